@@ -1,0 +1,148 @@
+# papigw: SMS/USSD citizen-feedback gateway.
+#
+#   make            build papigwd and papictl into build/
+#   make check      build and run every test (unit and integration)
+#   make sanitize   the same tests with AddressSanitizer and UBSan
+#   make run        build and run the gateway on conf/dev.conf
+#   make install    PREFIX=/usr/local DESTDIR= ...
+#
+# Every library comes through pkg-config.  CI builds (CI=true) and WERROR=1
+# turn warnings into errors.
+
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+SYSCONFDIR	?= /etc
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
+DESTDIR		?=
+
+BUILD		?= build
+CC		?= cc
+PKG_CONFIG	?= pkg-config
+PKGS		= libconfig sqlite3 libutf8proc jansson libmicrohttpd libcurl \
+		  gammu openssl libsystemd
+
+CFLAGS		?= -O2 -g
+WARN		= -Wall -Wextra -Wshadow -Wstrict-prototypes \
+		  -Wmissing-prototypes -Wpointer-arith -Wformat=2
+ifneq ($(filter true 1,$(CI) $(WERROR)),)
+WARN		+= -Werror
+endif
+PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS	= -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -Isrc \
+		  -MMD -MP $(CFLAGS) $(SAN_CFLAGS)
+ALL_LDFLAGS	= $(LDFLAGS) $(SAN_CFLAGS)
+LIBS		= $(PKG_LIBS) -lpthread -lm
+
+# Every src/*.c but the two mains and papictl's command files is a module
+# of the shared library that both programs and the unit tests link.
+MAINS		= src/papigwd.c src/papictl.c
+CTL_SRCS	= $(wildcard src/ctl_*.c)
+LIB_SRCS	= $(filter-out $(MAINS) $(CTL_SRCS),$(wildcard src/*.c))
+LIB_OBJS	= $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+CTL_OBJS	= $(CTL_SRCS:src/%.c=$(BUILD)/%.o)
+LIBPAPIGW	= $(BUILD)/libpapigw.a
+
+UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
+UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_SRCS	= $(wildcard bench/*.c)
+BENCH_BINS	= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+
+PROGS		= $(BUILD)/papigwd $(BUILD)/papictl
+
+.PHONY: all check unit sanitize run deps install uninstall clean lint \
+	format-check bench
+
+all: $(PROGS)
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBPAPIGW): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/papigwd: $(BUILD)/papigwd.o $(LIBPAPIGW)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/papictl: $(BUILD)/papictl.o $(CTL_OBJS) $(LIBPAPIGW)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBPAPIGW)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPAPIGW) \
+	    $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+$(BUILD)/bench/%: bench/%.c $(LIBPAPIGW)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPAPIGW) $(LIBS)
+
+# The Debian packages the build and the tests need (installs as root).
+deps:
+	@./scripts/deps.sh
+
+unit: $(UNIT_BINS)
+
+# The README's test command: installs what is missing, builds, runs every
+# unit and integration test and ends with "N passed, N failed".
+check: deps
+	@$(MAKE) --no-print-directory all unit $(BENCH_BINS)
+	@BUILD=$(abspath $(BUILD)) ./tests/run.sh
+
+# The same tests built with AddressSanitizer and UBSan into build-san/.
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build-san CC=clang \
+	    SAN_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    CFLAGS="-O1 -g" all unit
+	@BUILD=$(abspath build-san) \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ./tests/run.sh
+
+bench: $(BENCH_BINS)
+
+# The README's run command: the gateway on conf/dev.conf, state in ./var.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p var/modem var/run
+	$(BUILD)/papigwd -d -c conf/dev.conf
+
+lint:
+	mandoc -Tlint -W warning man/*.[58]
+
+format-check:
+	clang-format --dry-run --Werror src/*.c src/*.h
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(SYSCONFDIR)/papigw $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR)
+	install -m 755 $(BUILD)/papigwd $(DESTDIR)$(SBINDIR)/papigwd
+	install -m 755 $(BUILD)/papictl $(DESTDIR)$(BINDIR)/papictl
+	install -m 644 man/papigwd.8 man/papictl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 man/papigw.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 conf/papigw.conf conf/categories.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/papigw/
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/papigwd.service.in \
+	    > $(DESTDIR)$(UNITDIR)/papigwd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/papigwd.service
+	install -m 644 systemd/papigw.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/papigw.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/papigwd $(DESTDIR)$(BINDIR)/papictl \
+	    $(DESTDIR)$(MANDIR)/man8/papigwd.8 \
+	    $(DESTDIR)$(MANDIR)/man8/papictl.8 \
+	    $(DESTDIR)$(MANDIR)/man5/papigw.conf.5 \
+	    $(DESTDIR)$(UNITDIR)/papigwd.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/papigw.conf
+
+clean:
+	rm -rf build build-san
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)

@@ -1,0 +1,44 @@
+#!/bin/sh
+# deps.sh: install the Debian 12 packages that papigw's build and tests need.
+#
+# Idempotent: when every package is already installed it only runs
+# dpkg-query and exits, which takes a fraction of a second.  Otherwise it
+# runs one "apt-get update" and one "apt-get install -y" with the missing
+# packages.  It must be root to install; a non-root caller with something
+# missing gets the list and the command to run.
+set -eu
+
+# Build: one pkg-config module per library.  Tests and tools: the rest.
+PACKAGES="
+build-essential pkg-config
+libgammu-dev libcurl4-openssl-dev libsqlite3-dev libconfig-dev
+libmicrohttpd-dev libutf8proc-dev libjansson-dev libssl-dev libsystemd-dev
+libcmocka-dev
+curl sqlite3 gammu mandoc
+"
+# Optional extras: sanitizer and fuzzer runtimes, load generator,
+# systemd-analyze for the unit check.
+EXTRA="clang wrk systemd"
+
+missing=""
+for p in $PACKAGES ${PAPIGW_DEPS_EXTRA:-$EXTRA}; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = "installed" ] || missing="$missing $p"
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing Debian packages:$missing" >&2
+	echo "deps.sh: run as root: apt-get update &&" \
+	    "apt-get install -y$missing" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
