@@ -32,7 +32,7 @@ WARN		+= -Werror
 endif
 PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS	= -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -Isrc \
+ALL_CFLAGS	= -std=c11 -D_GNU_SOURCE -DSRCDIR=\"$(CURDIR)\" $(WARN) $(PKG_CFLAGS) -Isrc \
 		  -MMD -MP $(CFLAGS) $(SAN_CFLAGS)
 ALL_LDFLAGS	= $(LDFLAGS) $(SAN_CFLAGS)
 LIBS		= $(PKG_LIBS) -lpthread -lm
@@ -48,6 +48,8 @@ LIBPAPIGW	= $(BUILD)/libpapigw.a
 
 UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRCS	= $(wildcard tests/tools/*.c)
+TOOL_BINS	= $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
 BENCH_SRCS	= $(wildcard bench/*.c)
 BENCH_BINS	= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 
@@ -77,6 +79,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBPAPIGW)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPAPIGW) \
 	    $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
+$(BUILD)/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 $(BUILD)/bench/%: bench/%.c $(LIBPAPIGW)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPAPIGW) $(LIBS)
@@ -85,7 +91,7 @@ $(BUILD)/bench/%: bench/%.c $(LIBPAPIGW)
 deps:
 	@./scripts/deps.sh
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(TOOL_BINS)
 
 # The README's test command: installs what is missing, builds, runs every
 # unit and integration test and ends with "N passed, N failed".
@@ -145,4 +151,5 @@ uninstall:
 clean:
 	rm -rf build build-san
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d \
+    $(BUILD)/tools/*.d)

@@ -1,10 +1,11 @@
 /*
  * log.c: the daemon's logging, after OpenBSD's log.c.
  *
- * Everything goes to stderr.  In the foreground (-d, and under systemd)
- * each line starts with a syslog priority prefix such as "<4>", which
- * journald turns into the entry's priority; otherwise the line carries the
- * level's name.  log_warn() appends strerror(errno), log_warnx() does not;
+ * In the foreground (-d, which is how systemd runs papigwd) everything goes
+ * to stderr and each line starts with a syslog priority prefix such as
+ * "<4>", which journald turns into the entry's priority.  A daemon started
+ * without -d logs through syslog(3) instead.  Before log_init() (option
+ * and configuration errors) lines go to stderr without a prefix.  log_warn() appends strerror(errno), log_warnx() does not;
  * fatal() and fatalx() are for broken invariants only and exit 1.
  *
  * Never pass a full phone number, a token or a message body at info level:
@@ -14,10 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "papigw.h"
 
-static int		log_foreground = 1;
+static int		log_mode;	/* 0 plain stderr, 1 prefixed, 2 syslog */
 static enum log_level	log_threshold = LOG_LVL_INFO;
 
 static const struct {
@@ -34,8 +36,10 @@ static const struct {
 void
 log_init(int foreground, enum log_level level)
 {
-	log_foreground = foreground;
+	log_mode = foreground ? 1 : 2;
 	log_threshold = level;
+	if (!foreground)
+		openlog("papigwd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
 void
@@ -83,7 +87,7 @@ level_name(enum log_level level)
  * Formats one line into a bounded buffer and writes it with a single
  * fputs(), so that lines from different threads do not interleave.
  */
-static void
+static void __attribute__((format(printf, 3, 0)))
 vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 {
 	char	msg[2048], line[2200];
@@ -92,7 +96,13 @@ vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 	if (level > log_threshold)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_foreground)
+	if (log_mode == 2) {
+		syslog((int)level, "%s%s%s", msg, with_errno ? ": " : "",
+		    with_errno ? strerror(saved) : "");
+		errno = saved;
+		return;
+	}
+	if (log_mode == 1)
 		snprintf(line, sizeof(line), "<%d>%s%s%s\n", (int)level, msg,
 		    with_errno ? ": " : "", with_errno ? strerror(saved) : "");
 	else

@@ -1,0 +1,173 @@
+# lib.sh: helpers for papigw's integration tests, after git's test-lib.sh.
+#
+# A test script sets test_description, sources this file, runs
+# test_expect_success blocks and ends with test_done:
+#
+#	test_description='what this script covers'
+#	. "$(dirname "$0")/lib.sh"
+#	test_expect_success 'papigwd -n accepts the shipped file' '
+#		papigwd -n -c "$CONF_DIR/papigw.conf"
+#	'
+#	test_done
+#
+# Each script runs in its own temporary directory ($TRASH, also the
+# working directory), removed at exit.  Daemons started with
+# start_daemon are stopped by the cleanup trap, whatever happens.  Use
+# wait_for, which polls with a deadline, instead of sleeping.
+#
+# Output is TAP-like: "ok N - title" / "not ok N - title", then
+# "# passed N failed M"; the exit status is non-zero when a test failed.
+# Set VERBOSE=1 to see each test's output.
+
+set -u
+
+TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+SRC_DIR=$(cd "$TESTS_DIR/.." && pwd)
+CONF_DIR="$SRC_DIR/conf"
+BUILD=${BUILD:-$SRC_DIR/build}
+PAPIGWD="$BUILD/papigwd"
+PAPICTL="$BUILD/papictl"
+PATH="$BUILD:$PATH"
+export PATH
+
+test_count=0
+test_failed=0
+daemon_pids=""
+
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/papigw-test.XXXXXX") || exit 1
+cd "$TRASH" || exit 1
+
+cleanup() {
+	for pid in $daemon_pids; do
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -9 "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+		fi
+	done
+	cd / && rm -rf "$TRASH"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() {
+	printf '%s\n' "$*"
+}
+
+# test_expect_success TITLE BODY: runs BODY in a subshell-free eval; the
+# test passes when BODY's last command succeeds.
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if [ "${VERBOSE:-0}" = 1 ]; then
+		( set -e; eval "$2" )
+	else
+		( set -e; eval "$2" ) >"$TRASH/.out" 2>&1
+	fi
+	if [ $? -eq 0 ]; then
+		say "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		say "not ok $test_count - $1"
+		if [ "${VERBOSE:-0}" != 1 ] && [ -s "$TRASH/.out" ]; then
+			sed 's/^/#   /' "$TRASH/.out" | tail -n 25
+		fi
+	fi
+}
+
+# test_must_fail CMD...: CMD must exit with a status from 1 to 125 (a
+# crash, 126 and above, is not the failure we expect).
+test_must_fail() {
+	"$@"
+	st=$?
+	if [ $st -eq 0 ]; then
+		echo "test_must_fail: '$*' succeeded" >&2
+		return 1
+	fi
+	if [ $st -gt 125 ]; then
+		echo "test_must_fail: '$*' died with status $st" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_exit_status N CMD...: CMD must exit with status N.
+test_exit_status() {
+	want=$1
+	shift
+	"$@"
+	st=$?
+	if [ $st -ne "$want" ]; then
+		echo "expected exit status $want from '$*', got $st" >&2
+		return 1
+	fi
+}
+
+# test_grep PATTERN FILE: like grep -q, but shows the file on failure.
+test_grep() {
+	if ! grep -q -- "$1" "$2"; then
+		echo "pattern '$1' not found in $2:" >&2
+		sed 's/^/| /' "$2" >&2
+		return 1
+	fi
+}
+
+# wait_for CONDITION [SECONDS]: polls the shell CONDITION every 50 ms
+# until it succeeds or SECONDS (default 10) have passed.
+wait_for() {
+	cond=$1
+	limit=${2:-10}
+	tries=$((limit * 20))
+	while [ $tries -gt 0 ]; do
+		if eval "$cond" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	echo "wait_for: '$cond' still false after ${limit}s" >&2
+	return 1
+}
+
+# free_port: prints a TCP port on 127.0.0.1 that nobody listens on now.
+free_port() {
+	"$BUILD/tools/freeport"
+}
+
+# write_conf FILE [EXTRA]: a working configuration for tests: state in
+# $TRASH, a free port, no modem, the shipped categories.  EXTRA is
+# appended (settings not set below, or channels).
+write_conf() {
+	cp "$CONF_DIR/categories.conf" "$TRASH/categories.conf"
+	cat >"$1" <<CONF
+log = { level = "debug"; };
+ward = { name = "UBND Phường 7, Quận 10"; hotline = "1022"; };
+storage = { path = "$TRASH/papigw.db"; };
+http = { listen = "127.0.0.1:${HTTP_PORT:-$(free_port)}"; };
+control = { socket = "$TRASH/control.sock"; };
+${2:-}
+@include "categories.conf"
+CONF
+}
+
+# start_daemon ARGS...: starts papigwd -d in the background with its
+# output in $TRASH/daemon.log and waits until it says it started.
+start_daemon() {
+	"$PAPIGWD" -d "$@" >>"$TRASH/daemon.log" 2>&1 &
+	daemon_pid=$!
+	daemon_pids="$daemon_pids $daemon_pid"
+	wait_for "grep -q 'started' '$TRASH/daemon.log' ||
+	    ! kill -0 $daemon_pid" 10 || return 1
+	kill -0 "$daemon_pid"
+}
+
+# stop_daemon [SIGNAL]: sends SIGNAL (default TERM) and waits for the
+# exit; the daemon's exit status is in $daemon_status.
+stop_daemon() {
+	kill -"${1:-TERM}" "$daemon_pid" || return 1
+	wait "$daemon_pid"
+	daemon_status=$?
+}
+
+test_done() {
+	say "# passed $((test_count - test_failed)) failed $test_failed"
+	[ "$test_failed" -eq 0 ]
+}
