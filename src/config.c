@@ -157,6 +157,18 @@ static const struct field f_router[] = {
 	{ "triage", T_STR, CONF_OFF(router_triage), ARR(config, router_triage),
 	    1, ARR(config, router_triage) - 1, "general", F_NONEMPTY, NULL, 0 },
 	/* "shorthand" is a list of pairs, read by read_shorthand(). */
+#define RLIST(name, i)							\
+	{ name, T_STRLIST, CONF_OFF(router_lists[i]), 0, 1, 200, NULL, 0,	\
+	    NULL, CONF_OFF(router_nlists[i]) }
+	RLIST("spam", RLIST_SPAM),
+	RLIST("greeting", RLIST_GREETING),
+	RLIST("thanks", RLIST_THANKS),
+	RLIST("filler", RLIST_FILLER),
+	RLIST("demand", RLIST_DEMAND),
+	RLIST("demand_after", RLIST_DEMAND_AFTER),
+	RLIST("not_demand", RLIST_NOT_DEMAND),
+	RLIST("money", RLIST_MONEY),
+#undef RLIST
 	END_FIELDS
 };
 
@@ -1436,6 +1448,11 @@ config_free(struct config *conf)
 		free(conf->shorthand[i].expansion);
 	}
 	free(conf->shorthand);
+	for (i = 0; i < RLIST_MAX; i++) {
+		for (k = 0; k < conf->router_nlists[i]; k++)
+			free(conf->router_lists[i][k]);
+		free(conf->router_lists[i]);
+	}
 	free(conf->path);
 	free(conf->ward_name);
 	free(conf->ward_name_en);

@@ -125,6 +125,19 @@ enum language {
 	LANG_EN
 };
 
+/* The router's phrase lists besides the categories' keywords. */
+enum router_list {
+	RLIST_SPAM,		/* "spam": scams and advertising */
+	RLIST_GREETING,		/* "greeting": greetings and tests */
+	RLIST_THANKS,		/* "thanks": thanks and acknowledgements */
+	RLIST_FILLER,		/* "filler": pronouns, particles */
+	RLIST_DEMAND,		/* "demand": asking for money, before it */
+	RLIST_DEMAND_AFTER,	/* "demand_after": "mới làm", after it */
+	RLIST_NOT_DEMAND,	/* "not_demand": debts, wages, fees */
+	RLIST_MONEY,		/* "money": units of money */
+	RLIST_MAX
+};
+
 /* One shorthand expansion for the router ("ko" -> "không"). */
 struct shorthand {
 	char		 *token;
@@ -198,6 +211,8 @@ struct config {
 	char		  router_triage[CONF_ID_MAX];
 	struct shorthand *shorthand;
 	size_t		  nshorthand;
+	char		**router_lists[RLIST_MAX];
+	size_t		  router_nlists[RLIST_MAX];
 
 	struct category	 *categories;
 	size_t		  ncategories;
@@ -471,5 +486,136 @@ enum store_status store_count(struct store *, enum store_table, int64_t *n);
 /* Fault injection for the tests: a full disk, a failing COMMIT. */
 enum store_status store_fault_max_pages(struct store *, int64_t extra);
 void		 store_fault_commit(struct store *, int n);
+
+/*
+ * ===================================================================
+ * text.c: normalisation and folding of messages
+ * ===================================================================
+ */
+
+#define TEXT_INPUT_MAX		2048	/* bytes of a message that are read */
+#define TEXT_TOKENS_MAX		512	/* tokens kept from one message */
+#define TEXT_TOKEN_MAX		64	/* bytes in one folded token */
+
+/* What text_normalise() found (struct text flags). */
+#define TEXT_F_INVALID_UTF8	0x01	/* repaired with U+FFFD */
+#define TEXT_F_TRUNCATED	0x02	/* longer than the caps above */
+#define TEXT_F_DIACRITICS	0x04	/* some token carries diacritics */
+#define TEXT_F_TELEX		0x08	/* Telex or VNI residue repaired */
+#define TEXT_F_LINK		0x10	/* a web link */
+
+/* Token flags. */
+#define TEXT_TOK_MARKED		0x01	/* diacritics known: key is exact */
+#define TEXT_TOK_NUMBER		0x02	/* digits ("500.000" included) */
+#define TEXT_TOK_REPAIRED	0x04	/* read as Telex or VNI residue */
+#define TEXT_TOK_UNIT		0x08	/* split from a number: "5tr" */
+
+/* text_normalise() options. */
+#define TEXT_KEEP_RESIDUE	0x01	/* no Telex or VNI repair */
+
+/* A token: offsets and lengths in bytes. */
+struct text_token {
+	uint16_t	 fold;		/* folded form, in text->fold */
+	uint16_t	 flen;
+	uint16_t	 key;		/* diacritics key, in text->pool */
+	uint16_t	 klen;
+	uint16_t	 raw;		/* folded as written, in text->pool */
+	uint16_t	 rlen;
+	uint16_t	 flags;		/* TEXT_TOK_* */
+};
+
+/* A normalised message; large (about 100 KB): reuse it. */
+struct text {
+	unsigned	 flags;		/* TEXT_F_* */
+	int		 first_upper;	/* first word in capitals */
+	size_t		 ntokens;
+	struct text_token tokens[TEXT_TOKENS_MAX];
+	size_t		 normlen;
+	char		 norm[TEXT_INPUT_MAX * 4 + 1];	/* NFC, case folded */
+	size_t		 foldlen;
+	char		 fold[TEXT_INPUT_MAX * 4 + 1];	/* tokens, folded */
+	size_t		 poollen;
+	char		 pool[TEXT_INPUT_MAX * 8];
+	/* Scratch space. */
+	size_t		 cleanlen;
+	char		 clean[TEXT_INPUT_MAX * 3 + 1];
+	size_t		 ncps;
+	int32_t		 cps[TEXT_INPUT_MAX * 4];
+};
+
+void		 text_normalise(struct text *, const char *s, size_t len,
+		    unsigned opts);
+struct text	*text_alloc(void);
+
+/*
+ * ===================================================================
+ * router.c: keyword routing of messages to categories
+ * ===================================================================
+ */
+
+#define ROUTER_TERMS_MAX	16	/* matched terms kept in a result */
+#define ROUTER_SECONDARY_MAX	4	/* secondary categories kept */
+
+/* What kind of message it is. */
+enum route_kind {
+	ROUTE_FEEDBACK,		/* file it as a case */
+	ROUTE_EMPTY,		/* no words at all */
+	ROUTE_SPAM,		/* scams, advertising, links */
+	ROUTE_GREETING,		/* a lone greeting or test */
+	ROUTE_THANKS		/* a lone thanks or acknowledgement */
+};
+
+/* Result flags: the TEXT_F_* flags of the message, and these. */
+#define ROUTE_F_SHORTCODE	0x0100	/* the first word was a code */
+#define ROUTE_F_MONEY_DEMAND	0x0200	/* a demand for money */
+#define ROUTE_F_OVERRIDE	0x0400	/* a restricted category took over */
+#define ROUTE_F_TRIAGE		0x0800	/* under the threshold */
+
+/* A phrase found in the message. */
+struct route_term {
+	const char	*phrase;	/* as configured (owned by the router) */
+	int		 category;	/* index, or -1: not a category's */
+	int		 sub;		/* index in the category, or -1 */
+	double		 weight;
+	size_t		 token;		/* where it starts in the message */
+};
+
+struct route_result {
+	int		 category;	/* index in the configured categories */
+	const char	*category_id;	/* owned by the router */
+	const char	*sub_id;	/* "" when none */
+	double		 score;		/* the category's score */
+	int		 secondary[ROUTER_SECONDARY_MAX];
+	double		 secondary_score[ROUTER_SECONDARY_MAX];
+	size_t		 nsecondary;
+	struct route_term terms[ROUTER_TERMS_MAX];	/* in message order */
+	size_t		 nterms;
+	enum route_kind	 kind;
+	unsigned	 flags;		/* TEXT_F_* and ROUTE_F_* */
+	int		 hint;		/* the short code's category, or -1 */
+	double		 spam_score;
+};
+
+struct router;
+struct router_slot;
+
+struct router	*router_compile(const struct config *, char *err,
+		    size_t errsz);
+struct router	*router_ref(struct router *);
+void		 router_unref(struct router *);
+int		 router_classify(const struct router *, const char *s,
+		    size_t len, struct route_result *);
+void		 router_classify_text(const struct router *,
+		    const struct text *, struct route_result *);
+size_t		 router_expand(const struct router *, const struct text *,
+		    char *buf, size_t bufsz);
+size_t		 router_ncategories(const struct router *);
+const char	*router_category_id(const struct router *, size_t i);
+size_t		 router_nphrases(const struct router *);
+const char	*route_kind_name(enum route_kind);
+struct router_slot *router_slot_new(struct router *);
+void		 router_slot_free(struct router_slot *);
+struct router	*router_slot_get(struct router_slot *);
+void		 router_slot_set(struct router_slot *, struct router *);
 
 #endif /* PAPIGW_H */
