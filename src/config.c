@@ -277,6 +277,7 @@ static const char *const template_vars[] = {
 struct loader {
 	config_t		 cfg;
 	const char		*path;
+	const char		*dir;	/* of path: where includes are */
 	char			*err;
 	size_t			 errsz;
 	int			 failed;
@@ -285,6 +286,20 @@ struct loader {
 	const char		*ovr_key[CONF_OVERRIDES_MAX];
 	size_t			 novr;
 };
+
+/*
+ * The directory to print before the name libconfig gives an included
+ * file, which is relative to the include directory: "" for the main file
+ * and for absolute names.
+ */
+static const char *
+include_dir(const struct loader *ld, const char *file)
+{
+	if (file == ld->path || strcmp(file, ld->path) == 0 || *file == '/' ||
+	    strcmp(ld->dir, ".") == 0)
+		return "";
+	return ld->dir;
+}
 
 /*
  * Records the first error as "FILE:LINE: message" for setting s (or the
@@ -318,7 +333,8 @@ conf_error(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
 		if (config_setting_source_file(s) != NULL)
 			file = config_setting_source_file(s);
 	}
-	snprintf(ld->err, ld->errsz, "%s:%u: %s", file, line, msg);
+	snprintf(ld->err, ld->errsz, "%s%s%s:%u: %s", include_dir(ld, file),
+	    *include_dir(ld, file) ? "/" : "", file, line, msg);
 }
 
 /* Edit distance between a and b, for "did you mean". */
@@ -823,9 +839,11 @@ read_categories(struct loader *ld, struct config *conf)
 	for (i = 0; i < conf->ncategories; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		c = &conf->categories[i];
-		c->line = (int)config_setting_source_line(e);
 		if (read_group(ld, e, c, f_category, extra) == -1)
 			return -1;
+		/* The line of the id: what "first at line" points to. */
+		c->line = (int)config_setting_source_line(
+		    config_setting_get_member(e, "id"));
 		if (!valid_id(c->id)) {
 			conf_error(ld, e, "category id '%s': use lowercase "
 			    "letters, digits, '_' and '-'", c->id);
@@ -908,9 +926,10 @@ read_channels(struct loader *ld, struct config *conf)
 	for (i = 0; i < conf->nchannels; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		ch = &conf->channels[i];
-		ch->line = (int)config_setting_source_line(e);
 		if (read_group(ld, e, ch, f_channel, NULL) == -1)
 			return -1;
+		ch->line = (int)config_setting_source_line(
+		    config_setting_get_member(e, "name"));
 		if (!valid_id(ch->name)) {
 			conf_error(ld, e, "channel name '%s': use lowercase "
 			    "letters, digits, '_' and '-'", ch->name);
@@ -1342,6 +1361,7 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 	tmp = xstrdup(path);
 	dir = xstrdup(dirname(tmp));
 	free(tmp);
+	ld.dir = dir;
 	config_set_include_dir(&ld.cfg, dir);
 
 	if (noverrides > CONF_OVERRIDES_MAX) {
@@ -1353,12 +1373,15 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 		if (config_error_type(&ld.cfg) == CONFIG_ERR_FILE_IO)
 			snprintf(err, errsz, "%s: cannot read: %s", path,
 			    errno ? strerror(errno) : "I/O error");
-		else
-			snprintf(err, errsz, "%s:%d: %s",
-			    config_error_file(&ld.cfg) ?
-			    config_error_file(&ld.cfg) : path,
-			    config_error_line(&ld.cfg),
+		else {
+			const char *f = config_error_file(&ld.cfg) ?
+			    config_error_file(&ld.cfg) : path;
+
+			snprintf(err, errsz, "%s%s%s:%d: %s",
+			    include_dir(&ld, f), *include_dir(&ld, f) ? "/" :
+			    "", f, config_error_line(&ld.cfg),
 			    config_error_text(&ld.cfg));
+		}
 		goto fail;
 	}
 	for (i = 0; i < noverrides; i++)

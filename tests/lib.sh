@@ -53,14 +53,15 @@ say() {
 	printf '%s\n' "$*"
 }
 
-# test_expect_success TITLE BODY: runs BODY in a subshell-free eval; the
-# test passes when BODY's last command succeeds.
+# test_expect_success TITLE BODY: evaluates BODY in the script's own shell
+# (so that variables such as $daemon_pid carry over to later tests); the
+# test passes when BODY, a chain of commands joined by &&, succeeds.
 test_expect_success() {
 	test_count=$((test_count + 1))
 	if [ "${VERBOSE:-0}" = 1 ]; then
-		( set -e; eval "$2" )
+		eval "$2"
 	else
-		( set -e; eval "$2" ) >"$TRASH/.out" 2>&1
+		{ eval "$2"; } >"$TRASH/.out" 2>&1
 	fi
 	if [ $? -eq 0 ]; then
 		say "ok $test_count - $1"
@@ -136,12 +137,13 @@ free_port() {
 # $TRASH, a free port, no modem, the shipped categories.  EXTRA is
 # appended (settings not set below, or channels).
 write_conf() {
-	cp "$CONF_DIR/categories.conf" "$TRASH/categories.conf"
+	port=${HTTP_PORT:-$(free_port)} || return 1
+	cp "$CONF_DIR/categories.conf" "$TRASH/categories.conf" || return 1
 	cat >"$1" <<CONF
 log = { level = "debug"; };
 ward = { name = "UBND Phường 7, Quận 10"; hotline = "1022"; };
 storage = { path = "$TRASH/papigw.db"; };
-http = { listen = "127.0.0.1:${HTTP_PORT:-$(free_port)}"; };
+http = { listen = "127.0.0.1:$port"; };
 control = { socket = "$TRASH/control.sock"; };
 ${2:-}
 @include "categories.conf"
