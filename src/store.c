@@ -1,0 +1,1859 @@
+/*
+ * store.c: the SQLite store, the single owner of the database file.
+ *
+ * The file is opened twice.  The writer connection belongs to one writer
+ * thread; every change goes through it as a work item: a producer (an HTTP
+ * request, the modem thread, a papictl command) calls store_submit() or
+ * store_submit_wait() with a work function, and the writer takes whatever
+ * is queued, up to batch_max items, and runs it all in one transaction
+ * (BEGIN IMMEDIATE ... COMMIT, one fsync for the lot: group commit).  Each
+ * item runs inside its own SAVEPOINT, so an item that fails is rolled back
+ * alone and its status goes to its own producer while the others commit.
+ * Completion callbacks run only after COMMIT returned; when the COMMIT
+ * fails, every item of the batch is told so.  Nothing is ever reported as
+ * stored that was not.
+ *
+ * The reader connection is read-only and shared, under a mutex, by the
+ * store_*_get() functions; in WAL mode it sees committed data only.
+ *
+ * The schema is versioned with PRAGMA user_version: the migrations table
+ * below holds one step per version, each applied in its own transaction.
+ * Version 1 is the initial schema; never edit a step once released, add
+ * one.  A database newer than this code is refused with a clear error.
+ *
+ * Only this file includes sqlite3.h.  Every statement is a constant string
+ * prepared once per connection; values are always bound.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include "papigw.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * ===================================================================
+ * Schema and migrations
+ * ===================================================================
+ */
+
+/*
+ * Version 1: the initial schema.  Times are Unix seconds.  The counters
+ * table hands out case reference numbers, so that a number is never given
+ * twice even after old cases are purged.  The audit table has no foreign
+ * key on purpose: the audit log outlives the cases it mentions.
+ */
+static const char migration_1[] =
+    "CREATE TABLE counters ("
+    "  name TEXT PRIMARY KEY,"
+    "  value INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "INSERT INTO counters (name, value) VALUES ('case_ref', 0);"
+    "CREATE TABLE cases ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ref_number INTEGER NOT NULL UNIQUE,"
+    "  category TEXT NOT NULL,"
+    "  categories2 TEXT,"
+    "  subcategory TEXT,"
+    "  state TEXT NOT NULL"
+    "    CHECK (state IN ('new', 'assigned', 'answered', 'closed')),"
+    "  sender TEXT NOT NULL,"
+    "  channel TEXT NOT NULL,"
+    "  deadline INTEGER NOT NULL,"
+    "  assignee TEXT,"
+    "  created INTEGER NOT NULL,"
+    "  updated INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX cases_sender ON cases (sender, state);"
+    "CREATE TABLE inbound ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER REFERENCES cases (id),"
+    "  channel TEXT NOT NULL,"
+    "  provider_msg_id TEXT,"
+    "  sender TEXT NOT NULL,"
+    "  recipient TEXT,"
+    "  text TEXT NOT NULL,"
+    "  raw BLOB,"
+    "  encoding TEXT,"
+    "  received INTEGER NOT NULL,"
+    "  provider_time INTEGER,"
+    "  created INTEGER NOT NULL"
+    ");"
+    "CREATE UNIQUE INDEX inbound_provider_id"
+    "  ON inbound (channel, provider_msg_id)"
+    "  WHERE provider_msg_id IS NOT NULL;"
+    "CREATE INDEX inbound_case ON inbound (case_id);"
+    "CREATE INDEX inbound_sender ON inbound (sender, received);"
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER REFERENCES cases (id),"
+    "  channel TEXT NOT NULL,"
+    "  recipient TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  encoding TEXT NOT NULL,"
+    "  segments INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN"
+    "    ('queued', 'sending', 'sent', 'delivered', 'failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt INTEGER NOT NULL,"
+    "  last_error TEXT,"
+    "  provider_msg_id TEXT,"
+    "  created INTEGER NOT NULL,"
+    "  updated INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX outbox_case ON outbox (case_id);"
+    "CREATE TABLE outbound ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER REFERENCES cases (id),"
+    "  outbox_id INTEGER REFERENCES outbox (id),"
+    "  channel TEXT NOT NULL,"
+    "  provider_msg_id TEXT,"
+    "  sender TEXT,"
+    "  recipient TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  raw BLOB,"
+    "  encoding TEXT,"
+    "  sent INTEGER,"
+    "  provider_time INTEGER,"
+    "  created INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX outbound_provider_id"
+    "  ON outbound (channel, provider_msg_id)"
+    "  WHERE provider_msg_id IS NOT NULL;"
+    "CREATE INDEX outbound_case ON outbound (case_id);"
+    "CREATE TABLE case_events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases (id),"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  from_state TEXT,"
+    "  to_state TEXT NOT NULL,"
+    "  detail TEXT"
+    ");"
+    "CREATE INDEX case_events_case ON case_events (case_id, at);"
+    "CREATE TABLE notes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases (id),"
+    "  at INTEGER NOT NULL,"
+    "  author TEXT NOT NULL,"
+    "  text TEXT NOT NULL"
+    ");"
+    "CREATE INDEX notes_case ON notes (case_id, at);"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  case_id INTEGER,"
+    "  detail TEXT,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL"
+    ");"
+    "PRAGMA user_version = 1;";
+
+/*
+ * Version 2: what the outbox worker and the SLA timer ask for every few
+ * seconds gets an index each (due outbox rows by state and next attempt,
+ * open cases by state and deadline), and cases remember when they were
+ * closed, for resolution times in reports.  Cases closed under version 1
+ * take the time of their last change to "closed", or their last update.
+ */
+static const char migration_2[] =
+    "CREATE INDEX outbox_due ON outbox (state, next_attempt);"
+    "CREATE INDEX cases_due ON cases (state, deadline);"
+    "ALTER TABLE cases ADD COLUMN closed INTEGER;"
+    "UPDATE cases SET closed = coalesce("
+    "  (SELECT max(e.at) FROM case_events e"
+    "   WHERE e.case_id = cases.id AND e.to_state = 'closed'),"
+    "  updated)"
+    "  WHERE state = 'closed';"
+    "PRAGMA user_version = 2;";
+
+static const struct migration {
+	int		 version;
+	const char	*sql;
+} migrations[] = {
+	{ 1, migration_1 },
+	{ 2, migration_2 },
+};
+
+_Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
+    "one migration step per schema version");
+
+/*
+ * ===================================================================
+ * Statements
+ * ===================================================================
+ */
+
+enum stmt_id {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
+	ST_INBOUND_INSERT,
+	ST_INBOUND_BY_PROVIDER_ID,
+	ST_INBOUND_ATTACH,
+	ST_INBOUND_GET,
+	ST_OUTBOUND_INSERT,
+	ST_OUTBOUND_GET,
+	ST_REF_NEXT,
+	ST_CASE_INSERT,
+	ST_CASE_STATE,
+	ST_CASE_SET_STATE,
+	ST_CASE_ASSIGN,
+	ST_CASE_GET,
+	ST_CASE_GET_BY_REF,
+	ST_EVENT_INSERT,
+	ST_EVENT_GET,
+	ST_NOTE_INSERT,
+	ST_NOTE_GET,
+	ST_OUTBOX_INSERT,
+	ST_OUTBOX_GET,
+	ST_AUDIT_LAST,
+	ST_AUDIT_INSERT,
+	ST_AUDIT_GET,
+	ST_PAGE_COUNT,
+	ST_COUNT,		/* STORE_T_MAX counting statements follow */
+	ST_MAX = ST_COUNT + STORE_T_MAX
+};
+
+#define MESSAGE_COLUMNS							\
+	"id, case_id, channel, provider_msg_id, sender, recipient, text, " \
+	"raw, encoding, provider_time, created"
+
+#define CASE_COLUMNS							\
+	"id, ref_number, category, categories2, subcategory, state, "	\
+	"sender, channel, deadline, assignee, created, updated, closed"
+
+#define OUTBOX_COLUMNS							\
+	"id, case_id, channel, recipient, text, encoding, segments, "	\
+	"state, attempts, next_attempt, last_error, provider_msg_id, "	\
+	"created, updated"
+
+static const char *const stmt_sql[ST_MAX] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT item",
+	[ST_RELEASE] = "RELEASE item",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO item",
+	[ST_INBOUND_INSERT] = "INSERT INTO inbound (case_id, channel, "
+	    "provider_msg_id, sender, recipient, text, raw, encoding, "
+	    "provider_time, created, received) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_INBOUND_BY_PROVIDER_ID] = "SELECT id FROM inbound "
+	    "WHERE channel = ?1 AND provider_msg_id = ?2",
+	[ST_INBOUND_ATTACH] = "UPDATE inbound SET case_id = ?2 WHERE id = ?1",
+	[ST_INBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", received "
+	    "FROM inbound WHERE id = ?1",
+	[ST_OUTBOUND_INSERT] = "INSERT INTO outbound (case_id, channel, "
+	    "provider_msg_id, sender, recipient, text, raw, encoding, "
+	    "provider_time, created, sent, outbox_id) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[ST_OUTBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", sent, outbox_id "
+	    "FROM outbound WHERE id = ?1",
+	[ST_REF_NEXT] = "UPDATE counters SET value = value + 1 "
+	    "WHERE name = 'case_ref' RETURNING value",
+	[ST_CASE_INSERT] = "INSERT INTO cases (ref_number, category, "
+	    "categories2, subcategory, state, sender, channel, deadline, "
+	    "assignee, created, updated, closed) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[ST_CASE_STATE] = "SELECT state FROM cases WHERE id = ?1",
+	[ST_CASE_SET_STATE] = "UPDATE cases SET state = ?2, updated = ?3, "
+	    "closed = CASE WHEN ?2 = 'closed' THEN ?3 END WHERE id = ?1",
+	[ST_CASE_ASSIGN] = "UPDATE cases SET assignee = ?2, updated = ?3 "
+	    "WHERE id = ?1",
+	[ST_CASE_GET] = "SELECT " CASE_COLUMNS " FROM cases WHERE id = ?1",
+	[ST_CASE_GET_BY_REF] = "SELECT " CASE_COLUMNS " FROM cases "
+	    "WHERE ref_number = ?1",
+	[ST_EVENT_INSERT] = "INSERT INTO case_events (case_id, at, actor, "
+	    "from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_EVENT_GET] = "SELECT id, case_id, at, actor, from_state, "
+	    "to_state, detail FROM case_events WHERE id = ?1",
+	[ST_NOTE_INSERT] = "INSERT INTO notes (case_id, at, author, text) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[ST_NOTE_GET] = "SELECT id, case_id, at, author, text FROM notes "
+	    "WHERE id = ?1",
+	[ST_OUTBOX_INSERT] = "INSERT INTO outbox (case_id, channel, "
+	    "recipient, text, encoding, segments, state, attempts, "
+	    "next_attempt, last_error, provider_msg_id, created, updated) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[ST_OUTBOX_GET] = "SELECT " OUTBOX_COLUMNS " FROM outbox "
+	    "WHERE id = ?1",
+	[ST_AUDIT_LAST] = "SELECT hash FROM audit ORDER BY id DESC LIMIT 1",
+	[ST_AUDIT_INSERT] = "INSERT INTO audit (at, actor, action, case_id, "
+	    "detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_AUDIT_GET] = "SELECT id, at, actor, action, case_id, detail, "
+	    "prev_hash, hash FROM audit WHERE id = ?1",
+	[ST_PAGE_COUNT] = "PRAGMA page_count",
+	[ST_COUNT + STORE_T_INBOUND] = "SELECT count(*) FROM inbound",
+	[ST_COUNT + STORE_T_OUTBOUND] = "SELECT count(*) FROM outbound",
+	[ST_COUNT + STORE_T_CASES] = "SELECT count(*) FROM cases",
+	[ST_COUNT + STORE_T_CASE_EVENTS] = "SELECT count(*) FROM case_events",
+	[ST_COUNT + STORE_T_NOTES] = "SELECT count(*) FROM notes",
+	[ST_COUNT + STORE_T_OUTBOX] = "SELECT count(*) FROM outbox",
+	[ST_COUNT + STORE_T_AUDIT] = "SELECT count(*) FROM audit",
+};
+
+/* A connection and its statements, prepared on first use. */
+struct conn {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[ST_MAX];
+};
+
+/* A unit of work waiting for, or in, a batch. */
+struct item {
+	struct item	*next;
+	store_work_fn	 work;
+	void		*work_arg;
+	store_done_fn	 done;
+	void		*done_arg;
+	enum store_status status;
+};
+
+struct store {
+	char		*path;
+	struct conn	 wr;		/* the writer thread's, after open */
+	struct conn	 rd;		/* read-only, under rlock */
+	pthread_mutex_t	 rlock;
+
+	pthread_t	 writer;
+	int		 writer_started;
+	struct item	**batch;	/* batch_max slots, the writer's */
+	int		 batch_max;
+
+	pthread_mutex_t	 lock;		/* everything below */
+	pthread_cond_t	 wake;		/* work queued, or closing */
+	struct item	*head, *tail;
+	uint64_t	 nqueued;
+	int		 closing;
+	int		 fail_commits;	/* fault injection */
+	struct store_stats stats;
+};
+
+/* What a work function holds: the writer and this item's worst error. */
+struct store_txn {
+	struct store	*st;
+	enum store_status fatal;
+};
+
+static const char *const case_state_names[] = {
+	[STORE_CASE_NEW] = "new",
+	[STORE_CASE_ASSIGNED] = "assigned",
+	[STORE_CASE_ANSWERED] = "answered",
+	[STORE_CASE_CLOSED] = "closed",
+};
+
+static const char *const outbox_state_names[] = {
+	[STORE_OUTBOX_QUEUED] = "queued",
+	[STORE_OUTBOX_SENDING] = "sending",
+	[STORE_OUTBOX_SENT] = "sent",
+	[STORE_OUTBOX_DELIVERED] = "delivered",
+	[STORE_OUTBOX_FAILED] = "failed",
+};
+
+/*
+ * ===================================================================
+ * Helpers
+ * ===================================================================
+ */
+
+const char *
+store_strerror(enum store_status s)
+{
+	switch (s) {
+	case STORE_OK:
+		return "ok";
+	case STORE_DUPLICATE:
+		return "duplicate provider message id";
+	case STORE_NOTFOUND:
+		return "not found";
+	case STORE_INVALID:
+		return "refused by a constraint";
+	case STORE_BUSY:
+		return "database busy";
+	case STORE_FULL:
+		return "database or disk full";
+	case STORE_ERROR:
+		return "database error";
+	case STORE_CLOSED:
+		return "store closing";
+	}
+	return "unknown store status";
+}
+
+/* Returns the name of a case state, or NULL when it is out of range. */
+const char *
+store_case_state_name(enum store_case_state s)
+{
+	if ((unsigned)s >= nitems(case_state_names))
+		return NULL;
+	return case_state_names[s];
+}
+
+/* Returns the name of an outbox state, or NULL when it is out of range. */
+const char *
+store_outbox_state_name(enum store_outbox_state s)
+{
+	if ((unsigned)s >= nitems(outbox_state_names))
+		return NULL;
+	return outbox_state_names[s];
+}
+
+/* Returns the index of name in names[n], or -1. */
+static int
+name_index(const char *const *names, size_t n, const char *name)
+{
+	size_t	i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The status a failed SQLite call stands for. */
+static enum store_status
+status_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return STORE_OK;
+	case SQLITE_CONSTRAINT:
+		return STORE_INVALID;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_BUSY;
+	case SQLITE_FULL:
+		return STORE_FULL;
+	default:
+		return STORE_ERROR;
+	}
+}
+
+static int64_t
+now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static void
+count_error(struct store *st)
+{
+	pthread_mutex_lock(&st->lock);
+	st->stats.errors++;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Binds a string, or NULL for a NULL pointer. */
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+/* Binds an id or a time, or NULL for 0. */
+static void
+bind_opt(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v == 0)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, v);
+}
+
+/* Returns a malloc'd copy of a text column, or NULL for NULL. */
+static char *
+col_str(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return NULL;
+	return xstrdup((const char *)sqlite3_column_text(s, i));
+}
+
+/*
+ * Returns the prepared statement id of a connection, preparing it on first
+ * use, or NULL (logged) when SQLite refuses it.
+ */
+static sqlite3_stmt *
+conn_stmt(struct conn *c, enum stmt_id id)
+{
+	int	rc;
+
+	if (c->stmt[id] != NULL)
+		return c->stmt[id];
+	rc = sqlite3_prepare_v3(c->db, stmt_sql[id], -1,
+	    SQLITE_PREPARE_PERSISTENT, &c->stmt[id], NULL);
+	if (rc != SQLITE_OK) {
+		log_warnx("store: cannot prepare \"%s\": %s", stmt_sql[id],
+		    sqlite3_errmsg(c->db));
+		c->stmt[id] = NULL;
+		return NULL;
+	}
+	return c->stmt[id];
+}
+
+/* Runs a statement without parameters or rows; returns an SQLite code. */
+static int
+conn_exec(struct conn *c, enum stmt_id id)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = conn_stmt(c, id)) == NULL)
+		return SQLITE_ERROR;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* Finalizes every statement and closes the connection. */
+static void
+conn_close(struct conn *c)
+{
+	size_t	i;
+
+	for (i = 0; i < ST_MAX; i++) {
+		sqlite3_finalize(c->stmt[i]);
+		c->stmt[i] = NULL;
+	}
+	if (c->db != NULL && sqlite3_close(c->db) != SQLITE_OK)
+		log_warnx("store: close: %s", sqlite3_errmsg(c->db));
+	c->db = NULL;
+}
+
+/*
+ * ===================================================================
+ * Opening, migrating and closing
+ * ===================================================================
+ */
+
+static int	 db_configure(sqlite3 *, const struct store_options *,
+		    char *, size_t);
+static int	 db_migrate(sqlite3 *, const char *, char *, size_t);
+static void	*writer_main(void *);
+static int	 commit_hook(void *);
+
+/*
+ * Opens (creating it if needed) and migrates the database, opens the
+ * reader connection and starts the writer thread.  Returns the store, to
+ * be released with store_close(), or NULL with the reason in err.
+ */
+struct store *
+store_open(const struct store_options *opt, char *err, size_t errsz)
+{
+	struct store	*st;
+	int		 rc;
+
+	st = xcalloc(1, sizeof(*st));
+	pthread_mutex_init(&st->rlock, NULL);
+	pthread_mutex_init(&st->lock, NULL);
+	pthread_cond_init(&st->wake, NULL);
+	if (opt->path == NULL || *opt->path == '\0') {
+		snprintf(err, errsz, "store: no database path");
+		goto fail;
+	}
+	st->path = xstrdup(opt->path);
+	st->batch_max = opt->batch_max > 0 ? opt->batch_max :
+	    STORE_BATCH_MAX_DEFAULT;
+	st->batch = xcalloc((size_t)st->batch_max, sizeof(*st->batch));
+
+	rc = sqlite3_open_v2(st->path, &st->wr.db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", st->path, st->wr.db ?
+		    sqlite3_errmsg(st->wr.db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	if (db_configure(st->wr.db, opt, err, errsz) == -1 ||
+	    db_migrate(st->wr.db, st->path, err, errsz) == -1)
+		goto fail;
+	sqlite3_commit_hook(st->wr.db, commit_hook, st);
+
+	rc = sqlite3_open_v2(st->path, &st->rd.db, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "%s: reader: %s", st->path, st->rd.db ?
+		    sqlite3_errmsg(st->rd.db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->rd.db, 1);
+	sqlite3_busy_timeout(st->rd.db, opt->busy_timeout_ms > 0 ?
+	    opt->busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT);
+
+	if ((rc = pthread_create(&st->writer, NULL, writer_main, st)) != 0) {
+		snprintf(err, errsz, "store: writer thread: %s", strerror(rc));
+		goto fail;
+	}
+	st->writer_started = 1;
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+/*
+ * Sets up a fresh connection: extended result codes, the busy timeout,
+ * WAL, the synchronous level and foreign keys.  Returns 0, or -1 with the
+ * reason in err.
+ */
+static int
+db_configure(sqlite3 *db, const struct store_options *opt, char *err,
+    size_t errsz)
+{
+	sqlite3_stmt	*s = NULL;
+	const char	*sync;
+	int		 rc, wal;
+
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, opt->busy_timeout_ms > 0 ?
+	    opt->busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT);
+
+	/* journal_mode answers with the mode it ended up in. */
+	rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &s, NULL);
+	if (rc != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW)
+		goto fail;
+	wal = sqlite3_stricmp((const char *)sqlite3_column_text(s, 0),
+	    "wal") == 0;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (!wal) {
+		snprintf(err, errsz, "%s: cannot switch to WAL mode",
+		    opt->path);
+		return -1;
+	}
+	sync = opt->synchronous_full ? "PRAGMA synchronous = FULL" :
+	    "PRAGMA synchronous = NORMAL";
+	if (sqlite3_exec(db, sync, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errsz, "%s: %s", opt->path, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return -1;
+}
+
+/* Returns the database's user_version, or -1. */
+static int
+db_version(sqlite3 *db)
+{
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/*
+ * Brings the schema to STORE_SCHEMA_VERSION, one transaction per step.
+ * Returns 0, or -1 with the reason in err (the database then stays at the
+ * last step that worked).
+ */
+static int
+db_migrate(sqlite3 *db, const char *path, char *err, size_t errsz)
+{
+	size_t	i;
+	int	v;
+
+	if ((v = db_version(db)) < 0) {
+		snprintf(err, errsz, "%s: cannot read the schema version: %s",
+		    path, sqlite3_errmsg(db));
+		return -1;
+	}
+	if (v > STORE_SCHEMA_VERSION) {
+		snprintf(err, errsz, "%s: schema version %d is newer than "
+		    "this papigw knows (%d); use a newer papigw", path, v,
+		    STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	for (i = (size_t)v; i < nitems(migrations); i++) {
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+		    NULL) != SQLITE_OK)
+			goto fail;
+		if (sqlite3_exec(db, migrations[i].sql, NULL, NULL,
+		    NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(err, errsz, "%s: migration to version %d: %s",
+			    path, migrations[i].version, sqlite3_errmsg(db));
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		log_info("store: %s: schema version %d", path,
+		    migrations[i].version);
+	}
+	return 0;
+fail:
+	snprintf(err, errsz, "%s: migration: %s", path, sqlite3_errmsg(db));
+	return -1;
+}
+
+/*
+ * Stops taking work, runs and commits everything already submitted
+ * (calling its callbacks), joins the writer thread, checkpoints the WAL
+ * into the database and closes it.  NULL is a no-op.
+ */
+void
+store_close(struct store *st)
+{
+	int	rc;
+
+	if (st == NULL)
+		return;
+	if (st->writer_started) {
+		pthread_mutex_lock(&st->lock);
+		st->closing = 1;
+		pthread_cond_signal(&st->wake);
+		pthread_mutex_unlock(&st->lock);
+		pthread_join(st->writer, NULL);
+	}
+	conn_close(&st->rd);
+	if (st->wr.db != NULL && st->writer_started) {
+		sqlite3_exec(st->wr.db, "PRAGMA optimize", NULL, NULL, NULL);
+		rc = sqlite3_wal_checkpoint_v2(st->wr.db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		if (rc != SQLITE_OK)
+			log_warnx("store: %s: checkpoint: %s", st->path,
+			    sqlite3_errmsg(st->wr.db));
+	}
+	conn_close(&st->wr);
+	pthread_cond_destroy(&st->wake);
+	pthread_mutex_destroy(&st->lock);
+	pthread_mutex_destroy(&st->rlock);
+	free(st->batch);
+	free(st->path);
+	free(st);
+}
+
+/*
+ * ===================================================================
+ * Group commit
+ * ===================================================================
+ */
+
+/*
+ * Queues work for the writer.  Returns STORE_OK, after which done (when
+ * not NULL) is called exactly once with the item's final status, or
+ * STORE_CLOSED when the store is closing (done is then never called).
+ */
+static enum store_status
+submit(struct store *st, store_work_fn work, void *work_arg,
+    store_done_fn done, void *done_arg)
+{
+	struct item	*it;
+
+	it = xcalloc(1, sizeof(*it));
+	it->work = work;
+	it->work_arg = work_arg;
+	it->done = done;
+	it->done_arg = done_arg;
+	pthread_mutex_lock(&st->lock);
+	if (st->closing) {
+		pthread_mutex_unlock(&st->lock);
+		free(it);
+		return STORE_CLOSED;
+	}
+	if (st->tail != NULL)
+		st->tail->next = it;
+	else
+		st->head = it;
+	st->tail = it;
+	st->nqueued++;
+	pthread_cond_signal(&st->wake);
+	pthread_mutex_unlock(&st->lock);
+	return STORE_OK;
+}
+
+/*
+ * Queues work; arg goes to both work and done.  Returns STORE_OK, and done
+ * (when not NULL) is later called once, on the writer thread, with the
+ * item's status after its batch committed or failed; or STORE_CLOSED and
+ * done is never called.  The store does not free arg.
+ */
+enum store_status
+store_submit(struct store *st, store_work_fn work, store_done_fn done,
+    void *arg)
+{
+	return submit(st, work, arg, done, arg);
+}
+
+struct waiter {
+	struct store	*st;
+	pthread_cond_t	 cond;
+	int		 done;
+	enum store_status status;
+};
+
+static void
+waiter_done(enum store_status s, void *arg)
+{
+	struct waiter	*w = arg;
+
+	pthread_mutex_lock(&w->st->lock);
+	w->status = s;
+	w->done = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->st->lock);
+}
+
+/*
+ * Runs work(txn, arg) in the next batch and waits until that batch has
+ * committed or failed.  Returns the item's status: STORE_OK once it is on
+ * disk, the work function's own status, the batch's error, or
+ * STORE_CLOSED.  Must not be called from the writer thread (a callback).
+ */
+enum store_status
+store_submit_wait(struct store *st, store_work_fn work, void *arg)
+{
+	struct waiter		w;
+	enum store_status	s;
+
+	if (st->writer_started && pthread_equal(pthread_self(), st->writer)) {
+		log_warnx("store: store_submit_wait() from the writer thread");
+		return STORE_INVALID;
+	}
+	memset(&w, 0, sizeof(w));
+	w.st = st;
+	pthread_cond_init(&w.cond, NULL);
+	if ((s = submit(st, work, arg, waiter_done, &w)) != STORE_OK)
+		goto done;
+	pthread_mutex_lock(&st->lock);
+	while (!w.done)
+		pthread_cond_wait(&w.cond, &st->lock);
+	pthread_mutex_unlock(&st->lock);
+	s = w.status;
+done:
+	pthread_cond_destroy(&w.cond);
+	return s;
+}
+
+/* Fills out with the counters at this moment. */
+void
+store_stats(struct store *st, struct store_stats *out)
+{
+	pthread_mutex_lock(&st->lock);
+	*out = st->stats;
+	out->queued = st->nqueued;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* The histogram bucket of a batch of n items (n >= 1). */
+static int
+batch_bucket(size_t n)
+{
+	int	b = 0;
+
+	while (b < STORE_BATCH_BUCKETS - 1 && ((size_t)1 << b) < n)
+		b++;
+	return b;
+}
+
+/*
+ * Turns a failed SQLite call inside a work item into a status: records
+ * store-level errors (a full disk, I/O, busy) as the item's fatal error,
+ * which a work function cannot hide, and logs them once.
+ */
+static enum store_status
+txn_error(struct store_txn *txn, int rc, const char *what)
+{
+	enum store_status	s = status_of(rc);
+
+	if (s == STORE_OK || s == STORE_INVALID) {
+		log_debug("store: %s: %s", what,
+		    sqlite3_errmsg(txn->st->wr.db));
+		return s;
+	}
+	log_warnx("store: %s: %s", what, sqlite3_errmsg(txn->st->wr.db));
+	count_error(txn->st);
+	if (txn->fatal == STORE_OK)
+		txn->fatal = s;
+	return s;
+}
+
+/* Runs one item inside its savepoint; returns its status. */
+static enum store_status
+item_run(struct store *st, struct store_txn *txn, struct item *it)
+{
+	enum store_status	s;
+	int			rc;
+
+	txn->fatal = STORE_OK;
+	if ((rc = conn_exec(&st->wr, ST_SAVEPOINT)) != SQLITE_OK)
+		return txn_error(txn, rc, "savepoint");
+	s = it->work(txn, it->work_arg);
+	if (s == STORE_OK && txn->fatal != STORE_OK)
+		s = txn->fatal;
+	if (sqlite3_get_autocommit(st->wr.db))
+		return s != STORE_OK ? s : STORE_ERROR;
+	if (s != STORE_OK &&
+	    (rc = conn_exec(&st->wr, ST_ROLLBACK_TO)) != SQLITE_OK)
+		txn_error(txn, rc, "rollback to savepoint");
+	if ((rc = conn_exec(&st->wr, ST_RELEASE)) != SQLITE_OK) {
+		txn_error(txn, rc, "release savepoint");
+		if (s == STORE_OK)
+			s = status_of(rc);
+	}
+	return s;
+}
+
+/*
+ * Runs a batch in one transaction and sets each item's status.  When the
+ * transaction cannot begin or commit, or SQLite rolled it back on its own
+ * (it does on some I/O errors), every item that would have succeeded gets
+ * the error instead: nothing is reported as committed that was not.
+ */
+static void
+batch_run(struct store *st, struct item **batch, size_t n)
+{
+	struct store_txn	 txn = { st, STORE_OK };
+	enum store_status	 lost = STORE_ERROR;
+	size_t			 i, ran = 0, failed = 0;
+	int			 rc;
+
+	if ((rc = conn_exec(&st->wr, ST_BEGIN)) != SQLITE_OK) {
+		log_warnx("store: begin: %s", sqlite3_errmsg(st->wr.db));
+		lost = status_of(rc);
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		batch[i]->status = item_run(st, &txn, batch[i]);
+		ran++;
+		if (sqlite3_get_autocommit(st->wr.db)) {
+			log_warnx("store: the transaction was rolled back");
+			lost = batch[i]->status;
+			goto fail;
+		}
+	}
+	if ((rc = conn_exec(&st->wr, ST_COMMIT)) != SQLITE_OK) {
+		log_warnx("store: commit: %s", sqlite3_errmsg(st->wr.db));
+		lost = status_of(rc);
+		if (lost == STORE_INVALID)	/* a commit hook said no */
+			lost = STORE_ERROR;
+		if (!sqlite3_get_autocommit(st->wr.db))
+			conn_exec(&st->wr, ST_ROLLBACK);
+		goto fail;
+	}
+	for (i = 0; i < n; i++)
+		if (batch[i]->status != STORE_OK)
+			failed++;
+	pthread_mutex_lock(&st->lock);
+	st->stats.batches++;
+	st->stats.items += n - failed;
+	st->stats.items_failed += failed;
+	st->stats.batch_size[batch_bucket(n)]++;
+	pthread_mutex_unlock(&st->lock);
+	return;
+fail:
+	for (i = 0; i < n; i++)
+		if (i >= ran || batch[i]->status == STORE_OK)
+			batch[i]->status = lost;
+	pthread_mutex_lock(&st->lock);
+	st->stats.commit_failures++;
+	st->stats.errors++;
+	st->stats.items_failed += n;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * The writer thread: takes up to batch_max queued items at a time, runs
+ * them as one batch, then calls their callbacks and frees them.  Returns
+ * once the store is closing and the queue is empty.
+ */
+static void *
+writer_main(void *arg)
+{
+	struct store	*st = arg;
+	struct item	*it;
+	size_t		 n, i;
+
+	for (;;) {
+		pthread_mutex_lock(&st->lock);
+		while (st->head == NULL && !st->closing)
+			pthread_cond_wait(&st->wake, &st->lock);
+		if (st->head == NULL) {
+			pthread_mutex_unlock(&st->lock);
+			break;
+		}
+		for (n = 0; st->head != NULL && n < (size_t)st->batch_max;
+		    n++) {
+			st->batch[n] = st->head;
+			st->head = st->head->next;
+		}
+		if (st->head == NULL)
+			st->tail = NULL;
+		st->nqueued -= n;
+		pthread_mutex_unlock(&st->lock);
+
+		batch_run(st, st->batch, n);
+		for (i = 0; i < n; i++) {
+			it = st->batch[i];
+			if (it->done != NULL)
+				it->done(it->status, it->done_arg);
+			free(it);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * SQLite calls this before each COMMIT of the writer connection; a
+ * non-zero return turns the COMMIT into a ROLLBACK.  Only the fault
+ * injection of the tests asks for that.
+ */
+static int
+commit_hook(void *arg)
+{
+	struct store	*st = arg;
+	int		 fail = 0;
+
+	pthread_mutex_lock(&st->lock);
+	if (st->fail_commits > 0) {
+		st->fail_commits--;
+		fail = 1;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return fail;
+}
+
+/*
+ * ===================================================================
+ * Row functions (writer thread, inside a work function)
+ * ===================================================================
+ */
+
+/*
+ * Returns a statement of the writer connection, or NULL after recording
+ * an error in txn.
+ */
+static sqlite3_stmt *
+txn_stmt(struct store_txn *txn, enum stmt_id id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = conn_stmt(&txn->st->wr, id)) == NULL)
+		txn_error(txn, SQLITE_ERROR, "prepare");
+	return s;
+}
+
+/*
+ * Steps an INSERT or UPDATE once and resets it.  Returns the status; sets
+ * *id (when not NULL) to the new row's id.
+ */
+static enum store_status
+txn_step(struct store_txn *txn, sqlite3_stmt *s, const char *what,
+    int64_t *id)
+{
+	int	rc;
+
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE && id != NULL)
+		*id = sqlite3_last_insert_rowid(txn->st->wr.db);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return STORE_OK;
+	return txn_error(txn, rc, what);
+}
+
+/* Binds the columns inbound and outbound messages share (?1 to ?10). */
+static void
+bind_message(sqlite3_stmt *s, const struct store_message *m)
+{
+	bind_opt(s, 1, m->case_id);
+	bind_text(s, 2, m->channel);
+	bind_text(s, 3, m->provider_id);
+	bind_text(s, 4, m->sender);
+	bind_text(s, 5, m->recipient);
+	bind_text(s, 6, m->text);
+	if (m->raw != NULL)
+		sqlite3_bind_blob64(s, 7, m->raw, m->rawlen, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 7);
+	bind_text(s, 8, m->encoding);
+	bind_opt(s, 9, m->provider_time);
+	sqlite3_bind_int64(s, 10, m->created ? m->created : now());
+}
+
+/*
+ * Stores an inbound message; m->id is ignored.  Returns STORE_OK with the
+ * new row's id in *id, or STORE_DUPLICATE when a message with the same
+ * channel and provider id is stored already (*id is then that message's
+ * id, and nothing was written), or an error.
+ */
+enum store_status
+store_inbound_insert(struct store_txn *txn, const struct store_message *m,
+    int64_t *id)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+	int			 rc;
+
+	if ((s = txn_stmt(txn, ST_INBOUND_INSERT)) == NULL)
+		return STORE_ERROR;
+	bind_message(s, m);
+	sqlite3_bind_int64(s, 11, m->received ? m->received : now());
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		*id = sqlite3_last_insert_rowid(txn->st->wr.db);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	if (rc != SQLITE_CONSTRAINT_UNIQUE || m->provider_id == NULL)
+		return txn_error(txn, rc, "inbound insert");
+
+	if ((s = txn_stmt(txn, ST_INBOUND_BY_PROVIDER_ID)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, m->channel);
+	bind_text(s, 2, m->provider_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		r = STORE_DUPLICATE;
+	} else
+		r = txn_error(txn, rc == SQLITE_DONE ? SQLITE_ERROR : rc,
+		    "inbound duplicate lookup");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+/*
+ * Attaches inbound message id to a case.  Returns STORE_OK, STORE_NOTFOUND
+ * when there is no such message, STORE_INVALID for an unknown case.
+ */
+enum store_status
+store_inbound_attach(struct store_txn *txn, int64_t id, int64_t case_id)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+
+	if ((s = txn_stmt(txn, ST_INBOUND_ATTACH)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	bind_opt(s, 2, case_id);
+	r = txn_step(txn, s, "inbound attach", NULL);
+	if (r == STORE_OK && sqlite3_changes(txn->st->wr.db) == 0)
+		r = STORE_NOTFOUND;
+	return r;
+}
+
+/*
+ * Records a message that went out (or was handed to a channel); m->id is
+ * ignored.  Returns STORE_OK with the new id in *id, or an error.
+ */
+enum store_status
+store_outbound_insert(struct store_txn *txn, const struct store_message *m,
+    int64_t *id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_OUTBOUND_INSERT)) == NULL)
+		return STORE_ERROR;
+	bind_message(s, m);
+	bind_opt(s, 11, m->sent);
+	bind_opt(s, 12, m->outbox_id);
+	return txn_step(txn, s, "outbound insert", id);
+}
+
+/*
+ * Creates a case from c (c->id, c->ref_number and c->closed are ignored)
+ * with the next reference number.  Returns STORE_OK with the case's id in
+ * *id and its reference number in *ref, or an error.  Numbers only grow:
+ * a number is never handed out twice, even when its case is gone.
+ */
+enum store_status
+store_case_create(struct store_txn *txn, const struct store_case *c,
+    int64_t *id, int64_t *ref)
+{
+	sqlite3_stmt	*s;
+	const char	*state;
+	int64_t		 t = now(), number;
+	int		 rc;
+
+	if ((state = store_case_state_name(c->state)) == NULL)
+		return STORE_INVALID;
+	if ((s = txn_stmt(txn, ST_REF_NEXT)) == NULL)
+		return STORE_ERROR;
+	rc = sqlite3_step(s);
+	number = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return txn_error(txn, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc,
+		    "case reference");
+
+	if ((s = txn_stmt(txn, ST_CASE_INSERT)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, number);
+	bind_text(s, 2, c->category);
+	bind_text(s, 3, c->categories2);
+	bind_text(s, 4, c->subcategory);
+	bind_text(s, 5, state);
+	bind_text(s, 6, c->sender);
+	bind_text(s, 7, c->channel);
+	sqlite3_bind_int64(s, 8, c->deadline);
+	bind_text(s, 9, c->assignee);
+	sqlite3_bind_int64(s, 10, c->created ? c->created : t);
+	sqlite3_bind_int64(s, 11, c->updated ? c->updated : t);
+	if (c->state == STORE_CASE_CLOSED)
+		sqlite3_bind_int64(s, 12, c->updated ? c->updated : t);
+	else
+		sqlite3_bind_null(s, 12);
+	*ref = number;
+	return txn_step(txn, s, "case insert", id);
+}
+
+/*
+ * Moves case_id to state to, by actor (a Unix user, or "papigwd"), at time
+ * at (0: now), and records the change, with detail (or NULL), in the
+ * case's history.  Returns STORE_OK with the event's id in *id (when not
+ * NULL), STORE_NOTFOUND for an unknown case, or an error.
+ */
+enum store_status
+store_case_event_add(struct store_txn *txn, int64_t case_id,
+    enum store_case_state to, const char *actor, const char *detail,
+    int64_t at, int64_t *id)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+	const char		*to_name;
+	char			*from = NULL;
+	int			 rc;
+
+	if ((to_name = store_case_state_name(to)) == NULL)
+		return STORE_INVALID;
+	if (at == 0)
+		at = now();
+	if ((s = txn_stmt(txn, ST_CASE_STATE)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		from = col_str(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return txn_error(txn, rc, "case state");
+
+	if ((s = txn_stmt(txn, ST_CASE_SET_STATE)) == NULL) {
+		r = STORE_ERROR;
+		goto done;
+	}
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, to_name);
+	sqlite3_bind_int64(s, 3, at);
+	if ((r = txn_step(txn, s, "case state change", NULL)) != STORE_OK)
+		goto done;
+
+	if ((s = txn_stmt(txn, ST_EVENT_INSERT)) == NULL) {
+		r = STORE_ERROR;
+		goto done;
+	}
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, at);
+	bind_text(s, 3, actor);
+	bind_text(s, 4, from);
+	bind_text(s, 5, to_name);
+	bind_text(s, 6, detail);
+	r = txn_step(txn, s, "case event insert", id);
+done:
+	free(from);
+	return r;
+}
+
+/*
+ * Gives case_id to assignee (NULL to nobody) at time at (0: now); the
+ * caller records the event and the audit entry.  Returns STORE_OK,
+ * STORE_NOTFOUND, or an error.
+ */
+enum store_status
+store_case_assign(struct store_txn *txn, int64_t case_id,
+    const char *assignee, int64_t at)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+
+	if ((s = txn_stmt(txn, ST_CASE_ASSIGN)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, assignee);
+	sqlite3_bind_int64(s, 3, at ? at : now());
+	r = txn_step(txn, s, "case assign", NULL);
+	if (r == STORE_OK && sqlite3_changes(txn->st->wr.db) == 0)
+		r = STORE_NOTFOUND;
+	return r;
+}
+
+/*
+ * Adds a note by author to case_id at time at (0: now).  Returns STORE_OK
+ * with the note's id in *id, STORE_INVALID for an unknown case, or an
+ * error.
+ */
+enum store_status
+store_note_add(struct store_txn *txn, int64_t case_id, const char *author,
+    const char *text, int64_t at, int64_t *id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_NOTE_INSERT)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, at ? at : now());
+	bind_text(s, 3, author);
+	bind_text(s, 4, text);
+	return txn_step(txn, s, "note insert", id);
+}
+
+/*
+ * Queues a message for the outbox worker; o->id is ignored.  Returns
+ * STORE_OK with the row's id in *id, STORE_INVALID for an unknown case or
+ * a bad state, or an error.
+ */
+enum store_status
+store_outbox_insert(struct store_txn *txn, const struct store_outbox *o,
+    int64_t *id)
+{
+	sqlite3_stmt	*s;
+	const char	*state;
+	int64_t		 t = now();
+
+	if ((state = store_outbox_state_name(o->state)) == NULL)
+		return STORE_INVALID;
+	if ((s = txn_stmt(txn, ST_OUTBOX_INSERT)) == NULL)
+		return STORE_ERROR;
+	bind_opt(s, 1, o->case_id);
+	bind_text(s, 2, o->channel);
+	bind_text(s, 3, o->recipient);
+	bind_text(s, 4, o->text);
+	bind_text(s, 5, o->encoding);
+	sqlite3_bind_int(s, 6, o->segments);
+	bind_text(s, 7, state);
+	sqlite3_bind_int(s, 8, o->attempts);
+	sqlite3_bind_int64(s, 9, o->next_attempt ? o->next_attempt : t);
+	bind_text(s, 10, o->last_error);
+	bind_text(s, 11, o->provider_id);
+	sqlite3_bind_int64(s, 12, o->created ? o->created : t);
+	sqlite3_bind_int64(s, 13, o->updated ? o->updated : t);
+	return txn_step(txn, s, "outbox insert", id);
+}
+
+/*
+ * ===================================================================
+ * Audit log
+ * ===================================================================
+ *
+ * Each entry carries the hash of the one before (prev_hash; 64 zeros for
+ * the first) and its own hash: the lowercase hex SHA-256 of six
+ * netstrings, "<length>:<bytes>," each, in this order: prev_hash, at in
+ * decimal, actor, action, case_id in decimal, detail.  A case_id of 0
+ * (NULL) and a NULL detail are empty strings.  Changing, inserting or
+ * removing an entry breaks the chain from there on; removing the newest
+ * entries is only seen against a copy of the last hash.
+ */
+
+static int
+hash_field(EVP_MD_CTX *ctx, const char *v)
+{
+	char	len[24];
+	size_t	n = v != NULL ? strlen(v) : 0;
+
+	snprintf(len, sizeof(len), "%zu:", n);
+	return EVP_DigestUpdate(ctx, len, strlen(len)) == 1 &&
+	    EVP_DigestUpdate(ctx, v != NULL ? v : "", n) == 1 &&
+	    EVP_DigestUpdate(ctx, ",", 1) == 1 ? 0 : -1;
+}
+
+/* Computes an entry's hash into out.  Returns 0, or -1 (OpenSSL failed). */
+static int
+audit_hash(const char *prev, int64_t at, const char *actor,
+    const char *action, int64_t case_id, const char *detail,
+    char out[STORE_HASH_HEX])
+{
+	EVP_MD_CTX	*ctx;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0, i;
+	char		 t[24], c[24];
+	int		 r = -1;
+
+	snprintf(t, sizeof(t), "%" PRId64, at);
+	if (case_id != 0)
+		snprintf(c, sizeof(c), "%" PRId64, case_id);
+	else
+		c[0] = '\0';
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    hash_field(ctx, prev) == -1 || hash_field(ctx, t) == -1 ||
+	    hash_field(ctx, actor) == -1 || hash_field(ctx, action) == -1 ||
+	    hash_field(ctx, c) == -1 || hash_field(ctx, detail) == -1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
+		goto done;
+	for (i = 0; i < mdlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	r = 0;
+done:
+	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
+/*
+ * Appends an entry to the audit log, at the current time: actor did
+ * action (to case_id, or 0), with detail (or NULL).  Returns STORE_OK, or
+ * an error.
+ */
+enum store_status
+store_audit_append(struct store_txn *txn, const char *actor,
+    const char *action, int64_t case_id, const char *detail)
+{
+	sqlite3_stmt	*s;
+	char		 prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
+	int64_t		 at = now();
+	int		 rc;
+
+	if (actor == NULL || action == NULL)
+		return STORE_INVALID;
+	if ((s = txn_stmt(txn, ST_AUDIT_LAST)) == NULL)
+		return STORE_ERROR;
+	memset(prev, '0', sizeof(prev) - 1);
+	prev[sizeof(prev) - 1] = '\0';
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		copy_str(prev, sizeof(prev),
+		    (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return txn_error(txn, rc, "audit chain");
+	if (audit_hash(prev, at, actor, action, case_id, detail,
+	    hash) == -1) {
+		log_warnx("store: audit: SHA-256 failed");
+		if (txn->fatal == STORE_OK)
+			txn->fatal = STORE_ERROR;
+		return STORE_ERROR;
+	}
+
+	if ((s = txn_stmt(txn, ST_AUDIT_INSERT)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, at);
+	bind_text(s, 2, actor);
+	bind_text(s, 3, action);
+	bind_opt(s, 4, case_id);
+	bind_text(s, 5, detail);
+	bind_text(s, 6, prev);
+	bind_text(s, 7, hash);
+	return txn_step(txn, s, "audit insert", NULL);
+}
+
+/*
+ * ===================================================================
+ * Reads (any thread, the reader connection)
+ * ===================================================================
+ */
+
+/*
+ * Runs statement id with key as ?1 on the reader connection and hands its
+ * first row to fill(out).  Returns STORE_OK, STORE_NOTFOUND or an error.
+ */
+static enum store_status
+read_row(struct store *st, enum stmt_id id, int64_t key,
+    void (*fill)(sqlite3_stmt *, void *), void *out)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r = STORE_ERROR;
+	int			 rc;
+
+	pthread_mutex_lock(&st->rlock);
+	if ((s = conn_stmt(&st->rd, id)) == NULL)
+		goto done;
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		fill(s, out);
+		r = STORE_OK;
+	} else if (rc == SQLITE_DONE)
+		r = STORE_NOTFOUND;
+	else {
+		log_warnx("store: read: %s", sqlite3_errmsg(st->rd.db));
+		r = status_of(rc);
+		count_error(st);
+	}
+	sqlite3_reset(s);
+done:
+	pthread_mutex_unlock(&st->rlock);
+	return r;
+}
+
+/* Columns as in MESSAGE_COLUMNS, then received or sent, outbox_id. */
+static void
+fill_message(sqlite3_stmt *s, struct store_message *m, int outbound)
+{
+	const void	*raw;
+	unsigned char	*copy;
+
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(s, 0);
+	m->case_id = sqlite3_column_int64(s, 1);
+	m->channel = col_str(s, 2);
+	m->provider_id = col_str(s, 3);
+	m->sender = col_str(s, 4);
+	m->recipient = col_str(s, 5);
+	m->text = col_str(s, 6);
+	if ((raw = sqlite3_column_blob(s, 7)) != NULL) {
+		m->rawlen = (size_t)sqlite3_column_bytes(s, 7);
+		copy = xcalloc(1, m->rawlen);
+		memcpy(copy, raw, m->rawlen);
+		m->raw = copy;
+	}
+	m->encoding = col_str(s, 8);
+	m->provider_time = sqlite3_column_int64(s, 9);
+	m->created = sqlite3_column_int64(s, 10);
+	if (outbound) {
+		m->sent = sqlite3_column_int64(s, 11);
+		m->outbox_id = sqlite3_column_int64(s, 12);
+	} else
+		m->received = sqlite3_column_int64(s, 11);
+}
+
+static void
+fill_inbound(sqlite3_stmt *s, void *out)
+{
+	fill_message(s, out, 0);
+}
+
+static void
+fill_outbound(sqlite3_stmt *s, void *out)
+{
+	fill_message(s, out, 1);
+}
+
+/*
+ * Reads inbound message id into m.  Returns STORE_OK (release m with
+ * store_message_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_inbound_get(struct store *st, int64_t id, struct store_message *m)
+{
+	return read_row(st, ST_INBOUND_GET, id, fill_inbound, m);
+}
+
+/* Like store_inbound_get(), for outbound message id. */
+enum store_status
+store_outbound_get(struct store *st, int64_t id, struct store_message *m)
+{
+	return read_row(st, ST_OUTBOUND_GET, id, fill_outbound, m);
+}
+
+/* Frees what a store_*_get() put in m and zeroes it. */
+void
+store_message_clear(struct store_message *m)
+{
+	free((void *)m->channel);
+	free((void *)m->provider_id);
+	free((void *)m->sender);
+	free((void *)m->recipient);
+	free((void *)m->text);
+	free((void *)m->raw);
+	free((void *)m->encoding);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Columns as in CASE_COLUMNS. */
+static void
+fill_case(sqlite3_stmt *s, void *out)
+{
+	struct store_case	*c = out;
+	int			 state;
+
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(s, 0);
+	c->ref_number = sqlite3_column_int64(s, 1);
+	c->category = col_str(s, 2);
+	c->categories2 = col_str(s, 3);
+	c->subcategory = col_str(s, 4);
+	state = name_index(case_state_names, nitems(case_state_names),
+	    (const char *)sqlite3_column_text(s, 5));
+	c->state = state >= 0 ? (enum store_case_state)state : STORE_CASE_NEW;
+	c->sender = col_str(s, 6);
+	c->channel = col_str(s, 7);
+	c->deadline = sqlite3_column_int64(s, 8);
+	c->assignee = col_str(s, 9);
+	c->created = sqlite3_column_int64(s, 10);
+	c->updated = sqlite3_column_int64(s, 11);
+	c->closed = sqlite3_column_int64(s, 12);
+}
+
+/*
+ * Reads case id into c.  Returns STORE_OK (release c with
+ * store_case_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_get(struct store *st, int64_t id, struct store_case *c)
+{
+	return read_row(st, ST_CASE_GET, id, fill_case, c);
+}
+
+/* Like store_case_get(), by reference number ("PA-000123" is 123). */
+enum store_status
+store_case_get_by_ref(struct store *st, int64_t ref_number,
+    struct store_case *c)
+{
+	return read_row(st, ST_CASE_GET_BY_REF, ref_number, fill_case, c);
+}
+
+void
+store_case_clear(struct store_case *c)
+{
+	free((void *)c->category);
+	free((void *)c->categories2);
+	free((void *)c->subcategory);
+	free((void *)c->sender);
+	free((void *)c->channel);
+	free((void *)c->assignee);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+fill_event(sqlite3_stmt *s, void *out)
+{
+	struct store_case_event	*e = out;
+	int			 from, to;
+
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(s, 0);
+	e->case_id = sqlite3_column_int64(s, 1);
+	e->at = sqlite3_column_int64(s, 2);
+	e->actor = col_str(s, 3);
+	from = name_index(case_state_names, nitems(case_state_names),
+	    (const char *)sqlite3_column_text(s, 4));
+	to = name_index(case_state_names, nitems(case_state_names),
+	    (const char *)sqlite3_column_text(s, 5));
+	e->from = from >= 0 ? (enum store_case_state)from : STORE_CASE_NEW;
+	e->to = to >= 0 ? (enum store_case_state)to : STORE_CASE_NEW;
+	e->detail = col_str(s, 6);
+}
+
+/*
+ * Reads case event id into e.  Returns STORE_OK (release e with
+ * store_case_event_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_event_get(struct store *st, int64_t id,
+    struct store_case_event *e)
+{
+	return read_row(st, ST_EVENT_GET, id, fill_event, e);
+}
+
+void
+store_case_event_clear(struct store_case_event *e)
+{
+	free((void *)e->actor);
+	free((void *)e->detail);
+	memset(e, 0, sizeof(*e));
+}
+
+static void
+fill_note(sqlite3_stmt *s, void *out)
+{
+	struct store_note	*n = out;
+
+	memset(n, 0, sizeof(*n));
+	n->id = sqlite3_column_int64(s, 0);
+	n->case_id = sqlite3_column_int64(s, 1);
+	n->at = sqlite3_column_int64(s, 2);
+	n->author = col_str(s, 3);
+	n->text = col_str(s, 4);
+}
+
+/*
+ * Reads note id into n.  Returns STORE_OK (release n with
+ * store_note_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_note_get(struct store *st, int64_t id, struct store_note *n)
+{
+	return read_row(st, ST_NOTE_GET, id, fill_note, n);
+}
+
+void
+store_note_clear(struct store_note *n)
+{
+	free((void *)n->author);
+	free((void *)n->text);
+	memset(n, 0, sizeof(*n));
+}
+
+/* Columns as in OUTBOX_COLUMNS. */
+static void
+fill_outbox(sqlite3_stmt *s, void *out)
+{
+	struct store_outbox	*o = out;
+	int			 state;
+
+	memset(o, 0, sizeof(*o));
+	o->id = sqlite3_column_int64(s, 0);
+	o->case_id = sqlite3_column_int64(s, 1);
+	o->channel = col_str(s, 2);
+	o->recipient = col_str(s, 3);
+	o->text = col_str(s, 4);
+	o->encoding = col_str(s, 5);
+	o->segments = sqlite3_column_int(s, 6);
+	state = name_index(outbox_state_names, nitems(outbox_state_names),
+	    (const char *)sqlite3_column_text(s, 7));
+	o->state = state >= 0 ? (enum store_outbox_state)state :
+	    STORE_OUTBOX_FAILED;
+	o->attempts = sqlite3_column_int(s, 8);
+	o->next_attempt = sqlite3_column_int64(s, 9);
+	o->last_error = col_str(s, 10);
+	o->provider_id = col_str(s, 11);
+	o->created = sqlite3_column_int64(s, 12);
+	o->updated = sqlite3_column_int64(s, 13);
+}
+
+/*
+ * Reads outbox row id into o.  Returns STORE_OK (release o with
+ * store_outbox_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_outbox_get(struct store *st, int64_t id, struct store_outbox *o)
+{
+	return read_row(st, ST_OUTBOX_GET, id, fill_outbox, o);
+}
+
+void
+store_outbox_clear(struct store_outbox *o)
+{
+	free((void *)o->channel);
+	free((void *)o->recipient);
+	free((void *)o->text);
+	free((void *)o->encoding);
+	free((void *)o->last_error);
+	free((void *)o->provider_id);
+	memset(o, 0, sizeof(*o));
+}
+
+static void
+fill_audit(sqlite3_stmt *s, void *out)
+{
+	struct store_audit	*a = out;
+	const char		*h;
+
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(s, 0);
+	a->at = sqlite3_column_int64(s, 1);
+	a->actor = col_str(s, 2);
+	a->action = col_str(s, 3);
+	a->case_id = sqlite3_column_int64(s, 4);
+	a->detail = col_str(s, 5);
+	if ((h = (const char *)sqlite3_column_text(s, 6)) != NULL)
+		copy_str(a->prev_hash, sizeof(a->prev_hash), h);
+	if ((h = (const char *)sqlite3_column_text(s, 7)) != NULL)
+		copy_str(a->hash, sizeof(a->hash), h);
+}
+
+/*
+ * Reads audit entry id into a.  Returns STORE_OK (release a with
+ * store_audit_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_audit_get(struct store *st, int64_t id, struct store_audit *a)
+{
+	return read_row(st, ST_AUDIT_GET, id, fill_audit, a);
+}
+
+void
+store_audit_clear(struct store_audit *a)
+{
+	free((void *)a->actor);
+	free((void *)a->action);
+	free((void *)a->detail);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+fill_count(sqlite3_stmt *s, void *out)
+{
+	*(int64_t *)out = sqlite3_column_int64(s, 0);
+}
+
+/* Sets *n to the number of rows in table.  Returns STORE_OK or an error. */
+enum store_status
+store_count(struct store *st, enum store_table table, int64_t *n)
+{
+	if ((unsigned)table >= STORE_T_MAX)
+		return STORE_INVALID;
+	return read_row(st, (enum stmt_id)(ST_COUNT + table), 0, fill_count,
+	    n);
+}
+
+/*
+ * ===================================================================
+ * Fault injection (tests only)
+ * ===================================================================
+ */
+
+static enum store_status
+max_pages_work(struct store_txn *txn, void *arg)
+{
+	int64_t		 extra = *(int64_t *)arg, pages = 0;
+	sqlite3_stmt	*s;
+	char		 sql[64];
+	int		 rc;
+
+	if ((s = txn_stmt(txn, ST_PAGE_COUNT)) == NULL)
+		return STORE_ERROR;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		pages = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return txn_error(txn, rc, "page count");
+	/* PRAGMA takes no parameters; this is a number, not outside input. */
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %" PRId64,
+	    pages + extra);
+	rc = sqlite3_exec(txn->st->wr.db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : txn_error(txn, rc, "max pages");
+}
+
+/*
+ * Caps the database at its current size plus extra pages, as a full disk
+ * would (SQLite then fails writes with SQLITE_FULL); a large extra lifts
+ * the cap again.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_fault_max_pages(struct store *st, int64_t extra)
+{
+	return store_submit_wait(st, max_pages_work, &extra);
+}
+
+/* Makes the next n COMMITs of the writer fail and roll back. */
+void
+store_fault_commit(struct store *st, int n)
+{
+	pthread_mutex_lock(&st->lock);
+	st->fail_commits = n;
+	pthread_mutex_unlock(&st->lock);
+}

@@ -1,0 +1,1200 @@
+/*
+ * test_store.c: the store on real SQLite files in a temporary directory:
+ * creating and migrating the schema, every table's rows, duplicate
+ * provider ids, the audit hash chain, and the group commit under threads
+ * and faults (a failing item, a full database, a failing COMMIT, closing
+ * with work queued).
+ *
+ * The tests open the file with the SQLite API only to check what the store
+ * must leave behind (WAL mode, user_version) and to build an old database.
+ * Waits are bounded: a test that would hang fails instead.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include "papigw.h"
+
+#define WAIT_MAX	30	/* seconds any wait may take before failing */
+#define NTHREADS	8
+#define PER_THREAD	200
+
+struct fixture {
+	char		 dir[64];
+	char		 path[128];
+	struct store	*st;
+};
+
+/*
+ * ===================================================================
+ * Helpers
+ * ===================================================================
+ */
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+
+	f = xcalloc(1, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/papigw-store-XXXXXX");
+	if (mkdtemp(f->dir) == NULL) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/papigw.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	struct dirent	*de;
+	char		 p[512];
+	DIR		*d;
+
+	store_close(f->st);
+	if ((d = opendir(f->dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", f->dir, de->d_name);
+			unlink(p);
+		}
+		closedir(d);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct store *
+open_store(struct fixture *f, int batch_max)
+{
+	struct store_options	 opt;
+	char			 err[STORE_ERR_MAX];
+	struct store		*st;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.path = f->path;
+	opt.synchronous_full = 0;
+	opt.busy_timeout_ms = 5000;
+	opt.batch_max = batch_max;
+	st = store_open(&opt, err, sizeof(err));
+	if (st == NULL)
+		fail_msg("store_open: %s", err);
+	return st;
+}
+
+/* Runs one SQL statement on a separate connection; returns its integer. */
+static int64_t
+sql_int(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	int64_t		 v = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static int64_t
+count(struct store *st, enum store_table t)
+{
+	int64_t	n = -1;
+
+	assert_int_equal(store_count(st, t, &n), STORE_OK);
+	return n;
+}
+
+static struct timespec
+deadline(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += WAIT_MAX;
+	return ts;
+}
+
+/*
+ * A gate holds the writer thread inside a work function until the test
+ * opens it, so that what the test submits meanwhile lands in one batch.
+ */
+struct gate {
+	pthread_mutex_t	 m;
+	pthread_cond_t	 c;
+	int		 entered;
+	int		 open;
+	int		 timedout;
+};
+
+static void
+gate_init(struct gate *g)
+{
+	memset(g, 0, sizeof(*g));
+	pthread_mutex_init(&g->m, NULL);
+	pthread_cond_init(&g->c, NULL);
+}
+
+static enum store_status
+gate_work(struct store_txn *txn, void *arg)
+{
+	struct gate	*g = arg;
+	struct timespec	 ts = deadline();
+
+	(void)txn;
+	pthread_mutex_lock(&g->m);
+	g->entered = 1;
+	pthread_cond_broadcast(&g->c);
+	while (!g->open && !g->timedout)
+		if (pthread_cond_timedwait(&g->c, &g->m, &ts) == ETIMEDOUT)
+			g->timedout = 1;
+	pthread_mutex_unlock(&g->m);
+	return STORE_OK;
+}
+
+/* Submits the gate and waits until the writer is inside it. */
+static void
+gate_close(struct store *st, struct gate *g)
+{
+	struct timespec	ts = deadline();
+	int		entered;
+
+	gate_init(g);
+	assert_int_equal(store_submit(st, gate_work, NULL, g), STORE_OK);
+	pthread_mutex_lock(&g->m);
+	while (!g->entered)
+		if (pthread_cond_timedwait(&g->c, &g->m, &ts) == ETIMEDOUT)
+			break;
+	entered = g->entered;
+	pthread_mutex_unlock(&g->m);
+	assert_true(entered);
+}
+
+static void
+gate_open(struct gate *g)
+{
+	pthread_mutex_lock(&g->m);
+	g->open = 1;
+	pthread_cond_broadcast(&g->c);
+	pthread_mutex_unlock(&g->m);
+}
+
+/* Completions of asynchronous submissions, counted under a lock. */
+struct tally {
+	pthread_mutex_t	 m;
+	pthread_cond_t	 c;
+	int		 done;
+};
+
+static void
+tally_init(struct tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	pthread_mutex_init(&t->m, NULL);
+	pthread_cond_init(&t->c, NULL);
+}
+
+static void
+tally_add(struct tally *t)
+{
+	pthread_mutex_lock(&t->m);
+	t->done++;
+	pthread_cond_broadcast(&t->c);
+	pthread_mutex_unlock(&t->m);
+}
+
+/* Waits (bounded) until n completions; returns how many there were. */
+static int
+tally_wait(struct tally *t, int n)
+{
+	struct timespec	ts = deadline();
+	int		done;
+
+	pthread_mutex_lock(&t->m);
+	while (t->done < n)
+		if (pthread_cond_timedwait(&t->c, &t->m, &ts) == ETIMEDOUT)
+			break;
+	done = t->done;
+	pthread_mutex_unlock(&t->m);
+	return done;
+}
+
+/*
+ * One inbound message as a work item: its own fields, what the store
+ * answered, and what the completion saw.
+ */
+struct msg_job {
+	struct store	*st;
+	struct tally	*tally;
+	char		 provider_id[32];
+	const char	*channel;
+	const char	*text;
+	int		 fail_after;	/* return STORE_INVALID after inserting */
+	int64_t		 case_id;	/* attach to this case (may not exist) */
+	int64_t		 id;
+	enum store_status insert_status;
+	enum store_status status;	/* from the completion */
+	int		 visible;	/* seen by the reader in the callback */
+};
+
+static enum store_status
+msg_work(struct store_txn *txn, void *arg)
+{
+	struct msg_job		*j = arg;
+	struct store_message	 m;
+	enum store_status	 s;
+
+	memset(&m, 0, sizeof(m));
+	m.channel = j->channel != NULL ? j->channel : "twilio";
+	m.provider_id = j->provider_id[0] != '\0' ? j->provider_id : NULL;
+	m.sender = "+84912345678";
+	m.recipient = "+84900000001";
+	m.text = j->text != NULL ? j->text : "Đường ngập nước";
+	m.encoding = "ucs2";
+	s = store_inbound_insert(txn, &m, &j->id);
+	j->insert_status = s;
+	if (s != STORE_OK)
+		return s;
+	if (j->case_id != 0 &&
+	    (s = store_inbound_attach(txn, j->id, j->case_id)) != STORE_OK)
+		return s;
+	return j->fail_after ? STORE_INVALID : STORE_OK;
+}
+
+/* The completion: record the status and whether a reader sees the row. */
+static void
+msg_done(enum store_status s, void *arg)
+{
+	struct msg_job		*j = arg;
+	struct store_message	 m;
+
+	j->status = s;
+	if (s == STORE_OK && store_inbound_get(j->st, j->id, &m) == STORE_OK) {
+		j->visible = 1;
+		store_message_clear(&m);
+	}
+	if (j->tally != NULL)
+		tally_add(j->tally);
+}
+
+static enum store_status
+msg_insert(struct store *st, struct msg_job *j)
+{
+	j->st = st;
+	return store_submit_wait(st, msg_work, j);
+}
+
+static int
+exists(const char *path)
+{
+	struct stat	sb;
+
+	return stat(path, &sb) == 0;
+}
+
+/*
+ * ===================================================================
+ * Opening and migrations
+ * ===================================================================
+ */
+
+static void
+test_open_empty(void **state)
+{
+	struct fixture	*f = *state;
+	int		 t;
+
+	f->st = open_store(f, 0);
+	for (t = 0; t < STORE_T_MAX; t++)
+		assert_int_equal(count(f->st, (enum store_table)t), 0);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	assert_int_equal(sql_int(f->path,
+	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM "
+	    "sqlite_master WHERE name IN ('outbox_due', 'cases_due', "
+	    "'inbound_provider_id')"), 3);
+}
+
+static enum store_status
+case_work(struct store_txn *txn, void *arg)
+{
+	int64_t			*ids = arg;	/* id, ref out */
+	struct store_case	 c;
+
+	memset(&c, 0, sizeof(c));
+	c.category = "infrastructure";
+	c.sender = "+84912345678";
+	c.channel = "modem0";
+	c.deadline = 1800000000;
+	return store_case_create(txn, &c, &ids[0], &ids[1]);
+}
+
+static enum store_status
+audit_work(struct store_txn *txn, void *arg)
+{
+	(void)arg;
+	return store_audit_append(txn, "papigwd", "migrate-check", 0, NULL);
+}
+
+static void
+load_fixture(const char *path, const char *fixture)
+{
+	sqlite3	*db;
+	char	*sql, *errmsg = NULL;
+
+	sql = read_small_file(fixture, 1 << 20, NULL);
+	assert_non_null(sql);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &errmsg) != SQLITE_OK)
+		fail_msg("%s: %s", fixture, errmsg);
+	sqlite3_close(db);
+	free(sql);
+}
+
+static void
+test_migrate_v1(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_case	 c;
+	struct store_message	 m;
+	struct store_outbox	 o;
+	struct store_audit	 a;
+	struct msg_job		 j;
+	int64_t			 ids[2] = { 0, 0 }, fixture_hash_id = 1;
+	char			 fixture_hash[STORE_HASH_HEX];
+
+	load_fixture(f->path, SRCDIR "/tests/data/store-v1.sql");
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+	f->st = open_store(f, 0);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+
+	/* Every row survived. */
+	assert_int_equal(count(f->st, STORE_T_CASES), 2);
+	assert_int_equal(count(f->st, STORE_T_CASE_EVENTS), 3);
+	assert_int_equal(count(f->st, STORE_T_INBOUND), 2);
+	assert_int_equal(count(f->st, STORE_T_OUTBOUND), 1);
+	assert_int_equal(count(f->st, STORE_T_OUTBOX), 2);
+	assert_int_equal(count(f->st, STORE_T_NOTES), 1);
+	assert_int_equal(count(f->st, STORE_T_AUDIT), 1);
+
+	/* Version 2 filled "closed" from the history of closed cases. */
+	assert_int_equal(store_case_get_by_ref(f->st, 1, &c), STORE_OK);
+	assert_int_equal(c.state, STORE_CASE_CLOSED);
+	assert_int_equal(c.closed, 1700000500);
+	assert_string_equal(c.categories2, "environment");
+	assert_string_equal(c.assignee, "lan");
+	store_case_clear(&c);
+	assert_int_equal(store_case_get(f->st, 2, &c), STORE_OK);
+	assert_int_equal(c.state, STORE_CASE_NEW);
+	assert_int_equal(c.closed, 0);
+	assert_null(c.assignee);
+	store_case_clear(&c);
+
+	assert_int_equal(store_inbound_get(f->st, 2, &m), STORE_OK);
+	assert_int_equal(m.rawlen, 8);
+	assert_memory_equal(m.raw, "xin ch\xc0o", 8);
+	assert_string_equal(m.provider_id, "SM0001");
+	store_message_clear(&m);
+	assert_int_equal(store_outbox_get(f->st, 2, &o), STORE_OK);
+	assert_int_equal(o.state, STORE_OUTBOX_QUEUED);
+	assert_int_equal(o.attempts, 2);
+	assert_string_equal(o.last_error, "HTTP 503");
+	store_outbox_clear(&o);
+
+	/* The reference counter, the dedupe index and the chain go on. */
+	assert_int_equal(store_submit_wait(f->st, case_work, ids), STORE_OK);
+	assert_int_equal(ids[1], 3);
+	memset(&j, 0, sizeof(j));
+	j.channel = "twilio";
+	snprintf(j.provider_id, sizeof(j.provider_id), "SM0001");
+	assert_int_equal(msg_insert(f->st, &j), STORE_DUPLICATE);
+	assert_int_equal(j.id, 2);
+	assert_int_equal(store_audit_get(f->st, fixture_hash_id, &a),
+	    STORE_OK);
+	copy_str(fixture_hash, sizeof(fixture_hash), a.hash);
+	store_audit_clear(&a);
+	assert_int_equal(store_submit_wait(f->st, audit_work, NULL), STORE_OK);
+	assert_int_equal(store_audit_get(f->st, 2, &a), STORE_OK);
+	assert_string_equal(a.prev_hash, fixture_hash);
+	store_audit_clear(&a);
+}
+
+static void
+test_reopen(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_case	 c;
+	int64_t			 ids[2];
+	char			 wal[160];
+
+	f->st = open_store(f, 0);
+	assert_int_equal(store_submit_wait(f->st, case_work, ids), STORE_OK);
+	assert_int_equal(ids[1], 1);
+	store_close(f->st);
+	f->st = NULL;
+
+	/* A clean close leaves the WAL checkpointed and empty. */
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	if (exists(wal)) {
+		struct stat	sb;
+
+		assert_int_equal(stat(wal, &sb), 0);
+		assert_int_equal(sb.st_size, 0);
+	}
+
+	f->st = open_store(f, 0);
+	assert_int_equal(store_case_get(f->st, ids[0], &c), STORE_OK);
+	assert_int_equal(c.ref_number, 1);
+	assert_string_equal(c.category, "infrastructure");
+	store_case_clear(&c);
+	assert_int_equal(store_submit_wait(f->st, case_work, ids), STORE_OK);
+	assert_int_equal(ids[1], 2);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+}
+
+static void
+test_newer_refused(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_options	 opt;
+	char			 err[STORE_ERR_MAX];
+	sqlite3			*db;
+
+	f->st = open_store(f, 0);
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	memset(&opt, 0, sizeof(opt));
+	opt.path = f->path;
+	err[0] = '\0';
+	assert_null(store_open(&opt, err, sizeof(err)));
+	assert_non_null(strstr(err, "schema version 99 is newer"));
+	/* Refusing left the database alone. */
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 99);
+
+	/* A file that is not a database is an error too, not a crash. */
+	assert_int_equal(unlink(f->path), 0);
+	{
+		FILE	*fp = fopen(f->path, "w");
+
+		assert_non_null(fp);
+		fputs("this is not an SQLite database, not at all.\n", fp);
+		fclose(fp);
+	}
+	assert_null(store_open(&opt, err, sizeof(err)));
+}
+
+/*
+ * ===================================================================
+ * Rows
+ * ===================================================================
+ */
+
+struct rows {
+	int64_t		 case_id, ref, in_id, out_id, outbox_id, note_id;
+	int64_t		 ev1, ev2, bad_note;
+	enum store_status bad_note_status, bad_event_status;
+};
+
+static enum store_status
+rows_work(struct store_txn *txn, void *arg)
+{
+	struct rows		*r = arg;
+	struct store_case	 c;
+	struct store_message	 m;
+	struct store_outbox	 o;
+	static const unsigned char raw[] = { 'a', 0xff, 'b', 0x00, 'c' };
+	enum store_status	 s;
+
+	memset(&c, 0, sizeof(c));
+	c.category = "environment";
+	c.categories2 = "infrastructure,security";
+	c.subcategory = "flooding";
+	c.sender = "+84912345678";
+	c.channel = "twilio";
+	c.deadline = 1800000000;
+	c.created = 1700000000;
+	c.updated = 1700000000;
+	if ((s = store_case_create(txn, &c, &r->case_id, &r->ref)) != 0)
+		return s;
+
+	memset(&m, 0, sizeof(m));
+	m.case_id = r->case_id;
+	m.channel = "twilio";
+	m.provider_id = "SM42";
+	m.sender = "+84912345678";
+	m.recipient = "+84900000001";
+	m.text = "a\xef\xbf\xbd" "b";
+	m.raw = raw;
+	m.rawlen = sizeof(raw);
+	m.encoding = "8bit";
+	m.received = 1700000001;
+	m.provider_time = 1700000000;
+	if ((s = store_inbound_insert(txn, &m, &r->in_id)) != STORE_OK)
+		return s;
+
+	memset(&o, 0, sizeof(o));
+	o.case_id = r->case_id;
+	o.channel = "twilio";
+	o.recipient = "+84912345678";
+	o.text = "PA-000001: đã tiếp nhận";
+	o.encoding = "ucs2";
+	o.segments = 1;
+	o.state = STORE_OUTBOX_QUEUED;
+	o.next_attempt = 1700000002;
+	if ((s = store_outbox_insert(txn, &o, &r->outbox_id)) != STORE_OK)
+		return s;
+
+	memset(&m, 0, sizeof(m));
+	m.case_id = r->case_id;
+	m.outbox_id = r->outbox_id;
+	m.channel = "twilio";
+	m.provider_id = "SMout1";
+	m.sender = "+84900000001";
+	m.recipient = "+84912345678";
+	m.text = o.text;
+	m.encoding = "ucs2";
+	m.sent = 1700000003;
+	if ((s = store_outbound_insert(txn, &m, &r->out_id)) != STORE_OK)
+		return s;
+
+	if ((s = store_case_assign(txn, r->case_id, "lan", 1700000004)) != 0 ||
+	    (s = store_case_event_add(txn, r->case_id, STORE_CASE_ASSIGNED,
+	    "lan", "claimed", 1700000004, &r->ev1)) != STORE_OK ||
+	    (s = store_note_add(txn, r->case_id, "lan", "Gọi lại sau", 0,
+	    &r->note_id)) != STORE_OK ||
+	    (s = store_case_event_add(txn, r->case_id, STORE_CASE_CLOSED,
+	    "lan", NULL, 1700000009, &r->ev2)) != STORE_OK ||
+	    (s = store_audit_append(txn, "lan", "claim", r->case_id,
+	    NULL)) != STORE_OK ||
+	    (s = store_audit_append(txn, "lan", "close", r->case_id,
+	    "fixed")) != STORE_OK)
+		return s;
+
+	/* Foreign keys are on; these are refused and change nothing. */
+	r->bad_note_status = store_note_add(txn, 999, "lan", "x", 0,
+	    &r->bad_note);
+	r->bad_event_status = store_case_event_add(txn, 999,
+	    STORE_CASE_CLOSED, "lan", NULL, 0, NULL);
+	return STORE_OK;
+}
+
+/* Recomputes an audit entry's hash as store.c documents it. */
+static void
+audit_rehash(const struct store_audit *a, char out[STORE_HASH_HEX])
+{
+	char		 buf[1024], at[24], cid[24];
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen, i;
+	const char	*f[6];
+	size_t		 n = 0;
+
+	snprintf(at, sizeof(at), "%" PRId64, a->at);
+	if (a->case_id != 0)
+		snprintf(cid, sizeof(cid), "%" PRId64, a->case_id);
+	else
+		cid[0] = '\0';
+	f[0] = a->prev_hash;
+	f[1] = at;
+	f[2] = a->actor;
+	f[3] = a->action;
+	f[4] = cid;
+	f[5] = a->detail != NULL ? a->detail : "";
+	for (i = 0; i < 6; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%zu:%s,",
+		    strlen(f[i]), f[i]);
+	assert_int_equal(EVP_Digest(buf, n, md, &mdlen, EVP_sha256(), NULL),
+	    1);
+	for (i = 0; i < mdlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static void
+test_rows(void **state)
+{
+	struct fixture		*f = *state;
+	struct rows		 r;
+	struct store_case	 c;
+	struct store_message	 m;
+	struct store_outbox	 o;
+	struct store_note	 n;
+	struct store_case_event	 e;
+	struct store_audit	 a1, a2;
+	char			 h[STORE_HASH_HEX];
+
+	f->st = open_store(f, 0);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(store_submit_wait(f->st, rows_work, &r), STORE_OK);
+	assert_int_equal(r.bad_note_status, STORE_INVALID);
+	assert_int_equal(r.bad_event_status, STORE_NOTFOUND);
+
+	assert_int_equal(store_case_get(f->st, r.case_id, &c), STORE_OK);
+	assert_int_equal(c.ref_number, 1);
+	assert_int_equal(r.ref, 1);
+	assert_string_equal(c.category, "environment");
+	assert_string_equal(c.categories2, "infrastructure,security");
+	assert_string_equal(c.subcategory, "flooding");
+	assert_int_equal(c.state, STORE_CASE_CLOSED);
+	assert_string_equal(c.assignee, "lan");
+	assert_int_equal(c.deadline, 1800000000);
+	assert_int_equal(c.created, 1700000000);
+	assert_int_equal(c.updated, 1700000009);
+	assert_int_equal(c.closed, 1700000009);
+	store_case_clear(&c);
+	assert_int_equal(store_case_get(f->st, 4242, &c), STORE_NOTFOUND);
+
+	assert_int_equal(store_inbound_get(f->st, r.in_id, &m), STORE_OK);
+	assert_int_equal(m.case_id, r.case_id);
+	assert_string_equal(m.channel, "twilio");
+	assert_string_equal(m.provider_id, "SM42");
+	assert_string_equal(m.text, "a\xef\xbf\xbd" "b");
+	assert_int_equal(m.rawlen, 5);
+	assert_memory_equal(m.raw, "a\xff" "b\0c", 5);
+	assert_int_equal(m.received, 1700000001);
+	assert_int_equal(m.provider_time, 1700000000);
+	assert_true(m.created > 0);
+	store_message_clear(&m);
+
+	assert_int_equal(store_outbound_get(f->st, r.out_id, &m), STORE_OK);
+	assert_int_equal(m.outbox_id, r.outbox_id);
+	assert_string_equal(m.provider_id, "SMout1");
+	assert_null(m.raw);
+	assert_int_equal(m.sent, 1700000003);
+	store_message_clear(&m);
+
+	assert_int_equal(store_outbox_get(f->st, r.outbox_id, &o), STORE_OK);
+	assert_int_equal(o.case_id, r.case_id);
+	assert_string_equal(o.text, "PA-000001: đã tiếp nhận");
+	assert_int_equal(o.segments, 1);
+	assert_int_equal(o.state, STORE_OUTBOX_QUEUED);
+	assert_int_equal(o.next_attempt, 1700000002);
+	assert_null(o.last_error);
+	store_outbox_clear(&o);
+
+	assert_int_equal(store_note_get(f->st, r.note_id, &n), STORE_OK);
+	assert_string_equal(n.text, "Gọi lại sau");
+	assert_string_equal(n.author, "lan");
+	store_note_clear(&n);
+
+	assert_int_equal(store_case_event_get(f->st, r.ev1, &e), STORE_OK);
+	assert_int_equal(e.from, STORE_CASE_NEW);
+	assert_int_equal(e.to, STORE_CASE_ASSIGNED);
+	assert_string_equal(e.detail, "claimed");
+	store_case_event_clear(&e);
+	assert_int_equal(store_case_event_get(f->st, r.ev2, &e), STORE_OK);
+	assert_int_equal(e.from, STORE_CASE_ASSIGNED);
+	assert_int_equal(e.to, STORE_CASE_CLOSED);
+	assert_null(e.detail);
+	store_case_event_clear(&e);
+
+	/* The audit chain: linked, and each hash is what the docs say. */
+	assert_int_equal(store_audit_get(f->st, 1, &a1), STORE_OK);
+	assert_int_equal(store_audit_get(f->st, 2, &a2), STORE_OK);
+	assert_string_equal(a1.prev_hash, "0000000000000000000000000000000"
+	    "000000000000000000000000000000000");
+	assert_string_equal(a2.prev_hash, a1.hash);
+	audit_rehash(&a1, h);
+	assert_string_equal(h, a1.hash);
+	audit_rehash(&a2, h);
+	assert_string_equal(h, a2.hash);
+	assert_string_equal(a2.detail, "fixed");
+	assert_int_equal(a2.case_id, r.case_id);
+	store_audit_clear(&a1);
+	store_audit_clear(&a2);
+
+	assert_int_equal(count(f->st, STORE_T_NOTES), 1);
+	assert_int_equal(count(f->st, STORE_T_CASE_EVENTS), 2);
+	assert_string_equal(store_case_state_name(STORE_CASE_ANSWERED),
+	    "answered");
+	assert_null(store_case_state_name((enum store_case_state)42));
+}
+
+static void
+test_duplicate(void **state)
+{
+	struct fixture	*f = *state;
+	struct msg_job	 a, b;
+
+	f->st = open_store(f, 0);
+	memset(&a, 0, sizeof(a));
+	snprintf(a.provider_id, sizeof(a.provider_id), "SM77");
+	assert_int_equal(msg_insert(f->st, &a), STORE_OK);
+
+	/* Same channel and id: refused, pointing at the first. */
+	b = a;
+	b.id = 0;
+	assert_int_equal(msg_insert(f->st, &b), STORE_DUPLICATE);
+	assert_int_equal(b.id, a.id);
+
+	/* The same id on another channel is another message. */
+	b.channel = "vonage";
+	assert_int_equal(msg_insert(f->st, &b), STORE_OK);
+	assert_true(b.id != a.id);
+
+	/* Without provider ids nothing is deduplicated here. */
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(msg_insert(f->st, &a), STORE_OK);
+	assert_int_equal(msg_insert(f->st, &a), STORE_OK);
+	assert_int_equal(count(f->st, STORE_T_INBOUND), 4);
+}
+
+/*
+ * ===================================================================
+ * Group commit
+ * ===================================================================
+ */
+
+struct producer {
+	struct store	*st;
+	int		 n;
+	int		 ok;
+	int		 thread;
+};
+
+static void *
+producer_main(void *arg)
+{
+	struct producer	*p = arg;
+	struct msg_job	 j;
+	int		 i;
+
+	for (i = 0; i < PER_THREAD; i++) {
+		memset(&j, 0, sizeof(j));
+		snprintf(j.provider_id, sizeof(j.provider_id), "T%d-%d",
+		    p->thread, i);
+		if (msg_insert(p->st, &j) == STORE_OK && j.id > 0)
+			p->ok++;
+		p->n++;
+	}
+	return NULL;
+}
+
+static void
+test_group_commit_threads(void **state)
+{
+	struct fixture		*f = *state;
+	struct producer		 p[NTHREADS];
+	pthread_t		 t[NTHREADS];
+	struct store_stats	 ss;
+	struct gate		 g;
+	struct timespec		 ts = deadline(), nowts;
+	uint64_t		 sum = 0;
+	int			 i, total = 0;
+
+	f->st = open_store(f, 32);
+
+	/*
+	 * Hold the writer until every producer has an item queued, so that at
+	 * least one batch is known to hold several items.
+	 */
+	gate_close(f->st, &g);
+	for (i = 0; i < NTHREADS; i++) {
+		memset(&p[i], 0, sizeof(p[i]));
+		p[i].st = f->st;
+		p[i].thread = i;
+		assert_int_equal(pthread_create(&t[i], NULL, producer_main,
+		    &p[i]), 0);
+	}
+	for (;;) {
+		store_stats(f->st, &ss);
+		if (ss.queued >= NTHREADS)
+			break;
+		clock_gettime(CLOCK_REALTIME, &nowts);
+		assert_true(nowts.tv_sec < ts.tv_sec);
+		sched_yield();
+	}
+	gate_open(&g);
+	for (i = 0; i < NTHREADS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		total += p[i].ok;
+	}
+	assert_false(g.timedout);
+	assert_int_equal(total, NTHREADS * PER_THREAD);
+	assert_int_equal(count(f->st, STORE_T_INBOUND), NTHREADS * PER_THREAD);
+
+	store_stats(f->st, &ss);
+	assert_int_equal(ss.items, NTHREADS * PER_THREAD + 1);
+	assert_int_equal(ss.items_failed, 0);
+	assert_true(ss.batches < ss.items);
+	assert_int_equal(ss.commit_failures, 0);
+	assert_int_equal(ss.errors, 0);
+	for (i = 0; i < STORE_BATCH_BUCKETS; i++)
+		sum += ss.batch_size[i];
+	assert_int_equal(sum, ss.batches);
+	/* The batch after the gate held 8 items: bucket (4, 8]. */
+	assert_true(ss.batch_size[3] >= 1);
+	print_message("%" PRIu64 " items in %" PRIu64 " transactions\n",
+	    ss.items, ss.batches);
+}
+
+static void
+test_callback_after_commit(void **state)
+{
+	struct fixture		*f = *state;
+	struct msg_job		*jobs;
+	struct tally		 tally;
+	int			 i, n = 400, visible = 0;
+
+	f->st = open_store(f, 16);
+	jobs = xcalloc((size_t)n, sizeof(*jobs));
+	tally_init(&tally);
+	for (i = 0; i < n; i++) {
+		jobs[i].st = f->st;
+		jobs[i].tally = &tally;
+		snprintf(jobs[i].provider_id, sizeof(jobs[i].provider_id),
+		    "A%d", i);
+		assert_int_equal(store_submit(f->st, msg_work, msg_done,
+		    &jobs[i]), STORE_OK);
+	}
+	assert_int_equal(tally_wait(&tally, n), n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(jobs[i].status, STORE_OK);
+		visible += jobs[i].visible;
+	}
+	/* The reader, another connection, saw every row in its callback. */
+	assert_int_equal(visible, n);
+	free(jobs);
+}
+
+static void
+test_failing_item_alone(void **state)
+{
+	struct fixture		*f = *state;
+	struct msg_job		 j[5];
+	struct store_stats	 before, after;
+	struct tally		 tally;
+	struct gate		 g;
+	struct store_message	 m;
+	int			 i;
+
+	f->st = open_store(f, 0);
+	memset(j, 0, sizeof(j));
+	snprintf(j[0].provider_id, sizeof(j[0].provider_id), "dup");
+	assert_int_equal(msg_insert(f->st, &j[0]), STORE_OK);
+
+	tally_init(&tally);
+	memset(j, 0, sizeof(j));
+	for (i = 0; i < 5; i++) {
+		j[i].tally = &tally;
+		j[i].st = f->st;
+		snprintf(j[i].provider_id, sizeof(j[i].provider_id), "F%d", i);
+	}
+	j[1].case_id = 12345;		/* no such case: a constraint */
+	snprintf(j[2].provider_id, sizeof(j[2].provider_id), "dup");
+	j[3].fail_after = 1;		/* wrote, then changed its mind */
+
+	store_stats(f->st, &before);
+	gate_close(f->st, &g);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(store_submit(f->st, msg_work, msg_done,
+		    &j[i]), STORE_OK);
+	gate_open(&g);
+	assert_int_equal(tally_wait(&tally, 5), 5);
+	assert_false(g.timedout);
+
+	assert_int_equal(j[0].status, STORE_OK);
+	assert_int_equal(j[1].status, STORE_INVALID);
+	assert_int_equal(j[2].status, STORE_DUPLICATE);
+	assert_int_equal(j[3].status, STORE_INVALID);
+	assert_int_equal(j[4].status, STORE_OK);
+	assert_true(j[0].visible && j[4].visible);
+	/*
+	 * The failed items' own inserts were rolled back (their ids may be
+	 * handed out again): the first message and F0 and F4 are left.
+	 */
+	assert_int_equal(count(f->st, STORE_T_INBOUND), 3);
+	assert_int_equal(store_inbound_get(f->st, j[4].id, &m), STORE_OK);
+	assert_string_equal(m.provider_id, "F4");
+	store_message_clear(&m);
+
+	/* The gate's batch, then all five in one transaction. */
+	store_stats(f->st, &after);
+	assert_int_equal(after.batches - before.batches, 2);
+	assert_int_equal(after.items - before.items, 3);
+	assert_int_equal(after.items_failed - before.items_failed, 3);
+	assert_int_equal(after.batch_size[3] - before.batch_size[3], 1);
+}
+
+/* A closer thread: store_close() while the writer is held at a gate. */
+static void *
+closer_main(void *arg)
+{
+	store_close(arg);
+	return NULL;
+}
+
+static void
+test_close_pending(void **state)
+{
+	struct fixture		*f = *state;
+	struct msg_job		*jobs;
+	struct tally		 tally;
+	struct gate		 g;
+	pthread_t		 closer;
+	struct timespec		 ts = deadline(), nowts;
+	enum store_status	 s;
+	int			 i, n = 0, max = 100000;
+
+	f->st = open_store(f, 8);
+	jobs = xcalloc((size_t)max, sizeof(*jobs));
+	tally_init(&tally);
+	gate_close(f->st, &g);
+	for (i = 0; i < 300; i++, n++) {
+		jobs[n].st = f->st;
+		jobs[n].tally = &tally;
+		snprintf(jobs[n].provider_id, sizeof(jobs[n].provider_id),
+		    "C%d", n);
+		assert_int_equal(store_submit(f->st, msg_work, msg_done,
+		    &jobs[n]), STORE_OK);
+	}
+
+	/*
+	 * Close while 300 items wait.  Keep submitting until the store says
+	 * it is closing: what it took before must still be committed.
+	 */
+	assert_int_equal(pthread_create(&closer, NULL, closer_main, f->st),
+	    0);
+	for (;;) {
+		assert_true(n < max);
+		jobs[n].st = f->st;
+		jobs[n].tally = &tally;
+		snprintf(jobs[n].provider_id, sizeof(jobs[n].provider_id),
+		    "C%d", n);
+		s = store_submit(f->st, msg_work, msg_done, &jobs[n]);
+		if (s == STORE_CLOSED)
+			break;
+		assert_int_equal(s, STORE_OK);
+		n++;
+		clock_gettime(CLOCK_REALTIME, &nowts);
+		assert_true(nowts.tv_sec < ts.tv_sec);
+	}
+	gate_open(&g);
+	assert_int_equal(pthread_join(closer, NULL), 0);
+	f->st = NULL;
+	assert_false(g.timedout);
+
+	/* Every accepted item was committed and told so, before close. */
+	assert_int_equal(tally_wait(&tally, n), n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(jobs[i].status, STORE_OK);
+	f->st = open_store(f, 0);
+	assert_int_equal(count(f->st, STORE_T_INBOUND), n);
+	free(jobs);
+}
+
+/*
+ * ===================================================================
+ * Faults
+ * ===================================================================
+ */
+
+static void
+test_disk_full(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_stats	 ss;
+	struct msg_job		 j;
+	struct store_message	 m;
+	char			*big;
+	int			 i, stored = 0, full = 0;
+
+	f->st = open_store(f, 0);
+	big = xcalloc(1, 16384);
+	memset(big, 'x', 16383);
+	assert_int_equal(store_fault_max_pages(f->st, 40), STORE_OK);
+	for (i = 0; i < 100 && !full; i++) {
+		memset(&j, 0, sizeof(j));
+		snprintf(j.provider_id, sizeof(j.provider_id), "B%d", i);
+		j.text = big;
+		switch (msg_insert(f->st, &j)) {
+		case STORE_OK:
+			stored++;
+			assert_int_equal(store_inbound_get(f->st, j.id, &m),
+			    STORE_OK);
+			store_message_clear(&m);
+			break;
+		case STORE_FULL:
+			full = 1;
+			break;
+		default:
+			fail_msg("unexpected status");
+		}
+	}
+	assert_true(full);
+	assert_true(stored > 0);
+	assert_int_equal(count(f->st, STORE_T_INBOUND), stored);
+	store_stats(f->st, &ss);
+	assert_true(ss.errors >= 1);
+
+	/* Room again: the same store takes the message. */
+	assert_int_equal(store_fault_max_pages(f->st, 100000), STORE_OK);
+	assert_int_equal(msg_insert(f->st, &j), STORE_OK);
+	assert_int_equal(count(f->st, STORE_T_INBOUND), stored + 1);
+	free(big);
+}
+
+static void
+test_full_in_batch(void **state)
+{
+	struct fixture	*f = *state;
+	struct msg_job	 small, large;
+	struct tally	 tally;
+	struct gate	 g;
+	char		*big;
+	int64_t		 n;
+
+	f->st = open_store(f, 0);
+	big = xcalloc(1, 1 << 20);
+	memset(big, 'y', (1 << 20) - 1);
+	assert_int_equal(store_fault_max_pages(f->st, 20), STORE_OK);
+
+	tally_init(&tally);
+	memset(&small, 0, sizeof(small));
+	memset(&large, 0, sizeof(large));
+	small.st = large.st = f->st;
+	small.tally = large.tally = &tally;
+	snprintf(small.provider_id, sizeof(small.provider_id), "small");
+	snprintf(large.provider_id, sizeof(large.provider_id), "large");
+	large.text = big;
+	gate_close(f->st, &g);
+	assert_int_equal(store_submit(f->st, msg_work, msg_done, &small),
+	    STORE_OK);
+	assert_int_equal(store_submit(f->st, msg_work, msg_done, &large),
+	    STORE_OK);
+	gate_open(&g);
+	assert_int_equal(tally_wait(&tally, 2), 2);
+
+	/* The large one cannot fit; what the small one was told is true. */
+	assert_int_equal(large.status, STORE_FULL);
+	n = count(f->st, STORE_T_INBOUND);
+	print_message("beside a full item, another was told: %s\n",
+	    store_strerror(small.status));
+	if (small.status == STORE_OK) {
+		assert_true(small.visible);
+		assert_int_equal(n, 1);
+	} else
+		assert_int_equal(n, 0);
+	free(big);
+}
+
+static void
+test_commit_failure(void **state)
+{
+	struct fixture		*f = *state;
+	struct msg_job		 j[5];
+	struct store_stats	 ss;
+	struct tally		 tally;
+	struct gate		 g;
+	int			 i;
+
+	f->st = open_store(f, 0);
+	tally_init(&tally);
+	memset(j, 0, sizeof(j));
+	for (i = 0; i < 5; i++) {
+		j[i].st = f->st;
+		j[i].tally = &tally;
+		snprintf(j[i].provider_id, sizeof(j[i].provider_id), "X%d", i);
+	}
+	j[2].case_id = 999;	/* fails on its own anyway */
+
+	/*
+	 * Two COMMITs fail: the gate's batch, then the batch of the five
+	 * items queued behind it.
+	 */
+	gate_close(f->st, &g);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(store_submit(f->st, msg_work, msg_done,
+		    &j[i]), STORE_OK);
+	store_fault_commit(f->st, 2);
+	gate_open(&g);
+	assert_int_equal(tally_wait(&tally, 5), 5);
+	assert_false(g.timedout);
+
+	/* Everyone is told, nobody is told "stored", nothing is there. */
+	for (i = 0; i < 5; i++) {
+		assert_false(j[i].visible);
+		if (i == 2)
+			assert_int_equal(j[i].status, STORE_INVALID);
+		else
+			assert_int_equal(j[i].status, STORE_ERROR);
+	}
+	assert_int_equal(count(f->st, STORE_T_INBOUND), 0);
+	store_stats(f->st, &ss);
+	assert_int_equal(ss.commit_failures, 2);
+	assert_int_equal(ss.batches, 0);
+	assert_int_equal(ss.items, 0);
+
+	/* The fault is spent: the same messages now go in. */
+	memset(&j[0], 0, sizeof(j[0]));
+	snprintf(j[0].provider_id, sizeof(j[0].provider_id), "X0");
+	assert_int_equal(msg_insert(f->st, &j[0]), STORE_OK);
+	assert_int_equal(count(f->st, STORE_T_INBOUND), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_empty, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_refused, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_commit_threads,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callback_after_commit,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failing_item_alone,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_pending, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_disk_full, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_full_in_batch, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_commit_failure, setup,
+		    teardown),
+	};
+
+	log_init(1, LOG_LVL_ERR);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
