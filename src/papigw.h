@@ -419,7 +419,7 @@ struct store_stats {
  * to keep what it wrote, or any other status to have it rolled back (that
  * status then goes to its producer).  A done function runs on the writer
  * thread after the batch committed or failed; it must be short and must
- * not wait for the store (no store_submit_wait() in it).
+ * not wait for the store (no store_submit_wait() or store_close() in it).
  */
 typedef enum store_status (*store_work_fn)(struct store_txn *, void *arg);
 typedef void	(*store_done_fn)(enum store_status, void *arg);

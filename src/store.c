@@ -714,7 +714,8 @@ fail:
 /*
  * Stops taking work, runs and commits everything already submitted
  * (calling its callbacks), joins the writer thread, checkpoints the WAL
- * into the database and closes it.  NULL is a no-op.
+ * into the database and closes it.  NULL is a no-op.  Never from a work
+ * function or a callback: they run on the writer thread.
  */
 void
 store_close(struct store *st)
@@ -723,6 +724,8 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
+	if (st->writer_started && pthread_equal(pthread_self(), st->writer))
+		fatalx("store: store_close() from the writer thread");
 	if (st->writer_started) {
 		pthread_mutex_lock(&st->lock);
 		st->closing = 1;

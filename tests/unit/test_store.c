@@ -256,8 +256,8 @@ struct msg_job {
 	char		 provider_id[32];
 	const char	*channel;
 	const char	*text;
-	int		 fail_after;	/* return STORE_INVALID after inserting */
-	int64_t		 case_id;	/* attach to this case (may not exist) */
+	int		 fail_after;	/* STORE_INVALID after the insert */
+	int64_t		 case_id;	/* attach to it (may not exist) */
 	int64_t		 id;
 	enum store_status insert_status;
 	enum store_status status;	/* from the completion */
