@@ -458,6 +458,18 @@ enum store_status store_outbox_insert(struct store_txn *,
 enum store_status store_audit_append(struct store_txn *, const char *actor,
 		    const char *action, int64_t case_id, const char *detail);
 
+/* Lookups for work functions; they see the batch's own writes. */
+enum store_status store_inbound_find(struct store_txn *, const char *channel,
+		    const char *provider_id, int64_t *case_id, int64_t *ref);
+enum store_status store_inbound_find_recent(struct store_txn *,
+		    const char *channel, const char *sender, const char *text,
+		    int64_t since, int64_t *case_id, int64_t *ref);
+enum store_status store_case_find_open(struct store_txn *, int64_t ref,
+		    const char *sender, int64_t *case_id);
+enum store_status store_case_find_followup(struct store_txn *,
+		    const char *sender, int64_t since, int64_t *case_id,
+		    int64_t *ref);
+
 /* Reads of committed data, from any thread. */
 enum store_status store_inbound_get(struct store *, int64_t id,
 		    struct store_message *);

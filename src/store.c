@@ -224,6 +224,10 @@ enum stmt_id {
 	ST_AUDIT_INSERT,
 	ST_AUDIT_GET,
 	ST_PAGE_COUNT,
+	ST_INBOUND_FIND,
+	ST_INBOUND_FIND_RECENT,
+	ST_CASE_FIND_OPEN,
+	ST_CASE_FIND_FOLLOWUP,
 	ST_COUNT,		/* STORE_T_MAX counting statements follow */
 	ST_MAX = ST_COUNT + STORE_T_MAX
 };
@@ -297,6 +301,18 @@ static const char *const stmt_sql[ST_MAX] = {
 	[ST_AUDIT_GET] = "SELECT id, at, actor, action, case_id, detail, "
 	    "prev_hash, hash FROM audit WHERE id = ?1",
 	[ST_PAGE_COUNT] = "PRAGMA page_count",
+	[ST_INBOUND_FIND] = "SELECT i.case_id, c.ref_number FROM inbound i "
+	    "LEFT JOIN cases c ON c.id = i.case_id "
+	    "WHERE i.channel = ?1 AND i.provider_msg_id = ?2",
+	[ST_INBOUND_FIND_RECENT] = "SELECT i.case_id, c.ref_number "
+	    "FROM inbound i LEFT JOIN cases c ON c.id = i.case_id "
+	    "WHERE i.sender = ?2 AND i.received >= ?4 AND i.channel = ?1 "
+	    "AND i.text = ?3 ORDER BY i.received DESC, i.id DESC LIMIT 1",
+	[ST_CASE_FIND_OPEN] = "SELECT id, ref_number FROM cases "
+	    "WHERE ref_number = ?1 AND sender = ?2 AND state <> 'closed'",
+	[ST_CASE_FIND_FOLLOWUP] = "SELECT id, ref_number FROM cases "
+	    "WHERE sender = ?1 AND state <> 'closed' AND updated >= ?2 "
+	    "ORDER BY updated DESC, id DESC LIMIT 1",
 	[ST_COUNT + STORE_T_INBOUND] = "SELECT count(*) FROM inbound",
 	[ST_COUNT + STORE_T_OUTBOUND] = "SELECT count(*) FROM outbound",
 	[ST_COUNT + STORE_T_CASES] = "SELECT count(*) FROM cases",
@@ -1362,6 +1378,118 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox *o,
 	sqlite3_bind_int64(s, 12, o->created ? o->created : t);
 	sqlite3_bind_int64(s, 13, o->updated ? o->updated : t);
 	return txn_step(txn, s, "outbox insert", id);
+}
+
+/*
+ * ===================================================================
+ * Lookups inside a transaction (writer thread, inside a work function)
+ * ===================================================================
+ *
+ * These read through the writer connection, so they also see what earlier
+ * items of the same batch wrote: two copies of a message in one batch are
+ * still caught.  Each sets *a and *b from the two columns of its first
+ * row (an id and a reference number, 0 when NULL).
+ */
+
+static enum store_status
+txn_lookup(struct store_txn *txn, sqlite3_stmt *s, const char *what,
+    int64_t *a, int64_t *b)
+{
+	enum store_status	r;
+	int			rc;
+
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (a != NULL)
+			*a = sqlite3_column_int64(s, 0);
+		if (b != NULL)
+			*b = sqlite3_column_int64(s, 1);
+		r = STORE_OK;
+	} else if (rc == SQLITE_DONE)
+		r = STORE_NOTFOUND;
+	else
+		r = txn_error(txn, rc, what);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+/*
+ * Finds the stored inbound message with this channel and provider id.
+ * Returns STORE_OK with its case's id and reference number in *case_id and
+ * *ref (0 when it has no case), STORE_NOTFOUND, or an error.
+ */
+enum store_status
+store_inbound_find(struct store_txn *txn, const char *channel,
+    const char *provider_id, int64_t *case_id, int64_t *ref)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_INBOUND_FIND)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, channel);
+	bind_text(s, 2, provider_id);
+	return txn_lookup(txn, s, "inbound find", case_id, ref);
+}
+
+/*
+ * Finds the newest inbound message from sender on channel with exactly
+ * this text, received at or after since: the same message sent again by a
+ * provider that gives no ids.  Returns STORE_OK with its case's id and
+ * reference number (0 when none) in *case_id and *ref, STORE_NOTFOUND, or
+ * an error.
+ */
+enum store_status
+store_inbound_find_recent(struct store_txn *txn, const char *channel,
+    const char *sender, const char *text, int64_t since, int64_t *case_id,
+    int64_t *ref)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_INBOUND_FIND_RECENT)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, channel);
+	bind_text(s, 2, sender);
+	bind_text(s, 3, text);
+	sqlite3_bind_int64(s, 4, since);
+	return txn_lookup(txn, s, "inbound find recent", case_id, ref);
+}
+
+/*
+ * Finds the case with reference number ref when it belongs to sender and
+ * is not closed (a resident quoting their own reference).  Returns
+ * STORE_OK with its id in *case_id, STORE_NOTFOUND, or an error.
+ */
+enum store_status
+store_case_find_open(struct store_txn *txn, int64_t ref, const char *sender,
+    int64_t *case_id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_CASE_FIND_OPEN)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, ref);
+	bind_text(s, 2, sender);
+	return txn_lookup(txn, s, "case find open", case_id, NULL);
+}
+
+/*
+ * Finds sender's most recently updated case that is not closed and was
+ * updated at or after since (a conversation that goes on).  Returns
+ * STORE_OK with its id and reference number in *case_id and *ref,
+ * STORE_NOTFOUND, or an error.
+ */
+enum store_status
+store_case_find_followup(struct store_txn *txn, const char *sender,
+    int64_t since, int64_t *case_id, int64_t *ref)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_CASE_FIND_FOLLOWUP)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, sender);
+	sqlite3_bind_int64(s, 2, since);
+	return txn_lookup(txn, s, "case find follow-up", case_id, ref);
 }
 
 /*

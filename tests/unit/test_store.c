@@ -1,9 +1,9 @@
 /*
  * test_store.c: the store on real SQLite files in a temporary directory:
  * creating and migrating the schema, every table's rows, duplicate
- * provider ids, the audit hash chain, and the group commit under threads
- * and faults (a failing item, a full database, a failing COMMIT, closing
- * with work queued).
+ * provider ids, the lookups of work functions, the audit hash chain, and
+ * the group commit under threads and faults (a failing item, a full
+ * database, a failing COMMIT, closing with work queued).
  *
  * The tests open the file with the SQLite API only to check what the store
  * must leave behind (WAL mode, user_version) and to build an old database.
@@ -772,6 +772,98 @@ test_duplicate(void **state)
 	assert_int_equal(count(f->st, STORE_T_INBOUND), 4);
 }
 
+struct lookups {
+	int64_t		 case_id, ref, closed_id, closed_ref, msg_id;
+	int64_t		 f_case, f_ref, r_case, r_ref, o_case, u_case, u_ref;
+	enum store_status find, find_none, recent, recent_other, recent_old;
+	enum store_status open, open_other, open_closed, followup, followup_old;
+};
+
+static enum store_status
+lookups_work(struct store_txn *txn, void *arg)
+{
+	struct lookups		*l = arg;
+	struct store_case	 c;
+	struct store_message	 m;
+	enum store_status	 s;
+	int64_t			 t = 1750000000, x, y;
+
+	memset(&c, 0, sizeof(c));
+	c.category = "environment";
+	c.sender = "+84912345678";
+	c.channel = "twilio";
+	c.deadline = t + 86400;
+	c.created = c.updated = t;
+	if ((s = store_case_create(txn, &c, &l->case_id, &l->ref)) != 0)
+		return s;
+	c.state = STORE_CASE_CLOSED;
+	if ((s = store_case_create(txn, &c, &l->closed_id,
+	    &l->closed_ref)) != 0)
+		return s;
+	memset(&m, 0, sizeof(m));
+	m.case_id = l->case_id;
+	m.channel = "twilio";
+	m.provider_id = "L1";
+	m.sender = c.sender;
+	m.text = "Rác chưa được thu gom";
+	m.received = t;
+	if ((s = store_inbound_insert(txn, &m, &l->msg_id)) != STORE_OK)
+		return s;
+	m.provider_id = NULL;
+	m.received = t + 10;
+	if ((s = store_inbound_insert(txn, &m, &x)) != STORE_OK)
+		return s;
+
+	/* What this very transaction wrote is found. */
+	l->find = store_inbound_find(txn, "twilio", "L1", &l->f_case,
+	    &l->f_ref);
+	l->find_none = store_inbound_find(txn, "vonage", "L1", &x, &y);
+	l->recent = store_inbound_find_recent(txn, "twilio", c.sender,
+	    m.text, t + 5, &l->r_case, &l->r_ref);
+	l->recent_other = store_inbound_find_recent(txn, "twilio", c.sender,
+	    "Rác chưa được thu gom!", t, &x, &y);
+	l->recent_old = store_inbound_find_recent(txn, "twilio", c.sender,
+	    m.text, t + 11, &x, &y);
+	l->open = store_case_find_open(txn, l->ref, c.sender, &l->o_case);
+	l->open_other = store_case_find_open(txn, l->ref, "+84987654321",
+	    &x);
+	l->open_closed = store_case_find_open(txn, l->closed_ref, c.sender,
+	    &x);
+	l->followup = store_case_find_followup(txn, c.sender, t - 60,
+	    &l->u_case, &l->u_ref);
+	l->followup_old = store_case_find_followup(txn, c.sender, t + 60,
+	    &x, &y);
+	return STORE_OK;
+}
+
+static void
+test_lookups(void **state)
+{
+	struct fixture	*f = *state;
+	struct lookups	 l;
+
+	f->st = open_store(f, 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_submit_wait(f->st, lookups_work, &l), STORE_OK);
+	assert_int_equal(l.find, STORE_OK);
+	assert_int_equal(l.f_case, l.case_id);
+	assert_int_equal(l.f_ref, l.ref);
+	assert_int_equal(l.find_none, STORE_NOTFOUND);
+	assert_int_equal(l.recent, STORE_OK);
+	assert_int_equal(l.r_case, l.case_id);
+	assert_int_equal(l.r_ref, l.ref);
+	assert_int_equal(l.recent_other, STORE_NOTFOUND);
+	assert_int_equal(l.recent_old, STORE_NOTFOUND);
+	assert_int_equal(l.open, STORE_OK);
+	assert_int_equal(l.o_case, l.case_id);
+	assert_int_equal(l.open_other, STORE_NOTFOUND);
+	assert_int_equal(l.open_closed, STORE_NOTFOUND);
+	assert_int_equal(l.followup, STORE_OK);
+	assert_int_equal(l.u_case, l.case_id);
+	assert_int_equal(l.u_ref, l.ref);
+	assert_int_equal(l.followup_old, STORE_NOTFOUND);
+}
+
 /*
  * ===================================================================
  * Group commit
@@ -1178,6 +1270,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lookups, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit_threads,
 		    setup, teardown),
