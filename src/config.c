@@ -168,6 +168,7 @@ static const struct field f_router[] = {
 	RLIST("demand_after", RLIST_DEMAND_AFTER),
 	RLIST("not_demand", RLIST_NOT_DEMAND),
 	RLIST("money", RLIST_MONEY),
+	RLIST("weak", RLIST_WEAK),
 #undef RLIST
 	END_FIELDS
 };

@@ -135,6 +135,7 @@ enum router_list {
 	RLIST_DEMAND_AFTER,	/* "demand_after": "mới làm", after it */
 	RLIST_NOT_DEMAND,	/* "not_demand": debts, wages, fees */
 	RLIST_MONEY,		/* "money": units of money */
+	RLIST_WEAK,		/* "weak": keywords that count half */
 	RLIST_MAX
 };
 
@@ -558,6 +559,8 @@ struct text {
 void		 text_normalise(struct text *, const char *s, size_t len,
 		    unsigned opts);
 struct text	*text_alloc(void);
+int		 text_valid_utf8(const char *s, size_t len);
+char		*text_repair(const char *s, size_t len);
 
 /*
  * ===================================================================

@@ -897,3 +897,66 @@ text_alloc(void)
 {
 	return calloc(1, sizeof(struct text));
 }
+
+/*
+ * Whether s[0..len) is valid UTF-8 without NUL bytes (what a C string can
+ * carry unchanged).  Returns 1 or 0.
+ */
+int
+text_valid_utf8(const char *s, size_t len)
+{
+	const uint8_t	*p = (const uint8_t *)s;
+	size_t		 i = 0;
+
+	while (i < len) {
+		utf8proc_int32_t	cp;
+		utf8proc_ssize_t	n;
+
+		if (p[i] != 0 && p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0 || cp == 0)
+			return 0;
+		i += (size_t)n;
+	}
+	return 1;
+}
+
+/*
+ * Returns a NUL-terminated copy of s[0..len) (whole, not capped) with
+ * every invalid UTF-8 sequence and NUL byte replaced by U+FFFD.  The
+ * caller frees it with free().
+ */
+char *
+text_repair(const char *s, size_t len)
+{
+	const uint8_t	*p = (const uint8_t *)s;
+	char		*out;
+	size_t		 i = 0, o = 0;
+
+	/* Each bad byte becomes 3 bytes at most. */
+	out = xcalloc(len * 3 + 1, 1);
+	while (i < len) {
+		utf8proc_int32_t	cp;
+		utf8proc_ssize_t	n;
+
+		if (p[i] != 0 && p[i] < 0x80) {
+			out[o++] = (char)p[i++];
+			continue;
+		}
+		n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0 || cp == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		memcpy(out + o, p + i, (size_t)n);
+		o += (size_t)n;
+		i += (size_t)n;
+	}
+	out[o] = '\0';
+	return out;
+}
