@@ -702,7 +702,17 @@ normalise_ascii(struct text *t)
 		t->cps[i] = tolower((unsigned char)t->clean[i]);
 	t->ncps = t->cleanlen;
 	tokenise(t, t->cps, t->ncps);
-	encode_norm(t, t->cps, t->ncps);
+	/* The norm: lower case, runs of spaces collapsed. */
+	t->normlen = 0;
+	for (i = 0; i < t->cleanlen; i++) {
+		if (t->cps[i] == ' ' && (t->normlen == 0 ||
+		    t->norm[t->normlen - 1] == ' '))
+			continue;
+		t->norm[t->normlen++] = (char)t->cps[i];
+	}
+	while (t->normlen > 0 && t->norm[t->normlen - 1] == ' ')
+		t->normlen--;
+	t->norm[t->normlen] = '\0';
 }
 
 static void
@@ -750,14 +760,15 @@ repair_tokens(struct text *t)
 		    tok->rlen > SYL_UNITS_MAX || (unsigned char)s[0] >= 0x80 ||
 		    isdigit((unsigned char)s[0]))
 			continue;
+		/* Most words use no Telex or VNI feature: cheap test first. */
+		if ((n = decode_residue(s, tok->rlen, u, &tone)) < 2)
+			continue;
 		/* A word that could be a syllable as written stays. */
 		for (j = 0; j < tok->rlen; j++) {
 			plain[j].base = s[j];
 			plain[j].mod = 0;
 		}
-		if (syllable_valid(plain, tok->rlen, 0, 1))
-			continue;
-		if ((n = decode_residue(s, tok->rlen, u, &tone)) < 2 ||
+		if (syllable_valid(plain, tok->rlen, 0, 1) ||
 		    !syllable_valid(u, (size_t)n, tone, 0))
 			continue;
 		for (j = fl = kl = 0; j < (size_t)n; j++) {
@@ -820,6 +831,10 @@ has_link(const char *s, size_t n)
 	size_t	i, j, k;
 
 	for (i = 0; i + 4 < n; i++) {
+		char	c = (char)(s[i] | 0x20);
+
+		if (c != 'h' && c != 'w')
+			continue;
 		if (strncasecmp(s + i, "http", 4) == 0 &&
 		    (s[i + 4] == ':' || (i + 5 < n && s[i + 5] == ':')))
 			return 1;
@@ -827,7 +842,8 @@ has_link(const char *s, size_t n)
 			return 1;
 	}
 	for (i = 1; i + 2 < n; i++) {
-		if (s[i] != '.' || !isalnum((unsigned char)s[i - 1]))
+		if (s[i] != '.' || !isalnum((unsigned char)s[i - 1]) ||
+		    !isalpha((unsigned char)s[i + 1]))
 			continue;
 		for (j = 0; tlds[j] != NULL; j++) {
 			k = strlen(tlds[j]);

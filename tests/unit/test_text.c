@@ -1,0 +1,283 @@
+/*
+ * test_text.c: unit tests of text.c, the normalisation and folding of
+ * messages: đ/Đ and its look-alikes, NFD and Unikey composite input,
+ * zero-width and non-breaking spaces, emoji, invalid UTF-8, very long and
+ * empty input, tone placement, Telex and VNI residue, numbers and units.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "papigw.h"
+
+static struct text *t;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return (t = text_alloc()) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	free(t);
+	return 0;
+}
+
+static void
+norm(const char *s)
+{
+	text_normalise(t, s, strlen(s), 0);
+}
+
+/* The key of token i as a string. */
+static const char *
+key(size_t i)
+{
+	static char buf[256];
+
+	assert_true(i < t->ntokens);
+	memcpy(buf, t->pool + t->tokens[i].key, t->tokens[i].klen);
+	buf[t->tokens[i].klen] = '\0';
+	return buf;
+}
+
+static void
+test_d_stroke(void **state)
+{
+	(void)state;
+	/* đ, Đ, Icelandic Ð (U+00D0) and ð (U+00F0) all fold to d. */
+	norm("\xc4\x91\xc6\xb0\xe1\xbb\x9dng \xc4\x90\xc3\x94NG "
+	    "\xc3\x90i \xc3\xb0i");
+	assert_string_equal(t->fold, "duong dong di di");
+	assert_string_equal(key(0), "dduwowngf");
+	assert_string_equal(key(1), "ddoong");
+	assert_true(t->flags & TEXT_F_DIACRITICS);
+}
+
+static void
+test_nfd_and_composite(void **state)
+{
+	char	nfc[64], nfd[64];
+
+	(void)state;
+	/* "ngập" precomposed, fully decomposed, and Unikey composite. */
+	norm("ng\xe1\xba\xadp");
+	snprintf(nfc, sizeof(nfc), "%s|%s", t->fold, key(0));
+	assert_string_equal(t->norm, "ng\xe1\xba\xadp");
+	norm("nga\xcc\xa3\xcc\x82p");			/* a + dot + circumflex */
+	snprintf(nfd, sizeof(nfd), "%s|%s", t->fold, key(0));
+	assert_string_equal(nfc, nfd);
+	assert_string_equal(t->norm, "ng\xe1\xba\xadp");	/* NFC again */
+	norm("ng\xc3\xa2\xcc\xa3p");			/* â + dot below */
+	snprintf(nfd, sizeof(nfd), "%s|%s", t->fold, key(0));
+	assert_string_equal(nfc, nfd);
+	assert_string_equal(nfc, "ngap|ngaapj");
+}
+
+static void
+test_tone_placement(void **state)
+{
+	(void)state;
+	/* hoà / hòa and thuỷ / thủy: one key whatever the placement. */
+	norm("ho\xc3\xa0 h\xc3\xb2" "a thu\xe1\xbb\xb7 th\xe1\xbb\xa7y");
+	assert_string_equal(t->fold, "hoa hoa thuy thuy");
+	assert_string_equal(key(0), "hoaf");
+	assert_string_equal(key(1), "hoaf");
+	assert_string_equal(key(2), "thuyr");
+	assert_string_equal(key(3), "thuyr");
+}
+
+static void
+test_collisions_keep_keys(void **state)
+{
+	char	a[32], b[32];
+
+	(void)state;
+	/* sổ đỏ and sơ đồ fold alike but keep different keys. */
+	norm("s\xe1\xbb\x95 \xc4\x91\xe1\xbb\x8f");
+	snprintf(a, sizeof(a), "%s %s", key(0), key(1));
+	norm("s\xc6\xa1 \xc4\x91\xe1\xbb\x93");
+	snprintf(b, sizeof(b), "%s %s", key(0), key(1));
+	assert_string_equal(t->fold, "so do");
+	assert_string_not_equal(a, b);
+	/* khói / khỏi. */
+	norm("kh\xc3\xb3i");
+	snprintf(a, sizeof(a), "%s", key(0));
+	norm("kh\xe1\xbb\x8fi");
+	assert_string_not_equal(a, key(0));
+}
+
+static void
+test_spaces(void **state)
+{
+	(void)state;
+	/* Zero-width space, NBSP, BOM and narrow NBSP separate words. */
+	norm("tr\xe1\xbb\x99m\xe2\x80\x8bxe\xc2\xa0m\xc3\xa1y\xef\xbb\xbf"
+	    "h\xe1\xbb\x8fng\xe2\x80\xaf r\xe1\xbb\x93i");
+	assert_string_equal(t->fold, "trom xe may hong roi");
+	assert_int_equal(t->ntokens, 5);
+	assert_null(strstr(t->norm, "\xe2\x80\x8b"));
+	assert_null(strstr(t->norm, "  "));
+}
+
+static void
+test_emoji(void **state)
+{
+	(void)state;
+	norm("\xf0\x9f\x98\xa1 ng\xe1\xba\xadp \xf0\x9f\x8c\xa7\xef\xb8\x8f"
+	    "n\xc6\xb0\xe1\xbb\x9b" "c\xf0\x9f\x91\x8d");
+	assert_string_equal(t->fold, "ngap nuoc");
+	norm("\xf0\x9f\x98\x80\xf0\x9f\x91\x8d");
+	assert_int_equal(t->ntokens, 0);
+	assert_false(t->flags & TEXT_F_INVALID_UTF8);
+}
+
+static void
+test_invalid_utf8(void **state)
+{
+	static const char bad[] = "ng\xff\xfe" "ap \xc3 nuoc \xe1\xba "
+	    "\xed\xa0\x80 x\xc0\xaf";
+	char	*rep;
+
+	(void)state;
+	text_normalise(t, bad, sizeof(bad) - 1, 0);
+	assert_true(t->flags & TEXT_F_INVALID_UTF8);
+	/* Replacement characters separate words, nothing is lost. */
+	assert_non_null(strstr(t->fold, "nuoc"));
+	assert_non_null(strstr(t->norm, "\xef\xbf\xbd"));
+	assert_false(text_valid_utf8(bad, sizeof(bad) - 1));
+	rep = text_repair(bad, sizeof(bad) - 1);
+	assert_true(text_valid_utf8(rep, strlen(rep)));
+	free(rep);
+	/* A NUL inside the message is not a C string: repaired too. */
+	assert_false(text_valid_utf8("a\0b", 3));
+	rep = text_repair("a\0b", 3);
+	assert_string_equal(rep, "a\xef\xbf\xbd" "b");
+	free(rep);
+	assert_true(text_valid_utf8("\xc4\x91\xc6\xb0\xe1\xbb\x9dng", 8));
+}
+
+static void
+test_empty(void **state)
+{
+	(void)state;
+	text_normalise(t, "", 0, 0);
+	assert_int_equal(t->ntokens, 0);
+	assert_string_equal(t->norm, "");
+	assert_string_equal(t->fold, "");
+	text_normalise(t, NULL, 5, 0);
+	assert_int_equal(t->ntokens, 0);
+	norm("  \t\r\n ... !!! ");
+	assert_int_equal(t->ntokens, 0);
+	assert_int_equal(t->flags & TEXT_F_INVALID_UTF8, 0);
+}
+
+static void
+test_long_input(void **state)
+{
+	size_t		 n = 4 * 1024 * 1024, i;
+	char		*big = malloc(n);
+	clock_t		 c;
+
+	(void)state;
+	assert_non_null(big);
+	/* Multibyte characters across the cap, and a long single word. */
+	for (i = 0; i < n; i++)
+		big[i] = "\xe1\xba\xad"[i % 3];
+	c = clock();
+	text_normalise(t, big, n, 0);
+	assert_true(t->flags & TEXT_F_TRUNCATED);
+	assert_false(t->flags & TEXT_F_INVALID_UTF8);
+	assert_true(t->ntokens <= 1);
+	for (i = 0; i < n; i++)
+		big[i] = (i % 2) ? ' ' : 'a';
+	text_normalise(t, big, n, 0);
+	assert_true(t->flags & TEXT_F_TRUNCATED);
+	assert_true(t->ntokens <= TEXT_TOKENS_MAX);
+	assert_true(t->normlen <= TEXT_INPUT_MAX);
+	/* Only the cap is read: far under a second for 8 MB. */
+	assert_true((double)(clock() - c) / CLOCKS_PER_SEC < 1.0);
+	free(big);
+}
+
+static void
+test_telex_vni(void **state)
+{
+	(void)state;
+	norm("dduwowngf khoong ngaapj nuwowcs ngap5 d9u7o72ng");
+	assert_string_equal(t->fold, "duong khong ngap nuoc ngap duong");
+	assert_string_equal(key(0), "dduwowngf");
+	assert_string_equal(key(0), key(5));
+	assert_true(t->flags & TEXT_F_TELEX);
+	assert_true(t->tokens[0].flags & TEXT_TOK_REPAIRED);
+	/* Words and abbreviations stay as written. */
+	norm("ubnd p7 q10 thanks noise school drugs hok dc xoong");
+	assert_string_equal(t->fold,
+	    "ubnd p7 q10 thanks noise school drugs hok dc xong");
+	/* A stop coda takes only sắc or nặng: "tetf" is no syllable. */
+	norm("tetf");
+	assert_string_equal(t->fold, "tetf");
+	/* Without repair (the router's own phrases). */
+	text_normalise(t, "khoong", 6, TEXT_KEEP_RESIDUE);
+	assert_string_equal(t->fold, "khoong");
+}
+
+static void
+test_numbers_units(void **state)
+{
+	(void)state;
+	norm("5tr 200k 500.000\xc4\x91 9h 4G 3,5 p7");
+	assert_string_equal(t->fold, "5 tr 200 k 500.000 d 9 h 4g 3,5 p7");
+	assert_true(t->tokens[0].flags & TEXT_TOK_NUMBER);
+	assert_true(t->tokens[1].flags & TEXT_TOK_UNIT);
+	assert_true(t->tokens[4].flags & TEXT_TOK_NUMBER);
+	assert_false(t->tokens[8].flags & TEXT_TOK_NUMBER);
+}
+
+static void
+test_case_and_link(void **state)
+{
+	(void)state;
+	norm("TN C\xc3\x81N B\xe1\xbb\x98 xem http://x.vn");
+	assert_true(t->first_upper);
+	assert_string_equal(t->fold, "tn can bo xem http x vn");
+	assert_true(t->flags & TEXT_F_LINK);
+	norm("Tn ok");
+	assert_false(t->first_upper);
+	norm("xem bit.ly/abc nhe");
+	assert_true(t->flags & TEXT_F_LINK);
+	norm("f.7 tp.hcm 3.5");
+	assert_false(t->flags & TEXT_F_LINK);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_d_stroke),
+		cmocka_unit_test(test_nfd_and_composite),
+		cmocka_unit_test(test_tone_placement),
+		cmocka_unit_test(test_collisions_keep_keys),
+		cmocka_unit_test(test_spaces),
+		cmocka_unit_test(test_emoji),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_long_input),
+		cmocka_unit_test(test_telex_vni),
+		cmocka_unit_test(test_numbers_units),
+		cmocka_unit_test(test_case_and_link),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
