@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,22 @@ static const struct field f_http[] = {
 	    "16384", 0, NULL, 0 },
 	{ "threads", T_INT, CONF_OFF(http_threads), 0, 1, 64, "4", 0,
 	    NULL, 0 },
+	{ "max_connections", T_INT, CONF_OFF(http_max_connections), 0, 1,
+	    100000, "1024", 0, NULL, 0 },
+	{ "timeout", T_INT, CONF_OFF(http_timeout), 0, 1, 3600, "15", 0,
+	    NULL, 0 },
+	END_FIELDS
+};
+
+static const struct field f_ingest[] = {
+	{ "dedupe_window", T_INT, CONF_OFF(ingest_dedupe_window), 0, 0,
+	    604800, "600", 0, NULL, 0 },
+	{ "followup_window", T_INT, CONF_OFF(ingest_followup_window), 0, 0,
+	    2592000, "259200", 0, NULL, 0 },
+	{ "concat_timeout", T_INT, CONF_OFF(ingest_concat_timeout), 0, 10,
+	    86400, "300", 0, NULL, 0 },
+	{ "signature_max_age", T_INT, CONF_OFF(ingest_signature_max_age), 0,
+	    10, 86400, "300", 0, NULL, 0 },
 	END_FIELDS
 };
 
@@ -259,6 +276,7 @@ static const struct group {
 	{ "storage", f_storage },
 	{ "http", f_http },
 	{ "control", f_control },
+	{ "ingest", f_ingest },
 	{ "cases", f_cases },
 	{ "router", f_router },
 };
@@ -1080,8 +1098,8 @@ static int
 check_toplevel(struct loader *ld)
 {
 	static const char *const known[] = { "log", "ward", "storage",
-	    "http", "control", "cases", "router", "categories", "channels",
-	    NULL };
+	    "http", "control", "ingest", "cases", "router", "categories",
+	    "channels", NULL };
 	config_setting_t	*root = config_root_setting(&ld->cfg), *m;
 	const char		*name, *near;
 	size_t			 i;
@@ -1257,7 +1275,7 @@ apply_override(struct loader *ld, const char *ovr)
 		goto unknown;
 	if (f->type == T_STRLIST) {
 		snprintf(ld->err, ld->errsz, "-o %s: not a scalar setting",
-		    key);
+		    ovr);
 		ld->failed = 1;
 		goto fail;
 	}
@@ -1280,9 +1298,16 @@ apply_override(struct loader *ld, const char *ovr)
 			goto unknown;
 	} else if (!config_setting_is_scalar(s)) {
 		snprintf(ld->err, ld->errsz, "-o %s: not a scalar setting",
-		    key);
+		    ovr);
 		ld->failed = 1;
 		goto fail;
+	} else if (f->type == T_FLOAT &&
+	    config_setting_type(s) != CONFIG_TYPE_FLOAT) {
+		/* "threshold = 1;" in the file: -o may still say 1.5. */
+		config_setting_remove(parent, last);
+		if ((s = config_setting_add(parent, last,
+		    CONFIG_TYPE_FLOAT)) == NULL)
+			goto unknown;
 	}
 	if (ld->novr < CONF_OVERRIDES_MAX) {
 		ld->ovr_setting[ld->novr] = s;
@@ -1329,7 +1354,7 @@ apply_override(struct loader *ld, const char *ovr)
 	free(path);
 	return 0;
 unknown:
-	snprintf(ld->err, ld->errsz, "-o %s: unknown setting", key);
+	snprintf(ld->err, ld->errsz, "-o %s: unknown setting", ovr);
 	ld->failed = 1;
 fail:
 	free(path);
@@ -1390,6 +1415,7 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 			goto fail;
 
 	conf = xcalloc(1, sizeof(*conf));
+	conf->refs = 1;
 	conf->path = xstrdup(path);
 	if (check_toplevel(&ld) == -1)
 		goto fail;
@@ -1487,6 +1513,23 @@ config_free(struct config *conf)
 	free(conf->http_listen);
 	free(conf->control_socket);
 	free(conf);
+}
+
+/* Takes a reference to conf, for another thread; returns conf. */
+struct config *
+config_ref(struct config *conf)
+{
+	if (conf != NULL)
+		atomic_fetch_add(&conf->refs, 1);
+	return conf;
+}
+
+/* Drops a reference; the last one frees the configuration. */
+void
+config_unref(struct config *conf)
+{
+	if (conf != NULL && atomic_fetch_sub(&conf->refs, 1) == 1)
+		config_free(conf);
 }
 
 /* The category with this id, or NULL. */

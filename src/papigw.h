@@ -176,6 +176,7 @@ struct channel {
 
 struct config {
 	char		 *path;		/* the file it was read from */
+	_Atomic int	  refs;		/* config_ref() / config_unref() */
 
 	/* log */
 	enum log_level	  log_level;
@@ -199,9 +200,17 @@ struct config {
 	int		  http_port;
 	int		  http_max_body;	/* bytes */
 	int		  http_threads;
+	int		  http_max_connections;
+	int		  http_timeout;		/* seconds idle */
 
 	/* control */
 	char		 *control_socket;
+
+	/* ingest */
+	int		  ingest_dedupe_window;	/* seconds */
+	int		  ingest_followup_window; /* seconds */
+	int		  ingest_concat_timeout; /* seconds */
+	int		  ingest_signature_max_age; /* seconds */
 
 	/* cases */
 	char		  case_prefix[8];	/* "PA" in "PA-000123" */
@@ -232,6 +241,8 @@ struct config {
 struct config	*config_load(const char *path, char *const *overrides,
 		    size_t noverrides, char *err, size_t errsz);
 void		 config_free(struct config *);
+struct config	*config_ref(struct config *);
+void		 config_unref(struct config *);
 const struct category *config_category(const struct config *,
 		    const char *id);
 const struct channel *config_channel(const struct config *,
@@ -250,7 +261,7 @@ const char	*channel_type_name(enum channel_type);
  * second, read-only connection and see committed data only.
  */
 
-#define STORE_SCHEMA_VERSION	2	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	3	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -287,10 +298,12 @@ enum store_status {
 };
 
 enum store_case_state {
-	STORE_CASE_NEW,		/* waiting for an officer */
-	STORE_CASE_ASSIGNED,	/* an officer has it */
-	STORE_CASE_ANSWERED,	/* a reply went out, may still be reopened */
-	STORE_CASE_CLOSED
+	STORE_CASE_RECEIVED,	/* Đã tiếp nhận: waiting for an officer */
+	STORE_CASE_ASSIGNED,	/* Đã chuyển xử lý: an officer has it */
+	STORE_CASE_IN_PROGRESS,	/* Đang xử lý */
+	STORE_CASE_RESOLVED,	/* Đã xử lý: answered and closed */
+	STORE_CASE_CONFIRMED,	/* the resident confirmed it */
+	STORE_CASE_REOPENED	/* the resident said it is not solved */
 };
 
 enum store_outbox_state {
@@ -471,6 +484,58 @@ enum store_status store_case_find_followup(struct store_txn *,
 		    const char *sender, int64_t since, int64_t *case_id,
 		    int64_t *ref);
 
+/* One part of a long message, as a provider delivered it. */
+struct store_part {
+	const char	*channel;
+	const char	*provider_id;	/* the part's own id */
+	const char	*sender;
+	const char	*recipient;
+	const char	*ref;		/* the concatenation reference */
+	int		 total;		/* parts in the message */
+	int		 seq;		/* this part, from 1 */
+	const char	*text;		/* bytes, maybe not UTF-8 */
+	size_t		 textlen;
+	int64_t		 provider_time;
+	int64_t		 received;	/* 0: now */
+};
+
+/* The parts of one message, assembled (store_parts_ready()). */
+struct store_part_set {
+	const char	*channel;
+	const char	*sender;
+	const char	*recipient;
+	const char	*ref;
+	int		 total;
+	int		 nparts;	/* parts present */
+	int		 complete;	/* nparts == total */
+	const char	*first_provider_id;
+	int64_t		 provider_time;
+	char		*text;		/* in order, " [...] " for gaps */
+	size_t		 textlen;
+};
+
+/* A delivery report. */
+struct store_dlr {
+	const char	*channel;
+	const char	*provider_id;	/* of the message it reports on */
+	const char	*status;	/* the provider's word */
+	const char	*error;		/* or NULL */
+	int64_t		 received;	/* 0: now */
+};
+
+enum store_status store_case_answered(struct store_txn *, int64_t case_id,
+		    int64_t at);
+enum store_status store_part_add(struct store_txn *,
+		    const struct store_part *);
+enum store_status store_parts_assembled(struct store_txn *,
+		    const struct store_part_set *);
+enum store_status store_dlr_add(struct store_txn *,
+		    const struct store_dlr *);
+enum store_status store_parts_ready(struct store *, int64_t older_than,
+		    void (*)(const struct store_part_set *, void *), void *);
+enum store_status store_outbox_depth(struct store *,
+		    enum store_outbox_state, int64_t *n);
+
 /* Reads of committed data, from any thread. */
 enum store_status store_inbound_get(struct store *, int64_t id,
 		    struct store_message *);
@@ -632,5 +697,200 @@ struct router_slot *router_slot_new(struct router *);
 void		 router_slot_free(struct router_slot *);
 struct router	*router_slot_get(struct router_slot *);
 void		 router_slot_set(struct router_slot *, struct router *);
+
+/*
+ * ===================================================================
+ * http.c: the HTTP listener (libmicrohttpd)
+ * ===================================================================
+ */
+
+struct http_server;
+struct http_req;
+
+/* A request parameter, from the query string or a form body. */
+struct http_param {
+	char		*key;
+	char		*val;		/* NUL-terminated; may hold NULs */
+	size_t		 vlen;
+};
+
+/* Why a request was refused, for /metrics. */
+enum http_reject {
+	HTTP_REJECT_TOO_LARGE,
+	HTTP_REJECT_BAD_REQUEST,
+	HTTP_REJECT_FORBIDDEN,
+	HTTP_REJECT_METHOD,
+	HTTP_REJECT_NOT_FOUND,
+	HTTP_REJECT_UNAVAILABLE,
+	HTTP_REJECT_MAX
+};
+
+typedef void	(*http_handler_fn)(struct http_req *, void *arg);
+
+struct http_server *http_start(const struct config *, http_handler_fn,
+		    void *arg, char *err, size_t errsz);
+void		 http_stop(struct http_server *);
+int		 http_port(const struct http_server *);
+uint64_t	 http_rejects(const struct http_server *, enum http_reject);
+const char	*http_reject_name(enum http_reject);
+size_t		 http_form_decode(char *s, size_t len);
+const char	*http_param(const struct http_req *, const char *key,
+		    size_t *lenp);
+const struct http_param *http_params(const struct http_req *, size_t *n);
+const struct http_param *http_form_params(const struct http_req *,
+		    size_t *n);
+const char	*http_header(const struct http_req *, const char *name);
+const char	*http_method(const struct http_req *);
+const char	*http_path(const struct http_req *);
+const char	*http_body(const struct http_req *, size_t *lenp);
+int		 http_is_form(const struct http_req *);
+void		 http_set_ctx(struct http_req *, void *ctx,
+		    void (*free_fn)(void *));
+void		*http_ctx(const struct http_req *);
+void		 http_reply(struct http_req *, int status, const char *ctype,
+		    const char *body);
+void		 http_count_reject(struct http_req *, enum http_reject);
+void		 http_defer(struct http_req *);
+void		 http_complete(struct http_req *, int status,
+		    const char *ctype, const char *body);
+double		 http_elapsed(const struct http_req *);
+
+/*
+ * ===================================================================
+ * sms.c: SMS encodings and segments
+ * ===================================================================
+ */
+
+int		 sms_is_gsm7(const char *utf8);
+int		 sms_segments(const char *utf8);
+
+/*
+ * ===================================================================
+ * metrics.c: counters for /metrics
+ * ===================================================================
+ */
+
+struct metrics;
+
+struct metrics	*metrics_new(void);
+void		 metrics_free(struct metrics *);
+void		 metrics_received(struct metrics *, const char *channel,
+		    const char *category, int duplicate);
+void		 metrics_store_error(struct metrics *);
+void		 metrics_latency(struct metrics *, double seconds);
+char		*metrics_render(struct metrics *, struct store *,
+		    struct http_server *, size_t *lenp);
+
+/*
+ * ===================================================================
+ * ingest.c: the pipeline every inbound message goes through
+ * ===================================================================
+ */
+
+struct ingest;
+
+/* A message as a channel received it; the strings are copied. */
+struct inbound {
+	const char	*channel;	/* configured channel name */
+	const char	*provider_id;	/* or NULL: dedupe by sender and text */
+	const char	*sender;
+	const char	*recipient;	/* or NULL */
+	const char	*text;		/* bytes as received, maybe not UTF-8 */
+	size_t		 textlen;
+	const char	*encoding;	/* "gsm7", "ucs2", "8bit" or NULL */
+	int64_t		 provider_time;	/* Unix seconds, 0 if unknown */
+	/* Parts it was assembled from, marked in the same transaction. */
+	const struct store_part_set *parts;
+};
+
+/* What became of a message; strings valid during the callback only. */
+struct ingest_result {
+	enum store_status status;	/* STORE_OK: committed */
+	int		 duplicate;	/* stored before: nothing new */
+	int		 attached;	/* joined an open case */
+	int		 created;	/* opened a new case */
+	int		 invalid_utf8;	/* kept raw, shown repaired */
+	int		 reply_allowed;	/* not a short code, ... */
+	enum route_kind	 kind;
+	const char	*category;
+	char		 secondary[128];
+	int64_t		 message_id;
+	int64_t		 case_id;
+	int64_t		 ref_number;	/* 0: no case */
+};
+
+/* Values of a reply template's variables. */
+struct render_vars {
+	const char	*ref;
+	const char	*category;
+	const char	*deadline;
+	const char	*ward;
+	const char	*hours;
+	const char	*hotline;
+};
+
+typedef void	(*ingest_done_fn)(const struct ingest_result *, void *arg);
+
+struct ingest	*ingest_new(struct store *, struct router_slot *,
+		    struct metrics *);
+void		 ingest_free(struct ingest *);
+int		 ingest_submit(struct ingest *, struct config *,
+		    const struct inbound *, ingest_done_fn, void *arg);
+int		 ingest_may_reply(const struct config *, const char *sender);
+int64_t		 ingest_find_ref(const char *text, const char *prefix);
+int64_t		 ingest_deadline(int64_t from, int days);
+size_t		 ingest_render(char *buf, size_t bufsz, const char *tpl,
+		    const struct render_vars *);
+
+/*
+ * ===================================================================
+ * sig.c: webhook signatures
+ * ===================================================================
+ */
+
+int		 sig_twilio(const char *token, const char *url,
+		    const struct http_param *, size_t n, char *out);
+int		 sig_twilio_check(const char *token, const char *url,
+		    const struct http_param *, size_t n, const char *sig);
+int		 sig_vonage_check(const char *secret,
+		    const struct http_param *, size_t n, const char *sig);
+
+/*
+ * ===================================================================
+ * gateway.c: the running gateway
+ * ===================================================================
+ */
+
+struct gateway_priv;
+
+struct gateway {
+	struct store		*store;
+	struct router_slot	*routers;
+	struct ingest		*ingest;
+	struct metrics		*metrics;
+	struct http_server	*http;
+	struct gateway_priv	*priv;
+};
+
+struct gateway	*gateway_start(struct config *, char *err, size_t errsz);
+void		 gateway_stop(struct gateway *);
+int		 gateway_reload(struct gateway *, struct config *, char *err,
+		    size_t errsz);
+void		 gateway_tick(struct gateway *);
+struct config	*gateway_config(struct gateway *);
+int		 gateway_part_submit(struct gateway *,
+		    const struct store_part *, store_done_fn, void *arg);
+void		 gateway_parts_kick(struct gateway *);
+int		 gateway_dlr_submit(struct gateway *, const struct store_dlr *,
+		    store_done_fn, void *arg);
+int		 gateway_health(struct gateway *, char *why, size_t whysz);
+
+/*
+ * ===================================================================
+ * providers.c: the HTTP endpoints
+ * ===================================================================
+ */
+
+void		 providers_handle(struct http_req *, void *arg);
 
 #endif /* PAPIGW_H */

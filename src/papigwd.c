@@ -38,8 +38,8 @@ struct watch {
 };
 
 static struct {
-	struct config	 *conf;
-	struct store	 *store;
+	struct config	 *conf;		/* what the main thread runs on */
+	struct gateway	 *gw;
 	int		  sigfd;
 	int		  timerfd;
 	uint64_t	  watchdog_usec;	/* 0: no watchdog */
@@ -116,6 +116,12 @@ reload_notes(const struct config *old, const struct config *new)
 	if (strcmp(old->control_socket, new->control_socket) != 0)
 		log_notice("reload: control.socket changed; it takes effect "
 		    "after a restart");
+	if (old->http_threads != new->http_threads ||
+	    old->http_max_connections != new->http_max_connections ||
+	    old->http_timeout != new->http_timeout ||
+	    old->http_max_body != new->http_max_body)
+		log_notice("reload: http settings changed; they take effect "
+		    "after a restart");
 	if (old->storage_synchronous_full != new->storage_synchronous_full ||
 	    old->storage_batch_max != new->storage_batch_max ||
 	    old->storage_busy_timeout != new->storage_busy_timeout)
@@ -144,8 +150,17 @@ reload(void)
 		return;
 	}
 	reload_notes(d.conf, new);
+	if (gateway_reload(d.gw, config_ref(new), err, sizeof(err)) == -1) {
+		log_warnx("reload failed, keeping the running configuration: "
+		    "%s", err);
+		config_unref(new);
+		config_unref(new);
+		sd_notify(0, "READY=1\nSTATUS=Serving (reload failed: see "
+		    "the log)");
+		return;
+	}
 	log_setlevel(new->log_level);
-	config_free(d.conf);
+	config_unref(d.conf);
 	d.conf = new;
 	log_notice("configuration reloaded from %s", d.conf_path);
 	sd_notify(0, "READY=1\nSTATUS=Serving");
@@ -199,6 +214,8 @@ tick(void)
 		log_warn("timerfd read");
 	if (d.watchdog_usec > 0)
 		sd_notify(0, "WATCHDOG=1");
+	if (d.gw != NULL)
+		gateway_tick(d.gw);
 }
 
 /* Returns the signal that ends the loop (SIGTERM or SIGINT). */
@@ -250,35 +267,29 @@ main_loop(void)
 static int
 start(void)
 {
-	struct store_options	so;
-	char			err[CONF_ERR_MAX];
+	char	err[CONF_ERR_MAX];
 
-	memset(&so, 0, sizeof(so));
-	so.path = d.conf->storage_path;
-	so.synchronous_full = d.conf->storage_synchronous_full;
-	so.busy_timeout_ms = d.conf->storage_busy_timeout;
-	so.batch_max = d.conf->storage_batch_max;
-	if ((d.store = store_open(&so, err, sizeof(err))) == NULL) {
-		log_warnx("store: %s", err);
+	if ((d.gw = gateway_start(config_ref(d.conf), err, sizeof(err))) ==
+	    NULL) {
+		config_unref(d.conf);
+		log_warnx("%s", err);
 		return -1;
 	}
-	log_info("store %s open", so.path);
 	return 0;
 }
 
 /*
- * Stops accepting work, lets what is in flight finish, and closes the
- * store cleanly: every accepted message is committed before exit.
+ * Stops accepting work, lets what is in flight finish (every request
+ * whose message was accepted gets its answer after the commit), and
+ * closes the store cleanly.
  */
 static void
 stop(int sig)
 {
 	sd_notify(0, "STOPPING=1\nSTATUS=Shutting down");
 	log_notice("%s received, shutting down", strsignal(sig));
-	if (d.store != NULL) {
-		store_close(d.store);
-		d.store = NULL;
-	}
+	gateway_stop(d.gw);
+	d.gw = NULL;
 }
 
 int
@@ -309,7 +320,7 @@ main(int argc, char *argv[])
 			if (d.noverrides == CONF_OVERRIDES_MAX) {
 				fprintf(stderr, "papigwd: too many -o options "
 				    "(at most %d)\n", CONF_OVERRIDES_MAX);
-				return 1;
+				return 2;
 			}
 			ovr[d.noverrides++] = optarg;
 			break;
@@ -351,8 +362,7 @@ main(int argc, char *argv[])
 	if (setup_timer() == -1)
 		fatal("timerfd");
 	if (start() == -1) {
-		stop(SIGTERM);
-		config_free(d.conf);
+		config_unref(d.conf);
 		sd_notify(0, "STATUS=Start-up failed: see the log");
 		return 1;
 	}
@@ -362,7 +372,7 @@ main(int argc, char *argv[])
 
 	sig = main_loop();
 	stop(sig);
-	config_free(d.conf);
+	config_unref(d.conf);
 	close(d.sigfd);
 	close(d.timerfd);
 	log_notice("papigwd stopped");

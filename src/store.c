@@ -64,7 +64,8 @@ static const char migration_1[] =
     "  categories2 TEXT,"
     "  subcategory TEXT,"
     "  state TEXT NOT NULL"
-    "    CHECK (state IN ('new', 'assigned', 'answered', 'closed')),"
+    "    CHECK (state IN ('received', 'assigned', 'in_progress',"
+    "      'resolved', 'confirmed', 'reopened')),"
     "  sender TEXT NOT NULL,"
     "  channel TEXT NOT NULL,"
     "  deadline INTEGER NOT NULL,"
@@ -164,7 +165,7 @@ static const char migration_1[] =
  * seconds gets an index each (due outbox rows by state and next attempt,
  * open cases by state and deadline), and cases remember when they were
  * closed, for resolution times in reports.  Cases closed under version 1
- * take the time of their last change to "closed", or their last update.
+ * take the time of their last change to "resolved", or their last update.
  */
 static const char migration_2[] =
     "CREATE INDEX outbox_due ON outbox (state, next_attempt);"
@@ -172,10 +173,50 @@ static const char migration_2[] =
     "ALTER TABLE cases ADD COLUMN closed INTEGER;"
     "UPDATE cases SET closed = coalesce("
     "  (SELECT max(e.at) FROM case_events e"
-    "   WHERE e.case_id = cases.id AND e.to_state = 'closed'),"
+    "   WHERE e.case_id = cases.id AND e.to_state = 'resolved'),"
     "  updated)"
-    "  WHERE state = 'closed';"
+    "  WHERE state IN ('resolved', 'confirmed');"
     "PRAGMA user_version = 2;";
+
+/*
+ * Version 3: what the HTTP channels need.  Cases remember when an officer
+ * last answered them ("answered"), so that a resident's reply within the
+ * follow-up window joins the case.  Parts of long messages that providers
+ * deliver one at a time wait in "parts" until the message is assembled
+ * (unique per provider message id, so a retried part is a duplicate), and
+ * delivery reports are kept in "dlr".
+ */
+static const char migration_3[] =
+    "ALTER TABLE cases ADD COLUMN answered INTEGER;"
+    "CREATE INDEX cases_answered ON cases (sender, answered);"
+    "CREATE TABLE parts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  channel TEXT NOT NULL,"
+    "  provider_msg_id TEXT NOT NULL,"
+    "  sender TEXT NOT NULL,"
+    "  recipient TEXT,"
+    "  ref TEXT NOT NULL,"
+    "  total INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  text BLOB NOT NULL,"
+    "  provider_time INTEGER,"
+    "  received INTEGER NOT NULL,"
+    "  assembled INTEGER"
+    ");"
+    "CREATE UNIQUE INDEX parts_provider_id"
+    "  ON parts (channel, provider_msg_id);"
+    "CREATE INDEX parts_waiting ON parts (channel, sender, ref, total)"
+    "  WHERE assembled IS NULL;"
+    "CREATE TABLE dlr ("
+    "  id INTEGER PRIMARY KEY,"
+    "  channel TEXT NOT NULL,"
+    "  provider_msg_id TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  error TEXT,"
+    "  received INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX dlr_provider_id ON dlr (channel, provider_msg_id);"
+    "PRAGMA user_version = 3;";
 
 static const struct migration {
 	int		 version;
@@ -183,6 +224,7 @@ static const struct migration {
 } migrations[] = {
 	{ 1, migration_1 },
 	{ 2, migration_2 },
+	{ 3, migration_3 },
 };
 
 _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
@@ -228,6 +270,13 @@ enum stmt_id {
 	ST_INBOUND_FIND_RECENT,
 	ST_CASE_FIND_OPEN,
 	ST_CASE_FIND_FOLLOWUP,
+	ST_CASE_ANSWERED,
+	ST_PART_INSERT,
+	ST_PARTS_GROUPS,
+	ST_PARTS_OF_GROUP,
+	ST_PARTS_ASSEMBLED,
+	ST_DLR_INSERT,
+	ST_OUTBOX_DEPTH,
 	ST_COUNT,		/* STORE_T_MAX counting statements follow */
 	ST_MAX = ST_COUNT + STORE_T_MAX
 };
@@ -275,7 +324,8 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[ST_CASE_STATE] = "SELECT state FROM cases WHERE id = ?1",
 	[ST_CASE_SET_STATE] = "UPDATE cases SET state = ?2, updated = ?3, "
-	    "closed = CASE WHEN ?2 = 'closed' THEN ?3 END WHERE id = ?1",
+	    "closed = CASE ?2 WHEN 'resolved' THEN ?3 WHEN 'confirmed' "
+	    "THEN closed END WHERE id = ?1",
 	[ST_CASE_ASSIGN] = "UPDATE cases SET assignee = ?2, updated = ?3 "
 	    "WHERE id = ?1",
 	[ST_CASE_GET] = "SELECT " CASE_COLUMNS " FROM cases WHERE id = ?1",
@@ -309,10 +359,31 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "WHERE i.sender = ?2 AND i.received >= ?4 AND i.channel = ?1 "
 	    "AND i.text = ?3 ORDER BY i.received DESC, i.id DESC LIMIT 1",
 	[ST_CASE_FIND_OPEN] = "SELECT id, ref_number FROM cases "
-	    "WHERE ref_number = ?1 AND sender = ?2 AND state <> 'closed'",
+	    "WHERE ref_number = ?1 AND sender = ?2 "
+	    "AND state NOT IN ('resolved', 'confirmed')",
 	[ST_CASE_FIND_FOLLOWUP] = "SELECT id, ref_number FROM cases "
-	    "WHERE sender = ?1 AND state <> 'closed' AND updated >= ?2 "
+	    "WHERE sender = ?1 AND state NOT IN ('resolved', 'confirmed') "
+	    "AND answered >= ?2 "
 	    "ORDER BY updated DESC, id DESC LIMIT 1",
+	[ST_CASE_ANSWERED] = "UPDATE cases SET answered = ?2, updated = ?2 "
+	    "WHERE id = ?1",
+	[ST_PART_INSERT] = "INSERT INTO parts (channel, provider_msg_id, "
+	    "sender, recipient, ref, total, seq, text, provider_time, "
+	    "received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[ST_PARTS_GROUPS] = "SELECT channel, sender, ref, total FROM parts "
+	    "WHERE assembled IS NULL GROUP BY channel, sender, ref, total "
+	    "HAVING count(DISTINCT seq) >= total OR min(received) < ?1 "
+	    "LIMIT 256",
+	[ST_PARTS_OF_GROUP] = "SELECT seq, text, provider_msg_id, "
+	    "recipient, provider_time FROM parts WHERE assembled IS NULL "
+	    "AND channel = ?1 AND sender = ?2 AND ref = ?3 AND total = ?4 "
+	    "ORDER BY seq, id",
+	[ST_PARTS_ASSEMBLED] = "UPDATE parts SET assembled = ?5 "
+	    "WHERE assembled IS NULL AND channel = ?1 AND sender = ?2 "
+	    "AND ref = ?3 AND total = ?4",
+	[ST_DLR_INSERT] = "INSERT INTO dlr (channel, provider_msg_id, "
+	    "status, error, received) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_OUTBOX_DEPTH] = "SELECT count(*) FROM outbox WHERE state = ?1",
 	[ST_COUNT + STORE_T_INBOUND] = "SELECT count(*) FROM inbound",
 	[ST_COUNT + STORE_T_OUTBOUND] = "SELECT count(*) FROM outbound",
 	[ST_COUNT + STORE_T_CASES] = "SELECT count(*) FROM cases",
@@ -365,10 +436,12 @@ struct store_txn {
 };
 
 static const char *const case_state_names[] = {
-	[STORE_CASE_NEW] = "new",
+	[STORE_CASE_RECEIVED] = "received",
 	[STORE_CASE_ASSIGNED] = "assigned",
-	[STORE_CASE_ANSWERED] = "answered",
-	[STORE_CASE_CLOSED] = "closed",
+	[STORE_CASE_IN_PROGRESS] = "in_progress",
+	[STORE_CASE_RESOLVED] = "resolved",
+	[STORE_CASE_CONFIRMED] = "confirmed",
+	[STORE_CASE_REOPENED] = "reopened",
 };
 
 static const char *const outbox_state_names[] = {
@@ -1237,7 +1310,7 @@ store_case_create(struct store_txn *txn, const struct store_case *c,
 	bind_text(s, 9, c->assignee);
 	sqlite3_bind_int64(s, 10, c->created ? c->created : t);
 	sqlite3_bind_int64(s, 11, c->updated ? c->updated : t);
-	if (c->state == STORE_CASE_CLOSED)
+	if (c->state == STORE_CASE_RESOLVED || c->state == STORE_CASE_CONFIRMED)
 		sqlite3_bind_int64(s, 12, c->updated ? c->updated : t);
 	else
 		sqlite3_bind_null(s, 12);
@@ -1727,7 +1800,8 @@ fill_case(sqlite3_stmt *s, void *out)
 	c->subcategory = col_str(s, 4);
 	state = name_index(case_state_names, nitems(case_state_names),
 	    (const char *)sqlite3_column_text(s, 5));
-	c->state = state >= 0 ? (enum store_case_state)state : STORE_CASE_NEW;
+	c->state = state >= 0 ? (enum store_case_state)state :
+	    STORE_CASE_RECEIVED;
 	c->sender = col_str(s, 6);
 	c->channel = col_str(s, 7);
 	c->deadline = sqlite3_column_int64(s, 8);
@@ -1782,8 +1856,10 @@ fill_event(sqlite3_stmt *s, void *out)
 	    (const char *)sqlite3_column_text(s, 4));
 	to = name_index(case_state_names, nitems(case_state_names),
 	    (const char *)sqlite3_column_text(s, 5));
-	e->from = from >= 0 ? (enum store_case_state)from : STORE_CASE_NEW;
-	e->to = to >= 0 ? (enum store_case_state)to : STORE_CASE_NEW;
+	e->from = from >= 0 ? (enum store_case_state)from :
+	    STORE_CASE_RECEIVED;
+	e->to = to >= 0 ? (enum store_case_state)to :
+	    STORE_CASE_RECEIVED;
 	e->detail = col_str(s, 6);
 }
 
@@ -1938,6 +2014,232 @@ store_count(struct store *st, enum store_table table, int64_t *n)
 		return STORE_INVALID;
 	return read_row(st, (enum stmt_id)(ST_COUNT + table), 0, fill_count,
 	    n);
+}
+
+/*
+ * ===================================================================
+ * Answers, parts of long messages, delivery reports
+ * ===================================================================
+ */
+
+/* Records that an officer answered a case at "at" (0: now). */
+enum store_status
+store_case_answered(struct store_txn *txn, int64_t case_id, int64_t at)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_CASE_ANSWERED)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, at ? at : now());
+	return txn_step(txn, s, "case answered", NULL);
+}
+
+/*
+ * Stores one part of a long message.  Returns STORE_OK, STORE_DUPLICATE
+ * when that provider message id is stored already, or an error.
+ */
+enum store_status
+store_part_add(struct store_txn *txn, const struct store_part *p)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = txn_stmt(txn, ST_PART_INSERT)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, p->channel);
+	bind_text(s, 2, p->provider_id);
+	bind_text(s, 3, p->sender);
+	bind_text(s, 4, p->recipient);
+	bind_text(s, 5, p->ref);
+	sqlite3_bind_int(s, 6, p->total);
+	sqlite3_bind_int(s, 7, p->seq);
+	sqlite3_bind_blob64(s, 8, p->text, p->textlen, SQLITE_STATIC);
+	bind_opt(s, 9, p->provider_time);
+	sqlite3_bind_int64(s, 10, p->received ? p->received : now());
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	if (rc == SQLITE_CONSTRAINT)
+		return STORE_DUPLICATE;
+	return txn_error(txn, rc, "part insert");
+}
+
+/* Marks the waiting parts of a set as assembled into a message. */
+enum store_status
+store_parts_assembled(struct store_txn *txn, const struct store_part_set *set)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_PARTS_ASSEMBLED)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, set->channel);
+	bind_text(s, 2, set->sender);
+	bind_text(s, 3, set->ref);
+	sqlite3_bind_int(s, 4, set->total);
+	sqlite3_bind_int64(s, 5, now());
+	return txn_step(txn, s, "parts assembled", NULL);
+}
+
+/* The marker put where parts are missing from an incomplete message. */
+#define PART_GAP	" [...] "
+
+/* Builds one set from its rows; returns 0, or -1 on a read error. */
+static int
+read_part_set(struct store *st, struct store_part_set *set)
+{
+	sqlite3_stmt	*s;
+	size_t		 cap = 256, blen;
+	int		 rc, seq, last = 0;
+	const void	*blob;
+
+	if ((s = conn_stmt(&st->rd, ST_PARTS_OF_GROUP)) == NULL)
+		return -1;
+	bind_text(s, 1, set->channel);
+	bind_text(s, 2, set->sender);
+	bind_text(s, 3, set->ref);
+	sqlite3_bind_int(s, 4, set->total);
+	set->text = xcalloc(1, cap);
+	set->textlen = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		seq = sqlite3_column_int(s, 0);
+		if (seq == last)
+			continue;	/* the same part twice */
+		blob = sqlite3_column_blob(s, 1);
+		blen = (size_t)sqlite3_column_bytes(s, 1);
+		if (set->nparts == 0) {
+			set->first_provider_id = col_str(s, 2);
+			set->recipient = col_str(s, 3);
+			set->provider_time = sqlite3_column_int64(s, 4);
+		}
+		if (set->textlen + blen + 2 * sizeof(PART_GAP) >= cap) {
+			cap = (set->textlen + blen + 2 * sizeof(PART_GAP)) * 2;
+			if ((set->text = realloc(set->text, cap)) == NULL)
+				fatal("realloc");
+		}
+		if (seq != last + 1) {
+			memcpy(set->text + set->textlen, PART_GAP,
+			    sizeof(PART_GAP) - 1);
+			set->textlen += sizeof(PART_GAP) - 1;
+		}
+		memcpy(set->text + set->textlen, blob, blen);
+		set->textlen += blen;
+		set->nparts++;
+		last = seq;
+	}
+	if (last != set->total && set->textlen + sizeof(PART_GAP) < cap) {
+		memcpy(set->text + set->textlen, PART_GAP,
+		    sizeof(PART_GAP) - 1);
+		set->textlen += sizeof(PART_GAP) - 1;
+	}
+	set->text[set->textlen] = '\0';
+	set->complete = set->nparts == set->total;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+part_set_clear(struct store_part_set *set)
+{
+	free((char *)set->channel);
+	free((char *)set->sender);
+	free((char *)set->recipient);
+	free((char *)set->ref);
+	free((char *)set->first_provider_id);
+	free(set->text);
+	memset(set, 0, sizeof(*set));
+}
+
+/*
+ * Calls fn(set, arg) for every set of waiting parts that is complete or
+ * whose first part came before older_than (Unix seconds), with the text
+ * assembled in order (" [...] " where parts are missing).  The set is
+ * valid during the call only.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_parts_ready(struct store *st, int64_t older_than,
+    void (*fn)(const struct store_part_set *, void *), void *arg)
+{
+	struct store_part_set	*sets = NULL;
+	sqlite3_stmt		*s;
+	size_t			 n = 0, i;
+	int			 rc;
+	enum store_status	 r = STORE_OK;
+
+	pthread_mutex_lock(&st->rlock);
+	if ((s = conn_stmt(&st->rd, ST_PARTS_GROUPS)) == NULL) {
+		pthread_mutex_unlock(&st->rlock);
+		return STORE_ERROR;
+	}
+	sqlite3_bind_int64(s, 1, older_than);
+	sets = xcalloc(256, sizeof(*sets));
+	while (n < 256 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sets[n].channel = col_str(s, 0);
+		sets[n].sender = col_str(s, 1);
+		sets[n].ref = col_str(s, 2);
+		sets[n].total = sqlite3_column_int(s, 3);
+		n++;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	for (i = 0; i < n; i++)
+		if (read_part_set(st, &sets[i]) == -1) {
+			log_warnx("store: parts: %s",
+			    sqlite3_errmsg(st->rd.db));
+			r = STORE_ERROR;
+		}
+	pthread_mutex_unlock(&st->rlock);
+	for (i = 0; i < n; i++) {
+		if (r == STORE_OK && sets[i].nparts > 0)
+			fn(&sets[i], arg);
+		part_set_clear(&sets[i]);
+	}
+	free(sets);
+	return r;
+}
+
+/* Stores a delivery report. */
+enum store_status
+store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_DLR_INSERT)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, d->channel);
+	bind_text(s, 2, d->provider_id);
+	bind_text(s, 3, d->status);
+	bind_text(s, 4, d->error);
+	sqlite3_bind_int64(s, 5, d->received ? d->received : now());
+	return txn_step(txn, s, "dlr insert", NULL);
+}
+
+/* Sets *n to the number of outbox rows in state.  STORE_OK or an error. */
+enum store_status
+store_outbox_depth(struct store *st, enum store_outbox_state state,
+    int64_t *n)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r = STORE_ERROR;
+	const char		*name = store_outbox_state_name(state);
+
+	if (name == NULL)
+		return STORE_INVALID;
+	pthread_mutex_lock(&st->rlock);
+	if ((s = conn_stmt(&st->rd, ST_OUTBOX_DEPTH)) != NULL) {
+		bind_text(s, 1, name);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			*n = sqlite3_column_int64(s, 0);
+			r = STORE_OK;
+		}
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	pthread_mutex_unlock(&st->rlock);
+	return r;
 }
 
 /*

@@ -110,13 +110,14 @@ read_small_file(const char *path, size_t max, size_t *lenp)
 		errno = EINVAL;
 		goto fail;
 	}
-	if ((size_t)st.st_size > max) {
+	/* Room for a final CR LF, stripped below. */
+	if ((size_t)st.st_size > max + 2) {
 		errno = EFBIG;
 		goto fail;
 	}
-	buf = xcalloc(1, max + 1);
-	while (len < max) {
-		n = read(fd, buf + len, max - len);
+	buf = xcalloc(1, max + 3);
+	while (len < max + 2) {
+		n = read(fd, buf + len, max + 2 - len);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -127,15 +128,23 @@ read_small_file(const char *path, size_t max, size_t *lenp)
 		len += (size_t)n;
 	}
 	close(fd);
+	fd = -1;
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		buf[--len] = '\0';
+	if (len > max) {
+		errno = EFBIG;
+		goto fail;
+	}
 	if (lenp != NULL)
 		*lenp = len;
 	return buf;
 fail:
 	saved = errno;
+	if (buf != NULL)
+		explicit_bzero(buf, max + 3);
 	free(buf);
-	close(fd);
+	if (fd != -1)
+		close(fd);
 	errno = saved;
 	return NULL;
 }

@@ -139,14 +139,14 @@ test_expect_success '-o overrides a setting and is checked like the file' '
 	write_conf o.conf &&
 	test_exit_status 1 "$PAPIGWD" -n -c o.conf \
 	    -o channels.modem.enabled=false 2>err &&
-	echo "-o channels.modem.enabled: unknown setting" >expect &&
+	echo "-o channels.modem.enabled=false: unknown setting" >expect &&
 	cmp expect err &&
 	"$PAPIGWD" -n -c o.conf -o storage.path=/tmp/x.db -o http.threads=2 &&
 	test_exit_status 1 "$PAPIGWD" -n -c o.conf -o http.threads=0 2>err &&
 	echo "-o http.threads=0: threads: 0 is out of range (1 to 64)" >expect &&
 	cmp expect err &&
 	test_exit_status 1 "$PAPIGWD" -n -c o.conf -o http.treads=2 2>err &&
-	echo "-o http.treads: unknown setting" >expect && cmp expect err &&
+	echo "-o http.treads=2: unknown setting" >expect && cmp expect err &&
 	test_exit_status 1 "$PAPIGWD" -n -c o.conf -o storage 2>err &&
 	test_grep "expected KEY=VALUE" err
 '

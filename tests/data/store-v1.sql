@@ -16,7 +16,7 @@ CREATE TABLE cases (
   category TEXT NOT NULL,
   categories2 TEXT,
   subcategory TEXT,
-  state TEXT NOT NULL CHECK (state IN ('new', 'assigned', 'answered', 'closed')),
+  state TEXT NOT NULL CHECK (state IN ('received', 'assigned', 'in_progress', 'resolved', 'confirmed', 'reopened')),
   sender TEXT NOT NULL,
   channel TEXT NOT NULL,
   deadline INTEGER NOT NULL,
@@ -106,21 +106,21 @@ CREATE TABLE audit (
 );
 PRAGMA user_version = 1;
 
--- Two cases: PA-1 closed after an assignment, PA-2 still new.
+-- Two cases: PA-1 closed after an assignment, PA-2 still received.
 UPDATE counters SET value = 2 WHERE name = 'case_ref';
 INSERT INTO cases (id, ref_number, category, categories2, subcategory,
   state, sender, channel, deadline, assignee, created, updated)
 VALUES
-  (1, 1, 'infrastructure', 'environment', 'lighting', 'closed',
+  (1, 1, 'infrastructure', 'environment', 'lighting', 'resolved',
    '+84912345678', 'modem0', 1700600000, 'lan', 1700000000, 1700000900),
-  (2, 2, 'triage', NULL, NULL, 'new',
+  (2, 2, 'triage', NULL, NULL, 'received',
    '+84987654321', 'twilio', 1700700000, NULL, 1700100000, 1700100000);
 INSERT INTO case_events (id, case_id, at, actor, from_state, to_state,
   detail)
 VALUES
-  (1, 1, 1700000100, 'papigwd', NULL, 'new', NULL),
-  (2, 1, 1700000200, 'lan', 'new', 'assigned', 'claimed'),
-  (3, 1, 1700000500, 'lan', 'assigned', 'closed', 'lamp repaired');
+  (1, 1, 1700000100, 'papigwd', NULL, 'received', NULL),
+  (2, 1, 1700000200, 'lan', 'received', 'assigned', 'claimed'),
+  (3, 1, 1700000500, 'lan', 'assigned', 'resolved', 'lamp repaired');
 -- The second message was not valid UTF-8: raw keeps its bytes.
 INSERT INTO inbound (id, case_id, channel, provider_msg_id, sender,
   recipient, text, raw, encoding, received, provider_time, created)

@@ -285,7 +285,7 @@ test_overrides(void **state)
 
 	bad[0] = "storage.pathx=/tmp/y";
 	assert_null(load3(base_head, "", base_cats, bad, 1));
-	assert_string_equal(err, "-o storage.pathx: unknown setting");
+	assert_string_equal(err, "-o storage.pathx=/tmp/y: unknown setting");
 	bad[0] = "http.threads=many";
 	assert_null(load3(base_head, "", base_cats, bad, 1));
 	assert_string_equal(err, "-o http.threads=many: 'many' is not a "

@@ -408,13 +408,13 @@ test_migrate_v1(void **state)
 
 	/* Version 2 filled "closed" from the history of closed cases. */
 	assert_int_equal(store_case_get_by_ref(f->st, 1, &c), STORE_OK);
-	assert_int_equal(c.state, STORE_CASE_CLOSED);
+	assert_int_equal(c.state, STORE_CASE_RESOLVED);
 	assert_int_equal(c.closed, 1700000500);
 	assert_string_equal(c.categories2, "environment");
 	assert_string_equal(c.assignee, "lan");
 	store_case_clear(&c);
 	assert_int_equal(store_case_get(f->st, 2, &c), STORE_OK);
-	assert_int_equal(c.state, STORE_CASE_NEW);
+	assert_int_equal(c.state, STORE_CASE_RECEIVED);
 	assert_int_equal(c.closed, 0);
 	assert_null(c.assignee);
 	store_case_clear(&c);
@@ -597,7 +597,7 @@ rows_work(struct store_txn *txn, void *arg)
 	    "lan", "claimed", 1700000004, &r->ev1)) != STORE_OK ||
 	    (s = store_note_add(txn, r->case_id, "lan", "Gọi lại sau", 0,
 	    &r->note_id)) != STORE_OK ||
-	    (s = store_case_event_add(txn, r->case_id, STORE_CASE_CLOSED,
+	    (s = store_case_event_add(txn, r->case_id, STORE_CASE_RESOLVED,
 	    "lan", NULL, 1700000009, &r->ev2)) != STORE_OK ||
 	    (s = store_audit_append(txn, "lan", "claim", r->case_id,
 	    NULL)) != STORE_OK ||
@@ -609,7 +609,7 @@ rows_work(struct store_txn *txn, void *arg)
 	r->bad_note_status = store_note_add(txn, 999, "lan", "x", 0,
 	    &r->bad_note);
 	r->bad_event_status = store_case_event_add(txn, 999,
-	    STORE_CASE_CLOSED, "lan", NULL, 0, NULL);
+	    STORE_CASE_RESOLVED, "lan", NULL, 0, NULL);
 	return STORE_OK;
 }
 
@@ -668,7 +668,7 @@ test_rows(void **state)
 	assert_string_equal(c.category, "environment");
 	assert_string_equal(c.categories2, "infrastructure,security");
 	assert_string_equal(c.subcategory, "flooding");
-	assert_int_equal(c.state, STORE_CASE_CLOSED);
+	assert_int_equal(c.state, STORE_CASE_RESOLVED);
 	assert_string_equal(c.assignee, "lan");
 	assert_int_equal(c.deadline, 1800000000);
 	assert_int_equal(c.created, 1700000000);
@@ -711,13 +711,13 @@ test_rows(void **state)
 	store_note_clear(&n);
 
 	assert_int_equal(store_case_event_get(f->st, r.ev1, &e), STORE_OK);
-	assert_int_equal(e.from, STORE_CASE_NEW);
+	assert_int_equal(e.from, STORE_CASE_RECEIVED);
 	assert_int_equal(e.to, STORE_CASE_ASSIGNED);
 	assert_string_equal(e.detail, "claimed");
 	store_case_event_clear(&e);
 	assert_int_equal(store_case_event_get(f->st, r.ev2, &e), STORE_OK);
 	assert_int_equal(e.from, STORE_CASE_ASSIGNED);
-	assert_int_equal(e.to, STORE_CASE_CLOSED);
+	assert_int_equal(e.to, STORE_CASE_RESOLVED);
 	assert_null(e.detail);
 	store_case_event_clear(&e);
 
@@ -738,8 +738,8 @@ test_rows(void **state)
 
 	assert_int_equal(count(f->st, STORE_T_NOTES), 1);
 	assert_int_equal(count(f->st, STORE_T_CASE_EVENTS), 2);
-	assert_string_equal(store_case_state_name(STORE_CASE_ANSWERED),
-	    "answered");
+	assert_string_equal(store_case_state_name(STORE_CASE_IN_PROGRESS),
+	    "in_progress");
 	assert_null(store_case_state_name((enum store_case_state)42));
 }
 
@@ -777,6 +777,7 @@ struct lookups {
 	int64_t		 f_case, f_ref, r_case, r_ref, o_case, u_case, u_ref;
 	enum store_status find, find_none, recent, recent_other, recent_old;
 	enum store_status open, open_other, open_closed, followup, followup_old;
+	enum store_status followup_unanswered;
 };
 
 static enum store_status
@@ -796,7 +797,7 @@ lookups_work(struct store_txn *txn, void *arg)
 	c.created = c.updated = t;
 	if ((s = store_case_create(txn, &c, &l->case_id, &l->ref)) != 0)
 		return s;
-	c.state = STORE_CASE_CLOSED;
+	c.state = STORE_CASE_RESOLVED;
 	if ((s = store_case_create(txn, &c, &l->closed_id,
 	    &l->closed_ref)) != 0)
 		return s;
@@ -829,6 +830,11 @@ lookups_work(struct store_txn *txn, void *arg)
 	    &x);
 	l->open_closed = store_case_find_open(txn, l->closed_ref, c.sender,
 	    &x);
+	/* Only a case an officer answered takes follow-ups. */
+	l->followup_unanswered = store_case_find_followup(txn, c.sender,
+	    t - 60, &x, &y);
+	if ((s = store_case_answered(txn, l->case_id, t)) != STORE_OK)
+		return s;
 	l->followup = store_case_find_followup(txn, c.sender, t - 60,
 	    &l->u_case, &l->u_ref);
 	l->followup_old = store_case_find_followup(txn, c.sender, t + 60,
@@ -858,6 +864,7 @@ test_lookups(void **state)
 	assert_int_equal(l.o_case, l.case_id);
 	assert_int_equal(l.open_other, STORE_NOTFOUND);
 	assert_int_equal(l.open_closed, STORE_NOTFOUND);
+	assert_int_equal(l.followup_unanswered, STORE_NOTFOUND);
 	assert_int_equal(l.followup, STORE_OK);
 	assert_int_equal(l.u_case, l.case_id);
 	assert_int_equal(l.u_ref, l.ref);
