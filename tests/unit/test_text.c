@@ -68,7 +68,7 @@ test_d_stroke(void **state)
 static void
 test_nfd_and_composite(void **state)
 {
-	char	nfc[64], nfd[64];
+	char	nfc[2 * sizeof(t->fold)], nfd[2 * sizeof(t->fold)];
 
 	(void)state;
 	/* "ngập" precomposed, fully decomposed, and Unikey composite. */
@@ -101,7 +101,7 @@ test_tone_placement(void **state)
 static void
 test_collisions_keep_keys(void **state)
 {
-	char	a[32], b[32];
+	char	a[2 * sizeof(t->fold)], b[2 * sizeof(t->fold)];
 
 	(void)state;
 	/* sổ đỏ and sơ đồ fold alike but keep different keys. */
