@@ -156,10 +156,12 @@ metrics_render(struct metrics *m, struct store *store,
 	    "# TYPE papigw_messages_received_total counter\n");
 	pthread_mutex_lock(&m->lock);
 	for (i = 0; i < m->npairs; i++)
-		out_printf(&o, "papigw_messages_received_total{channel=\"%s\","
-		    "category=\"%s\"} %llu\n", m->pairs[i].channel,
-		    m->pairs[i].category,
-		    (unsigned long long)m->pairs[i].received);
+		if (m->pairs[i].received > 0)
+			out_printf(&o, "papigw_messages_received_total{"
+			    "channel=\"%s\","
+			    "category=\"%s\"} %llu\n", m->pairs[i].channel,
+			    m->pairs[i].category,
+			    (unsigned long long)m->pairs[i].received);
 	out_printf(&o, "# HELP papigw_messages_duplicate_total Inbound "
 	    "messages received again (provider retries).\n"
 	    "# TYPE papigw_messages_duplicate_total counter\n");

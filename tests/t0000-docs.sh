@@ -1,0 +1,56 @@
+#!/bin/sh
+test_description='man pages, documentation against the code, systemd unit'
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'man pages lint clean and agree with the code' '
+	"$SRC_DIR/scripts/check-docs.sh" >out 2>&1 ||
+	{ cat out; false; } &&
+	test_grep "check-docs: OK" out
+'
+
+render_unit() {
+	sed "s|@SBINDIR@|$BUILD|g" "$SRC_DIR/systemd/papigwd.service.in" \
+	    >"$TRASH/papigwd.service"
+}
+
+test_expect_success 'systemd-analyze verify accepts the unit' '
+	render_unit &&
+	systemd-analyze verify --man=no "$TRASH/papigwd.service" >out 2>&1 ||
+	{ cat out; false; }
+'
+
+test_expect_success 'the unit is sandboxed (exposure at most 2.0)' '
+	render_unit &&
+	systemd-analyze security --offline=true "$TRASH/papigwd.service" \
+	    >out 2>&1 &&
+	score=$(sed -n "s/.*Overall exposure level for papigwd.service: \([0-9.]*\).*/\1/p" out) &&
+	test -n "$score" &&
+	echo "# exposure $score" &&
+	awk -v s="$score" "BEGIN { exit !(s <= 2.0) }"
+'
+
+test_expect_success 'the sysusers file creates the papigw user in dialout' '
+	mkdir -p root/etc &&
+	systemd-sysusers --root="$TRASH/root" \
+	    "$SRC_DIR/systemd/papigw.sysusers" &&
+	test_grep "^papigw:" root/etc/passwd &&
+	test_grep "^dialout:.*papigw" root/etc/group
+'
+
+test_expect_success 'make install honours PREFIX and DESTDIR' '
+	make -s -C "$SRC_DIR" BUILD="$BUILD" install DESTDIR="$TRASH/dest" \
+	    PREFIX=/opt/papigw >out 2>&1 || { cat out; false; } &&
+	test -x dest/opt/papigw/sbin/papigwd &&
+	test -x dest/opt/papigw/bin/papictl &&
+	test -f dest/opt/papigw/share/man/man8/papigwd.8 &&
+	test -f dest/opt/papigw/share/man/man8/papictl.8 &&
+	test -f dest/opt/papigw/share/man/man5/papigw.conf.5 &&
+	test -f dest/etc/papigw/papigw.conf &&
+	test -f dest/etc/papigw/categories.conf &&
+	test_grep "^ExecStart=/opt/papigw/sbin/papigwd -d" \
+	    dest/opt/papigw/lib/systemd/system/papigwd.service &&
+	test -f dest/opt/papigw/lib/sysusers.d/papigw.conf &&
+	dest/opt/papigw/sbin/papigwd -n -c dest/etc/papigw/papigw.conf
+'
+
+test_done
