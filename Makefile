@@ -100,11 +100,13 @@ check: deps
 	@BUILD=$(abspath $(BUILD)) ./tests/run.sh
 
 # The same tests built with AddressSanitizer and UBSan into build-san/.
+SAN_FLAGS	= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		  -fno-sanitize-recover=all
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san CC=clang \
-	    SAN_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    SAN_CFLAGS="$(SAN_FLAGS)" \
 	    CFLAGS="-O1 -g" all unit
-	@BUILD=$(abspath build-san) \
+	@BUILD=$(abspath build-san) CC=clang SAN_CFLAGS="$(SAN_FLAGS)" \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ./tests/run.sh

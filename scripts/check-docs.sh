@@ -320,6 +320,7 @@ if [ ! -f "$BUILD/libpapigw.a" ]; then
 	problem "$BUILD/libpapigw.a: not built; cannot check types," \
 	    "ranges and defaults"
 elif ! $CC -std=c11 -D_GNU_SOURCE -I"$ROOT/src" $pkg_cflags \
+    ${SAN_CFLAGS:-} \
     -o "$tmp/dump" "$tmp/dump.c" "$BUILD/libpapigw.a" $pkg_libs \
     -lpthread -lm >"$tmp/cc.out" 2>&1; then
 	problem "cannot compile the schema dumper:"

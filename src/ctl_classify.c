@@ -59,11 +59,14 @@ result_json(const struct config *conf, const struct router *r,
     size_t len)
 {
 	json_t	*o, *a, *f;
-	char	*exp;
+	char	*exp, *repaired;
 	size_t	 i, n;
 
 	o = json_object();
-	json_object_set_new(o, "text", json_stringn_nocheck(msg, len));
+	/* JSON holds UTF-8 only: invalid bytes are shown as U+FFFD. */
+	repaired = text_repair(msg, len);
+	json_object_set_new(o, "text", json_string(repaired));
+	free(repaired);
 	json_object_set_new(o, "normalised", json_string(t->norm));
 	json_object_set_new(o, "folded", json_string(t->fold));
 	n = router_expand(r, t, NULL, 0);

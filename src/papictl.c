@@ -19,6 +19,8 @@
 static const struct ctl_cmd commands[] = {
 	{ "check-config", ctl_check_config, "",
 	    "check the configuration, like papigwd -n" },
+	{ "classify", ctl_classify, "[text | -]",
+	    "show how the router classifies messages (offline)" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
