@@ -268,6 +268,7 @@ ingest_work(struct store_txn *txn, void *arg)
 	m.encoding = j->in.encoding;
 	m.received = j->now;
 	m.provider_time = j->in.provider_time;
+	m.kind = route_kind_name(j->route.kind);
 	st = store_inbound_insert(txn, &m, &msg_id);
 	if (st == STORE_DUPLICATE) {
 		j->res.duplicate = 1;

@@ -345,6 +345,7 @@ struct store_message {
 	const unsigned char *raw;	/* the bytes received when they were */
 	size_t		 rawlen;	/* not valid UTF-8, else NULL and 0 */
 	const char	*encoding;	/* "gsm7", "ucs2", "8bit" or NULL */
+	const char	*kind;		/* inbound: "feedback", "spam"... */
 	int64_t		 received;	/* inbound: taken in (0: now) */
 	int64_t		 sent;		/* outbound: accepted by the channel */
 	int64_t		 provider_time;	/* the SMSC's or provider's time */

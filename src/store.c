@@ -181,12 +181,15 @@ static const char migration_2[] =
 /*
  * Version 3: what the HTTP channels need.  Cases remember when an officer
  * last answered them ("answered"), so that a resident's reply within the
- * follow-up window joins the case.  Parts of long messages that providers
+ * follow-up window joins the case.  Inbound messages say what kind of
+ * message the router took them for ("feedback", "spam", "greeting"...), so
+ * that what opened no case can be found.  Parts of long messages that providers
  * deliver one at a time wait in "parts" until the message is assembled
  * (unique per provider message id, so a retried part is a duplicate), and
  * delivery reports are kept in "dlr".
  */
 static const char migration_3[] =
+    "ALTER TABLE inbound ADD COLUMN kind TEXT;"
     "ALTER TABLE cases ADD COLUMN answered INTEGER;"
     "CREATE INDEX cases_answered ON cases (sender, answered);"
     "CREATE TABLE parts ("
@@ -303,8 +306,8 @@ static const char *const stmt_sql[ST_MAX] = {
 	[ST_ROLLBACK_TO] = "ROLLBACK TO item",
 	[ST_INBOUND_INSERT] = "INSERT INTO inbound (case_id, channel, "
 	    "provider_msg_id, sender, recipient, text, raw, encoding, "
-	    "provider_time, created, received) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    "provider_time, created, received, kind) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[ST_INBOUND_BY_PROVIDER_ID] = "SELECT id FROM inbound "
 	    "WHERE channel = ?1 AND provider_msg_id = ?2",
 	[ST_INBOUND_ATTACH] = "UPDATE inbound SET case_id = ?2 WHERE id = ?1",
@@ -1207,6 +1210,7 @@ store_inbound_insert(struct store_txn *txn, const struct store_message *m,
 		return STORE_ERROR;
 	bind_message(s, m);
 	sqlite3_bind_int64(s, 11, m->received ? m->received : now());
+	bind_text(s, 12, m->kind);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE)
 		*id = sqlite3_last_insert_rowid(txn->st->wr.db);
