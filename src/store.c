@@ -794,7 +794,7 @@ db_migrate(sqlite3 *db, const char *path, char *err, size_t errsz)
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
 		}
-		log_info("store: %s: schema version %d", path,
+		log_info("store: %s: migrated to schema version %d", path,
 		    migrations[i].version);
 	}
 	return 0;
