@@ -1,0 +1,156 @@
+#!/bin/sh
+test_description='POST /sms/twilio: signed webhooks, TwiML, dedupe, bad requests'
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/lib-http.sh"
+
+TOKEN='tw-auth-token-0123456789abcdef'
+PUBLIC_URL='https://gw.example.org/sms/twilio'
+TWIML='<?xml version="1.0" encoding="UTF-8"?><Response/>'
+FLOOD='Body=Cống thoát nước hẻm 42 bị tắc, đường ngập nước mỗi khi mưa'
+LAMP='Body=Đèn đường hẻm 12 bị hỏng mấy tuần nay'
+
+# tw SIG NAME=VALUE...: a form POST to /sms/twilio with the signature SIG
+# (no X-Twilio-Signature when SIG is empty).
+tw() {
+	sig=$1
+	shift
+	if [ -n "$sig" ]; then
+		post /sms/twilio "$@" -- -H "X-Twilio-Signature: $sig"
+	else
+		post /sms/twilio "$@"
+	fi
+}
+
+# signed NAME=VALUE...: tw with the right signature.
+signed() {
+	tw "$(twilio_sig "$TOKEN" "$PUBLIC_URL" "$@")" "$@"
+}
+
+test_expect_success 'setup: a twilio channel with a token and a public URL' '
+	printf "%s\n" "$TOKEN" >token &&
+	write_conf p.conf "channels = ( { name = \"tw\"; type = \"twilio\";
+	    token_file = \"$TRASH/token\"; public_url = \"$PUBLIC_URL\"; } );" &&
+	start_daemon -c p.conf
+'
+
+test_expect_success 'a signed message: 200 TwiML, a case, an acknowledgement' '
+	signed MessageSid=SM0001 "$FLOOD" From=+84901234567 \
+	    To=+842838000000 AccountSid=AC123 NumMedia=0 SmsStatus=received &&
+	test_status 200 && test_body "$TWIML" &&
+	grep -qi "^Content-Type: text/xml" headers &&
+	test "$(q "SELECT channel, provider_msg_id, sender, recipient, text
+	    FROM inbound")" = \
+	    "tw|SM0001|+84901234567|+842838000000|${FLOOD#Body=}" &&
+	test "$(q "SELECT c.id, c.ref_number, c.category, c.state, c.channel
+	    FROM cases c JOIN inbound i ON i.case_id = c.id")" = \
+	    "1|1|infrastructure|received|tw" &&
+	test "$(rows outbox case_id=1 recipient=+84901234567 channel=tw \
+	    state=queued)" = 1 &&
+	q "SELECT text FROM outbox WHERE case_id = 1" | grep -q "PA-000001"
+'
+
+test_expect_success 'a forged signature: 403 and nothing stored' '
+	forged=$(twilio_sig "$TOKEN" "$PUBLIC_URL" MessageSid=SM0002 Body=x \
+	    From=+84901234567) &&
+	tw "$forged" MessageSid=SM0002 "$FLOOD" From=+84901234567 &&
+	test_status 403 && test_body forbidden &&
+	test "$(rows inbound)" = 1 && test "$(rows cases)" = 1 &&
+	test "$(rows outbox)" = 1 &&
+	test_grep "tw: bad X-Twilio-Signature from .*: refused" daemon.log
+'
+
+test_expect_success 'the refusal is logged with the sender masked' '
+	grep "bad X-Twilio-Signature" daemon.log >refusal &&
+	! grep -q 84901234567 refusal
+'
+
+test_expect_success 'a signature made with another token: 403' '
+	sig=$(twilio_sig wrong-token "$PUBLIC_URL" MessageSid=SM0003 \
+	    "$FLOOD" From=+84901234567) &&
+	tw "$sig" MessageSid=SM0003 "$FLOOD" From=+84901234567 &&
+	test_status 403 && test "$(rows inbound)" = 1
+'
+
+test_expect_success 'no signature: 403 and nothing stored' '
+	tw "" MessageSid=SM0004 "$FLOOD" From=+84901234567 &&
+	test_status 403 &&
+	test_grep "tw: missing X-Twilio-Signature" daemon.log &&
+	test "$(rows inbound)" = 1
+'
+
+test_expect_success 'signed over the URL with the default port: accepted' '
+	url=https://gw.example.org:443/sms/twilio &&
+	tw "$(twilio_sig "$TOKEN" "$url" MessageSid=SM0005 "$FLOOD" \
+	    From=+84907777777)" MessageSid=SM0005 "$FLOOD" From=+84907777777 &&
+	test_status 200 && test "$(rows inbound provider_msg_id=SM0005)" = 1
+'
+
+test_expect_success 'signed over the URL with another port: 403' '
+	url=https://gw.example.org:8443/sms/twilio &&
+	tw "$(twilio_sig "$TOKEN" "$url" MessageSid=SM0006 "$FLOOD" \
+	    From=+84907777777)" MessageSid=SM0006 "$FLOOD" From=+84907777777 &&
+	test_status 403 && test "$(rows inbound provider_msg_id=SM0006)" = 0
+'
+
+test_expect_success 'a parameter changed after signing: 403' '
+	sig=$(twilio_sig "$TOKEN" "$PUBLIC_URL" MessageSid=SM0007 "$FLOOD" \
+	    From=+84907777777) &&
+	tw "$sig" MessageSid=SM0007 "$FLOOD" From=+84908888888 &&
+	test_status 403 && test "$(rows inbound provider_msg_id=SM0007)" = 0
+'
+
+test_expect_success 'the same MessageSid twice: one message, one case, one ack' '
+	signed MessageSid=SM0008 "$LAMP" From=+84903333333 To=+842838000000 &&
+	test_status 200 &&
+	signed MessageSid=SM0008 "$LAMP" From=+84903333333 To=+842838000000 &&
+	test_status 200 && test_body "$TWIML" &&
+	test "$(rows inbound provider_msg_id=SM0008)" = 1 &&
+	test "$(rows cases sender=+84903333333)" = 1 &&
+	test "$(rows outbox recipient=+84903333333)" = 1
+'
+
+test_expect_success 'a retry naming the message SmsSid only is the same message' '
+	signed SmsSid=SM0008 "$LAMP" From=+84903333333 &&
+	test_status 200 &&
+	test "$(rows inbound sender=+84903333333)" = 1 &&
+	test "$(rows outbox recipient=+84903333333)" = 1
+'
+
+test_expect_success 'missing From: 400 with the reason, nothing stored' '
+	signed MessageSid=SM0009 "$FLOOD" &&
+	test_status 400 && test_body "missing From" &&
+	test "$(rows inbound provider_msg_id=SM0009)" = 0
+'
+
+test_expect_success 'missing Body: 400 with the reason, nothing stored' '
+	signed MessageSid=SM0010 From=+84901234567 &&
+	test_status 400 && test_body "missing Body" &&
+	test "$(rows inbound provider_msg_id=SM0010)" = 0
+'
+
+test_expect_success 'GET: 405 with an Allow header, nothing stored' '
+	get /sms/twilio MessageSid=SM0011 From=+84901234567 "$FLOOD" &&
+	test_status 405 && grep -qi "^Allow: .*POST" headers &&
+	test "$(rows inbound provider_msg_id=SM0011)" = 0
+'
+
+test_expect_success 'refusals are counted by reason in /metrics' '
+	test "$(metric "papigw_http_rejected_total{reason=\"forbidden\"}")" \
+	    = 5 &&
+	test "$(metric \
+	    "papigw_http_rejected_total{reason=\"bad_request\"}")" = 2 &&
+	test "$(metric "papigw_http_rejected_total{reason=\"method\"}")" = 1
+'
+
+test_expect_success 'without a token, unsigned requests are taken' '
+	stop_daemon && test "$daemon_status" -eq 0 &&
+	write_conf p2.conf "channels = ( { name = \"tw\"; type = \"twilio\";
+	    public_url = \"$PUBLIC_URL\"; } );" &&
+	: >daemon.log && start_daemon -c p2.conf &&
+	tw "" MessageSid=SM0012 "$FLOOD" From=+84905555555 &&
+	test_status 200 && test_body "$TWIML" &&
+	test "$(rows inbound provider_msg_id=SM0012)" = 1 &&
+	test "$(rows outbox recipient=+84905555555)" = 1
+'
+
+test_done
