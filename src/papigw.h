@@ -894,4 +894,53 @@ int		 gateway_health(struct gateway *, char *why, size_t whysz);
 
 void		 providers_handle(struct http_req *, void *arg);
 
+/*
+ * ===================================================================
+ * outbox.c: sending what the outbox holds
+ * ===================================================================
+ *
+ * The outbox worker claims due rows of the outbox table and hands each to
+ * the driver of its channel.  A driver sends without blocking the worker
+ * (its own thread, or libcurl's multi interface) and reports every row it
+ * was given exactly once with outbox_sent(), from any thread.  The HTTP
+ * providers' driver lives in outbox.c; the modem channel registers its own
+ * driver (modem.c).
+ */
+
+struct outbox;
+
+/* One message for a driver; valid until outbox_sent() for it returns. */
+struct outbox_msg {
+	int64_t		 id;		/* the outbox row */
+	int64_t		 case_id;	/* or 0 */
+	const struct channel *channel;	/* its configuration */
+	const char	*recipient;
+	const char	*text;		/* UTF-8, NFC, as it will be sent */
+	const char	*encoding;	/* "gsm7" or "ucs2" */
+	int		 segments;
+	int		 attempts;	/* before this one */
+};
+
+enum send_result {
+	SEND_OK,		/* the channel accepted it */
+	SEND_RETRY,		/* timeout, 5xx, throttled: try again later */
+	SEND_PERMANENT		/* invalid number, unsubscribed...: give up */
+};
+
+struct outbox_driver {
+	const char	*name;		/* for logs: "http", "modem" */
+	/*
+	 * Starts sending m.  Returns 0 when m was taken (outbox_sent() will
+	 * follow), -1 when the driver cannot take it now (the row stays
+	 * queued and is offered again later).
+	 */
+	int		(*send)(void *ctx, const struct outbox_msg *m);
+	void		 *ctx;
+};
+
+void		 outbox_sent(struct outbox *, int64_t id, enum send_result,
+		    const char *provider_id, const char *error);
+int		 outbox_register(struct outbox *, const char *channel,
+		    const struct outbox_driver *);
+
 #endif /* PAPIGW_H */
