@@ -2066,7 +2066,7 @@ store_part_add(struct store_txn *txn, const struct store_part *p)
 	sqlite3_clear_bindings(s);
 	if (rc == SQLITE_DONE)
 		return STORE_OK;
-	if (rc == SQLITE_CONSTRAINT)
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		return STORE_DUPLICATE;
 	return txn_error(txn, rc, "part insert");
 }
