@@ -261,7 +261,7 @@ const char	*channel_type_name(enum channel_type);
  * second, read-only connection and see committed data only.
  */
 
-#define STORE_SCHEMA_VERSION	3	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	4	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -403,6 +403,7 @@ struct store_outbox {
 	const char	*provider_id;	/* once a channel accepted it */
 	int64_t		 created;	/* 0: now */
 	int64_t		 updated;	/* 0: now */
+	int		 dead;		/* failed: ran out of attempts */
 };
 
 /* One audit entry and its place in the hash chain. */
@@ -522,6 +523,8 @@ struct store_dlr {
 	const char	*status;	/* the provider's word */
 	const char	*error;		/* or NULL */
 	int64_t		 received;	/* 0: now */
+	/* STORE_OUTBOX_DELIVERED or _FAILED: final; anything else: not. */
+	enum store_outbox_state state;
 };
 
 enum store_status store_case_answered(struct store_txn *, int64_t case_id,
@@ -536,6 +539,31 @@ enum store_status store_parts_ready(struct store *, int64_t older_than,
 		    void (*)(const struct store_part_set *, void *), void *);
 enum store_status store_outbox_depth(struct store *,
 		    enum store_outbox_state, int64_t *n);
+
+/* The outbox worker's rows (outbox.c); see store.c. */
+struct store_outbox_result {
+	int64_t		 id;
+	enum store_outbox_state state;	/* SENT, QUEUED (retry) or FAILED */
+	const char	*channel;	/* SENT: to match early reports */
+	const char	*provider_id;	/* SENT: the provider's id, or NULL */
+	const char	*sender;	/* SENT: the channel's number, or NULL */
+	const char	*error;		/* or NULL: last_error unchanged */
+	int64_t		 next_attempt;	/* QUEUED: when (0: now) */
+	int		 dead;		/* FAILED: ran out of attempts */
+};
+
+void		 store_outbox_hook(struct store *, void (*)(void *),
+		    void *arg);
+enum store_status store_outbox_claim(struct store_txn *, const char *channel,
+		    int64_t now, int limit, struct store_outbox **rows,
+		    size_t *n);
+enum store_status store_outbox_result(struct store_txn *,
+		    const struct store_outbox_result *);
+enum store_status store_outbox_requeue(struct store_txn *, int64_t *n);
+enum store_status store_outbox_retry(struct store_txn *, int64_t id);
+enum store_status store_outbox_next_due(struct store *, const char *channel,
+		    int64_t *when);
+enum store_status store_outbox_dead(struct store *, int64_t *n);
 
 /* Reads of committed data, from any thread. */
 enum store_status store_inbound_get(struct store *, int64_t id,

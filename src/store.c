@@ -221,6 +221,25 @@ static const char migration_3[] =
     "CREATE INDEX dlr_provider_id ON dlr (channel, provider_msg_id);"
     "PRAGMA user_version = 3;";
 
+/*
+ * Version 4: what the outbox worker needs.  A row that failed because it
+ * ran out of attempts is "dead" (failed at once by a permanent provider
+ * error is not), for /metrics and papictl.  The worker claims due rows per
+ * channel, and delivery reports find their row by channel and provider
+ * message id: an index each.  Delivery reports remember the outbox state
+ * they stand for ("delivered", "failed", or NULL for an intermediate
+ * report), so that a report that came before the send was recorded is
+ * applied then.
+ */
+static const char migration_4[] =
+    "ALTER TABLE outbox ADD COLUMN dead INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX outbox_channel_due"
+    "  ON outbox (channel, state, next_attempt);"
+    "CREATE INDEX outbox_provider_id ON outbox (channel, provider_msg_id)"
+    "  WHERE provider_msg_id IS NOT NULL;"
+    "ALTER TABLE dlr ADD COLUMN state TEXT;"
+    "PRAGMA user_version = 4;";
+
 static const struct migration {
 	int		 version;
 	const char	*sql;
@@ -228,6 +247,7 @@ static const struct migration {
 	{ 1, migration_1 },
 	{ 2, migration_2 },
 	{ 3, migration_3 },
+	{ 4, migration_4 },
 };
 
 _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
@@ -280,6 +300,16 @@ enum stmt_id {
 	ST_PARTS_ASSEMBLED,
 	ST_DLR_INSERT,
 	ST_OUTBOX_DEPTH,
+	/* The outbox worker (migration 4). */
+	ST_OUTBOX_CLAIM,
+	ST_OUTBOX_RESULT,
+	ST_OUTBOUND_FROM_OUTBOX,
+	ST_OUTBOX_EARLY_DLR,
+	ST_OUTBOX_REQUEUE,
+	ST_OUTBOX_RETRY,
+	ST_OUTBOX_DLR,
+	ST_OUTBOX_NEXT_DUE,
+	ST_OUTBOX_DEAD,
 	ST_COUNT,		/* STORE_T_MAX counting statements follow */
 	ST_MAX = ST_COUNT + STORE_T_MAX
 };
@@ -295,7 +325,7 @@ enum stmt_id {
 #define OUTBOX_COLUMNS							\
 	"id, case_id, channel, recipient, text, encoding, segments, "	\
 	"state, attempts, next_attempt, last_error, provider_msg_id, "	\
-	"created, updated"
+	"created, updated, dead"
 
 static const char *const stmt_sql[ST_MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -385,8 +415,46 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "WHERE assembled IS NULL AND channel = ?1 AND sender = ?2 "
 	    "AND ref = ?3 AND total = ?4",
 	[ST_DLR_INSERT] = "INSERT INTO dlr (channel, provider_msg_id, "
-	    "status, error, received) VALUES (?1, ?2, ?3, ?4, ?5)",
+	    "status, error, received, state) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_OUTBOX_DEPTH] = "SELECT count(*) FROM outbox WHERE state = ?1",
+	[ST_OUTBOX_CLAIM] = "UPDATE outbox SET state = 'sending', "
+	    "attempts = attempts + 1, updated = ?2 WHERE id IN ("
+	    "SELECT id FROM outbox WHERE channel = ?1 AND state = 'queued' "
+	    "AND next_attempt <= ?2 ORDER BY next_attempt, id LIMIT ?3) "
+	    "RETURNING " OUTBOX_COLUMNS,
+	[ST_OUTBOX_RESULT] = "UPDATE outbox SET state = ?2, "
+	    "provider_msg_id = coalesce(?3, provider_msg_id), "
+	    "last_error = coalesce(?4, last_error), "
+	    "next_attempt = coalesce(?5, next_attempt), dead = ?6, "
+	    "updated = ?7 WHERE id = ?1 AND state = 'sending'",
+	[ST_OUTBOUND_FROM_OUTBOX] = "INSERT INTO outbound (case_id, "
+	    "outbox_id, channel, provider_msg_id, sender, recipient, text, "
+	    "encoding, sent, created) SELECT case_id, id, channel, "
+	    "provider_msg_id, ?2, recipient, text, encoding, ?3, ?3 "
+	    "FROM outbox WHERE id = ?1",
+	[ST_OUTBOX_EARLY_DLR] = "UPDATE outbox SET state = d.state, "
+	    "last_error = CASE d.state WHEN 'failed' THEN "
+	    "'delivery report: ' || d.status || "
+	    "coalesce(', error ' || d.error, '') ELSE last_error END, "
+	    "updated = ?4 FROM (SELECT state, status, error FROM dlr "
+	    "WHERE channel = ?1 AND provider_msg_id = ?2 "
+	    "AND state IS NOT NULL ORDER BY id DESC LIMIT 1) AS d "
+	    "WHERE outbox.id = ?3 AND outbox.state = 'sent'",
+	[ST_OUTBOX_REQUEUE] = "UPDATE outbox SET state = 'queued', "
+	    "next_attempt = ?1, updated = ?1 WHERE state = 'sending'",
+	[ST_OUTBOX_RETRY] = "UPDATE outbox SET state = 'queued', "
+	    "attempts = 0, dead = 0, next_attempt = ?2, updated = ?2 "
+	    "WHERE id = ?1 AND state = 'failed'",
+	[ST_OUTBOX_DLR] = "UPDATE outbox SET state = ?3, "
+	    "last_error = CASE ?3 WHEN 'failed' THEN "
+	    "'delivery report: ' || ?4 || coalesce(', error ' || ?5, '') "
+	    "ELSE last_error END, updated = ?6 "
+	    "WHERE channel = ?1 AND provider_msg_id = ?2 AND state = 'sent'",
+	[ST_OUTBOX_NEXT_DUE] = "SELECT min(next_attempt) FROM outbox "
+	    "WHERE channel = ?1 AND state = 'queued'",
+	[ST_OUTBOX_DEAD] = "SELECT count(*) FROM outbox WHERE dead = 1 "
+	    "AND state = 'failed'",
 	[ST_COUNT + STORE_T_INBOUND] = "SELECT count(*) FROM inbound",
 	[ST_COUNT + STORE_T_OUTBOUND] = "SELECT count(*) FROM outbound",
 	[ST_COUNT + STORE_T_CASES] = "SELECT count(*) FROM cases",
@@ -429,6 +497,9 @@ struct store {
 	uint64_t	 nqueued;
 	int		 closing;
 	int		 fail_commits;	/* fault injection */
+	void		(*outbox_hook)(void *);	/* store_outbox_hook() */
+	void		*outbox_hook_arg;
+	int		 outbox_dirty;	/* writer only: rows were queued */
 	struct store_stats stats;
 };
 
@@ -643,6 +714,7 @@ static int	 db_configure(sqlite3 *, const struct store_options *,
 static int	 db_migrate(sqlite3 *, const char *, char *, size_t);
 static void	*writer_main(void *);
 static int	 commit_hook(void *);
+static void	 outbox_notify(struct store *);
 
 /*
  * Opens (creating it if needed) and migrates the database, opens the
@@ -1109,6 +1181,8 @@ writer_main(void *arg)
 				it->done(it->status, it->done_arg);
 			free(it);
 		}
+		if (st->outbox_dirty)
+			outbox_notify(st);
 	}
 	return NULL;
 }
@@ -1454,6 +1528,8 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox *o,
 	bind_text(s, 11, o->provider_id);
 	sqlite3_bind_int64(s, 12, o->created ? o->created : t);
 	sqlite3_bind_int64(s, 13, o->updated ? o->updated : t);
+	/* After the commit, store_outbox_hook()'s function is called. */
+	txn->st->outbox_dirty = 1;
 	return txn_step(txn, s, "outbox insert", id);
 }
 
@@ -1942,6 +2018,7 @@ fill_outbox(sqlite3_stmt *s, void *out)
 	o->provider_id = col_str(s, 11);
 	o->created = sqlite3_column_int64(s, 12);
 	o->updated = sqlite3_column_int64(s, 13);
+	o->dead = sqlite3_column_int(s, 14);
 }
 
 /*
@@ -2205,11 +2282,27 @@ store_parts_ready(struct store *st, int64_t older_than,
 	return r;
 }
 
-/* Stores a delivery report. */
+/* "delivered" or "failed" for a final report's state, else NULL. */
+static const char *
+final_state(enum store_outbox_state state)
+{
+	if (state == STORE_OUTBOX_DELIVERED || state == STORE_OUTBOX_FAILED)
+		return store_outbox_state_name(state);
+	return NULL;
+}
+
+/*
+ * Stores a delivery report.  A final one (d->state delivered or failed)
+ * also moves the outbox row that was sent with this channel and provider
+ * message id from "sent" to that state (a failure's last_error says what
+ * the report said); a report on a row not yet recorded as sent is applied
+ * when it is (store_outbox_result()).  Returns STORE_OK or an error.
+ */
 enum store_status
 store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
 {
-	sqlite3_stmt	*s;
+	sqlite3_stmt		*s;
+	enum store_status	 r;
 
 	if ((s = txn_stmt(txn, ST_DLR_INSERT)) == NULL)
 		return STORE_ERROR;
@@ -2218,7 +2311,20 @@ store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
 	bind_text(s, 3, d->status);
 	bind_text(s, 4, d->error);
 	sqlite3_bind_int64(s, 5, d->received ? d->received : now());
-	return txn_step(txn, s, "dlr insert", NULL);
+	bind_text(s, 6, final_state(d->state));
+	if ((r = txn_step(txn, s, "dlr insert", NULL)) != STORE_OK ||
+	    final_state(d->state) == NULL)
+		return r;
+	/* A final report moves the message it reports on. */
+	if ((s = txn_stmt(txn, ST_OUTBOX_DLR)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, d->channel);
+	bind_text(s, 2, d->provider_id);
+	bind_text(s, 3, final_state(d->state));
+	bind_text(s, 4, d->status);
+	bind_text(s, 5, d->error);
+	sqlite3_bind_int64(s, 6, d->received ? d->received : now());
+	return txn_step(txn, s, "dlr outbox update", NULL);
 }
 
 /* Sets *n to the number of outbox rows in state.  STORE_OK or an error. */
@@ -2244,6 +2350,239 @@ store_outbox_depth(struct store *st, enum store_outbox_state state,
 	}
 	pthread_mutex_unlock(&st->rlock);
 	return r;
+}
+
+/*
+ * ===================================================================
+ * The outbox worker's rows (outbox.c)
+ * ===================================================================
+ *
+ * A row goes queued -> sending (claimed, the attempt counted) -> sent,
+ * back to queued (a retry, at next_attempt) or failed (dead when it ran
+ * out of attempts); sent -> delivered or failed by a delivery report;
+ * failed -> queued again by store_outbox_retry().  Rows left "sending"
+ * by a crash are put back with store_outbox_requeue() at start-up.
+ */
+
+/*
+ * Sets the function the writer thread calls after a batch that queued
+ * outbox rows (store_outbox_insert(), store_outbox_retry(),
+ * store_outbox_requeue()) committed; fn must be short and must not wait
+ * for the store.  NULL removes it.
+ */
+void
+store_outbox_hook(struct store *st, void (*fn)(void *), void *arg)
+{
+	pthread_mutex_lock(&st->lock);
+	st->outbox_hook = fn;
+	st->outbox_hook_arg = arg;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Writer thread: calls the outbox hook once for a batch. */
+static void
+outbox_notify(struct store *st)
+{
+	void	(*fn)(void *);
+	void	*arg;
+
+	st->outbox_dirty = 0;
+	pthread_mutex_lock(&st->lock);
+	fn = st->outbox_hook;
+	arg = st->outbox_hook_arg;
+	pthread_mutex_unlock(&st->lock);
+	if (fn != NULL)
+		fn(arg);
+}
+
+/*
+ * Claims up to limit rows of channel that are queued and due at "now"
+ * (oldest next_attempt first): they become "sending" with the attempt
+ * counted.  Returns STORE_OK with a malloc'd array of *n rows in *rows
+ * (NULL when none), each released with store_outbox_clear() and the array
+ * with free(); or an error, with nothing to free.
+ */
+enum store_status
+store_outbox_claim(struct store_txn *txn, const char *channel, int64_t at,
+    int limit, struct store_outbox **rows, size_t *n)
+{
+	sqlite3_stmt		*s;
+	struct store_outbox	*v = NULL;
+	size_t			 i, cnt = 0;
+	int			 rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (limit <= 0)
+		return STORE_OK;
+	if ((s = txn_stmt(txn, ST_OUTBOX_CLAIM)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, channel);
+	sqlite3_bind_int64(s, 2, at);
+	sqlite3_bind_int(s, 3, limit);
+	v = xcalloc((size_t)limit, sizeof(*v));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && cnt < (size_t)limit)
+		fill_outbox(s, &v[cnt++]);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		for (i = 0; i < cnt; i++)
+			store_outbox_clear(&v[i]);
+		free(v);
+		return txn_error(txn, rc, "outbox claim");
+	}
+	if (cnt == 0) {
+		free(v);
+		v = NULL;
+	}
+	*rows = v;
+	*n = cnt;
+	return STORE_OK;
+}
+
+/*
+ * Records what became of a row that was "sending": r->state sent (with
+ * its provider id; an outbound row, the message as sent from r->sender,
+ * is added and a final delivery report that came first is applied),
+ * queued (a retry at r->next_attempt) or failed (r->dead when it ran out
+ * of attempts).  r->error, when not NULL, becomes last_error.  Returns
+ * STORE_OK, STORE_NOTFOUND when the row is not "sending" (a late report:
+ * nothing changed), STORE_INVALID for another state, or an error.
+ */
+enum store_status
+store_outbox_result(struct store_txn *txn,
+    const struct store_outbox_result *r)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+	int64_t			 t = now();
+
+	if (r->state != STORE_OUTBOX_SENT && r->state != STORE_OUTBOX_QUEUED &&
+	    r->state != STORE_OUTBOX_FAILED)
+		return STORE_INVALID;
+	if ((s = txn_stmt(txn, ST_OUTBOX_RESULT)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, r->id);
+	bind_text(s, 2, store_outbox_state_name(r->state));
+	bind_text(s, 3, r->provider_id);
+	bind_text(s, 4, r->error);
+	if (r->state == STORE_OUTBOX_QUEUED)
+		sqlite3_bind_int64(s, 5, r->next_attempt ? r->next_attempt :
+		    t);
+	sqlite3_bind_int(s, 6, r->state == STORE_OUTBOX_FAILED && r->dead);
+	sqlite3_bind_int64(s, 7, t);
+	if ((st = txn_step(txn, s, "outbox result", NULL)) != STORE_OK)
+		return st;
+	if (sqlite3_changes(txn->st->wr.db) == 0)
+		return STORE_NOTFOUND;
+	if (r->state == STORE_OUTBOX_QUEUED)
+		txn->st->outbox_dirty = 1;
+	if (r->state != STORE_OUTBOX_SENT)
+		return STORE_OK;
+
+	if ((s = txn_stmt(txn, ST_OUTBOUND_FROM_OUTBOX)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, r->id);
+	bind_text(s, 2, r->sender != NULL && *r->sender ? r->sender : NULL);
+	sqlite3_bind_int64(s, 3, t);
+	if ((st = txn_step(txn, s, "outbound from outbox", NULL)) != STORE_OK)
+		return st;
+	if (r->provider_id == NULL || r->channel == NULL)
+		return STORE_OK;
+	if ((s = txn_stmt(txn, ST_OUTBOX_EARLY_DLR)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, r->channel);
+	bind_text(s, 2, r->provider_id);
+	sqlite3_bind_int64(s, 3, r->id);
+	sqlite3_bind_int64(s, 4, t);
+	return txn_step(txn, s, "outbox early report", NULL);
+}
+
+/*
+ * Puts every row left "sending" (by a crash, or by a shutdown that could
+ * not wait for its answer) back to "queued", due at once; the attempt it
+ * made stays counted.  Sets *n (when not NULL) to the number of rows.
+ * Returns STORE_OK or an error.
+ */
+enum store_status
+store_outbox_requeue(struct store_txn *txn, int64_t *n)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+
+	if ((s = txn_stmt(txn, ST_OUTBOX_REQUEUE)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, now());
+	if ((st = txn_step(txn, s, "outbox requeue", NULL)) != STORE_OK)
+		return st;
+	if (n != NULL)
+		*n = sqlite3_changes(txn->st->wr.db);
+	txn->st->outbox_dirty = 1;
+	return STORE_OK;
+}
+
+/*
+ * Queues failed row id again, due at once, with its attempts and dead
+ * flag reset (its last_error stays until it is sent).  Returns STORE_OK,
+ * STORE_NOTFOUND when there is no such row, STORE_INVALID when it is not
+ * failed, or an error.
+ */
+enum store_status
+store_outbox_retry(struct store_txn *txn, int64_t id)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+
+	if ((s = txn_stmt(txn, ST_OUTBOX_RETRY)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now());
+	if ((st = txn_step(txn, s, "outbox retry", NULL)) != STORE_OK)
+		return st;
+	if (sqlite3_changes(txn->st->wr.db) == 1) {
+		txn->st->outbox_dirty = 1;
+		return STORE_OK;
+	}
+	if ((s = txn_stmt(txn, ST_OUTBOX_GET)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return txn_lookup(txn, s, "outbox get", NULL, NULL) == STORE_OK ?
+	    STORE_INVALID : STORE_NOTFOUND;
+}
+
+/*
+ * Sets *when to the earliest next_attempt of channel's queued rows.
+ * Returns STORE_OK, STORE_NOTFOUND when it has none, or an error.
+ */
+enum store_status
+store_outbox_next_due(struct store *st, const char *channel, int64_t *when)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r = STORE_ERROR;
+
+	pthread_mutex_lock(&st->rlock);
+	if ((s = conn_stmt(&st->rd, ST_OUTBOX_NEXT_DUE)) != NULL) {
+		bind_text(s, 1, channel);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+				r = STORE_NOTFOUND;
+			else {
+				*when = sqlite3_column_int64(s, 0);
+				r = STORE_OK;
+			}
+		}
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	pthread_mutex_unlock(&st->rlock);
+	return r;
+}
+
+/* Sets *n to the number of dead rows.  Returns STORE_OK or an error. */
+enum store_status
+store_outbox_dead(struct store *st, int64_t *n)
+{
+	return read_row(st, ST_OUTBOX_DEAD, 0, fill_count, n);
 }
 
 /*

@@ -2,7 +2,7 @@
 test_description='the store: schema migrations on empty, older and newer databases'
 . "$(dirname "$0")/lib.sh"
 
-latest=3
+latest=4
 
 test_expect_success 'an empty database gets the latest schema, in WAL mode' '
 	write_conf p.conf &&
