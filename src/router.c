@@ -178,6 +178,7 @@ struct router {
 	size_t		 nunits;
 	int32_t		*short_of;	/* word id -> shorthand index, -1 */
 	int32_t		*unit_of;	/* word id -> unit index, -1 */
+	int32_t		*root_of;	/* word id -> child of the root, -1 */
 };
 
 /*
@@ -487,6 +488,10 @@ index_expansions(struct router *r)
 		r->short_of[r->shorthand[i].token] = (int32_t)i;
 	for (i = 0; i < r->nunits; i++)
 		r->unit_of[r->units[i].token] = (int32_t)i;
+	/* Most words of a message start from the root: one array read. */
+	r->root_of = xcalloc(r->nwords, sizeof(*r->root_of));
+	for (i = 0; i < r->nwords; i++)
+		r->root_of[i] = edge_get(r, 0, (uint32_t)i);
 }
 
 static void
@@ -519,6 +524,7 @@ router_free(struct router *r)
 	free(r->units);
 	free(r->short_of);
 	free(r->unit_of);
+	free(r->root_of);
 	free(r);
 }
 
@@ -870,8 +876,10 @@ run_automaton(struct state *st)
 			s = 0;
 			continue;
 		}
-		while ((c = edge_get(r, s, w)) == -1 && s != 0)
+		while (s != 0 && (c = edge_get(r, s, w)) == -1)
 			s = r->nodes[s].fail;
+		if (s == 0)
+			c = r->root_of[w];
 		s = c == -1 ? 0 : c;
 		for (n = r->nodes[s].out != -1 ? s : r->nodes[s].dict;
 		    n > 0; n = r->nodes[n].dict)
@@ -1218,6 +1226,78 @@ result_init(struct route_result *res)
 	res->kind = ROUTE_FEEDBACK;
 }
 
+/* Out of memory: triage, never lost. */
+static void
+result_triage(const struct router *r, struct route_result *res)
+{
+	res->category = r->triage;
+	res->category_id = r->cats[r->triage].id;
+	res->sub_id = "";
+	res->flags |= ROUTE_F_TRIAGE;
+}
+
+/*
+ * A classification works in a struct text and a struct state, about
+ * 100 KB together.  Each thread keeps its own, allocated by its first
+ * classification and freed when the thread exits, rather than two
+ * allocations per message.
+ */
+struct scratch {
+	struct text	 t;
+	struct state	 st;
+};
+
+static pthread_once_t	 scratch_once = PTHREAD_ONCE_INIT;
+static pthread_key_t	 scratch_key;
+static int		 scratch_keyed;
+
+static void
+scratch_init(void)
+{
+	scratch_keyed = pthread_key_create(&scratch_key, free) == 0;
+}
+
+/*
+ * Returns this thread's scratch space, or NULL when memory is short.
+ * Without a thread key (there is a limit on them) each call allocates:
+ * *owned is then set and the caller frees it.
+ */
+static struct scratch *
+scratch_get(int *owned)
+{
+	struct scratch	*sc;
+
+	*owned = 0;
+	if (pthread_once(&scratch_once, scratch_init) == 0 &&
+	    scratch_keyed) {
+		if ((sc = pthread_getspecific(scratch_key)) != NULL)
+			return sc;
+		if ((sc = malloc(sizeof(*sc))) == NULL)
+			return NULL;
+		if (pthread_setspecific(scratch_key, sc) == 0)
+			return sc;
+		free(sc);
+	}
+	if ((sc = malloc(sizeof(*sc))) != NULL)
+		*owned = 1;
+	return sc;
+}
+
+static void
+classify(const struct router *r, const struct text *t, struct state *st,
+    struct route_result *res)
+{
+	result_init(res);
+	res->flags = t->flags;
+	st->r = r;
+	st->t = t;
+	build_items(st);
+	run_automaton(st);
+	drop_contained(st);
+	score(st, res);
+	decide(st, res);
+}
+
 /*
  * Classifies a message already normalised with text_normalise() into res.
  * The strings res points to belong to r: keep a reference to r while res
@@ -1227,26 +1307,18 @@ void
 router_classify_text(const struct router *r, const struct text *t,
     struct route_result *res)
 {
-	struct state	*st;
+	struct scratch	*sc;
+	int		 owned;
 
-	result_init(res);
-	res->flags = t->flags;
-	if ((st = malloc(sizeof(*st))) == NULL) {
-		/* Out of memory: triage, never lost. */
-		res->category = r->triage;
-		res->category_id = r->cats[r->triage].id;
-		res->sub_id = "";
-		res->flags |= ROUTE_F_TRIAGE;
+	if ((sc = scratch_get(&owned)) == NULL) {
+		result_init(res);
+		res->flags = t->flags;
+		result_triage(r, res);
 		return;
 	}
-	st->r = r;
-	st->t = t;
-	build_items(st);
-	run_automaton(st);
-	drop_contained(st);
-	score(st, res);
-	decide(st, res);
-	free(st);
+	classify(r, t, &sc->st, res);
+	if (owned)
+		free(sc);
 }
 
 /*
@@ -1258,19 +1330,18 @@ int
 router_classify(const struct router *r, const char *s, size_t len,
     struct route_result *res)
 {
-	struct text	*t;
+	struct scratch	*sc;
+	int		 owned;
 
-	if ((t = malloc(sizeof(*t))) == NULL) {
+	if ((sc = scratch_get(&owned)) == NULL) {
 		result_init(res);
-		res->category = r->triage;
-		res->category_id = r->cats[r->triage].id;
-		res->sub_id = "";
-		res->flags |= ROUTE_F_TRIAGE;
+		result_triage(r, res);
 		return -1;
 	}
-	text_normalise(t, s, len, 0);
-	router_classify_text(r, t, res);
-	free(t);
+	text_normalise(&sc->t, s, len, 0);
+	classify(r, &sc->t, &sc->st, res);
+	if (owned)
+		free(sc);
 	return 0;
 }
 

@@ -33,7 +33,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <utf8proc.h>
 
@@ -361,15 +360,13 @@ is_space_cp(int32_t cp)
 
 /*
  * Pass one: copies the first TEXT_INPUT_MAX bytes of s into t->clean with
- * invalid sequences replaced by U+FFFD and spaces mapped to ' '.  Returns
- * 1 when the result is pure ASCII.
+ * invalid sequences replaced by U+FFFD and spaces mapped to ' '.
  */
-static int
+static void
 clean_input(struct text *t, const char *s, size_t len)
 {
 	const uint8_t	*p = (const uint8_t *)s;
 	size_t		 i = 0, cap = sizeof(t->clean) - 1;
-	int		 ascii = 1;
 
 	t->cleanlen = 0;
 	if (len > TEXT_INPUT_MAX) {
@@ -389,7 +386,6 @@ clean_input(struct text *t, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		ascii = 0;
 		n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
 		if (n < 0) {
 			/* A sequence cut by the cap is not an error. */
@@ -414,7 +410,6 @@ clean_input(struct text *t, const char *s, size_t len)
 		}
 	}
 	t->clean[t->cleanlen] = '\0';
-	return ascii;
 }
 
 /* A token being built from code points. */
@@ -545,7 +540,10 @@ pool_put(struct text *t, const char *s, size_t n, uint16_t *off)
 	return 0;
 }
 
-/* Stores a finished token (fold and key) in t. */
+/*
+ * Stores a finished token (fold and key) in t.  A NULL key is the same
+ * bytes as the fold, stored once.
+ */
 static void
 emit(struct text *t, const char *fold, size_t flen, const char *key,
     size_t klen, unsigned flags)
@@ -559,10 +557,14 @@ emit(struct text *t, const char *fold, size_t flen, const char *key,
 		return;
 	}
 	tok = &t->tokens[t->ntokens];
-	if (pool_put(t, fold, flen, &tok->raw) == -1 ||
-	    pool_put(t, key, klen, &tok->key) == -1) {
+	if (pool_put(t, fold, flen, &tok->raw) == -1 || (key != NULL &&
+	    pool_put(t, key, klen, &tok->key) == -1)) {
 		t->flags |= TEXT_F_TRUNCATED;
 		return;
+	}
+	if (key == NULL) {
+		tok->key = tok->raw;
+		klen = flen;
 	}
 	tok->rlen = tok->flen = (uint16_t)flen;
 	tok->klen = (uint16_t)klen;
@@ -692,27 +694,146 @@ encode_norm(struct text *t, const int32_t *cp, size_t n)
 	t->norm[t->normlen] = '\0';
 }
 
-/* The ASCII path: no utf8proc at all. */
-static void
-normalise_ascii(struct text *t)
-{
-	size_t	i;
+/*
+ * ===================================================================
+ * The ASCII path
+ * ===================================================================
+ *
+ * Most residents type without diacritics.  Pure ASCII input needs no
+ * NFC, no decomposition and no table lookups: case folding is a byte
+ * operation and a token is a run of bytes.  These functions give exactly
+ * what clean_input(), tokenise() and encode_norm() give for such input,
+ * in one pass over the bytes and one over the normalised text.
+ */
 
-	for (i = 0; i < t->cleanlen; i++)
-		t->cps[i] = tolower((unsigned char)t->clean[i]);
-	t->ncps = t->cleanlen;
-	tokenise(t, t->cps, t->ncps);
-	/* The norm: lower case, runs of spaces collapsed. */
-	t->normlen = 0;
-	for (i = 0; i < t->cleanlen; i++) {
-		if (t->cps[i] == ' ' && (t->normlen == 0 ||
-		    t->norm[t->normlen - 1] == ' '))
-			continue;
-		t->norm[t->normlen++] = (char)t->cps[i];
+static int
+ascii_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+ascii_alpha(unsigned char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+/* Whether s[0..len) is pure ASCII, eight bytes at a time. */
+static int
+is_ascii(const char *s, size_t len)
+{
+	uint64_t	w, acc = 0;
+	size_t		i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		acc |= w;
 	}
-	while (t->normlen > 0 && t->norm[t->normlen - 1] == ' ')
-		t->normlen--;
-	t->norm[t->normlen] = '\0';
+	for (; i < len; i++)
+		acc |= (unsigned char)s[i];
+	return (acc & 0x8080808080808080ull) == 0;
+}
+
+/*
+ * Stores the token s[0..n) (lower case, from the normalised text) as
+ * tok_finish() would after tok_base() and tok_addc() saw its bytes:
+ * cut to what a struct tokbuf holds, a number glued to a unit split.
+ */
+static void
+ascii_token(struct text *t, const char *s, size_t n, size_t numend,
+    int digits, int letters)
+{
+	size_t	max = TEXT_TOKEN_MAX - 1, flen = n < max ? n : max;
+
+	if (numend > max)
+		numend = max;
+	if (letters == 0) {
+		if (n > max)
+			t->flags |= TEXT_F_TRUNCATED;
+		emit(t, s, flen, NULL, 0, TEXT_TOK_NUMBER);
+		return;
+	}
+	if (digits > 0 && numend > 0 && unit_suffix(s + numend,
+	    flen - numend)) {
+		/* "5tr", "200k": a number and its unit. */
+		emit(t, s, numend, NULL, 0, TEXT_TOK_NUMBER);
+		emit(t, s + numend, flen - numend, NULL, 0, TEXT_TOK_UNIT);
+		return;
+	}
+	if (n > max)
+		t->flags |= TEXT_F_TRUNCATED;
+	emit(t, s, flen, NULL, 0, 0);
+}
+
+/* Splits the normalised ASCII text into tokens, as tokenise() does. */
+static void
+ascii_tokenise(struct text *t)
+{
+	const char	*s = t->norm;
+	size_t		 n = t->normlen, i = 0, j, numend;
+	int		 digits, letters;
+
+	while (i < n) {
+		unsigned char	c = (unsigned char)s[i];
+
+		if (!ascii_digit(c) && !ascii_alpha(c)) {
+			i++;
+			continue;
+		}
+		digits = letters = 0;
+		numend = 0;
+		for (j = i; j < n; j++) {
+			c = (unsigned char)s[j];
+			if (ascii_digit(c)) {
+				if (letters == 0)
+					digits++;
+			} else if (ascii_alpha(c)) {
+				if (letters++ == 0)
+					numend = j - i;
+			} else if ((c != '.' && c != ',') || letters > 0 ||
+			    digits == 0 || j + 1 == n ||
+			    !ascii_digit((unsigned char)s[j + 1]))
+				break;
+		}
+		ascii_token(t, s + i, j - i, numend, digits, letters);
+		i = j;
+	}
+}
+
+/*
+ * Copies the first TEXT_INPUT_MAX bytes of s (pure ASCII) into t->clean
+ * with control characters as spaces, and into t->norm in lower case with
+ * runs of spaces collapsed; then tokenises.
+ */
+static void
+normalise_ascii(struct text *t, const char *s, size_t len)
+{
+	size_t	i, nl = 0;
+
+	if (len > TEXT_INPUT_MAX) {
+		len = TEXT_INPUT_MAX;
+		t->flags |= TEXT_F_TRUNCATED;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char	c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			c = ' ';
+		t->clean[i] = (char)c;
+		if (c == ' ') {
+			if (nl > 0 && t->norm[nl - 1] != ' ')
+				t->norm[nl++] = ' ';
+			continue;
+		}
+		t->norm[nl++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	t->cleanlen = len;
+	t->clean[len] = '\0';
+	if (nl > 0 && t->norm[nl - 1] == ' ')
+		nl--;
+	t->normlen = nl;
+	t->norm[nl] = '\0';
+	ascii_tokenise(t);
 }
 
 static void
@@ -741,6 +862,32 @@ normalise_unicode(struct text *t)
 	encode_norm(t, t->cps, (size_t)n);
 }
 
+/*
+ * Whether s[0..len) may use a feature decode_residue() looks for: a digit
+ * from 1 to 9, a w, a doubled letter, or a tone letter after a vowel.
+ * Most words have none, and this is much cheaper than decoding them.
+ */
+static int
+maybe_residue(const char *s, size_t len)
+{
+	size_t	i;
+	int	vowel = 0;
+
+	for (i = 0; i < len; i++) {
+		char	c = s[i];
+
+		if ((c >= '1' && c <= '9') || c == 'w' ||
+		    (i + 1 < len && s[i + 1] == c))
+			return 1;
+		if (is_vowel(c))
+			vowel = 1;
+		else if (vowel && (c == 'f' || c == 's' || c == 'r' ||
+		    c == 'x' || c == 'j'))
+			return 1;
+	}
+	return 0;
+}
+
 /* Repairs Telex and VNI residue in the tokens written in plain ASCII. */
 static void
 repair_tokens(struct text *t)
@@ -760,8 +907,9 @@ repair_tokens(struct text *t)
 		    tok->rlen > SYL_UNITS_MAX || (unsigned char)s[0] >= 0x80 ||
 		    isdigit((unsigned char)s[0]))
 			continue;
-		/* Most words use no Telex or VNI feature: cheap test first. */
-		if ((n = decode_residue(s, tok->rlen, u, &tone)) < 2)
+		/* Most words use no Telex or VNI feature: cheap tests first. */
+		if (!maybe_residue(s, tok->rlen) ||
+		    (n = decode_residue(s, tok->rlen, u, &tone)) < 2)
 			continue;
 		/* A word that could be a syllable as written stays. */
 		for (j = 0; j < tok->rlen; j++) {
@@ -820,6 +968,22 @@ join_fold(struct text *t)
 	t->fold[t->foldlen] = '\0';
 }
 
+/* Whether s[0..n) is word (lower-case ASCII), in any case. */
+static int
+eq_nocase(const char *s, const char *word, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char	c = (unsigned char)s[i];
+		unsigned char	w = (unsigned char)word[i];
+
+		if (c != w && !(w >= 'a' && w <= 'z' && c == w - 32))
+			return 0;
+	}
+	return 1;
+}
+
 /* Whether the clean text holds a web link. */
 static int
 has_link(const char *s, size_t n)
@@ -830,15 +994,18 @@ has_link(const char *s, size_t n)
 	};
 	size_t	i, j, k;
 
+	/* Every kind of link below has a ':' or a '.'. */
+	if (memchr(s, '.', n) == NULL && memchr(s, ':', n) == NULL)
+		return 0;
 	for (i = 0; i + 4 < n; i++) {
 		char	c = (char)(s[i] | 0x20);
 
 		if (c != 'h' && c != 'w')
 			continue;
-		if (strncasecmp(s + i, "http", 4) == 0 &&
+		if (eq_nocase(s + i, "http", 4) &&
 		    (s[i + 4] == ':' || (i + 5 < n && s[i + 5] == ':')))
 			return 1;
-		if (strncasecmp(s + i, "www.", 4) == 0)
+		if (eq_nocase(s + i, "www.", 4))
 			return 1;
 	}
 	for (i = 1; i + 2 < n; i++) {
@@ -848,7 +1015,7 @@ has_link(const char *s, size_t n)
 		for (j = 0; tlds[j] != NULL; j++) {
 			k = strlen(tlds[j]);
 			if (i + 1 + k <= n &&
-			    strncasecmp(s + i + 1, tlds[j], k) == 0 &&
+			    eq_nocase(s + i + 1, tlds[j], k) &&
 			    (i + 1 + k == n ||
 			    !isalnum((unsigned char)s[i + 1 + k])))
 				return 1;
@@ -881,10 +1048,12 @@ text_normalise(struct text *t, const char *s, size_t len, unsigned opts)
 	t->first_upper = 0;
 	if (s == NULL)
 		len = 0;
-	if (clean_input(t, s, len))
-		normalise_ascii(t);
-	else
+	if (is_ascii(s, len < TEXT_INPUT_MAX ? len : TEXT_INPUT_MAX))
+		normalise_ascii(t, s, len);
+	else {
+		clean_input(t, s, len);
 		normalise_unicode(t);
+	}
 	if (!(opts & TEXT_KEEP_RESIDUE))
 		repair_tokens(t);
 	join_fold(t);

@@ -261,6 +261,148 @@ test_case_and_link(void **state)
 	assert_false(t->flags & TEXT_F_LINK);
 }
 
+/*
+ * ===================================================================
+ * The ASCII fast path against the general path
+ * ===================================================================
+ *
+ * Pure ASCII input takes a path of its own, without utf8proc.  A message
+ * that starts with a non-breaking space takes the general path, and the
+ * space changes nothing else: each generated ASCII message must come out
+ * of both exactly the same.
+ */
+
+static uint32_t	rng = 2463534242u;
+
+/* A xorshift generator: the same messages on every run. */
+static uint32_t
+rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng % n;
+}
+
+/* Appends one generated piece of a message to buf; returns the length. */
+static size_t
+gen_piece(char *buf, size_t len, size_t cap)
+{
+	static const char *const words[] = {
+		"duong", "Nguyen", "ngap", "nuoc", "ko", "dc", "k", "tr",
+		"5tr", "200k", "500.000", "3,5", "1.2.3", "9h", "4G", "p7",
+		"q10", "UBND", "CSGT", "TN", "AN", "Tn", "dduwowngf",
+		"khoong", "ngaapj", "nuwowcs", "ngap5", "d9u7o72ng", "tetf",
+		"xoong", "w", "ddd", "aaa", "hok", "thanks", "school",
+		"http://x.vn", "https://a.b/c", "www.", "www.abc.com",
+		"bit.ly/x", "abc.xyz", "f.7", "tp.hcm", "http", "http :",
+		"hem", "cmt8", "8x77", "SH", "NHAN", "vneid", "ad", "...",
+		"1.", ",5", "5,", "0.5k", "10.000d", "2trieu", "3ty", "7cu",
+		"12xi", "5usd", "100vnd", "mua", "nghin", "trieu", "dong",
+	};
+	static const char punct[] = " .,;:!?-()/\"'@#%&*+=<>[]_\\|~`^${}";
+	char	tmp[128];
+	size_t	n = 0, i, k;
+
+	switch (rnd(20)) {
+	case 0:			/* any ASCII bytes, NUL and controls too */
+		for (k = 1 + rnd(12); n < k; n++)
+			tmp[n] = (char)rnd(128);
+		break;
+	case 1:
+	case 2:			/* punctuation and controls */
+		for (k = 1 + rnd(4); n < k; n++)
+			tmp[n] = rnd(4) == 0 ? "\t\n\r\x01\x7f"[rnd(5)] :
+			    punct[rnd(sizeof(punct) - 1)];
+		break;
+	case 3:			/* a long word, numbers and letters */
+		k = 50 + rnd(30);
+		i = rnd(k);
+		for (; n < k; n++)
+			tmp[n] = n < i ? "0123456789"[rnd(10)] :
+			    "abcdefghijklmnopqrstuvwxyz"[rnd(26)];
+		break;
+	case 4:
+	case 5:
+	case 6:			/* letters and digits, upper case too */
+		for (k = 1 + rnd(8); n < k; n++)
+			tmp[n] = "aAeEoOdDwWfsrxj0123456789.,"[rnd(27)];
+		break;
+	default:
+		k = rnd(sizeof(words) / sizeof(words[0]));
+		n = strlen(words[k]);
+		memcpy(tmp, words[k], n);
+		break;
+	}
+	if (len + n + 1 > cap)
+		return len;
+	memcpy(buf + len, tmp, n);
+	len += n;
+	if (rnd(5) != 0)
+		buf[len++] = ' ';
+	return len;
+}
+
+/* Writes what text_normalise() left in t as one string. */
+static void
+describe(char *buf, size_t cap)
+{
+	size_t	i, n;
+	int	w;
+
+	w = snprintf(buf, cap, "flags %x upper %d norm [%s] fold [%s] %zu:",
+	    t->flags, t->first_upper, t->norm, t->fold, t->ntokens);
+	assert_true(w > 0 && (size_t)w < cap);
+	n = (size_t)w;
+	for (i = 0; i < t->ntokens; i++) {
+		const struct text_token *tok = &t->tokens[i];
+
+		w = snprintf(buf + n, cap - n, " [%.*s|%.*s|%.*s|%x]",
+		    (int)tok->flen, t->fold + tok->fold, (int)tok->klen,
+		    t->pool + tok->key, (int)tok->rlen, t->pool + tok->raw,
+		    tok->flags);
+		assert_true(w > 0 && (size_t)w < cap - n);
+		n += (size_t)w;
+	}
+}
+
+static void
+test_ascii_fast_path(void **state)
+{
+	static char	 fast[64 * 1024], slow[64 * 1024];
+	char		 msg[TEXT_INPUT_MAX];
+	size_t		 len, cap, i, upper = 0, telex = 0, trunc = 0;
+	int		 m, opts;
+
+	(void)state;
+	for (m = 0; m < 600; m++) {
+		/* Mostly SMS sizes, a few up to the cap. */
+		cap = m % 50 == 49 ? sizeof(msg) : 20 + (size_t)rnd(300);
+		memcpy(msg, "\xc2\xa0", 2);
+		for (len = 2; len + 1 < cap; )
+			if ((i = gen_piece(msg, len, cap)) == len)
+				break;
+			else
+				len = i;
+		for (i = 2; i < len; i++)
+			assert_true((unsigned char)msg[i] < 0x80);
+		opts = m % 7 == 0 ? TEXT_KEEP_RESIDUE : 0;
+		text_normalise(t, msg + 2, len - 2, (unsigned)opts);
+		describe(fast, sizeof(fast));
+		upper += t->first_upper;
+		telex += (t->flags & TEXT_F_TELEX) != 0;
+		trunc += (t->flags & TEXT_F_TRUNCATED) != 0;
+		text_normalise(t, msg, len, (unsigned)opts);
+		describe(slow, sizeof(slow));
+		if (strcmp(fast, slow) != 0)
+			print_error("message %d: \"%.*s\"\n", m, (int)len - 2,
+			    msg + 2);
+		assert_string_equal(fast, slow);
+	}
+	/* The generator reaches the cases that matter. */
+	assert_true(upper > 10 && telex > 10 && trunc > 0);
+}
+
 int
 main(void)
 {
@@ -277,6 +419,7 @@ main(void)
 		cmocka_unit_test(test_telex_vni),
 		cmocka_unit_test(test_numbers_units),
 		cmocka_unit_test(test_case_and_link),
+		cmocka_unit_test(test_ascii_fast_path),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
