@@ -397,6 +397,70 @@ test_refcount_swap(void **state)
 	router_slot_free(slot);
 }
 
+/*
+ * The ASCII fast path of text.c against its general path, seen from the
+ * router: a leading non-breaking space sends a message down the general
+ * path and changes nothing else, so each generated ASCII message must be
+ * classified the same with and without it.
+ */
+static void
+test_ascii_fast_path(void **state)
+{
+	static const char *const words[] = {
+		"tham nhung", "hoi lo", "to cao", "trom", "cuop giat", "ngap",
+		"den duong", "nap cong", "rac", "so do", "thu tuc", "ho so",
+		"khoi", "mui hoi", "khieu nai", "phan anh", "gop y",
+		"trung thuong", "soan tin", "vay tien", "alo", "xin chao",
+		"chao", "cam on", "ok", "anh", "chi", "a", "phuong", "doi",
+		"phai lo", "moi lam", "no", "trieu", "nghin", "5tr", "200k",
+		"500.000", "ko", "dc", "ubnd", "TN", "AN", "HT", "Tn",
+		"http://x.vn", "ngaapj", "dduwowngf", "khoong", "xe", "nha",
+		"toi", "o", "hem", "...", ",", "!", "?", "\t", "  ",
+	};
+	struct route_result	fast, slow;
+	char			msg[512];
+	uint32_t		rng = 88172645u;
+	size_t			len, i, k, n;
+	int			m, differs = 0;
+
+	(void)state;
+	for (m = 0; m < 400; m++) {
+		memcpy(msg, "\xc2\xa0", 2);
+		len = 2;
+		for (k = rng % 12 + 1; k > 0; k--) {
+			rng ^= rng << 13;
+			rng ^= rng >> 17;
+			rng ^= rng << 5;
+			i = rng % (sizeof(words) / sizeof(words[0]));
+			n = strlen(words[i]);
+			if (len + n + 1 >= sizeof(msg))
+				break;
+			memcpy(msg + len, words[i], n);
+			len += n;
+			if (rng & 0x100)
+				msg[len++] = ' ';
+		}
+		router_classify(r, msg + 2, len - 2, &fast);
+		router_classify(r, msg, len, &slow);
+		differs += fast.category != slow.category ||
+		    strcmp(fast.sub_id, slow.sub_id) != 0 ||
+		    fast.score != slow.score || fast.flags != slow.flags ||
+		    fast.kind != slow.kind || fast.hint != slow.hint ||
+		    fast.spam_score != slow.spam_score ||
+		    fast.nsecondary != slow.nsecondary ||
+		    fast.nterms != slow.nterms;
+		for (i = 0; i < fast.nterms && i < slow.nterms; i++)
+			differs += fast.terms[i].phrase != slow.terms[i].phrase ||
+			    fast.terms[i].token != slow.terms[i].token;
+		for (i = 0; i < fast.nsecondary && i < slow.nsecondary; i++)
+			differs += fast.secondary[i] != slow.secondary[i];
+		if (differs)
+			print_error("message %d: \"%.*s\"\n", m, (int)len - 2,
+			    msg + 2);
+		assert_int_equal(differs, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -414,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_shorthand),
 		cmocka_unit_test(test_invalid_input),
 		cmocka_unit_test(test_refcount_swap),
+		cmocka_unit_test(test_ascii_fast_path),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
