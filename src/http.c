@@ -534,7 +534,6 @@ http_start(const struct config *conf, http_handler_fn handler, void *arg,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)conf->http_max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->http_timeout,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 	    MHD_OPTION_END);
 	if (srv->mhd == NULL) {
 		snprintf(err, errsz, "cannot listen on %s (address in use, or "
