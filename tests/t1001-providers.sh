@@ -17,11 +17,14 @@ CHANNELS='channels = (
 test_expect_success 'setup; the parts of an incomplete long message' '
 	write_conf p.conf "$CHANNELS" &&
 	start_daemon -c p.conf -o ingest.concat_timeout=10 &&
-	for n in 1 3; do
-		get /sms/vonage msisdn=84905550001 to=8088 messageId=inc-$n \
-		    text="phần $n " concat=true concat-ref=INC concat-total=3 \
-		    concat-part=$n && test_status 200 || return 1
-	done &&
+	(
+		for n in 1 3; do
+			get /sms/vonage msisdn=84905550001 to=8088 \
+			    messageId=inc-$n text="phần $n " concat=true \
+			    concat-ref=INC concat-total=3 concat-part=$n &&
+			    test_status 200 || exit 1
+		done
+	) &&
 	test "$(rows parts ref=INC)" = 2
 '
 
