@@ -83,6 +83,12 @@ $(BUILD)/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
+# The outbox tests' fake SMS provider is an HTTP server.
+$(BUILD)/tools/fakeprovider: tests/tools/fakeprovider.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	    $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson) -lpthread
+
 $(BUILD)/bench/%: bench/%.c $(LIBPAPIGW)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPAPIGW) $(LIBS)

@@ -14,7 +14,7 @@ build-essential pkg-config
 libgammu-dev libcurl4-openssl-dev libsqlite3-dev libconfig-dev
 libmicrohttpd-dev libutf8proc-dev libjansson-dev libssl-dev libsystemd-dev
 libcmocka-dev
-curl sqlite3 gammu mandoc openssl
+curl sqlite3 gammu mandoc openssl jq
 "
 # Optional extras: sanitizer and fuzzer runtimes, load generator,
 # systemd-analyze for the unit check.

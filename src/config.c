@@ -153,6 +153,24 @@ static const struct field f_ingest[] = {
 	END_FIELDS
 };
 
+static const struct field f_outbox[] = {
+	{ "max_attempts", T_INT, CONF_OFF(outbox_max_attempts), 0, 1, 100,
+	    "8", 0, NULL, 0 },
+	{ "backoff_initial", T_INT, CONF_OFF(outbox_backoff_initial), 0, 1,
+	    86400, "30", 0, NULL, 0 },
+	{ "backoff_max", T_INT, CONF_OFF(outbox_backoff_max), 0, 1, 604800,
+	    "3600", 0, NULL, 0 },
+	{ "connect_timeout", T_INT, CONF_OFF(outbox_connect_timeout), 0, 1,
+	    300, "10", 0, NULL, 0 },
+	{ "timeout", T_INT, CONF_OFF(outbox_timeout), 0, 1, 600, "30", 0,
+	    NULL, 0 },
+	{ "max_inflight", T_INT, CONF_OFF(outbox_max_inflight), 0, 1, 4096,
+	    "64", 0, NULL, 0 },
+	{ "shutdown_wait", T_INT, CONF_OFF(outbox_shutdown_wait), 0, 0, 300,
+	    "5", 0, NULL, 0 },
+	END_FIELDS
+};
+
 static const struct field f_control[] = {
 	{ "socket", T_STR, CONF_OFF(control_socket), 0, 1,
 	    sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
@@ -246,6 +264,7 @@ static const struct field f_channel[] = {
 	    F_CHANNEL, NULL, 0 },
 	{ "signature_secret", T_SECRET, CHAN_OFF(signature_secret), 0, 0,
 	    CONF_SECRET_MAX, "", F_CHANNEL, NULL, 0 },
+	{ "rate", T_FLOAT, CHAN_OFF(rate), 0, 0, 10000, "0", 0, NULL, 0 },
 	END_FIELDS
 };
 
@@ -277,6 +296,7 @@ static const struct group {
 	{ "http", f_http },
 	{ "control", f_control },
 	{ "ingest", f_ingest },
+	{ "outbox", f_outbox },
 	{ "cases", f_cases },
 	{ "router", f_router },
 };
@@ -1099,7 +1119,7 @@ check_toplevel(struct loader *ld)
 {
 	static const char *const known[] = { "log", "ward", "storage",
 	    "http", "control", "ingest", "cases", "router", "categories",
-	    "channels", NULL };
+	    "channels", "outbox", NULL };
 	config_setting_t	*root = config_root_setting(&ld->cfg), *m;
 	const char		*name, *near;
 	size_t			 i;

@@ -73,6 +73,9 @@ gateway_reload(struct gateway *gw, struct config *conf, char *err,
 	gw->priv->conf = conf;
 	pthread_mutex_unlock(&gw->priv->lock);
 	config_unref(old);
+	/* New channel settings: rates, drivers, timeouts. */
+	if (gw->outbox != NULL)
+		outbox_reload(gw->outbox, conf);
 	return 0;
 }
 
@@ -336,6 +339,9 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 	}
 	gw->metrics = metrics_new();
 	gw->ingest = ingest_new(gw->store, gw->routers, gw->metrics);
+	/* The outbox worker, before the modems register their drivers. */
+	if ((gw->outbox = outbox_start(gw->store, conf, err, errsz)) == NULL)
+		goto fail;
 
 	gw->priv->partfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (gw->priv->partfd == -1 || daemon_watch(gw->priv->partfd,
@@ -374,8 +380,15 @@ gateway_stop(struct gateway *gw)
 	if (gw == NULL)
 		return;
 	http_stop(gw->http);
+	/*
+	 * The outbox stops claiming, lets the sends in flight (modem ones
+	 * too) finish for outbox.shutdown_wait seconds and queues the rest
+	 * again; it is freed once no driver can report any more.
+	 */
+	outbox_stop(gw->outbox);
 	if (gw->store != NULL)
 		store_close(gw->store);
+	outbox_free(gw->outbox);
 	if (gw->priv->partfd != -1) {
 		daemon_unwatch(gw->priv->partfd);
 		close(gw->priv->partfd);

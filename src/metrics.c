@@ -233,6 +233,12 @@ metrics_render(struct metrics *m, struct store *store,
 				out_printf(&o, "papigw_outbox_depth{state=\"%s\"}"
 				    " %lld\n", store_outbox_state_name(i),
 				    (long long)depth);
+		if (store_outbox_dead(store, &depth) == STORE_OK)
+			out_printf(&o, "# HELP papigw_outbox_dead Outbox rows "
+			    "failed after their last attempt (papictl retry "
+			    "requeues them).\n"
+			    "# TYPE papigw_outbox_dead gauge\n"
+			    "papigw_outbox_dead %lld\n", (long long)depth);
 	}
 	out_printf(&o, "# HELP papigw_ingest_store_failures_total Messages "
 	    "refused with 503 because the store failed.\n"

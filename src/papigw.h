@@ -171,6 +171,7 @@ struct channel {
 	char		 *account;	/* account sid / username / api key */
 	char		 *token;	/* secret: auth token / api secret */
 	char		 *signature_secret; /* secret for signed webhooks */
+	double		  rate;		/* outbox: messages a second, 0: any */
 	int		  line;
 };
 
@@ -211,6 +212,15 @@ struct config {
 	int		  ingest_followup_window; /* seconds */
 	int		  ingest_concat_timeout; /* seconds */
 	int		  ingest_signature_max_age; /* seconds */
+
+	/* outbox: sending, retries and timeouts (outbox.c) */
+	int		  outbox_max_attempts;
+	int		  outbox_backoff_initial;	/* seconds */
+	int		  outbox_backoff_max;		/* seconds */
+	int		  outbox_connect_timeout;	/* seconds */
+	int		  outbox_timeout;		/* seconds */
+	int		  outbox_max_inflight;	/* per channel */
+	int		  outbox_shutdown_wait;	/* seconds */
 
 	/* cases */
 	char		  case_prefix[8];	/* "PA" in "PA-000123" */
@@ -549,6 +559,7 @@ struct store_outbox_result {
 	const char	*sender;	/* SENT: the channel's number, or NULL */
 	const char	*error;		/* or NULL: last_error unchanged */
 	int64_t		 next_attempt;	/* QUEUED: when (0: now) */
+	int		 refund;	/* QUEUED: the attempt did not happen */
 	int		 dead;		/* FAILED: ran out of attempts */
 };
 
@@ -898,6 +909,7 @@ struct gateway {
 	struct ingest		*ingest;
 	struct metrics		*metrics;
 	struct http_server	*http;
+	struct outbox		*outbox;	/* sends replies (outbox.c) */
 	struct gateway_priv	*priv;
 };
 
@@ -970,5 +982,49 @@ void		 outbox_sent(struct outbox *, int64_t id, enum send_result,
 		    const char *provider_id, const char *error);
 int		 outbox_register(struct outbox *, const char *channel,
 		    const struct outbox_driver *);
+
+/*
+ * The worker's life: outbox_start() after the store (rows a crash left
+ * "sending" are queued again), outbox_reload() with each new
+ * configuration, outbox_stop() before the store closes (in-flight sends
+ * get outbox.shutdown_wait seconds, the rest stays queued; later
+ * outbox_sent() calls are ignored), outbox_free() once no driver will
+ * call outbox_sent() again.
+ */
+#define OUTBOX_CLAIM_MAX	256	/* rows claimed per transaction */
+
+struct outbox	*outbox_start(struct store *, struct config *, char *err,
+		    size_t errsz);
+void		 outbox_reload(struct outbox *, struct config *);
+void		 outbox_kick(struct outbox *);
+void		 outbox_stop(struct outbox *);
+void		 outbox_free(struct outbox *);
+int64_t		 outbox_backoff(const struct config *, int attempt,
+		    double r01);
+enum store_outbox_state outbox_dlr_state(enum channel_type,
+		    const char *status);
+
+/*
+ * ===================================================================
+ * send_http.c: the HTTP providers' driver (libcurl multi)
+ * ===================================================================
+ *
+ * One thread runs libcurl's multi interface for every HTTP channel
+ * (Twilio, Africa's Talking, Vonage, Kannel sendsms); outbox.c hands it
+ * the rows of channels that have no driver of their own.
+ */
+
+struct send_http;
+
+struct send_http *send_http_start(struct outbox *, const struct config *,
+		    char *err, size_t errsz);
+void		 send_http_reload(struct send_http *, const struct config *);
+void		 send_http_stop(struct send_http *);
+int		 send_http_send(void *ctx, const struct outbox_msg *);
+enum send_result send_http_parse(enum channel_type, long status,
+		    const char *body, size_t len, char *id, size_t idsz,
+		    char *err, size_t errsz);
+int		 send_http_dlr_url(const char *public_url, const char *channel,
+		    char *buf, size_t bufsz);
 
 #endif /* PAPIGW_H */

@@ -563,6 +563,11 @@ dlr(struct gateway *gw, struct config *conf, struct http_req *r,
 		d.status = http_param(r, "status", NULL);
 	else if ((d.provider_id = http_param(r, "id", NULL)) != NULL)
 		d.status = http_param(r, "status", NULL);
+	/* Kannel: the dlr-url we gave says id=<outbox id>&type=<mask>. */
+	if (d.provider_id != NULL && d.status == NULL)
+		d.status = http_param(r, "type", NULL);
+	/* A final report moves the message to delivered or failed. */
+	d.state = outbox_dlr_state(ch->type, d.status);
 	d.error = http_param(r, "ErrorCode", NULL);
 	if (d.error == NULL)
 		d.error = http_param(r, "failureReason", NULL);

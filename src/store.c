@@ -427,6 +427,7 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "provider_msg_id = coalesce(?3, provider_msg_id), "
 	    "last_error = coalesce(?4, last_error), "
 	    "next_attempt = coalesce(?5, next_attempt), dead = ?6, "
+	    "attempts = max(attempts - ?8, 0), "
 	    "updated = ?7 WHERE id = ?1 AND state = 'sending'",
 	[ST_OUTBOUND_FROM_OUTBOX] = "INSERT INTO outbound (case_id, "
 	    "outbox_id, channel, provider_msg_id, sender, recipient, text, "
@@ -2444,8 +2445,9 @@ store_outbox_claim(struct store_txn *txn, const char *channel, int64_t at,
  * Records what became of a row that was "sending": r->state sent (with
  * its provider id; an outbound row, the message as sent from r->sender,
  * is added and a final delivery report that came first is applied),
- * queued (a retry at r->next_attempt) or failed (r->dead when it ran out
- * of attempts).  r->error, when not NULL, becomes last_error.  Returns
+ * queued (a retry at r->next_attempt; r->refund uncounts the attempt,
+ * which never reached the channel) or failed (r->dead when it ran out of
+ * attempts).  r->error, when not NULL, becomes last_error.  Returns
  * STORE_OK, STORE_NOTFOUND when the row is not "sending" (a late report:
  * nothing changed), STORE_INVALID for another state, or an error.
  */
@@ -2471,6 +2473,7 @@ store_outbox_result(struct store_txn *txn,
 		    t);
 	sqlite3_bind_int(s, 6, r->state == STORE_OUTBOX_FAILED && r->dead);
 	sqlite3_bind_int64(s, 7, t);
+	sqlite3_bind_int(s, 8, r->state == STORE_OUTBOX_QUEUED && r->refund);
 	if ((st = txn_step(txn, s, "outbox result", NULL)) != STORE_OK)
 		return st;
 	if (sqlite3_changes(txn->st->wr.db) == 0)
