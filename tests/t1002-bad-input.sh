@@ -101,8 +101,11 @@ test_expect_success 'store locked by another writer: 503, nothing stored' '
 	{ sqlite3 papigw.db <lockfifo >lock.out 2>&1 & } &&
 	lk=$! && daemon_pids="$daemon_pids $lk" &&
 	exec 8>lockfifo &&
+	echo ".timeout 5000" >&8 &&
 	echo "BEGIN EXCLUSIVE; UPDATE counters SET value = value;" >&8 &&
-	wait_for "! sqlite3 papigw.db \"BEGIN IMMEDIATE; ROLLBACK;\"" &&
+	echo ".print locked" >&8 &&
+	wait_for "grep -q ^locked lock.out" &&
+	! sqlite3 papigw.db "BEGIN IMMEDIATE; ROLLBACK;" &&
 	post /sms/generic from=+84901000005 id=lock-1 text="$FLOOD" &&
 	test_status 503 && test_body "store unavailable, try again later" &&
 	test_grep "store: begin: database is locked" daemon.log &&
