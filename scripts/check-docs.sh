@@ -160,6 +160,7 @@ awk '
 		g["f_category"] = "categories"
 		g["f_subcategory"] = "categories"
 		g["f_channel"] = "channels"
+		g["f_topic"] = "topics"
 		for (i = 1; i <= n; i++)
 			print (t[i] in g ? g[t[i]] : "?" t[i]), nm[i], ty[i]
 	}' "$tmp/schema.raw" >"$tmp/schema"
@@ -305,6 +306,7 @@ main(void)
 	dump("categories", f_category);
 	dump("categories", f_subcategory);
 	dump("channels", f_channel);
+	dump("topics", f_topic);
 	return 0;
 }
 EOF

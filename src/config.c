@@ -49,6 +49,7 @@ enum ftype {
 #define F_REQUIRED	0x01	/* no default: the file must set it */
 #define F_NONEMPTY	0x02	/* a string that may not be empty */
 #define F_CHANNEL	0x04	/* a channel's secret: not read when disabled */
+#define F_STATUS	0x08	/* a template that may say {state} {answer} */
 
 struct enumval {
 	const char	*name;
@@ -248,6 +249,8 @@ static const struct field f_channel[] = {
 	    channel_types, 0 },
 	{ "enabled", T_BOOL, CHAN_OFF(enabled), 0, 0, 1, "true", 0, NULL, 0 },
 	{ "number", T_STR, CHAN_OFF(number), 0, 0, 32, "", 0, NULL, 0 },
+	{ "strip_diacritics", T_BOOL, CHAN_OFF(strip_diacritics), 0, 0, 1,
+	    "false", 0, NULL, 0 },
 	{ "device", T_STR, CHAN_OFF(device), 0, 0, PATH_MAX - 1, "", 0, NULL,
 	    0 },
 	{ "model", T_STR, CHAN_OFF(model), 0, 0, 32, "", 0, NULL, 0 },
@@ -265,6 +268,82 @@ static const struct field f_channel[] = {
 	{ "signature_secret", T_SECRET, CHAN_OFF(signature_secret), 0, 0,
 	    CONF_SECRET_MAX, "", F_CHANNEL, NULL, 0 },
 	{ "rate", T_FLOAT, CHAN_OFF(rate), 0, 0, 10000, "0", 0, NULL, 0 },
+	END_FIELDS
+};
+
+/*
+ * Replies (reply.c): the special words, the texts that answer them and the
+ * limits on automatic replies.  Words and texts default to none: a file
+ * without them has no special words.  check_replies() folds the words into
+ * conf->special and checks that each kind of word has its text.
+ */
+static const struct field f_replies[] = {
+	{ "help_words", T_STRLIST, CONF_OFF(replies_help_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(replies_nhelp_words) },
+	{ "status_words", T_STRLIST, CONF_OFF(replies_status_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(replies_nstatus_words) },
+	{ "stop_words", T_STRLIST, CONF_OFF(replies_stop_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(replies_nstop_words) },
+	{ "start_words", T_STRLIST, CONF_OFF(replies_start_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(replies_nstart_words) },
+	{ "english_words", T_STRLIST, CONF_OFF(replies_english_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(replies_nenglish_words) },
+	{ "help_vi", T_TEMPLATE, CONF_OFF(replies_help_vi), 0, 0, 1000, "", 0,
+	    NULL, 0 },
+	{ "help_en", T_TEMPLATE, CONF_OFF(replies_help_en), 0, 0, 1000, "", 0,
+	    NULL, 0 },
+	{ "status_vi", T_TEMPLATE, CONF_OFF(replies_status_vi), 0, 0, 1000,
+	    "", F_STATUS, NULL, 0 },
+	{ "status_en", T_TEMPLATE, CONF_OFF(replies_status_en), 0, 0, 1000,
+	    "", F_STATUS, NULL, 0 },
+	{ "status_answer_vi", T_TEMPLATE, CONF_OFF(replies_status_answer_vi),
+	    0, 0, 1000, "", F_STATUS, NULL, 0 },
+	{ "status_answer_en", T_TEMPLATE, CONF_OFF(replies_status_answer_en),
+	    0, 0, 1000, "", F_STATUS, NULL, 0 },
+	{ "refusal_vi", T_TEMPLATE, CONF_OFF(replies_refusal_vi), 0, 0, 1000,
+	    "", 0, NULL, 0 },
+	{ "refusal_en", T_TEMPLATE, CONF_OFF(replies_refusal_en), 0, 0, 1000,
+	    "", 0, NULL, 0 },
+	{ "stop_vi", T_TEMPLATE, CONF_OFF(replies_stop_vi), 0, 0, 1000, "", 0,
+	    NULL, 0 },
+	{ "stop_en", T_TEMPLATE, CONF_OFF(replies_stop_en), 0, 0, 1000, "", 0,
+	    NULL, 0 },
+	{ "start_vi", T_TEMPLATE, CONF_OFF(replies_start_vi), 0, 0, 1000, "",
+	    0, NULL, 0 },
+	{ "start_en", T_TEMPLATE, CONF_OFF(replies_start_en), 0, 0, 1000, "",
+	    0, NULL, 0 },
+	{ "max_per_sender_day", T_INT, CONF_OFF(replies_max_per_sender_day),
+	    0, 0, 10000, "0", 0, NULL, 0 },
+	{ "flood_messages", T_INT, CONF_OFF(replies_flood_messages), 0, 0,
+	    100000, "0", 0, NULL, 0 },
+	{ "flood_window", T_INT, CONF_OFF(replies_flood_window), 0, 1, 86400,
+	    "60", 0, NULL, 0 },
+	{ "quarantine_time", T_INT, CONF_OFF(replies_quarantine_time), 0, 0,
+	    31536000, "86400", 0, NULL, 0 },
+	{ "max_segments", T_INT, CONF_OFF(replies_max_segments), 0, 1, 20,
+	    "10", 0, NULL, 0 },
+	END_FIELDS
+};
+
+#define TOPIC_OFF(m)	offsetof(struct topic, m)
+
+/* An element of the "topics" list (read_topics()). */
+static const struct field f_topic[] = {
+	{ "id", T_STR, TOPIC_OFF(id), ARR(topic, id), 1, ARR(topic, id) - 1,
+	    NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "words", T_STRLIST, TOPIC_OFF(words), 0, 1, REPLY_WORD_MAX - 1,
+	    NULL, 0, NULL, TOPIC_OFF(nwords) },
+	{ "text_vi", T_TEMPLATE, TOPIC_OFF(text_vi), 0, 1, 1000, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "text_en", T_TEMPLATE, TOPIC_OFF(text_en), 0, 0, 1000, "", 0, NULL,
+	    0 },
+	{ "ussd", T_STR, TOPIC_OFF(ussd), 0, 1, REPLY_USSD_MAX, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
 	END_FIELDS
 };
 
@@ -299,6 +378,7 @@ static const struct group {
 	{ "outbox", f_outbox },
 	{ "cases", f_cases },
 	{ "router", f_router },
+	{ "replies", f_replies },
 };
 #define NGROUPS	(sizeof(groups) / sizeof(groups[0]))
 
@@ -306,6 +386,9 @@ static const struct group {
 static const char *const template_vars[] = {
 	"ref", "category", "deadline", "ward", "hours", "hotline", NULL
 };
+
+/* Variables the status answers (F_STATUS) may use besides those. */
+static const char *const status_vars[] = { "state", "answer", NULL };
 
 /*
  * ===================================================================
@@ -436,12 +519,16 @@ str_slot(void *obj, const struct field *f)
 	return (char **)(void *)((char *)obj + f->off);
 }
 
-/* Checks a template's {variables}; returns 0 or -1 after an error. */
+/*
+ * Checks a template's {variables} (with F_STATUS in flags, also those of
+ * status answers); returns 0 or -1 after an error.
+ */
 static int
-check_template(struct loader *ld, const config_setting_t *s, const char *v)
+check_template(struct loader *ld, const config_setting_t *s, const char *v,
+    int flags)
 {
 	const char	*p, *end;
-	size_t		 i, n;
+	size_t		 i, j, n;
 
 	for (p = v; (p = strchr(p, '{')) != NULL; p = end + 1) {
 		if ((end = strchr(p, '}')) == NULL) {
@@ -454,11 +541,18 @@ check_template(struct loader *ld, const config_setting_t *s, const char *v)
 			if (strlen(template_vars[i]) == n &&
 			    strncmp(p + 1, template_vars[i], n) == 0)
 				break;
-		if (template_vars[i] == NULL) {
+		for (j = 0; template_vars[i] == NULL && (flags & F_STATUS) &&
+		    status_vars[j] != NULL; j++)
+			if (strlen(status_vars[j]) == n &&
+			    strncmp(p + 1, status_vars[j], n) == 0)
+				break;
+		if (template_vars[i] == NULL && ((flags & F_STATUS) == 0 ||
+		    status_vars[j] == NULL)) {
 			conf_error(ld, s, "%s: unknown variable {%.*s} (known:"
 			    " {ref} {category} {deadline} {ward} {hours}"
-			    " {hotline})", config_setting_name(s), (int)n,
-			    p + 1);
+			    " {hotline}%s)", config_setting_name(s), (int)n,
+			    p + 1, (flags & F_STATUS) ? " {state} {answer}" :
+			    "");
 			return -1;
 		}
 	}
@@ -481,7 +575,7 @@ set_string(struct loader *ld, const config_setting_t *s, void *obj,
 		    (size_t)f->max);
 		return -1;
 	}
-	if (f->type == T_TEMPLATE && check_template(ld, s, v) == -1)
+	if (f->type == T_TEMPLATE && check_template(ld, s, v, f->flags) == -1)
 		return -1;
 	if (f->size > 0) {
 		copy_str((char *)obj + f->off, f->size, v);
@@ -1050,6 +1144,196 @@ read_shorthand(struct loader *ld, struct config *conf)
 
 /*
  * ===================================================================
+ * Replies: information topics and special words (reply.c)
+ * ===================================================================
+ */
+
+/* Reads the "topics" list: information answered from the configuration. */
+static int
+read_topics(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e;
+	struct topic		*t;
+	const unsigned char	*p;
+	size_t			 i, j;
+
+	if ((list = config_lookup(&ld->cfg, "topics")) == NULL)
+		return 0;
+	if (!config_setting_is_list(list)) {
+		conf_error(ld, list, "topics: expected a list ( {...}, ... )");
+		return -1;
+	}
+	if (config_setting_length(list) > REPLY_TOPICS_MAX) {
+		conf_error(ld, list, "topics: more than %d", REPLY_TOPICS_MAX);
+		return -1;
+	}
+	conf->ntopics = (size_t)config_setting_length(list);
+	conf->topics = xcalloc(conf->ntopics, sizeof(*t));
+	for (i = 0; i < conf->ntopics; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		t = &conf->topics[i];
+		if (read_group(ld, e, t, f_topic, NULL) == -1)
+			return -1;
+		t->line = (int)config_setting_source_line(
+		    config_setting_get_member(e, "id"));
+		if (!valid_id(t->id)) {
+			conf_error(ld, e, "topic id '%s': use lowercase "
+			    "letters, digits, '_' and '-'", t->id);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(conf->topics[j].id, t->id) == 0) {
+				conf_error(ld, config_setting_get_member(e,
+				    "id"), "duplicate topic id '%s' (first at "
+				    "line %d)", t->id, conf->topics[j].line);
+				return -1;
+			}
+		/* A USSD screen: printable ASCII and line breaks only. */
+		for (p = (const unsigned char *)t->ussd; *p != '\0'; p++)
+			if ((*p < 0x20 || *p > 0x7e) && *p != '\n') {
+				conf_error(ld, config_setting_get_member(e,
+				    "ussd"), "topic '%s': ussd: plain ASCII "
+				    "only, without diacritics (byte %zu is "
+				    "0x%02x)", t->id, (size_t)(p -
+				    (const unsigned char *)t->ussd) + 1, *p);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * Folds the special words of one list (the array setting arr, or NULL
+ * when the list came from a default) into conf->special.  Two words that
+ * fold the same are an error, wherever they are.
+ */
+static int
+add_words(struct loader *ld, struct config *conf, config_setting_t *arr,
+    char *const *words, size_t n, enum reply_special what, int topic)
+{
+	struct reply_word	*w;
+	config_setting_t	*e;
+	size_t			 i, j, len;
+
+	if (n == 0 || arr == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		w = &conf->special[conf->nspecial];
+		e = arr != NULL ? config_setting_get_elem(arr, (unsigned)i) :
+		    NULL;
+		if (e == NULL)
+			e = arr;
+		len = reply_fold(words[i], w->fold, sizeof(w->fold));
+		if (len == 0) {
+			conf_error(ld, e, "%s: '%s' has no letter or digit",
+			    config_setting_name(arr), words[i]);
+			return -1;
+		}
+		if (len >= sizeof(w->fold)) {
+			conf_error(ld, e, "%s: '%s' is too long",
+			    config_setting_name(arr), words[i]);
+			return -1;
+		}
+		w->what = what;
+		w->topic = topic;
+		w->line = e != NULL ? (int)config_setting_source_line(e) : 0;
+		for (j = 0; j < conf->nspecial; j++)
+			if (strcmp(conf->special[j].fold, w->fold) == 0) {
+				conf_error(ld, e, "%s: '%s' is the same special"
+				    " word as one at line %d (case, diacritics"
+				    " and spaces do not count)",
+				    config_setting_name(arr), words[i],
+				    conf->special[j].line);
+				return -1;
+			}
+		conf->nspecial++;
+	}
+	return 0;
+}
+
+/* Requires the text named text when the words named words are set. */
+static int
+need_text(struct loader *ld, size_t nwords, const char *words,
+    const char *text, const char *value)
+{
+	char	path[64];
+
+	if (nwords == 0 || *value != '\0')
+		return 0;
+	snprintf(path, sizeof(path), "replies.%s", words);
+	conf_error(ld, config_lookup(&ld->cfg, path), "replies: %s are set "
+	    "but %s is empty", words, text);
+	return -1;
+}
+
+/*
+ * Checks the replies group and folds every special word of it and of the
+ * topics into conf->special.
+ */
+static int
+check_replies(struct loader *ld, struct config *conf)
+{
+	static const struct {
+		const char	*name;
+		size_t		 list;	/* offset of the words */
+		size_t		 count;	/* offset of their count */
+		enum reply_special what;
+	} lists[] = {
+		{ "help_words", CONF_OFF(replies_help_words),
+		    CONF_OFF(replies_nhelp_words), REPLY_SPECIAL_HELP },
+		{ "status_words", CONF_OFF(replies_status_words),
+		    CONF_OFF(replies_nstatus_words), REPLY_SPECIAL_STATUS },
+		{ "stop_words", CONF_OFF(replies_stop_words),
+		    CONF_OFF(replies_nstop_words), REPLY_SPECIAL_STOP },
+		{ "start_words", CONF_OFF(replies_start_words),
+		    CONF_OFF(replies_nstart_words), REPLY_SPECIAL_START },
+	};
+	config_setting_t	*topics = config_lookup(&ld->cfg, "topics");
+	char			 path[64];
+	size_t			 i, total = 0;
+
+	if (need_text(ld, conf->replies_nhelp_words, "help_words", "help_vi",
+	    conf->replies_help_vi) == -1 ||
+	    need_text(ld, conf->replies_nstatus_words, "status_words",
+	    "status_vi", conf->replies_status_vi) == -1 ||
+	    need_text(ld, conf->replies_nstop_words, "stop_words", "stop_vi",
+	    conf->replies_stop_vi) == -1 ||
+	    need_text(ld, conf->replies_nstop_words, "stop_words",
+	    "start_words", conf->replies_nstart_words ? "set" : "") == -1 ||
+	    need_text(ld, conf->replies_nstart_words, "start_words",
+	    "start_vi", conf->replies_start_vi) == -1)
+		return -1;
+	if (conf->replies_status_vi[0] != '\0' &&
+	    conf->replies_refusal_vi[0] == '\0') {
+		conf_error(ld, config_lookup(&ld->cfg, "replies.status_vi"),
+		    "replies: status_vi is set but refusal_vi is empty (the "
+		    "answer to a number that did not open the case)");
+		return -1;
+	}
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		total += *(size_t *)(void *)((char *)conf + lists[i].count);
+	for (i = 0; i < conf->ntopics; i++)
+		total += conf->topics[i].nwords;
+	conf->special = xcalloc(total + 1, sizeof(*conf->special));
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		snprintf(path, sizeof(path), "replies.%s", lists[i].name);
+		if (add_words(ld, conf, config_lookup(&ld->cfg, path),
+		    *(char ***)(void *)((char *)conf + lists[i].list),
+		    *(size_t *)(void *)((char *)conf + lists[i].count),
+		    lists[i].what, -1) == -1)
+			return -1;
+	}
+	for (i = 0; i < conf->ntopics; i++)
+		if (add_words(ld, conf, config_setting_get_member(
+		    config_setting_get_elem(topics, (unsigned)i), "words"),
+		    conf->topics[i].words, conf->topics[i].nwords,
+		    REPLY_SPECIAL_TOPIC, (int)i) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * ===================================================================
  * Cross-checks
  * ===================================================================
  */
@@ -1119,7 +1403,7 @@ check_toplevel(struct loader *ld)
 {
 	static const char *const known[] = { "log", "ward", "storage",
 	    "http", "control", "ingest", "cases", "router", "categories",
-	    "channels", "outbox", NULL };
+	    "channels", "outbox", "replies", "topics", NULL };
 	config_setting_t	*root = config_root_setting(&ld->cfg), *m;
 	const char		*name, *near;
 	size_t			 i;
@@ -1175,6 +1459,8 @@ table_of(config_setting_t *s)
 		return f_category;
 	if (strcmp(name, "channels") == 0 && config_setting_parent(pp) == NULL)
 		return f_channel;
+	if (strcmp(name, "topics") == 0 && config_setting_parent(pp) == NULL)
+		return f_topic;
 	if (strcmp(name, "subcategories") == 0)
 		return f_subcategory;
 	return NULL;
@@ -1452,6 +1738,8 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 	    read_shorthand(&ld, conf) == -1 ||
 	    read_categories(&ld, conf) == -1 || read_channels(&ld, conf) == -1)
 		goto fail;
+	if (read_topics(&ld, conf) == -1 || check_replies(&ld, conf) == -1)
+		goto fail;
 	config_destroy(&ld.cfg);
 	free(dir);
 	return conf;
@@ -1471,6 +1759,43 @@ free_secret(char *s)
 		explicit_bzero(s, strlen(s));
 		free(s);
 	}
+}
+
+/* Frees what the replies group and the topics list hold. */
+static void
+free_replies(struct config *conf)
+{
+	char	**lists[] = { conf->replies_help_words,
+	    conf->replies_status_words, conf->replies_stop_words,
+	    conf->replies_start_words, conf->replies_english_words };
+	size_t	  counts[] = { conf->replies_nhelp_words,
+	    conf->replies_nstatus_words, conf->replies_nstop_words,
+	    conf->replies_nstart_words, conf->replies_nenglish_words };
+	char	 *texts[] = { conf->replies_help_vi, conf->replies_help_en,
+	    conf->replies_status_vi, conf->replies_status_en,
+	    conf->replies_status_answer_vi, conf->replies_status_answer_en,
+	    conf->replies_refusal_vi, conf->replies_refusal_en,
+	    conf->replies_stop_vi, conf->replies_stop_en,
+	    conf->replies_start_vi, conf->replies_start_en };
+	size_t	  i, j;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		for (j = 0; j < counts[i]; j++)
+			free(lists[i][j]);
+		free(lists[i]);
+	}
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		free(texts[i]);
+	for (i = 0; i < conf->ntopics; i++) {
+		for (j = 0; j < conf->topics[i].nwords; j++)
+			free(conf->topics[i].words[j]);
+		free(conf->topics[i].words);
+		free(conf->topics[i].text_vi);
+		free(conf->topics[i].text_en);
+		free(conf->topics[i].ussd);
+	}
+	free(conf->topics);
+	free(conf->special);
 }
 
 /* Frees a configuration from config_load(); NULL is allowed. */
@@ -1513,6 +1838,7 @@ config_free(struct config *conf)
 		free_secret(ch->signature_secret);
 	}
 	free(conf->channels);
+	free_replies(conf);
 	for (i = 0; i < conf->nshorthand; i++) {
 		free(conf->shorthand[i].token);
 		free(conf->shorthand[i].expansion);

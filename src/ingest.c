@@ -22,7 +22,12 @@
  *
  * Messages that are not feedback (scams, a lone greeting or thanks, empty
  * ones) are stored, never dropped, but open no case and get no automatic
- * acknowledgement.
+ * acknowledgement.  A message that is a special word (help, a status
+ * lookup, opt-out or opt-in, an information topic: reply_parse(), before
+ * routing) is stored with the kind "special", opens no case and is
+ * answered by reply_special() in the same transaction; acknowledgements
+ * are reply_ack()'s, after reply_guard() looked at the sender (quarantine,
+ * flood).
  */
 #include <ctype.h>
 #include <pthread.h>
@@ -33,8 +38,6 @@
 #include <time.h>
 
 #include "papigw.h"
-
-#define ACK_MAX		2048	/* bytes of a rendered acknowledgement */
 
 struct ingest {
 	struct store		*store;
@@ -53,6 +56,8 @@ struct job {
 	unsigned char		*raw;		/* the bytes, when not */
 	size_t			 rawlen;
 	struct route_result	 route;
+	struct reply_request	 special;	/* a special word, or NONE */
+	enum language		 lang;		/* of the replies */
 	int64_t			 quoted_ref;	/* a reference in the text */
 	int64_t			 now;
 	/* Results. */
@@ -126,108 +131,34 @@ ingest_deadline(int64_t from, int days)
 }
 
 /*
- * Renders a reply template: {ref}, {category}, {deadline}, {ward},
- * {hours} and {hotline} replaced; an unknown {name} is kept as it is
- * (the loader refuses them anyway).  Returns the length written, at most
- * bufsz - 1 (the text is cut on a UTF-8 boundary when it does not fit).
- */
-size_t
-ingest_render(char *buf, size_t bufsz, const char *tpl,
-    const struct render_vars *v)
-{
-	static const char *const names[] = { "ref", "category", "deadline",
-	    "ward", "hours", "hotline" };
-	const char	*vals[6], *p, *end, *add;
-	size_t		 o = 0, alen, i, n;
-
-	vals[0] = v->ref;
-	vals[1] = v->category;
-	vals[2] = v->deadline;
-	vals[3] = v->ward;
-	vals[4] = v->hours;
-	vals[5] = v->hotline;
-	if (bufsz == 0)
-		return 0;
-	for (p = tpl; *p != '\0'; p++) {
-		add = p;
-		alen = 1;
-		if (*p == '{' && (end = strchr(p, '}')) != NULL) {
-			n = (size_t)(end - p - 1);
-			for (i = 0; i < 6; i++)
-				if (strlen(names[i]) == n &&
-				    strncmp(p + 1, names[i], n) == 0)
-					break;
-			if (i < 6) {
-				add = vals[i] != NULL ? vals[i] : "";
-				alen = strlen(add);
-				p = end;
-			}
-		}
-		if (o + alen >= bufsz) {
-			alen = bufsz - 1 - o;
-			/* Do not cut a UTF-8 sequence. */
-			while (alen > 0 && ((unsigned char)add[alen] & 0xC0) ==
-			    0x80)
-				alen--;
-			memcpy(buf + o, add, alen);
-			o += alen;
-			break;
-		}
-		memcpy(buf + o, add, alen);
-		o += alen;
-	}
-	buf[o] = '\0';
-	return o;
-}
-
-/*
  * ===================================================================
  * The work item, on the store's writer thread
  * ===================================================================
  */
 
-static enum store_status
-queue_ack(struct store_txn *txn, struct job *j, const struct category *cat,
-    int64_t case_id, int64_t deadline)
+/* What the reply composer needs to know about the message. */
+static void
+reply_ctx_init(struct reply_ctx *rc, const struct job *j, int64_t msg_id)
 {
-	const struct config	*conf = j->conf;
-	struct render_vars	 v;
-	struct store_outbox	 o;
-	struct tm		 tm;
-	time_t			 t = (time_t)deadline;
-	char			 ref[32], date[16], ack[ACK_MAX];
-	char			 explain[ACK_MAX], text[2 * ACK_MAX + 2];
-	int			 en = conf->language == LANG_EN;
+	memset(rc, 0, sizeof(*rc));
+	rc->conf = j->conf;
+	rc->channel = j->in.channel;
+	rc->sender = j->in.sender;
+	rc->message_id = msg_id;
+	rc->now = j->now;
+	rc->lang = j->lang;
+	rc->may_reply = j->res.reply_allowed;
+	rc->block = REPLY_BLOCK_NONE;
+}
 
-	if (!j->res.reply_allowed)
-		return STORE_OK;
-	localtime_r(&t, &tm);
-	strftime(date, sizeof(date), "%d/%m/%Y", &tm);
-	snprintf(ref, sizeof(ref), "%s-%06lld", conf->case_prefix,
-	    (long long)j->res.ref_number);
-	memset(&v, 0, sizeof(v));
-	v.ref = ref;
-	v.category = en && cat->name_en[0] ? cat->name_en : cat->name_vi;
-	v.deadline = date;
-	v.ward = en && conf->ward_name_en[0] ? conf->ward_name_en :
-	    conf->ward_name;
-	v.hours = conf->reception_hours;
-	v.hotline = conf->hotline;
-	ingest_render(ack, sizeof(ack), en && cat->ack_en[0] ? cat->ack_en :
-	    cat->ack_vi, &v);
-	ingest_render(explain, sizeof(explain), en && cat->explain_en[0] ?
-	    cat->explain_en : cat->explain_vi, &v);
-	snprintf(text, sizeof(text), "%s %s", ack, explain);
-
-	memset(&o, 0, sizeof(o));
-	o.case_id = case_id;
-	o.channel = j->in.channel;
-	o.recipient = j->in.sender;
-	o.text = text;
-	o.encoding = sms_is_gsm7(text) ? "gsm7" : "ucs2";
-	o.segments = sms_segments(text);
-	o.state = STORE_OUTBOX_QUEUED;
-	return store_outbox_insert(txn, &o, NULL);
+/* Copies what the reply composer did into the result. */
+static enum store_status
+reply_done(struct job *j, const struct reply_ctx *rc, enum store_status st)
+{
+	j->res.reply = rc->block;
+	j->res.reply_id = rc->outbox_id;
+	j->res.quarantined = rc->quarantined_now;
+	return st;
 }
 
 static enum store_status
@@ -238,6 +169,7 @@ ingest_work(struct store_txn *txn, void *arg)
 	const struct category	*cat;
 	struct store_message	 m;
 	struct store_case	 c;
+	struct reply_ctx	 rc;
 	enum store_status	 st;
 	int64_t			 msg_id, case_id = 0, ref = 0, deadline;
 	char			 detail[128];
@@ -268,7 +200,8 @@ ingest_work(struct store_txn *txn, void *arg)
 	m.encoding = j->in.encoding;
 	m.received = j->now;
 	m.provider_time = j->in.provider_time;
-	m.kind = route_kind_name(j->route.kind);
+	m.kind = j->special.what != REPLY_SPECIAL_NONE ? "special" :
+	    route_kind_name(j->route.kind);
 	st = store_inbound_insert(txn, &m, &msg_id);
 	if (st == STORE_DUPLICATE) {
 		j->res.duplicate = 1;
@@ -286,12 +219,22 @@ ingest_work(struct store_txn *txn, void *arg)
 	    (st = store_parts_assembled(txn, j->in.parts)) != STORE_OK)
 		return st;
 
+	/* The sender: quarantined, or flooding us now? */
+	reply_ctx_init(&rc, j, msg_id);
+	if ((st = reply_guard(txn, &rc)) != STORE_OK)
+		return st;
+
+	/* A special word: answered, no case. */
+	if (j->special.what != REPLY_SPECIAL_NONE)
+		return reply_done(j, &rc, reply_special(txn, &rc,
+		    &j->special));
+
 	/* Not feedback: kept, no case, no acknowledgement. */
 	if (j->route.kind != ROUTE_FEEDBACK) {
 		snprintf(detail, sizeof(detail), "message %lld: %s, no case",
 		    (long long)msg_id, route_kind_name(j->route.kind));
-		return store_audit_append(txn, "papigwd", "message.filed",
-		    0, detail);
+		return reply_done(j, &rc, store_audit_append(txn, "papigwd",
+		    "message.filed", 0, detail));
 	}
 
 	/* A follow-up of an open case of the same sender. */
@@ -313,8 +256,8 @@ ingest_work(struct store_txn *txn, void *arg)
 			return st;
 		snprintf(detail, sizeof(detail), "message %lld attached",
 		    (long long)msg_id);
-		return store_audit_append(txn, "papigwd", "case.followup",
-		    case_id, detail);
+		return reply_done(j, &rc, store_audit_append(txn, "papigwd",
+		    "case.followup", case_id, detail));
 	}
 	if (st != STORE_NOTFOUND)
 		return st;
@@ -347,7 +290,8 @@ ingest_work(struct store_txn *txn, void *arg)
 	if ((st = store_audit_append(txn, "papigwd", "case.create", case_id,
 	    detail)) != STORE_OK)
 		return st;
-	return queue_ack(txn, j, cat, case_id, deadline);
+	return reply_done(j, &rc, reply_ack(txn, &rc, cat, case_id, ref,
+	    deadline));
 }
 
 static void
@@ -377,13 +321,29 @@ ingest_done(enum store_status st, void *arg)
 	if (st == STORE_DUPLICATE)
 		st = STORE_OK;
 	j->res.status = st;
-	if (st == STORE_OK)
+	if (st == STORE_OK && j->special.what != REPLY_SPECIAL_NONE)
+		metrics_received(j->ing->metrics, j->in.channel, "special",
+		    j->res.duplicate);
+	else if (st == STORE_OK)
 		metrics_received(j->ing->metrics, j->in.channel,
 		    j->route.kind == ROUTE_FEEDBACK && !j->res.duplicate ?
 		    j->route.category_id : route_kind_name(j->route.kind),
 		    j->res.duplicate);
 	else
 		metrics_store_error(j->ing->metrics);
+	if (st == STORE_OK && !j->res.duplicate)
+		metrics_reply(j->ing->metrics, j->res.reply);
+	if (st == STORE_OK && j->res.quarantined) {
+		char	masked[MASKED_NUMBER_MAX];
+
+		log_notice("%s: sender %s quarantined: more than %d messages "
+		    "in %d s; no automatic replies%s", j->in.channel,
+		    mask_number(j->in.sender, masked, sizeof(masked)),
+		    j->conf->replies_flood_messages,
+		    j->conf->replies_flood_window,
+		    j->conf->replies_quarantine_time > 0 ? "" :
+		    " until released");
+	}
 	j->done(&j->res, j->arg);
 	job_free(j);
 }
@@ -413,31 +373,6 @@ ingest_free(struct ingest *ing)
 }
 
 /*
- * Whether an automatic reply may go to this sender: not to alphanumeric
- * senders, short codes (fewer than 8 digits) or the gateway's own numbers.
- */
-int
-ingest_may_reply(const struct config *conf, const char *sender)
-{
-	const char	*p;
-	size_t		 digits = 0, i;
-
-	for (p = sender; *p != '\0'; p++) {
-		if (isdigit((unsigned char)*p))
-			digits++;
-		else if (!(*p == '+' && p == sender))
-			return 0;
-	}
-	if (digits < 8)
-		return 0;
-	for (i = 0; i < conf->nchannels; i++)
-		if (conf->channels[i].number[0] != '\0' &&
-		    strcmp(conf->channels[i].number, sender) == 0)
-			return 0;
-	return 1;
-}
-
-/*
  * Takes one inbound message.  conf is the configuration it arrived under
  * (a reference is taken).  On success done(result, arg) runs later, on the
  * store's thread, once the message is committed (or the commit failed:
@@ -449,6 +384,7 @@ ingest_submit(struct ingest *ing, struct config *conf,
     const struct inbound *in, ingest_done_fn done, void *arg)
 {
 	struct job	*j;
+	struct text	*t;
 	size_t		 i, o;
 
 	j = xcalloc(1, sizeof(*j));
@@ -482,8 +418,19 @@ ingest_submit(struct ingest *ing, struct config *conf,
 		j->res.invalid_utf8 = 1;
 	}
 
-	/* Route. */
-	router_classify(j->router, j->text, strlen(j->text), &j->route);
+	/* Special words first, then the router, on one normalisation. */
+	j->special.what = REPLY_SPECIAL_NONE;
+	j->lang = (enum language)conf->language;
+	if ((t = malloc(sizeof(*t))) != NULL) {
+		text_normalise(t, j->text, strlen(j->text), 0);
+		reply_parse(conf, t, &j->special);
+		j->lang = reply_language(conf, t);
+		if (j->special.what == REPLY_SPECIAL_NONE)
+			router_classify_text(j->router, t, &j->route);
+		free(t);
+	} else
+		router_classify(j->router, j->text, strlen(j->text),
+		    &j->route);
 	j->quoted_ref = ingest_find_ref(j->text, conf->case_prefix);
 	j->res.kind = j->route.kind;
 	j->res.category = j->route.category_id;
@@ -499,7 +446,7 @@ ingest_submit(struct ingest *ing, struct config *conf,
 		memcpy(j->res.secondary + o, id, len + 1);
 		o += len;
 	}
-	j->res.reply_allowed = ingest_may_reply(conf, in->sender);
+	j->res.reply_allowed = reply_may_reply(conf, in->sender);
 
 	if (store_submit(ing->store, ingest_work, ingest_done, j) !=
 	    STORE_OK) {

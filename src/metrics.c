@@ -40,6 +40,7 @@ struct metrics {
 	atomic_uint_fast64_t	 latency[NLATENCY + 1];
 	atomic_uint_fast64_t	 latency_count;
 	atomic_uint_fast64_t	 latency_sum_us;	/* microseconds */
+	atomic_uint_fast64_t	 replies[REPLY_BLOCK_MAX]; /* reply.c */
 };
 
 struct metrics *
@@ -103,6 +104,17 @@ metrics_latency(struct metrics *m, double seconds)
 	atomic_fetch_add(&m->latency[i], 1);
 	atomic_fetch_add(&m->latency_count, 1);
 	atomic_fetch_add(&m->latency_sum_us, (uint64_t)(seconds * 1e6));
+}
+
+/*
+ * Counts what became of a new message's automatic reply: enum reply_block
+ * (sent, or why not).
+ */
+void
+metrics_reply(struct metrics *m, int block)
+{
+	if (block >= 0 && block < REPLY_BLOCK_MAX)
+		atomic_fetch_add(&m->replies[block], 1);
 }
 
 /* A growing output buffer. */
@@ -245,6 +257,19 @@ metrics_render(struct metrics *m, struct store *store,
 	    "# TYPE papigw_ingest_store_failures_total counter\n"
 	    "papigw_ingest_store_failures_total %llu\n",
 	    (unsigned long long)atomic_load(&m->store_errors));
+	out_printf(&o, "# HELP papigw_replies_total Automatic replies to new "
+	    "messages: sent, or why not (none: nothing to say).\n"
+	    "# TYPE papigw_replies_total counter\n");
+	for (i = 0; i < REPLY_BLOCK_MAX; i++)
+		out_printf(&o, "papigw_replies_total{result=\"%s\"} %llu\n",
+		    reply_block_name((enum reply_block)i),
+		    (unsigned long long)atomic_load(&m->replies[i]));
+	if (store != NULL && store_senders_quarantined(store,
+	    (int64_t)time(NULL), &depth) == STORE_OK)
+		out_printf(&o, "# HELP papigw_senders_quarantined Senders "
+		    "that flooded the gateway and get no automatic replies."
+		    "\n# TYPE papigw_senders_quarantined gauge\n"
+		    "papigw_senders_quarantined %lld\n", (long long)depth);
 	*lenp = o.len;
 	return o.buf;
 }

@@ -172,6 +172,44 @@ struct channel {
 	char		 *token;	/* secret: auth token / api secret */
 	char		 *signature_secret; /* secret for signed webhooks */
 	double		  rate;		/* outbox: messages a second, 0: any */
+	int		  strip_diacritics; /* replies: đ -> d, GSM-7 */
+	int		  line;
+};
+
+/*
+ * Special words (reply.c): what a message that is only a special word
+ * asks for.  The loader folds every configured word (text.c: no case, no
+ * diacritics, no spaces) into one table, struct config's special[].
+ */
+enum reply_special {
+	REPLY_SPECIAL_NONE,
+	REPLY_SPECIAL_HELP,	/* the menu of words */
+	REPLY_SPECIAL_STATUS,	/* a case's state, to the number that opened it */
+	REPLY_SPECIAL_STOP,	/* opt out of information and announcements */
+	REPLY_SPECIAL_START,	/* opt back in */
+	REPLY_SPECIAL_TOPIC	/* an information topic */
+};
+
+#define REPLY_WORD_MAX		64	/* bytes of a folded special word */
+#define REPLY_TOPICS_MAX	32
+#define REPLY_USSD_MAX		182	/* characters of a USSD string */
+
+/* One special word, folded: "Tra cứu" and "TRACUU" are both "tracuu". */
+struct reply_word {
+	char		  fold[REPLY_WORD_MAX];
+	enum reply_special what;
+	int		  topic;	/* REPLY_SPECIAL_TOPIC: its index */
+	int		  line;		/* where it was configured */
+};
+
+/* An information topic, answered from the configuration. */
+struct topic {
+	char		  id[CONF_ID_MAX]; /* also the USSD menu's topic id */
+	char		**words;	/* special words that ask for it */
+	size_t		  nwords;
+	char		 *text_vi;	/* SMS answers (templates) */
+	char		 *text_en;
+	char		 *ussd;		/* plain ASCII, at most 182 bytes */
 	int		  line;
 };
 
@@ -238,6 +276,39 @@ struct config {
 	size_t		  ncategories;
 	struct channel	 *channels;
 	size_t		  nchannels;
+
+	/* replies: special words, texts and limits (reply.c) */
+	char		**replies_help_words;
+	size_t		  replies_nhelp_words;
+	char		**replies_status_words;
+	size_t		  replies_nstatus_words;
+	char		**replies_stop_words;
+	size_t		  replies_nstop_words;
+	char		**replies_start_words;
+	size_t		  replies_nstart_words;
+	char		**replies_english_words;
+	size_t		  replies_nenglish_words;
+	char		 *replies_help_vi;	/* templates */
+	char		 *replies_help_en;
+	char		 *replies_status_vi;
+	char		 *replies_status_en;
+	char		 *replies_status_answer_vi;
+	char		 *replies_status_answer_en;
+	char		 *replies_refusal_vi;
+	char		 *replies_refusal_en;
+	char		 *replies_stop_vi;
+	char		 *replies_stop_en;
+	char		 *replies_start_vi;
+	char		 *replies_start_en;
+	int		  replies_max_per_sender_day; /* 0: no cap */
+	int		  replies_flood_messages;  /* 0: no flood guard */
+	int		  replies_flood_window;	/* seconds */
+	int		  replies_quarantine_time; /* seconds, 0: until released */
+	int		  replies_max_segments;	/* SMS parts of a reply */
+	struct reply_word *special;		/* every special word, folded */
+	size_t		  nspecial;
+	struct topic	 *topics;
+	size_t		  ntopics;
 };
 
 /* An error from the loader: "FILE:LINE: message", ready to print. */
@@ -271,7 +342,7 @@ const char	*channel_type_name(enum channel_type);
  * second, read-only connection and see committed data only.
  */
 
-#define STORE_SCHEMA_VERSION	4	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	5	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -414,6 +485,7 @@ struct store_outbox {
 	int64_t		 created;	/* 0: now */
 	int64_t		 updated;	/* 0: now */
 	int		 dead;		/* failed: ran out of attempts */
+	const char	*kind;		/* REPLY_KIND_*; NULL: "answer" */
 };
 
 /* One audit entry and its place in the hash chain. */
@@ -576,6 +648,40 @@ enum store_status store_outbox_next_due(struct store *, const char *channel,
 		    int64_t *when);
 enum store_status store_outbox_dead(struct store *, int64_t *n);
 
+/* Senders, counts and status lookups for the reply composer (reply.c). */
+struct store_sender {
+	int		 opted_out;	/* no information, no announcements */
+	int64_t		 quarantined_at; /* 0: not quarantined */
+	int64_t		 quarantine_until; /* 0: until released */
+};
+
+/* A case as a status lookup shows it; strings owned. */
+struct store_case_status {
+	struct store_case c;
+	char		*answer;	/* the last officer's answer, or NULL */
+};
+
+enum store_status store_sender_get(struct store_txn *, const char *number,
+		    struct store_sender *);
+enum store_status store_sender_optout(struct store_txn *,
+		    const char *number, int opted_out, int64_t at);
+enum store_status store_sender_quarantine(struct store_txn *,
+		    const char *number, int64_t at, int64_t until,
+		    const char *reason);
+enum store_status store_sender_release(struct store_txn *,
+		    const char *number, int64_t at);
+enum store_status store_inbound_count_since(struct store_txn *,
+		    const char *sender, int64_t since, int limit, int64_t *n);
+enum store_status store_outbox_count_auto(struct store_txn *,
+		    const char *recipient, int64_t since, int64_t *n);
+enum store_status store_case_status(struct store_txn *, int64_t ref,
+		    struct store_case_status *);
+enum store_status store_case_status_get(struct store *, int64_t ref,
+		    struct store_case_status *);
+void		 store_case_status_clear(struct store_case_status *);
+enum store_status store_senders_quarantined(struct store *, int64_t at,
+		    int64_t *n);
+
 /* Reads of committed data, from any thread. */
 enum store_status store_inbound_get(struct store *, int64_t id,
 		    struct store_message *);
@@ -666,6 +772,7 @@ void		 text_normalise(struct text *, const char *s, size_t len,
 struct text	*text_alloc(void);
 int		 text_valid_utf8(const char *s, size_t len);
 char		*text_repair(const char *s, size_t len);
+char		*text_strip_marks(const char *s, size_t len);
 
 /*
  * ===================================================================
@@ -803,6 +910,8 @@ double		 http_elapsed(const struct http_req *);
 
 int		 sms_is_gsm7(const char *utf8);
 int		 sms_segments(const char *utf8);
+char		*sms_strip_diacritics(const char *utf8);
+int		 sms_fit(char *buf, size_t bufsz, int max_segments);
 
 /*
  * ===================================================================
@@ -818,6 +927,7 @@ void		 metrics_received(struct metrics *, const char *channel,
 		    const char *category, int duplicate);
 void		 metrics_store_error(struct metrics *);
 void		 metrics_latency(struct metrics *, double seconds);
+void		 metrics_reply(struct metrics *, int block);
 char		*metrics_render(struct metrics *, struct store *,
 		    struct http_server *, size_t *lenp);
 
@@ -857,16 +967,11 @@ struct ingest_result {
 	int64_t		 message_id;
 	int64_t		 case_id;
 	int64_t		 ref_number;	/* 0: no case */
-};
-
-/* Values of a reply template's variables. */
-struct render_vars {
-	const char	*ref;
-	const char	*category;
-	const char	*deadline;
-	const char	*ward;
-	const char	*hours;
-	const char	*hotline;
+	/* The automatic reply (reply.c). */
+	int		 special;	/* enum reply_special; 0: none */
+	int		 reply;		/* enum reply_block: sent, or why not */
+	int64_t		 reply_id;	/* its outbox row, or 0 */
+	int		 quarantined;	/* this message quarantined the sender */
 };
 
 typedef void	(*ingest_done_fn)(const struct ingest_result *, void *arg);
@@ -876,11 +981,117 @@ struct ingest	*ingest_new(struct store *, struct router_slot *,
 void		 ingest_free(struct ingest *);
 int		 ingest_submit(struct ingest *, struct config *,
 		    const struct inbound *, ingest_done_fn, void *arg);
-int		 ingest_may_reply(const struct config *, const char *sender);
 int64_t		 ingest_find_ref(const char *text, const char *prefix);
 int64_t		 ingest_deadline(int64_t from, int days);
-size_t		 ingest_render(char *buf, size_t bufsz, const char *tpl,
+
+/*
+ * ===================================================================
+ * reply.c: the reply composer
+ * ===================================================================
+ *
+ * Everything the gateway says on its own: the acknowledgement of a new
+ * case and its category's explanation, the answers to special words
+ * (help, status lookup, opt-out and opt-in, information topics), in the
+ * resident's language, encoded and cut to the configured number of SMS
+ * parts, and the guards against loops and abuse (no automatic reply to
+ * short codes, alphanumeric senders or the gateway's own numbers, a daily
+ * cap per sender, the quarantine of a flooding sender).  Every reply is an
+ * outbox row written in the transaction of the message that caused it.
+ */
+
+/* Kinds of outbox rows (outbox.kind). */
+#define REPLY_KIND_ACK		"ack"		/* acknowledges a new case */
+#define REPLY_KIND_SPECIAL	"special"	/* answers a special word */
+#define REPLY_KIND_ANSWER	"answer"	/* an officer's answer */
+#define REPLY_KIND_INFO		"info"		/* information, opt-out-able */
+#define REPLY_KIND_ANNOUNCEMENT	"announcement"	/* also opt-out-able */
+
+#define REPLY_TEXT_MAX		4096	/* bytes of a composed reply */
+
+/* Values of a reply template's variables; NULL renders as "". */
+struct render_vars {
+	const char	*ref;		/* "PA-000123" */
+	const char	*category;	/* the category's name */
+	const char	*deadline;	/* "04/12/2026" */
+	const char	*ward;
+	const char	*hours;
+	const char	*hotline;
+	const char	*state;		/* status answers: the case's state */
+	const char	*answer;	/* status answers: the last answer */
+};
+
+/* What a message that is only a special word asks for. */
+struct reply_request {
+	enum reply_special what;
+	int		 topic;		/* REPLY_SPECIAL_TOPIC: its index */
+	int64_t		 ref;		/* REPLY_SPECIAL_STATUS: 0 if none */
+};
+
+/* Why no automatic reply went out (ingest_result, /metrics). */
+enum reply_block {
+	REPLY_SENT,		/* a reply was queued */
+	REPLY_BLOCK_NONE,	/* nothing to say (follow-up, spam...) */
+	REPLY_BLOCK_SENDER,	/* short code, alphanumeric, our number */
+	REPLY_BLOCK_QUARANTINE,	/* the sender is quarantined */
+	REPLY_BLOCK_CAP,	/* max_per_sender_day reached */
+	REPLY_BLOCK_OPTED_OUT,	/* info or announcement to an opted-out */
+	REPLY_BLOCK_MAX
+};
+
+/* One inbound message as the composer sees it (ingest fills it). */
+struct reply_ctx {
+	const struct config *conf;
+	const char	*channel;
+	const char	*sender;
+	int64_t		 message_id;
+	int64_t		 now;
+	enum language	 lang;
+	int		 may_reply;	/* reply_may_reply() */
+	/* Set by reply_guard(). */
+	int		 quarantined;	/* no automatic reply at all */
+	int		 quarantined_now; /* this message tipped the sender */
+	/* Set by the reply functions. */
+	enum reply_block block;
+	int64_t		 outbox_id;	/* the reply queued, or 0 */
+};
+
+/* A message for reply_queue(): an officer's answer, information... */
+struct reply_msg {
+	const char	*kind;		/* REPLY_KIND_ANSWER, _INFO... */
+	const char	*channel;
+	const char	*recipient;
+	const char	*text;		/* UTF-8 */
+	int64_t		 case_id;	/* or 0 */
+};
+
+/* reply_status_text() flags. */
+#define REPLY_F_ASCII	0x01	/* no diacritics (USSD screens) */
+
+size_t		 reply_render(char *buf, size_t bufsz, const char *tpl,
 		    const struct render_vars *);
+int		 reply_may_reply(const struct config *, const char *sender);
+int		 reply_same_number(const char *a, const char *b);
+size_t		 reply_fold(const char *s, char *buf, size_t bufsz);
+int		 reply_parse(const struct config *, const struct text *,
+		    struct reply_request *);
+enum language	 reply_language(const struct config *, const struct text *);
+const char	*reply_state_name(enum store_case_state, enum language);
+const char	*reply_block_name(enum reply_block);
+const struct topic *reply_topic(const struct config *, const char *id);
+enum store_status reply_guard(struct store_txn *, struct reply_ctx *);
+enum store_status reply_ack(struct store_txn *, struct reply_ctx *,
+		    const struct category *, int64_t case_id, int64_t ref,
+		    int64_t deadline);
+enum store_status reply_special(struct store_txn *, struct reply_ctx *,
+		    const struct reply_request *);
+enum store_status reply_queue(struct store_txn *, const struct config *,
+		    const struct reply_msg *, int64_t *id);
+int		 reply_status_text(struct store *, const struct config *,
+		    int64_t ref, const char *number, enum language,
+		    unsigned flags, char *buf, size_t bufsz);
+size_t		 reply_compose(const struct config *, const char *channel,
+		    const char *first, const char *rest, char *buf,
+		    size_t bufsz, const char **encoding, int *segments);
 
 /*
  * ===================================================================

@@ -7,8 +7,13 @@
  * holds 160 septets or 70 UCS-2 units; the parts of a concatenated one
  * hold 153 septets (an extension character is never split across two
  * parts) or 67 units (a surrogate pair is never split).
+ *
+ * For replies: sms_strip_diacritics() drops Vietnamese diacritics so that
+ * a text fits GSM-7 (a channel's strip_diacritics setting), and sms_fit()
+ * cuts a text to a number of parts at a word boundary, with "...".
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "papigw.h"
@@ -127,4 +132,92 @@ sms_segments(const char *utf8)
 		used += w;
 	}
 	return parts;
+}
+
+/*
+ * Returns a copy of the UTF-8 text without Vietnamese diacritics ("Đã nhận"
+ * is "Da nhan"), which then usually fits GSM-7 (text_strip_marks() does
+ * the folding).  The caller frees it with free().
+ */
+char *
+sms_strip_diacritics(const char *utf8)
+{
+	return text_strip_marks(utf8, strlen(utf8));
+}
+
+/* How many SMS s[0..len) followed by "..." takes. */
+static int
+segments_cut(char *scratch, const char *s, size_t len)
+{
+	memcpy(scratch, s, len);
+	memcpy(scratch + len, "...", 4);
+	return sms_segments(scratch);
+}
+
+/*
+ * Cuts the UTF-8 text in buf (bufsz bytes) so that it takes at most
+ * max_segments SMS: at the last word boundary that leaves room for "...",
+ * or, when a single word is too long, at the last character that does.
+ * Spaces and ",;:-" before the cut are dropped.  Returns 0 when the text
+ * fitted as it was, 1 when it was cut.
+ */
+int
+sms_fit(char *buf, size_t bufsz, int max_segments)
+{
+	size_t	 len = strlen(buf), n = 0, lo, hi, mid, i, *cand = NULL;
+	char	*scratch = NULL;
+	int	 r = 0;
+
+	if (max_segments < 1)
+		max_segments = 1;
+	if (sms_segments(buf) <= max_segments)
+		return 0;
+	scratch = xcalloc(1, len + 4);
+	cand = xcalloc(len + 1, sizeof(*cand));
+	/* Word boundaries: a space after something else. */
+	for (i = 1; i < len; i++)
+		if (buf[i] == ' ' && buf[i - 1] != ' ')
+			cand[n++] = i;
+	/* The largest candidate that fits (fitting shrinks as it grows). */
+	lo = 0;
+	hi = n;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (segments_cut(scratch, buf, cand[mid]) <= max_segments)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0)
+		len = cand[lo - 1];
+	else {
+		/* One long word: every character boundary is a candidate. */
+		for (i = 0, n = 0; i < len; i++)
+			if (((unsigned char)buf[i] & 0xC0) != 0x80)
+				cand[n++] = i;
+		lo = 0;
+		hi = n;
+		while (lo < hi) {
+			mid = (lo + hi) / 2;
+			if (segments_cut(scratch, buf, cand[mid]) <=
+			    max_segments)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		len = lo > 0 ? cand[lo - 1] : 0;
+	}
+	while (len > 0 && strchr(" ,;:-", buf[len - 1]) != NULL)
+		len--;
+	if (len + 4 > bufsz)
+		len = bufsz >= 4 ? bufsz - 4 : 0;
+	while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80)
+		len--;
+	if (bufsz >= 4) {
+		memcpy(buf + len, "...", 4);
+		r = 1;
+	}
+	free(scratch);
+	free(cand);
+	return r;
 }

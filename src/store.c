@@ -240,6 +240,38 @@ static const char migration_4[] =
     "ALTER TABLE dlr ADD COLUMN state TEXT;"
     "PRAGMA user_version = 4;";
 
+/*
+ * Version 5: what the reply composer needs.  Outbox rows say what kind of
+ * message they are ("ack": the automatic acknowledgement of a new case,
+ * "special": the automatic answer to a special word, "answer": an
+ * officer's answer, "info" and "announcement": what the ward sends on its
+ * own), so that a status lookup finds a case's last real answer, the daily
+ * cap counts automatic replies only, and opted-out residents get no
+ * information or announcements.  Rows written before this version were all
+ * acknowledgements: nothing else queued any.  Automatic replies are
+ * counted per recipient and day, hence the index on (recipient, created).
+ * The senders table holds what the gateway must remember about a number:
+ * its opt-out, and the quarantine of a sender that flooded the gateway
+ * (quarantined_at NULL: not quarantined; quarantine_until NULL: until an
+ * administrator releases it).
+ */
+static const char migration_5[] =
+    "ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'answer';"
+    "UPDATE outbox SET kind = 'ack';"
+    "CREATE INDEX outbox_recipient ON outbox (recipient, created);"
+    "CREATE TABLE senders ("
+    "  number TEXT PRIMARY KEY,"
+    "  opted_out INTEGER NOT NULL DEFAULT 0,"
+    "  opted_changed INTEGER,"
+    "  quarantined_at INTEGER,"
+    "  quarantine_until INTEGER,"
+    "  quarantine_reason TEXT,"
+    "  updated INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX senders_quarantined ON senders (quarantined_at)"
+    "  WHERE quarantined_at IS NOT NULL;"
+    "PRAGMA user_version = 5;";
+
 static const struct migration {
 	int		 version;
 	const char	*sql;
@@ -248,6 +280,7 @@ static const struct migration {
 	{ 2, migration_2 },
 	{ 3, migration_3 },
 	{ 4, migration_4 },
+	{ 5, migration_5 },
 };
 
 _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
@@ -310,6 +343,15 @@ enum stmt_id {
 	ST_OUTBOX_DLR,
 	ST_OUTBOX_NEXT_DUE,
 	ST_OUTBOX_DEAD,
+	/* The reply composer (migration 5). */
+	ST_SENDER_GET,
+	ST_SENDER_OPTOUT,
+	ST_SENDER_QUARANTINE,
+	ST_SENDER_RELEASE,
+	ST_SENDERS_QUARANTINED,
+	ST_INBOUND_COUNT_SINCE,
+	ST_OUTBOX_COUNT_AUTO,
+	ST_CASE_LAST_ANSWER,
 	ST_COUNT,		/* STORE_T_MAX counting statements follow */
 	ST_MAX = ST_COUNT + STORE_T_MAX
 };
@@ -325,7 +367,7 @@ enum stmt_id {
 #define OUTBOX_COLUMNS							\
 	"id, case_id, channel, recipient, text, encoding, segments, "	\
 	"state, attempts, next_attempt, last_error, provider_msg_id, "	\
-	"created, updated, dead"
+	"created, updated, dead, kind"
 
 static const char *const stmt_sql[ST_MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -374,8 +416,9 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "WHERE id = ?1",
 	[ST_OUTBOX_INSERT] = "INSERT INTO outbox (case_id, channel, "
 	    "recipient, text, encoding, segments, state, attempts, "
-	    "next_attempt, last_error, provider_msg_id, created, updated) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	    "next_attempt, last_error, provider_msg_id, created, updated, "
+	    "kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	    "?13, coalesce(?14, 'answer'))",
 	[ST_OUTBOX_GET] = "SELECT " OUTBOX_COLUMNS " FROM outbox "
 	    "WHERE id = ?1",
 	[ST_AUDIT_LAST] = "SELECT hash FROM audit ORDER BY id DESC LIMIT 1",
@@ -456,6 +499,30 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "WHERE channel = ?1 AND state = 'queued'",
 	[ST_OUTBOX_DEAD] = "SELECT count(*) FROM outbox WHERE dead = 1 "
 	    "AND state = 'failed'",
+	[ST_SENDER_GET] = "SELECT opted_out, quarantined_at, "
+	    "quarantine_until FROM senders WHERE number = ?1",
+	[ST_SENDER_OPTOUT] = "INSERT INTO senders (number, opted_out, "
+	    "opted_changed, updated) VALUES (?1, ?2, ?3, ?3) "
+	    "ON CONFLICT (number) DO UPDATE SET opted_out = ?2, "
+	    "opted_changed = ?3, updated = ?3",
+	[ST_SENDER_QUARANTINE] = "INSERT INTO senders (number, "
+	    "quarantined_at, quarantine_until, quarantine_reason, updated) "
+	    "VALUES (?1, ?2, ?3, ?4, ?2) ON CONFLICT (number) DO UPDATE SET "
+	    "quarantined_at = ?2, quarantine_until = ?3, "
+	    "quarantine_reason = ?4, updated = ?2",
+	[ST_SENDER_RELEASE] = "UPDATE senders SET quarantined_at = NULL, "
+	    "quarantine_until = NULL, quarantine_reason = NULL, updated = ?2 "
+	    "WHERE number = ?1 AND quarantined_at IS NOT NULL",
+	[ST_SENDERS_QUARANTINED] = "SELECT count(*) FROM senders "
+	    "WHERE quarantined_at IS NOT NULL "
+	    "AND (quarantine_until IS NULL OR quarantine_until > ?1)",
+	[ST_INBOUND_COUNT_SINCE] = "SELECT count(*) FROM (SELECT 1 "
+	    "FROM inbound WHERE sender = ?1 AND received >= ?2 LIMIT ?3)",
+	[ST_OUTBOX_COUNT_AUTO] = "SELECT count(*) FROM outbox "
+	    "WHERE recipient = ?1 AND created >= ?2 "
+	    "AND kind IN ('ack', 'special')",
+	[ST_CASE_LAST_ANSWER] = "SELECT text FROM outbox "
+	    "WHERE case_id = ?1 AND kind = 'answer' ORDER BY id DESC LIMIT 1",
 	[ST_COUNT + STORE_T_INBOUND] = "SELECT count(*) FROM inbound",
 	[ST_COUNT + STORE_T_OUTBOUND] = "SELECT count(*) FROM outbound",
 	[ST_COUNT + STORE_T_CASES] = "SELECT count(*) FROM cases",
@@ -1529,6 +1596,7 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox *o,
 	bind_text(s, 11, o->provider_id);
 	sqlite3_bind_int64(s, 12, o->created ? o->created : t);
 	sqlite3_bind_int64(s, 13, o->updated ? o->updated : t);
+	bind_text(s, 14, o->kind);
 	/* After the commit, store_outbox_hook()'s function is called. */
 	txn->st->outbox_dirty = 1;
 	return txn_step(txn, s, "outbox insert", id);
@@ -2020,6 +2088,7 @@ fill_outbox(sqlite3_stmt *s, void *out)
 	o->created = sqlite3_column_int64(s, 12);
 	o->updated = sqlite3_column_int64(s, 13);
 	o->dead = sqlite3_column_int(s, 14);
+	o->kind = col_str(s, 15);
 }
 
 /*
@@ -2041,6 +2110,7 @@ store_outbox_clear(struct store_outbox *o)
 	free((void *)o->encoding);
 	free((void *)o->last_error);
 	free((void *)o->provider_id);
+	free((void *)o->kind);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -2586,6 +2656,245 @@ enum store_status
 store_outbox_dead(struct store *st, int64_t *n)
 {
 	return read_row(st, ST_OUTBOX_DEAD, 0, fill_count, n);
+}
+
+/*
+ * ===================================================================
+ * Senders, counts and status lookups for the reply composer (reply.c)
+ * ===================================================================
+ */
+
+/*
+ * Reads what the store remembers about number into *out (all zero when it
+ * has no row).  Returns STORE_OK or an error.
+ */
+enum store_status
+store_sender_get(struct store_txn *txn, const char *number,
+    struct store_sender *out)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r = STORE_OK;
+	int			 rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((s = txn_stmt(txn, ST_SENDER_GET)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, number);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->opted_out = sqlite3_column_int(s, 0);
+		out->quarantined_at = sqlite3_column_int64(s, 1);
+		out->quarantine_until = sqlite3_column_int64(s, 2);
+	} else if (rc != SQLITE_DONE)
+		r = txn_error(txn, rc, "sender get");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+/*
+ * Records that number opted out of (opted_out 1) or back into (0) the
+ * ward's information and announcements, at "at" (0: now).  Returns
+ * STORE_OK or an error.
+ */
+enum store_status
+store_sender_optout(struct store_txn *txn, const char *number,
+    int opted_out, int64_t at)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_SENDER_OPTOUT)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, number);
+	sqlite3_bind_int(s, 2, opted_out != 0);
+	sqlite3_bind_int64(s, 3, at ? at : now());
+	return txn_step(txn, s, "sender optout", NULL);
+}
+
+/*
+ * Quarantines number from "at" (0: now) until "until" (0: until
+ * store_sender_release()), for reason (or NULL).  Returns STORE_OK or an
+ * error.
+ */
+enum store_status
+store_sender_quarantine(struct store_txn *txn, const char *number,
+    int64_t at, int64_t until, const char *reason)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_SENDER_QUARANTINE)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, number);
+	sqlite3_bind_int64(s, 2, at ? at : now());
+	bind_opt(s, 3, until);
+	bind_text(s, 4, reason);
+	return txn_step(txn, s, "sender quarantine", NULL);
+}
+
+/*
+ * Lifts number's quarantine at "at" (0: now).  Returns STORE_OK,
+ * STORE_NOTFOUND when it was not quarantined, or an error.
+ */
+enum store_status
+store_sender_release(struct store_txn *txn, const char *number, int64_t at)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+
+	if ((s = txn_stmt(txn, ST_SENDER_RELEASE)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, number);
+	sqlite3_bind_int64(s, 2, at ? at : now());
+	if ((r = txn_step(txn, s, "sender release", NULL)) != STORE_OK)
+		return r;
+	return sqlite3_changes(txn->st->wr.db) > 0 ? STORE_OK :
+	    STORE_NOTFOUND;
+}
+
+/* Runs a count(*) statement already bound; sets *n.  STORE_OK or error. */
+static enum store_status
+txn_count(struct store_txn *txn, sqlite3_stmt *s, const char *what,
+    int64_t *n)
+{
+	enum store_status	r = txn_lookup(txn, s, what, n, NULL);
+
+	if (r == STORE_NOTFOUND) {
+		*n = 0;
+		r = STORE_OK;
+	}
+	return r;
+}
+
+/*
+ * Counts the inbound messages of sender received at or after since, up to
+ * limit (the count stops there: a flood costs no more than that).  Returns
+ * STORE_OK with the count in *n, or an error.
+ */
+enum store_status
+store_inbound_count_since(struct store_txn *txn, const char *sender,
+    int64_t since, int limit, int64_t *n)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_INBOUND_COUNT_SINCE)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, sender);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int(s, 3, limit);
+	return txn_count(txn, s, "inbound count", n);
+}
+
+/*
+ * Counts the automatic replies (kinds "ack" and "special") queued for
+ * recipient at or after since.  Returns STORE_OK with the count in *n, or
+ * an error.
+ */
+enum store_status
+store_outbox_count_auto(struct store_txn *txn, const char *recipient,
+    int64_t since, int64_t *n)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = txn_stmt(txn, ST_OUTBOX_COUNT_AUTO)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, recipient);
+	sqlite3_bind_int64(s, 2, since);
+	return txn_count(txn, s, "outbox count", n);
+}
+
+/* Reads the text of the last "answer" row of a case; NULL for none. */
+static void
+fill_answer(sqlite3_stmt *s, void *out)
+{
+	*(char **)out = col_str(s, 0);
+}
+
+/*
+ * Reads the case with reference number ref and its last officer's answer
+ * (the newest outbox row of kind "answer") into *cs, in the writer's
+ * transaction.  Returns STORE_OK (release *cs with
+ * store_case_status_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_status(struct store_txn *txn, int64_t ref,
+    struct store_case_status *cs)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r = STORE_OK;
+	int			 rc;
+
+	memset(cs, 0, sizeof(*cs));
+	if ((s = txn_stmt(txn, ST_CASE_GET_BY_REF)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, ref);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		fill_case(s, &cs->c);
+	else if (rc == SQLITE_DONE)
+		r = STORE_NOTFOUND;
+	else
+		r = txn_error(txn, rc, "case by ref");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r != STORE_OK)
+		return r;
+	if ((s = txn_stmt(txn, ST_CASE_LAST_ANSWER)) == NULL) {
+		store_case_status_clear(cs);
+		return STORE_ERROR;
+	}
+	sqlite3_bind_int64(s, 1, cs->c.id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		fill_answer(s, &cs->answer);
+	else if (rc != SQLITE_DONE)
+		r = txn_error(txn, rc, "case last answer");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r != STORE_OK)
+		store_case_status_clear(cs);
+	return r;
+}
+
+/*
+ * The same as store_case_status() from any thread, through the reader
+ * connection (committed data only).
+ */
+enum store_status
+store_case_status_get(struct store *st, int64_t ref,
+    struct store_case_status *cs)
+{
+	enum store_status	r;
+
+	memset(cs, 0, sizeof(*cs));
+	if ((r = read_row(st, ST_CASE_GET_BY_REF, ref, fill_case, &cs->c)) !=
+	    STORE_OK)
+		return r;
+	r = read_row(st, ST_CASE_LAST_ANSWER, cs->c.id, fill_answer,
+	    &cs->answer);
+	if (r == STORE_NOTFOUND)
+		r = STORE_OK;
+	if (r != STORE_OK)
+		store_case_status_clear(cs);
+	return r;
+}
+
+/* Frees what store_case_status() and store_case_status_get() filled. */
+void
+store_case_status_clear(struct store_case_status *cs)
+{
+	store_case_clear(&cs->c);
+	free(cs->answer);
+	memset(cs, 0, sizeof(*cs));
+}
+
+/*
+ * Sets *n to the number of senders quarantined at time "at" (committed
+ * data).  Returns STORE_OK or an error.
+ */
+enum store_status
+store_senders_quarantined(struct store *st, int64_t at, int64_t *n)
+{
+	return read_row(st, ST_SENDERS_QUARANTINED, at, fill_count, n);
 }
 
 /*

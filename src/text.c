@@ -1145,3 +1145,55 @@ text_repair(const char *s, size_t len)
 	out[o] = '\0';
 	return out;
 }
+
+/*
+ * Returns a copy of s[0..len) without diacritics, for replies that must
+ * stay in the GSM-7 alphabet: every combining mark dropped (decomposed,
+ * marks stripped, composed again: "Phường" is "Phuong"), đ/Đ and the
+ * look-alikes ð/Ð, ɖ/Ɖ mapped to d/D, and typographic punctuation made
+ * ASCII (single quotes, dashes, odd spaces: utf8proc's LUMP; the double
+ * quotes and the ellipsis, which LUMP leaves, here).  Case
+ * and everything else are kept; invalid UTF-8 is repaired first.  The
+ * caller frees the result with free().
+ */
+char *
+text_strip_marks(const char *s, size_t len)
+{
+	char			*in = text_repair(s, len);
+	utf8proc_uint8_t	*out = NULL;
+	utf8proc_ssize_t	 n;
+	size_t			 i, o;
+
+	n = utf8proc_map((const utf8proc_uint8_t *)in,
+	    (utf8proc_ssize_t)strlen(in), &out, UTF8PROC_STABLE |
+	    UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_LUMP);
+	if (n < 0) {
+		/* Only when memory is short: the text as it was. */
+		return in;
+	}
+	free(in);
+	for (i = o = 0; i < (size_t)n; o++) {
+		unsigned char	c = out[i], d = c != 0 ? out[i + 1] : 0;
+
+		if ((c == 0xC4 && d == 0x91) || (c == 0xC3 && d == 0xB0) ||
+		    (c == 0xC9 && d == 0x96)) {
+			out[o] = 'd';	/* đ ð ɖ */
+			i += 2;
+		} else if ((c == 0xC4 && d == 0x90) ||
+		    (c == 0xC3 && d == 0x90) || (c == 0xC6 && d == 0x89)) {
+			out[o] = 'D';	/* Đ Ð Ɖ */
+			i += 2;
+		} else if (c == 0xE2 && d == 0x80 && (out[i + 2] == 0x9C ||
+		    out[i + 2] == 0x9D || out[i + 2] == 0x9E)) {
+			out[o] = '"';	/* “ ” „: LUMP leaves them */
+			i += 3;
+		} else if (c == 0xE2 && d == 0x80 && out[i + 2] == 0xA6) {
+			memcpy(out + o, "...", 3);	/* … */
+			o += 2;
+			i += 3;
+		} else
+			out[o] = out[i++];
+	}
+	out[o] = '\0';
+	return (char *)out;
+}

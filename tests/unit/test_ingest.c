@@ -146,18 +146,18 @@ static void
 test_render(void **state)
 {
 	struct render_vars	v = { "PA-000007", "An ninh", "04/12/2026",
-	    "Phường 7", "7g30-11g30", "1022" };
+	    "Phường 7", "7g30-11g30", "1022", NULL, NULL };
 	char			buf[256], small[12];
 
 	(void)state;
-	ingest_render(buf, sizeof(buf), "{ward}: mã {ref}, hạn {deadline} "
+	reply_render(buf, sizeof(buf), "{ward}: mã {ref}, hạn {deadline} "
 	    "({category}; {hours}; {hotline}) {other}", &v);
 	assert_string_equal(buf, "Phường 7: mã PA-000007, hạn 04/12/2026 "
 	    "(An ninh; 7g30-11g30; 1022) {other}");
 	/* Cut on a UTF-8 boundary: "Phường" does not fit whole. */
-	ingest_render(small, sizeof(small), "{ward}", &v);
+	reply_render(small, sizeof(small), "{ward}", &v);
 	assert_string_equal(small, "Phường 7");
-	ingest_render(small, 7, "{ward}", &v);
+	reply_render(small, 7, "{ward}", &v);
 	assert_string_equal(small, "Phư");
 }
 
@@ -220,12 +220,14 @@ test_may_reply(void **state)
 	ch.number = "+84900000001";
 	conf.channels = &ch;
 	conf.nchannels = 1;
-	assert_true(ingest_may_reply(&conf, "+84912345678"));
-	assert_true(ingest_may_reply(&conf, "0912345678"));
-	assert_false(ingest_may_reply(&conf, "1022"));
-	assert_false(ingest_may_reply(&conf, "VIETTEL"));
-	assert_false(ingest_may_reply(&conf, "+84900000001"));
-	assert_false(ingest_may_reply(&conf, "+8491234a678"));
+	assert_true(reply_may_reply(&conf, "+84912345678"));
+	assert_true(reply_may_reply(&conf, "0912345678"));
+	assert_false(reply_may_reply(&conf, "1022"));
+	assert_false(reply_may_reply(&conf, "VIETTEL"));
+	assert_false(reply_may_reply(&conf, "+84900000001"));
+	assert_false(reply_may_reply(&conf, "+8491234a678"));
+	/* The gateway's own number written another way. */
+	assert_false(reply_may_reply(&conf, "0900000001"));
 }
 
 int
