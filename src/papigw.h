@@ -184,7 +184,7 @@ struct channel {
 enum reply_special {
 	REPLY_SPECIAL_NONE,
 	REPLY_SPECIAL_HELP,	/* the menu of words */
-	REPLY_SPECIAL_STATUS,	/* a case's state, to the number that opened it */
+	REPLY_SPECIAL_STATUS,	/* a case's state, to its own sender */
 	REPLY_SPECIAL_STOP,	/* opt out of information and announcements */
 	REPLY_SPECIAL_START,	/* opt back in */
 	REPLY_SPECIAL_TOPIC	/* an information topic */
@@ -303,7 +303,7 @@ struct config {
 	int		  replies_max_per_sender_day; /* 0: no cap */
 	int		  replies_flood_messages;  /* 0: no flood guard */
 	int		  replies_flood_window;	/* seconds */
-	int		  replies_quarantine_time; /* seconds, 0: until released */
+	int		  replies_quarantine_time; /* seconds, 0: no end */
 	int		  replies_max_segments;	/* SMS parts of a reply */
 	struct reply_word *special;		/* every special word, folded */
 	size_t		  nspecial;
@@ -971,7 +971,7 @@ struct ingest_result {
 	int		 special;	/* enum reply_special; 0: none */
 	int		 reply;		/* enum reply_block: sent, or why not */
 	int64_t		 reply_id;	/* its outbox row, or 0 */
-	int		 quarantined;	/* this message quarantined the sender */
+	int		 quarantined;	/* it quarantined its sender */
 };
 
 typedef void	(*ingest_done_fn)(const struct ingest_result *, void *arg);

@@ -25,8 +25,8 @@
  * Language: a message with Vietnamese diacritics is answered in
  * Vietnamese; one without diacritics in which more than half of the
  * words (numbers and a case reference aside) are in replies.english_words
- * is answered in English; any other in cases.language.  A template without an English text falls
- * back to the Vietnamese one.
+ * is answered in English; any other in cases.language.  A template
+ * without an English text falls back to the Vietnamese one.
  *
  * Encoding: a channel with strip_diacritics has the reply's diacritics
  * removed (đ -> d) so that it goes out in GSM-7.  A reply longer than
@@ -743,7 +743,8 @@ reply_special(struct store_txn *txn, struct reply_ctx *ctx,
 	struct render_vars	 v;
 	enum store_status	 st;
 	const char		*tpl = NULL, *what = "help";
-	char			 text[REPLY_TEXT_MAX], detail[128], rbuf[REF_MAX];
+	char			 text[REPLY_TEXT_MAX], detail[128];
+	char			 rbuf[REF_MAX];
 
 	text[0] = '\0';
 	ward_vars(conf, ctx->lang, &v);

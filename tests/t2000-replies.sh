@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='replies: acknowledgements, special words, guards (outbox rows)'
+test_description='replies: acknowledgements, special words, guards'
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-http.sh"
 
@@ -11,6 +11,7 @@ A=+84901000001		# a resident with a case, who looks it up
 B=+84901000002		# another resident, who may not
 LAMP='Đèn đường hẻm 12 bị hỏng mấy tuần nay'
 HOURS='sáng thứ Ba hằng tuần'
+WARD='UBND Phường 7, Quận 10'
 NOLIMITS="-o replies.max_per_sender_day=0 -o replies.flood_messages=0"
 
 # restart OPTION...: stops the daemon and starts it again with these -o
@@ -168,7 +169,8 @@ test_expect_success 'help, with and without diacritics, and in English' '
 '
 
 test_expect_success 'status: the state, to the number that sent the case' '
-	want="Phản ánh PA-000001 (Hạ tầng đô thị): Đã tiếp nhận. Hạn trả lời: $(due 1)." &&
+	want="Phản ánh PA-000001 (Hạ tầng đô thị): Đã tiếp nhận." &&
+	want="$want Hạn trả lời: $(due 1)." &&
 	sms $A "TRACUU PA-000001" &&
 	test "$(to text $A)" = "$want" && test "$(to kind $A)" = special &&
 	sms $A "pa 1" && test "$(to text $A)" = "$want" &&
@@ -178,7 +180,9 @@ test_expect_success 'status: the state, to the number that sent the case' '
 
 test_expect_success 'status: another number is refused and learns nothing' '
 	sms $B "tra cứu PA-000001" && no1=$(to text $B) &&
-	test "$no1" = "Xin lỗi, không tìm thấy phản ánh PA-000001 gửi từ số điện thoại này. Xin kiểm tra lại mã, hoặc gọi 1022." &&
+	want="Xin lỗi, không tìm thấy phản ánh PA-000001 gửi từ số điện" &&
+	want="$want thoại này. Xin kiểm tra lại mã, hoặc gọi 1022." &&
+	test "$no1" = "$want" &&
 	sms $B "PA-000999" && no2=$(to text $B) &&
 	test "$no2" = "$(printf "%s" "$no1" | sed s/PA-000001/PA-000999/)"
 '
@@ -186,7 +190,9 @@ test_expect_success 'status: another number is refused and learns nothing' '
 test_expect_success 'status: the last answer shows, not the acknowledgement' '
 	answer 1 $A "Đã thay bóng đèn hẻm 12." &&
 	sms $A "Tra cứu PA-000001" &&
-	test "$(to text $A)" = "Phản ánh PA-000001 (Hạ tầng đô thị): Đang xử lý. Trả lời gần nhất: Đã thay bóng đèn hẻm 12."
+	want="Phản ánh PA-000001 (Hạ tầng đô thị): Đang xử lý." &&
+	want="$want Trả lời gần nhất: Đã thay bóng đèn hẻm 12." &&
+	test "$(to text $A)" = "$want"
 '
 
 test_expect_success 'stop: opted out, yet a report is still acknowledged' '
@@ -207,11 +213,14 @@ test_expect_success 'start: opted in again' '
 test_expect_success 'each topic, answered from the configuration' '
 	t=+84901000007 &&
 	sms $t "Lịch tiếp dân" &&
-	test "$(to text $t)" = "UBND Phường 7, Quận 10 tiếp công dân $HOURS tại trụ sở UBND phường. Xin mang giấy tờ tùy thân và hồ sơ liên quan. Đường dây nóng: 1022." &&
+	want="UBND Phường 7, Quận 10 tiếp công dân $HOURS tại trụ sở" &&
+	want="$want UBND phường. Xin mang giấy tờ tùy thân và hồ sơ liên" &&
+	want="$want quan. Đường dây nóng: 1022." &&
+	test "$(to text $t)" = "$want" &&
 	sms $t "THU TUC" &&
 	to text $t | grep -q "^UBND Phường 7, Quận 10 công khai 109 thủ tục" &&
 	sms $t "đường dây nóng" &&
-	to text $t | grep -q "^Đường dây nóng của UBND Phường 7, Quận 10: 1022\." &&
+	to text $t | grep -q "^Đường dây nóng của $WARD: 1022\. " &&
 	sms $t "hotline" &&
 	to text $t | grep -q "hotline: 1022. Reports texted to this number" &&
 	test "$(rows outbox recipient=$t kind=special)" = 4 &&
