@@ -17,8 +17,10 @@ libcmocka-dev
 curl sqlite3 gammu mandoc openssl jq
 "
 # Optional extras: sanitizer and fuzzer runtimes, load generator,
-# systemd-analyze for the unit check.
-EXTRA="clang wrk systemd"
+# systemd-analyze for the unit check; gammu-smsd and its SQLite driver,
+# the peer bench/modem measures against (its service is masked: papigwd
+# owns the modem).
+EXTRA="clang wrk systemd gammu-smsd libdbd-sqlite3"
 
 missing=""
 for p in $PACKAGES ${PAPIGW_DEPS_EXTRA:-$EXTRA}; do
@@ -42,3 +44,11 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
+# The gammu-smsd package enables its service: it would fight papigwd for
+# the modem.
+case " $missing " in
+*" gammu-smsd "*)
+	systemctl stop gammu-smsd >/dev/null 2>&1 || true
+	systemctl mask gammu-smsd >/dev/null 2>&1 || true
+	;;
+esac

@@ -76,6 +76,8 @@ gateway_reload(struct gateway *gw, struct config *conf, char *err,
 	/* New channel settings: rates, drivers, timeouts. */
 	if (gw->outbox != NULL)
 		outbox_reload(gw->outbox, conf);
+	if (gw->modems != NULL)
+		modems_reload(gw->modems, conf);
 	return 0;
 }
 
@@ -278,7 +280,7 @@ gateway_health(struct gateway *gw, char *why, size_t whysz)
 {
 	struct config	*conf = gateway_config(gw);
 	int64_t		 n;
-	size_t		 i, o = 0;
+	size_t		 o = 0;
 	int		 bad = 0;
 
 	why[0] = '\0';
@@ -287,16 +289,9 @@ gateway_health(struct gateway *gw, char *why, size_t whysz)
 		    "read %s\n", conf->storage_path);
 		bad = 1;
 	}
-	for (i = 0; i < conf->nchannels && o < whysz; i++) {
-		if (!conf->channels[i].enabled ||
-		    conf->channels[i].type != CHANNEL_MODEM)
-			continue;
-		/* The modem channel is not part of this build yet. */
-		o += (size_t)snprintf(why + o, whysz - o, "channel %s: "
-		    "modem not running (not supported by this build)\n",
-		    conf->channels[i].name);
+	/* Modems: one line each that is not up, with the reason. */
+	if (o < whysz && modems_health(gw->modems, why, whysz) > 0)
 		bad = 1;
-	}
 	config_unref(conf);
 	return bad ? -1 : 0;
 }
@@ -351,6 +346,9 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 	}
 	/* Parts a crash left behind. */
 	parts_run(gw);
+	/* One thread per modem channel. */
+	gw->modems = modems_start(gw, conf);
+	modems_attach_outbox(gw->modems, gw->outbox);
 
 	gw->http = http_start(conf, providers_handle, gw, err, errsz);
 	if (gw->http == NULL)
@@ -386,8 +384,11 @@ gateway_stop(struct gateway *gw)
 	 * again; it is freed once no driver can report any more.
 	 */
 	outbox_stop(gw->outbox);
+	/* Modems hand their last messages to the store before it closes. */
+	modems_stop(gw->modems);
 	if (gw->store != NULL)
 		store_close(gw->store);
+	modems_free(gw->modems);
 	outbox_free(gw->outbox);
 	if (gw->priv->partfd != -1) {
 		daemon_unwatch(gw->priv->partfd);

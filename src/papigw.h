@@ -165,6 +165,7 @@ struct channel {
 	char		 *connection;	/* "at", "at115200", "none" ... */
 	char		 *pin;		/* secret, from pin_file */
 	int		  poll_interval; /* seconds */
+	int		  send_rate;	/* modem: parts a minute, 0: any */
 	/* HTTP provider channels. */
 	char		 *public_url;	/* the URL the provider calls */
 	char		 *base_url;	/* the provider's API base */
@@ -1121,6 +1122,7 @@ struct gateway {
 	struct metrics		*metrics;
 	struct http_server	*http;
 	struct outbox		*outbox;	/* sends replies (outbox.c) */
+	struct modems		*modems;	/* modem threads (modem.c) */
 	struct gateway_priv	*priv;
 };
 
@@ -1237,5 +1239,59 @@ enum send_result send_http_parse(enum channel_type, long status,
 		    char *err, size_t errsz);
 int		 send_http_dlr_url(const char *public_url, const char *channel,
 		    char *buf, size_t bufsz);
+
+/*
+ * ===================================================================
+ * modem.c: GSM modem channels through libGammu
+ * ===================================================================
+ *
+ * One thread per enabled modem channel owns its libGammu state machine;
+ * the rest of the daemon reaches it through modems_*() below, from any
+ * thread.  Environment: PAPIGW_MODEM_TEST_HOLD ("read" or "commit") makes
+ * the threads stop half-way, for the crash tests only (papigwd(8)).
+ */
+
+struct modems;
+
+enum modem_state {
+	MODEM_DOWN,		/* not connected; retrying with backoff */
+	MODEM_CONNECTING,	/* opening the device */
+	MODEM_UP		/* connected and answering */
+};
+
+/* One modem's health, for /healthz, /metrics and papictl status. */
+struct modem_status {
+	char		 channel[CONF_ID_MAX];
+	enum modem_state state;
+	char		 error[128];	/* the problem now, or "" */
+	int		 signal;	/* percent, -1: unknown */
+	int		 battery;	/* percent, -1: unknown */
+	char		 network[16];	/* "home", "roaming", "searching",
+					   "denied", "none", "unknown" */
+	int		 sim_used;	/* messages on SIM and phone, -1 */
+	int		 sim_size;	/* -1: unknown */
+	int		 queued;	/* messages waiting to be sent */
+	int64_t		 up_since;	/* Unix seconds, 0 while down */
+	int64_t		 last_received;	/* a message stored, 0: never */
+	int64_t		 last_sent;	/* a part sent, 0: never */
+	uint64_t	 received;	/* messages stored */
+	uint64_t	 duplicates;	/* read again, stored before */
+	uint64_t	 parts_sent;
+	uint64_t	 send_failures;
+	uint64_t	 read_errors;	/* unreadable inbox entries */
+	uint64_t	 connects;
+};
+
+void		 modem_init_locales(void);
+struct modems	*modems_start(struct gateway *, struct config *);
+void		 modems_reload(struct modems *, struct config *);
+void		 modems_attach_outbox(struct modems *, struct outbox *);
+void		 modems_stop(struct modems *);
+void		 modems_free(struct modems *);
+size_t		 modems_status(struct modems *, struct modem_status *,
+		    size_t max);
+int		 modems_health(struct modems *, char *why, size_t whysz);
+char		*modems_metrics(struct modems *, char *text, size_t *lenp);
+const char	*modem_state_name(enum modem_state);
 
 #endif /* PAPIGW_H */

@@ -355,6 +355,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	log_init(foreground, d.conf->log_level);
+	/* libGammu calls setlocale(): once, before any thread. */
+	modem_init_locales();
 	if (setup_signals() == -1)
 		fatal("signals");
 	if (sd_watchdog_enabled(0, &d.watchdog_usec) <= 0)

@@ -615,6 +615,7 @@ metrics(struct gateway *gw, struct http_req *r)
 	if (!method_is(r, 1, 0))
 		return;
 	text = metrics_render(gw->metrics, gw->store, gw->http, &len);
+	text = modems_metrics(gw->modems, text, &len);
 	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", text);
 	free(text);
 }
