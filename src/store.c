@@ -873,8 +873,17 @@ db_configure(sqlite3 *db, const struct store_options *opt, char *err,
 	}
 	sync = opt->synchronous_full ? "PRAGMA synchronous = FULL" :
 	    "PRAGMA synchronous = NORMAL";
+	/*
+	 * temp_store = MEMORY keeps the statement journal of the per-item
+	 * savepoints in memory: on a file it spilled past 64 KiB to a new
+	 * temporary file per transaction: ingest made 61 pwrite calls a
+	 * message, four in five of them there; 11 with this.  It holds at
+	 * most the pages one item changes, a few hundred KiB.
+	 */
 	if (sqlite3_exec(db, sync, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA temp_store = MEMORY", NULL, NULL,
 	    NULL) != SQLITE_OK)
 		goto fail;
 	return 0;
