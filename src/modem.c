@@ -8,8 +8,10 @@
  * reports committed messages there, the outbox worker hands it messages
  * to send.  The thread connects with retries and an exponential backoff,
  * enters the SIM PIN, polls the inbox every poll_interval seconds (or at
- * once when the phone announces a new message), reads everything
- * waiting, and hands each message to the ingest pipeline.
+ * once when the phone announces a new message: an AT modem's +CMTI, or
+ * for the dummy phone, which announces nothing, inotify on its inbox
+ * folders), reads everything waiting, and hands each message to the
+ * ingest pipeline.
  *
  * Nothing is deleted from the SIM before the transaction that stored it
  * committed: the store's callback queues the location, and the modem
@@ -39,6 +41,7 @@
  * Only this file includes gammu.h.
  */
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -72,6 +75,8 @@
 #define TEXT_MAX		(GSM_MAX_SMS_LENGTH * 4 + 1) /* UTF-8 bytes */
 #define ERROR_MAX		128	/* bytes of a problem's description */
 #define ID_MAX			128	/* bytes of a provider id */
+#define NOTIFY_GAP_MS		250	/* milliseconds between two scans
+					   that inotify asked for */
 
 /* The test hold points (PAPIGW_MODEM_TEST_HOLD, papigwd(8)). */
 enum hold {
@@ -141,7 +146,9 @@ struct modem {
 	int		 have_smsc;
 	int		 inflight[INFLIGHT_SLOTS];	/* locations + 1 */
 	int		 ninflight;
-	int		 rescan;	/* scan at the next chance */
+	int		 rescan;	/* next scan: the whole inbox */
+	int		 more;		/* entries left unread: scan again */
+	int		 inofd;		/* dummy phone: inotify, or -1 */
 	int		 incoming;	/* the phone announced a message */
 	int		 timeouts;	/* in a row */
 	int		 sim_full;	/* said so in the log */
@@ -184,6 +191,16 @@ mono_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
+}
+
+/* Monotonic milliseconds. */
+static int64_t
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -243,18 +260,74 @@ problem_over(struct modem *m)
 	ST_SET(m, m->st.error[0] = '\0');
 }
 
-/* Waits up to msec milliseconds for the eventfd; -1 waits for ever. */
+/*
+ * The dummy phone's stand-in for an AT modem's new-message notification:
+ * inotify on its inbox folders (and on "sms", where a whole folder may be
+ * renamed in).  Any event is only a hint that a scan may find something.
+ */
+static void
+notify_watch(struct modem *m)
+{
+	static const char *const dirs[] = { "sms", "sms/1", "sms/3" };
+	char		 path[PATH_MAX];
+	size_t		 i;
+
+	if (!m->dummy)
+		return;
+	if (m->inofd == -1 &&
+	    (m->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+		log_warn("modem %s: inotify (polling only)", m->name);
+		return;
+	}
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", m->device, dirs[i]);
+		(void)inotify_add_watch(m->inofd, path, IN_CREATE |
+		    IN_MOVED_TO | IN_CLOSE_WRITE);
+	}
+}
+
+static void
+notify_close(struct modem *m)
+{
+	if (m->inofd != -1) {
+		close(m->inofd);
+		m->inofd = -1;
+	}
+}
+
+/*
+ * Waits up to msec milliseconds (-1: for ever) for the eventfd or, on the
+ * dummy phone, a change in its inbox (m->incoming is set then).
+ */
 static void
 wait_wake(struct modem *m, int msec)
 {
-	struct pollfd	pfd;
+	struct pollfd	pfd[2];
+	char		buf[4096];
 	uint64_t	n;
+	nfds_t		nfds = 1;
 
-	pfd.fd = m->wakefd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, msec) > 0 &&
+	pfd[0].fd = m->wakefd;
+	pfd[0].events = POLLIN;
+	pfd[0].revents = 0;
+	if (m->inofd != -1) {
+		pfd[1].fd = m->inofd;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		nfds = 2;
+	}
+	if (poll(pfd, nfds, msec) <= 0)
+		return;
+	if ((pfd[0].revents & POLLIN) &&
 	    read(m->wakefd, &n, sizeof(n)) == -1 && errno != EAGAIN)
 		log_warn("modem %s: eventfd", m->name);
+	if (nfds == 2 && (pfd[1].revents & POLLIN)) {
+		while (read(m->inofd, buf, sizeof(buf)) > 0)
+			;
+		m->incoming = 1;
+		/* A folder renamed in needs its own watch. */
+		notify_watch(m);
+	}
 }
 
 /* FNV-1a over bytes: the text's share of a single message's id. */
@@ -357,6 +430,7 @@ incoming_sms_cb(GSM_StateMachine *sm, GSM_SMSMessage *sms, void *arg)
 static void
 disconnect(struct modem *m)
 {
+	notify_close(m);
 	if (m->sm == NULL)
 		return;
 	if (GSM_IsConnected(m->sm))
@@ -925,17 +999,20 @@ scan(struct modem *m)
 
 	if (m->dummy) {
 		if (dummy_unchanged(m, mt) && !m->rescan &&
-		    now - m->last_full < RESCAN_EVERY)
+		    now - m->last_full < RESCAN_EVERY) {
+			m->incoming = 0;
 			return 0;
+		}
 	}
 	m->rescan = 0;
+	m->more = 0;
 	m->incoming = 0;
 	msg = xcalloc(1, sizeof(*msg));
 	conf = gateway_config(m->set->gw);
 	for (;;) {
 		if (m->ninflight >= INFLIGHT_MAX) {
-			full = 0;	/* the rest at the next turn */
-			m->rescan = 1;
+			full = 0;	/* the rest once some are answered */
+			m->more = 1;
 			break;
 		}
 		e = GSM_GetNextSMS(m->sm, msg, start);
@@ -1237,18 +1314,22 @@ process_sends(struct modem *m, int *wait_ms)
  */
 
 /*
- * Serves a connected phone until it fails or the thread is told to stop.
+ * Serves a connected phone until it fails or the thread is told to stop:
+ * answers from the store, health every HEALTH_EVERY seconds, inbox scans
+ * every poll_interval seconds (sooner when the phone announces a message,
+ * or when entries were left unread), sends within the rate limit.
  */
 static void
 serve(struct modem *m)
 {
-	time_t	now, next_poll = 0, next_health = 0;
-	int	wait_ms, interval;
+	int64_t	now, next_poll = 0, next_health = 0, last_scan = 0, due;
+	int	wait_ms;
 
+	notify_watch(m);
 	while (!stopping(m)) {
 		if (process_done(m) == -1)
 			return;
-		now = mono_now();
+		now = mono_ms();
 		if (!device_present(m)) {
 			problem(m, "the device %s is gone", m->device);
 			return;
@@ -1258,28 +1339,32 @@ serve(struct modem *m)
 				problem(m, "commands time out");
 				return;
 			}
-			next_health = now + HEALTH_EVERY;
+			next_health = now + HEALTH_EVERY * 1000;
 		}
-		interval = atomic_load(&m->poll_interval);
-		if (now >= next_poll || m->incoming || m->rescan) {
+		/* When the next scan is due. */
+		due = next_poll;
+		if (m->incoming && last_scan + NOTIFY_GAP_MS < due)
+			due = last_scan + NOTIFY_GAP_MS;
+		if (m->more && m->ninflight < INFLIGHT_MAX / 2)
+			due = now;
+		if (now >= due) {
 			if (scan(m) == -1)
 				return;
-			next_poll = mono_now() + interval;
+			last_scan = mono_ms();
+			next_poll = last_scan +
+			    atomic_load(&m->poll_interval) * 1000;
 			if (m->problem[0] != '\0' && m->timeouts == 0 &&
 			    device_present(m))
 				problem_over(m);
+			continue;
 		}
-		wait_ms = (int)(next_poll - mono_now()) * 1000;
+		wait_ms = (int)(due - now);
 		if (process_sends(m, &wait_ms) == -1)
 			return;
-		if (m->rescan && m->ninflight < INFLIGHT_MAX)
-			wait_ms = 0;
-		if (wait_ms < 0)
-			wait_ms = 0;
 		/* An AT modem announces messages through its device. */
 		if (!m->dummy && wait_ms > 500)
 			wait_ms = 500;
-		wait_wake(m, wait_ms);
+		wait_wake(m, wait_ms < 0 ? 0 : wait_ms);
 		if (!m->dummy && GSM_IsConnected(m->sm))
 			(void)GSM_ReadDevice(m->sm, FALSE);
 	}
@@ -1488,6 +1573,7 @@ modem_new(struct modems *set, const struct channel *ch)
 	m->ref = (uint8_t)(time(NULL) ^ getpid());
 	clock_gettime(CLOCK_MONOTONIC, &m->credit_at);
 	m->send_credit = 1.0;
+	m->inofd = -1;
 	if ((m->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1)
 		fatal("modem %s: eventfd", ch->name);
 	modem_settings(m, ch);
