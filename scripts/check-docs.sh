@@ -250,6 +250,9 @@ done <"$tmp/schema"
 	awk '{ print $1, $2 }' "$tmp/schema"
 	echo "router shorthand"
 	echo "categories subcategories"
+	echo "ussd menu"
+	echo "ussd report_categories"
+	echo "ussd info_topics"
 } >"$tmp/known"
 while read -r grp name; do
 	grep -qxF "$grp $name" "$tmp/known" ||

@@ -367,6 +367,68 @@ static const struct {
 	{ "signature_secret", ~(1u << CHANNEL_MODEM) },
 };
 
+/*
+ * USSD menu sessions (ussd.c).  The texts are screens or parts of screens
+ * in plain ASCII; read_ussd() reads the menu lists and has ussd_check()
+ * render every screen at its longest against the 182 characters of USSD.
+ */
+#define USSD_OFF(t)	CONF_OFF(ussd_texts[t])
+
+static const struct field f_ussd[] = {
+	{ "enabled", T_BOOL, CONF_OFF(ussd_enabled), 0, 0, 1, "false", 0,
+	    NULL, 0 },
+	{ "service_code", T_STR, CONF_OFF(ussd_service_code), 0, 0, 31, "", 0,
+	    NULL, 0 },
+	{ "channel", T_STR, CONF_OFF(ussd_channel), ARR(config, ussd_channel),
+	    0, CONF_ID_MAX - 1, "", 0, NULL, 0 },
+	{ "session_timeout", T_INT, CONF_OFF(ussd_session_timeout), 0, 1,
+	    3600, "180", 0, NULL, 0 },
+	{ "max_sessions", T_INT, CONF_OFF(ussd_max_sessions), 0, 1, 100000,
+	    "10000", 0, NULL, 0 },
+	{ "max_text", T_INT, CONF_OFF(ussd_max_text), 0, 10,
+	    USSD_TEXT_CHARS_MAX, "160", 0, NULL, 0 },
+	{ "sms_ack", T_BOOL, CONF_OFF(ussd_sms_ack), 0, 0, 1, "true", 0, NULL,
+	    0 },
+	{ "title", T_STR, USSD_OFF(USSD_T_TITLE), 0, 1, 400,
+	    "UBND Phuong 7 Q.10 - Hop thu gop y", F_NONEMPTY, NULL, 0 },
+	{ "report_prompt", T_STR, USSD_OFF(USSD_T_REPORT), 0, 1, 400,
+	    "Chon linh vuc phan anh:", F_NONEMPTY, NULL, 0 },
+	{ "text_prompt", T_STR, USSD_OFF(USSD_T_TEXT), 0, 1, 400,
+	    "{category}: nhap noi dung phan anh, toi da {max} ky tu:",
+	    F_NONEMPTY, NULL, 0 },
+	{ "confirm", T_STR, USSD_OFF(USSD_T_CONFIRM), 0, 1, 400,
+	    "Gui phan anh {category}:", F_NONEMPTY, NULL, 0 },
+	{ "send", T_STR, USSD_OFF(USSD_T_SEND), 0, 1, 400, "Gui", F_NONEMPTY,
+	    NULL, 0 },
+	{ "cut_notice", T_STR, USSD_OFF(USSD_T_CUT), 0, 1, 400,
+	    "Noi dung dai qua, chi giu {max} ky tu dau.", F_NONEMPTY, NULL,
+	    0 },
+	{ "done", T_STR, USSD_OFF(USSD_T_DONE), 0, 1, 400,
+	    "Da tiep nhan phan anh. Ma ho so: {ref}. De tra cuu, quay lai so "
+	    "nay va chon 2. Xin cam on!", F_NONEMPTY, NULL, 0 },
+	{ "ref_prompt", T_STR, USSD_OFF(USSD_T_REF), 0, 1, 400,
+	    "Nhap ma ho so (vi du {example}):", F_NONEMPTY, NULL, 0 },
+	{ "not_found", T_STR, USSD_OFF(USSD_T_NOT_FOUND), 0, 1, 400,
+	    "Khong tim thay ho so {ref} cua so nay.", F_NONEMPTY, NULL, 0 },
+	{ "info_prompt", T_STR, USSD_OFF(USSD_T_INFO), 0, 1, 400,
+	    "Chon thong tin:", F_NONEMPTY, NULL, 0 },
+	{ "invalid", T_STR, USSD_OFF(USSD_T_INVALID), 0, 1, 400,
+	    "Lua chon khong hop le.", F_NONEMPTY, NULL, 0 },
+	{ "failed", T_STR, USSD_OFF(USSD_T_FAILED), 0, 1, 400,
+	    "Loi he thong, chua luu duoc. Vui long thu lai.", F_NONEMPTY, NULL,
+	    0 },
+	{ "busy", T_STR, USSD_OFF(USSD_T_BUSY), 0, 1, 400,
+	    "He thong dang ban. Vui long quay so lai sau it phut. Xin cam on!",
+	    F_NONEMPTY, NULL, 0 },
+	{ "expired", T_STR, USSD_OFF(USSD_T_EXPIRED), 0, 1, 400,
+	    "Phien lam viec da het han. Vui long quay so lai.", F_NONEMPTY,
+	    NULL, 0 },
+	{ "nav", T_STR, USSD_OFF(USSD_T_NAV), 0, 1, 400,
+	    "0. Quay lai, 00. Trang chu", F_NONEMPTY, NULL, 0 },
+	/* "menu", "report_categories", "info_topics": read_ussd(). */
+	END_FIELDS
+};
+
 /* The top-level groups and their tables. */
 static const struct group {
 	const char		*name;
@@ -382,6 +444,7 @@ static const struct group {
 	{ "cases", f_cases },
 	{ "router", f_router },
 	{ "replies", f_replies },
+	{ "ussd", f_ussd },
 };
 #define NGROUPS	(sizeof(groups) / sizeof(groups[0]))
 
@@ -1337,6 +1400,136 @@ check_replies(struct loader *ld, struct config *conf)
 
 /*
  * ===================================================================
+ * USSD menu (ussd.c)
+ * ===================================================================
+ */
+
+/* An entry of a menu list as shipped. */
+struct ussd_default {
+	const char	*id;
+	const char	*label;
+};
+
+static const struct ussd_default ussd_menu_default[] = {
+	{ "report", "Phan anh, kien nghi" },
+	{ "status", "Tra cuu ho so" },
+	{ "info", "Thong tin" },
+};
+
+static const struct ussd_default ussd_categories_default[] = {
+	{ "corruption", "Tham nhung, tieu cuc" },
+	{ "security", "An ninh trat tu" },
+	{ "infrastructure", "Duong, dien, nuoc, rac" },
+	{ "procedures", "Thu tuc hanh chinh" },
+	{ "", "Khac" },
+};
+
+static const struct ussd_default ussd_topics_default[] = {
+	{ "reception", "Lich tiep cong dan" },
+	{ "procedures", "Thu tuc hanh chinh" },
+	{ "hotline", "Duong day nong" },
+};
+
+/*
+ * Reads the list of pairs ussd.NAME, ( ("id", "label"), ... ), or takes
+ * the shipped one when the file has none.
+ */
+static int
+read_ussd_items(struct loader *ld, config_setting_t *grp, const char *name,
+    const struct ussd_default *def, size_t ndef, struct ussd_item **out,
+    size_t *n)
+{
+	config_setting_t	*list, *e, *a, *b;
+	const char		*id, *label;
+	size_t			 i;
+
+	list = grp != NULL ? config_setting_get_member(grp, name) : NULL;
+	if (list == NULL) {
+		*out = xcalloc(ndef, sizeof(**out));
+		for (i = 0; i < ndef; i++) {
+			copy_str((*out)[i].id, sizeof((*out)[i].id), def[i].id);
+			(*out)[i].label = xstrdup(def[i].label);
+		}
+		*n = ndef;
+		return 0;
+	}
+	if (!config_setting_is_list(list) || config_setting_length(list) >
+	    16) {
+		conf_error(ld, list, "ussd.%s: expected a list of at most 9 "
+		    "pairs ( (\"id\", \"label\"), ... )", name);
+		return -1;
+	}
+	*n = (size_t)config_setting_length(list);
+	*out = xcalloc(*n, sizeof(**out));
+	for (i = 0; i < *n; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		if ((!config_setting_is_list(e) && !config_setting_is_array(e))
+		    || config_setting_length(e) != 2 ||
+		    (a = config_setting_get_elem(e, 0)) == NULL ||
+		    (b = config_setting_get_elem(e, 1)) == NULL ||
+		    config_setting_type(a) != CONFIG_TYPE_STRING ||
+		    config_setting_type(b) != CONFIG_TYPE_STRING) {
+			conf_error(ld, e, "ussd.%s: element %zu must be a "
+			    "pair of strings (\"id\", \"label\")", name, i + 1);
+			return -1;
+		}
+		id = config_setting_get_string(a);
+		label = config_setting_get_string(b);
+		if ((id[0] != '\0' && !valid_id(id)) ||
+		    strlen(id) >= CONF_ID_MAX) {
+			conf_error(ld, e, "ussd.%s: element %zu: id '%s': use "
+			    "lowercase letters, digits, '_' and '-'", name,
+			    i + 1, id);
+			return -1;
+		}
+		if (label[0] == '\0' || strlen(label) > 60) {
+			conf_error(ld, e, "ussd.%s: element %zu: the label "
+			    "must be 1 to 60 characters", name, i + 1);
+			return -1;
+		}
+		copy_str((*out)[i].id, sizeof((*out)[i].id), id);
+		(*out)[i].label = xstrdup(label);
+		(*out)[i].line = (int)config_setting_source_line(e);
+	}
+	return 0;
+}
+
+/*
+ * Reads the ussd group's menu lists, then checks the whole menu with
+ * ussd_check(): every screen must fit a USSD screen.  Runs after the
+ * categories, channels and topics it names are read.
+ */
+static int
+read_ussd(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*grp = config_lookup(&ld->cfg, "ussd"), *s;
+	char			 key[64], msg[CONF_ERR_MAX / 2];
+	int			 elem;
+
+	if (read_ussd_items(ld, grp, "menu", ussd_menu_default,
+	    sizeof(ussd_menu_default) / sizeof(ussd_menu_default[0]),
+	    &conf->ussd_menu, &conf->ussd_nmenu) == -1 ||
+	    read_ussd_items(ld, grp, "report_categories",
+	    ussd_categories_default, sizeof(ussd_categories_default) /
+	    sizeof(ussd_categories_default[0]), &conf->ussd_categories,
+	    &conf->ussd_ncategories) == -1 ||
+	    read_ussd_items(ld, grp, "info_topics", ussd_topics_default,
+	    sizeof(ussd_topics_default) / sizeof(ussd_topics_default[0]),
+	    &conf->ussd_topics, &conf->ussd_ntopics) == -1)
+		return -1;
+	if (ussd_check(conf, key, sizeof(key), &elem, msg, sizeof(msg)) == 0)
+		return 0;
+	/* Point at the setting, its element, or the group. */
+	s = grp != NULL ? config_setting_get_member(grp, key) : NULL;
+	if (s != NULL && elem >= 0 && config_setting_get_elem(s,
+	    (unsigned)elem) != NULL)
+		s = config_setting_get_elem(s, (unsigned)elem);
+	conf_error(ld, s != NULL ? s : grp, "%s", msg);
+	return -1;
+}
+
+/*
+ * ===================================================================
  * Cross-checks
  * ===================================================================
  */
@@ -1406,7 +1599,7 @@ check_toplevel(struct loader *ld)
 {
 	static const char *const known[] = { "log", "ward", "storage",
 	    "http", "control", "ingest", "cases", "router", "categories",
-	    "channels", "outbox", "replies", "topics", NULL };
+	    "channels", "outbox", "replies", "topics", "ussd", NULL };
 	config_setting_t	*root = config_root_setting(&ld->cfg), *m;
 	const char		*name, *near;
 	size_t			 i;
@@ -1731,10 +1924,13 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 	for (i = 0; i < NGROUPS; i++) {
 		static const char *const router_extra[] = { "shorthand",
 		    NULL };
+		static const char *const ussd_extra[] = { "menu",
+		    "report_categories", "info_topics", NULL };
 
 		if (read_group(&ld, config_lookup(&ld.cfg, groups[i].name),
 		    conf, groups[i].fields, groups[i].fields == f_router ?
-		    router_extra : NULL) == -1)
+		    router_extra : groups[i].fields == f_ussd ? ussd_extra :
+		    NULL) == -1)
 			goto fail;
 	}
 	if (check_listen(&ld, conf) == -1 || check_prefix(&ld, conf) == -1 ||
@@ -1742,6 +1938,8 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 	    read_categories(&ld, conf) == -1 || read_channels(&ld, conf) == -1)
 		goto fail;
 	if (read_topics(&ld, conf) == -1 || check_replies(&ld, conf) == -1)
+		goto fail;
+	if (read_ussd(&ld, conf) == -1)
 		goto fail;
 	config_destroy(&ld.cfg);
 	free(dir);
@@ -1861,6 +2059,19 @@ config_free(struct config *conf)
 	free(conf->storage_path);
 	free(conf->http_listen);
 	free(conf->control_socket);
+	/* ussd */
+	free(conf->ussd_service_code);
+	for (i = 0; i < USSD_T_MAX; i++)
+		free(conf->ussd_texts[i]);
+	for (i = 0; i < conf->ussd_nmenu; i++)
+		free(conf->ussd_menu[i].label);
+	free(conf->ussd_menu);
+	for (i = 0; i < conf->ussd_ncategories; i++)
+		free(conf->ussd_categories[i].label);
+	free(conf->ussd_categories);
+	for (i = 0; i < conf->ussd_ntopics; i++)
+		free(conf->ussd_topics[i].label);
+	free(conf->ussd_topics);
 	free(conf);
 }
 

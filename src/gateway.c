@@ -350,6 +350,8 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 	gw->modems = modems_start(gw, conf);
 	modems_attach_outbox(gw->modems, gw->outbox);
 
+	/* USSD sessions live in memory: a restart replays them (ussd.c). */
+	gw->ussd = ussd_new();
 	gw->http = http_start(conf, providers_handle, gw, err, errsz);
 	if (gw->http == NULL)
 		goto fail;
@@ -365,7 +367,13 @@ fail:
 void
 gateway_tick(struct gateway *gw)
 {
+	struct config	*conf;
+
 	parts_run(gw);
+	/* USSD sessions past ussd.session_timeout. */
+	conf = gateway_config(gw);
+	ussd_expire(gw->ussd, conf);
+	config_unref(conf);
 }
 
 /*
@@ -396,6 +404,7 @@ gateway_stop(struct gateway *gw)
 	}
 	ingest_free(gw->ingest);
 	metrics_free(gw->metrics);
+	ussd_free(gw->ussd);		/* no request is left to use it */
 	router_slot_free(gw->routers);
 	config_unref(gw->priv->conf);
 	pthread_mutex_destroy(&gw->priv->lock);

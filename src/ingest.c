@@ -244,7 +244,7 @@ ingest_work(struct store_txn *txn, void *arg)
 		    &case_id);
 		ref = j->quoted_ref;
 	}
-	if (st == STORE_NOTFOUND)
+	if (st == STORE_NOTFOUND && !j->in.new_case)
 		st = store_case_find_followup(txn, j->in.sender,
 		    j->now - conf->ingest_followup_window, &case_id, &ref);
 	if (st == STORE_OK) {
@@ -432,6 +432,28 @@ ingest_submit(struct ingest *ing, struct config *conf,
 		router_classify(j->router, j->text, strlen(j->text),
 		    &j->route);
 	j->quoted_ref = ingest_find_ref(j->text, conf->case_prefix);
+	/*
+	 * A report filed from a menu (USSD) is a new case, under the
+	 * category the resident chose when there is one.
+	 */
+	if (in->new_case) {
+		/* A report that is only "help" is still a report. */
+		if (j->special.what != REPLY_SPECIAL_NONE) {
+			j->special.what = REPLY_SPECIAL_NONE;
+			router_classify(j->router, j->text, strlen(j->text),
+			    &j->route);
+		}
+		j->in.new_case = 1;
+		j->quoted_ref = 0;
+		j->route.kind = ROUTE_FEEDBACK;
+		for (i = 0; in->category != NULL && i < conf->ncategories; i++)
+			if (strcmp(conf->categories[i].id, in->category) == 0 &&
+			    (int)i != j->route.category) {
+				j->route.category = (int)i;
+				j->route.category_id = conf->categories[i].id;
+				j->route.sub_id = "";
+			}
+	}
 	j->res.kind = j->route.kind;
 	j->res.category = j->route.category_id;
 	for (i = 0, o = 0; i < j->route.nsecondary; i++) {
@@ -446,7 +468,8 @@ ingest_submit(struct ingest *ing, struct config *conf,
 		memcpy(j->res.secondary + o, id, len + 1);
 		o += len;
 	}
-	j->res.reply_allowed = reply_may_reply(conf, in->sender);
+	j->res.reply_allowed = !in->no_ack && reply_may_reply(conf,
+	    in->sender);
 
 	if (store_submit(ing->store, ingest_work, ingest_done, j) !=
 	    STORE_OK) {

@@ -214,6 +214,36 @@ struct topic {
 	int		  line;
 };
 
+/*
+ * The USSD menu's texts (ussd.c), each a setting of the ussd group: plain
+ * ASCII screens, checked by the loader to fit 182 characters.
+ */
+enum ussd_text {
+	USSD_T_TITLE,		/* "title": the main menu's heading */
+	USSD_T_REPORT,		/* "report_prompt": choose a category */
+	USSD_T_TEXT,		/* "text_prompt": type the message */
+	USSD_T_CONFIRM,		/* "confirm": above the message */
+	USSD_T_SEND,		/* "send": the option under it */
+	USSD_T_CUT,		/* "cut_notice": the message was cut */
+	USSD_T_DONE,		/* "done": END with the new reference */
+	USSD_T_REF,		/* "ref_prompt": type a reference */
+	USSD_T_NOT_FOUND,	/* "not_found": no such case of yours */
+	USSD_T_INFO,		/* "info_prompt": choose a topic */
+	USSD_T_INVALID,		/* "invalid": an unknown option */
+	USSD_T_FAILED,		/* "failed": the store failed, retry */
+	USSD_T_BUSY,		/* "busy": END, too many sessions */
+	USSD_T_EXPIRED,		/* "expired": END, the session timed out */
+	USSD_T_NAV,		/* "nav": "0. Quay lai 00. Dau" */
+	USSD_T_MAX
+};
+
+/* An entry of a USSD menu list: what it leads to and its label. */
+struct ussd_item {
+	char		  id[CONF_ID_MAX]; /* action, category or topic id */
+	char		 *label;	/* plain ASCII */
+	int		  line;		/* where it was configured, or 0 */
+};
+
 struct config {
 	char		 *path;		/* the file it was read from */
 	_Atomic int	  refs;		/* config_ref() / config_unref() */
@@ -310,6 +340,22 @@ struct config {
 	size_t		  nspecial;
 	struct topic	 *topics;
 	size_t		  ntopics;
+
+	/* ussd: USSD menu sessions (ussd.c) */
+	int		  ussd_enabled;
+	char		 *ussd_service_code;	/* "" accepts any */
+	char		  ussd_channel[CONF_ID_MAX]; /* SMS channel, or "" */
+	int		  ussd_session_timeout;	/* seconds */
+	int		  ussd_max_sessions;
+	int		  ussd_max_text;	/* characters of a report */
+	int		  ussd_sms_ack;
+	char		 *ussd_texts[USSD_T_MAX];
+	struct ussd_item *ussd_menu;		/* "report", "status", "info" */
+	size_t		  ussd_nmenu;
+	struct ussd_item *ussd_categories;	/* category ids, "" routed */
+	size_t		  ussd_ncategories;
+	struct ussd_item *ussd_topics;		/* topic ids */
+	size_t		  ussd_ntopics;
 };
 
 /* An error from the loader: "FILE:LINE: message", ready to print. */
@@ -952,6 +998,15 @@ struct inbound {
 	int64_t		 provider_time;	/* Unix seconds, 0 if unknown */
 	/* Parts it was assembled from, marked in the same transaction. */
 	const struct store_part_set *parts;
+	/*
+	 * A report the resident filed explicitly from a menu (USSD): always
+	 * a new case, never a special word or a follow-up; under category
+	 * (an id) when not NULL, else where the router puts it.  no_ack: no
+	 * automatic acknowledgement.
+	 */
+	int		 new_case;
+	const char	*category;
+	int		 no_ack;
 };
 
 /* What became of a message; strings valid during the callback only. */
@@ -1121,6 +1176,7 @@ struct gateway {
 	struct ingest		*ingest;
 	struct metrics		*metrics;
 	struct http_server	*http;
+	struct ussd		*ussd;		/* USSD sessions (ussd.c) */
 	struct outbox		*outbox;	/* sends replies (outbox.c) */
 	struct modems		*modems;	/* modem threads (modem.c) */
 	struct gateway_priv	*priv;
@@ -1146,6 +1202,82 @@ int		 gateway_health(struct gateway *, char *why, size_t whysz);
  */
 
 void		 providers_handle(struct http_req *, void *arg);
+
+/*
+ * ===================================================================
+ * ussd.c: USSD menu sessions (Africa's Talking callbacks)
+ * ===================================================================
+ *
+ * The aggregator posts every request of a session with the whole path of
+ * the resident's inputs joined by '*'; the answer is "CON screen" (wait
+ * for input) or "END screen".  ussd_walk() reads a path into a position in
+ * the menu and ussd_screen() renders it: both are pure, for the tests.
+ * The session table (struct ussd) remembers each session's last path and
+ * position, its age and its final answer.
+ */
+
+#define USSD_SCREEN_MAX		182	/* GSM-7 characters on one screen */
+#define USSD_TEXT_CHARS_MAX	182	/* ussd.max_text at most */
+#define USSD_SESSION_ID_MAX	64	/* bytes in a sessionId */
+#define USSD_PATH_MAX		1024	/* bytes in a request's text */
+
+enum ussd_state {
+	USSD_MAIN,		/* the main menu */
+	USSD_CATEGORY,		/* report: choose a category */
+	USSD_TEXT,		/* report: type the message */
+	USSD_CONFIRM,		/* report: send it? */
+	USSD_REF,		/* status: type a reference */
+	USSD_TOPICS,		/* information: choose a topic */
+	USSD_TOPIC		/* information: one topic */
+};
+
+/* A line above a screen, for what went wrong with the last input. */
+enum ussd_hint {
+	USSD_HINT_NONE,
+	USSD_HINT_INVALID,	/* an unknown option or an empty message */
+	USSD_HINT_CUT,		/* the message was cut at ussd.max_text */
+	USSD_HINT_NOT_FOUND,	/* no such case of this number */
+	USSD_HINT_FAILED	/* the store failed: try again */
+};
+
+/* What the last input asks for beyond a screen. */
+enum ussd_action {
+	USSD_ACT_NONE,
+	USSD_ACT_SUBMIT,	/* file the report (CONFIRM, "1") */
+	USSD_ACT_LOOKUP		/* look up ref (REF) */
+};
+
+/* Where a path leads. */
+struct ussd_pos {
+	enum ussd_state	 state;
+	int		 item;		/* category (TEXT, CONFIRM), topic */
+	enum ussd_hint	 hint;
+	enum ussd_action action;
+	int64_t		 ref;		/* LOOKUP, NOT_FOUND: the number */
+	char		 text[USSD_TEXT_CHARS_MAX * 4 + 1]; /* the report */
+};
+
+struct ussd;
+
+void		 ussd_start(struct ussd_pos *);
+void		 ussd_walk(const struct config *, struct ussd_pos *,
+		    const char *path, size_t len, int live);
+size_t		 ussd_screen(const struct config *, const struct ussd_pos *,
+		    char *buf, size_t bufsz);
+size_t		 ussd_end_screen(const struct config *, enum ussd_text,
+		    int64_t ref, char *buf, size_t bufsz);
+size_t		 ussd_fit(const char *s, size_t width, char *buf,
+		    size_t bufsz);
+size_t		 ussd_width(const char *s);
+size_t		 ussd_ascii(const char *s, char *buf, size_t bufsz);
+int		 ussd_check(const struct config *, char *key, size_t keysz,
+		    int *elem, char *err, size_t errsz);
+const char	*ussd_text_name(enum ussd_text);
+struct ussd	*ussd_new(void);
+void		 ussd_free(struct ussd *);
+void		 ussd_expire(struct ussd *, const struct config *);
+void		 ussd_handle(struct gateway *, struct config *,
+		    struct http_req *);
 
 /*
  * ===================================================================

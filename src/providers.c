@@ -651,6 +651,8 @@ providers_handle(struct http_req *r, void *arg)
 		vonage(gw, conf, r);
 	else if (strcmp(path, "/sms/generic") == 0)
 		generic(gw, conf, r);
+	else if (strcmp(path, "/ussd/africastalking") == 0)
+		ussd_handle(gw, conf, r);	/* ussd.c */
 	else if (strncmp(path, "/dlr/", 5) == 0 && path[5] != '\0')
 		dlr(gw, conf, r, path + 5);
 	else {
