@@ -115,6 +115,30 @@ test_expect_success 'status: a bare number works too' '
 	grep -q "^END Phan anh PA-000002 (Tham nhung, tieu cuc)" body
 '
 
+# An officer's answer, written as papictl reply would queue it (failed, so
+# that the outbox leaves it alone).
+answer() {
+	q "INSERT INTO outbox (case_id, channel, recipient, text, encoding,
+	    segments, state, next_attempt, created, updated, kind)
+	    VALUES ($1, 'at', '+84911000001', '$2', 'ucs2', 1, 'failed', 0,
+	    0, 0, 'answer')"
+}
+
+test_expect_success 'status: the last answer, without diacritics' '
+	answer 1 "Đã thông cống hẻm 42 sáng nay." &&
+	ussd s4 2*1 && test_screen "END Phan anh PA-000001: Da tiep nhan. \
+Tra loi: Da thong cong hem 42 sang nay."
+'
+
+test_expect_success 'status: a long answer is cut to the screen' '
+	answer 1 "$(printf "Đường hẻm %03d đã được sửa. " $(seq 1 12))" &&
+	ussd s5 2*1 && test_status 200 &&
+	grep -q "^END Phan anh PA-000001: Da tiep nhan. Tra loi: Duong hem \
+001 da duoc sua\. Duong hem 002" body &&
+	grep -q "\.\.\.$" body &&
+	test "$(wc -c <body)" -le $((182 + 4))
+'
+
 test_expect_success 'status: another number, or no such case: not found, type again' '
 	ussd s3 "" +84911000002 && ussd s3 2 +84911000002 &&
 	ussd s3 2*PA-000001 +84911000002 &&
