@@ -539,6 +539,48 @@ dlr_done(enum store_status st, void *arg)
 	free(p);
 }
 
+/*
+ * Delivery reports are signed like the messages: Twilio's status
+ * callbacks over the callback URL we gave (send_http_dlr_url()), Vonage's
+ * with the signature secret.  Returns 1 when r may be taken, 0 after
+ * answering 403.
+ */
+static int
+dlr_signed(const struct config *conf, struct http_req *r,
+    const struct channel *ch)
+{
+	const struct http_param	*params;
+	const char		*sig, *ts;
+	char			 url[1200];
+	size_t			 n;
+
+	if (ch->type == CHANNEL_TWILIO && ch->token[0] != '\0') {
+		sig = http_header(r, "X-Twilio-Signature");
+		params = http_form_params(r, &n);
+		if (sig == NULL || send_http_dlr_url(ch->public_url, ch->name,
+		    url, sizeof(url)) == -1 ||
+		    !sig_twilio_check(ch->token, url, params, n, sig)) {
+			forbidden(r, ch, http_param(r, "To", NULL),
+			    "delivery report with a bad or missing signature");
+			return 0;
+		}
+	}
+	if (ch->type == CHANNEL_VONAGE && ch->signature_secret[0] != '\0') {
+		params = http_params(r, &n);
+		sig = http_param(r, "sig", NULL);
+		ts = http_param(r, "timestamp", NULL);
+		if (sig == NULL || ts == NULL ||
+		    llabs((long long)(time(NULL) - strtoll(ts, NULL, 10))) >
+		    conf->ingest_signature_max_age ||
+		    !sig_vonage_check(ch->signature_secret, params, n, sig)) {
+			forbidden(r, ch, http_param(r, "msisdn", NULL),
+			    "delivery report with a bad or missing signature");
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static void
 dlr(struct gateway *gw, struct config *conf, struct http_req *r,
     const char *name)
@@ -554,6 +596,8 @@ dlr(struct gateway *gw, struct config *conf, struct http_req *r,
 		http_reply(r, 404, CT_TEXT, "no such channel\n");
 		return;
 	}
+	if (!dlr_signed(conf, r, ch))
+		return;
 	memset(&d, 0, sizeof(d));
 	d.channel = ch->name;
 	/* Each provider's names for the message id and its status. */

@@ -153,4 +153,23 @@ test_expect_success 'without a token, unsigned requests are taken' '
 	test "$(rows outbox recipient=+84905555555)" = 1
 '
 
+test_expect_success 'status callbacks: signed over the callback URL, forged 403' '
+	stop_daemon && : >daemon.log && start_daemon -c p.conf &&
+	port=$(sed -n "s/.*127.0.0.1:\([0-9]*\).*/\1/p" p.conf) &&
+	dlr_url=https://gw.example.org/dlr/tw &&
+	sig=$(twilio_sig "$TOKEN" "$dlr_url" MessageSid=SMd1 \
+	    MessageStatus=delivered) &&
+	post /dlr/tw MessageSid=SMd1 MessageStatus=delivered -- \
+	    -H "X-Twilio-Signature: $sig" &&
+	test_status 200 &&
+	test "$(rows dlr provider_msg_id=SMd1 status=delivered)" = 1 &&
+	post /dlr/tw MessageSid=SMd2 MessageStatus=failed -- \
+	    -H "X-Twilio-Signature: $sig" &&
+	test_status 403 &&
+	post /dlr/tw MessageSid=SMd3 MessageStatus=failed &&
+	test_status 403 &&
+	test "$(rows dlr provider_msg_id=SMd2)" = 0 &&
+	test "$(rows dlr provider_msg_id=SMd3)" = 0
+'
+
 test_done
