@@ -1829,8 +1829,8 @@ modems_metrics(struct modems *set, char *text, size_t *lenp)
 		    "unknown).", "gauge" },
 		{ "papigw_modem_registered", "1 when registered on a "
 		    "network (home or roaming).", "gauge" },
-		{ "papigw_modem_received_total", "Messages read and stored.",
-		    "counter" },
+		{ "papigw_modem_received_total", "SMS read and stored (each "
+		    "part of a long message counts).", "counter" },
 		{ "papigw_modem_parts_sent_total", "SMS parts the network "
 		    "accepted.", "counter" },
 		{ "papigw_modem_send_failures_total", "Messages whose sending "

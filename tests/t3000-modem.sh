@@ -18,10 +18,11 @@ stored() {
 	rows inbound channel=gsm sender="$1"
 }
 
+# modem_conf [ENABLED]: m.conf with the modem channel on the dummy phone.
 modem_conf() {
-	write_conf m.conf "channels = ( {
+	HTTP_PORT=${port:-} write_conf m.conf "channels = ( {
 		name = \"gsm\"; type = \"modem\"; device = \"$PHONE\";
-		model = \"dummy\"; connection = \"none\";
+		model = \"dummy\"; connection = \"none\"; enabled = ${1:-true};
 		poll_interval = 1; send_rate = 0; number = \"+84280000000\";
 	} );"
 }
@@ -147,6 +148,18 @@ test_expect_success 'a burst of 500 messages: every one stored once, the SIM emp
 	wait_for inbox_empty 10 &&
 	test "$(q "SELECT count(DISTINCT text) FROM inbound
 	    WHERE sender = '"'+84901000009'"'")" = 500
+'
+
+test_expect_success 'SIGHUP: a disabled modem stops, enabled again it reads again' '
+	modem_conf false && kill -HUP $daemon_pid &&
+	wait_for "grep -q \"modem gsm: no longer configured; stopped\" daemon.log" 10 &&
+	http /metrics && ! grep -q "^papigw_modem_up" body &&
+	http /healthz && test_status 200 &&
+	"$INJECT" "$PHONE" +84901000010 "$LAMP (sau khi tải lại)" >/dev/null &&
+	sleep 1 && test "$(stored +84901000010)" = 0 &&
+	modem_conf true && kill -HUP $daemon_pid &&
+	wait_for "test \"\$(stored +84901000010)\" = 1" 10 &&
+	wait_for inbox_empty 5
 '
 
 test_expect_success 'SIGTERM: a clean stop' '
