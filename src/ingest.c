@@ -282,7 +282,7 @@ ingest_work(struct store_txn *txn, void *arg)
 	j->res.created = 1;
 	if ((st = store_inbound_attach(txn, msg_id, case_id)) != STORE_OK)
 		return st;
-	if ((st = store_case_event_add(txn, case_id, STORE_CASE_RECEIVED,
+	if ((st = store_case_event_first(txn, case_id, STORE_CASE_RECEIVED,
 	    "papigwd", "received", j->now, NULL)) != STORE_OK)
 		return st;
 	snprintf(detail, sizeof(detail), "message %lld, category %s, "

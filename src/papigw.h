@@ -593,6 +593,10 @@ enum store_status store_case_create(struct store_txn *,
 enum store_status store_case_event_add(struct store_txn *, int64_t case_id,
 		    enum store_case_state to, const char *actor,
 		    const char *detail, int64_t at, int64_t *id);
+enum store_status store_case_event_first(struct store_txn *,
+		    int64_t case_id, enum store_case_state state,
+		    const char *actor, const char *detail, int64_t at,
+		    int64_t *id);
 enum store_status store_case_assign(struct store_txn *, int64_t case_id,
 		    const char *assignee, int64_t at);
 enum store_status store_note_add(struct store_txn *, int64_t case_id,
