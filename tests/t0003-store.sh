@@ -22,7 +22,7 @@ test_expect_success 'an empty database gets the latest schema, in WAL mode' '
 test_expect_success 'restarting on the same database keeps it as it is' '
 	sqlite3 papigw.db "INSERT INTO audit (at, actor, action, prev_hash, hash)
 	    VALUES (1, \"t\", \"marker\", \"\", \"\")" &&
-	start_daemon -c p.conf && stop_daemon &&
+	: >daemon.log && start_daemon -c p.conf && stop_daemon &&
 	test "$(sqlite3 papigw.db "SELECT count(*) FROM audit WHERE action = \"marker\"")" = 1 &&
 	test "$(sqlite3 papigw.db "PRAGMA user_version")" = $latest
 '
