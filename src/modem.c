@@ -62,16 +62,16 @@
 
 #define BACKOFF_MIN		1	/* seconds before the first reconnect */
 #define BACKOFF_MAX		60	/* seconds: the longest wait */
-#define HEALTH_EVERY		60	/* seconds between signal/battery reads */
+#define HEALTH_EVERY		60	/* seconds between health reads */
 #define RESCAN_EVERY		300	/* seconds: a full scan of an unchanged
 					   dummy inbox all the same */
 #define DRAIN_WAIT		5	/* seconds a stopping thread waits for
 					   the store's answers */
-#define TIMEOUTS_MAX		2	/* timeouts in a row before reconnecting */
+#define TIMEOUTS_MAX		2	/* timeouts in a row: reconnect */
 #define INFLIGHT_MAX		4096	/* entries read, not yet answered */
 #define INFLIGHT_SLOTS		8192	/* hash slots (power of two) */
 #define SEND_QUEUE_MAX		256	/* messages waiting for the modem */
-#define SEND_STATUS_WAIT	60	/* seconds to wait for a part's status */
+#define SEND_STATUS_WAIT	60	/* seconds: a part's status */
 #define TEXT_MAX		(GSM_MAX_SMS_LENGTH * 4 + 1) /* UTF-8 bytes */
 #define ERROR_MAX		128	/* bytes of a problem's description */
 #define ID_MAX			128	/* bytes of a provider id */
@@ -355,7 +355,8 @@ fnv1a(const void *p, size_t len)
 static int *
 inflight_slot(struct modem *m, int loc, int insert)
 {
-	unsigned	h = ((unsigned)loc * 2654435761u) & (INFLIGHT_SLOTS - 1);
+	unsigned	h = ((unsigned)loc * 2654435761u) &
+		    (INFLIGHT_SLOTS - 1);
 	int		*tomb = NULL;
 	size_t		 i;
 
@@ -800,8 +801,8 @@ submit_entry(struct modem *m, const GSM_MultiSMSMessage *msg,
 		else
 			snprintf(ref, sizeof(ref), "%d", sms->UDH.ID8bit);
 		smsc_stamp(sms, stamp, sizeof(stamp));
-		snprintf(id, sizeof(id), "%.20s:%.48s:%s:%d", stamp, sender, ref,
-		    sms->UDH.PartNumber);
+		snprintf(id, sizeof(id), "%.20s:%.48s:%s:%d", stamp, sender,
+		    ref, sms->UDH.PartNumber);
 		memset(&part, 0, sizeof(part));
 		part.channel = m->name;
 		part.provider_id = id;

@@ -5,6 +5,7 @@ test_description='modem channel on Gammu'"'"'s dummy phone: receiving, parts, ac
 
 INJECT="$SRC_DIR/scripts/modem-inject"
 PHONE="$TRASH/phone"
+PHONE2="$TRASH/phone2"
 LAMP='Đèn đường hẻm 12 bị hỏng mấy tuần nay, tối đi rất nguy hiểm'
 LONG='Cống thoát nước hẻm 42 đường Nguyễn Tri Phương bị tắc mấy tuần nay, mỗi khi mưa là nước ngập tới đầu gối, xe máy chết máy giữa đường, nhờ phường cho người xuống xem giúp ạ'
 
@@ -24,11 +25,14 @@ modem_conf() {
 		name = \"gsm\"; type = \"modem\"; device = \"$PHONE\";
 		model = \"dummy\"; connection = \"none\"; enabled = ${1:-true};
 		poll_interval = 1; send_rate = 0; number = \"+84280000000\";
+	}, {
+		name = \"gsm2\"; type = \"modem\"; device = \"$PHONE2\";
+		model = \"dummy\"; connection = \"none\"; poll_interval = 1;
 	} );"
 }
 
 test_expect_success 'setup: the daemon on a dummy phone; /healthz says up' '
-	mkdir -p "$PHONE" && modem_conf &&
+	mkdir -p "$PHONE" "$PHONE2" && modem_conf &&
 	start_daemon -c m.conf -o ingest.concat_timeout=10 &&
 	wait_for "http /healthz && test_status 200" 10 &&
 	test_body ok && test -d "$PHONE/sms/1"
@@ -54,6 +58,15 @@ test_expect_success 'its acknowledgement goes out through the modem, every part 
 	mrs=${pid#*:} &&
 	test "$(echo "$mrs" | tr , "\n" | grep -c "^255$")" = "$segs" &&
 	http /metrics && test_grep "^papigw_modem_parts_sent_total{channel=\"gsm\"} $segs$" body
+'
+
+test_expect_success 'a second modem reads its own phone on its own thread' '
+	"$INJECT" "$PHONE2" +84901000011 "$LAMP (modem 2)" >/dev/null &&
+	wait_for "test \"\$(rows inbound channel=gsm2 sender=+84901000011)\" = 1" 10 &&
+	test "$(stored +84901000011)" = 0 &&
+	wait_for "http /metrics &&
+	    grep -q \"^papigw_modem_received_total{channel=.gsm2.} 1$\" body" 5 &&
+	test_grep "^papigw_modem_up{channel=\"gsm2\"} 1$" body
 '
 
 test_expect_success 'a long message in three parts, in order: one message' '
@@ -153,7 +166,8 @@ test_expect_success 'a burst of 500 messages: every one stored once, the SIM emp
 test_expect_success 'SIGHUP: a disabled modem stops, enabled again it reads again' '
 	modem_conf false && kill -HUP $daemon_pid &&
 	wait_for "grep -q \"modem gsm: no longer configured; stopped\" daemon.log" 10 &&
-	http /metrics && ! grep -q "^papigw_modem_up" body &&
+	http /metrics && ! grep -q "^papigw_modem_up{channel=.gsm.}" body &&
+	test_grep "^papigw_modem_up{channel=\"gsm2\"} 1$" body &&
 	http /healthz && test_status 200 &&
 	"$INJECT" "$PHONE" +84901000010 "$LAMP (sau khi tải lại)" >/dev/null &&
 	sleep 1 && test "$(stored +84901000010)" = 0 &&
