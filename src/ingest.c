@@ -59,7 +59,6 @@ struct job {
 	struct reply_request	 special;	/* a special word, or NONE */
 	enum language		 lang;		/* of the replies */
 	int64_t			 quoted_ref;	/* a reference in the text */
-	int64_t			 deadline;	/* of a new case, Unix s */
 	int64_t			 now;
 	/* Results. */
 	struct ingest_result	 res;
@@ -455,14 +454,6 @@ ingest_submit(struct ingest *ing, struct config *conf,
 				j->route.sub_id = "";
 			}
 	}
-	/*
-	 * The deadline a new case would get, here rather than on the
-	 * store's writer thread (mktime() rereads the time zone each time).
-	 */
-	if (j->special.what == REPLY_SPECIAL_NONE &&
-	    j->route.kind == ROUTE_FEEDBACK)
-		j->deadline = calendar_deadline(conf, j->now,
-		    conf->categories[j->route.category].deadline_days);
 	j->res.kind = j->route.kind;
 	j->res.category = j->route.category_id;
 	for (i = 0, o = 0; i < j->route.nsecondary; i++) {
