@@ -160,6 +160,7 @@ awk '
 		g["f_category"] = "categories"
 		g["f_subcategory"] = "categories"
 		g["f_channel"] = "channels"
+		g["f_role"] = "roles"
 		g["f_topic"] = "topics"
 		for (i = 1; i <= n; i++)
 			print (t[i] in g ? g[t[i]] : "?" t[i]), nm[i], ty[i]
@@ -309,6 +310,7 @@ main(void)
 	dump("categories", f_category);
 	dump("categories", f_subcategory);
 	dump("channels", f_channel);
+	dump("roles", f_role);
 	dump("topics", f_topic);
 	return 0;
 }

@@ -176,6 +176,69 @@ static const struct field f_control[] = {
 	{ "socket", T_STR, CONF_OFF(control_socket), 0, 1,
 	    sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
 	    "/run/papigw/control.sock", F_NONEMPTY, NULL, 0 },
+	{ "max_clients", T_INT, CONF_OFF(control_max_clients), 0, 1, 256,
+	    "16", 0, NULL, 0 },
+	{ "timeout", T_INT, CONF_OFF(control_timeout), 0, 1, 3600, "60", 0,
+	    NULL, 0 },
+	END_FIELDS
+};
+
+/*
+ * Deadlines, privacy, satisfaction and roles (calendar.c, cases.c,
+ * control.c).  The dates are checked by check_cases().
+ */
+static const struct field f_deadlines[] = {
+	{ "holidays", T_STRLIST, CONF_OFF(deadline_holidays), 0, 10, 10,
+	    NULL, 0, NULL, CONF_OFF(ndeadline_holidays) },
+	{ "workdays", T_STRLIST, CONF_OFF(deadline_workdays), 0, 10, 10,
+	    NULL, 0, NULL, CONF_OFF(ndeadline_workdays) },
+	{ "check_interval", T_INT, CONF_OFF(deadline_check_interval), 0, 1,
+	    86400, "60", 0, NULL, 0 },
+	{ "notify_number", T_STR, CONF_OFF(deadline_notify_number), 0, 0, 32,
+	    "", 0, NULL, 0 },
+	{ "notify_channel", T_STR, CONF_OFF(deadline_notify_channel), 0, 0,
+	    CONF_ID_MAX - 1, "", 0, NULL, 0 },
+	END_FIELDS
+};
+
+static const struct field f_privacy[] = {
+	{ "retention_days", T_INT, CONF_OFF(privacy_retention_days), 0, 0,
+	    3650, "365", 0, NULL, 0 },
+	END_FIELDS
+};
+
+static const struct field f_satisfaction[] = {
+	{ "enabled", T_BOOL, CONF_OFF(satisfaction_enabled), 0, 0, 1, "true",
+	    0, NULL, 0 },
+	{ "window", T_INT, CONF_OFF(satisfaction_window), 0, 3600, 2592000,
+	    "604800", 0, NULL, 0 },
+	{ "question_vi", T_TEMPLATE, CONF_OFF(satisfaction_question_vi), 0, 1,
+	    1000, "{ref} da duoc xu ly. Ban hai long khong? Tra loi 1 (rat "
+	    "khong hai long) den 5 (rat hai long), hoac 0 neu van de chua "
+	    "duoc giai quyet.", F_NONEMPTY, NULL, 0 },
+	{ "question_en", T_TEMPLATE, CONF_OFF(satisfaction_question_en), 0, 0,
+	    1000, "", 0, NULL, 0 },
+	END_FIELDS
+};
+
+#define ROLE_OFF(m)	offsetof(struct role, m)
+
+static const struct enumval role_kinds[] = {
+	{ "officer", ROLE_OFFICER }, { "inspector", ROLE_INSPECTOR },
+	{ "administrator", ROLE_ADMINISTRATOR }, { NULL, 0 }
+};
+
+static const struct field f_role[] = {
+	{ "name", T_STR, ROLE_OFF(name), ARR(role, name), 1,
+	    ARR(role, name) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "kind", T_ENUM, ROLE_OFF(kind), 0, 0, 0, NULL, F_REQUIRED,
+	    role_kinds, 0 },
+	{ "users", T_STRLIST, ROLE_OFF(users), 0, 1, 64, NULL, 0, NULL,
+	    ROLE_OFF(nusers) },
+	{ "groups", T_STRLIST, ROLE_OFF(groups), 0, 1, 64, NULL, 0, NULL,
+	    ROLE_OFF(ngroups) },
+	{ "categories", T_STRLIST, ROLE_OFF(categories), 0, 1,
+	    CONF_ID_MAX - 1, NULL, 0, NULL, ROLE_OFF(ncategories) },
 	END_FIELDS
 };
 
@@ -444,6 +507,9 @@ static const struct group {
 	{ "cases", f_cases },
 	{ "router", f_router },
 	{ "replies", f_replies },
+	{ "deadlines", f_deadlines },
+	{ "privacy", f_privacy },
+	{ "satisfaction", f_satisfaction },
 	{ "ussd", f_ussd },
 };
 #define NGROUPS	(sizeof(groups) / sizeof(groups[0]))
@@ -1534,6 +1600,133 @@ read_ussd(struct loader *ld, struct config *conf)
  * ===================================================================
  */
 
+/*
+ * Reads the "roles" list: who may use the control socket, and for what.
+ * An officer role names no restricted category: those are for inspectors
+ * and administrators only.
+ */
+static int
+read_roles(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e;
+	const struct category	*c;
+	struct role		*r;
+	size_t			 i, j;
+
+	if ((list = config_lookup(&ld->cfg, "roles")) == NULL)
+		return 0;
+	if (!config_setting_is_list(list)) {
+		conf_error(ld, list, "roles: expected a list ( {...}, ... )");
+		return -1;
+	}
+	if (config_setting_length(list) > CONF_CATEGORIES_MAX) {
+		conf_error(ld, list, "roles: more than %d",
+		    CONF_CATEGORIES_MAX);
+		return -1;
+	}
+	conf->nroles = (size_t)config_setting_length(list);
+	conf->roles = xcalloc(conf->nroles, sizeof(*r));
+	for (i = 0; i < conf->nroles; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		r = &conf->roles[i];
+		if (read_group(ld, e, r, f_role, NULL) == -1)
+			return -1;
+		r->line = (int)config_setting_source_line(e);
+		for (j = 0; j < i; j++)
+			if (strcmp(conf->roles[j].name, r->name) == 0) {
+				conf_error(ld, e, "duplicate role name '%s'",
+				    r->name);
+				return -1;
+			}
+		if (r->nusers == 0 && r->ngroups == 0) {
+			conf_error(ld, e, "role '%s': no users and no groups",
+			    r->name);
+			return -1;
+		}
+		if (r->ncategories > 0 && r->kind != ROLE_OFFICER) {
+			conf_error(ld, e, "role '%s': only officer roles have "
+			    "categories (an %s sees every case)", r->name,
+			    r->kind == ROLE_INSPECTOR ? "inspector" :
+			    "administrator");
+			return -1;
+		}
+		for (j = 0; j < r->ncategories; j++) {
+			if ((c = config_category(conf, r->categories[j])) ==
+			    NULL) {
+				conf_error(ld, e, "role '%s': no category "
+				    "'%s'", r->name, r->categories[j]);
+				return -1;
+			}
+			if (c->restricted) {
+				conf_error(ld, e, "role '%s': category '%s' is"
+				    " restricted: only inspector and "
+				    "administrator roles see it", r->name,
+				    c->id);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Checks the dates of deadlines.holidays and deadlines.workdays. */
+static int
+check_dates(struct loader *ld, char *const *list, size_t n,
+    const char *what, int weekend)
+{
+	config_setting_t	*s;
+	char			 path[64];
+	int			 y, m, d, wd;
+	size_t			 i;
+	struct tm		 tm;
+
+	snprintf(path, sizeof(path), "deadlines.%s", what);
+	s = config_lookup(&ld->cfg, path);
+	for (i = 0; i < n; i++) {
+		if (calendar_parse_date(list[i], &y, &m, &d) == -1) {
+			conf_error(ld, s, "%s: '%s' is not a date YYYY-MM-DD "
+			    "(2000 to 2099)", what, list[i]);
+			return -1;
+		}
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = 12;
+		tm.tm_isdst = -1;
+		mktime(&tm);
+		wd = tm.tm_wday == 0 || tm.tm_wday == 6;
+		if (wd != weekend) {
+			conf_error(ld, s, "%s: %s is a %s", what, list[i],
+			    weekend ? "weekday: only a Saturday or a Sunday "
+			    "can be a make-up working day" : "weekend day: "
+			    "list the weekday that is taken off instead");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The cross-checks of deadlines and satisfaction settings. */
+static int
+check_cases(struct loader *ld, struct config *conf)
+{
+	const char	*ch = conf->deadline_notify_channel;
+
+	if (check_dates(ld, conf->deadline_holidays,
+	    conf->ndeadline_holidays, "holidays", 0) == -1 ||
+	    check_dates(ld, conf->deadline_workdays,
+	    conf->ndeadline_workdays, "workdays", 1) == -1)
+		return -1;
+	if (*ch != '\0' && config_channel(conf, ch) == NULL) {
+		conf_error(ld, config_lookup(&ld->cfg,
+		    "deadlines.notify_channel"), "notify_channel: no channel "
+		    "'%s'", ch);
+		return -1;
+	}
+	return 0;
+}
+
 /* Splits "ADDR:PORT" or "[ADDR6]:PORT" into conf->http_addr and _port. */
 static int
 check_listen(struct loader *ld, struct config *conf)
@@ -1599,7 +1792,8 @@ check_toplevel(struct loader *ld)
 {
 	static const char *const known[] = { "log", "ward", "storage",
 	    "http", "control", "ingest", "cases", "router", "categories",
-	    "channels", "outbox", "replies", "topics", "ussd", NULL };
+	    "channels", "outbox", "deadlines", "privacy", "satisfaction",
+	    "roles", "replies", "topics", "ussd", NULL };
 	config_setting_t	*root = config_root_setting(&ld->cfg), *m;
 	const char		*name, *near;
 	size_t			 i;
@@ -1657,6 +1851,8 @@ table_of(config_setting_t *s)
 		return f_channel;
 	if (strcmp(name, "topics") == 0 && config_setting_parent(pp) == NULL)
 		return f_topic;
+	if (strcmp(name, "roles") == 0 && config_setting_parent(pp) == NULL)
+		return f_role;
 	if (strcmp(name, "subcategories") == 0)
 		return f_subcategory;
 	return NULL;
@@ -1939,6 +2135,8 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 		goto fail;
 	if (read_topics(&ld, conf) == -1 || check_replies(&ld, conf) == -1)
 		goto fail;
+	if (read_roles(&ld, conf) == -1 || check_cases(&ld, conf) == -1)
+		goto fail;
 	if (read_ussd(&ld, conf) == -1)
 		goto fail;
 	config_destroy(&ld.cfg);
@@ -1960,6 +2158,16 @@ free_secret(char *s)
 		explicit_bzero(s, strlen(s));
 		free(s);
 	}
+}
+
+static void
+free_strlist(char **list, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
 }
 
 /* Frees what the replies group and the topics list hold. */
@@ -2072,6 +2280,20 @@ config_free(struct config *conf)
 	for (i = 0; i < conf->ussd_ntopics; i++)
 		free(conf->ussd_topics[i].label);
 	free(conf->ussd_topics);
+	for (i = 0; i < conf->nroles; i++) {
+		struct role *r = &conf->roles[i];
+
+		free_strlist(r->users, r->nusers);
+		free_strlist(r->groups, r->ngroups);
+		free_strlist(r->categories, r->ncategories);
+	}
+	free(conf->roles);
+	free_strlist(conf->deadline_holidays, conf->ndeadline_holidays);
+	free_strlist(conf->deadline_workdays, conf->ndeadline_workdays);
+	free(conf->deadline_notify_number);
+	free(conf->deadline_notify_channel);
+	free(conf->satisfaction_question_vi);
+	free(conf->satisfaction_question_en);
 	free(conf);
 }
 

@@ -105,31 +105,6 @@ ingest_find_ref(const char *text, const char *prefix)
 	return 0;
 }
 
-/* The answer date: deadline_days working days (Monday to Friday) ahead. */
-int64_t
-ingest_deadline(int64_t from, int days)
-{
-	time_t		 t = (time_t)from;
-	struct tm	 tm;
-	int		 left = days;
-
-	localtime_r(&t, &tm);
-	while (left > 0) {
-		tm.tm_mday++;
-		tm.tm_isdst = -1;
-		t = mktime(&tm);
-		localtime_r(&t, &tm);
-		if (tm.tm_wday != 0 && tm.tm_wday != 6)
-			left--;
-	}
-	/* Due at the end of that day. */
-	tm.tm_hour = 23;
-	tm.tm_min = 59;
-	tm.tm_sec = 59;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
-}
-
 /*
  * ===================================================================
  * The work item, on the store's writer thread
@@ -264,7 +239,7 @@ ingest_work(struct store_txn *txn, void *arg)
 
 	/* A new case. */
 	cat = &conf->categories[j->route.category];
-	deadline = ingest_deadline(j->now, cat->deadline_days);
+	deadline = calendar_deadline(conf, j->now, cat->deadline_days);
 	memset(&c, 0, sizeof(c));
 	c.category = cat->id;
 	c.categories2 = j->res.secondary[0] ? j->res.secondary : NULL;

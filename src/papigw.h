@@ -244,6 +244,26 @@ struct ussd_item {
 	int		  line;		/* where it was configured, or 0 */
 };
 
+/* What a role may do (control.c): each kind can do what the one before can. */
+enum role_kind {
+	ROLE_OFFICER,		/* cases of its categories, none restricted */
+	ROLE_INSPECTOR,		/* every case, restricted categories too */
+	ROLE_ADMINISTRATOR	/* everything: unmasking, outbox, audit */
+};
+
+/* A role of the control socket: who has it (users, groups), and where. */
+struct role {
+	char		  name[CONF_ID_MAX];
+	int		  kind;		/* enum role_kind */
+	char		**users;	/* Unix user names */
+	size_t		  nusers;
+	char		**groups;	/* Unix group names */
+	size_t		  ngroups;
+	char		**categories;	/* officers: ids; none: all open ones */
+	size_t		  ncategories;
+	int		  line;
+};
+
 struct config {
 	char		 *path;		/* the file it was read from */
 	_Atomic int	  refs;		/* config_ref() / config_unref() */
@@ -340,6 +360,24 @@ struct config {
 	size_t		  nspecial;
 	struct topic	 *topics;
 	size_t		  ntopics;
+
+	/* control, roles, deadlines, privacy, satisfaction (control.c, cases.c) */
+	int		  control_max_clients;
+	int		  control_timeout;	/* seconds idle */
+	struct role	 *roles;
+	size_t		  nroles;
+	char		**deadline_holidays;	/* "YYYY-MM-DD", days off */
+	size_t		  ndeadline_holidays;
+	char		**deadline_workdays;	/* weekend days worked */
+	size_t		  ndeadline_workdays;
+	int		  deadline_check_interval; /* seconds */
+	char		 *deadline_notify_number; /* "" for none */
+	char		 *deadline_notify_channel; /* "" for the first */
+	int		  privacy_retention_days; /* 0 keeps numbers */
+	int		  satisfaction_enabled;
+	int		  satisfaction_window;	/* seconds */
+	char		 *satisfaction_question_vi;
+	char		 *satisfaction_question_en;
 
 	/* ussd: USSD menu sessions (ussd.c) */
 	int		  ussd_enabled;
@@ -984,6 +1022,8 @@ struct text	*text_alloc(void);
 int		 text_valid_utf8(const char *s, size_t len);
 char		*text_repair(const char *s, size_t len);
 char		*text_strip_marks(const char *s, size_t len);
+size_t		 text_width(const char *s, size_t len);
+size_t		 text_cut(const char *s, size_t width, size_t *used);
 
 /*
  * ===================================================================
@@ -1202,7 +1242,6 @@ void		 ingest_free(struct ingest *);
 int		 ingest_submit(struct ingest *, struct config *,
 		    const struct inbound *, ingest_done_fn, void *arg);
 int64_t		 ingest_find_ref(const char *text, const char *prefix);
-int64_t		 ingest_deadline(int64_t from, int days);
 
 /*
  * ===================================================================
@@ -1589,5 +1628,20 @@ size_t		 modems_status(struct modems *, struct modem_status *,
 int		 modems_health(struct modems *, char *why, size_t whysz);
 char		*modems_metrics(struct modems *, char *text, size_t *lenp);
 const char	*modem_state_name(enum modem_state);
+
+/*
+ * ===================================================================
+ * calendar.c: working days and answer deadlines
+ * ===================================================================
+ */
+
+int		 calendar_parse_date(const char *s, int *y, int *m, int *d);
+int		 calendar_is_workday(const struct config *, int y, int m,
+		    int d);
+int64_t		 calendar_deadline(const struct config *, int64_t from,
+		    int days);
+int		 calendar_period(const char *quarter, const char *from,
+		    const char *to, int64_t *start, int64_t *end, char *err,
+		    size_t errsz);
 
 #endif /* PAPIGW_H */

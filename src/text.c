@@ -1197,3 +1197,68 @@ text_strip_marks(const char *s, size_t len)
 	out[o] = '\0';
 	return (char *)out;
 }
+
+/*
+ * ===================================================================
+ * Display width, for papictl's tables
+ * ===================================================================
+ */
+
+/*
+ * The number of terminal columns that UTF-8 s takes (utf8proc's
+ * charwidth: combining marks 0, wide characters 2), counting at most len
+ * bytes.  Invalid bytes count one column each.
+ */
+size_t
+text_width(const char *s, size_t len)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t	 cp;
+	utf8proc_ssize_t	 n;
+	size_t			 i = 0, w = 0;
+	int			 cw;
+
+	while (i < len && p[i] != '\0') {
+		n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0) {
+			w++;
+			i++;
+			continue;
+		}
+		cw = utf8proc_charwidth(cp);
+		w += cw > 0 ? (size_t)cw : 0;
+		i += (size_t)n;
+	}
+	return w;
+}
+
+/*
+ * The number of bytes of UTF-8 s that fit in width columns, cut between
+ * characters (a combining mark stays with its letter).  Returns at most
+ * strlen(s); *used (when not NULL) gets the columns they take.
+ */
+size_t
+text_cut(const char *s, size_t width, size_t *used)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t	 cp;
+	utf8proc_ssize_t	 n;
+	size_t			 i = 0, w = 0, len = strlen(s), cw;
+
+	while (i < len) {
+		n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0) {
+			n = 1;
+			cw = 1;
+		} else
+			cw = utf8proc_charwidth(cp) > 0 ?
+			    (size_t)utf8proc_charwidth(cp) : 0;
+		if (w + cw > width)
+			break;
+		w += cw;
+		i += (size_t)n;
+	}
+	if (used != NULL)
+		*used = w;
+	return i;
+}

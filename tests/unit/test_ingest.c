@@ -178,10 +178,12 @@ test_find_ref(void **state)
 static void
 test_deadline(void **state)
 {
+	struct config	conf;	/* no holidays: Monday to Friday */
 	struct tm	tm;
 	time_t		t;
 
 	(void)state;
+	memset(&conf, 0, sizeof(conf));
 	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
 	tzset();
 	/* Friday 2026-11-27 10:00: 5 working days is Friday 2026-12-04. */
@@ -191,7 +193,7 @@ test_deadline(void **state)
 	tm.tm_mday = 27;
 	tm.tm_hour = 10;
 	tm.tm_isdst = -1;
-	t = (time_t)ingest_deadline((int64_t)mktime(&tm), 5);
+	t = (time_t)calendar_deadline(&conf, (int64_t)mktime(&tm), 5);
 	localtime_r(&t, &tm);
 	assert_int_equal(tm.tm_mday, 4);
 	assert_int_equal(tm.tm_mon, 11);
@@ -202,7 +204,7 @@ test_deadline(void **state)
 	tm.tm_mday = 27;
 	tm.tm_hour = 10;
 	tm.tm_isdst = -1;
-	t = (time_t)ingest_deadline((int64_t)mktime(&tm), 1);
+	t = (time_t)calendar_deadline(&conf, (int64_t)mktime(&tm), 1);
 	localtime_r(&t, &tm);
 	assert_int_equal(tm.tm_mday, 30);
 	assert_int_equal(tm.tm_wday, 1);
