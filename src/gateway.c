@@ -352,6 +352,10 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 
 	/* USSD sessions live in memory: a restart replays them (ussd.c). */
 	gw->ussd = ussd_new();
+	/* papictl's control socket and the deadline timer (cases.c). */
+	gw->cases = cases_new();
+	if ((gw->control = control_start(gw, conf, err, errsz)) == NULL)
+		goto fail;
 	gw->http = http_start(conf, providers_handle, gw, err, errsz);
 	if (gw->http == NULL)
 		goto fail;
@@ -374,6 +378,8 @@ gateway_tick(struct gateway *gw)
 	conf = gateway_config(gw);
 	ussd_expire(gw->ussd, conf);
 	config_unref(conf);
+	/* Overdue cases and the retention of numbers. */
+	cases_tick(gw);
 }
 
 /*
@@ -385,6 +391,8 @@ gateway_stop(struct gateway *gw)
 {
 	if (gw == NULL)
 		return;
+	/* papictl clients finish the request they are in. */
+	control_stop(gw->control);
 	http_stop(gw->http);
 	/*
 	 * The outbox stops claiming, lets the sends in flight (modem ones
@@ -405,6 +413,7 @@ gateway_stop(struct gateway *gw)
 	ingest_free(gw->ingest);
 	metrics_free(gw->metrics);
 	ussd_free(gw->ussd);		/* no request is left to use it */
+	cases_free(gw->cases);		/* the store ran its last timer job */
 	router_slot_free(gw->routers);
 	config_unref(gw->priv->conf);
 	pthread_mutex_destroy(&gw->priv->lock);

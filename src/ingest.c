@@ -199,6 +199,24 @@ ingest_work(struct store_txn *txn, void *arg)
 	if ((st = reply_guard(txn, &rc)) != STORE_OK)
 		return st;
 
+	/*
+	 * An answer to the satisfaction question of a resolved case, or a
+	 * message about a closed case that reopens it (lifecycle.c).
+	 */
+	if (!j->in.new_case) {
+		st = lifecycle_inbound(txn, conf, j->in.sender, j->text,
+		    j->special.what == REPLY_SPECIAL_NONE ? j->quoted_ref : 0,
+		    msg_id, j->now, &case_id, &ref);
+		if (st == STORE_OK) {
+			j->res.attached = 1;
+			j->res.case_id = case_id;
+			j->res.ref_number = ref;
+			return reply_done(j, &rc, STORE_OK);
+		}
+		if (st != STORE_NOTFOUND)
+			return st;
+	}
+
 	/* A special word: answered, no case. */
 	if (j->special.what != REPLY_SPECIAL_NONE)
 		return reply_done(j, &rc, reply_special(txn, &rc,

@@ -41,6 +41,8 @@ struct metrics {
 	atomic_uint_fast64_t	 latency_count;
 	atomic_uint_fast64_t	 latency_sum_us;	/* microseconds */
 	atomic_uint_fast64_t	 replies[REPLY_BLOCK_MAX]; /* reply.c */
+	atomic_uint_fast64_t	 overdue_marked;	/* cases.c */
+	atomic_int_fast64_t	 overdue_open;		/* -1: not yet */
 };
 
 struct metrics *
@@ -49,6 +51,7 @@ metrics_new(void)
 	struct metrics	*m = xcalloc(1, sizeof(*m));
 
 	pthread_mutex_init(&m->lock, NULL);
+	atomic_store(&m->overdue_open, -1);
 	return m;
 }
 
@@ -115,6 +118,17 @@ metrics_reply(struct metrics *m, int block)
 {
 	if (block >= 0 && block < REPLY_BLOCK_MAX)
 		atomic_fetch_add(&m->replies[block], 1);
+}
+
+/*
+ * The deadline timer's run (cases.c): cases it marked overdue, and the
+ * open overdue cases there are now.
+ */
+void
+metrics_overdue(struct metrics *m, uint64_t marked, int64_t open_overdue)
+{
+	atomic_fetch_add(&m->overdue_marked, marked);
+	atomic_store(&m->overdue_open, open_overdue);
 }
 
 /* A growing output buffer. */
@@ -257,6 +271,17 @@ metrics_render(struct metrics *m, struct store *store,
 	    "# TYPE papigw_ingest_store_failures_total counter\n"
 	    "papigw_ingest_store_failures_total %llu\n",
 	    (unsigned long long)atomic_load(&m->store_errors));
+	out_printf(&o, "# HELP papigw_cases_overdue_marked_total Cases the "
+	    "deadline timer marked overdue.\n"
+	    "# TYPE papigw_cases_overdue_marked_total counter\n"
+	    "papigw_cases_overdue_marked_total %llu\n",
+	    (unsigned long long)atomic_load(&m->overdue_marked));
+	if (atomic_load(&m->overdue_open) >= 0)
+		out_printf(&o, "# HELP papigw_cases_overdue Open cases past "
+		    "their deadline without an answer, at the timer's last "
+		    "run.\n# TYPE papigw_cases_overdue gauge\n"
+		    "papigw_cases_overdue %lld\n",
+		    (long long)atomic_load(&m->overdue_open));
 	out_printf(&o, "# HELP papigw_replies_total Automatic replies to new "
 	    "messages: sent, or why not (none: nothing to say).\n"
 	    "# TYPE papigw_replies_total counter\n");

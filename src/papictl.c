@@ -21,6 +21,32 @@ static const struct ctl_cmd commands[] = {
 	    "check the configuration, like papigwd -n" },
 	{ "classify", ctl_classify, "[text | -]",
 	    "show how the router classifies messages (offline)" },
+	/* The daemon's commands (ctl_cases.c, ctl_status.c, ctl_report.c). */
+	{ "status", ctl_status, "",
+	    "queues, overdue cases, outbox and channels" },
+	{ "list", ctl_list, "[--category category] [--state state] "
+	    "[--overdue] [--mine] [--limit n] [--before ref]",
+	    "cases, newest first" },
+	{ "show", ctl_show, "[--unmask reason] ref",
+	    "one case: messages, history, notes" },
+	{ "reply", ctl_reply, "[--dry-run] ref text",
+	    "answer the resident (shows the SMS parts first)" },
+	{ "assign", ctl_assign, "ref user", "give a case to an officer" },
+	{ "claim", ctl_claim, "ref", "take a case" },
+	{ "note", ctl_note, "ref text", "add an internal note" },
+	{ "close", ctl_close, "[--note text] ref", "resolve a case" },
+	{ "reopen", ctl_reopen, "ref", "reopen a closed case" },
+	{ "outbox", ctl_outbox, "[--failed] [--limit n]",
+	    "outbound messages and their delivery" },
+	{ "retry", ctl_retry, "id", "send a failed message again" },
+	{ "report", ctl_report, "--quarter YYYYQN | --from date --to date "
+	    "[--format table | csv | json]", "figures for the district" },
+	{ "export", ctl_export, "--format csv | json [--quarter YYYYQN | "
+	    "--from date --to date]", "cases for analysis, without numbers" },
+	{ "inject", ctl_inject, "--from number [--channel name] text",
+	    "feed a message in as if it had arrived" },
+	{ "audit", ctl_audit, "[--verify] [--limit n]",
+	    "the audit log; --verify checks it" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 

@@ -11,6 +11,9 @@
 #define PAPICTL_H
 
 #include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
 
 #define CTL_OK		0	/* success */
 #define CTL_FAIL	1	/* the command failed */
@@ -39,5 +42,47 @@ int	ctl_check_config(struct ctl_globals *, int, char **);
 
 /* ctl_classify.c */
 int	ctl_classify(struct ctl_globals *, int, char **);
+
+/* ctl_client.c: the control socket, tables and values */
+struct ctl_table;
+
+int	 ctl_call(struct ctl_globals *, const char *cmd, json_t *args,
+	    json_t **data, int (*row)(json_t *, void *), void *arg);
+void	 ctl_print_json(json_t *);
+const char *ctl_time(json_t *, char *buf, size_t bufsz);
+const char *ctl_date(json_t *, char *buf, size_t bufsz);
+const char *ctl_duration(json_t *, char *buf, size_t bufsz);
+const char *ctl_str(json_t *, const char *key, const char *def);
+const char *ctl_int(json_t *, const char *key, char *buf, size_t bufsz);
+struct ctl_table *ctl_table_new(const char *head, ...);
+void	 ctl_table_col(struct ctl_table *, size_t col, size_t width,
+	    int right);
+void	 ctl_table_add(struct ctl_table *, ...);
+void	 ctl_table_print(struct ctl_table *, FILE *);
+void	 ctl_table_free(struct ctl_table *);
+int	 ctl_number(const char *cmd, const char *what, const char *s,
+	    long min, long max, long *v);
+int	 ctl_utf8(const char *what, const char *s);
+
+/* ctl_cases.c: list, show, reply and case work */
+int	ctl_list(struct ctl_globals *, int, char **);
+int	ctl_show(struct ctl_globals *, int, char **);
+int	ctl_reply(struct ctl_globals *, int, char **);
+int	ctl_assign(struct ctl_globals *, int, char **);
+int	ctl_claim(struct ctl_globals *, int, char **);
+int	ctl_note(struct ctl_globals *, int, char **);
+int	ctl_close(struct ctl_globals *, int, char **);
+int	ctl_reopen(struct ctl_globals *, int, char **);
+
+/* ctl_status.c: status, outbox, retry, inject */
+int	ctl_status(struct ctl_globals *, int, char **);
+int	ctl_outbox(struct ctl_globals *, int, char **);
+int	ctl_retry(struct ctl_globals *, int, char **);
+int	ctl_inject(struct ctl_globals *, int, char **);
+
+/* ctl_report.c: report, export, audit */
+int	ctl_report(struct ctl_globals *, int, char **);
+int	ctl_export(struct ctl_globals *, int, char **);
+int	ctl_audit(struct ctl_globals *, int, char **);
 
 #endif /* PAPICTL_H */

@@ -1179,6 +1179,8 @@ void		 metrics_received(struct metrics *, const char *channel,
 void		 metrics_store_error(struct metrics *);
 void		 metrics_latency(struct metrics *, double seconds);
 void		 metrics_reply(struct metrics *, int block);
+void		 metrics_overdue(struct metrics *, uint64_t marked,
+		    int64_t open_overdue);
 char		*metrics_render(struct metrics *, struct store *,
 		    struct http_server *, size_t *lenp);
 
@@ -1380,8 +1382,10 @@ struct gateway {
 	struct metrics		*metrics;
 	struct http_server	*http;
 	struct ussd		*ussd;		/* USSD sessions (ussd.c) */
-	struct outbox		*outbox;	/* sends replies (outbox.c) */
 	struct modems		*modems;	/* modem threads (modem.c) */
+	struct outbox		*outbox;	/* sends replies (outbox.c) */
+	struct control		*control;	/* papictl's socket (control.c) */
+	struct cases		*cases;		/* deadline timer (cases.c) */
 	struct gateway_priv	*priv;
 };
 
@@ -1643,5 +1647,127 @@ int64_t		 calendar_deadline(const struct config *, int64_t from,
 int		 calendar_period(const char *quarter, const char *from,
 		    const char *to, int64_t *start, int64_t *end, char *err,
 		    size_t errsz);
+
+/*
+ * ===================================================================
+ * control.c: papictl's control socket
+ * ===================================================================
+ *
+ * One JSON object a line each way (see control.c and papictl(8)): the
+ * daemon learns who asks with SO_PEERCRED, maps the user and groups to a
+ * role of the configuration, and hands the request to the command's
+ * handler (cases.c, report.c) with a struct control_req.
+ */
+
+#define CONTROL_REQUEST_MAX	65536	/* bytes of one request line */
+#define CONTROL_USER_MAX	64	/* bytes of a user name */
+
+struct control;
+
+/* Who asks, as the daemon sees it. */
+struct who {
+	char		 user[CONTROL_USER_MAX]; /* user name, or "uid:N" */
+	long		 uid;
+	int		 kind;		/* enum role_kind, or -1: no role */
+	char		 roles[128];	/* the names of its roles, "a,b" */
+	uint64_t	 cats;		/* bit i: sees conf->categories[i] */
+};
+
+/* Why a request failed ("error" of the answer). */
+enum control_err {
+	CONTROL_E_OK,
+	CONTROL_E_USAGE,	/* "usage": bad arguments */
+	CONTROL_E_FORBIDDEN,	/* "forbidden": not for this role */
+	CONTROL_E_NOTFOUND,	/* "notfound": no such case or row */
+	CONTROL_E_CONFLICT,	/* "conflict": not in this state */
+	CONTROL_E_UNAVAILABLE,	/* "unavailable": the store failed */
+	CONTROL_E_INTERNAL	/* "internal" */
+};
+
+/* One request being answered. */
+struct control_req {
+	struct gateway		*gw;
+	struct config		*conf;	/* a reference for the request */
+	const struct who	*who;
+	const char		*cmd;
+	void			*args;	/* the request's "args" (json_t *) */
+	/* Answers of many lines (export): each a JSON object. */
+	int			(*send)(struct control_req *, void *json);
+	void			*io;
+	struct store_query	*q;	/* control_query() opens it */
+	/* The answer: data (a json_t * taken by control.c), or an error. */
+	void			*data;
+	enum control_err	 err;
+	char			 msg[512];
+};
+
+struct control	*control_start(struct gateway *, const struct config *,
+		    char *err, size_t errsz);
+void		 control_stop(struct control *);
+int		 control_who(const struct config *, long uid, long gid,
+		    const char *user, struct who *);
+int		 control_user_who(const struct config *, const char *user,
+		    struct who *);
+void		 control_user_name(long uid, char *buf, size_t bufsz);
+int		 control_sees(const struct who *, const struct config *,
+		    const char *category);
+size_t		 control_visible(const struct who *, const struct config *,
+		    char ***list);
+int		 control_fail(struct control_req *, enum control_err,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+struct store_query *control_query(struct control_req *);
+const char	*control_err_name(enum control_err);
+
+/*
+ * ===================================================================
+ * lifecycle.c: what residents do to their cases; case references
+ * ===================================================================
+ */
+
+void		 lifecycle_ref(const struct config *, int64_t ref, char *buf,
+		    size_t bufsz);
+int64_t		 lifecycle_parse_ref(const struct config *, const char *s);
+enum store_status lifecycle_reopen(struct store_txn *, const struct config *,
+		    const struct store_case_info *, const char *actor,
+		    const char *detail, int64_t now, int64_t *deadline);
+enum store_status lifecycle_inbound(struct store_txn *,
+		    const struct config *, const char *sender,
+		    const char *text, int64_t quoted_ref, int64_t message_id,
+		    int64_t now, int64_t *case_id, int64_t *ref);
+
+/*
+ * ===================================================================
+ * cases.c: case work for papictl, the deadline and retention timer
+ * ===================================================================
+ */
+
+struct cases;
+
+struct cases	*cases_new(void);
+void		 cases_free(struct cases *);
+void		 cases_tick(struct gateway *);
+int		 cases_audit(struct gateway *, const char *actor,
+		    const char *action, const char *detail);
+int		 cases_status(struct control_req *);
+int		 cases_list(struct control_req *);
+int		 cases_show(struct control_req *);
+int		 cases_reply(struct control_req *);
+int		 cases_assign(struct control_req *);
+int		 cases_note(struct control_req *);
+int		 cases_close(struct control_req *);
+int		 cases_reopen(struct control_req *);
+int		 cases_outbox(struct control_req *);
+int		 cases_retry(struct control_req *);
+int		 cases_inject(struct control_req *);
+
+/*
+ * ===================================================================
+ * report.c: reports, exports and the audit log
+ * ===================================================================
+ */
+
+int		 report_report(struct control_req *);
+int		 report_export(struct control_req *);
+int		 report_audit(struct control_req *);
 
 #endif /* PAPIGW_H */

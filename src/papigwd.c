@@ -133,8 +133,22 @@ reload_notes(const struct config *old, const struct config *new)
  * SIGHUP: reads the configuration again.  A file with errors is reported
  * as FILE:LINE: message and the daemon keeps running on the old one.
  */
+/*
+ * Writes a reload's audit entry, by the user who sent SIGHUP (root for
+ * systemctl reload), through the store: the audit log covers reloads.
+ */
 static void
-reload(void)
+reload_audit(long uid, const char *action, const char *detail)
+{
+	char	user[CONTROL_USER_MAX];
+
+	control_user_name(uid, user, sizeof(user));
+	if (cases_audit(d.gw, user, action, detail) == -1)
+		log_warnx("reload: the audit entry was not written");
+}
+
+static void
+reload(long uid)
 {
 	char		 err[CONF_ERR_MAX];
 	struct config	*new;
@@ -147,6 +161,7 @@ reload(void)
 		    "%s", err);
 		sd_notify(0, "READY=1\nSTATUS=Serving (reload failed: see "
 		    "the log)");
+		reload_audit(uid, "config.reload_failed", err);
 		return;
 	}
 	reload_notes(d.conf, new);
@@ -155,6 +170,7 @@ reload(void)
 		    "%s", err);
 		config_unref(new);
 		config_unref(new);
+		reload_audit(uid, "config.reload_failed", err);
 		sd_notify(0, "READY=1\nSTATUS=Serving (reload failed: see "
 		    "the log)");
 		return;
@@ -163,6 +179,7 @@ reload(void)
 	config_unref(d.conf);
 	d.conf = new;
 	log_notice("configuration reloaded from %s", d.conf_path);
+	reload_audit(uid, "config.reload", d.conf_path);
 	sd_notify(0, "READY=1\nSTATUS=Serving");
 }
 
@@ -254,7 +271,7 @@ main_loop(void)
 		    (ssize_t)sizeof(si)) {
 			switch (si.ssi_signo) {
 			case SIGHUP:
-				reload();
+				reload((long)si.ssi_uid);
 				break;
 			case SIGTERM:
 			case SIGINT:

@@ -2,7 +2,8 @@
  * test_calendar.c: unit tests of the deadline calculator (working days,
  * weekends, Tết and the other holidays, make-up working days), of the
  * shipped holiday lists and their checks in the loader, of report
- * periods, and of the display width papictl aligns its tables with.
+ * periods, of case references, and of the display width papictl aligns
+ * its tables with.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -212,6 +213,22 @@ test_period(void **state)
 }
 
 static void
+test_refs(void **state)
+{
+	char	buf[32];
+
+	(void)state;
+	assert_int_equal(lifecycle_parse_ref(&conf, "PA-000123"), 123);
+	assert_int_equal(lifecycle_parse_ref(&conf, "pa123"), 123);
+	assert_int_equal(lifecycle_parse_ref(&conf, "123"), 123);
+	assert_int_equal(lifecycle_parse_ref(&conf, "PB-1"), 0);
+	assert_int_equal(lifecycle_parse_ref(&conf, "PA-"), 0);
+	assert_int_equal(lifecycle_parse_ref(&conf, "PA-12x"), 0);
+	lifecycle_ref(&conf, 42, buf, sizeof(buf));
+	assert_string_equal(buf, "PA-000042");
+}
+
+static void
 test_width(void **state)
 {
 	size_t	used;
@@ -242,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_holidays_and_makeup),
 		cmocka_unit_test(test_shipped_lists),
 		cmocka_unit_test(test_period),
+		cmocka_unit_test(test_refs),
 		cmocka_unit_test(test_width),
 	};
 
