@@ -122,10 +122,17 @@ test_expect_success 'twilio: sent: provider id, outbound row, attempts' '
 	test "$(outbound_of +84901110001)" = "+842800000001|$sid|1"
 '
 
+# dlr_post NAME=VALUE...: a status callback to /dlr/tw, signed as Twilio
+# signs it, over the callback URL the gateway gave.
+dlr_post() {
+	post /dlr/tw "$@" -- -H "X-Twilio-Signature: $(twilio_sig twtoken \
+	    "http://127.0.0.1:$port/dlr/tw" "$@")"
+}
+
 test_expect_success 'twilio: a delivery report marks the row delivered' '
-	post /dlr/tw MessageSid="$sid" MessageStatus=sent && test_status 200 &&
+	dlr_post MessageSid="$sid" MessageStatus=sent && test_status 200 &&
 	row_is +84901110001 sent &&
-	post /dlr/tw MessageSid="$sid" MessageStatus=delivered &&
+	dlr_post MessageSid="$sid" MessageStatus=delivered &&
 	test_status 200 && row_is +84901110001 delivered
 '
 
