@@ -36,7 +36,14 @@
  * ===================================================================
  */
 
-/* The socket to use: -s, or control.socket of the configuration. */
+/* control.socket's default, for officers who may not read the file. */
+#define SOCKET_DEFAULT	"/run/papigw/control.sock"
+
+/*
+ * The socket to use: -s, or control.socket of the configuration, or its
+ * default when the configuration file cannot be read at all (it may be
+ * readable by the papigw group only: officers need not read it).
+ */
 static int
 socket_path(struct ctl_globals *g, char *buf, size_t bufsz)
 {
@@ -45,6 +52,8 @@ socket_path(struct ctl_globals *g, char *buf, size_t bufsz)
 
 	if (g->socket_path != NULL)
 		return copy_str(buf, bufsz, g->socket_path);
+	if (g->noverrides == 0 && access(g->conf_path, R_OK) == -1)
+		return copy_str(buf, bufsz, SOCKET_DEFAULT);
 	conf = config_load(g->conf_path, g->overrides, g->noverrides, err,
 	    sizeof(err));
 	if (conf == NULL) {
