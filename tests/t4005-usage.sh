@@ -32,4 +32,15 @@ test_expect_success 'wrong arguments are usage errors (exit 2), before any daemo
 	test_exit_status 2 "$PAPICTL" -s "$TRASH/none" inject "no sender"
 '
 
+if ! test -e /run/papigw/control.sock; then
+	test_expect_success 'an unreadable configuration: the default socket' '
+		test_exit_status 1 "$PAPICTL" -c "$TRASH/none.conf" status \
+		    2>err &&
+		test_grep "cannot reach papigwd at /run/papigw/control.sock" err &&
+		printf "log = {\n" >bad.conf &&
+		test_exit_status 1 "$PAPICTL" -c bad.conf status 2>err &&
+		test_grep "bad.conf:2: syntax error" err
+	'
+fi
+
 test_done
