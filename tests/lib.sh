@@ -152,11 +152,14 @@ CONF
 
 # start_daemon ARGS...: starts papigwd -d in the background with its
 # output in $TRASH/daemon.log and waits until it says it started.
+# Only what this daemon wrote counts: the log may hold an earlier run's
+# "started" line.
 start_daemon() {
+	log_from=$(($(wc -c <"$TRASH/daemon.log" 2>/dev/null || echo 0) + 1))
 	"$PAPIGWD" -d "$@" >>"$TRASH/daemon.log" 2>&1 &
 	daemon_pid=$!
 	daemon_pids="$daemon_pids $daemon_pid"
-	wait_for "grep -q 'started' '$TRASH/daemon.log' ||
+	wait_for "tail -c +$log_from '$TRASH/daemon.log' | grep -q 'started' ||
 	    ! kill -0 $daemon_pid" 10 || return 1
 	kill -0 "$daemon_pid"
 }
