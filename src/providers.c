@@ -204,23 +204,32 @@ twilio(struct gateway *gw, struct config *conf, struct http_req *r)
 
 /*
  * ===================================================================
- * Africa's Talking
+ * Africa's Talking and generic
  * ===================================================================
  */
 
+/*
+ * Africa's Talking (form POST) and Kannel-style generic (GET or POST)
+ * endpoints name their fields alike: from, to, text and an optional id.
+ * ok_status and ok_body answer a stored message.
+ */
 static void
-africastalking(struct gateway *gw, struct config *conf, struct http_req *r)
+from_to_text(struct gateway *gw, struct config *conf, struct http_req *r,
+    enum channel_type type, int get_ok, int ok_status, const char *ok_body)
 {
 	const struct channel	*ch;
 	const char		*from, *text;
 	struct inbound		 in;
+	char			 msg[64];
 	size_t			 tlen;
 
-	if (!method_is(r, 0, 1))
+	if (!method_is(r, get_ok, 1))
 		return;
-	if ((ch = channel_of_type(conf, CHANNEL_AFRICASTALKING)) == NULL) {
+	if ((ch = channel_of_type(conf, type)) == NULL) {
+		snprintf(msg, sizeof(msg), "no %s channel\n",
+		    channel_type_name(type));
 		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
-		http_reply(r, 404, CT_TEXT, "no africastalking channel\n");
+		http_reply(r, 404, CT_TEXT, msg);
 		return;
 	}
 	from = http_param(r, "from", NULL);
@@ -240,7 +249,7 @@ africastalking(struct gateway *gw, struct config *conf, struct http_req *r)
 	in.recipient = http_param(r, "to", NULL);
 	in.text = text;
 	in.textlen = tlen;
-	submit(gw, conf, r, &in, 200, CT_TEXT, "OK\n");
+	submit(gw, conf, r, &in, ok_status, CT_TEXT, ok_body);
 }
 
 /*
@@ -479,47 +488,6 @@ vonage(struct gateway *gw, struct config *conf, struct http_req *r)
 
 /*
  * ===================================================================
- * Generic (Kannel-style)
- * ===================================================================
- */
-
-static void
-generic(struct gateway *gw, struct config *conf, struct http_req *r)
-{
-	const struct channel	*ch;
-	const char		*from, *text;
-	struct inbound		 in;
-	size_t			 tlen;
-
-	if (!method_is(r, 1, 1))
-		return;
-	if ((ch = channel_of_type(conf, CHANNEL_GENERIC)) == NULL) {
-		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
-		http_reply(r, 404, CT_TEXT, "no generic channel\n");
-		return;
-	}
-	from = http_param(r, "from", NULL);
-	text = http_param(r, "text", &tlen);
-	if (from == NULL || *from == '\0') {
-		bad_request(r, "missing from");
-		return;
-	}
-	if (text == NULL) {
-		bad_request(r, "missing text");
-		return;
-	}
-	memset(&in, 0, sizeof(in));
-	in.channel = ch->name;
-	in.provider_id = http_param(r, "id", NULL);
-	in.sender = from;
-	in.recipient = http_param(r, "to", NULL);
-	in.text = text;
-	in.textlen = tlen;
-	submit(gw, conf, r, &in, 202, CT_TEXT, "Accepted\n");
-}
-
-/*
- * ===================================================================
  * Delivery reports
  * ===================================================================
  */
@@ -690,11 +658,13 @@ providers_handle(struct http_req *r, void *arg)
 	if (strcmp(path, "/sms/twilio") == 0)
 		twilio(gw, conf, r);
 	else if (strcmp(path, "/sms/africastalking") == 0)
-		africastalking(gw, conf, r);
+		from_to_text(gw, conf, r, CHANNEL_AFRICASTALKING, 0, 200,
+		    "OK\n");
 	else if (strcmp(path, "/sms/vonage") == 0)
 		vonage(gw, conf, r);
 	else if (strcmp(path, "/sms/generic") == 0)
-		generic(gw, conf, r);
+		from_to_text(gw, conf, r, CHANNEL_GENERIC, 1, 202,
+		    "Accepted\n");
 	else if (strcmp(path, "/ussd/africastalking") == 0)
 		ussd_handle(gw, conf, r);	/* ussd.c */
 	else if (strncmp(path, "/dlr/", 5) == 0 && path[5] != '\0')
