@@ -741,8 +741,8 @@ name_index(const char *const *names, size_t n, const char *name)
 }
 
 /* The status a failed SQLite call stands for. */
-static enum store_status
-status_of(int rc)
+enum store_status
+store_status_of(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -786,8 +786,8 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 }
 
 /* Binds an id or a time, or NULL for 0. */
-static void
-bind_opt(sqlite3_stmt *s, int i, int64_t v)
+void
+store_bind_opt(sqlite3_stmt *s, int i, int64_t v)
 {
 	if (v == 0)
 		sqlite3_bind_null(s, i);
@@ -796,8 +796,8 @@ bind_opt(sqlite3_stmt *s, int i, int64_t v)
 }
 
 /* Returns a malloc'd copy of a text column, or NULL for NULL. */
-static char *
-col_str(sqlite3_stmt *s, int i)
+char *
+store_col_str(sqlite3_stmt *s, int i)
 {
 	if (sqlite3_column_type(s, i) == SQLITE_NULL)
 		return NULL;
@@ -1207,7 +1207,7 @@ batch_bucket(size_t n)
 static enum store_status
 txn_error(struct store_txn *txn, int rc, const char *what)
 {
-	enum store_status	s = status_of(rc);
+	enum store_status	s = store_status_of(rc);
 
 	if (s == STORE_OK || s == STORE_INVALID) {
 		log_debug("store: %s: %s", what,
@@ -1242,7 +1242,7 @@ item_run(struct store *st, struct store_txn *txn, struct item *it)
 	if ((rc = conn_exec(&st->wr, ST_RELEASE)) != SQLITE_OK) {
 		txn_error(txn, rc, "release savepoint");
 		if (s == STORE_OK)
-			s = status_of(rc);
+			s = store_status_of(rc);
 	}
 	return s;
 }
@@ -1263,7 +1263,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 
 	if ((rc = conn_exec(&st->wr, ST_BEGIN)) != SQLITE_OK) {
 		log_warnx("store: begin: %s", sqlite3_errmsg(st->wr.db));
-		lost = status_of(rc);
+		lost = store_status_of(rc);
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
@@ -1277,7 +1277,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 	}
 	if ((rc = conn_exec(&st->wr, ST_COMMIT)) != SQLITE_OK) {
 		log_warnx("store: commit: %s", sqlite3_errmsg(st->wr.db));
-		lost = status_of(rc);
+		lost = store_status_of(rc);
 		if (lost == STORE_INVALID)	/* a commit hook said no */
 			lost = STORE_ERROR;
 		if (!sqlite3_get_autocommit(st->wr.db))
@@ -1412,7 +1412,7 @@ txn_step(struct store_txn *txn, sqlite3_stmt *s, const char *what,
 static void
 bind_message(sqlite3_stmt *s, const struct store_message *m)
 {
-	bind_opt(s, 1, m->case_id);
+	store_bind_opt(s, 1, m->case_id);
 	bind_text(s, 2, m->channel);
 	bind_text(s, 3, m->provider_id);
 	bind_text(s, 4, m->sender);
@@ -1423,7 +1423,7 @@ bind_message(sqlite3_stmt *s, const struct store_message *m)
 	else
 		sqlite3_bind_null(s, 7);
 	bind_text(s, 8, m->encoding);
-	bind_opt(s, 9, m->provider_time);
+	store_bind_opt(s, 9, m->provider_time);
 	sqlite3_bind_int64(s, 10, m->created ? m->created : now());
 }
 
@@ -1485,7 +1485,7 @@ store_inbound_attach(struct store_txn *txn, int64_t id, int64_t case_id)
 	if ((s = txn_stmt(txn, ST_INBOUND_ATTACH)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
-	bind_opt(s, 2, case_id);
+	store_bind_opt(s, 2, case_id);
 	r = txn_step(txn, s, "inbound attach", NULL);
 	if (r == STORE_OK && sqlite3_changes(txn->st->wr.db) == 0)
 		r = STORE_NOTFOUND;
@@ -1505,8 +1505,8 @@ store_outbound_insert(struct store_txn *txn, const struct store_message *m,
 	if ((s = txn_stmt(txn, ST_OUTBOUND_INSERT)) == NULL)
 		return STORE_ERROR;
 	bind_message(s, m);
-	bind_opt(s, 11, m->sent);
-	bind_opt(s, 12, m->outbox_id);
+	store_bind_opt(s, 11, m->sent);
+	store_bind_opt(s, 12, m->outbox_id);
 	return txn_step(txn, s, "outbound insert", id);
 }
 
@@ -1583,7 +1583,7 @@ store_case_event_add(struct store_txn *txn, int64_t case_id,
 	sqlite3_bind_int64(s, 1, case_id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		from = col_str(s, 0);
+		from = store_col_str(s, 0);
 	sqlite3_reset(s);
 	if (rc == SQLITE_DONE)
 		return STORE_NOTFOUND;
@@ -1706,7 +1706,7 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox *o,
 		return STORE_INVALID;
 	if ((s = txn_stmt(txn, ST_OUTBOX_INSERT)) == NULL)
 		return STORE_ERROR;
-	bind_opt(s, 1, o->case_id);
+	store_bind_opt(s, 1, o->case_id);
 	bind_text(s, 2, o->channel);
 	bind_text(s, 3, o->recipient);
 	bind_text(s, 4, o->text);
@@ -1936,7 +1936,7 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	sqlite3_bind_int64(s, 1, at);
 	bind_text(s, 2, actor);
 	bind_text(s, 3, action);
-	bind_opt(s, 4, case_id);
+	store_bind_opt(s, 4, case_id);
 	bind_text(s, 5, detail);
 	bind_text(s, 6, prev);
 	bind_text(s, 7, hash);
@@ -1974,7 +1974,7 @@ read_row(struct store *st, enum stmt_id id, int64_t key,
 		r = STORE_NOTFOUND;
 	else {
 		log_warnx("store: read: %s", sqlite3_errmsg(st->rd.db));
-		r = status_of(rc);
+		r = store_status_of(rc);
 		count_error(st);
 	}
 	sqlite3_reset(s);
@@ -1993,18 +1993,18 @@ fill_message(sqlite3_stmt *s, struct store_message *m, int outbound)
 	memset(m, 0, sizeof(*m));
 	m->id = sqlite3_column_int64(s, 0);
 	m->case_id = sqlite3_column_int64(s, 1);
-	m->channel = col_str(s, 2);
-	m->provider_id = col_str(s, 3);
-	m->sender = col_str(s, 4);
-	m->recipient = col_str(s, 5);
-	m->text = col_str(s, 6);
+	m->channel = store_col_str(s, 2);
+	m->provider_id = store_col_str(s, 3);
+	m->sender = store_col_str(s, 4);
+	m->recipient = store_col_str(s, 5);
+	m->text = store_col_str(s, 6);
 	if ((raw = sqlite3_column_blob(s, 7)) != NULL) {
 		m->rawlen = (size_t)sqlite3_column_bytes(s, 7);
 		copy = xcalloc(1, m->rawlen);
 		memcpy(copy, raw, m->rawlen);
 		m->raw = copy;
 	}
-	m->encoding = col_str(s, 8);
+	m->encoding = store_col_str(s, 8);
 	m->provider_time = sqlite3_column_int64(s, 9);
 	m->created = sqlite3_column_int64(s, 10);
 	if (outbound) {
@@ -2067,17 +2067,17 @@ fill_case(sqlite3_stmt *s, void *out)
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(s, 0);
 	c->ref_number = sqlite3_column_int64(s, 1);
-	c->category = col_str(s, 2);
-	c->categories2 = col_str(s, 3);
-	c->subcategory = col_str(s, 4);
+	c->category = store_col_str(s, 2);
+	c->categories2 = store_col_str(s, 3);
+	c->subcategory = store_col_str(s, 4);
 	state = name_index(case_state_names, nitems(case_state_names),
 	    (const char *)sqlite3_column_text(s, 5));
 	c->state = state >= 0 ? (enum store_case_state)state :
 	    STORE_CASE_RECEIVED;
-	c->sender = col_str(s, 6);
-	c->channel = col_str(s, 7);
+	c->sender = store_col_str(s, 6);
+	c->channel = store_col_str(s, 7);
 	c->deadline = sqlite3_column_int64(s, 8);
-	c->assignee = col_str(s, 9);
+	c->assignee = store_col_str(s, 9);
 	c->created = sqlite3_column_int64(s, 10);
 	c->updated = sqlite3_column_int64(s, 11);
 	c->closed = sqlite3_column_int64(s, 12);
@@ -2123,7 +2123,7 @@ fill_event(sqlite3_stmt *s, void *out)
 	e->id = sqlite3_column_int64(s, 0);
 	e->case_id = sqlite3_column_int64(s, 1);
 	e->at = sqlite3_column_int64(s, 2);
-	e->actor = col_str(s, 3);
+	e->actor = store_col_str(s, 3);
 	from = name_index(case_state_names, nitems(case_state_names),
 	    (const char *)sqlite3_column_text(s, 4));
 	to = name_index(case_state_names, nitems(case_state_names),
@@ -2132,7 +2132,7 @@ fill_event(sqlite3_stmt *s, void *out)
 	    STORE_CASE_RECEIVED;
 	e->to = to >= 0 ? (enum store_case_state)to :
 	    STORE_CASE_RECEIVED;
-	e->detail = col_str(s, 6);
+	e->detail = store_col_str(s, 6);
 }
 
 /*
@@ -2163,8 +2163,8 @@ fill_note(sqlite3_stmt *s, void *out)
 	n->id = sqlite3_column_int64(s, 0);
 	n->case_id = sqlite3_column_int64(s, 1);
 	n->at = sqlite3_column_int64(s, 2);
-	n->author = col_str(s, 3);
-	n->text = col_str(s, 4);
+	n->author = store_col_str(s, 3);
+	n->text = store_col_str(s, 4);
 }
 
 /*
@@ -2195,10 +2195,10 @@ fill_outbox(sqlite3_stmt *s, void *out)
 	memset(o, 0, sizeof(*o));
 	o->id = sqlite3_column_int64(s, 0);
 	o->case_id = sqlite3_column_int64(s, 1);
-	o->channel = col_str(s, 2);
-	o->recipient = col_str(s, 3);
-	o->text = col_str(s, 4);
-	o->encoding = col_str(s, 5);
+	o->channel = store_col_str(s, 2);
+	o->recipient = store_col_str(s, 3);
+	o->text = store_col_str(s, 4);
+	o->encoding = store_col_str(s, 5);
 	o->segments = sqlite3_column_int(s, 6);
 	state = name_index(outbox_state_names, nitems(outbox_state_names),
 	    (const char *)sqlite3_column_text(s, 7));
@@ -2206,12 +2206,12 @@ fill_outbox(sqlite3_stmt *s, void *out)
 	    STORE_OUTBOX_FAILED;
 	o->attempts = sqlite3_column_int(s, 8);
 	o->next_attempt = sqlite3_column_int64(s, 9);
-	o->last_error = col_str(s, 10);
-	o->provider_id = col_str(s, 11);
+	o->last_error = store_col_str(s, 10);
+	o->provider_id = store_col_str(s, 11);
 	o->created = sqlite3_column_int64(s, 12);
 	o->updated = sqlite3_column_int64(s, 13);
 	o->dead = sqlite3_column_int(s, 14);
-	o->kind = col_str(s, 15);
+	o->kind = store_col_str(s, 15);
 }
 
 /*
@@ -2246,10 +2246,10 @@ fill_audit(sqlite3_stmt *s, void *out)
 	memset(a, 0, sizeof(*a));
 	a->id = sqlite3_column_int64(s, 0);
 	a->at = sqlite3_column_int64(s, 1);
-	a->actor = col_str(s, 2);
-	a->action = col_str(s, 3);
+	a->actor = store_col_str(s, 2);
+	a->action = store_col_str(s, 3);
 	a->case_id = sqlite3_column_int64(s, 4);
-	a->detail = col_str(s, 5);
+	a->detail = store_col_str(s, 5);
 	if ((h = (const char *)sqlite3_column_text(s, 6)) != NULL)
 		copy_str(a->prev_hash, sizeof(a->prev_hash), h);
 	if ((h = (const char *)sqlite3_column_text(s, 7)) != NULL)
@@ -2330,7 +2330,7 @@ store_part_add(struct store_txn *txn, const struct store_part *p)
 	sqlite3_bind_int(s, 6, p->total);
 	sqlite3_bind_int(s, 7, p->seq);
 	sqlite3_bind_blob64(s, 8, p->text, p->textlen, SQLITE_STATIC);
-	bind_opt(s, 9, p->provider_time);
+	store_bind_opt(s, 9, p->provider_time);
 	sqlite3_bind_int64(s, 10, p->received ? p->received : now());
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
@@ -2385,8 +2385,8 @@ read_part_set(struct store *st, struct store_part_set *set)
 		blob = sqlite3_column_blob(s, 1);
 		blen = (size_t)sqlite3_column_bytes(s, 1);
 		if (set->nparts == 0) {
-			set->first_provider_id = col_str(s, 2);
-			set->recipient = col_str(s, 3);
+			set->first_provider_id = store_col_str(s, 2);
+			set->recipient = store_col_str(s, 3);
 			set->provider_time = sqlite3_column_int64(s, 4);
 		}
 		if (set->textlen + blen + 2 * sizeof(PART_GAP) >= cap) {
@@ -2452,9 +2452,9 @@ store_parts_ready(struct store *st, int64_t older_than,
 	sqlite3_bind_int64(s, 1, older_than);
 	sets = xcalloc(256, sizeof(*sets));
 	while (n < 256 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		sets[n].channel = col_str(s, 0);
-		sets[n].sender = col_str(s, 1);
-		sets[n].ref = col_str(s, 2);
+		sets[n].channel = store_col_str(s, 0);
+		sets[n].sender = store_col_str(s, 1);
+		sets[n].ref = store_col_str(s, 2);
 		sets[n].total = sqlite3_column_int(s, 3);
 		n++;
 	}
@@ -2849,7 +2849,7 @@ store_sender_quarantine(struct store_txn *txn, const char *number,
 		return STORE_ERROR;
 	bind_text(s, 1, number);
 	sqlite3_bind_int64(s, 2, at ? at : now());
-	bind_opt(s, 3, until);
+	store_bind_opt(s, 3, until);
 	bind_text(s, 4, reason);
 	return txn_step(txn, s, "sender quarantine", NULL);
 }
@@ -2929,7 +2929,7 @@ store_outbox_count_auto(struct store_txn *txn, const char *recipient,
 static void
 fill_answer(sqlite3_stmt *s, void *out)
 {
-	*(char **)out = col_str(s, 0);
+	*(char **)out = store_col_str(s, 0);
 }
 
 /*

@@ -50,14 +50,6 @@ now(void)
 	return (int64_t)time(NULL);
 }
 
-static char *
-col_str(sqlite3_stmt *s, int i)
-{
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
-		return NULL;
-	return xstrdup((const char *)sqlite3_column_text(s, i));
-}
-
 static const char *
 col_cstr(sqlite3_stmt *s, int i)
 {
@@ -71,15 +63,6 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 	else
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-}
-
-static void
-bind_opt(sqlite3_stmt *s, int i, int64_t v)
-{
-	if (v == 0)
-		sqlite3_bind_null(s, i);
-	else
-		sqlite3_bind_int64(s, i, v);
 }
 
 static enum store_case_state
@@ -103,26 +86,6 @@ outbox_state_of(const char *name)
 		    name) == 0)
 			return (enum store_outbox_state)i;
 	return STORE_OUTBOX_FAILED;
-}
-
-static enum store_status
-status_of(int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_OK:
-	case SQLITE_ROW:
-	case SQLITE_DONE:
-		return STORE_OK;
-	case SQLITE_CONSTRAINT:
-		return STORE_INVALID;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return STORE_BUSY;
-	case SQLITE_FULL:
-		return STORE_FULL;
-	default:
-		return STORE_ERROR;
-	}
 }
 
 /*
@@ -190,7 +153,7 @@ qdone(struct store_query *q, sqlite3_stmt *s, int rc)
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
 		return STORE_OK;
 	log_warnx("store: query: %s", sqlite3_errmsg(q->db));
-	return status_of(rc);
+	return store_status_of(rc);
 }
 
 /* Runs a one-row, one-integer query with up to two integer parameters. */
@@ -237,14 +200,14 @@ fill_info(sqlite3_stmt *s, struct store_case_info *c)
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(s, 0);
 	c->ref_number = sqlite3_column_int64(s, 1);
-	c->category = col_str(s, 2);
-	c->categories2 = col_str(s, 3);
-	c->subcategory = col_str(s, 4);
+	c->category = store_col_str(s, 2);
+	c->categories2 = store_col_str(s, 3);
+	c->subcategory = store_col_str(s, 4);
 	c->state = state_of(col_cstr(s, 5));
-	c->sender = col_str(s, 6);
-	c->channel = col_str(s, 7);
+	c->sender = store_col_str(s, 6);
+	c->channel = store_col_str(s, 7);
 	c->deadline = sqlite3_column_int64(s, 8);
-	c->assignee = col_str(s, 9);
+	c->assignee = store_col_str(s, 9);
 	c->created = sqlite3_column_int64(s, 10);
 	c->updated = sqlite3_column_int64(s, 11);
 	c->closed = sqlite3_column_int64(s, 12);
@@ -257,7 +220,7 @@ fill_info(sqlite3_stmt *s, struct store_case_info *c)
 	c->satisfaction_at = sqlite3_column_int64(s, 19);
 	c->erased = sqlite3_column_int64(s, 20);
 	c->resident = sqlite3_column_int64(s, 21);
-	c->text = col_str(s, 22);
+	c->text = store_col_str(s, 22);
 	if (c->sender == NULL)
 		c->sender = xstrdup("");
 }
@@ -822,7 +785,7 @@ store_audit_walk(struct store_query *q,
 	*last_id = *entries = 0;
 	head[0] = '\0';
 	if (sqlite3_exec(q->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return status_of(sqlite3_errcode(q->db));
+		return store_status_of(sqlite3_errcode(q->db));
 	if ((s = qprep(q, "SELECT id, at, actor, action, case_id, detail, "
 	    "prev_hash, hash FROM audit ORDER BY id")) == NULL) {
 		r = STORE_ERROR;
@@ -945,7 +908,7 @@ store_case_set(struct store_txn *txn, int64_t id, enum store_case_field f,
 	if ((s = wprep(txn, sql[f])) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
-	bind_opt(s, 2, v);
+	store_bind_opt(s, 2, v);
 	r = wstep(txn, s, "case set");
 	if (r == STORE_OK && sqlite3_changes(store_txn_db(txn)) == 0)
 		r = STORE_NOTFOUND;

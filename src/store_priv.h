@@ -16,5 +16,8 @@ sqlite3		*store_txn_db(struct store_txn *);
 enum store_status store_txn_fail(struct store_txn *, int rc,
 		    const char *what);
 const char	*store_path(const struct store *);
+enum store_status store_status_of(int rc);
+void		 store_bind_opt(sqlite3_stmt *, int, int64_t);
+char		*store_col_str(sqlite3_stmt *, int);
 
 #endif /* STORE_PRIV_H */
