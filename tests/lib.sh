@@ -16,7 +16,8 @@
 # wait_for, which polls with a deadline, instead of sleeping.
 #
 # Output is TAP-like: "ok N - title" / "not ok N - title", then
-# "# passed N failed M"; the exit status is non-zero when a test failed.
+# "# passed N failed M skipped K"; the exit status is non-zero when a test
+# failed.
 # Set VERBOSE=1 to see each test's output.
 
 set -u
@@ -32,6 +33,7 @@ export PATH
 
 test_count=0
 test_failed=0
+test_skipped=0
 daemon_pids=""
 
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/papigw-test.XXXXXX") || exit 1
@@ -172,7 +174,16 @@ stop_daemon() {
 	daemon_status=$?
 }
 
+# test_skip TITLE WHY: a test that cannot run on this machine; it is
+# counted as skipped, never as passed.
+test_skip() {
+	test_count=$((test_count + 1))
+	test_skipped=$((test_skipped + 1))
+	say "ok $test_count # skip $1 ($2)"
+}
+
 test_done() {
-	say "# passed $((test_count - test_failed)) failed $test_failed"
+	say "# passed $((test_count - test_failed - test_skipped))" \
+	    "failed $test_failed skipped $test_skipped"
 	[ "$test_failed" -eq 0 ]
 }

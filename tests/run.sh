@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh: runs every unit test binary ($BUILD/tests/test_*) and every
 # integration script (tests/t*.sh), then prints one closing line
-# "N passed, N failed" counting individual tests.  Exit status 1 when any
-# test failed or a test program crashed before reporting.
+# "N passed, N failed, N skipped" counting individual tests (a skipped test
+# is one that cannot run on this machine, never counted as passed).  Exit
+# status 1 when any test failed or a test program crashed before reporting.
 set -u
 
 TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -10,6 +11,7 @@ BUILD=${BUILD:-$(cd "$TESTS_DIR/.." && pwd)/build}
 export BUILD
 passed=0
 failed=0
+skipped=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
@@ -23,11 +25,14 @@ count() {
 		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$out" |
 		    tail -n 1)
 	else
-		p=$(sed -n 's/^# passed \([0-9]*\) failed [0-9]*$/\1/p' "$out")
-		f=$(sed -n 's/^# passed [0-9]* failed \([0-9]*\)$/\1/p' "$out")
+		p=$(sed -n 's/^# passed \([0-9]*\) failed [0-9]*.*$/\1/p' "$out")
+		f=$(sed -n 's/^# passed [0-9]* failed \([0-9]*\).*$/\1/p' "$out")
+		k=$(sed -n 's/^# passed [0-9]* failed [0-9]* skipped \([0-9]*\)$/\1/p' \
+		    "$out")
 	fi
 	p=${p:-0}
 	f=${f:-0}
+	k=${k:-0}
 	if [ "$st" -ne 0 ] && [ "$f" -eq 0 ]; then
 		# It failed without saying which test: count it as one.
 		echo "# $name exited with status $st"
@@ -35,7 +40,8 @@ count() {
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	echo "# $name: $p passed, $f failed"
+	skipped=$((skipped + k))
+	echo "# $name: $p passed, $f failed, $k skipped"
 }
 
 for t in "$BUILD"/tests/test_*; do
@@ -56,5 +62,5 @@ for t in "$TESTS_DIR"/t[0-9]*.sh; do
 	count "${t##*/}" integration
 done
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -10,12 +10,6 @@ FLOOD='Cống thoát nước hẻm 42 bị tắc, đường ngập nước mỗi
 trap 'for p in $daemon_pids; do kill -9 $p 2>/dev/null; done
 	umount -l "$TRASH/small" 2>/dev/null; cleanup' EXIT
 
-# skip TITLE WHY: reports a test that cannot run here.
-skip() {
-	test_count=$((test_count + 1))
-	say "ok $test_count # skip $1 ($2)"
-}
-
 # bytes N: N bytes of form text ("text=xxx...").
 bytes() {
 	printf 'text='
@@ -173,7 +167,7 @@ if [ "$(id -u)" = 0 ] && mkdir small &&
 		umount small
 	'
 else
-	skip 'disk full' 'needs root and a tmpfs mount'
+	test_skip 'disk full' 'needs root and a tmpfs mount'
 fi
 
 # --- Slow clients --------------------------------------------------------

@@ -331,10 +331,7 @@ test_secret_file(void **state)
 	write_file("tok", "");
 	assert_null(load(text));
 	assert_non_null(strstr(err, "empty or binary secret"));
-	chmod(p, 0);
-	if (geteuid() != 0) {
-		write_file("tok2", "x");
-	}
+	assert_null(strstr(err, "s3cr3t"));
 }
 
 static void
