@@ -178,13 +178,13 @@ test_expect_success 'outbox, a failed message, retry' '
 
 test_expect_success 'export: every case, no number' '
 	inject +84912345605 "Cống vẫn tắc, gọi tôi số 0912 345 678 hoặc +84.98.765.4321 nhé, nhà số 12" &&
-	ctl export --format csv >e.csv 2>err &&
+	{ ctl export --format csv >e.csv 2>err || { cat err; false; }; } &&
 	test_grep "gọi tôi số \[số\] hoặc \[số\] nhé, nhà số 12" e.csv &&
 	test "$(head -n 1 e.csv)" = "ref,created,category,dimension,subcategory,state,channel,deadline,first_answered,closed,overdue,reopened,satisfaction,resident,text" &&
 	test "$(grep -c "^PA-" e.csv)" = 5 &&
 	test_grep "5 cases exported" err &&
 	! grep -q "9123456" e.csv &&
-	ctl export --format json >e.json 2>/dev/null &&
+	{ ctl export --format json >e.json 2>err || { cat err; false; }; } &&
 	test "$(wc -l <e.json)" = 5 &&
 	head -n 1 e.json >e1.json &&
 	test "$(jget e1.json "\$.satisfaction")" = 4 &&
