@@ -257,8 +257,8 @@ static const struct field f_router[] = {
 	    1, ARR(config, router_triage) - 1, "general", F_NONEMPTY, NULL, 0 },
 	/* "shorthand" is a list of pairs, read by read_shorthand(). */
 #define RLIST(name, i)							\
-	{ name, T_STRLIST, CONF_OFF(router_lists[i]), 0, 1, 200, NULL, 0,	\
-	    NULL, CONF_OFF(router_nlists[i]) }
+	{ name, T_STRLIST, CONF_OFF(router_lists[i]), 0, 1, 200, NULL,	\
+	    0, NULL, CONF_OFF(router_nlists[i]) }
 	RLIST("spam", RLIST_SPAM),
 	RLIST("greeting", RLIST_GREETING),
 	RLIST("thanks", RLIST_THANKS),
@@ -733,7 +733,8 @@ set_enum(struct loader *ld, const config_setting_t *s, void *obj,
 			    f->enums[i].value;
 			return 0;
 		}
-		strncat(names, i ? ", " : "", sizeof(names) - strlen(names) - 1);
+		strncat(names, i ? ", " : "",
+		    sizeof(names) - strlen(names) - 1);
 		strncat(names, f->enums[i].name,
 		    sizeof(names) - strlen(names) - 1);
 	}
@@ -1178,7 +1179,8 @@ read_channels(struct loader *ld, struct config *conf)
 	if (list == NULL)
 		return 0;
 	if (!config_setting_is_list(list)) {
-		conf_error(ld, list, "channels: expected a list ( {...}, ... )");
+		conf_error(ld, list, "channels: expected a list "
+		    "( {...}, ... )");
 		return -1;
 	}
 	if (config_setting_length(list) > CONF_CHANNELS_MAX) {
@@ -1267,7 +1269,8 @@ read_shorthand(struct loader *ld, struct config *conf)
 			    "\"expansion\")", i + 1);
 			return -1;
 		}
-		conf->shorthand[i].token = xstrdup(config_setting_get_string(a));
+		conf->shorthand[i].token =
+		    xstrdup(config_setting_get_string(a));
 		conf->shorthand[i].expansion =
 		    xstrdup(config_setting_get_string(b));
 	}

@@ -140,7 +140,7 @@ ctl_list(struct ctl_globals *g, int argc, char **argv)
 		return CTL_OK;
 	}
 	t = ctl_table_new("REF", "CREATED", "CATEGORY", "STATE", "ASSIGNEE",
-	    "DEADLINE", "FROM", "TEXT", NULL);
+	    "DEADLINE", "FROM", "TEXT", (char *)NULL);
 	ctl_table_col(t, 7, TEXT_COLUMNS, 0);
 	json_array_foreach(cases, i, c) {
 		ctl_date(json_object_get(c, "deadline"), due, sizeof(due));
@@ -202,7 +202,7 @@ show_case(json_t *c)
 		    json_object_get(c, "satisfaction")));
 
 	printf("\nMessages:\n");
-	t = ctl_table_new("  AT", "", "CHANNEL", "STATE", "TEXT", NULL);
+	t = ctl_table_new("  AT", "", "CHANNEL", "STATE", "TEXT", (char *)NULL);
 	a = json_object_get(c, "thread");
 	json_array_foreach(a, i, e) {
 		int out = strcmp(ctl_str(e, "dir", ""), "out") == 0;
@@ -223,7 +223,7 @@ show_case(json_t *c)
 	ctl_table_print(t, stdout);
 
 	printf("\nHistory:\n");
-	t = ctl_table_new("  AT", "BY", "FROM", "TO", "DETAIL", NULL);
+	t = ctl_table_new("  AT", "BY", "FROM", "TO", "DETAIL", (char *)NULL);
 	a = json_object_get(c, "history");
 	json_array_foreach(a, i, e) {
 		snprintf(b2, sizeof(b2), "  %s", ctl_time(json_object_get(e,
@@ -237,7 +237,7 @@ show_case(json_t *c)
 	a = json_object_get(c, "notes");
 	if (json_array_size(a) > 0) {
 		printf("\nNotes:\n");
-		t = ctl_table_new("  AT", "BY", "NOTE", NULL);
+		t = ctl_table_new("  AT", "BY", "NOTE", (char *)NULL);
 		json_array_foreach(a, i, e) {
 			snprintf(b2, sizeof(b2), "  %s", ctl_time(
 			    json_object_get(e, "at"), b1, sizeof(b1)));

@@ -196,7 +196,7 @@ report_table(json_t *data)
 	json_decref(end);
 	t = ctl_table_new("DIMENSION / CATEGORY", "CASES", "OPEN", "RESOLVED",
 	    "REOPENED", "ANSWER MED", "ANSWER P90", "RESOL. MED",
-	    "RESOL. P90", "ON TIME", "SATISFACTION", NULL);
+	    "RESOL. P90", "ON TIME", "SATISFACTION", (char *)NULL);
 	for (i = 1; i < 11; i++)
 		ctl_table_col(t, i, 0, 1);
 	ctl_table_col(t, 0, 44, 0);
@@ -446,7 +446,7 @@ ctl_audit(struct ctl_globals *g, int argc, char **argv)
 		return CTL_OK;
 	}
 	t = ctl_table_new("ID", "AT", "ACTOR", "ACTION", "REF", "DETAIL",
-	    NULL);
+	    (char *)NULL);
 	ctl_table_col(t, 0, 0, 1);
 	ctl_table_col(t, 5, 70, 0);
 	a = json_object_get(data, "entries");

@@ -51,7 +51,7 @@ print_queues(json_t *data)
 
 	t = ctl_table_new("CATEGORY", "DIM", "RECEIVED", "ASSIGNED",
 	    "IN_PROGRESS", "REOPENED", "OPEN", "OVERDUE", "RESOLVED",
-	    "CONFIRMED", NULL);
+	    "CONFIRMED", (char *)NULL);
 	for (i = 2; i < 10; i++)
 		ctl_table_col(t, i, 0, 1);
 	q = json_object_get(data, "queues");
@@ -120,7 +120,7 @@ print_channels(json_t *data)
 	printf("\n");
 	t = ctl_table_new("CHANNEL", "TYPE", "ENABLED", "MODEM",
 	    "LAST MESSAGE", "QUEUED", "SENT", "DELIVERED", "FAILED",
-	    "LAST ERROR", NULL);
+	    "LAST ERROR", (char *)NULL);
 	for (i = 5; i < 9; i++)
 		ctl_table_col(t, i, 0, 1);
 	ctl_table_col(t, 9, 50, 0);
@@ -229,7 +229,7 @@ ctl_outbox(struct ctl_globals *g, int argc, char **argv)
 		return CTL_OK;
 	}
 	t = ctl_table_new("ID", "REF", "CHANNEL", "TO", "KIND", "STATE",
-	    "ATTEMPTS", "SMS", "UPDATED", "ERROR", NULL);
+	    "ATTEMPTS", "SMS", "UPDATED", "ERROR", (char *)NULL);
 	ctl_table_col(t, 0, 0, 1);
 	ctl_table_col(t, 6, 0, 1);
 	ctl_table_col(t, 7, 0, 1);

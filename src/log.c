@@ -5,8 +5,9 @@
  * to stderr and each line starts with a syslog priority prefix such as
  * "<4>", which journald turns into the entry's priority.  A daemon started
  * without -d logs through syslog(3) instead.  Before log_init() (option
- * and configuration errors) lines go to stderr without a prefix.  log_warn() appends strerror(errno), log_warnx() does not;
- * fatal() and fatalx() are for broken invariants only and exit 1.
+ * and configuration errors) lines go to stderr without a prefix.
+ * log_warn() appends strerror(errno), log_warnx() does not; fatal() and
+ * fatalx() are for broken invariants only and exit 1.
  *
  * Never pass a full phone number, a token or a message body at info level:
  * use mask_number() from util.c.
@@ -19,7 +20,8 @@
 
 #include "papigw.h"
 
-static int		log_mode;	/* 0 plain stderr, 1 prefixed, 2 syslog */
+/* 0: plain stderr, 1: stderr with priority prefixes, 2: syslog. */
+static int		log_mode;
 static enum log_level	log_threshold = LOG_LVL_INFO;
 
 static const struct {

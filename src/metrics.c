@@ -256,8 +256,9 @@ metrics_render(struct metrics *m, struct store *store,
 		    "state.\n# TYPE papigw_outbox_depth gauge\n");
 		for (i = STORE_OUTBOX_QUEUED; i <= STORE_OUTBOX_FAILED; i++)
 			if (store_outbox_depth(store, i, &depth) == STORE_OK)
-				out_printf(&o, "papigw_outbox_depth{state=\"%s\"}"
-				    " %lld\n", store_outbox_state_name(i),
+				out_printf(&o, "papigw_outbox_depth{"
+				    "state=\"%s\"} %lld\n",
+				    store_outbox_state_name(i),
 				    (long long)depth);
 		if (store_outbox_dead(store, &depth) == STORE_OK)
 			out_printf(&o, "# HELP papigw_outbox_dead Outbox rows "

@@ -107,7 +107,7 @@ struct category {
 	char		  dimension[4];	/* "D1".."D8", "" for triage */
 	char		 *name_vi;
 	char		 *name_en;
-	char		  code[8];	/* short code a resident may put first */
+	char		  code[8];	/* short code put first, e.g. "TN" */
 	int		  restricted;	/* visible only to inspectors */
 	int		  deadline_days; /* working days to answer */
 	char		 *ack_vi;	/* acknowledgement templates */

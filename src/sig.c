@@ -232,7 +232,8 @@ sig_vonage_check(const char *secret, const struct http_param *params,
 	const EVP_MD	*mds[4];
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 mdlen;
-	char		 want[2 * EVP_MAX_MD_SIZE + 1], got[2 * EVP_MAX_MD_SIZE + 1];
+	char		 want[2 * EVP_MAX_MD_SIZE + 1];
+	char		 got[2 * EVP_MAX_MD_SIZE + 1];
 	char		*text, *salted;
 	size_t		 len, siglen, i;
 	int		 ok = 0;
