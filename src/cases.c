@@ -38,6 +38,7 @@
 #include <jansson.h>
 
 #include "papigw.h"
+#include "control_priv.h"
 
 #define LIST_LIMIT_DEFAULT	50
 #define LIST_LIMIT_MAX		1000
@@ -61,23 +62,6 @@ struct cases {
  * Helpers
  * ===================================================================
  */
-
-/* A JSON string of s (NULL: null), repaired if it is not UTF-8. */
-static json_t *
-jstr(const char *s)
-{
-	json_t	*j;
-	char	*r;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	r = text_repair(s, strlen(s));
-	j = json_string(r);
-	free(r);
-	return j != NULL ? j : json_string("");
-}
 
 /* A JSON time: Unix seconds, or null for 0. */
 static json_t *
@@ -168,16 +152,16 @@ case_json(const struct config *conf, const struct store_case_info *c)
 	    "s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:s, s:s, s:b, s:o, s:o}",
 	    "ref", ref,
 	    "number", (json_int_t)c->ref_number,
-	    "category", jstr(c->category),
-	    "dimension", jstr(cat != NULL ? cat->dimension : ""),
-	    "category_name", jstr(cat != NULL ? cat->name_vi : c->category),
-	    "subcategory", jstr(c->subcategory),
+	    "category", control_jstr(c->category),
+	    "dimension", control_jstr(cat != NULL ? cat->dimension : ""),
+	    "category_name", control_jstr(cat != NULL ? cat->name_vi : c->category),
+	    "subcategory", control_jstr(c->subcategory),
 	    "state", store_case_state_name(c->state),
 	    "created", jtime(c->created),
 	    "updated", jtime(c->updated),
 	    "deadline", jtime(c->deadline),
-	    "assignee", jstr(c->assignee),
-	    "channel", jstr(c->channel),
+	    "assignee", control_jstr(c->assignee),
+	    "channel", control_jstr(c->channel),
 	    "overdue", c->overdue != 0 && case_open(c->state),
 	    "overdue_since", jtime(c->overdue),
 	    "first_answered", jtime(c->first_answered),
@@ -188,9 +172,9 @@ case_json(const struct config *conf, const struct store_case_info *c)
 	    "erased", c->erased != 0,
 	    "satisfaction", c->satisfaction > 0 ?
 	    json_integer(c->satisfaction) : json_null(),
-	    "text", jstr(c->text));
+	    "text", control_jstr(c->text));
 	if (o != NULL && c->categories2 != NULL)
-		json_object_set_new(o, "secondary", jstr(c->categories2));
+		json_object_set_new(o, "secondary", control_jstr(c->categories2));
 	return o;
 }
 
@@ -691,15 +675,15 @@ thread_row(const struct store_thread_item *it, void *arg)
 		return;
 	o = json_pack("{s:s, s:I, s:o, s:o, s:o, s:o}", "dir",
 	    it->outbound ? "out" : "in", "id", (json_int_t)it->id, "at",
-	    jtime(it->at), "channel", jstr(it->channel), "text",
-	    jstr(it->text), "kind", jstr(it->kind));
+	    jtime(it->at), "channel", control_jstr(it->channel), "text",
+	    control_jstr(it->text), "kind", control_jstr(it->kind));
 	if (o != NULL && it->outbound) {
-		json_object_set_new(o, "state", jstr(it->state));
-		json_object_set_new(o, "encoding", jstr(it->encoding));
+		json_object_set_new(o, "state", control_jstr(it->state));
+		json_object_set_new(o, "encoding", control_jstr(it->encoding));
 		json_object_set_new(o, "segments", json_integer(it->segments));
 		json_object_set_new(o, "updated", jtime(it->updated));
 		if (it->error != NULL)
-			json_object_set_new(o, "error", jstr(it->error));
+			json_object_set_new(o, "error", control_jstr(it->error));
 	}
 	json_array_append_new(a, o);
 }
@@ -708,17 +692,17 @@ static void
 history_row(const struct store_case_event *e, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:o, s:o, s:s, s:s, s:o}",
-	    "at", jtime(e->at), "actor", jstr(e->actor), "from",
+	    "at", jtime(e->at), "actor", control_jstr(e->actor), "from",
 	    store_case_state_name(e->from), "to", store_case_state_name(e->to),
-	    "detail", jstr(e->detail)));
+	    "detail", control_jstr(e->detail)));
 }
 
 static void
 note_row(const struct store_note *n, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:o, s:o, s:o}", "id",
-	    (json_int_t)n->id, "at", jtime(n->at), "author", jstr(n->author),
-	    "text", jstr(n->text)));
+	    (json_int_t)n->id, "at", jtime(n->at), "author", control_jstr(n->author),
+	    "text", control_jstr(n->text)));
 }
 
 struct resident_ctx {
@@ -793,7 +777,7 @@ cases_show(struct control_req *req)
 		}
 		log_notice("control: %s unmasked the number of case %lld",
 		    req->who->user, (long long)ref);
-		json_object_set_new(o, "number_full", jstr(w.number));
+		json_object_set_new(o, "number_full", control_jstr(w.number));
 		free(w.number);
 	}
 	req->data = o;
@@ -968,8 +952,8 @@ cases_reply(struct control_req *req)
 	segments = sms_segments(sent);
 	lifecycle_ref(req->conf, nref, ref, sizeof(ref));
 	req->data = json_pack("{s:s, s:s, s:i, s:o, s:o, s:b}", "ref", ref,
-	    "encoding", encoding, "segments", segments, "text", jstr(sent),
-	    "channel", jstr(c.channel), "dry_run", dry);
+	    "encoding", encoding, "segments", segments, "text", control_jstr(sent),
+	    "channel", control_jstr(c.channel), "dry_run", dry);
 	free(stripped);
 	if (!dry && (c.erased != 0 || c.sender[0] == '\0')) {
 		store_case_info_clear(&c);
@@ -1049,7 +1033,7 @@ outbox_count_row(const char *channel, const char *state, int64_t n,
 	}
 	json_object_set_new(o, state, json_integer(n));
 	if (error != NULL && strcmp(state, "failed") == 0)
-		json_object_set_new(o, "last_error", jstr(error));
+		json_object_set_new(o, "last_error", control_jstr(error));
 	v = json_object_get(o, "outbox_total");
 	json_object_set_new(o, "outbox_total", json_integer(
 	    json_integer_value(v) + n));
@@ -1102,7 +1086,7 @@ status_channels(struct control_req *req, json_t *data)
 	if (gateway_health(req->gw, why, sizeof(why)) == -1)
 		for (line = strtok_r(why, "\n", &save); line != NULL;
 		    line = strtok_r(NULL, "\n", &save))
-			json_array_append_new(health, jstr(line));
+			json_array_append_new(health, control_jstr(line));
 	json_object_set_new(data, "channels", channels);
 	json_object_set_new(data, "health", health);
 	return 0;
@@ -1178,12 +1162,12 @@ outbox_row(const struct store_outbox *o, int64_t ref, const char *category,
 	mask_number(o->recipient, masked, sizeof(masked));
 	json_array_append_new(a, json_pack("{s:I, s:s, s:o, s:o, s:s, s:o, "
 	    "s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)o->id,
-	    "ref", rbuf, "category", jstr(category), "channel",
-	    jstr(o->channel), "to", masked, "kind", jstr(o->kind), "state",
+	    "ref", rbuf, "category", control_jstr(category), "channel",
+	    control_jstr(o->channel), "to", masked, "kind", control_jstr(o->kind), "state",
 	    store_outbox_state_name(o->state), "attempts", o->attempts,
-	    "segments", o->segments, "encoding", jstr(o->encoding), "created",
+	    "segments", o->segments, "encoding", control_jstr(o->encoding), "created",
 	    jtime(o->created), "updated", jtime(o->updated), "next_attempt",
-	    jtime(o->next_attempt), "error", jstr(o->last_error)));
+	    jtime(o->next_attempt), "error", control_jstr(o->last_error)));
 }
 
 /* outbox [--failed]: outbound messages and their delivery state. */

@@ -52,6 +52,7 @@
 #include <jansson.h>
 
 #include "papigw.h"
+#include "control_priv.h"
 
 #define CONTROL_BACKLOG		32
 #define CONTROL_GROUPS_MAX	256	/* groups of one user looked at */
@@ -126,6 +127,26 @@ static const char *const kind_names[] = {
  * Roles
  * ===================================================================
  */
+
+/*
+ * A JSON string of s for an answer (NULL: null), repaired with U+FFFD if
+ * it is not UTF-8 (a resident's raw bytes).  Returns a new reference.
+ */
+json_t *
+control_jstr(const char *s)
+{
+	json_t	*j;
+	char	*r;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	r = text_repair(s, strlen(s));
+	j = json_string(r);
+	free(r);
+	return j != NULL ? j : json_string("");
+}
 
 /* The name of an error, as the answer's "error" says it. */
 const char *

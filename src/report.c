@@ -34,6 +34,7 @@
 #include <jansson.h>
 
 #include "papigw.h"
+#include "control_priv.h"
 
 #define AUDIT_LIMIT_DEFAULT	50
 #define AUDIT_PROBLEMS_MAX	20	/* problems listed by a verification */
@@ -330,22 +331,6 @@ struct export_ctx {
 	int			 failed;	/* the client went away */
 };
 
-static json_t *
-jtext(const char *s)
-{
-	json_t	*j;
-	char	*r;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	r = text_repair(s, strlen(s));
-	j = json_string(r);
-	free(r);
-	return j != NULL ? j : json_string("");
-}
-
 /*
  * A copy of s in which every phone number a resident typed (8 or more
  * digits, maybe after a '+', maybe with spaces, dots or dashes between
@@ -410,11 +395,11 @@ export_row(const struct store_report_row *r, void *arg)
 	    "s:b, s:o, s:o, s:s, s:o}",
 	    "ref", ref,
 	    "created", jt(r->created),
-	    "category", jtext(r->category),
+	    "category", control_jstr(r->category),
 	    "dimension", cat != NULL ? cat->dimension : "",
-	    "subcategory", jtext(r->subcategory),
+	    "subcategory", control_jstr(r->subcategory),
 	    "state", store_case_state_name(r->state),
-	    "channel", jtext(r->channel),
+	    "channel", control_jstr(r->channel),
 	    "deadline", jt(r->deadline),
 	    "first_answered", jt(r->first_answered),
 	    "closed", jt(r->closed),
@@ -423,7 +408,7 @@ export_row(const struct store_report_row *r, void *arg)
 	    "satisfaction", r->satisfaction > 0 ?
 	    json_integer(r->satisfaction) : json_null(),
 	    "resident", res,
-	    "text", jtext(text));
+	    "text", control_jstr(text));
 	free(text);
 	if (o == NULL || ec->req->send(ec->req, o) == -1)
 		ec->failed = 1;
@@ -474,8 +459,8 @@ audit_row(const struct store_audit *a, int64_t ref, void *arg)
 		lifecycle_ref(req->conf, ref, rbuf, sizeof(rbuf));
 	json_array_append_new(rows, json_pack("{s:I, s:o, s:o, s:o, s:s, "
 	    "s:o, s:s}", "id", (json_int_t)a->id, "at", jt(a->at), "actor",
-	    jtext(a->actor), "action", jtext(a->action), "ref", rbuf,
-	    "detail", jtext(a->detail), "hash", a->hash));
+	    control_jstr(a->actor), "action", control_jstr(a->action), "ref", rbuf,
+	    "detail", control_jstr(a->detail), "hash", a->hash));
 }
 
 struct verify_ctx {
