@@ -1036,6 +1036,38 @@ valid_id(const char *id)
 	return 1;
 }
 
+/*
+ * Finds the top-level list called name and checks that it is a list of at
+ * most max groups, and not empty when required.  Sets *listp and returns
+ * its length; returns 0 when it is absent and not required, or -1 after
+ * an error.
+ */
+static int
+list_of(struct loader *ld, const char *name, int max, int required,
+    config_setting_t **listp)
+{
+	config_setting_t	*list;
+
+	*listp = list = config_lookup(&ld->cfg, name);
+	if (list == NULL) {
+		if (!required)
+			return 0;
+		conf_error(ld, NULL, "missing required list '%s'", name);
+		return -1;
+	}
+	if (!config_setting_is_list(list) ||
+	    (required && config_setting_length(list) < 1)) {
+		conf_error(ld, list, "%s: expected a %slist ( {...}, ... )",
+		    name, required ? "non-empty " : "");
+		return -1;
+	}
+	if (config_setting_length(list) > max) {
+		conf_error(ld, list, "%s: more than %d", name, max);
+		return -1;
+	}
+	return config_setting_length(list);
+}
+
 static int
 read_subcategories(struct loader *ld, config_setting_t *cat,
     struct category *c)
@@ -1084,23 +1116,12 @@ read_categories(struct loader *ld, struct config *conf)
 	config_setting_t	*list, *e;
 	struct category		*c;
 	size_t			 i, j;
+	int			 n;
 
-	list = config_lookup(&ld->cfg, "categories");
-	if (list == NULL) {
-		conf_error(ld, NULL, "missing required list 'categories'");
+	if ((n = list_of(ld, "categories", CONF_CATEGORIES_MAX, 1, &list)) ==
+	    -1)
 		return -1;
-	}
-	if (!config_setting_is_list(list) || config_setting_length(list) < 1) {
-		conf_error(ld, list, "categories: expected a non-empty list "
-		    "( {...}, ... )");
-		return -1;
-	}
-	if (config_setting_length(list) > CONF_CATEGORIES_MAX) {
-		conf_error(ld, list, "categories: more than %d",
-		    CONF_CATEGORIES_MAX);
-		return -1;
-	}
-	conf->ncategories = (size_t)config_setting_length(list);
+	conf->ncategories = (size_t)n;
 	conf->categories = xcalloc(conf->ncategories, sizeof(*c));
 	for (i = 0; i < conf->ncategories; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
@@ -1173,22 +1194,12 @@ read_channels(struct loader *ld, struct config *conf)
 	config_setting_t	*list, *e, *m;
 	struct channel		*ch;
 	size_t			 i, j, k;
+	int			 n;
 	char			 fname[CONF_ID_MAX + 8];
 
-	list = config_lookup(&ld->cfg, "channels");
-	if (list == NULL)
-		return 0;
-	if (!config_setting_is_list(list)) {
-		conf_error(ld, list, "channels: expected a list "
-		    "( {...}, ... )");
-		return -1;
-	}
-	if (config_setting_length(list) > CONF_CHANNELS_MAX) {
-		conf_error(ld, list, "channels: more than %d",
-		    CONF_CHANNELS_MAX);
-		return -1;
-	}
-	conf->nchannels = (size_t)config_setting_length(list);
+	if ((n = list_of(ld, "channels", CONF_CHANNELS_MAX, 0, &list)) <= 0)
+		return n;
+	conf->nchannels = (size_t)n;
 	conf->channels = xcalloc(conf->nchannels, sizeof(*ch));
 	for (i = 0; i < conf->nchannels; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
@@ -1291,18 +1302,11 @@ read_topics(struct loader *ld, struct config *conf)
 	struct topic		*t;
 	const unsigned char	*p;
 	size_t			 i, j;
+	int			 n;
 
-	if ((list = config_lookup(&ld->cfg, "topics")) == NULL)
-		return 0;
-	if (!config_setting_is_list(list)) {
-		conf_error(ld, list, "topics: expected a list ( {...}, ... )");
-		return -1;
-	}
-	if (config_setting_length(list) > REPLY_TOPICS_MAX) {
-		conf_error(ld, list, "topics: more than %d", REPLY_TOPICS_MAX);
-		return -1;
-	}
-	conf->ntopics = (size_t)config_setting_length(list);
+	if ((n = list_of(ld, "topics", REPLY_TOPICS_MAX, 0, &list)) <= 0)
+		return n;
+	conf->ntopics = (size_t)n;
 	conf->topics = xcalloc(conf->ntopics, sizeof(*t));
 	for (i = 0; i < conf->ntopics; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
@@ -1615,19 +1619,11 @@ read_roles(struct loader *ld, struct config *conf)
 	const struct category	*c;
 	struct role		*r;
 	size_t			 i, j;
+	int			 n;
 
-	if ((list = config_lookup(&ld->cfg, "roles")) == NULL)
-		return 0;
-	if (!config_setting_is_list(list)) {
-		conf_error(ld, list, "roles: expected a list ( {...}, ... )");
-		return -1;
-	}
-	if (config_setting_length(list) > CONF_CATEGORIES_MAX) {
-		conf_error(ld, list, "roles: more than %d",
-		    CONF_CATEGORIES_MAX);
-		return -1;
-	}
-	conf->nroles = (size_t)config_setting_length(list);
+	if ((n = list_of(ld, "roles", CONF_CATEGORIES_MAX, 0, &list)) <= 0)
+		return n;
+	conf->nroles = (size_t)n;
 	conf->roles = xcalloc(conf->nroles, sizeof(*r));
 	for (i = 0; i < conf->nroles; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
