@@ -646,6 +646,7 @@ acceptor_main(void *arg)
 	struct control	*ctl = arg;
 	struct pollfd	 pfd[2];
 
+	pthread_setname_np(pthread_self(), "control");
 	for (;;) {
 		pfd[0].fd = ctl->fd;
 		pfd[0].events = POLLIN;

@@ -1379,6 +1379,7 @@ modem_thread(void *arg)
 	int		 backoff = BACKOFF_MIN;
 	time_t		 until, deadline;
 
+	pthread_setname_np(pthread_self(), "modem");
 	while (!stopping(m)) {
 		if (!device_present(m))
 			e = ERR_DEVICENOTEXIST;

@@ -654,6 +654,7 @@ worker_main(void *arg)
 	double			 wait, w, until;
 	size_t			 i;
 
+	pthread_setname_np(pthread_self(), "outbox");
 	pthread_mutex_lock(&ob->lock);
 	while (!ob->stopping) {
 		ob->kicked = 0;

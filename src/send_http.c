@@ -601,6 +601,7 @@ curl_main(void *arg)
 	CURLMsg			*msg;
 	int			 running, left;
 
+	pthread_setname_np(pthread_self(), "http-sender");
 	for (;;) {
 		pthread_mutex_lock(&sh->lock);
 		q = sh->queue;
