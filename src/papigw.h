@@ -1161,6 +1161,7 @@ double		 http_elapsed(const struct http_req *);
 
 int		 sms_is_gsm7(const char *utf8);
 int		 sms_segments(const char *utf8);
+int		 sms_measure(const char *utf8, int *gsm7);
 char		*sms_strip_diacritics(const char *utf8);
 int		 sms_fit(char *buf, size_t bufsz, int max_segments);
 

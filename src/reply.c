@@ -518,16 +518,21 @@ reply_compose(const struct config *conf, const char *channel,
 	const struct channel	*ch = config_channel(conf, channel);
 	int			 strip = ch != NULL && ch->strip_diacritics;
 	int			 max = conf->replies_max_segments;
+	int			 n, gsm7;
 	size_t			 len;
 
 	len = join(buf, bufsz, first, rest, strip);
-	if (max > 0 && rest != NULL && rest[0] != '\0' &&
-	    sms_segments(buf) > max)
+	n = sms_measure(buf, &gsm7);
+	if (max > 0 && n > max && rest != NULL && rest[0] != '\0') {
 		len = join(buf, bufsz, first, NULL, strip);
-	if (max > 0 && sms_fit(buf, bufsz, max))
+		n = sms_measure(buf, &gsm7);
+	}
+	if (max > 0 && n > max && sms_fit(buf, bufsz, max)) {
 		len = strlen(buf);
-	*encoding = sms_is_gsm7(buf) ? "gsm7" : "ucs2";
-	*segments = sms_segments(buf);
+		n = sms_measure(buf, &gsm7);
+	}
+	*encoding = gsm7 ? "gsm7" : "ucs2";
+	*segments = n;
 	return len;
 }
 

@@ -12,6 +12,7 @@
  * a text fits GSM-7 (a channel's strip_diacritics setting), and sms_fit()
  * cuts a text to a number of parts at a word boundary, with "...".
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,19 +77,37 @@ next_cp(const unsigned char **sp)
 	return cp;
 }
 
-/* Septets a code point takes in GSM-7: 1, 2, or 0 when it has none. */
-static int
-gsm7_septets(uint32_t cp)
+/*
+ * Septets of the code points below GSM7_TABLE_MAX (every one of the two
+ * tables but the euro sign), built once from them: a reply of a thousand
+ * characters is counted on the store's writer thread, where a search of
+ * the tables per character showed.
+ */
+#define GSM7_TABLE_MAX	0x400
+static unsigned char	gsm7_table[GSM7_TABLE_MAX];
+static pthread_once_t	gsm7_once = PTHREAD_ONCE_INIT;
+
+static void
+gsm7_table_init(void)
 {
 	size_t	i;
 
 	for (i = 0; i < 128; i++)
-		if (gsm7_basic[i] == cp && cp != 0x1B)
-			return 1;
+		if (gsm7_basic[i] != 0x1B)
+			gsm7_table[gsm7_basic[i]] = 1;
 	for (i = 0; i < sizeof(gsm7_ext) / sizeof(gsm7_ext[0]); i++)
-		if (gsm7_ext[i] == cp)
-			return 2;
-	return 0;
+		if (gsm7_ext[i] < GSM7_TABLE_MAX)
+			gsm7_table[gsm7_ext[i]] = 2;
+}
+
+/* Septets a code point takes in GSM-7: 1, 2, or 0 when it has none. */
+static int
+gsm7_septets(uint32_t cp)
+{
+	pthread_once(&gsm7_once, gsm7_table_init);
+	if (cp < GSM7_TABLE_MAX)
+		return gsm7_table[cp];
+	return cp == 0x20AC ? 2 : 0;
 }
 
 /* Whether the whole UTF-8 text fits the GSM-7 alphabet. */
@@ -103,35 +122,60 @@ sms_is_gsm7(const char *utf8)
 	return 1;
 }
 
+/* Parts of a concatenated SMS filled so far, and the room used in the last. */
+struct packing {
+	int	parts, used;
+};
+
+static void
+pack(struct packing *p, int w, int part)
+{
+	if (p->used + w > part) {
+		p->parts++;
+		p->used = 0;
+	}
+	p->used += w;
+}
+
+/*
+ * How many SMS the text takes, in the encoding it needs; *gsm7 (when not
+ * NULL) says which.  One pass: the GSM-7 and the UCS-2 counts are kept
+ * side by side until a character rules GSM-7 out.
+ */
+int
+sms_measure(const char *utf8, int *gsm7)
+{
+	const unsigned char	*s = (const unsigned char *)utf8;
+	struct packing		 p7 = { 1, 0 }, p16 = { 1, 0 };
+	int			 is7 = 1, total7 = 0, total16 = 0, w;
+	uint32_t		 cp;
+
+	while (*s != '\0') {
+		cp = next_cp(&s);
+		if (is7) {
+			if ((w = gsm7_septets(cp)) == 0)
+				is7 = 0;
+			else {
+				total7 += w;
+				pack(&p7, w, 153);
+			}
+		}
+		w = cp > 0xFFFF ? 2 : 1;
+		total16 += w;
+		pack(&p16, w, 67);
+	}
+	if (gsm7 != NULL)
+		*gsm7 = is7;
+	if (is7)
+		return total7 <= 160 ? 1 : p7.parts;
+	return total16 <= 70 ? 1 : p16.parts;
+}
+
 /* How many SMS the text takes, in the encoding it needs. */
 int
 sms_segments(const char *utf8)
 {
-	const unsigned char	*s = (const unsigned char *)utf8;
-	int			 gsm7 = sms_is_gsm7(utf8);
-	int			 single = gsm7 ? 160 : 70;
-	int			 part = gsm7 ? 153 : 67;
-	int			 total = 0, parts = 1, used = 0, w;
-	uint32_t		 cp;
-
-	/* First the total, to know whether it fits one SMS. */
-	while (*s != '\0') {
-		cp = next_cp(&s);
-		total += gsm7 ? gsm7_septets(cp) : (cp > 0xFFFF ? 2 : 1);
-	}
-	if (total <= single)
-		return 1;
-	s = (const unsigned char *)utf8;
-	while (*s != '\0') {
-		cp = next_cp(&s);
-		w = gsm7 ? gsm7_septets(cp) : (cp > 0xFFFF ? 2 : 1);
-		if (used + w > part) {
-			parts++;
-			used = 0;
-		}
-		used += w;
-	}
-	return parts;
+	return sms_measure(utf8, NULL);
 }
 
 /*
@@ -145,13 +189,63 @@ sms_strip_diacritics(const char *utf8)
 	return text_strip_marks(utf8, strlen(utf8));
 }
 
-/* How many SMS s[0..len) followed by "..." takes. */
+/* How many SMS a text measured so far takes once "..." is added. */
 static int
-segments_cut(char *scratch, const char *s, size_t len)
+segments_with_dots(int is7, int total7, struct packing p7, int total16,
+    struct packing p16)
 {
-	memcpy(scratch, s, len);
-	memcpy(scratch + len, "...", 4);
-	return sms_segments(scratch);
+	int	i;
+
+	if (is7) {
+		if (total7 + 3 <= 160)
+			return 1;
+		for (i = 0; i < 3; i++)
+			pack(&p7, 1, 153);
+		return p7.parts;
+	}
+	if (total16 + 3 <= 70)
+		return 1;
+	for (i = 0; i < 3; i++)
+		pack(&p16, 1, 67);
+	return p16.parts;
+}
+
+/*
+ * The length of the longest prefix of utf8 that ends at a candidate cut
+ * (a space after something else when words, any character otherwise)
+ * and takes at most max SMS followed by "...": 0 when none does.  One
+ * pass: a longer prefix never takes fewer SMS.
+ */
+static size_t
+fit_len(const char *utf8, int max, int words)
+{
+	const unsigned char	*start = (const unsigned char *)utf8, *s;
+	struct packing		 p7 = { 1, 0 }, p16 = { 1, 0 };
+	int			 is7 = 1, total7 = 0, total16 = 0, w;
+	size_t			 best = 0;
+	uint32_t		 cp;
+
+	for (s = start; *s != '\0';) {
+		if (s != start && (!words || (s[0] == ' ' && s[-1] != ' '))) {
+			if (segments_with_dots(is7, total7, p7, total16,
+			    p16) > max)
+				break;
+			best = (size_t)(s - start);
+		}
+		cp = next_cp(&s);
+		if (is7) {
+			if ((w = gsm7_septets(cp)) == 0)
+				is7 = 0;
+			else {
+				total7 += w;
+				pack(&p7, w, 153);
+			}
+		}
+		w = cp > 0xFFFF ? 2 : 1;
+		total16 += w;
+		pack(&p16, w, 67);
+	}
+	return best;
 }
 
 /*
@@ -164,49 +258,16 @@ segments_cut(char *scratch, const char *s, size_t len)
 int
 sms_fit(char *buf, size_t bufsz, int max_segments)
 {
-	size_t	 len = strlen(buf), n = 0, lo, hi, mid, i, *cand = NULL;
-	char	*scratch = NULL;
+	size_t	 len;
 	int	 r = 0;
 
 	if (max_segments < 1)
 		max_segments = 1;
-	if (sms_segments(buf) <= max_segments)
+	if (sms_measure(buf, NULL) <= max_segments)
 		return 0;
-	scratch = xcalloc(1, len + 4);
-	cand = xcalloc(len + 1, sizeof(*cand));
-	/* Word boundaries: a space after something else. */
-	for (i = 1; i < len; i++)
-		if (buf[i] == ' ' && buf[i - 1] != ' ')
-			cand[n++] = i;
-	/* The largest candidate that fits (fitting shrinks as it grows). */
-	lo = 0;
-	hi = n;
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (segments_cut(scratch, buf, cand[mid]) <= max_segments)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo > 0)
-		len = cand[lo - 1];
-	else {
-		/* One long word: every character boundary is a candidate. */
-		for (i = 0, n = 0; i < len; i++)
-			if (((unsigned char)buf[i] & 0xC0) != 0x80)
-				cand[n++] = i;
-		lo = 0;
-		hi = n;
-		while (lo < hi) {
-			mid = (lo + hi) / 2;
-			if (segments_cut(scratch, buf, cand[mid]) <=
-			    max_segments)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		len = lo > 0 ? cand[lo - 1] : 0;
-	}
+	/* The last word that fits; within one long word, the last character. */
+	if ((len = fit_len(buf, max_segments, 1)) == 0)
+		len = fit_len(buf, max_segments, 0);
 	while (len > 0 && strchr(" ,;:-", buf[len - 1]) != NULL)
 		len--;
 	if (len + 4 > bufsz)
@@ -217,7 +278,5 @@ sms_fit(char *buf, size_t bufsz, int max_segments)
 		memcpy(buf + len, "...", 4);
 		r = 1;
 	}
-	free(scratch);
-	free(cand);
 	return r;
 }

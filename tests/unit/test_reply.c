@@ -252,6 +252,99 @@ test_strip(void **state)
 	free(s);
 }
 
+/*
+ * sms_fit() and sms_measure() against the plain definitions on generated
+ * texts (ASCII, Vietnamese, extension characters, a character outside the
+ * BMP, runs of spaces): the cut is the longest word prefix whose text and
+ * "..." take at most max SMS, and the count is sms_segments()'s.
+ */
+static int
+slow_segments(const char *s)
+{
+	int	gsm7 = sms_is_gsm7(s), units = 0, parts = 1, used = 0, w;
+	int	single = gsm7 ? 160 : 70, part = gsm7 ? 153 : 67;
+	size_t	i, n;
+	char	one[8];
+
+	for (i = 0; s[i] != '\0'; i += n) {
+		for (n = 1; ((unsigned char)s[i + n] & 0xC0) == 0x80; n++)
+			;
+		memcpy(one, s + i, n);
+		one[n] = '\0';
+		w = !gsm7 ? (n == 4 ? 2 : 1) : strchr("^{}\\[~]|", one[0]) !=
+		    NULL && n == 1 ? 2 : strcmp(one, "\xe2\x82\xac") == 0 ? 2 :
+		    1;
+		units += w;
+		if (used + w > part) {
+			parts++;
+			used = 0;
+		}
+		used += w;
+	}
+	return units <= single ? 1 : parts;
+}
+
+static void
+test_fit_generated(void **state)
+{
+	static const char *const pieces[] = { "ab", "phường", "[x]", "€",
+	    "\xf0\x9f\x98\x80", " ", "  ", "đ", "123", "{", "Quận" };
+	static const char *const pieces7[] = { "ab", "[x]", "€", " ", "  ",
+	    "123", "{", "Quan", "e" };
+	char		 text[700], buf[760], want[760], *w;
+	size_t		 len, best, i;
+	unsigned	 seed = 7;
+	int		 round, max, gsm7, got;
+
+	(void)state;
+	for (round = 0; round < 400; round++) {
+		text[0] = '\0';
+		len = 0;
+		while (len < 500) {
+			seed = seed * 1103515245 + 12345;
+			if (round % 2 == 0)	/* GSM-7 only */
+				w = (char *)pieces7[(seed >> 16) %
+				    (sizeof(pieces7) / sizeof(pieces7[0]))];
+			else
+				w = (char *)pieces[(seed >> 16) %
+				    (sizeof(pieces) / sizeof(pieces[0]))];
+			strcat(text, w);
+			len += strlen(w);
+		}
+		got = sms_measure(text, &gsm7);
+		assert_int_equal(got, slow_segments(text));
+		assert_int_equal(gsm7, sms_is_gsm7(text));
+		for (max = 1; max <= 4; max++) {
+			/* The plain way: the longest word prefix that fits. */
+			best = 0;
+			for (i = 1; i < strlen(text); i++) {
+				if (text[i] != ' ' || text[i - 1] == ' ')
+					continue;
+				memcpy(want, text, i);
+				memcpy(want + i, "...", 4);
+				if (slow_segments(want) <= max)
+					best = i;
+			}
+			snprintf(buf, sizeof(buf), "%s", text);
+			if (slow_segments(text) <= max) {
+				assert_int_equal(sms_fit(buf, sizeof(buf),
+				    max), 0);
+				continue;
+			}
+			assert_int_equal(sms_fit(buf, sizeof(buf), max), 1);
+			assert_true(slow_segments(buf) <= max);
+			if (best > 0) {
+				while (best > 0 && strchr(" ,;:-",
+				    text[best - 1]) != NULL)
+					best--;
+				memcpy(want, text, best);
+				memcpy(want + best, "...", 4);
+				assert_string_equal(buf, want);
+			}
+		}
+	}
+}
+
 static void
 test_fit(void **state)
 {
@@ -895,6 +988,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_segments_gsm7),
+		cmocka_unit_test(test_fit_generated),
 		cmocka_unit_test(test_segments_ucs2),
 		cmocka_unit_test(test_strip),
 		cmocka_unit_test(test_fit),
