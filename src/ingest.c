@@ -60,6 +60,7 @@ struct job {
 	enum language		 lang;		/* of the replies */
 	int64_t			 quoted_ref;	/* a reference in the text */
 	int64_t			 now;
+	int64_t			 deadline;	/* of a new case */
 	/* Results. */
 	struct ingest_result	 res;
 	ingest_done_fn		 done;
@@ -257,7 +258,7 @@ ingest_work(struct store_txn *txn, void *arg)
 
 	/* A new case. */
 	cat = &conf->categories[j->route.category];
-	deadline = calendar_deadline(conf, j->now, cat->deadline_days);
+	deadline = j->deadline;
 	memset(&c, 0, sizeof(c));
 	c.category = cat->id;
 	c.categories2 = j->res.secondary[0] ? j->res.secondary : NULL;
@@ -463,6 +464,10 @@ ingest_submit(struct ingest *ing, struct config *conf,
 	}
 	j->res.reply_allowed = !in->no_ack && reply_may_reply(conf,
 	    in->sender);
+	/* Here rather than on the store's writer thread: mktime() is slow. */
+	if (j->route.kind == ROUTE_FEEDBACK)
+		j->deadline = calendar_deadline(conf, j->now,
+		    conf->categories[j->route.category].deadline_days);
 
 	if (store_submit(ing->store, ingest_work, ingest_done, j) !=
 	    STORE_OK) {
