@@ -600,9 +600,11 @@ struct store_stats {
  * A work function runs on the writer thread inside the batch's
  * transaction, calls store_*(txn, ...) row functions and returns STORE_OK
  * to keep what it wrote, or any other status to have it rolled back (that
- * status then goes to its producer).  A done function runs on the writer
- * thread after the batch committed or failed; it must be short and must
- * not wait for the store (no store_submit_wait() or store_close() in it).
+ * status then goes to its producer).  A done function runs after the
+ * batch committed (and, with storage.synchronous = full, reached the
+ * disk) or failed, on the writer thread or the syncer thread; it must be
+ * short and must not wait for the store (no store_submit_wait() or
+ * store_close() in it).
  */
 typedef enum store_status (*store_work_fn)(struct store_txn *, void *arg);
 typedef void	(*store_done_fn)(enum store_status, void *arg);

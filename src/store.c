@@ -13,6 +13,29 @@
  * fails, every item of the batch is told so.  Nothing is ever reported as
  * stored that was not.
  *
+ * Durability is pipelined.  With storage.synchronous = full the writer
+ * connection still runs SQLite's synchronous = NORMAL (a COMMIT writes
+ * its WAL frames but does not wait for the disk) and hands the committed
+ * batch to the syncer thread, which calls fdatasync() on the WAL file and
+ * only then runs the batch's callbacks; meanwhile the writer already runs
+ * the next batch.  One fdatasync covers every batch committed before it
+ * began, so a batch is on disk when its callbacks run, exactly as with
+ * SQLite's FULL, but the writer never waits for the disk.  Other
+ * connections may read a committed batch a little before it is on disk;
+ * anything that acts on it through the writer (the outbox claims rows
+ * before sending them) is ordered after it and made durable with it.
+ * With storage.synchronous = normal there is no syncer: callbacks run
+ * after COMMIT, and a power cut may lose the last transactions (never
+ * corrupt the file).
+ *
+ * Checkpoints run on their own thread and connection: the writer's WAL
+ * hook wakes the checkpointer past STORE_CKPT_PAGES frames, which copies
+ * them into the database (PASSIVE: it never blocks the writer).  The WAL
+ * starts over from its beginning only when a write begins with every frame
+ * copied, which never happens under a steady load; past
+ * STORE_CKPT_RESTART frames the writer itself checkpoints the few frames
+ * left between two batches, so that the next one starts the WAL over.
+ *
  * The reader connection is read-only and shared, under a mutex, by the
  * store_*_get() functions; in WAL mode it sees committed data only.
  *
@@ -24,13 +47,18 @@
  * Only this file includes sqlite3.h.  Every statement is a constant string
  * prepared once per connection; values are always bound.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <sqlite3.h>
@@ -632,11 +660,42 @@ struct item {
 	enum store_status status;
 };
 
+/*
+ * WAL frames that wake the checkpointer, then again every STEP more; frames
+ * past which the writer checkpoints the rest itself.
+ */
+#define STORE_CKPT_PAGES	1000
+#define STORE_CKPT_STEP		500
+#define STORE_CKPT_RESTART	4000
+
 struct store {
 	char		*path;
 	struct conn	 wr;		/* the writer thread's, after open */
 	struct conn	 rd;		/* read-only, under rlock */
 	pthread_mutex_t	 rlock;
+
+	/* The syncer (storage.synchronous = full): items under lock. */
+	int		 pipelined;
+	pthread_t	 syncer;
+	int		 syncer_started;
+	pthread_cond_t	 synced_wake;
+	struct item	*shead, *stail;	/* committed, not yet on disk */
+	int		 sync_outbox;	/* they queued outbox rows */
+	int		 sync_closing;
+	int		 walfd;		/* the syncer's */
+	char		*walpath;
+
+	/* The checkpointer and its connection; flags under lock. */
+	struct conn	 ck;
+	pthread_t	 ckpt;
+	int		 ckpt_started;
+	pthread_cond_t	 ckpt_wake;
+	int		 ckpt_wanted;
+	int		 ckpt_running;
+	int		 ckpt_hold;	/* the writer wants the last frames */
+	int		 ckpt_closing;
+	int		 wal_frames;	/* writer only: after the last commit */
+	int		 ckpt_next;	/* writer only: frames that wake it */
 
 	pthread_t	 writer;
 	int		 writer_started;
@@ -865,7 +924,12 @@ static int	 db_configure(sqlite3 *, const struct store_options *,
 		    char *, size_t);
 static int	 db_migrate(sqlite3 *, const char *, char *, size_t);
 static void	*writer_main(void *);
+static void	*syncer_main(void *);
+static int	 wal_open(struct store *, char *, size_t);
+static void	 writer_checkpoint(struct store *);
+static void	*ckpt_main(void *);
 static int	 commit_hook(void *);
+static int	 wal_hook(void *, sqlite3 *, const char *, int);
 static void	 outbox_notify(struct store *);
 
 /*
@@ -880,14 +944,22 @@ store_open(const struct store_options *opt, char *err, size_t errsz)
 	int		 rc;
 
 	st = xcalloc(1, sizeof(*st));
+	st->walfd = -1;
+	st->ckpt_next = STORE_CKPT_PAGES;
 	pthread_mutex_init(&st->rlock, NULL);
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->wake, NULL);
+	pthread_cond_init(&st->synced_wake, NULL);
+	pthread_cond_init(&st->ckpt_wake, NULL);
 	if (opt->path == NULL || *opt->path == '\0') {
 		snprintf(err, errsz, "store: no database path");
 		goto fail;
 	}
 	st->path = xstrdup(opt->path);
+	st->walpath = xcalloc(1, strlen(st->path) + sizeof("-wal"));
+	strcpy(st->walpath, st->path);
+	strcat(st->walpath, "-wal");
+	st->pipelined = opt->synchronous_full;
 	st->batch_max = opt->batch_max > 0 ? opt->batch_max :
 	    STORE_BATCH_MAX_DEFAULT;
 	st->batch = xcalloc((size_t)st->batch_max, sizeof(*st->batch));
@@ -903,6 +975,28 @@ store_open(const struct store_options *opt, char *err, size_t errsz)
 	    db_migrate(st->wr.db, st->path, err, errsz) == -1)
 		goto fail;
 	sqlite3_commit_hook(st->wr.db, commit_hook, st);
+	sqlite3_wal_hook(st->wr.db, wal_hook, st);	/* no autocheckpoint */
+	if (st->pipelined && sqlite3_exec(st->wr.db, "PRAGMA synchronous = "
+	    "NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", st->path,
+		    sqlite3_errmsg(st->wr.db));
+		goto fail;
+	}
+
+	rc = sqlite3_open_v2(st->path, &st->ck.db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "%s: checkpointer: %s", st->path,
+		    st->ck.db ? sqlite3_errmsg(st->ck.db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->ck.db, 1);
+	/* NORMAL: a checkpoint syncs the WAL before and the file after. */
+	if (sqlite3_exec(st->ck.db, "PRAGMA synchronous = NORMAL", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: checkpointer: %s", st->path,
+		    sqlite3_errmsg(st->ck.db));
+		goto fail;
+	}
 
 	rc = sqlite3_open_v2(st->path, &st->rd.db, SQLITE_OPEN_READONLY, NULL);
 	if (rc != SQLITE_OK) {
@@ -914,6 +1008,23 @@ store_open(const struct store_options *opt, char *err, size_t errsz)
 	sqlite3_busy_timeout(st->rd.db, opt->busy_timeout_ms > 0 ?
 	    opt->busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT);
 
+	if (st->pipelined && wal_open(st, err, errsz) == -1)
+		goto fail;
+	if ((rc = pthread_create(&st->ckpt, NULL, ckpt_main, st)) != 0) {
+		snprintf(err, errsz, "store: checkpoint thread: %s",
+		    strerror(rc));
+		goto fail;
+	}
+	st->ckpt_started = 1;
+	if (st->pipelined) {
+		if ((rc = pthread_create(&st->syncer, NULL, syncer_main,
+		    st)) != 0) {
+			snprintf(err, errsz, "store: syncer thread: %s",
+			    strerror(rc));
+			goto fail;
+		}
+		st->syncer_started = 1;
+	}
 	if ((rc = pthread_create(&st->writer, NULL, writer_main, st)) != 0) {
 		snprintf(err, errsz, "store: writer thread: %s", strerror(rc));
 		goto fail;
@@ -955,6 +1066,11 @@ db_configure(sqlite3 *db, const struct store_options *opt, char *err,
 		    opt->path);
 		return -1;
 	}
+	/*
+	 * The writer's COMMIT never waits for the disk: with
+	 * storage.synchronous = full the syncer thread does (see the top).
+	 * The migrations, which run before it starts, use FULL then.
+	 */
 	sync = opt->synchronous_full ? "PRAGMA synchronous = FULL" :
 	    "PRAGMA synchronous = NORMAL";
 	/*
@@ -1049,8 +1165,10 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
-	if (st->writer_started && pthread_equal(pthread_self(), st->writer))
-		fatalx("store: store_close() from the writer thread");
+	if ((st->writer_started && pthread_equal(pthread_self(),
+	    st->writer)) || (st->syncer_started &&
+	    pthread_equal(pthread_self(), st->syncer)))
+		fatalx("store: store_close() from a store callback");
 	if (st->writer_started) {
 		pthread_mutex_lock(&st->lock);
 		st->closing = 1;
@@ -1058,6 +1176,21 @@ store_close(struct store *st)
 		pthread_mutex_unlock(&st->lock);
 		pthread_join(st->writer, NULL);
 	}
+	if (st->syncer_started) {
+		pthread_mutex_lock(&st->lock);
+		st->sync_closing = 1;
+		pthread_cond_signal(&st->synced_wake);
+		pthread_mutex_unlock(&st->lock);
+		pthread_join(st->syncer, NULL);
+	}
+	if (st->ckpt_started) {
+		pthread_mutex_lock(&st->lock);
+		st->ckpt_closing = 1;
+		pthread_cond_signal(&st->ckpt_wake);
+		pthread_mutex_unlock(&st->lock);
+		pthread_join(st->ckpt, NULL);
+	}
+	conn_close(&st->ck);
 	conn_close(&st->rd);
 	if (st->wr.db != NULL && st->writer_started) {
 		sqlite3_exec(st->wr.db, "PRAGMA optimize", NULL, NULL, NULL);
@@ -1068,6 +1201,11 @@ store_close(struct store *st)
 			    sqlite3_errmsg(st->wr.db));
 	}
 	conn_close(&st->wr);
+	if (st->walfd != -1)
+		close(st->walfd);
+	free(st->walpath);
+	pthread_cond_destroy(&st->ckpt_wake);
+	pthread_cond_destroy(&st->synced_wake);
 	pthread_cond_destroy(&st->wake);
 	pthread_mutex_destroy(&st->lock);
 	pthread_mutex_destroy(&st->rlock);
@@ -1317,6 +1455,7 @@ writer_main(void *arg)
 	struct item	*it;
 	size_t		 n, i;
 
+	pthread_setname_np(pthread_self(), "store-writer");
 	for (;;) {
 		pthread_mutex_lock(&st->lock);
 		while (st->head == NULL && !st->closing)
@@ -1336,16 +1475,254 @@ writer_main(void *arg)
 		pthread_mutex_unlock(&st->lock);
 
 		batch_run(st, st->batch, n);
-		for (i = 0; i < n; i++) {
-			it = st->batch[i];
+		if (st->pipelined) {
+			/* Everything, failures too, in order after the sync. */
+			pthread_mutex_lock(&st->lock);
+			for (i = 0; i < n; i++) {
+				it = st->batch[i];
+				it->next = NULL;
+				if (st->stail != NULL)
+					st->stail->next = it;
+				else
+					st->shead = it;
+				st->stail = it;
+			}
+			if (st->outbox_dirty)
+				st->sync_outbox = 1;
+			st->outbox_dirty = 0;
+			pthread_cond_signal(&st->synced_wake);
+			pthread_mutex_unlock(&st->lock);
+		} else {
+			for (i = 0; i < n; i++) {
+				it = st->batch[i];
+				if (it->done != NULL)
+					it->done(it->status, it->done_arg);
+				free(it);
+			}
+			if (st->outbox_dirty) {
+				st->outbox_dirty = 0;
+				outbox_notify(st);
+			}
+		}
+		if (st->wal_frames >= STORE_CKPT_RESTART)
+			writer_checkpoint(st);
+	}
+	return NULL;
+}
+
+/*
+ * ===================================================================
+ * Durability and checkpoints
+ * ===================================================================
+ */
+
+/*
+ * Opens the WAL file for the syncer (SQLite made it when the migrations
+ * ran) and makes its directory entry durable: SQLite would do that at its
+ * first sync of a new WAL, which the syncer replaces.  Returns 0, or -1
+ * with the reason in err.
+ */
+static int
+wal_open(struct store *st, char *err, size_t errsz)
+{
+	char	*dir;
+	int	 fd;
+
+	if (st->walfd != -1) {
+		close(st->walfd);
+		st->walfd = -1;
+	}
+	if ((st->walfd = open(st->walpath, O_RDWR | O_CLOEXEC)) == -1) {
+		snprintf(err, errsz, "%s: %s", st->walpath, strerror(errno));
+		return -1;
+	}
+	dir = xstrdup(st->walpath);
+	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 || fsync(fd) == -1) {
+		snprintf(err, errsz, "%s: directory: %s", st->walpath,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(dir);
+		return -1;
+	}
+	close(fd);
+	free(dir);
+	return 0;
+}
+
+/*
+ * Syncer thread: makes the WAL durable.  The WAL file is the one SQLite
+ * has open as long as the store is (only the last connection to close
+ * removes it); should it ever be a new file, it is opened again.  Returns
+ * 0, or -1 (logged).
+ */
+static int
+wal_sync(struct store *st)
+{
+	struct stat	 path_sb, fd_sb;
+	char		 err[512];
+
+	if (stat(st->walpath, &path_sb) == -1) {
+		log_warnx("store: %s: %s", st->walpath, strerror(errno));
+		return -1;
+	}
+	if (st->walfd == -1 || fstat(st->walfd, &fd_sb) == -1 ||
+	    fd_sb.st_ino != path_sb.st_ino || fd_sb.st_dev != path_sb.st_dev) {
+		if (wal_open(st, err, sizeof(err)) == -1) {
+			log_warnx("store: %s", err);
+			return -1;
+		}
+	}
+	if (fdatasync(st->walfd) == -1) {
+		log_warnx("store: %s: fdatasync: %s", st->walpath,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The syncer thread: takes every committed item, syncs the WAL once for
+ * all of them, then runs their callbacks.  An item whose data may not be
+ * on disk because the sync failed gets STORE_ERROR: its producer answers
+ * with an error (an HTTP provider retries, and the retry finds the message
+ * stored).  Returns once the store is closing and nothing is left.
+ */
+static void *
+syncer_main(void *arg)
+{
+	struct store	*st = arg;
+	struct item	*list, *it;
+	int		 notify, failed;
+
+	pthread_setname_np(pthread_self(), "store-sync");
+	for (;;) {
+		pthread_mutex_lock(&st->lock);
+		while (st->shead == NULL && !st->sync_closing)
+			pthread_cond_wait(&st->synced_wake, &st->lock);
+		if (st->shead == NULL) {
+			pthread_mutex_unlock(&st->lock);
+			break;
+		}
+		list = st->shead;
+		st->shead = st->stail = NULL;
+		notify = st->sync_outbox;
+		st->sync_outbox = 0;
+		pthread_mutex_unlock(&st->lock);
+
+		failed = 0;
+		if (wal_sync(st) == -1) {
+			for (it = list; it != NULL; it = it->next)
+				if (it->status == STORE_OK) {
+					it->status = STORE_ERROR;
+					failed++;
+				}
+			pthread_mutex_lock(&st->lock);
+			st->stats.errors++;
+			st->stats.items -= (uint64_t)failed;
+			st->stats.items_failed += (uint64_t)failed;
+			pthread_mutex_unlock(&st->lock);
+		}
+		while ((it = list) != NULL) {
+			list = it->next;
 			if (it->done != NULL)
 				it->done(it->status, it->done_arg);
 			free(it);
 		}
-		if (st->outbox_dirty)
+		if (notify)
 			outbox_notify(st);
 	}
 	return NULL;
+}
+
+/*
+ * Writer thread, between two batches: copies the frames the checkpointer
+ * has not yet copied, so that the next write starts the WAL over.  The
+ * checkpointer is held off meanwhile (a running one makes this one busy:
+ * it is tried again after the next batch).
+ */
+static void
+writer_checkpoint(struct store *st)
+{
+	int	rc, nlog = 0, nckpt = 0;
+
+	pthread_mutex_lock(&st->lock);
+	st->ckpt_hold = 1;
+	if (st->ckpt_running) {
+		pthread_mutex_unlock(&st->lock);
+		return;
+	}
+	pthread_mutex_unlock(&st->lock);
+	rc = sqlite3_wal_checkpoint_v2(st->wr.db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
+	if (rc == SQLITE_OK && nlog == nckpt) {
+		st->wal_frames = 0;
+		st->ckpt_next = STORE_CKPT_PAGES;
+		pthread_mutex_lock(&st->lock);
+		st->ckpt_hold = 0;
+		pthread_cond_signal(&st->ckpt_wake);
+		pthread_mutex_unlock(&st->lock);
+	} else if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		log_warnx("store: checkpoint: %s", sqlite3_errmsg(st->wr.db));
+}
+
+/*
+ * The checkpointer thread: copies the WAL into the database file whenever
+ * the writer's WAL hook asks, without ever blocking the writer.
+ */
+static void *
+ckpt_main(void *arg)
+{
+	struct store	*st = arg;
+	int		 rc;
+
+	pthread_setname_np(pthread_self(), "store-ckpt");
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		while ((!st->ckpt_wanted || st->ckpt_hold) &&
+		    !st->ckpt_closing)
+			pthread_cond_wait(&st->ckpt_wake, &st->lock);
+		if (st->ckpt_closing)
+			break;
+		st->ckpt_wanted = 0;
+		st->ckpt_running = 1;
+		pthread_mutex_unlock(&st->lock);
+		rc = sqlite3_wal_checkpoint_v2(st->ck.db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			log_warnx("store: checkpoint: %s",
+			    sqlite3_errmsg(st->ck.db));
+		pthread_mutex_lock(&st->lock);
+		st->ckpt_running = 0;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return NULL;
+}
+
+/*
+ * SQLite calls this on the writer thread after each commit with the
+ * frames in the WAL; it replaces the automatic checkpoint.
+ */
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store	*st = arg;
+
+	(void)db;
+	(void)name;
+	if (frames < st->wal_frames)		/* started over */
+		st->ckpt_next = STORE_CKPT_PAGES;
+	st->wal_frames = frames;
+	if (frames >= st->ckpt_next) {
+		st->ckpt_next = frames + STORE_CKPT_STEP;
+		pthread_mutex_lock(&st->lock);
+		st->ckpt_wanted = 1;
+		if (!st->ckpt_running && !st->ckpt_hold)
+			pthread_cond_signal(&st->ckpt_wake);
+		pthread_mutex_unlock(&st->lock);
+	}
+	return SQLITE_OK;
 }
 
 /*
@@ -2573,14 +2950,13 @@ store_outbox_hook(struct store *st, void (*fn)(void *), void *arg)
 	pthread_mutex_unlock(&st->lock);
 }
 
-/* Writer thread: calls the outbox hook once for a batch. */
+/* Calls the outbox hook once for a batch (writer or syncer thread). */
 static void
 outbox_notify(struct store *st)
 {
 	void	(*fn)(void *);
 	void	*arg;
 
-	st->outbox_dirty = 0;
 	pthread_mutex_lock(&st->lock);
 	fn = st->outbox_hook;
 	arg = st->outbox_hook_arg;
