@@ -419,6 +419,7 @@ enum stmt_id {
 	ST_OUTBOUND_GET,
 	ST_REF_NEXT,
 	ST_CASE_INSERT,
+	ST_PSEUDONYM_ADD,
 	ST_CASE_STATE,
 	ST_CASE_SET_STATE,
 	ST_CASE_ASSIGN,
@@ -505,10 +506,18 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "FROM outbound WHERE id = ?1",
 	[ST_REF_NEXT] = "UPDATE counters SET value = value + 1 "
 	    "WHERE name = 'case_ref' RETURNING value",
+	/*
+	 * The resident's pseudonym is given here: the cases_resident
+	 * trigger (migration 6) would insert the case, then update it, and
+	 * its index, again.
+	 */
 	[ST_CASE_INSERT] = "INSERT INTO cases (ref_number, category, "
 	    "categories2, subcategory, state, sender, channel, deadline, "
-	    "assignee, created, updated, closed) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	    "assignee, created, updated, closed, resident) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	    "(SELECT id FROM pseudonyms WHERE sender = ?6))",
+	[ST_PSEUDONYM_ADD] = "INSERT INTO pseudonyms (sender, created) "
+	    "VALUES (?1, ?2) ON CONFLICT (sender) DO NOTHING",
 	[ST_CASE_STATE] = "SELECT state FROM cases WHERE id = ?1",
 	[ST_CASE_SET_STATE] = "UPDATE cases SET state = ?2, updated = ?3, "
 	    "closed = CASE ?2 WHEN 'resolved' THEN ?3 WHEN 'confirmed' "
@@ -1897,10 +1906,11 @@ enum store_status
 store_case_create(struct store_txn *txn, const struct store_case *c,
     int64_t *id, int64_t *ref)
 {
-	sqlite3_stmt	*s;
-	const char	*state;
-	int64_t		 t = now(), number;
-	int		 rc;
+	sqlite3_stmt		*s;
+	const char		*state;
+	enum store_status	 st;
+	int64_t			 t = now(), number;
+	int			 rc;
 
 	if ((state = store_case_state_name(c->state)) == NULL)
 		return STORE_INVALID;
@@ -1913,6 +1923,14 @@ store_case_create(struct store_txn *txn, const struct store_case *c,
 		return txn_error(txn, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc,
 		    "case reference");
 
+	if (c->sender != NULL && c->sender[0] != '\0') {
+		if ((s = txn_stmt(txn, ST_PSEUDONYM_ADD)) == NULL)
+			return STORE_ERROR;
+		bind_text(s, 1, c->sender);
+		sqlite3_bind_int64(s, 2, c->created ? c->created : t);
+		if ((st = txn_step(txn, s, "pseudonym", NULL)) != STORE_OK)
+			return st;
+	}
 	if ((s = txn_stmt(txn, ST_CASE_INSERT)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, number);
