@@ -49,7 +49,8 @@ LIBPAPIGW	= $(BUILD)/libpapigw.a
 UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRCS	= $(wildcard tests/tools/*.c)
-TOOL_BINS	= $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+TOOL_BINS	= $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%) \
+		  $(BUILD)/tools/failsync.so
 BENCH_SRCS	= $(wildcard bench/*.c)
 BENCH_BINS	= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 
@@ -82,6 +83,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBPAPIGW)
 $(BUILD)/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+# Preloaded by t1002: a disk whose fdatasync() fails.  Not instrumented
+# by the sanitizers (it only forwards one call).
+$(BUILD)/tools/failsync.so: tests/tools/preload/failsync.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
 
 # The outbox tests' fake SMS provider is an HTTP server.
 $(BUILD)/tools/fakeprovider: tests/tools/fakeprovider.c
