@@ -469,7 +469,7 @@ ingest_submit(struct ingest *ing, struct config *conf,
 		j->deadline = calendar_deadline(conf, j->now,
 		    conf->categories[j->route.category].deadline_days);
 
-	if (store_submit(ing->store, ingest_work, ingest_done, j) !=
+	if (store_submit_clean(ing->store, ingest_work, ingest_done, j) !=
 	    STORE_OK) {
 		job_free(j);
 		return -1;

@@ -666,6 +666,7 @@ struct item {
 	void		*work_arg;
 	store_done_fn	 done;
 	void		*done_arg;
+	int		 clean;		/* store_submit_clean(): no savepoint */
 	enum store_status status;
 };
 
@@ -1236,11 +1237,12 @@ store_close(struct store *st)
  */
 static enum store_status
 submit(struct store *st, store_work_fn work, void *work_arg,
-    store_done_fn done, void *done_arg)
+    store_done_fn done, void *done_arg, int clean)
 {
 	struct item	*it;
 
 	it = xcalloc(1, sizeof(*it));
+	it->clean = clean;
 	it->work = work;
 	it->work_arg = work_arg;
 	it->done = done;
@@ -1272,7 +1274,14 @@ enum store_status
 store_submit(struct store *st, store_work_fn work, store_done_fn done,
     void *arg)
 {
-	return submit(st, work, arg, done, arg);
+	return submit(st, work, arg, done, arg, 0);
+}
+
+enum store_status
+store_submit_clean(struct store *st, store_work_fn work, store_done_fn done,
+    void *arg)
+{
+	return submit(st, work, arg, done, arg, 1);
 }
 
 struct waiter {
@@ -1313,7 +1322,7 @@ store_submit_wait(struct store *st, store_work_fn work, void *arg)
 	memset(&w, 0, sizeof(w));
 	w.st = st;
 	pthread_cond_init(&w.cond, NULL);
-	if ((s = submit(st, work, arg, waiter_done, &w)) != STORE_OK)
+	if ((s = submit(st, work, arg, waiter_done, &w, 0)) != STORE_OK)
 		goto done;
 	pthread_mutex_lock(&st->lock);
 	while (!w.done)
@@ -1368,14 +1377,30 @@ txn_error(struct store_txn *txn, int rc, const char *what)
 	return s;
 }
 
-/* Runs one item inside its savepoint; returns its status. */
+/*
+ * Runs one item inside its savepoint, or without one for a clean item;
+ * returns its status.  Sets *poisoned when a clean item failed after
+ * changing rows: only a rollback of the whole batch undoes them.
+ */
 static enum store_status
-item_run(struct store *st, struct store_txn *txn, struct item *it)
+item_run(struct store *st, struct store_txn *txn, struct item *it,
+    int *poisoned)
 {
 	enum store_status	s;
+	sqlite3_int64		changes;
 	int			rc;
 
 	txn->fatal = STORE_OK;
+	if (it->clean) {
+		changes = sqlite3_total_changes64(st->wr.db);
+		s = it->work(txn, it->work_arg);
+		if (s == STORE_OK && txn->fatal != STORE_OK)
+			s = txn->fatal;
+		if (s != STORE_OK &&
+		    sqlite3_total_changes64(st->wr.db) != changes)
+			*poisoned = 1;
+		return s;
+	}
 	if ((rc = conn_exec(&st->wr, ST_SAVEPOINT)) != SQLITE_OK)
 		return txn_error(txn, rc, "savepoint");
 	s = it->work(txn, it->work_arg);
@@ -1406,7 +1431,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 	struct store_txn	 txn = { st, STORE_OK };
 	enum store_status	 lost = STORE_ERROR;
 	size_t			 i, ran = 0, failed = 0;
-	int			 rc;
+	int			 rc, poisoned = 0;
 
 	if ((rc = conn_exec(&st->wr, ST_BEGIN)) != SQLITE_OK) {
 		log_warnx("store: begin: %s", sqlite3_errmsg(st->wr.db));
@@ -1414,8 +1439,19 @@ batch_run(struct store *st, struct item **batch, size_t n)
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
-		batch[i]->status = item_run(st, &txn, batch[i]);
+		batch[i]->status = item_run(st, &txn, batch[i], &poisoned);
 		ran++;
+		if (poisoned) {
+			log_warnx("store: %s after changes without a "
+			    "savepoint: the batch is rolled back",
+			    store_strerror(batch[i]->status));
+			lost = batch[i]->status;
+			if (lost == STORE_DUPLICATE || lost == STORE_NOTFOUND ||
+			    lost == STORE_INVALID)
+				lost = STORE_ERROR;
+			conn_exec(&st->wr, ST_ROLLBACK);
+			goto fail;
+		}
 		if (sqlite3_get_autocommit(st->wr.db)) {
 			log_warnx("store: the transaction was rolled back");
 			lost = batch[i]->status;

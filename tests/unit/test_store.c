@@ -1048,6 +1048,84 @@ test_failing_item_alone(void **state)
 	assert_int_equal(after.batch_size[3] - before.batch_size[3], 1);
 }
 
+/*
+ * Items submitted with store_submit_clean() run without savepoints: one
+ * that fails without changing anything (a duplicate) fails alone; one
+ * that fails after writing takes the whole batch down with it, so that
+ * nothing it wrote is kept and nothing is reported stored that is not.
+ */
+static void
+test_clean_items(void **state)
+{
+	struct fixture		*f = *state;
+	struct msg_job		 j[4];
+	struct tally		 tally;
+	struct gate		 g;
+	int			 i;
+
+	f->st = open_store(f, 0);
+	memset(j, 0, sizeof(j));
+	snprintf(j[0].provider_id, sizeof(j[0].provider_id), "dup");
+	assert_int_equal(msg_insert(f->st, &j[0]), STORE_OK);
+
+	/* A batch: F0, a duplicate, F2: the duplicate alone fails. */
+	tally_init(&tally);
+	memset(j, 0, sizeof(j));
+	for (i = 0; i < 3; i++) {
+		j[i].tally = &tally;
+		j[i].st = f->st;
+		snprintf(j[i].provider_id, sizeof(j[i].provider_id), "F%d", i);
+	}
+	snprintf(j[1].provider_id, sizeof(j[1].provider_id), "dup");
+	gate_close(f->st, &g);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(store_submit_clean(f->st, msg_work, msg_done,
+		    &j[i]), STORE_OK);
+	gate_open(&g);
+	assert_int_equal(tally_wait(&tally, 3), 3);
+	assert_false(g.timedout);
+	assert_int_equal(j[0].status, STORE_OK);
+	assert_int_equal(j[1].status, STORE_DUPLICATE);
+	assert_int_equal(j[2].status, STORE_OK);
+	assert_true(j[0].visible && j[2].visible);
+	assert_int_equal(count(f->st, STORE_T_INBOUND), 3);
+
+	/*
+	 * G0 (with a savepoint), G1 (clean), G2 (clean, writes and then
+	 * fails), G3: G2 is told its failure, the others an error; none
+	 * is stored.
+	 */
+	tally_init(&tally);
+	memset(j, 0, sizeof(j));
+	for (i = 0; i < 4; i++) {
+		j[i].tally = &tally;
+		j[i].st = f->st;
+		snprintf(j[i].provider_id, sizeof(j[i].provider_id), "G%d", i);
+	}
+	j[2].fail_after = 1;
+	gate_close(f->st, &g);
+	assert_int_equal(store_submit(f->st, msg_work, msg_done, &j[0]),
+	    STORE_OK);
+	for (i = 1; i < 4; i++)
+		assert_int_equal(store_submit_clean(f->st, msg_work, msg_done,
+		    &j[i]), STORE_OK);
+	gate_open(&g);
+	assert_int_equal(tally_wait(&tally, 4), 4);
+	assert_false(g.timedout);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(j[i].status, i == 2 ? STORE_INVALID :
+		    STORE_ERROR);
+		assert_false(j[i].visible);
+	}
+	assert_int_equal(count(f->st, STORE_T_INBOUND), 3);
+
+	/* The store goes on. */
+	memset(j, 0, sizeof(j));
+	snprintf(j[0].provider_id, sizeof(j[0].provider_id), "after");
+	assert_int_equal(msg_insert(f->st, &j[0]), STORE_OK);
+	assert_int_equal(count(f->st, STORE_T_INBOUND), 4);
+}
+
 /* A closer thread: store_close() while the writer is held at a gate. */
 static void *
 closer_main(void *arg)
@@ -1284,6 +1362,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callback_after_commit,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clean_items, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_failing_item_alone,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_pending, setup,
