@@ -8,7 +8,10 @@
  * is queued, up to batch_max items, and runs it all in one transaction
  * (BEGIN IMMEDIATE ... COMMIT, one fsync for the lot: group commit).  Each
  * item runs inside its own SAVEPOINT, so an item that fails is rolled back
- * alone and its status goes to its own producer while the others commit.
+ * alone and its status goes to its own producer while the others commit;
+ * an item of store_submit_clean() (ingest), which changes nothing when it
+ * fails, runs without one, and should it fail after a change all the
+ * same, the whole batch is rolled back and every item told so.
  * Completion callbacks run only after COMMIT returned; when the COMMIT
  * fails, every item of the batch is told so.  Nothing is ever reported as
  * stored that was not.
