@@ -454,6 +454,7 @@ enum stmt_id {
 	ST_OUTBOX_RESULT,
 	ST_OUTBOUND_FROM_OUTBOX,
 	ST_OUTBOX_EARLY_DLR,
+	ST_DLR_EXISTS,
 	ST_OUTBOX_REQUEUE,
 	ST_OUTBOX_RETRY,
 	ST_OUTBOX_DLR,
@@ -601,6 +602,8 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "encoding, sent, created) SELECT case_id, id, channel, "
 	    "provider_msg_id, ?2, recipient, text, encoding, ?3, ?3 "
 	    "FROM outbox WHERE id = ?1",
+	[ST_DLR_EXISTS] = "SELECT 1, 0 FROM dlr WHERE channel = ?1 "
+	    "AND provider_msg_id = ?2 AND state IS NOT NULL LIMIT 1",
 	[ST_OUTBOX_EARLY_DLR] = "UPDATE outbox SET state = d.state, "
 	    "last_error = CASE d.state WHEN 'failed' THEN "
 	    "'delivery report: ' || d.status || "
@@ -3118,6 +3121,16 @@ store_outbox_result(struct store_txn *txn,
 		return st;
 	if (r->provider_id == NULL || r->channel == NULL)
 		return STORE_OK;
+	/* Nearly always none: a probe is cheaper than the UPDATE. */
+	if ((s = txn_stmt(txn, ST_DLR_EXISTS)) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, r->channel);
+	bind_text(s, 2, r->provider_id);
+	if ((st = txn_lookup(txn, s, "delivery report", NULL, NULL)) ==
+	    STORE_NOTFOUND)
+		return STORE_OK;
+	if (st != STORE_OK)
+		return st;
 	if ((s = txn_stmt(txn, ST_OUTBOX_EARLY_DLR)) == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, r->channel);
