@@ -712,6 +712,7 @@ struct store {
 	int		 ckpt_closing;
 	int		 wal_frames;	/* writer only: after the last commit */
 	int		 ckpt_next;	/* writer only: frames that wake it */
+	int		 restart_at;	/* writer only: frames that make it help */
 
 	pthread_t	 writer;
 	int		 writer_started;
@@ -962,6 +963,7 @@ store_open(const struct store_options *opt, char *err, size_t errsz)
 	st = xcalloc(1, sizeof(*st));
 	st->walfd = -1;
 	st->ckpt_next = STORE_CKPT_PAGES;
+	st->restart_at = STORE_CKPT_RESTART;
 	pthread_mutex_init(&st->rlock, NULL);
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->wake, NULL);
@@ -1555,7 +1557,7 @@ writer_main(void *arg)
 				outbox_notify(st);
 			}
 		}
-		if (st->wal_frames >= STORE_CKPT_RESTART)
+		if (st->wal_frames >= st->restart_at)
 			writer_checkpoint(st);
 	}
 	return NULL;
@@ -1710,12 +1712,21 @@ writer_checkpoint(struct store *st)
 	if (rc == SQLITE_OK && nlog == nckpt) {
 		st->wal_frames = 0;
 		st->ckpt_next = STORE_CKPT_PAGES;
-		pthread_mutex_lock(&st->lock);
-		st->ckpt_hold = 0;
-		pthread_cond_signal(&st->ckpt_wake);
-		pthread_mutex_unlock(&st->lock);
-	} else if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-		log_warnx("store: checkpoint: %s", sqlite3_errmsg(st->wr.db));
+		st->restart_at = STORE_CKPT_RESTART;
+	} else {
+		/*
+		 * A reader still uses older frames (a long papictl report):
+		 * not again before the WAL grew by as much once more.
+		 */
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			log_warnx("store: checkpoint: %s",
+			    sqlite3_errmsg(st->wr.db));
+		st->restart_at = st->wal_frames + STORE_CKPT_RESTART;
+	}
+	pthread_mutex_lock(&st->lock);
+	st->ckpt_hold = 0;
+	pthread_cond_signal(&st->ckpt_wake);
+	pthread_mutex_unlock(&st->lock);
 }
 
 /*
@@ -1762,8 +1773,10 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 
 	(void)db;
 	(void)name;
-	if (frames < st->wal_frames)		/* started over */
+	if (frames < st->wal_frames) {		/* started over */
 		st->ckpt_next = STORE_CKPT_PAGES;
+		st->restart_at = STORE_CKPT_RESTART;
+	}
 	st->wal_frames = frames;
 	if (frames >= st->ckpt_next) {
 		st->ckpt_next = frames + STORE_CKPT_STEP;
