@@ -427,7 +427,7 @@ const char	*channel_type_name(enum channel_type);
  * second, read-only connection and see committed data only.
  */
 
-#define STORE_SCHEMA_VERSION	6	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	7	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */

@@ -386,6 +386,22 @@ static const char migration_6[] =
     "  WHERE erased IS NULL AND closed IS NOT NULL;"
     "PRAGMA user_version = 6;";
 
+/*
+ * Version 7: fewer index entries for the store's writer, which is what
+ * limits ingest, for every new case and message.
+ * - cases_answered (sender, answered) goes: cases_sender (sender, state)
+ *   finds a sender's few cases as well, for the follow-up lookup.
+ * - inbound_case holds only the messages that have a case: a message is
+ *   stored before its case and attached to it after, which made an entry
+ *   for NULL only to remove it again.
+ */
+static const char migration_7[] =
+    "DROP INDEX cases_answered;"
+    "DROP INDEX inbound_case;"
+    "CREATE INDEX inbound_case ON inbound (case_id)"
+    "  WHERE case_id IS NOT NULL;"
+    "PRAGMA user_version = 7;";
+
 static const struct migration {
 	int		 version;
 	const char	*sql;
@@ -396,6 +412,7 @@ static const struct migration {
 	{ 4, migration_4 },
 	{ 5, migration_5 },
 	{ 6, migration_6 },
+	{ 7, migration_7 },
 };
 
 _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
