@@ -122,53 +122,72 @@ sms_is_gsm7(const char *utf8)
 	return 1;
 }
 
-/* Parts of a concatenated SMS filled so far, and the room used in the last. */
-struct packing {
-	int	parts, used;
+/*
+ * A text counted so far, in both encodings: GSM-7 until a character rules
+ * it out, UCS-2 all along.  For each, the units in all and the parts of a
+ * concatenated SMS filled with the room used in the last (a character is
+ * never split across two parts).
+ */
+struct count {
+	int	is7;
+	int	total7, parts7, used7;
+	int	total16, parts16, used16;
 };
 
+#define COUNT_INIT	{ 1, 0, 1, 0, 0, 1, 0 }
+
 static void
-pack(struct packing *p, int w, int part)
+pack(int *parts, int *used, int w, int part)
 {
-	if (p->used + w > part) {
-		p->parts++;
-		p->used = 0;
+	if (*used + w > part) {
+		(*parts)++;
+		*used = 0;
 	}
-	p->used += w;
+	*used += w;
+}
+
+static void
+count_add(struct count *c, uint32_t cp)
+{
+	int	w;
+
+	if (c->is7) {
+		if ((w = gsm7_septets(cp)) == 0)
+			c->is7 = 0;
+		else {
+			c->total7 += w;
+			pack(&c->parts7, &c->used7, w, 153);
+		}
+	}
+	w = cp > 0xFFFF ? 2 : 1;
+	c->total16 += w;
+	pack(&c->parts16, &c->used16, w, 67);
+}
+
+/* How many SMS the text counted in c takes, in the encoding it needs. */
+static int
+count_segments(const struct count *c)
+{
+	if (c->is7)
+		return c->total7 <= 160 ? 1 : c->parts7;
+	return c->total16 <= 70 ? 1 : c->parts16;
 }
 
 /*
  * How many SMS the text takes, in the encoding it needs; *gsm7 (when not
- * NULL) says which.  One pass: the GSM-7 and the UCS-2 counts are kept
- * side by side until a character rules GSM-7 out.
+ * NULL) says which.  One pass over the text.
  */
 int
 sms_measure(const char *utf8, int *gsm7)
 {
 	const unsigned char	*s = (const unsigned char *)utf8;
-	struct packing		 p7 = { 1, 0 }, p16 = { 1, 0 };
-	int			 is7 = 1, total7 = 0, total16 = 0, w;
-	uint32_t		 cp;
+	struct count		 c = COUNT_INIT;
 
-	while (*s != '\0') {
-		cp = next_cp(&s);
-		if (is7) {
-			if ((w = gsm7_septets(cp)) == 0)
-				is7 = 0;
-			else {
-				total7 += w;
-				pack(&p7, w, 153);
-			}
-		}
-		w = cp > 0xFFFF ? 2 : 1;
-		total16 += w;
-		pack(&p16, w, 67);
-	}
+	while (*s != '\0')
+		count_add(&c, next_cp(&s));
 	if (gsm7 != NULL)
-		*gsm7 = is7;
-	if (is7)
-		return total7 <= 160 ? 1 : p7.parts;
-	return total16 <= 70 ? 1 : p16.parts;
+		*gsm7 = c.is7;
+	return count_segments(&c);
 }
 
 /* How many SMS the text takes, in the encoding it needs. */
@@ -189,27 +208,6 @@ sms_strip_diacritics(const char *utf8)
 	return text_strip_marks(utf8, strlen(utf8));
 }
 
-/* How many SMS a text measured so far takes once "..." is added. */
-static int
-segments_with_dots(int is7, int total7, struct packing p7, int total16,
-    struct packing p16)
-{
-	int	i;
-
-	if (is7) {
-		if (total7 + 3 <= 160)
-			return 1;
-		for (i = 0; i < 3; i++)
-			pack(&p7, 1, 153);
-		return p7.parts;
-	}
-	if (total16 + 3 <= 70)
-		return 1;
-	for (i = 0; i < 3; i++)
-		pack(&p16, 1, 67);
-	return p16.parts;
-}
-
 /*
  * The length of the longest prefix of utf8 that ends at a candidate cut
  * (a space after something else when words, any character otherwise)
@@ -220,30 +218,20 @@ static size_t
 fit_len(const char *utf8, int max, int words)
 {
 	const unsigned char	*start = (const unsigned char *)utf8, *s;
-	struct packing		 p7 = { 1, 0 }, p16 = { 1, 0 };
-	int			 is7 = 1, total7 = 0, total16 = 0, w;
+	struct count		 c = COUNT_INIT, dots;
 	size_t			 best = 0;
-	uint32_t		 cp;
 
 	for (s = start; *s != '\0';) {
 		if (s != start && (!words || (s[0] == ' ' && s[-1] != ' '))) {
-			if (segments_with_dots(is7, total7, p7, total16,
-			    p16) > max)
+			dots = c;
+			count_add(&dots, '.');
+			count_add(&dots, '.');
+			count_add(&dots, '.');
+			if (count_segments(&dots) > max)
 				break;
 			best = (size_t)(s - start);
 		}
-		cp = next_cp(&s);
-		if (is7) {
-			if ((w = gsm7_septets(cp)) == 0)
-				is7 = 0;
-			else {
-				total7 += w;
-				pack(&p7, w, 153);
-			}
-		}
-		w = cp > 0xFFFF ? 2 : 1;
-		total16 += w;
-		pack(&p16, w, 67);
+		count_add(&c, next_cp(&s));
 	}
 	return best;
 }
