@@ -311,6 +311,47 @@ msg_insert(struct store *st, struct msg_job *j)
 	return store_submit_wait(st, msg_work, j);
 }
 
+/*
+ * Sets up n message jobs with the ids PREFIX0, PREFIX1... counted in
+ * tally, for batch_run_jobs().
+ */
+static void
+jobs_init(struct msg_job *j, int n, struct store *st, struct tally *tally,
+    const char *prefix)
+{
+	int	i;
+
+	tally_init(tally);
+	memset(j, 0, sizeof(*j) * (size_t)n);
+	for (i = 0; i < n; i++) {
+		j[i].tally = tally;
+		j[i].st = st;
+		snprintf(j[i].provider_id, sizeof(j[i].provider_id), "%s%d",
+		    prefix, i);
+	}
+}
+
+/*
+ * Submits the n jobs as one batch (the writer held at a gate meanwhile),
+ * job i with store_submit_clean() when bit i of clean is set, and waits
+ * (bounded) for every completion.
+ */
+static void
+jobs_run(struct store *st, struct msg_job *j, int n, unsigned clean,
+    struct tally *tally)
+{
+	struct gate	g;
+	int		i;
+
+	gate_close(st, &g);
+	for (i = 0; i < n; i++)
+		assert_int_equal((clean & (1u << i) ? store_submit_clean :
+		    store_submit)(st, msg_work, msg_done, &j[i]), STORE_OK);
+	gate_open(&g);
+	assert_int_equal(tally_wait(tally, n), n);
+	assert_false(g.timedout);
+}
+
 static int
 exists(const char *path)
 {
@@ -996,34 +1037,20 @@ test_failing_item_alone(void **state)
 	struct msg_job		 j[5];
 	struct store_stats	 before, after;
 	struct tally		 tally;
-	struct gate		 g;
 	struct store_message	 m;
-	int			 i;
 
 	f->st = open_store(f, 0);
 	memset(j, 0, sizeof(j));
 	snprintf(j[0].provider_id, sizeof(j[0].provider_id), "dup");
 	assert_int_equal(msg_insert(f->st, &j[0]), STORE_OK);
 
-	tally_init(&tally);
-	memset(j, 0, sizeof(j));
-	for (i = 0; i < 5; i++) {
-		j[i].tally = &tally;
-		j[i].st = f->st;
-		snprintf(j[i].provider_id, sizeof(j[i].provider_id), "F%d", i);
-	}
+	jobs_init(j, 5, f->st, &tally, "F");
 	j[1].case_id = 12345;		/* no such case: a constraint */
 	snprintf(j[2].provider_id, sizeof(j[2].provider_id), "dup");
 	j[3].fail_after = 1;		/* wrote, then changed its mind */
 
 	store_stats(f->st, &before);
-	gate_close(f->st, &g);
-	for (i = 0; i < 5; i++)
-		assert_int_equal(store_submit(f->st, msg_work, msg_done,
-		    &j[i]), STORE_OK);
-	gate_open(&g);
-	assert_int_equal(tally_wait(&tally, 5), 5);
-	assert_false(g.timedout);
+	jobs_run(f->st, j, 5, 0, &tally);
 
 	assert_int_equal(j[0].status, STORE_OK);
 	assert_int_equal(j[1].status, STORE_INVALID);
@@ -1060,7 +1087,6 @@ test_clean_items(void **state)
 	struct fixture		*f = *state;
 	struct msg_job		 j[4];
 	struct tally		 tally;
-	struct gate		 g;
 	int			 i;
 
 	f->st = open_store(f, 0);
@@ -1069,21 +1095,9 @@ test_clean_items(void **state)
 	assert_int_equal(msg_insert(f->st, &j[0]), STORE_OK);
 
 	/* A batch: F0, a duplicate, F2: the duplicate alone fails. */
-	tally_init(&tally);
-	memset(j, 0, sizeof(j));
-	for (i = 0; i < 3; i++) {
-		j[i].tally = &tally;
-		j[i].st = f->st;
-		snprintf(j[i].provider_id, sizeof(j[i].provider_id), "F%d", i);
-	}
+	jobs_init(j, 3, f->st, &tally, "F");
 	snprintf(j[1].provider_id, sizeof(j[1].provider_id), "dup");
-	gate_close(f->st, &g);
-	for (i = 0; i < 3; i++)
-		assert_int_equal(store_submit_clean(f->st, msg_work, msg_done,
-		    &j[i]), STORE_OK);
-	gate_open(&g);
-	assert_int_equal(tally_wait(&tally, 3), 3);
-	assert_false(g.timedout);
+	jobs_run(f->st, j, 3, 0x7, &tally);
 	assert_int_equal(j[0].status, STORE_OK);
 	assert_int_equal(j[1].status, STORE_DUPLICATE);
 	assert_int_equal(j[2].status, STORE_OK);
@@ -1095,23 +1109,9 @@ test_clean_items(void **state)
 	 * fails), G3: G2 is told its failure, the others an error; none
 	 * is stored.
 	 */
-	tally_init(&tally);
-	memset(j, 0, sizeof(j));
-	for (i = 0; i < 4; i++) {
-		j[i].tally = &tally;
-		j[i].st = f->st;
-		snprintf(j[i].provider_id, sizeof(j[i].provider_id), "G%d", i);
-	}
+	jobs_init(j, 4, f->st, &tally, "G");
 	j[2].fail_after = 1;
-	gate_close(f->st, &g);
-	assert_int_equal(store_submit(f->st, msg_work, msg_done, &j[0]),
-	    STORE_OK);
-	for (i = 1; i < 4; i++)
-		assert_int_equal(store_submit_clean(f->st, msg_work, msg_done,
-		    &j[i]), STORE_OK);
-	gate_open(&g);
-	assert_int_equal(tally_wait(&tally, 4), 4);
-	assert_false(g.timedout);
+	jobs_run(f->st, j, 4, 0xe, &tally);	/* G1-G3 clean */
 	for (i = 0; i < 4; i++) {
 		assert_int_equal(j[i].status, i == 2 ? STORE_INVALID :
 		    STORE_ERROR);
