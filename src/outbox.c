@@ -293,18 +293,29 @@ flushing_putback(struct outbox *ob)
 	pthread_cond_broadcast(&ob->idle);
 }
 
-/* After the flush committed (or not); on the store's writer thread. */
+/*
+ * After the flush committed (or not); on a store thread.  The results
+ * that came meanwhile become the next flush before the lock is let go: once
+ * nothing is flushing, outbox_stop() may go on and free ob, so ob is not
+ * touched after that.  A failure waits a round.
+ */
 static void
 flush_done(enum store_status s, void *arg)
 {
 	struct outbox	*ob = arg;
 	struct entry	*done = NULL;
+	struct store	*store = ob->store;
+	int		 again = 0;
 
 	pthread_mutex_lock(&ob->lock);
 	if (s == STORE_OK) {
 		done = ob->flushing;
-		ob->flushing = NULL;
-		pthread_cond_broadcast(&ob->idle);
+		ob->flushing = ob->results;
+		ob->results = ob->results_tail = NULL;
+		if (ob->flushing != NULL)
+			again = 1;
+		else
+			pthread_cond_broadcast(&ob->idle);
 	} else {
 		log_warnx("outbox: recording results failed: %s (will try "
 		    "again)", store_strerror(s));
@@ -312,9 +323,12 @@ flush_done(enum store_status s, void *arg)
 	}
 	pthread_mutex_unlock(&ob->lock);
 	entries_free(done);
-	/* More results may have come meanwhile; a failure waits a round. */
-	if (s == STORE_OK)
-		flush_submit(ob);
+	if (again && store_submit(store, flush_work, flush_done, ob) !=
+	    STORE_OK) {
+		pthread_mutex_lock(&ob->lock);
+		flushing_putback(ob);
+		pthread_mutex_unlock(&ob->lock);
+	}
 }
 
 /*
