@@ -53,7 +53,7 @@ load_conf(struct fixture *f, const char *outbox, double rate)
 	char		 path[192], err[CONF_ERR_MAX], *text;
 	struct config	*c;
 	size_t		 len;
-	FILE		*fp;
+	FILE		*fp = NULL;
 
 	/* Included files are found next to the file. */
 	snprintf(path, sizeof(path), "%s/categories.conf", f->dir);
