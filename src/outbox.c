@@ -293,6 +293,22 @@ flushing_putback(struct outbox *ob)
 	pthread_cond_broadcast(&ob->idle);
 }
 
+static void	flush_done(enum store_status, void *);
+
+/*
+ * Hands ob->flushing (set, so ob stays alive) to the store; when the store
+ * takes no work (closing), the results go back to wait for outbox_stop().
+ */
+static void
+flush_send(struct outbox *ob)
+{
+	if (store_submit(ob->store, flush_work, flush_done, ob) != STORE_OK) {
+		pthread_mutex_lock(&ob->lock);
+		flushing_putback(ob);
+		pthread_mutex_unlock(&ob->lock);
+	}
+}
+
 /*
  * After the flush committed (or not); on a store thread.  The results
  * that came meanwhile become the next flush before the lock is let go: once
@@ -304,7 +320,6 @@ flush_done(enum store_status s, void *arg)
 {
 	struct outbox	*ob = arg;
 	struct entry	*done = NULL;
-	struct store	*store = ob->store;
 	int		 again = 0;
 
 	pthread_mutex_lock(&ob->lock);
@@ -323,18 +338,11 @@ flush_done(enum store_status s, void *arg)
 	}
 	pthread_mutex_unlock(&ob->lock);
 	entries_free(done);
-	if (again && store_submit(store, flush_work, flush_done, ob) !=
-	    STORE_OK) {
-		pthread_mutex_lock(&ob->lock);
-		flushing_putback(ob);
-		pthread_mutex_unlock(&ob->lock);
-	}
+	if (again)
+		flush_send(ob);
 }
 
-/*
- * Starts writing the pending results when no flush is under way.  When
- * the store takes no work (closing), they stay pending for outbox_stop().
- */
+/* Starts writing the pending results when no flush is under way. */
 static void
 flush_submit(struct outbox *ob)
 {
@@ -346,11 +354,7 @@ flush_submit(struct outbox *ob)
 	ob->flushing = ob->results;
 	ob->results = ob->results_tail = NULL;
 	pthread_mutex_unlock(&ob->lock);
-	if (store_submit(ob->store, flush_work, flush_done, ob) != STORE_OK) {
-		pthread_mutex_lock(&ob->lock);
-		flushing_putback(ob);
-		pthread_mutex_unlock(&ob->lock);
-	}
+	flush_send(ob);
 }
 
 /* Appends e to the results; lock held. */
