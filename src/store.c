@@ -1726,11 +1726,8 @@ writer_checkpoint(struct store *st)
 	pthread_mutex_unlock(&st->lock);
 	rc = sqlite3_wal_checkpoint_v2(st->wr.db, NULL,
 	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
-	if (rc == SQLITE_OK && nlog == nckpt) {
-		st->wal_frames = 0;
-		st->ckpt_next = STORE_CKPT_PAGES;
-		st->restart_at = STORE_CKPT_RESTART;
-	} else {
+	/* Done: the next commit starts the WAL over (wal_hook() sees it). */
+	if (rc != SQLITE_OK || nlog != nckpt) {
 		/*
 		 * A reader still uses older frames (a long papictl report):
 		 * not again before the WAL grew by as much once more.
