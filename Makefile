@@ -37,13 +37,17 @@ ALL_CFLAGS	= -std=c11 -D_GNU_SOURCE -DSRCDIR=\"$(CURDIR)\" $(WARN) $(PKG_CFLAGS)
 ALL_LDFLAGS	= $(LDFLAGS) $(SAN_CFLAGS)
 LIBS		= $(PKG_LIBS) -lpthread -lm
 
-# Every src/*.c but the two mains and papictl's command files is a module
-# of the shared library that both programs and the unit tests link.
-MAINS		= src/papigwd.c src/papictl.c
-CTL_SRCS	= $(wildcard src/ctl_*.c)
-LIB_SRCS	= $(filter-out $(MAINS) $(CTL_SRCS),$(wildcard src/*.c))
-LIB_OBJS	= $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
-CTL_OBJS	= $(CTL_SRCS:src/%.c=$(BUILD)/%.o)
+# The sources live in one folder per layer (see the README's
+# architecture section).  Every module but the two programs' own files
+# goes into the library that papigwd and the unit tests link; papictl
+# links only the layers below the store (CTL_LAYERS).
+LAYERS		= base text conf domain store core chan daemon
+CTL_LAYERS	= base text conf domain
+MAINS		= src/daemon/papigwd.c
+CTL_SRCS	= $(wildcard src/ctl/*.c)
+LIB_SRCS	= $(filter-out $(MAINS),$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
+LIB_OBJS	= $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
+CTL_OBJS	= $(CTL_SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIBPAPIGW	= $(BUILD)/libpapigw.a
 
 UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
@@ -61,7 +65,7 @@ PROGS		= $(BUILD)/papigwd $(BUILD)/papictl
 
 all: $(PROGS)
 
-$(BUILD)/%.o: src/%.c
+$(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -69,10 +73,10 @@ $(LIBPAPIGW): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/papigwd: $(BUILD)/papigwd.o $(LIBPAPIGW)
+$(BUILD)/papigwd: $(BUILD)/obj/daemon/papigwd.o $(LIBPAPIGW)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/papictl: $(BUILD)/papictl.o $(CTL_OBJS) $(LIBPAPIGW)
+$(BUILD)/papictl: $(CTL_OBJS) $(LIBPAPIGW)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBPAPIGW)
@@ -166,5 +170,5 @@ uninstall:
 clean:
 	rm -rf build build-san
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d \
-    $(BUILD)/tools/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d \
+    $(BUILD)/bench/*.d $(BUILD)/tools/*.d)

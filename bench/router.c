@@ -15,7 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "papigw.h"
+#include "conf/config.h"
+#include "domain/router.h"
 
 #ifndef SRCDIR
 #define SRCDIR	"."

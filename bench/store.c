@@ -21,7 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "papigw.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "store/store.h"
 
 #define THREADS_MAX	256
 

@@ -40,7 +40,7 @@
 
 #include <curl/curl.h>
 
-#include "papigw.h"
+#include "base/util.h"
 
 #ifndef SRCDIR
 #define SRCDIR	"."

@@ -6,7 +6,7 @@
 #   2. The usage lines of `$BUILD/papigwd --help` and `$BUILD/papictl --help`
 #      are the SYNOPSIS lines of papigwd.8 and papictl.8, word for word, and
 #      every papictl command is an `.It Cm` item of papictl.8.
-#   3. Every setting of src/config.c's schema tables (the `{ "name", T_...`
+#   3. Every setting of src/conf/config.c's schema tables (the `{ "name", T_...`
 #      entries) is an `.It Ic name Pq type, range, default` item under the
 #      `.Ss` of its group in papigw.conf.5, with the type, range and default
 #      of the table (read by compiling the tables against $BUILD/libpapigw.a),
@@ -39,7 +39,7 @@ problem() {
 }
 
 cd "$ROOT" || exit 1
-for f in man/papigwd.8 man/papictl.8 man/papigw.conf.5 src/config.c \
+for f in man/papigwd.8 man/papictl.8 man/papigw.conf.5 src/conf/config.c \
     conf/papigw.conf conf/categories.conf; do
 	[ -f "$f" ] || problem "$f: missing"
 done
@@ -152,7 +152,7 @@ awk '
 			split(s, w, /[ ",{]+/)
 			print "field", tab, w[2], w[3]
 		}
-	}' src/config.c >"$tmp/schema.raw"
+	}' src/conf/config.c >"$tmp/schema.raw"
 awk '
 	$1 == "group" { g[$2] = $3 }
 	$1 == "field" { n++; t[n] = $2; nm[n] = $3; ty[n] = $4 }
@@ -166,12 +166,12 @@ awk '
 			print (t[i] in g ? g[t[i]] : "?" t[i]), nm[i], ty[i]
 	}' "$tmp/schema.raw" >"$tmp/schema"
 if [ ! -s "$tmp/schema" ]; then
-	problem "src/config.c: no schema entries found (has the table" \
+	problem "src/conf/config.c: no schema entries found (has the table" \
 	    "format changed?)"
 fi
 while read -r grp name type; do
 	case $grp in
-	\?*) problem "src/config.c: table ${grp#?} of '$name' is not known" \
+	\?*) problem "src/conf/config.c: table ${grp#?} of '$name' is not known" \
 	    "to scripts/check-docs.sh" ;;
 	esac
 done <"$tmp/schema"
@@ -258,13 +258,13 @@ done <"$tmp/schema"
 while read -r grp name; do
 	grep -qxF "$grp $name" "$tmp/known" ||
 	    problem "man/papigw.conf.5: '.It Ic $name' under '.Ss $grp' is" \
-	    "not a setting of src/config.c"
+	    "not a setting of src/conf/config.c"
 done <"$tmp/man.items"
 
 # Types, ranges and defaults: compile the tables and print each field as
 # the man page should show it, ".It Ic NAME Pq TYPE, RANGE, DEFAULT".
 cat >"$tmp/dump.c" <<EOF
-#include "$ROOT/src/config.c"
+#include "$ROOT/src/conf/config.c"
 
 static void
 dump(const char *grp, const struct field *f)

@@ -4,7 +4,7 @@ test_description='the store: schema migrations on empty, older and newer databas
 
 # The newest schema version: the one the code says it knows.
 latest=$(sed -n 's/^#define STORE_SCHEMA_VERSION[^0-9]*\([0-9]*\).*/\1/p' \
-    "$SRC_DIR/src/papigw.h")
+    "$SRC_DIR/src/store/store.h")
 
 test_expect_success 'an empty database gets the latest schema, in WAL mode' '
 	write_conf p.conf &&

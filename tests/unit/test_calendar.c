@@ -16,7 +16,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "papigw.h"
+#include "text/text.h"
+#include "conf/config.h"
+#include "domain/calendar.h"
+#include "core/lifecycle.h"
 
 /* The 2026 and 2027 days off of conf/papigw.conf. */
 static char *holidays[] = {

@@ -15,7 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "papigw.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "conf/config.h"
+#include "chan/http.h"
 
 #ifndef SRCDIR
 #define SRCDIR	"."

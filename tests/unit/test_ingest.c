@@ -16,7 +16,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "papigw.h"
+#include "text/sms.h"
+#include "conf/config.h"
+#include "domain/calendar.h"
+#include "core/ingest.h"
+#include "core/reply.h"
+#include "chan/http.h"
+#include "chan/sig.h"
 
 static void
 set(struct http_param *p, const char *k, const char *v)

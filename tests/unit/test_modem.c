@@ -17,7 +17,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "papigw.h"
+#include "base/util.h"
+#include "conf/config.h"
+#include "chan/modem.h"
+#include "daemon/loop.h"
 
 /* modem.c links gateway.c, which needs papigwd.c's main loop: stubs. */
 int

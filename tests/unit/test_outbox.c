@@ -22,7 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "papigw.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "conf/config.h"
+#include "store/store.h"
+#include "chan/modem.h"
+#include "chan/outbox.h"
+#include "chan/send_http.h"
 
 #define WAIT_MSEC	10000	/* the longest any wait may take */
 

@@ -20,9 +20,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "papigw.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "text/sms.h"
+#include "text/text.h"
+#include "conf/config.h"
+#include "store/store.h"
+#include "core/reply.h"
 
 #ifndef SRCDIR
 #define SRCDIR	"."

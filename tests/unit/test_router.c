@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "papigw.h"
+#include "text/text.h"
+#include "conf/config.h"
+#include "domain/router.h"
 
 /* Keywords per sub-category, NULL-terminated. */
 static const char *corruption_kw[] = { "tham nhũng", "hối lộ",

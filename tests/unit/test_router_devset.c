@@ -27,7 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "papigw.h"
+#include "conf/config.h"
+#include "domain/router.h"
 
 #ifndef SRCDIR
 #define SRCDIR	"."

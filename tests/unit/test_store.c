@@ -29,7 +29,9 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
-#include "papigw.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "store/store.h"
 
 #define WAIT_MAX	30	/* seconds any wait may take before failing */
 #define NTHREADS	8

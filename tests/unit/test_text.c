@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "papigw.h"
+#include "text/text.h"
 
 static struct text *t;
 

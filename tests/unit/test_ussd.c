@@ -16,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "papigw.h"
+#include "base/util.h"
+#include "conf/config.h"
+#include "chan/ussd.h"
 
 static char		 tmpdir[] = "/tmp/papigw-ussd.XXXXXX";
 static struct config	*conf;

@@ -1,0 +1,37 @@
+/*
+ * log.h
+ */
+#ifndef PAPIGW_BASE_LOG_H
+#define PAPIGW_BASE_LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum log_level {
+	LOG_LVL_ERR = 3,
+	LOG_LVL_WARN = 4,
+	LOG_LVL_NOTICE = 5,
+	LOG_LVL_INFO = 6,
+	LOG_LVL_DEBUG = 7
+};
+
+void	log_init(int foreground, enum log_level level);
+void	log_setlevel(enum log_level level);
+enum log_level log_getlevel(void);
+int	log_level_parse(const char *name, enum log_level *out);
+void	log_warn(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+void	log_notice(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+void	log_info(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+void	fatal(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	fatalx(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+#endif /* PAPIGW_BASE_LOG_H */

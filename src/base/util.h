@@ -1,0 +1,19 @@
+/*
+ * util.h
+ */
+#ifndef PAPIGW_BASE_UTIL_H
+#define PAPIGW_BASE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Masked form of a phone number for logs and officers: "+84 91x xxx 678". */
+#define MASKED_NUMBER_MAX	48
+const char *mask_number(const char *number, char *buf, size_t bufsz);
+int	 copy_str(char *dst, size_t dstsz, const char *src);
+void	*xcalloc(size_t nmemb, size_t size);
+char	*xstrdup(const char *s);
+int	 parse_long(const char *s, long min, long max, long *out);
+char	*read_small_file(const char *path, size_t max, size_t *lenp);
+
+#endif /* PAPIGW_BASE_UTIL_H */

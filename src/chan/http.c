@@ -1,0 +1,598 @@
+/*
+ * http.c: the one HTTP listener, on GNU libmicrohttpd.
+ *
+ * libmicrohttpd runs a pool of threads (http.threads) that accept, read
+ * and answer requests.  This file collects a request's body within
+ * http.max_body (413 beyond it), checks the method against the route
+ * table (405), parses the query string and a form body into parameters,
+ * and calls the route's handler with a struct http_req.
+ *
+ * A handler answers at once with http_reply(), or, when the answer must
+ * wait for the store (a message is answered 2xx only after its batch
+ * committed), calls http_defer() and later, from any thread,
+ * http_complete(): the connection is suspended meanwhile and holds no
+ * thread.  Slow clients are bounded by a connection limit and an idle
+ * timeout.
+ *
+ * http_stop() stops accepting connections, waits for the deferred
+ * requests to be completed, and only then stops the server: a provider is
+ * never cut off between its message being stored and its 2xx.
+ *
+ * Only this file includes microhttpd.h.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "chan/http.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "conf/config.h"
+
+#define HTTP_PARAMS_MAX		64	/* parameters kept from a request */
+#define HTTP_STOP_WAIT_MS	10000	/* milliseconds to wait for deferred */
+
+struct http_server {
+	struct MHD_Daemon	*mhd;
+	http_handler_fn		 handler;
+	void			*arg;
+	size_t			 max_body;	/* bytes */
+	atomic_long		 deferred;	/* suspended requests */
+	atomic_uint_fast64_t	 counters[HTTP_REJECT_MAX];
+	int			 port;		/* the bound port */
+};
+
+struct http_req {
+	struct http_server	*srv;
+	struct MHD_Connection	*conn;
+	char			 method[8];
+	char			 path[256];
+	char			*body;
+	size_t			 bodylen;
+	size_t			 bodycap;
+	int			 too_large;
+	int			 form;		/* a form-encoded body */
+	struct http_param	 params[HTTP_PARAMS_MAX];
+	size_t			 nparams;
+	size_t			 nquery;	/* the first ones */
+	int			 truncated;	/* more than HTTP_PARAMS_MAX */
+	/* The answer, once known. */
+	_Atomic int		 state;		/* REQ_*, set across threads */
+	int			 deferring;	/* http_defer() in this call */
+	int			 status;
+	const char		*ctype;
+	char			*resp;
+	size_t			 resplen;
+	struct timespec		 start;
+	void			*ctx;		/* the handler's */
+	void			(*ctx_free)(void *);
+};
+
+enum {
+	REQ_READING,		/* the body is still coming */
+	REQ_HANDLED,		/* the handler ran; an answer may wait */
+	REQ_DEFERRED,		/* suspended until http_complete() */
+	REQ_DONE		/* the answer is queued */
+};
+
+static const char *const reject_names[HTTP_REJECT_MAX] = {
+	"too_large", "bad_request", "forbidden", "method", "not_found",
+	"unavailable"
+};
+
+/*
+ * ===================================================================
+ * Parameters
+ * ===================================================================
+ */
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Decodes application/x-www-form-urlencoded text in place ('+' is a
+ * space, %XX a byte) and returns its new length.  A malformed escape is
+ * kept as it is.
+ */
+size_t
+http_form_decode(char *s, size_t len)
+{
+	size_t	i, o = 0;
+	int	hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+')
+			s[o++] = ' ';
+		else if (s[i] == '%' && i + 2 < len &&
+		    (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+			s[o++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else
+			s[o++] = s[i];
+	}
+	s[o] = '\0';
+	return o;
+}
+
+static void
+add_param(struct http_req *r, const char *key, size_t klen, const char *val,
+    size_t vlen, int decode)
+{
+	struct http_param	*p;
+
+	if (r->nparams == HTTP_PARAMS_MAX) {
+		r->truncated = 1;
+		return;
+	}
+	p = &r->params[r->nparams++];
+	p->key = xcalloc(1, klen + 1);
+	memcpy(p->key, key, klen);
+	p->val = xcalloc(1, vlen + 1);
+	memcpy(p->val, val, vlen);
+	p->vlen = vlen;
+	if (decode) {
+		http_form_decode(p->key, klen);
+		p->vlen = http_form_decode(p->val, vlen);
+	}
+}
+
+static enum MHD_Result
+query_cb(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
+    const char *value, size_t vlen)
+{
+	struct http_req	*r = cls;
+
+	(void)kind;
+	/* libmicrohttpd has already decoded the query string. */
+	add_param(r, key, klen, value != NULL ? value : "",
+	    value != NULL ? vlen : 0, 0);
+	return MHD_YES;
+}
+
+/* Splits a form body "a=1&b=2" into parameters. */
+static void
+parse_form(struct http_req *r)
+{
+	const char	*p = r->body, *end = r->body + r->bodylen, *amp, *eq;
+
+	while (p < end) {
+		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
+			amp = end;
+		if (amp > p) {
+			eq = memchr(p, '=', (size_t)(amp - p));
+			if (eq == NULL)
+				add_param(r, p, (size_t)(amp - p), "", 0, 1);
+			else
+				add_param(r, p, (size_t)(eq - p), eq + 1,
+				    (size_t)(amp - eq - 1), 1);
+		}
+		p = amp + 1;
+	}
+}
+
+/*
+ * The value of the first parameter called key, or NULL; its length in
+ * *lenp when lenp is not NULL.  Parameters from the query come first.
+ */
+const char *
+http_param(const struct http_req *r, const char *key, size_t *lenp)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nparams; i++)
+		if (strcmp(r->params[i].key, key) == 0) {
+			if (lenp != NULL)
+				*lenp = r->params[i].vlen;
+			return r->params[i].val;
+		}
+	return NULL;
+}
+
+/* All parameters, for signatures; the count in *n. */
+const struct http_param *
+http_params(const struct http_req *r, size_t *n)
+{
+	*n = r->nparams;
+	return r->params;
+}
+
+/* The parameters of a form body only (not the query string). */
+const struct http_param *
+http_form_params(const struct http_req *r, size_t *n)
+{
+	*n = r->nparams - r->nquery;
+	return r->params + r->nquery;
+}
+
+const char *
+http_header(const struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_method(const struct http_req *r)
+{
+	return r->method;
+}
+
+const char *
+http_path(const struct http_req *r)
+{
+	return r->path;
+}
+
+const char *
+http_body(const struct http_req *r, size_t *lenp)
+{
+	*lenp = r->bodylen;
+	return r->body != NULL ? r->body : "";
+}
+
+int
+http_is_form(const struct http_req *r)
+{
+	return r->form;
+}
+
+/* The handler's own state, freed with the request by free_fn. */
+void
+http_set_ctx(struct http_req *r, void *ctx, void (*free_fn)(void *))
+{
+	r->ctx = ctx;
+	r->ctx_free = free_fn;
+}
+
+void *
+http_ctx(const struct http_req *r)
+{
+	return r->ctx;
+}
+
+/*
+ * ===================================================================
+ * Answers
+ * ===================================================================
+ */
+
+static void
+set_answer(struct http_req *r, int status, const char *ctype,
+    const char *body, size_t len)
+{
+	free(r->resp);
+	r->status = status;
+	r->ctype = ctype;
+	r->resp = xcalloc(1, len + 1);
+	memcpy(r->resp, body, len);
+	r->resplen = len;
+}
+
+/* Answers r now, from the handler. */
+void
+http_reply(struct http_req *r, int status, const char *ctype,
+    const char *body)
+{
+	set_answer(r, status, ctype, body, strlen(body));
+}
+
+/* Counts a refused request under a reason, for /metrics. */
+void
+http_count_reject(struct http_req *r, enum http_reject why)
+{
+	atomic_fetch_add(&r->srv->counters[why], 1);
+}
+
+/*
+ * Suspends r: the handler will answer later with http_complete().  Call
+ * it before handing r to another thread.
+ */
+void
+http_defer(struct http_req *r)
+{
+	r->state = REQ_DEFERRED;
+	r->deferring = 1;
+	atomic_fetch_add(&r->srv->deferred, 1);
+	MHD_suspend_connection(r->conn);
+}
+
+/* Answers a deferred request, from any thread. */
+void
+http_complete(struct http_req *r, int status, const char *ctype,
+    const char *body)
+{
+	struct http_server	*srv = r->srv;
+
+	set_answer(r, status, ctype, body, strlen(body));
+	r->state = REQ_HANDLED;
+	MHD_resume_connection(r->conn);
+	atomic_fetch_sub(&srv->deferred, 1);
+}
+
+static enum MHD_Result
+queue(struct http_req *r)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 ret;
+
+	resp = MHD_create_response_from_buffer(r->resplen, r->resp,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	if (r->ctype != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    r->ctype);
+	if (r->status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+		    "GET, POST");
+	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	r->state = REQ_DONE;
+	return ret;
+}
+
+static enum MHD_Result
+reject(struct http_req *r, int status, enum http_reject why,
+    const char *msg)
+{
+	http_count_reject(r, why);
+	set_answer(r, status, "text/plain; charset=utf-8", msg, strlen(msg));
+	return queue(r);
+}
+
+/*
+ * ===================================================================
+ * libmicrohttpd callbacks
+ * ===================================================================
+ */
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct http_server	*srv = cls;
+	struct http_req		*r = *con_cls;
+	const char		*cl, *ct;
+	size_t			 need;
+
+	(void)version;
+	if (r == NULL) {
+		r = xcalloc(1, sizeof(*r));
+		r->srv = srv;
+		r->conn = conn;
+		clock_gettime(CLOCK_MONOTONIC, &r->start);
+		copy_str(r->method, sizeof(r->method), method);
+		if (copy_str(r->path, sizeof(r->path), url) == -1)
+			r->path[0] = '\0';	/* no route is that long */
+		*con_cls = r;
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > srv->max_body)
+			return reject(r, MHD_HTTP_CONTENT_TOO_LARGE,
+			    HTTP_REJECT_TOO_LARGE, "request body too large\n");
+		return MHD_YES;
+	}
+	if (r->state == REQ_DONE)
+		return MHD_YES;	/* discard the rest of a refused body */
+	if (r->state == REQ_READING && *upload_size > 0) {
+		need = r->bodylen + *upload_size;
+		if (need > srv->max_body)
+			r->too_large = 1;
+		else {
+			if (need + 1 > r->bodycap) {
+				r->bodycap = need + 1 > 1024 ? need + 1 :
+				    1024;
+				if (r->bodycap > srv->max_body + 1)
+					r->bodycap = srv->max_body + 1;
+				r->body = realloc(r->body, r->bodycap);
+				if (r->body == NULL)
+					fatal("realloc");
+			}
+			memcpy(r->body + r->bodylen, upload, *upload_size);
+			r->bodylen = need;
+			r->body[need] = '\0';
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->state == REQ_READING) {
+		/* The whole body is in. */
+		if (r->too_large)
+			return reject(r, MHD_HTTP_CONTENT_TOO_LARGE,
+			    HTTP_REJECT_TOO_LARGE, "request body too large\n");
+		MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND,
+		    query_cb, r);
+		r->nquery = r->nparams;
+		ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_TYPE);
+		if (ct != NULL && strncasecmp(ct,
+		    "application/x-www-form-urlencoded", 33) == 0) {
+			r->form = 1;
+			parse_form(r);
+		}
+		r->state = REQ_HANDLED;
+		r->status = 0;
+		srv->handler(r, srv->arg);
+		/*
+		 * Deferred: the answer comes after the resume, even when
+		 * http_complete() already ran on another thread.
+		 */
+		if (r->deferring) {
+			r->deferring = 0;
+			return MHD_YES;
+		}
+	}
+	if (r->state == REQ_HANDLED) {
+		if (r->status == 0)
+			set_answer(r, 500, "text/plain", "no answer\n", 10);
+		return queue(r);
+	}
+	return MHD_YES;
+}
+
+static void
+completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_req	*r = *con_cls;
+	size_t		 i;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nparams; i++) {
+		free(r->params[i].key);
+		free(r->params[i].val);
+	}
+	if (r->ctx_free != NULL)
+		r->ctx_free(r->ctx);
+	free(r->body);
+	free(r->resp);
+	free(r);
+	*con_cls = NULL;
+}
+
+/* Elapsed seconds since the request started, for latency metrics. */
+double
+http_elapsed(const struct http_req *r)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - r->start.tv_sec) +
+	    (double)(now.tv_nsec - r->start.tv_nsec) / 1e9;
+}
+
+/*
+ * ===================================================================
+ * Start and stop
+ * ===================================================================
+ */
+
+/*
+ * Starts the listener on conf's http.listen.  handler(req, arg) runs for
+ * every complete request on one of the server's threads.  Returns the
+ * server, or NULL with the reason in err.
+ */
+struct http_server *
+http_start(const struct config *conf, http_handler_fn handler, void *arg,
+    char *err, size_t errsz)
+{
+	struct http_server	*srv;
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+	struct sockaddr		*sa;
+	const union MHD_DaemonInfo *info;
+	unsigned		 flags;
+
+	srv = xcalloc(1, sizeof(*srv));
+	srv->handler = handler;
+	srv->arg = arg;
+	srv->max_body = (size_t)conf->http_max_body;
+	memset(&sin, 0, sizeof(sin));
+	memset(&sin6, 0, sizeof(sin6));
+	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+	    MHD_USE_ERROR_LOG;
+	if (inet_pton(AF_INET, conf->http_addr, &sin.sin_addr) == 1) {
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)conf->http_port);
+		sa = (struct sockaddr *)&sin;
+	} else if (inet_pton(AF_INET6, conf->http_addr, &sin6.sin6_addr) ==
+	    1) {
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons((uint16_t)conf->http_port);
+		sa = (struct sockaddr *)&sin6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		snprintf(err, errsz, "http.listen: bad address %s",
+		    conf->http_addr);
+		free(srv);
+		return NULL;
+	}
+	srv->mhd = MHD_start_daemon(flags, (uint16_t)conf->http_port, NULL,
+	    NULL, access_cb, srv,
+	    MHD_OPTION_SOCK_ADDR, sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->http_threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)conf->http_max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->http_timeout,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
+	    MHD_OPTION_END);
+	if (srv->mhd == NULL) {
+		snprintf(err, errsz, "cannot listen on %s (address in use, or "
+		    "not an address of this machine)", conf->http_listen);
+		free(srv);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info != NULL ? info->port : conf->http_port;
+	return srv;
+}
+
+/* The port the server listens on. */
+int
+http_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+/* Refused requests by reason, for /metrics. */
+uint64_t
+http_rejects(const struct http_server *srv, enum http_reject why)
+{
+	return atomic_load(&srv->counters[why]);
+}
+
+const char *
+http_reject_name(enum http_reject why)
+{
+	return reject_names[why];
+}
+
+/*
+ * Stops accepting connections, waits (at most HTTP_STOP_WAIT_MS) for the
+ * deferred requests to be answered, then stops the server and frees it.
+ * The store must still be running when this is called.
+ */
+void
+http_stop(struct http_server *srv)
+{
+	struct timespec	ts = { 0, 10 * 1000000L };
+	int		waited = 0;
+
+	if (srv == NULL)
+		return;
+	MHD_quiesce_daemon(srv->mhd);
+	while (atomic_load(&srv->deferred) > 0 &&
+	    waited < HTTP_STOP_WAIT_MS) {
+		nanosleep(&ts, NULL);
+		waited += 10;
+	}
+	if (atomic_load(&srv->deferred) > 0)
+		log_warnx("http: %ld requests still waiting at shutdown",
+		    (long)atomic_load(&srv->deferred));
+	/* Let the resumed connections send their answers. */
+	nanosleep(&ts, NULL);
+	MHD_stop_daemon(srv->mhd);
+	free(srv);
+}

@@ -1,0 +1,63 @@
+/*
+ * http.h: the HTTP listener (libmicrohttpd)
+ */
+#ifndef PAPIGW_CHAN_HTTP_H
+#define PAPIGW_CHAN_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/config.h"
+
+struct http_server;
+struct http_req;
+
+/* A request parameter, from the query string or a form body. */
+struct http_param {
+	char		*key;
+	char		*val;		/* NUL-terminated; may hold NULs */
+	size_t		 vlen;
+};
+
+/* Why a request was refused, for /metrics. */
+enum http_reject {
+	HTTP_REJECT_TOO_LARGE,
+	HTTP_REJECT_BAD_REQUEST,
+	HTTP_REJECT_FORBIDDEN,
+	HTTP_REJECT_METHOD,
+	HTTP_REJECT_NOT_FOUND,
+	HTTP_REJECT_UNAVAILABLE,
+	HTTP_REJECT_MAX
+};
+
+typedef void	(*http_handler_fn)(struct http_req *, void *arg);
+
+struct http_server *http_start(const struct config *, http_handler_fn,
+		    void *arg, char *err, size_t errsz);
+void		 http_stop(struct http_server *);
+int		 http_port(const struct http_server *);
+uint64_t	 http_rejects(const struct http_server *, enum http_reject);
+const char	*http_reject_name(enum http_reject);
+size_t		 http_form_decode(char *s, size_t len);
+const char	*http_param(const struct http_req *, const char *key,
+		    size_t *lenp);
+const struct http_param *http_params(const struct http_req *, size_t *n);
+const struct http_param *http_form_params(const struct http_req *,
+		    size_t *n);
+const char	*http_header(const struct http_req *, const char *name);
+const char	*http_method(const struct http_req *);
+const char	*http_path(const struct http_req *);
+const char	*http_body(const struct http_req *, size_t *lenp);
+int		 http_is_form(const struct http_req *);
+void		 http_set_ctx(struct http_req *, void *ctx,
+		    void (*free_fn)(void *));
+void		*http_ctx(const struct http_req *);
+void		 http_reply(struct http_req *, int status, const char *ctype,
+		    const char *body);
+void		 http_count_reject(struct http_req *, enum http_reject);
+void		 http_defer(struct http_req *);
+void		 http_complete(struct http_req *, int status,
+		    const char *ctype, const char *body);
+double		 http_elapsed(const struct http_req *);
+
+#endif /* PAPIGW_CHAN_HTTP_H */

@@ -1,0 +1,63 @@
+/*
+ * modem.h: GSM modem channels through libGammu
+ *
+ * One thread per enabled modem channel owns its libGammu state machine;
+ * the rest of the daemon reaches it through modems_*() below, from any
+ * thread.  Environment: PAPIGW_MODEM_TEST_HOLD ("read" or "commit") makes
+ * the threads stop half-way, for the crash tests only (papigwd(8)).
+ */
+#ifndef PAPIGW_CHAN_MODEM_H
+#define PAPIGW_CHAN_MODEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/config.h"
+
+struct gateway;
+struct outbox;
+
+struct modems;
+
+enum modem_state {
+	MODEM_DOWN,		/* not connected; retrying with backoff */
+	MODEM_CONNECTING,	/* opening the device */
+	MODEM_UP		/* connected and answering */
+};
+
+/* One modem's health, for /healthz, /metrics and papictl status. */
+struct modem_status {
+	char		 channel[CONF_ID_MAX];
+	enum modem_state state;
+	char		 error[128];	/* the problem now, or "" */
+	int		 signal;	/* percent, -1: unknown */
+	int		 battery;	/* percent, -1: unknown */
+	char		 network[16];	/* "home", "roaming", "searching",
+					   "denied", "none", "unknown" */
+	int		 sim_used;	/* messages on SIM and phone, -1 */
+	int		 sim_size;	/* -1: unknown */
+	int		 queued;	/* messages waiting to be sent */
+	int64_t		 up_since;	/* Unix seconds, 0 while down */
+	int64_t		 last_received;	/* a message stored, 0: never */
+	int64_t		 last_sent;	/* a part sent, 0: never */
+	uint64_t	 received;	/* messages stored */
+	uint64_t	 duplicates;	/* read again, stored before */
+	uint64_t	 parts_sent;
+	uint64_t	 send_failures;
+	uint64_t	 read_errors;	/* unreadable inbox entries */
+	uint64_t	 connects;
+};
+
+void		 modem_init_locales(void);
+struct modems	*modems_start(struct gateway *, struct config *);
+void		 modems_reload(struct modems *, struct config *);
+void		 modems_attach_outbox(struct modems *, struct outbox *);
+void		 modems_stop(struct modems *);
+void		 modems_free(struct modems *);
+size_t		 modems_status(struct modems *, struct modem_status *,
+		    size_t max);
+int		 modems_health(struct modems *, char *why, size_t whysz);
+char		*modems_metrics(struct modems *, char *text, size_t *lenp);
+const char	*modem_state_name(enum modem_state);
+
+#endif /* PAPIGW_CHAN_MODEM_H */

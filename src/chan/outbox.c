@@ -1,0 +1,941 @@
+/*
+ * outbox.c: the outbox worker, which sends what the outbox table holds.
+ *
+ * Every reply is an outbox row written in the transaction of the event
+ * that caused it; ingest never waits for sending.  One worker thread,
+ * woken when a batch queued rows (the store's outbox hook), when a send
+ * finished, and by its own timer for retries, goes through the enabled
+ * channels.  For each it claims the rows that are due (queued, next_attempt
+ * reached) in a store transaction that marks them "sending" with the
+ * attempt counted, as many as the channel's rate limit (channels.rate,
+ * messages a second, a token bucket) and outbox.max_inflight allow, and
+ * hands each to the channel's driver.
+ *
+ * A driver (struct outbox_driver) sends without blocking the worker and
+ * reports each row once with outbox_sent(), from any thread.  The modem
+ * channel registers its own with outbox_register(); every other channel
+ * with a base_url uses the HTTP providers' driver (send_http.c).  A
+ * channel without a driver keeps its rows queued, and the log says so
+ * once.
+ *
+ * Results are written in batches: outbox_sent() appends to a list, and one
+ * store work item at a time records the whole list (sent with an outbound
+ * row, queued again after an exponential backoff with jitter, failed, or
+ * dead after outbox.max_attempts).  Nothing is lost to a crash: a row is
+ * "sending" until its result is committed, and rows left "sending" are
+ * queued again at start-up, so a message in flight at a crash is sent a
+ * second time (at-least-once; Vonage gets the outbox id as client-ref).
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chan/outbox.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "conf/config.h"
+#include "store/store.h"
+#include "chan/send_http.h"
+
+#define OB_HASH		4096	/* buckets of the in-flight table */
+#define OB_CHANNELS_MAX	(CONF_CHANNELS_MAX * 2)	/* channel states kept */
+#define OB_IDLE_MSEC	5000	/* longest sleep without a reason */
+#define OB_RACE_MSEC	200	/* nap when due rows could not be claimed */
+#define OB_ERR_MAX	256	/* bytes of a provider error kept */
+
+/* One claimed row, from the claim until its result is committed. */
+struct entry {
+	struct outbox_msg	 m;		/* what the driver sees */
+	struct entry		*hnext;		/* in the in-flight table */
+	struct entry		*next;		/* in a result list */
+	struct config		*conf;		/* keeps m.channel valid */
+	struct store_outbox	 row;		/* owns the strings of m */
+	enum store_outbox_state	 state;		/* the result */
+	int64_t			 next_attempt;
+	int			 refund;
+	int			 dead;
+	char			*provider_id;
+	char			*error;
+};
+
+/* What the worker keeps per channel name, across reloads. */
+struct chan {
+	char			 name[CONF_ID_MAX];
+	struct outbox_driver	 drv;		/* registered, or */
+	int			 has_drv;	/* the HTTP driver */
+	int			 inflight;
+	double			 tokens;	/* rate limit bucket */
+	struct timespec		 refilled;
+	int			 warned;	/* "no driver" said once */
+};
+
+struct outbox {
+	struct store		*store;
+	struct send_http	*http;
+	pthread_t		 thread;
+	int			 started;
+
+	pthread_mutex_t		 lock;		/* everything below */
+	pthread_cond_t		 wake;		/* for the worker */
+	pthread_cond_t		 idle;		/* inflight or flushing fell */
+	struct config		*conf;
+	int			 kicked;
+	int			 stopping;	/* the worker must exit */
+	int			 closed;	/* outbox_stop() is done */
+	struct chan		 chans[OB_CHANNELS_MAX];
+	size_t			 nchans;
+	struct entry		*table[OB_HASH];
+	size_t			 inflight;
+	struct entry		*results, *results_tail;
+	struct entry		*flushing;	/* being written */
+	struct entry		*graveyard;	/* abandoned at shutdown */
+	unsigned		 seed;
+};
+
+/*
+ * ===================================================================
+ * Helpers
+ * ===================================================================
+ */
+
+static double
+mono_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+wall_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The state of channel name, created on first use; lock held. */
+static struct chan *
+chan_get(struct outbox *ob, const char *name)
+{
+	struct chan	*c;
+	size_t		 i;
+
+	for (i = 0; i < ob->nchans; i++)
+		if (strcmp(ob->chans[i].name, name) == 0)
+			return &ob->chans[i];
+	if (ob->nchans == OB_CHANNELS_MAX)
+		return NULL;
+	c = &ob->chans[ob->nchans++];
+	memset(c, 0, sizeof(*c));
+	copy_str(c->name, sizeof(c->name), name);
+	clock_gettime(CLOCK_MONOTONIC, &c->refilled);
+	c->tokens = -1;		/* full on first use */
+	return c;
+}
+
+static size_t
+bucket(int64_t id)
+{
+	return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 52) &
+	    (OB_HASH - 1);
+}
+
+/* Removes and returns the in-flight entry id, or NULL; lock held. */
+static struct entry *
+table_take(struct outbox *ob, int64_t id)
+{
+	struct entry	**pp, *e;
+
+	for (pp = &ob->table[bucket(id)]; (e = *pp) != NULL; pp = &e->hnext)
+		if (e->m.id == id) {
+			*pp = e->hnext;
+			e->hnext = NULL;
+			return e;
+		}
+	return NULL;
+}
+
+static void
+entry_free(struct entry *e)
+{
+	store_outbox_clear(&e->row);
+	config_unref(e->conf);
+	free(e->provider_id);
+	free(e->error);
+	free(e);
+}
+
+static void
+entries_free(struct entry *e)
+{
+	struct entry	*next;
+
+	for (; e != NULL; e = next) {
+		next = e->next;
+		entry_free(e);
+	}
+}
+
+/*
+ * The delay before attempt number "attempt" + 1, after "attempt" failed
+ * ones (1 and up): outbox.backoff_initial doubled for each earlier
+ * failure, at most outbox.backoff_max, then "equal jitter" (between half
+ * and all of it, r01 in [0, 1) picks where).  Returns whole seconds, at
+ * least 1.
+ */
+int64_t
+outbox_backoff(const struct config *conf, int attempt, double r01)
+{
+	double	d = conf->outbox_backoff_initial;
+	double	max = conf->outbox_backoff_max;
+	int	i;
+
+	if (max < d)
+		max = d;
+	for (i = 1; i < attempt && d < max; i++)
+		d *= 2;
+	if (d > max)
+		d = max;
+	d = d / 2 + d / 2 * r01;
+	if (d < 1)
+		d = 1;
+	return (int64_t)ceil(d);
+}
+
+/*
+ * What a delivery report's status word means for the message: the
+ * providers' words for delivered and for failed (Kannel's dlr-mask
+ * numbers: 1 delivered, 2 and 16 failed).  Returns STORE_OUTBOX_DELIVERED,
+ * STORE_OUTBOX_FAILED, or STORE_OUTBOX_QUEUED for a report that is not
+ * final (sent, buffered, accepted...) or unknown.
+ */
+enum store_outbox_state
+outbox_dlr_state(enum channel_type type, const char *status)
+{
+	static const char *const delivered[] = { "delivered", "success",
+	    NULL };
+	static const char *const failed[] = { "undelivered", "failed",
+	    "rejected", "expired", NULL };
+	size_t	i;
+
+	if (status == NULL)
+		return STORE_OUTBOX_QUEUED;
+	if (type == CHANNEL_GENERIC) {
+		if (strcmp(status, "1") == 0)
+			return STORE_OUTBOX_DELIVERED;
+		if (strcmp(status, "2") == 0 || strcmp(status, "16") == 0)
+			return STORE_OUTBOX_FAILED;
+	}
+	for (i = 0; delivered[i] != NULL; i++)
+		if (strcasecmp(status, delivered[i]) == 0)
+			return STORE_OUTBOX_DELIVERED;
+	for (i = 0; failed[i] != NULL; i++)
+		if (strcasecmp(status, failed[i]) == 0)
+			return STORE_OUTBOX_FAILED;
+	return STORE_OUTBOX_QUEUED;
+}
+
+/*
+ * ===================================================================
+ * Results
+ * ===================================================================
+ */
+
+static void	flush_submit(struct outbox *);
+
+/* Writes the list being flushed (the work function of a flush item). */
+static enum store_status
+flush_work(struct store_txn *txn, void *arg)
+{
+	struct outbox			*ob = arg;
+	struct store_outbox_result	 r;
+	enum store_status		 s;
+	struct entry			*e;
+
+	for (e = ob->flushing; e != NULL; e = e->next) {
+		memset(&r, 0, sizeof(r));
+		r.id = e->m.id;
+		r.state = e->state;
+		r.channel = e->m.channel->name;
+		r.provider_id = e->provider_id;
+		r.sender = e->m.channel->number;
+		r.error = e->error;
+		r.next_attempt = e->next_attempt;
+		r.refund = e->refund;
+		r.dead = e->dead;
+		s = store_outbox_result(txn, &r);
+		if (s != STORE_OK && s != STORE_NOTFOUND)
+			return s;
+	}
+	return STORE_OK;
+}
+
+/*
+ * Puts the list being flushed back in front of the pending results, to be
+ * written again; lock held.
+ */
+static void
+flushing_putback(struct outbox *ob)
+{
+	struct entry	*e;
+
+	for (e = ob->flushing; e != NULL && e->next != NULL; e = e->next)
+		;
+	if (e != NULL) {
+		e->next = ob->results;
+		if (ob->results == NULL)
+			ob->results_tail = e;
+		ob->results = ob->flushing;
+	}
+	ob->flushing = NULL;
+	pthread_cond_broadcast(&ob->idle);
+}
+
+static void	flush_done(enum store_status, void *);
+
+/*
+ * Hands ob->flushing (set, so ob stays alive) to the store; when the store
+ * takes no work (closing), the results go back to wait for outbox_stop().
+ */
+static void
+flush_send(struct outbox *ob)
+{
+	if (store_submit(ob->store, flush_work, flush_done, ob) != STORE_OK) {
+		pthread_mutex_lock(&ob->lock);
+		flushing_putback(ob);
+		pthread_mutex_unlock(&ob->lock);
+	}
+}
+
+/*
+ * After the flush committed (or not); on a store thread.  The results
+ * that came meanwhile become the next flush before the lock is let go: once
+ * nothing is flushing, outbox_stop() may go on and free ob, so ob is not
+ * touched after that.  A failure waits a round.
+ */
+static void
+flush_done(enum store_status s, void *arg)
+{
+	struct outbox	*ob = arg;
+	struct entry	*done = NULL;
+	int		 again = 0;
+
+	pthread_mutex_lock(&ob->lock);
+	if (s == STORE_OK) {
+		done = ob->flushing;
+		ob->flushing = ob->results;
+		ob->results = ob->results_tail = NULL;
+		if (ob->flushing != NULL)
+			again = 1;
+		else
+			pthread_cond_broadcast(&ob->idle);
+	} else {
+		log_warnx("outbox: recording results failed: %s (will try "
+		    "again)", store_strerror(s));
+		flushing_putback(ob);
+	}
+	pthread_mutex_unlock(&ob->lock);
+	entries_free(done);
+	if (again)
+		flush_send(ob);
+}
+
+/* Starts writing the pending results when no flush is under way. */
+static void
+flush_submit(struct outbox *ob)
+{
+	pthread_mutex_lock(&ob->lock);
+	if (ob->flushing != NULL || ob->results == NULL) {
+		pthread_mutex_unlock(&ob->lock);
+		return;
+	}
+	ob->flushing = ob->results;
+	ob->results = ob->results_tail = NULL;
+	pthread_mutex_unlock(&ob->lock);
+	flush_send(ob);
+}
+
+/* Appends e to the results; lock held. */
+static void
+result_add(struct outbox *ob, struct entry *e)
+{
+	e->next = NULL;
+	if (ob->results_tail != NULL)
+		ob->results_tail->next = e;
+	else
+		ob->results = e;
+	ob->results_tail = e;
+}
+
+/*
+ * Reports what became of row id, which a driver was given: SEND_OK with
+ * the provider's message id (or NULL), SEND_RETRY or SEND_PERMANENT with
+ * the reason in error (or NULL).  Call it exactly once per row, from any
+ * thread; the strings are copied.  A row the outbox does not know (a
+ * report after outbox_stop()) is ignored.
+ */
+void
+outbox_sent(struct outbox *ob, int64_t id, enum send_result res,
+    const char *provider_id, const char *error)
+{
+	struct entry	*e;
+	struct chan	*c;
+	char		 masked[MASKED_NUMBER_MAX];
+	int		 attempt;
+
+	pthread_mutex_lock(&ob->lock);
+	if ((e = table_take(ob, id)) == NULL) {
+		pthread_mutex_unlock(&ob->lock);
+		log_debug("outbox: a report on row %lld, which is not in "
+		    "flight, ignored", (long long)id);
+		return;
+	}
+	ob->inflight--;
+	if ((c = chan_get(ob, e->m.channel->name)) != NULL)
+		c->inflight--;
+	attempt = e->m.attempts + 1;
+	if (provider_id != NULL && *provider_id != '\0')
+		e->provider_id = xstrdup(provider_id);
+	if (error != NULL && *error != '\0') {
+		e->error = xcalloc(1, OB_ERR_MAX);
+		copy_str(e->error, OB_ERR_MAX, error);
+	}
+	mask_number(e->m.recipient, masked, sizeof(masked));
+	switch (res) {
+	case SEND_OK:
+		e->state = STORE_OUTBOX_SENT;
+		log_debug("outbox: %s: row %lld to %s sent (attempt %d)",
+		    e->m.channel->name, (long long)id, masked, attempt);
+		break;
+	case SEND_RETRY:
+		if (attempt >= e->conf->outbox_max_attempts) {
+			e->state = STORE_OUTBOX_FAILED;
+			e->dead = 1;
+			log_warnx("outbox: %s: row %lld to %s dead after %d "
+			    "attempts: %s", e->m.channel->name, (long long)id,
+			    masked, attempt, error ? error : "?");
+			break;
+		}
+		e->state = STORE_OUTBOX_QUEUED;
+		e->next_attempt = (int64_t)time(NULL) +
+		    outbox_backoff(e->conf, attempt,
+		    (double)rand_r(&ob->seed) / ((double)RAND_MAX + 1));
+		log_notice("outbox: %s: row %lld to %s: %s; retry in %llds",
+		    e->m.channel->name, (long long)id, masked,
+		    error ? error : "?", (long long)(e->next_attempt -
+		    (int64_t)time(NULL)));
+		break;
+	case SEND_PERMANENT:
+	default:
+		e->state = STORE_OUTBOX_FAILED;
+		log_warnx("outbox: %s: row %lld to %s failed: %s",
+		    e->m.channel->name, (long long)id, masked,
+		    error ? error : "?");
+		break;
+	}
+	result_add(ob, e);
+	ob->kicked = 1;
+	pthread_cond_signal(&ob->wake);
+	pthread_cond_broadcast(&ob->idle);
+	pthread_mutex_unlock(&ob->lock);
+	flush_submit(ob);
+}
+
+/*
+ * ===================================================================
+ * Drivers
+ * ===================================================================
+ */
+
+/*
+ * Sets the driver of channel (copied); a NULL driver removes it, and the
+ * channel falls back to the HTTP driver when it is an HTTP channel.  A
+ * driver must report every row it took (outbox_sent()) until
+ * outbox_stop() returned.  Returns 0, or -1 when too many channels are
+ * known.
+ */
+int
+outbox_register(struct outbox *ob, const char *channel,
+    const struct outbox_driver *drv)
+{
+	struct chan	*c;
+
+	pthread_mutex_lock(&ob->lock);
+	if ((c = chan_get(ob, channel)) == NULL) {
+		pthread_mutex_unlock(&ob->lock);
+		return -1;
+	}
+	if (drv != NULL) {
+		c->drv = *drv;
+		c->has_drv = 1;
+		c->warned = 0;
+		log_info("outbox: %s: driver %s", channel, drv->name);
+	} else
+		c->has_drv = 0;
+	ob->kicked = 1;
+	pthread_cond_signal(&ob->wake);
+	pthread_mutex_unlock(&ob->lock);
+	return 0;
+}
+
+/*
+ * The driver of channel ch in *drv; lock held.  Returns 0, or -1 when it
+ * has none (its rows stay queued).
+ */
+static int
+driver_of(struct outbox *ob, struct chan *c, const struct channel *ch,
+    struct outbox_driver *drv)
+{
+	if (c->has_drv) {
+		*drv = c->drv;
+		return 0;
+	}
+	if (ch->type == CHANNEL_MODEM || ch->base_url[0] == '\0' ||
+	    ob->http == NULL)
+		return -1;
+	drv->name = "http";
+	drv->send = send_http_send;
+	drv->ctx = ob->http;
+	return 0;
+}
+
+/*
+ * ===================================================================
+ * The worker
+ * ===================================================================
+ */
+
+struct claim {
+	const char		*channel;
+	int			 limit;
+	struct store_outbox	*rows;
+	size_t			 n;
+};
+
+static enum store_status
+claim_work(struct store_txn *txn, void *arg)
+{
+	struct claim	*cl = arg;
+
+	return store_outbox_claim(txn, cl->channel, (int64_t)time(NULL),
+	    cl->limit, &cl->rows, &cl->n);
+}
+
+/*
+ * Refills channel c's token bucket and returns how many rows it may send
+ * now (a large number without a limit); *wait gets the seconds until the
+ * next token when none is left.  Lock held.
+ */
+static int
+rate_budget(struct chan *c, double rate, double *wait)
+{
+	struct timespec	ts;
+	double		dt, burst;
+
+	*wait = 0;
+	if (rate <= 0)
+		return OUTBOX_CLAIM_MAX;
+	burst = rate < 1 ? 1 : rate;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	dt = (double)(ts.tv_sec - c->refilled.tv_sec) +
+	    (double)(ts.tv_nsec - c->refilled.tv_nsec) / 1e9;
+	c->refilled = ts;
+	if (c->tokens < 0)
+		c->tokens = burst;
+	c->tokens += dt * rate;
+	if (c->tokens > burst)
+		c->tokens = burst;
+	if (c->tokens >= 1)
+		return (int)c->tokens;
+	*wait = (1 - c->tokens) / rate;
+	return 0;
+}
+
+/*
+ * One channel's turn: claims what is due and may go now and hands it to
+ * the driver.  Returns the seconds (monotonic) until this channel wants
+ * the worker again, 0 for at once.
+ */
+static double
+channel_run(struct outbox *ob, struct config *conf, const struct channel *ch)
+{
+	struct outbox_driver	 drv;
+	struct claim		 cl;
+	struct entry		*e, *busy = NULL;
+	struct chan		*c;
+	enum store_status	 s;
+	double			 wait = OB_IDLE_MSEC / 1000.0, rwait;
+	int64_t			 due;
+	size_t			 i;
+	int			 budget, taken = 0;
+
+	pthread_mutex_lock(&ob->lock);
+	if ((c = chan_get(ob, ch->name)) == NULL) {
+		pthread_mutex_unlock(&ob->lock);
+		return wait;
+	}
+	if (driver_of(ob, c, ch, &drv) == -1) {
+		if (!c->warned && store_outbox_next_due(ob->store, ch->name,
+		    &due) == STORE_OK) {
+			log_warnx("outbox: %s: no driver for this %s channel; "
+			    "its messages stay queued", ch->name,
+			    channel_type_name(ch->type));
+			c->warned = 1;
+		}
+		pthread_mutex_unlock(&ob->lock);
+		return wait;
+	}
+	budget = conf->outbox_max_inflight - c->inflight;
+	if (budget > OUTBOX_CLAIM_MAX)
+		budget = OUTBOX_CLAIM_MAX;
+	i = (size_t)rate_budget(c, ch->rate, &rwait);
+	if ((int)i < budget)
+		budget = (int)i;
+	pthread_mutex_unlock(&ob->lock);
+	if (budget <= 0)
+		/* A finished send kicks the worker; so does a token. */
+		return rwait > 0 ? rwait : wait;
+
+	memset(&cl, 0, sizeof(cl));
+	cl.channel = ch->name;
+	cl.limit = budget;
+	if ((s = store_submit_wait(ob->store, claim_work, &cl)) != STORE_OK) {
+		if (s != STORE_CLOSED)
+			log_warnx("outbox: %s: claiming rows: %s", ch->name,
+			    store_strerror(s));
+		return 1;
+	}
+	for (i = 0; i < cl.n; i++) {
+		e = xcalloc(1, sizeof(*e));
+		e->row = cl.rows[i];
+		e->conf = config_ref(conf);
+		e->m.id = e->row.id;
+		e->m.case_id = e->row.case_id;
+		e->m.channel = ch;
+		e->m.recipient = e->row.recipient;
+		e->m.text = e->row.text;
+		e->m.encoding = e->row.encoding;
+		e->m.segments = e->row.segments;
+		e->m.attempts = e->row.attempts - 1;
+		pthread_mutex_lock(&ob->lock);
+		e->hnext = ob->table[bucket(e->m.id)];
+		ob->table[bucket(e->m.id)] = e;
+		ob->inflight++;
+		c->inflight++;
+		if (ch->rate > 0)
+			c->tokens -= 1;
+		pthread_mutex_unlock(&ob->lock);
+		if (drv.send(drv.ctx, &e->m) == 0) {
+			taken++;
+			continue;
+		}
+		/* The driver cannot take it now: back, uncounted. */
+		pthread_mutex_lock(&ob->lock);
+		table_take(ob, e->m.id);
+		ob->inflight--;
+		c->inflight--;
+		if (ch->rate > 0)
+			c->tokens += 1;
+		e->state = STORE_OUTBOX_QUEUED;
+		e->refund = 1;
+		e->next_attempt = (int64_t)time(NULL) + 1;
+		result_add(ob, e);
+		pthread_mutex_unlock(&ob->lock);
+		busy = e;
+	}
+	free(cl.rows);
+	if (busy != NULL) {
+		flush_submit(ob);
+		return 1;
+	}
+	if ((int)cl.n == budget)
+		return 0;	/* maybe more are due */
+	s = store_outbox_next_due(ob->store, ch->name, &due);
+	if (s == STORE_NOTFOUND)
+		return wait;
+	if (s != STORE_OK)
+		return 1;
+	rwait = (double)due - wall_now();
+	if (rwait <= 0)
+		return OB_RACE_MSEC / 1000.0;
+	return rwait < wait ? rwait : wait;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct outbox		*ob = arg;
+	struct config		*conf;
+	struct timespec		 ts;
+	double			 wait, w, until;
+	size_t			 i;
+
+	pthread_setname_np(pthread_self(), "outbox");
+	pthread_mutex_lock(&ob->lock);
+	while (!ob->stopping) {
+		ob->kicked = 0;
+		conf = config_ref(ob->conf);
+		pthread_mutex_unlock(&ob->lock);
+
+		flush_submit(ob);	/* results a failed flush left */
+		wait = OB_IDLE_MSEC / 1000.0;
+		for (i = 0; i < conf->nchannels; i++) {
+			if (!conf->channels[i].enabled)
+				continue;
+			w = channel_run(ob, conf, &conf->channels[i]);
+			if (w < wait)
+				wait = w;
+		}
+		config_unref(conf);
+
+		pthread_mutex_lock(&ob->lock);
+		if (wait <= 0 || ob->kicked || ob->stopping)
+			continue;
+		until = mono_now() + wait;
+		ts.tv_sec = (time_t)until;
+		ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
+		while (!ob->kicked && !ob->stopping &&
+		    pthread_cond_timedwait(&ob->wake, &ob->lock, &ts) !=
+		    ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&ob->lock);
+	return NULL;
+}
+
+/*
+ * ===================================================================
+ * Start, reload, stop
+ * ===================================================================
+ */
+
+/* Wakes the worker: rows were queued, or a driver is free; any thread. */
+void
+outbox_kick(struct outbox *ob)
+{
+	pthread_mutex_lock(&ob->lock);
+	ob->kicked = 1;
+	pthread_cond_signal(&ob->wake);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+static void
+hook(void *arg)
+{
+	outbox_kick(arg);
+}
+
+static enum store_status
+requeue_work(struct store_txn *txn, void *arg)
+{
+	return store_outbox_requeue(txn, arg);
+}
+
+/*
+ * Starts the worker on store with conf (a reference is taken): rows left
+ * "sending" by a crash are queued again first.  Returns the outbox, to be
+ * stopped with outbox_stop() and freed with outbox_free(), or NULL with
+ * the reason in err.
+ */
+struct outbox *
+outbox_start(struct store *store, struct config *conf, char *err,
+    size_t errsz)
+{
+	struct outbox		*ob = xcalloc(1, sizeof(*ob));
+	pthread_condattr_t	 ca;
+	enum store_status	 s;
+	int64_t			 n = 0;
+	int			 rc;
+
+	ob->store = store;
+	ob->conf = config_ref(conf);
+	ob->seed = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)ob;
+	pthread_mutex_init(&ob->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ob->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&ob->idle, NULL);
+
+	if ((s = store_submit_wait(store, requeue_work, &n)) != STORE_OK) {
+		snprintf(err, errsz, "outbox: requeueing rows in flight: %s",
+		    store_strerror(s));
+		goto fail;
+	}
+	if (n > 0)
+		log_notice("outbox: %lld message(s) in flight at the last "
+		    "stop queued again; they are sent again", (long long)n);
+	if ((ob->http = send_http_start(ob, conf, err, errsz)) == NULL)
+		goto fail;
+	store_outbox_hook(store, hook, ob);
+	if ((rc = pthread_create(&ob->thread, NULL, worker_main, ob)) != 0) {
+		snprintf(err, errsz, "outbox: thread: %s", strerror(rc));
+		store_outbox_hook(store, NULL, NULL);
+		goto fail;
+	}
+	ob->started = 1;
+	return ob;
+fail:
+	outbox_stop(ob);
+	outbox_free(ob);
+	return NULL;
+}
+
+/* Switches to a new configuration (a reference is taken). */
+void
+outbox_reload(struct outbox *ob, struct config *conf)
+{
+	struct config	*old;
+
+	if (ob->http != NULL)
+		send_http_reload(ob->http, conf);
+	pthread_mutex_lock(&ob->lock);
+	old = ob->conf;
+	ob->conf = config_ref(conf);
+	ob->kicked = 1;
+	pthread_cond_signal(&ob->wake);
+	pthread_mutex_unlock(&ob->lock);
+	config_unref(old);
+}
+
+/*
+ * Waits until cond() holds or "until" (monotonic seconds) passed; lock
+ * held.  Returns whether it holds.
+ */
+static int
+wait_until(struct outbox *ob, int (*cond)(struct outbox *), double until)
+{
+	struct timespec	ts;
+
+	while (!cond(ob)) {
+		/* idle uses CLOCK_REALTIME: convert. */
+		double left = until - mono_now(), at = wall_now() + left;
+
+		if (left <= 0)
+			return 0;
+		ts.tv_sec = (time_t)at;
+		ts.tv_nsec = (long)((at - (double)ts.tv_sec) * 1e9);
+		pthread_cond_timedwait(&ob->idle, &ob->lock, &ts);
+	}
+	return 1;
+}
+
+static int
+nothing_inflight(struct outbox *ob)
+{
+	return ob->inflight == 0;
+}
+
+static int
+not_flushing(struct outbox *ob)
+{
+	return ob->flushing == NULL;
+}
+
+/*
+ * Stops claiming rows, gives the sends in flight outbox.shutdown_wait
+ * seconds to finish, stops the HTTP driver and queues again what is
+ * still in flight, then writes every result (the store must still be
+ * open).  Rows that were never handed out stay queued.  Later reports
+ * are ignored.
+ */
+void
+outbox_stop(struct outbox *ob)
+{
+	struct entry	*e, *left = NULL;
+	size_t		 i, n = 0;
+	double		 until;
+
+	if (ob == NULL || ob->closed)
+		return;
+	store_outbox_hook(ob->store, NULL, NULL);
+	pthread_mutex_lock(&ob->lock);
+	ob->stopping = 1;
+	pthread_cond_signal(&ob->wake);
+	pthread_mutex_unlock(&ob->lock);
+	if (ob->started)
+		pthread_join(ob->thread, NULL);
+
+	pthread_mutex_lock(&ob->lock);
+	until = mono_now() + (ob->conf != NULL ?
+	    ob->conf->outbox_shutdown_wait : 0);
+	if (!wait_until(ob, nothing_inflight, until))
+		log_notice("outbox: %zu send(s) still in flight at shutdown; "
+		    "queued again", ob->inflight);
+	pthread_mutex_unlock(&ob->lock);
+	send_http_stop(ob->http);
+	ob->http = NULL;
+
+	/*
+	 * What is still in flight goes back to the queue (its attempt
+	 * counted: it may have reached the provider); the entries stay
+	 * allocated until outbox_free(), for a driver that still holds one.
+	 */
+	pthread_mutex_lock(&ob->lock);
+	for (i = 0; i < OB_HASH; i++) {
+		while ((e = ob->table[i]) != NULL) {
+			ob->table[i] = e->hnext;
+			e->hnext = NULL;
+			e->next = left;
+			left = e;
+			n++;
+		}
+	}
+	ob->inflight = 0;
+	for (e = left; e != NULL; e = e->next) {
+		struct entry *r = xcalloc(1, sizeof(*r));
+
+		r->m = e->m;
+		r->conf = config_ref(e->conf);
+		r->state = STORE_OUTBOX_QUEUED;
+		r->next_attempt = (int64_t)time(NULL);
+		result_add(ob, r);
+		/* r borrows e's strings: e outlives the flush. */
+	}
+	ob->graveyard = left;
+	/* Let a flush under way finish, then write the rest ourselves. */
+	wait_until(ob, not_flushing, mono_now() + 30);
+	ob->flushing = ob->results;
+	ob->results = ob->results_tail = NULL;
+	pthread_mutex_unlock(&ob->lock);
+	if (ob->flushing != NULL) {
+		enum store_status s = store_submit_wait(ob->store, flush_work,
+		    ob);
+
+		if (s != STORE_OK)
+			log_warnx("outbox: recording results at shutdown: %s "
+			    "(the rows are queued again at the next start)",
+			    store_strerror(s));
+		entries_free(ob->flushing);
+		ob->flushing = NULL;
+	}
+	ob->closed = 1;
+}
+
+/* Frees a stopped outbox (outbox_stop() first); NULL is a no-op. */
+void
+outbox_free(struct outbox *ob)
+{
+	struct entry	*e, *next;
+
+	if (ob == NULL)
+		return;
+	outbox_stop(ob);
+	for (e = ob->graveyard; e != NULL; e = next) {
+		next = e->next;
+		entry_free(e);
+	}
+	entries_free(ob->results);
+	config_unref(ob->conf);
+	pthread_cond_destroy(&ob->wake);
+	pthread_cond_destroy(&ob->idle);
+	pthread_mutex_destroy(&ob->lock);
+	free(ob);
+}

@@ -1,0 +1,690 @@
+/*
+ * providers.c: the HTTP endpoints, one handler per provider protocol.
+ *
+ *	POST	    /sms/twilio		Twilio inbound webhook (TwiML answer)
+ *	POST	    /sms/africastalking	Africa's Talking inbound SMS
+ *	GET, POST   /sms/vonage		Vonage inbound (query, form or JSON)
+ *	GET, POST   /sms/generic	Kannel-style from, to, text, id
+ *	POST	    /dlr/<channel>	delivery reports
+ *	GET	    /healthz		200 when the store and channels are up
+ *	GET	    /metrics		Prometheus text format
+ *
+ * Each message handler checks the request (method 405, required fields
+ * 400 with the reason, signatures 403), builds a struct inbound and hands
+ * it to the ingest pipeline with the request deferred; the answer (2xx,
+ * or 503 when the store failed) goes out once the message's batch
+ * committed.  Each endpoint serves the first enabled channel of its type.
+ *
+ * Vonage sends the parts of a long message separately: each part is
+ * stored (durably, before its 200) and the message is assembled and
+ * ingested when the last part arrives, or, with what arrived, after
+ * ingest.concat_timeout seconds (see gateway.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "chan/providers.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "conf/config.h"
+#include "store/store.h"
+#include "core/ingest.h"
+#include "core/metrics.h"
+#include "chan/http.h"
+#include "chan/modem.h"
+#include "chan/outbox.h"
+#include "chan/send_http.h"
+#include "chan/sig.h"
+#include "chan/ussd.h"
+#include "daemon/gateway.h"
+
+#define TWIML_EMPTY \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"
+#define CT_TEXT		"text/plain; charset=utf-8"
+#define CT_XML		"text/xml"
+
+/* What a deferred message request needs when its batch is done. */
+struct pending {
+	struct http_req		*req;
+	struct gateway		*gw;
+	int			 ok_status;	/* 200 or 204 */
+	const char		*ok_type;
+	const char		*ok_body;
+};
+
+/*
+ * ===================================================================
+ * Helpers
+ * ===================================================================
+ */
+
+static const struct channel *
+channel_of_type(const struct config *conf, enum channel_type type)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nchannels; i++)
+		if (conf->channels[i].type == type &&
+		    conf->channels[i].enabled)
+			return &conf->channels[i];
+	return NULL;
+}
+
+static void
+bad_request(struct http_req *r, const char *why)
+{
+	char	msg[256];
+
+	snprintf(msg, sizeof(msg), "%s\n", why);
+	http_count_reject(r, HTTP_REJECT_BAD_REQUEST);
+	http_reply(r, 400, CT_TEXT, msg);
+}
+
+static void
+forbidden(struct http_req *r, const struct channel *ch, const char *sender,
+    const char *why)
+{
+	char	masked[MASKED_NUMBER_MAX];
+
+	log_warnx("%s: %s from %s: refused", ch->name, why,
+	    mask_number(sender != NULL ? sender : "", masked,
+	    sizeof(masked)));
+	http_count_reject(r, HTTP_REJECT_FORBIDDEN);
+	http_reply(r, 403, CT_TEXT, "forbidden\n");
+}
+
+/* Whether the request's method is one of "GET", "POST". */
+static int
+method_is(struct http_req *r, int get, int post)
+{
+	const char	*m = http_method(r);
+
+	if ((get && strcmp(m, "GET") == 0) || (post &&
+	    strcmp(m, "POST") == 0))
+		return 1;
+	http_count_reject(r, HTTP_REJECT_METHOD);
+	http_reply(r, 405, CT_TEXT, "method not allowed\n");
+	return 0;
+}
+
+/* Called on the store's thread once the message is committed (or not). */
+static void
+message_done(const struct ingest_result *res, void *arg)
+{
+	struct pending	*p = arg;
+
+	metrics_latency(p->gw->metrics, http_elapsed(p->req));
+	if (res->status == STORE_OK)
+		http_complete(p->req, p->ok_status, p->ok_type, p->ok_body);
+	else {
+		http_count_reject(p->req, HTTP_REJECT_UNAVAILABLE);
+		http_complete(p->req, 503, CT_TEXT,
+		    "store unavailable, try again later\n");
+	}
+	free(p);
+}
+
+/*
+ * Hands a message to the ingest pipeline with the request deferred until
+ * it is committed; ok_* is the answer then.
+ */
+static void
+submit(struct gateway *gw, struct config *conf, struct http_req *r,
+    const struct inbound *in, int ok_status, const char *ok_type,
+    const char *ok_body)
+{
+	struct pending	*p = xcalloc(1, sizeof(*p));
+
+	p->req = r;
+	p->gw = gw;
+	p->ok_status = ok_status;
+	p->ok_type = ok_type;
+	p->ok_body = ok_body;
+	http_defer(r);
+	if (ingest_submit(gw->ingest, conf, in, message_done, p) == -1) {
+		free(p);
+		http_count_reject(r, HTTP_REJECT_UNAVAILABLE);
+		http_complete(r, 503, CT_TEXT, "shutting down, try again "
+		    "later\n");
+	}
+}
+
+/*
+ * ===================================================================
+ * Twilio
+ * ===================================================================
+ */
+
+static void
+twilio(struct gateway *gw, struct config *conf, struct http_req *r)
+{
+	const struct channel	*ch;
+	const struct http_param	*params;
+	const char		*from, *body, *sid, *sig;
+	struct inbound		 in;
+	size_t			 n, blen;
+
+	if (!method_is(r, 0, 1))
+		return;
+	if ((ch = channel_of_type(conf, CHANNEL_TWILIO)) == NULL) {
+		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
+		http_reply(r, 404, CT_TEXT, "no twilio channel\n");
+		return;
+	}
+	from = http_param(r, "From", NULL);
+	if (ch->token[0] != '\0') {
+		/*
+		 * Twilio signs the URL it was given (public_url, with any
+		 * query string) and the form parameters.
+		 */
+		sig = http_header(r, "X-Twilio-Signature");
+		if (sig == NULL) {
+			forbidden(r, ch, from, "missing X-Twilio-Signature");
+			return;
+		}
+		params = http_form_params(r, &n);
+		if (!sig_twilio_check(ch->token, ch->public_url, params, n,
+		    sig)) {
+			forbidden(r, ch, from, "bad X-Twilio-Signature");
+			return;
+		}
+	}
+	body = http_param(r, "Body", &blen);
+	sid = http_param(r, "MessageSid", NULL);
+	if (sid == NULL)
+		sid = http_param(r, "SmsSid", NULL);
+	if (from == NULL || *from == '\0') {
+		bad_request(r, "missing From");
+		return;
+	}
+	if (body == NULL) {
+		bad_request(r, "missing Body");
+		return;
+	}
+	memset(&in, 0, sizeof(in));
+	in.channel = ch->name;
+	in.provider_id = sid;
+	in.sender = from;
+	in.recipient = http_param(r, "To", NULL);
+	in.text = body;
+	in.textlen = blen;
+	submit(gw, conf, r, &in, 200, CT_XML, TWIML_EMPTY);
+}
+
+/*
+ * ===================================================================
+ * Africa's Talking and generic
+ * ===================================================================
+ */
+
+/*
+ * Africa's Talking (form POST) and Kannel-style generic (GET or POST)
+ * endpoints name their fields alike: from, to, text and an optional id.
+ * ok_status and ok_body answer a stored message.
+ */
+static void
+from_to_text(struct gateway *gw, struct config *conf, struct http_req *r,
+    enum channel_type type, int get_ok, int ok_status, const char *ok_body)
+{
+	const struct channel	*ch;
+	const char		*from, *text;
+	struct inbound		 in;
+	char			 msg[64];
+	size_t			 tlen;
+
+	if (!method_is(r, get_ok, 1))
+		return;
+	if ((ch = channel_of_type(conf, type)) == NULL) {
+		snprintf(msg, sizeof(msg), "no %s channel\n",
+		    channel_type_name(type));
+		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
+		http_reply(r, 404, CT_TEXT, msg);
+		return;
+	}
+	from = http_param(r, "from", NULL);
+	text = http_param(r, "text", &tlen);
+	if (from == NULL || *from == '\0') {
+		bad_request(r, "missing from");
+		return;
+	}
+	if (text == NULL) {
+		bad_request(r, "missing text");
+		return;
+	}
+	memset(&in, 0, sizeof(in));
+	in.channel = ch->name;
+	in.provider_id = http_param(r, "id", NULL);
+	in.sender = from;
+	in.recipient = http_param(r, "to", NULL);
+	in.text = text;
+	in.textlen = tlen;
+	submit(gw, conf, r, &in, ok_status, CT_TEXT, ok_body);
+}
+
+/*
+ * ===================================================================
+ * Vonage
+ * ===================================================================
+ */
+
+/* Turns a JSON object body into request-like parameters. */
+struct jparams {
+	struct http_param	 p[64];
+	size_t			 n;
+};
+
+static void
+jparams_free(void *arg)
+{
+	struct jparams	*jp = arg;
+	size_t		 i;
+
+	for (i = 0; i < jp->n; i++) {
+		free(jp->p[i].key);
+		free(jp->p[i].val);
+	}
+	free(jp);
+}
+
+static struct jparams *
+json_params(const char *body, size_t len)
+{
+	struct jparams	*jp;
+	json_t		*root, *v;
+	const char	*key;
+	char		 num[64];
+	const char	*s;
+	size_t		 slen;
+
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	if (root == NULL || !json_is_object(root)) {
+		json_decref(root);
+		return NULL;
+	}
+	jp = xcalloc(1, sizeof(*jp));
+	json_object_foreach(root, key, v) {
+		if (jp->n == 64)
+			break;
+		if (json_is_string(v)) {
+			s = json_string_value(v);
+			slen = json_string_length(v);
+		} else if (json_is_integer(v)) {
+			snprintf(num, sizeof(num), "%lld",
+			    (long long)json_integer_value(v));
+			s = num;
+			slen = strlen(num);
+		} else if (json_is_true(v) || json_is_false(v)) {
+			s = json_is_true(v) ? "true" : "false";
+			slen = strlen(s);
+		} else
+			continue;
+		jp->p[jp->n].key = xstrdup(key);
+		jp->p[jp->n].val = xcalloc(1, slen + 1);
+		memcpy(jp->p[jp->n].val, s, slen);
+		jp->p[jp->n].vlen = slen;
+		jp->n++;
+	}
+	json_decref(root);
+	return jp;
+}
+
+static const char *
+jparam(const struct http_param *p, size_t n, const char *key, size_t *lenp)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(p[i].key, key) == 0) {
+			if (lenp != NULL)
+				*lenp = p[i].vlen;
+			return p[i].val;
+		}
+	return NULL;
+}
+
+/* Unix seconds of Vonage's "2026-01-15 09:00:00" (UTC), or 0. */
+static int64_t
+vonage_time(const char *s)
+{
+	struct tm	tm;
+
+	if (s == NULL)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	if (strptime(s, "%Y-%m-%d %H:%M:%S", &tm) == NULL)
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+static void
+part_done(enum store_status st, void *arg)
+{
+	struct pending	*p = arg;
+
+	if (st == STORE_OK || st == STORE_DUPLICATE)
+		http_complete(p->req, p->ok_status, p->ok_type, p->ok_body);
+	else {
+		http_count_reject(p->req, HTTP_REJECT_UNAVAILABLE);
+		http_complete(p->req, 503, CT_TEXT,
+		    "store unavailable, try again later\n");
+	}
+	/* The last part completes a message: assemble it now. */
+	gateway_parts_kick(p->gw);
+	free(p);
+}
+
+static void
+vonage(struct gateway *gw, struct config *conf, struct http_req *r)
+{
+	const struct channel	*ch;
+	const struct http_param	*params;
+	struct jparams		*jp = NULL;
+	const char		*from, *text, *id, *sig, *ts, *ct, *type;
+	struct inbound		 in;
+	struct store_part	 part;
+	struct pending		*p;
+	size_t			 n, tlen = 0, blen;
+	const char		*body;
+	long			 total, seq;
+	int64_t			 t;
+
+	if (!method_is(r, 1, 1))
+		return;
+	if ((ch = channel_of_type(conf, CHANNEL_VONAGE)) == NULL) {
+		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
+		http_reply(r, 404, CT_TEXT, "no vonage channel\n");
+		return;
+	}
+	params = http_params(r, &n);
+	ct = http_header(r, "Content-Type");
+	if (strcmp(http_method(r), "POST") == 0 && ct != NULL &&
+	    strncasecmp(ct, "application/json", 16) == 0) {
+		body = http_body(r, &blen);
+		if ((jp = json_params(body, blen)) == NULL) {
+			bad_request(r, "malformed JSON body");
+			return;
+		}
+		http_set_ctx(r, jp, jparams_free);
+		params = jp->p;
+		n = jp->n;
+	}
+	from = jparam(params, n, "msisdn", NULL);
+	if (ch->signature_secret[0] != '\0') {
+		sig = jparam(params, n, "sig", NULL);
+		ts = jparam(params, n, "timestamp", NULL);
+		if (sig == NULL || ts == NULL) {
+			forbidden(r, ch, from, "unsigned request");
+			return;
+		}
+		t = strtoll(ts, NULL, 10);
+		if (llabs((long long)(time(NULL) - t)) >
+		    conf->ingest_signature_max_age) {
+			forbidden(r, ch, from, "stale timestamp");
+			return;
+		}
+		if (!sig_vonage_check(ch->signature_secret, params, n, sig)) {
+			forbidden(r, ch, from, "bad signature");
+			return;
+		}
+	}
+	text = jparam(params, n, "text", &tlen);
+	id = jparam(params, n, "messageId", NULL);
+	if (from == NULL || *from == '\0') {
+		bad_request(r, "missing msisdn");
+		return;
+	}
+	if (text == NULL) {
+		bad_request(r, "missing text");
+		return;
+	}
+	if (id == NULL || *id == '\0') {
+		bad_request(r, "missing messageId");
+		return;
+	}
+	memset(&in, 0, sizeof(in));
+	in.channel = ch->name;
+	in.provider_id = id;
+	in.sender = from;
+	in.recipient = jparam(params, n, "to", NULL);
+	in.text = text;
+	in.textlen = tlen;
+	type = jparam(params, n, "type", NULL);
+	in.encoding = type != NULL && strcmp(type, "unicode") == 0 ? "ucs2" :
+	    NULL;
+	in.provider_time = vonage_time(jparam(params, n,
+	    "message-timestamp", NULL));
+
+	if (jparam(params, n, "concat", NULL) == NULL ||
+	    strcmp(jparam(params, n, "concat", NULL), "true") != 0) {
+		submit(gw, conf, r, &in, 200, CT_TEXT, "OK\n");
+		return;
+	}
+	/* One part of a long message. */
+	if (jparam(params, n, "concat-ref", NULL) == NULL ||
+	    parse_long(jparam(params, n, "concat-total", NULL) ?
+	    jparam(params, n, "concat-total", NULL) : "", 2, 255,
+	    &total) == -1 ||
+	    parse_long(jparam(params, n, "concat-part", NULL) ?
+	    jparam(params, n, "concat-part", NULL) : "", 1, total,
+	    &seq) == -1) {
+		bad_request(r, "bad concat-ref, concat-total or concat-part");
+		return;
+	}
+	memset(&part, 0, sizeof(part));
+	part.channel = ch->name;
+	part.sender = from;
+	part.recipient = in.recipient;
+	part.ref = jparam(params, n, "concat-ref", NULL);
+	part.total = (int)total;
+	part.seq = (int)seq;
+	part.provider_id = id;
+	part.text = text;
+	part.textlen = tlen;
+	part.provider_time = in.provider_time;
+	p = xcalloc(1, sizeof(*p));
+	p->req = r;
+	p->gw = gw;
+	p->ok_status = 200;
+	p->ok_type = CT_TEXT;
+	p->ok_body = "OK\n";
+	http_defer(r);
+	if (gateway_part_submit(gw, &part, part_done, p) == -1) {
+		free(p);
+		http_count_reject(r, HTTP_REJECT_UNAVAILABLE);
+		http_complete(r, 503, CT_TEXT, "shutting down\n");
+	}
+}
+
+/*
+ * ===================================================================
+ * Delivery reports
+ * ===================================================================
+ */
+
+static void
+dlr_done(enum store_status st, void *arg)
+{
+	struct pending	*p = arg;
+
+	if (st == STORE_OK || st == STORE_NOTFOUND)
+		http_complete(p->req, 200, CT_TEXT, "OK\n");
+	else {
+		http_count_reject(p->req, HTTP_REJECT_UNAVAILABLE);
+		http_complete(p->req, 503, CT_TEXT,
+		    "store unavailable, try again later\n");
+	}
+	free(p);
+}
+
+/*
+ * Delivery reports are signed like the messages: Twilio's status
+ * callbacks over the callback URL we gave (send_http_dlr_url()), Vonage's
+ * with the signature secret.  Returns 1 when r may be taken, 0 after
+ * answering 403.
+ */
+static int
+dlr_signed(const struct config *conf, struct http_req *r,
+    const struct channel *ch)
+{
+	const struct http_param	*params;
+	const char		*sig, *ts;
+	char			 url[1200];
+	size_t			 n;
+
+	if (ch->type == CHANNEL_TWILIO && ch->token[0] != '\0') {
+		sig = http_header(r, "X-Twilio-Signature");
+		params = http_form_params(r, &n);
+		if (sig == NULL || send_http_dlr_url(ch->public_url, ch->name,
+		    url, sizeof(url)) == -1 ||
+		    !sig_twilio_check(ch->token, url, params, n, sig)) {
+			forbidden(r, ch, http_param(r, "To", NULL),
+			    "delivery report with a bad or missing signature");
+			return 0;
+		}
+	}
+	if (ch->type == CHANNEL_VONAGE && ch->signature_secret[0] != '\0') {
+		params = http_params(r, &n);
+		sig = http_param(r, "sig", NULL);
+		ts = http_param(r, "timestamp", NULL);
+		if (sig == NULL || ts == NULL ||
+		    llabs((long long)(time(NULL) - strtoll(ts, NULL, 10))) >
+		    conf->ingest_signature_max_age ||
+		    !sig_vonage_check(ch->signature_secret, params, n, sig)) {
+			forbidden(r, ch, http_param(r, "msisdn", NULL),
+			    "delivery report with a bad or missing signature");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void
+dlr(struct gateway *gw, struct config *conf, struct http_req *r,
+    const char *name)
+{
+	const struct channel	*ch = config_channel(conf, name);
+	struct store_dlr	 d;
+	struct pending		*p;
+
+	if (!method_is(r, 1, 1))
+		return;
+	if (ch == NULL || !ch->enabled) {
+		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
+		http_reply(r, 404, CT_TEXT, "no such channel\n");
+		return;
+	}
+	if (!dlr_signed(conf, r, ch))
+		return;
+	memset(&d, 0, sizeof(d));
+	d.channel = ch->name;
+	/* Each provider's names for the message id and its status. */
+	if ((d.provider_id = http_param(r, "MessageSid", NULL)) != NULL)
+		d.status = http_param(r, "MessageStatus", NULL);
+	else if ((d.provider_id = http_param(r, "messageId", NULL)) != NULL)
+		d.status = http_param(r, "status", NULL);
+	else if ((d.provider_id = http_param(r, "id", NULL)) != NULL)
+		d.status = http_param(r, "status", NULL);
+	/* Kannel: the dlr-url we gave says id=<outbox id>&type=<mask>. */
+	if (d.provider_id != NULL && d.status == NULL)
+		d.status = http_param(r, "type", NULL);
+	/* A final report moves the message to delivered or failed. */
+	d.state = outbox_dlr_state(ch->type, d.status);
+	d.error = http_param(r, "ErrorCode", NULL);
+	if (d.error == NULL)
+		d.error = http_param(r, "failureReason", NULL);
+	if (d.error == NULL)
+		d.error = http_param(r, "err-code", NULL);
+	if (d.provider_id == NULL || d.status == NULL) {
+		bad_request(r, "missing message id or status");
+		return;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->req = r;
+	p->gw = gw;
+	http_defer(r);
+	if (gateway_dlr_submit(gw, &d, dlr_done, p) == -1) {
+		free(p);
+		http_complete(r, 503, CT_TEXT, "shutting down\n");
+	}
+}
+
+/*
+ * ===================================================================
+ * Health and metrics
+ * ===================================================================
+ */
+
+static void
+healthz(struct gateway *gw, struct http_req *r)
+{
+	char	why[512];
+
+	if (!method_is(r, 1, 0))
+		return;
+	if (gateway_health(gw, why, sizeof(why)) == 0)
+		http_reply(r, 200, CT_TEXT, "ok\n");
+	else
+		http_reply(r, 503, CT_TEXT, why);
+}
+
+static void
+metrics(struct gateway *gw, struct http_req *r)
+{
+	char	*text;
+	size_t	 len;
+
+	if (!method_is(r, 1, 0))
+		return;
+	text = metrics_render(gw->metrics, gw->store, gw->http, &len);
+	text = modems_metrics(gw->modems, text, &len);
+	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", text);
+	free(text);
+}
+
+/*
+ * ===================================================================
+ * Dispatch
+ * ===================================================================
+ */
+
+/* The one HTTP handler: routes by path. */
+void
+providers_handle(struct http_req *r, void *arg)
+{
+	struct gateway	*gw = arg;
+	struct config	*conf;
+	const char	*path = http_path(r);
+
+	if (strcmp(path, "/healthz") == 0) {
+		healthz(gw, r);
+		return;
+	}
+	if (strcmp(path, "/metrics") == 0) {
+		metrics(gw, r);
+		return;
+	}
+	conf = gateway_config(gw);
+	if (strcmp(path, "/sms/twilio") == 0)
+		twilio(gw, conf, r);
+	else if (strcmp(path, "/sms/africastalking") == 0)
+		from_to_text(gw, conf, r, CHANNEL_AFRICASTALKING, 0, 200,
+		    "OK\n");
+	else if (strcmp(path, "/sms/vonage") == 0)
+		vonage(gw, conf, r);
+	else if (strcmp(path, "/sms/generic") == 0)
+		from_to_text(gw, conf, r, CHANNEL_GENERIC, 1, 202,
+		    "Accepted\n");
+	else if (strcmp(path, "/ussd/africastalking") == 0)
+		ussd_handle(gw, conf, r);	/* ussd.c */
+	else if (strncmp(path, "/dlr/", 5) == 0 && path[5] != '\0')
+		dlr(gw, conf, r, path + 5);
+	else {
+		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
+		http_reply(r, 404, CT_TEXT, "not found\n");
+	}
+	config_unref(conf);
+}

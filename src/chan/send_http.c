@@ -1,0 +1,785 @@
+/*
+ * send_http.c: the HTTP SMS providers' driver of the outbox: libcurl's
+ * multi interface in one thread for every HTTP channel.
+ *
+ *	Twilio		POST {base}/2010-04-01/Accounts/{account}/Messages.json
+ *			Basic auth account:token; To, From, Body,
+ *			StatusCallback
+ *	Africa's Talking POST {base}/version1/messaging, header apiKey;
+ *			username, to, message, from
+ *	Vonage		POST {base}/sms/json; api_key, api_secret, from, to
+ *			(no '+'), text, type=unicode for UCS-2, client-ref
+ *			(the outbox id), callback
+ *	Kannel		GET {base}/cgi-bin/sendsms?username&password&from&to
+ *			&text&charset=UTF-8 (&coding=2 for UCS-2)
+ *			&dlr-mask=31&dlr-url=...
+ *
+ * The channel's number is the From; base_url, account and token come from
+ * the channel's configuration.  Delivery reports are asked for at
+ * /dlr/<channel> on the host of the channel's public_url, when it has
+ * one.  The outbox worker calls send_http_send() on its thread: the
+ * request is built there and queued for the curl thread, which runs the
+ * transfers (connections are kept and reused) and reports each with
+ * outbox_sent(): timeouts, connection errors, 5xx and throttling are
+ * retried, the providers' permanent errors are not (send_http_parse()).
+ *
+ * Only this file includes curl/curl.h.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "chan/send_http.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "base/version.h"
+#include "conf/config.h"
+#include "chan/outbox.h"
+
+#define RESP_MAX	65536	/* bytes of an answer that are read */
+#define HOST_CONNS	64	/* connections kept per provider host */
+#define IDLE_EASY	64	/* finished easy handles kept for reuse */
+#define POLL_MSEC	1000	/* longest wait in curl_multi_poll() */
+#define HTTP_ERR_MAX	256	/* bytes of an error for last_error */
+#define HTTP_ID_MAX	128	/* bytes of a provider message id */
+#define USER_AGENT	"papigw/" PAPIGW_VERSION
+
+/* A growing string. */
+struct buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
+/* One request, from send_http_send() until it is reported. */
+struct req {
+	struct req		*next;		/* in the queue */
+	struct req		*anext, *aprev;	/* among the transfers */
+	int64_t			 id;
+	enum channel_type	 type;
+	char			*url;
+	char			*body;		/* form fields; NULL: GET */
+	char			*userpwd;	/* Basic auth, or NULL */
+	struct curl_slist	*headers;
+	CURL			*easy;
+	struct buf		 resp;
+	char			 errbuf[CURL_ERROR_SIZE];
+};
+
+struct send_http {
+	struct outbox		*ob;
+	CURLM			*multi;
+	pthread_t		 thread;
+	int			 started;
+	struct req		*active;	/* the curl thread's */
+	CURL			*idle[IDLE_EASY];	/* the curl thread's */
+	int			 nidle;
+	atomic_int		 connect_timeout;	/* seconds */
+	atomic_int		 timeout;		/* seconds */
+
+	pthread_mutex_t		 lock;		/* the three below */
+	struct req		*queue, *queue_tail;
+	int			 stopping;
+};
+
+/*
+ * ===================================================================
+ * Building requests
+ * ===================================================================
+ */
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		if ((b->s = realloc(b->s, b->cap)) == NULL)
+			fatal("realloc");
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* Appends s percent-encoded (RFC 3986 unreserved characters kept). */
+static void
+buf_esc(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	char		 e[3];
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '.' || *p == '_' ||
+		    *p == '~') {
+			buf_add(b, (const char *)p, 1);
+			continue;
+		}
+		e[0] = '%';
+		e[1] = hex[*p >> 4];
+		e[2] = hex[*p & 15];
+		buf_add(b, e, 3);
+	}
+}
+
+/* Appends "&name=value" (without the '&' when b is empty). */
+static void
+buf_param(struct buf *b, const char *name, const char *value)
+{
+	if (b->len > 0)
+		buf_str(b, "&");
+	buf_str(b, name);
+	buf_str(b, "=");
+	buf_esc(b, value);
+}
+
+/* Appends the base URL without its trailing slashes. */
+static void
+buf_base(struct buf *b, const char *base)
+{
+	size_t	n = strlen(base);
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	buf_add(b, base, n);
+}
+
+/*
+ * Writes to buf the delivery report URL of channel: the scheme and host of
+ * public_url, then "/dlr/<channel>".  Returns 0, or -1 when public_url is
+ * empty or not an http(s) URL or buf is too small.
+ */
+int
+send_http_dlr_url(const char *public_url, const char *channel, char *buf,
+    size_t bufsz)
+{
+	const char	*p, *end;
+	int		 n;
+
+	if (strncmp(public_url, "http://", 7) != 0 &&
+	    strncmp(public_url, "https://", 8) != 0)
+		return -1;
+	p = strstr(public_url, "://") + 3;
+	end = p + strcspn(p, "/?#");
+	if (end == p)
+		return -1;
+	n = snprintf(buf, bufsz, "%.*s/dlr/%s", (int)(end - public_url),
+	    public_url, channel);
+	return n < 0 || (size_t)n >= bufsz ? -1 : 0;
+}
+
+static void
+req_free(struct req *r)
+{
+	if (r == NULL)
+		return;
+	if (r->easy != NULL)
+		curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->headers);
+	free(r->url);
+	if (r->body != NULL)
+		explicit_bzero(r->body, strlen(r->body));
+	free(r->body);
+	if (r->userpwd != NULL)
+		explicit_bzero(r->userpwd, strlen(r->userpwd));
+	free(r->userpwd);
+	free(r->resp.s);
+	free(r);
+}
+
+static struct curl_slist *
+header_add(struct curl_slist *l, const char *h)
+{
+	struct curl_slist	*n;
+
+	if ((n = curl_slist_append(l, h)) == NULL)
+		fatal("curl_slist_append");
+	return n;
+}
+
+/* Builds the request for m on its channel; returns it, or NULL. */
+static struct req *
+req_build(const struct outbox_msg *m)
+{
+	const struct channel	*ch = m->channel;
+	struct req		*r = xcalloc(1, sizeof(*r));
+	struct buf		 url = { NULL, 0, 0 }, body = { NULL, 0, 0 };
+	struct buf		 dlr = { NULL, 0, 0 };
+	char			 cb[1200], id[32];
+	const char		*to = m->recipient;
+	int			 ucs2 = m->encoding != NULL &&
+	    strcmp(m->encoding, "ucs2") == 0;
+	int			 has_cb;
+
+	r->id = m->id;
+	r->type = ch->type;
+	snprintf(id, sizeof(id), "%" PRId64, m->id);
+	has_cb = send_http_dlr_url(ch->public_url, ch->name, cb,
+	    sizeof(cb)) == 0;
+	buf_base(&url, ch->base_url);
+	switch (ch->type) {
+	case CHANNEL_TWILIO:
+		buf_str(&url, "/2010-04-01/Accounts/");
+		buf_esc(&url, ch->account);
+		buf_str(&url, "/Messages.json");
+		buf_param(&body, "To", to);
+		buf_param(&body, "From", ch->number);
+		buf_param(&body, "Body", m->text);
+		if (has_cb)
+			buf_param(&body, "StatusCallback", cb);
+		buf_str(&dlr, ch->account);
+		buf_str(&dlr, ":");
+		buf_str(&dlr, ch->token);
+		r->userpwd = dlr.s;
+		dlr.s = NULL;
+		r->headers = header_add(NULL, "Accept: application/json");
+		break;
+	case CHANNEL_AFRICASTALKING:
+		buf_str(&url, "/version1/messaging");
+		buf_param(&body, "username", ch->account);
+		buf_param(&body, "to", to);
+		buf_param(&body, "message", m->text);
+		if (ch->number[0] != '\0')
+			buf_param(&body, "from", ch->number);
+		buf_str(&dlr, "apiKey: ");
+		buf_str(&dlr, ch->token);
+		r->headers = header_add(NULL, "Accept: application/json");
+		r->headers = header_add(r->headers, dlr.s);
+		explicit_bzero(dlr.s, dlr.len);
+		break;
+	case CHANNEL_VONAGE:
+		buf_str(&url, "/sms/json");
+		buf_param(&body, "api_key", ch->account);
+		buf_param(&body, "api_secret", ch->token);
+		buf_param(&body, "from", ch->number);
+		buf_param(&body, "to", to[0] == '+' ? to + 1 : to);
+		buf_param(&body, "text", m->text);
+		if (ucs2)
+			buf_param(&body, "type", "unicode");
+		buf_param(&body, "client-ref", id);
+		if (has_cb)
+			buf_param(&body, "callback", cb);
+		r->headers = header_add(NULL, "Accept: application/json");
+		break;
+	case CHANNEL_GENERIC:
+		buf_str(&url, "/cgi-bin/sendsms?");
+		buf_param(&body, "username", ch->account);
+		buf_param(&body, "password", ch->token);
+		if (ch->number[0] != '\0')
+			buf_param(&body, "from", ch->number);
+		buf_param(&body, "to", to);
+		buf_param(&body, "text", m->text);
+		buf_param(&body, "charset", "UTF-8");
+		if (ucs2)
+			buf_param(&body, "coding", "2");
+		if (has_cb) {
+			buf_str(&dlr, cb);
+			buf_str(&dlr, "?id=");
+			buf_str(&dlr, id);
+			buf_str(&dlr, "&type=%d");
+			buf_param(&body, "dlr-mask", "31");
+			buf_param(&body, "dlr-url", dlr.s);
+		}
+		/* A GET: the parameters are the query. */
+		buf_add(&url, body.s, body.len);
+		explicit_bzero(body.s, body.len);
+		free(body.s);
+		body.s = NULL;
+		break;
+	case CHANNEL_MODEM:
+	default:
+		free(url.s);
+		free(body.s);
+		free(dlr.s);
+		free(r);
+		return NULL;
+	}
+	free(dlr.s);
+	r->url = url.s;
+	r->body = body.s;
+	return r;
+}
+
+/*
+ * ===================================================================
+ * Reading answers
+ * ===================================================================
+ */
+
+/* Copies at most errsz - 1 bytes of the answer's first line, printable. */
+static void
+snippet(char *out, size_t outsz, const char *body, size_t len)
+{
+	size_t	i, o = 0;
+
+	if (outsz == 0)
+		return;
+	for (i = 0; i < len && o + 1 < outsz && o < 120; i++) {
+		if (body[i] == '\n' || body[i] == '\r')
+			break;
+		out[o++] = (unsigned char)body[i] < 0x20 ? ' ' : body[i];
+	}
+	out[o] = '\0';
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* An integer member, also when the provider sends it as a string. */
+static long
+jint(json_t *o, const char *key, long def)
+{
+	json_t	*v = json_object_get(o, key);
+	long	 n;
+
+	if (json_is_integer(v))
+		return (long)json_integer_value(v);
+	if (json_is_string(v) && parse_long(json_string_value(v), -1000000,
+	    1000000, &n) == 0)
+		return n;
+	return def;
+}
+
+static enum send_result
+parse_twilio(long status, json_t *root, char *id, size_t idsz, char *err,
+    size_t errsz)
+{
+	long	code = jint(root, "code", 0);
+
+	if (status >= 200 && status < 300) {
+		if (jstr(root, "sid") != NULL)
+			copy_str(id, idsz, jstr(root, "sid"));
+		return SEND_OK;
+	}
+	snprintf(err, errsz, "HTTP %ld, code %ld: %s", status, code,
+	    jstr(root, "message") ? jstr(root, "message") : "");
+	if (code == 21211 || code == 21610 || code == 21614)
+		return SEND_PERMANENT;
+	if (status == 429 || code == 20429 || status >= 500 || status == 401 ||
+	    status < 200)
+		return SEND_RETRY;
+	return SEND_PERMANENT;
+}
+
+static enum send_result
+parse_africastalking(long status, json_t *root, char *id, size_t idsz,
+    char *err, size_t errsz)
+{
+	json_t	*data, *rcpts, *r;
+	long	 code;
+
+	if (!(status >= 200 && status < 300)) {
+		snprintf(err, errsz, "HTTP %ld", status);
+		return status == 429 || status >= 500 || status == 401 ||
+		    status < 200 ? SEND_RETRY : SEND_PERMANENT;
+	}
+	data = json_object_get(root, "SMSMessageData");
+	rcpts = json_object_get(data, "Recipients");
+	if (data == NULL) {
+		snprintf(err, errsz, "HTTP %ld: no SMSMessageData", status);
+		return SEND_RETRY;
+	}
+	if (!json_is_array(rcpts) || json_array_size(rcpts) == 0) {
+		snprintf(err, errsz, "no recipient: %s",
+		    jstr(data, "Message") ? jstr(data, "Message") : "");
+		return SEND_PERMANENT;
+	}
+	r = json_array_get(rcpts, 0);
+	code = jint(r, "statusCode", 0);
+	if (code >= 100 && code <= 102) {
+		if (jstr(r, "messageId") != NULL)
+			copy_str(id, idsz, jstr(r, "messageId"));
+		return SEND_OK;
+	}
+	snprintf(err, errsz, "statusCode %ld: %s", code,
+	    jstr(r, "status") ? jstr(r, "status") : "");
+	if (code >= 500 && code <= 502)
+		return SEND_RETRY;
+	return SEND_PERMANENT;
+}
+
+static enum send_result
+parse_vonage(long status, json_t *root, char *id, size_t idsz, char *err,
+    size_t errsz)
+{
+	json_t	*msgs, *m;
+	size_t	 i;
+	long	 st;
+
+	if (status != 200) {
+		snprintf(err, errsz, "HTTP %ld", status);
+		return status == 429 || status >= 500 || status == 401 ||
+		    status < 200 ? SEND_RETRY : SEND_PERMANENT;
+	}
+	msgs = json_object_get(root, "messages");
+	if (!json_is_array(msgs) || json_array_size(msgs) == 0) {
+		snprintf(err, errsz, "HTTP 200 without messages");
+		return SEND_RETRY;
+	}
+	json_array_foreach(msgs, i, m) {
+		st = jint(m, "status", -1);
+		if (st == 0)
+			continue;
+		snprintf(err, errsz, "status %ld: %s", st,
+		    jstr(m, "error-text") ? jstr(m, "error-text") : "");
+		/* 1 throttled, 5 internal error: both say try again. */
+		return st == 1 || st == 5 ? SEND_RETRY : SEND_PERMANENT;
+	}
+	m = json_array_get(msgs, 0);
+	if (jstr(m, "message-id") != NULL)
+		copy_str(id, idsz, jstr(m, "message-id"));
+	return SEND_OK;
+}
+
+/*
+ * Reads a provider's answer to a send: HTTP status and body.  Returns
+ * SEND_OK with the provider's message id in id (empty when it gave none),
+ * SEND_RETRY (5xx, 429, throttling, an answer that cannot be read) or
+ * SEND_PERMANENT (invalid or unsubscribed number, blacklisted, other
+ * 4xx), with the reason in err.
+ */
+enum send_result
+send_http_parse(enum channel_type type, long status, const char *body,
+    size_t len, char *id, size_t idsz, char *err, size_t errsz)
+{
+	enum send_result	 res;
+	json_t			*root = NULL;
+	char			 line[128];
+
+	if (idsz > 0)
+		id[0] = '\0';
+	if (errsz > 0)
+		err[0] = '\0';
+	if (type == CHANNEL_GENERIC) {
+		if (status >= 200 && status < 300)
+			return SEND_OK;
+		snippet(line, sizeof(line), body, len);
+		snprintf(err, errsz, "HTTP %ld: %s", status, line);
+		if (status == 429 || status >= 500 || status < 200)
+			return SEND_RETRY;
+		return SEND_PERMANENT;
+	}
+	if (len > 0)
+		root = json_loadb(body, len, 0, NULL);
+	if (root == NULL)
+		root = json_object();
+	switch (type) {
+	case CHANNEL_TWILIO:
+		res = parse_twilio(status, root, id, idsz, err, errsz);
+		break;
+	case CHANNEL_AFRICASTALKING:
+		res = parse_africastalking(status, root, id, idsz, err,
+		    errsz);
+		break;
+	case CHANNEL_VONAGE:
+		res = parse_vonage(status, root, id, idsz, err, errsz);
+		break;
+	default:
+		snprintf(err, errsz, "not an HTTP channel");
+		res = SEND_PERMANENT;
+		break;
+	}
+	json_decref(root);
+	return res;
+}
+
+/*
+ * ===================================================================
+ * The curl thread
+ * ===================================================================
+ */
+
+static size_t
+write_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct req	*r = arg;
+	size_t		 len = size * n;
+
+	if (r->resp.len < RESP_MAX)
+		buf_add(&r->resp, data, len < RESP_MAX - r->resp.len ? len :
+		    RESP_MAX - r->resp.len);
+	return len;
+}
+
+/*
+ * Curl thread: keeps the easy handle of a finished transfer for the next
+ * one, reset to the default options, or frees it.  A new handle per
+ * message allocated its buffers again each time (bench/e2e: 84 us of the
+ * curl thread a message; 66 with reuse, most of it libcurl formatting
+ * the long Kannel URL).
+ */
+static void
+easy_release(struct send_http *sh, struct req *r)
+{
+	if (sh->nidle < IDLE_EASY) {
+		curl_easy_reset(r->easy);
+		sh->idle[sh->nidle++] = r->easy;
+	} else
+		curl_easy_cleanup(r->easy);
+	r->easy = NULL;
+}
+
+/* Sets up r's easy handle and adds it; returns 0, or -1 (reported). */
+static int
+req_start(struct send_http *sh, struct req *r)
+{
+	if (sh->nidle > 0)
+		r->easy = sh->idle[--sh->nidle];
+	else if ((r->easy = curl_easy_init()) == NULL)
+		goto fail;
+	curl_easy_setopt(r->easy, CURLOPT_URL, r->url);
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
+	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT,
+	    (long)atomic_load(&sh->connect_timeout));
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT,
+	    (long)atomic_load(&sh->timeout));
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
+	if (r->headers != NULL)
+		curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+	if (r->userpwd != NULL) {
+		curl_easy_setopt(r->easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		curl_easy_setopt(r->easy, CURLOPT_USERPWD, r->userpwd);
+	}
+	if (r->body != NULL)
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
+	if (curl_multi_add_handle(sh->multi, r->easy) != CURLM_OK)
+		goto fail;
+	r->anext = sh->active;
+	if (sh->active != NULL)
+		sh->active->aprev = r;
+	sh->active = r;
+	return 0;
+fail:
+	outbox_sent(sh->ob, r->id, SEND_RETRY, NULL, "cannot start a "
+	    "transfer");
+	req_free(r);
+	return -1;
+}
+
+static void
+active_unlink(struct send_http *sh, struct req *r)
+{
+	if (r->aprev != NULL)
+		r->aprev->anext = r->anext;
+	else
+		sh->active = r->anext;
+	if (r->anext != NULL)
+		r->anext->aprev = r->aprev;
+	r->anext = r->aprev = NULL;
+}
+
+/* A transfer ended: reads the answer and reports it. */
+static void
+req_done(struct send_http *sh, struct req *r, CURLcode rc)
+{
+	enum send_result	 res;
+	char			 id[HTTP_ID_MAX], err[HTTP_ERR_MAX];
+	long			 status = 0;
+
+	curl_multi_remove_handle(sh->multi, r->easy);
+	active_unlink(sh, r);
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	easy_release(sh, r);
+	if (rc != CURLE_OK) {
+		snprintf(err, sizeof(err), "%s", r->errbuf[0] ? r->errbuf :
+		    curl_easy_strerror(rc));
+		outbox_sent(sh->ob, r->id, SEND_RETRY, NULL, err);
+		req_free(r);
+		return;
+	}
+	res = send_http_parse(r->type, status, r->resp.s ? r->resp.s : "",
+	    r->resp.len, id, sizeof(id), err, sizeof(err));
+	/* Kannel gives no id: its reports carry the outbox id we sent. */
+	if (res == SEND_OK && r->type == CHANNEL_GENERIC)
+		snprintf(id, sizeof(id), "%" PRId64, r->id);
+	outbox_sent(sh->ob, r->id, res, id[0] ? id : NULL, err[0] ? err :
+	    NULL);
+	req_free(r);
+}
+
+static void *
+curl_main(void *arg)
+{
+	struct send_http	*sh = arg;
+	struct req		*q, *r;
+	CURLMsg			*msg;
+	int			 running, left;
+
+	pthread_setname_np(pthread_self(), "http-sender");
+	for (;;) {
+		pthread_mutex_lock(&sh->lock);
+		q = sh->queue;
+		sh->queue = sh->queue_tail = NULL;
+		if (sh->stopping) {
+			pthread_mutex_unlock(&sh->lock);
+			sh->queue = q;	/* freed by send_http_stop() */
+			break;
+		}
+		pthread_mutex_unlock(&sh->lock);
+		while ((r = q) != NULL) {
+			q = r->next;
+			r->next = NULL;
+			req_start(sh, r);
+		}
+		curl_multi_perform(sh->multi, &running);
+		while ((msg = curl_multi_info_read(sh->multi, &left)) !=
+		    NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			r = NULL;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&r);
+			if (r != NULL)
+				req_done(sh, r, msg->data.result);
+		}
+		curl_multi_poll(sh->multi, NULL, 0, POLL_MSEC, NULL);
+	}
+	return NULL;
+}
+
+/*
+ * ===================================================================
+ * The driver
+ * ===================================================================
+ */
+
+static pthread_once_t	curl_once = PTHREAD_ONCE_INIT;
+
+static void
+curl_init(void)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatalx("curl_global_init failed");
+}
+
+/*
+ * Starts the curl thread for outbox ob with conf's timeouts.  Returns the
+ * driver, to be stopped with send_http_stop(), or NULL with the reason in
+ * err.
+ */
+struct send_http *
+send_http_start(struct outbox *ob, const struct config *conf, char *err,
+    size_t errsz)
+{
+	struct send_http	*sh = xcalloc(1, sizeof(*sh));
+	int			 rc;
+
+	pthread_once(&curl_once, curl_init);
+	sh->ob = ob;
+	pthread_mutex_init(&sh->lock, NULL);
+	send_http_reload(sh, conf);
+	if ((sh->multi = curl_multi_init()) == NULL) {
+		snprintf(err, errsz, "outbox: curl_multi_init failed");
+		goto fail;
+	}
+	curl_multi_setopt(sh->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)HOST_CONNS);
+	curl_multi_setopt(sh->multi, CURLMOPT_MAXCONNECTS, (long)HOST_CONNS);
+	if ((rc = pthread_create(&sh->thread, NULL, curl_main, sh)) != 0) {
+		snprintf(err, errsz, "outbox: curl thread: %s",
+		    strerror(rc));
+		goto fail;
+	}
+	sh->started = 1;
+	return sh;
+fail:
+	send_http_stop(sh);
+	return NULL;
+}
+
+/* Takes the timeouts of a new configuration, for the next requests. */
+void
+send_http_reload(struct send_http *sh, const struct config *conf)
+{
+	atomic_store(&sh->connect_timeout, conf->outbox_connect_timeout);
+	atomic_store(&sh->timeout, conf->outbox_timeout);
+}
+
+/*
+ * The driver's send function (ctx is the struct send_http): builds the
+ * request for m and queues it for the curl thread.  Returns 0, or -1 when
+ * the driver is stopping or m's channel is not an HTTP one.
+ */
+int
+send_http_send(void *ctx, const struct outbox_msg *m)
+{
+	struct send_http	*sh = ctx;
+	struct req		*r;
+
+	if ((r = req_build(m)) == NULL)
+		return -1;
+	pthread_mutex_lock(&sh->lock);
+	if (sh->stopping) {
+		pthread_mutex_unlock(&sh->lock);
+		req_free(r);
+		return -1;
+	}
+	if (sh->queue_tail != NULL)
+		sh->queue_tail->next = r;
+	else
+		sh->queue = r;
+	sh->queue_tail = r;
+	pthread_mutex_unlock(&sh->lock);
+	curl_multi_wakeup(sh->multi);
+	return 0;
+}
+
+/*
+ * Stops the curl thread and drops what is in flight without reporting it
+ * (outbox_stop() queues those rows again).  NULL is a no-op.
+ */
+void
+send_http_stop(struct send_http *sh)
+{
+	struct req	*r, *next;
+
+	if (sh == NULL)
+		return;
+	pthread_mutex_lock(&sh->lock);
+	sh->stopping = 1;
+	pthread_mutex_unlock(&sh->lock);
+	if (sh->started) {
+		curl_multi_wakeup(sh->multi);
+		pthread_join(sh->thread, NULL);
+	}
+	for (r = sh->queue; r != NULL; r = next) {
+		next = r->next;
+		req_free(r);
+	}
+	while ((r = sh->active) != NULL) {
+		active_unlink(sh, r);
+		curl_multi_remove_handle(sh->multi, r->easy);
+		req_free(r);
+	}
+	while (sh->nidle > 0)
+		curl_easy_cleanup(sh->idle[--sh->nidle]);
+	if (sh->multi != NULL)
+		curl_multi_cleanup(sh->multi);
+	pthread_mutex_destroy(&sh->lock);
+	free(sh);
+}

@@ -1,0 +1,19 @@
+/*
+ * sig.h: webhook signatures
+ */
+#ifndef PAPIGW_CHAN_SIG_H
+#define PAPIGW_CHAN_SIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chan/http.h"
+
+int		 sig_twilio(const char *token, const char *url,
+		    const struct http_param *, size_t n, char *out);
+int		 sig_twilio_check(const char *token, const char *url,
+		    const struct http_param *, size_t n, const char *sig);
+int		 sig_vonage_check(const char *secret,
+		    const struct http_param *, size_t n, const char *sig);
+
+#endif /* PAPIGW_CHAN_SIG_H */

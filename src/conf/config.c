@@ -1,0 +1,2358 @@
+/*
+ * config.c: reads papigw.conf (libconfig) into one validated struct config.
+ *
+ * The file is parsed by libconfig, the -o KEY=VALUE overrides are applied
+ * to the parsed tree, and the tree is then walked with the schema tables
+ * below, which hold every setting's type, default and range in one place.
+ * Any setting the schema does not know is an error, so that a typo cannot
+ * pass silently.  Every error reads "FILE:LINE: message" (or "-o KEY:
+ * message" for an override) and is returned to the caller, who prints it.
+ *
+ * Secrets (tokens, PINs) may be written inline or, better, read from a file
+ * named by the same setting with "_file" appended; they are never logged
+ * and are wiped when the configuration is freed.
+ *
+ * Only this file includes libconfig.h.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/un.h>
+
+#include <libconfig.h>
+
+#include "conf/config.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "domain/calendar.h"
+#include "core/reply.h"
+#include "chan/http.h"
+#include "chan/ussd.h"
+
+/*
+ * ===================================================================
+ * Schema
+ * ===================================================================
+ */
+
+enum ftype {
+	T_STR,		/* char * (size 0) or char[size] */
+	T_INT,		/* int, within [min, max] */
+	T_BOOL,		/* int, 0 or 1 */
+	T_FLOAT,	/* double, within [min, max] */
+	T_ENUM,		/* int, one of the names in enums */
+	T_SECRET,	/* char *, inline or from NAME_file */
+	T_TEMPLATE,	/* char *, a reply template: known {variables} only */
+	T_STRLIST	/* char ** and size_t count (at off, off2) */
+};
+
+#define F_REQUIRED	0x01	/* no default: the file must set it */
+#define F_NONEMPTY	0x02	/* a string that may not be empty */
+#define F_CHANNEL	0x04	/* a channel's secret: not read when disabled */
+#define F_STATUS	0x08	/* a template that may say {state} {answer} */
+
+struct enumval {
+	const char	*name;
+	int		 value;
+};
+
+struct field {
+	const char		*name;
+	enum ftype		 type;
+	size_t			 off;	/* offset into the target struct */
+	size_t			 size;	/* char array size; 0 for char * */
+	double			 min;	/* number range, or string length */
+	double			 max;
+	const char		*def;	/* default as text; NULL: none */
+	int			 flags;
+	const struct enumval	*enums;
+	size_t			 off2;	/* T_STRLIST: offset of the count */
+};
+
+#define CONF_OFF(m)	offsetof(struct config, m)
+#define CAT_OFF(m)	offsetof(struct category, m)
+#define SUB_OFF(m)	offsetof(struct subcategory, m)
+#define CHAN_OFF(m)	offsetof(struct channel, m)
+#define ARR(s, m)	sizeof(((struct s *)0)->m)
+#define END_FIELDS	{ NULL, T_STR, 0, 0, 0, 0, NULL, 0, NULL, 0 }
+
+static const struct enumval log_levels[] = {
+	{ "error", LOG_LVL_ERR }, { "warning", LOG_LVL_WARN },
+	{ "notice", LOG_LVL_NOTICE }, { "info", LOG_LVL_INFO },
+	{ "debug", LOG_LVL_DEBUG }, { NULL, 0 }
+};
+
+static const struct enumval sync_modes[] = {
+	{ "full", 1 }, { "normal", 0 }, { NULL, 0 }
+};
+
+static const struct enumval languages[] = {
+	{ "vi", LANG_VI }, { "en", LANG_EN }, { NULL, 0 }
+};
+
+static const struct enumval channel_types[] = {
+	{ "modem", CHANNEL_MODEM }, { "twilio", CHANNEL_TWILIO },
+	{ "africastalking", CHANNEL_AFRICASTALKING },
+	{ "vonage", CHANNEL_VONAGE }, { "generic", CHANNEL_GENERIC },
+	{ NULL, 0 }
+};
+
+static const struct field f_log[] = {
+	{ "level", T_ENUM, CONF_OFF(log_level), 0, 0, 0, "info", 0,
+	    log_levels, 0 },
+	END_FIELDS
+};
+
+static const struct field f_ward[] = {
+	{ "name", T_STR, CONF_OFF(ward_name), 0, 1, 200, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "name_en", T_STR, CONF_OFF(ward_name_en), 0, 0, 200, "", 0,
+	    NULL, 0 },
+	{ "address", T_STR, CONF_OFF(ward_address), 0, 0, 300, "", 0,
+	    NULL, 0 },
+	{ "reception_hours", T_STR, CONF_OFF(reception_hours), 0, 0, 300,
+	    "", 0, NULL, 0 },
+	{ "hotline", T_STR, CONF_OFF(hotline), 0, 0, 32, "", 0, NULL, 0 },
+	END_FIELDS
+};
+
+static const struct field f_storage[] = {
+	{ "path", T_STR, CONF_OFF(storage_path), 0, 1, PATH_MAX - 1,
+	    "/var/lib/papigw/papigw.db", F_NONEMPTY, NULL, 0 },
+	{ "synchronous", T_ENUM, CONF_OFF(storage_synchronous_full), 0, 0, 0,
+	    "full", 0, sync_modes, 0 },
+	{ "busy_timeout", T_INT, CONF_OFF(storage_busy_timeout), 0, 0,
+	    600000, "5000", 0, NULL, 0 },
+	{ "batch_max", T_INT, CONF_OFF(storage_batch_max), 0, 1, 10000,
+	    "256", 0, NULL, 0 },
+	END_FIELDS
+};
+
+static const struct field f_http[] = {
+	{ "listen", T_STR, CONF_OFF(http_listen), 0, 1, 80,
+	    "127.0.0.1:8080", F_NONEMPTY, NULL, 0 },
+	{ "max_body", T_INT, CONF_OFF(http_max_body), 0, 1024, 1048576,
+	    "16384", 0, NULL, 0 },
+	{ "threads", T_INT, CONF_OFF(http_threads), 0, 1, 64, "4", 0,
+	    NULL, 0 },
+	{ "max_connections", T_INT, CONF_OFF(http_max_connections), 0, 1,
+	    100000, "1024", 0, NULL, 0 },
+	{ "timeout", T_INT, CONF_OFF(http_timeout), 0, 1, 3600, "15", 0,
+	    NULL, 0 },
+	END_FIELDS
+};
+
+static const struct field f_ingest[] = {
+	{ "dedupe_window", T_INT, CONF_OFF(ingest_dedupe_window), 0, 0,
+	    604800, "600", 0, NULL, 0 },
+	{ "followup_window", T_INT, CONF_OFF(ingest_followup_window), 0, 0,
+	    2592000, "259200", 0, NULL, 0 },
+	{ "concat_timeout", T_INT, CONF_OFF(ingest_concat_timeout), 0, 10,
+	    86400, "300", 0, NULL, 0 },
+	{ "signature_max_age", T_INT, CONF_OFF(ingest_signature_max_age), 0,
+	    10, 86400, "300", 0, NULL, 0 },
+	END_FIELDS
+};
+
+static const struct field f_outbox[] = {
+	{ "max_attempts", T_INT, CONF_OFF(outbox_max_attempts), 0, 1, 100,
+	    "8", 0, NULL, 0 },
+	{ "backoff_initial", T_INT, CONF_OFF(outbox_backoff_initial), 0, 1,
+	    86400, "30", 0, NULL, 0 },
+	{ "backoff_max", T_INT, CONF_OFF(outbox_backoff_max), 0, 1, 604800,
+	    "3600", 0, NULL, 0 },
+	{ "connect_timeout", T_INT, CONF_OFF(outbox_connect_timeout), 0, 1,
+	    300, "10", 0, NULL, 0 },
+	{ "timeout", T_INT, CONF_OFF(outbox_timeout), 0, 1, 600, "30", 0,
+	    NULL, 0 },
+	{ "max_inflight", T_INT, CONF_OFF(outbox_max_inflight), 0, 1, 4096,
+	    "64", 0, NULL, 0 },
+	{ "shutdown_wait", T_INT, CONF_OFF(outbox_shutdown_wait), 0, 0, 300,
+	    "5", 0, NULL, 0 },
+	END_FIELDS
+};
+
+static const struct field f_control[] = {
+	{ "socket", T_STR, CONF_OFF(control_socket), 0, 1,
+	    sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
+	    "/run/papigw/control.sock", F_NONEMPTY, NULL, 0 },
+	{ "max_clients", T_INT, CONF_OFF(control_max_clients), 0, 1, 256,
+	    "16", 0, NULL, 0 },
+	{ "timeout", T_INT, CONF_OFF(control_timeout), 0, 1, 3600, "60", 0,
+	    NULL, 0 },
+	END_FIELDS
+};
+
+/*
+ * Deadlines, privacy, satisfaction and roles (calendar.c, cases.c,
+ * control.c).  The dates are checked by check_cases().
+ */
+static const struct field f_deadlines[] = {
+	{ "holidays", T_STRLIST, CONF_OFF(deadline_holidays), 0, 10, 10,
+	    NULL, 0, NULL, CONF_OFF(ndeadline_holidays) },
+	{ "workdays", T_STRLIST, CONF_OFF(deadline_workdays), 0, 10, 10,
+	    NULL, 0, NULL, CONF_OFF(ndeadline_workdays) },
+	{ "check_interval", T_INT, CONF_OFF(deadline_check_interval), 0, 1,
+	    86400, "60", 0, NULL, 0 },
+	{ "notify_number", T_STR, CONF_OFF(deadline_notify_number), 0, 0, 32,
+	    "", 0, NULL, 0 },
+	{ "notify_channel", T_STR, CONF_OFF(deadline_notify_channel), 0, 0,
+	    CONF_ID_MAX - 1, "", 0, NULL, 0 },
+	END_FIELDS
+};
+
+static const struct field f_privacy[] = {
+	{ "retention_days", T_INT, CONF_OFF(privacy_retention_days), 0, 0,
+	    3650, "365", 0, NULL, 0 },
+	END_FIELDS
+};
+
+static const struct field f_satisfaction[] = {
+	{ "enabled", T_BOOL, CONF_OFF(satisfaction_enabled), 0, 0, 1, "true",
+	    0, NULL, 0 },
+	{ "window", T_INT, CONF_OFF(satisfaction_window), 0, 3600, 2592000,
+	    "604800", 0, NULL, 0 },
+	{ "question_vi", T_TEMPLATE, CONF_OFF(satisfaction_question_vi), 0, 1,
+	    1000, "{ref} da duoc xu ly. Ban hai long khong? Tra loi 1 (rat "
+	    "khong hai long) den 5 (rat hai long), hoac 0 neu van de chua "
+	    "duoc giai quyet.", F_NONEMPTY, NULL, 0 },
+	{ "question_en", T_TEMPLATE, CONF_OFF(satisfaction_question_en), 0, 0,
+	    1000, "", 0, NULL, 0 },
+	END_FIELDS
+};
+
+#define ROLE_OFF(m)	offsetof(struct role, m)
+
+static const struct enumval role_kinds[] = {
+	{ "officer", ROLE_OFFICER }, { "inspector", ROLE_INSPECTOR },
+	{ "administrator", ROLE_ADMINISTRATOR }, { NULL, 0 }
+};
+
+static const struct field f_role[] = {
+	{ "name", T_STR, ROLE_OFF(name), ARR(role, name), 1,
+	    ARR(role, name) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "kind", T_ENUM, ROLE_OFF(kind), 0, 0, 0, NULL, F_REQUIRED,
+	    role_kinds, 0 },
+	{ "users", T_STRLIST, ROLE_OFF(users), 0, 1, 64, NULL, 0, NULL,
+	    ROLE_OFF(nusers) },
+	{ "groups", T_STRLIST, ROLE_OFF(groups), 0, 1, 64, NULL, 0, NULL,
+	    ROLE_OFF(ngroups) },
+	{ "categories", T_STRLIST, ROLE_OFF(categories), 0, 1,
+	    CONF_ID_MAX - 1, NULL, 0, NULL, ROLE_OFF(ncategories) },
+	END_FIELDS
+};
+
+static const struct field f_cases[] = {
+	{ "prefix", T_STR, CONF_OFF(case_prefix), ARR(config, case_prefix),
+	    1, ARR(config, case_prefix) - 1, "PA", F_NONEMPTY, NULL, 0 },
+	{ "language", T_ENUM, CONF_OFF(language), 0, 0, 0, "vi", 0, languages,
+	    0 },
+	END_FIELDS
+};
+
+static const struct field f_router[] = {
+	{ "threshold", T_FLOAT, CONF_OFF(router_threshold), 0, 0, 100, "1.0",
+	    0, NULL, 0 },
+	{ "triage", T_STR, CONF_OFF(router_triage), ARR(config, router_triage),
+	    1, ARR(config, router_triage) - 1, "general", F_NONEMPTY, NULL, 0 },
+	/* "shorthand" is a list of pairs, read by read_shorthand(). */
+#define RLIST(name, i)							\
+	{ name, T_STRLIST, CONF_OFF(router_lists[i]), 0, 1, 200, NULL,	\
+	    0, NULL, CONF_OFF(router_nlists[i]) }
+	RLIST("spam", RLIST_SPAM),
+	RLIST("greeting", RLIST_GREETING),
+	RLIST("thanks", RLIST_THANKS),
+	RLIST("filler", RLIST_FILLER),
+	RLIST("demand", RLIST_DEMAND),
+	RLIST("demand_after", RLIST_DEMAND_AFTER),
+	RLIST("not_demand", RLIST_NOT_DEMAND),
+	RLIST("money", RLIST_MONEY),
+	RLIST("weak", RLIST_WEAK),
+#undef RLIST
+	END_FIELDS
+};
+
+static const struct field f_category[] = {
+	{ "id", T_STR, CAT_OFF(id), ARR(category, id), 1,
+	    ARR(category, id) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "dimension", T_STR, CAT_OFF(dimension), ARR(category, dimension), 0,
+	    2, "", 0, NULL, 0 },
+	{ "name_vi", T_STR, CAT_OFF(name_vi), 0, 1, 200, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "name_en", T_STR, CAT_OFF(name_en), 0, 0, 200, "", 0, NULL, 0 },
+	{ "code", T_STR, CAT_OFF(code), ARR(category, code), 0,
+	    ARR(category, code) - 1, "", 0, NULL, 0 },
+	{ "restricted", T_BOOL, CAT_OFF(restricted), 0, 0, 1, "false", 0,
+	    NULL, 0 },
+	{ "deadline_days", T_INT, CAT_OFF(deadline_days), 0, 1, 90, "15", 0,
+	    NULL, 0 },
+	{ "ack_vi", T_TEMPLATE, CAT_OFF(ack_vi), 0, 1, 1000, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "ack_en", T_TEMPLATE, CAT_OFF(ack_en), 0, 0, 1000, "", 0, NULL, 0 },
+	{ "explain_vi", T_TEMPLATE, CAT_OFF(explain_vi), 0, 1, 2000, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "explain_en", T_TEMPLATE, CAT_OFF(explain_en), 0, 0, 2000, "", 0,
+	    NULL, 0 },
+	/* "subcategories" is a list, read by read_subcategories(). */
+	END_FIELDS
+};
+
+static const struct field f_subcategory[] = {
+	{ "id", T_STR, SUB_OFF(id), ARR(subcategory, id), 1,
+	    ARR(subcategory, id) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "keywords", T_STRLIST, SUB_OFF(keywords), 0, 1, 200, NULL, 0, NULL,
+	    SUB_OFF(nkeywords) },
+	END_FIELDS
+};
+
+static const struct field f_channel[] = {
+	{ "name", T_STR, CHAN_OFF(name), ARR(channel, name), 1,
+	    ARR(channel, name) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "type", T_ENUM, CHAN_OFF(type), 0, 0, 0, NULL, F_REQUIRED,
+	    channel_types, 0 },
+	{ "enabled", T_BOOL, CHAN_OFF(enabled), 0, 0, 1, "true", 0, NULL, 0 },
+	{ "number", T_STR, CHAN_OFF(number), 0, 0, 32, "", 0, NULL, 0 },
+	{ "strip_diacritics", T_BOOL, CHAN_OFF(strip_diacritics), 0, 0, 1,
+	    "false", 0, NULL, 0 },
+	{ "device", T_STR, CHAN_OFF(device), 0, 0, PATH_MAX - 1, "", 0, NULL,
+	    0 },
+	{ "model", T_STR, CHAN_OFF(model), 0, 0, 32, "", 0, NULL, 0 },
+	{ "connection", T_STR, CHAN_OFF(connection), 0, 0, 32, "at", 0, NULL,
+	    0 },
+	{ "pin", T_SECRET, CHAN_OFF(pin), 0, 0, 16, "", F_CHANNEL, NULL, 0 },
+	{ "poll_interval", T_INT, CHAN_OFF(poll_interval), 0, 1, 3600, "5", 0,
+	    NULL, 0 },
+	{ "send_rate", T_INT, CHAN_OFF(send_rate), 0, 0, 6000, "20", 0,
+	    NULL, 0 },
+	{ "public_url", T_STR, CHAN_OFF(public_url), 0, 0, 1000, "", 0, NULL,
+	    0 },
+	{ "base_url", T_STR, CHAN_OFF(base_url), 0, 0, 1000, "", 0, NULL, 0 },
+	{ "account", T_STR, CHAN_OFF(account), 0, 0, 200, "", 0, NULL, 0 },
+	{ "token", T_SECRET, CHAN_OFF(token), 0, 0, CONF_SECRET_MAX, "",
+	    F_CHANNEL, NULL, 0 },
+	{ "signature_secret", T_SECRET, CHAN_OFF(signature_secret), 0, 0,
+	    CONF_SECRET_MAX, "", F_CHANNEL, NULL, 0 },
+	{ "rate", T_FLOAT, CHAN_OFF(rate), 0, 0, 10000, "0", 0, NULL, 0 },
+	END_FIELDS
+};
+
+/*
+ * Replies (reply.c): the special words, the texts that answer them and the
+ * limits on automatic replies.  Words and texts default to none: a file
+ * without them has no special words.  check_replies() folds the words into
+ * conf->special and checks that each kind of word has its text.
+ */
+static const struct field f_replies[] = {
+	{ "help_words", T_STRLIST, CONF_OFF(replies_help_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(replies_nhelp_words) },
+	{ "status_words", T_STRLIST, CONF_OFF(replies_status_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(replies_nstatus_words) },
+	{ "stop_words", T_STRLIST, CONF_OFF(replies_stop_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(replies_nstop_words) },
+	{ "start_words", T_STRLIST, CONF_OFF(replies_start_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(replies_nstart_words) },
+	{ "english_words", T_STRLIST, CONF_OFF(replies_english_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(replies_nenglish_words) },
+	{ "help_vi", T_TEMPLATE, CONF_OFF(replies_help_vi), 0, 0, 1000, "", 0,
+	    NULL, 0 },
+	{ "help_en", T_TEMPLATE, CONF_OFF(replies_help_en), 0, 0, 1000, "", 0,
+	    NULL, 0 },
+	{ "status_vi", T_TEMPLATE, CONF_OFF(replies_status_vi), 0, 0, 1000,
+	    "", F_STATUS, NULL, 0 },
+	{ "status_en", T_TEMPLATE, CONF_OFF(replies_status_en), 0, 0, 1000,
+	    "", F_STATUS, NULL, 0 },
+	{ "status_answer_vi", T_TEMPLATE, CONF_OFF(replies_status_answer_vi),
+	    0, 0, 1000, "", F_STATUS, NULL, 0 },
+	{ "status_answer_en", T_TEMPLATE, CONF_OFF(replies_status_answer_en),
+	    0, 0, 1000, "", F_STATUS, NULL, 0 },
+	{ "refusal_vi", T_TEMPLATE, CONF_OFF(replies_refusal_vi), 0, 0, 1000,
+	    "", 0, NULL, 0 },
+	{ "refusal_en", T_TEMPLATE, CONF_OFF(replies_refusal_en), 0, 0, 1000,
+	    "", 0, NULL, 0 },
+	{ "stop_vi", T_TEMPLATE, CONF_OFF(replies_stop_vi), 0, 0, 1000, "", 0,
+	    NULL, 0 },
+	{ "stop_en", T_TEMPLATE, CONF_OFF(replies_stop_en), 0, 0, 1000, "", 0,
+	    NULL, 0 },
+	{ "start_vi", T_TEMPLATE, CONF_OFF(replies_start_vi), 0, 0, 1000, "",
+	    0, NULL, 0 },
+	{ "start_en", T_TEMPLATE, CONF_OFF(replies_start_en), 0, 0, 1000, "",
+	    0, NULL, 0 },
+	{ "max_per_sender_day", T_INT, CONF_OFF(replies_max_per_sender_day),
+	    0, 0, 10000, "0", 0, NULL, 0 },
+	{ "flood_messages", T_INT, CONF_OFF(replies_flood_messages), 0, 0,
+	    100000, "0", 0, NULL, 0 },
+	{ "flood_window", T_INT, CONF_OFF(replies_flood_window), 0, 1, 86400,
+	    "60", 0, NULL, 0 },
+	{ "quarantine_time", T_INT, CONF_OFF(replies_quarantine_time), 0, 0,
+	    31536000, "86400", 0, NULL, 0 },
+	{ "max_segments", T_INT, CONF_OFF(replies_max_segments), 0, 1, 20,
+	    "10", 0, NULL, 0 },
+	END_FIELDS
+};
+
+#define TOPIC_OFF(m)	offsetof(struct topic, m)
+
+/* An element of the "topics" list (read_topics()). */
+static const struct field f_topic[] = {
+	{ "id", T_STR, TOPIC_OFF(id), ARR(topic, id), 1, ARR(topic, id) - 1,
+	    NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "words", T_STRLIST, TOPIC_OFF(words), 0, 1, REPLY_WORD_MAX - 1,
+	    NULL, 0, NULL, TOPIC_OFF(nwords) },
+	{ "text_vi", T_TEMPLATE, TOPIC_OFF(text_vi), 0, 1, 1000, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "text_en", T_TEMPLATE, TOPIC_OFF(text_en), 0, 0, 1000, "", 0, NULL,
+	    0 },
+	{ "ussd", T_STR, TOPIC_OFF(ussd), 0, 1, REPLY_USSD_MAX, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	END_FIELDS
+};
+
+/* Which channel settings belong to which channel types. */
+static const struct {
+	const char	*name;
+	unsigned	 types;	/* bit per enum channel_type */
+} channel_scope[] = {
+	{ "device", 1u << CHANNEL_MODEM },
+	{ "model", 1u << CHANNEL_MODEM },
+	{ "connection", 1u << CHANNEL_MODEM },
+	{ "pin", 1u << CHANNEL_MODEM },
+	{ "poll_interval", 1u << CHANNEL_MODEM },
+	{ "send_rate", 1u << CHANNEL_MODEM },
+	{ "public_url", ~(1u << CHANNEL_MODEM) },
+	{ "base_url", ~(1u << CHANNEL_MODEM) },
+	{ "account", ~(1u << CHANNEL_MODEM) },
+	{ "token", ~(1u << CHANNEL_MODEM) },
+	{ "signature_secret", ~(1u << CHANNEL_MODEM) },
+};
+
+/*
+ * USSD menu sessions (ussd.c).  The texts are screens or parts of screens
+ * in plain ASCII; read_ussd() reads the menu lists and has ussd_check()
+ * render every screen at its longest against the 182 characters of USSD.
+ */
+#define USSD_OFF(t)	CONF_OFF(ussd_texts[t])
+
+static const struct field f_ussd[] = {
+	{ "enabled", T_BOOL, CONF_OFF(ussd_enabled), 0, 0, 1, "false", 0,
+	    NULL, 0 },
+	{ "service_code", T_STR, CONF_OFF(ussd_service_code), 0, 0, 31, "", 0,
+	    NULL, 0 },
+	{ "channel", T_STR, CONF_OFF(ussd_channel), ARR(config, ussd_channel),
+	    0, CONF_ID_MAX - 1, "", 0, NULL, 0 },
+	{ "session_timeout", T_INT, CONF_OFF(ussd_session_timeout), 0, 1,
+	    3600, "180", 0, NULL, 0 },
+	{ "max_sessions", T_INT, CONF_OFF(ussd_max_sessions), 0, 1, 100000,
+	    "10000", 0, NULL, 0 },
+	{ "max_text", T_INT, CONF_OFF(ussd_max_text), 0, 10,
+	    USSD_TEXT_CHARS_MAX, "160", 0, NULL, 0 },
+	{ "sms_ack", T_BOOL, CONF_OFF(ussd_sms_ack), 0, 0, 1, "true", 0, NULL,
+	    0 },
+	{ "title", T_STR, USSD_OFF(USSD_T_TITLE), 0, 1, 400,
+	    "UBND Phuong 7 Q.10 - Hop thu gop y", F_NONEMPTY, NULL, 0 },
+	{ "report_prompt", T_STR, USSD_OFF(USSD_T_REPORT), 0, 1, 400,
+	    "Chon linh vuc phan anh:", F_NONEMPTY, NULL, 0 },
+	{ "text_prompt", T_STR, USSD_OFF(USSD_T_TEXT), 0, 1, 400,
+	    "{category}: nhap noi dung phan anh, toi da {max} ky tu:",
+	    F_NONEMPTY, NULL, 0 },
+	{ "confirm", T_STR, USSD_OFF(USSD_T_CONFIRM), 0, 1, 400,
+	    "Gui phan anh {category}:", F_NONEMPTY, NULL, 0 },
+	{ "send", T_STR, USSD_OFF(USSD_T_SEND), 0, 1, 400, "Gui", F_NONEMPTY,
+	    NULL, 0 },
+	{ "cut_notice", T_STR, USSD_OFF(USSD_T_CUT), 0, 1, 400,
+	    "Noi dung dai qua, chi giu {max} ky tu dau.", F_NONEMPTY, NULL,
+	    0 },
+	{ "done", T_STR, USSD_OFF(USSD_T_DONE), 0, 1, 400,
+	    "Da tiep nhan phan anh. Ma ho so: {ref}. De tra cuu, quay lai so "
+	    "nay va chon 2. Xin cam on!", F_NONEMPTY, NULL, 0 },
+	{ "ref_prompt", T_STR, USSD_OFF(USSD_T_REF), 0, 1, 400,
+	    "Nhap ma ho so (vi du {example}):", F_NONEMPTY, NULL, 0 },
+	{ "not_found", T_STR, USSD_OFF(USSD_T_NOT_FOUND), 0, 1, 400,
+	    "Khong tim thay ho so {ref} cua so nay.", F_NONEMPTY, NULL, 0 },
+	{ "info_prompt", T_STR, USSD_OFF(USSD_T_INFO), 0, 1, 400,
+	    "Chon thong tin:", F_NONEMPTY, NULL, 0 },
+	{ "invalid", T_STR, USSD_OFF(USSD_T_INVALID), 0, 1, 400,
+	    "Lua chon khong hop le.", F_NONEMPTY, NULL, 0 },
+	{ "failed", T_STR, USSD_OFF(USSD_T_FAILED), 0, 1, 400,
+	    "Loi he thong, chua luu duoc. Vui long thu lai.", F_NONEMPTY, NULL,
+	    0 },
+	{ "busy", T_STR, USSD_OFF(USSD_T_BUSY), 0, 1, 400,
+	    "He thong dang ban. Vui long quay so lai sau it phut. Xin cam on!",
+	    F_NONEMPTY, NULL, 0 },
+	{ "expired", T_STR, USSD_OFF(USSD_T_EXPIRED), 0, 1, 400,
+	    "Phien lam viec da het han. Vui long quay so lai.", F_NONEMPTY,
+	    NULL, 0 },
+	{ "nav", T_STR, USSD_OFF(USSD_T_NAV), 0, 1, 400,
+	    "0. Quay lai, 00. Trang chu", F_NONEMPTY, NULL, 0 },
+	/* "menu", "report_categories", "info_topics": read_ussd(). */
+	END_FIELDS
+};
+
+/* The top-level groups and their tables. */
+static const struct group {
+	const char		*name;
+	const struct field	*fields;
+} groups[] = {
+	{ "log", f_log },
+	{ "ward", f_ward },
+	{ "storage", f_storage },
+	{ "http", f_http },
+	{ "control", f_control },
+	{ "ingest", f_ingest },
+	{ "outbox", f_outbox },
+	{ "cases", f_cases },
+	{ "router", f_router },
+	{ "replies", f_replies },
+	{ "deadlines", f_deadlines },
+	{ "privacy", f_privacy },
+	{ "satisfaction", f_satisfaction },
+	{ "ussd", f_ussd },
+};
+#define NGROUPS	(sizeof(groups) / sizeof(groups[0]))
+
+/* Variables a reply template may use. */
+static const char *const template_vars[] = {
+	"ref", "category", "deadline", "ward", "hours", "hotline", NULL
+};
+
+/* Variables the status answers (F_STATUS) may use besides those. */
+static const char *const status_vars[] = { "state", "answer", NULL };
+
+/*
+ * ===================================================================
+ * Error reporting
+ * ===================================================================
+ */
+
+struct loader {
+	config_t		 cfg;
+	const char		*path;
+	const char		*dir;	/* of path: where includes are */
+	char			*err;
+	size_t			 errsz;
+	int			 failed;
+	/* Settings that -o set or created, with the override's key. */
+	const config_setting_t	*ovr_setting[CONF_OVERRIDES_MAX];
+	const char		*ovr_key[CONF_OVERRIDES_MAX];
+	size_t			 novr;
+};
+
+/*
+ * The directory to print before the name libconfig gives an included
+ * file, which is relative to the include directory: "" for the main file
+ * and for absolute names.
+ */
+static const char *
+include_dir(const struct loader *ld, const char *file)
+{
+	if (file == ld->path || strcmp(file, ld->path) == 0 || *file == '/' ||
+	    strcmp(ld->dir, ".") == 0)
+		return "";
+	return ld->dir;
+}
+
+/*
+ * Records the first error as "FILE:LINE: message" for setting s (or the
+ * file itself when s is NULL).  Later errors are ignored: the first one is
+ * what the administrator fixes first.
+ */
+static void __attribute__((format(printf, 3, 4)))
+conf_error(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
+{
+	char		 msg[CONF_ERR_MAX / 2];
+	const char	*file = ld->path;
+	unsigned	 line = 0;
+	va_list		 ap;
+	size_t		 i;
+
+	if (ld->failed)
+		return;
+	ld->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (i = 0; s != NULL && i < ld->novr; i++) {
+		if (ld->ovr_setting[i] == s) {
+			snprintf(ld->err, ld->errsz, "-o %s: %s",
+			    ld->ovr_key[i], msg);
+			return;
+		}
+	}
+	if (s != NULL) {
+		line = config_setting_source_line(s);
+		if (config_setting_source_file(s) != NULL)
+			file = config_setting_source_file(s);
+	}
+	snprintf(ld->err, ld->errsz, "%s%s%s:%u: %s", include_dir(ld, file),
+	    *include_dir(ld, file) ? "/" : "", file, line, msg);
+}
+
+/* Edit distance between a and b, for "did you mean". */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t	 d[64][64], la = strlen(a), lb = strlen(b), x, y, c;
+
+	if (la >= 64 || lb >= 64)
+		return SIZE_MAX;
+	for (x = 0; x <= la; x++)
+		d[x][0] = x;
+	for (y = 0; y <= lb; y++)
+		d[0][y] = y;
+	for (x = 1; x <= la; x++)
+		for (y = 1; y <= lb; y++) {
+			c = d[x - 1][y - 1] + (a[x - 1] != b[y - 1]);
+			if (d[x - 1][y] + 1 < c)
+				c = d[x - 1][y] + 1;
+			if (d[x][y - 1] + 1 < c)
+				c = d[x][y - 1] + 1;
+			d[x][y] = c;
+		}
+	return d[la][lb];
+}
+
+/*
+ * The known name nearest to a misspelt one (at most two edits away), from
+ * a schema table and a NULL-terminated list of extra names; NULL if none.
+ */
+static const char *
+nearest(const char *name, const struct field *fields,
+    const char *const *extra)
+{
+	const char	*best = NULL;
+	size_t		 bestd = 3, d, i;
+
+	for (i = 0; fields != NULL && fields[i].name != NULL; i++)
+		if ((d = distance(name, fields[i].name)) < bestd) {
+			bestd = d;
+			best = fields[i].name;
+		}
+	for (i = 0; extra != NULL && extra[i] != NULL; i++)
+		if ((d = distance(name, extra[i])) < bestd) {
+			bestd = d;
+			best = extra[i];
+		}
+	return best;
+}
+
+/*
+ * ===================================================================
+ * Reading one field
+ * ===================================================================
+ */
+
+static char **
+str_slot(void *obj, const struct field *f)
+{
+	return (char **)(void *)((char *)obj + f->off);
+}
+
+/*
+ * Checks a template's {variables} (with F_STATUS in flags, also those of
+ * status answers); returns 0 or -1 after an error.
+ */
+static int
+check_template(struct loader *ld, const config_setting_t *s, const char *v,
+    int flags)
+{
+	const char	*p, *end;
+	size_t		 i, j, n;
+
+	for (p = v; (p = strchr(p, '{')) != NULL; p = end + 1) {
+		if ((end = strchr(p, '}')) == NULL) {
+			conf_error(ld, s, "%s: '{' without '}'",
+			    config_setting_name(s));
+			return -1;
+		}
+		n = (size_t)(end - p - 1);
+		for (i = 0; template_vars[i] != NULL; i++)
+			if (strlen(template_vars[i]) == n &&
+			    strncmp(p + 1, template_vars[i], n) == 0)
+				break;
+		for (j = 0; template_vars[i] == NULL && (flags & F_STATUS) &&
+		    status_vars[j] != NULL; j++)
+			if (strlen(status_vars[j]) == n &&
+			    strncmp(p + 1, status_vars[j], n) == 0)
+				break;
+		if (template_vars[i] == NULL && ((flags & F_STATUS) == 0 ||
+		    status_vars[j] == NULL)) {
+			conf_error(ld, s, "%s: unknown variable {%.*s} (known:"
+			    " {ref} {category} {deadline} {ward} {hours}"
+			    " {hotline}%s)", config_setting_name(s), (int)n,
+			    p + 1, (flags & F_STATUS) ? " {state} {answer}" :
+			    "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Stores string v in field f of obj after the length checks. */
+static int
+set_string(struct loader *ld, const config_setting_t *s, void *obj,
+    const struct field *f, const char *v)
+{
+	size_t	len = strlen(v);
+
+	if ((f->flags & F_NONEMPTY) && len == 0) {
+		conf_error(ld, s, "%s: must not be empty", f->name);
+		return -1;
+	}
+	if (len > (size_t)f->max) {
+		conf_error(ld, s, "%s: longer than %zu bytes", f->name,
+		    (size_t)f->max);
+		return -1;
+	}
+	if (f->type == T_TEMPLATE && check_template(ld, s, v, f->flags) == -1)
+		return -1;
+	if (f->size > 0) {
+		copy_str((char *)obj + f->off, f->size, v);
+	} else {
+		char **slot = str_slot(obj, f);
+
+		free(*slot);
+		*slot = xstrdup(v);
+	}
+	return 0;
+}
+
+static int
+set_enum(struct loader *ld, const config_setting_t *s, void *obj,
+    const struct field *f, const char *v)
+{
+	char	 names[256] = "";
+	size_t	 i;
+
+	for (i = 0; f->enums[i].name != NULL; i++) {
+		if (strcmp(v, f->enums[i].name) == 0) {
+			*(int *)(void *)((char *)obj + f->off) =
+			    f->enums[i].value;
+			return 0;
+		}
+		strncat(names, i ? ", " : "",
+		    sizeof(names) - strlen(names) - 1);
+		strncat(names, f->enums[i].name,
+		    sizeof(names) - strlen(names) - 1);
+	}
+	conf_error(ld, s, "%s: '%s' is not one of: %s", f->name, v, names);
+	return -1;
+}
+
+/*
+ * Reads a secret: NAME inline or NAME_file naming a file that holds it.
+ * The file's content is never part of an error message.
+ */
+static int
+read_secret(struct loader *ld, config_setting_t *grp, void *obj,
+    const struct field *f)
+{
+	char			 fname[CONF_ID_MAX + 8];
+	config_setting_t	*inl, *file;
+	const char		*v;
+	char			*buf, **slot = str_slot(obj, f);
+	size_t			 len;
+
+	snprintf(fname, sizeof(fname), "%s_file", f->name);
+	inl = config_setting_get_member(grp, f->name);
+	file = config_setting_get_member(grp, fname);
+	if (inl != NULL && file != NULL) {
+		conf_error(ld, file, "%s and %s are both set: keep one",
+		    f->name, fname);
+		return -1;
+	}
+	if (file != NULL) {
+		if ((v = config_setting_get_string(file)) == NULL) {
+			conf_error(ld, file, "%s: expected a string (a file "
+			    "path)", fname);
+			return -1;
+		}
+		if (*v == '\0') {
+			conf_error(ld, file, "%s: must not be empty", fname);
+			return -1;
+		}
+		/*
+		 * A disabled channel's secret files need not exist yet: the
+		 * shipped configuration names them before they are made.
+		 * "enabled" precedes the secrets in f_channel.
+		 */
+		if ((f->flags & F_CHANNEL) && !((struct channel *)obj)->enabled)
+			return set_string(ld, file, obj, f, "");
+		if ((buf = read_small_file(v, (size_t)f->max, &len)) ==
+		    NULL) {
+			conf_error(ld, file, "%s: %s: %s", fname, v,
+			    errno == EFBIG ? "file too large for a secret" :
+			    strerror(errno));
+			return -1;
+		}
+		if (len == 0 || strlen(buf) != len) {
+			conf_error(ld, file, "%s: %s: empty or binary secret",
+			    fname, v);
+			explicit_bzero(buf, len);
+			free(buf);
+			return -1;
+		}
+		free(*slot);
+		*slot = buf;
+		return 0;
+	}
+	if (inl != NULL) {
+		if ((v = config_setting_get_string(inl)) == NULL) {
+			conf_error(ld, inl, "%s: expected a string", f->name);
+			return -1;
+		}
+		return set_string(ld, inl, obj, f, v);
+	}
+	return set_string(ld, grp, obj, f, f->def != NULL ? f->def : "");
+}
+
+static int
+read_strlist(struct loader *ld, config_setting_t *s, void *obj,
+    const struct field *f)
+{
+	char		***slot = (char ***)(void *)((char *)obj + f->off);
+	size_t		 *count = (size_t *)(void *)((char *)obj + f->off2);
+	const char	 *v;
+	int		  i, n;
+
+	if (!config_setting_is_array(s) && !config_setting_is_list(s)) {
+		conf_error(ld, s, "%s: expected an array of strings",
+		    f->name);
+		return -1;
+	}
+	n = config_setting_length(s);
+	*slot = xcalloc((size_t)n + 1, sizeof(char *));
+	*count = 0;
+	for (i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+
+		if ((v = config_setting_get_string(e)) == NULL) {
+			conf_error(ld, e, "%s: element %d is not a string",
+			    f->name, i + 1);
+			return -1;
+		}
+		if (*v == '\0' || strlen(v) > (size_t)f->max) {
+			conf_error(ld, e, "%s: element %d must be 1 to %zu "
+			    "bytes", f->name, i + 1, (size_t)f->max);
+			return -1;
+		}
+		(*slot)[(*count)++] = xstrdup(v);
+	}
+	return 0;
+}
+
+/*
+ * Reads field f of obj from setting s (or from its default when s is
+ * NULL).  grp is the group holding it, for errors about missing settings.
+ * Returns 0, or -1 after recording an error.
+ */
+static int
+read_field(struct loader *ld, config_setting_t *grp, config_setting_t *s,
+    void *obj, const struct field *f)
+{
+	const char	*v;
+	long long	 ll;
+	double		 d;
+	int		 type;
+
+	if (f->type == T_SECRET)
+		return read_secret(ld, grp, obj, f);
+	if (s == NULL) {
+		if (f->flags & F_REQUIRED) {
+			conf_error(ld, grp, "missing required setting '%s'",
+			    f->name);
+			return -1;
+		}
+		if (f->type == T_STRLIST)
+			return 0;
+		s = grp;	/* errors in defaults point at the group */
+		v = f->def;
+		switch (f->type) {
+		case T_INT:
+			*(int *)(void *)((char *)obj + f->off) =
+			    (int)strtol(v, NULL, 10);
+			return 0;
+		case T_FLOAT:
+			*(double *)(void *)((char *)obj + f->off) =
+			    strtod(v, NULL);
+			return 0;
+		case T_BOOL:
+			*(int *)(void *)((char *)obj + f->off) =
+			    strcmp(v, "true") == 0;
+			return 0;
+		case T_ENUM:
+			return set_enum(ld, s, obj, f, v);
+		default:
+			return set_string(ld, s, obj, f, v);
+		}
+	}
+	type = config_setting_type(s);
+	switch (f->type) {
+	case T_STR:
+	case T_TEMPLATE:
+	case T_ENUM:
+		if (type != CONFIG_TYPE_STRING) {
+			conf_error(ld, s, "%s: expected a string in double "
+			    "quotes", f->name);
+			return -1;
+		}
+		v = config_setting_get_string(s);
+		if (f->type == T_ENUM)
+			return set_enum(ld, s, obj, f, v);
+		return set_string(ld, s, obj, f, v);
+	case T_INT:
+		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64) {
+			conf_error(ld, s, "%s: expected a whole number",
+			    f->name);
+			return -1;
+		}
+		ll = config_setting_get_int64(s);
+		if (ll < (long long)f->min || ll > (long long)f->max) {
+			conf_error(ld, s, "%s: %lld is out of range (%lld to "
+			    "%lld)", f->name, ll, (long long)f->min,
+			    (long long)f->max);
+			return -1;
+		}
+		*(int *)(void *)((char *)obj + f->off) = (int)ll;
+		return 0;
+	case T_FLOAT:
+		if (type == CONFIG_TYPE_FLOAT)
+			d = config_setting_get_float(s);
+		else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
+			d = (double)config_setting_get_int64(s);
+		else {
+			conf_error(ld, s, "%s: expected a number", f->name);
+			return -1;
+		}
+		if (d < f->min || d > f->max) {
+			conf_error(ld, s, "%s: %g is out of range (%g to %g)",
+			    f->name, d, f->min, f->max);
+			return -1;
+		}
+		*(double *)(void *)((char *)obj + f->off) = d;
+		return 0;
+	case T_BOOL:
+		if (type != CONFIG_TYPE_BOOL) {
+			conf_error(ld, s, "%s: expected true or false",
+			    f->name);
+			return -1;
+		}
+		*(int *)(void *)((char *)obj + f->off) =
+		    config_setting_get_bool(s);
+		return 0;
+	case T_STRLIST:
+		return read_strlist(ld, s, obj, f);
+	case T_SECRET:
+		break;
+	}
+	return -1;
+}
+
+/* Finds the field called name, also as NAME_file for secrets. */
+static const struct field *
+find_field(const struct field *fields, const char *name)
+{
+	size_t	i, n;
+
+	for (i = 0; fields[i].name != NULL; i++) {
+		if (strcmp(fields[i].name, name) == 0)
+			return &fields[i];
+		n = strlen(fields[i].name);
+		if (fields[i].type == T_SECRET &&
+		    strncmp(fields[i].name, name, n) == 0 &&
+		    strcmp(name + n, "_file") == 0)
+			return &fields[i];
+	}
+	return NULL;
+}
+
+/*
+ * Reads every field of a group into obj.  Members not in the table are
+ * errors, except those named in extra (a NULL-terminated list of members
+ * the caller reads itself).
+ */
+static int
+read_group(struct loader *ld, config_setting_t *grp, void *obj,
+    const struct field *fields, const char *const *extra)
+{
+	config_setting_t	*m;
+	const char		*name, *near;
+	size_t			 i;
+	int			 n, j, known;
+
+	if (grp != NULL && !config_setting_is_group(grp)) {
+		conf_error(ld, grp, "%s: expected a group { ... }",
+		    config_setting_name(grp));
+		return -1;
+	}
+	n = grp != NULL ? config_setting_length(grp) : 0;
+	for (j = 0; j < n; j++) {
+		m = config_setting_get_elem(grp, (unsigned)j);
+		name = config_setting_name(m);
+		known = find_field(fields, name) != NULL;
+		for (i = 0; !known && extra != NULL && extra[i] != NULL; i++)
+			known = strcmp(extra[i], name) == 0;
+		if (!known) {
+			near = nearest(name, fields, extra);
+			if (near != NULL)
+				conf_error(ld, m, "unknown setting '%s' (did "
+				    "you mean '%s'?)", name, near);
+			else
+				conf_error(ld, m, "unknown setting '%s'",
+				    name);
+			return -1;
+		}
+	}
+	for (i = 0; fields[i].name != NULL; i++) {
+		m = grp != NULL ? config_setting_get_member(grp,
+		    fields[i].name) : NULL;
+		if (read_field(ld, grp != NULL ? grp :
+		    config_root_setting(&ld->cfg), m, obj, &fields[i]) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * ===================================================================
+ * Lists: categories, subcategories, channels, shorthand
+ * ===================================================================
+ */
+
+static int
+valid_id(const char *id)
+{
+	const char	*p;
+
+	if (*id == '\0')
+		return 0;
+	for (p = id; *p != '\0'; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p)
+		    && *p != '_' && *p != '-')
+			return 0;
+	return 1;
+}
+
+/*
+ * Finds the top-level list called name and checks that it is a list of at
+ * most max groups, and not empty when required.  Sets *listp and returns
+ * its length; returns 0 when it is absent and not required, or -1 after
+ * an error.
+ */
+static int
+list_of(struct loader *ld, const char *name, int max, int required,
+    config_setting_t **listp)
+{
+	config_setting_t	*list;
+
+	*listp = list = config_lookup(&ld->cfg, name);
+	if (list == NULL) {
+		if (!required)
+			return 0;
+		conf_error(ld, NULL, "missing required list '%s'", name);
+		return -1;
+	}
+	if (!config_setting_is_list(list) ||
+	    (required && config_setting_length(list) < 1)) {
+		conf_error(ld, list, "%s: expected a %slist ( {...}, ... )",
+		    name, required ? "non-empty " : "");
+		return -1;
+	}
+	if (config_setting_length(list) > max) {
+		conf_error(ld, list, "%s: more than %d", name, max);
+		return -1;
+	}
+	return config_setting_length(list);
+}
+
+static int
+read_subcategories(struct loader *ld, config_setting_t *cat,
+    struct category *c)
+{
+	config_setting_t	*list, *e;
+	size_t			 i, j;
+
+	list = config_setting_get_member(cat, "subcategories");
+	if (list == NULL) {
+		conf_error(ld, cat, "category '%s': missing required setting "
+		    "'subcategories'", c->id);
+		return -1;
+	}
+	if (!config_setting_is_list(list)) {
+		conf_error(ld, list, "subcategories: expected a list ( {...},"
+		    " ... )");
+		return -1;
+	}
+	c->nsubs = (size_t)config_setting_length(list);
+	c->subs = xcalloc(c->nsubs, sizeof(*c->subs));
+	for (i = 0; i < c->nsubs; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		c->subs[i].line = (int)config_setting_source_line(e);
+		if (read_group(ld, e, &c->subs[i], f_subcategory, NULL) == -1)
+			return -1;
+		if (!valid_id(c->subs[i].id)) {
+			conf_error(ld, e, "subcategory id '%s': use lowercase "
+			    "letters, digits, '_' and '-'", c->subs[i].id);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(c->subs[j].id, c->subs[i].id) == 0) {
+				conf_error(ld, e, "duplicate subcategory id "
+				    "'%s' in category '%s'", c->subs[i].id,
+				    c->id);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+static int
+read_categories(struct loader *ld, struct config *conf)
+{
+	static const char *const extra[] = { "subcategories", NULL };
+	config_setting_t	*list, *e;
+	struct category		*c;
+	size_t			 i, j;
+	int			 n;
+
+	if ((n = list_of(ld, "categories", CONF_CATEGORIES_MAX, 1, &list)) ==
+	    -1)
+		return -1;
+	conf->ncategories = (size_t)n;
+	conf->categories = xcalloc(conf->ncategories, sizeof(*c));
+	for (i = 0; i < conf->ncategories; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		c = &conf->categories[i];
+		if (read_group(ld, e, c, f_category, extra) == -1)
+			return -1;
+		/* The line of the id: what "first at line" points to. */
+		c->line = (int)config_setting_source_line(
+		    config_setting_get_member(e, "id"));
+		if (!valid_id(c->id)) {
+			conf_error(ld, e, "category id '%s': use lowercase "
+			    "letters, digits, '_' and '-'", c->id);
+			return -1;
+		}
+		if (c->dimension[0] != '\0' && (c->dimension[0] != 'D' ||
+		    c->dimension[1] < '1' || c->dimension[1] > '8' ||
+		    c->dimension[2] != '\0')) {
+			conf_error(ld, config_setting_get_member(e,
+			    "dimension"), "dimension: '%s' is not a PAPI "
+			    "dimension (D1 to D8, or \"\")", c->dimension);
+			return -1;
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(conf->categories[j].id, c->id) == 0) {
+				conf_error(ld, config_setting_get_member(e,
+				    "id"), "duplicate category id '%s' (first"
+				    " at line %d)", c->id,
+				    conf->categories[j].line);
+				return -1;
+			}
+			if (c->code[0] != '\0' && strcasecmp(
+			    conf->categories[j].code, c->code) == 0) {
+				conf_error(ld, config_setting_get_member(e,
+				    "code"), "duplicate category code '%s' "
+				    "(also category '%s')", c->code,
+				    conf->categories[j].id);
+				return -1;
+			}
+		}
+		if (read_subcategories(ld, e, c) == -1)
+			return -1;
+	}
+	if (config_category(conf, conf->router_triage) == NULL) {
+		conf_error(ld, config_lookup(&ld->cfg, "router.triage") ?
+		    config_lookup(&ld->cfg, "router.triage") : list,
+		    "router.triage: no category '%s'", conf->router_triage);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_url(struct loader *ld, config_setting_t *s, const char *what,
+    const char *url)
+{
+	if (*url == '\0')
+		return 0;
+	if (strncmp(url, "http://", 7) != 0 &&
+	    strncmp(url, "https://", 8) != 0) {
+		conf_error(ld, s, "%s: '%s' is not an http:// or https:// "
+		    "URL", what, url);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_channels(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e, *m;
+	struct channel		*ch;
+	size_t			 i, j, k;
+	int			 n;
+	char			 fname[CONF_ID_MAX + 8];
+
+	if ((n = list_of(ld, "channels", CONF_CHANNELS_MAX, 0, &list)) <= 0)
+		return n;
+	conf->nchannels = (size_t)n;
+	conf->channels = xcalloc(conf->nchannels, sizeof(*ch));
+	for (i = 0; i < conf->nchannels; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		ch = &conf->channels[i];
+		if (read_group(ld, e, ch, f_channel, NULL) == -1)
+			return -1;
+		ch->line = (int)config_setting_source_line(
+		    config_setting_get_member(e, "name"));
+		if (!valid_id(ch->name)) {
+			conf_error(ld, e, "channel name '%s': use lowercase "
+			    "letters, digits, '_' and '-'", ch->name);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(conf->channels[j].name, ch->name) == 0) {
+				conf_error(ld, config_setting_get_member(e,
+				    "name"), "duplicate channel name '%s'",
+				    ch->name);
+				return -1;
+			}
+		/* A setting of another channel type is a mistake. */
+		for (k = 0; k < sizeof(channel_scope) /
+		    sizeof(channel_scope[0]); k++) {
+			if (channel_scope[k].types & (1u << ch->type))
+				continue;
+			snprintf(fname, sizeof(fname), "%s_file",
+			    channel_scope[k].name);
+			if ((m = config_setting_get_member(e,
+			    channel_scope[k].name)) != NULL ||
+			    (m = config_setting_get_member(e, fname)) != NULL) {
+				conf_error(ld, m, "channel '%s': '%s' is not "
+				    "a setting of a %s channel", ch->name,
+				    config_setting_name(m),
+				    channel_type_name(ch->type));
+				return -1;
+			}
+		}
+		if (ch->type == CHANNEL_MODEM && ch->device[0] == '\0') {
+			conf_error(ld, e, "channel '%s': a modem channel needs"
+			    " 'device'", ch->name);
+			return -1;
+		}
+		if (check_url(ld, e, "public_url", ch->public_url) == -1 ||
+		    check_url(ld, e, "base_url", ch->base_url) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_shorthand(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e, *a, *b;
+	size_t			 i;
+
+	list = config_lookup(&ld->cfg, "router.shorthand");
+	if (list == NULL)
+		return 0;
+	if (!config_setting_is_list(list)) {
+		conf_error(ld, list, "shorthand: expected a list of pairs "
+		    "( (\"ko\", \"không\"), ... )");
+		return -1;
+	}
+	conf->nshorthand = (size_t)config_setting_length(list);
+	conf->shorthand = xcalloc(conf->nshorthand, sizeof(*conf->shorthand));
+	for (i = 0; i < conf->nshorthand; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		if ((!config_setting_is_list(e) && !config_setting_is_array(e))
+		    || config_setting_length(e) != 2 ||
+		    (a = config_setting_get_elem(e, 0)) == NULL ||
+		    (b = config_setting_get_elem(e, 1)) == NULL ||
+		    config_setting_type(a) != CONFIG_TYPE_STRING ||
+		    config_setting_type(b) != CONFIG_TYPE_STRING ||
+		    *config_setting_get_string(a) == '\0' ||
+		    *config_setting_get_string(b) == '\0') {
+			conf_error(ld, e, "shorthand: element %zu must be a "
+			    "pair of non-empty strings (\"token\", "
+			    "\"expansion\")", i + 1);
+			return -1;
+		}
+		conf->shorthand[i].token =
+		    xstrdup(config_setting_get_string(a));
+		conf->shorthand[i].expansion =
+		    xstrdup(config_setting_get_string(b));
+	}
+	return 0;
+}
+
+/*
+ * ===================================================================
+ * Replies: information topics and special words (reply.c)
+ * ===================================================================
+ */
+
+/* Reads the "topics" list: information answered from the configuration. */
+static int
+read_topics(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e;
+	struct topic		*t;
+	const unsigned char	*p;
+	size_t			 i, j;
+	int			 n;
+
+	if ((n = list_of(ld, "topics", REPLY_TOPICS_MAX, 0, &list)) <= 0)
+		return n;
+	conf->ntopics = (size_t)n;
+	conf->topics = xcalloc(conf->ntopics, sizeof(*t));
+	for (i = 0; i < conf->ntopics; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		t = &conf->topics[i];
+		if (read_group(ld, e, t, f_topic, NULL) == -1)
+			return -1;
+		t->line = (int)config_setting_source_line(
+		    config_setting_get_member(e, "id"));
+		if (!valid_id(t->id)) {
+			conf_error(ld, e, "topic id '%s': use lowercase "
+			    "letters, digits, '_' and '-'", t->id);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(conf->topics[j].id, t->id) == 0) {
+				conf_error(ld, config_setting_get_member(e,
+				    "id"), "duplicate topic id '%s' (first at "
+				    "line %d)", t->id, conf->topics[j].line);
+				return -1;
+			}
+		/* A USSD screen: printable ASCII and line breaks only. */
+		for (p = (const unsigned char *)t->ussd; *p != '\0'; p++)
+			if ((*p < 0x20 || *p > 0x7e) && *p != '\n') {
+				conf_error(ld, config_setting_get_member(e,
+				    "ussd"), "topic '%s': ussd: plain ASCII "
+				    "only, without diacritics (byte %zu is "
+				    "0x%02x)", t->id, (size_t)(p -
+				    (const unsigned char *)t->ussd) + 1, *p);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * Folds the special words of one list (the array setting arr, or NULL
+ * when the list came from a default) into conf->special.  Two words that
+ * fold the same are an error, wherever they are.
+ */
+static int
+add_words(struct loader *ld, struct config *conf, config_setting_t *arr,
+    char *const *words, size_t n, enum reply_special what, int topic)
+{
+	struct reply_word	*w;
+	config_setting_t	*e;
+	size_t			 i, j, len;
+
+	if (n == 0 || arr == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		w = &conf->special[conf->nspecial];
+		e = arr != NULL ? config_setting_get_elem(arr, (unsigned)i) :
+		    NULL;
+		if (e == NULL)
+			e = arr;
+		len = reply_fold(words[i], w->fold, sizeof(w->fold));
+		if (len == 0) {
+			conf_error(ld, e, "%s: '%s' has no letter or digit",
+			    config_setting_name(arr), words[i]);
+			return -1;
+		}
+		if (len >= sizeof(w->fold)) {
+			conf_error(ld, e, "%s: '%s' is too long",
+			    config_setting_name(arr), words[i]);
+			return -1;
+		}
+		w->what = what;
+		w->topic = topic;
+		w->line = e != NULL ? (int)config_setting_source_line(e) : 0;
+		for (j = 0; j < conf->nspecial; j++)
+			if (strcmp(conf->special[j].fold, w->fold) == 0) {
+				conf_error(ld, e, "%s: '%s' is the same special"
+				    " word as one at line %d (case, diacritics"
+				    " and spaces do not count)",
+				    config_setting_name(arr), words[i],
+				    conf->special[j].line);
+				return -1;
+			}
+		conf->nspecial++;
+	}
+	return 0;
+}
+
+/* Requires the text named text when the words named words are set. */
+static int
+need_text(struct loader *ld, size_t nwords, const char *words,
+    const char *text, const char *value)
+{
+	char	path[64];
+
+	if (nwords == 0 || *value != '\0')
+		return 0;
+	snprintf(path, sizeof(path), "replies.%s", words);
+	conf_error(ld, config_lookup(&ld->cfg, path), "replies: %s are set "
+	    "but %s is empty", words, text);
+	return -1;
+}
+
+/*
+ * Checks the replies group and folds every special word of it and of the
+ * topics into conf->special.
+ */
+static int
+check_replies(struct loader *ld, struct config *conf)
+{
+	static const struct {
+		const char	*name;
+		size_t		 list;	/* offset of the words */
+		size_t		 count;	/* offset of their count */
+		enum reply_special what;
+	} lists[] = {
+		{ "help_words", CONF_OFF(replies_help_words),
+		    CONF_OFF(replies_nhelp_words), REPLY_SPECIAL_HELP },
+		{ "status_words", CONF_OFF(replies_status_words),
+		    CONF_OFF(replies_nstatus_words), REPLY_SPECIAL_STATUS },
+		{ "stop_words", CONF_OFF(replies_stop_words),
+		    CONF_OFF(replies_nstop_words), REPLY_SPECIAL_STOP },
+		{ "start_words", CONF_OFF(replies_start_words),
+		    CONF_OFF(replies_nstart_words), REPLY_SPECIAL_START },
+	};
+	config_setting_t	*topics = config_lookup(&ld->cfg, "topics");
+	char			 path[64];
+	size_t			 i, total = 0;
+
+	if (need_text(ld, conf->replies_nhelp_words, "help_words", "help_vi",
+	    conf->replies_help_vi) == -1 ||
+	    need_text(ld, conf->replies_nstatus_words, "status_words",
+	    "status_vi", conf->replies_status_vi) == -1 ||
+	    need_text(ld, conf->replies_nstop_words, "stop_words", "stop_vi",
+	    conf->replies_stop_vi) == -1 ||
+	    need_text(ld, conf->replies_nstop_words, "stop_words",
+	    "start_words", conf->replies_nstart_words ? "set" : "") == -1 ||
+	    need_text(ld, conf->replies_nstart_words, "start_words",
+	    "start_vi", conf->replies_start_vi) == -1)
+		return -1;
+	if (conf->replies_status_vi[0] != '\0' &&
+	    conf->replies_refusal_vi[0] == '\0') {
+		conf_error(ld, config_lookup(&ld->cfg, "replies.status_vi"),
+		    "replies: status_vi is set but refusal_vi is empty (the "
+		    "answer to a number that did not open the case)");
+		return -1;
+	}
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		total += *(size_t *)(void *)((char *)conf + lists[i].count);
+	for (i = 0; i < conf->ntopics; i++)
+		total += conf->topics[i].nwords;
+	conf->special = xcalloc(total + 1, sizeof(*conf->special));
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		snprintf(path, sizeof(path), "replies.%s", lists[i].name);
+		if (add_words(ld, conf, config_lookup(&ld->cfg, path),
+		    *(char ***)(void *)((char *)conf + lists[i].list),
+		    *(size_t *)(void *)((char *)conf + lists[i].count),
+		    lists[i].what, -1) == -1)
+			return -1;
+	}
+	for (i = 0; i < conf->ntopics; i++)
+		if (add_words(ld, conf, config_setting_get_member(
+		    config_setting_get_elem(topics, (unsigned)i), "words"),
+		    conf->topics[i].words, conf->topics[i].nwords,
+		    REPLY_SPECIAL_TOPIC, (int)i) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * ===================================================================
+ * USSD menu (ussd.c)
+ * ===================================================================
+ */
+
+/* An entry of a menu list as shipped. */
+struct ussd_default {
+	const char	*id;
+	const char	*label;
+};
+
+static const struct ussd_default ussd_menu_default[] = {
+	{ "report", "Phan anh, kien nghi" },
+	{ "status", "Tra cuu ho so" },
+	{ "info", "Thong tin" },
+};
+
+static const struct ussd_default ussd_categories_default[] = {
+	{ "corruption", "Tham nhung, tieu cuc" },
+	{ "security", "An ninh trat tu" },
+	{ "infrastructure", "Duong, dien, nuoc, rac" },
+	{ "procedures", "Thu tuc hanh chinh" },
+	{ "", "Khac" },
+};
+
+static const struct ussd_default ussd_topics_default[] = {
+	{ "reception", "Lich tiep cong dan" },
+	{ "procedures", "Thu tuc hanh chinh" },
+	{ "hotline", "Duong day nong" },
+};
+
+/*
+ * Reads the list of pairs ussd.NAME, ( ("id", "label"), ... ), or takes
+ * the shipped one when the file has none.
+ */
+static int
+read_ussd_items(struct loader *ld, config_setting_t *grp, const char *name,
+    const struct ussd_default *def, size_t ndef, struct ussd_item **out,
+    size_t *n)
+{
+	config_setting_t	*list, *e, *a, *b;
+	const char		*id, *label;
+	size_t			 i;
+
+	list = grp != NULL ? config_setting_get_member(grp, name) : NULL;
+	if (list == NULL) {
+		*out = xcalloc(ndef, sizeof(**out));
+		for (i = 0; i < ndef; i++) {
+			copy_str((*out)[i].id, sizeof((*out)[i].id), def[i].id);
+			(*out)[i].label = xstrdup(def[i].label);
+		}
+		*n = ndef;
+		return 0;
+	}
+	if (!config_setting_is_list(list) || config_setting_length(list) >
+	    16) {
+		conf_error(ld, list, "ussd.%s: expected a list of at most 9 "
+		    "pairs ( (\"id\", \"label\"), ... )", name);
+		return -1;
+	}
+	*n = (size_t)config_setting_length(list);
+	*out = xcalloc(*n, sizeof(**out));
+	for (i = 0; i < *n; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		if ((!config_setting_is_list(e) && !config_setting_is_array(e))
+		    || config_setting_length(e) != 2 ||
+		    (a = config_setting_get_elem(e, 0)) == NULL ||
+		    (b = config_setting_get_elem(e, 1)) == NULL ||
+		    config_setting_type(a) != CONFIG_TYPE_STRING ||
+		    config_setting_type(b) != CONFIG_TYPE_STRING) {
+			conf_error(ld, e, "ussd.%s: element %zu must be a "
+			    "pair of strings (\"id\", \"label\")", name, i + 1);
+			return -1;
+		}
+		id = config_setting_get_string(a);
+		label = config_setting_get_string(b);
+		if ((id[0] != '\0' && !valid_id(id)) ||
+		    strlen(id) >= CONF_ID_MAX) {
+			conf_error(ld, e, "ussd.%s: element %zu: id '%s': use "
+			    "lowercase letters, digits, '_' and '-'", name,
+			    i + 1, id);
+			return -1;
+		}
+		if (label[0] == '\0' || strlen(label) > 60) {
+			conf_error(ld, e, "ussd.%s: element %zu: the label "
+			    "must be 1 to 60 characters", name, i + 1);
+			return -1;
+		}
+		copy_str((*out)[i].id, sizeof((*out)[i].id), id);
+		(*out)[i].label = xstrdup(label);
+		(*out)[i].line = (int)config_setting_source_line(e);
+	}
+	return 0;
+}
+
+/*
+ * Reads the ussd group's menu lists, then checks the whole menu with
+ * ussd_check(): every screen must fit a USSD screen.  Runs after the
+ * categories, channels and topics it names are read.
+ */
+static int
+read_ussd(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*grp = config_lookup(&ld->cfg, "ussd"), *s;
+	char			 key[64], msg[CONF_ERR_MAX / 2];
+	int			 elem;
+
+	if (read_ussd_items(ld, grp, "menu", ussd_menu_default,
+	    sizeof(ussd_menu_default) / sizeof(ussd_menu_default[0]),
+	    &conf->ussd_menu, &conf->ussd_nmenu) == -1 ||
+	    read_ussd_items(ld, grp, "report_categories",
+	    ussd_categories_default, sizeof(ussd_categories_default) /
+	    sizeof(ussd_categories_default[0]), &conf->ussd_categories,
+	    &conf->ussd_ncategories) == -1 ||
+	    read_ussd_items(ld, grp, "info_topics", ussd_topics_default,
+	    sizeof(ussd_topics_default) / sizeof(ussd_topics_default[0]),
+	    &conf->ussd_topics, &conf->ussd_ntopics) == -1)
+		return -1;
+	if (ussd_check(conf, key, sizeof(key), &elem, msg, sizeof(msg)) == 0)
+		return 0;
+	/* Point at the setting, its element, or the group. */
+	s = grp != NULL ? config_setting_get_member(grp, key) : NULL;
+	if (s != NULL && elem >= 0 && config_setting_get_elem(s,
+	    (unsigned)elem) != NULL)
+		s = config_setting_get_elem(s, (unsigned)elem);
+	conf_error(ld, s != NULL ? s : grp, "%s", msg);
+	return -1;
+}
+
+/*
+ * ===================================================================
+ * Cross-checks
+ * ===================================================================
+ */
+
+/*
+ * Reads the "roles" list: who may use the control socket, and for what.
+ * An officer role names no restricted category: those are for inspectors
+ * and administrators only.
+ */
+static int
+read_roles(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e;
+	const struct category	*c;
+	struct role		*r;
+	size_t			 i, j;
+	int			 n;
+
+	if ((n = list_of(ld, "roles", CONF_CATEGORIES_MAX, 0, &list)) <= 0)
+		return n;
+	conf->nroles = (size_t)n;
+	conf->roles = xcalloc(conf->nroles, sizeof(*r));
+	for (i = 0; i < conf->nroles; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		r = &conf->roles[i];
+		if (read_group(ld, e, r, f_role, NULL) == -1)
+			return -1;
+		r->line = (int)config_setting_source_line(e);
+		for (j = 0; j < i; j++)
+			if (strcmp(conf->roles[j].name, r->name) == 0) {
+				conf_error(ld, e, "duplicate role name '%s'",
+				    r->name);
+				return -1;
+			}
+		if (r->nusers == 0 && r->ngroups == 0) {
+			conf_error(ld, e, "role '%s': no users and no groups",
+			    r->name);
+			return -1;
+		}
+		if (r->ncategories > 0 && r->kind != ROLE_OFFICER) {
+			conf_error(ld, e, "role '%s': only officer roles have "
+			    "categories (an %s sees every case)", r->name,
+			    r->kind == ROLE_INSPECTOR ? "inspector" :
+			    "administrator");
+			return -1;
+		}
+		for (j = 0; j < r->ncategories; j++) {
+			if ((c = config_category(conf, r->categories[j])) ==
+			    NULL) {
+				conf_error(ld, e, "role '%s': no category "
+				    "'%s'", r->name, r->categories[j]);
+				return -1;
+			}
+			if (c->restricted) {
+				conf_error(ld, e, "role '%s': category '%s' is"
+				    " restricted: only inspector and "
+				    "administrator roles see it", r->name,
+				    c->id);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Checks the dates of deadlines.holidays and deadlines.workdays. */
+static int
+check_dates(struct loader *ld, char *const *list, size_t n,
+    const char *what, int weekend)
+{
+	config_setting_t	*s;
+	char			 path[64];
+	int			 y, m, d, wd;
+	size_t			 i;
+	struct tm		 tm;
+
+	snprintf(path, sizeof(path), "deadlines.%s", what);
+	s = config_lookup(&ld->cfg, path);
+	for (i = 0; i < n; i++) {
+		if (calendar_parse_date(list[i], &y, &m, &d) == -1) {
+			conf_error(ld, s, "%s: '%s' is not a date YYYY-MM-DD "
+			    "(2000 to 2099)", what, list[i]);
+			return -1;
+		}
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = 12;
+		tm.tm_isdst = -1;
+		mktime(&tm);
+		wd = tm.tm_wday == 0 || tm.tm_wday == 6;
+		if (wd != weekend) {
+			conf_error(ld, s, "%s: %s is a %s", what, list[i],
+			    weekend ? "weekday: only a Saturday or a Sunday "
+			    "can be a make-up working day" : "weekend day: "
+			    "list the weekday that is taken off instead");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The cross-checks of deadlines and satisfaction settings. */
+static int
+check_cases(struct loader *ld, struct config *conf)
+{
+	const char	*ch = conf->deadline_notify_channel;
+
+	if (check_dates(ld, conf->deadline_holidays,
+	    conf->ndeadline_holidays, "holidays", 0) == -1 ||
+	    check_dates(ld, conf->deadline_workdays,
+	    conf->ndeadline_workdays, "workdays", 1) == -1)
+		return -1;
+	if (*ch != '\0' && config_channel(conf, ch) == NULL) {
+		conf_error(ld, config_lookup(&ld->cfg,
+		    "deadlines.notify_channel"), "notify_channel: no channel "
+		    "'%s'", ch);
+		return -1;
+	}
+	return 0;
+}
+
+/* Splits "ADDR:PORT" or "[ADDR6]:PORT" into conf->http_addr and _port. */
+static int
+check_listen(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*s = config_lookup(&ld->cfg, "http.listen");
+	const char		*v = conf->http_listen, *colon;
+	unsigned char		 buf[sizeof(struct in6_addr)];
+	char			 addr[64];
+	size_t			 alen;
+	long			 port;
+
+	if (s == NULL)
+		s = config_root_setting(&ld->cfg);
+	if (*v == '[') {
+		colon = strstr(v, "]:");
+		if (colon == NULL)
+			goto bad;
+		alen = (size_t)(colon - v - 1);
+		v++;
+		colon++;
+	} else {
+		if ((colon = strrchr(v, ':')) == NULL)
+			goto bad;
+		alen = (size_t)(colon - v);
+	}
+	if (alen == 0 || alen >= sizeof(addr))
+		goto bad;
+	memcpy(addr, v, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET, addr, buf) != 1 &&
+	    inet_pton(AF_INET6, addr, buf) != 1)
+		goto bad;
+	if (parse_long(colon + 1, 1, 65535, &port) == -1)
+		goto bad;
+	copy_str(conf->http_addr, sizeof(conf->http_addr), addr);
+	conf->http_port = (int)port;
+	return 0;
+bad:
+	conf_error(ld, s, "http.listen: '%s' is not ADDR:PORT (an IPv4 or "
+	    "[IPv6] address and a port from 1 to 65535)", conf->http_listen);
+	return -1;
+}
+
+static int
+check_prefix(struct loader *ld, struct config *conf)
+{
+	const char	*p;
+
+	for (p = conf->case_prefix; *p != '\0'; p++)
+		if (!isupper((unsigned char)*p) && !isdigit((unsigned char)*p))
+			break;
+	if (*p == '\0' && isupper((unsigned char)conf->case_prefix[0]))
+		return 0;
+	conf_error(ld, config_lookup(&ld->cfg, "cases.prefix"),
+	    "cases.prefix: '%s' must be capital letters and digits, starting "
+	    "with a letter", conf->case_prefix);
+	return -1;
+}
+
+/* Every top-level setting must be a known group or list. */
+static int
+check_toplevel(struct loader *ld)
+{
+	static const char *const known[] = { "log", "ward", "storage",
+	    "http", "control", "ingest", "cases", "router", "categories",
+	    "channels", "outbox", "deadlines", "privacy", "satisfaction",
+	    "roles", "replies", "topics", "ussd", NULL };
+	config_setting_t	*root = config_root_setting(&ld->cfg), *m;
+	const char		*name, *near;
+	size_t			 i;
+	int			 j, n = config_setting_length(root);
+
+	for (j = 0; j < n; j++) {
+		m = config_setting_get_elem(root, (unsigned)j);
+		name = config_setting_name(m);
+		for (i = 0; known[i] != NULL; i++)
+			if (strcmp(known[i], name) == 0)
+				break;
+		if (known[i] != NULL)
+			continue;
+		if ((near = nearest(name, NULL, known)) != NULL)
+			conf_error(ld, m, "unknown setting '%s' (did you mean "
+			    "'%s'?)", name, near);
+		else
+			conf_error(ld, m, "unknown setting '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * ===================================================================
+ * Overrides: -o KEY=VALUE
+ * ===================================================================
+ */
+
+/* The schema table that describes the members of setting s, or NULL. */
+static const struct field *
+table_of(config_setting_t *s)
+{
+	config_setting_t	*p = config_setting_parent(s), *pp;
+	const char		*name = config_setting_name(s);
+	size_t			 i;
+
+	if (p == NULL)
+		return NULL;
+	if (config_setting_parent(p) == NULL && name != NULL) {
+		for (i = 0; i < NGROUPS; i++)
+			if (strcmp(groups[i].name, name) == 0)
+				return groups[i].fields;
+		return NULL;
+	}
+	/* An element of a list: which list? */
+	name = config_setting_name(p);
+	if (name == NULL)
+		return NULL;
+	pp = config_setting_parent(p);
+	if (strcmp(name, "categories") == 0 && config_setting_parent(pp) ==
+	    NULL)
+		return f_category;
+	if (strcmp(name, "channels") == 0 && config_setting_parent(pp) == NULL)
+		return f_channel;
+	if (strcmp(name, "topics") == 0 && config_setting_parent(pp) == NULL)
+		return f_topic;
+	if (strcmp(name, "roles") == 0 && config_setting_parent(pp) == NULL)
+		return f_role;
+	if (strcmp(name, "subcategories") == 0)
+		return f_subcategory;
+	return NULL;
+}
+
+/*
+ * Finds the child of s named by one path component: a member name, "[N]"
+ * for the N-th element of a list, or an element's id or name.
+ */
+static config_setting_t *
+child(config_setting_t *s, const char *comp)
+{
+	config_setting_t	*e, *idm;
+	const char		*v;
+	long			 n;
+	char			 num[16];
+	size_t			 len = strlen(comp);
+	int			 i;
+
+	if (config_setting_is_group(s))
+		return config_setting_get_member(s, comp);
+	if (!config_setting_is_list(s))
+		return NULL;
+	if (len > 2 && len < sizeof(num) + 2 && comp[0] == '[' &&
+	    comp[len - 1] == ']') {
+		memcpy(num, comp + 1, len - 2);
+		num[len - 2] = '\0';
+		if (parse_long(num, 0, INT_MAX, &n) == -1)
+			return NULL;
+		return config_setting_get_elem(s, (unsigned)n);
+	}
+	for (i = 0; i < config_setting_length(s); i++) {
+		e = config_setting_get_elem(s, (unsigned)i);
+		if (!config_setting_is_group(e))
+			continue;
+		if ((idm = config_setting_get_member(e, "id")) == NULL)
+			idm = config_setting_get_member(e, "name");
+		if (idm != NULL && (v = config_setting_get_string(idm)) !=
+		    NULL && strcmp(v, comp) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static int
+parse_bool_text(const char *v, int *out)
+{
+	if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
+	    strcmp(v, "on") == 0 || strcmp(v, "1") == 0)
+		*out = 1;
+	else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 ||
+	    strcmp(v, "off") == 0 || strcmp(v, "0") == 0)
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+/* Applies one "KEY=VALUE" to the parsed tree. */
+static int
+apply_override(struct loader *ld, const char *ovr)
+{
+	char			 key[256], *comp, *save, *path;
+	const char		*eq, *val, *last = NULL;
+	config_setting_t	*s, *parent, *next;
+	const struct field	*tab, *f = NULL;
+	int			 type, b;
+	long long		 ll;
+	char			*end;
+	double			 d;
+
+	if ((eq = strchr(ovr, '=')) == NULL || eq == ovr ||
+	    (size_t)(eq - ovr) >= sizeof(key)) {
+		snprintf(ld->err, ld->errsz, "-o %s: expected KEY=VALUE, for "
+		    "example -o storage.path=/tmp/papigw.db", ovr);
+		ld->failed = 1;
+		return -1;
+	}
+	memcpy(key, ovr, (size_t)(eq - ovr));
+	key[eq - ovr] = '\0';
+	val = eq + 1;
+	path = strdup(key);
+	if (path == NULL)
+		fatal("strdup");
+
+	s = config_root_setting(&ld->cfg);
+	parent = NULL;
+	for (comp = strtok_r(path, ".", &save); comp != NULL;
+	    comp = strtok_r(NULL, ".", &save)) {
+		if (s == NULL)
+			goto unknown;
+		next = child(s, comp);
+		if (next == NULL) {
+			/* A known group that the file leaves out. */
+			if (config_setting_parent(s) == NULL) {
+				size_t i;
+
+				for (i = 0; i < NGROUPS; i++)
+					if (strcmp(groups[i].name, comp) == 0)
+						break;
+				if (i < NGROUPS) {
+					next = config_setting_add(s, comp,
+					    CONFIG_TYPE_GROUP);
+				}
+			}
+		}
+		parent = s;
+		last = comp;
+		s = next;
+		if (s == NULL)
+			break;
+	}
+	if (last == NULL || (comp != NULL && strtok_r(NULL, ".", &save) !=
+	    NULL) || parent == NULL || !config_setting_is_group(parent))
+		goto unknown;
+	if ((tab = table_of(parent)) == NULL ||
+	    (f = find_field(tab, last)) == NULL)
+		goto unknown;
+	if (f->type == T_STRLIST) {
+		snprintf(ld->err, ld->errsz, "-o %s: not a scalar setting",
+		    ovr);
+		ld->failed = 1;
+		goto fail;
+	}
+	if (s == NULL) {
+		switch (f->type) {
+		case T_INT:
+			type = CONFIG_TYPE_INT64;
+			break;
+		case T_FLOAT:
+			type = CONFIG_TYPE_FLOAT;
+			break;
+		case T_BOOL:
+			type = CONFIG_TYPE_BOOL;
+			break;
+		default:
+			type = CONFIG_TYPE_STRING;
+		}
+		s = config_setting_add(parent, last, type);
+		if (s == NULL)
+			goto unknown;
+	} else if (!config_setting_is_scalar(s)) {
+		snprintf(ld->err, ld->errsz, "-o %s: not a scalar setting",
+		    ovr);
+		ld->failed = 1;
+		goto fail;
+	} else if (f->type == T_FLOAT &&
+	    config_setting_type(s) != CONFIG_TYPE_FLOAT) {
+		/* "threshold = 1;" in the file: -o may still say 1.5. */
+		config_setting_remove(parent, last);
+		if ((s = config_setting_add(parent, last,
+		    CONFIG_TYPE_FLOAT)) == NULL)
+			goto unknown;
+	}
+	if (ld->novr < CONF_OVERRIDES_MAX) {
+		ld->ovr_setting[ld->novr] = s;
+		ld->ovr_key[ld->novr++] = ovr;
+	}
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		errno = 0;
+		ll = strtoll(val, &end, 10);
+		if (*val == '\0' || *end != '\0' || errno != 0) {
+			conf_error(ld, s, "'%s' is not a whole number", val);
+			goto fail;
+		}
+		if (config_setting_type(s) == CONFIG_TYPE_INT &&
+		    (ll < INT_MIN || ll > INT_MAX)) {
+			conf_error(ld, s, "%s is out of range", val);
+			goto fail;
+		}
+		if (config_setting_type(s) == CONFIG_TYPE_INT)
+			config_setting_set_int(s, (int)ll);
+		else
+			config_setting_set_int64(s, ll);
+		break;
+	case CONFIG_TYPE_FLOAT:
+		errno = 0;
+		d = strtod(val, &end);
+		if (*val == '\0' || *end != '\0' || errno != 0) {
+			conf_error(ld, s, "'%s' is not a number", val);
+			goto fail;
+		}
+		config_setting_set_float(s, d);
+		break;
+	case CONFIG_TYPE_BOOL:
+		if (parse_bool_text(val, &b) == -1) {
+			conf_error(ld, s, "'%s' is not true or false", val);
+			goto fail;
+		}
+		config_setting_set_bool(s, b);
+		break;
+	default:
+		config_setting_set_string(s, val);
+	}
+	free(path);
+	return 0;
+unknown:
+	snprintf(ld->err, ld->errsz, "-o %s: unknown setting", ovr);
+	ld->failed = 1;
+fail:
+	free(path);
+	return -1;
+}
+
+/*
+ * ===================================================================
+ * Public interface
+ * ===================================================================
+ */
+
+struct config *
+config_load(const char *path, char *const *overrides, size_t noverrides,
+    char *err, size_t errsz)
+{
+	struct loader	 ld;
+	struct config	*conf = NULL;
+	char		*dir = NULL, *tmp;
+	size_t		 i;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.path = path;
+	ld.err = err;
+	ld.errsz = errsz;
+	if (errsz > 0)
+		err[0] = '\0';
+	config_init(&ld.cfg);
+	/* Includes are relative to the directory of the main file. */
+	tmp = xstrdup(path);
+	dir = xstrdup(dirname(tmp));
+	free(tmp);
+	ld.dir = dir;
+	config_set_include_dir(&ld.cfg, dir);
+
+	if (noverrides > CONF_OVERRIDES_MAX) {
+		snprintf(err, errsz, "too many -o options (at most %d)",
+		    CONF_OVERRIDES_MAX);
+		goto fail;
+	}
+	if (config_read_file(&ld.cfg, path) != CONFIG_TRUE) {
+		if (config_error_type(&ld.cfg) == CONFIG_ERR_FILE_IO)
+			snprintf(err, errsz, "%s: cannot read: %s", path,
+			    errno ? strerror(errno) : "I/O error");
+		else {
+			const char *f = config_error_file(&ld.cfg) ?
+			    config_error_file(&ld.cfg) : path;
+
+			snprintf(err, errsz, "%s%s%s:%d: %s",
+			    include_dir(&ld, f), *include_dir(&ld, f) ? "/" :
+			    "", f, config_error_line(&ld.cfg),
+			    config_error_text(&ld.cfg));
+		}
+		goto fail;
+	}
+	for (i = 0; i < noverrides; i++)
+		if (apply_override(&ld, overrides[i]) == -1)
+			goto fail;
+
+	conf = xcalloc(1, sizeof(*conf));
+	conf->refs = 1;
+	conf->path = xstrdup(path);
+	if (check_toplevel(&ld) == -1)
+		goto fail;
+	for (i = 0; i < NGROUPS; i++) {
+		static const char *const router_extra[] = { "shorthand",
+		    NULL };
+		static const char *const ussd_extra[] = { "menu",
+		    "report_categories", "info_topics", NULL };
+
+		if (read_group(&ld, config_lookup(&ld.cfg, groups[i].name),
+		    conf, groups[i].fields, groups[i].fields == f_router ?
+		    router_extra : groups[i].fields == f_ussd ? ussd_extra :
+		    NULL) == -1)
+			goto fail;
+	}
+	if (check_listen(&ld, conf) == -1 || check_prefix(&ld, conf) == -1 ||
+	    read_shorthand(&ld, conf) == -1 ||
+	    read_categories(&ld, conf) == -1 || read_channels(&ld, conf) == -1)
+		goto fail;
+	if (read_topics(&ld, conf) == -1 || check_replies(&ld, conf) == -1)
+		goto fail;
+	if (read_roles(&ld, conf) == -1 || check_cases(&ld, conf) == -1)
+		goto fail;
+	if (read_ussd(&ld, conf) == -1)
+		goto fail;
+	config_destroy(&ld.cfg);
+	free(dir);
+	return conf;
+fail:
+	if (!ld.failed && errsz > 0 && err[0] == '\0')
+		snprintf(err, errsz, "%s: invalid configuration", path);
+	config_destroy(&ld.cfg);
+	free(dir);
+	config_free(conf);
+	return NULL;
+}
+
+static void
+free_secret(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+static void
+free_strlist(char **list, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+/* Frees what the replies group and the topics list hold. */
+static void
+free_replies(struct config *conf)
+{
+	char	**lists[] = { conf->replies_help_words,
+	    conf->replies_status_words, conf->replies_stop_words,
+	    conf->replies_start_words, conf->replies_english_words };
+	size_t	  counts[] = { conf->replies_nhelp_words,
+	    conf->replies_nstatus_words, conf->replies_nstop_words,
+	    conf->replies_nstart_words, conf->replies_nenglish_words };
+	char	 *texts[] = { conf->replies_help_vi, conf->replies_help_en,
+	    conf->replies_status_vi, conf->replies_status_en,
+	    conf->replies_status_answer_vi, conf->replies_status_answer_en,
+	    conf->replies_refusal_vi, conf->replies_refusal_en,
+	    conf->replies_stop_vi, conf->replies_stop_en,
+	    conf->replies_start_vi, conf->replies_start_en };
+	size_t	  i, j;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		for (j = 0; j < counts[i]; j++)
+			free(lists[i][j]);
+		free(lists[i]);
+	}
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		free(texts[i]);
+	for (i = 0; i < conf->ntopics; i++) {
+		for (j = 0; j < conf->topics[i].nwords; j++)
+			free(conf->topics[i].words[j]);
+		free(conf->topics[i].words);
+		free(conf->topics[i].text_vi);
+		free(conf->topics[i].text_en);
+		free(conf->topics[i].ussd);
+	}
+	free(conf->topics);
+	free(conf->special);
+}
+
+/* Frees a configuration from config_load(); NULL is allowed. */
+void
+config_free(struct config *conf)
+{
+	size_t	i, j, k;
+
+	if (conf == NULL)
+		return;
+	for (i = 0; i < conf->ncategories; i++) {
+		struct category *c = &conf->categories[i];
+
+		free(c->name_vi);
+		free(c->name_en);
+		free(c->ack_vi);
+		free(c->ack_en);
+		free(c->explain_vi);
+		free(c->explain_en);
+		for (j = 0; j < c->nsubs; j++) {
+			for (k = 0; k < c->subs[j].nkeywords; k++)
+				free(c->subs[j].keywords[k]);
+			free(c->subs[j].keywords);
+		}
+		free(c->subs);
+	}
+	free(conf->categories);
+	for (i = 0; i < conf->nchannels; i++) {
+		struct channel *ch = &conf->channels[i];
+
+		free(ch->number);
+		free(ch->device);
+		free(ch->model);
+		free(ch->connection);
+		free_secret(ch->pin);
+		free(ch->public_url);
+		free(ch->base_url);
+		free(ch->account);
+		free_secret(ch->token);
+		free_secret(ch->signature_secret);
+	}
+	free(conf->channels);
+	free_replies(conf);
+	for (i = 0; i < conf->nshorthand; i++) {
+		free(conf->shorthand[i].token);
+		free(conf->shorthand[i].expansion);
+	}
+	free(conf->shorthand);
+	for (i = 0; i < RLIST_MAX; i++) {
+		for (k = 0; k < conf->router_nlists[i]; k++)
+			free(conf->router_lists[i][k]);
+		free(conf->router_lists[i]);
+	}
+	free(conf->path);
+	free(conf->ward_name);
+	free(conf->ward_name_en);
+	free(conf->ward_address);
+	free(conf->reception_hours);
+	free(conf->hotline);
+	free(conf->storage_path);
+	free(conf->http_listen);
+	free(conf->control_socket);
+	/* ussd */
+	free(conf->ussd_service_code);
+	for (i = 0; i < USSD_T_MAX; i++)
+		free(conf->ussd_texts[i]);
+	for (i = 0; i < conf->ussd_nmenu; i++)
+		free(conf->ussd_menu[i].label);
+	free(conf->ussd_menu);
+	for (i = 0; i < conf->ussd_ncategories; i++)
+		free(conf->ussd_categories[i].label);
+	free(conf->ussd_categories);
+	for (i = 0; i < conf->ussd_ntopics; i++)
+		free(conf->ussd_topics[i].label);
+	free(conf->ussd_topics);
+	for (i = 0; i < conf->nroles; i++) {
+		struct role *r = &conf->roles[i];
+
+		free_strlist(r->users, r->nusers);
+		free_strlist(r->groups, r->ngroups);
+		free_strlist(r->categories, r->ncategories);
+	}
+	free(conf->roles);
+	free_strlist(conf->deadline_holidays, conf->ndeadline_holidays);
+	free_strlist(conf->deadline_workdays, conf->ndeadline_workdays);
+	free(conf->deadline_notify_number);
+	free(conf->deadline_notify_channel);
+	free(conf->satisfaction_question_vi);
+	free(conf->satisfaction_question_en);
+	free(conf);
+}
+
+/* Takes a reference to conf, for another thread; returns conf. */
+struct config *
+config_ref(struct config *conf)
+{
+	if (conf != NULL)
+		atomic_fetch_add(&conf->refs, 1);
+	return conf;
+}
+
+/* Drops a reference; the last one frees the configuration. */
+void
+config_unref(struct config *conf)
+{
+	if (conf != NULL && atomic_fetch_sub(&conf->refs, 1) == 1)
+		config_free(conf);
+}
+
+/* The category with this id, or NULL. */
+const struct category *
+config_category(const struct config *conf, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->ncategories; i++)
+		if (strcmp(conf->categories[i].id, id) == 0)
+			return &conf->categories[i];
+	return NULL;
+}
+
+/* The channel with this name, or NULL. */
+const struct channel *
+config_channel(const struct config *conf, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nchannels; i++)
+		if (strcmp(conf->channels[i].name, name) == 0)
+			return &conf->channels[i];
+	return NULL;
+}
+
+/* The configuration name of a channel type ("modem", "twilio"...). */
+const char *
+channel_type_name(enum channel_type t)
+{
+	size_t	i;
+
+	for (i = 0; channel_types[i].name != NULL; i++)
+		if (channel_types[i].value == (int)t)
+			return channel_types[i].name;
+	return "unknown";
+}

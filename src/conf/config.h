@@ -1,0 +1,345 @@
+/*
+ * config.h: the validated configuration
+ */
+#ifndef PAPIGW_CONF_CONFIG_H
+#define PAPIGW_CONF_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/log.h"
+
+/* Where papigwd and papictl look for the configuration without -c. */
+#define PAPIGW_CONF_DEFAULT	"/etc/papigw/papigw.conf"
+
+/* Bounds on what the configuration may hold. */
+#define CONF_ID_MAX		32	/* bytes in a category or channel id */
+#define CONF_STR_MAX		4096	/* bytes in any configured string */
+#define CONF_SECRET_MAX		1024	/* bytes in a secret read from a file */
+#define CONF_CATEGORIES_MAX	64
+#define CONF_CHANNELS_MAX	32
+#define CONF_OVERRIDES_MAX	64	/* -o options on one command line */
+
+/* A sub-category: an id and the phrases that point to it. */
+struct subcategory {
+	char		  id[CONF_ID_MAX];
+	char		**keywords;	/* phrases as configured (UTF-8) */
+	size_t		  nkeywords;
+	int		  line;		/* where it was configured */
+};
+
+/* A PAPI category: one queue of cases. */
+struct category {
+	char		  id[CONF_ID_MAX];
+	char		  dimension[4];	/* "D1".."D8", "" for triage */
+	char		 *name_vi;
+	char		 *name_en;
+	char		  code[8];	/* short code put first, e.g. "TN" */
+	int		  restricted;	/* visible only to inspectors */
+	int		  deadline_days; /* working days to answer */
+	char		 *ack_vi;	/* acknowledgement templates */
+	char		 *ack_en;
+	char		 *explain_vi;	/* what happens next */
+	char		 *explain_en;
+	struct subcategory *subs;
+	size_t		  nsubs;
+	int		  line;
+};
+
+/* The language of replies to a message with no language of its own. */
+enum language {
+	LANG_VI,
+	LANG_EN
+};
+
+/* The router's phrase lists besides the categories' keywords. */
+enum router_list {
+	RLIST_SPAM,		/* "spam": scams and advertising */
+	RLIST_GREETING,		/* "greeting": greetings and tests */
+	RLIST_THANKS,		/* "thanks": thanks and acknowledgements */
+	RLIST_FILLER,		/* "filler": pronouns, particles */
+	RLIST_DEMAND,		/* "demand": asking for money, before it */
+	RLIST_DEMAND_AFTER,	/* "demand_after": "mới làm", after it */
+	RLIST_NOT_DEMAND,	/* "not_demand": debts, wages, fees */
+	RLIST_MONEY,		/* "money": units of money */
+	RLIST_WEAK,		/* "weak": keywords that count half */
+	RLIST_MAX
+};
+
+/* One shorthand expansion for the router ("ko" -> "không"). */
+struct shorthand {
+	char		 *token;
+	char		 *expansion;
+};
+
+enum channel_type {
+	CHANNEL_MODEM,		/* a GSM modem through libGammu */
+	CHANNEL_TWILIO,
+	CHANNEL_AFRICASTALKING,
+	CHANNEL_VONAGE,
+	CHANNEL_GENERIC		/* Kannel-style HTTP */
+};
+
+/* A channel: where messages come from and replies go. */
+struct channel {
+	char		  name[CONF_ID_MAX];
+	enum channel_type type;
+	int		  enabled;
+	char		 *number;	/* the gateway's own number here */
+	/* Modem channels. */
+	char		 *device;	/* serial device, or dummy phone dir */
+	char		 *model;	/* "" for AT modems, "dummy" */
+	char		 *connection;	/* "at", "at115200", "none" ... */
+	char		 *pin;		/* secret, from pin_file */
+	int		  poll_interval; /* seconds */
+	int		  send_rate;	/* modem: parts a minute, 0: any */
+	/* HTTP provider channels. */
+	char		 *public_url;	/* the URL the provider calls */
+	char		 *base_url;	/* the provider's API base */
+	char		 *account;	/* account sid / username / api key */
+	char		 *token;	/* secret: auth token / api secret */
+	char		 *signature_secret; /* secret for signed webhooks */
+	double		  rate;		/* outbox: messages a second, 0: any */
+	int		  strip_diacritics; /* replies: đ -> d, GSM-7 */
+	int		  line;
+};
+
+/*
+ * Special words (reply.c): what a message that is only a special word
+ * asks for.  The loader folds every configured word (text.c: no case, no
+ * diacritics, no spaces) into one table, struct config's special[].
+ */
+enum reply_special {
+	REPLY_SPECIAL_NONE,
+	REPLY_SPECIAL_HELP,	/* the menu of words */
+	REPLY_SPECIAL_STATUS,	/* a case's state, to its own sender */
+	REPLY_SPECIAL_STOP,	/* opt out of information and announcements */
+	REPLY_SPECIAL_START,	/* opt back in */
+	REPLY_SPECIAL_TOPIC	/* an information topic */
+};
+
+#define REPLY_WORD_MAX		64	/* bytes of a folded special word */
+#define REPLY_TOPICS_MAX	32
+#define REPLY_USSD_MAX		182	/* characters of a USSD string */
+
+/* One special word, folded: "Tra cứu" and "TRACUU" are both "tracuu". */
+struct reply_word {
+	char		  fold[REPLY_WORD_MAX];
+	enum reply_special what;
+	int		  topic;	/* REPLY_SPECIAL_TOPIC: its index */
+	int		  line;		/* where it was configured */
+};
+
+/* An information topic, answered from the configuration. */
+struct topic {
+	char		  id[CONF_ID_MAX]; /* also the USSD menu's topic id */
+	char		**words;	/* special words that ask for it */
+	size_t		  nwords;
+	char		 *text_vi;	/* SMS answers (templates) */
+	char		 *text_en;
+	char		 *ussd;		/* plain ASCII, at most 182 bytes */
+	int		  line;
+};
+
+/*
+ * The USSD menu's texts (ussd.c), each a setting of the ussd group: plain
+ * ASCII screens, checked by the loader to fit 182 characters.
+ */
+enum ussd_text {
+	USSD_T_TITLE,		/* "title": the main menu's heading */
+	USSD_T_REPORT,		/* "report_prompt": choose a category */
+	USSD_T_TEXT,		/* "text_prompt": type the message */
+	USSD_T_CONFIRM,		/* "confirm": above the message */
+	USSD_T_SEND,		/* "send": the option under it */
+	USSD_T_CUT,		/* "cut_notice": the message was cut */
+	USSD_T_DONE,		/* "done": END with the new reference */
+	USSD_T_REF,		/* "ref_prompt": type a reference */
+	USSD_T_NOT_FOUND,	/* "not_found": no such case of yours */
+	USSD_T_INFO,		/* "info_prompt": choose a topic */
+	USSD_T_INVALID,		/* "invalid": an unknown option */
+	USSD_T_FAILED,		/* "failed": the store failed, retry */
+	USSD_T_BUSY,		/* "busy": END, too many sessions */
+	USSD_T_EXPIRED,		/* "expired": END, the session timed out */
+	USSD_T_NAV,		/* "nav": "0. Quay lai 00. Dau" */
+	USSD_T_MAX
+};
+
+/* An entry of a USSD menu list: what it leads to and its label. */
+struct ussd_item {
+	char		  id[CONF_ID_MAX]; /* action, category or topic id */
+	char		 *label;	/* plain ASCII */
+	int		  line;		/* where it was configured, or 0 */
+};
+
+/* What a role may do (control.c): each kind can do what the one before can. */
+enum role_kind {
+	ROLE_OFFICER,		/* cases of its categories, none restricted */
+	ROLE_INSPECTOR,		/* every case, restricted categories too */
+	ROLE_ADMINISTRATOR	/* everything: unmasking, outbox, audit */
+};
+
+/* A role of the control socket: who has it (users, groups), and where. */
+struct role {
+	char		  name[CONF_ID_MAX];
+	int		  kind;		/* enum role_kind */
+	char		**users;	/* Unix user names */
+	size_t		  nusers;
+	char		**groups;	/* Unix group names */
+	size_t		  ngroups;
+	char		**categories;	/* officers: ids; none: all open ones */
+	size_t		  ncategories;
+	int		  line;
+};
+
+struct config {
+	char		 *path;		/* the file it was read from */
+	_Atomic int	  refs;		/* config_ref() / config_unref() */
+
+	/* log */
+	enum log_level	  log_level;
+
+	/* ward */
+	char		 *ward_name;
+	char		 *ward_name_en;
+	char		 *ward_address;
+	char		 *reception_hours;
+	char		 *hotline;
+
+	/* storage */
+	char		 *storage_path;
+	int		  storage_synchronous_full; /* 1 FULL, 0 NORMAL */
+	int		  storage_busy_timeout;	/* milliseconds */
+	int		  storage_batch_max;	/* requests per transaction */
+
+	/* http */
+	char		 *http_listen;		/* "ADDR:PORT" as given */
+	char		  http_addr[64];	/* parsed address */
+	int		  http_port;
+	int		  http_max_body;	/* bytes */
+	int		  http_threads;
+	int		  http_max_connections;
+	int		  http_timeout;		/* seconds idle */
+
+	/* control */
+	char		 *control_socket;
+
+	/* ingest */
+	int		  ingest_dedupe_window;	/* seconds */
+	int		  ingest_followup_window; /* seconds */
+	int		  ingest_concat_timeout; /* seconds */
+	int		  ingest_signature_max_age; /* seconds */
+
+	/* outbox: sending, retries and timeouts (outbox.c) */
+	int		  outbox_max_attempts;
+	int		  outbox_backoff_initial;	/* seconds */
+	int		  outbox_backoff_max;		/* seconds */
+	int		  outbox_connect_timeout;	/* seconds */
+	int		  outbox_timeout;		/* seconds */
+	int		  outbox_max_inflight;	/* per channel */
+	int		  outbox_shutdown_wait;	/* seconds */
+
+	/* cases */
+	char		  case_prefix[8];	/* "PA" in "PA-000123" */
+	int		  language;		/* enum language */
+
+	/* router */
+	double		  router_threshold;
+	char		  router_triage[CONF_ID_MAX];
+	struct shorthand *shorthand;
+	size_t		  nshorthand;
+	char		**router_lists[RLIST_MAX];
+	size_t		  router_nlists[RLIST_MAX];
+
+	struct category	 *categories;
+	size_t		  ncategories;
+	struct channel	 *channels;
+	size_t		  nchannels;
+
+	/* replies: special words, texts and limits (reply.c) */
+	char		**replies_help_words;
+	size_t		  replies_nhelp_words;
+	char		**replies_status_words;
+	size_t		  replies_nstatus_words;
+	char		**replies_stop_words;
+	size_t		  replies_nstop_words;
+	char		**replies_start_words;
+	size_t		  replies_nstart_words;
+	char		**replies_english_words;
+	size_t		  replies_nenglish_words;
+	char		 *replies_help_vi;	/* templates */
+	char		 *replies_help_en;
+	char		 *replies_status_vi;
+	char		 *replies_status_en;
+	char		 *replies_status_answer_vi;
+	char		 *replies_status_answer_en;
+	char		 *replies_refusal_vi;
+	char		 *replies_refusal_en;
+	char		 *replies_stop_vi;
+	char		 *replies_stop_en;
+	char		 *replies_start_vi;
+	char		 *replies_start_en;
+	int		  replies_max_per_sender_day; /* 0: no cap */
+	int		  replies_flood_messages;  /* 0: no flood guard */
+	int		  replies_flood_window;	/* seconds */
+	int		  replies_quarantine_time; /* seconds, 0: no end */
+	int		  replies_max_segments;	/* SMS parts of a reply */
+	struct reply_word *special;		/* every special word, folded */
+	size_t		  nspecial;
+	struct topic	 *topics;
+	size_t		  ntopics;
+
+	/* control, roles, deadlines, privacy, satisfaction (control.c, cases.c) */
+	int		  control_max_clients;
+	int		  control_timeout;	/* seconds idle */
+	struct role	 *roles;
+	size_t		  nroles;
+	char		**deadline_holidays;	/* "YYYY-MM-DD", days off */
+	size_t		  ndeadline_holidays;
+	char		**deadline_workdays;	/* weekend days worked */
+	size_t		  ndeadline_workdays;
+	int		  deadline_check_interval; /* seconds */
+	char		 *deadline_notify_number; /* "" for none */
+	char		 *deadline_notify_channel; /* "" for the first */
+	int		  privacy_retention_days; /* 0 keeps numbers */
+	int		  satisfaction_enabled;
+	int		  satisfaction_window;	/* seconds */
+	char		 *satisfaction_question_vi;
+	char		 *satisfaction_question_en;
+
+	/* ussd: USSD menu sessions (ussd.c) */
+	int		  ussd_enabled;
+	char		 *ussd_service_code;	/* "" accepts any */
+	char		  ussd_channel[CONF_ID_MAX]; /* SMS channel, or "" */
+	int		  ussd_session_timeout;	/* seconds */
+	int		  ussd_max_sessions;
+	int		  ussd_max_text;	/* characters of a report */
+	int		  ussd_sms_ack;
+	char		 *ussd_texts[USSD_T_MAX];
+	struct ussd_item *ussd_menu;		/* "report", "status", "info" */
+	size_t		  ussd_nmenu;
+	struct ussd_item *ussd_categories;	/* category ids, "" routed */
+	size_t		  ussd_ncategories;
+	struct ussd_item *ussd_topics;		/* topic ids */
+	size_t		  ussd_ntopics;
+};
+
+/* An error from the loader: "FILE:LINE: message", ready to print. */
+#define CONF_ERR_MAX	1024
+
+/*
+ * Reads and validates path, applies the "KEY=VALUE" overrides (in order)
+ * and returns a new configuration, or NULL with the reason in err.
+ * The caller frees the result with config_free().
+ */
+struct config	*config_load(const char *path, char *const *overrides,
+		    size_t noverrides, char *err, size_t errsz);
+void		 config_free(struct config *);
+struct config	*config_ref(struct config *);
+void		 config_unref(struct config *);
+const struct category *config_category(const struct config *,
+		    const char *id);
+const struct channel *config_channel(const struct config *,
+		    const char *name);
+const char	*channel_type_name(enum channel_type);
+
+#endif /* PAPIGW_CONF_CONFIG_H */

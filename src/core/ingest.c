@@ -1,0 +1,488 @@
+/*
+ * ingest.c: the pipeline every inbound message goes through, whatever the
+ * channel: normalise -> dedupe -> route -> attach to a case -> one
+ * transaction with the message, the case, its event, the audit entry and
+ * the acknowledgement in the outbox -> only then the caller is told.
+ *
+ * ingest_submit() does the CPU work (UTF-8 repair, routing) on the
+ * caller's thread and hands a work item to the store's group commit; the
+ * caller's callback runs on the store's writer thread after the batch
+ * committed (or failed), so an HTTP request is answered 2xx only for a
+ * message that is on disk.
+ *
+ * Dedupe: a provider message id is unique per channel (a unique index),
+ * so a provider's retry finds the stored message and its case and makes
+ * nothing new.  Without an id, the same sender and text within
+ * ingest.dedupe_window seconds is the same message.
+ *
+ * Attaching: a message that quotes the reference of an open case of the
+ * same sender ("PA-000123", "pa 123"), or that comes from the sender of an
+ * open case answered within ingest.followup_window seconds, joins that
+ * case instead of opening a new one.
+ *
+ * Messages that are not feedback (scams, a lone greeting or thanks, empty
+ * ones) are stored, never dropped, but open no case and get no automatic
+ * acknowledgement.  A message that is a special word (help, a status
+ * lookup, opt-out or opt-in, an information topic: reply_parse(), before
+ * routing) is stored with the kind "special", opens no case and is
+ * answered by reply_special() in the same transaction; acknowledgements
+ * are reply_ack()'s, after reply_guard() looked at the sender (quarantine,
+ * flood).
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/ingest.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "text/text.h"
+#include "conf/config.h"
+#include "domain/calendar.h"
+#include "domain/router.h"
+#include "store/store.h"
+#include "core/lifecycle.h"
+#include "core/metrics.h"
+#include "core/reply.h"
+
+struct ingest {
+	struct store		*store;
+	struct router_slot	*routers;
+	struct metrics		*metrics;
+};
+
+/* One message on its way to the store. */
+struct job {
+	struct ingest		*ing;
+	struct config		*conf;		/* a reference, for the texts */
+	struct router		*router;	/* a reference */
+	struct inbound		 in;		/* copies of the caller's */
+	struct store_part_set	 parts;		/* its key, when in.parts */
+	char			*text;		/* valid UTF-8 */
+	unsigned char		*raw;		/* the bytes, when not */
+	size_t			 rawlen;
+	struct route_result	 route;
+	struct reply_request	 special;	/* a special word, or NONE */
+	enum language		 lang;		/* of the replies */
+	int64_t			 quoted_ref;	/* a reference in the text */
+	int64_t			 now;
+	int64_t			 deadline;	/* of a new case */
+	/* Results. */
+	struct ingest_result	 res;
+	ingest_done_fn		 done;
+	void			*arg;
+};
+
+/*
+ * ===================================================================
+ * Helpers
+ * ===================================================================
+ */
+
+/*
+ * Finds a case reference quoted in text: the configured prefix, an
+ * optional '-', space or '.', and 1 to 9 digits ("PA-000123", "pa 123",
+ * "PA123").  Returns the number, or 0.
+ */
+int64_t
+ingest_find_ref(const char *text, const char *prefix)
+{
+	size_t		 plen = strlen(prefix), i;
+	const char	*p;
+	int64_t		 n;
+	int		 digits;
+
+	for (p = text; *p != '\0'; p++) {
+		if (p != text && isalnum((unsigned char)p[-1]))
+			continue;
+		if (strncasecmp(p, prefix, plen) != 0)
+			continue;
+		i = plen;
+		if (p[i] == '-' || p[i] == ' ' || p[i] == '.' || p[i] == '_')
+			i++;
+		n = 0;
+		for (digits = 0; isdigit((unsigned char)p[i]) && digits < 10;
+		    i++, digits++)
+			n = n * 10 + (p[i] - '0');
+		if (digits == 0 || digits > 9 || isalnum((unsigned char)p[i]))
+			continue;
+		if (n > 0)
+			return n;
+	}
+	return 0;
+}
+
+/*
+ * ===================================================================
+ * The work item, on the store's writer thread
+ * ===================================================================
+ */
+
+/* What the reply composer needs to know about the message. */
+static void
+reply_ctx_init(struct reply_ctx *rc, const struct job *j, int64_t msg_id)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->conf = j->conf;
+	rc->channel = j->in.channel;
+	rc->sender = j->in.sender;
+	rc->message_id = msg_id;
+	rc->now = j->now;
+	rc->lang = j->lang;
+	rc->may_reply = j->res.reply_allowed;
+	rc->block = REPLY_BLOCK_NONE;
+}
+
+/* Copies what the reply composer did into the result. */
+static enum store_status
+reply_done(struct job *j, const struct reply_ctx *rc, enum store_status st)
+{
+	j->res.reply = rc->block;
+	j->res.reply_id = rc->outbox_id;
+	j->res.quarantined = rc->quarantined_now;
+	return st;
+}
+
+static enum store_status
+ingest_work(struct store_txn *txn, void *arg)
+{
+	struct job		*j = arg;
+	const struct config	*conf = j->conf;
+	const struct category	*cat;
+	struct store_message	 m;
+	struct store_case	 c;
+	struct reply_ctx	 rc;
+	enum store_status	 st;
+	int64_t			 msg_id, case_id = 0, ref = 0, deadline;
+	char			 detail[128];
+
+	/* Dedupe. */
+	if (j->in.provider_id == NULL) {
+		st = store_inbound_find_recent(txn, j->in.channel,
+		    j->in.sender, j->text, j->now - conf->ingest_dedupe_window,
+		    &case_id, &ref);
+		if (st == STORE_OK) {
+			j->res.duplicate = 1;
+			j->res.case_id = case_id;
+			j->res.ref_number = ref;
+			return STORE_DUPLICATE;
+		}
+		if (st != STORE_NOTFOUND)
+			return st;
+	}
+
+	memset(&m, 0, sizeof(m));
+	m.channel = j->in.channel;
+	m.provider_id = j->in.provider_id;
+	m.sender = j->in.sender;
+	m.recipient = j->in.recipient;
+	m.text = j->text;
+	m.raw = j->raw;
+	m.rawlen = j->rawlen;
+	m.encoding = j->in.encoding;
+	m.received = j->now;
+	m.provider_time = j->in.provider_time;
+	m.kind = j->special.what != REPLY_SPECIAL_NONE ? "special" :
+	    route_kind_name(j->route.kind);
+	st = store_inbound_insert(txn, &m, &msg_id);
+	if (st == STORE_DUPLICATE) {
+		j->res.duplicate = 1;
+		if (store_inbound_find(txn, j->in.channel, j->in.provider_id,
+		    &case_id, &ref) == STORE_OK) {
+			j->res.case_id = case_id;
+			j->res.ref_number = ref;
+		}
+		return STORE_DUPLICATE;
+	}
+	if (st != STORE_OK)
+		return st;
+	j->res.message_id = msg_id;
+	if (j->in.parts != NULL &&
+	    (st = store_parts_assembled(txn, j->in.parts)) != STORE_OK)
+		return st;
+
+	/* The sender: quarantined, or flooding us now? */
+	reply_ctx_init(&rc, j, msg_id);
+	if ((st = reply_guard(txn, &rc)) != STORE_OK)
+		return st;
+
+	/*
+	 * An answer to the satisfaction question of a resolved case, or a
+	 * message about a closed case that reopens it (lifecycle.c).
+	 */
+	if (!j->in.new_case) {
+		st = lifecycle_inbound(txn, conf, j->in.sender, j->text,
+		    j->special.what == REPLY_SPECIAL_NONE ? j->quoted_ref : 0,
+		    msg_id, j->now, &case_id, &ref);
+		if (st == STORE_OK) {
+			j->res.attached = 1;
+			j->res.case_id = case_id;
+			j->res.ref_number = ref;
+			return reply_done(j, &rc, STORE_OK);
+		}
+		if (st != STORE_NOTFOUND)
+			return st;
+	}
+
+	/* A special word: answered, no case. */
+	if (j->special.what != REPLY_SPECIAL_NONE)
+		return reply_done(j, &rc, reply_special(txn, &rc,
+		    &j->special));
+
+	/* Not feedback: kept, no case, no acknowledgement. */
+	if (j->route.kind != ROUTE_FEEDBACK) {
+		snprintf(detail, sizeof(detail), "message %lld: %s, no case",
+		    (long long)msg_id, route_kind_name(j->route.kind));
+		return reply_done(j, &rc, store_audit_append(txn, "papigwd",
+		    "message.filed", 0, detail));
+	}
+
+	/* A follow-up of an open case of the same sender. */
+	st = STORE_NOTFOUND;
+	if (j->quoted_ref > 0) {
+		st = store_case_find_open(txn, j->quoted_ref, j->in.sender,
+		    &case_id);
+		ref = j->quoted_ref;
+	}
+	if (st == STORE_NOTFOUND && !j->in.new_case)
+		st = store_case_find_followup(txn, j->in.sender,
+		    j->now - conf->ingest_followup_window, &case_id, &ref);
+	if (st == STORE_OK) {
+		j->res.attached = 1;
+		j->res.case_id = case_id;
+		j->res.ref_number = ref;
+		if ((st = store_inbound_attach(txn, msg_id, case_id)) !=
+		    STORE_OK)
+			return st;
+		snprintf(detail, sizeof(detail), "message %lld attached",
+		    (long long)msg_id);
+		return reply_done(j, &rc, store_audit_append(txn, "papigwd",
+		    "case.followup", case_id, detail));
+	}
+	if (st != STORE_NOTFOUND)
+		return st;
+
+	/* A new case. */
+	cat = &conf->categories[j->route.category];
+	deadline = j->deadline;
+	memset(&c, 0, sizeof(c));
+	c.category = cat->id;
+	c.categories2 = j->res.secondary[0] ? j->res.secondary : NULL;
+	c.subcategory = j->route.sub_id[0] ? j->route.sub_id : NULL;
+	c.state = STORE_CASE_RECEIVED;
+	c.sender = j->in.sender;
+	c.channel = j->in.channel;
+	c.deadline = deadline;
+	c.created = j->now;
+	c.updated = j->now;
+	if ((st = store_case_create(txn, &c, &case_id, &ref)) != STORE_OK)
+		return st;
+	j->res.case_id = case_id;
+	j->res.ref_number = ref;
+	j->res.created = 1;
+	if ((st = store_inbound_attach(txn, msg_id, case_id)) != STORE_OK)
+		return st;
+	if ((st = store_case_event_first(txn, case_id, STORE_CASE_RECEIVED,
+	    "papigwd", "received", j->now, NULL)) != STORE_OK)
+		return st;
+	snprintf(detail, sizeof(detail), "message %lld, category %s, "
+	    "score %.2f", (long long)msg_id, cat->id, j->route.score);
+	if ((st = store_audit_append(txn, "papigwd", "case.create", case_id,
+	    detail)) != STORE_OK)
+		return st;
+	return reply_done(j, &rc, reply_ack(txn, &rc, cat, case_id, ref,
+	    deadline));
+}
+
+static void
+job_free(struct job *j)
+{
+	router_unref(j->router);
+	config_unref(j->conf);
+	free((char *)j->in.channel);
+	free((char *)j->in.provider_id);
+	free((char *)j->in.sender);
+	free((char *)j->in.recipient);
+	free((char *)j->in.encoding);
+	free(j->text);
+	free(j->raw);
+	free((char *)j->parts.channel);
+	free((char *)j->parts.sender);
+	free((char *)j->parts.ref);
+	free(j);
+}
+
+static void
+ingest_done(enum store_status st, void *arg)
+{
+	struct job	*j = arg;
+
+	/* A duplicate is a success: the message is stored, once. */
+	if (st == STORE_DUPLICATE)
+		st = STORE_OK;
+	j->res.status = st;
+	if (st == STORE_OK && j->special.what != REPLY_SPECIAL_NONE)
+		metrics_received(j->ing->metrics, j->in.channel, "special",
+		    j->res.duplicate);
+	else if (st == STORE_OK)
+		metrics_received(j->ing->metrics, j->in.channel,
+		    j->route.kind == ROUTE_FEEDBACK && !j->res.duplicate ?
+		    j->route.category_id : route_kind_name(j->route.kind),
+		    j->res.duplicate);
+	else
+		metrics_store_error(j->ing->metrics);
+	if (st == STORE_OK && !j->res.duplicate)
+		metrics_reply(j->ing->metrics, j->res.reply);
+	if (st == STORE_OK && j->res.quarantined) {
+		char	masked[MASKED_NUMBER_MAX];
+
+		log_notice("%s: sender %s quarantined: more than %d messages "
+		    "in %d s; no automatic replies%s", j->in.channel,
+		    mask_number(j->in.sender, masked, sizeof(masked)),
+		    j->conf->replies_flood_messages,
+		    j->conf->replies_flood_window,
+		    j->conf->replies_quarantine_time > 0 ? "" :
+		    " until released");
+	}
+	j->done(&j->res, j->arg);
+	job_free(j);
+}
+
+/*
+ * ===================================================================
+ * Public interface
+ * ===================================================================
+ */
+
+struct ingest *
+ingest_new(struct store *store, struct router_slot *routers,
+    struct metrics *metrics)
+{
+	struct ingest	*ing = xcalloc(1, sizeof(*ing));
+
+	ing->store = store;
+	ing->routers = routers;
+	ing->metrics = metrics;
+	return ing;
+}
+
+void
+ingest_free(struct ingest *ing)
+{
+	free(ing);
+}
+
+/*
+ * Takes one inbound message.  conf is the configuration it arrived under
+ * (a reference is taken).  On success done(result, arg) runs later, on the
+ * store's thread, once the message is committed (or the commit failed:
+ * result->status says which).  Returns 0, or -1 when the store refuses
+ * work (closing); done is then not called.
+ */
+int
+ingest_submit(struct ingest *ing, struct config *conf,
+    const struct inbound *in, ingest_done_fn done, void *arg)
+{
+	struct job	*j;
+	struct text	*t;
+	size_t		 i, o;
+
+	j = xcalloc(1, sizeof(*j));
+	j->ing = ing;
+	j->conf = config_ref(conf);
+	j->router = router_slot_get(ing->routers);
+	j->in.channel = xstrdup(in->channel);
+	j->in.provider_id = in->provider_id != NULL && in->provider_id[0] ?
+	    xstrdup(in->provider_id) : NULL;
+	j->in.sender = xstrdup(in->sender);
+	j->in.recipient = xstrdup(in->recipient);
+	j->in.encoding = xstrdup(in->encoding);
+	j->in.provider_time = in->provider_time;
+	if (in->parts != NULL) {
+		j->parts.channel = xstrdup(in->parts->channel);
+		j->parts.sender = xstrdup(in->parts->sender);
+		j->parts.ref = xstrdup(in->parts->ref);
+		j->parts.total = in->parts->total;
+		j->in.parts = &j->parts;
+	}
+	j->now = (int64_t)time(NULL);
+	j->done = done;
+	j->arg = arg;
+
+	/* Normalise: invalid UTF-8 is kept raw and shown repaired. */
+	j->text = text_repair(in->text, in->textlen);
+	if (!text_valid_utf8(in->text, in->textlen)) {
+		j->raw = xcalloc(1, in->textlen + 1);
+		memcpy(j->raw, in->text, in->textlen);
+		j->rawlen = in->textlen;
+		j->res.invalid_utf8 = 1;
+	}
+
+	/* Special words first, then the router, on one normalisation. */
+	j->special.what = REPLY_SPECIAL_NONE;
+	j->lang = (enum language)conf->language;
+	if ((t = malloc(sizeof(*t))) != NULL) {
+		text_normalise(t, j->text, strlen(j->text), 0);
+		reply_parse(conf, t, &j->special);
+		j->lang = reply_language(conf, t);
+		if (j->special.what == REPLY_SPECIAL_NONE)
+			router_classify_text(j->router, t, &j->route);
+		free(t);
+	} else
+		router_classify(j->router, j->text, strlen(j->text),
+		    &j->route);
+	j->quoted_ref = ingest_find_ref(j->text, conf->case_prefix);
+	/*
+	 * A report filed from a menu (USSD) is a new case, under the
+	 * category the resident chose when there is one.
+	 */
+	if (in->new_case) {
+		/* A report that is only "help" is still a report. */
+		if (j->special.what != REPLY_SPECIAL_NONE) {
+			j->special.what = REPLY_SPECIAL_NONE;
+			router_classify(j->router, j->text, strlen(j->text),
+			    &j->route);
+		}
+		j->in.new_case = 1;
+		j->quoted_ref = 0;
+		j->route.kind = ROUTE_FEEDBACK;
+		for (i = 0; in->category != NULL && i < conf->ncategories; i++)
+			if (strcmp(conf->categories[i].id, in->category) == 0 &&
+			    (int)i != j->route.category) {
+				j->route.category = (int)i;
+				j->route.category_id = conf->categories[i].id;
+				j->route.sub_id = "";
+			}
+	}
+	j->res.kind = j->route.kind;
+	j->res.category = j->route.category_id;
+	for (i = 0, o = 0; i < j->route.nsecondary; i++) {
+		const char *id = router_category_id(j->router,
+		    (size_t)j->route.secondary[i]);
+		size_t len = strlen(id);
+
+		if (o + len + 2 >= sizeof(j->res.secondary))
+			break;
+		if (o > 0)
+			j->res.secondary[o++] = ',';
+		memcpy(j->res.secondary + o, id, len + 1);
+		o += len;
+	}
+	j->res.reply_allowed = !in->no_ack && reply_may_reply(conf,
+	    in->sender);
+	/* Here rather than on the store's writer thread: mktime() is slow. */
+	if (j->route.kind == ROUTE_FEEDBACK)
+		j->deadline = calendar_deadline(conf, j->now,
+		    conf->categories[j->route.category].deadline_days);
+
+	if (store_submit_clean(ing->store, ingest_work, ingest_done, j) !=
+	    STORE_OK) {
+		job_free(j);
+		return -1;
+	}
+	return 0;
+}

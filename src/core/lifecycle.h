@@ -1,0 +1,24 @@
+/*
+ * lifecycle.h: what residents do to their cases; case references
+ */
+#ifndef PAPIGW_CORE_LIFECYCLE_H
+#define PAPIGW_CORE_LIFECYCLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/config.h"
+#include "store/store_cases.h"
+
+void		 lifecycle_ref(const struct config *, int64_t ref, char *buf,
+		    size_t bufsz);
+int64_t		 lifecycle_parse_ref(const struct config *, const char *s);
+enum store_status lifecycle_reopen(struct store_txn *, const struct config *,
+		    const struct store_case_info *, const char *actor,
+		    const char *detail, int64_t now, int64_t *deadline);
+enum store_status lifecycle_inbound(struct store_txn *,
+		    const struct config *, const char *sender,
+		    const char *text, int64_t quoted_ref, int64_t message_id,
+		    int64_t now, int64_t *case_id, int64_t *ref);
+
+#endif /* PAPIGW_CORE_LIFECYCLE_H */

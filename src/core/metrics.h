@@ -1,0 +1,27 @@
+/*
+ * metrics.h: counters for /metrics
+ */
+#ifndef PAPIGW_CORE_METRICS_H
+#define PAPIGW_CORE_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "chan/http.h"
+
+struct metrics;
+
+struct metrics	*metrics_new(void);
+void		 metrics_free(struct metrics *);
+void		 metrics_received(struct metrics *, const char *channel,
+		    const char *category, int duplicate);
+void		 metrics_store_error(struct metrics *);
+void		 metrics_latency(struct metrics *, double seconds);
+void		 metrics_reply(struct metrics *, int block);
+void		 metrics_overdue(struct metrics *, uint64_t marked,
+		    int64_t open_overdue);
+char		*metrics_render(struct metrics *, struct store *,
+		    struct http_server *, size_t *lenp);
+
+#endif /* PAPIGW_CORE_METRICS_H */

@@ -1,0 +1,458 @@
+/*
+ * ctl_cases.c: papictl's case commands: list, show, reply, assign,
+ * claim, note, close and reopen.  Each builds one request for the daemon
+ * (ctl_call()) and prints the answer as a table or a few lines, or as one
+ * JSON line with --json.  The daemon decides what the caller's role may
+ * see and do; papictl only asks.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "ctl/papictl.h"
+
+#define TEXT_COLUMNS	48	/* display columns of a text in a list */
+
+/*
+ * Runs getopt_long over a command's argv; returns the option, -1 at the
+ * end, or '?' after printing the command's usage.
+ */
+static int
+opt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	int	ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+	if (ch == '?' || ch == ':')
+		ctl_usage_of(argv[0]);
+	return ch;
+}
+
+static int
+usage(const char *cmd)
+{
+	ctl_usage_of(cmd);
+	return CTL_USAGE;
+}
+
+/* "R-12 +84 91x xxx 678", or "R-12 (erased)". */
+static void
+from_of(json_t *c, char *buf, size_t bufsz)
+{
+	const char	*from = ctl_str(c, "from", NULL);
+
+	if (json_is_true(json_object_get(c, "erased")) || from == NULL)
+		snprintf(buf, bufsz, "%s (erased)", ctl_str(c, "resident",
+		    "-"));
+	else
+		snprintf(buf, bufsz, "%s %s", ctl_str(c, "resident", "-"),
+		    from);
+}
+
+/*
+ * ===================================================================
+ * list
+ * ===================================================================
+ */
+
+int
+ctl_list(struct ctl_globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "category", required_argument, NULL, 'c' },
+		{ "state", required_argument, NULL, 's' },
+		{ "overdue", no_argument, NULL, 'o' },
+		{ "mine", no_argument, NULL, 'm' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "before", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctl_table	*t;
+	json_t			*args = json_object(), *data, *cases, *c;
+	char			 created[32], due[40], from[96];
+	size_t			 i;
+	long			 n;
+	int			 ch, r;
+
+	while ((ch = opt(argc, argv, "", longopts)) != -1) {
+		switch (ch) {
+		case 'c':
+			json_object_set_new(args, "category",
+			    json_string(optarg));
+			break;
+		case 's':
+			json_object_set_new(args, "state", json_string(optarg));
+			break;
+		case 'o':
+			json_object_set_new(args, "overdue", json_true());
+			break;
+		case 'm':
+			json_object_set_new(args, "mine", json_true());
+			break;
+		case 'l':
+			if (ctl_number(argv[0], "--limit", optarg, 1, 1000,
+			    &n) == -1) {
+				json_decref(args);
+				return CTL_USAGE;
+			}
+			json_object_set_new(args, "limit", json_integer(n));
+			break;
+		case 'b':
+			json_object_set_new(args, "before", json_string(
+			    optarg));
+			break;
+		default:
+			json_decref(args);
+			return CTL_USAGE;
+		}
+	}
+	if (optind != argc) {
+		json_decref(args);
+		return usage(argv[0]);
+	}
+	/* "before" is a reference; the daemon wants its number. */
+	if ((c = json_object_get(args, "before")) != NULL) {
+		const char *s = json_string_value(c), *d = s;
+
+		while (*d != '\0' && (*d < '0' || *d > '9'))
+			d++;
+		if (parse_long(d, 1, 999999999L, &n) == -1) {
+			fprintf(stderr, "papictl: --before: '%s' is not a "
+			    "case reference\n", s);
+			json_decref(args);
+			return CTL_USAGE;
+		}
+		json_object_set_new(args, "before", json_integer(n));
+	}
+	if ((r = ctl_call(g, "list", args, &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json) {
+		ctl_print_json(data);
+		json_decref(data);
+		return CTL_OK;
+	}
+	cases = json_object_get(data, "cases");
+	if (json_array_size(cases) == 0) {
+		printf("no cases\n");
+		json_decref(data);
+		return CTL_OK;
+	}
+	t = ctl_table_new("REF", "CREATED", "CATEGORY", "STATE", "ASSIGNEE",
+	    "DEADLINE", "FROM", "TEXT", (char *)NULL);
+	ctl_table_col(t, 7, TEXT_COLUMNS, 0);
+	json_array_foreach(cases, i, c) {
+		ctl_date(json_object_get(c, "deadline"), due, sizeof(due));
+		if (json_is_true(json_object_get(c, "overdue")))
+			strncat(due, " overdue", sizeof(due) - strlen(due) - 1);
+		from_of(c, from, sizeof(from));
+		ctl_table_add(t, ctl_str(c, "ref", "-"),
+		    ctl_time(json_object_get(c, "created"), created,
+		    sizeof(created)), ctl_str(c, "category", "-"),
+		    ctl_str(c, "state", "-"), ctl_str(c, "assignee", "-"), due,
+		    from, ctl_str(c, "text", ""));
+	}
+	ctl_table_print(t, stdout);
+	if (json_is_true(json_object_get(data, "more")))
+		printf("(more: papictl list --before %s)\n", ctl_str(
+		    json_array_get(cases, json_array_size(cases) - 1), "ref",
+		    ""));
+	json_decref(data);
+	return CTL_OK;
+}
+
+/*
+ * ===================================================================
+ * show
+ * ===================================================================
+ */
+
+static void
+show_case(json_t *c)
+{
+	struct ctl_table	*t;
+	json_t			*a, *e;
+	char			 b1[32], b2[32], b3[32], from[96], line[256];
+	size_t			 i;
+
+	printf("%s  %s (%s, %s)  %s\n", ctl_str(c, "ref", "-"),
+	    ctl_str(c, "category", "-"), ctl_str(c, "dimension", "-"),
+	    ctl_str(c, "category_name", "-"), ctl_str(c, "state", "-"));
+	from_of(c, from, sizeof(from));
+	printf("From:       %s (%lld case%s seen by you)\n", from,
+	    (long long)json_integer_value(json_object_get(c,
+	    "resident_cases")), json_integer_value(json_object_get(c,
+	    "resident_cases")) == 1 ? "" : "s");
+	if (json_object_get(c, "number_full") != NULL)
+		printf("Number:     %s (unmasked, audited)\n",
+		    ctl_str(c, "number_full", "-"));
+	printf("Channel:    %s\n", ctl_str(c, "channel", "-"));
+	printf("Created:    %s    Deadline: %s%s\n", ctl_time(
+	    json_object_get(c, "created"), b1, sizeof(b1)), ctl_time(
+	    json_object_get(c, "deadline"), b2, sizeof(b2)),
+	    json_is_true(json_object_get(c, "overdue")) ? " (overdue)" : "");
+	printf("Assignee:   %s\n", ctl_str(c, "assignee", "-"));
+	printf("Answered:   %s    Closed: %s    Reopened: %s\n",
+	    ctl_time(json_object_get(c, "first_answered"), b1, sizeof(b1)),
+	    ctl_time(json_object_get(c, "closed"), b2, sizeof(b2)),
+	    ctl_time(json_object_get(c, "reopened"), b3, sizeof(b3)));
+	if (json_is_integer(json_object_get(c, "satisfaction")))
+		printf("Satisfaction: %lld/5\n", (long long)json_integer_value(
+		    json_object_get(c, "satisfaction")));
+
+	printf("\nMessages:\n");
+	t = ctl_table_new("  AT", "", "CHANNEL", "STATE", "TEXT", (char *)NULL);
+	a = json_object_get(c, "thread");
+	json_array_foreach(a, i, e) {
+		int out = strcmp(ctl_str(e, "dir", ""), "out") == 0;
+
+		if (out)
+			snprintf(line, sizeof(line), "%s %s, %lld SMS",
+			    ctl_str(e, "state", "-"), ctl_str(e, "encoding",
+			    "-"), (long long)json_integer_value(
+			    json_object_get(e, "segments")));
+		else
+			snprintf(line, sizeof(line), "%s", ctl_str(e, "kind",
+			    "received"));
+		snprintf(b2, sizeof(b2), "  %s", ctl_time(json_object_get(e,
+		    "at"), b1, sizeof(b1)));
+		ctl_table_add(t, b2, out ? ">" : "<", ctl_str(e, "channel",
+		    "-"), line, ctl_str(e, "text", ""));
+	}
+	ctl_table_print(t, stdout);
+
+	printf("\nHistory:\n");
+	t = ctl_table_new("  AT", "BY", "FROM", "TO", "DETAIL", (char *)NULL);
+	a = json_object_get(c, "history");
+	json_array_foreach(a, i, e) {
+		snprintf(b2, sizeof(b2), "  %s", ctl_time(json_object_get(e,
+		    "at"), b1, sizeof(b1)));
+		ctl_table_add(t, b2, ctl_str(e, "actor", "-"), i == 0 ?
+		    "-" : ctl_str(e, "from", "-"), ctl_str(e, "to", "-"),
+		    ctl_str(e, "detail", ""));
+	}
+	ctl_table_print(t, stdout);
+
+	a = json_object_get(c, "notes");
+	if (json_array_size(a) > 0) {
+		printf("\nNotes:\n");
+		t = ctl_table_new("  AT", "BY", "NOTE", (char *)NULL);
+		json_array_foreach(a, i, e) {
+			snprintf(b2, sizeof(b2), "  %s", ctl_time(
+			    json_object_get(e, "at"), b1, sizeof(b1)));
+			ctl_table_add(t, b2, ctl_str(e, "author", "-"),
+			    ctl_str(e, "text", ""));
+		}
+		ctl_table_print(t, stdout);
+	}
+}
+
+int
+ctl_show(struct ctl_globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "unmask", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 }
+	};
+	json_t	*args = json_object(), *data;
+	int	 ch, r;
+
+	while ((ch = opt(argc, argv, "", longopts)) != -1) {
+		if (ch != 'u' || ctl_utf8("the reason", optarg) == -1) {
+			json_decref(args);
+			return CTL_USAGE;
+		}
+		json_object_set_new(args, "unmask", json_string(optarg));
+	}
+	if (optind + 1 != argc) {
+		json_decref(args);
+		return usage(argv[0]);
+	}
+	json_object_set_new(args, "ref", json_string(argv[optind]));
+	if ((r = ctl_call(g, "show", args, &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json)
+		ctl_print_json(data);
+	else
+		show_case(data);
+	json_decref(data);
+	return CTL_OK;
+}
+
+/*
+ * ===================================================================
+ * reply
+ * ===================================================================
+ */
+
+int
+ctl_reply(struct ctl_globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	json_t	*args, *data;
+	int	 ch, r, dry = 0;
+
+	while ((ch = opt(argc, argv, "", longopts)) != -1) {
+		if (ch != 'n')
+			return CTL_USAGE;
+		dry = 1;
+	}
+	if (optind + 2 != argc)
+		return usage(argv[0]);
+	if (ctl_utf8("the answer", argv[optind + 1]) == -1)
+		return CTL_USAGE;
+	/* First what it costs, as the channel will send it. */
+	args = json_pack("{s:s, s:s, s:b}", "ref", argv[optind], "text",
+	    argv[optind + 1], "dry_run", 1);
+	if ((r = ctl_call(g, "reply", args, &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json && dry)
+		ctl_print_json(data);
+	else if (!g->json)
+		printf("%s: %lld SMS part%s, %s encoding%s\n",
+		    ctl_str(data, "ref", "-"), (long long)json_integer_value(
+		    json_object_get(data, "segments")),
+		    json_integer_value(json_object_get(data, "segments")) ==
+		    1 ? "" : "s", ctl_str(data, "encoding", "-"),
+		    dry ? " (dry run: not sent)" : "");
+	json_decref(data);
+	if (dry)
+		return CTL_OK;
+	fflush(stdout);
+	args = json_pack("{s:s, s:s}", "ref", argv[optind], "text",
+	    argv[optind + 1]);
+	if ((r = ctl_call(g, "reply", args, &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json)
+		ctl_print_json(data);
+	else
+		printf("queued as outbox %lld (case %s -> %s)\n",
+		    (long long)json_integer_value(json_object_get(data,
+		    "outbox")), ctl_str(data, "from", "-"), ctl_str(data,
+		    "to", "-"));
+	json_decref(data);
+	return CTL_OK;
+}
+
+/*
+ * ===================================================================
+ * assign, claim, note, close, reopen
+ * ===================================================================
+ */
+
+/* Sends a case change and prints what it did. */
+static int
+change(struct ctl_globals *g, const char *cmd, json_t *args,
+    const char *verb)
+{
+	json_t	*data;
+	char	 due[32];
+	int	 r;
+
+	if ((r = ctl_call(g, cmd, args, &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json)
+		ctl_print_json(data);
+	else if (json_object_get(data, "note") != NULL &&
+	    strcmp(cmd, "note") == 0)
+		printf("%s: note %lld added\n", ctl_str(data, "ref", "-"),
+		    (long long)json_integer_value(json_object_get(data,
+		    "note")));
+	else {
+		printf("%s %s", ctl_str(data, "ref", "-"), verb);
+		if (json_object_get(data, "assignee") != NULL)
+			printf(" %s", ctl_str(data, "assignee", "-"));
+		printf(" (%s -> %s)", ctl_str(data, "from", "-"),
+		    ctl_str(data, "to", "-"));
+		if (json_is_integer(json_object_get(data, "deadline")))
+			printf(", due %s", ctl_time(json_object_get(data,
+			    "deadline"), due, sizeof(due)));
+		printf("\n");
+	}
+	json_decref(data);
+	return CTL_OK;
+}
+
+/* Commands without options: exactly nargs arguments. */
+static int
+plain(int argc, char **argv, int nargs)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	int	ch;
+
+	while ((ch = opt(argc, argv, "", none)) != -1)
+		return -1;
+	if (optind + nargs != argc) {
+		ctl_usage_of(argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ctl_assign(struct ctl_globals *g, int argc, char **argv)
+{
+	if (plain(argc, argv, 2) == -1)
+		return CTL_USAGE;
+	return change(g, "assign", json_pack("{s:s, s:s}", "ref",
+	    argv[optind], "user", argv[optind + 1]), "assigned to");
+}
+
+int
+ctl_claim(struct ctl_globals *g, int argc, char **argv)
+{
+	if (plain(argc, argv, 1) == -1)
+		return CTL_USAGE;
+	return change(g, "claim", json_pack("{s:s}", "ref", argv[optind]),
+	    "claimed by");
+}
+
+int
+ctl_note(struct ctl_globals *g, int argc, char **argv)
+{
+	if (plain(argc, argv, 2) == -1)
+		return CTL_USAGE;
+	if (ctl_utf8("the note", argv[optind + 1]) == -1)
+		return CTL_USAGE;
+	return change(g, "note", json_pack("{s:s, s:s}", "ref", argv[optind],
+	    "text", argv[optind + 1]), "noted");
+}
+
+int
+ctl_close(struct ctl_globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "note", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*note = NULL;
+	json_t		*args;
+	int		 ch;
+
+	while ((ch = opt(argc, argv, "", longopts)) != -1) {
+		if (ch != 'n')
+			return CTL_USAGE;
+		note = optarg;
+	}
+	if (optind + 1 != argc)
+		return usage(argv[0]);
+	if (note != NULL && ctl_utf8("the note", note) == -1)
+		return CTL_USAGE;
+	args = json_pack("{s:s}", "ref", argv[optind]);
+	if (note != NULL)
+		json_object_set_new(args, "note", json_string(note));
+	return change(g, "close", args, "closed");
+}
+
+int
+ctl_reopen(struct ctl_globals *g, int argc, char **argv)
+{
+	if (plain(argc, argv, 1) == -1)
+		return CTL_USAGE;
+	return change(g, "reopen", json_pack("{s:s}", "ref", argv[optind]),
+	    "reopened");
+}

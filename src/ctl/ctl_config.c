@@ -1,0 +1,47 @@
+/*
+ * ctl_config.c: papictl check-config, which loads the configuration the
+ * way papigwd does and reports "configuration OK" or the first error as
+ * FILE:LINE: message (exit 1).  With --json it prints one object.
+ */
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "conf/config.h"
+#include "ctl/papictl.h"
+
+int
+ctl_check_config(struct ctl_globals *g, int argc, char **argv)
+{
+	char		 err[CONF_ERR_MAX];
+	struct config	*conf;
+	json_t		*o;
+
+	(void)argv;
+	if (argc != 1) {
+		ctl_usage_of("check-config");
+		return CTL_USAGE;
+	}
+	conf = config_load(g->conf_path, g->overrides, g->noverrides, err,
+	    sizeof(err));
+	if (g->json) {
+		o = conf != NULL ?
+		    json_pack("{s:b, s:s, s:i, s:i}", "ok", 1, "file",
+		    g->conf_path, "categories", (int)conf->ncategories,
+		    "channels", (int)conf->nchannels) :
+		    json_pack("{s:b, s:s, s:s}", "ok", 0, "file",
+		    g->conf_path, "error", err);
+		if (o != NULL) {
+			json_dumpf(o, stdout, JSON_COMPACT);
+			putchar('\n');
+			json_decref(o);
+		}
+	} else if (conf != NULL)
+		printf("configuration OK\n");
+	else
+		fprintf(stderr, "%s\n", err);
+	if (conf == NULL)
+		return CTL_FAIL;
+	config_free(conf);
+	return CTL_OK;
+}

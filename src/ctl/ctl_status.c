@@ -1,0 +1,339 @@
+/*
+ * ctl_status.c: papictl's queue and channel commands: status (queue
+ * depths by category and state, the oldest waiting case, overdue cases,
+ * and for administrators the outbox and the channels' health), outbox and
+ * retry (outbound messages and their delivery), and inject (feed a
+ * message in as if it had arrived).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl/papictl.h"
+
+static const char *const states[] = {
+	"received", "assigned", "in_progress", "reopened", "resolved",
+	"confirmed"
+};
+#define NSTATES	(sizeof(states) / sizeof(states[0]))
+
+static const char *const outbox_states[] = {
+	"queued", "sending", "sent", "delivered", "failed"
+};
+#define NOUTBOX	(sizeof(outbox_states) / sizeof(outbox_states[0]))
+
+static int
+opt(int argc, char **argv, const struct option *longopts)
+{
+	int	ch = getopt_long(argc, argv, "", longopts, NULL);
+
+	if (ch == '?' || ch == ':')
+		ctl_usage_of(argv[0]);
+	return ch;
+}
+
+/*
+ * ===================================================================
+ * status
+ * ===================================================================
+ */
+
+static void
+print_queues(json_t *data)
+{
+	struct ctl_table	*t;
+	json_t			*q, *o;
+	const char		*id;
+	char			 n[NSTATES + 2][24], b[32];
+	size_t			 i;
+
+	t = ctl_table_new("CATEGORY", "DIM", "RECEIVED", "ASSIGNED",
+	    "IN_PROGRESS", "REOPENED", "OPEN", "OVERDUE", "RESOLVED",
+	    "CONFIRMED", (char *)NULL);
+	for (i = 2; i < 10; i++)
+		ctl_table_col(t, i, 0, 1);
+	q = json_object_get(data, "queues");
+	json_object_foreach(q, id, o) {
+		for (i = 0; i < NSTATES; i++)
+			if (!json_is_integer(json_object_get(o, states[i])))
+				snprintf(n[i], sizeof(n[i]), "0");
+			else
+				ctl_int(o, states[i], n[i], sizeof(n[i]));
+		ctl_int(o, "open", n[NSTATES], sizeof(n[NSTATES]));
+		ctl_int(o, "overdue", n[NSTATES + 1], sizeof(n[NSTATES + 1]));
+		ctl_table_add(t, id, ctl_str(o, "dimension", "-"), n[0], n[1],
+		    n[2], n[3], n[NSTATES], n[NSTATES + 1], n[4], n[5]);
+	}
+	ctl_table_print(t, stdout);
+	printf("\nOpen cases: %lld, overdue: %lld",
+	    (long long)json_integer_value(json_object_get(data, "open")),
+	    (long long)json_integer_value(json_object_get(data, "overdue")));
+	o = json_object_get(data, "oldest_waiting");
+	if (json_is_object(o))
+		printf("; oldest waiting: %s since %s", ctl_str(o, "ref", "-"),
+		    ctl_time(json_object_get(o, "created"), b, sizeof(b)));
+	printf("\n");
+}
+
+/* A modem's state in a cell: "up 75% home", "down (no device)". */
+static void
+modem_of(json_t *m, char *buf, size_t bufsz)
+{
+	long long	sig;
+
+	if (!json_is_object(m)) {
+		snprintf(buf, bufsz, "-");
+		return;
+	}
+	sig = json_integer_value(json_object_get(m, "signal"));
+	if (strcmp(ctl_str(m, "state", ""), "up") == 0) {
+		if (sig >= 0)
+			snprintf(buf, bufsz, "up %lld%% %s", sig,
+			    ctl_str(m, "network", ""));
+		else
+			snprintf(buf, bufsz, "up %s", ctl_str(m, "network",
+			    ""));
+	} else
+		snprintf(buf, bufsz, "%s%s%s%s", ctl_str(m, "state", "-"),
+		    *ctl_str(m, "error", "") ? " (" : "",
+		    ctl_str(m, "error", ""), *ctl_str(m, "error", "") ? ")" :
+		    "");
+}
+
+static void
+print_channels(json_t *data)
+{
+	struct ctl_table	*t;
+	json_t			*c, *o;
+	const char		*name;
+	char			 seen[32], n[NOUTBOX][24], modem[96];
+	size_t			 i;
+
+	o = json_object_get(data, "outbox");
+	printf("\nOutbox:");
+	for (i = 0; i < NOUTBOX; i++)
+		printf(" %s %lld%s", outbox_states[i],
+		    (long long)json_integer_value(json_object_get(o,
+		    outbox_states[i])), i + 1 < NOUTBOX ? "," : "\n");
+	printf("\n");
+	t = ctl_table_new("CHANNEL", "TYPE", "ENABLED", "MODEM",
+	    "LAST MESSAGE", "QUEUED", "SENT", "DELIVERED", "FAILED",
+	    "LAST ERROR", (char *)NULL);
+	for (i = 5; i < 9; i++)
+		ctl_table_col(t, i, 0, 1);
+	ctl_table_col(t, 9, 50, 0);
+	c = json_object_get(data, "channels");
+	json_object_foreach(c, name, o) {
+		for (i = 0; i < NOUTBOX; i++)
+			if (json_is_integer(json_object_get(o,
+			    outbox_states[i])))
+				ctl_int(o, outbox_states[i], n[i],
+				    sizeof(n[i]));
+			else
+				snprintf(n[i], sizeof(n[i]), "0");
+		modem_of(json_object_get(o, "modem"), modem, sizeof(modem));
+		ctl_table_add(t, name, ctl_str(o, "type", "-"),
+		    json_object_get(o, "enabled") == NULL ? "-" :
+		    json_is_true(json_object_get(o, "enabled")) ? "yes" : "no",
+		    modem, ctl_time(json_object_get(o, "last_seen"), seen,
+		    sizeof(seen)), n[0], n[2], n[3], n[4],
+		    ctl_str(o, "last_error", "-"));
+	}
+	ctl_table_print(t, stdout);
+	o = json_object_get(data, "health");
+	if (json_array_size(o) == 0)
+		printf("\nHealth: OK\n");
+	else {
+		printf("\nHealth:\n");
+		json_array_foreach(o, i, c)
+			printf("  %s\n", json_string_value(c));
+	}
+}
+
+int
+ctl_status(struct ctl_globals *g, int argc, char **argv)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	json_t	*data;
+	int	 ch, r;
+
+	while ((ch = opt(argc, argv, none)) != -1)
+		return CTL_USAGE;
+	if (optind != argc) {
+		ctl_usage_of(argv[0]);
+		return CTL_USAGE;
+	}
+	if ((r = ctl_call(g, "status", NULL, &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json)
+		ctl_print_json(data);
+	else {
+		print_queues(data);
+		if (json_object_get(data, "channels") != NULL)
+			print_channels(data);
+	}
+	json_decref(data);
+	return CTL_OK;
+}
+
+/*
+ * ===================================================================
+ * outbox, retry
+ * ===================================================================
+ */
+
+int
+ctl_outbox(struct ctl_globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "failed", no_argument, NULL, 'f' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctl_table	*t;
+	json_t			*args = json_object(), *data, *rows, *o;
+	char			 upd[32], att[16], seg[16];
+	size_t			 i;
+	long			 n;
+	int			 ch, r;
+
+	while ((ch = opt(argc, argv, longopts)) != -1) {
+		if (ch == 'f')
+			json_object_set_new(args, "failed", json_true());
+		else if (ch == 'l' && ctl_number(argv[0], "--limit", optarg,
+		    1, 1000, &n) == 0)
+			json_object_set_new(args, "limit", json_integer(n));
+		else {
+			json_decref(args);
+			return CTL_USAGE;
+		}
+	}
+	if (optind != argc) {
+		json_decref(args);
+		ctl_usage_of(argv[0]);
+		return CTL_USAGE;
+	}
+	if ((r = ctl_call(g, "outbox", args, &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json) {
+		ctl_print_json(data);
+		json_decref(data);
+		return CTL_OK;
+	}
+	rows = json_object_get(data, "rows");
+	if (json_array_size(rows) == 0) {
+		printf("no messages\n");
+		json_decref(data);
+		return CTL_OK;
+	}
+	t = ctl_table_new("ID", "REF", "CHANNEL", "TO", "KIND", "STATE",
+	    "ATTEMPTS", "SMS", "UPDATED", "ERROR", (char *)NULL);
+	ctl_table_col(t, 0, 0, 1);
+	ctl_table_col(t, 6, 0, 1);
+	ctl_table_col(t, 7, 0, 1);
+	ctl_table_col(t, 9, 50, 0);
+	json_array_foreach(rows, i, o) {
+		char id[24];
+
+		ctl_table_add(t, ctl_int(o, "id", id, sizeof(id)),
+		    ctl_str(o, "ref", "-"), ctl_str(o, "channel", "-"),
+		    ctl_str(o, "to", "-"), ctl_str(o, "kind", "-"),
+		    ctl_str(o, "state", "-"), ctl_int(o, "attempts", att,
+		    sizeof(att)), ctl_int(o, "segments", seg, sizeof(seg)),
+		    ctl_time(json_object_get(o, "updated"), upd, sizeof(upd)),
+		    ctl_str(o, "error", "-"));
+	}
+	ctl_table_print(t, stdout);
+	json_decref(data);
+	return CTL_OK;
+}
+
+int
+ctl_retry(struct ctl_globals *g, int argc, char **argv)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	json_t	*data;
+	long	 id;
+	int	 ch, r;
+
+	while ((ch = opt(argc, argv, none)) != -1)
+		return CTL_USAGE;
+	if (optind + 1 != argc) {
+		ctl_usage_of(argv[0]);
+		return CTL_USAGE;
+	}
+	if (ctl_number(argv[0], "ID", argv[optind], 1, 0x7fffffffL, &id) ==
+	    -1)
+		return CTL_USAGE;
+	if ((r = ctl_call(g, "retry", json_pack("{s:I}", "id",
+	    (json_int_t)id), &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json)
+		ctl_print_json(data);
+	else
+		printf("outbox %ld queued again\n", id);
+	json_decref(data);
+	return CTL_OK;
+}
+
+/*
+ * ===================================================================
+ * inject
+ * ===================================================================
+ */
+
+int
+ctl_inject(struct ctl_globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 }
+	};
+	json_t	*args = json_object(), *data;
+	int	 ch, r;
+
+	while ((ch = opt(argc, argv, longopts)) != -1) {
+		if (ch == 'f')
+			json_object_set_new(args, "from", json_string(optarg));
+		else if (ch == 'c')
+			json_object_set_new(args, "channel",
+			    json_string(optarg));
+		else {
+			json_decref(args);
+			return CTL_USAGE;
+		}
+	}
+	if (optind + 1 != argc || json_object_get(args, "from") == NULL) {
+		json_decref(args);
+		ctl_usage_of(argv[0]);
+		return CTL_USAGE;
+	}
+	if (ctl_utf8("the text", argv[optind]) == -1) {
+		json_decref(args);
+		return CTL_USAGE;
+	}
+	json_object_set_new(args, "text", json_string(argv[optind]));
+	if ((r = ctl_call(g, "inject", args, &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json)
+		ctl_print_json(data);
+	else if (json_is_true(json_object_get(data, "duplicate")))
+		printf("message %lld: a duplicate of one stored before%s%s\n",
+		    (long long)json_integer_value(json_object_get(data,
+		    "message")), *ctl_str(data, "ref", "") ? ", case " : "",
+		    ctl_str(data, "ref", ""));
+	else if (*ctl_str(data, "ref", "") == '\0')
+		printf("message %lld stored: %s, no case\n",
+		    (long long)json_integer_value(json_object_get(data,
+		    "message")), ctl_str(data, "kind", "-"));
+	else
+		printf("message %lld %s %s (%s)\n",
+		    (long long)json_integer_value(json_object_get(data,
+		    "message")), json_is_true(json_object_get(data,
+		    "created")) ? "opened" : "joined", ctl_str(data, "ref",
+		    "-"), ctl_str(data, "category", "-"));
+	json_decref(data);
+	return CTL_OK;
+}

@@ -1,0 +1,140 @@
+/*
+ * papictl.c: the officers' and administrators' command-line tool.
+ *
+ * papictl parses the global options, looks the command up in one dispatch
+ * table (after git's git.c and tmux's cmd_entry) and runs it.  Each command
+ * lives in a ctl_<family>.c file.  Commands other than classify and
+ * check-config talk to the running papigwd over its control socket;
+ * papictl never opens the database.  Exit status: 0 success, 1 failure,
+ * 2 usage.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl/papictl.h"
+#include "base/version.h"
+#include "conf/config.h"
+#include "ctl/papictl.h"
+
+static const struct ctl_cmd commands[] = {
+	{ "check-config", ctl_check_config, "",
+	    "check the configuration, like papigwd -n" },
+	{ "classify", ctl_classify, "[text | -]",
+	    "show how the router classifies messages (offline)" },
+	/* The daemon's commands (ctl_cases.c, ctl_status.c, ctl_report.c). */
+	{ "status", ctl_status, "",
+	    "queues, overdue cases, outbox and channels" },
+	{ "list", ctl_list, "[--category category] [--state state] "
+	    "[--overdue] [--mine] [--limit n] [--before ref]",
+	    "cases, newest first" },
+	{ "show", ctl_show, "[--unmask reason] ref",
+	    "one case: messages, history, notes" },
+	{ "reply", ctl_reply, "[--dry-run] ref text",
+	    "answer the resident (shows the SMS parts first)" },
+	{ "assign", ctl_assign, "ref user", "give a case to an officer" },
+	{ "claim", ctl_claim, "ref", "take a case" },
+	{ "note", ctl_note, "ref text", "add an internal note" },
+	{ "close", ctl_close, "[--note text] ref", "resolve a case" },
+	{ "reopen", ctl_reopen, "ref", "reopen a closed case" },
+	{ "outbox", ctl_outbox, "[--failed] [--limit n]",
+	    "outbound messages and their delivery" },
+	{ "retry", ctl_retry, "id", "send a failed message again" },
+	{ "report", ctl_report, "--quarter YYYYQN | --from date --to date "
+	    "[--format table | csv | json]", "figures for the district" },
+	{ "export", ctl_export, "--format csv | json [--quarter YYYYQN | "
+	    "--from date --to date]", "cases for analysis, without numbers" },
+	{ "inject", ctl_inject, "--from number [--channel name] text",
+	    "feed a message in as if it had arrived" },
+	{ "audit", ctl_audit, "[--verify] [--limit n]",
+	    "the audit log; --verify checks it" },
+};
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static void __attribute__((noreturn))
+usage(FILE *fp, int status)
+{
+	size_t	i;
+
+	fprintf(fp, "usage: papictl [--json] [-c file] [-o key=value] "
+	    "[-s socket] command [arg ...]\n");
+	fprintf(fp, "       papictl --version | --help\n\ncommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  %-13s %-12s %s\n", commands[i].name,
+		    commands[i].usage, commands[i].summary);
+	exit(status);
+}
+
+/* Prints the usage line of one command to stderr. */
+void
+ctl_usage_of(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			fprintf(stderr, "usage: papictl %s %s\n", name,
+			    commands[i].usage);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static char		*ovr[CONF_OVERRIDES_MAX];
+	struct ctl_globals	 g;
+	size_t			 i;
+	int			 ch;
+
+	memset(&g, 0, sizeof(g));
+	g.conf_path = PAPIGW_CONF_DEFAULT;
+	g.overrides = ovr;
+	/* "+": stop at the command; its own options follow it. */
+	while ((ch = getopt_long(argc, argv, "+c:o:s:", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'c':
+			g.conf_path = optarg;
+			break;
+		case 'o':
+			if (g.noverrides == CONF_OVERRIDES_MAX) {
+				fprintf(stderr, "papictl: too many -o "
+				    "options\n");
+				return CTL_USAGE;
+			}
+			ovr[g.noverrides++] = optarg;
+			break;
+		case 's':
+			g.socket_path = optarg;
+			break;
+		case 'j':
+			g.json = 1;
+			break;
+		case 'V':
+			printf("papictl %s\n", PAPIGW_VERSION);
+			return CTL_OK;
+		case 'h':
+			usage(stdout, CTL_OK);
+		default:
+			usage(stderr, CTL_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage(stderr, CTL_USAGE);
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i].name, argv[0]) != 0)
+			continue;
+		optind = 1;	/* commands run getopt on their own argv */
+		return commands[i].run(&g, argc, argv);
+	}
+	fprintf(stderr, "papictl: unknown command '%s'\n", argv[0]);
+	usage(stderr, CTL_USAGE);
+}

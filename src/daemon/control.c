@@ -1,0 +1,818 @@
+/*
+ * control.c: the control socket that papictl talks to.
+ *
+ * A Unix stream socket at control.socket.  It is made mode 0666 after
+ * bind() (systemd's UMask=0077 would leave it 0700): any local user may
+ * connect, and the daemon decides what each may do.  For every
+ * connection, SO_PEERCRED gives the caller's uid and gid; the user's name
+ * and groups (getgrouplist) are matched against the configuration's
+ * roles: an officer works the cases of its categories, an inspector also
+ * sees the restricted ones (corruption), an administrator does everything
+ * (unmasking a number with a reason, the outbox, the audit log, inject).
+ * uid 0 is an administrator: root can read the database anyway.  A user
+ * without a role is refused every command.
+ *
+ * The protocol is one JSON object a line each way.  A request:
+ *
+ *	{"cmd": "list", "args": {"category": "security", "limit": 20}}
+ *
+ * is answered by {"ok": true, "data": {...}} or by
+ * {"ok": false, "error": "forbidden", "message": "..."}, where error is
+ * one of usage, forbidden, notfound, conflict, unavailable, internal.  A
+ * long answer (export) comes as {"row": {...}} lines before the final
+ * "ok" line.  A connection may carry several requests, one after the
+ * other; a request line is at most CONTROL_REQUEST_MAX bytes, and a
+ * connection idle for control.timeout seconds is closed.
+ *
+ * Threads.  The socket has its own threads instead of the main loop's
+ * daemon_watch(): a command may wait for a group commit or read for a
+ * second or two (a quarterly report over a million cases), and the main
+ * loop must stay free for signals, the watchdog and the timers.  One
+ * thread accepts; each connection gets a thread of its own, at most
+ * control.max_clients at once (more are refused with a clear answer).
+ * control_stop() wakes every thread through a pipe and waits for them.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "daemon/control.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "text/text.h"
+#include "conf/config.h"
+#include "store/store.h"
+#include "store/store_cases.h"
+#include "daemon/cases.h"
+#include "daemon/gateway.h"
+#include "daemon/report.h"
+#include "daemon/control_priv.h"
+
+#define CONTROL_BACKLOG		32
+#define CONTROL_GROUPS_MAX	256	/* groups of one user looked at */
+#define CONTROL_SOCKET_MODE	0666
+#define CONTROL_PATH_MAX	sizeof(((struct sockaddr_un *)0)->sun_path)
+
+struct control {
+	struct gateway		*gw;
+	char			 path[CONTROL_PATH_MAX];
+	int			 fd;		/* the listening socket */
+	int			 stop[2];	/* pipe: readable at stop */
+	pthread_t		 acceptor;
+	int			 started;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 idle;		/* a client thread ended */
+	int			 clients;	/* client threads running */
+};
+
+/* One connection. */
+struct client {
+	struct control		*ctl;
+	int			 fd;
+	long			 uid;
+	long			 gid;
+	int			 timeout;	/* seconds */
+	char			*buf;		/* CONTROL_REQUEST_MAX + 1 */
+	size_t			 len;
+};
+
+/* The commands, and the least role each needs. */
+static const struct command {
+	const char	*name;
+	int		 kind;		/* enum role_kind */
+	int		(*run)(struct control_req *);
+} commands[] = {
+	{ "status", ROLE_OFFICER, cases_status },
+	{ "list", ROLE_OFFICER, cases_list },
+	{ "show", ROLE_OFFICER, cases_show },
+	{ "reply", ROLE_OFFICER, cases_reply },
+	{ "assign", ROLE_OFFICER, cases_assign },
+	{ "claim", ROLE_OFFICER, cases_assign },
+	{ "note", ROLE_OFFICER, cases_note },
+	{ "close", ROLE_OFFICER, cases_close },
+	{ "reopen", ROLE_OFFICER, cases_reopen },
+	{ "report", ROLE_OFFICER, report_report },
+	{ "export", ROLE_OFFICER, report_export },
+	{ "outbox", ROLE_ADMINISTRATOR, cases_outbox },
+	{ "retry", ROLE_ADMINISTRATOR, cases_retry },
+	{ "inject", ROLE_ADMINISTRATOR, cases_inject },
+	{ "audit", ROLE_ADMINISTRATOR, report_audit },
+};
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static const char *const err_names[] = {
+	[CONTROL_E_OK] = "ok",
+	[CONTROL_E_USAGE] = "usage",
+	[CONTROL_E_FORBIDDEN] = "forbidden",
+	[CONTROL_E_NOTFOUND] = "notfound",
+	[CONTROL_E_CONFLICT] = "conflict",
+	[CONTROL_E_UNAVAILABLE] = "unavailable",
+	[CONTROL_E_INTERNAL] = "internal",
+};
+
+static const char *const kind_names[] = {
+	[ROLE_OFFICER] = "officer",
+	[ROLE_INSPECTOR] = "inspector",
+	[ROLE_ADMINISTRATOR] = "administrator",
+};
+
+/*
+ * ===================================================================
+ * Roles
+ * ===================================================================
+ */
+
+/*
+ * A JSON string of s for an answer (NULL: null), repaired with U+FFFD if
+ * it is not UTF-8 (a resident's raw bytes).  Returns a new reference.
+ */
+json_t *
+control_jstr(const char *s)
+{
+	json_t	*j;
+	char	*r;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	r = text_repair(s, strlen(s));
+	j = json_string(r);
+	free(r);
+	return j != NULL ? j : json_string("");
+}
+
+/* The name of an error, as the answer's "error" says it. */
+const char *
+control_err_name(enum control_err e)
+{
+	if ((unsigned)e >= sizeof(err_names) / sizeof(err_names[0]))
+		return "internal";
+	return err_names[e];
+}
+
+static int
+in_list(char *const *list, size_t n, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Fills who for user (uid, primary group gid) and its group names from
+ * the roles of conf.  who->kind is -1 when no role names the user or any
+ * of its groups.
+ */
+static void
+match_roles(const struct config *conf, struct who *who, long uid,
+    char *const *groups, size_t ngroups)
+{
+	const struct role	*r;
+	size_t			 i, j, k, o = 0;
+	int			 all_open = 0;
+
+	who->kind = -1;
+	who->cats = 0;
+	who->roles[0] = '\0';
+	for (i = 0; i < conf->nroles; i++) {
+		r = &conf->roles[i];
+		if (!in_list(r->users, r->nusers, who->user)) {
+			for (j = 0; j < ngroups; j++)
+				if (in_list(r->groups, r->ngroups, groups[j]))
+					break;
+			if (j == ngroups)
+				continue;
+		}
+		if (r->kind > who->kind)
+			who->kind = r->kind;
+		if (r->kind == ROLE_OFFICER && r->ncategories == 0)
+			all_open = 1;
+		for (k = 0; k < r->ncategories; k++)
+			for (j = 0; j < conf->ncategories; j++)
+				if (strcmp(conf->categories[j].id,
+				    r->categories[k]) == 0)
+					who->cats |= UINT64_C(1) << j;
+		o += (size_t)snprintf(who->roles + o, o < sizeof(who->roles) ?
+		    sizeof(who->roles) - o : 0, "%s%s", o ? "," : "", r->name);
+		if (o >= sizeof(who->roles))
+			o = sizeof(who->roles) - 1;
+	}
+	if (uid == 0 && who->kind < ROLE_ADMINISTRATOR) {
+		who->kind = ROLE_ADMINISTRATOR;
+		o += (size_t)snprintf(who->roles + o, o < sizeof(who->roles) ?
+		    sizeof(who->roles) - o : 0, "%sroot", o ? "," : "");
+	}
+	if (who->kind >= ROLE_INSPECTOR) {
+		for (j = 0; j < conf->ncategories; j++)
+			who->cats |= UINT64_C(1) << j;
+	} else if (all_open) {
+		for (j = 0; j < conf->ncategories; j++)
+			if (!conf->categories[j].restricted)
+				who->cats |= UINT64_C(1) << j;
+	}
+}
+
+/*
+ * Looks up the names of the groups of user (primary group gid) into
+ * names (each malloc'd), at most max.  Returns how many.
+ */
+static size_t
+group_names(const char *user, long gid, char **names, size_t max)
+{
+	gid_t		 gids[CONTROL_GROUPS_MAX];
+	struct group	 gr, *res;
+	char		 buf[16384];
+	int		 n = CONTROL_GROUPS_MAX, i;
+	size_t		 k = 0;
+
+	if (getgrouplist(user, (gid_t)gid, gids, &n) == -1)
+		n = CONTROL_GROUPS_MAX;	/* the first ones, then */
+	for (i = 0; i < n && k < max; i++) {
+		if (getgrgid_r(gids[i], &gr, buf, sizeof(buf), &res) != 0 ||
+		    res == NULL)
+			continue;
+		names[k++] = xstrdup(gr.gr_name);
+	}
+	return k;
+}
+
+/*
+ * Works out who uid is (user name: NULL to look it up) and its role under
+ * conf.  Returns 0; who->kind is -1 for a user without a role.
+ */
+int
+control_who(const struct config *conf, long uid, long gid, const char *user,
+    struct who *who)
+{
+	struct passwd	 pw, *res = NULL;
+	char		 buf[16384], *groups[CONTROL_GROUPS_MAX];
+	size_t		 n = 0, i;
+
+	memset(who, 0, sizeof(*who));
+	who->uid = uid;
+	if (user == NULL && getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf),
+	    &res) == 0 && res != NULL)
+		user = pw.pw_name;
+	if (user != NULL)
+		copy_str(who->user, sizeof(who->user), user);
+	else
+		snprintf(who->user, sizeof(who->user), "uid:%ld", uid);
+	if (user != NULL)
+		n = group_names(user, gid, groups, CONTROL_GROUPS_MAX);
+	match_roles(conf, who, uid, groups, n);
+	for (i = 0; i < n; i++)
+		free(groups[i]);
+	return 0;
+}
+
+/*
+ * Works out the role that the Unix user called user would have (for
+ * "assign": may that user see the case?).  Returns 0, or -1 when there is
+ * no such user.
+ */
+int
+control_user_who(const struct config *conf, const char *user,
+    struct who *who)
+{
+	struct passwd	 pw, *res = NULL;
+	char		 buf[16384];
+
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 ||
+	    res == NULL)
+		return -1;
+	return control_who(conf, (long)pw.pw_uid, (long)pw.pw_gid,
+	    pw.pw_name, who);
+}
+
+/*
+ * Whether who may see cases of category (an id).  A category the
+ * configuration no longer has is seen by inspectors and administrators
+ * only.  Returns 1 or 0.
+ */
+int
+control_sees(const struct who *who, const struct config *conf,
+    const char *category)
+{
+	size_t	i;
+
+	if (who->kind < 0 || category == NULL)
+		return 0;
+	for (i = 0; i < conf->ncategories; i++)
+		if (strcmp(conf->categories[i].id, category) == 0)
+			return (who->cats >> i) & 1;
+	return who->kind >= ROLE_INSPECTOR;
+}
+
+/*
+ * The categories who sees, for queries: sets *list to a malloc'd array of
+ * ids (owned by conf; free only the array) and returns their number, or
+ * sets *list to NULL for "every category" (inspectors, administrators).
+ */
+size_t
+control_visible(const struct who *who, const struct config *conf,
+    char ***list)
+{
+	size_t	i, n = 0;
+
+	*list = NULL;
+	if (who->kind >= ROLE_INSPECTOR)
+		return 0;
+	*list = xcalloc(conf->ncategories + 1, sizeof(char *));
+	for (i = 0; i < conf->ncategories; i++)
+		if ((who->cats >> i) & 1)
+			(*list)[n++] = conf->categories[i].id;
+	return n;
+}
+
+/*
+ * Records why a request failed.  Returns -1, for "return control_fail(...)"
+ * in handlers.
+ */
+int
+control_fail(struct control_req *req, enum control_err e, const char *fmt,
+    ...)
+{
+	va_list	ap;
+
+	req->err = e;
+	va_start(ap, fmt);
+	vsnprintf(req->msg, sizeof(req->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * The request's query connection, opened on first use.  Returns it, or
+ * NULL after recording the failure in req.
+ */
+struct store_query *
+control_query(struct control_req *req)
+{
+	char	err[STORE_ERR_MAX];
+
+	if (req->q == NULL && (req->q = store_query_open(req->gw->store,
+	    req->conf->storage_busy_timeout, err, sizeof(err))) == NULL) {
+		log_warnx("control: %s", err);
+		control_fail(req, CONTROL_E_UNAVAILABLE, "the store cannot be "
+		    "read");
+	}
+	return req->q;
+}
+
+/*
+ * ===================================================================
+ * Connections
+ * ===================================================================
+ */
+
+/* Writes all of buf; returns 0 or -1 (the client is gone or too slow). */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Sends one JSON object and a newline; takes the reference to o. */
+static int
+send_json(int fd, json_t *o)
+{
+	char	*s;
+	int	 r = -1;
+
+	if (o == NULL)
+		return -1;
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (s == NULL)
+		return -1;
+	if (write_all(fd, s, strlen(s)) == 0 && write_all(fd, "\n", 1) == 0)
+		r = 0;
+	free(s);
+	return r;
+}
+
+static int
+send_error(int fd, enum control_err e, const char *msg)
+{
+	return send_json(fd, json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
+	    control_err_name(e), "message", msg));
+}
+
+/* req->send for long answers: one {"row": ...} line. */
+static int
+send_row(struct control_req *req, void *json)
+{
+	struct client	*cl = req->io;
+
+	return send_json(cl->fd, json_pack("{s:o}", "row", (json_t *)json));
+}
+
+/* Answers one request line. Returns 0, or -1 to close the connection. */
+static int
+serve(struct client *cl, const char *line, size_t len)
+{
+	struct control_req	 req;
+	struct who		 who;
+	const struct command	*cmd = NULL;
+	json_error_t		 jerr;
+	json_t			*rq, *args;
+	const char		*name;
+	size_t			 i;
+	int			 r;
+
+	if ((rq = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr)) ==
+	    NULL || !json_is_object(rq)) {
+		json_decref(rq);
+		return send_error(cl->fd, CONTROL_E_USAGE, "a request is one "
+		    "JSON object a line: {\"cmd\": \"...\", \"args\": {...}}");
+	}
+	name = json_string_value(json_object_get(rq, "cmd"));
+	args = json_object_get(rq, "args");
+	if (args != NULL && !json_is_object(args)) {
+		json_decref(rq);
+		return send_error(cl->fd, CONTROL_E_USAGE, "\"args\" must be "
+		    "an object");
+	}
+	for (i = 0; name != NULL && i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL) {
+		json_decref(rq);
+		return send_error(cl->fd, CONTROL_E_USAGE, "unknown command");
+	}
+
+	memset(&req, 0, sizeof(req));
+	req.gw = cl->ctl->gw;
+	req.conf = gateway_config(req.gw);
+	control_who(req.conf, cl->uid, cl->gid, NULL, &who);
+	req.who = &who;
+	req.cmd = cmd->name;
+	req.args = args != NULL ? args : json_object();
+	if (args == NULL)
+		json_object_set_new(rq, "args", req.args);
+	req.send = send_row;
+	req.io = cl;
+	if (who.kind < 0) {
+		log_notice("control: %s (uid %ld): %s refused: no role",
+		    who.user, who.uid, cmd->name);
+		control_fail(&req, CONTROL_E_FORBIDDEN, "user %s (uid %ld) has "
+		    "no role in the configuration", who.user, who.uid);
+		r = -1;
+	} else if (who.kind < cmd->kind) {
+		log_notice("control: %s (%s): %s refused", who.user,
+		    kind_names[who.kind], cmd->name);
+		control_fail(&req, CONTROL_E_FORBIDDEN, "%s is for %ss only; "
+		    "%s is an %s", cmd->name, kind_names[cmd->kind], who.user,
+		    kind_names[who.kind]);
+		r = -1;
+	} else {
+		log_info("control: %s (%s): %s", who.user,
+		    kind_names[who.kind], cmd->name);
+		r = cmd->run(&req);
+		if (r == -1 && req.err == CONTROL_E_OK)
+			control_fail(&req, CONTROL_E_INTERNAL, "%s failed",
+			    cmd->name);
+		if (r == -1)
+			log_info("control: %s: %s: %s", who.user, cmd->name,
+			    req.msg);
+	}
+	if (r == 0)
+		r = send_json(cl->fd, json_pack("{s:b, s:o}", "ok", 1, "data",
+		    req.data != NULL ? (json_t *)req.data : json_object()));
+	else {
+		json_decref(req.data);
+		r = send_error(cl->fd, req.err, req.msg);
+	}
+	store_query_close(req.q);
+	config_unref(req.conf);
+	json_decref(rq);
+	return r;
+}
+
+/*
+ * Reads request lines until the client closes, idles past its timeout, or
+ * the daemon stops.
+ */
+static void
+client_loop(struct client *cl)
+{
+	struct pollfd	 pfd[2];
+	char		*nl;
+	ssize_t		 n;
+	size_t		 used;
+
+	for (;;) {
+		/* Whole lines first. */
+		while ((nl = memchr(cl->buf, '\n', cl->len)) != NULL) {
+			used = (size_t)(nl - cl->buf) + 1;
+			if (serve(cl, cl->buf, used - 1) == -1)
+				return;
+			memmove(cl->buf, cl->buf + used, cl->len - used);
+			cl->len -= used;
+		}
+		if (cl->len >= CONTROL_REQUEST_MAX) {
+			send_error(cl->fd, CONTROL_E_USAGE, "request too large "
+			    "(at most 65536 bytes a line)");
+			return;
+		}
+		pfd[0].fd = cl->fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = cl->ctl->stop[0];
+		pfd[1].events = POLLIN;
+		n = poll(pfd, 2, cl->timeout * 1000);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0 || (pfd[1].revents & POLLIN))
+			return;
+		n = recv(cl->fd, cl->buf + cl->len,
+		    CONTROL_REQUEST_MAX - cl->len, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		cl->len += (size_t)n;
+	}
+}
+
+static void *
+client_main(void *arg)
+{
+	struct client	*cl = arg;
+	struct control	*ctl = cl->ctl;
+
+	client_loop(cl);
+	close(cl->fd);
+	free(cl->buf);
+	free(cl);
+	pthread_mutex_lock(&ctl->lock);
+	ctl->clients--;
+	pthread_cond_broadcast(&ctl->idle);
+	pthread_mutex_unlock(&ctl->lock);
+	return NULL;
+}
+
+/* Takes a new connection: its credentials, then its own thread. */
+static void
+accept_one(struct control *ctl)
+{
+	struct ucred	 cred;
+	socklen_t	 clen = sizeof(cred);
+	struct client	*cl;
+	struct config	*conf;
+	struct timeval	 tv;
+	pthread_attr_t	 attr;
+	pthread_t	 t;
+	int		 fd, max, timeout;
+
+	if ((fd = accept4(ctl->fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("control: accept");
+		return;
+	}
+	conf = gateway_config(ctl->gw);
+	max = conf->control_max_clients;
+	timeout = conf->control_timeout;
+	config_unref(conf);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == -1) {
+		log_warn("control: SO_PEERCRED");
+		close(fd);
+		return;
+	}
+	/* A client that stops reading holds its thread this long at most. */
+	tv.tv_sec = timeout;
+	tv.tv_usec = 0;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+
+	pthread_mutex_lock(&ctl->lock);
+	if (ctl->clients >= max) {
+		pthread_mutex_unlock(&ctl->lock);
+		log_notice("control: uid %ld refused: %d clients already",
+		    (long)cred.uid, max);
+		send_error(fd, CONTROL_E_UNAVAILABLE, "too many papictl "
+		    "clients at once; try again");
+		close(fd);
+		return;
+	}
+	ctl->clients++;
+	pthread_mutex_unlock(&ctl->lock);
+
+	cl = xcalloc(1, sizeof(*cl));
+	cl->ctl = ctl;
+	cl->fd = fd;
+	cl->uid = (long)cred.uid;
+	cl->gid = (long)cred.gid;
+	cl->timeout = timeout;
+	cl->buf = xcalloc(1, CONTROL_REQUEST_MAX + 1);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, client_main, cl) != 0) {
+		log_warnx("control: cannot start a client thread");
+		close(fd);
+		free(cl->buf);
+		free(cl);
+		pthread_mutex_lock(&ctl->lock);
+		ctl->clients--;
+		pthread_mutex_unlock(&ctl->lock);
+	}
+	pthread_attr_destroy(&attr);
+}
+
+static void *
+acceptor_main(void *arg)
+{
+	struct control	*ctl = arg;
+	struct pollfd	 pfd[2];
+
+	pthread_setname_np(pthread_self(), "control");
+	for (;;) {
+		pfd[0].fd = ctl->fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = ctl->stop[0];
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_warn("control: poll");
+			break;
+		}
+		if (pfd[1].revents & POLLIN)
+			break;
+		if (pfd[0].revents & POLLIN)
+			accept_one(ctl);
+	}
+	return NULL;
+}
+
+/*
+ * ===================================================================
+ * Start and stop
+ * ===================================================================
+ */
+
+/*
+ * Removes a socket file left by a daemon that is gone.  Returns 0, or -1
+ * when another daemon answers on it (or the path is not a socket).
+ */
+static int
+clear_stale(const char *path, char *err, size_t errsz)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 sb;
+	int			 fd, r;
+
+	if (lstat(path, &sb) == -1)
+		return 0;
+	if (!S_ISSOCK(sb.st_mode)) {
+		snprintf(err, errsz, "control: %s exists and is not a socket",
+		    path);
+		return -1;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	copy_str(sun.sun_path, sizeof(sun.sun_path), path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	r = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	close(fd);
+	if (r == 0) {
+		snprintf(err, errsz, "control: %s: another papigwd answers "
+		    "on it", path);
+		return -1;
+	}
+	unlink(path);
+	return 0;
+}
+
+/*
+ * Starts answering on conf's control socket.  Returns the control, to be
+ * stopped with control_stop(), or NULL with the reason in err.
+ */
+struct control *
+control_start(struct gateway *gw, const struct config *conf, char *err,
+    size_t errsz)
+{
+	struct control		*ctl = xcalloc(1, sizeof(*ctl));
+	struct sockaddr_un	 sun;
+
+	ctl->gw = gw;
+	ctl->fd = ctl->stop[0] = ctl->stop[1] = -1;
+	pthread_mutex_init(&ctl->lock, NULL);
+	pthread_cond_init(&ctl->idle, NULL);
+	if (copy_str(ctl->path, sizeof(ctl->path), conf->control_socket) ==
+	    -1) {
+		snprintf(err, errsz, "control: socket path too long");
+		goto fail;
+	}
+	if (clear_stale(ctl->path, err, errsz) == -1)
+		goto fail;
+	if (pipe2(ctl->stop, O_CLOEXEC) == -1 ||
+	    (ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) == -1) {
+		snprintf(err, errsz, "control: %s", strerror(errno));
+		goto fail;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	copy_str(sun.sun_path, sizeof(sun.sun_path), ctl->path);
+	if (bind(ctl->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		snprintf(err, errsz, "control: bind %s: %s", ctl->path,
+		    strerror(errno));
+		goto fail;
+	}
+	/* After bind: the umask (systemd's 0077) made it 0700. */
+	if (chmod(ctl->path, CONTROL_SOCKET_MODE) == -1 ||
+	    listen(ctl->fd, CONTROL_BACKLOG) == -1) {
+		snprintf(err, errsz, "control: %s: %s", ctl->path,
+		    strerror(errno));
+		unlink(ctl->path);
+		goto fail;
+	}
+	if (pthread_create(&ctl->acceptor, NULL, acceptor_main, ctl) != 0) {
+		snprintf(err, errsz, "control: cannot start a thread");
+		unlink(ctl->path);
+		goto fail;
+	}
+	ctl->started = 1;
+	log_info("control socket %s", ctl->path);
+	return ctl;
+fail:
+	control_stop(ctl);
+	return NULL;
+}
+
+/*
+ * Stops accepting, lets each client finish the request it is in (their
+ * threads see the stop pipe), removes the socket file and frees ctl.
+ * NULL is a no-op.
+ */
+void
+control_stop(struct control *ctl)
+{
+	if (ctl == NULL)
+		return;
+	if (ctl->stop[1] != -1 && write(ctl->stop[1], "x", 1) == -1)
+		log_warn("control: stop");
+	if (ctl->started) {
+		pthread_join(ctl->acceptor, NULL);
+		unlink(ctl->path);
+	}
+	pthread_mutex_lock(&ctl->lock);
+	while (ctl->clients > 0)
+		pthread_cond_wait(&ctl->idle, &ctl->lock);
+	pthread_mutex_unlock(&ctl->lock);
+	if (ctl->fd != -1)
+		close(ctl->fd);
+	if (ctl->stop[0] != -1)
+		close(ctl->stop[0]);
+	if (ctl->stop[1] != -1)
+		close(ctl->stop[1]);
+	pthread_cond_destroy(&ctl->idle);
+	pthread_mutex_destroy(&ctl->lock);
+	free(ctl);
+}
+
+/* Writes the name of user uid into buf ("uid:N" when it has none). */
+void
+control_user_name(long uid, char *buf, size_t bufsz)
+{
+	struct passwd	 pw, *res = NULL;
+	char		 pbuf[16384];
+
+	if (getpwuid_r((uid_t)uid, &pw, pbuf, sizeof(pbuf), &res) == 0 &&
+	    res != NULL)
+		copy_str(buf, bufsz, pw.pw_name);
+	else
+		snprintf(buf, bufsz, "uid:%ld", uid);
+}

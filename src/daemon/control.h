@@ -1,0 +1,65 @@
+/*
+ * control.h: papictl's control socket
+ *
+ * One JSON object a line each way (see control.c and papictl(8)): the
+ * daemon learns who asks with SO_PEERCRED, maps the user and groups to a
+ * role of the configuration, and hands the request to the command's
+ * handler (cases.c, report.c) with a struct control_req.
+ */
+#ifndef PAPIGW_DAEMON_CONTROL_H
+#define PAPIGW_DAEMON_CONTROL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/control_proto.h"
+
+#define CONTROL_USER_MAX	64	/* bytes of a user name */
+
+struct control;
+
+/* Who asks, as the daemon sees it. */
+struct who {
+	char		 user[CONTROL_USER_MAX]; /* user name, or "uid:N" */
+	long		 uid;
+	int		 kind;		/* enum role_kind, or -1: no role */
+	char		 roles[128];	/* the names of its roles, "a,b" */
+	uint64_t	 cats;		/* bit i: sees conf->categories[i] */
+};
+
+
+/* One request being answered. */
+struct control_req {
+	struct gateway		*gw;
+	struct config		*conf;	/* a reference for the request */
+	const struct who	*who;
+	const char		*cmd;
+	void			*args;	/* the request's "args" (json_t *) */
+	/* Answers of many lines (export): each a JSON object. */
+	int			(*send)(struct control_req *, void *json);
+	void			*io;
+	struct store_query	*q;	/* control_query() opens it */
+	/* The answer: data (a json_t * taken by control.c), or an error. */
+	void			*data;
+	enum control_err	 err;
+	char			 msg[512];
+};
+
+struct control	*control_start(struct gateway *, const struct config *,
+		    char *err, size_t errsz);
+void		 control_stop(struct control *);
+int		 control_who(const struct config *, long uid, long gid,
+		    const char *user, struct who *);
+int		 control_user_who(const struct config *, const char *user,
+		    struct who *);
+void		 control_user_name(long uid, char *buf, size_t bufsz);
+int		 control_sees(const struct who *, const struct config *,
+		    const char *category);
+size_t		 control_visible(const struct who *, const struct config *,
+		    char ***list);
+int		 control_fail(struct control_req *, enum control_err,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+struct store_query *control_query(struct control_req *);
+const char	*control_err_name(enum control_err);
+
+#endif /* PAPIGW_DAEMON_CONTROL_H */

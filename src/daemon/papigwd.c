@@ -1,0 +1,406 @@
+/*
+ * papigwd.c: the gateway daemon's main: options, start-up, the main loop,
+ * signals, configuration reloads and an orderly shutdown.
+ *
+ * The main thread owns the configuration and the event loop.  The loop
+ * waits in poll(2) on a signalfd (SIGTERM, SIGINT, SIGHUP), a timerfd that
+ * ticks the systemd watchdog and the daemon's timers, and the descriptors
+ * other modules register with daemon_watch().  Work that blocks (the store's
+ * writer, HTTP requests, modems) runs on those modules' own threads.
+ *
+ * Under systemd (Type=notify) it says READY=1 once it serves, WATCHDOG=1 on
+ * every tick, RELOADING=1/READY=1 around a reload and STOPPING=1 when it
+ * shuts down.
+ */
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "base/log.h"
+#include "base/version.h"
+#include "conf/config.h"
+#include "chan/modem.h"
+#include "daemon/cases.h"
+#include "daemon/control.h"
+#include "daemon/gateway.h"
+#include "daemon/loop.h"
+
+#define TICK_MSEC	1000	/* milliseconds between timer ticks */
+#define MAX_WATCHES	32
+
+struct watch {
+	int		  fd;
+	void		(*cb)(int, void *);
+	void		 *arg;
+};
+
+static struct {
+	struct config	 *conf;		/* what the main thread runs on */
+	struct gateway	 *gw;
+	int		  sigfd;
+	int		  timerfd;
+	uint64_t	  watchdog_usec;	/* 0: no watchdog */
+	struct watch	  watches[MAX_WATCHES];
+	size_t		  nwatches;
+	char		**overrides;
+	size_t		  noverrides;
+	const char	 *conf_path;
+} d;
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: papigwd [-dn] [-c file] [-o key=value]\n"
+	    "       papigwd --version | --help\n");
+	exit(2);
+}
+
+static void
+help(void)
+{
+	printf("usage: papigwd [-dn] [-c file] [-o key=value]\n"
+	    "       papigwd --version | --help\n\n"
+	    "SMS/USSD citizen-feedback gateway daemon.\n\n"
+	    "  -d            stay in the foreground and log to stderr\n"
+	    "  -n            check the configuration and exit\n"
+	    "  -c file       configuration file (default %s)\n"
+	    "  -o key=value  override a setting by its path, after the file\n"
+	    "                is read; repeatable\n"
+	    "  --version     print the version and exit\n"
+	    "  --help        print this help and exit\n\n"
+	    "See papigwd(8) and papigw.conf(5).\n", PAPIGW_CONF_DEFAULT);
+}
+
+/*
+ * Registers fd with the main loop: cb(fd, arg) runs on the main thread
+ * whenever fd is readable.  Returns 0, or -1 when the table is full.
+ */
+int
+daemon_watch(int fd, void (*cb)(int, void *), void *arg)
+{
+	if (d.nwatches == MAX_WATCHES)
+		return -1;
+	d.watches[d.nwatches].fd = fd;
+	d.watches[d.nwatches].cb = cb;
+	d.watches[d.nwatches].arg = arg;
+	d.nwatches++;
+	return 0;
+}
+
+/* Stops watching fd. */
+void
+daemon_unwatch(int fd)
+{
+	size_t	i;
+
+	for (i = 0; i < d.nwatches; i++)
+		if (d.watches[i].fd == fd) {
+			d.watches[i] = d.watches[--d.nwatches];
+			return;
+		}
+}
+
+/* Settings that only a restart can change: say so instead of ignoring. */
+static void
+reload_notes(const struct config *old, const struct config *new)
+{
+	if (strcmp(old->storage_path, new->storage_path) != 0)
+		log_notice("reload: storage.path changed; it takes effect "
+		    "after a restart");
+	if (strcmp(old->http_listen, new->http_listen) != 0)
+		log_notice("reload: http.listen changed; it takes effect "
+		    "after a restart");
+	if (strcmp(old->control_socket, new->control_socket) != 0)
+		log_notice("reload: control.socket changed; it takes effect "
+		    "after a restart");
+	if (old->http_threads != new->http_threads ||
+	    old->http_max_connections != new->http_max_connections ||
+	    old->http_timeout != new->http_timeout ||
+	    old->http_max_body != new->http_max_body)
+		log_notice("reload: http settings changed; they take effect "
+		    "after a restart");
+	if (old->storage_synchronous_full != new->storage_synchronous_full ||
+	    old->storage_batch_max != new->storage_batch_max ||
+	    old->storage_busy_timeout != new->storage_busy_timeout)
+		log_notice("reload: storage settings changed; they take "
+		    "effect after a restart");
+}
+
+/*
+ * SIGHUP: reads the configuration again.  A file with errors is reported
+ * as FILE:LINE: message and the daemon keeps running on the old one.
+ */
+/*
+ * Writes a reload's audit entry, by the user who sent SIGHUP (root for
+ * systemctl reload), through the store: the audit log covers reloads.
+ */
+static void
+reload_audit(long uid, const char *action, const char *detail)
+{
+	char	user[CONTROL_USER_MAX];
+
+	control_user_name(uid, user, sizeof(user));
+	if (cases_audit(d.gw, user, action, detail) == -1)
+		log_warnx("reload: the audit entry was not written");
+}
+
+static void
+reload(long uid)
+{
+	char		 err[CONF_ERR_MAX];
+	struct config	*new;
+
+	sd_notify(0, "RELOADING=1\nSTATUS=Reloading the configuration");
+	new = config_load(d.conf_path, d.overrides, d.noverrides, err,
+	    sizeof(err));
+	if (new == NULL) {
+		log_warnx("reload failed, keeping the running configuration: "
+		    "%s", err);
+		sd_notify(0, "READY=1\nSTATUS=Serving (reload failed: see "
+		    "the log)");
+		reload_audit(uid, "config.reload_failed", err);
+		return;
+	}
+	reload_notes(d.conf, new);
+	if (gateway_reload(d.gw, config_ref(new), err, sizeof(err)) == -1) {
+		log_warnx("reload failed, keeping the running configuration: "
+		    "%s", err);
+		config_unref(new);
+		config_unref(new);
+		reload_audit(uid, "config.reload_failed", err);
+		sd_notify(0, "READY=1\nSTATUS=Serving (reload failed: see "
+		    "the log)");
+		return;
+	}
+	log_setlevel(new->log_level);
+	config_unref(d.conf);
+	d.conf = new;
+	log_notice("configuration reloaded from %s", d.conf_path);
+	reload_audit(uid, "config.reload", d.conf_path);
+	sd_notify(0, "READY=1\nSTATUS=Serving");
+}
+
+static int
+setup_signals(void)
+{
+	sigset_t	mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	/* Blocked in every thread started after this. */
+	if (pthread_sigmask(SIG_BLOCK, &mask, NULL) != 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	d.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	return d.sigfd == -1 ? -1 : 0;
+}
+
+static int
+setup_timer(void)
+{
+	struct itimerspec	its;
+
+	d.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
+	    TFD_NONBLOCK);
+	if (d.timerfd == -1)
+		return -1;
+	memset(&its, 0, sizeof(its));
+	its.it_interval.tv_sec = TICK_MSEC / 1000;
+	its.it_interval.tv_nsec = (TICK_MSEC % 1000) * 1000000L;
+	/* The watchdog wants a ping at least twice per WatchdogSec. */
+	if (d.watchdog_usec > 0 && d.watchdog_usec / 2 < TICK_MSEC * 1000ULL) {
+		its.it_interval.tv_sec = 0;
+		its.it_interval.tv_nsec = (long)(d.watchdog_usec / 2 * 1000);
+	}
+	its.it_value = its.it_interval;
+	return timerfd_settime(d.timerfd, 0, &its, NULL);
+}
+
+/* Runs once a tick: the watchdog ping, then the daemon's timers. */
+static void
+tick(void)
+{
+	uint64_t	n;
+
+	if (read(d.timerfd, &n, sizeof(n)) == -1 && errno != EAGAIN)
+		log_warn("timerfd read");
+	if (d.watchdog_usec > 0)
+		sd_notify(0, "WATCHDOG=1");
+	if (d.gw != NULL)
+		gateway_tick(d.gw);
+}
+
+/* Returns the signal that ends the loop (SIGTERM or SIGINT). */
+static int
+main_loop(void)
+{
+	struct pollfd			 pfd[MAX_WATCHES + 2];
+	struct signalfd_siginfo		 si;
+	size_t				 i, n;
+	ssize_t				 r;
+
+	for (;;) {
+		pfd[0].fd = d.sigfd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = d.timerfd;
+		pfd[1].events = POLLIN;
+		n = d.nwatches;
+		for (i = 0; i < n; i++) {
+			pfd[i + 2].fd = d.watches[i].fd;
+			pfd[i + 2].events = POLLIN;
+		}
+		if (poll(pfd, n + 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (pfd[1].revents & POLLIN)
+			tick();
+		for (i = 0; i < n; i++)
+			if (pfd[i + 2].revents & (POLLIN | POLLHUP | POLLERR))
+				d.watches[i].cb(d.watches[i].fd,
+				    d.watches[i].arg);
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		while ((r = read(d.sigfd, &si, sizeof(si))) ==
+		    (ssize_t)sizeof(si)) {
+			switch (si.ssi_signo) {
+			case SIGHUP:
+				reload((long)si.ssi_uid);
+				break;
+			case SIGTERM:
+			case SIGINT:
+				return (int)si.ssi_signo;
+			}
+		}
+	}
+}
+
+static int
+start(void)
+{
+	char	err[CONF_ERR_MAX];
+
+	if ((d.gw = gateway_start(config_ref(d.conf), err, sizeof(err))) ==
+	    NULL) {
+		config_unref(d.conf);
+		log_warnx("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Stops accepting work, lets what is in flight finish (every request
+ * whose message was accepted gets its answer after the commit), and
+ * closes the store cleanly.
+ */
+static void
+stop(int sig)
+{
+	sd_notify(0, "STOPPING=1\nSTATUS=Shutting down");
+	log_notice("%s received, shutting down", strsignal(sig));
+	gateway_stop(d.gw);
+	d.gw = NULL;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char		 err[CONF_ERR_MAX];
+	int		 ch, foreground = 0, checkonly = 0, sig;
+	static char	*ovr[CONF_OVERRIDES_MAX];
+
+	d.conf_path = PAPIGW_CONF_DEFAULT;
+	while ((ch = getopt_long(argc, argv, "dnc:o:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			foreground = 1;
+			break;
+		case 'n':
+			checkonly = 1;
+			break;
+		case 'c':
+			d.conf_path = optarg;
+			break;
+		case 'o':
+			if (d.noverrides == CONF_OVERRIDES_MAX) {
+				fprintf(stderr, "papigwd: too many -o options "
+				    "(at most %d)\n", CONF_OVERRIDES_MAX);
+				return 2;
+			}
+			ovr[d.noverrides++] = optarg;
+			break;
+		case 'V':
+			printf("papigwd %s\n", PAPIGW_VERSION);
+			return 0;
+		case 'h':
+			help();
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	d.overrides = ovr;
+
+	d.conf = config_load(d.conf_path, d.overrides, d.noverrides, err,
+	    sizeof(err));
+	if (d.conf == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (checkonly) {
+		printf("configuration OK\n");
+		config_free(d.conf);
+		return 0;
+	}
+
+	if (!foreground && daemon(1, 0) == -1) {
+		fprintf(stderr, "papigwd: daemon: %s\n", strerror(errno));
+		return 1;
+	}
+	log_init(foreground, d.conf->log_level);
+	/* libGammu calls setlocale(): once, before any thread. */
+	modem_init_locales();
+	if (setup_signals() == -1)
+		fatal("signals");
+	if (sd_watchdog_enabled(0, &d.watchdog_usec) <= 0)
+		d.watchdog_usec = 0;
+	if (setup_timer() == -1)
+		fatal("timerfd");
+	if (start() == -1) {
+		config_unref(d.conf);
+		sd_notify(0, "STATUS=Start-up failed: see the log");
+		return 1;
+	}
+	log_notice("papigwd %s started (configuration %s)", PAPIGW_VERSION,
+	    d.conf_path);
+	sd_notify(0, "READY=1\nSTATUS=Serving");
+
+	sig = main_loop();
+	stop(sig);
+	config_unref(d.conf);
+	close(d.sigfd);
+	close(d.timerfd);
+	log_notice("papigwd stopped");
+	return 0;
+}

@@ -1,0 +1,587 @@
+/*
+ * report.c: the ward's reports to the district, exports for analysis, and
+ * the audit log with its verification: the daemon's side of papictl
+ * report, export and audit.
+ *
+ * A report covers the cases created in a period: a quarter ("2026Q1") or
+ * a range of days (both ends included, local time).  For every PAPI
+ * dimension, every category and in total it gives the number of cases,
+ * how many are still open, resolved and reopened, the median and the 90th
+ * percentile of the time to the first answer and to resolution (nearest
+ * rank: the value at rank ceil(p * n) of the sorted times), the share
+ * answered within the deadline (among cases answered or past their
+ * deadline; those still within it and unanswered are not counted yet),
+ * and the residents' satisfaction answers (1 to 5: how many of each and
+ * the mean).  Categories the asker's role does not see are left out
+ * altogether: not even counted in the totals.
+ *
+ * Exports give the same cases one by one, with the text of their first
+ * message and the resident's pseudonym: never a phone number (numbers
+ * that residents typed in their messages are replaced by "[số]").
+ *
+ * The audit log is a hash chain (store.c, "Audit log"); verifying it walks
+ * every entry, recomputes its hash, checks that it names the hash of the
+ * entry before it, and compares the newest entry with the head that the
+ * store keeps beside the log, so that an edited, inserted or removed entry
+ * is found, the newest included.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "daemon/report.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "conf/config.h"
+#include "domain/calendar.h"
+#include "store/store.h"
+#include "store/store_cases.h"
+#include "core/lifecycle.h"
+#include "daemon/control.h"
+#include "daemon/control_priv.h"
+
+#define AUDIT_LIMIT_DEFAULT	50
+#define AUDIT_PROBLEMS_MAX	20	/* problems listed by a verification */
+
+/* The PAPI dimensions (../shared/notes/vietnamese.md). */
+static const struct {
+	const char	*id;
+	const char	*name_en;
+	const char	*name_vi;
+} dimensions[] = {
+	{ "D1", "Participation at local levels",
+	    "Tham gia của người dân ở cấp cơ sở" },
+	{ "D2", "Transparency", "Công khai, minh bạch" },
+	{ "D3", "Vertical accountability",
+	    "Trách nhiệm giải trình với người dân" },
+	{ "D4", "Control of corruption", "Kiểm soát tham nhũng" },
+	{ "D5", "Public administrative procedures",
+	    "Thủ tục hành chính công" },
+	{ "D6", "Public service delivery", "Cung ứng dịch vụ công" },
+	{ "D7", "Environmental governance", "Quản trị môi trường" },
+	{ "D8", "E-governance", "Quản trị điện tử" },
+};
+#define NDIMENSIONS	(sizeof(dimensions) / sizeof(dimensions[0]))
+
+/*
+ * ===================================================================
+ * Periods
+ * ===================================================================
+ */
+
+static int
+period_args(struct control_req *req, int64_t *start, int64_t *end,
+    int optional)
+{
+	json_t		*a = req->args;
+	const char	*q, *f, *t;
+	char		 err[128];
+
+	q = json_string_value(json_object_get(a, "quarter"));
+	f = json_string_value(json_object_get(a, "from"));
+	t = json_string_value(json_object_get(a, "to"));
+	if (optional && q == NULL && f == NULL && t == NULL) {
+		*start = 0;
+		*end = INT64_MAX;
+		return 0;
+	}
+	if (calendar_period(q, f, t, start, end, err, sizeof(err)) == -1)
+		return control_fail(req, CONTROL_E_USAGE, "%s", err);
+	return 0;
+}
+
+/*
+ * ===================================================================
+ * Reports
+ * ===================================================================
+ */
+
+/* A growing array of durations (seconds). */
+struct times {
+	int64_t		*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/* The figures of one group: a category, a dimension, or all. */
+struct group {
+	int64_t		 cases;
+	int64_t		 open;
+	int64_t		 resolved;
+	int64_t		 reopened;
+	int64_t		 due;		/* answered, or past the deadline */
+	int64_t		 on_time;	/* answered by the deadline */
+	int64_t		 sat[6];	/* satisfaction answers 1..5 */
+	struct times	 answer;	/* created -> first answer */
+	struct times	 resolution;	/* created -> closed */
+};
+
+struct report_ctx {
+	struct control_req	*req;
+	int64_t			 now;
+	struct group		*cats;		/* per configured category */
+	struct group		 other;		/* categories no longer there */
+	struct group		 dims[NDIMENSIONS];
+	struct group		 total;
+};
+
+static void
+times_add(struct times *t, int64_t v)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		if ((t->v = realloc(t->v, t->cap * sizeof(*t->v))) == NULL)
+			fatal("realloc");
+	}
+	t->v[t->n++] = v;
+}
+
+static void
+group_add(struct group *g, const struct store_report_row *r, int64_t now)
+{
+	int	closed = r->state == STORE_CASE_RESOLVED ||
+	    r->state == STORE_CASE_CONFIRMED;
+
+	g->cases++;
+	if (!closed)
+		g->open++;
+	else
+		g->resolved++;
+	if (r->reopened != 0)
+		g->reopened++;
+	if (r->first_answered != 0) {
+		times_add(&g->answer, r->first_answered - r->created);
+		g->due++;
+		if (r->first_answered <= r->deadline)
+			g->on_time++;
+	} else if (r->deadline < now)
+		g->due++;
+	if (closed && r->closed != 0)
+		times_add(&g->resolution, r->closed - r->created);
+	if (r->satisfaction >= 1 && r->satisfaction <= 5)
+		g->sat[r->satisfaction]++;
+}
+
+static void
+report_row(const struct store_report_row *r, void *arg)
+{
+	struct report_ctx	*rc = arg;
+	const struct config	*conf = rc->req->conf;
+	struct group		*g = &rc->other;
+	const char		*dim = "";
+	size_t			 i;
+
+	if (!control_sees(rc->req->who, conf, r->category))
+		return;
+	for (i = 0; i < conf->ncategories; i++)
+		if (strcmp(conf->categories[i].id, r->category) == 0) {
+			g = &rc->cats[i];
+			dim = conf->categories[i].dimension;
+			break;
+		}
+	group_add(g, r, rc->now);
+	for (i = 0; i < NDIMENSIONS; i++)
+		if (strcmp(dimensions[i].id, dim) == 0)
+			group_add(&rc->dims[i], r, rc->now);
+	group_add(&rc->total, r, rc->now);
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The p-th percentile (0 < p <= 100) by nearest rank; sorts t. */
+static json_t *
+percentile(struct times *t, int p)
+{
+	size_t	rank;
+
+	if (t->n == 0)
+		return json_null();
+	qsort(t->v, t->n, sizeof(*t->v), cmp64);
+	rank = (t->n * (size_t)p + 99) / 100;	/* ceil(p/100 * n) */
+	if (rank < 1)
+		rank = 1;
+	return json_integer(t->v[rank - 1]);
+}
+
+static json_t *
+group_json(struct group *g)
+{
+	json_t		*o;
+	int64_t		 answers = 0, sum = 0;
+	int		 i;
+
+	for (i = 1; i <= 5; i++) {
+		answers += g->sat[i];
+		sum += g->sat[i] * i;
+	}
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:o, "
+	    "s:I, s:I, s:o, s:I, s:o, s:[IIIII]}",
+	    "cases", (json_int_t)g->cases,
+	    "open", (json_int_t)g->open,
+	    "resolved", (json_int_t)g->resolved,
+	    "reopened", (json_int_t)g->reopened,
+	    "answered", (json_int_t)g->answer.n,
+	    "answer_median", percentile(&g->answer, 50),
+	    "answer_p90", percentile(&g->answer, 90),
+	    "resolutions", (json_int_t)g->resolution.n,
+	    "resolution_median", percentile(&g->resolution, 50),
+	    "resolution_p90", percentile(&g->resolution, 90),
+	    "due", (json_int_t)g->due,
+	    "on_time", (json_int_t)g->on_time,
+	    "on_time_share", g->due > 0 ?
+	    json_real((double)g->on_time / (double)g->due) : json_null(),
+	    "satisfaction_answers", (json_int_t)answers,
+	    "satisfaction_mean", answers > 0 ?
+	    json_real((double)sum / (double)answers) : json_null(),
+	    "satisfaction",
+	    (json_int_t)g->sat[1], (json_int_t)g->sat[2],
+	    (json_int_t)g->sat[3], (json_int_t)g->sat[4],
+	    (json_int_t)g->sat[5]);
+	free(g->answer.v);
+	free(g->resolution.v);
+	memset(&g->answer, 0, sizeof(g->answer));
+	memset(&g->resolution, 0, sizeof(g->resolution));
+	return o;
+}
+
+/* report: the figures of a quarter or a range of days. */
+int
+report_report(struct control_req *req)
+{
+	const struct config	*conf = req->conf;
+	struct report_ctx	 rc;
+	struct store_query	*q;
+	enum store_status	 st;
+	json_t			*data, *cats, *dims, *o;
+	int64_t			 start, end;
+	size_t			 i;
+
+	if (period_args(req, &start, &end, 0) == -1 ||
+	    (q = control_query(req)) == NULL)
+		return -1;
+	memset(&rc, 0, sizeof(rc));
+	rc.req = req;
+	rc.now = (int64_t)time(NULL);
+	rc.cats = xcalloc(conf->ncategories + 1, sizeof(*rc.cats));
+	st = store_report_rows(q, start, end, 0, report_row, &rc);
+	cats = json_array();
+	dims = json_array();
+	for (i = 0; i < conf->ncategories; i++) {
+		if (!control_sees(req->who, conf, conf->categories[i].id))
+			continue;
+		o = group_json(&rc.cats[i]);
+		json_object_set_new(o, "id", json_string(
+		    conf->categories[i].id));
+		json_object_set_new(o, "dimension", json_string(
+		    conf->categories[i].dimension));
+		json_object_set_new(o, "name", json_string(
+		    conf->categories[i].name_vi));
+		json_object_set_new(o, "name_en", json_string(
+		    conf->categories[i].name_en));
+		json_array_append_new(cats, o);
+	}
+	if (rc.other.cases > 0) {
+		o = group_json(&rc.other);
+		json_object_set_new(o, "id", json_string("(other)"));
+		json_object_set_new(o, "dimension", json_string(""));
+		json_object_set_new(o, "name", json_string("(no longer "
+		    "configured)"));
+		json_array_append_new(cats, o);
+	}
+	for (i = 0; i < NDIMENSIONS; i++) {
+		o = group_json(&rc.dims[i]);
+		json_object_set_new(o, "id", json_string(dimensions[i].id));
+		json_object_set_new(o, "name", json_string(
+		    dimensions[i].name_vi));
+		json_object_set_new(o, "name_en", json_string(
+		    dimensions[i].name_en));
+		json_array_append_new(dims, o);
+	}
+	data = json_pack("{s:I, s:I, s:I, s:o, s:o, s:o}", "from",
+	    (json_int_t)start, "to", (json_int_t)end, "generated",
+	    (json_int_t)rc.now, "total", group_json(&rc.total), "dimensions",
+	    dims, "categories", cats);
+	free(rc.other.answer.v);
+	free(rc.other.resolution.v);
+	for (i = 0; i < conf->ncategories; i++) {
+		free(rc.cats[i].answer.v);
+		free(rc.cats[i].resolution.v);
+	}
+	free(rc.cats);
+	if (st != STORE_OK) {
+		json_decref(data);
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "report: %s",
+		    store_strerror(st));
+	}
+	req->data = data;
+	return 0;
+}
+
+/*
+ * ===================================================================
+ * Exports
+ * ===================================================================
+ */
+
+struct export_ctx {
+	struct control_req	*req;
+	int64_t			 rows;
+	int			 failed;	/* the client went away */
+};
+
+/*
+ * A copy of s in which every phone number a resident typed (8 or more
+ * digits, maybe after a '+', maybe with spaces, dots or dashes between
+ * them) is replaced by "[số]": exports hold no number.  The caller frees
+ * the copy.
+ */
+static char *
+scrub_numbers(const char *s)
+{
+	size_t	 len = strlen(s), i = 0, j, end, digits, o = 0;
+	char	*out = xcalloc(1, len * 2 + 16);
+
+	while (i < len) {
+		j = i + (s[i] == '+');
+		digits = 0;
+		end = i;
+		while (j < len && (isdigit((unsigned char)s[j]) ||
+		    (digits > 0 && strchr(" .-", s[j]) != NULL &&
+		    j + 1 < len && isdigit((unsigned char)s[j + 1])))) {
+			if (isdigit((unsigned char)s[j])) {
+				digits++;
+				end = j + 1;
+			}
+			j++;
+		}
+		if (digits >= 8) {
+			memcpy(out + o, "[s\xe1\xbb\x91]", 6);
+			o += 6;
+			i = end;
+		} else
+			out[o++] = s[i++];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static json_t *
+jt(int64_t t)
+{
+	return t != 0 ? json_integer(t) : json_null();
+}
+
+static void
+export_row(const struct store_report_row *r, void *arg)
+{
+	struct export_ctx	*ec = arg;
+	const struct config	*conf = ec->req->conf;
+	const struct category	*cat;
+	char			 ref[32], res[32], *text;
+	json_t			*o;
+
+	if (ec->failed || !control_sees(ec->req->who, conf, r->category))
+		return;
+	text = r->text != NULL ? scrub_numbers(r->text) : NULL;
+	cat = config_category(conf, r->category);
+	lifecycle_ref(conf, r->ref_number, ref, sizeof(ref));
+	if (r->resident > 0)
+		snprintf(res, sizeof(res), "R-%lld", (long long)r->resident);
+	else
+		res[0] = '\0';
+	o = json_pack("{s:s, s:o, s:o, s:s, s:o, s:s, s:o, s:o, s:o, s:o, "
+	    "s:b, s:o, s:o, s:s, s:o}",
+	    "ref", ref,
+	    "created", jt(r->created),
+	    "category", control_jstr(r->category),
+	    "dimension", cat != NULL ? cat->dimension : "",
+	    "subcategory", control_jstr(r->subcategory),
+	    "state", store_case_state_name(r->state),
+	    "channel", control_jstr(r->channel),
+	    "deadline", jt(r->deadline),
+	    "first_answered", jt(r->first_answered),
+	    "closed", jt(r->closed),
+	    "overdue", r->overdue != 0,
+	    "reopened", jt(r->reopened),
+	    "satisfaction", r->satisfaction > 0 ?
+	    json_integer(r->satisfaction) : json_null(),
+	    "resident", res,
+	    "text", control_jstr(text));
+	free(text);
+	if (o == NULL || ec->req->send(ec->req, o) == -1)
+		ec->failed = 1;
+	else
+		ec->rows++;
+}
+
+/* export: the cases of a period (or all), one row a line; no numbers. */
+int
+report_export(struct control_req *req)
+{
+	struct export_ctx	 ec;
+	struct store_query	*q;
+	enum store_status	 st;
+	int64_t			 start, end;
+
+	if (period_args(req, &start, &end, 1) == -1 ||
+	    (q = control_query(req)) == NULL)
+		return -1;
+	memset(&ec, 0, sizeof(ec));
+	ec.req = req;
+	st = store_report_rows(q, start, end, 1, export_row, &ec);
+	if (ec.failed)
+		return control_fail(req, CONTROL_E_INTERNAL, "the client went "
+		    "away");
+	if (st != STORE_OK)
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "export: %s",
+		    store_strerror(st));
+	req->data = json_pack("{s:I}", "rows", (json_int_t)ec.rows);
+	return 0;
+}
+
+/*
+ * ===================================================================
+ * The audit log
+ * ===================================================================
+ */
+
+static void
+audit_row(const struct store_audit *a, int64_t ref, void *arg)
+{
+	struct control_req	*req = arg;
+	json_t			*rows = json_object_get(req->data, "entries");
+	char			 rbuf[32];
+
+	rbuf[0] = '\0';
+	if (ref != 0)
+		lifecycle_ref(req->conf, ref, rbuf, sizeof(rbuf));
+	json_array_append_new(rows, json_pack("{s:I, s:o, s:o, s:o, s:s, "
+	    "s:o, s:s}", "id", (json_int_t)a->id, "at", jt(a->at), "actor",
+	    control_jstr(a->actor), "action", control_jstr(a->action), "ref", rbuf,
+	    "detail", control_jstr(a->detail), "hash", a->hash));
+}
+
+struct verify_ctx {
+	char		 prev[STORE_HASH_HEX];	/* the last entry's hash */
+	int64_t		 last_id;
+	int64_t		 entries;
+	json_t		*problems;
+	int64_t		 first_bad;
+};
+
+static void __attribute__((format(printf, 3, 4)))
+problem(struct verify_ctx *vc, int64_t id, const char *fmt, ...)
+{
+	char	msg[256];
+	va_list	ap;
+
+	if (vc->first_bad == 0)
+		vc->first_bad = id;
+	if (json_array_size(vc->problems) >= AUDIT_PROBLEMS_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_array_append_new(vc->problems, json_string(msg));
+}
+
+static int
+verify_row(const struct store_audit *a, void *arg)
+{
+	struct verify_ctx	*vc = arg;
+	char			 h[STORE_HASH_HEX];
+
+	if (strcmp(a->prev_hash, vc->prev) != 0)
+		problem(vc, a->id, "entry %lld does not follow entry %lld: an "
+		    "entry between them was removed, inserted or changed",
+		    (long long)a->id, (long long)vc->last_id);
+	if (store_audit_hash(a->prev_hash, a->at, a->actor, a->action,
+	    a->case_id, a->detail, h) == -1)
+		return -1;
+	if (strcmp(h, a->hash) != 0)
+		problem(vc, a->id, "entry %lld was changed (its hash does not "
+		    "match its content)", (long long)a->id);
+	copy_str(vc->prev, sizeof(vc->prev), a->hash);
+	vc->last_id = a->id;
+	vc->entries++;
+	return 0;
+}
+
+/* Verifies the whole chain and its head; the answer says what is wrong. */
+static int
+audit_verify(struct control_req *req, struct store_query *q)
+{
+	struct verify_ctx	 vc;
+	enum store_status	 st;
+	char			 head[STORE_HASH_HEX];
+	int64_t			 head_id, head_n;
+
+	memset(&vc, 0, sizeof(vc));
+	memset(vc.prev, '0', sizeof(vc.prev) - 1);
+	vc.problems = json_array();
+	st = store_audit_walk(q, verify_row, &vc, &head_id, &head_n, head);
+	if (st != STORE_OK) {
+		json_decref(vc.problems);
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "audit: %s",
+		    store_strerror(st));
+	}
+	if (head_id != vc.last_id || head_n != vc.entries ||
+	    (vc.entries > 0 && strcmp(head, vc.prev) != 0))
+		problem(&vc, vc.last_id + 1, "the log ends at entry %lld (%lld "
+		    "entries) but the store's head says entry %lld (%lld "
+		    "entries): the newest entries were removed or changed",
+		    (long long)vc.last_id, (long long)vc.entries,
+		    (long long)head_id, (long long)head_n);
+	req->data = json_pack("{s:b, s:I, s:I, s:s, s:o}", "verified",
+	    json_array_size(vc.problems) == 0, "entries",
+	    (json_int_t)vc.entries, "last", (json_int_t)vc.last_id, "head",
+	    vc.prev, "problems", vc.problems);
+	if (vc.first_bad != 0)
+		json_object_set_new(req->data, "first_bad",
+		    json_integer(vc.first_bad));
+	/* The head in the journal too: a copy outside the database. */
+	if (vc.first_bad != 0)
+		log_warnx("audit: verification by %s failed at entry %lld",
+		    req->who->user, (long long)vc.first_bad);
+	else
+		log_notice("audit: verified by %s: %lld entries, the newest "
+		    "%lld, head %s", req->who->user, (long long)vc.entries,
+		    (long long)vc.last_id, vc.prev);
+	return 0;
+}
+
+/* audit [--verify] [--limit N]: the newest entries, or a verification. */
+int
+report_audit(struct control_req *req)
+{
+	struct store_query	*q;
+	json_t			*j;
+	int64_t			 limit = AUDIT_LIMIT_DEFAULT;
+
+	if ((q = control_query(req)) == NULL)
+		return -1;
+	if (json_is_true(json_object_get(req->args, "verify")))
+		return audit_verify(req, q);
+	j = json_object_get(req->args, "limit");
+	if (j != NULL && (!json_is_integer(j) || json_integer_value(j) < 1 ||
+	    json_integer_value(j) > 100000))
+		return control_fail(req, CONTROL_E_USAGE, "limit: a number "
+		    "from 1 to 100000");
+	if (j != NULL)
+		limit = json_integer_value(j);
+	req->data = json_pack("{s:[]}", "entries");
+	if (store_audit_list(q, 0, limit, audit_row, req) != STORE_OK)
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store "
+		    "cannot be read");
+	return 0;
+}

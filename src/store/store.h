@@ -1,0 +1,400 @@
+/*
+ * store.h: the SQLite store and its group commit
+ *
+ * Every write goes through one writer thread: a producer submits a work
+ * function, the writer runs whatever is queued in one transaction (each
+ * item in its own SAVEPOINT) and calls each item's completion callback
+ * after COMMIT returned.  Reads for papictl and the tests go through a
+ * second, read-only connection and see committed data only.
+ */
+#ifndef PAPIGW_STORE_STORE_H
+#define PAPIGW_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_SCHEMA_VERSION	7	/* the newest schema this code knows */
+#define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
+#define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
+#define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
+#define STORE_ERR_MAX		512	/* bytes in an error from store_open */
+
+/*
+ * Batch sizes are counted in power-of-two buckets: bucket 0 holds batches
+ * of 1 item, bucket i batches of 2^(i-1)+1 .. 2^i items, the last one all
+ * larger batches.  The upper bound of bucket i is thus 2^i ("le" in a
+ * Prometheus histogram), +Inf for the last.
+ */
+#define STORE_BATCH_BUCKETS	9
+
+struct store;
+struct store_txn;
+
+/* What store_open() needs; zero values take the defaults above. */
+struct store_options {
+	const char	*path;			/* the SQLite file */
+	int		 synchronous_full;	/* 1 FULL, 0 NORMAL */
+	int		 busy_timeout_ms;	/* milliseconds */
+	int		 batch_max;		/* items per transaction */
+};
+
+enum store_status {
+	STORE_OK = 0,
+	STORE_DUPLICATE,	/* that provider message id is stored already */
+	STORE_NOTFOUND,		/* no such row */
+	STORE_INVALID,		/* refused by a constraint (unknown case...) */
+	STORE_BUSY,		/* locked for longer than the busy timeout */
+	STORE_FULL,		/* the disk or the database is full */
+	STORE_ERROR,		/* I/O error, failed COMMIT, anything else */
+	STORE_CLOSED		/* the store is closing and takes no work */
+};
+
+enum store_case_state {
+	STORE_CASE_RECEIVED,	/* Đã tiếp nhận: waiting for an officer */
+	STORE_CASE_ASSIGNED,	/* Đã chuyển xử lý: an officer has it */
+	STORE_CASE_IN_PROGRESS,	/* Đang xử lý */
+	STORE_CASE_RESOLVED,	/* Đã xử lý: answered and closed */
+	STORE_CASE_CONFIRMED,	/* the resident confirmed it */
+	STORE_CASE_REOPENED	/* the resident said it is not solved */
+};
+
+enum store_outbox_state {
+	STORE_OUTBOX_QUEUED,	/* waiting for its next attempt */
+	STORE_OUTBOX_SENDING,	/* handed to a channel, no answer yet */
+	STORE_OUTBOX_SENT,	/* accepted by the channel */
+	STORE_OUTBOX_DELIVERED,	/* a delivery report said so */
+	STORE_OUTBOX_FAILED	/* gave up; papictl retry requeues it */
+};
+
+enum store_table {
+	STORE_T_INBOUND,
+	STORE_T_OUTBOUND,
+	STORE_T_CASES,
+	STORE_T_CASE_EVENTS,
+	STORE_T_NOTES,
+	STORE_T_OUTBOX,
+	STORE_T_AUDIT,
+	STORE_T_MAX
+};
+
+/*
+ * Rows.  Times are Unix seconds, 0 for "unknown" (stored as NULL) or, on
+ * insert, for "now" where the comment says so; ids are 0 for "none".  On
+ * insert the strings are only read; the rows filled by the store_*_get()
+ * functions own malloc'd copies, released by the matching *_clear().
+ */
+
+/* An inbound or an outbound message. */
+struct store_message {
+	int64_t		 id;
+	int64_t		 case_id;	/* the case it belongs to, or 0 */
+	int64_t		 outbox_id;	/* outbound: the outbox row it sent */
+	const char	*channel;	/* configured channel name */
+	const char	*provider_id;	/* provider's message id, or NULL */
+	const char	*sender;
+	const char	*recipient;
+	const char	*text;		/* UTF-8 as routed; never NULL */
+	const unsigned char *raw;	/* the bytes received when they were */
+	size_t		 rawlen;	/* not valid UTF-8, else NULL and 0 */
+	const char	*encoding;	/* "gsm7", "ucs2", "8bit" or NULL */
+	const char	*kind;		/* inbound: "feedback", "spam"... */
+	int64_t		 received;	/* inbound: taken in (0: now) */
+	int64_t		 sent;		/* outbound: accepted by the channel */
+	int64_t		 provider_time;	/* the SMSC's or provider's time */
+	int64_t		 created;	/* row written (0: now) */
+};
+
+struct store_case {
+	int64_t		 id;
+	int64_t		 ref_number;	/* "PA-000123" is 123; set by create */
+	const char	*category;	/* category id */
+	const char	*categories2;	/* secondary ids, "a,b", or NULL */
+	const char	*subcategory;	/* or NULL */
+	enum store_case_state state;
+	const char	*sender;	/* the resident's number */
+	const char	*channel;	/* where answers go */
+	int64_t		 deadline;	/* answer due */
+	const char	*assignee;	/* Unix user name, or NULL */
+	int64_t		 created;	/* 0: now */
+	int64_t		 updated;	/* 0: now */
+	int64_t		 closed;	/* last closed, 0 while open */
+};
+
+/* A state change of a case. */
+struct store_case_event {
+	int64_t		 id;
+	int64_t		 case_id;
+	int64_t		 at;
+	const char	*actor;		/* Unix user, or "papigwd" */
+	enum store_case_state from;	/* the state before */
+	enum store_case_state to;
+	const char	*detail;	/* or NULL */
+};
+
+struct store_note {
+	int64_t		 id;
+	int64_t		 case_id;
+	int64_t		 at;
+	const char	*author;
+	const char	*text;
+};
+
+/* A message waiting to go out, and how its delivery is going. */
+struct store_outbox {
+	int64_t		 id;
+	int64_t		 case_id;	/* or 0 (help answers and the like) */
+	const char	*channel;
+	const char	*recipient;
+	const char	*text;
+	const char	*encoding;	/* "gsm7" or "ucs2" */
+	int		 segments;	/* SMS parts */
+	enum store_outbox_state state;
+	int		 attempts;
+	int64_t		 next_attempt;	/* 0: now */
+	const char	*last_error;	/* or NULL */
+	const char	*provider_id;	/* once a channel accepted it */
+	int64_t		 created;	/* 0: now */
+	int64_t		 updated;	/* 0: now */
+	int		 dead;		/* failed: ran out of attempts */
+	const char	*kind;		/* REPLY_KIND_*; NULL: "answer" */
+};
+
+/* One audit entry and its place in the hash chain. */
+struct store_audit {
+	int64_t		 id;
+	int64_t		 at;
+	const char	*actor;
+	const char	*action;
+	int64_t		 case_id;	/* or 0 */
+	const char	*detail;	/* or NULL */
+	char		 prev_hash[STORE_HASH_HEX];
+	char		 hash[STORE_HASH_HEX];
+};
+
+/* Counters for /metrics, since store_open(). */
+struct store_stats {
+	uint64_t	 batches;	/* transactions committed */
+	uint64_t	 items;		/* items committed */
+	uint64_t	 items_failed;	/* items rolled back, whatever why */
+	uint64_t	 batch_size[STORE_BATCH_BUCKETS]; /* by size */
+	uint64_t	 commit_failures; /* batches lost at BEGIN or COMMIT */
+	uint64_t	 errors;	/* SQLite errors (not duplicates) */
+	uint64_t	 queued;	/* items waiting right now */
+};
+
+/*
+ * A work function runs on the writer thread inside the batch's
+ * transaction, calls store_*(txn, ...) row functions and returns STORE_OK
+ * to keep what it wrote, or any other status to have it rolled back (that
+ * status then goes to its producer).  A done function runs after the
+ * batch committed (and, with storage.synchronous = full, reached the
+ * disk) or failed, on the writer thread or the syncer thread; it must be
+ * short and must not wait for the store (no store_submit_wait() or
+ * store_close() in it).
+ *
+ * store_submit_clean() is for a work function that changes nothing when
+ * it returns anything but STORE_OK, except on a store error: it runs
+ * without a savepoint of its own (ingest: a savepoint and its release
+ * cost the writer 6 us a message).  Should it fail after changing rows
+ * all the same, the whole batch is rolled back and every item in it
+ * gets the error.
+ */
+typedef enum store_status (*store_work_fn)(struct store_txn *, void *arg);
+typedef void	(*store_done_fn)(enum store_status, void *arg);
+
+struct store	*store_open(const struct store_options *, char *err,
+		    size_t errsz);
+void		 store_close(struct store *);
+enum store_status store_submit(struct store *, store_work_fn,
+		    store_done_fn, void *arg);
+enum store_status store_submit_clean(struct store *, store_work_fn,
+		    store_done_fn, void *arg);
+enum store_status store_submit_wait(struct store *, store_work_fn,
+		    void *arg);
+void		 store_stats(struct store *, struct store_stats *);
+const char	*store_strerror(enum store_status);
+const char	*store_case_state_name(enum store_case_state);
+const char	*store_outbox_state_name(enum store_outbox_state);
+
+/* Row functions, for work functions only. */
+enum store_status store_inbound_insert(struct store_txn *,
+		    const struct store_message *, int64_t *id);
+enum store_status store_inbound_attach(struct store_txn *, int64_t id,
+		    int64_t case_id);
+enum store_status store_outbound_insert(struct store_txn *,
+		    const struct store_message *, int64_t *id);
+enum store_status store_case_create(struct store_txn *,
+		    const struct store_case *, int64_t *id, int64_t *ref);
+enum store_status store_case_event_add(struct store_txn *, int64_t case_id,
+		    enum store_case_state to, const char *actor,
+		    const char *detail, int64_t at, int64_t *id);
+enum store_status store_case_event_first(struct store_txn *,
+		    int64_t case_id, enum store_case_state state,
+		    const char *actor, const char *detail, int64_t at,
+		    int64_t *id);
+enum store_status store_case_assign(struct store_txn *, int64_t case_id,
+		    const char *assignee, int64_t at);
+enum store_status store_note_add(struct store_txn *, int64_t case_id,
+		    const char *author, const char *text, int64_t at,
+		    int64_t *id);
+enum store_status store_outbox_insert(struct store_txn *,
+		    const struct store_outbox *, int64_t *id);
+enum store_status store_audit_append(struct store_txn *, const char *actor,
+		    const char *action, int64_t case_id, const char *detail);
+
+/* Lookups for work functions; they see the batch's own writes. */
+enum store_status store_inbound_find(struct store_txn *, const char *channel,
+		    const char *provider_id, int64_t *case_id, int64_t *ref);
+enum store_status store_inbound_find_recent(struct store_txn *,
+		    const char *channel, const char *sender, const char *text,
+		    int64_t since, int64_t *case_id, int64_t *ref);
+enum store_status store_case_find_open(struct store_txn *, int64_t ref,
+		    const char *sender, int64_t *case_id);
+enum store_status store_case_find_followup(struct store_txn *,
+		    const char *sender, int64_t since, int64_t *case_id,
+		    int64_t *ref);
+
+/* One part of a long message, as a provider delivered it. */
+struct store_part {
+	const char	*channel;
+	const char	*provider_id;	/* the part's own id */
+	const char	*sender;
+	const char	*recipient;
+	const char	*ref;		/* the concatenation reference */
+	int		 total;		/* parts in the message */
+	int		 seq;		/* this part, from 1 */
+	const char	*text;		/* bytes, maybe not UTF-8 */
+	size_t		 textlen;
+	int64_t		 provider_time;
+	int64_t		 received;	/* 0: now */
+};
+
+/* The parts of one message, assembled (store_parts_ready()). */
+struct store_part_set {
+	const char	*channel;
+	const char	*sender;
+	const char	*recipient;
+	const char	*ref;
+	int		 total;
+	int		 nparts;	/* parts present */
+	int		 complete;	/* nparts == total */
+	const char	*first_provider_id;
+	int64_t		 provider_time;
+	char		*text;		/* in order, " [...] " for gaps */
+	size_t		 textlen;
+};
+
+/* A delivery report. */
+struct store_dlr {
+	const char	*channel;
+	const char	*provider_id;	/* of the message it reports on */
+	const char	*status;	/* the provider's word */
+	const char	*error;		/* or NULL */
+	int64_t		 received;	/* 0: now */
+	/* STORE_OUTBOX_DELIVERED or _FAILED: final; anything else: not. */
+	enum store_outbox_state state;
+};
+
+enum store_status store_case_answered(struct store_txn *, int64_t case_id,
+		    int64_t at);
+enum store_status store_part_add(struct store_txn *,
+		    const struct store_part *);
+enum store_status store_parts_assembled(struct store_txn *,
+		    const struct store_part_set *);
+enum store_status store_dlr_add(struct store_txn *,
+		    const struct store_dlr *);
+enum store_status store_parts_ready(struct store *, int64_t older_than,
+		    void (*)(const struct store_part_set *, void *), void *);
+enum store_status store_outbox_depth(struct store *,
+		    enum store_outbox_state, int64_t *n);
+
+/* The outbox worker's rows (outbox.c); see store.c. */
+struct store_outbox_result {
+	int64_t		 id;
+	enum store_outbox_state state;	/* SENT, QUEUED (retry) or FAILED */
+	const char	*channel;	/* SENT: to match early reports */
+	const char	*provider_id;	/* SENT: the provider's id, or NULL */
+	const char	*sender;	/* SENT: the channel's number, or NULL */
+	const char	*error;		/* or NULL: last_error unchanged */
+	int64_t		 next_attempt;	/* QUEUED: when (0: now) */
+	int		 refund;	/* QUEUED: the attempt did not happen */
+	int		 dead;		/* FAILED: ran out of attempts */
+};
+
+void		 store_outbox_hook(struct store *, void (*)(void *),
+		    void *arg);
+enum store_status store_outbox_claim(struct store_txn *, const char *channel,
+		    int64_t now, int limit, struct store_outbox **rows,
+		    size_t *n);
+enum store_status store_outbox_result(struct store_txn *,
+		    const struct store_outbox_result *);
+enum store_status store_outbox_requeue(struct store_txn *, int64_t *n);
+enum store_status store_outbox_retry(struct store_txn *, int64_t id);
+enum store_status store_outbox_next_due(struct store *, const char *channel,
+		    int64_t *when);
+enum store_status store_outbox_dead(struct store *, int64_t *n);
+
+/* Senders, counts and status lookups for the reply composer (reply.c). */
+struct store_sender {
+	int		 opted_out;	/* no information, no announcements */
+	int64_t		 quarantined_at; /* 0: not quarantined */
+	int64_t		 quarantine_until; /* 0: until released */
+};
+
+/* A case as a status lookup shows it; strings owned. */
+struct store_case_status {
+	struct store_case c;
+	char		*answer;	/* the last officer's answer, or NULL */
+};
+
+enum store_status store_sender_get(struct store_txn *, const char *number,
+		    struct store_sender *);
+enum store_status store_sender_optout(struct store_txn *,
+		    const char *number, int opted_out, int64_t at);
+enum store_status store_sender_quarantine(struct store_txn *,
+		    const char *number, int64_t at, int64_t until,
+		    const char *reason);
+enum store_status store_sender_release(struct store_txn *,
+		    const char *number, int64_t at);
+enum store_status store_inbound_count_since(struct store_txn *,
+		    const char *sender, int64_t since, int limit, int64_t *n);
+enum store_status store_outbox_count_auto(struct store_txn *,
+		    const char *recipient, int64_t since, int64_t *n);
+enum store_status store_case_status(struct store_txn *, int64_t ref,
+		    struct store_case_status *);
+enum store_status store_case_status_get(struct store *, int64_t ref,
+		    struct store_case_status *);
+void		 store_case_status_clear(struct store_case_status *);
+enum store_status store_senders_quarantined(struct store *, int64_t at,
+		    int64_t *n);
+
+/* Reads of committed data, from any thread. */
+enum store_status store_inbound_get(struct store *, int64_t id,
+		    struct store_message *);
+enum store_status store_outbound_get(struct store *, int64_t id,
+		    struct store_message *);
+void		 store_message_clear(struct store_message *);
+enum store_status store_case_get(struct store *, int64_t id,
+		    struct store_case *);
+enum store_status store_case_get_by_ref(struct store *, int64_t ref_number,
+		    struct store_case *);
+void		 store_case_clear(struct store_case *);
+enum store_status store_case_event_get(struct store *, int64_t id,
+		    struct store_case_event *);
+void		 store_case_event_clear(struct store_case_event *);
+enum store_status store_note_get(struct store *, int64_t id,
+		    struct store_note *);
+void		 store_note_clear(struct store_note *);
+enum store_status store_outbox_get(struct store *, int64_t id,
+		    struct store_outbox *);
+void		 store_outbox_clear(struct store_outbox *);
+enum store_status store_audit_get(struct store *, int64_t id,
+		    struct store_audit *);
+void		 store_audit_clear(struct store_audit *);
+enum store_status store_count(struct store *, enum store_table, int64_t *n);
+
+/* Fault injection for the tests: a full disk, a failing COMMIT. */
+enum store_status store_fault_max_pages(struct store *, int64_t extra);
+void		 store_fault_commit(struct store *, int n);
+
+#endif /* PAPIGW_STORE_STORE_H */

@@ -1,0 +1,1135 @@
+/*
+ * store_cases.c: the store's queries for case work, papictl and reports.
+ *
+ * The store is one module in two files (see store_priv.h): store.c owns the
+ * connections, the migrations and the group commit; this file holds what
+ * officers and administrators ask of the database: lists of cases with
+ * filters, a case's thread and history, queue figures, the outbox, report
+ * and export rows, the audit log and its verification, and the changes of
+ * case work (deadlines, overdue marks, satisfaction answers, the erasure
+ * of numbers under the retention rule).
+ *
+ * Reads go through a query connection of their own (store_query_open()),
+ * read-only, one per control client: a report that reads for a second
+ * does not hold the store's shared reader, and WAL lets it run beside the
+ * writer.  Writes are row functions for work functions, on the writer
+ * connection inside the group commit's transaction.
+ *
+ * Statements are constant strings with bound values.  The list query is
+ * put together from constant pieces according to the filters given, so
+ * that each variant can use its own index (newest first within a
+ * category, a state, an assignee or the overdue cases: at a million cases
+ * a list must not sort); such statements are prepared per call, which
+ * costs microseconds against the milliseconds of the query.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store_cases.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "store/store.h"
+#include "store/store_priv.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define QUERY_SQL_MAX	4096	/* bytes of a composed statement */
+
+struct store_query {
+	sqlite3		*db;
+};
+
+static const char *const state_names[] = {
+	"received", "assigned", "in_progress", "resolved", "confirmed",
+	"reopened"
+};
+
+static int64_t
+now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static const char *
+col_cstr(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static enum store_case_state
+state_of(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL && i < nitems(state_names); i++)
+		if (strcmp(state_names[i], name) == 0)
+			return (enum store_case_state)i;
+	return STORE_CASE_RECEIVED;
+}
+
+static enum store_outbox_state
+outbox_state_of(const char *name)
+{
+	int	i;
+
+	for (i = STORE_OUTBOX_QUEUED; i <= STORE_OUTBOX_FAILED; i++)
+		if (name != NULL && strcmp(store_outbox_state_name(i),
+		    name) == 0)
+			return (enum store_outbox_state)i;
+	return STORE_OUTBOX_FAILED;
+}
+
+/*
+ * ===================================================================
+ * Query connections
+ * ===================================================================
+ */
+
+/*
+ * Opens a read-only connection to the store's database for one client's
+ * queries.  Returns it (close it with store_query_close()), or NULL with
+ * the reason in err.
+ */
+struct store_query *
+store_query_open(struct store *st, int busy_timeout_ms, char *err,
+    size_t errsz)
+{
+	struct store_query	*q = xcalloc(1, sizeof(*q));
+	int			 rc;
+
+	rc = sqlite3_open_v2(store_path(st), &q->db, SQLITE_OPEN_READONLY,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", store_path(st), q->db != NULL ?
+		    sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+		store_query_close(q);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(q->db, 1);
+	sqlite3_busy_timeout(q->db, busy_timeout_ms > 0 ? busy_timeout_ms :
+	    STORE_BUSY_TIMEOUT_DEFAULT);
+	return q;
+}
+
+/* Closes a query connection; NULL is a no-op. */
+void
+store_query_close(struct store_query *q)
+{
+	if (q == NULL)
+		return;
+	if (q->db != NULL)
+		sqlite3_close_v2(q->db);
+	free(q);
+}
+
+/* Prepares sql on q; returns the statement or NULL (logged). */
+static sqlite3_stmt *
+qprep(struct store_query *q, const char *sql)
+{
+	sqlite3_stmt	*s = NULL;
+
+	if (sqlite3_prepare_v2(q->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		log_warnx("store: query: %s", sqlite3_errmsg(q->db));
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Finishes a read: finalizes s and turns the last step's code into a status. */
+static enum store_status
+qdone(struct store_query *q, sqlite3_stmt *s, int rc)
+{
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
+		return STORE_OK;
+	log_warnx("store: query: %s", sqlite3_errmsg(q->db));
+	return store_status_of(rc);
+}
+
+/* Runs a one-row, one-integer query with up to two integer parameters. */
+static enum store_status
+qint(struct store_query *q, const char *sql, int64_t a, int64_t b,
+    int64_t *out)
+{
+	sqlite3_stmt	*s;
+	int		 rc, n;
+
+	if ((s = qprep(q, sql)) == NULL)
+		return STORE_ERROR;
+	n = sqlite3_bind_parameter_count(s);
+	if (n >= 1)
+		sqlite3_bind_int64(s, 1, a);
+	if (n >= 2)
+		sqlite3_bind_int64(s, 2, b);
+	*out = 0;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	return qdone(q, s, rc);
+}
+
+/*
+ * ===================================================================
+ * Cases
+ * ===================================================================
+ */
+
+#define INFO_COLUMNS							\
+	"c.id, c.ref_number, c.category, c.categories2, "		\
+	"c.subcategory, c.state, c.sender, c.channel, c.deadline, "	\
+	"c.assignee, c.created, c.updated, c.closed, c.answered, "	\
+	"c.first_answered, c.overdue, c.reopened, "			\
+	"c.satisfaction_asked, c.satisfaction, c.satisfaction_at, "	\
+	"c.erased, c.resident, "					\
+	"(SELECT i.text FROM inbound i WHERE i.case_id = c.id "		\
+	"ORDER BY i.id LIMIT 1)"
+
+/* Columns as in INFO_COLUMNS. */
+static void
+fill_info(sqlite3_stmt *s, struct store_case_info *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(s, 0);
+	c->ref_number = sqlite3_column_int64(s, 1);
+	c->category = store_col_str(s, 2);
+	c->categories2 = store_col_str(s, 3);
+	c->subcategory = store_col_str(s, 4);
+	c->state = state_of(col_cstr(s, 5));
+	c->sender = store_col_str(s, 6);
+	c->channel = store_col_str(s, 7);
+	c->deadline = sqlite3_column_int64(s, 8);
+	c->assignee = store_col_str(s, 9);
+	c->created = sqlite3_column_int64(s, 10);
+	c->updated = sqlite3_column_int64(s, 11);
+	c->closed = sqlite3_column_int64(s, 12);
+	c->answered = sqlite3_column_int64(s, 13);
+	c->first_answered = sqlite3_column_int64(s, 14);
+	c->overdue = sqlite3_column_int64(s, 15);
+	c->reopened = sqlite3_column_int64(s, 16);
+	c->satisfaction_asked = sqlite3_column_int64(s, 17);
+	c->satisfaction = sqlite3_column_int(s, 18);
+	c->satisfaction_at = sqlite3_column_int64(s, 19);
+	c->erased = sqlite3_column_int64(s, 20);
+	c->resident = sqlite3_column_int64(s, 21);
+	c->text = store_col_str(s, 22);
+	if (c->sender == NULL)
+		c->sender = xstrdup("");
+}
+
+/* Frees what fill_info() put in c and zeroes it. */
+void
+store_case_info_clear(struct store_case_info *c)
+{
+	free(c->category);
+	free(c->categories2);
+	free(c->subcategory);
+	free(c->sender);
+	free(c->channel);
+	free(c->assignee);
+	free(c->text);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * Appends "fmt" to the statement being built in buf.  Returns 0, or -1
+ * when it does not fit.
+ */
+static int __attribute__((format(printf, 3, 4)))
+sql_add(char *buf, size_t bufsz, const char *fmt, ...)
+{
+	size_t	len = strlen(buf);
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf + len, bufsz - len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= bufsz - len ? -1 : 0;
+}
+
+/*
+ * Lists the cases that pass filter f, newest first, at most f->limit, and
+ * calls fn(case, arg) for each (valid during the call).  Returns STORE_OK
+ * or an error.
+ *
+ * The visible categories are tested with "+category", which keeps SQLite
+ * from using the category index for them: a list for an officer then
+ * walks the newest cases (or those of one state) backwards and stops at
+ * the limit, instead of sorting every case of the officer's categories.
+ */
+enum store_status
+store_case_list(struct store_query *q, const struct store_case_filter *f,
+    void (*fn)(const struct store_case_info *, void *), void *arg)
+{
+	char			 sql[QUERY_SQL_MAX];
+	struct store_case_info	 c;
+	sqlite3_stmt		*s;
+	size_t			 i;
+	int			 rc, p = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT " INFO_COLUMNS " FROM cases c "
+	    "WHERE 1");
+	if (f->category != NULL && sql_add(sql, sizeof(sql),
+	    " AND c.category = ?%d", ++p) == -1)
+		return STORE_INVALID;
+	if (f->state >= 0 && sql_add(sql, sizeof(sql), " AND c.state = ?%d",
+	    ++p) == -1)
+		return STORE_INVALID;
+	if (f->overdue && sql_add(sql, sizeof(sql), " AND c.overdue IS NOT "
+	    "NULL AND c.state NOT IN ('resolved', 'confirmed')") == -1)
+		return STORE_INVALID;
+	if (f->assignee != NULL && sql_add(sql, sizeof(sql), " AND "
+	    "c.assignee = ?%d", ++p) == -1)
+		return STORE_INVALID;
+	if (f->before_ref > 0 && sql_add(sql, sizeof(sql), " AND "
+	    "c.ref_number < ?%d", ++p) == -1)
+		return STORE_INVALID;
+	if (f->visible != NULL) {
+		if (f->nvisible == 0)
+			return STORE_OK;	/* sees nothing */
+		if (sql_add(sql, sizeof(sql), " AND +c.category IN (") == -1)
+			return STORE_INVALID;
+		for (i = 0; i < f->nvisible; i++)
+			if (sql_add(sql, sizeof(sql), "%s?%d", i ? ", " : "",
+			    ++p) == -1)
+				return STORE_INVALID;
+		if (sql_add(sql, sizeof(sql), ")") == -1)
+			return STORE_INVALID;
+	}
+	if (sql_add(sql, sizeof(sql), " ORDER BY c.id DESC LIMIT ?%d",
+	    ++p) == -1)
+		return STORE_INVALID;
+
+	if ((s = qprep(q, sql)) == NULL)
+		return STORE_ERROR;
+	p = 0;
+	if (f->category != NULL)
+		bind_text(s, ++p, f->category);
+	if (f->state >= 0)
+		bind_text(s, ++p, state_names[f->state]);
+	if (f->assignee != NULL)
+		bind_text(s, ++p, f->assignee);
+	if (f->before_ref > 0)
+		sqlite3_bind_int64(s, ++p, f->before_ref);
+	for (i = 0; f->visible != NULL && i < f->nvisible; i++)
+		bind_text(s, ++p, f->visible[i]);
+	sqlite3_bind_int(s, ++p, f->limit > 0 ? f->limit : 50);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		fill_info(s, &c);
+		fn(&c, arg);
+		store_case_info_clear(&c);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Reads case number ref (with its first message's text) into c.  Returns
+ * STORE_OK (release c with store_case_info_clear()), STORE_NOTFOUND or an
+ * error.
+ */
+enum store_status
+store_case_info_get(struct store_query *q, int64_t ref,
+    struct store_case_info *c)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT " INFO_COLUMNS " FROM cases c "
+	    "WHERE c.ref_number = ?1")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, ref);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fill_info(s, c);
+	else if (rc == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return STORE_NOTFOUND;
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Calls fn(item, arg) for every message of case_id, inbound and outbound
+ * (the outbox rows: what was queued and how its delivery went), oldest
+ * first.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_case_thread(struct store_query *q, int64_t case_id,
+    void (*fn)(const struct store_thread_item *, void *), void *arg)
+{
+	struct store_thread_item	 it;
+	sqlite3_stmt			*s;
+	int				 rc;
+
+	if ((s = qprep(q, "SELECT 0, id, received, channel, text, kind, "
+	    "NULL, NULL, 0, NULL, NULL FROM inbound WHERE case_id = ?1 "
+	    "UNION ALL SELECT 1, id, created, channel, text, kind, state, "
+	    "encoding, segments, last_error, updated FROM outbox "
+	    "WHERE case_id = ?1 ORDER BY 3, 1, 2")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&it, 0, sizeof(it));
+		it.outbound = sqlite3_column_int(s, 0);
+		it.id = sqlite3_column_int64(s, 1);
+		it.at = sqlite3_column_int64(s, 2);
+		it.channel = col_cstr(s, 3);
+		it.text = col_cstr(s, 4);
+		it.kind = col_cstr(s, 5);
+		it.state = col_cstr(s, 6);
+		it.encoding = col_cstr(s, 7);
+		it.segments = sqlite3_column_int(s, 8);
+		it.error = col_cstr(s, 9);
+		it.updated = sqlite3_column_int64(s, 10);
+		fn(&it, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/* Calls fn(event, arg) for every state change of case_id, oldest first. */
+enum store_status
+store_case_history(struct store_query *q, int64_t case_id,
+    void (*fn)(const struct store_case_event *, void *), void *arg)
+{
+	struct store_case_event	 e;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if ((s = qprep(q, "SELECT id, at, actor, from_state, to_state, "
+	    "detail FROM case_events WHERE case_id = ?1 ORDER BY at, id")) ==
+	    NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof(e));
+		e.id = sqlite3_column_int64(s, 0);
+		e.case_id = case_id;
+		e.at = sqlite3_column_int64(s, 1);
+		e.actor = col_cstr(s, 2);
+		e.from = state_of(col_cstr(s, 3));
+		e.to = state_of(col_cstr(s, 4));
+		e.detail = col_cstr(s, 5);
+		fn(&e, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/* Calls fn(note, arg) for every note of case_id, oldest first. */
+enum store_status
+store_case_notes(struct store_query *q, int64_t case_id,
+    void (*fn)(const struct store_note *, void *), void *arg)
+{
+	struct store_note	 n;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if ((s = qprep(q, "SELECT id, at, author, text FROM notes "
+	    "WHERE case_id = ?1 ORDER BY at, id")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&n, 0, sizeof(n));
+		n.id = sqlite3_column_int64(s, 0);
+		n.case_id = case_id;
+		n.at = sqlite3_column_int64(s, 1);
+		n.author = col_cstr(s, 2);
+		n.text = col_cstr(s, 3);
+		fn(&n, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Calls fn(category, n, arg) with the number of cases of resident (a
+ * pseudonym id) in each category.  The caller counts only the categories
+ * its reader may see.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_resident_cases(struct store_query *q, int64_t resident,
+    void (*fn)(const char *, int64_t, void *), void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT category, count(*) FROM cases "
+	    "WHERE resident = ?1 GROUP BY category")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, resident);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(col_cstr(s, 0), sqlite3_column_int64(s, 1), arg);
+	return qdone(q, s, rc);
+}
+
+/*
+ * ===================================================================
+ * Queue figures (papictl status)
+ * ===================================================================
+ */
+
+/*
+ * Calls fn(category, state, n, arg) for every category and state that has
+ * cases; then fn(category, NULL, overdue, arg) for every category with
+ * overdue open cases.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_case_counts(struct store_query *q,
+    void (*fn)(const char *, const char *, int64_t, void *), void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT category, state, count(*) FROM cases "
+	    "GROUP BY category, state")) == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(col_cstr(s, 0), col_cstr(s, 1), sqlite3_column_int64(s, 2),
+		    arg);
+	if (qdone(q, s, rc) != STORE_OK)
+		return STORE_ERROR;
+	/* Without statistics SQLite would walk the category index. */
+	if ((s = qprep(q, "SELECT category, count(*) FROM cases INDEXED BY "
+	    "cases_overdue WHERE overdue IS NOT NULL AND state NOT IN "
+	    "('resolved', 'confirmed') GROUP BY category")) == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(col_cstr(s, 0), NULL, sqlite3_column_int64(s, 1), arg);
+	return qdone(q, s, rc);
+}
+
+/*
+ * The oldest case still waiting for an officer (state received) among the
+ * visible categories (NULL: all): its reference and creation time, or 0s.
+ */
+enum store_status
+store_case_oldest_waiting(struct store_query *q, char *const *visible,
+    size_t nvisible, int64_t *ref, int64_t *created)
+{
+	char		 sql[QUERY_SQL_MAX];
+	sqlite3_stmt	*s;
+	size_t		 i;
+	int		 rc;
+
+	*ref = *created = 0;
+	snprintf(sql, sizeof(sql), "SELECT ref_number, created FROM cases "
+	    "WHERE state = 'received'");
+	if (visible != NULL) {
+		if (nvisible == 0)
+			return STORE_OK;
+		sql_add(sql, sizeof(sql), " AND +category IN (");
+		for (i = 0; i < nvisible; i++)
+			if (sql_add(sql, sizeof(sql), "%s?%zu", i ? ", " : "",
+			    i + 1) == -1)
+				return STORE_INVALID;
+		sql_add(sql, sizeof(sql), ")");
+	}
+	if (sql_add(sql, sizeof(sql), " ORDER BY id LIMIT 1") == -1 ||
+	    (s = qprep(q, sql)) == NULL)
+		return STORE_ERROR;
+	for (i = 0; visible != NULL && i < nvisible; i++)
+		bind_text(s, (int)i + 1, visible[i]);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*ref = sqlite3_column_int64(s, 0);
+		*created = sqlite3_column_int64(s, 1);
+	}
+	return qdone(q, s, rc);
+}
+
+/* How far back the last message of a channel is looked for. */
+#define LAST_SEEN_WINDOW	100000	/* inbound messages */
+
+/*
+ * Sets *at to the time of the newest message received on channel among
+ * the last LAST_SEEN_WINDOW messages (0: none), without an index of its
+ * own that every inbound message would pay for.
+ */
+enum store_status
+store_channel_last_seen(struct store_query *q, const char *channel,
+    int64_t *at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT max(received) FROM inbound WHERE channel "
+	    "= ?1 AND id > (SELECT coalesce(max(id), 0) FROM inbound) - ?2"))
+	    == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, channel);
+	sqlite3_bind_int(s, 2, LAST_SEEN_WINDOW);
+	*at = 0;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*at = sqlite3_column_int64(s, 0);
+	return qdone(q, s, rc);
+}
+
+/*
+ * Calls fn(channel, state, n, last_error, arg) for every channel and
+ * outbox state, with the last error of the newest failed row (or NULL).
+ */
+enum store_status
+store_outbox_counts(struct store_query *q,
+    void (*fn)(const char *, const char *, int64_t, const char *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT channel, state, count(*), (SELECT "
+	    "o2.last_error FROM outbox o2 WHERE o2.channel = o.channel AND "
+	    "o2.state = o.state AND o2.last_error IS NOT NULL ORDER BY "
+	    "o2.updated DESC LIMIT 1) FROM outbox o GROUP BY channel, state"))
+	    == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(col_cstr(s, 0), col_cstr(s, 1), sqlite3_column_int64(s, 2),
+		    col_cstr(s, 3), arg);
+	return qdone(q, s, rc);
+}
+
+/*
+ * Lists outbox rows, newest first, at most limit, only failed ones when
+ * failed_only: fn(row, ref, category, arg), ref and category 0 and NULL
+ * for rows without a case.
+ */
+enum store_status
+store_outbox_list(struct store_query *q, int failed_only, int limit,
+    void (*fn)(const struct store_outbox *, int64_t, const char *, void *),
+    void *arg)
+{
+	struct store_outbox	 o;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	s = qprep(q, failed_only ?
+	    "SELECT o.id, o.case_id, o.channel, o.recipient, o.text, "
+	    "o.encoding, o.segments, o.state, o.attempts, o.next_attempt, "
+	    "o.last_error, o.created, o.updated, o.kind, c.ref_number, "
+	    "c.category FROM outbox o LEFT JOIN cases c ON c.id = o.case_id "
+	    "WHERE o.state = 'failed' ORDER BY o.id DESC LIMIT ?1" :
+	    "SELECT o.id, o.case_id, o.channel, o.recipient, o.text, "
+	    "o.encoding, o.segments, o.state, o.attempts, o.next_attempt, "
+	    "o.last_error, o.created, o.updated, o.kind, c.ref_number, "
+	    "c.category FROM outbox o LEFT JOIN cases c ON c.id = o.case_id "
+	    "ORDER BY o.id DESC LIMIT ?1");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int(s, 1, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&o, 0, sizeof(o));
+		o.id = sqlite3_column_int64(s, 0);
+		o.case_id = sqlite3_column_int64(s, 1);
+		o.channel = col_cstr(s, 2);
+		o.recipient = col_cstr(s, 3);
+		o.text = col_cstr(s, 4);
+		o.encoding = col_cstr(s, 5);
+		o.segments = sqlite3_column_int(s, 6);
+		o.state = outbox_state_of(col_cstr(s, 7));
+		o.attempts = sqlite3_column_int(s, 8);
+		o.next_attempt = sqlite3_column_int64(s, 9);
+		o.last_error = col_cstr(s, 10);
+		o.created = sqlite3_column_int64(s, 11);
+		o.updated = sqlite3_column_int64(s, 12);
+		o.kind = col_cstr(s, 13);
+		fn(&o, sqlite3_column_int64(s, 14), col_cstr(s, 15), arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/* The number of open cases marked overdue. */
+enum store_status
+store_cases_overdue(struct store_query *q, int64_t *n)
+{
+	return qint(q, "SELECT count(*) FROM cases INDEXED BY cases_overdue "
+	    "WHERE overdue IS NOT NULL AND state NOT IN ('resolved', "
+	    "'confirmed')", 0, 0, n);
+}
+
+/*
+ * ===================================================================
+ * Reports and exports
+ * ===================================================================
+ */
+
+/*
+ * Calls fn(row, arg) for every case created in [from, to), oldest first;
+ * with_text adds the first message's text and the pseudonym (exports).
+ * Returns STORE_OK or an error.
+ */
+enum store_status
+store_report_rows(struct store_query *q, int64_t from, int64_t to,
+    int with_text, void (*fn)(const struct store_report_row *, void *),
+    void *arg)
+{
+	struct store_report_row	 r;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	s = qprep(q, with_text ?
+	    "SELECT c.ref_number, c.category, c.subcategory, c.state, "
+	    "c.channel, c.created, c.deadline, c.first_answered, c.closed, "
+	    "c.overdue, c.satisfaction, c.resident, c.reopened, "
+	    "(SELECT i.text FROM inbound i WHERE i.case_id = c.id "
+	    "ORDER BY i.id LIMIT 1) FROM cases c "
+	    "WHERE c.created >= ?1 AND c.created < ?2 ORDER BY c.created" :
+	    "SELECT c.ref_number, c.category, c.subcategory, c.state, "
+	    "c.channel, c.created, c.deadline, c.first_answered, c.closed, "
+	    "c.overdue, c.satisfaction, c.resident, c.reopened, NULL "
+	    "FROM cases c WHERE c.created >= ?1 AND c.created < ?2");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.ref_number = sqlite3_column_int64(s, 0);
+		r.category = col_cstr(s, 1);
+		r.subcategory = col_cstr(s, 2);
+		r.state = state_of(col_cstr(s, 3));
+		r.channel = col_cstr(s, 4);
+		r.created = sqlite3_column_int64(s, 5);
+		r.deadline = sqlite3_column_int64(s, 6);
+		r.first_answered = sqlite3_column_int64(s, 7);
+		r.closed = sqlite3_column_int64(s, 8);
+		r.overdue = sqlite3_column_int64(s, 9);
+		r.satisfaction = sqlite3_column_int(s, 10);
+		r.resident = sqlite3_column_int64(s, 11);
+		r.reopened = sqlite3_column_int64(s, 12);
+		r.text = col_cstr(s, 13);
+		fn(&r, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * ===================================================================
+ * Audit log
+ * ===================================================================
+ */
+
+static void
+fill_audit_row(sqlite3_stmt *s, struct store_audit *a)
+{
+	const char	*h;
+
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(s, 0);
+	a->at = sqlite3_column_int64(s, 1);
+	a->actor = col_cstr(s, 2);
+	a->action = col_cstr(s, 3);
+	a->case_id = sqlite3_column_int64(s, 4);
+	a->detail = col_cstr(s, 5);
+	if ((h = col_cstr(s, 6)) != NULL)
+		copy_str(a->prev_hash, sizeof(a->prev_hash), h);
+	if ((h = col_cstr(s, 7)) != NULL)
+		copy_str(a->hash, sizeof(a->hash), h);
+}
+
+/*
+ * Calls fn(entry, ref, arg) for audit entries in id order: the newest
+ * "limit" of them (after_id 0), or every one after after_id (limit 0:
+ * all).  ref is the reference number of the entry's case, or 0.
+ */
+enum store_status
+store_audit_list(struct store_query *q, int64_t after_id, int64_t limit,
+    void (*fn)(const struct store_audit *, int64_t, void *), void *arg)
+{
+	struct store_audit	 a;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if (after_id == 0 && limit > 0)
+		s = qprep(q, "SELECT * FROM (SELECT a.id, a.at, a.actor, "
+		    "a.action, a.case_id, a.detail, a.prev_hash, a.hash, "
+		    "c.ref_number FROM audit a LEFT JOIN cases c ON "
+		    "c.id = a.case_id ORDER BY a.id DESC LIMIT ?2) "
+		    "WHERE ?1 = 0 ORDER BY 1");
+	else
+		s = qprep(q, "SELECT a.id, a.at, a.actor, a.action, "
+		    "a.case_id, a.detail, a.prev_hash, a.hash, c.ref_number "
+		    "FROM audit a LEFT JOIN cases c ON c.id = a.case_id "
+		    "WHERE a.id > ?1 ORDER BY a.id LIMIT ?2");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, after_id);
+	sqlite3_bind_int64(s, 2, limit > 0 ? limit : INT64_MAX);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		fill_audit_row(s, &a);
+		fn(&a, sqlite3_column_int64(s, 8), arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Calls fn(entry, arg) for every audit entry in id order, then sets the
+ * head that the insert trigger keeps (the newest entry's id, the number of
+ * entries and the newest hash) in *last_id, *entries and head.  Both reads
+ * are in one read transaction: the head matches the entries walked.
+ */
+enum store_status
+store_audit_walk(struct store_query *q,
+    int (*fn)(const struct store_audit *, void *), void *arg,
+    int64_t *last_id, int64_t *entries, char head[STORE_HASH_HEX])
+{
+	struct store_audit	 a;
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+	int			 rc;
+
+	*last_id = *entries = 0;
+	head[0] = '\0';
+	if (sqlite3_exec(q->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return store_status_of(sqlite3_errcode(q->db));
+	if ((s = qprep(q, "SELECT id, at, actor, action, case_id, detail, "
+	    "prev_hash, hash FROM audit ORDER BY id")) == NULL) {
+		r = STORE_ERROR;
+		goto done;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		fill_audit_row(s, &a);
+		if (fn(&a, arg) == -1) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if ((r = qdone(q, s, rc)) != STORE_OK)
+		goto done;
+	if ((s = qprep(q, "SELECT last_id, entries, hash FROM audit_head "
+	    "WHERE id = 1")) == NULL) {
+		r = STORE_ERROR;
+		goto done;
+	}
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*last_id = sqlite3_column_int64(s, 0);
+		*entries = sqlite3_column_int64(s, 1);
+		copy_str(head, STORE_HASH_HEX, col_cstr(s, 2) != NULL ?
+		    col_cstr(s, 2) : "");
+	}
+	r = qdone(q, s, rc);
+done:
+	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	return r;
+}
+
+/*
+ * ===================================================================
+ * Row functions of case work (writer thread, inside a work function)
+ * ===================================================================
+ */
+
+/* Prepares sql on the writer connection; NULL after recording an error. */
+static sqlite3_stmt *
+wprep(struct store_txn *txn, const char *sql)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(store_txn_db(txn), sql, -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(s);
+		store_txn_fail(txn, rc, "prepare");
+		return NULL;
+	}
+	return s;
+}
+
+/* Steps a write once and finalizes it; returns the status. */
+static enum store_status
+wstep(struct store_txn *txn, sqlite3_stmt *s, const char *what)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return STORE_OK;
+	return store_txn_fail(txn, rc, what);
+}
+
+/*
+ * Reads case number ref into c through the writer connection, so that a
+ * work function decides on the state it is about to change.  Returns
+ * STORE_OK (release c with store_case_info_clear()), STORE_NOTFOUND or an
+ * error.
+ */
+enum store_status
+store_case_read(struct store_txn *txn, int64_t ref,
+    struct store_case_info *c)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = wprep(txn, "SELECT " INFO_COLUMNS " FROM cases c "
+	    "WHERE c.ref_number = ?1")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, ref);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		fill_info(s, c);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	return store_txn_fail(txn, rc, "case read");
+}
+
+/*
+ * Sets one of the columns of case work of case id to v (0: NULL).
+ * Returns STORE_OK, STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_set(struct store_txn *txn, int64_t id, enum store_case_field f,
+    int64_t v)
+{
+	static const char *const sql[] = {
+		[STORE_CF_DEADLINE] = "UPDATE cases SET deadline = ?2 "
+		    "WHERE id = ?1",
+		[STORE_CF_OVERDUE] = "UPDATE cases SET overdue = ?2 "
+		    "WHERE id = ?1",
+		[STORE_CF_REOPENED] = "UPDATE cases SET reopened = ?2 "
+		    "WHERE id = ?1",
+		[STORE_CF_SATISFACTION_ASKED] = "UPDATE cases SET "
+		    "satisfaction_asked = ?2 WHERE id = ?1",
+		[STORE_CF_SATISFACTION] = "UPDATE cases SET satisfaction = "
+		    "?2, satisfaction_at = strftime('%s', 'now') "
+		    "WHERE id = ?1",
+	};
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+
+	if ((unsigned)f >= nitems(sql))
+		return STORE_INVALID;
+	if ((s = wprep(txn, sql[f])) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_opt(s, 2, v);
+	r = wstep(txn, s, "case set");
+	if (r == STORE_OK && sqlite3_changes(store_txn_db(txn)) == 0)
+		r = STORE_NOTFOUND;
+	return r;
+}
+
+/* Runs a lookup of an id and a reference on the writer connection. */
+static enum store_status
+wlookup(struct store_txn *txn, sqlite3_stmt *s, int64_t *a, int64_t *b)
+{
+	int	rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW) {
+		*a = sqlite3_column_int64(s, 0);
+		if (b != NULL)
+			*b = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	return store_txn_fail(txn, rc, "case lookup");
+}
+
+/*
+ * Finds sender's resolved case whose satisfaction question went out at or
+ * after since and is not answered yet, the newest.  Returns STORE_OK with
+ * its id and reference in *case_id and *ref, STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_find_satisfaction(struct store_txn *txn, const char *sender,
+    int64_t since, int64_t *case_id, int64_t *ref)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = wprep(txn, "SELECT id, ref_number FROM cases "
+	    "WHERE sender = ?1 AND state = 'resolved' AND satisfaction IS "
+	    "NULL AND satisfaction_asked >= ?2 "
+	    "ORDER BY satisfaction_asked DESC, id DESC LIMIT 1")) == NULL)
+		return STORE_ERROR;
+	bind_text(s, 1, sender);
+	sqlite3_bind_int64(s, 2, since);
+	return wlookup(txn, s, case_id, ref);
+}
+
+/*
+ * Finds sender's closed (resolved or confirmed) case number ref, closed at
+ * or after since.  Returns STORE_OK with its id in *case_id,
+ * STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_find_closed(struct store_txn *txn, int64_t ref,
+    const char *sender, int64_t since, int64_t *case_id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = wprep(txn, "SELECT id FROM cases WHERE ref_number = ?1 "
+	    "AND sender = ?2 AND state IN ('resolved', 'confirmed') "
+	    "AND closed >= ?3")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, ref);
+	bind_text(s, 2, sender);
+	sqlite3_bind_int64(s, 3, since);
+	return wlookup(txn, s, case_id, NULL);
+}
+
+/*
+ * Marks open cases whose deadline passed before "at" and that wait for an
+ * answer (never answered, or not since they were reopened) as overdue at
+ * "at", at most limit of them, and calls fn(id, ref, category, deadline,
+ * arg) for each.  Returns STORE_OK with the number marked in *n, or an
+ * error.
+ */
+enum store_status
+store_cases_mark_overdue(struct store_txn *txn, int64_t at, int limit,
+    void (*fn)(int64_t, int64_t, const char *, int64_t, void *), void *arg,
+    int64_t *n)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*n = 0;
+	if ((s = wprep(txn, "UPDATE cases SET overdue = ?1 WHERE id IN ("
+	    "SELECT id FROM cases WHERE state IN ('received', 'assigned', "
+	    "'in_progress', 'reopened') AND deadline < ?1 AND overdue IS NULL "
+	    "AND (first_answered IS NULL OR (reopened IS NOT NULL AND "
+	    "coalesce(answered, 0) < reopened)) LIMIT ?2) "
+	    "RETURNING id, ref_number, category, deadline")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, at);
+	sqlite3_bind_int(s, 2, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		(*n)++;
+		if (fn != NULL)
+			fn(sqlite3_column_int64(s, 0),
+			    sqlite3_column_int64(s, 1), col_cstr(s, 2),
+			    sqlite3_column_int64(s, 3), arg);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	return store_txn_fail(txn, rc, "mark overdue");
+}
+
+/*
+ * Erases the resident's number from at most limit cases closed before
+ * "before" and from everything that holds it for them (their messages,
+ * the outbox and the record of what was sent); a pseudonym loses its
+ * number when none of its cases keeps it.  The text of the messages, the
+ * pseudonym and the figures stay.  Sets *n to the cases erased.
+ */
+enum store_status
+store_cases_erase(struct store_txn *txn, int64_t before, int limit,
+    int64_t *n)
+{
+	static const char *const steps[] = {
+		"CREATE TEMP TABLE IF NOT EXISTS erase_ids "
+		    "(id INTEGER PRIMARY KEY, resident INTEGER)",
+		"DELETE FROM temp.erase_ids",
+		"INSERT INTO temp.erase_ids SELECT id, resident FROM cases "
+		    "INDEXED BY cases_retention "
+		    "WHERE erased IS NULL AND closed IS NOT NULL AND "
+		    "closed < ?1 AND state IN ('resolved', 'confirmed') "
+		    "LIMIT ?2",
+		"UPDATE inbound SET sender = '' WHERE case_id IN "
+		    "(SELECT id FROM temp.erase_ids)",
+		"UPDATE outbox SET recipient = '' WHERE case_id IN "
+		    "(SELECT id FROM temp.erase_ids)",
+		"UPDATE outbound SET recipient = '' WHERE case_id IN "
+		    "(SELECT id FROM temp.erase_ids)",
+		"UPDATE cases SET sender = '', erased = ?3 WHERE id IN "
+		    "(SELECT id FROM temp.erase_ids)",
+		"UPDATE pseudonyms SET sender = NULL WHERE id IN (SELECT "
+		    "resident FROM temp.erase_ids) AND NOT EXISTS (SELECT 1 "
+		    "FROM cases c WHERE c.resident = pseudonyms.id AND "
+		    "c.erased IS NULL)",
+	};
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+	size_t			 i;
+
+	*n = 0;
+	for (i = 0; i < nitems(steps); i++) {
+		if ((s = wprep(txn, steps[i])) == NULL)
+			return STORE_ERROR;
+		if (sqlite3_bind_parameter_count(s) >= 1)
+			sqlite3_bind_int64(s, 1, before);
+		if (sqlite3_bind_parameter_count(s) >= 2)
+			sqlite3_bind_int(s, 2, limit);
+		if (sqlite3_bind_parameter_count(s) >= 3)
+			sqlite3_bind_int64(s, 3, now());
+		if ((r = wstep(txn, s, "erase")) != STORE_OK)
+			return r;
+		if (i == 2)
+			*n = sqlite3_changes(store_txn_db(txn));
+	}
+	return STORE_OK;
+}
+
+/*
+ * Erases the sender of at most limit messages received before "before"
+ * that opened no case (spam, greetings, thanks); a counter remembers where
+ * the last run stopped.  Sets *n to the messages erased.
+ */
+enum store_status
+store_inbound_erase(struct store_txn *txn, int64_t before, int limit,
+    int64_t *n)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+	int64_t			 upto = 0;
+	int			 rc;
+
+	*n = 0;
+	/* The newest id in the batch: messages in id order, up to before. */
+	if ((s = wprep(txn, "SELECT max(id) FROM (SELECT id FROM inbound "
+	    "WHERE id > coalesce((SELECT value FROM counters WHERE name = "
+	    "'erased_inbound'), 0) AND received < ?1 ORDER BY id LIMIT ?2)"))
+	    == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, before);
+	sqlite3_bind_int(s, 2, limit);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		upto = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_txn_fail(txn, rc, "erase inbound");
+	if (upto == 0)
+		return STORE_OK;
+	if ((s = wprep(txn, "UPDATE inbound SET sender = '' WHERE id > "
+	    "coalesce((SELECT value FROM counters WHERE name = "
+	    "'erased_inbound'), 0) AND id <= ?1 AND case_id IS NULL AND "
+	    "sender <> ''")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, upto);
+	if ((r = wstep(txn, s, "erase inbound")) != STORE_OK)
+		return r;
+	*n = sqlite3_changes(store_txn_db(txn));
+	if ((s = wprep(txn, "INSERT INTO counters (name, value) VALUES "
+	    "('erased_inbound', ?1) ON CONFLICT (name) DO UPDATE SET "
+	    "value = excluded.value")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, upto);
+	return wstep(txn, s, "erase inbound");
+}
+
+/* Sets *n to the number of open cases marked overdue (writer side). */
+enum store_status
+store_cases_overdue_count(struct store_txn *txn, int64_t *n)
+{
+	sqlite3_stmt	*s;
+	int64_t		 b;
+
+	if ((s = wprep(txn, "SELECT count(*), 0 FROM cases INDEXED BY "
+	    "cases_overdue WHERE overdue IS NOT NULL AND state NOT IN "
+	    "('resolved', 'confirmed')")) == NULL)
+		return STORE_ERROR;
+	return wlookup(txn, s, n, &b);
+}

@@ -1,0 +1,16 @@
+/*
+ * sms.h: SMS encodings and segments
+ */
+#ifndef PAPIGW_TEXT_SMS_H
+#define PAPIGW_TEXT_SMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int		 sms_is_gsm7(const char *utf8);
+int		 sms_segments(const char *utf8);
+int		 sms_measure(const char *utf8, int *gsm7);
+char		*sms_strip_diacritics(const char *utf8);
+int		 sms_fit(char *buf, size_t bufsz, int max_segments);
+
+#endif /* PAPIGW_TEXT_SMS_H */
