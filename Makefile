@@ -49,6 +49,10 @@ LIB_SRCS	= $(filter-out $(MAINS),$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 LIB_OBJS	= $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 CTL_OBJS	= $(CTL_SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIBPAPIGW	= $(BUILD)/libpapigw.a
+CTL_LIB_OBJS	= $(filter $(foreach l,$(CTL_LAYERS),$(BUILD)/obj/$(l)/%),$(LIB_OBJS))
+LIBCTL		= $(BUILD)/libpapigw-ctl.a
+CTL_PKGS	= libconfig libutf8proc jansson
+CTL_LIBS	:= $(shell $(PKG_CONFIG) --libs $(CTL_PKGS) 2>/dev/null) -lm
 
 UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -76,8 +80,13 @@ $(LIBPAPIGW): $(LIB_OBJS)
 $(BUILD)/papigwd: $(BUILD)/obj/daemon/papigwd.o $(LIBPAPIGW)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/papictl: $(CTL_OBJS) $(LIBPAPIGW)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+$(LIBCTL): $(CTL_LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# papictl links only the layers below the store, and their libraries.
+$(BUILD)/papictl: $(CTL_OBJS) $(LIBCTL)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CTL_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBPAPIGW)
 	@mkdir -p $(@D)

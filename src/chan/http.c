@@ -39,6 +39,7 @@
 #include "base/util.h"
 #include "conf/config.h"
 
+#define CT_TEXT		"text/plain; charset=utf-8"
 #define HTTP_PARAMS_MAX		64	/* parameters kept from a request */
 #define HTTP_STOP_WAIT_MS	10000	/* milliseconds to wait for deferred */
 
@@ -302,6 +303,37 @@ http_count_reject(struct http_req *r, enum http_reject why)
 }
 
 /*
+ * Answers r now with status and the line msg (text/plain, a newline
+ * added), counted under why.
+ */
+void
+http_refuse(struct http_req *r, enum http_reject why, int status,
+    const char *msg)
+{
+	char	line[512];
+
+	snprintf(line, sizeof(line), "%s\n", msg);
+	http_count_reject(r, why);
+	http_reply(r, status, CT_TEXT, line);
+}
+
+/*
+ * Whether r's method is GET (with get) or POST (with post).  Otherwise
+ * answers 405 and returns 0.
+ */
+int
+http_allow(struct http_req *r, int get, int post)
+{
+	const char	*m = http_method(r);
+
+	if ((get && strcmp(m, "GET") == 0) || (post &&
+	    strcmp(m, "POST") == 0))
+		return 1;
+	http_refuse(r, HTTP_REJECT_METHOD, 405, "method not allowed");
+	return 0;
+}
+
+/*
  * Suspends r: the handler will answer later with http_complete().  Call
  * it before handing r to another thread.
  */
@@ -354,7 +386,7 @@ reject(struct http_req *r, int status, enum http_reject why,
     const char *msg)
 {
 	http_count_reject(r, why);
-	set_answer(r, status, "text/plain; charset=utf-8", msg, strlen(msg));
+	set_answer(r, status, CT_TEXT, msg, strlen(msg));
 	return queue(r);
 }
 

@@ -55,6 +55,9 @@ void		*http_ctx(const struct http_req *);
 void		 http_reply(struct http_req *, int status, const char *ctype,
 		    const char *body);
 void		 http_count_reject(struct http_req *, enum http_reject);
+void		 http_refuse(struct http_req *, enum http_reject, int status,
+		    const char *msg);
+int		 http_allow(struct http_req *, int get, int post);
 void		 http_defer(struct http_req *);
 void		 http_complete(struct http_req *, int status,
 		    const char *ctype, const char *body);

@@ -22,8 +22,9 @@
  * Parts of a long message are stored one by one in the store's parts
  * table, keyed by (sender, concatenation reference), with the provider id
  * "<SMSC time>:<sender>:<reference>:<part>" so that a part read twice is
- * a duplicate; gateway.c assembles a message when its last part is in, or
- * after ingest.concat_timeout with " [...] " where parts are missing.
+ * a duplicate; core/ingest.c assembles a message when its last part is
+ * in, or after ingest.concat_timeout with " [...] " where parts are
+ * missing.
  *
  * A problem (a bad file, a timeout, a full SIM) is logged once when it
  * starts and once when it ends; the channel never stops.  Commands that
@@ -61,12 +62,13 @@
 
 #include "chan/modem.h"
 #include "base/log.h"
+#include "base/strbuf.h"
 #include "base/util.h"
+#include "base/clock.h"
 #include "conf/config.h"
 #include "store/store.h"
 #include "core/ingest.h"
 #include "chan/outbox.h"
-#include "daemon/gateway.h"
 
 #define BACKOFF_MIN		1	/* seconds before the first reconnect */
 #define BACKOFF_MAX		60	/* seconds: the longest wait */
@@ -164,7 +166,7 @@ struct modem {
 	int		 bad[16];	/* locations of bad entries logged */
 	size_t		 nbad;
 	struct timespec	 mtime[2];	/* dummy inbox folders at a scan */
-	time_t		 last_full;	/* last scan of the whole inbox */
+	double		 last_full;	/* last scan of the whole inbox */
 	uint8_t		 ref;		/* our concatenation reference */
 	double		 send_credit;	/* parts that may go now */
 	struct timespec	 credit_at;
@@ -175,7 +177,8 @@ struct modem {
 };
 
 struct modems {
-	struct gateway	*gw;
+	struct ingest	*ingest;	/* where messages go */
+	struct slot	*confs;		/* the running configuration */
 	struct outbox	*outbox;	/* or NULL until attached */
 	enum hold	 hold;
 	struct modem	*m[CONF_CHANNELS_MAX];
@@ -191,25 +194,6 @@ static void	modems_register(struct modems *, struct modem *);
  * Small helpers
  * ===================================================================
  */
-
-static time_t
-mono_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
-/* Monotonic milliseconds. */
-static int64_t
-mono_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 wake(struct modem *m)
@@ -710,7 +694,7 @@ part_cb(enum store_status st, void *arg)
 
 	entry_answered(en, st, 0);
 	if (st == STORE_OK)
-		gateway_parts_kick(en->m->set->gw);
+		ingest_parts_kick(en->m->set->ingest);
 }
 
 /* The SMSC's time as Unix seconds, 0 when the message has none. */
@@ -824,7 +808,7 @@ submit_entry(struct modem *m, const GSM_MultiSMSMessage *msg,
 		part.provider_time = smsc_time(sms);
 		en->parts++;
 		atomic_fetch_add(&en->pending, 1);
-		if (gateway_part_submit(m->set->gw, &part, part_cb, en) ==
+		if (ingest_part_submit(m->set->ingest, &part, part_cb, en) ==
 		    -1) {
 			atomic_fetch_sub(&en->pending, 1);
 			refused = 1;
@@ -854,7 +838,7 @@ submit_entry(struct modem *m, const GSM_MultiSMSMessage *msg,
 		in.encoding = enc;
 		in.provider_time = smsc_time(&msg->SMS[0]);
 		atomic_fetch_add(&en->pending, 1);
-		if (ingest_submit(m->set->gw->ingest, conf, &in, ingest_cb,
+		if (ingest_submit(m->set->ingest, conf, &in, ingest_cb,
 		    en) == -1) {
 			atomic_fetch_sub(&en->pending, 1);
 			refused = 1;
@@ -1004,7 +988,7 @@ scan(struct modem *m)
 	struct entry		*en;
 	int			 start = 1, n = 0, errors = 0, drop = 0;
 	int			 last = -1, full = 1, loc;
-	time_t			 now = mono_now();
+	double			 now = clock_mono();
 
 	if (m->dummy) {
 		if (dummy_unchanged(m, mt) && !m->rescan &&
@@ -1017,7 +1001,7 @@ scan(struct modem *m)
 	m->more = 0;
 	m->incoming = 0;
 	msg = xcalloc(1, sizeof(*msg));
-	conf = gateway_config(m->set->gw);
+	conf = conf_slot_get(m->set->confs);
 	for (;;) {
 		if (m->ninflight >= INFLIGHT_MAX) {
 			full = 0;	/* the rest once some are answered */
@@ -1160,7 +1144,7 @@ send_message(struct modem *m, struct sendreq *r)
 	char			 id[ID_MAX], err[ERROR_MAX], masked[48];
 	size_t			 tlen = strlen(r->text), o = 0;
 	int			 i, drop = 0, rate;
-	time_t			 deadline;
+	double			 deadline;
 	enum send_result	 res = SEND_OK;
 
 	err[0] = '\0';
@@ -1205,8 +1189,8 @@ send_message(struct modem *m, struct sendreq *r)
 			res = SEND_RETRY;
 			break;
 		}
-		deadline = mono_now() + SEND_STATUS_WAIT;
-		while (!m->cb_done && mono_now() < deadline)
+		deadline = clock_mono() + SEND_STATUS_WAIT;
+		while (!m->cb_done && clock_mono() < deadline)
 			if (GSM_ReadDevice(m->sm, TRUE) < 0)
 				break;
 		if (!m->cb_done) {
@@ -1338,7 +1322,7 @@ serve(struct modem *m)
 	while (!stopping(m)) {
 		if (process_done(m) == -1)
 			return;
-		now = mono_ms();
+		now = clock_mono_ms();
 		if (!device_present(m)) {
 			problem(m, "the device %s is gone", m->device);
 			return;
@@ -1359,7 +1343,7 @@ serve(struct modem *m)
 		if (now >= due) {
 			if (scan(m) == -1)
 				return;
-			last_scan = mono_ms();
+			last_scan = clock_mono_ms();
 			next_poll = last_scan +
 			    atomic_load(&m->poll_interval) * 1000;
 			if (m->problem[0] != '\0' && m->timeouts == 0 &&
@@ -1385,7 +1369,7 @@ modem_thread(void *arg)
 	struct modem	*m = arg;
 	GSM_Error	 e;
 	int		 backoff = BACKOFF_MIN;
-	time_t		 until, deadline;
+	double		 until, deadline;
 
 	pthread_setname_np(pthread_self(), "modem");
 	while (!stopping(m)) {
@@ -1400,11 +1384,12 @@ modem_thread(void *arg)
 				    m->device, GSM_ErrorName(e));
 			sendq_flush(m, "the modem is down");
 			/* Wait, but keep answering the store. */
-			until = mono_now() + backoff;
-			while (!stopping(m) && mono_now() < until) {
+			until = clock_mono() + backoff;
+			while (!stopping(m) && clock_mono() < until) {
 				(void)process_done(m);
 				sendq_flush(m, "the modem is down");
-				wait_wake(m, (int)(until - mono_now()) * 1000);
+				wait_wake(m,
+				    (int)((until - clock_mono()) * 1000));
 			}
 			if (backoff < BACKOFF_MAX)
 				backoff = backoff * 2 > BACKOFF_MAX ?
@@ -1428,8 +1413,8 @@ modem_thread(void *arg)
 			    m->name);
 	}
 	/* Let what the store has in hand be answered and deleted. */
-	deadline = mono_now() + DRAIN_WAIT;
-	while (m->ninflight > 0 && mono_now() < deadline &&
+	deadline = clock_mono() + DRAIN_WAIT;
+	while (m->ninflight > 0 && clock_mono() < deadline &&
 	    m->set->hold == HOLD_NONE) {
 		if (m->sm == NULL && device_present(m) &&
 		    connect_phone(m) != ERR_NONE)
@@ -1623,17 +1608,19 @@ modems_find(struct modems *set, const char *name)
 }
 
 /*
- * Starts a thread for every enabled modem channel of conf.  Returns the
- * set (never NULL; it may hold no modem), freed by modems_free() after
- * modems_stop() and after the store closed.
+ * Starts a thread for every enabled modem channel of conf; the threads
+ * hand what they read to ingest and read the running configuration from
+ * confs.  Returns the set (never NULL; it may hold no modem), freed by
+ * modems_free() after modems_stop() and after the store closed.
  */
 struct modems *
-modems_start(struct gateway *gw, struct config *conf)
+modems_start(struct ingest *ingest, struct slot *confs, struct config *conf)
 {
 	struct modems	*set = xcalloc(1, sizeof(*set));
 	const char	*hold = getenv("PAPIGW_MODEM_TEST_HOLD");
 
-	set->gw = gw;
+	set->ingest = ingest;
+	set->confs = confs;
 	if (hold != NULL && strcmp(hold, "read") == 0)
 		set->hold = HOLD_READ;
 	else if (hold != NULL && strcmp(hold, "commit") == 0)
@@ -1821,12 +1808,54 @@ modems_health(struct modems *set, char *why, size_t whysz)
 	return bad;
 }
 
-/*
- * Appends the modems' metrics (Prometheus text) to text, a malloc'd
- * string of *lenp bytes.  Returns the new string (text is reallocated).
- */
-char *
-modems_metrics(struct modems *set, char *text, size_t *lenp)
+/* The value of metric family f (modems_metrics()) of one modem. */
+static double
+modem_metric(const struct modem_status *st, size_t f)
+{
+	double	v;
+
+	switch (f) {
+	case 0:
+		v = st->state == MODEM_UP;
+		break;
+	case 1:
+		v = st->signal;
+		break;
+	case 2:
+		v = st->battery;
+		break;
+	case 3:
+		v = strcmp(st->network, "home") == 0 ||
+		    strcmp(st->network, "roaming") == 0;
+		break;
+	case 4:
+		v = (double)st->received;
+		break;
+	case 5:
+		v = (double)st->parts_sent;
+		break;
+	case 6:
+		v = (double)st->send_failures;
+		break;
+	case 7:
+		v = (double)st->read_errors;
+		break;
+	case 8:
+		v = (double)st->connects;
+		break;
+	case 9:
+		v = (double)st->last_received;
+		break;
+	default:
+		v = (double)st->last_sent;
+		break;
+	}
+	return v;
+}
+
+/* Appends the modems' metrics (Prometheus text) to sb. */
+void
+modems_metrics(struct modems *set, struct strbuf *sb)
 {
 	static const struct {
 		const char	*name, *help, *type;
@@ -1855,67 +1884,19 @@ modems_metrics(struct modems *set, char *text, size_t *lenp)
 		    "was last sent (0: never).", "gauge" },
 	};
 	struct modem_status	 st[CONF_CHANNELS_MAX];
-	size_t			 n, i, f, cap, len = *lenp;
-	char			*p;
+	size_t			 n, i, f;
 	double			 v;
-	int			 w;
 
 	n = modems_status(set, st, CONF_CHANNELS_MAX);
 	if (n > CONF_CHANNELS_MAX)
 		n = CONF_CHANNELS_MAX;
-	cap = len + 1 + sizeof(fam) / sizeof(fam[0]) * (160 + n * 96);
-	if ((p = realloc(text, cap)) == NULL)
-		fatal("realloc");
-	text = p;
 	for (f = 0; f < sizeof(fam) / sizeof(fam[0]) && n > 0; f++) {
-		w = snprintf(text + len, cap - len, "# HELP %s %s\n"
-		    "# TYPE %s %s\n", fam[f].name, fam[f].help, fam[f].name,
-		    fam[f].type);
-		len += (size_t)w < cap - len ? (size_t)w : 0;
+		strbuf_printf(sb, "# HELP %s %s\n# TYPE %s %s\n", fam[f].name,
+		    fam[f].help, fam[f].name, fam[f].type);
 		for (i = 0; i < n; i++) {
-			switch (f) {
-			case 0:
-				v = st[i].state == MODEM_UP;
-				break;
-			case 1:
-				v = st[i].signal;
-				break;
-			case 2:
-				v = st[i].battery;
-				break;
-			case 3:
-				v = strcmp(st[i].network, "home") == 0 ||
-				    strcmp(st[i].network, "roaming") == 0;
-				break;
-			case 4:
-				v = (double)st[i].received;
-				break;
-			case 5:
-				v = (double)st[i].parts_sent;
-				break;
-			case 6:
-				v = (double)st[i].send_failures;
-				break;
-			case 7:
-				v = (double)st[i].read_errors;
-				break;
-			case 8:
-				v = (double)st[i].connects;
-				break;
-			case 9:
-				v = (double)st[i].last_received;
-				break;
-			default:
-				v = (double)st[i].last_sent;
-				break;
-			}
-			w = snprintf(text + len, cap - len,
-			    "%s{channel=\"%s\"} %.0f\n", fam[f].name,
-			    st[i].channel, v);
-			len += (size_t)w < cap - len ? (size_t)w : 0;
+			v = modem_metric(&st[i], f);
+			strbuf_printf(sb, "%s{channel=\"%s\"} %.0f\n",
+			    fam[f].name, st[i].channel, v);
 		}
 	}
-	text[len] = '\0';
-	*lenp = len;
-	return text;
 }

@@ -14,7 +14,9 @@
 
 #include "conf/config.h"
 
-struct gateway;
+struct ingest;
+struct slot;
+struct strbuf;
 struct outbox;
 
 struct modems;
@@ -49,7 +51,8 @@ struct modem_status {
 };
 
 void		 modem_init_locales(void);
-struct modems	*modems_start(struct gateway *, struct config *);
+struct modems	*modems_start(struct ingest *, struct slot *confs,
+		    struct config *);
 void		 modems_reload(struct modems *, struct config *);
 void		 modems_attach_outbox(struct modems *, struct outbox *);
 void		 modems_stop(struct modems *);
@@ -57,7 +60,7 @@ void		 modems_free(struct modems *);
 size_t		 modems_status(struct modems *, struct modem_status *,
 		    size_t max);
 int		 modems_health(struct modems *, char *why, size_t whysz);
-char		*modems_metrics(struct modems *, char *text, size_t *lenp);
+void		 modems_metrics(struct modems *, struct strbuf *);
 const char	*modem_state_name(enum modem_state);
 
 #endif /* PAPIGW_CHAN_MODEM_H */

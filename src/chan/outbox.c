@@ -37,6 +37,7 @@
 #include "chan/outbox.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "base/clock.h"
 #include "conf/config.h"
 #include "store/store.h"
 #include "chan/send_http.h"
@@ -101,24 +102,6 @@ struct outbox {
  * Helpers
  * ===================================================================
  */
-
-static double
-mono_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-wall_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The state of channel name, created on first use; lock held. */
 static struct chan *
@@ -662,7 +645,7 @@ channel_run(struct outbox *ob, struct config *conf, const struct channel *ch)
 		return wait;
 	if (s != STORE_OK)
 		return 1;
-	rwait = (double)due - wall_now();
+	rwait = (double)due - clock_wall();
 	if (rwait <= 0)
 		return OB_RACE_MSEC / 1000.0;
 	return rwait < wait ? rwait : wait;
@@ -698,7 +681,7 @@ worker_main(void *arg)
 		pthread_mutex_lock(&ob->lock);
 		if (wait <= 0 || ob->kicked || ob->stopping)
 			continue;
-		until = mono_now() + wait;
+		until = clock_mono() + wait;
 		ts.tv_sec = (time_t)until;
 		ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
 		while (!ob->kicked && !ob->stopping &&
@@ -816,7 +799,7 @@ wait_until(struct outbox *ob, int (*cond)(struct outbox *), double until)
 
 	while (!cond(ob)) {
 		/* idle uses CLOCK_REALTIME: convert. */
-		double left = until - mono_now(), at = wall_now() + left;
+		double left = until - clock_mono(), at = clock_wall() + left;
 
 		if (left <= 0)
 			return 0;
@@ -864,7 +847,7 @@ outbox_stop(struct outbox *ob)
 		pthread_join(ob->thread, NULL);
 
 	pthread_mutex_lock(&ob->lock);
-	until = mono_now() + (ob->conf != NULL ?
+	until = clock_mono() + (ob->conf != NULL ?
 	    ob->conf->outbox_shutdown_wait : 0);
 	if (!wait_until(ob, nothing_inflight, until))
 		log_notice("outbox: %zu send(s) still in flight at shutdown; "
@@ -901,7 +884,7 @@ outbox_stop(struct outbox *ob)
 	}
 	ob->graveyard = left;
 	/* Let a flush under way finish, then write the rest ourselves. */
-	wait_until(ob, not_flushing, mono_now() + 30);
+	wait_until(ob, not_flushing, clock_mono() + 30);
 	ob->flushing = ob->results;
 	ob->results = ob->results_tail = NULL;
 	pthread_mutex_unlock(&ob->lock);

@@ -6,8 +6,6 @@
  *	GET, POST   /sms/vonage		Vonage inbound (query, form or JSON)
  *	GET, POST   /sms/generic	Kannel-style from, to, text, id
  *	POST	    /dlr/<channel>	delivery reports
- *	GET	    /healthz		200 when the store and channels are up
- *	GET	    /metrics		Prometheus text format
  *
  * Each message handler checks the request (method 405, required fields
  * 400 with the reason, signatures 403), builds a struct inbound and hands
@@ -18,7 +16,8 @@
  * Vonage sends the parts of a long message separately: each part is
  * stored (durably, before its 200) and the message is assembled and
  * ingested when the last part arrives, or, with what arrived, after
- * ingest.concat_timeout seconds (see gateway.c).
+ * ingest.concat_timeout seconds (see core/ingest.c).  The daemon routes
+ * /sms/ and /dlr/ here (daemon/web.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +34,9 @@
 #include "core/ingest.h"
 #include "core/metrics.h"
 #include "chan/http.h"
-#include "chan/modem.h"
 #include "chan/outbox.h"
 #include "chan/send_http.h"
 #include "chan/sig.h"
-#include "chan/ussd.h"
-#include "daemon/gateway.h"
 
 #define TWIML_EMPTY \
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"
@@ -50,7 +46,7 @@
 /* What a deferred message request needs when its batch is done. */
 struct pending {
 	struct http_req		*req;
-	struct gateway		*gw;
+	struct providers	*pv;
 	int			 ok_status;	/* 200 or 204 */
 	const char		*ok_type;
 	const char		*ok_body;
@@ -75,16 +71,6 @@ channel_of_type(const struct config *conf, enum channel_type type)
 }
 
 static void
-bad_request(struct http_req *r, const char *why)
-{
-	char	msg[256];
-
-	snprintf(msg, sizeof(msg), "%s\n", why);
-	http_count_reject(r, HTTP_REJECT_BAD_REQUEST);
-	http_reply(r, 400, CT_TEXT, msg);
-}
-
-static void
 forbidden(struct http_req *r, const struct channel *ch, const char *sender,
     const char *why)
 {
@@ -93,22 +79,7 @@ forbidden(struct http_req *r, const struct channel *ch, const char *sender,
 	log_warnx("%s: %s from %s: refused", ch->name, why,
 	    mask_number(sender != NULL ? sender : "", masked,
 	    sizeof(masked)));
-	http_count_reject(r, HTTP_REJECT_FORBIDDEN);
-	http_reply(r, 403, CT_TEXT, "forbidden\n");
-}
-
-/* Whether the request's method is one of "GET", "POST". */
-static int
-method_is(struct http_req *r, int get, int post)
-{
-	const char	*m = http_method(r);
-
-	if ((get && strcmp(m, "GET") == 0) || (post &&
-	    strcmp(m, "POST") == 0))
-		return 1;
-	http_count_reject(r, HTTP_REJECT_METHOD);
-	http_reply(r, 405, CT_TEXT, "method not allowed\n");
-	return 0;
+	http_refuse(r, HTTP_REJECT_FORBIDDEN, 403, "forbidden");
 }
 
 /* Called on the store's thread once the message is committed (or not). */
@@ -117,7 +88,7 @@ message_done(const struct ingest_result *res, void *arg)
 {
 	struct pending	*p = arg;
 
-	metrics_latency(p->gw->metrics, http_elapsed(p->req));
+	metrics_latency(p->pv->metrics, http_elapsed(p->req));
 	if (res->status == STORE_OK)
 		http_complete(p->req, p->ok_status, p->ok_type, p->ok_body);
 	else {
@@ -133,19 +104,19 @@ message_done(const struct ingest_result *res, void *arg)
  * it is committed; ok_* is the answer then.
  */
 static void
-submit(struct gateway *gw, struct config *conf, struct http_req *r,
+submit(struct providers *pv, struct config *conf, struct http_req *r,
     const struct inbound *in, int ok_status, const char *ok_type,
     const char *ok_body)
 {
 	struct pending	*p = xcalloc(1, sizeof(*p));
 
 	p->req = r;
-	p->gw = gw;
+	p->pv = pv;
 	p->ok_status = ok_status;
 	p->ok_type = ok_type;
 	p->ok_body = ok_body;
 	http_defer(r);
-	if (ingest_submit(gw->ingest, conf, in, message_done, p) == -1) {
+	if (ingest_submit(pv->ingest, conf, in, message_done, p) == -1) {
 		free(p);
 		http_count_reject(r, HTTP_REJECT_UNAVAILABLE);
 		http_complete(r, 503, CT_TEXT, "shutting down, try again "
@@ -160,7 +131,7 @@ submit(struct gateway *gw, struct config *conf, struct http_req *r,
  */
 
 static void
-twilio(struct gateway *gw, struct config *conf, struct http_req *r)
+twilio(struct providers *pv, struct config *conf, struct http_req *r)
 {
 	const struct channel	*ch;
 	const struct http_param	*params;
@@ -168,11 +139,10 @@ twilio(struct gateway *gw, struct config *conf, struct http_req *r)
 	struct inbound		 in;
 	size_t			 n, blen;
 
-	if (!method_is(r, 0, 1))
+	if (!http_allow(r, 0, 1))
 		return;
 	if ((ch = channel_of_type(conf, CHANNEL_TWILIO)) == NULL) {
-		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
-		http_reply(r, 404, CT_TEXT, "no twilio channel\n");
+		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "no twilio channel");
 		return;
 	}
 	from = http_param(r, "From", NULL);
@@ -198,11 +168,11 @@ twilio(struct gateway *gw, struct config *conf, struct http_req *r)
 	if (sid == NULL)
 		sid = http_param(r, "SmsSid", NULL);
 	if (from == NULL || *from == '\0') {
-		bad_request(r, "missing From");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing From");
 		return;
 	}
 	if (body == NULL) {
-		bad_request(r, "missing Body");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing Body");
 		return;
 	}
 	memset(&in, 0, sizeof(in));
@@ -212,7 +182,7 @@ twilio(struct gateway *gw, struct config *conf, struct http_req *r)
 	in.recipient = http_param(r, "To", NULL);
 	in.text = body;
 	in.textlen = blen;
-	submit(gw, conf, r, &in, 200, CT_XML, TWIML_EMPTY);
+	submit(pv, conf, r, &in, 200, CT_XML, TWIML_EMPTY);
 }
 
 /*
@@ -227,7 +197,7 @@ twilio(struct gateway *gw, struct config *conf, struct http_req *r)
  * ok_status and ok_body answer a stored message.
  */
 static void
-from_to_text(struct gateway *gw, struct config *conf, struct http_req *r,
+from_to_text(struct providers *pv, struct config *conf, struct http_req *r,
     enum channel_type type, int get_ok, int ok_status, const char *ok_body)
 {
 	const struct channel	*ch;
@@ -236,23 +206,22 @@ from_to_text(struct gateway *gw, struct config *conf, struct http_req *r,
 	char			 msg[64];
 	size_t			 tlen;
 
-	if (!method_is(r, get_ok, 1))
+	if (!http_allow(r, get_ok, 1))
 		return;
 	if ((ch = channel_of_type(conf, type)) == NULL) {
-		snprintf(msg, sizeof(msg), "no %s channel\n",
+		snprintf(msg, sizeof(msg), "no %s channel",
 		    channel_type_name(type));
-		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
-		http_reply(r, 404, CT_TEXT, msg);
+		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, msg);
 		return;
 	}
 	from = http_param(r, "from", NULL);
 	text = http_param(r, "text", &tlen);
 	if (from == NULL || *from == '\0') {
-		bad_request(r, "missing from");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing from");
 		return;
 	}
 	if (text == NULL) {
-		bad_request(r, "missing text");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing text");
 		return;
 	}
 	memset(&in, 0, sizeof(in));
@@ -262,7 +231,7 @@ from_to_text(struct gateway *gw, struct config *conf, struct http_req *r,
 	in.recipient = http_param(r, "to", NULL);
 	in.text = text;
 	in.textlen = tlen;
-	submit(gw, conf, r, &in, ok_status, CT_TEXT, ok_body);
+	submit(pv, conf, r, &in, ok_status, CT_TEXT, ok_body);
 }
 
 /*
@@ -373,12 +342,12 @@ part_done(enum store_status st, void *arg)
 		    "store unavailable, try again later\n");
 	}
 	/* The last part completes a message: assemble it now. */
-	gateway_parts_kick(p->gw);
+	ingest_parts_kick(p->pv->ingest);
 	free(p);
 }
 
 static void
-vonage(struct gateway *gw, struct config *conf, struct http_req *r)
+vonage(struct providers *pv, struct config *conf, struct http_req *r)
 {
 	const struct channel	*ch;
 	const struct http_param	*params;
@@ -392,11 +361,10 @@ vonage(struct gateway *gw, struct config *conf, struct http_req *r)
 	long			 total, seq;
 	int64_t			 t;
 
-	if (!method_is(r, 1, 1))
+	if (!http_allow(r, 1, 1))
 		return;
 	if ((ch = channel_of_type(conf, CHANNEL_VONAGE)) == NULL) {
-		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
-		http_reply(r, 404, CT_TEXT, "no vonage channel\n");
+		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "no vonage channel");
 		return;
 	}
 	params = http_params(r, &n);
@@ -405,7 +373,7 @@ vonage(struct gateway *gw, struct config *conf, struct http_req *r)
 	    strncasecmp(ct, "application/json", 16) == 0) {
 		body = http_body(r, &blen);
 		if ((jp = json_params(body, blen)) == NULL) {
-			bad_request(r, "malformed JSON body");
+			http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "malformed JSON body");
 			return;
 		}
 		http_set_ctx(r, jp, jparams_free);
@@ -434,15 +402,15 @@ vonage(struct gateway *gw, struct config *conf, struct http_req *r)
 	text = jparam(params, n, "text", &tlen);
 	id = jparam(params, n, "messageId", NULL);
 	if (from == NULL || *from == '\0') {
-		bad_request(r, "missing msisdn");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing msisdn");
 		return;
 	}
 	if (text == NULL) {
-		bad_request(r, "missing text");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing text");
 		return;
 	}
 	if (id == NULL || *id == '\0') {
-		bad_request(r, "missing messageId");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing messageId");
 		return;
 	}
 	memset(&in, 0, sizeof(in));
@@ -460,7 +428,7 @@ vonage(struct gateway *gw, struct config *conf, struct http_req *r)
 
 	if (jparam(params, n, "concat", NULL) == NULL ||
 	    strcmp(jparam(params, n, "concat", NULL), "true") != 0) {
-		submit(gw, conf, r, &in, 200, CT_TEXT, "OK\n");
+		submit(pv, conf, r, &in, 200, CT_TEXT, "OK\n");
 		return;
 	}
 	/* One part of a long message. */
@@ -471,7 +439,7 @@ vonage(struct gateway *gw, struct config *conf, struct http_req *r)
 	    parse_long(jparam(params, n, "concat-part", NULL) ?
 	    jparam(params, n, "concat-part", NULL) : "", 1, total,
 	    &seq) == -1) {
-		bad_request(r, "bad concat-ref, concat-total or concat-part");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "bad concat-ref, concat-total or concat-part");
 		return;
 	}
 	memset(&part, 0, sizeof(part));
@@ -487,12 +455,12 @@ vonage(struct gateway *gw, struct config *conf, struct http_req *r)
 	part.provider_time = in.provider_time;
 	p = xcalloc(1, sizeof(*p));
 	p->req = r;
-	p->gw = gw;
+	p->pv = pv;
 	p->ok_status = 200;
 	p->ok_type = CT_TEXT;
 	p->ok_body = "OK\n";
 	http_defer(r);
-	if (gateway_part_submit(gw, &part, part_done, p) == -1) {
+	if (ingest_part_submit(pv->ingest, &part, part_done, p) == -1) {
 		free(p);
 		http_count_reject(r, HTTP_REJECT_UNAVAILABLE);
 		http_complete(r, 503, CT_TEXT, "shutting down\n");
@@ -563,18 +531,17 @@ dlr_signed(const struct config *conf, struct http_req *r,
 }
 
 static void
-dlr(struct gateway *gw, struct config *conf, struct http_req *r,
+dlr(struct providers *pv, struct config *conf, struct http_req *r,
     const char *name)
 {
 	const struct channel	*ch = config_channel(conf, name);
 	struct store_dlr	 d;
 	struct pending		*p;
 
-	if (!method_is(r, 1, 1))
+	if (!http_allow(r, 1, 1))
 		return;
 	if (ch == NULL || !ch->enabled) {
-		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
-		http_reply(r, 404, CT_TEXT, "no such channel\n");
+		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "no such channel");
 		return;
 	}
 	if (!dlr_signed(conf, r, ch))
@@ -599,50 +566,17 @@ dlr(struct gateway *gw, struct config *conf, struct http_req *r,
 	if (d.error == NULL)
 		d.error = http_param(r, "err-code", NULL);
 	if (d.provider_id == NULL || d.status == NULL) {
-		bad_request(r, "missing message id or status");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing message id or status");
 		return;
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->req = r;
-	p->gw = gw;
+	p->pv = pv;
 	http_defer(r);
-	if (gateway_dlr_submit(gw, &d, dlr_done, p) == -1) {
+	if (ingest_dlr_submit(pv->ingest, &d, dlr_done, p) == -1) {
 		free(p);
 		http_complete(r, 503, CT_TEXT, "shutting down\n");
 	}
-}
-
-/*
- * ===================================================================
- * Health and metrics
- * ===================================================================
- */
-
-static void
-healthz(struct gateway *gw, struct http_req *r)
-{
-	char	why[512];
-
-	if (!method_is(r, 1, 0))
-		return;
-	if (gateway_health(gw, why, sizeof(why)) == 0)
-		http_reply(r, 200, CT_TEXT, "ok\n");
-	else
-		http_reply(r, 503, CT_TEXT, why);
-}
-
-static void
-metrics(struct gateway *gw, struct http_req *r)
-{
-	char	*text;
-	size_t	 len;
-
-	if (!method_is(r, 1, 0))
-		return;
-	text = metrics_render(gw->metrics, gw->store, gw->http, &len);
-	text = modems_metrics(gw->modems, text, &len);
-	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", text);
-	free(text);
 }
 
 /*
@@ -651,40 +585,28 @@ metrics(struct gateway *gw, struct http_req *r)
  * ===================================================================
  */
 
-/* The one HTTP handler: routes by path. */
+/*
+ * Answers a request to /sms/... or /dlr/... under conf: a message is
+ * handed to the ingest pipeline, a delivery report to the store.
+ */
 void
-providers_handle(struct http_req *r, void *arg)
+providers_handle(struct providers *pv, struct config *conf,
+    struct http_req *r)
 {
-	struct gateway	*gw = arg;
-	struct config	*conf;
 	const char	*path = http_path(r);
 
-	if (strcmp(path, "/healthz") == 0) {
-		healthz(gw, r);
-		return;
-	}
-	if (strcmp(path, "/metrics") == 0) {
-		metrics(gw, r);
-		return;
-	}
-	conf = gateway_config(gw);
 	if (strcmp(path, "/sms/twilio") == 0)
-		twilio(gw, conf, r);
+		twilio(pv, conf, r);
 	else if (strcmp(path, "/sms/africastalking") == 0)
-		from_to_text(gw, conf, r, CHANNEL_AFRICASTALKING, 0, 200,
+		from_to_text(pv, conf, r, CHANNEL_AFRICASTALKING, 0, 200,
 		    "OK\n");
 	else if (strcmp(path, "/sms/vonage") == 0)
-		vonage(gw, conf, r);
+		vonage(pv, conf, r);
 	else if (strcmp(path, "/sms/generic") == 0)
-		from_to_text(gw, conf, r, CHANNEL_GENERIC, 1, 202,
+		from_to_text(pv, conf, r, CHANNEL_GENERIC, 1, 202,
 		    "Accepted\n");
-	else if (strcmp(path, "/ussd/africastalking") == 0)
-		ussd_handle(gw, conf, r);	/* ussd.c */
 	else if (strncmp(path, "/dlr/", 5) == 0 && path[5] != '\0')
-		dlr(gw, conf, r, path + 5);
-	else {
-		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
-		http_reply(r, 404, CT_TEXT, "not found\n");
-	}
-	config_unref(conf);
+		dlr(pv, conf, r, path + 5);
+	else
+		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "not found");
 }

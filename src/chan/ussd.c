@@ -1,33 +1,9 @@
 /*
- * ussd.c: USSD menu sessions in the Africa's Talking callback style, on
+ * ussd.c: USSD sessions in the Africa's Talking callback style, on
  * POST /ussd/africastalking.
  *
- * The aggregator posts sessionId, serviceCode, phoneNumber and text, the
- * path of every input of the session joined by '*' ("" on the first
- * request, then "1", "1*2", "1*2*nuoc ngap"...), and shows the answer:
- * "CON screen" waits for the next input, "END screen" closes the session.
- * The menu comes from the ussd group of the configuration:
- *
- *	main menu	1. report a problem: category -> message -> confirm,
- *			   END with the new case reference;
- *			2. check a case: reference -> END with its state and
- *			   last answer, for the number that opened it only;
- *			3. information topics (the replies' topics, their
- *			   plain-ASCII ussd texts).
- *	everywhere	0 goes back one screen, 00 to the main menu.
- *
- * Reading a path.  Every input is one part between '*'s, except the
- * message: the message step takes the rest of the path, '*'s included,
- * since a resident may type '*' in the message and the protocol cannot
- * tell it from a separator.  In a session the table knows, the new input
- * is what the path adds to the previous one, so the message is exactly
- * what was typed on its screen.  A session the daemon has not seen (after
- * a restart, or dropped from a full table) is replayed from the top; then
- * the message runs to the next part that is exactly "1", "0" or "00",
- * which is read as an answer to the confirmation screen (a "0" or "00"
- * just after the message screen goes back).  A report or a lookup in the
- * middle of a replayed path did not end the session, so it failed and the
- * walk goes on from its screen.
+ * The menu itself (domain/ussd_menu.c) is pure; this file keeps the
+ * sessions and answers the requests.
  *
  * Answers come from memory within microseconds; only two inputs touch the
  * store: a lookup reads one case through the store's read connection (the
@@ -41,1023 +17,38 @@
  * The session table holds each session's last path, position and final
  * answer, keyed by sessionId.  A session older than ussd.session_timeout
  * is answered END "expired" and kept as a tombstone for another timeout,
- * so that it is not replayed; gateway_tick() calls ussd_expire().  The
+ * so that it is not replayed; the daemon's timer calls ussd_expire().  The
  * table holds at most ussd.max_sessions sessions: a new one takes the
  * place of the least recently used one, unless even that one was used in
  * the last USSD_QUIET_MS milliseconds (a flood): then the new session is
  * told, politely, to try again later.
- *
- * Screens are plain ASCII (GSM-7; the extension characters count twice)
- * and at most 182 characters: ussd_check(), called by the loader, renders
- * every screen with the longest values it can hold and refuses one that
- * does not fit.  Texts typed by people (the resident's message, an
- * officer's answer) are folded to ASCII and cut to fit.
  */
 #include <ctype.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "chan/ussd.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
-#include "text/text.h"
 #include "conf/config.h"
+#include "domain/ref.h"
+#include "domain/ussd_menu.h"
 #include "store/store.h"
 #include "core/ingest.h"
 #include "core/reply.h"
 #include "chan/http.h"
-#include "daemon/gateway.h"
 
 /* Hash chains of the session table. */
 #define USSD_BUCKETS		16384
 /* Milliseconds: a session this idle may be dropped for a new one. */
 #define USSD_QUIET_MS		2000
-/* Characters of the message the confirmation screen must show. */
-#define USSD_TEXT_SHOWN_MIN	20
 #define USSD_PHONE_MAX		20	/* bytes in a phoneNumber */
 #define USSD_CODE_MAX		32	/* bytes in a serviceCode */
-#define USSD_BUF		2048	/* bytes of a screen being built */
-#define USSD_WORST_REF		999999999LL /* the longest reference */
 
 #define CT_TEXT		"text/plain; charset=utf-8"
-
-static const char *const text_names[USSD_T_MAX] = {
-	[USSD_T_TITLE] = "title",
-	[USSD_T_REPORT] = "report_prompt",
-	[USSD_T_TEXT] = "text_prompt",
-	[USSD_T_CONFIRM] = "confirm",
-	[USSD_T_SEND] = "send",
-	[USSD_T_CUT] = "cut_notice",
-	[USSD_T_DONE] = "done",
-	[USSD_T_REF] = "ref_prompt",
-	[USSD_T_NOT_FOUND] = "not_found",
-	[USSD_T_INFO] = "info_prompt",
-	[USSD_T_INVALID] = "invalid",
-	[USSD_T_FAILED] = "failed",
-	[USSD_T_BUSY] = "busy",
-	[USSD_T_EXPIRED] = "expired",
-	[USSD_T_NAV] = "nav",
-};
-
-/* The variables of the texts. */
-enum tvar {
-	TV_CATEGORY,		/* the chosen category's label */
-	TV_MAX,			/* ussd.max_text */
-	TV_REF,			/* a case reference, "PA-000123" */
-	TV_EXAMPLE,		/* an example reference, "PA-000123" */
-	TV_HOTLINE,		/* ward.hotline */
-	TV_N
-};
-
-static const char *const tvar_names[TV_N] = {
-	"category", "max", "ref", "example", "hotline"
-};
-
-#define V(x)	(1u << (x))
-
-/* The variables each text may use; {hotline} everywhere. */
-static const unsigned text_vars[USSD_T_MAX] = {
-	[USSD_T_TEXT] = V(TV_CATEGORY) | V(TV_MAX),
-	[USSD_T_CONFIRM] = V(TV_CATEGORY),
-	[USSD_T_CUT] = V(TV_MAX),
-	[USSD_T_DONE] = V(TV_REF),
-	[USSD_T_REF] = V(TV_EXAMPLE),
-	[USSD_T_NOT_FOUND] = V(TV_REF),
-};
-
-/* The name of a text's setting in the ussd group. */
-const char *
-ussd_text_name(enum ussd_text t)
-{
-	return (unsigned)t < USSD_T_MAX ? text_names[t] : "?";
-}
-
-/*
- * ===================================================================
- * Characters
- * ===================================================================
- */
-
-/* Whether c takes two septets in GSM-7 (the extension table). */
-static int
-gsm7_ext(int c)
-{
-	return c != '\0' && strchr("^{}\\[~]|", c) != NULL;
-}
-
-/*
- * The width of s on a USSD screen: GSM-7 septets, the extension
- * characters counting twice (a non-ASCII character counts once; screens
- * hold none).
- */
-size_t
-ussd_width(const char *s)
-{
-	const unsigned char	*p;
-	size_t			 w = 0;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p & 0xC0) == 0x80)
-			continue;
-		w += gsm7_ext(*p) ? 2 : 1;
-	}
-	return w;
-}
-
-/*
- * Folds UTF-8 text to what a USSD screen shows: letters without their
- * diacritics ("Đường" -> "Duong", text_strip_marks()), line breaks and
- * other controls as spaces, '`' as '\'', anything else outside ASCII as
- * '?'.  Writes at most bufsz - 1 bytes and a NUL; returns the length
- * written.
- */
-size_t
-ussd_ascii(const char *s, char *buf, size_t bufsz)
-{
-	char			*plainer = text_strip_marks(s, strlen(s));
-	const unsigned char	*p;
-	size_t			 o = 0;
-	char			 c;
-
-	if (bufsz == 0) {
-		free(plainer);
-		return 0;
-	}
-	for (p = (const unsigned char *)plainer; *p != '\0' && o + 1 < bufsz;
-	    p++) {
-		if (*p >= 0x80) {
-			/* One '?' for the whole character. */
-			while ((p[1] & 0xC0) == 0x80)
-				p++;
-			c = '?';
-		} else if (*p == '`')
-			c = '\'';
-		else if (*p < 0x20 || *p == 0x7F)
-			c = ' ';
-		else
-			c = (char)*p;
-		buf[o++] = c;
-	}
-	buf[o] = '\0';
-	free(plainer);
-	return o;
-}
-
-/* Cuts s (ASCII) to at most width columns; returns its width. */
-static size_t
-cut_width(char *s, size_t width)
-{
-	size_t	w = 0, i;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		size_t cw = gsm7_ext((unsigned char)s[i]) ? 2 : 1;
-
-		if (w + cw > width) {
-			s[i] = '\0';
-			break;
-		}
-		w += cw;
-	}
-	return w;
-}
-
-/*
- * Folds s to ASCII (ussd_ascii()) and fits it into width columns: a text
- * too long ends with "..." where it was cut.  Returns the length written.
- */
-size_t
-ussd_fit(const char *s, size_t width, char *buf, size_t bufsz)
-{
-	size_t	len;
-
-	ussd_ascii(s, buf, bufsz);
-	if (ussd_width(buf) <= width)
-		return strlen(buf);
-	if (width < 4) {
-		cut_width(buf, width);
-		return strlen(buf);
-	}
-	cut_width(buf, width - 3);
-	/* Do not leave a space before the dots. */
-	for (len = strlen(buf); len > 0 && buf[len - 1] == ' '; len--)
-		buf[len - 1] = '\0';
-	if (len + 4 <= bufsz) {
-		memcpy(buf + len, "...", 4);
-		len += 3;
-	}
-	return len;
-}
-
-/*
- * ===================================================================
- * Screens
- * ===================================================================
- */
-
-/* A screen being built; what does not fit USSD_BUF is dropped. */
-struct sb {
-	char	 buf[USSD_BUF];
-	size_t	 len;
-};
-
-static void
-sb_add(struct sb *b, const char *s)
-{
-	size_t	n = strlen(s);
-
-	if (b->len + n >= sizeof(b->buf))
-		n = sizeof(b->buf) - 1 - b->len;
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
-}
-
-/* The values of the variables for one screen. */
-struct tvals {
-	const char	*v[TV_N];
-	char		 ref[32];
-	char		 example[32];
-	char		 max[16];
-	char		 hotline[64];
-};
-
-static void
-tvals_init(const struct config *conf, struct tvals *tv, int64_t ref)
-{
-	memset(tv, 0, sizeof(*tv));
-	snprintf(tv->ref, sizeof(tv->ref), "%s-%06lld", conf->case_prefix,
-	    (long long)ref);
-	snprintf(tv->example, sizeof(tv->example), "%s-000123",
-	    conf->case_prefix);
-	snprintf(tv->max, sizeof(tv->max), "%d", conf->ussd_max_text);
-	ussd_ascii(conf->hotline != NULL ? conf->hotline : "", tv->hotline,
-	    sizeof(tv->hotline));
-	tv->v[TV_REF] = tv->ref;
-	tv->v[TV_EXAMPLE] = tv->example;
-	tv->v[TV_MAX] = tv->max;
-	tv->v[TV_HOTLINE] = tv->hotline;
-}
-
-/* The variable named by p[0..n), or -1. */
-static int
-tvar_find(const char *p, size_t n)
-{
-	int	i;
-
-	for (i = 0; i < TV_N; i++)
-		if (strlen(tvar_names[i]) == n &&
-		    strncmp(p, tvar_names[i], n) == 0)
-			return i;
-	return -1;
-}
-
-/* Appends text t of the configuration with its variables replaced. */
-static void
-add_text(struct sb *b, const struct config *conf, enum ussd_text t,
-    const struct tvals *tv)
-{
-	const char	*p, *end;
-	char		 one[2] = "";
-	int		 v;
-
-	for (p = conf->ussd_texts[t]; *p != '\0'; p++) {
-		if (*p == '{' && (end = strchr(p, '}')) != NULL &&
-		    (v = tvar_find(p + 1, (size_t)(end - p - 1))) != -1) {
-			sb_add(b, tv->v[v] != NULL ? tv->v[v] : "");
-			p = end;
-			continue;
-		}
-		one[0] = *p;
-		sb_add(b, one);
-	}
-}
-
-static void
-add_line(struct sb *b, const char *s)
-{
-	if (b->len > 0)
-		sb_add(b, "\n");
-	sb_add(b, s);
-}
-
-/* Appends the numbered options "1. label". */
-static void
-add_items(struct sb *b, const struct ussd_item *items, size_t n)
-{
-	char	line[256];
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(line, sizeof(line), "%zu. %s", i + 1, items[i].label);
-		add_line(b, line);
-	}
-}
-
-static const struct topic *
-find_topic(const struct config *conf, const char *id)
-{
-	size_t	i;
-
-	for (i = 0; i < conf->ntopics; i++)
-		if (strcmp(conf->topics[i].id, id) == 0)
-			return &conf->topics[i];
-	return NULL;
-}
-
-/* The line above the screen for pos's hint. */
-static void
-add_hint(struct sb *b, const struct config *conf, const struct ussd_pos *pos,
-    const struct tvals *tv)
-{
-	switch (pos->hint) {
-	case USSD_HINT_NONE:
-		return;
-	case USSD_HINT_INVALID:
-		add_text(b, conf, USSD_T_INVALID, tv);
-		break;
-	case USSD_HINT_CUT:
-		add_text(b, conf, USSD_T_CUT, tv);
-		break;
-	case USSD_HINT_NOT_FOUND:
-		add_text(b, conf, USSD_T_NOT_FOUND, tv);
-		break;
-	case USSD_HINT_FAILED:
-		add_text(b, conf, USSD_T_FAILED, tv);
-		break;
-	}
-}
-
-/*
- * Builds pos's screen in b without cutting it.  Returns the room the
- * confirmation screen leaves for the message (in columns, possibly
- * negative), 0 for other screens.
- */
-static long
-compose(const struct config *conf, const struct ussd_pos *pos,
-    struct sb *b)
-{
-	struct tvals		 tv;
-	struct sb		 tail;
-	const struct ussd_item	*it = NULL;
-	const struct topic	*tp;
-	char			 echo[USSD_SCREEN_MAX * 2 + 8];
-	long			 room;
-
-	b->len = 0;
-	b->buf[0] = '\0';
-	tvals_init(conf, &tv, pos->ref);
-	if ((pos->state == USSD_TEXT || pos->state == USSD_CONFIRM) &&
-	    pos->item >= 0 && (size_t)pos->item < conf->ussd_ncategories)
-		it = &conf->ussd_categories[pos->item];
-	else if (pos->state == USSD_TOPIC && pos->item >= 0 &&
-	    (size_t)pos->item < conf->ussd_ntopics)
-		it = &conf->ussd_topics[pos->item];
-	tv.v[TV_CATEGORY] = it != NULL ? it->label : "";
-	add_hint(b, conf, pos, &tv);
-	if (b->len > 0)
-		sb_add(b, "\n");
-	switch (pos->state) {
-	case USSD_MAIN:
-		add_text(b, conf, USSD_T_TITLE, &tv);
-		add_items(b, conf->ussd_menu, conf->ussd_nmenu);
-		return 0;
-	case USSD_CATEGORY:
-		add_text(b, conf, USSD_T_REPORT, &tv);
-		add_items(b, conf->ussd_categories, conf->ussd_ncategories);
-		break;
-	case USSD_TEXT:
-		add_text(b, conf, USSD_T_TEXT, &tv);
-		break;
-	case USSD_CONFIRM:
-		add_text(b, conf, USSD_T_CONFIRM, &tv);
-		sb_add(b, "\n");
-		tail.len = 0;
-		tail.buf[0] = '\0';
-		sb_add(&tail, "\n1. ");
-		add_text(&tail, conf, USSD_T_SEND, &tv);
-		sb_add(&tail, "\n");
-		sb_add(&tail, conf->ussd_texts[USSD_T_NAV]);
-		room = (long)USSD_SCREEN_MAX - (long)ussd_width(b->buf) -
-		    (long)ussd_width(tail.buf);
-		ussd_fit(pos->text, room > 0 ? (size_t)room : 0, echo,
-		    sizeof(echo));
-		sb_add(b, echo);
-		sb_add(b, tail.buf);
-		return room;
-	case USSD_REF:
-		add_text(b, conf, USSD_T_REF, &tv);
-		break;
-	case USSD_TOPICS:
-		add_text(b, conf, USSD_T_INFO, &tv);
-		add_items(b, conf->ussd_topics, conf->ussd_ntopics);
-		break;
-	case USSD_TOPIC:
-		tp = it != NULL ? find_topic(conf, it->id) : NULL;
-		sb_add(b, tp != NULL && tp->ussd != NULL ? tp->ussd : "");
-		break;
-	}
-	add_line(b, conf->ussd_texts[USSD_T_NAV]);
-	return 0;
-}
-
-/*
- * Renders the screen of pos (without "CON ") into buf, at most
- * USSD_SCREEN_MAX columns.  Returns its length in bytes.
- */
-size_t
-ussd_screen(const struct config *conf, const struct ussd_pos *pos,
-    char *buf, size_t bufsz)
-{
-	struct sb	b;
-
-	compose(conf, pos, &b);
-	cut_width(b.buf, USSD_SCREEN_MAX);
-	copy_str(buf, bufsz, b.buf);
-	return strlen(buf);
-}
-
-/* Builds an END screen in b without cutting it. */
-static void
-compose_end(const struct config *conf, enum ussd_text which, int64_t ref,
-    struct sb *b)
-{
-	struct tvals	tv;
-
-	b->len = 0;
-	b->buf[0] = '\0';
-	tvals_init(conf, &tv, ref);
-	add_text(b, conf, which, &tv);
-}
-
-/*
- * Renders an END screen (without "END "): which is USSD_T_DONE (with the
- * new case's reference number ref), USSD_T_BUSY or USSD_T_EXPIRED.
- * Returns its length in bytes.
- */
-size_t
-ussd_end_screen(const struct config *conf, enum ussd_text which, int64_t ref,
-    char *buf, size_t bufsz)
-{
-	struct sb	b;
-
-	compose_end(conf, which, ref, &b);
-	cut_width(b.buf, USSD_SCREEN_MAX);
-	copy_str(buf, bufsz, b.buf);
-	return strlen(buf);
-}
-
-/*
- * ===================================================================
- * Reading a path
- * ===================================================================
- */
-
-static int
-is(const char *c, size_t n, const char *s)
-{
-	return strlen(s) == n && memcmp(c, s, n) == 0;
-}
-
-/* The option c[0..n) as a number from 1 to max, or 0. */
-static int
-option(const char *c, size_t n, size_t max)
-{
-	int	v = 0;
-	size_t	i;
-
-	if (n == 0 || n > 2)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)c[i]))
-			return 0;
-		v = v * 10 + (c[i] - '0');
-	}
-	return v >= 1 && (size_t)v <= max ? v : 0;
-}
-
-/* A reference typed as "PA-000123", "pa123" or "123"; 0 if none. */
-static int64_t
-typed_ref(const struct config *conf, const char *c, size_t n)
-{
-	char	buf[64];
-	size_t	i, s = 0, e = n;
-	int64_t	v = 0;
-
-	while (s < e && c[s] == ' ')
-		s++;
-	while (e > s && c[e - 1] == ' ')
-		e--;
-	if (e - s == 0 || e - s >= sizeof(buf))
-		return 0;
-	memcpy(buf, c + s, e - s);
-	buf[e - s] = '\0';
-	for (i = 0; buf[i] != '\0' && isdigit((unsigned char)buf[i]); i++)
-		v = v * 10 + (buf[i] - '0');
-	if (buf[i] == '\0' && i <= 9)
-		return v;
-	return ingest_find_ref(buf, conf->case_prefix);
-}
-
-/* Sets pos to the main menu. */
-void
-ussd_start(struct ussd_pos *pos)
-{
-	memset(pos, 0, sizeof(*pos));
-	pos->state = USSD_MAIN;
-	pos->item = -1;
-}
-
-static void
-go(struct ussd_pos *pos, enum ussd_state state)
-{
-	pos->state = state;
-	if (state == USSD_MAIN || state == USSD_CATEGORY ||
-	    state == USSD_REF || state == USSD_TOPICS)
-		pos->item = -1;
-	if (state != USSD_CONFIRM)
-		pos->text[0] = '\0';
-}
-
-/* One input c[0..n) on any screen but the message's. */
-static void
-step(const struct config *conf, struct ussd_pos *pos, const char *c,
-    size_t n)
-{
-	const char	*id;
-	int		 k;
-
-	pos->hint = USSD_HINT_NONE;
-	pos->action = USSD_ACT_NONE;
-	if (is(c, n, "00")) {
-		go(pos, USSD_MAIN);
-		return;
-	}
-	switch (pos->state) {
-	case USSD_MAIN:
-		if (is(c, n, "0"))
-			return;
-		if ((k = option(c, n, conf->ussd_nmenu)) == 0)
-			break;
-		id = conf->ussd_menu[k - 1].id;
-		if (strcmp(id, "report") == 0)
-			go(pos, USSD_CATEGORY);
-		else if (strcmp(id, "status") == 0)
-			go(pos, USSD_REF);
-		else
-			go(pos, USSD_TOPICS);
-		return;
-	case USSD_CATEGORY:
-		if (is(c, n, "0")) {
-			go(pos, USSD_MAIN);
-			return;
-		}
-		if ((k = option(c, n, conf->ussd_ncategories)) == 0)
-			break;
-		go(pos, USSD_TEXT);
-		pos->item = k - 1;
-		return;
-	case USSD_TEXT:
-		/* Read by step_text(). */
-		break;
-	case USSD_CONFIRM:
-		if (is(c, n, "1")) {
-			pos->action = USSD_ACT_SUBMIT;
-			return;
-		}
-		if (is(c, n, "0")) {
-			go(pos, USSD_TEXT);
-			return;
-		}
-		break;
-	case USSD_REF:
-		if (is(c, n, "0")) {
-			go(pos, USSD_MAIN);
-			return;
-		}
-		if ((pos->ref = typed_ref(conf, c, n)) <= 0)
-			break;
-		pos->action = USSD_ACT_LOOKUP;
-		return;
-	case USSD_TOPICS:
-		if (is(c, n, "0")) {
-			go(pos, USSD_MAIN);
-			return;
-		}
-		if ((k = option(c, n, conf->ussd_ntopics)) == 0)
-			break;
-		go(pos, USSD_TOPIC);
-		pos->item = k - 1;
-		return;
-	case USSD_TOPIC:
-		if (is(c, n, "0")) {
-			go(pos, USSD_TOPICS);
-			return;
-		}
-		break;
-	}
-	pos->hint = USSD_HINT_INVALID;
-}
-
-/*
- * The message typed on its screen, c[0..n): kept up to ussd.max_text
- * characters (the rest cut, and the resident told), or "0" and "00".
- */
-static void
-step_text(const struct config *conf, struct ussd_pos *pos, const char *c,
-    size_t n)
-{
-	size_t	s = 0, e = n, i, chars = 0;
-
-	pos->hint = USSD_HINT_NONE;
-	pos->action = USSD_ACT_NONE;
-	if (is(c, n, "00")) {
-		go(pos, USSD_MAIN);
-		return;
-	}
-	if (is(c, n, "0")) {
-		go(pos, USSD_CATEGORY);
-		return;
-	}
-	while (s < e && isspace((unsigned char)c[s]))
-		s++;
-	while (e > s && isspace((unsigned char)c[e - 1]))
-		e--;
-	if (s == e) {
-		pos->hint = USSD_HINT_INVALID;
-		return;
-	}
-	/* Count characters (UTF-8 lead bytes) up to the limit. */
-	for (i = s; i < e; i++) {
-		if (((unsigned char)c[i] & 0xC0) == 0x80)
-			continue;
-		if (chars == (size_t)conf->ussd_max_text)
-			break;
-		chars++;
-	}
-	if (i < e)
-		pos->hint = USSD_HINT_CUT;
-	if (i - s >= sizeof(pos->text))
-		i = s + sizeof(pos->text) - 1;
-	memcpy(pos->text, c + s, i - s);
-	pos->text[i - s] = '\0';
-	pos->state = USSD_CONFIRM;
-}
-
-/* Whether c[0..n) answers the confirmation screen. */
-static int
-confirm_input(const char *c, size_t n)
-{
-	return is(c, n, "1") || is(c, n, "0") || is(c, n, "00");
-}
-
-/*
- * Walks pos along path[0..len), the inputs after where pos is.  live is
- * 1 when path is what the resident typed on pos's screen (a session the
- * table knows): on the message's screen it is all the message then.
- * Otherwise (a replay) a first part "0" or "00" on the message's screen
- * goes back, and the message runs to the next part that is exactly "1",
- * "0" or "00" (the answers of the confirmation screen), or to the end.
- * An empty path is one empty input (the resident answered with nothing);
- * the first request of a session, text "", has nothing to walk.
- * pos->action says what the last input asks for.
- */
-void
-ussd_walk(const struct config *conf, struct ussd_pos *pos, const char *path,
-    size_t len, int live)
-{
-	const char	*s = path, *end = path + len, *sep, *p, *q;
-
-	for (;;) {
-		sep = memchr(s, '*', (size_t)(end - s));
-		if (pos->state == USSD_TEXT && live) {
-			step_text(conf, pos, s, (size_t)(end - s));
-			return;
-		}
-		if (pos->state == USSD_TEXT && !(is(s, (size_t)((sep != NULL ?
-		    sep : end) - s), "0") || is(s, (size_t)((sep != NULL ?
-		    sep : end) - s), "00"))) {
-			/* The message: up to the next part 1, 0 or 00. */
-			for (p = sep; p != NULL; p = q) {
-				q = memchr(p + 1, '*', (size_t)(end - p - 1));
-				if (confirm_input(p + 1, (size_t)((q != NULL ?
-				    q : end) - p - 1)))
-					break;
-			}
-			step_text(conf, pos, s, (size_t)((p != NULL ? p :
-			    end) - s));
-			if (p == NULL)
-				return;
-			s = p + 1;
-			live = 0;
-			continue;
-		}
-		if (pos->state == USSD_TEXT)
-			step_text(conf, pos, s, (size_t)((sep != NULL ? sep :
-			    end) - s));
-		else
-			step(conf, pos, s, (size_t)((sep != NULL ? sep : end) -
-			    s));
-		if (sep == NULL)
-			return;
-		/*
-		 * A report or lookup followed by more input did not end the
-		 * session: it failed, and the resident went on from there.
-		 */
-		pos->action = USSD_ACT_NONE;
-		s = sep + 1;
-		live = 0;
-	}
-}
-
-/*
- * ===================================================================
- * Checking the configuration
- * ===================================================================
- */
-
-
-/* Where ussd_check() reports the first problem. */
-struct chk {
-	char		*key;
-	size_t		 keysz;
-	int		*elem;
-	char		*err;
-	size_t		 errsz;
-};
-
-static int __attribute__((format(printf, 4, 5)))
-chk_fail(struct chk *k, const char *key, int elem, const char *fmt, ...)
-{
-	va_list	ap;
-
-	copy_str(k->key, k->keysz, key);
-	*k->elem = elem;
-	va_start(ap, fmt);
-	vsnprintf(k->err, k->errsz, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/*
- * Whether s is plain printable ASCII that GSM-7 holds (line breaks too
- * when lines is set); the offending byte's offset in *bad otherwise.
- */
-static int
-plain(const char *s, int lines, size_t *bad)
-{
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		if (!((*p >= 0x20 && *p < 0x7F && *p != '`') ||
-		    (lines && *p == '\n'))) {
-			*bad = (size_t)(p - (const unsigned char *)s);
-			return 0;
-		}
-	return 1;
-}
-
-static int
-check_text(const struct config *conf, struct chk *k, enum ussd_text t)
-{
-	const char	*s = conf->ussd_texts[t], *p, *end;
-	size_t		 bad;
-	int		 v;
-
-	if (!plain(s, 1, &bad))
-		return chk_fail(k, text_names[t], -1, "ussd.%s: not plain "
-		    "ASCII at byte %zu: write Vietnamese without diacritics "
-		    "(USSD screens are GSM-7)", text_names[t], bad + 1);
-	for (p = s; (p = strchr(p, '{')) != NULL; p = end + 1) {
-		if ((end = strchr(p, '}')) == NULL)
-			return chk_fail(k, text_names[t], -1, "ussd.%s: '{' "
-			    "without '}'", text_names[t]);
-		v = tvar_find(p + 1, (size_t)(end - p - 1));
-		if (v == -1 || (v != TV_HOTLINE && !(text_vars[t] & V(v))))
-			return chk_fail(k, text_names[t], -1, "ussd.%s: "
-			    "{%.*s} cannot be used here", text_names[t],
-			    (int)(end - p - 1), p + 1);
-	}
-	if ((t == USSD_T_DONE || t == USSD_T_NOT_FOUND) &&
-	    strstr(s, "{ref}") == NULL)
-		return chk_fail(k, text_names[t], -1, "ussd.%s: must show "
-		    "the case reference, {ref}", text_names[t]);
-	return 0;
-}
-
-static int
-check_items(const struct config *conf, struct chk *k, const char *key,
-    const struct ussd_item *items, size_t n)
-{
-	size_t	i, bad;
-
-	(void)conf;
-	if (n > 9)
-		return chk_fail(k, key, -1, "ussd.%s: more than 9 entries "
-		    "(a resident chooses with one digit)", key);
-	for (i = 0; i < n; i++)
-		if (!plain(items[i].label, 0, &bad) || items[i].label[0] ==
-		    '\0')
-			return chk_fail(k, key, (int)i, "ussd.%s: the label "
-			    "of entry %zu must be one line of plain ASCII "
-			    "(no diacritics)", key, i + 1);
-	return 0;
-}
-
-static const char *
-hint_name(enum ussd_hint h)
-{
-	switch (h) {
-	case USSD_HINT_INVALID:
-		return " with the line of 'invalid' above it";
-	case USSD_HINT_CUT:
-		return " with the line of 'cut_notice' above it";
-	case USSD_HINT_NOT_FOUND:
-		return " with the line of 'not_found' above it";
-	case USSD_HINT_FAILED:
-		return " with the line of 'failed' above it";
-	case USSD_HINT_NONE:
-		break;
-	}
-	return "";
-}
-
-/* Renders one screen at its longest; -1 when it does not fit. */
-static int
-check_screen(const struct config *conf, struct chk *k, enum ussd_state st,
-    int item, const char *key, int elem, const char *what)
-{
-	static const enum ussd_hint hints[] = { USSD_HINT_NONE,
-	    USSD_HINT_INVALID, USSD_HINT_CUT, USSD_HINT_NOT_FOUND,
-	    USSD_HINT_FAILED };
-	struct ussd_pos	 pos;
-	struct sb	 b;
-	size_t		 i, w;
-	long		 room;
-
-	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
-		if ((hints[i] == USSD_HINT_CUT && st != USSD_CONFIRM) ||
-		    (hints[i] == USSD_HINT_NOT_FOUND && st != USSD_REF) ||
-		    (hints[i] == USSD_HINT_FAILED && st != USSD_CONFIRM &&
-		    st != USSD_REF))
-			continue;
-		ussd_start(&pos);
-		pos.state = st;
-		pos.item = item;
-		pos.hint = hints[i];
-		pos.ref = USSD_WORST_REF;
-		room = compose(conf, &pos, &b);
-		if (st == USSD_CONFIRM && room < USSD_TEXT_SHOWN_MIN)
-			return chk_fail(k, key, elem, "ussd.%s: the %s "
-			    "screen%s leaves room for %ld characters of the "
-			    "message, fewer than %d (a USSD screen holds %d)",
-			    key, what, hint_name(hints[i]), room,
-			    USSD_TEXT_SHOWN_MIN, USSD_SCREEN_MAX);
-		if ((w = ussd_width(b.buf)) > USSD_SCREEN_MAX)
-			return chk_fail(k, key, elem, "ussd.%s: the %s screen"
-			    "%s is %zu characters, more than the %d of a USSD "
-			    "screen", key, what, hint_name(hints[i]), w,
-			    USSD_SCREEN_MAX);
-	}
-	return 0;
-}
-
-static int
-check_end(const struct config *conf, struct chk *k, enum ussd_text t,
-    const char *what)
-{
-	struct sb	b;
-	size_t		w;
-
-	compose_end(conf, t, USSD_WORST_REF, &b);
-	if ((w = ussd_width(b.buf)) > USSD_SCREEN_MAX)
-		return chk_fail(k, text_names[t], -1, "ussd.%s: the %s screen "
-		    "is %zu characters at its longest, more than the %d of a "
-		    "USSD screen", text_names[t], what, w, USSD_SCREEN_MAX);
-	return 0;
-}
-
-/* The menu's entries and what they point to. */
-static int
-check_menu(const struct config *conf, struct chk *k)
-{
-	static const char *const actions[] = { "report", "status", "info" };
-	const struct channel	*ch;
-	size_t			 i, j, a;
-	int			 seen[3] = { 0, 0, 0 };
-
-	if (conf->ussd_nmenu == 0)
-		return chk_fail(k, "menu", -1, "ussd.menu: no entries");
-	for (i = 0; i < conf->ussd_nmenu; i++) {
-		for (a = 0; a < 3; a++)
-			if (strcmp(conf->ussd_menu[i].id, actions[a]) == 0)
-				break;
-		if (a == 3)
-			return chk_fail(k, "menu", (int)i, "ussd.menu: '%s' is "
-			    "not one of report, status, info",
-			    conf->ussd_menu[i].id);
-		if (seen[a]++)
-			return chk_fail(k, "menu", (int)i, "ussd.menu: '%s' "
-			    "twice", actions[a]);
-	}
-	if (seen[0] && conf->ussd_ncategories == 0)
-		return chk_fail(k, "report_categories", -1,
-		    "ussd.report_categories: the menu has 'report' but no "
-		    "categories");
-	if (seen[2] && conf->ussd_ntopics == 0)
-		return chk_fail(k, "info_topics", -1, "ussd.info_topics: the "
-		    "menu has 'info' but no topics");
-	if (!conf->ussd_enabled)
-		return 0;
-	/* What the entries name must exist when the menu is in use. */
-	if (seen[1] && conf->replies_status_vi[0] == '\0')
-		return chk_fail(k, "menu", -1, "ussd.menu: 'status' answers "
-		    "with replies.status_vi, which is not set");
-	for (i = 0; i < conf->ussd_ncategories; i++) {
-		const char *id = conf->ussd_categories[i].id;
-
-		if (id[0] != '\0' && config_category(conf, id) == NULL)
-			return chk_fail(k, "report_categories", (int)i,
-			    "ussd.report_categories: no category '%s' (\"\" "
-			    "lets the router choose)", id);
-		for (j = 0; id[0] != '\0' && j < i; j++)
-			if (strcmp(conf->ussd_categories[j].id, id) == 0)
-				return chk_fail(k, "report_categories",
-				    (int)i, "ussd.report_categories: '%s' "
-				    "twice", id);
-	}
-	for (i = 0; i < conf->ussd_ntopics; i++)
-		if (find_topic(conf, conf->ussd_topics[i].id) == NULL)
-			return chk_fail(k, "info_topics", (int)i,
-			    "ussd.info_topics: no topic '%s' in topics",
-			    conf->ussd_topics[i].id);
-	if (conf->ussd_channel[0] != '\0') {
-		ch = config_channel(conf, conf->ussd_channel);
-		if (ch == NULL || !ch->enabled)
-			return chk_fail(k, "channel", -1, "ussd.channel: no "
-			    "enabled channel '%s'", conf->ussd_channel);
-	} else if (conf->ussd_sms_ack)
-		return chk_fail(k, "sms_ack", -1, "ussd.sms_ack: needs "
-		    "ussd.channel, the SMS channel that sends the "
-		    "acknowledgement");
-	return 0;
-}
-
-/*
- * Checks the ussd group of conf: texts in plain ASCII with the variables
- * they may use, the menu and what it names (the categories, topics and
- * channel only when ussd.enabled), and every screen rendered with the
- * longest values it can hold against the 182 characters of a USSD screen.
- * Returns 0, or -1 with the setting at fault in key ("title", "menu"...),
- * its list element in *elem (or -1) and the reason in err.
- */
-int
-ussd_check(const struct config *conf, char *key, size_t keysz, int *elem,
-    char *err, size_t errsz)
-{
-	struct chk	k = { key, keysz, elem, err, errsz };
-	int		t;
-	size_t		i;
-
-	for (t = 0; t < USSD_T_MAX; t++)
-		if (check_text(conf, &k, (enum ussd_text)t) == -1)
-			return -1;
-	if (check_items(conf, &k, "menu", conf->ussd_menu,
-	    conf->ussd_nmenu) == -1 ||
-	    check_items(conf, &k, "report_categories", conf->ussd_categories,
-	    conf->ussd_ncategories) == -1 ||
-	    check_items(conf, &k, "info_topics", conf->ussd_topics,
-	    conf->ussd_ntopics) == -1 || check_menu(conf, &k) == -1)
-		return -1;
-	if (check_screen(conf, &k, USSD_MAIN, -1, "title", -1,
-	    "main menu") == -1 ||
-	    check_screen(conf, &k, USSD_CATEGORY, -1, "report_prompt", -1,
-	    "category") == -1 ||
-	    check_screen(conf, &k, USSD_REF, -1, "ref_prompt", -1,
-	    "reference") == -1 ||
-	    check_screen(conf, &k, USSD_TOPICS, -1, "info_prompt", -1,
-	    "information") == -1)
-		return -1;
-	for (i = 0; i < conf->ussd_ncategories; i++)
-		if (check_screen(conf, &k, USSD_TEXT, (int)i, "text_prompt", -1,
-		    "message") == -1 ||
-		    check_screen(conf, &k, USSD_CONFIRM, (int)i, "confirm", -1,
-		    "confirmation") == -1)
-			return -1;
-	for (i = 0; i < conf->ussd_ntopics; i++)
-		if (find_topic(conf, conf->ussd_topics[i].id) != NULL &&
-		    check_screen(conf, &k, USSD_TOPIC, (int)i, "info_topics",
-		    (int)i, "topic") == -1)
-			return -1;
-	if (check_end(conf, &k, USSD_T_DONE, "report's last") == -1 ||
-	    check_end(conf, &k, USSD_T_BUSY, "busy") == -1 ||
-	    check_end(conf, &k, USSD_T_EXPIRED, "expired") == -1)
-		return -1;
-	return 0;
-}
 
 /*
  * ===================================================================
@@ -1085,20 +76,13 @@ struct slist {
 };
 
 struct ussd {
+	struct ingest	*ingest;	/* files the reports */
+	struct store	*store;		/* answers the lookups */
 	pthread_mutex_t	 lock;
 	struct sess	*buckets[USSD_BUCKETS];
 	struct slist	 live;		/* by last request */
 	struct slist	 ended;		/* tombstones, by end */
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* FNV-1a of a sessionId. */
 static size_t
@@ -1213,12 +197,17 @@ admit(struct ussd *u, const struct config *conf, const char *id,
 	return s;
 }
 
-/* An empty session table; free it with ussd_free(). */
+/*
+ * An empty session table whose reports go through ingest and whose lookups
+ * read store; free it with ussd_free() once no request uses it.
+ */
 struct ussd *
-ussd_new(void)
+ussd_new(struct ingest *ingest, struct store *store)
 {
 	struct ussd	*u = xcalloc(1, sizeof(*u));
 
+	u->ingest = ingest;
+	u->store = store;
 	pthread_mutex_init(&u->lock, NULL);
 	return u;
 }
@@ -1237,14 +226,14 @@ ussd_free(struct ussd *u)
 }
 
 /*
- * Once a second (gateway_tick()): sessions older than
+ * Once a second (the daemon's timer): sessions older than
  * ussd.session_timeout become tombstones, and tombstones older than
  * another timeout are forgotten.
  */
 void
 ussd_expire(struct ussd *u, const struct config *conf)
 {
-	int64_t		 now = now_ms(), limit;
+	int64_t		 now = clock_mono_ms(), limit;
 	struct sess	*s, *next;
 
 	limit = (int64_t)conf->ussd_session_timeout * 1000;
@@ -1270,7 +259,7 @@ ussd_expire(struct ussd *u, const struct config *conf)
 /* One request, from its fields to its answer. */
 struct req {
 	struct http_req	*r;
-	struct gateway	*gw;
+	struct ussd	*u;
 	struct config	*conf;		/* a reference */
 	char		 id[USSD_SESSION_ID_MAX + 1];
 	char		 phone[USSD_PHONE_MAX + 1];
@@ -1297,16 +286,6 @@ answer(struct http_req *r, int end, const char *screen, int deferred)
 		http_complete(r, 200, CT_TEXT, buf);
 	else
 		http_reply(r, 200, CT_TEXT, buf);
-}
-
-static void
-bad_request(struct http_req *r, const char *why)
-{
-	char	msg[128];
-
-	snprintf(msg, sizeof(msg), "%s\n", why);
-	http_count_reject(r, HTTP_REJECT_BAD_REQUEST);
-	http_reply(r, 400, CT_TEXT, msg);
 }
 
 /*
@@ -1339,7 +318,7 @@ show(struct req *q, int deferred)
 	char	screen[USSD_BUF];
 
 	ussd_screen(q->conf, &q->pos, screen, sizeof(screen));
-	remember(q->gw->ussd, q, NULL);
+	remember(q->u, q, NULL);
 	answer(q->r, 0, screen, deferred);
 }
 
@@ -1349,7 +328,7 @@ report_done(const struct ingest_result *res, void *arg)
 {
 	struct req		*q = arg;
 	char			 screen[USSD_BUF];
-	char			 masked[MASKED_NUMBER_MAX];
+	char			 masked[MASKED_NUMBER_MAX], ref[REF_MAX];
 
 	q->pos.action = USSD_ACT_NONE;
 	if (res->status != STORE_OK || res->ref_number <= 0) {
@@ -1362,13 +341,13 @@ report_done(const struct ingest_result *res, void *arg)
 		req_free(q);
 		return;
 	}
-	log_info("ussd: session %s from %s: %s %s-%06lld", q->id,
+	ref_format(q->conf->case_prefix, res->ref_number, ref, sizeof(ref));
+	log_info("ussd: session %s from %s: %s %s", q->id,
 	    mask_number(q->phone, masked, sizeof(masked)), res->duplicate ?
-	    "report retried, case" : "report filed as case",
-	    q->conf->case_prefix, (long long)res->ref_number);
+	    "report retried, case" : "report filed as case", ref);
 	ussd_end_screen(q->conf, USSD_T_DONE, res->ref_number, screen,
 	    sizeof(screen));
-	remember(q->gw->ussd, q, screen);
+	remember(q->u, q, screen);
 	answer(q->r, 1, screen, 1);
 	req_free(q);
 }
@@ -1397,7 +376,7 @@ submit(struct req *q)
 	in.category = it != NULL && it->id[0] != '\0' ? it->id : NULL;
 	in.no_ack = !conf->ussd_sms_ack || conf->ussd_channel[0] == '\0';
 	http_defer(q->r);
-	if (ingest_submit(q->gw->ingest, q->conf, &in, report_done, q) ==
+	if (ingest_submit(q->u->ingest, q->conf, &in, report_done, q) ==
 	    -1) {
 		/* The store is closing: the resident may try again. */
 		q->pos.action = USSD_ACT_NONE;
@@ -1418,12 +397,12 @@ lookup(struct req *q)
 	int	r;
 
 	q->pos.action = USSD_ACT_NONE;
-	r = reply_status_text(q->gw->store, q->conf, q->pos.ref, q->phone,
+	r = reply_status_text(q->u->store, q->conf, q->pos.ref, q->phone,
 	    (enum language)q->conf->language, REPLY_F_ASCII, status,
 	    sizeof(status));
 	if (r == 1) {
 		ussd_fit(status, USSD_SCREEN_MAX, screen, sizeof(screen));
-		remember(q->gw->ussd, q, screen);
+		remember(q->u, q, screen);
 		answer(q->r, 1, screen, 0);
 		return;
 	}
@@ -1444,7 +423,7 @@ field(struct http_req *r, const char *name, char *buf, size_t bufsz,
 
 	if ((v = http_param(r, name, &len)) == NULL || len == 0) {
 		snprintf(why, sizeof(why), "missing %s", name);
-		bad_request(r, why);
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, why);
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
@@ -1455,7 +434,7 @@ field(struct http_req *r, const char *name, char *buf, size_t bufsz,
 	}
 	if (len >= bufsz || i < len) {
 		snprintf(why, sizeof(why), "bad %s", name);
-		bad_request(r, why);
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, why);
 		return -1;
 	}
 	memcpy(buf, v, len + 1);
@@ -1468,9 +447,8 @@ field(struct http_req *r, const char *name, char *buf, size_t bufsz,
  * 404 when ussd.enabled is false.
  */
 void
-ussd_handle(struct gateway *gw, struct config *conf, struct http_req *r)
+ussd_handle(struct ussd *u, struct config *conf, struct http_req *r)
 {
-	struct ussd	*u = gw->ussd;
 	struct req	*q;
 	struct sess	*s;
 	const char	*text;
@@ -1480,35 +458,33 @@ ussd_handle(struct gateway *gw, struct config *conf, struct http_req *r)
 	int		 replay = 0;
 
 	if (strcmp(http_method(r), "POST") != 0) {
-		http_count_reject(r, HTTP_REJECT_METHOD);
-		http_reply(r, 405, CT_TEXT, "method not allowed\n");
+		http_refuse(r, HTTP_REJECT_METHOD, 405, "method not allowed");
 		return;
 	}
 	if (!conf->ussd_enabled || u == NULL) {
-		http_count_reject(r, HTTP_REJECT_NOT_FOUND);
-		http_reply(r, 404, CT_TEXT, "ussd is not enabled\n");
+		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "ussd is not enabled");
 		return;
 	}
 	q = xcalloc(1, sizeof(*q));
 	q->r = r;
-	q->gw = gw;
+	q->u = u;
 	if (field(r, "sessionId", q->id, sizeof(q->id), 0) == -1 ||
 	    field(r, "serviceCode", q->code, sizeof(q->code), 0) == -1 ||
 	    field(r, "phoneNumber", q->phone, sizeof(q->phone), 1) == -1)
 		goto done;
 	if ((text = http_param(r, "text", &tlen)) == NULL) {
-		bad_request(r, "missing text");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing text");
 		goto done;
 	}
 	if (tlen > USSD_PATH_MAX || strlen(text) != tlen) {
-		bad_request(r, "bad text");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "bad text");
 		goto done;
 	}
 	if (conf->ussd_service_code[0] != '\0' &&
 	    strcmp(conf->ussd_service_code, q->code) != 0) {
 		log_warnx("ussd: serviceCode %s is not ussd.service_code %s",
 		    q->code, conf->ussd_service_code);
-		bad_request(r, "unknown serviceCode");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "unknown serviceCode");
 		goto done;
 	}
 	q->path = xstrdup(text);
@@ -1516,7 +492,7 @@ ussd_handle(struct gateway *gw, struct config *conf, struct http_req *r)
 	log_debug("ussd: session %s from %s, %zu bytes of input", q->id,
 	    mask_number(q->phone, masked, sizeof(masked)), tlen);
 
-	now = now_ms();
+	now = clock_mono_ms();
 	pthread_mutex_lock(&u->lock);
 	s = find(u, q->id);
 	if (s != NULL && !s->ended && now - s->started >
@@ -1531,7 +507,7 @@ ussd_handle(struct gateway *gw, struct config *conf, struct http_req *r)
 	}
 	if (s != NULL && strcmp(s->phone, q->phone) != 0) {
 		pthread_mutex_unlock(&u->lock);
-		bad_request(r, "phoneNumber is not the session's");
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "phoneNumber is not the session's");
 		goto done;
 	}
 	if (s == NULL) {

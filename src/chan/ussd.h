@@ -1,11 +1,10 @@
 /*
- * ussd.h: USSD menu sessions (Africa's Talking callbacks)
+ * ussd.h: USSD sessions (Africa's Talking callbacks)
  *
  * The aggregator posts every request of a session with the whole path of
  * the resident's inputs joined by '*'; the answer is "CON screen" (wait
- * for input) or "END screen".  ussd_walk() reads a path into a position in
- * the menu and ussd_screen() renders it: both are pure, for the tests.
- * The session table (struct ussd) remembers each session's last path and
+ * for input) or "END screen".  The menu is domain/ussd_menu.h's; the
+ * session table (struct ussd) remembers each session's last path and
  * position, its age and its final answer.
  */
 #ifndef PAPIGW_CHAN_USSD_H
@@ -17,70 +16,15 @@
 #include "conf/config.h"
 #include "chan/http.h"
 
-struct gateway;
-struct http_req;
-
-#define USSD_SCREEN_MAX		182	/* GSM-7 characters on one screen */
-#define USSD_TEXT_CHARS_MAX	182	/* ussd.max_text at most */
-#define USSD_SESSION_ID_MAX	64	/* bytes in a sessionId */
-#define USSD_PATH_MAX		1024	/* bytes in a request's text */
-
-enum ussd_state {
-	USSD_MAIN,		/* the main menu */
-	USSD_CATEGORY,		/* report: choose a category */
-	USSD_TEXT,		/* report: type the message */
-	USSD_CONFIRM,		/* report: send it? */
-	USSD_REF,		/* status: type a reference */
-	USSD_TOPICS,		/* information: choose a topic */
-	USSD_TOPIC		/* information: one topic */
-};
-
-/* A line above a screen, for what went wrong with the last input. */
-enum ussd_hint {
-	USSD_HINT_NONE,
-	USSD_HINT_INVALID,	/* an unknown option or an empty message */
-	USSD_HINT_CUT,		/* the message was cut at ussd.max_text */
-	USSD_HINT_NOT_FOUND,	/* no such case of this number */
-	USSD_HINT_FAILED	/* the store failed: try again */
-};
-
-/* What the last input asks for beyond a screen. */
-enum ussd_action {
-	USSD_ACT_NONE,
-	USSD_ACT_SUBMIT,	/* file the report (CONFIRM, "1") */
-	USSD_ACT_LOOKUP		/* look up ref (REF) */
-};
-
-/* Where a path leads. */
-struct ussd_pos {
-	enum ussd_state	 state;
-	int		 item;		/* category (TEXT, CONFIRM), topic */
-	enum ussd_hint	 hint;
-	enum ussd_action action;
-	int64_t		 ref;		/* LOOKUP, NOT_FOUND: the number */
-	char		 text[USSD_TEXT_CHARS_MAX * 4 + 1]; /* the report */
-};
+struct ingest;
+struct store;
 
 struct ussd;
 
-void		 ussd_start(struct ussd_pos *);
-void		 ussd_walk(const struct config *, struct ussd_pos *,
-		    const char *path, size_t len, int live);
-size_t		 ussd_screen(const struct config *, const struct ussd_pos *,
-		    char *buf, size_t bufsz);
-size_t		 ussd_end_screen(const struct config *, enum ussd_text,
-		    int64_t ref, char *buf, size_t bufsz);
-size_t		 ussd_fit(const char *s, size_t width, char *buf,
-		    size_t bufsz);
-size_t		 ussd_width(const char *s);
-size_t		 ussd_ascii(const char *s, char *buf, size_t bufsz);
-int		 ussd_check(const struct config *, char *key, size_t keysz,
-		    int *elem, char *err, size_t errsz);
-const char	*ussd_text_name(enum ussd_text);
-struct ussd	*ussd_new(void);
+struct ussd	*ussd_new(struct ingest *, struct store *);
 void		 ussd_free(struct ussd *);
 void		 ussd_expire(struct ussd *, const struct config *);
-void		 ussd_handle(struct gateway *, struct config *,
+void		 ussd_handle(struct ussd *, struct config *,
 		    struct http_req *);
 
 #endif /* PAPIGW_CHAN_USSD_H */

@@ -31,11 +31,10 @@
 
 #include "conf/config.h"
 #include "base/log.h"
+#include "base/slot.h"
 #include "base/util.h"
-#include "domain/calendar.h"
-#include "core/reply.h"
-#include "chan/http.h"
-#include "chan/ussd.h"
+#include "base/date.h"
+#include "text/text.h"
 
 /*
  * ===================================================================
@@ -1370,7 +1369,7 @@ add_words(struct loader *ld, struct config *conf, config_setting_t *arr,
 		    NULL;
 		if (e == NULL)
 			e = arr;
-		len = reply_fold(words[i], w->fold, sizeof(w->fold));
+		len = text_fold_word(words[i], w->fold, sizeof(w->fold));
 		if (len == 0) {
 			conf_error(ld, e, "%s: '%s' has no letter or digit",
 			    config_setting_name(arr), words[i]);
@@ -1575,17 +1574,11 @@ read_ussd_items(struct loader *ld, config_setting_t *grp, const char *name,
 	return 0;
 }
 
-/*
- * Reads the ussd group's menu lists, then checks the whole menu with
- * ussd_check(): every screen must fit a USSD screen.  Runs after the
- * categories, channels and topics it names are read.
- */
+/* Reads the ussd group's menu lists. */
 static int
 read_ussd(struct loader *ld, struct config *conf)
 {
-	config_setting_t	*grp = config_lookup(&ld->cfg, "ussd"), *s;
-	char			 key[64], msg[CONF_ERR_MAX / 2];
-	int			 elem;
+	config_setting_t	*grp = config_lookup(&ld->cfg, "ussd");
 
 	if (read_ussd_items(ld, grp, "menu", ussd_menu_default,
 	    sizeof(ussd_menu_default) / sizeof(ussd_menu_default[0]),
@@ -1598,15 +1591,74 @@ read_ussd(struct loader *ld, struct config *conf)
 	    sizeof(ussd_topics_default) / sizeof(ussd_topics_default[0]),
 	    &conf->ussd_topics, &conf->ussd_ntopics) == -1)
 		return -1;
-	if (ussd_check(conf, key, sizeof(key), &elem, msg, sizeof(msg)) == 0)
-		return 0;
-	/* Point at the setting, its element, or the group. */
-	s = grp != NULL ? config_setting_get_member(grp, key) : NULL;
-	if (s != NULL && elem >= 0 && config_setting_get_elem(s,
-	    (unsigned)elem) != NULL)
-		s = config_setting_get_elem(s, (unsigned)elem);
-	conf_error(ld, s != NULL ? s : grp, "%s", msg);
-	return -1;
+	return 0;
+}
+
+/*
+ * ===================================================================
+ * Checks of other modules
+ * ===================================================================
+ *
+ * A module above this one that knows what a setting must satisfy (the
+ * USSD menu: every screen must fit) registers a check; the loader runs
+ * each after reading the whole file and reports its failure at the
+ * setting it names.
+ */
+
+#define CHECKS_MAX	8
+
+static struct {
+	const char	*group;
+	config_check_fn	 fn;
+} checks[CHECKS_MAX];
+static size_t	nchecks;
+
+/*
+ * Runs fn on every configuration loaded from now on; the setting paths it
+ * returns are within group.  Called once per check at start-up, before
+ * any thread: registering the same check again does nothing.
+ */
+void
+config_check_register(const char *group, config_check_fn fn)
+{
+	size_t	i;
+
+	for (i = 0; i < nchecks; i++)
+		if (checks[i].fn == fn)
+			return;
+	if (nchecks == CHECKS_MAX)
+		fatalx("config_check_register: more than %d checks",
+		    CHECKS_MAX);
+	checks[nchecks].group = group;
+	checks[nchecks].fn = fn;
+	nchecks++;
+}
+
+/* Runs the registered checks; a failure points at its setting. */
+static int
+run_checks(struct loader *ld, const struct config *conf)
+{
+	config_setting_t	*grp, *s;
+	char			 key[64], msg[CONF_ERR_MAX / 2];
+	int			 elem;
+	size_t			 i;
+
+	for (i = 0; i < nchecks; i++) {
+		elem = -1;
+		key[0] = '\0';
+		if (checks[i].fn(conf, key, sizeof(key), &elem, msg,
+		    sizeof(msg)) == 0)
+			continue;
+		/* Point at the setting, its element, or the group. */
+		grp = config_lookup(&ld->cfg, checks[i].group);
+		s = grp != NULL ? config_setting_get_member(grp, key) : NULL;
+		if (s != NULL && elem >= 0 && config_setting_get_elem(s,
+		    (unsigned)elem) != NULL)
+			s = config_setting_get_elem(s, (unsigned)elem);
+		conf_error(ld, s != NULL ? s : grp, "%s", msg);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -1685,24 +1737,16 @@ check_dates(struct loader *ld, char *const *list, size_t n,
 	char			 path[64];
 	int			 y, m, d, wd;
 	size_t			 i;
-	struct tm		 tm;
 
 	snprintf(path, sizeof(path), "deadlines.%s", what);
 	s = config_lookup(&ld->cfg, path);
 	for (i = 0; i < n; i++) {
-		if (calendar_parse_date(list[i], &y, &m, &d) == -1) {
+		if (date_parse(list[i], &y, &m, &d) == -1) {
 			conf_error(ld, s, "%s: '%s' is not a date YYYY-MM-DD "
 			    "(2000 to 2099)", what, list[i]);
 			return -1;
 		}
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = y - 1900;
-		tm.tm_mon = m - 1;
-		tm.tm_mday = d;
-		tm.tm_hour = 12;
-		tm.tm_isdst = -1;
-		mktime(&tm);
-		wd = tm.tm_wday == 0 || tm.tm_wday == 6;
+		wd = date_weekday(y, m, d) == 0 || date_weekday(y, m, d) == 6;
 		if (wd != weekend) {
 			conf_error(ld, s, "%s: %s is a %s", what, list[i],
 			    weekend ? "weekday: only a Saturday or a Sunday "
@@ -2144,7 +2188,7 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 		goto fail;
 	if (read_roles(&ld, conf) == -1 || check_cases(&ld, conf) == -1)
 		goto fail;
-	if (read_ussd(&ld, conf) == -1)
+	if (read_ussd(&ld, conf) == -1 || run_checks(&ld, conf) == -1)
 		goto fail;
 	config_destroy(&ld.cfg);
 	free(dir);
@@ -2319,6 +2363,45 @@ config_unref(struct config *conf)
 {
 	if (conf != NULL && atomic_fetch_sub(&conf->refs, 1) == 1)
 		config_free(conf);
+}
+
+static void *
+slot_ref(void *c)
+{
+	return config_ref(c);
+}
+
+static void
+slot_unref(void *c)
+{
+	config_unref(c);
+}
+
+static const struct slot_type conf_slot_type = { slot_ref, slot_unref };
+
+/*
+ * A slot holding the running configuration (it takes the caller's
+ * reference): threads read it with conf_slot_get(), a reload replaces it
+ * with conf_slot_set().
+ */
+struct slot *
+conf_slot_new(struct config *conf)
+{
+	return slot_new(&conf_slot_type, conf);
+}
+
+/* The current configuration, with a reference the caller drops. */
+struct config *
+conf_slot_get(struct slot *s)
+{
+	return slot_get(s);
+}
+
+/* Makes conf current (the slot takes the caller's reference). */
+void
+conf_slot_set(struct slot *s, struct config *conf)
+{
+	slot_set(s, conf);
 }
 
 /* The category with this id, or NULL. */

@@ -9,6 +9,8 @@
 
 #include "base/log.h"
 
+struct slot;
+
 /* Where papigwd and papictl look for the configuration without -c. */
 #define PAPIGW_CONF_DEFAULT	"/etc/papigw/papigw.conf"
 
@@ -121,6 +123,7 @@ enum reply_special {
 #define REPLY_WORD_MAX		64	/* bytes of a folded special word */
 #define REPLY_TOPICS_MAX	32
 #define REPLY_USSD_MAX		182	/* characters of a USSD string */
+#define USSD_TEXT_CHARS_MAX	182	/* ussd.max_text at most */
 
 /* One special word, folded: "Tra cứu" and "TRACUU" are both "tracuu". */
 struct reply_word {
@@ -336,10 +339,24 @@ struct config	*config_load(const char *path, char *const *overrides,
 void		 config_free(struct config *);
 struct config	*config_ref(struct config *);
 void		 config_unref(struct config *);
+struct slot	*conf_slot_new(struct config *);
+struct config	*conf_slot_get(struct slot *);
+void		 conf_slot_set(struct slot *, struct config *);
 const struct category *config_category(const struct config *,
 		    const char *id);
 const struct channel *config_channel(const struct config *,
 		    const char *name);
 const char	*channel_type_name(enum channel_type);
+
+/*
+ * A check that a module above the loader registers with
+ * config_check_register(): returns 0, or -1 with the failing setting's
+ * path within the registered group in key (for example "title"), the
+ * element of a list in *elem (-1: none) and the message in err.
+ */
+typedef int	(*config_check_fn)(const struct config *, char *key,
+		    size_t keysz, int *elem, char *err, size_t errsz);
+
+void		 config_check_register(const char *group, config_check_fn);
 
 #endif /* PAPIGW_CONF_CONFIG_H */

@@ -38,12 +38,14 @@
 #include <time.h>
 
 #include "core/ingest.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "text/text.h"
 #include "conf/config.h"
 #include "domain/calendar.h"
 #include "domain/router.h"
+#include "domain/ref.h"
 #include "store/store.h"
 #include "core/lifecycle.h"
 #include "core/metrics.h"
@@ -51,8 +53,10 @@
 
 struct ingest {
 	struct store		*store;
-	struct router_slot	*routers;
+	struct slot		*routers;	/* the current router */
 	struct metrics		*metrics;
+	void			(*kick)(void *);	/* parts to assemble */
+	void			*kick_arg;
 };
 
 /* One message on its way to the store. */
@@ -76,45 +80,6 @@ struct job {
 	ingest_done_fn		 done;
 	void			*arg;
 };
-
-/*
- * ===================================================================
- * Helpers
- * ===================================================================
- */
-
-/*
- * Finds a case reference quoted in text: the configured prefix, an
- * optional '-', space or '.', and 1 to 9 digits ("PA-000123", "pa 123",
- * "PA123").  Returns the number, or 0.
- */
-int64_t
-ingest_find_ref(const char *text, const char *prefix)
-{
-	size_t		 plen = strlen(prefix), i;
-	const char	*p;
-	int64_t		 n;
-	int		 digits;
-
-	for (p = text; *p != '\0'; p++) {
-		if (p != text && isalnum((unsigned char)p[-1]))
-			continue;
-		if (strncasecmp(p, prefix, plen) != 0)
-			continue;
-		i = plen;
-		if (p[i] == '-' || p[i] == ' ' || p[i] == '.' || p[i] == '_')
-			i++;
-		n = 0;
-		for (digits = 0; isdigit((unsigned char)p[i]) && digits < 10;
-		    i++, digits++)
-			n = n * 10 + (p[i] - '0');
-		if (digits == 0 || digits > 9 || isalnum((unsigned char)p[i]))
-			continue;
-		if (n > 0)
-			return n;
-	}
-	return 0;
-}
 
 /*
  * ===================================================================
@@ -358,8 +323,13 @@ ingest_done(enum store_status st, void *arg)
  * ===================================================================
  */
 
+/*
+ * A pipeline that stores into store and routes with the current router of
+ * the slot routers; metrics counts what it does.  Freed by ingest_free()
+ * after the store closed.
+ */
 struct ingest *
-ingest_new(struct store *store, struct router_slot *routers,
+ingest_new(struct store *store, struct slot *routers,
     struct metrics *metrics)
 {
 	struct ingest	*ing = xcalloc(1, sizeof(*ing));
@@ -435,7 +405,7 @@ ingest_submit(struct ingest *ing, struct config *conf,
 	} else
 		router_classify(j->router, j->text, strlen(j->text),
 		    &j->route);
-	j->quoted_ref = ingest_find_ref(j->text, conf->case_prefix);
+	j->quoted_ref = ref_find(conf->case_prefix, j->text);
 	/*
 	 * A report filed from a menu (USSD) is a new case, under the
 	 * category the resident chose when there is one.
@@ -482,6 +452,224 @@ ingest_submit(struct ingest *ing, struct config *conf,
 	if (store_submit_clean(ing->store, ingest_work, ingest_done, j) !=
 	    STORE_OK) {
 		job_free(j);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * ===================================================================
+ * Parts of long messages
+ * ===================================================================
+ *
+ * Parts that providers deliver one by one (Vonage, a modem's
+ * concatenated SMS) are stored as they come.  A message is assembled when
+ * its last part is stored (ingest_parts_kick() tells the daemon, which
+ * calls ingest_parts_assemble() on its main thread) or when
+ * ingest.concat_timeout has passed since its first part, and goes through
+ * the pipeline, which marks the parts assembled in the same transaction
+ * that stores the message.  A crash in between leaves the parts
+ * unassembled: they are assembled again at start-up, and the message's
+ * provider id makes the second attempt a harmless duplicate.
+ */
+
+/* Stores one part; done(status, arg) runs after the commit. */
+struct part_job {
+	struct store_part	 part;
+	char			*buf[6];
+	store_done_fn		 done;
+	void			*arg;
+};
+
+static enum store_status
+part_work(struct store_txn *txn, void *arg)
+{
+	struct part_job	*pj = arg;
+
+	return store_part_add(txn, &pj->part);
+}
+
+static void
+part_job_done(enum store_status st, void *arg)
+{
+	struct part_job	*pj = arg;
+	size_t		 i;
+
+	pj->done(st, pj->arg);
+	for (i = 0; i < 6; i++)
+		free(pj->buf[i]);
+	free(pj);
+}
+
+/*
+ * Stores one part of a long message (the strings are copied); done(status,
+ * arg) runs after its commit: STORE_OK, STORE_DUPLICATE for a part stored
+ * before, or a failure.  Returns 0, or -1 when the store takes no more
+ * work (done is then not called).
+ */
+int
+ingest_part_submit(struct ingest *ing, const struct store_part *part,
+    store_done_fn done, void *arg)
+{
+	struct part_job	*pj = xcalloc(1, sizeof(*pj));
+
+	pj->part = *part;
+	pj->part.channel = pj->buf[0] = xstrdup(part->channel);
+	pj->part.sender = pj->buf[1] = xstrdup(part->sender);
+	pj->part.recipient = pj->buf[2] = xstrdup(part->recipient);
+	pj->part.ref = pj->buf[3] = xstrdup(part->ref);
+	pj->part.provider_id = pj->buf[4] = xstrdup(part->provider_id);
+	pj->buf[5] = xcalloc(1, part->textlen + 1);
+	memcpy(pj->buf[5], part->text, part->textlen);
+	pj->part.text = pj->buf[5];
+	pj->part.received = clock_unix();
+	pj->done = done;
+	pj->arg = arg;
+	if (store_submit(ing->store, part_work, part_job_done, pj) !=
+	    STORE_OK) {
+		for (size_t i = 0; i < 6; i++)
+			free(pj->buf[i]);
+		free(pj);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Says that parts were stored: the function set by ingest_on_parts() runs,
+ * on the caller's thread, and should get ingest_parts_assemble() called
+ * soon on a thread that may wait for the store.
+ */
+void
+ingest_parts_kick(struct ingest *ing)
+{
+	if (ing->kick != NULL)
+		ing->kick(ing->kick_arg);
+}
+
+/* Sets the function that ingest_parts_kick() calls. */
+void
+ingest_on_parts(struct ingest *ing, void (*fn)(void *), void *arg)
+{
+	ing->kick = fn;
+	ing->kick_arg = arg;
+}
+
+static void
+assembled_done(const struct ingest_result *res, void *arg)
+{
+	(void)arg;
+	if (res->status != STORE_OK)
+		log_warnx("assembling a long message: %s (kept, will try "
+		    "again)", store_strerror(res->status));
+}
+
+/* Assembles parts for a configuration. */
+struct assembly {
+	struct ingest	*ing;
+	struct config	*conf;
+};
+
+/* One set of parts, ready: hand the message to the ingest pipeline. */
+static void
+assemble(const struct store_part_set *set, void *arg)
+{
+	struct assembly	*as = arg;
+	struct inbound	 in;
+	char		 id[160];
+
+	memset(&in, 0, sizeof(in));
+	snprintf(id, sizeof(id), "concat:%s", set->first_provider_id);
+	in.channel = set->channel;
+	in.provider_id = id;
+	in.sender = set->sender;
+	in.recipient = set->recipient;
+	in.text = set->text;
+	in.textlen = set->textlen;
+	in.provider_time = set->provider_time;
+	in.parts = set;
+	if (!set->complete)
+		log_notice("%s: long message %s: %d of %d parts after the "
+		    "timeout; stored as incomplete", set->channel, set->ref,
+		    set->nparts, set->total);
+	if (ingest_submit(as->ing, as->conf, &in, assembled_done, NULL) ==
+	    -1)
+		log_warnx("assembling a long message: the store is closing");
+}
+
+/*
+ * Hands every complete set of parts, and every set whose first part is
+ * older than ingest.concat_timeout, to the pipeline as one message.  Reads
+ * the store: not on the store's own threads.
+ */
+void
+ingest_parts_assemble(struct ingest *ing, struct config *conf)
+{
+	struct assembly	 as = { ing, conf };
+	int64_t		 older = clock_unix() - conf->ingest_concat_timeout;
+
+	if (store_parts_ready(ing->store, older, assemble, &as) != STORE_OK)
+		log_warnx("reading parts of long messages failed");
+}
+
+/*
+ * ===================================================================
+ * Delivery reports
+ * ===================================================================
+ */
+
+struct dlr_job {
+	struct store_dlr	 d;
+	char			*buf[4];
+	store_done_fn		 done;
+	void			*arg;
+};
+
+static enum store_status
+dlr_work(struct store_txn *txn, void *arg)
+{
+	struct dlr_job	*dj = arg;
+
+	return store_dlr_add(txn, &dj->d);
+}
+
+static void
+dlr_job_done(enum store_status st, void *arg)
+{
+	struct dlr_job	*dj = arg;
+	size_t		 i;
+
+	dj->done(st, dj->arg);
+	for (i = 0; i < 4; i++)
+		free(dj->buf[i]);
+	free(dj);
+}
+
+/*
+ * Stores a delivery report (the strings are copied); done(status, arg)
+ * runs after its commit.  Returns 0, or -1 when the store takes no more
+ * work (done is then not called).
+ */
+int
+ingest_dlr_submit(struct ingest *ing, const struct store_dlr *d,
+    store_done_fn done, void *arg)
+{
+	struct dlr_job	*dj = xcalloc(1, sizeof(*dj));
+	size_t		 i;
+
+	dj->d = *d;
+	dj->d.channel = dj->buf[0] = xstrdup(d->channel);
+	dj->d.provider_id = dj->buf[1] = xstrdup(d->provider_id);
+	dj->d.status = dj->buf[2] = xstrdup(d->status);
+	dj->d.error = dj->buf[3] = xstrdup(d->error);
+	dj->d.received = clock_unix();
+	dj->done = done;
+	dj->arg = arg;
+	if (store_submit(ing->store, dlr_work, dlr_job_done, dj) !=
+	    STORE_OK) {
+		for (i = 0; i < 4; i++)
+			free(dj->buf[i]);
+		free(dj);
 		return -1;
 	}
 	return 0;

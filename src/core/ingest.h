@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "conf/config.h"
+
+struct slot;
 #include "store/store.h"
 #include "domain/router.h"
 #include "core/reply.h"
@@ -61,11 +63,17 @@ struct ingest_result {
 
 typedef void	(*ingest_done_fn)(const struct ingest_result *, void *arg);
 
-struct ingest	*ingest_new(struct store *, struct router_slot *,
+struct ingest	*ingest_new(struct store *, struct slot *routers,
 		    struct metrics *);
 void		 ingest_free(struct ingest *);
 int		 ingest_submit(struct ingest *, struct config *,
 		    const struct inbound *, ingest_done_fn, void *arg);
-int64_t		 ingest_find_ref(const char *text, const char *prefix);
+int		 ingest_part_submit(struct ingest *, const struct store_part *,
+		    store_done_fn, void *arg);
+void		 ingest_parts_kick(struct ingest *);
+void		 ingest_on_parts(struct ingest *, void (*)(void *), void *arg);
+void		 ingest_parts_assemble(struct ingest *, struct config *);
+int		 ingest_dlr_submit(struct ingest *, const struct store_dlr *,
+		    store_done_fn, void *arg);
 
 #endif /* PAPIGW_CORE_INGEST_H */

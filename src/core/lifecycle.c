@@ -27,35 +27,6 @@
 #include "store/store.h"
 #include "store/store_cases.h"
 
-/* Writes "PA-000123" for reference number ref into buf. */
-void
-lifecycle_ref(const struct config *conf, int64_t ref, char *buf, size_t bufsz)
-{
-	snprintf(buf, bufsz, "%s-%06lld", conf->case_prefix, (long long)ref);
-}
-
-/*
- * Reads a case reference as an officer types it: "PA-000123", "pa123",
- * "PA 123" or "123".  Returns the number, or 0 when s is none.
- */
-int64_t
-lifecycle_parse_ref(const struct config *conf, const char *s)
-{
-	size_t		plen = strlen(conf->case_prefix);
-	long		n;
-
-	if (s == NULL)
-		return 0;
-	if (strncasecmp(s, conf->case_prefix, plen) == 0) {
-		s += plen;
-		if (*s == '-' || *s == ' ' || *s == '.' || *s == '_')
-			s++;
-	}
-	if (parse_long(s, 1, 999999999L, &n) == -1)
-		return 0;
-	return n;
-}
-
 /* Reopens case c: a new deadline from now, the overdue mark cleared. */
 enum store_status
 lifecycle_reopen(struct store_txn *txn, const struct config *conf,

@@ -10,9 +10,6 @@
 #include "conf/config.h"
 #include "store/store_cases.h"
 
-void		 lifecycle_ref(const struct config *, int64_t ref, char *buf,
-		    size_t bufsz);
-int64_t		 lifecycle_parse_ref(const struct config *, const char *s);
 enum store_status lifecycle_reopen(struct store_txn *, const struct config *,
 		    const struct store_case_info *, const char *actor,
 		    const char *detail, int64_t now, int64_t *deadline);

@@ -5,9 +5,8 @@
  * Messages received are counted by channel and category (or kind, for
  * messages that open no case) under a mutex: a few hundred label pairs at
  * most, a short critical section per message.  The ingest latency
- * histogram uses atomic counters.  Group-commit batch sizes, store errors
- * and outbox depth come from the store; refused requests from the HTTP
- * server.
+ * histogram uses atomic counters.  The daemon's /metrics page adds the
+ * figures of the store, the HTTP server and the modems (daemon/web.c).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -18,11 +17,10 @@
 
 #include "core/metrics.h"
 #include "base/log.h"
+#include "base/strbuf.h"
 #include "base/util.h"
 #include "conf/config.h"
-#include "store/store.h"
 #include "core/reply.h"
-#include "chan/http.h"
 
 #define METRICS_PAIRS_MAX	1024	/* channel x category pairs kept */
 
@@ -138,171 +136,76 @@ metrics_overdue(struct metrics *m, uint64_t marked, int64_t open_overdue)
 	atomic_store(&m->overdue_open, open_overdue);
 }
 
-/* A growing output buffer. */
-struct out {
-	char	*buf;
-	size_t	 len;
-	size_t	 cap;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-out_printf(struct out *o, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if ((size_t)n < o->cap - o->len) {
-			o->len += (size_t)n;
-			return;
-		}
-		o->cap = o->cap * 2 + (size_t)n;
-		if ((o->buf = realloc(o->buf, o->cap)) == NULL)
-			fatal("realloc");
-	}
-}
-
 /*
- * Renders every metric.  Returns a malloc'd text (the caller frees it) and
- * its length in *lenp.  store and http may be NULL.
+ * Appends the counters in the Prometheus text format to sb.  (The store's,
+ * the HTTP server's and the modems' figures are their own modules'.)
  */
-char *
-metrics_render(struct metrics *m, struct store *store,
-    struct http_server *http, size_t *lenp)
+void
+metrics_render(struct metrics *m, struct strbuf *sb)
 {
-	struct out		 o = { NULL, 0, 0 };
-	struct store_stats	 ss;
-	uint64_t		 cum = 0;
-	int64_t			 depth;
-	size_t			 i;
+	uint64_t	cum = 0;
+	size_t		i;
 
-	o.cap = 4096;
-	o.buf = xcalloc(1, o.cap);
-
-	out_printf(&o, "# HELP papigw_messages_received_total Inbound "
+	strbuf_printf(sb, "# HELP papigw_messages_received_total Inbound "
 	    "messages stored, by channel and category (or kind).\n"
 	    "# TYPE papigw_messages_received_total counter\n");
 	pthread_mutex_lock(&m->lock);
 	for (i = 0; i < m->npairs; i++)
 		if (m->pairs[i].received > 0)
-			out_printf(&o, "papigw_messages_received_total{"
+			strbuf_printf(sb, "papigw_messages_received_total{"
 			    "channel=\"%s\","
 			    "category=\"%s\"} %llu\n", m->pairs[i].channel,
 			    m->pairs[i].category,
 			    (unsigned long long)m->pairs[i].received);
-	out_printf(&o, "# HELP papigw_messages_duplicate_total Inbound "
+	strbuf_printf(sb, "# HELP papigw_messages_duplicate_total Inbound "
 	    "messages received again (provider retries).\n"
 	    "# TYPE papigw_messages_duplicate_total counter\n");
 	for (i = 0; i < m->npairs; i++)
 		if (m->pairs[i].duplicates > 0)
-			out_printf(&o, "papigw_messages_duplicate_total{"
+			strbuf_printf(sb, "papigw_messages_duplicate_total{"
 			    "channel=\"%s\"} %llu\n", m->pairs[i].channel,
 			    (unsigned long long)m->pairs[i].duplicates);
 	pthread_mutex_unlock(&m->lock);
 
-	if (http != NULL) {
-		out_printf(&o, "# HELP papigw_http_rejected_total HTTP "
-		    "requests refused, by reason.\n"
-		    "# TYPE papigw_http_rejected_total counter\n");
-		for (i = 0; i < HTTP_REJECT_MAX; i++)
-			out_printf(&o, "papigw_http_rejected_total{reason="
-			    "\"%s\"} %llu\n", http_reject_name(i),
-			    (unsigned long long)http_rejects(http, i));
-	}
-
-	out_printf(&o, "# HELP papigw_ingest_latency_seconds From request "
+	strbuf_printf(sb, "# HELP papigw_ingest_latency_seconds From request "
 	    "to durable commit.\n"
 	    "# TYPE papigw_ingest_latency_seconds histogram\n");
 	for (i = 0; i <= NLATENCY; i++) {
 		cum += atomic_load(&m->latency[i]);
 		if (i < NLATENCY)
-			out_printf(&o, "papigw_ingest_latency_seconds_bucket{"
+			strbuf_printf(sb, "papigw_ingest_latency_seconds_bucket{"
 			    "le=\"%g\"} %llu\n", latency_le[i],
 			    (unsigned long long)cum);
 		else
-			out_printf(&o, "papigw_ingest_latency_seconds_bucket{"
+			strbuf_printf(sb, "papigw_ingest_latency_seconds_bucket{"
 			    "le=\"+Inf\"} %llu\n", (unsigned long long)cum);
 	}
-	out_printf(&o, "papigw_ingest_latency_seconds_sum %.6f\n"
+	strbuf_printf(sb, "papigw_ingest_latency_seconds_sum %.6f\n"
 	    "papigw_ingest_latency_seconds_count %llu\n",
 	    (double)atomic_load(&m->latency_sum_us) / 1e6,
 	    (unsigned long long)atomic_load(&m->latency_count));
 
-	if (store != NULL) {
-		store_stats(store, &ss);
-		out_printf(&o, "# HELP papigw_store_batch_size Items per "
-		    "group-commit transaction.\n"
-		    "# TYPE papigw_store_batch_size histogram\n");
-		cum = 0;
-		for (i = 0; i < STORE_BATCH_BUCKETS; i++) {
-			cum += ss.batch_size[i];
-			if (i + 1 < STORE_BATCH_BUCKETS)
-				out_printf(&o, "papigw_store_batch_size_bucket"
-				    "{le=\"%u\"} %llu\n", 1u << i,
-				    (unsigned long long)cum);
-			else
-				out_printf(&o, "papigw_store_batch_size_bucket"
-				    "{le=\"+Inf\"} %llu\n",
-				    (unsigned long long)cum);
-		}
-		out_printf(&o, "papigw_store_batch_size_sum %llu\n"
-		    "papigw_store_batch_size_count %llu\n",
-		    (unsigned long long)ss.items,
-		    (unsigned long long)ss.batches);
-		out_printf(&o, "# HELP papigw_store_errors_total Store errors "
-		    "(failed items and commits).\n"
-		    "# TYPE papigw_store_errors_total counter\n"
-		    "papigw_store_errors_total %llu\n",
-		    (unsigned long long)(ss.errors + ss.commit_failures));
-		out_printf(&o, "# HELP papigw_outbox_depth Outbox rows by "
-		    "state.\n# TYPE papigw_outbox_depth gauge\n");
-		for (i = STORE_OUTBOX_QUEUED; i <= STORE_OUTBOX_FAILED; i++)
-			if (store_outbox_depth(store, i, &depth) == STORE_OK)
-				out_printf(&o, "papigw_outbox_depth{"
-				    "state=\"%s\"} %lld\n",
-				    store_outbox_state_name(i),
-				    (long long)depth);
-		if (store_outbox_dead(store, &depth) == STORE_OK)
-			out_printf(&o, "# HELP papigw_outbox_dead Outbox rows "
-			    "failed after their last attempt (papictl retry "
-			    "requeues them).\n"
-			    "# TYPE papigw_outbox_dead gauge\n"
-			    "papigw_outbox_dead %lld\n", (long long)depth);
-	}
-	out_printf(&o, "# HELP papigw_ingest_store_failures_total Messages "
+	strbuf_printf(sb, "# HELP papigw_ingest_store_failures_total Messages "
 	    "refused with 503 because the store failed.\n"
 	    "# TYPE papigw_ingest_store_failures_total counter\n"
 	    "papigw_ingest_store_failures_total %llu\n",
 	    (unsigned long long)atomic_load(&m->store_errors));
-	out_printf(&o, "# HELP papigw_cases_overdue_marked_total Cases the "
+	strbuf_printf(sb, "# HELP papigw_cases_overdue_marked_total Cases the "
 	    "deadline timer marked overdue.\n"
 	    "# TYPE papigw_cases_overdue_marked_total counter\n"
 	    "papigw_cases_overdue_marked_total %llu\n",
 	    (unsigned long long)atomic_load(&m->overdue_marked));
 	if (atomic_load(&m->overdue_open) >= 0)
-		out_printf(&o, "# HELP papigw_cases_overdue Open cases past "
+		strbuf_printf(sb, "# HELP papigw_cases_overdue Open cases past "
 		    "their deadline without an answer, at the timer's last "
 		    "run.\n# TYPE papigw_cases_overdue gauge\n"
 		    "papigw_cases_overdue %lld\n",
 		    (long long)atomic_load(&m->overdue_open));
-	out_printf(&o, "# HELP papigw_replies_total Automatic replies to new "
+	strbuf_printf(sb, "# HELP papigw_replies_total Automatic replies to new "
 	    "messages: sent, or why not (none: nothing to say).\n"
 	    "# TYPE papigw_replies_total counter\n");
 	for (i = 0; i < REPLY_BLOCK_MAX; i++)
-		out_printf(&o, "papigw_replies_total{result=\"%s\"} %llu\n",
+		strbuf_printf(sb, "papigw_replies_total{result=\"%s\"} %llu\n",
 		    reply_block_name((enum reply_block)i),
 		    (unsigned long long)atomic_load(&m->replies[i]));
-	if (store != NULL && store_senders_quarantined(store,
-	    (int64_t)time(NULL), &depth) == STORE_OK)
-		out_printf(&o, "# HELP papigw_senders_quarantined Senders "
-		    "that flooded the gateway and get no automatic replies."
-		    "\n# TYPE papigw_senders_quarantined gauge\n"
-		    "papigw_senders_quarantined %lld\n", (long long)depth);
-	*lenp = o.len;
-	return o.buf;
 }

@@ -7,8 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/store.h"
-#include "chan/http.h"
+struct strbuf;
 
 struct metrics;
 
@@ -21,7 +20,6 @@ void		 metrics_latency(struct metrics *, double seconds);
 void		 metrics_reply(struct metrics *, int block);
 void		 metrics_overdue(struct metrics *, uint64_t marked,
 		    int64_t open_overdue);
-char		*metrics_render(struct metrics *, struct store *,
-		    struct http_server *, size_t *lenp);
+void		 metrics_render(struct metrics *, struct strbuf *);
 
 #endif /* PAPIGW_CORE_METRICS_H */

@@ -18,7 +18,7 @@
  * (text.c: no case, no diacritics, and here no spaces either), so that
  * "Tra cứu PA-000123", "TRACUU pa 123" and "tracuu PA000123" are the same
  * request; the loader folds the configured words the same way
- * (reply_fold()).  A word must be the whole message (a status word may be
+ * (text_fold_word()).  A word must be the whole message (a status word may be
  * followed by a reference), so that "giúp tôi, đường ngập" is a complaint,
  * not a request for help.
  *
@@ -50,9 +50,11 @@
 #include <time.h>
 
 #include "core/reply.h"
+#include "base/date.h"
 #include "text/sms.h"
 #include "text/text.h"
 #include "conf/config.h"
+#include "domain/ref.h"
 #include "store/store.h"
 
 #define REF_MAX		32	/* bytes of "PA-000123" */
@@ -131,21 +133,11 @@ pick(const char *vi, const char *en, enum language lang)
 	return lang == LANG_EN && en != NULL && en[0] != '\0' ? en : vi;
 }
 
-static void
-format_ref(const struct config *conf, int64_t ref, char *buf, size_t bufsz)
-{
-	snprintf(buf, bufsz, "%s-%06lld", conf->case_prefix, (long long)ref);
-}
-
 /* A date as residents write it: "04/12/2026", local time. */
 static void
 format_date(int64_t when, char *buf, size_t bufsz)
 {
-	time_t		t = (time_t)when;
-	struct tm	tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, bufsz, "%d/%m/%Y", &tm);
+	date_format(when, "%d/%m/%Y", buf, bufsz);
 }
 
 /* The variables every template may use: the ward's. */
@@ -294,75 +286,6 @@ reply_same_number(const char *a, const char *b)
  */
 
 /*
- * Joins the folded tokens of t, as written (no Telex repair), without
- * separators.  Returns the length it needed; buf holds as much as fits.
- */
-static size_t
-join_raw(const struct text *t, char *buf, size_t bufsz)
-{
-	size_t	i, o = 0;
-
-	for (i = 0; i < t->ntokens; i++) {
-		const struct text_token *tok = &t->tokens[i];
-
-		if (o + tok->rlen < bufsz)
-			memcpy(buf + o, t->pool + tok->raw, tok->rlen);
-		o += tok->rlen;
-	}
-	if (bufsz > 0)
-		buf[o < bufsz ? o : bufsz - 1] = '\0';
-	return o;
-}
-
-/*
- * Folds a special word as messages are folded for matching: lower case,
- * no diacritics (đ is d), no spaces or punctuation ("Tra cứu" is
- * "tracuu").  Returns the length it needed (0: no letter or digit); a
- * result of bufsz or more did not fit.
- */
-size_t
-reply_fold(const char *s, char *buf, size_t bufsz)
-{
-	struct text	*t;
-	size_t		 n;
-
-	if (bufsz > 0)
-		buf[0] = '\0';
-	if ((t = text_alloc()) == NULL)
-		return 0;
-	text_normalise(t, s, strlen(s), TEXT_KEEP_RESIDUE);
-	n = join_raw(t, buf, bufsz);
-	free(t);
-	return n;
-}
-
-/*
- * Reads a case reference from folded text s: the folded prefix ("pa"),
- * then 1 to 9 digits and nothing else; with prefix_optional the digits
- * alone do too.  Returns the number, or 0.
- */
-static int64_t
-parse_ref(const struct config *conf, const char *s, int prefix_optional)
-{
-	size_t		 plen = strlen(conf->case_prefix), i;
-	int64_t		 n = 0;
-	int		 digits = 0;
-
-	for (i = 0; i < plen; i++)
-		if (s[i] != tolower((unsigned char)conf->case_prefix[i]))
-			break;
-	if (i == plen)
-		s += plen;
-	else if (!prefix_optional)
-		return 0;
-	for (; isdigit((unsigned char)*s) && digits < 10; s++, digits++)
-		n = n * 10 + (*s - '0');
-	if (*s != '\0' || digits == 0 || digits > 9)
-		return 0;
-	return n;
-}
-
-/*
  * Whether the normalised message t is a special word (or a status word
  * and a case reference, or a case reference alone when status lookups
  * are configured).  Returns 1 with the request in *req, or 0.
@@ -380,7 +303,7 @@ reply_parse(const struct config *conf, const struct text *t,
 	req->topic = -1;
 	if (conf->nspecial == 0 && conf->replies_status_vi[0] == '\0')
 		return 0;
-	len = join_raw(t, s, sizeof(s));
+	len = text_join_raw(t, s, sizeof(s));
 	if (len == 0 || len >= sizeof(s))
 		return 0;
 	for (i = 0; i < conf->nspecial; i++) {
@@ -395,14 +318,14 @@ reply_parse(const struct config *conf, const struct text *t,
 			return 1;
 		}
 		if (w->what == REPLY_SPECIAL_STATUS &&
-		    (ref = parse_ref(conf, s + wl, 1)) > 0) {
+		    (ref = ref_parse(conf->case_prefix, s + wl, REF_PREFIX_OPTIONAL)) > 0) {
 			req->what = REPLY_SPECIAL_STATUS;
 			req->ref = ref;
 			return 1;
 		}
 	}
 	if (conf->replies_status_vi[0] != '\0' &&
-	    (ref = parse_ref(conf, s, 0)) > 0) {
+	    (ref = ref_parse(conf->case_prefix, s, 0)) > 0) {
 		req->what = REPLY_SPECIAL_STATUS;
 		req->ref = ref;
 		return 1;
@@ -437,7 +360,7 @@ reply_language(const struct config *conf, const struct text *t)
 		/* A case reference ("PA-000123", "pa123") is no word. */
 		memcpy(s, t->pool + tok->raw, tok->rlen);
 		s[tok->rlen] = '\0';
-		if (parse_ref(conf, s, 0) > 0 || (strlen(conf->case_prefix) ==
+		if (ref_parse(conf->case_prefix, s, 0) > 0 || (strlen(conf->case_prefix) ==
 		    tok->rlen && strncasecmp(s, conf->case_prefix,
 		    tok->rlen) == 0))
 			continue;
@@ -546,21 +469,6 @@ reply_compose(const struct config *conf, const char *channel,
  * ===================================================================
  */
 
-/* The start of the local calendar day of "when". */
-static int64_t
-day_start(int64_t when)
-{
-	time_t		t = (time_t)when;
-	struct tm	tm;
-
-	localtime_r(&t, &tm);
-	tm.tm_hour = 0;
-	tm.tm_min = 0;
-	tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
-}
-
 /*
  * Looks at the sender of the message in ctx (already inserted): whether it
  * is quarantined, and whether this message makes it a flood (more than
@@ -633,7 +541,7 @@ queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
 	}
 	if (conf->replies_max_per_sender_day > 0) {
 		if ((st = store_outbox_count_auto(txn, ctx->sender,
-		    day_start(ctx->now), &n)) != STORE_OK)
+		    date_day_start(ctx->now), &n)) != STORE_OK)
 			return st;
 		if (n >= conf->replies_max_per_sender_day) {
 			ctx->block = REPLY_BLOCK_CAP;
@@ -679,7 +587,7 @@ reply_ack(struct store_txn *txn, struct reply_ctx *ctx,
 	char			 rbuf[REF_MAX], date[DATE_MAX];
 	char			 ack[REPLY_TEXT_MAX], explain[REPLY_TEXT_MAX];
 
-	format_ref(conf, ref, rbuf, sizeof(rbuf));
+	ref_format(conf->case_prefix, ref, rbuf, sizeof(rbuf));
 	format_date(deadline, date, sizeof(date));
 	ward_vars(conf, ctx->lang, &v);
 	v.ref = rbuf;
@@ -705,7 +613,7 @@ render_status(const struct config *conf, const struct store_case_status *cs,
 	char			 rbuf[REF_MAX], date[DATE_MAX];
 	const char		*tpl;
 
-	format_ref(conf, cs->c.ref_number, rbuf, sizeof(rbuf));
+	ref_format(conf->case_prefix, cs->c.ref_number, rbuf, sizeof(rbuf));
 	format_date(cs->c.deadline, date, sizeof(date));
 	ward_vars(conf, lang, &v);
 	v.ref = rbuf;
@@ -729,7 +637,7 @@ render_refusal(const struct config *conf, int64_t ref, enum language lang,
 	struct render_vars	 v;
 	char			 rbuf[REF_MAX];
 
-	format_ref(conf, ref, rbuf, sizeof(rbuf));
+	ref_format(conf->case_prefix, ref, rbuf, sizeof(rbuf));
 	ward_vars(conf, lang, &v);
 	v.ref = rbuf;
 	reply_render(buf, bufsz, pick(conf->replies_refusal_vi,
@@ -812,7 +720,7 @@ reply_special(struct store_txn *txn, struct reply_ctx *ctx,
 	if (tpl != NULL)
 		reply_render(text, sizeof(text), tpl, &v);
 	if (req->what == REPLY_SPECIAL_STATUS && req->ref > 0) {
-		format_ref(conf, req->ref, rbuf, sizeof(rbuf));
+		ref_format(conf->case_prefix, req->ref, rbuf, sizeof(rbuf));
 		snprintf(detail, sizeof(detail), "message %lld: %s (%s)",
 		    (long long)ctx->message_id, what, rbuf);
 	} else

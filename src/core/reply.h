@@ -92,7 +92,6 @@ size_t		 reply_render(char *buf, size_t bufsz, const char *tpl,
 		    const struct render_vars *);
 int		 reply_may_reply(const struct config *, const char *sender);
 int		 reply_same_number(const char *a, const char *b);
-size_t		 reply_fold(const char *s, char *buf, size_t bufsz);
 int		 reply_parse(const struct config *, const struct text *,
 		    struct reply_request *);
 enum language	 reply_language(const struct config *, const struct text *);

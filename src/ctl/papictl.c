@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl/papictl.h"
 #include "base/version.h"
 #include "conf/config.h"
+#include "domain/ussd_menu.h"
 #include "ctl/papictl.h"
 
 static const struct ctl_cmd commands[] = {
@@ -92,6 +92,8 @@ main(int argc, char *argv[])
 	size_t			 i;
 	int			 ch;
 
+	/* The configuration is checked as papigwd -n checks it. */
+	ussd_menu_register();
 	memset(&g, 0, sizeof(g));
 	g.conf_path = PAPIGW_CONF_DEFAULT;
 	g.overrides = ovr;

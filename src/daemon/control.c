@@ -58,10 +58,7 @@
 #include "conf/config.h"
 #include "store/store.h"
 #include "store/store_cases.h"
-#include "daemon/cases.h"
-#include "daemon/gateway.h"
-#include "daemon/report.h"
-#include "daemon/control_priv.h"
+#include "daemon/services.h"
 
 #define CONTROL_BACKLOG		32
 #define CONTROL_GROUPS_MAX	256	/* groups of one user looked at */
@@ -69,7 +66,9 @@
 #define CONTROL_PATH_MAX	sizeof(((struct sockaddr_un *)0)->sun_path)
 
 struct control {
-	struct gateway		*gw;
+	struct services		*svc;		/* what the commands work on */
+	const struct control_cmd *cmds;
+	size_t			 ncmds;
 	char			 path[CONTROL_PATH_MAX];
 	int			 fd;		/* the listening socket */
 	int			 stop[2];	/* pipe: readable at stop */
@@ -90,30 +89,6 @@ struct client {
 	char			*buf;		/* CONTROL_REQUEST_MAX + 1 */
 	size_t			 len;
 };
-
-/* The commands, and the least role each needs. */
-static const struct command {
-	const char	*name;
-	int		 kind;		/* enum role_kind */
-	int		(*run)(struct control_req *);
-} commands[] = {
-	{ "status", ROLE_OFFICER, cases_status },
-	{ "list", ROLE_OFFICER, cases_list },
-	{ "show", ROLE_OFFICER, cases_show },
-	{ "reply", ROLE_OFFICER, cases_reply },
-	{ "assign", ROLE_OFFICER, cases_assign },
-	{ "claim", ROLE_OFFICER, cases_assign },
-	{ "note", ROLE_OFFICER, cases_note },
-	{ "close", ROLE_OFFICER, cases_close },
-	{ "reopen", ROLE_OFFICER, cases_reopen },
-	{ "report", ROLE_OFFICER, report_report },
-	{ "export", ROLE_OFFICER, report_export },
-	{ "outbox", ROLE_ADMINISTRATOR, cases_outbox },
-	{ "retry", ROLE_ADMINISTRATOR, cases_retry },
-	{ "inject", ROLE_ADMINISTRATOR, cases_inject },
-	{ "audit", ROLE_ADMINISTRATOR, report_audit },
-};
-#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
 static const char *const err_names[] = {
 	[CONTROL_E_OK] = "ok",
@@ -136,26 +111,6 @@ static const char *const kind_names[] = {
  * Roles
  * ===================================================================
  */
-
-/*
- * A JSON string of s for an answer (NULL: null), repaired with U+FFFD if
- * it is not UTF-8 (a resident's raw bytes).  Returns a new reference.
- */
-json_t *
-control_jstr(const char *s)
-{
-	json_t	*j;
-	char	*r;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	r = text_repair(s, strlen(s));
-	j = json_string(r);
-	free(r);
-	return j != NULL ? j : json_string("");
-}
 
 /* The name of an error, as the answer's "error" says it. */
 const char *
@@ -369,7 +324,7 @@ control_query(struct control_req *req)
 {
 	char	err[STORE_ERR_MAX];
 
-	if (req->q == NULL && (req->q = store_query_open(req->gw->store,
+	if (req->q == NULL && (req->q = store_query_open(req->svc->store,
 	    req->conf->storage_busy_timeout, err, sizeof(err))) == NULL) {
 		log_warnx("control: %s", err);
 		control_fail(req, CONTROL_E_UNAVAILABLE, "the store cannot be "
@@ -431,11 +386,11 @@ send_error(int fd, enum control_err e, const char *msg)
 
 /* req->send for long answers: one {"row": ...} line. */
 static int
-send_row(struct control_req *req, void *json)
+send_row(struct control_req *req, json_t *row)
 {
 	struct client	*cl = req->io;
 
-	return send_json(cl->fd, json_pack("{s:o}", "row", (json_t *)json));
+	return send_json(cl->fd, json_pack("{s:o}", "row", row));
 }
 
 /* Answers one request line. Returns 0, or -1 to close the connection. */
@@ -444,7 +399,7 @@ serve(struct client *cl, const char *line, size_t len)
 {
 	struct control_req	 req;
 	struct who		 who;
-	const struct command	*cmd = NULL;
+	const struct control_cmd *cmd = NULL;
 	json_error_t		 jerr;
 	json_t			*rq, *args;
 	const char		*name;
@@ -464,17 +419,17 @@ serve(struct client *cl, const char *line, size_t len)
 		return send_error(cl->fd, CONTROL_E_USAGE, "\"args\" must be "
 		    "an object");
 	}
-	for (i = 0; name != NULL && i < NCOMMANDS; i++)
-		if (strcmp(commands[i].name, name) == 0)
-			cmd = &commands[i];
+	for (i = 0; name != NULL && i < cl->ctl->ncmds; i++)
+		if (strcmp(cl->ctl->cmds[i].name, name) == 0)
+			cmd = &cl->ctl->cmds[i];
 	if (cmd == NULL) {
 		json_decref(rq);
 		return send_error(cl->fd, CONTROL_E_USAGE, "unknown command");
 	}
 
 	memset(&req, 0, sizeof(req));
-	req.gw = cl->ctl->gw;
-	req.conf = gateway_config(req.gw);
+	req.svc = cl->ctl->svc;
+	req.conf = conf_slot_get(req.svc->confs);
 	control_who(req.conf, cl->uid, cl->gid, NULL, &who);
 	req.who = &who;
 	req.cmd = cmd->name;
@@ -489,11 +444,11 @@ serve(struct client *cl, const char *line, size_t len)
 		control_fail(&req, CONTROL_E_FORBIDDEN, "user %s (uid %ld) has "
 		    "no role in the configuration", who.user, who.uid);
 		r = -1;
-	} else if (who.kind < cmd->kind) {
+	} else if (who.kind < (int)cmd->role) {
 		log_notice("control: %s (%s): %s refused", who.user,
 		    kind_names[who.kind], cmd->name);
 		control_fail(&req, CONTROL_E_FORBIDDEN, "%s is for %ss only; "
-		    "%s is an %s", cmd->name, kind_names[cmd->kind], who.user,
+		    "%s is an %s", cmd->name, kind_names[cmd->role], who.user,
 		    kind_names[who.kind]);
 		r = -1;
 	} else {
@@ -509,7 +464,7 @@ serve(struct client *cl, const char *line, size_t len)
 	}
 	if (r == 0)
 		r = send_json(cl->fd, json_pack("{s:b, s:o}", "ok", 1, "data",
-		    req.data != NULL ? (json_t *)req.data : json_object()));
+		    req.data != NULL ? req.data : json_object()));
 	else {
 		json_decref(req.data);
 		r = send_error(cl->fd, req.err, req.msg);
@@ -601,7 +556,7 @@ accept_one(struct control *ctl)
 			log_warn("control: accept");
 		return;
 	}
-	conf = gateway_config(ctl->gw);
+	conf = conf_slot_get(ctl->svc->confs);
 	max = conf->control_max_clients;
 	timeout = conf->control_timeout;
 	config_unref(conf);
@@ -716,17 +671,21 @@ clear_stale(const char *path, char *err, size_t errsz)
 }
 
 /*
- * Starts answering on conf's control socket.  Returns the control, to be
- * stopped with control_stop(), or NULL with the reason in err.
+ * Starts answering on conf's control socket with the ncmds commands of
+ * cmds, which work on svc.  Returns the control, to be stopped with
+ * control_stop(), or NULL with the reason in err.
  */
 struct control *
-control_start(struct gateway *gw, const struct config *conf, char *err,
+control_start(const struct control_cmd *cmds, size_t ncmds,
+    struct services *svc, const struct config *conf, char *err,
     size_t errsz)
 {
 	struct control		*ctl = xcalloc(1, sizeof(*ctl));
 	struct sockaddr_un	 sun;
 
-	ctl->gw = gw;
+	ctl->svc = svc;
+	ctl->cmds = cmds;
+	ctl->ncmds = ncmds;
 	ctl->fd = ctl->stop[0] = ctl->stop[1] = -1;
 	pthread_mutex_init(&ctl->lock, NULL);
 	pthread_cond_init(&ctl->idle, NULL);

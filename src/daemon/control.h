@@ -4,7 +4,7 @@
  * One JSON object a line each way (see control.c and papictl(8)): the
  * daemon learns who asks with SO_PEERCRED, maps the user and groups to a
  * role of the configuration, and hands the request to the command's
- * handler (cases.c, report.c) with a struct control_req.
+ * handler (cmd.h) with a struct control_req.
  */
 #ifndef PAPIGW_DAEMON_CONTROL_H
 #define PAPIGW_DAEMON_CONTROL_H
@@ -12,7 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
+#include "conf/config.h"
 #include "domain/control_proto.h"
+
+struct services;
+struct store_query;
 
 #define CONTROL_USER_MAX	64	/* bytes of a user name */
 
@@ -30,23 +36,31 @@ struct who {
 
 /* One request being answered. */
 struct control_req {
-	struct gateway		*gw;
+	struct services		*svc;	/* what the commands work on */
 	struct config		*conf;	/* a reference for the request */
 	const struct who	*who;
 	const char		*cmd;
-	void			*args;	/* the request's "args" (json_t *) */
-	/* Answers of many lines (export): each a JSON object. */
-	int			(*send)(struct control_req *, void *json);
+	json_t			*args;	/* the request's "args" */
+	/* Answers of many lines (export): each a JSON object, taken. */
+	int			(*send)(struct control_req *, json_t *);
 	void			*io;
 	struct store_query	*q;	/* control_query() opens it */
-	/* The answer: data (a json_t * taken by control.c), or an error. */
-	void			*data;
+	/* The answer: data (taken by control.c), or an error. */
+	json_t			*data;
 	enum control_err	 err;
 	char			 msg[512];
 };
 
-struct control	*control_start(struct gateway *, const struct config *,
-		    char *err, size_t errsz);
+/* A command: its name, the least role that may run it, its handler. */
+struct control_cmd {
+	const char	*name;
+	enum role_kind	 role;
+	int		(*run)(struct control_req *);
+};
+
+struct control	*control_start(const struct control_cmd *, size_t ncmds,
+		    struct services *, const struct config *, char *err,
+		    size_t errsz);
 void		 control_stop(struct control *);
 int		 control_who(const struct config *, long uid, long gid,
 		    const char *user, struct who *);

@@ -1,72 +1,56 @@
 /*
- * gateway.c: the running gateway: the store, the router, the ingest
- * pipeline, the metrics and the HTTP listener, started, reloaded and
- * stopped together by papigwd.c.
+ * gateway.c: the running gateway, the daemon's composition root.  It
+ * starts the parts in the order they depend on each other (the store, the
+ * ingest pipeline, the outbox, the modems, the USSD sessions, the control
+ * socket, the HTTP listener), hands each what it needs (struct services),
+ * swaps the configuration and the router on a reload, ticks the timers,
+ * and stops everything in the reverse order.
  *
- * The current configuration is shared with the HTTP threads: a reader
- * takes a reference with gateway_config() and drops it when done, so a
- * reload swaps it without pulling it from under a request.  The router is
- * swapped the same way through its slot.
+ * The current configuration is shared with the other threads through a
+ * slot: a reader takes a reference with conf_slot_get() and drops it when
+ * done, so a reload swaps it without pulling it from under a request.
+ * The router is swapped the same way through its own slot.
  *
- * Parts of long messages that providers deliver one by one (Vonage) are
- * stored as they come; the main thread assembles a message when its last
- * part is stored (gateway_parts_kick() wakes it through an eventfd) or
- * when ingest.concat_timeout has passed since its first part, and hands
- * it to the ingest pipeline, which marks the parts assembled in the same
- * transaction that stores the message.  A crash in between leaves the
- * parts unassembled: they are assembled again at start-up, and the
- * message's provider id makes the second attempt a harmless duplicate.
+ * Parts of long messages are assembled on the main thread: the ingest
+ * pipeline says when a part was stored (ingest_on_parts()), which wakes
+ * the main loop through an eventfd; once a tick, sets past
+ * ingest.concat_timeout are assembled too.
  */
 #include <sys/eventfd.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "daemon/gateway.h"
 #include "base/log.h"
+#include "base/slot.h"
 #include "base/util.h"
 #include "conf/config.h"
 #include "domain/router.h"
 #include "store/store.h"
+#include "core/audit.h"
 #include "core/ingest.h"
 #include "core/metrics.h"
 #include "chan/http.h"
 #include "chan/modem.h"
 #include "chan/outbox.h"
-#include "chan/providers.h"
 #include "chan/ussd.h"
-#include "daemon/cases.h"
+#include "daemon/cmd.h"
 #include "daemon/control.h"
 #include "daemon/loop.h"
+#include "daemon/services.h"
+#include "daemon/timers.h"
+#include "daemon/web.h"
 
-struct gateway_priv {
-	pthread_mutex_t		 lock;		/* guards conf */
-	struct config		*conf;
-	int			 partfd;	/* eventfd: parts to assemble */
+struct gateway {
+	struct services	 svc;
+	struct timers	*timers;	/* deadlines and retention */
+	struct control	*control;	/* papictl's socket */
+	int		 partfd;	/* eventfd: parts to assemble */
 };
-
-/*
- * ===================================================================
- * Configuration
- * ===================================================================
- */
-
-/* The current configuration, with a reference the caller drops. */
-struct config *
-gateway_config(struct gateway *gw)
-{
-	struct config	*c;
-
-	pthread_mutex_lock(&gw->priv->lock);
-	c = config_ref(gw->priv->conf);
-	pthread_mutex_unlock(&gw->priv->lock);
-	return c;
-}
 
 /*
  * Switches to a new configuration (the gateway takes the caller's
@@ -78,145 +62,48 @@ gateway_reload(struct gateway *gw, struct config *conf, char *err,
     size_t errsz)
 {
 	struct router	*r;
-	struct config	*old;
 
 	if ((r = router_compile(conf, err, errsz)) == NULL)
 		return -1;
-	router_slot_set(gw->routers, r);	/* takes our reference */
-	pthread_mutex_lock(&gw->priv->lock);
-	old = gw->priv->conf;
-	gw->priv->conf = conf;
-	pthread_mutex_unlock(&gw->priv->lock);
-	config_unref(old);
+	router_slot_set(gw->svc.routers, r);	/* takes our reference */
+	conf_slot_set(gw->svc.confs, conf);
 	/* New channel settings: rates, drivers, timeouts. */
-	if (gw->outbox != NULL)
-		outbox_reload(gw->outbox, conf);
-	if (gw->modems != NULL)
-		modems_reload(gw->modems, conf);
+	outbox_reload(gw->svc.outbox, conf);
+	modems_reload(gw->svc.modems, conf);
 	return 0;
 }
 
 /*
- * ===================================================================
- * Parts of long messages
- * ===================================================================
+ * Appends an audit entry for something the daemon did on a user's behalf
+ * (a configuration reload), waiting for the commit.  Returns 0 or -1.
  */
-
-/* Stores one part; done(status, arg) runs after the commit. */
-struct part_job {
-	struct store_part	 part;
-	char			*buf[6];
-	store_done_fn		 done;
-	void			*arg;
-};
-
-static enum store_status
-part_work(struct store_txn *txn, void *arg)
-{
-	struct part_job	*pj = arg;
-
-	return store_part_add(txn, &pj->part);
-}
-
-static void
-part_job_done(enum store_status st, void *arg)
-{
-	struct part_job	*pj = arg;
-	size_t		 i;
-
-	pj->done(st, pj->arg);
-	for (i = 0; i < 6; i++)
-		free(pj->buf[i]);
-	free(pj);
-}
-
 int
-gateway_part_submit(struct gateway *gw, const struct store_part *part,
-    store_done_fn done, void *arg)
+gateway_audit(struct gateway *gw, const char *actor, const char *action,
+    const char *detail)
 {
-	struct part_job	*pj = xcalloc(1, sizeof(*pj));
-
-	pj->part = *part;
-	pj->part.channel = pj->buf[0] = xstrdup(part->channel);
-	pj->part.sender = pj->buf[1] = xstrdup(part->sender);
-	pj->part.recipient = pj->buf[2] = xstrdup(part->recipient);
-	pj->part.ref = pj->buf[3] = xstrdup(part->ref);
-	pj->part.provider_id = pj->buf[4] = xstrdup(part->provider_id);
-	pj->buf[5] = xcalloc(1, part->textlen + 1);
-	memcpy(pj->buf[5], part->text, part->textlen);
-	pj->part.text = pj->buf[5];
-	pj->part.received = (int64_t)time(NULL);
-	pj->done = done;
-	pj->arg = arg;
-	if (store_submit(gw->store, part_work, part_job_done, pj) !=
-	    STORE_OK) {
-		for (size_t i = 0; i < 6; i++)
-			free(pj->buf[i]);
-		free(pj);
-		return -1;
-	}
-	return 0;
+	return audit_record(gw->svc.store, actor, action, 0, detail) ==
+	    STORE_OK ? 0 : -1;
 }
 
-/* Wakes the main thread to assemble what is complete; any thread. */
-void
-gateway_parts_kick(struct gateway *gw)
-{
-	uint64_t	one = 1;
-
-	if (write(gw->priv->partfd, &one, sizeof(one)) == -1 &&
-	    errno != EAGAIN)
-		log_warn("parts eventfd");
-}
-
-static void
-assembled_done(const struct ingest_result *res, void *arg)
-{
-	(void)arg;
-	if (res->status != STORE_OK)
-		log_warnx("assembling a long message: %s (kept, will try "
-		    "again)", store_strerror(res->status));
-}
-
-/* One set of parts, ready: hand the message to the ingest pipeline. */
-static void
-assemble(const struct store_part_set *set, void *arg)
-{
-	struct gateway	*gw = arg;
-	struct config	*conf = gateway_config(gw);
-	struct inbound	 in;
-	char		 id[160];
-
-	memset(&in, 0, sizeof(in));
-	snprintf(id, sizeof(id), "concat:%s", set->first_provider_id);
-	in.channel = set->channel;
-	in.provider_id = id;
-	in.sender = set->sender;
-	in.recipient = set->recipient;
-	in.text = set->text;
-	in.textlen = set->textlen;
-	in.provider_time = set->provider_time;
-	in.parts = set;
-	if (!set->complete)
-		log_notice("%s: long message %s: %d of %d parts after the "
-		    "timeout; stored as incomplete", set->channel, set->ref,
-		    set->nparts, set->total);
-	if (ingest_submit(gw->ingest, conf, &in, assembled_done, NULL) == -1)
-		log_warnx("assembling a long message: the store is closing");
-	config_unref(conf);
-}
-
-/* Assembles complete sets and those older than the timeout. */
+/* Assembles the long messages that are complete or past their timeout. */
 static void
 parts_run(struct gateway *gw)
 {
-	struct config	*conf = gateway_config(gw);
-	int64_t		 older = (int64_t)time(NULL) -
-	    conf->ingest_concat_timeout;
+	struct config	*conf = conf_slot_get(gw->svc.confs);
 
+	ingest_parts_assemble(gw->svc.ingest, conf);
 	config_unref(conf);
-	if (store_parts_ready(gw->store, older, assemble, gw) != STORE_OK)
-		log_warnx("reading parts of long messages failed");
+}
+
+/* The ingest pipeline stored a part (any thread): wake the main loop. */
+static void
+parts_kick(void *arg)
+{
+	struct gateway	*gw = arg;
+	uint64_t	 one = 1;
+
+	if (write(gw->partfd, &one, sizeof(one)) == -1 && errno != EAGAIN)
+		log_warn("parts eventfd");
 }
 
 static void
@@ -229,93 +116,25 @@ partfd_cb(int fd, void *arg)
 	parts_run(arg);
 }
 
-/*
- * ===================================================================
- * Delivery reports and health
- * ===================================================================
- */
-
-struct dlr_job {
-	struct store_dlr	 d;
-	char			*buf[4];
-	store_done_fn		 done;
-	void			*arg;
-};
-
-static enum store_status
-dlr_work(struct store_txn *txn, void *arg)
+/* Opens the store as conf says.  Returns 0, or -1 with the reason. */
+static int
+open_store(struct gateway *gw, const struct config *conf, char *err,
+    size_t errsz)
 {
-	struct dlr_job	*dj = arg;
+	struct store_options	 so;
+	char			 serr[STORE_ERR_MAX];
 
-	return store_dlr_add(txn, &dj->d);
-}
-
-static void
-dlr_job_done(enum store_status st, void *arg)
-{
-	struct dlr_job	*dj = arg;
-	size_t		 i;
-
-	dj->done(st, dj->arg);
-	for (i = 0; i < 4; i++)
-		free(dj->buf[i]);
-	free(dj);
-}
-
-int
-gateway_dlr_submit(struct gateway *gw, const struct store_dlr *d,
-    store_done_fn done, void *arg)
-{
-	struct dlr_job	*dj = xcalloc(1, sizeof(*dj));
-	size_t		 i;
-
-	dj->d = *d;
-	dj->d.channel = dj->buf[0] = xstrdup(d->channel);
-	dj->d.provider_id = dj->buf[1] = xstrdup(d->provider_id);
-	dj->d.status = dj->buf[2] = xstrdup(d->status);
-	dj->d.error = dj->buf[3] = xstrdup(d->error);
-	dj->d.received = (int64_t)time(NULL);
-	dj->done = done;
-	dj->arg = arg;
-	if (store_submit(gw->store, dlr_work, dlr_job_done, dj) != STORE_OK) {
-		for (i = 0; i < 4; i++)
-			free(dj->buf[i]);
-		free(dj);
+	memset(&so, 0, sizeof(so));
+	so.path = conf->storage_path;
+	so.synchronous_full = conf->storage_synchronous_full;
+	so.busy_timeout_ms = conf->storage_busy_timeout;
+	so.batch_max = conf->storage_batch_max;
+	if ((gw->svc.store = store_open(&so, serr, sizeof(serr))) == NULL) {
+		snprintf(err, errsz, "store: %s", serr);
 		return -1;
 	}
 	return 0;
 }
-
-/*
- * Whether the store and every enabled channel are up.  Returns 0, or -1
- * with the reasons, one a line, in why.
- */
-int
-gateway_health(struct gateway *gw, char *why, size_t whysz)
-{
-	struct config	*conf = gateway_config(gw);
-	int64_t		 n;
-	size_t		 o = 0;
-	int		 bad = 0;
-
-	why[0] = '\0';
-	if (store_count(gw->store, STORE_T_CASES, &n) != STORE_OK) {
-		o += (size_t)snprintf(why + o, whysz - o, "store: cannot "
-		    "read %s\n", conf->storage_path);
-		bad = 1;
-	}
-	/* Modems: one line each that is not up, with the reason. */
-	if (o < whysz && modems_health(gw->modems, why, whysz) > 0)
-		bad = 1;
-	config_unref(conf);
-	return bad ? -1 : 0;
-}
-
-/*
- * ===================================================================
- * Start, tick, stop
- * ===================================================================
- */
 
 /*
  * Starts the gateway on conf (the gateway takes the caller's reference).
@@ -324,77 +143,71 @@ gateway_health(struct gateway *gw, char *why, size_t whysz)
 struct gateway *
 gateway_start(struct config *conf, char *err, size_t errsz)
 {
-	struct gateway		*gw = xcalloc(1, sizeof(*gw));
-	struct store_options	 so;
-	struct router		*r;
-	char			 serr[STORE_ERR_MAX];
+	struct gateway	*gw = xcalloc(1, sizeof(*gw));
+	struct services	*svc = &gw->svc;
+	struct router	*r;
 
-	gw->priv = xcalloc(1, sizeof(*gw->priv));
-	pthread_mutex_init(&gw->priv->lock, NULL);
-	gw->priv->conf = conf;
-	gw->priv->partfd = -1;
-	if ((r = router_compile(conf, err, errsz)) == NULL)
-		goto fail;
-	if ((gw->routers = router_slot_new(r)) == NULL)	/* takes r */
-		fatal("router slot");
-
-	memset(&so, 0, sizeof(so));
-	so.path = conf->storage_path;
-	so.synchronous_full = conf->storage_synchronous_full;
-	so.busy_timeout_ms = conf->storage_busy_timeout;
-	so.batch_max = conf->storage_batch_max;
-	if ((gw->store = store_open(&so, serr, sizeof(serr))) == NULL) {
-		snprintf(err, errsz, "store: %s", serr);
-		goto fail;
+	gw->partfd = -1;
+	if ((r = router_compile(conf, err, errsz)) == NULL) {
+		free(gw);
+		return NULL;
 	}
-	gw->metrics = metrics_new();
-	gw->ingest = ingest_new(gw->store, gw->routers, gw->metrics);
-	/* The outbox worker, before the modems register their drivers. */
-	if ((gw->outbox = outbox_start(gw->store, conf, err, errsz)) == NULL)
+	svc->confs = conf_slot_new(conf);
+	svc->routers = router_slot_new(r);
+	if (open_store(gw, conf, err, errsz) == -1)
 		goto fail;
-
-	gw->priv->partfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (gw->priv->partfd == -1 || daemon_watch(gw->priv->partfd,
-	    partfd_cb, gw) == -1) {
+	svc->metrics = metrics_new();
+	svc->ingest = ingest_new(svc->store, svc->routers, svc->metrics);
+	svc->providers.ingest = svc->ingest;
+	svc->providers.metrics = svc->metrics;
+	/* The outbox worker, before the modems register their drivers. */
+	if ((svc->outbox = outbox_start(svc->store, conf, err, errsz)) ==
+	    NULL)
+		goto fail;
+	gw->partfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (gw->partfd == -1 || loop_watch(gw->partfd, partfd_cb, gw) ==
+	    -1) {
 		snprintf(err, errsz, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
+	ingest_on_parts(svc->ingest, parts_kick, gw);
 	/* Parts a crash left behind. */
 	parts_run(gw);
 	/* One thread per modem channel. */
-	gw->modems = modems_start(gw, conf);
-	modems_attach_outbox(gw->modems, gw->outbox);
-
+	svc->modems = modems_start(svc->ingest, svc->confs, conf);
+	modems_attach_outbox(svc->modems, svc->outbox);
 	/* USSD sessions live in memory: a restart replays them (ussd.c). */
-	gw->ussd = ussd_new();
-	/* papictl's control socket and the deadline timer (cases.c). */
-	gw->cases = cases_new();
-	if ((gw->control = control_start(gw, conf, err, errsz)) == NULL)
+	svc->ussd = ussd_new(svc->ingest, svc->store);
+	gw->timers = timers_new();
+	if ((gw->control = control_start(cmd_table, cmd_ncommands, svc, conf,
+	    err, errsz)) == NULL)
 		goto fail;
-	gw->http = http_start(conf, providers_handle, gw, err, errsz);
-	if (gw->http == NULL)
+	if ((svc->http = http_start(conf, web_handle, svc, err, errsz)) ==
+	    NULL)
 		goto fail;
-	log_info("listening on %s:%d", conf->http_addr, http_port(gw->http));
+	log_info("listening on %s:%d", conf->http_addr, http_port(svc->http));
 	return gw;
 fail:
-	gw->priv->conf = NULL;	/* the caller keeps it on failure */
+	/* The caller keeps its reference on failure. */
+	config_ref(conf);
 	gateway_stop(gw);
 	return NULL;
 }
 
-/* Once a second, from the main loop: long messages past their timeout. */
+/* Once a tick, from the main loop. */
 void
 gateway_tick(struct gateway *gw)
 {
 	struct config	*conf;
 
+	/* Long messages past their timeout. */
 	parts_run(gw);
 	/* USSD sessions past ussd.session_timeout. */
-	conf = gateway_config(gw);
-	ussd_expire(gw->ussd, conf);
+	conf = conf_slot_get(gw->svc.confs);
+	ussd_expire(gw->svc.ussd, conf);
 	config_unref(conf);
 	/* Overdue cases and the retention of numbers. */
-	cases_tick(gw);
+	timers_tick(gw->timers, &gw->svc);
 }
 
 /*
@@ -404,34 +217,35 @@ gateway_tick(struct gateway *gw)
 void
 gateway_stop(struct gateway *gw)
 {
+	struct services	*svc;
+
 	if (gw == NULL)
 		return;
+	svc = &gw->svc;
 	/* papictl clients finish the request they are in. */
 	control_stop(gw->control);
-	http_stop(gw->http);
+	http_stop(svc->http);
 	/*
 	 * The outbox stops claiming, lets the sends in flight (modem ones
 	 * too) finish for outbox.shutdown_wait seconds and queues the rest
 	 * again; it is freed once no driver can report any more.
 	 */
-	outbox_stop(gw->outbox);
+	outbox_stop(svc->outbox);
 	/* Modems hand their last messages to the store before it closes. */
-	modems_stop(gw->modems);
-	if (gw->store != NULL)
-		store_close(gw->store);
-	modems_free(gw->modems);
-	outbox_free(gw->outbox);
-	if (gw->priv->partfd != -1) {
-		daemon_unwatch(gw->priv->partfd);
-		close(gw->priv->partfd);
+	modems_stop(svc->modems);
+	if (svc->store != NULL)
+		store_close(svc->store);
+	modems_free(svc->modems);
+	outbox_free(svc->outbox);
+	if (gw->partfd != -1) {
+		loop_unwatch(gw->partfd);
+		close(gw->partfd);
 	}
-	ingest_free(gw->ingest);
-	metrics_free(gw->metrics);
-	ussd_free(gw->ussd);		/* no request is left to use it */
-	cases_free(gw->cases);		/* the store ran its last timer job */
-	router_slot_free(gw->routers);
-	config_unref(gw->priv->conf);
-	pthread_mutex_destroy(&gw->priv->lock);
-	free(gw->priv);
+	ingest_free(svc->ingest);
+	metrics_free(svc->metrics);
+	ussd_free(svc->ussd);		/* no request is left to use it */
+	timers_free(gw->timers);	/* the store ran its last timer job */
+	slot_free(svc->routers);
+	slot_free(svc->confs);
 	free(gw);
 }

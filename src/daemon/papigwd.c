@@ -2,11 +2,11 @@
  * papigwd.c: the gateway daemon's main: options, start-up, the main loop,
  * signals, configuration reloads and an orderly shutdown.
  *
- * The main thread owns the configuration and the event loop.  The loop
- * waits in poll(2) on a signalfd (SIGTERM, SIGINT, SIGHUP), a timerfd that
+ * The main thread owns the configuration and the event loop (loop.c),
+ * which waits on a signalfd (SIGTERM, SIGINT, SIGHUP), a timerfd that
  * ticks the systemd watchdog and the daemon's timers, and the descriptors
- * other modules register with daemon_watch().  Work that blocks (the store's
- * writer, HTTP requests, modems) runs on those modules' own threads.
+ * the gateway's parts register.  Work that blocks (the store's writer,
+ * HTTP requests, modems) runs on those parts' own threads.
  *
  * Under systemd (Type=notify) it says READY=1 once it serves, WATCHDOG=1 on
  * every tick, RELOADING=1/READY=1 around a reload and STOPPING=1 when it
@@ -17,7 +17,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,20 +28,13 @@
 #include "base/log.h"
 #include "base/version.h"
 #include "conf/config.h"
+#include "domain/ussd_menu.h"
 #include "chan/modem.h"
-#include "daemon/cases.h"
 #include "daemon/control.h"
 #include "daemon/gateway.h"
 #include "daemon/loop.h"
 
 #define TICK_MSEC	1000	/* milliseconds between timer ticks */
-#define MAX_WATCHES	32
-
-struct watch {
-	int		  fd;
-	void		(*cb)(int, void *);
-	void		 *arg;
-};
 
 static struct {
 	struct config	 *conf;		/* what the main thread runs on */
@@ -50,8 +42,6 @@ static struct {
 	int		  sigfd;
 	int		  timerfd;
 	uint64_t	  watchdog_usec;	/* 0: no watchdog */
-	struct watch	  watches[MAX_WATCHES];
-	size_t		  nwatches;
 	char		**overrides;
 	size_t		  noverrides;
 	const char	 *conf_path;
@@ -79,35 +69,6 @@ help(void)
 	    "  --version     print the version and exit\n"
 	    "  --help        print this help and exit\n\n"
 	    "See papigwd(8) and papigw.conf(5).\n", PAPIGW_CONF_DEFAULT);
-}
-
-/*
- * Registers fd with the main loop: cb(fd, arg) runs on the main thread
- * whenever fd is readable.  Returns 0, or -1 when the table is full.
- */
-int
-daemon_watch(int fd, void (*cb)(int, void *), void *arg)
-{
-	if (d.nwatches == MAX_WATCHES)
-		return -1;
-	d.watches[d.nwatches].fd = fd;
-	d.watches[d.nwatches].cb = cb;
-	d.watches[d.nwatches].arg = arg;
-	d.nwatches++;
-	return 0;
-}
-
-/* Stops watching fd. */
-void
-daemon_unwatch(int fd)
-{
-	size_t	i;
-
-	for (i = 0; i < d.nwatches; i++)
-		if (d.watches[i].fd == fd) {
-			d.watches[i] = d.watches[--d.nwatches];
-			return;
-		}
 }
 
 /* Settings that only a restart can change: say so instead of ignoring. */
@@ -150,7 +111,7 @@ reload_audit(long uid, const char *action, const char *detail)
 	char	user[CONTROL_USER_MAX];
 
 	control_user_name(uid, user, sizeof(user));
-	if (cases_audit(d.gw, user, action, detail) == -1)
+	if (gateway_audit(d.gw, user, action, detail) == -1)
 		log_warnx("reload: the audit entry was not written");
 }
 
@@ -230,11 +191,12 @@ setup_timer(void)
 
 /* Runs once a tick: the watchdog ping, then the daemon's timers. */
 static void
-tick(void)
+tick(int fd, void *arg)
 {
 	uint64_t	n;
 
-	if (read(d.timerfd, &n, sizeof(n)) == -1 && errno != EAGAIN)
+	(void)arg;
+	if (read(fd, &n, sizeof(n)) == -1 && errno != EAGAIN)
 		log_warn("timerfd read");
 	if (d.watchdog_usec > 0)
 		sd_notify(0, "WATCHDOG=1");
@@ -242,48 +204,22 @@ tick(void)
 		gateway_tick(d.gw);
 }
 
-/* Returns the signal that ends the loop (SIGTERM or SIGINT). */
-static int
-main_loop(void)
+/* SIGHUP reloads; SIGTERM and SIGINT end the main loop. */
+static void
+signals(int fd, void *arg)
 {
-	struct pollfd			 pfd[MAX_WATCHES + 2];
-	struct signalfd_siginfo		 si;
-	size_t				 i, n;
-	ssize_t				 r;
+	struct signalfd_siginfo	si;
 
-	for (;;) {
-		pfd[0].fd = d.sigfd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = d.timerfd;
-		pfd[1].events = POLLIN;
-		n = d.nwatches;
-		for (i = 0; i < n; i++) {
-			pfd[i + 2].fd = d.watches[i].fd;
-			pfd[i + 2].events = POLLIN;
-		}
-		if (poll(pfd, n + 2, -1) == -1) {
-			if (errno == EINTR)
-				continue;
-			fatal("poll");
-		}
-		if (pfd[1].revents & POLLIN)
-			tick();
-		for (i = 0; i < n; i++)
-			if (pfd[i + 2].revents & (POLLIN | POLLHUP | POLLERR))
-				d.watches[i].cb(d.watches[i].fd,
-				    d.watches[i].arg);
-		if (!(pfd[0].revents & POLLIN))
-			continue;
-		while ((r = read(d.sigfd, &si, sizeof(si))) ==
-		    (ssize_t)sizeof(si)) {
-			switch (si.ssi_signo) {
-			case SIGHUP:
-				reload((long)si.ssi_uid);
-				break;
-			case SIGTERM:
-			case SIGINT:
-				return (int)si.ssi_signo;
-			}
+	(void)arg;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			reload((long)si.ssi_uid);
+			break;
+		case SIGTERM:
+		case SIGINT:
+			loop_stop((int)si.ssi_signo);
+			return;
 		}
 	}
 }
@@ -362,6 +298,8 @@ main(int argc, char *argv[])
 		usage();
 	d.overrides = ovr;
 
+	/* What the loader checks besides its own tables. */
+	ussd_menu_register();
 	d.conf = config_load(d.conf_path, d.overrides, d.noverrides, err,
 	    sizeof(err));
 	if (d.conf == NULL) {
@@ -387,6 +325,9 @@ main(int argc, char *argv[])
 		d.watchdog_usec = 0;
 	if (setup_timer() == -1)
 		fatal("timerfd");
+	if (loop_watch(d.timerfd, tick, NULL) == -1 ||
+	    loop_watch(d.sigfd, signals, NULL) == -1)
+		fatalx("main loop");
 	if (start() == -1) {
 		config_unref(d.conf);
 		sd_notify(0, "STATUS=Start-up failed: see the log");
@@ -396,7 +337,7 @@ main(int argc, char *argv[])
 	    d.conf_path);
 	sd_notify(0, "READY=1\nSTATUS=Serving");
 
-	sig = main_loop();
+	sig = loop_run();
 	stop(sig);
 	config_unref(d.conf);
 	close(d.sigfd);

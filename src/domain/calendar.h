@@ -9,7 +9,6 @@
 
 #include "conf/config.h"
 
-int		 calendar_parse_date(const char *s, int *y, int *m, int *d);
 int		 calendar_is_workday(const struct config *, int y, int m,
 		    int d);
 int64_t		 calendar_deadline(const struct config *, int64_t from,

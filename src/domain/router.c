@@ -24,7 +24,7 @@
  * them without acknowledging them as cases.
  *
  * A router is immutable after compilation and shared between threads by
- * reference counting; a struct router_slot holds the current one so that a
+ * reference counting; a slot (base/slot.h) holds the current one so that a
  * reload can swap it while classifications in flight keep the old one.
  * No I/O here.
  */
@@ -37,6 +37,7 @@
 
 #include "domain/router.h"
 #include "base/log.h"
+#include "base/slot.h"
 #include "base/util.h"
 #include "text/text.h"
 #include "conf/config.h"
@@ -1416,33 +1417,25 @@ route_kind_name(enum route_kind k)
  * ===================================================================
  */
 
-struct router_slot {
-	pthread_mutex_t	 mtx;
-	struct router	*cur;
-};
-
-/* A slot holding r (the slot takes the caller's reference); NULL: no memory. */
-struct router_slot *
-router_slot_new(struct router *r)
+static void *
+slot_ref(void *r)
 {
-	struct router_slot *s;
-
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return NULL;
-	pthread_mutex_init(&s->mtx, NULL);
-	s->cur = r;
-	return s;
+	return router_ref(r);
 }
 
-/* Frees the slot and drops its reference. */
-void
-router_slot_free(struct router_slot *s)
+static void
+slot_unref(void *r)
 {
-	if (s == NULL)
-		return;
-	router_unref(s->cur);
-	pthread_mutex_destroy(&s->mtx);
-	free(s);
+	router_unref(r);
+}
+
+static const struct slot_type router_slot_type = { slot_ref, slot_unref };
+
+/* A slot holding r (the slot takes the caller's reference). */
+struct slot *
+router_slot_new(struct router *r)
+{
+	return slot_new(&router_slot_type, r);
 }
 
 /*
@@ -1450,29 +1443,17 @@ router_slot_free(struct router_slot *s)
  * router_unref() when done with it (and with the results it produced).
  */
 struct router *
-router_slot_get(struct router_slot *s)
+router_slot_get(struct slot *s)
 {
-	struct router	*r;
-
-	pthread_mutex_lock(&s->mtx);
-	r = s->cur != NULL ? router_ref(s->cur) : NULL;
-	pthread_mutex_unlock(&s->mtx);
-	return r;
+	return slot_get(s);
 }
 
 /*
- * Makes r the current router (taking the caller's reference) and drops
- * the slot's reference to the old one, which lives on until the last
- * classification using it is done.
+ * Makes r the current router (taking the caller's reference); the old one
+ * lives on until the last classification using it is done.
  */
 void
-router_slot_set(struct router_slot *s, struct router *r)
+router_slot_set(struct slot *s, struct router *r)
 {
-	struct router	*old;
-
-	pthread_mutex_lock(&s->mtx);
-	old = s->cur;
-	s->cur = r;
-	pthread_mutex_unlock(&s->mtx);
-	router_unref(old);
+	slot_set(s, r);
 }

@@ -54,7 +54,7 @@ struct route_result {
 };
 
 struct router;
-struct router_slot;
+struct slot;
 
 struct router	*router_compile(const struct config *, char *err,
 		    size_t errsz);
@@ -70,9 +70,8 @@ size_t		 router_ncategories(const struct router *);
 const char	*router_category_id(const struct router *, size_t i);
 size_t		 router_nphrases(const struct router *);
 const char	*route_kind_name(enum route_kind);
-struct router_slot *router_slot_new(struct router *);
-void		 router_slot_free(struct router_slot *);
-struct router	*router_slot_get(struct router_slot *);
-void		 router_slot_set(struct router_slot *, struct router *);
+struct slot	*router_slot_new(struct router *);
+struct router	*router_slot_get(struct slot *);
+void		 router_slot_set(struct slot *, struct router *);
 
 #endif /* PAPIGW_DOMAIN_ROUTER_H */

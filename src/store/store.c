@@ -69,6 +69,7 @@
 #include "store/store.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "base/clock.h"
 #include "store/store_cases.h"
 #include "store/store_priv.h"
 
@@ -855,12 +856,6 @@ store_status_of(int rc)
 	default:
 		return STORE_ERROR;
 	}
-}
-
-static int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
 }
 
 static void
@@ -1882,7 +1877,7 @@ bind_message(sqlite3_stmt *s, const struct store_message *m)
 		sqlite3_bind_null(s, 7);
 	bind_text(s, 8, m->encoding);
 	store_bind_opt(s, 9, m->provider_time);
-	sqlite3_bind_int64(s, 10, m->created ? m->created : now());
+	sqlite3_bind_int64(s, 10, m->created ? m->created : clock_unix());
 }
 
 /*
@@ -1902,7 +1897,7 @@ store_inbound_insert(struct store_txn *txn, const struct store_message *m,
 	if ((s = txn_stmt(txn, ST_INBOUND_INSERT)) == NULL)
 		return STORE_ERROR;
 	bind_message(s, m);
-	sqlite3_bind_int64(s, 11, m->received ? m->received : now());
+	sqlite3_bind_int64(s, 11, m->received ? m->received : clock_unix());
 	bind_text(s, 12, m->kind);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE)
@@ -1981,7 +1976,7 @@ store_case_create(struct store_txn *txn, const struct store_case *c,
 	sqlite3_stmt		*s;
 	const char		*state;
 	enum store_status	 st;
-	int64_t			 t = now(), number;
+	int64_t			 t = clock_unix(), number;
 	int			 rc;
 
 	if ((state = store_case_state_name(c->state)) == NULL)
@@ -2044,7 +2039,7 @@ store_case_event_add(struct store_txn *txn, int64_t case_id,
 	if ((to_name = store_case_state_name(to)) == NULL)
 		return STORE_INVALID;
 	if (at == 0)
-		at = now();
+		at = clock_unix();
 	if ((s = txn_stmt(txn, ST_CASE_STATE)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, case_id);
@@ -2105,7 +2100,7 @@ store_case_event_first(struct store_txn *txn, int64_t case_id,
 	if ((s = txn_stmt(txn, ST_EVENT_INSERT)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int64(s, 2, at ? at : now());
+	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
 	bind_text(s, 3, actor);
 	bind_text(s, 4, name);
 	bind_text(s, 5, name);
@@ -2129,7 +2124,7 @@ store_case_assign(struct store_txn *txn, int64_t case_id,
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, assignee);
-	sqlite3_bind_int64(s, 3, at ? at : now());
+	sqlite3_bind_int64(s, 3, at ? at : clock_unix());
 	r = txn_step(txn, s, "case assign", NULL);
 	if (r == STORE_OK && sqlite3_changes(txn->st->wr.db) == 0)
 		r = STORE_NOTFOUND;
@@ -2150,7 +2145,7 @@ store_note_add(struct store_txn *txn, int64_t case_id, const char *author,
 	if ((s = txn_stmt(txn, ST_NOTE_INSERT)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int64(s, 2, at ? at : now());
+	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
 	bind_text(s, 3, author);
 	bind_text(s, 4, text);
 	return txn_step(txn, s, "note insert", id);
@@ -2167,7 +2162,7 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox *o,
 {
 	sqlite3_stmt	*s;
 	const char	*state;
-	int64_t		 t = now();
+	int64_t		 t = clock_unix();
 
 	if ((state = store_outbox_state_name(o->state)) == NULL)
 		return STORE_INVALID;
@@ -2374,7 +2369,7 @@ store_audit_append(struct store_txn *txn, const char *actor,
 {
 	sqlite3_stmt	*s;
 	char		 prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
-	int64_t		 at = now();
+	int64_t		 at = clock_unix();
 	int		 rc;
 
 	if (actor == NULL || action == NULL)
@@ -2773,7 +2768,7 @@ store_case_answered(struct store_txn *txn, int64_t case_id, int64_t at)
 	if ((s = txn_stmt(txn, ST_CASE_ANSWERED)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int64(s, 2, at ? at : now());
+	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
 	return txn_step(txn, s, "case answered", NULL);
 }
 
@@ -2798,7 +2793,7 @@ store_part_add(struct store_txn *txn, const struct store_part *p)
 	sqlite3_bind_int(s, 7, p->seq);
 	sqlite3_bind_blob64(s, 8, p->text, p->textlen, SQLITE_STATIC);
 	store_bind_opt(s, 9, p->provider_time);
-	sqlite3_bind_int64(s, 10, p->received ? p->received : now());
+	sqlite3_bind_int64(s, 10, p->received ? p->received : clock_unix());
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -2821,7 +2816,7 @@ store_parts_assembled(struct store_txn *txn, const struct store_part_set *set)
 	bind_text(s, 2, set->sender);
 	bind_text(s, 3, set->ref);
 	sqlite3_bind_int(s, 4, set->total);
-	sqlite3_bind_int64(s, 5, now());
+	sqlite3_bind_int64(s, 5, clock_unix());
 	return txn_step(txn, s, "parts assembled", NULL);
 }
 
@@ -2971,7 +2966,7 @@ store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
 	bind_text(s, 2, d->provider_id);
 	bind_text(s, 3, d->status);
 	bind_text(s, 4, d->error);
-	sqlite3_bind_int64(s, 5, d->received ? d->received : now());
+	sqlite3_bind_int64(s, 5, d->received ? d->received : clock_unix());
 	bind_text(s, 6, final_state(d->state));
 	if ((r = txn_step(txn, s, "dlr insert", NULL)) != STORE_OK ||
 	    final_state(d->state) == NULL)
@@ -2984,7 +2979,7 @@ store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
 	bind_text(s, 3, final_state(d->state));
 	bind_text(s, 4, d->status);
 	bind_text(s, 5, d->error);
-	sqlite3_bind_int64(s, 6, d->received ? d->received : now());
+	sqlite3_bind_int64(s, 6, d->received ? d->received : clock_unix());
 	return txn_step(txn, s, "dlr outbox update", NULL);
 }
 
@@ -3116,7 +3111,7 @@ store_outbox_result(struct store_txn *txn,
 {
 	sqlite3_stmt		*s;
 	enum store_status	 st;
-	int64_t			 t = now();
+	int64_t			 t = clock_unix();
 
 	if (r->state != STORE_OUTBOX_SENT && r->state != STORE_OUTBOX_QUEUED &&
 	    r->state != STORE_OUTBOX_FAILED)
@@ -3184,7 +3179,7 @@ store_outbox_requeue(struct store_txn *txn, int64_t *n)
 
 	if ((s = txn_stmt(txn, ST_OUTBOX_REQUEUE)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, now());
+	sqlite3_bind_int64(s, 1, clock_unix());
 	if ((st = txn_step(txn, s, "outbox requeue", NULL)) != STORE_OK)
 		return st;
 	if (n != NULL)
@@ -3208,7 +3203,7 @@ store_outbox_retry(struct store_txn *txn, int64_t id)
 	if ((s = txn_stmt(txn, ST_OUTBOX_RETRY)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now());
+	sqlite3_bind_int64(s, 2, clock_unix());
 	if ((st = txn_step(txn, s, "outbox retry", NULL)) != STORE_OK)
 		return st;
 	if (sqlite3_changes(txn->st->wr.db) == 1) {
@@ -3306,7 +3301,7 @@ store_sender_optout(struct store_txn *txn, const char *number,
 		return STORE_ERROR;
 	bind_text(s, 1, number);
 	sqlite3_bind_int(s, 2, opted_out != 0);
-	sqlite3_bind_int64(s, 3, at ? at : now());
+	sqlite3_bind_int64(s, 3, at ? at : clock_unix());
 	return txn_step(txn, s, "sender optout", NULL);
 }
 
@@ -3324,7 +3319,7 @@ store_sender_quarantine(struct store_txn *txn, const char *number,
 	if ((s = txn_stmt(txn, ST_SENDER_QUARANTINE)) == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, number);
-	sqlite3_bind_int64(s, 2, at ? at : now());
+	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
 	store_bind_opt(s, 3, until);
 	bind_text(s, 4, reason);
 	return txn_step(txn, s, "sender quarantine", NULL);
@@ -3343,7 +3338,7 @@ store_sender_release(struct store_txn *txn, const char *number, int64_t at)
 	if ((s = txn_stmt(txn, ST_SENDER_RELEASE)) == NULL)
 		return STORE_ERROR;
 	bind_text(s, 1, number);
-	sqlite3_bind_int64(s, 2, at ? at : now());
+	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
 	if ((r = txn_step(txn, s, "sender release", NULL)) != STORE_OK)
 		return r;
 	return sqlite3_changes(txn->st->wr.db) > 0 ? STORE_OK :

@@ -31,6 +31,7 @@
 #include "store/store_cases.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "base/clock.h"
 #include "store/store.h"
 #include "store/store_priv.h"
 
@@ -46,12 +47,6 @@ static const char *const state_names[] = {
 	"received", "assigned", "in_progress", "resolved", "confirmed",
 	"reopened"
 };
-
-static int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
 
 static const char *
 col_cstr(sqlite3_stmt *s, int i)
@@ -1063,7 +1058,7 @@ store_cases_erase(struct store_txn *txn, int64_t before, int limit,
 		if (sqlite3_bind_parameter_count(s) >= 2)
 			sqlite3_bind_int(s, 2, limit);
 		if (sqlite3_bind_parameter_count(s) >= 3)
-			sqlite3_bind_int64(s, 3, now());
+			sqlite3_bind_int64(s, 3, clock_unix());
 		if ((r = wstep(txn, s, "erase")) != STORE_OK)
 			return r;
 		if (i == 2)

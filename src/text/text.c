@@ -1263,3 +1263,46 @@ text_cut(const char *s, size_t width, size_t *used)
 		*used = w;
 	return i;
 }
+
+/*
+ * Joins the folded tokens of t, as written (no Telex repair), without
+ * separators.  Returns the length it needed; buf holds as much as fits.
+ */
+size_t
+text_join_raw(const struct text *t, char *buf, size_t bufsz)
+{
+	size_t	i, o = 0;
+
+	for (i = 0; i < t->ntokens; i++) {
+		const struct text_token *tok = &t->tokens[i];
+
+		if (o + tok->rlen < bufsz)
+			memcpy(buf + o, t->pool + tok->raw, tok->rlen);
+		o += tok->rlen;
+	}
+	if (bufsz > 0)
+		buf[o < bufsz ? o : bufsz - 1] = '\0';
+	return o;
+}
+
+/*
+ * Folds a special word as messages are folded for matching: lower case,
+ * no diacritics (đ is d), no spaces or punctuation ("Tra cứu" is
+ * "tracuu").  Returns the length it needed (0: no letter or digit); a
+ * result of bufsz or more did not fit.
+ */
+size_t
+text_fold_word(const char *s, char *buf, size_t bufsz)
+{
+	struct text	*t;
+	size_t		 n;
+
+	if (bufsz > 0)
+		buf[0] = '\0';
+	if ((t = text_alloc()) == NULL)
+		return 0;
+	text_normalise(t, s, strlen(s), TEXT_KEEP_RESIDUE);
+	n = text_join_raw(t, buf, bufsz);
+	free(t);
+	return n;
+}

@@ -65,5 +65,7 @@ char		*text_repair(const char *s, size_t len);
 char		*text_strip_marks(const char *s, size_t len);
 size_t		 text_width(const char *s, size_t len);
 size_t		 text_cut(const char *s, size_t width, size_t *used);
+size_t		 text_join_raw(const struct text *, char *buf, size_t bufsz);
+size_t		 text_fold_word(const char *s, char *buf, size_t bufsz);
 
 #endif /* PAPIGW_TEXT_TEXT_H */

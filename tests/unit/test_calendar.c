@@ -16,9 +16,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/date.h"
 #include "text/text.h"
 #include "conf/config.h"
 #include "domain/calendar.h"
+#include "domain/ref.h"
 #include "core/lifecycle.h"
 
 /* The 2026 and 2027 days off of conf/papigw.conf. */
@@ -85,17 +87,17 @@ test_parse_date(void **state)
 	int	y, m, d;
 
 	(void)state;
-	assert_int_equal(calendar_parse_date("2026-02-16", &y, &m, &d), 0);
+	assert_int_equal(date_parse("2026-02-16", &y, &m, &d), 0);
 	assert_int_equal(y, 2026);
 	assert_int_equal(m, 2);
 	assert_int_equal(d, 16);
-	assert_int_equal(calendar_parse_date("2028-02-29", &y, &m, &d), 0);
-	assert_int_equal(calendar_parse_date("2026-02-29", &y, &m, &d), -1);
-	assert_int_equal(calendar_parse_date("2026-13-01", &y, &m, &d), -1);
-	assert_int_equal(calendar_parse_date("2026-1-01", &y, &m, &d), -1);
-	assert_int_equal(calendar_parse_date("26-01-01xx", &y, &m, &d), -1);
-	assert_int_equal(calendar_parse_date("1999-12-31", &y, &m, &d), -1);
-	assert_int_equal(calendar_parse_date(NULL, &y, &m, &d), -1);
+	assert_int_equal(date_parse("2028-02-29", &y, &m, &d), 0);
+	assert_int_equal(date_parse("2026-02-29", &y, &m, &d), -1);
+	assert_int_equal(date_parse("2026-13-01", &y, &m, &d), -1);
+	assert_int_equal(date_parse("2026-1-01", &y, &m, &d), -1);
+	assert_int_equal(date_parse("26-01-01xx", &y, &m, &d), -1);
+	assert_int_equal(date_parse("1999-12-31", &y, &m, &d), -1);
+	assert_int_equal(date_parse(NULL, &y, &m, &d), -1);
 }
 
 static void
@@ -221,13 +223,13 @@ test_refs(void **state)
 	char	buf[32];
 
 	(void)state;
-	assert_int_equal(lifecycle_parse_ref(&conf, "PA-000123"), 123);
-	assert_int_equal(lifecycle_parse_ref(&conf, "pa123"), 123);
-	assert_int_equal(lifecycle_parse_ref(&conf, "123"), 123);
-	assert_int_equal(lifecycle_parse_ref(&conf, "PB-1"), 0);
-	assert_int_equal(lifecycle_parse_ref(&conf, "PA-"), 0);
-	assert_int_equal(lifecycle_parse_ref(&conf, "PA-12x"), 0);
-	lifecycle_ref(&conf, 42, buf, sizeof(buf));
+	assert_int_equal(ref_parse(conf.case_prefix, "PA-000123", REF_PREFIX_OPTIONAL), 123);
+	assert_int_equal(ref_parse(conf.case_prefix, "pa123", REF_PREFIX_OPTIONAL), 123);
+	assert_int_equal(ref_parse(conf.case_prefix, "123", REF_PREFIX_OPTIONAL), 123);
+	assert_int_equal(ref_parse(conf.case_prefix, "PB-1", REF_PREFIX_OPTIONAL), 0);
+	assert_int_equal(ref_parse(conf.case_prefix, "PA-", REF_PREFIX_OPTIONAL), 0);
+	assert_int_equal(ref_parse(conf.case_prefix, "PA-12x", REF_PREFIX_OPTIONAL), 0);
+	ref_format(conf.case_prefix, 42, buf, sizeof(buf));
 	assert_string_equal(buf, "PA-000042");
 }
 

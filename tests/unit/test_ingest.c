@@ -19,6 +19,7 @@
 #include "text/sms.h"
 #include "conf/config.h"
 #include "domain/calendar.h"
+#include "domain/ref.h"
 #include "core/ingest.h"
 #include "core/reply.h"
 #include "chan/http.h"
@@ -171,14 +172,14 @@ static void
 test_find_ref(void **state)
 {
 	(void)state;
-	assert_int_equal(ingest_find_ref("PA-000123 van chua sua", "PA"), 123);
-	assert_int_equal(ingest_find_ref("ma so pa 45 roi", "PA"), 45);
-	assert_int_equal(ingest_find_ref("xem PA7 giup", "PA"), 7);
-	assert_int_equal(ingest_find_ref("CAPA-12", "PA"), 0);
-	assert_int_equal(ingest_find_ref("PA-12x", "PA"), 0);
-	assert_int_equal(ingest_find_ref("PA-", "PA"), 0);
-	assert_int_equal(ingest_find_ref("PA-0000000000001", "PA"), 0);
-	assert_int_equal(ingest_find_ref("không có mã", "PA"), 0);
+	assert_int_equal(ref_find("PA", "PA-000123 van chua sua"), 123);
+	assert_int_equal(ref_find("PA", "ma so pa 45 roi"), 45);
+	assert_int_equal(ref_find("PA", "xem PA7 giup"), 7);
+	assert_int_equal(ref_find("PA", "CAPA-12"), 0);
+	assert_int_equal(ref_find("PA", "PA-12x"), 0);
+	assert_int_equal(ref_find("PA", "PA-"), 0);
+	assert_int_equal(ref_find("PA", "PA-0000000000001"), 0);
+	assert_int_equal(ref_find("PA", "không có mã"), 0);
 }
 
 static void

@@ -1,6 +1,6 @@
 /*
  * test_modem.c: unit tests of the modem set's life cycle without a
- * gateway: a modem whose device is missing is shown as down with the
+ * daemon: a modem whose device is missing is shown as down with the
  * reason in the health lines and the metrics, keeps retrying, goes away
  * when a reload disables it, and stops and frees cleanly (the sanitizer
  * build checks the threads, locks and memory).  Reading and sending are
@@ -17,26 +17,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/strbuf.h"
 #include "base/util.h"
 #include "conf/config.h"
 #include "chan/modem.h"
-#include "daemon/loop.h"
-
-/* modem.c links gateway.c, which needs papigwd.c's main loop: stubs. */
-int
-daemon_watch(int fd, void (*cb)(int, void *), void *arg)
-{
-	(void)fd;
-	(void)cb;
-	(void)arg;
-	return 0;
-}
-
-void
-daemon_unwatch(int fd)
-{
-	(void)fd;
-}
 
 static struct config *
 load(const char *enabled)
@@ -77,11 +61,10 @@ test_missing_device(void **state)
 	struct modems		*set;
 	struct modem_status	 st;
 	char			 why[512];
-	char			*text;
-	size_t			 len;
+	struct strbuf		 sb = STRBUF_INIT;
 
 	(void)state;
-	set = modems_start(NULL, c);
+	set = modems_start(NULL, NULL, c);
 	assert_true(wait_down(set, &st));
 	assert_string_equal(st.channel, "modem");
 	assert_non_null(strstr(st.error, "cannot connect to "
@@ -102,15 +85,15 @@ test_missing_device(void **state)
 	assert_int_equal(modems_health(set, why, 16), 1);
 	assert_true(strlen(why) < 16);
 
-	text = xstrdup("# before\n");
-	len = strlen(text);
-	text = modems_metrics(set, text, &len);
-	assert_int_equal(strlen(text), len);
-	assert_non_null(strstr(text, "# before\n"));
-	assert_non_null(strstr(text, "papigw_modem_up{channel=\"modem\"} 0\n"));
-	assert_non_null(strstr(text,
+	strbuf_adds(&sb, "# before\n");
+	modems_metrics(set, &sb);
+	assert_int_equal(strlen(sb.buf), sb.len);
+	assert_non_null(strstr(sb.buf, "# before\n"));
+	assert_non_null(strstr(sb.buf,
+	    "papigw_modem_up{channel=\"modem\"} 0\n"));
+	assert_non_null(strstr(sb.buf,
 	    "papigw_modem_signal_percent{channel=\"modem\"} -1\n"));
-	free(text);
+	strbuf_free(&sb);
 
 	/* Disabled by a reload: gone from health and metrics. */
 	config_unref(c);
@@ -120,11 +103,9 @@ test_missing_device(void **state)
 	why[0] = '\0';
 	assert_int_equal(modems_health(set, why, sizeof(why)), 0);
 	assert_string_equal(why, "");
-	text = xstrdup("");
-	len = 0;
-	text = modems_metrics(set, text, &len);
-	assert_int_equal(len, 0);
-	free(text);
+	modems_metrics(set, &sb);
+	assert_int_equal(sb.len, 0);
+	strbuf_free(&sb);
 
 	/* Enabled again: retrying again. */
 	config_unref(c);

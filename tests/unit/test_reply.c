@@ -577,13 +577,13 @@ test_fold(void **state)
 	char	buf[REPLY_WORD_MAX];
 
 	(void)state;
-	assert_int_equal(reply_fold("Tra cứu", buf, sizeof(buf)), 6);
+	assert_int_equal(text_fold_word("Tra cứu", buf, sizeof(buf)), 6);
 	assert_string_equal(buf, "tracuu");
-	assert_int_equal(reply_fold("ĐƯỜNG DÂY NÓNG", buf, sizeof(buf)), 12);
+	assert_int_equal(text_fold_word("ĐƯỜNG DÂY NÓNG", buf, sizeof(buf)), 12);
 	assert_string_equal(buf, "duongdaynong");
-	assert_int_equal(reply_fold("...", buf, sizeof(buf)), 0);
+	assert_int_equal(text_fold_word("...", buf, sizeof(buf)), 0);
 	/* Telex residue is not repaired in special words. */
-	reply_fold("stop", buf, sizeof(buf));
+	text_fold_word("stop", buf, sizeof(buf));
 	assert_string_equal(buf, "stop");
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/slot.h"
 #include "text/text.h"
 #include "conf/config.h"
 #include "domain/router.h"
@@ -374,7 +375,7 @@ test_invalid_input(void **state)
 static void
 test_refcount_swap(void **state)
 {
-	struct router_slot	*slot;
+	struct slot		*slot;
 	struct router		*a, *b, *cur;
 	char			 err[256];
 
@@ -396,7 +397,7 @@ test_refcount_swap(void **state)
 	cur = router_slot_get(slot);
 	assert_ptr_equal(cur, b);
 	router_unref(cur);
-	router_slot_free(slot);
+	slot_free(slot);
 }
 
 /*

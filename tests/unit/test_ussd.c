@@ -18,7 +18,7 @@
 
 #include "base/util.h"
 #include "conf/config.h"
-#include "chan/ussd.h"
+#include "domain/ussd_menu.h"
 
 static char		 tmpdir[] = "/tmp/papigw-ussd.XXXXXX";
 static struct config	*conf;

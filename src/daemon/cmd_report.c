@@ -1,5 +1,5 @@
 /*
- * report.c: the ward's reports to the district, exports for analysis, and
+ * cmd_report.c: the ward's reports to the district, exports for analysis, and
  * the audit log with its verification: the daemon's side of papictl
  * report, export and audit.
  *
@@ -19,7 +19,7 @@
  * message and the resident's pseudonym: never a phone number (numbers
  * that residents typed in their messages are replaced by "[số]").
  *
- * The audit log is a hash chain (store.c, "Audit log"); verifying it walks
+ * The audit log is a hash chain (store/store.c, "Audit log"); verifying it walks
  * every entry, recomputes its hash, checks that it names the hash of the
  * entry before it, and compares the newest entry with the head that the
  * store keeps beside the log, so that an edited, inserted or removed entry
@@ -33,16 +33,15 @@
 
 #include <jansson.h>
 
-#include "daemon/report.h"
+#include "daemon/cmd.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
 #include "domain/calendar.h"
+#include "domain/ref.h"
 #include "store/store.h"
 #include "store/store_cases.h"
 #include "core/lifecycle.h"
-#include "daemon/control.h"
-#include "daemon/control_priv.h"
 
 #define AUDIT_LIMIT_DEFAULT	50
 #define AUDIT_PROBLEMS_MAX	20	/* problems listed by a verification */
@@ -256,7 +255,7 @@ group_json(struct group *g)
 
 /* report: the figures of a quarter or a range of days. */
 int
-report_report(struct control_req *req)
+cmd_report(struct control_req *req)
 {
 	const struct config	*conf = req->conf;
 	struct report_ctx	 rc;
@@ -375,12 +374,6 @@ scrub_numbers(const char *s)
 	return out;
 }
 
-static json_t *
-jt(int64_t t)
-{
-	return t != 0 ? json_integer(t) : json_null();
-}
-
 static void
 export_row(const struct store_report_row *r, void *arg)
 {
@@ -394,7 +387,7 @@ export_row(const struct store_report_row *r, void *arg)
 		return;
 	text = r->text != NULL ? scrub_numbers(r->text) : NULL;
 	cat = config_category(conf, r->category);
-	lifecycle_ref(conf, r->ref_number, ref, sizeof(ref));
+	ref_format(conf->case_prefix, r->ref_number, ref, sizeof(ref));
 	if (r->resident > 0)
 		snprintf(res, sizeof(res), "R-%lld", (long long)r->resident);
 	else
@@ -402,21 +395,21 @@ export_row(const struct store_report_row *r, void *arg)
 	o = json_pack("{s:s, s:o, s:o, s:s, s:o, s:s, s:o, s:o, s:o, s:o, "
 	    "s:b, s:o, s:o, s:s, s:o}",
 	    "ref", ref,
-	    "created", jt(r->created),
-	    "category", control_jstr(r->category),
+	    "created", cmd_jtime(r->created),
+	    "category", cmd_jstr(r->category),
 	    "dimension", cat != NULL ? cat->dimension : "",
-	    "subcategory", control_jstr(r->subcategory),
+	    "subcategory", cmd_jstr(r->subcategory),
 	    "state", store_case_state_name(r->state),
-	    "channel", control_jstr(r->channel),
-	    "deadline", jt(r->deadline),
-	    "first_answered", jt(r->first_answered),
-	    "closed", jt(r->closed),
+	    "channel", cmd_jstr(r->channel),
+	    "deadline", cmd_jtime(r->deadline),
+	    "first_answered", cmd_jtime(r->first_answered),
+	    "closed", cmd_jtime(r->closed),
 	    "overdue", r->overdue != 0,
-	    "reopened", jt(r->reopened),
+	    "reopened", cmd_jtime(r->reopened),
 	    "satisfaction", r->satisfaction > 0 ?
 	    json_integer(r->satisfaction) : json_null(),
 	    "resident", res,
-	    "text", control_jstr(text));
+	    "text", cmd_jstr(text));
 	free(text);
 	if (o == NULL || ec->req->send(ec->req, o) == -1)
 		ec->failed = 1;
@@ -426,7 +419,7 @@ export_row(const struct store_report_row *r, void *arg)
 
 /* export: the cases of a period (or all), one row a line; no numbers. */
 int
-report_export(struct control_req *req)
+cmd_export(struct control_req *req)
 {
 	struct export_ctx	 ec;
 	struct store_query	*q;
@@ -464,11 +457,11 @@ audit_row(const struct store_audit *a, int64_t ref, void *arg)
 
 	rbuf[0] = '\0';
 	if (ref != 0)
-		lifecycle_ref(req->conf, ref, rbuf, sizeof(rbuf));
+		ref_format(req->conf->case_prefix, ref, rbuf, sizeof(rbuf));
 	json_array_append_new(rows, json_pack("{s:I, s:o, s:o, s:o, s:s, "
-	    "s:o, s:s}", "id", (json_int_t)a->id, "at", jt(a->at), "actor",
-	    control_jstr(a->actor), "action", control_jstr(a->action), "ref", rbuf,
-	    "detail", control_jstr(a->detail), "hash", a->hash));
+	    "s:o, s:s}", "id", (json_int_t)a->id, "at", cmd_jtime(a->at), "actor",
+	    cmd_jstr(a->actor), "action", cmd_jstr(a->action), "ref", rbuf,
+	    "detail", cmd_jstr(a->detail), "hash", a->hash));
 }
 
 struct verify_ctx {
@@ -562,7 +555,7 @@ audit_verify(struct control_req *req, struct store_query *q)
 
 /* audit [--verify] [--limit N]: the newest entries, or a verification. */
 int
-report_audit(struct control_req *req)
+cmd_audit(struct control_req *req)
 {
 	struct store_query	*q;
 	json_t			*j;

@@ -1,0 +1,58 @@
+/*
+ * cmd.h: the control socket's commands, the daemon's side of papictl.
+ *
+ * control.c reads a request, finds its command in cmd_table and checks the
+ * asker's role; the handler reads its arguments with the cmd_arg_*()
+ * helpers, does its work through the services and leaves its answer in
+ * req->data (or a failure with control_fail()).  One file per family:
+ * cmd_case.c (case work), cmd_admin.c (status, outbox, inject),
+ * cmd_report.c (reports, exports, the audit log).
+ */
+#ifndef PAPIGW_DAEMON_CMD_H
+#define PAPIGW_DAEMON_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "store/store.h"
+#include "daemon/control.h"
+
+extern const struct control_cmd	cmd_table[];
+extern const size_t		cmd_ncommands;
+
+/* cmd.c: arguments and values */
+json_t		*cmd_jtime(int64_t);
+json_t		*cmd_jstr(const char *);
+const char	*cmd_arg_str(struct control_req *, const char *key);
+int		 cmd_arg_bool(struct control_req *, const char *key);
+int		 cmd_arg_int(struct control_req *, const char *key,
+		    int64_t def, int64_t min, int64_t max, int64_t *v);
+int64_t		 cmd_arg_ref(struct control_req *);
+const char	*cmd_arg_text(struct control_req *, const char *key,
+		    size_t max, int required);
+void		 cmd_pseudonym(int64_t resident, char *buf, size_t bufsz);
+int		 cmd_case_open(enum store_case_state);
+
+/* cmd_case.c */
+int		 cmd_list(struct control_req *);
+int		 cmd_show(struct control_req *);
+int		 cmd_assign(struct control_req *);
+int		 cmd_note(struct control_req *);
+int		 cmd_close(struct control_req *);
+int		 cmd_reopen(struct control_req *);
+int		 cmd_reply(struct control_req *);
+
+/* cmd_admin.c */
+int		 cmd_status(struct control_req *);
+int		 cmd_outbox(struct control_req *);
+int		 cmd_retry(struct control_req *);
+int		 cmd_inject(struct control_req *);
+
+/* cmd_report.c */
+int		 cmd_report(struct control_req *);
+int		 cmd_export(struct control_req *);
+int		 cmd_audit(struct control_req *);
+
+#endif /* PAPIGW_DAEMON_CMD_H */

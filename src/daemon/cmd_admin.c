@@ -1,0 +1,396 @@
+/*
+ * cmd_admin.c: the daemon's side of papictl status, outbox, retry and
+ * inject.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "daemon/cmd.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "text/text.h"
+#include "conf/config.h"
+#include "domain/ref.h"
+#include "domain/router.h"
+#include "store/store.h"
+#include "store/store_cases.h"
+#include "core/audit.h"
+#include "core/ingest.h"
+#include "chan/modem.h"
+#include "daemon/health.h"
+#include "daemon/services.h"
+
+#define LIST_LIMIT_DEFAULT	50
+#define LIST_LIMIT_MAX		1000
+
+/*
+ * ===================================================================
+ * Handlers: status, outbox, retry, inject
+ * ===================================================================
+ */
+
+struct status_ctx {
+	struct control_req	*req;
+	json_t			*queues;	/* category -> object */
+	int64_t			 open;
+	int64_t			 overdue;
+};
+
+static void
+count_row(const char *category, const char *state, int64_t n, void *arg)
+{
+	struct status_ctx	*sc = arg;
+	const struct category	*cat;
+	json_t			*o, *v;
+
+	if (!control_sees(sc->req->who, sc->req->conf, category))
+		return;
+	if ((o = json_object_get(sc->queues, category)) == NULL) {
+		cat = config_category(sc->req->conf, category);
+		o = json_pack("{s:s, s:s, s:I, s:I}", "dimension",
+		    cat != NULL ? cat->dimension : "", "name", cat != NULL ?
+		    cat->name_vi : category, "open", (json_int_t)0, "overdue",
+		    (json_int_t)0);
+		json_object_set_new(sc->queues, category, o);
+	}
+	if (state == NULL) {
+		json_object_set_new(o, "overdue", json_integer(n));
+		sc->overdue += n;
+		return;
+	}
+	json_object_set_new(o, state, json_integer(n));
+	if (strcmp(state, "resolved") != 0 && strcmp(state, "confirmed") != 0) {
+		v = json_object_get(o, "open");
+		json_object_set_new(o, "open", json_integer(
+		    json_integer_value(v) + n));
+		sc->open += n;
+	}
+}
+
+static void
+outbox_count_row(const char *channel, const char *state, int64_t n,
+    const char *error, void *arg)
+{
+	json_t	*channels = arg, *o, *v;
+
+	if ((o = json_object_get(channels, channel)) == NULL) {
+		o = json_object();
+		json_object_set_new(channels, channel, o);
+	}
+	json_object_set_new(o, state, json_integer(n));
+	if (error != NULL && strcmp(state, "failed") == 0)
+		json_object_set_new(o, "last_error", cmd_jstr(error));
+	v = json_object_get(o, "outbox_total");
+	json_object_set_new(o, "outbox_total", json_integer(
+	    json_integer_value(v) + n));
+}
+
+/* Channels and their health: administrators only. */
+static int
+status_channels(struct control_req *req, json_t *data)
+{
+	struct store_query	*q = req->q;
+	struct modem_status	 ms[CONF_CHANNELS_MAX];
+	json_t			*channels = json_object(), *health, *o;
+	char			 why[2048], *line, *save;
+	int64_t			 at;
+	size_t			 i, nm;
+
+	if (store_outbox_counts(q, outbox_count_row, channels) != STORE_OK) {
+		json_decref(channels);
+		return -1;
+	}
+	for (i = 0; i < req->conf->nchannels; i++) {
+		const struct channel *ch = &req->conf->channels[i];
+
+		if ((o = json_object_get(channels, ch->name)) == NULL) {
+			o = json_object();
+			json_object_set_new(channels, ch->name, o);
+		}
+		json_object_set_new(o, "type", json_string(
+		    channel_type_name(ch->type)));
+		json_object_set_new(o, "enabled", json_boolean(ch->enabled));
+		if (store_channel_last_seen(q, ch->name, &at) == STORE_OK)
+			json_object_set_new(o, "last_seen", cmd_jtime(at));
+	}
+	/* Modems: their state, signal and network (modem.c). */
+	nm = modems_status(req->svc->modems, ms, CONF_CHANNELS_MAX);
+	for (i = 0; i < nm && i < CONF_CHANNELS_MAX; i++) {
+		if ((o = json_object_get(channels, ms[i].channel)) == NULL) {
+			o = json_object();
+			json_object_set_new(channels, ms[i].channel, o);
+		}
+		json_object_set_new(o, "modem", json_pack("{s:s, s:i, s:i, "
+		    "s:s, s:s, s:o, s:o}", "state",
+		    modem_state_name(ms[i].state), "signal", ms[i].signal,
+		    "battery", ms[i].battery, "network", ms[i].network,
+		    "error", ms[i].error, "last_received",
+		    cmd_jtime(ms[i].last_received), "up_since",
+		    cmd_jtime(ms[i].up_since)));
+	}
+	health = json_array();
+	if (health_check(req->svc, why, sizeof(why)) == -1)
+		for (line = strtok_r(why, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save))
+			json_array_append_new(health, cmd_jstr(line));
+	json_object_set_new(data, "channels", channels);
+	json_object_set_new(data, "health", health);
+	return 0;
+}
+
+/* status: queue depths, oldest waiting, overdue, outbox, channels. */
+int
+cmd_status(struct control_req *req)
+{
+	struct status_ctx	 sc;
+	struct store_query	*q;
+	char			**vis = NULL, ref[32];
+	size_t			 nvis;
+	int64_t			 oldest, oldest_at, n;
+	json_t			*data, *outbox;
+	int			 i;
+
+	if ((q = control_query(req)) == NULL)
+		return -1;
+	memset(&sc, 0, sizeof(sc));
+	sc.req = req;
+	sc.queues = json_object();
+	nvis = control_visible(req->who, req->conf, &vis);
+	if (store_case_counts(q, count_row, &sc) != STORE_OK ||
+	    store_case_oldest_waiting(q, vis, nvis, &oldest, &oldest_at) !=
+	    STORE_OK) {
+		free(vis);
+		json_decref(sc.queues);
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store "
+		    "cannot be read");
+	}
+	free(vis);
+	data = json_pack("{s:o, s:I, s:I, s:s, s:s}", "queues", sc.queues,
+	    "open", (json_int_t)sc.open, "overdue", (json_int_t)sc.overdue,
+	    "user", req->who->user, "roles", req->who->roles);
+	if (oldest != 0) {
+		ref_format(req->conf->case_prefix, oldest, ref, sizeof(ref));
+		json_object_set_new(data, "oldest_waiting", json_pack(
+		    "{s:s, s:I}", "ref", ref, "created",
+		    (json_int_t)oldest_at));
+	} else
+		json_object_set_new(data, "oldest_waiting", json_null());
+	if (req->who->kind >= ROLE_ADMINISTRATOR) {
+		outbox = json_object();
+		for (i = STORE_OUTBOX_QUEUED; i <= STORE_OUTBOX_FAILED; i++)
+			if (store_outbox_depth(req->svc->store, i, &n) ==
+			    STORE_OK)
+				json_object_set_new(outbox,
+				    store_outbox_state_name(i),
+				    json_integer(n));
+		json_object_set_new(data, "outbox", outbox);
+		if (status_channels(req, data) == -1) {
+			json_decref(data);
+			return control_fail(req, CONTROL_E_UNAVAILABLE, "the "
+			    "store cannot be read");
+		}
+	}
+	req->data = data;
+	return 0;
+}
+
+static void
+outbox_row(const struct store_outbox *o, int64_t ref, const char *category,
+    void *arg)
+{
+	struct control_req	*req = arg;
+	char			 rbuf[32], masked[MASKED_NUMBER_MAX];
+	json_t			*a = json_object_get(req->data, "rows");
+
+	rbuf[0] = '\0';
+	if (ref != 0)
+		ref_format(req->conf->case_prefix, ref, rbuf, sizeof(rbuf));
+	mask_number(o->recipient, masked, sizeof(masked));
+	json_array_append_new(a, json_pack("{s:I, s:s, s:o, s:o, s:s, s:o, "
+	    "s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)o->id,
+	    "ref", rbuf, "category", cmd_jstr(category), "channel",
+	    cmd_jstr(o->channel), "to", masked, "kind", cmd_jstr(o->kind), "state",
+	    store_outbox_state_name(o->state), "attempts", o->attempts,
+	    "segments", o->segments, "encoding", cmd_jstr(o->encoding), "created",
+	    cmd_jtime(o->created), "updated", cmd_jtime(o->updated), "next_attempt",
+	    cmd_jtime(o->next_attempt), "error", cmd_jstr(o->last_error)));
+}
+
+/* outbox [--failed]: outbound messages and their delivery state. */
+int
+cmd_outbox(struct control_req *req)
+{
+	struct store_query	*q;
+	int64_t			 limit;
+
+	if (cmd_arg_int(req, "limit", LIST_LIMIT_DEFAULT, 1, LIST_LIMIT_MAX,
+	    &limit) == -1 || (q = control_query(req)) == NULL)
+		return -1;
+	req->data = json_pack("{s:[]}", "rows");
+	if (store_outbox_list(q, cmd_arg_bool(req, "failed"), (int)limit,
+	    outbox_row, req) != STORE_OK)
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store "
+		    "cannot be read");
+	return 0;
+}
+
+/* A failed outbox row to queue again, by whom. */
+struct retry {
+	int64_t		 id;
+	const char	*actor;
+};
+
+static enum store_status
+retry_work(struct store_txn *txn, void *arg)
+{
+	struct retry		*rt = arg;
+	enum store_status	 st;
+	char			 detail[64];
+
+	if ((st = store_outbox_retry(txn, rt->id)) != STORE_OK)
+		return st;
+	snprintf(detail, sizeof(detail), "outbox %lld", (long long)rt->id);
+	return store_audit_append(txn, rt->actor, "outbox.retry", 0, detail);
+}
+
+/* retry ID: queues a failed outbox row again. */
+int
+cmd_retry(struct control_req *req)
+{
+	struct retry		rt;
+	enum store_status	st;
+	int64_t			id;
+
+	if (cmd_arg_int(req, "id", 0, 1, INT64_MAX, &id) == -1)
+		return -1;
+	if (id == 0)
+		return control_fail(req, CONTROL_E_USAGE, "retry needs an "
+		    "outbox id");
+	rt.id = id;
+	rt.actor = req->who->user;
+	st = store_submit_wait(req->svc->store, retry_work, &rt);
+	if (st == STORE_NOTFOUND)
+		return control_fail(req, CONTROL_E_NOTFOUND, "no outbox row "
+		    "%lld", (long long)id);
+	if (st == STORE_INVALID)
+		return control_fail(req, CONTROL_E_CONFLICT, "outbox row %lld "
+		    "has not failed", (long long)id);
+	if (st != STORE_OK)
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "not saved: "
+		    "%s", store_strerror(st));
+	req->data = json_pack("{s:I, s:s}", "id", (json_int_t)id, "state",
+	    "queued");
+	return 0;
+}
+
+/* What an injected message became, handed from the writer thread. */
+struct inject_wait {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	int			 done;
+	struct ingest_result	 res;
+	char			 category[CONF_ID_MAX];
+};
+
+static void
+inject_done(const struct ingest_result *res, void *arg)
+{
+	struct inject_wait	*iw = arg;
+
+	pthread_mutex_lock(&iw->lock);
+	iw->res = *res;
+	copy_str(iw->category, sizeof(iw->category), res->category != NULL ?
+	    res->category : "");
+	iw->res.category = NULL;
+	iw->done = 1;
+	pthread_cond_signal(&iw->cond);
+	pthread_mutex_unlock(&iw->lock);
+}
+
+/* The channel an injected message comes in on: given, or the first one. */
+static const char *
+inject_channel(struct control_req *req)
+{
+	const char	*name = cmd_arg_str(req, "channel");
+	size_t		 i;
+
+	if (name != NULL) {
+		if (config_channel(req->conf, name) == NULL) {
+			control_fail(req, CONTROL_E_USAGE, "no channel '%s'",
+			    name);
+			return NULL;
+		}
+		return name;
+	}
+	for (i = 0; i < req->conf->nchannels; i++)
+		if (req->conf->channels[i].enabled)
+			return req->conf->channels[i].name;
+	return "inject";
+}
+
+/* inject --from NUMBER [--channel NAME] TEXT */
+int
+cmd_inject(struct control_req *req)
+{
+	struct inject_wait	 iw;
+	struct inbound		 in;
+	const char		*from = cmd_arg_str(req, "from"), *text, *ch, *p;
+	char			 ref[32], detail[128];
+
+	if (from == NULL || *from == '\0' || strlen(from) > 32)
+		return control_fail(req, CONTROL_E_USAGE, "inject needs "
+		    "--from NUMBER");
+	for (p = from; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '+')
+			return control_fail(req, CONTROL_E_USAGE, "'%s' is not "
+			    "a sender", from);
+	if ((text = cmd_arg_text(req, "text", TEXT_INPUT_MAX, 1)) == NULL ||
+	    (ch = inject_channel(req)) == NULL)
+		return -1;
+	memset(&in, 0, sizeof(in));
+	in.channel = ch;
+	in.sender = from;
+	in.text = text;
+	in.textlen = strlen(text);
+	memset(&iw, 0, sizeof(iw));
+	pthread_mutex_init(&iw.lock, NULL);
+	pthread_cond_init(&iw.cond, NULL);
+	if (ingest_submit(req->svc->ingest, req->conf, &in, inject_done,
+	    &iw) == -1) {
+		pthread_cond_destroy(&iw.cond);
+		pthread_mutex_destroy(&iw.lock);
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store is "
+		    "closing");
+	}
+	pthread_mutex_lock(&iw.lock);
+	while (!iw.done)
+		pthread_cond_wait(&iw.cond, &iw.lock);
+	pthread_mutex_unlock(&iw.lock);
+	pthread_cond_destroy(&iw.cond);
+	pthread_mutex_destroy(&iw.lock);
+	if (iw.res.status != STORE_OK)
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "not stored: "
+		    "%s", store_strerror(iw.res.status));
+	ref[0] = '\0';
+	if (iw.res.ref_number != 0)
+		ref_format(req->conf->case_prefix, iw.res.ref_number, ref, sizeof(ref));
+	req->data = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:b}",
+	    "message", (json_int_t)iw.res.message_id, "ref", ref, "channel",
+	    ch, "category", iw.category, "created", iw.res.created,
+	    "attached", iw.res.attached, "duplicate", iw.res.duplicate);
+	json_object_set_new(req->data, "kind", json_string(
+	    route_kind_name(iw.res.kind)));
+	/* Who fed it in: the message's own entries say "papigwd". */
+	snprintf(detail, sizeof(detail), "message %lld on %s%s%s",
+	    (long long)iw.res.message_id, ch, ref[0] ? ", " : "", ref);
+	if (!iw.res.duplicate && audit_record(req->svc->store,
+	    req->who->user, "message.inject", 0, detail) != STORE_OK)
+		log_warnx("control: inject: the audit entry of message %lld "
+		    "was not written", (long long)iw.res.message_id);
+	return 0;
+}

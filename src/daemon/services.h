@@ -1,0 +1,35 @@
+/*
+ * services.h: the parts of a running papigwd, as gateway.c starts them.
+ * The command handlers, the web endpoints and the timers read what they
+ * need from here; they never start or stop anything.  The configuration
+ * and the router are read through their slots (conf_slot_get(),
+ * router_slot_get()), since a reload replaces them.
+ */
+#ifndef PAPIGW_DAEMON_SERVICES_H
+#define PAPIGW_DAEMON_SERVICES_H
+
+#include "chan/providers.h"
+
+struct slot;
+struct store;
+struct metrics;
+struct ingest;
+struct outbox;
+struct modems;
+struct ussd;
+struct http_server;
+
+struct services {
+	struct slot		*confs;		/* the running configuration */
+	struct slot		*routers;	/* the running router */
+	struct store		*store;
+	struct metrics		*metrics;
+	struct ingest		*ingest;	/* every inbound message */
+	struct outbox		*outbox;	/* every outbound one */
+	struct modems		*modems;	/* one thread per modem */
+	struct ussd		*ussd;		/* USSD sessions */
+	struct providers	 providers;	/* the providers' endpoints */
+	struct http_server	*http;
+};
+
+#endif /* PAPIGW_DAEMON_SERVICES_H */

@@ -1,0 +1,152 @@
+/*
+ * web.c: the one handler of the HTTP listener (chan/http.c), routing by
+ * path:
+ *
+ *	/sms/..., /dlr/...	the providers (chan/providers.c)
+ *	/ussd/africastalking	USSD sessions (chan/ussd.c)
+ *	GET /healthz		200 "ok", or 503 with the reasons
+ *	GET /metrics		Prometheus text format
+ *
+ * The metrics page gathers the counters of the ingest pipeline
+ * (core/metrics.c), the store's figures, the HTTP server's refusals and
+ * the modems'.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/web.h"
+#include "base/clock.h"
+#include "base/strbuf.h"
+#include "conf/config.h"
+#include "store/store.h"
+#include "core/metrics.h"
+#include "chan/http.h"
+#include "chan/modem.h"
+#include "chan/providers.h"
+#include "chan/ussd.h"
+#include "daemon/health.h"
+#include "daemon/services.h"
+
+#define CT_TEXT		"text/plain; charset=utf-8"
+#define CT_METRICS	"text/plain; version=0.0.4; charset=utf-8"
+
+static void
+healthz(struct services *svc, struct http_req *r)
+{
+	char	why[512];
+
+	if (!http_allow(r, 1, 0))
+		return;
+	if (health_check(svc, why, sizeof(why)) == 0)
+		http_reply(r, 200, CT_TEXT, "ok\n");
+	else
+		http_reply(r, 503, CT_TEXT, why);
+}
+
+/* The HTTP server's refusals, by reason. */
+static void
+http_metrics(struct http_server *http, struct strbuf *sb)
+{
+	size_t	i;
+
+	strbuf_printf(sb, "# HELP papigw_http_rejected_total HTTP requests "
+	    "refused, by reason.\n"
+	    "# TYPE papigw_http_rejected_total counter\n");
+	for (i = 0; i < HTTP_REJECT_MAX; i++)
+		strbuf_printf(sb, "papigw_http_rejected_total{reason=\"%s\"} "
+		    "%llu\n", http_reject_name(i),
+		    (unsigned long long)http_rejects(http, i));
+}
+
+/* The store's group commit, errors, outbox and quarantined senders. */
+static void
+store_metrics(struct store *store, struct strbuf *sb)
+{
+	struct store_stats	ss;
+	uint64_t		cum = 0;
+	int64_t			n;
+	size_t			i;
+
+	store_stats(store, &ss);
+	strbuf_printf(sb, "# HELP papigw_store_batch_size Items per "
+	    "group-commit transaction.\n"
+	    "# TYPE papigw_store_batch_size histogram\n");
+	for (i = 0; i < STORE_BATCH_BUCKETS; i++) {
+		cum += ss.batch_size[i];
+		if (i + 1 < STORE_BATCH_BUCKETS)
+			strbuf_printf(sb, "papigw_store_batch_size_bucket"
+			    "{le=\"%u\"} %llu\n", 1u << i,
+			    (unsigned long long)cum);
+		else
+			strbuf_printf(sb, "papigw_store_batch_size_bucket"
+			    "{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
+	}
+	strbuf_printf(sb, "papigw_store_batch_size_sum %llu\n"
+	    "papigw_store_batch_size_count %llu\n",
+	    (unsigned long long)ss.items, (unsigned long long)ss.batches);
+	strbuf_printf(sb, "# HELP papigw_store_errors_total Store errors "
+	    "(failed items and commits).\n"
+	    "# TYPE papigw_store_errors_total counter\n"
+	    "papigw_store_errors_total %llu\n",
+	    (unsigned long long)(ss.errors + ss.commit_failures));
+	strbuf_printf(sb, "# HELP papigw_outbox_depth Outbox rows by state.\n"
+	    "# TYPE papigw_outbox_depth gauge\n");
+	for (i = STORE_OUTBOX_QUEUED; i <= STORE_OUTBOX_FAILED; i++)
+		if (store_outbox_depth(store, i, &n) == STORE_OK)
+			strbuf_printf(sb, "papigw_outbox_depth{state=\"%s\"} "
+			    "%lld\n", store_outbox_state_name(i),
+			    (long long)n);
+	if (store_outbox_dead(store, &n) == STORE_OK)
+		strbuf_printf(sb, "# HELP papigw_outbox_dead Outbox rows "
+		    "failed after their last attempt (papictl retry requeues "
+		    "them).\n# TYPE papigw_outbox_dead gauge\n"
+		    "papigw_outbox_dead %lld\n", (long long)n);
+	if (store_senders_quarantined(store, clock_unix(), &n) == STORE_OK)
+		strbuf_printf(sb, "# HELP papigw_senders_quarantined Senders "
+		    "that flooded the gateway and get no automatic replies.\n"
+		    "# TYPE papigw_senders_quarantined gauge\n"
+		    "papigw_senders_quarantined %lld\n", (long long)n);
+}
+
+static void
+metrics(struct services *svc, struct http_req *r)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	if (!http_allow(r, 1, 0))
+		return;
+	metrics_render(svc->metrics, &sb);
+	http_metrics(svc->http, &sb);
+	store_metrics(svc->store, &sb);
+	modems_metrics(svc->modems, &sb);
+	http_reply(r, 200, CT_METRICS, sb.buf);
+	strbuf_free(&sb);
+}
+
+/* The listener's handler; arg is the struct services. */
+void
+web_handle(struct http_req *r, void *arg)
+{
+	struct services	*svc = arg;
+	struct config	*conf;
+	const char	*path = http_path(r);
+
+	if (strcmp(path, "/healthz") == 0) {
+		healthz(svc, r);
+		return;
+	}
+	if (strcmp(path, "/metrics") == 0) {
+		metrics(svc, r);
+		return;
+	}
+	conf = conf_slot_get(svc->confs);
+	if (strcmp(path, "/ussd/africastalking") == 0)
+		ussd_handle(svc->ussd, conf, r);
+	else if (strncmp(path, "/sms/", 5) == 0 ||
+	    strncmp(path, "/dlr/", 5) == 0)
+		providers_handle(&svc->providers, conf, r);
+	else
+		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "not found");
+	config_unref(conf);
+}
