@@ -54,6 +54,14 @@ LIBCTL		= $(BUILD)/libpapigw-ctl.a
 CTL_PKGS	= libconfig libutf8proc jansson
 CTL_LIBS	:= $(shell $(PKG_CONFIG) --libs $(CTL_PKGS) 2>/dev/null) -lm
 
+# The tests' builds: the modules with test hooks (fault injection in the
+# store, the modem's hold points) compiled again with PAPIGW_TEST_HOOKS,
+# into a library the unit tests link and a papigwd-hooks the crash tests
+# run.  papigwd itself has no hooks.
+HOOK_SRCS	= src/store/store.c src/chan/modem.c
+HOOK_OBJS	= $(HOOK_SRCS:src/%.c=$(BUILD)/hooks/%.o)
+LIBHOOKS	= $(BUILD)/libpapigw-hooks.a
+
 UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRCS	= $(wildcard tests/tools/*.c)
@@ -65,7 +73,7 @@ BENCH_BINS	= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 PROGS		= $(BUILD)/papigwd $(BUILD)/papictl
 
 .PHONY: all check unit sanitize run deps install uninstall clean lint \
-	format-check bench
+	check-layers bench
 
 all: $(PROGS)
 
@@ -80,6 +88,19 @@ $(LIBPAPIGW): $(LIB_OBJS)
 $(BUILD)/papigwd: $(BUILD)/obj/daemon/papigwd.o $(LIBPAPIGW)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/hooks/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DPAPIGW_TEST_HOOKS -c -o $@ $<
+
+$(LIBHOOKS): $(filter-out $(HOOK_SRCS:src/%.c=$(BUILD)/obj/%.o),$(LIB_OBJS)) \
+    $(HOOK_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/papigwd-hooks: $(BUILD)/obj/daemon/papigwd.o $(LIBHOOKS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(LIBCTL): $(CTL_LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -88,9 +109,9 @@ $(LIBCTL): $(CTL_LIB_OBJS)
 $(BUILD)/papictl: $(CTL_OBJS) $(LIBCTL)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CTL_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBPAPIGW)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBHOOKS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPAPIGW) \
+	$(CC) $(ALL_CFLAGS) -DPAPIGW_TEST_HOOKS $(ALL_LDFLAGS) -o $@ $< $(LIBHOOKS) \
 	    $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 $(BUILD)/tools/%: tests/tools/%.c
@@ -117,12 +138,13 @@ $(BUILD)/bench/%: bench/%.c $(LIBPAPIGW)
 deps:
 	@./scripts/deps.sh
 
-unit: $(UNIT_BINS) $(TOOL_BINS)
+unit: $(UNIT_BINS) $(TOOL_BINS) $(BUILD)/tests/papigwd-hooks
 
 # The README's test command: installs what is missing, builds, runs every
 # unit and integration test and ends with "N passed, N failed".
 check: deps
 	@$(MAKE) --no-print-directory all unit $(BENCH_BINS)
+	@./scripts/check-layers.sh $(BUILD)
 	@BUILD=$(abspath $(BUILD)) ./tests/run.sh
 
 # The same tests built with AddressSanitizer and UBSan into build-san/.
@@ -148,8 +170,9 @@ run: deps
 lint:
 	mandoc -Tlint -W warning man/*.[58]
 
-format-check:
-	clang-format --dry-run --Werror src/*.c src/*.h
+# The layering rules of the README's architecture section.
+check-layers: all
+	./scripts/check-layers.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
@@ -179,5 +202,5 @@ uninstall:
 clean:
 	rm -rf build build-san
 
--include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d \
-    $(BUILD)/bench/*.d $(BUILD)/tools/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/hooks/*/*.d \
+    $(BUILD)/tests/*.d $(BUILD)/bench/*.d $(BUILD)/tools/*.d)

@@ -27,6 +27,8 @@ SRC_DIR=$(cd "$TESTS_DIR/.." && pwd)
 CONF_DIR="$SRC_DIR/conf"
 BUILD=${BUILD:-$SRC_DIR/build}
 PAPIGWD="$BUILD/papigwd"
+# The same daemon with the test hooks (PAPIGW_MODEM_TEST_HOLD...).
+PAPIGWD_HOOKS="$BUILD/tests/papigwd-hooks"
 PAPICTL="$BUILD/papictl"
 PATH="$BUILD:$PATH"
 export PATH

@@ -129,7 +129,7 @@ test_expect_success 'the phone goes away: down in /healthz; back: reconnected, n
 test_expect_success 'kill -9 after reading, before the commit: stored once after restart' '
 	stop_daemon && test "$daemon_status" = 0 &&
 	: >daemon.log &&
-	PAPIGW_MODEM_TEST_HOLD=read start_daemon -c m.conf &&
+	PAPIGWD=$PAPIGWD_HOOKS PAPIGW_MODEM_TEST_HOLD=read start_daemon -c m.conf &&
 	"$INJECT" "$PHONE" +84901000007 "$LAMP (crash 1)" >file &&
 	wait_for "grep -q \"test hold: location .* read\" daemon.log" 10 &&
 	stop_daemon KILL &&
@@ -143,7 +143,7 @@ test_expect_success 'kill -9 after reading, before the commit: stored once after
 
 test_expect_success 'kill -9 after the commit, before the SIM delete: still once' '
 	stop_daemon && : >daemon.log &&
-	PAPIGW_MODEM_TEST_HOLD=commit start_daemon -c m.conf &&
+	PAPIGWD=$PAPIGWD_HOOKS PAPIGW_MODEM_TEST_HOLD=commit start_daemon -c m.conf &&
 	"$INJECT" "$PHONE" +84901000008 "$LAMP (crash 2)" >file &&
 	wait_for "grep -q \"test hold: location .* committed\" daemon.log" 10 &&
 	stop_daemon KILL &&

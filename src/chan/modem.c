@@ -88,12 +88,21 @@
 #define NOTIFY_GAP_MS		250	/* milliseconds between two scans
 					   that inotify asked for */
 
-/* The test hold points (PAPIGW_MODEM_TEST_HOLD, papigwd(8)). */
+/*
+ * The test hold points: in the tests' build only (PAPIGW_TEST_HOOKS), the
+ * environment variable PAPIGW_MODEM_TEST_HOLD makes the threads stop
+ * half-way, so that a crash test can kill the daemon there.
+ */
 enum hold {
 	HOLD_NONE,
 	HOLD_READ,		/* after reading, before the store */
 	HOLD_COMMIT		/* after the commit, before the SIM delete */
 };
+#ifdef PAPIGW_TEST_HOOKS
+#define HOLDING(m, h)	((m)->set->hold == (h))
+#else
+#define HOLDING(m, h)	((void)(m), (h) == HOLD_NONE)
+#endif
 
 struct modem;
 
@@ -180,7 +189,9 @@ struct modems {
 	struct ingest	*ingest;	/* where messages go */
 	struct slot	*confs;		/* the running configuration */
 	struct outbox	*outbox;	/* or NULL until attached */
-	enum hold	 hold;
+#ifdef PAPIGW_TEST_HOOKS
+	enum hold	 hold;		/* a test hold point, or HOLD_NONE */
+#endif
 	struct modem	*m[CONF_CHANNELS_MAX];
 	size_t		 n;
 };
@@ -903,7 +914,7 @@ process_done(struct modem *m)
 			free(en);
 			continue;
 		}
-		if (m->set->hold == HOLD_COMMIT) {
+		if (HOLDING(m, HOLD_COMMIT)) {
 			log_notice("modem %s: test hold: location %d "
 			    "committed, not deleted", m->name, en->location);
 			while (!stopping(m))
@@ -1042,7 +1053,7 @@ scan(struct modem *m)
 			continue;	/* sent items, drafts, reports */
 		n++;
 		inflight_add(m, loc);
-		if (m->set->hold == HOLD_READ) {
+		if (HOLDING(m, HOLD_READ)) {
 			log_notice("modem %s: test hold: location %d read, "
 			    "not stored", m->name, loc);
 			while (!stopping(m))
@@ -1415,7 +1426,7 @@ modem_thread(void *arg)
 	/* Let what the store has in hand be answered and deleted. */
 	deadline = clock_mono() + DRAIN_WAIT;
 	while (m->ninflight > 0 && clock_mono() < deadline &&
-	    m->set->hold == HOLD_NONE) {
+	    HOLDING(m, HOLD_NONE)) {
 		if (m->sm == NULL && device_present(m) &&
 		    connect_phone(m) != ERR_NONE)
 			break;
@@ -1617,10 +1628,9 @@ struct modems *
 modems_start(struct ingest *ingest, struct slot *confs, struct config *conf)
 {
 	struct modems	*set = xcalloc(1, sizeof(*set));
+#ifdef PAPIGW_TEST_HOOKS
 	const char	*hold = getenv("PAPIGW_MODEM_TEST_HOLD");
 
-	set->ingest = ingest;
-	set->confs = confs;
 	if (hold != NULL && strcmp(hold, "read") == 0)
 		set->hold = HOLD_READ;
 	else if (hold != NULL && strcmp(hold, "commit") == 0)
@@ -1628,6 +1638,9 @@ modems_start(struct ingest *ingest, struct slot *confs, struct config *conf)
 	if (set->hold != HOLD_NONE)
 		log_warnx("PAPIGW_MODEM_TEST_HOLD=%s: modems will stop "
 		    "half-way (for tests only)", hold);
+#endif
+	set->ingest = ingest;
+	set->confs = confs;
 	modems_reload(set, conf);
 	return set;
 }

@@ -3,8 +3,7 @@
  *
  * One thread per enabled modem channel owns its libGammu state machine;
  * the rest of the daemon reaches it through modems_*() below, from any
- * thread.  Environment: PAPIGW_MODEM_TEST_HOLD ("read" or "commit") makes
- * the threads stop half-way, for the crash tests only (papigwd(8)).
+ * thread.
  */
 #ifndef PAPIGW_CHAN_MODEM_H
 #define PAPIGW_CHAN_MODEM_H

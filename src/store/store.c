@@ -745,7 +745,9 @@ struct store {
 	struct item	*head, *tail;
 	uint64_t	 nqueued;
 	int		 closing;
-	int		 fail_commits;	/* fault injection */
+#ifdef PAPIGW_TEST_HOOKS
+	int		 fail_commits;	/* store_fault_commit() */
+#endif
 	void		(*outbox_hook)(void *);	/* store_outbox_hook() */
 	void		*outbox_hook_arg;
 	int		 outbox_dirty;	/* writer only: rows were queued */
@@ -960,7 +962,9 @@ static void	*syncer_main(void *);
 static int	 wal_open(struct store *, char *, size_t);
 static void	 writer_checkpoint(struct store *);
 static void	*ckpt_main(void *);
+#ifdef PAPIGW_TEST_HOOKS
 static int	 commit_hook(void *);
+#endif
 static int	 wal_hook(void *, sqlite3 *, const char *, int);
 static void	 outbox_notify(struct store *);
 
@@ -1007,7 +1011,9 @@ store_open(const struct store_options *opt, char *err, size_t errsz)
 	if (db_configure(st->wr.db, opt, err, errsz) == -1 ||
 	    db_migrate(st->wr.db, st->path, err, errsz) == -1)
 		goto fail;
+#ifdef PAPIGW_TEST_HOOKS
 	sqlite3_commit_hook(st->wr.db, commit_hook, st);
+#endif
 	sqlite3_wal_hook(st->wr.db, wal_hook, st);	/* no autocheckpoint */
 	if (st->pipelined && sqlite3_exec(st->wr.db, "PRAGMA synchronous = "
 	    "NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
@@ -1801,6 +1807,7 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 	return SQLITE_OK;
 }
 
+#ifdef PAPIGW_TEST_HOOKS
 /*
  * SQLite calls this before each COMMIT of the writer connection; a
  * non-zero return turns the COMMIT into a ROLLBACK.  Only the fault
@@ -1820,6 +1827,7 @@ commit_hook(void *arg)
 	pthread_mutex_unlock(&st->lock);
 	return fail;
 }
+#endif
 
 /*
  * ===================================================================
@@ -3491,6 +3499,7 @@ store_senders_quarantined(struct store *st, int64_t at, int64_t *n)
 	return read_row(st, ST_SENDERS_QUARANTINED, at, fill_count, n);
 }
 
+#ifdef PAPIGW_TEST_HOOKS
 /*
  * ===================================================================
  * Fault injection (tests only)
@@ -3539,6 +3548,7 @@ store_fault_commit(struct store *st, int n)
 	st->fail_commits = n;
 	pthread_mutex_unlock(&st->lock);
 }
+#endif /* PAPIGW_TEST_HOOKS */
 
 /*
  * ===================================================================

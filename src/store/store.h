@@ -393,8 +393,10 @@ enum store_status store_audit_get(struct store *, int64_t id,
 void		 store_audit_clear(struct store_audit *);
 enum store_status store_count(struct store *, enum store_table, int64_t *n);
 
-/* Fault injection for the tests: a full disk, a failing COMMIT. */
+#ifdef PAPIGW_TEST_HOOKS
+/* Fault injection, in the tests' build: a full disk, a failing COMMIT. */
 enum store_status store_fault_max_pages(struct store *, int64_t extra);
 void		 store_fault_commit(struct store *, int n);
+#endif
 
 #endif /* PAPIGW_STORE_STORE_H */
