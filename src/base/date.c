@@ -15,7 +15,7 @@ leap(int y)
 }
 
 /* Days in month m (1 to 12) of year y. */
-int
+static int
 date_month_days(int y, int m)
 {
 	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,

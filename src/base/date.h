@@ -9,7 +9,6 @@
 #include <stdint.h>
 
 int	 date_parse(const char *s, int *y, int *m, int *d);
-int	 date_month_days(int y, int m);
 int	 date_weekday(int y, int m, int d);
 void	 date_next_day(int *y, int *m, int *d);
 int64_t	 date_local(int y, int m, int d, int hour, int min, int sec);

@@ -51,30 +51,6 @@ log_setlevel(enum log_level level)
 	log_threshold = level;
 }
 
-enum log_level
-log_getlevel(void)
-{
-	return log_threshold;
-}
-
-/*
- * Sets *out to the level called name ("error" ... "debug").  Returns 0, or
- * -1 when the name is unknown.
- */
-int
-log_level_parse(const char *name, enum log_level *out)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(log_names) / sizeof(log_names[0]); i++) {
-		if (strcmp(name, log_names[i].name) == 0) {
-			*out = log_names[i].level;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 static const char *
 level_name(enum log_level level)
 {

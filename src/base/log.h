@@ -17,8 +17,6 @@ enum log_level {
 
 void	log_init(int foreground, enum log_level level);
 void	log_setlevel(enum log_level level);
-enum log_level log_getlevel(void);
-int	log_level_parse(const char *name, enum log_level *out);
 void	log_warn(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *fmt, ...)

@@ -8,6 +8,9 @@
  *	strbuf_printf(&sb, "%s=%d\n", name, value);
  *	use(sb.buf, sb.len);
  *	strbuf_free(&sb);
+ *
+ * A zeroed struct strbuf (inside a calloc'd struct) is empty too, but its
+ * buf is NULL until something is added.
  */
 #ifndef PAPIGW_BASE_STRBUF_H
 #define PAPIGW_BASE_STRBUF_H

@@ -47,6 +47,19 @@ xcalloc(size_t nmemb, size_t size)
 	return p;
 }
 
+/*
+ * realloc() of an array of nmemb elements of size bytes that treats an
+ * overflowing size and running out of memory as fatal.
+ */
+void *
+xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	if ((p = reallocarray(p, nmemb ? nmemb : 1, size ? size : 1)) ==
+	    NULL)
+		fatal("reallocarray");
+	return p;
+}
+
 /* strdup() that treats running out of memory as fatal; NULL stays NULL. */
 char *
 xstrdup(const char *s)

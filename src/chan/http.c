@@ -249,24 +249,12 @@ http_body(const struct http_req *r, size_t *lenp)
 	return r->body != NULL ? r->body : "";
 }
 
-int
-http_is_form(const struct http_req *r)
-{
-	return r->form;
-}
-
 /* The handler's own state, freed with the request by free_fn. */
 void
 http_set_ctx(struct http_req *r, void *ctx, void (*free_fn)(void *))
 {
 	r->ctx = ctx;
 	r->ctx_free = free_fn;
-}
-
-void *
-http_ctx(const struct http_req *r)
-{
-	return r->ctx;
 }
 
 /*
@@ -435,9 +423,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 				    1024;
 				if (r->bodycap > srv->max_body + 1)
 					r->bodycap = srv->max_body + 1;
-				r->body = realloc(r->body, r->bodycap);
-				if (r->body == NULL)
-					fatal("realloc");
+				r->body = xreallocarray(r->body, r->bodycap, 1);
 			}
 			memcpy(r->body + r->bodylen, upload, *upload_size);
 			r->bodylen = need;

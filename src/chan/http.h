@@ -48,10 +48,8 @@ const char	*http_header(const struct http_req *, const char *name);
 const char	*http_method(const struct http_req *);
 const char	*http_path(const struct http_req *);
 const char	*http_body(const struct http_req *, size_t *lenp);
-int		 http_is_form(const struct http_req *);
 void		 http_set_ctx(struct http_req *, void *ctx,
 		    void (*free_fn)(void *));
-void		*http_ctx(const struct http_req *);
 void		 http_reply(struct http_req *, int status, const char *ctype,
 		    const char *body);
 void		 http_count_reject(struct http_req *, enum http_reject);

@@ -43,6 +43,7 @@
  */
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/queue.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -65,6 +66,7 @@
 #include "base/strbuf.h"
 #include "base/util.h"
 #include "base/clock.h"
+#include "base/hash.h"
 #include "conf/config.h"
 #include "store/store.h"
 #include "core/ingest.h"
@@ -113,7 +115,7 @@ struct modem;
  * commit failed, lets the next scan read it again).
  */
 struct entry {
-	struct entry	*next;		/* on the done list */
+	SLIST_ENTRY(entry) link;	/* on the done list */
 	struct modem	*m;
 	int		 location;	/* as GSM_GetNextSMS reported it */
 	int		 folder;
@@ -126,7 +128,7 @@ struct entry {
 
 /* A message from the outbox, waiting for the modem. */
 struct sendreq {
-	struct sendreq	*next;
+	STAILQ_ENTRY(sendreq) link;
 	int64_t		 id;
 	char		*recipient;
 	char		*text;
@@ -154,8 +156,8 @@ struct modem {
 
 	pthread_mutex_t	 lock;		/* guards what follows */
 	int		 stopping;
-	struct entry	*done;		/* answered by the store */
-	struct sendreq	*sendq, **sendq_tail;
+	SLIST_HEAD(entries, entry) done; /* answered by the store */
+	STAILQ_HEAD(, sendreq) sendq;	/* waiting to be sent */
 	int		 nsend;
 	struct modem_status st;		/* the health snapshot */
 
@@ -331,18 +333,6 @@ wait_wake(struct modem *m, int msec)
 		/* A folder renamed in needs its own watch. */
 		notify_watch(m);
 	}
-}
-
-/* FNV-1a over bytes: the text's share of a single message's id. */
-static uint32_t
-fnv1a(const void *p, size_t len)
-{
-	const unsigned char	*s = p;
-	uint32_t		 h = 2166136261u;
-
-	while (len-- > 0)
-		h = (h ^ *s++) * 16777619u;
-	return h;
 }
 
 /*
@@ -673,8 +663,7 @@ entry_release(struct entry *en)
 	if (atomic_fetch_sub(&en->pending, 1) != 1)
 		return;
 	pthread_mutex_lock(&m->lock);
-	en->next = m->done;
-	m->done = en;
+	SLIST_INSERT_HEAD(&m->done, en, link);
 	pthread_mutex_unlock(&m->lock);
 	wake(m);
 }
@@ -838,7 +827,7 @@ submit_entry(struct modem *m, const GSM_MultiSMSMessage *msg,
 		}
 		smsc_stamp(&msg->SMS[0], stamp, sizeof(stamp));
 		snprintf(id, sizeof(id), "%.20s:%.48s:%08x", stamp, sender,
-		    fnv1a(text, tlen));
+		    hash_fnv1a32(text, tlen));
 		memset(&in, 0, sizeof(in));
 		in.channel = m->name;
 		in.provider_id = id;
@@ -885,16 +874,17 @@ delete_location(struct modem *m, int location, int folder)
 static int
 process_done(struct modem *m)
 {
-	struct entry	*list, *en;
+	struct entries	 list;
+	struct entry	*en;
 	GSM_Error	 e;
 	int		 drop = 0, stored, dups;
 
 	pthread_mutex_lock(&m->lock);
 	list = m->done;
-	m->done = NULL;
+	SLIST_INIT(&m->done);
 	pthread_mutex_unlock(&m->lock);
-	while ((en = list) != NULL) {
-		list = en->next;
+	while ((en = SLIST_FIRST(&list)) != NULL) {
+		SLIST_REMOVE_HEAD(&list, link);
 		stored = atomic_load(&en->stored);
 		dups = atomic_load(&en->duplicates);
 		pthread_mutex_lock(&m->lock);
@@ -1262,9 +1252,8 @@ sendq_pop(struct modem *m)
 	struct sendreq	*r;
 
 	pthread_mutex_lock(&m->lock);
-	if ((r = m->sendq) != NULL) {
-		if ((m->sendq = r->next) == NULL)
-			m->sendq_tail = &m->sendq;
+	if ((r = STAILQ_FIRST(&m->sendq)) != NULL) {
+		STAILQ_REMOVE_HEAD(&m->sendq, link);
 		m->nsend--;
 		m->st.queued = m->nsend;
 	}
@@ -1295,7 +1284,7 @@ process_sends(struct modem *m, int *wait_ms)
 
 	for (;;) {
 		pthread_mutex_lock(&m->lock);
-		r = m->sendq;
+		r = STAILQ_FIRST(&m->sendq);
 		pthread_mutex_unlock(&m->lock);
 		if (r == NULL || stopping(m))
 			return 0;
@@ -1477,8 +1466,7 @@ modem_send(void *ctx, const struct outbox_msg *om)
 	r->text = xstrdup(om->text);
 	r->ucs2 = om->encoding != NULL && strcmp(om->encoding, "ucs2") == 0;
 	r->segments = om->segments;
-	*m->sendq_tail = r;
-	m->sendq_tail = &r->next;
+	STAILQ_INSERT_TAIL(&m->sendq, r, link);
 	m->nsend++;
 	m->st.queued = m->nsend;
 	pthread_mutex_unlock(&m->lock);
@@ -1575,7 +1563,8 @@ modem_new(struct modems *set, const struct channel *ch)
 	m->st.sim_used = m->st.sim_size = -1;
 	copy_str(m->st.network, sizeof(m->st.network), "unknown");
 	pthread_mutex_init(&m->lock, NULL);
-	m->sendq_tail = &m->sendq;
+	SLIST_INIT(&m->done);
+	STAILQ_INIT(&m->sendq);
 	m->ref = (uint8_t)(time(NULL) ^ getpid());
 	clock_gettime(CLOCK_MONOTONIC, &m->credit_at);
 	m->send_credit = 1.0;
@@ -1591,8 +1580,8 @@ modem_free(struct modem *m)
 {
 	struct entry	*en;
 
-	while ((en = m->done) != NULL) {
-		m->done = en->next;
+	while ((en = SLIST_FIRST(&m->done)) != NULL) {
+		SLIST_REMOVE_HEAD(&m->done, link);
 		free(en);
 	}
 	close(m->wakefd);

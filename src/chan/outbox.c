@@ -26,6 +26,8 @@
  * queued again at start-up, so a message in flight at a crash is sent a
  * second time (at-least-once; Vonage gets the outbox id as client-ref).
  */
+#include <sys/queue.h>
+
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -38,6 +40,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "base/clock.h"
+#include "base/hash.h"
 #include "conf/config.h"
 #include "store/store.h"
 #include "chan/send_http.h"
@@ -51,8 +54,8 @@
 /* One claimed row, from the claim until its result is committed. */
 struct entry {
 	struct outbox_msg	 m;		/* what the driver sees */
-	struct entry		*hnext;		/* in the in-flight table */
-	struct entry		*next;		/* in a result list */
+	struct hash_node	 h;		/* in the in-flight table */
+	STAILQ_ENTRY(entry)	 link;		/* in a list of results */
 	struct config		*conf;		/* keeps m.channel valid */
 	struct store_outbox	 row;		/* owns the strings of m */
 	enum store_outbox_state	 state;		/* the result */
@@ -62,6 +65,8 @@ struct entry {
 	char			*provider_id;
 	char			*error;
 };
+
+STAILQ_HEAD(entries, entry);
 
 /* What the worker keeps per channel name, across reloads. */
 struct chan {
@@ -89,11 +94,11 @@ struct outbox {
 	int			 closed;	/* outbox_stop() is done */
 	struct chan		 chans[OB_CHANNELS_MAX];
 	size_t			 nchans;
-	struct entry		*table[OB_HASH];
+	struct hash		 table;		/* in flight, by row id */
 	size_t			 inflight;
-	struct entry		*results, *results_tail;
-	struct entry		*flushing;	/* being written */
-	struct entry		*graveyard;	/* abandoned at shutdown */
+	struct entries		 results;	/* waiting to be written */
+	struct entries		 flushing;	/* being written */
+	struct entries		 graveyard;	/* abandoned at shutdown */
 	unsigned		 seed;
 };
 
@@ -123,26 +128,16 @@ chan_get(struct outbox *ob, const char *name)
 	return c;
 }
 
-static size_t
-bucket(int64_t id)
-{
-	return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 52) &
-	    (OB_HASH - 1);
-}
-
 /* Removes and returns the in-flight entry id, or NULL; lock held. */
 static struct entry *
 table_take(struct outbox *ob, int64_t id)
 {
-	struct entry	**pp, *e;
+	struct hash_node	*n;
 
-	for (pp = &ob->table[bucket(id)]; (e = *pp) != NULL; pp = &e->hnext)
-		if (e->m.id == id) {
-			*pp = e->hnext;
-			e->hnext = NULL;
-			return e;
-		}
-	return NULL;
+	if ((n = hash_lookup(&ob->table, (uint64_t)id)) == NULL)
+		return NULL;
+	hash_remove(&ob->table, n);
+	return hash_entry(n, struct entry, h);
 }
 
 static void
@@ -155,13 +150,14 @@ entry_free(struct entry *e)
 	free(e);
 }
 
+/* Frees every entry of l and leaves it empty. */
 static void
-entries_free(struct entry *e)
+entries_free(struct entries *l)
 {
-	struct entry	*next;
+	struct entry	*e;
 
-	for (; e != NULL; e = next) {
-		next = e->next;
+	while ((e = STAILQ_FIRST(l)) != NULL) {
+		STAILQ_REMOVE_HEAD(l, link);
 		entry_free(e);
 	}
 }
@@ -242,7 +238,7 @@ flush_work(struct store_txn *txn, void *arg)
 	enum store_status		 s;
 	struct entry			*e;
 
-	for (e = ob->flushing; e != NULL; e = e->next) {
+	STAILQ_FOREACH(e, &ob->flushing, link) {
 		memset(&r, 0, sizeof(r));
 		r.id = e->m.id;
 		r.state = e->state;
@@ -267,24 +263,16 @@ flush_work(struct store_txn *txn, void *arg)
 static void
 flushing_putback(struct outbox *ob)
 {
-	struct entry	*e;
-
-	for (e = ob->flushing; e != NULL && e->next != NULL; e = e->next)
-		;
-	if (e != NULL) {
-		e->next = ob->results;
-		if (ob->results == NULL)
-			ob->results_tail = e;
-		ob->results = ob->flushing;
-	}
-	ob->flushing = NULL;
+	STAILQ_CONCAT(&ob->flushing, &ob->results);
+	STAILQ_CONCAT(&ob->results, &ob->flushing);
 	pthread_cond_broadcast(&ob->idle);
 }
 
 static void	flush_done(enum store_status, void *);
 
 /*
- * Hands ob->flushing (set, so ob stays alive) to the store; when the store
+ * Hands ob->flushing (not empty, so ob stays alive) to the store; when the
+ * store
  * takes no work (closing), the results go back to wait for outbox_stop().
  */
 static void
@@ -307,15 +295,14 @@ static void
 flush_done(enum store_status s, void *arg)
 {
 	struct outbox	*ob = arg;
-	struct entry	*done = NULL;
+	struct entries	 done = STAILQ_HEAD_INITIALIZER(done);
 	int		 again = 0;
 
 	pthread_mutex_lock(&ob->lock);
 	if (s == STORE_OK) {
-		done = ob->flushing;
-		ob->flushing = ob->results;
-		ob->results = ob->results_tail = NULL;
-		if (ob->flushing != NULL)
+		STAILQ_CONCAT(&done, &ob->flushing);
+		STAILQ_CONCAT(&ob->flushing, &ob->results);
+		if (!STAILQ_EMPTY(&ob->flushing))
 			again = 1;
 		else
 			pthread_cond_broadcast(&ob->idle);
@@ -325,7 +312,7 @@ flush_done(enum store_status s, void *arg)
 		flushing_putback(ob);
 	}
 	pthread_mutex_unlock(&ob->lock);
-	entries_free(done);
+	entries_free(&done);
 	if (again)
 		flush_send(ob);
 }
@@ -335,12 +322,11 @@ static void
 flush_submit(struct outbox *ob)
 {
 	pthread_mutex_lock(&ob->lock);
-	if (ob->flushing != NULL || ob->results == NULL) {
+	if (!STAILQ_EMPTY(&ob->flushing) || STAILQ_EMPTY(&ob->results)) {
 		pthread_mutex_unlock(&ob->lock);
 		return;
 	}
-	ob->flushing = ob->results;
-	ob->results = ob->results_tail = NULL;
+	STAILQ_CONCAT(&ob->flushing, &ob->results);
 	pthread_mutex_unlock(&ob->lock);
 	flush_send(ob);
 }
@@ -349,12 +335,7 @@ flush_submit(struct outbox *ob)
 static void
 result_add(struct outbox *ob, struct entry *e)
 {
-	e->next = NULL;
-	if (ob->results_tail != NULL)
-		ob->results_tail->next = e;
-	else
-		ob->results = e;
-	ob->results_tail = e;
+	STAILQ_INSERT_TAIL(&ob->results, e, link);
 }
 
 /*
@@ -608,8 +589,7 @@ channel_run(struct outbox *ob, struct config *conf, const struct channel *ch)
 		e->m.segments = e->row.segments;
 		e->m.attempts = e->row.attempts - 1;
 		pthread_mutex_lock(&ob->lock);
-		e->hnext = ob->table[bucket(e->m.id)];
-		ob->table[bucket(e->m.id)] = e;
+		hash_insert(&ob->table, &e->h, (uint64_t)e->m.id);
 		ob->inflight++;
 		c->inflight++;
 		if (ch->rate > 0)
@@ -700,7 +680,7 @@ worker_main(void *arg)
  */
 
 /* Wakes the worker: rows were queued, or a driver is free; any thread. */
-void
+static void
 outbox_kick(struct outbox *ob)
 {
 	pthread_mutex_lock(&ob->lock);
@@ -740,6 +720,10 @@ outbox_start(struct store *store, struct config *conf, char *err,
 	ob->store = store;
 	ob->conf = config_ref(conf);
 	ob->seed = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)ob;
+	hash_init(&ob->table, OB_HASH);
+	STAILQ_INIT(&ob->results);
+	STAILQ_INIT(&ob->flushing);
+	STAILQ_INIT(&ob->graveyard);
 	pthread_mutex_init(&ob->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -819,7 +803,7 @@ nothing_inflight(struct outbox *ob)
 static int
 not_flushing(struct outbox *ob)
 {
-	return ob->flushing == NULL;
+	return STAILQ_EMPTY(&ob->flushing);
 }
 
 /*
@@ -832,8 +816,8 @@ not_flushing(struct outbox *ob)
 void
 outbox_stop(struct outbox *ob)
 {
-	struct entry	*e, *left = NULL;
-	size_t		 i, n = 0;
+	struct hash_node *node;
+	struct entry	*e;
 	double		 until;
 
 	if (ob == NULL || ob->closed)
@@ -862,19 +846,11 @@ outbox_stop(struct outbox *ob)
 	 * allocated until outbox_free(), for a driver that still holds one.
 	 */
 	pthread_mutex_lock(&ob->lock);
-	for (i = 0; i < OB_HASH; i++) {
-		while ((e = ob->table[i]) != NULL) {
-			ob->table[i] = e->hnext;
-			e->hnext = NULL;
-			e->next = left;
-			left = e;
-			n++;
-		}
-	}
-	ob->inflight = 0;
-	for (e = left; e != NULL; e = e->next) {
+	while ((node = hash_pop(&ob->table)) != NULL) {
 		struct entry *r = xcalloc(1, sizeof(*r));
 
+		e = hash_entry(node, struct entry, h);
+		STAILQ_INSERT_TAIL(&ob->graveyard, e, link);
 		r->m = e->m;
 		r->conf = config_ref(e->conf);
 		r->state = STORE_OUTBOX_QUEUED;
@@ -882,13 +858,12 @@ outbox_stop(struct outbox *ob)
 		result_add(ob, r);
 		/* r borrows e's strings: e outlives the flush. */
 	}
-	ob->graveyard = left;
+	ob->inflight = 0;
 	/* Let a flush under way finish, then write the rest ourselves. */
 	wait_until(ob, not_flushing, clock_mono() + 30);
-	ob->flushing = ob->results;
-	ob->results = ob->results_tail = NULL;
+	STAILQ_CONCAT(&ob->flushing, &ob->results);
 	pthread_mutex_unlock(&ob->lock);
-	if (ob->flushing != NULL) {
+	if (!STAILQ_EMPTY(&ob->flushing)) {
 		enum store_status s = store_submit_wait(ob->store, flush_work,
 		    ob);
 
@@ -896,8 +871,7 @@ outbox_stop(struct outbox *ob)
 			log_warnx("outbox: recording results at shutdown: %s "
 			    "(the rows are queued again at the next start)",
 			    store_strerror(s));
-		entries_free(ob->flushing);
-		ob->flushing = NULL;
+		entries_free(&ob->flushing);
 	}
 	ob->closed = 1;
 }
@@ -906,16 +880,12 @@ outbox_stop(struct outbox *ob)
 void
 outbox_free(struct outbox *ob)
 {
-	struct entry	*e, *next;
-
 	if (ob == NULL)
 		return;
 	outbox_stop(ob);
-	for (e = ob->graveyard; e != NULL; e = next) {
-		next = e->next;
-		entry_free(e);
-	}
-	entries_free(ob->results);
+	entries_free(&ob->graveyard);
+	entries_free(&ob->results);
+	hash_free(&ob->table);
 	config_unref(ob->conf);
 	pthread_cond_destroy(&ob->wake);
 	pthread_cond_destroy(&ob->idle);

@@ -66,7 +66,6 @@ int		 outbox_register(struct outbox *, const char *channel,
 struct outbox	*outbox_start(struct store *, struct config *, char *err,
 		    size_t errsz);
 void		 outbox_reload(struct outbox *, struct config *);
-void		 outbox_kick(struct outbox *);
 void		 outbox_stop(struct outbox *);
 void		 outbox_free(struct outbox *);
 int64_t		 outbox_backoff(const struct config *, int attempt,

@@ -25,6 +25,8 @@
  *
  * Only this file includes curl/curl.h.
  */
+#include <sys/queue.h>
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -38,6 +40,7 @@
 
 #include "chan/send_http.h"
 #include "base/log.h"
+#include "base/strbuf.h"
 #include "base/util.h"
 #include "base/version.h"
 #include "conf/config.h"
@@ -51,17 +54,10 @@
 #define HTTP_ID_MAX	128	/* bytes of a provider message id */
 #define USER_AGENT	"papigw/" PAPIGW_VERSION
 
-/* A growing string. */
-struct buf {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-};
-
 /* One request, from send_http_send() until it is reported. */
 struct req {
-	struct req		*next;		/* in the queue */
-	struct req		*anext, *aprev;	/* among the transfers */
+	STAILQ_ENTRY(req)	 entry;		/* in the queue */
+	LIST_ENTRY(req)		 transfer;	/* among the transfers */
 	int64_t			 id;
 	enum channel_type	 type;
 	char			*url;
@@ -69,7 +65,7 @@ struct req {
 	char			*userpwd;	/* Basic auth, or NULL */
 	struct curl_slist	*headers;
 	CURL			*easy;
-	struct buf		 resp;
+	struct strbuf		 resp;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -78,14 +74,14 @@ struct send_http {
 	CURLM			*multi;
 	pthread_t		 thread;
 	int			 started;
-	struct req		*active;	/* the curl thread's */
+	LIST_HEAD(, req)	 active;	/* the curl thread's */
 	CURL			*idle[IDLE_EASY];	/* the curl thread's */
 	int			 nidle;
 	atomic_int		 connect_timeout;	/* seconds */
 	atomic_int		 timeout;		/* seconds */
 
 	pthread_mutex_t		 lock;		/* the three below */
-	struct req		*queue, *queue_tail;
+	STAILQ_HEAD(, req)	 queue;
 	int			 stopping;
 };
 
@@ -95,66 +91,38 @@ struct send_http {
  * ===================================================================
  */
 
+/* Appends s percent-encoded (RFC 3986: unreserved characters kept). */
 static void
-buf_add(struct buf *b, const char *s, size_t n)
+add_escaped(struct strbuf *b, const char *s)
 {
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		if ((b->s = realloc(b->s, b->cap)) == NULL)
-			fatal("realloc");
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
+	char	*e;
 
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-/* Appends s percent-encoded (RFC 3986 unreserved characters kept). */
-static void
-buf_esc(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-	char		 e[3];
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '.' || *p == '_' ||
-		    *p == '~') {
-			buf_add(b, (const char *)p, 1);
-			continue;
-		}
-		e[0] = '%';
-		e[1] = hex[*p >> 4];
-		e[2] = hex[*p & 15];
-		buf_add(b, e, 3);
-	}
+	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
+		fatalx("curl_easy_escape: out of memory");
+	strbuf_adds(b, e);
+	curl_free(e);
 }
 
 /* Appends "&name=value" (without the '&' when b is empty). */
 static void
-buf_param(struct buf *b, const char *name, const char *value)
+add_param(struct strbuf *b, const char *name, const char *value)
 {
 	if (b->len > 0)
-		buf_str(b, "&");
-	buf_str(b, name);
-	buf_str(b, "=");
-	buf_esc(b, value);
+		strbuf_addc(b, '&');
+	strbuf_adds(b, name);
+	strbuf_addc(b, '=');
+	add_escaped(b, value);
 }
 
 /* Appends the base URL without its trailing slashes. */
 static void
-buf_base(struct buf *b, const char *base)
+add_base(struct strbuf *b, const char *base)
 {
 	size_t	n = strlen(base);
 
 	while (n > 0 && base[n - 1] == '/')
 		n--;
-	buf_add(b, base, n);
+	strbuf_add(b, base, n);
 }
 
 /*
@@ -196,7 +164,7 @@ req_free(struct req *r)
 	if (r->userpwd != NULL)
 		explicit_bzero(r->userpwd, strlen(r->userpwd));
 	free(r->userpwd);
-	free(r->resp.s);
+	strbuf_free(&r->resp);
 	free(r);
 }
 
@@ -216,8 +184,8 @@ req_build(const struct outbox_msg *m)
 {
 	const struct channel	*ch = m->channel;
 	struct req		*r = xcalloc(1, sizeof(*r));
-	struct buf		 url = { NULL, 0, 0 }, body = { NULL, 0, 0 };
-	struct buf		 dlr = { NULL, 0, 0 };
+	struct strbuf		 url = STRBUF_INIT, body = STRBUF_INIT;
+	struct strbuf		 dlr = STRBUF_INIT;
 	char			 cb[1200], id[32];
 	const char		*to = m->recipient;
 	int			 ucs2 = m->encoding != NULL &&
@@ -229,87 +197,85 @@ req_build(const struct outbox_msg *m)
 	snprintf(id, sizeof(id), "%" PRId64, m->id);
 	has_cb = send_http_dlr_url(ch->public_url, ch->name, cb,
 	    sizeof(cb)) == 0;
-	buf_base(&url, ch->base_url);
+	add_base(&url, ch->base_url);
 	switch (ch->type) {
 	case CHANNEL_TWILIO:
-		buf_str(&url, "/2010-04-01/Accounts/");
-		buf_esc(&url, ch->account);
-		buf_str(&url, "/Messages.json");
-		buf_param(&body, "To", to);
-		buf_param(&body, "From", ch->number);
-		buf_param(&body, "Body", m->text);
+		strbuf_adds(&url, "/2010-04-01/Accounts/");
+		add_escaped(&url, ch->account);
+		strbuf_adds(&url, "/Messages.json");
+		add_param(&body, "To", to);
+		add_param(&body, "From", ch->number);
+		add_param(&body, "Body", m->text);
 		if (has_cb)
-			buf_param(&body, "StatusCallback", cb);
-		buf_str(&dlr, ch->account);
-		buf_str(&dlr, ":");
-		buf_str(&dlr, ch->token);
-		r->userpwd = dlr.s;
-		dlr.s = NULL;
+			add_param(&body, "StatusCallback", cb);
+		strbuf_adds(&dlr, ch->account);
+		strbuf_adds(&dlr, ":");
+		strbuf_adds(&dlr, ch->token);
+		r->userpwd = strbuf_take(&dlr, NULL);
 		r->headers = header_add(NULL, "Accept: application/json");
 		break;
 	case CHANNEL_AFRICASTALKING:
-		buf_str(&url, "/version1/messaging");
-		buf_param(&body, "username", ch->account);
-		buf_param(&body, "to", to);
-		buf_param(&body, "message", m->text);
+		strbuf_adds(&url, "/version1/messaging");
+		add_param(&body, "username", ch->account);
+		add_param(&body, "to", to);
+		add_param(&body, "message", m->text);
 		if (ch->number[0] != '\0')
-			buf_param(&body, "from", ch->number);
-		buf_str(&dlr, "apiKey: ");
-		buf_str(&dlr, ch->token);
+			add_param(&body, "from", ch->number);
+		strbuf_adds(&dlr, "apiKey: ");
+		strbuf_adds(&dlr, ch->token);
 		r->headers = header_add(NULL, "Accept: application/json");
-		r->headers = header_add(r->headers, dlr.s);
-		explicit_bzero(dlr.s, dlr.len);
+		r->headers = header_add(r->headers, dlr.buf);
+		explicit_bzero(dlr.buf, dlr.len);
 		break;
 	case CHANNEL_VONAGE:
-		buf_str(&url, "/sms/json");
-		buf_param(&body, "api_key", ch->account);
-		buf_param(&body, "api_secret", ch->token);
-		buf_param(&body, "from", ch->number);
-		buf_param(&body, "to", to[0] == '+' ? to + 1 : to);
-		buf_param(&body, "text", m->text);
+		strbuf_adds(&url, "/sms/json");
+		add_param(&body, "api_key", ch->account);
+		add_param(&body, "api_secret", ch->token);
+		add_param(&body, "from", ch->number);
+		add_param(&body, "to", to[0] == '+' ? to + 1 : to);
+		add_param(&body, "text", m->text);
 		if (ucs2)
-			buf_param(&body, "type", "unicode");
-		buf_param(&body, "client-ref", id);
+			add_param(&body, "type", "unicode");
+		add_param(&body, "client-ref", id);
 		if (has_cb)
-			buf_param(&body, "callback", cb);
+			add_param(&body, "callback", cb);
 		r->headers = header_add(NULL, "Accept: application/json");
 		break;
 	case CHANNEL_GENERIC:
-		buf_str(&url, "/cgi-bin/sendsms?");
-		buf_param(&body, "username", ch->account);
-		buf_param(&body, "password", ch->token);
+		strbuf_adds(&url, "/cgi-bin/sendsms?");
+		add_param(&body, "username", ch->account);
+		add_param(&body, "password", ch->token);
 		if (ch->number[0] != '\0')
-			buf_param(&body, "from", ch->number);
-		buf_param(&body, "to", to);
-		buf_param(&body, "text", m->text);
-		buf_param(&body, "charset", "UTF-8");
+			add_param(&body, "from", ch->number);
+		add_param(&body, "to", to);
+		add_param(&body, "text", m->text);
+		add_param(&body, "charset", "UTF-8");
 		if (ucs2)
-			buf_param(&body, "coding", "2");
+			add_param(&body, "coding", "2");
 		if (has_cb) {
-			buf_str(&dlr, cb);
-			buf_str(&dlr, "?id=");
-			buf_str(&dlr, id);
-			buf_str(&dlr, "&type=%d");
-			buf_param(&body, "dlr-mask", "31");
-			buf_param(&body, "dlr-url", dlr.s);
+			strbuf_adds(&dlr, cb);
+			strbuf_adds(&dlr, "?id=");
+			strbuf_adds(&dlr, id);
+			strbuf_adds(&dlr, "&type=%d");
+			add_param(&body, "dlr-mask", "31");
+			add_param(&body, "dlr-url", dlr.buf);
 		}
 		/* A GET: the parameters are the query. */
-		buf_add(&url, body.s, body.len);
-		explicit_bzero(body.s, body.len);
-		free(body.s);
-		body.s = NULL;
+		strbuf_add(&url, body.buf, body.len);
+		explicit_bzero(body.buf, body.len);
+		strbuf_free(&body);
 		break;
 	case CHANNEL_MODEM:
 	default:
-		free(url.s);
-		free(body.s);
-		free(dlr.s);
+		strbuf_free(&url);
+		strbuf_free(&body);
+		strbuf_free(&dlr);
 		free(r);
 		return NULL;
 	}
-	free(dlr.s);
-	r->url = url.s;
-	r->body = body.s;
+	strbuf_free(&dlr);
+	r->url = strbuf_take(&url, NULL);
+	r->body = body.len > 0 ? strbuf_take(&body, NULL) : NULL;
 	return r;
 }
 
@@ -514,7 +480,7 @@ write_cb(char *data, size_t size, size_t n, void *arg)
 	size_t		 len = size * n;
 
 	if (r->resp.len < RESP_MAX)
-		buf_add(&r->resp, data, len < RESP_MAX - r->resp.len ? len :
+		strbuf_add(&r->resp, data, len < RESP_MAX - r->resp.len ? len :
 		    RESP_MAX - r->resp.len);
 	return len;
 }
@@ -569,28 +535,13 @@ req_start(struct send_http *sh, struct req *r)
 		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
 	if (curl_multi_add_handle(sh->multi, r->easy) != CURLM_OK)
 		goto fail;
-	r->anext = sh->active;
-	if (sh->active != NULL)
-		sh->active->aprev = r;
-	sh->active = r;
+	LIST_INSERT_HEAD(&sh->active, r, transfer);
 	return 0;
 fail:
 	outbox_sent(sh->ob, r->id, SEND_RETRY, NULL, "cannot start a "
 	    "transfer");
 	req_free(r);
 	return -1;
-}
-
-static void
-active_unlink(struct send_http *sh, struct req *r)
-{
-	if (r->aprev != NULL)
-		r->aprev->anext = r->anext;
-	else
-		sh->active = r->anext;
-	if (r->anext != NULL)
-		r->anext->aprev = r->aprev;
-	r->anext = r->aprev = NULL;
 }
 
 /* A transfer ended: reads the answer and reports it. */
@@ -602,7 +553,7 @@ req_done(struct send_http *sh, struct req *r, CURLcode rc)
 	long			 status = 0;
 
 	curl_multi_remove_handle(sh->multi, r->easy);
-	active_unlink(sh, r);
+	LIST_REMOVE(r, transfer);
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	easy_release(sh, r);
 	if (rc != CURLE_OK) {
@@ -612,7 +563,7 @@ req_done(struct send_http *sh, struct req *r, CURLcode rc)
 		req_free(r);
 		return;
 	}
-	res = send_http_parse(r->type, status, r->resp.s ? r->resp.s : "",
+	res = send_http_parse(r->type, status, r->resp.len ? r->resp.buf : "",
 	    r->resp.len, id, sizeof(id), err, sizeof(err));
 	/* Kannel gives no id: its reports carry the outbox id we sent. */
 	if (res == SEND_OK && r->type == CHANNEL_GENERIC)
@@ -626,24 +577,24 @@ static void *
 curl_main(void *arg)
 {
 	struct send_http	*sh = arg;
-	struct req		*q, *r;
+	STAILQ_HEAD(, req)	 q;
+	struct req		*r;
 	CURLMsg			*msg;
 	int			 running, left;
 
 	pthread_setname_np(pthread_self(), "http-sender");
 	for (;;) {
 		pthread_mutex_lock(&sh->lock);
-		q = sh->queue;
-		sh->queue = sh->queue_tail = NULL;
 		if (sh->stopping) {
+			/* What is queued is freed by send_http_stop(). */
 			pthread_mutex_unlock(&sh->lock);
-			sh->queue = q;	/* freed by send_http_stop() */
 			break;
 		}
+		STAILQ_INIT(&q);
+		STAILQ_CONCAT(&q, &sh->queue);
 		pthread_mutex_unlock(&sh->lock);
-		while ((r = q) != NULL) {
-			q = r->next;
-			r->next = NULL;
+		while ((r = STAILQ_FIRST(&q)) != NULL) {
+			STAILQ_REMOVE_HEAD(&q, entry);
 			req_start(sh, r);
 		}
 		curl_multi_perform(sh->multi, &running);
@@ -691,6 +642,8 @@ send_http_start(struct outbox *ob, const struct config *conf, char *err,
 
 	pthread_once(&curl_once, curl_init);
 	sh->ob = ob;
+	STAILQ_INIT(&sh->queue);
+	LIST_INIT(&sh->active);
 	pthread_mutex_init(&sh->lock, NULL);
 	send_http_reload(sh, conf);
 	if ((sh->multi = curl_multi_init()) == NULL) {
@@ -739,11 +692,7 @@ send_http_send(void *ctx, const struct outbox_msg *m)
 		req_free(r);
 		return -1;
 	}
-	if (sh->queue_tail != NULL)
-		sh->queue_tail->next = r;
-	else
-		sh->queue = r;
-	sh->queue_tail = r;
+	STAILQ_INSERT_TAIL(&sh->queue, r, entry);
 	pthread_mutex_unlock(&sh->lock);
 	curl_multi_wakeup(sh->multi);
 	return 0;
@@ -756,7 +705,7 @@ send_http_send(void *ctx, const struct outbox_msg *m)
 void
 send_http_stop(struct send_http *sh)
 {
-	struct req	*r, *next;
+	struct req	*r;
 
 	if (sh == NULL)
 		return;
@@ -767,12 +716,12 @@ send_http_stop(struct send_http *sh)
 		curl_multi_wakeup(sh->multi);
 		pthread_join(sh->thread, NULL);
 	}
-	for (r = sh->queue; r != NULL; r = next) {
-		next = r->next;
+	while ((r = STAILQ_FIRST(&sh->queue)) != NULL) {
+		STAILQ_REMOVE_HEAD(&sh->queue, entry);
 		req_free(r);
 	}
-	while ((r = sh->active) != NULL) {
-		active_unlink(sh, r);
+	while ((r = LIST_FIRST(&sh->active)) != NULL) {
+		LIST_REMOVE(r, transfer);
 		curl_multi_remove_handle(sh->multi, r->easy);
 		req_free(r);
 	}

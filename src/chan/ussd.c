@@ -23,6 +23,8 @@
  * the last USSD_QUIET_MS milliseconds (a flood): then the new session is
  * told, politely, to try again later.
  */
+#include <sys/queue.h>
+
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -31,6 +33,7 @@
 
 #include "chan/ussd.h"
 #include "base/clock.h"
+#include "base/hash.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
@@ -57,6 +60,8 @@
  */
 
 struct sess {
+	struct hash_node h;		/* in the table, by sessionId */
+	TAILQ_ENTRY(sess) entry;	/* in its list, newest first */
 	char		 id[USSD_SESSION_ID_MAX + 1];
 	char		 phone[USSD_PHONE_MAX + 1];
 	char		*path;		/* the last text answered */
@@ -65,13 +70,11 @@ struct sess {
 	int		 ended;		/* timed out: a tombstone */
 	int64_t		 started;	/* milliseconds, monotonic */
 	int64_t		 seen;		/* last use, or its end */
-	struct sess	*hnext;		/* hash chain */
-	struct sess	*prev, *next;	/* its list, newest first */
 };
 
 /* A list of sessions, most recent first. */
 struct slist {
-	struct sess	*head, *tail;
+	TAILQ_HEAD(sesslist, sess) head;
 	size_t		 n;
 };
 
@@ -79,60 +82,43 @@ struct ussd {
 	struct ingest	*ingest;	/* files the reports */
 	struct store	*store;		/* answers the lookups */
 	pthread_mutex_t	 lock;
-	struct sess	*buckets[USSD_BUCKETS];
+	struct hash	 table;		/* every session, by sessionId */
 	struct slist	 live;		/* by last request */
 	struct slist	 ended;		/* tombstones, by end */
 };
 
-/* FNV-1a of a sessionId. */
-static size_t
-bucket(const char *id)
+static uint64_t
+key(const char *id)
 {
-	uint32_t	h = 2166136261u;
-
-	for (; *id != '\0'; id++) {
-		h ^= (unsigned char)*id;
-		h *= 16777619u;
-	}
-	return h & (USSD_BUCKETS - 1);
+	return hash_fnv1a32(id, strlen(id));
 }
 
 static void
 list_unlink(struct slist *l, struct sess *s)
 {
-	if (s->prev != NULL)
-		s->prev->next = s->next;
-	else
-		l->head = s->next;
-	if (s->next != NULL)
-		s->next->prev = s->prev;
-	else
-		l->tail = s->prev;
-	s->prev = s->next = NULL;
+	TAILQ_REMOVE(&l->head, s, entry);
 	l->n--;
 }
 
 static void
 list_push(struct slist *l, struct sess *s)
 {
-	s->prev = NULL;
-	s->next = l->head;
-	if (l->head != NULL)
-		l->head->prev = s;
-	else
-		l->tail = s;
-	l->head = s;
+	TAILQ_INSERT_HEAD(&l->head, s, entry);
 	l->n++;
 }
 
 static struct sess *
 find(struct ussd *u, const char *id)
 {
-	struct sess	*s;
+	struct hash_node	*n;
+	uint64_t		 k = key(id);
+	struct sess		*s;
 
-	for (s = u->buckets[bucket(id)]; s != NULL; s = s->hnext)
+	for (n = hash_lookup(&u->table, k); n != NULL; n = hash_next(n, k)) {
+		s = hash_entry(n, struct sess, h);
 		if (strcmp(s->id, id) == 0)
 			return s;
+	}
 	return NULL;
 }
 
@@ -140,11 +126,7 @@ find(struct ussd *u, const char *id)
 static void
 drop(struct ussd *u, struct sess *s)
 {
-	struct sess	**pp;
-
-	for (pp = &u->buckets[bucket(s->id)]; *pp != s; pp = &(*pp)->hnext)
-		;
-	*pp = s->hnext;
+	hash_remove(&u->table, &s->h);
 	list_unlink(s->ended ? &u->ended : &u->live, s);
 	free(s->path);
 	free(s->final);
@@ -173,15 +155,14 @@ static struct sess *
 admit(struct ussd *u, const struct config *conf, const char *id,
     const char *phone, int64_t now)
 {
-	struct sess	*s;
-	size_t		 b;
+	struct sess	*s, *oldest;
 
 	while (u->live.n + u->ended.n >= (size_t)conf->ussd_max_sessions) {
-		if (u->ended.tail != NULL)
-			drop(u, u->ended.tail);
-		else if (u->live.tail != NULL &&
-		    now - u->live.tail->seen >= USSD_QUIET_MS)
-			drop(u, u->live.tail);
+		if ((oldest = TAILQ_LAST(&u->ended.head, sesslist)) != NULL)
+			drop(u, oldest);
+		else if ((oldest = TAILQ_LAST(&u->live.head,
+		    sesslist)) != NULL && now - oldest->seen >= USSD_QUIET_MS)
+			drop(u, oldest);
 		else
 			return NULL;
 	}
@@ -190,9 +171,7 @@ admit(struct ussd *u, const struct config *conf, const char *id,
 	copy_str(s->phone, sizeof(s->phone), phone);
 	s->started = s->seen = now;
 	ussd_start(&s->pos);
-	b = bucket(id);
-	s->hnext = u->buckets[b];
-	u->buckets[b] = s;
+	hash_insert(&u->table, &s->h, key(id));
 	list_push(&u->live, s);
 	return s;
 }
@@ -208,6 +187,9 @@ ussd_new(struct ingest *ingest, struct store *store)
 
 	u->ingest = ingest;
 	u->store = store;
+	hash_init(&u->table, USSD_BUCKETS);
+	TAILQ_INIT(&u->live.head);
+	TAILQ_INIT(&u->ended.head);
 	pthread_mutex_init(&u->lock, NULL);
 	return u;
 }
@@ -217,10 +199,11 @@ ussd_free(struct ussd *u)
 {
 	if (u == NULL)
 		return;
-	while (u->live.head != NULL)
-		drop(u, u->live.head);
-	while (u->ended.head != NULL)
-		drop(u, u->ended.head);
+	while (!TAILQ_EMPTY(&u->live.head))
+		drop(u, TAILQ_FIRST(&u->live.head));
+	while (!TAILQ_EMPTY(&u->ended.head))
+		drop(u, TAILQ_FIRST(&u->ended.head));
+	hash_free(&u->table);
 	pthread_mutex_destroy(&u->lock);
 	free(u);
 }
@@ -238,15 +221,16 @@ ussd_expire(struct ussd *u, const struct config *conf)
 
 	limit = (int64_t)conf->ussd_session_timeout * 1000;
 	pthread_mutex_lock(&u->lock);
-	for (s = u->live.head; s != NULL; s = next) {
-		next = s->next;
+	for (s = TAILQ_FIRST(&u->live.head); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, entry);
 		if (now - s->started > limit) {
 			log_debug("ussd: session %s timed out", s->id);
 			end_session(u, s, now);
 		}
 	}
-	while (u->ended.tail != NULL && now - u->ended.tail->seen > limit)
-		drop(u, u->ended.tail);
+	while ((s = TAILQ_LAST(&u->ended.head, sesslist)) != NULL &&
+	    now - s->seen > limit)
+		drop(u, s);
 	pthread_mutex_unlock(&u->lock);
 }
 

@@ -851,66 +851,54 @@ read_strlist(struct loader *ld, config_setting_t *s, void *obj,
 	return 0;
 }
 
+/* The int, double or pointer slot of field f in obj. */
+#define SLOT(obj, f, type)	((type *)(void *)((char *)(obj) + (f)->off))
+
 /*
- * Reads field f of obj from setting s (or from its default when s is
- * NULL).  grp is the group holding it, for errors about missing settings.
- * Returns 0, or -1 after recording an error.
+ * Sets field f of obj to its default (the group grp holds no setting for
+ * it).  Returns 0, or -1 after recording an error.
  */
 static int
-read_field(struct loader *ld, config_setting_t *grp, config_setting_t *s,
-    void *obj, const struct field *f)
+read_default(struct loader *ld, config_setting_t *grp, void *obj,
+    const struct field *f)
 {
-	const char	*v;
-	long long	 ll;
-	double		 d;
-	int		 type;
+	const char	*v = f->def;
 
-	if (f->type == T_SECRET)
-		return read_secret(ld, grp, obj, f);
-	if (s == NULL) {
-		if (f->flags & F_REQUIRED) {
-			conf_error(ld, grp, "missing required setting '%s'",
-			    f->name);
-			return -1;
-		}
-		if (f->type == T_STRLIST)
-			return 0;
-		s = grp;	/* errors in defaults point at the group */
-		v = f->def;
-		switch (f->type) {
-		case T_INT:
-			*(int *)(void *)((char *)obj + f->off) =
-			    (int)strtol(v, NULL, 10);
-			return 0;
-		case T_FLOAT:
-			*(double *)(void *)((char *)obj + f->off) =
-			    strtod(v, NULL);
-			return 0;
-		case T_BOOL:
-			*(int *)(void *)((char *)obj + f->off) =
-			    strcmp(v, "true") == 0;
-			return 0;
-		case T_ENUM:
-			return set_enum(ld, s, obj, f, v);
-		default:
-			return set_string(ld, s, obj, f, v);
-		}
+	if (f->flags & F_REQUIRED) {
+		conf_error(ld, grp, "missing required setting '%s'",
+		    f->name);
+		return -1;
 	}
-	type = config_setting_type(s);
+	/* Errors in defaults point at the group. */
 	switch (f->type) {
-	case T_STR:
-	case T_TEMPLATE:
-	case T_ENUM:
-		if (type != CONFIG_TYPE_STRING) {
-			conf_error(ld, s, "%s: expected a string in double "
-			    "quotes", f->name);
-			return -1;
-		}
-		v = config_setting_get_string(s);
-		if (f->type == T_ENUM)
-			return set_enum(ld, s, obj, f, v);
-		return set_string(ld, s, obj, f, v);
+	case T_STRLIST:
+		return 0;
 	case T_INT:
+		*SLOT(obj, f, int) = (int)strtol(v, NULL, 10);
+		return 0;
+	case T_FLOAT:
+		*SLOT(obj, f, double) = strtod(v, NULL);
+		return 0;
+	case T_BOOL:
+		*SLOT(obj, f, int) = strcmp(v, "true") == 0;
+		return 0;
+	case T_ENUM:
+		return set_enum(ld, grp, obj, f, v);
+	default:
+		return set_string(ld, grp, obj, f, v);
+	}
+}
+
+/* Reads a number setting s into field f (T_INT or T_FLOAT) of obj. */
+static int
+read_number(struct loader *ld, config_setting_t *s, void *obj,
+    const struct field *f)
+{
+	int		type = config_setting_type(s);
+	long long	ll;
+	double		d;
+
+	if (f->type == T_INT) {
 		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64) {
 			conf_error(ld, s, "%s: expected a whole number",
 			    f->name);
@@ -923,32 +911,63 @@ read_field(struct loader *ld, config_setting_t *grp, config_setting_t *s,
 			    (long long)f->max);
 			return -1;
 		}
-		*(int *)(void *)((char *)obj + f->off) = (int)ll;
+		*SLOT(obj, f, int) = (int)ll;
 		return 0;
+	}
+	if (type == CONFIG_TYPE_FLOAT)
+		d = config_setting_get_float(s);
+	else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
+		d = (double)config_setting_get_int64(s);
+	else {
+		conf_error(ld, s, "%s: expected a number", f->name);
+		return -1;
+	}
+	if (d < f->min || d > f->max) {
+		conf_error(ld, s, "%s: %g is out of range (%g to %g)",
+		    f->name, d, f->min, f->max);
+		return -1;
+	}
+	*SLOT(obj, f, double) = d;
+	return 0;
+}
+
+/*
+ * Reads field f of obj from setting s (or from its default when s is
+ * NULL).  grp is the group holding it, for errors about missing settings.
+ * Returns 0, or -1 after recording an error.
+ */
+static int
+read_field(struct loader *ld, config_setting_t *grp, config_setting_t *s,
+    void *obj, const struct field *f)
+{
+	if (f->type == T_SECRET)
+		return read_secret(ld, grp, obj, f);
+	if (s == NULL)
+		return read_default(ld, grp, obj, f);
+	switch (f->type) {
+	case T_STR:
+	case T_TEMPLATE:
+	case T_ENUM:
+		if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+			conf_error(ld, s, "%s: expected a string in double "
+			    "quotes", f->name);
+			return -1;
+		}
+		if (f->type == T_ENUM)
+			return set_enum(ld, s, obj, f,
+			    config_setting_get_string(s));
+		return set_string(ld, s, obj, f,
+		    config_setting_get_string(s));
+	case T_INT:
 	case T_FLOAT:
-		if (type == CONFIG_TYPE_FLOAT)
-			d = config_setting_get_float(s);
-		else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
-			d = (double)config_setting_get_int64(s);
-		else {
-			conf_error(ld, s, "%s: expected a number", f->name);
-			return -1;
-		}
-		if (d < f->min || d > f->max) {
-			conf_error(ld, s, "%s: %g is out of range (%g to %g)",
-			    f->name, d, f->min, f->max);
-			return -1;
-		}
-		*(double *)(void *)((char *)obj + f->off) = d;
-		return 0;
+		return read_number(ld, s, obj, f);
 	case T_BOOL:
-		if (type != CONFIG_TYPE_BOOL) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
 			conf_error(ld, s, "%s: expected true or false",
 			    f->name);
 			return -1;
 		}
-		*(int *)(void *)((char *)obj + f->off) =
-		    config_setting_get_bool(s);
+		*SLOT(obj, f, int) = config_setting_get_bool(s);
 		return 0;
 	case T_STRLIST:
 		return read_strlist(ld, s, obj, f);
@@ -1962,18 +1981,141 @@ parse_bool_text(const char *v, int *out)
 	return 0;
 }
 
+/*
+ * Walks the dotted path key from the root: sets *parent to the group that
+ * holds the last component, *last to that component (pointing into key,
+ * which is cut into components) and returns the setting, or NULL when
+ * the group holds none yet.  A known top-level group that the file leaves
+ * out is added.  Returns -1 in *bad when the path leads nowhere.
+ */
+static config_setting_t *
+walk_path(struct loader *ld, char *key, config_setting_t **parent,
+    const char **last, int *bad)
+{
+	config_setting_t	*s = config_root_setting(&ld->cfg), *next;
+	char			*comp, *save;
+	size_t			 i;
+
+	*parent = NULL;
+	*last = NULL;
+	*bad = 0;
+	for (comp = strtok_r(key, ".", &save); comp != NULL;
+	    comp = strtok_r(NULL, ".", &save)) {
+		if (s == NULL) {
+			*bad = 1;
+			return NULL;
+		}
+		next = child(s, comp);
+		if (next == NULL && config_setting_parent(s) == NULL) {
+			for (i = 0; i < NGROUPS; i++)
+				if (strcmp(groups[i].name, comp) == 0)
+					next = config_setting_add(s, comp,
+					    CONFIG_TYPE_GROUP);
+		}
+		*parent = s;
+		*last = comp;
+		s = next;
+	}
+	if (*last == NULL || *parent == NULL ||
+	    !config_setting_is_group(*parent))
+		*bad = 1;
+	return s;
+}
+
+/*
+ * The setting that -o sets: s itself, or one added to parent with the
+ * libconfig type of field f (a float where the file wrote an integer).
+ * Returns it, or NULL.
+ */
+static config_setting_t *
+override_setting(config_setting_t *parent, const char *last,
+    config_setting_t *s, const struct field *f)
+{
+	int	type;
+
+	if (s != NULL && f->type == T_FLOAT &&
+	    config_setting_type(s) != CONFIG_TYPE_FLOAT) {
+		/* "threshold = 1;" in the file: -o may still say 1.5. */
+		config_setting_remove(parent, last);
+		s = NULL;
+	}
+	if (s != NULL)
+		return s;
+	switch (f->type) {
+	case T_INT:
+		type = CONFIG_TYPE_INT64;
+		break;
+	case T_FLOAT:
+		type = CONFIG_TYPE_FLOAT;
+		break;
+	case T_BOOL:
+		type = CONFIG_TYPE_BOOL;
+		break;
+	default:
+		type = CONFIG_TYPE_STRING;
+	}
+	return config_setting_add(parent, last, type);
+}
+
+/* Sets scalar setting s from the text val.  Returns 0 or -1. */
+static int
+set_scalar(struct loader *ld, config_setting_t *s, const char *val)
+{
+	long long	 ll;
+	double		 d;
+	char		*end;
+	int		 b;
+
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		errno = 0;
+		ll = strtoll(val, &end, 10);
+		if (*val == '\0' || *end != '\0' || errno != 0) {
+			conf_error(ld, s, "'%s' is not a whole number", val);
+			return -1;
+		}
+		if (config_setting_type(s) == CONFIG_TYPE_INT64) {
+			config_setting_set_int64(s, ll);
+			return 0;
+		}
+		if (ll < INT_MIN || ll > INT_MAX) {
+			conf_error(ld, s, "%s is out of range", val);
+			return -1;
+		}
+		config_setting_set_int(s, (int)ll);
+		return 0;
+	case CONFIG_TYPE_FLOAT:
+		errno = 0;
+		d = strtod(val, &end);
+		if (*val == '\0' || *end != '\0' || errno != 0) {
+			conf_error(ld, s, "'%s' is not a number", val);
+			return -1;
+		}
+		config_setting_set_float(s, d);
+		return 0;
+	case CONFIG_TYPE_BOOL:
+		if (parse_bool_text(val, &b) == -1) {
+			conf_error(ld, s, "'%s' is not true or false", val);
+			return -1;
+		}
+		config_setting_set_bool(s, b);
+		return 0;
+	default:
+		config_setting_set_string(s, val);
+		return 0;
+	}
+}
+
 /* Applies one "KEY=VALUE" to the parsed tree. */
 static int
 apply_override(struct loader *ld, const char *ovr)
 {
-	char			 key[256], *comp, *save, *path;
-	const char		*eq, *val, *last = NULL;
-	config_setting_t	*s, *parent, *next;
-	const struct field	*tab, *f = NULL;
-	int			 type, b;
-	long long		 ll;
-	char			*end;
-	double			 d;
+	char			 key[256];
+	const char		*eq, *last;
+	config_setting_t	*s, *parent;
+	const struct field	*tab, *f;
+	int			 bad;
 
 	if ((eq = strchr(ovr, '=')) == NULL || eq == ovr ||
 	    (size_t)(eq - ovr) >= sizeof(key)) {
@@ -1984,129 +2126,27 @@ apply_override(struct loader *ld, const char *ovr)
 	}
 	memcpy(key, ovr, (size_t)(eq - ovr));
 	key[eq - ovr] = '\0';
-	val = eq + 1;
-	path = strdup(key);
-	if (path == NULL)
-		fatal("strdup");
-
-	s = config_root_setting(&ld->cfg);
-	parent = NULL;
-	for (comp = strtok_r(path, ".", &save); comp != NULL;
-	    comp = strtok_r(NULL, ".", &save)) {
-		if (s == NULL)
-			goto unknown;
-		next = child(s, comp);
-		if (next == NULL) {
-			/* A known group that the file leaves out. */
-			if (config_setting_parent(s) == NULL) {
-				size_t i;
-
-				for (i = 0; i < NGROUPS; i++)
-					if (strcmp(groups[i].name, comp) == 0)
-						break;
-				if (i < NGROUPS) {
-					next = config_setting_add(s, comp,
-					    CONFIG_TYPE_GROUP);
-				}
-			}
-		}
-		parent = s;
-		last = comp;
-		s = next;
-		if (s == NULL)
-			break;
-	}
-	if (last == NULL || (comp != NULL && strtok_r(NULL, ".", &save) !=
-	    NULL) || parent == NULL || !config_setting_is_group(parent))
-		goto unknown;
-	if ((tab = table_of(parent)) == NULL ||
+	s = walk_path(ld, key, &parent, &last, &bad);
+	if (bad || (tab = table_of(parent)) == NULL ||
 	    (f = find_field(tab, last)) == NULL)
 		goto unknown;
-	if (f->type == T_STRLIST) {
+	if (f->type == T_STRLIST || (s != NULL &&
+	    !config_setting_is_scalar(s))) {
 		snprintf(ld->err, ld->errsz, "-o %s: not a scalar setting",
 		    ovr);
 		ld->failed = 1;
-		goto fail;
+		return -1;
 	}
-	if (s == NULL) {
-		switch (f->type) {
-		case T_INT:
-			type = CONFIG_TYPE_INT64;
-			break;
-		case T_FLOAT:
-			type = CONFIG_TYPE_FLOAT;
-			break;
-		case T_BOOL:
-			type = CONFIG_TYPE_BOOL;
-			break;
-		default:
-			type = CONFIG_TYPE_STRING;
-		}
-		s = config_setting_add(parent, last, type);
-		if (s == NULL)
-			goto unknown;
-	} else if (!config_setting_is_scalar(s)) {
-		snprintf(ld->err, ld->errsz, "-o %s: not a scalar setting",
-		    ovr);
-		ld->failed = 1;
-		goto fail;
-	} else if (f->type == T_FLOAT &&
-	    config_setting_type(s) != CONFIG_TYPE_FLOAT) {
-		/* "threshold = 1;" in the file: -o may still say 1.5. */
-		config_setting_remove(parent, last);
-		if ((s = config_setting_add(parent, last,
-		    CONFIG_TYPE_FLOAT)) == NULL)
-			goto unknown;
-	}
+	if ((s = override_setting(parent, last, s, f)) == NULL)
+		goto unknown;
 	if (ld->novr < CONF_OVERRIDES_MAX) {
 		ld->ovr_setting[ld->novr] = s;
 		ld->ovr_key[ld->novr++] = ovr;
 	}
-	switch (config_setting_type(s)) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		errno = 0;
-		ll = strtoll(val, &end, 10);
-		if (*val == '\0' || *end != '\0' || errno != 0) {
-			conf_error(ld, s, "'%s' is not a whole number", val);
-			goto fail;
-		}
-		if (config_setting_type(s) == CONFIG_TYPE_INT &&
-		    (ll < INT_MIN || ll > INT_MAX)) {
-			conf_error(ld, s, "%s is out of range", val);
-			goto fail;
-		}
-		if (config_setting_type(s) == CONFIG_TYPE_INT)
-			config_setting_set_int(s, (int)ll);
-		else
-			config_setting_set_int64(s, ll);
-		break;
-	case CONFIG_TYPE_FLOAT:
-		errno = 0;
-		d = strtod(val, &end);
-		if (*val == '\0' || *end != '\0' || errno != 0) {
-			conf_error(ld, s, "'%s' is not a number", val);
-			goto fail;
-		}
-		config_setting_set_float(s, d);
-		break;
-	case CONFIG_TYPE_BOOL:
-		if (parse_bool_text(val, &b) == -1) {
-			conf_error(ld, s, "'%s' is not true or false", val);
-			goto fail;
-		}
-		config_setting_set_bool(s, b);
-		break;
-	default:
-		config_setting_set_string(s, val);
-	}
-	free(path);
-	return 0;
+	return set_scalar(ld, s, eq + 1);
 unknown:
 	snprintf(ld->err, ld->errsz, "-o %s: unknown setting", ovr);
 	ld->failed = 1;
-fail:
-	free(path);
 	return -1;
 }
 
@@ -2116,13 +2156,70 @@ fail:
  * ===================================================================
  */
 
+/* Parses path into ld->cfg.  Returns 0, or -1 with the reason in err. */
+static int
+parse_file(struct loader *ld, const char *path)
+{
+	const char	*f;
+
+	if (config_read_file(&ld->cfg, path) == CONFIG_TRUE)
+		return 0;
+	if (config_error_type(&ld->cfg) == CONFIG_ERR_FILE_IO) {
+		snprintf(ld->err, ld->errsz, "%s: cannot read: %s", path,
+		    errno ? strerror(errno) : "I/O error");
+		return -1;
+	}
+	f = config_error_file(&ld->cfg) ? config_error_file(&ld->cfg) : path;
+	snprintf(ld->err, ld->errsz, "%s%s%s:%d: %s", include_dir(ld, f),
+	    *include_dir(ld, f) ? "/" : "", f, config_error_line(&ld->cfg),
+	    config_error_text(&ld->cfg));
+	return -1;
+}
+
+/*
+ * Reads the whole tree into conf: the groups with their schema tables,
+ * then the lists, then the cross-checks, then the registered checks.
+ * Returns 0, or -1 after recording an error.
+ */
+static int
+read_all(struct loader *ld, struct config *conf)
+{
+	static const char *const router_extra[] = { "shorthand", NULL };
+	static const char *const ussd_extra[] = { "menu",
+	    "report_categories", "info_topics", NULL };
+	size_t	i;
+
+	if (check_toplevel(ld) == -1)
+		return -1;
+	for (i = 0; i < NGROUPS; i++)
+		if (read_group(ld, config_lookup(&ld->cfg, groups[i].name),
+		    conf, groups[i].fields, groups[i].fields == f_router ?
+		    router_extra : groups[i].fields == f_ussd ? ussd_extra :
+		    NULL) == -1)
+			return -1;
+	if (check_listen(ld, conf) == -1 || check_prefix(ld, conf) == -1 ||
+	    read_shorthand(ld, conf) == -1 ||
+	    read_categories(ld, conf) == -1 || read_channels(ld, conf) == -1 ||
+	    read_topics(ld, conf) == -1 || check_replies(ld, conf) == -1 ||
+	    read_roles(ld, conf) == -1 || check_cases(ld, conf) == -1 ||
+	    read_ussd(ld, conf) == -1 || run_checks(ld, conf) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Reads and validates path, applies the "KEY=VALUE" overrides (in order)
+ * and returns a new configuration with one reference, or NULL with
+ * "FILE:LINE: message" in err.  The caller drops it with config_unref()
+ * (or config_free()).
+ */
 struct config *
 config_load(const char *path, char *const *overrides, size_t noverrides,
     char *err, size_t errsz)
 {
 	struct loader	 ld;
 	struct config	*conf = NULL;
-	char		*dir = NULL, *tmp;
+	char		*dir, *tmp;
 	size_t		 i;
 
 	memset(&ld, 0, sizeof(ld));
@@ -2144,51 +2241,15 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 		    CONF_OVERRIDES_MAX);
 		goto fail;
 	}
-	if (config_read_file(&ld.cfg, path) != CONFIG_TRUE) {
-		if (config_error_type(&ld.cfg) == CONFIG_ERR_FILE_IO)
-			snprintf(err, errsz, "%s: cannot read: %s", path,
-			    errno ? strerror(errno) : "I/O error");
-		else {
-			const char *f = config_error_file(&ld.cfg) ?
-			    config_error_file(&ld.cfg) : path;
-
-			snprintf(err, errsz, "%s%s%s:%d: %s",
-			    include_dir(&ld, f), *include_dir(&ld, f) ? "/" :
-			    "", f, config_error_line(&ld.cfg),
-			    config_error_text(&ld.cfg));
-		}
+	if (parse_file(&ld, path) == -1)
 		goto fail;
-	}
 	for (i = 0; i < noverrides; i++)
 		if (apply_override(&ld, overrides[i]) == -1)
 			goto fail;
-
 	conf = xcalloc(1, sizeof(*conf));
 	conf->refs = 1;
 	conf->path = xstrdup(path);
-	if (check_toplevel(&ld) == -1)
-		goto fail;
-	for (i = 0; i < NGROUPS; i++) {
-		static const char *const router_extra[] = { "shorthand",
-		    NULL };
-		static const char *const ussd_extra[] = { "menu",
-		    "report_categories", "info_topics", NULL };
-
-		if (read_group(&ld, config_lookup(&ld.cfg, groups[i].name),
-		    conf, groups[i].fields, groups[i].fields == f_router ?
-		    router_extra : groups[i].fields == f_ussd ? ussd_extra :
-		    NULL) == -1)
-			goto fail;
-	}
-	if (check_listen(&ld, conf) == -1 || check_prefix(&ld, conf) == -1 ||
-	    read_shorthand(&ld, conf) == -1 ||
-	    read_categories(&ld, conf) == -1 || read_channels(&ld, conf) == -1)
-		goto fail;
-	if (read_topics(&ld, conf) == -1 || check_replies(&ld, conf) == -1)
-		goto fail;
-	if (read_roles(&ld, conf) == -1 || check_cases(&ld, conf) == -1)
-		goto fail;
-	if (read_ussd(&ld, conf) == -1 || run_checks(&ld, conf) == -1)
+	if (read_all(&ld, conf) == -1)
 		goto fail;
 	config_destroy(&ld.cfg);
 	free(dir);
@@ -2221,130 +2282,83 @@ free_strlist(char **list, size_t n)
 	free(list);
 }
 
-/* Frees what the replies group and the topics list hold. */
+/*
+ * Frees what the fields of table f own in obj: strings that are not
+ * inline arrays, secrets (zeroed first), lists of strings.
+ */
 static void
-free_replies(struct config *conf)
+free_fields(void *obj, const struct field *f)
 {
-	char	**lists[] = { conf->replies_help_words,
-	    conf->replies_status_words, conf->replies_stop_words,
-	    conf->replies_start_words, conf->replies_english_words };
-	size_t	  counts[] = { conf->replies_nhelp_words,
-	    conf->replies_nstatus_words, conf->replies_nstop_words,
-	    conf->replies_nstart_words, conf->replies_nenglish_words };
-	char	 *texts[] = { conf->replies_help_vi, conf->replies_help_en,
-	    conf->replies_status_vi, conf->replies_status_en,
-	    conf->replies_status_answer_vi, conf->replies_status_answer_en,
-	    conf->replies_refusal_vi, conf->replies_refusal_en,
-	    conf->replies_stop_vi, conf->replies_stop_en,
-	    conf->replies_start_vi, conf->replies_start_en };
-	size_t	  i, j;
-
-	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		for (j = 0; j < counts[i]; j++)
-			free(lists[i][j]);
-		free(lists[i]);
-	}
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		free(texts[i]);
-	for (i = 0; i < conf->ntopics; i++) {
-		for (j = 0; j < conf->topics[i].nwords; j++)
-			free(conf->topics[i].words[j]);
-		free(conf->topics[i].words);
-		free(conf->topics[i].text_vi);
-		free(conf->topics[i].text_en);
-		free(conf->topics[i].ussd);
-	}
-	free(conf->topics);
-	free(conf->special);
+	for (; f->name != NULL; f++)
+		switch (f->type) {
+		case T_STR:
+		case T_TEMPLATE:
+			if (f->size == 0)
+				free(*str_slot(obj, f));
+			break;
+		case T_SECRET:
+			free_secret(*str_slot(obj, f));
+			break;
+		case T_STRLIST:
+			free_strlist(*SLOT(obj, f, char **),
+			    *(size_t *)(void *)((char *)obj + f->off2));
+			break;
+		default:
+			break;
+		}
 }
 
-/* Frees a configuration from config_load(); NULL is allowed. */
+static void
+free_items(struct ussd_item *items, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(items[i].label);
+	free(items);
+}
+
+/*
+ * Frees a configuration from config_load(); NULL is allowed.  The schema
+ * tables say which strings each struct owns; the lists besides them are
+ * freed here.
+ */
 void
 config_free(struct config *conf)
 {
-	size_t	i, j, k;
+	size_t	i, j;
 
 	if (conf == NULL)
 		return;
+	for (i = 0; i < NGROUPS; i++)
+		free_fields(conf, groups[i].fields);
 	for (i = 0; i < conf->ncategories; i++) {
-		struct category *c = &conf->categories[i];
-
-		free(c->name_vi);
-		free(c->name_en);
-		free(c->ack_vi);
-		free(c->ack_en);
-		free(c->explain_vi);
-		free(c->explain_en);
-		for (j = 0; j < c->nsubs; j++) {
-			for (k = 0; k < c->subs[j].nkeywords; k++)
-				free(c->subs[j].keywords[k]);
-			free(c->subs[j].keywords);
-		}
-		free(c->subs);
+		free_fields(&conf->categories[i], f_category);
+		for (j = 0; j < conf->categories[i].nsubs; j++)
+			free_fields(&conf->categories[i].subs[j],
+			    f_subcategory);
+		free(conf->categories[i].subs);
 	}
 	free(conf->categories);
-	for (i = 0; i < conf->nchannels; i++) {
-		struct channel *ch = &conf->channels[i];
-
-		free(ch->number);
-		free(ch->device);
-		free(ch->model);
-		free(ch->connection);
-		free_secret(ch->pin);
-		free(ch->public_url);
-		free(ch->base_url);
-		free(ch->account);
-		free_secret(ch->token);
-		free_secret(ch->signature_secret);
-	}
+	for (i = 0; i < conf->nchannels; i++)
+		free_fields(&conf->channels[i], f_channel);
 	free(conf->channels);
-	free_replies(conf);
+	for (i = 0; i < conf->ntopics; i++)
+		free_fields(&conf->topics[i], f_topic);
+	free(conf->topics);
+	for (i = 0; i < conf->nroles; i++)
+		free_fields(&conf->roles[i], f_role);
+	free(conf->roles);
 	for (i = 0; i < conf->nshorthand; i++) {
 		free(conf->shorthand[i].token);
 		free(conf->shorthand[i].expansion);
 	}
 	free(conf->shorthand);
-	for (i = 0; i < RLIST_MAX; i++) {
-		for (k = 0; k < conf->router_nlists[i]; k++)
-			free(conf->router_lists[i][k]);
-		free(conf->router_lists[i]);
-	}
+	free_items(conf->ussd_menu, conf->ussd_nmenu);
+	free_items(conf->ussd_categories, conf->ussd_ncategories);
+	free_items(conf->ussd_topics, conf->ussd_ntopics);
+	free(conf->special);
 	free(conf->path);
-	free(conf->ward_name);
-	free(conf->ward_name_en);
-	free(conf->ward_address);
-	free(conf->reception_hours);
-	free(conf->hotline);
-	free(conf->storage_path);
-	free(conf->http_listen);
-	free(conf->control_socket);
-	/* ussd */
-	free(conf->ussd_service_code);
-	for (i = 0; i < USSD_T_MAX; i++)
-		free(conf->ussd_texts[i]);
-	for (i = 0; i < conf->ussd_nmenu; i++)
-		free(conf->ussd_menu[i].label);
-	free(conf->ussd_menu);
-	for (i = 0; i < conf->ussd_ncategories; i++)
-		free(conf->ussd_categories[i].label);
-	free(conf->ussd_categories);
-	for (i = 0; i < conf->ussd_ntopics; i++)
-		free(conf->ussd_topics[i].label);
-	free(conf->ussd_topics);
-	for (i = 0; i < conf->nroles; i++) {
-		struct role *r = &conf->roles[i];
-
-		free_strlist(r->users, r->nusers);
-		free_strlist(r->groups, r->ngroups);
-		free_strlist(r->categories, r->ncategories);
-	}
-	free(conf->roles);
-	free_strlist(conf->deadline_holidays, conf->ndeadline_holidays);
-	free_strlist(conf->deadline_workdays, conf->ndeadline_workdays);
-	free(conf->deadline_notify_number);
-	free(conf->deadline_notify_channel);
-	free(conf->satisfaction_question_vi);
-	free(conf->satisfaction_question_en);
 	free(conf);
 }
 

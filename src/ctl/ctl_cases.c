@@ -15,21 +15,6 @@
 
 #define TEXT_COLUMNS	48	/* display columns of a text in a list */
 
-/*
- * Runs getopt_long over a command's argv; returns the option, -1 at the
- * end, or '?' after printing the command's usage.
- */
-static int
-opt(int argc, char **argv, const char *shortopts,
-    const struct option *longopts)
-{
-	int	ch = getopt_long(argc, argv, shortopts, longopts, NULL);
-
-	if (ch == '?' || ch == ':')
-		ctl_usage_of(argv[0]);
-	return ch;
-}
-
 static int
 usage(const char *cmd)
 {
@@ -76,7 +61,7 @@ ctl_list(struct ctl_globals *g, int argc, char **argv)
 	long			 n;
 	int			 ch, r;
 
-	while ((ch = opt(argc, argv, "", longopts)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'c':
 			json_object_set_new(args, "category",
@@ -258,7 +243,7 @@ ctl_show(struct ctl_globals *g, int argc, char **argv)
 	json_t	*args = json_object(), *data;
 	int	 ch, r;
 
-	while ((ch = opt(argc, argv, "", longopts)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		if (ch != 'u' || ctl_utf8("the reason", optarg) == -1) {
 			json_decref(args);
 			return CTL_USAGE;
@@ -296,7 +281,7 @@ ctl_reply(struct ctl_globals *g, int argc, char **argv)
 	json_t	*args, *data;
 	int	 ch, r, dry = 0;
 
-	while ((ch = opt(argc, argv, "", longopts)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		if (ch != 'n')
 			return CTL_USAGE;
 		dry = 1;
@@ -384,7 +369,7 @@ plain(int argc, char **argv, int nargs)
 	static const struct option none[] = { { NULL, 0, NULL, 0 } };
 	int	ch;
 
-	while ((ch = opt(argc, argv, "", none)) != -1)
+	while ((ch = ctl_getopt(argc, argv, "", none)) != -1)
 		return -1;
 	if (optind + nargs != argc) {
 		ctl_usage_of(argv[0]);
@@ -433,7 +418,7 @@ ctl_close(struct ctl_globals *g, int argc, char **argv)
 	json_t		*args;
 	int		 ch;
 
-	while ((ch = opt(argc, argv, "", longopts)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		if (ch != 'n')
 			return CTL_USAGE;
 		note = optarg;

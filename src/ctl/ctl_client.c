@@ -18,6 +18,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,9 +393,8 @@ ctl_table_add(struct ctl_table *t, ...)
 
 	if (t->nrows == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 32;
-		if ((t->cells = realloc(t->cells, t->cap * t->ncols *
-		    sizeof(char *))) == NULL)
-			fatal("realloc");
+		t->cells = xreallocarray(t->cells, t->cap * t->ncols,
+		    sizeof(char *));
 	}
 	va_start(ap, t);
 	for (i = 0; i < t->ncols; i++)
@@ -419,6 +419,21 @@ fit(struct ctl_table *t, size_t col, char *s)
 	memcpy(c + n, "\xe2\x80\xa6", 3);	/* … */
 	free(s);
 	return c;
+}
+
+static void
+ctl_table_free(struct ctl_table *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	for (i = 0; i < t->ncols; i++)
+		free(t->head[i]);
+	free(t->cells);
+	free(t);
 }
 
 /* Prints the table aligned by display width, then frees it. */
@@ -454,21 +469,6 @@ ctl_table_print(struct ctl_table *t, FILE *fp)
 	ctl_table_free(t);
 }
 
-void
-ctl_table_free(struct ctl_table *t)
-{
-	size_t	i;
-
-	if (t == NULL)
-		return;
-	for (i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	for (i = 0; i < t->ncols; i++)
-		free(t->head[i]);
-	free(t->cells);
-	free(t);
-}
-
 /*
  * ===================================================================
  * Options
@@ -500,4 +500,19 @@ ctl_utf8(const char *what, const char *s)
 		return 0;
 	fprintf(stderr, "papictl: %s is not valid UTF-8\n", what);
 	return -1;
+}
+
+/*
+ * Runs getopt_long() over a command's argv; returns the option, -1 at the
+ * end, or '?' after printing the command's usage.
+ */
+int
+ctl_getopt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	int	ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+	if (ch == '?' || ch == ':')
+		ctl_usage_of(argv[0]);
+	return ch;
 }

@@ -19,16 +19,6 @@ enum format {
 };
 
 static int
-opt(int argc, char **argv, const struct option *longopts)
-{
-	int	ch = getopt_long(argc, argv, "", longopts, NULL);
-
-	if (ch == '?' || ch == ':')
-		ctl_usage_of(argv[0]);
-	return ch;
-}
-
-static int
 format_of(const char *cmd, const char *s, int table_ok, enum format *f)
 {
 	if (table_ok && strcmp(s, "table") == 0)
@@ -244,7 +234,7 @@ ctl_report(struct ctl_globals *g, int argc, char **argv)
 	enum format	 f = g->json ? FMT_JSON : FMT_TABLE;
 	int		 ch, r;
 
-	while ((ch = opt(argc, argv, longopts)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'q':
 			json_object_set_new(args, "quarter",
@@ -327,7 +317,7 @@ ctl_export(struct ctl_globals *g, int argc, char **argv)
 	size_t		 i;
 	int		 ch, r;
 
-	while ((ch = opt(argc, argv, longopts)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
 		case 'F':
 			if (format_of(argv[0], optarg, 0, &f) == 0)
@@ -415,7 +405,7 @@ ctl_audit(struct ctl_globals *g, int argc, char **argv)
 	long			 n;
 	int			 ch, r, verify = 0;
 
-	while ((ch = opt(argc, argv, longopts)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		if (ch == 'v') {
 			verify = 1;
 			json_object_set_new(args, "verify", json_true());

@@ -23,16 +23,6 @@ static const char *const outbox_states[] = {
 };
 #define NOUTBOX	(sizeof(outbox_states) / sizeof(outbox_states[0]))
 
-static int
-opt(int argc, char **argv, const struct option *longopts)
-{
-	int	ch = getopt_long(argc, argv, "", longopts, NULL);
-
-	if (ch == '?' || ch == ':')
-		ctl_usage_of(argv[0]);
-	return ch;
-}
-
 /*
  * ===================================================================
  * status
@@ -158,7 +148,7 @@ ctl_status(struct ctl_globals *g, int argc, char **argv)
 	json_t	*data;
 	int	 ch, r;
 
-	while ((ch = opt(argc, argv, none)) != -1)
+	while ((ch = ctl_getopt(argc, argv, "", none)) != -1)
 		return CTL_USAGE;
 	if (optind != argc) {
 		ctl_usage_of(argv[0]);
@@ -198,7 +188,7 @@ ctl_outbox(struct ctl_globals *g, int argc, char **argv)
 	long			 n;
 	int			 ch, r;
 
-	while ((ch = opt(argc, argv, longopts)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		if (ch == 'f')
 			json_object_set_new(args, "failed", json_true());
 		else if (ch == 'l' && ctl_number(argv[0], "--limit", optarg,
@@ -257,7 +247,7 @@ ctl_retry(struct ctl_globals *g, int argc, char **argv)
 	long	 id;
 	int	 ch, r;
 
-	while ((ch = opt(argc, argv, none)) != -1)
+	while ((ch = ctl_getopt(argc, argv, "", none)) != -1)
 		return CTL_USAGE;
 	if (optind + 1 != argc) {
 		ctl_usage_of(argv[0]);
@@ -294,7 +284,7 @@ ctl_inject(struct ctl_globals *g, int argc, char **argv)
 	json_t	*args = json_object(), *data;
 	int	 ch, r;
 
-	while ((ch = opt(argc, argv, longopts)) != -1) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		if (ch == 'f')
 			json_object_set_new(args, "from", json_string(optarg));
 		else if (ch == 'c')

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <getopt.h>
+
 #include <jansson.h>
 
 #define CTL_OK		0	/* success */
@@ -59,10 +61,11 @@ void	 ctl_table_col(struct ctl_table *, size_t col, size_t width,
 	    int right);
 void	 ctl_table_add(struct ctl_table *, ...);
 void	 ctl_table_print(struct ctl_table *, FILE *);
-void	 ctl_table_free(struct ctl_table *);
 int	 ctl_number(const char *cmd, const char *what, const char *s,
 	    long min, long max, long *v);
 int	 ctl_utf8(const char *what, const char *s);
+int	 ctl_getopt(int argc, char **argv, const char *shortopts,
+	    const struct option *longopts);
 
 /* ctl_cases.c: list, show, reply and case work */
 int	ctl_list(struct ctl_globals *, int, char **);

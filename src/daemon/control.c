@@ -113,7 +113,7 @@ static const char *const kind_names[] = {
  */
 
 /* The name of an error, as the answer's "error" says it. */
-const char *
+static const char *
 control_err_name(enum control_err e)
 {
 	if ((unsigned)e >= sizeof(err_names) / sizeof(err_names[0]))
@@ -214,7 +214,7 @@ group_names(const char *user, long gid, char **names, size_t max)
  * Works out who uid is (user name: NULL to look it up) and its role under
  * conf.  Returns 0; who->kind is -1 for a user without a role.
  */
-int
+static int
 control_who(const struct config *conf, long uid, long gid, const char *user,
     struct who *who)
 {

@@ -62,8 +62,6 @@ struct control	*control_start(const struct control_cmd *, size_t ncmds,
 		    struct services *, const struct config *, char *err,
 		    size_t errsz);
 void		 control_stop(struct control *);
-int		 control_who(const struct config *, long uid, long gid,
-		    const char *user, struct who *);
 int		 control_user_who(const struct config *, const char *user,
 		    struct who *);
 void		 control_user_name(long uid, char *buf, size_t bufsz);
@@ -74,6 +72,5 @@ size_t		 control_visible(const struct who *, const struct config *,
 int		 control_fail(struct control_req *, enum control_err,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 struct store_query *control_query(struct control_req *);
-const char	*control_err_name(enum control_err);
 
 #endif /* PAPIGW_DAEMON_CONTROL_H */

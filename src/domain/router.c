@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "domain/router.h"
+#include "base/hash.h"
 #include "base/log.h"
 #include "base/slot.h"
 #include "base/util.h"
@@ -193,21 +194,9 @@ struct router {
  */
 
 static uint32_t
-hash_bytes(const char *s, size_t n)
-{
-	uint32_t	h = 2166136261u;
-
-	while (n-- > 0) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
-static uint32_t
 word_lookup(const struct router *r, const char *s, size_t n)
 {
-	uint32_t	h = hash_bytes(s, n);
+	uint32_t	h = hash_fnv1a32(s, n);
 	size_t		i = h & r->wmask;
 	uint32_t	id;
 
@@ -248,15 +237,14 @@ word_intern(struct router *r, const char *s, size_t n)
 		return id;
 	if (r->nwords == r->wordcap) {
 		r->wordcap = r->wordcap ? r->wordcap * 2 : 256;
-		r->words = realloc(r->words, r->wordcap * sizeof(*r->words));
-		if (r->words == NULL)
-			fatal("realloc");
+		r->words = xreallocarray(r->words, r->wordcap,
+		    sizeof(*r->words));
 	}
 	w = &r->words[r->nwords++];
 	w->s = xcalloc(1, n + 1);
 	memcpy(w->s, s, n);
 	w->len = (uint32_t)n;
-	w->hash = hash_bytes(s, n);
+	w->hash = hash_fnv1a32(s, n);
 	if (r->nwords * 2 > r->wmask + 1)
 		word_rehash(r, (r->wmask + 1) * 2);
 	else {
@@ -325,9 +313,8 @@ node_new(struct router *r, int32_t depth)
 
 	if (r->nnodes == r->nodecap) {
 		r->nodecap = r->nodecap ? r->nodecap * 2 : 1024;
-		r->nodes = realloc(r->nodes, r->nodecap * sizeof(*r->nodes));
-		if (r->nodes == NULL)
-			fatal("realloc");
+		r->nodes = xreallocarray(r->nodes, r->nodecap,
+		    sizeof(*r->nodes));
 	}
 	n = &r->nodes[r->nnodes];
 	n->fail = 0;
@@ -378,10 +365,8 @@ add_phrase(struct router *r, struct text *t, const char *s, enum pclass cls,
 
 	if (r->nphrases == r->phrasecap) {
 		r->phrasecap = r->phrasecap ? r->phrasecap * 2 : 512;
-		r->phrases = realloc(r->phrases,
-		    r->phrasecap * sizeof(*r->phrases));
-		if (r->phrases == NULL)
-			fatal("realloc");
+		r->phrases = xreallocarray(r->phrases, r->phrasecap,
+		    sizeof(*r->phrases));
 	}
 	p = &r->phrases[r->nphrases];
 	memset(p, 0, sizeof(*p));

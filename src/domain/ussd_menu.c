@@ -46,7 +46,9 @@
 #include <string.h>
 
 #include "domain/ussd_menu.h"
+#include "base/strbuf.h"
 #include "base/util.h"
+#include "text/sms.h"
 #include "text/text.h"
 #include "conf/config.h"
 #include "domain/ref.h"
@@ -99,25 +101,11 @@ static const unsigned text_vars[USSD_T_MAX] = {
 	[USSD_T_NOT_FOUND] = V(TV_REF),
 };
 
-/* The name of a text's setting in the ussd group. */
-const char *
-ussd_text_name(enum ussd_text t)
-{
-	return (unsigned)t < USSD_T_MAX ? text_names[t] : "?";
-}
-
 /*
  * ===================================================================
  * Characters
  * ===================================================================
  */
-
-/* Whether c takes two septets in GSM-7 (the extension table). */
-static int
-gsm7_ext(int c)
-{
-	return c != '\0' && strchr("^{}\\[~]|", c) != NULL;
-}
 
 /*
  * The width of s on a USSD screen: GSM-7 septets, the extension
@@ -133,7 +121,7 @@ ussd_width(const char *s)
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		if ((*p & 0xC0) == 0x80)
 			continue;
-		w += gsm7_ext(*p) ? 2 : 1;
+		w += sms_septets(*p) == 2 ? 2 : 1;
 	}
 	return w;
 }
@@ -184,7 +172,7 @@ cut_width(char *s, size_t width)
 	size_t	w = 0, i;
 
 	for (i = 0; s[i] != '\0'; i++) {
-		size_t cw = gsm7_ext((unsigned char)s[i]) ? 2 : 1;
+		size_t cw = sms_septets((unsigned char)s[i]) == 2 ? 2 : 1;
 
 		if (w + cw > width) {
 			s[i] = '\0';
@@ -228,24 +216,6 @@ ussd_fit(const char *s, size_t width, char *buf, size_t bufsz)
  * ===================================================================
  */
 
-/* A screen being built; what does not fit USSD_BUF is dropped. */
-struct sb {
-	char	 buf[USSD_BUF];
-	size_t	 len;
-};
-
-static void
-sb_add(struct sb *b, const char *s)
-{
-	size_t	n = strlen(s);
-
-	if (b->len + n >= sizeof(b->buf))
-		n = sizeof(b->buf) - 1 - b->len;
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
-}
-
 /* The values of the variables for one screen. */
 struct tvals {
 	const char	*v[TV_N];
@@ -286,7 +256,7 @@ tvar_find(const char *p, size_t n)
 
 /* Appends text t of the configuration with its variables replaced. */
 static void
-add_text(struct sb *b, const struct config *conf, enum ussd_text t,
+add_text(struct strbuf *b, const struct config *conf, enum ussd_text t,
     const struct tvals *tv)
 {
 	const char	*p, *end;
@@ -296,26 +266,26 @@ add_text(struct sb *b, const struct config *conf, enum ussd_text t,
 	for (p = conf->ussd_texts[t]; *p != '\0'; p++) {
 		if (*p == '{' && (end = strchr(p, '}')) != NULL &&
 		    (v = tvar_find(p + 1, (size_t)(end - p - 1))) != -1) {
-			sb_add(b, tv->v[v] != NULL ? tv->v[v] : "");
+			strbuf_adds(b, tv->v[v] != NULL ? tv->v[v] : "");
 			p = end;
 			continue;
 		}
 		one[0] = *p;
-		sb_add(b, one);
+		strbuf_adds(b, one);
 	}
 }
 
 static void
-add_line(struct sb *b, const char *s)
+add_line(struct strbuf *b, const char *s)
 {
 	if (b->len > 0)
-		sb_add(b, "\n");
-	sb_add(b, s);
+		strbuf_adds(b, "\n");
+	strbuf_adds(b, s);
 }
 
 /* Appends the numbered options "1. label". */
 static void
-add_items(struct sb *b, const struct ussd_item *items, size_t n)
+add_items(struct strbuf *b, const struct ussd_item *items, size_t n)
 {
 	char	line[256];
 	size_t	i;
@@ -339,7 +309,7 @@ find_topic(const struct config *conf, const char *id)
 
 /* The line above the screen for pos's hint. */
 static void
-add_hint(struct sb *b, const struct config *conf, const struct ussd_pos *pos,
+add_hint(struct strbuf *b, const struct config *conf, const struct ussd_pos *pos,
     const struct tvals *tv)
 {
 	switch (pos->hint) {
@@ -367,17 +337,16 @@ add_hint(struct sb *b, const struct config *conf, const struct ussd_pos *pos,
  */
 static long
 compose(const struct config *conf, const struct ussd_pos *pos,
-    struct sb *b)
+    struct strbuf *b)
 {
 	struct tvals		 tv;
-	struct sb		 tail;
+	struct strbuf		 tail = STRBUF_INIT;
 	const struct ussd_item	*it = NULL;
 	const struct topic	*tp;
 	char			 echo[USSD_SCREEN_MAX * 2 + 8];
 	long			 room;
 
-	b->len = 0;
-	b->buf[0] = '\0';
+	strbuf_truncate(b, 0);
 	tvals_init(conf, &tv, pos->ref);
 	if ((pos->state == USSD_TEXT || pos->state == USSD_CONFIRM) &&
 	    pos->item >= 0 && (size_t)pos->item < conf->ussd_ncategories)
@@ -388,7 +357,7 @@ compose(const struct config *conf, const struct ussd_pos *pos,
 	tv.v[TV_CATEGORY] = it != NULL ? it->label : "";
 	add_hint(b, conf, pos, &tv);
 	if (b->len > 0)
-		sb_add(b, "\n");
+		strbuf_adds(b, "\n");
 	switch (pos->state) {
 	case USSD_MAIN:
 		add_text(b, conf, USSD_T_TITLE, &tv);
@@ -403,19 +372,18 @@ compose(const struct config *conf, const struct ussd_pos *pos,
 		break;
 	case USSD_CONFIRM:
 		add_text(b, conf, USSD_T_CONFIRM, &tv);
-		sb_add(b, "\n");
-		tail.len = 0;
-		tail.buf[0] = '\0';
-		sb_add(&tail, "\n1. ");
+		strbuf_adds(b, "\n");
+		strbuf_adds(&tail, "\n1. ");
 		add_text(&tail, conf, USSD_T_SEND, &tv);
-		sb_add(&tail, "\n");
-		sb_add(&tail, conf->ussd_texts[USSD_T_NAV]);
+		strbuf_adds(&tail, "\n");
+		strbuf_adds(&tail, conf->ussd_texts[USSD_T_NAV]);
 		room = (long)USSD_SCREEN_MAX - (long)ussd_width(b->buf) -
 		    (long)ussd_width(tail.buf);
 		ussd_fit(pos->text, room > 0 ? (size_t)room : 0, echo,
 		    sizeof(echo));
-		sb_add(b, echo);
-		sb_add(b, tail.buf);
+		strbuf_adds(b, echo);
+		strbuf_adds(b, tail.buf);
+		strbuf_free(&tail);
 		return room;
 	case USSD_REF:
 		add_text(b, conf, USSD_T_REF, &tv);
@@ -426,7 +394,7 @@ compose(const struct config *conf, const struct ussd_pos *pos,
 		break;
 	case USSD_TOPIC:
 		tp = it != NULL ? find_topic(conf, it->id) : NULL;
-		sb_add(b, tp != NULL && tp->ussd != NULL ? tp->ussd : "");
+		strbuf_adds(b, tp != NULL && tp->ussd != NULL ? tp->ussd : "");
 		break;
 	}
 	add_line(b, conf->ussd_texts[USSD_T_NAV]);
@@ -441,23 +409,23 @@ size_t
 ussd_screen(const struct config *conf, const struct ussd_pos *pos,
     char *buf, size_t bufsz)
 {
-	struct sb	b;
+	struct strbuf	b = STRBUF_INIT;
 
 	compose(conf, pos, &b);
 	cut_width(b.buf, USSD_SCREEN_MAX);
 	copy_str(buf, bufsz, b.buf);
+	strbuf_free(&b);
 	return strlen(buf);
 }
 
 /* Builds an END screen in b without cutting it. */
 static void
 compose_end(const struct config *conf, enum ussd_text which, int64_t ref,
-    struct sb *b)
+    struct strbuf *b)
 {
 	struct tvals	tv;
 
-	b->len = 0;
-	b->buf[0] = '\0';
+	strbuf_truncate(b, 0);
 	tvals_init(conf, &tv, ref);
 	add_text(b, conf, which, &tv);
 }
@@ -471,11 +439,12 @@ size_t
 ussd_end_screen(const struct config *conf, enum ussd_text which, int64_t ref,
     char *buf, size_t bufsz)
 {
-	struct sb	b;
+	struct strbuf	b = STRBUF_INIT;
 
 	compose_end(conf, which, ref, &b);
 	cut_width(b.buf, USSD_SCREEN_MAX);
 	copy_str(buf, bufsz, b.buf);
+	strbuf_free(&b);
 	return strlen(buf);
 }
 
@@ -861,9 +830,10 @@ check_screen(const struct config *conf, struct chk *k, enum ussd_state st,
 	    USSD_HINT_INVALID, USSD_HINT_CUT, USSD_HINT_NOT_FOUND,
 	    USSD_HINT_FAILED };
 	struct ussd_pos	 pos;
-	struct sb	 b;
+	struct strbuf	 b = STRBUF_INIT;
 	size_t		 i, w;
 	long		 room;
+	int		 r = 0;
 
 	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
 		if ((hints[i] == USSD_HINT_CUT && st != USSD_CONFIRM) ||
@@ -877,34 +847,41 @@ check_screen(const struct config *conf, struct chk *k, enum ussd_state st,
 		pos.hint = hints[i];
 		pos.ref = USSD_WORST_REF;
 		room = compose(conf, &pos, &b);
-		if (st == USSD_CONFIRM && room < USSD_TEXT_SHOWN_MIN)
-			return chk_fail(k, key, elem, "ussd.%s: the %s "
-			    "screen%s leaves room for %ld characters of the "
-			    "message, fewer than %d (a USSD screen holds %d)",
-			    key, what, hint_name(hints[i]), room,
-			    USSD_TEXT_SHOWN_MIN, USSD_SCREEN_MAX);
-		if ((w = ussd_width(b.buf)) > USSD_SCREEN_MAX)
-			return chk_fail(k, key, elem, "ussd.%s: the %s screen"
-			    "%s is %zu characters, more than the %d of a USSD "
+		if (st == USSD_CONFIRM && room < USSD_TEXT_SHOWN_MIN) {
+			r = chk_fail(k, key, elem, "ussd.%s: the %s screen%s "
+			    "leaves room for %ld characters of the message, "
+			    "fewer than %d (a USSD screen holds %d)", key, what,
+			    hint_name(hints[i]), room, USSD_TEXT_SHOWN_MIN,
+			    USSD_SCREEN_MAX);
+			break;
+		}
+		if ((w = ussd_width(b.buf)) > USSD_SCREEN_MAX) {
+			r = chk_fail(k, key, elem, "ussd.%s: the %s screen%s "
+			    "is %zu characters, more than the %d of a USSD "
 			    "screen", key, what, hint_name(hints[i]), w,
 			    USSD_SCREEN_MAX);
+			break;
+		}
 	}
-	return 0;
+	strbuf_free(&b);
+	return r;
 }
 
 static int
 check_end(const struct config *conf, struct chk *k, enum ussd_text t,
     const char *what)
 {
-	struct sb	b;
+	struct strbuf	b = STRBUF_INIT;
 	size_t		w;
+	int		r = 0;
 
 	compose_end(conf, t, USSD_WORST_REF, &b);
 	if ((w = ussd_width(b.buf)) > USSD_SCREEN_MAX)
-		return chk_fail(k, text_names[t], -1, "ussd.%s: the %s screen "
+		r = chk_fail(k, text_names[t], -1, "ussd.%s: the %s screen "
 		    "is %zu characters at its longest, more than the %d of a "
 		    "USSD screen", text_names[t], what, w, USSD_SCREEN_MAX);
-	return 0;
+	strbuf_free(&b);
+	return r;
 }
 
 /* The menu's entries and what they point to. */

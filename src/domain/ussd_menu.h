@@ -65,7 +65,6 @@ size_t		 ussd_width(const char *s);
 size_t		 ussd_ascii(const char *s, char *buf, size_t bufsz);
 int		 ussd_check(const struct config *, char *key, size_t keysz,
 		    int *elem, char *err, size_t errsz);
-const char	*ussd_text_name(enum ussd_text);
 void		 ussd_menu_register(void);
 
 #endif /* PAPIGW_DOMAIN_USSD_MENU_H */

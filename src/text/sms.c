@@ -102,8 +102,8 @@ gsm7_table_init(void)
 }
 
 /* Septets a code point takes in GSM-7: 1, 2, or 0 when it has none. */
-static int
-gsm7_septets(uint32_t cp)
+int
+sms_septets(uint32_t cp)
 {
 	pthread_once(&gsm7_once, gsm7_table_init);
 	if (cp < GSM7_TABLE_MAX)
@@ -118,7 +118,7 @@ sms_is_gsm7(const char *utf8)
 	const unsigned char	*s = (const unsigned char *)utf8;
 
 	while (*s != '\0')
-		if (gsm7_septets(next_cp(&s)) == 0)
+		if (sms_septets(next_cp(&s)) == 0)
 			return 0;
 	return 1;
 }
@@ -153,7 +153,7 @@ count_add(struct count *c, uint32_t cp)
 	int	w;
 
 	if (c->is7) {
-		if ((w = gsm7_septets(cp)) == 0)
+		if ((w = sms_septets(cp)) == 0)
 			c->is7 = 0;
 		else {
 			c->total7 += w;

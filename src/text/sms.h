@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+int		 sms_septets(uint32_t cp);
 int		 sms_is_gsm7(const char *utf8);
 int		 sms_segments(const char *utf8);
 int		 sms_measure(const char *utf8, int *gsm7);

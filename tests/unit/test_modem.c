@@ -4,7 +4,9 @@
  * reason in the health lines and the metrics, keeps retrying, goes away
  * when a reload disables it, and stops and frees cleanly (the sanitizer
  * build checks the threads, locks and memory).  Reading and sending are
- * tested against the real daemon and Gammu's dummy phone (t3000).
+ * tested against the real daemon and Gammu's dummy phone (t3000).  And
+ * the parts that the outbox counts for a text are the parts libGammu
+ * makes of it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,8 +19,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <gammu.h>
+
 #include "base/strbuf.h"
 #include "base/util.h"
+#include "text/sms.h"
 #include "conf/config.h"
 #include "chan/modem.h"
 
@@ -131,12 +136,68 @@ test_state_names(void **state)
 	modems_free(NULL);
 }
 
+/* The parts libGammu's encoder makes of text, as the modem sends it. */
+static int
+gammu_parts(const char *text)
+{
+	GSM_MultiPartSMSInfo	 info;
+	GSM_MultiSMSMessage	*out = calloc(1, sizeof(*out));
+	unsigned char		*ubuf;
+	size_t			 len = strlen(text);
+	int			 n;
+
+	assert_non_null(out);
+	ubuf = calloc(2, (len + 2) * 2);
+	assert_non_null(ubuf);
+	DecodeUTF8(ubuf, text, len);
+	GSM_ClearMultiPartSMSInfo(&info);
+	info.EntriesNum = 1;
+	info.UnicodeCoding = sms_is_gsm7(text) ? FALSE : TRUE;
+	info.Class = -1;
+	info.Entries[0].ID = SMS_ConcatenatedTextLong;
+	info.Entries[0].Buffer = ubuf;
+	assert_int_equal(GSM_EncodeMultiPartSMS(NULL, &info, out), ERR_NONE);
+	n = out->Number;
+	free(ubuf);
+	free(out);
+	return n;
+}
+
+/*
+ * The outbox counts parts with text/sms.c and the modem sends them with
+ * libGammu's encoder: both must agree, at every boundary (160 and 153
+ * septets, extension characters that take two, 70 and 67 UCS-2 units).
+ */
+static void
+test_parts_agree(void **state)
+{
+	static const char *const pieces[] = { "a", "{", "\u20ac", "\u0111",
+	    "\u1ea1" };
+	char	text[1200];
+	size_t	p, n, o, i;
+
+	(void)state;
+	for (p = 0; p < sizeof(pieces) / sizeof(pieces[0]); p++)
+		for (n = 1; n <= 330; n++) {
+			/* n characters: the piece last, after 'x's. */
+			for (o = 0, i = 0; i + 1 < n; i++)
+				text[o++] = 'x';
+			memcpy(text + o, pieces[p], strlen(pieces[p]));
+			text[o + strlen(pieces[p])] = '\0';
+			if (sms_segments(text) != gammu_parts(text))
+				fail_msg("%zu characters ending in piece %zu: "
+				    "sms.c counts %d parts, libGammu %d", n, p,
+				    sms_segments(text), gammu_parts(text));
+		}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_missing_device),
 		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_parts_agree),
 	};
 
 	modem_init_locales();
