@@ -1,5 +1,9 @@
 /*
- * log.h
+ * log.h: logging (log.c), used everywhere.  With -d the lines go to stderr
+ * with syslog priority prefixes that journald reads ("<4>..."), otherwise
+ * to syslog.  log_warn() adds strerror(errno), log_warnx() does not;
+ * fatal() and fatalx() are for broken invariants only.  Never log a full
+ * phone number (mask_number()), a secret or a message's text at info.
  */
 #ifndef PAPIGW_BASE_LOG_H
 #define PAPIGW_BASE_LOG_H

@@ -1,5 +1,8 @@
 /*
- * util.h
+ * util.h: small helpers shared by every module (util.c): bounded string
+ * copies, checked number parsing, allocation that cannot return NULL,
+ * reading a small file (secrets), and the masking of phone numbers for
+ * logs and officers.
  */
 #ifndef PAPIGW_BASE_UTIL_H
 #define PAPIGW_BASE_UTIL_H

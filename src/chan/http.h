@@ -1,5 +1,9 @@
 /*
- * http.h: the HTTP listener (libmicrohttpd)
+ * http.h: the HTTP listener (http.c, libmicrohttpd): one handler gets
+ * every request with its parameters (query and form body) and body read
+ * and bounded; it answers at once (http_reply(), http_refuse()) or defers
+ * the answer until the message is durable (http_defer(), then
+ * http_complete() from any thread).
  */
 #ifndef PAPIGW_CHAN_HTTP_H
 #define PAPIGW_CHAN_HTTP_H

@@ -5,8 +5,8 @@
  * the driver of its channel.  A driver sends without blocking the worker
  * (its own thread, or libcurl's multi interface) and reports every row it
  * was given exactly once with outbox_sent(), from any thread.  The HTTP
- * providers' driver lives in outbox.c; the modem channel registers its own
- * driver (modem.c).
+ * providers' driver is send_http.c's, used for every channel without a
+ * driver of its own; the modem channel registers its own (modem.c).
  */
 #ifndef PAPIGW_CHAN_OUTBOX_H
 #define PAPIGW_CHAN_OUTBOX_H

@@ -1,5 +1,7 @@
 /*
- * sig.h: webhook signatures
+ * sig.h: the providers' webhook signatures (sig.c): Twilio's HMAC-SHA1
+ * over the URL and the sorted form parameters, Vonage's signed requests.
+ * The comparisons take constant time.
  */
 #ifndef PAPIGW_CHAN_SIG_H
 #define PAPIGW_CHAN_SIG_H

@@ -191,7 +191,7 @@ static const struct field f_control[] = {
 };
 
 /*
- * Deadlines, privacy, satisfaction and roles (calendar.c, cases.c,
+ * Deadlines, privacy, satisfaction and roles (domain/calendar.c, daemon/timers.c,
  * control.c).  The dates are checked by check_cases().
  */
 static const struct field f_deadlines[] = {
@@ -344,7 +344,7 @@ static const struct field f_channel[] = {
 };
 
 /*
- * Replies (reply.c): the special words, the texts that answer them and the
+ * Replies (core/reply.c): the special words, the texts that answer them and the
  * limits on automatic replies.  Words and texts default to none: a file
  * without them has no special words.  check_replies() folds the words into
  * conf->special and checks that each kind of word has its text.
@@ -438,7 +438,7 @@ static const struct {
 };
 
 /*
- * USSD menu sessions (ussd.c).  The texts are screens or parts of screens
+ * USSD menu sessions (domain/ussd_menu.c, chan/ussd.c).  The texts are screens or parts of screens
  * in plain ASCII; read_ussd() reads the menu lists and has ussd_check()
  * render every screen at its longest against the 182 characters of USSD.
  */
@@ -1316,7 +1316,7 @@ read_shorthand(struct loader *ld, struct config *conf)
 
 /*
  * ===================================================================
- * Replies: information topics and special words (reply.c)
+ * Replies: information topics and special words (core/reply.c)
  * ===================================================================
  */
 
@@ -1499,7 +1499,7 @@ check_replies(struct loader *ld, struct config *conf)
 
 /*
  * ===================================================================
- * USSD menu (ussd.c)
+ * USSD menu (domain/ussd_menu.c)
  * ===================================================================
  */
 

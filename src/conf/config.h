@@ -1,5 +1,11 @@
 /*
- * config.h: the validated configuration
+ * config.h: the validated configuration (config.c).  config_load() reads
+ * one libconfig file (with its includes), checks every setting against
+ * the schema tables, applies the -o overrides and the checks other
+ * modules registered, and returns one struct config with every default
+ * filled in, or "FILE:LINE: message".  A configuration is immutable and
+ * reference-counted: the daemon keeps the running one in a slot
+ * (conf_slot_get()) and a reload swaps it.
  */
 #ifndef PAPIGW_CONF_CONFIG_H
 #define PAPIGW_CONF_CONFIG_H
@@ -107,7 +113,7 @@ struct channel {
 };
 
 /*
- * Special words (reply.c): what a message that is only a special word
+ * Special words (core/reply.c): what a message that is only a special word
  * asks for.  The loader folds every configured word (text.c: no case, no
  * diacritics, no spaces) into one table, struct config's special[].
  */
@@ -145,7 +151,7 @@ struct topic {
 };
 
 /*
- * The USSD menu's texts (ussd.c), each a setting of the ussd group: plain
+ * The USSD menu's texts (domain/ussd_menu.c), each a setting of the ussd group: plain
  * ASCII screens, checked by the loader to fit 182 characters.
  */
 enum ussd_text {
@@ -174,7 +180,7 @@ struct ussd_item {
 	int		  line;		/* where it was configured, or 0 */
 };
 
-/* What a role may do (control.c): each kind can do what the one before can. */
+/* What a role may do (daemon/control.c): each kind can do what the one before can. */
 enum role_kind {
 	ROLE_OFFICER,		/* cases of its categories, none restricted */
 	ROLE_INSPECTOR,		/* every case, restricted categories too */
@@ -232,7 +238,7 @@ struct config {
 	int		  ingest_concat_timeout; /* seconds */
 	int		  ingest_signature_max_age; /* seconds */
 
-	/* outbox: sending, retries and timeouts (outbox.c) */
+	/* outbox: sending, retries and timeouts (chan/outbox.c) */
 	int		  outbox_max_attempts;
 	int		  outbox_backoff_initial;	/* seconds */
 	int		  outbox_backoff_max;		/* seconds */
@@ -258,7 +264,7 @@ struct config {
 	struct channel	 *channels;
 	size_t		  nchannels;
 
-	/* replies: special words, texts and limits (reply.c) */
+	/* replies: special words, texts and limits (core/reply.c) */
 	char		**replies_help_words;
 	size_t		  replies_nhelp_words;
 	char		**replies_status_words;
@@ -291,7 +297,7 @@ struct config {
 	struct topic	 *topics;
 	size_t		  ntopics;
 
-	/* control, roles, deadlines, privacy, satisfaction (control.c, cases.c) */
+	/* control, roles, deadlines, privacy, satisfaction (daemon/) */
 	int		  control_max_clients;
 	int		  control_timeout;	/* seconds idle */
 	struct role	 *roles;
@@ -309,7 +315,7 @@ struct config {
 	char		 *satisfaction_question_vi;
 	char		 *satisfaction_question_en;
 
-	/* ussd: USSD menu sessions (ussd.c) */
+	/* ussd: USSD menu sessions */
 	int		  ussd_enabled;
 	char		 *ussd_service_code;	/* "" accepts any */
 	char		  ussd_channel[CONF_ID_MAX]; /* SMS channel, or "" */

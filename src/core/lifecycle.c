@@ -5,7 +5,7 @@
  * closed case; and the reference numbers of cases ("PA-000123").
  *
  * After an officer closes a case, the resident may be asked how satisfied
- * they are (satisfaction.question_vi, queued by cases.c): a lone digit 1
+ * they are (satisfaction.question_vi, queued by daemon/cmd_case.c): a lone digit 1
  * to 5 within satisfaction.window seconds is the answer and confirms the
  * case; 0, or a message quoting the case's reference, reopens it with a
  * new deadline.  lifecycle_inbound() runs inside ingest's transaction,

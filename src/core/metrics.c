@@ -46,7 +46,7 @@ struct metrics {
 	atomic_uint_fast64_t	 latency_count;
 	atomic_uint_fast64_t	 latency_sum_us;	/* microseconds */
 	atomic_uint_fast64_t	 replies[REPLY_BLOCK_MAX]; /* reply.c */
-	atomic_uint_fast64_t	 overdue_marked;	/* cases.c */
+	atomic_uint_fast64_t	 overdue_marked;	/* daemon/timers.c */
 	atomic_int_fast64_t	 overdue_open;		/* -1: not yet */
 };
 
@@ -126,7 +126,7 @@ metrics_reply(struct metrics *m, int block)
 }
 
 /*
- * The deadline timer's run (cases.c): cases it marked overdue, and the
+ * The deadline timer's run (daemon/timers.c): cases it marked overdue, and the
  * open overdue cases there are now.
  */
 void

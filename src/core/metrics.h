@@ -1,5 +1,8 @@
 /*
- * metrics.h: counters for /metrics
+ * metrics.h: the ingest pipeline's counters (metrics.c): messages by
+ * channel and category, latency to the durable commit, automatic replies
+ * and why not, overdue cases; rendered in the Prometheus text format for
+ * the daemon's /metrics page.
  */
 #ifndef PAPIGW_CORE_METRICS_H
 #define PAPIGW_CORE_METRICS_H

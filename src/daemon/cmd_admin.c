@@ -118,7 +118,7 @@ status_channels(struct control_req *req, json_t *data)
 		if (store_channel_last_seen(q, ch->name, &at) == STORE_OK)
 			json_object_set_new(o, "last_seen", cmd_jtime(at));
 	}
-	/* Modems: their state, signal and network (modem.c). */
+	/* Modems: their state, signal and network (chan/modem.c). */
 	nm = modems_status(req->svc->modems, ms, CONF_CHANNELS_MAX);
 	for (i = 0; i < nm && i < CONF_CHANNELS_MAX; i++) {
 		if ((o = json_object_get(channels, ms[i].channel)) == NULL) {

@@ -24,8 +24,8 @@
  * other; a request line is at most CONTROL_REQUEST_MAX bytes, and a
  * connection idle for control.timeout seconds is closed.
  *
- * Threads.  The socket has its own threads instead of the main loop's
- * daemon_watch(): a command may wait for a group commit or read for a
+ * Threads.  The socket has its own threads instead of the main loop
+ * (loop.c): a command may wait for a group commit or read for a
  * second or two (a quarterly report over a million cases), and the main
  * loop must stay free for signals, the watchdog and the timers.  One
  * thread accepts; each connection gets a thread of its own, at most

@@ -176,7 +176,7 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 	/* One thread per modem channel. */
 	svc->modems = modems_start(svc->ingest, svc->confs, conf);
 	modems_attach_outbox(svc->modems, svc->outbox);
-	/* USSD sessions live in memory: a restart replays them (ussd.c). */
+	/* USSD sessions live in memory: a restart replays them. */
 	svc->ussd = ussd_new(svc->ingest, svc->store);
 	gw->timers = timers_new();
 	if ((gw->control = control_start(cmd_table, cmd_ncommands, svc, conf,

@@ -1,5 +1,8 @@
 /*
- * calendar.h: working days and answer deadlines
+ * calendar.h: working days and answer deadlines, and the periods of
+ * reports (calendar.c): weekends and the configured holidays off, the
+ * configured make-up Saturdays worked.  Pure functions of the
+ * configuration.
  */
 #ifndef PAPIGW_DOMAIN_CALENDAR_H
 #define PAPIGW_DOMAIN_CALENDAR_H

@@ -10,7 +10,7 @@
  * diacritics that disagree with the phrase's is dropped, which tells sổ đỏ
  * from sơ đồ and khói from khỏi when the resident typed the marks.
  *
- * router_classify() normalises a message (text.c), expands shorthand
+ * router_classify() normalises a message (text/text.c), expands shorthand
  * ("ko", "dc", "ubnd"; a unit after a number: "5tr" is 5 triệu), runs the
  * automaton and scores the categories: every distinct phrase adds its
  * weight to its category, a phrase inside a longer matched phrase does not

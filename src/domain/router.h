@@ -1,5 +1,9 @@
 /*
- * router.h: keyword routing of messages to categories
+ * router.h: the keyword router (router.c): compiles the categories'
+ * phrases, the shorthand and the router's lists of a configuration into
+ * an automaton, and classifies a normalised message into a category and
+ * a kind (feedback, spam, greeting, thanks).  A router is immutable and
+ * reference-counted; the daemon keeps the current one in a slot.
  */
 #ifndef PAPIGW_DOMAIN_ROUTER_H
 #define PAPIGW_DOMAIN_ROUTER_H

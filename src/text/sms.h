@@ -1,5 +1,8 @@
 /*
- * sms.h: SMS encodings and segments
+ * sms.h: what a text costs as SMS (sms.c, 3GPP TS 23.038 and 23.040): the
+ * GSM-7 alphabet and its extension table, the parts of a concatenated
+ * message in GSM-7 or UCS-2, stripping Vietnamese diacritics to fit
+ * GSM-7, and cutting a reply to a number of parts.
  */
 #ifndef PAPIGW_TEXT_SMS_H
 #define PAPIGW_TEXT_SMS_H

@@ -1,5 +1,8 @@
 /*
- * text.h: normalisation and folding of messages
+ * text.h: normalisation and folding of Vietnamese messages (text.c, with
+ * utf8proc): NFC, case folding, diacritics folded (đ is d) with a key that
+ * remembers them, Telex and VNI residue repaired, tokens split.  Pure
+ * functions, no I/O.
  */
 #ifndef PAPIGW_TEXT_TEXT_H
 #define PAPIGW_TEXT_TEXT_H
