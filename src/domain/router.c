@@ -40,6 +40,7 @@
 #include "base/log.h"
 #include "base/slot.h"
 #include "base/util.h"
+#include "domain/fuzzy.h"
 #include "text/text.h"
 #include "conf/config.h"
 
@@ -185,6 +186,9 @@ struct router {
 	int32_t		*short_of;	/* word id -> shorthand index, -1 */
 	int32_t		*unit_of;	/* word id -> unit index, -1 */
 	int32_t		*root_of;	/* word id -> child of the root, -1 */
+
+	/* Words one edit away from a message's typos (fuzzy.c). */
+	struct fuzzy	*fuzzy;
 };
 
 /*
@@ -515,6 +519,7 @@ router_free(struct router *r)
 	free(r->short_of);
 	free(r->unit_of);
 	free(r->root_of);
+	fuzzy_free(r->fuzzy);
 	free(r);
 }
 
@@ -663,6 +668,11 @@ router_compile(const struct config *conf, char *err, size_t errsz)
 	apply_weak(r);
 	link_automaton(r);
 	index_expansions(r);
+	r->fuzzy = fuzzy_new();
+	for (i = 0; i < r->nwords; i++)
+		fuzzy_add(r->fuzzy, r->words[i].s, r->words[i].len,
+		    (uint32_t)i);
+	fuzzy_build(r->fuzzy);
 	free(t);
 	return r;
 fail:
@@ -721,6 +731,7 @@ struct item {
 	uint16_t	 tok;		/* the token it comes from */
 	uint8_t		 number;
 	uint8_t		 expanded;
+	uint8_t		 approx;	/* a typo read as word (fuzzy.c) */
 	const char	*key;		/* diacritics, or NULL: unknown */
 	uint16_t	 klen;
 };
@@ -742,23 +753,26 @@ struct state {
 	double		 content[CONF_CATEGORIES_MAX]; /* without the hint */
 	int		 first[CONF_CATEGORIES_MAX];	/* first item matched */
 	int		 ncls[PC_MAX];			/* matches per class */
+	int		 approx;	/* a match read a typo (fuzzy.c) */
 };
 
-static void
+static struct item *
 push_item(struct state *st, uint32_t word, size_t tok, int number,
     int expanded, const char *key, size_t klen)
 {
 	struct item	*it;
 
 	if (st->nitems == SEQ_MAX)
-		return;
+		return NULL;
 	it = &st->items[st->nitems++];
 	it->word = word;
 	it->tok = (uint16_t)tok;
 	it->number = (uint8_t)number;
 	it->expanded = (uint8_t)expanded;
+	it->approx = 0;
 	it->key = key;
 	it->klen = (uint16_t)klen;
+	return it;
 }
 
 static void
@@ -776,6 +790,7 @@ build_items(struct state *st)
 {
 	const struct router	*r = st->r;
 	const struct text	*t = st->t;
+	struct item		*it;
 	size_t			 i;
 
 	st->nitems = 0;
@@ -785,6 +800,7 @@ build_items(struct state *st)
 		size_t		 klen = tok->klen;
 		uint32_t	 w, raw = WORD_NONE;
 		int		 marked = (tok->flags & TEXT_TOK_MARKED) != 0;
+		int		 approx = 0;
 
 		if (tok->flags & TEXT_TOK_REPAIRED) {
 			/* A known word as written beats the repair. */
@@ -796,6 +812,13 @@ build_items(struct state *st)
 			}
 		}
 		w = word_lookup(r, t->fold + tok->fold, tok->flen);
+		if (w == WORD_NONE && !(tok->flags & TEXT_TOK_NUMBER) &&
+		    (w = fuzzy_find(r->fuzzy, t->fold + tok->fold,
+		    tok->flen)) != WORD_NONE) {
+			/* A typo: its diacritics say nothing of the word. */
+			approx = 1;
+			marked = 0;
+		}
 		if (!marked && w != WORD_NONE) {
 			if (i > 0 && (t->tokens[i - 1].flags &
 			    TEXT_TOK_NUMBER) && r->unit_of[w] != -1) {
@@ -810,8 +833,10 @@ build_items(struct state *st)
 			}
 		}
 plain:
-		push_item(st, w, i, (tok->flags & TEXT_TOK_NUMBER) != 0, 0,
-		    marked ? key : NULL, marked ? klen : 0);
+		it = push_item(st, w, i, (tok->flags & TEXT_TOK_NUMBER) != 0,
+		    0, marked ? key : NULL, marked ? klen : 0);
+		if (it != NULL)
+			it->approx = (uint8_t)approx;
 	}
 }
 
@@ -838,7 +863,7 @@ static void
 record(struct state *st, int32_t pi, size_t end)
 {
 	const struct phrase *p = &st->r->phrases[pi];
-	size_t		 start = end + 1 - p->nwords;
+	size_t		 start = end + 1 - p->nwords, i;
 	struct match	*m;
 
 	if (st->nm == MATCHES_MAX || !diacritics_agree(st, p, start))
@@ -848,6 +873,9 @@ record(struct state *st, int32_t pi, size_t end)
 	m->start = (uint16_t)start;
 	m->end = (uint16_t)end;
 	m->dropped = 0;
+	for (i = start; i <= end; i++)
+		if (st->items[i].approx)
+			st->approx = 1;
 }
 
 /* Runs the automaton over the items, recording every match. */
@@ -1150,6 +1178,8 @@ decide(struct state *st, struct route_result *res)
 		best = r->restricted;
 		res->flags |= ROUTE_F_OVERRIDE;
 	}
+	if (st->approx)
+		res->flags |= ROUTE_F_APPROX;
 	top = best == -1 ? 0 : st->score[best];
 	if (best == -1 || top < r->threshold) {
 		res->flags |= ROUTE_F_TRIAGE;
@@ -1281,6 +1311,7 @@ classify(const struct router *r, const struct text *t, struct state *st,
 	res->flags = t->flags;
 	st->r = r;
 	st->t = t;
+	st->approx = 0;
 	build_items(st);
 	run_automaton(st);
 	drop_contained(st);
@@ -1352,6 +1383,7 @@ router_expand(const struct router *r, const struct text *t, char *buf,
 		return 0;
 	st->r = r;
 	st->t = t;
+	st->approx = 0;
 	build_items(st);
 	for (i = 0; i < st->nitems; i++) {
 		const struct item *it = &st->items[i];

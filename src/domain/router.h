@@ -31,6 +31,7 @@ enum route_kind {
 #define ROUTE_F_MONEY_DEMAND	0x0200	/* a demand for money */
 #define ROUTE_F_OVERRIDE	0x0400	/* a restricted category took over */
 #define ROUTE_F_TRIAGE		0x0800	/* under the threshold */
+#define ROUTE_F_APPROX		0x1000	/* a phrase matched through a typo */
 
 /* A phrase found in the message. */
 struct route_term {

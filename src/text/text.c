@@ -1306,3 +1306,25 @@ text_fold_word(const char *s, char *buf, size_t bufsz)
 	free(t);
 	return n;
 }
+
+/*
+ * Whether the folded token s (n bytes, a-z: no diacritics, đ as d) could
+ * be a Vietnamese syllable written without its marks ("duong", "trong";
+ * not "trog", "tienf").  Returns 1 or 0.
+ */
+int
+text_is_syllable(const char *s, size_t n)
+{
+	struct unit	u[SYL_UNITS_MAX];
+	size_t		i;
+
+	if (n == 0 || n > SYL_UNITS_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+		u[i].base = s[i];
+		u[i].mod = 0;
+	}
+	return syllable_valid(u, n, 0, 1);
+}

@@ -70,5 +70,6 @@ size_t		 text_width(const char *s, size_t len);
 size_t		 text_cut(const char *s, size_t width, size_t *used);
 size_t		 text_join_raw(const struct text *, char *buf, size_t bufsz);
 size_t		 text_fold_word(const char *s, char *buf, size_t bufsz);
+int		 text_is_syllable(const char *s, size_t n);
 
 #endif /* PAPIGW_TEXT_TEXT_H */
