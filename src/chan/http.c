@@ -384,6 +384,73 @@ reject(struct http_req *r, int status, enum http_reject why,
  * ===================================================================
  */
 
+/*
+ * Returns a new request on conn for method and url, started now; a path
+ * too long for any route is kept empty.
+ */
+static struct http_req *
+req_new(struct http_server *srv, struct MHD_Connection *conn,
+    const char *url, const char *method)
+{
+	struct http_req	*r;
+
+	r = xcalloc(1, sizeof(*r));
+	r->srv = srv;
+	r->conn = conn;
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	copy_str(r->method, sizeof(r->method), method);
+	if (copy_str(r->path, sizeof(r->path), url) == -1)
+		r->path[0] = '\0';	/* no route is that long */
+	return r;
+}
+
+/*
+ * Appends a piece of r's body, size bytes at upload, kept NUL-terminated.
+ * Beyond http.max_body nothing is kept: r is marked too large instead.
+ */
+static void
+body_add(struct http_req *r, const char *upload, size_t size)
+{
+	struct http_server	*srv = r->srv;
+	size_t			 need;
+
+	need = r->bodylen + size;
+	if (need > srv->max_body)
+		r->too_large = 1;
+	else {
+		if (need + 1 > r->bodycap) {
+			r->bodycap = need + 1 > 1024 ? need + 1 : 1024;
+			if (r->bodycap > srv->max_body + 1)
+				r->bodycap = srv->max_body + 1;
+			r->body = xreallocarray(r->body, r->bodycap, 1);
+		}
+		memcpy(r->body + r->bodylen, upload, size);
+		r->bodylen = need;
+		r->body[need] = '\0';
+	}
+}
+
+/*
+ * Reads the parameters of r, whose body is all in: those of the query
+ * string first, then those of a form-encoded body.
+ */
+static void
+read_params(struct http_req *r)
+{
+	const char	*ct;
+
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND,
+	    query_cb, r);
+	r->nquery = r->nparams;
+	ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (ct != NULL && strncasecmp(ct,
+	    "application/x-www-form-urlencoded", 33) == 0) {
+		r->form = 1;
+		parse_form(r);
+	}
+}
+
 static enum MHD_Result
 access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload,
@@ -391,18 +458,11 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct http_server	*srv = cls;
 	struct http_req		*r = *con_cls;
-	const char		*cl, *ct;
-	size_t			 need;
+	const char		*cl;
 
 	(void)version;
 	if (r == NULL) {
-		r = xcalloc(1, sizeof(*r));
-		r->srv = srv;
-		r->conn = conn;
-		clock_gettime(CLOCK_MONOTONIC, &r->start);
-		copy_str(r->method, sizeof(r->method), method);
-		if (copy_str(r->path, sizeof(r->path), url) == -1)
-			r->path[0] = '\0';	/* no route is that long */
+		r = req_new(srv, conn, url, method);
 		*con_cls = r;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -414,21 +474,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	if (r->state == REQ_DONE)
 		return MHD_YES;	/* discard the rest of a refused body */
 	if (r->state == REQ_READING && *upload_size > 0) {
-		need = r->bodylen + *upload_size;
-		if (need > srv->max_body)
-			r->too_large = 1;
-		else {
-			if (need + 1 > r->bodycap) {
-				r->bodycap = need + 1 > 1024 ? need + 1 :
-				    1024;
-				if (r->bodycap > srv->max_body + 1)
-					r->bodycap = srv->max_body + 1;
-				r->body = xreallocarray(r->body, r->bodycap, 1);
-			}
-			memcpy(r->body + r->bodylen, upload, *upload_size);
-			r->bodylen = need;
-			r->body[need] = '\0';
-		}
+		body_add(r, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -437,16 +483,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		if (r->too_large)
 			return reject(r, MHD_HTTP_CONTENT_TOO_LARGE,
 			    HTTP_REJECT_TOO_LARGE, "request body too large\n");
-		MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND,
-		    query_cb, r);
-		r->nquery = r->nparams;
-		ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-		    MHD_HTTP_HEADER_CONTENT_TYPE);
-		if (ct != NULL && strncasecmp(ct,
-		    "application/x-www-form-urlencoded", 33) == 0) {
-			r->form = 1;
-			parse_form(r);
-		}
+		read_params(r);
 		r->state = REQ_HANDLED;
 		r->status = 0;
 		srv->handler(r, srv->arg);

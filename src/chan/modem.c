@@ -759,27 +759,20 @@ sms_is_part(const GSM_SMSMessage *sms)
 }
 
 /*
- * Hands one entry (a SIM location: one SMS, the parts of a long message,
- * or several sections of a dummy file) to the store.  Returns 0 when it is
- * on its way (entry_answered() follows), -1 when the store refused it.
+ * Hands the sections of msg that are parts of a long message to the
+ * store's parts table, each one counted in en; sender is msg's sender in
+ * UTF-8.  Returns 0, or -1 when the store refused one.
  */
 static int
-submit_entry(struct modem *m, const GSM_MultiSMSMessage *msg,
-    struct entry *en, struct config *conf)
+submit_parts(struct modem *m, const GSM_MultiSMSMessage *msg,
+    struct entry *en, const char *sender)
 {
-	struct inbound		 in;
 	struct store_part	 part;
-	char			 sender[GSM_MAX_NUMBER_LENGTH * 4 + 1];
 	char			 stamp[32], id[ID_MAX], ref[16];
-	char			*text = NULL;
-	size_t			 tlen = 0, len;
+	size_t			 len;
 	const char		*enc = "gsm7";
 	char			 buf[TEXT_MAX];
 	int			 i, refused = 0;
-
-	atomic_store(&en->pending, 1);	/* held until all are submitted */
-	EncodeUTF8(sender, msg->SMS[0].Number);
-	smsc_stamp(&msg->SMS[0], stamp, sizeof(stamp));
 
 	for (i = 0; i < msg->Number; i++) {
 		const GSM_SMSMessage *sms = &msg->SMS[i];
@@ -814,37 +807,76 @@ submit_entry(struct modem *m, const GSM_MultiSMSMessage *msg,
 			refused = 1;
 		}
 	}
+	return refused ? -1 : 0;
+}
 
-	if (en->parts < msg->Number) {
-		/* One message: the sections that are not parts, in order. */
-		text = xcalloc(1, (size_t)msg->Number * TEXT_MAX);
-		for (i = 0; i < msg->Number; i++) {
-			if (sms_is_part(&msg->SMS[i]))
-				continue;
-			len = sms_text(&msg->SMS[i], buf, &enc);
-			memcpy(text + tlen, buf, len);
-			tlen += len;
-		}
-		smsc_stamp(&msg->SMS[0], stamp, sizeof(stamp));
-		snprintf(id, sizeof(id), "%.20s:%.48s:%08x", stamp, sender,
-		    hash_fnv1a32(text, tlen));
-		memset(&in, 0, sizeof(in));
-		in.channel = m->name;
-		in.provider_id = id;
-		in.sender = sender;
-		in.recipient = m->number[0] ? m->number : NULL;
-		in.text = text;
-		in.textlen = tlen;
-		in.encoding = enc;
-		in.provider_time = smsc_time(&msg->SMS[0]);
-		atomic_fetch_add(&en->pending, 1);
-		if (ingest_submit(m->set->ingest, conf, &in, ingest_cb,
-		    en) == -1) {
-			atomic_fetch_sub(&en->pending, 1);
-			refused = 1;
-		}
-		free(text);
+/*
+ * Hands the sections of msg that are not parts of a long message, in
+ * order, to the ingest pipeline as one message counted in en, with the
+ * SMSC time, the sender (sender, in UTF-8) and a hash of the text as its
+ * provider id.  Returns 0, or -1 when the pipeline refused it.
+ */
+static int
+submit_message(struct modem *m, const GSM_MultiSMSMessage *msg,
+    struct entry *en, struct config *conf, const char *sender)
+{
+	struct inbound		 in;
+	char			 stamp[32], id[ID_MAX];
+	char			*text;
+	size_t			 tlen = 0, len;
+	const char		*enc = "gsm7";
+	char			 buf[TEXT_MAX];
+	int			 i, refused = 0;
+
+	text = xcalloc(1, (size_t)msg->Number * TEXT_MAX);
+	for (i = 0; i < msg->Number; i++) {
+		if (sms_is_part(&msg->SMS[i]))
+			continue;
+		len = sms_text(&msg->SMS[i], buf, &enc);
+		memcpy(text + tlen, buf, len);
+		tlen += len;
 	}
+	smsc_stamp(&msg->SMS[0], stamp, sizeof(stamp));
+	snprintf(id, sizeof(id), "%.20s:%.48s:%08x", stamp, sender,
+	    hash_fnv1a32(text, tlen));
+	memset(&in, 0, sizeof(in));
+	in.channel = m->name;
+	in.provider_id = id;
+	in.sender = sender;
+	in.recipient = m->number[0] ? m->number : NULL;
+	in.text = text;
+	in.textlen = tlen;
+	in.encoding = enc;
+	in.provider_time = smsc_time(&msg->SMS[0]);
+	atomic_fetch_add(&en->pending, 1);
+	if (ingest_submit(m->set->ingest, conf, &in, ingest_cb, en) == -1) {
+		atomic_fetch_sub(&en->pending, 1);
+		refused = 1;
+	}
+	free(text);
+	return refused ? -1 : 0;
+}
+
+/*
+ * Hands one entry (a SIM location: one SMS, the parts of a long message,
+ * or several sections of a dummy file) to the store.  Returns 0 when it is
+ * on its way (entry_answered() follows), -1 when the store refused it.
+ */
+static int
+submit_entry(struct modem *m, const GSM_MultiSMSMessage *msg,
+    struct entry *en, struct config *conf)
+{
+	char	sender[GSM_MAX_NUMBER_LENGTH * 4 + 1];
+	int	refused = 0;
+
+	atomic_store(&en->pending, 1);	/* held until all are submitted */
+	EncodeUTF8(sender, msg->SMS[0].Number);
+	if (submit_parts(m, msg, en, sender) == -1)
+		refused = 1;
+	/* One message: the sections that are not parts, in order. */
+	if (en->parts < msg->Number &&
+	    submit_message(m, msg, en, conf, sender) == -1)
+		refused = 1;
 	if (refused)
 		atomic_store(&en->failed, 1);
 	/* Drop the hold: the entry may be answered already. */
@@ -975,6 +1007,59 @@ dummy_unchanged(struct modem *m, struct timespec now[2])
 }
 
 /*
+ * Counts an error reading the inbox at location loc; *last is the
+ * location read last and *errors the errors of this scan.  Returns -1
+ * when the connection should be dropped, 1 when the scan should stop (it
+ * no longer moves on, or too many entries are unreadable), and 0 when the
+ * entry is skipped, left on the SIM.
+ */
+static int
+read_error(struct modem *m, GSM_Error e, int loc, int *last, int *errors)
+{
+	ST_SET(m, m->st.read_errors++);
+	if (command_failed(m, e)) {
+		problem(m, "reading the inbox: %s", GSM_ErrorName(e));
+		return -1;
+	}
+	if (!bad_seen(m, loc))
+		log_warnx("modem %s: unreadable message at location %d (%s): "
+		    "skipped, left on the SIM", m->name, loc,
+		    GSM_ErrorName(e));
+	/* Skip it, unless the scan stopped moving. */
+	if (loc == *last || ++*errors > 16)
+		return 1;
+	*last = loc;
+	return 0;
+}
+
+/*
+ * Hands the message read at location loc to the store under conf, and
+ * remembers the location as in flight until the store answers.  Returns
+ * 0, or -1 when a test hold stopped the thread there.
+ */
+static int
+take_entry(struct modem *m, const GSM_MultiSMSMessage *msg, int loc,
+    struct config *conf)
+{
+	struct entry	*en;
+
+	inflight_add(m, loc);
+	if (HOLDING(m, HOLD_READ)) {
+		log_notice("modem %s: test hold: location %d read, "
+		    "not stored", m->name, loc);
+		while (!stopping(m))
+			wait_wake(m, 1000);
+		return -1;
+	}
+	en = xcalloc(1, sizeof(*en));
+	en->m = m;
+	en->location = loc;
+	en->folder = msg->SMS[0].Folder;
+	(void)submit_entry(m, msg, en, conf);
+	return 0;
+}
+
+/*
  * Reads every message waiting and hands it to the store.  Returns the
  * number of entries submitted, or -1 when the connection should be
  * dropped.
@@ -986,9 +1071,8 @@ scan(struct modem *m)
 	GSM_Error		 e;
 	struct timespec		 mt[2];
 	struct config		*conf;
-	struct entry		*en;
 	int			 start = 1, n = 0, errors = 0, drop = 0;
-	int			 last = -1, full = 1, loc;
+	int			 last = -1, full = 1, loc, rc;
 	double			 now = clock_mono();
 
 	if (m->dummy) {
@@ -1014,24 +1098,14 @@ scan(struct modem *m)
 		if (e == ERR_EMPTY)
 			break;
 		if (e != ERR_NONE) {
-			loc = msg->SMS[0].Location;
-			ST_SET(m, m->st.read_errors++);
-			if (command_failed(m, e)) {
-				problem(m, "reading the inbox: %s",
-				    GSM_ErrorName(e));
+			rc = read_error(m, e, msg->SMS[0].Location, &last,
+			    &errors);
+			if (rc == -1)
 				drop = 1;
-				break;
-			}
-			if (!bad_seen(m, loc))
-				log_warnx("modem %s: unreadable message at "
-				    "location %d (%s): skipped, left on the "
-				    "SIM", m->name, loc, GSM_ErrorName(e));
-			/* Skip it, unless the scan stopped moving. */
-			if (loc == last || ++errors > 16) {
+			else if (rc == 1)
 				full = 0;
+			if (rc != 0)
 				break;
-			}
-			last = loc;
 			continue;
 		}
 		m->timeouts = 0;
@@ -1042,19 +1116,8 @@ scan(struct modem *m)
 		    msg->SMS[0].PDU != SMS_Deliver)
 			continue;	/* sent items, drafts, reports */
 		n++;
-		inflight_add(m, loc);
-		if (HOLDING(m, HOLD_READ)) {
-			log_notice("modem %s: test hold: location %d read, "
-			    "not stored", m->name, loc);
-			while (!stopping(m))
-				wait_wake(m, 1000);
+		if (take_entry(m, msg, loc, conf) == -1)
 			break;
-		}
-		en = xcalloc(1, sizeof(*en));
-		en->m = m;
-		en->location = loc;
-		en->folder = msg->SMS[0].Folder;
-		(void)submit_entry(m, msg, en, conf);
 	}
 	config_unref(conf);
 	free(msg);
@@ -1131,24 +1194,19 @@ may_send(struct modem *m, int *wait_ms)
 }
 
 /*
- * Sends one message, part by part, each waiting for its status.  Reports
- * the result to the outbox.  Returns -1 when the connection should be
- * dropped.
+ * Encodes message r into the parts of out: GSM-7, or UCS-2 when r asks
+ * for it, with concatenation headers when it needs more than one part.
+ * Returns ERR_NONE, or why it could not.
  */
-static int
-send_message(struct modem *m, struct sendreq *r)
+static GSM_Error
+encode_message(struct modem *m, const struct sendreq *r,
+    GSM_MultiSMSMessage *out)
 {
 	GSM_MultiPartSMSInfo	 info;
-	GSM_MultiSMSMessage	*out = NULL;
-	unsigned char		*ubuf = NULL;
+	unsigned char		*ubuf;
 	GSM_Error		 e;
-	char			 id[ID_MAX], err[ERROR_MAX], masked[48];
-	size_t			 tlen = strlen(r->text), o = 0;
-	int			 i, drop = 0, rate;
-	double			 deadline;
-	enum send_result	 res = SEND_OK;
+	size_t			 tlen = strlen(r->text);
 
-	err[0] = '\0';
 	ubuf = xcalloc(2, (tlen + 2) * 2);
 	DecodeUTF8(ubuf, r->text, tlen);
 	GSM_ClearMultiPartSMSInfo(&info);
@@ -1157,8 +1215,81 @@ send_message(struct modem *m, struct sendreq *r)
 	info.Class = -1;
 	info.Entries[0].ID = SMS_ConcatenatedTextLong;
 	info.Entries[0].Buffer = ubuf;
-	out = xcalloc(1, sizeof(*out));
 	e = GSM_EncodeMultiPartSMS(GSM_GetDebug(m->sm), &info, out);
+	free(ubuf);
+	return e;
+}
+
+/*
+ * Sends sms, part i (from 0) of the n parts of message r, and waits up to
+ * SEND_STATUS_WAIT seconds for its status.  Returns SEND_OK with the
+ * network's message reference in m->cb_mr, or SEND_RETRY with the reason
+ * in err and *drop set when the connection should be dropped.
+ */
+static enum send_result
+send_part(struct modem *m, const struct sendreq *r, GSM_SMSMessage *sms,
+    int i, int n, char *err, size_t errsz, int *drop)
+{
+	GSM_Error	e;
+	double		deadline;
+
+	if (n > 1)
+		set_concat_ref(sms, m->ref);
+	EncodeUnicode(sms->Number, r->recipient, strlen(r->recipient));
+	if (m->have_smsc)
+		sms->SMSC = m->smsc;
+	else {
+		memset(&sms->SMSC, 0, sizeof(sms->SMSC));
+		sms->SMSC.Location = 1;
+	}
+	sms->PDU = SMS_Submit;
+	m->cb_done = 0;
+	m->cb_status = -1;
+	m->cb_mr = -1;
+	e = GSM_SendSMS(m->sm, sms);
+	if (e != ERR_NONE) {
+		snprintf(err, errsz, "part %d of %d: %s", i + 1, n,
+		    GSM_ErrorName(e));
+		*drop = command_failed(m, e);
+		return SEND_RETRY;
+	}
+	deadline = clock_mono() + SEND_STATUS_WAIT;
+	while (!m->cb_done && clock_mono() < deadline)
+		if (GSM_ReadDevice(m->sm, TRUE) < 0)
+			break;
+	if (!m->cb_done) {
+		snprintf(err, errsz, "part %d of %d: no status from the "
+		    "network", i + 1, n);
+		*drop = command_failed(m, ERR_TIMEOUT);
+		return SEND_RETRY;
+	}
+	if (m->cb_status != 0) {
+		snprintf(err, errsz, "part %d of %d: refused (CMS error %d)",
+		    i + 1, n, m->cb_status);
+		return SEND_RETRY;
+	}
+	m->timeouts = 0;
+	return SEND_OK;
+}
+
+/*
+ * Sends one message, part by part, each waiting for its status.  Reports
+ * the result to the outbox.  Returns -1 when the connection should be
+ * dropped.
+ */
+static int
+send_message(struct modem *m, struct sendreq *r)
+{
+	GSM_MultiSMSMessage	*out = NULL;
+	GSM_Error		 e;
+	char			 id[ID_MAX], err[ERROR_MAX], masked[48];
+	size_t			 o = 0;
+	int			 i, drop = 0, rate;
+	enum send_result	 res = SEND_OK;
+
+	err[0] = '\0';
+	out = xcalloc(1, sizeof(*out));
+	e = encode_message(m, r, out);
 	if (e != ERR_NONE || out->Number < 1) {
 		snprintf(err, sizeof(err), "encoding: %s", GSM_ErrorName(e));
 		res = SEND_PERMANENT;
@@ -1167,48 +1298,10 @@ send_message(struct modem *m, struct sendreq *r)
 	m->ref++;
 	o = (size_t)snprintf(id, sizeof(id), "%u:", (unsigned)m->ref);
 	for (i = 0; i < out->Number; i++) {
-		GSM_SMSMessage *sms = &out->SMS[i];
-
-		if (out->Number > 1)
-			set_concat_ref(sms, m->ref);
-		EncodeUnicode(sms->Number, r->recipient, strlen(r->recipient));
-		if (m->have_smsc)
-			sms->SMSC = m->smsc;
-		else {
-			memset(&sms->SMSC, 0, sizeof(sms->SMSC));
-			sms->SMSC.Location = 1;
-		}
-		sms->PDU = SMS_Submit;
-		m->cb_done = 0;
-		m->cb_status = -1;
-		m->cb_mr = -1;
-		e = GSM_SendSMS(m->sm, sms);
-		if (e != ERR_NONE) {
-			snprintf(err, sizeof(err), "part %d of %d: %s", i + 1,
-			    out->Number, GSM_ErrorName(e));
-			drop = command_failed(m, e);
-			res = SEND_RETRY;
+		res = send_part(m, r, &out->SMS[i], i, out->Number, err,
+		    sizeof(err), &drop);
+		if (res != SEND_OK)
 			break;
-		}
-		deadline = clock_mono() + SEND_STATUS_WAIT;
-		while (!m->cb_done && clock_mono() < deadline)
-			if (GSM_ReadDevice(m->sm, TRUE) < 0)
-				break;
-		if (!m->cb_done) {
-			snprintf(err, sizeof(err), "part %d of %d: no status "
-			    "from the network", i + 1, out->Number);
-			drop = command_failed(m, ERR_TIMEOUT);
-			res = SEND_RETRY;
-			break;
-		}
-		if (m->cb_status != 0) {
-			snprintf(err, sizeof(err), "part %d of %d: refused "
-			    "(CMS error %d)", i + 1, out->Number,
-			    m->cb_status);
-			res = SEND_RETRY;
-			break;
-		}
-		m->timeouts = 0;
 		if (o < sizeof(id))
 			o += (size_t)snprintf(id + o, sizeof(id) - o, "%s%d",
 			    i > 0 ? "," : "", m->cb_mr);
@@ -1233,7 +1326,6 @@ done:
 	modem_send_done(m, r, res, res == SEND_OK ? id : NULL,
 	    res == SEND_OK ? NULL : err);
 	free(out);
-	free(ubuf);
 	return drop ? -1 : 0;
 }
 

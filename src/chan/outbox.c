@@ -523,6 +523,132 @@ rate_budget(struct chan *c, double rate, double *wait)
 }
 
 /*
+ * Gets channel ch ready for a turn: its driver in *drv and in *budget how
+ * many rows it may claim now, within outbox.max_inflight,
+ * OUTBOX_CLAIM_MAX and its rate limit; *rwait gets the seconds until its
+ * next token when the rate limit allows none.  Returns the channel's
+ * state, or NULL when it has none or no driver (the log says so once,
+ * when it has rows waiting).
+ */
+static struct chan *
+channel_budget(struct outbox *ob, struct config *conf,
+    const struct channel *ch, struct outbox_driver *drv, int *budget,
+    double *rwait)
+{
+	struct chan	*c;
+	int64_t		 due;
+	int		 n;
+
+	pthread_mutex_lock(&ob->lock);
+	if ((c = chan_get(ob, ch->name)) == NULL) {
+		pthread_mutex_unlock(&ob->lock);
+		return NULL;
+	}
+	if (driver_of(ob, c, ch, drv) == -1) {
+		if (!c->warned && store_outbox_next_due(ob->store, ch->name,
+		    &due) == STORE_OK) {
+			log_warnx("outbox: %s: no driver for this %s channel; "
+			    "its messages stay queued", ch->name,
+			    channel_type_name(ch->type));
+			c->warned = 1;
+		}
+		pthread_mutex_unlock(&ob->lock);
+		return NULL;
+	}
+	*budget = conf->outbox_max_inflight - c->inflight;
+	if (*budget > OUTBOX_CLAIM_MAX)
+		*budget = OUTBOX_CLAIM_MAX;
+	n = rate_budget(c, ch->rate, rwait);
+	if (n < *budget)
+		*budget = n;
+	pthread_mutex_unlock(&ob->lock);
+	return c;
+}
+
+/*
+ * Returns a new in-flight entry for row, claimed on channel ch under conf
+ * (a reference is taken); the entry takes over the row's strings.
+ */
+static struct entry *
+entry_new(struct config *conf, const struct channel *ch,
+    const struct store_outbox *row)
+{
+	struct entry	*e;
+
+	e = xcalloc(1, sizeof(*e));
+	e->row = *row;
+	e->conf = config_ref(conf);
+	e->m.id = e->row.id;
+	e->m.case_id = e->row.case_id;
+	e->m.channel = ch;
+	e->m.recipient = e->row.recipient;
+	e->m.text = e->row.text;
+	e->m.encoding = e->row.encoding;
+	e->m.segments = e->row.segments;
+	e->m.attempts = e->row.attempts - 1;
+	return e;
+}
+
+/*
+ * Counts entry e in flight on channel ch (state c) and hands it to the
+ * driver drv.  Returns 0 when the driver took it (outbox_sent() follows,
+ * maybe on another thread, and e is no longer ours to touch), or -1 when
+ * the driver cannot take it now: then e, uncounted again and its token
+ * given back, is queued again for a second later among the results to be
+ * written.
+ */
+static int
+hand_out(struct outbox *ob, struct chan *c, const struct channel *ch,
+    const struct outbox_driver *drv, struct entry *e)
+{
+	pthread_mutex_lock(&ob->lock);
+	hash_insert(&ob->table, &e->h, (uint64_t)e->m.id);
+	ob->inflight++;
+	c->inflight++;
+	if (ch->rate > 0)
+		c->tokens -= 1;
+	pthread_mutex_unlock(&ob->lock);
+	if (drv->send(drv->ctx, &e->m) == 0)
+		return 0;
+	/* The driver cannot take it now: back, uncounted. */
+	pthread_mutex_lock(&ob->lock);
+	table_take(ob, e->m.id);
+	ob->inflight--;
+	c->inflight--;
+	if (ch->rate > 0)
+		c->tokens += 1;
+	e->state = STORE_OUTBOX_QUEUED;
+	e->refund = 1;
+	e->next_attempt = (int64_t)time(NULL) + 1;
+	result_add(ob, e);
+	pthread_mutex_unlock(&ob->lock);
+	return -1;
+}
+
+/*
+ * Returns the seconds until channel ch's next queued row is due, at most
+ * wait: wait when it has none, OB_RACE_MSEC when one is due already but
+ * was not claimed, 1 when the store failed.
+ */
+static double
+next_due(struct outbox *ob, const struct channel *ch, double wait)
+{
+	enum store_status	 s;
+	double			 left;
+	int64_t			 due;
+
+	s = store_outbox_next_due(ob->store, ch->name, &due);
+	if (s == STORE_NOTFOUND)
+		return wait;
+	if (s != STORE_OK)
+		return 1;
+	left = (double)due - clock_wall();
+	if (left <= 0)
+		return OB_RACE_MSEC / 1000.0;
+	return left < wait ? left : wait;
+}
+
+/*
  * One channel's turn: claims what is due and may go now and hands it to
  * the driver.  Returns the seconds (monotonic) until this channel wants
  * the worker again, 0 for at once.
@@ -532,37 +658,14 @@ channel_run(struct outbox *ob, struct config *conf, const struct channel *ch)
 {
 	struct outbox_driver	 drv;
 	struct claim		 cl;
-	struct entry		*e, *busy = NULL;
 	struct chan		*c;
 	enum store_status	 s;
 	double			 wait = OB_IDLE_MSEC / 1000.0, rwait;
-	int64_t			 due;
 	size_t			 i;
-	int			 budget, taken = 0;
+	int			 budget, busy = 0;
 
-	pthread_mutex_lock(&ob->lock);
-	if ((c = chan_get(ob, ch->name)) == NULL) {
-		pthread_mutex_unlock(&ob->lock);
+	if ((c = channel_budget(ob, conf, ch, &drv, &budget, &rwait)) == NULL)
 		return wait;
-	}
-	if (driver_of(ob, c, ch, &drv) == -1) {
-		if (!c->warned && store_outbox_next_due(ob->store, ch->name,
-		    &due) == STORE_OK) {
-			log_warnx("outbox: %s: no driver for this %s channel; "
-			    "its messages stay queued", ch->name,
-			    channel_type_name(ch->type));
-			c->warned = 1;
-		}
-		pthread_mutex_unlock(&ob->lock);
-		return wait;
-	}
-	budget = conf->outbox_max_inflight - c->inflight;
-	if (budget > OUTBOX_CLAIM_MAX)
-		budget = OUTBOX_CLAIM_MAX;
-	i = (size_t)rate_budget(c, ch->rate, &rwait);
-	if ((int)i < budget)
-		budget = (int)i;
-	pthread_mutex_unlock(&ob->lock);
 	if (budget <= 0)
 		/* A finished send kicks the worker; so does a token. */
 		return rwait > 0 ? rwait : wait;
@@ -576,59 +679,18 @@ channel_run(struct outbox *ob, struct config *conf, const struct channel *ch)
 			    store_strerror(s));
 		return 1;
 	}
-	for (i = 0; i < cl.n; i++) {
-		e = xcalloc(1, sizeof(*e));
-		e->row = cl.rows[i];
-		e->conf = config_ref(conf);
-		e->m.id = e->row.id;
-		e->m.case_id = e->row.case_id;
-		e->m.channel = ch;
-		e->m.recipient = e->row.recipient;
-		e->m.text = e->row.text;
-		e->m.encoding = e->row.encoding;
-		e->m.segments = e->row.segments;
-		e->m.attempts = e->row.attempts - 1;
-		pthread_mutex_lock(&ob->lock);
-		hash_insert(&ob->table, &e->h, (uint64_t)e->m.id);
-		ob->inflight++;
-		c->inflight++;
-		if (ch->rate > 0)
-			c->tokens -= 1;
-		pthread_mutex_unlock(&ob->lock);
-		if (drv.send(drv.ctx, &e->m) == 0) {
-			taken++;
-			continue;
-		}
-		/* The driver cannot take it now: back, uncounted. */
-		pthread_mutex_lock(&ob->lock);
-		table_take(ob, e->m.id);
-		ob->inflight--;
-		c->inflight--;
-		if (ch->rate > 0)
-			c->tokens += 1;
-		e->state = STORE_OUTBOX_QUEUED;
-		e->refund = 1;
-		e->next_attempt = (int64_t)time(NULL) + 1;
-		result_add(ob, e);
-		pthread_mutex_unlock(&ob->lock);
-		busy = e;
-	}
+	for (i = 0; i < cl.n; i++)
+		if (hand_out(ob, c, ch, &drv, entry_new(conf, ch,
+		    &cl.rows[i])) == -1)
+			busy = 1;
 	free(cl.rows);
-	if (busy != NULL) {
+	if (busy) {
 		flush_submit(ob);
 		return 1;
 	}
 	if ((int)cl.n == budget)
 		return 0;	/* maybe more are due */
-	s = store_outbox_next_due(ob->store, ch->name, &due);
-	if (s == STORE_NOTFOUND)
-		return wait;
-	if (s != STORE_OK)
-		return 1;
-	rwait = (double)due - clock_wall();
-	if (rwait <= 0)
-		return OB_RACE_MSEC / 1000.0;
-	return rwait < wait ? rwait : wait;
+	return next_due(ob, ch, wait);
 }
 
 static void *

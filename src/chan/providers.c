@@ -346,20 +346,126 @@ part_done(enum store_status st, void *arg)
 	free(p);
 }
 
+/*
+ * Points *params and *n at the request's parameters: those of the query
+ * or form, or those of a JSON object body, which r then owns.  Returns 0,
+ * or -1 after answering 400 for a malformed JSON body.
+ */
+static int
+vonage_params(struct http_req *r, const struct http_param **params,
+    size_t *n)
+{
+	struct jparams	*jp;
+	const char	*ct, *body;
+	size_t		 blen;
+
+	*params = http_params(r, n);
+	ct = http_header(r, "Content-Type");
+	if (strcmp(http_method(r), "POST") == 0 && ct != NULL &&
+	    strncasecmp(ct, "application/json", 16) == 0) {
+		body = http_body(r, &blen);
+		if ((jp = json_params(body, blen)) == NULL) {
+			http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "malformed JSON body");
+			return -1;
+		}
+		http_set_ctx(r, jp, jparams_free);
+		*params = jp->p;
+		*n = jp->n;
+	}
+	return 0;
+}
+
+/*
+ * Checks the signature and the age of the timestamp among params when
+ * the channel has a signature secret; from names the sender in the log.
+ * Returns 1 when r may be taken, 0 after answering 403.
+ */
+static int
+vonage_signed(const struct config *conf, struct http_req *r,
+    const struct channel *ch, const struct http_param *params, size_t n,
+    const char *from)
+{
+	const char	*sig, *ts;
+	int64_t		 t;
+
+	if (ch->signature_secret[0] == '\0')
+		return 1;
+	sig = jparam(params, n, "sig", NULL);
+	ts = jparam(params, n, "timestamp", NULL);
+	if (sig == NULL || ts == NULL) {
+		forbidden(r, ch, from, "unsigned request");
+		return 0;
+	}
+	t = strtoll(ts, NULL, 10);
+	if (llabs((long long)(time(NULL) - t)) >
+	    conf->ingest_signature_max_age) {
+		forbidden(r, ch, from, "stale timestamp");
+		return 0;
+	}
+	if (!sig_vonage_check(ch->signature_secret, params, n, sig)) {
+		forbidden(r, ch, from, "bad signature");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Stores in, one part of a long message whose concat-ref, concat-total
+ * and concat-part are among params, with the request deferred until the
+ * part is durable; the message is assembled when its last part is in.
+ * Answers 400 when those fields are missing or out of range.
+ */
+static void
+vonage_part(struct providers *pv, struct http_req *r,
+    const struct inbound *in, const struct http_param *params, size_t n)
+{
+	struct store_part	 part;
+	struct pending		*p;
+	long			 total, seq;
+
+	if (jparam(params, n, "concat-ref", NULL) == NULL ||
+	    parse_long(jparam(params, n, "concat-total", NULL) ?
+	    jparam(params, n, "concat-total", NULL) : "", 2, 255,
+	    &total) == -1 ||
+	    parse_long(jparam(params, n, "concat-part", NULL) ?
+	    jparam(params, n, "concat-part", NULL) : "", 1, total,
+	    &seq) == -1) {
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "bad concat-ref, concat-total or concat-part");
+		return;
+	}
+	memset(&part, 0, sizeof(part));
+	part.channel = in->channel;
+	part.sender = in->sender;
+	part.recipient = in->recipient;
+	part.ref = jparam(params, n, "concat-ref", NULL);
+	part.total = (int)total;
+	part.seq = (int)seq;
+	part.provider_id = in->provider_id;
+	part.text = in->text;
+	part.textlen = in->textlen;
+	part.provider_time = in->provider_time;
+	p = xcalloc(1, sizeof(*p));
+	p->req = r;
+	p->pv = pv;
+	p->ok_status = 200;
+	p->ok_type = CT_TEXT;
+	p->ok_body = "OK\n";
+	http_defer(r);
+	if (ingest_part_submit(pv->ingest, &part, part_done, p) == -1) {
+		free(p);
+		http_count_reject(r, HTTP_REJECT_UNAVAILABLE);
+		http_complete(r, 503, CT_TEXT, "shutting down\n");
+	}
+}
+
 static void
 vonage(struct providers *pv, struct config *conf, struct http_req *r)
 {
 	const struct channel	*ch;
 	const struct http_param	*params;
-	struct jparams		*jp = NULL;
-	const char		*from, *text, *id, *sig, *ts, *ct, *type;
+	const char		*from, *text, *id, *type;
 	struct inbound		 in;
-	struct store_part	 part;
-	struct pending		*p;
-	size_t			 n, tlen = 0, blen;
-	const char		*body;
-	long			 total, seq;
-	int64_t			 t;
+	size_t			 n, tlen = 0;
 
 	if (!http_allow(r, 1, 1))
 		return;
@@ -367,38 +473,11 @@ vonage(struct providers *pv, struct config *conf, struct http_req *r)
 		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "no vonage channel");
 		return;
 	}
-	params = http_params(r, &n);
-	ct = http_header(r, "Content-Type");
-	if (strcmp(http_method(r), "POST") == 0 && ct != NULL &&
-	    strncasecmp(ct, "application/json", 16) == 0) {
-		body = http_body(r, &blen);
-		if ((jp = json_params(body, blen)) == NULL) {
-			http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "malformed JSON body");
-			return;
-		}
-		http_set_ctx(r, jp, jparams_free);
-		params = jp->p;
-		n = jp->n;
-	}
+	if (vonage_params(r, &params, &n) == -1)
+		return;
 	from = jparam(params, n, "msisdn", NULL);
-	if (ch->signature_secret[0] != '\0') {
-		sig = jparam(params, n, "sig", NULL);
-		ts = jparam(params, n, "timestamp", NULL);
-		if (sig == NULL || ts == NULL) {
-			forbidden(r, ch, from, "unsigned request");
-			return;
-		}
-		t = strtoll(ts, NULL, 10);
-		if (llabs((long long)(time(NULL) - t)) >
-		    conf->ingest_signature_max_age) {
-			forbidden(r, ch, from, "stale timestamp");
-			return;
-		}
-		if (!sig_vonage_check(ch->signature_secret, params, n, sig)) {
-			forbidden(r, ch, from, "bad signature");
-			return;
-		}
-	}
+	if (!vonage_signed(conf, r, ch, params, n, from))
+		return;
 	text = jparam(params, n, "text", &tlen);
 	id = jparam(params, n, "messageId", NULL);
 	if (from == NULL || *from == '\0') {
@@ -432,39 +511,7 @@ vonage(struct providers *pv, struct config *conf, struct http_req *r)
 		return;
 	}
 	/* One part of a long message. */
-	if (jparam(params, n, "concat-ref", NULL) == NULL ||
-	    parse_long(jparam(params, n, "concat-total", NULL) ?
-	    jparam(params, n, "concat-total", NULL) : "", 2, 255,
-	    &total) == -1 ||
-	    parse_long(jparam(params, n, "concat-part", NULL) ?
-	    jparam(params, n, "concat-part", NULL) : "", 1, total,
-	    &seq) == -1) {
-		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "bad concat-ref, concat-total or concat-part");
-		return;
-	}
-	memset(&part, 0, sizeof(part));
-	part.channel = ch->name;
-	part.sender = from;
-	part.recipient = in.recipient;
-	part.ref = jparam(params, n, "concat-ref", NULL);
-	part.total = (int)total;
-	part.seq = (int)seq;
-	part.provider_id = id;
-	part.text = text;
-	part.textlen = tlen;
-	part.provider_time = in.provider_time;
-	p = xcalloc(1, sizeof(*p));
-	p->req = r;
-	p->pv = pv;
-	p->ok_status = 200;
-	p->ok_type = CT_TEXT;
-	p->ok_body = "OK\n";
-	http_defer(r);
-	if (ingest_part_submit(pv->ingest, &part, part_done, p) == -1) {
-		free(p);
-		http_count_reject(r, HTTP_REJECT_UNAVAILABLE);
-		http_complete(r, 503, CT_TEXT, "shutting down\n");
-	}
+	vonage_part(pv, r, &in, params, n);
 }
 
 /*

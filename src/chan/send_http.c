@@ -178,6 +178,124 @@ header_add(struct curl_slist *l, const char *h)
 	return n;
 }
 
+/*
+ * Twilio: the Messages resource of the channel's account, Basic auth with
+ * the account and token, and cb (or NULL) as the StatusCallback.  Adds to
+ * url and body and sets r's credentials and headers.
+ */
+static void
+twilio_req(struct req *r, const struct outbox_msg *m, const char *cb,
+    struct strbuf *url, struct strbuf *body)
+{
+	const struct channel	*ch = m->channel;
+	struct strbuf		 auth = STRBUF_INIT;
+
+	strbuf_adds(url, "/2010-04-01/Accounts/");
+	add_escaped(url, ch->account);
+	strbuf_adds(url, "/Messages.json");
+	add_param(body, "To", m->recipient);
+	add_param(body, "From", ch->number);
+	add_param(body, "Body", m->text);
+	if (cb != NULL)
+		add_param(body, "StatusCallback", cb);
+	strbuf_adds(&auth, ch->account);
+	strbuf_adds(&auth, ":");
+	strbuf_adds(&auth, ch->token);
+	r->userpwd = strbuf_take(&auth, NULL);
+	r->headers = header_add(NULL, "Accept: application/json");
+}
+
+/*
+ * Africa's Talking: the messaging endpoint, the channel's token in the
+ * apiKey header.  Adds to url and body and sets r's headers.
+ */
+static void
+africastalking_req(struct req *r, const struct outbox_msg *m,
+    struct strbuf *url, struct strbuf *body)
+{
+	const struct channel	*ch = m->channel;
+	struct strbuf		 key = STRBUF_INIT;
+
+	strbuf_adds(url, "/version1/messaging");
+	add_param(body, "username", ch->account);
+	add_param(body, "to", m->recipient);
+	add_param(body, "message", m->text);
+	if (ch->number[0] != '\0')
+		add_param(body, "from", ch->number);
+	strbuf_adds(&key, "apiKey: ");
+	strbuf_adds(&key, ch->token);
+	r->headers = header_add(NULL, "Accept: application/json");
+	r->headers = header_add(r->headers, key.buf);
+	explicit_bzero(key.buf, key.len);
+	strbuf_free(&key);
+}
+
+/*
+ * Vonage: the SMS API with the key and secret among the fields, the
+ * number without its '+', the outbox id as client-ref and cb (or NULL)
+ * as the callback.  Adds to url and body and sets r's headers.
+ */
+static void
+vonage_req(struct req *r, const struct outbox_msg *m, const char *cb,
+    struct strbuf *url, struct strbuf *body)
+{
+	const struct channel	*ch = m->channel;
+	const char		*to = m->recipient;
+	char			 id[32];
+
+	snprintf(id, sizeof(id), "%" PRId64, m->id);
+	strbuf_adds(url, "/sms/json");
+	add_param(body, "api_key", ch->account);
+	add_param(body, "api_secret", ch->token);
+	add_param(body, "from", ch->number);
+	add_param(body, "to", to[0] == '+' ? to + 1 : to);
+	add_param(body, "text", m->text);
+	if (m->encoding != NULL && strcmp(m->encoding, "ucs2") == 0)
+		add_param(body, "type", "unicode");
+	add_param(body, "client-ref", id);
+	if (cb != NULL)
+		add_param(body, "callback", cb);
+	r->headers = header_add(NULL, "Accept: application/json");
+}
+
+/*
+ * Kannel: a GET of sendsms with every field in the query of url, and
+ * with cb (or NULL) and the outbox id as the dlr-url.  Leaves body empty.
+ */
+static void
+generic_req(const struct outbox_msg *m, const char *cb, struct strbuf *url,
+    struct strbuf *body)
+{
+	const struct channel	*ch = m->channel;
+	struct strbuf		 dlr = STRBUF_INIT;
+	char			 id[32];
+
+	snprintf(id, sizeof(id), "%" PRId64, m->id);
+	strbuf_adds(url, "/cgi-bin/sendsms?");
+	add_param(body, "username", ch->account);
+	add_param(body, "password", ch->token);
+	if (ch->number[0] != '\0')
+		add_param(body, "from", ch->number);
+	add_param(body, "to", m->recipient);
+	add_param(body, "text", m->text);
+	add_param(body, "charset", "UTF-8");
+	if (m->encoding != NULL && strcmp(m->encoding, "ucs2") == 0)
+		add_param(body, "coding", "2");
+	if (cb != NULL) {
+		strbuf_adds(&dlr, cb);
+		strbuf_adds(&dlr, "?id=");
+		strbuf_adds(&dlr, id);
+		strbuf_adds(&dlr, "&type=%d");
+		add_param(body, "dlr-mask", "31");
+		add_param(body, "dlr-url", dlr.buf);
+	}
+	/* A GET: the parameters are the query. */
+	strbuf_add(url, body->buf, body->len);
+	explicit_bzero(body->buf, body->len);
+	strbuf_free(body);
+	strbuf_free(&dlr);
+}
+
 /* Builds the request for m on its channel; returns it, or NULL. */
 static struct req *
 req_build(const struct outbox_msg *m)
@@ -185,95 +303,34 @@ req_build(const struct outbox_msg *m)
 	const struct channel	*ch = m->channel;
 	struct req		*r = xcalloc(1, sizeof(*r));
 	struct strbuf		 url = STRBUF_INIT, body = STRBUF_INIT;
-	struct strbuf		 dlr = STRBUF_INIT;
-	char			 cb[1200], id[32];
-	const char		*to = m->recipient;
-	int			 ucs2 = m->encoding != NULL &&
-	    strcmp(m->encoding, "ucs2") == 0;
-	int			 has_cb;
+	char			 buf[1200];
+	const char		*cb;
 
 	r->id = m->id;
 	r->type = ch->type;
-	snprintf(id, sizeof(id), "%" PRId64, m->id);
-	has_cb = send_http_dlr_url(ch->public_url, ch->name, cb,
-	    sizeof(cb)) == 0;
+	cb = send_http_dlr_url(ch->public_url, ch->name, buf,
+	    sizeof(buf)) == 0 ? buf : NULL;
 	add_base(&url, ch->base_url);
 	switch (ch->type) {
 	case CHANNEL_TWILIO:
-		strbuf_adds(&url, "/2010-04-01/Accounts/");
-		add_escaped(&url, ch->account);
-		strbuf_adds(&url, "/Messages.json");
-		add_param(&body, "To", to);
-		add_param(&body, "From", ch->number);
-		add_param(&body, "Body", m->text);
-		if (has_cb)
-			add_param(&body, "StatusCallback", cb);
-		strbuf_adds(&dlr, ch->account);
-		strbuf_adds(&dlr, ":");
-		strbuf_adds(&dlr, ch->token);
-		r->userpwd = strbuf_take(&dlr, NULL);
-		r->headers = header_add(NULL, "Accept: application/json");
+		twilio_req(r, m, cb, &url, &body);
 		break;
 	case CHANNEL_AFRICASTALKING:
-		strbuf_adds(&url, "/version1/messaging");
-		add_param(&body, "username", ch->account);
-		add_param(&body, "to", to);
-		add_param(&body, "message", m->text);
-		if (ch->number[0] != '\0')
-			add_param(&body, "from", ch->number);
-		strbuf_adds(&dlr, "apiKey: ");
-		strbuf_adds(&dlr, ch->token);
-		r->headers = header_add(NULL, "Accept: application/json");
-		r->headers = header_add(r->headers, dlr.buf);
-		explicit_bzero(dlr.buf, dlr.len);
+		africastalking_req(r, m, &url, &body);
 		break;
 	case CHANNEL_VONAGE:
-		strbuf_adds(&url, "/sms/json");
-		add_param(&body, "api_key", ch->account);
-		add_param(&body, "api_secret", ch->token);
-		add_param(&body, "from", ch->number);
-		add_param(&body, "to", to[0] == '+' ? to + 1 : to);
-		add_param(&body, "text", m->text);
-		if (ucs2)
-			add_param(&body, "type", "unicode");
-		add_param(&body, "client-ref", id);
-		if (has_cb)
-			add_param(&body, "callback", cb);
-		r->headers = header_add(NULL, "Accept: application/json");
+		vonage_req(r, m, cb, &url, &body);
 		break;
 	case CHANNEL_GENERIC:
-		strbuf_adds(&url, "/cgi-bin/sendsms?");
-		add_param(&body, "username", ch->account);
-		add_param(&body, "password", ch->token);
-		if (ch->number[0] != '\0')
-			add_param(&body, "from", ch->number);
-		add_param(&body, "to", to);
-		add_param(&body, "text", m->text);
-		add_param(&body, "charset", "UTF-8");
-		if (ucs2)
-			add_param(&body, "coding", "2");
-		if (has_cb) {
-			strbuf_adds(&dlr, cb);
-			strbuf_adds(&dlr, "?id=");
-			strbuf_adds(&dlr, id);
-			strbuf_adds(&dlr, "&type=%d");
-			add_param(&body, "dlr-mask", "31");
-			add_param(&body, "dlr-url", dlr.buf);
-		}
-		/* A GET: the parameters are the query. */
-		strbuf_add(&url, body.buf, body.len);
-		explicit_bzero(body.buf, body.len);
-		strbuf_free(&body);
+		generic_req(m, cb, &url, &body);
 		break;
 	case CHANNEL_MODEM:
 	default:
 		strbuf_free(&url);
 		strbuf_free(&body);
-		strbuf_free(&dlr);
 		free(r);
 		return NULL;
 	}
-	strbuf_free(&dlr);
 	r->url = strbuf_take(&url, NULL);
 	r->body = body.len > 0 ? strbuf_take(&body, NULL) : NULL;
 	return r;

@@ -426,97 +426,60 @@ field(struct http_req *r, const char *name, char *buf, size_t bufsz,
 }
 
 /*
- * POST /ussd/africastalking: one request of a session.  Answers "CON ..."
- * or "END ..." (200 text/plain), 400 for a missing or malformed field,
- * 404 when ussd.enabled is false.
+ * Reads and checks the request's fields into q: sessionId, serviceCode,
+ * phoneNumber and text, which must be those of ussd.service_code when
+ * one is set.  Sets q->path to a copy of the text and q->conf to a
+ * reference to conf.  Returns 0, or -1 after a 400.
  */
-void
-ussd_handle(struct ussd *u, struct config *conf, struct http_req *r)
+static int
+parse(struct req *q, struct config *conf)
 {
-	struct req	*q;
-	struct sess	*s;
+	struct http_req	*r = q->r;
 	const char	*text;
-	char		 screen[USSD_BUF], masked[MASKED_NUMBER_MAX];
-	size_t		 tlen, plen;
-	int64_t		 now;
-	int		 replay = 0;
+	char		 masked[MASKED_NUMBER_MAX];
+	size_t		 tlen;
 
-	if (strcmp(http_method(r), "POST") != 0) {
-		http_refuse(r, HTTP_REJECT_METHOD, 405, "method not allowed");
-		return;
-	}
-	if (!conf->ussd_enabled || u == NULL) {
-		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "ussd is not enabled");
-		return;
-	}
-	q = xcalloc(1, sizeof(*q));
-	q->r = r;
-	q->u = u;
 	if (field(r, "sessionId", q->id, sizeof(q->id), 0) == -1 ||
 	    field(r, "serviceCode", q->code, sizeof(q->code), 0) == -1 ||
 	    field(r, "phoneNumber", q->phone, sizeof(q->phone), 1) == -1)
-		goto done;
+		return -1;
 	if ((text = http_param(r, "text", &tlen)) == NULL) {
 		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing text");
-		goto done;
+		return -1;
 	}
 	if (tlen > USSD_PATH_MAX || strlen(text) != tlen) {
 		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "bad text");
-		goto done;
+		return -1;
 	}
 	if (conf->ussd_service_code[0] != '\0' &&
 	    strcmp(conf->ussd_service_code, q->code) != 0) {
 		log_warnx("ussd: serviceCode %s is not ussd.service_code %s",
 		    q->code, conf->ussd_service_code);
 		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "unknown serviceCode");
-		goto done;
+		return -1;
 	}
 	q->path = xstrdup(text);
 	q->conf = config_ref(conf);
 	log_debug("ussd: session %s from %s, %zu bytes of input", q->id,
 	    mask_number(q->phone, masked, sizeof(masked)), tlen);
+	return 0;
+}
 
-	now = clock_mono_ms();
-	pthread_mutex_lock(&u->lock);
-	s = find(u, q->id);
-	if (s != NULL && !s->ended && now - s->started >
-	    (int64_t)conf->ussd_session_timeout * 1000)
-		end_session(u, s, now);
-	if (s != NULL && s->ended) {
-		pthread_mutex_unlock(&u->lock);
-		ussd_end_screen(conf, USSD_T_EXPIRED, 0, screen,
-		    sizeof(screen));
-		answer(r, 1, screen, 0);
-		goto done;
-	}
-	if (s != NULL && strcmp(s->phone, q->phone) != 0) {
-		pthread_mutex_unlock(&u->lock);
-		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "phoneNumber is not the session's");
-		goto done;
-	}
-	if (s == NULL) {
-		if ((s = admit(u, conf, q->id, q->phone, now)) == NULL) {
-			pthread_mutex_unlock(&u->lock);
-			log_warnx("ussd: %zu sessions in use, session %s "
-			    "refused", (size_t)conf->ussd_max_sessions, q->id);
-			ussd_end_screen(conf, USSD_T_BUSY, 0, screen,
-			    sizeof(screen));
-			answer(r, 1, screen, 0);
-			goto done;
-		}
-		replay = tlen > 0;
-	}
-	list_unlink(&u->live, s);
-	list_push(&u->live, s);
-	s->seen = now;
+/*
+ * Sets q->pos to where q's text leads from session s: on from the
+ * session's position when the text extends its last one by more input,
+ * the same position when the text is its last one again, and otherwise
+ * (replay set, a new or finished session, a text that does not extend
+ * the last one) the whole text replayed from the start of the menu.
+ */
+static void
+walk(const struct config *conf, const struct sess *s, struct req *q,
+    int replay)
+{
+	const char	*text = q->path;
+	size_t		 tlen = strlen(text), plen;
+
 	plen = s->path != NULL ? strlen(s->path) : 0;
-	if (s->final != NULL && strcmp(s->path, text) == 0) {
-		/* The aggregator asks again for the END it was given. */
-		copy_str(screen, sizeof(screen), s->final);
-		pthread_mutex_unlock(&u->lock);
-		answer(r, 1, screen, 0);
-		goto done;
-	}
 	if (s->path == NULL || s->final != NULL)
 		replay = replay || tlen > 0;
 	q->pos = s->pos;
@@ -532,13 +495,98 @@ ussd_handle(struct ussd *u, struct config *conf, struct http_req *r)
 		if (tlen > 0)
 			ussd_walk(conf, &q->pos, text, tlen, 0);
 	}
+}
+
+/*
+ * Brings q's session, found or newly admitted, up to q's request under
+ * the session table's lock, and sets q->pos to where the request leads.
+ * Returns 0, or -1 when the request has been answered here: END for an
+ * expired session, a full table or a repeated last request, 400 for
+ * another phoneNumber than the session's.
+ */
+static int
+advance(struct req *q)
+{
+	struct ussd	*u = q->u;
+	struct config	*conf = q->conf;
+	struct sess	*s;
+	char		 screen[USSD_BUF];
+	int64_t		 now;
+	int		 replay = 0;
+
+	now = clock_mono_ms();
+	pthread_mutex_lock(&u->lock);
+	s = find(u, q->id);
+	if (s != NULL && !s->ended && now - s->started >
+	    (int64_t)conf->ussd_session_timeout * 1000)
+		end_session(u, s, now);
+	if (s != NULL && s->ended) {
+		pthread_mutex_unlock(&u->lock);
+		ussd_end_screen(conf, USSD_T_EXPIRED, 0, screen,
+		    sizeof(screen));
+		answer(q->r, 1, screen, 0);
+		return -1;
+	}
+	if (s != NULL && strcmp(s->phone, q->phone) != 0) {
+		pthread_mutex_unlock(&u->lock);
+		http_refuse(q->r, HTTP_REJECT_BAD_REQUEST, 400, "phoneNumber is not the session's");
+		return -1;
+	}
+	if (s == NULL) {
+		if ((s = admit(u, conf, q->id, q->phone, now)) == NULL) {
+			pthread_mutex_unlock(&u->lock);
+			log_warnx("ussd: %zu sessions in use, session %s "
+			    "refused", (size_t)conf->ussd_max_sessions, q->id);
+			ussd_end_screen(conf, USSD_T_BUSY, 0, screen,
+			    sizeof(screen));
+			answer(q->r, 1, screen, 0);
+			return -1;
+		}
+		replay = q->path[0] != '\0';
+	}
+	list_unlink(&u->live, s);
+	list_push(&u->live, s);
+	s->seen = now;
+	if (s->final != NULL && strcmp(s->path, q->path) == 0) {
+		/* The aggregator asks again for the END it was given. */
+		copy_str(screen, sizeof(screen), s->final);
+		pthread_mutex_unlock(&u->lock);
+		answer(q->r, 1, screen, 0);
+		return -1;
+	}
+	walk(conf, s, q, replay);
 	free(s->path);
-	s->path = xstrdup(text);
+	s->path = xstrdup(q->path);
 	free(s->final);
 	s->final = NULL;
 	s->pos = q->pos;
 	pthread_mutex_unlock(&u->lock);
+	return 0;
+}
 
+/*
+ * POST /ussd/africastalking: one request of a session.  Answers "CON ..."
+ * or "END ..." (200 text/plain), 400 for a missing or malformed field,
+ * 404 when ussd.enabled is false.
+ */
+void
+ussd_handle(struct ussd *u, struct config *conf, struct http_req *r)
+{
+	struct req	*q;
+
+	if (strcmp(http_method(r), "POST") != 0) {
+		http_refuse(r, HTTP_REJECT_METHOD, 405, "method not allowed");
+		return;
+	}
+	if (!conf->ussd_enabled || u == NULL) {
+		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "ussd is not enabled");
+		return;
+	}
+	q = xcalloc(1, sizeof(*q));
+	q->r = r;
+	q->u = u;
+	if (parse(q, conf) == -1 || advance(q) == -1)
+		goto done;
 	switch (q->pos.action) {
 	case USSD_ACT_SUBMIT:
 		submit(q);	/* takes q */

@@ -42,8 +42,12 @@ from_of(json_t *c, char *buf, size_t bufsz)
  * ===================================================================
  */
 
-int
-ctl_list(struct ctl_globals *g, int argc, char **argv)
+/*
+ * Reads list's options into args: the filters, --limit and --before.
+ * Returns CTL_OK, or CTL_USAGE after saying what is wrong.
+ */
+static int
+list_args(int argc, char **argv, json_t *args)
 {
 	static const struct option longopts[] = {
 		{ "category", required_argument, NULL, 'c' },
@@ -54,12 +58,8 @@ ctl_list(struct ctl_globals *g, int argc, char **argv)
 		{ "before", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ctl_table	*t;
-	json_t			*args = json_object(), *data, *cases, *c;
-	char			 created[32], due[40], from[96];
-	size_t			 i;
-	long			 n;
-	int			 ch, r;
+	long	n;
+	int	ch;
 
 	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		switch (ch) {
@@ -78,10 +78,8 @@ ctl_list(struct ctl_globals *g, int argc, char **argv)
 			break;
 		case 'l':
 			if (ctl_number(argv[0], "--limit", optarg, 1, 1000,
-			    &n) == -1) {
-				json_decref(args);
+			    &n) == -1)
 				return CTL_USAGE;
-			}
 			json_object_set_new(args, "limit", json_integer(n));
 			break;
 		case 'b':
@@ -89,40 +87,56 @@ ctl_list(struct ctl_globals *g, int argc, char **argv)
 			    optarg));
 			break;
 		default:
-			json_decref(args);
 			return CTL_USAGE;
 		}
 	}
-	if (optind != argc) {
-		json_decref(args);
+	if (optind != argc)
 		return usage(argv[0]);
-	}
-	/* "before" is a reference; the daemon wants its number. */
-	if ((c = json_object_get(args, "before")) != NULL) {
-		const char *s = json_string_value(c), *d = s;
+	return CTL_OK;
+}
 
-		while (*d != '\0' && (*d < '0' || *d > '9'))
-			d++;
-		if (parse_long(d, 1, 999999999L, &n) == -1) {
-			fprintf(stderr, "papictl: --before: '%s' is not a "
-			    "case reference\n", s);
-			json_decref(args);
-			return CTL_USAGE;
-		}
-		json_object_set_new(args, "before", json_integer(n));
-	}
-	if ((r = ctl_call(g, "list", args, &data, NULL, NULL)) != CTL_OK)
-		return r;
-	if (g->json) {
-		ctl_print_json(data);
-		json_decref(data);
+/*
+ * Replaces the case reference of --before in args, if there is one, with
+ * its number, which is what the daemon wants.  Returns CTL_OK, or
+ * CTL_USAGE after saying that it is not a case reference.
+ */
+static int
+before_number(json_t *args)
+{
+	json_t		*c;
+	const char	*s, *d;
+	long		 n;
+
+	if ((c = json_object_get(args, "before")) == NULL)
 		return CTL_OK;
+	s = d = json_string_value(c);
+	while (*d != '\0' && (*d < '0' || *d > '9'))
+		d++;
+	if (parse_long(d, 1, 999999999L, &n) == -1) {
+		fprintf(stderr, "papictl: --before: '%s' is not a "
+		    "case reference\n", s);
+		return CTL_USAGE;
 	}
+	json_object_set_new(args, "before", json_integer(n));
+	return CTL_OK;
+}
+
+/*
+ * Prints the cases of a list answer, data, as a table, and how to ask
+ * for more when the daemon has more; "no cases" when there are none.
+ */
+static void
+print_cases(json_t *data)
+{
+	struct ctl_table	*t;
+	json_t			*cases, *c;
+	char			 created[32], due[40], from[96];
+	size_t			 i;
+
 	cases = json_object_get(data, "cases");
 	if (json_array_size(cases) == 0) {
 		printf("no cases\n");
-		json_decref(data);
-		return CTL_OK;
+		return;
 	}
 	t = ctl_table_new("REF", "CREATED", "CATEGORY", "STATE", "ASSIGNEE",
 	    "DEADLINE", "FROM", "TEXT", (char *)NULL);
@@ -143,6 +157,25 @@ ctl_list(struct ctl_globals *g, int argc, char **argv)
 		printf("(more: papictl list --before %s)\n", ctl_str(
 		    json_array_get(cases, json_array_size(cases) - 1), "ref",
 		    ""));
+}
+
+int
+ctl_list(struct ctl_globals *g, int argc, char **argv)
+{
+	json_t	*args = json_object(), *data;
+	int	 r;
+
+	if ((r = list_args(argc, argv, args)) != CTL_OK ||
+	    (r = before_number(args)) != CTL_OK) {
+		json_decref(args);
+		return r;
+	}
+	if ((r = ctl_call(g, "list", args, &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json)
+		ctl_print_json(data);
+	else
+		print_cases(data);
 	json_decref(data);
 	return CTL_OK;
 }

@@ -144,47 +144,90 @@ read_line(int fd, char **buf, size_t *cap, size_t *have)
 }
 
 /*
- * Sends command cmd with args (the reference is taken; NULL for none) to
- * papigwd.  On success sets *data to the answer's data (the caller
- * decrefs it; data may be NULL to ignore it) and returns CTL_OK.  row(row,
- * arg), when given, gets each row of a long answer.  On failure prints the
- * reason and returns CTL_FAIL, or CTL_USAGE when the daemon found the
- * arguments wrong.
+ * Connects to papigwd and sends it the request line of command cmd with
+ * args (the reference is taken; NULL for none).  Returns the connected
+ * socket, or -1 after printing why not.
  */
-int
-ctl_call(struct ctl_globals *g, const char *cmd, json_t *args, json_t **data,
-    int (*row)(json_t *, void *), void *arg)
+static int
+send_request(struct ctl_globals *g, const char *cmd, json_t *args)
 {
 	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char		*req = NULL, *buf = NULL;
-	size_t		 cap = 0, have = 0, used;
-	ssize_t		 len;
-	json_t		*o = NULL, *ans;
-	json_error_t	 jerr;
-	const char	*err, *msg;
-	int		 fd = -1, r = CTL_FAIL;
+	char		*req = NULL;
+	json_t		*o = NULL;
+	int		 fd = -1;
 
-	if (data != NULL)
-		*data = NULL;
 	o = json_pack("{s:s, s:o}", "cmd", cmd, "args", args != NULL ? args :
 	    json_object());
 	if (o == NULL || (req = json_dumps(o, JSON_COMPACT)) == NULL) {
 		fprintf(stderr, "papictl: cannot build the request (is the "
 		    "text UTF-8?)\n");
-		goto done;
+		goto fail;
 	}
 	if (strlen(req) >= CONTROL_REQUEST_MAX) {
 		fprintf(stderr, "papictl: request too large\n");
-		goto done;
+		goto fail;
 	}
 	if (socket_path(g, path, sizeof(path)) == -1 ||
 	    (fd = connect_to(path)) == -1)
-		goto done;
+		goto fail;
 	if (write_all(fd, req, strlen(req)) == -1 ||
 	    write_all(fd, "\n", 1) == -1) {
 		fprintf(stderr, "papictl: %s: %s\n", path, strerror(errno));
-		goto done;
+		goto fail;
 	}
+	free(req);
+	json_decref(o);
+	return fd;
+fail:
+	if (fd != -1)
+		close(fd);
+	free(req);
+	json_decref(o);
+	return -1;
+}
+
+/*
+ * Takes the last line of an answer, ans: sets *data to its data (when
+ * data is not NULL) and returns CTL_OK, or prints the daemon's reason and
+ * returns CTL_USAGE when it found the arguments wrong, else CTL_FAIL.
+ */
+static int
+final_answer(json_t *ans, json_t **data)
+{
+	const char	*err, *msg;
+
+	if (json_is_true(json_object_get(ans, "ok"))) {
+		if (data != NULL) {
+			*data = json_incref(json_object_get(ans, "data"));
+			if (*data == NULL)
+				*data = json_object();
+		}
+		return CTL_OK;
+	}
+	err = json_string_value(json_object_get(ans, "error"));
+	msg = json_string_value(json_object_get(ans, "message"));
+	fprintf(stderr, "papictl: %s\n", msg != NULL ? msg :
+	    "the daemon refused the request");
+	return err != NULL && strcmp(err, "usage") == 0 ? CTL_USAGE :
+	    CTL_FAIL;
+}
+
+/*
+ * Reads papigwd's answer from fd: each row of a long answer goes to
+ * row(row, arg) when row is given, and the last line is taken by
+ * final_answer().  Returns what final_answer() returns, or CTL_FAIL after
+ * printing why the answer could not be read (or when row() failed).
+ */
+static int
+read_answer(int fd, json_t **data, int (*row)(json_t *, void *), void *arg)
+{
+	char		*buf = NULL;
+	size_t		 cap = 0, have = 0, used;
+	ssize_t		 len;
+	json_t		*ans;
+	json_error_t	 jerr;
+	int		 r = CTL_FAIL;
+
 	for (;;) {
 		if ((len = read_line(fd, &buf, &cap, &have)) < 0) {
 			fprintf(stderr, "papictl: papigwd closed the "
@@ -209,32 +252,35 @@ ctl_call(struct ctl_globals *g, const char *cmd, json_t *args, json_t **data,
 			json_decref(ans);
 			continue;
 		}
-		if (json_is_true(json_object_get(ans, "ok"))) {
-			if (data != NULL) {
-				*data = json_incref(json_object_get(ans,
-				    "data"));
-				if (*data == NULL)
-					*data = json_object();
-			}
-			r = CTL_OK;
-		} else {
-			err = json_string_value(json_object_get(ans, "error"));
-			msg = json_string_value(json_object_get(ans,
-			    "message"));
-			fprintf(stderr, "papictl: %s\n", msg != NULL ? msg :
-			    "the daemon refused the request");
-			r = err != NULL && strcmp(err, "usage") == 0 ?
-			    CTL_USAGE : CTL_FAIL;
-		}
+		r = final_answer(ans, data);
 		json_decref(ans);
 		break;
 	}
 done:
-	if (fd != -1)
-		close(fd);
 	free(buf);
-	free(req);
-	json_decref(o);
+	return r;
+}
+
+/*
+ * Sends command cmd with args (the reference is taken; NULL for none) to
+ * papigwd.  On success sets *data to the answer's data (the caller
+ * decrefs it; data may be NULL to ignore it) and returns CTL_OK.  row(row,
+ * arg), when given, gets each row of a long answer.  On failure prints the
+ * reason and returns CTL_FAIL, or CTL_USAGE when the daemon found the
+ * arguments wrong.
+ */
+int
+ctl_call(struct ctl_globals *g, const char *cmd, json_t *args, json_t **data,
+    int (*row)(json_t *, void *), void *arg)
+{
+	int	fd, r;
+
+	if (data != NULL)
+		*data = NULL;
+	if ((fd = send_request(g, cmd, args)) == -1)
+		return CTL_FAIL;
+	r = read_answer(fd, data, row, arg);
+	close(fd);
 	return r;
 }
 

@@ -252,26 +252,30 @@ stop(int sig)
 	d.gw = NULL;
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * Reads the command line into d, *foreground (-d) and *checkonly (-n).
+ * Returns -1 to go on, or the exit status when papigwd is done already
+ * (--version, --help, too many -o); a usage error exits.
+ */
+static int
+options(int argc, char *argv[], int *foreground, int *checkonly)
 {
 	static const struct option longopts[] = {
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char		 err[CONF_ERR_MAX];
-	int		 ch, foreground = 0, checkonly = 0, sig;
 	static char	*ovr[CONF_OVERRIDES_MAX];
+	int		 ch;
 
 	d.conf_path = PAPIGW_CONF_DEFAULT;
 	while ((ch = getopt_long(argc, argv, "dnc:o:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			foreground = 1;
+			*foreground = 1;
 			break;
 		case 'n':
-			checkonly = 1;
+			*checkonly = 1;
 			break;
 		case 'c':
 			d.conf_path = optarg;
@@ -297,6 +301,39 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 	d.overrides = ovr;
+	return -1;
+}
+
+/*
+ * Sets up the daemon's process, once the configuration is loaded: the
+ * log (to stderr in the foreground), libGammu's locales, the signals,
+ * the tick timer and the main loop's watches on both.  Failing is fatal.
+ */
+static void
+setup(int foreground)
+{
+	log_init(foreground, d.conf->log_level);
+	/* libGammu calls setlocale(): once, before any thread. */
+	modem_init_locales();
+	if (setup_signals() == -1)
+		fatal("signals");
+	if (sd_watchdog_enabled(0, &d.watchdog_usec) <= 0)
+		d.watchdog_usec = 0;
+	if (setup_timer() == -1)
+		fatal("timerfd");
+	if (loop_watch(d.timerfd, tick, NULL) == -1 ||
+	    loop_watch(d.sigfd, signals, NULL) == -1)
+		fatalx("main loop");
+}
+
+int
+main(int argc, char *argv[])
+{
+	char		 err[CONF_ERR_MAX];
+	int		 foreground = 0, checkonly = 0, sig, r;
+
+	if ((r = options(argc, argv, &foreground, &checkonly)) != -1)
+		return r;
 
 	/* What the loader checks besides its own tables. */
 	ussd_menu_register();
@@ -316,18 +353,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "papigwd: daemon: %s\n", strerror(errno));
 		return 1;
 	}
-	log_init(foreground, d.conf->log_level);
-	/* libGammu calls setlocale(): once, before any thread. */
-	modem_init_locales();
-	if (setup_signals() == -1)
-		fatal("signals");
-	if (sd_watchdog_enabled(0, &d.watchdog_usec) <= 0)
-		d.watchdog_usec = 0;
-	if (setup_timer() == -1)
-		fatal("timerfd");
-	if (loop_watch(d.timerfd, tick, NULL) == -1 ||
-	    loop_watch(d.sigfd, signals, NULL) == -1)
-		fatalx("main loop");
+	setup(foreground);
 	if (start() == -1) {
 		config_unref(d.conf);
 		sd_notify(0, "STATUS=Start-up failed: see the log");
