@@ -41,8 +41,8 @@ test_expect_success 'SIGHUP with a bad file keeps the old one running' '
 	cp p.conf p.good &&
 	sed -i "s/^ward = .*/ward = { name = \"P7\"; nam = \"x\"; };/" p.conf &&
 	kill -HUP $daemon_pid &&
-	wait_for "grep -q \"reload failed\" daemon.log" &&
-	test_grep "reload failed, keeping the running configuration: p.conf:2: unknown setting '"'nam'"' (did you mean '"'name'"'?)" daemon.log &&
+	wait_for "grep -q \"reload [0-9]* failed\" daemon.log" &&
+	test_grep "reload [0-9]* failed, keeping the running configuration: p.conf:2: unknown setting '"'nam'"' (did you mean '"'name'"'?)" daemon.log &&
 	kill -0 $daemon_pid &&
 	cp p.good p.conf && : >daemon.log && kill -HUP $daemon_pid &&
 	wait_for "grep -q \"configuration reloaded\" daemon.log" &&
@@ -54,9 +54,15 @@ test_expect_success 'a setting that needs a restart is named on reload' '
 	sed -i "s|^storage = .*|storage = { path = \"$TRASH/moved.db\"; };|" p.conf &&
 	kill -HUP $daemon_pid &&
 	wait_for "grep -q \"configuration reloaded\" daemon.log" &&
-	test_grep "storage.path changed; it takes effect after a restart" daemon.log &&
-	test ! -f moved.db &&
-	stop_daemon && cp p.good p.conf
+	test_grep "reload 1: storage.path changed; the running value stays until a restart" daemon.log &&
+	test ! -f moved.db
+'
+
+test_expect_success 'restored before a restart: no longer named' '
+	cp p.good p.conf && kill -HUP $daemon_pid &&
+	wait_for "grep -q \"(reload 2)\" daemon.log" &&
+	! grep "reload 2: storage.path" daemon.log &&
+	stop_daemon && test "$daemon_status" -eq 0
 '
 
 test_expect_success 'a store that cannot be opened: exit 1 with the reason' '

@@ -11,15 +11,42 @@
  *
  * Never pass a full phone number, a token or a message body at info level:
  * use mask_number() from util.c.
+ *
+ * What a line quotes cannot forge another line: control characters
+ * (a newline followed by "<0>" would be an emergency in the journal) are
+ * written as \xNN.  And a line that repeats is written once a minute at
+ * most: the same text again within LOG_REPEAT_SECONDS is counted, and
+ * the count is written when the minute is over ("... (repeated 972
+ * times)"), by the next such line or by log_flush() (the daemon calls it
+ * every second).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "base/log.h"
+#include "base/hash.h"
+
+#define LOG_REPEAT_SECONDS	60	/* a line again within it is counted */
+#define LOG_RECENT		32	/* lines remembered for that */
+#define LOG_MSG_MAX		2048	/* bytes of a line's text */
+
+/* A line written lately, and how often it came again since. */
+struct recent {
+	uint32_t	 hash;		/* of its level and text */
+	enum log_level	 level;
+	time_t		 at;		/* when it was written */
+	unsigned	 again;		/* repeats not written */
+	char		 text[160];	/* its start, for the count's line */
+};
+
+static pthread_mutex_t	log_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct recent	log_recent[LOG_RECENT];
 
 /* 0: plain stderr, 1: stderr with priority prefixes, 2: syslog. */
 static int		log_mode;
@@ -63,33 +90,141 @@ level_name(enum log_level level)
 }
 
 /*
- * Formats one line into a bounded buffer and writes it with a single
- * fputs(), so that lines from different threads do not interleave.
+ * Copies src into dst (dstsz bytes) with control characters and DEL as
+ * \xNN, so that a quoted field cannot start a line of its own.
+ */
+static void
+escape(char *dst, size_t dstsz, const char *src)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p;
+	size_t			 o = 0;
+
+	for (p = (const unsigned char *)src; *p != '\0' && o + 5 < dstsz;
+	    p++) {
+		if (*p >= 0x20 && *p != 0x7F) {
+			dst[o++] = (char)*p;
+			continue;
+		}
+		dst[o++] = '\\';
+		dst[o++] = 'x';
+		dst[o++] = hex[*p >> 4];
+		dst[o++] = hex[*p & 15];
+	}
+	dst[o] = '\0';
+}
+
+/* Writes one finished line with a single fputs() (or syslog). */
+static void
+emit(enum log_level level, const char *msg)
+{
+	char	line[LOG_MSG_MAX + 64];
+
+	if (log_mode == 2) {
+		syslog((int)level, "%s", msg);
+		return;
+	}
+	if (log_mode == 1)
+		snprintf(line, sizeof(line), "<%d>%s\n", (int)level, msg);
+	else
+		snprintf(line, sizeof(line), "papigwd: %s: %s\n",
+		    level_name(level), msg);
+	fputs(line, stderr);
+	fflush(stderr);
+}
+
+/* Writes the count of a remembered line's repeats, if any; lock held. */
+static void
+emit_repeats(struct recent *r)
+{
+	char	line[256];
+
+	if (r->again == 0)
+		return;
+	snprintf(line, sizeof(line), "%s%s (repeated %u time%s in %d s)",
+	    r->text, strlen(r->text) + 1 >= sizeof(r->text) ? "..." : "",
+	    r->again, r->again == 1 ? "" : "s", LOG_REPEAT_SECONDS);
+	emit(r->level, line);
+	r->again = 0;
+}
+
+/*
+ * Whether msg may be written now: not when the same line was written
+ * within the last LOG_REPEAT_SECONDS (it is counted instead).  Lock held.
+ */
+static int
+admit(enum log_level level, const char *msg, time_t now)
+{
+	struct recent	*r, *oldest = &log_recent[0];
+	uint32_t	 h = hash_fnv1a32(msg, strlen(msg)) ^ (uint32_t)level;
+	size_t		 i;
+
+	for (i = 0; i < LOG_RECENT; i++) {
+		r = &log_recent[i];
+		if (r->at != 0 && r->hash == h && r->level == level &&
+		    strncmp(r->text, msg, sizeof(r->text) - 1) == 0) {
+			if (now - r->at < LOG_REPEAT_SECONDS) {
+				r->again++;
+				return 0;
+			}
+			emit_repeats(r);
+			r->at = now;
+			return 1;
+		}
+		if (r->at < oldest->at)
+			oldest = r;
+	}
+	emit_repeats(oldest);
+	oldest->hash = h;
+	oldest->level = level;
+	oldest->at = now;
+	oldest->again = 0;
+	snprintf(oldest->text, sizeof(oldest->text), "%s", msg);
+	return 1;
+}
+
+/*
+ * Writes the counts of lines whose minute is over.  The daemon calls it
+ * once a second; any thread.
+ */
+void
+log_flush(void)
+{
+	time_t	now = time(NULL);
+	size_t	i;
+
+	pthread_mutex_lock(&log_lock);
+	for (i = 0; i < LOG_RECENT; i++)
+		if (log_recent[i].again > 0 &&
+		    now - log_recent[i].at >= LOG_REPEAT_SECONDS) {
+			emit_repeats(&log_recent[i]);
+			log_recent[i].at = now;
+		}
+	pthread_mutex_unlock(&log_lock);
+}
+
+/*
+ * Formats one line: the message with its fields escaped, and errno's
+ * text with with_errno.  Lines from different threads do not interleave.
  */
 static void __attribute__((format(printf, 3, 0)))
 vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 {
-	char	msg[2048], line[2200];
+	char	raw[LOG_MSG_MAX], msg[LOG_MSG_MAX];
 	int	saved = errno;
+	size_t	n;
 
 	if (level > log_threshold)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_mode == 2) {
-		syslog((int)level, "%s%s%s", msg, with_errno ? ": " : "",
-		    with_errno ? strerror(saved) : "");
-		errno = saved;
-		return;
-	}
-	if (log_mode == 1)
-		snprintf(line, sizeof(line), "<%d>%s%s%s\n", (int)level, msg,
-		    with_errno ? ": " : "", with_errno ? strerror(saved) : "");
-	else
-		snprintf(line, sizeof(line), "papigwd: %s: %s%s%s\n",
-		    level_name(level), msg, with_errno ? ": " : "",
-		    with_errno ? strerror(saved) : "");
-	fputs(line, stderr);
-	fflush(stderr);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	escape(msg, sizeof(msg), raw);
+	if (with_errno && (n = strlen(msg)) + 2 < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
+	pthread_mutex_lock(&log_lock);
+	/* Before log_init() (errors of the command line): everything. */
+	if (log_mode == 0 || admit(level, msg, time(NULL)))
+		emit(level, msg);
+	pthread_mutex_unlock(&log_lock);
 	errno = saved;
 }
 

@@ -21,6 +21,7 @@ enum log_level {
 
 void	log_init(int foreground, enum log_level level);
 void	log_setlevel(enum log_level level);
+void	log_flush(void);
 void	log_warn(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *fmt, ...)

@@ -38,6 +38,7 @@
 
 static struct {
 	struct config	 *conf;		/* what the main thread runs on */
+	struct config	 *boot;		/* what the gateway started with */
 	struct gateway	 *gw;
 	int		  sigfd;
 	int		  timerfd;
@@ -71,36 +72,36 @@ help(void)
 	    "See papigwd(8) and papigw.conf(5).\n", PAPIGW_CONF_DEFAULT);
 }
 
-/* Settings that only a restart can change: say so instead of ignoring. */
+/*
+ * Settings that only a restart can change: when new differs from what the
+ * daemon started with (boot), say so instead of ignoring it.
+ */
 static void
-reload_notes(const struct config *old, const struct config *new)
+reload_notes(unsigned n, const struct config *boot, const struct config *new)
 {
-	if (strcmp(old->storage_path, new->storage_path) != 0)
-		log_notice("reload: storage.path changed; it takes effect "
-		    "after a restart");
-	if (strcmp(old->http_listen, new->http_listen) != 0)
-		log_notice("reload: http.listen changed; it takes effect "
-		    "after a restart");
-	if (strcmp(old->control_socket, new->control_socket) != 0)
-		log_notice("reload: control.socket changed; it takes effect "
-		    "after a restart");
-	if (old->http_threads != new->http_threads ||
-	    old->http_max_connections != new->http_max_connections ||
-	    old->http_timeout != new->http_timeout ||
-	    old->http_max_body != new->http_max_body)
-		log_notice("reload: http settings changed; they take effect "
-		    "after a restart");
-	if (old->storage_synchronous_full != new->storage_synchronous_full ||
-	    old->storage_batch_max != new->storage_batch_max ||
-	    old->storage_busy_timeout != new->storage_busy_timeout)
-		log_notice("reload: storage settings changed; they take "
-		    "effect after a restart");
+	const char	*what[5];
+	size_t		 i, k = 0;
+
+	if (strcmp(boot->storage_path, new->storage_path) != 0)
+		what[k++] = "storage.path";
+	if (strcmp(boot->http_listen, new->http_listen) != 0)
+		what[k++] = "http.listen";
+	if (strcmp(boot->control_socket, new->control_socket) != 0)
+		what[k++] = "control.socket";
+	if (boot->http_threads != new->http_threads ||
+	    boot->http_max_connections != new->http_max_connections ||
+	    boot->http_timeout != new->http_timeout ||
+	    boot->http_max_body != new->http_max_body)
+		what[k++] = "http settings";
+	if (boot->storage_synchronous_full != new->storage_synchronous_full ||
+	    boot->storage_batch_max != new->storage_batch_max ||
+	    boot->storage_busy_timeout != new->storage_busy_timeout)
+		what[k++] = "storage settings";
+	for (i = 0; i < k; i++)
+		log_notice("reload %u: %s changed; the running value stays "
+		    "until a restart", n, what[i]);
 }
 
-/*
- * SIGHUP: reads the configuration again.  A file with errors is reported
- * as FILE:LINE: message and the daemon keeps running on the old one.
- */
 /*
  * Writes a reload's audit entry, by the user who sent SIGHUP (root for
  * systemctl reload), through the store: the audit log covers reloads.
@@ -115,38 +116,42 @@ reload_audit(long uid, const char *action, const char *detail)
 		log_warnx("reload: the audit entry was not written");
 }
 
+/*
+ * SIGHUP: reads the configuration again.  A file with errors is reported
+ * as FILE:LINE: message and the daemon keeps running on the old one.  Each
+ * reload's lines carry its number.
+ */
 static void
 reload(long uid)
 {
+	static unsigned	 n;
 	char		 err[CONF_ERR_MAX];
 	struct config	*new;
 
+	n++;
 	sd_notify(0, "RELOADING=1\nSTATUS=Reloading the configuration");
 	new = config_load(d.conf_path, d.overrides, d.noverrides, err,
 	    sizeof(err));
+	if (new != NULL && gateway_reload(d.gw, config_ref(new), err,
+	    sizeof(err)) == -1) {
+		config_unref(new);
+		config_unref(new);
+		new = NULL;
+	}
 	if (new == NULL) {
-		log_warnx("reload failed, keeping the running configuration: "
-		    "%s", err);
-		sd_notify(0, "READY=1\nSTATUS=Serving (reload failed: see "
-		    "the log)");
-		reload_audit(uid, "config.reload_failed", err);
-		return;
-	}
-	reload_notes(d.conf, new);
-	if (gateway_reload(d.gw, config_ref(new), err, sizeof(err)) == -1) {
-		log_warnx("reload failed, keeping the running configuration: "
-		    "%s", err);
-		config_unref(new);
-		config_unref(new);
+		log_warnx("reload %u failed, keeping the running "
+		    "configuration: %s", n, err);
 		reload_audit(uid, "config.reload_failed", err);
 		sd_notify(0, "READY=1\nSTATUS=Serving (reload failed: see "
 		    "the log)");
 		return;
 	}
+	reload_notes(n, d.boot, new);
 	log_setlevel(new->log_level);
 	config_unref(d.conf);
 	d.conf = new;
-	log_notice("configuration reloaded from %s", d.conf_path);
+	log_notice("configuration reloaded from %s (reload %u)", d.conf_path,
+	    n);
 	reload_audit(uid, "config.reload", d.conf_path);
 	sd_notify(0, "READY=1\nSTATUS=Serving");
 }
@@ -202,6 +207,8 @@ tick(int fd, void *arg)
 		sd_notify(0, "WATCHDOG=1");
 	if (d.gw != NULL)
 		gateway_tick(d.gw);
+	/* The counts of log lines that repeated. */
+	log_flush();
 }
 
 /* SIGHUP reloads; SIGTERM and SIGINT end the main loop. */
@@ -235,6 +242,7 @@ start(void)
 		log_warnx("%s", err);
 		return -1;
 	}
+	d.boot = config_ref(d.conf);
 	return 0;
 }
 
@@ -365,6 +373,7 @@ main(int argc, char *argv[])
 
 	sig = loop_run();
 	stop(sig);
+	config_unref(d.boot);
 	config_unref(d.conf);
 	close(d.sigfd);
 	close(d.timerfd);
