@@ -45,7 +45,7 @@ test_expect_success 'a second Unix user without a role is refused' '
 	make_officer &&
 	test_exit_status 1 as_officer status 2>err &&
 	test_grep "user $OFFICER (uid [0-9]*) has no role" err &&
-	test_grep "$OFFICER (uid [0-9]*): status refused: no role" daemon.log
+	test_grep "$OFFICER (uid [0-9]*) refused: no role" daemon.log
 '
 
 test_expect_success 'the user becomes an officer of security and infrastructure (reload)' '
@@ -168,6 +168,36 @@ test_expect_success 'too many clients: the next one is told to try again' '
 	test_grep "too many papictl clients at once" err3 &&
 	wait $holder &&
 	ctl status >/dev/null
+'
+
+# Holds n connections as the user with ARGS to setpriv, for 3 s; their
+# pids are in $holders.
+hold_as() {
+	n=$1
+	shift
+	holders=""
+	while [ "$n" -gt 0 ]; do
+		printf "" | setpriv "$@" "$UNIXSEND" control.sock 3000 \
+		    >>held 2>&1 &
+		holders="$holders $!"
+		n=$((n - 1))
+	done
+}
+
+test_expect_success 'users without a role take no slot; one is left for administrators' '
+	sed -i "s|^control = .*|control = { socket = \"$TRASH/control.sock\"; max_clients = 2; };|" p.conf &&
+	kill -HUP $daemon_pid &&
+	wait_for "test \$(grep -c \"configuration reloaded\" daemon.log) -ge 3" &&
+	: >held &&
+	hold_as 5 --reuid=65534 --regid=65534 --clear-groups &&
+	wait_for "test \$(grep -c \"has no role\" held) -eq 5" 5 &&
+	ctl status >/dev/null &&
+	: >held &&
+	hold_as 2 --reuid="$OFFICER" --regid="$(id -g "$OFFICER")" \
+	    --init-groups &&
+	wait_for "grep -q \"too many papictl clients\" held" 5 &&
+	ctl status >/dev/null &&
+	wait $holders
 '
 
 test_expect_success 'SIGTERM removes the socket' '

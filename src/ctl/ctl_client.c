@@ -170,8 +170,13 @@ send_request(struct ctl_globals *g, const char *cmd, json_t *args)
 	if (socket_path(g, path, sizeof(path)) == -1 ||
 	    (fd = connect_to(path)) == -1)
 		goto fail;
-	if (write_all(fd, req, strlen(req)) == -1 ||
-	    write_all(fd, "\n", 1) == -1) {
+	/*
+	 * The daemon may answer and close before reading a request it
+	 * refuses (no role, too many clients): its answer then waits in
+	 * the socket, read next, so a broken pipe is not the end.
+	 */
+	if ((write_all(fd, req, strlen(req)) == -1 ||
+	    write_all(fd, "\n", 1) == -1) && errno != EPIPE) {
 		fprintf(stderr, "papictl: %s: %s\n", path, strerror(errno));
 		goto fail;
 	}

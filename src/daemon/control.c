@@ -537,57 +537,42 @@ client_main(void *arg)
 	return NULL;
 }
 
-/* Takes a new connection: its credentials, then its own thread. */
-static void
-accept_one(struct control *ctl)
+/*
+ * Whether a new client of this kind (enum role_kind) may take a thread:
+ * the last of control.max_clients is kept for administrators, so that
+ * officers holding every other one cannot lock them out.  Lock held.
+ */
+static int
+slot_free(const struct control *ctl, int kind, int max)
 {
-	struct ucred	 cred;
-	socklen_t	 clen = sizeof(cred);
-	struct client	*cl;
-	struct config	*conf;
-	struct timeval	 tv;
+	int	limit = max;
+
+	if (kind < ROLE_ADMINISTRATOR && max > 1)
+		limit = max - 1;
+	return ctl->clients < limit;
+}
+
+/* Refuses a connection with one answer line, then closes it. */
+static void
+refuse(int fd, enum control_err e, const char *msg)
+{
+	send_error(fd, e, msg);
+	close(fd);
+}
+
+/* Starts the thread of an admitted client; the slot is counted. */
+static void
+client_start(struct control *ctl, int fd, const struct ucred *cred,
+    int timeout)
+{
+	struct client	*cl = xcalloc(1, sizeof(*cl));
 	pthread_attr_t	 attr;
 	pthread_t	 t;
-	int		 fd, max, timeout;
 
-	if ((fd = accept4(ctl->fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
-		if (errno != EAGAIN && errno != EINTR &&
-		    errno != ECONNABORTED)
-			log_warn("control: accept");
-		return;
-	}
-	conf = conf_slot_get(ctl->svc->confs);
-	max = conf->control_max_clients;
-	timeout = conf->control_timeout;
-	config_unref(conf);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == -1) {
-		log_warn("control: SO_PEERCRED");
-		close(fd);
-		return;
-	}
-	/* A client that stops reading holds its thread this long at most. */
-	tv.tv_sec = timeout;
-	tv.tv_usec = 0;
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-
-	pthread_mutex_lock(&ctl->lock);
-	if (ctl->clients >= max) {
-		pthread_mutex_unlock(&ctl->lock);
-		log_notice("control: uid %ld refused: %d clients already",
-		    (long)cred.uid, max);
-		send_error(fd, CONTROL_E_UNAVAILABLE, "too many papictl "
-		    "clients at once; try again");
-		close(fd);
-		return;
-	}
-	ctl->clients++;
-	pthread_mutex_unlock(&ctl->lock);
-
-	cl = xcalloc(1, sizeof(*cl));
 	cl->ctl = ctl;
 	cl->fd = fd;
-	cl->uid = (long)cred.uid;
-	cl->gid = (long)cred.gid;
+	cl->uid = (long)cred->uid;
+	cl->gid = (long)cred->gid;
 	cl->timeout = timeout;
 	cl->buf = xcalloc(1, CONTROL_REQUEST_MAX + 1);
 	pthread_attr_init(&attr);
@@ -604,11 +589,81 @@ accept_one(struct control *ctl)
 	pthread_attr_destroy(&attr);
 }
 
+/*
+ * Takes a new connection: its credentials and role first (a user without
+ * a role is answered at once and takes no thread), then a slot and a
+ * thread of its own.  Returns 0, or -1 when accept() failed for want of
+ * descriptors or memory: the caller backs off instead of spinning.
+ */
+static int
+accept_one(struct control *ctl)
+{
+	struct ucred	 cred;
+	socklen_t	 clen = sizeof(cred);
+	struct config	*conf;
+	struct who	 who;
+	struct timeval	 tv;
+	char		 msg[160];
+	int		 fd, max, timeout, ok;
+
+	if ((fd = accept4(ctl->fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			log_warn("control: accept (backing off)");
+			return -1;
+		}
+		if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("control: accept");
+		return 0;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == -1) {
+		log_warn("control: SO_PEERCRED");
+		close(fd);
+		return 0;
+	}
+	conf = conf_slot_get(ctl->svc->confs);
+	max = conf->control_max_clients;
+	timeout = conf->control_timeout;
+	control_who(conf, (long)cred.uid, (long)cred.gid, NULL, &who);
+	config_unref(conf);
+	/* A client that stops reading holds its thread this long at most. */
+	tv.tv_sec = timeout;
+	tv.tv_usec = 0;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (who.kind < 0) {
+		log_notice("control: %s (uid %ld) refused: no role", who.user,
+		    who.uid);
+		snprintf(msg, sizeof(msg), "user %s (uid %ld) has no role in "
+		    "the configuration", who.user, who.uid);
+		refuse(fd, CONTROL_E_FORBIDDEN, msg);
+		return 0;
+	}
+	pthread_mutex_lock(&ctl->lock);
+	if ((ok = slot_free(ctl, who.kind, max)))
+		ctl->clients++;
+	pthread_mutex_unlock(&ctl->lock);
+	if (!ok) {
+		log_notice("control: %s refused: %d clients already",
+		    who.user, max);
+		refuse(fd, CONTROL_E_UNAVAILABLE, "too many papictl clients "
+		    "at once; try again");
+		return 0;
+	}
+	client_start(ctl, fd, &cred, timeout);
+	return 0;
+}
+
+/* Milliseconds the acceptor waits after running out of descriptors. */
+#define BACKOFF_MIN_MS	100
+#define BACKOFF_MAX_MS	2000
+
 static void *
 acceptor_main(void *arg)
 {
 	struct control	*ctl = arg;
 	struct pollfd	 pfd[2];
+	int		 backoff = 0, nfds;
 
 	pthread_setname_np(pthread_self(), "control");
 	for (;;) {
@@ -616,7 +671,10 @@ acceptor_main(void *arg)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = ctl->stop[0];
 		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, -1) == -1) {
+		/* Backing off: only the stop pipe, for a while. */
+		nfds = backoff > 0 ? 1 : 2;
+		if (poll(backoff > 0 ? &pfd[1] : pfd, (nfds_t)nfds,
+		    backoff > 0 ? backoff : -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			log_warn("control: poll");
@@ -624,8 +682,14 @@ acceptor_main(void *arg)
 		}
 		if (pfd[1].revents & POLLIN)
 			break;
-		if (pfd[0].revents & POLLIN)
-			accept_one(ctl);
+		if (backoff > 0 || (pfd[0].revents & POLLIN)) {
+			if (accept_one(ctl) == -1)
+				backoff = backoff == 0 ? BACKOFF_MIN_MS :
+				    backoff * 2 > BACKOFF_MAX_MS ?
+				    BACKOFF_MAX_MS : backoff * 2;
+			else
+				backoff = 0;
+		}
 	}
 	return NULL;
 }
