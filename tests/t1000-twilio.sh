@@ -99,6 +99,32 @@ test_expect_success 'a parameter changed after signing: 403' '
 	test_status 403 && test "$(rows inbound provider_msg_id=SM0007)" = 0
 '
 
+test_expect_success 'the query string cannot stand in for the signed body' '
+	sig=$(twilio_sig "$TOKEN" "$PUBLIC_URL" MessageSid=SM0020 "$LAMP" \
+	    From=+84901234567) &&
+	http "/sms/twilio?MessageSid=SMx&From=%2B84999888777&Body=forged" \
+	    --data-urlencode MessageSid=SM0020 --data-urlencode "$LAMP" \
+	    --data-urlencode From=+84901234567 \
+	    -H "X-Twilio-Signature: $sig" &&
+	test_status 400 && test_grep "given twice" body &&
+	test "$(rows inbound sender=+84999888777)" = 0 &&
+	test "$(rows outbox recipient=+84999888777)" = 0 &&
+	test "$(rows inbound provider_msg_id=SMx)" = 0
+'
+
+test_expect_success 'a parameter only in the query is not read' '
+	sig=$(twilio_sig "$TOKEN" "$PUBLIC_URL" MessageSid=SM0021 "$LAMP" \
+	    From=+84901234567) &&
+	http "/sms/twilio?To=%2B84999888777" \
+	    --data-urlencode MessageSid=SM0021 --data-urlencode "$LAMP" \
+	    --data-urlencode From=+84901234567 \
+	    -H "X-Twilio-Signature: $sig" &&
+	test_status 200 &&
+	test "$(rows inbound provider_msg_id=SM0021)" = 1 &&
+	test "$(q "SELECT recipient IS NULL FROM inbound
+	    WHERE provider_msg_id = '"'SM0021'"'")" = 1
+'
+
 test_expect_success 'the same MessageSid twice: one message, one case, one ack' '
 	signed MessageSid=SM0008 "$LAMP" From=+84903333333 To=+842838000000 &&
 	test_status 200 &&
@@ -138,7 +164,7 @@ test_expect_success 'refusals are counted by reason in /metrics' '
 	test "$(metric "papigw_http_rejected_total{reason=\"forbidden\"}")" \
 	    = 5 &&
 	test "$(metric \
-	    "papigw_http_rejected_total{reason=\"bad_request\"}")" = 2 &&
+	    "papigw_http_rejected_total{reason=\"bad_request\"}")" = 3 &&
 	test "$(metric "papigw_http_rejected_total{reason=\"method\"}")" = 1
 '
 
@@ -170,6 +196,24 @@ test_expect_success 'status callbacks: signed over the callback URL, forged 403'
 	test_status 403 &&
 	test "$(rows dlr provider_msg_id=SMd2)" = 0 &&
 	test "$(rows dlr provider_msg_id=SMd3)" = 0
+'
+
+test_expect_success 'status callbacks: the query string cannot change the report' '
+	sig=$(twilio_sig "$TOKEN" "$dlr_url" MessageSid=SMd4 \
+	    MessageStatus=delivered) &&
+	http "/dlr/tw?MessageSid=SMforged&MessageStatus=failed" \
+	    --data-urlencode MessageSid=SMd4 \
+	    --data-urlencode MessageStatus=delivered \
+	    -H "X-Twilio-Signature: $sig" &&
+	test_status 400 &&
+	http "/dlr/tw?ErrorCode=30008" --data-urlencode MessageSid=SMd5 \
+	    --data-urlencode MessageStatus=delivered -H "X-Twilio-Signature: $(
+	    twilio_sig "$TOKEN" "$dlr_url" MessageSid=SMd5 \
+	    MessageStatus=delivered)" &&
+	test_status 200 &&
+	test "$(rows dlr provider_msg_id=SMforged)" = 0 &&
+	test "$(q "SELECT error IS NULL FROM dlr
+	    WHERE provider_msg_id = '"'SMd5'"'")" = 1
 '
 
 test_done

@@ -330,6 +330,17 @@ test_expect_success 'vonage: a signed request is taken' '
 	test "$(rows inbound provider_msg_id=vs-1 text="a=b&c $FLOOD")" = 1
 '
 
+test_expect_success 'vonage: a timestamp of -2^63 or 2^63 is stale, not a crash' '
+	TS=-9223372036854775808 signed_vonage msisdn=84904000009 \
+	    messageId=vs-min text="$LAMP" &&
+	test_status 403 &&
+	TS=9223372036854775807 signed_vonage msisdn=84904000009 \
+	    messageId=vs-max text="$LAMP" &&
+	test_status 403 &&
+	test "$(rows inbound sender=84904000009)" = 0 &&
+	test_grep "vo: stale timestamp from" daemon.log
+'
+
 test_expect_success 'vonage: a forged sig is 403, nothing stored' '
 	ts=$(date +%s) &&
 	sig=$(vonage_sig other-secret msisdn=84904000001 messageId=vs-2 \

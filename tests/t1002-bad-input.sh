@@ -22,6 +22,17 @@ test_expect_success 'setup' '
 	start_daemon -c p.conf -o storage.busy_timeout=100
 '
 
+test_expect_success 'an empty form POST: 400, not a crash' '
+	http /sms/generic -X POST \
+	    -H "Content-Type: application/x-www-form-urlencoded" \
+	    --data-binary "" &&
+	test_status 400 && test_body "missing from" &&
+	http /sms/africastalking -X POST \
+	    -H "Content-Type: application/x-www-form-urlencoded" \
+	    --data-binary "" &&
+	test_status 400 && test "$(rows inbound)" = 0
+'
+
 # --- Bodies over http.max_body -----------------------------------------
 
 test_expect_success 'a body over 16 KiB (the default): 413, nothing stored' '

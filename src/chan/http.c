@@ -66,6 +66,7 @@ struct http_req {
 	struct http_param	 params[HTTP_PARAMS_MAX];
 	size_t			 nparams;
 	size_t			 nquery;	/* the first ones */
+	int			 form_only;	/* http_param(): the body's */
 	int			 truncated;	/* more than HTTP_PARAMS_MAX */
 	/* The answer, once known. */
 	_Atomic int		 state;		/* REQ_*, set across threads */
@@ -173,8 +174,12 @@ query_cb(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
 static void
 parse_form(struct http_req *r)
 {
-	const char	*p = r->body, *end = r->body + r->bodylen, *amp, *eq;
+	const char	*p, *end, *amp, *eq;
 
+	if (r->body == NULL)
+		return;		/* an empty body: no parameter */
+	p = r->body;
+	end = r->body + r->bodylen;
 	while (p < end) {
 		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
 			amp = end;
@@ -192,19 +197,48 @@ parse_form(struct http_req *r)
 
 /*
  * The value of the first parameter called key, or NULL; its length in
- * *lenp when lenp is not NULL.  Parameters from the query come first.
+ * *lenp when lenp is not NULL.  Parameters from the query come first;
+ * after http_form_only(), only the form body's count.
  */
 const char *
 http_param(const struct http_req *r, const char *key, size_t *lenp)
 {
 	size_t	i;
 
-	for (i = 0; i < r->nparams; i++)
+	for (i = r->form_only ? r->nquery : 0; i < r->nparams; i++)
 		if (strcmp(r->params[i].key, key) == 0) {
 			if (lenp != NULL)
 				*lenp = r->params[i].vlen;
 			return r->params[i].val;
 		}
+	return NULL;
+}
+
+/*
+ * From now on, http_param() reads the form body only: for a provider that
+ * signs the body (Twilio), so that a parameter added to the query string
+ * cannot stand in for a signed one.
+ */
+void
+http_form_only(struct http_req *r)
+{
+	r->form_only = 1;
+}
+
+/*
+ * The name of a parameter given more than once (in the query, in the
+ * body, or in both), or NULL.  Such a request is ambiguous: which one a
+ * signature covers and which one a handler reads could differ.
+ */
+const char *
+http_duplicate(const struct http_req *r)
+{
+	size_t	i, j;
+
+	for (i = 0; i < r->nparams; i++)
+		for (j = i + 1; j < r->nparams; j++)
+			if (strcmp(r->params[i].key, r->params[j].key) == 0)
+				return r->params[i].key;
 	return NULL;
 }
 

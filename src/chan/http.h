@@ -45,6 +45,8 @@ const char	*http_reject_name(enum http_reject);
 size_t		 http_form_decode(char *s, size_t len);
 const char	*http_param(const struct http_req *, const char *key,
 		    size_t *lenp);
+void		 http_form_only(struct http_req *);
+const char	*http_duplicate(const struct http_req *);
 const struct http_param *http_params(const struct http_req *, size_t *n);
 const struct http_param *http_form_params(const struct http_req *,
 		    size_t *n);

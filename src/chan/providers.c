@@ -19,6 +19,7 @@
  * ingest.concat_timeout seconds (see core/ingest.c).  The daemon routes
  * /sms/ and /dlr/ here (daemon/web.c).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,8 @@ twilio(struct providers *pv, struct config *conf, struct http_req *r)
 		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "no twilio channel");
 		return;
 	}
+	/* What Twilio signs is the form body: read nothing else. */
+	http_form_only(r);
 	from = http_param(r, "From", NULL);
 	if (ch->token[0] != '\0') {
 		/*
@@ -380,13 +383,26 @@ vonage_params(struct http_req *r, const struct http_param **params,
  * the channel has a signature secret; from names the sender in the log.
  * Returns 1 when r may be taken, 0 after answering 403.
  */
+/*
+ * Whether the Unix time ts (text) is within max_age seconds of now.  A
+ * time that is not a number, or absurdly far, is not.
+ */
+static int
+fresh(const char *ts, int max_age)
+{
+	long	t, now = (long)time(NULL);
+
+	if (parse_long(ts, 0, LONG_MAX / 2, &t) == -1)
+		return 0;
+	return t >= now - max_age && t <= now + max_age;
+}
+
 static int
 vonage_signed(const struct config *conf, struct http_req *r,
     const struct channel *ch, const struct http_param *params, size_t n,
     const char *from)
 {
 	const char	*sig, *ts;
-	int64_t		 t;
 
 	if (ch->signature_secret[0] == '\0')
 		return 1;
@@ -396,9 +412,7 @@ vonage_signed(const struct config *conf, struct http_req *r,
 		forbidden(r, ch, from, "unsigned request");
 		return 0;
 	}
-	t = strtoll(ts, NULL, 10);
-	if (llabs((long long)(time(NULL) - t)) >
-	    conf->ingest_signature_max_age) {
+	if (!fresh(ts, conf->ingest_signature_max_age)) {
 		forbidden(r, ch, from, "stale timestamp");
 		return 0;
 	}
@@ -550,6 +564,8 @@ dlr_signed(const struct config *conf, struct http_req *r,
 	char			 url[1200];
 	size_t			 n;
 
+	if (ch->type == CHANNEL_TWILIO)
+		http_form_only(r);	/* what Twilio signs */
 	if (ch->type == CHANNEL_TWILIO && ch->token[0] != '\0') {
 		sig = http_header(r, "X-Twilio-Signature");
 		params = http_form_params(r, &n);
@@ -566,8 +582,7 @@ dlr_signed(const struct config *conf, struct http_req *r,
 		sig = http_param(r, "sig", NULL);
 		ts = http_param(r, "timestamp", NULL);
 		if (sig == NULL || ts == NULL ||
-		    llabs((long long)(time(NULL) - strtoll(ts, NULL, 10))) >
-		    conf->ingest_signature_max_age ||
+		    !fresh(ts, conf->ingest_signature_max_age) ||
 		    !sig_vonage_check(ch->signature_secret, params, n, sig)) {
 			forbidden(r, ch, http_param(r, "msisdn", NULL),
 			    "delivery report with a bad or missing signature");
@@ -640,8 +655,14 @@ void
 providers_handle(struct providers *pv, struct config *conf,
     struct http_req *r)
 {
-	const char	*path = http_path(r);
+	const char	*path = http_path(r), *dup;
+	char		 msg[128];
 
+	if ((dup = http_duplicate(r)) != NULL) {
+		snprintf(msg, sizeof(msg), "parameter %.64s given twice", dup);
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, msg);
+		return;
+	}
 	if (strcmp(path, "/sms/twilio") == 0)
 		twilio(pv, conf, r);
 	else if (strcmp(path, "/sms/africastalking") == 0)
