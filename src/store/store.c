@@ -439,7 +439,6 @@ enum stmt_id {
 	ST_INBOUND_BY_PROVIDER_ID,
 	ST_INBOUND_ATTACH,
 	ST_INBOUND_GET,
-	ST_OUTBOUND_INSERT,
 	ST_OUTBOUND_GET,
 	ST_REF_NEXT,
 	ST_CASE_INSERT,
@@ -485,7 +484,6 @@ enum stmt_id {
 	ST_SENDER_GET,
 	ST_SENDER_OPTOUT,
 	ST_SENDER_QUARANTINE,
-	ST_SENDER_RELEASE,
 	ST_SENDERS_QUARANTINED,
 	ST_INBOUND_COUNT_SINCE,
 	ST_OUTBOX_COUNT_AUTO,
@@ -523,10 +521,6 @@ static const char *const stmt_sql[ST_MAX] = {
 	[ST_INBOUND_ATTACH] = "UPDATE inbound SET case_id = ?2 WHERE id = ?1",
 	[ST_INBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", received "
 	    "FROM inbound WHERE id = ?1",
-	[ST_OUTBOUND_INSERT] = "INSERT INTO outbound (case_id, channel, "
-	    "provider_msg_id, sender, recipient, text, raw, encoding, "
-	    "provider_time, created, sent, outbox_id) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[ST_OUTBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", sent, outbox_id "
 	    "FROM outbound WHERE id = ?1",
 	[ST_REF_NEXT] = "UPDATE counters SET value = value + 1 "
@@ -658,9 +652,6 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?2) ON CONFLICT (number) DO UPDATE SET "
 	    "quarantined_at = ?2, quarantine_until = ?3, "
 	    "quarantine_reason = ?4, updated = ?2",
-	[ST_SENDER_RELEASE] = "UPDATE senders SET quarantined_at = NULL, "
-	    "quarantine_until = NULL, quarantine_reason = NULL, updated = ?2 "
-	    "WHERE number = ?1 AND quarantined_at IS NOT NULL",
 	[ST_SENDERS_QUARANTINED] = "SELECT count(*) FROM senders "
 	    "WHERE quarantined_at IS NOT NULL "
 	    "AND (quarantine_until IS NULL OR quarantine_until > ?1)",
@@ -1869,7 +1860,7 @@ txn_step(struct store_txn *txn, sqlite3_stmt *s, const char *what,
 	return txn_error(txn, rc, what);
 }
 
-/* Binds the columns inbound and outbound messages share (?1 to ?10). */
+/* Binds an inbound message's columns up to created (?1 to ?10). */
 static void
 bind_message(sqlite3_stmt *s, const struct store_message *m)
 {
@@ -1951,24 +1942,6 @@ store_inbound_attach(struct store_txn *txn, int64_t id, int64_t case_id)
 	if (r == STORE_OK && sqlite3_changes(txn->st->wr.db) == 0)
 		r = STORE_NOTFOUND;
 	return r;
-}
-
-/*
- * Records a message that went out (or was handed to a channel); m->id is
- * ignored.  Returns STORE_OK with the new id in *id, or an error.
- */
-enum store_status
-store_outbound_insert(struct store_txn *txn, const struct store_message *m,
-    int64_t *id)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = txn_stmt(txn, ST_OUTBOUND_INSERT)) == NULL)
-		return STORE_ERROR;
-	bind_message(s, m);
-	store_bind_opt(s, 11, m->sent);
-	store_bind_opt(s, 12, m->outbox_id);
-	return txn_step(txn, s, "outbound insert", id);
 }
 
 /*
@@ -3314,9 +3287,8 @@ store_sender_optout(struct store_txn *txn, const char *number,
 }
 
 /*
- * Quarantines number from "at" (0: now) until "until" (0: until
- * store_sender_release()), for reason (or NULL).  Returns STORE_OK or an
- * error.
+ * Quarantines number from "at" (0: now) until "until" (0: for good), for
+ * reason (or NULL).  Returns STORE_OK or an error.
  */
 enum store_status
 store_sender_quarantine(struct store_txn *txn, const char *number,
@@ -3331,26 +3303,6 @@ store_sender_quarantine(struct store_txn *txn, const char *number,
 	store_bind_opt(s, 3, until);
 	bind_text(s, 4, reason);
 	return txn_step(txn, s, "sender quarantine", NULL);
-}
-
-/*
- * Lifts number's quarantine at "at" (0: now).  Returns STORE_OK,
- * STORE_NOTFOUND when it was not quarantined, or an error.
- */
-enum store_status
-store_sender_release(struct store_txn *txn, const char *number, int64_t at)
-{
-	sqlite3_stmt		*s;
-	enum store_status	 r;
-
-	if ((s = txn_stmt(txn, ST_SENDER_RELEASE)) == NULL)
-		return STORE_ERROR;
-	bind_text(s, 1, number);
-	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
-	if ((r = txn_step(txn, s, "sender release", NULL)) != STORE_OK)
-		return r;
-	return sqlite3_changes(txn->st->wr.db) > 0 ? STORE_OK :
-	    STORE_NOTFOUND;
 }
 
 /* Runs a count(*) statement already bound; sets *n.  STORE_OK or error. */

@@ -221,8 +221,6 @@ enum store_status store_inbound_insert(struct store_txn *,
 		    const struct store_message *, int64_t *id);
 enum store_status store_inbound_attach(struct store_txn *, int64_t id,
 		    int64_t case_id);
-enum store_status store_outbound_insert(struct store_txn *,
-		    const struct store_message *, int64_t *id);
 enum store_status store_case_create(struct store_txn *,
 		    const struct store_case *, int64_t *id, int64_t *ref);
 enum store_status store_case_event_add(struct store_txn *, int64_t case_id,
@@ -354,8 +352,6 @@ enum store_status store_sender_optout(struct store_txn *,
 enum store_status store_sender_quarantine(struct store_txn *,
 		    const char *number, int64_t at, int64_t until,
 		    const char *reason);
-enum store_status store_sender_release(struct store_txn *,
-		    const char *number, int64_t at);
 enum store_status store_inbound_count_since(struct store_txn *,
 		    const char *sender, int64_t since, int limit, int64_t *n);
 enum store_status store_outbox_count_auto(struct store_txn *,

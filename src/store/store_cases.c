@@ -154,27 +154,6 @@ qdone(struct store_query *q, sqlite3_stmt *s, int rc)
 	return store_status_of(rc);
 }
 
-/* Runs a one-row, one-integer query with up to two integer parameters. */
-static enum store_status
-qint(struct store_query *q, const char *sql, int64_t a, int64_t b,
-    int64_t *out)
-{
-	sqlite3_stmt	*s;
-	int		 rc, n;
-
-	if ((s = qprep(q, sql)) == NULL)
-		return STORE_ERROR;
-	n = sqlite3_bind_parameter_count(s);
-	if (n >= 1)
-		sqlite3_bind_int64(s, 1, a);
-	if (n >= 2)
-		sqlite3_bind_int64(s, 2, b);
-	*out = 0;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	return qdone(q, s, rc);
-}
-
 /*
  * ===================================================================
  * Cases
@@ -638,15 +617,6 @@ store_outbox_list(struct store_query *q, int failed_only, int limit,
 		fn(&o, sqlite3_column_int64(s, 14), col_cstr(s, 15), arg);
 	}
 	return qdone(q, s, rc);
-}
-
-/* The number of open cases marked overdue. */
-enum store_status
-store_cases_overdue(struct store_query *q, int64_t *n)
-{
-	return qint(q, "SELECT count(*) FROM cases INDEXED BY cases_overdue "
-	    "WHERE overdue IS NOT NULL AND state NOT IN ('resolved', "
-	    "'confirmed')", 0, 0, n);
 }
 
 /*

@@ -129,7 +129,6 @@ enum store_status store_outbox_counts(struct store_query *,
 enum store_status store_outbox_list(struct store_query *, int failed_only,
 		    int limit, void (*)(const struct store_outbox *, int64_t,
 		    const char *, void *), void *);
-enum store_status store_cases_overdue(struct store_query *, int64_t *n);
 enum store_status store_report_rows(struct store_query *, int64_t from,
 		    int64_t to, int with_text,
 		    void (*)(const struct store_report_row *, void *), void *);
