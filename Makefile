@@ -77,6 +77,23 @@ PROGS		= $(BUILD)/papigwd $(BUILD)/papictl
 
 all: $(PROGS)
 
+# The schema migrations, src/store/sql/NNN-name.sql (one per schema
+# version), become C at build time: scripts/embed-sql.sh writes them into
+# $(BUILD)/gen/store_sql.c (not in git), made again when a .sql file or
+# the script changes, and compiled into both libraries (LIB_OBJS is in
+# libpapigw.a and libpapigw-hooks.a).
+SQL_SRCS	= $(sort $(wildcard src/store/sql/*.sql))
+LIB_OBJS	+= $(BUILD)/gen/store_sql.o
+
+$(BUILD)/gen/store_sql.c: scripts/embed-sql.sh $(SQL_SRCS)
+	@mkdir -p $(@D)
+	sh scripts/embed-sql.sh $(SQL_SRCS) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/store_sql.o: $(BUILD)/gen/store_sql.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+-include $(wildcard $(BUILD)/gen/*.d)
+
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
