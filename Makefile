@@ -58,7 +58,7 @@ CTL_LIBS	:= $(shell $(PKG_CONFIG) --libs $(CTL_PKGS) 2>/dev/null) -lm
 # store, the modem's hold points) compiled again with PAPIGW_TEST_HOOKS,
 # into a library the unit tests link and a papigwd-hooks the crash tests
 # run.  papigwd itself has no hooks.
-HOOK_SRCS	= src/store/store.c src/chan/modem.c
+HOOK_SRCS	= src/store/engine.c src/chan/modem.c
 HOOK_OBJS	= $(HOOK_SRCS:src/%.c=$(BUILD)/hooks/%.o)
 LIBHOOKS	= $(BUILD)/libpapigw-hooks.a
 

@@ -19,7 +19,7 @@
  * message and the resident's pseudonym: never a phone number (numbers
  * that residents typed in their messages are replaced by "[số]").
  *
- * The audit log is a hash chain (store/store.c, "Audit log"); verifying it walks
+ * The audit log is a hash chain (store/audit_chain.c); verifying it walks
  * every entry, recomputes its hash, checks that it names the hash of the
  * entry before it, and compares the newest entry with the head that the
  * store keeps beside the log, so that an edited, inserted or removed entry

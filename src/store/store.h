@@ -306,10 +306,10 @@ enum store_status store_parts_ready(struct store *, int64_t older_than,
 enum store_status store_outbox_depth(struct store *,
 		    enum store_outbox_state, int64_t *n);
 
-/* The outbox worker's rows (outbox.c); see store.c. */
+/* The outbox worker's rows (chan/outbox.c); see outbox_rows.c. */
 struct store_outbox_result {
 	int64_t		 id;
-	enum store_outbox_state state;	/* SENT, QUEUED (retry) or FAILED */
+	enum store_outbox_state state;	/* SENT, QUEUED (retry), FAILED */
 	const char	*channel;	/* SENT: to match early reports */
 	const char	*provider_id;	/* SENT: the provider's id, or NULL */
 	const char	*sender;	/* SENT: the channel's number, or NULL */

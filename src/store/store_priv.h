@@ -1,18 +1,140 @@
 /*
- * store_priv.h: what the store's own files share.  The store is one module
- * in two files: store.c (the connection, migrations, group commit and the
- * ingest path's rows) and store_cases.c (the queries of case work, papictl
- * and reports).  Only they include this header and sqlite3.h.
+ * store_priv.h: the store engine's interface for the store's own files.
+ *
+ * The store is one module in several files.  The engine (engine.c, wal.c
+ * and txn.c, which share engine.h) owns the database connections and the
+ * writer thread; conn.c holds a connection and its statements; migrate.c
+ * brings the schema up to date; each table family has a file with its
+ * statements beside its functions (message.c, case.c, outbox_rows.c,
+ * sender.c, audit_chain.c), and query.c holds the query connections of
+ * papictl and reports.
+ *
+ * A family's statements are constant SQL in a table of its own (struct
+ * store_family); the engine prepares each on first use on the connection
+ * that runs it and keeps it until that connection closes.  A family's
+ * functions take a statement with store_txn_stmt(), bind its values,
+ * and step it with the helpers below, which turn SQLite's codes into
+ * statuses and record a store-level error as the work item's own.
+ *
+ * Only the files of src/store/ include this header and sqlite3.h.
  */
-#ifndef STORE_PRIV_H
-#define STORE_PRIV_H
+#ifndef PAPIGW_STORE_STORE_PRIV_H
+#define PAPIGW_STORE_STORE_PRIV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
 #include "store/store.h"
 #include "store/store_cases.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The families of statements; each has a cache in every connection. */
+enum store_family_id {
+	STORE_FAM_ENGINE,	/* engine.c: transactions, counts */
+	STORE_FAM_MESSAGE,	/* message.c */
+	STORE_FAM_CASE,		/* case.c */
+	STORE_FAM_OUTBOX,	/* outbox_rows.c */
+	STORE_FAM_SENDER,	/* sender.c */
+	STORE_FAM_AUDIT,	/* audit_chain.c */
+	STORE_FAM_MAX
+};
+
+/* A family's statements: sql[id] for the ids of its own enum. */
+struct store_family {
+	enum store_family_id	 id;
+	size_t			 n;
+	const char *const	*sql;
+};
+
+/*
+ * A connection and its statements: per family, an array of fam[f].n
+ * statements, allocated and prepared on first use, finalized by
+ * store_conn_close().
+ */
+struct store_conn {
+	sqlite3		*db;
+	struct {
+		sqlite3_stmt	**stmt;
+		size_t		  n;
+	}		 fam[STORE_FAM_MAX];
+};
+
+extern const struct store_family store_message_family;
+extern const struct store_family store_case_family;
+extern const struct store_family store_outbox_family;
+extern const struct store_family store_sender_family;
+extern const struct store_family store_audit_family;
+
+/*
+ * Statements and steps inside a work function (engine.c).  A txn runs on
+ * the writer connection, or on the reader connection for store_read():
+ * the same lookups serve both.  store_txn_stmt() returns NULL after
+ * recording the error.  The step functions reset the statement and clear
+ * its bindings; each returns STORE_OK, or the status of the error, which
+ * they record (store_txn_fail()).
+ */
+sqlite3_stmt	*store_txn_stmt(struct store_txn *,
+		    const struct store_family *, int id);
+enum store_status store_txn_fail(struct store_txn *, int rc,
+		    const char *what);
+void		 store_txn_fatal(struct store_txn *, enum store_status);
+enum store_status store_txn_step(struct store_txn *, sqlite3_stmt *,
+		    const char *what, int64_t *id);
+enum store_status store_txn_lookup(struct store_txn *, sqlite3_stmt *,
+		    const char *what, int64_t *a, int64_t *b);
+enum store_status store_txn_count(struct store_txn *, sqlite3_stmt *,
+		    const char *what, int64_t *n);
+enum store_status store_txn_row(struct store_txn *, sqlite3_stmt *,
+		    const char *what, void (*fill)(sqlite3_stmt *, void *),
+		    void *out);
+int64_t		 store_txn_changes(struct store_txn *);
+void		 store_txn_outbox_queued(struct store_txn *);
+
+/* Reads of committed data on the reader connection (engine.c). */
+enum store_status store_read(struct store *, store_work_fn, void *arg);
+enum store_status store_read_row(struct store *,
+		    const struct store_family *, int id, int64_t key,
+		    void (*fill)(sqlite3_stmt *, void *), void *out);
+const char	*store_path(const struct store *);
+
+/* Connections (conn.c): the engine's, and query.c's. */
+int		 store_conn_open(struct store_conn *, const char *path,
+		    int flags, int busy_timeout_ms, const char *who,
+		    char *err, size_t errsz);
+int		 store_conn_configure(struct store_conn *,
+		    const struct store_options *, char *err, size_t errsz);
+sqlite3_stmt	*store_conn_stmt(struct store_conn *,
+		    const struct store_family *, int id);
+int		 store_conn_exec(struct store_conn *,
+		    const struct store_family *, int id);
+void		 store_conn_close(struct store_conn *);
+
+/* Values (conn.c). */
+enum store_status store_status_of(int rc);
+void		 store_bind_text(sqlite3_stmt *, int, const char *);
+void		 store_bind_opt(sqlite3_stmt *, int, int64_t);
+char		*store_col_str(sqlite3_stmt *, int);
+void		 store_fill_int(sqlite3_stmt *, void *);
+
+/* A case as papictl shows it: these columns, then store_case_info_fill(). */
+#define STORE_CASE_INFO_COLUMNS						\
+	"c.id, c.ref_number, c.category, c.categories2, "		\
+	"c.subcategory, c.state, c.sender, c.channel, c.deadline, "	\
+	"c.assignee, c.created, c.updated, c.closed, c.answered, "	\
+	"c.first_answered, c.overdue, c.reopened, "			\
+	"c.satisfaction_asked, c.satisfaction, c.satisfaction_at, "	\
+	"c.erased, c.resident, "					\
+	"(SELECT i.text FROM inbound i WHERE i.case_id = c.id "		\
+	"ORDER BY i.id LIMIT 1)"
+
+void		 store_case_info_fill(sqlite3_stmt *, struct store_case_info *);
+
+/* A state from its name (case.c, outbox_rows.c). */
+enum store_case_state store_case_state_of(const char *);
+enum store_outbox_state store_outbox_state_of(const char *);
 
 /*
  * One step of the schema, made from src/store/sql/NNN-name.sql at build
@@ -33,13 +155,4 @@ extern const size_t store_nmigrations;
 int		 store_migrate(sqlite3 *, const char *path, char *err,
 		    size_t errsz);
 
-/* store.c */
-sqlite3		*store_txn_db(struct store_txn *);
-enum store_status store_txn_fail(struct store_txn *, int rc,
-		    const char *what);
-const char	*store_path(const struct store *);
-enum store_status store_status_of(int rc);
-void		 store_bind_opt(sqlite3_stmt *, int, int64_t);
-char		*store_col_str(sqlite3_stmt *, int);
-
-#endif /* STORE_PRIV_H */
+#endif /* PAPIGW_STORE_STORE_PRIV_H */

@@ -643,7 +643,7 @@ rows_work(struct store_txn *txn, void *arg)
 	return STORE_OK;
 }
 
-/* Recomputes an audit entry's hash as store.c documents it. */
+/* Recomputes an audit entry's hash as audit_chain.c documents it. */
 static void
 audit_rehash(const struct store_audit *a, char out[STORE_HASH_HEX])
 {

@@ -1,51 +1,42 @@
 /*
- * store_cases.c: the store's queries for case work, papictl and reports.
+ * query.c: the store's queries for papictl and reports, on query
+ * connections of their own.
  *
- * The store is one module in two files (see store_priv.h): store.c owns the
- * connections, the migrations and the group commit; this file holds what
- * officers and administrators ask of the database: lists of cases with
- * filters, a case's thread and history, queue figures, the outbox, report
- * and export rows, the audit log and its verification, and the changes of
- * case work (deadlines, overdue marks, satisfaction answers, the erasure
- * of numbers under the retention rule).
- *
- * Reads go through a query connection of their own (store_query_open()),
- * read-only, one per control client: a report that reads for a second
- * does not hold the store's shared reader, and WAL lets it run beside the
- * writer.  Writes are row functions for work functions, on the writer
- * connection inside the group commit's transaction.
+ * What officers and administrators ask of the database: lists of cases
+ * with filters, a case and its thread, history and notes, queue figures,
+ * the outbox, report and export rows, the audit log and its
+ * verification.  daemon/control.c opens one query connection per control
+ * client (store_query_open()), read-only: a report that reads for a
+ * second does not hold the store's shared reader, and WAL lets it run
+ * beside the writer.  Changes go through work functions and the table
+ * families' row functions, never through here.
  *
  * Statements are constant strings with bound values.  The list query is
  * put together from constant pieces according to the filters given, so
  * that each variant can use its own index (newest first within a
  * category, a state, an assignee or the overdue cases: at a million cases
- * a list must not sort); such statements are prepared per call, which
- * costs microseconds against the milliseconds of the query.
+ * a list must not sort).  Statements here are prepared per call, which
+ * costs microseconds against the milliseconds of the query, and
+ * finalized before the call returns.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include <sqlite3.h>
 
 #include "store/store_cases.h"
 #include "base/log.h"
 #include "base/util.h"
-#include "base/clock.h"
 #include "store/store.h"
 #include "store/store_priv.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define QUERY_SQL_MAX	4096	/* bytes of a composed statement */
 
 struct store_query {
-	sqlite3		*db;
-};
-
-static const char *const state_names[] = {
-	"received", "assigned", "in_progress", "resolved", "confirmed",
-	"reopened"
+	struct store_conn c;
 };
 
 static const char *
@@ -54,37 +45,6 @@ col_cstr(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v == NULL)
-		sqlite3_bind_null(s, i);
-	else
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-}
-
-static enum store_case_state
-state_of(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; name != NULL && i < nitems(state_names); i++)
-		if (strcmp(state_names[i], name) == 0)
-			return (enum store_case_state)i;
-	return STORE_CASE_RECEIVED;
-}
-
-static enum store_outbox_state
-outbox_state_of(const char *name)
-{
-	int	i;
-
-	for (i = STORE_OUTBOX_QUEUED; i <= STORE_OUTBOX_FAILED; i++)
-		if (name != NULL && strcmp(store_outbox_state_name(i),
-		    name) == 0)
-			return (enum store_outbox_state)i;
-	return STORE_OUTBOX_FAILED;
-}
 
 /*
  * ===================================================================
@@ -102,19 +62,13 @@ store_query_open(struct store *st, int busy_timeout_ms, char *err,
     size_t errsz)
 {
 	struct store_query	*q = xcalloc(1, sizeof(*q));
-	int			 rc;
 
-	rc = sqlite3_open_v2(store_path(st), &q->db, SQLITE_OPEN_READONLY,
-	    NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errsz, "%s: %s", store_path(st), q->db != NULL ?
-		    sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+	if (store_conn_open(&q->c, store_path(st), SQLITE_OPEN_READONLY,
+	    busy_timeout_ms > 0 ? busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT,
+	    "", err, errsz) == -1) {
 		store_query_close(q);
 		return NULL;
 	}
-	sqlite3_extended_result_codes(q->db, 1);
-	sqlite3_busy_timeout(q->db, busy_timeout_ms > 0 ? busy_timeout_ms :
-	    STORE_BUSY_TIMEOUT_DEFAULT);
 	return q;
 }
 
@@ -124,8 +78,7 @@ store_query_close(struct store_query *q)
 {
 	if (q == NULL)
 		return;
-	if (q->db != NULL)
-		sqlite3_close_v2(q->db);
+	store_conn_close(&q->c);
 	free(q);
 }
 
@@ -135,8 +88,8 @@ qprep(struct store_query *q, const char *sql)
 {
 	sqlite3_stmt	*s = NULL;
 
-	if (sqlite3_prepare_v2(q->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_warnx("store: query: %s", sqlite3_errmsg(q->db));
+	if (sqlite3_prepare_v2(q->c.db, sql, -1, &s, NULL) != SQLITE_OK) {
+		log_warnx("store: query: %s", sqlite3_errmsg(q->c.db));
 		sqlite3_finalize(s);
 		return NULL;
 	}
@@ -150,7 +103,7 @@ qdone(struct store_query *q, sqlite3_stmt *s, int rc)
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
 		return STORE_OK;
-	log_warnx("store: query: %s", sqlite3_errmsg(q->db));
+	log_warnx("store: query: %s", sqlite3_errmsg(q->c.db));
 	return store_status_of(rc);
 }
 
@@ -160,19 +113,9 @@ qdone(struct store_query *q, sqlite3_stmt *s, int rc)
  * ===================================================================
  */
 
-#define INFO_COLUMNS							\
-	"c.id, c.ref_number, c.category, c.categories2, "		\
-	"c.subcategory, c.state, c.sender, c.channel, c.deadline, "	\
-	"c.assignee, c.created, c.updated, c.closed, c.answered, "	\
-	"c.first_answered, c.overdue, c.reopened, "			\
-	"c.satisfaction_asked, c.satisfaction, c.satisfaction_at, "	\
-	"c.erased, c.resident, "					\
-	"(SELECT i.text FROM inbound i WHERE i.case_id = c.id "		\
-	"ORDER BY i.id LIMIT 1)"
-
-/* Columns as in INFO_COLUMNS. */
-static void
-fill_info(sqlite3_stmt *s, struct store_case_info *c)
+/* Columns as in STORE_CASE_INFO_COLUMNS (case.c reads them too). */
+void
+store_case_info_fill(sqlite3_stmt *s, struct store_case_info *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(s, 0);
@@ -180,7 +123,7 @@ fill_info(sqlite3_stmt *s, struct store_case_info *c)
 	c->category = store_col_str(s, 2);
 	c->categories2 = store_col_str(s, 3);
 	c->subcategory = store_col_str(s, 4);
-	c->state = state_of(col_cstr(s, 5));
+	c->state = store_case_state_of(col_cstr(s, 5));
 	c->sender = store_col_str(s, 6);
 	c->channel = store_col_str(s, 7);
 	c->deadline = sqlite3_column_int64(s, 8);
@@ -202,7 +145,7 @@ fill_info(sqlite3_stmt *s, struct store_case_info *c)
 		c->sender = xstrdup("");
 }
 
-/* Frees what fill_info() put in c and zeroes it. */
+/* Frees what store_case_info_fill() put in c and zeroes it. */
 void
 store_case_info_clear(struct store_case_info *c)
 {
@@ -253,8 +196,8 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 	size_t			 i;
 	int			 rc, p = 0;
 
-	snprintf(sql, sizeof(sql), "SELECT " INFO_COLUMNS " FROM cases c "
-	    "WHERE 1");
+	snprintf(sql, sizeof(sql), "SELECT " STORE_CASE_INFO_COLUMNS " FROM "
+	    "cases c WHERE 1");
 	if (f->category != NULL && sql_add(sql, sizeof(sql),
 	    " AND c.category = ?%d", ++p) == -1)
 		return STORE_INVALID;
@@ -290,18 +233,18 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 		return STORE_ERROR;
 	p = 0;
 	if (f->category != NULL)
-		bind_text(s, ++p, f->category);
+		store_bind_text(s, ++p, f->category);
 	if (f->state >= 0)
-		bind_text(s, ++p, state_names[f->state]);
+		store_bind_text(s, ++p, store_case_state_name(f->state));
 	if (f->assignee != NULL)
-		bind_text(s, ++p, f->assignee);
+		store_bind_text(s, ++p, f->assignee);
 	if (f->before_ref > 0)
 		sqlite3_bind_int64(s, ++p, f->before_ref);
 	for (i = 0; f->visible != NULL && i < f->nvisible; i++)
-		bind_text(s, ++p, f->visible[i]);
+		store_bind_text(s, ++p, f->visible[i]);
 	sqlite3_bind_int(s, ++p, f->limit > 0 ? f->limit : 50);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		fill_info(s, &c);
+		store_case_info_fill(s, &c);
 		fn(&c, arg);
 		store_case_info_clear(&c);
 	}
@@ -320,12 +263,12 @@ store_case_info_get(struct store_query *q, int64_t ref,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if ((s = qprep(q, "SELECT " INFO_COLUMNS " FROM cases c "
-	    "WHERE c.ref_number = ?1")) == NULL)
+	if ((s = qprep(q, "SELECT " STORE_CASE_INFO_COLUMNS " FROM cases "
+	    "c WHERE c.ref_number = ?1")) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, ref);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fill_info(s, c);
+		store_case_info_fill(s, c);
 	else if (rc == SQLITE_DONE) {
 		sqlite3_finalize(s);
 		return STORE_NOTFOUND;
@@ -391,8 +334,8 @@ store_case_history(struct store_query *q, int64_t case_id,
 		e.case_id = case_id;
 		e.at = sqlite3_column_int64(s, 1);
 		e.actor = col_cstr(s, 2);
-		e.from = state_of(col_cstr(s, 3));
-		e.to = state_of(col_cstr(s, 4));
+		e.from = store_case_state_of(col_cstr(s, 3));
+		e.to = store_case_state_of(col_cstr(s, 4));
 		e.detail = col_cstr(s, 5);
 		fn(&e, arg);
 	}
@@ -511,7 +454,7 @@ store_case_oldest_waiting(struct store_query *q, char *const *visible,
 	    (s = qprep(q, sql)) == NULL)
 		return STORE_ERROR;
 	for (i = 0; visible != NULL && i < nvisible; i++)
-		bind_text(s, (int)i + 1, visible[i]);
+		store_bind_text(s, (int)i + 1, visible[i]);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*ref = sqlite3_column_int64(s, 0);
 		*created = sqlite3_column_int64(s, 1);
@@ -538,7 +481,7 @@ store_channel_last_seen(struct store_query *q, const char *channel,
 	    "= ?1 AND id > (SELECT coalesce(max(id), 0) FROM inbound) - ?2"))
 	    == NULL)
 		return STORE_ERROR;
-	bind_text(s, 1, channel);
+	store_bind_text(s, 1, channel);
 	sqlite3_bind_int(s, 2, LAST_SEEN_WINDOW);
 	*at = 0;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -607,7 +550,7 @@ store_outbox_list(struct store_query *q, int failed_only, int limit,
 		o.text = col_cstr(s, 4);
 		o.encoding = col_cstr(s, 5);
 		o.segments = sqlite3_column_int(s, 6);
-		o.state = outbox_state_of(col_cstr(s, 7));
+		o.state = store_outbox_state_of(col_cstr(s, 7));
 		o.attempts = sqlite3_column_int(s, 8);
 		o.next_attempt = sqlite3_column_int64(s, 9);
 		o.last_error = col_cstr(s, 10);
@@ -659,7 +602,7 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
 		r.ref_number = sqlite3_column_int64(s, 0);
 		r.category = col_cstr(s, 1);
 		r.subcategory = col_cstr(s, 2);
-		r.state = state_of(col_cstr(s, 3));
+		r.state = store_case_state_of(col_cstr(s, 3));
 		r.channel = col_cstr(s, 4);
 		r.created = sqlite3_column_int64(s, 5);
 		r.deadline = sqlite3_column_int64(s, 6);
@@ -752,8 +695,8 @@ store_audit_walk(struct store_query *q,
 
 	*last_id = *entries = 0;
 	head[0] = '\0';
-	if (sqlite3_exec(q->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return store_status_of(sqlite3_errcode(q->db));
+	if (sqlite3_exec(q->c.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return store_status_of(sqlite3_errcode(q->c.db));
 	if ((s = qprep(q, "SELECT id, at, actor, action, case_id, detail, "
 	    "prev_hash, hash FROM audit ORDER BY id")) == NULL) {
 		r = STORE_ERROR;
@@ -781,320 +724,6 @@ store_audit_walk(struct store_query *q,
 	}
 	r = qdone(q, s, rc);
 done:
-	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_exec(q->c.db, "COMMIT", NULL, NULL, NULL);
 	return r;
-}
-
-/*
- * ===================================================================
- * Row functions of case work (writer thread, inside a work function)
- * ===================================================================
- */
-
-/* Prepares sql on the writer connection; NULL after recording an error. */
-static sqlite3_stmt *
-wprep(struct store_txn *txn, const char *sql)
-{
-	sqlite3_stmt	*s = NULL;
-	int		 rc;
-
-	rc = sqlite3_prepare_v2(store_txn_db(txn), sql, -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_finalize(s);
-		store_txn_fail(txn, rc, "prepare");
-		return NULL;
-	}
-	return s;
-}
-
-/* Steps a write once and finalizes it; returns the status. */
-static enum store_status
-wstep(struct store_txn *txn, sqlite3_stmt *s, const char *what)
-{
-	int	rc = sqlite3_step(s);
-
-	sqlite3_finalize(s);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return STORE_OK;
-	return store_txn_fail(txn, rc, what);
-}
-
-/*
- * Reads case number ref into c through the writer connection, so that a
- * work function decides on the state it is about to change.  Returns
- * STORE_OK (release c with store_case_info_clear()), STORE_NOTFOUND or an
- * error.
- */
-enum store_status
-store_case_read(struct store_txn *txn, int64_t ref,
-    struct store_case_info *c)
-{
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	if ((s = wprep(txn, "SELECT " INFO_COLUMNS " FROM cases c "
-	    "WHERE c.ref_number = ?1")) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, ref);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		fill_info(s, c);
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	return store_txn_fail(txn, rc, "case read");
-}
-
-/*
- * Sets one of the columns of case work of case id to v (0: NULL).
- * Returns STORE_OK, STORE_NOTFOUND or an error.
- */
-enum store_status
-store_case_set(struct store_txn *txn, int64_t id, enum store_case_field f,
-    int64_t v)
-{
-	static const char *const sql[] = {
-		[STORE_CF_DEADLINE] = "UPDATE cases SET deadline = ?2 "
-		    "WHERE id = ?1",
-		[STORE_CF_OVERDUE] = "UPDATE cases SET overdue = ?2 "
-		    "WHERE id = ?1",
-		[STORE_CF_REOPENED] = "UPDATE cases SET reopened = ?2 "
-		    "WHERE id = ?1",
-		[STORE_CF_SATISFACTION_ASKED] = "UPDATE cases SET "
-		    "satisfaction_asked = ?2 WHERE id = ?1",
-		[STORE_CF_SATISFACTION] = "UPDATE cases SET satisfaction = "
-		    "?2, satisfaction_at = strftime('%s', 'now') "
-		    "WHERE id = ?1",
-	};
-	sqlite3_stmt		*s;
-	enum store_status	 r;
-
-	if ((unsigned)f >= nitems(sql))
-		return STORE_INVALID;
-	if ((s = wprep(txn, sql[f])) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	store_bind_opt(s, 2, v);
-	r = wstep(txn, s, "case set");
-	if (r == STORE_OK && sqlite3_changes(store_txn_db(txn)) == 0)
-		r = STORE_NOTFOUND;
-	return r;
-}
-
-/* Runs a lookup of an id and a reference on the writer connection. */
-static enum store_status
-wlookup(struct store_txn *txn, sqlite3_stmt *s, int64_t *a, int64_t *b)
-{
-	int	rc = sqlite3_step(s);
-
-	if (rc == SQLITE_ROW) {
-		*a = sqlite3_column_int64(s, 0);
-		if (b != NULL)
-			*b = sqlite3_column_int64(s, 1);
-	}
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	return store_txn_fail(txn, rc, "case lookup");
-}
-
-/*
- * Finds sender's resolved case whose satisfaction question went out at or
- * after since and is not answered yet, the newest.  Returns STORE_OK with
- * its id and reference in *case_id and *ref, STORE_NOTFOUND or an error.
- */
-enum store_status
-store_case_find_satisfaction(struct store_txn *txn, const char *sender,
-    int64_t since, int64_t *case_id, int64_t *ref)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = wprep(txn, "SELECT id, ref_number FROM cases "
-	    "WHERE sender = ?1 AND state = 'resolved' AND satisfaction IS "
-	    "NULL AND satisfaction_asked >= ?2 "
-	    "ORDER BY satisfaction_asked DESC, id DESC LIMIT 1")) == NULL)
-		return STORE_ERROR;
-	bind_text(s, 1, sender);
-	sqlite3_bind_int64(s, 2, since);
-	return wlookup(txn, s, case_id, ref);
-}
-
-/*
- * Finds sender's closed (resolved or confirmed) case number ref, closed at
- * or after since.  Returns STORE_OK with its id in *case_id,
- * STORE_NOTFOUND or an error.
- */
-enum store_status
-store_case_find_closed(struct store_txn *txn, int64_t ref,
-    const char *sender, int64_t since, int64_t *case_id)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = wprep(txn, "SELECT id FROM cases WHERE ref_number = ?1 "
-	    "AND sender = ?2 AND state IN ('resolved', 'confirmed') "
-	    "AND closed >= ?3")) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, ref);
-	bind_text(s, 2, sender);
-	sqlite3_bind_int64(s, 3, since);
-	return wlookup(txn, s, case_id, NULL);
-}
-
-/*
- * Marks open cases whose deadline passed before "at" and that wait for an
- * answer (never answered, or not since they were reopened) as overdue at
- * "at", at most limit of them, and calls fn(id, ref, category, deadline,
- * arg) for each.  Returns STORE_OK with the number marked in *n, or an
- * error.
- */
-enum store_status
-store_cases_mark_overdue(struct store_txn *txn, int64_t at, int limit,
-    void (*fn)(int64_t, int64_t, const char *, int64_t, void *), void *arg,
-    int64_t *n)
-{
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	*n = 0;
-	if ((s = wprep(txn, "UPDATE cases SET overdue = ?1 WHERE id IN ("
-	    "SELECT id FROM cases WHERE state IN ('received', 'assigned', "
-	    "'in_progress', 'reopened') AND deadline < ?1 AND overdue IS NULL "
-	    "AND (first_answered IS NULL OR (reopened IS NOT NULL AND "
-	    "coalesce(answered, 0) < reopened)) LIMIT ?2) "
-	    "RETURNING id, ref_number, category, deadline")) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, at);
-	sqlite3_bind_int(s, 2, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		(*n)++;
-		if (fn != NULL)
-			fn(sqlite3_column_int64(s, 0),
-			    sqlite3_column_int64(s, 1), col_cstr(s, 2),
-			    sqlite3_column_int64(s, 3), arg);
-	}
-	sqlite3_finalize(s);
-	if (rc == SQLITE_DONE)
-		return STORE_OK;
-	return store_txn_fail(txn, rc, "mark overdue");
-}
-
-/*
- * Erases the resident's number from at most limit cases closed before
- * "before" and from everything that holds it for them (their messages,
- * the outbox and the record of what was sent); a pseudonym loses its
- * number when none of its cases keeps it.  The text of the messages, the
- * pseudonym and the figures stay.  Sets *n to the cases erased.
- */
-enum store_status
-store_cases_erase(struct store_txn *txn, int64_t before, int limit,
-    int64_t *n)
-{
-	static const char *const steps[] = {
-		"CREATE TEMP TABLE IF NOT EXISTS erase_ids "
-		    "(id INTEGER PRIMARY KEY, resident INTEGER)",
-		"DELETE FROM temp.erase_ids",
-		"INSERT INTO temp.erase_ids SELECT id, resident FROM cases "
-		    "INDEXED BY cases_retention "
-		    "WHERE erased IS NULL AND closed IS NOT NULL AND "
-		    "closed < ?1 AND state IN ('resolved', 'confirmed') "
-		    "LIMIT ?2",
-		"UPDATE inbound SET sender = '' WHERE case_id IN "
-		    "(SELECT id FROM temp.erase_ids)",
-		"UPDATE outbox SET recipient = '' WHERE case_id IN "
-		    "(SELECT id FROM temp.erase_ids)",
-		"UPDATE outbound SET recipient = '' WHERE case_id IN "
-		    "(SELECT id FROM temp.erase_ids)",
-		"UPDATE cases SET sender = '', erased = ?3 WHERE id IN "
-		    "(SELECT id FROM temp.erase_ids)",
-		"UPDATE pseudonyms SET sender = NULL WHERE id IN (SELECT "
-		    "resident FROM temp.erase_ids) AND NOT EXISTS (SELECT 1 "
-		    "FROM cases c WHERE c.resident = pseudonyms.id AND "
-		    "c.erased IS NULL)",
-	};
-	sqlite3_stmt		*s;
-	enum store_status	 r;
-	size_t			 i;
-
-	*n = 0;
-	for (i = 0; i < nitems(steps); i++) {
-		if ((s = wprep(txn, steps[i])) == NULL)
-			return STORE_ERROR;
-		if (sqlite3_bind_parameter_count(s) >= 1)
-			sqlite3_bind_int64(s, 1, before);
-		if (sqlite3_bind_parameter_count(s) >= 2)
-			sqlite3_bind_int(s, 2, limit);
-		if (sqlite3_bind_parameter_count(s) >= 3)
-			sqlite3_bind_int64(s, 3, clock_unix());
-		if ((r = wstep(txn, s, "erase")) != STORE_OK)
-			return r;
-		if (i == 2)
-			*n = sqlite3_changes(store_txn_db(txn));
-	}
-	return STORE_OK;
-}
-
-/*
- * Erases the sender of at most limit messages received before "before"
- * that opened no case (spam, greetings, thanks); a counter remembers where
- * the last run stopped.  Sets *n to the messages erased.
- */
-enum store_status
-store_inbound_erase(struct store_txn *txn, int64_t before, int limit,
-    int64_t *n)
-{
-	sqlite3_stmt		*s;
-	enum store_status	 r;
-	int64_t			 upto = 0;
-	int			 rc;
-
-	*n = 0;
-	/* The newest id in the batch: messages in id order, up to before. */
-	if ((s = wprep(txn, "SELECT max(id) FROM (SELECT id FROM inbound "
-	    "WHERE id > coalesce((SELECT value FROM counters WHERE name = "
-	    "'erased_inbound'), 0) AND received < ?1 ORDER BY id LIMIT ?2)"))
-	    == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, before);
-	sqlite3_bind_int(s, 2, limit);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		upto = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_txn_fail(txn, rc, "erase inbound");
-	if (upto == 0)
-		return STORE_OK;
-	if ((s = wprep(txn, "UPDATE inbound SET sender = '' WHERE id > "
-	    "coalesce((SELECT value FROM counters WHERE name = "
-	    "'erased_inbound'), 0) AND id <= ?1 AND case_id IS NULL AND "
-	    "sender <> ''")) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, upto);
-	if ((r = wstep(txn, s, "erase inbound")) != STORE_OK)
-		return r;
-	*n = sqlite3_changes(store_txn_db(txn));
-	if ((s = wprep(txn, "INSERT INTO counters (name, value) VALUES "
-	    "('erased_inbound', ?1) ON CONFLICT (name) DO UPDATE SET "
-	    "value = excluded.value")) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, upto);
-	return wstep(txn, s, "erase inbound");
-}
-
-/* Sets *n to the number of open cases marked overdue (writer side). */
-enum store_status
-store_cases_overdue_count(struct store_txn *txn, int64_t *n)
-{
-	sqlite3_stmt	*s;
-	int64_t		 b;
-
-	if ((s = wprep(txn, "SELECT count(*), 0 FROM cases INDEXED BY "
-	    "cases_overdue WHERE overdue IS NOT NULL AND state NOT IN "
-	    "('resolved', 'confirmed')")) == NULL)
-		return STORE_ERROR;
-	return wlookup(txn, s, n, &b);
 }
