@@ -118,8 +118,8 @@ ingest_work(struct store_txn *txn, void *arg)
 	struct job		*j = arg;
 	const struct config	*conf = j->conf;
 	const struct category	*cat;
-	struct store_message	 m;
-	struct store_case	 c;
+	struct store_inbound_new m;
+	struct store_case_new	 c;
 	struct reply_ctx	 rc;
 	enum store_status	 st;
 	int64_t			 msg_id, case_id = 0, ref = 0, deadline;
@@ -275,9 +275,9 @@ job_free(struct job *j)
 	free((char *)j->in.encoding);
 	free(j->text);
 	free(j->raw);
-	free((char *)j->parts.channel);
-	free((char *)j->parts.sender);
-	free((char *)j->parts.ref);
+	free(j->parts.channel);
+	free(j->parts.sender);
+	free(j->parts.ref);
 	free(j);
 }
 

@@ -40,7 +40,7 @@
 #include "domain/calendar.h"
 #include "domain/ref.h"
 #include "store/store.h"
-#include "store/store_cases.h"
+#include "store/query.h"
 #include "core/lifecycle.h"
 
 #define AUDIT_LIMIT_DEFAULT	50
@@ -140,7 +140,7 @@ times_add(struct times *t, int64_t v)
 }
 
 static void
-group_add(struct group *g, const struct store_report_row *r, int64_t now)
+group_add(struct group *g, const struct store_case *r, int64_t now)
 {
 	int	closed = r->state == STORE_CASE_RESOLVED ||
 	    r->state == STORE_CASE_CONFIRMED;
@@ -166,7 +166,7 @@ group_add(struct group *g, const struct store_report_row *r, int64_t now)
 }
 
 static void
-report_row(const struct store_report_row *r, void *arg)
+report_row(const struct store_case *r, void *arg)
 {
 	struct report_ctx	*rc = arg;
 	const struct config	*conf = rc->req->conf;
@@ -375,7 +375,7 @@ scrub_numbers(const char *s)
 }
 
 static void
-export_row(const struct store_report_row *r, void *arg)
+export_row(const struct store_case *r, void *arg)
 {
 	struct export_ctx	*ec = arg;
 	const struct config	*conf = ec->req->conf;

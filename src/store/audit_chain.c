@@ -28,7 +28,6 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
-#include "store/store_cases.h"
 #include "store/store_priv.h"
 
 enum {
@@ -42,8 +41,8 @@ static const char *const audit_sql[ST_MAX] = {
 	[ST_AUDIT_LAST] = "SELECT hash FROM audit ORDER BY id DESC LIMIT 1",
 	[ST_AUDIT_INSERT] = "INSERT INTO audit (at, actor, action, case_id, "
 	    "detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[ST_AUDIT_GET] = "SELECT id, at, actor, action, case_id, detail, "
-	    "prev_hash, hash FROM audit WHERE id = ?1",
+	[ST_AUDIT_GET] = "SELECT " STORE_AUDIT_COLUMNS("") " FROM audit "
+	    "WHERE id = ?1",
 };
 
 const struct store_family store_audit_family = {
@@ -147,23 +146,29 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	return store_txn_step(txn, s, "audit insert", NULL);
 }
 
-static void
-fill_audit(sqlite3_stmt *s, void *out)
+/* Fills a from a row of STORE_AUDIT_COLUMNS (copy: see store_priv.h). */
+void
+store_audit_fill(sqlite3_stmt *s, struct store_audit *a, int copy)
 {
-	struct store_audit	*a = out;
-	const char		*h;
+	const char	*h;
 
 	memset(a, 0, sizeof(*a));
 	a->id = sqlite3_column_int64(s, 0);
 	a->at = sqlite3_column_int64(s, 1);
-	a->actor = store_col_str(s, 2);
-	a->action = store_col_str(s, 3);
+	a->actor = store_col_text(s, 2, copy);
+	a->action = store_col_text(s, 3, copy);
 	a->case_id = sqlite3_column_int64(s, 4);
-	a->detail = store_col_str(s, 5);
+	a->detail = store_col_text(s, 5, copy);
 	if ((h = (const char *)sqlite3_column_text(s, 6)) != NULL)
 		copy_str(a->prev_hash, sizeof(a->prev_hash), h);
 	if ((h = (const char *)sqlite3_column_text(s, 7)) != NULL)
 		copy_str(a->hash, sizeof(a->hash), h);
+}
+
+static void
+fill_audit(sqlite3_stmt *s, void *out)
+{
+	store_audit_fill(s, out, 1);
 }
 
 /*
@@ -181,8 +186,8 @@ store_audit_get(struct store *st, int64_t id, struct store_audit *a)
 void
 store_audit_clear(struct store_audit *a)
 {
-	free((void *)a->actor);
-	free((void *)a->action);
-	free((void *)a->detail);
+	free(a->actor);
+	free(a->action);
+	free(a->detail);
 	memset(a, 0, sizeof(*a));
 }

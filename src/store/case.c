@@ -8,10 +8,11 @@
  *
  * The row functions are for work functions, on the writer connection:
  * ingest.c creates cases and finds follow-ups, lifecycle.c and
- * daemon/cmd_case.c move them, daemon/timers.c marks and erases.  A case
- * is read back whole by store_case_read() inside a transaction, or from
- * any thread, on committed data, by store_case_get() and
- * store_case_status_get(); query.c lists them for papictl.
+ * daemon/cmd_case.c move them, daemon/timers.c marks and erases.  Every
+ * reader of a case fills the one struct store_case with
+ * store_case_fill(): store_case_read() inside a transaction, before a
+ * change; store_case_get_by_ref() and store_case_get() from any thread,
+ * on committed data (status lookups, the tests); query.c for papictl.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,6 @@
 #include "store/store.h"
 #include "base/clock.h"
 #include "base/util.h"
-#include "store/store_cases.h"
 #include "store/store_priv.h"
 
 enum {
@@ -39,8 +39,8 @@ enum {
 	ST_CASE_SET_SATISFACTION_ASKED,
 	ST_CASE_SET_SATISFACTION,
 	ST_CASE_GET,
-	ST_CASE_GET_BY_REF,
-	ST_CASE_READ,
+	ST_CASE_BY_REF,
+	ST_CASE_BY_REF_TEXT,
 	ST_CASE_LAST_ANSWER,
 	ST_CASE_FIND_OPEN,
 	ST_CASE_FIND_FOLLOWUP,
@@ -63,10 +63,6 @@ enum {
 	ST_ERASE_PSEUDONYMS,
 	ST_MAX
 };
-
-#define CASE_COLUMNS							\
-	"id, ref_number, category, categories2, subcategory, state, "	\
-	"sender, channel, deadline, assignee, created, updated, closed"
 
 static const char *const case_sql[ST_MAX] = {
 	[ST_REF_NEXT] = "UPDATE counters SET value = value + 1 "
@@ -101,11 +97,12 @@ static const char *const case_sql[ST_MAX] = {
 	    "satisfaction_asked = ?2 WHERE id = ?1",
 	[ST_CASE_SET_SATISFACTION] = "UPDATE cases SET satisfaction = "
 	    "?2, satisfaction_at = strftime('%s', 'now') WHERE id = ?1",
-	[ST_CASE_GET] = "SELECT " CASE_COLUMNS " FROM cases WHERE id = ?1",
-	[ST_CASE_GET_BY_REF] = "SELECT " CASE_COLUMNS " FROM cases "
-	    "WHERE ref_number = ?1",
-	[ST_CASE_READ] = "SELECT " STORE_CASE_INFO_COLUMNS " FROM cases c "
+	[ST_CASE_GET] = "SELECT " STORE_CASE_COLUMNS("") " FROM cases "
+	    "WHERE id = ?1",
+	[ST_CASE_BY_REF] = "SELECT " STORE_CASE_COLUMNS("c.") " FROM cases c "
 	    "WHERE c.ref_number = ?1",
+	[ST_CASE_BY_REF_TEXT] = "SELECT " STORE_CASE_COLUMNS("c.") ", "
+	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE c.ref_number = ?1",
 	[ST_CASE_LAST_ANSWER] = "SELECT text FROM outbox "
 	    "WHERE case_id = ?1 AND kind = 'answer' ORDER BY id DESC LIMIT 1",
 	[ST_CASE_FIND_OPEN] = "SELECT id, ref_number FROM cases "
@@ -124,11 +121,11 @@ static const char *const case_sql[ST_MAX] = {
 	    "AND closed >= ?3",
 	[ST_EVENT_INSERT] = "INSERT INTO case_events (case_id, at, actor, "
 	    "from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_EVENT_GET] = "SELECT id, case_id, at, actor, from_state, "
-	    "to_state, detail FROM case_events WHERE id = ?1",
+	[ST_EVENT_GET] = "SELECT " STORE_EVENT_COLUMNS " FROM case_events "
+	    "WHERE id = ?1",
 	[ST_NOTE_INSERT] = "INSERT INTO notes (case_id, at, author, text) "
 	    "VALUES (?1, ?2, ?3, ?4)",
-	[ST_NOTE_GET] = "SELECT id, case_id, at, author, text FROM notes "
+	[ST_NOTE_GET] = "SELECT " STORE_NOTE_COLUMNS " FROM notes "
 	    "WHERE id = ?1",
 	[ST_MARK_OVERDUE] = "UPDATE cases SET overdue = ?1 WHERE id IN ("
 	    "SELECT id FROM cases WHERE state IN ('received', 'assigned', "
@@ -208,13 +205,14 @@ store_case_state_of(const char *name)
  */
 
 /*
- * Creates a case from c (c->id, c->ref_number and c->closed are ignored)
- * with the next reference number.  Returns STORE_OK with the case's id in
- * *id and its reference number in *ref, or an error.  Numbers only grow:
- * a number is never handed out twice, even when its case is gone.
+ * Creates case c with the next reference number (closed at c->updated
+ * when it is created resolved or confirmed).  Returns STORE_OK with the
+ * case's id in *id and its reference number in *ref, or an error.
+ * Numbers only grow: a number is never handed out twice, even when its
+ * case is gone.
  */
 enum store_status
-store_case_create(struct store_txn *txn, const struct store_case *c,
+store_case_create(struct store_txn *txn, const struct store_case_new *c,
     int64_t *id, int64_t *ref)
 {
 	sqlite3_stmt		*s;
@@ -619,84 +617,46 @@ store_cases_erase(struct store_txn *txn, int64_t before, int limit,
  * ===================================================================
  */
 
-/* Columns as in CASE_COLUMNS. */
-static void
-fill_case(sqlite3_stmt *s, void *out)
+/*
+ * Fills c from a row of STORE_CASE_COLUMNS, then the first message's text
+ * when the row has one more column; the strings are copies with copy,
+ * else the row's own (store_priv.h).
+ */
+void
+store_case_fill(sqlite3_stmt *s, struct store_case *c, int copy)
 {
-	struct store_case	*c = out;
-
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(s, 0);
 	c->ref_number = sqlite3_column_int64(s, 1);
-	c->category = store_col_str(s, 2);
-	c->categories2 = store_col_str(s, 3);
-	c->subcategory = store_col_str(s, 4);
+	c->category = store_col_text(s, 2, copy);
+	c->categories2 = store_col_text(s, 3, copy);
+	c->subcategory = store_col_text(s, 4, copy);
 	c->state = store_case_state_of((const char *)sqlite3_column_text(s,
 	    5));
-	c->sender = store_col_str(s, 6);
-	c->channel = store_col_str(s, 7);
+	c->sender = store_col_text(s, 6, copy);
+	c->channel = store_col_text(s, 7, copy);
 	c->deadline = sqlite3_column_int64(s, 8);
-	c->assignee = store_col_str(s, 9);
+	c->assignee = store_col_text(s, 9, copy);
 	c->created = sqlite3_column_int64(s, 10);
 	c->updated = sqlite3_column_int64(s, 11);
 	c->closed = sqlite3_column_int64(s, 12);
+	c->answered = sqlite3_column_int64(s, 13);
+	c->first_answered = sqlite3_column_int64(s, 14);
+	c->overdue = sqlite3_column_int64(s, 15);
+	c->reopened = sqlite3_column_int64(s, 16);
+	c->satisfaction_asked = sqlite3_column_int64(s, 17);
+	c->satisfaction = sqlite3_column_int(s, 18);
+	c->satisfaction_at = sqlite3_column_int64(s, 19);
+	c->erased = sqlite3_column_int64(s, 20);
+	c->resident = sqlite3_column_int64(s, 21);
+	if (sqlite3_column_count(s) > STORE_CASE_NCOLUMNS)
+		c->text = store_col_text(s, STORE_CASE_NCOLUMNS, copy);
 }
 
 static void
-fill_info(sqlite3_stmt *s, void *out)
+fill_case(sqlite3_stmt *s, void *out)
 {
-	store_case_info_fill(s, out);
-}
-
-/*
- * Reads case number ref into c through the writer connection, so that a
- * work function decides on the state it is about to change.  Returns
- * STORE_OK (release c with store_case_info_clear()), STORE_NOTFOUND or an
- * error.
- */
-enum store_status
-store_case_read(struct store_txn *txn, int64_t ref,
-    struct store_case_info *c)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = stmt(txn, ST_CASE_READ)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, ref);
-	return store_txn_row(txn, s, "case read", fill_info, c);
-}
-
-/*
- * Reads case id into c.  Returns STORE_OK (release c with
- * store_case_clear()), STORE_NOTFOUND or an error.
- */
-enum store_status
-store_case_get(struct store *st, int64_t id, struct store_case *c)
-{
-	return store_read_row(st, &store_case_family, ST_CASE_GET, id,
-	    fill_case, c);
-}
-
-/* Like store_case_get(), by reference number ("PA-000123" is 123). */
-enum store_status
-store_case_get_by_ref(struct store *st, int64_t ref_number,
-    struct store_case *c)
-{
-	return store_read_row(st, &store_case_family, ST_CASE_GET_BY_REF,
-	    ref_number, fill_case, c);
-}
-
-/* Frees what a reader put in c and zeroes it. */
-void
-store_case_clear(struct store_case *c)
-{
-	free((void *)c->category);
-	free((void *)c->categories2);
-	free((void *)c->subcategory);
-	free((void *)c->sender);
-	free((void *)c->channel);
-	free((void *)c->assignee);
-	memset(c, 0, sizeof(*c));
+	store_case_fill(s, out, 1);
 }
 
 /* Reads the text of the last "answer" row of a case; NULL for none. */
@@ -707,88 +667,113 @@ fill_answer(sqlite3_stmt *s, void *out)
 }
 
 /*
- * Reads the case with reference number ref and its last officer's answer
- * (the newest outbox row of kind "answer") into *cs, on txn's connection.
- * Returns STORE_OK (release *cs with store_case_status_clear()),
- * STORE_NOTFOUND or an error.
+ * Reads case number ref into c on txn's connection, with what "with"
+ * asks for besides its columns: STORE_CASE_TEXT, the text of its first
+ * message; STORE_CASE_ANSWER, its last officer's answer (the newest
+ * outbox row of kind "answer").  A work function reads the case it is
+ * about to change this way.  Returns STORE_OK (release c with
+ * store_case_clear()), STORE_NOTFOUND or an error.
  */
 enum store_status
-store_case_status(struct store_txn *txn, int64_t ref,
-    struct store_case_status *cs)
+store_case_read(struct store_txn *txn, int64_t ref, unsigned with,
+    struct store_case *c)
 {
 	sqlite3_stmt		*s;
 	enum store_status	 r;
 
-	memset(cs, 0, sizeof(*cs));
-	if ((s = stmt(txn, ST_CASE_GET_BY_REF)) == NULL)
+	memset(c, 0, sizeof(*c));
+	if ((s = stmt(txn, with & STORE_CASE_TEXT ? ST_CASE_BY_REF_TEXT :
+	    ST_CASE_BY_REF)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, ref);
-	if ((r = store_txn_row(txn, s, "case by ref", fill_case, &cs->c)) !=
-	    STORE_OK)
+	if ((r = store_txn_row(txn, s, "case by ref", fill_case, c)) !=
+	    STORE_OK || !(with & STORE_CASE_ANSWER))
 		return r;
 	if ((s = stmt(txn, ST_CASE_LAST_ANSWER)) == NULL) {
-		store_case_status_clear(cs);
+		store_case_clear(c);
 		return STORE_ERROR;
 	}
-	sqlite3_bind_int64(s, 1, cs->c.id);
-	r = store_txn_row(txn, s, "case last answer", fill_answer,
-	    &cs->answer);
+	sqlite3_bind_int64(s, 1, c->id);
+	r = store_txn_row(txn, s, "case last answer", fill_answer, &c->answer);
 	if (r == STORE_NOTFOUND)
 		r = STORE_OK;
 	if (r != STORE_OK)
-		store_case_status_clear(cs);
+		store_case_clear(c);
 	return r;
 }
 
-struct status_read {
+/*
+ * Reads case id into c (its columns only).  Returns STORE_OK (release c
+ * with store_case_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_get(struct store *st, int64_t id, struct store_case *c)
+{
+	return store_read_row(st, &store_case_family, ST_CASE_GET, id,
+	    fill_case, c);
+}
+
+struct case_by_ref {
 	int64_t			 ref;
-	struct store_case_status *cs;
+	unsigned		 with;
+	struct store_case	*c;
 };
 
 static enum store_status
-status_read(struct store_txn *txn, void *arg)
+case_by_ref(struct store_txn *txn, void *arg)
 {
-	struct status_read	*sr = arg;
+	struct case_by_ref	*cr = arg;
 
-	return store_case_status(txn, sr->ref, sr->cs);
+	return store_case_read(txn, cr->ref, cr->with, cr->c);
 }
 
 /*
- * The same as store_case_status() from any thread, through the reader
- * connection (committed data only).
+ * The same as store_case_read() from any thread, on committed data (the
+ * reader connection): the status lookups of USSD and papictl.
  */
 enum store_status
-store_case_status_get(struct store *st, int64_t ref,
-    struct store_case_status *cs)
+store_case_get_by_ref(struct store *st, int64_t ref, unsigned with,
+    struct store_case *c)
 {
-	struct status_read	sr = { ref, cs };
+	struct case_by_ref	cr = { ref, with, c };
 
-	return store_read(st, status_read, &sr);
+	return store_read(st, case_by_ref, &cr);
 }
 
-/* Frees what store_case_status() and store_case_status_get() filled. */
+/* Frees what a reader put in c and zeroes it. */
 void
-store_case_status_clear(struct store_case_status *cs)
+store_case_clear(struct store_case *c)
 {
-	store_case_clear(&cs->c);
-	free(cs->answer);
-	memset(cs, 0, sizeof(*cs));
+	free(c->category);
+	free(c->categories2);
+	free(c->subcategory);
+	free(c->sender);
+	free(c->channel);
+	free(c->assignee);
+	free(c->text);
+	free(c->answer);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Fills e from a row of STORE_EVENT_COLUMNS (copy: see store_priv.h). */
+void
+store_case_event_fill(sqlite3_stmt *s, struct store_case_event *e, int copy)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(s, 0);
+	e->case_id = sqlite3_column_int64(s, 1);
+	e->at = sqlite3_column_int64(s, 2);
+	e->actor = store_col_text(s, 3, copy);
+	e->from = store_case_state_of((const char *)sqlite3_column_text(s,
+	    4));
+	e->to = store_case_state_of((const char *)sqlite3_column_text(s, 5));
+	e->detail = store_col_text(s, 6, copy);
 }
 
 static void
 fill_event(sqlite3_stmt *s, void *out)
 {
-	struct store_case_event	*e = out;
-
-	memset(e, 0, sizeof(*e));
-	e->id = sqlite3_column_int64(s, 0);
-	e->case_id = sqlite3_column_int64(s, 1);
-	e->at = sqlite3_column_int64(s, 2);
-	e->actor = store_col_str(s, 3);
-	e->from = store_case_state_of((const char *)sqlite3_column_text(s,
-	    4));
-	e->to = store_case_state_of((const char *)sqlite3_column_text(s, 5));
-	e->detail = store_col_str(s, 6);
+	store_case_event_fill(s, out, 1);
 }
 
 /*
@@ -807,22 +792,27 @@ store_case_event_get(struct store *st, int64_t id,
 void
 store_case_event_clear(struct store_case_event *e)
 {
-	free((void *)e->actor);
-	free((void *)e->detail);
+	free(e->actor);
+	free(e->detail);
 	memset(e, 0, sizeof(*e));
+}
+
+/* Fills n from a row of STORE_NOTE_COLUMNS (copy: see store_priv.h). */
+void
+store_note_fill(sqlite3_stmt *s, struct store_note *n, int copy)
+{
+	memset(n, 0, sizeof(*n));
+	n->id = sqlite3_column_int64(s, 0);
+	n->case_id = sqlite3_column_int64(s, 1);
+	n->at = sqlite3_column_int64(s, 2);
+	n->author = store_col_text(s, 3, copy);
+	n->text = store_col_text(s, 4, copy);
 }
 
 static void
 fill_note(sqlite3_stmt *s, void *out)
 {
-	struct store_note	*n = out;
-
-	memset(n, 0, sizeof(*n));
-	n->id = sqlite3_column_int64(s, 0);
-	n->case_id = sqlite3_column_int64(s, 1);
-	n->at = sqlite3_column_int64(s, 2);
-	n->author = store_col_str(s, 3);
-	n->text = store_col_str(s, 4);
+	store_note_fill(s, out, 1);
 }
 
 /*
@@ -840,7 +830,7 @@ store_note_get(struct store *st, int64_t id, struct store_note *n)
 void
 store_note_clear(struct store_note *n)
 {
-	free((void *)n->author);
-	free((void *)n->text);
+	free(n->author);
+	free(n->text);
 	memset(n, 0, sizeof(*n));
 }

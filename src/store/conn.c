@@ -100,6 +100,19 @@ store_col_str(sqlite3_stmt *s, int i)
 	return xstrdup((const char *)sqlite3_column_text(s, i));
 }
 
+/*
+ * Returns a text column, NULL for NULL: with copy a malloc'd copy that the
+ * caller frees, else SQLite's own, valid until the statement steps again
+ * or is reset.
+ */
+char *
+store_col_text(sqlite3_stmt *s, int i, int copy)
+{
+	if (copy)
+		return store_col_str(s, i);
+	return (char *)sqlite3_column_text(s, i);
+}
+
 /* Fills the int64_t at out from column 0: a count, for store_read_row(). */
 void
 store_fill_int(sqlite3_stmt *s, void *out)

@@ -123,14 +123,14 @@ stmt(struct store_txn *txn, int id)
  */
 
 /*
- * Stores an inbound message; m->id is ignored.  Returns STORE_OK with the
- * new row's id in *id, or STORE_DUPLICATE when a message with the same
- * channel and provider id is stored already (*id is then that message's
- * id, and nothing was written), or an error.
+ * Stores inbound message m.  Returns STORE_OK with the new row's id in
+ * *id, or STORE_DUPLICATE when a message with the same channel and
+ * provider id is stored already (*id is then that message's id, and
+ * nothing was written), or an error.
  */
 enum store_status
-store_inbound_insert(struct store_txn *txn, const struct store_message *m,
-    int64_t *id)
+store_inbound_insert(struct store_txn *txn,
+    const struct store_inbound_new *m, int64_t *id)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -304,7 +304,6 @@ static void
 fill_message(sqlite3_stmt *s, struct store_message *m, int outbound)
 {
 	const void	*raw;
-	unsigned char	*copy;
 
 	memset(m, 0, sizeof(*m));
 	m->id = sqlite3_column_int64(s, 0);
@@ -316,9 +315,8 @@ fill_message(sqlite3_stmt *s, struct store_message *m, int outbound)
 	m->text = store_col_str(s, 6);
 	if ((raw = sqlite3_column_blob(s, 7)) != NULL) {
 		m->rawlen = (size_t)sqlite3_column_bytes(s, 7);
-		copy = xcalloc(1, m->rawlen);
-		memcpy(copy, raw, m->rawlen);
-		m->raw = copy;
+		m->raw = xcalloc(1, m->rawlen);
+		memcpy(m->raw, raw, m->rawlen);
 	}
 	m->encoding = store_col_str(s, 8);
 	m->provider_time = sqlite3_column_int64(s, 9);
@@ -365,13 +363,13 @@ store_outbound_get(struct store *st, int64_t id, struct store_message *m)
 void
 store_message_clear(struct store_message *m)
 {
-	free((void *)m->channel);
-	free((void *)m->provider_id);
-	free((void *)m->sender);
-	free((void *)m->recipient);
-	free((void *)m->text);
-	free((void *)m->raw);
-	free((void *)m->encoding);
+	free(m->channel);
+	free(m->provider_id);
+	free(m->sender);
+	free(m->recipient);
+	free(m->text);
+	free(m->raw);
+	free(m->encoding);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -488,11 +486,11 @@ read_part_set(sqlite3_stmt *s, struct store_part_set *set)
 static void
 part_set_clear(struct store_part_set *set)
 {
-	free((char *)set->channel);
-	free((char *)set->sender);
-	free((char *)set->recipient);
-	free((char *)set->ref);
-	free((char *)set->first_provider_id);
+	free(set->channel);
+	free(set->sender);
+	free(set->recipient);
+	free(set->ref);
+	free(set->first_provider_id);
 	free(set->text);
 	memset(set, 0, sizeof(*set));
 }

@@ -41,24 +41,19 @@ enum {
 	ST_MAX
 };
 
-#define OUTBOX_COLUMNS							\
-	"id, case_id, channel, recipient, text, encoding, segments, "	\
-	"state, attempts, next_attempt, last_error, provider_msg_id, "	\
-	"created, updated, dead, kind"
-
 static const char *const outbox_sql[ST_MAX] = {
 	[ST_OUTBOX_INSERT] = "INSERT INTO outbox (case_id, channel, "
 	    "recipient, text, encoding, segments, state, attempts, "
 	    "next_attempt, last_error, provider_msg_id, created, updated, "
 	    "kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
 	    "?13, coalesce(?14, 'answer'))",
-	[ST_OUTBOX_GET] = "SELECT " OUTBOX_COLUMNS " FROM outbox "
+	[ST_OUTBOX_GET] = "SELECT " STORE_OUTBOX_COLUMNS("") " FROM outbox "
 	    "WHERE id = ?1",
 	[ST_OUTBOX_CLAIM] = "UPDATE outbox SET state = 'sending', "
 	    "attempts = attempts + 1, updated = ?2 WHERE id IN ("
 	    "SELECT id FROM outbox WHERE channel = ?1 AND state = 'queued' "
 	    "AND next_attempt <= ?2 ORDER BY next_attempt, id LIMIT ?3) "
-	    "RETURNING " OUTBOX_COLUMNS,
+	    "RETURNING " STORE_OUTBOX_COLUMNS(""),
 	[ST_OUTBOX_RESULT] = "UPDATE outbox SET state = ?2, "
 	    "provider_msg_id = coalesce(?3, provider_msg_id), "
 	    "last_error = coalesce(?4, last_error), "
@@ -135,30 +130,34 @@ store_outbox_state_of(const char *name)
 	return STORE_OUTBOX_FAILED;
 }
 
-/* Columns as in OUTBOX_COLUMNS. */
-static void
-fill_outbox(sqlite3_stmt *s, void *out)
+/* Fills o from a row of STORE_OUTBOX_COLUMNS (copy: see store_priv.h). */
+void
+store_outbox_fill(sqlite3_stmt *s, struct store_outbox *o, int copy)
 {
-	struct store_outbox	*o = out;
-
 	memset(o, 0, sizeof(*o));
 	o->id = sqlite3_column_int64(s, 0);
 	o->case_id = sqlite3_column_int64(s, 1);
-	o->channel = store_col_str(s, 2);
-	o->recipient = store_col_str(s, 3);
-	o->text = store_col_str(s, 4);
-	o->encoding = store_col_str(s, 5);
+	o->channel = store_col_text(s, 2, copy);
+	o->recipient = store_col_text(s, 3, copy);
+	o->text = store_col_text(s, 4, copy);
+	o->encoding = store_col_text(s, 5, copy);
 	o->segments = sqlite3_column_int(s, 6);
 	o->state = store_outbox_state_of((const char *)sqlite3_column_text(s,
 	    7));
 	o->attempts = sqlite3_column_int(s, 8);
 	o->next_attempt = sqlite3_column_int64(s, 9);
-	o->last_error = store_col_str(s, 10);
-	o->provider_id = store_col_str(s, 11);
+	o->last_error = store_col_text(s, 10, copy);
+	o->provider_id = store_col_text(s, 11, copy);
 	o->created = sqlite3_column_int64(s, 12);
 	o->updated = sqlite3_column_int64(s, 13);
 	o->dead = sqlite3_column_int(s, 14);
-	o->kind = store_col_str(s, 15);
+	o->kind = store_col_text(s, 15, copy);
+}
+
+static void
+fill_outbox(sqlite3_stmt *s, void *out)
+{
+	store_outbox_fill(s, out, 1);
 }
 
 /*
@@ -168,12 +167,12 @@ fill_outbox(sqlite3_stmt *s, void *out)
  */
 
 /*
- * Queues a message for the outbox worker; o->id is ignored.  Returns
- * STORE_OK with the row's id in *id, STORE_INVALID for an unknown case or
- * a bad state, or an error.
+ * Queues message o for the outbox worker.  Returns STORE_OK with the row's
+ * id in *id, STORE_INVALID for an unknown case or a bad state, or an
+ * error.
  */
 enum store_status
-store_outbox_insert(struct store_txn *txn, const struct store_outbox *o,
+store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
     int64_t *id)
 {
 	sqlite3_stmt	*s;
@@ -253,7 +252,7 @@ store_outbox_claim(struct store_txn *txn, const char *channel, int64_t at,
 	sqlite3_bind_int(s, 3, limit);
 	v = xcalloc((size_t)limit, sizeof(*v));
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && cnt < (size_t)limit)
-		fill_outbox(s, &v[cnt++]);
+		store_outbox_fill(s, &v[cnt++], 1);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -430,13 +429,13 @@ store_outbox_get(struct store *st, int64_t id, struct store_outbox *o)
 void
 store_outbox_clear(struct store_outbox *o)
 {
-	free((void *)o->channel);
-	free((void *)o->recipient);
-	free((void *)o->text);
-	free((void *)o->encoding);
-	free((void *)o->last_error);
-	free((void *)o->provider_id);
-	free((void *)o->kind);
+	free(o->channel);
+	free(o->recipient);
+	free(o->text);
+	free(o->encoding);
+	free(o->last_error);
+	free(o->provider_id);
+	free(o->kind);
 	memset(o, 0, sizeof(*o));
 }
 

@@ -27,7 +27,7 @@
 
 #include <sqlite3.h>
 
-#include "store/store_cases.h"
+#include "store/query.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "store/store.h"
@@ -113,52 +113,6 @@ qdone(struct store_query *q, sqlite3_stmt *s, int rc)
  * ===================================================================
  */
 
-/* Columns as in STORE_CASE_INFO_COLUMNS (case.c reads them too). */
-void
-store_case_info_fill(sqlite3_stmt *s, struct store_case_info *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->id = sqlite3_column_int64(s, 0);
-	c->ref_number = sqlite3_column_int64(s, 1);
-	c->category = store_col_str(s, 2);
-	c->categories2 = store_col_str(s, 3);
-	c->subcategory = store_col_str(s, 4);
-	c->state = store_case_state_of(col_cstr(s, 5));
-	c->sender = store_col_str(s, 6);
-	c->channel = store_col_str(s, 7);
-	c->deadline = sqlite3_column_int64(s, 8);
-	c->assignee = store_col_str(s, 9);
-	c->created = sqlite3_column_int64(s, 10);
-	c->updated = sqlite3_column_int64(s, 11);
-	c->closed = sqlite3_column_int64(s, 12);
-	c->answered = sqlite3_column_int64(s, 13);
-	c->first_answered = sqlite3_column_int64(s, 14);
-	c->overdue = sqlite3_column_int64(s, 15);
-	c->reopened = sqlite3_column_int64(s, 16);
-	c->satisfaction_asked = sqlite3_column_int64(s, 17);
-	c->satisfaction = sqlite3_column_int(s, 18);
-	c->satisfaction_at = sqlite3_column_int64(s, 19);
-	c->erased = sqlite3_column_int64(s, 20);
-	c->resident = sqlite3_column_int64(s, 21);
-	c->text = store_col_str(s, 22);
-	if (c->sender == NULL)
-		c->sender = xstrdup("");
-}
-
-/* Frees what store_case_info_fill() put in c and zeroes it. */
-void
-store_case_info_clear(struct store_case_info *c)
-{
-	free(c->category);
-	free(c->categories2);
-	free(c->subcategory);
-	free(c->sender);
-	free(c->channel);
-	free(c->assignee);
-	free(c->text);
-	memset(c, 0, sizeof(*c));
-}
-
 /*
  * Appends "fmt" to the statement being built in buf.  Returns 0, or -1
  * when it does not fit.
@@ -178,7 +132,8 @@ sql_add(char *buf, size_t bufsz, const char *fmt, ...)
 
 /*
  * Lists the cases that pass filter f, newest first, at most f->limit, and
- * calls fn(case, arg) for each (valid during the call).  Returns STORE_OK
+ * calls fn(case, arg) for each, with the text of its first message; the
+ * case points into the row, valid during the call only.  Returns STORE_OK
  * or an error.
  *
  * The visible categories are tested with "+category", which keeps SQLite
@@ -188,16 +143,16 @@ sql_add(char *buf, size_t bufsz, const char *fmt, ...)
  */
 enum store_status
 store_case_list(struct store_query *q, const struct store_case_filter *f,
-    void (*fn)(const struct store_case_info *, void *), void *arg)
+    void (*fn)(const struct store_case *, void *), void *arg)
 {
 	char			 sql[QUERY_SQL_MAX];
-	struct store_case_info	 c;
+	struct store_case	 c;
 	sqlite3_stmt		*s;
 	size_t			 i;
 	int			 rc, p = 0;
 
-	snprintf(sql, sizeof(sql), "SELECT " STORE_CASE_INFO_COLUMNS " FROM "
-	    "cases c WHERE 1");
+	snprintf(sql, sizeof(sql), "SELECT " STORE_CASE_COLUMNS("c.") ", "
+	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE 1");
 	if (f->category != NULL && sql_add(sql, sizeof(sql),
 	    " AND c.category = ?%d", ++p) == -1)
 		return STORE_INVALID;
@@ -244,31 +199,30 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 		store_bind_text(s, ++p, f->visible[i]);
 	sqlite3_bind_int(s, ++p, f->limit > 0 ? f->limit : 50);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		store_case_info_fill(s, &c);
+		store_case_fill(s, &c, 0);
 		fn(&c, arg);
-		store_case_info_clear(&c);
 	}
 	return qdone(q, s, rc);
 }
 
 /*
- * Reads case number ref (with its first message's text) into c.  Returns
- * STORE_OK (release c with store_case_info_clear()), STORE_NOTFOUND or an
- * error.
+ * Reads case number ref, with the text of its first message, into c.
+ * Returns STORE_OK (release c with store_case_clear()), STORE_NOTFOUND or
+ * an error.
  */
 enum store_status
-store_case_info_get(struct store_query *q, int64_t ref,
-    struct store_case_info *c)
+store_query_case(struct store_query *q, int64_t ref, struct store_case *c)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if ((s = qprep(q, "SELECT " STORE_CASE_INFO_COLUMNS " FROM cases "
-	    "c WHERE c.ref_number = ?1")) == NULL)
+	if ((s = qprep(q, "SELECT " STORE_CASE_COLUMNS("c.") ", "
+	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE c.ref_number = ?1")) ==
+	    NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, ref);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		store_case_info_fill(s, c);
+		store_case_fill(s, c, 1);
 	else if (rc == SQLITE_DONE) {
 		sqlite3_finalize(s);
 		return STORE_NOTFOUND;
@@ -314,7 +268,10 @@ store_case_thread(struct store_query *q, int64_t case_id,
 	return qdone(q, s, rc);
 }
 
-/* Calls fn(event, arg) for every state change of case_id, oldest first. */
+/*
+ * Calls fn(event, arg) for every state change of case_id, oldest first;
+ * the event is valid during the call only.  Returns STORE_OK or an error.
+ */
 enum store_status
 store_case_history(struct store_query *q, int64_t case_id,
     void (*fn)(const struct store_case_event *, void *), void *arg)
@@ -323,26 +280,21 @@ store_case_history(struct store_query *q, int64_t case_id,
 	sqlite3_stmt		*s;
 	int			 rc;
 
-	if ((s = qprep(q, "SELECT id, at, actor, from_state, to_state, "
-	    "detail FROM case_events WHERE case_id = ?1 ORDER BY at, id")) ==
-	    NULL)
+	if ((s = qprep(q, "SELECT " STORE_EVENT_COLUMNS " FROM case_events "
+	    "WHERE case_id = ?1 ORDER BY at, id")) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, case_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&e, 0, sizeof(e));
-		e.id = sqlite3_column_int64(s, 0);
-		e.case_id = case_id;
-		e.at = sqlite3_column_int64(s, 1);
-		e.actor = col_cstr(s, 2);
-		e.from = store_case_state_of(col_cstr(s, 3));
-		e.to = store_case_state_of(col_cstr(s, 4));
-		e.detail = col_cstr(s, 5);
+		store_case_event_fill(s, &e, 0);
 		fn(&e, arg);
 	}
 	return qdone(q, s, rc);
 }
 
-/* Calls fn(note, arg) for every note of case_id, oldest first. */
+/*
+ * Calls fn(note, arg) for every note of case_id, oldest first; the note is
+ * valid during the call only.  Returns STORE_OK or an error.
+ */
 enum store_status
 store_case_notes(struct store_query *q, int64_t case_id,
     void (*fn)(const struct store_note *, void *), void *arg)
@@ -351,17 +303,12 @@ store_case_notes(struct store_query *q, int64_t case_id,
 	sqlite3_stmt		*s;
 	int			 rc;
 
-	if ((s = qprep(q, "SELECT id, at, author, text FROM notes "
+	if ((s = qprep(q, "SELECT " STORE_NOTE_COLUMNS " FROM notes "
 	    "WHERE case_id = ?1 ORDER BY at, id")) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, case_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&n, 0, sizeof(n));
-		n.id = sqlite3_column_int64(s, 0);
-		n.case_id = case_id;
-		n.at = sqlite3_column_int64(s, 1);
-		n.author = col_cstr(s, 2);
-		n.text = col_cstr(s, 3);
+		store_note_fill(s, &n, 0);
 		fn(&n, arg);
 	}
 	return qdone(q, s, rc);
@@ -528,36 +475,18 @@ store_outbox_list(struct store_query *q, int failed_only, int limit,
 	int			 rc;
 
 	s = qprep(q, failed_only ?
-	    "SELECT o.id, o.case_id, o.channel, o.recipient, o.text, "
-	    "o.encoding, o.segments, o.state, o.attempts, o.next_attempt, "
-	    "o.last_error, o.created, o.updated, o.kind, c.ref_number, "
-	    "c.category FROM outbox o LEFT JOIN cases c ON c.id = o.case_id "
+	    "SELECT " STORE_OUTBOX_COLUMNS("o.") ", c.ref_number, c.category "
+	    "FROM outbox o LEFT JOIN cases c ON c.id = o.case_id "
 	    "WHERE o.state = 'failed' ORDER BY o.id DESC LIMIT ?1" :
-	    "SELECT o.id, o.case_id, o.channel, o.recipient, o.text, "
-	    "o.encoding, o.segments, o.state, o.attempts, o.next_attempt, "
-	    "o.last_error, o.created, o.updated, o.kind, c.ref_number, "
-	    "c.category FROM outbox o LEFT JOIN cases c ON c.id = o.case_id "
+	    "SELECT " STORE_OUTBOX_COLUMNS("o.") ", c.ref_number, c.category "
+	    "FROM outbox o LEFT JOIN cases c ON c.id = o.case_id "
 	    "ORDER BY o.id DESC LIMIT ?1");
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int(s, 1, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&o, 0, sizeof(o));
-		o.id = sqlite3_column_int64(s, 0);
-		o.case_id = sqlite3_column_int64(s, 1);
-		o.channel = col_cstr(s, 2);
-		o.recipient = col_cstr(s, 3);
-		o.text = col_cstr(s, 4);
-		o.encoding = col_cstr(s, 5);
-		o.segments = sqlite3_column_int(s, 6);
-		o.state = store_outbox_state_of(col_cstr(s, 7));
-		o.attempts = sqlite3_column_int(s, 8);
-		o.next_attempt = sqlite3_column_int64(s, 9);
-		o.last_error = col_cstr(s, 10);
-		o.created = sqlite3_column_int64(s, 11);
-		o.updated = sqlite3_column_int64(s, 12);
-		o.kind = col_cstr(s, 13);
-		fn(&o, sqlite3_column_int64(s, 14), col_cstr(s, 15), arg);
+		store_outbox_fill(s, &o, 0);
+		fn(&o, sqlite3_column_int64(s, 16), col_cstr(s, 17), arg);
 	}
 	return qdone(q, s, rc);
 }
@@ -569,51 +498,32 @@ store_outbox_list(struct store_query *q, int failed_only, int limit,
  */
 
 /*
- * Calls fn(row, arg) for every case created in [from, to), oldest first;
- * with_text adds the first message's text and the pseudonym (exports).
- * Returns STORE_OK or an error.
+ * Calls fn(case, arg) for every case created in [from, to); with_text
+ * adds the text of its first message, oldest case first (exports).  The
+ * case points into the row, valid during the call only.  Returns
+ * STORE_OK or an error.
  */
 enum store_status
 store_report_rows(struct store_query *q, int64_t from, int64_t to,
-    int with_text, void (*fn)(const struct store_report_row *, void *),
-    void *arg)
+    int with_text, void (*fn)(const struct store_case *, void *), void *arg)
 {
-	struct store_report_row	 r;
+	struct store_case	 c;
 	sqlite3_stmt		*s;
 	int			 rc;
 
 	s = qprep(q, with_text ?
-	    "SELECT c.ref_number, c.category, c.subcategory, c.state, "
-	    "c.channel, c.created, c.deadline, c.first_answered, c.closed, "
-	    "c.overdue, c.satisfaction, c.resident, c.reopened, "
-	    "(SELECT i.text FROM inbound i WHERE i.case_id = c.id "
-	    "ORDER BY i.id LIMIT 1) FROM cases c "
-	    "WHERE c.created >= ?1 AND c.created < ?2 ORDER BY c.created" :
-	    "SELECT c.ref_number, c.category, c.subcategory, c.state, "
-	    "c.channel, c.created, c.deadline, c.first_answered, c.closed, "
-	    "c.overdue, c.satisfaction, c.resident, c.reopened, NULL "
-	    "FROM cases c WHERE c.created >= ?1 AND c.created < ?2");
+	    "SELECT " STORE_CASE_COLUMNS("c.") ", " STORE_CASE_TEXT_COLUMN
+	    " FROM cases c WHERE c.created >= ?1 AND c.created < ?2 "
+	    "ORDER BY c.created" :
+	    "SELECT " STORE_CASE_COLUMNS("c.") " FROM cases c "
+	    "WHERE c.created >= ?1 AND c.created < ?2");
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&r, 0, sizeof(r));
-		r.ref_number = sqlite3_column_int64(s, 0);
-		r.category = col_cstr(s, 1);
-		r.subcategory = col_cstr(s, 2);
-		r.state = store_case_state_of(col_cstr(s, 3));
-		r.channel = col_cstr(s, 4);
-		r.created = sqlite3_column_int64(s, 5);
-		r.deadline = sqlite3_column_int64(s, 6);
-		r.first_answered = sqlite3_column_int64(s, 7);
-		r.closed = sqlite3_column_int64(s, 8);
-		r.overdue = sqlite3_column_int64(s, 9);
-		r.satisfaction = sqlite3_column_int(s, 10);
-		r.resident = sqlite3_column_int64(s, 11);
-		r.reopened = sqlite3_column_int64(s, 12);
-		r.text = col_cstr(s, 13);
-		fn(&r, arg);
+		store_case_fill(s, &c, 0);
+		fn(&c, arg);
 	}
 	return qdone(q, s, rc);
 }
@@ -623,24 +533,6 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
  * Audit log
  * ===================================================================
  */
-
-static void
-fill_audit_row(sqlite3_stmt *s, struct store_audit *a)
-{
-	const char	*h;
-
-	memset(a, 0, sizeof(*a));
-	a->id = sqlite3_column_int64(s, 0);
-	a->at = sqlite3_column_int64(s, 1);
-	a->actor = col_cstr(s, 2);
-	a->action = col_cstr(s, 3);
-	a->case_id = sqlite3_column_int64(s, 4);
-	a->detail = col_cstr(s, 5);
-	if ((h = col_cstr(s, 6)) != NULL)
-		copy_str(a->prev_hash, sizeof(a->prev_hash), h);
-	if ((h = col_cstr(s, 7)) != NULL)
-		copy_str(a->hash, sizeof(a->hash), h);
-}
 
 /*
  * Calls fn(entry, ref, arg) for audit entries in id order: the newest
@@ -656,22 +548,20 @@ store_audit_list(struct store_query *q, int64_t after_id, int64_t limit,
 	int			 rc;
 
 	if (after_id == 0 && limit > 0)
-		s = qprep(q, "SELECT * FROM (SELECT a.id, a.at, a.actor, "
-		    "a.action, a.case_id, a.detail, a.prev_hash, a.hash, "
-		    "c.ref_number FROM audit a LEFT JOIN cases c ON "
+		s = qprep(q, "SELECT * FROM (SELECT " STORE_AUDIT_COLUMNS("a.")
+		    ", c.ref_number FROM audit a LEFT JOIN cases c ON "
 		    "c.id = a.case_id ORDER BY a.id DESC LIMIT ?2) "
 		    "WHERE ?1 = 0 ORDER BY 1");
 	else
-		s = qprep(q, "SELECT a.id, a.at, a.actor, a.action, "
-		    "a.case_id, a.detail, a.prev_hash, a.hash, c.ref_number "
-		    "FROM audit a LEFT JOIN cases c ON c.id = a.case_id "
-		    "WHERE a.id > ?1 ORDER BY a.id LIMIT ?2");
+		s = qprep(q, "SELECT " STORE_AUDIT_COLUMNS("a.") ", "
+		    "c.ref_number FROM audit a LEFT JOIN cases c ON "
+		    "c.id = a.case_id WHERE a.id > ?1 ORDER BY a.id LIMIT ?2");
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, after_id);
 	sqlite3_bind_int64(s, 2, limit > 0 ? limit : INT64_MAX);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		fill_audit_row(s, &a);
+		store_audit_fill(s, &a, 0);
 		fn(&a, sqlite3_column_int64(s, 8), arg);
 	}
 	return qdone(q, s, rc);
@@ -697,13 +587,13 @@ store_audit_walk(struct store_query *q,
 	head[0] = '\0';
 	if (sqlite3_exec(q->c.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return store_status_of(sqlite3_errcode(q->c.db));
-	if ((s = qprep(q, "SELECT id, at, actor, action, case_id, detail, "
-	    "prev_hash, hash FROM audit ORDER BY id")) == NULL) {
+	if ((s = qprep(q, "SELECT " STORE_AUDIT_COLUMNS("") " FROM audit "
+	    "ORDER BY id")) == NULL) {
 		r = STORE_ERROR;
 		goto done;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		fill_audit_row(s, &a);
+		store_audit_fill(s, &a, 0);
 		if (fn(&a, arg) == -1) {
 			rc = SQLITE_DONE;
 			break;

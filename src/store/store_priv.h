@@ -27,7 +27,6 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
-#include "store/store_cases.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -117,20 +116,51 @@ enum store_status store_status_of(int rc);
 void		 store_bind_text(sqlite3_stmt *, int, const char *);
 void		 store_bind_opt(sqlite3_stmt *, int, int64_t);
 char		*store_col_str(sqlite3_stmt *, int);
+char		*store_col_text(sqlite3_stmt *, int, int copy);
 void		 store_fill_int(sqlite3_stmt *, void *);
 
-/* A case as papictl shows it: these columns, then store_case_info_fill(). */
-#define STORE_CASE_INFO_COLUMNS						\
-	"c.id, c.ref_number, c.category, c.categories2, "		\
-	"c.subcategory, c.state, c.sender, c.channel, c.deadline, "	\
-	"c.assignee, c.created, c.updated, c.closed, c.answered, "	\
-	"c.first_answered, c.overdue, c.reopened, "			\
-	"c.satisfaction_asked, c.satisfaction, c.satisfaction_at, "	\
-	"c.erased, c.resident, "					\
+/*
+ * Rows that query.c reads as the families do: a statement selects the
+ * family's columns in this order (p: a table alias and a dot, or ""),
+ * and the family's fill function reads them into the structure, copying
+ * the strings (copy: the caller owns them) or pointing into the row
+ * (valid until the statement steps again).
+ */
+#define STORE_CASE_COLUMNS(p)						\
+	p "id, " p "ref_number, " p "category, " p "categories2, "	\
+	p "subcategory, " p "state, " p "sender, " p "channel, "	\
+	p "deadline, " p "assignee, " p "created, " p "updated, "	\
+	p "closed, " p "answered, " p "first_answered, " p "overdue, "	\
+	p "reopened, " p "satisfaction_asked, " p "satisfaction, "	\
+	p "satisfaction_at, " p "erased, " p "resident"
+#define STORE_CASE_NCOLUMNS	22
+/* The first message's text of case c, as a column after the case's. */
+#define STORE_CASE_TEXT_COLUMN						\
 	"(SELECT i.text FROM inbound i WHERE i.case_id = c.id "		\
 	"ORDER BY i.id LIMIT 1)"
+#define STORE_EVENT_COLUMNS						\
+	"id, case_id, at, actor, from_state, to_state, detail"
+#define STORE_NOTE_COLUMNS	"id, case_id, at, author, text"
+#define STORE_OUTBOX_COLUMNS(p)						\
+	p "id, " p "case_id, " p "channel, " p "recipient, " p "text, "	\
+	p "encoding, " p "segments, " p "state, " p "attempts, "	\
+	p "next_attempt, " p "last_error, " p "provider_msg_id, "	\
+	p "created, " p "updated, " p "dead, " p "kind"
+#define STORE_AUDIT_COLUMNS(p)						\
+	p "id, " p "at, " p "actor, " p "action, " p "case_id, "	\
+	p "detail, " p "prev_hash, " p "hash"
 
-void		 store_case_info_fill(sqlite3_stmt *, struct store_case_info *);
+/* case.c: with a text column after the case's, fills c->text too. */
+void		 store_case_fill(sqlite3_stmt *, struct store_case *, int copy);
+void		 store_case_event_fill(sqlite3_stmt *,
+		    struct store_case_event *, int copy);
+void		 store_note_fill(sqlite3_stmt *, struct store_note *, int copy);
+/* outbox_rows.c */
+void		 store_outbox_fill(sqlite3_stmt *, struct store_outbox *,
+		    int copy);
+/* audit_chain.c */
+void		 store_audit_fill(sqlite3_stmt *, struct store_audit *,
+		    int copy);
 
 /* A state from its name (case.c, outbox_rows.c). */
 enum store_case_state store_case_state_of(const char *);

@@ -270,7 +270,7 @@ static enum store_status
 msg_work(struct store_txn *txn, void *arg)
 {
 	struct msg_job		*j = arg;
-	struct store_message	 m;
+	struct store_inbound_new m;
 	enum store_status	 s;
 
 	memset(&m, 0, sizeof(m));
@@ -390,7 +390,7 @@ static enum store_status
 case_work(struct store_txn *txn, void *arg)
 {
 	int64_t			*ids = arg;	/* id, ref out */
-	struct store_case	 c;
+	struct store_case_new	 c;
 
 	memset(&c, 0, sizeof(c));
 	c.category = "infrastructure";
@@ -450,7 +450,7 @@ test_migrate_v1(void **state)
 	assert_int_equal(count(f->st, STORE_T_AUDIT), 1);
 
 	/* Version 2 filled "closed" from the history of closed cases. */
-	assert_int_equal(store_case_get_by_ref(f->st, 1, &c), STORE_OK);
+	assert_int_equal(store_case_get_by_ref(f->st, 1, 0, &c), STORE_OK);
 	assert_int_equal(c.state, STORE_CASE_RESOLVED);
 	assert_int_equal(c.closed, 1700000500);
 	assert_string_equal(c.categories2, "environment");
@@ -577,9 +577,9 @@ static enum store_status
 rows_work(struct store_txn *txn, void *arg)
 {
 	struct rows		*r = arg;
-	struct store_case	 c;
-	struct store_message	 m;
-	struct store_outbox	 o;
+	struct store_case_new	 c;
+	struct store_inbound_new m;
+	struct store_outbox_new	 o;
 	static const unsigned char raw[] = { 'a', 0xff, 'b', 0x00, 'c' };
 	enum store_status	 s;
 
@@ -704,8 +704,20 @@ test_rows(void **state)
 	assert_int_equal(c.created, 1700000000);
 	assert_int_equal(c.updated, 1700000009);
 	assert_int_equal(c.closed, 1700000009);
+	assert_null(c.text);
+	assert_null(c.answer);
 	store_case_clear(&c);
 	assert_int_equal(store_case_get(f->st, 4242, &c), STORE_NOTFOUND);
+	/* By reference, with its first message and its last answer. */
+	assert_int_equal(store_case_get_by_ref(f->st, r.ref, STORE_CASE_TEXT |
+	    STORE_CASE_ANSWER, &c), STORE_OK);
+	assert_int_equal(c.id, r.case_id);
+	assert_true(c.resident > 0);
+	assert_string_equal(c.text, "a\xef\xbf\xbd" "b");
+	assert_string_equal(c.answer, "PA-000001: đã tiếp nhận");
+	store_case_clear(&c);
+	assert_int_equal(store_case_get_by_ref(f->st, 4242, 0, &c),
+	    STORE_NOTFOUND);
 
 	assert_int_equal(store_inbound_get(f->st, r.in_id, &m), STORE_OK);
 	assert_int_equal(m.case_id, r.case_id);
@@ -807,8 +819,8 @@ static enum store_status
 lookups_work(struct store_txn *txn, void *arg)
 {
 	struct lookups		*l = arg;
-	struct store_case	 c;
-	struct store_message	 m;
+	struct store_case_new	 c;
+	struct store_inbound_new m;
 	enum store_status	 s;
 	int64_t			 t = 1750000000, x, y;
 
