@@ -2,17 +2,17 @@
  * case.c: the store's cases and what hangs on them: creating a case with
  * its reference number and its resident's pseudonym, its state changes
  * (case events), notes, assignment, the columns of case work (deadline,
- * overdue mark, reopening, the satisfaction question), the lookups that
- * attach a resident's message to a case, the overdue timer's marks and
- * the erasure of numbers under the retention rule.
+ * overdue mark, reopening, the satisfaction question) and the lookups
+ * that attach a resident's message to a case.  What the deadline and
+ * retention timer does to cases is in timer_rows.c.
  *
  * The row functions are for work functions, on the writer connection:
- * ingest.c creates cases and finds follow-ups, lifecycle.c and
- * daemon/cmd_case.c move them, daemon/timers.c marks and erases.  Every
- * reader of a case fills the one struct store_case with
- * store_case_fill(): store_case_read() inside a transaction, before a
- * change; store_case_get_by_ref() and store_case_get() from any thread,
- * on committed data (status lookups, the tests); query.c for papictl.
+ * ingest.c creates cases and finds follow-ups, core/lifecycle.c and
+ * daemon/cmd_case.c move them.  Every reader of a case fills the one
+ * struct store_case with store_case_fill(): store_case_read() inside a
+ * transaction, before a change; store_case_get_by_ref() and
+ * store_case_get() from any thread, on committed data (status lookups,
+ * the tests); query.c for papictl.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,17 +50,6 @@ enum {
 	ST_EVENT_GET,
 	ST_NOTE_INSERT,
 	ST_NOTE_GET,
-	ST_MARK_OVERDUE,
-	ST_OVERDUE_COUNT,
-	/* store_cases_erase(): its steps, in order. */
-	ST_ERASE_TABLE,
-	ST_ERASE_CLEAR,
-	ST_ERASE_PICK,
-	ST_ERASE_INBOUND,
-	ST_ERASE_OUTBOX,
-	ST_ERASE_OUTBOUND,
-	ST_ERASE_CASES,
-	ST_ERASE_PSEUDONYMS,
 	ST_MAX
 };
 
@@ -127,34 +116,6 @@ static const char *const case_sql[ST_MAX] = {
 	    "VALUES (?1, ?2, ?3, ?4)",
 	[ST_NOTE_GET] = "SELECT " STORE_NOTE_COLUMNS " FROM notes "
 	    "WHERE id = ?1",
-	[ST_MARK_OVERDUE] = "UPDATE cases SET overdue = ?1 WHERE id IN ("
-	    "SELECT id FROM cases WHERE state IN ('received', 'assigned', "
-	    "'in_progress', 'reopened') AND deadline < ?1 AND overdue IS NULL "
-	    "AND (first_answered IS NULL OR (reopened IS NOT NULL AND "
-	    "coalesce(answered, 0) < reopened)) LIMIT ?2) "
-	    "RETURNING id, ref_number, category, deadline",
-	[ST_OVERDUE_COUNT] = "SELECT count(*), 0 FROM cases INDEXED BY "
-	    "cases_overdue WHERE overdue IS NOT NULL AND state NOT IN "
-	    "('resolved', 'confirmed')",
-	[ST_ERASE_TABLE] = "CREATE TEMP TABLE IF NOT EXISTS erase_ids "
-	    "(id INTEGER PRIMARY KEY, resident INTEGER)",
-	[ST_ERASE_CLEAR] = "DELETE FROM temp.erase_ids",
-	[ST_ERASE_PICK] = "INSERT INTO temp.erase_ids SELECT id, resident "
-	    "FROM cases INDEXED BY cases_retention "
-	    "WHERE erased IS NULL AND closed IS NOT NULL AND "
-	    "closed < ?1 AND state IN ('resolved', 'confirmed') LIMIT ?2",
-	[ST_ERASE_INBOUND] = "UPDATE inbound SET sender = '' WHERE case_id "
-	    "IN (SELECT id FROM temp.erase_ids)",
-	[ST_ERASE_OUTBOX] = "UPDATE outbox SET recipient = '' WHERE case_id "
-	    "IN (SELECT id FROM temp.erase_ids)",
-	[ST_ERASE_OUTBOUND] = "UPDATE outbound SET recipient = '' WHERE "
-	    "case_id IN (SELECT id FROM temp.erase_ids)",
-	[ST_ERASE_CASES] = "UPDATE cases SET sender = '', erased = ?3 WHERE "
-	    "id IN (SELECT id FROM temp.erase_ids)",
-	[ST_ERASE_PSEUDONYMS] = "UPDATE pseudonyms SET sender = NULL WHERE "
-	    "id IN (SELECT resident FROM temp.erase_ids) AND NOT EXISTS "
-	    "(SELECT 1 FROM cases c WHERE c.resident = pseudonyms.id AND "
-	    "c.erased IS NULL)",
 };
 
 const struct store_family store_case_family = {
@@ -519,96 +480,6 @@ store_case_find_closed(struct store_txn *txn, int64_t ref,
 	store_bind_text(s, 2, sender);
 	sqlite3_bind_int64(s, 3, since);
 	return store_txn_lookup(txn, s, "case lookup", case_id, NULL);
-}
-
-/*
- * ===================================================================
- * The deadline and retention timer (work functions)
- * ===================================================================
- */
-
-/*
- * Marks open cases whose deadline passed before "at" and that wait for an
- * answer (never answered, or not since they were reopened) as overdue at
- * "at", at most limit of them, and calls fn(id, ref, category, deadline,
- * arg) for each (category valid during the call).  Returns STORE_OK with
- * the number marked in *n, or an error.
- */
-enum store_status
-store_cases_mark_overdue(struct store_txn *txn, int64_t at, int limit,
-    void (*fn)(int64_t, int64_t, const char *, int64_t, void *), void *arg,
-    int64_t *n)
-{
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	*n = 0;
-	if ((s = stmt(txn, ST_MARK_OVERDUE)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, at);
-	sqlite3_bind_int(s, 2, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		(*n)++;
-		if (fn != NULL)
-			fn(sqlite3_column_int64(s, 0),
-			    sqlite3_column_int64(s, 1),
-			    (const char *)sqlite3_column_text(s, 2),
-			    sqlite3_column_int64(s, 3), arg);
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_DONE)
-		return STORE_OK;
-	return store_txn_fail(txn, rc, "mark overdue");
-}
-
-/*
- * Sets *n to the number of open cases marked overdue.  Returns STORE_OK
- * or an error.
- */
-enum store_status
-store_cases_overdue_count(struct store_txn *txn, int64_t *n)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = stmt(txn, ST_OVERDUE_COUNT)) == NULL)
-		return STORE_ERROR;
-	return store_txn_lookup(txn, s, "overdue count", n, NULL);
-}
-
-/*
- * Erases the resident's number from at most limit cases closed before
- * "before" and from everything that holds it for them (their messages,
- * the outbox and the record of what was sent); a pseudonym loses its
- * number when none of its cases keeps it.  The text of the messages, the
- * pseudonym and the figures stay.  Returns STORE_OK with the cases erased
- * in *n, or an error.
- */
-enum store_status
-store_cases_erase(struct store_txn *txn, int64_t before, int limit,
-    int64_t *n)
-{
-	sqlite3_stmt		*s;
-	enum store_status	 r;
-	int			 id, np;
-
-	*n = 0;
-	for (id = ST_ERASE_TABLE; id <= ST_ERASE_PSEUDONYMS; id++) {
-		if ((s = stmt(txn, id)) == NULL)
-			return STORE_ERROR;
-		np = sqlite3_bind_parameter_count(s);
-		if (np >= 1)
-			sqlite3_bind_int64(s, 1, before);
-		if (np >= 2)
-			sqlite3_bind_int(s, 2, limit);
-		if (np >= 3)
-			sqlite3_bind_int64(s, 3, clock_unix());
-		if ((r = store_txn_step(txn, s, "erase", NULL)) != STORE_OK)
-			return r;
-		if (id == ST_ERASE_PICK)
-			*n = store_txn_changes(txn);
-	}
-	return STORE_OK;
 }
 
 /*

@@ -1,8 +1,9 @@
 /*
  * message.c: the store's messages: inbound messages (stored, found again
- * for dedupe, attached to a case, counted per sender, erased under the
- * retention rule), the outbound record of what was sent, the parts of
- * long messages that wait to be assembled, and delivery reports.
+ * for dedupe, attached to a case, counted per sender; timer_rows.c erases
+ * their senders under the retention rule), the outbound record of what
+ * was sent, the parts of long messages that wait to be assembled, and
+ * delivery reports.
  *
  * ingest.c writes and looks up inbound messages from its work function,
  * on the writer connection (so that two copies of a message in one batch
@@ -30,9 +31,6 @@ enum {
 	ST_INBOUND_FIND,
 	ST_INBOUND_FIND_RECENT,
 	ST_INBOUND_COUNT_SINCE,
-	ST_INBOUND_ERASE_UPTO,
-	ST_INBOUND_ERASE,
-	ST_INBOUND_ERASED,
 	ST_INBOUND_GET,
 	ST_OUTBOUND_GET,
 	ST_PART_INSERT,
@@ -65,18 +63,6 @@ static const char *const message_sql[ST_MAX] = {
 	    "AND i.text = ?3 ORDER BY i.received DESC, i.id DESC LIMIT 1",
 	[ST_INBOUND_COUNT_SINCE] = "SELECT count(*) FROM (SELECT 1 "
 	    "FROM inbound WHERE sender = ?1 AND received >= ?2 LIMIT ?3)",
-	/* The newest id in the batch: messages in id order, up to before. */
-	[ST_INBOUND_ERASE_UPTO] = "SELECT max(id) FROM (SELECT id FROM "
-	    "inbound WHERE id > coalesce((SELECT value FROM counters WHERE "
-	    "name = 'erased_inbound'), 0) AND received < ?1 ORDER BY id "
-	    "LIMIT ?2)",
-	[ST_INBOUND_ERASE] = "UPDATE inbound SET sender = '' WHERE id > "
-	    "coalesce((SELECT value FROM counters WHERE name = "
-	    "'erased_inbound'), 0) AND id <= ?1 AND case_id IS NULL AND "
-	    "sender <> ''",
-	[ST_INBOUND_ERASED] = "INSERT INTO counters (name, value) VALUES "
-	    "('erased_inbound', ?1) ON CONFLICT (name) DO UPDATE SET "
-	    "value = excluded.value",
 	[ST_INBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", received "
 	    "FROM inbound WHERE id = ?1",
 	[ST_OUTBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", sent, outbox_id "
@@ -255,42 +241,6 @@ store_inbound_count_since(struct store_txn *txn, const char *sender,
 	sqlite3_bind_int64(s, 2, since);
 	sqlite3_bind_int(s, 3, limit);
 	return store_txn_count(txn, s, "inbound count", n);
-}
-
-/*
- * Erases the sender of at most limit messages received before "before"
- * that opened no case (spam, greetings, thanks); a counter remembers where
- * the last run stopped.  Returns STORE_OK with the messages erased in *n,
- * or an error.
- */
-enum store_status
-store_inbound_erase(struct store_txn *txn, int64_t before, int limit,
-    int64_t *n)
-{
-	sqlite3_stmt		*s;
-	enum store_status	 r;
-	int64_t			 upto = 0;
-
-	*n = 0;
-	if ((s = stmt(txn, ST_INBOUND_ERASE_UPTO)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, before);
-	sqlite3_bind_int(s, 2, limit);
-	if ((r = store_txn_lookup(txn, s, "erase inbound", &upto, NULL)) !=
-	    STORE_OK && r != STORE_NOTFOUND)
-		return r;
-	if (upto == 0)
-		return STORE_OK;
-	if ((s = stmt(txn, ST_INBOUND_ERASE)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, upto);
-	if ((r = store_txn_step(txn, s, "erase inbound", NULL)) != STORE_OK)
-		return r;
-	*n = store_txn_changes(txn);
-	if ((s = stmt(txn, ST_INBOUND_ERASED)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, upto);
-	return store_txn_step(txn, s, "erase inbound", NULL);
 }
 
 /*

@@ -247,8 +247,6 @@ enum store_status store_inbound_find_recent(struct store_txn *,
 		    int64_t since, int64_t *case_id, int64_t *ref);
 enum store_status store_inbound_count_since(struct store_txn *,
 		    const char *sender, int64_t since, int limit, int64_t *n);
-enum store_status store_inbound_erase(struct store_txn *, int64_t before,
-		    int limit, int64_t *n);
 enum store_status store_part_add(struct store_txn *,
 		    const struct store_part *);
 enum store_status store_parts_assembled(struct store_txn *,
@@ -381,12 +379,6 @@ enum store_status store_case_find_satisfaction(struct store_txn *,
 		    int64_t *ref);
 enum store_status store_case_find_closed(struct store_txn *, int64_t ref,
 		    const char *sender, int64_t since, int64_t *case_id);
-enum store_status store_cases_mark_overdue(struct store_txn *, int64_t at,
-		    int limit, void (*)(int64_t, int64_t, const char *, int64_t,
-		    void *), void *, int64_t *n);
-enum store_status store_cases_overdue_count(struct store_txn *, int64_t *n);
-enum store_status store_cases_erase(struct store_txn *, int64_t before,
-		    int limit, int64_t *n);
 
 enum store_status store_case_get(struct store *, int64_t id,
 		    struct store_case *);
@@ -399,6 +391,21 @@ void		 store_case_event_clear(struct store_case_event *);
 enum store_status store_note_get(struct store *, int64_t id,
 		    struct store_note *);
 void		 store_note_clear(struct store_note *);
+
+/*
+ * ===================================================================
+ * The deadline and retention timer (timer_rows.c)
+ * ===================================================================
+ */
+
+enum store_status store_cases_mark_overdue(struct store_txn *, int64_t at,
+		    int limit, void (*)(int64_t, int64_t, const char *, int64_t,
+		    void *), void *, int64_t *n);
+enum store_status store_cases_overdue_count(struct store_txn *, int64_t *n);
+enum store_status store_cases_erase(struct store_txn *, int64_t before,
+		    int limit, int64_t *n);
+enum store_status store_inbound_erase(struct store_txn *, int64_t before,
+		    int limit, int64_t *n);
 
 /*
  * ===================================================================

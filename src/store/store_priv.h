@@ -6,8 +6,8 @@
  * writer thread; conn.c holds a connection and its statements; migrate.c
  * brings the schema up to date; each table family has a file with its
  * statements beside its functions (message.c, case.c, outbox_rows.c,
- * sender.c, audit_chain.c), and query.c holds the query connections of
- * papictl and reports.
+ * sender.c, audit_chain.c, timer_rows.c), and query.c holds the query
+ * connections of papictl and reports.
  *
  * A family's statements are constant SQL in a table of its own (struct
  * store_family); the engine prepares each on first use on the connection
@@ -38,6 +38,7 @@ enum store_family_id {
 	STORE_FAM_OUTBOX,	/* outbox_rows.c */
 	STORE_FAM_SENDER,	/* sender.c */
 	STORE_FAM_AUDIT,	/* audit_chain.c */
+	STORE_FAM_TIMER,	/* timer_rows.c */
 	STORE_FAM_MAX
 };
 
@@ -66,6 +67,7 @@ extern const struct store_family store_case_family;
 extern const struct store_family store_outbox_family;
 extern const struct store_family store_sender_family;
 extern const struct store_family store_audit_family;
+extern const struct store_family store_timer_family;
 
 /*
  * Statements and steps inside a work function (engine.c).  A txn runs on
