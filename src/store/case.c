@@ -600,7 +600,9 @@ case_by_ref(struct store_txn *txn, void *arg)
 
 /*
  * The same as store_case_read() from any thread, on committed data (the
- * reader connection): the status lookups of USSD and papictl.
+ * reader connection): the status lookups of USSD and papictl.  Returns
+ * STORE_OK (release c with store_case_clear()), STORE_NOTFOUND or an
+ * error.
  */
 enum store_status
 store_case_get_by_ref(struct store *st, int64_t ref, unsigned with,

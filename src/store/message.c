@@ -361,7 +361,10 @@ store_part_add(struct store_txn *txn, const struct store_part *p)
 	return store_txn_fail(txn, rc, "part insert");
 }
 
-/* Marks the waiting parts of a set as assembled into a message. */
+/*
+ * Marks the waiting parts of set (its key: channel, sender, ref, total)
+ * as assembled into a message.  Returns STORE_OK or an error.
+ */
 enum store_status
 store_parts_assembled(struct store_txn *txn, const struct store_part_set *set)
 {

@@ -131,6 +131,25 @@ sql_add(char *buf, size_t bufsz, const char *fmt, ...)
 }
 
 /*
+ * Appends " AND +column IN (?, ...)" for n values to the statement being
+ * built in sql, its parameters numbered on from *p.  The "+" keeps SQLite
+ * from using an index on the column for it (see store_case_list()).
+ * Returns 0, or -1 when it does not fit.
+ */
+static int
+sql_add_in(char *sql, size_t sqlsz, const char *column, size_t n, int *p)
+{
+	size_t	i;
+
+	if (sql_add(sql, sqlsz, " AND +%s IN (", column) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (sql_add(sql, sqlsz, "%s?%d", i ? ", " : "", ++*p) == -1)
+			return -1;
+	return sql_add(sql, sqlsz, ")");
+}
+
+/*
  * Lists the cases that pass filter f, newest first, at most f->limit, and
  * calls fn(case, arg) for each, with the text of its first message; the
  * case points into the row, valid during the call only.  Returns STORE_OK
@@ -171,13 +190,8 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 	if (f->visible != NULL) {
 		if (f->nvisible == 0)
 			return STORE_OK;	/* sees nothing */
-		if (sql_add(sql, sizeof(sql), " AND +c.category IN (") == -1)
-			return STORE_INVALID;
-		for (i = 0; i < f->nvisible; i++)
-			if (sql_add(sql, sizeof(sql), "%s?%d", i ? ", " : "",
-			    ++p) == -1)
-				return STORE_INVALID;
-		if (sql_add(sql, sizeof(sql), ")") == -1)
+		if (sql_add_in(sql, sizeof(sql), "c.category", f->nvisible,
+		    &p) == -1)
 			return STORE_INVALID;
 	}
 	if (sql_add(sql, sizeof(sql), " ORDER BY c.id DESC LIMIT ?%d",
@@ -233,7 +247,8 @@ store_query_case(struct store_query *q, int64_t ref, struct store_case *c)
 /*
  * Calls fn(item, arg) for every message of case_id, inbound and outbound
  * (the outbox rows: what was queued and how its delivery went), oldest
- * first.  Returns STORE_OK or an error.
+ * first; the item is valid during the call only.  Returns STORE_OK or an
+ * error.
  */
 enum store_status
 store_case_thread(struct store_query *q, int64_t case_id,
@@ -372,8 +387,10 @@ store_case_counts(struct store_query *q,
 }
 
 /*
- * The oldest case still waiting for an officer (state received) among the
- * visible categories (NULL: all): its reference and creation time, or 0s.
+ * Sets *ref and *created to the reference and creation time of the oldest
+ * case still waiting for an officer (state received) among the visible
+ * categories (NULL: all), or to 0 when there is none.  Returns STORE_OK
+ * or an error.
  */
 enum store_status
 store_case_oldest_waiting(struct store_query *q, char *const *visible,
@@ -382,7 +399,7 @@ store_case_oldest_waiting(struct store_query *q, char *const *visible,
 	char		 sql[QUERY_SQL_MAX];
 	sqlite3_stmt	*s;
 	size_t		 i;
-	int		 rc;
+	int		 rc, p = 0;
 
 	*ref = *created = 0;
 	snprintf(sql, sizeof(sql), "SELECT ref_number, created FROM cases "
@@ -390,12 +407,9 @@ store_case_oldest_waiting(struct store_query *q, char *const *visible,
 	if (visible != NULL) {
 		if (nvisible == 0)
 			return STORE_OK;
-		sql_add(sql, sizeof(sql), " AND +category IN (");
-		for (i = 0; i < nvisible; i++)
-			if (sql_add(sql, sizeof(sql), "%s?%zu", i ? ", " : "",
-			    i + 1) == -1)
-				return STORE_INVALID;
-		sql_add(sql, sizeof(sql), ")");
+		if (sql_add_in(sql, sizeof(sql), "category", nvisible,
+		    &p) == -1)
+			return STORE_INVALID;
 	}
 	if (sql_add(sql, sizeof(sql), " ORDER BY id LIMIT 1") == -1 ||
 	    (s = qprep(q, sql)) == NULL)
@@ -415,7 +429,8 @@ store_case_oldest_waiting(struct store_query *q, char *const *visible,
 /*
  * Sets *at to the time of the newest message received on channel among
  * the last LAST_SEEN_WINDOW messages (0: none), without an index of its
- * own that every inbound message would pay for.
+ * own that every inbound message would pay for.  Returns STORE_OK or an
+ * error.
  */
 enum store_status
 store_channel_last_seen(struct store_query *q, const char *channel,
@@ -438,7 +453,9 @@ store_channel_last_seen(struct store_query *q, const char *channel,
 
 /*
  * Calls fn(channel, state, n, last_error, arg) for every channel and
- * outbox state, with the last error of the newest failed row (or NULL).
+ * outbox state, with the last error of the newest failed row (or NULL);
+ * the strings are valid during the call only.  Returns STORE_OK or an
+ * error.
  */
 enum store_status
 store_outbox_counts(struct store_query *q,
@@ -463,7 +480,8 @@ store_outbox_counts(struct store_query *q,
 /*
  * Lists outbox rows, newest first, at most limit, only failed ones when
  * failed_only: fn(row, ref, category, arg), ref and category 0 and NULL
- * for rows without a case.
+ * for rows without a case; row and category are valid during the call
+ * only.  Returns STORE_OK or an error.
  */
 enum store_status
 store_outbox_list(struct store_query *q, int failed_only, int limit,
@@ -537,7 +555,8 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
 /*
  * Calls fn(entry, ref, arg) for audit entries in id order: the newest
  * "limit" of them (after_id 0), or every one after after_id (limit 0:
- * all).  ref is the reference number of the entry's case, or 0.
+ * all).  ref is the reference number of the entry's case, or 0; the entry
+ * is valid during the call only.  Returns STORE_OK or an error.
  */
 enum store_status
 store_audit_list(struct store_query *q, int64_t after_id, int64_t limit,
@@ -568,10 +587,12 @@ store_audit_list(struct store_query *q, int64_t after_id, int64_t limit,
 }
 
 /*
- * Calls fn(entry, arg) for every audit entry in id order, then sets the
- * head that the insert trigger keeps (the newest entry's id, the number of
- * entries and the newest hash) in *last_id, *entries and head.  Both reads
- * are in one read transaction: the head matches the entries walked.
+ * Calls fn(entry, arg) for every audit entry in id order (the entry valid
+ * during the call only; fn returns -1 to stop), then sets the head that
+ * the insert trigger keeps (the newest entry's id, the number of entries
+ * and the newest hash) in *last_id, *entries and head.  Both reads are in
+ * one read transaction: the head matches the entries walked.  Returns
+ * STORE_OK or an error.
  */
 enum store_status
 store_audit_walk(struct store_query *q,

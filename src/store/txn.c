@@ -92,6 +92,21 @@ store_txn_step(struct store_txn *txn, sqlite3_stmt *s, const char *what,
 	return store_txn_fail(txn, rc, what);
 }
 
+struct ids {
+	int64_t		*a, *b;
+};
+
+static void
+fill_ids(sqlite3_stmt *s, void *out)
+{
+	struct ids	*ids = out;
+
+	if (ids->a != NULL)
+		*ids->a = sqlite3_column_int64(s, 0);
+	if (ids->b != NULL)
+		*ids->b = sqlite3_column_int64(s, 1);
+}
+
 /*
  * Steps a lookup once: sets *a and *b (when not NULL) from the two
  * columns of its first row (an id and a reference number, 0 when NULL).
@@ -101,23 +116,9 @@ enum store_status
 store_txn_lookup(struct store_txn *txn, sqlite3_stmt *s, const char *what,
     int64_t *a, int64_t *b)
 {
-	enum store_status	r;
-	int			rc;
+	struct ids	ids = { a, b };
 
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		if (a != NULL)
-			*a = sqlite3_column_int64(s, 0);
-		if (b != NULL)
-			*b = sqlite3_column_int64(s, 1);
-		r = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		r = STORE_NOTFOUND;
-	else
-		r = store_txn_fail(txn, rc, what);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return r;
+	return store_txn_row(txn, s, what, fill_ids, &ids);
 }
 
 /* Steps a count(*) once; sets *n.  Returns STORE_OK or an error. */
@@ -198,37 +199,37 @@ store_read(struct store *st, store_work_fn fn, void *arg)
 	return r;
 }
 
+struct row_read {
+	const struct store_family *fam;
+	int			 id;
+	int64_t			 key;
+	void			(*fill)(sqlite3_stmt *, void *);
+	void			*out;
+};
+
+static enum store_status
+row_read(struct store_txn *txn, void *arg)
+{
+	struct row_read	*rr = arg;
+	sqlite3_stmt	*s;
+
+	if ((s = store_txn_stmt(txn, rr->fam, rr->id)) == NULL)
+		return STORE_ERROR;
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, rr->key);
+	return store_txn_row(txn, s, "read", rr->fill, rr->out);
+}
+
 /*
  * Runs statement id of fam with key as ?1 (when it has a parameter) on
- * the reader connection and hands its first row to fill(out).  Returns
+ * the reader connection and hands its first row to fill(s, out).  Returns
  * STORE_OK, STORE_NOTFOUND or an error.
  */
 enum store_status
 store_read_row(struct store *st, const struct store_family *fam, int id,
     int64_t key, void (*fill)(sqlite3_stmt *, void *), void *out)
 {
-	sqlite3_stmt		*s;
-	enum store_status	 r = STORE_ERROR;
-	int			 rc;
+	struct row_read	rr = { fam, id, key, fill, out };
 
-	pthread_mutex_lock(&st->rlock);
-	if ((s = store_conn_stmt(&st->rd, fam, id)) == NULL)
-		goto done;
-	if (sqlite3_bind_parameter_count(s) > 0)
-		sqlite3_bind_int64(s, 1, key);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		fill(s, out);
-		r = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		r = STORE_NOTFOUND;
-	else {
-		log_warnx("store: read: %s", sqlite3_errmsg(st->rd.db));
-		r = store_status_of(rc);
-		store_count_error(st);
-	}
-	sqlite3_reset(s);
-done:
-	pthread_mutex_unlock(&st->rlock);
-	return r;
+	return store_read(st, row_read, &rr);
 }
