@@ -1,23 +1,25 @@
 /*
  * engine.c: the SQLite store's engine, the single owner of the database
- * file: opening and closing, the writer thread and its group commit, and
- * reads of committed data.
+ * file: opening and closing, the writer thread and its group commit, the
+ * counts of rows and the outbox hook.
  *
- * The file is opened three times (engine.h).  The writer connection
- * belongs to one writer thread; every change goes through it as a work
- * item: a producer (an HTTP request, the modem thread, a papictl command)
- * calls store_submit() or store_submit_wait() with a work function, and
- * the writer takes whatever is queued, up to batch_max items, and runs it
- * all in one transaction (BEGIN IMMEDIATE ... COMMIT, one fsync for the
- * lot: group commit).  Each item runs inside its own SAVEPOINT, so an
- * item that fails is rolled back alone and its status goes to its own
- * producer while the others commit; an item of store_submit_clean()
- * (ingest), which changes nothing when it fails, runs without one, and
- * should it fail after a change all the same, the whole batch is rolled
- * back and every item told so.  Completion callbacks run only after
- * COMMIT returned (and, with storage.synchronous = full, after the syncer
- * of wal.c made the batch durable); when the COMMIT fails, every item of
- * the batch is told so.  Nothing is ever reported as stored that was not.
+ * The file is opened three times: the writer's connection, the shared
+ * reader's and the checkpointer's (struct store, engine.h).  The writer
+ * connection belongs to one writer thread; every change goes through it
+ * as a work item: a producer (an HTTP request, the modem thread, a
+ * papictl command) calls store_submit() or store_submit_wait() with a
+ * work function, and the writer takes whatever is queued, up to batch_max
+ * items, and runs it all in one transaction (BEGIN IMMEDIATE ... COMMIT,
+ * one fsync for the lot: group commit).  Each item runs inside its own
+ * SAVEPOINT, so an item that fails is rolled back alone and its status
+ * goes to its own producer while the others commit; an item of
+ * store_submit_clean() (ingest), which changes nothing when it fails,
+ * runs without one, and should it fail after a change all the same, the
+ * whole batch is rolled back and every item told so.  Completion
+ * callbacks run only after COMMIT returned (and, with
+ * storage.synchronous = full, after the syncer of wal.c made the batch
+ * durable); when the COMMIT fails, every item of the batch is told so.
+ * Nothing is ever reported as stored that was not.
  *
  * A work function changes rows through the table families' functions
  * (store.h), which run their statements on the work item's connection

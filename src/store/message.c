@@ -7,8 +7,9 @@
  *
  * ingest.c writes and looks up inbound messages from its work function,
  * on the writer connection (so that two copies of a message in one batch
- * are still caught); the tests read them back with store_inbound_get()
- * and store_outbound_get().  Outbound rows are written by the outbox
+ * are still caught), and the reply composer counts a sender's messages
+ * there; the tests read them back with store_inbound_get() and
+ * store_outbound_get().  Outbound rows are written by the outbox
  * (outbox_rows.c).  Parts are stored one by one as providers deliver
  * them and read back as sets by store_parts_ready() on the reader
  * connection; a delivery report also moves the outbox row it reports on.

@@ -1,12 +1,13 @@
 /*
  * timer_rows.c: the rows of the deadline and retention timer
  * (daemon/timers.c), which runs them from its work function on the
- * writer connection every few minutes, a bounded batch at a time.
+ * writer connection every deadlines.check_interval seconds, a bounded
+ * batch at a time.
  *
  * Deadlines: an open case whose deadline passed while it waits for an
- * answer is marked overdue once, with the time, and announced to the
- * caller (an audit entry, a log line); the open overdue cases are counted
- * for /metrics.  Retention: the resident's number is erased from the
+ * answer is marked overdue once, with the time, and handed to the caller
+ * (which writes an audit entry and notifies); the open overdue cases are
+ * counted for /metrics.  Retention: the resident's number is erased from the
  * cases closed before the retention time, from everything that holds it
  * for them and, once none of its cases keeps it, from its pseudonym; and
  * from the messages that opened no case.  Texts, pseudonyms and figures
