@@ -489,39 +489,45 @@ store_case_find_closed(struct store_txn *txn, int64_t ref,
  */
 
 /*
- * Fills c from a row of STORE_CASE_COLUMNS, then the first message's text
- * when the row has one more column; the strings are copies with copy,
- * else the row's own (store_priv.h).
+ * Fills c from a row of STORE_CASE_COLUMNS, or of the report's columns
+ * only (the others then 0 and NULL), then the first message's text when
+ * the row has one more column; the strings are copies with copy, else
+ * the row's own (store_priv.h).
  */
 void
 store_case_fill(sqlite3_stmt *s, struct store_case *c, int copy)
 {
+	int	n = sqlite3_column_count(s), text = STORE_CASE_NREPORT;
+
 	memset(c, 0, sizeof(*c));
-	c->id = sqlite3_column_int64(s, 0);
-	c->ref_number = sqlite3_column_int64(s, 1);
-	c->category = store_col_text(s, 2, copy);
-	c->categories2 = store_col_text(s, 3, copy);
-	c->subcategory = store_col_text(s, 4, copy);
+	c->ref_number = sqlite3_column_int64(s, 0);
+	c->category = store_col_text(s, 1, copy);
+	c->subcategory = store_col_text(s, 2, copy);
 	c->state = store_case_state_of((const char *)sqlite3_column_text(s,
-	    5));
-	c->sender = store_col_text(s, 6, copy);
-	c->channel = store_col_text(s, 7, copy);
-	c->deadline = sqlite3_column_int64(s, 8);
-	c->assignee = store_col_text(s, 9, copy);
-	c->created = sqlite3_column_int64(s, 10);
-	c->updated = sqlite3_column_int64(s, 11);
-	c->closed = sqlite3_column_int64(s, 12);
-	c->answered = sqlite3_column_int64(s, 13);
-	c->first_answered = sqlite3_column_int64(s, 14);
-	c->overdue = sqlite3_column_int64(s, 15);
-	c->reopened = sqlite3_column_int64(s, 16);
-	c->satisfaction_asked = sqlite3_column_int64(s, 17);
-	c->satisfaction = sqlite3_column_int(s, 18);
-	c->satisfaction_at = sqlite3_column_int64(s, 19);
-	c->erased = sqlite3_column_int64(s, 20);
-	c->resident = sqlite3_column_int64(s, 21);
-	if (sqlite3_column_count(s) > STORE_CASE_NCOLUMNS)
-		c->text = store_col_text(s, STORE_CASE_NCOLUMNS, copy);
+	    3));
+	c->channel = store_col_text(s, 4, copy);
+	c->created = sqlite3_column_int64(s, 5);
+	c->deadline = sqlite3_column_int64(s, 6);
+	c->first_answered = sqlite3_column_int64(s, 7);
+	c->closed = sqlite3_column_int64(s, 8);
+	c->overdue = sqlite3_column_int64(s, 9);
+	c->satisfaction = sqlite3_column_int(s, 10);
+	c->resident = sqlite3_column_int64(s, 11);
+	c->reopened = sqlite3_column_int64(s, 12);
+	if (n >= STORE_CASE_NCOLUMNS) {
+		c->id = sqlite3_column_int64(s, 13);
+		c->categories2 = store_col_text(s, 14, copy);
+		c->sender = store_col_text(s, 15, copy);
+		c->assignee = store_col_text(s, 16, copy);
+		c->updated = sqlite3_column_int64(s, 17);
+		c->answered = sqlite3_column_int64(s, 18);
+		c->satisfaction_asked = sqlite3_column_int64(s, 19);
+		c->satisfaction_at = sqlite3_column_int64(s, 20);
+		c->erased = sqlite3_column_int64(s, 21);
+		text = STORE_CASE_NCOLUMNS;
+	}
+	if (n > text)
+		c->text = store_col_text(s, text, copy);
 }
 
 static void

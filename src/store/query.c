@@ -516,10 +516,11 @@ store_outbox_list(struct store_query *q, int failed_only, int limit,
  */
 
 /*
- * Calls fn(case, arg) for every case created in [from, to); with_text
- * adds the text of its first message, oldest case first (exports).  The
- * case points into the row, valid during the call only.  Returns
- * STORE_OK or an error.
+ * Calls fn(case, arg) for every case created in [from, to), with the
+ * columns that reports read only (STORE_CASE_REPORT_COLUMNS; the others
+ * 0 and NULL); with_text adds the text of its first message, oldest case
+ * first (exports).  The case points into the row, valid during the call
+ * only.  Returns STORE_OK or an error.
  */
 enum store_status
 store_report_rows(struct store_query *q, int64_t from, int64_t to,
@@ -530,10 +531,10 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
 	int			 rc;
 
 	s = qprep(q, with_text ?
-	    "SELECT " STORE_CASE_COLUMNS("c.") ", " STORE_CASE_TEXT_COLUMN
-	    " FROM cases c WHERE c.created >= ?1 AND c.created < ?2 "
-	    "ORDER BY c.created" :
-	    "SELECT " STORE_CASE_COLUMNS("c.") " FROM cases c "
+	    "SELECT " STORE_CASE_REPORT_COLUMNS("c.") ", "
+	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE c.created >= ?1 AND "
+	    "c.created < ?2 ORDER BY c.created" :
+	    "SELECT " STORE_CASE_REPORT_COLUMNS("c.") ", NULL FROM cases c "
 	    "WHERE c.created >= ?1 AND c.created < ?2");
 	if (s == NULL)
 		return STORE_ERROR;

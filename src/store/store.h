@@ -269,10 +269,11 @@ enum store_status store_parts_ready(struct store *, int64_t older_than,
  */
 
 /*
- * A case, as every reader of cases gives it: every column of the case,
- * its first message's text and its last officer's answer when the reader
- * was asked for them (else NULL).  Strings owned (store_case_clear()),
- * but in the callbacks of store_case_list() and store_report_rows().
+ * A case, as every reader of cases gives it: every column of the case
+ * (but in reports, see store_report_rows()), its first message's text and
+ * its last officer's answer when the reader was asked for them (else
+ * NULL).  Strings owned (store_case_clear()), but in the callbacks of
+ * store_case_list() and store_report_rows().
  */
 struct store_case {
 	int64_t		 id;

@@ -127,14 +127,22 @@ void		 store_fill_int(sqlite3_stmt *, void *);
  * and the family's fill function reads them into the structure, copying
  * the strings (copy: the caller owns them) or pointing into the row
  * (valid until the statement steps again).
+ *
+ * A case's columns begin with the STORE_CASE_NREPORT that reports read;
+ * a report selects those only (a quarter's export reads tens of
+ * thousands of cases), every other reader all STORE_CASE_NCOLUMNS.
+ * Either may be followed by the text of the case's first message.
  */
+#define STORE_CASE_REPORT_COLUMNS(p)					\
+	p "ref_number, " p "category, " p "subcategory, " p "state, "	\
+	p "channel, " p "created, " p "deadline, " p "first_answered, "	\
+	p "closed, " p "overdue, " p "satisfaction, " p "resident, "	\
+	p "reopened"
 #define STORE_CASE_COLUMNS(p)						\
-	p "id, " p "ref_number, " p "category, " p "categories2, "	\
-	p "subcategory, " p "state, " p "sender, " p "channel, "	\
-	p "deadline, " p "assignee, " p "created, " p "updated, "	\
-	p "closed, " p "answered, " p "first_answered, " p "overdue, "	\
-	p "reopened, " p "satisfaction_asked, " p "satisfaction, "	\
-	p "satisfaction_at, " p "erased, " p "resident"
+	STORE_CASE_REPORT_COLUMNS(p) ", " p "id, " p "categories2, "	\
+	p "sender, " p "assignee, " p "updated, " p "answered, "	\
+	p "satisfaction_asked, " p "satisfaction_at, " p "erased"
+#define STORE_CASE_NREPORT	13
 #define STORE_CASE_NCOLUMNS	22
 /* The first message's text of case c, as a column after the case's. */
 #define STORE_CASE_TEXT_COLUMN						\
@@ -152,7 +160,7 @@ void		 store_fill_int(sqlite3_stmt *, void *);
 	p "id, " p "at, " p "actor, " p "action, " p "case_id, "	\
 	p "detail, " p "prev_hash, " p "hash"
 
-/* case.c: with a text column after the case's, fills c->text too. */
+/* case.c: with a column after the case's, fills c->text from it. */
 void		 store_case_fill(sqlite3_stmt *, struct store_case *, int copy);
 void		 store_case_event_fill(sqlite3_stmt *,
 		    struct store_case_event *, int copy);
