@@ -70,7 +70,7 @@ extern const struct store_family store_audit_family;
 extern const struct store_family store_timer_family;
 
 /*
- * Statements and steps inside a work function (engine.c).  A txn runs on
+ * Statements and steps inside a work function (txn.c).  A txn runs on
  * the writer connection, or on the reader connection for store_read():
  * the same lookups serve both.  store_txn_stmt() returns NULL after
  * recording the error.  The step functions reset the statement and clear
@@ -94,11 +94,13 @@ enum store_status store_txn_row(struct store_txn *, sqlite3_stmt *,
 int64_t		 store_txn_changes(struct store_txn *);
 void		 store_txn_outbox_queued(struct store_txn *);
 
-/* Reads of committed data on the reader connection (engine.c). */
+/* Reads of committed data on the reader connection (txn.c). */
 enum store_status store_read(struct store *, store_work_fn, void *arg);
 enum store_status store_read_row(struct store *,
 		    const struct store_family *, int id, int64_t key,
 		    void (*fill)(sqlite3_stmt *, void *), void *out);
+
+/* The database file's path, for query.c (engine.c). */
 const char	*store_path(const struct store *);
 
 /* Connections (conn.c): the engine's, and query.c's. */
