@@ -58,7 +58,7 @@ CTL_LIBS	:= $(shell $(PKG_CONFIG) --libs $(CTL_PKGS) 2>/dev/null) -lm
 # store, the modem's hold points) compiled again with PAPIGW_TEST_HOOKS,
 # into a library the unit tests link and a papigwd-hooks the crash tests
 # run.  papigwd itself has no hooks.
-HOOK_SRCS	= src/store/store.c src/chan/modem.c
+HOOK_SRCS	= src/store/engine.c src/chan/modem.c
 HOOK_OBJS	= $(HOOK_SRCS:src/%.c=$(BUILD)/hooks/%.o)
 LIBHOOKS	= $(BUILD)/libpapigw-hooks.a
 
@@ -76,6 +76,23 @@ PROGS		= $(BUILD)/papigwd $(BUILD)/papictl
 	check-layers bench
 
 all: $(PROGS)
+
+# The schema migrations, src/store/sql/NNN-name.sql (one per schema
+# version), become C at build time: scripts/embed-sql.sh writes them into
+# $(BUILD)/gen/store_sql.c (not in git), made again when a .sql file or
+# the script changes, and compiled into both libraries (LIB_OBJS is in
+# libpapigw.a and libpapigw-hooks.a).
+SQL_SRCS	= $(sort $(wildcard src/store/sql/*.sql))
+LIB_OBJS	+= $(BUILD)/gen/store_sql.o
+
+$(BUILD)/gen/store_sql.c: scripts/embed-sql.sh $(SQL_SRCS)
+	@mkdir -p $(@D)
+	sh scripts/embed-sql.sh $(SQL_SRCS) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/store_sql.o: $(BUILD)/gen/store_sql.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+-include $(wildcard $(BUILD)/gen/*.d)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)

@@ -42,7 +42,7 @@ static enum store_status
 insert_work(struct store_txn *txn, void *arg)
 {
 	struct job		*j = arg;
-	struct store_message	 m;
+	struct store_inbound_new m;
 	int64_t			 id;
 
 	memset(&m, 0, sizeof(m));

@@ -64,7 +64,8 @@ struct job {
 	struct ingest		*ing;
 	struct config		*conf;		/* a reference, for the texts */
 	struct router		*router;	/* a reference */
-	struct inbound		 in;		/* copies of the caller's */
+	struct inbound		 in;		/* the caller's, with... */
+	char			*own[5];	/* ...copies of its strings */
 	struct store_part_set	 parts;		/* its key, when in.parts */
 	char			*text;		/* valid UTF-8 */
 	unsigned char		*raw;		/* the bytes, when not */
@@ -118,8 +119,8 @@ ingest_work(struct store_txn *txn, void *arg)
 	struct job		*j = arg;
 	const struct config	*conf = j->conf;
 	const struct category	*cat;
-	struct store_message	 m;
-	struct store_case	 c;
+	struct store_inbound_new m;
+	struct store_case_new	 c;
 	struct reply_ctx	 rc;
 	enum store_status	 st;
 	int64_t			 msg_id, case_id = 0, ref = 0, deadline;
@@ -266,18 +267,17 @@ ingest_work(struct store_txn *txn, void *arg)
 static void
 job_free(struct job *j)
 {
+	size_t	i;
+
 	router_unref(j->router);
 	config_unref(j->conf);
-	free((char *)j->in.channel);
-	free((char *)j->in.provider_id);
-	free((char *)j->in.sender);
-	free((char *)j->in.recipient);
-	free((char *)j->in.encoding);
+	for (i = 0; i < sizeof(j->own) / sizeof(j->own[0]); i++)
+		free(j->own[i]);
 	free(j->text);
 	free(j->raw);
-	free((char *)j->parts.channel);
-	free((char *)j->parts.sender);
-	free((char *)j->parts.ref);
+	free(j->parts.channel);
+	free(j->parts.sender);
+	free(j->parts.ref);
 	free(j);
 }
 
@@ -365,12 +365,12 @@ ingest_submit(struct ingest *ing, struct config *conf,
 	j->ing = ing;
 	j->conf = config_ref(conf);
 	j->router = router_slot_get(ing->routers);
-	j->in.channel = xstrdup(in->channel);
-	j->in.provider_id = in->provider_id != NULL && in->provider_id[0] ?
-	    xstrdup(in->provider_id) : NULL;
-	j->in.sender = xstrdup(in->sender);
-	j->in.recipient = xstrdup(in->recipient);
-	j->in.encoding = xstrdup(in->encoding);
+	j->in.channel = j->own[0] = xstrdup(in->channel);
+	j->in.provider_id = j->own[1] = in->provider_id != NULL &&
+	    in->provider_id[0] ? xstrdup(in->provider_id) : NULL;
+	j->in.sender = j->own[2] = xstrdup(in->sender);
+	j->in.recipient = j->own[3] = xstrdup(in->recipient);
+	j->in.encoding = j->own[4] = xstrdup(in->encoding);
 	j->in.provider_time = in->provider_time;
 	if (in->parts != NULL) {
 		j->parts.channel = xstrdup(in->parts->channel);

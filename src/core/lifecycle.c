@@ -25,12 +25,11 @@
 #include "conf/config.h"
 #include "domain/calendar.h"
 #include "store/store.h"
-#include "store/store_cases.h"
 
 /* Reopens case c: a new deadline from now, the overdue mark cleared. */
 enum store_status
 lifecycle_reopen(struct store_txn *txn, const struct config *conf,
-    const struct store_case_info *c, const char *actor, const char *detail,
+    const struct store_case *c, const char *actor, const char *detail,
     int64_t now, int64_t *deadline)
 {
 	const struct category	*cat = config_category(conf, c->category);
@@ -89,7 +88,7 @@ lifecycle_inbound(struct store_txn *txn, const struct config *conf,
     const char *sender, const char *text, int64_t quoted_ref,
     int64_t message_id, int64_t now, int64_t *case_id, int64_t *ref)
 {
-	struct store_case_info	 c;
+	struct store_case	 c;
 	enum store_status	 st = STORE_NOTFOUND;
 	int64_t			 since = now - conf->satisfaction_window, id;
 	char			 detail[96];
@@ -112,7 +111,7 @@ lifecycle_inbound(struct store_txn *txn, const struct config *conf,
 	if (st != STORE_OK)
 		return st;
 	if ((st = store_inbound_attach(txn, message_id, *case_id)) !=
-	    STORE_OK || (st = store_case_read(txn, *ref, &c)) != STORE_OK)
+	    STORE_OK || (st = store_case_read(txn, *ref, 0, &c)) != STORE_OK)
 		return st;
 	if (d >= 1) {
 		snprintf(detail, sizeof(detail), "satisfaction %d/5 (message "
@@ -134,6 +133,6 @@ lifecycle_inbound(struct store_txn *txn, const struct config *conf,
 			st = store_audit_append(txn, "resident",
 			    "case.reopen", c.id, detail);
 	}
-	store_case_info_clear(&c);
+	store_case_clear(&c);
 	return st;
 }

@@ -8,10 +8,10 @@
 #include <stdint.h>
 
 #include "conf/config.h"
-#include "store/store_cases.h"
+#include "store/store.h"
 
 enum store_status lifecycle_reopen(struct store_txn *, const struct config *,
-		    const struct store_case_info *, const char *actor,
+		    const struct store_case *, const char *actor,
 		    const char *detail, int64_t now, int64_t *deadline);
 enum store_status lifecycle_inbound(struct store_txn *,
 		    const struct config *, const char *sender,

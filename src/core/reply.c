@@ -526,7 +526,7 @@ queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
     int64_t case_id, const char *first, const char *rest)
 {
 	const struct config	*conf = ctx->conf;
-	struct store_outbox	 o;
+	struct store_outbox_new	 o;
 	enum store_status	 st;
 	int64_t			 n;
 	char			 text[REPLY_TEXT_MAX];
@@ -605,25 +605,25 @@ reply_ack(struct store_txn *txn, struct reply_ctx *ctx,
  * has one, its last answer (status_answer_*).
  */
 static void
-render_status(const struct config *conf, const struct store_case_status *cs,
+render_status(const struct config *conf, const struct store_case *c,
     enum language lang, char *buf, size_t bufsz)
 {
-	const struct category	*cat = config_category(conf, cs->c.category);
+	const struct category	*cat = config_category(conf, c->category);
 	struct render_vars	 v;
 	char			 rbuf[REF_MAX], date[DATE_MAX];
 	const char		*tpl;
 
-	ref_format(conf->case_prefix, cs->c.ref_number, rbuf, sizeof(rbuf));
-	format_date(cs->c.deadline, date, sizeof(date));
+	ref_format(conf->case_prefix, c->ref_number, rbuf, sizeof(rbuf));
+	format_date(c->deadline, date, sizeof(date));
 	ward_vars(conf, lang, &v);
 	v.ref = rbuf;
 	v.category = cat != NULL ? pick(cat->name_vi, cat->name_en, lang) :
-	    cs->c.category;
+	    c->category;
 	v.deadline = date;
-	v.state = reply_state_name(cs->c.state, lang);
-	v.answer = cs->answer;
+	v.state = reply_state_name(c->state, lang);
+	v.answer = c->answer;
 	tpl = pick(conf->replies_status_vi, conf->replies_status_en, lang);
-	if (cs->answer != NULL && conf->replies_status_answer_vi[0] != '\0')
+	if (c->answer != NULL && conf->replies_status_answer_vi[0] != '\0')
 		tpl = pick(conf->replies_status_answer_vi,
 		    conf->replies_status_answer_en, lang);
 	reply_render(buf, bufsz, tpl, &v);
@@ -656,7 +656,7 @@ reply_special(struct store_txn *txn, struct reply_ctx *ctx,
     const struct reply_request *req)
 {
 	const struct config	*conf = ctx->conf;
-	struct store_case_status cs;
+	struct store_case	 c;
 	struct render_vars	 v;
 	enum store_status	 st;
 	const char		*tpl = NULL, *what = "help";
@@ -673,12 +673,12 @@ reply_special(struct store_txn *txn, struct reply_ctx *ctx,
 			    conf->replies_help_en, ctx->lang);
 			break;
 		}
-		st = store_case_status(txn, req->ref, &cs);
+		st = store_case_read(txn, req->ref, STORE_CASE_ANSWER, &c);
 		if (st != STORE_OK && st != STORE_NOTFOUND)
 			return st;
-		if (st == STORE_OK && reply_same_number(cs.c.sender,
+		if (st == STORE_OK && reply_same_number(c.sender,
 		    ctx->sender)) {
-			render_status(conf, &cs, ctx->lang, text,
+			render_status(conf, &c, ctx->lang, text,
 			    sizeof(text));
 			what = "status, answered";
 		} else {
@@ -687,7 +687,7 @@ reply_special(struct store_txn *txn, struct reply_ctx *ctx,
 			what = "status, refused";
 		}
 		if (st == STORE_OK)
-			store_case_status_clear(&cs);
+			store_case_clear(&c);
 		break;
 	case REPLY_SPECIAL_STOP:
 	case REPLY_SPECIAL_START:
@@ -751,7 +751,7 @@ reply_queue(struct store_txn *txn, const struct config *conf,
 {
 	const struct channel	*ch = config_channel(conf, m->channel);
 	struct store_sender	 s;
-	struct store_outbox	 o;
+	struct store_outbox_new	 o;
 	enum store_status	 st;
 	char			*stripped = NULL;
 	int			 bulk;
@@ -802,7 +802,7 @@ reply_status_text(struct store *store, const struct config *conf,
     int64_t ref, const char *number, enum language lang, unsigned flags,
     char *buf, size_t bufsz)
 {
-	struct store_case_status cs;
+	struct store_case	 c;
 	enum store_status	 st;
 	size_t			 o = 0;
 	char			*s;
@@ -811,18 +811,18 @@ reply_status_text(struct store *store, const struct config *conf,
 	if (bufsz == 0)
 		return -1;
 	buf[0] = '\0';
-	st = store_case_status_get(store, ref, &cs);
+	st = store_case_get_by_ref(store, ref, STORE_CASE_ANSWER, &c);
 	if (st != STORE_OK && st != STORE_NOTFOUND)
 		return -1;
-	if (st == STORE_OK && reply_same_number(cs.c.sender, number)) {
-		render_status(conf, &cs, lang, buf, bufsz);
+	if (st == STORE_OK && reply_same_number(c.sender, number)) {
+		render_status(conf, &c, lang, buf, bufsz);
 		r = 1;
 	} else {
 		render_refusal(conf, ref, lang, buf, bufsz);
 		r = 0;
 	}
 	if (st == STORE_OK)
-		store_case_status_clear(&cs);
+		store_case_clear(&c);
 	if (flags & REPLY_F_ASCII) {
 		s = sms_strip_diacritics(buf);
 		buf[0] = '\0';

@@ -18,7 +18,7 @@
 #include "domain/ref.h"
 #include "domain/router.h"
 #include "store/store.h"
-#include "store/store_cases.h"
+#include "store/query.h"
 #include "core/audit.h"
 #include "core/ingest.h"
 #include "chan/modem.h"

@@ -36,7 +36,7 @@
 #include "conf/config.h"
 #include "domain/ref.h"
 #include "store/store.h"
-#include "store/store_cases.h"
+#include "store/query.h"
 #include "core/lifecycle.h"
 #include "core/reply.h"
 #include "daemon/services.h"
@@ -50,7 +50,7 @@
 
 /* A case as list and show give it; never the full number. */
 static json_t *
-case_json(const struct config *conf, const struct store_case_info *c)
+case_json(const struct config *conf, const struct store_case *c)
 {
 	const struct category	*cat = config_category(conf, c->category);
 	char			 ref[32], masked[MASKED_NUMBER_MAX], res[32];
@@ -95,11 +95,11 @@ case_json(const struct config *conf, const struct store_case_info *c)
 /*
  * Reads case ref for req through its query connection and checks that
  * its reader may see it.  Returns 0 (release c with
- * store_case_info_clear()), or -1 after recording the failure: a case of
+ * store_case_clear()), or -1 after recording the failure: a case of
  * a category the reader does not see is "no case", like a missing one.
  */
 static int
-get_case(struct control_req *req, int64_t ref, struct store_case_info *c)
+get_case(struct control_req *req, int64_t ref, struct store_case *c)
 {
 	struct store_query	*q;
 	enum store_status	 st;
@@ -108,7 +108,7 @@ get_case(struct control_req *req, int64_t ref, struct store_case_info *c)
 	if ((q = control_query(req)) == NULL)
 		return -1;
 	ref_format(req->conf->case_prefix, ref, rbuf, sizeof(rbuf));
-	st = store_case_info_get(q, ref, c);
+	st = store_query_case(q, ref, c);
 	if (st == STORE_NOTFOUND)
 		return control_fail(req, CONTROL_E_NOTFOUND, "no case %s",
 		    rbuf);
@@ -116,7 +116,7 @@ get_case(struct control_req *req, int64_t ref, struct store_case_info *c)
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "reading %s: "
 		    "%s", rbuf, store_strerror(st));
 	if (!control_sees(req->who, req->conf, c->category)) {
-		store_case_info_clear(c);
+		store_case_clear(c);
 		return control_fail(req, CONTROL_E_NOTFOUND, "no case %s",
 		    rbuf);
 	}
@@ -174,7 +174,7 @@ work_fail(struct work *w, enum control_err e, const char *fmt, ...)
 
 /* Moves case c to state "to" (also when it stays the same: a record). */
 static enum store_status
-move(struct store_txn *txn, struct work *w, const struct store_case_info *c,
+move(struct store_txn *txn, struct work *w, const struct store_case *c,
     enum store_case_state to, const char *detail)
 {
 	w->from = c->state;
@@ -186,7 +186,7 @@ move(struct store_txn *txn, struct work *w, const struct store_case_info *c,
 /* Queues the satisfaction question for a case just resolved. */
 static enum store_status
 ask_satisfaction(struct store_txn *txn, struct work *w,
-    const struct store_case_info *c)
+    const struct store_case *c)
 {
 	const struct config	*conf = w->req->conf;
 	struct render_vars	 v;
@@ -220,7 +220,7 @@ ask_satisfaction(struct store_txn *txn, struct work *w,
 }
 
 static enum store_status
-do_assign(struct store_txn *txn, struct work *w, struct store_case_info *c)
+do_assign(struct store_txn *txn, struct work *w, struct store_case *c)
 {
 	enum store_status	st;
 	char			detail[128];
@@ -242,7 +242,7 @@ do_assign(struct store_txn *txn, struct work *w, struct store_case_info *c)
 }
 
 static enum store_status
-do_note(struct store_txn *txn, struct work *w, struct store_case_info *c)
+do_note(struct store_txn *txn, struct work *w, struct store_case *c)
 {
 	enum store_status	st;
 	char			detail[64];
@@ -255,7 +255,7 @@ do_note(struct store_txn *txn, struct work *w, struct store_case_info *c)
 }
 
 static enum store_status
-do_close(struct store_txn *txn, struct work *w, struct store_case_info *c)
+do_close(struct store_txn *txn, struct work *w, struct store_case *c)
 {
 	enum store_status	st;
 	char			detail[64];
@@ -282,7 +282,7 @@ do_close(struct store_txn *txn, struct work *w, struct store_case_info *c)
 }
 
 static enum store_status
-do_reopen(struct store_txn *txn, struct work *w, struct store_case_info *c)
+do_reopen(struct store_txn *txn, struct work *w, struct store_case *c)
 {
 	enum store_status	st;
 	char			detail[64];
@@ -301,7 +301,7 @@ do_reopen(struct store_txn *txn, struct work *w, struct store_case_info *c)
 }
 
 static enum store_status
-do_reply(struct store_txn *txn, struct work *w, struct store_case_info *c)
+do_reply(struct store_txn *txn, struct work *w, struct store_case *c)
 {
 	struct reply_msg	m;
 	enum store_status	st;
@@ -337,7 +337,7 @@ do_reply(struct store_txn *txn, struct work *w, struct store_case_info *c)
 }
 
 static enum store_status
-do_unmask(struct store_txn *txn, struct work *w, struct store_case_info *c)
+do_unmask(struct store_txn *txn, struct work *w, struct store_case *c)
 {
 	char	detail[600];
 
@@ -355,18 +355,18 @@ static enum store_status
 case_work(struct store_txn *txn, void *arg)
 {
 	struct work		*w = arg;
-	struct store_case_info	 c;
+	struct store_case	 c;
 	enum store_status	 st;
 	char			 ref[32];
 
 	ref_format(w->req->conf->case_prefix, w->ref, ref, sizeof(ref));
-	st = store_case_read(txn, w->ref, &c);
+	st = store_case_read(txn, w->ref, 0, &c);
 	if (st == STORE_NOTFOUND)
 		return work_fail(w, CONTROL_E_NOTFOUND, "no case %s", ref);
 	if (st != STORE_OK)
 		return st;
 	if (!control_sees(w->req->who, w->req->conf, c.category)) {
-		store_case_info_clear(&c);
+		store_case_clear(&c);
 		return work_fail(w, CONTROL_E_NOTFOUND, "no case %s", ref);
 	}
 	w->case_id = c.id;
@@ -393,7 +393,7 @@ case_work(struct store_txn *txn, void *arg)
 	default:
 		st = STORE_INVALID;
 	}
-	store_case_info_clear(&c);
+	store_case_clear(&c);
 	return st;
 }
 
@@ -447,7 +447,7 @@ struct list_ctx {
 };
 
 static void
-list_row(const struct store_case_info *c, void *arg)
+list_row(const struct store_case *c, void *arg)
 {
 	struct list_ctx	*lc = arg;
 
@@ -592,7 +592,7 @@ resident_row(const char *category, int64_t n, void *arg)
 int
 cmd_show(struct control_req *req)
 {
-	struct store_case_info	 c;
+	struct store_case	 c;
 	struct resident_ctx	 rc;
 	struct work		 w;
 	json_t			*o, *thread, *history, *notes;
@@ -625,7 +625,7 @@ cmd_show(struct control_req *req)
 		json_decref(thread);
 		json_decref(history);
 		json_decref(notes);
-		store_case_info_clear(&c);
+		store_case_clear(&c);
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store "
 		    "cannot be read");
 	}
@@ -633,7 +633,7 @@ cmd_show(struct control_req *req)
 	json_object_set_new(o, "history", history);
 	json_object_set_new(o, "notes", notes);
 	json_object_set_new(o, "resident_cases", json_integer(rc.n));
-	store_case_info_clear(&c);
+	store_case_clear(&c);
 	if (reason != NULL) {
 		memset(&w, 0, sizeof(w));
 		w.op = OP_UNMASK;
@@ -662,7 +662,7 @@ cmd_show(struct control_req *req)
 int
 cmd_assign(struct control_req *req)
 {
-	struct store_case_info	 c;
+	struct store_case	 c;
 	struct who		 target;
 	struct work		 w;
 	const char		*user, *p;
@@ -684,18 +684,18 @@ cmd_assign(struct control_req *req)
 	/* The assignee must be able to see the case. */
 	if (!claim) {
 		if (control_user_who(req->conf, user, &target) == -1) {
-			store_case_info_clear(&c);
+			store_case_clear(&c);
 			return control_fail(req, CONTROL_E_USAGE, "no Unix "
 			    "user '%s'", user);
 		}
 		if (!control_sees(&target, req->conf, c.category)) {
 			control_fail(req, CONTROL_E_FORBIDDEN, "%s has no role "
 			    "that sees category '%s'", user, c.category);
-			store_case_info_clear(&c);
+			store_case_clear(&c);
 			return -1;
 		}
 	}
-	store_case_info_clear(&c);
+	store_case_clear(&c);
 	memset(&w, 0, sizeof(w));
 	w.op = OP_ASSIGN;
 	w.ref = ref;
@@ -779,7 +779,7 @@ cmd_reopen(struct control_req *req)
 int
 cmd_reply(struct control_req *req)
 {
-	struct store_case_info	 c;
+	struct store_case	 c;
 	const struct channel	*ch;
 	struct work		 w;
 	const char		*text, *sent;
@@ -805,11 +805,11 @@ cmd_reply(struct control_req *req)
 	    "channel", cmd_jstr(c.channel), "dry_run", dry);
 	free(stripped);
 	if (!dry && (c.erased != 0 || c.sender[0] == '\0')) {
-		store_case_info_clear(&c);
+		store_case_clear(&c);
 		return control_fail(req, CONTROL_E_CONFLICT, "the resident's "
 		    "number was erased (retention): no answer can be sent");
 	}
-	store_case_info_clear(&c);
+	store_case_clear(&c);
 	if (dry)
 		return 0;
 	memset(&w, 0, sizeof(w));

@@ -19,7 +19,7 @@
  * message and the resident's pseudonym: never a phone number (numbers
  * that residents typed in their messages are replaced by "[số]").
  *
- * The audit log is a hash chain (store/store.c, "Audit log"); verifying it walks
+ * The audit log is a hash chain (store/audit_chain.c); verifying it walks
  * every entry, recomputes its hash, checks that it names the hash of the
  * entry before it, and compares the newest entry with the head that the
  * store keeps beside the log, so that an edited, inserted or removed entry
@@ -40,7 +40,7 @@
 #include "domain/calendar.h"
 #include "domain/ref.h"
 #include "store/store.h"
-#include "store/store_cases.h"
+#include "store/query.h"
 #include "core/lifecycle.h"
 
 #define AUDIT_LIMIT_DEFAULT	50
@@ -140,7 +140,7 @@ times_add(struct times *t, int64_t v)
 }
 
 static void
-group_add(struct group *g, const struct store_report_row *r, int64_t now)
+group_add(struct group *g, const struct store_case *r, int64_t now)
 {
 	int	closed = r->state == STORE_CASE_RESOLVED ||
 	    r->state == STORE_CASE_CONFIRMED;
@@ -166,7 +166,7 @@ group_add(struct group *g, const struct store_report_row *r, int64_t now)
 }
 
 static void
-report_row(const struct store_report_row *r, void *arg)
+report_row(const struct store_case *r, void *arg)
 {
 	struct report_ctx	*rc = arg;
 	const struct config	*conf = rc->req->conf;
@@ -375,7 +375,7 @@ scrub_numbers(const char *s)
 }
 
 static void
-export_row(const struct store_report_row *r, void *arg)
+export_row(const struct store_case *r, void *arg)
 {
 	struct export_ctx	*ec = arg;
 	const struct config	*conf = ec->req->conf;

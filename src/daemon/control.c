@@ -57,7 +57,7 @@
 #include "text/text.h"
 #include "conf/config.h"
 #include "store/store.h"
-#include "store/store_cases.h"
+#include "store/query.h"
 #include "daemon/services.h"
 
 #define CONTROL_BACKLOG		32

@@ -21,7 +21,6 @@
 #include "conf/config.h"
 #include "domain/ref.h"
 #include "store/store.h"
-#include "store/store_cases.h"
 #include "core/metrics.h"
 #include "core/reply.h"
 #include "daemon/services.h"

@@ -1,11 +1,27 @@
 /*
- * store.h: the SQLite store and its group commit
+ * store.h: the SQLite store: its group commit, the row functions of every
+ * table family, and reads of committed data.
  *
  * Every write goes through one writer thread: a producer submits a work
  * function, the writer runs whatever is queued in one transaction (each
  * item in its own SAVEPOINT) and calls each item's completion callback
- * after COMMIT returned.  Reads for papictl and the tests go through a
- * second, read-only connection and see committed data only.
+ * after COMMIT returned (engine.c).  A work function writes and looks up
+ * rows with the functions below that take a struct store_txn; they see
+ * what earlier items of the same batch wrote.  The functions that take a
+ * struct store read committed data from any thread, through a shared
+ * read-only connection; papictl's queries have connections of their own
+ * (query.h).
+ *
+ * Ownership.  A structure the store fills for the caller (the *_get()
+ * functions, store_case_read(), store_outbox_claim()) owns its strings:
+ * malloc'd copies, released by the matching *_clear(), which leaves the
+ * structure zeroed.  A structure the store hands to a callback points
+ * into the row being read: valid during the call only, never freed by
+ * the callback.  A structure the caller hands to the store to write
+ * (struct store_case_new, store_inbound_new, store_outbox_new,
+ * store_part, store_dlr, store_outbox_result) is only read, during the
+ * call.  Times are Unix seconds, 0 for "unknown" (stored as NULL) or, on
+ * insert, for "now" where the comment says so; ids are 0 for "none".
  */
 #ifndef PAPIGW_STORE_STORE_H
 #define PAPIGW_STORE_STORE_H
@@ -77,100 +93,6 @@ enum store_table {
 	STORE_T_MAX
 };
 
-/*
- * Rows.  Times are Unix seconds, 0 for "unknown" (stored as NULL) or, on
- * insert, for "now" where the comment says so; ids are 0 for "none".  On
- * insert the strings are only read; the rows filled by the store_*_get()
- * functions own malloc'd copies, released by the matching *_clear().
- */
-
-/* An inbound or an outbound message. */
-struct store_message {
-	int64_t		 id;
-	int64_t		 case_id;	/* the case it belongs to, or 0 */
-	int64_t		 outbox_id;	/* outbound: the outbox row it sent */
-	const char	*channel;	/* configured channel name */
-	const char	*provider_id;	/* provider's message id, or NULL */
-	const char	*sender;
-	const char	*recipient;
-	const char	*text;		/* UTF-8 as routed; never NULL */
-	const unsigned char *raw;	/* the bytes received when they were */
-	size_t		 rawlen;	/* not valid UTF-8, else NULL and 0 */
-	const char	*encoding;	/* "gsm7", "ucs2", "8bit" or NULL */
-	const char	*kind;		/* inbound: "feedback", "spam"... */
-	int64_t		 received;	/* inbound: taken in (0: now) */
-	int64_t		 sent;		/* outbound: accepted by the channel */
-	int64_t		 provider_time;	/* the SMSC's or provider's time */
-	int64_t		 created;	/* row written (0: now) */
-};
-
-struct store_case {
-	int64_t		 id;
-	int64_t		 ref_number;	/* "PA-000123" is 123; set by create */
-	const char	*category;	/* category id */
-	const char	*categories2;	/* secondary ids, "a,b", or NULL */
-	const char	*subcategory;	/* or NULL */
-	enum store_case_state state;
-	const char	*sender;	/* the resident's number */
-	const char	*channel;	/* where answers go */
-	int64_t		 deadline;	/* answer due */
-	const char	*assignee;	/* Unix user name, or NULL */
-	int64_t		 created;	/* 0: now */
-	int64_t		 updated;	/* 0: now */
-	int64_t		 closed;	/* last closed, 0 while open */
-};
-
-/* A state change of a case. */
-struct store_case_event {
-	int64_t		 id;
-	int64_t		 case_id;
-	int64_t		 at;
-	const char	*actor;		/* Unix user, or "papigwd" */
-	enum store_case_state from;	/* the state before */
-	enum store_case_state to;
-	const char	*detail;	/* or NULL */
-};
-
-struct store_note {
-	int64_t		 id;
-	int64_t		 case_id;
-	int64_t		 at;
-	const char	*author;
-	const char	*text;
-};
-
-/* A message waiting to go out, and how its delivery is going. */
-struct store_outbox {
-	int64_t		 id;
-	int64_t		 case_id;	/* or 0 (help answers and the like) */
-	const char	*channel;
-	const char	*recipient;
-	const char	*text;
-	const char	*encoding;	/* "gsm7" or "ucs2" */
-	int		 segments;	/* SMS parts */
-	enum store_outbox_state state;
-	int		 attempts;
-	int64_t		 next_attempt;	/* 0: now */
-	const char	*last_error;	/* or NULL */
-	const char	*provider_id;	/* once a channel accepted it */
-	int64_t		 created;	/* 0: now */
-	int64_t		 updated;	/* 0: now */
-	int		 dead;		/* failed: ran out of attempts */
-	const char	*kind;		/* REPLY_KIND_*; NULL: "answer" */
-};
-
-/* One audit entry and its place in the hash chain. */
-struct store_audit {
-	int64_t		 id;
-	int64_t		 at;
-	const char	*actor;
-	const char	*action;
-	int64_t		 case_id;	/* or 0 */
-	const char	*detail;	/* or NULL */
-	char		 prev_hash[STORE_HASH_HEX];
-	char		 hash[STORE_HASH_HEX];
-};
-
 /* Counters for /metrics, since store_open(). */
 struct store_stats {
 	uint64_t	 batches;	/* transactions committed */
@@ -183,6 +105,10 @@ struct store_stats {
 };
 
 /*
+ * ===================================================================
+ * The engine (engine.c)
+ * ===================================================================
+ *
  * A work function runs on the writer thread inside the batch's
  * transaction, calls store_*(txn, ...) row functions and returns STORE_OK
  * to keep what it wrote, or any other status to have it rolled back (that
@@ -213,46 +139,57 @@ enum store_status store_submit_wait(struct store *, store_work_fn,
 		    void *arg);
 void		 store_stats(struct store *, struct store_stats *);
 const char	*store_strerror(enum store_status);
-const char	*store_case_state_name(enum store_case_state);
-const char	*store_outbox_state_name(enum store_outbox_state);
+enum store_status store_count(struct store *, enum store_table, int64_t *n);
+void		 store_outbox_hook(struct store *, void (*)(void *),
+		    void *arg);
 
-/* Row functions, for work functions only. */
-enum store_status store_inbound_insert(struct store_txn *,
-		    const struct store_message *, int64_t *id);
-enum store_status store_inbound_attach(struct store_txn *, int64_t id,
-		    int64_t case_id);
-enum store_status store_outbound_insert(struct store_txn *,
-		    const struct store_message *, int64_t *id);
-enum store_status store_case_create(struct store_txn *,
-		    const struct store_case *, int64_t *id, int64_t *ref);
-enum store_status store_case_event_add(struct store_txn *, int64_t case_id,
-		    enum store_case_state to, const char *actor,
-		    const char *detail, int64_t at, int64_t *id);
-enum store_status store_case_event_first(struct store_txn *,
-		    int64_t case_id, enum store_case_state state,
-		    const char *actor, const char *detail, int64_t at,
-		    int64_t *id);
-enum store_status store_case_assign(struct store_txn *, int64_t case_id,
-		    const char *assignee, int64_t at);
-enum store_status store_note_add(struct store_txn *, int64_t case_id,
-		    const char *author, const char *text, int64_t at,
-		    int64_t *id);
-enum store_status store_outbox_insert(struct store_txn *,
-		    const struct store_outbox *, int64_t *id);
-enum store_status store_audit_append(struct store_txn *, const char *actor,
-		    const char *action, int64_t case_id, const char *detail);
+#ifdef PAPIGW_TEST_HOOKS
+/* Fault injection, in the tests' build: a full disk, a failing COMMIT. */
+enum store_status store_fault_max_pages(struct store *, int64_t extra);
+void		 store_fault_commit(struct store *, int n);
+#endif
 
-/* Lookups for work functions; they see the batch's own writes. */
-enum store_status store_inbound_find(struct store_txn *, const char *channel,
-		    const char *provider_id, int64_t *case_id, int64_t *ref);
-enum store_status store_inbound_find_recent(struct store_txn *,
-		    const char *channel, const char *sender, const char *text,
-		    int64_t since, int64_t *case_id, int64_t *ref);
-enum store_status store_case_find_open(struct store_txn *, int64_t ref,
-		    const char *sender, int64_t *case_id);
-enum store_status store_case_find_followup(struct store_txn *,
-		    const char *sender, int64_t since, int64_t *case_id,
-		    int64_t *ref);
+/*
+ * ===================================================================
+ * Messages, parts of long messages, delivery reports (message.c)
+ * ===================================================================
+ */
+
+/* An inbound or an outbound message, as read back; strings owned. */
+struct store_message {
+	int64_t		 id;
+	int64_t		 case_id;	/* the case it belongs to, or 0 */
+	int64_t		 outbox_id;	/* outbound: the outbox row it sent */
+	char		*channel;	/* configured channel name */
+	char		*provider_id;	/* provider's message id, or NULL */
+	char		*sender;
+	char		*recipient;
+	char		*text;		/* UTF-8 as routed; never NULL */
+	unsigned char	*raw;		/* the bytes received when they were */
+	size_t		 rawlen;	/* not valid UTF-8, else NULL and 0 */
+	char		*encoding;	/* "gsm7", "ucs2", "8bit" or NULL */
+	int64_t		 received;	/* inbound: taken in */
+	int64_t		 sent;		/* outbound: accepted by the channel */
+	int64_t		 provider_time;	/* the SMSC's or provider's time */
+	int64_t		 created;	/* row written */
+};
+
+/* An inbound message to store. */
+struct store_inbound_new {
+	int64_t		 case_id;	/* or 0: attached later */
+	const char	*channel;
+	const char	*provider_id;	/* or NULL */
+	const char	*sender;
+	const char	*recipient;
+	const char	*text;		/* UTF-8 as routed; never NULL */
+	const unsigned char *raw;	/* the bytes, when not valid UTF-8 */
+	size_t		 rawlen;
+	const char	*encoding;	/* or NULL */
+	const char	*kind;		/* "feedback", "spam"... */
+	int64_t		 received;	/* 0: now */
+	int64_t		 provider_time;
+	int64_t		 created;	/* 0: now */
+};
 
 /* One part of a long message, as a provider delivered it. */
 struct store_part {
@@ -269,16 +206,20 @@ struct store_part {
 	int64_t		 received;	/* 0: now */
 };
 
-/* The parts of one message, assembled (store_parts_ready()). */
+/*
+ * The parts of one message, assembled (store_parts_ready(), which owns
+ * the strings); its key (channel, sender, ref, total) names the parts
+ * for store_parts_assembled().
+ */
 struct store_part_set {
-	const char	*channel;
-	const char	*sender;
-	const char	*recipient;
-	const char	*ref;
+	char		*channel;
+	char		*sender;
+	char		*recipient;
+	char		*ref;
 	int		 total;
 	int		 nparts;	/* parts present */
 	int		 complete;	/* nparts == total */
-	const char	*first_provider_id;
+	char		*first_provider_id;
 	int64_t		 provider_time;
 	char		*text;		/* in order, " [...] " for gaps */
 	size_t		 textlen;
@@ -295,34 +236,240 @@ struct store_dlr {
 	enum store_outbox_state state;
 };
 
-enum store_status store_case_answered(struct store_txn *, int64_t case_id,
-		    int64_t at);
+enum store_status store_inbound_insert(struct store_txn *,
+		    const struct store_inbound_new *, int64_t *id);
+enum store_status store_inbound_attach(struct store_txn *, int64_t id,
+		    int64_t case_id);
+enum store_status store_inbound_find(struct store_txn *, const char *channel,
+		    const char *provider_id, int64_t *case_id, int64_t *ref);
+enum store_status store_inbound_find_recent(struct store_txn *,
+		    const char *channel, const char *sender, const char *text,
+		    int64_t since, int64_t *case_id, int64_t *ref);
+enum store_status store_inbound_count_since(struct store_txn *,
+		    const char *sender, int64_t since, int limit, int64_t *n);
 enum store_status store_part_add(struct store_txn *,
 		    const struct store_part *);
 enum store_status store_parts_assembled(struct store_txn *,
 		    const struct store_part_set *);
 enum store_status store_dlr_add(struct store_txn *,
 		    const struct store_dlr *);
+
+enum store_status store_inbound_get(struct store *, int64_t id,
+		    struct store_message *);
+enum store_status store_outbound_get(struct store *, int64_t id,
+		    struct store_message *);
+void		 store_message_clear(struct store_message *);
 enum store_status store_parts_ready(struct store *, int64_t older_than,
 		    void (*)(const struct store_part_set *, void *), void *);
-enum store_status store_outbox_depth(struct store *,
-		    enum store_outbox_state, int64_t *n);
 
-/* The outbox worker's rows (outbox.c); see store.c. */
+/*
+ * ===================================================================
+ * Cases, their history and notes (case.c)
+ * ===================================================================
+ */
+
+/*
+ * A case, as every reader of cases gives it: every column of the case
+ * (but in reports, see store_report_rows()), its first message's text and
+ * its last officer's answer when the reader was asked for them (else
+ * NULL).  Strings owned (store_case_clear()), but in the callbacks of
+ * store_case_list() and store_report_rows().
+ */
+struct store_case {
+	int64_t		 id;
+	int64_t		 ref_number;	/* "PA-000123" is 123 */
+	char		*category;	/* category id */
+	char		*categories2;	/* secondary ids, "a,b", or NULL */
+	char		*subcategory;	/* or NULL */
+	enum store_case_state state;
+	char		*sender;	/* the resident's number; "" erased */
+	char		*channel;	/* where answers go */
+	int64_t		 deadline;	/* answer due */
+	char		*assignee;	/* Unix user name, or NULL */
+	int64_t		 created;
+	int64_t		 updated;
+	int64_t		 closed;	/* last closed, 0 while open */
+	int64_t		 answered;	/* last answered, or 0 */
+	int64_t		 first_answered;
+	int64_t		 overdue;	/* marked overdue at, or 0 */
+	int64_t		 reopened;	/* last reopened at, or 0 */
+	int64_t		 satisfaction_asked;
+	int		 satisfaction;	/* 1 to 5, 0: no answer */
+	int64_t		 satisfaction_at;
+	int64_t		 erased;	/* number erased at, or 0 */
+	int64_t		 resident;	/* pseudonym id: "R-<id>" */
+	char		*text;		/* STORE_CASE_TEXT: first message */
+	char		*answer;	/* STORE_CASE_ANSWER: last answer */
+};
+
+/* What a reader of a case fetches besides its columns. */
+#define STORE_CASE_TEXT		0x1	/* the text of its first message */
+#define STORE_CASE_ANSWER	0x2	/* its last officer's answer */
+
+/* A case to create (store_case_create()). */
+struct store_case_new {
+	const char	*category;	/* category id */
+	const char	*categories2;	/* or NULL */
+	const char	*subcategory;	/* or NULL */
+	enum store_case_state state;
+	const char	*sender;	/* the resident's number */
+	const char	*channel;	/* where answers go */
+	int64_t		 deadline;
+	const char	*assignee;	/* or NULL */
+	int64_t		 created;	/* 0: now */
+	int64_t		 updated;	/* 0: now */
+};
+
+/* A state change of a case; strings owned, but in callbacks. */
+struct store_case_event {
+	int64_t		 id;
+	int64_t		 case_id;
+	int64_t		 at;
+	char		*actor;		/* Unix user, or "papigwd" */
+	enum store_case_state from;	/* the state before */
+	enum store_case_state to;
+	char		*detail;	/* or NULL */
+};
+
+/* A note on a case; strings owned, but in callbacks. */
+struct store_note {
+	int64_t		 id;
+	int64_t		 case_id;
+	int64_t		 at;
+	char		*author;
+	char		*text;
+};
+
+/* The columns of case work that store_case_set() sets. */
+enum store_case_field {
+	STORE_CF_DEADLINE,
+	STORE_CF_OVERDUE,
+	STORE_CF_REOPENED,
+	STORE_CF_SATISFACTION_ASKED,
+	STORE_CF_SATISFACTION		/* and satisfaction_at: now */
+};
+
+const char	*store_case_state_name(enum store_case_state);
+enum store_status store_case_create(struct store_txn *,
+		    const struct store_case_new *, int64_t *id, int64_t *ref);
+enum store_status store_case_event_add(struct store_txn *, int64_t case_id,
+		    enum store_case_state to, const char *actor,
+		    const char *detail, int64_t at, int64_t *id);
+enum store_status store_case_event_first(struct store_txn *,
+		    int64_t case_id, enum store_case_state state,
+		    const char *actor, const char *detail, int64_t at,
+		    int64_t *id);
+enum store_status store_case_assign(struct store_txn *, int64_t case_id,
+		    const char *assignee, int64_t at);
+enum store_status store_case_answered(struct store_txn *, int64_t case_id,
+		    int64_t at);
+enum store_status store_case_set(struct store_txn *, int64_t id,
+		    enum store_case_field, int64_t v);
+enum store_status store_note_add(struct store_txn *, int64_t case_id,
+		    const char *author, const char *text, int64_t at,
+		    int64_t *id);
+enum store_status store_case_read(struct store_txn *, int64_t ref,
+		    unsigned with, struct store_case *);
+enum store_status store_case_find_open(struct store_txn *, int64_t ref,
+		    const char *sender, int64_t *case_id);
+enum store_status store_case_find_followup(struct store_txn *,
+		    const char *sender, int64_t since, int64_t *case_id,
+		    int64_t *ref);
+enum store_status store_case_find_satisfaction(struct store_txn *,
+		    const char *sender, int64_t since, int64_t *case_id,
+		    int64_t *ref);
+enum store_status store_case_find_closed(struct store_txn *, int64_t ref,
+		    const char *sender, int64_t since, int64_t *case_id);
+
+enum store_status store_case_get(struct store *, int64_t id,
+		    struct store_case *);
+enum store_status store_case_get_by_ref(struct store *, int64_t ref,
+		    unsigned with, struct store_case *);
+void		 store_case_clear(struct store_case *);
+enum store_status store_case_event_get(struct store *, int64_t id,
+		    struct store_case_event *);
+void		 store_case_event_clear(struct store_case_event *);
+enum store_status store_note_get(struct store *, int64_t id,
+		    struct store_note *);
+void		 store_note_clear(struct store_note *);
+
+/*
+ * ===================================================================
+ * The deadline and retention timer (timer_rows.c)
+ * ===================================================================
+ */
+
+enum store_status store_cases_mark_overdue(struct store_txn *, int64_t at,
+		    int limit, void (*)(int64_t, int64_t, const char *, int64_t,
+		    void *), void *, int64_t *n);
+enum store_status store_cases_overdue_count(struct store_txn *, int64_t *n);
+enum store_status store_cases_erase(struct store_txn *, int64_t before,
+		    int limit, int64_t *n);
+enum store_status store_inbound_erase(struct store_txn *, int64_t before,
+		    int limit, int64_t *n);
+
+/*
+ * ===================================================================
+ * The outbox (outbox_rows.c)
+ * ===================================================================
+ */
+
+/* A message waiting to go out, and how its delivery is going. */
+struct store_outbox {
+	int64_t		 id;
+	int64_t		 case_id;	/* or 0 (help answers and the like) */
+	char		*channel;
+	char		*recipient;
+	char		*text;
+	char		*encoding;	/* "gsm7" or "ucs2" */
+	int		 segments;	/* SMS parts */
+	enum store_outbox_state state;
+	int		 attempts;
+	int64_t		 next_attempt;
+	char		*last_error;	/* or NULL */
+	char		*provider_id;	/* once a channel accepted it */
+	int64_t		 created;
+	int64_t		 updated;
+	int		 dead;		/* failed: ran out of attempts */
+	char		*kind;		/* REPLY_KIND_* */
+};
+
+/* A message to queue (store_outbox_insert()). */
+struct store_outbox_new {
+	int64_t		 case_id;	/* or 0 */
+	const char	*channel;
+	const char	*recipient;
+	const char	*text;
+	const char	*encoding;	/* "gsm7" or "ucs2" */
+	int		 segments;
+	enum store_outbox_state state;
+	int		 attempts;
+	int64_t		 next_attempt;	/* 0: now */
+	const char	*last_error;	/* or NULL */
+	const char	*provider_id;	/* or NULL */
+	int64_t		 created;	/* 0: now */
+	int64_t		 updated;	/* 0: now */
+	const char	*kind;		/* REPLY_KIND_*; NULL: "answer" */
+};
+
+/* What became of an attempt (store_outbox_result()). */
 struct store_outbox_result {
 	int64_t		 id;
-	enum store_outbox_state state;	/* SENT, QUEUED (retry) or FAILED */
+	enum store_outbox_state state;	/* SENT, QUEUED (retry), FAILED */
 	const char	*channel;	/* SENT: to match early reports */
 	const char	*provider_id;	/* SENT: the provider's id, or NULL */
-	const char	*sender;	/* SENT: the channel's number, or NULL */
+	const char	*sender;	/* SENT: the channel's number or NULL */
 	const char	*error;		/* or NULL: last_error unchanged */
 	int64_t		 next_attempt;	/* QUEUED: when (0: now) */
 	int		 refund;	/* QUEUED: the attempt did not happen */
 	int		 dead;		/* FAILED: ran out of attempts */
 };
 
-void		 store_outbox_hook(struct store *, void (*)(void *),
-		    void *arg);
+const char	*store_outbox_state_name(enum store_outbox_state);
+enum store_status store_outbox_insert(struct store_txn *,
+		    const struct store_outbox_new *, int64_t *id);
+enum store_status store_outbox_count_auto(struct store_txn *,
+		    const char *recipient, int64_t since, int64_t *n);
 enum store_status store_outbox_claim(struct store_txn *, const char *channel,
 		    int64_t now, int limit, struct store_outbox **rows,
 		    size_t *n);
@@ -330,21 +477,27 @@ enum store_status store_outbox_result(struct store_txn *,
 		    const struct store_outbox_result *);
 enum store_status store_outbox_requeue(struct store_txn *, int64_t *n);
 enum store_status store_outbox_retry(struct store_txn *, int64_t id);
+
+enum store_status store_outbox_get(struct store *, int64_t id,
+		    struct store_outbox *);
+void		 store_outbox_clear(struct store_outbox *);
+enum store_status store_outbox_depth(struct store *,
+		    enum store_outbox_state, int64_t *n);
 enum store_status store_outbox_next_due(struct store *, const char *channel,
 		    int64_t *when);
 enum store_status store_outbox_dead(struct store *, int64_t *n);
 
-/* Senders, counts and status lookups for the reply composer (reply.c). */
+/*
+ * ===================================================================
+ * Senders (sender.c)
+ * ===================================================================
+ */
+
+/* What the store remembers about a number. */
 struct store_sender {
 	int		 opted_out;	/* no information, no announcements */
 	int64_t		 quarantined_at; /* 0: not quarantined */
-	int64_t		 quarantine_until; /* 0: until released */
-};
-
-/* A case as a status lookup shows it; strings owned. */
-struct store_case_status {
-	struct store_case c;
-	char		*answer;	/* the last officer's answer, or NULL */
+	int64_t		 quarantine_until; /* 0: for good */
 };
 
 enum store_status store_sender_get(struct store_txn *, const char *number,
@@ -354,49 +507,37 @@ enum store_status store_sender_optout(struct store_txn *,
 enum store_status store_sender_quarantine(struct store_txn *,
 		    const char *number, int64_t at, int64_t until,
 		    const char *reason);
-enum store_status store_sender_release(struct store_txn *,
-		    const char *number, int64_t at);
-enum store_status store_inbound_count_since(struct store_txn *,
-		    const char *sender, int64_t since, int limit, int64_t *n);
-enum store_status store_outbox_count_auto(struct store_txn *,
-		    const char *recipient, int64_t since, int64_t *n);
-enum store_status store_case_status(struct store_txn *, int64_t ref,
-		    struct store_case_status *);
-enum store_status store_case_status_get(struct store *, int64_t ref,
-		    struct store_case_status *);
-void		 store_case_status_clear(struct store_case_status *);
 enum store_status store_senders_quarantined(struct store *, int64_t at,
 		    int64_t *n);
 
-/* Reads of committed data, from any thread. */
-enum store_status store_inbound_get(struct store *, int64_t id,
-		    struct store_message *);
-enum store_status store_outbound_get(struct store *, int64_t id,
-		    struct store_message *);
-void		 store_message_clear(struct store_message *);
-enum store_status store_case_get(struct store *, int64_t id,
-		    struct store_case *);
-enum store_status store_case_get_by_ref(struct store *, int64_t ref_number,
-		    struct store_case *);
-void		 store_case_clear(struct store_case *);
-enum store_status store_case_event_get(struct store *, int64_t id,
-		    struct store_case_event *);
-void		 store_case_event_clear(struct store_case_event *);
-enum store_status store_note_get(struct store *, int64_t id,
-		    struct store_note *);
-void		 store_note_clear(struct store_note *);
-enum store_status store_outbox_get(struct store *, int64_t id,
-		    struct store_outbox *);
-void		 store_outbox_clear(struct store_outbox *);
+/*
+ * ===================================================================
+ * The audit log (audit_chain.c)
+ * ===================================================================
+ */
+
+/*
+ * One audit entry and its place in the hash chain; strings owned, but in
+ * callbacks.
+ */
+struct store_audit {
+	int64_t		 id;
+	int64_t		 at;
+	char		*actor;
+	char		*action;
+	int64_t		 case_id;	/* or 0 */
+	char		*detail;	/* or NULL */
+	char		 prev_hash[STORE_HASH_HEX];
+	char		 hash[STORE_HASH_HEX];
+};
+
+enum store_status store_audit_append(struct store_txn *, const char *actor,
+		    const char *action, int64_t case_id, const char *detail);
+int		 store_audit_hash(const char *prev, int64_t at,
+		    const char *actor, const char *action, int64_t case_id,
+		    const char *detail, char out[STORE_HASH_HEX]);
 enum store_status store_audit_get(struct store *, int64_t id,
 		    struct store_audit *);
 void		 store_audit_clear(struct store_audit *);
-enum store_status store_count(struct store *, enum store_table, int64_t *n);
-
-#ifdef PAPIGW_TEST_HOOKS
-/* Fault injection, in the tests' build: a full disk, a failing COMMIT. */
-enum store_status store_fault_max_pages(struct store *, int64_t extra);
-void		 store_fault_commit(struct store *, int n);
-#endif
 
 #endif /* PAPIGW_STORE_STORE_H */

@@ -1,24 +1,200 @@
 /*
- * store_priv.h: what the store's own files share.  The store is one module
- * in two files: store.c (the connection, migrations, group commit and the
- * ingest path's rows) and store_cases.c (the queries of case work, papictl
- * and reports).  Only they include this header and sqlite3.h.
+ * store_priv.h: the store engine's interface for the store's own files.
+ *
+ * The store is one module in several files.  The engine (engine.c, wal.c
+ * and txn.c, which share engine.h) owns the database connections and the
+ * writer thread; conn.c holds a connection and its statements; migrate.c
+ * brings the schema up to date; each table family has a file with its
+ * statements beside its functions (message.c, case.c, outbox_rows.c,
+ * sender.c, audit_chain.c, timer_rows.c), and query.c holds the query
+ * connections of papictl and reports.
+ *
+ * A family's statements are constant SQL in a table of its own (struct
+ * store_family); the engine prepares each on first use on the connection
+ * that runs it and keeps it until that connection closes.  A family's
+ * functions take a statement with store_txn_stmt(), bind its values,
+ * and step it with the helpers below, which turn SQLite's codes into
+ * statuses and record a store-level error as the work item's own.
+ *
+ * Only the files of src/store/ include this header and sqlite3.h.
  */
-#ifndef STORE_PRIV_H
-#define STORE_PRIV_H
+#ifndef PAPIGW_STORE_STORE_PRIV_H
+#define PAPIGW_STORE_STORE_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
 #include "store/store.h"
-#include "store/store_cases.h"
 
-/* store.c */
-sqlite3		*store_txn_db(struct store_txn *);
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The families of statements; each has a cache in every connection. */
+enum store_family_id {
+	STORE_FAM_ENGINE,	/* engine.c: transactions, counts */
+	STORE_FAM_MESSAGE,	/* message.c */
+	STORE_FAM_CASE,		/* case.c */
+	STORE_FAM_OUTBOX,	/* outbox_rows.c */
+	STORE_FAM_SENDER,	/* sender.c */
+	STORE_FAM_AUDIT,	/* audit_chain.c */
+	STORE_FAM_TIMER,	/* timer_rows.c */
+	STORE_FAM_MAX
+};
+
+/* A family's statements: sql[id] for the ids of its own enum. */
+struct store_family {
+	enum store_family_id	 id;
+	size_t			 n;
+	const char *const	*sql;
+};
+
+/*
+ * A connection and its statements: per family, an array of fam[f].n
+ * statements, allocated and prepared on first use, finalized by
+ * store_conn_close().
+ */
+struct store_conn {
+	sqlite3		*db;
+	struct {
+		sqlite3_stmt	**stmt;
+		size_t		  n;
+	}		 fam[STORE_FAM_MAX];
+};
+
+extern const struct store_family store_message_family;
+extern const struct store_family store_case_family;
+extern const struct store_family store_outbox_family;
+extern const struct store_family store_sender_family;
+extern const struct store_family store_audit_family;
+extern const struct store_family store_timer_family;
+
+/*
+ * Statements and steps inside a work function (txn.c).  A txn runs on
+ * the writer connection, or on the reader connection for store_read():
+ * the same lookups serve both.  store_txn_stmt() returns NULL after
+ * recording the error.  The step functions reset the statement and clear
+ * its bindings; each returns STORE_OK, or the status of the error, which
+ * they record (store_txn_fail()).
+ */
+sqlite3_stmt	*store_txn_stmt(struct store_txn *,
+		    const struct store_family *, int id);
 enum store_status store_txn_fail(struct store_txn *, int rc,
 		    const char *what);
+void		 store_txn_fatal(struct store_txn *, enum store_status);
+enum store_status store_txn_step(struct store_txn *, sqlite3_stmt *,
+		    const char *what, int64_t *id);
+enum store_status store_txn_lookup(struct store_txn *, sqlite3_stmt *,
+		    const char *what, int64_t *a, int64_t *b);
+enum store_status store_txn_count(struct store_txn *, sqlite3_stmt *,
+		    const char *what, int64_t *n);
+enum store_status store_txn_row(struct store_txn *, sqlite3_stmt *,
+		    const char *what, void (*fill)(sqlite3_stmt *, void *),
+		    void *out);
+int64_t		 store_txn_changes(struct store_txn *);
+void		 store_txn_outbox_queued(struct store_txn *);
+
+/* Reads of committed data on the reader connection (txn.c). */
+enum store_status store_read(struct store *, store_work_fn, void *arg);
+enum store_status store_read_row(struct store *,
+		    const struct store_family *, int id, int64_t key,
+		    void (*fill)(sqlite3_stmt *, void *), void *out);
+
+/* The database file's path, for query.c (engine.c). */
 const char	*store_path(const struct store *);
+
+/* Connections (conn.c): the engine's, and query.c's. */
+int		 store_conn_open(struct store_conn *, const char *path,
+		    int flags, int busy_timeout_ms, const char *who,
+		    char *err, size_t errsz);
+int		 store_conn_configure(struct store_conn *,
+		    const struct store_options *, char *err, size_t errsz);
+sqlite3_stmt	*store_conn_stmt(struct store_conn *,
+		    const struct store_family *, int id);
+int		 store_conn_exec(struct store_conn *,
+		    const struct store_family *, int id);
+void		 store_conn_close(struct store_conn *);
+
+/* Values (conn.c). */
 enum store_status store_status_of(int rc);
+void		 store_bind_text(sqlite3_stmt *, int, const char *);
 void		 store_bind_opt(sqlite3_stmt *, int, int64_t);
 char		*store_col_str(sqlite3_stmt *, int);
+char		*store_col_text(sqlite3_stmt *, int, int copy);
+void		 store_fill_int(sqlite3_stmt *, void *);
 
-#endif /* STORE_PRIV_H */
+/*
+ * Rows that query.c reads as the families do: a statement selects the
+ * family's columns in this order (p: a table alias and a dot, or ""),
+ * and the family's fill function reads them into the structure, copying
+ * the strings (copy: the caller owns them) or pointing into the row
+ * (valid until the statement steps again).
+ *
+ * A case's columns begin with the STORE_CASE_NREPORT that reports read;
+ * a report selects those only (a quarter's export reads tens of
+ * thousands of cases), every other reader all STORE_CASE_NCOLUMNS.
+ * Either may be followed by the text of the case's first message.
+ */
+#define STORE_CASE_REPORT_COLUMNS(p)					\
+	p "ref_number, " p "category, " p "subcategory, " p "state, "	\
+	p "channel, " p "created, " p "deadline, " p "first_answered, "	\
+	p "closed, " p "overdue, " p "satisfaction, " p "resident, "	\
+	p "reopened"
+#define STORE_CASE_COLUMNS(p)						\
+	STORE_CASE_REPORT_COLUMNS(p) ", " p "id, " p "categories2, "	\
+	p "sender, " p "assignee, " p "updated, " p "answered, "	\
+	p "satisfaction_asked, " p "satisfaction_at, " p "erased"
+#define STORE_CASE_NREPORT	13
+#define STORE_CASE_NCOLUMNS	22
+/* The first message's text of case c, as a column after the case's. */
+#define STORE_CASE_TEXT_COLUMN						\
+	"(SELECT i.text FROM inbound i WHERE i.case_id = c.id "		\
+	"ORDER BY i.id LIMIT 1)"
+#define STORE_EVENT_COLUMNS						\
+	"id, case_id, at, actor, from_state, to_state, detail"
+#define STORE_NOTE_COLUMNS	"id, case_id, at, author, text"
+#define STORE_OUTBOX_COLUMNS(p)						\
+	p "id, " p "case_id, " p "channel, " p "recipient, " p "text, "	\
+	p "encoding, " p "segments, " p "state, " p "attempts, "	\
+	p "next_attempt, " p "last_error, " p "provider_msg_id, "	\
+	p "created, " p "updated, " p "dead, " p "kind"
+#define STORE_AUDIT_COLUMNS(p)						\
+	p "id, " p "at, " p "actor, " p "action, " p "case_id, "	\
+	p "detail, " p "prev_hash, " p "hash"
+
+/* case.c: with a column after the case's, fills c->text from it. */
+void		 store_case_fill(sqlite3_stmt *, struct store_case *, int copy);
+void		 store_case_event_fill(sqlite3_stmt *,
+		    struct store_case_event *, int copy);
+void		 store_note_fill(sqlite3_stmt *, struct store_note *, int copy);
+/* outbox_rows.c */
+void		 store_outbox_fill(sqlite3_stmt *, struct store_outbox *,
+		    int copy);
+/* audit_chain.c */
+void		 store_audit_fill(sqlite3_stmt *, struct store_audit *,
+		    int copy);
+
+/* A state from its name (case.c, outbox_rows.c). */
+enum store_case_state store_case_state_of(const char *);
+enum store_outbox_state store_outbox_state_of(const char *);
+
+/*
+ * One step of the schema, made from src/store/sql/NNN-name.sql at build
+ * time (scripts/embed-sql.sh): store_migrations[i] takes a database from
+ * version i to version i + 1.
+ */
+struct store_migration {
+	int		 version;
+	const char	*name;		/* "initial"... */
+	const char	*sql;		/* ends by setting user_version */
+};
+
+/* $(BUILD)/gen/store_sql.c */
+extern const struct store_migration store_migrations[];
+extern const size_t store_nmigrations;
+
+/* migrate.c */
+int		 store_migrate(sqlite3 *, const char *path, char *err,
+		    size_t errsz);
+
+#endif /* PAPIGW_STORE_STORE_PRIV_H */

@@ -1,6 +1,6 @@
 -- store-v1.sql: a papigw database as schema version 1 left it, with rows.
 --
--- The schema below is migration step 1 of src/store.c, frozen: it is what
+-- The schema below is src/store/sql/001-initial.sql, frozen: it is what
 -- databases in the field look like, so it must not follow later edits.
 -- test_store.c loads it into a fresh file and checks that store_open()
 -- migrates it to the latest version with every row intact.

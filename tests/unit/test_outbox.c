@@ -143,7 +143,7 @@ static enum store_status
 insert_work(struct store_txn *txn, void *arg)
 {
 	struct ins		*in = arg;
-	struct store_outbox	 o;
+	struct store_outbox_new	 o;
 
 	memset(&o, 0, sizeof(o));
 	o.channel = in->channel;

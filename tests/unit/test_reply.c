@@ -722,7 +722,7 @@ static enum store_status
 special_work(struct store_txn *txn, void *arg)
 {
 	struct step		*s = arg;
-	struct store_message	 m;
+	struct store_inbound_new m;
 	enum store_status	 st;
 	int64_t			 id = 0;
 
@@ -753,7 +753,7 @@ static enum store_status
 case_work(struct store_txn *txn, void *arg)
 {
 	struct step		*s = arg;
-	struct store_case	 c;
+	struct store_case_new	 c;
 	enum store_status	 st;
 
 	memset(&c, 0, sizeof(c));

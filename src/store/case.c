@@ -1,0 +1,715 @@
+/*
+ * case.c: the store's cases and what hangs on them: creating a case with
+ * its reference number and its resident's pseudonym, its state changes
+ * (case events), notes, assignment, the columns of case work (deadline,
+ * overdue mark, reopening, the satisfaction question) and the lookups
+ * that attach a resident's message to a case.  What the deadline and
+ * retention timer does to cases is in timer_rows.c.
+ *
+ * The row functions are for work functions, on the writer connection:
+ * ingest.c creates cases and finds follow-ups, core/lifecycle.c and
+ * daemon/cmd_case.c move them.  Every reader of a case fills the one
+ * struct store_case with store_case_fill(): store_case_read() inside a
+ * transaction, before a change; store_case_get_by_ref() and
+ * store_case_get() from any thread, on committed data (status lookups,
+ * the tests); query.c for papictl.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "base/clock.h"
+#include "base/util.h"
+#include "store/store_priv.h"
+
+enum {
+	ST_REF_NEXT,
+	ST_PSEUDONYM_ADD,
+	ST_CASE_INSERT,
+	ST_CASE_STATE,
+	ST_CASE_SET_STATE,
+	ST_CASE_ASSIGN,
+	ST_CASE_ANSWERED,
+	/* store_case_set(): in the order of enum store_case_field. */
+	ST_CASE_SET_DEADLINE,
+	ST_CASE_SET_OVERDUE,
+	ST_CASE_SET_REOPENED,
+	ST_CASE_SET_SATISFACTION_ASKED,
+	ST_CASE_SET_SATISFACTION,
+	ST_CASE_GET,
+	ST_CASE_BY_REF,
+	ST_CASE_BY_REF_TEXT,
+	ST_CASE_LAST_ANSWER,
+	ST_CASE_FIND_OPEN,
+	ST_CASE_FIND_FOLLOWUP,
+	ST_CASE_FIND_SATISFACTION,
+	ST_CASE_FIND_CLOSED,
+	ST_EVENT_INSERT,
+	ST_EVENT_GET,
+	ST_NOTE_INSERT,
+	ST_NOTE_GET,
+	ST_MAX
+};
+
+static const char *const case_sql[ST_MAX] = {
+	[ST_REF_NEXT] = "UPDATE counters SET value = value + 1 "
+	    "WHERE name = 'case_ref' RETURNING value",
+	[ST_PSEUDONYM_ADD] = "INSERT INTO pseudonyms (sender, created) "
+	    "VALUES (?1, ?2) ON CONFLICT (sender) DO NOTHING",
+	/*
+	 * The resident's pseudonym is given here: the cases_resident
+	 * trigger (migration 6) would insert the case, then update it, and
+	 * its index, again.
+	 */
+	[ST_CASE_INSERT] = "INSERT INTO cases (ref_number, category, "
+	    "categories2, subcategory, state, sender, channel, deadline, "
+	    "assignee, created, updated, closed, resident) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	    "(SELECT id FROM pseudonyms WHERE sender = ?6))",
+	[ST_CASE_STATE] = "SELECT state FROM cases WHERE id = ?1",
+	[ST_CASE_SET_STATE] = "UPDATE cases SET state = ?2, updated = ?3, "
+	    "closed = CASE ?2 WHEN 'resolved' THEN ?3 WHEN 'confirmed' "
+	    "THEN closed END WHERE id = ?1",
+	[ST_CASE_ASSIGN] = "UPDATE cases SET assignee = ?2, updated = ?3 "
+	    "WHERE id = ?1",
+	[ST_CASE_ANSWERED] = "UPDATE cases SET answered = ?2, updated = ?2 "
+	    "WHERE id = ?1",
+	[ST_CASE_SET_DEADLINE] = "UPDATE cases SET deadline = ?2 "
+	    "WHERE id = ?1",
+	[ST_CASE_SET_OVERDUE] = "UPDATE cases SET overdue = ?2 "
+	    "WHERE id = ?1",
+	[ST_CASE_SET_REOPENED] = "UPDATE cases SET reopened = ?2 "
+	    "WHERE id = ?1",
+	[ST_CASE_SET_SATISFACTION_ASKED] = "UPDATE cases SET "
+	    "satisfaction_asked = ?2 WHERE id = ?1",
+	[ST_CASE_SET_SATISFACTION] = "UPDATE cases SET satisfaction = "
+	    "?2, satisfaction_at = strftime('%s', 'now') WHERE id = ?1",
+	[ST_CASE_GET] = "SELECT " STORE_CASE_COLUMNS("") " FROM cases "
+	    "WHERE id = ?1",
+	[ST_CASE_BY_REF] = "SELECT " STORE_CASE_COLUMNS("c.") " FROM cases c "
+	    "WHERE c.ref_number = ?1",
+	[ST_CASE_BY_REF_TEXT] = "SELECT " STORE_CASE_COLUMNS("c.") ", "
+	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE c.ref_number = ?1",
+	[ST_CASE_LAST_ANSWER] = "SELECT text FROM outbox "
+	    "WHERE case_id = ?1 AND kind = 'answer' ORDER BY id DESC LIMIT 1",
+	[ST_CASE_FIND_OPEN] = "SELECT id, ref_number FROM cases "
+	    "WHERE ref_number = ?1 AND sender = ?2 "
+	    "AND state NOT IN ('resolved', 'confirmed')",
+	[ST_CASE_FIND_FOLLOWUP] = "SELECT id, ref_number FROM cases "
+	    "WHERE sender = ?1 AND state NOT IN ('resolved', 'confirmed') "
+	    "AND answered >= ?2 "
+	    "ORDER BY updated DESC, id DESC LIMIT 1",
+	[ST_CASE_FIND_SATISFACTION] = "SELECT id, ref_number FROM cases "
+	    "WHERE sender = ?1 AND state = 'resolved' AND satisfaction IS "
+	    "NULL AND satisfaction_asked >= ?2 "
+	    "ORDER BY satisfaction_asked DESC, id DESC LIMIT 1",
+	[ST_CASE_FIND_CLOSED] = "SELECT id FROM cases WHERE ref_number = ?1 "
+	    "AND sender = ?2 AND state IN ('resolved', 'confirmed') "
+	    "AND closed >= ?3",
+	[ST_EVENT_INSERT] = "INSERT INTO case_events (case_id, at, actor, "
+	    "from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_EVENT_GET] = "SELECT " STORE_EVENT_COLUMNS " FROM case_events "
+	    "WHERE id = ?1",
+	[ST_NOTE_INSERT] = "INSERT INTO notes (case_id, at, author, text) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[ST_NOTE_GET] = "SELECT " STORE_NOTE_COLUMNS " FROM notes "
+	    "WHERE id = ?1",
+};
+
+const struct store_family store_case_family = {
+	STORE_FAM_CASE, ST_MAX, case_sql
+};
+
+static const char *const case_state_names[] = {
+	[STORE_CASE_RECEIVED] = "received",
+	[STORE_CASE_ASSIGNED] = "assigned",
+	[STORE_CASE_IN_PROGRESS] = "in_progress",
+	[STORE_CASE_RESOLVED] = "resolved",
+	[STORE_CASE_CONFIRMED] = "confirmed",
+	[STORE_CASE_REOPENED] = "reopened",
+};
+
+/* Statement id of this family on txn's connection, or NULL (recorded). */
+static sqlite3_stmt *
+stmt(struct store_txn *txn, int id)
+{
+	return store_txn_stmt(txn, &store_case_family, id);
+}
+
+/* Returns the name of a case state, or NULL when it is out of range. */
+const char *
+store_case_state_name(enum store_case_state s)
+{
+	if ((unsigned)s >= nitems(case_state_names))
+		return NULL;
+	return case_state_names[s];
+}
+
+/* Returns the state called name; an unknown name or NULL is "received". */
+enum store_case_state
+store_case_state_of(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL && i < nitems(case_state_names); i++)
+		if (strcmp(case_state_names[i], name) == 0)
+			return (enum store_case_state)i;
+	return STORE_CASE_RECEIVED;
+}
+
+/*
+ * ===================================================================
+ * Cases and their history (work functions)
+ * ===================================================================
+ */
+
+/*
+ * Creates case c with the next reference number (closed at c->updated
+ * when it is created resolved or confirmed).  Returns STORE_OK with the
+ * case's id in *id and its reference number in *ref, or an error.
+ * Numbers only grow: a number is never handed out twice, even when its
+ * case is gone.
+ */
+enum store_status
+store_case_create(struct store_txn *txn, const struct store_case_new *c,
+    int64_t *id, int64_t *ref)
+{
+	sqlite3_stmt		*s;
+	const char		*state;
+	enum store_status	 st;
+	int64_t			 t = clock_unix(), number;
+	int			 rc;
+
+	if ((state = store_case_state_name(c->state)) == NULL)
+		return STORE_INVALID;
+	if ((s = stmt(txn, ST_REF_NEXT)) == NULL)
+		return STORE_ERROR;
+	rc = sqlite3_step(s);
+	number = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return store_txn_fail(txn, rc == SQLITE_DONE ? SQLITE_CORRUPT :
+		    rc, "case reference");
+
+	if (c->sender != NULL && c->sender[0] != '\0') {
+		if ((s = stmt(txn, ST_PSEUDONYM_ADD)) == NULL)
+			return STORE_ERROR;
+		store_bind_text(s, 1, c->sender);
+		sqlite3_bind_int64(s, 2, c->created ? c->created : t);
+		if ((st = store_txn_step(txn, s, "pseudonym", NULL)) !=
+		    STORE_OK)
+			return st;
+	}
+	if ((s = stmt(txn, ST_CASE_INSERT)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, number);
+	store_bind_text(s, 2, c->category);
+	store_bind_text(s, 3, c->categories2);
+	store_bind_text(s, 4, c->subcategory);
+	store_bind_text(s, 5, state);
+	store_bind_text(s, 6, c->sender);
+	store_bind_text(s, 7, c->channel);
+	sqlite3_bind_int64(s, 8, c->deadline);
+	store_bind_text(s, 9, c->assignee);
+	sqlite3_bind_int64(s, 10, c->created ? c->created : t);
+	sqlite3_bind_int64(s, 11, c->updated ? c->updated : t);
+	if (c->state == STORE_CASE_RESOLVED || c->state == STORE_CASE_CONFIRMED)
+		sqlite3_bind_int64(s, 12, c->updated ? c->updated : t);
+	else
+		sqlite3_bind_null(s, 12);
+	*ref = number;
+	return store_txn_step(txn, s, "case insert", id);
+}
+
+/* Writes a case event; from and to are state names. */
+static enum store_status
+event_insert(struct store_txn *txn, int64_t case_id, int64_t at,
+    const char *actor, const char *from, const char *to, const char *detail,
+    int64_t *id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_EVENT_INSERT)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, at);
+	store_bind_text(s, 3, actor);
+	store_bind_text(s, 4, from);
+	store_bind_text(s, 5, to);
+	store_bind_text(s, 6, detail);
+	return store_txn_step(txn, s, "case event insert", id);
+}
+
+/*
+ * Moves case_id to state to, by actor (a Unix user, or "papigwd"), at time
+ * at (0: now), and records the change, with detail (or NULL), in the
+ * case's history.  Returns STORE_OK with the event's id in *id (when not
+ * NULL), STORE_NOTFOUND for an unknown case, or an error.
+ */
+enum store_status
+store_case_event_add(struct store_txn *txn, int64_t case_id,
+    enum store_case_state to, const char *actor, const char *detail,
+    int64_t at, int64_t *id)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+	const char		*to_name;
+	char			*from = NULL;
+	int			 rc;
+
+	if ((to_name = store_case_state_name(to)) == NULL)
+		return STORE_INVALID;
+	if (at == 0)
+		at = clock_unix();
+	if ((s = stmt(txn, ST_CASE_STATE)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		from = store_col_str(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return store_txn_fail(txn, rc, "case state");
+
+	if ((s = stmt(txn, ST_CASE_SET_STATE)) == NULL) {
+		r = STORE_ERROR;
+		goto done;
+	}
+	sqlite3_bind_int64(s, 1, case_id);
+	store_bind_text(s, 2, to_name);
+	sqlite3_bind_int64(s, 3, at);
+	if ((r = store_txn_step(txn, s, "case state change", NULL)) ==
+	    STORE_OK)
+		r = event_insert(txn, case_id, at, actor, from, to_name,
+		    detail, id);
+done:
+	free(from);
+	return r;
+}
+
+/*
+ * Records the first event of a case that store_case_create() just made in
+ * state, by actor at time at (0: now), with detail (or NULL): the row
+ * store_case_event_add() would write (from and to that state), without
+ * reading the case back and rewriting it unchanged, which cost ingest
+ * about 8 us a message on the writer thread.  Returns STORE_OK with the
+ * event's id in *id (when not NULL), STORE_INVALID for an unknown case,
+ * or an error.
+ */
+enum store_status
+store_case_event_first(struct store_txn *txn, int64_t case_id,
+    enum store_case_state state, const char *actor, const char *detail,
+    int64_t at, int64_t *id)
+{
+	const char	*name;
+
+	if ((name = store_case_state_name(state)) == NULL)
+		return STORE_INVALID;
+	return event_insert(txn, case_id, at ? at : clock_unix(), actor, name,
+	    name, detail, id);
+}
+
+/* Runs an UPDATE of case id; STORE_NOTFOUND when it changed no row. */
+static enum store_status
+case_update(struct store_txn *txn, sqlite3_stmt *s, const char *what)
+{
+	enum store_status	r;
+
+	r = store_txn_step(txn, s, what, NULL);
+	if (r == STORE_OK && store_txn_changes(txn) == 0)
+		r = STORE_NOTFOUND;
+	return r;
+}
+
+/*
+ * Gives case_id to assignee (NULL to nobody) at time at (0: now); the
+ * caller records the event and the audit entry.  Returns STORE_OK,
+ * STORE_NOTFOUND, or an error.
+ */
+enum store_status
+store_case_assign(struct store_txn *txn, int64_t case_id,
+    const char *assignee, int64_t at)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_CASE_ASSIGN)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	store_bind_text(s, 2, assignee);
+	sqlite3_bind_int64(s, 3, at ? at : clock_unix());
+	return case_update(txn, s, "case assign");
+}
+
+/*
+ * Records that an officer answered a case at "at" (0: now).  Returns
+ * STORE_OK or an error.
+ */
+enum store_status
+store_case_answered(struct store_txn *txn, int64_t case_id, int64_t at)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_CASE_ANSWERED)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
+	return store_txn_step(txn, s, "case answered", NULL);
+}
+
+/*
+ * Sets one of the columns of case work of case id to v (0: NULL).
+ * Returns STORE_OK, STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_set(struct store_txn *txn, int64_t id, enum store_case_field f,
+    int64_t v)
+{
+	sqlite3_stmt	*s;
+
+	if ((unsigned)f > STORE_CF_SATISFACTION)
+		return STORE_INVALID;
+	if ((s = stmt(txn, ST_CASE_SET_DEADLINE + (int)f)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_opt(s, 2, v);
+	return case_update(txn, s, "case set");
+}
+
+/*
+ * Adds a note by author to case_id at time at (0: now).  Returns STORE_OK
+ * with the note's id in *id, STORE_INVALID for an unknown case, or an
+ * error.
+ */
+enum store_status
+store_note_add(struct store_txn *txn, int64_t case_id, const char *author,
+    const char *text, int64_t at, int64_t *id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_NOTE_INSERT)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
+	store_bind_text(s, 3, author);
+	store_bind_text(s, 4, text);
+	return store_txn_step(txn, s, "note insert", id);
+}
+
+/*
+ * ===================================================================
+ * Finding a resident's case (work functions)
+ * ===================================================================
+ *
+ * These read through the writer connection, so they also see what earlier
+ * items of the same batch wrote.
+ */
+
+/*
+ * Finds the case with reference number ref when it belongs to sender and
+ * is not closed (a resident quoting their own reference).  Returns
+ * STORE_OK with its id in *case_id, STORE_NOTFOUND, or an error.
+ */
+enum store_status
+store_case_find_open(struct store_txn *txn, int64_t ref, const char *sender,
+    int64_t *case_id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_CASE_FIND_OPEN)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, ref);
+	store_bind_text(s, 2, sender);
+	return store_txn_lookup(txn, s, "case find open", case_id, NULL);
+}
+
+/*
+ * Finds sender's most recently updated case that is not closed and was
+ * answered at or after since (a conversation that goes on).  Returns
+ * STORE_OK with its id and reference number in *case_id and *ref,
+ * STORE_NOTFOUND, or an error.
+ */
+enum store_status
+store_case_find_followup(struct store_txn *txn, const char *sender,
+    int64_t since, int64_t *case_id, int64_t *ref)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_CASE_FIND_FOLLOWUP)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, sender);
+	sqlite3_bind_int64(s, 2, since);
+	return store_txn_lookup(txn, s, "case find follow-up", case_id, ref);
+}
+
+/*
+ * Finds sender's resolved case whose satisfaction question went out at or
+ * after since and is not answered yet, the newest.  Returns STORE_OK with
+ * its id and reference in *case_id and *ref, STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_find_satisfaction(struct store_txn *txn, const char *sender,
+    int64_t since, int64_t *case_id, int64_t *ref)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_CASE_FIND_SATISFACTION)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, sender);
+	sqlite3_bind_int64(s, 2, since);
+	return store_txn_lookup(txn, s, "case lookup", case_id, ref);
+}
+
+/*
+ * Finds sender's closed (resolved or confirmed) case number ref, closed at
+ * or after since.  Returns STORE_OK with its id in *case_id,
+ * STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_find_closed(struct store_txn *txn, int64_t ref,
+    const char *sender, int64_t since, int64_t *case_id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_CASE_FIND_CLOSED)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, ref);
+	store_bind_text(s, 2, sender);
+	sqlite3_bind_int64(s, 3, since);
+	return store_txn_lookup(txn, s, "case lookup", case_id, NULL);
+}
+
+/*
+ * ===================================================================
+ * Reading cases back
+ * ===================================================================
+ */
+
+/*
+ * Fills c from a row of STORE_CASE_COLUMNS, or of the report's columns
+ * only (the others then 0 and NULL), then the first message's text when
+ * the row has one more column; the strings are copies with copy, else
+ * the row's own (store_priv.h).
+ */
+void
+store_case_fill(sqlite3_stmt *s, struct store_case *c, int copy)
+{
+	int	n = sqlite3_column_count(s), text = STORE_CASE_NREPORT;
+
+	memset(c, 0, sizeof(*c));
+	c->ref_number = sqlite3_column_int64(s, 0);
+	c->category = store_col_text(s, 1, copy);
+	c->subcategory = store_col_text(s, 2, copy);
+	c->state = store_case_state_of((const char *)sqlite3_column_text(s,
+	    3));
+	c->channel = store_col_text(s, 4, copy);
+	c->created = sqlite3_column_int64(s, 5);
+	c->deadline = sqlite3_column_int64(s, 6);
+	c->first_answered = sqlite3_column_int64(s, 7);
+	c->closed = sqlite3_column_int64(s, 8);
+	c->overdue = sqlite3_column_int64(s, 9);
+	c->satisfaction = sqlite3_column_int(s, 10);
+	c->resident = sqlite3_column_int64(s, 11);
+	c->reopened = sqlite3_column_int64(s, 12);
+	if (n >= STORE_CASE_NCOLUMNS) {
+		c->id = sqlite3_column_int64(s, 13);
+		c->categories2 = store_col_text(s, 14, copy);
+		c->sender = store_col_text(s, 15, copy);
+		c->assignee = store_col_text(s, 16, copy);
+		c->updated = sqlite3_column_int64(s, 17);
+		c->answered = sqlite3_column_int64(s, 18);
+		c->satisfaction_asked = sqlite3_column_int64(s, 19);
+		c->satisfaction_at = sqlite3_column_int64(s, 20);
+		c->erased = sqlite3_column_int64(s, 21);
+		text = STORE_CASE_NCOLUMNS;
+	}
+	if (n > text)
+		c->text = store_col_text(s, text, copy);
+}
+
+static void
+fill_case(sqlite3_stmt *s, void *out)
+{
+	store_case_fill(s, out, 1);
+}
+
+/* Reads the text of the last "answer" row of a case; NULL for none. */
+static void
+fill_answer(sqlite3_stmt *s, void *out)
+{
+	*(char **)out = store_col_str(s, 0);
+}
+
+/*
+ * Reads case number ref into c on txn's connection, with what "with"
+ * asks for besides its columns: STORE_CASE_TEXT, the text of its first
+ * message; STORE_CASE_ANSWER, its last officer's answer (the newest
+ * outbox row of kind "answer").  A work function reads the case it is
+ * about to change this way.  Returns STORE_OK (release c with
+ * store_case_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_read(struct store_txn *txn, int64_t ref, unsigned with,
+    struct store_case *c)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+
+	memset(c, 0, sizeof(*c));
+	if ((s = stmt(txn, with & STORE_CASE_TEXT ? ST_CASE_BY_REF_TEXT :
+	    ST_CASE_BY_REF)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, ref);
+	if ((r = store_txn_row(txn, s, "case by ref", fill_case, c)) !=
+	    STORE_OK || !(with & STORE_CASE_ANSWER))
+		return r;
+	if ((s = stmt(txn, ST_CASE_LAST_ANSWER)) == NULL) {
+		store_case_clear(c);
+		return STORE_ERROR;
+	}
+	sqlite3_bind_int64(s, 1, c->id);
+	r = store_txn_row(txn, s, "case last answer", fill_answer, &c->answer);
+	if (r == STORE_NOTFOUND)
+		r = STORE_OK;
+	if (r != STORE_OK)
+		store_case_clear(c);
+	return r;
+}
+
+/*
+ * Reads case id into c (its columns only).  Returns STORE_OK (release c
+ * with store_case_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_get(struct store *st, int64_t id, struct store_case *c)
+{
+	return store_read_row(st, &store_case_family, ST_CASE_GET, id,
+	    fill_case, c);
+}
+
+struct case_by_ref {
+	int64_t			 ref;
+	unsigned		 with;
+	struct store_case	*c;
+};
+
+static enum store_status
+case_by_ref(struct store_txn *txn, void *arg)
+{
+	struct case_by_ref	*cr = arg;
+
+	return store_case_read(txn, cr->ref, cr->with, cr->c);
+}
+
+/*
+ * The same as store_case_read() from any thread, on committed data (the
+ * reader connection): the status lookups of USSD and papictl.  Returns
+ * STORE_OK (release c with store_case_clear()), STORE_NOTFOUND or an
+ * error.
+ */
+enum store_status
+store_case_get_by_ref(struct store *st, int64_t ref, unsigned with,
+    struct store_case *c)
+{
+	struct case_by_ref	cr = { ref, with, c };
+
+	return store_read(st, case_by_ref, &cr);
+}
+
+/* Frees what a reader put in c and zeroes it. */
+void
+store_case_clear(struct store_case *c)
+{
+	free(c->category);
+	free(c->categories2);
+	free(c->subcategory);
+	free(c->sender);
+	free(c->channel);
+	free(c->assignee);
+	free(c->text);
+	free(c->answer);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Fills e from a row of STORE_EVENT_COLUMNS (copy: see store_priv.h). */
+void
+store_case_event_fill(sqlite3_stmt *s, struct store_case_event *e, int copy)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(s, 0);
+	e->case_id = sqlite3_column_int64(s, 1);
+	e->at = sqlite3_column_int64(s, 2);
+	e->actor = store_col_text(s, 3, copy);
+	e->from = store_case_state_of((const char *)sqlite3_column_text(s,
+	    4));
+	e->to = store_case_state_of((const char *)sqlite3_column_text(s, 5));
+	e->detail = store_col_text(s, 6, copy);
+}
+
+static void
+fill_event(sqlite3_stmt *s, void *out)
+{
+	store_case_event_fill(s, out, 1);
+}
+
+/*
+ * Reads case event id into e.  Returns STORE_OK (release e with
+ * store_case_event_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_case_event_get(struct store *st, int64_t id,
+    struct store_case_event *e)
+{
+	return store_read_row(st, &store_case_family, ST_EVENT_GET, id,
+	    fill_event, e);
+}
+
+/* Frees what store_case_event_get() put in e and zeroes it. */
+void
+store_case_event_clear(struct store_case_event *e)
+{
+	free(e->actor);
+	free(e->detail);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Fills n from a row of STORE_NOTE_COLUMNS (copy: see store_priv.h). */
+void
+store_note_fill(sqlite3_stmt *s, struct store_note *n, int copy)
+{
+	memset(n, 0, sizeof(*n));
+	n->id = sqlite3_column_int64(s, 0);
+	n->case_id = sqlite3_column_int64(s, 1);
+	n->at = sqlite3_column_int64(s, 2);
+	n->author = store_col_text(s, 3, copy);
+	n->text = store_col_text(s, 4, copy);
+}
+
+static void
+fill_note(sqlite3_stmt *s, void *out)
+{
+	store_note_fill(s, out, 1);
+}
+
+/*
+ * Reads note id into n.  Returns STORE_OK (release n with
+ * store_note_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_note_get(struct store *st, int64_t id, struct store_note *n)
+{
+	return store_read_row(st, &store_case_family, ST_NOTE_GET, id,
+	    fill_note, n);
+}
+
+/* Frees what store_note_get() put in n and zeroes it. */
+void
+store_note_clear(struct store_note *n)
+{
+	free(n->author);
+	free(n->text);
+	memset(n, 0, sizeof(*n));
+}

@@ -1,0 +1,672 @@
+/*
+ * engine.c: the SQLite store's engine, the single owner of the database
+ * file: opening and closing, the writer thread and its group commit, the
+ * counts of rows and the outbox hook.
+ *
+ * The file is opened three times: the writer's connection, the shared
+ * reader's and the checkpointer's (struct store, engine.h).  The writer
+ * connection belongs to one writer thread; every change goes through it
+ * as a work item: a producer (an HTTP request, the modem thread, a
+ * papictl command) calls store_submit() or store_submit_wait() with a
+ * work function, and the writer takes whatever is queued, up to batch_max
+ * items, and runs it all in one transaction (BEGIN IMMEDIATE ... COMMIT,
+ * one fsync for the lot: group commit).  Each item runs inside its own
+ * SAVEPOINT, so an item that fails is rolled back alone and its status
+ * goes to its own producer while the others commit; an item of
+ * store_submit_clean() (ingest), which changes nothing when it fails,
+ * runs without one, and should it fail after a change all the same, the
+ * whole batch is rolled back and every item told so.  Completion
+ * callbacks run only after COMMIT returned (and, with
+ * storage.synchronous = full, after the syncer of wal.c made the batch
+ * durable); when the COMMIT fails, every item of the batch is told so.
+ * Nothing is ever reported as stored that was not.
+ *
+ * A work function changes rows through the table families' functions
+ * (store.h), which run their statements on the work item's connection
+ * with the helpers of txn.c.  The reader connection is read-only and
+ * shared, under a mutex, by the store_*_get() functions and store_read()
+ * (txn.c); in WAL mode it sees committed data only.  The checkpointer's
+ * connection is wal.c's.  The schema is brought up to date by migrate.c
+ * when the store opens.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "store/engine.h"
+#include "store/store_priv.h"
+
+/* The engine's own statements. */
+enum {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
+#ifdef PAPIGW_TEST_HOOKS
+	ST_PAGE_COUNT,
+#endif
+	ST_COUNT,		/* STORE_T_MAX counting statements follow */
+	ST_MAX = ST_COUNT + STORE_T_MAX
+};
+
+static const char *const engine_sql[ST_MAX] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT item",
+	[ST_RELEASE] = "RELEASE item",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO item",
+#ifdef PAPIGW_TEST_HOOKS
+	[ST_PAGE_COUNT] = "PRAGMA page_count",
+#endif
+	[ST_COUNT + STORE_T_INBOUND] = "SELECT count(*) FROM inbound",
+	[ST_COUNT + STORE_T_OUTBOUND] = "SELECT count(*) FROM outbound",
+	[ST_COUNT + STORE_T_CASES] = "SELECT count(*) FROM cases",
+	[ST_COUNT + STORE_T_CASE_EVENTS] = "SELECT count(*) FROM case_events",
+	[ST_COUNT + STORE_T_NOTES] = "SELECT count(*) FROM notes",
+	[ST_COUNT + STORE_T_OUTBOX] = "SELECT count(*) FROM outbox",
+	[ST_COUNT + STORE_T_AUDIT] = "SELECT count(*) FROM audit",
+};
+
+static const struct store_family engine_family = {
+	STORE_FAM_ENGINE, ST_MAX, engine_sql
+};
+
+static void	*writer_main(void *);
+#ifdef PAPIGW_TEST_HOOKS
+static int	 commit_hook(void *);
+#endif
+
+/* Counts an SQLite error in the statistics. */
+void
+store_count_error(struct store *st)
+{
+	pthread_mutex_lock(&st->lock);
+	st->stats.errors++;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * ===================================================================
+ * Opening and closing
+ * ===================================================================
+ */
+
+/* A store that holds no connection yet, set up from opt. */
+static struct store *
+store_new(const struct store_options *opt)
+{
+	struct store	*st;
+
+	st = xcalloc(1, sizeof(*st));
+	st->walfd = -1;
+	st->ckpt_next = STORE_CKPT_PAGES;
+	st->restart_at = STORE_CKPT_RESTART;
+	pthread_mutex_init(&st->rlock, NULL);
+	pthread_mutex_init(&st->lock, NULL);
+	pthread_cond_init(&st->wake, NULL);
+	pthread_cond_init(&st->synced_wake, NULL);
+	pthread_cond_init(&st->ckpt_wake, NULL);
+	st->pipelined = opt->synchronous_full;
+	st->batch_max = opt->batch_max > 0 ? opt->batch_max :
+	    STORE_BATCH_MAX_DEFAULT;
+	st->batch = xcalloc((size_t)st->batch_max, sizeof(*st->batch));
+	if (opt->path != NULL && *opt->path != '\0') {
+		st->path = xstrdup(opt->path);
+		st->walpath = xcalloc(1, strlen(st->path) + sizeof("-wal"));
+		strcpy(st->walpath, st->path);
+		strcat(st->walpath, "-wal");
+	}
+	return st;
+}
+
+/*
+ * Opens (creating it if needed), sets up and migrates the writer's
+ * connection.  Returns 0, or -1 with the reason in err.
+ */
+static int
+open_writer(struct store *st, const struct store_options *opt, char *err,
+    size_t errsz)
+{
+	if (store_conn_open(&st->wr, st->path, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, opt->busy_timeout_ms > 0 ?
+	    opt->busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT, "", err,
+	    errsz) == -1 ||
+	    store_conn_configure(&st->wr, opt, err, errsz) == -1 ||
+	    store_migrate(st->wr.db, st->path, err, errsz) == -1)
+		return -1;
+#ifdef PAPIGW_TEST_HOOKS
+	sqlite3_commit_hook(st->wr.db, commit_hook, st);
+#endif
+	sqlite3_wal_hook(st->wr.db, store_wal_hook, st); /* no autocheckpoint */
+	if (st->pipelined && sqlite3_exec(st->wr.db, "PRAGMA synchronous = "
+	    "NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", st->path,
+		    sqlite3_errmsg(st->wr.db));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Opens (creating it if needed) and migrates the database, opens the
+ * checkpointer's and the reader's connections and starts the threads.
+ * Returns the store, to be released with store_close(), or NULL with the
+ * reason in err.
+ */
+struct store *
+store_open(const struct store_options *opt, char *err, size_t errsz)
+{
+	struct store	*st;
+	int		 rc;
+
+	st = store_new(opt);
+	if (st->path == NULL) {
+		snprintf(err, errsz, "store: no database path");
+		goto fail;
+	}
+	if (open_writer(st, opt, err, errsz) == -1 ||
+	    store_wal_open(st, err, errsz) == -1 ||
+	    store_conn_open(&st->rd, st->path, SQLITE_OPEN_READONLY,
+	    opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms :
+	    STORE_BUSY_TIMEOUT_DEFAULT, "reader: ", err, errsz) == -1 ||
+	    store_wal_start(st, err, errsz) == -1)
+		goto fail;
+	if ((rc = pthread_create(&st->writer, NULL, writer_main, st)) != 0) {
+		snprintf(err, errsz, "store: writer thread: %s", strerror(rc));
+		goto fail;
+	}
+	st->writer_started = 1;
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+/*
+ * Stops taking work, runs and commits everything already submitted
+ * (calling its callbacks), joins the threads, checkpoints the WAL into
+ * the database and closes it.  NULL is a no-op.  Never from a work
+ * function or a callback: they run on the writer and syncer threads.
+ */
+void
+store_close(struct store *st)
+{
+	int	rc;
+
+	if (st == NULL)
+		return;
+	if ((st->writer_started && pthread_equal(pthread_self(),
+	    st->writer)) || (st->syncer_started &&
+	    pthread_equal(pthread_self(), st->syncer)))
+		fatalx("store: store_close() from a store callback");
+	if (st->writer_started) {
+		pthread_mutex_lock(&st->lock);
+		st->closing = 1;
+		pthread_cond_signal(&st->wake);
+		pthread_mutex_unlock(&st->lock);
+		pthread_join(st->writer, NULL);
+	}
+	store_wal_stop(st);
+	store_conn_close(&st->rd);
+	if (st->wr.db != NULL && st->writer_started) {
+		sqlite3_exec(st->wr.db, "PRAGMA optimize", NULL, NULL, NULL);
+		rc = sqlite3_wal_checkpoint_v2(st->wr.db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		if (rc != SQLITE_OK)
+			log_warnx("store: %s: checkpoint: %s", st->path,
+			    sqlite3_errmsg(st->wr.db));
+	}
+	store_conn_close(&st->wr);
+	if (st->walfd != -1)
+		close(st->walfd);
+	free(st->walpath);
+	pthread_cond_destroy(&st->ckpt_wake);
+	pthread_cond_destroy(&st->synced_wake);
+	pthread_cond_destroy(&st->wake);
+	pthread_mutex_destroy(&st->lock);
+	pthread_mutex_destroy(&st->rlock);
+	free(st->batch);
+	free(st->path);
+	free(st);
+}
+
+/* Returns the database file's path, owned by the store. */
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+/*
+ * ===================================================================
+ * Group commit
+ * ===================================================================
+ */
+
+/*
+ * Queues work for the writer.  Returns STORE_OK, after which done (when
+ * not NULL) is called exactly once with the item's final status, or
+ * STORE_CLOSED when the store is closing (done is then never called).
+ */
+static enum store_status
+submit(struct store *st, store_work_fn work, void *work_arg,
+    store_done_fn done, void *done_arg, int clean)
+{
+	struct item	*it;
+
+	it = xcalloc(1, sizeof(*it));
+	it->clean = clean;
+	it->work = work;
+	it->work_arg = work_arg;
+	it->done = done;
+	it->done_arg = done_arg;
+	pthread_mutex_lock(&st->lock);
+	if (st->closing) {
+		pthread_mutex_unlock(&st->lock);
+		free(it);
+		return STORE_CLOSED;
+	}
+	if (st->tail != NULL)
+		st->tail->next = it;
+	else
+		st->head = it;
+	st->tail = it;
+	st->nqueued++;
+	pthread_cond_signal(&st->wake);
+	pthread_mutex_unlock(&st->lock);
+	return STORE_OK;
+}
+
+/*
+ * Queues work; arg goes to both work and done.  Returns STORE_OK, and done
+ * (when not NULL) is later called once, on the writer or the syncer
+ * thread, with the item's status after its batch committed or failed; or
+ * STORE_CLOSED and done is never called.  The store does not free arg.
+ */
+enum store_status
+store_submit(struct store *st, store_work_fn work, store_done_fn done,
+    void *arg)
+{
+	return submit(st, work, arg, done, arg, 0);
+}
+
+/* Like store_submit(), for work that changes nothing when it fails. */
+enum store_status
+store_submit_clean(struct store *st, store_work_fn work, store_done_fn done,
+    void *arg)
+{
+	return submit(st, work, arg, done, arg, 1);
+}
+
+struct waiter {
+	struct store	*st;
+	pthread_cond_t	 cond;
+	int		 done;
+	enum store_status status;
+};
+
+static void
+waiter_done(enum store_status s, void *arg)
+{
+	struct waiter	*w = arg;
+
+	pthread_mutex_lock(&w->st->lock);
+	w->status = s;
+	w->done = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->st->lock);
+}
+
+/*
+ * Runs work(txn, arg) in the next batch and waits until that batch has
+ * committed or failed.  Returns the item's status: STORE_OK once it is on
+ * disk, the work function's own status, the batch's error, or
+ * STORE_CLOSED.  Must not be called from the writer thread (a callback).
+ */
+enum store_status
+store_submit_wait(struct store *st, store_work_fn work, void *arg)
+{
+	struct waiter		w;
+	enum store_status	s;
+
+	if (st->writer_started && pthread_equal(pthread_self(), st->writer)) {
+		log_warnx("store: store_submit_wait() from the writer thread");
+		return STORE_INVALID;
+	}
+	memset(&w, 0, sizeof(w));
+	w.st = st;
+	pthread_cond_init(&w.cond, NULL);
+	if ((s = submit(st, work, arg, waiter_done, &w, 0)) != STORE_OK)
+		goto done;
+	pthread_mutex_lock(&st->lock);
+	while (!w.done)
+		pthread_cond_wait(&w.cond, &st->lock);
+	pthread_mutex_unlock(&st->lock);
+	s = w.status;
+done:
+	pthread_cond_destroy(&w.cond);
+	return s;
+}
+
+/* Fills out with the counters at this moment. */
+void
+store_stats(struct store *st, struct store_stats *out)
+{
+	pthread_mutex_lock(&st->lock);
+	*out = st->stats;
+	out->queued = st->nqueued;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* The histogram bucket of a batch of n items (n >= 1). */
+static int
+batch_bucket(size_t n)
+{
+	int	b = 0;
+
+	while (b < STORE_BATCH_BUCKETS - 1 && ((size_t)1 << b) < n)
+		b++;
+	return b;
+}
+
+/*
+ * Runs one item inside its savepoint, or without one for a clean item;
+ * returns its status.  Sets *poisoned when a clean item failed after
+ * changing rows: only a rollback of the whole batch undoes them.
+ */
+static enum store_status
+item_run(struct store *st, struct store_txn *txn, struct item *it,
+    int *poisoned)
+{
+	enum store_status	s;
+	sqlite3_int64		changes;
+	int			rc;
+
+	txn->fatal = STORE_OK;
+	if (it->clean) {
+		changes = sqlite3_total_changes64(st->wr.db);
+		s = it->work(txn, it->work_arg);
+		if (s == STORE_OK && txn->fatal != STORE_OK)
+			s = txn->fatal;
+		if (s != STORE_OK &&
+		    sqlite3_total_changes64(st->wr.db) != changes)
+			*poisoned = 1;
+		return s;
+	}
+	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_SAVEPOINT)) !=
+	    SQLITE_OK)
+		return store_txn_fail(txn, rc, "savepoint");
+	s = it->work(txn, it->work_arg);
+	if (s == STORE_OK && txn->fatal != STORE_OK)
+		s = txn->fatal;
+	if (sqlite3_get_autocommit(st->wr.db))
+		return s != STORE_OK ? s : STORE_ERROR;
+	if (s != STORE_OK && (rc = store_conn_exec(&st->wr, &engine_family,
+	    ST_ROLLBACK_TO)) != SQLITE_OK)
+		store_txn_fail(txn, rc, "rollback to savepoint");
+	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_RELEASE)) !=
+	    SQLITE_OK) {
+		store_txn_fail(txn, rc, "release savepoint");
+		if (s == STORE_OK)
+			s = store_status_of(rc);
+	}
+	return s;
+}
+
+/*
+ * Runs a batch in one transaction and sets each item's status.  When the
+ * transaction cannot begin or commit, or SQLite rolled it back on its own
+ * (it does on some I/O errors), every item that would have succeeded gets
+ * the error instead: nothing is reported as committed that was not.
+ */
+static void
+batch_run(struct store *st, struct item **batch, size_t n)
+{
+	struct store_txn	 txn = { st, &st->wr, STORE_OK };
+	enum store_status	 lost = STORE_ERROR;
+	size_t			 i, ran = 0, failed = 0;
+	int			 rc, poisoned = 0;
+
+	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_BEGIN)) !=
+	    SQLITE_OK) {
+		log_warnx("store: begin: %s", sqlite3_errmsg(st->wr.db));
+		lost = store_status_of(rc);
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		batch[i]->status = item_run(st, &txn, batch[i], &poisoned);
+		ran++;
+		if (poisoned) {
+			log_warnx("store: %s after changes without a "
+			    "savepoint: the batch is rolled back",
+			    store_strerror(batch[i]->status));
+			lost = batch[i]->status;
+			if (lost == STORE_DUPLICATE || lost == STORE_NOTFOUND ||
+			    lost == STORE_INVALID)
+				lost = STORE_ERROR;
+			store_conn_exec(&st->wr, &engine_family, ST_ROLLBACK);
+			goto fail;
+		}
+		if (sqlite3_get_autocommit(st->wr.db)) {
+			log_warnx("store: the transaction was rolled back");
+			lost = batch[i]->status;
+			goto fail;
+		}
+	}
+	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_COMMIT)) !=
+	    SQLITE_OK) {
+		log_warnx("store: commit: %s", sqlite3_errmsg(st->wr.db));
+		lost = store_status_of(rc);
+		if (lost == STORE_INVALID)	/* a commit hook said no */
+			lost = STORE_ERROR;
+		if (!sqlite3_get_autocommit(st->wr.db))
+			store_conn_exec(&st->wr, &engine_family, ST_ROLLBACK);
+		goto fail;
+	}
+	for (i = 0; i < n; i++)
+		if (batch[i]->status != STORE_OK)
+			failed++;
+	pthread_mutex_lock(&st->lock);
+	st->stats.batches++;
+	st->stats.items += n - failed;
+	st->stats.items_failed += failed;
+	st->stats.batch_size[batch_bucket(n)]++;
+	pthread_mutex_unlock(&st->lock);
+	return;
+fail:
+	for (i = 0; i < n; i++)
+		if (i >= ran || batch[i]->status == STORE_OK)
+			batch[i]->status = lost;
+	pthread_mutex_lock(&st->lock);
+	st->stats.commit_failures++;
+	st->stats.errors++;
+	st->stats.items_failed += n;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * The writer thread: takes up to batch_max queued items at a time, runs
+ * them as one batch, then calls their callbacks and frees them, or hands
+ * them to the syncer (wal.c).  Returns once the store is closing and the
+ * queue is empty.
+ */
+static void *
+writer_main(void *arg)
+{
+	struct store	*st = arg;
+	struct item	*it;
+	size_t		 n, i;
+
+	pthread_setname_np(pthread_self(), "store-writer");
+	for (;;) {
+		pthread_mutex_lock(&st->lock);
+		while (st->head == NULL && !st->closing)
+			pthread_cond_wait(&st->wake, &st->lock);
+		if (st->head == NULL) {
+			pthread_mutex_unlock(&st->lock);
+			break;
+		}
+		for (n = 0; st->head != NULL && n < (size_t)st->batch_max;
+		    n++) {
+			st->batch[n] = st->head;
+			st->head = st->head->next;
+		}
+		if (st->head == NULL)
+			st->tail = NULL;
+		st->nqueued -= n;
+		pthread_mutex_unlock(&st->lock);
+
+		batch_run(st, st->batch, n);
+		if (st->pipelined)
+			store_wal_hand(st, st->batch, n);
+		else {
+			for (i = 0; i < n; i++) {
+				it = st->batch[i];
+				if (it->done != NULL)
+					it->done(it->status, it->done_arg);
+				free(it);
+			}
+			if (st->outbox_dirty) {
+				st->outbox_dirty = 0;
+				store_outbox_notify(st);
+			}
+		}
+		store_wal_between(st);
+	}
+	return NULL;
+}
+
+/*
+ * ===================================================================
+ * Counts (any thread, the reader connection)
+ * ===================================================================
+ */
+
+/* Sets *n to the number of rows in table.  Returns STORE_OK or an error. */
+enum store_status
+store_count(struct store *st, enum store_table table, int64_t *n)
+{
+	if ((unsigned)table >= STORE_T_MAX)
+		return STORE_INVALID;
+	return store_read_row(st, &engine_family, ST_COUNT + (int)table, 0,
+	    store_fill_int, n);
+}
+
+/*
+ * ===================================================================
+ * The outbox hook
+ * ===================================================================
+ */
+
+/*
+ * Sets the function the writer (or the syncer) thread calls after a
+ * batch that queued outbox rows (store_outbox_insert(),
+ * store_outbox_retry(), store_outbox_requeue()) committed; fn must be
+ * short and must not wait for the store.  NULL removes it.
+ */
+void
+store_outbox_hook(struct store *st, void (*fn)(void *), void *arg)
+{
+	pthread_mutex_lock(&st->lock);
+	st->outbox_hook = fn;
+	st->outbox_hook_arg = arg;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Calls the outbox hook once for a batch (writer or syncer thread). */
+void
+store_outbox_notify(struct store *st)
+{
+	void	(*fn)(void *);
+	void	*arg;
+
+	pthread_mutex_lock(&st->lock);
+	fn = st->outbox_hook;
+	arg = st->outbox_hook_arg;
+	pthread_mutex_unlock(&st->lock);
+	if (fn != NULL)
+		fn(arg);
+}
+
+#ifdef PAPIGW_TEST_HOOKS
+/*
+ * ===================================================================
+ * Fault injection (the tests' build only)
+ * ===================================================================
+ */
+
+/*
+ * SQLite calls this before each COMMIT of the writer connection; a
+ * non-zero return turns the COMMIT into a ROLLBACK.  Only the fault
+ * injection of the tests asks for that.
+ */
+static int
+commit_hook(void *arg)
+{
+	struct store	*st = arg;
+	int		 fail = 0;
+
+	pthread_mutex_lock(&st->lock);
+	if (st->fail_commits > 0) {
+		st->fail_commits--;
+		fail = 1;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return fail;
+}
+
+static enum store_status
+max_pages_work(struct store_txn *txn, void *arg)
+{
+	int64_t		 extra = *(int64_t *)arg, pages = 0;
+	sqlite3_stmt	*s;
+	char		 sql[64];
+	int		 rc;
+
+	if ((s = store_txn_stmt(txn, &engine_family, ST_PAGE_COUNT)) == NULL)
+		return STORE_ERROR;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		pages = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return store_txn_fail(txn, rc, "page count");
+	/* PRAGMA takes no parameters; this is a number, not outside input. */
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %" PRId64,
+	    pages + extra);
+	rc = sqlite3_exec(txn->conn->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : store_txn_fail(txn, rc,
+	    "max pages");
+}
+
+/*
+ * Caps the database at its current size plus extra pages, as a full disk
+ * would (SQLite then fails writes with SQLITE_FULL); a large extra lifts
+ * the cap again.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_fault_max_pages(struct store *st, int64_t extra)
+{
+	return store_submit_wait(st, max_pages_work, &extra);
+}
+
+/* Makes the next n COMMITs of the writer fail and roll back. */
+void
+store_fault_commit(struct store *st, int n)
+{
+	pthread_mutex_lock(&st->lock);
+	st->fail_commits = n;
+	pthread_mutex_unlock(&st->lock);
+}
+#endif /* PAPIGW_TEST_HOOKS */

@@ -1,0 +1,109 @@
+/*
+ * engine.h: the store engine's own state, shared by its files and nothing
+ * else: engine.c (opening and closing, the writer thread and its group
+ * commit), wal.c (the syncer and the checkpointer threads) and txn.c
+ * (statements and steps inside a work function, reads of committed
+ * data).  The other files of the store see the engine through
+ * store_priv.h only.
+ */
+#ifndef PAPIGW_STORE_ENGINE_H
+#define PAPIGW_STORE_ENGINE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "store/store_priv.h"
+
+/* A unit of work waiting for, or in, a batch. */
+struct item {
+	struct item	*next;
+	store_work_fn	 work;
+	void		*work_arg;
+	store_done_fn	 done;
+	void		*done_arg;
+	int		 clean;		/* store_submit_clean(): no savepoint */
+	enum store_status status;
+};
+
+/*
+ * WAL frames that wake the checkpointer, then again every STEP more; frames
+ * past which the writer checkpoints the rest itself.
+ */
+#define STORE_CKPT_PAGES	1000
+#define STORE_CKPT_STEP		500
+#define STORE_CKPT_RESTART	4000
+
+struct store {
+	char		*path;
+	struct store_conn wr;		/* the writer thread's, after open */
+	struct store_conn rd;		/* read-only, under rlock */
+	pthread_mutex_t	 rlock;
+
+	/* The syncer (storage.synchronous = full): items under lock. */
+	int		 pipelined;
+	pthread_t	 syncer;
+	int		 syncer_started;
+	pthread_cond_t	 synced_wake;
+	struct item	*shead, *stail;	/* committed, not yet on disk */
+	int		 sync_outbox;	/* they queued outbox rows */
+	int		 sync_closing;
+	int		 walfd;		/* the syncer's */
+	char		*walpath;
+
+	/* The checkpointer and its connection; flags under lock. */
+	struct store_conn ck;
+	pthread_t	 ckpt;
+	int		 ckpt_started;
+	pthread_cond_t	 ckpt_wake;
+	int		 ckpt_wanted;
+	int		 ckpt_running;
+	int		 ckpt_hold;	/* the writer wants the last frames */
+	int		 ckpt_closing;
+	int		 wal_frames;	/* writer only: after the last commit */
+	int		 ckpt_next;	/* writer only: frames that wake it */
+	int		 restart_at;	/* writer only: frames it helps at */
+
+	pthread_t	 writer;
+	int		 writer_started;
+	struct item	**batch;	/* batch_max slots, the writer's */
+	int		 batch_max;
+
+	pthread_mutex_t	 lock;		/* everything below */
+	pthread_cond_t	 wake;		/* work queued, or closing */
+	struct item	*head, *tail;
+	uint64_t	 nqueued;
+	int		 closing;
+	int		 fail_commits;	/* store_fault_commit(), tests only */
+	void		(*outbox_hook)(void *);	/* store_outbox_hook() */
+	void		*outbox_hook_arg;
+	int		 outbox_dirty;	/* writer only: rows were queued */
+	struct store_stats stats;
+};
+
+/*
+ * What a work function holds: its connection (the writer's, or the
+ * reader's for store_read()) and this item's worst error.
+ */
+struct store_txn {
+	struct store		*st;
+	struct store_conn	*conn;
+	enum store_status	 fatal;
+};
+
+/* wal.c */
+int		 store_wal_open(struct store *, char *err, size_t errsz);
+int		 store_wal_start(struct store *, char *err, size_t errsz);
+void		 store_wal_stop(struct store *);
+void		 store_wal_hand(struct store *, struct item **, size_t n);
+void		 store_wal_between(struct store *);
+int		 store_wal_hook(void *, sqlite3 *, const char *, int);
+
+/* engine.c */
+void		 store_count_error(struct store *);
+void		 store_outbox_notify(struct store *);
+
+#endif /* PAPIGW_STORE_ENGINE_H */

@@ -1,0 +1,577 @@
+/*
+ * message.c: the store's messages: inbound messages (stored, found again
+ * for dedupe, attached to a case, counted per sender; timer_rows.c erases
+ * their senders under the retention rule), the outbound record of what
+ * was sent, the parts of long messages that wait to be assembled, and
+ * delivery reports.
+ *
+ * ingest.c writes and looks up inbound messages from its work function,
+ * on the writer connection (so that two copies of a message in one batch
+ * are still caught), and the reply composer counts a sender's messages
+ * there; the tests read them back with store_inbound_get() and
+ * store_outbound_get().  Outbound rows are written by the outbox
+ * (outbox_rows.c).  Parts are stored one by one as providers deliver
+ * them and read back as sets by store_parts_ready() on the reader
+ * connection; a delivery report also moves the outbox row it reports on.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "store/store_priv.h"
+
+enum {
+	ST_INBOUND_INSERT,
+	ST_INBOUND_BY_PROVIDER_ID,
+	ST_INBOUND_ATTACH,
+	ST_INBOUND_FIND,
+	ST_INBOUND_FIND_RECENT,
+	ST_INBOUND_COUNT_SINCE,
+	ST_INBOUND_GET,
+	ST_OUTBOUND_GET,
+	ST_PART_INSERT,
+	ST_PARTS_GROUPS,
+	ST_PARTS_OF_GROUP,
+	ST_PARTS_ASSEMBLED,
+	ST_DLR_INSERT,
+	ST_OUTBOX_DLR,
+	ST_MAX
+};
+
+#define MESSAGE_COLUMNS							\
+	"id, case_id, channel, provider_msg_id, sender, recipient, text, " \
+	"raw, encoding, provider_time, created"
+
+static const char *const message_sql[ST_MAX] = {
+	[ST_INBOUND_INSERT] = "INSERT INTO inbound (case_id, channel, "
+	    "provider_msg_id, sender, recipient, text, raw, encoding, "
+	    "provider_time, created, received, kind) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[ST_INBOUND_BY_PROVIDER_ID] = "SELECT id FROM inbound "
+	    "WHERE channel = ?1 AND provider_msg_id = ?2",
+	[ST_INBOUND_ATTACH] = "UPDATE inbound SET case_id = ?2 WHERE id = ?1",
+	[ST_INBOUND_FIND] = "SELECT i.case_id, c.ref_number FROM inbound i "
+	    "LEFT JOIN cases c ON c.id = i.case_id "
+	    "WHERE i.channel = ?1 AND i.provider_msg_id = ?2",
+	[ST_INBOUND_FIND_RECENT] = "SELECT i.case_id, c.ref_number "
+	    "FROM inbound i LEFT JOIN cases c ON c.id = i.case_id "
+	    "WHERE i.sender = ?2 AND i.received >= ?4 AND i.channel = ?1 "
+	    "AND i.text = ?3 ORDER BY i.received DESC, i.id DESC LIMIT 1",
+	[ST_INBOUND_COUNT_SINCE] = "SELECT count(*) FROM (SELECT 1 "
+	    "FROM inbound WHERE sender = ?1 AND received >= ?2 LIMIT ?3)",
+	[ST_INBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", received "
+	    "FROM inbound WHERE id = ?1",
+	[ST_OUTBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", sent, outbox_id "
+	    "FROM outbound WHERE id = ?1",
+	[ST_PART_INSERT] = "INSERT INTO parts (channel, provider_msg_id, "
+	    "sender, recipient, ref, total, seq, text, provider_time, "
+	    "received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[ST_PARTS_GROUPS] = "SELECT channel, sender, ref, total FROM parts "
+	    "WHERE assembled IS NULL GROUP BY channel, sender, ref, total "
+	    "HAVING count(DISTINCT seq) >= total OR min(received) < ?1 "
+	    "LIMIT 256",
+	[ST_PARTS_OF_GROUP] = "SELECT seq, text, provider_msg_id, "
+	    "recipient, provider_time FROM parts WHERE assembled IS NULL "
+	    "AND channel = ?1 AND sender = ?2 AND ref = ?3 AND total = ?4 "
+	    "ORDER BY seq, id",
+	[ST_PARTS_ASSEMBLED] = "UPDATE parts SET assembled = ?5 "
+	    "WHERE assembled IS NULL AND channel = ?1 AND sender = ?2 "
+	    "AND ref = ?3 AND total = ?4",
+	[ST_DLR_INSERT] = "INSERT INTO dlr (channel, provider_msg_id, "
+	    "status, error, received, state) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_OUTBOX_DLR] = "UPDATE outbox SET state = ?3, "
+	    "last_error = CASE ?3 WHEN 'failed' THEN "
+	    "'delivery report: ' || ?4 || coalesce(', error ' || ?5, '') "
+	    "ELSE last_error END, updated = ?6 "
+	    "WHERE channel = ?1 AND provider_msg_id = ?2 AND state = 'sent'",
+};
+
+const struct store_family store_message_family = {
+	STORE_FAM_MESSAGE, ST_MAX, message_sql
+};
+
+/* Statement id of this family on txn's connection, or NULL (recorded). */
+static sqlite3_stmt *
+stmt(struct store_txn *txn, int id)
+{
+	return store_txn_stmt(txn, &store_message_family, id);
+}
+
+/*
+ * ===================================================================
+ * Inbound messages (work functions)
+ * ===================================================================
+ */
+
+/*
+ * Stores inbound message m.  Returns STORE_OK with the new row's id in
+ * *id, or STORE_DUPLICATE when a message with the same channel and
+ * provider id is stored already (*id is then that message's id, and
+ * nothing was written), or an error.
+ */
+enum store_status
+store_inbound_insert(struct store_txn *txn,
+    const struct store_inbound_new *m, int64_t *id)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = stmt(txn, ST_INBOUND_INSERT)) == NULL)
+		return STORE_ERROR;
+	store_bind_opt(s, 1, m->case_id);
+	store_bind_text(s, 2, m->channel);
+	store_bind_text(s, 3, m->provider_id);
+	store_bind_text(s, 4, m->sender);
+	store_bind_text(s, 5, m->recipient);
+	store_bind_text(s, 6, m->text);
+	if (m->raw != NULL)
+		sqlite3_bind_blob64(s, 7, m->raw, m->rawlen, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 7);
+	store_bind_text(s, 8, m->encoding);
+	store_bind_opt(s, 9, m->provider_time);
+	sqlite3_bind_int64(s, 10, m->created ? m->created : clock_unix());
+	sqlite3_bind_int64(s, 11, m->received ? m->received : clock_unix());
+	store_bind_text(s, 12, m->kind);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		*id = sqlite3_last_insert_rowid(sqlite3_db_handle(s));
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	if (rc != SQLITE_CONSTRAINT_UNIQUE || m->provider_id == NULL)
+		return store_txn_fail(txn, rc, "inbound insert");
+
+	if ((s = stmt(txn, ST_INBOUND_BY_PROVIDER_ID)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, m->channel);
+	store_bind_text(s, 2, m->provider_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return STORE_DUPLICATE;
+	return store_txn_fail(txn, rc == SQLITE_DONE ? SQLITE_ERROR : rc,
+	    "inbound duplicate lookup");
+}
+
+/*
+ * Attaches inbound message id to a case.  Returns STORE_OK, STORE_NOTFOUND
+ * when there is no such message, STORE_INVALID for an unknown case.
+ */
+enum store_status
+store_inbound_attach(struct store_txn *txn, int64_t id, int64_t case_id)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+
+	if ((s = stmt(txn, ST_INBOUND_ATTACH)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_opt(s, 2, case_id);
+	r = store_txn_step(txn, s, "inbound attach", NULL);
+	if (r == STORE_OK && store_txn_changes(txn) == 0)
+		r = STORE_NOTFOUND;
+	return r;
+}
+
+/*
+ * Finds the stored inbound message with this channel and provider id.
+ * Returns STORE_OK with its case's id and reference number in *case_id and
+ * *ref (0 when it has no case), STORE_NOTFOUND, or an error.
+ */
+enum store_status
+store_inbound_find(struct store_txn *txn, const char *channel,
+    const char *provider_id, int64_t *case_id, int64_t *ref)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_INBOUND_FIND)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, channel);
+	store_bind_text(s, 2, provider_id);
+	return store_txn_lookup(txn, s, "inbound find", case_id, ref);
+}
+
+/*
+ * Finds the newest inbound message from sender on channel with exactly
+ * this text, received at or after since: the same message sent again by a
+ * provider that gives no ids.  Returns STORE_OK with its case's id and
+ * reference number (0 when none) in *case_id and *ref, STORE_NOTFOUND, or
+ * an error.
+ */
+enum store_status
+store_inbound_find_recent(struct store_txn *txn, const char *channel,
+    const char *sender, const char *text, int64_t since, int64_t *case_id,
+    int64_t *ref)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_INBOUND_FIND_RECENT)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, channel);
+	store_bind_text(s, 2, sender);
+	store_bind_text(s, 3, text);
+	sqlite3_bind_int64(s, 4, since);
+	return store_txn_lookup(txn, s, "inbound find recent", case_id, ref);
+}
+
+/*
+ * Counts the inbound messages of sender received at or after since, up to
+ * limit (the count stops there: a flood costs no more than that).  Returns
+ * STORE_OK with the count in *n, or an error.
+ */
+enum store_status
+store_inbound_count_since(struct store_txn *txn, const char *sender,
+    int64_t since, int limit, int64_t *n)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_INBOUND_COUNT_SINCE)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, sender);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int(s, 3, limit);
+	return store_txn_count(txn, s, "inbound count", n);
+}
+
+/*
+ * ===================================================================
+ * Reading messages back (any thread, committed data)
+ * ===================================================================
+ */
+
+/* Columns as in MESSAGE_COLUMNS, then received or sent, outbox_id. */
+static void
+fill_message(sqlite3_stmt *s, struct store_message *m, int outbound)
+{
+	const void	*raw;
+
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(s, 0);
+	m->case_id = sqlite3_column_int64(s, 1);
+	m->channel = store_col_str(s, 2);
+	m->provider_id = store_col_str(s, 3);
+	m->sender = store_col_str(s, 4);
+	m->recipient = store_col_str(s, 5);
+	m->text = store_col_str(s, 6);
+	if ((raw = sqlite3_column_blob(s, 7)) != NULL) {
+		m->rawlen = (size_t)sqlite3_column_bytes(s, 7);
+		m->raw = xcalloc(1, m->rawlen);
+		memcpy(m->raw, raw, m->rawlen);
+	}
+	m->encoding = store_col_str(s, 8);
+	m->provider_time = sqlite3_column_int64(s, 9);
+	m->created = sqlite3_column_int64(s, 10);
+	if (outbound) {
+		m->sent = sqlite3_column_int64(s, 11);
+		m->outbox_id = sqlite3_column_int64(s, 12);
+	} else
+		m->received = sqlite3_column_int64(s, 11);
+}
+
+static void
+fill_inbound(sqlite3_stmt *s, void *out)
+{
+	fill_message(s, out, 0);
+}
+
+static void
+fill_outbound(sqlite3_stmt *s, void *out)
+{
+	fill_message(s, out, 1);
+}
+
+/*
+ * Reads inbound message id into m.  Returns STORE_OK (release m with
+ * store_message_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_inbound_get(struct store *st, int64_t id, struct store_message *m)
+{
+	return store_read_row(st, &store_message_family, ST_INBOUND_GET, id,
+	    fill_inbound, m);
+}
+
+/* Like store_inbound_get(), for outbound message id. */
+enum store_status
+store_outbound_get(struct store *st, int64_t id, struct store_message *m)
+{
+	return store_read_row(st, &store_message_family, ST_OUTBOUND_GET, id,
+	    fill_outbound, m);
+}
+
+/* Frees what a store_*_get() put in m and zeroes it. */
+void
+store_message_clear(struct store_message *m)
+{
+	free(m->channel);
+	free(m->provider_id);
+	free(m->sender);
+	free(m->recipient);
+	free(m->text);
+	free(m->raw);
+	free(m->encoding);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * ===================================================================
+ * Parts of long messages
+ * ===================================================================
+ */
+
+/*
+ * Stores one part of a long message.  Returns STORE_OK, STORE_DUPLICATE
+ * when that provider message id is stored already, or an error.
+ */
+enum store_status
+store_part_add(struct store_txn *txn, const struct store_part *p)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = stmt(txn, ST_PART_INSERT)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, p->channel);
+	store_bind_text(s, 2, p->provider_id);
+	store_bind_text(s, 3, p->sender);
+	store_bind_text(s, 4, p->recipient);
+	store_bind_text(s, 5, p->ref);
+	sqlite3_bind_int(s, 6, p->total);
+	sqlite3_bind_int(s, 7, p->seq);
+	sqlite3_bind_blob64(s, 8, p->text, p->textlen, SQLITE_STATIC);
+	store_bind_opt(s, 9, p->provider_time);
+	sqlite3_bind_int64(s, 10, p->received ? p->received : clock_unix());
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return STORE_DUPLICATE;
+	return store_txn_fail(txn, rc, "part insert");
+}
+
+/*
+ * Marks the waiting parts of set (its key: channel, sender, ref, total)
+ * as assembled into a message.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_parts_assembled(struct store_txn *txn, const struct store_part_set *set)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_PARTS_ASSEMBLED)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, set->channel);
+	store_bind_text(s, 2, set->sender);
+	store_bind_text(s, 3, set->ref);
+	sqlite3_bind_int(s, 4, set->total);
+	sqlite3_bind_int64(s, 5, clock_unix());
+	return store_txn_step(txn, s, "parts assembled", NULL);
+}
+
+/* The marker put where parts are missing from an incomplete message. */
+#define PART_GAP	" [...] "
+
+/* The sets of parts read at most at once: ST_PARTS_GROUPS's LIMIT. */
+#define PART_SETS_MAX	256
+
+/*
+ * Builds one set from the rows of s, ST_PARTS_OF_GROUP bound to its key:
+ * the text in order, PART_GAP where parts are missing.  Returns the last
+ * step's SQLite code (SQLITE_DONE when all went well).
+ */
+static int
+read_part_set(sqlite3_stmt *s, struct store_part_set *set)
+{
+	size_t		 cap = 256, blen;
+	int		 rc, seq, last = 0;
+	const void	*blob;
+
+	set->text = xcalloc(1, cap);
+	set->textlen = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		seq = sqlite3_column_int(s, 0);
+		if (seq == last)
+			continue;	/* the same part twice */
+		blob = sqlite3_column_blob(s, 1);
+		blen = (size_t)sqlite3_column_bytes(s, 1);
+		if (set->nparts == 0) {
+			set->first_provider_id = store_col_str(s, 2);
+			set->recipient = store_col_str(s, 3);
+			set->provider_time = sqlite3_column_int64(s, 4);
+		}
+		if (set->textlen + blen + 2 * sizeof(PART_GAP) >= cap) {
+			cap = (set->textlen + blen + 2 * sizeof(PART_GAP)) * 2;
+			if ((set->text = realloc(set->text, cap)) == NULL)
+				fatal("realloc");
+		}
+		if (seq != last + 1) {
+			memcpy(set->text + set->textlen, PART_GAP,
+			    sizeof(PART_GAP) - 1);
+			set->textlen += sizeof(PART_GAP) - 1;
+		}
+		memcpy(set->text + set->textlen, blob, blen);
+		set->textlen += blen;
+		set->nparts++;
+		last = seq;
+	}
+	if (last != set->total && set->textlen + sizeof(PART_GAP) < cap) {
+		memcpy(set->text + set->textlen, PART_GAP,
+		    sizeof(PART_GAP) - 1);
+		set->textlen += sizeof(PART_GAP) - 1;
+	}
+	set->text[set->textlen] = '\0';
+	set->complete = set->nparts == set->total;
+	return rc;
+}
+
+static void
+part_set_clear(struct store_part_set *set)
+{
+	free(set->channel);
+	free(set->sender);
+	free(set->recipient);
+	free(set->ref);
+	free(set->first_provider_id);
+	free(set->text);
+	memset(set, 0, sizeof(*set));
+}
+
+/* What store_parts_ready() reads on the reader connection. */
+struct parts_read {
+	int64_t			 older_than;
+	struct store_part_set	*sets;		/* PART_SETS_MAX */
+	size_t			 n;
+};
+
+/* Reads the sets that are ready, each with its parts. */
+static enum store_status
+parts_read(struct store_txn *txn, void *arg)
+{
+	struct parts_read	*pr = arg;
+	struct store_part_set	*set;
+	enum store_status	 r = STORE_OK;
+	sqlite3_stmt		*s;
+	size_t			 i;
+	int			 rc;
+
+	if ((s = stmt(txn, ST_PARTS_GROUPS)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, pr->older_than);
+	while (pr->n < PART_SETS_MAX && sqlite3_step(s) == SQLITE_ROW) {
+		set = &pr->sets[pr->n++];
+		set->channel = store_col_str(s, 0);
+		set->sender = store_col_str(s, 1);
+		set->ref = store_col_str(s, 2);
+		set->total = sqlite3_column_int(s, 3);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	for (i = 0; i < pr->n; i++) {
+		set = &pr->sets[i];
+		if ((s = stmt(txn, ST_PARTS_OF_GROUP)) == NULL) {
+			r = STORE_ERROR;
+			continue;
+		}
+		store_bind_text(s, 1, set->channel);
+		store_bind_text(s, 2, set->sender);
+		store_bind_text(s, 3, set->ref);
+		sqlite3_bind_int(s, 4, set->total);
+		if ((rc = read_part_set(s, set)) != SQLITE_DONE)
+			r = store_txn_fail(txn, rc, "parts");
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	return r;
+}
+
+/*
+ * Calls fn(set, arg) for every set of waiting parts that is complete or
+ * whose first part came before older_than (Unix seconds), with the text
+ * assembled in order (" [...] " where parts are missing), reading
+ * committed data.  The set is valid during the call only.  Returns
+ * STORE_OK or an error (fn is then not called).
+ */
+enum store_status
+store_parts_ready(struct store *st, int64_t older_than,
+    void (*fn)(const struct store_part_set *, void *), void *arg)
+{
+	struct parts_read	 pr;
+	enum store_status	 r;
+	size_t			 i;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.older_than = older_than;
+	pr.sets = xcalloc(PART_SETS_MAX, sizeof(*pr.sets));
+	r = store_read(st, parts_read, &pr);
+	for (i = 0; i < pr.n; i++) {
+		if (r == STORE_OK && pr.sets[i].nparts > 0)
+			fn(&pr.sets[i], arg);
+		part_set_clear(&pr.sets[i]);
+	}
+	free(pr.sets);
+	return r;
+}
+
+/*
+ * ===================================================================
+ * Delivery reports
+ * ===================================================================
+ */
+
+/* "delivered" or "failed" for a final report's state, else NULL. */
+static const char *
+final_state(enum store_outbox_state state)
+{
+	if (state == STORE_OUTBOX_DELIVERED || state == STORE_OUTBOX_FAILED)
+		return store_outbox_state_name(state);
+	return NULL;
+}
+
+/*
+ * Stores a delivery report.  A final one (d->state delivered or failed)
+ * also moves the outbox row that was sent with this channel and provider
+ * message id from "sent" to that state (a failure's last_error says what
+ * the report said); a report on a row not yet recorded as sent is applied
+ * when it is (store_outbox_result()).  Returns STORE_OK or an error.
+ */
+enum store_status
+store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+
+	if ((s = stmt(txn, ST_DLR_INSERT)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, d->channel);
+	store_bind_text(s, 2, d->provider_id);
+	store_bind_text(s, 3, d->status);
+	store_bind_text(s, 4, d->error);
+	sqlite3_bind_int64(s, 5, d->received ? d->received : clock_unix());
+	store_bind_text(s, 6, final_state(d->state));
+	if ((r = store_txn_step(txn, s, "dlr insert", NULL)) != STORE_OK ||
+	    final_state(d->state) == NULL)
+		return r;
+	/* A final report moves the message it reports on. */
+	if ((s = stmt(txn, ST_OUTBOX_DLR)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, d->channel);
+	store_bind_text(s, 2, d->provider_id);
+	store_bind_text(s, 3, final_state(d->state));
+	store_bind_text(s, 4, d->status);
+	store_bind_text(s, 5, d->error);
+	sqlite3_bind_int64(s, 6, d->received ? d->received : clock_unix());
+	return store_txn_step(txn, s, "dlr outbox update", NULL);
+}

@@ -1,0 +1,82 @@
+/*
+ * migrate.c: brings a database to the schema this code knows.
+ *
+ * The schema is versioned with PRAGMA user_version.  Each version has one
+ * step, src/store/sql/NNN-name.sql, which scripts/embed-sql.sh turns into
+ * store_migrations[] at build time (in $(BUILD)/gen/store_sql.c); version
+ * 1 is the initial schema, and each step ends by setting user_version.
+ * store_open() calls store_migrate() on the writer connection before any
+ * thread starts: the steps from the database's version on run in order,
+ * each in its own transaction, so that a failed step leaves the database
+ * at the last step that worked.  A database newer than this code is
+ * refused with a clear error and left alone.  Never edit a step once
+ * released: add one, and raise STORE_SCHEMA_VERSION in store.h.
+ */
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "base/log.h"
+#include "store/store_priv.h"
+
+/* Returns the database's user_version, or -1. */
+static int
+db_version(sqlite3 *db)
+{
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/*
+ * Brings the schema of db (the file path, for messages) to
+ * STORE_SCHEMA_VERSION, one transaction per step.  Returns 0, or -1 with
+ * the reason in err (the database then stays at the last step that
+ * worked).
+ */
+int
+store_migrate(sqlite3 *db, const char *path, char *err, size_t errsz)
+{
+	const struct store_migration	*m;
+	size_t				 i;
+	int				 v;
+
+	if ((v = db_version(db)) < 0) {
+		snprintf(err, errsz, "%s: cannot read the schema version: %s",
+		    path, sqlite3_errmsg(db));
+		return -1;
+	}
+	if (v > STORE_SCHEMA_VERSION) {
+		snprintf(err, errsz, "%s: schema version %d is newer than "
+		    "this papigw knows (%d); use a newer papigw", path, v,
+		    STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	for (i = (size_t)v; i < store_nmigrations; i++) {
+		m = &store_migrations[i];
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+		    NULL) != SQLITE_OK) {
+			snprintf(err, errsz, "%s: migration: %s", path,
+			    sqlite3_errmsg(db));
+			return -1;
+		}
+		if (sqlite3_exec(db, m->sql, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(err, errsz, "%s: migration to version %d: %s",
+			    path, m->version, sqlite3_errmsg(db));
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		log_info("store: %s: migrated to schema version %d (%s)", path,
+		    m->version, m->name);
+	}
+	return 0;
+}

@@ -1,0 +1,523 @@
+/*
+ * outbox_rows.c: the store's outbox, every message waiting to go out and
+ * how its delivery is going.
+ *
+ * A row goes queued -> sending (claimed, the attempt counted) -> sent,
+ * back to queued (a retry, at next_attempt) or failed (dead when it ran
+ * out of attempts); sent -> delivered or failed by a delivery report
+ * (message.c); failed -> queued again by store_outbox_retry().  Rows left
+ * "sending" by a crash are put back with store_outbox_requeue() at
+ * start-up.  The reply composer (core/reply.c) queues rows and counts a
+ * resident's automatic replies; the outbox worker (chan/outbox.c) claims
+ * rows and records results, all from work functions on the writer
+ * connection; a batch that queued rows calls the function of
+ * store_outbox_hook() once committed (engine.c).  /metrics and papictl
+ * status read the figures on the reader connection.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "base/clock.h"
+#include "base/util.h"
+#include "store/store_priv.h"
+
+enum {
+	ST_OUTBOX_INSERT,
+	ST_OUTBOX_GET,
+	ST_OUTBOX_CLAIM,
+	ST_OUTBOX_RESULT,
+	ST_OUTBOUND_FROM_OUTBOX,
+	ST_DLR_EXISTS,
+	ST_OUTBOX_EARLY_DLR,
+	ST_OUTBOX_REQUEUE,
+	ST_OUTBOX_RETRY,
+	ST_OUTBOX_COUNT_AUTO,
+	ST_OUTBOX_DEPTH,
+	ST_OUTBOX_NEXT_DUE,
+	ST_OUTBOX_DEAD,
+	ST_MAX
+};
+
+static const char *const outbox_sql[ST_MAX] = {
+	[ST_OUTBOX_INSERT] = "INSERT INTO outbox (case_id, channel, "
+	    "recipient, text, encoding, segments, state, attempts, "
+	    "next_attempt, last_error, provider_msg_id, created, updated, "
+	    "kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	    "?13, coalesce(?14, 'answer'))",
+	[ST_OUTBOX_GET] = "SELECT " STORE_OUTBOX_COLUMNS("") " FROM outbox "
+	    "WHERE id = ?1",
+	[ST_OUTBOX_CLAIM] = "UPDATE outbox SET state = 'sending', "
+	    "attempts = attempts + 1, updated = ?2 WHERE id IN ("
+	    "SELECT id FROM outbox WHERE channel = ?1 AND state = 'queued' "
+	    "AND next_attempt <= ?2 ORDER BY next_attempt, id LIMIT ?3) "
+	    "RETURNING " STORE_OUTBOX_COLUMNS(""),
+	[ST_OUTBOX_RESULT] = "UPDATE outbox SET state = ?2, "
+	    "provider_msg_id = coalesce(?3, provider_msg_id), "
+	    "last_error = coalesce(?4, last_error), "
+	    "next_attempt = coalesce(?5, next_attempt), dead = ?6, "
+	    "attempts = max(attempts - ?8, 0), "
+	    "updated = ?7 WHERE id = ?1 AND state = 'sending'",
+	[ST_OUTBOUND_FROM_OUTBOX] = "INSERT INTO outbound (case_id, "
+	    "outbox_id, channel, provider_msg_id, sender, recipient, text, "
+	    "encoding, sent, created) SELECT case_id, id, channel, "
+	    "provider_msg_id, ?2, recipient, text, encoding, ?3, ?3 "
+	    "FROM outbox WHERE id = ?1",
+	[ST_DLR_EXISTS] = "SELECT 1, 0 FROM dlr WHERE channel = ?1 "
+	    "AND provider_msg_id = ?2 AND state IS NOT NULL LIMIT 1",
+	[ST_OUTBOX_EARLY_DLR] = "UPDATE outbox SET state = d.state, "
+	    "last_error = CASE d.state WHEN 'failed' THEN "
+	    "'delivery report: ' || d.status || "
+	    "coalesce(', error ' || d.error, '') ELSE last_error END, "
+	    "updated = ?4 FROM (SELECT state, status, error FROM dlr "
+	    "WHERE channel = ?1 AND provider_msg_id = ?2 "
+	    "AND state IS NOT NULL ORDER BY id DESC LIMIT 1) AS d "
+	    "WHERE outbox.id = ?3 AND outbox.state = 'sent'",
+	[ST_OUTBOX_REQUEUE] = "UPDATE outbox SET state = 'queued', "
+	    "next_attempt = ?1, updated = ?1 WHERE state = 'sending'",
+	[ST_OUTBOX_RETRY] = "UPDATE outbox SET state = 'queued', "
+	    "attempts = 0, dead = 0, next_attempt = ?2, updated = ?2 "
+	    "WHERE id = ?1 AND state = 'failed'",
+	[ST_OUTBOX_COUNT_AUTO] = "SELECT count(*) FROM outbox "
+	    "WHERE recipient = ?1 AND created >= ?2 "
+	    "AND kind IN ('ack', 'special')",
+	[ST_OUTBOX_DEPTH] = "SELECT count(*) FROM outbox WHERE state = ?1",
+	[ST_OUTBOX_NEXT_DUE] = "SELECT min(next_attempt) FROM outbox "
+	    "WHERE channel = ?1 AND state = 'queued'",
+	[ST_OUTBOX_DEAD] = "SELECT count(*) FROM outbox WHERE dead = 1 "
+	    "AND state = 'failed'",
+};
+
+const struct store_family store_outbox_family = {
+	STORE_FAM_OUTBOX, ST_MAX, outbox_sql
+};
+
+static const char *const outbox_state_names[] = {
+	[STORE_OUTBOX_QUEUED] = "queued",
+	[STORE_OUTBOX_SENDING] = "sending",
+	[STORE_OUTBOX_SENT] = "sent",
+	[STORE_OUTBOX_DELIVERED] = "delivered",
+	[STORE_OUTBOX_FAILED] = "failed",
+};
+
+/* Statement id of this family on txn's connection, or NULL (recorded). */
+static sqlite3_stmt *
+stmt(struct store_txn *txn, int id)
+{
+	return store_txn_stmt(txn, &store_outbox_family, id);
+}
+
+/* Returns the name of an outbox state, or NULL when it is out of range. */
+const char *
+store_outbox_state_name(enum store_outbox_state s)
+{
+	if ((unsigned)s >= nitems(outbox_state_names))
+		return NULL;
+	return outbox_state_names[s];
+}
+
+/* Returns the state called name; an unknown name or NULL is "failed". */
+enum store_outbox_state
+store_outbox_state_of(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL && i < nitems(outbox_state_names); i++)
+		if (strcmp(outbox_state_names[i], name) == 0)
+			return (enum store_outbox_state)i;
+	return STORE_OUTBOX_FAILED;
+}
+
+/* Fills o from a row of STORE_OUTBOX_COLUMNS (copy: see store_priv.h). */
+void
+store_outbox_fill(sqlite3_stmt *s, struct store_outbox *o, int copy)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = sqlite3_column_int64(s, 0);
+	o->case_id = sqlite3_column_int64(s, 1);
+	o->channel = store_col_text(s, 2, copy);
+	o->recipient = store_col_text(s, 3, copy);
+	o->text = store_col_text(s, 4, copy);
+	o->encoding = store_col_text(s, 5, copy);
+	o->segments = sqlite3_column_int(s, 6);
+	o->state = store_outbox_state_of((const char *)sqlite3_column_text(s,
+	    7));
+	o->attempts = sqlite3_column_int(s, 8);
+	o->next_attempt = sqlite3_column_int64(s, 9);
+	o->last_error = store_col_text(s, 10, copy);
+	o->provider_id = store_col_text(s, 11, copy);
+	o->created = sqlite3_column_int64(s, 12);
+	o->updated = sqlite3_column_int64(s, 13);
+	o->dead = sqlite3_column_int(s, 14);
+	o->kind = store_col_text(s, 15, copy);
+}
+
+static void
+fill_outbox(sqlite3_stmt *s, void *out)
+{
+	store_outbox_fill(s, out, 1);
+}
+
+/*
+ * ===================================================================
+ * Queueing (the reply composer's work functions)
+ * ===================================================================
+ */
+
+/*
+ * Queues message o for the outbox worker.  Returns STORE_OK with the row's
+ * id in *id, STORE_INVALID for an unknown case or a bad state, or an
+ * error.
+ */
+enum store_status
+store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
+    int64_t *id)
+{
+	sqlite3_stmt	*s;
+	const char	*state;
+	int64_t		 t = clock_unix();
+
+	if ((state = store_outbox_state_name(o->state)) == NULL)
+		return STORE_INVALID;
+	if ((s = stmt(txn, ST_OUTBOX_INSERT)) == NULL)
+		return STORE_ERROR;
+	store_bind_opt(s, 1, o->case_id);
+	store_bind_text(s, 2, o->channel);
+	store_bind_text(s, 3, o->recipient);
+	store_bind_text(s, 4, o->text);
+	store_bind_text(s, 5, o->encoding);
+	sqlite3_bind_int(s, 6, o->segments);
+	store_bind_text(s, 7, state);
+	sqlite3_bind_int(s, 8, o->attempts);
+	sqlite3_bind_int64(s, 9, o->next_attempt ? o->next_attempt : t);
+	store_bind_text(s, 10, o->last_error);
+	store_bind_text(s, 11, o->provider_id);
+	sqlite3_bind_int64(s, 12, o->created ? o->created : t);
+	sqlite3_bind_int64(s, 13, o->updated ? o->updated : t);
+	store_bind_text(s, 14, o->kind);
+	store_txn_outbox_queued(txn);
+	return store_txn_step(txn, s, "outbox insert", id);
+}
+
+/*
+ * Counts the automatic replies (kinds "ack" and "special") queued for
+ * recipient at or after since.  Returns STORE_OK with the count in *n, or
+ * an error.
+ */
+enum store_status
+store_outbox_count_auto(struct store_txn *txn, const char *recipient,
+    int64_t since, int64_t *n)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_OUTBOX_COUNT_AUTO)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, recipient);
+	sqlite3_bind_int64(s, 2, since);
+	return store_txn_count(txn, s, "outbox count", n);
+}
+
+/*
+ * ===================================================================
+ * The outbox worker's work functions (chan/outbox.c)
+ * ===================================================================
+ */
+
+/*
+ * Claims up to limit rows of channel that are queued and due at "at"
+ * (oldest next_attempt first): they become "sending" with the attempt
+ * counted.  Returns STORE_OK with a malloc'd array of *n rows in *rows
+ * (NULL when none), each released with store_outbox_clear() and the array
+ * with free(); or an error, with nothing to free.
+ */
+enum store_status
+store_outbox_claim(struct store_txn *txn, const char *channel, int64_t at,
+    int limit, struct store_outbox **rows, size_t *n)
+{
+	sqlite3_stmt		*s;
+	struct store_outbox	*v = NULL;
+	size_t			 i, cnt = 0;
+	int			 rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (limit <= 0)
+		return STORE_OK;
+	if ((s = stmt(txn, ST_OUTBOX_CLAIM)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, channel);
+	sqlite3_bind_int64(s, 2, at);
+	sqlite3_bind_int(s, 3, limit);
+	v = xcalloc((size_t)limit, sizeof(*v));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && cnt < (size_t)limit)
+		store_outbox_fill(s, &v[cnt++], 1);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		for (i = 0; i < cnt; i++)
+			store_outbox_clear(&v[i]);
+		free(v);
+		return store_txn_fail(txn, rc, "outbox claim");
+	}
+	if (cnt == 0) {
+		free(v);
+		v = NULL;
+	}
+	*rows = v;
+	*n = cnt;
+	return STORE_OK;
+}
+
+/*
+ * After a row was recorded as sent: adds its outbound row (the message as
+ * sent from sender, at t) and applies a final delivery report that came
+ * before, if any.  Returns STORE_OK or an error.
+ */
+static enum store_status
+outbox_sent(struct store_txn *txn, const struct store_outbox_result *r,
+    int64_t t)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+
+	if ((s = stmt(txn, ST_OUTBOUND_FROM_OUTBOX)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, r->id);
+	store_bind_text(s, 2, r->sender != NULL && *r->sender ? r->sender :
+	    NULL);
+	sqlite3_bind_int64(s, 3, t);
+	if ((st = store_txn_step(txn, s, "outbound from outbox", NULL)) !=
+	    STORE_OK)
+		return st;
+	if (r->provider_id == NULL || r->channel == NULL)
+		return STORE_OK;
+	/* Nearly always none: a probe is cheaper than the UPDATE. */
+	if ((s = stmt(txn, ST_DLR_EXISTS)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, r->channel);
+	store_bind_text(s, 2, r->provider_id);
+	if ((st = store_txn_lookup(txn, s, "delivery report", NULL, NULL)) ==
+	    STORE_NOTFOUND)
+		return STORE_OK;
+	if (st != STORE_OK)
+		return st;
+	if ((s = stmt(txn, ST_OUTBOX_EARLY_DLR)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, r->channel);
+	store_bind_text(s, 2, r->provider_id);
+	sqlite3_bind_int64(s, 3, r->id);
+	sqlite3_bind_int64(s, 4, t);
+	return store_txn_step(txn, s, "outbox early report", NULL);
+}
+
+/*
+ * Records what became of a row that was "sending": r->state sent (with
+ * its provider id; an outbound row, the message as sent from r->sender,
+ * is added and a final delivery report that came first is applied),
+ * queued (a retry at r->next_attempt; r->refund uncounts the attempt,
+ * which never reached the channel) or failed (r->dead when it ran out of
+ * attempts).  r->error, when not NULL, becomes last_error.  Returns
+ * STORE_OK, STORE_NOTFOUND when the row is not "sending" (a late report:
+ * nothing changed), STORE_INVALID for another state, or an error.
+ */
+enum store_status
+store_outbox_result(struct store_txn *txn,
+    const struct store_outbox_result *r)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+	int64_t			 t = clock_unix();
+
+	if (r->state != STORE_OUTBOX_SENT && r->state != STORE_OUTBOX_QUEUED &&
+	    r->state != STORE_OUTBOX_FAILED)
+		return STORE_INVALID;
+	if ((s = stmt(txn, ST_OUTBOX_RESULT)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, r->id);
+	store_bind_text(s, 2, store_outbox_state_name(r->state));
+	store_bind_text(s, 3, r->provider_id);
+	store_bind_text(s, 4, r->error);
+	if (r->state == STORE_OUTBOX_QUEUED)
+		sqlite3_bind_int64(s, 5, r->next_attempt ? r->next_attempt :
+		    t);
+	sqlite3_bind_int(s, 6, r->state == STORE_OUTBOX_FAILED && r->dead);
+	sqlite3_bind_int64(s, 7, t);
+	sqlite3_bind_int(s, 8, r->state == STORE_OUTBOX_QUEUED && r->refund);
+	if ((st = store_txn_step(txn, s, "outbox result", NULL)) != STORE_OK)
+		return st;
+	if (store_txn_changes(txn) == 0)
+		return STORE_NOTFOUND;
+	if (r->state == STORE_OUTBOX_QUEUED)
+		store_txn_outbox_queued(txn);
+	if (r->state != STORE_OUTBOX_SENT)
+		return STORE_OK;
+	return outbox_sent(txn, r, t);
+}
+
+/*
+ * Puts every row left "sending" (by a crash, or by a shutdown that could
+ * not wait for its answer) back to "queued", due at once; the attempt it
+ * made stays counted.  Sets *n (when not NULL) to the number of rows.
+ * Returns STORE_OK or an error.
+ */
+enum store_status
+store_outbox_requeue(struct store_txn *txn, int64_t *n)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+
+	if ((s = stmt(txn, ST_OUTBOX_REQUEUE)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, clock_unix());
+	if ((st = store_txn_step(txn, s, "outbox requeue", NULL)) != STORE_OK)
+		return st;
+	if (n != NULL)
+		*n = store_txn_changes(txn);
+	store_txn_outbox_queued(txn);
+	return STORE_OK;
+}
+
+/*
+ * Queues failed row id again, due at once, with its attempts and dead
+ * flag reset (its last_error stays until it is sent).  Returns STORE_OK,
+ * STORE_NOTFOUND when there is no such row, STORE_INVALID when it is not
+ * failed, or an error.
+ */
+enum store_status
+store_outbox_retry(struct store_txn *txn, int64_t id)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+
+	if ((s = stmt(txn, ST_OUTBOX_RETRY)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, clock_unix());
+	if ((st = store_txn_step(txn, s, "outbox retry", NULL)) != STORE_OK)
+		return st;
+	if (store_txn_changes(txn) == 1) {
+		store_txn_outbox_queued(txn);
+		return STORE_OK;
+	}
+	if ((s = stmt(txn, ST_OUTBOX_GET)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return store_txn_lookup(txn, s, "outbox get", NULL, NULL) == STORE_OK ?
+	    STORE_INVALID : STORE_NOTFOUND;
+}
+
+/*
+ * ===================================================================
+ * Reading the outbox (any thread, committed data)
+ * ===================================================================
+ */
+
+/*
+ * Reads outbox row id into o.  Returns STORE_OK (release o with
+ * store_outbox_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_outbox_get(struct store *st, int64_t id, struct store_outbox *o)
+{
+	return store_read_row(st, &store_outbox_family, ST_OUTBOX_GET, id,
+	    fill_outbox, o);
+}
+
+/* Frees what store_outbox_get() or store_outbox_claim() put in o. */
+void
+store_outbox_clear(struct store_outbox *o)
+{
+	free(o->channel);
+	free(o->recipient);
+	free(o->text);
+	free(o->encoding);
+	free(o->last_error);
+	free(o->provider_id);
+	free(o->kind);
+	memset(o, 0, sizeof(*o));
+}
+
+struct depth_read {
+	const char	*state;
+	int64_t		*n;
+};
+
+static enum store_status
+depth_read(struct store_txn *txn, void *arg)
+{
+	struct depth_read	*dr = arg;
+	sqlite3_stmt		*s;
+
+	if ((s = stmt(txn, ST_OUTBOX_DEPTH)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, dr->state);
+	return store_txn_count(txn, s, "outbox depth", dr->n);
+}
+
+/*
+ * Sets *n to the number of outbox rows in state.  Returns STORE_OK or an
+ * error.
+ */
+enum store_status
+store_outbox_depth(struct store *st, enum store_outbox_state state,
+    int64_t *n)
+{
+	struct depth_read	dr = { store_outbox_state_name(state), n };
+
+	if (dr.state == NULL)
+		return STORE_INVALID;
+	return store_read(st, depth_read, &dr);
+}
+
+struct due_read {
+	const char	*channel;
+	int64_t		*when;
+	int		 none;		/* no queued row */
+};
+
+static void
+fill_due(sqlite3_stmt *s, void *out)
+{
+	struct due_read	*dr = out;
+
+	if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+		dr->none = 1;
+	else
+		*dr->when = sqlite3_column_int64(s, 0);
+}
+
+static enum store_status
+due_read(struct store_txn *txn, void *arg)
+{
+	struct due_read		*dr = arg;
+	enum store_status	 r;
+	sqlite3_stmt		*s;
+
+	if ((s = stmt(txn, ST_OUTBOX_NEXT_DUE)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, dr->channel);
+	r = store_txn_row(txn, s, "outbox next due", fill_due, dr);
+	return r == STORE_OK && dr->none ? STORE_NOTFOUND : r;
+}
+
+/*
+ * Sets *when to the earliest next_attempt of channel's queued rows.
+ * Returns STORE_OK, STORE_NOTFOUND when it has none, or an error.
+ */
+enum store_status
+store_outbox_next_due(struct store *st, const char *channel, int64_t *when)
+{
+	struct due_read	dr = { channel, when, 0 };
+
+	return store_read(st, due_read, &dr);
+}
+
+/* Sets *n to the number of dead rows.  Returns STORE_OK or an error. */
+enum store_status
+store_outbox_dead(struct store *st, int64_t *n)
+{
+	return store_read_row(st, &store_outbox_family, ST_OUTBOX_DEAD, 0,
+	    store_fill_int, n);
+}

@@ -1,0 +1,641 @@
+/*
+ * query.c: the store's queries for papictl and reports, on query
+ * connections of their own.
+ *
+ * What officers and administrators ask of the database: lists of cases
+ * with filters, a case and its thread, history and notes, queue figures,
+ * the outbox, report and export rows, the audit log and its
+ * verification.  daemon/control.c opens one query connection per control
+ * client (store_query_open()), read-only: a report that reads for a
+ * second does not hold the store's shared reader, and WAL lets it run
+ * beside the writer.  Changes go through work functions and the table
+ * families' row functions, never through here.
+ *
+ * Statements are constant strings with bound values.  The list query is
+ * put together from constant pieces according to the filters given, so
+ * that each variant can use its own index (newest first within a
+ * category, a state, an assignee or the overdue cases: at a million cases
+ * a list must not sort).  Statements here are prepared per call, which
+ * costs microseconds against the milliseconds of the query, and
+ * finalized before the call returns.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/query.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "store/store.h"
+#include "store/store_priv.h"
+
+#define QUERY_SQL_MAX	4096	/* bytes of a composed statement */
+
+struct store_query {
+	struct store_conn c;
+};
+
+static const char *
+col_cstr(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+
+/*
+ * ===================================================================
+ * Query connections
+ * ===================================================================
+ */
+
+/*
+ * Opens a read-only connection to the store's database for one client's
+ * queries.  Returns it (close it with store_query_close()), or NULL with
+ * the reason in err.
+ */
+struct store_query *
+store_query_open(struct store *st, int busy_timeout_ms, char *err,
+    size_t errsz)
+{
+	struct store_query	*q = xcalloc(1, sizeof(*q));
+
+	if (store_conn_open(&q->c, store_path(st), SQLITE_OPEN_READONLY,
+	    busy_timeout_ms > 0 ? busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT,
+	    "", err, errsz) == -1) {
+		store_query_close(q);
+		return NULL;
+	}
+	return q;
+}
+
+/* Closes a query connection; NULL is a no-op. */
+void
+store_query_close(struct store_query *q)
+{
+	if (q == NULL)
+		return;
+	store_conn_close(&q->c);
+	free(q);
+}
+
+/* Prepares sql on q; returns the statement or NULL (logged). */
+static sqlite3_stmt *
+qprep(struct store_query *q, const char *sql)
+{
+	sqlite3_stmt	*s = NULL;
+
+	if (sqlite3_prepare_v2(q->c.db, sql, -1, &s, NULL) != SQLITE_OK) {
+		log_warnx("store: query: %s", sqlite3_errmsg(q->c.db));
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Finishes a read: finalizes s and turns the last step's code into a status. */
+static enum store_status
+qdone(struct store_query *q, sqlite3_stmt *s, int rc)
+{
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
+		return STORE_OK;
+	log_warnx("store: query: %s", sqlite3_errmsg(q->c.db));
+	return store_status_of(rc);
+}
+
+/*
+ * ===================================================================
+ * Cases
+ * ===================================================================
+ */
+
+/*
+ * Appends "fmt" to the statement being built in buf.  Returns 0, or -1
+ * when it does not fit.
+ */
+static int __attribute__((format(printf, 3, 4)))
+sql_add(char *buf, size_t bufsz, const char *fmt, ...)
+{
+	size_t	len = strlen(buf);
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf + len, bufsz - len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= bufsz - len ? -1 : 0;
+}
+
+/*
+ * Appends " AND +column IN (?, ...)" for n values to the statement being
+ * built in sql, its parameters numbered on from *p.  The "+" keeps SQLite
+ * from using an index on the column for it (see store_case_list()).
+ * Returns 0, or -1 when it does not fit.
+ */
+static int
+sql_add_in(char *sql, size_t sqlsz, const char *column, size_t n, int *p)
+{
+	size_t	i;
+
+	if (sql_add(sql, sqlsz, " AND +%s IN (", column) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (sql_add(sql, sqlsz, "%s?%d", i ? ", " : "", ++*p) == -1)
+			return -1;
+	return sql_add(sql, sqlsz, ")");
+}
+
+/*
+ * Lists the cases that pass filter f, newest first, at most f->limit, and
+ * calls fn(case, arg) for each, with the text of its first message; the
+ * case points into the row, valid during the call only.  Returns STORE_OK
+ * or an error.
+ *
+ * The visible categories are tested with "+category", which keeps SQLite
+ * from using the category index for them: a list for an officer then
+ * walks the newest cases (or those of one state) backwards and stops at
+ * the limit, instead of sorting every case of the officer's categories.
+ */
+enum store_status
+store_case_list(struct store_query *q, const struct store_case_filter *f,
+    void (*fn)(const struct store_case *, void *), void *arg)
+{
+	char			 sql[QUERY_SQL_MAX];
+	struct store_case	 c;
+	sqlite3_stmt		*s;
+	size_t			 i;
+	int			 rc, p = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT " STORE_CASE_COLUMNS("c.") ", "
+	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE 1");
+	if (f->category != NULL && sql_add(sql, sizeof(sql),
+	    " AND c.category = ?%d", ++p) == -1)
+		return STORE_INVALID;
+	if (f->state >= 0 && sql_add(sql, sizeof(sql), " AND c.state = ?%d",
+	    ++p) == -1)
+		return STORE_INVALID;
+	if (f->overdue && sql_add(sql, sizeof(sql), " AND c.overdue IS NOT "
+	    "NULL AND c.state NOT IN ('resolved', 'confirmed')") == -1)
+		return STORE_INVALID;
+	if (f->assignee != NULL && sql_add(sql, sizeof(sql), " AND "
+	    "c.assignee = ?%d", ++p) == -1)
+		return STORE_INVALID;
+	if (f->before_ref > 0 && sql_add(sql, sizeof(sql), " AND "
+	    "c.ref_number < ?%d", ++p) == -1)
+		return STORE_INVALID;
+	if (f->visible != NULL) {
+		if (f->nvisible == 0)
+			return STORE_OK;	/* sees nothing */
+		if (sql_add_in(sql, sizeof(sql), "c.category", f->nvisible,
+		    &p) == -1)
+			return STORE_INVALID;
+	}
+	if (sql_add(sql, sizeof(sql), " ORDER BY c.id DESC LIMIT ?%d",
+	    ++p) == -1)
+		return STORE_INVALID;
+
+	if ((s = qprep(q, sql)) == NULL)
+		return STORE_ERROR;
+	p = 0;
+	if (f->category != NULL)
+		store_bind_text(s, ++p, f->category);
+	if (f->state >= 0)
+		store_bind_text(s, ++p, store_case_state_name(f->state));
+	if (f->assignee != NULL)
+		store_bind_text(s, ++p, f->assignee);
+	if (f->before_ref > 0)
+		sqlite3_bind_int64(s, ++p, f->before_ref);
+	for (i = 0; f->visible != NULL && i < f->nvisible; i++)
+		store_bind_text(s, ++p, f->visible[i]);
+	sqlite3_bind_int(s, ++p, f->limit > 0 ? f->limit : 50);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_case_fill(s, &c, 0);
+		fn(&c, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Reads case number ref, with the text of its first message, into c.
+ * Returns STORE_OK (release c with store_case_clear()), STORE_NOTFOUND or
+ * an error.
+ */
+enum store_status
+store_query_case(struct store_query *q, int64_t ref, struct store_case *c)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT " STORE_CASE_COLUMNS("c.") ", "
+	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE c.ref_number = ?1")) ==
+	    NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, ref);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		store_case_fill(s, c, 1);
+	else if (rc == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return STORE_NOTFOUND;
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Calls fn(item, arg) for every message of case_id, inbound and outbound
+ * (the outbox rows: what was queued and how its delivery went), oldest
+ * first; the item is valid during the call only.  Returns STORE_OK or an
+ * error.
+ */
+enum store_status
+store_case_thread(struct store_query *q, int64_t case_id,
+    void (*fn)(const struct store_thread_item *, void *), void *arg)
+{
+	struct store_thread_item	 it;
+	sqlite3_stmt			*s;
+	int				 rc;
+
+	if ((s = qprep(q, "SELECT 0, id, received, channel, text, kind, "
+	    "NULL, NULL, 0, NULL, NULL FROM inbound WHERE case_id = ?1 "
+	    "UNION ALL SELECT 1, id, created, channel, text, kind, state, "
+	    "encoding, segments, last_error, updated FROM outbox "
+	    "WHERE case_id = ?1 ORDER BY 3, 1, 2")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&it, 0, sizeof(it));
+		it.outbound = sqlite3_column_int(s, 0);
+		it.id = sqlite3_column_int64(s, 1);
+		it.at = sqlite3_column_int64(s, 2);
+		it.channel = col_cstr(s, 3);
+		it.text = col_cstr(s, 4);
+		it.kind = col_cstr(s, 5);
+		it.state = col_cstr(s, 6);
+		it.encoding = col_cstr(s, 7);
+		it.segments = sqlite3_column_int(s, 8);
+		it.error = col_cstr(s, 9);
+		it.updated = sqlite3_column_int64(s, 10);
+		fn(&it, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Calls fn(event, arg) for every state change of case_id, oldest first;
+ * the event is valid during the call only.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_case_history(struct store_query *q, int64_t case_id,
+    void (*fn)(const struct store_case_event *, void *), void *arg)
+{
+	struct store_case_event	 e;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if ((s = qprep(q, "SELECT " STORE_EVENT_COLUMNS " FROM case_events "
+	    "WHERE case_id = ?1 ORDER BY at, id")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_case_event_fill(s, &e, 0);
+		fn(&e, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Calls fn(note, arg) for every note of case_id, oldest first; the note is
+ * valid during the call only.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_case_notes(struct store_query *q, int64_t case_id,
+    void (*fn)(const struct store_note *, void *), void *arg)
+{
+	struct store_note	 n;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if ((s = qprep(q, "SELECT " STORE_NOTE_COLUMNS " FROM notes "
+	    "WHERE case_id = ?1 ORDER BY at, id")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_note_fill(s, &n, 0);
+		fn(&n, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Calls fn(category, n, arg) with the number of cases of resident (a
+ * pseudonym id) in each category.  The caller counts only the categories
+ * its reader may see.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_resident_cases(struct store_query *q, int64_t resident,
+    void (*fn)(const char *, int64_t, void *), void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT category, count(*) FROM cases "
+	    "WHERE resident = ?1 GROUP BY category")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, resident);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(col_cstr(s, 0), sqlite3_column_int64(s, 1), arg);
+	return qdone(q, s, rc);
+}
+
+/*
+ * ===================================================================
+ * Queue figures (papictl status)
+ * ===================================================================
+ */
+
+/*
+ * Calls fn(category, state, n, arg) for every category and state that has
+ * cases; then fn(category, NULL, overdue, arg) for every category with
+ * overdue open cases.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_case_counts(struct store_query *q,
+    void (*fn)(const char *, const char *, int64_t, void *), void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT category, state, count(*) FROM cases "
+	    "GROUP BY category, state")) == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(col_cstr(s, 0), col_cstr(s, 1), sqlite3_column_int64(s, 2),
+		    arg);
+	if (qdone(q, s, rc) != STORE_OK)
+		return STORE_ERROR;
+	/* Without statistics SQLite would walk the category index. */
+	if ((s = qprep(q, "SELECT category, count(*) FROM cases INDEXED BY "
+	    "cases_overdue WHERE overdue IS NOT NULL AND state NOT IN "
+	    "('resolved', 'confirmed') GROUP BY category")) == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(col_cstr(s, 0), NULL, sqlite3_column_int64(s, 1), arg);
+	return qdone(q, s, rc);
+}
+
+/*
+ * Sets *ref and *created to the reference and creation time of the oldest
+ * case still waiting for an officer (state received) among the visible
+ * categories (NULL: all), or to 0 when there is none.  Returns STORE_OK
+ * or an error.
+ */
+enum store_status
+store_case_oldest_waiting(struct store_query *q, char *const *visible,
+    size_t nvisible, int64_t *ref, int64_t *created)
+{
+	char		 sql[QUERY_SQL_MAX];
+	sqlite3_stmt	*s;
+	size_t		 i;
+	int		 rc, p = 0;
+
+	*ref = *created = 0;
+	snprintf(sql, sizeof(sql), "SELECT ref_number, created FROM cases "
+	    "WHERE state = 'received'");
+	if (visible != NULL) {
+		if (nvisible == 0)
+			return STORE_OK;
+		if (sql_add_in(sql, sizeof(sql), "category", nvisible,
+		    &p) == -1)
+			return STORE_INVALID;
+	}
+	if (sql_add(sql, sizeof(sql), " ORDER BY id LIMIT 1") == -1 ||
+	    (s = qprep(q, sql)) == NULL)
+		return STORE_ERROR;
+	for (i = 0; visible != NULL && i < nvisible; i++)
+		store_bind_text(s, (int)i + 1, visible[i]);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*ref = sqlite3_column_int64(s, 0);
+		*created = sqlite3_column_int64(s, 1);
+	}
+	return qdone(q, s, rc);
+}
+
+/* How far back the last message of a channel is looked for. */
+#define LAST_SEEN_WINDOW	100000	/* inbound messages */
+
+/*
+ * Sets *at to the time of the newest message received on channel among
+ * the last LAST_SEEN_WINDOW messages (0: none), without an index of its
+ * own that every inbound message would pay for.  Returns STORE_OK or an
+ * error.
+ */
+enum store_status
+store_channel_last_seen(struct store_query *q, const char *channel,
+    int64_t *at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT max(received) FROM inbound WHERE channel "
+	    "= ?1 AND id > (SELECT coalesce(max(id), 0) FROM inbound) - ?2"))
+	    == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, channel);
+	sqlite3_bind_int(s, 2, LAST_SEEN_WINDOW);
+	*at = 0;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*at = sqlite3_column_int64(s, 0);
+	return qdone(q, s, rc);
+}
+
+/*
+ * Calls fn(channel, state, n, last_error, arg) for every channel and
+ * outbox state, with the last error of the newest failed row (or NULL);
+ * the strings are valid during the call only.  Returns STORE_OK or an
+ * error.
+ */
+enum store_status
+store_outbox_counts(struct store_query *q,
+    void (*fn)(const char *, const char *, int64_t, const char *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT channel, state, count(*), (SELECT "
+	    "o2.last_error FROM outbox o2 WHERE o2.channel = o.channel AND "
+	    "o2.state = o.state AND o2.last_error IS NOT NULL ORDER BY "
+	    "o2.updated DESC LIMIT 1) FROM outbox o GROUP BY channel, state"))
+	    == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(col_cstr(s, 0), col_cstr(s, 1), sqlite3_column_int64(s, 2),
+		    col_cstr(s, 3), arg);
+	return qdone(q, s, rc);
+}
+
+/*
+ * Lists outbox rows, newest first, at most limit, only failed ones when
+ * failed_only: fn(row, ref, category, arg), ref and category 0 and NULL
+ * for rows without a case; row and category are valid during the call
+ * only.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_outbox_list(struct store_query *q, int failed_only, int limit,
+    void (*fn)(const struct store_outbox *, int64_t, const char *, void *),
+    void *arg)
+{
+	struct store_outbox	 o;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	s = qprep(q, failed_only ?
+	    "SELECT " STORE_OUTBOX_COLUMNS("o.") ", c.ref_number, c.category "
+	    "FROM outbox o LEFT JOIN cases c ON c.id = o.case_id "
+	    "WHERE o.state = 'failed' ORDER BY o.id DESC LIMIT ?1" :
+	    "SELECT " STORE_OUTBOX_COLUMNS("o.") ", c.ref_number, c.category "
+	    "FROM outbox o LEFT JOIN cases c ON c.id = o.case_id "
+	    "ORDER BY o.id DESC LIMIT ?1");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int(s, 1, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_outbox_fill(s, &o, 0);
+		fn(&o, sqlite3_column_int64(s, 16), col_cstr(s, 17), arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * ===================================================================
+ * Reports and exports
+ * ===================================================================
+ */
+
+/*
+ * Calls fn(case, arg) for every case created in [from, to), with the
+ * columns that reports read only (STORE_CASE_REPORT_COLUMNS; the others
+ * 0 and NULL); with_text adds the text of its first message, oldest case
+ * first (exports).  The case points into the row, valid during the call
+ * only.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_report_rows(struct store_query *q, int64_t from, int64_t to,
+    int with_text, void (*fn)(const struct store_case *, void *), void *arg)
+{
+	struct store_case	 c;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	s = qprep(q, with_text ?
+	    "SELECT " STORE_CASE_REPORT_COLUMNS("c.") ", "
+	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE c.created >= ?1 AND "
+	    "c.created < ?2 ORDER BY c.created" :
+	    "SELECT " STORE_CASE_REPORT_COLUMNS("c.") ", NULL FROM cases c "
+	    "WHERE c.created >= ?1 AND c.created < ?2");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_case_fill(s, &c, 0);
+		fn(&c, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * ===================================================================
+ * Audit log
+ * ===================================================================
+ */
+
+/*
+ * Calls fn(entry, ref, arg) for audit entries in id order: the newest
+ * "limit" of them (after_id 0), or every one after after_id (limit 0:
+ * all).  ref is the reference number of the entry's case, or 0; the entry
+ * is valid during the call only.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_audit_list(struct store_query *q, int64_t after_id, int64_t limit,
+    void (*fn)(const struct store_audit *, int64_t, void *), void *arg)
+{
+	struct store_audit	 a;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if (after_id == 0 && limit > 0)
+		s = qprep(q, "SELECT * FROM (SELECT " STORE_AUDIT_COLUMNS("a.")
+		    ", c.ref_number FROM audit a LEFT JOIN cases c ON "
+		    "c.id = a.case_id ORDER BY a.id DESC LIMIT ?2) "
+		    "WHERE ?1 = 0 ORDER BY 1");
+	else
+		s = qprep(q, "SELECT " STORE_AUDIT_COLUMNS("a.") ", "
+		    "c.ref_number FROM audit a LEFT JOIN cases c ON "
+		    "c.id = a.case_id WHERE a.id > ?1 ORDER BY a.id LIMIT ?2");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, after_id);
+	sqlite3_bind_int64(s, 2, limit > 0 ? limit : INT64_MAX);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_audit_fill(s, &a, 0);
+		fn(&a, sqlite3_column_int64(s, 8), arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Calls fn(entry, arg) for every audit entry in id order (the entry valid
+ * during the call only; fn returns -1 to stop), then sets the head that
+ * the insert trigger keeps (the newest entry's id, the number of entries
+ * and the newest hash) in *last_id, *entries and head.  Both reads are in
+ * one read transaction: the head matches the entries walked.  Returns
+ * STORE_OK or an error.
+ */
+enum store_status
+store_audit_walk(struct store_query *q,
+    int (*fn)(const struct store_audit *, void *), void *arg,
+    int64_t *last_id, int64_t *entries, char head[STORE_HASH_HEX])
+{
+	struct store_audit	 a;
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+	int			 rc;
+
+	*last_id = *entries = 0;
+	head[0] = '\0';
+	if (sqlite3_exec(q->c.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return store_status_of(sqlite3_errcode(q->c.db));
+	if ((s = qprep(q, "SELECT " STORE_AUDIT_COLUMNS("") " FROM audit "
+	    "ORDER BY id")) == NULL) {
+		r = STORE_ERROR;
+		goto done;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_audit_fill(s, &a, 0);
+		if (fn(&a, arg) == -1) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if ((r = qdone(q, s, rc)) != STORE_OK)
+		goto done;
+	if ((s = qprep(q, "SELECT last_id, entries, hash FROM audit_head "
+	    "WHERE id = 1")) == NULL) {
+		r = STORE_ERROR;
+		goto done;
+	}
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*last_id = sqlite3_column_int64(s, 0);
+		*entries = sqlite3_column_int64(s, 1);
+		copy_str(head, STORE_HASH_HEX, col_cstr(s, 2) != NULL ?
+		    col_cstr(s, 2) : "");
+	}
+	r = qdone(q, s, rc);
+done:
+	sqlite3_exec(q->c.db, "COMMIT", NULL, NULL, NULL);
+	return r;
+}

@@ -1,0 +1,235 @@
+/*
+ * txn.c: what the table families' functions run their statements with:
+ * inside a work function on the writer connection, or on the reader
+ * connection for reads of committed data (store_read(),
+ * store_read_row()).
+ *
+ * A family's function takes its statement with store_txn_stmt(), binds
+ * it, and steps it with store_txn_step() (a write), store_txn_lookup()
+ * (an id and a reference), store_txn_count() or store_txn_row() (a row
+ * into a structure).  These reset the statement and clear its bindings,
+ * and turn SQLite's codes into statuses: an error that is the store's
+ * (a full disk, I/O, busy) is logged, counted and recorded as the work
+ * item's fatal error, which its work function cannot hide (engine.c then
+ * rolls the item back); a refused constraint is the caller's to handle.
+ */
+#include <pthread.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "base/log.h"
+#include "store/engine.h"
+#include "store/store_priv.h"
+
+/*
+ * ===================================================================
+ * Inside a work function: statements and steps (store_priv.h)
+ * ===================================================================
+ */
+
+/*
+ * Turns a failed SQLite call inside a work item into a status: records
+ * store-level errors (a full disk, I/O, busy) as the item's fatal error,
+ * which a work function cannot hide, and logs them once.
+ */
+enum store_status
+store_txn_fail(struct store_txn *txn, int rc, const char *what)
+{
+	enum store_status	s = store_status_of(rc);
+
+	if (s == STORE_OK || s == STORE_INVALID) {
+		log_debug("store: %s: %s", what,
+		    sqlite3_errmsg(txn->conn->db));
+		return s;
+	}
+	log_warnx("store: %s: %s", what, sqlite3_errmsg(txn->conn->db));
+	store_count_error(txn->st);
+	if (txn->fatal == STORE_OK)
+		txn->fatal = s;
+	return s;
+}
+
+/* Records s as the item's fatal error, unless it has one already. */
+void
+store_txn_fatal(struct store_txn *txn, enum store_status s)
+{
+	if (txn->fatal == STORE_OK)
+		txn->fatal = s;
+}
+
+/*
+ * Returns statement id of family fam on the item's connection, or NULL
+ * after recording an error in txn.
+ */
+sqlite3_stmt *
+store_txn_stmt(struct store_txn *txn, const struct store_family *fam, int id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_conn_stmt(txn->conn, fam, id)) == NULL)
+		store_txn_fail(txn, SQLITE_ERROR, "prepare");
+	return s;
+}
+
+/*
+ * Steps an INSERT or UPDATE once and resets it.  Returns the status; sets
+ * *id (when not NULL) to the new row's id.
+ */
+enum store_status
+store_txn_step(struct store_txn *txn, sqlite3_stmt *s, const char *what,
+    int64_t *id)
+{
+	int	rc;
+
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE && id != NULL)
+		*id = sqlite3_last_insert_rowid(txn->conn->db);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return STORE_OK;
+	return store_txn_fail(txn, rc, what);
+}
+
+struct ids {
+	int64_t		*a, *b;
+};
+
+static void
+fill_ids(sqlite3_stmt *s, void *out)
+{
+	struct ids	*ids = out;
+
+	if (ids->a != NULL)
+		*ids->a = sqlite3_column_int64(s, 0);
+	if (ids->b != NULL)
+		*ids->b = sqlite3_column_int64(s, 1);
+}
+
+/*
+ * Steps a lookup once: sets *a and *b (when not NULL) from the two
+ * columns of its first row (an id and a reference number, 0 when NULL).
+ * Returns STORE_OK, STORE_NOTFOUND when there is no row, or an error.
+ */
+enum store_status
+store_txn_lookup(struct store_txn *txn, sqlite3_stmt *s, const char *what,
+    int64_t *a, int64_t *b)
+{
+	struct ids	ids = { a, b };
+
+	return store_txn_row(txn, s, what, fill_ids, &ids);
+}
+
+/* Steps a count(*) once; sets *n.  Returns STORE_OK or an error. */
+enum store_status
+store_txn_count(struct store_txn *txn, sqlite3_stmt *s, const char *what,
+    int64_t *n)
+{
+	enum store_status	r = store_txn_lookup(txn, s, what, n, NULL);
+
+	if (r == STORE_NOTFOUND) {
+		*n = 0;
+		r = STORE_OK;
+	}
+	return r;
+}
+
+/*
+ * Steps a query once and hands its first row to fill(s, out).  Returns
+ * STORE_OK, STORE_NOTFOUND when there is no row, or an error.
+ */
+enum store_status
+store_txn_row(struct store_txn *txn, sqlite3_stmt *s, const char *what,
+    void (*fill)(sqlite3_stmt *, void *), void *out)
+{
+	enum store_status	r;
+	int			rc;
+
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		fill(s, out);
+		r = STORE_OK;
+	} else if (rc == SQLITE_DONE)
+		r = STORE_NOTFOUND;
+	else
+		r = store_txn_fail(txn, rc, what);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+/* Returns the rows the last INSERT, UPDATE or DELETE changed. */
+int64_t
+store_txn_changes(struct store_txn *txn)
+{
+	return sqlite3_changes(txn->conn->db);
+}
+
+/*
+ * Says that the item queued outbox rows: after its batch committed (and
+ * reached the disk), the function of store_outbox_hook() is called.
+ */
+void
+store_txn_outbox_queued(struct store_txn *txn)
+{
+	txn->st->outbox_dirty = 1;
+}
+
+/*
+ * ===================================================================
+ * Reads of committed data (any thread, the reader connection)
+ * ===================================================================
+ */
+
+/*
+ * Runs fn(txn, arg) with a txn on the reader connection, under its lock:
+ * the lookups of work functions, on committed data.  Returns what fn
+ * returns.
+ */
+enum store_status
+store_read(struct store *st, store_work_fn fn, void *arg)
+{
+	struct store_txn	txn = { st, &st->rd, STORE_OK };
+	enum store_status	r;
+
+	pthread_mutex_lock(&st->rlock);
+	r = fn(&txn, arg);
+	pthread_mutex_unlock(&st->rlock);
+	return r;
+}
+
+struct row_read {
+	const struct store_family *fam;
+	int			 id;
+	int64_t			 key;
+	void			(*fill)(sqlite3_stmt *, void *);
+	void			*out;
+};
+
+static enum store_status
+row_read(struct store_txn *txn, void *arg)
+{
+	struct row_read	*rr = arg;
+	sqlite3_stmt	*s;
+
+	if ((s = store_txn_stmt(txn, rr->fam, rr->id)) == NULL)
+		return STORE_ERROR;
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, rr->key);
+	return store_txn_row(txn, s, "read", rr->fill, rr->out);
+}
+
+/*
+ * Runs statement id of fam with key as ?1 (when it has a parameter) on
+ * the reader connection and hands its first row to fill(s, out).  Returns
+ * STORE_OK, STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_read_row(struct store *st, const struct store_family *fam, int id,
+    int64_t key, void (*fill)(sqlite3_stmt *, void *), void *out)
+{
+	struct row_read	rr = { fam, id, key, fill, out };
+
+	return store_read(st, row_read, &rr);
+}

@@ -1,0 +1,376 @@
+/*
+ * wal.c: the store's write-ahead log: the syncer thread that makes
+ * committed batches durable, and the checkpointer thread that copies the
+ * log into the database file.  engine.c starts and stops them
+ * (store_wal_open(), store_wal_start(), store_wal_stop()) and the writer
+ * thread talks to them after each batch (store_wal_hand(),
+ * store_wal_between()) and through SQLite's WAL hook (store_wal_hook()).
+ *
+ * Durability is pipelined.  With storage.synchronous = full the writer
+ * connection still runs SQLite's synchronous = NORMAL (a COMMIT writes
+ * its WAL frames but does not wait for the disk) and hands the committed
+ * batch to the syncer thread, which calls fdatasync() on the WAL file and
+ * only then runs the batch's callbacks; meanwhile the writer already runs
+ * the next batch.  One fdatasync covers every batch committed before it
+ * began, so a batch is on disk when its callbacks run, exactly as with
+ * SQLite's FULL, but the writer never waits for the disk.  Other
+ * connections may read a committed batch a little before it is on disk;
+ * anything that acts on it through the writer (the outbox claims rows
+ * before sending them) is ordered after it and made durable with it.
+ * With storage.synchronous = normal there is no syncer: callbacks run
+ * after COMMIT, and a power cut may lose the last transactions (never
+ * corrupt the file).
+ *
+ * Checkpoints run on their own thread and connection: the writer's WAL
+ * hook wakes the checkpointer past STORE_CKPT_PAGES frames, which copies
+ * them into the database (PASSIVE: it never blocks the writer).  The WAL
+ * starts over from its beginning only when a write begins with every frame
+ * copied, which never happens under a steady load; past
+ * STORE_CKPT_RESTART frames the writer itself checkpoints the few frames
+ * left between two batches, so that the next one starts the WAL over.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "store/engine.h"
+#include "store/store_priv.h"
+
+static void	*syncer_main(void *);
+static void	*ckpt_main(void *);
+
+/*
+ * Opens the checkpointer's connection.  Returns 0, or -1 with the reason
+ * in err.
+ */
+int
+store_wal_open(struct store *st, char *err, size_t errsz)
+{
+	if (store_conn_open(&st->ck, st->path, SQLITE_OPEN_READWRITE, 0,
+	    "checkpointer: ", err, errsz) == -1)
+		return -1;
+	/* NORMAL: a checkpoint syncs the WAL before and the file after. */
+	if (sqlite3_exec(st->ck.db, "PRAGMA synchronous = NORMAL", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: checkpointer: %s", st->path,
+		    sqlite3_errmsg(st->ck.db));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Opens the WAL file for the syncer (SQLite made it when the migrations
+ * ran) and makes its directory entry durable: SQLite would do that at its
+ * first sync of a new WAL, which the syncer replaces.  Returns 0, or -1
+ * with the reason in err.
+ */
+static int
+wal_file_open(struct store *st, char *err, size_t errsz)
+{
+	char	*dir;
+	int	 fd;
+
+	if (st->walfd != -1) {
+		close(st->walfd);
+		st->walfd = -1;
+	}
+	if ((st->walfd = open(st->walpath, O_RDWR | O_CLOEXEC)) == -1) {
+		snprintf(err, errsz, "%s: %s", st->walpath, strerror(errno));
+		return -1;
+	}
+	dir = xstrdup(st->walpath);
+	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 || fsync(fd) == -1) {
+		snprintf(err, errsz, "%s: directory: %s", st->walpath,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(dir);
+		return -1;
+	}
+	close(fd);
+	free(dir);
+	return 0;
+}
+
+/*
+ * Starts the checkpointer and, with storage.synchronous = full, the
+ * syncer with the WAL file.  Returns 0, or -1 with the reason in err
+ * (what started is stopped by store_wal_stop()).
+ */
+int
+store_wal_start(struct store *st, char *err, size_t errsz)
+{
+	int	rc;
+
+	if (st->pipelined && wal_file_open(st, err, errsz) == -1)
+		return -1;
+	if ((rc = pthread_create(&st->ckpt, NULL, ckpt_main, st)) != 0) {
+		snprintf(err, errsz, "store: checkpoint thread: %s",
+		    strerror(rc));
+		return -1;
+	}
+	st->ckpt_started = 1;
+	if (st->pipelined) {
+		if ((rc = pthread_create(&st->syncer, NULL, syncer_main,
+		    st)) != 0) {
+			snprintf(err, errsz, "store: syncer thread: %s",
+			    strerror(rc));
+			return -1;
+		}
+		st->syncer_started = 1;
+	}
+	return 0;
+}
+
+/*
+ * Joins the syncer, once it ran the callbacks of everything the writer
+ * handed it, and the checkpointer, and closes the checkpointer's
+ * connection.  After the writer thread ended.
+ */
+void
+store_wal_stop(struct store *st)
+{
+	if (st->syncer_started) {
+		pthread_mutex_lock(&st->lock);
+		st->sync_closing = 1;
+		pthread_cond_signal(&st->synced_wake);
+		pthread_mutex_unlock(&st->lock);
+		pthread_join(st->syncer, NULL);
+	}
+	if (st->ckpt_started) {
+		pthread_mutex_lock(&st->lock);
+		st->ckpt_closing = 1;
+		pthread_cond_signal(&st->ckpt_wake);
+		pthread_mutex_unlock(&st->lock);
+		pthread_join(st->ckpt, NULL);
+	}
+	store_conn_close(&st->ck);
+}
+
+/*
+ * Writer thread: hands the n items of a batch that ran (committed or
+ * not) to the syncer, which runs their callbacks in order after the next
+ * sync, and frees them.
+ */
+void
+store_wal_hand(struct store *st, struct item **batch, size_t n)
+{
+	struct item	*it;
+	size_t		 i;
+
+	pthread_mutex_lock(&st->lock);
+	for (i = 0; i < n; i++) {
+		it = batch[i];
+		it->next = NULL;
+		if (st->stail != NULL)
+			st->stail->next = it;
+		else
+			st->shead = it;
+		st->stail = it;
+	}
+	if (st->outbox_dirty)
+		st->sync_outbox = 1;
+	st->outbox_dirty = 0;
+	pthread_cond_signal(&st->synced_wake);
+	pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * Syncer thread: makes the WAL durable.  The WAL file is the one SQLite
+ * has open as long as the store is (only the last connection to close
+ * removes it); should it ever be a new file, it is opened again.  Returns
+ * 0, or -1 (logged).
+ */
+static int
+wal_sync(struct store *st)
+{
+	struct stat	 path_sb, fd_sb;
+	char		 err[512];
+
+	if (stat(st->walpath, &path_sb) == -1) {
+		log_warnx("store: %s: %s", st->walpath, strerror(errno));
+		return -1;
+	}
+	if (st->walfd == -1 || fstat(st->walfd, &fd_sb) == -1 ||
+	    fd_sb.st_ino != path_sb.st_ino || fd_sb.st_dev != path_sb.st_dev) {
+		if (wal_file_open(st, err, sizeof(err)) == -1) {
+			log_warnx("store: %s", err);
+			return -1;
+		}
+	}
+	if (fdatasync(st->walfd) == -1) {
+		log_warnx("store: %s: fdatasync: %s", st->walpath,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The syncer thread: takes every committed item, syncs the WAL once for
+ * all of them, then runs their callbacks.  An item whose data may not be
+ * on disk because the sync failed gets STORE_ERROR: its producer answers
+ * with an error (an HTTP provider retries, and the retry finds the message
+ * stored).  Returns once the store is closing and nothing is left.
+ */
+static void *
+syncer_main(void *arg)
+{
+	struct store	*st = arg;
+	struct item	*list, *it;
+	int		 notify, failed;
+
+	pthread_setname_np(pthread_self(), "store-sync");
+	for (;;) {
+		pthread_mutex_lock(&st->lock);
+		while (st->shead == NULL && !st->sync_closing)
+			pthread_cond_wait(&st->synced_wake, &st->lock);
+		if (st->shead == NULL) {
+			pthread_mutex_unlock(&st->lock);
+			break;
+		}
+		list = st->shead;
+		st->shead = st->stail = NULL;
+		notify = st->sync_outbox;
+		st->sync_outbox = 0;
+		pthread_mutex_unlock(&st->lock);
+
+		failed = 0;
+		if (wal_sync(st) == -1) {
+			for (it = list; it != NULL; it = it->next)
+				if (it->status == STORE_OK) {
+					it->status = STORE_ERROR;
+					failed++;
+				}
+			pthread_mutex_lock(&st->lock);
+			st->stats.errors++;
+			st->stats.items -= (uint64_t)failed;
+			st->stats.items_failed += (uint64_t)failed;
+			pthread_mutex_unlock(&st->lock);
+		}
+		while ((it = list) != NULL) {
+			list = it->next;
+			if (it->done != NULL)
+				it->done(it->status, it->done_arg);
+			free(it);
+		}
+		if (notify)
+			store_outbox_notify(st);
+	}
+	return NULL;
+}
+
+/*
+ * Writer thread, between two batches: past STORE_CKPT_RESTART frames,
+ * copies the frames the checkpointer has not yet copied, so that the next
+ * write starts the WAL over.  The checkpointer is held off meanwhile (a
+ * running one makes this one busy: it is tried again after the next
+ * batch).
+ */
+void
+store_wal_between(struct store *st)
+{
+	int	rc, nlog = 0, nckpt = 0;
+
+	if (st->wal_frames < st->restart_at)
+		return;
+	pthread_mutex_lock(&st->lock);
+	st->ckpt_hold = 1;
+	if (st->ckpt_running) {
+		pthread_mutex_unlock(&st->lock);
+		return;
+	}
+	pthread_mutex_unlock(&st->lock);
+	rc = sqlite3_wal_checkpoint_v2(st->wr.db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
+	/* Done: the next commit starts the WAL over (the hook sees it). */
+	if (rc != SQLITE_OK || nlog != nckpt) {
+		/*
+		 * A reader still uses older frames (a long papictl report):
+		 * not again before the WAL grew by as much once more.
+		 */
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			log_warnx("store: checkpoint: %s",
+			    sqlite3_errmsg(st->wr.db));
+		st->restart_at = st->wal_frames + STORE_CKPT_RESTART;
+	}
+	pthread_mutex_lock(&st->lock);
+	st->ckpt_hold = 0;
+	pthread_cond_signal(&st->ckpt_wake);
+	pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * The checkpointer thread: copies the WAL into the database file whenever
+ * the writer's WAL hook asks, without ever blocking the writer.
+ */
+static void *
+ckpt_main(void *arg)
+{
+	struct store	*st = arg;
+	int		 rc;
+
+	pthread_setname_np(pthread_self(), "store-ckpt");
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		while ((!st->ckpt_wanted || st->ckpt_hold) &&
+		    !st->ckpt_closing)
+			pthread_cond_wait(&st->ckpt_wake, &st->lock);
+		if (st->ckpt_closing)
+			break;
+		st->ckpt_wanted = 0;
+		st->ckpt_running = 1;
+		pthread_mutex_unlock(&st->lock);
+		rc = sqlite3_wal_checkpoint_v2(st->ck.db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			log_warnx("store: checkpoint: %s",
+			    sqlite3_errmsg(st->ck.db));
+		pthread_mutex_lock(&st->lock);
+		st->ckpt_running = 0;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return NULL;
+}
+
+/*
+ * SQLite calls this on the writer thread after each commit with the
+ * frames in the WAL; it replaces the automatic checkpoint.  Returns
+ * SQLITE_OK.
+ */
+int
+store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store	*st = arg;
+
+	(void)db;
+	(void)name;
+	if (frames < st->wal_frames) {		/* started over */
+		st->ckpt_next = STORE_CKPT_PAGES;
+		st->restart_at = STORE_CKPT_RESTART;
+	}
+	st->wal_frames = frames;
+	if (frames >= st->ckpt_next) {
+		st->ckpt_next = frames + STORE_CKPT_STEP;
+		pthread_mutex_lock(&st->lock);
+		st->ckpt_wanted = 1;
+		if (!st->ckpt_running && !st->ckpt_hold)
+			pthread_cond_signal(&st->ckpt_wake);
+		pthread_mutex_unlock(&st->lock);
+	}
+	return SQLITE_OK;
+}
