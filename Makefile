@@ -13,6 +13,7 @@ PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 SBINDIR		?= $(PREFIX)/sbin
 MANDIR		?= $(PREFIX)/share/man
+DATADIR		?= $(PREFIX)/share
 SYSCONFDIR	?= /etc
 UNITDIR		?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
@@ -53,6 +54,13 @@ CTL_LIB_OBJS	= $(filter $(foreach l,$(CTL_LAYERS),$(BUILD)/obj/$(l)/%),$(LIB_OBJ
 LIBCTL		= $(BUILD)/libpapigw-ctl.a
 CTL_PKGS	= libconfig libutf8proc jansson
 CTL_LIBS	:= $(shell $(PKG_CONFIG) --libs $(CTL_PKGS) 2>/dev/null) -lm
+# papictl router train (src/ctl/train.c, ctl_router.c): liblinear (Debian
+# liblinear-dev, no pkg-config file) and OpenSSL's SHA-256.  The lab tool
+# and the unit test reuse train.o.
+LINEAR_LIBS	= -llinear
+TRAIN_OBJ	= $(BUILD)/obj/ctl/train.o
+CTL_TRAIN_LIBS	:= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null) \
+		  $(LINEAR_LIBS)
 
 # The tests' builds: the modules with test hooks (fault injection in the
 # store, the modem's hold points) compiled again with PAPIGW_TEST_HOOKS,
@@ -70,12 +78,18 @@ TOOL_BINS	= $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%) \
 BENCH_SRCS	= $(wildcard bench/*.c)
 BENCH_BINS	= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 
-PROGS		= $(BUILD)/papigwd $(BUILD)/papictl
+PROGS		= $(BUILD)/papigwd $(BUILD)/papictl $(BUILD)/router-train
+
+# The router's learned model, trained on the labelled corpus by the
+# command "make model" runs (tools/router-train, liblinear).  The frozen
+# test part (data/router/test) is never trained on.
+MODEL		= $(BUILD)/router.model
+CORPUS		= $(wildcard data/router/train/*.tsv)
 
 .PHONY: all check unit sanitize run deps install uninstall clean lint \
-	check-layers bench
+	check-layers bench model
 
-all: $(PROGS)
+all: $(PROGS) $(MODEL)
 
 # The schema migrations, src/store/sql/NNN-name.sql (one per schema
 # version), become C at build time: scripts/embed-sql.sh writes them into
@@ -105,6 +119,18 @@ $(LIBPAPIGW): $(LIB_OBJS)
 $(BUILD)/papigwd: $(BUILD)/obj/daemon/papigwd.o $(LIBPAPIGW)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# The trainer is built on papictl's train.o and links liblinear.
+$(BUILD)/router-train: tools/router-train.c $(TRAIN_OBJ) $(LIBCTL)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TRAIN_OBJ) $(LIBCTL) \
+	    $(CTL_LIBS) $(LINEAR_LIBS) -lm
+
+$(MODEL): $(BUILD)/router-train $(CORPUS) conf/categories.conf \
+    conf/papigw.conf
+	$(BUILD)/router-train -q -c conf/papigw.conf -o $@.tmp $(CORPUS)
+	mv $@.tmp $@
+
+model: $(MODEL)
+
 $(BUILD)/hooks/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DPAPIGW_TEST_HOOKS -c -o $@ $<
@@ -124,12 +150,19 @@ $(LIBCTL): $(CTL_LIB_OBJS)
 
 # papictl links only the layers below the store, and their libraries.
 $(BUILD)/papictl: $(CTL_OBJS) $(LIBCTL)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CTL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CTL_LIBS) $(CTL_TRAIN_LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIBHOOKS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DPAPIGW_TEST_HOOKS $(ALL_LDFLAGS) -o $@ $< $(LIBHOOKS) \
 	    $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+# test_train tests papictl's train.c, which links liblinear.
+$(BUILD)/tests/test_train: tests/unit/test_train.c $(TRAIN_OBJ) $(LIBHOOKS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DPAPIGW_TEST_HOOKS $(ALL_LDFLAGS) -o $@ $< \
+	    $(TRAIN_OBJ) $(LIBHOOKS) $(LIBS) $(LINEAR_LIBS) \
+	    $(shell $(PKG_CONFIG) --libs cmocka)
 
 $(BUILD)/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
@@ -195,24 +228,35 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(SYSCONFDIR)/papigw $(DESTDIR)$(UNITDIR) \
-	    $(DESTDIR)$(SYSUSERSDIR)
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DATADIR)/papigw/router/train \
+	    $(DESTDIR)$(DATADIR)/papigw/router/test
 	install -m 755 $(BUILD)/papigwd $(DESTDIR)$(SBINDIR)/papigwd
 	install -m 755 $(BUILD)/papictl $(DESTDIR)$(BINDIR)/papictl
 	install -m 644 man/papigwd.8 man/papictl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 man/papigw.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 644 conf/papigw.conf conf/categories.conf \
+	install -m 644 conf/papigw.conf conf/categories.conf $(MODEL) \
 	    $(DESTDIR)$(SYSCONFDIR)/papigw/
+	sed 's|"/usr/local/share/papigw/|"$(DATADIR)/papigw/|' conf/papigw.conf \
+	    > $(DESTDIR)$(SYSCONFDIR)/papigw/papigw.conf
+	install -m 644 data/router/LABELLING.md data/router/test.sha256 \
+	    $(DESTDIR)$(DATADIR)/papigw/router/
+	install -m 644 data/router/train/*.tsv \
+	    $(DESTDIR)$(DATADIR)/papigw/router/train/
+	install -m 644 data/router/test/*.tsv \
+	    $(DESTDIR)$(DATADIR)/papigw/router/test/
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/papigwd.service.in \
 	    > $(DESTDIR)$(UNITDIR)/papigwd.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/papigwd.service
 	install -m 644 systemd/papigw.sysusers \
 	    $(DESTDIR)$(SYSUSERSDIR)/papigw.conf
+	rm -rf $(DESTDIR)$(DATADIR)/papigw/router
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/papigwd $(DESTDIR)$(BINDIR)/papictl \
 	    $(DESTDIR)$(MANDIR)/man8/papigwd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/papictl.8 \
 	    $(DESTDIR)$(MANDIR)/man5/papigw.conf.5 \
+	    $(DESTDIR)$(SYSCONFDIR)/papigw/router.model \
 	    $(DESTDIR)$(UNITDIR)/papigwd.service \
 	    $(DESTDIR)$(SYSUSERSDIR)/papigw.conf
 

@@ -8,12 +8,13 @@
 # missing gets the list and the command to run.
 set -eu
 
-# Build: one pkg-config module per library.  Tests and tools: the rest.
+# Build: one pkg-config module per library (liblinear, which has none,
+# trains the router's model).  Tests and tools: the rest.
 PACKAGES="
 build-essential pkg-config
 libgammu-dev libcurl4-openssl-dev libsqlite3-dev libconfig-dev
 libmicrohttpd-dev libutf8proc-dev libjansson-dev libssl-dev libsystemd-dev
-libcmocka-dev
+libcmocka-dev liblinear-dev
 curl sqlite3 gammu mandoc openssl jq
 "
 # Optional extras: sanitizer and fuzzer runtimes, load generator,

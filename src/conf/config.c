@@ -279,6 +279,27 @@ static const struct field f_router[] = {
 	END_FIELDS
 };
 
+static const struct field f_classifier[] = {
+	{ "model", T_STR, CONF_OFF(classifier_model), 0, 0, PATH_MAX - 1, "",
+	    0, NULL, 0 },
+	{ "trained", T_STR, CONF_OFF(classifier_trained), 0, 0, PATH_MAX - 1,
+	    "", 0, NULL, 0 },
+	{ "corpus", T_STR, CONF_OFF(classifier_corpus), 0, 0, PATH_MAX - 1,
+	    "/usr/local/share/papigw/router", 0, NULL, 0 },
+	{ "spam_threshold", T_FLOAT, CONF_OFF(classifier_spam), 0, 0.01, 1,
+	    "0.5", 0, NULL, 0 },
+	{ "review_threshold", T_FLOAT, CONF_OFF(classifier_review), 0, 0.01,
+	    1, "0.15", 0, NULL, 0 },
+	{ "corruption_threshold", T_FLOAT, CONF_OFF(classifier_corruption), 0,
+	    0.01, 1, "0.3", 0, NULL, 0 },
+	{ "corruption_evidence_threshold", T_FLOAT,
+	    CONF_OFF(classifier_corruption_evidence), 0, 0.01, 1, "0.1", 0,
+	    NULL, 0 },
+	{ "nonfeedback_threshold", T_FLOAT, CONF_OFF(classifier_nonfeedback),
+	    0, 0.01, 1, "0.6", 0, NULL, 0 },
+	END_FIELDS
+};
+
 static const struct field f_category[] = {
 	{ "id", T_STR, CAT_OFF(id), ARR(category, id), 1,
 	    ARR(category, id) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
@@ -389,6 +410,10 @@ static const struct field f_replies[] = {
 	    0, NULL, 0 },
 	{ "start_en", T_TEMPLATE, CONF_OFF(replies_start_en), 0, 0, 1000, "",
 	    0, NULL, 0 },
+	{ "thanks_vi", T_TEMPLATE, CONF_OFF(replies_thanks_vi), 0, 0, 1000,
+	    "", 0, NULL, 0 },
+	{ "thanks_en", T_TEMPLATE, CONF_OFF(replies_thanks_en), 0, 0, 1000,
+	    "", 0, NULL, 0 },
 	{ "max_per_sender_day", T_INT, CONF_OFF(replies_max_per_sender_day),
 	    0, 0, 10000, "0", 0, NULL, 0 },
 	{ "flood_messages", T_INT, CONF_OFF(replies_flood_messages), 0, 0,
@@ -513,6 +538,7 @@ static const struct group {
 	{ "outbox", f_outbox },
 	{ "cases", f_cases },
 	{ "router", f_router },
+	{ "classifier", f_classifier },
 	{ "replies", f_replies },
 	{ "deadlines", f_deadlines },
 	{ "privacy", f_privacy },
@@ -1747,6 +1773,52 @@ read_roles(struct loader *ld, struct config *conf)
 	return 0;
 }
 
+/*
+ * Makes a relative path relative to the directory of the configuration
+ * file rather than to the daemon's working directory.
+ */
+static void
+beside_conf(const struct loader *ld, char **path)
+{
+	char	*p;
+	size_t	 len;
+
+	if ((*path)[0] == '\0' || (*path)[0] == '/' || ld->dir == NULL ||
+	    strcmp(ld->dir, ".") == 0)
+		return;
+	len = strlen(ld->dir) + 1 + strlen(*path) + 1;
+	p = xcalloc(1, len);
+	snprintf(p, len, "%s/%s", ld->dir, *path);
+	free(*path);
+	*path = p;
+}
+
+/* The classifier's thresholds, in a sensible order. */
+static int
+check_classifier(struct loader *ld, struct config *conf)
+{
+	/* Shipped files: beside the configuration, as includes are. */
+	beside_conf(ld, &conf->classifier_model);
+	beside_conf(ld, &conf->classifier_corpus);
+	if (conf->classifier_review > conf->classifier_spam) {
+		conf_error(ld, config_lookup(&ld->cfg, "classifier"),
+		    "classifier: review_threshold (%g) is above "
+		    "spam_threshold (%g)", conf->classifier_review,
+		    conf->classifier_spam);
+		return -1;
+	}
+	if (conf->classifier_corruption_evidence >
+	    conf->classifier_corruption) {
+		conf_error(ld, config_lookup(&ld->cfg, "classifier"),
+		    "classifier: corruption_evidence_threshold (%g) is above "
+		    "corruption_threshold (%g)",
+		    conf->classifier_corruption_evidence,
+		    conf->classifier_corruption);
+		return -1;
+	}
+	return 0;
+}
+
 /* Checks the dates of deadlines.holidays and deadlines.workdays. */
 static int
 check_dates(struct loader *ld, char *const *list, size_t n,
@@ -1860,15 +1932,20 @@ check_prefix(struct loader *ld, struct config *conf)
 static int
 check_toplevel(struct loader *ld)
 {
-	static const char *const known[] = { "log", "ward", "storage",
-	    "http", "control", "ingest", "cases", "router", "categories",
-	    "channels", "outbox", "deadlines", "privacy", "satisfaction",
-	    "roles", "replies", "topics", "ussd", NULL };
+	/* The groups of the schema tables, and the lists. */
+	const char		*known[NGROUPS + 5];
 	config_setting_t	*root = config_root_setting(&ld->cfg), *m;
 	const char		*name, *near;
 	size_t			 i;
 	int			 j, n = config_setting_length(root);
 
+	for (i = 0; i < NGROUPS; i++)
+		known[i] = groups[i].name;
+	known[i++] = "categories";
+	known[i++] = "channels";
+	known[i++] = "roles";
+	known[i++] = "topics";
+	known[i] = NULL;
 	for (j = 0; j < n; j++) {
 		m = config_setting_get_elem(root, (unsigned)j);
 		name = config_setting_name(m);
@@ -2202,7 +2279,8 @@ read_all(struct loader *ld, struct config *conf)
 	    read_categories(ld, conf) == -1 || read_channels(ld, conf) == -1 ||
 	    read_topics(ld, conf) == -1 || check_replies(ld, conf) == -1 ||
 	    read_roles(ld, conf) == -1 || check_cases(ld, conf) == -1 ||
-	    read_ussd(ld, conf) == -1 || run_checks(ld, conf) == -1)
+	    read_ussd(ld, conf) == -1 || check_classifier(ld, conf) == -1 ||
+	    run_checks(ld, conf) == -1)
 		return -1;
 	return 0;
 }

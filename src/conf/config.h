@@ -254,6 +254,16 @@ struct config {
 	/* router */
 	double		  router_threshold;
 	char		  router_triage[CONF_ID_MAX];
+
+	/* classifier: the learned model beside the router (domain/classify.c) */
+	char		 *classifier_model;	/* "" for none */
+	char		 *classifier_trained;	/* "" for none */
+	char		 *classifier_corpus;	/* the labelled corpus */
+	double		  classifier_spam;
+	double		  classifier_review;
+	double		  classifier_corruption;
+	double		  classifier_corruption_evidence;
+	double		  classifier_nonfeedback;
 	struct shorthand *shorthand;
 	size_t		  nshorthand;
 	char		**router_lists[RLIST_MAX];
@@ -287,6 +297,8 @@ struct config {
 	char		 *replies_stop_en;
 	char		 *replies_start_vi;
 	char		 *replies_start_en;
+	char		 *replies_thanks_vi;	/* to a lone thank-you */
+	char		 *replies_thanks_en;
 	int		  replies_max_per_sender_day; /* 0: no cap */
 	int		  replies_flood_messages;  /* 0: no flood guard */
 	int		  replies_flood_window;	/* seconds */

@@ -37,6 +37,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "core/ingest.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -44,6 +46,7 @@
 #include "text/text.h"
 #include "conf/config.h"
 #include "domain/calendar.h"
+#include "domain/classifier.h"
 #include "domain/router.h"
 #include "domain/ref.h"
 #include "store/store.h"
@@ -53,7 +56,7 @@
 
 struct ingest {
 	struct store		*store;
-	struct slot		*routers;	/* the current router */
+	struct slot		*classifiers;	/* the current classifier */
 	struct metrics		*metrics;
 	void			(*kick)(void *);	/* parts to assemble */
 	void			*kick_arg;
@@ -63,14 +66,15 @@ struct ingest {
 struct job {
 	struct ingest		*ing;
 	struct config		*conf;		/* a reference, for the texts */
-	struct router		*router;	/* a reference */
+	struct classifier	*cls;		/* a reference */
 	struct inbound		 in;		/* the caller's, with... */
 	char			*own[5];	/* ...copies of its strings */
 	struct store_part_set	 parts;		/* its key, when in.parts */
 	char			*text;		/* valid UTF-8 */
 	unsigned char		*raw;		/* the bytes, when not */
 	size_t			 rawlen;
-	struct route_result	 route;
+	struct classification	 dec;		/* the router's, the model's */
+	char			*decision;	/* dec as JSON, for the store */
 	struct reply_request	 special;	/* a special word, or NONE */
 	enum language		 lang;		/* of the replies */
 	int64_t			 quoted_ref;	/* a reference in the text */
@@ -114,33 +118,35 @@ reply_done(struct job *j, const struct reply_ctx *rc, enum store_status st)
 }
 
 static enum store_status
-ingest_work(struct store_txn *txn, void *arg)
+job_duplicate(struct job *j, int64_t case_id, int64_t ref)
 {
-	struct job		*j = arg;
-	const struct config	*conf = j->conf;
-	const struct category	*cat;
+	j->res.duplicate = 1;
+	j->res.case_id = case_id;
+	j->res.ref_number = ref;
+	return STORE_DUPLICATE;
+}
+
+/*
+ * Stores the message, once: STORE_OK with its id in *msg_id, or
+ * STORE_DUPLICATE when it was stored before (the result says its case).
+ */
+static enum store_status
+work_message(struct store_txn *txn, struct job *j, int64_t *msg_id)
+{
 	struct store_inbound_new m;
-	struct store_case_new	 c;
-	struct reply_ctx	 rc;
 	enum store_status	 st;
-	int64_t			 msg_id, case_id = 0, ref = 0, deadline;
-	char			 detail[128];
+	int64_t			 case_id = 0, ref = 0;
 
 	/* Dedupe. */
 	if (j->in.provider_id == NULL) {
 		st = store_inbound_find_recent(txn, j->in.channel,
-		    j->in.sender, j->text, j->now - conf->ingest_dedupe_window,
-		    &case_id, &ref);
-		if (st == STORE_OK) {
-			j->res.duplicate = 1;
-			j->res.case_id = case_id;
-			j->res.ref_number = ref;
-			return STORE_DUPLICATE;
-		}
+		    j->in.sender, j->text,
+		    j->now - j->conf->ingest_dedupe_window, &case_id, &ref);
+		if (st == STORE_OK)
+			return job_duplicate(j, case_id, ref);
 		if (st != STORE_NOTFOUND)
 			return st;
 	}
-
 	memset(&m, 0, sizeof(m));
 	m.channel = j->in.channel;
 	m.provider_id = j->in.provider_id;
@@ -153,24 +159,135 @@ ingest_work(struct store_txn *txn, void *arg)
 	m.received = j->now;
 	m.provider_time = j->in.provider_time;
 	m.kind = j->special.what != REPLY_SPECIAL_NONE ? "special" :
-	    route_kind_name(j->route.kind);
-	st = store_inbound_insert(txn, &m, &msg_id);
+	    route_kind_name(j->dec.route.kind);
+	m.decision = j->decision;
+	st = store_inbound_insert(txn, &m, msg_id);
 	if (st == STORE_DUPLICATE) {
-		j->res.duplicate = 1;
 		if (store_inbound_find(txn, j->in.channel, j->in.provider_id,
-		    &case_id, &ref) == STORE_OK) {
-			j->res.case_id = case_id;
-			j->res.ref_number = ref;
-		}
-		return STORE_DUPLICATE;
+		    &case_id, &ref) != STORE_OK)
+			case_id = ref = 0;
+		return job_duplicate(j, case_id, ref);
 	}
 	if (st != STORE_OK)
 		return st;
-	j->res.message_id = msg_id;
-	if (j->in.parts != NULL &&
-	    (st = store_parts_assembled(txn, j->in.parts)) != STORE_OK)
-		return st;
+	j->res.message_id = *msg_id;
+	if (j->in.parts != NULL)
+		return store_parts_assembled(txn, j->in.parts);
+	return STORE_OK;
+}
 
+/*
+ * A follow-up of an open case of the same sender: one that the message
+ * quotes, or one answered within ingest.followup_window.  STORE_NOTFOUND
+ * when there is none.
+ */
+static enum store_status
+work_followup(struct store_txn *txn, struct job *j, int64_t msg_id)
+{
+	enum store_status	 st = STORE_NOTFOUND;
+	int64_t			 case_id = 0, ref = 0;
+	char			 detail[128];
+
+	if (j->quoted_ref > 0) {
+		st = store_case_find_open(txn, j->quoted_ref, j->in.sender,
+		    &case_id);
+		ref = j->quoted_ref;
+	}
+	if (st == STORE_NOTFOUND && !j->in.new_case)
+		st = store_case_find_followup(txn, j->in.sender,
+		    j->now - j->conf->ingest_followup_window, &case_id, &ref);
+	if (st != STORE_OK)
+		return st;
+	j->res.attached = 1;
+	j->res.case_id = case_id;
+	j->res.ref_number = ref;
+	if ((st = store_inbound_attach(txn, msg_id, case_id)) != STORE_OK)
+		return st;
+	snprintf(detail, sizeof(detail), "message %lld attached",
+	    (long long)msg_id);
+	return store_audit_append(txn, "papigwd", "case.followup", case_id,
+	    detail);
+}
+
+/* What decided the category, for the audit trail. */
+static void
+decision_detail(const struct job *j, int64_t msg_id, const char *cat,
+    char *buf, size_t bufsz)
+{
+	if (j->dec.model)
+		snprintf(buf, bufsz, "message %lld, category %s, model %s "
+		    "p=%.2f, corruption p=%.2f", (long long)msg_id, cat,
+		    j->dec.model_class, j->dec.p, j->dec.p_corruption);
+	else
+		snprintf(buf, bufsz, "message %lld, category %s, score %.2f",
+		    (long long)msg_id, cat, j->dec.route.score);
+}
+
+/* A new case for the message; the caller acknowledges it. */
+static enum store_status
+work_new_case(struct store_txn *txn, struct job *j, int64_t msg_id)
+{
+	const struct category	*cat;
+	struct store_case_new	 c;
+	enum store_status	 st;
+	int64_t			 case_id, ref;
+	char			 detail[160];
+
+	cat = &j->conf->categories[j->dec.route.category];
+	memset(&c, 0, sizeof(c));
+	c.category = cat->id;
+	c.categories2 = j->res.secondary[0] ? j->res.secondary : NULL;
+	c.subcategory = j->dec.route.sub_id[0] ? j->dec.route.sub_id : NULL;
+	c.state = STORE_CASE_RECEIVED;
+	c.sender = j->in.sender;
+	c.channel = j->in.channel;
+	c.deadline = j->deadline;
+	c.created = j->now;
+	c.updated = j->now;
+	if ((st = store_case_create(txn, &c, &case_id, &ref)) != STORE_OK)
+		return st;
+	j->res.case_id = case_id;
+	j->res.ref_number = ref;
+	j->res.created = 1;
+	if ((st = store_inbound_attach(txn, msg_id, case_id)) != STORE_OK)
+		return st;
+	if ((st = store_case_event_first(txn, case_id, STORE_CASE_RECEIVED,
+	    "papigwd", "received", j->now, NULL)) != STORE_OK)
+		return st;
+	decision_detail(j, msg_id, cat->id, detail, sizeof(detail));
+	return store_audit_append(txn, "papigwd", "case.create", case_id,
+	    detail);
+}
+
+/* Not feedback: kept, no case; no acknowledgement. */
+static enum store_status
+work_not_feedback(struct store_txn *txn, struct job *j, int64_t msg_id)
+{
+	char	detail[160];
+
+	if (j->dec.model)
+		snprintf(detail, sizeof(detail), "message %lld: %s, no case "
+		    "(model %s p=%.2f)", (long long)msg_id,
+		    route_kind_name(j->dec.route.kind), j->dec.model_class,
+		    j->dec.p);
+	else
+		snprintf(detail, sizeof(detail), "message %lld: %s, no case",
+		    (long long)msg_id, route_kind_name(j->dec.route.kind));
+	return store_audit_append(txn, "papigwd",
+	    j->dec.route.kind == ROUTE_HELD ? "message.held" :
+	    "message.filed", 0, detail);
+}
+
+static enum store_status
+ingest_work(struct store_txn *txn, void *arg)
+{
+	struct job		*j = arg;
+	struct reply_ctx	 rc;
+	enum store_status	 st;
+	int64_t			 msg_id = 0, case_id = 0, ref = 0;
+
+	if ((st = work_message(txn, j, &msg_id)) != STORE_OK)
+		return st;
 	/* The sender: quarantined, or flooding us now? */
 	reply_ctx_init(&rc, j, msg_id);
 	if ((st = reply_guard(txn, &rc)) != STORE_OK)
@@ -181,7 +298,7 @@ ingest_work(struct store_txn *txn, void *arg)
 	 * message about a closed case that reopens it (lifecycle.c).
 	 */
 	if (!j->in.new_case) {
-		st = lifecycle_inbound(txn, conf, j->in.sender, j->text,
+		st = lifecycle_inbound(txn, j->conf, j->in.sender, j->text,
 		    j->special.what == REPLY_SPECIAL_NONE ? j->quoted_ref : 0,
 		    msg_id, j->now, &case_id, &ref);
 		if (st == STORE_OK) {
@@ -198,70 +315,22 @@ ingest_work(struct store_txn *txn, void *arg)
 	if (j->special.what != REPLY_SPECIAL_NONE)
 		return reply_done(j, &rc, reply_special(txn, &rc,
 		    &j->special));
-
-	/* Not feedback: kept, no case, no acknowledgement. */
-	if (j->route.kind != ROUTE_FEEDBACK) {
-		snprintf(detail, sizeof(detail), "message %lld: %s, no case",
-		    (long long)msg_id, route_kind_name(j->route.kind));
-		return reply_done(j, &rc, store_audit_append(txn, "papigwd",
-		    "message.filed", 0, detail));
-	}
-
-	/* A follow-up of an open case of the same sender. */
-	st = STORE_NOTFOUND;
-	if (j->quoted_ref > 0) {
-		st = store_case_find_open(txn, j->quoted_ref, j->in.sender,
-		    &case_id);
-		ref = j->quoted_ref;
-	}
-	if (st == STORE_NOTFOUND && !j->in.new_case)
-		st = store_case_find_followup(txn, j->in.sender,
-		    j->now - conf->ingest_followup_window, &case_id, &ref);
-	if (st == STORE_OK) {
-		j->res.attached = 1;
-		j->res.case_id = case_id;
-		j->res.ref_number = ref;
-		if ((st = store_inbound_attach(txn, msg_id, case_id)) !=
-		    STORE_OK)
+	if (j->dec.route.kind != ROUTE_FEEDBACK) {
+		if ((st = work_not_feedback(txn, j, msg_id)) != STORE_OK)
 			return st;
-		snprintf(detail, sizeof(detail), "message %lld attached",
-		    (long long)msg_id);
-		return reply_done(j, &rc, store_audit_append(txn, "papigwd",
-		    "case.followup", case_id, detail));
+		/* A thank-you gets a short thank-you; the rest, nothing. */
+		if (j->dec.route.kind == ROUTE_THANKS)
+			st = reply_thanks(txn, &rc);
+		return reply_done(j, &rc, st);
 	}
+	st = work_followup(txn, j, msg_id);
 	if (st != STORE_NOTFOUND)
+		return reply_done(j, &rc, st);
+	if ((st = work_new_case(txn, j, msg_id)) != STORE_OK)
 		return st;
-
-	/* A new case. */
-	cat = &conf->categories[j->route.category];
-	deadline = j->deadline;
-	memset(&c, 0, sizeof(c));
-	c.category = cat->id;
-	c.categories2 = j->res.secondary[0] ? j->res.secondary : NULL;
-	c.subcategory = j->route.sub_id[0] ? j->route.sub_id : NULL;
-	c.state = STORE_CASE_RECEIVED;
-	c.sender = j->in.sender;
-	c.channel = j->in.channel;
-	c.deadline = deadline;
-	c.created = j->now;
-	c.updated = j->now;
-	if ((st = store_case_create(txn, &c, &case_id, &ref)) != STORE_OK)
-		return st;
-	j->res.case_id = case_id;
-	j->res.ref_number = ref;
-	j->res.created = 1;
-	if ((st = store_inbound_attach(txn, msg_id, case_id)) != STORE_OK)
-		return st;
-	if ((st = store_case_event_first(txn, case_id, STORE_CASE_RECEIVED,
-	    "papigwd", "received", j->now, NULL)) != STORE_OK)
-		return st;
-	snprintf(detail, sizeof(detail), "message %lld, category %s, "
-	    "score %.2f", (long long)msg_id, cat->id, j->route.score);
-	if ((st = store_audit_append(txn, "papigwd", "case.create", case_id,
-	    detail)) != STORE_OK)
-		return st;
-	return reply_done(j, &rc, reply_ack(txn, &rc, cat, case_id, ref,
-	    deadline));
+	return reply_done(j, &rc, reply_ack(txn, &rc,
+	    &j->conf->categories[j->dec.route.category], j->res.case_id,
+	    j->res.ref_number, j->deadline));
 }
 
 static void
@@ -269,12 +338,13 @@ job_free(struct job *j)
 {
 	size_t	i;
 
-	router_unref(j->router);
+	classifier_unref(j->cls);
 	config_unref(j->conf);
 	for (i = 0; i < sizeof(j->own) / sizeof(j->own[0]); i++)
 		free(j->own[i]);
 	free(j->text);
 	free(j->raw);
+	free(j->decision);
 	free(j->parts.channel);
 	free(j->parts.sender);
 	free(j->parts.ref);
@@ -295,8 +365,8 @@ ingest_done(enum store_status st, void *arg)
 		    j->res.duplicate);
 	else if (st == STORE_OK)
 		metrics_received(j->ing->metrics, j->in.channel,
-		    j->route.kind == ROUTE_FEEDBACK && !j->res.duplicate ?
-		    j->route.category_id : route_kind_name(j->route.kind),
+		    j->dec.route.kind == ROUTE_FEEDBACK && !j->res.duplicate ?
+		    j->dec.route.category_id : route_kind_name(j->dec.route.kind),
 		    j->res.duplicate);
 	else
 		metrics_store_error(j->ing->metrics);
@@ -324,18 +394,18 @@ ingest_done(enum store_status st, void *arg)
  */
 
 /*
- * A pipeline that stores into store and routes with the current router of
- * the slot routers; metrics counts what it does.  Freed by ingest_free()
- * after the store closed.
+ * A pipeline that stores into store and decides with the current
+ * classifier of the slot classifiers (domain/classifier.h); metrics
+ * counts what it does.  Freed by ingest_free() after the store closed.
  */
 struct ingest *
-ingest_new(struct store *store, struct slot *routers,
+ingest_new(struct store *store, struct slot *classifiers,
     struct metrics *metrics)
 {
 	struct ingest	*ing = xcalloc(1, sizeof(*ing));
 
 	ing->store = store;
-	ing->routers = routers;
+	ing->classifiers = classifiers;
 	ing->metrics = metrics;
 	return ing;
 }
@@ -346,25 +416,15 @@ ingest_free(struct ingest *ing)
 	free(ing);
 }
 
-/*
- * Takes one inbound message.  conf is the configuration it arrived under
- * (a reference is taken).  On success done(result, arg) runs later, on the
- * store's thread, once the message is committed (or the commit failed:
- * result->status says which).  Returns 0, or -1 when the store refuses
- * work (closing); done is then not called.
- */
-int
-ingest_submit(struct ingest *ing, struct config *conf,
-    const struct inbound *in, ingest_done_fn done, void *arg)
+/* A job with copies of what in points to. */
+static struct job *
+job_new(struct ingest *ing, struct config *conf, const struct inbound *in)
 {
-	struct job	*j;
-	struct text	*t;
-	size_t		 i, o;
+	struct job	*j = xcalloc(1, sizeof(*j));
 
-	j = xcalloc(1, sizeof(*j));
 	j->ing = ing;
 	j->conf = config_ref(conf);
-	j->router = router_slot_get(ing->routers);
+	j->cls = classifier_slot_get(ing->classifiers);
 	j->in.channel = j->own[0] = xstrdup(in->channel);
 	j->in.provider_id = j->own[1] = in->provider_id != NULL &&
 	    in->provider_id[0] ? xstrdup(in->provider_id) : NULL;
@@ -380,10 +440,7 @@ ingest_submit(struct ingest *ing, struct config *conf,
 		j->in.parts = &j->parts;
 	}
 	j->now = (int64_t)time(NULL);
-	j->done = done;
-	j->arg = arg;
-
-	/* Normalise: invalid UTF-8 is kept raw and shown repaired. */
+	/* Invalid UTF-8 is kept raw and shown repaired. */
 	j->text = text_repair(in->text, in->textlen);
 	if (!text_valid_utf8(in->text, in->textlen)) {
 		j->raw = xcalloc(1, in->textlen + 1);
@@ -391,50 +448,107 @@ ingest_submit(struct ingest *ing, struct config *conf,
 		j->rawlen = in->textlen;
 		j->res.invalid_utf8 = 1;
 	}
+	return j;
+}
 
-	/* Special words first, then the router, on one normalisation. */
+/* Special words first, then the decision, on one normalisation. */
+static void
+job_decide(struct job *j, const struct config *conf)
+{
+	struct text	*t;
+
 	j->special.what = REPLY_SPECIAL_NONE;
 	j->lang = (enum language)conf->language;
-	if ((t = malloc(sizeof(*t))) != NULL) {
-		text_normalise(t, j->text, strlen(j->text), 0);
-		reply_parse(conf, t, &j->special);
-		j->lang = reply_language(conf, t);
-		if (j->special.what == REPLY_SPECIAL_NONE)
-			router_classify_text(j->router, t, &j->route);
-		free(t);
-	} else
-		router_classify(j->router, j->text, strlen(j->text),
-		    &j->route);
-	j->quoted_ref = ref_find(conf->case_prefix, j->text);
-	/*
-	 * A report filed from a menu (USSD) is a new case, under the
-	 * category the resident chose when there is one.
-	 */
-	if (in->new_case) {
-		/* A report that is only "help" is still a report. */
-		if (j->special.what != REPLY_SPECIAL_NONE) {
-			j->special.what = REPLY_SPECIAL_NONE;
-			router_classify(j->router, j->text, strlen(j->text),
-			    &j->route);
-		}
-		j->in.new_case = 1;
-		j->quoted_ref = 0;
-		j->route.kind = ROUTE_FEEDBACK;
-		for (i = 0; in->category != NULL && i < conf->ncategories; i++)
-			if (strcmp(conf->categories[i].id, in->category) == 0 &&
-			    (int)i != j->route.category) {
-				j->route.category = (int)i;
-				j->route.category_id = conf->categories[i].id;
-				j->route.sub_id = "";
-			}
+	if ((t = malloc(sizeof(*t))) == NULL) {
+		classifier_decide_bytes(j->cls, j->text, strlen(j->text),
+		    &j->dec);
+		return;
 	}
-	j->res.kind = j->route.kind;
-	j->res.category = j->route.category_id;
-	for (i = 0, o = 0; i < j->route.nsecondary; i++) {
-		const char *id = router_category_id(j->router,
-		    (size_t)j->route.secondary[i]);
-		size_t len = strlen(id);
+	text_normalise(t, j->text, strlen(j->text), 0);
+	reply_parse(conf, t, &j->special);
+	j->lang = reply_language(conf, t);
+	if (j->special.what == REPLY_SPECIAL_NONE)
+		classifier_decide(j->cls, t, &j->dec);
+	free(t);
+}
 
+/*
+ * What decided, kept with the message (inbound.decision) so that papictl
+ * show can say it: the model's class and probabilities, or the router's
+ * score, and the router's own category either way.
+ */
+static void
+job_decision_json(struct job *j)
+{
+	const struct classification *d = &j->dec;
+	json_t		*o;
+
+	if (j->special.what != REPLY_SPECIAL_NONE)
+		return;
+	o = json_pack("{s:s, s:s, s:f, s:s}", "by", d->model ? "model" :
+	    "router", "kind", route_kind_name(d->route.kind), "score",
+	    d->route.score, "lang", j->lang == LANG_EN ? "en" : "vi");
+	if (o == NULL)
+		return;
+	if (d->model) {
+		json_object_set_new(o, "class", json_string(d->model_class));
+		json_object_set_new(o, "p", json_real(d->p));
+		json_object_set_new(o, "p_corruption",
+		    json_real(d->p_corruption));
+		json_object_set_new(o, "p_spam", json_real(d->p_spam));
+	}
+	if (d->route.flags & ROUTE_F_CORRUPTION)
+		json_object_set_new(o, "corruption_sign", json_true());
+	j->decision = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(3));
+	json_decref(o);
+}
+
+/*
+ * A report filed from a menu (USSD) is a new case, under the category
+ * the resident chose when there is one.
+ */
+static void
+job_new_case(struct job *j, const struct config *conf,
+    const struct inbound *in)
+{
+	struct route_result	*r = &j->dec.route;
+	size_t			 i;
+
+	/* A report that is only "help" is still a report. */
+	if (j->special.what != REPLY_SPECIAL_NONE) {
+		j->special.what = REPLY_SPECIAL_NONE;
+		classifier_decide_bytes(j->cls, j->text, strlen(j->text),
+		    &j->dec);
+	}
+	j->in.new_case = 1;
+	j->quoted_ref = 0;
+	if (r->kind != ROUTE_FEEDBACK) {
+		r->kind = ROUTE_FEEDBACK;
+		r->category = router_triage(classifier_router(j->cls));
+		r->category_id = router_category_id(classifier_router(j->cls),
+		    (size_t)r->category);
+		r->sub_id = "";
+	}
+	for (i = 0; in->category != NULL && i < conf->ncategories; i++)
+		if (strcmp(conf->categories[i].id, in->category) == 0 &&
+		    (int)i != r->category) {
+			r->category = (int)i;
+			r->category_id = conf->categories[i].id;
+			r->sub_id = "";
+		}
+}
+
+/* The secondary categories, comma-separated, into the result. */
+static void
+job_secondary(struct job *j)
+{
+	const struct router	*r = classifier_router(j->cls);
+	size_t			 i, o, len;
+	const char		*id;
+
+	for (i = 0, o = 0; i < j->dec.route.nsecondary; i++) {
+		id = router_category_id(r, (size_t)j->dec.route.secondary[i]);
+		len = strlen(id);
 		if (o + len + 2 >= sizeof(j->res.secondary))
 			break;
 		if (o > 0)
@@ -442,12 +556,37 @@ ingest_submit(struct ingest *ing, struct config *conf,
 		memcpy(j->res.secondary + o, id, len + 1);
 		o += len;
 	}
+}
+
+/*
+ * Takes one inbound message.  conf is the configuration it arrived under
+ * (a reference is taken).  On success done(result, arg) runs later, on the
+ * store's thread, once the message is committed (or the commit failed:
+ * result->status says which).  Returns 0, or -1 when the store refuses
+ * work (closing); done is then not called.
+ */
+int
+ingest_submit(struct ingest *ing, struct config *conf,
+    const struct inbound *in, ingest_done_fn done, void *arg)
+{
+	struct job	*j = job_new(ing, conf, in);
+
+	j->done = done;
+	j->arg = arg;
+	job_decide(j, conf);
+	j->quoted_ref = ref_find(conf->case_prefix, j->text);
+	if (in->new_case)
+		job_new_case(j, conf, in);
+	j->res.kind = j->dec.route.kind;
+	j->res.category = j->dec.route.category_id;
+	job_secondary(j);
+	job_decision_json(j);
 	j->res.reply_allowed = !in->no_ack && reply_may_reply(conf,
 	    in->sender);
 	/* Here rather than on the store's writer thread: mktime() is slow. */
-	if (j->route.kind == ROUTE_FEEDBACK)
+	if (j->dec.route.kind == ROUTE_FEEDBACK)
 		j->deadline = calendar_deadline(conf, j->now,
-		    conf->categories[j->route.category].deadline_days);
+		    conf->categories[j->dec.route.category].deadline_days);
 
 	if (store_submit_clean(ing->store, ingest_work, ingest_done, j) !=
 	    STORE_OK) {

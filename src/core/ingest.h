@@ -63,7 +63,7 @@ struct ingest_result {
 
 typedef void	(*ingest_done_fn)(const struct ingest_result *, void *arg);
 
-struct ingest	*ingest_new(struct store *, struct slot *routers,
+struct ingest	*ingest_new(struct store *, struct slot *classifiers,
 		    struct metrics *);
 void		 ingest_free(struct ingest *);
 int		 ingest_submit(struct ingest *, struct config *,

@@ -737,6 +737,30 @@ reply_special(struct store_txn *txn, struct reply_ctx *ctx,
 }
 
 /*
+ * Answers a message that only thanks the ward (no case): replies.thanks_*
+ * when set, under the same guards and cap as every automatic reply.
+ * The caller wrote the audit entry.  Returns STORE_OK or an error.
+ */
+enum store_status
+reply_thanks(struct store_txn *txn, struct reply_ctx *ctx)
+{
+	const struct config	*conf = ctx->conf;
+	struct render_vars	 v;
+	char			 text[REPLY_TEXT_MAX];
+	const char		*tpl;
+
+	tpl = pick(conf->replies_thanks_vi, conf->replies_thanks_en,
+	    ctx->lang);
+	if (tpl == NULL || tpl[0] == '\0') {
+		ctx->block = REPLY_BLOCK_NONE;
+		return STORE_OK;
+	}
+	ward_vars(conf, ctx->lang, &v);
+	reply_render(text, sizeof(text), tpl, &v);
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 0, text, NULL);
+}
+
+/*
  * Queues a message that is not an automatic reply: an officer's answer
  * (REPLY_KIND_ANSWER, always queued), or information or an announcement
  * (REPLY_KIND_INFO, _ANNOUNCEMENT: not to a number that opted out, nor to

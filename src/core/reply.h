@@ -104,6 +104,7 @@ enum store_status reply_ack(struct store_txn *, struct reply_ctx *,
 		    int64_t deadline);
 enum store_status reply_special(struct store_txn *, struct reply_ctx *,
 		    const struct reply_request *);
+enum store_status reply_thanks(struct store_txn *, struct reply_ctx *);
 enum store_status reply_queue(struct store_txn *, const struct config *,
 		    const struct reply_msg *, int64_t *id);
 int		 reply_status_text(struct store *, const struct config *,

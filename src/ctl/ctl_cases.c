@@ -186,12 +186,80 @@ ctl_list(struct ctl_globals *g, int argc, char **argv)
  * ===================================================================
  */
 
+/* The messages of a case, in and out. */
+static void
+show_thread(json_t *c)
+{
+	struct ctl_table	*t;
+	json_t			*a, *e;
+	char			 b1[32], b2[32], line[256];
+	size_t			 i;
+
+	printf("\nMessages:\n");
+	t = ctl_table_new("  AT", "", "CHANNEL", "STATE", "TEXT", (char *)NULL);
+	a = json_object_get(c, "thread");
+	json_array_foreach(a, i, e) {
+		int out = strcmp(ctl_str(e, "dir", ""), "out") == 0;
+
+		if (out)
+			snprintf(line, sizeof(line), "%s %s, %lld SMS",
+			    ctl_str(e, "state", "-"), ctl_str(e, "encoding",
+			    "-"), (long long)json_integer_value(
+			    json_object_get(e, "segments")));
+		else
+			snprintf(line, sizeof(line), "%s", ctl_str(e, "kind",
+			    "received"));
+		snprintf(b2, sizeof(b2), "  %s", ctl_time(json_object_get(e,
+		    "at"), b1, sizeof(b1)));
+		ctl_table_add(t, b2, out ? ">" : "<", ctl_str(e, "channel",
+		    "-"), line, ctl_str(e, "text", ""));
+	}
+	ctl_table_print(t, stdout);
+}
+
+/*
+ * What filed the case: the decision kept with its first message, and
+ * why the classifier running now files it where it does (the features
+ * that weighed most).
+ */
+static void
+show_routing(json_t *c)
+{
+	json_t	*d = NULL, *ev = json_object_get(c, "evidence"), *e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(c, "thread"), i, e)
+		if ((d = json_object_get(e, "decision")) != NULL)
+			break;
+	if (json_is_object(d) && strcmp(ctl_str(d, "by", ""), "model") == 0)
+		printf("Routed by:  the model: %s (p %.2f; corruption %.2f, "
+		    "spam %.2f)%s\n", ctl_str(d, "class", "-"),
+		    json_number_value(json_object_get(d, "p")),
+		    json_number_value(json_object_get(d, "p_corruption")),
+		    json_number_value(json_object_get(d, "p_spam")),
+		    json_is_true(json_object_get(d, "corruption_sign")) ?
+		    ", a sign of corruption in the words" : "");
+	else if (json_is_object(d))
+		printf("Routed by:  the keyword router (score %.2f)\n",
+		    json_number_value(json_object_get(d, "score")));
+	if (!json_is_object(ev))
+		return;
+	printf("Now:        %s, %s", ctl_str(ev, "category", "-"),
+	    strcmp(ctl_str(ev, "by", ""), "model") == 0 ? "the model" :
+	    "the keyword router");
+	json_array_foreach(json_object_get(ev, "why"), i, e)
+		printf("%s %s %+.2f", i == 0 ? "; why:" : ",",
+		    ctl_str(e, "feature", "?"), json_number_value(
+		    json_object_get(e, "weight")));
+	printf("\n");
+}
+
 static void
 show_case(json_t *c)
 {
 	struct ctl_table	*t;
 	json_t			*a, *e;
-	char			 b1[32], b2[32], b3[32], from[96], line[256];
+	char			 b1[32], b2[32], b3[32], from[96];
 	size_t			 i;
 
 	printf("%s  %s (%s, %s)  %s\n", ctl_str(c, "ref", "-"),
@@ -218,27 +286,8 @@ show_case(json_t *c)
 	if (json_is_integer(json_object_get(c, "satisfaction")))
 		printf("Satisfaction: %lld/5\n", (long long)json_integer_value(
 		    json_object_get(c, "satisfaction")));
-
-	printf("\nMessages:\n");
-	t = ctl_table_new("  AT", "", "CHANNEL", "STATE", "TEXT", (char *)NULL);
-	a = json_object_get(c, "thread");
-	json_array_foreach(a, i, e) {
-		int out = strcmp(ctl_str(e, "dir", ""), "out") == 0;
-
-		if (out)
-			snprintf(line, sizeof(line), "%s %s, %lld SMS",
-			    ctl_str(e, "state", "-"), ctl_str(e, "encoding",
-			    "-"), (long long)json_integer_value(
-			    json_object_get(e, "segments")));
-		else
-			snprintf(line, sizeof(line), "%s", ctl_str(e, "kind",
-			    "received"));
-		snprintf(b2, sizeof(b2), "  %s", ctl_time(json_object_get(e,
-		    "at"), b1, sizeof(b1)));
-		ctl_table_add(t, b2, out ? ">" : "<", ctl_str(e, "channel",
-		    "-"), line, ctl_str(e, "text", ""));
-	}
-	ctl_table_print(t, stdout);
+	show_routing(c);
+	show_thread(c);
 
 	printf("\nHistory:\n");
 	t = ctl_table_new("  AT", "BY", "FROM", "TO", "DETAIL", (char *)NULL);
@@ -464,6 +513,51 @@ ctl_close(struct ctl_globals *g, int argc, char **argv)
 	if (note != NULL)
 		json_object_set_new(args, "note", json_string(note));
 	return change(g, "close", args, "closed");
+}
+
+/*
+ * recategorise REF CATEGORY[/SUB] --reason TEXT: the case moves, and the
+ * correction teaches the router (papictl router train).
+ */
+int
+ctl_recategorise(struct ctl_globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*reason = NULL;
+	json_t		*data;
+	int		 ch, r;
+
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
+		if (ch != 'r')
+			return CTL_USAGE;
+		reason = optarg;
+	}
+	if (optind + 2 != argc || reason == NULL)
+		return usage(argv[0]);
+	if (ctl_utf8("the reason", reason) == -1)
+		return CTL_USAGE;
+	if ((r = ctl_call(g, "recategorise", json_pack("{s:s, s:s, s:s}",
+	    "ref", argv[optind], "category", argv[optind + 1], "reason",
+	    reason), &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json)
+		ctl_print_json(data);
+	else {
+		printf("%s moved from %s to %s (correction %lld kept for the "
+		    "router)\n", ctl_str(data, "ref", "-"),
+		    ctl_str(data, "category_from", "-"),
+		    ctl_str(data, "category_to", "-"),
+		    (long long)json_integer_value(json_object_get(data,
+		    "correction")));
+		if (!json_is_true(json_object_get(data, "visible")))
+			printf("%s is now in a category your roles do not "
+			    "see\n", ctl_str(data, "ref", "-"));
+	}
+	json_decref(data);
+	return CTL_OK;
 }
 
 int

@@ -1,17 +1,24 @@
 /*
- * ctl_classify.c: papictl classify, the router without a daemon.
+ * ctl_classify.c: papictl classify, the daemon's decision without a
+ * daemon.
  *
- * Loads the configuration, compiles its router and classifies one message
- * given as the argument, or one message per line of standard input with
- * "-".  Each message prints one line,
+ * Loads the configuration, compiles its router, loads the learned model
+ * the daemon would (classify_load(); without one, or when it cannot be
+ * read, the keyword router alone, with a warning) and decides on one
+ * message given as the argument, or one message per line of standard
+ * input with "-", with classify_text(): the very rule of the daemon.
+ * Each message prints one line,
  *
  *	category<TAB>subcategory<TAB>score<TAB>matched terms
  *
  * where the terms are the configured phrases found, in message order, and
  * bracketed notes for what is not a phrase ("[code TN]", "[money demand]",
- * "[spam]").  With --json each message prints one JSON object instead,
- * with the normalised, folded and expanded text, the flags and the
- * secondary categories: what a person tuning the dictionary needs.
+ * "[spam]", "[held]").  With --json each message prints one JSON object
+ * instead, with the normalised, folded and expanded text, the flags and
+ * the secondary categories: what a person tuning the dictionary needs;
+ * and what the model said ("model": its class, probability, those of
+ * corruption and spam, and the features that weighed most; null without
+ * a model) and whether the message is held for an officer ("held").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +28,9 @@
 
 #include "text/text.h"
 #include "conf/config.h"
+#include "domain/classify.h"
+#include "domain/features.h"
+#include "domain/model.h"
 #include "domain/router.h"
 #include "ctl/papictl.h"
 
@@ -120,45 +130,79 @@ result_json(const struct config *conf, const struct router *r,
 	return o;
 }
 
-static void
-classify_one(struct ctl_globals *g, const struct config *conf,
-    const struct router *r, struct text *t, const char *msg, size_t len)
+/* What the model said: null when none took part. */
+static json_t *
+model_json(const struct classification *c)
 {
-	struct route_result	 res;
+	json_t	*o, *why;
+	size_t	 i;
+
+	if (!c->model)
+		return json_null();
+	why = json_array();
+	for (i = 0; i < c->nwhy; i++)
+		json_array_append_new(why, json_pack("{s:s, s:f}", "feature",
+		    c->why[i].name, "weight", c->why[i].weight));
+	o = json_pack("{s:s, s:f, s:f, s:f, s:o}", "class", c->model_class,
+	    "p", c->p, "p_corruption", c->p_corruption, "p_spam", c->p_spam,
+	    "why", why);
+	return o != NULL ? o : json_null();
+}
+
+/* What classifying needs: the daemon's router, model and rule. */
+struct classifier {
+	const struct config	*conf;
+	const struct router	*r;
+	const struct model	*m;	/* NULL: the router alone */
+	struct classify_rule	 rule;
+	struct text		*t;
+	struct features_vec	*v;	/* with names: the evidence */
+};
+
+static void
+classify_one(struct ctl_globals *g, struct classifier *k, const char *msg,
+    size_t len)
+{
+	struct classification	 c;
 	json_t			*o;
 
-	text_normalise(t, msg, len, 0);
-	router_classify_text(r, t, &res);
+	text_normalise(k->t, msg, len, 0);
+	classify_text(k->r, k->m, &k->rule, k->t, k->v, &c);
 	if (!g->json) {
-		print_tsv(conf, r, &res);
+		print_tsv(k->conf, k->r, &c.route);
 		return;
 	}
-	o = result_json(conf, r, t, &res, msg, len);
+	o = result_json(k->conf, k->r, k->t, &c.route, msg, len);
+	json_object_set_new(o, "model", model_json(&c));
+	json_object_set_new(o, "held",
+	    json_boolean(c.route.kind == ROUTE_HELD));
 	json_dumpf(o, stdout, JSON_COMPACT);
 	putchar('\n');
 	json_decref(o);
 }
 
 /*
- * papictl classify [TEXT | -]: prints how the configured router files
- * TEXT, or each line of stdin.  Returns CTL_OK, CTL_FAIL when the
- * configuration cannot be loaded or compiled, CTL_USAGE on bad usage.
+ * papictl classify [TEXT | -]: prints how the daemon would file TEXT, or
+ * each line of stdin.  Returns CTL_OK, CTL_FAIL when the configuration
+ * cannot be loaded or compiled, CTL_USAGE on bad usage.
  */
 int
 ctl_classify(struct ctl_globals *g, int argc, char **argv)
 {
-	struct config	*conf = NULL;
-	struct router	*r = NULL;
-	struct text	*t = NULL;
-	char		 err[CONF_ERR_MAX], *line = NULL;
-	size_t		 cap = 0;
-	ssize_t		 n;
-	int		 rc = CTL_FAIL;
+	struct classifier	 k;
+	struct config		*conf = NULL;
+	struct router		*r = NULL;
+	struct model		*m = NULL;
+	char			 err[CONF_ERR_MAX], *line = NULL;
+	size_t			 cap = 0;
+	ssize_t			 n;
+	int			 rc = CTL_FAIL;
 
 	if (argc > 2) {
 		ctl_usage_of(argv[0]);
 		return CTL_USAGE;
 	}
+	memset(&k, 0, sizeof(k));
 	err[0] = '\0';
 	if ((conf = config_load(g->conf_path, g->overrides, g->noverrides,
 	    err, sizeof(err))) == NULL) {
@@ -169,12 +213,21 @@ ctl_classify(struct ctl_globals *g, int argc, char **argv)
 		fprintf(stderr, "papictl: %s\n", err);
 		goto fail;
 	}
-	if ((t = text_alloc()) == NULL) {
+	if ((m = classify_load(conf, err, sizeof(err))) == NULL &&
+	    err[0] != '\0')
+		fprintf(stderr, "papictl: warning: %s; classifying with the "
+		    "keyword router alone\n", err);
+	k.conf = conf;
+	k.r = r;
+	k.m = m;
+	classify_rule_of(conf, &k.rule);
+	if ((k.t = text_alloc()) == NULL ||
+	    (k.v = features_vec_new(1)) == NULL) {
 		fprintf(stderr, "papictl: out of memory\n");
 		goto fail;
 	}
 	if (argc == 2 && strcmp(argv[1], "-") != 0) {
-		classify_one(g, conf, r, t, argv[1], strlen(argv[1]));
+		classify_one(g, &k, argv[1], strlen(argv[1]));
 		rc = CTL_OK;
 		goto fail;
 	}
@@ -183,7 +236,7 @@ ctl_classify(struct ctl_globals *g, int argc, char **argv)
 			n--;
 		if (n > LINE_MAX_BYTES)
 			n = LINE_MAX_BYTES;
-		classify_one(g, conf, r, t, line, (size_t)n);
+		classify_one(g, &k, line, (size_t)n);
 	}
 	if (ferror(stdin)) {
 		perror("papictl: stdin");
@@ -196,7 +249,9 @@ fail:
 		rc = CTL_FAIL;
 	}
 	free(line);
-	free(t);
+	features_vec_free(k.v);
+	free(k.t);
+	model_unref(m);
 	router_unref(r);
 	config_free(conf);
 	return rc;

@@ -148,8 +148,43 @@ read_line(int fd, char **buf, size_t *cap, size_t *have)
  * args (the reference is taken; NULL for none).  Returns the connected
  * socket, or -1 after printing why not.
  */
+/*
+ * Sends the first byte of a request with the open file pass (SCM_RIGHTS):
+ * the daemon reads that file, which it may not be able to open by name.
+ * Returns 0 or -1.
+ */
 static int
-send_request(struct ctl_globals *g, const char *cmd, json_t *args)
+send_passing(int fd, const char *s, int pass)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	}		 cbuf;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*c;
+
+	iov.iov_base = (void *)s;
+	iov.iov_len = 1;
+	memset(&msg, 0, sizeof(msg));
+	memset(&cbuf, 0, sizeof(cbuf));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &pass, sizeof(int));
+	while (sendmsg(fd, &msg, MSG_NOSIGNAL) == -1)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+static int
+send_request(struct ctl_globals *g, const char *cmd, json_t *args, int pass)
 {
 	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char		*req = NULL;
@@ -175,8 +210,9 @@ send_request(struct ctl_globals *g, const char *cmd, json_t *args)
 	 * refuses (no role, too many clients): its answer then waits in
 	 * the socket, read next, so a broken pipe is not the end.
 	 */
-	if ((write_all(fd, req, strlen(req)) == -1 ||
-	    write_all(fd, "\n", 1) == -1) && errno != EPIPE) {
+	if (((pass != -1 && send_passing(fd, req, pass) == -1) ||
+	    write_all(fd, req + (pass != -1), strlen(req) - (pass != -1)) ==
+	    -1 || write_all(fd, "\n", 1) == -1) && errno != EPIPE) {
 		fprintf(stderr, "papictl: %s: %s\n", path, strerror(errno));
 		goto fail;
 	}
@@ -282,9 +318,25 @@ ctl_call(struct ctl_globals *g, const char *cmd, json_t *args, json_t **data,
 
 	if (data != NULL)
 		*data = NULL;
-	if ((fd = send_request(g, cmd, args)) == -1)
+	if ((fd = send_request(g, cmd, args, -1)) == -1)
 		return CTL_FAIL;
 	r = read_answer(fd, data, row, arg);
+	close(fd);
+	return r;
+}
+
+/* ctl_call() with the open file pass handed to the daemon. */
+int
+ctl_call_passing(struct ctl_globals *g, const char *cmd, json_t *args,
+    int pass, json_t **data)
+{
+	int	fd, r;
+
+	if (data != NULL)
+		*data = NULL;
+	if ((fd = send_request(g, cmd, args, pass)) == -1)
+		return CTL_FAIL;
+	r = read_answer(fd, data, NULL, NULL);
 	close(fd);
 	return r;
 }

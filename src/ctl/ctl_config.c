@@ -1,21 +1,24 @@
 /*
  * ctl_config.c: papictl check-config, which loads the configuration the
- * way papigwd does and reports "configuration OK" or the first error as
- * FILE:LINE: message (exit 1).  With --json it prints one object.
+ * way papigwd does (its dictionary compiled, its model loaded) and reports
+ * "configuration OK" or the first error as FILE:LINE: message (exit 1).
+ * With --json it prints one object.
  */
 #include <stdio.h>
 
 #include <jansson.h>
 
 #include "conf/config.h"
+#include "domain/classifier.h"
 #include "ctl/papictl.h"
 
 int
 ctl_check_config(struct ctl_globals *g, int argc, char **argv)
 {
-	char		 err[CONF_ERR_MAX];
-	struct config	*conf;
-	json_t		*o;
+	char			 err[CONF_ERR_MAX];
+	struct config		*conf;
+	struct classifier	*c = NULL;
+	json_t			*o;
 
 	(void)argv;
 	if (argc != 1) {
@@ -24,6 +27,12 @@ ctl_check_config(struct ctl_globals *g, int argc, char **argv)
 	}
 	conf = config_load(g->conf_path, g->overrides, g->noverrides, err,
 	    sizeof(err));
+	if (conf != NULL && (c = classifier_new(conf, err, sizeof(err))) ==
+	    NULL) {
+		config_free(conf);
+		conf = NULL;
+	}
+	classifier_unref(c);
 	if (g->json) {
 		o = conf != NULL ?
 		    json_pack("{s:b, s:s, s:i, s:i}", "ok", 1, "file",

@@ -23,6 +23,9 @@ static const struct ctl_cmd commands[] = {
 	    "check the configuration, like papigwd -n" },
 	{ "classify", ctl_classify, "[text | -]",
 	    "show how the router classifies messages (offline)" },
+	/* "router" has two entries, a usage each, and one function. */
+	{ "router", ctl_router, "show",
+	    "the learned model the router loads (offline)" },
 	/* The daemon's commands (ctl_cases.c, ctl_status.c, ctl_report.c). */
 	{ "status", ctl_status, "",
 	    "queues, overdue cases, outbox and channels" },
@@ -38,6 +41,8 @@ static const struct ctl_cmd commands[] = {
 	{ "note", ctl_note, "ref text", "add an internal note" },
 	{ "close", ctl_close, "[--note text] ref", "resolve a case" },
 	{ "reopen", ctl_reopen, "ref", "reopen a closed case" },
+	{ "recategorise", ctl_recategorise, "--reason text ref "
+	    "category[/sub]", "move a case; the router learns from it" },
 	{ "outbox", ctl_outbox, "[--failed] [--limit n]",
 	    "outbound messages and their delivery" },
 	{ "retry", ctl_retry, "id", "send a failed message again" },
@@ -49,6 +54,9 @@ static const struct ctl_cmd commands[] = {
 	    "feed a message in as if it had arrived" },
 	{ "audit", ctl_audit, "[--verify] [--limit n]",
 	    "the audit log; --verify checks it" },
+	{ "router", ctl_router, "train [--force] [--corpus dir] "
+	    "[--corrections file] [--out file]",
+	    "retrain the learned model with the officers' corrections" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 

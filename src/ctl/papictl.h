@@ -45,11 +45,16 @@ int	ctl_check_config(struct ctl_globals *, int, char **);
 /* ctl_classify.c */
 int	ctl_classify(struct ctl_globals *, int, char **);
 
+/* ctl_router.c: router train, router show */
+int	ctl_router(struct ctl_globals *, int, char **);
+
 /* ctl_client.c: the control socket, tables and values */
 struct ctl_table;
 
 int	 ctl_call(struct ctl_globals *, const char *cmd, json_t *args,
 	    json_t **data, int (*row)(json_t *, void *), void *arg);
+int	 ctl_call_passing(struct ctl_globals *, const char *cmd,
+	    json_t *args, int pass, json_t **data);
 void	 ctl_print_json(json_t *);
 const char *ctl_time(json_t *, char *buf, size_t bufsz);
 const char *ctl_date(json_t *, char *buf, size_t bufsz);
@@ -76,6 +81,7 @@ int	ctl_claim(struct ctl_globals *, int, char **);
 int	ctl_note(struct ctl_globals *, int, char **);
 int	ctl_close(struct ctl_globals *, int, char **);
 int	ctl_reopen(struct ctl_globals *, int, char **);
+int	ctl_recategorise(struct ctl_globals *, int, char **);
 
 /* ctl_status.c: status, outbox, retry, inject */
 int	ctl_status(struct ctl_globals *, int, char **);

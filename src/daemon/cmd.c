@@ -25,12 +25,15 @@ const struct control_cmd cmd_table[] = {
 	{ "note", ROLE_OFFICER, cmd_note },
 	{ "close", ROLE_OFFICER, cmd_close },
 	{ "reopen", ROLE_OFFICER, cmd_reopen },
+	{ "recategorise", ROLE_OFFICER, cmd_recategorise },
 	{ "report", ROLE_OFFICER, cmd_report },
 	{ "export", ROLE_OFFICER, cmd_export },
 	{ "outbox", ROLE_ADMINISTRATOR, cmd_outbox },
 	{ "retry", ROLE_ADMINISTRATOR, cmd_retry },
 	{ "inject", ROLE_ADMINISTRATOR, cmd_inject },
 	{ "audit", ROLE_ADMINISTRATOR, cmd_audit },
+	{ "router.corrections", ROLE_ADMINISTRATOR, cmd_router_corrections },
+	{ "router.install", ROLE_ADMINISTRATOR, cmd_router_install },
 };
 const size_t cmd_ncommands = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

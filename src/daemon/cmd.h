@@ -35,11 +35,16 @@ const char	*cmd_arg_text(struct control_req *, const char *key,
 void		 cmd_pseudonym(int64_t resident, char *buf, size_t bufsz);
 int		 cmd_case_open(enum store_case_state);
 
+/* cmd_router.c */
+int		 cmd_router_corrections(struct control_req *);
+int		 cmd_router_install(struct control_req *);
+
 /* cmd_case.c */
 int		 cmd_list(struct control_req *);
 int		 cmd_show(struct control_req *);
 int		 cmd_assign(struct control_req *);
 int		 cmd_note(struct control_req *);
+int		 cmd_recategorise(struct control_req *);
 int		 cmd_close(struct control_req *);
 int		 cmd_reopen(struct control_req *);
 int		 cmd_reply(struct control_req *);

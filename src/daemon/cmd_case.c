@@ -34,6 +34,7 @@
 #include "base/util.h"
 #include "text/sms.h"
 #include "conf/config.h"
+#include "domain/classifier.h"
 #include "domain/ref.h"
 #include "store/store.h"
 #include "store/query.h"
@@ -135,7 +136,8 @@ enum work_op {
 	OP_CLOSE,
 	OP_REOPEN,
 	OP_REPLY,
-	OP_UNMASK
+	OP_UNMASK,
+	OP_RECATEGORISE
 };
 
 /* One change, prepared by a handler and run on the store's writer. */
@@ -146,6 +148,8 @@ struct work {
 	const char		*actor;
 	const char		*text;		/* note, answer, reason... */
 	const char		*user;		/* OP_ASSIGN: the assignee */
+	const struct category	*cat;		/* OP_RECATEGORISE: to... */
+	const char		*sub;		/* ...and its sub, or NULL */
 	int			 claim;
 	int64_t			 now;
 	/* Results. */
@@ -158,6 +162,7 @@ struct work {
 	enum store_case_state	 from;
 	enum store_case_state	 to;
 	char			*number;	/* OP_UNMASK */
+	char			 old[2 * CONF_ID_MAX];	/* OP_RECATEGORISE */
 };
 
 static enum store_status __attribute__((format(printf, 3, 4)))
@@ -350,6 +355,55 @@ do_unmask(struct store_txn *txn, struct work *w, struct store_case *c)
 	    detail);
 }
 
+/*
+ * Moves a case to another category, keeping the correction as a labelled
+ * example.  Anyone who sees the case may move it into any category, a
+ * restricted one included (and then no longer sees it if an officer);
+ * only an inspector or an administrator may move one out of a
+ * restricted category, since that shows a tip to ordinary queues.
+ */
+static enum store_status
+do_recategorise(struct store_txn *txn, struct work *w, struct store_case *c)
+{
+	const struct config	*conf = w->req->conf;
+	const struct category	*from = config_category(conf, c->category);
+	struct store_correction	 k;
+	enum store_status	 st;
+	char			 detail[CONF_ID_MAX * 4 + 600];
+
+	snprintf(w->old, sizeof(w->old), "%s%s%s", c->category,
+	    c->subcategory != NULL ? "/" : "", c->subcategory != NULL ?
+	    c->subcategory : "");
+	if (strcmp(c->category, w->cat->id) == 0 && (w->sub == NULL) ==
+	    (c->subcategory == NULL) && (w->sub == NULL ||
+	    strcmp(w->sub, c->subcategory) == 0))
+		return work_fail(w, CONTROL_E_CONFLICT, "the case is in %s "
+		    "already", w->old);
+	if (from != NULL && from->restricted && !w->cat->restricted &&
+	    w->req->who->kind < ROLE_INSPECTOR)
+		return work_fail(w, CONTROL_E_FORBIDDEN, "only an inspector "
+		    "may move a case out of %s", from->id);
+	memset(&k, 0, sizeof(k));
+	k.case_id = c->id;
+	k.text = c->text != NULL ? c->text : "";
+	k.old_category = c->category;
+	k.old_subcategory = c->subcategory;
+	k.category = w->cat->id;
+	k.subcategory = w->sub;
+	k.actor = w->actor;
+	k.reason = w->text;
+	k.created = w->now;
+	if ((st = store_case_recategorise(txn, &k, &w->note_id)) != STORE_OK)
+		return st;
+	snprintf(detail, sizeof(detail), "from %s to %s%s%s: %s", w->old,
+	    w->cat->id, w->sub != NULL ? "/" : "", w->sub != NULL ? w->sub :
+	    "", w->text);
+	if ((st = move(txn, w, c, c->state, detail)) != STORE_OK)
+		return st;
+	return store_audit_append(txn, w->actor, "case.recategorise", c->id,
+	    detail);
+}
+
 /* The work function of every case change. */
 static enum store_status
 case_work(struct store_txn *txn, void *arg)
@@ -360,7 +414,8 @@ case_work(struct store_txn *txn, void *arg)
 	char			 ref[32];
 
 	ref_format(w->req->conf->case_prefix, w->ref, ref, sizeof(ref));
-	st = store_case_read(txn, w->ref, 0, &c);
+	st = store_case_read(txn, w->ref, w->op == OP_RECATEGORISE ?
+	    STORE_CASE_TEXT : 0, &c);
 	if (st == STORE_NOTFOUND)
 		return work_fail(w, CONTROL_E_NOTFOUND, "no case %s", ref);
 	if (st != STORE_OK)
@@ -389,6 +444,9 @@ case_work(struct store_txn *txn, void *arg)
 		break;
 	case OP_UNMASK:
 		st = do_unmask(txn, w, &c);
+		break;
+	case OP_RECATEGORISE:
+		st = do_recategorise(txn, w, &c);
 		break;
 	default:
 		st = STORE_INVALID;
@@ -553,6 +611,9 @@ thread_row(const struct store_thread_item *it, void *arg)
 		if (it->error != NULL)
 			json_object_set_new(o, "error", cmd_jstr(it->error));
 	}
+	if (o != NULL && it->decision != NULL)
+		json_object_set_new(o, "decision", json_loads(it->decision, 0,
+		    NULL));
 	json_array_append_new(a, o);
 }
 
@@ -586,6 +647,43 @@ resident_row(const char *category, int64_t n, void *arg)
 
 	if (control_sees(rc->req->who, rc->req->conf, category))
 		rc->n += n;
+}
+
+/*
+ * Why the classifier files the case's first message where it does, under
+ * the classifier running now: its decision and the features that
+ * weighed most (the model's evidence), so that a person can judge it.
+ */
+static json_t *
+evidence_json(struct control_req *req, const char *text)
+{
+	struct classifier	*cls;
+	struct classification	*d;
+	json_t			*o, *why;
+	size_t			 i;
+
+	if (text == NULL || (d = malloc(sizeof(*d))) == NULL)
+		return json_null();
+	cls = classifier_slot_get(req->svc->classifiers);
+	classifier_explain(cls, text, strlen(text), d);
+	o = json_pack("{s:s, s:s, s:s, s:f}", "by", d->model ? "model" :
+	    "router", "kind", route_kind_name(d->route.kind), "category",
+	    d->route.category_id, "score", d->route.score);
+	if (o != NULL && d->model) {
+		json_object_set_new(o, "class", json_string(d->model_class));
+		json_object_set_new(o, "p_corruption",
+		    json_real(d->p_corruption));
+		json_object_set_new(o, "p_spam", json_real(d->p_spam));
+		why = json_array();
+		for (i = 0; i < d->nwhy; i++)
+			json_array_append_new(why, json_pack("{s:s, s:f}",
+			    "feature", d->why[i].name, "weight",
+			    d->why[i].weight));
+		json_object_set_new(o, "why", why);
+	}
+	classifier_unref(cls);	/* after the last use of d's strings */
+	free(d);
+	return o != NULL ? o : json_null();
 }
 
 /* show: one case, its thread, history and notes; --unmask for admins. */
@@ -633,6 +731,7 @@ cmd_show(struct control_req *req)
 	json_object_set_new(o, "history", history);
 	json_object_set_new(o, "notes", notes);
 	json_object_set_new(o, "resident_cases", json_integer(rc.n));
+	json_object_set_new(o, "evidence", evidence_json(req, c.text));
 	store_case_clear(&c);
 	if (reason != NULL) {
 		memset(&w, 0, sizeof(w));
@@ -749,6 +848,55 @@ cmd_close(struct control_req *req)
 	if (w.note_id != 0)
 		json_object_set_new(req->data, "note",
 		    json_integer(w.note_id));
+	return 0;
+}
+
+/*
+ * recategorise REF CATEGORY[/SUB] --reason TEXT: moves a case, keeps the
+ * correction for the router's training (do_recategorise()).
+ */
+int
+cmd_recategorise(struct control_req *req)
+{
+	struct work	 w;
+	const char	*to, *slash;
+	char		 id[CONF_ID_MAX];
+	size_t		 i;
+	int64_t		 ref;
+
+	memset(&w, 0, sizeof(w));
+	if ((ref = cmd_arg_ref(req)) == 0 ||
+	    (w.text = cmd_arg_text(req, "reason", NOTE_MAX, 1)) == NULL)
+		return -1;
+	if (strlen(w.text) < REASON_MIN)
+		return control_fail(req, CONTROL_E_USAGE, "recategorise needs "
+		    "a reason (it is kept with the correction)");
+	if ((to = cmd_arg_str(req, "category")) == NULL)
+		return control_fail(req, CONTROL_E_USAGE, "recategorise needs "
+		    "a category");
+	slash = strchr(to, '/');
+	copy_str(id, sizeof(id), to);
+	if (slash != NULL && (size_t)(slash - to) < sizeof(id))
+		id[slash - to] = '\0';
+	if ((w.cat = config_category(req->conf, id)) == NULL)
+		return control_fail(req, CONTROL_E_USAGE, "no category '%s'",
+		    id);
+	for (i = 0; slash != NULL && i < w.cat->nsubs; i++)
+		if (strcmp(w.cat->subs[i].id, slash + 1) == 0)
+			w.sub = w.cat->subs[i].id;
+	if (slash != NULL && w.sub == NULL)
+		return control_fail(req, CONTROL_E_USAGE, "category '%s' has "
+		    "no sub-category '%s'", id, slash + 1);
+	w.op = OP_RECATEGORISE;
+	w.ref = ref;
+	if (run_work(req, &w) == -1)
+		return -1;
+	req->data = change_json(req, &w);
+	json_object_set_new(req->data, "category_from", json_string(w.old));
+	json_object_set_new(req->data, "category_to", json_string(to));
+	json_object_set_new(req->data, "correction", json_integer(w.note_id));
+	json_object_set_new(req->data, "visible", json_boolean(
+	    control_sees(req->who, req->conf, w.cat->id)));
 	return 0;
 }
 

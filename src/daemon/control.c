@@ -24,6 +24,12 @@
  * other; a request line is at most CONTROL_REQUEST_MAX bytes, and a
  * connection idle for control.timeout seconds is closed.
  *
+ * A request may come with one open file (SCM_RIGHTS on the bytes that
+ * carry it): papictl router train hands over the model it wrote that way,
+ * since the daemon may not see the caller's files (systemd's PrivateTmp,
+ * ProtectHome) and must not open paths on a user's word.  The descriptor
+ * belongs to the request that the bytes begin, and is closed after it.
+ *
  * Threads.  The socket has its own threads instead of the main loop
  * (loop.c): a command may wait for a group commit or read for a
  * second or two (a quarterly report over a million cases), and the main
@@ -88,6 +94,7 @@ struct client {
 	int			 timeout;	/* seconds */
 	char			*buf;		/* CONTROL_REQUEST_MAX + 1 */
 	size_t			 len;
+	int			 passed;	/* a passed file, or -1 */
 };
 
 static const char *const err_names[] = {
@@ -438,6 +445,7 @@ serve(struct client *cl, const char *line, size_t len)
 		json_object_set_new(rq, "args", req.args);
 	req.send = send_row;
 	req.io = cl;
+	req.passed_fd = cl->passed;
 	if (who.kind < 0) {
 		log_notice("control: %s (uid %ld): %s refused: no role",
 		    who.user, who.uid, cmd->name);
@@ -476,6 +484,50 @@ serve(struct client *cl, const char *line, size_t len)
 }
 
 /*
+ * Reads what the client sent into its buffer, with a file it passed
+ * (only the first of a message is kept).  Returns recv()'s result.
+ */
+static ssize_t
+client_recv(struct client *cl)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(4 * sizeof(int))];
+	}		 cbuf;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*c;
+	ssize_t		 n;
+	size_t		 i, nfd;
+	int		 fds[4];
+
+	iov.iov_base = cl->buf + cl->len;
+	iov.iov_len = CONTROL_REQUEST_MAX - cl->len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	if ((n = recvmsg(cl->fd, &msg, MSG_CMSG_CLOEXEC)) == -1)
+		return -1;
+	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		if (nfd > 4)
+			nfd = 4;
+		memcpy(fds, CMSG_DATA(c), nfd * sizeof(int));
+		for (i = 0; i < nfd; i++) {
+			if (cl->passed == -1)
+				cl->passed = fds[i];
+			else
+				close(fds[i]);
+		}
+	}
+	return n;
+}
+
+/*
  * Reads request lines until the client closes, idles past its timeout, or
  * the daemon stops.
  */
@@ -486,12 +538,18 @@ client_loop(struct client *cl)
 	char		*nl;
 	ssize_t		 n;
 	size_t		 used;
+	int		 r;
 
 	for (;;) {
 		/* Whole lines first. */
 		while ((nl = memchr(cl->buf, '\n', cl->len)) != NULL) {
 			used = (size_t)(nl - cl->buf) + 1;
-			if (serve(cl, cl->buf, used - 1) == -1)
+			r = serve(cl, cl->buf, used - 1);
+			if (cl->passed != -1) {
+				close(cl->passed);	/* the request's */
+				cl->passed = -1;
+			}
+			if (r == -1)
 				return;
 			memmove(cl->buf, cl->buf + used, cl->len - used);
 			cl->len -= used;
@@ -510,8 +568,7 @@ client_loop(struct client *cl)
 			continue;
 		if (n <= 0 || (pfd[1].revents & POLLIN))
 			return;
-		n = recv(cl->fd, cl->buf + cl->len,
-		    CONTROL_REQUEST_MAX - cl->len, 0);
+		n = client_recv(cl);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -527,6 +584,8 @@ client_main(void *arg)
 	struct control	*ctl = cl->ctl;
 
 	client_loop(cl);
+	if (cl->passed != -1)
+		close(cl->passed);
 	close(cl->fd);
 	free(cl->buf);
 	free(cl);
@@ -574,6 +633,7 @@ client_start(struct control *ctl, int fd, const struct ucred *cred,
 	cl->uid = (long)cred->uid;
 	cl->gid = (long)cred->gid;
 	cl->timeout = timeout;
+	cl->passed = -1;
 	cl->buf = xcalloc(1, CONTROL_REQUEST_MAX + 1);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

@@ -45,6 +45,7 @@ struct control_req {
 	int			(*send)(struct control_req *, json_t *);
 	void			*io;
 	struct store_query	*q;	/* control_query() opens it */
+	int			 passed_fd; /* a file sent with it, or -1 */
 	/* The answer: data (taken by control.c), or an error. */
 	json_t			*data;
 	enum control_err	 err;

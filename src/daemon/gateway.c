@@ -3,13 +3,14 @@
  * starts the parts in the order they depend on each other (the store, the
  * ingest pipeline, the outbox, the modems, the USSD sessions, the control
  * socket, the HTTP listener), hands each what it needs (struct services),
- * swaps the configuration and the router on a reload, ticks the timers,
+ * swaps the configuration and the classifier on a reload, ticks the timers,
  * and stops everything in the reverse order.
  *
  * The current configuration is shared with the other threads through a
  * slot: a reader takes a reference with conf_slot_get() and drops it when
  * done, so a reload swaps it without pulling it from under a request.
- * The router is swapped the same way through its own slot.
+ * The classifier (the router of the configuration's dictionary and the
+ * learned model) is swapped the same way through its own slot.
  *
  * Parts of long messages are assembled on the main thread: the ingest
  * pipeline says when a part was stored (ingest_on_parts()), which wakes
@@ -29,7 +30,7 @@
 #include "base/slot.h"
 #include "base/util.h"
 #include "conf/config.h"
-#include "domain/router.h"
+#include "domain/classifier.h"
 #include "store/store.h"
 #include "core/audit.h"
 #include "core/ingest.h"
@@ -52,20 +53,37 @@ struct gateway {
 	int		 partfd;	/* eventfd: parts to assemble */
 };
 
+/* Says which model decides, or that the router decides alone. */
+static void
+log_model(const struct classifier *c)
+{
+	const struct model	*m = classifier_model(c);
+
+	if (m == NULL)
+		log_info("classifier: the keyword router alone (no model "
+		    "configured)");
+	else
+		log_info("classifier: model of %zu classes, %zu rows, %zu KiB "
+		    "(%s)", model_nclasses(m), model_nrows(m),
+		    model_memory(m) / 1024, model_trained(m));
+}
+
 /*
  * Switches to a new configuration (the gateway takes the caller's
  * reference).  Returns 0, or -1 with the reason in err when the new
- * dictionary does not compile: the old configuration stays then.
+ * dictionary does not compile or its model does not load: the old
+ * configuration stays then.
  */
 int
 gateway_reload(struct gateway *gw, struct config *conf, char *err,
     size_t errsz)
 {
-	struct router	*r;
+	struct classifier	*c;
 
-	if ((r = router_compile(conf, err, errsz)) == NULL)
+	if ((c = classifier_new(conf, err, errsz)) == NULL)
 		return -1;
-	router_slot_set(gw->svc.routers, r);	/* takes our reference */
+	log_model(c);
+	classifier_slot_set(gw->svc.classifiers, c);	/* takes our ref */
 	conf_slot_set(gw->svc.confs, conf);
 	/* New channel settings: rates, drivers, timeouts. */
 	outbox_reload(gw->svc.outbox, conf);
@@ -145,19 +163,21 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 {
 	struct gateway	*gw = xcalloc(1, sizeof(*gw));
 	struct services	*svc = &gw->svc;
-	struct router	*r;
+	struct classifier *c;
 
 	gw->partfd = -1;
-	if ((r = router_compile(conf, err, errsz)) == NULL) {
+	if ((c = classifier_new(conf, err, errsz)) == NULL) {
 		free(gw);
 		return NULL;
 	}
+	log_model(c);
 	svc->confs = conf_slot_new(conf);
-	svc->routers = router_slot_new(r);
+	svc->classifiers = classifier_slot_new(c);
 	if (open_store(gw, conf, err, errsz) == -1)
 		goto fail;
 	svc->metrics = metrics_new();
-	svc->ingest = ingest_new(svc->store, svc->routers, svc->metrics);
+	svc->ingest = ingest_new(svc->store, svc->classifiers,
+	    svc->metrics);
 	svc->providers.ingest = svc->ingest;
 	svc->providers.metrics = svc->metrics;
 	/* The outbox worker, before the modems register their drivers. */
@@ -245,7 +265,7 @@ gateway_stop(struct gateway *gw)
 	metrics_free(svc->metrics);
 	ussd_free(svc->ussd);		/* no request is left to use it */
 	timers_free(gw->timers);	/* the store ran its last timer job */
-	slot_free(svc->routers);
+	slot_free(svc->classifiers);
 	slot_free(svc->confs);
 	free(gw);
 }

@@ -28,6 +28,7 @@
 #include "base/log.h"
 #include "base/version.h"
 #include "conf/config.h"
+#include "domain/classifier.h"
 #include "domain/ussd_menu.h"
 #include "chan/modem.h"
 #include "daemon/control.h"
@@ -334,6 +335,27 @@ setup(int foreground)
 		fatalx("main loop");
 }
 
+/*
+ * -n: the configuration loaded; its dictionary must compile and its model
+ * load and fit its categories, as at start-up.
+ */
+static int
+check_only(struct config *conf)
+{
+	struct classifier	*c;
+	char			 err[CONF_ERR_MAX];
+
+	if ((c = classifier_new(conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		config_free(conf);
+		return 1;
+	}
+	printf("configuration OK\n");
+	classifier_unref(c);
+	config_free(conf);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -351,11 +373,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	if (checkonly) {
-		printf("configuration OK\n");
-		config_free(d.conf);
-		return 0;
-	}
+	if (checkonly)
+		return check_only(d.conf);
 
 	if (!foreground && daemon(1, 0) == -1) {
 		fprintf(stderr, "papigwd: daemon: %s\n", strerror(errno));

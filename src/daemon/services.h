@@ -2,8 +2,9 @@
  * services.h: the parts of a running papigwd, as gateway.c starts them.
  * The command handlers, the web endpoints and the timers read what they
  * need from here; they never start or stop anything.  The configuration
- * and the router are read through their slots (conf_slot_get(),
- * router_slot_get()), since a reload replaces them.
+ * and the classifier (the router and the model) are read through their
+ * slots (conf_slot_get(), classifier_slot_get()), since a reload or a
+ * newly trained model replaces them.
  */
 #ifndef PAPIGW_DAEMON_SERVICES_H
 #define PAPIGW_DAEMON_SERVICES_H
@@ -21,7 +22,7 @@ struct http_server;
 
 struct services {
 	struct slot		*confs;		/* the running configuration */
-	struct slot		*routers;	/* the running router */
+	struct slot		*classifiers;	/* router and model */
 	struct store		*store;
 	struct metrics		*metrics;
 	struct ingest		*ingest;	/* every inbound message */

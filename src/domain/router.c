@@ -712,6 +712,35 @@ router_category_id(const struct router *r, size_t i)
 	return i < r->ncats ? r->cats[i].id : NULL;
 }
 
+/* The id of sub-category sub of category cat, or "" when there is none. */
+const char *
+router_sub_id(const struct router *r, int cat, int sub)
+{
+	if (cat < 0 || (size_t)cat >= r->ncats || sub < 0 ||
+	    (size_t)sub >= r->cats[cat].nsubs)
+		return "";
+	return r->cats[cat].subs[sub];
+}
+
+/* The index of the category called id, or -1. */
+int
+router_category_index(const struct router *r, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < r->ncats; i++)
+		if (strcmp(r->cats[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The index of the triage category. */
+int
+router_triage(const struct router *r)
+{
+	return r->triage;
+}
+
 /* The number of phrases compiled, all lists together. */
 size_t
 router_nphrases(const struct router *r)
@@ -1424,6 +1453,10 @@ route_kind_name(enum route_kind k)
 		return "greeting";
 	case ROUTE_THANKS:
 		return "thanks";
+	case ROUTE_OTHER:
+		return "other";
+	case ROUTE_HELD:
+		return "held";
 	}
 	return "unknown";
 }

@@ -23,7 +23,9 @@ enum route_kind {
 	ROUTE_EMPTY,		/* no words at all */
 	ROUTE_SPAM,		/* scams, advertising, links */
 	ROUTE_GREETING,		/* a lone greeting or test */
-	ROUTE_THANKS		/* a lone thanks or acknowledgement */
+	ROUTE_THANKS,		/* a lone thanks or acknowledgement */
+	ROUTE_OTHER,		/* a wrong number, a shop's question */
+	ROUTE_HELD		/* maybe spam: kept for an officer */
 };
 
 /* Result flags: the TEXT_F_* flags of the message, and these. */
@@ -32,6 +34,8 @@ enum route_kind {
 #define ROUTE_F_OVERRIDE	0x0400	/* a restricted category took over */
 #define ROUTE_F_TRIAGE		0x0800	/* under the threshold */
 #define ROUTE_F_APPROX		0x1000	/* a phrase matched through a typo */
+#define ROUTE_F_MODEL		0x2000	/* the learned model decided */
+#define ROUTE_F_CORRUPTION	0x4000	/* the router saw a sign of it */
 
 /* A phrase found in the message. */
 struct route_term {
@@ -73,6 +77,9 @@ size_t		 router_expand(const struct router *, const struct text *,
 		    char *buf, size_t bufsz);
 size_t		 router_ncategories(const struct router *);
 const char	*router_category_id(const struct router *, size_t i);
+const char	*router_sub_id(const struct router *, int cat, int sub);
+int		 router_category_index(const struct router *, const char *id);
+int		 router_triage(const struct router *);
 size_t		 router_nphrases(const struct router *);
 const char	*route_kind_name(enum route_kind);
 struct slot	*router_slot_new(struct router *);

@@ -31,6 +31,8 @@ enum {
 	ST_CASE_STATE,
 	ST_CASE_SET_STATE,
 	ST_CASE_ASSIGN,
+	ST_CASE_RECATEGORISE,
+	ST_CORRECTION_INSERT,
 	ST_CASE_ANSWERED,
 	/* store_case_set(): in the order of enum store_case_field. */
 	ST_CASE_SET_DEADLINE,
@@ -74,6 +76,11 @@ static const char *const case_sql[ST_MAX] = {
 	    "THEN closed END WHERE id = ?1",
 	[ST_CASE_ASSIGN] = "UPDATE cases SET assignee = ?2, updated = ?3 "
 	    "WHERE id = ?1",
+	[ST_CASE_RECATEGORISE] = "UPDATE cases SET category = ?2, "
+	    "subcategory = ?3, updated = ?4 WHERE id = ?1",
+	[ST_CORRECTION_INSERT] = "INSERT INTO corrections (case_id, text, "
+	    "old_category, old_subcategory, category, subcategory, actor, "
+	    "reason, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_CASE_ANSWERED] = "UPDATE cases SET answered = ?2, updated = ?2 "
 	    "WHERE id = ?1",
 	[ST_CASE_SET_DEADLINE] = "UPDATE cases SET deadline = ?2 "
@@ -342,6 +349,42 @@ store_case_assign(struct store_txn *txn, int64_t case_id,
 	store_bind_text(s, 2, assignee);
 	sqlite3_bind_int64(s, 3, at ? at : clock_unix());
 	return case_update(txn, s, "case assign");
+}
+
+/*
+ * Moves a case to another category (c->category, c->subcategory of the
+ * correction) and keeps the correction, with the text of the case's first
+ * message, as a labelled example.  The caller records the event and the
+ * audit entry.  Returns STORE_OK, STORE_NOTFOUND, or an error.
+ */
+enum store_status
+store_case_recategorise(struct store_txn *txn,
+    const struct store_correction *c, int64_t *id)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+	int64_t			 at = c->created ? c->created : clock_unix();
+
+	if ((s = stmt(txn, ST_CASE_RECATEGORISE)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, c->case_id);
+	store_bind_text(s, 2, c->category);
+	store_bind_text(s, 3, c->subcategory);
+	sqlite3_bind_int64(s, 4, at);
+	if ((st = case_update(txn, s, "case recategorise")) != STORE_OK)
+		return st;
+	if ((s = stmt(txn, ST_CORRECTION_INSERT)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, c->case_id);
+	store_bind_text(s, 2, c->text);
+	store_bind_text(s, 3, c->old_category);
+	store_bind_text(s, 4, c->old_subcategory);
+	store_bind_text(s, 5, c->category);
+	store_bind_text(s, 6, c->subcategory);
+	store_bind_text(s, 7, c->actor);
+	store_bind_text(s, 8, c->reason);
+	sqlite3_bind_int64(s, 9, at);
+	return store_txn_step(txn, s, "correction insert", id);
 }
 
 /*

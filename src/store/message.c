@@ -50,8 +50,8 @@ enum {
 static const char *const message_sql[ST_MAX] = {
 	[ST_INBOUND_INSERT] = "INSERT INTO inbound (case_id, channel, "
 	    "provider_msg_id, sender, recipient, text, raw, encoding, "
-	    "provider_time, created, received, kind) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	    "provider_time, created, received, kind, decision) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[ST_INBOUND_BY_PROVIDER_ID] = "SELECT id FROM inbound "
 	    "WHERE channel = ?1 AND provider_msg_id = ?2",
 	[ST_INBOUND_ATTACH] = "UPDATE inbound SET case_id = ?2 WHERE id = ?1",
@@ -139,6 +139,7 @@ store_inbound_insert(struct store_txn *txn,
 	sqlite3_bind_int64(s, 10, m->created ? m->created : clock_unix());
 	sqlite3_bind_int64(s, 11, m->received ? m->received : clock_unix());
 	store_bind_text(s, 12, m->kind);
+	store_bind_text(s, 13, m->decision);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE)
 		*id = sqlite3_last_insert_rowid(sqlite3_db_handle(s));

@@ -259,9 +259,10 @@ store_case_thread(struct store_query *q, int64_t case_id,
 	int				 rc;
 
 	if ((s = qprep(q, "SELECT 0, id, received, channel, text, kind, "
-	    "NULL, NULL, 0, NULL, NULL FROM inbound WHERE case_id = ?1 "
+	    "NULL, NULL, 0, NULL, NULL, decision FROM inbound "
+	    "WHERE case_id = ?1 "
 	    "UNION ALL SELECT 1, id, created, channel, text, kind, state, "
-	    "encoding, segments, last_error, updated FROM outbox "
+	    "encoding, segments, last_error, updated, NULL FROM outbox "
 	    "WHERE case_id = ?1 ORDER BY 3, 1, 2")) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, case_id);
@@ -278,7 +279,45 @@ store_case_thread(struct store_query *q, int64_t case_id,
 		it.segments = sqlite3_column_int(s, 8);
 		it.error = col_cstr(s, 9);
 		it.updated = sqlite3_column_int64(s, 10);
+		it.decision = col_cstr(s, 11);
 		fn(&it, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Calls fn(correction, arg) for every correction made at or after since,
+ * oldest first; valid during the call only.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_corrections(struct store_query *q, int64_t since,
+    void (*fn)(const struct store_correction *, void *), void *arg)
+{
+	struct store_correction	 c;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if ((s = qprep(q, "SELECT k.id, k.case_id, c.ref_number, k.text, "
+	    "k.old_category, k.old_subcategory, k.category, k.subcategory, "
+	    "k.actor, k.reason, k.created FROM corrections k "
+	    "LEFT JOIN cases c ON c.id = k.case_id WHERE k.created >= ?1 "
+	    "ORDER BY k.id")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof(c));
+		c.id = sqlite3_column_int64(s, 0);
+		c.case_id = sqlite3_column_int64(s, 1);
+		c.ref_number = sqlite3_column_int64(s, 2);
+		c.text = col_cstr(s, 3);
+		c.old_category = col_cstr(s, 4);
+		c.old_subcategory = col_cstr(s, 5);
+		c.category = col_cstr(s, 6);
+		c.subcategory = col_cstr(s, 7);
+		c.actor = col_cstr(s, 8);
+		c.reason = col_cstr(s, 9);
+		c.created = sqlite3_column_int64(s, 10);
+		fn(&c, arg);
 	}
 	return qdone(q, s, rc);
 }

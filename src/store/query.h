@@ -37,6 +37,7 @@ struct store_thread_item {
 	const char	*channel;
 	const char	*text;
 	const char	*kind;		/* router's or outbox kind, or NULL */
+	const char	*decision;	/* inbound: JSON, or NULL */
 	const char	*state;		/* outbox: its state */
 	const char	*encoding;
 	int		 segments;
@@ -54,6 +55,9 @@ enum store_status store_query_case(struct store_query *, int64_t ref,
 		    struct store_case *);
 enum store_status store_case_thread(struct store_query *, int64_t case_id,
 		    void (*)(const struct store_thread_item *, void *), void *);
+enum store_status store_corrections(struct store_query *, int64_t since,
+		    void (*)(const struct store_correction *, void *),
+		    void *);
 enum store_status store_case_history(struct store_query *, int64_t case_id,
 		    void (*)(const struct store_case_event *, void *), void *);
 enum store_status store_case_notes(struct store_query *, int64_t case_id,

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	7	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	8	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -186,6 +186,7 @@ struct store_inbound_new {
 	size_t		 rawlen;
 	const char	*encoding;	/* or NULL */
 	const char	*kind;		/* "feedback", "spam"... */
+	const char	*decision;	/* JSON: what decided, or NULL */
 	int64_t		 received;	/* 0: now */
 	int64_t		 provider_time;
 	int64_t		 created;	/* 0: now */
@@ -306,6 +307,24 @@ struct store_case {
 #define STORE_CASE_TEXT		0x1	/* the text of its first message */
 #define STORE_CASE_ANSWER	0x2	/* its last officer's answer */
 
+/*
+ * A case moved to another category by an officer, kept as a labelled
+ * example (store_case_recategorise(), store_corrections()).
+ */
+struct store_correction {
+	int64_t		 id;
+	int64_t		 case_id;
+	int64_t		 ref_number;	/* read back only */
+	const char	*text;		/* the case's first message */
+	const char	*old_category;
+	const char	*old_subcategory; /* or NULL */
+	const char	*category;
+	const char	*subcategory;	/* or NULL */
+	const char	*actor;
+	const char	*reason;
+	int64_t		 created;	/* 0: now */
+};
+
 /* A case to create (store_case_create()). */
 struct store_case_new {
 	const char	*category;	/* category id */
@@ -363,6 +382,8 @@ enum store_status store_case_assign(struct store_txn *, int64_t case_id,
 		    const char *assignee, int64_t at);
 enum store_status store_case_answered(struct store_txn *, int64_t case_id,
 		    int64_t at);
+enum store_status store_case_recategorise(struct store_txn *,
+		    const struct store_correction *, int64_t *id);
 enum store_status store_case_set(struct store_txn *, int64_t id,
 		    enum store_case_field, int64_t v);
 enum store_status store_note_add(struct store_txn *, int64_t case_id,
