@@ -130,7 +130,7 @@ timer_work(struct store_txn *txn, void *arg)
 	enum store_status	 st;
 	char			 detail[128];
 	size_t			 i;
-	int64_t			 before;
+	int64_t			 before, unread;
 
 	mk.ids = xcalloc(OVERDUE_BATCH, sizeof(*mk.ids));
 	mk.n = 0;
@@ -153,6 +153,10 @@ timer_work(struct store_txn *txn, void *arg)
 		if (st == STORE_OK)
 			st = store_inbound_erase(txn, before,
 			    ERASE_INBOUND_BATCH, &tj->erased_msgs);
+		/* What modems could not read holds numbers too. */
+		if (st == STORE_OK)
+			st = store_unreadable_erase(txn, before,
+			    ERASE_INBOUND_BATCH, &unread);
 		if (st == STORE_OK && (tj->erased > 0 || tj->erased_msgs > 0)) {
 			snprintf(detail, sizeof(detail), "numbers of %lld "
 			    "cases and %lld other messages erased (retention "

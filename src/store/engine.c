@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -85,6 +86,7 @@ static const struct store_family engine_family = {
 static void	*writer_main(void *);
 #ifdef PAPIGW_TEST_HOOKS
 static int	 commit_hook(void *);
+static void	 fault_poll(struct store *);
 #endif
 
 /* Counts an SQLite error in the statistics. */
@@ -175,8 +177,10 @@ store_open(const struct store_options *opt, char *err, size_t errsz)
 		snprintf(err, errsz, "store: no database path");
 		goto fail;
 	}
-	if (open_writer(st, opt, err, errsz) == -1 ||
-	    store_wal_open(st, err, errsz) == -1 ||
+	if (open_writer(st, opt, err, errsz) == -1)
+		goto fail;
+	store_health_open(st);
+	if (store_wal_open(st, err, errsz) == -1 ||
 	    store_conn_open(&st->rd, st->path, SQLITE_OPEN_READONLY,
 	    opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms :
 	    STORE_BUSY_TIMEOUT_DEFAULT, "reader: ", err, errsz) == -1 ||
@@ -433,19 +437,26 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 static void
 batch_run(struct store *st, struct item **batch, size_t n)
 {
-	struct store_txn	 txn = { st, &st->wr, STORE_OK };
+	struct store_txn	 txn = { st, &st->wr, STORE_OK, "" };
 	enum store_status	 lost = STORE_ERROR;
 	size_t			 i, ran = 0, failed = 0;
+	sqlite3_int64		 changes = sqlite3_total_changes64(st->wr.db);
+	char			 why[STORE_HEALTH_MAX] = "";
 	int			 rc, poisoned = 0;
 
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_BEGIN)) !=
 	    SQLITE_OK) {
 		log_warnx("store: begin: %s", sqlite3_errmsg(st->wr.db));
+		snprintf(why, sizeof(why), "begin: %s",
+		    sqlite3_errmsg(st->wr.db));
 		lost = store_status_of(rc);
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
 		batch[i]->status = item_run(st, &txn, batch[i], &poisoned);
+		/* A full disk, I/O, busy: the store cannot write. */
+		if (txn.fatal != STORE_OK && why[0] == '\0')
+			copy_str(why, sizeof(why), txn.why);
 		ran++;
 		if (poisoned) {
 			log_warnx("store: %s after changes without a "
@@ -467,6 +478,8 @@ batch_run(struct store *st, struct item **batch, size_t n)
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_COMMIT)) !=
 	    SQLITE_OK) {
 		log_warnx("store: commit: %s", sqlite3_errmsg(st->wr.db));
+		snprintf(why, sizeof(why), "commit: %s",
+		    sqlite3_errmsg(st->wr.db));
 		lost = store_status_of(rc);
 		if (lost == STORE_INVALID)	/* a commit hook said no */
 			lost = STORE_ERROR;
@@ -477,14 +490,23 @@ batch_run(struct store *st, struct item **batch, size_t n)
 	for (i = 0; i < n; i++)
 		if (batch[i]->status != STORE_OK)
 			failed++;
+	/* A probe alone is no work of anyone's: not counted. */
 	pthread_mutex_lock(&st->lock);
-	st->stats.batches++;
-	st->stats.items += n - failed;
-	st->stats.items_failed += failed;
-	st->stats.batch_size[batch_bucket(n)]++;
+	if (n > 1 || !batch[0]->probe) {
+		st->stats.batches++;
+		st->stats.items += n - failed;
+		st->stats.items_failed += failed;
+		st->stats.batch_size[batch_bucket(n)]++;
+	}
 	pthread_mutex_unlock(&st->lock);
+	if (why[0] != '\0')
+		store_health_write(st, why);
+	else if (sqlite3_total_changes64(st->wr.db) != changes)
+		store_health_write(st, NULL);
 	return;
 fail:
+	store_health_write(st, why[0] != '\0' ? why :
+	    "the transaction was rolled back");
 	for (i = 0; i < n; i++)
 		if (i >= ran || batch[i]->status == STORE_OK)
 			batch[i]->status = lost;
@@ -493,6 +515,33 @@ fail:
 	st->stats.errors++;
 	st->stats.items_failed += n;
 	pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * Writer thread, lock held, nothing queued: waits for work, or, while
+ * writes or syncs fail, until a probe is due (store_health_probe()
+ * queues it).
+ */
+static void
+writer_wait(struct store *st)
+{
+	struct timespec	ts;
+	int		ms;
+
+	if ((ms = store_health_probe(st)) == -1) {
+		pthread_cond_wait(&st->wake, &st->lock);
+		return;
+	}
+	if (ms == 0)
+		return;		/* the probe is queued */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&st->wake, &st->lock, &ts);
 }
 
 /*
@@ -512,7 +561,7 @@ writer_main(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&st->lock);
 		while (st->head == NULL && !st->closing)
-			pthread_cond_wait(&st->wake, &st->lock);
+			writer_wait(st);
 		if (st->head == NULL) {
 			pthread_mutex_unlock(&st->lock);
 			break;
@@ -527,6 +576,9 @@ writer_main(void *arg)
 		st->nqueued -= n;
 		pthread_mutex_unlock(&st->lock);
 
+#ifdef PAPIGW_TEST_HOOKS
+		fault_poll(st);
+#endif
 		batch_run(st, st->batch, n);
 		if (st->pipelined)
 			store_wal_hand(st, st->batch, n);
@@ -659,6 +711,40 @@ enum store_status
 store_fault_max_pages(struct store *st, int64_t extra)
 {
 	return store_submit_wait(st, max_pages_work, &extra);
+}
+
+/*
+ * Writer thread, before a batch: while the file that the environment
+ * variable PAPIGW_STORE_TEST_FULL names exists, the database may not
+ * grow by a page (SQLite fails the writes that need one with
+ * SQLITE_FULL), as on a full disk.
+ */
+static void
+fault_poll(struct store *st)
+{
+	const char	*flag = getenv("PAPIGW_STORE_TEST_FULL");
+	sqlite3_stmt	*s;
+	int64_t		 pages = 4294967294LL;
+	char		 sql[64];
+	int		 full;
+
+	full = flag != NULL && access(flag, F_OK) == 0;
+	if (full == st->fault_full)
+		return;
+	st->fault_full = full;
+	if (full && sqlite3_prepare_v2(st->wr.db, "PRAGMA page_count", -1, &s,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			pages = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	/* PRAGMA takes no parameters; this is a number, not outside input. */
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %" PRId64, pages);
+	if (sqlite3_exec(st->wr.db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		log_warnx("store: test fault: %s", sqlite3_errmsg(st->wr.db));
+	else
+		log_warnx("store: test fault: the disk is %s", full ? "full" :
+		    "no longer full");
 }
 
 /* Makes the next n COMMITs of the writer fail and roll back. */

@@ -1,13 +1,15 @@
 /*
  * engine.h: the store engine's own state, shared by its files and nothing
  * else: engine.c (opening and closing, the writer thread and its group
- * commit), wal.c (the syncer and the checkpointer threads) and txn.c
+ * commit), wal.c (the syncer and the checkpointer threads), txn.c
  * (statements and steps inside a work function, reads of committed
- * data).  The other files of the store see the engine through
- * store_priv.h only.
+ * data) and health.c (whether writes and syncs work).  The other files
+ * of the store see the engine through store_priv.h only.
  */
 #ifndef PAPIGW_STORE_ENGINE_H
 #define PAPIGW_STORE_ENGINE_H
+
+#include <sys/types.h>
 
 #include <pthread.h>
 #include <stddef.h>
@@ -26,6 +28,7 @@ struct item {
 	store_done_fn	 done;
 	void		*done_arg;
 	int		 clean;		/* store_submit_clean(): no savepoint */
+	int		 probe;		/* the store's own (health.c) */
 	enum store_status status;
 };
 
@@ -82,6 +85,20 @@ struct store {
 	void		*outbox_hook_arg;
 	int		 outbox_dirty;	/* writer only: rows were queued */
 	struct store_stats stats;
+
+	/* Health (health.c): "" while writes and syncs work. */
+	char		 write_error[STORE_HEALTH_MAX];
+	int64_t		 write_failed_at;	/* the first: Unix seconds */
+	int64_t		 write_failed_last;	/* the last */
+	char		 sync_error[STORE_HEALTH_MAX];
+	int64_t		 sync_failed_at;
+	int64_t		 sync_failed_last;
+	double		 probe_next;	/* writer only: monotonic */
+	dev_t		 dev;		/* the file store_open() opened */
+	ino_t		 ino;
+#ifdef PAPIGW_TEST_HOOKS
+	int		 fault_full;	/* writer only: PAPIGW_STORE_TEST_FULL */
+#endif
 };
 
 /*
@@ -92,6 +109,7 @@ struct store_txn {
 	struct store		*st;
 	struct store_conn	*conn;
 	enum store_status	 fatal;
+	char			 why[STORE_HEALTH_MAX];	/* fatal's */
 };
 
 /* wal.c */
@@ -105,5 +123,11 @@ int		 store_wal_hook(void *, sqlite3 *, const char *, int);
 /* engine.c */
 void		 store_count_error(struct store *);
 void		 store_outbox_notify(struct store *);
+
+/* health.c */
+void		 store_health_open(struct store *);
+void		 store_health_write(struct store *, const char *why);
+void		 store_health_sync(struct store *, const char *why);
+int		 store_health_probe(struct store *);
 
 #endif /* PAPIGW_STORE_ENGINE_H */

@@ -29,11 +29,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	8	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	9	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
 #define STORE_ERR_MAX		512	/* bytes in an error from store_open */
+#define STORE_HEALTH_MAX	256	/* bytes of a health reason */
 
 /*
  * Batch sizes are counted in power-of-two buckets: bucket 0 holds batches
@@ -93,6 +94,21 @@ enum store_table {
 	STORE_T_MAX
 };
 
+/*
+ * What keeps the store from writing now (store_health()): each reason
+ * is "" while all is well.
+ */
+struct store_health {
+	char		 write[STORE_HEALTH_MAX];	/* the last write
+							   failed: why */
+	int64_t		 write_since;	/* Unix seconds */
+	char		 sync[STORE_HEALTH_MAX];	/* the WAL cannot be
+							   synced: why */
+	int64_t		 sync_since;
+	char		 file[STORE_HEALTH_MAX];	/* the file is gone,
+							   read-only, full */
+};
+
 /* Counters for /metrics, since store_open(). */
 struct store_stats {
 	uint64_t	 batches;	/* transactions committed */
@@ -138,6 +154,8 @@ enum store_status store_submit_clean(struct store *, store_work_fn,
 enum store_status store_submit_wait(struct store *, store_work_fn,
 		    void *arg);
 void		 store_stats(struct store *, struct store_stats *);
+void		 store_health(struct store *, struct store_health *);
+enum store_status store_ping(struct store *);
 const char	*store_strerror(enum store_status);
 enum store_status store_count(struct store *, enum store_table, int64_t *n);
 void		 store_outbox_hook(struct store *, void (*)(void *),
@@ -530,6 +548,30 @@ enum store_status store_sender_quarantine(struct store_txn *,
 		    const char *reason);
 enum store_status store_senders_quarantined(struct store *, int64_t at,
 		    int64_t *n);
+
+/*
+ * ===================================================================
+ * Inbox entries a modem could not read (unreadable.c)
+ * ===================================================================
+ */
+
+/* An entry to save before it is deleted from the SIM. */
+struct store_unreadable {
+	const char	*channel;
+	int		 location;	/* as libGammu reported it */
+	int		 folder;
+	const char	*error;		/* libGammu's error name */
+	int		 attempts;	/* reads that failed */
+	const unsigned char *raw;	/* its content, or NULL */
+	size_t		 rawlen;
+	int64_t		 first_seen;	/* first failed read */
+	int64_t		 created;	/* 0: now */
+};
+
+enum store_status store_unreadable_add(struct store_txn *,
+		    const struct store_unreadable *, int64_t *id);
+enum store_status store_unreadable_erase(struct store_txn *, int64_t before,
+		    int limit, int64_t *n);
 
 /*
  * ===================================================================

@@ -1,13 +1,13 @@
 /*
  * store_priv.h: the store engine's interface for the store's own files.
  *
- * The store is one module in several files.  The engine (engine.c, wal.c
- * and txn.c, which share engine.h) owns the database connections and the
- * writer thread; conn.c holds a connection and its statements; migrate.c
- * brings the schema up to date; each table family has a file with its
- * statements beside its functions (message.c, case.c, outbox_rows.c,
- * sender.c, audit_chain.c, timer_rows.c), and query.c holds the query
- * connections of papictl and reports.
+ * The store is one module in several files.  The engine (engine.c, wal.c,
+ * txn.c and health.c, which share engine.h) owns the database connections
+ * and the writer thread; conn.c holds a connection and its statements;
+ * migrate.c brings the schema up to date; each table family has a file
+ * with its statements beside its functions (message.c, case.c,
+ * outbox_rows.c, sender.c, audit_chain.c, timer_rows.c, unreadable.c),
+ * and query.c holds the query connections of papictl and reports.
  *
  * A family's statements are constant SQL in a table of its own (struct
  * store_family); the engine prepares each on first use on the connection
@@ -39,6 +39,8 @@ enum store_family_id {
 	STORE_FAM_SENDER,	/* sender.c */
 	STORE_FAM_AUDIT,	/* audit_chain.c */
 	STORE_FAM_TIMER,	/* timer_rows.c */
+	STORE_FAM_HEALTH,	/* health.c */
+	STORE_FAM_UNREADABLE,	/* unreadable.c */
 	STORE_FAM_MAX
 };
 
@@ -68,6 +70,7 @@ extern const struct store_family store_outbox_family;
 extern const struct store_family store_sender_family;
 extern const struct store_family store_audit_family;
 extern const struct store_family store_timer_family;
+extern const struct store_family store_unreadable_family;
 
 /*
  * Statements and steps inside a work function (txn.c).  A txn runs on

@@ -14,6 +14,7 @@
  * rolls the item back); a refused constraint is the caller's to handle.
  */
 #include <pthread.h>
+#include <stdio.h>
 
 #include <sqlite3.h>
 
@@ -45,8 +46,11 @@ store_txn_fail(struct store_txn *txn, int rc, const char *what)
 	}
 	log_warnx("store: %s: %s", what, sqlite3_errmsg(txn->conn->db));
 	store_count_error(txn->st);
-	if (txn->fatal == STORE_OK)
+	if (txn->fatal == STORE_OK) {
 		txn->fatal = s;
+		snprintf(txn->why, sizeof(txn->why), "%s: %s", what,
+		    sqlite3_errmsg(txn->conn->db));
+	}
 	return s;
 }
 
@@ -190,7 +194,7 @@ store_txn_outbox_queued(struct store_txn *txn)
 enum store_status
 store_read(struct store *st, store_work_fn fn, void *arg)
 {
-	struct store_txn	txn = { st, &st->rd, STORE_OK };
+	struct store_txn	txn = { st, &st->rd, STORE_OK, "" };
 	enum store_status	r;
 
 	pthread_mutex_lock(&st->rlock);

@@ -193,31 +193,31 @@ store_wal_hand(struct store *st, struct item **batch, size_t n)
  * Syncer thread: makes the WAL durable.  The WAL file is the one SQLite
  * has open as long as the store is (only the last connection to close
  * removes it); should it ever be a new file, it is opened again.  Returns
- * 0, or -1 (logged).
+ * 0, or -1 with the reason in why (logged).
  */
 static int
-wal_sync(struct store *st)
+wal_sync(struct store *st, char *why, size_t whysz)
 {
 	struct stat	 path_sb, fd_sb;
-	char		 err[512];
 
 	if (stat(st->walpath, &path_sb) == -1) {
-		log_warnx("store: %s: %s", st->walpath, strerror(errno));
-		return -1;
+		snprintf(why, whysz, "%s: %s", st->walpath, strerror(errno));
+		goto fail;
 	}
 	if (st->walfd == -1 || fstat(st->walfd, &fd_sb) == -1 ||
 	    fd_sb.st_ino != path_sb.st_ino || fd_sb.st_dev != path_sb.st_dev) {
-		if (wal_file_open(st, err, sizeof(err)) == -1) {
-			log_warnx("store: %s", err);
-			return -1;
-		}
+		if (wal_file_open(st, why, whysz) == -1)
+			goto fail;
 	}
 	if (fdatasync(st->walfd) == -1) {
-		log_warnx("store: %s: fdatasync: %s", st->walpath,
+		snprintf(why, whysz, "%s: fdatasync: %s", st->walpath,
 		    strerror(errno));
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	log_warnx("store: %s", why);
+	return -1;
 }
 
 /*
@@ -232,6 +232,7 @@ syncer_main(void *arg)
 {
 	struct store	*st = arg;
 	struct item	*list, *it;
+	char		 why[STORE_HEALTH_MAX];
 	int		 notify, failed;
 
 	pthread_setname_np(pthread_self(), "store-sync");
@@ -250,7 +251,8 @@ syncer_main(void *arg)
 		pthread_mutex_unlock(&st->lock);
 
 		failed = 0;
-		if (wal_sync(st) == -1) {
+		if (wal_sync(st, why, sizeof(why)) == -1) {
+			store_health_sync(st, why);
 			for (it = list; it != NULL; it = it->next)
 				if (it->status == STORE_OK) {
 					it->status = STORE_ERROR;
@@ -261,7 +263,8 @@ syncer_main(void *arg)
 			st->stats.items -= (uint64_t)failed;
 			st->stats.items_failed += (uint64_t)failed;
 			pthread_mutex_unlock(&st->lock);
-		}
+		} else
+			store_health_sync(st, NULL);
 		while ((it = list) != NULL) {
 			list = it->next;
 			if (it->done != NULL)
