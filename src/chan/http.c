@@ -11,8 +11,24 @@
  * wait for the store (a message is answered 2xx only after its batch
  * committed), calls http_defer() and later, from any thread,
  * http_complete(): the connection is suspended meanwhile and holds no
- * thread.  Slow clients are bounded by a connection limit and an idle
- * timeout.
+ * thread.
+ *
+ * No client can starve the listener.  The connections are bounded in
+ * all (http.max_connections, by default what RLIMIT_NOFILE leaves once
+ * the rest of the daemon has its descriptors, http_conn_limit()) and per
+ * address (http.max_connections_per_address; libmicrohttpd closes the
+ * excess at once).  A connection idle for http.timeout seconds is
+ * closed by libmicrohttpd; and since its idle timer restarts with every
+ * byte, a reaper thread also closes every connection that has not
+ * delivered a complete request (headers and body) within
+ * http.request_timeout seconds of opening, or of its previous answer:
+ * a client that trickles a byte a second (slowloris) cannot hold a
+ * connection longer than that.  A request being answered (deferred
+ * until its message is stored) is not reading and is never cut.
+ *
+ * A path is routed as libmicrohttpd decoded it, which ends at a %00; a
+ * path that hides a control character behind a %XX escape matches no
+ * route (404).
  *
  * http_stop() stops accepting connections, waits for the deferred
  * requests to be completed, and only then stops the server: a provider is
@@ -22,10 +38,14 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +55,7 @@
 #include <microhttpd.h>
 
 #include "chan/http.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
@@ -42,6 +63,31 @@
 #define CT_TEXT		"text/plain; charset=utf-8"
 #define HTTP_PARAMS_MAX		64	/* parameters kept from a request */
 #define HTTP_STOP_WAIT_MS	10000	/* milliseconds to wait for deferred */
+#define HTTP_REAP_MSEC		200	/* milliseconds between two looks for
+					   connections past their deadline */
+
+/*
+ * The descriptors that http_conn_limit() keeps for the rest of the
+ * daemon, beside the HTTP connections.
+ */
+#define FD_BASE		64	/* stdio, the log, the store's files and
+				   connections, eventfds, timers, sd_notify */
+#define FD_PER_THREAD	4	/* an HTTP thread's epoll and wake-ups */
+#define FD_PER_CLIENT	4	/* a papictl client: its socket, and its
+				   query connection's database, WAL, shm */
+#define FD_PER_MODEM	8	/* the device, eventfd, inotify, lock */
+#define FD_PER_SENDER	64	/* an HTTP provider's connections (libcurl
+				   keeps 64 a host) */
+#define HTTP_CONN_MIN	16	/* connections, at least */
+
+/* One TCP connection, from libmicrohttpd's STARTED to its CLOSED. */
+struct hconn {
+	TAILQ_ENTRY(hconn)	 link;
+	int			 fd;
+	double			 since;		/* reading began (monotonic) */
+	int			 reading;	/* a request is coming in */
+	int			 cut;		/* shut down at its deadline */
+};
 
 struct http_server {
 	struct MHD_Daemon	*mhd;
@@ -51,11 +97,24 @@ struct http_server {
 	atomic_long		 deferred;	/* suspended requests */
 	atomic_uint_fast64_t	 counters[HTTP_REJECT_MAX];
 	int			 port;		/* the bound port */
+
+	/* The reaper: connections past http.request_timeout. */
+	double			 request_timeout; /* seconds */
+	pthread_t		 reaper;
+	int			 reaper_started;
+	pthread_mutex_t		 clock;		/* what follows */
+	pthread_cond_t		 cwake;
+	TAILQ_HEAD(, hconn)	 conns;
+	unsigned		 nconns;
+	unsigned		 max_conns;	/* conn_limit() */
+	int			 stopping;
 };
 
 struct http_req {
 	struct http_server	*srv;
 	struct MHD_Connection	*conn;
+	int			 begun;		/* access_cb() saw it */
+	int			 badpath;	/* %XX of a control character */
 	char			 method[8];
 	char			 path[256];
 	char			*body;
@@ -73,6 +132,7 @@ struct http_req {
 	int			 deferring;	/* http_defer() in this call */
 	int			 status;
 	const char		*ctype;
+	const char		*challenge;	/* 401: WWW-Authenticate */
 	char			*resp;
 	size_t			 resplen;
 	struct timespec		 start;
@@ -89,7 +149,7 @@ enum {
 
 static const char *const reject_names[HTTP_REJECT_MAX] = {
 	"too_large", "bad_request", "forbidden", "method", "not_found",
-	"unavailable"
+	"unavailable", "connection_limit", "deadline"
 };
 
 /*
@@ -264,6 +324,17 @@ http_header(const struct http_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+/* The address of r's client (AF_INET or AF_INET6), or NULL. */
+const struct sockaddr *
+http_peer(const struct http_req *r)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	return ci != NULL ? ci->client_addr : NULL;
+}
+
 const char *
 http_method(const struct http_req *r)
 {
@@ -340,6 +411,17 @@ http_refuse(struct http_req *r, enum http_reject why, int status,
 }
 
 /*
+ * Answers r now with 401 and a challenge for HTTP Basic credentials in
+ * realm (a constant string), counted as forbidden.
+ */
+void
+http_refuse_auth(struct http_req *r, const char *realm)
+{
+	http_refuse(r, HTTP_REJECT_FORBIDDEN, 401, "unauthorized");
+	r->challenge = realm;
+}
+
+/*
  * Whether r's method is GET (with get) or POST (with post).  Otherwise
  * answers 405 and returns 0.
  */
@@ -397,6 +479,9 @@ queue(struct http_req *r)
 	if (r->status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
 		    "GET, POST");
+	if (r->status == MHD_HTTP_UNAUTHORIZED && r->challenge != NULL)
+		MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_WWW_AUTHENTICATE, r->challenge);
 	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	r->state = REQ_DONE;
@@ -414,28 +499,257 @@ reject(struct http_req *r, int status, enum http_reject why,
 
 /*
  * ===================================================================
+ * Connections and their deadlines
+ * ===================================================================
+ */
+
+/* libmicrohttpd's record of conn's connection, or NULL. */
+static struct hconn *
+hconn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/*
+ * Marks conn's connection as reading a request, its deadline
+ * http.request_timeout seconds from now, or as done reading.
+ */
+static void
+conn_reading(struct http_server *srv, struct MHD_Connection *conn,
+    int reading)
+{
+	struct hconn	*hc;
+
+	if ((hc = hconn_of(conn)) == NULL)
+		return;
+	pthread_mutex_lock(&srv->clock);
+	hc->reading = reading;
+	hc->since = clock_mono();
+	pthread_mutex_unlock(&srv->clock);
+}
+
+/* A connection opened (its deadline starts) or closed. */
+static void
+notify_cb(void *cls, struct MHD_Connection *conn, void **sctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server		*srv = cls;
+	struct hconn			*hc;
+	const union MHD_ConnectionInfo	*ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		hc = xcalloc(1, sizeof(*hc));
+		ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		hc->fd = ci != NULL ? ci->connect_fd : -1;
+		hc->since = clock_mono();
+		hc->reading = 1;
+		pthread_mutex_lock(&srv->clock);
+		TAILQ_INSERT_TAIL(&srv->conns, hc, link);
+		srv->nconns++;
+		pthread_mutex_unlock(&srv->clock);
+		*sctx = hc;
+		return;
+	}
+	/* Closed: libmicrohttpd closes the socket after this returns. */
+	if ((hc = *sctx) == NULL)
+		return;
+	pthread_mutex_lock(&srv->clock);
+	TAILQ_REMOVE(&srv->conns, hc, link);
+	srv->nconns--;
+	pthread_mutex_unlock(&srv->clock);
+	free(hc);
+	*sctx = NULL;
+}
+
+/*
+ * Shuts down the connections that have been reading one request for
+ * longer than http.request_timeout; clock held.  libmicrohttpd sees the
+ * end of the stream and closes them (the socket is still its own: a
+ * connection leaves the list before its socket is closed).  Returns how
+ * many were cut.
+ */
+static int
+reap(struct http_server *srv, double now)
+{
+	struct hconn	*hc;
+	int		 n = 0;
+
+	TAILQ_FOREACH(hc, &srv->conns, link) {
+		if (!hc->reading || hc->cut || hc->fd == -1 ||
+		    now - hc->since <= srv->request_timeout)
+			continue;
+		(void)shutdown(hc->fd, SHUT_RDWR);
+		hc->cut = 1;
+		n++;
+	}
+	return n;
+}
+
+static void *
+reaper_main(void *arg)
+{
+	struct http_server	*srv = arg;
+	struct timespec		 ts;
+	int			 i, n;
+
+	pthread_setname_np(pthread_self(), "http-reaper");
+	pthread_mutex_lock(&srv->clock);
+	while (!srv->stopping) {
+		n = reap(srv, clock_mono());
+		pthread_mutex_unlock(&srv->clock);
+		atomic_fetch_add(&srv->counters[HTTP_REJECT_DEADLINE],
+		    (uint64_t)n);
+		/* The same line each time: the log counts the repeats. */
+		for (i = 0; i < n; i++)
+			log_notice("http: closed a connection that sent no "
+			    "complete request within %.0f seconds",
+			    srv->request_timeout);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += HTTP_REAP_MSEC * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&srv->clock);
+		if (!srv->stopping)
+			pthread_cond_timedwait(&srv->cwake, &srv->clock, &ts);
+	}
+	pthread_mutex_unlock(&srv->clock);
+	return NULL;
+}
+
+/*
+ * libmicrohttpd's messages, into the daemon's log (which writes a line
+ * that repeats once a minute).  A connection refused for a limit is
+ * counted for /metrics.
+ */
+static void __attribute__((format(printf, 2, 0)))
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct http_server	*srv = cls;
+	char			 buf[512];
+	size_t			 len;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	len = strlen(buf);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	if (strstr(buf, "connection limit") != NULL)
+		atomic_fetch_add(&srv->counters[HTTP_REJECT_LIMIT], 1);
+	/* Mostly about clients (a closed socket): not a warning. */
+	log_notice("http: %s", buf);
+}
+
+/*
+ * The HTTP connections the daemon can hold: RLIMIT_NOFILE less what the
+ * rest of it needs at most (the control socket's clients, the store,
+ * the modems, the providers' senders, HTTP threads), at least
+ * HTTP_CONN_MIN; and no more than http.max_connections when it is set.
+ * Logs how it was derived.
+ */
+static unsigned
+conn_limit(const struct config *conf)
+{
+	struct rlimit	 rl;
+	long		 nofile, reserve, limit, senders = 0;
+	size_t		 i;
+
+	reserve = FD_BASE + (long)conf->http_threads * FD_PER_THREAD +
+	    (long)conf->control_max_clients * FD_PER_CLIENT;
+	for (i = 0; i < conf->nchannels; i++) {
+		if (!conf->channels[i].enabled)
+			continue;
+		if (conf->channels[i].type == CHANNEL_MODEM)
+			reserve += FD_PER_MODEM;
+		else if (conf->channels[i].base_url[0] != '\0')
+			senders += FD_PER_SENDER;
+	}
+	/* libcurl keeps 64 connections in all (send_http.c). */
+	reserve += senders > 4 * FD_PER_SENDER ? 4 * FD_PER_SENDER : senders;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur ==
+	    RLIM_INFINITY || rl.rlim_cur > 1000000 + (rlim_t)reserve)
+		nofile = 1000000 + reserve;
+	else
+		nofile = (long)rl.rlim_cur;
+	limit = nofile - reserve;
+	if (limit < HTTP_CONN_MIN) {
+		log_warnx("http: RLIMIT_NOFILE is %ld, and the daemon needs "
+		    "%ld descriptors besides HTTP: raise LimitNOFILE; taking "
+		    "%d connections all the same", nofile, reserve,
+		    HTTP_CONN_MIN);
+		limit = HTTP_CONN_MIN;
+	}
+	if (conf->http_max_connections > 0 &&
+	    conf->http_max_connections > limit)
+		log_warnx("http: max_connections %d is more than RLIMIT_NOFILE "
+		    "leaves; taking %ld", conf->http_max_connections, limit);
+	else if (conf->http_max_connections > 0)
+		limit = conf->http_max_connections;
+	log_info("http: at most %ld connections, %d per address (0: any); "
+	    "RLIMIT_NOFILE %ld less %ld kept for the control socket, the "
+	    "store, the modems and the senders", limit,
+	    conf->http_max_per_address, nofile, reserve);
+	return (unsigned)limit;
+}
+
+/*
+ * ===================================================================
  * libmicrohttpd callbacks
  * ===================================================================
  */
 
 /*
- * Returns a new request on conn for method and url, started now; a path
- * too long for any route is kept empty.
+ * Whether the path of uri, as it came (not yet decoded), escapes a
+ * control character: "/healthz%00" decodes to "/healthz" and a NUL.
  */
-static struct http_req *
-req_new(struct http_server *srv, struct MHD_Connection *conn,
-    const char *url, const char *method)
+static int
+escapes_control(const char *uri)
+{
+	const char	*p;
+	int		 hi, lo;
+
+	for (p = uri; *p != '\0' && *p != '?'; p++)
+		if (p[0] == '%' && (hi = hexval((unsigned char)p[1])) >= 0 &&
+		    (lo = hexval((unsigned char)p[2])) >= 0 &&
+		    (hi < 2 || (hi == 7 && lo == 15)))
+			return 1;
+	return 0;
+}
+
+/*
+ * libmicrohttpd's URI logger, called with the request line's target
+ * before it is decoded: returns the new request, started now, which
+ * access_cb() then gets as its *con_cls.
+ */
+static void *
+uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct http_req	*r;
 
 	r = xcalloc(1, sizeof(*r));
-	r->srv = srv;
+	r->srv = cls;
 	r->conn = conn;
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
-	copy_str(r->method, sizeof(r->method), method);
-	if (copy_str(r->path, sizeof(r->path), url) == -1)
-		r->path[0] = '\0';	/* no route is that long */
+	r->badpath = escapes_control(uri);
 	return r;
+}
+
+/*
+ * Names r with its method and decoded path; a path too long for any
+ * route, or one that escaped a control character, is kept empty.
+ */
+static void
+req_begin(struct http_req *r, const char *url, const char *method)
+{
+	r->begun = 1;
+	copy_str(r->method, sizeof(r->method), method);
+	if (r->badpath || copy_str(r->path, sizeof(r->path), url) == -1)
+		r->path[0] = '\0';	/* no route is that */
 }
 
 /*
@@ -495,9 +809,10 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	const char		*cl;
 
 	(void)version;
-	if (r == NULL) {
-		r = req_new(srv, conn, url, method);
-		*con_cls = r;
+	if (r == NULL)		/* uri_cb() always makes one */
+		return MHD_NO;
+	if (!r->begun) {
+		req_begin(r, url, method);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > srv->max_body)
@@ -517,6 +832,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		if (r->too_large)
 			return reject(r, MHD_HTTP_CONTENT_TOO_LARGE,
 			    HTTP_REJECT_TOO_LARGE, "request body too large\n");
+		/* In in time: its answer is no longer the client's doing. */
+		conn_reading(srv, conn, 0);
 		read_params(r);
 		r->state = REQ_HANDLED;
 		r->status = 0;
@@ -545,9 +862,9 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_req	*r = *con_cls;
 	size_t		 i;
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	/* A kept-alive connection has its deadline for the next one. */
+	conn_reading(cls, conn, 1);
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->nparams; i++) {
@@ -599,6 +916,11 @@ http_start(const struct config *conf, http_handler_fn handler, void *arg,
 	srv->handler = handler;
 	srv->arg = arg;
 	srv->max_body = (size_t)conf->http_max_body;
+	srv->request_timeout = conf->http_request_timeout;
+	srv->max_conns = conn_limit(conf);
+	pthread_mutex_init(&srv->clock, NULL);
+	pthread_cond_init(&srv->cwake, NULL);
+	TAILQ_INIT(&srv->conns);
 	memset(&sin, 0, sizeof(sin));
 	memset(&sin6, 0, sizeof(sin6));
 	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
@@ -616,26 +938,38 @@ http_start(const struct config *conf, http_handler_fn handler, void *arg,
 	} else {
 		snprintf(err, errsz, "http.listen: bad address %s",
 		    conf->http_addr);
-		free(srv);
-		return NULL;
+		goto fail;
 	}
 	srv->mhd = MHD_start_daemon(flags, (uint16_t)conf->http_port, NULL,
 	    NULL, access_cb, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,	/* first */
 	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->http_threads,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)conf->http_max_connections,
+	    MHD_OPTION_CONNECTION_LIMIT, srv->max_conns,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)conf->http_max_per_address,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->http_timeout,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify_cb, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
 	    MHD_OPTION_END);
 	if (srv->mhd == NULL) {
 		snprintf(err, errsz, "cannot listen on %s (address in use, or "
 		    "not an address of this machine)", conf->http_listen);
-		free(srv);
-		return NULL;
+		goto fail;
 	}
 	info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info != NULL ? info->port : conf->http_port;
+	if ((errno = pthread_create(&srv->reaper, NULL, reaper_main,
+	    srv)) != 0)
+		fatal("http: pthread_create");
+	srv->reaper_started = 1;
 	return srv;
+fail:
+	pthread_cond_destroy(&srv->cwake);
+	pthread_mutex_destroy(&srv->clock);
+	free(srv);
+	return NULL;
 }
 
 /* The port the server listens on. */
@@ -643,6 +977,21 @@ int
 http_port(const struct http_server *srv)
 {
 	return srv->port;
+}
+
+/*
+ * The connections open now, and the most there may be, for /metrics.
+ */
+unsigned
+http_connections(struct http_server *srv, unsigned *max)
+{
+	unsigned	n;
+
+	pthread_mutex_lock(&srv->clock);
+	n = srv->nconns;
+	pthread_mutex_unlock(&srv->clock);
+	*max = srv->max_conns;
+	return n;
 }
 
 /* Refused requests by reason, for /metrics. */
@@ -683,5 +1032,14 @@ http_stop(struct http_server *srv)
 	/* Let the resumed connections send their answers. */
 	nanosleep(&ts, NULL);
 	MHD_stop_daemon(srv->mhd);
+	/* Every connection is closed now: the reaper has nothing left. */
+	pthread_mutex_lock(&srv->clock);
+	srv->stopping = 1;
+	pthread_cond_signal(&srv->cwake);
+	pthread_mutex_unlock(&srv->clock);
+	if (srv->reaper_started)
+		pthread_join(srv->reaper, NULL);
+	pthread_cond_destroy(&srv->cwake);
+	pthread_mutex_destroy(&srv->clock);
 	free(srv);
 }

@@ -15,6 +15,7 @@
 
 struct http_server;
 struct http_req;
+struct sockaddr;
 
 /* A request parameter, from the query string or a form body. */
 struct http_param {
@@ -31,6 +32,8 @@ enum http_reject {
 	HTTP_REJECT_METHOD,
 	HTTP_REJECT_NOT_FOUND,
 	HTTP_REJECT_UNAVAILABLE,
+	HTTP_REJECT_LIMIT,	/* too many connections (per address) */
+	HTTP_REJECT_DEADLINE,	/* no complete request in time: cut */
 	HTTP_REJECT_MAX
 };
 
@@ -41,6 +44,7 @@ struct http_server *http_start(const struct config *, http_handler_fn,
 void		 http_stop(struct http_server *);
 int		 http_port(const struct http_server *);
 uint64_t	 http_rejects(const struct http_server *, enum http_reject);
+unsigned	 http_connections(struct http_server *, unsigned *max);
 const char	*http_reject_name(enum http_reject);
 size_t		 http_form_decode(char *s, size_t len);
 const char	*http_param(const struct http_req *, const char *key,
@@ -51,6 +55,7 @@ const struct http_param *http_params(const struct http_req *, size_t *n);
 const struct http_param *http_form_params(const struct http_req *,
 		    size_t *n);
 const char	*http_header(const struct http_req *, const char *name);
+const struct sockaddr *http_peer(const struct http_req *);
 const char	*http_method(const struct http_req *);
 const char	*http_path(const struct http_req *);
 const char	*http_body(const struct http_req *, size_t *lenp);
@@ -61,6 +66,7 @@ void		 http_reply(struct http_req *, int status, const char *ctype,
 void		 http_count_reject(struct http_req *, enum http_reject);
 void		 http_refuse(struct http_req *, enum http_reject, int status,
 		    const char *msg);
+void		 http_refuse_auth(struct http_req *, const char *realm);
 int		 http_allow(struct http_req *, int get, int post);
 void		 http_defer(struct http_req *);
 void		 http_complete(struct http_req *, int status,

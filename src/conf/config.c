@@ -31,6 +31,7 @@
 
 #include "conf/config.h"
 #include "base/log.h"
+#include "base/netmask.h"
 #include "base/slot.h"
 #include "base/util.h"
 #include "base/date.h"
@@ -97,6 +98,11 @@ static const struct enumval languages[] = {
 	{ "vi", LANG_VI }, { "en", LANG_EN }, { NULL, 0 }
 };
 
+static const struct enumval channel_auths[] = {
+	{ "none", CHANNEL_AUTH_NONE }, { "basic", CHANNEL_AUTH_BASIC },
+	{ "secret", CHANNEL_AUTH_SECRET }, { NULL, 0 }
+};
+
 static const struct enumval channel_types[] = {
 	{ "modem", CHANNEL_MODEM }, { "twilio", CHANNEL_TWILIO },
 	{ "africastalking", CHANNEL_AFRICASTALKING },
@@ -142,10 +148,14 @@ static const struct field f_http[] = {
 	    "16384", 0, NULL, 0 },
 	{ "threads", T_INT, CONF_OFF(http_threads), 0, 1, 64, "4", 0,
 	    NULL, 0 },
-	{ "max_connections", T_INT, CONF_OFF(http_max_connections), 0, 1,
-	    100000, "1024", 0, NULL, 0 },
+	{ "max_connections", T_INT, CONF_OFF(http_max_connections), 0, 0,
+	    1000000, "0", 0, NULL, 0 },
+	{ "max_connections_per_address", T_INT,
+	    CONF_OFF(http_max_per_address), 0, 0, 1000000, "64", 0, NULL, 0 },
 	{ "timeout", T_INT, CONF_OFF(http_timeout), 0, 1, 3600, "15", 0,
 	    NULL, 0 },
+	{ "request_timeout", T_INT, CONF_OFF(http_request_timeout), 0, 1,
+	    3600, "10", 0, NULL, 0 },
 	END_FIELDS
 };
 
@@ -352,6 +362,10 @@ static const struct field f_channel[] = {
 	    NULL, 0 },
 	{ "send_rate", T_INT, CHAN_OFF(send_rate), 0, 0, 6000, "20", 0,
 	    NULL, 0 },
+	{ "delete_unreadable_after", T_INT, CHAN_OFF(delete_unreadable_after),
+	    0, 0, 1000, "10", 0, NULL, 0 },
+	{ "stall_timeout", T_INT, CHAN_OFF(stall_timeout), 0, 1, 86400,
+	    "300", 0, NULL, 0 },
 	{ "public_url", T_STR, CHAN_OFF(public_url), 0, 0, 1000, "", 0, NULL,
 	    0 },
 	{ "base_url", T_STR, CHAN_OFF(base_url), 0, 0, 1000, "", 0, NULL, 0 },
@@ -361,6 +375,14 @@ static const struct field f_channel[] = {
 	{ "signature_secret", T_SECRET, CHAN_OFF(signature_secret), 0, 0,
 	    CONF_SECRET_MAX, "", F_CHANNEL, NULL, 0 },
 	{ "rate", T_FLOAT, CHAN_OFF(rate), 0, 0, 10000, "0", 0, NULL, 0 },
+	{ "allow_from", T_STRLIST, CHAN_OFF(allow_from), 0, 1, 63, NULL, 0,
+	    NULL, CHAN_OFF(nallow_from) },
+	{ "auth", T_ENUM, CHAN_OFF(auth), 0, 0, 0, "none", 0, channel_auths,
+	    0 },
+	{ "auth_user", T_STR, CHAN_OFF(auth_user), 0, 1, 64, "papigw",
+	    F_NONEMPTY, NULL, 0 },
+	{ "auth_secret", T_SECRET, CHAN_OFF(auth_secret), 0, 0,
+	    CONF_SECRET_MAX, "", F_CHANNEL, NULL, 0 },
 	END_FIELDS
 };
 
@@ -455,6 +477,12 @@ static const struct {
 	{ "pin", 1u << CHANNEL_MODEM },
 	{ "poll_interval", 1u << CHANNEL_MODEM },
 	{ "send_rate", 1u << CHANNEL_MODEM },
+	{ "delete_unreadable_after", 1u << CHANNEL_MODEM },
+	{ "stall_timeout", 1u << CHANNEL_MODEM },
+	{ "allow_from", ~(1u << CHANNEL_MODEM) },
+	{ "auth", 1u << CHANNEL_GENERIC | 1u << CHANNEL_AFRICASTALKING },
+	{ "auth_user", 1u << CHANNEL_GENERIC | 1u << CHANNEL_AFRICASTALKING },
+	{ "auth_secret", 1u << CHANNEL_GENERIC | 1u << CHANNEL_AFRICASTALKING },
 	{ "public_url", ~(1u << CHANNEL_MODEM) },
 	{ "base_url", ~(1u << CHANNEL_MODEM) },
 	{ "account", ~(1u << CHANNEL_MODEM) },
@@ -1240,6 +1268,37 @@ check_url(struct loader *ld, config_setting_t *s, const char *what,
 	return 0;
 }
 
+/*
+ * Parses a channel's allow_from into ch->allow, and checks that an auth
+ * other than "none" has its secret (an enabled channel's: a disabled
+ * one's secret files are not read).
+ */
+static int
+check_callers(struct loader *ld, config_setting_t *e, struct channel *ch)
+{
+	size_t	i;
+
+	if (ch->nallow_from > 0)
+		ch->allow = xcalloc(ch->nallow_from, sizeof(*ch->allow));
+	for (i = 0; i < ch->nallow_from; i++)
+		if (netmask_parse(ch->allow_from[i], &ch->allow[i]) == -1) {
+			conf_error(ld, config_setting_get_member(e,
+			    "allow_from"), "channel '%s': allow_from: '%s' is "
+			    "not an address or an ADDR/BITS network",
+			    ch->name, ch->allow_from[i]);
+			return -1;
+		}
+	if (ch->enabled && ch->auth != CHANNEL_AUTH_NONE &&
+	    ch->auth_secret[0] == '\0') {
+		conf_error(ld, e, "channel '%s': auth = \"%s\" needs "
+		    "auth_secret or auth_secret_file (or auth = \"none\")",
+		    ch->name, ch->auth == CHANNEL_AUTH_BASIC ? "basic" :
+		    "secret");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 read_channels(struct loader *ld, struct config *conf)
 {
@@ -1295,7 +1354,8 @@ read_channels(struct loader *ld, struct config *conf)
 			return -1;
 		}
 		if (check_url(ld, e, "public_url", ch->public_url) == -1 ||
-		    check_url(ld, e, "base_url", ch->base_url) == -1)
+		    check_url(ld, e, "base_url", ch->base_url) == -1 ||
+		    check_callers(ld, e, ch) == -1)
 			return -1;
 	}
 	return 0;
@@ -2418,8 +2478,10 @@ config_free(struct config *conf)
 		free(conf->categories[i].subs);
 	}
 	free(conf->categories);
-	for (i = 0; i < conf->nchannels; i++)
+	for (i = 0; i < conf->nchannels; i++) {
 		free_fields(&conf->channels[i], f_channel);
+		free(conf->channels[i].allow);
+	}
 	free(conf->channels);
 	for (i = 0; i < conf->ntopics; i++)
 		free_fields(&conf->topics[i], f_topic);

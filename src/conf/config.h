@@ -80,6 +80,18 @@ struct shorthand {
 	char		 *expansion;
 };
 
+/*
+ * How a generic or Africa's Talking channel's endpoints know the caller
+ * (chan/providers.c): Twilio and Vonage sign their requests instead.
+ */
+enum channel_auth {
+	CHANNEL_AUTH_NONE,	/* anyone who can reach the port */
+	CHANNEL_AUTH_BASIC,	/* HTTP Basic: auth_user and auth_secret */
+	CHANNEL_AUTH_SECRET	/* a "secret" parameter: auth_secret */
+};
+
+struct netmask;
+
 enum channel_type {
 	CHANNEL_MODEM,		/* a GSM modem through libGammu */
 	CHANNEL_TWILIO,
@@ -101,6 +113,8 @@ struct channel {
 	char		 *pin;		/* secret, from pin_file */
 	int		  poll_interval; /* seconds */
 	int		  send_rate;	/* modem: parts a minute, 0: any */
+	int		  delete_unreadable_after; /* failed reads, 0: never */
+	int		  stall_timeout; /* seconds without a read: degraded */
 	/* HTTP provider channels. */
 	char		 *public_url;	/* the URL the provider calls */
 	char		 *base_url;	/* the provider's API base */
@@ -109,6 +123,13 @@ struct channel {
 	char		 *signature_secret; /* secret for signed webhooks */
 	double		  rate;		/* outbox: messages a second, 0: any */
 	int		  strip_diacritics; /* replies: đ -> d, GSM-7 */
+	/* HTTP channels: who may call their endpoints. */
+	char		**allow_from;	/* networks, as configured */
+	size_t		  nallow_from;
+	struct netmask	 *allow;	/* parsed; NULL: every address */
+	int		  auth;		/* enum channel_auth */
+	char		 *auth_user;	/* CHANNEL_AUTH_BASIC's user name */
+	char		 *auth_secret;	/* secret, from auth_secret_file */
 	int		  line;
 };
 
@@ -226,8 +247,10 @@ struct config {
 	int		  http_port;
 	int		  http_max_body;	/* bytes */
 	int		  http_threads;
-	int		  http_max_connections;
+	int		  http_max_connections;	/* 0: from RLIMIT_NOFILE */
+	int		  http_max_per_address;	/* connections, 0: any */
 	int		  http_timeout;		/* seconds idle */
+	int		  http_request_timeout;	/* seconds for a request */
 
 	/* control */
 	char		 *control_socket;

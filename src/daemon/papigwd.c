@@ -12,6 +12,7 @@
  * every tick, RELOADING=1/READY=1 around a reload and STOPPING=1 when it
  * shuts down.
  */
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
@@ -314,14 +315,34 @@ options(int argc, char *argv[], int *foreground, int *checkonly)
 }
 
 /*
+ * Raises the soft limit on open files to the hard one: the HTTP
+ * listener's connection limit is derived from it (chan/http.c).  Under
+ * systemd, LimitNOFILE sets both already (and the sandbox forbids
+ * setrlimit()).
+ */
+static void
+raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_debug("setrlimit RLIMIT_NOFILE: %s", strerror(errno));
+}
+
+/*
  * Sets up the daemon's process, once the configuration is loaded: the
- * log (to stderr in the foreground), libGammu's locales, the signals,
- * the tick timer and the main loop's watches on both.  Failing is fatal.
+ * log (to stderr in the foreground), the limit on open files,
+ * libGammu's locales, the signals, the tick timer and the main loop's
+ * watches on both.  Failing is fatal.
  */
 static void
 setup(int foreground)
 {
 	log_init(foreground, d.conf->log_level);
+	raise_nofile();
 	/* libGammu calls setlocale(): once, before any thread. */
 	modem_init_locales();
 	if (setup_signals() == -1)

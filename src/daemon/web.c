@@ -44,12 +44,21 @@ healthz(struct services *svc, struct http_req *r)
 		http_reply(r, 503, CT_TEXT, why);
 }
 
-/* The HTTP server's refusals, by reason. */
+/* The HTTP server's connections and refusals, by reason. */
 static void
 http_metrics(struct http_server *http, struct strbuf *sb)
 {
-	size_t	i;
+	size_t		i;
+	unsigned	n, max;
 
+	n = http_connections(http, &max);
+	strbuf_printf(sb, "# HELP papigw_http_connections HTTP connections "
+	    "open.\n# TYPE papigw_http_connections gauge\n"
+	    "papigw_http_connections %u\n"
+	    "# HELP papigw_http_connections_max The most HTTP connections "
+	    "open at once (http.max_connections, or from RLIMIT_NOFILE).\n"
+	    "# TYPE papigw_http_connections_max gauge\n"
+	    "papigw_http_connections_max %u\n", n, max);
 	strbuf_printf(sb, "# HELP papigw_http_rejected_total HTTP requests "
 	    "refused, by reason.\n"
 	    "# TYPE papigw_http_rejected_total counter\n");
