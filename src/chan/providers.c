@@ -13,6 +13,13 @@
  * or 503 when the store failed) goes out once the message's batch
  * committed.  Each endpoint serves the first enabled channel of its type.
  *
+ * Before anything else, a request must come from an address of the
+ * channel's allow_from, when it has one, and a generic or Africa's
+ * Talking channel with auth asks for its shared secret (providers_admit(),
+ * which the USSD endpoint uses too).  Then every sender, recipient and
+ * message id is checked against the rules of domain/field.c: a field
+ * that breaks one is refused with 400 and the reason, never stored.
+ *
  * Vonage sends the parts of a long message separately: each part is
  * stored (durably, before its 200) and the message is assembled and
  * ingested when the last part arrives, or, with what arrived, after
@@ -29,8 +36,10 @@
 
 #include "chan/providers.h"
 #include "base/log.h"
+#include "base/netmask.h"
 #include "base/util.h"
 #include "conf/config.h"
+#include "domain/field.h"
 #include "store/store.h"
 #include "core/ingest.h"
 #include "core/metrics.h"
@@ -81,6 +90,113 @@ forbidden(struct http_req *r, const struct channel *ch, const char *sender,
 	    mask_number(sender != NULL ? sender : "", masked,
 	    sizeof(masked)));
 	http_refuse(r, HTTP_REJECT_FORBIDDEN, 403, "forbidden");
+}
+
+/*
+ * ===================================================================
+ * Who may call, and what they may send
+ * ===================================================================
+ */
+
+/*
+ * Whether r may reach ch's endpoints: its client's address is in the
+ * channel's allow_from (when it has one), and it carries the channel's
+ * shared secret (auth: HTTP Basic credentials, or the "secret"
+ * parameter).  Returns 1, or 0 after answering 403 (401 asking for
+ * Basic credentials).
+ */
+int
+providers_admit(const struct channel *ch, struct http_req *r)
+{
+	const char	*v;
+	char		 addr[64];
+	size_t		 len;
+
+	if (ch->allow != NULL &&
+	    !netmask_match(ch->allow, ch->nallow_from, http_peer(r))) {
+		netmask_addr(http_peer(r), addr, sizeof(addr));
+		log_warnx("%s: a request from %s, which is not in "
+		    "allow_from: refused", ch->name, addr);
+		http_refuse(r, HTTP_REJECT_FORBIDDEN, 403, "forbidden");
+		return 0;
+	}
+	switch (ch->auth) {
+	case CHANNEL_AUTH_BASIC:
+		if (sig_basic_check(ch->auth_user, ch->auth_secret,
+		    http_header(r, "Authorization")))
+			return 1;
+		log_warnx("%s: a request without the channel's credentials: "
+		    "refused", ch->name);
+		http_refuse_auth(r, "Basic realm=\"papigw\"");
+		return 0;
+	case CHANNEL_AUTH_SECRET:
+		v = http_param(r, "secret", &len);
+		if (sig_secret_equal(v, len, ch->auth_secret))
+			return 1;
+		log_warnx("%s: a request without the channel's secret: "
+		    "refused", ch->name);
+		http_refuse(r, HTTP_REJECT_FORBIDDEN, 403, "forbidden");
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * Whether v (len bytes), the value of the sender or recipient field
+ * name, follows the rules of field_address(); answers 400 with the
+ * reason when not.  A missing or empty field passes: the handler
+ * says which are required.
+ */
+static int
+address_ok(struct http_req *r, const char *name, const char *v, size_t len)
+{
+	enum field_address	 kind;
+	const char		*why;
+	char			 msg[160];
+
+	if (v == NULL || len == 0 ||
+	    (why = field_address(v, len, &kind)) == NULL)
+		return 1;
+	snprintf(msg, sizeof(msg), "%s %s", name, why);
+	http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, msg);
+	return 0;
+}
+
+/* The same for a message id or another provider token (field_id()). */
+static int
+id_ok(struct http_req *r, const char *name, const char *v, size_t len)
+{
+	const char	*why;
+	char		 msg[160];
+
+	if (v == NULL || len == 0 || (why = field_id(v, len)) == NULL)
+		return 1;
+	snprintf(msg, sizeof(msg), "%s %s", name, why);
+	http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, msg);
+	return 0;
+}
+
+/*
+ * Checks the sender, recipient and id parameters of r named as given
+ * (each may be NULL: not sent by this provider).  Returns 1, or 0 after
+ * a 400.
+ */
+static int
+fields_ok(struct http_req *r, const char *from, const char *to,
+    const char *id)
+{
+	const char	*v;
+	size_t		 len = 0;
+
+	v = from != NULL ? http_param(r, from, &len) : NULL;
+	if (!address_ok(r, from, v, len))
+		return 0;
+	v = to != NULL ? http_param(r, to, &len) : NULL;
+	if (!address_ok(r, to, v, len))
+		return 0;
+	v = id != NULL ? http_param(r, id, &len) : NULL;
+	return id_ok(r, id, v, len);
 }
 
 /* Called on the store's thread once the message is committed (or not). */
@@ -146,6 +262,8 @@ twilio(struct providers *pv, struct config *conf, struct http_req *r)
 		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "no twilio channel");
 		return;
 	}
+	if (!providers_admit(ch, r))
+		return;
 	/* What Twilio signs is the form body: read nothing else. */
 	http_form_only(r);
 	from = http_param(r, "From", NULL);
@@ -168,6 +286,9 @@ twilio(struct providers *pv, struct config *conf, struct http_req *r)
 	}
 	body = http_param(r, "Body", &blen);
 	sid = http_param(r, "MessageSid", NULL);
+	if (!fields_ok(r, "From", "To", sid != NULL ? "MessageSid" :
+	    "SmsSid"))
+		return;
 	if (sid == NULL)
 		sid = http_param(r, "SmsSid", NULL);
 	if (from == NULL || *from == '\0') {
@@ -217,6 +338,8 @@ from_to_text(struct providers *pv, struct config *conf, struct http_req *r,
 		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, msg);
 		return;
 	}
+	if (!providers_admit(ch, r) || !fields_ok(r, "from", "to", "id"))
+		return;
 	from = http_param(r, "from", NULL);
 	text = http_param(r, "text", &tlen);
 	if (from == NULL || *from == '\0') {
@@ -424,6 +547,30 @@ vonage_signed(const struct config *conf, struct http_req *r,
 }
 
 /*
+ * Checks msisdn, to, messageId and concat-ref among params.  Returns 1,
+ * or 0 after a 400.
+ */
+static int
+vonage_fields_ok(struct http_req *r, const struct http_param *params,
+    size_t n)
+{
+	static const char *const addrs[] = { "msisdn", "to" };
+	static const char *const ids[] = { "messageId", "concat-ref" };
+	const char	*v;
+	size_t		 i, len = 0;
+
+	for (i = 0; i < 2; i++) {
+		v = jparam(params, n, addrs[i], &len);
+		if (!address_ok(r, addrs[i], v, len))
+			return 0;
+		v = jparam(params, n, ids[i], &len);
+		if (!id_ok(r, ids[i], v, len))
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * Stores in, one part of a long message whose concat-ref, concat-total
  * and concat-part are among params, with the request deferred until the
  * part is durable; the message is assembled when its last part is in.
@@ -487,10 +634,11 @@ vonage(struct providers *pv, struct config *conf, struct http_req *r)
 		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "no vonage channel");
 		return;
 	}
-	if (vonage_params(r, &params, &n) == -1)
+	if (!providers_admit(ch, r) || vonage_params(r, &params, &n) == -1)
 		return;
 	from = jparam(params, n, "msisdn", NULL);
-	if (!vonage_signed(conf, r, ch, params, n, from))
+	if (!vonage_signed(conf, r, ch, params, n, from) ||
+	    !vonage_fields_ok(r, params, n))
 		return;
 	text = jparam(params, n, "text", &tlen);
 	id = jparam(params, n, "messageId", NULL);
@@ -592,6 +740,27 @@ dlr_signed(const struct config *conf, struct http_req *r,
 	return 1;
 }
 
+/*
+ * Checks the ids, states and errors a delivery report may carry.
+ * Returns 1, or 0 after a 400.
+ */
+static int
+dlr_fields_ok(struct http_req *r)
+{
+	static const char *const names[] = { "MessageSid", "messageId", "id",
+	    "MessageStatus", "status", "type", "ErrorCode", "failureReason",
+	    "err-code" };
+	const char	*v;
+	size_t		 i, len = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		v = http_param(r, names[i], &len);
+		if (!id_ok(r, names[i], v, len))
+			return 0;
+	}
+	return 1;
+}
+
 static void
 dlr(struct providers *pv, struct config *conf, struct http_req *r,
     const char *name)
@@ -606,7 +775,8 @@ dlr(struct providers *pv, struct config *conf, struct http_req *r,
 		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "no such channel");
 		return;
 	}
-	if (!dlr_signed(conf, r, ch))
+	if (!providers_admit(ch, r) || !dlr_signed(conf, r, ch) ||
+	    !dlr_fields_ok(r))
 		return;
 	memset(&d, 0, sizeof(d));
 	d.channel = ch->name;

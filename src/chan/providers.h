@@ -19,5 +19,6 @@ struct providers {
 
 void		 providers_handle(struct providers *, struct config *,
 		    struct http_req *);
+int		 providers_admit(const struct channel *, struct http_req *);
 
 #endif /* PAPIGW_CHAN_PROVIDERS_H */

@@ -259,8 +259,33 @@ vonage_req(struct req *r, const struct outbox_msg *m, const char *cb,
 }
 
 /*
+ * Appends to dlr the delivery report URL cb with the credentials that
+ * the channel's auth asks for (providers_admit()): Basic ones in the
+ * URL's user part, or the "secret" parameter after the query that
+ * generic_req() adds.
+ */
+static void
+dlr_with_auth(struct strbuf *dlr, const char *cb, const struct channel *ch)
+{
+	const char	*host = strstr(cb, "://");
+
+	if (ch->auth != CHANNEL_AUTH_BASIC || host == NULL) {
+		strbuf_adds(dlr, cb);
+		return;
+	}
+	host += 3;
+	strbuf_add(dlr, cb, (size_t)(host - cb));
+	add_escaped(dlr, ch->auth_user);
+	strbuf_addc(dlr, ':');
+	add_escaped(dlr, ch->auth_secret);
+	strbuf_addc(dlr, '@');
+	strbuf_adds(dlr, host);
+}
+
+/*
  * Kannel: a GET of sendsms with every field in the query of url, and
- * with cb (or NULL) and the outbox id as the dlr-url.  Leaves body empty.
+ * with cb (or NULL) and the outbox id as the dlr-url, with the channel's
+ * credentials.  Leaves body empty.
  */
 static void
 generic_req(const struct outbox_msg *m, const char *cb, struct strbuf *url,
@@ -282,10 +307,14 @@ generic_req(const struct outbox_msg *m, const char *cb, struct strbuf *url,
 	if (m->encoding != NULL && strcmp(m->encoding, "ucs2") == 0)
 		add_param(body, "coding", "2");
 	if (cb != NULL) {
-		strbuf_adds(&dlr, cb);
+		dlr_with_auth(&dlr, cb, ch);
 		strbuf_adds(&dlr, "?id=");
 		strbuf_adds(&dlr, id);
 		strbuf_adds(&dlr, "&type=%d");
+		if (ch->auth == CHANNEL_AUTH_SECRET) {
+			strbuf_adds(&dlr, "&secret=");
+			add_escaped(&dlr, ch->auth_secret);
+		}
 		add_param(body, "dlr-mask", "31");
 		add_param(body, "dlr-url", dlr.buf);
 	}
@@ -293,6 +322,7 @@ generic_req(const struct outbox_msg *m, const char *cb, struct strbuf *url,
 	strbuf_add(url, body->buf, body->len);
 	explicit_bzero(body->buf, body->len);
 	strbuf_free(body);
+	explicit_bzero(dlr.buf, dlr.len);
 	strbuf_free(&dlr);
 }
 

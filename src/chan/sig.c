@@ -12,12 +12,19 @@
  * md5(text + secret) or an HMAC (MD5, SHA-1, SHA-256 or SHA-512) of the
  * text keyed with the secret, in hex, compared without regard to case.
  *
- * Every comparison runs in constant time (CRYPTO_memcmp).
+ * Generic and Africa's Talking channels sign nothing; their endpoints can
+ * ask for a shared secret instead, as HTTP Basic credentials
+ * (sig_basic_check()) or as a parameter (sig_secret_equal()).
+ *
+ * Every comparison runs in constant time (CRYPTO_memcmp); secrets of
+ * different lengths are compared through their SHA-256, so that not even
+ * the length leaks.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -25,6 +32,7 @@
 
 #include "chan/sig.h"
 #include "base/util.h"
+#include "conf/config.h"
 #include "chan/http.h"
 
 #define SIG_TEXT_MAX	(64 * 1024)	/* bytes signed, at most */
@@ -276,5 +284,66 @@ sig_vonage_check(const char *secret, const struct http_param *params,
 			ok = 1;
 	}
 	free(text);
+	return ok;
+}
+
+/*
+ * Whether the len bytes at given are the secret want, in a time that
+ * depends on neither.  Returns 1 or 0.
+ */
+int
+sig_secret_equal(const char *given, size_t len, const char *want)
+{
+	unsigned char	a[EVP_MAX_MD_SIZE], b[EVP_MAX_MD_SIZE];
+	unsigned int	alen = 0, blen = 0;
+
+	if (given == NULL || want == NULL || *want == '\0')
+		return 0;
+	if (!EVP_Digest(given, len, a, &alen, EVP_sha256(), NULL) ||
+	    !EVP_Digest(want, strlen(want), b, &blen, EVP_sha256(), NULL) ||
+	    alen != blen)
+		return 0;
+	return CRYPTO_memcmp(a, b, alen) == 0;
+}
+
+/*
+ * Checks an Authorization header (or NULL) for HTTP Basic credentials
+ * user:secret.  Returns 1 when they are those.
+ */
+int
+sig_basic_check(const char *user, const char *secret, const char *header)
+{
+	unsigned char	*dec;
+	char		*colon;
+	size_t		 hlen;
+	int		 n, ok = 0;
+
+	if (header == NULL || strncasecmp(header, "Basic ", 6) != 0)
+		return 0;
+	header += 6;
+	while (*header == ' ')
+		header++;
+	hlen = strlen(header);
+	if (hlen == 0 || hlen > 4 * CONF_SECRET_MAX || hlen % 4 != 0)
+		return 0;
+	dec = xcalloc(1, hlen / 4 * 3 + 1);
+	if ((n = EVP_DecodeBlock(dec, (const unsigned char *)header,
+	    (int)hlen)) < 0)
+		goto done;
+	/* EVP_DecodeBlock() counts the padding as zero bytes. */
+	if (hlen >= 1 && header[hlen - 1] == '=')
+		n--;
+	if (hlen >= 2 && header[hlen - 2] == '=')
+		n--;
+	if ((colon = memchr(dec, ':', (size_t)n)) == NULL)
+		goto done;
+	/* Both compared, whatever the first says. */
+	ok = sig_secret_equal((char *)dec, (size_t)(colon - (char *)dec),
+	    user);
+	ok &= sig_secret_equal(colon + 1, (size_t)n -
+	    (size_t)(colon + 1 - (char *)dec), secret);
+done:
+	explicit_bzero(dec, hlen / 4 * 3 + 1);
+	free(dec);
 	return ok;
 }

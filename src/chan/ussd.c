@@ -37,12 +37,14 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
+#include "domain/field.h"
 #include "domain/ref.h"
 #include "domain/ussd_menu.h"
 #include "store/store.h"
 #include "core/ingest.h"
 #include "core/reply.h"
 #include "chan/http.h"
+#include "chan/providers.h"
 
 /* Hash chains of the session table. */
 #define USSD_BUCKETS		16384
@@ -434,15 +436,22 @@ field(struct http_req *r, const char *name, char *buf, size_t bufsz,
 static int
 parse(struct req *q, struct config *conf)
 {
-	struct http_req	*r = q->r;
-	const char	*text;
-	char		 masked[MASKED_NUMBER_MAX];
-	size_t		 tlen;
+	struct http_req		*r = q->r;
+	const char		*text, *why;
+	char			 masked[MASKED_NUMBER_MAX], msg[128];
+	size_t			 tlen;
+	enum field_address	 kind;
 
 	if (field(r, "sessionId", q->id, sizeof(q->id), 0) == -1 ||
 	    field(r, "serviceCode", q->code, sizeof(q->code), 0) == -1 ||
 	    field(r, "phoneNumber", q->phone, sizeof(q->phone), 1) == -1)
 		return -1;
+	if ((why = field_address(q->phone, strlen(q->phone), &kind)) !=
+	    NULL) {
+		snprintf(msg, sizeof(msg), "phoneNumber %s", why);
+		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, msg);
+		return -1;
+	}
 	if ((text = http_param(r, "text", &tlen)) == NULL) {
 		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing text");
 		return -1;
@@ -572,7 +581,8 @@ advance(struct req *q)
 void
 ussd_handle(struct ussd *u, struct config *conf, struct http_req *r)
 {
-	struct req	*q;
+	const struct channel	*ch;
+	struct req		*q;
 
 	if (strcmp(http_method(r), "POST") != 0) {
 		http_refuse(r, HTTP_REJECT_METHOD, 405, "method not allowed");
@@ -582,6 +592,10 @@ ussd_handle(struct ussd *u, struct config *conf, struct http_req *r)
 		http_refuse(r, HTTP_REJECT_NOT_FOUND, 404, "ussd is not enabled");
 		return;
 	}
+	/* ussd.channel's callers only, with its credentials. */
+	if ((ch = config_channel(conf, conf->ussd_channel)) != NULL &&
+	    !providers_admit(ch, r))
+		return;
 	q = xcalloc(1, sizeof(*q));
 	q->r = r;
 	q->u = u;
