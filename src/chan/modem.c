@@ -26,6 +26,16 @@
  * in, or after ingest.concat_timeout with " [...] " where parts are
  * missing.
  *
+ * An entry that cannot be read (a corrupt PDU, a broken dummy file) is
+ * skipped and remembered: the scan goes on past it to the entries behind
+ * it, every scan counts one more failure against it, and after the
+ * channel's delete_unreadable_after failures its raw content is saved to
+ * the store (the unreadable table) and it is deleted from the SIM, so
+ * that it neither fills the SIM nor is read for ever.  A channel with
+ * entries waiting on the phone that has stored none of them for
+ * stall_timeout seconds is "stalled": degraded in /healthz, /metrics and
+ * papictl status, with the reason.
+ *
  * A problem (a bad file, a timeout, a full SIM) is logged once when it
  * starts and once when it ends; the channel never stops.  Commands that
  * time out twice in a row, or a device that disappears, end the
@@ -44,9 +54,12 @@
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/queue.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <locale.h>
 #include <poll.h>
@@ -89,6 +102,10 @@
 #define ID_MAX			128	/* bytes of a provider id */
 #define NOTIFY_GAP_MS		250	/* milliseconds between two scans
 					   that inotify asked for */
+#define BAD_MAX			256	/* unreadable entries remembered */
+#define RAW_MAX			65536	/* bytes of an unreadable entry kept */
+#define DUMMY_FOLDER		10000	/* the dummy phone's locations are
+					   folder * 10000 + n */
 
 /*
  * The test hold points: in the tests' build only (PAPIGW_TEST_HOOKS), the
@@ -126,6 +143,20 @@ struct entry {
 	int		 parts;		/* parts of a long message in it */
 };
 
+/*
+ * An inbox entry that could not be read, remembered across scans until
+ * it is read after all, deleted, or gone.
+ */
+struct badslot {
+	int		 location;	/* as a successful read reports it */
+	int		 folder;
+	int		 failures;	/* scans that failed to read it */
+	int		 seen;		/* failed in the current scan */
+	int		 save_failed;	/* saving it failed: said so */
+	GSM_Error	 error;		/* the last read's */
+	int64_t		 first_seen;	/* Unix seconds */
+};
+
 /* A message from the outbox, waiting for the modem. */
 struct sendreq {
 	STAILQ_ENTRY(sendreq) link;
@@ -148,6 +179,7 @@ struct modem {
 	char		*number;	/* the gateway's own number, or "" */
 	atomic_int	 poll_interval;	/* seconds */
 	atomic_int	 send_rate;	/* parts a minute, 0: no limit */
+	atomic_int	 delete_after;	/* failed reads, 0: never */
 	int		 dummy;		/* Gammu's dummy phone */
 	int		 running;	/* a thread was started */
 	int		 stale;		/* no longer configured */
@@ -170,11 +202,13 @@ struct modem {
 	int		 rescan;	/* next scan: the whole inbox */
 	int		 more;		/* entries left unread: scan again */
 	int		 inofd;		/* dummy phone: inotify, or -1 */
+	int		 lowfd;		/* a low descriptor kept for the
+					   device, or -1 */
 	int		 incoming;	/* the phone announced a message */
 	int		 timeouts;	/* in a row */
 	int		 sim_full;	/* said so in the log */
 	char		 problem[ERROR_MAX];	/* logged, not yet over */
-	int		 bad[16];	/* locations of bad entries logged */
+	struct badslot	 bad[BAD_MAX];	/* unreadable entries */
 	size_t		 nbad;
 	struct timespec	 mtime[2];	/* dummy inbox folders at a scan */
 	double		 last_full;	/* last scan of the whole inbox */
@@ -189,6 +223,7 @@ struct modem {
 
 struct modems {
 	struct ingest	*ingest;	/* where messages go */
+	_Atomic(struct store *) store;	/* unreadable entries, or NULL */
 	struct slot	*confs;		/* the running configuration */
 	struct outbox	*outbox;	/* or NULL until attached */
 #ifdef PAPIGW_TEST_HOOKS
@@ -421,6 +456,57 @@ incoming_sms_cb(GSM_StateMachine *sm, GSM_SMSMessage *sms, void *arg)
 	m->incoming = 1;
 }
 
+/*
+ * libGammu waits for a serial device with select(), which cannot watch a
+ * descriptor past FD_SETSIZE; and the HTTP listener may hold thousands
+ * (LimitNOFILE).  A modem keeps a low descriptor (on /dev/null) while it
+ * is not connected and gives it up just before opening the device, which
+ * takes the lowest free one; connect_phone() checks the result.
+ */
+static void
+lowfd_keep(struct modem *m)
+{
+	if (!m->dummy && m->lowfd == -1)
+		m->lowfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static void
+lowfd_give(struct modem *m)
+{
+	if (m->lowfd != -1) {
+		close(m->lowfd);
+		m->lowfd = -1;
+	}
+}
+
+/* The highest descriptor open on the modem's device, or -1. */
+static int
+device_fd(const struct modem *m)
+{
+	char		 dev[PATH_MAX], path[64], target[PATH_MAX];
+	struct dirent	*de;
+	DIR		*d;
+	ssize_t		 n;
+	int		 fd, max = -1;
+
+	if (realpath(m->device, dev) == NULL ||
+	    (d = opendir("/proc/self/fd")) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if ((fd = atoi(de->d_name)) <= 0)
+			continue;	/* ".", "..", or stdin */
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, dev) == 0 && fd > max)
+			max = fd;
+	}
+	closedir(d);
+	return max;
+}
+
 static void
 disconnect(struct modem *m)
 {
@@ -431,6 +517,7 @@ disconnect(struct modem *m)
 		GSM_TerminateConnection(m->sm);
 	GSM_FreeStateMachine(m->sm);
 	m->sm = NULL;
+	lowfd_keep(m);
 	ST_SET(m, m->st.state = MODEM_DOWN; m->st.up_since = 0);
 }
 
@@ -480,6 +567,7 @@ connect_phone(struct modem *m)
 {
 	GSM_Config	*cfg;
 	GSM_Error	 e;
+	int		 fd;
 
 	ST_SET(m, m->st.state = MODEM_CONNECTING);
 	if ((m->sm = GSM_AllocStateMachine()) == NULL)
@@ -499,8 +587,15 @@ connect_phone(struct modem *m)
 	cfg->UseGlobalDebugFile = FALSE;
 	GSM_SetConfigNum(m->sm, 1);
 
+	lowfd_give(m);
 	if ((e = GSM_InitConnection(m->sm, 3)) != ERR_NONE)
 		goto fail;
+	if (!m->dummy && (fd = device_fd(m)) >= FD_SETSIZE) {
+		problem(m, "the device got descriptor %d, past what libGammu "
+		    "can wait on (%d); reconnecting", fd, FD_SETSIZE);
+		e = ERR_DEVICEOPENERROR;
+		goto fail;
+	}
 	if ((e = enter_pin(m)) != ERR_NONE)
 		goto fail;
 	/* GSM_InitConnection() cleared every callback. */
@@ -514,13 +609,13 @@ connect_phone(struct modem *m)
 	    UnicodeLength(m->smsc.Number) > 0;
 	m->timeouts = 0;
 	m->rescan = 1;
-	m->nbad = 0;
 	return ERR_NONE;
 fail:
 	if (GSM_IsConnected(m->sm))
 		GSM_TerminateConnection(m->sm);
 	GSM_FreeStateMachine(m->sm);
 	m->sm = NULL;
+	lowfd_keep(m);
 	return e;
 }
 
@@ -925,6 +1020,8 @@ process_done(struct modem *m)
 			m->st.last_received = (int64_t)time(NULL);
 		}
 		m->st.duplicates += (uint64_t)dups;
+		if (stored + dups > 0)	/* the phone's queue moves */
+			m->st.progress_at = (int64_t)time(NULL);
 		pthread_mutex_unlock(&m->lock);
 		if (atomic_load(&en->failed)) {
 			/* Kept on the SIM: the next scan reads it again. */
@@ -963,17 +1060,256 @@ process_done(struct modem *m)
 	return drop ? -1 : 0;
 }
 
-/* Whether location was logged as a bad entry; remembers it if not. */
-static int
-bad_seen(struct modem *m, int location)
+
+/*
+ * ===================================================================
+ * Unreadable entries
+ * ===================================================================
+ *
+ * An entry libGammu cannot read is remembered here, by location, with
+ * the number of scans that failed to read it.  The scan skips it and goes
+ * on; past delete_unreadable_after failures its raw content is saved to
+ * the store and it is deleted from the SIM.  The table is the thread's
+ * own; the snapshot has its size and the first entry's story.
+ */
+
+static struct badslot *
+bad_find(struct modem *m, int location)
 {
 	size_t	i;
 
 	for (i = 0; i < m->nbad; i++)
-		if (m->bad[i] == location)
-			return 1;
-	if (m->nbad < sizeof(m->bad) / sizeof(m->bad[0]))
-		m->bad[m->nbad++] = location;
+		if (m->bad[i].location == location)
+			return &m->bad[i];
+	return NULL;
+}
+
+/* Copies the table's size and its first entry into the snapshot. */
+static void
+bad_publish(struct modem *m)
+{
+	pthread_mutex_lock(&m->lock);
+	m->st.unreadable = (int)m->nbad;
+	if (m->nbad > 0)
+		snprintf(m->st.unreadable_first, sizeof(m->st.unreadable_first),
+		    "location %d: %s, %d failed reads", m->bad[0].location,
+		    GSM_ErrorName(m->bad[0].error), m->bad[0].failures);
+	else
+		m->st.unreadable_first[0] = '\0';
+	pthread_mutex_unlock(&m->lock);
+}
+
+/*
+ * Counts a failed read of the entry at location (folder): once a scan,
+ * logged the first time.  A full table still skips the entry; it is only
+ * not counted.
+ */
+static void
+bad_note(struct modem *m, int location, int folder, GSM_Error e)
+{
+	struct badslot	*b;
+	int		 after = atomic_load(&m->delete_after);
+
+	if ((b = bad_find(m, location)) == NULL) {
+		if (m->nbad == BAD_MAX)
+			return;
+		b = &m->bad[m->nbad++];
+		memset(b, 0, sizeof(*b));
+		b->location = location;
+		b->folder = folder;
+		b->first_seen = (int64_t)time(NULL);
+		if (after > 0)
+			log_warnx("modem %s: unreadable message at location %d "
+			    "(%s): skipped, left on the SIM; saved and deleted "
+			    "after %d failed reads", m->name, location,
+			    GSM_ErrorName(e), after);
+		else
+			log_warnx("modem %s: unreadable message at location %d "
+			    "(%s): skipped, left on the SIM", m->name,
+			    location, GSM_ErrorName(e));
+	}
+	b->error = e;
+	if (!b->seen) {
+		b->seen = 1;
+		b->failures++;
+	}
+}
+
+/* Forgets the entry at location: it was read, deleted or is gone. */
+static void
+bad_forget(struct modem *m, int location)
+{
+	struct badslot	*b;
+
+	if ((b = bad_find(m, location)) == NULL)
+		return;
+	*b = m->bad[--m->nbad];
+}
+
+/*
+ * After a scan that met seen inbox entries (all of them when full):
+ * forgets the unreadable entries the scan no longer met, publishes what
+ * waits on the phone, and asks for the next scan at the next poll while
+ * an unreadable entry is still being counted towards its deletion.
+ */
+static void
+scan_done(struct modem *m, int seen, int full)
+{
+	size_t	i = 0;
+	int	after = atomic_load(&m->delete_after), counting = 0;
+	int64_t	now = (int64_t)time(NULL);
+
+	while (i < m->nbad) {
+		if (full && !m->bad[i].seen) {
+			m->bad[i] = m->bad[--m->nbad];
+			continue;
+		}
+		m->bad[i].seen = 0;
+		if (after > 0 && m->bad[i].failures < after)
+			counting = 1;
+		i++;
+	}
+	if (counting)
+		m->rescan = 1;
+	pthread_mutex_lock(&m->lock);
+	/* Waiting starts now: a stall is counted from here. */
+	if (m->st.waiting == 0 && seen > 0)
+		m->st.progress_at = now;
+	m->st.waiting = seen;
+	pthread_mutex_unlock(&m->lock);
+	bad_publish(m);
+}
+
+/* libGammu's debug output, while bad_raw() wants it. */
+static void
+raw_log(const char *text, void *arg)
+{
+	struct strbuf	*sb = arg;
+
+	if (sb != NULL && sb->len < RAW_MAX)
+		strbuf_add(sb, text, strnlen(text, RAW_MAX - sb->len));
+}
+
+/*
+ * The raw content of unreadable entry b: the dummy phone's file, or what
+ * an AT modem answers when the entry is read once more (libGammu's debug
+ * output of that read).  Returns a buffer the caller frees, of *lenp
+ * bytes (at most RAW_MAX), or NULL.
+ */
+static char *
+bad_raw(struct modem *m, const struct badslot *b, size_t *lenp)
+{
+	GSM_MultiSMSMessage	*msg;
+	GSM_Debug_Info		*di;
+	struct strbuf		 sb = STRBUF_INIT;
+	char			 path[PATH_MAX];
+	FILE			*f;
+
+	if (m->dummy) {
+		snprintf(path, sizeof(path), "%s/sms/%d/%d", m->device,
+		    b->location / DUMMY_FOLDER, b->location % DUMMY_FOLDER);
+		if ((f = fopen(path, "re")) == NULL)
+			return NULL;
+		sb.buf = xcalloc(1, RAW_MAX);
+		sb.cap = RAW_MAX;
+		sb.len = fread(sb.buf, 1, RAW_MAX - 1, f);
+		fclose(f);
+		return strbuf_take(&sb, lenp);
+	}
+	msg = xcalloc(1, sizeof(*msg));
+	msg->SMS[0].Location = b->location;
+	msg->SMS[0].Folder = b->folder;
+	di = GSM_GetDebug(m->sm);
+	GSM_SetDebugGlobal(FALSE, di);
+	GSM_SetDebugFunction(raw_log, &sb, di);
+	GSM_SetDebugLevel("textall", di);
+	(void)GSM_GetSMS(m->sm, msg);
+	GSM_SetDebugLevel("nothing", di);
+	GSM_SetDebugFunction(raw_log, NULL, di);
+	free(msg);
+	return sb.len > 0 ? strbuf_take(&sb, lenp) : (strbuf_free(&sb), NULL);
+}
+
+static enum store_status
+bad_save_work(struct store_txn *txn, void *arg)
+{
+	return store_unreadable_add(txn, arg, NULL);
+}
+
+/*
+ * Saves unreadable entry b and deletes it from the SIM.  Returns 0 (done,
+ * or left for the next scan when the store failed), or -1 when the
+ * connection should be dropped.
+ */
+static int
+bad_delete(struct modem *m, struct badslot *b)
+{
+	struct store_unreadable	 u;
+	enum store_status	 st;
+	GSM_Error		 e;
+	size_t			 len = 0;
+	char			*raw;
+
+	raw = bad_raw(m, b, &len);
+	memset(&u, 0, sizeof(u));
+	u.channel = m->name;
+	u.location = b->location;
+	u.folder = b->folder;
+	u.error = GSM_ErrorName(b->error);
+	u.attempts = b->failures;
+	u.raw = (const unsigned char *)raw;
+	u.rawlen = len;
+	u.first_seen = b->first_seen;
+	st = store_submit_wait(atomic_load(&m->set->store), bad_save_work,
+	    &u);
+	free(raw);
+	if (st != STORE_OK) {
+		if (!b->save_failed)
+			log_warnx("modem %s: the unreadable entry at location "
+			    "%d cannot be saved (%s); kept on the SIM",
+			    m->name, b->location, store_strerror(st));
+		b->save_failed = 1;
+		return 0;
+	}
+	e = delete_location(m, b->location, b->folder);
+	if (e != ERR_NONE && e != ERR_EMPTY) {
+		problem(m, "deleting unreadable location %d: %s",
+		    b->location, GSM_ErrorName(e));
+		return command_failed(m, e) ? -1 : 0;
+	}
+	log_warnx("modem %s: location %d deleted after %d failed reads; "
+	    "the unreadable entry is saved in the store (unreadable)",
+	    m->name, b->location, b->failures);
+	pthread_mutex_lock(&m->lock);
+	m->st.unreadable_deleted++;
+	m->st.progress_at = (int64_t)time(NULL);
+	pthread_mutex_unlock(&m->lock);
+	bad_forget(m, b->location);
+	return 0;
+}
+
+/*
+ * Saves and deletes the unreadable entries that failed
+ * delete_unreadable_after reads.  Returns -1 when the connection should
+ * be dropped.
+ */
+static int
+bad_purge(struct modem *m)
+{
+	int	after = atomic_load(&m->delete_after);
+	size_t	i = 0, n;
+
+	if (after <= 0 || atomic_load(&m->set->store) == NULL)
+		return 0;
+	while (i < m->nbad) {
+		n = m->nbad;
+		if (m->bad[i].failures >= after &&
+		    bad_delete(m, &m->bad[i]) == -1)
+			return -1;
+		if (m->nbad == n)
+			i++;	/* kept: the next one */
+	}
+	bad_publish(m);
 	return 0;
 }
 
@@ -1007,28 +1343,30 @@ dummy_unchanged(struct modem *m, struct timespec now[2])
 }
 
 /*
- * Counts an error reading the inbox at location loc; *last is the
- * location read last and *errors the errors of this scan.  Returns -1
- * when the connection should be dropped, 1 when the scan should stop (it
- * no longer moves on, or too many entries are unreadable), and 0 when the
- * entry is skipped, left on the SIM.
+ * Counts an error reading the inbox entry of msg; *last is the location
+ * read last.  Returns -1 when the connection should be dropped, 1 when
+ * the scan should stop (it no longer moves on), and 0 when the entry is
+ * skipped, left on the SIM and remembered (bad_note()).
  */
 static int
-read_error(struct modem *m, GSM_Error e, int loc, int *last, int *errors)
+read_error(struct modem *m, GSM_Error e, const GSM_MultiSMSMessage *msg,
+    int *last)
 {
+	int	loc = msg->SMS[0].Location, folder = msg->SMS[0].Folder;
+
 	ST_SET(m, m->st.read_errors++);
 	if (command_failed(m, e)) {
 		problem(m, "reading the inbox: %s", GSM_ErrorName(e));
 		return -1;
 	}
-	if (!bad_seen(m, loc))
-		log_warnx("modem %s: unreadable message at location %d (%s): "
-		    "skipped, left on the SIM", m->name, loc,
-		    GSM_ErrorName(e));
 	/* Skip it, unless the scan stopped moving. */
-	if (loc == *last || ++*errors > 16)
+	if (loc == *last)
 		return 1;
 	*last = loc;
+	/* The dummy phone reports a failed read's location unfolded. */
+	if (m->dummy && loc >= 0 && loc < DUMMY_FOLDER)
+		loc += folder * DUMMY_FOLDER;
+	bad_note(m, loc, folder, e);
 	return 0;
 }
 
@@ -1071,7 +1409,7 @@ scan(struct modem *m)
 	GSM_Error		 e;
 	struct timespec		 mt[2];
 	struct config		*conf;
-	int			 start = 1, n = 0, errors = 0, drop = 0;
+	int			 start = 1, n = 0, seen = 0, drop = 0;
 	int			 last = -1, full = 1, loc, rc;
 	double			 now = clock_mono();
 
@@ -1098,23 +1436,25 @@ scan(struct modem *m)
 		if (e == ERR_EMPTY)
 			break;
 		if (e != ERR_NONE) {
-			rc = read_error(m, e, msg->SMS[0].Location, &last,
-			    &errors);
+			rc = read_error(m, e, msg, &last);
 			if (rc == -1)
 				drop = 1;
 			else if (rc == 1)
 				full = 0;
 			if (rc != 0)
 				break;
+			seen++;
 			continue;
 		}
 		m->timeouts = 0;
 		last = loc = msg->SMS[0].Location;
-		if (msg->Number < 1 || inflight_has(m, loc))
-			continue;
-		if (!msg->SMS[0].InboxFolder ||
+		if (msg->Number < 1 || !msg->SMS[0].InboxFolder ||
 		    msg->SMS[0].PDU != SMS_Deliver)
 			continue;	/* sent items, drafts, reports */
+		seen++;
+		bad_forget(m, loc);	/* readable after all */
+		if (inflight_has(m, loc))
+			continue;
 		n++;
 		if (take_entry(m, msg, loc, conf) == -1)
 			break;
@@ -1122,6 +1462,9 @@ scan(struct modem *m)
 	config_unref(conf);
 	free(msg);
 	if (drop)
+		return -1;
+	scan_done(m, seen, full);
+	if (bad_purge(m) == -1)
 		return -1;
 	if (full) {
 		m->last_full = now;
@@ -1599,6 +1942,8 @@ modem_settings(struct modem *m, const struct channel *ch)
 	m->dummy = strcmp(ch->model, "dummy") == 0;
 	atomic_store(&m->poll_interval, ch->poll_interval);
 	atomic_store(&m->send_rate, ch->send_rate);
+	atomic_store(&m->delete_after, ch->delete_unreadable_after);
+	ST_SET(m, m->st.stall_timeout = ch->stall_timeout);
 }
 
 /* Whether a running modem must restart for ch's settings. */
@@ -1661,6 +2006,7 @@ modem_new(struct modems *set, const struct channel *ch)
 	clock_gettime(CLOCK_MONOTONIC, &m->credit_at);
 	m->send_credit = 1.0;
 	m->inofd = -1;
+	m->lowfd = -1;
 	if ((m->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1)
 		fatal("modem %s: eventfd", ch->name);
 	modem_settings(m, ch);
@@ -1677,6 +2023,7 @@ modem_free(struct modem *m)
 		free(en);
 	}
 	close(m->wakefd);
+	lowfd_give(m);
 	if (m->pin != NULL)
 		explicit_bzero(m->pin, strlen(m->pin));
 	free(m->pin);
@@ -1785,6 +2132,16 @@ modems_register(struct modems *set, struct modem *m)
 }
 
 /*
+ * Gives the modems the store, where they save the entries they cannot
+ * read before deleting them.  Until then such entries are only skipped.
+ */
+void
+modems_attach_store(struct modems *set, struct store *store)
+{
+	atomic_store(&set->store, store);
+}
+
+/*
  * Connects the modems to the outbox: each registers its driver, and the
  * results of its sends go to ob.  Call it once, after modems_start().
  */
@@ -1855,6 +2212,7 @@ size_t
 modems_status(struct modems *set, struct modem_status *st, size_t max)
 {
 	size_t	i, n = 0;
+	int64_t	now = (int64_t)time(NULL);
 
 	if (set == NULL)
 		return 0;
@@ -1865,6 +2223,9 @@ modems_status(struct modems *set, struct modem_status *st, size_t max)
 			pthread_mutex_lock(&set->m[i]->lock);
 			st[n] = set->m[i]->st;
 			pthread_mutex_unlock(&set->m[i]->lock);
+			st[n].stalled = st[n].state == MODEM_UP &&
+			    st[n].waiting > 0 && now - st[n].progress_at >=
+			    st[n].stall_timeout;
 		}
 		n++;
 	}
@@ -1872,9 +2233,30 @@ modems_status(struct modems *set, struct modem_status *st, size_t max)
 }
 
 /*
+ * Appends the line of a stalled modem (modems_health()) at why + *o.
+ */
+static void
+stall_line(const struct modem_status *st, char *why, size_t whysz,
+    size_t *o)
+{
+	char	bad[160] = "";
+
+	if (st->unreadable > 0)
+		snprintf(bad, sizeof(bad), "; %d unreadable, the first at %s",
+		    st->unreadable, st->unreadable_first);
+	if (*o < whysz)
+		*o += (size_t)snprintf(why + *o, whysz - *o, "channel %s: "
+		    "degraded: modem stalled: %d messages wait on the phone, "
+		    "none stored for %llds%s\n", st->channel, st->waiting,
+		    (long long)((int64_t)time(NULL) - st->progress_at), bad);
+}
+
+/*
  * Appends a line "channel NAME: modem not running: WHY" to why (a string
- * of whysz bytes) for every configured modem that is not up.  Returns how
- * many are not.
+ * of whysz bytes) for every configured modem that is not up, and
+ * "channel NAME: degraded: modem stalled: ..." for every one that is up
+ * but stores none of the messages waiting on its phone.  Returns how
+ * many there are.
  */
 int
 modems_health(struct modems *set, char *why, size_t whysz)
@@ -1885,6 +2267,11 @@ modems_health(struct modems *set, char *why, size_t whysz)
 
 	n = modems_status(set, st, CONF_CHANNELS_MAX);
 	for (i = 0; i < n && i < CONF_CHANNELS_MAX; i++) {
+		if (st[i].state == MODEM_UP && st[i].stalled) {
+			bad++;
+			stall_line(&st[i], why, whysz, &o);
+			continue;
+		}
 		if (st[i].state == MODEM_UP)
 			continue;
 		bad++;
@@ -1940,8 +2327,20 @@ modem_metric(const struct modem_status *st, size_t f)
 	case 9:
 		v = (double)st->last_received;
 		break;
-	default:
+	case 10:
 		v = (double)st->last_sent;
+		break;
+	case 11:
+		v = st->stalled;
+		break;
+	case 12:
+		v = st->waiting;
+		break;
+	case 13:
+		v = st->unreadable;
+		break;
+	default:
+		v = (double)st->unreadable_deleted;
 		break;
 	}
 	return v;
@@ -1976,6 +2375,16 @@ modems_metrics(struct modems *set, struct strbuf *sb)
 		    "message was last stored (0: never).", "gauge" },
 		{ "papigw_modem_last_sent_timestamp_seconds", "When a part "
 		    "was last sent (0: never).", "gauge" },
+		{ "papigw_modem_stalled", "1 when messages wait on the phone "
+		    "and none was stored for stall_timeout seconds.",
+		    "gauge" },
+		{ "papigw_modem_waiting", "Inbox entries on the phone at the "
+		    "last scan.", "gauge" },
+		{ "papigw_modem_unreadable", "Inbox entries that cannot be "
+		    "read, skipped.", "gauge" },
+		{ "papigw_modem_unreadable_deleted_total", "Unreadable entries "
+		    "saved to the store and deleted from the SIM.",
+		    "counter" },
 	};
 	struct modem_status	 st[CONF_CHANNELS_MAX];
 	size_t			 n, i, f;

@@ -15,6 +15,7 @@
 
 struct ingest;
 struct slot;
+struct store;
 struct strbuf;
 struct outbox;
 
@@ -47,6 +48,16 @@ struct modem_status {
 	uint64_t	 send_failures;
 	uint64_t	 read_errors;	/* unreadable inbox entries */
 	uint64_t	 connects;
+	/* What waits on the phone, and whether it moves. */
+	int		 waiting;	/* inbox entries at the last scan */
+	int64_t		 progress_at;	/* one stored, deleted, or waiting
+					   began: Unix seconds */
+	int		 stall_timeout;	/* seconds */
+	int		 stalled;	/* modems_status(): waiting, and no
+					   progress for stall_timeout */
+	int		 unreadable;	/* entries that cannot be read */
+	char		 unreadable_first[96];	/* the first one's story */
+	uint64_t	 unreadable_deleted;	/* saved and deleted */
 };
 
 void		 modem_init_locales(void);
@@ -58,6 +69,7 @@ void		 modems_stop(struct modems *);
 void		 modems_free(struct modems *);
 size_t		 modems_status(struct modems *, struct modem_status *,
 		    size_t max);
+void		 modems_attach_store(struct modems *, struct store *);
 int		 modems_health(struct modems *, char *why, size_t whysz);
 void		 modems_metrics(struct modems *, struct strbuf *);
 const char	*modem_state_name(enum modem_state);

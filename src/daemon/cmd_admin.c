@@ -132,6 +132,14 @@ status_channels(struct control_req *req, json_t *data)
 		    "error", ms[i].error, "last_received",
 		    cmd_jtime(ms[i].last_received), "up_since",
 		    cmd_jtime(ms[i].up_since)));
+		/* What waits on the phone, and whether it moves. */
+		o = json_object_get(o, "modem");
+		json_object_set_new(o, "stalled", json_boolean(
+		    ms[i].stalled));
+		json_object_set_new(o, "waiting", json_integer(
+		    ms[i].waiting));
+		json_object_set_new(o, "unreadable", json_integer(
+		    ms[i].unreadable));
 	}
 	health = json_array();
 	if (health_check(req->svc, why, sizeof(why)) == -1)

@@ -195,6 +195,7 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 	parts_run(gw);
 	/* One thread per modem channel. */
 	svc->modems = modems_start(svc->ingest, svc->confs, conf);
+	modems_attach_store(svc->modems, svc->store);
 	modems_attach_outbox(svc->modems, svc->outbox);
 	/* USSD sessions live in memory: a restart replays them. */
 	svc->ussd = ussd_new(svc->ingest, svc->store);
