@@ -77,6 +77,9 @@ struct chan {
 	double			 tokens;	/* rate limit bucket */
 	struct timespec		 refilled;
 	int			 warned;	/* "no driver" said once */
+	int			 fails;		/* sends failed in a row */
+	int64_t			 fail_since;	/* the first of them */
+	char			 fail_error[OB_ERR_MAX];	/* the last */
 };
 
 struct outbox {
@@ -345,6 +348,26 @@ result_add(struct outbox *ob, struct entry *e)
  * thread; the strings are copied.  A row the outbox does not know (a
  * report after outbox_stop()) is ignored.
  */
+/* Counts a send's result in the health of channel c; lock held. */
+static void
+chan_result(struct chan *c, enum send_result res, const char *error)
+{
+	if (res == SEND_OK) {
+		if (c->fails >= OUTBOX_FAILING_SENDS)
+			log_notice("outbox: %s: sends work again (after %d "
+			    "failed)", c->name, c->fails);
+		c->fails = 0;
+		return;
+	}
+	if (c->fails++ == 0)
+		c->fail_since = (int64_t)time(NULL);
+	copy_str(c->fail_error, sizeof(c->fail_error), error != NULL ?
+	    error : "?");
+	if (c->fails == OUTBOX_FAILING_SENDS)
+		log_warnx("outbox: %s: the last %d sends failed; degraded "
+		    "until one works", c->name, c->fails);
+}
+
 void
 outbox_sent(struct outbox *ob, int64_t id, enum send_result res,
     const char *provider_id, const char *error)
@@ -404,6 +427,8 @@ outbox_sent(struct outbox *ob, int64_t id, enum send_result res,
 		    error ? error : "?");
 		break;
 	}
+	if (c != NULL)
+		chan_result(c, res, error);
 	result_add(ob, e);
 	ob->kicked = 1;
 	pthread_cond_signal(&ob->wake);
@@ -953,4 +978,30 @@ outbox_free(struct outbox *ob)
 	pthread_cond_destroy(&ob->idle);
 	pthread_mutex_destroy(&ob->lock);
 	free(ob);
+}
+
+/*
+ * Copies into h (at most max) how the sends of each channel that sent
+ * anything go.  Returns how many channels there are.  Any thread.
+ */
+size_t
+outbox_health(struct outbox *ob, struct outbox_chan_health *h, size_t max)
+{
+	size_t	i, n = 0;
+
+	if (ob == NULL)
+		return 0;
+	pthread_mutex_lock(&ob->lock);
+	for (i = 0; i < ob->nchans; i++, n++) {
+		if (n >= max)
+			continue;
+		copy_str(h[n].channel, sizeof(h[n].channel),
+		    ob->chans[i].name);
+		h[n].fails = ob->chans[i].fails;
+		h[n].since = ob->chans[i].fail_since;
+		copy_str(h[n].error, sizeof(h[n].error),
+		    ob->chans[i].fails > 0 ? ob->chans[i].fail_error : "");
+	}
+	pthread_mutex_unlock(&ob->lock);
+	return n;
 }

@@ -62,6 +62,16 @@ int		 outbox_register(struct outbox *, const char *channel,
  * call outbox_sent() again.
  */
 #define OUTBOX_CLAIM_MAX	256	/* rows claimed per transaction */
+#define OUTBOX_FAILING_SENDS	5	/* sends failed in a row: a channel
+					   is degraded until one works */
+
+/* How a channel's sends go (outbox_health()), for /healthz. */
+struct outbox_chan_health {
+	char		 channel[CONF_ID_MAX];
+	int		 fails;		/* sends failed in a row */
+	int64_t		 since;		/* Unix seconds: the first of them */
+	char		 error[160];	/* the last one's, or "" */
+};
 
 struct outbox	*outbox_start(struct store *, struct config *, char *err,
 		    size_t errsz);
@@ -70,6 +80,8 @@ void		 outbox_stop(struct outbox *);
 void		 outbox_free(struct outbox *);
 int64_t		 outbox_backoff(const struct config *, int attempt,
 		    double r01);
+size_t		 outbox_health(struct outbox *, struct outbox_chan_health *,
+		    size_t max);
 enum store_outbox_state outbox_dlr_state(enum channel_type,
 		    const char *status);
 

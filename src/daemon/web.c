@@ -8,8 +8,8 @@
  *	GET /metrics		Prometheus text format
  *
  * The metrics page gathers the counters of the ingest pipeline
- * (core/metrics.c), the store's figures, the HTTP server's refusals and
- * the modems'.
+ * (core/metrics.c), the store's figures, the HTTP server's refusals, the
+ * modems' and the health gauges (daemon/health.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +34,7 @@
 static void
 healthz(struct services *svc, struct http_req *r)
 {
-	char	why[512];
+	char	why[2048];
 
 	if (!http_allow(r, 1, 0))
 		return;
@@ -129,6 +129,7 @@ metrics(struct services *svc, struct http_req *r)
 	http_metrics(svc->http, &sb);
 	store_metrics(svc->store, &sb);
 	modems_metrics(svc->modems, &sb);
+	health_metrics(svc, &sb);
 	http_reply(r, 200, CT_METRICS, sb.buf);
 	strbuf_free(&sb);
 }
