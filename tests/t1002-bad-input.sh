@@ -155,7 +155,8 @@ test_expect_success 'the disk back, the retry finds the message, once' '
 	post /sms/generic from=+84901000006 id=sync-1 text="$FLOOD" &&
 	test_status 202 &&
 	test "$(rows inbound provider_msg_id=sync-1)" = 1 &&
-	test "$(rows cases sender=+84901000006)" = 2 &&
+	test "$(rows inbound sender=+84901000006)" = 2 &&
+	test "$(rows cases sender=+84901000006)" = 1 &&
 	post /sms/generic from=+84901000006 id=sync-2 text="$FLOOD" &&
 	test_status 202 &&
 	stop_daemon && start_daemon -c p.conf -o storage.busy_timeout=100

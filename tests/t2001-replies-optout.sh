@@ -57,7 +57,8 @@ test_expect_success 'a report of theirs is acknowledged, an answer goes' '
 	test "$(count $O ack)" = 1 &&
 	ctl reply "$A" "Đã cho thông cống hẻm 7." &&
 	test "$(count $O answer)" = 1 &&
-	test "$(to text $O answer)" = "Đã cho thông cống hẻm 7."
+	test "$(to text $O answer)" = \
+	    "UBND Phường 7, Quận 10 ($A): Đã cho thông cống hẻm 7."
 '
 
 test_expect_success 'the status lookup shows that answer' '
@@ -79,7 +80,7 @@ test_expect_success 'opted in again, the next notice goes' '
 	special $O "DK" &&
 	test "$(sql "SELECT opted_out FROM senders WHERE number = '"'$O'"'")" \
 	    = 0 &&
-	inject $R "Rác đổ bừa bãi đầu hẻm 9, bốc mùi" && C=$REF &&
+	inject +84912345903 "Rác đổ bừa bãi đầu hẻm 9, bốc mùi" && C=$REF &&
 	past "$C" &&
 	wait_for "test \"\$(count $O info)\" = 1" &&
 	to text $O info | grep -q "$C"

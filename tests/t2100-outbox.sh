@@ -8,6 +8,8 @@ FLOOD='Cống thoát nước hẻm 42 bị tắc, đường ngập nước mỗi
 LAMP='Den duong hem 12 bi hong may tuan nay'
 
 # conf: four HTTP channels against the fake provider; tiny backoffs.
+# Acknowledgements may take 4 parts (reply_parts), so that they keep their
+# diacritics: the providers' Unicode paths are what is tested here.
 conf() {
 	HTTP_PORT=$(free_port) && port=$HTTP_PORT &&
 	write_conf p.conf "outbox = {
@@ -15,18 +17,18 @@ conf() {
 	connect_timeout = 1; timeout = 2; shutdown_wait = 1;
 };
 channels = (
-	{ name = \"tw\"; type = \"twilio\"; number = \"+842800000001\";
+	{ name = \"tw\"; reply_parts = 4; type = \"twilio\"; number = \"+842800000001\";
 	  public_url = \"http://127.0.0.1:$port/sms/twilio\";
 	  base_url = \"http://127.0.0.1:$fake_port/\";
 	  account = \"ACtest\"; token = \"twtoken\"; },
-	{ name = \"at\"; type = \"africastalking\"; number = \"8088\";
+	{ name = \"at\"; reply_parts = 4; type = \"africastalking\"; number = \"8088\";
 	  base_url = \"http://127.0.0.1:$fake_port\";
 	  account = \"sandbox\"; token = \"atkey\"; },
-	{ name = \"vo\"; type = \"vonage\"; number = \"842800000002\";
+	{ name = \"vo\"; reply_parts = 4; type = \"vonage\"; number = \"842800000002\";
 	  public_url = \"http://127.0.0.1:$port/sms/vonage\";
 	  base_url = \"http://127.0.0.1:$fake_port\";
 	  account = \"vkey\"; token = \"vsecret\"; },
-	{ name = \"gen\"; type = \"generic\"; number = \"8089\"; rate = 5;
+	{ name = \"gen\"; reply_parts = 4; type = \"generic\"; number = \"8089\"; rate = 5;
 	  public_url = \"http://127.0.0.1:$port/sms/generic\";
 	  base_url = \"http://127.0.0.1:$fake_port\";
 	  account = \"kuser\"; token = \"kpass\"; }

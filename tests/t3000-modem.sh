@@ -25,6 +25,7 @@ modem_conf() {
 		name = \"gsm\"; type = \"modem\"; device = \"$PHONE\";
 		model = \"dummy\"; connection = \"none\"; enabled = ${1:-true};
 		poll_interval = 1; send_rate = 0; number = \"+84280000000\";
+		reply_parts = 3;	# a long acknowledgement: parts recorded
 	}, {
 		name = \"gsm2\"; type = \"modem\"; device = \"$PHONE2\";
 		model = \"dummy\"; connection = \"none\"; poll_interval = 1;

@@ -123,6 +123,7 @@ struct channel {
 	char		 *signature_secret; /* secret for signed webhooks */
 	double		  rate;		/* outbox: messages a second, 0: any */
 	int		  strip_diacritics; /* replies: đ -> d, GSM-7 */
+	int		  reply_parts;	/* SMS parts of a short reply */
 	/* HTTP channels: who may call their endpoints. */
 	char		**allow_from;	/* networks, as configured */
 	size_t		  nallow_from;
@@ -144,7 +145,10 @@ enum reply_special {
 	REPLY_SPECIAL_STATUS,	/* a case's state, to its own sender */
 	REPLY_SPECIAL_STOP,	/* opt out of information and announcements */
 	REPLY_SPECIAL_START,	/* opt back in */
-	REPLY_SPECIAL_TOPIC	/* an information topic */
+	REPLY_SPECIAL_TOPIC,	/* an information topic */
+	REPLY_SPECIAL_EXPLAIN,	/* what happens next, for a case */
+	REPLY_SPECIAL_LANG_VI,	/* answer me in Vietnamese from now on */
+	REPLY_SPECIAL_LANG_EN	/* ... in English */
 };
 
 #define REPLY_WORD_MAX		64	/* bytes of a folded special word */
@@ -258,6 +262,8 @@ struct config {
 	/* ingest */
 	int		  ingest_dedupe_window;	/* seconds */
 	int		  ingest_followup_window; /* seconds */
+	int		  ingest_thread_window;	/* seconds after the ack */
+	double		  ingest_new_problem_confidence;
 	int		  ingest_concat_timeout; /* seconds */
 	int		  ingest_signature_max_age; /* seconds */
 
@@ -322,6 +328,23 @@ struct config {
 	char		 *replies_start_en;
 	char		 *replies_thanks_vi;	/* to a lone thank-you */
 	char		 *replies_thanks_en;
+	char		 *replies_followup_vi;	/* added to an open case */
+	char		 *replies_followup_en;
+	char		 *replies_satisfied_vi;	/* a satisfaction answer */
+	char		 *replies_satisfied_en;
+	char		 *replies_reopened_vi;	/* reopened by the resident */
+	char		 *replies_reopened_en;
+	char		 *replies_answer_vi;	/* frames officers' answers */
+	char		 *replies_answer_en;
+	char		 *replies_language_vi;	/* a language word's answer */
+	char		 *replies_language_en;
+	int		  replies_explain_first; /* explain on a first case */
+	char		**replies_explain_words;
+	size_t		  replies_nexplain_words;
+	char		**replies_vietnamese_words;
+	size_t		  replies_nvietnamese_words;
+	char		**replies_english_switch_words;
+	size_t		  replies_nenglish_switch_words;
 	int		  replies_max_per_sender_day; /* 0: no cap */
 	int		  replies_flood_messages;  /* 0: no flood guard */
 	int		  replies_flood_window;	/* seconds */

@@ -76,7 +76,7 @@ struct job {
 	struct classification	 dec;		/* the router's, the model's */
 	char			*decision;	/* dec as JSON, for the store */
 	struct reply_request	 special;	/* a special word, or NONE */
-	enum language		 lang;		/* of the replies */
+	int			 lang_of;	/* the message's, or -1 */
 	int64_t			 quoted_ref;	/* a reference in the text */
 	int64_t			 now;
 	int64_t			 deadline;	/* of a new case */
@@ -102,7 +102,9 @@ reply_ctx_init(struct reply_ctx *rc, const struct job *j, int64_t msg_id)
 	rc->sender = j->in.sender;
 	rc->message_id = msg_id;
 	rc->now = j->now;
-	rc->lang = j->lang;
+	rc->lang_of = j->lang_of;
+	/* A lone special word says little of a resident's language. */
+	rc->lang_weak = j->special.what != REPLY_SPECIAL_NONE;
 	rc->may_reply = j->res.reply_allowed;
 	rc->block = REPLY_BLOCK_NONE;
 }
@@ -113,6 +115,8 @@ reply_done(struct job *j, const struct reply_ctx *rc, enum store_status st)
 {
 	j->res.reply = rc->block;
 	j->res.reply_id = rc->outbox_id;
+	j->res.reply_segments = rc->segments;
+	j->res.lang = rc->lang;
 	j->res.quarantined = rc->quarantined_now;
 	return st;
 }
@@ -177,26 +181,79 @@ work_message(struct store_txn *txn, struct job *j, int64_t *msg_id)
 }
 
 /*
- * A follow-up of an open case of the same sender: one that the message
- * quotes, or one answered within ingest.followup_window.  STORE_NOTFOUND
- * when there is none.
+ * Whether a message that could join the open case of category cat starts
+ * a new problem instead: a corruption tip never joins an ordinary case
+ * (its readers must not see it), and a message filed elsewhere with
+ * confidence (the model's probability at least
+ * ingest.new_problem_confidence; the keyword router's when it is not
+ * down to triage) is another matter.  A message with little to go on (an
+ * address, a detail: triage) joins.
+ */
+static int
+new_problem(const struct job *j, const char *cat)
+{
+	const struct config	*conf = j->conf;
+	const struct category	*old = config_category(conf, cat);
+	const struct category	*now;
+
+	if (old == NULL || j->dec.route.category < 0)
+		return 0;
+	now = &conf->categories[j->dec.route.category];
+	if (now == old || (j->dec.route.flags & ROUTE_F_TRIAGE))
+		return 0;
+	if (now->restricted && !old->restricted)
+		return 1;
+	if (!j->dec.model)
+		return 1;
+	return j->dec.p >= conf->ingest_new_problem_confidence;
+}
+
+/*
+ * The open case the message goes on: the one it quotes (the sender's
+ * own), or the sender's case acknowledged within ingest.thread_window
+ * or answered within ingest.followup_window, unless the message starts a
+ * new problem.  STORE_NOTFOUND when there is none.
  */
 static enum store_status
-work_followup(struct store_txn *txn, struct job *j, int64_t msg_id)
+find_followup(struct store_txn *txn, struct job *j, int64_t *case_id,
+    int64_t *ref)
 {
-	enum store_status	 st = STORE_NOTFOUND;
-	int64_t			 case_id = 0, ref = 0;
-	char			 detail[128];
+	enum store_status	st;
+	char			cat[CONF_ID_MAX];
 
 	if (j->quoted_ref > 0) {
 		st = store_case_find_open(txn, j->quoted_ref, j->in.sender,
-		    &case_id);
-		ref = j->quoted_ref;
+		    case_id);
+		*ref = j->quoted_ref;
+		if (st != STORE_NOTFOUND)
+			return st;
+		/* Another's reference, or a closed one: a new case. */
+		return STORE_NOTFOUND;
 	}
-	if (st == STORE_NOTFOUND && !j->in.new_case)
-		st = store_case_find_followup(txn, j->in.sender,
-		    j->now - j->conf->ingest_followup_window, &case_id, &ref);
-	if (st != STORE_OK)
+	if (j->in.new_case)
+		return STORE_NOTFOUND;
+	st = store_case_find_thread(txn, j->in.sender,
+	    j->now - j->conf->ingest_thread_window,
+	    j->now - j->conf->ingest_followup_window, case_id, ref, cat,
+	    sizeof(cat));
+	if (st == STORE_OK && new_problem(j, cat))
+		return STORE_NOTFOUND;
+	return st;
+}
+
+/*
+ * A follow-up of an open case of the same sender (find_followup()),
+ * attached and answered with a short "added to" (reply_case_event()).
+ */
+static enum store_status
+work_followup(struct store_txn *txn, struct job *j, struct reply_ctx *rc,
+    int64_t msg_id)
+{
+	enum store_status	 st;
+	int64_t			 case_id = 0, ref = 0;
+	char			 detail[128];
+
+	if ((st = find_followup(txn, j, &case_id, &ref)) != STORE_OK)
 		return st;
 	j->res.attached = 1;
 	j->res.case_id = case_id;
@@ -205,8 +262,11 @@ work_followup(struct store_txn *txn, struct job *j, int64_t msg_id)
 		return st;
 	snprintf(detail, sizeof(detail), "message %lld attached",
 	    (long long)msg_id);
-	return store_audit_append(txn, "papigwd", "case.followup", case_id,
-	    detail);
+	if ((st = store_audit_append(txn, "papigwd", "case.followup",
+	    case_id, detail)) != STORE_OK)
+		return st;
+	return reply_case_event(txn, rc, REPLY_EVENT_FOLLOWUP, case_id, ref,
+	    0);
 }
 
 /* What decided the category, for the audit trail. */
@@ -223,9 +283,10 @@ decision_detail(const struct job *j, int64_t msg_id, const char *cat,
 		    (long long)msg_id, cat, j->dec.route.score);
 }
 
-/* A new case for the message; the caller acknowledges it. */
+/* A new case for the message, in language lang; the caller acknowledges it. */
 static enum store_status
-work_new_case(struct store_txn *txn, struct job *j, int64_t msg_id)
+work_new_case(struct store_txn *txn, struct job *j, int64_t msg_id,
+    enum language lang)
 {
 	const struct category	*cat;
 	struct store_case_new	 c;
@@ -244,6 +305,7 @@ work_new_case(struct store_txn *txn, struct job *j, int64_t msg_id)
 	c.deadline = j->deadline;
 	c.created = j->now;
 	c.updated = j->now;
+	c.lang = (int)lang;
 	if ((st = store_case_create(txn, &c, &case_id, &ref)) != STORE_OK)
 		return st;
 	j->res.case_id = case_id;
@@ -259,9 +321,9 @@ work_new_case(struct store_txn *txn, struct job *j, int64_t msg_id)
 	    detail);
 }
 
-/* Not feedback: kept, no case; no acknowledgement. */
+/* The audit entry of a message that opens no case. */
 static enum store_status
-work_not_feedback(struct store_txn *txn, struct job *j, int64_t msg_id)
+audit_not_feedback(struct store_txn *txn, struct job *j, int64_t msg_id)
 {
 	char	detail[160];
 
@@ -278,59 +340,121 @@ work_not_feedback(struct store_txn *txn, struct job *j, int64_t msg_id)
 	    "message.filed", 0, detail);
 }
 
+/*
+ * Not feedback: kept, no case.  A thank-you goes on the case it is
+ * likely about (the sender's last, within ingest.followup_window), where
+ * the officer who handled it sees it, and gets a short thank-you; a
+ * greeting or an empty message gets the help text once a day; the rest
+ * (spam, held, wrong numbers) nothing.
+ */
+static enum store_status
+work_not_feedback(struct store_txn *txn, struct job *j, struct reply_ctx *rc,
+    int64_t msg_id)
+{
+	enum store_status	 st;
+	enum route_kind		 kind = j->dec.route.kind;
+	int64_t			 case_id = 0, ref = 0;
+	char			 detail[160];
+
+	if ((st = audit_not_feedback(txn, j, msg_id)) != STORE_OK)
+		return st;
+	if (kind == ROUTE_GREETING || kind == ROUTE_EMPTY)
+		return reply_greeting(txn, rc);
+	if (kind != ROUTE_THANKS)
+		return STORE_OK;
+	st = store_case_find_recent(txn, j->in.sender, j->now -
+	    j->conf->ingest_followup_window, &case_id, &ref);
+	if (st == STORE_OK) {
+		j->res.case_id = case_id;
+		j->res.ref_number = ref;
+		snprintf(detail, sizeof(detail), "message %lld: thanks",
+		    (long long)msg_id);
+		if ((st = store_inbound_attach(txn, msg_id, case_id)) !=
+		    STORE_OK || (st = store_audit_append(txn, "papigwd",
+		    "case.thanks", case_id, detail)) != STORE_OK)
+			return st;
+	} else if (st != STORE_NOTFOUND)
+		return st;
+	return reply_thanks(txn, rc, case_id);
+}
+
+/*
+ * An answer to the satisfaction question of a resolved case, or a
+ * message about a closed case that reopens it (lifecycle.c), answered
+ * with a line that says which.  STORE_NOTFOUND when it is neither.
+ */
+static enum store_status
+work_lifecycle(struct store_txn *txn, struct job *j, struct reply_ctx *rc,
+    int64_t msg_id)
+{
+	enum store_status	st;
+	int64_t			case_id = 0, ref = 0, deadline = 0;
+
+	if (j->in.new_case)
+		return STORE_NOTFOUND;
+	st = lifecycle_inbound(txn, j->conf, j->in.sender, j->text,
+	    j->special.what == REPLY_SPECIAL_NONE ? j->quoted_ref : 0, msg_id,
+	    j->now, &case_id, &ref, &deadline);
+	if (st != STORE_OK)
+		return st;
+	j->res.attached = 1;
+	j->res.case_id = case_id;
+	j->res.ref_number = ref;
+	return reply_case_event(txn, rc, deadline != 0 ?
+	    REPLY_EVENT_REOPENED : REPLY_EVENT_SATISFIED, case_id, ref,
+	    deadline);
+}
+
+/* A new case, acknowledged (with the explanation on a first contact). */
+static enum store_status
+work_case(struct store_txn *txn, struct job *j, struct reply_ctx *rc,
+    int64_t msg_id)
+{
+	enum store_status	st;
+	int			known;
+
+	if ((st = store_case_known_sender(txn, j->in.sender, &known)) !=
+	    STORE_OK || (st = work_new_case(txn, j, msg_id, rc->lang)) !=
+	    STORE_OK)
+		return st;
+	return reply_ack(txn, rc, &j->conf->categories[j->dec.route.category],
+	    j->res.case_id, j->res.ref_number, j->deadline, !known);
+}
+
 static enum store_status
 ingest_work(struct store_txn *txn, void *arg)
 {
 	struct job		*j = arg;
 	struct reply_ctx	 rc;
 	enum store_status	 st;
-	int64_t			 msg_id = 0, case_id = 0, ref = 0;
+	int64_t			 msg_id = 0;
 
 	if ((st = work_message(txn, j, &msg_id)) != STORE_OK)
 		return st;
-	/* The sender: quarantined, or flooding us now? */
+	/* The sender: its language, quarantined, or flooding us now? */
 	reply_ctx_init(&rc, j, msg_id);
 	if ((st = reply_guard(txn, &rc)) != STORE_OK)
 		return st;
-
-	/*
-	 * An answer to the satisfaction question of a resolved case, or a
-	 * message about a closed case that reopens it (lifecycle.c).
-	 */
-	if (!j->in.new_case) {
-		st = lifecycle_inbound(txn, j->conf, j->in.sender, j->text,
-		    j->special.what == REPLY_SPECIAL_NONE ? j->quoted_ref : 0,
-		    msg_id, j->now, &case_id, &ref);
-		if (st == STORE_OK) {
-			j->res.attached = 1;
-			j->res.case_id = case_id;
-			j->res.ref_number = ref;
-			return reply_done(j, &rc, STORE_OK);
-		}
-		if (st != STORE_NOTFOUND)
-			return st;
-	}
-
+	st = work_lifecycle(txn, j, &rc, msg_id);
+	if (st != STORE_NOTFOUND)
+		return reply_done(j, &rc, st);
 	/* A special word: answered, no case. */
 	if (j->special.what != REPLY_SPECIAL_NONE)
 		return reply_done(j, &rc, reply_special(txn, &rc,
 		    &j->special));
-	if (j->dec.route.kind != ROUTE_FEEDBACK) {
-		if ((st = work_not_feedback(txn, j, msg_id)) != STORE_OK)
-			return st;
-		/* A thank-you gets a short thank-you; the rest, nothing. */
-		if (j->dec.route.kind == ROUTE_THANKS)
-			st = reply_thanks(txn, &rc);
-		return reply_done(j, &rc, st);
+	/*
+	 * What quotes the sender's own open case goes on it, whatever the
+	 * classifier thought of the words around the reference.
+	 */
+	if (j->dec.route.kind == ROUTE_FEEDBACK || j->quoted_ref > 0) {
+		st = work_followup(txn, j, &rc, msg_id);
+		if (st != STORE_NOTFOUND)
+			return reply_done(j, &rc, st);
 	}
-	st = work_followup(txn, j, msg_id);
-	if (st != STORE_NOTFOUND)
-		return reply_done(j, &rc, st);
-	if ((st = work_new_case(txn, j, msg_id)) != STORE_OK)
-		return st;
-	return reply_done(j, &rc, reply_ack(txn, &rc,
-	    &j->conf->categories[j->dec.route.category], j->res.case_id,
-	    j->res.ref_number, j->deadline));
+	if (j->dec.route.kind != ROUTE_FEEDBACK)
+		return reply_done(j, &rc, work_not_feedback(txn, j, &rc,
+		    msg_id));
+	return reply_done(j, &rc, work_case(txn, j, &rc, msg_id));
 }
 
 static void
@@ -371,7 +495,8 @@ ingest_done(enum store_status st, void *arg)
 	else
 		metrics_store_error(j->ing->metrics);
 	if (st == STORE_OK && !j->res.duplicate)
-		metrics_reply(j->ing->metrics, j->res.reply);
+		metrics_reply(j->ing->metrics, j->res.reply,
+		    j->res.reply_segments);
 	if (st == STORE_OK && j->res.quarantined) {
 		char	masked[MASKED_NUMBER_MAX];
 
@@ -458,7 +583,7 @@ job_decide(struct job *j, const struct config *conf)
 	struct text	*t;
 
 	j->special.what = REPLY_SPECIAL_NONE;
-	j->lang = (enum language)conf->language;
+	j->lang_of = -1;
 	if ((t = malloc(sizeof(*t))) == NULL) {
 		classifier_decide_bytes(j->cls, j->text, strlen(j->text),
 		    &j->dec);
@@ -466,7 +591,7 @@ job_decide(struct job *j, const struct config *conf)
 	}
 	text_normalise(t, j->text, strlen(j->text), 0);
 	reply_parse(conf, t, &j->special);
-	j->lang = reply_language(conf, t);
+	j->lang_of = reply_language_of(conf, t);
 	if (j->special.what == REPLY_SPECIAL_NONE)
 		classifier_decide(j->cls, t, &j->dec);
 	free(t);
@@ -485,9 +610,10 @@ job_decision_json(struct job *j)
 
 	if (j->special.what != REPLY_SPECIAL_NONE)
 		return;
-	o = json_pack("{s:s, s:s, s:f, s:s}", "by", d->model ? "model" :
+	o = json_pack("{s:s, s:s, s:f, s:s?}", "by", d->model ? "model" :
 	    "router", "kind", route_kind_name(d->route.kind), "score",
-	    d->route.score, "lang", j->lang == LANG_EN ? "en" : "vi");
+	    d->route.score, "lang", j->lang_of < 0 ? NULL : j->lang_of ==
+	    LANG_EN ? "en" : "vi");
 	if (o == NULL)
 		return;
 	if (d->model) {

@@ -58,6 +58,8 @@ struct ingest_result {
 	int		 special;	/* enum reply_special; 0: none */
 	int		 reply;		/* enum reply_block: sent, or why not */
 	int64_t		 reply_id;	/* its outbox row, or 0 */
+	int		 reply_segments; /* its SMS parts */
+	int		 lang;		/* enum language of the answers */
 	int		 quarantined;	/* it quarantined its sender */
 };
 

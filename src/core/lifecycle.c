@@ -80,13 +80,15 @@ lone_digit(const char *text)
  * 5 confirms it with that score, 0 reopens it), or that quotes the
  * reference of sender's case closed within satisfaction.window (reopens
  * it).  Returns STORE_OK with the case in *case_id and *ref when the
- * message was taken (attached to that case), STORE_NOTFOUND when it is
+ * message was taken (attached to that case), *deadline set to the new
+ * deadline of a reopened case (0 for a score), STORE_NOTFOUND when it is
  * none of these, or an error.
  */
 enum store_status
 lifecycle_inbound(struct store_txn *txn, const struct config *conf,
     const char *sender, const char *text, int64_t quoted_ref,
-    int64_t message_id, int64_t now, int64_t *case_id, int64_t *ref)
+    int64_t message_id, int64_t now, int64_t *case_id, int64_t *ref,
+    int64_t *deadline)
 {
 	struct store_case	 c;
 	enum store_status	 st = STORE_NOTFOUND;
@@ -94,6 +96,7 @@ lifecycle_inbound(struct store_txn *txn, const struct config *conf,
 	char			 detail[96];
 	int			 d = lone_digit(text);
 
+	*deadline = 0;
 	if (sender == NULL || *sender == '\0')
 		return STORE_NOTFOUND;
 	if (conf->satisfaction_enabled && d >= 0 && d <= 5)
@@ -128,7 +131,7 @@ lifecycle_inbound(struct store_txn *txn, const struct config *conf,
 		snprintf(detail, sizeof(detail), "not solved (message %lld)",
 		    (long long)message_id);
 		st = lifecycle_reopen(txn, conf, &c, "resident", detail, now,
-		    NULL);
+		    deadline);
 		if (st == STORE_OK)
 			st = store_audit_append(txn, "resident",
 			    "case.reopen", c.id, detail);

@@ -16,6 +16,7 @@ enum store_status lifecycle_reopen(struct store_txn *, const struct config *,
 enum store_status lifecycle_inbound(struct store_txn *,
 		    const struct config *, const char *sender,
 		    const char *text, int64_t quoted_ref, int64_t message_id,
-		    int64_t now, int64_t *case_id, int64_t *ref);
+		    int64_t now, int64_t *case_id, int64_t *ref,
+		    int64_t *deadline);
 
 #endif /* PAPIGW_CORE_LIFECYCLE_H */

@@ -46,6 +46,9 @@ struct metrics {
 	atomic_uint_fast64_t	 latency_count;
 	atomic_uint_fast64_t	 latency_sum_us;	/* microseconds */
 	atomic_uint_fast64_t	 replies[REPLY_BLOCK_MAX]; /* reply.c */
+	atomic_uint_fast64_t	 reply_parts;	/* SMS parts of those sent */
+	atomic_uint_fast64_t	 answers;	/* officers' answers... */
+	atomic_uint_fast64_t	 answer_parts;	/* ...and their parts */
 	atomic_uint_fast64_t	 overdue_marked;	/* daemon/timers.c */
 	atomic_int_fast64_t	 overdue_open;		/* -1: not yet */
 };
@@ -119,10 +122,32 @@ metrics_latency(struct metrics *m, double seconds)
  * (sent, or why not).
  */
 void
-metrics_reply(struct metrics *m, int block)
+metrics_reply(struct metrics *m, int block, int parts)
 {
 	if (block >= 0 && block < REPLY_BLOCK_MAX)
 		atomic_fetch_add(&m->replies[block], 1);
+	if (block == REPLY_SENT && parts > 0)
+		atomic_fetch_add(&m->reply_parts, (uint64_t)parts);
+}
+
+/* An officer's answer queued, of parts SMS parts (daemon/cmd_case.c). */
+void
+metrics_answer(struct metrics *m, int parts)
+{
+	atomic_fetch_add(&m->answers, 1);
+	if (parts > 0)
+		atomic_fetch_add(&m->answer_parts, (uint64_t)parts);
+}
+
+/* Automatic replies sent and their parts, answers and theirs. */
+void
+metrics_parts(struct metrics *m, uint64_t *replies, uint64_t *reply_parts,
+    uint64_t *answers, uint64_t *answer_parts)
+{
+	*replies = atomic_load(&m->replies[REPLY_SENT]);
+	*reply_parts = atomic_load(&m->reply_parts);
+	*answers = atomic_load(&m->answers);
+	*answer_parts = atomic_load(&m->answer_parts);
 }
 
 /*
@@ -208,4 +233,15 @@ metrics_render(struct metrics *m, struct strbuf *sb)
 		strbuf_printf(sb, "papigw_replies_total{result=\"%s\"} %llu\n",
 		    reply_block_name((enum reply_block)i),
 		    (unsigned long long)atomic_load(&m->replies[i]));
+	strbuf_printf(sb, "# HELP papigw_sms_parts_total SMS parts queued: "
+	    "automatic replies, officers' answers.\n"
+	    "# TYPE papigw_sms_parts_total counter\n"
+	    "papigw_sms_parts_total{kind=\"auto\"} %llu\n"
+	    "papigw_sms_parts_total{kind=\"answer\"} %llu\n"
+	    "# HELP papigw_answers_total Officers' answers queued.\n"
+	    "# TYPE papigw_answers_total counter\n"
+	    "papigw_answers_total %llu\n",
+	    (unsigned long long)atomic_load(&m->reply_parts),
+	    (unsigned long long)atomic_load(&m->answer_parts),
+	    (unsigned long long)atomic_load(&m->answers));
 }

@@ -20,7 +20,11 @@ void		 metrics_received(struct metrics *, const char *channel,
 		    const char *category, int duplicate);
 void		 metrics_store_error(struct metrics *);
 void		 metrics_latency(struct metrics *, double seconds);
-void		 metrics_reply(struct metrics *, int block);
+void		 metrics_reply(struct metrics *, int block, int parts);
+void		 metrics_answer(struct metrics *, int parts);
+void		 metrics_parts(struct metrics *, uint64_t *replies,
+		    uint64_t *reply_parts, uint64_t *answers,
+		    uint64_t *answer_parts);
 void		 metrics_overdue(struct metrics *, uint64_t marked,
 		    int64_t open_overdue);
 void		 metrics_render(struct metrics *, struct strbuf *);

@@ -51,6 +51,7 @@
 
 #include "core/reply.h"
 #include "base/date.h"
+#include "base/util.h"
 #include "text/sms.h"
 #include "text/text.h"
 #include "conf/config.h"
@@ -317,9 +318,11 @@ reply_parse(const struct config *conf, const struct text *t,
 			req->topic = w->topic;
 			return 1;
 		}
-		if (w->what == REPLY_SPECIAL_STATUS &&
-		    (ref = ref_parse(conf->case_prefix, s + wl, REF_PREFIX_OPTIONAL)) > 0) {
-			req->what = REPLY_SPECIAL_STATUS;
+		if ((w->what == REPLY_SPECIAL_STATUS ||
+		    w->what == REPLY_SPECIAL_EXPLAIN) &&
+		    (ref = ref_parse(conf->case_prefix, s + wl,
+		    REF_PREFIX_OPTIONAL)) > 0) {
+			req->what = w->what;
 			req->ref = ref;
 			return 1;
 		}
@@ -334,13 +337,15 @@ reply_parse(const struct config *conf, const struct text *t,
 }
 
 /*
- * The language to answer message t in: Vietnamese when it carries
- * diacritics (as typed: Telex residue repaired by text.c does not count),
- * English when more than half of its words (numbers and a case reference
- * aside) are in replies.english_words, cases.language otherwise.
+ * The language message t is written in, when it says: Vietnamese when it
+ * carries diacritics (as typed: Telex residue repaired by text.c does not
+ * count), English when more than half of its words (numbers and a case
+ * reference aside) are in replies.english_words.  Returns LANG_VI,
+ * LANG_EN, or -1 when it does not say (Vietnamese without diacritics, a
+ * lone special word, a number): then the resident's language stands.
  */
-enum language
-reply_language(const struct config *conf, const struct text *t)
+int
+reply_language_of(const struct config *conf, const struct text *t)
 {
 	size_t	i, j, words = 0, english = 0;
 
@@ -349,7 +354,7 @@ reply_language(const struct config *conf, const struct text *t)
 		    TEXT_TOK_REPAIRED)) == TEXT_TOK_MARKED)
 			return LANG_VI;
 	if (conf->replies_nenglish_words == 0)
-		return (enum language)conf->language;
+		return -1;
 	for (i = 0; i < t->ntokens && words < LANG_TOKENS_MAX; i++) {
 		const struct text_token *tok = &t->tokens[i];
 		char		 s[REPLY_WORD_MAX];
@@ -379,7 +384,19 @@ reply_language(const struct config *conf, const struct text *t)
 	}
 	if (english > 0 && 2 * english > words)
 		return LANG_EN;
-	return (enum language)conf->language;
+	return -1;
+}
+
+/*
+ * The language to answer message t in when nothing is known of its
+ * sender: reply_language_of(), else cases.language.
+ */
+enum language
+reply_language(const struct config *conf, const struct text *t)
+{
+	int	l = reply_language_of(conf, t);
+
+	return l >= 0 ? (enum language)l : (enum language)conf->language;
 }
 
 /*
@@ -430,21 +447,38 @@ join(char *buf, size_t bufsz, const char *first, const char *rest,
 }
 
 /*
- * Composes an automatic reply for channel into buf: first, then a space
- * and rest (the explanation, or NULL), with the diacritics stripped when
- * the channel says strip_diacritics.  Beyond replies.max_segments SMS the
- * rest is dropped, and the text is then cut at a word boundary with "...".
- * Sets *encoding ("gsm7" or "ucs2", static) and *segments.  Returns the
- * length of the text.
+ * The SMS parts an automatic reply on channel may take: the channel's
+ * reply_parts for the short ones (acknowledgements, thanks, follow-ups),
+ * replies.max_segments for what the resident asked for (help, a status,
+ * an explanation, a topic); 0 for no limit.
+ */
+int
+reply_budget(const struct config *conf, const char *channel, int asked)
+{
+	const struct channel	*ch = config_channel(conf, channel);
+
+	if (asked)
+		return conf->replies_max_segments;
+	return ch != NULL ? ch->reply_parts : 1;
+}
+
+/*
+ * Composes an automatic reply for channel into buf within max SMS parts
+ * (0: any): first, then a space and rest (the explanation, or NULL).
+ * The diacritics are stripped when the channel says strip_diacritics, or
+ * when that is what makes the reply fit (a Vietnamese text without them
+ * goes in GSM-7: 160 characters a part instead of 70).  Beyond max the
+ * rest is dropped first, then the diacritics, then the text is cut at a
+ * word boundary with "...".  Sets *encoding ("gsm7" or "ucs2", static)
+ * and *segments.  Returns the length of the text.
  */
 size_t
-reply_compose(const struct config *conf, const char *channel,
+reply_compose(const struct config *conf, const char *channel, int max,
     const char *first, const char *rest, char *buf, size_t bufsz,
     const char **encoding, int *segments)
 {
 	const struct channel	*ch = config_channel(conf, channel);
 	int			 strip = ch != NULL && ch->strip_diacritics;
-	int			 max = conf->replies_max_segments;
 	int			 n, gsm7;
 	size_t			 len;
 
@@ -452,6 +486,10 @@ reply_compose(const struct config *conf, const char *channel,
 	n = sms_measure(buf, &gsm7);
 	if (max > 0 && n > max && rest != NULL && rest[0] != '\0') {
 		len = join(buf, bufsz, first, NULL, strip);
+		n = sms_measure(buf, &gsm7);
+	}
+	if (max > 0 && n > max && !strip) {
+		len = join(buf, bufsz, first, NULL, 1);
 		n = sms_measure(buf, &gsm7);
 	}
 	if (max > 0 && n > max && sms_fit(buf, bufsz, max)) {
@@ -470,11 +508,35 @@ reply_compose(const struct config *conf, const char *channel,
  */
 
 /*
- * Looks at the sender of the message in ctx (already inserted): whether it
- * is quarantined, and whether this message makes it a flood (more than
- * replies.flood_messages messages within replies.flood_window seconds),
- * which quarantines it now (ctx->quarantined_now; the caller logs it once
- * committed).  Returns STORE_OK or an error.
+ * The language to answer in: what the message says (ctx->lang_of), else
+ * what the resident wrote before or chose, else cases.language.  A
+ * message that says is remembered for the next one.
+ */
+static enum store_status
+guard_language(struct store_txn *txn, struct reply_ctx *ctx,
+    const struct store_sender *s)
+{
+	if (ctx->lang_of >= 0 && (!ctx->lang_weak || s->lang < 0)) {
+		ctx->lang = (enum language)ctx->lang_of;
+		if (ctx->lang_weak)
+			return STORE_OK;
+		if (s->lang == ctx->lang_of)
+			return STORE_OK;
+		return store_sender_lang(txn, ctx->sender, ctx->lang_of,
+		    ctx->now);
+	}
+	ctx->lang = s->lang >= 0 ? (enum language)s->lang :
+	    (enum language)ctx->conf->language;
+	return STORE_OK;
+}
+
+/*
+ * Looks at the sender of the message in ctx (already inserted): the
+ * language to answer in, whether it is quarantined, and whether this
+ * message makes it a flood (more than replies.flood_messages messages
+ * within replies.flood_window seconds), which quarantines it now
+ * (ctx->quarantined_now; the caller logs it once committed).  Returns
+ * STORE_OK or an error.
  */
 enum store_status
 reply_guard(struct store_txn *txn, struct reply_ctx *ctx)
@@ -486,8 +548,10 @@ reply_guard(struct store_txn *txn, struct reply_ctx *ctx)
 	char			 detail[128];
 
 	ctx->quarantined = ctx->quarantined_now = 0;
-	if ((st = store_sender_get(txn, ctx->sender, &s)) != STORE_OK)
+	if ((st = store_sender_get(txn, ctx->sender, &s)) != STORE_OK ||
+	    (st = guard_language(txn, ctx, &s)) != STORE_OK)
 		return st;
+	ctx->help_at = s.help_at;
 	if (s.quarantined_at != 0 && (s.quarantine_until == 0 ||
 	    s.quarantine_until > ctx->now)) {
 		ctx->quarantined = 1;
@@ -518,12 +582,13 @@ reply_guard(struct store_txn *txn, struct reply_ctx *ctx)
 
 /*
  * Queues an automatic reply of kind (REPLY_KIND_ACK or _SPECIAL) to the
- * sender of ctx, unless a guard says no (ctx->block says which).  Returns
+ * sender of ctx, unless a guard says no (ctx->block says which): asked
+ * says whether the resident asked for it (reply_budget()).  Returns
  * STORE_OK or an error.
  */
 static enum store_status
 queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
-    int64_t case_id, const char *first, const char *rest)
+    int asked, int64_t case_id, const char *first, const char *rest)
 {
 	const struct config	*conf = ctx->conf;
 	struct store_outbox_new	 o;
@@ -549,8 +614,9 @@ queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
 		}
 	}
 	memset(&o, 0, sizeof(o));
-	reply_compose(conf, ctx->channel, first, rest, text, sizeof(text),
-	    &o.encoding, &o.segments);
+	reply_compose(conf, ctx->channel, reply_budget(conf, ctx->channel,
+	    asked), first, rest, text, sizeof(text), &o.encoding,
+	    &o.segments);
 	o.case_id = case_id;
 	o.channel = ctx->channel;
 	o.recipient = ctx->sender;
@@ -563,7 +629,27 @@ queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
 	if ((st = store_outbox_insert(txn, &o, &ctx->outbox_id)) != STORE_OK)
 		return st;
 	ctx->block = REPLY_SENT;
+	ctx->segments = o.segments;
 	return STORE_OK;
+}
+
+/* Renders tpl (Vietnamese or English) with the ward's and a case's. */
+static void
+render_case(const struct reply_ctx *ctx, const char *tpl_vi,
+    const char *tpl_en, int64_t ref, int64_t deadline, char *buf,
+    size_t bufsz)
+{
+	struct render_vars	v;
+	char			rbuf[REF_MAX], date[DATE_MAX];
+
+	ward_vars(ctx->conf, ctx->lang, &v);
+	ref_format(ctx->conf->case_prefix, ref, rbuf, sizeof(rbuf));
+	v.ref = rbuf;
+	if (deadline != 0) {
+		format_date(deadline, date, sizeof(date));
+		v.deadline = date;
+	}
+	reply_render(buf, bufsz, pick(tpl_vi, tpl_en, ctx->lang), &v);
 }
 
 /*
@@ -574,13 +660,17 @@ queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
 
 /*
  * Queues the acknowledgement of a new case (reference ref, answer due at
- * deadline) in category cat, with the category's explanation.  Returns
- * STORE_OK (ctx->block says whether a row was queued) or an error.
+ * deadline) in category cat: one short part with the reference, the
+ * category, the date and how to ask for more.  The category's
+ * explanation goes with it only on the resident's first case when
+ * replies.explain_first says so (first); otherwise on request (an
+ * explain word and the reference).  Returns STORE_OK (ctx->block says
+ * whether a row was queued) or an error.
  */
 enum store_status
 reply_ack(struct store_txn *txn, struct reply_ctx *ctx,
     const struct category *cat, int64_t case_id, int64_t ref,
-    int64_t deadline)
+    int64_t deadline, int first)
 {
 	const struct config	*conf = ctx->conf;
 	struct render_vars	 v;
@@ -595,9 +685,80 @@ reply_ack(struct store_txn *txn, struct reply_ctx *ctx,
 	v.deadline = date;
 	reply_render(ack, sizeof(ack), pick(cat->ack_vi, cat->ack_en,
 	    ctx->lang), &v);
-	reply_render(explain, sizeof(explain), pick(cat->explain_vi,
-	    cat->explain_en, ctx->lang), &v);
-	return queue_auto(txn, ctx, REPLY_KIND_ACK, case_id, ack, explain);
+	explain[0] = '\0';
+	if (first && conf->replies_explain_first)
+		reply_render(explain, sizeof(explain), pick(cat->explain_vi,
+		    cat->explain_en, ctx->lang), &v);
+	return queue_auto(txn, ctx, REPLY_KIND_ACK, 0, case_id, ack,
+	    explain);
+}
+
+/*
+ * Short answers to what a resident did to a case: a message added to it
+ * (replies.followup_*), a satisfaction score (satisfied_*), a reopening
+ * (reopened_*, with the new deadline).  Nothing when the template is
+ * empty.  Returns STORE_OK or an error.
+ */
+enum store_status
+reply_case_event(struct store_txn *txn, struct reply_ctx *ctx,
+    enum reply_event what, int64_t case_id, int64_t ref, int64_t deadline)
+{
+	const struct config	*conf = ctx->conf;
+	const char		*vi, *en;
+	char			 text[REPLY_TEXT_MAX];
+
+	switch (what) {
+	case REPLY_EVENT_FOLLOWUP:
+		vi = conf->replies_followup_vi;
+		en = conf->replies_followup_en;
+		break;
+	case REPLY_EVENT_SATISFIED:
+		vi = conf->replies_satisfied_vi;
+		en = conf->replies_satisfied_en;
+		break;
+	case REPLY_EVENT_REOPENED:
+	default:
+		vi = conf->replies_reopened_vi;
+		en = conf->replies_reopened_en;
+		break;
+	}
+	if (vi[0] == '\0') {
+		ctx->block = REPLY_BLOCK_NONE;
+		return STORE_OK;
+	}
+	render_case(ctx, vi, en, ref, deadline, text, sizeof(text));
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 0, case_id, text,
+	    NULL);
+}
+
+/*
+ * An officer's answer as typed, without the frame reply_frame_answer()
+ * put around it (in either language, with or without diacritics), for a
+ * status answer that quotes it: the frame would say the ward and the
+ * reference twice.
+ */
+static const char *
+unframe(const struct config *conf, int64_t ref, const char *answer)
+{
+	char	 frame[REPLY_TEXT_MAX], *s;
+	size_t	 n;
+	int	 l, strip;
+
+	/* A mark no frame holds; with "ă" the answer is not GSM-7. */
+	for (l = LANG_VI; l <= LANG_EN; l++)
+		for (strip = 0; strip <= 1; strip++) {
+			reply_frame_answer(conf, ref, l, strip ? "@@answer@@" :
+			    "ă@@answer@@", frame, sizeof(frame));
+			if ((s = strstr(frame, "@@answer@@")) == NULL)
+				continue;
+			if (!strip)
+				s -= strlen("ă");
+			*s = '\0';	/* what comes before the answer */
+			n = strlen(frame);
+			if (n > 0 && strncmp(answer, frame, n) == 0)
+				return answer + n;
+		}
+	return answer;
 }
 
 /*
@@ -621,12 +782,35 @@ render_status(const struct config *conf, const struct store_case *c,
 	    c->category;
 	v.deadline = date;
 	v.state = reply_state_name(c->state, lang);
-	v.answer = c->answer;
+	v.answer = c->answer != NULL ? unframe(conf, c->ref_number,
+	    c->answer) : NULL;
 	tpl = pick(conf->replies_status_vi, conf->replies_status_en, lang);
 	if (c->answer != NULL && conf->replies_status_answer_vi[0] != '\0')
 		tpl = pick(conf->replies_status_answer_vi,
 		    conf->replies_status_answer_en, lang);
 	reply_render(buf, bufsz, tpl, &v);
+}
+
+/* Renders the explanation of a case's category into buf. */
+static void
+render_explain(const struct config *conf, const struct store_case *c,
+    enum language lang, char *buf, size_t bufsz)
+{
+	const struct category	*cat = config_category(conf, c->category);
+	struct render_vars	 v;
+	char			 rbuf[REF_MAX], date[DATE_MAX];
+
+	buf[0] = '\0';
+	if (cat == NULL)
+		return;
+	ref_format(conf->case_prefix, c->ref_number, rbuf, sizeof(rbuf));
+	format_date(c->deadline, date, sizeof(date));
+	ward_vars(conf, lang, &v);
+	v.ref = rbuf;
+	v.category = pick(cat->name_vi, cat->name_en, lang);
+	v.deadline = date;
+	reply_render(buf, bufsz, pick(cat->explain_vi, cat->explain_en, lang),
+	    &v);
 }
 
 /* Renders the refusal of a status lookup for reference ref. */
@@ -645,64 +829,127 @@ render_refusal(const struct config *conf, int64_t ref, enum language lang,
 }
 
 /*
+ * A status lookup or a request for the explanation of case req->ref:
+ * answered only to the number that opened the case; any other gets the
+ * same refusal whether the case exists or not.  Without a reference, the
+ * help.  Sets *what for the audit entry.
+ */
+static enum store_status
+special_case(struct store_txn *txn, struct reply_ctx *ctx,
+    const struct reply_request *req, char *text, size_t sz,
+    const char **what)
+{
+	const struct config	*conf = ctx->conf;
+	struct store_case	 c;
+	enum store_status	 st;
+	int			 status = req->what == REPLY_SPECIAL_STATUS;
+
+	st = store_case_read(txn, req->ref, STORE_CASE_ANSWER, &c);
+	if (st != STORE_OK && st != STORE_NOTFOUND)
+		return st;
+	if (st == STORE_OK && reply_same_number(c.sender, ctx->sender)) {
+		if (status)
+			render_status(conf, &c, ctx->lang, text, sz);
+		else
+			render_explain(conf, &c, ctx->lang, text, sz);
+		*what = status ? "status, answered" : "explanation, given";
+	} else {
+		render_refusal(conf, req->ref, ctx->lang, text, sz);
+		*what = status ? "status, refused" : "explanation, refused";
+	}
+	if (st == STORE_OK)
+		store_case_clear(&c);
+	return STORE_OK;
+}
+
+/* An opt-out or opt-in, recorded whatever the guards say of the answer. */
+static enum store_status
+special_optout(struct store_txn *txn, struct reply_ctx *ctx,
+    const struct reply_request *req, const char **tpl, const char **what)
+{
+	const struct config	*conf = ctx->conf;
+	int			 stop = req->what == REPLY_SPECIAL_STOP;
+	enum store_status	 st;
+
+	if ((st = store_sender_optout(txn, ctx->sender, stop, ctx->now)) !=
+	    STORE_OK)
+		return st;
+	*tpl = stop ? pick(conf->replies_stop_vi, conf->replies_stop_en,
+	    ctx->lang) : pick(conf->replies_start_vi, conf->replies_start_en,
+	    ctx->lang);
+	*what = stop ? "opt-out" : "opt-in";
+	return STORE_OK;
+}
+
+/* A language word: answers in that language from now on. */
+static enum store_status
+special_language(struct store_txn *txn, struct reply_ctx *ctx,
+    const struct reply_request *req, const char **tpl, const char **what)
+{
+	int	en = req->what == REPLY_SPECIAL_LANG_EN;
+
+	ctx->lang = en ? LANG_EN : LANG_VI;
+	*tpl = en ? ctx->conf->replies_language_en :
+	    ctx->conf->replies_language_vi;
+	*what = en ? "language: English" : "language: Vietnamese";
+	return store_sender_lang(txn, ctx->sender, en, ctx->now);
+}
+
+/* The audit entry of a special word. */
+static enum store_status
+special_audit(struct store_txn *txn, struct reply_ctx *ctx,
+    const struct reply_request *req, const char *what)
+{
+	char	rbuf[REF_MAX], detail[128];
+
+	if (req->ref > 0) {
+		ref_format(ctx->conf->case_prefix, req->ref, rbuf,
+		    sizeof(rbuf));
+		snprintf(detail, sizeof(detail), "message %lld: %s (%s)",
+		    (long long)ctx->message_id, what, rbuf);
+	} else
+		snprintf(detail, sizeof(detail), "message %lld: %s",
+		    (long long)ctx->message_id, what);
+	return store_audit_append(txn, "papigwd", "message.special", 0,
+	    detail);
+}
+
+/*
  * Answers a special word (req) from the sender of ctx: the help text, a
- * status lookup, an opt-out or opt-in (recorded whatever the guards say
- * about the confirmation), or a topic.  The message was stored already;
- * an audit entry says what it asked for.  Returns STORE_OK (ctx->block
- * says whether a row was queued) or an error.
+ * status lookup or a case's explanation, an opt-out or opt-in (recorded
+ * whatever the guards say about the confirmation), a language, or a
+ * topic.  The message was stored already; an audit entry says what it
+ * asked for.  Returns STORE_OK (ctx->block says whether a row was queued)
+ * or an error.
  */
 enum store_status
 reply_special(struct store_txn *txn, struct reply_ctx *ctx,
     const struct reply_request *req)
 {
 	const struct config	*conf = ctx->conf;
-	struct store_case	 c;
 	struct render_vars	 v;
-	enum store_status	 st;
+	enum store_status	 st = STORE_OK;
 	const char		*tpl = NULL, *what = "help";
-	char			 text[REPLY_TEXT_MAX], detail[128];
-	char			 rbuf[REF_MAX];
+	char			 text[REPLY_TEXT_MAX];
 
 	text[0] = '\0';
-	ward_vars(conf, ctx->lang, &v);
 	switch (req->what) {
 	case REPLY_SPECIAL_STATUS:
-		if (req->ref == 0) {
-			/* The word alone: how to use it is in the help. */
+	case REPLY_SPECIAL_EXPLAIN:
+		if (req->ref != 0)
+			st = special_case(txn, ctx, req, text, sizeof(text),
+			    &what);
+		else	/* The word alone: how to use it is in the help. */
 			tpl = pick(conf->replies_help_vi,
 			    conf->replies_help_en, ctx->lang);
-			break;
-		}
-		st = store_case_read(txn, req->ref, STORE_CASE_ANSWER, &c);
-		if (st != STORE_OK && st != STORE_NOTFOUND)
-			return st;
-		if (st == STORE_OK && reply_same_number(c.sender,
-		    ctx->sender)) {
-			render_status(conf, &c, ctx->lang, text,
-			    sizeof(text));
-			what = "status, answered";
-		} else {
-			render_refusal(conf, req->ref, ctx->lang, text,
-			    sizeof(text));
-			what = "status, refused";
-		}
-		if (st == STORE_OK)
-			store_case_clear(&c);
 		break;
 	case REPLY_SPECIAL_STOP:
 	case REPLY_SPECIAL_START:
-		if ((st = store_sender_optout(txn, ctx->sender,
-		    req->what == REPLY_SPECIAL_STOP, ctx->now)) != STORE_OK)
-			return st;
-		if (req->what == REPLY_SPECIAL_STOP) {
-			tpl = pick(conf->replies_stop_vi,
-			    conf->replies_stop_en, ctx->lang);
-			what = "opt-out";
-		} else {
-			tpl = pick(conf->replies_start_vi,
-			    conf->replies_start_en, ctx->lang);
-			what = "opt-in";
-		}
+		st = special_optout(txn, ctx, req, &tpl, &what);
+		break;
+	case REPLY_SPECIAL_LANG_VI:
+	case REPLY_SPECIAL_LANG_EN:
+		st = special_language(txn, ctx, req, &tpl, &what);
 		break;
 	case REPLY_SPECIAL_TOPIC:
 		if (req->topic >= 0 && (size_t)req->topic < conf->ntopics) {
@@ -717,32 +964,28 @@ reply_special(struct store_txn *txn, struct reply_ctx *ctx,
 		    ctx->lang);
 		break;
 	}
+	if (st != STORE_OK)
+		return st;
+	ward_vars(conf, ctx->lang, &v);
 	if (tpl != NULL)
 		reply_render(text, sizeof(text), tpl, &v);
-	if (req->what == REPLY_SPECIAL_STATUS && req->ref > 0) {
-		ref_format(conf->case_prefix, req->ref, rbuf, sizeof(rbuf));
-		snprintf(detail, sizeof(detail), "message %lld: %s (%s)",
-		    (long long)ctx->message_id, what, rbuf);
-	} else
-		snprintf(detail, sizeof(detail), "message %lld: %s",
-		    (long long)ctx->message_id, what);
-	if ((st = store_audit_append(txn, "papigwd", "message.special", 0,
-	    detail)) != STORE_OK)
+	if ((st = special_audit(txn, ctx, req, what)) != STORE_OK)
 		return st;
 	if (text[0] == '\0') {
 		ctx->block = REPLY_BLOCK_NONE;
 		return STORE_OK;
 	}
-	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 0, text, NULL);
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 1, 0, text, NULL);
 }
 
 /*
  * Answers a message that only thanks the ward (no case): replies.thanks_*
  * when set, under the same guards and cap as every automatic reply.
- * The caller wrote the audit entry.  Returns STORE_OK or an error.
+ * case_id is the case it thanks for, or 0.  The caller wrote the audit
+ * entry.  Returns STORE_OK or an error.
  */
 enum store_status
-reply_thanks(struct store_txn *txn, struct reply_ctx *ctx)
+reply_thanks(struct store_txn *txn, struct reply_ctx *ctx, int64_t case_id)
 {
 	const struct config	*conf = ctx->conf;
 	struct render_vars	 v;
@@ -757,7 +1000,68 @@ reply_thanks(struct store_txn *txn, struct reply_ctx *ctx)
 	}
 	ward_vars(conf, ctx->lang, &v);
 	reply_render(text, sizeof(text), tpl, &v);
-	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 0, text, NULL);
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 0, case_id, text,
+	    NULL);
+}
+
+/*
+ * Answers a greeting or an empty message with the help text, once a day
+ * at most for a number (senders.help_at): "alo" deserves to learn what
+ * the number is for, a resident who says hello every morning does not
+ * need the menu every morning.  Returns STORE_OK or an error.
+ */
+enum store_status
+reply_greeting(struct store_txn *txn, struct reply_ctx *ctx)
+{
+	const struct config	*conf = ctx->conf;
+	struct render_vars	 v;
+	enum store_status	 st;
+	char			 text[REPLY_TEXT_MAX];
+
+	ctx->block = REPLY_BLOCK_NONE;
+	if (conf->replies_help_vi[0] == '\0' ||
+	    ctx->help_at >= date_day_start(ctx->now))
+		return STORE_OK;
+	ward_vars(conf, ctx->lang, &v);
+	reply_render(text, sizeof(text), pick(conf->replies_help_vi,
+	    conf->replies_help_en, ctx->lang), &v);
+	if ((st = queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 1, 0, text,
+	    NULL)) != STORE_OK || ctx->block != REPLY_SENT)
+		return st;
+	return store_sender_helped(txn, ctx->sender, ctx->now);
+}
+
+/*
+ * Frames an officer's answer to case ref for the resident, in the case's
+ * language (lang, -1: cases.language): replies.answer_* ("{ward}
+ * ({ref}): {answer}"), so that the resident knows who writes and about
+ * what; the answer as typed when the template is empty.  Writes into buf.
+ */
+void
+reply_frame_answer(const struct config *conf, int64_t ref, int lang,
+    const char *answer, char *buf, size_t bufsz)
+{
+	struct render_vars	v;
+	enum language		l;
+	char			rbuf[REF_MAX], *s;
+
+	l = lang >= 0 ? (enum language)lang : (enum language)conf->language;
+	if (conf->replies_answer_vi[0] == '\0') {
+		copy_str(buf, bufsz, answer);
+		return;
+	}
+	ref_format(conf->case_prefix, ref, rbuf, sizeof(rbuf));
+	ward_vars(conf, l, &v);
+	v.ref = rbuf;
+	v.answer = answer;
+	reply_render(buf, bufsz, pick(conf->replies_answer_vi,
+	    conf->replies_answer_en, l), &v);
+	/* An answer in GSM-7 stays in GSM-7: the frame loses its marks. */
+	if (sms_is_gsm7(answer) && !sms_is_gsm7(buf)) {
+		s = sms_strip_diacritics(buf);
+		copy_str(buf, bufsz, s);
+		free(s);
+	}
 }
 
 /*
@@ -854,4 +1158,111 @@ reply_status_text(struct store *store, const struct config *conf,
 		free(s);
 	}
 	return r;
+}
+
+/*
+ * ===================================================================
+ * What the short replies cost
+ * ===================================================================
+ */
+
+/*
+ * The parts the short reply tpl takes on channel ch at worst (the longest
+ * reference and date, the ward's name in lang), after reply_compose()
+ * dropped the diacritics to fit; writes the text into buf.
+ */
+static int
+worst_parts(const struct config *conf, const struct channel *ch,
+    const char *tpl, const char *category, enum language lang, char *buf,
+    size_t bufsz)
+{
+	struct render_vars	 v;
+	char			 rbuf[REF_MAX], text[REPLY_TEXT_MAX];
+	int			 n, gsm7;
+
+	ref_format(conf->case_prefix, 999999, rbuf, sizeof(rbuf));
+	ward_vars(conf, lang, &v);
+	v.ref = rbuf;
+	v.deadline = "31/12/2099";
+	v.category = category;
+	reply_render(text, sizeof(text), tpl, &v);
+	join(buf, bufsz, text, NULL, ch->strip_diacritics);
+	n = sms_measure(buf, &gsm7);
+	if (n > ch->reply_parts && !ch->strip_diacritics) {
+		join(buf, bufsz, text, NULL, 1);
+		n = sms_measure(buf, &gsm7);
+	}
+	return n;
+}
+
+/* Checks one template in both languages; returns the warnings. */
+static int
+check_tpl(const struct config *conf, const struct channel *ch,
+    const char *what, const char *vi, const char *en, const char *cat_vi,
+    const char *cat_en, void (*warn)(const char *, void *), void *arg)
+{
+	char	 buf[REPLY_TEXT_MAX], msg[REPLY_TEXT_MAX + 256];
+	int	 l, n, warned = 0;
+
+	for (l = LANG_VI; l <= LANG_EN; l++) {
+		const char *tpl = pick(vi, en, (enum language)l);
+
+		if (tpl == NULL || tpl[0] == '\0' || (l == LANG_EN &&
+		    (en == NULL || en[0] == '\0')))
+			continue;
+		n = worst_parts(conf, ch, tpl, l == LANG_EN ? cat_en : cat_vi,
+		    (enum language)l, buf, sizeof(buf));
+		if (n <= ch->reply_parts)
+			continue;
+		snprintf(msg, sizeof(msg), "channel %s: %s (%s) takes %d SMS "
+		    "parts, more than its reply_parts %d, at worst: \"%s\"",
+		    ch->name, what, l == LANG_EN ? "en" : "vi", n,
+		    ch->reply_parts, buf);
+		warn(msg, arg);
+		warned++;
+	}
+	return warned;
+}
+
+/*
+ * Checks that every short automatic reply fits each enabled channel's
+ * reply_parts at worst; calls warn(message, arg) for each that does not
+ * (it would be cut).  Returns how many do not.
+ */
+int
+reply_check_budget(const struct config *conf,
+    void (*warn)(const char *, void *), void *arg)
+{
+	const struct channel	*ch;
+	const struct category	*cat;
+	char			 what[CONF_ID_MAX + 64];
+	size_t			 i, k;
+	int			 n = 0;
+
+	for (i = 0; i < conf->nchannels; i++) {
+		ch = &conf->channels[i];
+		if (!ch->enabled)
+			continue;
+		for (k = 0; k < conf->ncategories; k++) {
+			cat = &conf->categories[k];
+			snprintf(what, sizeof(what), "the acknowledgement of "
+			    "%s", cat->id);
+			n += check_tpl(conf, ch, what, cat->ack_vi,
+			    cat->ack_en, cat->name_vi, cat->name_en, warn,
+			    arg);
+		}
+		n += check_tpl(conf, ch, "replies.thanks",
+		    conf->replies_thanks_vi, conf->replies_thanks_en, "", "",
+		    warn, arg);
+		n += check_tpl(conf, ch, "replies.followup",
+		    conf->replies_followup_vi, conf->replies_followup_en, "",
+		    "", warn, arg);
+		n += check_tpl(conf, ch, "replies.satisfied",
+		    conf->replies_satisfied_vi, conf->replies_satisfied_en,
+		    "", "", warn, arg);
+		n += check_tpl(conf, ch, "replies.reopened",
+		    conf->replies_reopened_vi, conf->replies_reopened_en, "",
+		    "", warn, arg);
+	}
+	return n;
 }

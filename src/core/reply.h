@@ -2,13 +2,17 @@
  * reply.h: the reply composer
  *
  * Everything the gateway says on its own: the acknowledgement of a new
- * case and its category's explanation, the answers to special words
- * (help, status lookup, opt-out and opt-in, information topics), in the
- * resident's language, encoded and cut to the configured number of SMS
+ * case (one short SMS part by default; its category's explanation on
+ * request), the short answers to what a resident does to a case (a
+ * message added, a satisfaction score, a reopening) and to a thank-you or
+ * a greeting, the answers to special words (help, status lookup, a case's
+ * explanation, opt-out and opt-in, a language, information topics), in
+ * the resident's language, encoded and cut to the channel's budget of SMS
  * parts, and the guards against loops and abuse (no automatic reply to
  * short codes, alphanumeric senders or the gateway's own numbers, a daily
  * cap per sender, the quarantine of a flooding sender).  Every reply is an
  * outbox row written in the transaction of the message that caused it.
+ * Officers' answers are framed with the ward's name and the reference.
  */
 #ifndef PAPIGW_CORE_REPLY_H
 #define PAPIGW_CORE_REPLY_H
@@ -48,6 +52,13 @@ struct reply_request {
 	int64_t		 ref;		/* REPLY_SPECIAL_STATUS: 0 if none */
 };
 
+/* What a resident did to a case, answered by reply_case_event(). */
+enum reply_event {
+	REPLY_EVENT_FOLLOWUP,	/* a message added to an open case */
+	REPLY_EVENT_SATISFIED,	/* a satisfaction score */
+	REPLY_EVENT_REOPENED	/* "not solved", or a closed case quoted */
+};
+
 /* Why no automatic reply went out (ingest_result, /metrics). */
 enum reply_block {
 	REPLY_SENT,		/* a reply was queued */
@@ -66,14 +77,18 @@ struct reply_ctx {
 	const char	*sender;
 	int64_t		 message_id;
 	int64_t		 now;
-	enum language	 lang;
+	int		 lang_of;	/* reply_language_of() the message */
+	int		 lang_weak;	/* lang_of only if nothing is known */
 	int		 may_reply;	/* reply_may_reply() */
 	/* Set by reply_guard(). */
+	enum language	 lang;		/* to answer in */
 	int		 quarantined;	/* no automatic reply at all */
 	int		 quarantined_now; /* this message tipped the sender */
+	int64_t		 help_at;	/* help last sent unasked */
 	/* Set by the reply functions. */
 	enum reply_block block;
 	int64_t		 outbox_id;	/* the reply queued, or 0 */
+	int		 segments;	/* its SMS parts */
 };
 
 /* A message for reply_queue(): an officer's answer, information... */
@@ -94,6 +109,8 @@ int		 reply_may_reply(const struct config *, const char *sender);
 int		 reply_same_number(const char *a, const char *b);
 int		 reply_parse(const struct config *, const struct text *,
 		    struct reply_request *);
+int		 reply_language_of(const struct config *,
+		    const struct text *);
 enum language	 reply_language(const struct config *, const struct text *);
 const char	*reply_state_name(enum store_case_state, enum language);
 const char	*reply_block_name(enum reply_block);
@@ -101,17 +118,28 @@ const struct topic *reply_topic(const struct config *, const char *id);
 enum store_status reply_guard(struct store_txn *, struct reply_ctx *);
 enum store_status reply_ack(struct store_txn *, struct reply_ctx *,
 		    const struct category *, int64_t case_id, int64_t ref,
+		    int64_t deadline, int first);
+enum store_status reply_case_event(struct store_txn *, struct reply_ctx *,
+		    enum reply_event, int64_t case_id, int64_t ref,
 		    int64_t deadline);
 enum store_status reply_special(struct store_txn *, struct reply_ctx *,
 		    const struct reply_request *);
-enum store_status reply_thanks(struct store_txn *, struct reply_ctx *);
+enum store_status reply_thanks(struct store_txn *, struct reply_ctx *,
+		    int64_t case_id);
+enum store_status reply_greeting(struct store_txn *, struct reply_ctx *);
+void		 reply_frame_answer(const struct config *, int64_t ref,
+		    int lang, const char *answer, char *buf, size_t bufsz);
+int		 reply_budget(const struct config *, const char *channel,
+		    int asked);
+int		 reply_check_budget(const struct config *,
+		    void (*)(const char *, void *), void *);
 enum store_status reply_queue(struct store_txn *, const struct config *,
 		    const struct reply_msg *, int64_t *id);
 int		 reply_status_text(struct store *, const struct config *,
 		    int64_t ref, const char *number, enum language,
 		    unsigned flags, char *buf, size_t bufsz);
 size_t		 reply_compose(const struct config *, const char *channel,
-		    const char *first, const char *rest, char *buf,
+		    int max, const char *first, const char *rest, char *buf,
 		    size_t bufsz, const char **encoding, int *segments);
 
 #endif /* PAPIGW_CORE_REPLY_H */

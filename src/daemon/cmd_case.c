@@ -39,6 +39,7 @@
 #include "store/store.h"
 #include "store/query.h"
 #include "core/lifecycle.h"
+#include "core/metrics.h"
 #include "core/reply.h"
 #include "daemon/services.h"
 
@@ -199,11 +200,14 @@ ask_satisfaction(struct store_txn *txn, struct work *w,
 	enum store_status	 st;
 	char			 ref[32], text[REPLY_TEXT_MAX];
 	const char		*tpl = conf->satisfaction_question_vi;
+	int			 lang = c->lang >= 0 ? c->lang :
+				    (int)conf->language;
 
 	if (!conf->satisfaction_enabled || c->erased != 0 ||
 	    !reply_may_reply(conf, c->sender))
 		return STORE_OK;
-	if (conf->language == LANG_EN && conf->satisfaction_question_en[0])
+	/* In the case's language. */
+	if (lang == LANG_EN && conf->satisfaction_question_en[0])
 		tpl = conf->satisfaction_question_en;
 	ref_format(conf->case_prefix, c->ref_number, ref, sizeof(ref));
 	memset(&v, 0, sizeof(v));
@@ -932,6 +936,7 @@ cmd_reply(struct control_req *req)
 	struct work		 w;
 	const char		*text, *sent;
 	char			*stripped = NULL, ref[32];
+	char			 framed[REPLY_TEXT_MAX];
 	int64_t			 nref;
 	int			 segments, dry = cmd_arg_bool(req, "dry_run");
 	const char		*encoding;
@@ -942,6 +947,10 @@ cmd_reply(struct control_req *req)
 	if (get_case(req, nref, &c) == -1)
 		return -1;
 	ch = config_channel(req->conf, c.channel);
+	/* Who writes and about what: the ward's name and the reference. */
+	reply_frame_answer(req->conf, nref, c.lang, text, framed,
+	    sizeof(framed));
+	text = framed;
 	sent = text;
 	if (ch != NULL && ch->strip_diacritics)
 		sent = stripped = sms_strip_diacritics(text);
@@ -966,6 +975,7 @@ cmd_reply(struct control_req *req)
 	w.text = text;
 	if (run_work(req, &w) == -1)
 		return -1;
+	metrics_answer(req->svc->metrics, segments);
 	json_object_set_new(req->data, "outbox", json_integer(w.outbox_id));
 	json_object_set_new(req->data, "from", json_string(
 	    store_case_state_name(w.from)));

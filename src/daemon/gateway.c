@@ -34,6 +34,7 @@
 #include "store/store.h"
 #include "core/audit.h"
 #include "core/ingest.h"
+#include "core/reply.h"
 #include "core/metrics.h"
 #include "chan/http.h"
 #include "chan/modem.h"
@@ -52,6 +53,14 @@ struct gateway {
 	struct control	*control;	/* papictl's socket */
 	int		 partfd;	/* eventfd: parts to assemble */
 };
+
+/* A short reply that a channel's reply_parts would cut. */
+static void
+warn_log(const char *msg, void *arg)
+{
+	(void)arg;
+	log_warnx("%s", msg);
+}
 
 /* Says which model decides, or that the router decides alone. */
 static void
@@ -83,6 +92,7 @@ gateway_reload(struct gateway *gw, struct config *conf, char *err,
 	if ((c = classifier_new(conf, err, errsz)) == NULL)
 		return -1;
 	log_model(c);
+	reply_check_budget(conf, warn_log, NULL);
 	classifier_slot_set(gw->svc.classifiers, c);	/* takes our ref */
 	conf_slot_set(gw->svc.confs, conf);
 	/* New channel settings: rates, drivers, timeouts. */
@@ -171,6 +181,7 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 		return NULL;
 	}
 	log_model(c);
+	reply_check_budget(conf, warn_log, NULL);
 	svc->confs = conf_slot_new(conf);
 	svc->classifiers = classifier_slot_new(c);
 	if (open_store(gw, conf, err, errsz) == -1)

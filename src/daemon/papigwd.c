@@ -30,6 +30,7 @@
 #include "base/version.h"
 #include "conf/config.h"
 #include "domain/classifier.h"
+#include "core/reply.h"
 #include "domain/ussd_menu.h"
 #include "chan/modem.h"
 #include "daemon/control.h"
@@ -356,9 +357,18 @@ setup(int foreground)
 		fatalx("main loop");
 }
 
+/* A warning of papigwd -n, on stderr. */
+static void
+warn_stderr(const char *msg, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "warning: %s\n", msg);
+}
+
 /*
  * -n: the configuration loaded; its dictionary must compile and its model
- * load and fit its categories, as at start-up.
+ * load and fit its categories, as at start-up.  Short replies that would
+ * be cut on a channel are warned about (stderr), not refused.
  */
 static int
 check_only(struct config *conf)
@@ -371,6 +381,7 @@ check_only(struct config *conf)
 		config_free(conf);
 		return 1;
 	}
+	reply_check_budget(conf, warn_stderr, NULL);
 	printf("configuration OK\n");
 	classifier_unref(c);
 	config_free(conf);

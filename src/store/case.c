@@ -14,6 +14,7 @@
  * store_case_get() from any thread, on committed data (status lookups,
  * the tests); query.c for papictl.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,9 @@ enum {
 	ST_CASE_LAST_ANSWER,
 	ST_CASE_FIND_OPEN,
 	ST_CASE_FIND_FOLLOWUP,
+	ST_CASE_FIND_THREAD,
+	ST_CASE_FIND_RECENT,
+	ST_CASE_KNOWN_SENDER,
 	ST_CASE_FIND_SATISFACTION,
 	ST_CASE_FIND_CLOSED,
 	ST_EVENT_INSERT,
@@ -67,8 +71,8 @@ static const char *const case_sql[ST_MAX] = {
 	 */
 	[ST_CASE_INSERT] = "INSERT INTO cases (ref_number, category, "
 	    "categories2, subcategory, state, sender, channel, deadline, "
-	    "assignee, created, updated, closed, resident) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	    "assignee, created, updated, closed, lang, resident) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "(SELECT id FROM pseudonyms WHERE sender = ?6))",
 	[ST_CASE_STATE] = "SELECT state FROM cases WHERE id = ?1",
 	[ST_CASE_SET_STATE] = "UPDATE cases SET state = ?2, updated = ?3, "
@@ -108,6 +112,14 @@ static const char *const case_sql[ST_MAX] = {
 	    "WHERE sender = ?1 AND state NOT IN ('resolved', 'confirmed') "
 	    "AND answered >= ?2 "
 	    "ORDER BY updated DESC, id DESC LIMIT 1",
+	[ST_CASE_FIND_THREAD] = "SELECT id, ref_number, category FROM cases "
+	    "WHERE sender = ?1 AND state NOT IN ('resolved', 'confirmed') "
+	    "AND merged_into IS NULL AND (created >= ?2 OR answered >= ?3) "
+	    "ORDER BY updated DESC, id DESC LIMIT 1",
+	[ST_CASE_FIND_RECENT] = "SELECT id, ref_number FROM cases "
+	    "WHERE sender = ?1 AND updated >= ?2 AND merged_into IS NULL "
+	    "ORDER BY updated DESC, id DESC LIMIT 1",
+	[ST_CASE_KNOWN_SENDER] = "SELECT id FROM pseudonyms WHERE sender = ?1",
 	[ST_CASE_FIND_SATISFACTION] = "SELECT id, ref_number FROM cases "
 	    "WHERE sender = ?1 AND state = 'resolved' AND satisfaction IS "
 	    "NULL AND satisfaction_asked >= ?2 "
@@ -226,6 +238,10 @@ store_case_create(struct store_txn *txn, const struct store_case_new *c,
 		sqlite3_bind_int64(s, 12, c->updated ? c->updated : t);
 	else
 		sqlite3_bind_null(s, 12);
+	if (c->lang >= 0)
+		store_bind_text(s, 13, c->lang ? "en" : "vi");
+	else
+		sqlite3_bind_null(s, 13);
 	*ref = number;
 	return store_txn_step(txn, s, "case insert", id);
 }
@@ -488,6 +504,85 @@ store_case_find_followup(struct store_txn *txn, const char *sender,
 	return store_txn_lookup(txn, s, "case find follow-up", case_id, ref);
 }
 
+struct thread_row {
+	int64_t		*case_id;
+	int64_t		*ref;
+	char		*category;
+	size_t		 catsz;
+};
+
+static void
+fill_thread(sqlite3_stmt *s, void *out)
+{
+	struct thread_row	*t = out;
+	const unsigned char	*cat = sqlite3_column_text(s, 2);
+
+	*t->case_id = sqlite3_column_int64(s, 0);
+	*t->ref = sqlite3_column_int64(s, 1);
+	snprintf(t->category, t->catsz, "%s", cat != NULL ?
+	    (const char *)cat : "");
+}
+
+/*
+ * Finds the case a resident's new message may belong to: sender's most
+ * recently updated open case, created at or after created or answered at
+ * or after answered.  Returns STORE_OK with its id, reference number and
+ * category, STORE_NOTFOUND, or an error.
+ */
+enum store_status
+store_case_find_thread(struct store_txn *txn, const char *sender,
+    int64_t created, int64_t answered, int64_t *case_id, int64_t *ref,
+    char *category, size_t catsz)
+{
+	struct thread_row	 t = { case_id, ref, category, catsz };
+	sqlite3_stmt		*s;
+
+	if ((s = stmt(txn, ST_CASE_FIND_THREAD)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, sender);
+	sqlite3_bind_int64(s, 2, created);
+	sqlite3_bind_int64(s, 3, answered);
+	return store_txn_row(txn, s, "case find thread", fill_thread, &t);
+}
+
+/*
+ * Finds sender's case updated most recently, at or after since, in any
+ * state (the case a thank-you is about).  Returns STORE_OK with its id
+ * and reference number, STORE_NOTFOUND, or an error.
+ */
+enum store_status
+store_case_find_recent(struct store_txn *txn, const char *sender,
+    int64_t since, int64_t *case_id, int64_t *ref)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = stmt(txn, ST_CASE_FIND_RECENT)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, sender);
+	sqlite3_bind_int64(s, 2, since);
+	return store_txn_lookup(txn, s, "case find recent", case_id, ref);
+}
+
+/*
+ * Whether sender has ever opened a case (it has a pseudonym): *known 1
+ * or 0.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_case_known_sender(struct store_txn *txn, const char *sender,
+    int *known)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+	int64_t			 id;
+
+	if ((s = stmt(txn, ST_CASE_KNOWN_SENDER)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, sender);
+	st = store_txn_lookup(txn, s, "case known sender", &id, NULL);
+	*known = st == STORE_OK;
+	return st == STORE_NOTFOUND ? STORE_OK : st;
+}
+
 /*
  * Finds sender's resolved case whose satisfaction question went out at or
  * after since and is not answered yet, the newest.  Returns STORE_OK with
@@ -567,6 +662,10 @@ store_case_fill(sqlite3_stmt *s, struct store_case *c, int copy)
 		c->satisfaction_asked = sqlite3_column_int64(s, 19);
 		c->satisfaction_at = sqlite3_column_int64(s, 20);
 		c->erased = sqlite3_column_int64(s, 21);
+		c->lang = sqlite3_column_type(s, 22) != SQLITE_TEXT ? -1 :
+		    strcmp((const char *)sqlite3_column_text(s, 22), "en") ==
+		    0;
+		c->merged_into = sqlite3_column_int64(s, 23);
 		text = STORE_CASE_NCOLUMNS;
 	}
 	if (n > text)

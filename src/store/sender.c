@@ -1,7 +1,9 @@
 /*
  * sender.c: what the store remembers about a resident's number (the
  * senders table): whether it opted out of the ward's information and
- * announcements, and whether it is quarantined for flooding the gateway.
+ * announcements, whether it is quarantined for flooding the gateway, the
+ * language the resident writes in, and when it last got the help text
+ * without asking.
  *
  * The reply composer (core/reply.c) reads and changes these rows from its
  * work functions, on the writer connection; /metrics counts the
@@ -20,12 +22,14 @@ enum {
 	ST_SENDER_OPTOUT,
 	ST_SENDER_QUARANTINE,
 	ST_SENDERS_QUARANTINED,
+	ST_SENDER_LANG,
+	ST_SENDER_HELP,
 	ST_MAX
 };
 
 static const char *const sender_sql[ST_MAX] = {
 	[ST_SENDER_GET] = "SELECT opted_out, quarantined_at, "
-	    "quarantine_until FROM senders WHERE number = ?1",
+	    "quarantine_until, lang, help_at FROM senders WHERE number = ?1",
 	[ST_SENDER_OPTOUT] = "INSERT INTO senders (number, opted_out, "
 	    "opted_changed, updated) VALUES (?1, ?2, ?3, ?3) "
 	    "ON CONFLICT (number) DO UPDATE SET opted_out = ?2, "
@@ -38,6 +42,12 @@ static const char *const sender_sql[ST_MAX] = {
 	[ST_SENDERS_QUARANTINED] = "SELECT count(*) FROM senders "
 	    "WHERE quarantined_at IS NOT NULL "
 	    "AND (quarantine_until IS NULL OR quarantine_until > ?1)",
+	[ST_SENDER_LANG] = "INSERT INTO senders (number, lang, updated) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT (number) DO UPDATE SET "
+	    "lang = ?2, updated = ?3",
+	[ST_SENDER_HELP] = "INSERT INTO senders (number, help_at, updated) "
+	    "VALUES (?1, ?2, ?2) ON CONFLICT (number) DO UPDATE SET "
+	    "help_at = ?2, updated = ?2",
 };
 
 const struct store_family store_sender_family = {
@@ -52,6 +62,11 @@ fill_sender(sqlite3_stmt *s, void *out)
 	snd->opted_out = sqlite3_column_int(s, 0);
 	snd->quarantined_at = sqlite3_column_int64(s, 1);
 	snd->quarantine_until = sqlite3_column_int64(s, 2);
+	snd->lang = -1;
+	if (sqlite3_column_type(s, 3) == SQLITE_TEXT)
+		snd->lang = strcmp((const char *)sqlite3_column_text(s, 3),
+		    "en") == 0;
+	snd->help_at = sqlite3_column_int64(s, 4);
 }
 
 /*
@@ -66,6 +81,7 @@ store_sender_get(struct store_txn *txn, const char *number,
 	enum store_status	 r;
 
 	memset(out, 0, sizeof(*out));
+	out->lang = -1;
 	if ((s = store_txn_stmt(txn, &store_sender_family,
 	    ST_SENDER_GET)) == NULL)
 		return STORE_ERROR;
@@ -112,6 +128,42 @@ store_sender_quarantine(struct store_txn *txn, const char *number,
 	store_bind_opt(s, 3, until);
 	store_bind_text(s, 4, reason);
 	return store_txn_step(txn, s, "sender quarantine", NULL);
+}
+
+/*
+ * Records the language number writes in: "vi" or "en" (lang 0 or 1).
+ * Returns STORE_OK or an error.
+ */
+enum store_status
+store_sender_lang(struct store_txn *txn, const char *number, int lang,
+    int64_t at)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_txn_stmt(txn, &store_sender_family,
+	    ST_SENDER_LANG)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, number);
+	store_bind_text(s, 2, lang ? "en" : "vi");
+	sqlite3_bind_int64(s, 3, at ? at : clock_unix());
+	return store_txn_step(txn, s, "sender lang", NULL);
+}
+
+/*
+ * Records that number got the help text unasked at "at".  Returns
+ * STORE_OK or an error.
+ */
+enum store_status
+store_sender_helped(struct store_txn *txn, const char *number, int64_t at)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_txn_stmt(txn, &store_sender_family,
+	    ST_SENDER_HELP)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, number);
+	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
+	return store_txn_step(txn, s, "sender help", NULL);
 }
 
 /*

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	9	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	10	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -317,6 +317,8 @@ struct store_case {
 	int64_t		 satisfaction_at;
 	int64_t		 erased;	/* number erased at, or 0 */
 	int64_t		 resident;	/* pseudonym id: "R-<id>" */
+	int		 lang;		/* 0 vi, 1 en, -1 not recorded */
+	int64_t		 merged_into;	/* the case it joined, or 0 */
 	char		*text;		/* STORE_CASE_TEXT: first message */
 	char		*answer;	/* STORE_CASE_ANSWER: last answer */
 };
@@ -355,6 +357,7 @@ struct store_case_new {
 	const char	*assignee;	/* or NULL */
 	int64_t		 created;	/* 0: now */
 	int64_t		 updated;	/* 0: now */
+	int		 lang;		/* 0 vi, 1 en, -1 not recorded */
 };
 
 /* A state change of a case; strings owned, but in callbacks. */
@@ -414,6 +417,15 @@ enum store_status store_case_find_open(struct store_txn *, int64_t ref,
 enum store_status store_case_find_followup(struct store_txn *,
 		    const char *sender, int64_t since, int64_t *case_id,
 		    int64_t *ref);
+enum store_status store_case_find_thread(struct store_txn *,
+		    const char *sender, int64_t created, int64_t answered,
+		    int64_t *case_id, int64_t *ref, char *category,
+		    size_t catsz);
+enum store_status store_case_find_recent(struct store_txn *,
+		    const char *sender, int64_t since, int64_t *case_id,
+		    int64_t *ref);
+enum store_status store_case_known_sender(struct store_txn *,
+		    const char *sender, int *known);
 enum store_status store_case_find_satisfaction(struct store_txn *,
 		    const char *sender, int64_t since, int64_t *case_id,
 		    int64_t *ref);
@@ -537,6 +549,8 @@ struct store_sender {
 	int		 opted_out;	/* no information, no announcements */
 	int64_t		 quarantined_at; /* 0: not quarantined */
 	int64_t		 quarantine_until; /* 0: for good */
+	int		 lang;		/* 0 vi, 1 en, -1 not known */
+	int64_t		 help_at;	/* help last sent unasked, or 0 */
 };
 
 enum store_status store_sender_get(struct store_txn *, const char *number,
@@ -548,6 +562,10 @@ enum store_status store_sender_quarantine(struct store_txn *,
 		    const char *reason);
 enum store_status store_senders_quarantined(struct store *, int64_t at,
 		    int64_t *n);
+enum store_status store_sender_lang(struct store_txn *, const char *number,
+		    int lang, int64_t at);
+enum store_status store_sender_helped(struct store_txn *,
+		    const char *number, int64_t at);
 
 /*
  * ===================================================================

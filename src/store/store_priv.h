@@ -146,9 +146,10 @@ void		 store_fill_int(sqlite3_stmt *, void *);
 #define STORE_CASE_COLUMNS(p)						\
 	STORE_CASE_REPORT_COLUMNS(p) ", " p "id, " p "categories2, "	\
 	p "sender, " p "assignee, " p "updated, " p "answered, "	\
-	p "satisfaction_asked, " p "satisfaction_at, " p "erased"
+	p "satisfaction_asked, " p "satisfaction_at, " p "erased, "	\
+	p "lang, " p "merged_into"
 #define STORE_CASE_NREPORT	13
-#define STORE_CASE_NCOLUMNS	22
+#define STORE_CASE_NCOLUMNS	24
 /* The first message's text of case c, as a column after the case's. */
 #define STORE_CASE_TEXT_COLUMN						\
 	"(SELECT i.text FROM inbound i WHERE i.case_id = c.id "		\

@@ -457,35 +457,51 @@ test_compose(void **state)
 
 	(void)state;
 	/* Fits: both parts, UCS-2 on a channel that keeps diacritics. */
-	reply_compose(c, "modem", "Đã nhận, mã PA-000001.", "Cảm ơn.", buf,
+	reply_compose(c, "modem", 2, "Đã nhận, mã PA-000001.", "Cảm ơn.", buf,
 	    sizeof(buf), &enc, &segs);
 	assert_string_equal(buf, "Đã nhận, mã PA-000001. Cảm ơn.");
 	assert_string_equal(enc, "ucs2");
 	assert_int_equal(segs, 1);
 	/* The same stripped: GSM-7. */
-	reply_compose(c, "generic", "Đã nhận, mã PA-000001.", "Cảm ơn.",
+	reply_compose(c, "generic", 2, "Đã nhận, mã PA-000001.", "Cảm ơn.",
 	    buf, sizeof(buf), &enc, &segs);
 	assert_string_equal(buf, "Da nhan, ma PA-000001. Cam on.");
 	assert_string_equal(enc, "gsm7");
 	/* Too long with the explanation: it is dropped. */
 	rest = rep("giải thích ", 20);
-	reply_compose(c, "modem", "Đã nhận, mã PA-000001.", rest, buf,
+	reply_compose(c, "modem", 2, "Đã nhận, mã PA-000001.", rest, buf,
 	    sizeof(buf), &enc, &segs);
 	assert_string_equal(buf, "Đã nhận, mã PA-000001.");
 	assert_int_equal(segs, 1);
 	/* Stripped, the explanation fits two GSM-7 parts: kept. */
-	reply_compose(c, "generic", "Đã nhận, mã PA-000001.", rest, buf,
+	reply_compose(c, "generic", 2, "Đã nhận, mã PA-000001.", rest, buf,
 	    sizeof(buf), &enc, &segs);
 	assert_non_null(strstr(buf, "giai thich giai thich"));
 	assert_string_equal(enc, "gsm7");
 	assert_int_equal(segs, 2);
-	/* The first part alone too long: cut with "...". */
+	/* The first part alone too long: its diacritics go first... */
 	first = rep("phản ánh ", 30);
-	reply_compose(c, "modem", first, rest, buf, sizeof(buf), &enc,
+	reply_compose(c, "modem", 2, first, rest, buf, sizeof(buf), &enc,
+	    &segs);
+	assert_int_equal(segs, 2);
+	assert_string_equal(enc, "gsm7");
+	assert_null(strstr(buf, "..."));
+	assert_non_null(strstr(buf, "phan anh phan anh"));
+	assert_null(strstr(buf, "giai"));
+	free(first);
+	/* ...then it is cut with "...". */
+	first = rep("phản ánh ", 60);
+	reply_compose(c, "modem", 2, first, rest, buf, sizeof(buf), &enc,
 	    &segs);
 	assert_int_equal(segs, 2);
 	assert_non_null(strstr(buf, "..."));
-	assert_null(strstr(buf, "giải"));
+	free(first);
+	/* Without a limit, everything as it is. */
+	first = rep("phản ánh ", 60);
+	reply_compose(c, "modem", 0, first, NULL, buf, sizeof(buf), &enc,
+	    &segs);
+	assert_string_equal(enc, "ucs2");
+	assert_null(strstr(buf, "..."));
 	free(first);
 	free(rest);
 	config_free(c);
@@ -767,7 +783,7 @@ case_work(struct store_txn *txn, void *arg)
 		return st;
 	ctx_init(s, 0);
 	return reply_ack(txn, &s->ctx, config_category(s->f->conf,
-	    "infrastructure"), s->case_id, s->ref, c.deadline);
+	    "infrastructure"), s->case_id, s->ref, c.deadline, 0);
 }
 
 static enum store_status
