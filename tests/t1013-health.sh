@@ -54,7 +54,8 @@ test_expect_success 'setup: a daemon with fault hooks, a provider that will fail
 	start_fake &&
 	HTTP_PORT=$(free_port) && port=$HTTP_PORT &&
 	write_conf p.conf "outbox = { backoff_initial = 1; backoff_max = 1;
-	max_attempts = 20; connect_timeout = 1; timeout = 2; };
+	max_attempts = 20; connect_timeout = 1; timeout = 2;
+	degraded_after = 3; };
 channels = (
 	{ name = \"gen\"; type = \"generic\"; },
 	{ name = \"at\"; type = \"africastalking\"; number = \"8088\";
@@ -125,6 +126,7 @@ test_expect_success 'a provider that fails every send: degraded; then recovered'
 		    id=at-$i && test_status 200 || return 1
 	done &&
 	wait_for "degraded \"^channel at: degraded: the last [0-9]* sends failed (for [0-9]*s): \"" 20 &&
+	test_grep "outbox: at: the last 3 sends failed; degraded until one works" daemon.log &&
 	test "$(metric "papigw_outbox_failing{channel=\"at\"}")" = 1 &&
 	ctl status >st && test_grep "channel at: degraded: the last" st &&
 	fake_mode ok &&

@@ -348,12 +348,17 @@ result_add(struct outbox *ob, struct entry *e)
  * thread; the strings are copied.  A row the outbox does not know (a
  * report after outbox_stop()) is ignored.
  */
-/* Counts a send's result in the health of channel c; lock held. */
+/*
+ * Counts a send's result in the health of channel c, which is degraded
+ * once "after" sends in a row failed (outbox.degraded_after), until one
+ * works; lock held.
+ */
 static void
-chan_result(struct chan *c, enum send_result res, const char *error)
+chan_result(struct chan *c, enum send_result res, const char *error,
+    int after)
 {
 	if (res == SEND_OK) {
-		if (c->fails >= OUTBOX_FAILING_SENDS)
+		if (c->fails >= after)
 			log_notice("outbox: %s: sends work again (after %d "
 			    "failed)", c->name, c->fails);
 		c->fails = 0;
@@ -363,7 +368,7 @@ chan_result(struct chan *c, enum send_result res, const char *error)
 		c->fail_since = (int64_t)time(NULL);
 	copy_str(c->fail_error, sizeof(c->fail_error), error != NULL ?
 	    error : "?");
-	if (c->fails == OUTBOX_FAILING_SENDS)
+	if (c->fails == after)
 		log_warnx("outbox: %s: the last %d sends failed; degraded "
 		    "until one works", c->name, c->fails);
 }
@@ -428,7 +433,7 @@ outbox_sent(struct outbox *ob, int64_t id, enum send_result res,
 		break;
 	}
 	if (c != NULL)
-		chan_result(c, res, error);
+		chan_result(c, res, error, e->conf->outbox_degraded_after);
 	result_add(ob, e);
 	ob->kicked = 1;
 	pthread_cond_signal(&ob->wake);

@@ -62,8 +62,6 @@ int		 outbox_register(struct outbox *, const char *channel,
  * call outbox_sent() again.
  */
 #define OUTBOX_CLAIM_MAX	256	/* rows claimed per transaction */
-#define OUTBOX_FAILING_SENDS	5	/* sends failed in a row: a channel
-					   is degraded until one works */
 
 /* How a channel's sends go (outbox_health()), for /healthz. */
 struct outbox_chan_health {

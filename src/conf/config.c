@@ -191,6 +191,8 @@ static const struct field f_outbox[] = {
 	    "64", 0, NULL, 0 },
 	{ "shutdown_wait", T_INT, CONF_OFF(outbox_shutdown_wait), 0, 0, 300,
 	    "5", 0, NULL, 0 },
+	{ "degraded_after", T_INT, CONF_OFF(outbox_degraded_after), 0, 1,
+	    1000, "5", 0, NULL, 0 },
 	END_FIELDS
 };
 

@@ -275,6 +275,7 @@ struct config {
 	int		  outbox_timeout;		/* seconds */
 	int		  outbox_max_inflight;	/* per channel */
 	int		  outbox_shutdown_wait;	/* seconds */
+	int		  outbox_degraded_after; /* sends failed in a row */
 
 	/* cases */
 	char		  case_prefix[8];	/* "PA" in "PA-000123" */

@@ -9,8 +9,8 @@
  * disk, a read-only file system), while its WAL cannot be synced, or
  * when its file is gone, read-only or without space (store_health()); a
  * modem while messages wait on its phone and none is stored
- * (modems_health()); a channel while its last OUTBOX_FAILING_SENDS sends
- * or more failed (outbox_health()).  Each recovers by itself when what
+ * (modems_health()); a channel while its last outbox.degraded_after
+ * sends or more failed (outbox_health()).  Each recovers by itself when what
  * it does works again.
  */
 #include <stdarg.h>
@@ -97,7 +97,7 @@ outbox_reasons(struct services *svc, const struct config *conf,
 
 	n = outbox_health(svc->outbox, h, sizeof(h) / sizeof(h[0]));
 	for (i = 0; i < n && i < sizeof(h) / sizeof(h[0]); i++) {
-		if (h[i].fails < OUTBOX_FAILING_SENDS ||
+		if (h[i].fails < conf->outbox_degraded_after ||
 		    !enabled(conf, h[i].channel))
 			continue;
 		line(why, whysz, o, "channel %s: degraded: the last %d sends "
@@ -150,9 +150,14 @@ health_metrics(struct services *svc, struct strbuf *sb)
 {
 	struct outbox_chan_health	h[CONF_CHANNELS_MAX * 2];
 	struct store_health		sh;
+	struct config			*conf;
 	char				why[2048];
 	size_t				n, i;
+	int				after;
 
+	conf = conf_slot_get(svc->confs);
+	after = conf->outbox_degraded_after;
+	config_unref(conf);
 	gauge(sb, "papigw_healthy", "1 when /healthz answers 200.",
 	    health_check(svc, why, sizeof(why)) == 0);
 	store_health(svc->store, &sh);
@@ -169,10 +174,10 @@ health_metrics(struct services *svc, struct strbuf *sb)
 		n = sizeof(h) / sizeof(h[0]);
 	strbuf_printf(sb, "# HELP papigw_outbox_failing 1 while a channel's "
 	    "last %d sends or more failed.\n"
-	    "# TYPE papigw_outbox_failing gauge\n", OUTBOX_FAILING_SENDS);
+	    "# TYPE papigw_outbox_failing gauge\n", after);
 	for (i = 0; i < n; i++)
 		strbuf_printf(sb, "papigw_outbox_failing{channel=\"%s\"} %d\n",
-		    h[i].channel, h[i].fails >= OUTBOX_FAILING_SENDS);
+		    h[i].channel, h[i].fails >= after);
 	strbuf_printf(sb, "# HELP papigw_outbox_failed_in_row Sends that "
 	    "failed in a row, by channel.\n"
 	    "# TYPE papigw_outbox_failed_in_row gauge\n");
