@@ -234,10 +234,14 @@ install: all
 	install -m 755 $(BUILD)/papictl $(DESTDIR)$(BINDIR)/papictl
 	install -m 644 man/papigwd.8 man/papictl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 man/papigw.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 644 conf/papigw.conf conf/categories.conf $(MODEL) \
-	    $(DESTDIR)$(SYSCONFDIR)/papigw/
+	install -m 644 $(MODEL) $(DESTDIR)$(SYSCONFDIR)/papigw/
+	# An edited configuration is kept; the new one goes beside it.
 	sed 's|"/usr/local/share/papigw/|"$(DATADIR)/papigw/|' conf/papigw.conf \
-	    > $(DESTDIR)$(SYSCONFDIR)/papigw/papigw.conf
+	    > $(BUILD)/papigw.conf.install
+	./scripts/install-conf.sh $(BUILD)/papigw.conf.install \
+	    $(DESTDIR)$(SYSCONFDIR)/papigw/papigw.conf
+	./scripts/install-conf.sh conf/categories.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/papigw/categories.conf
 	install -m 644 data/router/LABELLING.md data/router/test.sha256 \
 	    $(DESTDIR)$(DATADIR)/papigw/router/
 	install -m 644 data/router/train/*.tsv \
@@ -249,7 +253,6 @@ install: all
 	chmod 644 $(DESTDIR)$(UNITDIR)/papigwd.service
 	install -m 644 systemd/papigw.sysusers \
 	    $(DESTDIR)$(SYSUSERSDIR)/papigw.conf
-	rm -rf $(DESTDIR)$(DATADIR)/papigw/router
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/papigwd $(DESTDIR)$(BINDIR)/papictl \
@@ -259,6 +262,7 @@ uninstall:
 	    $(DESTDIR)$(SYSCONFDIR)/papigw/router.model \
 	    $(DESTDIR)$(UNITDIR)/papigwd.service \
 	    $(DESTDIR)$(SYSUSERSDIR)/papigw.conf
+	rm -rf $(DESTDIR)$(DATADIR)/papigw/router
 
 clean:
 	rm -rf build build-san

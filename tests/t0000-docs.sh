@@ -37,6 +37,36 @@ test_expect_success 'the sysusers file creates the papigw user in dialout' '
 	test_grep "^dialout:.*papigw" root/etc/group
 '
 
+test_expect_success 'the sysusers file creates every group the shipped roles name' '
+	sed -n "/^roles = (/,/^);/s/.*groups = \[ \"\(.*\)\" \];/\1/p" \
+	    "$CONF_DIR/papigw.conf" >groups &&
+	test "$(wc -l <groups)" -ge 3 &&
+	while read -r g; do
+		test_grep "^$g:" root/etc/group || return 1
+	done <groups
+'
+
+test_expect_success 'make install twice over an edited configuration: kept, the new one as .dist' '
+	make -s -C "$SRC_DIR" BUILD="$BUILD" install DESTDIR="$TRASH/d2" \
+	    PREFIX=/opt/papigw >out 2>&1 || { cat out; false; } &&
+	test ! -e d2/etc/papigw/papigw.conf.dist &&
+	echo "// the ward'"'"'s own edit" >>d2/etc/papigw/papigw.conf &&
+	sed -i "s/deadline_days = 15;/deadline_days = 10;/" \
+	    d2/etc/papigw/categories.conf &&
+	cp d2/etc/papigw/papigw.conf mine.conf &&
+	cp d2/etc/papigw/categories.conf mine.cat &&
+	make -s -C "$SRC_DIR" BUILD="$BUILD" install DESTDIR="$TRASH/d2" \
+	    PREFIX=/opt/papigw >out 2>&1 || { cat out; false; } &&
+	cmp mine.conf d2/etc/papigw/papigw.conf &&
+	cmp mine.cat d2/etc/papigw/categories.conf &&
+	test -f d2/etc/papigw/papigw.conf.dist &&
+	test -f d2/etc/papigw/categories.conf.dist &&
+	cmp "$SRC_DIR/conf/categories.conf" d2/etc/papigw/categories.conf.dist &&
+	test_grep "papigw.conf exists and was kept; the new one is .*papigw.conf.dist" out &&
+	test_grep "categories.conf exists and was kept" out &&
+	test -f d2/opt/papigw/share/papigw/router/train/w01.tsv
+'
+
 test_expect_success 'make install honours PREFIX and DESTDIR' '
 	make -s -C "$SRC_DIR" BUILD="$BUILD" install DESTDIR="$TRASH/dest" \
 	    PREFIX=/opt/papigw >out 2>&1 || { cat out; false; } &&
