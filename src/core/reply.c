@@ -762,6 +762,26 @@ unframe(const struct config *conf, int64_t ref, const char *answer)
 }
 
 /*
+ * The variables of case c in lang: the ward's, the reference and the
+ * answer date (written into rbuf and date), the category's name.
+ */
+static void
+case_vars(const struct config *conf, const struct store_case *c,
+    enum language lang, struct render_vars *v, char rbuf[REF_MAX],
+    char date[DATE_MAX])
+{
+	const struct category	*cat = config_category(conf, c->category);
+
+	ref_format(conf->case_prefix, c->ref_number, rbuf, REF_MAX);
+	format_date(c->deadline, date, DATE_MAX);
+	ward_vars(conf, lang, v);
+	v->ref = rbuf;
+	v->category = cat != NULL ? pick(cat->name_vi, cat->name_en, lang) :
+	    c->category;
+	v->deadline = date;
+}
+
+/*
  * Renders the status answer for a case into buf: its state and, when it
  * has one, its last answer (status_answer_*).
  */
@@ -769,18 +789,11 @@ static void
 render_status(const struct config *conf, const struct store_case *c,
     enum language lang, char *buf, size_t bufsz)
 {
-	const struct category	*cat = config_category(conf, c->category);
 	struct render_vars	 v;
 	char			 rbuf[REF_MAX], date[DATE_MAX];
 	const char		*tpl;
 
-	ref_format(conf->case_prefix, c->ref_number, rbuf, sizeof(rbuf));
-	format_date(c->deadline, date, sizeof(date));
-	ward_vars(conf, lang, &v);
-	v.ref = rbuf;
-	v.category = cat != NULL ? pick(cat->name_vi, cat->name_en, lang) :
-	    c->category;
-	v.deadline = date;
+	case_vars(conf, c, lang, &v, rbuf, date);
 	v.state = reply_state_name(c->state, lang);
 	v.answer = c->answer != NULL ? unframe(conf, c->ref_number,
 	    c->answer) : NULL;
@@ -803,12 +816,7 @@ render_explain(const struct config *conf, const struct store_case *c,
 	buf[0] = '\0';
 	if (cat == NULL)
 		return;
-	ref_format(conf->case_prefix, c->ref_number, rbuf, sizeof(rbuf));
-	format_date(c->deadline, date, sizeof(date));
-	ward_vars(conf, lang, &v);
-	v.ref = rbuf;
-	v.category = pick(cat->name_vi, cat->name_en, lang);
-	v.deadline = date;
+	case_vars(conf, c, lang, &v, rbuf, date);
 	reply_render(buf, bufsz, pick(cat->explain_vi, cat->explain_en, lang),
 	    &v);
 }

@@ -782,19 +782,129 @@ print_json(const struct outcome *o, int installed, const char *path)
  * CTL_OK when the new model was installed (or written), CTL_FAIL when it
  * was refused or a step failed, CTL_USAGE on bad usage.
  */
+/*
+ * Reads the corpus and the test part, adds the officers' corrections
+ * and trains the new model into *new.  Returns CTL_OK, or a failure after
+ * saying why.
+ */
+static int
+train_new(struct ctl_globals *g, const struct train_args *a,
+    const struct config *conf, struct router *r, struct outcome *o,
+    json_t **corr, struct model **new)
+{
+	struct train_opts	 opts;
+	char			 err[CONF_ERR_MAX], note[64];
+	int			 rc;
+
+	o->corpus = a->corpus != NULL ? a->corpus : conf->classifier_corpus;
+	if ((o->train = train_corpus_new()) == NULL ||
+	    (o->test = train_corpus_new()) == NULL) {
+		fprintf(stderr, "papictl: out of memory\n");
+		return CTL_FAIL;
+	}
+	/* The checks that need no training first. */
+	if (read_test(o->corpus, o->test, err, sizeof(err)) == -1 ||
+	    read_train(o->corpus, o->train, err, sizeof(err)) == -1) {
+		fprintf(stderr, "papictl: router train: %s\n", err);
+		return CTL_FAIL;
+	}
+	if ((rc = get_corrections(g, a->corrections, corr)) != CTL_OK)
+		return rc;
+	if (add_corrections(o->train, *corr, &o->skipped) == -1)
+		return CTL_FAIL;
+	train_opts_default(&opts);
+	snprintf(note, sizeof(note), "corrections=%zu",
+	    o->train->ncorrections);
+	opts.note = note;
+	if (train_corpus_dedupe(o->train) == -1 ||
+	    train_corpus_dedupe(o->test) == -1 ||
+	    train_corpus_extract(o->train, &opts, r, err, sizeof(err)) == -1 ||
+	    (*new = train_model(o->train, NULL, &opts, &o->nused, NULL, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "papictl: router train: %s\n", err);
+		return CTL_FAIL;
+	}
+	o->trained = model_trained(*new);
+	return CTL_OK;
+}
+
+/*
+ * The running model and the new one decide on the test part as the
+ * daemon would; o->accepted says whether the new one may replace it.
+ * Returns CTL_OK, or CTL_FAIL after saying why.
+ */
+static int
+compare(const struct config *conf, struct router *r, struct model *new,
+    int force, struct outcome *o, struct model **old)
+{
+	struct classify_rule	rule;
+	char			err[CONF_ERR_MAX];
+
+	classify_rule_of(conf, &rule);
+	if ((*old = running_model(conf, &o->running)) != NULL)
+		o->running_trained = model_trained(*old);
+	if (train_predict(o->test, NULL, r, *old, &rule, 0, err,
+	    sizeof(err)) == -1)
+		goto fail;
+	train_score(o->test, NULL, &o->old);
+	if (train_predict(o->test, NULL, r, new, &rule, 0, err,
+	    sizeof(err)) == -1)
+		goto fail;
+	train_score(o->test, NULL, &o->new);
+	o->accepted = train_accept(&o->old, &o->new, force, o->why,
+	    sizeof(o->why));
+	return CTL_OK;
+fail:
+	fprintf(stderr, "papictl: router train: %s\n", err);
+	return CTL_FAIL;
+}
+
+/*
+ * The new model, accepted: written to --out, or sent to the daemon to
+ * install.  Returns CTL_OK or a failure.
+ */
+static int
+deliver(struct ctl_globals *g, const struct train_args *a,
+    struct model *new, struct outcome *o)
+{
+	json_t		*answer = NULL;
+	const char	*installed_as;
+	char		 err[CONF_ERR_MAX];
+	int		 rc;
+
+	if (a->out != NULL) {
+		if (model_save(new, a->out, err, sizeof(err)) == -1) {
+			fprintf(stderr, "papictl: %s\n", err);
+			return CTL_FAIL;
+		}
+		if (g->json)
+			print_json(o, 0, a->out);
+		else
+			printf("new model written to %s\n", a->out);
+		return CTL_OK;
+	}
+	fflush(stdout);
+	rc = install(g, new, &o->new, &answer);
+	installed_as = json_string_value(json_object_get(answer, "path"));
+	if (g->json)
+		print_json(o, rc == CTL_OK, installed_as);
+	else if (rc == CTL_OK)
+		printf("new model installed%s%s\n", installed_as != NULL ?
+		    " as " : "", installed_as != NULL ? installed_as : "");
+	json_decref(answer);
+	return rc;
+}
+
 static int
 router_train(struct ctl_globals *g, int argc, char **argv)
 {
 	struct train_args	 a;
-	struct train_opts	 opts;
-	struct classify_rule	 rule;
 	struct outcome		 o;
 	struct config		*conf = NULL;
 	struct router		*r = NULL;
 	struct model		*old = NULL, *new = NULL;
-	json_t			*corr = NULL, *answer = NULL;
-	const char		*installed_as;
-	char			 err[CONF_ERR_MAX], note[64];
+	json_t			*corr = NULL;
+	char			 err[CONF_ERR_MAX];
 	int			 rc = CTL_FAIL;
 
 	if (parse_train(argc, argv, &a) == -1)
@@ -804,52 +914,11 @@ router_train(struct ctl_globals *g, int argc, char **argv)
 	    err, sizeof(err))) == NULL ||
 	    (r = router_compile(conf, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "papictl: %s\n", err);
-		goto fail;
+		goto done;
 	}
-	o.corpus = a.corpus != NULL ? a.corpus : conf->classifier_corpus;
-	if ((o.train = train_corpus_new()) == NULL ||
-	    (o.test = train_corpus_new()) == NULL) {
-		fprintf(stderr, "papictl: out of memory\n");
-		goto fail;
-	}
-	/* The checks that need no training first. */
-	if (read_test(o.corpus, o.test, err, sizeof(err)) == -1 ||
-	    read_train(o.corpus, o.train, err, sizeof(err)) == -1) {
-		fprintf(stderr, "papictl: router train: %s\n", err);
-		goto fail;
-	}
-	if ((rc = get_corrections(g, a.corrections, &corr)) != CTL_OK)
-		goto fail;
-	rc = CTL_FAIL;
-	if (add_corrections(o.train, corr, &o.skipped) == -1)
-		goto fail;
-	train_opts_default(&opts);
-	snprintf(note, sizeof(note), "corrections=%zu",
-	    o.train->ncorrections);
-	opts.note = note;
-	if (train_corpus_dedupe(o.train) == -1 ||
-	    train_corpus_dedupe(o.test) == -1 ||
-	    train_corpus_extract(o.train, &opts, r, err, sizeof(err)) == -1 ||
-	    (new = train_model(o.train, NULL, &opts, &o.nused, NULL, err,
-	    sizeof(err))) == NULL) {
-		fprintf(stderr, "papictl: router train: %s\n", err);
-		goto fail;
-	}
-	o.trained = model_trained(new);
-	/* Both models decide on the test part as the daemon would. */
-	classify_rule_of(conf, &rule);
-	if ((old = running_model(conf, &o.running)) != NULL)
-		o.running_trained = model_trained(old);
-	if (train_predict(o.test, NULL, r, old, &rule, 0, err,
-	    sizeof(err)) == -1)
-		goto oom;
-	train_score(o.test, NULL, &o.old);
-	if (train_predict(o.test, NULL, r, new, &rule, 0, err,
-	    sizeof(err)) == -1)
-		goto oom;
-	train_score(o.test, NULL, &o.new);
-	o.accepted = train_accept(&o.old, &o.new, a.force, o.why,
-	    sizeof(o.why));
+	if ((rc = train_new(g, &a, conf, r, &o, &corr, &new)) != CTL_OK ||
+	    (rc = compare(conf, r, new, a.force, &o, &old)) != CTL_OK)
+		goto done;
 	/* The figures first: they stay on the screen whatever follows. */
 	if (!g->json)
 		print_report(&o);
@@ -858,36 +927,14 @@ router_train(struct ctl_globals *g, int argc, char **argv)
 			print_json(&o, 0, NULL);
 		fprintf(stderr, "papictl: router train: %s; not installed "
 		    "(--force installs it all the same)\n", o.why);
-		goto fail;
+		rc = CTL_FAIL;
+		goto done;
 	}
 	if (o.why[0] != '\0')
 		fprintf(stderr, "papictl: warning: %s; accepted because of "
 		    "--force\n", o.why);
-	if (a.out != NULL) {
-		if (model_save(new, a.out, err, sizeof(err)) == -1) {
-			fprintf(stderr, "papictl: %s\n", err);
-			goto fail;
-		}
-		if (g->json)
-			print_json(&o, 0, a.out);
-		else
-			printf("new model written to %s\n", a.out);
-		rc = CTL_OK;
-		goto fail;
-	}
-	fflush(stdout);
-	rc = install(g, new, &o.new, &answer);
-	installed_as = json_string_value(json_object_get(answer, "path"));
-	if (g->json)
-		print_json(&o, rc == CTL_OK, installed_as);
-	else if (rc == CTL_OK)
-		printf("new model installed%s%s\n", installed_as != NULL ?
-		    " as " : "", installed_as != NULL ? installed_as : "");
-	goto fail;
-oom:
-	fprintf(stderr, "papictl: router train: %s\n", err);
-fail:
-	json_decref(answer);
+	rc = deliver(g, &a, new, &o);
+done:
 	json_decref(corr);
 	model_unref(old);
 	model_unref(new);

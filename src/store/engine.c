@@ -429,6 +429,35 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 }
 
 /*
+ * The counters and the store's health after a batch committed: why says
+ * what failed to write inside it (a full disk...), or is empty; changes
+ * is the connection's total before the batch.
+ */
+static void
+batch_committed(struct store *st, struct item **batch, size_t n,
+    const char *why, sqlite3_int64 changes)
+{
+	size_t	i, failed = 0;
+
+	for (i = 0; i < n; i++)
+		if (batch[i]->status != STORE_OK)
+			failed++;
+	/* A probe alone is no work of anyone's: not counted. */
+	pthread_mutex_lock(&st->lock);
+	if (n > 1 || !batch[0]->probe) {
+		st->stats.batches++;
+		st->stats.items += n - failed;
+		st->stats.items_failed += failed;
+		st->stats.batch_size[batch_bucket(n)]++;
+	}
+	pthread_mutex_unlock(&st->lock);
+	if (why[0] != '\0')
+		store_health_write(st, why);
+	else if (sqlite3_total_changes64(st->wr.db) != changes)
+		store_health_write(st, NULL);
+}
+
+/*
  * Runs a batch in one transaction and sets each item's status.  When the
  * transaction cannot begin or commit, or SQLite rolled it back on its own
  * (it does on some I/O errors), every item that would have succeeded gets
@@ -439,7 +468,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 {
 	struct store_txn	 txn = { st, &st->wr, STORE_OK, "" };
 	enum store_status	 lost = STORE_ERROR;
-	size_t			 i, ran = 0, failed = 0;
+	size_t			 i, ran = 0;
 	sqlite3_int64		 changes = sqlite3_total_changes64(st->wr.db);
 	char			 why[STORE_HEALTH_MAX] = "";
 	int			 rc, poisoned = 0;
@@ -487,22 +516,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 			store_conn_exec(&st->wr, &engine_family, ST_ROLLBACK);
 		goto fail;
 	}
-	for (i = 0; i < n; i++)
-		if (batch[i]->status != STORE_OK)
-			failed++;
-	/* A probe alone is no work of anyone's: not counted. */
-	pthread_mutex_lock(&st->lock);
-	if (n > 1 || !batch[0]->probe) {
-		st->stats.batches++;
-		st->stats.items += n - failed;
-		st->stats.items_failed += failed;
-		st->stats.batch_size[batch_bucket(n)]++;
-	}
-	pthread_mutex_unlock(&st->lock);
-	if (why[0] != '\0')
-		store_health_write(st, why);
-	else if (sqlite3_total_changes64(st->wr.db) != changes)
-		store_health_write(st, NULL);
+	batch_committed(st, batch, n, why, changes);
 	return;
 fail:
 	store_health_write(st, why[0] != '\0' ? why :
