@@ -118,3 +118,15 @@ hash_fnv1a32(const void *p, size_t len)
 		h = (h ^ *s++) * 16777619u;
 	return h;
 }
+
+/* The 64-bit FNV-1a hash of len bytes at p. */
+uint64_t
+hash_fnv1a64(const void *p, size_t len)
+{
+	const unsigned char	*s = p;
+	uint64_t		 h = 14695981039346656037ull;
+
+	while (len-- > 0)
+		h = (h ^ *s++) * 1099511628211ull;
+	return h;
+}

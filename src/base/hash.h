@@ -1,6 +1,6 @@
 /*
  * hash.h: an intrusive chained hash table keyed by 64-bit numbers, and
- * the FNV-1a hash of bytes.  The caller embeds a struct hash_node in its
+ * the FNV-1a hashes of bytes (32 and 64 bits).  The caller embeds a struct hash_node in its
  * own struct and gets back to it with hash_entry(); a key may be shared
  * by several nodes (a string's hash), so a lookup walks hash_lookup() and
  * hash_next() and compares what the key stands for.  No locking: the
@@ -40,5 +40,6 @@ struct hash_node *hash_lookup(const struct hash *, uint64_t key);
 struct hash_node *hash_next(const struct hash_node *, uint64_t key);
 struct hash_node *hash_pop(struct hash *);
 uint32_t	 hash_fnv1a32(const void *, size_t);
+uint64_t	 hash_fnv1a64(const void *, size_t);
 
 #endif /* PAPIGW_BASE_HASH_H */

@@ -26,6 +26,7 @@
 #include <linear.h>
 #undef model
 
+#include "base/hash.h"
 #include "text/text.h"
 #include "domain/classify.h"
 #include "domain/features.h"
@@ -128,23 +129,11 @@ train_is_case(int cls)
 	return cls <= TRAIN_TRIAGE;
 }
 
-static uint32_t
-fnv1a32(const char *s, size_t n)
-{
-	uint32_t	h = 2166136261u;
-
-	while (n-- > 0) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /* Whether a message of these bytes is in the development part. */
 int
 train_is_dev(const char *text, size_t len)
 {
-	return fnv1a32(text, len) % 100 < TRAIN_DEV_SHARE;
+	return hash_fnv1a32(text, len) % 100 < TRAIN_DEV_SHARE;
 }
 
 /* The defaults: the shipped features, C = 32, no weights, no typos. */

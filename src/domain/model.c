@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "domain/model.h"
+#include "base/hash.h"
 #include "base/slot.h"
 
 #define MODEL_MAGIC		"papigw-model 1"
@@ -76,18 +77,6 @@ c_locale_leave(locale_t old)
 {
 	if (old != (locale_t)0)
 		uselocale(old);
-}
-
-static uint64_t
-fnv64(const char *s, size_t n)
-{
-	uint64_t	h = 14695981039346656037ull;
-
-	while (n-- > 0) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ull;
-	}
-	return h;
 }
 
 static void
@@ -290,7 +279,7 @@ model_save(const struct model *m, const char *path, char *err, size_t errsz)
 		goto fail;
 	}
 	ok = fwrite(buf, 1, len, f) == len &&
-	    fprintf(f, "end %016llx\n", (unsigned long long)fnv64(buf,
+	    fprintf(f, "end %016llx\n", (unsigned long long)hash_fnv1a64(buf,
 	    len)) > 0;
 	ok = fflush(f) == 0 && ok;
 	if (fclose(f) != 0 || !ok) {
@@ -545,7 +534,7 @@ parse(struct reader *rd, struct model **mp)
 	    strspn(rd->cur + 4, "0123456789abcdef") != 16)
 		return fail(rd, "bad checksum \"%.20s\"", rd->cur + 4);
 	sum = strtoull(rd->cur + 4, NULL, 16);
-	if (sum != fnv64(rd->orig, rd->start))
+	if (sum != hash_fnv1a64(rd->orig, rd->start))
 		return fail(rd, "checksum mismatch: the file is corrupt");
 	if (rd->pos != rd->len) {
 		rd->line++;
