@@ -451,16 +451,73 @@ read_classes(struct reader *rd, struct model *m)
 	return 0;
 }
 
+/* The nrows rows of weights: "INDEX w1 w2 ...", indices increasing. */
+static int
+read_rows(struct reader *rd, struct model *m, long nrows)
+{
+	unsigned long	 idx;
+	long		 prev = -1;
+	char		*end;
+	size_t		 i;
+
+	for (i = 0; i < (size_t)nrows; i++) {
+		if (next_line(rd, "a row") == -1)
+			return -1;
+		if (rd->cur[0] < '0' || rd->cur[0] > '9')
+			return fail(rd, "row %zu of %ld expected", i + 1,
+			    nrows);
+		errno = 0;
+		idx = strtoul(rd->cur, &end, 10);
+		if (errno != 0 || idx >= m->dim)
+			return fail(rd, "feature index out of range (0 to "
+			    "%u)", m->dim - 1);
+		if ((long)idx <= prev)
+			return fail(rd, "feature index %lu after %ld: indices "
+			    "must increase", idx, prev);
+		if (read_weights(rd, end, m->rows + i * m->stride,
+		    m->nclasses) == -1)
+			return -1;
+		prev = (long)idx;
+		m->rowidx[i] = (uint32_t)idx;
+		m->rowof[idx] = (uint32_t)(i + 1);
+	}
+	return 0;
+}
+
+/* The end line: "end" and the checksum of all before it; then nothing. */
+static int
+read_end(struct reader *rd, long nrows)
+{
+	unsigned long long	sum;
+
+	if (next_line(rd, "the end line") == -1)
+		return -1;
+	if (strncmp(rd->cur, "end ", 4) != 0) {
+		if (rd->cur[0] >= '0' && rd->cur[0] <= '9')
+			return fail(rd, "more rows than the %ld announced",
+			    nrows);
+		return fail(rd, "\"end\" expected");
+	}
+	if (strlen(rd->cur + 4) != 16 ||
+	    strspn(rd->cur + 4, "0123456789abcdef") != 16)
+		return fail(rd, "bad checksum \"%.20s\"", rd->cur + 4);
+	sum = strtoull(rd->cur + 4, NULL, 16);
+	if (sum != hash_fnv1a64(rd->orig, rd->start))
+		return fail(rd, "checksum mismatch: the file is corrupt");
+	if (rd->pos != rd->len) {
+		rd->line++;
+		return fail(rd, "data after the end line");
+	}
+	return 0;
+}
+
 static int
 parse(struct reader *rd, struct model **mp)
 {
 	struct features_conf	 conf;
 	struct model		 head, *m;
-	char			 cerr[MODEL_ERR_MAX], *end;
-	unsigned long long	 sum;
-	unsigned long		 idx;
-	long			 nrows, prev = -1;
-	size_t			 i;
+	char			 cerr[MODEL_ERR_MAX];
+	long			 nrows;
 
 	memset(&head, 0, sizeof(head));
 	if (next_line(rd, "the header") == -1)
@@ -501,46 +558,9 @@ parse(struct reader *rd, struct model **mp)
 	    m->nclasses) == -1)
 		return rd->cur[0] != 'b' ? fail(rd, "the bias (\"b ...\") "
 		    "expected") : -1;
-	for (i = 0; i < (size_t)nrows; i++) {
-		if (next_line(rd, "a row") == -1)
-			return -1;
-		if (rd->cur[0] < '0' || rd->cur[0] > '9')
-			return fail(rd, "row %zu of %ld expected", i + 1,
-			    nrows);
-		errno = 0;
-		idx = strtoul(rd->cur, &end, 10);
-		if (errno != 0 || idx >= m->dim)
-			return fail(rd, "feature index out of range (0 to "
-			    "%u)", m->dim - 1);
-		if ((long)idx <= prev)
-			return fail(rd, "feature index %lu after %ld: indices "
-			    "must increase", idx, prev);
-		if (read_weights(rd, end, m->rows + i * m->stride,
-		    m->nclasses) == -1)
-			return -1;
-		prev = (long)idx;
-		m->rowidx[i] = (uint32_t)idx;
-		m->rowof[idx] = (uint32_t)(i + 1);
-	}
-	if (next_line(rd, "the end line") == -1)
+	if (read_rows(rd, m, nrows) == -1)
 		return -1;
-	if (strncmp(rd->cur, "end ", 4) != 0) {
-		if (rd->cur[0] >= '0' && rd->cur[0] <= '9')
-			return fail(rd, "more rows than the %ld announced",
-			    nrows);
-		return fail(rd, "\"end\" expected");
-	}
-	if (strlen(rd->cur + 4) != 16 ||
-	    strspn(rd->cur + 4, "0123456789abcdef") != 16)
-		return fail(rd, "bad checksum \"%.20s\"", rd->cur + 4);
-	sum = strtoull(rd->cur + 4, NULL, 16);
-	if (sum != hash_fnv1a64(rd->orig, rd->start))
-		return fail(rd, "checksum mismatch: the file is corrupt");
-	if (rd->pos != rd->len) {
-		rd->line++;
-		return fail(rd, "data after the end line");
-	}
-	return 0;
+	return read_end(rd, nrows);
 }
 
 /*
