@@ -31,6 +31,7 @@
  * allocation, no I/O.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,38 +82,90 @@ static const char *const nuclei_open[] = {
 	"uOi", "UPi", "UPu", "oai", "oay", "oeo", "uAy", "uyu", "uya", NULL
 };
 
-static int
-in_list(const char *const *list, const char *s)
+/*
+ * The lists above, for syllable_valid(): every entry (at most three
+ * letters) as a number, with the lists that hold it, in a small table of
+ * open addressing made once.  The nuclei are also entered with their
+ * marks dropped ("uP" as "uo"), for a word written without them.
+ */
+#define SYL_ONSET	0x01
+#define SYL_CODA	0x02
+#define SYL_NCODA	0x04	/* nuclei_coda[] */
+#define SYL_NOPEN	0x08	/* nuclei_open[] */
+#define SYL_NCODA_F	0x10	/* nuclei_coda[], marks dropped */
+#define SYL_NOPEN_F	0x20	/* nuclei_open[], marks dropped */
+#define SYL_BITS	8
+
+static struct {
+	uint32_t	 key;
+	uint8_t		 lists;		/* SYL_*, 0: empty */
+} syl_set[1 << SYL_BITS];
+static pthread_once_t	 syl_once = PTHREAD_ONCE_INIT;
+
+/* s as a number (its bytes), or UINT32_MAX when longer than 3 bytes. */
+static uint32_t
+syl_key(const char *s)
 {
-	for (; *list != NULL; list++)
-		if (strcmp(*list, s) == 0)
-			return 1;
-	return 0;
+	uint32_t	k = 0;
+	size_t		i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i == 3)
+			return UINT32_MAX;
+		k |= (uint32_t)(unsigned char)s[i] << (8 * i);
+	}
+	return k;
 }
 
-/* Whether s matches an entry of list once the entry's marks are dropped. */
-static int
-in_list_folded(const char *const *list, const char *s)
+static size_t
+syl_slot(uint32_t key)
 {
-	const char	*e, *p;
+	size_t	i = (key * 0x9e3779b1u) >> (32 - SYL_BITS);
 
-	for (; *list != NULL; list++) {
-		for (e = *list, p = s; *e != '\0' && *p != '\0'; e++, p++) {
-			char	c = *e;
+	while (syl_set[i].lists != 0 && syl_set[i].key != key)
+		i = (i + 1) & ((1 << SYL_BITS) - 1);
+	return i;
+}
 
-			switch (c) {
-			case 'A': case 'B': c = 'a'; break;
-			case 'E': c = 'e'; break;
-			case 'O': case 'P': c = 'o'; break;
-			case 'U': c = 'u'; break;
-			}
-			if (c != *p)
-				break;
+/* The SYL_* lists that hold s. */
+static unsigned
+syl_lists(const char *s)
+{
+	return syl_set[syl_slot(syl_key(s))].lists;
+}
+
+static void
+syl_add(const char *const *list, unsigned bit, int fold)
+{
+	char	buf[4];
+	size_t	i, j;
+
+	for (i = 0; list[i] != NULL; i++) {
+		for (j = 0; list[i][j] != '\0' && j < 3; j++) {
+			char	c = list[i][j];
+
+			if (fold)
+				c = c == 'A' || c == 'B' ? 'a' : c == 'E' ?
+				    'e' : c == 'O' || c == 'P' ? 'o' : c == 'U' ?
+				    'u' : c;
+			buf[j] = c;
 		}
-		if (*e == '\0' && *p == '\0')
-			return 1;
+		buf[j] = '\0';
+		j = syl_slot(syl_key(buf));
+		syl_set[j].key = syl_key(buf);
+		syl_set[j].lists |= (uint8_t)bit;
 	}
-	return 0;
+}
+
+static void
+syl_init(void)
+{
+	syl_add(onsets, SYL_ONSET, 0);
+	syl_add(codas, SYL_CODA, 0);
+	syl_add(nuclei_coda, SYL_NCODA, 0);
+	syl_add(nuclei_open, SYL_NOPEN, 0);
+	syl_add(nuclei_coda, SYL_NCODA_F, 1);
+	syl_add(nuclei_open, SYL_NOPEN_F, 1);
 }
 
 static int
@@ -144,6 +197,7 @@ syllable_valid(const struct unit *u, size_t n, char tone, int folded)
 	char	onset[8], nucleus[8], coda[8];
 	size_t	i = 0, k;
 
+	pthread_once(&syl_once, syl_init);
 	for (k = 0; i < n && !is_vowel(u[i].base); i++) {
 		if (k + 2 >= sizeof(onset))
 			return 0;
@@ -164,7 +218,7 @@ syllable_valid(const struct unit *u, size_t n, char tone, int folded)
 		if (onset[0] == 'g' && (i == n || !is_vowel(u[i].base)))
 			i--;		/* "gì", "gìn": the i is the nucleus */
 	}
-	if (!in_list(onsets, onset))
+	if (!(syl_lists(onset) & SYL_ONSET))
 		return 0;
 	for (k = 0; i < n && is_vowel(u[i].base); i++) {
 		if (k + 1 >= sizeof(nucleus))
@@ -181,12 +235,12 @@ syllable_valid(const struct unit *u, size_t n, char tone, int folded)
 		coda[k++] = u[i].base;
 	}
 	coda[k] = '\0';
-	if (!in_list(codas, coda))
+	if (!(syl_lists(coda) & SYL_CODA))
 		return 0;
 	if (folded)
-		return in_list_folded(coda[0] ? nuclei_coda : nuclei_open,
-		    nucleus);
-	if (!in_list(coda[0] ? nuclei_coda : nuclei_open, nucleus))
+		return (syl_lists(nucleus) & (coda[0] ? SYL_NCODA_F :
+		    SYL_NOPEN_F)) != 0;
+	if (!(syl_lists(nucleus) & (coda[0] ? SYL_NCODA : SYL_NOPEN)))
 		return 0;
 	/* A stop coda takes only the sắc or the nặng tone. */
 	if (coda[0] == 'c' || coda[0] == 'p' || coda[0] == 't')
@@ -325,6 +379,11 @@ decode_residue(const char *s, size_t len, struct unit *u, char *tone)
  * Building a struct text
  * ===================================================================
  */
+
+/* What the normalisation asks of utf8proc: NFD case folded, then NFC. */
+#define DECOMPOSE_FLAGS	(UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | \
+			 UTF8PROC_CASEFOLD)
+#define COMPOSE_FLAGS	(UTF8PROC_STABLE | UTF8PROC_COMPOSE)
 
 /* Appends to a bounded buffer; returns -1 (and writes nothing) when full. */
 static int
@@ -605,11 +664,24 @@ tok_finish(struct text *t, struct tokbuf *b)
 	tok_reset(b);
 }
 
+/*
+ * The classes of the code points below CP_CLASSES (letters, digits,
+ * marks: is_word_cp() and is_mark_cp()), found once with utf8proc, for
+ * tokenise(): nearly every code point of a message is one of them.
+ */
+#define CP_CLASSES	0x400
+#define CP_WORD		0x01
+#define CP_MARK		0x02
+
+static uint8_t		 cp_class[CP_CLASSES];
+static pthread_once_t	 cp_once = PTHREAD_ONCE_INIT;
+
 static int
 is_word_cp(int32_t cp)
 {
 	if (cp < 0x80)
-		return isalnum(cp);
+		return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+		    (cp >= 'A' && cp <= 'Z');
 	switch (utf8proc_category(cp)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
 	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
@@ -639,6 +711,26 @@ is_digit_cp(int32_t cp)
 	return cp >= '0' && cp <= '9';
 }
 
+static void
+cp_init(void)
+{
+	int32_t	cp;
+
+	for (cp = 0; cp < CP_CLASSES; cp++)
+		cp_class[cp] = (uint8_t)((is_word_cp(cp) ? CP_WORD : 0) |
+		    (is_mark_cp(cp) ? CP_MARK : 0));
+}
+
+/* CP_WORD, CP_MARK or 0 for code point cp. */
+static unsigned
+cp_kind(int32_t cp)
+{
+	if (cp >= 0 && cp < CP_CLASSES)
+		return cp_class[cp];
+	return (is_word_cp(cp) ? CP_WORD : 0) | (is_mark_cp(cp) ? CP_MARK :
+	    0);
+}
+
 /*
  * Pass two: splits the code points into tokens.  A '.' or ',' between two
  * digits stays inside a number ("500.000").
@@ -648,15 +740,18 @@ tokenise(struct text *t, const int32_t *cp, size_t n)
 {
 	struct tokbuf	b;
 	size_t		i;
+	unsigned	k;
 
+	pthread_once(&cp_once, cp_init);
 	tok_reset(&b);
 	for (i = 0; i < n; i++) {
-		if (is_mark_cp(cp[i])) {
+		k = cp_kind(cp[i]);
+		if (k & CP_MARK) {
 			if (b.flen > 0)
 				tok_mark(&b, cp[i]);
 			continue;
 		}
-		if (is_word_cp(cp[i])) {
+		if (k & CP_WORD) {
 			tok_base(&b, cp[i]);
 			continue;
 		}
@@ -713,12 +808,6 @@ ascii_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-static int
-ascii_alpha(unsigned char c)
-{
-	return (unsigned char)((c | 0x20) - 'a') < 26;
-}
-
 /* Whether s[0..len) is pure ASCII, eight bytes at a time. */
 static int
 is_ascii(const char *s, size_t len)
@@ -736,12 +825,33 @@ is_ascii(const char *s, size_t len)
 }
 
 /*
- * Stores the token s[0..n) (lower case, from the normalised text) as
- * tok_finish() would after tok_base() and tok_addc() saw its bytes:
- * cut to what a struct tokbuf holds, a number glued to a unit split.
+ * Stores a token of the ASCII path, whose bytes are already in the pool
+ * at off, as emit() would store a copy of them.
  */
 static void
-ascii_token(struct text *t, const char *s, size_t n, size_t numend,
+emit_at(struct text *t, size_t off, size_t flen, unsigned flags)
+{
+	struct text_token	*tok;
+
+	if (flen == 0)
+		return;
+	if (t->ntokens == TEXT_TOKENS_MAX) {
+		t->flags |= TEXT_F_TRUNCATED;
+		return;
+	}
+	tok = &t->tokens[t->ntokens++];
+	tok->fold = tok->raw = tok->key = (uint16_t)off;
+	tok->flen = tok->rlen = tok->klen = (uint16_t)flen;
+	tok->flags = (uint16_t)flags;
+}
+
+/*
+ * Stores the token at t->pool + off, n bytes (lower case), as
+ * tok_finish() would after tok_base() and tok_addc() saw its bytes: cut
+ * to what a struct tokbuf holds, a number glued to a unit split.
+ */
+static void
+ascii_token(struct text *t, size_t off, size_t n, size_t numend,
     int digits, int letters)
 {
 	size_t	max = TEXT_TOKEN_MAX - 1, flen = n < max ? n : max;
@@ -751,65 +861,33 @@ ascii_token(struct text *t, const char *s, size_t n, size_t numend,
 	if (letters == 0) {
 		if (n > max)
 			t->flags |= TEXT_F_TRUNCATED;
-		emit(t, s, flen, NULL, 0, TEXT_TOK_NUMBER);
+		emit_at(t, off, flen, TEXT_TOK_NUMBER);
 		return;
 	}
-	if (digits > 0 && numend > 0 && unit_suffix(s + numend,
+	if (digits > 0 && numend > 0 && unit_suffix(t->pool + off + numend,
 	    flen - numend)) {
 		/* "5tr", "200k": a number and its unit. */
-		emit(t, s, numend, NULL, 0, TEXT_TOK_NUMBER);
-		emit(t, s + numend, flen - numend, NULL, 0, TEXT_TOK_UNIT);
+		emit_at(t, off, numend, TEXT_TOK_NUMBER);
+		emit_at(t, off + numend, flen - numend, TEXT_TOK_UNIT);
 		return;
 	}
 	if (n > max)
 		t->flags |= TEXT_F_TRUNCATED;
-	emit(t, s, flen, NULL, 0, 0);
-}
-
-/* Splits the normalised ASCII text into tokens, as tokenise() does. */
-static void
-ascii_tokenise(struct text *t)
-{
-	const char	*s = t->norm;
-	size_t		 n = t->normlen, i = 0, j, numend;
-	int		 digits, letters;
-
-	while (i < n) {
-		unsigned char	c = (unsigned char)s[i];
-
-		if (!ascii_digit(c) && !ascii_alpha(c)) {
-			i++;
-			continue;
-		}
-		digits = letters = 0;
-		numend = 0;
-		for (j = i; j < n; j++) {
-			c = (unsigned char)s[j];
-			if (ascii_digit(c)) {
-				if (letters == 0)
-					digits++;
-			} else if (ascii_alpha(c)) {
-				if (letters++ == 0)
-					numend = j - i;
-			} else if ((c != '.' && c != ',') || letters > 0 ||
-			    digits == 0 || j + 1 == n ||
-			    !ascii_digit((unsigned char)s[j + 1]))
-				break;
-		}
-		ascii_token(t, s + i, j - i, numend, digits, letters);
-		i = j;
-	}
+	emit_at(t, off, flen, 0);
 }
 
 /*
  * Copies the first TEXT_INPUT_MAX bytes of s (pure ASCII) into t->clean
- * with control characters as spaces, and into t->norm in lower case with
- * runs of spaces collapsed; then tokenises.
+ * with control characters as spaces, into t->pool in lower case too, and
+ * into t->norm in lower case with runs of spaces collapsed; the tokens
+ * are found on the way, as tokenise() finds them (a '.' or ',' between
+ * two digits stays inside a number), and point into the pool.
  */
 static void
 normalise_ascii(struct text *t, const char *s, size_t len)
 {
-	size_t	i, nl = 0;
+	size_t	i, nl = 0, start = 0, numend = 0;
+	int	in = 0, digits = 0, letters = 0;
 
 	if (len > TEXT_INPUT_MAX) {
 		len = TEXT_INPUT_MAX;
@@ -821,20 +899,46 @@ normalise_ascii(struct text *t, const char *s, size_t len)
 		if (c < 0x20 || c == 0x7f)
 			c = ' ';
 		t->clean[i] = (char)c;
-		if (c == ' ') {
-			if (nl > 0 && t->norm[nl - 1] != ' ')
-				t->norm[nl++] = ' ';
-			continue;
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		t->pool[i] = (char)c;
+		if (c != ' ')
+			t->norm[nl++] = (char)c;
+		else if (nl > 0 && t->norm[nl - 1] != ' ')
+			t->norm[nl++] = ' ';
+		if (ascii_digit(c) || (unsigned char)(c - 'a') < 26) {
+			if (!in) {
+				in = 1;
+				start = i;
+				digits = letters = 0;
+				numend = 0;
+			}
+			if (c <= '9') {
+				if (letters == 0)
+					digits++;
+			} else if (letters++ == 0)
+				numend = i - start;
+		} else if (in && ((c != '.' && c != ',') || letters > 0 ||
+		    digits == 0 || i + 1 == len ||
+		    !ascii_digit((unsigned char)s[i + 1]))) {
+			/* Most tokens are short words without digits. */
+			if (digits == 0 && i - start < TEXT_TOKEN_MAX)
+				emit_at(t, start, i - start, 0);
+			else
+				ascii_token(t, start, i - start, numend,
+				    digits, letters);
+			in = 0;
 		}
-		t->norm[nl++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
+	if (in)
+		ascii_token(t, start, len - start, numend, digits, letters);
+	t->poollen = len;
 	t->cleanlen = len;
 	t->clean[len] = '\0';
 	if (nl > 0 && t->norm[nl - 1] == ' ')
 		nl--;
 	t->normlen = nl;
 	t->norm[nl] = '\0';
-	ascii_tokenise(t);
 }
 
 static void
@@ -845,7 +949,7 @@ normalise_unicode(struct text *t)
 	n = utf8proc_decompose((const uint8_t *)t->clean,
 	    (utf8proc_ssize_t)t->cleanlen, t->cps,
 	    (utf8proc_ssize_t)(sizeof(t->cps) / sizeof(t->cps[0])),
-	    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD);
+	    DECOMPOSE_FLAGS);
 	if (n < 0 || (size_t)n > sizeof(t->cps) / sizeof(t->cps[0])) {
 		/* Cannot happen with clean input of this size; be safe. */
 		t->flags |= TEXT_F_TRUNCATED;
@@ -857,10 +961,246 @@ normalise_unicode(struct text *t)
 	t->ncps = (size_t)n;
 	tokenise(t, t->cps, t->ncps);
 	n = utf8proc_normalize_utf32(t->cps, (utf8proc_ssize_t)t->ncps,
-	    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	    COMPOSE_FLAGS);
 	if (n < 0)
 		n = 0;
 	encode_norm(t, t->cps, (size_t)n);
+}
+
+/*
+ * ===================================================================
+ * The Latin path
+ * ===================================================================
+ *
+ * Residents who type the marks use a few hundred characters, all in the
+ * Latin blocks, and utf8proc costs more than all the rest of the work on
+ * their messages.  latin[] holds, for every character below the
+ * combining marks (U+0300) and from U+1E00 to U+1EFF (Latin Extended
+ * Additional: ấ, ở, ự...), what the general path makes of it: a space
+ * (clean_input()), or its decomposition with case folded (what
+ * tokenise() reads) and that composed again (what encode_norm() writes).
+ * A message of those characters, each followed by no combining mark or
+ * by a few of U+0300 to U+036F (Vietnamese typed decomposed), is
+ * normalised from the table, and a character with marks by utf8proc on
+ * its own.  That is exact because normalisation only ever joins a
+ * starter to what follows it: decomposition and case folding go
+ * character by character, marks are reordered only among themselves,
+ * and no character of the table composes with one before it (the unit
+ * test checks every pair with the linked utf8proc; latin_closed() holds
+ * the rest).  Anything else (emoji, another script, invalid UTF-8, a
+ * message over the cap) takes the general path.
+ */
+
+#define LATIN_LOW	0x300	/* U+0000 to U+02FF, then */
+#define LATIN_EXT	0x1e00	/* U+1E00 to U+1EFF */
+#define LATIN_SIZE	(LATIN_LOW + 0x100)
+#define LATIN_DEC_MAX	4	/* code points of one decomposition */
+#define LATIN_NORM_MAX	8	/* bytes of one composed character */
+#define LATIN_MARKS_MAX	8	/* combining marks after one character */
+
+struct latin {
+	int32_t		 dec[LATIN_DEC_MAX];	/* decomposed, folded */
+	uint8_t		 ndec;			/* 0: the general path */
+	uint8_t		 nnorm;
+	char		 norm[LATIN_NORM_MAX];	/* composed, UTF-8 */
+};
+
+static struct latin	 latin[LATIN_SIZE];
+static pthread_once_t	 latin_once = PTHREAD_ONCE_INIT;
+
+static int
+in_latin(int32_t cp)
+{
+	return (cp >= 0 && cp < LATIN_LOW) ||
+	    (cp >= LATIN_EXT && cp < LATIN_EXT + 0x100);
+}
+
+/*
+ * Whether nothing after cps[0..n) (composed) can compose with it: it
+ * ends with a mark, which blocks the next starter, or with a character
+ * of the table, which no character of the table composes with.
+ */
+static int
+latin_closed(const int32_t *cps, size_t n)
+{
+	return n > 0 && (in_latin(cps[n - 1]) ||
+	    utf8proc_get_property(cps[n - 1])->combining_class != 0);
+}
+
+/* Fills entry e with what the general path makes of cp. */
+static void
+latin_entry(struct latin *e, int32_t cp)
+{
+	int32_t			tmp[LATIN_DEC_MAX];
+	uint8_t			enc[4];
+	utf8proc_ssize_t	n, m, k, l;
+	size_t			at = 0;
+
+	if (is_space_cp(cp)) {
+		e->dec[0] = ' ';
+		e->norm[0] = ' ';
+		e->ndec = e->nnorm = 1;
+		return;
+	}
+	k = utf8proc_encode_char(cp, enc);
+	n = utf8proc_decompose(enc, k, e->dec, LATIN_DEC_MAX,
+	    DECOMPOSE_FLAGS);
+	if (n < 1 || n > LATIN_DEC_MAX ||
+	    utf8proc_get_property(e->dec[0])->combining_class != 0)
+		return;
+	memcpy(tmp, e->dec, (size_t)n * sizeof(tmp[0]));
+	m = utf8proc_normalize_utf32(tmp, n, COMPOSE_FLAGS);
+	if (m < 1 || !latin_closed(tmp, (size_t)m))
+		return;
+	for (l = 0; l < m; l++) {
+		k = utf8proc_encode_char(tmp[l], enc);
+		if (at + (size_t)k > LATIN_NORM_MAX)
+			return;
+		memcpy(e->norm + at, enc, (size_t)k);
+		at += (size_t)k;
+	}
+	e->ndec = (uint8_t)n;
+	e->nnorm = (uint8_t)at;
+}
+
+static void
+latin_init(void)
+{
+	size_t	i;
+
+	for (i = 0; i < LATIN_SIZE; i++)
+		latin_entry(&latin[i], i < LATIN_LOW ? (int32_t)i :
+		    (int32_t)(LATIN_EXT + i - LATIN_LOW));
+}
+
+/*
+ * The entry of the character at p[0..len), or NULL when it is not in the
+ * table (or not valid UTF-8); *n gets its length.
+ */
+static const struct latin *
+latin_at(const uint8_t *p, size_t len, size_t *n)
+{
+	const struct latin	*e;
+
+	if (p[0] < 0x80) {
+		e = &latin[p[0]];
+		*n = 1;
+	} else if (p[0] >= 0xc2 && p[0] <= 0xcb && len >= 2 &&
+	    (p[1] & 0xc0) == 0x80) {
+		/* U+0080 to U+02FF: C2 80 to CB BF. */
+		e = &latin[(p[0] & 0x1fu) << 6 | (p[1] & 0x3fu)];
+		*n = 2;
+	} else if (p[0] == 0xe1 && len >= 3 && p[1] >= 0xb8 &&
+	    p[1] <= 0xbb && (p[2] & 0xc0) == 0x80) {
+		/* U+1E00 to U+1EFF: E1 B8 80 to E1 BB BF. */
+		e = &latin[LATIN_LOW + ((p[1] & 0x3u) << 6 | (p[2] & 0x3fu))];
+		*n = 3;
+	} else
+		return NULL;
+	return e->ndec > 0 ? e : NULL;
+}
+
+/* Whether p[0..len) starts with a combining mark of U+0300 to U+036F. */
+static int
+latin_mark(const uint8_t *p, size_t len)
+{
+	return len >= 2 && (p[1] & 0xc0) == 0x80 && (p[0] == 0xcc ||
+	    (p[0] == 0xcd && p[1] < 0xb0));
+}
+
+/* Appends a composed code point to t->norm as encode_norm() does. */
+static int
+latin_norm(struct text *t, const char *s, size_t n)
+{
+	if (n == 1 && s[0] == ' ' && (t->normlen == 0 ||
+	    t->norm[t->normlen - 1] == ' '))
+		return 0;
+	return put(t->norm, sizeof(t->norm) - 1, &t->normlen, s, n);
+}
+
+/* Normalises the character and marks at t->clean + at with utf8proc. */
+static int
+latin_cluster(struct text *t, size_t at)
+{
+	int32_t			cps[LATIN_DEC_MAX * (LATIN_MARKS_MAX + 1)];
+	uint8_t			enc[4];
+	utf8proc_ssize_t	n, m, k;
+	size_t			cap = sizeof(t->cps) / sizeof(t->cps[0]);
+
+	n = utf8proc_decompose((const uint8_t *)t->clean + at,
+	    (utf8proc_ssize_t)(t->cleanlen - at), cps,
+	    (utf8proc_ssize_t)(sizeof(cps) / sizeof(cps[0])),
+	    DECOMPOSE_FLAGS);
+	if (n < 1 || (size_t)n > sizeof(cps) / sizeof(cps[0]) ||
+	    t->ncps + (size_t)n > cap)
+		return -1;
+	memcpy(t->cps + t->ncps, cps, (size_t)n * sizeof(cps[0]));
+	t->ncps += (size_t)n;
+	m = utf8proc_normalize_utf32(cps, n, COMPOSE_FLAGS);
+	if (m < 1 || !latin_closed(cps, (size_t)m))
+		return -1;
+	for (k = 0; k < m; k++)
+		if (latin_norm(t, (char *)enc, (size_t)utf8proc_encode_char(
+		    cps[k], enc)) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * Normalises s[0..len) from latin[] into t, as clean_input() and
+ * normalise_unicode() would.  Returns 0, or -1 when a character is not
+ * one of the table's (t is then left to the general path).
+ */
+static int
+normalise_latin(struct text *t, const char *s, size_t len)
+{
+	const uint8_t		*p = (const uint8_t *)s;
+	const struct latin	*e;
+	size_t			 i = 0, n, at, k;
+	size_t			 cap = sizeof(t->cps) / sizeof(t->cps[0]);
+
+	pthread_once(&latin_once, latin_init);
+	if (len > TEXT_INPUT_MAX)
+		return -1;
+	t->cleanlen = t->ncps = t->normlen = 0;
+	while (i < len) {
+		if ((e = latin_at(p + i, len - i, &n)) == NULL)
+			return -1;
+		at = t->cleanlen;
+		/* Characters are a few bytes: no memcpy() calls. */
+		if (e->dec[0] == ' ')
+			t->clean[t->cleanlen++] = ' ';
+		else
+			for (k = 0; k < n; k++)
+				t->clean[t->cleanlen++] = (char)p[i + k];
+		for (i += n, k = 0; latin_mark(p + i, len - i); i += 2, k++) {
+			if (k == LATIN_MARKS_MAX)
+				return -1;
+			t->clean[t->cleanlen++] = (char)p[i];
+			t->clean[t->cleanlen++] = (char)p[i + 1];
+		}
+		if (k > 0) {
+			if (latin_cluster(t, at) == -1)
+				return -1;
+			continue;
+		}
+		if (t->ncps + e->ndec > cap ||
+		    t->normlen + e->nnorm >= sizeof(t->norm))
+			return -1;
+		for (k = 0; k < e->ndec; k++)
+			t->cps[t->ncps++] = e->dec[k];
+		if (e->dec[0] != ' ')
+			for (k = 0; k < e->nnorm; k++)
+				t->norm[t->normlen++] = e->norm[k];
+		else if (t->normlen > 0 && t->norm[t->normlen - 1] != ' ')
+			t->norm[t->normlen++] = ' ';
+	}
+	t->clean[t->cleanlen] = '\0';
+	while (t->normlen > 0 && t->norm[t->normlen - 1] == ' ')
+		t->normlen--;
+	t->norm[t->normlen] = '\0';
+	tokenise(t, t->cps, t->ncps);
+	return 0;
 }
 
 /*
@@ -871,19 +1211,28 @@ normalise_unicode(struct text *t)
 static int
 maybe_residue(const char *s, size_t len)
 {
-	size_t	i;
-	int	vowel = 0;
+	/* The vowels and the tone letters, as bits of a..z. */
+	const uint32_t	 vowels = 1u << 0 | 1u << ('e' - 'a') |
+			    1u << ('i' - 'a') | 1u << ('o' - 'a') |
+			    1u << ('u' - 'a') | 1u << ('y' - 'a');
+	const uint32_t	 tones = 1u << ('f' - 'a') | 1u << ('s' - 'a') |
+			    1u << ('r' - 'a') | 1u << ('x' - 'a') |
+			    1u << ('j' - 'a');
+	size_t		 i;
+	unsigned	 k;
+	int		 vowel = 0;
 
 	for (i = 0; i < len; i++) {
 		char	c = s[i];
 
-		if ((c >= '1' && c <= '9') || c == 'w' ||
+		if ((unsigned char)(c - '1') < 9 || c == 'w' ||
 		    (i + 1 < len && s[i + 1] == c))
 			return 1;
-		if (is_vowel(c))
+		if ((k = (unsigned char)(c - 'a')) >= 26)
+			continue;
+		if (vowels >> k & 1)
 			vowel = 1;
-		else if (vowel && (c == 'f' || c == 's' || c == 'r' ||
-		    c == 'x' || c == 'j'))
+		else if (vowel && (tones >> k & 1))
 			return 1;
 	}
 	return 0;
@@ -906,7 +1255,7 @@ repair_tokens(struct text *t)
 		if (tok->flags & (TEXT_TOK_MARKED | TEXT_TOK_NUMBER |
 		    TEXT_TOK_UNIT) || tok->rlen < 2 ||
 		    tok->rlen > SYL_UNITS_MAX || (unsigned char)s[0] >= 0x80 ||
-		    isdigit((unsigned char)s[0]))
+		    ascii_digit((unsigned char)s[0]))
 			continue;
 		/* Most words use no Telex or VNI feature: cheap tests first. */
 		if (!maybe_residue(s, tok->rlen) ||
@@ -944,11 +1293,16 @@ repair_tokens(struct text *t)
 	}
 }
 
-/* Joins the folded tokens into t->fold and points the tokens at it. */
+/*
+ * Joins the folded tokens into t->fold and points the tokens at it.  A
+ * word is a few bytes: it is copied eight at a time, past its end when
+ * both buffers have the room (what lies after t->foldlen is not read).
+ */
 static void
 join_fold(struct text *t)
 {
-	size_t	i, cap = sizeof(t->fold) - 1;
+	size_t		i, k, cap = sizeof(t->fold) - 1;
+	uint64_t	w;
 
 	t->foldlen = 0;
 	for (i = 0; i < t->ntokens; i++) {
@@ -962,7 +1316,14 @@ join_fold(struct text *t)
 		}
 		if (i > 0)
 			t->fold[t->foldlen++] = ' ';
-		memcpy(t->fold + at, t->pool + tok->fold, tok->flen);
+		if (at + tok->flen + 8 <= sizeof(t->fold) &&
+		    tok->fold + tok->flen + 8u <= sizeof(t->pool))
+			for (k = 0; k < tok->flen; k += 8) {
+				memcpy(&w, t->pool + tok->fold + k, sizeof(w));
+				memcpy(t->fold + at + k, &w, sizeof(w));
+			}
+		else
+			memcpy(t->fold + at, t->pool + tok->fold, tok->flen);
 		tok->fold = (uint16_t)at;
 		t->foldlen = at + tok->flen;
 	}
@@ -993,24 +1354,23 @@ has_link(const char *s, size_t n)
 		"com", "vn", "net", "org", "info", "xyz", "top", "ly", "me",
 		"cc", "io", "site", "online", "shop", "club", "link", NULL
 	};
-	size_t	i, j, k;
+	const char	*p, *end = s + n;
+	size_t		 i, j, k;
 
-	/* Every kind of link below has a ':' or a '.'. */
-	if (memchr(s, '.', n) == NULL && memchr(s, ':', n) == NULL)
-		return 0;
-	for (i = 0; i + 4 < n; i++) {
-		char	c = (char)(s[i] | 0x20);
-
-		if (c != 'h' && c != 'w')
-			continue;
-		if (eq_nocase(s + i, "http", 4) &&
-		    (s[i + 4] == ':' || (i + 5 < n && s[i + 5] == ':')))
-			return 1;
-		if (eq_nocase(s + i, "www.", 4))
+	/* Every kind of link below has a ':' or a '.': look from those. */
+	for (p = s; (p = memchr(p, ':', (size_t)(end - p))) != NULL; p++) {
+		/* "http:", "http :". */
+		i = (size_t)(p - s);
+		if ((i >= 4 && eq_nocase(p - 4, "http", 4)) ||
+		    (i >= 5 && eq_nocase(p - 5, "http", 4)))
 			return 1;
 	}
-	for (i = 1; i + 2 < n; i++) {
-		if (s[i] != '.' || !isalnum((unsigned char)s[i - 1]) ||
+	for (p = s; (p = memchr(p, '.', (size_t)(end - p))) != NULL; p++) {
+		i = (size_t)(p - s);
+		/* "www." and something after it. */
+		if (i >= 3 && i + 1 < n && eq_nocase(p - 3, "www", 3))
+			return 1;
+		if (i < 1 || i + 2 >= n || !isalnum((unsigned char)s[i - 1]) ||
 		    !isalpha((unsigned char)s[i + 1]))
 			continue;
 		for (j = 0; tlds[j] != NULL; j++) {
@@ -1051,7 +1411,7 @@ text_normalise(struct text *t, const char *s, size_t len, unsigned opts)
 		len = 0;
 	if (is_ascii(s, len < TEXT_INPUT_MAX ? len : TEXT_INPUT_MAX))
 		normalise_ascii(t, s, len);
-	else {
+	else if (normalise_latin(t, s, len) == -1) {
 		clean_input(t, s, len);
 		normalise_unicode(t);
 	}

@@ -2,7 +2,8 @@
  * test_text.c: unit tests of text.c, the normalisation and folding of
  * messages: đ/Đ and its look-alikes, NFD and Unikey composite input,
  * zero-width and non-breaking spaces, emoji, invalid UTF-8, very long and
- * empty input, tone placement, Telex and VNI residue, numbers and units.
+ * empty input, tone placement, Telex and VNI residue, numbers and units;
+ * and the ASCII and Latin fast paths against the general path.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -267,10 +268,13 @@ test_case_and_link(void **state)
  * ===================================================================
  *
  * Pure ASCII input takes a path of its own, without utf8proc.  A message
- * that starts with a non-breaking space takes the general path, and the
- * space changes nothing else: each generated ASCII message must come out
- * of both exactly the same.
+ * that starts with a zero-width space (U+200B, outside the Latin path's
+ * table) takes the general path, and the space changes nothing else:
+ * each generated ASCII message must come out of both exactly the same.
  */
+
+#define GENERAL		"\xe2\x80\x8b"	/* U+200B: the general path */
+#define GENERAL_LEN	3
 
 static uint32_t	rng = 2463534242u;
 
@@ -378,16 +382,17 @@ test_ascii_fast_path(void **state)
 	for (m = 0; m < 600; m++) {
 		/* Mostly SMS sizes, a few up to the cap. */
 		cap = m % 50 == 49 ? sizeof(msg) : 20 + (size_t)rnd(300);
-		memcpy(msg, "\xc2\xa0", 2);
-		for (len = 2; len + 1 < cap; )
+		memcpy(msg, GENERAL, GENERAL_LEN);
+		for (len = GENERAL_LEN; len + 1 < cap; )
 			if ((i = gen_piece(msg, len, cap)) == len)
 				break;
 			else
 				len = i;
-		for (i = 2; i < len; i++)
+		for (i = GENERAL_LEN; i < len; i++)
 			assert_true((unsigned char)msg[i] < 0x80);
 		opts = m % 7 == 0 ? TEXT_KEEP_RESIDUE : 0;
-		text_normalise(t, msg + 2, len - 2, (unsigned)opts);
+		text_normalise(t, msg + GENERAL_LEN, len - GENERAL_LEN,
+		    (unsigned)opts);
 		describe(fast, sizeof(fast));
 		upper += t->first_upper;
 		telex += (t->flags & TEXT_F_TELEX) != 0;
@@ -395,12 +400,140 @@ test_ascii_fast_path(void **state)
 		text_normalise(t, msg, len, (unsigned)opts);
 		describe(slow, sizeof(slow));
 		if (strcmp(fast, slow) != 0)
-			print_error("message %d: \"%.*s\"\n", m, (int)len - 2,
-			    msg + 2);
+			print_error("message %d: \"%.*s\"\n", m,
+			    (int)(len - GENERAL_LEN), msg + GENERAL_LEN);
 		assert_string_equal(fast, slow);
 	}
 	/* The generator reaches the cases that matter. */
 	assert_true(upper > 10 && telex > 10 && trunc > 0);
+}
+
+/*
+ * ===================================================================
+ * The Latin fast path against the general path
+ * ===================================================================
+ *
+ * A message of the characters below U+0300 and from U+1E00 to U+1EFF,
+ * each perhaps followed by combining marks, takes the Latin path: it
+ * must come out exactly as from the general path (the message after a
+ * zero-width space).  The path relies on no character of those blocks
+ * composing with the one before it: every ordered pair is tried, each
+ * as a message of its own (a character the path does not take sends
+ * its message to the general path).
+ */
+
+/* Appends code point cp to buf as UTF-8; returns the new length. */
+static size_t
+put_cp(char *buf, size_t len, uint32_t cp)
+{
+	if (cp < 0x80)
+		buf[len++] = (char)cp;
+	else if (cp < 0x800) {
+		buf[len++] = (char)(0xc0 | cp >> 6);
+		buf[len++] = (char)(0x80 | (cp & 0x3f));
+	} else {
+		buf[len++] = (char)(0xe0 | cp >> 12);
+		buf[len++] = (char)(0x80 | (cp >> 6 & 0x3f));
+		buf[len++] = (char)(0x80 | (cp & 0x3f));
+	}
+	return len;
+}
+
+/* The i-th code point of the Latin path's blocks. */
+static uint32_t
+latin_cp(size_t i)
+{
+	return i < 0x300 ? (uint32_t)i : (uint32_t)(0x1e00 + i - 0x300);
+}
+
+#define LATIN_NCPS	(0x300 + 0x100)
+
+/*
+ * Normalises msg[0..len) by both paths; they must agree.  The general
+ * path's copy has the space in front: len leaves room for it.
+ */
+static void
+both_paths(const char *msg, size_t len, unsigned opts)
+{
+	static char	 fast[256 * 1024], slow[256 * 1024];
+	static char	 gen[TEXT_INPUT_MAX];
+
+	assert_true(len + GENERAL_LEN <= TEXT_INPUT_MAX);
+	memcpy(gen, GENERAL, GENERAL_LEN);
+	memcpy(gen + GENERAL_LEN, msg, len);
+	text_normalise(t, msg, len, opts);
+	describe(fast, sizeof(fast));
+	text_normalise(t, gen, len + GENERAL_LEN, opts);
+	describe(slow, sizeof(slow));
+	if (strcmp(fast, slow) != 0)
+		print_error("\"%.*s\"\n", (int)len, msg);
+	assert_string_equal(fast, slow);
+}
+
+static void
+test_latin_pairs(void **state)
+{
+	char	 msg[8];
+	size_t	 a, b, len;
+
+	(void)state;
+	for (a = 0; a < LATIN_NCPS; a++)
+		for (b = 0; b < LATIN_NCPS; b++) {
+			len = put_cp(msg, 0, latin_cp(a));
+			len = put_cp(msg, len, latin_cp(b));
+			both_paths(msg, len, 0);
+		}
+}
+
+static void
+test_latin_fast_path(void **state)
+{
+	static const char *const words[] = {
+		"\xc4\x91\xc6\xb0\xe1\xbb\x9dng",	/* đường */
+		"\xc4\x90\xc6\xaf\xe1\xbb\x9cNG",	/* ĐƯỜNG */
+		"c\xc3\xa1n b\xe1\xbb\x99", "ph\xc6\xb0\xe1\xbb\x9dng",
+		"ho\xc3\xa0", "h\xc3\xb2" "a", "5tr", "500.000\xc4\x91",
+		"http://x.vn", "ngap5", "dduwowngf", "TN", "\xc3\x9f",
+		"\xc4\xb0", "\xc5\x89", "\xc7\xb0", "\xc3\x90",
+		"\xc2\xa0", "\xc2\xad", "\xc2\x85", "?", "...",
+	};
+	static const uint32_t marks[] = {
+		0x300, 0x301, 0x303, 0x309, 0x323, 0x302, 0x306, 0x31b,
+		0x308, 0x327, 0x34f, 0x340, 0x344, 0x36f,
+	};
+	char		 msg[TEXT_INPUT_MAX - GENERAL_LEN];
+	size_t		 len, cap, k, n;
+	int		 m;
+
+	(void)state;
+	for (m = 0; m < 2000; m++) {
+		cap = m % 100 == 99 ? sizeof(msg) : 10 + (size_t)rnd(200);
+		for (len = 0; len + 40 < cap; ) {
+			switch (rnd(4)) {
+			case 0:		/* a word, composed */
+				k = rnd(sizeof(words) / sizeof(words[0]));
+				n = strlen(words[k]);
+				memcpy(msg + len, words[k], n);
+				len += n;
+				break;
+			case 1:		/* any character of the blocks */
+				len = put_cp(msg, len, latin_cp(rnd(
+				    LATIN_NCPS)));
+				break;
+			case 2:		/* a letter and marks: typed NFD */
+				len = put_cp(msg, len, "aeiouyAEOUd "[rnd(
+				    12)]);
+				for (k = rnd(4); k > 0; k--)
+					len = put_cp(msg, len, marks[rnd(
+					    sizeof(marks) / sizeof(marks[0]))]);
+				break;
+			default:
+				msg[len++] = ' ';
+				break;
+			}
+		}
+		both_paths(msg, len, m % 7 == 0 ? TEXT_KEEP_RESIDUE : 0);
+	}
 }
 
 int
@@ -420,6 +553,8 @@ main(void)
 		cmocka_unit_test(test_numbers_units),
 		cmocka_unit_test(test_case_and_link),
 		cmocka_unit_test(test_ascii_fast_path),
+		cmocka_unit_test(test_latin_pairs),
+		cmocka_unit_test(test_latin_fast_path),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
