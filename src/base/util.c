@@ -73,6 +73,19 @@ xstrdup(const char *s)
 	return p;
 }
 
+/* Frees the n strings of list and list (NULL: nothing). */
+void
+strlist_free(char **list, size_t n)
+{
+	size_t	i;
+
+	if (list == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
 /*
  * Parses a whole decimal string into *out within [min, max].  Returns 0,
  * or -1 (errno EINVAL for garbage, ERANGE out of range).

@@ -17,6 +17,7 @@ int	 copy_str(char *dst, size_t dstsz, const char *src);
 void	*xcalloc(size_t nmemb, size_t size);
 void	*xreallocarray(void *p, size_t nmemb, size_t size);
 char	*xstrdup(const char *s);
+void	 strlist_free(char **list, size_t n);
 int	 parse_long(const char *s, long min, long max, long *out);
 char	*read_small_file(const char *path, size_t max, size_t *lenp);
 

@@ -175,20 +175,10 @@ cmp_name(const void *a, const void *b)
 	return strcmp(*x, *y);
 }
 
-static void
-free_names(char **names, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 /*
  * The names of the files of dir that end in ".tsv" (not hidden), sorted
  * as the shell sorts them in the C locale.  Returns them (the caller
- * frees them with free_names()) with their number in *n, or NULL with
+ * frees them with strlist_free()) with their number in *n, or NULL with
  * the reason in err.
  */
 static char **
@@ -230,7 +220,7 @@ tsv_files(const char *dir, size_t *n, char *err, size_t errsz)
 	return names;
 oom:
 	closedir(d);
-	free_names(names, *n);
+	strlist_free(names, *n);
 	*n = 0;
 	errorf(err, errsz, "out of memory");
 	return NULL;
@@ -404,7 +394,7 @@ read_test(const char *dir, struct train_corpus *test, char *err,
 			goto fail;
 	rc = 0;
 fail:
-	free_names(names, nnames);
+	strlist_free(names, nnames);
 	free(buf);
 	free(sums);
 	return rc;
@@ -432,7 +422,7 @@ read_train(const char *dir, struct train_corpus *c, char *err,
 		if ((rc = join(path, sizeof(path), tdir, names[i], err,
 		    errsz)) == 0)
 			rc = train_corpus_read(c, path, err, errsz);
-	free_names(names, n);
+	strlist_free(names, n);
 	return rc;
 }
 
