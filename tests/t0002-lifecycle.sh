@@ -54,14 +54,26 @@ test_expect_success 'a setting that needs a restart is named on reload' '
 	sed -i "s|^storage = .*|storage = { path = \"$TRASH/moved.db\"; };|" p.conf &&
 	kill -HUP $daemon_pid &&
 	wait_for "grep -q \"configuration reloaded\" daemon.log" &&
-	test_grep "reload 1: storage.path changed; the running value stays until a restart" daemon.log &&
+	test_grep "reload 1: storage.path changed: the daemon keeps the value it started with until a restart" daemon.log &&
 	test ! -f moved.db
 '
 
-test_expect_success 'restored before a restart: no longer named' '
+test_expect_success 'restored before a restart: said as such, not as a change' '
 	cp p.good p.conf && kill -HUP $daemon_pid &&
 	wait_for "grep -q \"(reload 2)\" daemon.log" &&
-	! grep "reload 2: storage.path" daemon.log &&
+	test_grep "reload 2: storage.path is back to the value the daemon runs with" daemon.log &&
+	! grep "reload 2: storage.path changed" daemon.log
+'
+
+test_expect_success 'a reload says what really changed, and when nothing did' '
+	sed -i "s/^control = .*/&\nprivacy = { retention_days = 30; };/" p.conf &&
+	kill -HUP $daemon_pid &&
+	wait_for "grep -q \"(reload 3)\" daemon.log" &&
+	test_grep "reload 3: changed: privacy.retention_days$" daemon.log &&
+	kill -HUP $daemon_pid &&
+	wait_for "grep -q \"(reload 4)\" daemon.log" &&
+	test_grep "reload 4: nothing changed" daemon.log &&
+	cp p.good p.conf &&
 	stop_daemon && test "$daemon_status" -eq 0
 '
 

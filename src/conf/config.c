@@ -2647,3 +2647,154 @@ channel_type_name(enum channel_type t)
 			return channel_types[i].name;
 	return "unknown";
 }
+
+/*
+ * ===================================================================
+ * Differences between two configurations (a reload's log)
+ * ===================================================================
+ */
+
+/* Whether field f differs between objects a and b. */
+static int
+field_differs(const void *a, const void *b, const struct field *f)
+{
+	const char	*x, *y;
+	char *const	*la, *const *lb;
+	size_t		 na, nb, i;
+
+	switch (f->type) {
+	case T_STR:
+	case T_TEMPLATE:
+	case T_SECRET:
+		x = f->size > 0 ? (const char *)a + f->off :
+		    *(char *const *)(const void *)((const char *)a + f->off);
+		y = f->size > 0 ? (const char *)b + f->off :
+		    *(char *const *)(const void *)((const char *)b + f->off);
+		return strcmp(x != NULL ? x : "", y != NULL ? y : "") != 0;
+	case T_FLOAT:
+		return *SLOT(a, f, const double) != *SLOT(b, f, const double);
+	case T_STRLIST:
+		la = *SLOT(a, f, char **const);
+		lb = *SLOT(b, f, char **const);
+		na = *(const size_t *)(const void *)((const char *)a +
+		    f->off2);
+		nb = *(const size_t *)(const void *)((const char *)b +
+		    f->off2);
+		if (na != nb)
+			return 1;
+		for (i = 0; i < na; i++)
+			if (strcmp(la[i], lb[i]) != 0)
+				return 1;
+		return 0;
+	default:
+		return *SLOT(a, f, const int) != *SLOT(b, f, const int);
+	}
+}
+
+/* Calls fn("prefix.name") for each field of table f that differs. */
+static void
+fields_diff(const void *a, const void *b, const struct field *f,
+    const char *prefix, void (*fn)(const char *, void *), void *arg)
+{
+	char	path[160];
+
+	for (; f->name != NULL; f++)
+		if (field_differs(a, b, f)) {
+			snprintf(path, sizeof(path), "%s.%s", prefix, f->name);
+			fn(path, arg);
+		}
+}
+
+/*
+ * The elements of two lists of n_a and n_b structs of size sz, keyed by
+ * the string at the start of each (id or name): "list.key" for one only
+ * in a or b, the fields that differ for one in both.
+ */
+static void
+list_diff(const char *list, const void *a, size_t na, const void *b,
+    size_t nb, size_t sz, const struct field *f,
+    void (*fn)(const char *, void *), void *arg)
+{
+	const char	*x, *y;
+	char		 path[160];
+	size_t		 i, j;
+
+	for (i = 0; i < na; i++) {
+		x = (const char *)a + i * sz;
+		for (j = 0; j < nb; j++)
+			if (strcmp(x, (const char *)b + j * sz) == 0)
+				break;
+		snprintf(path, sizeof(path), "%s.%s", list, x);
+		if (j == nb)
+			fn(path, arg);
+		else
+			fields_diff(x, (const char *)b + j * sz, f, path, fn,
+			    arg);
+	}
+	for (j = 0; j < nb; j++) {
+		y = (const char *)b + j * sz;
+		for (i = 0; i < na; i++)
+			if (strcmp(y, (const char *)a + i * sz) == 0)
+				break;
+		snprintf(path, sizeof(path), "%s.%s", list, y);
+		if (i == na)
+			fn(path, arg);
+	}
+}
+
+/* "categories.ID.subcategories" when their ids or phrases differ. */
+static void
+category_subs_diff(const struct category *a, const struct category *b,
+    void (*fn)(const char *, void *), void *arg)
+{
+	const struct field	*f;
+	char			 path[160];
+	size_t			 i;
+	int			 d = a->nsubs != b->nsubs;
+
+	for (i = 0; !d && i < a->nsubs; i++)
+		for (f = f_subcategory; !d && f->name != NULL; f++)
+			d = field_differs(&a->subs[i], &b->subs[i], f);
+	if (d) {
+		snprintf(path, sizeof(path), "categories.%s.subcategories",
+		    a->id);
+		fn(path, arg);
+	}
+}
+
+/*
+ * Calls fn(path, arg) for every setting that differs between a and b,
+ * by its path: "storage.path", "categories.security.deadline_days", or
+ * "channels.gen" for a channel that only one of them has.  A
+ * sub-category's settings count as their category's ("keywords").  The
+ * lists read outside the schema tables (router.shorthand, the USSD
+ * menus) are compared by their size only.
+ */
+void
+config_diff(const struct config *a, const struct config *b,
+    void (*fn)(const char *, void *), void *arg)
+{
+	size_t	i, j;
+
+	for (i = 0; i < NGROUPS; i++)
+		fields_diff(a, b, groups[i].fields, groups[i].name, fn, arg);
+	if (a->nshorthand != b->nshorthand)
+		fn("router.shorthand", arg);
+	if (a->ussd_nmenu != b->ussd_nmenu || a->ussd_ncategories !=
+	    b->ussd_ncategories || a->ussd_ntopics != b->ussd_ntopics)
+		fn("ussd menus", arg);
+	list_diff("categories", a->categories, a->ncategories, b->categories,
+	    b->ncategories, sizeof(*a->categories), f_category, fn, arg);
+	for (i = 0; i < a->ncategories; i++)
+		for (j = 0; j < b->ncategories; j++)
+			if (strcmp(a->categories[i].id, b->categories[j].id) ==
+			    0)
+				category_subs_diff(&a->categories[i],
+				    &b->categories[j], fn, arg);
+	list_diff("channels", a->channels, a->nchannels, b->channels,
+	    b->nchannels, sizeof(*a->channels), f_channel, fn, arg);
+	list_diff("roles", a->roles, a->nroles, b->roles, b->nroles,
+	    sizeof(*a->roles), f_role, fn, arg);
+	list_diff("topics", a->topics, a->ntopics, b->topics, b->ntopics,
+	    sizeof(*a->topics), f_topic, fn, arg);
+}

@@ -412,6 +412,8 @@ const struct category *config_category(const struct config *,
 const struct channel *config_channel(const struct config *,
 		    const char *name);
 const char	*channel_type_name(enum channel_type);
+void		 config_diff(const struct config *, const struct config *,
+		    void (*)(const char *path, void *), void *);
 
 /*
  * A check that a module above the loader registers with

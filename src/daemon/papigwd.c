@@ -27,6 +27,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "base/log.h"
+#include "base/util.h"
 #include "base/version.h"
 #include "conf/config.h"
 #include "domain/classifier.h"
@@ -75,34 +76,101 @@ help(void)
 	    "See papigwd(8) and papigw.conf(5).\n", PAPIGW_CONF_DEFAULT);
 }
 
+/* The settings a reload found changed, by path (config_diff()). */
+#define CHANGES_MAX	48
+
+struct changes {
+	char	 path[CHANGES_MAX][96];
+	size_t	 n;
+	size_t	 more;		/* changed but not kept here */
+};
+
+static void
+change_add(const char *path, void *arg)
+{
+	struct changes	*c = arg;
+
+	if (c->n < CHANGES_MAX)
+		snprintf(c->path[c->n++], sizeof(c->path[0]), "%s", path);
+	else
+		c->more++;
+}
+
+static int
+change_has(const struct changes *c, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->path[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+/* Settings that only a restart applies: the store, the sockets. */
+static int
+restart_only(const char *path)
+{
+	static const char *const paths[] = { "storage.path",
+	    "storage.synchronous", "storage.batch_max",
+	    "storage.busy_timeout", "http.listen", "http.threads",
+	    "http.max_connections", "http.timeout", "http.max_body",
+	    "control.socket" };
+	size_t	i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (strcmp(paths[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+/* Appends ", path" to buf. */
+static void
+list_add(char *buf, size_t bufsz, const char *path)
+{
+	size_t	len = strlen(buf);
+
+	snprintf(buf + len, bufsz - len, "%s%s", len ? ", " : "", path);
+}
+
 /*
- * Settings that only a restart can change: when new differs from what the
- * daemon started with (boot), say so instead of ignoring it.
+ * Says what a reload really changed, from the running configuration old
+ * to new: the settings applied now; those that only a restart applies,
+ * which stay at what the daemon started with (boot); those that came
+ * back to it.  Nothing changed is said too.
  */
 static void
-reload_notes(unsigned n, const struct config *boot, const struct config *new)
+reload_notes(unsigned n, const struct config *boot, const struct config *old,
+    const struct config *new)
 {
-	const char	*what[5];
-	size_t		 i, k = 0;
+	struct changes	*now, *vsboot;
+	char		 applied[1024] = "", later[512] = "", back[512] = "";
+	size_t		 i;
 
-	if (strcmp(boot->storage_path, new->storage_path) != 0)
-		what[k++] = "storage.path";
-	if (strcmp(boot->http_listen, new->http_listen) != 0)
-		what[k++] = "http.listen";
-	if (strcmp(boot->control_socket, new->control_socket) != 0)
-		what[k++] = "control.socket";
-	if (boot->http_threads != new->http_threads ||
-	    boot->http_max_connections != new->http_max_connections ||
-	    boot->http_timeout != new->http_timeout ||
-	    boot->http_max_body != new->http_max_body)
-		what[k++] = "http settings";
-	if (boot->storage_synchronous_full != new->storage_synchronous_full ||
-	    boot->storage_batch_max != new->storage_batch_max ||
-	    boot->storage_busy_timeout != new->storage_busy_timeout)
-		what[k++] = "storage settings";
-	for (i = 0; i < k; i++)
-		log_notice("reload %u: %s changed; the running value stays "
-		    "until a restart", n, what[i]);
+	now = xcalloc(1, sizeof(*now));
+	vsboot = xcalloc(1, sizeof(*vsboot));
+	config_diff(old, new, change_add, now);
+	config_diff(boot, new, change_add, vsboot);
+	for (i = 0; i < now->n; i++)
+		if (!restart_only(now->path[i]))
+			list_add(applied, sizeof(applied), now->path[i]);
+		else if (change_has(vsboot, now->path[i]))
+			list_add(later, sizeof(later), now->path[i]);
+		else
+			list_add(back, sizeof(back), now->path[i]);
+	if (now->n == 0)
+		log_notice("reload %u: nothing changed", n);
+	if (applied[0] != '\0')
+		log_notice("reload %u: changed: %s%s", n, applied,
+		    now->more > 0 ? ", ..." : "");
+	if (later[0] != '\0')
+		log_notice("reload %u: %s changed: the daemon keeps the "
+		    "value it started with until a restart", n, later);
+	if (back[0] != '\0')
+		log_notice("reload %u: %s is back to the value the daemon "
+		    "runs with", n, back);
+	free(now);
+	free(vsboot);
 }
 
 /*
@@ -149,7 +217,7 @@ reload(long uid)
 		    "the log)");
 		return;
 	}
-	reload_notes(n, d.boot, new);
+	reload_notes(n, d.boot, d.conf, new);
 	log_setlevel(new->log_level);
 	config_unref(d.conf);
 	d.conf = new;
