@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "domain/fuzzy.h"
-#include "base/hash.h"
 #include "base/util.h"
 #include "text/text.h"
 
@@ -31,11 +30,19 @@ struct word {
 	uint32_t	 id;		/* the caller's id */
 };
 
+/* Where the entries of a key start: open addressing over the keys. */
+struct start {
+	uint32_t	 key;
+	uint32_t	 first;		/* index in e + 1, 0: empty */
+};
+
 struct fuzzy {
 	struct word	*words;
 	size_t		 nwords, wordcap;
 	struct entry	*e;
 	size_t		 ne, ecap;
+	struct start	*starts;
+	size_t		 smask;
 };
 
 struct fuzzy *
@@ -51,6 +58,7 @@ fuzzy_free(struct fuzzy *f)
 		return;
 	free(f->words);
 	free(f->e);
+	free(f->starts);
 	free(f);
 }
 
@@ -84,16 +92,25 @@ entry_add(struct fuzzy *f, uint32_t key, uint32_t word)
 	f->ne++;
 }
 
-/* Hash of s without its byte at skip (skip == len: the whole of s). */
+/* hash_fnv1a32() of s[0..n) continued from h. */
+static inline uint32_t
+fnv_from(uint32_t h, const char *s, size_t n)
+{
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/*
+ * Hash of s without its byte at skip (skip == len: the whole of s):
+ * hash_fnv1a32() of the bytes before it, continued over those after.
+ */
 static uint32_t
 key_without(const char *s, size_t len, size_t skip)
 {
-	char	buf[FUZZY_WORD_MAX];
+	uint32_t	h = fnv_from(2166136261u, s, skip);
 
-	memcpy(buf, s, skip);
-	if (skip < len)
-		memcpy(buf + skip, s + skip + 1, len - skip - 1);
-	return hash_fnv1a32(buf, skip < len ? len - 1 : len);
+	return skip < len ? fnv_from(h, s + skip + 1, len - skip - 1) : h;
 }
 
 /*
@@ -136,12 +153,40 @@ entry_cmp(const void *a, const void *b)
 	return x->word < y->word ? -1 : x->word > y->word;
 }
 
-/* Sorts the index; call it once, after the last fuzzy_add(). */
+static size_t
+start_slot(const struct fuzzy *f, uint32_t key)
+{
+	size_t	i = (key * 0x9e3779b1u) & f->smask;
+
+	while (f->starts[i].first != 0 && f->starts[i].key != key)
+		i = (i + 1) & f->smask;
+	return i;
+}
+
+/*
+ * Sorts the index and notes where each key's entries start, so that a
+ * probe is one look in a table rather than a binary search; call it
+ * once, after the last fuzzy_add().
+ */
 void
 fuzzy_build(struct fuzzy *f)
 {
+	size_t	i, cap = 16, k;
+
 	if (f->ne > 0)
 		qsort(f->e, f->ne, sizeof(*f->e), entry_cmp);
+	while (cap < f->ne * 2)
+		cap *= 2;
+	free(f->starts);
+	f->starts = xcalloc(cap, sizeof(*f->starts));
+	f->smask = cap - 1;
+	for (i = 0; i < f->ne; i++) {
+		if (i > 0 && f->e[i].key == f->e[i - 1].key)
+			continue;
+		k = start_slot(f, f->e[i].key);
+		f->starts[k].key = f->e[i].key;
+		f->starts[k].first = (uint32_t)i + 1;
+	}
 }
 
 /*
@@ -174,16 +219,9 @@ one_edit(const char *a, size_t la, const char *b, size_t lb)
 static size_t
 first_with(const struct fuzzy *f, uint32_t key)
 {
-	size_t	lo = 0, hi = f->ne, mid;
+	size_t	i = start_slot(f, key);
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (f->e[mid].key < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return f->starts[i].first != 0 ? f->starts[i].first - 1 : f->ne;
 }
 
 /*

@@ -146,6 +146,12 @@ struct category_info {
 	size_t		 nsubs;
 };
 
+/* A goto edge: key and child together, one cache line for a probe. */
+struct edge {
+	uint64_t	 key;		/* node << 32 | word, plus 1; 0: empty */
+	int32_t		 child;
+};
+
 struct node {
 	int32_t		 fail;
 	int32_t		 out;		/* first phrase ending here, or -1 */
@@ -162,11 +168,15 @@ struct router {
 	struct category_info *cats;
 	size_t		 ncats;
 
-	/* Words: open addressing over ids. */
+	/*
+	 * Words: open addressing over their hashes and ids, so that a probe
+	 * reads one array; their bytes in one block once compiled.
+	 */
 	struct word	*words;
 	size_t		 nwords, wordcap;
-	uint32_t	*wslots;	/* id + 1, 0 for empty */
+	uint64_t	*wslots;	/* hash << 32 | id + 1, 0: empty */
 	size_t		 wmask;
+	char		*wtext;		/* the words, NUL-terminated */
 
 	struct phrase	*phrases;
 	size_t		 nphrases, phrasecap;
@@ -174,8 +184,7 @@ struct router {
 	/* Automaton: nodes and goto edges in a hash table. */
 	struct node	*nodes;
 	size_t		 nnodes, nodecap;
-	uint64_t	*ekeys;		/* node << 32 | word, 0 for empty */
-	int32_t		*evals;
+	struct edge	*edges;
 	size_t		 emask, nedges;
 
 	/* Shorthand and units after numbers, indexed by word id. */
@@ -197,19 +206,35 @@ struct router {
  * ===================================================================
  */
 
+/*
+ * The id of word s[0..n), or WORD_NONE.  Every word of every message
+ * comes here: hash_fnv1a32() is done inline, and the bytes compared
+ * without a call (words are a few letters).
+ */
 static uint32_t
 word_lookup(const struct router *r, const char *s, size_t n)
 {
-	uint32_t	h = hash_fnv1a32(s, n);
-	size_t		i = h & r->wmask;
-	uint32_t	id;
+	uint32_t	h = 2166136261u, id;
+	size_t		i, k;
 
-	while ((id = r->wslots[i]) != 0) {
-		const struct word *w = &r->words[id - 1];
+	uint64_t	e;
 
-		if (w->hash == h && w->len == n && memcmp(w->s, s, n) == 0)
-			return id - 1;
-		i = (i + 1) & r->wmask;
+	for (k = 0; k < n; k++)
+		h = (h ^ (unsigned char)s[k]) * 16777619u;
+	for (i = h & r->wmask; (e = r->wslots[i]) != 0;
+	    i = (i + 1) & r->wmask) {
+		const struct word *w;
+
+		if ((uint32_t)(e >> 32) != h)
+			continue;
+		id = (uint32_t)e - 1;
+		w = &r->words[id];
+		if (w->len != n)
+			continue;
+		for (k = 0; k < n && w->s[k] == s[k]; k++)
+			;
+		if (k == n)
+			return id;
 	}
 	return WORD_NONE;
 }
@@ -226,7 +251,7 @@ word_rehash(struct router *r, size_t cap)
 		j = r->words[i].hash & r->wmask;
 		while (r->wslots[j] != 0)
 			j = (j + 1) & r->wmask;
-		r->wslots[j] = (uint32_t)i + 1;
+		r->wslots[j] = (uint64_t)r->words[i].hash << 32 | (i + 1);
 	}
 }
 
@@ -256,7 +281,7 @@ word_intern(struct router *r, const char *s, size_t n)
 
 		while (r->wslots[j] != 0)
 			j = (j + 1) & r->wmask;
-		r->wslots[j] = (uint32_t)r->nwords;
+		r->wslots[j] = (uint64_t)w->hash << 32 | r->nwords;
 	}
 	return (uint32_t)r->nwords - 1;
 }
@@ -268,9 +293,9 @@ edge_get(const struct router *r, int32_t node, uint32_t word)
 	size_t		i = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) &
 			    r->emask;
 
-	while (r->ekeys[i] != 0) {
-		if (r->ekeys[i] == k)
-			return r->evals[i];
+	while (r->edges[i].key != 0) {
+		if (r->edges[i].key == k)
+			return r->edges[i].child;
 		i = (i + 1) & r->emask;
 	}
 	return -1;
@@ -283,31 +308,28 @@ edge_put(struct router *r, int32_t node, uint32_t word, int32_t child)
 	size_t		i = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) &
 			    r->emask;
 
-	while (r->ekeys[i] != 0)
+	while (r->edges[i].key != 0)
 		i = (i + 1) & r->emask;
-	r->ekeys[i] = k;
-	r->evals[i] = child;
+	r->edges[i].key = k;
+	r->edges[i].child = child;
 	r->nedges++;
 }
 
 static void
 edge_grow(struct router *r)
 {
-	uint64_t	*okeys = r->ekeys;
-	int32_t		*ovals = r->evals;
-	size_t		 i, ocap = r->ekeys ? r->emask + 1 : 0;
+	struct edge	*old = r->edges;
+	size_t		 i, ocap = r->edges ? r->emask + 1 : 0;
 	size_t		 cap = ocap ? ocap * 2 : 1024;
 
-	r->ekeys = xcalloc(cap, sizeof(*r->ekeys));
-	r->evals = xcalloc(cap, sizeof(*r->evals));
+	r->edges = xcalloc(cap, sizeof(*r->edges));
 	r->emask = cap - 1;
 	r->nedges = 0;
 	for (i = 0; i < ocap; i++)
-		if (okeys[i] != 0)
-			edge_put(r, (int32_t)((okeys[i] - 1) >> 32),
-			    (uint32_t)(okeys[i] - 1), ovals[i]);
-	free(okeys);
-	free(ovals);
+		if (old[i].key != 0)
+			edge_put(r, (int32_t)((old[i].key - 1) >> 32),
+			    (uint32_t)(old[i].key - 1), old[i].child);
+	free(old);
 }
 
 static int32_t
@@ -420,19 +442,19 @@ link_automaton(struct router *r)
 	order = xcalloc(r->nedges + 1, sizeof(*order));
 	/* Counting sort of the edge slots by the depth of their child. */
 	for (e = 0; e <= r->emask; e++)
-		if (r->ekeys[e] != 0)
-			count[r->nodes[r->evals[e]].depth + 1]++;
+		if (r->edges[e].key != 0)
+			count[r->nodes[r->edges[e].child].depth + 1]++;
 	for (i = 1; i <= maxd + 1; i++)
 		count[i] += count[i - 1];
 	for (e = 0; e <= r->emask; e++)
-		if (r->ekeys[e] != 0)
-			order[count[r->nodes[r->evals[e]].depth]++] =
+		if (r->edges[e].key != 0)
+			order[count[r->nodes[r->edges[e].child].depth]++] =
 			    (int32_t)e;
 	for (i = 0; i < r->nedges; i++) {
-		size_t		 slot = (size_t)order[i];
-		int32_t		 parent = (int32_t)((r->ekeys[slot] - 1) >> 32);
-		uint32_t	 w = (uint32_t)(r->ekeys[slot] - 1);
-		int32_t		 child = r->evals[slot], f, c = -1;
+		const struct edge *ed = &r->edges[order[i]];
+		int32_t		 parent = (int32_t)((ed->key - 1) >> 32);
+		uint32_t	 w = (uint32_t)(ed->key - 1);
+		int32_t		 child = ed->child, f, c = -1;
 		struct node	*n = &r->nodes[child];
 
 		if (parent == 0)
@@ -501,8 +523,11 @@ router_free(struct router *r)
 		free(r->cats[i].subs);
 	}
 	free(r->cats);
-	for (i = 0; i < r->nwords; i++)
-		free(r->words[i].s);
+	if (r->wtext != NULL)
+		free(r->wtext);
+	else
+		for (i = 0; i < r->nwords; i++)
+			free(r->words[i].s);
 	free(r->words);
 	free(r->wslots);
 	for (i = 0; i < r->nphrases; i++) {
@@ -512,8 +537,7 @@ router_free(struct router *r)
 	}
 	free(r->phrases);
 	free(r->nodes);
-	free(r->ekeys);
-	free(r->evals);
+	free(r->edges);
 	free(r->shorthand);
 	free(r->units);
 	free(r->short_of);
@@ -625,6 +649,24 @@ apply_weak(struct router *r)
 	}
 }
 
+/* Moves the words' bytes into one block, where a look-up finds them. */
+static void
+pack_words(struct router *r)
+{
+	size_t	i, n = 0;
+	char	*p;
+
+	for (i = 0; i < r->nwords; i++)
+		n += r->words[i].len + 1;
+	r->wtext = p = xcalloc(n > 0 ? n : 1, 1);
+	for (i = 0; i < r->nwords; i++) {
+		memcpy(p, r->words[i].s, r->words[i].len);
+		free(r->words[i].s);
+		r->words[i].s = p;
+		p += r->words[i].len + 1;
+	}
+}
+
 /*
  * Compiles the router of configuration conf.  Returns a router holding
  * one reference (release it with router_unref()), or NULL with the reason
@@ -668,6 +710,7 @@ router_compile(const struct config *conf, char *err, size_t errsz)
 	apply_weak(r);
 	link_automaton(r);
 	index_expansions(r);
+	pack_words(r);
 	r->fuzzy = fuzzy_new();
 	for (i = 0; i < r->nwords; i++)
 		fuzzy_add(r->fuzzy, r->words[i].s, r->words[i].len,
