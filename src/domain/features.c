@@ -64,7 +64,7 @@
 #include "domain/features.h"
 
 #define CUE_WORDS_MAX	3	/* words in one cue phrase */
-#define CUE_BITS	12
+#define CUE_BITS	11
 #define CUE_TABLE	(1 << CUE_BITS)	/* slots of the cue table */
 #define CUE_WINDOW	4	/* words between a demand and an amount */
 
@@ -128,6 +128,7 @@ static const char *const cue_names[] = {
 static uint32_t		 cue_hash[NCUE_NAMES];
 static uint32_t		 pair_hash[NCUE_NAMES][NCUE_NAMES];
 static uint32_t		 near_hash[NNEAR];
+static uint32_t		 near_any;	/* every cue of near_list[] */
 
 static const struct {
 	const char	*phrase;	/* folded words, one space apart */
@@ -440,12 +441,16 @@ static const char *const english[] = {
 };
 
 struct cue_slot {
-	uint32_t	 hash;		/* 0: empty */
 	uint32_t	 cues;
 	uint8_t		 nwords;
 	int16_t		 gloss;		/* index in gloss[], or -1 */
 };
 
+/*
+ * The phrases' hashes apart from the rest of their slots: most look-ups
+ * find no phrase and read only these, 8 KB, which stay in the cache.
+ */
+static uint32_t		 cue_keys[CUE_TABLE];	/* hash, 0: empty */
 static struct cue_slot	 cue_table[CUE_TABLE];
 static pthread_once_t	 cue_once = PTHREAD_ONCE_INIT;
 
@@ -466,6 +471,17 @@ fnv(uint32_t h, const char *s, size_t n)
 {
 	while (n-- > 0) {
 		h ^= (unsigned char)*s++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* fnv() of the string s, without a strlen() first. */
+static inline uint32_t
+fnv_str(uint32_t h, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
 		h *= 16777619u;
 	}
 	return h;
@@ -496,12 +512,12 @@ cue_put(uint32_t h, unsigned nwords, unsigned cues)
 
 	if (h == 0)
 		h = 1;
-	while (cue_table[i].hash != 0 && (cue_table[i].hash != h ||
+	while (cue_keys[i] != 0 && (cue_keys[i] != h ||
 	    cue_table[i].nwords != nwords))
 		i = (i + 1) & (CUE_TABLE - 1);
-	if (cue_table[i].hash == 0)
+	if (cue_keys[i] == 0)
 		cue_table[i].gloss = -1;
-	cue_table[i].hash = h;
+	cue_keys[i] = h;
 	cue_table[i].nwords = (uint8_t)nwords;
 	cue_table[i].cues |= cues;
 }
@@ -513,8 +529,8 @@ cue_get(uint32_t h, unsigned nwords)
 
 	if (h == 0)
 		h = 1;
-	while (cue_table[i].hash != 0) {
-		if (cue_table[i].hash == h && cue_table[i].nwords == nwords)
+	while (cue_keys[i] != 0) {
+		if (cue_keys[i] == h && cue_table[i].nwords == nwords)
 			return &cue_table[i];
 		i = (i + 1) & (CUE_TABLE - 1);
 	}
@@ -550,15 +566,17 @@ cue_init(void)
 			pair_hash[i][j] = fnv(fnv_byte(cue_hash[i], '+'),
 			    cue_names[j], strlen(cue_names[j]));
 	}
-	for (i = 0; i < NNEAR; i++)
+	for (i = 0; i < NNEAR; i++) {
 		near_hash[i] = fnv(SEED_CUE, near_list[i].name,
 		    strlen(near_list[i].name));
+		near_any |= near_list[i].a | near_list[i].b;
+	}
 	for (i = 0; i < sizeof(gloss) / sizeof(gloss[0]); i++) {
 		uint32_t h = fnv(2166136261u, gloss[i].en, strlen(gloss[i].en));
 		size_t	 k = (h * 0x9e3779b1u) >> (32 - CUE_BITS);
 
 		cue_put(h, 1, 0);
-		while (cue_table[k].hash != (h == 0 ? 1 : h) ||
+		while (cue_keys[k] != (h == 0 ? 1 : h) ||
 		    cue_table[k].nwords != 1)
 			k = (k + 1) & (CUE_TABLE - 1);
 		cue_table[k].gloss = (int16_t)i;
@@ -866,6 +884,9 @@ struct ctx {
 	uint32_t		 cues[TEXT_TOKENS_MAX];	/* starting here */
 	uint8_t			 cuelen[TEXT_TOKENS_MAX]; /* longest, words */
 	int16_t			 gloss[TEXT_TOKENS_MAX];	/* or -1 */
+	/* N-grams whose value, 1, normalise() writes (chars_of()). */
+	size_t			 cbeg, cend;
+	int			 phone;		/* phone_number(), or -1 */
 };
 
 /* Appends a name made of up to two parts to v's names, for feature i. */
@@ -979,16 +1000,16 @@ add_cat(struct ctx *cx, enum features_group g, uint32_t seed,
     const char *prefix, const char *a, const char *b, const char *c, float x)
 {
 	char		 name[128];
-	size_t		 al = strlen(a), bl = b != NULL ? strlen(b) : 0;
-	size_t		 cl = c != NULL ? strlen(c) : 0;
-	uint32_t	 h = fnv(seed, a, al);
+	uint32_t	 h = fnv_str(seed, a);
 
 	if (b != NULL)
-		h = fnv(h, b, bl);
+		h = fnv_str(h, b);
 	if (c != NULL)
-		h = fnv(h, c, cl);
+		h = fnv_str(h, c);
 	if (cx->v->names == NULL) {
-		add(cx, g, h, x, prefix, a, al, NULL, 0);
+		/* The name's length matters only to add_slow(). */
+		add(cx, g, h, x, prefix, a, cx->slow ? strlen(a) : 0, NULL,
+		    0);
 		return;
 	}
 	snprintf(name, sizeof(name), "%s%s%s", a, b != NULL ? b : "",
@@ -1123,6 +1144,30 @@ gram_hash(const char *p, size_t l)
 }
 
 /*
+ * The n-grams of one length l (at most 8) of buf[0..len) into v, without
+ * names or the repeats' table: the common settings (cmin = cmax), where
+ * the mask and the length's bits are the same for every n-gram.  The
+ * same indices as gram_hash() and slot(), in the same order.
+ */
+static size_t
+chars_fixed(const struct ctx *cx, const char *buf, size_t len, size_t l,
+    uint32_t *idx)
+{
+	uint64_t	 mask = l < 8 ? ((uint64_t)1 << (8 * l)) - 1 : ~0ull;
+	uint64_t	 lbits = (uint64_t)l << 59, x;
+	unsigned	 shift = cx->shift;
+	size_t		 i, n = 0;
+
+	for (i = 0; i + l <= len; i++) {
+		memcpy(&x, buf + i, sizeof(x));
+		x = (le64toh(x) & mask) ^ lbits;
+		idx[n++] = (((uint32_t)((x * 0x9e3779b97f4a7c15ull) >> 32) ^
+		    SEED_CHAR) * 0x9e3779b1u) >> shift;
+	}
+	return n;
+}
+
+/*
  * The n-grams of buf[0..len), which starts and ends with a space and may
  * be read 8 bytes past its end.  They are most of a message's features:
  * without names or the repeats' table they go straight into the vector.
@@ -1144,38 +1189,63 @@ chars_of(struct ctx *cx, const char *buf, size_t len)
 				    1, "c:", buf + i, l, NULL, 0);
 		return;
 	}
-	for (i = 0; i + cmin <= len; i++)
-		for (l = cmin; l <= cmax && i + l <= len; l++)
-			v->idx[n++] = slot(cx, gram_hash(buf + i, l));
-	for (i = start; i < n; i++) {
-		v->val[i] = 1;
-		v->group[i] = FEATURES_CHARS;
-	}
+	if (cmin == cmax)
+		n += chars_fixed(cx, buf, len, cmin, v->idx + n);
+	else
+		for (i = 0; i + cmin <= len; i++)
+			for (l = cmin; l <= cmax && i + l <= len; l++)
+				v->idx[n++] = slot(cx, gram_hash(buf + i, l));
+	/* Values of 1 normalise() writes scaled, when they follow on. */
+	if (cx->cbeg == cx->cend)
+		cx->cbeg = cx->cend = start;
+	if (cx->cend == start)
+		cx->cend = n;
+	else
+		for (i = start; i < n; i++)
+			v->val[i] = 1;
+	memset(v->group + start, FEATURES_CHARS, n - start);
 	cx->ss[FEATURES_CHARS] += (float)(n - start);
 	v->n = n;
+}
+
+/*
+ * Copies s[0..n) to d with every digit made '0', eight bytes at a time:
+ * a byte is a digit when it is ASCII and its low seven bits plus 0x50
+ * reach 0x80 ('0' or more) but plus 0x46 do not (less than ':').
+ */
+static void
+copy_zero_digits(char *d, const char *s, size_t n)
+{
+	const uint64_t	 ones = 0x0101010101010101ull;
+	uint64_t	 w, x, m;
+	size_t		 i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		x = w & 0x7f * ones;
+		m = (x + 0x50 * ones) & ~(x + 0x46 * ones) & ~w & 0x80 * ones;
+		m = (m >> 7) * 0xff;
+		w = (w & ~m) | ('0' * ones & m);
+		memcpy(d + i, &w, sizeof(w));
+	}
+	for (; i < n; i++)
+		d[i] = (unsigned char)(s[i] - '0') < 10 ? '0' : s[i];
 }
 
 static void
 do_chars(struct ctx *cx)
 {
 	const struct text	*t = cx->t;
-	char			 buf[TEXT_INPUT_MAX * 4 + 16];
+	char			 buf[sizeof(t->fold) + 16];
 	size_t			 i, n = 0, start;
 
 	if (t->ntokens == 0)
 		return;
+	/* t->fold is the words one space apart (text.c's join_fold()). */
 	buf[n++] = ' ';
-	for (i = 0; i < t->ntokens; i++) {
-		const char	*s = tok_fold(t, i);
-		size_t		 k, l = t->tokens[i].flen;
-
-		if (n + l + 2 + 8 > sizeof(buf))
-			break;
-		for (k = 0; k < l; k++)
-			buf[n + k] = s[k] >= '0' && s[k] <= '9' ? '0' : s[k];
-		n += l;
-		buf[n++] = ' ';
-	}
+	copy_zero_digits(buf + n, t->fold, t->foldlen);
+	n += t->foldlen;
+	buf[n++] = ' ';
 	memset(buf + n, 0, 8);
 	if (!(cx->c->opts & FEATURES_O_WORDCHARS)) {
 		chars_of(cx, buf, n);
@@ -1281,6 +1351,15 @@ phone_number(const struct text *t)
 	return 0;
 }
 
+/* phone_number() of the message, found once for the cues and the shape. */
+static int
+phone_of(struct ctx *cx)
+{
+	if (cx->phone == -1)
+		cx->phone = phone_number(cx->t);
+	return cx->phone;
+}
+
 /* Whether word i is a number of thousands written with separators. */
 static int
 grouped_number(const struct text *t, size_t i)
@@ -1302,7 +1381,8 @@ add_cue(struct ctx *cx, uint32_t h, const char *a, const char *b)
 		snprintf(name, sizeof(name), "%s+%s", a, b);
 		a = name;
 	}
-	add(cx, FEATURES_CUES, h, 1, "q:", a, strlen(a), NULL, 0);
+	add(cx, FEATURES_CUES, h, 1, "q:", a, cx->slow ? strlen(a) : 0, NULL,
+	    0);
 }
 
 static void
@@ -1366,11 +1446,12 @@ do_cues(struct ctx *cx, float *english_share)
 		uint32_t bw = 0;
 		size_t	 k;
 
-		if (bi == 0)
+		/* Most words have no cue of near_list[]: no pair. */
+		if ((bi & near_any) == 0)
 			continue;
 		for (j = i + 1; j < t->ntokens && j <= i + NEAR_WINDOW; j++)
 			bw |= cx->cues[j] | (money[j] ? CUE_MONEY : 0);
-		if (bw == 0)
+		if ((bw & near_any) == 0)
 			continue;
 		for (k = 0; k < NNEAR; k++)
 			if (((bi & near_list[k].a) && (bw & near_list[k].b)) ||
@@ -1386,7 +1467,7 @@ do_cues(struct ctx *cx, float *english_share)
 		    (all & CUE_FAKE) != 0, (all & CUE_PRIVATE) != 0,
 		    (all & CUE_THANKS) != 0, (all & CUE_REQUEST) != 0,
 		    (all & CUE_ADVERT) != 0, (all & CUE_SELF) != 0,
-		    (all & CUE_PHISH) != 0, phone_number(t) };
+		    (all & CUE_PHISH) != 0, phone_of(cx) };
 		size_t		 a, b;
 
 		for (a = 0; a < NCUE_NAMES; a++) {
@@ -1550,7 +1631,7 @@ do_shape(struct ctx *cx, float english_share)
 		add_str(cx, FEATURES_SHAPE, SEED_SHAPE, "s:", "invalid", 1);
 	if (t->first_upper)
 		add_str(cx, FEATURES_SHAPE, SEED_SHAPE, "s:", "upper", 1);
-	if (phone_number(t))
+	if (phone_of(cx))
 		add_str(cx, FEATURES_SHAPE, SEED_SHAPE, "s:", "phone", 1);
 	if (memchr(t->norm, '?', t->normlen) != NULL)
 		add_str(cx, FEATURES_SHAPE, SEED_SHAPE, "s:", "question", 1);
@@ -1593,7 +1674,11 @@ normalise(struct ctx *cx)
 	if ((c->opts & FEATURES_O_L2) && all > 0)
 		for (g = 0; g < FEATURES_NGROUPS; g++)
 			scale[g] /= sqrtf(all);
-	for (i = 0; i < v->n; i++)
+	for (i = 0; i < cx->cbeg; i++)
+		v->val[i] *= scale[v->group[i]];
+	for (; i < cx->cend; i++)
+		v->val[i] = scale[FEATURES_CHARS];	/* 1 * scale */
+	for (; i < v->n; i++)
 		v->val[i] *= scale[v->group[i]];
 }
 
@@ -1632,6 +1717,8 @@ features_extract(const struct features_conf *c, const struct text *t,
 	cx.v = v;
 	cx.shift = 32 - c->bits;
 	cx.slow = (c->opts & FEATURES_O_BINARY) || v->names != NULL;
+	cx.cbeg = cx.cend = 0;
+	cx.phone = -1;
 	memset(cx.ss, 0, sizeof(cx.ss));
 
 	hash_words(&cx);
