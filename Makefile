@@ -17,6 +17,7 @@ DATADIR		?= $(PREFIX)/share
 SYSCONFDIR	?= /etc
 UNITDIR		?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
+LOCALEDIR	?= $(DATADIR)/locale
 DESTDIR		?=
 
 BUILD		?= build
@@ -66,7 +67,7 @@ CTL_TRAIN_LIBS	:= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null) \
 # store, the modem's hold points) compiled again with PAPIGW_TEST_HOOKS,
 # into a library the unit tests link and a papigwd-hooks the crash tests
 # run.  papigwd itself has no hooks.
-HOOK_SRCS	= src/store/engine.c src/chan/modem.c
+HOOK_SRCS	= src/store/engine.c src/chan/modem.c src/base/clock.c
 HOOK_OBJS	= $(HOOK_SRCS:src/%.c=$(BUILD)/hooks/%.o)
 LIBHOOKS	= $(BUILD)/libpapigw-hooks.a
 
@@ -87,9 +88,41 @@ MODEL		= $(BUILD)/router.model
 CORPUS		= $(wildcard data/router/train/*.tsv)
 
 .PHONY: all check unit sanitize run deps install uninstall clean lint \
-	check-layers bench model
+	check-layers bench model pot update-po
 
-all: $(PROGS) $(MODEL)
+# The translations: po/LANG.po, compiled into the catalogue that papictl
+# and papigwd read (base/i18n.c), $(BUILD)/locale/LANG/LC_MESSAGES in the
+# build tree, $(LOCALEDIR)/LANG/LC_MESSAGES once installed.  "make pot"
+# extracts the messages of the sources into po/papigw.pot (xgettext), and
+# "make update-po" merges it into every po/LANG.po (msgmerge).
+PO_FILES	= $(wildcard po/*.po)
+MO_FILES	= $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/papigw.mo)
+POT_SRCS	= $(sort $(wildcard src/*/*.c))
+XGETTEXT_OPTS	= --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
+		  --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
+		  --keyword=NC_:1c,2 \
+		  --keyword=control_fail:3 \
+		  --keyword=work_fail:3 --flag=control_fail:3:c-format \
+		  --flag=work_fail:3:c-format --package-name=papigw \
+		  --msgid-bugs-address="papigw developers" \
+		  --sort-by-file
+
+all: $(PROGS) $(MODEL) $(MO_FILES)
+
+$(BUILD)/locale/%/LC_MESSAGES/papigw.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@.tmp $< && mv $@.tmp $@
+
+pot:
+	xgettext $(XGETTEXT_OPTS) -o po/papigw.pot $(POT_SRCS)
+
+update-po: pot
+	for po in $(PO_FILES); do \
+	    msgmerge --quiet --update --backup=none $$po po/papigw.pot; \
+	done
+
+# Where the catalogues are installed, for papictl and papigwd.
+$(BUILD)/obj/base/i18n.o: ALL_CFLAGS += -DLOCALEDIR=\"$(LOCALEDIR)\"
 
 # The schema migrations, src/store/sql/NNN-name.sql (one per schema
 # version), become C at build time: scripts/embed-sql.sh writes them into
@@ -253,6 +286,11 @@ install: all
 	chmod 644 $(DESTDIR)$(UNITDIR)/papigwd.service
 	install -m 644 systemd/papigw.sysusers \
 	    $(DESTDIR)$(SYSUSERSDIR)/papigw.conf
+	for mo in $(MO_FILES); do \
+	    l=$${mo#$(BUILD)/locale/}; \
+	    install -d $(DESTDIR)$(LOCALEDIR)/$${l%/papigw.mo} && \
+	    install -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/papigwd $(DESTDIR)$(BINDIR)/papictl \
@@ -263,6 +301,7 @@ uninstall:
 	    $(DESTDIR)$(UNITDIR)/papigwd.service \
 	    $(DESTDIR)$(SYSUSERSDIR)/papigw.conf
 	rm -rf $(DESTDIR)$(DATADIR)/papigw/router
+	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/papigw.mo
 
 clean:
 	rm -rf build build-san

@@ -9,13 +9,18 @@
 set -eu
 
 # Build: one pkg-config module per library (liblinear, which has none,
-# trains the router's model).  Tests and tools: the rest.
+# trains the router's model), gettext's msgfmt for the translations.
+# Tests and tools: the rest; locales has the definitions of vi_VN.UTF-8,
+# which the tests generate for themselves, weasyprint renders papictl's
+# PDF reports and poppler-utils' pdftotext reads them back;
+# bsdextrautils has col, which the tests read rendered man pages with.
 PACKAGES="
-build-essential pkg-config
+build-essential pkg-config gettext
 libgammu-dev libcurl4-openssl-dev libsqlite3-dev libconfig-dev
 libmicrohttpd-dev libutf8proc-dev libjansson-dev libssl-dev libsystemd-dev
 libcmocka-dev liblinear-dev
-curl sqlite3 gammu mandoc openssl jq
+curl sqlite3 gammu mandoc openssl jq locales weasyprint poppler-utils
+bsdextrautils
 "
 # Optional extras: sanitizer and fuzzer runtimes, load generator,
 # systemd-analyze for the unit check; gammu-smsd and its SQLite driver,

@@ -33,6 +33,15 @@ PAPICTL="$BUILD/papictl"
 PATH="$BUILD:$PATH"
 export PATH
 
+# papictl and papigwd speak the language of the locale (LANGUAGE,
+# LC_ALL, LC_MESSAGES, LANG): tests read their English, whatever the
+# caller's, and ask for Vietnamese with LANG=vi_VN.UTF-8.
+unset LANGUAGE LC_ALL LC_MESSAGES
+case ${LANG:-C} in
+C | C.* | POSIX) ;;
+*) LANG=C.UTF-8; export LANG ;;
+esac
+
 test_count=0
 test_failed=0
 test_skipped=0

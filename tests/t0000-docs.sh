@@ -46,6 +46,33 @@ test_expect_success 'the sysusers file creates every group the shipped roles nam
 	done <groups
 '
 
+# render PAGE: the page as mandoc lays it out for a terminal, without
+# the overstrike of bold and underline.
+render() {
+	mandoc -Tutf8 "$SRC_DIR/man/$1" | col -b
+}
+
+test_expect_success 'examples render as typed: JSON keeps its quotes' '
+	render papictl.8 >p.txt &&
+	test_grep "{\"cmd\": \"list\", \"args\": {\"category\": \"security\", \"limit\": 20}}" p.txt &&
+	test_grep "{\"ok\": false, \"error\": \"forbidden\", \"message\": \"...\"," p.txt &&
+	test_grep "{\"ok\":true,\"file\":\"/etc/papigw/papigw.conf\",\"categories\":12" p.txt &&
+	test_grep "\"model\": {\"class\": \"corruption\", \"p\": 0.94," p.txt &&
+	test_grep "(‘gsm7’ or" p.txt
+'
+
+test_expect_success 'quoted examples render as typed: no quote inside a quote' '
+	render papigw.conf.5 >c.txt &&
+	test_grep "(‘TRACUU PA-000123’, ‘tra cuu pa 123’)" c.txt &&
+	test_grep "(‘+84912345678’, ‘84912345678’ and ‘0912345678’ are one)" c.txt &&
+	test_grep "hoac 0 neu van de chua duoc giai quyet.\")" c.txt &&
+	test_grep "default \"Chon linh vuc phan anh:\")" c.txt &&
+	for f in papictl.8 papigwd.8 papigw.conf.5; do
+		render $f >r.txt || return 1
+		if grep -n "‘[^’]*‘\|’’\|““\|””" r.txt; then return 1; fi
+	done
+'
+
 test_expect_success 'make install twice over an edited configuration: kept, the new one as .dist' '
 	make -s -C "$SRC_DIR" BUILD="$BUILD" install DESTDIR="$TRASH/d2" \
 	    PREFIX=/opt/papigw >out 2>&1 || { cat out; false; } &&
@@ -64,6 +91,7 @@ test_expect_success 'make install twice over an edited configuration: kept, the 
 	cmp "$SRC_DIR/conf/categories.conf" d2/etc/papigw/categories.conf.dist &&
 	test_grep "papigw.conf exists and was kept; the new one is .*papigw.conf.dist" out &&
 	test_grep "categories.conf exists and was kept" out &&
+	test -f d2/opt/papigw/share/locale/vi/LC_MESSAGES/papigw.mo &&
 	test -f d2/opt/papigw/share/papigw/router/train/w01.tsv
 '
 

@@ -38,6 +38,9 @@ test_expect_success 'a deadline passed without an answer: overdue' '
 	wait_for "test \"\$(col $A \"overdue IS NOT NULL\")\" = 1" &&
 	ctl list --overdue >out &&
 	test "$(grep -c "^PA-" out)" = 1 &&
+	test_grep "^$A  *[0-9]*[mhd]! " out &&
+	test_grep "^(! past its deadline)" out &&
+	ctl list --overdue --wide >out &&
 	test_grep "^$A .* overdue" out &&
 	ctl --json status >st.json &&
 	test "$(jget st.json "\$.overdue")" = 1 &&

@@ -122,16 +122,17 @@ test_expect_success 'the same period by dates; a half year; Q2 alone' '
 
 test_expect_success 'CSV: one line per dimension, category and the total' '
 	ctl report --quarter 2026Q1 --format csv >r.csv &&
-	test "$(head -n 1 r.csv | cut -d, -f1-6)" = "level,id,dimension,name,cases,open" &&
+	test "$(head -n 1 r.csv | cut -d, -f1-6)" = "$(printf "\357\273\277")level,id,dimension,name,cases,open" &&
+	test "$(head -n 1 r.csv | cut -d, -f25-)" = "period_from,period_to,as_of" &&
 	test "$(grep -c "^dimension," r.csv)" = 8 &&
-	test_grep "^category,security,D6,An ninh trật tự,3,1,2,0,2,7200,36000,2,93600,180000,3,2,0.6667,2,4.0000,0,0,1,0,1$" r.csv &&
-	test_grep "^total,total,,,6,2,4,1,5,18000,108000,4,180000,720000,6,4,0.6667,2,4.0000,0,0,1,0,1$" r.csv
+	test_grep "^category,security,D6,An ninh trật tự,3,1,2,0,2,7200,36000,2,93600,180000,3,2,0.6667,2,4.0000,0,0,1,0,1,2026-01-01,2026-03-31,2026-04-01 00:00:00$" r.csv &&
+	test_grep "^total,total,,,6,2,4,1,5,18000,108000,4,180000,720000,6,4,0.6667,2,4.0000,0,0,1,0,1,2026-01-01,2026-03-31,2026-04-01 00:00:00$" r.csv
 '
 
 test_expect_success 'the table: hours and days, shares, no number anywhere' '
 	ctl report --quarter 2026Q1 >r.txt &&
 	test_grep "^Cases created from 2026-01-01 to 2026-03-31" r.txt &&
-	test_grep "^  security .* 3 .* 2.0 h .* 10.0 h .* 26.0 h .* 2.1 d .* 67% .* 4.00 (2)$" r.txt &&
+	test_grep "^  Security and public order .* 3 .* 2.0 h .* 10.0 h .* 26.0 h .* 2.1 d .* 67% .* 4.00 (2)$" r.txt &&
 	test_grep "^TOTAL .* 6 " r.txt &&
 	! grep -q "8491000000" r.txt r.csv r.json
 '

@@ -245,6 +245,56 @@ static const struct field f_satisfaction[] = {
 	END_FIELDS
 };
 
+/*
+ * The district's reports (daemon/cmd_report.c, timers.c): where the
+ * year of the cumulative periods starts and each period's cut-off,
+ * "MM-DD", the day whose first moment freezes the figures and by which
+ * the report is due; the reminders.  Checked by check_reports().
+ */
+static const struct field f_reports[] = {
+	{ "year_start", T_STR, CONF_OFF(reports_year_start),
+	    ARR(config, reports_year_start), 5, 5, "01-01", 0, NULL, 0 },
+	{ "q1_cutoff", T_STR, CONF_OFF(reports_q1_cutoff),
+	    ARR(config, reports_q1_cutoff), 5, 5, "04-06", 0, NULL, 0 },
+	{ "h1_cutoff", T_STR, CONF_OFF(reports_h1_cutoff),
+	    ARR(config, reports_h1_cutoff), 5, 5, "06-05", 0, NULL, 0 },
+	{ "m9_cutoff", T_STR, CONF_OFF(reports_m9_cutoff),
+	    ARR(config, reports_m9_cutoff), 5, 5, "09-05", 0, NULL, 0 },
+	{ "year_cutoff", T_STR, CONF_OFF(reports_year_cutoff),
+	    ARR(config, reports_year_cutoff), 5, 5, "11-15", 0, NULL, 0 },
+	{ "remind_days", T_INT, CONF_OFF(reports_remind_days), 0, 0, 60,
+	    "5", 0, NULL, 0 },
+	{ "remind_numbers", T_STRLIST, CONF_OFF(reports_remind_numbers), 0,
+	    3, 32, NULL, 0, NULL, CONF_OFF(reports_nremind_numbers) },
+	{ "remind_channel", T_STR, CONF_OFF(reports_remind_channel), 0, 0,
+	    CONF_ID_MAX - 1, "", 0, NULL, 0 },
+	{ "title", T_STR, CONF_OFF(reports_title), 0, 1, 300,
+	    "Báo cáo kết quả tiếp nhận, xử lý phản ánh, kiến nghị của "
+	    "người dân", F_NONEMPTY, NULL, 0 },
+	{ "superior", T_STR, CONF_OFF(reports_superior), 0, 0, 200, "", 0,
+	    NULL, 0 },
+	{ "recipient", T_STR, CONF_OFF(reports_recipient), 0, 0, 300, "", 0,
+	    NULL, 0 },
+	{ "signer", T_STR, CONF_OFF(reports_signer), 0, 0, 200, "", 0, NULL,
+	    0 },
+	{ "place", T_STR, CONF_OFF(reports_place), 0, 0, 100, "", 0, NULL,
+	    0 },
+	END_FIELDS
+};
+
+/* An area of the ward, for papictl list --area (read_areas()). */
+#define AREA_OFF(m)	offsetof(struct area, m)
+
+static const struct field f_area[] = {
+	{ "id", T_STR, AREA_OFF(id), ARR(area, id), 1, ARR(area, id) - 1,
+	    NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "name", T_STR, AREA_OFF(name), 0, 1, 200, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "words", T_STRLIST, AREA_OFF(words), 0, 1, 100, NULL, 0, NULL,
+	    AREA_OFF(nwords) },
+	END_FIELDS
+};
+
 #define ROLE_OFF(m)	offsetof(struct role, m)
 
 static const struct enumval role_kinds[] = {
@@ -325,6 +375,8 @@ static const struct field f_category[] = {
 	{ "name_vi", T_STR, CAT_OFF(name_vi), 0, 1, 200, NULL,
 	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
 	{ "name_en", T_STR, CAT_OFF(name_en), 0, 0, 200, "", 0, NULL, 0 },
+	{ "short_vi", T_STR, CAT_OFF(short_vi), 0, 0, 40, "", 0, NULL, 0 },
+	{ "short_en", T_STR, CAT_OFF(short_en), 0, 0, 40, "", 0, NULL, 0 },
 	{ "code", T_STR, CAT_OFF(code), ARR(category, code), 0,
 	    ARR(category, code) - 1, "", 0, NULL, 0 },
 	{ "restricted", T_BOOL, CAT_OFF(restricted), 0, 0, 1, "false", 0,
@@ -612,6 +664,7 @@ static const struct group {
 	{ "privacy", f_privacy },
 	{ "satisfaction", f_satisfaction },
 	{ "ussd", f_ussd },
+	{ "reports", f_reports },
 };
 #define NGROUPS	(sizeof(groups) / sizeof(groups[0]))
 
@@ -1983,6 +2036,127 @@ check_cases(struct loader *ld, struct config *conf)
 	return 0;
 }
 
+/*
+ * The areas of the ward (papictl list --area): ids as valid_id() wants
+ * them, unique, each with at least one phrase.
+ */
+static int
+read_areas(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e;
+	struct area		*a;
+	size_t			 i, j;
+	int			 n;
+
+	if ((n = list_of(ld, "areas", CONF_AREAS_MAX, 0, &list)) <= 0)
+		return n;
+	conf->nareas = (size_t)n;
+	conf->areas = xcalloc(conf->nareas, sizeof(*a));
+	for (i = 0; i < conf->nareas; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		a = &conf->areas[i];
+		if (read_group(ld, e, a, f_area, NULL) == -1)
+			return -1;
+		a->line = (int)config_setting_source_line(e);
+		if (!valid_id(a->id)) {
+			conf_error(ld, e, "area id '%s': use lowercase "
+			    "letters, digits, '_' and '-'", a->id);
+			return -1;
+		}
+		if (a->nwords == 0) {
+			conf_error(ld, e, "area '%s': no words (the phrases "
+			    "that name it in messages)", a->id);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(conf->areas[j].id, a->id) == 0) {
+				conf_error(ld, e, "duplicate area id '%s'",
+				    a->id);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/* The setting group.key, else its group, else NULL: where errors point. */
+static config_setting_t *
+group_member(struct loader *ld, const char *group, const char *key)
+{
+	config_setting_t	*s;
+	char			 path[128];
+
+	snprintf(path, sizeof(path), "%s.%s", group, key);
+	if ((s = config_lookup(&ld->cfg, path)) != NULL)
+		return s;
+	return config_lookup(&ld->cfg, group);
+}
+
+/* Whether s is a day of the year "MM-DD" (29 February is not one). */
+static int
+valid_mmdd(const char *s)
+{
+	static const int	mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31,
+				    30, 31, 30, 31 };
+	int			m, d;
+
+	if (strlen(s) != 5 || !isdigit((unsigned char)s[0]) ||
+	    !isdigit((unsigned char)s[1]) || s[2] != '-' ||
+	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+		return 0;
+	m = (s[0] - '0') * 10 + s[1] - '0';
+	d = (s[3] - '0') * 10 + s[4] - '0';
+	return m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1];
+}
+
+/*
+ * The reports group: days of the year, the cut-offs in the order of
+ * their periods, a reminder's channel that exists, numbers to remind.
+ */
+static int
+check_reports(struct loader *ld, struct config *conf)
+{
+	static const char *const keys[] = { "year_start", "q1_cutoff",
+	    "h1_cutoff", "m9_cutoff", "year_cutoff" };
+	const char	*v[5], *ch = conf->reports_remind_channel, *p;
+	size_t		 i;
+
+	v[0] = conf->reports_year_start;
+	v[1] = conf->reports_q1_cutoff;
+	v[2] = conf->reports_h1_cutoff;
+	v[3] = conf->reports_m9_cutoff;
+	v[4] = conf->reports_year_cutoff;
+	for (i = 0; i < 5; i++) {
+		if (!valid_mmdd(v[i])) {
+			conf_error(ld, group_member(ld, "reports", keys[i]),
+			    "reports.%s: '%s' is not a day of the year "
+			    "\"MM-DD\"", keys[i], v[i]);
+			return -1;
+		}
+		if (i > 1 && strcmp(v[i - 1], v[i]) >= 0) {
+			conf_error(ld, group_member(ld, "reports", keys[i]),
+			    "reports.%s: %s is not after %s (%s)", keys[i],
+			    v[i], keys[i - 1], v[i - 1]);
+			return -1;
+		}
+	}
+	if (*ch != '\0' && config_channel(conf, ch) == NULL) {
+		conf_error(ld, group_member(ld, "reports", "remind_channel"),
+		    "reports.remind_channel: no channel '%s'", ch);
+		return -1;
+	}
+	for (i = 0; i < conf->reports_nremind_numbers; i++)
+		for (p = conf->reports_remind_numbers[i]; *p != '\0'; p++)
+			if (!isdigit((unsigned char)*p) && (*p != '+' ||
+			    p != conf->reports_remind_numbers[i])) {
+				conf_error(ld, group_member(ld, "reports",
+				    "remind_numbers"), "reports."
+				    "remind_numbers: '%s' is not a phone "
+				    "number", conf->reports_remind_numbers[i]);
+				return -1;
+			}
+	return 0;
+}
+
 /* Splits "ADDR:PORT" or "[ADDR6]:PORT" into conf->http_addr and _port. */
 static int
 check_listen(struct loader *ld, struct config *conf)
@@ -2047,7 +2221,7 @@ static int
 check_toplevel(struct loader *ld)
 {
 	/* The groups of the schema tables, and the lists. */
-	const char		*known[NGROUPS + 5];
+	const char		*known[NGROUPS + 6];
 	config_setting_t	*root = config_root_setting(&ld->cfg), *m;
 	const char		*name, *near;
 	size_t			 i;
@@ -2059,6 +2233,7 @@ check_toplevel(struct loader *ld)
 	known[i++] = "channels";
 	known[i++] = "roles";
 	known[i++] = "topics";
+	known[i++] = "areas";
 	known[i] = NULL;
 	for (j = 0; j < n; j++) {
 		m = config_setting_get_elem(root, (unsigned)j);
@@ -2110,6 +2285,8 @@ table_of(config_setting_t *s)
 		return f_category;
 	if (strcmp(name, "channels") == 0 && config_setting_parent(pp) == NULL)
 		return f_channel;
+	if (strcmp(name, "areas") == 0 && config_setting_parent(pp) == NULL)
+		return f_area;
 	if (strcmp(name, "topics") == 0 && config_setting_parent(pp) == NULL)
 		return f_topic;
 	if (strcmp(name, "roles") == 0 && config_setting_parent(pp) == NULL)
@@ -2393,6 +2570,7 @@ read_all(struct loader *ld, struct config *conf)
 	    read_categories(ld, conf) == -1 || read_channels(ld, conf) == -1 ||
 	    read_topics(ld, conf) == -1 || check_replies(ld, conf) == -1 ||
 	    read_roles(ld, conf) == -1 || check_cases(ld, conf) == -1 ||
+	    read_areas(ld, conf) == -1 || check_reports(ld, conf) == -1 ||
 	    read_ussd(ld, conf) == -1 || check_classifier(ld, conf) == -1 ||
 	    run_checks(ld, conf) == -1)
 		return -1;
@@ -2543,6 +2721,9 @@ config_free(struct config *conf)
 	for (i = 0; i < conf->nroles; i++)
 		free_fields(&conf->roles[i], f_role);
 	free(conf->roles);
+	for (i = 0; i < conf->nareas; i++)
+		free_fields(&conf->areas[i], f_area);
+	free(conf->areas);
 	for (i = 0; i < conf->nshorthand; i++) {
 		free(conf->shorthand[i].token);
 		free(conf->shorthand[i].expansion);
@@ -2646,6 +2827,18 @@ channel_type_name(enum channel_type t)
 		if (channel_types[i].value == (int)t)
 			return channel_types[i].name;
 	return "unknown";
+}
+
+/* The area with this id, or NULL. */
+const struct area *
+config_area(const struct config *conf, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nareas; i++)
+		if (strcmp(conf->areas[i].id, id) == 0)
+			return &conf->areas[i];
+	return NULL;
 }
 
 /*
@@ -2797,4 +2990,6 @@ config_diff(const struct config *a, const struct config *b,
 	    sizeof(*a->roles), f_role, fn, arg);
 	list_diff("topics", a->topics, a->ntopics, b->topics, b->ntopics,
 	    sizeof(*a->topics), f_topic, fn, arg);
+	list_diff("areas", a->areas, a->nareas, b->areas, b->nareas,
+	    sizeof(*a->areas), f_area, fn, arg);
 }

@@ -42,6 +42,8 @@ struct category {
 	char		  dimension[4];	/* "D1".."D8", "" for triage */
 	char		 *name_vi;
 	char		 *name_en;
+	char		 *short_vi;	/* in papictl's narrow lists, or "" */
+	char		 *short_en;
 	char		  code[8];	/* short code put first, e.g. "TN" */
 	int		  restricted;	/* visible only to inspectors */
 	int		  deadline_days; /* working days to answer */
@@ -204,6 +206,22 @@ struct ussd_item {
 	char		 *label;	/* plain ASCII */
 	int		  line;		/* where it was configured, or 0 */
 };
+
+/*
+ * An area of the ward (a khu phố): how residents name it in their
+ * messages, for papictl list --area (a full-text search for any of the
+ * phrases).
+ */
+struct area {
+	char		  id[CONF_ID_MAX];
+	char		 *name;
+	char		**words;	/* phrases that name it */
+	size_t		  nwords;
+	int		  line;
+};
+
+#define CONF_AREAS_MAX		64
+#define CONF_MMDD		6	/* bytes of "MM-DD" with its NUL */
 
 /* What a role may do (daemon/control.c): each kind can do what the one before can. */
 enum role_kind {
@@ -374,6 +392,24 @@ struct config {
 	char		 *satisfaction_question_vi;
 	char		 *satisfaction_question_en;
 
+	/* reports: the district's periods and their reminders */
+	char		  reports_year_start[CONF_MMDD];	/* "MM-DD" */
+	char		  reports_q1_cutoff[CONF_MMDD];
+	char		  reports_h1_cutoff[CONF_MMDD];
+	char		  reports_m9_cutoff[CONF_MMDD];
+	char		  reports_year_cutoff[CONF_MMDD];
+	int		  reports_remind_days;	/* working days, 0: never */
+	char		**reports_remind_numbers;
+	size_t		  reports_nremind_numbers;
+	char		 *reports_remind_channel; /* "" for the first */
+	char		 *reports_title;
+	char		 *reports_superior;	/* the body above the ward */
+	char		 *reports_recipient;	/* "Kính gửi", or "" */
+	char		 *reports_signer;	/* "" for no signature */
+	char		 *reports_place;	/* of the date line */
+	struct area	 *areas;
+	size_t		  nareas;
+
 	/* ussd: USSD menu sessions */
 	int		  ussd_enabled;
 	char		 *ussd_service_code;	/* "" accepts any */
@@ -412,6 +448,7 @@ const struct category *config_category(const struct config *,
 const struct channel *config_channel(const struct config *,
 		    const char *name);
 const char	*channel_type_name(enum channel_type);
+const struct area *config_area(const struct config *, const char *id);
 void		 config_diff(const struct config *, const struct config *,
 		    void (*)(const char *path, void *), void *);
 

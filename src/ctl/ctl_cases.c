@@ -1,8 +1,8 @@
 /*
- * ctl_cases.c: papictl's case commands: list, show, reply, assign,
- * claim, note, close and reopen.  Each builds one request for the daemon
- * (ctl_call()) and prints the answer as a table or a few lines, or as one
- * JSON line with --json.  The daemon decides what the caller's role may
+ * ctl_cases.c: papictl's case commands: show, reply, assign, claim,
+ * note, close and reopen (list and close --filter are ctl_list.c).  Each
+ * builds one request for the daemon (ctl_call()) and prints the answer
+ * as a table or a few lines, or as one JSON line with --json.  The daemon decides what the caller's role may
  * see and do; papictl only asks.
  */
 #include <getopt.h>
@@ -10,10 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/util.h"
 #include "ctl/papictl.h"
-
-#define TEXT_COLUMNS	48	/* display columns of a text in a list */
 
 static int
 usage(const char *cmd)
@@ -29,155 +28,21 @@ from_of(json_t *c, char *buf, size_t bufsz)
 	const char	*from = ctl_str(c, "from", NULL);
 
 	if (json_is_true(json_object_get(c, "erased")) || from == NULL)
-		snprintf(buf, bufsz, "%s (erased)", ctl_str(c, "resident",
+		snprintf(buf, bufsz, _("%s (erased)"), ctl_str(c, "resident",
 		    "-"));
 	else
 		snprintf(buf, bufsz, "%s %s", ctl_str(c, "resident", "-"),
 		    from);
 }
 
-/*
- * ===================================================================
- * list
- * ===================================================================
- */
-
-/*
- * Reads list's options into args: the filters, --limit and --before.
- * Returns CTL_OK, or CTL_USAGE after saying what is wrong.
- */
-static int
-list_args(int argc, char **argv, json_t *args)
+/* The state named by key in an answer, for people. */
+static const char *
+state_of(json_t *data, const char *key)
 {
-	static const struct option longopts[] = {
-		{ "category", required_argument, NULL, 'c' },
-		{ "state", required_argument, NULL, 's' },
-		{ "overdue", no_argument, NULL, 'o' },
-		{ "mine", no_argument, NULL, 'm' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "before", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 }
-	};
-	long	n;
-	int	ch;
+	const char	*id = ctl_str(data, key, "-"), *label;
 
-	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		switch (ch) {
-		case 'c':
-			json_object_set_new(args, "category",
-			    json_string(optarg));
-			break;
-		case 's':
-			json_object_set_new(args, "state", json_string(optarg));
-			break;
-		case 'o':
-			json_object_set_new(args, "overdue", json_true());
-			break;
-		case 'm':
-			json_object_set_new(args, "mine", json_true());
-			break;
-		case 'l':
-			if (ctl_number(argv[0], "--limit", optarg, 1, 1000,
-			    &n) == -1)
-				return CTL_USAGE;
-			json_object_set_new(args, "limit", json_integer(n));
-			break;
-		case 'b':
-			json_object_set_new(args, "before", json_string(
-			    optarg));
-			break;
-		default:
-			return CTL_USAGE;
-		}
-	}
-	if (optind != argc)
-		return usage(argv[0]);
-	return CTL_OK;
-}
-
-/*
- * Replaces the case reference of --before in args, if there is one, with
- * its number, which is what the daemon wants.  Returns CTL_OK, or
- * CTL_USAGE after saying that it is not a case reference.
- */
-static int
-before_number(json_t *args)
-{
-	json_t		*c;
-	const char	*s, *d;
-	long		 n;
-
-	if ((c = json_object_get(args, "before")) == NULL)
-		return CTL_OK;
-	s = d = json_string_value(c);
-	while (*d != '\0' && (*d < '0' || *d > '9'))
-		d++;
-	if (parse_long(d, 1, 999999999L, &n) == -1) {
-		fprintf(stderr, "papictl: --before: '%s' is not a "
-		    "case reference\n", s);
-		return CTL_USAGE;
-	}
-	json_object_set_new(args, "before", json_integer(n));
-	return CTL_OK;
-}
-
-/*
- * Prints the cases of a list answer, data, as a table, and how to ask
- * for more when the daemon has more; "no cases" when there are none.
- */
-static void
-print_cases(json_t *data)
-{
-	struct ctl_table	*t;
-	json_t			*cases, *c;
-	char			 created[32], due[40], from[96];
-	size_t			 i;
-
-	cases = json_object_get(data, "cases");
-	if (json_array_size(cases) == 0) {
-		printf("no cases\n");
-		return;
-	}
-	t = ctl_table_new("REF", "CREATED", "CATEGORY", "STATE", "ASSIGNEE",
-	    "DEADLINE", "FROM", "TEXT", (char *)NULL);
-	ctl_table_col(t, 7, TEXT_COLUMNS, 0);
-	json_array_foreach(cases, i, c) {
-		ctl_date(json_object_get(c, "deadline"), due, sizeof(due));
-		if (json_is_true(json_object_get(c, "overdue")))
-			strncat(due, " overdue", sizeof(due) - strlen(due) - 1);
-		from_of(c, from, sizeof(from));
-		ctl_table_add(t, ctl_str(c, "ref", "-"),
-		    ctl_time(json_object_get(c, "created"), created,
-		    sizeof(created)), ctl_str(c, "category", "-"),
-		    ctl_str(c, "state", "-"), ctl_str(c, "assignee", "-"), due,
-		    from, ctl_str(c, "text", ""));
-	}
-	ctl_table_print(t, stdout);
-	if (json_is_true(json_object_get(data, "more")))
-		printf("(more: papictl list --before %s)\n", ctl_str(
-		    json_array_get(cases, json_array_size(cases) - 1), "ref",
-		    ""));
-}
-
-int
-ctl_list(struct ctl_globals *g, int argc, char **argv)
-{
-	json_t	*args = json_object(), *data;
-	int	 r;
-
-	if ((r = list_args(argc, argv, args)) != CTL_OK ||
-	    (r = before_number(args)) != CTL_OK) {
-		json_decref(args);
-		return r;
-	}
-	if ((r = ctl_call(g, "list", args, &data, NULL, NULL)) != CTL_OK)
-		return r;
-	if (g->json)
-		ctl_print_json(data);
-	else
-		print_cases(data);
-	json_decref(data);
-	return CTL_OK;
+	label = ctl_state_label(id, 1);
+	return label != NULL ? label : id;
 }
 
 /*
@@ -194,18 +59,22 @@ show_thread(json_t *c)
 	json_t			*a, *e;
 	char			 b1[32], b2[32], line[256];
 	size_t			 i;
+	int			 out;
+	long long		 n;
 
-	printf("\nMessages:\n");
-	t = ctl_table_new("  AT", "", "CHANNEL", "STATE", "TEXT", (char *)NULL);
+	printf("\n%s\n", _("Messages:"));
+	t = ctl_table_new(_("  AT"), "", _("CHANNEL"), _("STATE"), _("TEXT"),
+	    (char *)NULL);
 	a = json_object_get(c, "thread");
 	json_array_foreach(a, i, e) {
-		int out = strcmp(ctl_str(e, "dir", ""), "out") == 0;
-
+		out = strcmp(ctl_str(e, "dir", ""), "out") == 0;
+		n = (long long)json_integer_value(json_object_get(e,
+		    "segments"));
 		if (out)
-			snprintf(line, sizeof(line), "%s %s, %lld SMS",
+			snprintf(line, sizeof(line), ngettext("%s %s, %lld SMS",
+			    "%s %s, %lld SMS", (unsigned long)n),
 			    ctl_str(e, "state", "-"), ctl_str(e, "encoding",
-			    "-"), (long long)json_integer_value(
-			    json_object_get(e, "segments")));
+			    "-"), n);
 		else
 			snprintf(line, sizeof(line), "%s", ctl_str(e, "kind",
 			    "received"));
@@ -227,92 +96,109 @@ show_routing(json_t *c)
 {
 	json_t	*d = NULL, *ev = json_object_get(c, "evidence"), *e;
 	size_t	 i;
+	int	 model;
 
 	json_array_foreach(json_object_get(c, "thread"), i, e)
 		if ((d = json_object_get(e, "decision")) != NULL)
 			break;
 	if (json_is_object(d) && strcmp(ctl_str(d, "by", ""), "model") == 0)
-		printf("Routed by:  the model: %s (p %.2f; corruption %.2f, "
-		    "spam %.2f)%s\n", ctl_str(d, "class", "-"),
+		printf(_("Routed by:  the model: %s (p %.2f; corruption %.2f, "
+		    "spam %.2f)%s\n"), ctl_str(d, "class", "-"),
 		    json_number_value(json_object_get(d, "p")),
 		    json_number_value(json_object_get(d, "p_corruption")),
 		    json_number_value(json_object_get(d, "p_spam")),
 		    json_is_true(json_object_get(d, "corruption_sign")) ?
-		    ", a sign of corruption in the words" : "");
+		    _(", a sign of corruption in the words") : "");
 	else if (json_is_object(d))
-		printf("Routed by:  the keyword router (score %.2f)\n",
+		printf(_("Routed by:  the keyword router (score %.2f)\n"),
 		    json_number_value(json_object_get(d, "score")));
 	if (!json_is_object(ev))
 		return;
-	printf("Now:        %s, %s", ctl_str(ev, "category", "-"),
-	    strcmp(ctl_str(ev, "by", ""), "model") == 0 ? "the model" :
-	    "the keyword router");
+	model = strcmp(ctl_str(ev, "by", ""), "model") == 0;
+	printf(_("Now:        %s, %s"), ctl_str(ev, "category", "-"), model ?
+	    _("the model") : _("the keyword router"));
 	json_array_foreach(json_object_get(ev, "why"), i, e)
-		printf("%s %s %+.2f", i == 0 ? "; why:" : ",",
+		printf("%s %s %+.2f", i == 0 ? _("; why:") : ",",
 		    ctl_str(e, "feature", "?"), json_number_value(
 		    json_object_get(e, "weight")));
 	printf("\n");
 }
 
+/* The history of a case's states, and its notes. */
 static void
-show_case(json_t *c)
+show_history(json_t *c)
 {
 	struct ctl_table	*t;
 	json_t			*a, *e;
-	char			 b1[32], b2[32], b3[32], from[96];
+	char			 b1[32], b2[32];
+	const char		*to;
 	size_t			 i;
 
+	printf("\n%s\n", _("History:"));
+	t = ctl_table_new(_("  AT"), _("BY"), _("FROM"), _("TO"), _("DETAIL"),
+	    (char *)NULL);
+	json_array_foreach(json_object_get(c, "history"), i, e) {
+		snprintf(b2, sizeof(b2), "  %s", ctl_time(json_object_get(e,
+		    "at"), b1, sizeof(b1)));
+		to = ctl_str(e, "to", "-");
+		ctl_table_add(t, b2, ctl_str(e, "actor", "-"), i == 0 ? "-" :
+		    ctl_state_label(ctl_str(e, "from", ""), 1),
+		    ctl_state_label(to, 1) ? ctl_state_label(to, 1) : to,
+		    ctl_str(e, "detail", ""));
+	}
+	ctl_table_print(t, stdout);
+	a = json_object_get(c, "notes");
+	if (json_array_size(a) == 0)
+		return;
+	printf("\n%s\n", _("Notes:"));
+	t = ctl_table_new(_("  AT"), _("BY"), _("NOTE"), (char *)NULL);
+	json_array_foreach(a, i, e) {
+		snprintf(b2, sizeof(b2), "  %s", ctl_time(json_object_get(e,
+		    "at"), b1, sizeof(b1)));
+		ctl_table_add(t, b2, ctl_str(e, "author", "-"), ctl_str(e,
+		    "text", ""));
+	}
+	ctl_table_print(t, stdout);
+}
+
+static void
+show_case(json_t *c)
+{
+	char		 b1[32], b2[32], b3[32], from[96];
+	const char	*state = ctl_str(c, "state", "-");
+	long long	 n;
+
 	printf("%s  %s (%s, %s)  %s\n", ctl_str(c, "ref", "-"),
-	    ctl_str(c, "category", "-"), ctl_str(c, "dimension", "-"),
-	    ctl_str(c, "category_name", "-"), ctl_str(c, "state", "-"));
+	    ctl_names(json_object_get(c, "category_names"), 0,
+	    ctl_str(c, "category_name", "-")), ctl_str(c, "dimension", "-"),
+	    ctl_str(c, "category", "-"), ctl_state_label(state, 0) != NULL ?
+	    ctl_state_label(state, 0) : state);
 	from_of(c, from, sizeof(from));
-	printf("From:       %s (%lld case%s seen by you)\n", from,
-	    (long long)json_integer_value(json_object_get(c,
-	    "resident_cases")), json_integer_value(json_object_get(c,
-	    "resident_cases")) == 1 ? "" : "s");
+	n = (long long)json_integer_value(json_object_get(c,
+	    "resident_cases"));
+	printf(ngettext("From:       %s (%lld case seen by you)\n",
+	    "From:       %s (%lld cases seen by you)\n", (unsigned long)n),
+	    from, n);
 	if (json_object_get(c, "number_full") != NULL)
-		printf("Number:     %s (unmasked, audited)\n",
+		printf(_("Number:     %s (unmasked, audited)\n"),
 		    ctl_str(c, "number_full", "-"));
-	printf("Channel:    %s\n", ctl_str(c, "channel", "-"));
-	printf("Created:    %s    Deadline: %s%s\n", ctl_time(
+	printf(_("Channel:    %s\n"), ctl_str(c, "channel", "-"));
+	printf(_("Created:    %s    Deadline: %s%s\n"), ctl_time(
 	    json_object_get(c, "created"), b1, sizeof(b1)), ctl_time(
 	    json_object_get(c, "deadline"), b2, sizeof(b2)),
-	    json_is_true(json_object_get(c, "overdue")) ? " (overdue)" : "");
-	printf("Assignee:   %s\n", ctl_str(c, "assignee", "-"));
-	printf("Answered:   %s    Closed: %s    Reopened: %s\n",
+	    json_is_true(json_object_get(c, "overdue")) ? _(" (overdue)") :
+	    "");
+	printf(_("Assignee:   %s\n"), ctl_str(c, "assignee", "-"));
+	printf(_("Answered:   %s    Closed: %s    Reopened: %s\n"),
 	    ctl_time(json_object_get(c, "first_answered"), b1, sizeof(b1)),
 	    ctl_time(json_object_get(c, "closed"), b2, sizeof(b2)),
 	    ctl_time(json_object_get(c, "reopened"), b3, sizeof(b3)));
 	if (json_is_integer(json_object_get(c, "satisfaction")))
-		printf("Satisfaction: %lld/5\n", (long long)json_integer_value(
-		    json_object_get(c, "satisfaction")));
+		printf(_("Satisfaction: %lld/5\n"), (long long)
+		    json_integer_value(json_object_get(c, "satisfaction")));
 	show_routing(c);
 	show_thread(c);
-
-	printf("\nHistory:\n");
-	t = ctl_table_new("  AT", "BY", "FROM", "TO", "DETAIL", (char *)NULL);
-	a = json_object_get(c, "history");
-	json_array_foreach(a, i, e) {
-		snprintf(b2, sizeof(b2), "  %s", ctl_time(json_object_get(e,
-		    "at"), b1, sizeof(b1)));
-		ctl_table_add(t, b2, ctl_str(e, "actor", "-"), i == 0 ?
-		    "-" : ctl_str(e, "from", "-"), ctl_str(e, "to", "-"),
-		    ctl_str(e, "detail", ""));
-	}
-	ctl_table_print(t, stdout);
-
-	a = json_object_get(c, "notes");
-	if (json_array_size(a) > 0) {
-		printf("\nNotes:\n");
-		t = ctl_table_new("  AT", "BY", "NOTE", (char *)NULL);
-		json_array_foreach(a, i, e) {
-			snprintf(b2, sizeof(b2), "  %s", ctl_time(
-			    json_object_get(e, "at"), b1, sizeof(b1)));
-			ctl_table_add(t, b2, ctl_str(e, "author", "-"),
-			    ctl_str(e, "text", ""));
-		}
-		ctl_table_print(t, stdout);
-	}
+	show_history(c);
 }
 
 int
@@ -326,7 +212,7 @@ ctl_show(struct ctl_globals *g, int argc, char **argv)
 	int	 ch, r;
 
 	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
-		if (ch != 'u' || ctl_utf8("the reason", optarg) == -1) {
+		if (ch != 'u' || ctl_utf8(_("the reason"), optarg) == -1) {
 			json_decref(args);
 			return CTL_USAGE;
 		}
@@ -360,8 +246,9 @@ ctl_reply(struct ctl_globals *g, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
-	json_t	*args, *data;
-	int	 ch, r, dry = 0;
+	json_t		*args, *data;
+	long long	 n;
+	int		 ch, r, dry = 0;
 
 	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		if (ch != 'n')
@@ -370,7 +257,7 @@ ctl_reply(struct ctl_globals *g, int argc, char **argv)
 	}
 	if (optind + 2 != argc)
 		return usage(argv[0]);
-	if (ctl_utf8("the answer", argv[optind + 1]) == -1)
+	if (ctl_utf8(_("the answer"), argv[optind + 1]) == -1)
 		return CTL_USAGE;
 	/* First what it costs, as the channel will send it. */
 	args = json_pack("{s:s, s:s, s:b}", "ref", argv[optind], "text",
@@ -379,13 +266,14 @@ ctl_reply(struct ctl_globals *g, int argc, char **argv)
 		return r;
 	if (g->json && dry)
 		ctl_print_json(data);
-	else if (!g->json)
-		printf("%s: %lld SMS part%s, %s encoding%s\n",
-		    ctl_str(data, "ref", "-"), (long long)json_integer_value(
-		    json_object_get(data, "segments")),
-		    json_integer_value(json_object_get(data, "segments")) ==
-		    1 ? "" : "s", ctl_str(data, "encoding", "-"),
-		    dry ? " (dry run: not sent)" : "");
+	else if (!g->json) {
+		n = (long long)json_integer_value(json_object_get(data,
+		    "segments"));
+		printf(ngettext("%s: %lld SMS part, %s encoding%s\n",
+		    "%s: %lld SMS parts, %s encoding%s\n", (unsigned long)n),
+		    ctl_str(data, "ref", "-"), n, ctl_str(data, "encoding",
+		    "-"), dry ? _(" (dry run: not sent)") : "");
+	}
 	json_decref(data);
 	if (dry)
 		return CTL_OK;
@@ -397,10 +285,9 @@ ctl_reply(struct ctl_globals *g, int argc, char **argv)
 	if (g->json)
 		ctl_print_json(data);
 	else
-		printf("queued as outbox %lld (case %s -> %s)\n",
+		printf(_("queued as outbox %lld (case %s -> %s)\n"),
 		    (long long)json_integer_value(json_object_get(data,
-		    "outbox")), ctl_str(data, "from", "-"), ctl_str(data,
-		    "to", "-"));
+		    "outbox")), state_of(data, "from"), state_of(data, "to"));
 	json_decref(data);
 	return CTL_OK;
 }
@@ -411,10 +298,44 @@ ctl_reply(struct ctl_globals *g, int argc, char **argv)
  * ===================================================================
  */
 
+/* What a change did, for its line. */
+enum change_verb {
+	CH_ASSIGN,
+	CH_CLAIM,
+	CH_NOTE,
+	CH_CLOSE,
+	CH_REOPEN
+};
+
+/* "PA-000001 assigned to an", the start of a change's line. */
+static void
+change_said(enum change_verb verb, json_t *data)
+{
+	const char	*ref = ctl_str(data, "ref", "-");
+	const char	*user = ctl_str(data, "assignee", "-");
+
+	switch (verb) {
+	case CH_ASSIGN:
+		printf(_("%s assigned to %s"), ref, user);
+		break;
+	case CH_CLAIM:
+		printf(_("%s claimed by %s"), ref, user);
+		break;
+	case CH_CLOSE:
+		printf(_("%s closed"), ref);
+		break;
+	case CH_REOPEN:
+		printf(_("%s reopened"), ref);
+		break;
+	default:
+		printf("%s", ref);
+	}
+}
+
 /* Sends a case change and prints what it did. */
 static int
 change(struct ctl_globals *g, const char *cmd, json_t *args,
-    const char *verb)
+    enum change_verb verb)
 {
 	json_t	*data;
 	char	 due[32];
@@ -426,17 +347,15 @@ change(struct ctl_globals *g, const char *cmd, json_t *args,
 		ctl_print_json(data);
 	else if (json_object_get(data, "note") != NULL &&
 	    strcmp(cmd, "note") == 0)
-		printf("%s: note %lld added\n", ctl_str(data, "ref", "-"),
+		printf(_("%s: note %lld added\n"), ctl_str(data, "ref", "-"),
 		    (long long)json_integer_value(json_object_get(data,
 		    "note")));
 	else {
-		printf("%s %s", ctl_str(data, "ref", "-"), verb);
-		if (json_object_get(data, "assignee") != NULL)
-			printf(" %s", ctl_str(data, "assignee", "-"));
-		printf(" (%s -> %s)", ctl_str(data, "from", "-"),
-		    ctl_str(data, "to", "-"));
+		change_said(verb, data);
+		printf(" (%s -> %s)", state_of(data, "from"), state_of(data,
+		    "to"));
 		if (json_is_integer(json_object_get(data, "deadline")))
-			printf(", due %s", ctl_time(json_object_get(data,
+			printf(_(", due %s"), ctl_time(json_object_get(data,
 			    "deadline"), due, sizeof(due)));
 		printf("\n");
 	}
@@ -466,7 +385,7 @@ ctl_assign(struct ctl_globals *g, int argc, char **argv)
 	if (plain(argc, argv, 2) == -1)
 		return CTL_USAGE;
 	return change(g, "assign", json_pack("{s:s, s:s}", "ref",
-	    argv[optind], "user", argv[optind + 1]), "assigned to");
+	    argv[optind], "user", argv[optind + 1]), CH_ASSIGN);
 }
 
 int
@@ -475,7 +394,7 @@ ctl_claim(struct ctl_globals *g, int argc, char **argv)
 	if (plain(argc, argv, 1) == -1)
 		return CTL_USAGE;
 	return change(g, "claim", json_pack("{s:s}", "ref", argv[optind]),
-	    "claimed by");
+	    CH_CLAIM);
 }
 
 int
@@ -483,10 +402,10 @@ ctl_note(struct ctl_globals *g, int argc, char **argv)
 {
 	if (plain(argc, argv, 2) == -1)
 		return CTL_USAGE;
-	if (ctl_utf8("the note", argv[optind + 1]) == -1)
+	if (ctl_utf8(_("the note"), argv[optind + 1]) == -1)
 		return CTL_USAGE;
 	return change(g, "note", json_pack("{s:s, s:s}", "ref", argv[optind],
-	    "text", argv[optind + 1]), "noted");
+	    "text", argv[optind + 1]), CH_NOTE);
 }
 
 int
@@ -498,8 +417,12 @@ ctl_close(struct ctl_globals *g, int argc, char **argv)
 	};
 	const char	*note = NULL;
 	json_t		*args;
-	int		 ch;
+	int		 ch, i;
 
+	/* close --filter ...: many cases at once (ctl_list.c). */
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--filter") == 0)
+			return ctl_close_filter(g, argc, argv);
 	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		if (ch != 'n')
 			return CTL_USAGE;
@@ -507,12 +430,12 @@ ctl_close(struct ctl_globals *g, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return usage(argv[0]);
-	if (note != NULL && ctl_utf8("the note", note) == -1)
+	if (note != NULL && ctl_utf8(_("the note"), note) == -1)
 		return CTL_USAGE;
 	args = json_pack("{s:s}", "ref", argv[optind]);
 	if (note != NULL)
 		json_object_set_new(args, "note", json_string(note));
-	return change(g, "close", args, "closed");
+	return change(g, "close", args, CH_CLOSE);
 }
 
 /*
@@ -537,7 +460,7 @@ ctl_recategorise(struct ctl_globals *g, int argc, char **argv)
 	}
 	if (optind + 2 != argc || reason == NULL)
 		return usage(argv[0]);
-	if (ctl_utf8("the reason", reason) == -1)
+	if (ctl_utf8(_("the reason"), reason) == -1)
 		return CTL_USAGE;
 	if ((r = ctl_call(g, "recategorise", json_pack("{s:s, s:s, s:s}",
 	    "ref", argv[optind], "category", argv[optind + 1], "reason",
@@ -546,15 +469,15 @@ ctl_recategorise(struct ctl_globals *g, int argc, char **argv)
 	if (g->json)
 		ctl_print_json(data);
 	else {
-		printf("%s moved from %s to %s (correction %lld kept for the "
-		    "router)\n", ctl_str(data, "ref", "-"),
+		printf(_("%s moved from %s to %s (correction %lld kept for "
+		    "the router)\n"), ctl_str(data, "ref", "-"),
 		    ctl_str(data, "category_from", "-"),
 		    ctl_str(data, "category_to", "-"),
 		    (long long)json_integer_value(json_object_get(data,
 		    "correction")));
 		if (!json_is_true(json_object_get(data, "visible")))
-			printf("%s is now in a category your roles do not "
-			    "see\n", ctl_str(data, "ref", "-"));
+			printf(_("%s is now in a category your roles do not "
+			    "see\n"), ctl_str(data, "ref", "-"));
 	}
 	json_decref(data);
 	return CTL_OK;
@@ -566,5 +489,5 @@ ctl_reopen(struct ctl_globals *g, int argc, char **argv)
 	if (plain(argc, argv, 1) == -1)
 		return CTL_USAGE;
 	return change(g, "reopen", json_pack("{s:s}", "ref", argv[optind]),
-	    "reopened");
+	    CH_REOPEN);
 }

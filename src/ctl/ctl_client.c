@@ -14,6 +14,7 @@
  * wide characters stays in its column; a cell may be limited to a width
  * and is then cut with "…".
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -26,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "text/text.h"
@@ -34,6 +36,7 @@
 #include "ctl/papictl.h"
 
 #define LINE_MAX_BYTES	(16 * 1024 * 1024)	/* one answer line */
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
  * ===================================================================
@@ -62,8 +65,8 @@ socket_path(struct ctl_globals *g, char *buf, size_t bufsz)
 	conf = config_load(g->conf_path, g->overrides, g->noverrides, err,
 	    sizeof(err));
 	if (conf == NULL) {
-		fprintf(stderr, "papictl: %s\n(give the daemon's socket with "
-		    "-s)\n", err);
+		fprintf(stderr, _("papictl: %s\n(give the daemon's socket "
+		    "with -s)\n"), err);
 		return -1;
 	}
 	copy_str(buf, bufsz, conf->control_socket);
@@ -80,7 +83,7 @@ connect_to(const char *path)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (copy_str(sun.sun_path, sizeof(sun.sun_path), path) == -1) {
-		fprintf(stderr, "papictl: %s: path too long\n", path);
+		fprintf(stderr, _("papictl: %s: path too long\n"), path);
 		return -1;
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
@@ -88,7 +91,7 @@ connect_to(const char *path)
 		return -1;
 	}
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		fprintf(stderr, "papictl: cannot reach papigwd at %s: %s\n",
+		fprintf(stderr, _("papictl: cannot reach papigwd at %s: %s\n"),
 		    path, strerror(errno));
 		close(fd);
 		return -1;
@@ -194,12 +197,12 @@ send_request(struct ctl_globals *g, const char *cmd, json_t *args, int pass)
 	o = json_pack("{s:s, s:o}", "cmd", cmd, "args", args != NULL ? args :
 	    json_object());
 	if (o == NULL || (req = json_dumps(o, JSON_COMPACT)) == NULL) {
-		fprintf(stderr, "papictl: cannot build the request (is the "
-		    "text UTF-8?)\n");
+		fprintf(stderr, "%s\n", _("papictl: cannot build the request "
+		    "(is the text UTF-8?)"));
 		goto fail;
 	}
 	if (strlen(req) >= CONTROL_REQUEST_MAX) {
-		fprintf(stderr, "papictl: request too large\n");
+		fprintf(stderr, "%s\n", _("papictl: request too large"));
 		goto fail;
 	}
 	if (socket_path(g, path, sizeof(path)) == -1 ||
@@ -228,6 +231,74 @@ fail:
 }
 
 /*
+ * Messages the daemon passes on as they are (a "%s" of its own), which
+ * papictl translates whole: the reasons of the report periods.
+ */
+static const char *const passed_on[] = {
+	N_("give a quarter or --from and --to, not both"),
+	N_("give --quarter YYYYQN, or --from and --to YYYY-MM-DD"),
+	N_("dates are YYYY-MM-DD"),
+	N_("--to is before --from"),
+};
+
+/* An argument of a daemon's message, translated when it is a state. */
+static const char *
+arg_text(const char *a)
+{
+	const char	*t = ctl_state_label(a, 0);
+
+	return t != NULL ? t : a;
+}
+
+/*
+ * The message of a failed answer in the user's language: the daemon
+ * sends its format ("no case %s") and arguments beside the English; the
+ * translation of the format gets the arguments back, in order or by
+ * position ("%2$s").  Returns msg when there is no translation.
+ */
+static const char *
+translated(json_t *ans, const char *msg, char *buf, size_t bufsz)
+{
+	const char	*fmt = json_string_value(json_object_get(ans, "format"));
+	json_t		*args = json_object_get(ans, "args");
+	const char	*tr, *p, *a;
+	size_t		 o = 0, next = 0, i;
+	long		 pos;
+
+	if (fmt == NULL || !json_is_array(args))
+		return msg;
+	if (strcmp(fmt, "%s") == 0 && json_array_size(args) == 1) {
+		a = json_string_value(json_array_get(args, 0));
+		for (i = 0; a != NULL && i < nitems(passed_on); i++)
+			if (strcmp(a, passed_on[i]) == 0)
+				return _(passed_on[i]);
+		return msg;
+	}
+	if ((tr = _(fmt)) == fmt)
+		return msg;
+	for (p = tr; *p != '\0' && o + 1 < bufsz; p++) {
+		if (*p != '%' || p[1] == '%') {
+			buf[o++] = *p;
+			p += *p == '%';
+			continue;
+		}
+		pos = strtol(p + 1, (char **)&a, 10);
+		if (*a == '$' && pos > 0)
+			p = a;
+		else
+			pos = (long)++next;
+		p += strspn(p + 1, "-+ #0123456789.hlzjt") + 1;
+		a = json_string_value(json_array_get(args, (size_t)pos - 1));
+		o += (size_t)snprintf(buf + o, bufsz - o, "%s", a != NULL ?
+		    arg_text(a) : "?");
+		if (o >= bufsz)
+			o = bufsz - 1;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/*
  * Takes the last line of an answer, ans: sets *data to its data (when
  * data is not NULL) and returns CTL_OK, or prints the daemon's reason and
  * returns CTL_USAGE when it found the arguments wrong, else CTL_FAIL.
@@ -236,6 +307,7 @@ static int
 final_answer(json_t *ans, json_t **data)
 {
 	const char	*err, *msg;
+	char		 buf[1024];
 
 	if (json_is_true(json_object_get(ans, "ok"))) {
 		if (data != NULL) {
@@ -247,8 +319,8 @@ final_answer(json_t *ans, json_t **data)
 	}
 	err = json_string_value(json_object_get(ans, "error"));
 	msg = json_string_value(json_object_get(ans, "message"));
-	fprintf(stderr, "papictl: %s\n", msg != NULL ? msg :
-	    "the daemon refused the request");
+	fprintf(stderr, "papictl: %s\n", msg != NULL ? translated(ans, msg,
+	    buf, sizeof(buf)) : _("the daemon refused the request"));
 	return err != NULL && strcmp(err, "usage") == 0 ? CTL_USAGE :
 	    CTL_FAIL;
 }
@@ -271,8 +343,8 @@ read_answer(int fd, json_t **data, int (*row)(json_t *, void *), void *arg)
 
 	for (;;) {
 		if ((len = read_line(fd, &buf, &cap, &have)) < 0) {
-			fprintf(stderr, "papictl: papigwd closed the "
-			    "connection without an answer\n");
+			fprintf(stderr, "%s\n", _("papictl: papigwd closed "
+			    "the connection without an answer"));
 			goto done;
 		}
 		ans = json_loadb(buf, (size_t)len, 0, &jerr);
@@ -280,7 +352,7 @@ read_answer(int fd, json_t **data, int (*row)(json_t *, void *), void *arg)
 		memmove(buf, buf + used, have - used);
 		have -= used;
 		if (ans == NULL) {
-			fprintf(stderr, "papictl: unreadable answer: %s\n",
+			fprintf(stderr, _("papictl: unreadable answer: %s\n"),
 			    jerr.text);
 			goto done;
 		}
@@ -401,12 +473,132 @@ ctl_duration(json_t *t, char *buf, size_t bufsz)
 	}
 	s = (double)json_integer_value(t);
 	if (s < 3600)
-		snprintf(buf, bufsz, "%.0f min", s / 60);
+		/* TRANSLATORS: a duration in minutes. */
+		snprintf(buf, bufsz, _("%.0f min"), s / 60);
 	else if (s < 2 * 86400)
-		snprintf(buf, bufsz, "%.1f h", s / 3600);
+		/* TRANSLATORS: a duration in hours. */
+		snprintf(buf, bufsz, _("%.1f h"), s / 3600);
 	else
-		snprintf(buf, bufsz, "%.1f d", s / 86400);
+		/* TRANSLATORS: a duration in days. */
+		snprintf(buf, bufsz, _("%.1f d"), s / 86400);
 	return buf;
+}
+
+/*
+ * ISO 8601 local time, "2026-11-27 10:00:00", for a JSON time: what a
+ * spreadsheet reads as a date ("" for null).
+ */
+const char *
+ctl_iso(json_t *t, char *buf, size_t bufsz)
+{
+	time_t		v;
+	struct tm	tm;
+
+	buf[0] = '\0';
+	if (!json_is_integer(t) || json_integer_value(t) == 0)
+		return buf;
+	v = (time_t)json_integer_value(t);
+	localtime_r(&v, &tm);
+	strftime(buf, bufsz, "%Y-%m-%d %H:%M:%S", &tm);
+	return buf;
+}
+
+/*
+ * How old something created at JSON time t is, now: "40m", "5h", "12d"
+ * (translated: the units of the user's language).
+ */
+const char *
+ctl_age(json_t *t, time_t now, char *buf, size_t bufsz)
+{
+	long long	s;
+
+	if (!json_is_integer(t)) {
+		snprintf(buf, bufsz, "-");
+		return buf;
+	}
+	s = (long long)(now - (time_t)json_integer_value(t));
+	if (s < 0)
+		s = 0;
+	if (s < 3600)
+		/* TRANSLATORS: an age in minutes, as short as can be. */
+		snprintf(buf, bufsz, _("%lldm"), s / 60);
+	else if (s < 2 * 86400)
+		/* TRANSLATORS: an age in hours. */
+		snprintf(buf, bufsz, _("%lldh"), s / 3600);
+	else
+		/* TRANSLATORS: an age in days. */
+		snprintf(buf, bufsz, _("%lldd"), s / 86400);
+	return buf;
+}
+
+/* The states of a case, and their names for people. */
+static const struct {
+	const char	*id;
+	const char	*name;
+	const char	*brief;
+} states[] = {
+	{ "received", NC_("state", "received"),
+	    NC_("state, brief", "received") },
+	{ "assigned", NC_("state", "assigned"),
+	    NC_("state, brief", "assigned") },
+	{ "in_progress", NC_("state", "in progress"),
+	    NC_("state, brief", "in progress") },
+	{ "reopened", NC_("state", "reopened"),
+	    NC_("state, brief", "reopened") },
+	{ "resolved", NC_("state", "resolved"),
+	    NC_("state, brief", "resolved") },
+	{ "confirmed", NC_("state", "confirmed by the resident"),
+	    NC_("state, brief", "confirmed") },
+};
+
+/*
+ * A case state's name in the user's language ("Đã tiếp nhận"), or its
+ * brief name for narrow lists; NULL when state is not a state's id.
+ */
+const char *
+ctl_state_label(const char *state, int brief)
+{
+	size_t	i;
+
+	for (i = 0; state != NULL && i < nitems(states); i++)
+		if (strcmp(states[i].id, state) == 0)
+			return i18n_ctext(brief ? states[i].brief :
+			    states[i].name);
+	return NULL;
+}
+
+/*
+ * The name of a category for people from the names the daemon sends
+ * ({name_vi, name_en, short_vi, short_en}): in the user's language, the
+ * short one when brief and configured; def when there are none.
+ */
+const char *
+ctl_names(json_t *names, int brief, const char *def)
+{
+	int		 vi = strcmp(i18n_lang(), "vi") == 0;
+	const char	*s = NULL;
+
+	if (!json_is_object(names))
+		return def;
+	if (brief)
+		s = ctl_str(names, vi ? "short_vi" : "short_en", NULL);
+	if (s == NULL)
+		s = ctl_str(names, vi ? "name_vi" : "name_en", NULL);
+	if (s == NULL)
+		s = ctl_str(names, "name_vi", def);
+	return s;
+}
+
+/* The width of the terminal on standard output, or 80. */
+int
+ctl_columns(void)
+{
+	struct winsize	ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) ==
+	    0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return 80;
 }
 
 /* A JSON string's value, or def when it is not a string. */
@@ -444,6 +636,8 @@ struct ctl_table {
 	char		*head[TABLE_COLS_MAX];
 	size_t		 limit[TABLE_COLS_MAX];	/* columns, 0: none */
 	int		 right[TABLE_COLS_MAX];
+	size_t		 fill;			/* column + 1, or 0 */
+	size_t		 total;			/* its line's width */
 	char		**cells;		/* nrows * ncols */
 	size_t		 nrows;
 	size_t		 cap;
@@ -472,6 +666,20 @@ ctl_table_col(struct ctl_table *t, size_t col, size_t width, int right)
 	if (col < t->ncols) {
 		t->limit[col] = width;
 		t->right[col] = right;
+	}
+}
+
+/*
+ * Column col gets what the others leave of a line of total columns (at
+ * least 8), and is cut to it: the text of a list on an 80-column
+ * terminal.
+ */
+void
+ctl_table_fill(struct ctl_table *t, size_t col, size_t total)
+{
+	if (col < t->ncols) {
+		t->fill = col + 1;
+		t->total = total;
 	}
 }
 
@@ -539,6 +747,29 @@ ctl_table_free(struct ctl_table *t)
 	free(t);
 }
 
+/*
+ * The width of the fill column: what is left of the line once the other
+ * columns and the gaps between them are laid out; its cells are cut to
+ * it.
+ */
+static void
+fill_width(struct ctl_table *t, size_t *w)
+{
+	size_t	i, r, used = 0, col = t->fill - 1, cw;
+	char	*s;
+
+	for (i = 0; i < t->ncols; i++)
+		if (i != col)
+			used += w[i] + 2;
+	t->limit[col] = used + 8 < t->total ? t->total - used : 8;
+	for (r = 0; r < t->nrows; r++) {
+		s = t->cells[r * t->ncols + col] = fit(t, col,
+		    t->cells[r * t->ncols + col]);
+		if ((cw = text_width(s, strlen(s))) > w[col])
+			w[col] = cw;
+	}
+}
+
 /* Prints the table aligned by display width, then frees it. */
 void
 ctl_table_print(struct ctl_table *t, FILE *fp)
@@ -550,11 +781,15 @@ ctl_table_print(struct ctl_table *t, FILE *fp)
 		w[i] = text_width(t->head[i], strlen(t->head[i]));
 	for (r = 0; r < t->nrows; r++)
 		for (i = 0; i < t->ncols; i++) {
+			if (i + 1 == t->fill)
+				continue;
 			s = t->cells[r * t->ncols + i] = fit(t, i,
 			    t->cells[r * t->ncols + i]);
 			if ((cw = text_width(s, strlen(s))) > w[i])
 				w[i] = cw;
 		}
+	if (t->fill > 0)
+		fill_width(t, w);
 	for (r = 0; r <= t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++) {
 			s = r == 0 ? t->head[i] : t->cells[(r - 1) *
@@ -587,8 +822,8 @@ ctl_number(const char *cmd, const char *what, const char *s, long min,
     long max, long *v)
 {
 	if (parse_long(s, min, max, v) == -1) {
-		fprintf(stderr, "papictl: %s: %s must be a number from %ld to "
-		    "%ld\n", cmd, what, min, max);
+		fprintf(stderr, _("papictl: %s: %s must be a number from %ld "
+		    "to %ld\n"), cmd, what, min, max);
 		ctl_usage_of(cmd);
 		return -1;
 	}
@@ -601,7 +836,7 @@ ctl_utf8(const char *what, const char *s)
 {
 	if (text_valid_utf8(s, strlen(s)))
 		return 0;
-	fprintf(stderr, "papictl: %s is not valid UTF-8\n", what);
+	fprintf(stderr, _("papictl: %s is not valid UTF-8\n"), what);
 	return -1;
 }
 

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "base/i18n.h"
 #include "ctl/papictl.h"
 
 static const char *const states[] = {
@@ -21,6 +23,11 @@ static const char *const states[] = {
 static const char *const outbox_states[] = {
 	"queued", "sending", "sent", "delivered", "failed"
 };
+
+/* The same for people. */
+static const char *const outbox_names[] = {
+	N_("queued"), N_("sending"), N_("sent"), N_("delivered"), N_("failed")
+};
 #define NOUTBOX	(sizeof(outbox_states) / sizeof(outbox_states[0]))
 
 /*
@@ -29,41 +36,103 @@ static const char *const outbox_states[] = {
  * ===================================================================
  */
 
+/* One queue's line: a category's name and its counts by state. */
+static void
+queue_row(struct ctl_table *t, const char *id, json_t *o)
+{
+	char	n[NSTATES + 2][24];
+	size_t	i;
+
+	for (i = 0; i < NSTATES; i++)
+		if (!json_is_integer(json_object_get(o, states[i])))
+			snprintf(n[i], sizeof(n[i]), "0");
+		else
+			ctl_int(o, states[i], n[i], sizeof(n[i]));
+	ctl_int(o, "open", n[NSTATES], sizeof(n[NSTATES]));
+	ctl_int(o, "overdue", n[NSTATES + 1], sizeof(n[NSTATES + 1]));
+	ctl_table_add(t, ctl_names(o, 1, id), ctl_str(o, "dimension", "-"),
+	    n[0], n[1], n[2], n[3], n[NSTATES], n[NSTATES + 1], n[4], n[5]);
+}
+
+/*
+ * The queues in the order the daemon gives ("order": the configuration's,
+ * the ward's first concerns first), then any category no longer
+ * configured.
+ */
 static void
 print_queues(json_t *data)
 {
 	struct ctl_table	*t;
-	json_t			*q, *o;
+	json_t			*q, *o, *order, *v;
 	const char		*id;
-	char			 n[NSTATES + 2][24], b[32];
+	char			 b[32];
 	size_t			 i;
 
-	t = ctl_table_new("CATEGORY", "DIM", "RECEIVED", "ASSIGNED",
-	    "IN_PROGRESS", "REOPENED", "OPEN", "OVERDUE", "RESOLVED",
-	    "CONFIRMED", (char *)NULL);
+	t = ctl_table_new(_("CATEGORY"), _("DIM"), _("RECEIVED"), _("ASSIGNED"),
+	    _("IN PROGRESS"), _("REOPENED"), _("OPEN"), _("OVERDUE"),
+	    _("RESOLVED"), _("CONFIRMED"), (char *)NULL);
 	for (i = 2; i < 10; i++)
 		ctl_table_col(t, i, 0, 1);
 	q = json_object_get(data, "queues");
+	order = json_object_get(data, "order");
+	json_array_foreach(order, i, v)
+		if ((o = json_object_get(q, json_string_value(v))) != NULL)
+			queue_row(t, json_string_value(v), o);
 	json_object_foreach(q, id, o) {
-		for (i = 0; i < NSTATES; i++)
-			if (!json_is_integer(json_object_get(o, states[i])))
-				snprintf(n[i], sizeof(n[i]), "0");
-			else
-				ctl_int(o, states[i], n[i], sizeof(n[i]));
-		ctl_int(o, "open", n[NSTATES], sizeof(n[NSTATES]));
-		ctl_int(o, "overdue", n[NSTATES + 1], sizeof(n[NSTATES + 1]));
-		ctl_table_add(t, id, ctl_str(o, "dimension", "-"), n[0], n[1],
-		    n[2], n[3], n[NSTATES], n[NSTATES + 1], n[4], n[5]);
+		json_array_foreach(order, i, v)
+			if (strcmp(json_string_value(v), id) == 0)
+				break;
+		if (i == json_array_size(order))
+			queue_row(t, id, o);
 	}
 	ctl_table_print(t, stdout);
-	printf("\nOpen cases: %lld, overdue: %lld",
+	printf(_("\nOpen cases: %lld, overdue: %lld"),
 	    (long long)json_integer_value(json_object_get(data, "open")),
 	    (long long)json_integer_value(json_object_get(data, "overdue")));
 	o = json_object_get(data, "oldest_waiting");
 	if (json_is_object(o))
-		printf("; oldest waiting: %s since %s", ctl_str(o, "ref", "-"),
-		    ctl_time(json_object_get(o, "created"), b, sizeof(b)));
+		printf(_("; oldest waiting: %s since %s"), ctl_str(o, "ref",
+		    "-"), ctl_time(json_object_get(o, "created"), b,
+		    sizeof(b)));
 	printf("\n");
+}
+
+/*
+ * A period of the district's reports for people: "the first quarter of
+ * 2026" from its kind ("Q1") and year.
+ */
+void
+ctl_period_label(const char *kind, long long year, char *buf, size_t bufsz)
+{
+	if (strcmp(kind, "Q1") == 0)
+		snprintf(buf, bufsz, _("the first quarter of %lld"), year);
+	else if (strcmp(kind, "H1") == 0)
+		snprintf(buf, bufsz, _("the first six months of %lld"), year);
+	else if (strcmp(kind, "M9") == 0)
+		snprintf(buf, bufsz, _("the first nine months of %lld"), year);
+	else
+		snprintf(buf, bufsz, _("the year %lld"), year);
+}
+
+/* The report due soon, when the daemon says its reminder is due. */
+static void
+print_report_due(json_t *due)
+{
+	char		 label[96], day[32];
+	long long	 left;
+
+	if (!json_is_object(due))
+		return;
+	ctl_period_label(ctl_str(due, "kind", "Y"), (long long)
+	    json_integer_value(json_object_get(due, "year")), label,
+	    sizeof(label));
+	left = (long long)json_integer_value(json_object_get(due,
+	    "workdays_left"));
+	ctl_date(json_object_get(due, "cutoff"), day, sizeof(day));
+	printf(ngettext("\nReport due: %s (%s), figures as of %s: %lld "
+	    "working day left\n", "\nReport due: %s (%s), figures as of %s: "
+	    "%lld working days left\n", (unsigned long)left), label,
+	    ctl_str(due, "period", "-"), day, left);
 }
 
 /* A modem's state in a cell: "up 75% home", "down (no device)". */
@@ -101,15 +170,15 @@ print_channels(json_t *data)
 	size_t			 i;
 
 	o = json_object_get(data, "outbox");
-	printf("\nOutbox:");
+	printf("\n%s", _("Outbox:"));
 	for (i = 0; i < NOUTBOX; i++)
-		printf(" %s %lld%s", outbox_states[i],
+		printf(" %s %lld%s", _(outbox_names[i]),
 		    (long long)json_integer_value(json_object_get(o,
 		    outbox_states[i])), i + 1 < NOUTBOX ? "," : "\n");
 	printf("\n");
-	t = ctl_table_new("CHANNEL", "TYPE", "ENABLED", "MODEM",
-	    "LAST MESSAGE", "QUEUED", "SENT", "DELIVERED", "FAILED",
-	    "LAST ERROR", (char *)NULL);
+	t = ctl_table_new(_("CHANNEL"), _("TYPE"), _("ENABLED"), _("MODEM"),
+	    _("LAST MESSAGE"), _("QUEUED"), _("SENT"), _("DELIVERED"),
+	    _("FAILED"), _("LAST ERROR"), (char *)NULL);
 	for (i = 5; i < 9; i++)
 		ctl_table_col(t, i, 0, 1);
 	ctl_table_col(t, 9, 50, 0);
@@ -125,7 +194,8 @@ print_channels(json_t *data)
 		modem_of(json_object_get(o, "modem"), modem, sizeof(modem));
 		ctl_table_add(t, name, ctl_str(o, "type", "-"),
 		    json_object_get(o, "enabled") == NULL ? "-" :
-		    json_is_true(json_object_get(o, "enabled")) ? "yes" : "no",
+		    json_is_true(json_object_get(o, "enabled")) ? _("yes") :
+		    _("no"),
 		    modem, ctl_time(json_object_get(o, "last_seen"), seen,
 		    sizeof(seen)), n[0], n[2], n[3], n[4],
 		    ctl_str(o, "last_error", "-"));
@@ -133,9 +203,9 @@ print_channels(json_t *data)
 	ctl_table_print(t, stdout);
 	o = json_object_get(data, "health");
 	if (json_array_size(o) == 0)
-		printf("\nHealth: OK\n");
+		printf("\n%s\n", _("Health: OK"));
 	else {
-		printf("\nHealth:\n");
+		printf("\n%s\n", _("Health:"));
 		json_array_foreach(o, i, c)
 			printf("  %s\n", json_string_value(c));
 	}
@@ -160,6 +230,7 @@ ctl_status(struct ctl_globals *g, int argc, char **argv)
 		ctl_print_json(data);
 	else {
 		print_queues(data);
+		print_report_due(json_object_get(data, "report_due"));
 		if (json_object_get(data, "channels") != NULL)
 			print_channels(data);
 	}
@@ -213,12 +284,13 @@ ctl_outbox(struct ctl_globals *g, int argc, char **argv)
 	}
 	rows = json_object_get(data, "rows");
 	if (json_array_size(rows) == 0) {
-		printf("no messages\n");
+		printf("%s\n", _("no messages"));
 		json_decref(data);
 		return CTL_OK;
 	}
-	t = ctl_table_new("ID", "REF", "CHANNEL", "TO", "KIND", "STATE",
-	    "ATTEMPTS", "SMS", "UPDATED", "ERROR", (char *)NULL);
+	t = ctl_table_new(_("ID"), _("REF"), _("CHANNEL"), _("TO"), _("KIND"),
+	    _("STATE"), _("ATTEMPTS"), _("SMS"), _("UPDATED"), _("ERROR"),
+	    (char *)NULL);
 	ctl_table_col(t, 0, 0, 1);
 	ctl_table_col(t, 6, 0, 1);
 	ctl_table_col(t, 7, 0, 1);
@@ -262,7 +334,7 @@ ctl_retry(struct ctl_globals *g, int argc, char **argv)
 	if (g->json)
 		ctl_print_json(data);
 	else
-		printf("outbox %ld queued again\n", id);
+		printf(_("outbox %ld queued again\n"), id);
 	json_decref(data);
 	return CTL_OK;
 }
@@ -300,7 +372,7 @@ ctl_inject(struct ctl_globals *g, int argc, char **argv)
 		ctl_usage_of(argv[0]);
 		return CTL_USAGE;
 	}
-	if (ctl_utf8("the text", argv[optind]) == -1) {
+	if (ctl_utf8(_("the text"), argv[optind]) == -1) {
 		json_decref(args);
 		return CTL_USAGE;
 	}
@@ -310,20 +382,24 @@ ctl_inject(struct ctl_globals *g, int argc, char **argv)
 	if (g->json)
 		ctl_print_json(data);
 	else if (json_is_true(json_object_get(data, "duplicate")))
-		printf("message %lld: a duplicate of one stored before%s%s\n",
+		printf(_("message %lld: a duplicate of one stored before%s%s\n"),
 		    (long long)json_integer_value(json_object_get(data,
 		    "message")), *ctl_str(data, "ref", "") ? ", case " : "",
 		    ctl_str(data, "ref", ""));
 	else if (*ctl_str(data, "ref", "") == '\0')
-		printf("message %lld stored: %s, no case\n",
+		printf(_("message %lld stored: %s, no case\n"),
 		    (long long)json_integer_value(json_object_get(data,
 		    "message")), ctl_str(data, "kind", "-"));
-	else
-		printf("message %lld %s %s (%s)\n",
+	else if (json_is_true(json_object_get(data, "created")))
+		printf(_("message %lld opened %s (%s)\n"),
 		    (long long)json_integer_value(json_object_get(data,
-		    "message")), json_is_true(json_object_get(data,
-		    "created")) ? "opened" : "joined", ctl_str(data, "ref",
-		    "-"), ctl_str(data, "category", "-"));
+		    "message")), ctl_str(data, "ref", "-"), ctl_str(data,
+		    "category", "-"));
+	else
+		printf(_("message %lld joined %s (%s)\n"),
+		    (long long)json_integer_value(json_object_get(data,
+		    "message")), ctl_str(data, "ref", "-"), ctl_str(data,
+		    "category", "-"));
 	json_decref(data);
 	return CTL_OK;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/version.h"
 #include "conf/config.h"
 #include "domain/ussd_menu.h"
@@ -20,43 +21,56 @@
 
 static const struct ctl_cmd commands[] = {
 	{ "check-config", ctl_check_config, "",
-	    "check the configuration, like papigwd -n" },
+	    N_("check the configuration, like papigwd -n") },
 	{ "classify", ctl_classify, "[text | -]",
-	    "show how the router classifies messages (offline)" },
+	    N_("show how the router classifies messages (offline)") },
 	/* "router" has two entries, a usage each, and one function. */
 	{ "router", ctl_router, "show",
-	    "the learned model the router loads (offline)" },
-	/* The daemon's commands (ctl_cases.c, ctl_status.c, ctl_report.c). */
+	    N_("the learned model the router loads (offline)") },
+	/* The daemon's commands (ctl_*.c). */
 	{ "status", ctl_status, "",
-	    "queues, overdue cases, outbox and channels" },
-	{ "list", ctl_list, "[--category category] [--state state] "
-	    "[--overdue] [--mine] [--limit n] [--before ref]",
-	    "cases, newest first" },
+	    N_("queues, overdue cases, outbox and channels") },
+	{ "list", ctl_list, "[--category category] [--state state] [--open] "
+	    "[--overdue] [--mine] [--text words] [--area area] "
+	    "[--source source] [--limit n] [--before ref] [--wide]",
+	    N_("cases, newest first") },
 	{ "show", ctl_show, "[--unmask reason] ref",
-	    "one case: messages, history, notes" },
+	    N_("one case: messages, history, notes") },
 	{ "reply", ctl_reply, "[--dry-run] ref text",
-	    "answer the resident (shows the SMS parts first)" },
-	{ "assign", ctl_assign, "ref user", "give a case to an officer" },
-	{ "claim", ctl_claim, "ref", "take a case" },
-	{ "note", ctl_note, "ref text", "add an internal note" },
-	{ "close", ctl_close, "[--note text] ref", "resolve a case" },
-	{ "reopen", ctl_reopen, "ref", "reopen a closed case" },
+	    N_("answer the resident (shows the SMS parts first)") },
+	{ "assign", ctl_assign, "ref user", N_("give a case to an officer") },
+	{ "claim", ctl_claim, "ref", N_("take a case") },
+	{ "note", ctl_note, "ref text", N_("add an internal note") },
+	{ "close", ctl_close, "[--note text] ref", N_("resolve a case") },
+	{ "close", ctl_close, "--filter [list's filters] --reason text "
+	    "[--yes]", N_("close every open case that list shows, at once") },
+	{ "reopen", ctl_reopen, "ref", N_("reopen a closed case") },
 	{ "recategorise", ctl_recategorise, "--reason text ref "
-	    "category[/sub]", "move a case; the router learns from it" },
+	    "category[/sub]", N_("move a case; the router learns from it") },
 	{ "outbox", ctl_outbox, "[--failed] [--limit n]",
-	    "outbound messages and their delivery" },
-	{ "retry", ctl_retry, "id", "send a failed message again" },
-	{ "report", ctl_report, "--quarter YYYYQN | --from date --to date "
-	    "[--format table | csv | json]", "figures for the district" },
-	{ "export", ctl_export, "--format csv | json [--quarter YYYYQN | "
-	    "--from date --to date]", "cases for analysis, without numbers" },
+	    N_("outbound messages and their delivery") },
+	{ "retry", ctl_retry, "id", N_("send a failed message again") },
+	{ "report", ctl_report, "--period period | --quarter YYYYQN | "
+	    "--from date --to date [--format table | csv | json | html | pdf] "
+	    "[--output file]", N_("figures for the district") },
+	{ "report", ctl_report, "--due",
+	    N_("the next report due to the district") },
+	{ "export", ctl_export, "--format csv | json [--period period | "
+	    "--quarter YYYYQN | --from date --to date]",
+	    N_("cases for analysis, without numbers") },
 	{ "inject", ctl_inject, "--from number [--channel name] text",
-	    "feed a message in as if it had arrived" },
+	    N_("feed a message in as if it had arrived") },
+	{ "quarantine", ctl_quarantine, "list | release number",
+	    N_("numbers the flood guard holds back, and releasing one") },
+	{ "sender", ctl_sender, "block --reason text number | unblock number",
+	    N_("stop or resume the automatic replies to a number") },
+	{ "backup", ctl_backup, "[--force] file",
+	    N_("a consistent copy of the database, while it runs") },
 	{ "audit", ctl_audit, "[--verify] [--limit n]",
-	    "the audit log; --verify checks it" },
+	    N_("the audit log; --verify checks it") },
 	{ "router", ctl_router, "train [--force] [--corpus dir] "
 	    "[--corrections file] [--out file]",
-	    "retrain the learned model with the officers' corrections" },
+	    N_("retrain the learned model with the officers' corrections") },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
@@ -68,9 +82,10 @@ usage(FILE *fp, int status)
 	fprintf(fp, "usage: papictl [--json] [-c file] [-o key=value] "
 	    "[-s socket] command [arg ...]\n");
 	fprintf(fp, "       papictl --version | --help\n\ncommands:\n");
+	/* "usage:" and the commands are syntax: the same in every language. */
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %-13s %-12s %s\n", commands[i].name,
-		    commands[i].usage, commands[i].summary);
+		    commands[i].usage, _(commands[i].summary));
 	exit(status);
 }
 
@@ -100,6 +115,8 @@ main(int argc, char *argv[])
 	size_t			 i;
 	int			 ch;
 
+	/* Messages in the user's language (LANG, LC_MESSAGES). */
+	i18n_init();
 	/* The configuration is checked as papigwd -n checks it. */
 	ussd_menu_register();
 	memset(&g, 0, sizeof(g));
@@ -114,8 +131,8 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			if (g.noverrides == CONF_OVERRIDES_MAX) {
-				fprintf(stderr, "papictl: too many -o "
-				    "options\n");
+				fprintf(stderr, "%s\n", _("papictl: too many "
+				    "-o options"));
 				return CTL_USAGE;
 			}
 			ovr[g.noverrides++] = optarg;
@@ -145,6 +162,6 @@ main(int argc, char *argv[])
 		optind = 1;	/* commands run getopt on their own argv */
 		return commands[i].run(&g, argc, argv);
 	}
-	fprintf(stderr, "papictl: unknown command '%s'\n", argv[0]);
+	fprintf(stderr, _("papictl: unknown command '%s'\n"), argv[0]);
 	usage(stderr, CTL_USAGE);
 }

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <getopt.h>
 
@@ -59,11 +60,17 @@ void	 ctl_print_json(json_t *);
 const char *ctl_time(json_t *, char *buf, size_t bufsz);
 const char *ctl_date(json_t *, char *buf, size_t bufsz);
 const char *ctl_duration(json_t *, char *buf, size_t bufsz);
+const char *ctl_iso(json_t *, char *buf, size_t bufsz);
+const char *ctl_age(json_t *, time_t now, char *buf, size_t bufsz);
+const char *ctl_state_label(const char *state, int brief);
+const char *ctl_names(json_t *names, int brief, const char *def);
+int	 ctl_columns(void);
 const char *ctl_str(json_t *, const char *key, const char *def);
 const char *ctl_int(json_t *, const char *key, char *buf, size_t bufsz);
 struct ctl_table *ctl_table_new(const char *head, ...);
 void	 ctl_table_col(struct ctl_table *, size_t col, size_t width,
 	    int right);
+void	 ctl_table_fill(struct ctl_table *, size_t col, size_t total);
 void	 ctl_table_add(struct ctl_table *, ...);
 void	 ctl_table_print(struct ctl_table *, FILE *);
 int	 ctl_number(const char *cmd, const char *what, const char *s,
@@ -72,8 +79,11 @@ int	 ctl_utf8(const char *what, const char *s);
 int	 ctl_getopt(int argc, char **argv, const char *shortopts,
 	    const struct option *longopts);
 
-/* ctl_cases.c: list, show, reply and case work */
+/* ctl_list.c: list, and close --filter */
 int	ctl_list(struct ctl_globals *, int, char **);
+int	ctl_close_filter(struct ctl_globals *, int, char **);
+
+/* ctl_cases.c: show, reply and case work */
 int	ctl_show(struct ctl_globals *, int, char **);
 int	ctl_reply(struct ctl_globals *, int, char **);
 int	ctl_assign(struct ctl_globals *, int, char **);
@@ -84,10 +94,17 @@ int	ctl_reopen(struct ctl_globals *, int, char **);
 int	ctl_recategorise(struct ctl_globals *, int, char **);
 
 /* ctl_status.c: status, outbox, retry, inject */
+void	ctl_period_label(const char *kind, long long year, char *buf,
+	    size_t bufsz);
 int	ctl_status(struct ctl_globals *, int, char **);
 int	ctl_outbox(struct ctl_globals *, int, char **);
 int	ctl_retry(struct ctl_globals *, int, char **);
 int	ctl_inject(struct ctl_globals *, int, char **);
+
+/* ctl_admin.c: quarantine, sender, backup */
+int	ctl_quarantine(struct ctl_globals *, int, char **);
+int	ctl_sender(struct ctl_globals *, int, char **);
+int	ctl_backup(struct ctl_globals *, int, char **);
 
 /* ctl_report.c: report, export, audit */
 int	ctl_report(struct ctl_globals *, int, char **);

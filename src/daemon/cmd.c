@@ -34,6 +34,12 @@ const struct control_cmd cmd_table[] = {
 	{ "audit", ROLE_ADMINISTRATOR, cmd_audit },
 	{ "router.corrections", ROLE_ADMINISTRATOR, cmd_router_corrections },
 	{ "router.install", ROLE_ADMINISTRATOR, cmd_router_install },
+	{ "close.bulk", ROLE_OFFICER, cmd_close_bulk },
+	{ "quarantine.list", ROLE_ADMINISTRATOR, cmd_quarantine_list },
+	{ "quarantine.release", ROLE_ADMINISTRATOR, cmd_quarantine_release },
+	{ "sender.block", ROLE_ADMINISTRATOR, cmd_sender_block },
+	{ "sender.unblock", ROLE_ADMINISTRATOR, cmd_quarantine_release },
+	{ "backup", ROLE_ADMINISTRATOR, cmd_backup },
 };
 const size_t cmd_ncommands = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
@@ -154,4 +160,22 @@ int
 cmd_case_open(enum store_case_state s)
 {
 	return s != STORE_CASE_RESOLVED && s != STORE_CASE_CONFIRMED;
+}
+
+/*
+ * The names of a category for people, in both languages, the short ones
+ * for narrow lists ("" when the configuration has none): papictl shows
+ * those of its user's language.  A new reference.
+ */
+json_t *
+cmd_category_names(const struct config *conf, const char *id)
+{
+	const struct category	*cat = config_category(conf, id);
+
+	if (cat == NULL)
+		return json_pack("{s:s, s:s, s:s, s:s}", "name_vi", id,
+		    "name_en", id, "short_vi", "", "short_en", "");
+	return json_pack("{s:s, s:s, s:s, s:s}", "name_vi", cat->name_vi,
+	    "name_en", cat->name_en, "short_vi", cat->short_vi, "short_en",
+	    cat->short_en);
 }

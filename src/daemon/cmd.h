@@ -5,8 +5,10 @@
  * asker's role; the handler reads its arguments with the cmd_arg_*()
  * helpers, does its work through the services and leaves its answer in
  * req->data (or a failure with control_fail()).  One file per family:
- * cmd_case.c (case work), cmd_admin.c (status, outbox, inject),
- * cmd_report.c (reports, exports, the audit log).
+ * cmd_case.c (case work), cmd_bulk.c (many cases at once), cmd_admin.c
+ * (status, outbox, inject), cmd_sender.c (quarantines and blocks),
+ * cmd_backup.c (a copy of the database), cmd_report.c (reports, exports,
+ * the audit log), cmd_router.c (the learned model).
  */
 #ifndef PAPIGW_DAEMON_CMD_H
 #define PAPIGW_DAEMON_CMD_H
@@ -33,6 +35,7 @@ int64_t		 cmd_arg_ref(struct control_req *);
 const char	*cmd_arg_text(struct control_req *, const char *key,
 		    size_t max, int required);
 void		 cmd_pseudonym(int64_t resident, char *buf, size_t bufsz);
+json_t		*cmd_category_names(const struct config *, const char *id);
 int		 cmd_case_open(enum store_case_state);
 
 /* cmd_router.c */
@@ -49,11 +52,23 @@ int		 cmd_close(struct control_req *);
 int		 cmd_reopen(struct control_req *);
 int		 cmd_reply(struct control_req *);
 
+
 /* cmd_admin.c */
 int		 cmd_status(struct control_req *);
 int		 cmd_outbox(struct control_req *);
 int		 cmd_retry(struct control_req *);
 int		 cmd_inject(struct control_req *);
+
+/* cmd_bulk.c */
+int		 cmd_close_bulk(struct control_req *);
+
+/* cmd_sender.c */
+int		 cmd_quarantine_list(struct control_req *);
+int		 cmd_quarantine_release(struct control_req *);
+int		 cmd_sender_block(struct control_req *);
+
+/* cmd_backup.c */
+int		 cmd_backup(struct control_req *);
 
 /* cmd_report.c */
 int		 cmd_report(struct control_req *);

@@ -11,10 +11,12 @@
 #include <jansson.h>
 
 #include "daemon/cmd.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "text/text.h"
 #include "conf/config.h"
+#include "domain/period.h"
 #include "domain/ref.h"
 #include "domain/router.h"
 #include "store/store.h"
@@ -151,6 +153,88 @@ status_channels(struct control_req *req, json_t *data)
 	return 0;
 }
 
+/*
+ * The queues of status, one per category the asker sees, in the order of
+ * the configuration (which puts the ward's first concerns first), zero
+ * or not; "order" lists them so, for clients that do not keep an
+ * object's order.
+ */
+static json_t *
+status_queues(struct control_req *req, json_t **order)
+{
+	const struct config	*conf = req->conf;
+	const struct category	*c;
+	json_t			*q = json_object(), *o;
+	size_t			 i;
+
+	*order = json_array();
+	for (i = 0; i < conf->ncategories; i++) {
+		c = &conf->categories[i];
+		if (!control_sees(req->who, conf, c->id))
+			continue;
+		o = cmd_category_names(conf, c->id);
+		json_object_set_new(o, "dimension", json_string(c->dimension));
+		json_object_set_new(o, "name", json_string(c->name_vi));
+		json_object_set_new(o, "open", json_integer(0));
+		json_object_set_new(o, "overdue", json_integer(0));
+		json_object_set_new(q, c->id, o);
+		json_array_append_new(*order, json_string(c->id));
+	}
+	return q;
+}
+
+/*
+ * The next report to the district, when its reminder is due
+ * (reports.remind_days working days before its cut-off, or less), for
+ * the status screen; NULL when it is not.
+ */
+static json_t *
+status_report_due(struct control_req *req, struct store_query *q)
+{
+	const struct config	*conf = req->conf;
+	struct period		 p;
+	int64_t			 now = clock_unix(), sent = 0;
+	int			 left;
+
+	if (conf->reports_remind_days == 0)
+		return NULL;
+	period_next(conf, now, &p);
+	left = period_workdays_left(conf, now, &p);
+	if (left > conf->reports_remind_days ||
+	    store_reminder_sent(q, p.id, &sent) != STORE_OK)
+		return NULL;
+	return json_pack("{s:s, s:s, s:i, s:I, s:i, s:o}", "period", p.id,
+	    "kind", period_kind_code(p.kind), "year", p.year, "cutoff",
+	    (json_int_t)p.cutoff, "workdays_left", left, "reminded",
+	    cmd_jtime(sent));
+}
+
+static void
+parts_row(const char *kind, int64_t n, int64_t parts, void *arg)
+{
+	json_object_set_new(arg, kind, json_pack("{s:I, s:I}", "messages",
+	    (json_int_t)n, "parts", (json_int_t)parts));
+}
+
+/*
+ * What the SMS sent cost over the last 30 days: messages and parts of each
+ * outbox kind (acknowledgements, answers...).  Returns 0 or -1.
+ */
+static int
+status_sms(struct control_req *req, struct store_query *q, json_t *data)
+{
+	json_t	*o = json_object();
+
+	if (store_outbox_parts(q, clock_unix() - 30 * 86400, parts_row, o) !=
+	    STORE_OK) {
+		json_decref(o);
+		return -1;
+	}
+	json_object_set_new(data, "sms_30_days", o);
+	(void)req;
+	return 0;
+}
+
 /* status: queue depths, oldest waiting, overdue, outbox, channels. */
 int
 cmd_status(struct control_req *req)
@@ -160,27 +244,31 @@ cmd_status(struct control_req *req)
 	char			**vis = NULL, ref[32];
 	size_t			 nvis;
 	int64_t			 oldest, oldest_at, n;
-	json_t			*data, *outbox;
+	json_t			*data, *outbox, *order, *due;
 	int			 i;
 
 	if ((q = control_query(req)) == NULL)
 		return -1;
 	memset(&sc, 0, sizeof(sc));
 	sc.req = req;
-	sc.queues = json_object();
+	sc.queues = status_queues(req, &order);
 	nvis = control_visible(req->who, req->conf, &vis);
 	if (store_case_counts(q, count_row, &sc) != STORE_OK ||
 	    store_case_oldest_waiting(q, vis, nvis, &oldest, &oldest_at) !=
 	    STORE_OK) {
 		free(vis);
 		json_decref(sc.queues);
+		json_decref(order);
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store "
 		    "cannot be read");
 	}
 	free(vis);
-	data = json_pack("{s:o, s:I, s:I, s:s, s:s}", "queues", sc.queues,
-	    "open", (json_int_t)sc.open, "overdue", (json_int_t)sc.overdue,
-	    "user", req->who->user, "roles", req->who->roles);
+	data = json_pack("{s:o, s:o, s:I, s:I, s:s, s:s}", "queues",
+	    sc.queues, "order", order, "open", (json_int_t)sc.open,
+	    "overdue", (json_int_t)sc.overdue, "user", req->who->user,
+	    "roles", req->who->roles);
+	if ((due = status_report_due(req, q)) != NULL)
+		json_object_set_new(data, "report_due", due);
 	if (oldest != 0) {
 		ref_format(req->conf->case_prefix, oldest, ref, sizeof(ref));
 		json_object_set_new(data, "oldest_waiting", json_pack(
@@ -197,7 +285,8 @@ cmd_status(struct control_req *req)
 				    store_outbox_state_name(i),
 				    json_integer(n));
 		json_object_set_new(data, "outbox", outbox);
-		if (status_channels(req, data) == -1) {
+		if (status_channels(req, data) == -1 ||
+		    status_sms(req, q, data) == -1) {
 			json_decref(data);
 			return control_fail(req, CONTROL_E_UNAVAILABLE, "the "
 			    "store cannot be read");

@@ -31,8 +31,10 @@
 #include "daemon/cmd.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/strbuf.h"
 #include "base/util.h"
 #include "text/sms.h"
+#include "text/text.h"
 #include "conf/config.h"
 #include "domain/classifier.h"
 #include "domain/ref.h"
@@ -164,8 +166,15 @@ struct work {
 	enum store_case_state	 to;
 	char			*number;	/* OP_UNMASK */
 	char			 old[2 * CONF_ID_MAX];	/* OP_RECATEGORISE */
+	const char		*fmt;		/* w->msg's format... */
+	json_t			*fargs;		/* ...and arguments */
 };
 
+/*
+ * Records why w failed, as control_fail() does for a request (the
+ * request's answer is written once the transaction is over).  Returns
+ * the status that rolls the change back.
+ */
 static enum store_status __attribute__((format(printf, 3, 4)))
 work_fail(struct work *w, enum control_err e, const char *fmt, ...)
 {
@@ -175,6 +184,11 @@ work_fail(struct work *w, enum control_err e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
 	va_end(ap);
+	json_decref(w->fargs);
+	va_start(ap, fmt);
+	w->fargs = control_format_args(fmt, ap);
+	va_end(ap);
+	w->fmt = fmt;
 	return e == CONTROL_E_NOTFOUND ? STORE_NOTFOUND : STORE_INVALID;
 }
 
@@ -472,12 +486,18 @@ run_work(struct control_req *req, struct work *w)
 	w->actor = req->who->user;
 	w->now = clock_unix();
 	st = store_submit_wait(req->svc->store, case_work, w);
-	if (st == STORE_OK)
+	if (st == STORE_OK) {
+		json_decref(w->fargs);
+		w->fargs = NULL;
 		return 0;
+	}
 	free(w->number);
 	w->number = NULL;
-	if (w->err != CONTROL_E_OK)
-		return control_fail(req, w->err, "%s", w->msg);
+	if (w->err != CONTROL_E_OK) {
+		control_fail_with(req, w->err, w->msg, w->fmt, w->fargs);
+		w->fargs = NULL;
+		return -1;
+	}
 	return control_fail(req, CONTROL_E_UNAVAILABLE, "not saved: %s",
 	    store_strerror(st));
 }
@@ -503,6 +523,7 @@ change_json(struct control_req *req, const struct work *w)
 struct list_ctx {
 	const struct config	*conf;
 	json_t			*cases;
+	json_t			*names;		/* category id -> names */
 	int			 n;
 	int			 limit;
 	int			 more;
@@ -518,6 +539,102 @@ list_row(const struct store_case *c, void *arg)
 		return;
 	}
 	json_array_append_new(lc->cases, case_json(lc->conf, c));
+	if (json_object_get(lc->names, c->category) == NULL)
+		json_object_set_new(lc->names, c->category,
+		    cmd_category_names(lc->conf, c->category));
+}
+
+/*
+ * Appends to the FTS5 query q the words of s, each folded as messages are
+ * (no case, no marks, đ is d) and quoted, joined by sep within one
+ * phrase (" ") or as terms (" AND ").  Returns how many words it added.
+ */
+static size_t
+fts_words(struct strbuf *q, const char *s, const char *sep)
+{
+	char	 word[TEXT_TOKEN_MAX * 4], fold[TEXT_TOKEN_MAX * 4], *w, *save;
+	char	*copy = xstrdup(s);
+	size_t	 n = 0, i, j;
+
+	for (w = strtok_r(copy, " \t\n,;", &save); w != NULL;
+	    w = strtok_r(NULL, " \t\n,;", &save)) {
+		copy_str(word, sizeof(word), w);
+		if (text_fold_word(word, fold, sizeof(fold)) >= sizeof(fold))
+			continue;
+		for (i = j = 0; fold[i] != '\0'; i++)
+			if (isalnum((unsigned char)fold[i]))
+				fold[j++] = fold[i];
+		fold[j] = '\0';
+		if (j == 0)
+			continue;
+		strbuf_printf(q, "%s%s", n++ ? sep : "", fold);
+	}
+	free(copy);
+	return n;
+}
+
+/*
+ * The FTS5 query of list --text WORDS and --area ID: every word, and
+ * any of the area's phrases.  Returns a new string (free it), or NULL
+ * after recording a usage error; *none is set when neither was asked.
+ */
+static char *
+search_query(struct control_req *req, int *none)
+{
+	const char		*text = cmd_arg_str(req, "text");
+	const char		*id = cmd_arg_str(req, "area");
+	const struct area	*a = NULL;
+	struct strbuf		 q = STRBUF_INIT;
+	size_t			 i;
+
+	*none = text == NULL && id == NULL;
+	if (*none)
+		return NULL;
+	if (id != NULL && (a = config_area(req->conf, id)) == NULL) {
+		control_fail(req, CONTROL_E_USAGE, "no area '%s' in the "
+		    "configuration", id);
+		return NULL;
+	}
+	for (i = 0; a != NULL && i < a->nwords; i++) {
+		strbuf_printf(&q, "%s\"", i ? " OR " : "(");
+		fts_words(&q, a->words[i], " ");
+		strbuf_printf(&q, "\"");
+	}
+	if (a != NULL)
+		strbuf_printf(&q, ")%s", text != NULL ? " AND " : "");
+	if (text != NULL) {
+		strbuf_printf(&q, "\"");
+		if (fts_words(&q, text, "\" AND \"") == 0) {
+			strbuf_free(&q);
+			control_fail(req, CONTROL_E_USAGE, "--text: no word to "
+			    "search for");
+			return NULL;
+		}
+		strbuf_printf(&q, "\"");
+	}
+	return strbuf_take(&q, NULL);
+}
+
+/*
+ * list --source: a channel's name, or "ussd" for reports made through
+ * the USSD menu.  Returns 0, or -1 after a usage error.
+ */
+static int
+source_arg(struct control_req *req, struct store_case_filter *f)
+{
+	const char	*s = cmd_arg_str(req, "source");
+
+	if (s == NULL)
+		return 0;
+	if (strcmp(s, "ussd") == 0)
+		f->ussd = 1;
+	else if (config_channel(req->conf, s) != NULL ||
+	    strcmp(s, "inject") == 0)
+		f->channel = s;
+	else
+		return control_fail(req, CONTROL_E_USAGE, "no source '%s': a "
+		    "channel's name, or ussd", s);
+	return 0;
 }
 
 static int
@@ -539,6 +656,50 @@ state_arg(struct control_req *req, int *state)
 	    s);
 }
 
+/*
+ * Reads list's filters into f (and *vis, the categories the asker sees,
+ * freed by the caller; f->match, the search, likewise).  Returns 0, or -1
+ * after a usage error.
+ */
+static int
+list_filter(struct control_req *req, struct store_case_filter *f,
+    char ***vis, int64_t *limit)
+{
+	int64_t	before;
+	int	state, none;
+
+	memset(f, 0, sizeof(*f));
+	*vis = NULL;
+	if (state_arg(req, &state) == -1 ||
+	    cmd_arg_int(req, "limit", LIST_LIMIT_DEFAULT, 1, LIST_LIMIT_MAX,
+	    limit) == -1 ||
+	    cmd_arg_int(req, "before", 0, 0, INT64_MAX, &before) == -1 ||
+	    source_arg(req, f) == -1)
+		return -1;
+	f->state = state;
+	f->category = cmd_arg_str(req, "category");
+	f->overdue = cmd_arg_bool(req, "overdue");
+	f->open = cmd_arg_bool(req, "open");
+	f->before_ref = before;
+	f->limit = (int)*limit + 1;
+	if (cmd_arg_bool(req, "mine"))
+		f->assignee = req->who->user;
+	if (f->category != NULL) {
+		if (config_category(req->conf, f->category) == NULL &&
+		    req->who->kind < ROLE_INSPECTOR)
+			return control_fail(req, CONTROL_E_USAGE, "no category "
+			    "'%s'", f->category);
+		if (!control_sees(req->who, req->conf, f->category))
+			return control_fail(req, CONTROL_E_FORBIDDEN,
+			    "category '%s' is not among those of %s",
+			    f->category, req->who->user);
+	} else
+		f->nvisible = control_visible(req->who, req->conf, vis);
+	f->visible = *vis;
+	f->match = search_query(req, &none);
+	return f->match == NULL && !none ? -1 : 0;
+}
+
 /* list: cases, newest first, with filters. */
 int
 cmd_list(struct control_req *req)
@@ -546,54 +707,35 @@ cmd_list(struct control_req *req)
 	struct store_case_filter f;
 	struct list_ctx		 lc;
 	struct store_query	*q;
-	enum store_status	 st;
+	enum store_status	 st = STORE_ERROR;
 	char			**vis = NULL;
-	int64_t			 limit, before;
-	int			 state;
+	int64_t			 limit;
 
-	memset(&f, 0, sizeof(f));
-	if (state_arg(req, &state) == -1 ||
-	    cmd_arg_int(req, "limit", LIST_LIMIT_DEFAULT, 1, LIST_LIMIT_MAX,
-	    &limit) == -1 ||
-	    cmd_arg_int(req, "before", 0, 0, INT64_MAX, &before) == -1)
-		return -1;
-	f.state = state;
-	f.category = cmd_arg_str(req, "category");
-	f.overdue = cmd_arg_bool(req, "overdue");
-	f.before_ref = before;
-	f.limit = (int)limit + 1;
-	if (cmd_arg_bool(req, "mine"))
-		f.assignee = req->who->user;
-	if (f.category != NULL) {
-		if (config_category(req->conf, f.category) == NULL &&
-		    req->who->kind < ROLE_INSPECTOR)
-			return control_fail(req, CONTROL_E_USAGE, "no category "
-			    "'%s'", f.category);
-		if (!control_sees(req->who, req->conf, f.category))
-			return control_fail(req, CONTROL_E_FORBIDDEN,
-			    "category '%s' is not among those of %s",
-			    f.category, req->who->user);
-	} else
-		f.nvisible = control_visible(req->who, req->conf, &vis);
-	f.visible = vis;
-	if ((q = control_query(req)) == NULL) {
-		free(vis);
-		return -1;
-	}
 	memset(&lc, 0, sizeof(lc));
 	lc.conf = req->conf;
 	lc.cases = json_array();
+	lc.names = json_object();
+	if (list_filter(req, &f, &vis, &limit) == -1 ||
+	    (q = control_query(req)) == NULL)
+		goto fail;
 	lc.limit = (int)limit;
 	st = store_case_list(q, &f, list_row, &lc);
-	free(vis);
 	if (st != STORE_OK) {
-		json_decref(lc.cases);
-		return control_fail(req, CONTROL_E_UNAVAILABLE, "list: %s",
+		control_fail(req, CONTROL_E_UNAVAILABLE, "list: %s",
 		    store_strerror(st));
+		goto fail;
 	}
-	req->data = json_pack("{s:o, s:b}", "cases", lc.cases, "more",
-	    lc.more);
+	free(vis);
+	free((char *)f.match);
+	req->data = json_pack("{s:o, s:o, s:b}", "cases", lc.cases,
+	    "categories", lc.names, "more", lc.more);
 	return 0;
+fail:
+	free(vis);
+	free((char *)f.match);
+	json_decref(lc.cases);
+	json_decref(lc.names);
+	return -1;
 }
 
 static void
@@ -736,6 +878,8 @@ cmd_show(struct control_req *req)
 	json_object_set_new(o, "notes", notes);
 	json_object_set_new(o, "resident_cases", json_integer(rc.n));
 	json_object_set_new(o, "evidence", evidence_json(req, c.text));
+	json_object_set_new(o, "category_names", cmd_category_names(req->conf,
+	    c.category));
 	store_case_clear(&c);
 	if (reason != NULL) {
 		memset(&w, 0, sizeof(w));

@@ -3,9 +3,14 @@
  * the audit log with its verification: the daemon's side of papictl
  * report, export and audit.
  *
- * A report covers the cases created in a period: a quarter ("2026Q1") or
- * a range of days (both ends included, local time).  For every PAPI
- * dimension, every category and in total it gives the number of cases,
+ * A report covers the cases created in a period: one of the district's
+ * cumulative periods ("2026H1": the year's start to its cut-off, see
+ * domain/period.c), a quarter ("2026Q1") or a range of days (both ends
+ * included, local time).  Its figures are frozen at the end of the period
+ * (or now, while it runs): each case as it stood then, read from its
+ * history (store_report_frozen()), so that a report made again later
+ * gives the same numbers.  For every PAPI dimension and every category,
+ * cases or none, and in total it gives the number of cases,
  * how many are still open, resolved and reopened, the median and the 90th
  * percentile of the time to the first answer and to resolution (nearest
  * rank: the value at rank ceil(p * n) of the sorted times), the share
@@ -13,7 +18,9 @@
  * deadline; those still within it and unanswered are not counted yet),
  * and the residents' satisfaction answers (1 to 5: how many of each and
  * the mean).  Categories the asker's role does not see are left out
- * altogether: not even counted in the totals.
+ * altogether: not even counted in the totals.  The answer carries what a
+ * printed report names (the ward, the body above it, the recipient, who
+ * signs); papictl lays it out.
  *
  * Exports give the same cases one by one, with the text of their first
  * message and the resident's pseudonym: never a phone number (numbers
@@ -34,10 +41,12 @@
 #include <jansson.h>
 
 #include "daemon/cmd.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
 #include "domain/calendar.h"
+#include "domain/period.h"
 #include "domain/ref.h"
 #include "store/store.h"
 #include "store/query.h"
@@ -72,24 +81,53 @@ static const struct {
  * ===================================================================
  */
 
+/* What a report covers: cases created in [start, end), as of "cut". */
+struct span {
+	int64_t		 start;
+	int64_t		 end;
+	int64_t		 cut;		/* min(now, end): the figures' moment */
+	struct period	 period;	/* --period's, or id "" */
+};
+
+/*
+ * Reads the period of a report or an export: --period (a period of the
+ * district's reports), --quarter, or --from and --to; none (optional:
+ * an export) is everything.  The figures are those of the end of the
+ * period, or of now while it runs.  Returns 0, or -1 after a usage error.
+ */
 static int
-period_args(struct control_req *req, int64_t *start, int64_t *end,
-    int optional)
+period_args(struct control_req *req, struct span *sp, int optional)
 {
 	json_t		*a = req->args;
-	const char	*q, *f, *t;
-	char		 err[128];
+	const char	*q, *f, *t, *pd;
+	char		 err[256];
+	int64_t		 now = clock_unix();
 
+	memset(sp, 0, sizeof(*sp));
 	q = json_string_value(json_object_get(a, "quarter"));
 	f = json_string_value(json_object_get(a, "from"));
 	t = json_string_value(json_object_get(a, "to"));
-	if (optional && q == NULL && f == NULL && t == NULL) {
-		*start = 0;
-		*end = INT64_MAX;
-		return 0;
-	}
-	if (calendar_period(q, f, t, start, end, err, sizeof(err)) == -1)
+	pd = json_string_value(json_object_get(a, "period"));
+	if (pd != NULL) {
+		if (q != NULL || f != NULL || t != NULL)
+			return control_fail(req, CONTROL_E_USAGE, "give a "
+			    "period, a quarter, or --from and --to: one of "
+			    "them");
+		if (period_parse(req->conf, pd, &sp->period, err,
+		    sizeof(err)) == -1)
+			return control_fail(req, CONTROL_E_USAGE, "'%s' is not "
+			    "a report period: 2026Q1 (first quarter), 2026H1 "
+			    "(six months), 2026M9 (nine months) or 2026Y (the "
+			    "year)", pd);
+		sp->start = sp->period.start;
+		sp->end = sp->period.cutoff;
+	} else if (optional && q == NULL && f == NULL && t == NULL) {
+		sp->start = 0;
+		sp->end = INT64_MAX;
+	} else if (calendar_period(q, f, t, &sp->start, &sp->end, err,
+	    sizeof(err)) == -1)
 		return control_fail(req, CONTROL_E_USAGE, "%s", err);
+	sp->cut = sp->end < now ? sp->end : now;
 	return 0;
 }
 
@@ -253,52 +291,75 @@ group_json(struct group *g)
 	return o;
 }
 
-/* report: the figures of a quarter or a range of days. */
-int
-cmd_report(struct control_req *req)
+/*
+ * The next report due (report --due): its period, when its figures
+ * freeze and it is due, the working days left, whether its reminder
+ * went out.
+ */
+static int
+report_due(struct control_req *req)
 {
-	const struct config	*conf = req->conf;
-	struct report_ctx	 rc;
 	struct store_query	*q;
-	enum store_status	 st;
-	json_t			*data, *cats, *dims, *o;
-	int64_t			 start, end;
+	struct period		 p;
+	int64_t			 now = clock_unix(), sent = 0;
+
+	if ((q = control_query(req)) == NULL)
+		return -1;
+	period_next(req->conf, now, &p);
+	if (store_reminder_sent(q, p.id, &sent) != STORE_OK)
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store "
+		    "cannot be read");
+	req->data = json_pack("{s:s, s:s, s:i, s:I, s:I, s:i, s:i, s:o, "
+	    "s:I}", "period", p.id, "kind", period_kind_code(p.kind), "year",
+	    p.year, "from", (json_int_t)p.start, "cutoff",
+	    (json_int_t)p.cutoff, "workdays_left", period_workdays_left(
+	    req->conf, now, &p), "remind_days", req->conf->reports_remind_days,
+	    "reminded", cmd_jtime(sent), "now", (json_int_t)now);
+	return 0;
+}
+
+/* The figures of every category the asker sees, in configured order. */
+static json_t *
+report_categories(struct report_ctx *rc)
+{
+	const struct config	*conf = rc->req->conf;
+	const struct category	*c;
+	json_t			*cats = json_array(), *o;
 	size_t			 i;
 
-	if (period_args(req, &start, &end, 0) == -1 ||
-	    (q = control_query(req)) == NULL)
-		return -1;
-	memset(&rc, 0, sizeof(rc));
-	rc.req = req;
-	rc.now = (int64_t)time(NULL);
-	rc.cats = xcalloc(conf->ncategories + 1, sizeof(*rc.cats));
-	st = store_report_rows(q, start, end, 0, report_row, &rc);
-	cats = json_array();
-	dims = json_array();
 	for (i = 0; i < conf->ncategories; i++) {
-		if (!control_sees(req->who, conf, conf->categories[i].id))
+		c = &conf->categories[i];
+		if (!control_sees(rc->req->who, conf, c->id))
 			continue;
-		o = group_json(&rc.cats[i]);
-		json_object_set_new(o, "id", json_string(
-		    conf->categories[i].id));
-		json_object_set_new(o, "dimension", json_string(
-		    conf->categories[i].dimension));
-		json_object_set_new(o, "name", json_string(
-		    conf->categories[i].name_vi));
-		json_object_set_new(o, "name_en", json_string(
-		    conf->categories[i].name_en));
+		o = group_json(&rc->cats[i]);
+		json_object_set_new(o, "id", json_string(c->id));
+		json_object_set_new(o, "dimension", json_string(c->dimension));
+		json_object_set_new(o, "name", json_string(c->name_vi));
+		json_object_set_new(o, "name_en", json_string(c->name_en));
 		json_array_append_new(cats, o);
 	}
-	if (rc.other.cases > 0) {
-		o = group_json(&rc.other);
+	if (rc->other.cases > 0) {
+		o = group_json(&rc->other);
 		json_object_set_new(o, "id", json_string("(other)"));
 		json_object_set_new(o, "dimension", json_string(""));
-		json_object_set_new(o, "name", json_string("(no longer "
+		json_object_set_new(o, "name", json_string("(không còn trong "
+		    "cấu hình)"));
+		json_object_set_new(o, "name_en", json_string("(no longer "
 		    "configured)"));
 		json_array_append_new(cats, o);
 	}
+	return cats;
+}
+
+/* Every PAPI dimension, with or without cases. */
+static json_t *
+report_dimensions(struct report_ctx *rc)
+{
+	json_t	*dims = json_array(), *o;
+	size_t	 i;
+
 	for (i = 0; i < NDIMENSIONS; i++) {
-		o = group_json(&rc.dims[i]);
+		o = group_json(&rc->dims[i]);
 		json_object_set_new(o, "id", json_string(dimensions[i].id));
 		json_object_set_new(o, "name", json_string(
 		    dimensions[i].name_vi));
@@ -306,17 +367,85 @@ cmd_report(struct control_req *req)
 		    dimensions[i].name_en));
 		json_array_append_new(dims, o);
 	}
-	data = json_pack("{s:I, s:I, s:I, s:o, s:o, s:o}", "from",
-	    (json_int_t)start, "to", (json_int_t)end, "generated",
-	    (json_int_t)rc.now, "total", group_json(&rc.total), "dimensions",
-	    dims, "categories", cats);
-	free(rc.other.answer.v);
-	free(rc.other.resolution.v);
-	for (i = 0; i < conf->ncategories; i++) {
-		free(rc.cats[i].answer.v);
-		free(rc.cats[i].resolution.v);
+	return dims;
+}
+
+/*
+ * What a printed report names: the ward, the body above it, to whom and
+ * who signs (the reports and ward groups of the configuration).
+ */
+static json_t *
+report_heading(const struct config *conf)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ward",
+	    conf->ward_name, "ward_en", conf->ward_name_en, "address",
+	    conf->ward_address, "title", conf->reports_title, "superior",
+	    conf->reports_superior, "recipient", conf->reports_recipient,
+	    "signer", conf->reports_signer, "place", conf->reports_place);
+}
+
+/* The period of a report answer: its bounds, its moment, its kind. */
+static void
+report_span_json(json_t *data, const struct span *sp, int64_t now)
+{
+	json_object_set_new(data, "from", json_integer(sp->start));
+	json_object_set_new(data, "to", json_integer(sp->end));
+	json_object_set_new(data, "as_of", json_integer(sp->cut));
+	json_object_set_new(data, "provisional", json_boolean(sp->cut <
+	    sp->end));
+	json_object_set_new(data, "generated", json_integer(now));
+	if (sp->period.id[0] != '\0')
+		json_object_set_new(data, "period", json_pack("{s:s, s:s, "
+		    "s:i, s:I}", "id", sp->period.id, "kind",
+		    period_kind_code(sp->period.kind), "year",
+		    sp->period.year, "cutoff", (json_int_t)sp->period.cutoff));
+}
+
+static void
+report_free(struct report_ctx *rc)
+{
+	size_t	i;
+
+	free(rc->other.answer.v);
+	free(rc->other.resolution.v);
+	for (i = 0; i < rc->req->conf->ncategories; i++) {
+		free(rc->cats[i].answer.v);
+		free(rc->cats[i].resolution.v);
 	}
-	free(rc.cats);
+	free(rc->cats);
+}
+
+/*
+ * report: the figures of a period of the district's reports, a quarter
+ * or a range of days, as they stood at the end of it (or now, while it
+ * runs); --due: the next report due instead.
+ */
+int
+cmd_report(struct control_req *req)
+{
+	struct report_ctx	 rc;
+	struct store_query	*q;
+	struct span		 sp;
+	enum store_status	 st;
+	json_t			*data;
+
+	if (cmd_arg_bool(req, "due"))
+		return report_due(req);
+	if (period_args(req, &sp, 0) == -1 ||
+	    (q = control_query(req)) == NULL)
+		return -1;
+	memset(&rc, 0, sizeof(rc));
+	rc.req = req;
+	rc.now = sp.cut;
+	rc.cats = xcalloc(req->conf->ncategories + 1, sizeof(*rc.cats));
+	st = store_report_frozen(q, sp.start, sp.cut < sp.end ? sp.cut :
+	    sp.end, sp.cut, report_row, &rc);
+	data = json_pack("{s:o, s:o, s:o, s:o}", "total",
+	    group_json(&rc.total), "dimensions", report_dimensions(&rc),
+	    "categories", report_categories(&rc), "heading",
+	    report_heading(req->conf));
+	report_span_json(data, &sp, clock_unix());
+	report_free(&rc);
 	if (st != STORE_OK) {
 		json_decref(data);
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "report: %s",
@@ -423,15 +552,15 @@ cmd_export(struct control_req *req)
 {
 	struct export_ctx	 ec;
 	struct store_query	*q;
+	struct span		 sp;
 	enum store_status	 st;
-	int64_t			 start, end;
 
-	if (period_args(req, &start, &end, 1) == -1 ||
+	if (period_args(req, &sp, 1) == -1 ||
 	    (q = control_query(req)) == NULL)
 		return -1;
 	memset(&ec, 0, sizeof(ec));
 	ec.req = req;
-	st = store_report_rows(q, start, end, 1, export_row, &ec);
+	st = store_report_rows(q, sp.start, sp.end, 1, export_row, &ec);
 	if (ec.failed)
 		return control_fail(req, CONTROL_E_INTERNAL, "the client went "
 		    "away");

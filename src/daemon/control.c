@@ -306,8 +306,71 @@ control_visible(const struct who *who, const struct config *conf,
 }
 
 /*
- * Records why a request failed.  Returns -1, for "return control_fail(...)"
- * in handlers.
+ * The arguments of a message in printf style, fmt and ap, each as a JSON
+ * string: what papictl puts into the message's translation (its
+ * catalogue has fmt as a message id).  The conversions that messages use
+ * are known: d, i, u, f, s and %% with the flags, width, precision
+ * and length modifiers hh, h, l, ll, z, j, t ("*" is not).  Returns a new
+ * array, or NULL when fmt holds something else.
+ */
+json_t *
+control_format_args(const char *fmt, va_list ap)
+{
+	json_t		*a = json_array(), *v;
+	const char	*p, *dot, *s;
+	char		 buf[64];
+	size_t		 n;
+	int		 l, prec;
+
+	for (p = fmt; (p = strchr(p, '%')) != NULL; p++) {
+		n = strspn(p + 1, "-+ #0123456789.");
+		dot = memchr(p + 1, '.', n);
+		prec = dot != NULL ? atoi(dot + 1) : 6;
+		for (l = 0; p[1 + n] != '\0' && strchr("hlzjt", p[1 + n]) !=
+		    NULL; n++)
+			l += p[1 + n] == 'l' ? 1 : p[1 + n] == 'h' ? 0 : 2;
+		switch (p[1 + n]) {
+		case '%':
+			p++;
+			continue;
+		case 's':
+			s = va_arg(ap, const char *);
+			if ((v = json_string(s != NULL ? s : "(null)")) ==
+			    NULL)
+				v = json_string("?");	/* not UTF-8 */
+			json_array_append_new(a, v);
+			break;
+		case 'd':
+		case 'i':
+			snprintf(buf, sizeof(buf), "%lld", l >= 2 ? va_arg(ap,
+			    long long) : l == 1 ? va_arg(ap, long) :
+			    va_arg(ap, int));
+			json_array_append_new(a, json_string(buf));
+			break;
+		case 'u':
+			snprintf(buf, sizeof(buf), "%llu", l >= 2 ? va_arg(ap,
+			    unsigned long long) : l == 1 ? va_arg(ap,
+			    unsigned long) : va_arg(ap, unsigned));
+			json_array_append_new(a, json_string(buf));
+			break;
+		case 'f':
+			snprintf(buf, sizeof(buf), "%.*f", prec, va_arg(ap,
+			    double));
+			json_array_append_new(a, json_string(buf));
+			break;
+		default:
+			json_decref(a);
+			return NULL;
+		}
+		p += n + 1;
+	}
+	return a;
+}
+
+/*
+ * Records why a request failed: the message, and its format and
+ * arguments for papictl's translation.  Returns -1, for "return
+ * control_fail(...)" in handlers.
  */
 int
 control_fail(struct control_req *req, enum control_err e, const char *fmt,
@@ -319,6 +382,30 @@ control_fail(struct control_req *req, enum control_err e, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(req->msg, sizeof(req->msg), fmt, ap);
 	va_end(ap);
+	json_decref(req->fargs);
+	va_start(ap, fmt);
+	req->fargs = control_format_args(fmt, ap);
+	va_end(ap);
+	req->fmt = req->fargs != NULL ? fmt : NULL;
+	return -1;
+}
+
+/*
+ * Records a failure that a work function described in its own words:
+ * msg, made from fmt and args (see control_format_args(); args taken,
+ * NULL for none).  Returns -1.
+ */
+int
+control_fail_with(struct control_req *req, enum control_err e,
+    const char *msg, const char *fmt, json_t *args)
+{
+	req->err = e;
+	copy_str(req->msg, sizeof(req->msg), msg);
+	json_decref(req->fargs);
+	req->fargs = fmt != NULL ? args : NULL;
+	req->fmt = req->fargs != NULL ? fmt : NULL;
+	if (fmt == NULL)
+		json_decref(args);
 	return -1;
 }
 
@@ -391,6 +478,24 @@ send_error(int fd, enum control_err e, const char *msg)
 	    control_err_name(e), "message", msg));
 }
 
+/*
+ * A request's error, with the message's format and arguments when it
+ * has them: papictl shows the message in its user's language.
+ */
+static int
+send_req_error(int fd, struct control_req *req)
+{
+	json_t	*o;
+
+	o = json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
+	    control_err_name(req->err), "message", req->msg);
+	if (o != NULL && req->fmt != NULL && req->fargs != NULL) {
+		json_object_set_new(o, "format", json_string(req->fmt));
+		json_object_set(o, "args", req->fargs);
+	}
+	return send_json(fd, o);
+}
+
 /* req->send for long answers: one {"row": ...} line. */
 static int
 send_row(struct control_req *req, json_t *row)
@@ -398,6 +503,32 @@ send_row(struct control_req *req, json_t *row)
 	struct client	*cl = req->io;
 
 	return send_json(cl->fd, json_pack("{s:o}", "row", row));
+}
+
+/*
+ * Refuses cmd to who, whose role is below the command's (or who has
+ * none): logged, and the reason for papictl.  Returns -1.
+ */
+static int
+refuse_role(struct control_req *req, const struct who *who,
+    const struct control_cmd *cmd)
+{
+	if (who->kind < 0) {
+		log_notice("control: %s (uid %ld): %s refused: no role",
+		    who->user, who->uid, cmd->name);
+		return control_fail(req, CONTROL_E_FORBIDDEN, "user %s (uid "
+		    "%ld) has no role in the configuration", who->user,
+		    who->uid);
+	}
+	log_notice("control: %s (%s): %s refused", who->user,
+	    kind_names[who->kind], cmd->name);
+	if (cmd->role == ROLE_ADMINISTRATOR)
+		return control_fail(req, CONTROL_E_FORBIDDEN, "%s is for "
+		    "administrators only; %s is not one", cmd->name,
+		    who->user);
+	return control_fail(req, CONTROL_E_FORBIDDEN, "%s is for "
+	    "inspectors and administrators only; %s is neither", cmd->name,
+	    who->user);
 }
 
 /* Answers one request line. Returns 0, or -1 to close the connection. */
@@ -446,20 +577,9 @@ serve(struct client *cl, const char *line, size_t len)
 	req.send = send_row;
 	req.io = cl;
 	req.passed_fd = cl->passed;
-	if (who.kind < 0) {
-		log_notice("control: %s (uid %ld): %s refused: no role",
-		    who.user, who.uid, cmd->name);
-		control_fail(&req, CONTROL_E_FORBIDDEN, "user %s (uid %ld) has "
-		    "no role in the configuration", who.user, who.uid);
-		r = -1;
-	} else if (who.kind < (int)cmd->role) {
-		log_notice("control: %s (%s): %s refused", who.user,
-		    kind_names[who.kind], cmd->name);
-		control_fail(&req, CONTROL_E_FORBIDDEN, "%s is for %ss only; "
-		    "%s is an %s", cmd->name, kind_names[cmd->role], who.user,
-		    kind_names[who.kind]);
-		r = -1;
-	} else {
+	if (who.kind < (int)cmd->role)
+		r = refuse_role(&req, &who, cmd);
+	else {
 		log_info("control: %s (%s): %s", who.user,
 		    kind_names[who.kind], cmd->name);
 		r = cmd->run(&req);
@@ -475,8 +595,9 @@ serve(struct client *cl, const char *line, size_t len)
 		    req.data != NULL ? req.data : json_object()));
 	else {
 		json_decref(req.data);
-		r = send_error(cl->fd, req.err, req.msg);
+		r = send_req_error(cl->fd, &req);
 	}
+	json_decref(req.fargs);
 	store_query_close(req.q);
 	config_unref(req.conf);
 	json_decref(rq);

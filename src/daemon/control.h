@@ -9,6 +9,7 @@
 #ifndef PAPIGW_DAEMON_CONTROL_H
 #define PAPIGW_DAEMON_CONTROL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,8 @@ struct control_req {
 	json_t			*data;
 	enum control_err	 err;
 	char			 msg[512];
+	const char		*fmt;	/* the message's format, or NULL */
+	json_t			*fargs;	/* and its arguments, as strings */
 };
 
 /* A command: its name, the least role that may run it, its handler. */
@@ -72,6 +75,9 @@ size_t		 control_visible(const struct who *, const struct config *,
 		    char ***list);
 int		 control_fail(struct control_req *, enum control_err,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int		 control_fail_with(struct control_req *, enum control_err,
+		    const char *msg, const char *fmt, json_t *args);
+json_t		*control_format_args(const char *fmt, va_list);
 struct store_query *control_query(struct control_req *);
 
 #endif /* PAPIGW_DAEMON_CONTROL_H */

@@ -26,6 +26,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "base/version.h"
@@ -159,16 +160,16 @@ reload_notes(unsigned n, const struct config *boot, const struct config *old,
 		else
 			list_add(back, sizeof(back), now->path[i]);
 	if (now->n == 0)
-		log_notice("reload %u: nothing changed", n);
+		log_notice(_("reload %u: nothing changed"), n);
 	if (applied[0] != '\0')
-		log_notice("reload %u: changed: %s%s", n, applied,
+		log_notice(_("reload %u: changed: %s%s"), n, applied,
 		    now->more > 0 ? ", ..." : "");
 	if (later[0] != '\0')
-		log_notice("reload %u: %s changed: the daemon keeps the "
-		    "value it started with until a restart", n, later);
+		log_notice(_("reload %u: %s changed: the daemon keeps the "
+		    "value it started with until a restart"), n, later);
 	if (back[0] != '\0')
-		log_notice("reload %u: %s is back to the value the daemon "
-		    "runs with", n, back);
+		log_notice(_("reload %u: %s is back to the value the daemon "
+		    "runs with"), n, back);
 	free(now);
 	free(vsboot);
 }
@@ -414,6 +415,8 @@ setup(int foreground)
 	raise_nofile();
 	/* libGammu calls setlocale(): once, before any thread. */
 	modem_init_locales();
+	/* Log lines for administrators in the language of LC_MESSAGES. */
+	i18n_init();
 	if (setup_signals() == -1)
 		fatal("signals");
 	if (sd_watchdog_enabled(0, &d.watchdog_usec) <= 0)

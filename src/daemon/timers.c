@@ -1,13 +1,16 @@
 /*
- * timers.c: the deadline and retention timer.
+ * timers.c: the deadline, retention and report timer.
  *
  * Every deadlines.check_interval seconds timers_tick() queues one job on
  * the store's writer: it marks open cases past their deadline and still
  * waiting for an answer as overdue (an audit entry each, a log line, a
- * metric, and an SMS to deadlines.notify_number when set), and erases the
+ * metric, and an SMS to deadlines.notify_number when set), erases the
  * numbers of cases closed more than privacy.retention_days ago (see
- * store_cases_erase()).  A job that filled a batch runs again at the next
- * tick.
+ * store_cases_erase()), and reminds the administrators of the next
+ * report to the district once, reports.remind_days working days before
+ * its cut-off (an SMS to each of reports.remind_numbers, a log line, an
+ * audit entry; papictl status shows it until the day).  A job that
+ * filled a batch runs again at the next tick.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -16,9 +19,12 @@
 
 #include "daemon/timers.h"
 #include "base/clock.h"
+#include "base/date.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
+#include "domain/period.h"
 #include "domain/ref.h"
 #include "store/store.h"
 #include "core/metrics.h"
@@ -50,6 +56,10 @@ struct timer_job {
 	size_t			 nrefs;
 	enum store_status	 status;
 	int			 notified;
+	char			 reminded[PERIOD_ID_MAX]; /* its period */
+	char			 due[16];	/* its cut-off, YYYY-MM-DD */
+	int			 reminded_left;	/* working days */
+	int			 reminded_sms;	/* SMS queued */
 };
 
 static void
@@ -120,6 +130,74 @@ notify_overdue(struct store_txn *txn, struct timer_job *tj)
 	return STORE_OK;
 }
 
+/* The channel for the daemon's own SMS: the one named, or the first. */
+static const char *
+notice_channel(const struct config *conf, const char *named)
+{
+	size_t	i;
+
+	if (*named != '\0')
+		return named;
+	for (i = 0; i < conf->nchannels; i++)
+		if (conf->channels[i].enabled)
+			return conf->channels[i].name;
+	return NULL;
+}
+
+/*
+ * Reminds the administrators of the next report to the district, once:
+ * when it is reports.remind_days working days or fewer from its cut-off,
+ * an SMS to each of reports.remind_numbers (in Vietnamese without marks:
+ * GSM-7) and an audit entry; timer_done() logs it.
+ */
+static enum store_status
+remind_report(struct store_txn *txn, struct timer_job *tj)
+{
+	static const char *const what[PERIOD_NKINDS] = {
+		"quy I", "6 thang", "9 thang", "nam" };
+	const struct config	*conf = tj->conf;
+	const char		*channel;
+	struct reply_msg	 m;
+	struct period		 p;
+	enum store_status	 st;
+	char			 text[256], detail[128];
+	size_t			 i;
+	int			 left, first;
+
+	if (conf->reports_remind_days == 0)
+		return STORE_OK;
+	period_next(conf, tj->now, &p);
+	left = period_workdays_left(conf, tj->now, &p);
+	if (left > conf->reports_remind_days)
+		return STORE_OK;
+	if ((st = store_reminder_mark(txn, p.id, tj->now, &first)) !=
+	    STORE_OK || !first)
+		return st;
+	date_format(p.cutoff, "%Y-%m-%d", tj->due, sizeof(tj->due));
+	snprintf(text, sizeof(text), "papigw: bao cao %s %d gui quan, chot "
+	    "so lieu ngay %s (con %d ngay lam viec): papictl report "
+	    "--period %s", what[p.kind], p.year, tj->due, left, p.id);
+	channel = notice_channel(conf, conf->reports_remind_channel);
+	for (i = 0; channel != NULL && i < conf->reports_nremind_numbers;
+	    i++) {
+		memset(&m, 0, sizeof(m));
+		m.kind = REPLY_KIND_INFO;
+		m.channel = channel;
+		m.recipient = conf->reports_remind_numbers[i];
+		m.text = text;
+		if ((st = reply_queue(txn, conf, &m, NULL)) != STORE_OK)
+			return st;
+		tj->reminded_sms++;
+	}
+	copy_str(tj->reminded, sizeof(tj->reminded), p.id);
+	tj->reminded_left = left;
+	snprintf(detail, sizeof(detail), "report %s due %s, %d working "
+	    "day%s left, %d SMS", p.id, tj->due, left, left == 1 ? "" : "s",
+	    tj->reminded_sms);
+	return store_audit_append(txn, "papigwd", "report.reminder", 0,
+	    detail);
+}
+
 static enum store_status
 timer_work(struct store_txn *txn, void *arg)
 {
@@ -146,6 +224,8 @@ timer_work(struct store_txn *txn, void *arg)
 		st = notify_overdue(txn, tj);
 	if (st == STORE_OK)
 		st = store_cases_overdue_count(txn, &tj->open_overdue);
+	if (st == STORE_OK)
+		st = remind_report(txn, tj);
 	if (st == STORE_OK && conf->privacy_retention_days > 0) {
 		before = tj->now - (int64_t)conf->privacy_retention_days *
 		    86400;
@@ -186,6 +266,11 @@ timer_done(enum store_status st, void *arg)
 			    tj->refs, tj->nrefs > NOTIFY_REFS_MAX ? ", ..." :
 			    "", tj->notified ? " (officer notified by SMS)" :
 			    "");
+		if (tj->reminded[0] != '\0')
+			log_notice(_("reports: the report %s is due on %s, in "
+			    "%d working days: reminder sent (%d SMS)"),
+			    tj->reminded, tj->due, tj->reminded_left,
+			    tj->reminded_sms);
 		if (tj->erased > 0 || tj->erased_msgs > 0)
 			log_notice("retention: numbers erased from %lld "
 			    "case%s and %lld other message%s",

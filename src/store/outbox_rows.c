@@ -78,7 +78,8 @@ static const char *const outbox_sql[ST_MAX] = {
 	[ST_OUTBOX_REQUEUE] = "UPDATE outbox SET state = 'queued', "
 	    "next_attempt = ?1, updated = ?1 WHERE state = 'sending'",
 	[ST_OUTBOX_RETRY] = "UPDATE outbox SET state = 'queued', "
-	    "attempts = 0, dead = 0, next_attempt = ?2, updated = ?2 "
+	    "attempts = 0, dead = 0, last_error = NULL, "
+	    "next_attempt = ?2, updated = ?2 "
 	    "WHERE id = ?1 AND state = 'failed'",
 	[ST_OUTBOX_COUNT_AUTO] = "SELECT count(*) FROM outbox "
 	    "WHERE recipient = ?1 AND created >= ?2 "
@@ -380,8 +381,11 @@ store_outbox_requeue(struct store_txn *txn, int64_t *n)
 }
 
 /*
- * Queues failed row id again, due at once, with its attempts and dead
- * flag reset (its last_error stays until it is sent).  Returns STORE_OK,
+ * Queues failed row id again, due at once: a fresh start, with its
+ * attempts, dead flag and last_error reset, so that a row an officer
+ * retried and that was sent shows no error of before (the failure stays
+ * in the log; automatic retries keep their last error, the reason the
+ * row needed them).  Returns STORE_OK,
  * STORE_NOTFOUND when there is no such row, STORE_INVALID when it is not
  * failed, or an error.
  */

@@ -150,6 +150,31 @@ sql_add_in(char *sql, size_t sqlsz, const char *column, size_t n, int *p)
 }
 
 /*
+ * Appends the filters on a case's messages to a list statement: words
+ * of its messages (f->match, an FTS5 query on inbound_fts, whose rowids
+ * are the messages'), the channel it came in on, a report made through
+ * the USSD menu (its message's provider id is "ussd:" and the session).
+ * Returns 0, or -1 when it does not fit.
+ */
+static int
+list_sources(char *sql, size_t sqlsz, const struct store_case_filter *f,
+    int *p)
+{
+	if (f->match != NULL && sql_add(sql, sqlsz, " AND c.id IN (SELECT "
+	    "i.case_id FROM inbound i WHERE i.id IN (SELECT rowid FROM "
+	    "inbound_fts WHERE inbound_fts MATCH ?%d))", ++*p) == -1)
+		return -1;
+	if (f->channel != NULL && sql_add(sql, sqlsz, " AND c.channel = "
+	    "?%d", ++*p) == -1)
+		return -1;
+	if (f->ussd && sql_add(sql, sqlsz, " AND EXISTS (SELECT 1 FROM "
+	    "inbound u WHERE u.case_id = c.id AND u.provider_msg_id LIKE "
+	    "'ussd:%%')") == -1)
+		return -1;
+	return 0;
+}
+
+/*
  * Lists the cases that pass filter f, newest first, at most f->limit, and
  * calls fn(case, arg) for each, with the text of its first message; the
  * case points into the row, valid during the call only.  Returns STORE_OK
@@ -181,8 +206,13 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 	if (f->overdue && sql_add(sql, sizeof(sql), " AND c.overdue IS NOT "
 	    "NULL AND c.state NOT IN ('resolved', 'confirmed')") == -1)
 		return STORE_INVALID;
+	if (f->open && sql_add(sql, sizeof(sql), " AND c.state NOT IN "
+	    "('resolved', 'confirmed')") == -1)
+		return STORE_INVALID;
 	if (f->assignee != NULL && sql_add(sql, sizeof(sql), " AND "
 	    "c.assignee = ?%d", ++p) == -1)
+		return STORE_INVALID;
+	if (list_sources(sql, sizeof(sql), f, &p) == -1)
 		return STORE_INVALID;
 	if (f->before_ref > 0 && sql_add(sql, sizeof(sql), " AND "
 	    "c.ref_number < ?%d", ++p) == -1)
@@ -207,6 +237,10 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 		store_bind_text(s, ++p, store_case_state_name(f->state));
 	if (f->assignee != NULL)
 		store_bind_text(s, ++p, f->assignee);
+	if (f->match != NULL)
+		store_bind_text(s, ++p, f->match);
+	if (f->channel != NULL)
+		store_bind_text(s, ++p, f->channel);
 	if (f->before_ref > 0)
 		sqlite3_bind_int64(s, ++p, f->before_ref);
 	for (i = 0; f->visible != NULL && i < f->nvisible; i++)
@@ -587,6 +621,158 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
 }
 
 /*
+ * The report columns of a case as they stood at moment ?3, for cases
+ * created in [?1, ?2): its category before any later correction, its
+ * state after its last event before then, its deadline of then
+ * (case_deadlines), its first answer, last closing and last reopening
+ * if they came before then, its satisfaction if answered by then.  A
+ * case without any event (imported, or seeded by a test) is taken as it
+ * is.  The columns of STORE_CASE_REPORT_COLUMNS, then no text.
+ */
+#define FROZEN_EVENT(what, cond)					\
+	"(SELECT " what " FROM case_events e WHERE e.case_id = c.id "	\
+	"AND e.at < ?3" cond ")"
+#define FROZEN_FIX(k)							\
+	"(SELECT k." k " FROM corrections k WHERE k.case_id = c.id "	\
+	"AND k.created >= ?3 ORDER BY k.id LIMIT 1)"
+static const char frozen_sql[] =
+	"SELECT c.ref_number, "
+	"coalesce(" FROZEN_FIX("old_category") ", c.category), "
+	"CASE WHEN " FROZEN_FIX("id") " IS NULL THEN c.subcategory "
+	"ELSE " FROZEN_FIX("old_subcategory") " END, "
+	"CASE WHEN NOT c.hist THEN c.state ELSE coalesce("
+	FROZEN_EVENT("e.to_state", " ORDER BY e.at DESC, e.id DESC LIMIT 1")
+	", 'received') END, "
+	"c.channel, c.created, "
+	"coalesce((SELECT d.deadline FROM case_deadlines d WHERE "
+	"d.case_id = c.id AND d.until > ?3 ORDER BY d.until, d.rowid "
+	"LIMIT 1), c.deadline), "
+	"CASE WHEN c.first_answered < ?3 THEN c.first_answered END, "
+	"CASE WHEN NOT c.hist THEN c.closed ELSE "
+	FROZEN_EVENT("max(e.at)", " AND e.to_state = 'resolved'") " END, "
+	"NULL, "
+	"CASE WHEN c.satisfaction_at IS NULL OR c.satisfaction_at < ?3 "
+	"THEN c.satisfaction END, "
+	"c.resident, "
+	"CASE WHEN NOT c.hist THEN c.reopened ELSE "
+	FROZEN_EVENT("max(e.at)", " AND e.to_state = 'reopened'") " END, "
+	"NULL "
+	"FROM (SELECT c.*, EXISTS (SELECT 1 FROM case_events e "
+	"WHERE e.case_id = c.id) AS hist FROM cases c "
+	"WHERE c.created >= ?1 AND c.created < ?2) c";
+
+/*
+ * Calls fn(case, arg) for every case created in [from, to) with its
+ * report columns as they stood at moment cut (see frozen_sql above): a
+ * report rerun later gives the same figures.  The case points into the
+ * row, valid during the call only.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_report_frozen(struct store_query *q, int64_t from, int64_t to,
+    int64_t cut, void (*fn)(const struct store_case *, void *), void *arg)
+{
+	struct store_case	 c;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if ((s = qprep(q, frozen_sql)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	sqlite3_bind_int64(s, 3, cut);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_case_fill(s, &c, 0);
+		fn(&c, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * ===================================================================
+ * Senders, reminders
+ * ===================================================================
+ */
+
+/*
+ * Calls fn(held, arg) for every number quarantined or blocked at "now",
+ * the newest first, with its pseudonym when it has one; valid during the
+ * call only.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_senders_held(struct store_query *q, int64_t now,
+    void (*fn)(const struct store_held *, void *), void *arg)
+{
+	struct store_held	 h;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if ((s = qprep(q, "SELECT s.number, p.id, s.quarantined_at, "
+	    "s.quarantine_until, s.quarantine_reason, s.blocked_by "
+	    "FROM senders s LEFT JOIN pseudonyms p ON p.sender = s.number "
+	    "WHERE s.quarantined_at IS NOT NULL AND (s.quarantine_until IS "
+	    "NULL OR s.quarantine_until > ?1) ORDER BY s.quarantined_at "
+	    "DESC")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, now);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&h, 0, sizeof(h));
+		h.number = col_cstr(s, 0);
+		h.resident = sqlite3_column_int64(s, 1);
+		h.since = sqlite3_column_int64(s, 2);
+		h.until = sqlite3_column_int64(s, 3);
+		h.reason = col_cstr(s, 4);
+		h.blocked_by = col_cstr(s, 5);
+		fn(&h, arg);
+	}
+	return qdone(q, s, rc);
+}
+
+/*
+ * Copies the number of pseudonym resident ("R-42" is 42) into buf.
+ * Returns STORE_OK, STORE_NOTFOUND (no such pseudonym, or its number was
+ * erased) or an error.
+ */
+enum store_status
+store_pseudonym_number(struct store_query *q, int64_t resident, char *buf,
+    size_t bufsz)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT sender FROM pseudonyms WHERE id = ?1 AND "
+	    "sender IS NOT NULL AND sender <> ''")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, resident);
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return STORE_NOTFOUND;
+	}
+	if (rc == SQLITE_ROW)
+		copy_str(buf, bufsz, col_cstr(s, 0));
+	return qdone(q, s, rc);
+}
+
+/*
+ * Sets *at to when the reminder of report period ("2026Q1") went out, or
+ * 0 when it has not.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_reminder_sent(struct store_query *q, const char *period, int64_t *at)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*at = 0;
+	if ((s = qprep(q, "SELECT sent FROM report_reminders WHERE period = "
+	    "?1")) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, period);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*at = sqlite3_column_int64(s, 0);
+	return qdone(q, s, rc);
+}
+
+/*
  * ===================================================================
  * Audit log
  * ===================================================================
@@ -677,4 +863,26 @@ store_audit_walk(struct store_query *q,
 done:
 	sqlite3_exec(q->c.db, "COMMIT", NULL, NULL, NULL);
 	return r;
+}
+
+/*
+ * Calls fn(kind, messages, parts, arg) for the outbox rows of each kind
+ * created at or after since: what the ward's SMS cost.  Returns STORE_OK
+ * or an error.
+ */
+enum store_status
+store_outbox_parts(struct store_query *q, int64_t since,
+    void (*fn)(const char *, int64_t, int64_t, void *), void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT kind, count(*), sum(segments) FROM outbox "
+	    "WHERE created >= ?1 GROUP BY kind ORDER BY kind")) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(col_cstr(s, 0), sqlite3_column_int64(s, 1),
+		    sqlite3_column_int64(s, 2), arg);
+	return qdone(q, s, rc);
 }

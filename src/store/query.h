@@ -24,7 +24,11 @@ struct store_case_filter {
 	size_t		  nvisible;
 	int		  state;	/* enum store_case_state, or -1 */
 	int		  overdue;	/* only open overdue cases */
+	int		  open;		/* only open cases */
 	const char	 *assignee;	/* or NULL */
+	const char	 *match;	/* FTS5 query on messages, or NULL */
+	const char	 *channel;	/* came in on it, or NULL */
+	int		  ussd;		/* came in through the USSD menu */
 	int64_t		  before_ref;	/* only older references, or 0 */
 	int		  limit;
 };
@@ -45,6 +49,16 @@ struct store_thread_item {
 	int64_t		 updated;	/* outbox: last change */
 };
 
+/* A number in quarantine or blocked (store_senders_held()). */
+struct store_held {
+	const char	*number;
+	int64_t		 resident;	/* its pseudonym's id, or 0 */
+	int64_t		 since;
+	int64_t		 until;		/* 0: until released */
+	const char	*reason;	/* or NULL */
+	const char	*blocked_by;	/* an administrator's block, or NULL */
+};
+
 struct store_query *store_query_open(struct store *, int busy_timeout_ms,
 		    char *err, size_t errsz);
 void		 store_query_close(struct store_query *);
@@ -55,6 +69,9 @@ enum store_status store_query_case(struct store_query *, int64_t ref,
 		    struct store_case *);
 enum store_status store_case_thread(struct store_query *, int64_t case_id,
 		    void (*)(const struct store_thread_item *, void *), void *);
+enum store_status store_outbox_parts(struct store_query *, int64_t since,
+		    void (*)(const char *, int64_t, int64_t, void *),
+		    void *);
 enum store_status store_corrections(struct store_query *, int64_t since,
 		    void (*)(const struct store_correction *, void *),
 		    void *);
@@ -82,6 +99,15 @@ enum store_status store_outbox_list(struct store_query *, int failed_only,
 enum store_status store_report_rows(struct store_query *, int64_t from,
 		    int64_t to, int with_text,
 		    void (*)(const struct store_case *, void *), void *);
+enum store_status store_report_frozen(struct store_query *, int64_t from,
+		    int64_t to, int64_t cut,
+		    void (*)(const struct store_case *, void *), void *);
+enum store_status store_senders_held(struct store_query *, int64_t now,
+		    void (*)(const struct store_held *, void *), void *);
+enum store_status store_pseudonym_number(struct store_query *,
+		    int64_t resident, char *buf, size_t bufsz);
+enum store_status store_reminder_sent(struct store_query *,
+		    const char *period, int64_t *at);
 enum store_status store_audit_list(struct store_query *, int64_t after_id,
 		    int64_t limit, void (*)(const struct store_audit *, int64_t,
 		    void *), void *);

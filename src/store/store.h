@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	10	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	11	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -590,6 +590,23 @@ enum store_status store_unreadable_add(struct store_txn *,
 		    const struct store_unreadable *, int64_t *id);
 enum store_status store_unreadable_erase(struct store_txn *, int64_t before,
 		    int limit, int64_t *n);
+
+/*
+ * ===================================================================
+ * What administrators decide (admin_rows.c)
+ * ===================================================================
+ */
+
+enum store_status store_sender_release(struct store_txn *,
+		    const char *number, int blocks_only, int64_t at);
+enum store_status store_sender_block(struct store_txn *, const char *number,
+		    const char *actor, const char *reason, int64_t at);
+enum store_status store_reminder_mark(struct store_txn *, const char *period,
+		    int64_t at, int *first);
+
+/* backup.c: a consistent copy while the daemon runs */
+int		 store_backup(struct store *, int fd, int64_t *bytes,
+		    char *err, size_t errsz);
 
 /*
  * ===================================================================

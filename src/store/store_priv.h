@@ -41,6 +41,7 @@ enum store_family_id {
 	STORE_FAM_TIMER,	/* timer_rows.c */
 	STORE_FAM_HEALTH,	/* health.c */
 	STORE_FAM_UNREADABLE,	/* unreadable.c */
+	STORE_FAM_ADMIN,	/* admin_rows.c */
 	STORE_FAM_MAX
 };
 
@@ -71,6 +72,7 @@ extern const struct store_family store_sender_family;
 extern const struct store_family store_audit_family;
 extern const struct store_family store_timer_family;
 extern const struct store_family store_unreadable_family;
+extern const struct store_family store_admin_family;
 
 /*
  * Statements and steps inside a work function (txn.c).  A txn runs on
