@@ -1031,7 +1031,10 @@ tok_fold(const struct text *t, size_t i)
 	return t->fold + t->tokens[i].fold;
 }
 
-/* The folded words' hashes, for the cue phrases. */
+/*
+ * The folded words' hashes, for the cue phrases: fnv() of each word from
+ * FNV_OFFSET, which text_normalise() found (struct text_token hash).
+ */
 static void
 hash_words(struct ctx *cx)
 {
@@ -1039,7 +1042,7 @@ hash_words(struct ctx *cx)
 	size_t			 i;
 
 	for (i = 0; i < t->ntokens; i++)
-		cx->wh[i] = fnv(FNV_OFFSET, tok_fold(t, i), t->tokens[i].flen);
+		cx->wh[i] = t->tokens[i].hash;
 }
 
 /* The hash of a word feature, from the word's FNV-1a hash. */

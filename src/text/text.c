@@ -1294,19 +1294,21 @@ repair_tokens(struct text *t)
 }
 
 /*
- * Joins the folded tokens into t->fold and points the tokens at it.  A
- * word is a few bytes: it is copied eight at a time, past its end when
- * both buffers have the room (what lies after t->foldlen is not read).
+ * Joins the folded tokens into t->fold, points the tokens at it and
+ * notes each one's FNV-1a hash: the router and the features look every
+ * word up by it, and the bytes are in hand here.
  */
 static void
 join_fold(struct text *t)
 {
 	size_t		i, k, cap = sizeof(t->fold) - 1;
-	uint64_t	w;
+	uint32_t	h;
 
 	t->foldlen = 0;
 	for (i = 0; i < t->ntokens; i++) {
 		struct text_token *tok = &t->tokens[i];
+		const char	  *s = t->pool + tok->fold;
+		char		  *d;
 		size_t		   at = t->foldlen + (i > 0);
 
 		if (at + tok->flen > cap) {
@@ -1316,14 +1318,12 @@ join_fold(struct text *t)
 		}
 		if (i > 0)
 			t->fold[t->foldlen++] = ' ';
-		if (at + tok->flen + 8 <= sizeof(t->fold) &&
-		    tok->fold + tok->flen + 8u <= sizeof(t->pool))
-			for (k = 0; k < tok->flen; k += 8) {
-				memcpy(&w, t->pool + tok->fold + k, sizeof(w));
-				memcpy(t->fold + at + k, &w, sizeof(w));
-			}
-		else
-			memcpy(t->fold + at, t->pool + tok->fold, tok->flen);
+		d = t->fold + at;
+		for (k = 0, h = 2166136261u; k < tok->flen; k++) {
+			d[k] = s[k];
+			h = (h ^ (unsigned char)s[k]) * 16777619u;
+		}
+		tok->hash = h;
 		tok->fold = (uint16_t)at;
 		t->foldlen = at + tok->flen;
 	}

@@ -39,6 +39,7 @@ struct text_token {
 	uint16_t	 raw;		/* folded as written, in text->pool */
 	uint16_t	 rlen;
 	uint16_t	 flags;		/* TEXT_TOK_* */
+	uint32_t	 hash;		/* FNV-1a (32 bits) of the fold */
 };
 
 /* A normalised message; large (about 100 KB): reuse it. */
