@@ -138,15 +138,15 @@ test_expect_success 'vonage: GET with the query: 200' '
 	test_status 200 &&
 	test "$(q "SELECT channel, sender, recipient, text, provider_time
 	    FROM inbound WHERE provider_msg_id = '"'v-1'"'")" = \
-	    "vo|84903000001|8088|$FLOOD|1795161600" &&
-	test "$(rows cases sender=84903000001 category=infrastructure)" = 1
+	    "vo|+84903000001|8088|$FLOOD|1795161600" &&
+	test "$(rows cases sender=+84903000001 category=infrastructure)" = 1
 '
 
 test_expect_success 'vonage: form POST: 200' '
 	post /sms/vonage msisdn=84903000002 to=8088 messageId=v-2 \
 	    text="$LAMP" type=unicode &&
 	test_status 200 &&
-	test "$(rows inbound provider_msg_id=v-2 sender=84903000002 \
+	test "$(rows inbound provider_msg_id=v-2 sender=+84903000002 \
 	    text="$LAMP" encoding=ucs2)" = 1
 '
 
@@ -155,17 +155,17 @@ test_expect_success 'vonage: JSON POST: 200' '
 	    "{\"msisdn\":\"84903000003\",\"to\":\"8088\",\"messageId\":\"v-3\",
 	    \"text\":\"$LAMP\",\"type\":\"unicode\",\"keyword\":\"DEN\"}" &&
 	test_status 200 &&
-	test "$(rows inbound provider_msg_id=v-3 sender=84903000003 \
+	test "$(rows inbound provider_msg_id=v-3 sender=+84903000003 \
 	    text="$LAMP")" = 1 &&
-	test "$(rows cases sender=84903000003)" = 1
+	test "$(rows cases sender=+84903000003)" = 1
 '
 
 test_expect_success 'vonage: a retried messageId makes nothing new' '
 	post /sms/vonage msisdn=84903000002 to=8088 messageId=v-2 \
 	    text="$LAMP" type=unicode &&
 	test_status 200 &&
-	test "$(rows inbound sender=84903000002)" = 1 &&
-	test "$(rows outbox recipient=84903000002)" = 1
+	test "$(rows inbound sender=+84903000002)" = 1 &&
+	test "$(rows outbox recipient=+84903000002)" = 1
 '
 
 test_expect_success 'vonage: missing messageId, bad JSON, bad parts: 400' '
@@ -180,7 +180,7 @@ test_expect_success 'vonage: missing messageId, bad JSON, bad parts: 400' '
 	    concat-ref=B concat-total=2 concat-part=3 &&
 	test_status 400 &&
 	test_body "bad concat-ref, concat-total or concat-part" &&
-	test "$(rows inbound sender=84903000004)" = 0 &&
+	test "$(rows inbound sender=+84903000004)" = 0 &&
 	test "$(rows parts sender=84903000004)" = 0
 '
 
@@ -193,13 +193,13 @@ concat_part() {
 test_expect_success 'vonage: parts 3, 1, 2 make one message, in order' '
 	concat_part 3 "mỗi khi mưa" && test_status 200 &&
 	concat_part 1 "Cống thoát nước hẻm 42 bị tắc, " && test_status 200 &&
-	test "$(rows inbound sender=84903000009)" = 0 &&
+	test "$(rows inbound sender=+84903000009)" = 0 &&
 	concat_part 2 "đường ngập nước " && test_status 200 &&
-	wait_for "test \"\$(rows inbound sender=84903000009)\" = 1" &&
+	wait_for "test \"\$(rows inbound sender=+84903000009)\" = 1" &&
 	test "$(q "SELECT provider_msg_id, text FROM inbound
-	    WHERE sender = '"'84903000009'"'")" = "concat:vp-1|$FLOOD" &&
-	test "$(rows cases sender=84903000009 category=infrastructure)" = 1 &&
-	test "$(rows outbox recipient=84903000009)" = 1 &&
+	    WHERE sender = '"'+84903000009'"'")" = "concat:vp-1|$FLOOD" &&
+	test "$(rows cases sender=+84903000009 category=infrastructure)" = 1 &&
+	test "$(rows outbox recipient=+84903000009)" = 1 &&
 	test "$(q "SELECT count(*) FROM parts WHERE ref = '"'R7'"'
 	    AND assembled IS NOT NULL")" = 3
 '
@@ -210,9 +210,9 @@ test_expect_success 'vonage: a part retried after assembly makes nothing new' '
 	test "$(rows parts ref=R7)" = 3 &&
 	test "$(q "SELECT count(*) FROM parts WHERE assembled IS NULL
 	    AND ref = '"'R7'"'")" = 0 &&
-	test "$(rows inbound sender=84903000009)" = 1 &&
-	test "$(rows cases sender=84903000009)" = 1 &&
-	test "$(rows outbox recipient=84903000009)" = 1
+	test "$(rows inbound sender=+84903000009)" = 1 &&
+	test "$(rows cases sender=+84903000009)" = 1 &&
+	test "$(rows outbox recipient=+84903000009)" = 1
 '
 
 # --- Delivery reports ------------------------------------------------
@@ -286,9 +286,9 @@ test_expect_success 'unknown paths: 404' '
 # --- The long message that never got its second part ------------------
 
 test_expect_success 'vonage: incomplete parts are stored after concat_timeout' '
-	wait_for "test \"\$(rows inbound sender=84905550001)\" = 1" 20 &&
+	wait_for "test \"\$(rows inbound sender=+84905550001)\" = 1" 20 &&
 	test "$(q "SELECT provider_msg_id, text FROM inbound
-	    WHERE sender = '"'84905550001'"'")" = \
+	    WHERE sender = '"'+84905550001'"'")" = \
 	    "concat:inc-1|phần 1  [...] phần 3 " &&
 	test "$(rows parts ref=INC)" = 2 &&
 	test "$(q "SELECT count(*) FROM parts WHERE ref = '"'INC'"'
@@ -337,7 +337,7 @@ test_expect_success 'vonage: a timestamp of -2^63 or 2^63 is stale, not a crash'
 	TS=9223372036854775807 signed_vonage msisdn=84904000009 \
 	    messageId=vs-max text="$LAMP" &&
 	test_status 403 &&
-	test "$(rows inbound sender=84904000009)" = 0 &&
+	test "$(rows inbound sender=+84904000009)" = 0 &&
 	test_grep "vo: stale timestamp from" daemon.log
 '
 

@@ -23,13 +23,14 @@ ${USSD_CONF#*);}" &&
 	start_daemon -c p.conf && n0=0
 '
 
-test_expect_success 'a phone number in E.164 or national form is taken and answered' '
+test_expect_success 'a phone number in E.164 or national form is taken, answered, stored in E.164' '
 	get /sms/generic from=+84901234567 to=8089 text="$LAMP" id=e1 &&
 	test_status 202 &&
 	post /sms/africastalking from=0901234568 to=8088 text="$LAMP" id=e2 &&
 	test_status 200 &&
 	test "$(rows outbox recipient=+84901234567)" = 1 &&
-	test "$(rows outbox recipient=0901234568)" = 1 &&
+	test "$(rows outbox recipient=+84901234568)" = 1 &&
+	test "$(rows inbound sender=0901234568)" = 0 &&
 	n0=$(rows inbound)
 '
 

@@ -210,22 +210,22 @@ test_expect_success 'africastalking: a permanent recipient status fails the row'
 test_expect_success 'vonage: unicode, no +, client-ref, callback, credentials' '
 	get /sms/vonage msisdn=84903330001 to=842800000002 messageId=vin1 \
 	    text="$FLOOD" type=unicode && test_status 200 &&
-	wait_for "row_is 84903330001 sent" &&
-	id=$(ob id 84903330001) &&
+	wait_for "row_is +84903330001 sent" &&
+	id=$(ob id +84903330001) &&
 	first client-ref "$id" >req &&
 	test "$(jq -r "[.path, .params.api_key, .params.api_secret,
 	    .params.from, .params.to, .params.type, .params.callback] |
 	    join(\" \")" req)" = "/sms/json vkey vsecret 842800000002 84903330001 unicode http://127.0.0.1:$port/dlr/vo" &&
-	test "$(jq -r .params.text req)" = "$(ob text 84903330001)" &&
-	test "$(ob provider_msg_id 84903330001)" = \
+	test "$(jq -r .params.text req)" = "$(ob text +84903330001)" &&
+	test "$(ob provider_msg_id +84903330001)" = \
 	    "$(jq -r .seq req | xargs printf "VFAKE%08d")"
 '
 
 test_expect_success 'vonage: a delivery report (expired) fails the row' '
-	vid=$(ob provider_msg_id 84903330001) &&
+	vid=$(ob provider_msg_id +84903330001) &&
 	get /dlr/vo messageId="$vid" status=expired err-code=5 &&
 	test_status 200 &&
-	test "$(ob "state, last_error" 84903330001)" = \
+	test "$(ob "state, last_error" +84903330001)" = \
 	    "failed|delivery report: expired, error 5"
 '
 
@@ -233,17 +233,17 @@ test_expect_success 'vonage: 500 then success: retried once' '
 	fake_mode 500 1 &&
 	get /sms/vonage msisdn=84903330002 to=842800000002 messageId=vin2 \
 	    text="$LAMP" && test_status 200 &&
-	wait_for "row_is 84903330002 sent" &&
-	id=$(ob id 84903330002) &&
+	wait_for "row_is +84903330002 sent" &&
+	id=$(ob id +84903330002) &&
 	test "$(modes client-ref "$id")" = 500,ok &&
-	test "$(ob "attempts, last_error" 84903330002)" = "2|HTTP 500"
+	test "$(ob "attempts, last_error" +84903330002)" = "2|HTTP 500"
 '
 
 test_expect_success 'vonage: status 1 (throttled) is retried' '
 	fake_mode 429 1 &&
 	get /sms/vonage msisdn=84903330003 messageId=vin3 text="$LAMP" &&
-	wait_for "row_is 84903330003 sent" &&
-	test "$(ob "attempts, last_error" 84903330003)" = \
+	wait_for "row_is +84903330003 sent" &&
+	test "$(ob "attempts, last_error" +84903330003)" = \
 	    "2|status 1: Throttled"
 '
 

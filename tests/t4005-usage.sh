@@ -2,7 +2,7 @@
 test_description='papictl: every daemon command'"'"'s usage is its item in papictl.8, word for word'
 . "$(dirname "$0")/lib.sh"
 
-CMDS="status list show reply assign claim note close reopen outbox retry
+CMDS="status list show reply assign claim note close reopen merge outbox retry
 report export inject audit"
 
 bs=$(printf '\b')

@@ -439,6 +439,7 @@ parse(struct req *q, struct config *conf)
 	struct http_req		*r = q->r;
 	const char		*text, *why;
 	char			 masked[MASKED_NUMBER_MAX], msg[128];
+	char			 e164[FIELD_E164_SIZE];
 	size_t			 tlen;
 	enum field_address	 kind;
 
@@ -452,6 +453,9 @@ parse(struct req *q, struct config *conf)
 		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, msg);
 		return -1;
 	}
+	/* The session, the report and the status lookup: in E.164. */
+	(void)field_e164(q->phone, conf->country_code, e164, sizeof(e164));
+	copy_str(q->phone, sizeof(q->phone), e164);
 	if ((text = http_param(r, "text", &tlen)) == NULL) {
 		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "missing text");
 		return -1;

@@ -126,6 +126,8 @@ static const struct field f_ward[] = {
 	{ "reception_hours", T_STR, CONF_OFF(reception_hours), 0, 0, 300,
 	    "", 0, NULL, 0 },
 	{ "hotline", T_STR, CONF_OFF(hotline), 0, 0, 32, "", 0, NULL, 0 },
+	{ "country_code", T_STR, CONF_OFF(country_code), 0, 1, 3, "84",
+	    F_NONEMPTY, NULL, 0 },
 	END_FIELDS
 };
 
@@ -2200,11 +2202,28 @@ bad:
 	return -1;
 }
 
+/* ward.country_code: the digits of a calling code, "84". */
+static int
+check_country(struct loader *ld, const struct config *conf)
+{
+	const char	*p = conf->country_code;
+
+	if (p[0] != '0' && strspn(p, "0123456789") == strlen(p))
+		return 0;
+	conf_error(ld, config_lookup(&ld->cfg, "ward.country_code"),
+	    "ward.country_code: '%s' must be a calling code, 1 to 3 digits "
+	    "without '+' (\"84\")", p);
+	return -1;
+}
+
+/* cases.prefix (and ward.country_code). */
 static int
 check_prefix(struct loader *ld, struct config *conf)
 {
 	const char	*p;
 
+	if (check_country(ld, conf) == -1)
+		return -1;
 	for (p = conf->case_prefix; *p != '\0'; p++)
 		if (!isupper((unsigned char)*p) && !isdigit((unsigned char)*p))
 			break;
@@ -2642,15 +2661,6 @@ free_secret(char *s)
 	}
 }
 
-static void
-free_strlist(char **list, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
 
 /*
  * Frees what the fields of table f own in obj: strings that are not
@@ -2670,7 +2680,7 @@ free_fields(void *obj, const struct field *f)
 			free_secret(*str_slot(obj, f));
 			break;
 		case T_STRLIST:
-			free_strlist(*SLOT(obj, f, char **),
+			strlist_free(*SLOT(obj, f, char **),
 			    *(size_t *)(void *)((char *)obj + f->off2));
 			break;
 		default:

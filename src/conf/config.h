@@ -256,6 +256,7 @@ struct config {
 	char		 *ward_address;
 	char		 *reception_hours;
 	char		 *hotline;
+	char		 *country_code;	/* "84": numbers are stored +84... */
 
 	/* storage */
 	char		 *storage_path;

@@ -47,6 +47,7 @@
 #include "conf/config.h"
 #include "domain/calendar.h"
 #include "domain/classifier.h"
+#include "domain/field.h"
 #include "domain/router.h"
 #include "domain/ref.h"
 #include "store/store.h"
@@ -541,6 +542,23 @@ ingest_free(struct ingest *ing)
 	free(ing);
 }
 
+/*
+ * A copy of number in E.164 with the configured country code: whatever
+ * form the channel gave ("0901110004", "84901110004"), the resident is
+ * one, for pseudonyms, follow-ups, caps, quarantines and masking.
+ */
+static char *
+e164_dup(const struct config *conf, const char *number)
+{
+	char	buf[FIELD_E164_SIZE];
+
+	if (number == NULL)
+		return NULL;
+	if (field_e164(number, conf->country_code, buf, sizeof(buf)) == 1)
+		return xstrdup(buf);
+	return xstrdup(number);
+}
+
 /* A job with copies of what in points to. */
 static struct job *
 job_new(struct ingest *ing, struct config *conf, const struct inbound *in)
@@ -553,8 +571,8 @@ job_new(struct ingest *ing, struct config *conf, const struct inbound *in)
 	j->in.channel = j->own[0] = xstrdup(in->channel);
 	j->in.provider_id = j->own[1] = in->provider_id != NULL &&
 	    in->provider_id[0] ? xstrdup(in->provider_id) : NULL;
-	j->in.sender = j->own[2] = xstrdup(in->sender);
-	j->in.recipient = j->own[3] = xstrdup(in->recipient);
+	j->in.sender = j->own[2] = e164_dup(conf, in->sender);
+	j->in.recipient = j->own[3] = e164_dup(conf, in->recipient);
 	j->in.encoding = j->own[4] = xstrdup(in->encoding);
 	j->in.provider_time = in->provider_time;
 	if (in->parts != NULL) {

@@ -491,3 +491,31 @@ ctl_reopen(struct ctl_globals *g, int argc, char **argv)
 	return change(g, "reopen", json_pack("{s:s}", "ref", argv[optind]),
 	    CH_REOPEN);
 }
+
+/* merge KEEP JOIN: the second case becomes part of the first. */
+int
+ctl_merge(struct ctl_globals *g, int argc, char **argv)
+{
+	json_t	*data;
+	char	 due[32];
+	int	 r;
+
+	if (plain(argc, argv, 2) == -1)
+		return CTL_USAGE;
+	if ((r = ctl_call(g, "merge", json_pack("{s:s, s:s}", "ref",
+	    argv[optind], "join", argv[optind + 1]), &data, NULL, NULL)) !=
+	    CTL_OK)
+		return r;
+	if (g->json)
+		ctl_print_json(data);
+	else
+		printf(_("%s joined %s (%lld messages moved), due %s; %s now "
+		    "leads to %s\n"), ctl_str(data, "joined", "-"),
+		    ctl_str(data, "ref", "-"),
+		    (long long)json_integer_value(json_object_get(data,
+		    "messages")), ctl_time(json_object_get(data, "deadline"),
+		    due, sizeof(due)), ctl_str(data, "joined", "-"),
+		    ctl_str(data, "ref", "-"));
+	json_decref(data);
+	return CTL_OK;
+}

@@ -58,6 +58,7 @@ static const struct option list_longopts[] = {
 	{ "source", required_argument, NULL, 'S' },
 	{ "limit", required_argument, NULL, 'l' },
 	{ "before", required_argument, NULL, 'b' },
+	{ "from-resident", required_argument, NULL, 'R' },
 	{ "wide", no_argument, NULL, 'w' },
 	{ "filter", no_argument, NULL, 'F' },
 	{ "reason", required_argument, NULL, 'r' },
@@ -106,6 +107,7 @@ list_opt(int ch, char **argv, struct list_opts *o)
 	case 'a':
 	case 'S':
 	case 'b':
+	case 'R':
 		if (ctl_utf8(_("an option"), optarg) == -1)
 			return CTL_USAGE;
 		for (i = 0; list_longopts[i].val != ch; i++)
@@ -198,7 +200,8 @@ static void
 print_more(const struct list_opts *o, const char *last)
 {
 	static const char *const keys[] = { "category", "state", "overdue",
-	    "open", "mine", "text", "area", "source", "limit" };
+	    "open", "mine", "text", "area", "source", "from-resident",
+	    "limit" };
 	struct strbuf	 sb = STRBUF_INIT;
 	json_t		*v;
 	size_t		 i;

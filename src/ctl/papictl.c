@@ -32,7 +32,8 @@ static const struct ctl_cmd commands[] = {
 	    N_("queues, overdue cases, outbox and channels") },
 	{ "list", ctl_list, "[--category category] [--state state] [--open] "
 	    "[--overdue] [--mine] [--text words] [--area area] "
-	    "[--source source] [--limit n] [--before ref] [--wide]",
+	    "[--source source] [--from-resident pseudonym] [--limit n] "
+	    "[--before ref] [--wide]",
 	    N_("cases, newest first") },
 	{ "show", ctl_show, "[--unmask reason] ref",
 	    N_("one case: messages, history, notes") },
@@ -45,6 +46,8 @@ static const struct ctl_cmd commands[] = {
 	{ "close", ctl_close, "--filter [list's filters] --reason text "
 	    "[--yes]", N_("close every open case that list shows, at once") },
 	{ "reopen", ctl_reopen, "ref", N_("reopen a closed case") },
+	{ "merge", ctl_merge, "ref joined-ref",
+	    N_("make two cases one: the second joins the first") },
 	{ "recategorise", ctl_recategorise, "--reason text ref "
 	    "category[/sub]", N_("move a case; the router learns from it") },
 	{ "outbox", ctl_outbox, "[--failed] [--limit n]",

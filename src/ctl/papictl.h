@@ -91,6 +91,7 @@ int	ctl_claim(struct ctl_globals *, int, char **);
 int	ctl_note(struct ctl_globals *, int, char **);
 int	ctl_close(struct ctl_globals *, int, char **);
 int	ctl_reopen(struct ctl_globals *, int, char **);
+int	ctl_merge(struct ctl_globals *, int, char **);
 int	ctl_recategorise(struct ctl_globals *, int, char **);
 
 /* ctl_status.c: status, outbox, retry, inject */

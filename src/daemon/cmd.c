@@ -25,6 +25,7 @@ const struct control_cmd cmd_table[] = {
 	{ "note", ROLE_OFFICER, cmd_note },
 	{ "close", ROLE_OFFICER, cmd_close },
 	{ "reopen", ROLE_OFFICER, cmd_reopen },
+	{ "merge", ROLE_OFFICER, cmd_merge },
 	{ "recategorise", ROLE_OFFICER, cmd_recategorise },
 	{ "report", ROLE_OFFICER, cmd_report },
 	{ "export", ROLE_OFFICER, cmd_export },

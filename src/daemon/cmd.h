@@ -5,7 +5,7 @@
  * asker's role; the handler reads its arguments with the cmd_arg_*()
  * helpers, does its work through the services and leaves its answer in
  * req->data (or a failure with control_fail()).  One file per family:
- * cmd_case.c (case work), cmd_bulk.c (many cases at once), cmd_admin.c
+ * cmd_case.c (case work), cmd_merge.c (two cases made one), cmd_bulk.c (many cases at once), cmd_admin.c
  * (status, outbox, inject), cmd_sender.c (quarantines and blocks),
  * cmd_backup.c (a copy of the database), cmd_report.c (reports, exports,
  * the audit log), cmd_router.c (the learned model).
@@ -52,6 +52,8 @@ int		 cmd_close(struct control_req *);
 int		 cmd_reopen(struct control_req *);
 int		 cmd_reply(struct control_req *);
 
+/* cmd_merge.c */
+int		 cmd_merge(struct control_req *);
 
 /* cmd_admin.c */
 int		 cmd_status(struct control_req *);

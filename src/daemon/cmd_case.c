@@ -515,6 +515,29 @@ change_json(struct control_req *req, const struct work *w)
 }
 
 /*
+ * The pseudonym of "from-resident" ("R-42" or "42"): its id, 0 when the
+ * argument is absent, or -1 after a usage error.
+ */
+static int64_t
+resident_arg(struct control_req *req)
+{
+	const char	*s = cmd_arg_str(req, "from-resident");
+	char		*end;
+	long long	 id;
+
+	if (s == NULL)
+		return 0;
+	if (s[0] == 'R' && s[1] == '-')
+		s += 2;
+	id = strtoll(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || id <= 0)
+		return control_fail(req, CONTROL_E_USAGE, "'%s' is not a "
+		    "resident's pseudonym (like R-42)",
+		    cmd_arg_str(req, "from-resident"));
+	return id;
+}
+
+/*
  * ===================================================================
  * Handlers: list, show
  * ===================================================================
@@ -681,6 +704,8 @@ list_filter(struct control_req *req, struct store_case_filter *f,
 	f->overdue = cmd_arg_bool(req, "overdue");
 	f->open = cmd_arg_bool(req, "open");
 	f->before_ref = before;
+	if ((f->resident = resident_arg(req)) == -1)
+		return -1;
 	f->limit = (int)*limit + 1;
 	if (cmd_arg_bool(req, "mine"))
 		f->assignee = req->who->user;

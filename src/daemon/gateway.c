@@ -34,6 +34,7 @@
 #include "store/store.h"
 #include "core/audit.h"
 #include "core/ingest.h"
+#include "core/renumber.h"
 #include "core/reply.h"
 #include "core/metrics.h"
 #include "chan/http.h"
@@ -184,7 +185,8 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 	reply_check_budget(conf, warn_log, NULL);
 	svc->confs = conf_slot_new(conf);
 	svc->classifiers = classifier_slot_new(c);
-	if (open_store(gw, conf, err, errsz) == -1)
+	if (open_store(gw, conf, err, errsz) == -1 ||
+	    renumber_store(svc->store, conf, err, errsz) == -1)
 		goto fail;
 	svc->metrics = metrics_new();
 	svc->ingest = ingest_new(svc->store, svc->classifiers,

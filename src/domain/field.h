@@ -15,6 +15,7 @@
 #define FIELD_ALPHA_MAX		11	/* characters of an alphanumeric
 					   sender (3GPP TS 23.040) */
 #define FIELD_ID_MAX		128	/* bytes of a provider's message id */
+#define FIELD_E164_SIZE		17	/* '+', 15 digits and the NUL */
 
 /* What a sender or a recipient is. */
 enum field_address {
@@ -26,5 +27,7 @@ enum field_address {
 const char	*field_address(const char *s, size_t len,
 		    enum field_address *kind);
 const char	*field_id(const char *s, size_t len);
+int		 field_e164(const char *s, const char *country, char *out,
+		    size_t outsz);
 
 #endif /* PAPIGW_DOMAIN_FIELD_H */

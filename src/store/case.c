@@ -46,7 +46,6 @@ enum {
 	ST_CASE_BY_REF_TEXT,
 	ST_CASE_LAST_ANSWER,
 	ST_CASE_FIND_OPEN,
-	ST_CASE_FIND_FOLLOWUP,
 	ST_CASE_FIND_THREAD,
 	ST_CASE_FIND_RECENT,
 	ST_CASE_KNOWN_SENDER,
@@ -56,8 +55,24 @@ enum {
 	ST_EVENT_GET,
 	ST_NOTE_INSERT,
 	ST_NOTE_GET,
+	/* store_case_merge(): ?1 the case kept, ?2 the one joined in. */
+	ST_MERGE_INBOUND,
+	ST_MERGE_OUTBOX,
+	ST_MERGE_OUTBOUND,
+	ST_MERGE_NOTES,
+	ST_MERGE_CHAIN,
+	ST_MERGE_DEADLINE,
+	ST_MERGE_MARK,
 	ST_MAX
 };
+
+/*
+ * The case a reference leads to: itself, or the case an officer merged
+ * it into (papictl merge), so that both references keep working for
+ * residents and officers.  Chains are kept one step long.
+ */
+#define BY_REF(c) c "id = (SELECT coalesce(merged_into, id) FROM cases " \
+	    "WHERE ref_number = ?1)"
 
 static const char *const case_sql[ST_MAX] = {
 	[ST_REF_NEXT] = "UPDATE counters SET value = value + 1 "
@@ -100,18 +115,14 @@ static const char *const case_sql[ST_MAX] = {
 	[ST_CASE_GET] = "SELECT " STORE_CASE_COLUMNS("") " FROM cases "
 	    "WHERE id = ?1",
 	[ST_CASE_BY_REF] = "SELECT " STORE_CASE_COLUMNS("c.") " FROM cases c "
-	    "WHERE c.ref_number = ?1",
+	    "WHERE " BY_REF("c."),
 	[ST_CASE_BY_REF_TEXT] = "SELECT " STORE_CASE_COLUMNS("c.") ", "
-	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE c.ref_number = ?1",
+	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE " BY_REF("c."),
 	[ST_CASE_LAST_ANSWER] = "SELECT text FROM outbox "
 	    "WHERE case_id = ?1 AND kind = 'answer' ORDER BY id DESC LIMIT 1",
 	[ST_CASE_FIND_OPEN] = "SELECT id, ref_number FROM cases "
-	    "WHERE ref_number = ?1 AND sender = ?2 "
+	    "WHERE " BY_REF("") " AND sender = ?2 "
 	    "AND state NOT IN ('resolved', 'confirmed')",
-	[ST_CASE_FIND_FOLLOWUP] = "SELECT id, ref_number FROM cases "
-	    "WHERE sender = ?1 AND state NOT IN ('resolved', 'confirmed') "
-	    "AND answered >= ?2 "
-	    "ORDER BY updated DESC, id DESC LIMIT 1",
 	[ST_CASE_FIND_THREAD] = "SELECT id, ref_number, category FROM cases "
 	    "WHERE sender = ?1 AND state NOT IN ('resolved', 'confirmed') "
 	    "AND merged_into IS NULL AND (created >= ?2 OR answered >= ?3) "
@@ -124,8 +135,8 @@ static const char *const case_sql[ST_MAX] = {
 	    "WHERE sender = ?1 AND state = 'resolved' AND satisfaction IS "
 	    "NULL AND satisfaction_asked >= ?2 "
 	    "ORDER BY satisfaction_asked DESC, id DESC LIMIT 1",
-	[ST_CASE_FIND_CLOSED] = "SELECT id FROM cases WHERE ref_number = ?1 "
-	    "AND sender = ?2 AND state IN ('resolved', 'confirmed') "
+	[ST_CASE_FIND_CLOSED] = "SELECT id FROM cases WHERE " BY_REF("")
+	    " AND sender = ?2 AND state IN ('resolved', 'confirmed') "
 	    "AND closed >= ?3",
 	[ST_EVENT_INSERT] = "INSERT INTO case_events (case_id, at, actor, "
 	    "from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -135,6 +146,21 @@ static const char *const case_sql[ST_MAX] = {
 	    "VALUES (?1, ?2, ?3, ?4)",
 	[ST_NOTE_GET] = "SELECT " STORE_NOTE_COLUMNS " FROM notes "
 	    "WHERE id = ?1",
+	[ST_MERGE_INBOUND] = "UPDATE inbound SET case_id = ?1 "
+	    "WHERE case_id = ?2",
+	[ST_MERGE_OUTBOX] = "UPDATE outbox SET case_id = ?1 WHERE case_id = ?2",
+	[ST_MERGE_OUTBOUND] = "UPDATE outbound SET case_id = ?1 "
+	    "WHERE case_id = ?2",
+	[ST_MERGE_NOTES] = "UPDATE notes SET case_id = ?1 WHERE case_id = ?2",
+	[ST_MERGE_CHAIN] = "UPDATE cases SET merged_into = ?1 "
+	    "WHERE merged_into = ?2",
+	/* The earlier of the two answer dates, if the joined one was open. */
+	[ST_MERGE_DEADLINE] = "UPDATE cases SET deadline = min(deadline, "
+	    "coalesce((SELECT deadline FROM cases WHERE id = ?2 "
+	    "AND state NOT IN ('resolved', 'confirmed')), deadline)) "
+	    "WHERE id = ?1",
+	[ST_MERGE_MARK] = "UPDATE cases SET merged_into = ?1, overdue = NULL "
+	    "WHERE id = ?2",
 };
 
 const struct store_family store_case_family = {
@@ -486,22 +512,20 @@ store_case_find_open(struct store_txn *txn, int64_t ref, const char *sender,
 }
 
 /*
- * Finds sender's most recently updated case that is not closed and was
- * answered at or after since (a conversation that goes on).  Returns
- * STORE_OK with its id and reference number in *case_id and *ref,
- * STORE_NOTFOUND, or an error.
+ * Steps lookup id of a sender's case with a time bound: ?1 sender, ?2
+ * since; the case's id and reference number into *case_id and *ref.
  */
-enum store_status
-store_case_find_followup(struct store_txn *txn, const char *sender,
-    int64_t since, int64_t *case_id, int64_t *ref)
+static enum store_status
+sender_since(struct store_txn *txn, int id, const char *sender,
+    int64_t since, int64_t *case_id, int64_t *ref, const char *what)
 {
 	sqlite3_stmt	*s;
 
-	if ((s = stmt(txn, ST_CASE_FIND_FOLLOWUP)) == NULL)
+	if ((s = stmt(txn, id)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, sender);
 	sqlite3_bind_int64(s, 2, since);
-	return store_txn_lookup(txn, s, "case find follow-up", case_id, ref);
+	return store_txn_lookup(txn, s, what, case_id, ref);
 }
 
 struct thread_row {
@@ -554,13 +578,8 @@ enum store_status
 store_case_find_recent(struct store_txn *txn, const char *sender,
     int64_t since, int64_t *case_id, int64_t *ref)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = stmt(txn, ST_CASE_FIND_RECENT)) == NULL)
-		return STORE_ERROR;
-	store_bind_text(s, 1, sender);
-	sqlite3_bind_int64(s, 2, since);
-	return store_txn_lookup(txn, s, "case find recent", case_id, ref);
+	return sender_since(txn, ST_CASE_FIND_RECENT, sender, since, case_id,
+	    ref, "case find recent");
 }
 
 /*
@@ -592,13 +611,8 @@ enum store_status
 store_case_find_satisfaction(struct store_txn *txn, const char *sender,
     int64_t since, int64_t *case_id, int64_t *ref)
 {
-	sqlite3_stmt	*s;
-
-	if ((s = stmt(txn, ST_CASE_FIND_SATISFACTION)) == NULL)
-		return STORE_ERROR;
-	store_bind_text(s, 1, sender);
-	sqlite3_bind_int64(s, 2, since);
-	return store_txn_lookup(txn, s, "case lookup", case_id, ref);
+	return sender_since(txn, ST_CASE_FIND_SATISFACTION, sender, since,
+	    case_id, ref, "case find satisfaction");
 }
 
 /*
@@ -854,4 +868,48 @@ store_note_clear(struct store_note *n)
 	free(n->author);
 	free(n->text);
 	memset(n, 0, sizeof(*n));
+}
+
+/*
+ * Joins case "other" into case "keep" (papictl merge): its messages in
+ * and out and its notes move to keep, keep answers by the earlier date
+ * if other was open, and other points at keep (so do the cases merged
+ * into other before) so that its reference leads there.  Other's own
+ * history stays with it; the caller closes it and records both.  Sets
+ * *moved to the number of messages that moved.  Returns STORE_OK or an
+ * error.
+ */
+enum store_status
+store_case_merge(struct store_txn *txn, int64_t keep, int64_t other,
+    int64_t *moved)
+{
+	static const struct {
+		int		 id;
+		const char	*what;
+	} steps[] = {
+		{ ST_MERGE_DEADLINE, "merge deadline" },
+		{ ST_MERGE_INBOUND, "merge inbound" },
+		{ ST_MERGE_OUTBOX, "merge outbox" },
+		{ ST_MERGE_OUTBOUND, "merge outbound" },
+		{ ST_MERGE_NOTES, "merge notes" },
+		{ ST_MERGE_CHAIN, "merge chain" },
+		{ ST_MERGE_MARK, "merge mark" },
+	};
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+	size_t			 i;
+
+	*moved = 0;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if ((s = stmt(txn, steps[i].id)) == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, keep);
+		sqlite3_bind_int64(s, 2, other);
+		if ((st = store_txn_step(txn, s, steps[i].what, NULL)) !=
+		    STORE_OK)
+			return st;
+		if (steps[i].id == ST_MERGE_INBOUND)
+			*moved = store_txn_changes(txn);
+	}
+	return STORE_OK;
 }

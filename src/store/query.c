@@ -217,6 +217,11 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 	if (f->before_ref > 0 && sql_add(sql, sizeof(sql), " AND "
 	    "c.ref_number < ?%d", ++p) == -1)
 		return STORE_INVALID;
+	/* A pseudonym merged into another (one phone) leads to it. */
+	if (f->resident > 0 && sql_add(sql, sizeof(sql), " AND c.resident = "
+	    "(SELECT coalesce(merged_into, id) FROM pseudonyms "
+	    "WHERE id = ?%d)", ++p) == -1)
+		return STORE_INVALID;
 	if (f->visible != NULL) {
 		if (f->nvisible == 0)
 			return STORE_OK;	/* sees nothing */
@@ -243,6 +248,8 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 		store_bind_text(s, ++p, f->channel);
 	if (f->before_ref > 0)
 		sqlite3_bind_int64(s, ++p, f->before_ref);
+	if (f->resident > 0)
+		sqlite3_bind_int64(s, ++p, f->resident);
 	for (i = 0; f->visible != NULL && i < f->nvisible; i++)
 		store_bind_text(s, ++p, f->visible[i]);
 	sqlite3_bind_int(s, ++p, f->limit > 0 ? f->limit : 50);
@@ -254,7 +261,8 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 }
 
 /*
- * Reads case number ref, with the text of its first message, into c.
+ * Reads the case reference ref leads to (itself, or the case an officer
+ * merged it into), with the text of its first message, into c.
  * Returns STORE_OK (release c with store_case_clear()), STORE_NOTFOUND or
  * an error.
  */
@@ -265,7 +273,8 @@ store_query_case(struct store_query *q, int64_t ref, struct store_case *c)
 	int		 rc;
 
 	if ((s = qprep(q, "SELECT " STORE_CASE_COLUMNS("c.") ", "
-	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE c.ref_number = ?1")) ==
+	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE c.id = (SELECT "
+	    "coalesce(merged_into, id) FROM cases WHERE ref_number = ?1)")) ==
 	    NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, ref);

@@ -30,6 +30,7 @@ struct store_case_filter {
 	const char	 *channel;	/* came in on it, or NULL */
 	int		  ussd;		/* came in through the USSD menu */
 	int64_t		  before_ref;	/* only older references, or 0 */
+	int64_t		  resident;	/* only this pseudonym's, or 0 */
 	int		  limit;
 };
 

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	11	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	12	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -414,9 +414,6 @@ enum store_status store_case_read(struct store_txn *, int64_t ref,
 		    unsigned with, struct store_case *);
 enum store_status store_case_find_open(struct store_txn *, int64_t ref,
 		    const char *sender, int64_t *case_id);
-enum store_status store_case_find_followup(struct store_txn *,
-		    const char *sender, int64_t since, int64_t *case_id,
-		    int64_t *ref);
 enum store_status store_case_find_thread(struct store_txn *,
 		    const char *sender, int64_t created, int64_t answered,
 		    int64_t *case_id, int64_t *ref, char *category,
@@ -426,6 +423,8 @@ enum store_status store_case_find_recent(struct store_txn *,
 		    int64_t *ref);
 enum store_status store_case_known_sender(struct store_txn *,
 		    const char *sender, int *known);
+enum store_status store_case_merge(struct store_txn *, int64_t keep,
+		    int64_t other, int64_t *moved);
 enum store_status store_case_find_satisfaction(struct store_txn *,
 		    const char *sender, int64_t since, int64_t *case_id,
 		    int64_t *ref);
@@ -562,6 +561,15 @@ enum store_status store_sender_quarantine(struct store_txn *,
 		    const char *reason);
 enum store_status store_senders_quarantined(struct store *, int64_t at,
 		    int64_t *n);
+enum store_status store_sender_numbers(struct store_txn *,
+		    void (*)(const char *number, void *), void *);
+enum store_status store_sender_renumber(struct store_txn *,
+		    const char *old, const char *new, int64_t *from,
+		    int64_t *into);
+enum store_status store_sender_renumbered(struct store_txn *,
+		    int64_t *code);
+enum store_status store_sender_renumbered_set(struct store_txn *,
+		    int64_t code);
 enum store_status store_sender_lang(struct store_txn *, const char *number,
 		    int lang, int64_t at);
 enum store_status store_sender_helped(struct store_txn *,

@@ -68,6 +68,58 @@ test_addresses(void **state)
 	    "holds a control character");
 }
 
+/* The E.164 form of s with the country "84", or "(error)". */
+static const char *
+e164(const char *s, char *buf, size_t bufsz)
+{
+	return field_e164(s, "84", buf, bufsz) == -1 ? "(error)" : buf;
+}
+
+static void
+test_e164(void **state)
+{
+	char	b[FIELD_E164_SIZE];
+
+	(void)state;
+	/* One phone, written as each channel writes it. */
+	assert_string_equal(e164("+84901110004", b, sizeof(b)),
+	    "+84901110004");
+	assert_int_equal(field_e164("+84901110004", "84", b, sizeof(b)), 0);
+	assert_string_equal(e164("84901110004", b, sizeof(b)), "+84901110004");
+	assert_int_equal(field_e164("84901110004", "84", b, sizeof(b)), 1);
+	assert_string_equal(e164("0901110004", b, sizeof(b)), "+84901110004");
+	assert_string_equal(e164("0084901110004", b, sizeof(b)),
+	    "+84901110004");
+	assert_string_equal(e164("+840901110004", b, sizeof(b)),
+	    "+84901110004");
+	/* A national 084 number is not the country code. */
+	assert_string_equal(e164("0841234567", b, sizeof(b)), "+84841234567");
+	/* The 2018 renumbering: 0162 became 032, 0120 070, 0199 059. */
+	assert_string_equal(e164("01621234567", b, sizeof(b)), "+84321234567");
+	assert_string_equal(e164("+841201234567", b, sizeof(b)),
+	    "+84701234567");
+	assert_string_equal(e164("841991234567", b, sizeof(b)),
+	    "+84591234567");
+	/* A landline of HCMC (028 + 8 digits) is already 10 digits. */
+	assert_string_equal(e164("02838123456", b, sizeof(b)),
+	    "+842838123456");
+	/* Other countries stay as they are. */
+	assert_string_equal(e164("+14155550100", b, sizeof(b)),
+	    "+14155550100");
+	assert_string_equal(e164("0014155550100", b, sizeof(b)),
+	    "+14155550100");
+	/* Short codes, alphanumeric senders, unknown forms: unchanged. */
+	assert_string_equal(e164("1022", b, sizeof(b)), "1022");
+	assert_string_equal(e164("VIETTEL", b, sizeof(b)), "VIETTEL");
+	assert_string_equal(e164("14155550100", b, sizeof(b)), "14155550100");
+	assert_int_equal(field_e164("1022", "84", b, sizeof(b)), 0);
+	/* Too small a buffer is an error, never a cut number. */
+	assert_int_equal(field_e164("0901110004", "84", b, 8), -1);
+	/* Another country's national numbers. */
+	assert_int_equal(field_e164("0612345678", "33", b, sizeof(b)), 1);
+	assert_string_equal(b, "+33612345678");
+}
+
 static void
 test_ids(void **state)
 {
@@ -168,6 +220,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_e164),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_netmasks),
 		cmocka_unit_test(test_secrets),

@@ -866,14 +866,14 @@ lookups_work(struct store_txn *txn, void *arg)
 	l->open_closed = store_case_find_open(txn, l->closed_ref, c.sender,
 	    &x);
 	/* Only a case an officer answered takes follow-ups. */
-	l->followup_unanswered = store_case_find_followup(txn, c.sender,
-	    t - 60, &x, &y);
+	l->followup_unanswered = store_case_find_thread(txn, c.sender,
+	    INT64_MAX, t - 60, &x, &y, NULL, 0);
 	if ((s = store_case_answered(txn, l->case_id, t)) != STORE_OK)
 		return s;
-	l->followup = store_case_find_followup(txn, c.sender, t - 60,
-	    &l->u_case, &l->u_ref);
-	l->followup_old = store_case_find_followup(txn, c.sender, t + 60,
-	    &x, &y);
+	l->followup = store_case_find_thread(txn, c.sender, INT64_MAX, t - 60,
+	    &l->u_case, &l->u_ref, NULL, 0);
+	l->followup_old = store_case_find_thread(txn, c.sender, INT64_MAX,
+	    t + 60, &x, &y, NULL, 0);
 	return STORE_OK;
 }
 
