@@ -89,6 +89,7 @@ test_expect_success 'restore: check the copy, stop, move the database aside, put
 	for x in wal shm; do
 		if [ -e papigw.db-$x ]; then mv papigw.db-$x papigw.db.old-$x; fi
 	done &&
+	mv audit.checkpoints audit.checkpoints.old &&
 	install -m 600 restore.db papigw.db &&
 	: >daemon.log && start_daemon -c p.conf &&
 	ctl --json status >st.json &&

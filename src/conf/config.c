@@ -143,6 +143,16 @@ static const struct field f_storage[] = {
 	END_FIELDS
 };
 
+static const struct field f_audit[] = {
+	{ "key_file", T_STR, CONF_OFF(audit_key_file), 0, 0, PATH_MAX - 1,
+	    "", 0, NULL, 0 },
+	{ "checkpoint_file", T_STR, CONF_OFF(audit_checkpoint_file), 0, 0,
+	    PATH_MAX - 1, "", 0, NULL, 0 },
+	{ "checkpoint_interval", T_INT, CONF_OFF(audit_checkpoint_interval),
+	    0, 1, 86400, "300", 0, NULL, 0 },
+	END_FIELDS
+};
+
 static const struct field f_http[] = {
 	{ "listen", T_STR, CONF_OFF(http_listen), 0, 1, 80,
 	    "127.0.0.1:8080", F_NONEMPTY, NULL, 0 },
@@ -654,6 +664,7 @@ static const struct group {
 	{ "log", f_log },
 	{ "ward", f_ward },
 	{ "storage", f_storage },
+	{ "audit", f_audit },
 	{ "http", f_http },
 	{ "control", f_control },
 	{ "ingest", f_ingest },

@@ -263,6 +263,10 @@ struct config {
 	int		  storage_synchronous_full; /* 1 FULL, 0 NORMAL */
 	int		  storage_busy_timeout;	/* milliseconds */
 	int		  storage_batch_max;	/* requests per transaction */
+	/* audit: the key and the checkpoints; "": beside the database */
+	char		 *audit_key_file;
+	char		 *audit_checkpoint_file;	/* or "none" */
+	int		  audit_checkpoint_interval;	/* seconds */
 
 	/* http */
 	char		 *http_listen;		/* "ADDR:PORT" as given */

@@ -565,6 +565,43 @@ ctl_export(struct ctl_globals *g, int argc, char **argv)
  * ===================================================================
  */
 
+/* What verify checked the log against: the key, the seal, checkpoints. */
+static void
+against_print(json_t *data)
+{
+	json_t		*a = json_object_get(data, "checked_against");
+	json_t		*k = json_object_get(a, "key");
+	json_t		*c = json_object_get(a, "checkpoints"), *n;
+	long long	 unkeyed;
+	char		 tb[32];
+
+	if (a == NULL)
+		return;
+	unkeyed = (long long)json_integer_value(json_object_get(a,
+	    "unkeyed"));
+	printf("checked against: the key %s (%s, fingerprint %s)\n",
+	    ctl_str(k, "file", "-"), ctl_str(k, "mac", "-"),
+	    ctl_str(k, "fingerprint", "-"));
+	if (unkeyed > 0)
+		printf("  %lld entries from before keying: plain SHA-256, "
+		    "sealed by entry %lld\n", unkeyed, (long long)
+		    json_integer_value(json_object_get(a, "sealed_by")));
+	if (json_is_string(c))
+		printf("  checkpoints: %s\n", json_string_value(c));
+	else if ((n = json_object_get(c, "newest")) != NULL)
+		printf("  checkpoints: %s, %lld of them, the newest at %s: "
+		    "%lld entries up to entry %lld\n", ctl_str(c, "file", "-"),
+		    (long long)json_integer_value(json_object_get(c, "count")),
+		    ctl_time(json_object_get(n, "at"), tb, sizeof(tb)),
+		    (long long)json_integer_value(json_object_get(n,
+		    "entries")), (long long)json_integer_value(
+		    json_object_get(n, "last")));
+	else
+		printf("  checkpoints: %s, none yet\n", ctl_str(c, "file", "-"));
+	printf("  and the store's head; the journal has each checkpoint "
+	    "too (\"audit: checkpoint\")\n");
+}
+
 static int
 verify_print(struct ctl_globals *g, json_t *data)
 {
@@ -588,6 +625,8 @@ verify_print(struct ctl_globals *g, json_t *data)
 		json_array_foreach(p, i, v)
 			printf("  %s\n", json_string_value(v));
 	}
+	if (!g->json)
+		against_print(data);
 	return ok ? CTL_OK : CTL_FAIL;
 }
 

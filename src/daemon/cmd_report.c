@@ -1,7 +1,6 @@
 /*
- * cmd_report.c: the ward's reports to the district, exports for analysis, and
- * the audit log with its verification: the daemon's side of papictl
- * report, export and audit.
+ * cmd_report.c: the ward's reports to the district and exports for
+ * analysis: the daemon's side of papictl report and export.
  *
  * A report covers the cases created in a period: one of the district's
  * cumulative periods ("2026H1": the year's start to its cut-off, see
@@ -25,12 +24,6 @@
  * Exports give the same cases one by one, with the text of their first
  * message and the resident's pseudonym: never a phone number (numbers
  * that residents typed in their messages are replaced by "[số]").
- *
- * The audit log is a hash chain (store/audit_chain.c); verifying it walks
- * every entry, recomputes its hash, checks that it names the hash of the
- * entry before it, and compares the newest entry with the head that the
- * store keeps beside the log, so that an edited, inserted or removed entry
- * is found, the newest included.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -52,8 +45,6 @@
 #include "store/query.h"
 #include "core/lifecycle.h"
 
-#define AUDIT_LIMIT_DEFAULT	50
-#define AUDIT_PROBLEMS_MAX	20	/* problems listed by a verification */
 
 /* The PAPI dimensions (../shared/notes/vietnamese.md). */
 static const struct {
@@ -568,142 +559,5 @@ cmd_export(struct control_req *req)
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "export: %s",
 		    store_strerror(st));
 	req->data = json_pack("{s:I}", "rows", (json_int_t)ec.rows);
-	return 0;
-}
-
-/*
- * ===================================================================
- * The audit log
- * ===================================================================
- */
-
-static void
-audit_row(const struct store_audit *a, int64_t ref, void *arg)
-{
-	struct control_req	*req = arg;
-	json_t			*rows = json_object_get(req->data, "entries");
-	char			 rbuf[32];
-
-	rbuf[0] = '\0';
-	if (ref != 0)
-		ref_format(req->conf->case_prefix, ref, rbuf, sizeof(rbuf));
-	json_array_append_new(rows, json_pack("{s:I, s:o, s:o, s:o, s:s, "
-	    "s:o, s:s}", "id", (json_int_t)a->id, "at", cmd_jtime(a->at), "actor",
-	    cmd_jstr(a->actor), "action", cmd_jstr(a->action), "ref", rbuf,
-	    "detail", cmd_jstr(a->detail), "hash", a->hash));
-}
-
-struct verify_ctx {
-	char		 prev[STORE_HASH_HEX];	/* the last entry's hash */
-	int64_t		 last_id;
-	int64_t		 entries;
-	json_t		*problems;
-	int64_t		 first_bad;
-};
-
-static void __attribute__((format(printf, 3, 4)))
-problem(struct verify_ctx *vc, int64_t id, const char *fmt, ...)
-{
-	char	msg[256];
-	va_list	ap;
-
-	if (vc->first_bad == 0)
-		vc->first_bad = id;
-	if (json_array_size(vc->problems) >= AUDIT_PROBLEMS_MAX)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_array_append_new(vc->problems, json_string(msg));
-}
-
-static int
-verify_row(const struct store_audit *a, void *arg)
-{
-	struct verify_ctx	*vc = arg;
-	char			 h[STORE_HASH_HEX];
-
-	if (strcmp(a->prev_hash, vc->prev) != 0)
-		problem(vc, a->id, "entry %lld does not follow entry %lld: an "
-		    "entry between them was removed, inserted or changed",
-		    (long long)a->id, (long long)vc->last_id);
-	if (store_audit_hash(a->prev_hash, a->at, a->actor, a->action,
-	    a->case_id, a->detail, h) == -1)
-		return -1;
-	if (strcmp(h, a->hash) != 0)
-		problem(vc, a->id, "entry %lld was changed (its hash does not "
-		    "match its content)", (long long)a->id);
-	copy_str(vc->prev, sizeof(vc->prev), a->hash);
-	vc->last_id = a->id;
-	vc->entries++;
-	return 0;
-}
-
-/* Verifies the whole chain and its head; the answer says what is wrong. */
-static int
-audit_verify(struct control_req *req, struct store_query *q)
-{
-	struct verify_ctx	 vc;
-	enum store_status	 st;
-	char			 head[STORE_HASH_HEX];
-	int64_t			 head_id, head_n;
-
-	memset(&vc, 0, sizeof(vc));
-	memset(vc.prev, '0', sizeof(vc.prev) - 1);
-	vc.problems = json_array();
-	st = store_audit_walk(q, verify_row, &vc, &head_id, &head_n, head);
-	if (st != STORE_OK) {
-		json_decref(vc.problems);
-		return control_fail(req, CONTROL_E_UNAVAILABLE, "audit: %s",
-		    store_strerror(st));
-	}
-	if (head_id != vc.last_id || head_n != vc.entries ||
-	    (vc.entries > 0 && strcmp(head, vc.prev) != 0))
-		problem(&vc, vc.last_id + 1, "the log ends at entry %lld (%lld "
-		    "entries) but the store's head says entry %lld (%lld "
-		    "entries): the newest entries were removed or changed",
-		    (long long)vc.last_id, (long long)vc.entries,
-		    (long long)head_id, (long long)head_n);
-	req->data = json_pack("{s:b, s:I, s:I, s:s, s:o}", "verified",
-	    json_array_size(vc.problems) == 0, "entries",
-	    (json_int_t)vc.entries, "last", (json_int_t)vc.last_id, "head",
-	    vc.prev, "problems", vc.problems);
-	if (vc.first_bad != 0)
-		json_object_set_new(req->data, "first_bad",
-		    json_integer(vc.first_bad));
-	/* The head in the journal too: a copy outside the database. */
-	if (vc.first_bad != 0)
-		log_warnx("audit: verification by %s failed at entry %lld",
-		    req->who->user, (long long)vc.first_bad);
-	else
-		log_notice("audit: verified by %s: %lld entries, the newest "
-		    "%lld, head %s", req->who->user, (long long)vc.entries,
-		    (long long)vc.last_id, vc.prev);
-	return 0;
-}
-
-/* audit [--verify] [--limit N]: the newest entries, or a verification. */
-int
-cmd_audit(struct control_req *req)
-{
-	struct store_query	*q;
-	json_t			*j;
-	int64_t			 limit = AUDIT_LIMIT_DEFAULT;
-
-	if ((q = control_query(req)) == NULL)
-		return -1;
-	if (json_is_true(json_object_get(req->args, "verify")))
-		return audit_verify(req, q);
-	j = json_object_get(req->args, "limit");
-	if (j != NULL && (!json_is_integer(j) || json_integer_value(j) < 1 ||
-	    json_integer_value(j) > 100000))
-		return control_fail(req, CONTROL_E_USAGE, "limit: a number "
-		    "from 1 to 100000");
-	if (j != NULL)
-		limit = json_integer_value(j);
-	req->data = json_pack("{s:[]}", "entries");
-	if (store_audit_list(q, 0, limit, audit_row, req) != STORE_OK)
-		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store "
-		    "cannot be read");
 	return 0;
 }

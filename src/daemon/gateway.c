@@ -152,6 +152,8 @@ open_store(struct gateway *gw, const struct config *conf, char *err,
 {
 	struct store_options	 so;
 	char			 serr[STORE_ERR_MAX];
+	const unsigned char	*key;
+	size_t			 keylen;
 
 	memset(&so, 0, sizeof(so));
 	so.path = conf->storage_path;
@@ -162,7 +164,13 @@ open_store(struct gateway *gw, const struct config *conf, char *err,
 		snprintf(err, errsz, "store: %s", serr);
 		return -1;
 	}
-	return 0;
+	/* Keyed and sealed before anything else appends. */
+	if ((gw->svc.audit = audit_keeper_new(conf, err, errsz)) == NULL)
+		return -1;
+	key = audit_keeper_key(gw->svc.audit, &keylen);
+	store_audit_set_key(gw->svc.store, key, keylen);
+	return audit_keeper_start(gw->svc.audit, gw->svc.store, conf, err,
+	    errsz);
 }
 
 /*
@@ -239,6 +247,8 @@ gateway_tick(struct gateway *gw)
 	/* USSD sessions past ussd.session_timeout. */
 	conf = conf_slot_get(gw->svc.confs);
 	ussd_expire(gw->svc.ussd, conf);
+	/* The audit log's checkpoint, every audit.checkpoint_interval. */
+	audit_keeper_tick(gw->svc.audit, gw->svc.store, conf, 0);
 	config_unref(conf);
 	/* Overdue cases and the retention of numbers. */
 	timers_tick(gw->timers, &gw->svc);
@@ -252,6 +262,7 @@ void
 gateway_stop(struct gateway *gw)
 {
 	struct services	*svc;
+	struct config	*conf;
 
 	if (gw == NULL)
 		return;
@@ -267,8 +278,14 @@ gateway_stop(struct gateway *gw)
 	outbox_stop(svc->outbox);
 	/* Modems hand their last messages to the store before it closes. */
 	modems_stop(svc->modems);
-	if (svc->store != NULL)
+	if (svc->store != NULL) {
+		/* The last entries in a checkpoint: nothing can follow. */
+		conf = conf_slot_get(svc->confs);
+		audit_keeper_tick(svc->audit, svc->store, conf, 1);
+		config_unref(conf);
 		store_close(svc->store);
+	}
+	audit_keeper_free(svc->audit);
 	modems_free(svc->modems);
 	outbox_free(svc->outbox);
 	if (gw->partfd != -1) {

@@ -19,6 +19,7 @@ struct outbox;
 struct modems;
 struct ussd;
 struct http_server;
+struct audit_keeper;
 
 struct services {
 	struct slot		*confs;		/* the running configuration */
@@ -31,6 +32,7 @@ struct services {
 	struct ussd		*ussd;		/* USSD sessions */
 	struct providers	 providers;	/* the providers' endpoints */
 	struct http_server	*http;
+	struct audit_keeper	*audit;		/* the audit log's key */
 };
 
 #endif /* PAPIGW_DAEMON_SERVICES_H */

@@ -10,6 +10,18 @@
  * entries is only seen against a copy of the last hash (the audit_head
  * table, kept by a trigger of schema 6).
  *
+ * A keyed log (the daemon's audit.key_file) stores an HMAC-SHA256 of the
+ * same six netstrings with that key instead: someone who can write the
+ * database but not read the key cannot make an entry that verifies, so
+ * an edit, a removal in the middle or an append shows even after a
+ * re-chain.  The first keyed entry is the seal (action "audit.keyed",
+ * store_audit_seal()): the entries before it are from before keying and
+ * keep their plain SHA-256, and since the seal's MAC covers the hash of
+ * the last of them, they cannot be rewritten either.  What the database
+ * cannot show by itself (its newest entries removed, or all of them) is
+ * checked against the checkpoints the daemon writes outside it
+ * (core/audit.c).
+ *
  * Every change of a case, a message filed or a sender quarantined
  * appends an entry with store_audit_append(), inside the work function
  * that made the change.  papictl audit lists the entries and verifies the
@@ -22,18 +34,24 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sqlite3.h>
 
 #include "store/store.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/strbuf.h"
 #include "base/util.h"
+#include "store/engine.h"
 #include "store/store_priv.h"
 
 enum {
 	ST_AUDIT_LAST,
 	ST_AUDIT_INSERT,
 	ST_AUDIT_GET,
+	ST_AUDIT_SEALED,
+	ST_AUDIT_COUNT,
+	ST_AUDIT_HEAD,
 	ST_MAX
 };
 
@@ -43,59 +61,88 @@ static const char *const audit_sql[ST_MAX] = {
 	    "detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_AUDIT_GET] = "SELECT " STORE_AUDIT_COLUMNS("") " FROM audit "
 	    "WHERE id = ?1",
+	[ST_AUDIT_SEALED] = "SELECT id, 0 FROM audit WHERE action = '"
+	    STORE_AUDIT_SEAL "' ORDER BY id LIMIT 1",
+	[ST_AUDIT_COUNT] = "SELECT count(*), coalesce(max(id), 0) FROM audit",
+	[ST_AUDIT_HEAD] = "SELECT " STORE_AUDIT_COLUMNS("a.") ", h.entries "
+	    "FROM audit_head h JOIN audit a ON a.id = h.last_id "
+	    "WHERE h.id = 1",
 };
 
 const struct store_family store_audit_family = {
 	STORE_FAM_AUDIT, ST_MAX, audit_sql
 };
 
-static int
-hash_field(EVP_MD_CTX *ctx, const char *v)
+static void
+add_field(struct strbuf *sb, const char *v)
 {
-	char	len[24];
-	size_t	n = v != NULL ? strlen(v) : 0;
-
-	snprintf(len, sizeof(len), "%zu:", n);
-	return EVP_DigestUpdate(ctx, len, strlen(len)) == 1 &&
-	    EVP_DigestUpdate(ctx, v != NULL ? v : "", n) == 1 &&
-	    EVP_DigestUpdate(ctx, ",", 1) == 1 ? 0 : -1;
+	if (v == NULL)
+		v = "";
+	strbuf_printf(sb, "%zu:", strlen(v));
+	strbuf_adds(sb, v);
+	strbuf_addc(sb, ',');
 }
 
 /*
- * Computes the hash of an audit entry into out, as the top of this file
- * says: what store_audit_append() stores, and what papictl audit --verify
- * checks.  Returns 0, or -1 when OpenSSL failed.
+ * Computes what an entry stores in its hash column into out, as the top
+ * of this file says: with key (keylen bytes) an HMAC-SHA256, without one
+ * (NULL) the plain SHA-256 of the entries from before keying.  a's id and
+ * hash are not read.  Returns 0, or -1 when OpenSSL failed.
+ */
+int
+store_audit_mac(const unsigned char *key, size_t keylen,
+    const struct store_audit *a, char out[STORE_HASH_HEX])
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0, i;
+	char		 t[24], c[24];
+	int		 ok;
+
+	snprintf(t, sizeof(t), "%" PRId64, a->at);
+	if (a->case_id != 0)
+		snprintf(c, sizeof(c), "%" PRId64, a->case_id);
+	else
+		c[0] = '\0';
+	add_field(&sb, a->prev_hash);
+	add_field(&sb, t);
+	add_field(&sb, a->actor);
+	add_field(&sb, a->action);
+	add_field(&sb, c);
+	add_field(&sb, a->detail);
+	if (key != NULL && keylen > 0)
+		ok = HMAC(EVP_sha256(), key, (int)keylen,
+		    (const unsigned char *)sb.buf, sb.len, md, &mdlen) != NULL;
+	else
+		ok = EVP_Digest(sb.buf, sb.len, md, &mdlen, EVP_sha256(),
+		    NULL) == 1;
+	strbuf_free(&sb);
+	if (!ok || mdlen != 32)
+		return -1;
+	for (i = 0; i < mdlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+/*
+ * The unkeyed hash of an entry from its fields (store_audit_mac() without
+ * a key).  Returns 0, or -1 when OpenSSL failed.
  */
 int
 store_audit_hash(const char *prev, int64_t at, const char *actor,
     const char *action, int64_t case_id, const char *detail,
     char out[STORE_HASH_HEX])
 {
-	EVP_MD_CTX	*ctx;
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0, i;
-	char		 t[24], c[24];
-	int		 r = -1;
+	struct store_audit	a;
 
-	snprintf(t, sizeof(t), "%" PRId64, at);
-	if (case_id != 0)
-		snprintf(c, sizeof(c), "%" PRId64, case_id);
-	else
-		c[0] = '\0';
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return -1;
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    hash_field(ctx, prev) == -1 || hash_field(ctx, t) == -1 ||
-	    hash_field(ctx, actor) == -1 || hash_field(ctx, action) == -1 ||
-	    hash_field(ctx, c) == -1 || hash_field(ctx, detail) == -1 ||
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
-		goto done;
-	for (i = 0; i < mdlen; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	r = 0;
-done:
-	EVP_MD_CTX_free(ctx);
-	return r;
+	memset(&a, 0, sizeof(a));
+	copy_str(a.prev_hash, sizeof(a.prev_hash), prev != NULL ? prev : "");
+	a.at = at;
+	a.actor = (char *)actor;
+	a.action = (char *)action;
+	a.case_id = case_id;
+	a.detail = (char *)detail;
+	return store_audit_mac(NULL, 0, &a, out);
 }
 
 /*
@@ -107,6 +154,7 @@ enum store_status
 store_audit_append(struct store_txn *txn, const char *actor,
     const char *action, int64_t case_id, const char *detail)
 {
+	struct store_audit	 a;
 	sqlite3_stmt	*s;
 	char		 prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
 	int64_t		 at = clock_unix();
@@ -126,8 +174,15 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_txn_fail(txn, rc, "audit chain");
-	if (store_audit_hash(prev, at, actor, action, case_id, detail,
-	    hash) == -1) {
+	memset(&a, 0, sizeof(a));
+	copy_str(a.prev_hash, sizeof(a.prev_hash), prev);
+	a.at = at;
+	a.actor = (char *)actor;
+	a.action = (char *)action;
+	a.case_id = case_id;
+	a.detail = (char *)detail;
+	if (store_audit_mac(txn->st->audit_keylen > 0 ? txn->st->audit_key :
+	    NULL, txn->st->audit_keylen, &a, hash) == -1) {
 		log_warnx("store: audit: SHA-256 failed");
 		store_txn_fatal(txn, STORE_ERROR);
 		return STORE_ERROR;
@@ -190,4 +245,130 @@ store_audit_clear(struct store_audit *a)
 	free(a->action);
 	free(a->detail);
 	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * ===================================================================
+ * The seal and the head (for the daemon's checkpoints)
+ * ===================================================================
+ */
+
+/*
+ * Keys the log with key (len bytes, at most STORE_AUDIT_KEY_MAX): every
+ * entry appended from now on carries an HMAC.  Right after store_open(),
+ * before any work is submitted.
+ */
+void
+store_audit_set_key(struct store *st, const unsigned char *key, size_t len)
+{
+	if (len > sizeof(st->audit_key))
+		len = 0;
+	memcpy(st->audit_key, key, len);
+	st->audit_keylen = len;
+}
+
+struct seal {
+	const char	*actor;
+	int64_t		 sealed;	/* the seal's id */
+	int64_t		 legacy;	/* entries before it */
+};
+
+static enum store_status
+seal_work(struct store_txn *txn, void *arg)
+{
+	struct seal		*sl = arg;
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+	int64_t			 last;
+	char			 detail[160];
+
+	if ((s = store_txn_stmt(txn, &store_audit_family,
+	    ST_AUDIT_SEALED)) == NULL)
+		return STORE_ERROR;
+	r = store_txn_lookup(txn, s, "audit seal", &sl->sealed, NULL);
+	if (r != STORE_NOTFOUND)
+		return r;
+	sl->sealed = 0;
+	if ((s = store_txn_stmt(txn, &store_audit_family,
+	    ST_AUDIT_COUNT)) == NULL)
+		return STORE_ERROR;
+	if ((r = store_txn_lookup(txn, s, "audit count", &sl->legacy,
+	    &last)) != STORE_OK)
+		return r;
+	snprintf(detail, sizeof(detail), "%" PRId64 " entries before this "
+	    "one (up to entry %" PRId64 ") are unkeyed SHA-256", sl->legacy,
+	    last);
+	if ((r = store_audit_append(txn, sl->actor, STORE_AUDIT_SEAL, 0,
+	    detail)) != STORE_OK)
+		return r;
+	sl->sealed = -1;	/* just now: read back below */
+	return STORE_OK;
+}
+
+/*
+ * Makes sure a keyed log has its seal (see the top of this file),
+ * appending it by actor when it has none, and waits for the commit.
+ * Sets *sealed to the seal's id when it was there already, or to 0 when
+ * it was appended now, and then *legacy to the entries before it.  For
+ * a store opened with a key, before anything else appends.  Returns
+ * STORE_OK or an error.
+ */
+enum store_status
+store_audit_seal(struct store *st, const char *actor, int64_t *sealed,
+    int64_t *legacy)
+{
+	struct seal		sl = { actor, 0, 0 };
+	enum store_status	r;
+
+	*sealed = *legacy = 0;
+	if (st->audit_keylen == 0)
+		return STORE_INVALID;
+	if ((r = store_submit_wait(st, seal_work, &sl)) != STORE_OK)
+		return r;
+	*sealed = sl.sealed > 0 ? sl.sealed : 0;
+	*legacy = sl.legacy;
+	return STORE_OK;
+}
+
+struct head_read {
+	struct store_audit	*a;
+	int64_t			 entries;
+};
+
+static void
+fill_head(sqlite3_stmt *s, void *arg)
+{
+	struct head_read	*hr = arg;
+
+	store_audit_fill(s, hr->a, 1);
+	hr->entries = sqlite3_column_int64(s, 8);
+}
+
+static enum store_status
+head_work(struct store_txn *txn, void *arg)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_txn_stmt(txn, &store_audit_family,
+	    ST_AUDIT_HEAD)) == NULL)
+		return STORE_ERROR;
+	return store_txn_row(txn, s, "audit head", fill_head, arg);
+}
+
+/*
+ * Reads the newest entry as the store's head names it into a, and the
+ * number of entries the head counts into *entries, from committed data.
+ * Returns STORE_OK (release a with store_audit_clear()), STORE_NOTFOUND
+ * for an empty log (or a head naming no entry), or an error.
+ */
+enum store_status
+store_audit_head(struct store *st, struct store_audit *a, int64_t *entries)
+{
+	struct head_read	hr = { a, 0 };
+	enum store_status	r;
+
+	memset(a, 0, sizeof(*a));
+	r = store_read(st, head_work, &hr);
+	*entries = hr.entries;
+	return r;
 }

@@ -42,6 +42,8 @@ struct item {
 
 struct store {
 	char		*path;
+	unsigned char	 audit_key[STORE_AUDIT_KEY_MAX];	/* or none: */
+	size_t		 audit_keylen;	/* 0: the log is not keyed */
 	struct store_conn wr;		/* the writer thread's, after open */
 	struct store_conn rd;		/* read-only, under rlock */
 	pthread_mutex_t	 rlock;

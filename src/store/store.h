@@ -33,6 +33,8 @@
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
+#define STORE_AUDIT_KEY_MAX	64	/* bytes of the audit log's key */
+#define STORE_AUDIT_SEAL	"audit.keyed"	/* the first keyed entry */
 #define STORE_ERR_MAX		512	/* bytes in an error from store_open */
 #define STORE_HEALTH_MAX	256	/* bytes of a health reason */
 
@@ -642,6 +644,14 @@ enum store_status store_audit_append(struct store_txn *, const char *actor,
 int		 store_audit_hash(const char *prev, int64_t at,
 		    const char *actor, const char *action, int64_t case_id,
 		    const char *detail, char out[STORE_HASH_HEX]);
+int		 store_audit_mac(const unsigned char *key, size_t keylen,
+		    const struct store_audit *, char out[STORE_HASH_HEX]);
+void		 store_audit_set_key(struct store *, const unsigned char *key,
+		    size_t len);
+enum store_status store_audit_seal(struct store *, const char *actor,
+		    int64_t *sealed, int64_t *legacy);
+enum store_status store_audit_head(struct store *, struct store_audit *,
+		    int64_t *entries);
 enum store_status store_audit_get(struct store *, int64_t id,
 		    struct store_audit *);
 void		 store_audit_clear(struct store_audit *);
