@@ -887,7 +887,7 @@ static void
 normalise_ascii(struct text *t, const char *s, size_t len)
 {
 	size_t	i, nl = 0, start = 0, numend = 0;
-	int	in = 0, digits = 0, letters = 0;
+	int	in = 0, digits = 0, letters = 0, lastsp = 1;
 
 	if (len > TEXT_INPUT_MAX) {
 		len = TEXT_INPUT_MAX;
@@ -902,17 +902,17 @@ normalise_ascii(struct text *t, const char *s, size_t len)
 		if (c >= 'A' && c <= 'Z')
 			c += 32;
 		t->pool[i] = (char)c;
-		if (c != ' ')
-			t->norm[nl++] = (char)c;
-		else if (nl > 0 && t->norm[nl - 1] != ' ')
-			t->norm[nl++] = ' ';
+		/* A space after a space, or first, is not kept. */
+		t->norm[nl] = (char)c;
+		nl += !(c == ' ' && lastsp);
+		lastsp = c == ' ';
 		if (ascii_digit(c) || (unsigned char)(c - 'a') < 26) {
-			if (!in) {
-				in = 1;
-				start = i;
-				digits = letters = 0;
-				numend = 0;
-			}
+			/* A token starts: selects rather than a branch. */
+			start = in ? start : i;
+			digits = in ? digits : 0;
+			letters = in ? letters : 0;
+			numend = in ? numend : 0;
+			in = 1;
 			if (c <= '9') {
 				if (letters == 0)
 					digits++;
@@ -1204,38 +1204,45 @@ normalise_latin(struct text *t, const char *s, size_t len)
 }
 
 /*
+ * What maybe_residue() makes of each byte: RES_HIT for a digit from 1 to
+ * 9 and w, RES_VOWEL for a vowel, RES_TONE for a tone letter (a hit after
+ * a vowel).  RES_TONE is RES_VOWEL >> 1, which the loop relies on.
+ */
+#define RES_HIT		0x01
+#define RES_TONE	0x02
+#define RES_VOWEL	0x04
+
+static const uint8_t	 res_class[256] = {
+	['1'] = RES_HIT, ['2'] = RES_HIT, ['3'] = RES_HIT, ['4'] = RES_HIT,
+	['5'] = RES_HIT, ['6'] = RES_HIT, ['7'] = RES_HIT, ['8'] = RES_HIT,
+	['9'] = RES_HIT, ['w'] = RES_HIT,
+	['a'] = RES_VOWEL, ['e'] = RES_VOWEL, ['i'] = RES_VOWEL,
+	['o'] = RES_VOWEL, ['u'] = RES_VOWEL, ['y'] = RES_VOWEL,
+	['f'] = RES_TONE, ['s'] = RES_TONE, ['r'] = RES_TONE,
+	['x'] = RES_TONE, ['j'] = RES_TONE,
+};
+
+/*
  * Whether s[0..len) may use a feature decode_residue() looks for: a digit
  * from 1 to 9, a w, a doubled letter, or a tone letter after a vowel.
- * Most words have none, and this is much cheaper than decoding them.
+ * Most words have none, and this is much cheaper than decoding them.  It
+ * has no branch but the loop's: which letter comes next is a coin toss
+ * to the processor, and each wrong guess costs more than the tests.
  */
 static int
 maybe_residue(const char *s, size_t len)
 {
-	/* The vowels and the tone letters, as bits of a..z. */
-	const uint32_t	 vowels = 1u << 0 | 1u << ('e' - 'a') |
-			    1u << ('i' - 'a') | 1u << ('o' - 'a') |
-			    1u << ('u' - 'a') | 1u << ('y' - 'a');
-	const uint32_t	 tones = 1u << ('f' - 'a') | 1u << ('s' - 'a') |
-			    1u << ('r' - 'a') | 1u << ('x' - 'a') |
-			    1u << ('j' - 'a');
-	size_t		 i;
-	unsigned	 k;
-	int		 vowel = 0;
+	unsigned	hit = 0, tone = 0, k;
+	char		prev = '\0';	/* no letter of a token */
+	size_t		i;
 
 	for (i = 0; i < len; i++) {
-		char	c = s[i];
-
-		if ((unsigned char)(c - '1') < 9 || c == 'w' ||
-		    (i + 1 < len && s[i + 1] == c))
-			return 1;
-		if ((k = (unsigned char)(c - 'a')) >= 26)
-			continue;
-		if (vowels >> k & 1)
-			vowel = 1;
-		else if (vowel && (tones >> k & 1))
-			return 1;
+		k = res_class[(unsigned char)s[i]];
+		hit |= (k & (RES_HIT | tone)) | (s[i] == prev);
+		tone |= (k & RES_VOWEL) >> 1;	/* tones count from now */
+		prev = s[i];
 	}
-	return 0;
+	return hit != 0;
 }
 
 /* Repairs Telex and VNI residue in the tokens written in plain ASCII. */
