@@ -128,6 +128,24 @@ test_expect_success 'a thank-you: on the case it thanks for, a one-part thank-yo
 	test -n "$(sql "SELECT case_id FROM inbound WHERE sender = '"'$B'"' ORDER BY id DESC LIMIT 1")"
 '
 
+test_expect_success 'the cost: SMS parts in status and in the report' '
+	n=$(sql "SELECT count(*) FROM outbox") &&
+	p=$(sql "SELECT sum(segments) FROM outbox") &&
+	acks=$(sql "SELECT count(*) || \" messages, \" || sum(segments)
+	    FROM outbox WHERE kind = '"'ack'"'") &&
+	ctl status >st &&
+	test_grep "^SMS sent in the last 30 days: $n messages, $p parts (" st &&
+	test_grep "^  acknowledgements: $acks parts$" st &&
+	today=$(date -u +%Y-%m-%d) &&
+	ctl report --from $today --to $today >rep &&
+	test_grep "^SMS the ward sent in the period: $n messages, $p parts.$" rep &&
+	ctl --json report --from $today --to $today >rep.json &&
+	test "$(jq .sms.kinds.ack.parts rep.json)" = \
+	    "$(sql "SELECT sum(segments) FROM outbox WHERE kind = '"'ack'"'")" &&
+	ctl --json report --from 2020-01-01 --to 2020-01-31 >old.json &&
+	test "$(jq -c "[.sms.messages, .sms.parts]" old.json)" = "[0,0]"
+'
+
 test_expect_success 'a greeting: the help text, once a day' '
 	sms $G "alo" && last text $G | grep -q "TRACUU" &&
 	sms $G "alo alo" &&

@@ -301,6 +301,20 @@ report_heading(json_t *data)
 		printf(_("Figures as of %s, the end of the period\n\n"), asof);
 }
 
+/* The SMS sent in the period, one line ("" when the report has none). */
+void
+report_sms_line(json_t *data, FILE *fp)
+{
+	json_t	*sms = json_object_get(data, "sms");
+
+	if (!json_is_object(sms))
+		return;
+	fprintf(fp, _("SMS the ward sent in the period: %lld messages, %lld "
+	    "parts.\n"), (long long)json_integer_value(json_object_get(sms,
+	    "messages")), (long long)json_integer_value(json_object_get(sms,
+	    "parts")));
+}
+
 static void
 report_table(json_t *data)
 {
@@ -320,6 +334,7 @@ report_table(json_t *data)
 	printf("\n%s\n%s\n", _("Times from the case's creation: the median "
 	    "and the 90th percentile."), _("On time: answered within the "
 	    "deadline, of the cases answered or past it."));
+	report_sms_line(data, stdout);
 }
 
 /* report --due: the next report to the district. */

@@ -31,6 +31,7 @@ void	 report_period(json_t *data, char *buf, size_t bufsz);
 void	 report_figures(json_t *o, char cell[10][32]);
 
 /* ctl_report_doc.c */
+void	 report_sms_line(json_t *data, FILE *fp);
 int	 report_html(json_t *data, FILE *fp);
 int	 report_pdf(json_t *data, const char *out);
 

@@ -218,6 +218,8 @@ doc_end(FILE *fp, json_t *h, json_t *data)
 	    "answered or past it.  Satisfaction: the residents' answers "
 	    "from 1 to 5, their mean and number."));
 	fputs("<br>", fp);
+	report_sms_line(data, fp);
+	fputs("<br>", fp);
 	fprintf(fp, _("Made by papigw on %s from the cases received by SMS "
 	    "and USSD."), ctl_time(json_object_get(data, "generated"), gen,
 	    sizeof(gen)));

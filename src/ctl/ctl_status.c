@@ -211,6 +211,47 @@ print_channels(json_t *data)
 	}
 }
 
+/*
+ * What the SMS the ward sent in the last 30 days cost: messages and parts,
+ * in all and by kind, so that an administrator sees what a template
+ * change or a flood of reports does to the bill.
+ */
+static void
+print_sms(json_t *sms)
+{
+	static const char *const kinds[][2] = {
+		{ "ack", N_("acknowledgements") },
+		{ "special", N_("answers to special words") },
+		{ "answer", N_("officers' answers") },
+		{ "info", N_("information") },
+		{ "announcement", N_("announcements") },
+	};
+	json_t		*o;
+	long long	 n = 0, parts = 0, kn, kp;
+	size_t		 i;
+
+	if (!json_is_object(sms))
+		return;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		o = json_object_get(sms, kinds[i][0]);
+		n += json_integer_value(json_object_get(o, "messages"));
+		parts += json_integer_value(json_object_get(o, "parts"));
+	}
+	printf("\n");
+	printf(_("SMS sent in the last 30 days: %lld messages, %lld parts "
+	    "(%.2f parts a message)\n"), n, parts, n > 0 ? (double)parts /
+	    (double)n : 0.0);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		o = json_object_get(sms, kinds[i][0]);
+		if ((kn = json_integer_value(json_object_get(o,
+		    "messages"))) == 0)
+			continue;
+		kp = json_integer_value(json_object_get(o, "parts"));
+		printf(_("  %s: %lld messages, %lld parts\n"), _(kinds[i][1]),
+		    kn, kp);
+	}
+}
+
 int
 ctl_status(struct ctl_globals *g, int argc, char **argv)
 {
@@ -233,6 +274,7 @@ ctl_status(struct ctl_globals *g, int argc, char **argv)
 		print_report_due(json_object_get(data, "report_due"));
 		if (json_object_get(data, "channels") != NULL)
 			print_channels(data);
+		print_sms(json_object_get(data, "sms_30_days"));
 	}
 	json_decref(data);
 	return CTL_OK;

@@ -225,8 +225,8 @@ status_sms(struct control_req *req, struct store_query *q, json_t *data)
 {
 	json_t	*o = json_object();
 
-	if (store_outbox_parts(q, clock_unix() - 30 * 86400, parts_row, o) !=
-	    STORE_OK) {
+	if (store_outbox_parts(q, clock_unix() - 30 * 86400, INT64_MAX,
+	    parts_row, o) != STORE_OK) {
 		json_decref(o);
 		return -1;
 	}

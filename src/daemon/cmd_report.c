@@ -406,6 +406,40 @@ report_free(struct report_ctx *rc)
 	free(rc->cats);
 }
 
+static void
+sms_row(const char *kind, int64_t n, int64_t parts, void *arg)
+{
+	json_t	*o = arg;
+
+	json_object_set_new(json_object_get(o, "kinds"), kind, json_pack(
+	    "{s:I, s:I}", "messages", (json_int_t)n, "parts",
+	    (json_int_t)parts));
+	json_object_set_new(o, "messages", json_integer(json_integer_value(
+	    json_object_get(o, "messages")) + n));
+	json_object_set_new(o, "parts", json_integer(json_integer_value(
+	    json_object_get(o, "parts")) + parts));
+}
+
+/*
+ * The SMS the ward sent in the period (until its cut-off): messages and
+ * parts, in all and by kind.  What the suggestion box costs is part of
+ * the report.  Returns a new object, or NULL when the store failed.
+ */
+static json_t *
+report_sms(struct store_query *q, const struct span *sp)
+{
+	json_t	*o = json_pack("{s:I, s:I, s:o}", "messages", (json_int_t)0,
+		    "parts", (json_int_t)0, "kinds", json_object());
+
+	/* While the period runs, up to this second included. */
+	if (store_outbox_parts(q, sp->start, sp->cut < sp->end ? sp->cut + 1 :
+	    sp->end, sms_row, o) != STORE_OK) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 /*
  * report: the figures of a period of the district's reports, a quarter
  * or a range of days, as they stood at the end of it (or now, while it
@@ -418,7 +452,7 @@ cmd_report(struct control_req *req)
 	struct store_query	*q;
 	struct span		 sp;
 	enum store_status	 st;
-	json_t			*data;
+	json_t			*data, *sms;
 
 	if (cmd_arg_bool(req, "due"))
 		return report_due(req);
@@ -437,6 +471,10 @@ cmd_report(struct control_req *req)
 	    report_heading(req->conf));
 	report_span_json(data, &sp, clock_unix());
 	report_free(&rc);
+	if (st == STORE_OK && (sms = report_sms(q, &sp)) == NULL)
+		st = STORE_ERROR;
+	if (st == STORE_OK)
+		json_object_set_new(data, "sms", sms);
 	if (st != STORE_OK) {
 		json_decref(data);
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "report: %s",

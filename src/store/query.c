@@ -876,20 +876,22 @@ done:
 
 /*
  * Calls fn(kind, messages, parts, arg) for the outbox rows of each kind
- * created at or after since: what the ward's SMS cost.  Returns STORE_OK
- * or an error.
+ * created at or after since and before until: what the ward's SMS cost.
+ * Returns STORE_OK or an error.
  */
 enum store_status
-store_outbox_parts(struct store_query *q, int64_t since,
+store_outbox_parts(struct store_query *q, int64_t since, int64_t until,
     void (*fn)(const char *, int64_t, int64_t, void *), void *arg)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
 	if ((s = qprep(q, "SELECT kind, count(*), sum(segments) FROM outbox "
-	    "WHERE created >= ?1 GROUP BY kind ORDER BY kind")) == NULL)
+	    "WHERE created >= ?1 AND created < ?2 GROUP BY kind "
+	    "ORDER BY kind")) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_int64(s, 2, until);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		fn(col_cstr(s, 0), sqlite3_column_int64(s, 1),
 		    sqlite3_column_int64(s, 2), arg);

@@ -71,6 +71,7 @@ enum store_status store_query_case(struct store_query *, int64_t ref,
 enum store_status store_case_thread(struct store_query *, int64_t case_id,
 		    void (*)(const struct store_thread_item *, void *), void *);
 enum store_status store_outbox_parts(struct store_query *, int64_t since,
+		    int64_t until,
 		    void (*)(const char *, int64_t, int64_t, void *),
 		    void *);
 enum store_status store_corrections(struct store_query *, int64_t since,
