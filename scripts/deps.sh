@@ -12,15 +12,16 @@ set -eu
 # trains the router's model), gettext's msgfmt for the translations.
 # Tests and tools: the rest; locales has the definitions of vi_VN.UTF-8,
 # which the tests generate for themselves, weasyprint renders papictl's
-# PDF reports and poppler-utils' pdftotext reads them back;
-# bsdextrautils has col, which the tests read rendered man pages with.
+# PDF reports (in DejaVu Serif, which has every Vietnamese letter) and
+# poppler-utils' pdftotext reads them back; bsdextrautils has col, which
+# the tests read rendered man pages with.
 PACKAGES="
 build-essential pkg-config gettext
 libgammu-dev libcurl4-openssl-dev libsqlite3-dev libconfig-dev
 libmicrohttpd-dev libutf8proc-dev libjansson-dev libssl-dev libsystemd-dev
 libcmocka-dev liblinear-dev
 curl sqlite3 gammu mandoc openssl jq locales weasyprint poppler-utils
-bsdextrautils
+bsdextrautils fonts-dejavu-core
 "
 # Optional extras: sanitizer and fuzzer runtimes, load generator,
 # systemd-analyze for the unit check; gammu-smsd and its SQLite driver,
