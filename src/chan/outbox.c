@@ -21,7 +21,10 @@
  * Results are written in batches: outbox_sent() appends to a list, and one
  * store work item at a time records the whole list (sent with an outbound
  * row, queued again after an exponential backoff with jitter, failed, or
- * dead after outbox.max_attempts).  Nothing is lost to a crash: a row is
+ * dead: given up once it fails outbox.give_up_after seconds after it was
+ * queued, a time rather than a number of attempts, so that a provider's
+ * outage of hours loses nothing whatever the backoff; or after
+ * outbox.max_attempts when that is set).  Nothing is lost to a crash: a row is
  * "sending" until its result is committed, and rows left "sending" are
  * queued again at start-up, so a message in flight at a crash is sent a
  * second time (at-least-once; Vonage gets the outbox id as client-ref).
@@ -342,6 +345,23 @@ result_add(struct outbox *ob, struct entry *e)
 }
 
 /*
+ * Whether a row whose attempt failed (and could be retried) is given up:
+ * outbox.give_up_after seconds after it was queued, or at its
+ * outbox.max_attempts-th attempt when that is not 0.
+ */
+static int
+give_up(const struct entry *e, int attempt)
+{
+	const struct config	*conf = e->conf;
+
+	if (conf->outbox_max_attempts > 0 &&
+	    attempt >= conf->outbox_max_attempts)
+		return 1;
+	return (int64_t)time(NULL) - e->row.created >=
+	    conf->outbox_give_up_after;
+}
+
+/*
  * Reports what became of row id, which a driver was given: SEND_OK with
  * the provider's message id (or NULL), SEND_RETRY or SEND_PERMANENT with
  * the reason in error (or NULL).  Call it exactly once per row, from any
@@ -407,12 +427,14 @@ outbox_sent(struct outbox *ob, int64_t id, enum send_result res,
 		    e->m.channel->name, (long long)id, masked, attempt);
 		break;
 	case SEND_RETRY:
-		if (attempt >= e->conf->outbox_max_attempts) {
+		if (give_up(e, attempt)) {
 			e->state = STORE_OUTBOX_FAILED;
 			e->dead = 1;
 			log_warnx("outbox: %s: row %lld to %s dead after %d "
-			    "attempts: %s", e->m.channel->name, (long long)id,
-			    masked, attempt, error ? error : "?");
+			    "attempts in %llds: %s", e->m.channel->name,
+			    (long long)id, masked, attempt, (long long)(
+			    (int64_t)time(NULL) - e->row.created),
+			    error ? error : "?");
 			break;
 		}
 		e->state = STORE_OUTBOX_QUEUED;

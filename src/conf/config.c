@@ -189,8 +189,10 @@ static const struct field f_ingest[] = {
 };
 
 static const struct field f_outbox[] = {
-	{ "max_attempts", T_INT, CONF_OFF(outbox_max_attempts), 0, 1, 100,
-	    "8", 0, NULL, 0 },
+	{ "give_up_after", T_INT, CONF_OFF(outbox_give_up_after), 0, 1,
+	    2592000, "172800", 0, NULL, 0 },
+	{ "max_attempts", T_INT, CONF_OFF(outbox_max_attempts), 0, 0, 1000,
+	    "0", 0, NULL, 0 },
 	{ "backoff_initial", T_INT, CONF_OFF(outbox_backoff_initial), 0, 1,
 	    86400, "30", 0, NULL, 0 },
 	{ "backoff_max", T_INT, CONF_OFF(outbox_backoff_max), 0, 1, 604800,

@@ -291,7 +291,8 @@ struct config {
 	int		  ingest_signature_max_age; /* seconds */
 
 	/* outbox: sending, retries and timeouts (chan/outbox.c) */
-	int		  outbox_max_attempts;
+	int		  outbox_give_up_after;	/* seconds after queueing */
+	int		  outbox_max_attempts;	/* 0: no limit */
 	int		  outbox_backoff_initial;	/* seconds */
 	int		  outbox_backoff_max;		/* seconds */
 	int		  outbox_connect_timeout;	/* seconds */

@@ -353,17 +353,92 @@ ctl_outbox(struct ctl_globals *g, int argc, char **argv)
 	return CTL_OK;
 }
 
+/*
+ * A time for --since: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (local time), or
+ * so long ago: "30s", "90m", "6h", "2d".  Returns Unix seconds, or -1.
+ */
+static long long
+since_of(const char *s)
+{
+	struct tm	 tm;
+	const char	*end;
+	char		*e;
+	long long	 n;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%d", &tm)) != NULL) {
+		if (*end != '\0' && ((end = strptime(end, " %H:%M",
+		    &tm)) == NULL || *end != '\0'))
+			return -1;
+		tm.tm_isdst = -1;
+		return (long long)mktime(&tm);
+	}
+	n = strtoll(s, &e, 10);
+	if (e == s || n < 0 || n > 3650LL * 86400 || e[0] == '\0' ||
+	    e[1] != '\0')
+		return -1;
+	switch (*e) {
+	case 's': return (long long)time(NULL) - n;
+	case 'm': return (long long)time(NULL) - n * 60;
+	case 'h': return (long long)time(NULL) - n * 3600;
+	case 'd': return (long long)time(NULL) - n * 86400;
+	}
+	return -1;
+}
+
+/* retry --failed [--since TIME]: every failed row queued again. */
+static int
+retry_failed(struct ctl_globals *g, const char *cmd, const char *since)
+{
+	json_t		*data;
+	long long	 t = 0;
+	int		 r;
+
+	if (since != NULL && (t = since_of(since)) < 0) {
+		fprintf(stderr, "papictl: %s: --since: \"%s\" is neither "
+		    "YYYY-MM-DD [HH:MM] nor a duration (30s, 90m, 6h, 2d)\n", cmd,
+		    since);
+		return CTL_USAGE;
+	}
+	if ((r = ctl_call(g, "retry", json_pack("{s:b, s:I}", "failed", 1,
+	    "since", (json_int_t)t), &data, NULL, NULL)) != CTL_OK)
+		return r;
+	if (g->json)
+		ctl_print_json(data);
+	else
+		printf("%lld failed messages queued again\n", (long long)
+		    json_integer_value(json_object_get(data, "queued")));
+	json_decref(data);
+	return CTL_OK;
+}
+
 int
 ctl_retry(struct ctl_globals *g, int argc, char **argv)
 {
-	static const struct option none[] = { { NULL, 0, NULL, 0 } };
-	json_t	*data;
-	long	 id;
-	int	 ch, r;
+	static const struct option longopts[] = {
+		{ "failed", no_argument, NULL, 'f' },
+		{ "since", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	json_t		*data;
+	const char	*since = NULL;
+	long		 id;
+	int		 ch, r, failed = 0;
 
-	while ((ch = ctl_getopt(argc, argv, "", none)) != -1)
-		return CTL_USAGE;
-	if (optind + 1 != argc) {
+	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1)
+		switch (ch) {
+		case 'f':
+			failed = 1;
+			break;
+		case 's':
+			since = optarg;
+			break;
+		default:
+			return CTL_USAGE;
+		}
+	if (failed && optind == argc)
+		return retry_failed(g, argv[0], since);
+	if (failed || since != NULL || optind + 1 != argc) {
 		ctl_usage_of(argv[0]);
 		return CTL_USAGE;
 	}

@@ -52,7 +52,8 @@ static const struct ctl_cmd commands[] = {
 	    "category[/sub]", N_("move a case; the router learns from it") },
 	{ "outbox", ctl_outbox, "[--failed] [--limit n]",
 	    N_("outbound messages and their delivery") },
-	{ "retry", ctl_retry, "id", N_("send a failed message again") },
+	{ "retry", ctl_retry, "id | --failed [--since time]",
+	    N_("send failed messages again") },
 	{ "report", ctl_report, "--period period | --quarter YYYYQN | "
 	    "--from date --to date [--format table | csv | json | html | pdf] "
 	    "[--output file]", N_("figures for the district") },

@@ -336,9 +336,11 @@ cmd_outbox(struct control_req *req)
 	return 0;
 }
 
-/* A failed outbox row to queue again, by whom. */
+/* A failed outbox row to queue again, or all since a time, by whom. */
 struct retry {
-	int64_t		 id;
+	int64_t		 id;		/* or 0: */
+	int64_t		 since;		/* those failed since (0: all) */
+	int64_t		 n;		/* how many were */
 	const char	*actor;
 };
 
@@ -347,41 +349,57 @@ retry_work(struct store_txn *txn, void *arg)
 {
 	struct retry		*rt = arg;
 	enum store_status	 st;
-	char			 detail[64];
+	char			 detail[96];
 
+	if (rt->id == 0) {
+		if ((st = store_outbox_retry_failed(txn, rt->since, &rt->n)) !=
+		    STORE_OK)
+			return st;
+		snprintf(detail, sizeof(detail), "%lld failed rows, failed "
+		    "since %lld", (long long)rt->n, (long long)rt->since);
+		return rt->n == 0 ? STORE_OK : store_audit_append(txn,
+		    rt->actor, "outbox.retry", 0, detail);
+	}
 	if ((st = store_outbox_retry(txn, rt->id)) != STORE_OK)
 		return st;
 	snprintf(detail, sizeof(detail), "outbox %lld", (long long)rt->id);
 	return store_audit_append(txn, rt->actor, "outbox.retry", 0, detail);
 }
 
-/* retry ID: queues a failed outbox row again. */
+/*
+ * retry ID, or retry --failed [--since T]: queues a failed outbox row
+ * again, or every row that failed (since T, Unix seconds), audited.
+ */
 int
 cmd_retry(struct control_req *req)
 {
 	struct retry		rt;
 	enum store_status	st;
-	int64_t			id;
 
-	if (cmd_arg_int(req, "id", 0, 1, INT64_MAX, &id) == -1)
+	memset(&rt, 0, sizeof(rt));
+	if (cmd_arg_int(req, "id", 0, 1, INT64_MAX, &rt.id) == -1 ||
+	    cmd_arg_int(req, "since", 0, 0, INT64_MAX, &rt.since) == -1)
 		return -1;
-	if (id == 0)
+	if ((rt.id == 0) == !cmd_arg_bool(req, "failed"))
 		return control_fail(req, CONTROL_E_USAGE, "retry needs an "
-		    "outbox id");
-	rt.id = id;
+		    "outbox id, or --failed");
 	rt.actor = req->who->user;
 	st = store_submit_wait(req->svc->store, retry_work, &rt);
 	if (st == STORE_NOTFOUND)
 		return control_fail(req, CONTROL_E_NOTFOUND, "no outbox row "
-		    "%lld", (long long)id);
+		    "%lld", (long long)rt.id);
 	if (st == STORE_INVALID)
 		return control_fail(req, CONTROL_E_CONFLICT, "outbox row %lld "
-		    "has not failed", (long long)id);
+		    "has not failed", (long long)rt.id);
 	if (st != STORE_OK)
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "not saved: "
 		    "%s", store_strerror(st));
-	req->data = json_pack("{s:I, s:s}", "id", (json_int_t)id, "state",
-	    "queued");
+	if (rt.id == 0)
+		req->data = json_pack("{s:I, s:I}", "queued", (json_int_t)rt.n,
+		    "since", (json_int_t)rt.since);
+	else
+		req->data = json_pack("{s:I, s:s}", "id", (json_int_t)rt.id,
+		    "state", "queued");
 	return 0;
 }
 

@@ -38,6 +38,7 @@ enum {
 	ST_OUTBOX_DEPTH,
 	ST_OUTBOX_NEXT_DUE,
 	ST_OUTBOX_DEAD,
+	ST_OUTBOX_RETRY_FAILED,
 	ST_MAX
 };
 
@@ -89,6 +90,9 @@ static const char *const outbox_sql[ST_MAX] = {
 	    "WHERE channel = ?1 AND state = 'queued'",
 	[ST_OUTBOX_DEAD] = "SELECT count(*) FROM outbox WHERE dead = 1 "
 	    "AND state = 'failed'",
+	[ST_OUTBOX_RETRY_FAILED] = "UPDATE outbox SET state = 'queued', "
+	    "attempts = 0, dead = 0, last_error = NULL, next_attempt = ?2, "
+	    "updated = ?2 WHERE state = 'failed' AND updated >= ?1"
 };
 
 const struct store_family store_outbox_family = {
@@ -410,6 +414,31 @@ store_outbox_retry(struct store_txn *txn, int64_t id)
 	sqlite3_bind_int64(s, 1, id);
 	return store_txn_lookup(txn, s, "outbox get", NULL, NULL) == STORE_OK ?
 	    STORE_INVALID : STORE_NOTFOUND;
+}
+
+/*
+ * Queues again every failed row that failed at or after since (Unix
+ * seconds; 0: all), due at once, as store_outbox_retry() does one, and
+ * sets *n to how many.  For the rows an outage made give up.  Returns
+ * STORE_OK or an error.
+ */
+enum store_status
+store_outbox_retry_failed(struct store_txn *txn, int64_t since, int64_t *n)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+
+	*n = 0;
+	if ((s = stmt(txn, ST_OUTBOX_RETRY_FAILED)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_int64(s, 2, clock_unix());
+	if ((st = store_txn_step(txn, s, "outbox retry failed", NULL)) !=
+	    STORE_OK)
+		return st;
+	if ((*n = store_txn_changes(txn)) > 0)
+		store_txn_outbox_queued(txn);
+	return STORE_OK;
 }
 
 /*

@@ -529,6 +529,8 @@ enum store_status store_outbox_result(struct store_txn *,
 		    const struct store_outbox_result *);
 enum store_status store_outbox_requeue(struct store_txn *, int64_t *n);
 enum store_status store_outbox_retry(struct store_txn *, int64_t id);
+enum store_status store_outbox_retry_failed(struct store_txn *,
+		    int64_t since, int64_t *n);
 
 enum store_status store_outbox_get(struct store *, int64_t id,
 		    struct store_outbox *);
