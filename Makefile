@@ -217,11 +217,65 @@ $(BUILD)/bench/%: bench/%.c $(LIBPAPIGW)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPAPIGW) $(LIBS)
 
+# Fuzzing (fuzz/): a libFuzzer target for every parser that takes input
+# from outside: form and query decoding, the providers' and USSD handlers
+# (through the handler, over fake_http.c and fake_ingest.c), requests on
+# the control socket, the text functions, the router, the configuration
+# loader.  Each has its seed corpus in fuzz/corpus/NAME.  The tests run
+# every corpus once through driver.c ($(BUILD)/fuzz/run-NAME, any
+# compiler: tests/t0010-fuzz-corpus.sh); "make fuzz" builds the targets
+# with clang, libFuzzer, ASan and UBSan into build-fuzz/ (the library
+# too, instrumented) and runs each for FUZZ_SECONDS, one at a time, new
+# inputs in build-fuzz/corpus/NAME and crashes in build-fuzz/crash/NAME.
+FUZZ_NAMES	= form text router config control twilio africastalking \
+		  vonage generic ussd dlr
+FUZZ_HANDLERS	= twilio africastalking vonage generic ussd dlr
+FUZZ_SECONDS	?= 60
+FUZZ_BUILD	= build-fuzz
+FUZZ_FLAGS	= -fsanitize=fuzzer-no-link,address,undefined \
+		  -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_RUNS	= $(FUZZ_NAMES:%=$(BUILD)/fuzz/run-%)
+# A target's sources: its own, what they share, the fakes of a handler.
+fuzz_srcs	= fuzz/fuzz_$(1).c fuzz/common.c \
+		  $(if $(filter $(1),$(FUZZ_HANDLERS)),fuzz/handler.c \
+		  fuzz/fake_http.c fuzz/fake_ingest.c)
+FUZZ_CFLAGS	= $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Ifuzz
+
+.PHONY: fuzz fuzz-build
+
+.SECONDEXPANSION:
+$(BUILD)/fuzz/run-%: $$(call fuzz_srcs,$$*) fuzz/driver.c fuzz/fuzz.h \
+    $(LIBPAPIGW)
+	@mkdir -p $(@D)
+	$(CC) $(FUZZ_CFLAGS) $(ALL_LDFLAGS) -o $@ $(call fuzz_srcs,$*) \
+	    fuzz/driver.c $(LIBPAPIGW) $(LIBS)
+
+$(BUILD)/fuzz/fuzz-%: $$(call fuzz_srcs,$$*) fuzz/fuzz.h $(LIBPAPIGW)
+	@mkdir -p $(@D)
+	$(CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ \
+	    $(call fuzz_srcs,$*) $(LIBPAPIGW) $(LIBS)
+
+fuzz-build: deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+	    SAN_CFLAGS="$(FUZZ_FLAGS)" CFLAGS="-O1 -g" \
+	    $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/fuzz-%)
+
+fuzz: fuzz-build
+	@for n in $(FUZZ_NAMES); do \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$n $(FUZZ_BUILD)/crash/$$n && \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS) s" && \
+	    ASAN_OPTIONS=detect_leaks=0 \
+	    $(FUZZ_BUILD)/fuzz/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=4096 -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/crash/$$n/ \
+	    $(FUZZ_BUILD)/corpus/$$n fuzz/corpus/$$n || exit 1; \
+	done
+
 # The Debian packages the build and the tests need (installs as root).
 deps:
 	@./scripts/deps.sh
 
-unit: $(UNIT_BINS) $(TOOL_BINS) $(BUILD)/tests/papigwd-hooks
+unit: $(UNIT_BINS) $(TOOL_BINS) $(BUILD)/tests/papigwd-hooks $(FUZZ_RUNS)
 
 # The README's test command: installs what is missing, builds, runs every
 # unit and integration test and ends with "N passed, N failed".
@@ -304,7 +358,7 @@ uninstall:
 	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/papigw.mo
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/hooks/*/*.d \
     $(BUILD)/tests/*.d $(BUILD)/bench/*.d $(BUILD)/tools/*.d)
