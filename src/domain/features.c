@@ -452,6 +452,15 @@ struct cue_slot {
  */
 static uint32_t		 cue_keys[CUE_TABLE];	/* hash, 0: empty */
 static struct cue_slot	 cue_table[CUE_TABLE];
+
+/*
+ * A bit for every phrase of the table (its hash and its number of words,
+ * mixed otherwise than for the slot), in 8 KB: a look-up whose bit is
+ * clear finds nothing without probing the table.  Most words are no cue,
+ * and whether the slot probed is empty is a coin toss to the processor.
+ */
+#define CUE_FILTER_BITS	16
+static uint64_t	 cue_filter[(1 << CUE_FILTER_BITS) / 64];
 static pthread_once_t	 cue_once = PTHREAD_ONCE_INIT;
 
 static const char *const group_names[FEATURES_NGROUPS] = {
@@ -505,13 +514,24 @@ mix(uint32_t h)
 	return h;
 }
 
+/* The bit of cue_filter[] of a phrase of hash h (not 0) and nwords. */
+static inline uint32_t
+cue_bit(uint32_t h, unsigned nwords)
+{
+	return ((h ^ nwords * 0x85ebca6bu) * 0xc2b2ae35u) >>
+	    (32 - CUE_FILTER_BITS);
+}
+
 static void
 cue_put(uint32_t h, unsigned nwords, unsigned cues)
 {
-	size_t	i = (h * 0x9e3779b1u) >> (32 - CUE_BITS);
+	size_t	 i = (h * 0x9e3779b1u) >> (32 - CUE_BITS);
+	uint32_t b;
 
 	if (h == 0)
 		h = 1;
+	b = cue_bit(h, nwords);
+	cue_filter[b / 64] |= (uint64_t)1 << (b % 64);
 	while (cue_keys[i] != 0 && (cue_keys[i] != h ||
 	    cue_table[i].nwords != nwords))
 		i = (i + 1) & (CUE_TABLE - 1);
@@ -525,10 +545,14 @@ cue_put(uint32_t h, unsigned nwords, unsigned cues)
 static const struct cue_slot *
 cue_get(uint32_t h, unsigned nwords)
 {
-	size_t	i = (h * 0x9e3779b1u) >> (32 - CUE_BITS);
+	size_t	 i = (h * 0x9e3779b1u) >> (32 - CUE_BITS);
+	uint32_t b;
 
 	if (h == 0)
 		h = 1;
+	b = cue_bit(h, nwords);
+	if (!(cue_filter[b / 64] >> (b % 64) & 1))
+		return NULL;
 	while (cue_keys[i] != 0) {
 		if (cue_keys[i] == h && cue_table[i].nwords == nwords)
 			return &cue_table[i];
@@ -1279,35 +1303,56 @@ do_keys(struct ctx *cx)
 	}
 }
 
-/* Finds the cue phrases starting at each word. */
+/* Notes what a look-up of the l words from word i found (cs, or NULL). */
+static void
+cue_found(struct ctx *cx, size_t i, unsigned l, const struct cue_slot *cs)
+{
+	if (cs == NULL)
+		return;
+	if (l == 1)
+		cx->gloss[i] = cs->gloss;
+	if (cs->cues != 0) {
+		cx->cues[i] |= cs->cues;
+		cx->cuelen[i] = (uint8_t)l;
+	}
+}
+
+/*
+ * Finds the cue phrases starting at each word, of one, two and three
+ * words.  Word j ends one of one word, one of two from word j - 1 and one
+ * of three from word j - 2: both hashes that go on over its bytes are
+ * found in one loop (how long a word is, the processor cannot guess),
+ * and each start's look-ups still come in order of length.
+ */
 static void
 find_cues(struct ctx *cx)
 {
 	const struct text	*t = cx->t;
-	const struct cue_slot	*cs;
-	size_t			 i, l;
-	uint32_t		 h;
+	size_t			 j, k;
+	uint32_t		 h2, h3, pair = 0;	/* words j - 2, j - 1 */
 
+	_Static_assert(CUE_WORDS_MAX == 3, "find_cues() looks up 3 words");
 	pthread_once(&cue_once, cue_init);
-	for (i = 0; i < t->ntokens; i++) {
-		cx->cues[i] = 0;
-		cx->cuelen[i] = 0;
-		cx->gloss[i] = -1;
-		h = cx->wh[i];
-		for (l = 1; l <= CUE_WORDS_MAX && i + l <= t->ntokens; l++) {
-			if (l > 1)
-				h = fnv(fnv_byte(h, ' '),
-				    tok_fold(t, i + l - 1),
-				    t->tokens[i + l - 1].flen);
-			if ((cs = cue_get(h, (unsigned)l)) == NULL)
-				continue;
-			if (l == 1)
-				cx->gloss[i] = cs->gloss;
-			if (cs->cues != 0) {
-				cx->cues[i] |= cs->cues;
-				cx->cuelen[i] = (uint8_t)l;
-			}
+	for (j = 0; j < t->ntokens; j++) {
+		const char	*s = tok_fold(t, j);
+		size_t		 n = t->tokens[j].flen;
+
+		cx->cues[j] = 0;
+		cx->cuelen[j] = 0;
+		cx->gloss[j] = -1;
+		cue_found(cx, j, 1, cue_get(cx->wh[j], 1));
+		if (j == 0)
+			continue;
+		h2 = fnv_byte(cx->wh[j - 1], ' ');
+		h3 = fnv_byte(pair, ' ');
+		for (k = 0; k < n; k++) {
+			h2 = fnv_byte(h2, (unsigned char)s[k]);
+			h3 = fnv_byte(h3, (unsigned char)s[k]);
 		}
+		cue_found(cx, j - 1, 2, cue_get(h2, 2));
+		if (j >= 2)
+			cue_found(cx, j - 2, 3, cue_get(h3, 3));
+		pair = h2;
 	}
 }
 
@@ -1601,8 +1646,7 @@ header(const struct text *t)
 	if (i < t->normlen && t->norm[i] == '[')
 		return 1;
 	for (; i < t->normlen && i < 48; i++) {
-		if (t->norm[i] == ' ')
-			words++;
+		words += t->norm[i] == ' ';	/* no branch to guess */
 		if (t->norm[i] == ':' && words <= 5 && i > 0 &&
 		    !(t->norm[i - 1] >= '0' && t->norm[i - 1] <= '9'))
 			return 1;
