@@ -187,6 +187,8 @@ struct router {
 	size_t		 nnodes, nodecap;
 	struct edge	*edges;
 	size_t		 emask, nedges;
+	uint64_t	*efilter;	/* a bit per edge: edge_bit() */
+	size_t		 fmask;
 
 	/* Shorthand and units after numbers, indexed by word id. */
 	struct expansion *shorthand;
@@ -316,13 +318,28 @@ word_intern(struct router *r, const char *s, size_t n)
 	return (uint32_t)r->nwords - 1;
 }
 
+/*
+ * The bit of an edge's key k in r->efilter, sixteen bits for each slot
+ * of the edges and found from other bits of k than the slot: most
+ * look-ups are for an edge that does not exist (the next word does not
+ * go on with the phrase), and a clear bit says so without probing the
+ * table, whose slots are as often full as not.
+ */
+static size_t
+edge_bit(const struct router *r, uint64_t k)
+{
+	return (size_t)((k * 0xc2b2ae3d27d4eb4full) >> 32) & r->fmask;
+}
+
 static int32_t
 edge_get(const struct router *r, int32_t node, uint32_t word)
 {
 	uint64_t	k = ((uint64_t)(uint32_t)node << 32 | word) + 1;
 	size_t		i = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) &
-			    r->emask;
+			    r->emask, b = edge_bit(r, k);
 
+	if (!(r->efilter[b / 64] >> (b % 64) & 1))
+		return -1;
 	while (r->edges[i].key != 0) {
 		if (r->edges[i].key == k)
 			return r->edges[i].child;
@@ -336,12 +353,13 @@ edge_put(struct router *r, int32_t node, uint32_t word, int32_t child)
 {
 	uint64_t	k = ((uint64_t)(uint32_t)node << 32 | word) + 1;
 	size_t		i = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) &
-			    r->emask;
+			    r->emask, b = edge_bit(r, k);
 
 	while (r->edges[i].key != 0)
 		i = (i + 1) & r->emask;
 	r->edges[i].key = k;
 	r->edges[i].child = child;
+	r->efilter[b / 64] |= (uint64_t)1 << (b % 64);
 	r->nedges++;
 }
 
@@ -354,6 +372,9 @@ edge_grow(struct router *r)
 
 	r->edges = xcalloc(cap, sizeof(*r->edges));
 	r->emask = cap - 1;
+	free(r->efilter);
+	r->efilter = xcalloc(cap * 16 / 64, sizeof(*r->efilter));
+	r->fmask = cap * 16 - 1;
 	r->nedges = 0;
 	for (i = 0; i < ocap; i++)
 		if (old[i].key != 0)
@@ -568,6 +589,7 @@ router_free(struct router *r)
 	free(r->phrases);
 	free(r->nodes);
 	free(r->edges);
+	free(r->efilter);
 	free(r->shorthand);
 	free(r->units);
 	free(r->short_of);
