@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/hash.h"
 #include "text/text.h"
 
 static struct text *t;
@@ -536,6 +537,49 @@ test_latin_fast_path(void **state)
 	}
 }
 
+/*
+ * Every token's hash is hash_fnv1a32() of its fold, which the router and
+ * the features look words up by: ASCII, marks, NFD, Telex repaired, a
+ * number and its unit, a token cut at the cap, and the generated messages.
+ */
+static void
+test_token_hash(void **state)
+{
+	static const char *const msgs[] = {
+		"Can bo phuong doi 5tr moi lam so do",
+		"C\xc3\xa1n b\xe1\xbb\x99 \xc4\x91\xe1\xbb\x8b" "a ch\xc3\xadnh",
+		"Tr\xe1\xba\xa1m y te\xcc\x81 ph\xc6\xb0\xe1\xbb\x9dng",
+		"dduwowngf ngaapj nuwowcs \xf0\x9f\x98\x80 500.000d",
+	};
+	char	 msg[TEXT_INPUT_MAX + 16];
+	size_t	 i, k, len, cap;
+	int	 m;
+
+	(void)state;
+	for (m = 0; m < 300; m++) {
+		if (m < 4) {
+			len = strlen(msgs[m]);
+			memcpy(msg, msgs[m], len);
+		} else if (m == 4) {
+			len = sizeof(msg);
+			memset(msg, 'a', len);
+		} else {
+			cap = 20 + (size_t)rnd(300);
+			for (len = 0; (k = gen_piece(msg, len, cap)) != len; )
+				len = k;
+		}
+		text_normalise(t, msg, len, 0);
+		for (i = 0; i < t->ntokens; i++) {
+			const struct text_token *tok = &t->tokens[i];
+
+			k = tok->fold + tok->flen;
+			assert_true(k <= t->foldlen);
+			assert_int_equal(tok->hash,
+			    hash_fnv1a32(t->fold + tok->fold, tok->flen));
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -555,6 +599,7 @@ main(void)
 		cmocka_unit_test(test_ascii_fast_path),
 		cmocka_unit_test(test_latin_pairs),
 		cmocka_unit_test(test_latin_fast_path),
+		cmocka_unit_test(test_token_hash),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
