@@ -37,7 +37,8 @@ PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS	= -std=c11 -D_GNU_SOURCE -DSRCDIR=\"$(CURDIR)\" $(WARN) $(PKG_CFLAGS) -Isrc \
 		  -MMD -MP $(CFLAGS) $(SAN_CFLAGS)
 ALL_LDFLAGS	= $(LDFLAGS) $(SAN_CFLAGS)
-LIBS		= $(PKG_LIBS) -lpthread -lm
+# The dashboard's logins go through PAM (daemon/dash_auth.c).
+LIBS		= $(PKG_LIBS) -lpam -lpthread -lm
 
 # The sources live in one folder per layer (see the README's
 # architecture section).  Every module but the two programs' own files
@@ -140,6 +141,19 @@ $(BUILD)/gen/store_sql.o: $(BUILD)/gen/store_sql.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 -include $(wildcard $(BUILD)/gen/*.d)
+
+# The dashboard's style sheet and script, web/*, become C the same way
+# (scripts/embed-web.sh, $(BUILD)/gen/dash_assets.c): papigwd serves them
+# itself, with nothing to install.
+WEB_SRCS	= $(sort $(wildcard web/*.css web/*.js web/*.svg))
+LIB_OBJS	+= $(BUILD)/gen/dash_assets.o
+
+$(BUILD)/gen/dash_assets.c: scripts/embed-web.sh $(WEB_SRCS)
+	@mkdir -p $(@D)
+	sh scripts/embed-web.sh $(WEB_SRCS) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/dash_assets.o: $(BUILD)/gen/dash_assets.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -318,6 +332,10 @@ install: all
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DATADIR)/papigw/router/train \
 	    $(DESTDIR)$(DATADIR)/papigw/router/test
 	install -m 755 $(BUILD)/papigwd $(DESTDIR)$(SBINDIR)/papigwd
+	# The dashboard's PAM service; an edited one is kept.
+	install -d $(DESTDIR)$(SYSCONFDIR)/pam.d
+	[ -e $(DESTDIR)$(SYSCONFDIR)/pam.d/papigw ] || \
+	    install -m 644 pam/papigw $(DESTDIR)$(SYSCONFDIR)/pam.d/papigw
 	install -m 755 $(BUILD)/papictl $(DESTDIR)$(BINDIR)/papictl
 	install -m 644 man/papigwd.8 man/papictl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 man/papigw.conf.5 $(DESTDIR)$(MANDIR)/man5/

@@ -19,6 +19,7 @@ PACKAGES="
 build-essential pkg-config gettext
 libgammu-dev libcurl4-openssl-dev libsqlite3-dev libconfig-dev
 libmicrohttpd-dev libutf8proc-dev libjansson-dev libssl-dev libsystemd-dev
+libpam0g-dev chromium python3
 libcmocka-dev liblinear-dev
 curl sqlite3 gammu mandoc openssl jq locales weasyprint poppler-utils
 bsdextrautils fonts-dejavu-core

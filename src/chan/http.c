@@ -34,6 +34,11 @@
  * requests to be completed, and only then stops the server: a provider is
  * never cut off between its message being stored and its 2xx.
  *
+ * The same code serves the dashboard's listener (daemon/dash.c), started
+ * with http_start_opts() on its own address, with TLS when it has a
+ * certificate; its handler adds headers to an answer (http_add_header():
+ * cookies, the content security policy).
+ *
  * Only this file includes microhttpd.h.
  */
 #include <arpa/inet.h>
@@ -62,6 +67,7 @@
 
 #define CT_TEXT		"text/plain; charset=utf-8"
 #define HTTP_PARAMS_MAX		64	/* parameters kept from a request */
+#define HTTP_HEADERS_MAX	16	/* headers a handler adds */
 #define HTTP_STOP_WAIT_MS	10000	/* milliseconds to wait for deferred */
 #define HTTP_REAP_MSEC		200	/* milliseconds between two looks for
 					   connections past their deadline */
@@ -97,6 +103,7 @@ struct http_server {
 	atomic_long		 deferred;	/* suspended requests */
 	atomic_uint_fast64_t	 counters[HTTP_REJECT_MAX];
 	int			 port;		/* the bound port */
+	int			 tls;		/* HTTPS */
 
 	/* The reaper: connections past http.request_timeout. */
 	double			 request_timeout; /* seconds */
@@ -138,6 +145,8 @@ struct http_req {
 	struct timespec		 start;
 	void			*ctx;		/* the handler's */
 	void			(*ctx_free)(void *);
+	char			*hdrs[HTTP_HEADERS_MAX][2];
+	size_t			 nhdrs;
 };
 
 enum {
@@ -388,6 +397,31 @@ http_reply(struct http_req *r, int status, const char *ctype,
 	set_answer(r, status, ctype, body, strlen(body));
 }
 
+/*
+ * Adds the header name: value (both copied) to r's answer; beyond
+ * HTTP_HEADERS_MAX it is dropped, which the handler's fixed set never
+ * reaches.
+ */
+void
+http_add_header(struct http_req *r, const char *name, const char *value)
+{
+	if (r->nhdrs == HTTP_HEADERS_MAX) {
+		log_warnx("http: more than %d headers: %s dropped",
+		    HTTP_HEADERS_MAX, name);
+		return;
+	}
+	r->hdrs[r->nhdrs][0] = xstrdup(name);
+	r->hdrs[r->nhdrs][1] = xstrdup(value);
+	r->nhdrs++;
+}
+
+/* Whether r came over TLS. */
+int
+http_tls(const struct http_req *r)
+{
+	return r->srv->tls;
+}
+
 /* Counts a refused request under a reason, for /metrics. */
 void
 http_count_reject(struct http_req *r, enum http_reject why)
@@ -468,11 +502,14 @@ queue(struct http_req *r)
 {
 	struct MHD_Response	*resp;
 	enum MHD_Result		 ret;
+	size_t			 i;
 
 	resp = MHD_create_response_from_buffer(r->resplen, r->resp,
 	    MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
+	for (i = 0; i < r->nhdrs; i++)
+		MHD_add_response_header(resp, r->hdrs[i][0], r->hdrs[i][1]);
 	if (r->ctype != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    r->ctype);
@@ -873,6 +910,10 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	if (r->ctx_free != NULL)
 		r->ctx_free(r->ctx);
+	for (i = 0; i < r->nhdrs; i++) {
+		free(r->hdrs[i][0]);
+		free(r->hdrs[i][1]);
+	}
 	free(r->body);
 	free(r->resp);
 	free(r);
@@ -905,61 +946,130 @@ struct http_server *
 http_start(const struct config *conf, http_handler_fn handler, void *arg,
     char *err, size_t errsz)
 {
+	struct http_opts	o;
+
+	memset(&o, 0, sizeof(o));
+	o.listen = conf->http_listen;
+	o.addr = conf->http_addr;
+	o.port = conf->http_port;
+	o.max_body = (size_t)conf->http_max_body;
+	o.threads = (unsigned)conf->http_threads;
+	o.max_conns = conn_limit(conf);
+	o.max_per_address = (unsigned)conf->http_max_per_address;
+	o.timeout = (unsigned)conf->http_timeout;
+	o.request_timeout = conf->http_request_timeout;
+	return http_start_opts(&o, handler, arg, err, errsz);
+}
+
+/*
+ * The address of o in sin or sin6, returned as a struct sockaddr; NULL
+ * when it is not an address.  Sets *ipv6.
+ */
+static struct sockaddr *
+listen_addr(const struct http_opts *o, struct sockaddr_in *sin,
+    struct sockaddr_in6 *sin6, int *ipv6)
+{
+	memset(sin, 0, sizeof(*sin));
+	memset(sin6, 0, sizeof(*sin6));
+	*ipv6 = 0;
+	if (inet_pton(AF_INET, o->addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)o->port);
+		return (struct sockaddr *)sin;
+	}
+	if (inet_pton(AF_INET6, o->addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)o->port);
+		*ipv6 = 1;
+		return (struct sockaddr *)sin6;
+	}
+	return NULL;
+}
+
+/* libmicrohttpd's daemon for srv on o, at sa, or NULL. */
+static struct MHD_Daemon *
+mhd_start(struct http_server *srv, const struct http_opts *o,
+    struct sockaddr *sa, unsigned flags)
+{
+	if (o->tls_cert != NULL)
+		return MHD_start_daemon(flags | MHD_USE_TLS,
+		    (uint16_t)o->port, NULL, NULL, access_cb, srv,
+		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,	/* first */
+		    MHD_OPTION_HTTPS_MEM_CERT, o->tls_cert,
+		    MHD_OPTION_HTTPS_MEM_KEY, o->tls_key,
+		    MHD_OPTION_SOCK_ADDR, sa,
+		    MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+		    MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
+		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_address,
+		    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout,
+		    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
+		    MHD_OPTION_NOTIFY_CONNECTION, notify_cb, srv,
+		    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
+		    MHD_OPTION_END);
+	return MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL,
+	    access_cb, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,	/* first */
+	    MHD_OPTION_SOCK_ADDR, sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_address,
+	    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify_cb, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
+	    MHD_OPTION_END);
+}
+
+/*
+ * Starts a listener as o says (http_start() for http.listen, the
+ * dashboard for web.listen).  Returns the server, or NULL with the
+ * reason in err.
+ */
+struct http_server *
+http_start_opts(const struct http_opts *o, http_handler_fn handler,
+    void *arg, char *err, size_t errsz)
+{
 	struct http_server	*srv;
 	struct sockaddr_in	 sin;
 	struct sockaddr_in6	 sin6;
 	struct sockaddr		*sa;
 	const union MHD_DaemonInfo *info;
 	unsigned		 flags;
+	int			 ipv6;
 
+	if (o->tls_cert != NULL && MHD_is_feature_supported(MHD_FEATURE_TLS)
+	    != MHD_YES) {
+		snprintf(err, errsz, "%s: this libmicrohttpd has no TLS",
+		    o->listen);
+		return NULL;
+	}
 	srv = xcalloc(1, sizeof(*srv));
 	srv->handler = handler;
 	srv->arg = arg;
-	srv->max_body = (size_t)conf->http_max_body;
-	srv->request_timeout = conf->http_request_timeout;
-	srv->max_conns = conn_limit(conf);
+	srv->max_body = o->max_body;
+	srv->request_timeout = o->request_timeout;
+	srv->max_conns = o->max_conns;
+	srv->tls = o->tls_cert != NULL;
 	pthread_mutex_init(&srv->clock, NULL);
 	pthread_cond_init(&srv->cwake, NULL);
 	TAILQ_INIT(&srv->conns);
-	memset(&sin, 0, sizeof(sin));
-	memset(&sin6, 0, sizeof(sin6));
 	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 	    MHD_USE_ERROR_LOG;
-	if (inet_pton(AF_INET, conf->http_addr, &sin.sin_addr) == 1) {
-		sin.sin_family = AF_INET;
-		sin.sin_port = htons((uint16_t)conf->http_port);
-		sa = (struct sockaddr *)&sin;
-	} else if (inet_pton(AF_INET6, conf->http_addr, &sin6.sin6_addr) ==
-	    1) {
-		sin6.sin6_family = AF_INET6;
-		sin6.sin6_port = htons((uint16_t)conf->http_port);
-		sa = (struct sockaddr *)&sin6;
-		flags |= MHD_USE_IPv6;
-	} else {
-		snprintf(err, errsz, "http.listen: bad address %s",
-		    conf->http_addr);
+	if ((sa = listen_addr(o, &sin, &sin6, &ipv6)) == NULL) {
+		snprintf(err, errsz, "%s: bad address %s", o->listen,
+		    o->addr);
 		goto fail;
 	}
-	srv->mhd = MHD_start_daemon(flags, (uint16_t)conf->http_port, NULL,
-	    NULL, access_cb, srv,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,	/* first */
-	    MHD_OPTION_SOCK_ADDR, sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)conf->http_threads,
-	    MHD_OPTION_CONNECTION_LIMIT, srv->max_conns,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned)conf->http_max_per_address,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->http_timeout,
-	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
-	    MHD_OPTION_NOTIFY_CONNECTION, notify_cb, srv,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, srv,
-	    MHD_OPTION_END);
-	if (srv->mhd == NULL) {
-		snprintf(err, errsz, "cannot listen on %s (address in use, or "
-		    "not an address of this machine)", conf->http_listen);
+	if (ipv6)
+		flags |= MHD_USE_IPv6;
+	if ((srv->mhd = mhd_start(srv, o, sa, flags)) == NULL) {
+		snprintf(err, errsz, "cannot listen on %s (address in use, not "
+		    "an address of this machine, or a bad certificate)",
+		    o->listen);
 		goto fail;
 	}
 	info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	srv->port = info != NULL ? info->port : conf->http_port;
+	srv->port = info != NULL ? info->port : o->port;
 	if ((errno = pthread_create(&srv->reaper, NULL, reaper_main,
 	    srv)) != 0)
 		fatal("http: pthread_create");

@@ -3,7 +3,8 @@
  * every request with its parameters (query and form body) and body read
  * and bounded; it answers at once (http_reply(), http_refuse()) or defers
  * the answer until the message is durable (http_defer(), then
- * http_complete() from any thread).
+ * http_complete() from any thread).  A second listener (the dashboard)
+ * starts with http_start_opts(), over TLS when given a certificate.
  */
 #ifndef PAPIGW_CHAN_HTTP_H
 #define PAPIGW_CHAN_HTTP_H
@@ -39,8 +40,25 @@ enum http_reject {
 
 typedef void	(*http_handler_fn)(struct http_req *, void *arg);
 
+/* Where and how a listener runs (http_start_opts()). */
+struct http_opts {
+	const char	*listen;	/* "ADDR:PORT", for messages */
+	const char	*addr;		/* an IPv4 or IPv6 address */
+	int		 port;		/* 0: any */
+	size_t		 max_body;	/* bytes */
+	unsigned	 threads;
+	unsigned	 max_conns;
+	unsigned	 max_per_address; /* 0: any */
+	unsigned	 timeout;	/* seconds idle */
+	double		 request_timeout; /* seconds for a whole request */
+	const char	*tls_cert;	/* PEM text: HTTPS; NULL: HTTP */
+	const char	*tls_key;	/* PEM text */
+};
+
 struct http_server *http_start(const struct config *, http_handler_fn,
 		    void *arg, char *err, size_t errsz);
+struct http_server *http_start_opts(const struct http_opts *,
+		    http_handler_fn, void *arg, char *err, size_t errsz);
 void		 http_stop(struct http_server *);
 int		 http_port(const struct http_server *);
 uint64_t	 http_rejects(const struct http_server *, enum http_reject);
@@ -63,6 +81,9 @@ void		 http_set_ctx(struct http_req *, void *ctx,
 		    void (*free_fn)(void *));
 void		 http_reply(struct http_req *, int status, const char *ctype,
 		    const char *body);
+void		 http_add_header(struct http_req *, const char *name,
+		    const char *value);
+int		 http_tls(const struct http_req *);
 void		 http_count_reject(struct http_req *, enum http_reject);
 void		 http_refuse(struct http_req *, enum http_reject, int status,
 		    const char *msg);

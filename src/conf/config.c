@@ -171,6 +171,30 @@ static const struct field f_http[] = {
 	END_FIELDS
 };
 
+/* The dashboard's listener and logins (daemon/dash.c). */
+static const struct field f_web[] = {
+	{ "listen", T_STR, CONF_OFF(web_listen), 0, 0, 80, "", 0, NULL, 0 },
+	{ "tls_cert", T_STR, CONF_OFF(web_tls_cert), 0, 0, PATH_MAX - 1, "",
+	    0, NULL, 0 },
+	{ "tls_key", T_STR, CONF_OFF(web_tls_key), 0, 0, PATH_MAX - 1, "",
+	    0, NULL, 0 },
+	{ "secure_cookies", T_BOOL, CONF_OFF(web_secure_cookies), 0, 0, 1,
+	    "false", 0, NULL, 0 },
+	{ "pam_service", T_STR, CONF_OFF(web_pam_service), 0, 1, 64,
+	    "papigw", F_NONEMPTY, NULL, 0 },
+	{ "session_idle", T_INT, CONF_OFF(web_session_idle), 0, 2, 86400,
+	    "1800", 0, NULL, 0 },
+	{ "session_max", T_INT, CONF_OFF(web_session_max), 0, 2, 604800,
+	    "43200", 0, NULL, 0 },
+	{ "login_attempts", T_INT, CONF_OFF(web_login_attempts), 0, 1, 1000,
+	    "5", 0, NULL, 0 },
+	{ "login_window", T_INT, CONF_OFF(web_login_window), 0, 1, 86400,
+	    "300", 0, NULL, 0 },
+	{ "refresh", T_INT, CONF_OFF(web_refresh), 0, 2, 3600, "30", 0,
+	    NULL, 0 },
+	END_FIELDS
+};
+
 static const struct field f_ingest[] = {
 	{ "dedupe_window", T_INT, CONF_OFF(ingest_dedupe_window), 0, 0,
 	    604800, "600", 0, NULL, 0 },
@@ -669,6 +693,7 @@ static const struct group {
 	{ "audit", f_audit },
 	{ "http", f_http },
 	{ "control", f_control },
+	{ "web", f_web },
 	{ "ingest", f_ingest },
 	{ "outbox", f_outbox },
 	{ "cases", f_cases },
@@ -1975,6 +2000,68 @@ beside_conf(const struct loader *ld, char **path)
 	*path = p;
 }
 
+/*
+ * Splits web.listen, "ADDR:PORT" or "[ADDR6]:PORT", into conf->web_addr
+ * and web_port (as check_listen() does http.listen).
+ */
+static int
+split_web_listen(struct config *conf)
+{
+	const char	*v = conf->web_listen, *colon;
+	unsigned char	 buf[sizeof(struct in6_addr)];
+	size_t		 alen;
+	long		 port;
+
+	if (*v == '[') {
+		if ((colon = strstr(v, "]:")) == NULL)
+			return -1;
+		alen = (size_t)(colon - v - 1);
+		v++;
+		colon++;
+	} else {
+		if ((colon = strrchr(v, ':')) == NULL)
+			return -1;
+		alen = (size_t)(colon - v);
+	}
+	if (alen == 0 || alen >= sizeof(conf->web_addr))
+		return -1;
+	memcpy(conf->web_addr, v, alen);
+	conf->web_addr[alen] = '\0';
+	if ((inet_pton(AF_INET, conf->web_addr, buf) != 1 &&
+	    inet_pton(AF_INET6, conf->web_addr, buf) != 1) ||
+	    parse_long(colon + 1, 1, 65535, &port) == -1)
+		return -1;
+	conf->web_port = (int)port;
+	return 0;
+}
+
+/*
+ * The dashboard (web): its address when it is on, and TLS files that go
+ * in pairs, relative to the configuration file's folder.
+ */
+static int
+check_web(struct loader *ld, struct config *conf)
+{
+	if (conf->web_listen[0] != '\0' && split_web_listen(conf) == -1) {
+		conf_error(ld, config_lookup(&ld->cfg, "web.listen"),
+		    "web.listen: '%s' is not ADDR:PORT (an IPv4 or [IPv6] "
+		    "address and a port from 1 to 65535)", conf->web_listen);
+		return -1;
+	}
+	if ((conf->web_tls_cert[0] == '\0') != (conf->web_tls_key[0] ==
+	    '\0')) {
+		conf_error(ld, config_lookup(&ld->cfg, conf->web_tls_cert[0] ?
+		    "web.tls_cert" : "web.tls_key"), "web.tls_cert and "
+		    "web.tls_key go together: set both, or neither");
+		return -1;
+	}
+	if (conf->web_tls_cert[0] != '\0') {
+		beside_conf(ld, &conf->web_tls_cert);
+		beside_conf(ld, &conf->web_tls_key);
+	}
+	return 0;
+}
+
 /* The classifier's thresholds, in a sensible order. */
 static int
 check_classifier(struct loader *ld, struct config *conf)
@@ -2597,6 +2684,8 @@ read_all(struct loader *ld, struct config *conf)
 		    router_extra : groups[i].fields == f_ussd ? ussd_extra :
 		    NULL) == -1)
 			return -1;
+	if (check_web(ld, conf) == -1)
+		return -1;
 	if (check_listen(ld, conf) == -1 || check_prefix(ld, conf) == -1 ||
 	    read_shorthand(ld, conf) == -1 ||
 	    read_categories(ld, conf) == -1 || read_channels(ld, conf) == -1 ||

@@ -279,6 +279,20 @@ struct config {
 	int		  http_timeout;		/* seconds idle */
 	int		  http_request_timeout;	/* seconds for a request */
 
+	/* web: the dashboard (daemon/dash.c); off while listen is "" */
+	char		 *web_listen;		/* "ADDR:PORT" as given, or "" */
+	char		  web_addr[64];		/* parsed address */
+	int		  web_port;
+	char		 *web_tls_cert;		/* PEM file, or "": plain HTTP */
+	char		 *web_tls_key;
+	int		  web_secure_cookies;	/* Secure also without TLS */
+	char		 *web_pam_service;
+	int		  web_session_idle;	/* seconds */
+	int		  web_session_max;	/* seconds */
+	int		  web_login_attempts;	/* failures per window */
+	int		  web_login_window;	/* seconds */
+	int		  web_refresh;		/* seconds between page updates */
+
 	/* control */
 	char		 *control_socket;
 

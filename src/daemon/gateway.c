@@ -43,6 +43,7 @@
 #include "chan/ussd.h"
 #include "daemon/cmd.h"
 #include "daemon/control.h"
+#include "daemon/dash.h"
 #include "daemon/loop.h"
 #include "daemon/services.h"
 #include "daemon/timers.h"
@@ -52,6 +53,7 @@ struct gateway {
 	struct services	 svc;
 	struct timers	*timers;	/* deadlines and retention */
 	struct control	*control;	/* papictl's socket */
+	struct dash	*dash;		/* the dashboard, or NULL */
 	int		 partfd;	/* eventfd: parts to assemble */
 };
 
@@ -228,6 +230,9 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 	    NULL)
 		goto fail;
 	log_info("listening on %s:%d", conf->http_addr, http_port(svc->http));
+	/* The dashboard, when web.listen is set. */
+	if (dash_start(svc, conf, &gw->dash, err, errsz) == -1)
+		goto fail;
 	return gw;
 fail:
 	/* The caller keeps its reference on failure. */
@@ -267,6 +272,8 @@ gateway_stop(struct gateway *gw)
 	if (gw == NULL)
 		return;
 	svc = &gw->svc;
+	/* Web pages read the store: they go first. */
+	dash_stop(gw->dash);
 	/* papictl clients finish the request they are in. */
 	control_stop(gw->control);
 	http_stop(svc->http);

@@ -1,0 +1,239 @@
+/*
+ * figures.c: the dashboard's own reads, on a read-only connection of
+ * their own (store_figures_open()), like query.c's.
+ *
+ * Each is shaped for an index, since the dashboard must answer within
+ * 200 ms with a million cases: new cases per day read the cases of the
+ * last days through cases_created; the cases falling due read each open
+ * state's range of cases_due (state, deadline); the SMS parts sent read
+ * the outbox rows of the period as a range of ids, found by a binary
+ * search on their creation time (ids grow with it: rows are only ever
+ * appended).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/figures.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "store/store.h"
+#include "store/store_priv.h"
+
+#define FIG_SQL_MAX	2048	/* bytes of a composed statement */
+#define FIG_VISIBLE_MAX	64	/* categories in an IN list */
+#define SECS_PER_DAY	86400
+
+struct store_figures {
+	struct store_conn c;
+};
+
+/*
+ * Opens a read-only connection for the dashboard's figures.  Returns it
+ * (close it with store_figures_close()), or NULL with the reason in err.
+ */
+struct store_figures *
+store_figures_open(struct store *st, int busy_timeout_ms, char *err,
+    size_t errsz)
+{
+	struct store_figures	*f = xcalloc(1, sizeof(*f));
+
+	if (store_conn_open(&f->c, store_path(st), SQLITE_OPEN_READONLY,
+	    busy_timeout_ms > 0 ? busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT,
+	    "", err, errsz) == -1) {
+		store_figures_close(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* Closes f; NULL is a no-op. */
+void
+store_figures_close(struct store_figures *f)
+{
+	if (f == NULL)
+		return;
+	store_conn_close(&f->c);
+	free(f);
+}
+
+static sqlite3_stmt *
+fprep(struct store_figures *f, const char *sql)
+{
+	sqlite3_stmt	*s = NULL;
+
+	if (sqlite3_prepare_v2(f->c.db, sql, -1, &s, NULL) != SQLITE_OK) {
+		log_warnx("store: figures: %s", sqlite3_errmsg(f->c.db));
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+static enum store_status
+fdone(struct store_figures *f, sqlite3_stmt *s, int rc)
+{
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
+		return STORE_OK;
+	log_warnx("store: figures: %s", sqlite3_errmsg(f->c.db));
+	return store_status_of(rc);
+}
+
+/*
+ * New cases since since (Unix seconds), per category and local day:
+ * cb(category, day, n, arg), day counted in days since the epoch in a
+ * zone utc_offset seconds east of UTC.
+ */
+enum store_status
+store_figures_daily(struct store_figures *f, int64_t since,
+    int64_t utc_offset, void (*cb)(const char *, int64_t, int64_t, void *),
+    void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = fprep(f, "SELECT category, (created + ?1) / 86400, count(*) "
+	    "FROM cases WHERE created >= ?2 GROUP BY 1, 2");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, utc_offset);
+	sqlite3_bind_int64(s, 2, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb((const char *)sqlite3_column_text(s, 0),
+		    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+		    arg);
+	return fdone(f, s, rc);
+}
+
+/* One int64 from sql with one bound value; *v 0 when there is no row. */
+static enum store_status
+one_int(struct store_figures *f, const char *sql, int64_t bind, int64_t *v)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*v = 0;
+	if ((s = fprep(f, sql)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, bind);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	return fdone(f, s, rc);
+}
+
+/*
+ * The first outbox id created at or after since, by binary search on the
+ * ids (in *first; past the last id when there is none).
+ */
+static enum store_status
+first_since(struct store_figures *f, int64_t since, int64_t *first)
+{
+	enum store_status	st;
+	int64_t			lo, hi, mid, id, at;
+
+	if ((st = one_int(f, "SELECT coalesce(max(id), 0) + ?1 FROM outbox",
+	    1, &hi)) != STORE_OK)
+		return st;
+	lo = 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		/* The row at mid, or the next one there is. */
+		if ((st = one_int(f, "SELECT id FROM outbox WHERE id >= ?1 "
+		    "ORDER BY id LIMIT 1", mid, &id)) != STORE_OK ||
+		    (st = one_int(f, "SELECT created FROM outbox WHERE id = ?1",
+		    id, &at)) != STORE_OK)
+			return st;
+		if (id == 0 || at >= since)
+			hi = mid;
+		else
+			lo = id + 1;
+	}
+	*first = lo;
+	return STORE_OK;
+}
+
+/*
+ * The SMS parts and messages sent (or delivered) among the outbox rows
+ * created since since.
+ */
+enum store_status
+store_figures_parts(struct store_figures *f, int64_t since, int64_t *parts,
+    int64_t *messages)
+{
+	enum store_status	 st;
+	sqlite3_stmt		*s;
+	int64_t			 first;
+	int			 rc;
+
+	*parts = *messages = 0;
+	if ((st = first_since(f, since, &first)) != STORE_OK)
+		return st;
+	s = fprep(f, "SELECT coalesce(sum(segments), 0), count(*) FROM outbox "
+	    "WHERE id >= ?1 AND state IN ('sent', 'delivered')");
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, first);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*parts = sqlite3_column_int64(s, 0);
+		*messages = sqlite3_column_int64(s, 1);
+	}
+	return fdone(f, s, rc);
+}
+
+/*
+ * Open cases whose deadline falls in [from, to), soonest first, at most
+ * limit, in the categories visible (NULL: every one; an empty list:
+ * none): cb(due, arg) for each.
+ */
+enum store_status
+store_figures_due(struct store_figures *f, int64_t from, int64_t to,
+    char *const *visible, size_t nvisible, int limit,
+    void (*cb)(const struct store_due *, void *), void *arg)
+{
+	struct store_due	 d;
+	sqlite3_stmt		*s;
+	char			 sql[FIG_SQL_MAX];
+	size_t			 i, len;
+	int			 rc;
+
+	if (visible != NULL && nvisible == 0)
+		return STORE_OK;
+	if (nvisible > FIG_VISIBLE_MAX)
+		return STORE_INVALID;
+	len = (size_t)snprintf(sql, sizeof(sql), "SELECT ref_number, "
+	    "category, state, assignee, created, deadline FROM cases WHERE "
+	    "state IN ('received', 'assigned', 'in_progress', 'reopened') "
+	    "AND deadline >= ?1 AND deadline < ?2");
+	if (visible != NULL) {
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+		    " AND +category IN (");
+		for (i = 0; i < nvisible; i++)
+			len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+			    "%s?%zu", i ? ", " : "", i + 4);
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ")");
+	}
+	if (len + 64 >= sizeof(sql))
+		return STORE_INVALID;
+	snprintf(sql + len, sizeof(sql) - len, " ORDER BY deadline, "
+	    "ref_number LIMIT ?3");
+	if ((s = fprep(f, sql)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	sqlite3_bind_int(s, 3, limit);
+	for (i = 0; i < nvisible; i++)
+		store_bind_text(s, (int)i + 4, visible[i]);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		d.ref_number = sqlite3_column_int64(s, 0);
+		d.category = (const char *)sqlite3_column_text(s, 1);
+		d.state = (const char *)sqlite3_column_text(s, 2);
+		d.assignee = (const char *)sqlite3_column_text(s, 3);
+		d.created = sqlite3_column_int64(s, 4);
+		d.deadline = sqlite3_column_int64(s, 5);
+		cb(&d, arg);
+	}
+	return fdone(f, s, rc);
+}
