@@ -285,6 +285,8 @@ gateway_stop(struct gateway *gw)
 	outbox_stop(svc->outbox);
 	/* Modems hand their last messages to the store before it closes. */
 	modems_stop(svc->modems);
+	/* The timer's thread finishes the chunk it is in. */
+	timers_stop(gw->timers);
 	if (svc->store != NULL) {
 		/* The last entries in a checkpoint: nothing can follow. */
 		conf = conf_slot_get(svc->confs);
@@ -302,7 +304,7 @@ gateway_stop(struct gateway *gw)
 	ingest_free(svc->ingest);
 	metrics_free(svc->metrics);
 	ussd_free(svc->ussd);		/* no request is left to use it */
-	timers_free(gw->timers);	/* the store ran its last timer job */
+	timers_free(gw->timers);
 	slot_free(svc->classifiers);
 	slot_free(svc->confs);
 	free(gw);

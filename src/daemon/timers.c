@@ -1,21 +1,32 @@
 /*
  * timers.c: the deadline, retention and report timer.
  *
- * Every deadlines.check_interval seconds timers_tick() queues one job on
- * the store's writer: it marks open cases past their deadline and still
- * waiting for an answer as overdue (an audit entry each, a log line, a
- * metric, and an SMS to deadlines.notify_number when set), erases the
- * numbers of cases closed more than privacy.retention_days ago (see
- * store_cases_erase()), and reminds the administrators of the next
- * report to the district once, reports.remind_days working days before
- * its cut-off (an SMS to each of reports.remind_numbers, a log line, an
- * audit entry; papictl status shows it until the day).  A job that
- * filled a batch runs again at the next tick.
+ * The timer has a thread of its own.  Every deadlines.check_interval
+ * seconds (timers_tick() wakes it once a tick) it runs once: it marks
+ * open cases past their deadline and still waiting for an answer as
+ * overdue (an audit entry each, a log line, a metric, and an SMS to
+ * deadlines.notify_number when set), counts the open overdue cases for
+ * /metrics, reminds the administrators of the next report to the
+ * district once, reports.remind_days working days before its cut-off (an
+ * SMS to each of reports.remind_numbers, a log line, an audit entry;
+ * papictl status shows it until the day), and erases the numbers of
+ * cases closed more than privacy.retention_days ago (see
+ * store_cases_erase()) and of the messages that opened no case.
+ *
+ * Nothing of it may hold up ingest, which waits for the store's writer:
+ * what is due is read on the reader connection, through indexes that
+ * hold only what a run may change (store/timer_rows.c), and changed by
+ * id in small work items, each waited for before the next is queued, so
+ * that each rides in a group commit with the messages of its moment;
+ * between the chunks of a retention backlog the thread pauses five times
+ * as long as the chunk took, leaving the writer to ingest.  A run goes
+ * on until nothing is due.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "daemon/timers.h"
 #include "base/clock.h"
@@ -31,30 +42,39 @@
 #include "core/reply.h"
 #include "daemon/services.h"
 
-#define OVERDUE_BATCH		500	/* cases marked by one timer run */
-#define ERASE_BATCH		500	/* cases erased by one timer run */
-#define ERASE_INBOUND_BATCH	2000	/* messages erased by one run */
+#define TIMER_CHUNK		64	/* cases marked by one work item */
+#define ERASE_CHUNK		16	/* cases erased by one */
+#define INBOUND_CHUNK		512	/* messages gone through by one */
+#define TIMER_PAUSE_MS		10	/* between chunks of a backlog, at least */
+#define TIMER_DUTY		5	/* and TIMER_DUTY times the chunk's time */
 #define NOTIFY_REFS_MAX		10	/* references named in one notice */
 
 struct timers {
 	pthread_mutex_t	 lock;
+	pthread_cond_t	 wake;
+	pthread_t	 thread;
+	int		 started;
+	int		 stopping;
+	int		 kicked;	/* a tick since the thread looked */
+	struct services	*svc;
 	int64_t		 last_run;	/* Unix seconds */
-	int		 running;	/* a timer job is queued */
 };
 
+/* One chunk of a run: its input (ids) and its results. */
 struct timer_job {
-	struct timers		*timers;
-	struct metrics		*metrics;
 	struct config		*conf;
 	int64_t			 now;
+	const int64_t		*ids;
+	size_t			 nids;
+	int64_t			 before;	/* retention: closed before */
+	int64_t			 upto;		/* messages up to this id */
 	/* Results. */
+	int64_t			 took;		/* milliseconds */
 	int64_t			 marked;
-	int64_t			 open_overdue;
 	int64_t			 erased;
 	int64_t			 erased_msgs;
 	char			 refs[NOTIFY_REFS_MAX * 24];
 	size_t			 nrefs;
-	enum store_status	 status;
 	int			 notified;
 	char			 reminded[PERIOD_ID_MAX]; /* its period */
 	char			 due[16];	/* its cut-off, YYYY-MM-DD */
@@ -78,23 +98,6 @@ overdue_one(int64_t id, int64_t ref, const char *category, int64_t deadline,
 	ref_format(tj->conf->case_prefix, ref, rbuf, sizeof(rbuf));
 	snprintf(tj->refs + len, sizeof(tj->refs) - len, "%s%s",
 	    len ? ", " : "", rbuf);
-}
-
-/* The id of each case just marked, for its audit entry. */
-struct marked {
-	int64_t		*ids;
-	size_t		 n;
-};
-
-static void
-collect_marked(int64_t id, int64_t ref, const char *category,
-    int64_t deadline, void *arg)
-{
-	struct timer_job	*tj = ((void **)arg)[0];
-	struct marked		*m = ((void **)arg)[1];
-
-	m->ids[m->n++] = id;
-	overdue_one(id, ref, category, deadline, tj);
 }
 
 /* Sends the notice of newly overdue cases to the configured officer. */
@@ -198,134 +201,333 @@ remind_report(struct store_txn *txn, struct timer_job *tj)
 	    detail);
 }
 
+/*
+ * ===================================================================
+ * The work items, on the store's writer thread
+ * ===================================================================
+ */
+
+/* The ids a chunk marked, for their audit entries. */
+struct marked {
+	struct timer_job	*tj;
+	int64_t			*ids;
+	size_t			 n;
+};
+
+static void
+collect_marked(int64_t id, int64_t ref, const char *category,
+    int64_t deadline, void *arg)
+{
+	struct marked	*m = arg;
+
+	m->ids[m->n++] = id;
+	overdue_one(id, ref, category, deadline, m->tj);
+}
+
+/* Marks a chunk of cases overdue: an audit entry each, one notice. */
 static enum store_status
-timer_work(struct store_txn *txn, void *arg)
+overdue_work(struct store_txn *txn, void *arg)
 {
 	struct timer_job	*tj = arg;
-	const struct config	*conf = tj->conf;
-	struct marked		 mk;
-	void			*pair[2];
+	struct marked		 mk = { tj, NULL, 0 };
 	enum store_status	 st;
-	char			 detail[128];
 	size_t			 i;
-	int64_t			 before, unread;
 
-	mk.ids = xcalloc(OVERDUE_BATCH, sizeof(*mk.ids));
-	mk.n = 0;
-	pair[0] = tj;
-	pair[1] = &mk;
-	st = store_cases_mark_overdue(txn, tj->now, OVERDUE_BATCH,
-	    collect_marked, pair, &tj->marked);
+	/* A work item may run again after a failed batch: start afresh. */
+	tj->refs[0] = '\0';
+	tj->nrefs = 0;
+	tj->notified = 0;
+	mk.ids = xcalloc(tj->nids, sizeof(*mk.ids));
+	st = store_cases_mark_overdue(txn, tj->now, tj->ids, tj->nids,
+	    collect_marked, &mk, &tj->marked);
 	for (i = 0; st == STORE_OK && i < mk.n; i++)
 		st = store_audit_append(txn, "papigwd", "case.overdue",
 		    mk.ids[i], "deadline passed without an answer");
 	free(mk.ids);
 	if (st == STORE_OK && tj->marked > 0)
 		st = notify_overdue(txn, tj);
-	if (st == STORE_OK)
-		st = store_cases_overdue_count(txn, &tj->open_overdue);
-	if (st == STORE_OK)
-		st = remind_report(txn, tj);
-	if (st == STORE_OK && conf->privacy_retention_days > 0) {
-		before = tj->now - (int64_t)conf->privacy_retention_days *
-		    86400;
-		st = store_cases_erase(txn, before, ERASE_BATCH, &tj->erased);
-		if (st == STORE_OK)
-			st = store_inbound_erase(txn, before,
-			    ERASE_INBOUND_BATCH, &tj->erased_msgs);
-		/* What modems could not read holds numbers too. */
-		if (st == STORE_OK)
-			st = store_unreadable_erase(txn, before,
-			    ERASE_INBOUND_BATCH, &unread);
-		if (st == STORE_OK && (tj->erased > 0 || tj->erased_msgs > 0)) {
-			snprintf(detail, sizeof(detail), "numbers of %lld "
-			    "cases and %lld other messages erased (retention "
-			    "%d days)", (long long)tj->erased,
-			    (long long)tj->erased_msgs,
-			    conf->privacy_retention_days);
-			st = store_audit_append(txn, "papigwd",
-			    "privacy.erase", 0, detail);
-		}
-	}
 	return st;
 }
 
-static void
-timer_done(enum store_status st, void *arg)
+static enum store_status
+remind_work(struct store_txn *txn, void *arg)
+{
+	return remind_report(txn, arg);
+}
+
+/* Erases the numbers of a chunk of closed cases, with one audit entry. */
+static enum store_status
+erase_work(struct store_txn *txn, void *arg)
 {
 	struct timer_job	*tj = arg;
-	struct timers		*cs = tj->timers;
+	enum store_status	 st;
+	int64_t			 unread = 0;
+	char			 detail[128];
 
-	if (st != STORE_OK)
+	tj->erased = tj->erased_msgs = 0;
+	st = store_cases_erase(txn, tj->before, tj->ids, tj->nids,
+	    &tj->erased);
+	if (st == STORE_OK)
+		st = store_inbound_erase(txn, tj->upto, &tj->erased_msgs);
+	/* What modems could not read holds numbers too. */
+	if (st == STORE_OK && tj->upto > 0)
+		st = store_unreadable_erase(txn, tj->before, INBOUND_CHUNK,
+		    &unread);
+	if (st != STORE_OK || (tj->erased == 0 && tj->erased_msgs == 0))
+		return st;
+	snprintf(detail, sizeof(detail), "numbers of %lld cases and %lld "
+	    "other messages erased (retention %d days)",
+	    (long long)tj->erased, (long long)tj->erased_msgs,
+	    tj->conf->privacy_retention_days);
+	return store_audit_append(txn, "papigwd", "privacy.erase", 0,
+	    detail);
+}
+
+/*
+ * ===================================================================
+ * A run, on the timer's thread
+ * ===================================================================
+ */
+
+/* Whether the timer is stopping. */
+static int
+stopping(struct timers *cs)
+{
+	int	r;
+
+	pthread_mutex_lock(&cs->lock);
+	r = cs->stopping;
+	pthread_mutex_unlock(&cs->lock);
+	return r;
+}
+
+/*
+ * Waits after a chunk that took ms milliseconds (from its queueing to its
+ * commit) TIMER_DUTY times as long, TIMER_PAUSE_MS at least, so that a
+ * backlog of retention takes at most a TIMER_DUTY + 1'th of the writer's
+ * time however slow the store; returns at once with 1 when the timer
+ * stops, else 0.
+ */
+static int
+pause_or_stop(struct timers *cs, int64_t ms)
+{
+	struct timespec	ts;
+	int64_t		wait = ms * TIMER_DUTY;
+	int		stopping;
+
+	if (wait < TIMER_PAUSE_MS)
+		wait = TIMER_PAUSE_MS;
+	if (wait > 1000)
+		wait = 1000;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += wait / 1000;
+	ts.tv_nsec += (long)(wait % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&cs->lock);
+	if (!cs->stopping)
+		pthread_cond_timedwait(&cs->wake, &cs->lock, &ts);
+	stopping = cs->stopping;
+	pthread_mutex_unlock(&cs->lock);
+	return stopping;
+}
+
+/*
+ * Runs one chunk and waits for its commit; logs a failure.  Sets
+ * tj->took to the milliseconds that took.
+ */
+static enum store_status
+run_chunk(struct timers *cs, store_work_fn work, struct timer_job *tj)
+{
+	enum store_status	st;
+	int64_t			t0 = clock_mono_ms();
+
+	st = store_submit_wait(cs->svc->store, work, tj);
+	tj->took = clock_mono_ms() - t0;
+	if (st != STORE_OK && st != STORE_CLOSED)
 		log_warnx("deadlines: the timer's work failed: %s (tried again "
 		    "at the next run)", store_strerror(st));
-	else {
+	return st;
+}
+
+/* Marks what is overdue, a chunk at a time; returns the cases marked. */
+static int64_t
+run_overdue(struct timers *cs, struct timer_job *tj)
+{
+	int64_t		ids[TIMER_CHUNK], total = 0;
+	size_t		n;
+
+	do {
+		if (store_cases_waiting(cs->svc->store, tj->now, TIMER_CHUNK,
+		    ids, &n) != STORE_OK || n == 0)
+			break;
+		tj->ids = ids;
+		tj->nids = n;
+		if (run_chunk(cs, overdue_work, tj) != STORE_OK)
+			break;
+		total += tj->marked;
 		if (tj->marked > 0)
 			log_notice("deadlines: %lld case%s overdue: %s%s%s",
 			    (long long)tj->marked, tj->marked > 1 ? "s" : "",
 			    tj->refs, tj->nrefs > NOTIFY_REFS_MAX ? ", ..." :
 			    "", tj->notified ? " (officer notified by SMS)" :
 			    "");
-		if (tj->reminded[0] != '\0')
-			log_notice(_("reports: the report %s is due on %s, in "
-			    "%d working days: reminder sent (%d SMS)"),
-			    tj->reminded, tj->due, tj->reminded_left,
-			    tj->reminded_sms);
-		if (tj->erased > 0 || tj->erased_msgs > 0)
-			log_notice("retention: numbers erased from %lld "
-			    "case%s and %lld other message%s",
-			    (long long)tj->erased, tj->erased == 1 ? "" : "s",
-			    (long long)tj->erased_msgs,
-			    tj->erased_msgs == 1 ? "" : "s");
-		metrics_overdue(tj->metrics, (uint64_t)tj->marked,
-		    tj->open_overdue);
-	}
-	pthread_mutex_lock(&cs->lock);
-	cs->running = 0;
-	/* A full batch: go on at the next tick. */
-	if (st != STORE_OK || tj->marked == OVERDUE_BATCH ||
-	    tj->erased == ERASE_BATCH || tj->erased_msgs ==
-	    ERASE_INBOUND_BATCH)
-		cs->last_run = 0;
-	pthread_mutex_unlock(&cs->lock);
-	config_unref(tj->conf);
-	free(tj);
+	} while (n == TIMER_CHUNK && tj->marked > 0 && !stopping(cs));
+	return total;
+}
+
+/* The report reminder, when one is due (remind_report() checks again). */
+static void
+run_reminder(struct timers *cs, struct timer_job *tj)
+{
+	const struct config	*conf = tj->conf;
+	struct period		 p;
+
+	if (conf->reports_remind_days == 0)
+		return;
+	period_next(conf, tj->now, &p);
+	if (period_workdays_left(conf, tj->now, &p) >
+	    conf->reports_remind_days)
+		return;
+	if (run_chunk(cs, remind_work, tj) == STORE_OK &&
+	    tj->reminded[0] != '\0')
+		log_notice(_("reports: the report %s is due on %s, in %d "
+		    "working days: reminder sent (%d SMS)"), tj->reminded,
+		    tj->due, tj->reminded_left, tj->reminded_sms);
 }
 
 /*
- * Once a tick, from the main loop: every deadlines.check_interval seconds,
- * queues the timer's work (overdue cases, retention) on the store.  It
- * does not wait for it.
+ * Erases the numbers of the cases closed before the retention time, then
+ * of the messages that opened no case, a chunk at a time with a pause
+ * between chunks; logs the totals.
+ */
+static void
+run_retention(struct timers *cs, struct timer_job *tj)
+{
+	struct store	*store = cs->svc->store;
+	int64_t		 ids[ERASE_CHUNK], cases = 0, msgs = 0;
+	size_t		 n;
+
+	tj->before = tj->now - (int64_t)tj->conf->privacy_retention_days *
+	    86400;
+	tj->upto = 0;
+	do {
+		if (store_cases_closed_before(store, tj->before, ERASE_CHUNK,
+		    ids, &n) != STORE_OK || n == 0)
+			break;
+		tj->ids = ids;
+		tj->nids = n;
+		if (run_chunk(cs, erase_work, tj) != STORE_OK)
+			break;
+		cases += tj->erased;
+	} while (n == ERASE_CHUNK && tj->erased > 0 &&
+	    !pause_or_stop(cs, tj->took));
+	tj->nids = 0;
+	for (;;) {
+		if (store_inbound_erase_upto(store, tj->before, INBOUND_CHUNK,
+		    &tj->upto) != STORE_OK || tj->upto == 0)
+			break;
+		if (run_chunk(cs, erase_work, tj) != STORE_OK)
+			break;
+		msgs += tj->erased_msgs;
+		if (pause_or_stop(cs, tj->took))
+			break;
+	}
+	if (cases > 0 || msgs > 0)
+		log_notice("retention: numbers erased from %lld case%s and %lld "
+		    "other message%s", (long long)cases, cases == 1 ? "" : "s",
+		    (long long)msgs, msgs == 1 ? "" : "s");
+}
+
+/* One run of the timer, at tj->now. */
+static void
+timer_run(struct timers *cs, struct timer_job *tj)
+{
+	int64_t		marked, open = 0;
+
+	marked = run_overdue(cs, tj);
+	if (store_cases_overdue_count(cs->svc->store, &open) == STORE_OK)
+		metrics_overdue(cs->svc->metrics, (uint64_t)marked, open);
+	run_reminder(cs, tj);
+	if (tj->conf->privacy_retention_days > 0)
+		run_retention(cs, tj);
+}
+
+/* Whether a run is due; the lock held. */
+static int
+run_due(struct timers *cs, int64_t t)
+{
+	struct config	*conf;
+	int		 due;
+
+	conf = conf_slot_get(cs->svc->confs);
+	due = t - cs->last_run >= conf->deadline_check_interval;
+	config_unref(conf);
+	return due;
+}
+
+static void *
+timers_main(void *arg)
+{
+	struct timers		*cs = arg;
+	struct timer_job	 tj;
+	int64_t			 t;
+
+	pthread_setname_np(pthread_self(), "timers");
+	pthread_mutex_lock(&cs->lock);
+	for (;;) {
+		while (!cs->stopping && !cs->kicked)
+			pthread_cond_wait(&cs->wake, &cs->lock);
+		if (cs->stopping)
+			break;
+		cs->kicked = 0;
+		t = clock_unix();
+		if (!run_due(cs, t))
+			continue;
+		cs->last_run = t;
+		pthread_mutex_unlock(&cs->lock);
+		memset(&tj, 0, sizeof(tj));
+		tj.conf = conf_slot_get(cs->svc->confs);
+		tj.now = t;
+		timer_run(cs, &tj);
+		config_unref(tj.conf);
+		pthread_mutex_lock(&cs->lock);
+	}
+	pthread_mutex_unlock(&cs->lock);
+	return NULL;
+}
+
+/*
+ * ===================================================================
+ * Public interface
+ * ===================================================================
+ */
+
+/*
+ * Once a tick, from the main loop: starts the timer's thread on the
+ * first, and wakes it, to run when deadlines.check_interval seconds have
+ * passed since its last run.  It does not wait for it.
  */
 void
 timers_tick(struct timers *cs, struct services *svc)
 {
-	struct timer_job	*tj;
-	struct config		*conf;
-	int64_t			 t = clock_unix();
+	int	rc;
 
-	conf = conf_slot_get(svc->confs);
 	pthread_mutex_lock(&cs->lock);
-	if (cs->running || t - cs->last_run < conf->deadline_check_interval) {
-		pthread_mutex_unlock(&cs->lock);
-		config_unref(conf);
-		return;
+	if (!cs->started && !cs->stopping) {
+		cs->svc = svc;
+		if ((rc = pthread_create(&cs->thread, NULL, timers_main,
+		    cs)) != 0)
+			log_warnx("deadlines: timer thread: %s",
+			    strerror(rc));
+		else
+			cs->started = 1;
 	}
-	cs->running = 1;
-	cs->last_run = t;
+	cs->kicked = 1;
+	pthread_cond_signal(&cs->wake);
 	pthread_mutex_unlock(&cs->lock);
-	tj = xcalloc(1, sizeof(*tj));
-	tj->timers = cs;
-	tj->metrics = svc->metrics;
-	tj->conf = conf;
-	tj->now = t;
-	if (store_submit(svc->store, timer_work, timer_done, tj) != STORE_OK) {
-		pthread_mutex_lock(&cs->lock);
-		cs->running = 0;
-		pthread_mutex_unlock(&cs->lock);
-		config_unref(conf);
-		free(tj);
-	}
 }
 
 struct timers *
@@ -334,15 +536,37 @@ timers_new(void)
 	struct timers	*cs = xcalloc(1, sizeof(*cs));
 
 	pthread_mutex_init(&cs->lock, NULL);
+	pthread_cond_init(&cs->wake, NULL);
 	return cs;
 }
 
-/* Frees cs; the store must be closed (no timer job in flight). */
+/*
+ * Stops the timer's thread once its current chunk committed; a run cut
+ * short goes on at the next start.  Before the store closes.  NULL is a
+ * no-op.
+ */
+void
+timers_stop(struct timers *cs)
+{
+	if (cs == NULL)
+		return;
+	pthread_mutex_lock(&cs->lock);
+	cs->stopping = 1;
+	pthread_cond_broadcast(&cs->wake);
+	pthread_mutex_unlock(&cs->lock);
+	if (cs->started)
+		pthread_join(cs->thread, NULL);
+	cs->started = 0;
+}
+
+/* Stops (timers_stop()) and frees cs; NULL is a no-op. */
 void
 timers_free(struct timers *cs)
 {
 	if (cs == NULL)
 		return;
+	timers_stop(cs);
+	pthread_cond_destroy(&cs->wake);
 	pthread_mutex_destroy(&cs->lock);
 	free(cs);
 }

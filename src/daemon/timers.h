@@ -8,6 +8,7 @@ struct services;
 struct timers;
 
 struct timers	*timers_new(void);
+void		 timers_stop(struct timers *);
 void		 timers_free(struct timers *);
 void		 timers_tick(struct timers *, struct services *);
 

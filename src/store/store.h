@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	12	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	13	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -451,14 +451,22 @@ void		 store_note_clear(struct store_note *);
  * ===================================================================
  */
 
+/* Reads, on committed data (any thread but the store's). */
+enum store_status store_cases_waiting(struct store *, int64_t at, int limit,
+		    int64_t *ids, size_t *n);
+enum store_status store_cases_closed_before(struct store *, int64_t before,
+		    int limit, int64_t *ids, size_t *n);
+enum store_status store_cases_overdue_count(struct store *, int64_t *n);
+enum store_status store_inbound_erase_upto(struct store *, int64_t before,
+		    int limit, int64_t *upto);
+/* Changes by id, in work functions. */
 enum store_status store_cases_mark_overdue(struct store_txn *, int64_t at,
-		    int limit, void (*)(int64_t, int64_t, const char *, int64_t,
-		    void *), void *, int64_t *n);
-enum store_status store_cases_overdue_count(struct store_txn *, int64_t *n);
+		    const int64_t *ids, size_t n, void (*)(int64_t, int64_t,
+		    const char *, int64_t, void *), void *, int64_t *marked);
 enum store_status store_cases_erase(struct store_txn *, int64_t before,
-		    int limit, int64_t *n);
-enum store_status store_inbound_erase(struct store_txn *, int64_t before,
-		    int limit, int64_t *n);
+		    const int64_t *ids, size_t n, int64_t *erased);
+enum store_status store_inbound_erase(struct store_txn *, int64_t upto,
+		    int64_t *n);
 
 /*
  * ===================================================================

@@ -1,17 +1,19 @@
 /*
  * timer_rows.c: the rows of the deadline and retention timer
- * (daemon/timers.c), which runs them from its work function on the
- * writer connection every deadlines.check_interval seconds, a bounded
- * batch at a time.
+ * (daemon/timers.c).  The timer reads what is due on the reader
+ * connection, through indexes that hold only what a run may change
+ * (schema 13), then changes it by id in small work items on the writer,
+ * each of which checks again that the row still qualifies: a run costs
+ * what it changes, and the writer, which ingest waits for, never scans.
  *
  * Deadlines: an open case whose deadline passed while it waits for an
  * answer is marked overdue once, with the time, and handed to the caller
  * (which writes an audit entry and notifies); the open overdue cases are
- * counted for /metrics.  Retention: the resident's number is erased from the
- * cases closed before the retention time, from everything that holds it
- * for them and, once none of its cases keeps it, from its pseudonym; and
- * from the messages that opened no case.  Texts, pseudonyms and figures
- * stay, for reports.
+ * counted for /metrics.  Retention: the resident's number is erased from
+ * the cases closed before the retention time, from everything that holds
+ * it for them and, once none of its cases keeps it, from its pseudonym;
+ * and from the messages that opened no case.  Texts, pseudonyms and
+ * figures stay, for reports.
  */
 #include <sqlite3.h>
 
@@ -19,9 +21,25 @@
 #include "base/clock.h"
 #include "store/store_priv.h"
 
+/*
+ * An open case waiting for an answer, not marked yet: the terms of the
+ * partial index cases_waiting (013-timer-indexes.sql), which SQLite uses
+ * only for a statement that says them all.
+ */
+#define WAITING								\
+	"overdue IS NULL AND state IN ('received', 'assigned', "	\
+	"'in_progress', 'reopened') AND (first_answered IS NULL OR "	\
+	"reopened > coalesce(answered, 0))"
+/* A case whose number retention erases (the index cases_retention). */
+#define CLOSED_KEPT							\
+	"erased IS NULL AND closed IS NOT NULL AND closed < ?1 AND "	\
+	"state IN ('resolved', 'confirmed')"
+
 enum {
+	ST_WAITING,
 	ST_MARK_OVERDUE,
 	ST_OVERDUE_COUNT,
+	ST_CLOSED_KEPT,
 	/* store_cases_erase(): its steps, in order. */
 	ST_ERASE_TABLE,
 	ST_ERASE_CLEAR,
@@ -39,36 +57,35 @@ enum {
 };
 
 static const char *const timer_sql[ST_MAX] = {
-	[ST_MARK_OVERDUE] = "UPDATE cases SET overdue = ?1 WHERE id IN ("
-	    "SELECT id FROM cases WHERE state IN ('received', 'assigned', "
-	    "'in_progress', 'reopened') AND deadline < ?1 AND overdue IS NULL "
-	    "AND (first_answered IS NULL OR (reopened IS NOT NULL AND "
-	    "coalesce(answered, 0) < reopened)) LIMIT ?2) "
+	[ST_WAITING] = "SELECT id FROM cases INDEXED BY cases_waiting WHERE "
+	    WAITING " AND deadline < ?1 ORDER BY deadline LIMIT ?2",
+	[ST_MARK_OVERDUE] = "UPDATE cases SET overdue = ?1 WHERE id = ?2 AND "
+	    WAITING " AND deadline < ?1 "
 	    "RETURNING id, ref_number, category, deadline",
 	[ST_OVERDUE_COUNT] = "SELECT count(*), 0 FROM cases INDEXED BY "
-	    "cases_overdue WHERE overdue IS NOT NULL AND state NOT IN "
+	    "cases_overdue_open WHERE overdue IS NOT NULL AND state NOT IN "
 	    "('resolved', 'confirmed')",
+	[ST_CLOSED_KEPT] = "SELECT id FROM cases INDEXED BY cases_retention "
+	    "WHERE " CLOSED_KEPT " ORDER BY closed LIMIT ?2",
 	[ST_ERASE_TABLE] = "CREATE TEMP TABLE IF NOT EXISTS erase_ids "
 	    "(id INTEGER PRIMARY KEY, resident INTEGER)",
 	[ST_ERASE_CLEAR] = "DELETE FROM temp.erase_ids",
 	[ST_ERASE_PICK] = "INSERT INTO temp.erase_ids SELECT id, resident "
-	    "FROM cases INDEXED BY cases_retention "
-	    "WHERE erased IS NULL AND closed IS NOT NULL AND "
-	    "closed < ?1 AND state IN ('resolved', 'confirmed') LIMIT ?2",
+	    "FROM cases WHERE id = ?2 AND " CLOSED_KEPT,
 	[ST_ERASE_INBOUND] = "UPDATE inbound SET sender = '' WHERE case_id "
 	    "IN (SELECT id FROM temp.erase_ids)",
 	[ST_ERASE_OUTBOX] = "UPDATE outbox SET recipient = '' WHERE case_id "
 	    "IN (SELECT id FROM temp.erase_ids)",
 	[ST_ERASE_OUTBOUND] = "UPDATE outbound SET recipient = '' WHERE "
 	    "case_id IN (SELECT id FROM temp.erase_ids)",
-	[ST_ERASE_CASES] = "UPDATE cases SET sender = '', erased = ?3 WHERE "
+	[ST_ERASE_CASES] = "UPDATE cases SET sender = '', erased = ?1 WHERE "
 	    "id IN (SELECT id FROM temp.erase_ids)",
 	[ST_ERASE_PSEUDONYMS] = "UPDATE pseudonyms SET sender = NULL WHERE "
 	    "id IN (SELECT resident FROM temp.erase_ids) AND NOT EXISTS "
 	    "(SELECT 1 FROM cases c WHERE c.resident = pseudonyms.id AND "
 	    "c.erased IS NULL)",
 	/* The newest id in the batch: messages in id order, up to before. */
-	[ST_INBOUND_ERASE_UPTO] = "SELECT max(id) FROM (SELECT id FROM "
+	[ST_INBOUND_ERASE_UPTO] = "SELECT max(id), 0 FROM (SELECT id FROM "
 	    "inbound WHERE id > coalesce((SELECT value FROM counters WHERE "
 	    "name = 'erased_inbound'), 0) AND received < ?1 ORDER BY id "
 	    "LIMIT ?2)",
@@ -78,7 +95,7 @@ static const char *const timer_sql[ST_MAX] = {
 	    "sender <> ''",
 	[ST_INBOUND_ERASED] = "INSERT INTO counters (name, value) VALUES "
 	    "('erased_inbound', ?1) ON CONFLICT (name) DO UPDATE SET "
-	    "value = excluded.value",
+	    "value = max(value, excluded.value)",
 };
 
 const struct store_family store_timer_family = {
@@ -93,112 +110,220 @@ stmt(struct store_txn *txn, int id)
 }
 
 /*
- * Marks open cases whose deadline passed before "at" and that wait for an
- * answer (never answered, or not since they were reopened) as overdue at
- * "at", at most limit of them, and calls fn(id, ref, category, deadline,
- * arg) for each (category valid during the call).  Returns STORE_OK with
- * the number marked in *n, or an error.
+ * ===================================================================
+ * Reads (any thread but the store's, the reader connection)
+ * ===================================================================
  */
-enum store_status
-store_cases_mark_overdue(struct store_txn *txn, int64_t at, int limit,
-    void (*fn)(int64_t, int64_t, const char *, int64_t, void *), void *arg,
-    int64_t *n)
+
+struct id_read {
+	int		 sql;
+	int64_t		 key;
+	int		 limit;
+	int64_t		*ids;
+	size_t		*n;
+};
+
+static enum store_status
+id_read(struct store_txn *txn, void *arg)
 {
+	struct id_read	*r = arg;
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	*n = 0;
-	if ((s = stmt(txn, ST_MARK_OVERDUE)) == NULL)
+	*r->n = 0;
+	if ((s = stmt(txn, r->sql)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, at);
-	sqlite3_bind_int(s, 2, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		(*n)++;
-		if (fn != NULL)
-			fn(sqlite3_column_int64(s, 0),
-			    sqlite3_column_int64(s, 1),
-			    (const char *)sqlite3_column_text(s, 2),
-			    sqlite3_column_int64(s, 3), arg);
-	}
+	sqlite3_bind_int64(s, 1, r->key);
+	sqlite3_bind_int(s, 2, r->limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *r->n < (size_t)r->limit)
+		r->ids[(*r->n)++] = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return STORE_OK;
+	return store_txn_fail(txn, rc, "timer read");
+}
+
+/*
+ * Reads into ids (room for limit) the ids of at most limit open cases
+ * that wait for an answer, are not marked overdue and whose deadline
+ * passed before "at", earliest deadline first; their number in *n.
+ * Returns STORE_OK or an error.
+ */
+enum store_status
+store_cases_waiting(struct store *st, int64_t at, int limit, int64_t *ids,
+    size_t *n)
+{
+	struct id_read	r = { ST_WAITING, at, limit, ids, n };
+
+	return store_read(st, id_read, &r);
+}
+
+/*
+ * Reads into ids (room for limit) the ids of at most limit cases closed
+ * before "before" whose number is still there, earliest closed first;
+ * their number in *n.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_cases_closed_before(struct store *st, int64_t before, int limit,
+    int64_t *ids, size_t *n)
+{
+	struct id_read	r = { ST_CLOSED_KEPT, before, limit, ids, n };
+
+	return store_read(st, id_read, &r);
+}
+
+/*
+ * Sets *n to the number of open cases marked overdue (an index alone).
+ * Returns STORE_OK or an error.
+ */
+enum store_status
+store_cases_overdue_count(struct store *st, int64_t *n)
+{
+	return store_read_row(st, &store_timer_family, ST_OVERDUE_COUNT, 0,
+	    store_fill_int, n);
+}
+
+struct upto_read {
+	int64_t		 before;
+	int		 limit;
+	int64_t		*upto;
+};
+
+static enum store_status
+upto_read(struct store_txn *txn, void *arg)
+{
+	struct upto_read	*r = arg;
+	sqlite3_stmt		*s;
+	enum store_status	 st;
+
+	*r->upto = 0;
+	if ((s = stmt(txn, ST_INBOUND_ERASE_UPTO)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, r->before);
+	sqlite3_bind_int(s, 2, r->limit);
+	st = store_txn_lookup(txn, s, "erase inbound", r->upto, NULL);
+	return st == STORE_NOTFOUND ? STORE_OK : st;
+}
+
+/*
+ * Sets *upto to the id of the last of the next limit messages (in id
+ * order, after those the last store_inbound_erase() went through)
+ * received before "before", or 0 when there is none.  Returns STORE_OK
+ * or an error.
+ */
+enum store_status
+store_inbound_erase_upto(struct store *st, int64_t before, int limit,
+    int64_t *upto)
+{
+	struct upto_read	r = { before, limit, upto };
+
+	return store_read(st, upto_read, &r);
+}
+
+/*
+ * ===================================================================
+ * Changes (work functions, the writer connection)
+ * ===================================================================
+ */
+
+/*
+ * Marks the cases of ids (n of them) that still wait for an answer with
+ * their deadline passed before "at" (store_cases_waiting()) as overdue at
+ * "at", and calls fn(id, ref, category, deadline, arg) for each one marked
+ * (category valid during the call).  Returns STORE_OK with the number
+ * marked in *marked, or an error.
+ */
+enum store_status
+store_cases_mark_overdue(struct store_txn *txn, int64_t at,
+    const int64_t *ids, size_t n,
+    void (*fn)(int64_t, int64_t, const char *, int64_t, void *), void *arg,
+    int64_t *marked)
+{
+	sqlite3_stmt	*s;
+	size_t		 i;
+	int		 rc = SQLITE_DONE;
+
+	*marked = 0;
+	if ((s = stmt(txn, ST_MARK_OVERDUE)) == NULL)
+		return STORE_ERROR;
+	for (i = 0; i < n && (rc == SQLITE_DONE || rc == SQLITE_ROW); i++) {
+		sqlite3_bind_int64(s, 1, at);
+		sqlite3_bind_int64(s, 2, ids[i]);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			(*marked)++;
+			if (fn != NULL)
+				fn(sqlite3_column_int64(s, 0),
+				    sqlite3_column_int64(s, 1),
+				    (const char *)sqlite3_column_text(s, 2),
+				    sqlite3_column_int64(s, 3), arg);
+		}
+		sqlite3_reset(s);
+	}
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return STORE_OK;
 	return store_txn_fail(txn, rc, "mark overdue");
 }
 
 /*
- * Sets *n to the number of open cases marked overdue.  Returns STORE_OK
- * or an error.
+ * Erases the resident's number from the cases of ids (n of them) that are
+ * still closed before "before" with their number
+ * (store_cases_closed_before()), and from everything that holds it for
+ * them (their messages, the outbox and the record of what was sent); a
+ * pseudonym loses its number when none of its cases keeps it.  The text
+ * of the messages, the pseudonym and the figures stay.  Returns STORE_OK
+ * with the cases erased in *erased, or an error.
  */
 enum store_status
-store_cases_overdue_count(struct store_txn *txn, int64_t *n)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = stmt(txn, ST_OVERDUE_COUNT)) == NULL)
-		return STORE_ERROR;
-	return store_txn_lookup(txn, s, "overdue count", n, NULL);
-}
-
-/*
- * Erases the resident's number from at most limit cases closed before
- * "before" and from everything that holds it for them (their messages,
- * the outbox and the record of what was sent); a pseudonym loses its
- * number when none of its cases keeps it.  The text of the messages, the
- * pseudonym and the figures stay.  Returns STORE_OK with the cases erased
- * in *n, or an error.
- */
-enum store_status
-store_cases_erase(struct store_txn *txn, int64_t before, int limit,
-    int64_t *n)
+store_cases_erase(struct store_txn *txn, int64_t before, const int64_t *ids,
+    size_t n, int64_t *erased)
 {
 	sqlite3_stmt		*s;
 	enum store_status	 r;
-	int			 id, np;
+	size_t			 i;
+	int			 id;
 
-	*n = 0;
+	*erased = 0;
 	for (id = ST_ERASE_TABLE; id <= ST_ERASE_PSEUDONYMS; id++) {
 		if ((s = stmt(txn, id)) == NULL)
 			return STORE_ERROR;
-		np = sqlite3_bind_parameter_count(s);
-		if (np >= 1)
+		if (id != ST_ERASE_PICK) {
+			if (sqlite3_bind_parameter_count(s) >= 1)
+				sqlite3_bind_int64(s, 1, clock_unix());
+			if ((r = store_txn_step(txn, s, "erase", NULL)) !=
+			    STORE_OK)
+				return r;
+			continue;
+		}
+		for (i = 0; i < n; i++) {
 			sqlite3_bind_int64(s, 1, before);
-		if (np >= 2)
-			sqlite3_bind_int(s, 2, limit);
-		if (np >= 3)
-			sqlite3_bind_int64(s, 3, clock_unix());
-		if ((r = store_txn_step(txn, s, "erase", NULL)) != STORE_OK)
-			return r;
-		if (id == ST_ERASE_PICK)
-			*n = store_txn_changes(txn);
+			sqlite3_bind_int64(s, 2, ids[i]);
+			if ((r = store_txn_step(txn, s, "erase", NULL)) !=
+			    STORE_OK)
+				return r;
+			*erased += store_txn_changes(txn);
+		}
+		if (*erased == 0)
+			return STORE_OK;
 	}
 	return STORE_OK;
 }
 
 /*
- * Erases the sender of at most limit messages received before "before"
- * that opened no case (spam, greetings, thanks); a counter remembers where
- * the last run stopped.  Returns STORE_OK with the messages erased in *n,
- * or an error.
+ * Erases the sender of the messages that opened no case, from where the
+ * last run stopped up to id upto (store_inbound_erase_upto()); a counter
+ * remembers where it stopped.  Returns STORE_OK with the messages erased
+ * in *n, or an error.
  */
 enum store_status
-store_inbound_erase(struct store_txn *txn, int64_t before, int limit,
-    int64_t *n)
+store_inbound_erase(struct store_txn *txn, int64_t upto, int64_t *n)
 {
 	sqlite3_stmt		*s;
 	enum store_status	 r;
-	int64_t			 upto = 0;
 
 	*n = 0;
-	if ((s = stmt(txn, ST_INBOUND_ERASE_UPTO)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, before);
-	sqlite3_bind_int(s, 2, limit);
-	if ((r = store_txn_lookup(txn, s, "erase inbound", &upto, NULL)) !=
-	    STORE_OK && r != STORE_NOTFOUND)
-		return r;
-	if (upto == 0)
+	if (upto <= 0)
 		return STORE_OK;
 	if ((s = stmt(txn, ST_INBOUND_ERASE)) == NULL)
 		return STORE_ERROR;
