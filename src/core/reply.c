@@ -1076,7 +1076,8 @@ reply_frame_answer(const struct config *conf, int64_t ref, int lang,
  * Queues a message that is not an automatic reply: an officer's answer
  * (REPLY_KIND_ANSWER, always queued), or information or an announcement
  * (REPLY_KIND_INFO, _ANNOUNCEMENT: not to a number that opted out, nor to
- * a short code or an alphanumeric sender).  The channel's
+ * a short code or an alphanumeric sender), which go out at bulk
+ * priority, after the replies due on their channel.  The channel's
  * strip_diacritics applies; the text is never cut.  Returns STORE_OK with
  * the row's id in *id (0 when it was not queued), STORE_INVALID for an
  * unknown kind or an empty text, or an error.
@@ -1120,6 +1121,9 @@ reply_queue(struct store_txn *txn, const struct config *conf,
 	o.segments = sms_segments(o.text);
 	o.state = STORE_OUTBOX_QUEUED;
 	o.kind = m->kind;
+	/* Information and announcements wait for the replies. */
+	o.priority = bulk ? STORE_OUTBOX_PRIORITY_BULK :
+	    STORE_OUTBOX_PRIORITY_REPLY;
 	st = store_outbox_insert(txn, &o, id);
 	free(stripped);
 	return st;

@@ -58,7 +58,6 @@ enum {
 	/* store_case_merge(): ?1 the case kept, ?2 the one joined in. */
 	ST_MERGE_INBOUND,
 	ST_MERGE_OUTBOX,
-	ST_MERGE_OUTBOUND,
 	ST_MERGE_NOTES,
 	ST_MERGE_CHAIN,
 	ST_MERGE_DEADLINE,
@@ -149,8 +148,6 @@ static const char *const case_sql[ST_MAX] = {
 	[ST_MERGE_INBOUND] = "UPDATE inbound SET case_id = ?1 "
 	    "WHERE case_id = ?2",
 	[ST_MERGE_OUTBOX] = "UPDATE outbox SET case_id = ?1 WHERE case_id = ?2",
-	[ST_MERGE_OUTBOUND] = "UPDATE outbound SET case_id = ?1 "
-	    "WHERE case_id = ?2",
 	[ST_MERGE_NOTES] = "UPDATE notes SET case_id = ?1 WHERE case_id = ?2",
 	[ST_MERGE_CHAIN] = "UPDATE cases SET merged_into = ?1 "
 	    "WHERE merged_into = ?2",
@@ -890,7 +887,6 @@ store_case_merge(struct store_txn *txn, int64_t keep, int64_t other,
 		{ ST_MERGE_DEADLINE, "merge deadline" },
 		{ ST_MERGE_INBOUND, "merge inbound" },
 		{ ST_MERGE_OUTBOX, "merge outbox" },
-		{ ST_MERGE_OUTBOUND, "merge outbound" },
 		{ ST_MERGE_NOTES, "merge notes" },
 		{ ST_MERGE_CHAIN, "merge chain" },
 		{ ST_MERGE_MARK, "merge mark" },

@@ -71,7 +71,8 @@ static const char *const engine_sql[ST_MAX] = {
 	[ST_PAGE_COUNT] = "PRAGMA page_count",
 #endif
 	[ST_COUNT + STORE_T_INBOUND] = "SELECT count(*) FROM inbound",
-	[ST_COUNT + STORE_T_OUTBOUND] = "SELECT count(*) FROM outbound",
+	[ST_COUNT + STORE_T_OUTBOUND] = "SELECT count(*) FROM outbox "
+	    "WHERE sent IS NOT NULL",
 	[ST_COUNT + STORE_T_CASES] = "SELECT count(*) FROM cases",
 	[ST_COUNT + STORE_T_CASE_EVENTS] = "SELECT count(*) FROM case_events",
 	[ST_COUNT + STORE_T_NOTES] = "SELECT count(*) FROM notes",

@@ -1,16 +1,16 @@
 /*
  * message.c: the store's messages: inbound messages (stored, found again
  * for dedupe, attached to a case, counted per sender; timer_rows.c erases
- * their senders under the retention rule), the outbound record of what
- * was sent, the parts of long messages that wait to be assembled, and
+ * their senders under the retention rule), outbox rows read as the
+ * messages that were sent, the parts of long messages that wait to be assembled, and
  * delivery reports.
  *
  * ingest.c writes and looks up inbound messages from its work function,
  * on the writer connection (so that two copies of a message in one batch
  * are still caught), and the reply composer counts a sender's messages
  * there; the tests read them back with store_inbound_get() and
- * store_outbound_get().  Outbound rows are written by the outbox
- * (outbox_rows.c).  Parts are stored one by one as providers deliver
+ * store_outbound_get(), which reads a sent outbox row (outbox_rows.c)
+ * as a message.  Parts are stored one by one as providers deliver
  * them and read back as sets by store_parts_ready() on the reader
  * connection; a delivery report also moves the outbox row it reports on.
  */
@@ -66,8 +66,9 @@ static const char *const message_sql[ST_MAX] = {
 	    "FROM inbound WHERE sender = ?1 AND received >= ?2 LIMIT ?3)",
 	[ST_INBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", received "
 	    "FROM inbound WHERE id = ?1",
-	[ST_OUTBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", sent, outbox_id "
-	    "FROM outbound WHERE id = ?1",
+	[ST_OUTBOUND_GET] = "SELECT id, case_id, channel, provider_msg_id, "
+	    "sender, recipient, text, NULL, encoding, NULL, created, sent, id "
+	    "FROM outbox WHERE id = ?1 AND sent IS NOT NULL",
 	[ST_PART_INSERT] = "INSERT INTO parts (channel, provider_msg_id, "
 	    "sender, recipient, ref, total, seq, text, provider_time, "
 	    "received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",

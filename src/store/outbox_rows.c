@@ -2,10 +2,13 @@
  * outbox_rows.c: the store's outbox, every message waiting to go out and
  * how its delivery is going.
  *
- * A row goes queued -> sending (claimed, the attempt counted) -> sent,
- * back to queued (a retry, at next_attempt) or failed (dead when it ran
- * out of attempts); sent -> delivered or failed by a delivery report
- * (message.c); failed -> queued again by store_outbox_retry().  Rows left
+ * A message that goes out is this one row, from its queueing to its
+ * delivery (schema 14): queued -> sending (claimed, the attempt counted)
+ * -> sent (with the number it went from and when), back to queued (a
+ * retry, at next_attempt) or failed (dead when it ran out of attempts);
+ * sent -> delivered or failed by a delivery report (message.c); failed ->
+ * queued again by store_outbox_retry().  Each row has a priority: the
+ * worker claims a channel's due replies before its due bulk.  Rows left
  * "sending" by a crash are put back with store_outbox_requeue() at
  * start-up.  The reply composer (core/reply.c) queues rows and counts a
  * resident's automatic replies; the outbox worker (chan/outbox.c) claims
@@ -29,7 +32,6 @@ enum {
 	ST_OUTBOX_GET,
 	ST_OUTBOX_CLAIM,
 	ST_OUTBOX_RESULT,
-	ST_OUTBOUND_FROM_OUTBOX,
 	ST_DLR_EXISTS,
 	ST_OUTBOX_EARLY_DLR,
 	ST_OUTBOX_REQUEUE,
@@ -46,26 +48,24 @@ static const char *const outbox_sql[ST_MAX] = {
 	[ST_OUTBOX_INSERT] = "INSERT INTO outbox (case_id, channel, "
 	    "recipient, text, encoding, segments, state, attempts, "
 	    "next_attempt, last_error, provider_msg_id, created, updated, "
-	    "kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-	    "?13, coalesce(?14, 'answer'))",
+	    "kind, priority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11, ?12, ?13, coalesce(?14, 'answer'), ?15)",
 	[ST_OUTBOX_GET] = "SELECT " STORE_OUTBOX_COLUMNS("") " FROM outbox "
 	    "WHERE id = ?1",
 	[ST_OUTBOX_CLAIM] = "UPDATE outbox SET state = 'sending', "
 	    "attempts = attempts + 1, updated = ?2 WHERE id IN ("
-	    "SELECT id FROM outbox WHERE channel = ?1 AND state = 'queued' "
-	    "AND next_attempt <= ?2 ORDER BY next_attempt, id LIMIT ?3) "
+	    "SELECT id FROM outbox INDEXED BY outbox_queue WHERE channel = ?1 "
+	    "AND state = 'queued' AND next_attempt <= ?2 "
+	    "ORDER BY priority, next_attempt, id LIMIT ?3) "
 	    "RETURNING " STORE_OUTBOX_COLUMNS(""),
 	[ST_OUTBOX_RESULT] = "UPDATE outbox SET state = ?2, "
 	    "provider_msg_id = coalesce(?3, provider_msg_id), "
 	    "last_error = coalesce(?4, last_error), "
 	    "next_attempt = coalesce(?5, next_attempt), dead = ?6, "
 	    "attempts = max(attempts - ?8, 0), "
+	    "sender = CASE ?2 WHEN 'sent' THEN ?9 ELSE sender END, "
+	    "sent = CASE ?2 WHEN 'sent' THEN ?7 ELSE sent END, "
 	    "updated = ?7 WHERE id = ?1 AND state = 'sending'",
-	[ST_OUTBOUND_FROM_OUTBOX] = "INSERT INTO outbound (case_id, "
-	    "outbox_id, channel, provider_msg_id, sender, recipient, text, "
-	    "encoding, sent, created) SELECT case_id, id, channel, "
-	    "provider_msg_id, ?2, recipient, text, encoding, ?3, ?3 "
-	    "FROM outbox WHERE id = ?1",
 	[ST_DLR_EXISTS] = "SELECT 1, 0 FROM dlr WHERE channel = ?1 "
 	    "AND provider_msg_id = ?2 AND state IS NOT NULL LIMIT 1",
 	[ST_OUTBOX_EARLY_DLR] = "UPDATE outbox SET state = d.state, "
@@ -86,8 +86,12 @@ static const char *const outbox_sql[ST_MAX] = {
 	    "WHERE recipient = ?1 AND created >= ?2 "
 	    "AND kind IN ('ack', 'special')",
 	[ST_OUTBOX_DEPTH] = "SELECT count(*) FROM outbox WHERE state = ?1",
-	[ST_OUTBOX_NEXT_DUE] = "SELECT min(next_attempt) FROM outbox "
-	    "WHERE channel = ?1 AND state = 'queued'",
+	/* Each priority's earliest, from outbox_queue's first entry. */
+	[ST_OUTBOX_NEXT_DUE] = "SELECT min(m) FROM (SELECT "
+	    "min(next_attempt) AS m FROM outbox WHERE channel = ?1 AND "
+	    "state = 'queued' AND priority = 0 UNION ALL SELECT "
+	    "min(next_attempt) FROM outbox WHERE channel = ?1 AND "
+	    "state = 'queued' AND priority = 1)",
 	[ST_OUTBOX_DEAD] = "SELECT count(*) FROM outbox WHERE dead = 1 "
 	    "AND state = 'failed'",
 	[ST_OUTBOX_RETRY_FAILED] = "UPDATE outbox SET state = 'queued', "
@@ -157,6 +161,9 @@ store_outbox_fill(sqlite3_stmt *s, struct store_outbox *o, int copy)
 	o->updated = sqlite3_column_int64(s, 13);
 	o->dead = sqlite3_column_int(s, 14);
 	o->kind = store_col_text(s, 15, copy);
+	o->sender = store_col_text(s, 16, copy);
+	o->sent = sqlite3_column_int64(s, 17);
+	o->priority = sqlite3_column_int(s, 18);
 }
 
 static void
@@ -172,9 +179,10 @@ fill_outbox(sqlite3_stmt *s, void *out)
  */
 
 /*
- * Queues message o for the outbox worker.  Returns STORE_OK with the row's
- * id in *id, STORE_INVALID for an unknown case or a bad state, or an
- * error.
+ * Queues message o for the outbox worker, at o->priority (bulk,
+ * STORE_OUTBOX_PRIORITY_BULK, goes out after the replies due on its
+ * channel).  Returns STORE_OK with the row's id in *id, STORE_INVALID for
+ * an unknown case, a bad state or priority, or an error.
  */
 enum store_status
 store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
@@ -184,7 +192,9 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
 	const char	*state;
 	int64_t		 t = clock_unix();
 
-	if ((state = store_outbox_state_name(o->state)) == NULL)
+	if ((state = store_outbox_state_name(o->state)) == NULL ||
+	    (o->priority != STORE_OUTBOX_PRIORITY_REPLY &&
+	    o->priority != STORE_OUTBOX_PRIORITY_BULK))
 		return STORE_INVALID;
 	if ((s = stmt(txn, ST_OUTBOX_INSERT)) == NULL)
 		return STORE_ERROR;
@@ -202,6 +212,7 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
 	sqlite3_bind_int64(s, 12, o->created ? o->created : t);
 	sqlite3_bind_int64(s, 13, o->updated ? o->updated : t);
 	store_bind_text(s, 14, o->kind);
+	sqlite3_bind_int(s, 15, o->priority);
 	store_txn_outbox_queued(txn);
 	return store_txn_step(txn, s, "outbox insert", id);
 }
@@ -232,8 +243,8 @@ store_outbox_count_auto(struct store_txn *txn, const char *recipient,
 
 /*
  * Claims up to limit rows of channel that are queued and due at "at"
- * (oldest next_attempt first): they become "sending" with the attempt
- * counted.  Returns STORE_OK with a malloc'd array of *n rows in *rows
+ * (replies first, then bulk; oldest next_attempt first within each):
+ * they become "sending" with the attempt counted.  Returns STORE_OK with a malloc'd array of *n rows in *rows
  * (NULL when none), each released with store_outbox_clear() and the array
  * with free(); or an error, with nothing to free.
  */
@@ -276,9 +287,8 @@ store_outbox_claim(struct store_txn *txn, const char *channel, int64_t at,
 }
 
 /*
- * After a row was recorded as sent: adds its outbound row (the message as
- * sent from sender, at t) and applies a final delivery report that came
- * before, if any.  Returns STORE_OK or an error.
+ * After a row was recorded as sent at t: applies a final delivery report
+ * that came before, if any.  Returns STORE_OK or an error.
  */
 static enum store_status
 outbox_sent(struct store_txn *txn, const struct store_outbox_result *r,
@@ -287,15 +297,6 @@ outbox_sent(struct store_txn *txn, const struct store_outbox_result *r,
 	sqlite3_stmt		*s;
 	enum store_status	 st;
 
-	if ((s = stmt(txn, ST_OUTBOUND_FROM_OUTBOX)) == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, r->id);
-	store_bind_text(s, 2, r->sender != NULL && *r->sender ? r->sender :
-	    NULL);
-	sqlite3_bind_int64(s, 3, t);
-	if ((st = store_txn_step(txn, s, "outbound from outbox", NULL)) !=
-	    STORE_OK)
-		return st;
 	if (r->provider_id == NULL || r->channel == NULL)
 		return STORE_OK;
 	/* Nearly always none: a probe is cheaper than the UPDATE. */
@@ -319,8 +320,8 @@ outbox_sent(struct store_txn *txn, const struct store_outbox_result *r,
 
 /*
  * Records what became of a row that was "sending": r->state sent (with
- * its provider id; an outbound row, the message as sent from r->sender,
- * is added and a final delivery report that came first is applied),
+ * its provider id, the number it went from, r->sender, and the time; a
+ * final delivery report that came first is applied),
  * queued (a retry at r->next_attempt; r->refund uncounts the attempt,
  * which never reached the channel) or failed (r->dead when it ran out of
  * attempts).  r->error, when not NULL, becomes last_error.  Returns
@@ -350,6 +351,8 @@ store_outbox_result(struct store_txn *txn,
 	sqlite3_bind_int(s, 6, r->state == STORE_OUTBOX_FAILED && r->dead);
 	sqlite3_bind_int64(s, 7, t);
 	sqlite3_bind_int(s, 8, r->state == STORE_OUTBOX_QUEUED && r->refund);
+	store_bind_text(s, 9, r->sender != NULL && *r->sender ? r->sender :
+	    NULL);
 	if ((st = store_txn_step(txn, s, "outbox result", NULL)) != STORE_OK)
 		return st;
 	if (store_txn_changes(txn) == 0)
@@ -469,6 +472,7 @@ store_outbox_clear(struct store_outbox *o)
 	free(o->last_error);
 	free(o->provider_id);
 	free(o->kind);
+	free(o->sender);
 	memset(o, 0, sizeof(*o));
 }
 

@@ -586,7 +586,8 @@ store_outbox_list(struct store_query *q, int failed_only, int limit,
 	sqlite3_bind_int(s, 1, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		store_outbox_fill(s, &o, 0);
-		fn(&o, sqlite3_column_int64(s, 16), col_cstr(s, 17), arg);
+		fn(&o, sqlite3_column_int64(s, STORE_OUTBOX_NCOLUMNS),
+		    col_cstr(s, STORE_OUTBOX_NCOLUMNS + 1), arg);
 	}
 	return qdone(q, s, rc);
 }

@@ -38,7 +38,6 @@ enum {
 	ST_RENUMBER_CASES,
 	ST_RENUMBER_INBOUND,
 	ST_RENUMBER_OUTBOX,
-	ST_RENUMBER_OUTBOUND,
 	ST_RENUMBERED_GET,
 	ST_RENUMBERED_SET,
 	ST_MAX
@@ -69,8 +68,7 @@ static const char *const sender_sql[ST_MAX] = {
 	[ST_NUMBERS] = "SELECT sender FROM pseudonyms "
 	    "WHERE sender IS NOT NULL UNION SELECT number FROM senders "
 	    "UNION SELECT sender FROM cases UNION SELECT sender FROM inbound "
-	    "UNION SELECT recipient FROM outbox "
-	    "UNION SELECT recipient FROM outbound",
+	    "UNION SELECT recipient FROM outbox",
 	[ST_PSEUDO_OF] = "SELECT id FROM pseudonyms WHERE sender = ?1",
 	[ST_PSEUDO_MERGE] = "UPDATE pseudonyms SET sender = NULL, "
 	    "merged_into = ?1 WHERE id = ?2",
@@ -107,8 +105,6 @@ static const char *const sender_sql[ST_MAX] = {
 	[ST_RENUMBER_INBOUND] = "UPDATE inbound SET sender = ?1 "
 	    "WHERE sender = ?2",
 	[ST_RENUMBER_OUTBOX] = "UPDATE outbox SET recipient = ?1 "
-	    "WHERE recipient = ?2",
-	[ST_RENUMBER_OUTBOUND] = "UPDATE outbound SET recipient = ?1 "
 	    "WHERE recipient = ?2",
 	[ST_RENUMBERED_GET] = "SELECT value FROM counters "
 	    "WHERE name = 'numbers_e164'",
@@ -394,7 +390,6 @@ store_sender_renumber(struct store_txn *txn, const char *old,
 		{ ST_RENUMBER_CASES, "renumber cases" },
 		{ ST_RENUMBER_INBOUND, "renumber inbound" },
 		{ ST_RENUMBER_OUTBOX, "renumber outbox" },
-		{ ST_RENUMBER_OUTBOUND, "renumber outbound" },
 	};
 	enum store_status	r;
 	size_t			i;

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	13	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	14	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -179,7 +179,7 @@ void		 store_fault_commit(struct store *, int n);
 struct store_message {
 	int64_t		 id;
 	int64_t		 case_id;	/* the case it belongs to, or 0 */
-	int64_t		 outbox_id;	/* outbound: the outbox row it sent */
+	int64_t		 outbox_id;	/* outbound: its outbox row (id) */
 	char		*channel;	/* configured channel name */
 	char		*provider_id;	/* provider's message id, or NULL */
 	char		*sender;
@@ -492,7 +492,18 @@ struct store_outbox {
 	int64_t		 updated;
 	int		 dead;		/* failed: ran out of attempts */
 	char		*kind;		/* REPLY_KIND_* */
+	char		*sender;	/* sent: the number it went from */
+	int64_t		 sent;		/* when the channel took it, or 0 */
+	int		 priority;	/* STORE_OUTBOX_PRIORITY_* */
 };
+
+/*
+ * The order in which the outbox worker claims a channel's due rows:
+ * replies to residents before bulk (announcements, information), so that
+ * bulk never holds up a reply.
+ */
+#define STORE_OUTBOX_PRIORITY_REPLY	0
+#define STORE_OUTBOX_PRIORITY_BULK	1
 
 /* A message to queue (store_outbox_insert()). */
 struct store_outbox_new {
@@ -510,6 +521,7 @@ struct store_outbox_new {
 	int64_t		 created;	/* 0: now */
 	int64_t		 updated;	/* 0: now */
 	const char	*kind;		/* REPLY_KIND_*; NULL: "answer" */
+	int		 priority;	/* STORE_OUTBOX_PRIORITY_*; 0: reply */
 };
 
 /* What became of an attempt (store_outbox_result()). */

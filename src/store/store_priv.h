@@ -163,7 +163,9 @@ void		 store_fill_int(sqlite3_stmt *, void *);
 	p "id, " p "case_id, " p "channel, " p "recipient, " p "text, "	\
 	p "encoding, " p "segments, " p "state, " p "attempts, "	\
 	p "next_attempt, " p "last_error, " p "provider_msg_id, "	\
-	p "created, " p "updated, " p "dead, " p "kind"
+	p "created, " p "updated, " p "dead, " p "kind, " p "sender, "	\
+	p "sent, " p "priority"
+#define STORE_OUTBOX_NCOLUMNS	19
 #define STORE_AUDIT_COLUMNS(p)						\
 	p "id, " p "at, " p "actor, " p "action, " p "case_id, "	\
 	p "detail, " p "prev_hash, " p "hash"

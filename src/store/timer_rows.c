@@ -46,7 +46,6 @@ enum {
 	ST_ERASE_PICK,
 	ST_ERASE_INBOUND,
 	ST_ERASE_OUTBOX,
-	ST_ERASE_OUTBOUND,
 	ST_ERASE_CASES,
 	ST_ERASE_PSEUDONYMS,
 	/* store_inbound_erase() */
@@ -76,8 +75,6 @@ static const char *const timer_sql[ST_MAX] = {
 	    "IN (SELECT id FROM temp.erase_ids)",
 	[ST_ERASE_OUTBOX] = "UPDATE outbox SET recipient = '' WHERE case_id "
 	    "IN (SELECT id FROM temp.erase_ids)",
-	[ST_ERASE_OUTBOUND] = "UPDATE outbound SET recipient = '' WHERE "
-	    "case_id IN (SELECT id FROM temp.erase_ids)",
 	[ST_ERASE_CASES] = "UPDATE cases SET sender = '', erased = ?1 WHERE "
 	    "id IN (SELECT id FROM temp.erase_ids)",
 	[ST_ERASE_PSEUDONYMS] = "UPDATE pseudonyms SET sender = NULL WHERE "
@@ -270,7 +267,7 @@ store_cases_mark_overdue(struct store_txn *txn, int64_t at,
  * Erases the resident's number from the cases of ids (n of them) that are
  * still closed before "before" with their number
  * (store_cases_closed_before()), and from everything that holds it for
- * them (their messages, the outbox and the record of what was sent); a
+ * them (their messages and the outbox, what was sent); a
  * pseudonym loses its number when none of its cases keeps it.  The text
  * of the messages, the pseudonym and the figures stay.  Returns STORE_OK
  * with the cases erased in *erased, or an error.

@@ -137,6 +137,7 @@ struct ins {
 	const char	*text;
 	int64_t		 next_attempt;
 	int64_t		 id;
+	int		 priority;
 };
 
 static enum store_status
@@ -153,17 +154,28 @@ insert_work(struct store_txn *txn, void *arg)
 	o.segments = 1;
 	o.state = STORE_OUTBOX_QUEUED;
 	o.next_attempt = in->next_attempt;
+	o.priority = in->priority;
 	return store_outbox_insert(txn, &o, &in->id);
+}
+
+/* Queues a row of channel at priority; returns its id. */
+static int64_t
+insert_at(struct fixture *f, const char *channel, int64_t next_attempt,
+    int priority)
+{
+	struct ins	in = { channel, "Xin cam on", next_attempt, 0,
+			    priority };
+
+	assert_int_equal(store_submit_wait(f->st, insert_work, &in),
+	    STORE_OK);
+	return in.id;
 }
 
 static int64_t
 insert(struct fixture *f, const char *channel, int64_t next_attempt)
 {
-	struct ins	in = { channel, "Xin cam on", next_attempt, 0 };
-
-	assert_int_equal(store_submit_wait(f->st, insert_work, &in),
-	    STORE_OK);
-	return in.id;
+	return insert_at(f, channel, next_attempt,
+	    STORE_OUTBOX_PRIORITY_REPLY);
 }
 
 struct claimw {
@@ -312,6 +324,30 @@ test_claim(void **state)
 	assert_int_equal(store_outbox_next_due(f->st, "fake", &when),
 	    STORE_OK);
 	assert_true(when > (int64_t)time(NULL) + 3000);
+}
+
+/* Bulk waits for the replies due on its channel, however old it is. */
+static void
+test_claim_priority(void **state)
+{
+	struct fixture	*f = *state;
+	struct ins	 bad = { "fake", "x", 0, 0, 7 };
+	int64_t		 bulk, reply, now = (int64_t)time(NULL), when = 0;
+
+	bulk = insert_at(f, "fake", now - 60, STORE_OUTBOX_PRIORITY_BULK);
+	reply = insert(f, "fake", 0);
+	assert_int_equal(store_outbox_next_due(f->st, "fake", &when),
+	    STORE_OK);
+	assert_int_equal(when, now - 60);
+	assert_int_equal(claim(f, "fake", 1), 1);
+	assert_int_equal(row_state(f, reply, NULL, NULL),
+	    STORE_OUTBOX_SENDING);
+	assert_int_equal(row_state(f, bulk, NULL, NULL), STORE_OUTBOX_QUEUED);
+	assert_int_equal(claim(f, "fake", 1), 1);
+	assert_int_equal(row_state(f, bulk, NULL, NULL), STORE_OUTBOX_SENDING);
+	/* No other priority. */
+	assert_int_equal(store_submit_wait(f->st, insert_work, &bad),
+	    STORE_INVALID);
 }
 
 static void
@@ -858,6 +894,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_claim, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_priority, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retry_requeue, setup,
 		    teardown),
