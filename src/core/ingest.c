@@ -312,10 +312,11 @@ work_new_case(struct store_txn *txn, struct job *j, int64_t msg_id,
 	j->res.case_id = case_id;
 	j->res.ref_number = ref;
 	j->res.created = 1;
+	/*
+	 * No first event: the case's creation says it was received
+	 * (schema 15), and papictl show says so.
+	 */
 	if ((st = store_inbound_attach(txn, msg_id, case_id)) != STORE_OK)
-		return st;
-	if ((st = store_case_event_first(txn, case_id, STORE_CASE_RECEIVED,
-	    "papigwd", "received", j->now, NULL)) != STORE_OK)
 		return st;
 	decision_detail(j, msg_id, cat->id, detail, sizeof(detail));
 	return store_audit_append(txn, "papigwd", "case.create", case_id,

@@ -51,6 +51,7 @@
 #define REPLY_MAX		1600	/* bytes of an officer's answer */
 #define REASON_MIN		4	/* bytes of an unmasking reason */
 #define THREAD_MAX		500	/* messages shown by show */
+#define FTS_CATCH_UP		4096	/* messages indexed by one work item */
 
 /* A case as list and show give it; never the full number. */
 static json_t *
@@ -744,7 +745,13 @@ cmd_list(struct control_req *req)
 	    (q = control_query(req)) == NULL)
 		goto fail;
 	lc.limit = (int)limit;
-	st = store_case_list(q, &f, list_row, &lc);
+	/* A search sees every message stored before it. */
+	if (f.match != NULL)
+		st = store_fts_catch_up(req->svc->store, FTS_CATCH_UP);
+	else
+		st = STORE_OK;
+	if (st == STORE_OK)
+		st = store_case_list(q, &f, list_row, &lc);
 	if (st != STORE_OK) {
 		control_fail(req, CONTROL_E_UNAVAILABLE, "list: %s",
 		    store_strerror(st));

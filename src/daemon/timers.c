@@ -11,7 +11,9 @@
  * SMS to each of reports.remind_numbers, a log line, an audit entry;
  * papictl status shows it until the day), and erases the numbers of
  * cases closed more than privacy.retention_days ago (see
- * store_cases_erase()) and of the messages that opened no case.
+ * store_cases_erase()) and of the messages that opened no case.  At
+ * every tick it adds the messages that came to the full-text index
+ * (store_fts_index()), which ingest no longer does.
  *
  * Nothing of it may hold up ingest, which waits for the store's writer:
  * what is due is read on the reader connection, through indexes that
@@ -45,6 +47,7 @@
 #define TIMER_CHUNK		64	/* cases marked by one work item */
 #define ERASE_CHUNK		16	/* cases erased by one */
 #define INBOUND_CHUNK		512	/* messages gone through by one */
+#define FTS_CHUNK		2048	/* messages indexed by one */
 #define TIMER_PAUSE_MS		10	/* between chunks of a backlog, at least */
 #define TIMER_DUTY		5	/* and TIMER_DUTY times the chunk's time */
 #define NOTIFY_REFS_MAX		10	/* references named in one notice */
@@ -69,6 +72,7 @@ struct timer_job {
 	int64_t			 before;	/* retention: closed before */
 	int64_t			 upto;		/* messages up to this id */
 	/* Results. */
+	int64_t			 indexed;	/* messages, FTS_CHUNK: more */
 	int64_t			 took;		/* milliseconds */
 	int64_t			 marked;
 	int64_t			 erased;
@@ -247,6 +251,15 @@ overdue_work(struct store_txn *txn, void *arg)
 	if (st == STORE_OK && tj->marked > 0)
 		st = notify_overdue(txn, tj);
 	return st;
+}
+
+/* Adds the messages that came to the full-text index. */
+static enum store_status
+fts_work(struct store_txn *txn, void *arg)
+{
+	struct timer_job	*tj = arg;
+
+	return store_fts_index(txn, FTS_CHUNK, &tj->indexed);
 }
 
 static enum store_status
@@ -455,6 +468,22 @@ timer_run(struct timers *cs, struct timer_job *tj)
 		run_retention(cs, tj);
 }
 
+/*
+ * At every tick: the messages that came since go into the full-text
+ * index, a chunk at a time.
+ */
+static void
+run_fts(struct timers *cs)
+{
+	struct timer_job	tj;
+
+	memset(&tj, 0, sizeof(tj));
+	do {
+		if (run_chunk(cs, fts_work, &tj) != STORE_OK)
+			break;
+	} while (tj.indexed == FTS_CHUNK && !pause_or_stop(cs, tj.took));
+}
+
 /* Whether a run is due; the lock held. */
 static int
 run_due(struct timers *cs, int64_t t)
@@ -474,6 +503,7 @@ timers_main(void *arg)
 	struct timers		*cs = arg;
 	struct timer_job	 tj;
 	int64_t			 t;
+	int			 due;
 
 	pthread_setname_np(pthread_self(), "timers");
 	pthread_mutex_lock(&cs->lock);
@@ -484,15 +514,18 @@ timers_main(void *arg)
 			break;
 		cs->kicked = 0;
 		t = clock_unix();
-		if (!run_due(cs, t))
-			continue;
-		cs->last_run = t;
+		due = run_due(cs, t);
+		if (due)
+			cs->last_run = t;
 		pthread_mutex_unlock(&cs->lock);
-		memset(&tj, 0, sizeof(tj));
-		tj.conf = conf_slot_get(cs->svc->confs);
-		tj.now = t;
-		timer_run(cs, &tj);
-		config_unref(tj.conf);
+		run_fts(cs);
+		if (due) {
+			memset(&tj, 0, sizeof(tj));
+			tj.conf = conf_slot_get(cs->svc->confs);
+			tj.now = t;
+			timer_run(cs, &tj);
+			config_unref(tj.conf);
+		}
 		pthread_mutex_lock(&cs->lock);
 	}
 	pthread_mutex_unlock(&cs->lock);

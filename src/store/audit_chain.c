@@ -8,7 +8,18 @@
  * (NULL) and a NULL detail are empty strings.  Changing, inserting or
  * removing an entry breaks the chain from there on; removing the newest
  * entries is only seen against a copy of the last hash (the audit_head
- * table, kept by a trigger of schema 6).
+ * table).  Since schema 15 an entry stores only the first
+ * STORE_AUDIT_LINK hex digits of prev_hash (the first entry of a log all
+ * 64): the rest is the entry before's hash, which its MAC covers whole;
+ * a reader gets the whole of it back (STORE_AUDIT_COLUMNS) when those
+ * digits are the entry before's, else the digits alone, which follow
+ * nothing.
+ *
+ * The writer keeps the end of the chain (struct store_audit_end): an
+ * entry is one INSERT, without reading the last hash back, and the
+ * engine sets audit_head once per committed batch
+ * (store_audit_batch_end()); an item rolled back takes its entries' end
+ * back with it (engine.c).
  *
  * A keyed log (the daemon's audit.key_file) stores an HMAC-SHA256 of the
  * same six netstrings with that key instead: someone who can write the
@@ -52,21 +63,25 @@ enum {
 	ST_AUDIT_SEALED,
 	ST_AUDIT_COUNT,
 	ST_AUDIT_HEAD,
+	ST_AUDIT_HEAD_SET,
 	ST_MAX
 };
 
 static const char *const audit_sql[ST_MAX] = {
-	[ST_AUDIT_LAST] = "SELECT hash FROM audit ORDER BY id DESC LIMIT 1",
+	[ST_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC "
+	    "LIMIT 1",
 	[ST_AUDIT_INSERT] = "INSERT INTO audit (at, actor, action, case_id, "
 	    "detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[ST_AUDIT_GET] = "SELECT " STORE_AUDIT_COLUMNS("") " FROM audit "
-	    "WHERE id = ?1",
+	[ST_AUDIT_GET] = "SELECT " STORE_AUDIT_COLUMNS("a.") " FROM audit a "
+	    "WHERE a.id = ?1",
 	[ST_AUDIT_SEALED] = "SELECT id, 0 FROM audit WHERE action = '"
 	    STORE_AUDIT_SEAL "' ORDER BY id LIMIT 1",
 	[ST_AUDIT_COUNT] = "SELECT count(*), coalesce(max(id), 0) FROM audit",
 	[ST_AUDIT_HEAD] = "SELECT " STORE_AUDIT_COLUMNS("a.") ", h.entries "
 	    "FROM audit_head h JOIN audit a ON a.id = h.last_id "
 	    "WHERE h.id = 1",
+	[ST_AUDIT_HEAD_SET] = "UPDATE audit_head SET last_id = ?1, "
+	    "entries = entries + ?2, hash = ?3 WHERE id = 1",
 };
 
 const struct store_family store_audit_family = {
@@ -146,36 +161,61 @@ store_audit_hash(const char *prev, int64_t at, const char *actor,
 }
 
 /*
+ * Reads the end of the chain into the writer's struct store_audit_end
+ * when it does not hold it (at the first entry, and after a batch was
+ * rolled back).  Returns STORE_OK or an error.
+ */
+static enum store_status
+audit_end_load(struct store_txn *txn, struct store_audit_end *end)
+{
+	sqlite3_stmt	*s;
+	const char	*h;
+	int		 rc;
+
+	if (end->valid)
+		return STORE_OK;
+	if ((s = store_txn_stmt(txn, &store_audit_family,
+	    ST_AUDIT_LAST)) == NULL)
+		return STORE_ERROR;
+	end->last_id = 0;
+	memset(end->hash, '0', sizeof(end->hash) - 1);
+	end->hash[sizeof(end->hash) - 1] = '\0';
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		end->last_id = sqlite3_column_int64(s, 0);
+		h = (const char *)sqlite3_column_text(s, 1);
+		copy_str(end->hash, sizeof(end->hash), h != NULL ? h : "");
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_txn_fail(txn, rc, "audit chain");
+	end->valid = 1;
+	end->pending = 0;
+	return STORE_OK;
+}
+
+/*
  * Appends an entry to the audit log, at the current time: actor did
- * action (to case_id, or 0), with detail (or NULL).  Returns STORE_OK, or
- * an error.
+ * action (to case_id, or 0), with detail (or NULL).  On the writer
+ * connection only.  Returns STORE_OK, or an error.
  */
 enum store_status
 store_audit_append(struct store_txn *txn, const char *actor,
     const char *action, int64_t case_id, const char *detail)
 {
+	struct store_audit_end	*end = &txn->st->audit_end;
 	struct store_audit	 a;
-	sqlite3_stmt	*s;
-	char		 prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
-	int64_t		 at = clock_unix();
-	int		 rc;
+	enum store_status	 r;
+	sqlite3_stmt		*s;
+	char			 hash[STORE_HASH_HEX];
+	int64_t			 at = clock_unix(), id = 0;
 
-	if (actor == NULL || action == NULL)
+	if (actor == NULL || action == NULL || txn->conn != &txn->st->wr)
 		return STORE_INVALID;
-	if ((s = store_txn_stmt(txn, &store_audit_family,
-	    ST_AUDIT_LAST)) == NULL)
-		return STORE_ERROR;
-	memset(prev, '0', sizeof(prev) - 1);
-	prev[sizeof(prev) - 1] = '\0';
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		copy_str(prev, sizeof(prev),
-		    (const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_txn_fail(txn, rc, "audit chain");
+	if ((r = audit_end_load(txn, end)) != STORE_OK)
+		return r;
 	memset(&a, 0, sizeof(a));
-	copy_str(a.prev_hash, sizeof(a.prev_hash), prev);
+	copy_str(a.prev_hash, sizeof(a.prev_hash), end->hash);
 	a.at = at;
 	a.actor = (char *)actor;
 	a.action = (char *)action;
@@ -187,6 +227,9 @@ store_audit_append(struct store_txn *txn, const char *actor,
 		store_txn_fatal(txn, STORE_ERROR);
 		return STORE_ERROR;
 	}
+	/* The link: the first digits of the hash before, all at the start. */
+	if (end->last_id != 0)
+		a.prev_hash[STORE_AUDIT_LINK] = '\0';
 
 	if ((s = store_txn_stmt(txn, &store_audit_family,
 	    ST_AUDIT_INSERT)) == NULL)
@@ -196,9 +239,37 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	store_bind_text(s, 3, action);
 	store_bind_opt(s, 4, case_id);
 	store_bind_text(s, 5, detail);
-	store_bind_text(s, 6, prev);
+	store_bind_text(s, 6, a.prev_hash);
 	store_bind_text(s, 7, hash);
-	return store_txn_step(txn, s, "audit insert", NULL);
+	if ((r = store_txn_step(txn, s, "audit insert", &id)) != STORE_OK)
+		return r;
+	end->last_id = id;
+	copy_str(end->hash, sizeof(end->hash), hash);
+	end->pending++;
+	return STORE_OK;
+}
+
+/*
+ * Writer thread, before a batch commits: sets audit_head to the end of
+ * the chain when the batch appended entries.  Returns STORE_OK or an
+ * error.
+ */
+enum store_status
+store_audit_batch_end(struct store_txn *txn)
+{
+	struct store_audit_end	*end = &txn->st->audit_end;
+	sqlite3_stmt		*s;
+
+	if (!end->valid || end->pending == 0)
+		return STORE_OK;
+	if ((s = store_txn_stmt(txn, &store_audit_family,
+	    ST_AUDIT_HEAD_SET)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, end->last_id);
+	sqlite3_bind_int64(s, 2, end->pending);
+	store_bind_text(s, 3, end->hash);
+	end->pending = 0;
+	return store_txn_step(txn, s, "audit head", NULL);
 }
 
 /* Fills a from a row of STORE_AUDIT_COLUMNS (copy: see store_priv.h). */

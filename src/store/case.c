@@ -337,28 +337,6 @@ done:
 	return r;
 }
 
-/*
- * Records the first event of a case that store_case_create() just made in
- * state, by actor at time at (0: now), with detail (or NULL): the row
- * store_case_event_add() would write (from and to that state), without
- * reading the case back and rewriting it unchanged, which cost ingest
- * about 8 us a message on the writer thread.  Returns STORE_OK with the
- * event's id in *id (when not NULL), STORE_INVALID for an unknown case,
- * or an error.
- */
-enum store_status
-store_case_event_first(struct store_txn *txn, int64_t case_id,
-    enum store_case_state state, const char *actor, const char *detail,
-    int64_t at, int64_t *id)
-{
-	const char	*name;
-
-	if ((name = store_case_state_name(state)) == NULL)
-		return STORE_INVALID;
-	return event_insert(txn, case_id, at ? at : clock_unix(), actor, name,
-	    name, detail, id);
-}
-
 /* Runs an UPDATE of case id; STORE_NOTFOUND when it changed no row. */
 static enum store_status
 case_update(struct store_txn *txn, sqlite3_stmt *s, const char *what)

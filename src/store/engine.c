@@ -394,6 +394,7 @@ static enum store_status
 item_run(struct store *st, struct store_txn *txn, struct item *it,
     int *poisoned)
 {
+	struct store_audit_end	end = st->audit_end;
 	enum store_status	s;
 	sqlite3_int64		changes;
 	int			rc;
@@ -407,6 +408,8 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 		if (s != STORE_OK &&
 		    sqlite3_total_changes64(st->wr.db) != changes)
 			*poisoned = 1;
+		if (s != STORE_OK)
+			st->audit_end = end;
 		return s;
 	}
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_SAVEPOINT)) !=
@@ -417,6 +420,9 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 		s = txn->fatal;
 	if (sqlite3_get_autocommit(st->wr.db))
 		return s != STORE_OK ? s : STORE_ERROR;
+	/* The item's audit entries go with it. */
+	if (s != STORE_OK)
+		st->audit_end = end;
 	if (s != STORE_OK && (rc = store_conn_exec(&st->wr, &engine_family,
 	    ST_ROLLBACK_TO)) != SQLITE_OK)
 		store_txn_fail(txn, rc, "rollback to savepoint");
@@ -505,6 +511,14 @@ batch_run(struct store *st, struct item **batch, size_t n)
 			goto fail;
 		}
 	}
+	/* The audit chain's head, once for the batch. */
+	if (store_audit_batch_end(&txn) != STORE_OK) {
+		copy_str(why, sizeof(why), txn.why[0] != '\0' ? txn.why :
+		    "audit head");
+		lost = txn.fatal != STORE_OK ? txn.fatal : STORE_ERROR;
+		store_conn_exec(&st->wr, &engine_family, ST_ROLLBACK);
+		goto fail;
+	}
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_COMMIT)) !=
 	    SQLITE_OK) {
 		log_warnx("store: commit: %s", sqlite3_errmsg(st->wr.db));
@@ -520,6 +534,8 @@ batch_run(struct store *st, struct item **batch, size_t n)
 	batch_committed(st, batch, n, why, changes);
 	return;
 fail:
+	/* What the writer knew of the audit chain may be gone with it. */
+	st->audit_end.valid = 0;
 	store_health_write(st, why[0] != '\0' ? why :
 	    "the transaction was rolled back");
 	for (i = 0; i < n; i++)

@@ -33,6 +33,18 @@ struct item {
 };
 
 /*
+ * The end of the audit chain, as the writer appended it (audit_chain.c):
+ * valid once read from the database, pending the entries the current
+ * batch appended, which store_audit_batch_end() counts into audit_head.
+ */
+struct store_audit_end {
+	int		 valid;
+	int64_t		 last_id;	/* 0: no entry */
+	int64_t		 pending;
+	char		 hash[STORE_HASH_HEX];
+};
+
+/*
  * WAL frames that wake the checkpointer, then again every STEP more; frames
  * past which the writer checkpoints the rest itself.
  */
@@ -76,6 +88,7 @@ struct store {
 	int		 writer_started;
 	struct item	**batch;	/* batch_max slots, the writer's */
 	int		 batch_max;
+	struct store_audit_end audit_end;	/* the writer's */
 
 	pthread_mutex_t	 lock;		/* everything below */
 	pthread_cond_t	 wake;		/* work queued, or closing */

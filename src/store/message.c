@@ -40,6 +40,9 @@ enum {
 	ST_PARTS_ASSEMBLED,
 	ST_DLR_INSERT,
 	ST_OUTBOX_DLR,
+	ST_FTS_NEXT,
+	ST_FTS_ADD,
+	ST_FTS_DONE,
 	ST_MAX
 };
 
@@ -91,6 +94,20 @@ static const char *const message_sql[ST_MAX] = {
 	    "'delivery report: ' || ?4 || coalesce(', error ' || ?5, '') "
 	    "ELSE last_error END, updated = ?6 "
 	    "WHERE channel = ?1 AND provider_msg_id = ?2 AND state = 'sent'",
+	/* Where the full-text index stops, and the last of the next ?1. */
+	[ST_FTS_NEXT] = "SELECT c.value, (SELECT max(id) FROM (SELECT id "
+	    "FROM inbound WHERE id > c.value ORDER BY id LIMIT ?1)) "
+	    "FROM counters c WHERE c.name = 'fts_inbound'",
+	/*
+	 * Folded by unicode61 (case, and diacritics with
+	 * remove_diacritics 2) once d-stroke and its look-alike eth, which
+	 * have no decomposition, are written d (schema 11).
+	 */
+	[ST_FTS_ADD] = "INSERT INTO inbound_fts (rowid, text) SELECT id, "
+	    "replace(replace(replace(replace(text, 'đ', 'd'), 'Đ', 'D'), "
+	    "'ð', 'd'), 'Ð', 'D') FROM inbound WHERE id > ?1 AND id <= ?2",
+	[ST_FTS_DONE] = "UPDATE counters SET value = ?1 "
+	    "WHERE name = 'fts_inbound'",
 };
 
 const struct store_family store_message_family = {
@@ -576,4 +593,82 @@ store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
 	store_bind_text(s, 5, d->error);
 	sqlite3_bind_int64(s, 6, d->received ? d->received : clock_unix());
 	return store_txn_step(txn, s, "dlr outbox update", NULL);
+}
+
+/*
+ * ===================================================================
+ * The full-text index of inbound messages
+ * ===================================================================
+ *
+ * Messages are not indexed in the transaction that stores them (schema
+ * 15): ingest stays short whatever the size of the index, and a batch
+ * of messages makes one segment of it, not one a transaction.  The
+ * daemon's timer thread indexes what came, and a search indexes what is
+ * left before it looks (store_fts_catch_up()).
+ */
+
+/*
+ * Adds the next limit messages (at most) that inbound_fts does not hold
+ * yet to it.  A work function's; sets *n to how many, or to limit when
+ * there may be more (message ids can skip).  Returns STORE_OK or an
+ * error.
+ */
+enum store_status
+store_fts_index(struct store_txn *txn, int limit, int64_t *n)
+{
+	sqlite3_stmt		*s;
+	enum store_status	 r;
+	int64_t			 from = 0, upto = 0;
+
+	*n = 0;
+	if ((s = stmt(txn, ST_FTS_NEXT)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int(s, 1, limit);
+	if ((r = store_txn_lookup(txn, s, "fts next", &from, &upto)) !=
+	    STORE_OK)
+		return r == STORE_NOTFOUND ? STORE_OK : r;
+	if (upto <= from)
+		return STORE_OK;
+	if ((s = stmt(txn, ST_FTS_ADD)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, upto);
+	if ((r = store_txn_step(txn, s, "fts add", NULL)) != STORE_OK)
+		return r;
+	*n = upto - from < limit ? upto - from : limit;
+	if ((s = stmt(txn, ST_FTS_DONE)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, upto);
+	return store_txn_step(txn, s, "fts done", NULL);
+}
+
+struct fts_job {
+	int		limit;
+	int64_t		n;
+};
+
+static enum store_status
+fts_work(struct store_txn *txn, void *arg)
+{
+	struct fts_job	*fj = arg;
+
+	return store_fts_index(txn, fj->limit, &fj->n);
+}
+
+/*
+ * Indexes every message stored before the call that inbound_fts does not
+ * hold yet, limit at a time, each in a work item it waits for; from any
+ * thread but the store's.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_fts_catch_up(struct store *st, int limit)
+{
+	struct fts_job		fj = { limit, 0 };
+	enum store_status	r;
+
+	do {
+		if ((r = store_submit_wait(st, fts_work, &fj)) != STORE_OK)
+			return r;
+	} while (fj.n == limit);
+	return STORE_OK;
 }

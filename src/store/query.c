@@ -377,8 +377,16 @@ store_case_history(struct store_query *q, int64_t case_id,
 	sqlite3_stmt		*s;
 	int			 rc;
 
+	/*
+	 * Ingest stores no first event since schema 15: the case's
+	 * creation stands for it, as the event stored before said it.
+	 */
 	if ((s = qprep(q, "SELECT " STORE_EVENT_COLUMNS " FROM case_events "
-	    "WHERE case_id = ?1 ORDER BY at, id")) == NULL)
+	    "WHERE case_id = ?1 UNION ALL SELECT 0, id, created, 'papigwd', "
+	    "'received', 'received', 'received' FROM cases c WHERE id = ?1 "
+	    "AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = "
+	    "c.id AND e.from_state = 'received' AND e.to_state = "
+	    "'received') ORDER BY 3, 1")) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, case_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -844,8 +852,8 @@ store_audit_walk(struct store_query *q,
 	head[0] = '\0';
 	if (sqlite3_exec(q->c.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return store_status_of(sqlite3_errcode(q->c.db));
-	if ((s = qprep(q, "SELECT " STORE_AUDIT_COLUMNS("") " FROM audit "
-	    "ORDER BY id")) == NULL) {
+	if ((s = qprep(q, "SELECT " STORE_AUDIT_COLUMNS("a.") " FROM audit a "
+	    "ORDER BY a.id")) == NULL) {
 		r = STORE_ERROR;
 		goto done;
 	}

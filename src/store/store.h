@@ -29,12 +29,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	14	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	15	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
 #define STORE_AUDIT_KEY_MAX	64	/* bytes of the audit log's key */
 #define STORE_AUDIT_SEAL	"audit.keyed"	/* the first keyed entry */
+#define STORE_AUDIT_LINK	8	/* hex digits of prev_hash stored */
+#define STORE_AUDIT_LINK_STR	"8"
 #define STORE_ERR_MAX		512	/* bytes in an error from store_open */
 #define STORE_HEALTH_MAX	256	/* bytes of a health reason */
 
@@ -280,6 +282,9 @@ enum store_status store_inbound_get(struct store *, int64_t id,
 enum store_status store_outbound_get(struct store *, int64_t id,
 		    struct store_message *);
 void		 store_message_clear(struct store_message *);
+enum store_status store_fts_index(struct store_txn *, int limit,
+		    int64_t *n);
+enum store_status store_fts_catch_up(struct store *, int limit);
 enum store_status store_parts_ready(struct store *, int64_t older_than,
 		    void (*)(const struct store_part_set *, void *), void *);
 
@@ -397,10 +402,6 @@ enum store_status store_case_create(struct store_txn *,
 enum store_status store_case_event_add(struct store_txn *, int64_t case_id,
 		    enum store_case_state to, const char *actor,
 		    const char *detail, int64_t at, int64_t *id);
-enum store_status store_case_event_first(struct store_txn *,
-		    int64_t case_id, enum store_case_state state,
-		    const char *actor, const char *detail, int64_t at,
-		    int64_t *id);
 enum store_status store_case_assign(struct store_txn *, int64_t case_id,
 		    const char *assignee, int64_t at);
 enum store_status store_case_answered(struct store_txn *, int64_t case_id,

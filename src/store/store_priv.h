@@ -166,9 +166,19 @@ void		 store_fill_int(sqlite3_stmt *, void *);
 	p "created, " p "updated, " p "dead, " p "kind, " p "sender, "	\
 	p "sent, " p "priority"
 #define STORE_OUTBOX_NCOLUMNS	19
+/*
+ * p must be a table alias and a dot: prev_hash is the whole hash of the
+ * entry before when the entry stores its first digits only and they are
+ * that entry's (audit_chain.c).
+ */
 #define STORE_AUDIT_COLUMNS(p)						\
 	p "id, " p "at, " p "actor, " p "action, " p "case_id, "	\
-	p "detail, " p "prev_hash, " p "hash"
+	p "detail, CASE WHEN length(" p "prev_hash) = "		\
+	STORE_AUDIT_LINK_STR " THEN coalesce((SELECT CASE WHEN "	\
+	"substr(h.hash, 1, " STORE_AUDIT_LINK_STR ") = " p "prev_hash "	\
+	"THEN h.hash END FROM audit h WHERE h.id < " p "id ORDER BY "	\
+	"h.id DESC LIMIT 1), " p "prev_hash) ELSE " p "prev_hash END, "	\
+	p "hash"
 
 /* case.c: with a column after the case's, fills c->text from it. */
 void		 store_case_fill(sqlite3_stmt *, struct store_case *, int copy);
@@ -181,6 +191,7 @@ void		 store_outbox_fill(sqlite3_stmt *, struct store_outbox *,
 /* audit_chain.c */
 void		 store_audit_fill(sqlite3_stmt *, struct store_audit *,
 		    int copy);
+enum store_status store_audit_batch_end(struct store_txn *);
 
 /* A state from its name (case.c, outbox_rows.c). */
 enum store_case_state store_case_state_of(const char *);

@@ -491,6 +491,72 @@ test_migrate_v1(void **state)
 	store_audit_clear(&a);
 }
 
+/*
+ * A store of schema 12, as the code before schema 13 left it with
+ * replies sent, an officer's answer and a keyed audit log
+ * (tests/data/store-v12.sql): the sent replies become outbox rows that say
+ * when and from which number, the full-text index and the audit chain go
+ * on.
+ */
+static void
+test_migrate_v12(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_message	 m;
+	struct store_outbox	 o;
+	struct store_audit	 a, b;
+	int64_t			 ids[2] = { 0, 0 };
+
+	load_fixture(f->path, SRCDIR "/tests/data/store-v12.sql");
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 12);
+	f->st = open_store(f, 0);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+
+	/* One row per reply: what outbound said is in it. */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'outbound'"), 0);
+	assert_int_equal(count(f->st, STORE_T_OUTBOX), 4);
+	assert_int_equal(count(f->st, STORE_T_OUTBOUND), 4);
+	assert_int_equal(store_outbox_get(f->st, 4, &o), STORE_OK);
+	assert_int_equal(o.state, STORE_OUTBOX_SENT);
+	assert_string_equal(o.kind, "answer");
+	assert_string_equal(o.sender, "8089");
+	assert_int_equal(o.sent, 1796422487);
+	assert_int_equal(o.priority, STORE_OUTBOX_PRIORITY_REPLY);
+	store_outbox_clear(&o);
+	assert_int_equal(store_outbound_get(f->st, 1, &m), STORE_OK);
+	assert_int_equal(m.outbox_id, 1);
+	assert_string_equal(m.recipient, "+84901000001");
+	assert_int_equal(m.sent, 1796422457);
+	store_message_clear(&m);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name IN ('outbox_due', 'outbox_channel_due')"), 0);
+
+	/* The full-text index holds the three messages, and says so. */
+	assert_int_equal(sql_int(f->path, "SELECT value FROM counters "
+	    "WHERE name = 'fts_inbound'"), 3);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM inbound_fts "
+	    "WHERE inbound_fts MATCH 'tac'"), 3);
+
+	/* The chain goes on from entry 5, and the head with it. */
+	assert_int_equal(store_submit_wait(f->st, audit_work, NULL), STORE_OK);
+	assert_int_equal(store_audit_get(f->st, 5, &a), STORE_OK);
+	assert_int_equal(store_audit_get(f->st, 6, &b), STORE_OK);
+	assert_string_equal(b.prev_hash, a.hash);
+	assert_int_equal(sql_int(f->path, "SELECT length(prev_hash) FROM "
+	    "audit WHERE id = 6"), STORE_AUDIT_LINK);
+	assert_int_equal(sql_int(f->path, "SELECT last_id * 100 + entries "
+	    "FROM audit_head"), 606);
+	store_audit_clear(&a);
+	store_audit_clear(&b);
+
+	/* The reference counter goes on; the events stay. */
+	assert_int_equal(store_submit_wait(f->st, case_work, ids), STORE_OK);
+	assert_int_equal(ids[1], 4);
+	assert_int_equal(count(f->st, STORE_T_CASE_EVENTS), 4);
+}
+
 static void
 test_reopen(void **state)
 {
@@ -1341,6 +1407,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_empty, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v12, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
 		    teardown),
