@@ -257,7 +257,7 @@ test_expect_success 'generic: Kannel sendsms with coding=2 and a dlr-url' '
 	test "$(jq -r "[.method, .path, .params.username, .params.password,
 	    .params.from, .params.coding, .params.charset,
 	    .params[\"dlr-mask\"], .params[\"dlr-url\"]] | join(\" \")" req)" = \
-	    "GET /cgi-bin/sendsms kuser kpass 8089 2 UTF-8 31 http://127.0.0.1:$port/dlr/gen?id=$id&type=%d" &&
+	    "POST /cgi-bin/sendsms kuser kpass 8089 2 UTF-8 31 http://127.0.0.1:$port/dlr/gen?id=$id&type=%d" &&
 	test "$(jq -r .params.text req)" = "$(ob text +84904440001)" &&
 	test "$(ob provider_msg_id +84904440001)" = "$id"
 '
@@ -277,6 +277,21 @@ test_expect_success 'generic: GSM-7 text goes without coding=2' '
 	coding=$(first to +84904440002 | jq -r .params.coding) &&
 	if [ "$enc" = gsm7 ]; then test "$coding" = null
 	else test "$coding" = 2; fi
+'
+
+test_expect_success 'generic: send_method = get puts every field in the query' '
+	sed "s/type = \\\"generic\\\";/&  send_method = \\\"get\\\";/" p.conf >p2.conf &&
+	grep -q "send_method = \\\"get\\\"" p2.conf && mv p2.conf p.conf &&
+	kill -HUP "$daemon_pid" &&
+	wait_for "grep -q \"changed:.*send_method\" daemon.log" &&
+	get /sms/generic from=+84904440003 text="$FLOOD" id=gin3 &&
+	test_status 202 &&
+	wait_for "row_is +84904440003 sent" &&
+	first to +84904440003 >req &&
+	test "$(jq -r "[.method, .path, .params.username, .params.coding,
+	    .params[\"dlr-mask\"]] | join(\" \")" req)" = \
+	    "GET /cgi-bin/sendsms kuser 2 31" &&
+	test "$(jq -r .params.text req)" = "$(ob text +84904440003)"
 '
 
 test_expect_success 'generic: at most rate (5) messages a second' '

@@ -10,9 +10,18 @@
  *	Vonage		POST {base}/sms/json; api_key, api_secret, from, to
  *			(no '+'), text, type=unicode for UCS-2, client-ref
  *			(the outbox id), callback
- *	Kannel		GET {base}/cgi-bin/sendsms?username&password&from&to
- *			&text&charset=UTF-8 (&coding=2 for UCS-2)
- *			&dlr-mask=31&dlr-url=...
+ *	Kannel		POST {base}/cgi-bin/sendsms, the text as the body
+ *			(text/plain; charset=UTF-8), X-Kannel-Username,
+ *			-Password, -From, -To (-Coding: 2 for UCS-2),
+ *			-DLR-Mask: 31, -DLR-Url; or with send_method = get
+ *			GET ...?username&password&from&to&text
+ *			&charset=UTF-8(&coding=2)&dlr-mask=31&dlr-url=...
+ *
+ * Kannel's sendsms takes a POST with the text as it is (smsbox.c): a
+ * reply needs no percent-encoding, and the URL that libcurl parses is the
+ * short one of the channel, not 1.8 KB of encoded Vietnamese.  The form
+ * fields of the other providers are encoded here, in place, not with
+ * curl_easy_escape() and an allocation a field.
  *
  * The channel's number is the From; base_url, account and token come from
  * the channel's configuration.  Delivery reports are asked for at
@@ -62,6 +71,8 @@ struct req {
 	enum channel_type	 type;
 	char			*url;
 	char			*body;		/* form fields; NULL: GET */
+	size_t			 bodylen;
+	int			 body_is_text;	/* Kannel's POST: the text */
 	char			*userpwd;	/* Basic auth, or NULL */
 	struct curl_slist	*headers;
 	CURL			*easy;
@@ -91,16 +102,30 @@ struct send_http {
  * ===================================================================
  */
 
-/* Appends s percent-encoded (RFC 3986: unreserved characters kept). */
+/*
+ * Appends s percent-encoded (RFC 3986: unreserved characters kept, as
+ * curl_easy_escape() does), in runs: what needs no encoding is copied
+ * as it is.
+ */
 static void
 add_escaped(struct strbuf *b, const char *s)
 {
-	char	*e;
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*p = (const unsigned char *)s, *run;
+	char			 e[3] = { '%', 0, 0 };
 
-	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
-		fatalx("curl_easy_escape: out of memory");
-	strbuf_adds(b, e);
-	curl_free(e);
+	while (*p != '\0') {
+		for (run = p; *p != '\0' && (isalnum(*p) || *p == '-' ||
+		    *p == '.' || *p == '_' || *p == '~') && *p < 0x80; p++)
+			;
+		strbuf_add(b, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
+		e[1] = hex[*p >> 4];
+		e[2] = hex[*p & 15];
+		strbuf_add(b, e, 3);
+		p++;
+	}
 }
 
 /* Appends "&name=value" (without the '&' when b is empty). */
@@ -282,20 +307,105 @@ dlr_with_auth(struct strbuf *dlr, const char *cb, const struct channel *ch)
 	strbuf_adds(dlr, host);
 }
 
+/* Whether v may go into a header as it is: printable, no line break. */
+static int
+header_safe(const char *v)
+{
+	for (; *v != '\0'; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Adds the header "name: value" to r. */
+static void
+kannel_header(struct req *r, const char *name, const char *value)
+{
+	struct strbuf	h = STRBUF_INIT;
+
+	strbuf_adds(&h, "X-Kannel-");
+	strbuf_adds(&h, name);
+	strbuf_adds(&h, ": ");
+	strbuf_adds(&h, value);
+	r->headers = header_add(r->headers, h.buf);
+	explicit_bzero(h.buf, h.len);
+	strbuf_free(&h);
+}
+
 /*
- * Kannel: a GET of sendsms with every field in the query of url, and
- * with cb (or NULL) and the outbox id as the dlr-url, with the channel's
- * credentials.  Leaves body empty.
+ * Writes to dlr the delivery report URL of m: cb with the channel's
+ * credentials, the outbox id and Kannel's %d for the report's type.
  */
 static void
-generic_req(const struct outbox_msg *m, const char *cb, struct strbuf *url,
-    struct strbuf *body)
+generic_dlr(struct strbuf *dlr, const struct outbox_msg *m, const char *cb)
+{
+	const struct channel	*ch = m->channel;
+
+	dlr_with_auth(dlr, cb, ch);
+	strbuf_printf(dlr, "?id=%" PRId64 "&type=%%d", m->id);
+	if (ch->auth == CHANNEL_AUTH_SECRET) {
+		strbuf_adds(dlr, "&secret=");
+		add_escaped(dlr, ch->auth_secret);
+	}
+}
+
+/*
+ * Kannel by POST: the text as the body and the other fields in
+ * X-Kannel-* headers of r, cb (or NULL) with the outbox id as the
+ * DLR-Url.  Returns 0, or -1 when a field cannot go into a header (a
+ * line break in a credential): generic_req() sends by GET then.
+ */
+static int
+generic_post(struct req *r, const struct outbox_msg *m, const char *cb,
+    struct strbuf *url, struct strbuf *body)
 {
 	const struct channel	*ch = m->channel;
 	struct strbuf		 dlr = STRBUF_INIT;
-	char			 id[32];
 
-	snprintf(id, sizeof(id), "%" PRId64, m->id);
+	if (!header_safe(ch->account) || !header_safe(ch->token) ||
+	    !header_safe(ch->number) || !header_safe(m->recipient) ||
+	    (cb != NULL && ch->auth != CHANNEL_AUTH_NONE &&
+	    (!header_safe(ch->auth_user) || !header_safe(ch->auth_secret))))
+		return -1;
+	strbuf_adds(url, "/cgi-bin/sendsms");
+	r->headers = header_add(NULL, "Content-Type: text/plain; "
+	    "charset=UTF-8");
+	kannel_header(r, "Username", ch->account);
+	kannel_header(r, "Password", ch->token);
+	if (ch->number[0] != '\0')
+		kannel_header(r, "From", ch->number);
+	kannel_header(r, "To", m->recipient);
+	if (m->encoding != NULL && strcmp(m->encoding, "ucs2") == 0)
+		kannel_header(r, "Coding", "2");
+	if (cb != NULL) {
+		generic_dlr(&dlr, m, cb);
+		kannel_header(r, "DLR-Mask", "31");
+		kannel_header(r, "DLR-Url", dlr.buf);
+		explicit_bzero(dlr.buf, dlr.len);
+		strbuf_free(&dlr);
+	}
+	strbuf_adds(body, m->text);
+	return 0;
+}
+
+/*
+ * Kannel: sendsms by POST (generic_post()), or, with send_method = get
+ * or credentials that cannot go into a header, a GET with every field in
+ * the query of url, with cb (or NULL) and the outbox id as the dlr-url,
+ * with the channel's credentials, and body left empty.
+ */
+static void
+generic_req(struct req *r, const struct outbox_msg *m, const char *cb,
+    struct strbuf *url, struct strbuf *body)
+{
+	const struct channel	*ch = m->channel;
+	struct strbuf		 dlr = STRBUF_INIT;
+
+	if (ch->send_method == CHANNEL_SEND_POST &&
+	    generic_post(r, m, cb, url, body) == 0) {
+		r->body_is_text = 1;
+		return;
+	}
 	strbuf_adds(url, "/cgi-bin/sendsms?");
 	add_param(body, "username", ch->account);
 	add_param(body, "password", ch->token);
@@ -307,14 +417,7 @@ generic_req(const struct outbox_msg *m, const char *cb, struct strbuf *url,
 	if (m->encoding != NULL && strcmp(m->encoding, "ucs2") == 0)
 		add_param(body, "coding", "2");
 	if (cb != NULL) {
-		dlr_with_auth(&dlr, cb, ch);
-		strbuf_adds(&dlr, "?id=");
-		strbuf_adds(&dlr, id);
-		strbuf_adds(&dlr, "&type=%d");
-		if (ch->auth == CHANNEL_AUTH_SECRET) {
-			strbuf_adds(&dlr, "&secret=");
-			add_escaped(&dlr, ch->auth_secret);
-		}
+		generic_dlr(&dlr, m, cb);
 		add_param(body, "dlr-mask", "31");
 		add_param(body, "dlr-url", dlr.buf);
 	}
@@ -352,7 +455,7 @@ req_build(const struct outbox_msg *m)
 		vonage_req(r, m, cb, &url, &body);
 		break;
 	case CHANNEL_GENERIC:
-		generic_req(m, cb, &url, &body);
+		generic_req(r, m, cb, &url, &body);
 		break;
 	case CHANNEL_MODEM:
 	default:
@@ -362,7 +465,9 @@ req_build(const struct outbox_msg *m)
 		return NULL;
 	}
 	r->url = strbuf_take(&url, NULL);
-	r->body = body.len > 0 ? strbuf_take(&body, NULL) : NULL;
+	r->bodylen = body.len;
+	r->body = body.len > 0 || r->body_is_text ? strbuf_take(&body, NULL) :
+	    NULL;
 	return r;
 }
 
@@ -618,8 +723,11 @@ req_start(struct send_http *sh, struct req *r)
 		curl_easy_setopt(r->easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
 		curl_easy_setopt(r->easy, CURLOPT_USERPWD, r->userpwd);
 	}
-	if (r->body != NULL)
+	if (r->body != NULL) {
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE,
+		    (long)r->bodylen);
 		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
+	}
 	if (curl_multi_add_handle(sh->multi, r->easy) != CURLM_OK)
 		goto fail;
 	LIST_INSERT_HEAD(&sh->active, r, transfer);

@@ -103,6 +103,11 @@ static const struct enumval channel_auths[] = {
 	{ "secret", CHANNEL_AUTH_SECRET }, { NULL, 0 }
 };
 
+static const struct enumval channel_sends[] = {
+	{ "post", CHANNEL_SEND_POST }, { "get", CHANNEL_SEND_GET },
+	{ NULL, 0 }
+};
+
 static const struct enumval channel_types[] = {
 	{ "modem", CHANNEL_MODEM }, { "twilio", CHANNEL_TWILIO },
 	{ "africastalking", CHANNEL_AFRICASTALKING },
@@ -474,6 +479,8 @@ static const struct field f_channel[] = {
 	{ "signature_secret", T_SECRET, CHAN_OFF(signature_secret), 0, 0,
 	    CONF_SECRET_MAX, "", F_CHANNEL, NULL, 0 },
 	{ "rate", T_FLOAT, CHAN_OFF(rate), 0, 0, 10000, "0", 0, NULL, 0 },
+	{ "send_method", T_ENUM, CHAN_OFF(send_method), 0, 0, 0, "post", 0,
+	    channel_sends, 0 },
 	{ "allow_from", T_STRLIST, CHAN_OFF(allow_from), 0, 1, 63, NULL, 0,
 	    NULL, CHAN_OFF(nallow_from) },
 	{ "auth", T_ENUM, CHAN_OFF(auth), 0, 0, 0, "none", 0, channel_auths,
@@ -611,6 +618,7 @@ static const struct {
 	{ "stall_timeout", 1u << CHANNEL_MODEM },
 	{ "allow_from", ~(1u << CHANNEL_MODEM) },
 	{ "auth", 1u << CHANNEL_GENERIC | 1u << CHANNEL_AFRICASTALKING },
+	{ "send_method", 1u << CHANNEL_GENERIC },
 	{ "auth_user", 1u << CHANNEL_GENERIC | 1u << CHANNEL_AFRICASTALKING },
 	{ "auth_secret", 1u << CHANNEL_GENERIC | 1u << CHANNEL_AFRICASTALKING },
 	{ "public_url", ~(1u << CHANNEL_MODEM) },

@@ -86,6 +86,12 @@ struct shorthand {
  * How a generic or Africa's Talking channel's endpoints know the caller
  * (chan/providers.c): Twilio and Vonage sign their requests instead.
  */
+/* How a generic channel sends: Kannel's sendsms by POST or by GET. */
+enum channel_send {
+	CHANNEL_SEND_POST,	/* the text as the body, X-Kannel-* headers */
+	CHANNEL_SEND_GET	/* every field in the query */
+};
+
 enum channel_auth {
 	CHANNEL_AUTH_NONE,	/* anyone who can reach the port */
 	CHANNEL_AUTH_BASIC,	/* HTTP Basic: auth_user and auth_secret */
@@ -124,6 +130,7 @@ struct channel {
 	char		 *token;	/* secret: auth token / api secret */
 	char		 *signature_secret; /* secret for signed webhooks */
 	double		  rate;		/* outbox: messages a second, 0: any */
+	int		  send_method;	/* generic: enum channel_send */
 	int		  strip_diacritics; /* replies: đ -> d, GSM-7 */
 	int		  reply_parts;	/* SMS parts of a short reply */
 	/* HTTP channels: who may call their endpoints. */

@@ -8,6 +8,9 @@
  *	POST /version1/messaging		Africa's Talking: 201 JSON
  *	POST /sms/json				Vonage: 200 {"messages":[...]}
  *	GET  /cgi-bin/sendsms			Kannel: 202 "0: Accepted..."
+ *	POST /cgi-bin/sendsms			the same, Kannel's POST: the
+ *						text as a text/plain body, the
+ *						fields in X-Kannel-* headers
  *
  * and records every request, before it answers, as one JSON line of the
  * log file: {"seq":N,"t":unix-seconds,"method":..,"path":..,"auth":
@@ -245,6 +248,37 @@ control(struct MHD_Connection *c)
 	return answer(c, 200, "text/plain", "OK\n");
 }
 
+/*
+ * Kannel's sendsms by POST: the fields from the X-Kannel-* headers, the
+ * charset from the Content-Type, the text from the body, logged under
+ * the names of the GET's parameters.
+ */
+static void
+kannel_post(struct MHD_Connection *c, struct request *rq, const char *ct)
+{
+	static const char *const h[][2] = {
+		{ "X-Kannel-Username", "username" },
+		{ "X-Kannel-Password", "password" },
+		{ "X-Kannel-From", "from" }, { "X-Kannel-To", "to" },
+		{ "X-Kannel-Coding", "coding" },
+		{ "X-Kannel-DLR-Mask", "dlr-mask" },
+		{ "X-Kannel-DLR-Url", "dlr-url" },
+	};
+	const char	*v, *cs;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
+		if ((v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    h[i][0])) != NULL)
+			json_object_set_new(rq->params, h[i][1],
+			    json_string(v));
+	if ((cs = strstr(ct, "charset=")) != NULL)
+		json_object_set_new(rq->params, "charset",
+		    json_string(cs + 8));
+	json_object_set_new(rq->params, "text", rq->body != NULL ?
+	    json_stringn(rq->body, rq->len) : json_string(""));
+}
+
 /* One send request: log it, then answer as the provider would. */
 static enum MHD_Result
 provider(struct MHD_Connection *c, const char *method, const char *url,
@@ -265,6 +299,8 @@ provider(struct MHD_Connection *c, const char *method, const char *url,
 	if (rq->body != NULL && ct != NULL &&
 	    strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)
 		parse_form(rq->params, rq->body, rq->len);
+	else if (ct != NULL && strncmp(ct, "text/plain", 10) == 0)
+		kannel_post(c, rq, ct);
 	basic_auth(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "Authorization"), auth, sizeof(auth));
 
