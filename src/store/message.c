@@ -2,8 +2,8 @@
  * message.c: the store's messages: inbound messages (stored, found again
  * for dedupe, attached to a case, counted per sender; timer_rows.c erases
  * their senders under the retention rule), outbox rows read as the
- * messages that were sent, the parts of long messages that wait to be assembled, and
- * delivery reports.
+ * messages that were sent, the parts of long messages that wait to be
+ * assembled, and delivery reports.
  *
  * ingest.c writes and looks up inbound messages from its work function,
  * on the writer connection (so that two copies of a message in one batch

@@ -244,9 +244,10 @@ store_outbox_count_auto(struct store_txn *txn, const char *recipient,
 /*
  * Claims up to limit rows of channel that are queued and due at "at"
  * (replies first, then bulk; oldest next_attempt first within each):
- * they become "sending" with the attempt counted.  Returns STORE_OK with a malloc'd array of *n rows in *rows
- * (NULL when none), each released with store_outbox_clear() and the array
- * with free(); or an error, with nothing to free.
+ * they become "sending" with the attempt counted.  Returns STORE_OK with
+ * a malloc'd array of *n rows in *rows (NULL when none), each released
+ * with store_outbox_clear() and the array with free(); or an error, with
+ * nothing to free.
  */
 enum store_status
 store_outbox_claim(struct store_txn *txn, const char *channel, int64_t at,

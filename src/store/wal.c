@@ -58,7 +58,8 @@ static void	*ckpt_main(void *);
 int
 store_wal_open(struct store *st, char *err, size_t errsz)
 {
-	if (store_conn_open(&st->ck, st->path, SQLITE_OPEN_READWRITE, 0,
+	if (store_conn_open(&st->ck, st->path, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, 0,
 	    "checkpointer: ", err, errsz) == -1)
 		return -1;
 	/* NORMAL: a checkpoint syncs the WAL before and the file after. */
