@@ -262,6 +262,16 @@ fts_work(struct store_txn *txn, void *arg)
 	return store_fts_index(txn, FTS_CHUNK, &tj->indexed);
 }
 
+/* What modems could not read holds numbers too: a chunk of it goes. */
+static enum store_status
+unreadable_work(struct store_txn *txn, void *arg)
+{
+	struct timer_job	*tj = arg;
+
+	return store_unreadable_erase(txn, tj->before, INBOUND_CHUNK,
+	    &tj->erased_msgs);
+}
+
 static enum store_status
 remind_work(struct store_txn *txn, void *arg)
 {
@@ -274,7 +284,6 @@ erase_work(struct store_txn *txn, void *arg)
 {
 	struct timer_job	*tj = arg;
 	enum store_status	 st;
-	int64_t			 unread = 0;
 	char			 detail[128];
 
 	tj->erased = tj->erased_msgs = 0;
@@ -282,10 +291,6 @@ erase_work(struct store_txn *txn, void *arg)
 	    &tj->erased);
 	if (st == STORE_OK)
 		st = store_inbound_erase(txn, tj->upto, &tj->erased_msgs);
-	/* What modems could not read holds numbers too. */
-	if (st == STORE_OK && tj->upto > 0)
-		st = store_unreadable_erase(txn, tj->before, INBOUND_CHUNK,
-		    &unread);
 	if (st != STORE_OK || (tj->erased == 0 && tj->erased_msgs == 0))
 		return st;
 	snprintf(detail, sizeof(detail), "numbers of %lld cases and %lld "
@@ -448,6 +453,11 @@ run_retention(struct timers *cs, struct timer_job *tj)
 		if (pause_or_stop(cs, tj->took))
 			break;
 	}
+	do {
+		if (run_chunk(cs, unreadable_work, tj) != STORE_OK)
+			break;
+	} while (tj->erased_msgs == INBOUND_CHUNK &&
+	    !pause_or_stop(cs, tj->took));
 	if (cases > 0 || msgs > 0)
 		log_notice("retention: numbers erased from %lld case%s and %lld "
 		    "other message%s", (long long)cases, cases == 1 ? "" : "s",
