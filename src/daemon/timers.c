@@ -344,9 +344,11 @@ pause_or_stop(struct timers *cs, int64_t ms)
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000L;
 	}
+	/* A tick wakes the thread too: only stopping cuts the pause. */
 	pthread_mutex_lock(&cs->lock);
-	if (!cs->stopping)
-		pthread_cond_timedwait(&cs->wake, &cs->lock, &ts);
+	while (!cs->stopping && pthread_cond_timedwait(&cs->wake, &cs->lock,
+	    &ts) == 0)
+		;
 	stopping = cs->stopping;
 	pthread_mutex_unlock(&cs->lock);
 	return stopping;
