@@ -629,10 +629,10 @@ job_decision_json(struct job *j)
 
 	if (j->special.what != REPLY_SPECIAL_NONE)
 		return;
-	o = json_pack("{s:s, s:s, s:f, s:s?}", "by", d->model ? "model" :
-	    "router", "kind", route_kind_name(d->route.kind), "score",
-	    d->route.score, "lang", j->lang_of < 0 ? NULL : j->lang_of ==
-	    LANG_EN ? "en" : "vi");
+	/* The kind is the message's own column (inbound.kind): not here. */
+	o = json_pack("{s:s, s:f, s:s?}", "by", d->model ? "model" :
+	    "router", "score", d->route.score, "lang", j->lang_of < 0 ? NULL :
+	    j->lang_of == LANG_EN ? "en" : "vi");
 	if (o == NULL)
 		return;
 	if (d->model) {

@@ -382,7 +382,7 @@ test_open_empty(void **state)
 	assert_int_equal(sql_int(f->path,
 	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM "
-	    "sqlite_master WHERE name IN ('outbox_queue', 'cases_due', "
+	    "sqlite_master WHERE name IN ('outbox_queue', 'cases_open_due', "
 	    "'inbound_provider_id')"), 3);
 }
 
