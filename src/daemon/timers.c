@@ -21,8 +21,9 @@
  * id in small work items, each waited for before the next is queued, so
  * that each rides in a group commit with the messages of its moment;
  * between the chunks of a retention backlog the thread pauses five times
- * as long as the chunk took, leaving the writer to ingest.  A run goes
- * on until nothing is due.
+ * as long as the chunk took, leaving the writer to ingest.  A run marks
+ * every case that is due, then gives retention 20 seconds at most: a
+ * backlog goes on at the next tick, after the deadlines and the index.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -48,6 +49,8 @@
 #define ERASE_CHUNK		16	/* cases erased by one */
 #define INBOUND_CHUNK		512	/* messages gone through by one */
 #define FTS_CHUNK		2048	/* messages indexed by one */
+#define FTS_TICK_CHUNKS		8	/* chunks indexed at one tick, at most */
+#define RETENTION_RUN_MS	20000	/* of retention in one run, at most */
 #define TIMER_PAUSE_MS		10	/* between chunks of a backlog, at least */
 #define TIMER_DUTY		5	/* and TIMER_DUTY times the chunk's time */
 #define NOTIFY_REFS_MAX		10	/* references named in one notice */
@@ -421,14 +424,18 @@ run_reminder(struct timers *cs, struct timer_job *tj)
 /*
  * Erases the numbers of the cases closed before the retention time, then
  * of the messages that opened no case, a chunk at a time with a pause
- * between chunks; logs the totals.
+ * between chunks, for RETENTION_RUN_MS at most; logs the totals.  Returns
+ * 1 when it stopped with more to do (the next run comes at the next
+ * tick), else 0.
  */
-static void
+static int
 run_retention(struct timers *cs, struct timer_job *tj)
 {
 	struct store	*store = cs->svc->store;
 	int64_t		 ids[ERASE_CHUNK], cases = 0, msgs = 0;
+	int64_t		 end = clock_mono_ms() + RETENTION_RUN_MS;
 	size_t		 n;
+	int		 more = 0;
 
 	tj->before = tj->now - (int64_t)tj->conf->privacy_retention_days *
 	    86400;
@@ -442,10 +449,13 @@ run_retention(struct timers *cs, struct timer_job *tj)
 		if (run_chunk(cs, erase_work, tj) != STORE_OK)
 			break;
 		cases += tj->erased;
-	} while (n == ERASE_CHUNK && tj->erased > 0 &&
+		if (n == ERASE_CHUNK && tj->erased > 0 &&
+		    clock_mono_ms() > end)
+			more = 1;
+	} while (!more && n == ERASE_CHUNK && tj->erased > 0 &&
 	    !pause_or_stop(cs, tj->took));
 	tj->nids = 0;
-	for (;;) {
+	while (!more) {
 		if (store_inbound_erase_upto(store, tj->before, INBOUND_CHUNK,
 		    &tj->upto) != STORE_OK || tj->upto == 0)
 			break;
@@ -454,6 +464,7 @@ run_retention(struct timers *cs, struct timer_job *tj)
 		msgs += tj->erased_msgs;
 		if (pause_or_stop(cs, tj->took))
 			break;
+		more = clock_mono_ms() > end;
 	}
 	do {
 		if (run_chunk(cs, unreadable_work, tj) != STORE_OK)
@@ -462,12 +473,17 @@ run_retention(struct timers *cs, struct timer_job *tj)
 	    !pause_or_stop(cs, tj->took));
 	if (cases > 0 || msgs > 0)
 		log_notice("retention: numbers erased from %lld case%s and %lld "
-		    "other message%s", (long long)cases, cases == 1 ? "" : "s",
-		    (long long)msgs, msgs == 1 ? "" : "s");
+		    "other message%s%s", (long long)cases, cases == 1 ? "" :
+		    "s", (long long)msgs, msgs == 1 ? "" : "s", more ?
+		    " (more at the next run)" : "");
+	return more;
 }
 
-/* One run of the timer, at tj->now. */
-static void
+/*
+ * One run of the timer, at tj->now.  Returns 1 when retention has more to
+ * do at once, else 0.
+ */
+static int
 timer_run(struct timers *cs, struct timer_job *tj)
 {
 	int64_t		marked, open = 0;
@@ -477,23 +493,27 @@ timer_run(struct timers *cs, struct timer_job *tj)
 		metrics_overdue(cs->svc->metrics, (uint64_t)marked, open);
 	run_reminder(cs, tj);
 	if (tj->conf->privacy_retention_days > 0)
-		run_retention(cs, tj);
+		return run_retention(cs, tj);
+	return 0;
 }
 
 /*
  * At every tick: the messages that came since go into the full-text
- * index, a chunk at a time.
+ * index, a chunk at a time, FTS_TICK_CHUNKS at most (a backlog goes on
+ * at the next tick, and the deadlines do not wait for it).
  */
 static void
 run_fts(struct timers *cs)
 {
 	struct timer_job	tj;
+	int			i = 0;
 
 	memset(&tj, 0, sizeof(tj));
 	do {
 		if (run_chunk(cs, fts_work, &tj) != STORE_OK)
 			break;
-	} while (tj.indexed == FTS_CHUNK && !pause_or_stop(cs, tj.took));
+	} while (tj.indexed == FTS_CHUNK && ++i < FTS_TICK_CHUNKS &&
+	    !pause_or_stop(cs, tj.took));
 }
 
 /* Whether a run is due; the lock held. */
@@ -515,7 +535,7 @@ timers_main(void *arg)
 	struct timers		*cs = arg;
 	struct timer_job	 tj;
 	int64_t			 t;
-	int			 due;
+	int			 due, more;
 
 	pthread_setname_np(pthread_self(), "timers");
 	pthread_mutex_lock(&cs->lock);
@@ -530,15 +550,19 @@ timers_main(void *arg)
 		if (due)
 			cs->last_run = t;
 		pthread_mutex_unlock(&cs->lock);
-		run_fts(cs);
+		more = 0;
 		if (due) {
 			memset(&tj, 0, sizeof(tj));
 			tj.conf = conf_slot_get(cs->svc->confs);
 			tj.now = t;
-			timer_run(cs, &tj);
+			more = timer_run(cs, &tj);
 			config_unref(tj.conf);
 		}
+		run_fts(cs);
 		pthread_mutex_lock(&cs->lock);
+		/* Retention cut short: again at the next tick. */
+		if (more)
+			cs->last_run = 0;
 	}
 	pthread_mutex_unlock(&cs->lock);
 	return NULL;
