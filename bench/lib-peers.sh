@@ -5,7 +5,8 @@
 # sent; both take the same GET of /sms/generic?from=&to=&text=&id= and
 # send their reply to the same fake provider (tools/fakeprovider), whose
 # log counts what was sent.  Sourced by those scripts, after they set
-# BUILD, TMP and a stop trap that calls peers_stop.
+# BUILD, TMP and a stop trap that calls peers_stop.  Its functions keep
+# their own variables under the prefix lp_ (sh has no local ones).
 #
 #	peers_install		installs kannel with apt-get when missing
 #				(as root; never from make check)
@@ -46,10 +47,10 @@ peers_install() {
 
 # wait_port PORT PID: until something answers HTTP on PORT (30 s).
 wait_port() {
-	i=0
+	lp_i=0
 	until curl -s -o /dev/null "http://127.0.0.1:$1/"; do
-		i=$((i + 1))
-		if [ $i -gt 600 ] || ! kill -0 "$2" 2>/dev/null; then
+		lp_i=$((lp_i + 1))
+		if [ $lp_i -gt 600 ] || ! kill -0 "$2" 2>/dev/null; then
 			return 1
 		fi
 		sleep 0.05
@@ -62,10 +63,10 @@ peers_fake() {
 	"$BUILD/tools/fakeprovider" -p "$TMP/fake.port" -l "$TMP/fake.log" \
 	    2>"$TMP/fake.err" &
 	fake_pid=$!
-	i=0
+	lp_i=0
 	until [ -s "$TMP/fake.port" ]; do
-		i=$((i + 1))
-		[ $i -lt 200 ] || { echo "bench: no fake provider" >&2
+		lp_i=$((lp_i + 1))
+		[ $lp_i -lt 200 ] || { echo "bench: no fake provider" >&2
 		    return 1; }
 		sleep 0.05
 	done
@@ -164,14 +165,14 @@ EOF
 	smsbox_pid=$!
 	peer_pids="$peer_pid $smsbox_pid"
 	# Ready once a message goes round to the fake provider.
-	n0=$(peers_sent)
-	i=0
-	until [ "$(peers_sent)" -gt "$n0" ]; do
-		if [ $((i % 40)) = 0 ]; then
+	lp_n0=$(peers_sent)
+	lp_i=0
+	until [ "$(peers_sent)" -gt "$lp_n0" ]; do
+		if [ $((lp_i % 40)) = 0 ]; then
 			curl -s -o /dev/null "http://127.0.0.1:$port/sms/generic?from=%2B84900000000&to=8089&text=warm+up"
 		fi
-		i=$((i + 1))
-		if [ $i -gt 600 ] || ! kill -0 "$smsbox_pid" 2>/dev/null; then
+		lp_i=$((lp_i + 1))
+		if [ $lp_i -gt 600 ] || ! kill -0 "$smsbox_pid" 2>/dev/null; then
 			echo "bench: kannel did not answer:" >&2
 			tail -20 "$TMP/kannel/bb.out" "$TMP/kannel/sb.out" >&2
 			return 1
@@ -192,26 +193,26 @@ peers_start() {
 
 # CPU ticks (user + system) of the peer's processes, every thread.
 peers_cpu() {
-	t=0
-	for p in $peer_pids; do
-		t=$((t + $(awk '{ sub(/.*\) /, ""); print $12 + $13 }' \
-		    "/proc/$p/stat")))
+	lp_t=0
+	for lp_p in $peer_pids; do
+		lp_t=$((lp_t + $(awk '{ sub(/.*\) /, ""); print $12 + $13 }' \
+		    "/proc/$lp_p/stat")))
 	done
-	echo $t
+	echo $lp_t
 }
 
 peers_stop() {
-	for p in $peer_pids; do
-		kill "$p" 2>/dev/null || true
+	for lp_p in $peer_pids; do
+		kill "$lp_p" 2>/dev/null || true
 	done
-	for p in $peer_pids; do
-		i=0
-		while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do
-			i=$((i + 1))
+	for lp_p in $peer_pids; do
+		lp_i=0
+		while kill -0 "$lp_p" 2>/dev/null && [ $lp_i -lt 100 ]; do
+			lp_i=$((lp_i + 1))
 			sleep 0.1
 		done
-		kill -9 "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
+		kill -9 "$lp_p" 2>/dev/null || true
+		wait "$lp_p" 2>/dev/null || true
 	done
 	peer_pids=""
 }
@@ -219,10 +220,10 @@ peers_stop() {
 # thread_ticks PID: "name ticks" for each kind of thread of PID (threads
 # of one name added up, MHD-worker and the like), sorted by name.
 thread_ticks() {
-	for t in /proc/$1/task/*; do
+	for lp_t in /proc/$1/task/*; do
 		awk '{ match($0, /\(.*\)/); name = substr($0, RSTART + 1,
 		    RLENGTH - 2); sub(/.*\) /, ""); gsub(/ /, "_", name);
-		    print name, $12 + $13 }' "$t/stat" 2>/dev/null
+		    print name, $12 + $13 }' "$lp_t/stat" 2>/dev/null
 	done | awk '{ t[$1] += $2 } END { for (n in t) print n, t[n] }' |
 	    sort
 }
