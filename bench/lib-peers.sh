@@ -20,7 +20,9 @@
 #	peers_sent		replies the fake provider took so far
 #
 # The acknowledgement is the same text for both: papigwd's for the
-# bench's message, a GSM-7 part.
+# bench's message, a GSM-7 part.  The load comes from one address, where
+# a provider's many would: papigwd's limit of connections per address
+# (http.max_connections_per_address, 64) is off, as Kannel has none.
 
 ACK_TEXT="UBND Phuong 7, Quan 10 da nhan phan anh PA-000001 (ha tang). Tra loi truoc 11/12/2026. Xin nhan them so nha, hem. CT PA-000001: chi tiet."
 
@@ -86,7 +88,8 @@ papigw_start() {
 log = { level = "warning"; };
 ward = { name = "UBND Phường 7, Quận 10"; hotline = "1022"; };
 storage = { path = "$TMP/gw.db"; synchronous = "full"; };
-http = { listen = "127.0.0.1:$port"; threads = 4; max_connections = 4096; };
+http = { listen = "127.0.0.1:$port"; threads = 4; max_connections = 4096;
+    max_connections_per_address = 0; };
 control = { socket = "$TMP/control.sock"; };
 outbox = { max_inflight = 512; timeout = 30; };
 channels = (
