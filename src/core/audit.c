@@ -56,7 +56,8 @@ struct audit_keeper {
 	char			 fpr[17];	/* of the key, in hex */
 	int64_t			 last_run;	/* Unix seconds */
 	struct audit_checkpoint	 last;		/* the last one written */
-	int			 warned;	/* the head did not verify */
+	/* The head that did not verify, said once; last_id 0: none. */
+	struct audit_checkpoint	 warned;
 };
 
 struct entry {
@@ -403,15 +404,17 @@ checkpoint_read_head(struct audit_keeper *k, struct store *st,
 	copy_str(c->head, sizeof(c->head), a.hash);
 	store_audit_clear(&a);
 	if (!ok) {
-		if (!k->warned)
+		/* Once for each head that does not verify. */
+		if (c->last_id != k->warned.last_id ||
+		    strcmp(c->head, k->warned.head) != 0)
 			log_warnx("audit: the newest entry (%" PRId64 ") does "
 			    "not verify with the key: no checkpoint until it "
 			    "does; papictl audit --verify says more",
 			    c->last_id);
-		k->warned = 1;
+		k->warned = *c;
 		return -1;
 	}
-	k->warned = 0;
+	k->warned.last_id = 0;
 	return 1;
 }
 

@@ -15,11 +15,11 @@
  * digits are the entry before's, else the digits alone, which follow
  * nothing.
  *
- * The writer keeps the end of the chain (struct store_audit_end): an
- * entry is one INSERT, without reading the last hash back, and the
- * engine sets audit_head once per committed batch
- * (store_audit_batch_end()); an item rolled back takes its entries' end
- * back with it (engine.c).
+ * The writer keeps the end of the chain (struct store_audit_end), read
+ * from the database at a batch's first entry: an entry is one INSERT,
+ * without reading the last hash back, and the engine sets audit_head
+ * once per committed batch (store_audit_batch_end()); an item rolled
+ * back takes its entries' end back with it (engine.c).
  *
  * A keyed log (the daemon's audit.key_file) stores an HMAC-SHA256 of the
  * same six netstrings with that key instead: someone who can write the
@@ -162,8 +162,8 @@ store_audit_hash(const char *prev, int64_t at, const char *actor,
 
 /*
  * Reads the end of the chain into the writer's struct store_audit_end
- * when it does not hold it (at the first entry, and after a batch was
- * rolled back).  Returns STORE_OK or an error.
+ * when it does not hold it (at the first entry of a batch).  Returns
+ * STORE_OK or an error.
  */
 static enum store_status
 audit_end_load(struct store_txn *txn, struct store_audit_end *end)

@@ -487,6 +487,11 @@ batch_run(struct store *st, struct item **batch, size_t n)
 	char			 why[STORE_HEALTH_MAX] = "";
 	int			 rc, poisoned = 0;
 
+	/*
+	 * The chain goes on from the database's newest entry, read at the
+	 * batch's first entry: once a batch, not once an entry.
+	 */
+	st->audit_end.valid = 0;
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_BEGIN)) !=
 	    SQLITE_OK) {
 		log_warnx("store: begin: %s", sqlite3_errmsg(st->wr.db));

@@ -34,8 +34,9 @@ struct item {
 
 /*
  * The end of the audit chain, as the writer appended it (audit_chain.c):
- * valid once read from the database, pending the entries the current
- * batch appended, which store_audit_batch_end() counts into audit_head.
+ * valid once read from the database in the current batch, pending the
+ * entries the batch appended, which store_audit_batch_end() counts into
+ * audit_head.
  */
 struct store_audit_end {
 	int		 valid;
