@@ -359,6 +359,7 @@ submit(struct req *q)
 	in.text = q->pos.text;
 	in.textlen = strlen(q->pos.text);
 	in.new_case = 1;
+	in.source = CASE_SOURCE_USSD;
 	in.category = it != NULL && it->id[0] != '\0' ? it->id : NULL;
 	in.no_ack = !conf->ussd_sms_ack || conf->ussd_channel[0] == '\0';
 	http_defer(q->r);

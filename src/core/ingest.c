@@ -307,6 +307,7 @@ work_new_case(struct store_txn *txn, struct job *j, int64_t msg_id,
 	c.created = j->now;
 	c.updated = j->now;
 	c.lang = (int)lang;
+	c.source = j->in.source;
 	if ((st = store_case_create(txn, &c, &case_id, &ref)) != STORE_OK)
 		return st;
 	j->res.case_id = case_id;
@@ -575,6 +576,7 @@ job_new(struct ingest *ing, struct config *conf, const struct inbound *in)
 	j->in.recipient = j->own[3] = e164_dup(conf, in->recipient);
 	j->in.encoding = j->own[4] = xstrdup(in->encoding);
 	j->in.provider_time = in->provider_time;
+	j->in.source = in->source;
 	if (in->parts != NULL) {
 		j->parts.channel = xstrdup(in->parts->channel);
 		j->parts.sender = xstrdup(in->parts->sender);

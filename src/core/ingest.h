@@ -38,6 +38,8 @@ struct inbound {
 	int		 new_case;
 	const char	*category;
 	int		 no_ack;
+	/* Where a new case came from (domain/source.h); 0: SMS. */
+	enum case_source source;
 };
 
 /* What became of a message; strings valid during the callback only. */

@@ -38,6 +38,7 @@
 #include "conf/config.h"
 #include "domain/classifier.h"
 #include "domain/ref.h"
+#include "domain/source.h"
 #include "store/store.h"
 #include "store/query.h"
 #include "core/lifecycle.h"
@@ -93,6 +94,9 @@ case_json(const struct config *conf, const struct store_case *c)
 	    "text", cmd_jstr(c->text));
 	if (o != NULL && c->categories2 != NULL)
 		json_object_set_new(o, "secondary", cmd_jstr(c->categories2));
+	if (o != NULL)
+		json_object_set_new(o, "source", json_string(
+		    case_source_name(c->source)));
 	return o;
 }
 
@@ -639,24 +643,27 @@ search_query(struct control_req *req, int *none)
 }
 
 /*
- * list --source: a channel's name, or "ussd" for reports made through
- * the USSD menu.  Returns 0, or -1 after a usage error.
+ * list --source: where the cases came from (sms, ussd, box, reception,
+ * meeting, announcement: domain/source.h), or the name of the channel
+ * they came in on.  Returns 0, or -1 after a usage error.
  */
 static int
 source_arg(struct control_req *req, struct store_case_filter *f)
 {
 	const char	*s = cmd_arg_str(req, "source");
+	int		 src;
 
 	if (s == NULL)
 		return 0;
-	if (strcmp(s, "ussd") == 0)
-		f->ussd = 1;
+	if ((src = case_source_parse(s)) >= 0)
+		f->source = src + 1;
 	else if (config_channel(req->conf, s) != NULL ||
 	    strcmp(s, "inject") == 0)
 		f->channel = s;
 	else
-		return control_fail(req, CONTROL_E_USAGE, "no source '%s': a "
-		    "channel's name, or ussd", s);
+		return control_fail(req, CONTROL_E_USAGE, "no source '%s': sms, "
+		    "ussd, box, reception, meeting, announcement, or a "
+		    "channel's name", s);
 	return 0;
 }
 

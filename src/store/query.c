@@ -30,6 +30,7 @@
 #include "store/query.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "domain/source.h"
 #include "store/store.h"
 #include "store/store_priv.h"
 
@@ -152,8 +153,8 @@ sql_add_in(char *sql, size_t sqlsz, const char *column, size_t n, int *p)
 /*
  * Appends the filters on a case's messages to a list statement: words
  * of its messages (f->match, an FTS5 query on inbound_fts, whose rowids
- * are the messages'), the channel it came in on, a report made through
- * the USSD menu (its message's provider id is "ussd:" and the session).
+ * are the messages'), the channel it came in on, where it came from
+ * (cases.source: the USSD menu, the suggestion box...).
  * Returns 0, or -1 when it does not fit.
  */
 static int
@@ -167,9 +168,8 @@ list_sources(char *sql, size_t sqlsz, const struct store_case_filter *f,
 	if (f->channel != NULL && sql_add(sql, sqlsz, " AND c.channel = "
 	    "?%d", ++*p) == -1)
 		return -1;
-	if (f->ussd && sql_add(sql, sqlsz, " AND EXISTS (SELECT 1 FROM "
-	    "inbound u WHERE u.case_id = c.id AND u.provider_msg_id LIKE "
-	    "'ussd:%%')") == -1)
+	if (f->source > 0 && sql_add(sql, sqlsz, " AND c.source = '%s'",
+	    case_source_name((enum case_source)(f->source - 1))) == -1)
 		return -1;
 	return 0;
 }
@@ -665,7 +665,7 @@ static const char frozen_sql[] =
 	"c.resident, "
 	"CASE WHEN NOT c.hist THEN c.reopened ELSE "
 	FROZEN_EVENT("max(e.at)", " AND e.to_state = 'reopened'") " END, "
-	"NULL "
+	"c.source, NULL "
 	"FROM (SELECT c.*, EXISTS (SELECT 1 FROM case_events e "
 	"WHERE e.case_id = c.id) AS hist FROM cases c "
 	"WHERE c.created >= ?1 AND c.created < ?2) c";

@@ -29,7 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	12	/* the newest schema this code knows */
+#include "domain/source.h"
+
+#define STORE_SCHEMA_VERSION	13	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -321,6 +323,7 @@ struct store_case {
 	int64_t		 resident;	/* pseudonym id: "R-<id>" */
 	int		 lang;		/* 0 vi, 1 en, -1 not recorded */
 	int64_t		 merged_into;	/* the case it joined, or 0 */
+	enum case_source source;	/* where it came from */
 	char		*text;		/* STORE_CASE_TEXT: first message */
 	char		*answer;	/* STORE_CASE_ANSWER: last answer */
 };
@@ -360,6 +363,7 @@ struct store_case_new {
 	int64_t		 created;	/* 0: now */
 	int64_t		 updated;	/* 0: now */
 	int		 lang;		/* 0 vi, 1 en, -1 not recorded */
+	enum case_source source;	/* 0: CASE_SOURCE_SMS */
 };
 
 /* A state change of a case; strings owned, but in callbacks. */

@@ -144,14 +144,14 @@ void		 store_fill_int(sqlite3_stmt *, void *);
 	p "ref_number, " p "category, " p "subcategory, " p "state, "	\
 	p "channel, " p "created, " p "deadline, " p "first_answered, "	\
 	p "closed, " p "overdue, " p "satisfaction, " p "resident, "	\
-	p "reopened"
+	p "reopened, " p "source"
 #define STORE_CASE_COLUMNS(p)						\
 	STORE_CASE_REPORT_COLUMNS(p) ", " p "id, " p "categories2, "	\
 	p "sender, " p "assignee, " p "updated, " p "answered, "	\
 	p "satisfaction_asked, " p "satisfaction_at, " p "erased, "	\
 	p "lang, " p "merged_into"
-#define STORE_CASE_NREPORT	13
-#define STORE_CASE_NCOLUMNS	24
+#define STORE_CASE_NREPORT	14
+#define STORE_CASE_NCOLUMNS	25
 /* The first message's text of case c, as a column after the case's. */
 #define STORE_CASE_TEXT_COLUMN						\
 	"(SELECT i.text FROM inbound i WHERE i.case_id = c.id "		\
