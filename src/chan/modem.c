@@ -75,6 +75,7 @@
 #include <gammu.h>
 
 #include "chan/modem.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -271,21 +272,26 @@ stopping(struct modem *m)
 }
 
 /*
- * Logs a problem once: when it differs from the one logged last.  The
- * snapshot shows it until problem_over().
+ * Logs a problem once: when it differs from the one logged last, in the
+ * language of the log (fmt is a message of the catalogue: xgettext takes
+ * problem()'s second argument).  The snapshot shows it in English, as
+ * /healthz and the control socket give it, until problem_over().
  */
 static void __attribute__((format(printf, 2, 3)))
 problem(struct modem *m, const char *fmt, ...)
 {
-	char	buf[ERROR_MAX];
+	char	buf[ERROR_MAX], said[ERROR_MAX];
 	va_list	ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (strcmp(buf, m->problem) != 0) {
-		log_warnx("modem %s: %s", m->name, buf);
-		copy_str(m->problem, sizeof(m->problem), buf);
+	va_start(ap, fmt);
+	vsnprintf(said, sizeof(said), _(fmt), ap);
+	va_end(ap);
+	if (strcmp(said, m->problem) != 0) {
+		log_warnx("modem %s: %s", m->name, said);
+		copy_str(m->problem, sizeof(m->problem), said);
 	}
 	ST_SET(m, copy_str(m->st.error, sizeof(m->st.error), buf));
 }
@@ -295,7 +301,7 @@ problem_over(struct modem *m)
 {
 	if (m->problem[0] == '\0')
 		return;
-	log_notice("modem %s: recovered (was: %s)", m->name, m->problem);
+	log_notice(_("modem %s: recovered (was: %s)"), m->name, m->problem);
 	m->problem[0] = '\0';
 	ST_SET(m, m->st.error[0] = '\0');
 }
@@ -316,7 +322,7 @@ notify_watch(struct modem *m)
 		return;
 	if (m->inofd == -1 &&
 	    (m->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
-		log_warn("modem %s: inotify (polling only)", m->name);
+		log_warn(_("modem %s: inotify (polling only)"), m->name);
 		return;
 	}
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
@@ -724,11 +730,11 @@ read_health(struct modem *m)
 		size = ms.SIMSize + ms.PhoneSize;
 		full = ms.SIMSize > 0 && ms.SIMUsed >= ms.SIMSize;
 		if (full && !m->sim_full)
-			log_warnx("modem %s: the SIM is full (%d messages); "
+			log_warnx(_("modem %s: the SIM is full (%d messages); "
 			    "new ones wait at the SMSC until these are read "
-			    "and deleted", m->name, ms.SIMUsed);
+			    "and deleted"), m->name, ms.SIMUsed);
 		else if (!full && m->sim_full)
-			log_notice("modem %s: the SIM has room again",
+			log_notice(_("modem %s: the SIM has room again"),
 			    m->name);
 		m->sim_full = full;
 	} else if (command_failed(m, e))
@@ -1025,8 +1031,8 @@ process_done(struct modem *m)
 		pthread_mutex_unlock(&m->lock);
 		if (atomic_load(&en->failed)) {
 			/* Kept on the SIM: the next scan reads it again. */
-			log_warnx("modem %s: message at location %d not "
-			    "stored; it stays on the SIM and is read again",
+			log_warnx(_("modem %s: message at location %d not "
+			    "stored; it stays on the SIM and is read again"),
 			    m->name, en->location);
 			inflight_del(m, en->location);
 			m->rescan = 1;
@@ -1119,13 +1125,13 @@ bad_note(struct modem *m, int location, int folder, GSM_Error e)
 		b->folder = folder;
 		b->first_seen = (int64_t)time(NULL);
 		if (after > 0)
-			log_warnx("modem %s: unreadable message at location %d "
-			    "(%s): skipped, left on the SIM; saved and deleted "
-			    "after %d failed reads", m->name, location,
-			    GSM_ErrorName(e), after);
+			log_warnx(_("modem %s: unreadable message at location "
+			    "%d (%s): skipped, left on the SIM; saved and "
+			    "deleted after %d failed reads"), m->name,
+			    location, GSM_ErrorName(e), after);
 		else
-			log_warnx("modem %s: unreadable message at location %d "
-			    "(%s): skipped, left on the SIM", m->name,
+			log_warnx(_("modem %s: unreadable message at location "
+			    "%d (%s): skipped, left on the SIM"), m->name,
 			    location, GSM_ErrorName(e));
 	}
 	b->error = e;
@@ -1265,8 +1271,9 @@ bad_delete(struct modem *m, struct badslot *b)
 	free(raw);
 	if (st != STORE_OK) {
 		if (!b->save_failed)
-			log_warnx("modem %s: the unreadable entry at location "
-			    "%d cannot be saved (%s); kept on the SIM",
+			log_warnx(_("modem %s: the unreadable entry at "
+			    "location %d cannot be saved (%s); kept on the "
+			    "SIM"),
 			    m->name, b->location, store_strerror(st));
 		b->save_failed = 1;
 		return 0;
@@ -1277,8 +1284,8 @@ bad_delete(struct modem *m, struct badslot *b)
 		    b->location, GSM_ErrorName(e));
 		return command_failed(m, e) ? -1 : 0;
 	}
-	log_warnx("modem %s: location %d deleted after %d failed reads; "
-	    "the unreadable entry is saved in the store (unreadable)",
+	log_warnx(_("modem %s: location %d deleted after %d failed reads; "
+	    "the unreadable entry is saved in the store (unreadable)"),
 	    m->name, b->location, b->failures);
 	pthread_mutex_lock(&m->lock);
 	m->st.unreadable_deleted++;
@@ -1663,7 +1670,7 @@ send_message(struct modem *m, struct sendreq *r)
 done:
 	if (res != SEND_OK) {
 		ST_SET(m, m->st.send_failures++);
-		log_warnx("modem %s: outbox %lld: %s", m->name,
+		log_warnx(_("modem %s: outbox %lld: %s"), m->name,
 		    (long long)r->id, err);
 	}
 	modem_send_done(m, r, res, res == SEND_OK ? id : NULL,
@@ -1837,14 +1844,14 @@ modem_thread(void *arg)
 		m->st.up_since = (int64_t)time(NULL);
 		m->st.connects++;
 		pthread_mutex_unlock(&m->lock);
-		log_notice("modem %s: connected to %s", m->name, m->device);
+		log_notice(_("modem %s: connected to %s"), m->name, m->device);
 		problem_over(m);
 		serve(m);
 		/* Entries answered meanwhile are deleted at the next turn. */
 		disconnect(m);
 		sendq_flush(m, "the modem is down");
 		if (!stopping(m))
-			log_notice("modem %s: disconnected; reconnecting",
+			log_notice(_("modem %s: disconnected; reconnecting"),
 			    m->name);
 	}
 	/* Let what the store has in hand be answered and deleted. */
@@ -2100,7 +2107,7 @@ modems_reload(struct modems *set, struct config *conf)
 		}
 		m->stale = 0;
 		if (m->running && modem_changed(m, ch)) {
-			log_notice("modem %s: settings changed; restarting",
+			log_notice(_("modem %s: settings changed; restarting"),
 			    m->name);
 			modem_halt(m);
 		}
@@ -2110,7 +2117,7 @@ modems_reload(struct modems *set, struct config *conf)
 	}
 	for (i = 0; i < set->n; i++)
 		if (set->m[i]->stale && set->m[i]->running) {
-			log_notice("modem %s: no longer configured; stopped",
+			log_notice(_("modem %s: no longer configured; stopped"),
 			    set->m[i]->name);
 			modem_halt(set->m[i]);
 		}
@@ -2127,8 +2134,8 @@ modems_register(struct modems *set, struct modem *m)
 	drv.send = modem_send;
 	drv.ctx = m;
 	if (outbox_register(set->outbox, m->name, &drv) == -1)
-		log_warnx("modem %s: the outbox takes no more channels; "
-		    "nothing will be sent through it", m->name);
+		log_warnx(_("modem %s: the outbox takes no more channels; "
+		    "nothing will be sent through it"), m->name);
 }
 
 /*

@@ -39,6 +39,7 @@
 #include <jansson.h>
 
 #include "chan/send_http.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -98,7 +99,7 @@ add_escaped(struct strbuf *b, const char *s)
 	char	*e;
 
 	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
-		fatalx("curl_easy_escape: out of memory");
+		fatalx(_("curl_easy_escape: out of memory"));
 	strbuf_adds(b, e);
 	curl_free(e);
 }
@@ -712,7 +713,7 @@ static void
 curl_init(void)
 {
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		fatalx("curl_global_init failed");
+		fatalx(_("curl_global_init failed"));
 }
 
 /*

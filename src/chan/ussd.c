@@ -34,6 +34,7 @@
 #include "chan/ussd.h"
 #include "base/clock.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
@@ -318,19 +319,23 @@ report_done(const struct ingest_result *res, void *arg)
 
 	q->pos.action = USSD_ACT_NONE;
 	if (res->status != STORE_OK || res->ref_number <= 0) {
-		log_warnx("ussd: report of session %s from %s not stored: %s",
-		    q->id, mask_number(q->phone, masked, sizeof(masked)),
-		    res->status != STORE_OK ? store_strerror(res->status) :
-		    "no case");
+		log_warnx(_("ussd: report of session %s from %s not stored: "
+		    "%s"), q->id, mask_number(q->phone, masked,
+		    sizeof(masked)), res->status != STORE_OK ?
+		    store_strerror(res->status) : _("no case"));
 		q->pos.hint = USSD_HINT_FAILED;
 		show(q, 1);
 		req_free(q);
 		return;
 	}
 	ref_format(q->conf->case_prefix, res->ref_number, ref, sizeof(ref));
-	log_info("ussd: session %s from %s: %s %s", q->id,
-	    mask_number(q->phone, masked, sizeof(masked)), res->duplicate ?
-	    "report retried, case" : "report filed as case", ref);
+	mask_number(q->phone, masked, sizeof(masked));
+	if (res->duplicate)
+		log_info(_("ussd: session %s from %s: report retried, case %s"),
+		    q->id, masked, ref);
+	else
+		log_info(_("ussd: session %s from %s: report filed as case %s"),
+		    q->id, masked, ref);
 	ussd_end_screen(q->conf, USSD_T_DONE, res->ref_number, screen,
 	    sizeof(screen));
 	remember(q->u, q, screen);
@@ -467,7 +472,7 @@ parse(struct req *q, struct config *conf)
 	}
 	if (conf->ussd_service_code[0] != '\0' &&
 	    strcmp(conf->ussd_service_code, q->code) != 0) {
-		log_warnx("ussd: serviceCode %s is not ussd.service_code %s",
+		log_warnx(_("ussd: serviceCode %s is not ussd.service_code %s"),
 		    q->code, conf->ussd_service_code);
 		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "unknown serviceCode");
 		return -1;
@@ -549,8 +554,8 @@ advance(struct req *q)
 	if (s == NULL) {
 		if ((s = admit(u, conf, q->id, q->phone, now)) == NULL) {
 			pthread_mutex_unlock(&u->lock);
-			log_warnx("ussd: %zu sessions in use, session %s "
-			    "refused", (size_t)conf->ussd_max_sessions, q->id);
+			log_warnx(_("ussd: %zu sessions in use, session %s "
+			    "refused"), (size_t)conf->ussd_max_sessions, q->id);
 			ussd_end_screen(conf, USSD_T_BUSY, 0, screen,
 			    sizeof(screen));
 			answer(q->r, 1, screen, 0);

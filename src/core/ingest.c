@@ -41,6 +41,7 @@
 
 #include "core/ingest.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "text/text.h"
@@ -502,13 +503,19 @@ ingest_done(enum store_status st, void *arg)
 	if (st == STORE_OK && j->res.quarantined) {
 		char	masked[MASKED_NUMBER_MAX];
 
-		log_notice("%s: sender %s quarantined: more than %d messages "
-		    "in %d s; no automatic replies%s", j->in.channel,
-		    mask_number(j->in.sender, masked, sizeof(masked)),
-		    j->conf->replies_flood_messages,
-		    j->conf->replies_flood_window,
-		    j->conf->replies_quarantine_time > 0 ? "" :
-		    " until released");
+		mask_number(j->in.sender, masked, sizeof(masked));
+		if (j->conf->replies_quarantine_time > 0)
+			log_notice(_("%s: sender %s quarantined: more than %d "
+			    "messages in %d s; no automatic replies"),
+			    j->in.channel, masked,
+			    j->conf->replies_flood_messages,
+			    j->conf->replies_flood_window);
+		else
+			log_notice(_("%s: sender %s quarantined: more than %d "
+			    "messages in %d s; no automatic replies until "
+			    "released"), j->in.channel, masked,
+			    j->conf->replies_flood_messages,
+			    j->conf->replies_flood_window);
 	}
 	j->done(&j->res, j->arg);
 	job_free(j);
@@ -845,8 +852,8 @@ assembled_done(const struct ingest_result *res, void *arg)
 {
 	(void)arg;
 	if (res->status != STORE_OK)
-		log_warnx("assembling a long message: %s (kept, will try "
-		    "again)", store_strerror(res->status));
+		log_warnx(_("assembling a long message: %s (kept, will try "
+		    "again)"), store_strerror(res->status));
 }
 
 /* Assembles parts for a configuration. */
@@ -874,12 +881,12 @@ assemble(const struct store_part_set *set, void *arg)
 	in.provider_time = set->provider_time;
 	in.parts = set;
 	if (!set->complete)
-		log_notice("%s: long message %s: %d of %d parts after the "
-		    "timeout; stored as incomplete", set->channel, set->ref,
+		log_notice(_("%s: long message %s: %d of %d parts after the "
+		    "timeout; stored as incomplete"), set->channel, set->ref,
 		    set->nparts, set->total);
 	if (ingest_submit(as->ing, as->conf, &in, assembled_done, NULL) ==
 	    -1)
-		log_warnx("assembling a long message: the store is closing");
+		log_warnx(_("assembling a long message: the store is closing"));
 }
 
 /*
@@ -894,7 +901,7 @@ ingest_parts_assemble(struct ingest *ing, struct config *conf)
 	int64_t		 older = clock_unix() - conf->ingest_concat_timeout;
 
 	if (store_parts_ready(ing->store, older, assemble, &as) != STORE_OK)
-		log_warnx("reading parts of long messages failed");
+		log_warnx(_("reading parts of long messages failed"));
 }
 
 /*

@@ -39,6 +39,7 @@
 
 #include "store/store.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -183,7 +184,7 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	a.detail = (char *)detail;
 	if (store_audit_mac(txn->st->audit_keylen > 0 ? txn->st->audit_key :
 	    NULL, txn->st->audit_keylen, &a, hash) == -1) {
-		log_warnx("store: audit: SHA-256 failed");
+		log_warnx(_("store: audit: SHA-256 failed"));
 		store_txn_fatal(txn, STORE_ERROR);
 		return STORE_ERROR;
 	}

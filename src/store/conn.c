@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "store/store_priv.h"
@@ -220,7 +221,7 @@ store_conn_stmt(struct store_conn *c, const struct store_family *fam,
 	rc = sqlite3_prepare_v3(c->db, fam->sql[id], -1,
 	    SQLITE_PREPARE_PERSISTENT, slot, NULL);
 	if (rc != SQLITE_OK) {
-		log_warnx("store: cannot prepare \"%s\": %s", fam->sql[id],
+		log_warnx(_("store: cannot prepare \"%s\": %s"), fam->sql[id],
 		    sqlite3_errmsg(c->db));
 		*slot = NULL;
 		return NULL;
@@ -259,6 +260,6 @@ store_conn_close(struct store_conn *c)
 		c->fam[f].n = 0;
 	}
 	if (c->db != NULL && sqlite3_close(c->db) != SQLITE_OK)
-		log_warnx("store: close: %s", sqlite3_errmsg(c->db));
+		log_warnx(_("store: close: %s"), sqlite3_errmsg(c->db));
 	c->db = NULL;
 }

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "store/figures.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "store/store.h"
@@ -65,7 +66,7 @@ fprep(struct store_figures *f, const char *sql)
 	sqlite3_stmt	*s = NULL;
 
 	if (sqlite3_prepare_v2(f->c.db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_warnx("store: figures: %s", sqlite3_errmsg(f->c.db));
+		log_warnx(_("store: figures: %s"), sqlite3_errmsg(f->c.db));
 		sqlite3_finalize(s);
 		return NULL;
 	}
@@ -78,7 +79,7 @@ fdone(struct store_figures *f, sqlite3_stmt *s, int rc)
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
 		return STORE_OK;
-	log_warnx("store: figures: %s", sqlite3_errmsg(f->c.db));
+	log_warnx(_("store: figures: %s"), sqlite3_errmsg(f->c.db));
 	return store_status_of(rc);
 }
 

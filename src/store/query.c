@@ -28,6 +28,7 @@
 #include <sqlite3.h>
 
 #include "store/query.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "domain/source.h"
@@ -90,7 +91,7 @@ qprep(struct store_query *q, const char *sql)
 	sqlite3_stmt	*s = NULL;
 
 	if (sqlite3_prepare_v2(q->c.db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_warnx("store: query: %s", sqlite3_errmsg(q->c.db));
+		log_warnx(_("store: query: %s"), sqlite3_errmsg(q->c.db));
 		sqlite3_finalize(s);
 		return NULL;
 	}
@@ -104,7 +105,7 @@ qdone(struct store_query *q, sqlite3_stmt *s, int rc)
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
 		return STORE_OK;
-	log_warnx("store: query: %s", sqlite3_errmsg(q->c.db));
+	log_warnx(_("store: query: %s"), sqlite3_errmsg(q->c.db));
 	return store_status_of(rc);
 }
 
