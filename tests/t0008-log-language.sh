@@ -41,6 +41,7 @@ test_expect_success 'LANG=vi_VN.UTF-8, the locale not installed: start, channel,
 	test_grep "^<5>papigwd [0-9.]* đã khởi động (cấu hình c.conf)$" vi.log &&
 	test_grep "^<4>modem gsm: không kết nối được với $TRASH/nophone: " vi.log &&
 	test_grep "^<6>hộp thư đi: gsm: trình gửi modem$" vi.log &&
+	test_grep "^<6>đang nghe trên 127.0.0.1:$port$" vi.log &&
 	refused &&
 	wait_for "grep -q \"^<4>tw: yêu cầu từ 127.0.0.1, địa chỉ không có trong allow_from: đã từ chối$\" vi.log" &&
 	kill -HUP "$daemon_pid" &&
@@ -64,6 +65,7 @@ test_expect_success 'the C locale: English, and nothing Vietnamese' '
 	test_grep "^<5>papigwd [0-9.]* started (configuration c.conf)$" en.log &&
 	test_grep "^<4>modem gsm: cannot connect to $TRASH/nophone: " en.log &&
 	test_grep "^<6>outbox: gsm: driver modem$" en.log &&
+	test_grep "^<6>listening on 127.0.0.1:$port$" en.log &&
 	refused &&
 	wait_for "grep -q \"^<4>tw: a request from 127.0.0.1, which is not in allow_from: refused$\" en.log" &&
 	stop_daemon && test "$daemon_status" = 0 &&

@@ -1041,7 +1041,7 @@ http_start_opts(const struct http_opts *o, http_handler_fn handler,
 
 	if (o->tls_cert != NULL && MHD_is_feature_supported(MHD_FEATURE_TLS)
 	    != MHD_YES) {
-		snprintf(err, errsz, "%s: this libmicrohttpd has no TLS",
+		snprintf(err, errsz, _("%s: this libmicrohttpd has no TLS"),
 		    o->listen);
 		return NULL;
 	}
@@ -1058,15 +1058,15 @@ http_start_opts(const struct http_opts *o, http_handler_fn handler,
 	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 	    MHD_USE_ERROR_LOG;
 	if ((sa = listen_addr(o, &sin, &sin6, &ipv6)) == NULL) {
-		snprintf(err, errsz, "%s: bad address %s", o->listen,
+		snprintf(err, errsz, _("%s: bad address %s"), o->listen,
 		    o->addr);
 		goto fail;
 	}
 	if (ipv6)
 		flags |= MHD_USE_IPv6;
 	if ((srv->mhd = mhd_start(srv, o, sa, flags)) == NULL) {
-		snprintf(err, errsz, "cannot listen on %s (address in use, not "
-		    "an address of this machine, or a bad certificate)",
+		snprintf(err, errsz, _("cannot listen on %s (address in use, "
+		    "not an address of this machine, or a bad certificate)"),
 		    o->listen);
 		goto fail;
 	}

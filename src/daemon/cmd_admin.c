@@ -12,6 +12,7 @@
 
 #include "daemon/cmd.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "text/text.h"
@@ -505,7 +506,7 @@ cmd_inject(struct control_req *req)
 	    (long long)iw.res.message_id, ch, ref[0] ? ", " : "", ref);
 	if (!iw.res.duplicate && audit_record(req->svc->store,
 	    req->who->user, "message.inject", 0, detail) != STORE_OK)
-		log_warnx("control: inject: the audit entry of message %lld "
-		    "was not written", (long long)iw.res.message_id);
+		log_warnx(_("control: inject: the audit entry of message %lld "
+		    "was not written"), (long long)iw.res.message_id);
 	return 0;
 }

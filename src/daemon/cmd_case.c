@@ -30,6 +30,7 @@
 
 #include "daemon/cmd.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -922,7 +923,7 @@ cmd_show(struct control_req *req)
 			json_decref(o);
 			return -1;
 		}
-		log_notice("control: %s unmasked the number of case %lld",
+		log_notice(_("control: %s unmasked the number of case %lld"),
 		    req->who->user, (long long)ref);
 		json_object_set_new(o, "number_full", cmd_jstr(w.number));
 		free(w.number);

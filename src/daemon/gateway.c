@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "daemon/gateway.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/slot.h"
 #include "base/util.h"
@@ -72,11 +73,11 @@ log_model(const struct classifier *c)
 	const struct model	*m = classifier_model(c);
 
 	if (m == NULL)
-		log_info("classifier: the keyword router alone (no model "
-		    "configured)");
+		log_info(_("classifier: the keyword router alone (no model "
+		    "configured)"));
 	else
-		log_info("classifier: model of %zu classes, %zu rows, %zu KiB "
-		    "(%s)", model_nclasses(m), model_nrows(m),
+		log_info(_("classifier: model of %zu classes, %zu rows, %zu "
+		    "KiB (%s)"), model_nclasses(m), model_nrows(m),
 		    model_memory(m) / 1024, model_trained(m));
 }
 
@@ -229,7 +230,8 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 	if ((svc->http = http_start(conf, web_handle, svc, err, errsz)) ==
 	    NULL)
 		goto fail;
-	log_info("listening on %s:%d", conf->http_addr, http_port(svc->http));
+	log_info(_("listening on %s:%d"), conf->http_addr,
+	    http_port(svc->http));
 	/* The dashboard, when web.listen is set. */
 	if (dash_start(svc, conf, &gw->dash, err, errsz) == -1)
 		goto fail;

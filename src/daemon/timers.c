@@ -255,28 +255,42 @@ timer_done(enum store_status st, void *arg)
 {
 	struct timer_job	*tj = arg;
 	struct timers		*cs = tj->timers;
+	char			 other[64];
 
 	if (st != STORE_OK)
-		log_warnx("deadlines: the timer's work failed: %s (tried again "
-		    "at the next run)", store_strerror(st));
+		log_warnx(_("deadlines: the timer's work failed: %s (tried "
+		    "again at the next run)"), store_strerror(st));
 	else {
-		if (tj->marked > 0)
-			log_notice("deadlines: %lld case%s overdue: %s%s%s",
-			    (long long)tj->marked, tj->marked > 1 ? "s" : "",
+		if (tj->marked > 0 && tj->notified)
+			log_notice(ngettext("deadlines: %lld case overdue: "
+			    "%s%s (officer notified by SMS)", "deadlines: %lld "
+			    "cases overdue: %s%s (officer notified by SMS)",
+			    (unsigned long)tj->marked), (long long)tj->marked,
 			    tj->refs, tj->nrefs > NOTIFY_REFS_MAX ? ", ..." :
-			    "", tj->notified ? " (officer notified by SMS)" :
+			    "");
+		else if (tj->marked > 0)
+			log_notice(ngettext("deadlines: %lld case overdue: "
+			    "%s%s", "deadlines: %lld cases overdue: %s%s",
+			    (unsigned long)tj->marked), (long long)tj->marked,
+			    tj->refs, tj->nrefs > NOTIFY_REFS_MAX ? ", ..." :
 			    "");
 		if (tj->reminded[0] != '\0')
 			log_notice(_("reports: the report %s is due on %s, in "
 			    "%d working days: reminder sent (%d SMS)"),
 			    tj->reminded, tj->due, tj->reminded_left,
 			    tj->reminded_sms);
-		if (tj->erased > 0 || tj->erased_msgs > 0)
-			log_notice("retention: numbers erased from %lld "
-			    "case%s and %lld other message%s",
-			    (long long)tj->erased, tj->erased == 1 ? "" : "s",
-			    (long long)tj->erased_msgs,
-			    tj->erased_msgs == 1 ? "" : "s");
+		if (tj->erased > 0 || tj->erased_msgs > 0) {
+			snprintf(other, sizeof(other), ngettext("%lld other "
+			    "message", "%lld other messages",
+			    (unsigned long)tj->erased_msgs),
+			    (long long)tj->erased_msgs);
+			/* TRANSLATORS: the second %s is "N other messages". */
+			log_notice(ngettext("retention: numbers erased from "
+			    "%lld case and %s", "retention: numbers erased "
+			    "from %lld cases and %s",
+			    (unsigned long)tj->erased), (long long)tj->erased,
+			    other);
+		}
 		metrics_overdue(tj->metrics, (uint64_t)tj->marked,
 		    tj->open_overdue);
 	}

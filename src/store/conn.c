@@ -168,7 +168,7 @@ store_conn_configure(struct store_conn *c, const struct store_options *opt,
 	sqlite3_finalize(s);
 	s = NULL;
 	if (!wal) {
-		snprintf(err, errsz, "%s: cannot switch to WAL mode",
+		snprintf(err, errsz, _("%s: cannot switch to WAL mode"),
 		    opt->path);
 		return -1;
 	}
