@@ -33,6 +33,7 @@ enum {
 	ST_DLR_EXISTS,
 	ST_OUTBOX_EARLY_DLR,
 	ST_OUTBOX_REQUEUE,
+	ST_OUTBOX_INTERRUPTED,
 	ST_OUTBOX_RETRY,
 	ST_OUTBOX_COUNT_AUTO,
 	ST_OUTBOX_DEPTH,
@@ -46,14 +47,15 @@ static const char *const outbox_sql[ST_MAX] = {
 	[ST_OUTBOX_INSERT] = "INSERT INTO outbox (case_id, channel, "
 	    "recipient, text, encoding, segments, state, attempts, "
 	    "next_attempt, last_error, provider_msg_id, created, updated, "
-	    "kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-	    "?13, coalesce(?14, 'answer'))",
+	    "kind, priority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11, ?12, ?13, coalesce(?14, 'answer'), ?15)",
 	[ST_OUTBOX_GET] = "SELECT " STORE_OUTBOX_COLUMNS("") " FROM outbox "
 	    "WHERE id = ?1",
 	[ST_OUTBOX_CLAIM] = "UPDATE outbox SET state = 'sending', "
 	    "attempts = attempts + 1, updated = ?2 WHERE id IN ("
 	    "SELECT id FROM outbox WHERE channel = ?1 AND state = 'queued' "
-	    "AND next_attempt <= ?2 ORDER BY next_attempt, id LIMIT ?3) "
+	    "AND next_attempt <= ?2 ORDER BY priority, next_attempt, id "
+	    "LIMIT ?3) "
 	    "RETURNING " STORE_OUTBOX_COLUMNS(""),
 	[ST_OUTBOX_RESULT] = "UPDATE outbox SET state = ?2, "
 	    "provider_msg_id = coalesce(?3, provider_msg_id), "
@@ -78,6 +80,10 @@ static const char *const outbox_sql[ST_MAX] = {
 	    "WHERE outbox.id = ?3 AND outbox.state = 'sent'",
 	[ST_OUTBOX_REQUEUE] = "UPDATE outbox SET state = 'queued', "
 	    "next_attempt = ?1, updated = ?1 WHERE state = 'sending'",
+	[ST_OUTBOX_INTERRUPTED] = "UPDATE outbox SET state = 'failed', "
+	    "last_error = 'interrupted by a restart: maybe sent, not sent "
+	    "again', updated = ?1 WHERE state = 'sending' "
+	    "AND kind = 'announcement'",
 	[ST_OUTBOX_RETRY] = "UPDATE outbox SET state = 'queued', "
 	    "attempts = 0, dead = 0, last_error = NULL, "
 	    "next_attempt = ?2, updated = ?2 "
@@ -202,6 +208,7 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
 	sqlite3_bind_int64(s, 12, o->created ? o->created : t);
 	sqlite3_bind_int64(s, 13, o->updated ? o->updated : t);
 	store_bind_text(s, 14, o->kind);
+	sqlite3_bind_int(s, 15, o->priority);
 	store_txn_outbox_queued(txn);
 	return store_txn_step(txn, s, "outbox insert", id);
 }
@@ -364,8 +371,11 @@ store_outbox_result(struct store_txn *txn,
 /*
  * Puts every row left "sending" (by a crash, or by a shutdown that could
  * not wait for its answer) back to "queued", due at once; the attempt it
- * made stays counted.  Sets *n (when not NULL) to the number of rows.
- * Returns STORE_OK or an error.
+ * made stays counted.  Announcements go at most once: theirs fail
+ * instead, "maybe sent" (a resident told twice of the same news by a
+ * restart is worse than one who may have missed it; papictl retry sends
+ * one again).  Sets *n (when not NULL) to the number of rows queued
+ * again.  Returns STORE_OK or an error.
  */
 enum store_status
 store_outbox_requeue(struct store_txn *txn, int64_t *n)
@@ -373,6 +383,12 @@ store_outbox_requeue(struct store_txn *txn, int64_t *n)
 	sqlite3_stmt		*s;
 	enum store_status	 st;
 
+	if ((s = stmt(txn, ST_OUTBOX_INTERRUPTED)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, clock_unix());
+	if ((st = store_txn_step(txn, s, "outbox interrupted", NULL)) !=
+	    STORE_OK)
+		return st;
 	if ((s = stmt(txn, ST_OUTBOX_REQUEUE)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, clock_unix());

@@ -31,7 +31,7 @@
 
 #include "domain/source.h"
 
-#define STORE_SCHEMA_VERSION	13	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	14	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -506,6 +506,7 @@ struct store_outbox_new {
 	int64_t		 created;	/* 0: now */
 	int64_t		 updated;	/* 0: now */
 	const char	*kind;		/* REPLY_KIND_*; NULL: "answer" */
+	int		 priority;	/* 0 replies first, 1 bulk sends */
 };
 
 /* What became of an attempt (store_outbox_result()). */

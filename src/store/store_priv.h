@@ -42,6 +42,7 @@ enum store_family_id {
 	STORE_FAM_HEALTH,	/* health.c */
 	STORE_FAM_UNREADABLE,	/* unreadable.c */
 	STORE_FAM_ADMIN,	/* admin_rows.c */
+	STORE_FAM_ANNOUNCE,	/* announce_rows.c */
 	STORE_FAM_MAX
 };
 
@@ -73,6 +74,7 @@ extern const struct store_family store_audit_family;
 extern const struct store_family store_timer_family;
 extern const struct store_family store_unreadable_family;
 extern const struct store_family store_admin_family;
+extern const struct store_family store_announce_family;
 
 /*
  * Statements and steps inside a work function (txn.c).  A txn runs on
