@@ -330,6 +330,75 @@ static const struct field f_area[] = {
 	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
 	{ "words", T_STRLIST, AREA_OFF(words), 0, 1, 100, NULL, 0, NULL,
 	    AREA_OFF(nwords) },
+	{ "within", T_STR, AREA_OFF(within), ARR(area, within), 0,
+	    ARR(area, within) - 1, "", 0, NULL, 0 },
+	END_FIELDS
+};
+
+/*
+ * Subscriptions and announcements (core/subscribe.c,
+ * daemon/cmd_announce.c): the words of the residents' conversation, the
+ * announcements' code and replies.  The texts are plain strings with
+ * {list} or {code} in them (announce_text()).
+ */
+#define ANN_WORDS(name, m)						\
+	{ name, T_STRLIST, CONF_OFF(announce_##m), 0, 1,		\
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL, CONF_OFF(announce_n##m) }
+#define ANN_TEXT(name, m, def)						\
+	{ name, T_STR, CONF_OFF(announce_##m), 0, 0, 1000, def, 0, NULL, 0 }
+
+static const struct field f_announce[] = {
+	ANN_WORDS("subscribe_words", subscribe_words),
+	ANN_WORDS("drop_words", drop_words),
+	ANN_WORDS("list_words", list_words),
+	ANN_WORDS("read_words", read_words),
+	ANN_WORDS("all_words", all_words),
+	{ "code_prefix", T_STR, CONF_OFF(announce_code_prefix),
+	    ARR(config, announce_code_prefix), 1,
+	    ARR(config, announce_code_prefix) - 1, "TB", F_NONEMPTY, NULL, 0 },
+	{ "channel", T_STR, CONF_OFF(announce_channel),
+	    ARR(config, announce_channel), 0, CONF_ID_MAX - 1, "", 0, NULL,
+	    0 },
+	{ "reply_category", T_STR, CONF_OFF(announce_reply_category),
+	    ARR(config, announce_reply_category), 1, CONF_ID_MAX - 1,
+	    "transparency", F_NONEMPTY, NULL, 0 },
+	{ "reply_window", T_INT, CONF_OFF(announce_reply_window), 0, 0,
+	    2592000, "259200", 0, NULL, 0 },
+	{ "batch", T_INT, CONF_OFF(announce_batch), 0, 1, 10000, "500", 0,
+	    NULL, 0 },
+	{ "part_cost", T_INT, CONF_OFF(announce_part_cost), 0, 0, 100000,
+	    "0", 0, NULL, 0 },
+	{ "second_approver", T_BOOL, CONF_OFF(announce_second_approver), 0,
+	    0, 1, "true", 0, NULL, 0 },
+	ANN_TEXT("subscribed_vi", subscribed_vi, "Da dang ky nhan tin: "
+	    "{list}."),
+	ANN_TEXT("subscribed_en", subscribed_en, "Subscribed to: {list}."),
+	ANN_TEXT("dropped_vi", dropped_vi, "Da huy nhan tin: {list}."),
+	ANN_TEXT("dropped_en", dropped_en, "Unsubscribed from: {list}."),
+	ANN_TEXT("list_vi", list_vi, "Ban dang nhan tin: {list}."),
+	ANN_TEXT("list_en", list_en, "You receive news on: {list}."),
+	ANN_TEXT("none_vi", none_vi, "Ban chua dang ky nhan tin. Chu de: "
+	    "{list}."),
+	ANN_TEXT("none_en", none_en, "You have no subscription. Topics: "
+	    "{list}."),
+	ANN_TEXT("more_vi", more_vi, "Chi tiet: soan XEM {code}"),
+	ANN_TEXT("more_en", more_en, "More: send READ {code}"),
+	ANN_TEXT("not_found_vi", not_found_vi, "Khong co thong bao {code}."),
+	ANN_TEXT("not_found_en", not_found_en, "No announcement {code}."),
+	END_FIELDS
+};
+
+#define NEWS_OFF(m)	offsetof(struct news_topic, m)
+
+/* An element of the "news_topics" list (read_news_topics()). */
+static const struct field f_news_topic[] = {
+	{ "id", T_STR, NEWS_OFF(id), ARR(news_topic, id), 1,
+	    ARR(news_topic, id) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "name_vi", T_STR, NEWS_OFF(name_vi), 0, 1, 100, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "name_en", T_STR, NEWS_OFF(name_en), 0, 0, 100, "", 0, NULL, 0 },
+	{ "words", T_STRLIST, NEWS_OFF(words), 0, 1, REPLY_WORD_MAX - 1,
+	    NULL, 0, NULL, NEWS_OFF(nwords) },
 	END_FIELDS
 };
 
@@ -705,6 +774,7 @@ static const struct group {
 	{ "satisfaction", f_satisfaction },
 	{ "ussd", f_ussd },
 	{ "reports", f_reports },
+	{ "announce", f_announce },
 };
 #define NGROUPS	(sizeof(groups) / sizeof(groups[0]))
 
@@ -2180,6 +2250,208 @@ read_areas(struct loader *ld, struct config *conf)
 	return 0;
 }
 
+/*
+ * ===================================================================
+ * Subscriptions and announcements
+ * ===================================================================
+ */
+
+static config_setting_t *group_member(struct loader *, const char *,
+		    const char *);
+
+/*
+ * The topics residents subscribe to for the ward's announcements: ids as
+ * valid_id() wants them, unique.
+ */
+static int
+read_news_topics(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e;
+	struct news_topic	*t;
+	size_t			 i, j;
+	int			 n;
+
+	if ((n = list_of(ld, "news_topics", CONF_NEWS_TOPICS_MAX, 0,
+	    &list)) <= 0)
+		return n;
+	conf->nnews_topics = (size_t)n;
+	conf->news_topics = xcalloc(conf->nnews_topics, sizeof(*t));
+	for (i = 0; i < conf->nnews_topics; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		t = &conf->news_topics[i];
+		if (read_group(ld, e, t, f_news_topic, NULL) == -1)
+			return -1;
+		t->line = (int)config_setting_source_line(e);
+		if (!valid_id(t->id)) {
+			conf_error(ld, e, "news topic id '%s': use lowercase "
+			    "letters, digits, '_' and '-'", t->id);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(conf->news_topics[j].id, t->id) == 0) {
+				conf_error(ld, e, "duplicate news topic id "
+				    "'%s'", t->id);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * Folds word (of the setting at, for errors) into conf->news_words as
+ * kind and index.  A word that folds like another of a different
+ * meaning is an error; the same meaning twice is kept once.
+ */
+static int
+add_news_word(struct loader *ld, struct config *conf, config_setting_t *at,
+    const char *word, enum news_word_kind kind, int index)
+{
+	struct news_word	*w = &conf->news_words[conf->nnews_words];
+	size_t			 j, len;
+
+	len = text_fold_word(word, w->fold, sizeof(w->fold));
+	if (len == 0 || len >= sizeof(w->fold)) {
+		conf_error(ld, at, "'%s': %s", word, len == 0 ? "no letter or "
+		    "digit" : "too long");
+		return -1;
+	}
+	w->kind = kind;
+	w->index = index;
+	for (j = 0; j < conf->nnews_words; j++) {
+		if (strcmp(conf->news_words[j].fold, w->fold) != 0)
+			continue;
+		if (conf->news_words[j].kind == kind &&
+		    conf->news_words[j].index == index)
+			return 0;
+		conf_error(ld, at, "'%s' means two things in the "
+		    "subscriptions' words (case, diacritics and spaces do not "
+		    "count)", word);
+		return -1;
+	}
+	conf->nnews_words++;
+	return 0;
+}
+
+/* Folds a list of words of the announce group. */
+static int
+add_news_list(struct loader *ld, struct config *conf, const char *name,
+    char *const *words, size_t n, enum news_word_kind kind)
+{
+	config_setting_t	*at = group_member(ld, "announce", name);
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		if (add_news_word(ld, conf, at, words[i], kind, -1) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * Checks the announce group and the areas' "within", and folds every
+ * word of the subscriptions' conversation into conf->news_words: the
+ * verbs, then the topics' and areas' ids and words.
+ */
+static int
+check_announce(struct loader *ld, struct config *conf)
+{
+	const unsigned char	*p;
+	config_setting_t	*at;
+	size_t			 i, j, n, depth;
+	const struct area	*a;
+
+	for (p = (const unsigned char *)conf->announce_code_prefix; *p != '\0';
+	    p++)
+		if (!isupper(*p)) {
+			conf_error(ld, group_member(ld, "announce",
+			    "code_prefix"), "announce.code_prefix: capital "
+			    "letters A to Z only");
+			return -1;
+		}
+	if (strcmp(conf->announce_code_prefix, conf->case_prefix) == 0) {
+		conf_error(ld, group_member(ld, "announce", "code_prefix"),
+		    "announce.code_prefix: the same as cases.prefix");
+		return -1;
+	}
+	if (config_category(conf, conf->announce_reply_category) == NULL) {
+		conf_error(ld, group_member(ld, "announce", "reply_category"),
+		    "announce.reply_category: no category '%s'",
+		    conf->announce_reply_category);
+		return -1;
+	}
+	if (conf->announce_channel[0] != '\0' &&
+	    config_channel(conf, conf->announce_channel) == NULL) {
+		conf_error(ld, group_member(ld, "announce", "channel"),
+		    "announce.channel: no channel '%s'",
+		    conf->announce_channel);
+		return -1;
+	}
+	for (i = 0; i < conf->nareas; i++) {
+		if (conf->areas[i].within[0] == '\0')
+			continue;
+		at = config_setting_get_elem(config_lookup(&ld->cfg, "areas"),
+		    (unsigned)i);
+		/* Up the chain: it must end, at an area that exists. */
+		for (a = &conf->areas[i], depth = 0; a != NULL &&
+		    a->within[0] != '\0' && depth <= conf->nareas; depth++)
+			if ((a = config_area(conf, a->within)) == NULL) {
+				conf_error(ld, at, "area '%s': within: no "
+				    "area '%s'", conf->areas[i].id,
+				    conf->areas[i].within);
+				return -1;
+			}
+		if (depth > conf->nareas) {
+			conf_error(ld, at, "area '%s': within: a loop",
+			    conf->areas[i].id);
+			return -1;
+		}
+	}
+	n = conf->announce_nsubscribe_words + conf->announce_ndrop_words +
+	    conf->announce_nlist_words + conf->announce_nread_words +
+	    conf->announce_nall_words;
+	for (i = 0; i < conf->nnews_topics; i++)
+		n += 1 + conf->news_topics[i].nwords;
+	for (i = 0; i < conf->nareas; i++)
+		n += 1 + conf->areas[i].nwords;
+	conf->news_words = xcalloc(n + 1, sizeof(*conf->news_words));
+	if (add_news_list(ld, conf, "subscribe_words",
+	    conf->announce_subscribe_words, conf->announce_nsubscribe_words,
+	    NEWS_W_SUBSCRIBE) == -1 || add_news_list(ld, conf, "drop_words",
+	    conf->announce_drop_words, conf->announce_ndrop_words,
+	    NEWS_W_DROP) == -1 || add_news_list(ld, conf, "list_words",
+	    conf->announce_list_words, conf->announce_nlist_words,
+	    NEWS_W_LIST) == -1 || add_news_list(ld, conf, "read_words",
+	    conf->announce_read_words, conf->announce_nread_words,
+	    NEWS_W_READ) == -1 || add_news_list(ld, conf, "all_words",
+	    conf->announce_all_words, conf->announce_nall_words,
+	    NEWS_W_ALL) == -1)
+		return -1;
+	for (i = 0; i < conf->nnews_topics; i++) {
+		at = config_setting_get_elem(config_lookup(&ld->cfg,
+		    "news_topics"), (unsigned)i);
+		if (add_news_word(ld, conf, at, conf->news_topics[i].id,
+		    NEWS_W_TOPIC, (int)i) == -1)
+			return -1;
+		for (j = 0; j < conf->news_topics[i].nwords; j++)
+			if (add_news_word(ld, conf, at,
+			    conf->news_topics[i].words[j], NEWS_W_TOPIC,
+			    (int)i) == -1)
+				return -1;
+	}
+	for (i = 0; i < conf->nareas; i++) {
+		at = config_setting_get_elem(config_lookup(&ld->cfg, "areas"),
+		    (unsigned)i);
+		if (add_news_word(ld, conf, at, conf->areas[i].id, NEWS_W_AREA,
+		    (int)i) == -1)
+			return -1;
+		for (j = 0; j < conf->areas[i].nwords; j++)
+			if (add_news_word(ld, conf, at,
+			    conf->areas[i].words[j], NEWS_W_AREA, (int)i) ==
+			    -1)
+				return -1;
+	}
+	return 0;
+}
+
 /* The setting group.key, else its group, else NULL: where errors point. */
 static config_setting_t *
 group_member(struct loader *ld, const char *group, const char *key)
@@ -2340,7 +2612,7 @@ static int
 check_toplevel(struct loader *ld)
 {
 	/* The groups of the schema tables, and the lists. */
-	const char		*known[NGROUPS + 6];
+	const char		*known[NGROUPS + 7];
 	config_setting_t	*root = config_root_setting(&ld->cfg), *m;
 	const char		*name, *near;
 	size_t			 i;
@@ -2353,6 +2625,7 @@ check_toplevel(struct loader *ld)
 	known[i++] = "roles";
 	known[i++] = "topics";
 	known[i++] = "areas";
+	known[i++] = "news_topics";
 	known[i] = NULL;
 	for (j = 0; j < n; j++) {
 		m = config_setting_get_elem(root, (unsigned)j);
@@ -2408,6 +2681,9 @@ table_of(config_setting_t *s)
 		return f_area;
 	if (strcmp(name, "topics") == 0 && config_setting_parent(pp) == NULL)
 		return f_topic;
+	if (strcmp(name, "news_topics") == 0 &&
+	    config_setting_parent(pp) == NULL)
+		return f_news_topic;
 	if (strcmp(name, "roles") == 0 && config_setting_parent(pp) == NULL)
 		return f_role;
 	if (strcmp(name, "subcategories") == 0)
@@ -2692,6 +2968,8 @@ read_all(struct loader *ld, struct config *conf)
 	    read_topics(ld, conf) == -1 || check_replies(ld, conf) == -1 ||
 	    read_roles(ld, conf) == -1 || check_cases(ld, conf) == -1 ||
 	    read_areas(ld, conf) == -1 || check_reports(ld, conf) == -1 ||
+	    read_news_topics(ld, conf) == -1 ||
+	    check_announce(ld, conf) == -1 ||
 	    read_ussd(ld, conf) == -1 || check_classifier(ld, conf) == -1 ||
 	    run_checks(ld, conf) == -1)
 		return -1;
@@ -2836,6 +3114,10 @@ config_free(struct config *conf)
 	for (i = 0; i < conf->nareas; i++)
 		free_fields(&conf->areas[i], f_area);
 	free(conf->areas);
+	for (i = 0; i < conf->nnews_topics; i++)
+		free_fields(&conf->news_topics[i], f_news_topic);
+	free(conf->news_topics);
+	free(conf->news_words);
 	for (i = 0; i < conf->nshorthand; i++) {
 		free(conf->shorthand[i].token);
 		free(conf->shorthand[i].expansion);
@@ -2939,6 +3221,18 @@ channel_type_name(enum channel_type t)
 		if (channel_types[i].value == (int)t)
 			return channel_types[i].name;
 	return "unknown";
+}
+
+/* The index of the news topic with this id, or -1. */
+int
+config_news_topic(const struct config *conf, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nnews_topics; i++)
+		if (strcmp(conf->news_topics[i].id, id) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* The area with this id, or NULL. */
@@ -3104,4 +3398,7 @@ config_diff(const struct config *a, const struct config *b,
 	    sizeof(*a->topics), f_topic, fn, arg);
 	list_diff("areas", a->areas, a->nareas, b->areas, b->nareas,
 	    sizeof(*a->areas), f_area, fn, arg);
+	list_diff("news_topics", a->news_topics, a->nnews_topics,
+	    b->news_topics, b->nnews_topics, sizeof(*a->news_topics),
+	    f_news_topic, fn, arg);
 }

@@ -150,7 +150,8 @@ enum reply_special {
 	REPLY_SPECIAL_TOPIC,	/* an information topic */
 	REPLY_SPECIAL_EXPLAIN,	/* what happens next, for a case */
 	REPLY_SPECIAL_LANG_VI,	/* answer me in Vietnamese from now on */
-	REPLY_SPECIAL_LANG_EN	/* ... in English */
+	REPLY_SPECIAL_LANG_EN,	/* ... in English */
+	REPLY_SPECIAL_NEWS	/* subscriptions, announcements (subscribe.h) */
 };
 
 #define REPLY_WORD_MAX		64	/* bytes of a folded special word */
@@ -217,7 +218,41 @@ struct area {
 	char		 *name;
 	char		**words;	/* phrases that name it */
 	size_t		  nwords;
+	char		  within[CONF_ID_MAX]; /* the area it is part of, "" */
 	int		  line;
+};
+
+/*
+ * A topic of the ward's announcements that residents subscribe to
+ * ("news_topics"; core/subscribe.c, daemon/cmd_announce.c).
+ */
+struct news_topic {
+	char		  id[CONF_ID_MAX];
+	char		 *name_vi;
+	char		 *name_en;
+	char		**words;	/* how residents name it in DK ... */
+	size_t		  nwords;
+	int		  line;
+};
+
+#define CONF_NEWS_TOPICS_MAX	32
+
+/* What a folded word of the announce group means (struct news_word). */
+enum news_word_kind {
+	NEWS_W_SUBSCRIBE,	/* announce.subscribe_words */
+	NEWS_W_DROP,		/* announce.drop_words */
+	NEWS_W_LIST,		/* announce.list_words */
+	NEWS_W_READ,		/* announce.read_words */
+	NEWS_W_ALL,		/* announce.all_words */
+	NEWS_W_TOPIC,		/* a news topic's id or word */
+	NEWS_W_AREA		/* an area's id or word */
+};
+
+/* One word of the subscriptions' conversation, folded like special words. */
+struct news_word {
+	char		  fold[REPLY_WORD_MAX];
+	enum news_word_kind kind;
+	int		  index;	/* TOPIC, AREA: which */
 };
 
 #define CONF_AREAS_MAX		64
@@ -430,6 +465,41 @@ struct config {
 	struct area	 *areas;
 	size_t		  nareas;
 
+	/* announce: subscriptions and announcements (issue 18) */
+	char		**announce_subscribe_words;
+	size_t		  announce_nsubscribe_words;
+	char		**announce_drop_words;
+	size_t		  announce_ndrop_words;
+	char		**announce_list_words;
+	size_t		  announce_nlist_words;
+	char		**announce_read_words;
+	size_t		  announce_nread_words;
+	char		**announce_all_words;
+	size_t		  announce_nall_words;
+	char		  announce_code_prefix[8];	/* "TB" in "TB-000012" */
+	char		  announce_channel[CONF_ID_MAX]; /* "": each number's */
+	char		  announce_reply_category[CONF_ID_MAX];
+	int		  announce_reply_window;	/* seconds */
+	int		  announce_batch;	/* recipients a transaction */
+	int		  announce_part_cost;	/* dong an SMS part, 0: none */
+	int		  announce_second_approver;	/* bool */
+	char		 *announce_subscribed_vi;	/* {list} */
+	char		 *announce_subscribed_en;
+	char		 *announce_dropped_vi;		/* {list} */
+	char		 *announce_dropped_en;
+	char		 *announce_list_vi;		/* {list} */
+	char		 *announce_list_en;
+	char		 *announce_none_vi;		/* {list}: choices */
+	char		 *announce_none_en;
+	char		 *announce_more_vi;		/* {code} */
+	char		 *announce_more_en;
+	char		 *announce_not_found_vi;	/* {code} */
+	char		 *announce_not_found_en;
+	struct news_topic *news_topics;
+	size_t		  nnews_topics;
+	struct news_word *news_words;		/* every word above, folded */
+	size_t		  nnews_words;
+
 	/* ussd: USSD menu sessions */
 	int		  ussd_enabled;
 	char		 *ussd_service_code;	/* "" accepts any */
@@ -469,6 +539,7 @@ const struct channel *config_channel(const struct config *,
 		    const char *name);
 const char	*channel_type_name(enum channel_type);
 const struct area *config_area(const struct config *, const char *id);
+int		 config_news_topic(const struct config *, const char *id);
 void		 config_diff(const struct config *, const struct config *,
 		    void (*)(const char *path, void *), void *);
 
