@@ -55,6 +55,9 @@
 #include "core/lifecycle.h"
 #include "core/metrics.h"
 #include "core/reply.h"
+#include "core/announce.h"
+#include "domain/subscribe.h"
+#include "store/announce.h"
 
 struct ingest {
 	struct store		*store;
@@ -78,6 +81,8 @@ struct job {
 	struct classification	 dec;		/* the router's, the model's */
 	char			*decision;	/* dec as JSON, for the store */
 	struct reply_request	 special;	/* a special word, or NONE */
+	struct sub_request	 sub;		/* REPLY_SPECIAL_NEWS: what */
+	int64_t			 ann_code;	/* an announcement quoted */
 	int			 lang_of;	/* the message's, or -1 */
 	int64_t			 quoted_ref;	/* a reference in the text */
 	int64_t			 now;
@@ -424,6 +429,63 @@ work_case(struct store_txn *txn, struct job *j, struct reply_ctx *rc,
 	    j->res.case_id, j->res.ref_number, j->deadline, !known);
 }
 
+/*
+ * A comment on an announcement: announcement id when the message quotes
+ * its code, else the newest announcement sent to the sender within
+ * announce.reply_window.  It becomes a new case in
+ * announce.reply_category, linked to the announcement, so that the ward
+ * answers it and reports count it.  STORE_NOTFOUND when there is no
+ * such announcement (or none published).
+ */
+static enum store_status
+work_announce_reply(struct store_txn *txn, struct job *j,
+    struct reply_ctx *rc, int64_t msg_id, int64_t id)
+{
+	const struct config		*conf = j->conf;
+	struct store_announcement	 a;
+	enum store_status		 st;
+	size_t				 i;
+	char				 detail[96];
+
+	if (id == 0) {
+		if (conf->announce_reply_window == 0)
+			return STORE_NOTFOUND;
+		if ((st = store_announce_reply_to(txn, j->in.sender, j->now -
+		    conf->announce_reply_window, &id)) != STORE_OK)
+			return st;
+	}
+	if ((st = store_announce_read(txn, id, &a)) != STORE_OK)
+		return st;
+	st = a.started == 0 ? STORE_NOTFOUND : STORE_OK;
+	store_announce_clear(&a);
+	if (st != STORE_OK)
+		return st;
+	for (i = 0; i < conf->ncategories; i++)
+		if (strcmp(conf->categories[i].id,
+		    conf->announce_reply_category) == 0)
+			break;
+	if (i == conf->ncategories)
+		return STORE_NOTFOUND;
+	j->dec.route.kind = ROUTE_FEEDBACK;
+	j->dec.route.category = (int)i;
+	j->dec.route.category_id = conf->categories[i].id;
+	j->dec.route.sub_id = "";
+	j->dec.route.nsecondary = 0;
+	j->res.secondary[0] = '\0';
+	j->res.kind = ROUTE_FEEDBACK;
+	j->res.category = conf->categories[i].id;
+	j->deadline = calendar_deadline(conf, j->now,
+	    conf->categories[i].deadline_days);
+	if ((st = work_case(txn, j, rc, msg_id)) != STORE_OK)
+		return st;
+	if ((st = store_announce_link(txn, j->res.case_id, id)) != STORE_OK)
+		return st;
+	snprintf(detail, sizeof(detail), "message %lld: a comment on %s-%lld",
+	    (long long)msg_id, conf->announce_code_prefix, (long long)id);
+	return store_audit_append(txn, "papigwd", "case.announcement",
+	    j->res.case_id, detail);
+}
+
 static enum store_status
 ingest_work(struct store_txn *txn, void *arg)
 {
@@ -442,9 +504,18 @@ ingest_work(struct store_txn *txn, void *arg)
 	if (st != STORE_NOTFOUND)
 		return reply_done(j, &rc, st);
 	/* A special word: answered, no case. */
+	if (j->special.what == REPLY_SPECIAL_NEWS)
+		return reply_done(j, &rc, subscribe_reply(txn, &rc,
+		    &j->sub));
 	if (j->special.what != REPLY_SPECIAL_NONE)
 		return reply_done(j, &rc, reply_special(txn, &rc,
 		    &j->special));
+	/* A comment on an announcement that it quotes. */
+	if (j->ann_code > 0 && j->quoted_ref == 0) {
+		st = work_announce_reply(txn, j, &rc, msg_id, j->ann_code);
+		if (st != STORE_NOTFOUND)
+			return reply_done(j, &rc, st);
+	}
 	/*
 	 * What quotes the sender's own open case goes on it, whatever the
 	 * classifier thought of the words around the reference.
@@ -457,6 +528,12 @@ ingest_work(struct store_txn *txn, void *arg)
 	if (j->dec.route.kind != ROUTE_FEEDBACK)
 		return reply_done(j, &rc, work_not_feedback(txn, j, &rc,
 		    msg_id));
+	/* Feedback soon after an announcement: a comment on it. */
+	if (!j->in.new_case && j->quoted_ref == 0) {
+		st = work_announce_reply(txn, j, &rc, msg_id, 0);
+		if (st != STORE_NOTFOUND)
+			return reply_done(j, &rc, st);
+	}
 	return reply_done(j, &rc, work_case(txn, j, &rc, msg_id));
 }
 
@@ -617,7 +694,9 @@ job_decide(struct job *j, const struct config *conf)
 		return;
 	}
 	text_normalise(t, j->text, strlen(j->text), 0);
-	reply_parse(conf, t, &j->special);
+	if (!reply_parse(conf, t, &j->special) &&
+	    subscribe_parse(conf, t, &j->sub))
+		j->special.what = REPLY_SPECIAL_NEWS;
 	j->lang_of = reply_language_of(conf, t);
 	if (j->special.what == REPLY_SPECIAL_NONE)
 		classifier_decide(j->cls, t, &j->dec);
@@ -728,6 +807,8 @@ ingest_submit(struct ingest *ing, struct config *conf,
 	j->arg = arg;
 	job_decide(j, conf);
 	j->quoted_ref = ref_find(conf->case_prefix, j->text);
+	if (conf->nnews_words > 0 && j->special.what == REPLY_SPECIAL_NONE)
+		j->ann_code = ref_find(conf->announce_code_prefix, j->text);
 	if (in->new_case)
 		job_new_case(j, conf, in);
 	j->res.kind = j->dec.route.kind;

@@ -57,6 +57,7 @@
 #include "conf/config.h"
 #include "domain/ref.h"
 #include "store/store.h"
+#include "store/announce.h"
 
 #define REF_MAX		32	/* bytes of "PA-000123" */
 #define DATE_MAX	16	/* bytes of "04/12/2026" */
@@ -878,9 +879,14 @@ special_optout(struct store_txn *txn, struct reply_ctx *ctx,
 	const struct config	*conf = ctx->conf;
 	int			 stop = req->what == REPLY_SPECIAL_STOP;
 	enum store_status	 st;
+	int64_t			 dropped = 0;
 
 	if ((st = store_sender_optout(txn, ctx->sender, stop, ctx->now)) !=
 	    STORE_OK)
+		return st;
+	/* Stopping everything forgets the subscriptions (personal data). */
+	if (stop && (st = store_sub_drop(txn, ctx->sender, NULL, NULL,
+	    &dropped)) != STORE_OK)
 		return st;
 	*tpl = stop ? pick(conf->replies_stop_vi, conf->replies_stop_en,
 	    ctx->lang) : pick(conf->replies_start_vi, conf->replies_start_en,
@@ -980,6 +986,23 @@ reply_special(struct store_txn *txn, struct reply_ctx *ctx,
 	if ((st = special_audit(txn, ctx, req, what)) != STORE_OK)
 		return st;
 	if (text[0] == '\0') {
+		ctx->block = REPLY_BLOCK_NONE;
+		return STORE_OK;
+	}
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 1, 0, text, NULL);
+}
+
+/*
+ * Queues text, an answer the resident asked for that another module
+ * composed (core/subscribe.c), as a special word's: under the same guards
+ * and cap, cut to the channel's budget of a requested answer.  The caller
+ * wrote the audit entry.  Returns STORE_OK (ctx->block says whether a row
+ * was queued) or an error.
+ */
+enum store_status
+reply_asked(struct store_txn *txn, struct reply_ctx *ctx, const char *text)
+{
+	if (text == NULL || text[0] == '\0') {
 		ctx->block = REPLY_BLOCK_NONE;
 		return STORE_OK;
 	}
@@ -1120,6 +1143,7 @@ reply_queue(struct store_txn *txn, const struct config *conf,
 	o.segments = sms_segments(o.text);
 	o.state = STORE_OUTBOX_QUEUED;
 	o.kind = m->kind;
+	o.priority = m->priority;
 	st = store_outbox_insert(txn, &o, id);
 	free(stripped);
 	return st;

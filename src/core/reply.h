@@ -98,6 +98,7 @@ struct reply_msg {
 	const char	*recipient;
 	const char	*text;		/* UTF-8 */
 	int64_t		 case_id;	/* or 0 */
+	int		 priority;	/* 0, or 1 for bulk sends */
 };
 
 /* reply_status_text() flags. */
@@ -127,6 +128,8 @@ enum store_status reply_special(struct store_txn *, struct reply_ctx *,
 enum store_status reply_thanks(struct store_txn *, struct reply_ctx *,
 		    int64_t case_id);
 enum store_status reply_greeting(struct store_txn *, struct reply_ctx *);
+enum store_status reply_asked(struct store_txn *, struct reply_ctx *,
+		    const char *text);
 void		 reply_frame_answer(const struct config *, int64_t ref,
 		    int lang, const char *answer, char *buf, size_t bufsz);
 int		 reply_budget(const struct config *, const char *channel,
