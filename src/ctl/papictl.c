@@ -72,6 +72,13 @@ static const struct ctl_cmd commands[] = {
 	    N_("a consistent copy of the database, while it runs") },
 	{ "audit", ctl_audit, "[--verify] [--limit n]",
 	    N_("the audit log; --verify checks it") },
+	{ "announce", ctl_announce, "draft --topic topic [--area area]... "
+	    "--text text [--text-en text] [--body text]",
+	    N_("draft an announcement to the subscribers; shows its cost") },
+	{ "announce", ctl_announce, "list | subscribers | show id",
+	    N_("announcements, their delivery, and the subscribers") },
+	{ "announce", ctl_announce, "approve id | send id | cancel id",
+	    N_("a second administrator approves; then it is sent") },
 	{ "router", ctl_router, "train [--force] [--corpus dir] "
 	    "[--corrections file] [--out file]",
 	    N_("retrain the learned model with the officers' corrections") },

@@ -107,6 +107,9 @@ int	ctl_quarantine(struct ctl_globals *, int, char **);
 int	ctl_sender(struct ctl_globals *, int, char **);
 int	ctl_backup(struct ctl_globals *, int, char **);
 
+/* ctl_announce.c: announce */
+int	ctl_announce(struct ctl_globals *, int, char **);
+
 /* ctl_report.c: report, export, audit */
 int	ctl_report(struct ctl_globals *, int, char **);
 int	ctl_export(struct ctl_globals *, int, char **);

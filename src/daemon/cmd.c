@@ -41,6 +41,14 @@ const struct control_cmd cmd_table[] = {
 	{ "sender.block", ROLE_ADMINISTRATOR, cmd_sender_block },
 	{ "sender.unblock", ROLE_ADMINISTRATOR, cmd_quarantine_release },
 	{ "backup", ROLE_ADMINISTRATOR, cmd_backup },
+	{ "announce.draft", ROLE_ADMINISTRATOR, cmd_announce_draft },
+	{ "announce.show", ROLE_OFFICER, cmd_announce_show },
+	{ "announce.list", ROLE_OFFICER, cmd_announce_list },
+	{ "announce.subscribers", ROLE_ADMINISTRATOR,
+	    cmd_announce_subscribers },
+	{ "announce.approve", ROLE_ADMINISTRATOR, cmd_announce_approve },
+	{ "announce.send", ROLE_ADMINISTRATOR, cmd_announce_send },
+	{ "announce.cancel", ROLE_ADMINISTRATOR, cmd_announce_cancel },
 };
 const size_t cmd_ncommands = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

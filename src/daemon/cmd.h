@@ -72,6 +72,15 @@ int		 cmd_sender_block(struct control_req *);
 /* cmd_backup.c */
 int		 cmd_backup(struct control_req *);
 
+/* cmd_announce.c */
+int		 cmd_announce_draft(struct control_req *);
+int		 cmd_announce_show(struct control_req *);
+int		 cmd_announce_list(struct control_req *);
+int		 cmd_announce_subscribers(struct control_req *);
+int		 cmd_announce_approve(struct control_req *);
+int		 cmd_announce_send(struct control_req *);
+int		 cmd_announce_cancel(struct control_req *);
+
 /* cmd_report.c */
 int		 cmd_report(struct control_req *);
 int		 cmd_export(struct control_req *);

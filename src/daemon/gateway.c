@@ -42,6 +42,7 @@
 #include "chan/modem.h"
 #include "chan/outbox.h"
 #include "chan/ussd.h"
+#include "daemon/announce_feed.h"
 #include "daemon/cmd.h"
 #include "daemon/control.h"
 #include "daemon/dash.h"
@@ -208,6 +209,9 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 	if ((svc->outbox = outbox_start(svc->store, conf, err, errsz)) ==
 	    NULL)
 		goto fail;
+	/* Announcements a stop interrupted go on. */
+	if ((svc->feeder = announce_feeder_start(svc, err, errsz)) == NULL)
+		goto fail;
 	gw->partfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (gw->partfd == -1 || loop_watch(gw->partfd, partfd_cb, gw) ==
 	    -1) {
@@ -284,6 +288,8 @@ gateway_stop(struct gateway *gw)
 	 * too) finish for outbox.shutdown_wait seconds and queues the rest
 	 * again; it is freed once no driver can report any more.
 	 */
+	announce_feeder_stop(svc->feeder);
+	svc->feeder = NULL;
 	outbox_stop(svc->outbox);
 	/* Modems hand their last messages to the store before it closes. */
 	modems_stop(svc->modems);
