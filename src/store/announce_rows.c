@@ -441,9 +441,10 @@ store_announce_start(struct store_txn *txn, int64_t id,
 	store_bind_text(s, 2, areas_json);
 	store_bind_text(s, 3, channel != NULL ? channel : "");
 	sqlite3_bind_int64(s, 4, id);
+	/* The topic is bound without a copy: cleared after the step. */
+	st = store_txn_step(txn, s, "announcement recipients", NULL);
 	store_announce_clear(&a);
-	if ((st = store_txn_step(txn, s, "announcement recipients", NULL)) !=
-	    STORE_OK)
+	if (st != STORE_OK)
 		return st;
 	*n = store_txn_changes(txn);
 	if ((s = stmt(txn, ST_ANN_STARTED)) == NULL)
