@@ -181,6 +181,20 @@ test_expect_success 'case replies are not starved by a bulk send' '
 	ctl announce cancel TB4 >/dev/null
 '
 
+test_expect_success 'the report: announcements sent, their reach and comments' '
+	today=$(date +%Y-%m-%d) &&
+	ctl --json report --from $today --to $today >r.json &&
+	test "$(jget r.json "$.announcements.cases")" = 2 &&
+	test "$(jget r.json "$.announcements.sent[0].code")" = TB-000001 &&
+	test "$(jget r.json "$.announcements.sent[0].recipients")" = 14 &&
+	test "$(jget r.json "$.announcements.sent[0].sent")" = 14 &&
+	test "$(jget r.json "$.announcements.sent[0].comments")" = 2 &&
+	test "$(jget r.json "$.announcements.sent[2].code")" = TB-000003 &&
+	ctl report --from $today --to $today >r.txt &&
+	test_grep "comment on an announcement: 2" r.txt &&
+	test_grep "TB-000001 (budget): 14 recipients, 14 sent" r.txt
+'
+
 test_expect_success 'every step is audited' '
 	ctl audit --limit 200 >audit &&
 	test_grep "announce.draft" audit && test_grep "announce.approve" audit &&

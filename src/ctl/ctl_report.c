@@ -315,6 +315,33 @@ report_sms_line(json_t *data, FILE *fp)
 	    "parts")));
 }
 
+/*
+ * The announcements sent in the period: their reach and the comments
+ * they received, and the cases that comment on one (their own source).
+ */
+void
+report_announce_lines(json_t *data, FILE *fp)
+{
+	json_t	*an = json_object_get(data, "announcements"), *e;
+	size_t	 i;
+
+	if (!json_is_object(an))
+		return;
+	fprintf(fp, _("Cases that comment on an announcement: %lld.\n"),
+	    (long long)json_integer_value(json_object_get(an, "cases")));
+	json_array_foreach(json_object_get(an, "sent"), i, e)
+		fprintf(fp, _("%s (%s): %lld recipients, %lld sent, %lld "
+		    "delivered, %lld failed, %lld comments\n"),
+		    ctl_str(e, "code", "-"), ctl_str(e, "topic", "-"),
+		    (long long)json_integer_value(json_object_get(e,
+		    "recipients")), (long long)json_integer_value(
+		    json_object_get(e, "sent")), (long long)json_integer_value(
+		    json_object_get(e, "delivered")),
+		    (long long)json_integer_value(json_object_get(e, "failed")),
+		    (long long)json_integer_value(json_object_get(e,
+		    "comments")));
+}
+
 static void
 report_table(json_t *data)
 {
@@ -335,6 +362,7 @@ report_table(json_t *data)
 	    "and the 90th percentile."), _("On time: answered within the "
 	    "deadline, of the cases answered or past it."));
 	report_sms_line(data, stdout);
+	report_announce_lines(data, stdout);
 }
 
 /* report --due: the next report to the district. */

@@ -516,3 +516,77 @@ cmd_announce_cancel(struct control_req *req)
 	    "unqueued", (json_int_t)s.n, "unsent", (json_int_t)s.m);
 	return 0;
 }
+
+/*
+ * ===================================================================
+ * Reports
+ * ===================================================================
+ */
+
+struct period_list {
+	int64_t		 ids[1000];
+	size_t		 n;
+};
+
+static void
+in_period(const struct store_announcement *a, void *arg)
+{
+	struct period_list	*l = arg;
+
+	if (l->n < sizeof(l->ids) / sizeof(l->ids[0]))
+		l->ids[l->n++] = a->id;
+}
+
+/*
+ * What a report says of announcements for the period [start, end): the
+ * cases that comment on one, opened in the period (a source of their
+ * own), and every announcement that started in it with its reach (the
+ * recipients, how many were sent and delivered, failed, the SMS parts)
+ * and the comments it received.  Returns a new object, or NULL when the
+ * store failed.
+ */
+json_t *
+cmd_announce_report(struct control_req *req, int64_t start, int64_t end)
+{
+	struct store_announcement	 a;
+	struct store_announce_stats	 s;
+	struct period_list		*l = xcalloc(1, sizeof(*l));
+	char				 code[32];
+	int64_t				 cases;
+	size_t				 i;
+	json_t				*arr = NULL;
+
+	if (store_announce_cases(req->svc->store, start, end, &cases) !=
+	    STORE_OK || store_announce_list(req->svc->store, start, end, 0,
+	    in_period, l) != STORE_OK)
+		goto fail;
+	arr = json_array();
+	for (i = 0; i < l->n; i++) {
+		if (store_announce_get(req->svc->store, l->ids[i], &a) !=
+		    STORE_OK)
+			goto fail;
+		if (store_announce_stats(req->svc->store, a.id, &s) !=
+		    STORE_OK) {
+			store_announce_clear(&a);
+			goto fail;
+		}
+		subscribe_code(req->conf, a.id, code, sizeof(code));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "code", code,
+		    "topic", a.topic, "areas", a.areas, "text", a.text_vi,
+		    "state", store_announce_state_name(a.state), "started",
+		    cmd_jtime(a.started), "recipients", (json_int_t)s.recipients,
+		    "sent", (json_int_t)(s.sent + s.delivered), "delivered",
+		    (json_int_t)s.delivered, "failed", (json_int_t)s.failed,
+		    "parts", (json_int_t)s.parts, "comments",
+		    (json_int_t)s.comments));
+		store_announce_clear(&a);
+	}
+	free(l);
+	return json_pack("{s:I, s:o}", "cases", (json_int_t)cases, "sent",
+	    arr);
+fail:
+	json_decref(arr);
+	free(l);
+	return NULL;
+}

@@ -452,7 +452,7 @@ cmd_report(struct control_req *req)
 	struct store_query	*q;
 	struct span		 sp;
 	enum store_status	 st;
-	json_t			*data, *sms;
+	json_t			*data, *sms, *ann = NULL;
 
 	if (cmd_arg_bool(req, "due"))
 		return report_due(req);
@@ -475,6 +475,12 @@ cmd_report(struct control_req *req)
 		st = STORE_ERROR;
 	if (st == STORE_OK)
 		json_object_set_new(data, "sms", sms);
+	/* Announcements sent in the period, and the comments on them. */
+	if (st == STORE_OK && (ann = cmd_announce_report(req, sp.start,
+	    sp.cut < sp.end ? sp.cut + 1 : sp.end)) == NULL)
+		st = STORE_ERROR;
+	if (st == STORE_OK)
+		json_object_set_new(data, "announcements", ann);
 	if (st != STORE_OK) {
 		json_decref(data);
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "report: %s",
