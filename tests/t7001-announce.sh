@@ -195,6 +195,22 @@ test_expect_success 'the report: announcements sent, their reach and comments' '
 	test_grep "TB-000001 (budget): 14 recipients, 14 sent" r.txt
 '
 
+test_expect_success 'retention erases the recipients numbers, keeps the figures' '
+	sql "UPDATE announcements SET started = started - 3 * 86400,
+	    finished = finished - 3 * 86400 WHERE id = 1" &&
+	stop_daemon &&
+	start_daemon -c p.conf -o replies.max_per_sender_day=0 \
+	    -o replies.flood_messages=0 -o privacy.retention_days=1 &&
+	wait_for "test \$(sql \"SELECT count(*) FROM announce_recipients
+	    WHERE announcement = 1 AND number IS NOT NULL\") = 0" &&
+	test "$(sql "SELECT count(*) FROM outbox o JOIN announce_recipients r
+	    ON r.outbox_id = o.id WHERE r.announcement = 1
+	    AND o.recipient <> '"''"'")" = 0 &&
+	test "$(sql "SELECT count(*) FROM announce_recipients
+	    WHERE announcement = 2 AND number IS NULL")" = 0 &&
+	ctl announce show TB1 >show && test_grep "14 sent" show
+'
+
 test_expect_success 'every step is audited' '
 	ctl audit --limit 200 >audit &&
 	test_grep "announce.draft" audit && test_grep "announce.approve" audit &&

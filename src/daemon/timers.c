@@ -27,6 +27,7 @@
 #include "domain/period.h"
 #include "domain/ref.h"
 #include "store/store.h"
+#include "store/announce.h"
 #include "core/metrics.h"
 #include "core/reply.h"
 #include "daemon/services.h"
@@ -208,7 +209,7 @@ timer_work(struct store_txn *txn, void *arg)
 	enum store_status	 st;
 	char			 detail[128];
 	size_t			 i;
-	int64_t			 before, unread;
+	int64_t			 before, unread, ann = 0;
 
 	mk.ids = xcalloc(OVERDUE_BATCH, sizeof(*mk.ids));
 	mk.n = 0;
@@ -237,6 +238,18 @@ timer_work(struct store_txn *txn, void *arg)
 		if (st == STORE_OK)
 			st = store_unreadable_erase(txn, before,
 			    ERASE_INBOUND_BATCH, &unread);
+		/* And the recipients of the announcements of then. */
+		if (st == STORE_OK)
+			st = store_announce_erase(txn, before,
+			    ERASE_INBOUND_BATCH, &ann);
+		if (st == STORE_OK && ann > 0) {
+			snprintf(detail, sizeof(detail), "numbers of %lld "
+			    "announcement recipients erased (retention %d "
+			    "days)", (long long)ann,
+			    conf->privacy_retention_days);
+			st = store_audit_append(txn, "papigwd",
+			    "privacy.erase", 0, detail);
+		}
 		if (st == STORE_OK && (tj->erased > 0 || tj->erased_msgs > 0)) {
 			snprintf(detail, sizeof(detail), "numbers of %lld "
 			    "cases and %lld other messages erased (retention "
