@@ -2,6 +2,8 @@
 test_description='subscriptions by SMS: topics and areas, with and without diacritics, in English; list, drop, opt-out'
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-ctl.sh"
+. "$TESTS_DIR/lib-http.sh"
+. "$TESTS_DIR/lib-ussd.sh"
 . "$TESTS_DIR/lib-announce.sh"
 
 N1=+84912000001
@@ -15,7 +17,11 @@ last_reply() {
 }
 
 test_expect_success 'setup' '
-	pub_conf p.conf &&
+	HTTP_PORT=$(free_port) && port=$HTTP_PORT &&
+	pub_conf p.conf "ussd = { enabled = true; service_code = \"*123#\";
+    channel = \"gen\"; sms_ack = true; menu = (
+	(\"report\", \"Phan anh\"), (\"status\", \"Tra cuu\"),
+	(\"info\", \"Thong tin\"), (\"news\", \"Nhan tin thong bao\") ); };" &&
 	start_daemon -c p.conf -o replies.max_per_sender_day=0 \
 	    -o replies.flood_messages=0
 '
@@ -86,6 +92,42 @@ test_expect_success 'papictl announce subscribers: counts only' '
 	ctl announce subscribers >counts &&
 	test_grep "2 numbers subscribe" counts &&
 	! grep -q "9120000" counts
+'
+
+U=+84912000031
+
+test_expect_success 'USSD: the news menu: the topics, mine, stop' '
+	ussd s1 "" $U && test_status 200 && test_grep "4. Nhan tin" body &&
+	ussd s1 "4" $U && test_status 200 &&
+	test_grep "^CON Chon chu de:" body && test_grep "^1. Ngan sach" body &&
+	test_grep "^8. Da dang ky" body && test_grep "^9. Ngung nhan (TC)" body
+'
+
+test_expect_success 'USSD: subscribe to a topic' '
+	ussd s1 "4*1" $U && test_grep "^2. Huy dang ky" body &&
+	ussd s1 "4*1*1" $U && test_status 200 &&
+	test_grep "^END Da dang ky nhan tin: Thu chi ngan sach" body &&
+	test "$(subs $U)" = "topic:budget" &&
+	test "$(sql "SELECT count(*) FROM inbound WHERE sender = '"'$U'"'
+	    AND kind = '"'special'"'")" = 1
+'
+
+test_expect_success 'USSD: my subscriptions' '
+	ussd s2 "4*8" $U && test_status 200 &&
+	test_grep "^END Ban dang nhan tin: Thu chi ngan sach" body
+'
+
+test_expect_success 'USSD: drop it' '
+	ussd s3 "4*1*2" $U && test_grep "^END Da huy nhan tin" body &&
+	test "$(subs $U)" = "" &&
+	ussd s4 "4*8" $U && test_grep "^END Ban chua dang ky" body
+'
+
+test_expect_success 'USSD: stop everything' '
+	ussd s5 "4*7*1" $U && test "$(subs $U)" = "topic:health" &&
+	ussd s6 "4*9" $U && test_grep "^END Da ngung gui" body &&
+	test "$(subs $U)" = "" &&
+	test "$(sql "SELECT opted_out FROM senders WHERE number = '"'$U'"'")" = 1
 '
 
 test_done

@@ -44,6 +44,7 @@
 #include "store/store.h"
 #include "core/ingest.h"
 #include "core/reply.h"
+#include "core/announce.h"
 #include "chan/http.h"
 #include "chan/providers.h"
 
@@ -403,6 +404,95 @@ lookup(struct req *q)
 	show(q, 0);
 }
 
+/* Called on the store's thread once a subscription is committed. */
+static void
+news_done(const struct ingest_result *res, void *arg)
+{
+	struct req		*q = arg;
+	const struct config	*conf = q->conf;
+	char			 text[REPLY_TEXT_MAX], screen[USSD_BUF];
+	if (res->status != STORE_OK) {
+		q->pos.action = USSD_ACT_NONE;
+		q->pos.hint = USSD_HINT_FAILED;
+		show(q, 1);
+		req_free(q);
+		return;
+	}
+	if (q->pos.news == USSD_NEWS_STOP)
+		copy_str(text, sizeof(text), conf->announce_ussd_stopped);
+	else
+		announce_render(q->pos.news == USSD_NEWS_ADD ?
+		    conf->announce_subscribed_vi : conf->announce_dropped_vi,
+		    conf->news_topics[q->pos.item].name_vi, "", text,
+		    sizeof(text));
+	ussd_fit(text, USSD_SCREEN_MAX, screen, sizeof(screen));
+	remember(q->u, q, screen);
+	answer(q->r, 1, screen, 1);
+	req_free(q);
+}
+
+/*
+ * The news menu's choice: the resident's subscriptions, read here; or a
+ * subscription to a topic or its drop, which goes through the pipeline
+ * as the words an SMS would say (stored, audited, confirmed by SMS on
+ * ussd.channel when ussd.sms_ack), answered once committed.  Returns 1
+ * when q was taken, 0 when the caller still owns it.
+ */
+static int
+news(struct req *q)
+{
+	const struct config	*conf = q->conf;
+	struct inbound		 in;
+	char			 text[REPLY_TEXT_MAX], screen[USSD_BUF];
+	char			 pid[USSD_SESSION_ID_MAX + 32];
+	char			 msg[REPLY_WORD_MAX + CONF_ID_MAX + 2];
+
+	if (q->pos.news == USSD_NEWS_MINE) {
+		q->pos.action = USSD_ACT_NONE;
+		if (subscribe_list_text(conf, q->u->store, q->phone,
+		    (enum language)conf->language, text, sizeof(text)) == 0) {
+			q->pos.hint = USSD_HINT_FAILED;
+			show(q, 0);
+			return 0;
+		}
+		ussd_fit(text, USSD_SCREEN_MAX, screen, sizeof(screen));
+		remember(q->u, q, screen);
+		answer(q->r, 1, screen, 0);
+		return 0;
+	}
+	if (q->pos.news == USSD_NEWS_STOP && conf->replies_nstop_words > 0)
+		copy_str(msg, sizeof(msg), conf->replies_stop_words[0]);
+	else if (q->pos.item < 0 || (size_t)q->pos.item >=
+	    conf->nnews_topics) {
+		q->pos.action = USSD_ACT_NONE;
+		q->pos.hint = USSD_HINT_INVALID;
+		show(q, 0);
+		return 0;
+	} else
+		snprintf(msg, sizeof(msg), "%s %s", q->pos.news ==
+		    USSD_NEWS_ADD ? conf->announce_subscribe_words[0] :
+		    conf->announce_drop_words[0],
+		    conf->news_topics[q->pos.item].id);
+	snprintf(pid, sizeof(pid), "ussd:%s:%zu", q->id, strlen(q->path));
+	memset(&in, 0, sizeof(in));
+	in.channel = conf->ussd_channel[0] != '\0' ? conf->ussd_channel :
+	    "ussd";
+	in.provider_id = pid;
+	in.sender = q->phone;
+	in.recipient = q->code;
+	in.text = msg;
+	in.textlen = strlen(msg);
+	in.no_ack = !conf->ussd_sms_ack || conf->ussd_channel[0] == '\0';
+	http_defer(q->r);
+	if (ingest_submit(q->u->ingest, q->conf, &in, news_done, q) == -1) {
+		q->pos.action = USSD_ACT_NONE;
+		q->pos.hint = USSD_HINT_FAILED;
+		show(q, 1);
+		return 0;
+	}
+	return 1;
+}
+
 /* Copies a required field into buf; -1 after a 400 when it is bad. */
 static int
 field(struct http_req *r, const char *name, char *buf, size_t bufsz,
@@ -617,6 +707,10 @@ ussd_handle(struct ussd *u, struct config *conf, struct http_req *r)
 		return;
 	case USSD_ACT_LOOKUP:
 		lookup(q);
+		break;
+	case USSD_ACT_NEWS:
+		if (news(q))
+			return;
 		break;
 	case USSD_ACT_NONE:
 		show(q, 0);

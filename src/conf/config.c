@@ -385,6 +385,14 @@ static const struct field f_announce[] = {
 	ANN_TEXT("more_en", more_en, "More: send READ {code}"),
 	ANN_TEXT("not_found_vi", not_found_vi, "Khong co thong bao {code}."),
 	ANN_TEXT("not_found_en", not_found_en, "No announcement {code}."),
+	ANN_TEXT("ussd_prompt", ussd_prompt, "Nhan tin thong bao, chon chu "
+	    "de:"),
+	ANN_TEXT("ussd_mine", ussd_mine, "Chu de da dang ky"),
+	ANN_TEXT("ussd_subscribe", ussd_subscribe, "Dang ky nhan tin"),
+	ANN_TEXT("ussd_drop", ussd_drop, "Huy dang ky"),
+	ANN_TEXT("ussd_stop", ussd_stop, "Ngung nhan moi tin (TC)"),
+	ANN_TEXT("ussd_stopped", ussd_stopped, "Da ngung gui moi thong bao "
+	    "den so nay. Nhan DK de nhan lai."),
 	END_FIELDS
 };
 
@@ -399,6 +407,7 @@ static const struct field f_news_topic[] = {
 	{ "name_en", T_STR, NEWS_OFF(name_en), 0, 0, 100, "", 0, NULL, 0 },
 	{ "words", T_STRLIST, NEWS_OFF(words), 0, 1, REPLY_WORD_MAX - 1,
 	    NULL, 0, NULL, NEWS_OFF(nwords) },
+	{ "ussd", T_STR, NEWS_OFF(ussd), 0, 0, 40, "", 0, NULL, 0 },
 	END_FIELDS
 };
 

@@ -232,6 +232,7 @@ struct news_topic {
 	char		 *name_en;
 	char		**words;	/* how residents name it in DK ... */
 	size_t		  nwords;
+	char		 *ussd;		/* its short label on USSD, or "" */
 	int		  line;
 };
 
@@ -495,6 +496,12 @@ struct config {
 	char		 *announce_more_en;
 	char		 *announce_not_found_vi;	/* {code} */
 	char		 *announce_not_found_en;
+	char		 *announce_ussd_prompt;		/* USSD: the topics */
+	char		 *announce_ussd_mine;
+	char		 *announce_ussd_subscribe;
+	char		 *announce_ussd_drop;
+	char		 *announce_ussd_stop;
+	char		 *announce_ussd_stopped;
 	struct news_topic *news_topics;
 	size_t		  nnews_topics;
 	struct news_word *news_words;		/* every word above, folded */

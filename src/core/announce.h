@@ -31,6 +31,9 @@ size_t		 announce_message(const struct config *,
 		    size_t bufsz);
 size_t		 announce_areas_json(const struct config *,
 		    const char *areas, char *buf, size_t bufsz);
+size_t		 subscribe_list_text(const struct config *, struct store *,
+		    const char *number, enum language, char *buf,
+		    size_t bufsz);
 int		 announce_check_areas(const struct config *,
 		    const char *areas, char *bad, size_t badsz);
 

@@ -320,3 +320,29 @@ subscribe_reply(struct store_txn *txn, struct reply_ctx *ctx,
 		return st;
 	return reply_asked(txn, ctx, text);
 }
+
+/*
+ * The answer to a list word for number, from committed data (the USSD
+ * menu): announce.list_* with the names, or announce.none_* with the
+ * topics to choose from.  Returns its length, 0 when the store failed.
+ */
+size_t
+subscribe_list_text(const struct config *conf, struct store *store,
+    const char *number, enum language lang, char *buf, size_t bufsz)
+{
+	struct listing	 l;
+	char		 names[LIST_MAX];
+	int		 en = lang == LANG_EN;
+
+	memset(&l, 0, sizeof(l));
+	l.conf = conf;
+	l.lang = lang;
+	if (store_sub_read(store, number, listed, &l) != STORE_OK)
+		return 0;
+	if (l.n > 0)
+		return announce_render(en ? conf->announce_list_en :
+		    conf->announce_list_vi, l.list, "", buf, bufsz);
+	choices(conf, names, sizeof(names));
+	return announce_render(en ? conf->announce_none_en :
+	    conf->announce_none_vi, names, "", buf, bufsz);
+}

@@ -16,7 +16,10 @@
  *			2. check a case: reference -> END with its state and
  *			   last answer, for the number that opened it only;
  *			3. information topics (the replies' topics, their
- *			   plain-ASCII ussd texts).
+ *			   plain-ASCII ussd texts);
+ *			4. news (announce.*): a news topic -> subscribe or
+ *			   drop it, END with the answer; my subscriptions;
+ *			   or stop everything (replies.stop_words' opt-out).
  *	everywhere	0 goes back one screen, 00 to the main menu.
  *
  * Reading a path.  Every input is one part between '*'s, except the
@@ -307,6 +310,49 @@ find_topic(const struct config *conf, const char *id)
 	return NULL;
 }
 
+/* Appends folded s as line "N. s" (n 0: without a number). */
+static void
+add_folded(struct strbuf *b, size_t n, const char *s)
+{
+	char	line[256], ascii[200];
+
+	ussd_ascii(s, ascii, sizeof(ascii));
+	if (n > 0)
+		snprintf(line, sizeof(line), "%zu. %s", n, ascii);
+	else
+		snprintf(line, sizeof(line), "%s", ascii);
+	add_line(b, line);
+}
+
+/*
+ * The news screens: the topics and "mine" (announce.ussd_prompt,
+ * ussd_mine), or one topic's subscribe and drop (ussd_subscribe,
+ * ussd_drop).  Names are folded to ASCII.
+ */
+static void
+add_news(struct strbuf *b, const struct config *conf,
+    const struct ussd_pos *pos)
+{
+	size_t	i;
+
+	if (pos->state == USSD_NEWS) {
+		add_folded(b, 0, conf->announce_ussd_prompt);
+		for (i = 0; i < conf->nnews_topics; i++)
+			add_folded(b, i + 1, conf->news_topics[i].ussd[0] !=
+			    '\0' ? conf->news_topics[i].ussd :
+			    conf->news_topics[i].name_vi);
+		add_folded(b, i + 1, conf->announce_ussd_mine);
+		if (conf->replies_nstop_words > 0)
+			add_folded(b, i + 2, conf->announce_ussd_stop);
+		return;
+	}
+	if (pos->item < 0 || (size_t)pos->item >= conf->nnews_topics)
+		return;
+	add_folded(b, 0, conf->news_topics[pos->item].name_vi);
+	add_folded(b, 1, conf->announce_ussd_subscribe);
+	add_folded(b, 2, conf->announce_ussd_drop);
+}
+
 /* The line above the screen for pos's hint. */
 static void
 add_hint(struct strbuf *b, const struct config *conf, const struct ussd_pos *pos,
@@ -395,6 +441,10 @@ compose(const struct config *conf, const struct ussd_pos *pos,
 	case USSD_TOPIC:
 		tp = it != NULL ? find_topic(conf, it->id) : NULL;
 		strbuf_adds(b, tp != NULL && tp->ussd != NULL ? tp->ussd : "");
+		break;
+	case USSD_NEWS:
+	case USSD_NEWS_TOPIC:
+		add_news(b, conf, pos);
 		break;
 	}
 	add_line(b, conf->ussd_texts[USSD_T_NAV]);
@@ -512,7 +562,7 @@ go(struct ussd_pos *pos, enum ussd_state state)
 {
 	pos->state = state;
 	if (state == USSD_MAIN || state == USSD_CATEGORY ||
-	    state == USSD_REF || state == USSD_TOPICS)
+	    state == USSD_REF || state == USSD_TOPICS || state == USSD_NEWS)
 		pos->item = -1;
 	if (state != USSD_CONFIRM)
 		pos->text[0] = '\0';
@@ -543,6 +593,8 @@ step(const struct config *conf, struct ussd_pos *pos, const char *c,
 			go(pos, USSD_CATEGORY);
 		else if (strcmp(id, "status") == 0)
 			go(pos, USSD_REF);
+		else if (strcmp(id, "news") == 0)
+			go(pos, USSD_NEWS);
 		else
 			go(pos, USSD_TOPICS);
 		return;
@@ -594,6 +646,33 @@ step(const struct config *conf, struct ussd_pos *pos, const char *c,
 			return;
 		}
 		break;
+	case USSD_NEWS:
+		if (is(c, n, "0")) {
+			go(pos, USSD_MAIN);
+			return;
+		}
+		if ((k = option(c, n, conf->nnews_topics + 1 +
+		    (conf->replies_nstop_words > 0))) == 0)
+			break;
+		if ((size_t)k > conf->nnews_topics) {
+			pos->news = (size_t)k == conf->nnews_topics + 1 ?
+			    USSD_NEWS_MINE : USSD_NEWS_STOP;
+			pos->action = USSD_ACT_NEWS;
+			return;
+		}
+		go(pos, USSD_NEWS_TOPIC);
+		pos->item = k - 1;
+		return;
+	case USSD_NEWS_TOPIC:
+		if (is(c, n, "0")) {
+			go(pos, USSD_NEWS);
+			return;
+		}
+		if ((k = option(c, n, 2)) == 0)
+			break;
+		pos->news = k == 1 ? USSD_NEWS_ADD : USSD_NEWS_DROP;
+		pos->action = USSD_ACT_NEWS;
+		return;
 	}
 	pos->hint = USSD_HINT_INVALID;
 }
@@ -888,20 +967,21 @@ check_end(const struct config *conf, struct chk *k, enum ussd_text t,
 static int
 check_menu(const struct config *conf, struct chk *k)
 {
-	static const char *const actions[] = { "report", "status", "info" };
+	static const char *const actions[] = { "report", "status", "info",
+	    "news" };
 	const struct channel	*ch;
 	size_t			 i, j, a;
-	int			 seen[3] = { 0, 0, 0 };
+	int			 seen[4] = { 0, 0, 0, 0 };
 
 	if (conf->ussd_nmenu == 0)
 		return chk_fail(k, "menu", -1, "ussd.menu: no entries");
 	for (i = 0; i < conf->ussd_nmenu; i++) {
-		for (a = 0; a < 3; a++)
+		for (a = 0; a < 4; a++)
 			if (strcmp(conf->ussd_menu[i].id, actions[a]) == 0)
 				break;
-		if (a == 3)
+		if (a == 4)
 			return chk_fail(k, "menu", (int)i, "ussd.menu: '%s' is "
-			    "not one of report, status, info",
+			    "not one of report, status, info, news",
 			    conf->ussd_menu[i].id);
 		if (seen[a]++)
 			return chk_fail(k, "menu", (int)i, "ussd.menu: '%s' "
@@ -914,6 +994,11 @@ check_menu(const struct config *conf, struct chk *k)
 	if (seen[2] && conf->ussd_ntopics == 0)
 		return chk_fail(k, "info_topics", -1, "ussd.info_topics: the "
 		    "menu has 'info' but no topics");
+	if (seen[3] && (conf->nnews_topics == 0 ||
+	    conf->announce_nsubscribe_words == 0 ||
+	    conf->announce_ndrop_words == 0))
+		return chk_fail(k, "menu", -1, "ussd.menu: 'news' needs "
+		    "news_topics and announce.subscribe_words and drop_words");
 	if (!conf->ussd_enabled)
 		return 0;
 	/* What the entries name must exist when the menu is in use. */
@@ -996,6 +1081,18 @@ ussd_check(const struct config *conf, char *key, size_t keysz, int *elem,
 		    check_screen(conf, &k, USSD_TOPIC, (int)i, "info_topics",
 		    (int)i, "topic") == -1)
 			return -1;
+	for (i = 0; i < conf->ussd_nmenu && conf->nnews_topics > 0; i++) {
+		if (strcmp(conf->ussd_menu[i].id, "news") != 0)
+			continue;
+		if (check_screen(conf, &k, USSD_NEWS, -1, "menu", (int)i,
+		    "news") == -1)
+			return -1;
+		for (i = 0; i < conf->nnews_topics; i++)
+			if (check_screen(conf, &k, USSD_NEWS_TOPIC, (int)i,
+			    "menu", -1, "news topic") == -1)
+				return -1;
+		break;
+	}
 	if (check_end(conf, &k, USSD_T_DONE, "report's last") == -1 ||
 	    check_end(conf, &k, USSD_T_BUSY, "busy") == -1 ||
 	    check_end(conf, &k, USSD_T_EXPIRED, "expired") == -1)

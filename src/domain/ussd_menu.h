@@ -23,7 +23,9 @@ enum ussd_state {
 	USSD_CONFIRM,		/* report: send it? */
 	USSD_REF,		/* status: type a reference */
 	USSD_TOPICS,		/* information: choose a topic */
-	USSD_TOPIC		/* information: one topic */
+	USSD_TOPIC,		/* information: one topic */
+	USSD_NEWS,		/* news: choose a topic, or mine */
+	USSD_NEWS_TOPIC		/* news: subscribe to it, or drop it */
 };
 
 /* A line above a screen, for what went wrong with the last input. */
@@ -39,7 +41,16 @@ enum ussd_hint {
 enum ussd_action {
 	USSD_ACT_NONE,
 	USSD_ACT_SUBMIT,	/* file the report (CONFIRM, "1") */
-	USSD_ACT_LOOKUP		/* look up ref (REF) */
+	USSD_ACT_LOOKUP,	/* look up ref (REF) */
+	USSD_ACT_NEWS		/* news: pos->news on pos->item */
+};
+
+/* What a news action does (struct ussd_pos news). */
+enum ussd_news {
+	USSD_NEWS_MINE,		/* list my subscriptions */
+	USSD_NEWS_ADD,		/* subscribe to the topic */
+	USSD_NEWS_DROP,		/* drop it */
+	USSD_NEWS_STOP		/* opt out of everything (a stop word) */
 };
 
 /* Where a path leads. */
@@ -49,6 +60,7 @@ struct ussd_pos {
 	enum ussd_hint	 hint;
 	enum ussd_action action;
 	int64_t		 ref;		/* LOOKUP, NOT_FOUND: the number */
+	enum ussd_news	 news;		/* NEWS: what */
 	char		 text[USSD_TEXT_CHARS_MAX * 4 + 1]; /* the report */
 };
 

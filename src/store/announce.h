@@ -145,6 +145,9 @@ enum store_status store_announce_list(struct store *, int64_t from,
 		    store_announcement *, void *), void *);
 enum store_status store_announce_cases(struct store *, int64_t from,
 		    int64_t to, int64_t *n);
+enum store_status store_sub_read(struct store *, const char *number,
+		    void (*)(const char *kind, const char *value, void *),
+		    void *);
 enum store_status store_sub_counts(struct store *, void (*)(const char *kind,
 		    const char *value, int64_t n, void *), void *,
 		    int64_t *numbers);

@@ -916,3 +916,30 @@ store_sub_counts(struct store *st, void (*fn)(const char *, const char *,
 	*numbers = 0;
 	return store_read(st, counts_read, &r);
 }
+
+struct sub_read {
+	const char	*number;
+	void		(*fn)(const char *, const char *, void *);
+	void		*arg;
+};
+
+static enum store_status
+sub_read(struct store_txn *txn, void *arg)
+{
+	struct sub_read	*r = arg;
+
+	return store_sub_list(txn, r->number, r->fn, r->arg);
+}
+
+/*
+ * store_sub_list() on committed data, from any thread (the USSD menu).
+ * Returns STORE_OK or an error.
+ */
+enum store_status
+store_sub_read(struct store *st, const char *number,
+    void (*fn)(const char *, const char *, void *), void *arg)
+{
+	struct sub_read	r = { number, fn, arg };
+
+	return store_read(st, sub_read, &r);
+}
