@@ -119,8 +119,9 @@ test_expect_success 'each recipient tracked; the show says so' '
 
 test_expect_success 'a reply quoting the code becomes a linked transparency case' '
 	say_sms +84913000101 "TB1 vì sao chi sửa đường nhiều vậy?" &&
-	test "$(sql "SELECT category || '"':'"' || announcement FROM cases
-	    WHERE sender = '"'+84913000101'"'")" = transparency:1
+	test "$(sql "SELECT category || '"':'"' || announcement || '"':'"' ||
+	    source FROM cases WHERE sender = '"'+84913000101'"'")" = \
+	    transparency:1:announcement
 '
 
 test_expect_success 'feedback from a recipient within the window too' '

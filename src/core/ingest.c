@@ -476,6 +476,7 @@ work_announce_reply(struct store_txn *txn, struct job *j,
 	j->res.category = conf->categories[i].id;
 	j->deadline = calendar_deadline(conf, j->now,
 	    conf->categories[i].deadline_days);
+	j->in.source = CASE_SOURCE_ANNOUNCEMENT;
 	if ((st = work_case(txn, j, rc, msg_id)) != STORE_OK)
 		return st;
 	if ((st = store_announce_link(txn, j->res.case_id, id)) != STORE_OK)
