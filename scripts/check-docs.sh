@@ -184,6 +184,7 @@ awk '
 		g["f_role"] = "roles"
 		g["f_topic"] = "topics"
 		g["f_area"] = "areas"
+		g["f_news_topic"] = "news_topics"
 		for (i = 1; i <= n; i++)
 			print (t[i] in g ? g[t[i]] : "?" t[i]), nm[i], ty[i]
 	}' "$tmp/schema.raw" >"$tmp/schema"
@@ -271,7 +272,7 @@ done <"$tmp/schema"
 # start of SETTINGS names each, and nothing else.
 {
 	awk '$1 == "group" { print $3 }' "$tmp/schema.raw"
-	printf '%s\n' categories channels roles topics areas
+	printf '%s\n' categories channels roles topics areas news_topics
 } | sort -u >"$tmp/toplevel"
 sed -n 's/^known\[i++\] = "\([a-z_]*\)";.*/\1/p' src/conf/config.c \
     >"$tmp/lists.code"
@@ -370,6 +371,7 @@ main(void)
 	dump("roles", f_role);
 	dump("topics", f_topic);
 	dump("areas", f_area);
+	dump("news_topics", f_news_topic);
 	return 0;
 }
 EOF

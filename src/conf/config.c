@@ -341,18 +341,22 @@ static const struct field f_area[] = {
  * announcements' code and replies.  The texts are plain strings with
  * {list} or {code} in them (announce_text()).
  */
-#define ANN_WORDS(name, m)						\
-	{ name, T_STRLIST, CONF_OFF(announce_##m), 0, 1,		\
-	    REPLY_WORD_MAX - 1, NULL, 0, NULL, CONF_OFF(announce_n##m) }
-#define ANN_TEXT(name, m, def)						\
-	{ name, T_STR, CONF_OFF(announce_##m), 0, 0, 1000, def, 0, NULL, 0 }
-
 static const struct field f_announce[] = {
-	ANN_WORDS("subscribe_words", subscribe_words),
-	ANN_WORDS("drop_words", drop_words),
-	ANN_WORDS("list_words", list_words),
-	ANN_WORDS("read_words", read_words),
-	ANN_WORDS("all_words", all_words),
+	{ "subscribe_words", T_STRLIST, CONF_OFF(announce_subscribe_words), 0,
+	    1, REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(announce_nsubscribe_words) },
+	{ "drop_words", T_STRLIST, CONF_OFF(announce_drop_words), 0,
+	    1, REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(announce_ndrop_words) },
+	{ "list_words", T_STRLIST, CONF_OFF(announce_list_words), 0,
+	    1, REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(announce_nlist_words) },
+	{ "read_words", T_STRLIST, CONF_OFF(announce_read_words), 0,
+	    1, REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(announce_nread_words) },
+	{ "all_words", T_STRLIST, CONF_OFF(announce_all_words), 0,
+	    1, REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(announce_nall_words) },
 	{ "code_prefix", T_STR, CONF_OFF(announce_code_prefix),
 	    ARR(config, announce_code_prefix), 1,
 	    ARR(config, announce_code_prefix) - 1, "TB", F_NONEMPTY, NULL, 0 },
@@ -370,29 +374,43 @@ static const struct field f_announce[] = {
 	    "0", 0, NULL, 0 },
 	{ "second_approver", T_BOOL, CONF_OFF(announce_second_approver), 0,
 	    0, 1, "true", 0, NULL, 0 },
-	ANN_TEXT("subscribed_vi", subscribed_vi, "Da dang ky nhan tin: "
-	    "{list}."),
-	ANN_TEXT("subscribed_en", subscribed_en, "Subscribed to: {list}."),
-	ANN_TEXT("dropped_vi", dropped_vi, "Da huy nhan tin: {list}."),
-	ANN_TEXT("dropped_en", dropped_en, "Unsubscribed from: {list}."),
-	ANN_TEXT("list_vi", list_vi, "Ban dang nhan tin: {list}."),
-	ANN_TEXT("list_en", list_en, "You receive news on: {list}."),
-	ANN_TEXT("none_vi", none_vi, "Ban chua dang ky nhan tin. Chu de: "
-	    "{list}."),
-	ANN_TEXT("none_en", none_en, "You have no subscription. Topics: "
-	    "{list}."),
-	ANN_TEXT("more_vi", more_vi, "Chi tiet: soan XEM {code}"),
-	ANN_TEXT("more_en", more_en, "More: send READ {code}"),
-	ANN_TEXT("not_found_vi", not_found_vi, "Khong co thong bao {code}."),
-	ANN_TEXT("not_found_en", not_found_en, "No announcement {code}."),
-	ANN_TEXT("ussd_prompt", ussd_prompt, "Nhan tin thong bao, chon chu "
-	    "de:"),
-	ANN_TEXT("ussd_mine", ussd_mine, "Chu de da dang ky"),
-	ANN_TEXT("ussd_subscribe", ussd_subscribe, "Dang ky nhan tin"),
-	ANN_TEXT("ussd_drop", ussd_drop, "Huy dang ky"),
-	ANN_TEXT("ussd_stop", ussd_stop, "Ngung nhan moi tin (TC)"),
-	ANN_TEXT("ussd_stopped", ussd_stopped, "Da ngung gui moi thong bao "
-	    "den so nay. Nhan DK de nhan lai."),
+	{ "subscribed_vi", T_STR, CONF_OFF(announce_subscribed_vi), 0, 0,
+	    1000, "Da dang ky nhan tin: {list}.", 0, NULL, 0 },
+	{ "subscribed_en", T_STR, CONF_OFF(announce_subscribed_en), 0, 0,
+	    1000, "Subscribed to: {list}.", 0, NULL, 0 },
+	{ "dropped_vi", T_STR, CONF_OFF(announce_dropped_vi), 0, 0,
+	    1000, "Da huy nhan tin: {list}.", 0, NULL, 0 },
+	{ "dropped_en", T_STR, CONF_OFF(announce_dropped_en), 0, 0,
+	    1000, "Unsubscribed from: {list}.", 0, NULL, 0 },
+	{ "list_vi", T_STR, CONF_OFF(announce_list_vi), 0, 0,
+	    1000, "Ban dang nhan tin: {list}.", 0, NULL, 0 },
+	{ "list_en", T_STR, CONF_OFF(announce_list_en), 0, 0,
+	    1000, "You receive news on: {list}.", 0, NULL, 0 },
+	{ "none_vi", T_STR, CONF_OFF(announce_none_vi), 0, 0,
+	    1000, "Ban chua dang ky nhan tin. Chu de: {list}.", 0, NULL, 0 },
+	{ "none_en", T_STR, CONF_OFF(announce_none_en), 0, 0,
+	    1000, "You have no subscription. Topics: {list}.", 0, NULL, 0 },
+	{ "more_vi", T_STR, CONF_OFF(announce_more_vi), 0, 0,
+	    1000, "Chi tiet: soan XEM {code}", 0, NULL, 0 },
+	{ "more_en", T_STR, CONF_OFF(announce_more_en), 0, 0,
+	    1000, "More: send READ {code}", 0, NULL, 0 },
+	{ "not_found_vi", T_STR, CONF_OFF(announce_not_found_vi), 0, 0,
+	    1000, "Khong co thong bao {code}.", 0, NULL, 0 },
+	{ "not_found_en", T_STR, CONF_OFF(announce_not_found_en), 0, 0,
+	    1000, "No announcement {code}.", 0, NULL, 0 },
+	{ "ussd_prompt", T_STR, CONF_OFF(announce_ussd_prompt), 0, 0,
+	    1000, "Chon chu de:", 0, NULL, 0 },
+	{ "ussd_mine", T_STR, CONF_OFF(announce_ussd_mine), 0, 0,
+	    1000, "Da dang ky", 0, NULL, 0 },
+	{ "ussd_stop", T_STR, CONF_OFF(announce_ussd_stop), 0, 0,
+	    1000, "Ngung nhan (TC)", 0, NULL, 0 },
+	{ "ussd_subscribe", T_STR, CONF_OFF(announce_ussd_subscribe), 0, 0,
+	    1000, "Dang ky nhan tin", 0, NULL, 0 },
+	{ "ussd_drop", T_STR, CONF_OFF(announce_ussd_drop), 0, 0,
+	    1000, "Huy dang ky", 0, NULL, 0 },
+	{ "ussd_stopped", T_STR, CONF_OFF(announce_ussd_stopped), 0, 0,
+	    1000, "Da ngung gui moi thong bao den so nay. Nhan DK de nhan "
+	    "lai.", 0, NULL, 0 },
 	END_FIELDS
 };
 
