@@ -2399,7 +2399,9 @@ check_announce(struct loader *ld, struct config *conf)
 		    "announce.code_prefix: the same as cases.prefix");
 		return -1;
 	}
-	if (config_category(conf, conf->announce_reply_category) == NULL) {
+	/* Without news topics there is nothing to announce, nor reply to. */
+	if (conf->nnews_topics > 0 &&
+	    config_category(conf, conf->announce_reply_category) == NULL) {
 		conf_error(ld, group_member(ld, "announce", "reply_category"),
 		    "announce.reply_category: no category '%s'",
 		    conf->announce_reply_category);
