@@ -123,6 +123,16 @@ test_expect_success 'USSD: drop it' '
 	ussd s4 "4*8" $U && test_grep "^END Ban chua dang ky" body
 '
 
+test_expect_success 'USSD: a topic'"'"'s newest announcement, none yet, then one' '
+	ussd s7 "4*1*3" $U && test_grep "^END Khong co thong bao" body &&
+	sql "INSERT INTO announcements (topic, areas, text_vi, body, state,
+	    drafter, created, started) VALUES ('"'budget'"', '"''"',
+	    '"'Công khai ngân sách'"', '"'Thu 12,4 tỷ, chi 12,1 tỷ'"',
+	    '"'sent'"', '"'root'"', 1, 1)" &&
+	ussd s8 "4*1*3" $U &&
+	test_grep "^END TB-000001: Thu 12,4 ty, chi 12,1 ty" body
+'
+
 test_expect_success 'USSD: stop everything' '
 	ussd s5 "4*7*1" $U && test "$(subs $U)" = "topic:health" &&
 	ussd s6 "4*9" $U && test_grep "^END Da ngung gui" body &&

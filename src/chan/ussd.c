@@ -432,6 +432,49 @@ news_done(const struct ingest_result *res, void *arg)
 }
 
 /*
+ * The newest announcement of the chosen topic, read here: its code and
+ * body (or its text), folded to ASCII and cut to one screen;
+ * announce.not_found_vi when there is none.  Returns 0: q stays the
+ * caller's.
+ */
+static int
+read_latest(struct req *q)
+{
+	const struct config		*conf = q->conf;
+	struct store_announcement	 a;
+	enum store_status		 st;
+	char				 text[REPLY_TEXT_MAX], screen[USSD_BUF];
+	char				 code[32];
+
+	q->pos.action = USSD_ACT_NONE;
+	if (q->pos.item < 0 || (size_t)q->pos.item >= conf->nnews_topics) {
+		q->pos.hint = USSD_HINT_INVALID;
+		show(q, 0);
+		return 0;
+	}
+	st = store_announce_latest(q->u->store,
+	    conf->news_topics[q->pos.item].id, &a);
+	if (st != STORE_OK && st != STORE_NOTFOUND) {
+		q->pos.hint = USSD_HINT_FAILED;
+		show(q, 0);
+		return 0;
+	}
+	if (st == STORE_NOTFOUND)
+		announce_render(conf->announce_not_found_vi, "", "", text,
+		    sizeof(text));
+	else {
+		subscribe_code(conf, a.id, code, sizeof(code));
+		snprintf(text, sizeof(text), "%s: %s", code, a.body != NULL &&
+		    a.body[0] != '\0' ? a.body : a.text_vi);
+		store_announce_clear(&a);
+	}
+	ussd_fit(text, USSD_SCREEN_MAX, screen, sizeof(screen));
+	remember(q->u, q, screen);
+	answer(q->r, 1, screen, 0);
+	return 0;
+}
+
+/*
  * The news menu's choice: the resident's subscriptions, read here; or a
  * subscription to a topic or its drop, which goes through the pipeline
  * as the words an SMS would say (stored, audited, confirmed by SMS on
@@ -447,6 +490,8 @@ news(struct req *q)
 	char			 pid[USSD_SESSION_ID_MAX + 32];
 	char			 msg[REPLY_WORD_MAX + CONF_ID_MAX + 2];
 
+	if (q->pos.news == USSD_NEWS_READ)
+		return read_latest(q);
 	if (q->pos.news == USSD_NEWS_MINE) {
 		q->pos.action = USSD_ACT_NONE;
 		if (subscribe_list_text(conf, q->u->store, q->phone,

@@ -408,6 +408,8 @@ static const struct field f_announce[] = {
 	    1000, "Dang ky nhan tin", 0, NULL, 0 },
 	{ "ussd_drop", T_STR, CONF_OFF(announce_ussd_drop), 0, 0,
 	    1000, "Huy dang ky", 0, NULL, 0 },
+	{ "ussd_read", T_STR, CONF_OFF(announce_ussd_read), 0, 0,
+	    1000, "Doc thong bao moi nhat", 0, NULL, 0 },
 	{ "ussd_stopped", T_STR, CONF_OFF(announce_ussd_stopped), 0, 0,
 	    1000, "Da ngung gui moi thong bao den so nay. Nhan DK de nhan "
 	    "lai.", 0, NULL, 0 },

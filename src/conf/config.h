@@ -502,6 +502,7 @@ struct config {
 	char		 *announce_ussd_drop;
 	char		 *announce_ussd_stop;
 	char		 *announce_ussd_stopped;
+	char		 *announce_ussd_read;
 	struct news_topic *news_topics;
 	size_t		  nnews_topics;
 	struct news_word *news_words;		/* every word above, folded */

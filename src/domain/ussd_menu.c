@@ -18,7 +18,8 @@
  *			3. information topics (the replies' topics, their
  *			   plain-ASCII ussd texts);
  *			4. news (announce.*): a news topic -> subscribe or
- *			   drop it, END with the answer; my subscriptions;
+ *			   drop it, END with the answer, or read its newest
+ *			   announcement (its body, cut to fit); my subscriptions;
  *			   or stop everything (replies.stop_words' opt-out).
  *	everywhere	0 goes back one screen, 00 to the main menu.
  *
@@ -351,6 +352,7 @@ add_news(struct strbuf *b, const struct config *conf,
 	add_folded(b, 0, conf->news_topics[pos->item].name_vi);
 	add_folded(b, 1, conf->announce_ussd_subscribe);
 	add_folded(b, 2, conf->announce_ussd_drop);
+	add_folded(b, 3, conf->announce_ussd_read);
 }
 
 /* The line above the screen for pos's hint. */
@@ -668,9 +670,10 @@ step(const struct config *conf, struct ussd_pos *pos, const char *c,
 			go(pos, USSD_NEWS);
 			return;
 		}
-		if ((k = option(c, n, 2)) == 0)
+		if ((k = option(c, n, 3)) == 0)
 			break;
-		pos->news = k == 1 ? USSD_NEWS_ADD : USSD_NEWS_DROP;
+		pos->news = k == 1 ? USSD_NEWS_ADD : k == 2 ? USSD_NEWS_DROP :
+		    USSD_NEWS_READ;
 		pos->action = USSD_ACT_NEWS;
 		return;
 	}

@@ -50,7 +50,8 @@ enum ussd_news {
 	USSD_NEWS_MINE,		/* list my subscriptions */
 	USSD_NEWS_ADD,		/* subscribe to the topic */
 	USSD_NEWS_DROP,		/* drop it */
-	USSD_NEWS_STOP		/* opt out of everything (a stop word) */
+	USSD_NEWS_STOP,		/* opt out of everything (a stop word) */
+	USSD_NEWS_READ		/* the topic's newest announcement */
 };
 
 /* Where a path leads. */

@@ -134,6 +134,8 @@ enum store_status store_announce_erase(struct store_txn *, int64_t before,
 enum store_status store_announce_get(struct store *, int64_t id,
 		    struct store_announcement *);
 void		 store_announce_clear(struct store_announcement *);
+enum store_status store_announce_latest(struct store *, const char *topic,
+		    struct store_announcement *);
 enum store_status store_announce_sending(struct store *, int64_t *ids,
 		    size_t max, size_t *n);
 enum store_status store_announce_reach(struct store *, const char *topic,

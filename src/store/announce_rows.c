@@ -83,6 +83,7 @@ enum {
 	ST_ANN_CASES,
 	ST_SUB_COUNTS,
 	ST_SUB_NUMBERS,
+	ST_ANN_LATEST,
 	ST_MAX
 };
 
@@ -179,6 +180,9 @@ static const char *const announce_sql[ST_MAX] = {
 	[ST_SUB_COUNTS] = "SELECT kind, value, count(*) FROM subscriptions "
 	    "GROUP BY kind, value ORDER BY kind DESC, value",
 	[ST_SUB_NUMBERS] = "SELECT count(DISTINCT number) FROM subscriptions",
+	[ST_ANN_LATEST] = "SELECT " ANN_COLUMNS " FROM announcements "
+	    "WHERE topic = ?1 AND started IS NOT NULL AND state <> 'cancelled' "
+	    "ORDER BY started DESC, id DESC LIMIT 1",
 };
 
 const struct store_family store_announce_family = {
@@ -942,4 +946,36 @@ store_sub_read(struct store *st, const char *number,
 	struct sub_read	r = { number, fn, arg };
 
 	return store_read(st, sub_read, &r);
+}
+
+struct latest_read {
+	const char			*topic;
+	struct store_announcement	*a;
+};
+
+static enum store_status
+latest_read(struct store_txn *txn, void *arg)
+{
+	struct latest_read	*r = arg;
+	sqlite3_stmt		*s;
+
+	if ((s = stmt(txn, ST_ANN_LATEST)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, r->topic);
+	return store_txn_row(txn, s, "announcement latest", fill_ann, r->a);
+}
+
+/*
+ * Reads into a the newest announcement of topic that was sent (not
+ * cancelled), from any thread (the USSD menu).  Returns STORE_OK
+ * (release a with store_announce_clear()), STORE_NOTFOUND or an error.
+ */
+enum store_status
+store_announce_latest(struct store *st, const char *topic,
+    struct store_announcement *a)
+{
+	struct latest_read	r = { topic, a };
+
+	memset(a, 0, sizeof(*a));
+	return store_read(st, latest_read, &r);
 }
