@@ -317,21 +317,24 @@ report_sms_line(json_t *data, FILE *fp)
 
 /*
  * The announcements sent in the period: their reach and the comments
- * they received, and the cases that comment on one (their own source).
+ * they received, and the cases that comment on one (their own source);
+ * each line ends with eol ("\n", or "<br>\n" in the printable report:
+ * codes and topic ids need no escaping).
  */
 void
-report_announce_lines(json_t *data, FILE *fp)
+report_announce_lines(json_t *data, FILE *fp, const char *eol)
 {
 	json_t	*an = json_object_get(data, "announcements"), *e;
 	size_t	 i;
 
 	if (!json_is_object(an))
 		return;
-	fprintf(fp, _("Cases that comment on an announcement: %lld.\n"),
+	fprintf(fp, _("Cases that comment on an announcement: %lld."),
 	    (long long)json_integer_value(json_object_get(an, "cases")));
-	json_array_foreach(json_object_get(an, "sent"), i, e)
+	fputs(eol, fp);
+	json_array_foreach(json_object_get(an, "sent"), i, e) {
 		fprintf(fp, _("%s (%s): %lld recipients, %lld sent, %lld "
-		    "delivered, %lld failed, %lld comments\n"),
+		    "delivered, %lld failed, %lld comments"),
 		    ctl_str(e, "code", "-"), ctl_str(e, "topic", "-"),
 		    (long long)json_integer_value(json_object_get(e,
 		    "recipients")), (long long)json_integer_value(
@@ -340,6 +343,8 @@ report_announce_lines(json_t *data, FILE *fp)
 		    (long long)json_integer_value(json_object_get(e, "failed")),
 		    (long long)json_integer_value(json_object_get(e,
 		    "comments")));
+		fputs(eol, fp);
+	}
 }
 
 static void
@@ -362,7 +367,7 @@ report_table(json_t *data)
 	    "and the 90th percentile."), _("On time: answered within the "
 	    "deadline, of the cases answered or past it."));
 	report_sms_line(data, stdout);
-	report_announce_lines(data, stdout);
+	report_announce_lines(data, stdout, "\n");
 }
 
 /* report --due: the next report to the district. */

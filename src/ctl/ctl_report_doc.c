@@ -220,6 +220,7 @@ doc_end(FILE *fp, json_t *h, json_t *data)
 	fputs("<br>", fp);
 	report_sms_line(data, fp);
 	fputs("<br>", fp);
+	report_announce_lines(data, fp, "<br>\n");
 	fprintf(fp, _("Made by papigw on %s from the cases received by SMS "
 	    "and USSD."), ctl_time(json_object_get(data, "generated"), gen,
 	    sizeof(gen)));
