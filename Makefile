@@ -242,7 +242,7 @@ $(BUILD)/bench/%: bench/%.c $(LIBPAPIGW)
 # with clang, libFuzzer, ASan and UBSan into build-fuzz/ (the library
 # too, instrumented) and runs each for FUZZ_SECONDS, one at a time, new
 # inputs in build-fuzz/corpus/NAME and crashes in build-fuzz/crash/NAME.
-FUZZ_NAMES	= form text router config control twilio africastalking \
+FUZZ_NAMES	= form text router config control modem twilio africastalking \
 		  vonage generic ussd dlr
 FUZZ_HANDLERS	= twilio africastalking vonage generic ussd dlr
 FUZZ_SECONDS	?= 60

@@ -49,7 +49,8 @@
  * each part and waits for its status callback, within the channel's rate
  * limit (send_rate parts a minute).
  *
- * Only this file includes gammu.h.
+ * Only this file and modem_sms.c, which reads what the inbox holds,
+ * include gammu.h.
  */
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -75,6 +76,7 @@
 #include <gammu.h>
 
 #include "chan/modem.h"
+#include "chan/modem_sms.h"
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/strbuf.h"
@@ -98,7 +100,6 @@
 #define INFLIGHT_SLOTS		8192	/* hash slots (power of two) */
 #define SEND_QUEUE_MAX		256	/* messages waiting for the modem */
 #define SEND_STATUS_WAIT	60	/* seconds: a part's status */
-#define TEXT_MAX		(GSM_MAX_SMS_LENGTH * 4 + 1) /* UTF-8 bytes */
 #define ERROR_MAX		128	/* bytes of a problem's description */
 #define ID_MAX			128	/* bytes of a provider id */
 #define NOTIFY_GAP_MS		250	/* milliseconds between two scans
@@ -798,164 +799,41 @@ part_cb(enum store_status st, void *arg)
 		ingest_parts_kick(en->m->set->ingest);
 }
 
-/* The SMSC's time as Unix seconds, 0 when the message has none. */
-static int64_t
-smsc_time(const GSM_SMSMessage *sms)
-{
-	if (sms->DateTime.Year == 0)
-		return 0;
-	return (int64_t)Fill_Time_T(sms->DateTime);
-}
+/* What a sink call of submit_entry() needs. */
+struct entry_sink {
+	struct entry	*en;
+	struct config	*conf;
+};
 
-/* The SMSC's time as "YYYYmmddHHMMSS" (local, as the phone gives it). */
-static void
-smsc_stamp(const GSM_SMSMessage *sms, char *buf, size_t bufsz)
-{
-	const GSM_DateTime	*d = &sms->DateTime;
-
-	snprintf(buf, bufsz, "%04d%02d%02d%02d%02d%02d", d->Year, d->Month,
-	    d->Day, d->Hour, d->Minute, d->Second);
-}
-
-/*
- * The text of one SMS as bytes: UTF-8 for GSM-7 and UCS-2 messages, the
- * octets for 8-bit ones.  Returns the length written into buf (TEXT_MAX
- * bytes) and the encoding's name in *enc.
- */
-static size_t
-sms_text(const GSM_SMSMessage *sms, char *buf, const char **enc)
-{
-	size_t	len;
-
-	switch (sms->Coding) {
-	case SMS_Coding_8bit:
-		*enc = "8bit";
-		len = sms->Length > 0 ? (size_t)sms->Length : 0;
-		if (len > GSM_MAX_SMS_LENGTH)
-			len = GSM_MAX_SMS_LENGTH;
-		memcpy(buf, sms->Text, len);
-		buf[len] = '\0';
-		return len;
-	case SMS_Coding_Unicode_No_Compression:
-	case SMS_Coding_Unicode_Compression:
-		*enc = "ucs2";
-		break;
-	default:
-		*enc = "gsm7";
-		break;
-	}
-	/* At most 160 characters: 4 UTF-8 bytes each at worst. */
-	EncodeUTF8(buf, sms->Text);
-	return strlen(buf);
-}
-
-/* Whether sms is a part of a concatenated message. */
+/* A part of a long message: to the store's parts table. */
 static int
-sms_is_part(const GSM_SMSMessage *sms)
+sink_part(const struct store_part *part, void *arg)
 {
-	return (sms->UDH.Type == UDH_ConcatenatedMessages ||
-	    sms->UDH.Type == UDH_ConcatenatedMessages16bit) &&
-	    sms->UDH.AllParts > 1 && sms->UDH.PartNumber >= 1 &&
-	    sms->UDH.PartNumber <= sms->UDH.AllParts;
-}
+	struct entry	*en = ((struct entry_sink *)arg)->en;
 
-/*
- * Hands the sections of msg that are parts of a long message to the
- * store's parts table, each one counted in en; sender is msg's sender in
- * UTF-8.  Returns 0, or -1 when the store refused one.
- */
-static int
-submit_parts(struct modem *m, const GSM_MultiSMSMessage *msg,
-    struct entry *en, const char *sender)
-{
-	struct store_part	 part;
-	char			 stamp[32], id[ID_MAX], ref[16];
-	size_t			 len;
-	const char		*enc = "gsm7";
-	char			 buf[TEXT_MAX];
-	int			 i, refused = 0;
-
-	for (i = 0; i < msg->Number; i++) {
-		const GSM_SMSMessage *sms = &msg->SMS[i];
-
-		if (!sms_is_part(sms))
-			continue;
-		/* A part of a long message: to the parts table. */
-		len = sms_text(sms, buf, &enc);
-		if (sms->UDH.Type == UDH_ConcatenatedMessages16bit)
-			snprintf(ref, sizeof(ref), "w%d", sms->UDH.ID16bit);
-		else
-			snprintf(ref, sizeof(ref), "%d", sms->UDH.ID8bit);
-		smsc_stamp(sms, stamp, sizeof(stamp));
-		snprintf(id, sizeof(id), "%.20s:%.48s:%s:%d", stamp, sender,
-		    ref, sms->UDH.PartNumber);
-		memset(&part, 0, sizeof(part));
-		part.channel = m->name;
-		part.provider_id = id;
-		part.sender = sender;
-		part.recipient = m->number;
-		part.ref = ref;
-		part.total = sms->UDH.AllParts;
-		part.seq = sms->UDH.PartNumber;
-		part.text = buf;
-		part.textlen = len;
-		part.provider_time = smsc_time(sms);
-		en->parts++;
-		atomic_fetch_add(&en->pending, 1);
-		if (ingest_part_submit(m->set->ingest, &part, part_cb, en) ==
-		    -1) {
-			atomic_fetch_sub(&en->pending, 1);
-			refused = 1;
-		}
-	}
-	return refused ? -1 : 0;
-}
-
-/*
- * Hands the sections of msg that are not parts of a long message, in
- * order, to the ingest pipeline as one message counted in en, with the
- * SMSC time, the sender (sender, in UTF-8) and a hash of the text as its
- * provider id.  Returns 0, or -1 when the pipeline refused it.
- */
-static int
-submit_message(struct modem *m, const GSM_MultiSMSMessage *msg,
-    struct entry *en, struct config *conf, const char *sender)
-{
-	struct inbound		 in;
-	char			 stamp[32], id[ID_MAX];
-	char			*text;
-	size_t			 tlen = 0, len;
-	const char		*enc = "gsm7";
-	char			 buf[TEXT_MAX];
-	int			 i, refused = 0;
-
-	text = xcalloc(1, (size_t)msg->Number * TEXT_MAX);
-	for (i = 0; i < msg->Number; i++) {
-		if (sms_is_part(&msg->SMS[i]))
-			continue;
-		len = sms_text(&msg->SMS[i], buf, &enc);
-		memcpy(text + tlen, buf, len);
-		tlen += len;
-	}
-	smsc_stamp(&msg->SMS[0], stamp, sizeof(stamp));
-	snprintf(id, sizeof(id), "%.20s:%.48s:%08x", stamp, sender,
-	    hash_fnv1a32(text, tlen));
-	memset(&in, 0, sizeof(in));
-	in.channel = m->name;
-	in.provider_id = id;
-	in.sender = sender;
-	in.recipient = m->number[0] ? m->number : NULL;
-	in.text = text;
-	in.textlen = tlen;
-	in.encoding = enc;
-	in.provider_time = smsc_time(&msg->SMS[0]);
+	en->parts++;
 	atomic_fetch_add(&en->pending, 1);
-	if (ingest_submit(m->set->ingest, conf, &in, ingest_cb, en) == -1) {
+	if (ingest_part_submit(en->m->set->ingest, part, part_cb, en) == -1) {
 		atomic_fetch_sub(&en->pending, 1);
-		refused = 1;
+		return -1;
 	}
-	free(text);
-	return refused ? -1 : 0;
+	return 0;
+}
+
+/* The entry's message: to the ingest pipeline. */
+static int
+sink_message(const struct inbound *in, void *arg)
+{
+	struct entry_sink	*es = arg;
+	struct entry		*en = es->en;
+
+	atomic_fetch_add(&en->pending, 1);
+	if (ingest_submit(en->m->set->ingest, es->conf, in, ingest_cb,
+	    en) == -1) {
+		atomic_fetch_sub(&en->pending, 1);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -967,17 +845,12 @@ static int
 submit_entry(struct modem *m, const GSM_MultiSMSMessage *msg,
     struct entry *en, struct config *conf)
 {
-	char	sender[GSM_MAX_NUMBER_LENGTH * 4 + 1];
-	int	refused = 0;
+	struct entry_sink	es = { en, conf };
+	struct modem_sms_sink	sink = { sink_part, sink_message, &es };
+	int			refused;
 
 	atomic_store(&en->pending, 1);	/* held until all are submitted */
-	EncodeUTF8(sender, msg->SMS[0].Number);
-	if (submit_parts(m, msg, en, sender) == -1)
-		refused = 1;
-	/* One message: the sections that are not parts, in order. */
-	if (en->parts < msg->Number &&
-	    submit_message(m, msg, en, conf, sender) == -1)
-		refused = 1;
+	refused = modem_sms_entry(msg, m->name, m->number, &sink) == -1;
 	if (refused)
 		atomic_store(&en->failed, 1);
 	/* Drop the hold: the entry may be answered already. */
