@@ -108,7 +108,10 @@ change_has(const struct changes *c, const char *path)
 	return 0;
 }
 
-/* Settings that only a restart applies: the store, the sockets. */
+/*
+ * Settings that only a restart applies: the store, the sockets, the
+ * dashboard's listener and its certificate (read at start).
+ */
 static int
 restart_only(const char *path)
 {
@@ -116,7 +119,7 @@ restart_only(const char *path)
 	    "storage.synchronous", "storage.batch_max",
 	    "storage.busy_timeout", "http.listen", "http.threads",
 	    "http.max_connections", "http.timeout", "http.max_body",
-	    "control.socket" };
+	    "control.socket", "web.listen", "web.tls_cert", "web.tls_key" };
 	size_t	i;
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
