@@ -251,4 +251,15 @@ test_expect_success 'over TLS: https, Secure cookies, HSTS' '
 	stop_daemon && test "$daemon_status" = 0
 '
 
+test_expect_success 'a PAM service that would refuse every login is said at start' '
+	sed "s|pam_service = \"$WPAM\"|pam_service = \"papigw-none-$$\"|" \
+	    p.conf >nopam.conf &&
+	: >daemon.log && start_daemon -c nopam.conf &&
+	test_grep "web: /etc/pam.d/papigw-none-$$: no such PAM service: every login will be refused" daemon.log &&
+	stop_daemon && test "$daemon_status" = 0 &&
+	: >daemon.log && start_daemon -c p.conf &&
+	! grep "every login will be refused" daemon.log &&
+	stop_daemon && test "$daemon_status" = 0
+'
+
 test_done

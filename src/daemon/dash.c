@@ -932,6 +932,7 @@ dash_start(struct services *svc, const struct config *conf,
 	d->refresher_started = 1;
 	log_info(_("web: the dashboard on %s://%s:%d/"), d->cert != NULL ?
 	    "https" : "http", conf->web_addr, http_port(d->http));
+	dash_pam_preflight(conf->web_pam_service, "/etc/pam.d");
 	*dp = d;
 	return 0;
 fail:
