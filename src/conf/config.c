@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1380,6 +1381,73 @@ list_of(struct loader *ld, const char *name, int max, int required,
 	return config_setting_length(list);
 }
 
+/* A top-level list of groups, each named by an id unique in the list. */
+struct list_spec {
+	const char		*name;		/* the list: "channels" */
+	int			 max, required;	/* as list_of() takes them */
+	const struct field	*fields;	/* each group's, and */
+	const char *const	*extra;		/* what the caller reads */
+	size_t			 size;		/* bytes of an element */
+	const char		*idkey;		/* its id's member: "id" */
+	size_t			 idoff;		/* char[CONF_ID_MAX] */
+	size_t			 lineoff;	/* int: the id's line */
+	const char		*what;		/* "channel name" */
+};
+
+/*
+ * Reads the list that spec describes into *arrayp (a new array; NULL when
+ * the list is absent or empty) of *np elements, set before they are read
+ * so that config_free() frees what an error leaves: each group with its
+ * fields, each id valid and unique (an error names the first one's line),
+ * each line the id's.  Sets *listp to the list.  Returns 0, or -1 after an
+ * error.
+ */
+static int
+read_list(struct loader *ld, const struct list_spec *spec, void **arrayp,
+    size_t *np, config_setting_t **listp)
+{
+	config_setting_t	*e;
+	char			*el, *id;
+	size_t			 i, j;
+	int			 n;
+
+	*arrayp = NULL;
+	*np = 0;
+	if ((n = list_of(ld, spec->name, spec->max, spec->required,
+	    listp)) <= 0)
+		return n;
+	*arrayp = xcalloc((size_t)n, spec->size);
+	*np = (size_t)n;
+	for (i = 0; i < (size_t)n; i++) {
+		e = config_setting_get_elem(*listp, (unsigned)i);
+		el = (char *)*arrayp + i * spec->size;
+		id = el + spec->idoff;
+		if (read_group(ld, e, el, spec->fields, spec->extra) == -1)
+			return -1;
+		/* The line of the id: what "first at line" points to. */
+		*(int *)(void *)(el + spec->lineoff) = (int)
+		    config_setting_source_line(config_setting_get_member(e,
+		    spec->idkey));
+		if (!valid_id(id)) {
+			conf_error(ld, e, "%s '%s': use lowercase letters, "
+			    "digits, '_' and '-'", spec->what, id);
+			return -1;
+		}
+		for (j = 0; j < i; j++) {
+			const char *other = (char *)*arrayp + j * spec->size;
+
+			if (strcmp(other + spec->idoff, id) == 0) {
+				conf_error(ld, config_setting_get_member(e,
+				    spec->idkey), "duplicate %s '%s' (first at "
+				    "line %d)", spec->what, id, *(const int *)
+				    (const void *)(other + spec->lineoff));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int
 read_subcategories(struct loader *ld, config_setting_t *cat,
     struct category *c)
@@ -1425,29 +1493,20 @@ static int
 read_categories(struct loader *ld, struct config *conf)
 {
 	static const char *const extra[] = { "subcategories", NULL };
+	static const struct list_spec spec = { "categories",
+	    CONF_CATEGORIES_MAX, 1, f_category, extra,
+	    sizeof(struct category), "id", offsetof(struct category, id),
+	    offsetof(struct category, line), "category id" };
 	config_setting_t	*list, *e;
 	struct category		*c;
 	size_t			 i, j;
-	int			 n;
 
-	if ((n = list_of(ld, "categories", CONF_CATEGORIES_MAX, 1, &list)) ==
-	    -1)
+	if (read_list(ld, &spec, (void **)&conf->categories,
+	    &conf->ncategories, &list) == -1)
 		return -1;
-	conf->ncategories = (size_t)n;
-	conf->categories = xcalloc(conf->ncategories, sizeof(*c));
 	for (i = 0; i < conf->ncategories; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		c = &conf->categories[i];
-		if (read_group(ld, e, c, f_category, extra) == -1)
-			return -1;
-		/* The line of the id: what "first at line" points to. */
-		c->line = (int)config_setting_source_line(
-		    config_setting_get_member(e, "id"));
-		if (!valid_id(c->id)) {
-			conf_error(ld, e, "category id '%s': use lowercase "
-			    "letters, digits, '_' and '-'", c->id);
-			return -1;
-		}
 		if (c->dimension[0] != '\0' && (c->dimension[0] != 'D' ||
 		    c->dimension[1] < '1' || c->dimension[1] > '8' ||
 		    c->dimension[2] != '\0')) {
@@ -1457,13 +1516,6 @@ read_categories(struct loader *ld, struct config *conf)
 			return -1;
 		}
 		for (j = 0; j < i; j++) {
-			if (strcmp(conf->categories[j].id, c->id) == 0) {
-				conf_error(ld, config_setting_get_member(e,
-				    "id"), "duplicate category id '%s' (first"
-				    " at line %d)", c->id,
-				    conf->categories[j].line);
-				return -1;
-			}
 			if (c->code[0] != '\0' && strcasecmp(
 			    conf->categories[j].code, c->code) == 0) {
 				conf_error(ld, config_setting_get_member(e,
@@ -1534,35 +1586,21 @@ check_callers(struct loader *ld, config_setting_t *e, struct channel *ch)
 static int
 read_channels(struct loader *ld, struct config *conf)
 {
+	static const struct list_spec spec = { "channels", CONF_CHANNELS_MAX,
+	    0, f_channel, NULL, sizeof(struct channel), "name",
+	    offsetof(struct channel, name), offsetof(struct channel, line),
+	    "channel name" };
 	config_setting_t	*list, *e, *m;
 	struct channel		*ch;
-	size_t			 i, j, k;
-	int			 n;
+	size_t			 i, k;
 	char			 fname[CONF_ID_MAX + 8];
 
-	if ((n = list_of(ld, "channels", CONF_CHANNELS_MAX, 0, &list)) <= 0)
-		return n;
-	conf->nchannels = (size_t)n;
-	conf->channels = xcalloc(conf->nchannels, sizeof(*ch));
+	if (read_list(ld, &spec, (void **)&conf->channels, &conf->nchannels,
+	    &list) == -1)
+		return -1;
 	for (i = 0; i < conf->nchannels; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		ch = &conf->channels[i];
-		if (read_group(ld, e, ch, f_channel, NULL) == -1)
-			return -1;
-		ch->line = (int)config_setting_source_line(
-		    config_setting_get_member(e, "name"));
-		if (!valid_id(ch->name)) {
-			conf_error(ld, e, "channel name '%s': use lowercase "
-			    "letters, digits, '_' and '-'", ch->name);
-			return -1;
-		}
-		for (j = 0; j < i; j++)
-			if (strcmp(conf->channels[j].name, ch->name) == 0) {
-				conf_error(ld, config_setting_get_member(e,
-				    "name"), "duplicate channel name '%s'",
-				    ch->name);
-				return -1;
-			}
 		/* A setting of another channel type is a mistake. */
 		for (k = 0; k < sizeof(channel_scope) /
 		    sizeof(channel_scope[0]); k++) {
@@ -1642,35 +1680,21 @@ read_shorthand(struct loader *ld, struct config *conf)
 static int
 read_topics(struct loader *ld, struct config *conf)
 {
+	static const struct list_spec spec = { "topics", REPLY_TOPICS_MAX, 0,
+	    f_topic, NULL, sizeof(struct topic), "id",
+	    offsetof(struct topic, id), offsetof(struct topic, line),
+	    "topic id" };
 	config_setting_t	*list, *e;
 	struct topic		*t;
 	const unsigned char	*p;
-	size_t			 i, j;
-	int			 n;
+	size_t			 i;
 
-	if ((n = list_of(ld, "topics", REPLY_TOPICS_MAX, 0, &list)) <= 0)
-		return n;
-	conf->ntopics = (size_t)n;
-	conf->topics = xcalloc(conf->ntopics, sizeof(*t));
+	if (read_list(ld, &spec, (void **)&conf->topics, &conf->ntopics,
+	    &list) == -1)
+		return -1;
 	for (i = 0; i < conf->ntopics; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		t = &conf->topics[i];
-		if (read_group(ld, e, t, f_topic, NULL) == -1)
-			return -1;
-		t->line = (int)config_setting_source_line(
-		    config_setting_get_member(e, "id"));
-		if (!valid_id(t->id)) {
-			conf_error(ld, e, "topic id '%s': use lowercase "
-			    "letters, digits, '_' and '-'", t->id);
-			return -1;
-		}
-		for (j = 0; j < i; j++)
-			if (strcmp(conf->topics[j].id, t->id) == 0) {
-				conf_error(ld, config_setting_get_member(e,
-				    "id"), "duplicate topic id '%s' (first at "
-				    "line %d)", t->id, conf->topics[j].line);
-				return -1;
-			}
 		/* A USSD screen: printable ASCII and line breaks only. */
 		for (p = (const unsigned char *)t->ussd; *p != '\0'; p++)
 			if ((*p < 0x20 || *p > 0x7e) && *p != '\n') {
