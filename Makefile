@@ -104,8 +104,8 @@ XGETTEXT_OPTS	= --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
 		  --keyword=NC_:1c,2 \
 		  --keyword=control_fail:3 \
 		  --keyword=problem:2 --flag=problem:2:c-format \
-		  --keyword=work_fail:3 --flag=control_fail:3:c-format \
-		  --flag=work_fail:3:c-format --package-name=papigw \
+		  --keyword=cmd_refuse:3 --flag=control_fail:3:c-format \
+		  --flag=cmd_refuse:3:c-format --package-name=papigw \
 		  --msgid-bugs-address="papigw developers" \
 		  --sort-by-file
 

@@ -38,6 +38,25 @@ void		 cmd_pseudonym(int64_t resident, char *buf, size_t bufsz);
 json_t		*cmd_category_names(const struct config *, const char *id);
 int		 cmd_case_open(enum store_case_state);
 
+/*
+ * Why work done in a store transaction was refused: recorded inside it by
+ * cmd_refuse(), sent once it is over by cmd_refusal_send() (an answer is
+ * written outside the transaction), with its format and arguments so that
+ * papictl shows it in its user's language.
+ */
+struct cmd_refusal {
+	enum control_err	 err;		/* CONTROL_E_OK: none */
+	char			 msg[256];
+	const char		*fmt;
+	json_t			*fargs;
+};
+
+enum store_status cmd_refuse(struct cmd_refusal *, enum control_err,
+		    const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+int		 cmd_refusal_send(struct control_req *, struct cmd_refusal *);
+void		 cmd_refusal_clear(struct cmd_refusal *);
+
 /* cmd_router.c */
 int		 cmd_router_corrections(struct control_req *);
 int		 cmd_router_install(struct control_req *);

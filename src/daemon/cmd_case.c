@@ -21,7 +21,6 @@
  * the resident's answer is taken by core/lifecycle.c.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,8 +160,7 @@ struct work {
 	int			 claim;
 	int64_t			 now;
 	/* Results. */
-	enum control_err	 err;
-	char			 msg[256];
+	struct cmd_refusal	 why;		/* refused: the reason */
 	int64_t			 case_id;
 	int64_t			 outbox_id;
 	int64_t			 note_id;
@@ -171,31 +169,7 @@ struct work {
 	enum store_case_state	 to;
 	char			*number;	/* OP_UNMASK */
 	char			 old[2 * CONF_ID_MAX];	/* OP_RECATEGORISE */
-	const char		*fmt;		/* w->msg's format... */
-	json_t			*fargs;		/* ...and arguments */
 };
-
-/*
- * Records why w failed, as control_fail() does for a request (the
- * request's answer is written once the transaction is over).  Returns
- * the status that rolls the change back.
- */
-static enum store_status __attribute__((format(printf, 3, 4)))
-work_fail(struct work *w, enum control_err e, const char *fmt, ...)
-{
-	va_list	ap;
-
-	w->err = e;
-	va_start(ap, fmt);
-	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
-	va_end(ap);
-	json_decref(w->fargs);
-	va_start(ap, fmt);
-	w->fargs = control_format_args(fmt, ap);
-	va_end(ap);
-	w->fmt = fmt;
-	return e == CONTROL_E_NOTFOUND ? STORE_NOTFOUND : STORE_INVALID;
-}
 
 /* Moves case c to state "to" (also when it stays the same: a record). */
 static enum store_status
@@ -255,7 +229,7 @@ do_assign(struct store_txn *txn, struct work *w, struct store_case *c)
 	enum store_case_state	to = c->state;
 
 	if (!cmd_case_open(c->state))
-		return work_fail(w, CONTROL_E_CONFLICT, "the case is %s: "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the case is %s: "
 		    "reopen it first", store_case_state_name(c->state));
 	if (c->state == STORE_CASE_RECEIVED || c->state == STORE_CASE_REOPENED)
 		to = STORE_CASE_ASSIGNED;
@@ -289,7 +263,7 @@ do_close(struct store_txn *txn, struct work *w, struct store_case *c)
 	char			detail[64];
 
 	if (!cmd_case_open(c->state))
-		return work_fail(w, CONTROL_E_CONFLICT, "the case is already "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the case is already "
 		    "%s", store_case_state_name(c->state));
 	if (w->text != NULL && (st = store_note_add(txn, c->id, w->actor,
 	    w->text, w->now, &w->note_id)) != STORE_OK)
@@ -316,7 +290,7 @@ do_reopen(struct store_txn *txn, struct work *w, struct store_case *c)
 	char			detail[64];
 
 	if (cmd_case_open(c->state))
-		return work_fail(w, CONTROL_E_CONFLICT, "the case is %s, not "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the case is %s, not "
 		    "closed", store_case_state_name(c->state));
 	w->from = c->state;
 	w->to = STORE_CASE_REOPENED;
@@ -336,7 +310,7 @@ do_reply(struct store_txn *txn, struct work *w, struct store_case *c)
 	char			detail[128];
 
 	if (c->erased != 0 || c->sender[0] == '\0')
-		return work_fail(w, CONTROL_E_CONFLICT, "the resident's number "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the resident's number "
 		    "was erased (retention): no answer can be sent");
 	memset(&m, 0, sizeof(m));
 	m.kind = REPLY_KIND_ANSWER;
@@ -370,7 +344,7 @@ do_unmask(struct store_txn *txn, struct work *w, struct store_case *c)
 	char	detail[600];
 
 	if (c->erased != 0 || c->sender[0] == '\0')
-		return work_fail(w, CONTROL_E_CONFLICT, "the number was erased "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the number was erased "
 		    "(retention)");
 	snprintf(detail, sizeof(detail), "reason: %s", w->text);
 	w->number = xstrdup(c->sender);
@@ -400,11 +374,11 @@ do_recategorise(struct store_txn *txn, struct work *w, struct store_case *c)
 	if (strcmp(c->category, w->cat->id) == 0 && (w->sub == NULL) ==
 	    (c->subcategory == NULL) && (w->sub == NULL ||
 	    strcmp(w->sub, c->subcategory) == 0))
-		return work_fail(w, CONTROL_E_CONFLICT, "the case is in %s "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the case is in %s "
 		    "already", w->old);
 	if (from != NULL && from->restricted && !w->cat->restricted &&
 	    w->req->who->kind < ROLE_INSPECTOR)
-		return work_fail(w, CONTROL_E_FORBIDDEN, "only an inspector "
+		return cmd_refuse(&w->why, CONTROL_E_FORBIDDEN, "only an inspector "
 		    "may move a case out of %s", from->id);
 	memset(&k, 0, sizeof(k));
 	k.case_id = c->id;
@@ -440,12 +414,12 @@ case_work(struct store_txn *txn, void *arg)
 	st = store_case_read(txn, w->ref, w->op == OP_RECATEGORISE ?
 	    STORE_CASE_TEXT : 0, &c);
 	if (st == STORE_NOTFOUND)
-		return work_fail(w, CONTROL_E_NOTFOUND, "no case %s", ref);
+		return cmd_refuse(&w->why, CONTROL_E_NOTFOUND, "no case %s", ref);
 	if (st != STORE_OK)
 		return st;
 	if (!control_sees(w->req->who, w->req->conf, c.category)) {
 		store_case_clear(&c);
-		return work_fail(w, CONTROL_E_NOTFOUND, "no case %s", ref);
+		return cmd_refuse(&w->why, CONTROL_E_NOTFOUND, "no case %s", ref);
 	}
 	w->case_id = c.id;
 	w->from = w->to = c.state;
@@ -492,17 +466,13 @@ run_work(struct control_req *req, struct work *w)
 	w->now = clock_unix();
 	st = store_submit_wait(req->svc->store, case_work, w);
 	if (st == STORE_OK) {
-		json_decref(w->fargs);
-		w->fargs = NULL;
+		cmd_refusal_clear(&w->why);
 		return 0;
 	}
 	free(w->number);
 	w->number = NULL;
-	if (w->err != CONTROL_E_OK) {
-		control_fail_with(req, w->err, w->msg, w->fmt, w->fargs);
-		w->fargs = NULL;
-		return -1;
-	}
+	if (w->why.err != CONTROL_E_OK)
+		return cmd_refusal_send(req, &w->why);
 	return control_fail(req, CONTROL_E_UNAVAILABLE, "not saved: %s",
 	    store_strerror(st));
 }
