@@ -262,4 +262,20 @@ test_expect_success 'a PAM service that would refuse every login is said at star
 	stop_daemon && test "$daemon_status" = 0
 '
 
+# The sum of the new cases per day in the overview's chart.
+daily_sum() {
+	grep -o "<title>[0-9][0-9]/[0-9][0-9]: [0-9]*</title>" "$1" |
+	    sed "s/.*: \([0-9]*\)<.*/\1/" | awk "{ n += \$1 } END { print n + 0 }"
+}
+
+test_expect_success 'the chart of new cases counts only what the user may see' '
+	start_daemon -c p.conf &&
+	web_login "$WOFF" off2.jar && web_login "$WINS" ins2.jar &&
+	wget_page off2.jar / ov_off && test "$WSTATUS" = 200 &&
+	wget_page ins2.jar / ov_ins && test "$WSTATUS" = 200 &&
+	test "$(daily_sum ov_off)" = 1 &&
+	test "$(daily_sum ov_ins)" = 2 &&
+	stop_daemon && test "$daemon_status" = 0
+'
+
 test_done
