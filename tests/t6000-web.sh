@@ -268,13 +268,19 @@ daily_sum() {
 	    sed "s/.*: \([0-9]*\)<.*/\1/" | awk "{ n += \$1 } END { print n + 0 }"
 }
 
-test_expect_success 'the chart of new cases counts only what the user may see' '
+test_expect_success 'the chart of new cases and the on-time share count only what the user may see' '
+	sql "UPDATE cases SET deadline = created - 10, first_answered = created + 1
+	    WHERE ref_number = ${CORR#PA-};
+	    UPDATE cases SET first_answered = created + 1
+	    WHERE ref_number = ${SEC#PA-}" &&
 	start_daemon -c p.conf &&
 	web_login "$WOFF" off2.jar && web_login "$WINS" ins2.jar &&
 	wget_page off2.jar / ov_off && test "$WSTATUS" = 200 &&
 	wget_page ins2.jar / ov_ins && test "$WSTATUS" = 200 &&
 	test "$(daily_sum ov_off)" = 1 &&
 	test "$(daily_sum ov_ins)" = 2 &&
+	test_grep "id=\"ontime\">100%<" ov_off &&
+	test_grep "id=\"ontime\">50%<" ov_ins &&
 	stop_daemon && test "$daemon_status" = 0
 '
 
