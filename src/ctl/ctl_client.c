@@ -427,9 +427,9 @@ ctl_print_json(json_t *data)
  * ===================================================================
  */
 
-/* "2026-11-27 10:00" (local time) for a JSON time, "-" for null. */
-const char *
-ctl_time(json_t *t, char *buf, size_t bufsz)
+/* A JSON time in the local time zone, the day and with_time the time. */
+static const char *
+local_time(json_t *t, int with_time, char *buf, size_t bufsz)
 {
 	time_t		v;
 	struct tm	tm;
@@ -440,25 +440,25 @@ ctl_time(json_t *t, char *buf, size_t bufsz)
 	}
 	v = (time_t)json_integer_value(t);
 	localtime_r(&v, &tm);
-	strftime(buf, bufsz, "%Y-%m-%d %H:%M", &tm);
+	if (with_time)
+		strftime(buf, bufsz, "%Y-%m-%d %H:%M", &tm);
+	else
+		strftime(buf, bufsz, "%Y-%m-%d", &tm);
 	return buf;
+}
+
+/* "2026-11-27 10:00" (local time) for a JSON time, "-" for null. */
+const char *
+ctl_time(json_t *t, char *buf, size_t bufsz)
+{
+	return local_time(t, 1, buf, bufsz);
 }
 
 /* "2026-11-27" for a JSON time, "-" for null. */
 const char *
 ctl_date(json_t *t, char *buf, size_t bufsz)
 {
-	time_t		v;
-	struct tm	tm;
-
-	if (!json_is_integer(t) || json_integer_value(t) == 0) {
-		snprintf(buf, bufsz, "-");
-		return buf;
-	}
-	v = (time_t)json_integer_value(t);
-	localtime_r(&v, &tm);
-	strftime(buf, bufsz, "%Y-%m-%d", &tm);
-	return buf;
+	return local_time(t, 0, buf, bufsz);
 }
 
 /* A duration in seconds as "45 min", "3.5 h" or "2.1 d"; "-" for null. */
