@@ -2268,37 +2268,25 @@ check_cases(struct loader *ld, struct config *conf)
 static int
 read_areas(struct loader *ld, struct config *conf)
 {
+	static const struct list_spec spec = { "areas", CONF_AREAS_MAX, 0,
+	    f_area, NULL, sizeof(struct area), "id",
+	    offsetof(struct area, id), offsetof(struct area, line),
+	    "area id" };
 	config_setting_t	*list, *e;
 	struct area		*a;
-	size_t			 i, j;
-	int			 n;
+	size_t			 i;
 
-	if ((n = list_of(ld, "areas", CONF_AREAS_MAX, 0, &list)) <= 0)
-		return n;
-	conf->nareas = (size_t)n;
-	conf->areas = xcalloc(conf->nareas, sizeof(*a));
+	if (read_list(ld, &spec, (void **)&conf->areas, &conf->nareas,
+	    &list) == -1)
+		return -1;
 	for (i = 0; i < conf->nareas; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		a = &conf->areas[i];
-		if (read_group(ld, e, a, f_area, NULL) == -1)
-			return -1;
-		a->line = (int)config_setting_source_line(e);
-		if (!valid_id(a->id)) {
-			conf_error(ld, e, "area id '%s': use lowercase "
-			    "letters, digits, '_' and '-'", a->id);
-			return -1;
-		}
 		if (a->nwords == 0) {
 			conf_error(ld, e, "area '%s': no words (the phrases "
 			    "that name it in messages)", a->id);
 			return -1;
 		}
-		for (j = 0; j < i; j++)
-			if (strcmp(conf->areas[j].id, a->id) == 0) {
-				conf_error(ld, e, "duplicate area id '%s'",
-				    a->id);
-				return -1;
-			}
 	}
 	return 0;
 }
