@@ -164,6 +164,7 @@ dash_run(struct dash_req *dr, int (*run)(struct control_req *),
 	req.q = dr->q;
 	rc = run(&req);
 	dr->q = req.q;		/* opened by the command, kept for the next */
+	json_decref(req.fargs);	/* a failure's words for papictl */
 	if (rc == -1 || req.data == NULL) {
 		a->err = req.err;
 		copy_str(a->msg, sizeof(a->msg), req.msg[0] ? req.msg :
