@@ -300,11 +300,15 @@ check: deps
 	@BUILD=$(abspath $(BUILD)) ./tests/run.sh
 
 # The same tests built with AddressSanitizer and UBSan into build-san/.
+# libcrypt is linked in from the start: ASan's crypt() interceptor finds
+# the real crypt() only in a library loaded then, and pam_unix, which PAM
+# loads later for the dashboard's logins, would call a null pointer.
 SAN_FLAGS	= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		  -fno-sanitize-recover=all
+SAN_LIBS	= -Wl,--no-as-needed -lcrypt -Wl,--as-needed
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san CC=clang \
-	    SAN_CFLAGS="$(SAN_FLAGS)" \
+	    SAN_CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_LIBS)" \
 	    CFLAGS="-O1 -g" all unit
 	@BUILD=$(abspath build-san) CC=clang SAN_CFLAGS="$(SAN_FLAGS)" \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
