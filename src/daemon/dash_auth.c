@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "daemon/dash_priv.h"
@@ -214,8 +215,8 @@ dash_pam_preflight(const char *service, const char *pamdir)
 
 	snprintf(path, sizeof(path), "%s/%s", pamdir, service);
 	if ((f = fopen(path, "r")) == NULL) {
-		log_warnx("web: %s: no such PAM service: every login will be "
-		    "refused (web.pam_service)", path);
+		log_warnx(_("web: %s: no such PAM service: every login will "
+		    "be refused (web.pam_service)"), path);
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL)
@@ -224,8 +225,8 @@ dash_pam_preflight(const char *service, const char *pamdir)
 			unix_auth = 1;
 	fclose(f);
 	if (unix_auth && geteuid() != 0 && access("/etc/shadow", R_OK) != 0)
-		log_warnx("web: %s uses pam_unix, and this daemon cannot read "
-		    "/etc/shadow: every login will be refused; add "
-		    "SupplementaryGroups=shadow to the unit (see papigwd(8))",
+		log_warnx(_("web: %s uses pam_unix, and this daemon cannot "
+		    "read /etc/shadow: every login will be refused; add "
+		    "SupplementaryGroups=shadow to the unit (see papigwd(8))"),
 		    path);
 }
