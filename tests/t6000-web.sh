@@ -112,6 +112,7 @@ test_expect_success 'the officer sees every page' '
 
 test_expect_success 'the officer cannot see the corruption queue by any URL' '
 	! grep -q "$CORR" page_cases &&
+	! grep -q "value=\"corruption\"" page_cases &&
 	! grep -q "corruption" page_overview &&
 	! grep -q "\"corruption\"" page_json &&
 	! grep -q "corruption" page_csv &&
