@@ -2387,18 +2387,11 @@ add_news_list(struct loader *ld, struct config *conf, const char *name,
 	return 0;
 }
 
-/*
- * Checks the announce group and the areas' "within", and folds every
- * word of the subscriptions' conversation into conf->news_words: the
- * verbs, then the topics' and areas' ids and words.
- */
+/* Checks the announce group's settings against the rest. */
 static int
-check_announce(struct loader *ld, struct config *conf)
+check_announce_group(struct loader *ld, struct config *conf)
 {
 	const unsigned char	*p;
-	config_setting_t	*at;
-	size_t			 i, j, n, depth;
-	const struct area	*a;
 
 	for (p = (const unsigned char *)conf->announce_code_prefix; *p != '\0';
 	    p++)
@@ -2428,12 +2421,22 @@ check_announce(struct loader *ld, struct config *conf)
 		    conf->announce_channel);
 		return -1;
 	}
+	return 0;
+}
+
+/* Checks that each area's "within" chain ends, at areas that exist. */
+static int
+check_areas_within(struct loader *ld, const struct config *conf)
+{
+	config_setting_t	*at;
+	const struct area	*a;
+	size_t			 i, depth;
+
 	for (i = 0; i < conf->nareas; i++) {
 		if (conf->areas[i].within[0] == '\0')
 			continue;
 		at = config_setting_get_elem(config_lookup(&ld->cfg, "areas"),
 		    (unsigned)i);
-		/* Up the chain: it must end, at an area that exists. */
 		for (a = &conf->areas[i], depth = 0; a != NULL &&
 		    a->within[0] != '\0' && depth <= conf->nareas; depth++)
 			if ((a = config_area(conf, a->within)) == NULL) {
@@ -2448,6 +2451,69 @@ check_announce(struct loader *ld, struct config *conf)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * Folds the ids and words of the list called list (the news topics or the
+ * areas: n of them, ids[i] and words[i][nwords[i]] read through get())
+ * into conf->news_words as kind.
+ */
+static int
+add_news_names(struct loader *ld, struct config *conf, const char *list,
+    size_t n, void (*get)(const struct config *, size_t, const char **,
+    char *const **, size_t *), int kind)
+{
+	config_setting_t	*at;
+	const char		*id;
+	char *const		*words;
+	size_t			 i, j, nwords;
+
+	for (i = 0; i < n; i++) {
+		at = config_setting_get_elem(config_lookup(&ld->cfg, list),
+		    (unsigned)i);
+		get(conf, i, &id, &words, &nwords);
+		if (add_news_word(ld, conf, at, id, kind, (int)i) == -1)
+			return -1;
+		for (j = 0; j < nwords; j++)
+			if (add_news_word(ld, conf, at, words[j], kind,
+			    (int)i) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+static void
+news_topic_names(const struct config *conf, size_t i, const char **id,
+    char *const **words, size_t *nwords)
+{
+	*id = conf->news_topics[i].id;
+	*words = conf->news_topics[i].words;
+	*nwords = conf->news_topics[i].nwords;
+}
+
+static void
+area_names(const struct config *conf, size_t i, const char **id,
+    char *const **words, size_t *nwords)
+{
+	*id = conf->areas[i].id;
+	*words = conf->areas[i].words;
+	*nwords = conf->areas[i].nwords;
+}
+
+/*
+ * Checks the announce group and the areas' "within", and folds every
+ * word of the subscriptions' conversation into conf->news_words: the
+ * verbs, then the topics' and areas' ids and words.
+ */
+static int
+check_announce(struct loader *ld, struct config *conf)
+{
+	size_t	i, n;
+
+	if (check_announce_group(ld, conf) == -1 ||
+	    check_areas_within(ld, conf) == -1)
+		return -1;
 	n = conf->announce_nsubscribe_words + conf->announce_ndrop_words +
 	    conf->announce_nlist_words + conf->announce_nread_words +
 	    conf->announce_nall_words;
@@ -2468,31 +2534,10 @@ check_announce(struct loader *ld, struct config *conf)
 	    conf->announce_all_words, conf->announce_nall_words,
 	    NEWS_W_ALL) == -1)
 		return -1;
-	for (i = 0; i < conf->nnews_topics; i++) {
-		at = config_setting_get_elem(config_lookup(&ld->cfg,
-		    "news_topics"), (unsigned)i);
-		if (add_news_word(ld, conf, at, conf->news_topics[i].id,
-		    NEWS_W_TOPIC, (int)i) == -1)
-			return -1;
-		for (j = 0; j < conf->news_topics[i].nwords; j++)
-			if (add_news_word(ld, conf, at,
-			    conf->news_topics[i].words[j], NEWS_W_TOPIC,
-			    (int)i) == -1)
-				return -1;
-	}
-	for (i = 0; i < conf->nareas; i++) {
-		at = config_setting_get_elem(config_lookup(&ld->cfg, "areas"),
-		    (unsigned)i);
-		if (add_news_word(ld, conf, at, conf->areas[i].id, NEWS_W_AREA,
-		    (int)i) == -1)
-			return -1;
-		for (j = 0; j < conf->areas[i].nwords; j++)
-			if (add_news_word(ld, conf, at,
-			    conf->areas[i].words[j], NEWS_W_AREA, (int)i) ==
-			    -1)
-				return -1;
-	}
-	return 0;
+	return add_news_names(ld, conf, "news_topics", conf->nnews_topics,
+	    news_topic_names, NEWS_W_TOPIC) == -1 ||
+	    add_news_names(ld, conf, "areas", conf->nareas, area_names,
+	    NEWS_W_AREA) == -1 ? -1 : 0;
 }
 
 /* The setting group.key, else its group, else NULL: where errors point. */
