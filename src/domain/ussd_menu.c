@@ -570,13 +570,66 @@ go(struct ussd_pos *pos, enum ussd_state state)
 		pos->text[0] = '\0';
 }
 
+/*
+ * One input c[0..n) on the news screens: the topics (then the resident's
+ * subscriptions and "stop everything"), and one topic's subscribe, drop
+ * and read.  Returns 0 when it is not an option there.
+ */
+static int
+step_news(const struct config *conf, struct ussd_pos *pos, const char *c,
+    size_t n)
+{
+	int	k;
+
+	if (pos->state == USSD_NEWS) {
+		if (is(c, n, "0")) {
+			go(pos, USSD_MAIN);
+			return 1;
+		}
+		if ((k = option(c, n, conf->nnews_topics + 1 +
+		    (conf->replies_nstop_words > 0))) == 0)
+			return 0;
+		if ((size_t)k > conf->nnews_topics) {
+			pos->news = (size_t)k == conf->nnews_topics + 1 ?
+			    USSD_NEWS_MINE : USSD_NEWS_STOP;
+			pos->action = USSD_ACT_NEWS;
+			return 1;
+		}
+		go(pos, USSD_NEWS_TOPIC);
+		pos->item = k - 1;
+		return 1;
+	}
+	if (is(c, n, "0")) {
+		go(pos, USSD_NEWS);
+		return 1;
+	}
+	if ((k = option(c, n, 3)) == 0)
+		return 0;
+	pos->news = k == 1 ? USSD_NEWS_ADD : k == 2 ? USSD_NEWS_DROP :
+	    USSD_NEWS_READ;
+	pos->action = USSD_ACT_NEWS;
+	return 1;
+}
+
+/* The screen an entry of the main menu (its id) leads to. */
+static enum ussd_state
+menu_screen(const char *id)
+{
+	if (strcmp(id, "report") == 0)
+		return USSD_CATEGORY;
+	if (strcmp(id, "status") == 0)
+		return USSD_REF;
+	if (strcmp(id, "news") == 0)
+		return USSD_NEWS;
+	return USSD_TOPICS;
+}
+
 /* One input c[0..n) on any screen but the message's. */
 static void
 step(const struct config *conf, struct ussd_pos *pos, const char *c,
     size_t n)
 {
-	const char	*id;
-	int		 k;
+	int	k;
 
 	pos->hint = USSD_HINT_NONE;
 	pos->action = USSD_ACT_NONE;
@@ -590,15 +643,7 @@ step(const struct config *conf, struct ussd_pos *pos, const char *c,
 			return;
 		if ((k = option(c, n, conf->ussd_nmenu)) == 0)
 			break;
-		id = conf->ussd_menu[k - 1].id;
-		if (strcmp(id, "report") == 0)
-			go(pos, USSD_CATEGORY);
-		else if (strcmp(id, "status") == 0)
-			go(pos, USSD_REF);
-		else if (strcmp(id, "news") == 0)
-			go(pos, USSD_NEWS);
-		else
-			go(pos, USSD_TOPICS);
+		go(pos, menu_screen(conf->ussd_menu[k - 1].id));
 		return;
 	case USSD_CATEGORY:
 		if (is(c, n, "0")) {
@@ -649,33 +694,10 @@ step(const struct config *conf, struct ussd_pos *pos, const char *c,
 		}
 		break;
 	case USSD_NEWS:
-		if (is(c, n, "0")) {
-			go(pos, USSD_MAIN);
-			return;
-		}
-		if ((k = option(c, n, conf->nnews_topics + 1 +
-		    (conf->replies_nstop_words > 0))) == 0)
-			break;
-		if ((size_t)k > conf->nnews_topics) {
-			pos->news = (size_t)k == conf->nnews_topics + 1 ?
-			    USSD_NEWS_MINE : USSD_NEWS_STOP;
-			pos->action = USSD_ACT_NEWS;
-			return;
-		}
-		go(pos, USSD_NEWS_TOPIC);
-		pos->item = k - 1;
-		return;
 	case USSD_NEWS_TOPIC:
-		if (is(c, n, "0")) {
-			go(pos, USSD_NEWS);
+		if (step_news(conf, pos, c, n))
 			return;
-		}
-		if ((k = option(c, n, 3)) == 0)
-			break;
-		pos->news = k == 1 ? USSD_NEWS_ADD : k == 2 ? USSD_NEWS_DROP :
-		    USSD_NEWS_READ;
-		pos->action = USSD_ACT_NEWS;
-		return;
+		break;
 	}
 	pos->hint = USSD_HINT_INVALID;
 }
