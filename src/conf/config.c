@@ -2307,35 +2307,14 @@ static config_setting_t *group_member(struct loader *, const char *,
 static int
 read_news_topics(struct loader *ld, struct config *conf)
 {
-	config_setting_t	*list, *e;
-	struct news_topic	*t;
-	size_t			 i, j;
-	int			 n;
+	static const struct list_spec spec = { "news_topics",
+	    CONF_NEWS_TOPICS_MAX, 0, f_news_topic, NULL,
+	    sizeof(struct news_topic), "id", offsetof(struct news_topic, id),
+	    offsetof(struct news_topic, line), "news topic id" };
+	config_setting_t	*list;
 
-	if ((n = list_of(ld, "news_topics", CONF_NEWS_TOPICS_MAX, 0,
-	    &list)) <= 0)
-		return n;
-	conf->nnews_topics = (size_t)n;
-	conf->news_topics = xcalloc(conf->nnews_topics, sizeof(*t));
-	for (i = 0; i < conf->nnews_topics; i++) {
-		e = config_setting_get_elem(list, (unsigned)i);
-		t = &conf->news_topics[i];
-		if (read_group(ld, e, t, f_news_topic, NULL) == -1)
-			return -1;
-		t->line = (int)config_setting_source_line(e);
-		if (!valid_id(t->id)) {
-			conf_error(ld, e, "news topic id '%s': use lowercase "
-			    "letters, digits, '_' and '-'", t->id);
-			return -1;
-		}
-		for (j = 0; j < i; j++)
-			if (strcmp(conf->news_topics[j].id, t->id) == 0) {
-				conf_error(ld, e, "duplicate news topic id "
-				    "'%s'", t->id);
-				return -1;
-			}
-	}
-	return 0;
+	return read_list(ld, &spec, (void **)&conf->news_topics,
+	    &conf->nnews_topics, &list);
 }
 
 /*
