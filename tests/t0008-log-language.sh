@@ -82,6 +82,17 @@ test_expect_success 'LANGUAGE=vi over C.UTF-8: Vietnamese; over C: English, as g
 	stop_daemon
 '
 
+test_expect_success 'papigwd -n: its warnings and its verdict in the language of the locale' '
+	long="categories.security.ack_vi=$(printf "x%.0s" $(seq 170)) {ref}" &&
+	env LOCPATH="$TRASH/none" LANG=vi_VN.UTF-8 "$PAPIGWD" -n -c c.conf \
+	    -o "$long" >out 2>err &&
+	test_grep "^cấu hình hợp lệ$" out &&
+	test_grep "^cảnh báo: kênh gsm: tin báo đã nhận của lĩnh vực security (vi) cần tới 2 phần SMS, nhiều hơn reply_parts 1 của kênh" err &&
+	env LANG=C "$PAPIGWD" -n -c c.conf -o "$long" >out 2>err &&
+	test_grep "^configuration OK$" out &&
+	test_grep "^warning: channel gsm: the acknowledgement of security (vi) takes 2 SMS parts, more than its reply_parts 1" err
+'
+
 # The locale, generated for the test as t0007 does (the tests never
 # touch the system's).
 if localedef -i vi_VN -f UTF-8 "$TRASH/loc/vi_VN.UTF-8" 2>/dev/null ||

@@ -51,6 +51,7 @@
 
 #include "core/reply.h"
 #include "base/date.h"
+#include "base/i18n.h"
 #include "base/util.h"
 #include "text/sms.h"
 #include "text/text.h"
@@ -1227,11 +1228,16 @@ worst_parts(const struct config *conf, const struct channel *ch,
 	return n;
 }
 
-/* Checks one template in both languages; returns the warnings. */
+/*
+ * Checks one template in both languages: a category's acknowledgement
+ * (cat, its id) or the reply of a setting (what); returns the warnings,
+ * written in the language of the log.
+ */
 static int
 check_tpl(const struct config *conf, const struct channel *ch,
-    const char *what, const char *vi, const char *en, const char *cat_vi,
-    const char *cat_en, void (*warn)(const char *, void *), void *arg)
+    const char *cat, const char *what, const char *vi, const char *en,
+    const char *cat_vi, const char *cat_en,
+    void (*warn)(const char *, void *), void *arg)
 {
 	char	 buf[REPLY_TEXT_MAX], msg[REPLY_TEXT_MAX + 256];
 	int	 l, n, warned = 0;
@@ -1246,10 +1252,18 @@ check_tpl(const struct config *conf, const struct channel *ch,
 		    (enum language)l, buf, sizeof(buf));
 		if (n <= ch->reply_parts)
 			continue;
-		snprintf(msg, sizeof(msg), "channel %s: %s (%s) takes %d SMS "
-		    "parts, more than its reply_parts %d, at worst: \"%s\"",
-		    ch->name, what, l == LANG_EN ? "en" : "vi", n,
-		    ch->reply_parts, buf);
+		if (cat != NULL)
+			snprintf(msg, sizeof(msg), _("channel %s: the "
+			    "acknowledgement of %s (%s) takes %d SMS parts, "
+			    "more than its reply_parts %d, at worst: \"%s\""),
+			    ch->name, cat, l == LANG_EN ? "en" : "vi", n,
+			    ch->reply_parts, buf);
+		else
+			snprintf(msg, sizeof(msg), _("channel %s: %s (%s) "
+			    "takes %d SMS parts, more than its reply_parts %d, "
+			    "at worst: \"%s\""), ch->name, what,
+			    l == LANG_EN ? "en" : "vi", n, ch->reply_parts,
+			    buf);
 		warn(msg, arg);
 		warned++;
 	}
@@ -1267,7 +1281,6 @@ reply_check_budget(const struct config *conf,
 {
 	const struct channel	*ch;
 	const struct category	*cat;
-	char			 what[CONF_ID_MAX + 64];
 	size_t			 i, k;
 	int			 n = 0;
 
@@ -1277,22 +1290,20 @@ reply_check_budget(const struct config *conf,
 			continue;
 		for (k = 0; k < conf->ncategories; k++) {
 			cat = &conf->categories[k];
-			snprintf(what, sizeof(what), "the acknowledgement of "
-			    "%s", cat->id);
-			n += check_tpl(conf, ch, what, cat->ack_vi,
+			n += check_tpl(conf, ch, cat->id, NULL, cat->ack_vi,
 			    cat->ack_en, cat->name_vi, cat->name_en, warn,
 			    arg);
 		}
-		n += check_tpl(conf, ch, "replies.thanks",
+		n += check_tpl(conf, ch, NULL, "replies.thanks",
 		    conf->replies_thanks_vi, conf->replies_thanks_en, "", "",
 		    warn, arg);
-		n += check_tpl(conf, ch, "replies.followup",
+		n += check_tpl(conf, ch, NULL, "replies.followup",
 		    conf->replies_followup_vi, conf->replies_followup_en, "",
 		    "", warn, arg);
-		n += check_tpl(conf, ch, "replies.satisfied",
+		n += check_tpl(conf, ch, NULL, "replies.satisfied",
 		    conf->replies_satisfied_vi, conf->replies_satisfied_en,
 		    "", "", warn, arg);
-		n += check_tpl(conf, ch, "replies.reopened",
+		n += check_tpl(conf, ch, NULL, "replies.reopened",
 		    conf->replies_reopened_vi, conf->replies_reopened_en, "",
 		    "", warn, arg);
 	}

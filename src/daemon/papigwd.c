@@ -432,7 +432,7 @@ static void
 warn_stderr(const char *msg, void *arg)
 {
 	(void)arg;
-	fprintf(stderr, "warning: %s\n", msg);
+	fprintf(stderr, _("warning: %s\n"), msg);
 }
 
 /*
@@ -452,7 +452,7 @@ check_only(struct config *conf)
 		return 1;
 	}
 	reply_check_budget(conf, warn_stderr, NULL);
-	printf("configuration OK\n");
+	printf(_("configuration OK\n"));
 	classifier_unref(c);
 	config_free(conf);
 	return 0;
