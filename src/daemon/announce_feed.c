@@ -20,6 +20,7 @@
 
 #include "daemon/announce_feed.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/slot.h"
 #include "base/util.h"
@@ -59,8 +60,8 @@ feed_one(struct announce_feeder *f, struct config *conf, int64_t id)
 	if ((st = store_submit_wait(f->svc->store, announce_feed_work, &af)) !=
 	    STORE_OK) {
 		if (st != STORE_CLOSED)
-			log_warnx("announce: queueing recipients: %s (will "
-			    "try again)", store_strerror(st));
+			log_warnx(_("announce: queueing recipients: %s (will "
+			    "try again)"), store_strerror(st));
 		return -1;
 	}
 	subscribe_code(conf, id, code, sizeof(code));
@@ -68,7 +69,7 @@ feed_one(struct announce_feeder *f, struct config *conf, int64_t id)
 		log_debug("announce: %s: %lld more queued, %lld opted out",
 		    code, (long long)af.queued, (long long)af.skipped);
 	if (af.finished) {
-		log_info("announce: %s: every recipient queued", code);
+		log_info(_("announce: %s: every recipient queued"), code);
 		return 0;
 	}
 	return 1;
