@@ -316,6 +316,9 @@ work_new_case(struct store_txn *txn, struct job *j, int64_t msg_id,
 	c.source = j->in.source;
 	if ((st = store_case_create(txn, &c, &case_id, &ref)) != STORE_OK)
 		return st;
+	if (j->in.intake != NULL && (st = store_intake_add(txn, case_id,
+	    j->in.intake)) != STORE_OK)
+		return st;
 	j->res.case_id = case_id;
 	j->res.ref_number = ref;
 	j->res.created = 1;
@@ -662,6 +665,8 @@ job_new(struct ingest *ing, struct config *conf, const struct inbound *in)
 	j->in.encoding = j->own[4] = xstrdup(in->encoding);
 	j->in.provider_time = in->provider_time;
 	j->in.source = in->source;
+	/* The caller's: it waits for the result (papictl intake). */
+	j->in.intake = in->intake;
 	if (in->parts != NULL) {
 		j->parts.channel = xstrdup(in->parts->channel);
 		j->parts.sender = xstrdup(in->parts->sender);
@@ -669,7 +674,7 @@ job_new(struct ingest *ing, struct config *conf, const struct inbound *in)
 		j->parts.total = in->parts->total;
 		j->in.parts = &j->parts;
 	}
-	j->now = (int64_t)time(NULL);
+	j->now = in->received > 0 ? in->received : clock_unix();
 	/* Invalid UTF-8 is kept raw and shown repaired. */
 	j->text = text_repair(in->text, in->textlen);
 	if (!text_valid_utf8(in->text, in->textlen)) {

@@ -21,7 +21,8 @@ enum format {
 enum report_level {
 	LEVEL_DIMENSION,
 	LEVEL_CATEGORY,
-	LEVEL_TOTAL
+	LEVEL_TOTAL,
+	LEVEL_SOURCE		/* after the total: the cases of one source */
 };
 
 /* ctl_report.c */

@@ -64,6 +64,10 @@ static const struct ctl_cmd commands[] = {
 	    N_("cases for analysis, without numbers") },
 	{ "inject", ctl_inject, "--from number [--channel name] text",
 	    N_("feed a message in as if it had arrived") },
+	{ "intake", ctl_intake, "--source box | reception | meeting "
+	    "[--from number] [--area area] [--received date] [--slip number] "
+	    "[--category category] [--channel name] text",
+	    N_("record a slip or a point raised in person as a case") },
 	{ "quarantine", ctl_quarantine, "list | release number",
 	    N_("numbers the flood guard holds back, and releasing one") },
 	{ "sender", ctl_sender, "block --reason text number | unblock number",

@@ -102,6 +102,9 @@ int	ctl_outbox(struct ctl_globals *, int, char **);
 int	ctl_retry(struct ctl_globals *, int, char **);
 int	ctl_inject(struct ctl_globals *, int, char **);
 
+/* ctl_intake.c: intake */
+int	ctl_intake(struct ctl_globals *, int, char **);
+
 /* ctl_admin.c: quarantine, sender, backup */
 int	ctl_quarantine(struct ctl_globals *, int, char **);
 int	ctl_sender(struct ctl_globals *, int, char **);

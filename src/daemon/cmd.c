@@ -33,6 +33,7 @@ const struct control_cmd cmd_table[] = {
 	{ "outbox", ROLE_ADMINISTRATOR, cmd_outbox },
 	{ "retry", ROLE_ADMINISTRATOR, cmd_retry },
 	{ "inject", ROLE_ADMINISTRATOR, cmd_inject },
+	{ "intake", ROLE_OFFICER, cmd_intake },
 	{ "audit", ROLE_ADMINISTRATOR, cmd_audit },
 	{ "router.corrections", ROLE_ADMINISTRATOR, cmd_router_corrections },
 	{ "router.install", ROLE_ADMINISTRATOR, cmd_router_install },

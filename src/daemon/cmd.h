@@ -6,7 +6,8 @@
  * helpers, does its work through the services and leaves its answer in
  * req->data (or a failure with control_fail()).  One file per family:
  * cmd_case.c (case work), cmd_merge.c (two cases made one), cmd_bulk.c (many cases at once), cmd_admin.c
- * (status, outbox, inject), cmd_sender.c (quarantines and blocks),
+ * (status, outbox, inject), cmd_intake.c (slips and points raised in
+ * person), cmd_sender.c (quarantines and blocks),
  * cmd_backup.c (a copy of the database), cmd_report.c (reports, exports,
  * the audit log), cmd_router.c (the learned model).
  */
@@ -19,6 +20,7 @@
 #include <jansson.h>
 
 #include "store/store.h"
+#include "core/ingest.h"
 #include "daemon/control.h"
 
 extern const struct control_cmd	cmd_table[];
@@ -79,6 +81,12 @@ int		 cmd_status(struct control_req *);
 int		 cmd_outbox(struct control_req *);
 int		 cmd_retry(struct control_req *);
 int		 cmd_inject(struct control_req *);
+int		 cmd_ingest(struct control_req *, const struct inbound *,
+		    struct ingest_result *, char *category, size_t catsz);
+const char	*cmd_channel_arg(struct control_req *, const char *none);
+
+/* cmd_intake.c */
+int		 cmd_intake(struct control_req *);
 
 /* cmd_bulk.c */
 int		 cmd_close_bulk(struct control_req *);

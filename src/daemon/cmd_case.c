@@ -101,6 +101,25 @@ case_json(const struct config *conf, const struct store_case *c)
 }
 
 /*
+ * What the officer who recorded a slip or a point raised in person wrote
+ * down besides the text (papictl intake), or null.
+ */
+static json_t *
+intake_json(struct control_req *req, int64_t case_id)
+{
+	struct store_intake_row	 r;
+	json_t			*o;
+
+	if (store_intake_get(req->svc->store, case_id, &r) != STORE_OK)
+		return json_null();
+	o = json_pack("{s:s, s:s?, s:s?, s:s, s:s}", "source",
+	    case_source_name(r.source), "slip", r.slip, "area", r.area,
+	    "received", r.received, "officer", r.officer);
+	store_intake_clear(&r);
+	return o != NULL ? o : json_null();
+}
+
+/*
  * Reads case ref for req through its query connection and checks that
  * its reader may see it.  Returns 0 (release c with
  * store_case_clear()), or -1 after recording the failure: a case of
@@ -883,6 +902,8 @@ cmd_show(struct control_req *req)
 	json_object_set_new(o, "evidence", evidence_json(req, c.text));
 	json_object_set_new(o, "category_names", cmd_category_names(req->conf,
 	    c.category));
+	if (case_source_paper(c.source))
+		json_object_set_new(o, "intake", intake_json(req, c.id));
 	store_case_clear(&c);
 	if (reason != NULL) {
 		memset(&w, 0, sizeof(w));

@@ -31,7 +31,7 @@
 
 #include "domain/source.h"
 
-#define STORE_SCHEMA_VERSION	14	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	15	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -620,6 +620,37 @@ enum store_status store_sender_block(struct store_txn *, const char *number,
 		    const char *actor, const char *reason, int64_t at);
 enum store_status store_reminder_mark(struct store_txn *, const char *period,
 		    int64_t at, int *first);
+
+/*
+ * ===================================================================
+ * Slips and points raised in person (intake_rows.c)
+ * ===================================================================
+ */
+
+/* What an officer wrote down with a case (papictl intake). */
+struct store_intake {
+	enum case_source source;	/* box, reception, meeting */
+	const char	*slip;		/* the slip's own number, or NULL */
+	const char	*area;		/* an area id, or NULL */
+	const char	*received;	/* "YYYY-MM-DD" */
+	const char	*officer;	/* Unix user */
+};
+
+/* The same, read back; strings owned (store_intake_clear()). */
+struct store_intake_row {
+	enum case_source source;
+	char		*slip;		/* or NULL */
+	char		*area;		/* or NULL */
+	char		*received;
+	char		*officer;
+	int64_t		 created;
+};
+
+enum store_status store_intake_add(struct store_txn *, int64_t case_id,
+		    const struct store_intake *);
+enum store_status store_intake_get(struct store *, int64_t case_id,
+		    struct store_intake_row *);
+void		 store_intake_clear(struct store_intake_row *);
 
 /* backup.c: a consistent copy while the daemon runs */
 int		 store_backup(struct store *, int fd, int64_t *bytes,

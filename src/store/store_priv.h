@@ -43,6 +43,7 @@ enum store_family_id {
 	STORE_FAM_UNREADABLE,	/* unreadable.c */
 	STORE_FAM_ADMIN,	/* admin_rows.c */
 	STORE_FAM_ANNOUNCE,	/* announce_rows.c */
+	STORE_FAM_INTAKE,	/* intake_rows.c */
 	STORE_FAM_MAX
 };
 
@@ -75,6 +76,7 @@ extern const struct store_family store_timer_family;
 extern const struct store_family store_unreadable_family;
 extern const struct store_family store_admin_family;
 extern const struct store_family store_announce_family;
+extern const struct store_family store_intake_family;
 
 /*
  * Statements and steps inside a work function (txn.c).  A txn runs on
