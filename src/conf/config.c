@@ -321,6 +321,153 @@ static const struct field f_reports[] = {
 	END_FIELDS
 };
 
+/*
+ * The procedure catalogue (domain/catalogue.c): how a lookup starts, how
+ * much an answer may say, and its texts ({n} {list} {word} {query}
+ * {fields} {hotline}: domain/catalogue.c renders them).  The fields and
+ * procedures are lists (read_catalogue()), in a data file of their own
+ * that the configuration includes.
+ */
+static const struct field f_catalogue[] = {
+	{ "words", T_STRLIST, CONF_OFF(catalogue_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL, CONF_OFF(catalogue_nwords) },
+	{ "choices", T_INT, CONF_OFF(catalogue_choices), 0, 2, 9, "5", 0,
+	    NULL, 0 },
+	{ "max_parts", T_INT, CONF_OFF(catalogue_max_parts), 0, 1, 5, "2", 0,
+	    NULL, 0 },
+	{ "list_vi", T_STR, CONF_OFF(catalogue_list_vi), 0, 1, 500,
+	    "{n} thủ tục gần đúng: {list}. Nhắn {word} kèm số để xem chi "
+	    "tiết, ví dụ {word} 1.", F_NONEMPTY, NULL, 0 },
+	{ "list_en", T_STR, CONF_OFF(catalogue_list_en), 0, 0, 500,
+	    "{n} procedures match: {list}. Text {word} and a number for one, "
+	    "for example {word} 1.", 0, NULL, 0 },
+	{ "none_vi", T_STR, CONF_OFF(catalogue_none_vi), 0, 1, 500,
+	    "Không tìm thấy thủ tục \"{query}\". Lĩnh vực: {fields}. Nhắn "
+	    "{word} kèm tên thủ tục, ví dụ {word} khai sinh. Hỏi thêm: "
+	    "{hotline}.", F_NONEMPTY, NULL, 0 },
+	{ "none_en", T_STR, CONF_OFF(catalogue_none_en), 0, 0, 500,
+	    "No procedure matches \"{query}\". Fields: {fields}. Text {word} "
+	    "and a procedure's name, for example {word} birth. Questions: "
+	    "{hotline}.", 0, NULL, 0 },
+	{ "ussd_prompt", T_STR, CONF_OFF(catalogue_ussd_prompt), 0, 1, 100,
+	    "Thu tuc hanh chinh - chon linh vuc:", F_NONEMPTY, NULL, 0 },
+	END_FIELDS
+};
+
+#define PFIELD_OFF(m)	offsetof(struct proc_field, m)
+
+/* An element of the "procedure_fields" list (read_catalogue()). */
+static const struct field f_proc_field[] = {
+	{ "id", T_STR, PFIELD_OFF(id), ARR(proc_field, id), 1,
+	    ARR(proc_field, id) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "name", T_STR, PFIELD_OFF(name), 0, 1, 100, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "name_en", T_STR, PFIELD_OFF(name_en), 0, 0, 100, "", 0, NULL, 0 },
+	{ "ussd", T_STR, PFIELD_OFF(ussd), 0, 1, 40, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	END_FIELDS
+};
+
+#define PROC_OFF(m)	offsetof(struct procedure, m)
+
+/* An element of the "procedures" list (read_catalogue()). */
+static const struct field f_procedure[] = {
+	{ "code", T_STR, PROC_OFF(code), ARR(procedure, code), 1,
+	    ARR(procedure, code) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL,
+	    0 },
+	{ "field", T_STR, PROC_OFF(field), ARR(procedure, field), 1,
+	    ARR(procedure, field) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL,
+	    0 },
+	{ "name", T_STR, PROC_OFF(name), 0, 1, 200, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "words", T_STRLIST, PROC_OFF(words), 0, 1, 100, NULL, 0, NULL,
+	    PROC_OFF(nwords) },
+	{ "documents", T_STR, PROC_OFF(documents), 0, 0, 1000, "", 0, NULL,
+	    0 },
+	{ "fee", T_STR, PROC_OFF(fee), 0, 1, 300, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "time_limit", T_STR, PROC_OFF(time_limit), 0, 1, 300, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "where", T_STR, PROC_OFF(where), 0, 0, 300, "", 0, NULL, 0 },
+	{ "online", T_STR, PROC_OFF(online), 0, 0, 300, "", 0, NULL, 0 },
+	{ "basis", T_STR, PROC_OFF(basis), 0, 0, 500, "", 0, NULL, 0 },
+	END_FIELDS
+};
+
+/*
+ * The citizen reception (core/reception.c): its day and slots, how many
+ * residents a slot takes, when booking closes and the reminder goes out
+ * (the day before), the words of the conversation and its texts
+ * ({date} {time} {seq} {topic} {book} {cancel} {ward} {hotline}: core/
+ * reception.c renders them).  Checked by check_reception().
+ */
+static const struct field f_reception[] = {
+	{ "enabled", T_BOOL, CONF_OFF(reception_enabled), 0, 0, 1, "false",
+	    0, NULL, 0 },
+	{ "weekday", T_INT, CONF_OFF(reception_weekday), 0, 1, 7, "2", 0,
+	    NULL, 0 },
+	{ "slots", T_STRLIST, CONF_OFF(reception_slots), 0, 5, 5, NULL, 0,
+	    NULL, CONF_OFF(reception_nslots) },
+	{ "per_slot", T_INT, CONF_OFF(reception_per_slot), 0, 1, 50, "2", 0,
+	    NULL, 0 },
+	{ "weeks_ahead", T_INT, CONF_OFF(reception_weeks_ahead), 0, 1, 12,
+	    "4", 0, NULL, 0 },
+	{ "book_until", T_STR, CONF_OFF(reception_book_until),
+	    ARR(config, reception_book_until), 5, 5, "17:00", 0, NULL, 0 },
+	{ "remind_at", T_STR, CONF_OFF(reception_remind_at),
+	    ARR(config, reception_remind_at), 5, 5, "16:00", 0, NULL, 0 },
+	{ "book_words", T_STRLIST, CONF_OFF(reception_book_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(reception_nbook_words) },
+	{ "cancel_words", T_STRLIST, CONF_OFF(reception_cancel_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(reception_ncancel_words) },
+	{ "booked_vi", T_STR, CONF_OFF(reception_booked_vi), 0, 1, 500,
+	    "Đã đặt lịch tiếp công dân {date} lúc {time}, số thứ tự {seq}, "
+	    "tại trụ sở UBND phường. Hủy: nhắn {cancel}. Nội dung: {topic}",
+	    F_NONEMPTY, NULL, 0 },
+	{ "booked_en", T_STR, CONF_OFF(reception_booked_en), 0, 0, 500,
+	    "Booked: citizen reception {date} at {time}, number {seq}, at the "
+	    "ward office. To cancel, text {cancel}. Topic: {topic}", 0, NULL,
+	    0 },
+	{ "full_vi", T_STR, CONF_OFF(reception_full_vi), 0, 1, 500,
+	    "Lịch tiếp công dân đã kín đến hết ngày {date}. Xin gọi {hotline} "
+	    "hoặc gửi phản ánh qua tin nhắn.", F_NONEMPTY, NULL, 0 },
+	{ "full_en", T_STR, CONF_OFF(reception_full_en), 0, 0, 500,
+	    "The citizen reception is fully booked up to {date}. Please call "
+	    "{hotline} or send your report by text.", 0, NULL, 0 },
+	{ "cancelled_vi", T_STR, CONF_OFF(reception_cancelled_vi), 0, 1, 500,
+	    "Đã hủy lịch tiếp công dân {date} lúc {time}.", F_NONEMPTY, NULL,
+	    0 },
+	{ "cancelled_en", T_STR, CONF_OFF(reception_cancelled_en), 0, 0, 500,
+	    "Your citizen reception booking of {date} at {time} is "
+	    "cancelled.", 0, NULL, 0 },
+	{ "nothing_vi", T_STR, CONF_OFF(reception_nothing_vi), 0, 1, 500,
+	    "Bạn không có lịch tiếp công dân nào để hủy. Đặt lịch: nhắn "
+	    "{book} kèm nội dung.", F_NONEMPTY, NULL, 0 },
+	{ "nothing_en", T_STR, CONF_OFF(reception_nothing_en), 0, 0, 500,
+	    "You have no citizen reception booking to cancel. To book, text "
+	    "{book} and your topic.", 0, NULL, 0 },
+	{ "reminder_vi", T_STR, CONF_OFF(reception_reminder_vi), 0, 1, 500,
+	    "Nhắc lịch: {ward} tiếp công dân ngày mai {date} lúc {time}, số "
+	    "thứ tự {seq}. Mang giấy tờ tùy thân. Không đến được: nhắn "
+	    "{cancel}.", F_NONEMPTY, NULL, 0 },
+	{ "reminder_en", T_STR, CONF_OFF(reception_reminder_en), 0, 0, 500,
+	    "Reminder: {ward} receives you tomorrow, {date} at {time}, number "
+	    "{seq}. Bring your ID. If you cannot come, text {cancel}.", 0,
+	    NULL, 0 },
+	{ "ussd_prompt", T_STR, CONF_OFF(reception_ussd_prompt), 0, 1, 100,
+	    "Dat lich tiep cong dan: nhap noi dung can trinh bay:",
+	    F_NONEMPTY, NULL, 0 },
+	{ "ussd_booked", T_STR, CONF_OFF(reception_ussd_booked), 0, 1, 150,
+	    "Da dat lich tiep cong dan {date} luc {time}, so thu tu {seq}. "
+	    "Tin nhan xac nhan se gui den so nay.", F_NONEMPTY, NULL, 0 },
+	{ "ussd_full", T_STR, CONF_OFF(reception_ussd_full), 0, 1, 150,
+	    "Lich tiep cong dan da kin den {date}. Goi {hotline}.",
+	    F_NONEMPTY, NULL, 0 },
+	END_FIELDS
+};
+
 /* An area of the ward, for papictl list --area (read_areas()). */
 #define AREA_OFF(m)	offsetof(struct area, m)
 
@@ -805,6 +952,8 @@ static const struct group {
 	{ "ussd", f_ussd },
 	{ "reports", f_reports },
 	{ "announce", f_announce },
+	{ "catalogue", f_catalogue },
+	{ "reception", f_reception },
 };
 #define NGROUPS	(sizeof(groups) / sizeof(groups[0]))
 
@@ -2532,6 +2681,212 @@ group_member(struct loader *ld, const char *group, const char *key)
 	return config_lookup(&ld->cfg, group);
 }
 
+/*
+ * ===================================================================
+ * The procedure catalogue and the citizen reception
+ * ===================================================================
+ */
+
+/* Whether s is printable ASCII (a USSD label). */
+static int
+plain_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* The fields of the procedure catalogue ("procedure_fields"). */
+static int
+read_proc_fields(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e;
+	struct proc_field	*f;
+	size_t			 i, j;
+	int			 n;
+
+	if ((n = list_of(ld, "procedure_fields", CONF_PROC_FIELDS_MAX, 0,
+	    &list)) <= 0)
+		return n;
+	conf->nproc_fields = (size_t)n;
+	conf->proc_fields = xcalloc(conf->nproc_fields, sizeof(*f));
+	for (i = 0; i < conf->nproc_fields; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		f = &conf->proc_fields[i];
+		if (read_group(ld, e, f, f_proc_field, NULL) == -1)
+			return -1;
+		f->line = (int)config_setting_source_line(e);
+		if (!valid_id(f->id)) {
+			conf_error(ld, e, "procedure field id '%s': use "
+			    "lowercase letters, digits, '_' and '-'", f->id);
+			return -1;
+		}
+		if (!plain_ascii(f->ussd)) {
+			conf_error(ld, config_setting_get_member(e, "ussd"),
+			    "procedure field '%s': ussd: plain ASCII only, "
+			    "without diacritics", f->id);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(conf->proc_fields[j].id, f->id) == 0) {
+				conf_error(ld, e, "duplicate procedure field "
+				    "'%s'", f->id);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * The procedure catalogue: its fields, then its procedures, each of a
+ * field of the list and with a code of its own.
+ */
+static int
+read_catalogue(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e;
+	struct procedure	*p;
+	size_t			 i, j;
+	int			 n;
+
+	if (read_proc_fields(ld, conf) == -1)
+		return -1;
+	if ((n = list_of(ld, "procedures", CONF_PROCEDURES_MAX, 0, &list)) <=
+	    0)
+		return n;
+	conf->nprocedures = (size_t)n;
+	conf->procedures = xcalloc(conf->nprocedures, sizeof(*p));
+	for (i = 0; i < conf->nprocedures; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		p = &conf->procedures[i];
+		if (read_group(ld, e, p, f_procedure, NULL) == -1)
+			return -1;
+		p->line = (int)config_setting_source_line(e);
+		p->fieldno = -1;
+		for (j = 0; j < conf->nproc_fields; j++)
+			if (strcmp(conf->proc_fields[j].id, p->field) == 0)
+				p->fieldno = (int)j;
+		if (p->fieldno < 0) {
+			conf_error(ld, config_setting_get_member(e, "field"),
+			    "procedure %s: no field '%s' in procedure_fields",
+			    p->code, p->field);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(conf->procedures[j].code, p->code) == 0) {
+				conf_error(ld, config_setting_get_member(e,
+				    "code"), "duplicate procedure code '%s' "
+				    "(first at line %d)", p->code,
+				    conf->procedures[j].line);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/* Whether s is a time of day "HH:MM". */
+static int
+valid_hhmm(const char *s)
+{
+	return strlen(s) == 5 && isdigit((unsigned char)s[0]) &&
+	    isdigit((unsigned char)s[1]) && s[2] == ':' &&
+	    isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]) &&
+	    (s[0] - '0') * 10 + (s[1] - '0') < 24 && s[3] < '6';
+}
+
+/*
+ * Whether one of words folds like a special word or like another of the
+ * reception's words: an error on key.  Returns 0 or -1.
+ */
+static int
+reception_words(struct loader *ld, const struct config *conf,
+    char *const *words, size_t n, const char *key)
+{
+	char	fold[REPLY_WORD_MAX], other[REPLY_WORD_MAX];
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		if (text_fold_word(words[i], fold, sizeof(fold)) == 0) {
+			conf_error(ld, group_member(ld, "reception", key),
+			    "reception.%s: '%s' has no letter or digit", key,
+			    words[i]);
+			return -1;
+		}
+		for (j = 0; j < conf->nspecial; j++)
+			if (strcmp(conf->special[j].fold, fold) == 0) {
+				conf_error(ld, group_member(ld, "reception",
+				    key), "reception.%s: '%s' is a special "
+				    "word already (replies, topics)", key,
+				    words[i]);
+				return -1;
+			}
+		for (j = 0; j < conf->reception_nbook_words; j++) {
+			text_fold_word(conf->reception_book_words[j], other,
+			    sizeof(other));
+			if (words != conf->reception_book_words &&
+			    strcmp(other, fold) == 0) {
+				conf_error(ld, group_member(ld, "reception",
+				    key), "reception.%s: '%s' is a book word "
+				    "too", key, words[i]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The reception, when it is on: its slots in order ("HH:MM"), the times
+ * of the day before, words to book and to cancel that are no special
+ * word.
+ */
+static int
+check_reception(struct loader *ld, struct config *conf)
+{
+	size_t	i;
+
+	if (!conf->reception_enabled)
+		return 0;
+	if (conf->reception_nslots == 0) {
+		conf_error(ld, group_member(ld, "reception", "slots"),
+		    "reception.slots: the times of the reception's slots "
+		    "(\"HH:MM\"), at least one");
+		return -1;
+	}
+	for (i = 0; i < conf->reception_nslots; i++)
+		if (!valid_hhmm(conf->reception_slots[i]) || (i > 0 &&
+		    strcmp(conf->reception_slots[i - 1],
+		    conf->reception_slots[i]) >= 0)) {
+			conf_error(ld, group_member(ld, "reception", "slots"),
+			    "reception.slots: '%s' is not a time \"HH:MM\" "
+			    "after the one before", conf->reception_slots[i]);
+			return -1;
+		}
+	if (!valid_hhmm(conf->reception_book_until) ||
+	    !valid_hhmm(conf->reception_remind_at)) {
+		conf_error(ld, group_member(ld, "reception",
+		    valid_hhmm(conf->reception_book_until) ? "remind_at" :
+		    "book_until"), "reception: book_until and remind_at are "
+		    "times \"HH:MM\"");
+		return -1;
+	}
+	if (conf->reception_nbook_words == 0 ||
+	    conf->reception_ncancel_words == 0) {
+		conf_error(ld, group_member(ld, "reception",
+		    conf->reception_nbook_words == 0 ? "book_words" :
+		    "cancel_words"), "reception: book_words and cancel_words "
+		    "are needed to book by SMS and to cancel");
+		return -1;
+	}
+	if (reception_words(ld, conf, conf->reception_book_words,
+	    conf->reception_nbook_words, "book_words") == -1 ||
+	    reception_words(ld, conf, conf->reception_cancel_words,
+	    conf->reception_ncancel_words, "cancel_words") == -1)
+		return -1;
+	return 0;
+}
+
 /* Whether s is a day of the year "MM-DD" (29 February is not one). */
 static int
 valid_mmdd(const char *s)
@@ -2679,7 +3034,7 @@ static int
 check_toplevel(struct loader *ld)
 {
 	/* The groups of the schema tables, and the lists. */
-	const char		*known[NGROUPS + 7];
+	const char		*known[NGROUPS + 9];
 	config_setting_t	*root = config_root_setting(&ld->cfg), *m;
 	const char		*name, *near;
 	size_t			 i;
@@ -2693,6 +3048,8 @@ check_toplevel(struct loader *ld)
 	known[i++] = "topics";
 	known[i++] = "areas";
 	known[i++] = "news_topics";
+	known[i++] = "procedure_fields";
+	known[i++] = "procedures";
 	known[i] = NULL;
 	for (j = 0; j < n; j++) {
 		m = config_setting_get_elem(root, (unsigned)j);
@@ -2753,6 +3110,12 @@ table_of(config_setting_t *s)
 		return f_news_topic;
 	if (strcmp(name, "roles") == 0 && config_setting_parent(pp) == NULL)
 		return f_role;
+	if (strcmp(name, "procedures") == 0 && config_setting_parent(pp) ==
+	    NULL)
+		return f_procedure;
+	if (strcmp(name, "procedure_fields") == 0 &&
+	    config_setting_parent(pp) == NULL)
+		return f_proc_field;
 	if (strcmp(name, "subcategories") == 0)
 		return f_subcategory;
 	return NULL;
@@ -3037,6 +3400,7 @@ read_all(struct loader *ld, struct config *conf)
 	    read_areas(ld, conf) == -1 || check_reports(ld, conf) == -1 ||
 	    read_news_topics(ld, conf) == -1 ||
 	    check_announce(ld, conf) == -1 ||
+	    read_catalogue(ld, conf) == -1 || check_reception(ld, conf) == -1 ||
 	    read_ussd(ld, conf) == -1 || check_classifier(ld, conf) == -1 ||
 	    run_checks(ld, conf) == -1)
 		return -1;
@@ -3185,6 +3549,12 @@ config_free(struct config *conf)
 		free_fields(&conf->news_topics[i], f_news_topic);
 	free(conf->news_topics);
 	free(conf->news_words);
+	for (i = 0; i < conf->nproc_fields; i++)
+		free_fields(&conf->proc_fields[i], f_proc_field);
+	free(conf->proc_fields);
+	for (i = 0; i < conf->nprocedures; i++)
+		free_fields(&conf->procedures[i], f_procedure);
+	free(conf->procedures);
 	for (i = 0; i < conf->nshorthand; i++) {
 		free(conf->shorthand[i].token);
 		free(conf->shorthand[i].expansion);
@@ -3468,4 +3838,9 @@ config_diff(const struct config *a, const struct config *b,
 	list_diff("news_topics", a->news_topics, a->nnews_topics,
 	    b->news_topics, b->nnews_topics, sizeof(*a->news_topics),
 	    f_news_topic, fn, arg);
+	list_diff("procedure_fields", a->proc_fields, a->nproc_fields,
+	    b->proc_fields, b->nproc_fields, sizeof(*a->proc_fields),
+	    f_proc_field, fn, arg);
+	list_diff("procedures", a->procedures, a->nprocedures, b->procedures,
+	    b->nprocedures, sizeof(*a->procedures), f_procedure, fn, arg);
 }

@@ -256,6 +256,40 @@ struct news_word {
 	int		  index;	/* TOPIC, AREA: which */
 };
 
+/*
+ * The procedure catalogue (domain/catalogue.c): the ward's
+ * administrative procedures, from the data file the configuration
+ * includes ("procedure_fields" and "procedures"), answered by SMS and on
+ * the USSD menu.
+ */
+struct proc_field {
+	char		  id[CONF_ID_MAX];
+	char		 *name;		/* "Hộ tịch" */
+	char		 *name_en;	/* or "" */
+	char		 *ussd;		/* plain ASCII label */
+	int		  line;
+};
+
+#define CONF_PROC_CODE_MAX	32	/* bytes of a procedure's code */
+#define CONF_PROCEDURES_MAX	400
+#define CONF_PROC_FIELDS_MAX	30
+
+struct procedure {
+	char		  code[CONF_PROC_CODE_MAX]; /* "1.001193" */
+	char		  field[CONF_ID_MAX];	/* a proc_field id */
+	int		  fieldno;	/* its index in proc_fields */
+	char		 *name;		/* "Đăng ký khai sinh" */
+	char		**words;	/* other ways residents name it */
+	size_t		  nwords;
+	char		 *documents;	/* what to bring */
+	char		 *fee;		/* the legal fee */
+	char		 *time_limit;	/* the legal time limit */
+	char		 *where;	/* where to file it */
+	char		 *online;	/* the online service, or "" */
+	char		 *basis;	/* its legal basis, for officers */
+	int		  line;
+};
+
 #define CONF_AREAS_MAX		64
 #define CONF_MMDD		6	/* bytes of "MM-DD" with its NUL */
 
@@ -507,6 +541,48 @@ struct config {
 	size_t		  nnews_topics;
 	struct news_word *news_words;		/* every word above, folded */
 	size_t		  nnews_words;
+
+	/* catalogue: procedures by SMS and USSD (domain/catalogue.c) */
+	char		**catalogue_words;	/* what starts a lookup */
+	size_t		  catalogue_nwords;
+	int		  catalogue_choices;	/* procedures in a list */
+	int		  catalogue_max_parts;	/* SMS parts of an answer */
+	char		 *catalogue_list_vi;	/* {n} {list} {word} */
+	char		 *catalogue_list_en;
+	char		 *catalogue_none_vi;	/* {query} {fields} {word} */
+	char		 *catalogue_none_en;
+	char		 *catalogue_ussd_prompt; /* the fields' screen */
+	struct proc_field *proc_fields;
+	size_t		  nproc_fields;
+	struct procedure *procedures;
+	size_t		  nprocedures;
+
+	/* reception: the Tuesday citizen reception (core/reception.c) */
+	int		  reception_enabled;
+	int		  reception_weekday;	/* 1 Monday .. 7 Sunday */
+	char		**reception_slots;	/* "HH:MM", in order */
+	size_t		  reception_nslots;
+	int		  reception_per_slot;	/* residents a slot */
+	int		  reception_weeks_ahead; /* receptions looked at */
+	char		  reception_book_until[6]; /* "HH:MM" the day before */
+	char		  reception_remind_at[6];  /* "HH:MM" the day before */
+	char		**reception_book_words;
+	size_t		  reception_nbook_words;
+	char		**reception_cancel_words;
+	size_t		  reception_ncancel_words;
+	char		 *reception_booked_vi;	/* {date} {time} {seq}... */
+	char		 *reception_booked_en;
+	char		 *reception_full_vi;
+	char		 *reception_full_en;
+	char		 *reception_cancelled_vi;
+	char		 *reception_cancelled_en;
+	char		 *reception_nothing_vi;
+	char		 *reception_nothing_en;
+	char		 *reception_reminder_vi;
+	char		 *reception_reminder_en;
+	char		 *reception_ussd_prompt;
+	char		 *reception_ussd_booked;
+	char		 *reception_ussd_full;
 
 	/* ussd: USSD menu sessions */
 	int		  ussd_enabled;

@@ -47,6 +47,7 @@
 #include "text/text.h"
 #include "conf/config.h"
 #include "domain/calendar.h"
+#include "domain/catalogue.h"
 #include "domain/classifier.h"
 #include "domain/field.h"
 #include "domain/router.h"
@@ -54,6 +55,8 @@
 #include "store/store.h"
 #include "core/lifecycle.h"
 #include "core/metrics.h"
+#include "core/lookup.h"
+#include "core/reception.h"
 #include "core/reply.h"
 #include "core/announce.h"
 #include "domain/subscribe.h"
@@ -83,6 +86,8 @@ struct job {
 	struct reply_request	 special;	/* a special word, or NONE */
 	struct sub_request	 sub;		/* REPLY_SPECIAL_NEWS: what */
 	int64_t			 ann_code;	/* an announcement quoted */
+	struct catalogue_query	 lookup;	/* a procedure asked for */
+	struct reception_request booking;	/* the reception asked */
 	int			 lang_of;	/* the message's, or -1 */
 	int64_t			 quoted_ref;	/* a reference in the text */
 	int64_t			 now;
@@ -92,6 +97,18 @@ struct job {
 	ingest_done_fn		 done;
 	void			*arg;
 };
+
+/*
+ * Whether the message asks for something by a word rather than reports:
+ * a special word, a procedure of the catalogue, the reception.  It opens
+ * no case and is answered at once.
+ */
+static int
+job_asks(const struct job *j)
+{
+	return j->special.what != REPLY_SPECIAL_NONE || j->lookup.asked ||
+	    j->booking.what != RECEPTION_ASK_NONE;
+}
 
 /*
  * ===================================================================
@@ -111,7 +128,7 @@ reply_ctx_init(struct reply_ctx *rc, const struct job *j, int64_t msg_id)
 	rc->now = j->now;
 	rc->lang_of = j->lang_of;
 	/* A lone special word says little of a resident's language. */
-	rc->lang_weak = j->special.what != REPLY_SPECIAL_NONE;
+	rc->lang_weak = job_asks(j);
 	rc->may_reply = j->res.reply_allowed;
 	rc->block = REPLY_BLOCK_NONE;
 }
@@ -169,8 +186,7 @@ work_message(struct store_txn *txn, struct job *j, int64_t *msg_id)
 	m.encoding = j->in.encoding;
 	m.received = j->now;
 	m.provider_time = j->in.provider_time;
-	m.kind = j->special.what != REPLY_SPECIAL_NONE ? "special" :
-	    route_kind_name(j->dec.route.kind);
+	m.kind = job_asks(j) ? "special" : route_kind_name(j->dec.route.kind);
 	m.decision = j->decision;
 	st = store_inbound_insert(txn, &m, msg_id);
 	if (st == STORE_DUPLICATE) {
@@ -514,6 +530,13 @@ ingest_work(struct store_txn *txn, void *arg)
 	if (j->special.what != REPLY_SPECIAL_NONE)
 		return reply_done(j, &rc, reply_special(txn, &rc,
 		    &j->special));
+	/* A procedure asked for, the reception booked or cancelled. */
+	if (j->lookup.asked)
+		return reply_done(j, &rc, catalogue_reply(txn, &rc,
+		    &j->lookup));
+	if (j->booking.what != RECEPTION_ASK_NONE)
+		return reply_done(j, &rc, reception_answer(txn, &rc,
+		    &j->booking));
 	/* A comment on an announcement that it quotes. */
 	if (j->ann_code > 0 && j->quoted_ref == 0) {
 		st = work_announce_reply(txn, j, &rc, msg_id, j->ann_code);
@@ -568,7 +591,7 @@ ingest_done(enum store_status st, void *arg)
 	if (st == STORE_DUPLICATE)
 		st = STORE_OK;
 	j->res.status = st;
-	if (st == STORE_OK && j->special.what != REPLY_SPECIAL_NONE)
+	if (st == STORE_OK && job_asks(j))
 		metrics_received(j->ing->metrics, j->in.channel, "special",
 		    j->res.duplicate);
 	else if (st == STORE_OK)
@@ -700,11 +723,15 @@ job_decide(struct job *j, const struct config *conf)
 		return;
 	}
 	text_normalise(t, j->text, strlen(j->text), 0);
-	if (!reply_parse(conf, t, &j->special) &&
-	    subscribe_parse(conf, t, &j->sub))
-		j->special.what = REPLY_SPECIAL_NEWS;
+	if (!reply_parse(conf, t, &j->special) && !reception_parse(conf, t,
+	    j->text, &j->booking)) {
+		if (subscribe_parse(conf, t, &j->sub))
+			j->special.what = REPLY_SPECIAL_NEWS;
+		else
+			catalogue_parse(conf, t, &j->lookup);
+	}
 	j->lang_of = reply_language_of(conf, t);
-	if (j->special.what == REPLY_SPECIAL_NONE)
+	if (!job_asks(j))
 		classifier_decide(j->cls, t, &j->dec);
 	free(t);
 }
@@ -720,7 +747,7 @@ job_decision_json(struct job *j)
 	const struct classification *d = &j->dec;
 	json_t		*o;
 
-	if (j->special.what != REPLY_SPECIAL_NONE)
+	if (job_asks(j))
 		return;
 	o = json_pack("{s:s, s:s, s:f, s:s?}", "by", d->model ? "model" :
 	    "router", "kind", route_kind_name(d->route.kind), "score",
@@ -753,8 +780,10 @@ job_new_case(struct job *j, const struct config *conf,
 	size_t			 i;
 
 	/* A report that is only "help" is still a report. */
-	if (j->special.what != REPLY_SPECIAL_NONE) {
+	if (job_asks(j)) {
 		j->special.what = REPLY_SPECIAL_NONE;
+		j->lookup.asked = 0;
+		j->booking.what = RECEPTION_ASK_NONE;
 		classifier_decide_bytes(j->cls, j->text, strlen(j->text),
 		    &j->dec);
 	}

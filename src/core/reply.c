@@ -584,13 +584,13 @@ reply_guard(struct store_txn *txn, struct reply_ctx *ctx)
 
 /*
  * Queues an automatic reply of kind (REPLY_KIND_ACK or _SPECIAL) to the
- * sender of ctx, unless a guard says no (ctx->block says which): asked
- * says whether the resident asked for it (reply_budget()).  Returns
- * STORE_OK or an error.
+ * sender of ctx, unless a guard says no (ctx->block says which), in at
+ * most max SMS parts (reply_budget(): whether the resident asked for it).
+ * Returns STORE_OK or an error.
  */
 static enum store_status
 queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
-    int asked, int64_t case_id, const char *first, const char *rest)
+    int max, int64_t case_id, const char *first, const char *rest)
 {
 	const struct config	*conf = ctx->conf;
 	struct store_outbox_new	 o;
@@ -616,9 +616,8 @@ queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
 		}
 	}
 	memset(&o, 0, sizeof(o));
-	reply_compose(conf, ctx->channel, reply_budget(conf, ctx->channel,
-	    asked), first, rest, text, sizeof(text), &o.encoding,
-	    &o.segments);
+	reply_compose(conf, ctx->channel, max, first, rest, text,
+	    sizeof(text), &o.encoding, &o.segments);
 	o.case_id = case_id;
 	o.channel = ctx->channel;
 	o.recipient = ctx->sender;
@@ -691,7 +690,8 @@ reply_ack(struct store_txn *txn, struct reply_ctx *ctx,
 	if (first && conf->replies_explain_first)
 		reply_render(explain, sizeof(explain), pick(cat->explain_vi,
 		    cat->explain_en, ctx->lang), &v);
-	return queue_auto(txn, ctx, REPLY_KIND_ACK, 0, case_id, ack,
+	return queue_auto(txn, ctx, REPLY_KIND_ACK,
+	    reply_budget(conf, ctx->channel, 0), case_id, ack,
 	    explain);
 }
 
@@ -729,7 +729,8 @@ reply_case_event(struct store_txn *txn, struct reply_ctx *ctx,
 		return STORE_OK;
 	}
 	render_case(ctx, vi, en, ref, deadline, text, sizeof(text));
-	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 0, case_id, text,
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL,
+	    reply_budget(conf, ctx->channel, 0), case_id, text,
 	    NULL);
 }
 
@@ -990,24 +991,29 @@ reply_special(struct store_txn *txn, struct reply_ctx *ctx,
 		ctx->block = REPLY_BLOCK_NONE;
 		return STORE_OK;
 	}
-	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 1, 0, text, NULL);
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL,
+	    reply_budget(conf, ctx->channel, 1), 0, text, NULL);
 }
 
 /*
  * Queues text, an answer the resident asked for that another module
- * composed (core/subscribe.c), as a special word's: under the same guards
- * and cap, cut to the channel's budget of a requested answer.  The caller
- * wrote the audit entry.  Returns STORE_OK (ctx->block says whether a row
- * was queued) or an error.
+ * composed (core/subscribe.c, core/lookup.c, core/reception.c), as a
+ * special word's: under the same guards and cap, in at most max SMS
+ * parts (0: the budget of a requested answer, replies.max_segments); an
+ * outbox row of kind "special".  The caller wrote the audit entry.
+ * Returns STORE_OK (ctx->block says whether a row was queued) or an
+ * error.
  */
 enum store_status
-reply_asked(struct store_txn *txn, struct reply_ctx *ctx, const char *text)
+reply_asked(struct store_txn *txn, struct reply_ctx *ctx, int max,
+    const char *text)
 {
 	if (text == NULL || text[0] == '\0') {
 		ctx->block = REPLY_BLOCK_NONE;
 		return STORE_OK;
 	}
-	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 1, 0, text, NULL);
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, max > 0 ? max :
+	    reply_budget(ctx->conf, ctx->channel, 1), 0, text, NULL);
 }
 
 /*
@@ -1032,7 +1038,8 @@ reply_thanks(struct store_txn *txn, struct reply_ctx *ctx, int64_t case_id)
 	}
 	ward_vars(conf, ctx->lang, &v);
 	reply_render(text, sizeof(text), tpl, &v);
-	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 0, case_id, text,
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL,
+	    reply_budget(conf, ctx->channel, 0), case_id, text,
 	    NULL);
 }
 
@@ -1057,7 +1064,8 @@ reply_greeting(struct store_txn *txn, struct reply_ctx *ctx)
 	ward_vars(conf, ctx->lang, &v);
 	reply_render(text, sizeof(text), pick(conf->replies_help_vi,
 	    conf->replies_help_en, ctx->lang), &v);
-	if ((st = queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 1, 0, text,
+	if ((st = queue_auto(txn, ctx, REPLY_KIND_SPECIAL,
+	    reply_budget(conf, ctx->channel, 1), 0, text,
 	    NULL)) != STORE_OK || ctx->block != REPLY_SENT)
 		return st;
 	return store_sender_helped(txn, ctx->sender, ctx->now);

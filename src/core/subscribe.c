@@ -318,7 +318,7 @@ subscribe_reply(struct store_txn *txn, struct reply_ctx *ctx,
 	if ((st = store_audit_append(txn, "papigwd", "message.special", 0,
 	    detail)) != STORE_OK)
 		return st;
-	return reply_asked(txn, ctx, text);
+	return reply_asked(txn, ctx, 0, text);
 }
 
 /*

@@ -68,6 +68,9 @@ static const struct ctl_cmd commands[] = {
 	    "[--from number] [--area area] [--received date] [--slip number] "
 	    "[--category category] [--channel name] text",
 	    N_("record a slip or a point raised in person as a case") },
+	{ "reception", ctl_reception, "[--date date]",
+	    N_("the agenda of the citizen reception: bookings, topics, open "
+	    "cases") },
 	{ "quarantine", ctl_quarantine, "list | release number",
 	    N_("numbers the flood guard holds back, and releasing one") },
 	{ "sender", ctl_sender, "block --reason text number | unblock number",

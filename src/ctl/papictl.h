@@ -105,6 +105,9 @@ int	ctl_inject(struct ctl_globals *, int, char **);
 /* ctl_intake.c: intake */
 int	ctl_intake(struct ctl_globals *, int, char **);
 
+/* ctl_reception.c: reception */
+int	ctl_reception(struct ctl_globals *, int, char **);
+
 /* ctl_admin.c: quarantine, sender, backup */
 int	ctl_quarantine(struct ctl_globals *, int, char **);
 int	ctl_sender(struct ctl_globals *, int, char **);

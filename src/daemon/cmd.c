@@ -34,6 +34,7 @@ const struct control_cmd cmd_table[] = {
 	{ "retry", ROLE_ADMINISTRATOR, cmd_retry },
 	{ "inject", ROLE_ADMINISTRATOR, cmd_inject },
 	{ "intake", ROLE_OFFICER, cmd_intake },
+	{ "reception", ROLE_OFFICER, cmd_reception },
 	{ "audit", ROLE_ADMINISTRATOR, cmd_audit },
 	{ "router.corrections", ROLE_ADMINISTRATOR, cmd_router_corrections },
 	{ "router.install", ROLE_ADMINISTRATOR, cmd_router_install },

@@ -88,6 +88,9 @@ const char	*cmd_channel_arg(struct control_req *, const char *none);
 /* cmd_intake.c */
 int		 cmd_intake(struct control_req *);
 
+/* cmd_reception.c */
+int		 cmd_reception(struct control_req *);
+
 /* cmd_bulk.c */
 int		 cmd_close_bulk(struct control_req *);
 

@@ -9,7 +9,9 @@
  * store_cases_erase()), and reminds the administrators of the next
  * report to the district once, reports.remind_days working days before
  * its cut-off (an SMS to each of reports.remind_numbers, a log line, an
- * audit entry; papictl status shows it until the day).  A job that
+ * audit entry; papictl status shows it until the day), and reminds the
+ * residents booked at the citizen reception the day before
+ * (core/reception.c).  A job that
  * filled a batch runs again at the next tick.
  */
 #include <pthread.h>
@@ -29,6 +31,7 @@
 #include "store/store.h"
 #include "store/announce.h"
 #include "core/metrics.h"
+#include "core/reception.h"
 #include "core/reply.h"
 #include "daemon/services.h"
 
@@ -61,6 +64,8 @@ struct timer_job {
 	char			 due[16];	/* its cut-off, YYYY-MM-DD */
 	int			 reminded_left;	/* working days */
 	int			 reminded_sms;	/* SMS queued */
+	int			 reception_sms;	/* bookings reminded */
+	int64_t			 erased_bookings;
 };
 
 static void
@@ -210,6 +215,7 @@ timer_work(struct store_txn *txn, void *arg)
 	char			 detail[128];
 	size_t			 i;
 	int64_t			 before, unread, ann = 0;
+	char			 day[16];
 
 	mk.ids = xcalloc(OVERDUE_BATCH, sizeof(*mk.ids));
 	mk.n = 0;
@@ -227,6 +233,8 @@ timer_work(struct store_txn *txn, void *arg)
 		st = store_cases_overdue_count(txn, &tj->open_overdue);
 	if (st == STORE_OK)
 		st = remind_report(txn, tj);
+	if (st == STORE_OK)
+		st = reception_remind(txn, conf, tj->now, &tj->reception_sms);
 	if (st == STORE_OK && conf->privacy_retention_days > 0) {
 		before = tj->now - (int64_t)conf->privacy_retention_days *
 		    86400;
@@ -249,6 +257,12 @@ timer_work(struct store_txn *txn, void *arg)
 			    conf->privacy_retention_days);
 			st = store_audit_append(txn, "papigwd",
 			    "privacy.erase", 0, detail);
+		}
+		/* So do the bookings of the reception, after their day. */
+		if (st == STORE_OK) {
+			date_format(before, "%Y-%m-%d", day, sizeof(day));
+			st = store_bookings_erase(txn, day, ERASE_BATCH,
+			    &tj->erased_bookings);
 		}
 		if (st == STORE_OK && (tj->erased > 0 || tj->erased_msgs > 0)) {
 			snprintf(detail, sizeof(detail), "numbers of %lld "
@@ -292,6 +306,12 @@ timer_done(enum store_status st, void *arg)
 			    "%d working days: reminder sent (%d SMS)"),
 			    tj->reminded, tj->due, tj->reminded_left,
 			    tj->reminded_sms);
+		if (tj->reception_sms > 0)
+			log_notice(ngettext("reception: %d booking of "
+			    "tomorrow reminded by SMS", "reception: %d bookings "
+			    "of tomorrow reminded by SMS",
+			    (unsigned long)tj->reception_sms),
+			    tj->reception_sms);
 		if (tj->erased > 0 || tj->erased_msgs > 0) {
 			snprintf(other, sizeof(other), ngettext("%lld other "
 			    "message", "%lld other messages",

@@ -31,7 +31,7 @@
 
 #include "domain/source.h"
 
-#define STORE_SCHEMA_VERSION	15	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	16	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -651,6 +651,60 @@ enum store_status store_intake_add(struct store_txn *, int64_t case_id,
 enum store_status store_intake_get(struct store *, int64_t case_id,
 		    struct store_intake_row *);
 void		 store_intake_clear(struct store_intake_row *);
+
+/*
+ * ===================================================================
+ * The bookings of the citizen reception (reception_rows.c)
+ * ===================================================================
+ */
+
+/* A booking to write (store_booking_add()). */
+struct store_booking_new {
+	const char	*day;		/* "YYYY-MM-DD" */
+	const char	*slot;		/* "HH:MM" */
+	int		 seq;		/* its number on the day's agenda */
+	const char	*number;
+	const char	*channel;
+	int		 lang;		/* 0 vi, 1 en, -1 not known */
+	const char	*topic;
+	int64_t		 created;	/* 0: now */
+};
+
+/* A booking read back: strings owned (store_booking_clear()), but in callbacks. */
+struct store_booking {
+	int64_t		 id;
+	char		*day;		/* "YYYY-MM-DD" */
+	char		*slot;		/* "HH:MM" */
+	int		 seq;		/* its number on the day's agenda */
+	char		*number;	/* NULL once erased */
+	int64_t		 resident;	/* pseudonym id, or 0 */
+	char		*channel;
+	int		 lang;		/* 0 vi, 1 en, -1 not known */
+	char		*topic;
+	int64_t		 created;	/* 0 on insert: now */
+	int64_t		 cancelled;	/* 0: booked */
+	int64_t		 reminded;	/* 0: not yet */
+	char		*open_cases;	/* agenda: "12:security,...", or NULL */
+};
+
+enum store_status store_booking_slots(struct store_txn *, const char *day,
+		    void (*)(const char *slot, int booked, void *), void *);
+enum store_status store_booking_of(struct store_txn *, const char *number,
+		    const char *from, struct store_booking *);
+enum store_status store_booking_add(struct store_txn *,
+		    const struct store_booking_new *, int64_t *id);
+enum store_status store_booking_cancel(struct store_txn *, int64_t id,
+		    int64_t at);
+enum store_status store_bookings_to_remind(struct store_txn *,
+		    const char *day, void (*)(const struct store_booking *,
+		    void *), void *);
+enum store_status store_booking_reminded(struct store_txn *, int64_t id,
+		    int64_t at);
+enum store_status store_bookings_erase(struct store_txn *,
+		    const char *before, int limit, int64_t *n);
+enum store_status store_bookings_day(struct store *, const char *day,
+		    void (*)(const struct store_booking *, void *), void *);
+void		 store_booking_clear(struct store_booking *);
 
 /* backup.c: a consistent copy while the daemon runs */
 int		 store_backup(struct store *, int fd, int64_t *bytes,

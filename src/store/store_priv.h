@@ -44,6 +44,7 @@ enum store_family_id {
 	STORE_FAM_ADMIN,	/* admin_rows.c */
 	STORE_FAM_ANNOUNCE,	/* announce_rows.c */
 	STORE_FAM_INTAKE,	/* intake_rows.c */
+	STORE_FAM_RECEPTION,	/* reception_rows.c */
 	STORE_FAM_MAX
 };
 
@@ -77,6 +78,7 @@ extern const struct store_family store_unreadable_family;
 extern const struct store_family store_admin_family;
 extern const struct store_family store_announce_family;
 extern const struct store_family store_intake_family;
+extern const struct store_family store_reception_family;
 
 /*
  * Statements and steps inside a work function (txn.c).  A txn runs on
