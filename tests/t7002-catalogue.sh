@@ -19,14 +19,20 @@ test_expect_success 'the shipped papigw.conf with the sample catalogue is valid'
 test_expect_success 'a daemon with the sample catalogue' '
 	cp "$CONF_DIR/procedures.conf" . &&
 	ctl_conf p.conf "
-channels = ( { name = \"gen\"; type = \"generic\"; base_url = \"http://127.0.0.1:9\"; } );
+channels = ( { name = \"gen\"; type = \"generic\"; base_url = \"http://127.0.0.1:9\"; },
+    { name = \"at\"; type = \"africastalking\"; base_url = \"http://127.0.0.1:9\"; } );
+ussd = { enabled = true; service_code = \"*123#\"; channel = \"at\";
+    menu = ( (\"report\", \"Phan anh, kien nghi\"),
+        (\"procedures\", \"Thu tuc hanh chinh\") );
+    report_categories = ( (\"\", \"Khac\") );
+    info_topics = ( (\"procedures\", \"Thu tuc\") ); };
 replies = { max_per_sender_day = 0;
     english_switch_words = [ \"english\" ]; language_en = \"OK, in English.\"; };
 topics = ( { id = \"procedures\"; words = [ \"TTHC\", \"thủ tục\" ];
     text_vi = \"Phường công khai thủ tục hành chính.\"; ussd = \"Thu tuc\"; } );
 catalogue = { words = [ \"TTHC\", \"thủ tục\", \"thủ tục hành chính\", \"procedure\" ]; };
 @include \"procedures.conf\"" &&
-	start_daemon -c p.conf
+	papigwd -n -c p.conf && start_daemon -c p.conf
 '
 
 test_expect_success 'TTHC khai sinh: the procedure, its fee and time limit, no case' '
@@ -95,6 +101,42 @@ test_expect_success 'in English for a resident who writes English' '
 	ctl inject --from +84913000009 "procedure birth registration" >/dev/null &&
 	answer +84913000009 >a &&
 	test_grep "^Dang ky khai sinh (HT-01)\. Fee: .* Time limit: " a
+'
+
+test_expect_success 'USSD: the fields, the procedures of one, a procedure' '
+	ussd s1 "" &&
+	test_screen "CON UBND Phuong 7 Q.10 - Hop thu gop y
+1. Phan anh, kien nghi
+2. Thu tuc hanh chinh" &&
+	ussd s1 "2" &&
+	test_screen "CON Thu tuc hanh chinh - chon linh vuc:
+1. Ho tich
+2. Chung thuc
+3. Cu tru
+4. Xay dung
+$NAV" &&
+	ussd s1 "2*2" &&
+	test_screen "CON Chung thuc:
+1. Chung thuc ban sao tu ban chinh
+2. Chung thuc chu ky
+3. Chung thuc hop dong, giao dich
+$NAV" &&
+	ussd s1 "2*2*2" &&
+	test_screen "CON Chung thuc chu ky. Le phi: 10.000 dong/truong hop. Thoi han: Trong ngay; yeu cau nhan sau 15 gio thi tra trong ngay lam viec tiep theo. Noi nop: Bo phan...
+$NAV" &&
+	ussd s1 "2*2*2*0" &&
+	grep -q "^2. Chung thuc chu ky" body &&
+	ussd s1 "2*2*2*0*9" &&
+	grep -q "^CON $INVALID" body
+'
+
+test_expect_success 'USSD: a session the daemon has not seen is replayed; the fields list holds 9 procedures at most and fits' '
+	ussd s2 "2*1*1" &&
+	grep -q "^CON Dang ky khai sinh\. Le phi: Mien le phi khi dang ky dung han\. Thoi han: Ngay trong ngay" body &&
+	ussd s3 "2*1" &&
+	test "$(grep -c "^[1-9]\. " body)" = 6 &&
+	test "$(wc -c <body)" -le 190 &&
+	test "$(sql "SELECT count(*) FROM cases WHERE source = '"'ussd'"'")" = 0
 '
 
 test_expect_success 'SIGTERM' '

@@ -2,6 +2,8 @@
 test_description='the Tuesday citizen reception: booking by SMS, slots and capacity from the configuration, a full reception, a holiday, booking closing the day before, cancelling by SMS, the reminder the day before under the test clock, papictl reception'
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-ctl.sh"
+. "$TESTS_DIR/lib-http.sh"
+. "$TESTS_DIR/lib-ussd.sh"
 
 # The ward's time: the days and times of the reception are local.
 TZ=Asia/Ho_Chi_Minh
@@ -21,7 +23,13 @@ answer() {
 test_expect_success 'the daemon under the test clock, on Monday 30 November 2026' '
 	make_officer &&
 	ctl_conf p.conf "
-channels = ( { name = \"gen\"; type = \"generic\"; base_url = \"http://127.0.0.1:9\"; } );
+channels = ( { name = \"gen\"; type = \"generic\"; base_url = \"http://127.0.0.1:9\"; },
+    { name = \"at\"; type = \"africastalking\"; base_url = \"http://127.0.0.1:9\"; } );
+ussd = { enabled = true; service_code = \"*123#\"; channel = \"at\";
+    menu = ( (\"report\", \"Phan anh, kien nghi\"),
+        (\"book\", \"Dat lich tiep cong dan\") );
+    report_categories = ( (\"\", \"Khac\") );
+    info_topics = (); };
 replies = { max_per_sender_day = 0; };
 deadlines = { check_interval = 1; holidays = [ \"2026-12-15\" ]; };
 roles = ( { name = \"ward-officers\"; kind = \"officer\";
@@ -116,6 +124,23 @@ test_expect_success 'booking closes at 17:00 the day before: a place freed later
 	ctl inject --from +84914000008 "huy lich" >/dev/null &&
 	ctl inject --from +84914000002 "dat lich" >/dev/null &&
 	test "$(sql "SELECT day || '"' '"' || slot FROM reception_bookings WHERE number = '"'+84914000002'"' AND state = '"'booked'"'")" = "2026-12-29 08:00"
+'
+
+test_expect_success 'USSD: a booking, its END screen and its SMS; then a full reception' '
+	ussd b1 "" 0914000009 &&
+	test_screen "CON UBND Phuong 7 Q.10 - Hop thu gop y
+1. Phan anh, kien nghi
+2. Dat lich tiep cong dan" &&
+	ussd b1 "2" 0914000009 &&
+	test_screen "CON Dat lich tiep cong dan: nhap noi dung can trinh bay:
+$NAV" &&
+	ussd b1 "2*khieu nai ve den bu giai toa" 0914000009 &&
+	test_screen "END Da dat lich tiep cong dan 29/12/2026 luc 08:30, so thu tu 2. Tin nhan xac nhan se gui den so nay." &&
+	test "$(sql "SELECT day || '"' '"' || slot || '"' '"' || channel || '"' '"' || topic FROM reception_bookings WHERE number = '"'+84914000009'"'")" = "2026-12-29 08:30 at khieu nai ve den bu giai toa" &&
+	test "$(sql "SELECT kind || '"' '"' || channel FROM outbox WHERE recipient = '"'+84914000009'"'")" = "special at" &&
+	ussd b2 "2*xin gap lanh dao" 0914000010 &&
+	test_screen "END Lich tiep cong dan da kin den 29/12/2026. Goi 1022." &&
+	test "$(sql "SELECT count(*) FROM reception_bookings WHERE number = '"'+84914000010'"'")" = 0
 '
 
 test_expect_success 'SIGTERM' '

@@ -43,6 +43,7 @@
 #include "domain/ussd_menu.h"
 #include "store/store.h"
 #include "core/ingest.h"
+#include "core/reception.h"
 #include "core/reply.h"
 #include "core/announce.h"
 #include "chan/http.h"
@@ -254,6 +255,7 @@ struct req {
 	char		 code[USSD_CODE_MAX + 1];
 	char		*path;
 	struct ussd_pos	 pos;
+	struct reception_booked booked;	/* USSD_ACT_BOOK */
 };
 
 static void
@@ -372,6 +374,55 @@ submit(struct req *q)
 	if (ingest_submit(q->u->ingest, q->conf, &in, report_done, q) ==
 	    -1) {
 		/* The store is closing: the resident may try again. */
+		q->pos.action = USSD_ACT_NONE;
+		q->pos.hint = USSD_HINT_FAILED;
+		show(q, 1);
+		req_free(q);
+	}
+}
+
+/* The booking of the reception, on the store's writer thread. */
+static enum store_status
+book_work(struct store_txn *txn, void *arg)
+{
+	struct req		*q = arg;
+	const struct config	*conf = q->conf;
+
+	return reception_book_ussd(txn, conf, q->phone,
+	    conf->ussd_channel[0] != '\0' ? conf->ussd_channel : NULL,
+	    q->pos.text, clock_unix(), &q->booked);
+}
+
+/* Called once the booking is committed (or not): its END screen. */
+static void
+book_done(enum store_status st, void *arg)
+{
+	struct req	*q = arg;
+	char		 text[USSD_BUF], screen[USSD_BUF];
+
+	q->pos.action = USSD_ACT_NONE;
+	if (st != STORE_OK) {
+		log_warnx("ussd: booking of session %s not stored: %s", q->id,
+		    store_strerror(st));
+		q->pos.hint = USSD_HINT_FAILED;
+		show(q, 1);
+		req_free(q);
+		return;
+	}
+	reception_render(q->conf, q->booked.full ? q->conf->reception_ussd_full :
+	    q->conf->reception_ussd_booked, &q->booked, "", text, sizeof(text));
+	ussd_fit(text, USSD_SCREEN_MAX, screen, sizeof(screen));
+	remember(q->u, q, screen);
+	answer(q->r, 1, screen, 1);
+	req_free(q);
+}
+
+/* The last input typed the topic of a booking: book, answer once stored. */
+static void
+book(struct req *q)
+{
+	http_defer(q->r);
+	if (store_submit(q->u->store, book_work, book_done, q) != STORE_OK) {
 		q->pos.action = USSD_ACT_NONE;
 		q->pos.hint = USSD_HINT_FAILED;
 		show(q, 1);
@@ -749,6 +800,9 @@ ussd_handle(struct ussd *u, struct config *conf, struct http_req *r)
 	switch (q->pos.action) {
 	case USSD_ACT_SUBMIT:
 		submit(q);	/* takes q */
+		return;
+	case USSD_ACT_BOOK:
+		book(q);	/* takes q */
 		return;
 	case USSD_ACT_LOOKUP:
 		lookup(q);

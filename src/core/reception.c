@@ -258,6 +258,10 @@ pick(const char *vi, const char *en, enum language lang)
 	return lang == LANG_EN && en != NULL && en[0] != '\0' ? en : vi;
 }
 
+static enum store_status queue_sms(struct store_txn *, const struct config *,
+		    const char *, const char *, const char *, const char *,
+		    int64_t);
+
 /* A cancel word: the number's next booking, cancelled. */
 static enum store_status
 cancel(struct store_txn *txn, struct reply_ctx *ctx,
@@ -338,6 +342,41 @@ reception_answer(struct store_txn *txn, struct reply_ctx *ctx,
 }
 
 /*
+ * A booking made on the USSD menu by number (reception_book()), with
+ * topic: audited, and confirmed by SMS on channel (in the configured
+ * language) when there is one and the number can get an SMS.  *b says
+ * what became of it.  Returns STORE_OK or an error.
+ */
+enum store_status
+reception_book_ussd(struct store_txn *txn, const struct config *conf,
+    const char *number, const char *channel, const char *topic, int64_t now,
+    struct reception_booked *b)
+{
+	enum store_status	 st;
+	char			 text[REPLY_TEXT_MAX], detail[160];
+
+	if ((st = reception_book(txn, conf, number, channel != NULL ? channel :
+	    "ussd", conf->language, topic, now, b)) != STORE_OK)
+		return st;
+	if (b->full)
+		snprintf(detail, sizeof(detail), "ussd: reception full up to "
+		    "%s", b->day);
+	else
+		snprintf(detail, sizeof(detail), "ussd: reception booking "
+		    "%lld%s, %s %s, number %d", (long long)b->id, b->again ?
+		    " (had it)" : "", b->day, b->slot, b->seq);
+	if ((st = store_audit_append(txn, "papigwd", "reception.book", 0,
+	    detail)) != STORE_OK || b->full || channel == NULL ||
+	    !reply_may_reply(conf, number))
+		return st;
+	reception_render(conf, pick(conf->reception_booked_vi,
+	    conf->reception_booked_en, (enum language)conf->language), b,
+	    topic, text, sizeof(text));
+	return queue_sms(txn, conf, channel, number, REPLY_KIND_SPECIAL, text,
+	    now);
+}
+
+/*
  * ===================================================================
  * The reminder
  * ===================================================================
@@ -380,30 +419,45 @@ remind_one(const struct store_booking *bk, void *arg)
 	it->lang = bk->lang;
 }
 
+/*
+ * Queues text (of kind) to number on channel, within
+ * replies.max_segments SMS parts.  Returns STORE_OK or an error.
+ */
+static enum store_status
+queue_sms(struct store_txn *txn, const struct config *conf,
+    const char *channel, const char *number, const char *kind,
+    const char *text, int64_t now)
+{
+	struct store_outbox_new	 o;
+	char			 buf[REPLY_TEXT_MAX];
+
+	memset(&o, 0, sizeof(o));
+	reply_compose(conf, channel, conf->replies_max_segments, text, NULL,
+	    buf, sizeof(buf), &o.encoding, &o.segments);
+	o.channel = channel;
+	o.recipient = number;
+	o.text = buf;
+	o.state = STORE_OUTBOX_QUEUED;
+	o.kind = kind;
+	o.created = now;
+	o.updated = now;
+	o.next_attempt = now;
+	return store_outbox_insert(txn, &o, NULL);
+}
+
 /* Queues the reminder of it (kind "reminder") and marks it reminded. */
 static enum store_status
 remind_queue(struct store_txn *txn, const struct config *conf,
     const struct remind_item *it, int64_t now)
 {
-	struct store_outbox_new	 o;
 	enum store_status	 st;
-	char			 text[REPLY_TEXT_MAX], buf[REPLY_TEXT_MAX];
+	char			 buf[REPLY_TEXT_MAX];
 
 	reception_render(conf, pick(conf->reception_reminder_vi,
 	    conf->reception_reminder_en, it->lang == 1 ? LANG_EN : LANG_VI),
 	    &it->b, it->topic, buf, sizeof(buf));
-	memset(&o, 0, sizeof(o));
-	reply_compose(conf, it->channel, conf->replies_max_segments, buf,
-	    NULL, text, sizeof(text), &o.encoding, &o.segments);
-	o.channel = it->channel;
-	o.recipient = it->number;
-	o.text = text;
-	o.state = STORE_OUTBOX_QUEUED;
-	o.kind = REPLY_KIND_REMINDER;
-	o.created = now;
-	o.updated = now;
-	o.next_attempt = now;
-	if ((st = store_outbox_insert(txn, &o, NULL)) != STORE_OK)
+	if ((st = queue_sms(txn, conf, it->channel, it->number,
+	    REPLY_KIND_REMINDER, buf, now)) != STORE_OK)
 		return st;
 	return store_booking_reminded(txn, it->id, now);
 }

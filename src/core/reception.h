@@ -44,6 +44,10 @@ int		 reception_parse(const struct config *, const struct text *,
 enum store_status reception_book(struct store_txn *, const struct config *,
 		    const char *number, const char *channel, int lang,
 		    const char *topic, int64_t now, struct reception_booked *);
+enum store_status reception_book_ussd(struct store_txn *,
+		    const struct config *, const char *number,
+		    const char *channel, const char *topic, int64_t now,
+		    struct reception_booked *);
 enum store_status reception_answer(struct store_txn *, struct reply_ctx *,
 		    const struct reception_request *);
 size_t		 reception_render(const struct config *, const char *tpl,

@@ -25,7 +25,11 @@ enum ussd_state {
 	USSD_TOPICS,		/* information: choose a topic */
 	USSD_TOPIC,		/* information: one topic */
 	USSD_NEWS,		/* news: choose a topic, or mine */
-	USSD_NEWS_TOPIC		/* news: subscribe to it, or drop it */
+	USSD_NEWS_TOPIC,	/* news: subscribe to it, or drop it */
+	USSD_FIELDS,		/* procedures: choose a field */
+	USSD_PROCS,		/* procedures: choose one of a field */
+	USSD_PROC,		/* procedures: one procedure */
+	USSD_BOOK		/* reception: type the topic */
 };
 
 /* A line above a screen, for what went wrong with the last input. */
@@ -42,7 +46,8 @@ enum ussd_action {
 	USSD_ACT_NONE,
 	USSD_ACT_SUBMIT,	/* file the report (CONFIRM, "1") */
 	USSD_ACT_LOOKUP,	/* look up ref (REF) */
-	USSD_ACT_NEWS		/* news: pos->news on pos->item */
+	USSD_ACT_NEWS,		/* news: pos->news on pos->item */
+	USSD_ACT_BOOK		/* book the reception, topic text (BOOK) */
 };
 
 /* What a news action does (struct ussd_pos news). */
@@ -57,7 +62,9 @@ enum ussd_news {
 /* Where a path leads. */
 struct ussd_pos {
 	enum ussd_state	 state;
-	int		 item;		/* category (TEXT, CONFIRM), topic */
+	int		 item;		/* category (TEXT, CONFIRM), topic,
+					   procedure field (PROCS, PROC) */
+	int		 proc;		/* PROC: the procedure's index */
 	enum ussd_hint	 hint;
 	enum ussd_action action;
 	int64_t		 ref;		/* LOOKUP, NOT_FOUND: the number */
