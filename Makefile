@@ -352,6 +352,8 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/papigw/papigw.conf
 	./scripts/install-conf.sh conf/categories.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/papigw/categories.conf
+	./scripts/install-conf.sh conf/procedures.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/papigw/procedures.conf
 	install -m 644 data/router/LABELLING.md data/router/test.sha256 \
 	    $(DESTDIR)$(DATADIR)/papigw/router/
 	install -m 644 data/router/train/*.tsv \

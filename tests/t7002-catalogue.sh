@@ -16,6 +16,28 @@ test_expect_success 'the shipped papigw.conf with the sample catalogue is valid'
 	test_grep "configuration OK" out
 '
 
+test_expect_success 'the catalogue is checked like the rest of the configuration' '
+	write_conf bad.conf "procedure_fields = ( { id = \"hotich\"; name = \"Hộ tịch\"; ussd = \"Ho tich\"; } );
+procedures = ( { code = \"HT-01\"; field = \"hotich\"; name = \"Khai sinh\";
+    fee = \"0\"; time_limit = \"1 ngày\"; },
+  { code = \"HT-02\"; field = \"cutru\"; name = \"Tạm trú\";
+    fee = \"0\"; time_limit = \"1 ngày\"; } );" &&
+	test_must_fail papigwd -n -c bad.conf >out 2>&1 &&
+	test_grep "bad.conf:[0-9]*: procedure HT-02: no field .cutru. in procedure_fields" out &&
+	write_conf bad2.conf "procedure_fields = ( { id = \"hotich\"; name = \"Hộ tịch\"; ussd = \"Hộ tịch\"; } );" &&
+	test_must_fail papigwd -n -c bad2.conf >out 2>&1 &&
+	test_grep "ussd: plain ASCII" out &&
+	write_conf bad3.conf "reception = { enabled = true; slots = [ \"09:00\", \"08:00\" ];
+    book_words = [ \"dat lich\" ]; cancel_words = [ \"huy lich\" ]; };" &&
+	test_must_fail papigwd -n -c bad3.conf >out 2>&1 &&
+	test_grep "reception.slots: .08:00. is not a time" out &&
+	write_conf bad4.conf "replies = { help_words = [ \"giup\" ]; help_vi = \"x\"; };
+reception = { enabled = true; slots = [ \"08:00\" ];
+    book_words = [ \"giúp\" ]; cancel_words = [ \"huy lich\" ]; };" &&
+	test_must_fail papigwd -n -c bad4.conf >out 2>&1 &&
+	test_grep "reception.book_words: .giúp. is a special word" out
+'
+
 test_expect_success 'a daemon with the sample catalogue' '
 	cp "$CONF_DIR/procedures.conf" . &&
 	ctl_conf p.conf "
@@ -86,7 +108,7 @@ test_expect_success 'several close ones: a list to choose from by number, then t
 test_expect_success 'nothing found: what to write, and the fields' '
 	ctl inject --from +84913000007 "TTHC abcxyz" >/dev/null &&
 	answer +84913000007 >a &&
-	test_grep "^Khong tim thay thu tuc \"abcxyz\"\. Linh vuc: Ho tich, Chung thuc, Cu tru, Xay dung\." a
+	test_grep "^Khong tim thay thu tuc: abcxyz\. Linh vuc: Ho tich, Chung thuc, Cu tru, Xay dung\." a
 '
 
 test_expect_success 'the word alone is still the procedures topic; a complaint about a procedure is a case' '

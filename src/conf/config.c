@@ -342,12 +342,12 @@ static const struct field f_catalogue[] = {
 	    "{n} procedures match: {list}. Text {word} and a number for one, "
 	    "for example {word} 1.", 0, NULL, 0 },
 	{ "none_vi", T_STR, CONF_OFF(catalogue_none_vi), 0, 1, 500,
-	    "Không tìm thấy thủ tục \"{query}\". Lĩnh vực: {fields}. Nhắn "
+	    "Không tìm thấy thủ tục: {query}. Lĩnh vực: {fields}. Nhắn "
 	    "{word} kèm tên thủ tục, ví dụ {word} khai sinh. Hỏi thêm: "
 	    "{hotline}.", F_NONEMPTY, NULL, 0 },
 	{ "none_en", T_STR, CONF_OFF(catalogue_none_en), 0, 0, 500,
-	    "No procedure matches \"{query}\". Fields: {fields}. Text {word} "
-	    "and a procedure's name, for example {word} birth. Questions: "
+	    "No procedure matches: {query}. Fields: {fields}. Text {word} and "
+	    "a procedure's name, for example {word} birth. Questions: "
 	    "{hotline}.", 0, NULL, 0 },
 	{ "ussd_prompt", T_STR, CONF_OFF(catalogue_ussd_prompt), 0, 1, 100,
 	    "Thu tuc hanh chinh - chon linh vuc:", F_NONEMPTY, NULL, 0 },
