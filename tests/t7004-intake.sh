@@ -63,12 +63,18 @@ test_expect_success 'a point raised at the reception and one at a meeting, recei
 	test_grep "(meeting, " out
 '
 
-test_expect_success 'show says where the case came from and what the officer wrote down' '
+test_expect_success 'show says where the case came from and what the officer wrote down; list --area finds it' '
 	as_officer show "$REF1" >out &&
 	test_grep "^Source: *box" out &&
 	test_grep "^Recorded: *by $OFFICER, received .*, slip H-017, area kp3" out &&
 	ctl list --source box >out &&
-	test "$(grep -c "^PA-" out)" = 3
+	test "$(grep -c "^PA-" out)" = 3 &&
+	ctl list --area kp3 >out &&
+	test "$(grep -c "^PA-" out)" = 1 && test_grep "^$REF1 " out &&
+	ctl list --area kp3 --text "đèn hẻm" >out &&
+	test "$(grep -c "^PA-" out)" = 1 &&
+	ctl list --area kp3 --text "rác" >out &&
+	test "$(grep -c "^PA-" out)" = 0
 '
 
 test_expect_success 'bad intakes are refused with the reason' '

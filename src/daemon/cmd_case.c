@@ -594,9 +594,11 @@ fts_words(struct strbuf *q, const char *s, const char *sep)
  * The FTS5 query of list --text WORDS and --area ID: every word, and
  * any of the area's phrases.  Returns a new string (free it), or NULL
  * after recording a usage error; *none is set when neither was asked.
+ * With an area, *text is the query of the words alone (or NULL), for
+ * the slips an officer recorded under that area (papictl intake).
  */
 static char *
-search_query(struct control_req *req, int *none)
+search_query(struct control_req *req, int *none, char **textq)
 {
 	const char		*text = cmd_arg_str(req, "text");
 	const char		*id = cmd_arg_str(req, "area");
@@ -605,6 +607,7 @@ search_query(struct control_req *req, int *none)
 	size_t			 i;
 
 	*none = text == NULL && id == NULL;
+	*textq = NULL;
 	if (*none)
 		return NULL;
 	if (id != NULL && (a = config_area(req->conf, id)) == NULL) {
@@ -628,6 +631,8 @@ search_query(struct control_req *req, int *none)
 			return NULL;
 		}
 		strbuf_printf(&q, "\"");
+		if (a != NULL)
+			*textq = xstrdup(strstr(q.buf, ") AND ") + 6);
 	}
 	return strbuf_take(&q, NULL);
 }
@@ -718,7 +723,8 @@ list_filter(struct control_req *req, struct store_case_filter *f,
 	} else
 		f->nvisible = control_visible(req->who, req->conf, vis);
 	f->visible = *vis;
-	f->match = search_query(req, &none);
+	f->match = search_query(req, &none, (char **)&f->match_text);
+	f->area = cmd_arg_str(req, "area");
 	return f->match == NULL && !none ? -1 : 0;
 }
 
@@ -749,12 +755,14 @@ cmd_list(struct control_req *req)
 	}
 	free(vis);
 	free((char *)f.match);
+	free((char *)f.match_text);
 	req->data = json_pack("{s:o, s:o, s:b}", "cases", lc.cases,
 	    "categories", lc.names, "more", lc.more);
 	return 0;
 fail:
 	free(vis);
 	free((char *)f.match);
+	free((char *)f.match_text);
 	json_decref(lc.cases);
 	json_decref(lc.names);
 	return -1;

@@ -154,7 +154,8 @@ sql_add_in(char *sql, size_t sqlsz, const char *column, size_t n, int *p)
 /*
  * Appends the filters on a case's messages to a list statement: words
  * of its messages (f->match, an FTS5 query on inbound_fts, whose rowids
- * are the messages'), the channel it came in on, where it came from
+ * are the messages', or a slip an officer recorded under the area
+ * asked for), the channel it came in on, where it came from
  * (cases.source: the USSD menu, the suggestion box...).
  * Returns 0, or -1 when it does not fit.
  */
@@ -162,9 +163,22 @@ static int
 list_sources(char *sql, size_t sqlsz, const struct store_case_filter *f,
     int *p)
 {
-	if (f->match != NULL && sql_add(sql, sqlsz, " AND c.id IN (SELECT "
+	if (f->match != NULL && sql_add(sql, sqlsz, " AND (c.id IN (SELECT "
 	    "i.case_id FROM inbound i WHERE i.id IN (SELECT rowid FROM "
 	    "inbound_fts WHERE inbound_fts MATCH ?%d))", ++*p) == -1)
+		return -1;
+	/* A slip recorded under the area (papictl intake), with the words. */
+	if (f->match != NULL && f->area != NULL && sql_add(sql, sqlsz,
+	    " OR c.id IN (SELECT k.case_id FROM intake k WHERE k.area = ?%d",
+	    ++*p) == -1)
+		return -1;
+	if (f->match != NULL && f->area != NULL && f->match_text != NULL &&
+	    sql_add(sql, sqlsz, " AND k.case_id IN (SELECT i.case_id FROM "
+	    "inbound i WHERE i.id IN (SELECT rowid FROM inbound_fts WHERE "
+	    "inbound_fts MATCH ?%d))", ++*p) == -1)
+		return -1;
+	if (f->match != NULL && sql_add(sql, sqlsz, "%s)", f->area != NULL ?
+	    ")" : "") == -1)
 		return -1;
 	if (f->channel != NULL && sql_add(sql, sqlsz, " AND c.channel = "
 	    "?%d", ++*p) == -1)
@@ -245,6 +259,10 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 		store_bind_text(s, ++p, f->assignee);
 	if (f->match != NULL)
 		store_bind_text(s, ++p, f->match);
+	if (f->match != NULL && f->area != NULL)
+		store_bind_text(s, ++p, f->area);
+	if (f->match != NULL && f->area != NULL && f->match_text != NULL)
+		store_bind_text(s, ++p, f->match_text);
 	if (f->channel != NULL)
 		store_bind_text(s, ++p, f->channel);
 	if (f->before_ref > 0)

@@ -4,7 +4,8 @@
 -- becomes a case like any message (cases.source says which), and this
 -- row keeps what the officer wrote down besides the text: the slip's
 -- own number if it has one (a slip entered twice is one case), the area
--- of the ward it is about, the day it was received and who recorded it.
+-- of the ward it is about (papictl list --area finds the case by it too),
+-- the day it was received and who recorded it.
 --
 -- The lines that are not comments are joined as they are, with no newline
 -- or space between them (scripts/embed-sql.sh): a line that goes on with
