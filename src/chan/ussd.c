@@ -402,8 +402,8 @@ book_done(enum store_status st, void *arg)
 
 	q->pos.action = USSD_ACT_NONE;
 	if (st != STORE_OK) {
-		log_warnx("ussd: booking of session %s not stored: %s", q->id,
-		    store_strerror(st));
+		log_warnx(_("ussd: booking of session %s not stored: %s"),
+		    q->id, store_strerror(st));
 		q->pos.hint = USSD_HINT_FAILED;
 		show(q, 1);
 		req_free(q);

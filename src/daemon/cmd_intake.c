@@ -28,6 +28,7 @@
 #include "daemon/cmd.h"
 #include "base/clock.h"
 #include "base/date.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "text/text.h"
@@ -248,7 +249,7 @@ cmd_intake(struct control_req *req)
 	    (long long)res.message_id, number[0] ? ", number given" : "");
 	if (audit_record(req->svc->store, req->who->user, "case.intake",
 	    res.case_id, detail) != STORE_OK)
-		log_warnx("control: intake: the audit entry of %s was not "
-		    "written", ref);
+		log_warnx(_("control: intake: the audit entry of %s was not "
+		    "written"), ref);
 	return 0;
 }
