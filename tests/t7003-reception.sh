@@ -58,6 +58,8 @@ test_expect_success 'booking again gives the same place; the second resident get
 	ctl inject --from +84914000001 "dat lich" >/dev/null &&
 	test "$(sql "SELECT count(*) FROM reception_bookings")" = 1 &&
 	answer +84914000001 >a && test_grep "08:00" a &&
+	ctl inject --from 8088 "dat lich" >/dev/null &&
+	test "$(sql "SELECT count(*) FROM reception_bookings WHERE number = '"'8088'"'")" = 0 &&
 	ctl inject --from +84914000002 "dat lich xin giai quyet ho so dat dai" >/dev/null &&
 	test "$(sql "SELECT slot || '"' '"' || seq FROM reception_bookings WHERE number = '"'+84914000002'"'")" = "08:30 2"
 '
@@ -76,7 +78,7 @@ test_expect_success 'a full reception: the next one; a holiday is skipped; all f
 	answer +84914000007 >a &&
 	test_grep "22/12/2026" a &&
 	grep -qi "kín\|kin" a &&
-	test "$(sql "SELECT detail FROM audit WHERE action = '"'reception.book'"' ORDER BY id DESC LIMIT 1")" = "message 9: reception full up to 2026-12-22"
+	test "$(sql "SELECT detail FROM audit WHERE action = '"'reception.book'"' ORDER BY id DESC LIMIT 1")" = "message 10: reception full up to 2026-12-22"
 '
 
 test_expect_success 'papictl reception: the agenda of the next reception, for an officer' '

@@ -9,7 +9,8 @@
  * per_slot residents is theirs, and their number on the agenda is the
  * place's (slot i, place j: i * per_slot + j + 1).  When that reception
  * is full the next ones are tried, up to reception.weeks_ahead; when all
- * are, the resident is told, and nothing is booked.  A number holds one
+ * are, the resident is told, and nothing is booked (nor for a short code
+ * or a name, which could get no SMS).  A number holds one
  * booking at a time: booking again tells the one it has.  One of
  * reception.cancel_words cancels the number's next booking.  Each is
  * answered at once (an automatic reply, under its guards) and audited;
@@ -314,6 +315,15 @@ reception_answer(struct store_txn *txn, struct reply_ctx *ctx,
 	char			 text[REPLY_TEXT_MAX], detail[160];
 
 	memset(&b, 0, sizeof(b));
+	/* A short code or a name could neither be answered nor reminded. */
+	if (!reply_may_reply(conf, ctx->sender)) {
+		snprintf(detail, sizeof(detail), "message %lld: reception: "
+		    "not a number that gets an SMS, nothing booked",
+		    (long long)ctx->message_id);
+		ctx->block = REPLY_BLOCK_SENDER;
+		return store_audit_append(txn, "papigwd", "reception.book", 0,
+		    detail);
+	}
 	if (req->what == RECEPTION_ASK_CANCEL)
 		st = cancel(txn, ctx, &b, &tpl, detail, sizeof(detail));
 	else {
