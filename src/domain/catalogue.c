@@ -11,6 +11,7 @@
  *	a number	the procedure of that number in the catalogue (the
  *			numbers a list of choices gives), or
  *	a code		a procedure's code ("1.001193"), or
+ *	a field's name	the list of its procedures ("TTHC hộ tịch"), or
  *	words		matched against each procedure's name and words.
  *
  * Words are matched on their folded form (text.c), so "khai sinh" finds
@@ -327,6 +328,41 @@ rank(const struct config *conf, const struct vocab *v, const int *ids,
 }
 
 /*
+ * A field named by the message's words from token k on ("chung thuc",
+ * "Hộ tịch"): the list of its procedures, its first CATALOGUE_FOUND_MAX,
+ * in *q.  Returns 1, or 0 when the words are no field's name.
+ */
+static int
+field_list(const struct config *conf, const struct text *t, size_t k,
+    struct catalogue_query *q)
+{
+	char	joined[REPLY_WORD_MAX], name[REPLY_WORD_MAX];
+	size_t	i, len = 0;
+
+	for (i = k; i < t->ntokens; i++) {
+		if (len + t->tokens[i].flen >= sizeof(joined))
+			return 0;
+		memcpy(joined + len, t->fold + t->tokens[i].fold,
+		    t->tokens[i].flen);
+		len += t->tokens[i].flen;
+	}
+	joined[len] = '\0';
+	for (i = 0; i < conf->nproc_fields; i++) {
+		if (text_fold_word(conf->proc_fields[i].name, name,
+		    sizeof(name)) == 0 || strcmp(name, joined) != 0)
+			continue;
+		for (k = 0; k < conf->nprocedures && q->n <
+		    CATALOGUE_FOUND_MAX; k++)
+			if (conf->procedures[k].fieldno == (int)i)
+				q->found[q->n++] = (int)k;
+		if (q->n == 1)
+			q->exact = 1;
+		return q->n > 0;
+	}
+	return 0;
+}
+
+/*
  * Whether the normalised message t is a lookup in the catalogue: 1 with
  * what it found in *q (q->n 0: nothing), else 0.
  */
@@ -361,6 +397,8 @@ catalogue_parse(const struct config *conf, const struct text *t,
 		q->found[0] = p;
 		return 1;
 	}
+	if (field_list(conf, t, k, q))
+		return 1;
 	vocab_build(conf, &v);
 	n = query_words(t, k, &v, ids, sizeof(ids) / sizeof(ids[0]));
 	rank(conf, &v, ids, n, q);
