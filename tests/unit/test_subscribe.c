@@ -47,7 +47,7 @@ static char		 dir[64];
 static int
 setup(void **state)
 {
-	char	 path[128], err[CONF_ERR_MAX], *text, *at;
+	char	 path[1024], err[CONF_ERR_MAX], *text, *at;
 	FILE	*in, *out;
 	long	 n;
 
@@ -55,8 +55,8 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/papigw-subscribe.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	snprintf(path, sizeof(path), "cp %s/conf/categories.conf %s/", SRCDIR,
-	    dir);
+	snprintf(path, sizeof(path), "cp %s/conf/categories.conf "
+	    "%s/conf/procedures.conf %s/", SRCDIR, SRCDIR, dir);
 	if (system(path) != 0 || (in = fopen(SRCDIR "/conf/papigw.conf",
 	    "r")) == NULL)
 		return -1;
