@@ -44,29 +44,6 @@
  * ===================================================================
  */
 
-/* Whether the first tokens of t make one of words: how many, or 0. */
-static size_t
-word_tokens(const struct text *t, char *const *words, size_t nwords)
-{
-	char	joined[REPLY_WORD_MAX], w[REPLY_WORD_MAX];
-	size_t	i, j, len = 0;
-
-	for (i = 0; i < t->ntokens && i < KEYWORD_TOKENS_MAX; i++) {
-		const struct text_token *tok = &t->tokens[i];
-
-		if (len + tok->flen >= sizeof(joined))
-			break;
-		memcpy(joined + len, t->fold + tok->fold, tok->flen);
-		len += tok->flen;
-		joined[len] = '\0';
-		for (j = 0; j < nwords; j++)
-			if (text_fold_word(words[j], w, sizeof(w)) > 0 &&
-			    strcmp(w, joined) == 0)
-				return i + 1;
-	}
-	return 0;
-}
-
 /*
  * The topic: text after its first k words, without the punctuation
  * after them, cut to fit topic on a UTF-8 boundary.
@@ -111,13 +88,13 @@ reception_parse(const struct config *conf, const struct text *t,
 	memset(req, 0, sizeof(*req));
 	if (!conf->reception_enabled)
 		return 0;
-	if ((k = word_tokens(t, conf->reception_cancel_words,
-	    conf->reception_ncancel_words)) > 0) {
+	if ((k = text_leading_word(t, conf->reception_cancel_words,
+	    conf->reception_ncancel_words, KEYWORD_TOKENS_MAX)) > 0) {
 		req->what = RECEPTION_ASK_CANCEL;
 		return 1;
 	}
-	if ((k = word_tokens(t, conf->reception_book_words,
-	    conf->reception_nbook_words)) > 0) {
+	if ((k = text_leading_word(t, conf->reception_book_words,
+	    conf->reception_nbook_words, KEYWORD_TOKENS_MAX)) > 0) {
 		req->what = RECEPTION_ASK_BOOK;
 		topic_after(text, k, req->topic, sizeof(req->topic));
 		return 1;
@@ -491,10 +468,7 @@ reception_remind(struct store_txn *txn, const struct config *conf,
 	if (!conf->reception_enabled)
 		return STORE_OK;
 	date_of(now, &y, &m, &d);
-	at = ((conf->reception_remind_at[0] - '0') * 10 +
-	    (conf->reception_remind_at[1] - '0')) * 60 +
-	    (conf->reception_remind_at[3] - '0') * 10 +
-	    (conf->reception_remind_at[4] - '0');
+	at = reception_minutes(conf->reception_remind_at);
 	if (now < date_local(y, m, d, at / 60, at % 60, 0))
 		return STORE_OK;
 	date_next_day(&y, &m, &d);

@@ -168,32 +168,6 @@ weight(const struct config *conf, const struct vocab *v, int i)
  * ===================================================================
  */
 
-/*
- * The number of tokens of t that make one of catalogue.words, or 0 when
- * the message does not begin with one.
- */
-static size_t
-keyword_tokens(const struct config *conf, const struct text *t)
-{
-	char	joined[REPLY_WORD_MAX], kw[REPLY_WORD_MAX];
-	size_t	i, j, len = 0;
-
-	for (i = 0; i < t->ntokens && i < KEYWORD_TOKENS_MAX; i++) {
-		const struct text_token *tok = &t->tokens[i];
-
-		if (len + tok->flen >= sizeof(joined))
-			break;
-		memcpy(joined + len, t->fold + tok->fold, tok->flen);
-		len += tok->flen;
-		joined[len] = '\0';
-		for (j = 0; j < conf->catalogue_nwords; j++)
-			if (text_fold_word(conf->catalogue_words[j], kw,
-			    sizeof(kw)) > 0 && strcmp(kw, joined) == 0)
-				return i + 1;
-	}
-	return 0;
-}
-
 /* s's letters and digits, lowercase, into buf ("CT-01" is "ct01"). */
 static void
 alnum(const char *s, char *buf, size_t bufsz)
@@ -376,7 +350,9 @@ catalogue_parse(const struct config *conf, const struct text *t,
 
 	memset(q, 0, sizeof(*q));
 	if (conf->nprocedures == 0 || conf->catalogue_nwords == 0 ||
-	    (k = keyword_tokens(conf, t)) == 0 || k >= t->ntokens)
+	    (k = text_leading_word(t, conf->catalogue_words,
+	    conf->catalogue_nwords, KEYWORD_TOKENS_MAX)) == 0 ||
+	    k >= t->ntokens)
 		return 0;
 	q->asked = 1;
 	/* What was asked, as the resident wrote it (folded). */
@@ -437,7 +413,7 @@ detail(const struct procedure *p, int en, char *buf, size_t bufsz)
 	return n < 0 ? 0 : (size_t)n < bufsz ? (size_t)n : bufsz - 1;
 }
 
-/* The list of choices: "1. Đăng ký khai sinh; 5. Đăng ký lại khai sinh". */
+/* The list of choices: "1. Đăng ký khai sinh; 5. Đăng ký khai tử". */
 static void
 choices(const struct config *conf, const struct catalogue_query *q,
     char *buf, size_t bufsz)

@@ -25,9 +25,9 @@ reception_is_day(const struct config *conf, int y, int m, int d)
 	    calendar_is_workday(conf, y, m, d);
 }
 
-/* Minutes of "HH:MM". */
-static int
-minutes(const char *hhmm)
+/* The minutes after midnight of a checked "HH:MM". */
+int
+reception_minutes(const char *hhmm)
 {
 	return ((hhmm[0] - '0') * 10 + (hhmm[1] - '0')) * 60 +
 	    (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
@@ -46,7 +46,7 @@ reception_day(const struct config *conf, int64_t now, int k,
 
 	if (!conf->reception_enabled || conf->reception_nslots == 0)
 		return -1;
-	until = minutes(conf->reception_book_until);
+	until = reception_minutes(conf->reception_book_until);
 	date_of(now, &py, &pm, &pd);		/* the day before */
 	y = py;
 	m = pm;

@@ -17,5 +17,6 @@ int	 reception_day(const struct config *, int64_t now, int k,
 int	 reception_next_day(const struct config *, int64_t now,
 	    char day[RECEPTION_DAY_SIZE]);
 int	 reception_is_day(const struct config *, int y, int m, int d);
+int	 reception_minutes(const char *hhmm);
 
 #endif /* PAPIGW_DOMAIN_RECEPTION_H */

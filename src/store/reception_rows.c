@@ -51,8 +51,9 @@ static const char *const reception_sql[ST_MAX] = {
 	    "WHERE id = ?1",
 	/* The agenda: the resident's open cases with each booking. */
 	[ST_DAY] = "SELECT " BOOKING_COLUMNS ", (SELECT group_concat("
-	    "c.ref_number || ':' || c.category) FROM cases c WHERE c.resident = b.resident AND "
-	    "c.resident IS NOT NULL AND c.state NOT IN ('resolved', "
+	    "c.ref_number || ':' || c.category) FROM cases c WHERE "
+	    "c.resident = b.resident AND c.resident IS NOT NULL AND "
+	    "c.state NOT IN ('resolved', "
 	    "'confirmed') AND c.merged_into IS NULL) FROM reception_bookings b "
 	    "WHERE b.day = ?1 ORDER BY b.state, b.slot, b.seq, b.id",
 	[ST_ERASE] = "UPDATE reception_bookings SET number = NULL WHERE id IN "
@@ -64,7 +65,7 @@ const struct store_family store_reception_family = {
 	STORE_FAM_RECEPTION, ST_MAX, reception_sql
 };
 
-/* Fills a booking from a row of BOOKING_COLUMNS and the open cases. */
+/* Fills a booking from a row of BOOKING_COLUMNS, then the open cases. */
 static void
 fill_booking(sqlite3_stmt *s, struct store_booking *b, int copy)
 {
