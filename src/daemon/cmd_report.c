@@ -486,6 +486,7 @@ cmd_report(struct control_req *req)
 	struct span		 sp;
 	enum store_status	 st;
 	json_t			*data, *sms, *ann = NULL;
+	int64_t			 upto;
 
 	if (cmd_arg_bool(req, "due"))
 		return report_due(req);
@@ -496,8 +497,12 @@ cmd_report(struct control_req *req)
 	rc.req = req;
 	rc.now = sp.cut;
 	rc.cats = xcalloc(req->conf->ncategories + 1, sizeof(*rc.cats));
-	st = store_report_frozen(q, sp.start, sp.cut < sp.end ? sp.cut :
-	    sp.end, sp.cut, report_row, &rc);
+	/*
+	 * While the period runs, its figures are those of the end of this
+	 * second: a case made in it, or an answer, counts already.
+	 */
+	upto = sp.cut < sp.end ? sp.cut + 1 : sp.end;
+	st = store_report_frozen(q, sp.start, upto, upto, report_row, &rc);
 	data = json_pack("{s:o, s:o, s:o, s:o, s:o}", "total",
 	    group_json(&rc.total), "dimensions", report_dimensions(&rc),
 	    "categories", report_categories(&rc), "sources",
