@@ -830,6 +830,28 @@ ctl_number(const char *cmd, const char *what, const char *s, long min,
 	return 0;
 }
 
+/*
+ * The one operand left after the options (argv[optind]), the text of
+ * inject and intake, into args' "text"; the option required must be in
+ * args already.  Returns CTL_OK, or CTL_USAGE after saying why (args
+ * dropped).
+ */
+int
+ctl_text_operand(int argc, char **argv, json_t *args, const char *required)
+{
+	if (optind + 1 != argc || json_object_get(args, required) == NULL) {
+		json_decref(args);
+		ctl_usage_of(argv[0]);
+		return CTL_USAGE;
+	}
+	if (ctl_utf8(_("the text"), argv[optind]) == -1) {
+		json_decref(args);
+		return CTL_USAGE;
+	}
+	json_object_set_new(args, "text", json_string(argv[optind]));
+	return CTL_OK;
+}
+
 /* Checks that s is UTF-8; prints why not.  Returns 0 or -1. */
 int
 ctl_utf8(const char *what, const char *s)

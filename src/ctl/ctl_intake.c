@@ -40,16 +40,8 @@ ctl_intake(struct ctl_globals *g, int argc, char **argv)
 		}
 		json_object_set_new(args, keys[ch], json_string(optarg));
 	}
-	if (optind + 1 != argc || json_object_get(args, "source") == NULL) {
-		json_decref(args);
-		ctl_usage_of(argv[0]);
-		return CTL_USAGE;
-	}
-	if (ctl_utf8(_("the text"), argv[optind]) == -1) {
-		json_decref(args);
-		return CTL_USAGE;
-	}
-	json_object_set_new(args, "text", json_string(argv[optind]));
+	if ((r = ctl_text_operand(argc, argv, args, "source")) != CTL_OK)
+		return r;
 	if ((r = ctl_call(g, "intake", args, &data, NULL, NULL)) != CTL_OK)
 		return r;
 	if (g->json)

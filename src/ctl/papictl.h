@@ -76,6 +76,8 @@ void	 ctl_table_print(struct ctl_table *, FILE *);
 int	 ctl_number(const char *cmd, const char *what, const char *s,
 	    long min, long max, long *v);
 int	 ctl_utf8(const char *what, const char *s);
+int	 ctl_text_operand(int argc, char **argv, json_t *args,
+	    const char *required);
 int	 ctl_getopt(int argc, char **argv, const char *shortopts,
 	    const struct option *longopts);
 
