@@ -103,8 +103,9 @@ XGETTEXT_OPTS	= --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
 		  --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
 		  --keyword=NC_:1c,2 \
 		  --keyword=control_fail:3 \
-		  --keyword=work_fail:3 --flag=control_fail:3:c-format \
-		  --flag=work_fail:3:c-format --package-name=papigw \
+		  --keyword=problem:2 --flag=problem:2:c-format \
+		  --keyword=cmd_refuse:3 --flag=control_fail:3:c-format \
+		  --flag=cmd_refuse:3:c-format --package-name=papigw \
 		  --msgid-bugs-address="papigw developers" \
 		  --sort-by-file
 
@@ -241,7 +242,7 @@ $(BUILD)/bench/%: bench/%.c $(LIBPAPIGW)
 # with clang, libFuzzer, ASan and UBSan into build-fuzz/ (the library
 # too, instrumented) and runs each for FUZZ_SECONDS, one at a time, new
 # inputs in build-fuzz/corpus/NAME and crashes in build-fuzz/crash/NAME.
-FUZZ_NAMES	= form text router config control twilio africastalking \
+FUZZ_NAMES	= form text router config control modem twilio africastalking \
 		  vonage generic ussd dlr
 FUZZ_HANDLERS	= twilio africastalking vonage generic ussd dlr
 FUZZ_SECONDS	?= 60
@@ -299,11 +300,15 @@ check: deps
 	@BUILD=$(abspath $(BUILD)) ./tests/run.sh
 
 # The same tests built with AddressSanitizer and UBSan into build-san/.
+# libcrypt is linked in from the start: ASan's crypt() interceptor finds
+# the real crypt() only in a library loaded then, and pam_unix, which PAM
+# loads later for the dashboard's logins, would call a null pointer.
 SAN_FLAGS	= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		  -fno-sanitize-recover=all
+SAN_LIBS	= -Wl,--no-as-needed -lcrypt -Wl,--as-needed
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san CC=clang \
-	    SAN_CFLAGS="$(SAN_FLAGS)" \
+	    SAN_CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_LIBS)" \
 	    CFLAGS="-O1 -g" all unit
 	@BUILD=$(abspath build-san) CC=clang SAN_CFLAGS="$(SAN_FLAGS)" \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -347,6 +352,8 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/papigw/papigw.conf
 	./scripts/install-conf.sh conf/categories.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/papigw/categories.conf
+	./scripts/install-conf.sh conf/procedures.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/papigw/procedures.conf
 	install -m 644 data/router/LABELLING.md data/router/test.sha256 \
 	    $(DESTDIR)$(DATADIR)/papigw/router/
 	install -m 644 data/router/train/*.tsv \

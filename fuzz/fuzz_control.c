@@ -2,62 +2,80 @@
  * fuzz_control.c: requests on the control socket (daemon/control.c), as
  * papictl or anyone who can connect sends them: one JSON line each,
  * parsed, looked up among the daemon's commands, checked against the
- * caller's role, its arguments read by cmd.c's readers.  The commands
- * themselves are stand-ins that read the arguments the real ones read,
- * without a store.  Each input is one connection: it is sent, the
- * writing side shut, and every answer read until the daemon closes.
+ * caller's role, and run by the real commands (daemon/cmd*.c) on a real
+ * gateway started in this process: its store (SQLite, in a temporary
+ * directory, not synced at each commit), outbox, audit log and HTTP listener on a port of
+ * 127.0.0.1 that the kernel had free.  The fuzzer runs as root, so every
+ * command is open to it; the store keeps what earlier inputs did (cases
+ * injected, closed, merged...), as a daemon's does.  Each input is one
+ * connection: it is sent, the writing side shut, and every answer read
+ * until the daemon closes.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
+
+#include <netinet/in.h>
+
+#include <ftw.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "fuzz.h"
-#include "base/slot.h"
-#include "base/util.h"
 #include "conf/config.h"
-#include "daemon/cmd.h"
-#include "daemon/control.h"
-#include "daemon/services.h"
+#include "daemon/gateway.h"
 
-static struct control_cmd	*cmds;
 static struct sockaddr_un	 sun;
-static struct services		 svc;
+static char			 dir[] = "/tmp/papigw-fuzz-ctl-XXXXXX";
 
-/* Reads what the real commands read, and answers with it. */
 static int
-stand_in(struct control_req *req)
+remove_one(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
 {
-	int64_t		 n;
-	const char	*s;
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
 
-	if (cmd_arg_int(req, "limit", 50, 1, 100000, &n) == -1 ||
-	    cmd_arg_int(req, "id", 0, 1, INT64_MAX, &n) == -1)
-		return -1;
-	if (json_object_get(req->args, "ref") != NULL &&
-	    cmd_arg_ref(req) == 0)
-		return -1;
-	if ((s = cmd_arg_text(req, "text", 1600, 0)) == NULL &&
-	    req->err != CONTROL_E_OK)
-		return -1;
-	cmd_arg_bool(req, "failed");
-	s = cmd_arg_str(req, "category");
-	req->data = json_pack("{s:s}", "category", s != NULL ? s : "");
-	return 0;
+/* The gateway's directory goes at exit, its store with it. */
+static void
+remove_dir(void)
+{
+	nftw(dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A TCP port of 127.0.0.1 free now, for the gateway's HTTP listener. */
+static int
+free_port(void)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+	int			fd, port = -1;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) != -1 &&
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+		port = ntohs(sin.sin_port);
+	if (fd != -1)
+		close(fd);
+	if (port == -1) {
+		perror("fuzz: a free port");
+		exit(1);
+	}
+	return port;
 }
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct config	*conf;
-	char		 dir[] = "/tmp/papigw-fuzz-ctl-XXXXXX", err[512];
-	char		 text[512];
-	size_t		 i;
+	char		 err[512], text[1024];
 
 	(void)argc;
 	(void)argv;
@@ -65,19 +83,17 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		perror("mkdtemp");
 		exit(1);
 	}
+	atexit(remove_dir);
 	snprintf(text, sizeof(text), "ward = { name = \"W\"; };\n"
+	    "storage = { path = \"%s/papigw.db\"; synchronous = \"normal\"; "
+	    "};\n"
+	    "http = { listen = \"127.0.0.1:%d\"; };\n"
+	    "audit = { key_file = \"%s/audit.key\"; };\n"
 	    "control = { socket = \"%s/control.sock\"; max_clients = 4; };",
-	    dir);
+	    dir, free_port(), dir, dir);
 	conf = fuzz_config(text);
-	cmds = xcalloc(cmd_ncommands, sizeof(*cmds));
-	for (i = 0; i < cmd_ncommands; i++) {
-		cmds[i] = cmd_table[i];
-		cmds[i].run = stand_in;
-	}
-	svc.confs = conf_slot_new(conf);
-	if (control_start(cmds, cmd_ncommands, &svc, conf, err,
-	    sizeof(err)) == NULL) {
-		fprintf(stderr, "fuzz: control: %s\n", err);
+	if (gateway_start(conf, err, sizeof(err)) == NULL) {
+		fprintf(stderr, "fuzz: gateway: %s\n", err);
 		exit(1);
 	}
 	sun.sun_family = AF_UNIX;

@@ -9,12 +9,12 @@
 #include "conf/config.h"
 #include "domain/router.h"
 
+static struct config	*conf;		/* the router reads it: kept */
 static struct router	*router;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct config	*conf;
 	char		 err[512];
 
 	(void)argc;

@@ -44,7 +44,7 @@ problem() {
 
 cd "$ROOT" || exit 1
 for f in man/papigwd.8 man/papictl.8 man/papigw.conf.5 src/conf/config.c \
-    conf/papigw.conf conf/categories.conf; do
+    conf/papigw.conf conf/categories.conf conf/procedures.conf; do
 	[ -f "$f" ] || problem "$f: missing"
 done
 [ "$problems" -eq 0 ] || exit 1
@@ -184,6 +184,9 @@ awk '
 		g["f_role"] = "roles"
 		g["f_topic"] = "topics"
 		g["f_area"] = "areas"
+		g["f_news_topic"] = "news_topics"
+		g["f_proc_field"] = "procedure_fields"
+		g["f_procedure"] = "procedures"
 		for (i = 1; i <= n; i++)
 			print (t[i] in g ? g[t[i]] : "?" t[i]), nm[i], ty[i]
 	}' "$tmp/schema.raw" >"$tmp/schema"
@@ -252,7 +255,8 @@ awk '
 	}
 	/^[)}][ \t]*;/ { grp = ""; next }
 	grp == "" { pend[++npend] = $0; next }
-	{ emit(grp, $0) }' conf/papigw.conf conf/categories.conf |
+	{ emit(grp, $0) }' conf/papigw.conf conf/categories.conf \
+    conf/procedures.conf |
     sort -u >"$tmp/conf.items"
 
 while read -r grp name type; do
@@ -271,7 +275,8 @@ done <"$tmp/schema"
 # start of SETTINGS names each, and nothing else.
 {
 	awk '$1 == "group" { print $3 }' "$tmp/schema.raw"
-	printf '%s\n' categories channels roles topics areas
+	printf '%s\n' categories channels roles topics areas news_topics \
+	    procedure_fields procedures
 } | sort -u >"$tmp/toplevel"
 sed -n 's/^known\[i++\] = "\([a-z_]*\)";.*/\1/p' src/conf/config.c \
     >"$tmp/lists.code"
@@ -370,6 +375,7 @@ main(void)
 	dump("roles", f_role);
 	dump("topics", f_topic);
 	dump("areas", f_area);
+	dump("news_topics", f_news_topic);
 	return 0;
 }
 EOF

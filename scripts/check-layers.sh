@@ -14,7 +14,7 @@
 # 2. Each outside library's header is included only where the README's
 #    architecture section says: sqlite3.h in store/, microhttpd.h in
 #    chan/http.c, curl/curl.h in chan/send_http.c, gammu.h in
-#    chan/modem.c, libconfig.h in conf/config.c, utf8proc.h in text/,
+#    chan/modem*, libconfig.h in conf/config.c, utf8proc.h in text/,
 #    systemd/ in daemon/.
 # 3. With BUILD (a build folder holding papictl): papictl links none of
 #    libsqlite3, libmicrohttpd, libcurl, libGammu, libsystemd, and holds no
@@ -83,7 +83,7 @@ done <<'EOF'
 sqlite3.h src/store/*
 microhttpd.h src/chan/http.c
 curl/ src/chan/send_http.c
-gammu src/chan/modem.c
+gammu src/chan/modem*
 libconfig.h src/conf/config.c
 utf8proc.h src/text/*
 systemd/ src/daemon/*

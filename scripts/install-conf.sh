@@ -8,8 +8,8 @@
 # SRC: nothing to do.  DEST edited (or from an older version): it is left
 # as it is, SRC is installed beside it as DEST.dist, and a line says so,
 # so that the administrator can compare them (diff DEST DEST.dist) and
-# take what is new.  make install runs it for papigw.conf and
-# categories.conf.
+# take what is new.  make install runs it for papigw.conf,
+# categories.conf and procedures.conf.
 set -eu
 
 if [ $# -ne 2 ]; then

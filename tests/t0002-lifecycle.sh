@@ -65,14 +65,25 @@ test_expect_success 'restored before a restart: said as such, not as a change' '
 	! grep "reload 2: storage.path changed" daemon.log
 '
 
+test_expect_success 'the dashboard listener needs a restart too, and is named' '
+	cp p.conf p.before &&
+	sed -i "s/^control = .*/&\nweb = { listen = \"127.0.0.1:1\"; };/" p.conf &&
+	kill -HUP $daemon_pid &&
+	wait_for "grep -q \"(reload 3)\" daemon.log" &&
+	test_grep "reload 3: web.listen changed: the daemon keeps the value it started with until a restart" daemon.log &&
+	cp p.before p.conf && kill -HUP $daemon_pid &&
+	wait_for "grep -q \"(reload 4)\" daemon.log" &&
+	test_grep "reload 4: web.listen is back to the value the daemon runs with" daemon.log
+'
+
 test_expect_success 'a reload says what really changed, and when nothing did' '
 	sed -i "s/^control = .*/&\nprivacy = { retention_days = 30; };/" p.conf &&
 	kill -HUP $daemon_pid &&
-	wait_for "grep -q \"(reload 3)\" daemon.log" &&
-	test_grep "reload 3: changed: privacy.retention_days$" daemon.log &&
+	wait_for "grep -q \"(reload 5)\" daemon.log" &&
+	test_grep "reload 5: changed: privacy.retention_days$" daemon.log &&
 	kill -HUP $daemon_pid &&
-	wait_for "grep -q \"(reload 4)\" daemon.log" &&
-	test_grep "reload 4: nothing changed" daemon.log &&
+	wait_for "grep -q \"(reload 6)\" daemon.log" &&
+	test_grep "reload 6: nothing changed" daemon.log &&
 	cp p.good p.conf &&
 	stop_daemon && test "$daemon_status" -eq 0
 '

@@ -233,8 +233,8 @@ test_expect_success 'each topic, answered from the configuration' '
 	t=+84901000007 &&
 	sms $t "Lịch tiếp dân" &&
 	want="UBND Phường 7, Quận 10 tiếp công dân $HOURS tại trụ sở" &&
-	want="$want UBND phường. Xin mang giấy tờ tùy thân và hồ sơ liên" &&
-	want="$want quan. Đường dây nóng: 1022." &&
+	want="$want UBND phường. Đặt lịch: nhắn DAT LICH kèm nội dung." &&
+	want="$want Đường dây nóng: 1022." &&
 	test "$(to text $t)" = "$want" &&
 	sms $t "THU TUC" &&
 	to text $t | grep -q "^UBND Phường 7, Quận 10 công khai 109 thủ tục" &&

@@ -192,7 +192,11 @@ test_expect_success 'merge: refused across residents, twice, or into itself' '
 	test_must_fail ctl merge $K $J 2>err &&
 	test_grep "$J is already part of $K" err &&
 	test_must_fail ctl merge $K $K 2>err &&
-	test_grep "not merged with itself" err
+	test_grep "not merged with itself" err &&
+	test_must_fail env LANG=vi_VN.UTF-8 "$PAPICTL" -s "$TRASH/control.sock" merge $K $other 2>err &&
+	test_grep "của hai người dân khác nhau" err &&
+	test_must_fail env LANG=vi_VN.UTF-8 "$PAPICTL" -s "$TRASH/control.sock" merge $K $J 2>err &&
+	test_grep "$J đã thuộc hồ sơ $K" err
 '
 
 test_expect_success 'ward.country_code must be a calling code' '

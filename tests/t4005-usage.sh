@@ -3,7 +3,7 @@ test_description='papictl: every daemon command'"'"'s usage is its item in papic
 . "$(dirname "$0")/lib.sh"
 
 CMDS="status list show reply assign claim note close reopen merge outbox retry
-report export inject audit"
+report export inject audit announce"
 
 bs=$(printf '\b')
 

@@ -24,7 +24,8 @@ test_expect_success 'cases with long Vietnamese texts, NFC and NFD, with and wit
 	inject +84912345704 "$(printf "Co\314\202\314\201ng ra\314\243\314\202n ta\314\202\314\201c, muo\314\233\314\243n xe ru\314\201t nu\314\233o\314\233\314\201c")" && D=$REF &&
 	ctl --json inject --channel at --from +84912345705 "Đèn đường hẻm 12 không sáng" >j &&
 	E=$(jget j "\$.ref") && test -n "$E" &&
-	sql "UPDATE inbound SET provider_msg_id = '"'ussd:s1'"' WHERE case_id = (SELECT id FROM cases WHERE ref_number = ${B#PA-})" &&
+	sql "UPDATE inbound SET provider_msg_id = '"'ussd:s1'"' WHERE case_id = (SELECT id FROM cases WHERE ref_number = ${B#PA-});
+	    UPDATE cases SET source = '"'ussd'"' WHERE ref_number = ${B#PA-}" &&
 	ctl close "$C" >/dev/null
 '
 
@@ -77,11 +78,15 @@ test_expect_success '--area: any of its words, in any case or form' '
 	test_grep "no area .kp9. in the configuration" err
 '
 
-test_expect_success '--source: a channel, or the USSD menu' '
+test_expect_success '--source: a channel, or where the case came from' '
 	ctl list --source at >out &&
 	test "$(grep -c "^PA-" out)" = 1 && test_grep "^$E " out &&
 	ctl list --source ussd >out &&
 	test "$(grep -c "^PA-" out)" = 1 && test_grep "^$B " out &&
+	ctl list --source sms >out &&
+	test "$(grep -c "^PA-" out)" = 4 && ! grep -q "^$B " out &&
+	ctl list --source box >out &&
+	test "$(grep -c "^PA-" out)" = 0 &&
 	test_exit_status 2 ctl list --source fax 2>err &&
 	test_grep "no source .fax." err
 '

@@ -36,9 +36,9 @@ test_expect_success 'report: 1 files it; END with the reference, once stored' '
 	ussd r1 "1*3*Cong hem 42 bi tac*1" &&
 	test_screen "END Da tiep nhan phan anh. Ma ho so: PA-000001. De tra \
 cuu, quay lai so nay va chon 2. Xin cam on!" &&
-	test "$(q "SELECT category, sender, channel, state FROM cases
+	test "$(q "SELECT category, sender, channel, state, source FROM cases
 	    WHERE ref_number = 1")" = \
-	    "infrastructure|+84911000001|at|received" &&
+	    "infrastructure|+84911000001|at|received|ussd" &&
 	test "$(q "SELECT channel, recipient, text FROM inbound
 	    WHERE provider_msg_id = '"'ussd:r1'"'")" = \
 	    "at|*123#|Cong hem 42 bi tac"

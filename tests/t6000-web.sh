@@ -112,13 +112,16 @@ test_expect_success 'the officer sees every page' '
 
 test_expect_success 'the officer cannot see the corruption queue by any URL' '
 	! grep -q "$CORR" page_cases &&
+	! grep -q "value=\"corruption\"" page_cases &&
 	! grep -q "corruption" page_overview &&
 	! grep -q "\"corruption\"" page_json &&
 	! grep -q "corruption" page_csv &&
 	! grep -q "$CORR" page_deadlines &&
 	wget_page off.jar "/case/$CORR" c1 && test "$WSTATUS" = 404 &&
 	wget_page off.jar "/case/PA-999999" c2 && test "$WSTATUS" = 404 &&
-	test "$(sed "s/$CORR/REF/" c1)" = "$(sed "s/PA-999999/REF/" c2)" &&
+	# The same page but for the reference (and the time it was made).
+	test "$(sed "s/$CORR/REF/; s/id=\"updated\">[^<]*/T/" c1)" = \
+	    "$(sed "s/PA-999999/REF/; s/id=\"updated\">[^<]*/T/" c2)" &&
 	wget_page off.jar "/cases?category=corruption" c3 &&
 	test "$WSTATUS" = 403 &&
 	wget_page off.jar "/channels" c4 && test "$WSTATUS" = 403 &&
@@ -248,6 +251,39 @@ test_expect_success 'over TLS: https, Secure cookies, HSTS' '
 	code=$(wcurl -k -o out -w "%{http_code}" -b tls.jar \
 	    "https://127.0.0.1:$WPORT/report") &&
 	test "$code" = 200 &&
+	stop_daemon && test "$daemon_status" = 0
+'
+
+test_expect_success 'a PAM service that would refuse every login is said at start' '
+	sed "s|pam_service = \"$WPAM\"|pam_service = \"papigw-none-$$\"|" \
+	    p.conf >nopam.conf &&
+	: >daemon.log && start_daemon -c nopam.conf &&
+	test_grep "web: /etc/pam.d/papigw-none-$$: no such PAM service: every login will be refused" daemon.log &&
+	stop_daemon && test "$daemon_status" = 0 &&
+	: >daemon.log && start_daemon -c p.conf &&
+	! grep "every login will be refused" daemon.log &&
+	stop_daemon && test "$daemon_status" = 0
+'
+
+# The sum of the new cases per day in the overview's chart.
+daily_sum() {
+	grep -o "<title>[0-9][0-9]/[0-9][0-9]: [0-9]*</title>" "$1" |
+	    sed "s/.*: \([0-9]*\)<.*/\1/" | awk "{ n += \$1 } END { print n + 0 }"
+}
+
+test_expect_success 'the chart of new cases and the on-time share count only what the user may see' '
+	sql "UPDATE cases SET deadline = created - 10, first_answered = created + 1
+	    WHERE ref_number = ${CORR#PA-};
+	    UPDATE cases SET first_answered = created + 1
+	    WHERE ref_number = ${SEC#PA-}" &&
+	start_daemon -c p.conf &&
+	web_login "$WOFF" off2.jar && web_login "$WINS" ins2.jar &&
+	wget_page off2.jar / ov_off && test "$WSTATUS" = 200 &&
+	wget_page ins2.jar / ov_ins && test "$WSTATUS" = 200 &&
+	test "$(daily_sum ov_off)" = 1 &&
+	test "$(daily_sum ov_ins)" = 2 &&
+	test_grep "id=\"ontime\">100%<" ov_off &&
+	test_grep "id=\"ontime\">50%<" ov_ins &&
 	stop_daemon && test "$daemon_status" = 0
 '
 

@@ -29,8 +29,9 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "base/log.h"
 #include "base/hash.h"
+#include "base/i18n.h"
+#include "base/log.h"
 
 #define LOG_REPEAT_SECONDS	60	/* a line again within it is counted */
 #define LOG_RECENT		32	/* lines remembered for that */
@@ -141,9 +142,10 @@ emit_repeats(struct recent *r)
 
 	if (r->again == 0)
 		return;
-	snprintf(line, sizeof(line), "%s%s (repeated %u time%s in %d s)",
-	    r->text, strlen(r->text) + 1 >= sizeof(r->text) ? "..." : "",
-	    r->again, r->again == 1 ? "" : "s", LOG_REPEAT_SECONDS);
+	snprintf(line, sizeof(line), ngettext("%s%s (repeated %u time in %d s)",
+	    "%s%s (repeated %u times in %d s)", r->again), r->text,
+	    strlen(r->text) + 1 >= sizeof(r->text) ? "..." : "", r->again,
+	    LOG_REPEAT_SECONDS);
 	emit(r->level, line);
 	r->again = 0;
 }

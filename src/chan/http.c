@@ -61,6 +61,7 @@
 
 #include "chan/http.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
@@ -406,7 +407,7 @@ void
 http_add_header(struct http_req *r, const char *name, const char *value)
 {
 	if (r->nhdrs == HTTP_HEADERS_MAX) {
-		log_warnx("http: more than %d headers: %s dropped",
+		log_warnx(_("http: more than %d headers: %s dropped"),
 		    HTTP_HEADERS_MAX, name);
 		return;
 	}
@@ -643,8 +644,8 @@ reaper_main(void *arg)
 		    (uint64_t)n);
 		/* The same line each time: the log counts the repeats. */
 		for (i = 0; i < n; i++)
-			log_notice("http: closed a connection that sent no "
-			    "complete request within %.0f seconds",
+			log_notice(_("http: closed a connection that sent no "
+			    "complete request within %.0f seconds"),
 			    srv->request_timeout);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += HTTP_REAP_MSEC * 1000000L;
@@ -715,21 +716,22 @@ conn_limit(const struct config *conf)
 		nofile = (long)rl.rlim_cur;
 	limit = nofile - reserve;
 	if (limit < HTTP_CONN_MIN) {
-		log_warnx("http: RLIMIT_NOFILE is %ld, and the daemon needs "
+		log_warnx(_("http: RLIMIT_NOFILE is %ld, and the daemon needs "
 		    "%ld descriptors besides HTTP: raise LimitNOFILE; taking "
-		    "%d connections all the same", nofile, reserve,
+		    "%d connections all the same"), nofile, reserve,
 		    HTTP_CONN_MIN);
 		limit = HTTP_CONN_MIN;
 	}
 	if (conf->http_max_connections > 0 &&
 	    conf->http_max_connections > limit)
-		log_warnx("http: max_connections %d is more than RLIMIT_NOFILE "
-		    "leaves; taking %ld", conf->http_max_connections, limit);
+		log_warnx(_("http: max_connections %d is more than "
+		    "RLIMIT_NOFILE leaves; taking %ld"),
+		    conf->http_max_connections, limit);
 	else if (conf->http_max_connections > 0)
 		limit = conf->http_max_connections;
-	log_info("http: at most %ld connections, %d per address (0: any); "
+	log_info(_("http: at most %ld connections, %d per address (0: any); "
 	    "RLIMIT_NOFILE %ld less %ld kept for the control socket, the "
-	    "store, the modems and the senders", limit,
+	    "store, the modems and the senders"), limit,
 	    conf->http_max_per_address, nofile, reserve);
 	return (unsigned)limit;
 }
@@ -1039,7 +1041,7 @@ http_start_opts(const struct http_opts *o, http_handler_fn handler,
 
 	if (o->tls_cert != NULL && MHD_is_feature_supported(MHD_FEATURE_TLS)
 	    != MHD_YES) {
-		snprintf(err, errsz, "%s: this libmicrohttpd has no TLS",
+		snprintf(err, errsz, _("%s: this libmicrohttpd has no TLS"),
 		    o->listen);
 		return NULL;
 	}
@@ -1056,15 +1058,15 @@ http_start_opts(const struct http_opts *o, http_handler_fn handler,
 	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 	    MHD_USE_ERROR_LOG;
 	if ((sa = listen_addr(o, &sin, &sin6, &ipv6)) == NULL) {
-		snprintf(err, errsz, "%s: bad address %s", o->listen,
+		snprintf(err, errsz, _("%s: bad address %s"), o->listen,
 		    o->addr);
 		goto fail;
 	}
 	if (ipv6)
 		flags |= MHD_USE_IPv6;
 	if ((srv->mhd = mhd_start(srv, o, sa, flags)) == NULL) {
-		snprintf(err, errsz, "cannot listen on %s (address in use, not "
-		    "an address of this machine, or a bad certificate)",
+		snprintf(err, errsz, _("cannot listen on %s (address in use, "
+		    "not an address of this machine, or a bad certificate)"),
 		    o->listen);
 		goto fail;
 	}
@@ -1137,7 +1139,7 @@ http_stop(struct http_server *srv)
 		waited += 10;
 	}
 	if (atomic_load(&srv->deferred) > 0)
-		log_warnx("http: %ld requests still waiting at shutdown",
+		log_warnx(_("http: %ld requests still waiting at shutdown"),
 		    (long)atomic_load(&srv->deferred));
 	/* Let the resumed connections send their answers. */
 	nanosleep(&ts, NULL);

@@ -49,7 +49,8 @@
  * each part and waits for its status callback, within the channel's rate
  * limit (send_rate parts a minute).
  *
- * Only this file includes gammu.h.
+ * Only this file and modem_sms.c, which reads what the inbox holds,
+ * include gammu.h.
  */
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -75,6 +76,8 @@
 #include <gammu.h>
 
 #include "chan/modem.h"
+#include "chan/modem_sms.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -97,7 +100,6 @@
 #define INFLIGHT_SLOTS		8192	/* hash slots (power of two) */
 #define SEND_QUEUE_MAX		256	/* messages waiting for the modem */
 #define SEND_STATUS_WAIT	60	/* seconds: a part's status */
-#define TEXT_MAX		(GSM_MAX_SMS_LENGTH * 4 + 1) /* UTF-8 bytes */
 #define ERROR_MAX		128	/* bytes of a problem's description */
 #define ID_MAX			128	/* bytes of a provider id */
 #define NOTIFY_GAP_MS		250	/* milliseconds between two scans
@@ -271,21 +273,26 @@ stopping(struct modem *m)
 }
 
 /*
- * Logs a problem once: when it differs from the one logged last.  The
- * snapshot shows it until problem_over().
+ * Logs a problem once: when it differs from the one logged last, in the
+ * language of the log (fmt is a message of the catalogue: xgettext takes
+ * problem()'s second argument).  The snapshot shows it in English, as
+ * /healthz and the control socket give it, until problem_over().
  */
 static void __attribute__((format(printf, 2, 3)))
 problem(struct modem *m, const char *fmt, ...)
 {
-	char	buf[ERROR_MAX];
+	char	buf[ERROR_MAX], said[ERROR_MAX];
 	va_list	ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (strcmp(buf, m->problem) != 0) {
-		log_warnx("modem %s: %s", m->name, buf);
-		copy_str(m->problem, sizeof(m->problem), buf);
+	va_start(ap, fmt);
+	vsnprintf(said, sizeof(said), _(fmt), ap);
+	va_end(ap);
+	if (strcmp(said, m->problem) != 0) {
+		log_warnx("modem %s: %s", m->name, said);
+		copy_str(m->problem, sizeof(m->problem), said);
 	}
 	ST_SET(m, copy_str(m->st.error, sizeof(m->st.error), buf));
 }
@@ -295,7 +302,7 @@ problem_over(struct modem *m)
 {
 	if (m->problem[0] == '\0')
 		return;
-	log_notice("modem %s: recovered (was: %s)", m->name, m->problem);
+	log_notice(_("modem %s: recovered (was: %s)"), m->name, m->problem);
 	m->problem[0] = '\0';
 	ST_SET(m, m->st.error[0] = '\0');
 }
@@ -316,7 +323,7 @@ notify_watch(struct modem *m)
 		return;
 	if (m->inofd == -1 &&
 	    (m->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
-		log_warn("modem %s: inotify (polling only)", m->name);
+		log_warn(_("modem %s: inotify (polling only)"), m->name);
 		return;
 	}
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
@@ -724,11 +731,11 @@ read_health(struct modem *m)
 		size = ms.SIMSize + ms.PhoneSize;
 		full = ms.SIMSize > 0 && ms.SIMUsed >= ms.SIMSize;
 		if (full && !m->sim_full)
-			log_warnx("modem %s: the SIM is full (%d messages); "
+			log_warnx(_("modem %s: the SIM is full (%d messages); "
 			    "new ones wait at the SMSC until these are read "
-			    "and deleted", m->name, ms.SIMUsed);
+			    "and deleted"), m->name, ms.SIMUsed);
 		else if (!full && m->sim_full)
-			log_notice("modem %s: the SIM has room again",
+			log_notice(_("modem %s: the SIM has room again"),
 			    m->name);
 		m->sim_full = full;
 	} else if (command_failed(m, e))
@@ -792,164 +799,41 @@ part_cb(enum store_status st, void *arg)
 		ingest_parts_kick(en->m->set->ingest);
 }
 
-/* The SMSC's time as Unix seconds, 0 when the message has none. */
-static int64_t
-smsc_time(const GSM_SMSMessage *sms)
-{
-	if (sms->DateTime.Year == 0)
-		return 0;
-	return (int64_t)Fill_Time_T(sms->DateTime);
-}
+/* What a sink call of submit_entry() needs. */
+struct entry_sink {
+	struct entry	*en;
+	struct config	*conf;
+};
 
-/* The SMSC's time as "YYYYmmddHHMMSS" (local, as the phone gives it). */
-static void
-smsc_stamp(const GSM_SMSMessage *sms, char *buf, size_t bufsz)
-{
-	const GSM_DateTime	*d = &sms->DateTime;
-
-	snprintf(buf, bufsz, "%04d%02d%02d%02d%02d%02d", d->Year, d->Month,
-	    d->Day, d->Hour, d->Minute, d->Second);
-}
-
-/*
- * The text of one SMS as bytes: UTF-8 for GSM-7 and UCS-2 messages, the
- * octets for 8-bit ones.  Returns the length written into buf (TEXT_MAX
- * bytes) and the encoding's name in *enc.
- */
-static size_t
-sms_text(const GSM_SMSMessage *sms, char *buf, const char **enc)
-{
-	size_t	len;
-
-	switch (sms->Coding) {
-	case SMS_Coding_8bit:
-		*enc = "8bit";
-		len = sms->Length > 0 ? (size_t)sms->Length : 0;
-		if (len > GSM_MAX_SMS_LENGTH)
-			len = GSM_MAX_SMS_LENGTH;
-		memcpy(buf, sms->Text, len);
-		buf[len] = '\0';
-		return len;
-	case SMS_Coding_Unicode_No_Compression:
-	case SMS_Coding_Unicode_Compression:
-		*enc = "ucs2";
-		break;
-	default:
-		*enc = "gsm7";
-		break;
-	}
-	/* At most 160 characters: 4 UTF-8 bytes each at worst. */
-	EncodeUTF8(buf, sms->Text);
-	return strlen(buf);
-}
-
-/* Whether sms is a part of a concatenated message. */
+/* A part of a long message: to the store's parts table. */
 static int
-sms_is_part(const GSM_SMSMessage *sms)
+sink_part(const struct store_part *part, void *arg)
 {
-	return (sms->UDH.Type == UDH_ConcatenatedMessages ||
-	    sms->UDH.Type == UDH_ConcatenatedMessages16bit) &&
-	    sms->UDH.AllParts > 1 && sms->UDH.PartNumber >= 1 &&
-	    sms->UDH.PartNumber <= sms->UDH.AllParts;
-}
+	struct entry	*en = ((struct entry_sink *)arg)->en;
 
-/*
- * Hands the sections of msg that are parts of a long message to the
- * store's parts table, each one counted in en; sender is msg's sender in
- * UTF-8.  Returns 0, or -1 when the store refused one.
- */
-static int
-submit_parts(struct modem *m, const GSM_MultiSMSMessage *msg,
-    struct entry *en, const char *sender)
-{
-	struct store_part	 part;
-	char			 stamp[32], id[ID_MAX], ref[16];
-	size_t			 len;
-	const char		*enc = "gsm7";
-	char			 buf[TEXT_MAX];
-	int			 i, refused = 0;
-
-	for (i = 0; i < msg->Number; i++) {
-		const GSM_SMSMessage *sms = &msg->SMS[i];
-
-		if (!sms_is_part(sms))
-			continue;
-		/* A part of a long message: to the parts table. */
-		len = sms_text(sms, buf, &enc);
-		if (sms->UDH.Type == UDH_ConcatenatedMessages16bit)
-			snprintf(ref, sizeof(ref), "w%d", sms->UDH.ID16bit);
-		else
-			snprintf(ref, sizeof(ref), "%d", sms->UDH.ID8bit);
-		smsc_stamp(sms, stamp, sizeof(stamp));
-		snprintf(id, sizeof(id), "%.20s:%.48s:%s:%d", stamp, sender,
-		    ref, sms->UDH.PartNumber);
-		memset(&part, 0, sizeof(part));
-		part.channel = m->name;
-		part.provider_id = id;
-		part.sender = sender;
-		part.recipient = m->number;
-		part.ref = ref;
-		part.total = sms->UDH.AllParts;
-		part.seq = sms->UDH.PartNumber;
-		part.text = buf;
-		part.textlen = len;
-		part.provider_time = smsc_time(sms);
-		en->parts++;
-		atomic_fetch_add(&en->pending, 1);
-		if (ingest_part_submit(m->set->ingest, &part, part_cb, en) ==
-		    -1) {
-			atomic_fetch_sub(&en->pending, 1);
-			refused = 1;
-		}
-	}
-	return refused ? -1 : 0;
-}
-
-/*
- * Hands the sections of msg that are not parts of a long message, in
- * order, to the ingest pipeline as one message counted in en, with the
- * SMSC time, the sender (sender, in UTF-8) and a hash of the text as its
- * provider id.  Returns 0, or -1 when the pipeline refused it.
- */
-static int
-submit_message(struct modem *m, const GSM_MultiSMSMessage *msg,
-    struct entry *en, struct config *conf, const char *sender)
-{
-	struct inbound		 in;
-	char			 stamp[32], id[ID_MAX];
-	char			*text;
-	size_t			 tlen = 0, len;
-	const char		*enc = "gsm7";
-	char			 buf[TEXT_MAX];
-	int			 i, refused = 0;
-
-	text = xcalloc(1, (size_t)msg->Number * TEXT_MAX);
-	for (i = 0; i < msg->Number; i++) {
-		if (sms_is_part(&msg->SMS[i]))
-			continue;
-		len = sms_text(&msg->SMS[i], buf, &enc);
-		memcpy(text + tlen, buf, len);
-		tlen += len;
-	}
-	smsc_stamp(&msg->SMS[0], stamp, sizeof(stamp));
-	snprintf(id, sizeof(id), "%.20s:%.48s:%08x", stamp, sender,
-	    hash_fnv1a32(text, tlen));
-	memset(&in, 0, sizeof(in));
-	in.channel = m->name;
-	in.provider_id = id;
-	in.sender = sender;
-	in.recipient = m->number[0] ? m->number : NULL;
-	in.text = text;
-	in.textlen = tlen;
-	in.encoding = enc;
-	in.provider_time = smsc_time(&msg->SMS[0]);
+	en->parts++;
 	atomic_fetch_add(&en->pending, 1);
-	if (ingest_submit(m->set->ingest, conf, &in, ingest_cb, en) == -1) {
+	if (ingest_part_submit(en->m->set->ingest, part, part_cb, en) == -1) {
 		atomic_fetch_sub(&en->pending, 1);
-		refused = 1;
+		return -1;
 	}
-	free(text);
-	return refused ? -1 : 0;
+	return 0;
+}
+
+/* The entry's message: to the ingest pipeline. */
+static int
+sink_message(const struct inbound *in, void *arg)
+{
+	struct entry_sink	*es = arg;
+	struct entry		*en = es->en;
+
+	atomic_fetch_add(&en->pending, 1);
+	if (ingest_submit(en->m->set->ingest, es->conf, in, ingest_cb,
+	    en) == -1) {
+		atomic_fetch_sub(&en->pending, 1);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -961,17 +845,12 @@ static int
 submit_entry(struct modem *m, const GSM_MultiSMSMessage *msg,
     struct entry *en, struct config *conf)
 {
-	char	sender[GSM_MAX_NUMBER_LENGTH * 4 + 1];
-	int	refused = 0;
+	struct entry_sink	es = { en, conf };
+	struct modem_sms_sink	sink = { sink_part, sink_message, &es };
+	int			refused;
 
 	atomic_store(&en->pending, 1);	/* held until all are submitted */
-	EncodeUTF8(sender, msg->SMS[0].Number);
-	if (submit_parts(m, msg, en, sender) == -1)
-		refused = 1;
-	/* One message: the sections that are not parts, in order. */
-	if (en->parts < msg->Number &&
-	    submit_message(m, msg, en, conf, sender) == -1)
-		refused = 1;
+	refused = modem_sms_entry(msg, m->name, m->number, &sink) == -1;
 	if (refused)
 		atomic_store(&en->failed, 1);
 	/* Drop the hold: the entry may be answered already. */
@@ -1025,8 +904,8 @@ process_done(struct modem *m)
 		pthread_mutex_unlock(&m->lock);
 		if (atomic_load(&en->failed)) {
 			/* Kept on the SIM: the next scan reads it again. */
-			log_warnx("modem %s: message at location %d not "
-			    "stored; it stays on the SIM and is read again",
+			log_warnx(_("modem %s: message at location %d not "
+			    "stored; it stays on the SIM and is read again"),
 			    m->name, en->location);
 			inflight_del(m, en->location);
 			m->rescan = 1;
@@ -1119,13 +998,13 @@ bad_note(struct modem *m, int location, int folder, GSM_Error e)
 		b->folder = folder;
 		b->first_seen = (int64_t)time(NULL);
 		if (after > 0)
-			log_warnx("modem %s: unreadable message at location %d "
-			    "(%s): skipped, left on the SIM; saved and deleted "
-			    "after %d failed reads", m->name, location,
-			    GSM_ErrorName(e), after);
+			log_warnx(_("modem %s: unreadable message at location "
+			    "%d (%s): skipped, left on the SIM; saved and "
+			    "deleted after %d failed reads"), m->name,
+			    location, GSM_ErrorName(e), after);
 		else
-			log_warnx("modem %s: unreadable message at location %d "
-			    "(%s): skipped, left on the SIM", m->name,
+			log_warnx(_("modem %s: unreadable message at location "
+			    "%d (%s): skipped, left on the SIM"), m->name,
 			    location, GSM_ErrorName(e));
 	}
 	b->error = e;
@@ -1265,8 +1144,9 @@ bad_delete(struct modem *m, struct badslot *b)
 	free(raw);
 	if (st != STORE_OK) {
 		if (!b->save_failed)
-			log_warnx("modem %s: the unreadable entry at location "
-			    "%d cannot be saved (%s); kept on the SIM",
+			log_warnx(_("modem %s: the unreadable entry at "
+			    "location %d cannot be saved (%s); kept on the "
+			    "SIM"),
 			    m->name, b->location, store_strerror(st));
 		b->save_failed = 1;
 		return 0;
@@ -1277,8 +1157,8 @@ bad_delete(struct modem *m, struct badslot *b)
 		    b->location, GSM_ErrorName(e));
 		return command_failed(m, e) ? -1 : 0;
 	}
-	log_warnx("modem %s: location %d deleted after %d failed reads; "
-	    "the unreadable entry is saved in the store (unreadable)",
+	log_warnx(_("modem %s: location %d deleted after %d failed reads; "
+	    "the unreadable entry is saved in the store (unreadable)"),
 	    m->name, b->location, b->failures);
 	pthread_mutex_lock(&m->lock);
 	m->st.unreadable_deleted++;
@@ -1663,7 +1543,7 @@ send_message(struct modem *m, struct sendreq *r)
 done:
 	if (res != SEND_OK) {
 		ST_SET(m, m->st.send_failures++);
-		log_warnx("modem %s: outbox %lld: %s", m->name,
+		log_warnx(_("modem %s: outbox %lld: %s"), m->name,
 		    (long long)r->id, err);
 	}
 	modem_send_done(m, r, res, res == SEND_OK ? id : NULL,
@@ -1837,14 +1717,14 @@ modem_thread(void *arg)
 		m->st.up_since = (int64_t)time(NULL);
 		m->st.connects++;
 		pthread_mutex_unlock(&m->lock);
-		log_notice("modem %s: connected to %s", m->name, m->device);
+		log_notice(_("modem %s: connected to %s"), m->name, m->device);
 		problem_over(m);
 		serve(m);
 		/* Entries answered meanwhile are deleted at the next turn. */
 		disconnect(m);
 		sendq_flush(m, "the modem is down");
 		if (!stopping(m))
-			log_notice("modem %s: disconnected; reconnecting",
+			log_notice(_("modem %s: disconnected; reconnecting"),
 			    m->name);
 	}
 	/* Let what the store has in hand be answered and deleted. */
@@ -2100,7 +1980,7 @@ modems_reload(struct modems *set, struct config *conf)
 		}
 		m->stale = 0;
 		if (m->running && modem_changed(m, ch)) {
-			log_notice("modem %s: settings changed; restarting",
+			log_notice(_("modem %s: settings changed; restarting"),
 			    m->name);
 			modem_halt(m);
 		}
@@ -2110,7 +1990,7 @@ modems_reload(struct modems *set, struct config *conf)
 	}
 	for (i = 0; i < set->n; i++)
 		if (set->m[i]->stale && set->m[i]->running) {
-			log_notice("modem %s: no longer configured; stopped",
+			log_notice(_("modem %s: no longer configured; stopped"),
 			    set->m[i]->name);
 			modem_halt(set->m[i]);
 		}
@@ -2127,8 +2007,8 @@ modems_register(struct modems *set, struct modem *m)
 	drv.send = modem_send;
 	drv.ctx = m;
 	if (outbox_register(set->outbox, m->name, &drv) == -1)
-		log_warnx("modem %s: the outbox takes no more channels; "
-		    "nothing will be sent through it", m->name);
+		log_warnx(_("modem %s: the outbox takes no more channels; "
+		    "nothing will be sent through it"), m->name);
 }
 
 /*

@@ -40,6 +40,7 @@
 #include <time.h>
 
 #include "chan/outbox.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "base/clock.h"
@@ -313,8 +314,8 @@ flush_done(enum store_status s, void *arg)
 		else
 			pthread_cond_broadcast(&ob->idle);
 	} else {
-		log_warnx("outbox: recording results failed: %s (will try "
-		    "again)", store_strerror(s));
+		log_warnx(_("outbox: recording results failed: %s (will try "
+		    "again)"), store_strerror(s));
 		flushing_putback(ob);
 	}
 	pthread_mutex_unlock(&ob->lock);
@@ -379,8 +380,8 @@ chan_result(struct chan *c, enum send_result res, const char *error,
 {
 	if (res == SEND_OK) {
 		if (c->fails >= after)
-			log_notice("outbox: %s: sends work again (after %d "
-			    "failed)", c->name, c->fails);
+			log_notice(_("outbox: %s: sends work again (after %d "
+			    "failed)"), c->name, c->fails);
 		c->fails = 0;
 		return;
 	}
@@ -389,8 +390,8 @@ chan_result(struct chan *c, enum send_result res, const char *error,
 	copy_str(c->fail_error, sizeof(c->fail_error), error != NULL ?
 	    error : "?");
 	if (c->fails == after)
-		log_warnx("outbox: %s: the last %d sends failed; degraded "
-		    "until one works", c->name, c->fails);
+		log_warnx(_("outbox: %s: the last %d sends failed; degraded "
+		    "until one works"), c->name, c->fails);
 }
 
 void
@@ -430,8 +431,8 @@ outbox_sent(struct outbox *ob, int64_t id, enum send_result res,
 		if (give_up(e, attempt)) {
 			e->state = STORE_OUTBOX_FAILED;
 			e->dead = 1;
-			log_warnx("outbox: %s: row %lld to %s dead after %d "
-			    "attempts in %llds: %s", e->m.channel->name,
+			log_warnx(_("outbox: %s: row %lld to %s dead after %d "
+			    "attempts in %llds: %s"), e->m.channel->name,
 			    (long long)id, masked, attempt, (long long)(
 			    (int64_t)time(NULL) - e->row.created),
 			    error ? error : "?");
@@ -441,7 +442,7 @@ outbox_sent(struct outbox *ob, int64_t id, enum send_result res,
 		e->next_attempt = (int64_t)time(NULL) +
 		    outbox_backoff(e->conf, attempt,
 		    (double)rand_r(&ob->seed) / ((double)RAND_MAX + 1));
-		log_notice("outbox: %s: row %lld to %s: %s; retry in %llds",
+		log_notice(_("outbox: %s: row %lld to %s: %s; retry in %llds"),
 		    e->m.channel->name, (long long)id, masked,
 		    error ? error : "?", (long long)(e->next_attempt -
 		    (int64_t)time(NULL)));
@@ -449,7 +450,7 @@ outbox_sent(struct outbox *ob, int64_t id, enum send_result res,
 	case SEND_PERMANENT:
 	default:
 		e->state = STORE_OUTBOX_FAILED;
-		log_warnx("outbox: %s: row %lld to %s failed: %s",
+		log_warnx(_("outbox: %s: row %lld to %s failed: %s"),
 		    e->m.channel->name, (long long)id, masked,
 		    error ? error : "?");
 		break;
@@ -492,7 +493,7 @@ outbox_register(struct outbox *ob, const char *channel,
 		c->drv = *drv;
 		c->has_drv = 1;
 		c->warned = 0;
-		log_info("outbox: %s: driver %s", channel, drv->name);
+		log_info(_("outbox: %s: driver %s"), channel, drv->name);
 	} else
 		c->has_drv = 0;
 	ob->kicked = 1;
@@ -599,8 +600,8 @@ channel_budget(struct outbox *ob, struct config *conf,
 	if (driver_of(ob, c, ch, drv) == -1) {
 		if (!c->warned && store_outbox_next_due(ob->store, ch->name,
 		    &due) == STORE_OK) {
-			log_warnx("outbox: %s: no driver for this %s channel; "
-			    "its messages stay queued", ch->name,
+			log_warnx(_("outbox: %s: no driver for this %s "
+			    "channel; its messages stay queued"), ch->name,
 			    channel_type_name(ch->type));
 			c->warned = 1;
 		}
@@ -727,7 +728,7 @@ channel_run(struct outbox *ob, struct config *conf, const struct channel *ch)
 	cl.limit = budget;
 	if ((s = store_submit_wait(ob->store, claim_work, &cl)) != STORE_OK) {
 		if (s != STORE_CLOSED)
-			log_warnx("outbox: %s: claiming rows: %s", ch->name,
+			log_warnx(_("outbox: %s: claiming rows: %s"), ch->name,
 			    store_strerror(s));
 		return 1;
 	}
@@ -851,8 +852,11 @@ outbox_start(struct store *store, struct config *conf, char *err,
 		goto fail;
 	}
 	if (n > 0)
-		log_notice("outbox: %lld message(s) in flight at the last "
-		    "stop queued again; they are sent again", (long long)n);
+		log_notice(ngettext("outbox: %lld message in flight at the "
+		    "last stop queued again; it is sent again",
+		    "outbox: %lld messages in flight at the last stop queued "
+		    "again; they are sent again", (unsigned long)n),
+		    (long long)n);
 	if ((ob->http = send_http_start(ob, conf, err, errsz)) == NULL)
 		goto fail;
 	store_outbox_hook(store, hook, ob);
@@ -948,8 +952,10 @@ outbox_stop(struct outbox *ob)
 	until = clock_mono() + (ob->conf != NULL ?
 	    ob->conf->outbox_shutdown_wait : 0);
 	if (!wait_until(ob, nothing_inflight, until))
-		log_notice("outbox: %zu send(s) still in flight at shutdown; "
-		    "queued again", ob->inflight);
+		log_notice(ngettext("outbox: %zu send still in flight at "
+		    "shutdown; queued again", "outbox: %zu sends still in "
+		    "flight at shutdown; queued again", ob->inflight),
+		    ob->inflight);
 	pthread_mutex_unlock(&ob->lock);
 	send_http_stop(ob->http);
 	ob->http = NULL;
@@ -982,8 +988,8 @@ outbox_stop(struct outbox *ob)
 		    ob);
 
 		if (s != STORE_OK)
-			log_warnx("outbox: recording results at shutdown: %s "
-			    "(the rows are queued again at the next start)",
+			log_warnx(_("outbox: recording results at shutdown: %s "
+			    "(the rows are queued again at the next start)"),
 			    store_strerror(s));
 		entries_free(&ob->flushing);
 	}

@@ -35,6 +35,7 @@
 #include <jansson.h>
 
 #include "chan/providers.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/netmask.h"
 #include "base/util.h"
@@ -86,7 +87,7 @@ forbidden(struct http_req *r, const struct channel *ch, const char *sender,
 {
 	char	masked[MASKED_NUMBER_MAX];
 
-	log_warnx("%s: %s from %s: refused", ch->name, why,
+	log_warnx(_("%s: %s from %s: refused"), ch->name, _(why),
 	    mask_number(sender != NULL ? sender : "", masked,
 	    sizeof(masked)));
 	http_refuse(r, HTTP_REJECT_FORBIDDEN, 403, "forbidden");
@@ -115,8 +116,8 @@ providers_admit(const struct channel *ch, struct http_req *r)
 	if (ch->allow != NULL &&
 	    !netmask_match(ch->allow, ch->nallow_from, http_peer(r))) {
 		netmask_addr(http_peer(r), addr, sizeof(addr));
-		log_warnx("%s: a request from %s, which is not in "
-		    "allow_from: refused", ch->name, addr);
+		log_warnx(_("%s: a request from %s, which is not in "
+		    "allow_from: refused"), ch->name, addr);
 		http_refuse(r, HTTP_REJECT_FORBIDDEN, 403, "forbidden");
 		return 0;
 	}
@@ -125,16 +126,16 @@ providers_admit(const struct channel *ch, struct http_req *r)
 		if (sig_basic_check(ch->auth_user, ch->auth_secret,
 		    http_header(r, "Authorization")))
 			return 1;
-		log_warnx("%s: a request without the channel's credentials: "
-		    "refused", ch->name);
+		log_warnx(_("%s: a request without the channel's credentials: "
+		    "refused"), ch->name);
 		http_refuse_auth(r, "Basic realm=\"papigw\"");
 		return 0;
 	case CHANNEL_AUTH_SECRET:
 		v = http_param(r, "secret", &len);
 		if (sig_secret_equal(v, len, ch->auth_secret))
 			return 1;
-		log_warnx("%s: a request without the channel's secret: "
-		    "refused", ch->name);
+		log_warnx(_("%s: a request without the channel's secret: "
+		    "refused"), ch->name);
 		http_refuse(r, HTTP_REJECT_FORBIDDEN, 403, "forbidden");
 		return 0;
 	default:
@@ -274,13 +275,14 @@ twilio(struct providers *pv, struct config *conf, struct http_req *r)
 		 */
 		sig = http_header(r, "X-Twilio-Signature");
 		if (sig == NULL) {
-			forbidden(r, ch, from, "missing X-Twilio-Signature");
+			forbidden(r, ch, from,
+			    N_("missing X-Twilio-Signature"));
 			return;
 		}
 		params = http_form_params(r, &n);
 		if (!sig_twilio_check(ch->token, ch->public_url, params, n,
 		    sig)) {
-			forbidden(r, ch, from, "bad X-Twilio-Signature");
+			forbidden(r, ch, from, N_("bad X-Twilio-Signature"));
 			return;
 		}
 	}
@@ -532,15 +534,15 @@ vonage_signed(const struct config *conf, struct http_req *r,
 	sig = jparam(params, n, "sig", NULL);
 	ts = jparam(params, n, "timestamp", NULL);
 	if (sig == NULL || ts == NULL) {
-		forbidden(r, ch, from, "unsigned request");
+		forbidden(r, ch, from, N_("unsigned request"));
 		return 0;
 	}
 	if (!fresh(ts, conf->ingest_signature_max_age)) {
-		forbidden(r, ch, from, "stale timestamp");
+		forbidden(r, ch, from, N_("stale timestamp"));
 		return 0;
 	}
 	if (!sig_vonage_check(ch->signature_secret, params, n, sig)) {
-		forbidden(r, ch, from, "bad signature");
+		forbidden(r, ch, from, N_("bad signature"));
 		return 0;
 	}
 	return 1;
@@ -721,7 +723,8 @@ dlr_signed(const struct config *conf, struct http_req *r,
 		    url, sizeof(url)) == -1 ||
 		    !sig_twilio_check(ch->token, url, params, n, sig)) {
 			forbidden(r, ch, http_param(r, "To", NULL),
-			    "delivery report with a bad or missing signature");
+			    N_("delivery report with a bad or missing "
+			    "signature"));
 			return 0;
 		}
 	}
@@ -733,7 +736,8 @@ dlr_signed(const struct config *conf, struct http_req *r,
 		    !fresh(ts, conf->ingest_signature_max_age) ||
 		    !sig_vonage_check(ch->signature_secret, params, n, sig)) {
 			forbidden(r, ch, http_param(r, "msisdn", NULL),
-			    "delivery report with a bad or missing signature");
+			    N_("delivery report with a bad or missing "
+			    "signature"));
 			return 0;
 		}
 	}

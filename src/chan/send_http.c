@@ -48,6 +48,7 @@
 #include <jansson.h>
 
 #include "chan/send_http.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -820,7 +821,7 @@ static void
 curl_init(void)
 {
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		fatalx("curl_global_init failed");
+		fatalx(_("curl_global_init failed"));
 }
 
 /*

@@ -34,6 +34,7 @@
 #include "chan/ussd.h"
 #include "base/clock.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
@@ -42,7 +43,9 @@
 #include "domain/ussd_menu.h"
 #include "store/store.h"
 #include "core/ingest.h"
+#include "core/reception.h"
 #include "core/reply.h"
+#include "core/announce.h"
 #include "chan/http.h"
 #include "chan/providers.h"
 
@@ -252,6 +255,7 @@ struct req {
 	char		 code[USSD_CODE_MAX + 1];
 	char		*path;
 	struct ussd_pos	 pos;
+	struct reception_booked booked;	/* USSD_ACT_BOOK */
 };
 
 static void
@@ -318,19 +322,23 @@ report_done(const struct ingest_result *res, void *arg)
 
 	q->pos.action = USSD_ACT_NONE;
 	if (res->status != STORE_OK || res->ref_number <= 0) {
-		log_warnx("ussd: report of session %s from %s not stored: %s",
-		    q->id, mask_number(q->phone, masked, sizeof(masked)),
-		    res->status != STORE_OK ? store_strerror(res->status) :
-		    "no case");
+		log_warnx(_("ussd: report of session %s from %s not stored: "
+		    "%s"), q->id, mask_number(q->phone, masked,
+		    sizeof(masked)), res->status != STORE_OK ?
+		    store_strerror(res->status) : _("no case"));
 		q->pos.hint = USSD_HINT_FAILED;
 		show(q, 1);
 		req_free(q);
 		return;
 	}
 	ref_format(q->conf->case_prefix, res->ref_number, ref, sizeof(ref));
-	log_info("ussd: session %s from %s: %s %s", q->id,
-	    mask_number(q->phone, masked, sizeof(masked)), res->duplicate ?
-	    "report retried, case" : "report filed as case", ref);
+	mask_number(q->phone, masked, sizeof(masked));
+	if (res->duplicate)
+		log_info(_("ussd: session %s from %s: report retried, case %s"),
+		    q->id, masked, ref);
+	else
+		log_info(_("ussd: session %s from %s: report filed as case %s"),
+		    q->id, masked, ref);
 	ussd_end_screen(q->conf, USSD_T_DONE, res->ref_number, screen,
 	    sizeof(screen));
 	remember(q->u, q, screen);
@@ -359,12 +367,62 @@ submit(struct req *q)
 	in.text = q->pos.text;
 	in.textlen = strlen(q->pos.text);
 	in.new_case = 1;
+	in.source = CASE_SOURCE_USSD;
 	in.category = it != NULL && it->id[0] != '\0' ? it->id : NULL;
 	in.no_ack = !conf->ussd_sms_ack || conf->ussd_channel[0] == '\0';
 	http_defer(q->r);
 	if (ingest_submit(q->u->ingest, q->conf, &in, report_done, q) ==
 	    -1) {
 		/* The store is closing: the resident may try again. */
+		q->pos.action = USSD_ACT_NONE;
+		q->pos.hint = USSD_HINT_FAILED;
+		show(q, 1);
+		req_free(q);
+	}
+}
+
+/* The booking of the reception, on the store's writer thread. */
+static enum store_status
+book_work(struct store_txn *txn, void *arg)
+{
+	struct req		*q = arg;
+	const struct config	*conf = q->conf;
+
+	return reception_book_ussd(txn, conf, q->phone,
+	    conf->ussd_channel[0] != '\0' ? conf->ussd_channel : NULL,
+	    q->pos.text, clock_unix(), &q->booked);
+}
+
+/* Called once the booking is committed (or not): its END screen. */
+static void
+book_done(enum store_status st, void *arg)
+{
+	struct req	*q = arg;
+	char		 text[USSD_BUF], screen[USSD_BUF];
+
+	q->pos.action = USSD_ACT_NONE;
+	if (st != STORE_OK) {
+		log_warnx(_("ussd: booking of session %s not stored: %s"),
+		    q->id, store_strerror(st));
+		q->pos.hint = USSD_HINT_FAILED;
+		show(q, 1);
+		req_free(q);
+		return;
+	}
+	reception_render(q->conf, q->booked.full ? q->conf->reception_ussd_full :
+	    q->conf->reception_ussd_booked, &q->booked, "", text, sizeof(text));
+	ussd_fit(text, USSD_SCREEN_MAX, screen, sizeof(screen));
+	remember(q->u, q, screen);
+	answer(q->r, 1, screen, 1);
+	req_free(q);
+}
+
+/* The last input typed the topic of a booking: book, answer once stored. */
+static void
+book(struct req *q)
+{
+	http_defer(q->r);
+	if (store_submit(q->u->store, book_work, book_done, q) != STORE_OK) {
 		q->pos.action = USSD_ACT_NONE;
 		q->pos.hint = USSD_HINT_FAILED;
 		show(q, 1);
@@ -395,6 +453,140 @@ lookup(struct req *q)
 	/* Someone else's case reads as no case at all. */
 	q->pos.hint = r == 0 ? USSD_HINT_NOT_FOUND : USSD_HINT_FAILED;
 	show(q, 0);
+}
+
+/* Called on the store's thread once a subscription is committed. */
+static void
+news_done(const struct ingest_result *res, void *arg)
+{
+	struct req		*q = arg;
+	const struct config	*conf = q->conf;
+	char			 text[REPLY_TEXT_MAX], screen[USSD_BUF];
+	if (res->status != STORE_OK) {
+		q->pos.action = USSD_ACT_NONE;
+		q->pos.hint = USSD_HINT_FAILED;
+		show(q, 1);
+		req_free(q);
+		return;
+	}
+	if (q->pos.news == USSD_NEWS_STOP)
+		copy_str(text, sizeof(text), conf->announce_ussd_stopped);
+	else
+		announce_render(q->pos.news == USSD_NEWS_ADD ?
+		    conf->announce_subscribed_vi : conf->announce_dropped_vi,
+		    conf->news_topics[q->pos.item].name_vi, "", text,
+		    sizeof(text));
+	ussd_fit(text, USSD_SCREEN_MAX, screen, sizeof(screen));
+	remember(q->u, q, screen);
+	answer(q->r, 1, screen, 1);
+	req_free(q);
+}
+
+/*
+ * The newest announcement of the chosen topic, read here: its code and
+ * body (or its text), folded to ASCII and cut to one screen;
+ * announce.not_found_vi when there is none.  Returns 0: q stays the
+ * caller's.
+ */
+static int
+read_latest(struct req *q)
+{
+	const struct config		*conf = q->conf;
+	struct store_announcement	 a;
+	enum store_status		 st;
+	char				 text[REPLY_TEXT_MAX], screen[USSD_BUF];
+	char				 code[32];
+
+	q->pos.action = USSD_ACT_NONE;
+	if (q->pos.item < 0 || (size_t)q->pos.item >= conf->nnews_topics) {
+		q->pos.hint = USSD_HINT_INVALID;
+		show(q, 0);
+		return 0;
+	}
+	st = store_announce_latest(q->u->store,
+	    conf->news_topics[q->pos.item].id, &a);
+	if (st != STORE_OK && st != STORE_NOTFOUND) {
+		q->pos.hint = USSD_HINT_FAILED;
+		show(q, 0);
+		return 0;
+	}
+	if (st == STORE_NOTFOUND)
+		announce_render(conf->announce_not_found_vi, "", "", text,
+		    sizeof(text));
+	else {
+		subscribe_code(conf, a.id, code, sizeof(code));
+		snprintf(text, sizeof(text), "%s: %s", code, a.body != NULL &&
+		    a.body[0] != '\0' ? a.body : a.text_vi);
+		store_announce_clear(&a);
+	}
+	ussd_fit(text, USSD_SCREEN_MAX, screen, sizeof(screen));
+	remember(q->u, q, screen);
+	answer(q->r, 1, screen, 0);
+	return 0;
+}
+
+/*
+ * The news menu's choice: the resident's subscriptions, read here; or a
+ * subscription to a topic or its drop, which goes through the pipeline
+ * as the words an SMS would say (stored, audited, confirmed by SMS on
+ * ussd.channel when ussd.sms_ack), answered once committed.  Returns 1
+ * when q was taken, 0 when the caller still owns it.
+ */
+static int
+news(struct req *q)
+{
+	const struct config	*conf = q->conf;
+	struct inbound		 in;
+	char			 text[REPLY_TEXT_MAX], screen[USSD_BUF];
+	char			 pid[USSD_SESSION_ID_MAX + 32];
+	char			 msg[REPLY_WORD_MAX + CONF_ID_MAX + 2];
+
+	if (q->pos.news == USSD_NEWS_READ)
+		return read_latest(q);
+	if (q->pos.news == USSD_NEWS_MINE) {
+		q->pos.action = USSD_ACT_NONE;
+		if (subscribe_list_text(conf, q->u->store, q->phone,
+		    (enum language)conf->language, text, sizeof(text)) == 0) {
+			q->pos.hint = USSD_HINT_FAILED;
+			show(q, 0);
+			return 0;
+		}
+		ussd_fit(text, USSD_SCREEN_MAX, screen, sizeof(screen));
+		remember(q->u, q, screen);
+		answer(q->r, 1, screen, 0);
+		return 0;
+	}
+	if (q->pos.news == USSD_NEWS_STOP && conf->replies_nstop_words > 0)
+		copy_str(msg, sizeof(msg), conf->replies_stop_words[0]);
+	else if (q->pos.item < 0 || (size_t)q->pos.item >=
+	    conf->nnews_topics) {
+		q->pos.action = USSD_ACT_NONE;
+		q->pos.hint = USSD_HINT_INVALID;
+		show(q, 0);
+		return 0;
+	} else
+		snprintf(msg, sizeof(msg), "%s %s", q->pos.news ==
+		    USSD_NEWS_ADD ? conf->announce_subscribe_words[0] :
+		    conf->announce_drop_words[0],
+		    conf->news_topics[q->pos.item].id);
+	snprintf(pid, sizeof(pid), "ussd:%s:%zu", q->id, strlen(q->path));
+	memset(&in, 0, sizeof(in));
+	in.channel = conf->ussd_channel[0] != '\0' ? conf->ussd_channel :
+	    "ussd";
+	in.provider_id = pid;
+	in.sender = q->phone;
+	in.recipient = q->code;
+	in.text = msg;
+	in.textlen = strlen(msg);
+	in.no_ack = !conf->ussd_sms_ack || conf->ussd_channel[0] == '\0';
+	http_defer(q->r);
+	if (ingest_submit(q->u->ingest, q->conf, &in, news_done, q) == -1) {
+		q->pos.action = USSD_ACT_NONE;
+		q->pos.hint = USSD_HINT_FAILED;
+		show(q, 1);
+		return 0;
+	}
+	return 1;
 }
 
 /* Copies a required field into buf; -1 after a 400 when it is bad. */
@@ -466,7 +658,7 @@ parse(struct req *q, struct config *conf)
 	}
 	if (conf->ussd_service_code[0] != '\0' &&
 	    strcmp(conf->ussd_service_code, q->code) != 0) {
-		log_warnx("ussd: serviceCode %s is not ussd.service_code %s",
+		log_warnx(_("ussd: serviceCode %s is not ussd.service_code %s"),
 		    q->code, conf->ussd_service_code);
 		http_refuse(r, HTTP_REJECT_BAD_REQUEST, 400, "unknown serviceCode");
 		return -1;
@@ -548,8 +740,8 @@ advance(struct req *q)
 	if (s == NULL) {
 		if ((s = admit(u, conf, q->id, q->phone, now)) == NULL) {
 			pthread_mutex_unlock(&u->lock);
-			log_warnx("ussd: %zu sessions in use, session %s "
-			    "refused", (size_t)conf->ussd_max_sessions, q->id);
+			log_warnx(_("ussd: %zu sessions in use, session %s "
+			    "refused"), (size_t)conf->ussd_max_sessions, q->id);
 			ussd_end_screen(conf, USSD_T_BUSY, 0, screen,
 			    sizeof(screen));
 			answer(q->r, 1, screen, 0);
@@ -609,8 +801,15 @@ ussd_handle(struct ussd *u, struct config *conf, struct http_req *r)
 	case USSD_ACT_SUBMIT:
 		submit(q);	/* takes q */
 		return;
+	case USSD_ACT_BOOK:
+		book(q);	/* takes q */
+		return;
 	case USSD_ACT_LOOKUP:
 		lookup(q);
+		break;
+	case USSD_ACT_NEWS:
+		if (news(q))
+			return;
 		break;
 	case USSD_ACT_NONE:
 		show(q, 0);

@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,6 +326,153 @@ static const struct field f_reports[] = {
 	END_FIELDS
 };
 
+/*
+ * The procedure catalogue (domain/catalogue.c): how a lookup starts, how
+ * much an answer may say, and its texts ({n} {list} {word} {query}
+ * {fields} {hotline}: domain/catalogue.c renders them).  The fields and
+ * procedures are lists (read_catalogue()), in a data file of their own
+ * that the configuration includes.
+ */
+static const struct field f_catalogue[] = {
+	{ "words", T_STRLIST, CONF_OFF(catalogue_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL, CONF_OFF(catalogue_nwords) },
+	{ "choices", T_INT, CONF_OFF(catalogue_choices), 0, 2, 9, "5", 0,
+	    NULL, 0 },
+	{ "max_parts", T_INT, CONF_OFF(catalogue_max_parts), 0, 1, 5, "2", 0,
+	    NULL, 0 },
+	{ "list_vi", T_STR, CONF_OFF(catalogue_list_vi), 0, 1, 500,
+	    "{n} thủ tục gần đúng: {list}. Nhắn {word} kèm số để xem chi "
+	    "tiết, ví dụ {word} 1.", F_NONEMPTY, NULL, 0 },
+	{ "list_en", T_STR, CONF_OFF(catalogue_list_en), 0, 0, 500,
+	    "{n} procedures match: {list}. Text {word} and a number for one, "
+	    "for example {word} 1.", 0, NULL, 0 },
+	{ "none_vi", T_STR, CONF_OFF(catalogue_none_vi), 0, 1, 500,
+	    "Không tìm thấy thủ tục: {query}. Lĩnh vực: {fields}. Nhắn "
+	    "{word} kèm tên thủ tục, ví dụ {word} khai sinh. Hỏi thêm: "
+	    "{hotline}.", F_NONEMPTY, NULL, 0 },
+	{ "none_en", T_STR, CONF_OFF(catalogue_none_en), 0, 0, 500,
+	    "No procedure matches: {query}. Fields: {fields}. Text {word} and "
+	    "a procedure's name, for example {word} birth. Questions: "
+	    "{hotline}.", 0, NULL, 0 },
+	{ "ussd_prompt", T_STR, CONF_OFF(catalogue_ussd_prompt), 0, 1, 100,
+	    "Thu tuc hanh chinh - chon linh vuc:", F_NONEMPTY, NULL, 0 },
+	END_FIELDS
+};
+
+#define PFIELD_OFF(m)	offsetof(struct proc_field, m)
+
+/* An element of the "procedure_fields" list (read_catalogue()). */
+static const struct field f_proc_field[] = {
+	{ "id", T_STR, PFIELD_OFF(id), ARR(proc_field, id), 1,
+	    ARR(proc_field, id) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "name", T_STR, PFIELD_OFF(name), 0, 1, 100, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "name_en", T_STR, PFIELD_OFF(name_en), 0, 0, 100, "", 0, NULL, 0 },
+	{ "ussd", T_STR, PFIELD_OFF(ussd), 0, 1, 40, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	END_FIELDS
+};
+
+#define PROC_OFF(m)	offsetof(struct procedure, m)
+
+/* An element of the "procedures" list (read_catalogue()). */
+static const struct field f_procedure[] = {
+	{ "code", T_STR, PROC_OFF(code), ARR(procedure, code), 1,
+	    ARR(procedure, code) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL,
+	    0 },
+	{ "field", T_STR, PROC_OFF(field), ARR(procedure, field), 1,
+	    ARR(procedure, field) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL,
+	    0 },
+	{ "name", T_STR, PROC_OFF(name), 0, 1, 200, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "words", T_STRLIST, PROC_OFF(words), 0, 1, 100, NULL, 0, NULL,
+	    PROC_OFF(nwords) },
+	{ "documents", T_STR, PROC_OFF(documents), 0, 0, 1000, "", 0, NULL,
+	    0 },
+	{ "fee", T_STR, PROC_OFF(fee), 0, 1, 300, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "time_limit", T_STR, PROC_OFF(time_limit), 0, 1, 300, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "where", T_STR, PROC_OFF(where), 0, 0, 300, "", 0, NULL, 0 },
+	{ "online", T_STR, PROC_OFF(online), 0, 0, 300, "", 0, NULL, 0 },
+	{ "basis", T_STR, PROC_OFF(basis), 0, 0, 500, "", 0, NULL, 0 },
+	END_FIELDS
+};
+
+/*
+ * The citizen reception (core/reception.c): its day and slots, how many
+ * residents a slot takes, when booking closes and the reminder goes out
+ * (the day before), the words of the conversation and its texts
+ * ({date} {time} {seq} {topic} {book} {cancel} {ward} {hotline}: core/
+ * reception.c renders them).  Checked by check_reception().
+ */
+static const struct field f_reception[] = {
+	{ "enabled", T_BOOL, CONF_OFF(reception_enabled), 0, 0, 1, "false",
+	    0, NULL, 0 },
+	{ "weekday", T_INT, CONF_OFF(reception_weekday), 0, 1, 7, "2", 0,
+	    NULL, 0 },
+	{ "slots", T_STRLIST, CONF_OFF(reception_slots), 0, 5, 5, NULL, 0,
+	    NULL, CONF_OFF(reception_nslots) },
+	{ "per_slot", T_INT, CONF_OFF(reception_per_slot), 0, 1, 50, "2", 0,
+	    NULL, 0 },
+	{ "weeks_ahead", T_INT, CONF_OFF(reception_weeks_ahead), 0, 1, 12,
+	    "4", 0, NULL, 0 },
+	{ "book_until", T_STR, CONF_OFF(reception_book_until),
+	    ARR(config, reception_book_until), 5, 5, "17:00", 0, NULL, 0 },
+	{ "remind_at", T_STR, CONF_OFF(reception_remind_at),
+	    ARR(config, reception_remind_at), 5, 5, "16:00", 0, NULL, 0 },
+	{ "book_words", T_STRLIST, CONF_OFF(reception_book_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(reception_nbook_words) },
+	{ "cancel_words", T_STRLIST, CONF_OFF(reception_cancel_words), 0, 1,
+	    REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(reception_ncancel_words) },
+	{ "booked_vi", T_STR, CONF_OFF(reception_booked_vi), 0, 1, 500,
+	    "Đã đặt lịch tiếp công dân {date} lúc {time}, số thứ tự {seq}, "
+	    "tại trụ sở UBND phường. Hủy: nhắn {cancel}. Nội dung: {topic}",
+	    F_NONEMPTY, NULL, 0 },
+	{ "booked_en", T_STR, CONF_OFF(reception_booked_en), 0, 0, 500,
+	    "Booked: citizen reception {date} at {time}, number {seq}, at the "
+	    "ward office. To cancel, text {cancel}. Topic: {topic}", 0, NULL,
+	    0 },
+	{ "full_vi", T_STR, CONF_OFF(reception_full_vi), 0, 1, 500,
+	    "Lịch tiếp công dân đã kín đến hết ngày {date}. Xin gọi {hotline} "
+	    "hoặc gửi phản ánh qua tin nhắn.", F_NONEMPTY, NULL, 0 },
+	{ "full_en", T_STR, CONF_OFF(reception_full_en), 0, 0, 500,
+	    "The citizen reception is fully booked up to {date}. Please call "
+	    "{hotline} or send your report by text.", 0, NULL, 0 },
+	{ "cancelled_vi", T_STR, CONF_OFF(reception_cancelled_vi), 0, 1, 500,
+	    "Đã hủy lịch tiếp công dân {date} lúc {time}.", F_NONEMPTY, NULL,
+	    0 },
+	{ "cancelled_en", T_STR, CONF_OFF(reception_cancelled_en), 0, 0, 500,
+	    "Your citizen reception booking of {date} at {time} is "
+	    "cancelled.", 0, NULL, 0 },
+	{ "nothing_vi", T_STR, CONF_OFF(reception_nothing_vi), 0, 1, 500,
+	    "Bạn không có lịch tiếp công dân nào để hủy. Đặt lịch: nhắn "
+	    "{book} kèm nội dung.", F_NONEMPTY, NULL, 0 },
+	{ "nothing_en", T_STR, CONF_OFF(reception_nothing_en), 0, 0, 500,
+	    "You have no citizen reception booking to cancel. To book, text "
+	    "{book} and your topic.", 0, NULL, 0 },
+	{ "reminder_vi", T_STR, CONF_OFF(reception_reminder_vi), 0, 1, 500,
+	    "Nhắc lịch: {ward} tiếp công dân ngày mai {date} lúc {time}, số "
+	    "thứ tự {seq}. Mang giấy tờ tùy thân. Không đến được: nhắn "
+	    "{cancel}.", F_NONEMPTY, NULL, 0 },
+	{ "reminder_en", T_STR, CONF_OFF(reception_reminder_en), 0, 0, 500,
+	    "Reminder: {ward} receives you tomorrow, {date} at {time}, number "
+	    "{seq}. Bring your ID. If you cannot come, text {cancel}.", 0,
+	    NULL, 0 },
+	{ "ussd_prompt", T_STR, CONF_OFF(reception_ussd_prompt), 0, 1, 100,
+	    "Dat lich tiep cong dan: nhap noi dung can trinh bay:",
+	    F_NONEMPTY, NULL, 0 },
+	{ "ussd_booked", T_STR, CONF_OFF(reception_ussd_booked), 0, 1, 150,
+	    "Da dat lich tiep cong dan {date} luc {time}, so thu tu {seq}. "
+	    "Tin nhan xac nhan se gui den so nay.", F_NONEMPTY, NULL, 0 },
+	{ "ussd_full", T_STR, CONF_OFF(reception_ussd_full), 0, 1, 150,
+	    "Lich tiep cong dan da kin den {date}. Goi {hotline}.",
+	    F_NONEMPTY, NULL, 0 },
+	END_FIELDS
+};
+
 /* An area of the ward, for papictl list --area (read_areas()). */
 #define AREA_OFF(m)	offsetof(struct area, m)
 
@@ -335,6 +483,104 @@ static const struct field f_area[] = {
 	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
 	{ "words", T_STRLIST, AREA_OFF(words), 0, 1, 100, NULL, 0, NULL,
 	    AREA_OFF(nwords) },
+	{ "within", T_STR, AREA_OFF(within), ARR(area, within), 0,
+	    ARR(area, within) - 1, "", 0, NULL, 0 },
+	END_FIELDS
+};
+
+/*
+ * Subscriptions and announcements (core/subscribe.c,
+ * daemon/cmd_announce.c): the words of the residents' conversation, the
+ * announcements' code and replies.  The texts are plain strings with
+ * {list} or {code} in them (announce_text()).
+ */
+static const struct field f_announce[] = {
+	{ "subscribe_words", T_STRLIST, CONF_OFF(announce_subscribe_words), 0,
+	    1, REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(announce_nsubscribe_words) },
+	{ "drop_words", T_STRLIST, CONF_OFF(announce_drop_words), 0,
+	    1, REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(announce_ndrop_words) },
+	{ "list_words", T_STRLIST, CONF_OFF(announce_list_words), 0,
+	    1, REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(announce_nlist_words) },
+	{ "read_words", T_STRLIST, CONF_OFF(announce_read_words), 0,
+	    1, REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(announce_nread_words) },
+	{ "all_words", T_STRLIST, CONF_OFF(announce_all_words), 0,
+	    1, REPLY_WORD_MAX - 1, NULL, 0, NULL,
+	    CONF_OFF(announce_nall_words) },
+	{ "code_prefix", T_STR, CONF_OFF(announce_code_prefix),
+	    ARR(config, announce_code_prefix), 1,
+	    ARR(config, announce_code_prefix) - 1, "TB", F_NONEMPTY, NULL, 0 },
+	{ "channel", T_STR, CONF_OFF(announce_channel),
+	    ARR(config, announce_channel), 0, CONF_ID_MAX - 1, "", 0, NULL,
+	    0 },
+	{ "reply_category", T_STR, CONF_OFF(announce_reply_category),
+	    ARR(config, announce_reply_category), 1, CONF_ID_MAX - 1,
+	    "transparency", F_NONEMPTY, NULL, 0 },
+	{ "reply_window", T_INT, CONF_OFF(announce_reply_window), 0, 0,
+	    2592000, "259200", 0, NULL, 0 },
+	{ "batch", T_INT, CONF_OFF(announce_batch), 0, 1, 10000, "500", 0,
+	    NULL, 0 },
+	{ "part_cost", T_INT, CONF_OFF(announce_part_cost), 0, 0, 100000,
+	    "0", 0, NULL, 0 },
+	{ "second_approver", T_BOOL, CONF_OFF(announce_second_approver), 0,
+	    0, 1, "true", 0, NULL, 0 },
+	{ "subscribed_vi", T_STR, CONF_OFF(announce_subscribed_vi), 0, 0,
+	    1000, "Da dang ky nhan tin: {list}.", 0, NULL, 0 },
+	{ "subscribed_en", T_STR, CONF_OFF(announce_subscribed_en), 0, 0,
+	    1000, "Subscribed to: {list}.", 0, NULL, 0 },
+	{ "dropped_vi", T_STR, CONF_OFF(announce_dropped_vi), 0, 0,
+	    1000, "Da huy nhan tin: {list}.", 0, NULL, 0 },
+	{ "dropped_en", T_STR, CONF_OFF(announce_dropped_en), 0, 0,
+	    1000, "Unsubscribed from: {list}.", 0, NULL, 0 },
+	{ "list_vi", T_STR, CONF_OFF(announce_list_vi), 0, 0,
+	    1000, "Ban dang nhan tin: {list}.", 0, NULL, 0 },
+	{ "list_en", T_STR, CONF_OFF(announce_list_en), 0, 0,
+	    1000, "You receive news on: {list}.", 0, NULL, 0 },
+	{ "none_vi", T_STR, CONF_OFF(announce_none_vi), 0, 0,
+	    1000, "Ban chua dang ky nhan tin. Chu de: {list}.", 0, NULL, 0 },
+	{ "none_en", T_STR, CONF_OFF(announce_none_en), 0, 0,
+	    1000, "You have no subscription. Topics: {list}.", 0, NULL, 0 },
+	{ "more_vi", T_STR, CONF_OFF(announce_more_vi), 0, 0,
+	    1000, "Chi tiet: soan XEM {code}", 0, NULL, 0 },
+	{ "more_en", T_STR, CONF_OFF(announce_more_en), 0, 0,
+	    1000, "More: send READ {code}", 0, NULL, 0 },
+	{ "not_found_vi", T_STR, CONF_OFF(announce_not_found_vi), 0, 0,
+	    1000, "Khong co thong bao {code}.", 0, NULL, 0 },
+	{ "not_found_en", T_STR, CONF_OFF(announce_not_found_en), 0, 0,
+	    1000, "No announcement {code}.", 0, NULL, 0 },
+	{ "ussd_prompt", T_STR, CONF_OFF(announce_ussd_prompt), 0, 0,
+	    1000, "Chon chu de:", 0, NULL, 0 },
+	{ "ussd_mine", T_STR, CONF_OFF(announce_ussd_mine), 0, 0,
+	    1000, "Da dang ky", 0, NULL, 0 },
+	{ "ussd_stop", T_STR, CONF_OFF(announce_ussd_stop), 0, 0,
+	    1000, "Ngung nhan (TC)", 0, NULL, 0 },
+	{ "ussd_subscribe", T_STR, CONF_OFF(announce_ussd_subscribe), 0, 0,
+	    1000, "Dang ky nhan tin", 0, NULL, 0 },
+	{ "ussd_drop", T_STR, CONF_OFF(announce_ussd_drop), 0, 0,
+	    1000, "Huy dang ky", 0, NULL, 0 },
+	{ "ussd_read", T_STR, CONF_OFF(announce_ussd_read), 0, 0,
+	    1000, "Doc thong bao moi nhat", 0, NULL, 0 },
+	{ "ussd_stopped", T_STR, CONF_OFF(announce_ussd_stopped), 0, 0,
+	    1000, "Da ngung gui moi thong bao den so nay. Nhan DK de nhan "
+	    "lai.", 0, NULL, 0 },
+	END_FIELDS
+};
+
+#define NEWS_OFF(m)	offsetof(struct news_topic, m)
+
+/* An element of the "news_topics" list (read_news_topics()). */
+static const struct field f_news_topic[] = {
+	{ "id", T_STR, NEWS_OFF(id), ARR(news_topic, id), 1,
+	    ARR(news_topic, id) - 1, NULL, F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "name_vi", T_STR, NEWS_OFF(name_vi), 0, 1, 100, NULL,
+	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
+	{ "name_en", T_STR, NEWS_OFF(name_en), 0, 0, 100, "", 0, NULL, 0 },
+	{ "words", T_STRLIST, NEWS_OFF(words), 0, 1, REPLY_WORD_MAX - 1,
+	    NULL, 0, NULL, NEWS_OFF(nwords) },
+	{ "ussd", T_STR, NEWS_OFF(ussd), 0, 0, 40, "", 0, NULL, 0 },
 	END_FIELDS
 };
 
@@ -713,6 +959,9 @@ static const struct group {
 	{ "satisfaction", f_satisfaction },
 	{ "ussd", f_ussd },
 	{ "reports", f_reports },
+	{ "announce", f_announce },
+	{ "catalogue", f_catalogue },
+	{ "reception", f_reception },
 };
 #define NGROUPS	(sizeof(groups) / sizeof(groups[0]))
 
@@ -1289,6 +1538,73 @@ list_of(struct loader *ld, const char *name, int max, int required,
 	return config_setting_length(list);
 }
 
+/* A top-level list of groups, each named by an id unique in the list. */
+struct list_spec {
+	const char		*name;		/* the list: "channels" */
+	int			 max, required;	/* as list_of() takes them */
+	const struct field	*fields;	/* each group's, and */
+	const char *const	*extra;		/* what the caller reads */
+	size_t			 size;		/* bytes of an element */
+	const char		*idkey;		/* its id's member: "id" */
+	size_t			 idoff;		/* char[CONF_ID_MAX] */
+	size_t			 lineoff;	/* int: the id's line */
+	const char		*what;		/* "channel name" */
+};
+
+/*
+ * Reads the list that spec describes into *arrayp (a new array; NULL when
+ * the list is absent or empty) of *np elements, set before they are read
+ * so that config_free() frees what an error leaves: each group with its
+ * fields, each id valid and unique (an error names the first one's line),
+ * each line the id's.  Sets *listp to the list.  Returns 0, or -1 after an
+ * error.
+ */
+static int
+read_list(struct loader *ld, const struct list_spec *spec, void **arrayp,
+    size_t *np, config_setting_t **listp)
+{
+	config_setting_t	*e;
+	char			*el, *id;
+	size_t			 i, j;
+	int			 n;
+
+	*arrayp = NULL;
+	*np = 0;
+	if ((n = list_of(ld, spec->name, spec->max, spec->required,
+	    listp)) <= 0)
+		return n;
+	*arrayp = xcalloc((size_t)n, spec->size);
+	*np = (size_t)n;
+	for (i = 0; i < (size_t)n; i++) {
+		e = config_setting_get_elem(*listp, (unsigned)i);
+		el = (char *)*arrayp + i * spec->size;
+		id = el + spec->idoff;
+		if (read_group(ld, e, el, spec->fields, spec->extra) == -1)
+			return -1;
+		/* The line of the id: what "first at line" points to. */
+		*(int *)(void *)(el + spec->lineoff) = (int)
+		    config_setting_source_line(config_setting_get_member(e,
+		    spec->idkey));
+		if (!valid_id(id)) {
+			conf_error(ld, e, "%s '%s': use lowercase letters, "
+			    "digits, '_' and '-'", spec->what, id);
+			return -1;
+		}
+		for (j = 0; j < i; j++) {
+			const char *other = (char *)*arrayp + j * spec->size;
+
+			if (strcmp(other + spec->idoff, id) == 0) {
+				conf_error(ld, config_setting_get_member(e,
+				    spec->idkey), "duplicate %s '%s' (first at "
+				    "line %d)", spec->what, id, *(const int *)
+				    (const void *)(other + spec->lineoff));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int
 read_subcategories(struct loader *ld, config_setting_t *cat,
     struct category *c)
@@ -1334,29 +1650,20 @@ static int
 read_categories(struct loader *ld, struct config *conf)
 {
 	static const char *const extra[] = { "subcategories", NULL };
+	static const struct list_spec spec = { "categories",
+	    CONF_CATEGORIES_MAX, 1, f_category, extra,
+	    sizeof(struct category), "id", offsetof(struct category, id),
+	    offsetof(struct category, line), "category id" };
 	config_setting_t	*list, *e;
 	struct category		*c;
 	size_t			 i, j;
-	int			 n;
 
-	if ((n = list_of(ld, "categories", CONF_CATEGORIES_MAX, 1, &list)) ==
-	    -1)
+	if (read_list(ld, &spec, (void **)&conf->categories,
+	    &conf->ncategories, &list) == -1)
 		return -1;
-	conf->ncategories = (size_t)n;
-	conf->categories = xcalloc(conf->ncategories, sizeof(*c));
 	for (i = 0; i < conf->ncategories; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		c = &conf->categories[i];
-		if (read_group(ld, e, c, f_category, extra) == -1)
-			return -1;
-		/* The line of the id: what "first at line" points to. */
-		c->line = (int)config_setting_source_line(
-		    config_setting_get_member(e, "id"));
-		if (!valid_id(c->id)) {
-			conf_error(ld, e, "category id '%s': use lowercase "
-			    "letters, digits, '_' and '-'", c->id);
-			return -1;
-		}
 		if (c->dimension[0] != '\0' && (c->dimension[0] != 'D' ||
 		    c->dimension[1] < '1' || c->dimension[1] > '8' ||
 		    c->dimension[2] != '\0')) {
@@ -1366,13 +1673,6 @@ read_categories(struct loader *ld, struct config *conf)
 			return -1;
 		}
 		for (j = 0; j < i; j++) {
-			if (strcmp(conf->categories[j].id, c->id) == 0) {
-				conf_error(ld, config_setting_get_member(e,
-				    "id"), "duplicate category id '%s' (first"
-				    " at line %d)", c->id,
-				    conf->categories[j].line);
-				return -1;
-			}
 			if (c->code[0] != '\0' && strcasecmp(
 			    conf->categories[j].code, c->code) == 0) {
 				conf_error(ld, config_setting_get_member(e,
@@ -1443,35 +1743,21 @@ check_callers(struct loader *ld, config_setting_t *e, struct channel *ch)
 static int
 read_channels(struct loader *ld, struct config *conf)
 {
+	static const struct list_spec spec = { "channels", CONF_CHANNELS_MAX,
+	    0, f_channel, NULL, sizeof(struct channel), "name",
+	    offsetof(struct channel, name), offsetof(struct channel, line),
+	    "channel name" };
 	config_setting_t	*list, *e, *m;
 	struct channel		*ch;
-	size_t			 i, j, k;
-	int			 n;
+	size_t			 i, k;
 	char			 fname[CONF_ID_MAX + 8];
 
-	if ((n = list_of(ld, "channels", CONF_CHANNELS_MAX, 0, &list)) <= 0)
-		return n;
-	conf->nchannels = (size_t)n;
-	conf->channels = xcalloc(conf->nchannels, sizeof(*ch));
+	if (read_list(ld, &spec, (void **)&conf->channels, &conf->nchannels,
+	    &list) == -1)
+		return -1;
 	for (i = 0; i < conf->nchannels; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		ch = &conf->channels[i];
-		if (read_group(ld, e, ch, f_channel, NULL) == -1)
-			return -1;
-		ch->line = (int)config_setting_source_line(
-		    config_setting_get_member(e, "name"));
-		if (!valid_id(ch->name)) {
-			conf_error(ld, e, "channel name '%s': use lowercase "
-			    "letters, digits, '_' and '-'", ch->name);
-			return -1;
-		}
-		for (j = 0; j < i; j++)
-			if (strcmp(conf->channels[j].name, ch->name) == 0) {
-				conf_error(ld, config_setting_get_member(e,
-				    "name"), "duplicate channel name '%s'",
-				    ch->name);
-				return -1;
-			}
 		/* A setting of another channel type is a mistake. */
 		for (k = 0; k < sizeof(channel_scope) /
 		    sizeof(channel_scope[0]); k++) {
@@ -1551,35 +1837,21 @@ read_shorthand(struct loader *ld, struct config *conf)
 static int
 read_topics(struct loader *ld, struct config *conf)
 {
+	static const struct list_spec spec = { "topics", REPLY_TOPICS_MAX, 0,
+	    f_topic, NULL, sizeof(struct topic), "id",
+	    offsetof(struct topic, id), offsetof(struct topic, line),
+	    "topic id" };
 	config_setting_t	*list, *e;
 	struct topic		*t;
 	const unsigned char	*p;
-	size_t			 i, j;
-	int			 n;
+	size_t			 i;
 
-	if ((n = list_of(ld, "topics", REPLY_TOPICS_MAX, 0, &list)) <= 0)
-		return n;
-	conf->ntopics = (size_t)n;
-	conf->topics = xcalloc(conf->ntopics, sizeof(*t));
+	if (read_list(ld, &spec, (void **)&conf->topics, &conf->ntopics,
+	    &list) == -1)
+		return -1;
 	for (i = 0; i < conf->ntopics; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		t = &conf->topics[i];
-		if (read_group(ld, e, t, f_topic, NULL) == -1)
-			return -1;
-		t->line = (int)config_setting_source_line(
-		    config_setting_get_member(e, "id"));
-		if (!valid_id(t->id)) {
-			conf_error(ld, e, "topic id '%s': use lowercase "
-			    "letters, digits, '_' and '-'", t->id);
-			return -1;
-		}
-		for (j = 0; j < i; j++)
-			if (strcmp(conf->topics[j].id, t->id) == 0) {
-				conf_error(ld, config_setting_get_member(e,
-				    "id"), "duplicate topic id '%s' (first at "
-				    "line %d)", t->id, conf->topics[j].line);
-				return -1;
-			}
 		/* A USSD screen: printable ASCII and line breaks only. */
 		for (p = (const unsigned char *)t->ussd; *p != '\0'; p++)
 			if ((*p < 0x20 || *p > 0x7e) && *p != '\n') {
@@ -2153,39 +2425,255 @@ check_cases(struct loader *ld, struct config *conf)
 static int
 read_areas(struct loader *ld, struct config *conf)
 {
+	static const struct list_spec spec = { "areas", CONF_AREAS_MAX, 0,
+	    f_area, NULL, sizeof(struct area), "id",
+	    offsetof(struct area, id), offsetof(struct area, line),
+	    "area id" };
 	config_setting_t	*list, *e;
 	struct area		*a;
-	size_t			 i, j;
-	int			 n;
+	size_t			 i;
 
-	if ((n = list_of(ld, "areas", CONF_AREAS_MAX, 0, &list)) <= 0)
-		return n;
-	conf->nareas = (size_t)n;
-	conf->areas = xcalloc(conf->nareas, sizeof(*a));
+	if (read_list(ld, &spec, (void **)&conf->areas, &conf->nareas,
+	    &list) == -1)
+		return -1;
 	for (i = 0; i < conf->nareas; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		a = &conf->areas[i];
-		if (read_group(ld, e, a, f_area, NULL) == -1)
-			return -1;
-		a->line = (int)config_setting_source_line(e);
-		if (!valid_id(a->id)) {
-			conf_error(ld, e, "area id '%s': use lowercase "
-			    "letters, digits, '_' and '-'", a->id);
-			return -1;
-		}
 		if (a->nwords == 0) {
 			conf_error(ld, e, "area '%s': no words (the phrases "
 			    "that name it in messages)", a->id);
 			return -1;
 		}
-		for (j = 0; j < i; j++)
-			if (strcmp(conf->areas[j].id, a->id) == 0) {
-				conf_error(ld, e, "duplicate area id '%s'",
-				    a->id);
-				return -1;
-			}
 	}
 	return 0;
+}
+
+/*
+ * ===================================================================
+ * Subscriptions and announcements
+ * ===================================================================
+ */
+
+static config_setting_t *group_member(struct loader *, const char *,
+		    const char *);
+
+/*
+ * The topics residents subscribe to for the ward's announcements: ids as
+ * valid_id() wants them, unique.
+ */
+static int
+read_news_topics(struct loader *ld, struct config *conf)
+{
+	static const struct list_spec spec = { "news_topics",
+	    CONF_NEWS_TOPICS_MAX, 0, f_news_topic, NULL,
+	    sizeof(struct news_topic), "id", offsetof(struct news_topic, id),
+	    offsetof(struct news_topic, line), "news topic id" };
+	config_setting_t	*list;
+
+	return read_list(ld, &spec, (void **)&conf->news_topics,
+	    &conf->nnews_topics, &list);
+}
+
+/*
+ * Folds word (of the setting at, for errors) into conf->news_words as
+ * kind and index.  A word that folds like another of a different
+ * meaning is an error; the same meaning twice is kept once.
+ */
+static int
+add_news_word(struct loader *ld, struct config *conf, config_setting_t *at,
+    const char *word, enum news_word_kind kind, int index)
+{
+	struct news_word	*w = &conf->news_words[conf->nnews_words];
+	size_t			 j, len;
+
+	len = text_fold_word(word, w->fold, sizeof(w->fold));
+	if (len == 0 || len >= sizeof(w->fold)) {
+		conf_error(ld, at, "'%s': %s", word, len == 0 ? "no letter or "
+		    "digit" : "too long");
+		return -1;
+	}
+	w->kind = kind;
+	w->index = index;
+	for (j = 0; j < conf->nnews_words; j++) {
+		if (strcmp(conf->news_words[j].fold, w->fold) != 0)
+			continue;
+		if (conf->news_words[j].kind == kind &&
+		    conf->news_words[j].index == index)
+			return 0;
+		conf_error(ld, at, "'%s' means two things in the "
+		    "subscriptions' words (case, diacritics and spaces do not "
+		    "count)", word);
+		return -1;
+	}
+	conf->nnews_words++;
+	return 0;
+}
+
+/* Folds a list of words of the announce group. */
+static int
+add_news_list(struct loader *ld, struct config *conf, const char *name,
+    char *const *words, size_t n, enum news_word_kind kind)
+{
+	config_setting_t	*at = group_member(ld, "announce", name);
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		if (add_news_word(ld, conf, at, words[i], kind, -1) == -1)
+			return -1;
+	return 0;
+}
+
+/* Checks the announce group's settings against the rest. */
+static int
+check_announce_group(struct loader *ld, struct config *conf)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)conf->announce_code_prefix; *p != '\0';
+	    p++)
+		if (!isupper(*p)) {
+			conf_error(ld, group_member(ld, "announce",
+			    "code_prefix"), "announce.code_prefix: capital "
+			    "letters A to Z only");
+			return -1;
+		}
+	if (strcmp(conf->announce_code_prefix, conf->case_prefix) == 0) {
+		conf_error(ld, group_member(ld, "announce", "code_prefix"),
+		    "announce.code_prefix: the same as cases.prefix");
+		return -1;
+	}
+	/* Without news topics there is nothing to announce, nor reply to. */
+	if (conf->nnews_topics > 0 &&
+	    config_category(conf, conf->announce_reply_category) == NULL) {
+		conf_error(ld, group_member(ld, "announce", "reply_category"),
+		    "announce.reply_category: no category '%s'",
+		    conf->announce_reply_category);
+		return -1;
+	}
+	if (conf->announce_channel[0] != '\0' &&
+	    config_channel(conf, conf->announce_channel) == NULL) {
+		conf_error(ld, group_member(ld, "announce", "channel"),
+		    "announce.channel: no channel '%s'",
+		    conf->announce_channel);
+		return -1;
+	}
+	return 0;
+}
+
+/* Checks that each area's "within" chain ends, at areas that exist. */
+static int
+check_areas_within(struct loader *ld, const struct config *conf)
+{
+	config_setting_t	*at;
+	const struct area	*a;
+	size_t			 i, depth;
+
+	for (i = 0; i < conf->nareas; i++) {
+		if (conf->areas[i].within[0] == '\0')
+			continue;
+		at = config_setting_get_elem(config_lookup(&ld->cfg, "areas"),
+		    (unsigned)i);
+		for (a = &conf->areas[i], depth = 0; a != NULL &&
+		    a->within[0] != '\0' && depth <= conf->nareas; depth++)
+			if ((a = config_area(conf, a->within)) == NULL) {
+				conf_error(ld, at, "area '%s': within: no "
+				    "area '%s'", conf->areas[i].id,
+				    conf->areas[i].within);
+				return -1;
+			}
+		if (depth > conf->nareas) {
+			conf_error(ld, at, "area '%s': within: a loop",
+			    conf->areas[i].id);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Folds the ids and words of the list called list (the news topics or the
+ * areas: n of them, ids[i] and words[i][nwords[i]] read through get())
+ * into conf->news_words as kind.
+ */
+static int
+add_news_names(struct loader *ld, struct config *conf, const char *list,
+    size_t n, void (*get)(const struct config *, size_t, const char **,
+    char *const **, size_t *), int kind)
+{
+	config_setting_t	*at;
+	const char		*id;
+	char *const		*words;
+	size_t			 i, j, nwords;
+
+	for (i = 0; i < n; i++) {
+		at = config_setting_get_elem(config_lookup(&ld->cfg, list),
+		    (unsigned)i);
+		get(conf, i, &id, &words, &nwords);
+		if (add_news_word(ld, conf, at, id, kind, (int)i) == -1)
+			return -1;
+		for (j = 0; j < nwords; j++)
+			if (add_news_word(ld, conf, at, words[j], kind,
+			    (int)i) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+static void
+news_topic_names(const struct config *conf, size_t i, const char **id,
+    char *const **words, size_t *nwords)
+{
+	*id = conf->news_topics[i].id;
+	*words = conf->news_topics[i].words;
+	*nwords = conf->news_topics[i].nwords;
+}
+
+static void
+area_names(const struct config *conf, size_t i, const char **id,
+    char *const **words, size_t *nwords)
+{
+	*id = conf->areas[i].id;
+	*words = conf->areas[i].words;
+	*nwords = conf->areas[i].nwords;
+}
+
+/*
+ * Checks the announce group and the areas' "within", and folds every
+ * word of the subscriptions' conversation into conf->news_words: the
+ * verbs, then the topics' and areas' ids and words.
+ */
+static int
+check_announce(struct loader *ld, struct config *conf)
+{
+	size_t	i, n;
+
+	if (check_announce_group(ld, conf) == -1 ||
+	    check_areas_within(ld, conf) == -1)
+		return -1;
+	n = conf->announce_nsubscribe_words + conf->announce_ndrop_words +
+	    conf->announce_nlist_words + conf->announce_nread_words +
+	    conf->announce_nall_words;
+	for (i = 0; i < conf->nnews_topics; i++)
+		n += 1 + conf->news_topics[i].nwords;
+	for (i = 0; i < conf->nareas; i++)
+		n += 1 + conf->areas[i].nwords;
+	conf->news_words = xcalloc(n + 1, sizeof(*conf->news_words));
+	if (add_news_list(ld, conf, "subscribe_words",
+	    conf->announce_subscribe_words, conf->announce_nsubscribe_words,
+	    NEWS_W_SUBSCRIBE) == -1 || add_news_list(ld, conf, "drop_words",
+	    conf->announce_drop_words, conf->announce_ndrop_words,
+	    NEWS_W_DROP) == -1 || add_news_list(ld, conf, "list_words",
+	    conf->announce_list_words, conf->announce_nlist_words,
+	    NEWS_W_LIST) == -1 || add_news_list(ld, conf, "read_words",
+	    conf->announce_read_words, conf->announce_nread_words,
+	    NEWS_W_READ) == -1 || add_news_list(ld, conf, "all_words",
+	    conf->announce_all_words, conf->announce_nall_words,
+	    NEWS_W_ALL) == -1)
+		return -1;
+	return add_news_names(ld, conf, "news_topics", conf->nnews_topics,
+	    news_topic_names, NEWS_W_TOPIC) == -1 ||
+	    add_news_names(ld, conf, "areas", conf->nareas, area_names,
+	    NEWS_W_AREA) == -1 ? -1 : 0;
 }
 
 /* The setting group.key, else its group, else NULL: where errors point. */
@@ -2199,6 +2687,212 @@ group_member(struct loader *ld, const char *group, const char *key)
 	if ((s = config_lookup(&ld->cfg, path)) != NULL)
 		return s;
 	return config_lookup(&ld->cfg, group);
+}
+
+/*
+ * ===================================================================
+ * The procedure catalogue and the citizen reception
+ * ===================================================================
+ */
+
+/* Whether s is printable ASCII (a USSD label). */
+static int
+plain_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* The fields of the procedure catalogue ("procedure_fields"). */
+static int
+read_proc_fields(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e;
+	struct proc_field	*f;
+	size_t			 i, j;
+	int			 n;
+
+	if ((n = list_of(ld, "procedure_fields", CONF_PROC_FIELDS_MAX, 0,
+	    &list)) <= 0)
+		return n;
+	conf->nproc_fields = (size_t)n;
+	conf->proc_fields = xcalloc(conf->nproc_fields, sizeof(*f));
+	for (i = 0; i < conf->nproc_fields; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		f = &conf->proc_fields[i];
+		if (read_group(ld, e, f, f_proc_field, NULL) == -1)
+			return -1;
+		f->line = (int)config_setting_source_line(e);
+		if (!valid_id(f->id)) {
+			conf_error(ld, e, "procedure field id '%s': use "
+			    "lowercase letters, digits, '_' and '-'", f->id);
+			return -1;
+		}
+		if (!plain_ascii(f->ussd)) {
+			conf_error(ld, config_setting_get_member(e, "ussd"),
+			    "procedure field '%s': ussd: plain ASCII only, "
+			    "without diacritics", f->id);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(conf->proc_fields[j].id, f->id) == 0) {
+				conf_error(ld, e, "duplicate procedure field "
+				    "'%s'", f->id);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * The procedure catalogue: its fields, then its procedures, each of a
+ * field of the list and with a code of its own.
+ */
+static int
+read_catalogue(struct loader *ld, struct config *conf)
+{
+	config_setting_t	*list, *e;
+	struct procedure	*p;
+	size_t			 i, j;
+	int			 n;
+
+	if (read_proc_fields(ld, conf) == -1)
+		return -1;
+	if ((n = list_of(ld, "procedures", CONF_PROCEDURES_MAX, 0, &list)) <=
+	    0)
+		return n;
+	conf->nprocedures = (size_t)n;
+	conf->procedures = xcalloc(conf->nprocedures, sizeof(*p));
+	for (i = 0; i < conf->nprocedures; i++) {
+		e = config_setting_get_elem(list, (unsigned)i);
+		p = &conf->procedures[i];
+		if (read_group(ld, e, p, f_procedure, NULL) == -1)
+			return -1;
+		p->line = (int)config_setting_source_line(e);
+		p->fieldno = -1;
+		for (j = 0; j < conf->nproc_fields; j++)
+			if (strcmp(conf->proc_fields[j].id, p->field) == 0)
+				p->fieldno = (int)j;
+		if (p->fieldno < 0) {
+			conf_error(ld, config_setting_get_member(e, "field"),
+			    "procedure %s: no field '%s' in procedure_fields",
+			    p->code, p->field);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(conf->procedures[j].code, p->code) == 0) {
+				conf_error(ld, config_setting_get_member(e,
+				    "code"), "duplicate procedure code '%s' "
+				    "(first at line %d)", p->code,
+				    conf->procedures[j].line);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/* Whether s is a time of day "HH:MM". */
+static int
+valid_hhmm(const char *s)
+{
+	return strlen(s) == 5 && isdigit((unsigned char)s[0]) &&
+	    isdigit((unsigned char)s[1]) && s[2] == ':' &&
+	    isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]) &&
+	    (s[0] - '0') * 10 + (s[1] - '0') < 24 && s[3] < '6';
+}
+
+/*
+ * Whether one of words folds like a special word or like another of the
+ * reception's words: an error on key.  Returns 0 or -1.
+ */
+static int
+reception_words(struct loader *ld, const struct config *conf,
+    char *const *words, size_t n, const char *key)
+{
+	char	fold[REPLY_WORD_MAX], other[REPLY_WORD_MAX];
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		if (text_fold_word(words[i], fold, sizeof(fold)) == 0) {
+			conf_error(ld, group_member(ld, "reception", key),
+			    "reception.%s: '%s' has no letter or digit", key,
+			    words[i]);
+			return -1;
+		}
+		for (j = 0; j < conf->nspecial; j++)
+			if (strcmp(conf->special[j].fold, fold) == 0) {
+				conf_error(ld, group_member(ld, "reception",
+				    key), "reception.%s: '%s' is a special "
+				    "word already (replies, topics)", key,
+				    words[i]);
+				return -1;
+			}
+		for (j = 0; j < conf->reception_nbook_words; j++) {
+			text_fold_word(conf->reception_book_words[j], other,
+			    sizeof(other));
+			if (words != conf->reception_book_words &&
+			    strcmp(other, fold) == 0) {
+				conf_error(ld, group_member(ld, "reception",
+				    key), "reception.%s: '%s' is a book word "
+				    "too", key, words[i]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The reception, when it is on: its slots in order ("HH:MM"), the times
+ * of the day before, words to book and to cancel that are no special
+ * word.
+ */
+static int
+check_reception(struct loader *ld, struct config *conf)
+{
+	size_t	i;
+
+	if (!conf->reception_enabled)
+		return 0;
+	if (conf->reception_nslots == 0) {
+		conf_error(ld, group_member(ld, "reception", "slots"),
+		    "reception.slots: the times of the reception's slots "
+		    "(\"HH:MM\"), at least one");
+		return -1;
+	}
+	for (i = 0; i < conf->reception_nslots; i++)
+		if (!valid_hhmm(conf->reception_slots[i]) || (i > 0 &&
+		    strcmp(conf->reception_slots[i - 1],
+		    conf->reception_slots[i]) >= 0)) {
+			conf_error(ld, group_member(ld, "reception", "slots"),
+			    "reception.slots: '%s' is not a time \"HH:MM\" "
+			    "after the one before", conf->reception_slots[i]);
+			return -1;
+		}
+	if (!valid_hhmm(conf->reception_book_until) ||
+	    !valid_hhmm(conf->reception_remind_at)) {
+		conf_error(ld, group_member(ld, "reception",
+		    valid_hhmm(conf->reception_book_until) ? "remind_at" :
+		    "book_until"), "reception: book_until and remind_at are "
+		    "times \"HH:MM\"");
+		return -1;
+	}
+	if (conf->reception_nbook_words == 0 ||
+	    conf->reception_ncancel_words == 0) {
+		conf_error(ld, group_member(ld, "reception",
+		    conf->reception_nbook_words == 0 ? "book_words" :
+		    "cancel_words"), "reception: book_words and cancel_words "
+		    "are needed to book by SMS and to cancel");
+		return -1;
+	}
+	if (reception_words(ld, conf, conf->reception_book_words,
+	    conf->reception_nbook_words, "book_words") == -1 ||
+	    reception_words(ld, conf, conf->reception_cancel_words,
+	    conf->reception_ncancel_words, "cancel_words") == -1)
+		return -1;
+	return 0;
 }
 
 /* Whether s is a day of the year "MM-DD" (29 February is not one). */
@@ -2348,7 +3042,7 @@ static int
 check_toplevel(struct loader *ld)
 {
 	/* The groups of the schema tables, and the lists. */
-	const char		*known[NGROUPS + 6];
+	const char		*known[NGROUPS + 9];
 	config_setting_t	*root = config_root_setting(&ld->cfg), *m;
 	const char		*name, *near;
 	size_t			 i;
@@ -2361,6 +3055,9 @@ check_toplevel(struct loader *ld)
 	known[i++] = "roles";
 	known[i++] = "topics";
 	known[i++] = "areas";
+	known[i++] = "news_topics";
+	known[i++] = "procedure_fields";
+	known[i++] = "procedures";
 	known[i] = NULL;
 	for (j = 0; j < n; j++) {
 		m = config_setting_get_elem(root, (unsigned)j);
@@ -2416,8 +3113,17 @@ table_of(config_setting_t *s)
 		return f_area;
 	if (strcmp(name, "topics") == 0 && config_setting_parent(pp) == NULL)
 		return f_topic;
+	if (strcmp(name, "news_topics") == 0 &&
+	    config_setting_parent(pp) == NULL)
+		return f_news_topic;
 	if (strcmp(name, "roles") == 0 && config_setting_parent(pp) == NULL)
 		return f_role;
+	if (strcmp(name, "procedures") == 0 && config_setting_parent(pp) ==
+	    NULL)
+		return f_procedure;
+	if (strcmp(name, "procedure_fields") == 0 &&
+	    config_setting_parent(pp) == NULL)
+		return f_proc_field;
 	if (strcmp(name, "subcategories") == 0)
 		return f_subcategory;
 	return NULL;
@@ -2700,6 +3406,9 @@ read_all(struct loader *ld, struct config *conf)
 	    read_topics(ld, conf) == -1 || check_replies(ld, conf) == -1 ||
 	    read_roles(ld, conf) == -1 || check_cases(ld, conf) == -1 ||
 	    read_areas(ld, conf) == -1 || check_reports(ld, conf) == -1 ||
+	    read_news_topics(ld, conf) == -1 ||
+	    check_announce(ld, conf) == -1 ||
+	    read_catalogue(ld, conf) == -1 || check_reception(ld, conf) == -1 ||
 	    read_ussd(ld, conf) == -1 || check_classifier(ld, conf) == -1 ||
 	    run_checks(ld, conf) == -1)
 		return -1;
@@ -2844,6 +3553,16 @@ config_free(struct config *conf)
 	for (i = 0; i < conf->nareas; i++)
 		free_fields(&conf->areas[i], f_area);
 	free(conf->areas);
+	for (i = 0; i < conf->nnews_topics; i++)
+		free_fields(&conf->news_topics[i], f_news_topic);
+	free(conf->news_topics);
+	free(conf->news_words);
+	for (i = 0; i < conf->nproc_fields; i++)
+		free_fields(&conf->proc_fields[i], f_proc_field);
+	free(conf->proc_fields);
+	for (i = 0; i < conf->nprocedures; i++)
+		free_fields(&conf->procedures[i], f_procedure);
+	free(conf->procedures);
 	for (i = 0; i < conf->nshorthand; i++) {
 		free(conf->shorthand[i].token);
 		free(conf->shorthand[i].expansion);
@@ -2947,6 +3666,18 @@ channel_type_name(enum channel_type t)
 		if (channel_types[i].value == (int)t)
 			return channel_types[i].name;
 	return "unknown";
+}
+
+/* The index of the news topic with this id, or -1. */
+int
+config_news_topic(const struct config *conf, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nnews_topics; i++)
+		if (strcmp(conf->news_topics[i].id, id) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* The area with this id, or NULL. */
@@ -3112,4 +3843,12 @@ config_diff(const struct config *a, const struct config *b,
 	    sizeof(*a->topics), f_topic, fn, arg);
 	list_diff("areas", a->areas, a->nareas, b->areas, b->nareas,
 	    sizeof(*a->areas), f_area, fn, arg);
+	list_diff("news_topics", a->news_topics, a->nnews_topics,
+	    b->news_topics, b->nnews_topics, sizeof(*a->news_topics),
+	    f_news_topic, fn, arg);
+	list_diff("procedure_fields", a->proc_fields, a->nproc_fields,
+	    b->proc_fields, b->nproc_fields, sizeof(*a->proc_fields),
+	    f_proc_field, fn, arg);
+	list_diff("procedures", a->procedures, a->nprocedures, b->procedures,
+	    b->nprocedures, sizeof(*a->procedures), f_procedure, fn, arg);
 }

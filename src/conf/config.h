@@ -157,7 +157,8 @@ enum reply_special {
 	REPLY_SPECIAL_TOPIC,	/* an information topic */
 	REPLY_SPECIAL_EXPLAIN,	/* what happens next, for a case */
 	REPLY_SPECIAL_LANG_VI,	/* answer me in Vietnamese from now on */
-	REPLY_SPECIAL_LANG_EN	/* ... in English */
+	REPLY_SPECIAL_LANG_EN,	/* ... in English */
+	REPLY_SPECIAL_NEWS	/* subscriptions, announcements (subscribe.h) */
 };
 
 #define REPLY_WORD_MAX		64	/* bytes of a folded special word */
@@ -224,6 +225,75 @@ struct area {
 	char		 *name;
 	char		**words;	/* phrases that name it */
 	size_t		  nwords;
+	char		  within[CONF_ID_MAX]; /* the area it is part of, "" */
+	int		  line;
+};
+
+/*
+ * A topic of the ward's announcements that residents subscribe to
+ * ("news_topics"; core/subscribe.c, daemon/cmd_announce.c).
+ */
+struct news_topic {
+	char		  id[CONF_ID_MAX];
+	char		 *name_vi;
+	char		 *name_en;
+	char		**words;	/* how residents name it in DK ... */
+	size_t		  nwords;
+	char		 *ussd;		/* its short label on USSD, or "" */
+	int		  line;
+};
+
+#define CONF_NEWS_TOPICS_MAX	32
+
+/* What a folded word of the announce group means (struct news_word). */
+enum news_word_kind {
+	NEWS_W_SUBSCRIBE,	/* announce.subscribe_words */
+	NEWS_W_DROP,		/* announce.drop_words */
+	NEWS_W_LIST,		/* announce.list_words */
+	NEWS_W_READ,		/* announce.read_words */
+	NEWS_W_ALL,		/* announce.all_words */
+	NEWS_W_TOPIC,		/* a news topic's id or word */
+	NEWS_W_AREA		/* an area's id or word */
+};
+
+/* One word of the subscriptions' conversation, folded like special words. */
+struct news_word {
+	char		  fold[REPLY_WORD_MAX];
+	enum news_word_kind kind;
+	int		  index;	/* TOPIC, AREA: which */
+};
+
+/*
+ * The procedure catalogue (domain/catalogue.c): the ward's
+ * administrative procedures, from the data file the configuration
+ * includes ("procedure_fields" and "procedures"), answered by SMS and on
+ * the USSD menu.
+ */
+struct proc_field {
+	char		  id[CONF_ID_MAX];
+	char		 *name;		/* "Hộ tịch" */
+	char		 *name_en;	/* or "" */
+	char		 *ussd;		/* plain ASCII label */
+	int		  line;
+};
+
+#define CONF_PROC_CODE_MAX	32	/* bytes of a procedure's code */
+#define CONF_PROCEDURES_MAX	400
+#define CONF_PROC_FIELDS_MAX	30
+
+struct procedure {
+	char		  code[CONF_PROC_CODE_MAX]; /* "1.001193" */
+	char		  field[CONF_ID_MAX];	/* a proc_field id */
+	int		  fieldno;	/* its index in proc_fields */
+	char		 *name;		/* "Đăng ký khai sinh" */
+	char		**words;	/* other ways residents name it */
+	size_t		  nwords;
+	char		 *documents;	/* what to bring */
+	char		 *fee;		/* the legal fee */
+	char		 *time_limit;	/* the legal time limit */
+	char		 *where;	/* where to file it */
+	char		 *online;	/* the online service, or "" */
+	char		 *basis;	/* its legal basis, for officers */
 	int		  line;
 };
 
@@ -437,6 +507,90 @@ struct config {
 	struct area	 *areas;
 	size_t		  nareas;
 
+	/* announce: subscriptions and announcements (issue 18) */
+	char		**announce_subscribe_words;
+	size_t		  announce_nsubscribe_words;
+	char		**announce_drop_words;
+	size_t		  announce_ndrop_words;
+	char		**announce_list_words;
+	size_t		  announce_nlist_words;
+	char		**announce_read_words;
+	size_t		  announce_nread_words;
+	char		**announce_all_words;
+	size_t		  announce_nall_words;
+	char		  announce_code_prefix[8];	/* "TB" in "TB-000012" */
+	char		  announce_channel[CONF_ID_MAX]; /* "": each number's */
+	char		  announce_reply_category[CONF_ID_MAX];
+	int		  announce_reply_window;	/* seconds */
+	int		  announce_batch;	/* recipients a transaction */
+	int		  announce_part_cost;	/* dong an SMS part, 0: none */
+	int		  announce_second_approver;	/* bool */
+	char		 *announce_subscribed_vi;	/* {list} */
+	char		 *announce_subscribed_en;
+	char		 *announce_dropped_vi;		/* {list} */
+	char		 *announce_dropped_en;
+	char		 *announce_list_vi;		/* {list} */
+	char		 *announce_list_en;
+	char		 *announce_none_vi;		/* {list}: choices */
+	char		 *announce_none_en;
+	char		 *announce_more_vi;		/* {code} */
+	char		 *announce_more_en;
+	char		 *announce_not_found_vi;	/* {code} */
+	char		 *announce_not_found_en;
+	char		 *announce_ussd_prompt;		/* USSD: the topics */
+	char		 *announce_ussd_mine;
+	char		 *announce_ussd_subscribe;
+	char		 *announce_ussd_drop;
+	char		 *announce_ussd_stop;
+	char		 *announce_ussd_stopped;
+	char		 *announce_ussd_read;
+	struct news_topic *news_topics;
+	size_t		  nnews_topics;
+	struct news_word *news_words;		/* every word above, folded */
+	size_t		  nnews_words;
+
+	/* catalogue: procedures by SMS and USSD (domain/catalogue.c) */
+	char		**catalogue_words;	/* what starts a lookup */
+	size_t		  catalogue_nwords;
+	int		  catalogue_choices;	/* procedures in a list */
+	int		  catalogue_max_parts;	/* SMS parts of an answer */
+	char		 *catalogue_list_vi;	/* {n} {list} {word} */
+	char		 *catalogue_list_en;
+	char		 *catalogue_none_vi;	/* {query} {fields} {word} */
+	char		 *catalogue_none_en;
+	char		 *catalogue_ussd_prompt; /* the fields' screen */
+	struct proc_field *proc_fields;
+	size_t		  nproc_fields;
+	struct procedure *procedures;
+	size_t		  nprocedures;
+
+	/* reception: the Tuesday citizen reception (core/reception.c) */
+	int		  reception_enabled;
+	int		  reception_weekday;	/* 1 Monday .. 7 Sunday */
+	char		**reception_slots;	/* "HH:MM", in order */
+	size_t		  reception_nslots;
+	int		  reception_per_slot;	/* residents a slot */
+	int		  reception_weeks_ahead; /* receptions looked at */
+	char		  reception_book_until[6]; /* "HH:MM" the day before */
+	char		  reception_remind_at[6];  /* "HH:MM" the day before */
+	char		**reception_book_words;
+	size_t		  reception_nbook_words;
+	char		**reception_cancel_words;
+	size_t		  reception_ncancel_words;
+	char		 *reception_booked_vi;	/* {date} {time} {seq}... */
+	char		 *reception_booked_en;
+	char		 *reception_full_vi;
+	char		 *reception_full_en;
+	char		 *reception_cancelled_vi;
+	char		 *reception_cancelled_en;
+	char		 *reception_nothing_vi;
+	char		 *reception_nothing_en;
+	char		 *reception_reminder_vi;
+	char		 *reception_reminder_en;
+	char		 *reception_ussd_prompt;
+	char		 *reception_ussd_booked;
+	char		 *reception_ussd_full;
+
 	/* ussd: USSD menu sessions */
 	int		  ussd_enabled;
 	char		 *ussd_service_code;	/* "" accepts any */
@@ -476,6 +630,7 @@ const struct channel *config_channel(const struct config *,
 		    const char *name);
 const char	*channel_type_name(enum channel_type);
 const struct area *config_area(const struct config *, const char *id);
+int		 config_news_topic(const struct config *, const char *id);
 void		 config_diff(const struct config *, const struct config *,
 		    void (*)(const char *path, void *), void *);
 

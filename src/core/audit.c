@@ -39,6 +39,7 @@
 
 #include "core/audit.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
@@ -284,8 +285,8 @@ audit_keeper_new(const struct config *conf, char *err, size_t errsz)
 		goto fail;
 	key_fingerprint(k);
 	if (k->created)
-		log_notice("audit: made the key %s (fingerprint %s): keep a "
-		    "copy apart from the database", k->path, k->fpr);
+		log_notice(_("audit: made the key %s (fingerprint %s): keep a "
+		    "copy apart from the database"), k->path, k->fpr);
 	return k;
 fail:
 	audit_keeper_free(k);
@@ -367,11 +368,11 @@ checkpoint_append(const struct audit_keeper *k, const char *path,
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (fd == -1) {
-		log_warn("audit: %s", path);
+		log_warn(_("audit: %s"), path);
 		return -1;
 	}
 	if (write(fd, line, (size_t)n) != n || fsync(fd) == -1)
-		log_warn("audit: %s", path);
+		log_warn(_("audit: %s"), path);
 	else
 		r = 0;
 	close(fd);
@@ -407,9 +408,9 @@ checkpoint_read_head(struct audit_keeper *k, struct store *st,
 		/* Once for each head that does not verify. */
 		if (c->last_id != k->warned.last_id ||
 		    strcmp(c->head, k->warned.head) != 0)
-			log_warnx("audit: the newest entry (%" PRId64 ") does "
-			    "not verify with the key: no checkpoint until it "
-			    "does; papictl audit --verify says more",
+			log_warnx(_("audit: the newest entry (%" PRId64 ") "
+			    "does not verify with the key: no checkpoint until "
+			    "it does; papictl audit --verify says more"),
 			    c->last_id);
 		k->warned = *c;
 		return -1;
@@ -437,12 +438,12 @@ checkpoint(struct audit_keeper *k, struct store *st,
 		return;
 	if (k->last.last_id != 0 && (c.last_id < k->last.last_id ||
 	    c.entries < k->last.entries))
-		log_warnx("audit: the log went back from %" PRId64 " entries "
+		log_warnx(_("audit: the log went back from %" PRId64 " entries "
 		    "(the newest %" PRId64 ") to %" PRId64 " (the newest %"
-		    PRId64 "): entries were removed", k->last.entries,
+		    PRId64 "): entries were removed"), k->last.entries,
 		    k->last.last_id, c.entries, c.last_id);
-	log_notice("audit: checkpoint: %" PRId64 " entries, the newest %"
-	    PRId64 ", head %s", c.entries, c.last_id, c.head);
+	log_notice(_("audit: checkpoint: %" PRId64 " entries, the newest %"
+	    PRId64 ", head %s"), c.entries, c.last_id, c.head);
 	if ((p = audit_checkpoint_path(conf, path, sizeof(path))) == 1 &&
 	    checkpoint_append(k, path, &c) == -1)
 		return;
@@ -467,16 +468,16 @@ audit_keeper_start(struct audit_keeper *k, struct store *st,
 		return -1;
 	}
 	if (sealed == 0 && !k->created && legacy > 0)
-		log_warnx("audit: the log had %" PRId64 " entries and none "
+		log_warnx(_("audit: the log had %" PRId64 " entries and none "
 		    "keyed, though the key %s is older: unless this database "
 		    "is from before keyed auditing, it was rewritten; sealed "
-		    "as it is", legacy, k->path);
+		    "as it is"), legacy, k->path);
 	else if (sealed == 0 && legacy == 0)
-		log_info("audit: the log is keyed (sealed by its first "
-		    "entry)");
+		log_info(_("audit: the log is keyed (sealed by its first "
+		    "entry)"));
 	else if (sealed == 0)
-		log_notice("audit: the log is keyed from now on (%" PRId64
-		    " earlier entries stay unkeyed SHA-256, sealed)", legacy);
+		log_notice(_("audit: the log is keyed from now on (%" PRId64
+		    " earlier entries stay unkeyed SHA-256, sealed)"), legacy);
 	k->last_run = clock_unix();
 	checkpoint(k, st, conf);
 	return 0;

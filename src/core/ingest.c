@@ -41,11 +41,13 @@
 
 #include "core/ingest.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "text/text.h"
 #include "conf/config.h"
 #include "domain/calendar.h"
+#include "domain/catalogue.h"
 #include "domain/classifier.h"
 #include "domain/field.h"
 #include "domain/router.h"
@@ -53,7 +55,12 @@
 #include "store/store.h"
 #include "core/lifecycle.h"
 #include "core/metrics.h"
+#include "core/lookup.h"
+#include "core/reception.h"
 #include "core/reply.h"
+#include "core/announce.h"
+#include "domain/subscribe.h"
+#include "store/announce.h"
 
 struct ingest {
 	struct store		*store;
@@ -77,6 +84,10 @@ struct job {
 	struct classification	 dec;		/* the router's, the model's */
 	char			*decision;	/* dec as JSON, for the store */
 	struct reply_request	 special;	/* a special word, or NONE */
+	struct sub_request	 sub;		/* REPLY_SPECIAL_NEWS: what */
+	int64_t			 ann_code;	/* an announcement quoted */
+	struct catalogue_query	 lookup;	/* a procedure asked for */
+	struct reception_request booking;	/* the reception asked */
 	int			 lang_of;	/* the message's, or -1 */
 	int64_t			 quoted_ref;	/* a reference in the text */
 	int64_t			 now;
@@ -86,6 +97,18 @@ struct job {
 	ingest_done_fn		 done;
 	void			*arg;
 };
+
+/*
+ * Whether the message asks for something by a word rather than reports:
+ * a special word, a procedure of the catalogue, the reception.  It opens
+ * no case and is answered at once.
+ */
+static int
+job_asks(const struct job *j)
+{
+	return j->special.what != REPLY_SPECIAL_NONE || j->lookup.asked ||
+	    j->booking.what != RECEPTION_ASK_NONE;
+}
 
 /*
  * ===================================================================
@@ -105,7 +128,7 @@ reply_ctx_init(struct reply_ctx *rc, const struct job *j, int64_t msg_id)
 	rc->now = j->now;
 	rc->lang_of = j->lang_of;
 	/* A lone special word says little of a resident's language. */
-	rc->lang_weak = j->special.what != REPLY_SPECIAL_NONE;
+	rc->lang_weak = job_asks(j);
 	rc->may_reply = j->res.reply_allowed;
 	rc->block = REPLY_BLOCK_NONE;
 }
@@ -163,8 +186,7 @@ work_message(struct store_txn *txn, struct job *j, int64_t *msg_id)
 	m.encoding = j->in.encoding;
 	m.received = j->now;
 	m.provider_time = j->in.provider_time;
-	m.kind = j->special.what != REPLY_SPECIAL_NONE ? "special" :
-	    route_kind_name(j->dec.route.kind);
+	m.kind = job_asks(j) ? "special" : route_kind_name(j->dec.route.kind);
 	m.decision = j->decision;
 	st = store_inbound_insert(txn, &m, msg_id);
 	if (st == STORE_DUPLICATE) {
@@ -307,14 +329,18 @@ work_new_case(struct store_txn *txn, struct job *j, int64_t msg_id,
 	c.created = j->now;
 	c.updated = j->now;
 	c.lang = (int)lang;
+	c.source = j->in.source;
 	if ((st = store_case_create(txn, &c, &case_id, &ref)) != STORE_OK)
+		return st;
+	if (j->in.intake != NULL && (st = store_intake_add(txn, case_id,
+	    j->in.intake)) != STORE_OK)
 		return st;
 	j->res.case_id = case_id;
 	j->res.ref_number = ref;
 	j->res.created = 1;
 	/*
 	 * No first event: the case's creation says it was received
-	 * (schema 15), and papictl show says so.
+	 * (schema 19), and papictl show says so.
 	 */
 	if ((st = store_inbound_attach(txn, msg_id, case_id)) != STORE_OK)
 		return st;
@@ -423,6 +449,64 @@ work_case(struct store_txn *txn, struct job *j, struct reply_ctx *rc,
 	    j->res.case_id, j->res.ref_number, j->deadline, !known);
 }
 
+/*
+ * A comment on an announcement: announcement id when the message quotes
+ * its code, else the newest announcement sent to the sender within
+ * announce.reply_window.  It becomes a new case in
+ * announce.reply_category, linked to the announcement, so that the ward
+ * answers it and reports count it.  STORE_NOTFOUND when there is no
+ * such announcement (or none published).
+ */
+static enum store_status
+work_announce_reply(struct store_txn *txn, struct job *j,
+    struct reply_ctx *rc, int64_t msg_id, int64_t id)
+{
+	const struct config		*conf = j->conf;
+	struct store_announcement	 a;
+	enum store_status		 st;
+	size_t				 i;
+	char				 detail[96];
+
+	if (id == 0) {
+		if (conf->announce_reply_window == 0)
+			return STORE_NOTFOUND;
+		if ((st = store_announce_reply_to(txn, j->in.sender, j->now -
+		    conf->announce_reply_window, &id)) != STORE_OK)
+			return st;
+	}
+	if ((st = store_announce_read(txn, id, &a)) != STORE_OK)
+		return st;
+	st = a.started == 0 ? STORE_NOTFOUND : STORE_OK;
+	store_announce_clear(&a);
+	if (st != STORE_OK)
+		return st;
+	for (i = 0; i < conf->ncategories; i++)
+		if (strcmp(conf->categories[i].id,
+		    conf->announce_reply_category) == 0)
+			break;
+	if (i == conf->ncategories)
+		return STORE_NOTFOUND;
+	j->dec.route.kind = ROUTE_FEEDBACK;
+	j->dec.route.category = (int)i;
+	j->dec.route.category_id = conf->categories[i].id;
+	j->dec.route.sub_id = "";
+	j->dec.route.nsecondary = 0;
+	j->res.secondary[0] = '\0';
+	j->res.kind = ROUTE_FEEDBACK;
+	j->res.category = conf->categories[i].id;
+	j->deadline = calendar_deadline(conf, j->now,
+	    conf->categories[i].deadline_days);
+	j->in.source = CASE_SOURCE_ANNOUNCEMENT;
+	if ((st = work_case(txn, j, rc, msg_id)) != STORE_OK)
+		return st;
+	if ((st = store_announce_link(txn, j->res.case_id, id)) != STORE_OK)
+		return st;
+	snprintf(detail, sizeof(detail), "message %lld: a comment on %s-%lld",
+	    (long long)msg_id, conf->announce_code_prefix, (long long)id);
+	return store_audit_append(txn, "papigwd", "case.announcement",
+	    j->res.case_id, detail);
+}
+
 static enum store_status
 ingest_work(struct store_txn *txn, void *arg)
 {
@@ -441,9 +525,25 @@ ingest_work(struct store_txn *txn, void *arg)
 	if (st != STORE_NOTFOUND)
 		return reply_done(j, &rc, st);
 	/* A special word: answered, no case. */
+	if (j->special.what == REPLY_SPECIAL_NEWS)
+		return reply_done(j, &rc, subscribe_reply(txn, &rc,
+		    &j->sub));
 	if (j->special.what != REPLY_SPECIAL_NONE)
 		return reply_done(j, &rc, reply_special(txn, &rc,
 		    &j->special));
+	/* A procedure asked for, the reception booked or cancelled. */
+	if (j->lookup.asked)
+		return reply_done(j, &rc, catalogue_reply(txn, &rc,
+		    &j->lookup));
+	if (j->booking.what != RECEPTION_ASK_NONE)
+		return reply_done(j, &rc, reception_answer(txn, &rc,
+		    &j->booking));
+	/* A comment on an announcement that it quotes. */
+	if (j->ann_code > 0 && j->quoted_ref == 0) {
+		st = work_announce_reply(txn, j, &rc, msg_id, j->ann_code);
+		if (st != STORE_NOTFOUND)
+			return reply_done(j, &rc, st);
+	}
 	/*
 	 * What quotes the sender's own open case goes on it, whatever the
 	 * classifier thought of the words around the reference.
@@ -456,6 +556,12 @@ ingest_work(struct store_txn *txn, void *arg)
 	if (j->dec.route.kind != ROUTE_FEEDBACK)
 		return reply_done(j, &rc, work_not_feedback(txn, j, &rc,
 		    msg_id));
+	/* Feedback soon after an announcement: a comment on it. */
+	if (!j->in.new_case && j->quoted_ref == 0) {
+		st = work_announce_reply(txn, j, &rc, msg_id, 0);
+		if (st != STORE_NOTFOUND)
+			return reply_done(j, &rc, st);
+	}
 	return reply_done(j, &rc, work_case(txn, j, &rc, msg_id));
 }
 
@@ -486,7 +592,7 @@ ingest_done(enum store_status st, void *arg)
 	if (st == STORE_DUPLICATE)
 		st = STORE_OK;
 	j->res.status = st;
-	if (st == STORE_OK && j->special.what != REPLY_SPECIAL_NONE)
+	if (st == STORE_OK && job_asks(j))
 		metrics_received(j->ing->metrics, j->in.channel, "special",
 		    j->res.duplicate);
 	else if (st == STORE_OK)
@@ -502,13 +608,19 @@ ingest_done(enum store_status st, void *arg)
 	if (st == STORE_OK && j->res.quarantined) {
 		char	masked[MASKED_NUMBER_MAX];
 
-		log_notice("%s: sender %s quarantined: more than %d messages "
-		    "in %d s; no automatic replies%s", j->in.channel,
-		    mask_number(j->in.sender, masked, sizeof(masked)),
-		    j->conf->replies_flood_messages,
-		    j->conf->replies_flood_window,
-		    j->conf->replies_quarantine_time > 0 ? "" :
-		    " until released");
+		mask_number(j->in.sender, masked, sizeof(masked));
+		if (j->conf->replies_quarantine_time > 0)
+			log_notice(_("%s: sender %s quarantined: more than %d "
+			    "messages in %d s; no automatic replies"),
+			    j->in.channel, masked,
+			    j->conf->replies_flood_messages,
+			    j->conf->replies_flood_window);
+		else
+			log_notice(_("%s: sender %s quarantined: more than %d "
+			    "messages in %d s; no automatic replies until "
+			    "released"), j->in.channel, masked,
+			    j->conf->replies_flood_messages,
+			    j->conf->replies_flood_window);
 	}
 	j->done(&j->res, j->arg);
 	job_free(j);
@@ -576,6 +688,9 @@ job_new(struct ingest *ing, struct config *conf, const struct inbound *in)
 	j->in.recipient = j->own[3] = e164_dup(conf, in->recipient);
 	j->in.encoding = j->own[4] = xstrdup(in->encoding);
 	j->in.provider_time = in->provider_time;
+	j->in.source = in->source;
+	/* The caller's: it waits for the result (papictl intake). */
+	j->in.intake = in->intake;
 	if (in->parts != NULL) {
 		j->parts.channel = xstrdup(in->parts->channel);
 		j->parts.sender = xstrdup(in->parts->sender);
@@ -583,7 +698,7 @@ job_new(struct ingest *ing, struct config *conf, const struct inbound *in)
 		j->parts.total = in->parts->total;
 		j->in.parts = &j->parts;
 	}
-	j->now = (int64_t)time(NULL);
+	j->now = in->received > 0 ? in->received : clock_unix();
 	/* Invalid UTF-8 is kept raw and shown repaired. */
 	j->text = text_repair(in->text, in->textlen);
 	if (!text_valid_utf8(in->text, in->textlen)) {
@@ -609,9 +724,15 @@ job_decide(struct job *j, const struct config *conf)
 		return;
 	}
 	text_normalise(t, j->text, strlen(j->text), 0);
-	reply_parse(conf, t, &j->special);
+	if (!reply_parse(conf, t, &j->special) && !reception_parse(conf, t,
+	    j->text, &j->booking)) {
+		if (subscribe_parse(conf, t, &j->sub))
+			j->special.what = REPLY_SPECIAL_NEWS;
+		else
+			catalogue_parse(conf, t, &j->lookup);
+	}
 	j->lang_of = reply_language_of(conf, t);
-	if (j->special.what == REPLY_SPECIAL_NONE)
+	if (!job_asks(j))
 		classifier_decide(j->cls, t, &j->dec);
 	free(t);
 }
@@ -627,7 +748,7 @@ job_decision_json(struct job *j)
 	const struct classification *d = &j->dec;
 	json_t		*o;
 
-	if (j->special.what != REPLY_SPECIAL_NONE)
+	if (job_asks(j))
 		return;
 	/* The kind is the message's own column (inbound.kind): not here. */
 	o = json_pack("{s:s, s:f, s:s?}", "by", d->model ? "model" :
@@ -660,8 +781,10 @@ job_new_case(struct job *j, const struct config *conf,
 	size_t			 i;
 
 	/* A report that is only "help" is still a report. */
-	if (j->special.what != REPLY_SPECIAL_NONE) {
+	if (job_asks(j)) {
 		j->special.what = REPLY_SPECIAL_NONE;
+		j->lookup.asked = 0;
+		j->booking.what = RECEPTION_ASK_NONE;
 		classifier_decide_bytes(j->cls, j->text, strlen(j->text),
 		    &j->dec);
 	}
@@ -720,6 +843,8 @@ ingest_submit(struct ingest *ing, struct config *conf,
 	j->arg = arg;
 	job_decide(j, conf);
 	j->quoted_ref = ref_find(conf->case_prefix, j->text);
+	if (conf->nnews_words > 0 && j->special.what == REPLY_SPECIAL_NONE)
+		j->ann_code = ref_find(conf->announce_code_prefix, j->text);
 	if (in->new_case)
 		job_new_case(j, conf, in);
 	j->res.kind = j->dec.route.kind;
@@ -844,8 +969,8 @@ assembled_done(const struct ingest_result *res, void *arg)
 {
 	(void)arg;
 	if (res->status != STORE_OK)
-		log_warnx("assembling a long message: %s (kept, will try "
-		    "again)", store_strerror(res->status));
+		log_warnx(_("assembling a long message: %s (kept, will try "
+		    "again)"), store_strerror(res->status));
 }
 
 /* Assembles parts for a configuration. */
@@ -873,12 +998,12 @@ assemble(const struct store_part_set *set, void *arg)
 	in.provider_time = set->provider_time;
 	in.parts = set;
 	if (!set->complete)
-		log_notice("%s: long message %s: %d of %d parts after the "
-		    "timeout; stored as incomplete", set->channel, set->ref,
+		log_notice(_("%s: long message %s: %d of %d parts after the "
+		    "timeout; stored as incomplete"), set->channel, set->ref,
 		    set->nparts, set->total);
 	if (ingest_submit(as->ing, as->conf, &in, assembled_done, NULL) ==
 	    -1)
-		log_warnx("assembling a long message: the store is closing");
+		log_warnx(_("assembling a long message: the store is closing"));
 }
 
 /*
@@ -893,7 +1018,7 @@ ingest_parts_assemble(struct ingest *ing, struct config *conf)
 	int64_t		 older = clock_unix() - conf->ingest_concat_timeout;
 
 	if (store_parts_ready(ing->store, older, assemble, &as) != STORE_OK)
-		log_warnx("reading parts of long messages failed");
+		log_warnx(_("reading parts of long messages failed"));
 }
 
 /*

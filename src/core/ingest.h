@@ -38,6 +38,15 @@ struct inbound {
 	int		 new_case;
 	const char	*category;
 	int		 no_ack;
+	/* Where a new case came from (domain/source.h); 0: SMS. */
+	enum case_source source;
+	/*
+	 * An officer's record of a slip or a point raised in person
+	 * (papictl intake), kept with the new case, or NULL; received: when
+	 * it was received, 0: now.
+	 */
+	const struct store_intake *intake;
+	int64_t		 received;
 };
 
 /* What became of a message; strings valid during the callback only. */

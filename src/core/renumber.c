@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/renumber.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "domain/field.h"
 
@@ -102,7 +103,7 @@ renumber_store(struct store *st, const struct config *conf, char *err,
 		return -1;
 	}
 	if (rn.numbers > 0)
-		log_notice("store: %" PRId64 " numbers rewritten in E.164, "
-		    "%" PRId64 " residents merged", rn.numbers, rn.merged);
+		log_notice(_("store: %" PRId64 " numbers rewritten in E.164, "
+		    "%" PRId64 " residents merged"), rn.numbers, rn.merged);
 	return 0;
 }

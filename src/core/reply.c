@@ -51,12 +51,14 @@
 
 #include "core/reply.h"
 #include "base/date.h"
+#include "base/i18n.h"
 #include "base/util.h"
 #include "text/sms.h"
 #include "text/text.h"
 #include "conf/config.h"
 #include "domain/ref.h"
 #include "store/store.h"
+#include "store/announce.h"
 
 #define REF_MAX		32	/* bytes of "PA-000123" */
 #define DATE_MAX	16	/* bytes of "04/12/2026" */
@@ -582,13 +584,13 @@ reply_guard(struct store_txn *txn, struct reply_ctx *ctx)
 
 /*
  * Queues an automatic reply of kind (REPLY_KIND_ACK or _SPECIAL) to the
- * sender of ctx, unless a guard says no (ctx->block says which): asked
- * says whether the resident asked for it (reply_budget()).  Returns
- * STORE_OK or an error.
+ * sender of ctx, unless a guard says no (ctx->block says which), in at
+ * most max SMS parts (reply_budget(): whether the resident asked for it).
+ * Returns STORE_OK or an error.
  */
 static enum store_status
 queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
-    int asked, int64_t case_id, const char *first, const char *rest)
+    int max, int64_t case_id, const char *first, const char *rest)
 {
 	const struct config	*conf = ctx->conf;
 	struct store_outbox_new	 o;
@@ -614,9 +616,8 @@ queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
 		}
 	}
 	memset(&o, 0, sizeof(o));
-	reply_compose(conf, ctx->channel, reply_budget(conf, ctx->channel,
-	    asked), first, rest, text, sizeof(text), &o.encoding,
-	    &o.segments);
+	reply_compose(conf, ctx->channel, max, first, rest, text,
+	    sizeof(text), &o.encoding, &o.segments);
 	o.case_id = case_id;
 	o.channel = ctx->channel;
 	o.recipient = ctx->sender;
@@ -689,7 +690,8 @@ reply_ack(struct store_txn *txn, struct reply_ctx *ctx,
 	if (first && conf->replies_explain_first)
 		reply_render(explain, sizeof(explain), pick(cat->explain_vi,
 		    cat->explain_en, ctx->lang), &v);
-	return queue_auto(txn, ctx, REPLY_KIND_ACK, 0, case_id, ack,
+	return queue_auto(txn, ctx, REPLY_KIND_ACK,
+	    reply_budget(conf, ctx->channel, 0), case_id, ack,
 	    explain);
 }
 
@@ -727,7 +729,8 @@ reply_case_event(struct store_txn *txn, struct reply_ctx *ctx,
 		return STORE_OK;
 	}
 	render_case(ctx, vi, en, ref, deadline, text, sizeof(text));
-	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 0, case_id, text,
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL,
+	    reply_budget(conf, ctx->channel, 0), case_id, text,
 	    NULL);
 }
 
@@ -878,9 +881,14 @@ special_optout(struct store_txn *txn, struct reply_ctx *ctx,
 	const struct config	*conf = ctx->conf;
 	int			 stop = req->what == REPLY_SPECIAL_STOP;
 	enum store_status	 st;
+	int64_t			 dropped = 0;
 
 	if ((st = store_sender_optout(txn, ctx->sender, stop, ctx->now)) !=
 	    STORE_OK)
+		return st;
+	/* Stopping everything forgets the subscriptions (personal data). */
+	if (stop && (st = store_sub_drop(txn, ctx->sender, NULL, NULL,
+	    &dropped)) != STORE_OK)
 		return st;
 	*tpl = stop ? pick(conf->replies_stop_vi, conf->replies_stop_en,
 	    ctx->lang) : pick(conf->replies_start_vi, conf->replies_start_en,
@@ -983,7 +991,29 @@ reply_special(struct store_txn *txn, struct reply_ctx *ctx,
 		ctx->block = REPLY_BLOCK_NONE;
 		return STORE_OK;
 	}
-	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 1, 0, text, NULL);
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL,
+	    reply_budget(conf, ctx->channel, 1), 0, text, NULL);
+}
+
+/*
+ * Queues text, an answer the resident asked for that another module
+ * composed (core/subscribe.c, core/lookup.c, core/reception.c), as a
+ * special word's: under the same guards and cap, in at most max SMS
+ * parts (0: the budget of a requested answer, replies.max_segments); an
+ * outbox row of kind "special".  The caller wrote the audit entry.
+ * Returns STORE_OK (ctx->block says whether a row was queued) or an
+ * error.
+ */
+enum store_status
+reply_asked(struct store_txn *txn, struct reply_ctx *ctx, int max,
+    const char *text)
+{
+	if (text == NULL || text[0] == '\0') {
+		ctx->block = REPLY_BLOCK_NONE;
+		return STORE_OK;
+	}
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, max > 0 ? max :
+	    reply_budget(ctx->conf, ctx->channel, 1), 0, text, NULL);
 }
 
 /*
@@ -1008,7 +1038,8 @@ reply_thanks(struct store_txn *txn, struct reply_ctx *ctx, int64_t case_id)
 	}
 	ward_vars(conf, ctx->lang, &v);
 	reply_render(text, sizeof(text), tpl, &v);
-	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 0, case_id, text,
+	return queue_auto(txn, ctx, REPLY_KIND_SPECIAL,
+	    reply_budget(conf, ctx->channel, 0), case_id, text,
 	    NULL);
 }
 
@@ -1033,7 +1064,8 @@ reply_greeting(struct store_txn *txn, struct reply_ctx *ctx)
 	ward_vars(conf, ctx->lang, &v);
 	reply_render(text, sizeof(text), pick(conf->replies_help_vi,
 	    conf->replies_help_en, ctx->lang), &v);
-	if ((st = queue_auto(txn, ctx, REPLY_KIND_SPECIAL, 1, 0, text,
+	if ((st = queue_auto(txn, ctx, REPLY_KIND_SPECIAL,
+	    reply_budget(conf, ctx->channel, 1), 0, text,
 	    NULL)) != STORE_OK || ctx->block != REPLY_SENT)
 		return st;
 	return store_sender_helped(txn, ctx->sender, ctx->now);
@@ -1122,8 +1154,7 @@ reply_queue(struct store_txn *txn, const struct config *conf,
 	o.state = STORE_OUTBOX_QUEUED;
 	o.kind = m->kind;
 	/* Information and announcements wait for the replies. */
-	o.priority = bulk ? STORE_OUTBOX_PRIORITY_BULK :
-	    STORE_OUTBOX_PRIORITY_REPLY;
+	o.priority = bulk ? STORE_OUTBOX_PRIORITY_BULK : m->priority;
 	st = store_outbox_insert(txn, &o, id);
 	free(stripped);
 	return st;
@@ -1207,11 +1238,16 @@ worst_parts(const struct config *conf, const struct channel *ch,
 	return n;
 }
 
-/* Checks one template in both languages; returns the warnings. */
+/*
+ * Checks one template in both languages: a category's acknowledgement
+ * (cat, its id) or the reply of a setting (what); returns the warnings,
+ * written in the language of the log.
+ */
 static int
 check_tpl(const struct config *conf, const struct channel *ch,
-    const char *what, const char *vi, const char *en, const char *cat_vi,
-    const char *cat_en, void (*warn)(const char *, void *), void *arg)
+    const char *cat, const char *what, const char *vi, const char *en,
+    const char *cat_vi, const char *cat_en,
+    void (*warn)(const char *, void *), void *arg)
 {
 	char	 buf[REPLY_TEXT_MAX], msg[REPLY_TEXT_MAX + 256];
 	int	 l, n, warned = 0;
@@ -1226,10 +1262,18 @@ check_tpl(const struct config *conf, const struct channel *ch,
 		    (enum language)l, buf, sizeof(buf));
 		if (n <= ch->reply_parts)
 			continue;
-		snprintf(msg, sizeof(msg), "channel %s: %s (%s) takes %d SMS "
-		    "parts, more than its reply_parts %d, at worst: \"%s\"",
-		    ch->name, what, l == LANG_EN ? "en" : "vi", n,
-		    ch->reply_parts, buf);
+		if (cat != NULL)
+			snprintf(msg, sizeof(msg), _("channel %s: the "
+			    "acknowledgement of %s (%s) takes %d SMS parts, "
+			    "more than its reply_parts %d, at worst: \"%s\""),
+			    ch->name, cat, l == LANG_EN ? "en" : "vi", n,
+			    ch->reply_parts, buf);
+		else
+			snprintf(msg, sizeof(msg), _("channel %s: %s (%s) "
+			    "takes %d SMS parts, more than its reply_parts %d, "
+			    "at worst: \"%s\""), ch->name, what,
+			    l == LANG_EN ? "en" : "vi", n, ch->reply_parts,
+			    buf);
 		warn(msg, arg);
 		warned++;
 	}
@@ -1247,7 +1291,6 @@ reply_check_budget(const struct config *conf,
 {
 	const struct channel	*ch;
 	const struct category	*cat;
-	char			 what[CONF_ID_MAX + 64];
 	size_t			 i, k;
 	int			 n = 0;
 
@@ -1257,22 +1300,20 @@ reply_check_budget(const struct config *conf,
 			continue;
 		for (k = 0; k < conf->ncategories; k++) {
 			cat = &conf->categories[k];
-			snprintf(what, sizeof(what), "the acknowledgement of "
-			    "%s", cat->id);
-			n += check_tpl(conf, ch, what, cat->ack_vi,
+			n += check_tpl(conf, ch, cat->id, NULL, cat->ack_vi,
 			    cat->ack_en, cat->name_vi, cat->name_en, warn,
 			    arg);
 		}
-		n += check_tpl(conf, ch, "replies.thanks",
+		n += check_tpl(conf, ch, NULL, "replies.thanks",
 		    conf->replies_thanks_vi, conf->replies_thanks_en, "", "",
 		    warn, arg);
-		n += check_tpl(conf, ch, "replies.followup",
+		n += check_tpl(conf, ch, NULL, "replies.followup",
 		    conf->replies_followup_vi, conf->replies_followup_en, "",
 		    "", warn, arg);
-		n += check_tpl(conf, ch, "replies.satisfied",
+		n += check_tpl(conf, ch, NULL, "replies.satisfied",
 		    conf->replies_satisfied_vi, conf->replies_satisfied_en,
 		    "", "", warn, arg);
-		n += check_tpl(conf, ch, "replies.reopened",
+		n += check_tpl(conf, ch, NULL, "replies.reopened",
 		    conf->replies_reopened_vi, conf->replies_reopened_en, "",
 		    "", warn, arg);
 	}

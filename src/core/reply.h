@@ -30,6 +30,7 @@
 #define REPLY_KIND_ANSWER	"answer"	/* an officer's answer */
 #define REPLY_KIND_INFO		"info"		/* information, opt-out-able */
 #define REPLY_KIND_ANNOUNCEMENT	"announcement"	/* also opt-out-able */
+#define REPLY_KIND_REMINDER	"reminder"	/* of a reception booking */
 
 #define REPLY_TEXT_MAX		4096	/* bytes of a composed reply */
 
@@ -98,6 +99,7 @@ struct reply_msg {
 	const char	*recipient;
 	const char	*text;		/* UTF-8 */
 	int64_t		 case_id;	/* or 0 */
+	int		 priority;	/* 0, or 1 for bulk sends */
 };
 
 /* reply_status_text() flags. */
@@ -124,6 +126,8 @@ enum store_status reply_case_event(struct store_txn *, struct reply_ctx *,
 		    int64_t deadline);
 enum store_status reply_special(struct store_txn *, struct reply_ctx *,
 		    const struct reply_request *);
+enum store_status reply_asked(struct store_txn *, struct reply_ctx *,
+		    int max, const char *text);
 enum store_status reply_thanks(struct store_txn *, struct reply_ctx *,
 		    int64_t case_id);
 enum store_status reply_greeting(struct store_txn *, struct reply_ctx *);

@@ -87,6 +87,28 @@ show_thread(json_t *c)
 }
 
 /*
+ * Where the case came from, when it is not a text message; for a slip or
+ * a point raised in person, what the officer wrote down.
+ */
+static void
+show_source(json_t *c)
+{
+	json_t	*in = json_object_get(c, "intake");
+
+	if (strcmp(ctl_str(c, "source", "sms"), "sms") == 0)
+		return;
+	printf(_("Source:     %s\n"), ctl_str(c, "source", "-"));
+	if (!json_is_object(in))
+		return;
+	printf(_("Recorded:   by %s, received %s%s%s%s%s\n"),
+	    ctl_str(in, "officer", "-"), ctl_str(in, "received", "-"),
+	    json_is_string(json_object_get(in, "slip")) ? _(", slip ") : "",
+	    ctl_str(in, "slip", ""),
+	    json_is_string(json_object_get(in, "area")) ? _(", area ") : "",
+	    ctl_str(in, "area", ""));
+}
+
+/*
  * What filed the case: the decision kept with its first message, and
  * why the classifier running now files it where it does (the features
  * that weighed most).
@@ -183,6 +205,7 @@ show_case(json_t *c)
 		printf(_("Number:     %s (unmasked, audited)\n"),
 		    ctl_str(c, "number_full", "-"));
 	printf(_("Channel:    %s\n"), ctl_str(c, "channel", "-"));
+	show_source(c);
 	printf(_("Created:    %s    Deadline: %s%s\n"), ctl_time(
 	    json_object_get(c, "created"), b1, sizeof(b1)), ctl_time(
 	    json_object_get(c, "deadline"), b2, sizeof(b2)),

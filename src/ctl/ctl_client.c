@@ -427,9 +427,9 @@ ctl_print_json(json_t *data)
  * ===================================================================
  */
 
-/* "2026-11-27 10:00" (local time) for a JSON time, "-" for null. */
-const char *
-ctl_time(json_t *t, char *buf, size_t bufsz)
+/* A JSON time in the local time zone, the day and with_time the time. */
+static const char *
+local_time(json_t *t, int with_time, char *buf, size_t bufsz)
 {
 	time_t		v;
 	struct tm	tm;
@@ -440,25 +440,25 @@ ctl_time(json_t *t, char *buf, size_t bufsz)
 	}
 	v = (time_t)json_integer_value(t);
 	localtime_r(&v, &tm);
-	strftime(buf, bufsz, "%Y-%m-%d %H:%M", &tm);
+	if (with_time)
+		strftime(buf, bufsz, "%Y-%m-%d %H:%M", &tm);
+	else
+		strftime(buf, bufsz, "%Y-%m-%d", &tm);
 	return buf;
+}
+
+/* "2026-11-27 10:00" (local time) for a JSON time, "-" for null. */
+const char *
+ctl_time(json_t *t, char *buf, size_t bufsz)
+{
+	return local_time(t, 1, buf, bufsz);
 }
 
 /* "2026-11-27" for a JSON time, "-" for null. */
 const char *
 ctl_date(json_t *t, char *buf, size_t bufsz)
 {
-	time_t		v;
-	struct tm	tm;
-
-	if (!json_is_integer(t) || json_integer_value(t) == 0) {
-		snprintf(buf, bufsz, "-");
-		return buf;
-	}
-	v = (time_t)json_integer_value(t);
-	localtime_r(&v, &tm);
-	strftime(buf, bufsz, "%Y-%m-%d", &tm);
-	return buf;
+	return local_time(t, 0, buf, bufsz);
 }
 
 /* A duration in seconds as "45 min", "3.5 h" or "2.1 d"; "-" for null. */
@@ -828,6 +828,28 @@ ctl_number(const char *cmd, const char *what, const char *s, long min,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The one operand left after the options (argv[optind]), the text of
+ * inject and intake, into args' "text"; the option required must be in
+ * args already.  Returns CTL_OK, or CTL_USAGE after saying why (args
+ * dropped).
+ */
+int
+ctl_text_operand(int argc, char **argv, json_t *args, const char *required)
+{
+	if (optind + 1 != argc || json_object_get(args, required) == NULL) {
+		json_decref(args);
+		ctl_usage_of(argv[0]);
+		return CTL_USAGE;
+	}
+	if (ctl_utf8(_("the text"), argv[optind]) == -1) {
+		json_decref(args);
+		return CTL_USAGE;
+	}
+	json_object_set_new(args, "text", json_string(argv[optind]));
+	return CTL_OK;
 }
 
 /* Checks that s is UTF-8; prints why not.  Returns 0 or -1. */

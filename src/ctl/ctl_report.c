@@ -120,7 +120,9 @@ in_vi(void)
  * Calls fn(level, o, label, arg) for every line of a report in the order
  * of a printed one: each PAPI dimension (with or without cases) and the
  * categories under it, the categories of no dimension (triage), the
- * total.  label is the line's name in the user's language.
+ * total, then the same cases by source (SMS, USSD, the suggestion box,
+ * the reception, meetings, replies to announcements).  label is the
+ * line's name in the user's language.
  */
 void
 report_walk(json_t *data, void (*fn)(enum report_level, json_t *,
@@ -147,6 +149,9 @@ report_walk(json_t *data, void (*fn)(enum report_level, json_t *,
 			fn(LEVEL_CATEGORY, c, ctl_str(c, name, ctl_str(c, "id",
 			    "")), arg);
 	fn(LEVEL_TOTAL, json_object_get(data, "total"), _("TOTAL"), arg);
+	json_array_foreach(json_object_get(data, "sources"), j, c)
+		fn(LEVEL_SOURCE, c, ctl_str(c, name, ctl_str(c, "id", "")),
+		    arg);
 }
 
 /*
@@ -210,7 +215,7 @@ static void
 csv_line(enum report_level level, json_t *o, const char *label, void *arg)
 {
 	static const char *const levels[] = { "dimension", "category",
-	    "total" };
+	    "total", "source" };
 	json_t	*sat = json_object_get(o, "satisfaction");
 	char	*period = arg;
 	size_t	 i;
@@ -265,8 +270,11 @@ table_line(enum report_level level, json_t *o, const char *label,
 {
 	char	cell[10][32], l[340];
 
-	snprintf(l, sizeof(l), "%s%s", level == LEVEL_CATEGORY ? "  " : "",
-	    label);
+	if (level == LEVEL_SOURCE)
+		snprintf(l, sizeof(l), _("By source: %s"), label);
+	else
+		snprintf(l, sizeof(l), "%s%s", level == LEVEL_CATEGORY ? "  " :
+		    "", label);
 	report_figures(o, cell);
 	ctl_table_add(arg, l, cell[0], cell[1], cell[2], cell[3], cell[4],
 	    cell[5], cell[6], cell[7], cell[8], cell[9]);
@@ -315,6 +323,38 @@ report_sms_line(json_t *data, FILE *fp)
 	    "parts")));
 }
 
+/*
+ * The announcements sent in the period: their reach and the comments
+ * they received, and the cases that comment on one (their own source);
+ * each line ends with eol ("\n", or "<br>\n" in the printable report:
+ * codes and topic ids need no escaping).
+ */
+void
+report_announce_lines(json_t *data, FILE *fp, const char *eol)
+{
+	json_t	*an = json_object_get(data, "announcements"), *e;
+	size_t	 i;
+
+	if (!json_is_object(an))
+		return;
+	fprintf(fp, _("Cases that comment on an announcement: %lld."),
+	    (long long)json_integer_value(json_object_get(an, "cases")));
+	fputs(eol, fp);
+	json_array_foreach(json_object_get(an, "sent"), i, e) {
+		fprintf(fp, _("%s (%s): %lld recipients, %lld sent, %lld "
+		    "delivered, %lld failed, %lld comments"),
+		    ctl_str(e, "code", "-"), ctl_str(e, "topic", "-"),
+		    (long long)json_integer_value(json_object_get(e,
+		    "recipients")), (long long)json_integer_value(
+		    json_object_get(e, "sent")), (long long)json_integer_value(
+		    json_object_get(e, "delivered")),
+		    (long long)json_integer_value(json_object_get(e, "failed")),
+		    (long long)json_integer_value(json_object_get(e,
+		    "comments")));
+		fputs(eol, fp);
+	}
+}
+
 static void
 report_table(json_t *data)
 {
@@ -335,6 +375,7 @@ report_table(json_t *data)
 	    "and the 90th percentile."), _("On time: answered within the "
 	    "deadline, of the cases answered or past it."));
 	report_sms_line(data, stdout);
+	report_announce_lines(data, stdout, "\n");
 }
 
 /* report --due: the next report to the district. */

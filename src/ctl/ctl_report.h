@@ -21,7 +21,8 @@ enum format {
 enum report_level {
 	LEVEL_DIMENSION,
 	LEVEL_CATEGORY,
-	LEVEL_TOTAL
+	LEVEL_TOTAL,
+	LEVEL_SOURCE		/* after the total: the cases of one source */
 };
 
 /* ctl_report.c */
@@ -29,6 +30,7 @@ void	 report_walk(json_t *data, void (*fn)(enum report_level, json_t *,
 	    const char *label, void *), void *arg);
 void	 report_period(json_t *data, char *buf, size_t bufsz);
 void	 report_figures(json_t *o, char cell[10][32]);
+void	 report_announce_lines(json_t *data, FILE *fp, const char *eol);
 
 /* ctl_report_doc.c */
 void	 report_sms_line(json_t *data, FILE *fp);

@@ -151,6 +151,7 @@ doc_title(FILE *fp, json_t *h, json_t *data)
 struct doc_rows {
 	FILE	*fp;
 	int	 n;		/* numbering of the dimensions */
+	int	 sources;	/* source lines written */
 };
 
 static void
@@ -161,11 +162,17 @@ doc_row(enum report_level level, json_t *o, const char *label, void *arg)
 	int		 i;
 
 	report_figures(o, cell);
+	if (level == LEVEL_SOURCE && d->sources++ == 0) {
+		fputs("<tr class=\"dim src\"><td></td><td colspan=\"11\">", d->fp);
+		esc(d->fp, _("By source"));
+		fputs("</td></tr>\n", d->fp);
+	}
 	fprintf(d->fp, "<tr class=\"%s\"><td>", level == LEVEL_DIMENSION ?
 	    "dim" : level == LEVEL_TOTAL ? "total" : "cat");
 	if (level == LEVEL_DIMENSION)
 		fprintf(d->fp, "%d", ++d->n);
-	fprintf(d->fp, "</td><td%s>", level == LEVEL_CATEGORY ?
+	fprintf(d->fp, "</td><td%s>", level >= LEVEL_CATEGORY &&
+	    level != LEVEL_TOTAL ?
 	    " class=\"cat\"" : "");
 	esc(d->fp, label);
 	fputs("</td>", d->fp);
@@ -200,6 +207,7 @@ doc_table(FILE *fp, json_t *data)
 	fputs("</tr></thead><tbody>\n", fp);
 	d.fp = fp;
 	d.n = 0;
+	d.sources = 0;
 	report_walk(data, doc_row, &d);
 	fputs("</tbody></table>\n", fp);
 }
@@ -220,8 +228,10 @@ doc_end(FILE *fp, json_t *h, json_t *data)
 	fputs("<br>", fp);
 	report_sms_line(data, fp);
 	fputs("<br>", fp);
+	report_announce_lines(data, fp, "<br>\n");
 	fprintf(fp, _("Made by papigw on %s from the cases received by SMS "
-	    "and USSD."), ctl_time(json_object_get(data, "generated"), gen,
+	    "and USSD, from the suggestion box, the citizen reception and "
+	    "meetings."), ctl_time(json_object_get(data, "generated"), gen,
 	    sizeof(gen)));
 	fputs("</p></div>\n", fp);
 	if (*ctl_str(h, "signer", "") == '\0')

@@ -484,16 +484,8 @@ ctl_inject(struct ctl_globals *g, int argc, char **argv)
 			return CTL_USAGE;
 		}
 	}
-	if (optind + 1 != argc || json_object_get(args, "from") == NULL) {
-		json_decref(args);
-		ctl_usage_of(argv[0]);
-		return CTL_USAGE;
-	}
-	if (ctl_utf8(_("the text"), argv[optind]) == -1) {
-		json_decref(args);
-		return CTL_USAGE;
-	}
-	json_object_set_new(args, "text", json_string(argv[optind]));
+	if ((r = ctl_text_operand(argc, argv, args, "from")) != CTL_OK)
+		return r;
 	if ((r = ctl_call(g, "inject", args, &data, NULL, NULL)) != CTL_OK)
 		return r;
 	if (g->json)

@@ -64,6 +64,13 @@ static const struct ctl_cmd commands[] = {
 	    N_("cases for analysis, without numbers") },
 	{ "inject", ctl_inject, "--from number [--channel name] text",
 	    N_("feed a message in as if it had arrived") },
+	{ "intake", ctl_intake, "--source box | reception | meeting "
+	    "[--from number] [--area area] [--received date] [--slip number] "
+	    "[--category category] [--channel name] text",
+	    N_("record a slip or a point raised in person as a case") },
+	{ "reception", ctl_reception, "[--date date]",
+	    N_("the agenda of the citizen reception: bookings, topics, open "
+	    "cases") },
 	{ "quarantine", ctl_quarantine, "list | release number",
 	    N_("numbers the flood guard holds back, and releasing one") },
 	{ "sender", ctl_sender, "block --reason text number | unblock number",
@@ -72,6 +79,13 @@ static const struct ctl_cmd commands[] = {
 	    N_("a consistent copy of the database, while it runs") },
 	{ "audit", ctl_audit, "[--verify] [--limit n]",
 	    N_("the audit log; --verify checks it") },
+	{ "announce", ctl_announce, "draft --topic topic [--area area]... "
+	    "--text text [--text-en text] [--body text]",
+	    N_("draft an announcement to the subscribers; shows its cost") },
+	{ "announce", ctl_announce, "list | subscribers | show id",
+	    N_("announcements, their delivery, and the subscribers") },
+	{ "announce", ctl_announce, "approve id | send id | cancel id",
+	    N_("a second administrator approves; then it is sent") },
 	{ "router", ctl_router, "train [--force] [--corpus dir] "
 	    "[--corrections file] [--out file]",
 	    N_("retrain the learned model with the officers' corrections") },

@@ -76,6 +76,8 @@ void	 ctl_table_print(struct ctl_table *, FILE *);
 int	 ctl_number(const char *cmd, const char *what, const char *s,
 	    long min, long max, long *v);
 int	 ctl_utf8(const char *what, const char *s);
+int	 ctl_text_operand(int argc, char **argv, json_t *args,
+	    const char *required);
 int	 ctl_getopt(int argc, char **argv, const char *shortopts,
 	    const struct option *longopts);
 
@@ -102,10 +104,19 @@ int	ctl_outbox(struct ctl_globals *, int, char **);
 int	ctl_retry(struct ctl_globals *, int, char **);
 int	ctl_inject(struct ctl_globals *, int, char **);
 
+/* ctl_intake.c: intake */
+int	ctl_intake(struct ctl_globals *, int, char **);
+
+/* ctl_reception.c: reception */
+int	ctl_reception(struct ctl_globals *, int, char **);
+
 /* ctl_admin.c: quarantine, sender, backup */
 int	ctl_quarantine(struct ctl_globals *, int, char **);
 int	ctl_sender(struct ctl_globals *, int, char **);
 int	ctl_backup(struct ctl_globals *, int, char **);
+
+/* ctl_announce.c: announce */
+int	ctl_announce(struct ctl_globals *, int, char **);
 
 /* ctl_report.c: report, export, audit */
 int	ctl_report(struct ctl_globals *, int, char **);

@@ -2,6 +2,7 @@
  * cmd.c: the table of the control socket's commands and what their
  * handlers share: reading arguments and writing JSON values.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,8 @@ const struct control_cmd cmd_table[] = {
 	{ "outbox", ROLE_ADMINISTRATOR, cmd_outbox },
 	{ "retry", ROLE_ADMINISTRATOR, cmd_retry },
 	{ "inject", ROLE_ADMINISTRATOR, cmd_inject },
+	{ "intake", ROLE_OFFICER, cmd_intake },
+	{ "reception", ROLE_OFFICER, cmd_reception },
 	{ "audit", ROLE_ADMINISTRATOR, cmd_audit },
 	{ "router.corrections", ROLE_ADMINISTRATOR, cmd_router_corrections },
 	{ "router.install", ROLE_ADMINISTRATOR, cmd_router_install },
@@ -41,6 +44,14 @@ const struct control_cmd cmd_table[] = {
 	{ "sender.block", ROLE_ADMINISTRATOR, cmd_sender_block },
 	{ "sender.unblock", ROLE_ADMINISTRATOR, cmd_quarantine_release },
 	{ "backup", ROLE_ADMINISTRATOR, cmd_backup },
+	{ "announce.draft", ROLE_ADMINISTRATOR, cmd_announce_draft },
+	{ "announce.show", ROLE_OFFICER, cmd_announce_show },
+	{ "announce.list", ROLE_OFFICER, cmd_announce_list },
+	{ "announce.subscribers", ROLE_ADMINISTRATOR,
+	    cmd_announce_subscribers },
+	{ "announce.approve", ROLE_ADMINISTRATOR, cmd_announce_approve },
+	{ "announce.send", ROLE_ADMINISTRATOR, cmd_announce_send },
+	{ "announce.cancel", ROLE_ADMINISTRATOR, cmd_announce_cancel },
 };
 const size_t cmd_ncommands = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
@@ -179,4 +190,42 @@ cmd_category_names(const struct config *conf, const char *id)
 	return json_pack("{s:s, s:s, s:s, s:s}", "name_vi", cat->name_vi,
 	    "name_en", cat->name_en, "short_vi", cat->short_vi, "short_en",
 	    cat->short_en);
+}
+
+/*
+ * Records why the work is refused, as control_fail() does for a request.
+ * Returns the status that rolls the transaction back.
+ */
+enum store_status
+cmd_refuse(struct cmd_refusal *r, enum control_err e, const char *fmt, ...)
+{
+	va_list	ap;
+
+	r->err = e;
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	json_decref(r->fargs);
+	va_start(ap, fmt);
+	r->fargs = control_format_args(fmt, ap);
+	va_end(ap);
+	r->fmt = fmt;
+	return e == CONTROL_E_NOTFOUND ? STORE_NOTFOUND : STORE_INVALID;
+}
+
+/* Sends the refusal as req's failure.  Returns -1. */
+int
+cmd_refusal_send(struct control_req *req, struct cmd_refusal *r)
+{
+	control_fail_with(req, r->err, r->msg, r->fmt, r->fargs);
+	r->fargs = NULL;
+	return -1;
+}
+
+/* Forgets a refusal that was not sent. */
+void
+cmd_refusal_clear(struct cmd_refusal *r)
+{
+	json_decref(r->fargs);
+	memset(r, 0, sizeof(*r));
 }

@@ -12,6 +12,7 @@
 
 #include "daemon/cmd.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "text/text.h"
@@ -427,9 +428,50 @@ inject_done(const struct ingest_result *res, void *arg)
 	pthread_mutex_unlock(&iw->lock);
 }
 
-/* The channel an injected message comes in on: given, or the first one. */
-static const char *
-inject_channel(struct control_req *req)
+/*
+ * Hands in to the ingest pipeline and waits until it is stored: *res is
+ * what it became (res->category points into category, catsz bytes).
+ * Returns 0, or -1 after recording the failure (the store is closing,
+ * or did not store it).
+ */
+int
+cmd_ingest(struct control_req *req, const struct inbound *in,
+    struct ingest_result *res, char *category, size_t catsz)
+{
+	struct inject_wait	 iw;
+
+	memset(&iw, 0, sizeof(iw));
+	pthread_mutex_init(&iw.lock, NULL);
+	pthread_cond_init(&iw.cond, NULL);
+	if (ingest_submit(req->svc->ingest, req->conf, in, inject_done,
+	    &iw) == -1) {
+		pthread_cond_destroy(&iw.cond);
+		pthread_mutex_destroy(&iw.lock);
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store is "
+		    "closing");
+	}
+	pthread_mutex_lock(&iw.lock);
+	while (!iw.done)
+		pthread_cond_wait(&iw.cond, &iw.lock);
+	pthread_mutex_unlock(&iw.lock);
+	pthread_cond_destroy(&iw.cond);
+	pthread_mutex_destroy(&iw.lock);
+	*res = iw.res;
+	copy_str(category, catsz, iw.category);
+	res->category = category;
+	if (iw.res.status != STORE_OK)
+		return control_fail(req, CONTROL_E_UNAVAILABLE, "not stored: "
+		    "%s", store_strerror(iw.res.status));
+	return 0;
+}
+
+/*
+ * The channel a message fed in by papictl comes in on, and its answers go
+ * out on: --channel's, or the first enabled one, or none when there is
+ * none (NULL after recording a usage error for an unknown --channel).
+ */
+const char *
+cmd_channel_arg(struct control_req *req, const char *none)
 {
 	const char	*name = cmd_arg_str(req, "channel");
 	size_t		 i;
@@ -445,17 +487,17 @@ inject_channel(struct control_req *req)
 	for (i = 0; i < req->conf->nchannels; i++)
 		if (req->conf->channels[i].enabled)
 			return req->conf->channels[i].name;
-	return "inject";
+	return none;
 }
 
 /* inject --from NUMBER [--channel NAME] TEXT */
 int
 cmd_inject(struct control_req *req)
 {
-	struct inject_wait	 iw;
+	struct ingest_result	 res;
 	struct inbound		 in;
 	const char		*from = cmd_arg_str(req, "from"), *text, *ch, *p;
-	char			 ref[32], detail[128];
+	char			 ref[32], detail[128], category[CONF_ID_MAX];
 
 	if (from == NULL || *from == '\0' || strlen(from) > 32)
 		return control_fail(req, CONTROL_E_USAGE, "inject needs "
@@ -465,47 +507,30 @@ cmd_inject(struct control_req *req)
 			return control_fail(req, CONTROL_E_USAGE, "'%s' is not "
 			    "a sender", from);
 	if ((text = cmd_arg_text(req, "text", TEXT_INPUT_MAX, 1)) == NULL ||
-	    (ch = inject_channel(req)) == NULL)
+	    (ch = cmd_channel_arg(req, "inject")) == NULL)
 		return -1;
 	memset(&in, 0, sizeof(in));
 	in.channel = ch;
 	in.sender = from;
 	in.text = text;
 	in.textlen = strlen(text);
-	memset(&iw, 0, sizeof(iw));
-	pthread_mutex_init(&iw.lock, NULL);
-	pthread_cond_init(&iw.cond, NULL);
-	if (ingest_submit(req->svc->ingest, req->conf, &in, inject_done,
-	    &iw) == -1) {
-		pthread_cond_destroy(&iw.cond);
-		pthread_mutex_destroy(&iw.lock);
-		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store is "
-		    "closing");
-	}
-	pthread_mutex_lock(&iw.lock);
-	while (!iw.done)
-		pthread_cond_wait(&iw.cond, &iw.lock);
-	pthread_mutex_unlock(&iw.lock);
-	pthread_cond_destroy(&iw.cond);
-	pthread_mutex_destroy(&iw.lock);
-	if (iw.res.status != STORE_OK)
-		return control_fail(req, CONTROL_E_UNAVAILABLE, "not stored: "
-		    "%s", store_strerror(iw.res.status));
+	if (cmd_ingest(req, &in, &res, category, sizeof(category)) == -1)
+		return -1;
 	ref[0] = '\0';
-	if (iw.res.ref_number != 0)
-		ref_format(req->conf->case_prefix, iw.res.ref_number, ref, sizeof(ref));
+	if (res.ref_number != 0)
+		ref_format(req->conf->case_prefix, res.ref_number, ref, sizeof(ref));
 	req->data = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:b}",
-	    "message", (json_int_t)iw.res.message_id, "ref", ref, "channel",
-	    ch, "category", iw.category, "created", iw.res.created,
-	    "attached", iw.res.attached, "duplicate", iw.res.duplicate);
+	    "message", (json_int_t)res.message_id, "ref", ref, "channel",
+	    ch, "category", category, "created", res.created,
+	    "attached", res.attached, "duplicate", res.duplicate);
 	json_object_set_new(req->data, "kind", json_string(
-	    route_kind_name(iw.res.kind)));
+	    route_kind_name(res.kind)));
 	/* Who fed it in: the message's own entries say "papigwd". */
 	snprintf(detail, sizeof(detail), "message %lld on %s%s%s",
-	    (long long)iw.res.message_id, ch, ref[0] ? ", " : "", ref);
-	if (!iw.res.duplicate && audit_record(req->svc->store,
+	    (long long)res.message_id, ch, ref[0] ? ", " : "", ref);
+	if (!res.duplicate && audit_record(req->svc->store,
 	    req->who->user, "message.inject", 0, detail) != STORE_OK)
-		log_warnx("control: inject: the audit entry of message %lld "
-		    "was not written", (long long)iw.res.message_id);
+		log_warnx(_("control: inject: the audit entry of message %lld "
+		    "was not written"), (long long)res.message_id);
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "daemon/cmd.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
@@ -245,11 +246,11 @@ static void
 verify_log(struct control_req *req, struct verify_ctx *vc)
 {
 	if (vc->first_bad != 0)
-		log_warnx("audit: verification by %s failed at entry %lld",
+		log_warnx(_("audit: verification by %s failed at entry %lld"),
 		    req->who->user, (long long)vc->first_bad);
 	else
-		log_notice("audit: verified by %s: %lld entries, the newest "
-		    "%lld, head %s", req->who->user, (long long)vc->entries,
+		log_notice(_("audit: verified by %s: %lld entries, the newest "
+		    "%lld, head %s"), req->who->user, (long long)vc->entries,
 		    (long long)vc->last_id, vc->prev);
 }
 

@@ -17,6 +17,7 @@
 
 #include "daemon/cmd.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "store/store.h"
 #include "core/audit.h"
@@ -34,15 +35,15 @@ cmd_backup(struct control_req *req)
 		    "file to write, passed with the request");
 	if (store_backup(req->svc->store, req->passed_fd, &bytes, err,
 	    sizeof(err)) == -1) {
-		log_warnx("backup by %s failed: %s", req->who->user, err);
+		log_warnx(_("backup by %s failed: %s"), req->who->user, err);
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "backup: %s",
 		    err);
 	}
 	snprintf(detail, sizeof(detail), "%lld bytes", (long long)bytes);
 	if (audit_record(req->svc->store, req->who->user, "store.backup", 0,
 	    detail) != STORE_OK)
-		log_warnx("backup: the audit entry was not written");
-	log_notice("backup by %s: %lld bytes in %lld ms", req->who->user,
+		log_warnx(_("backup: the audit entry was not written"));
+	log_notice(_("backup by %s: %lld bytes in %lld ms"), req->who->user,
 	    (long long)bytes, (long long)(clock_mono_ms() - t0));
 	req->data = json_pack("{s:I, s:I}", "bytes", (json_int_t)bytes,
 	    "ms", (json_int_t)(clock_mono_ms() - t0));

@@ -21,7 +21,6 @@
  * the resident's answer is taken by core/lifecycle.c.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 
 #include "daemon/cmd.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -38,6 +38,7 @@
 #include "conf/config.h"
 #include "domain/classifier.h"
 #include "domain/ref.h"
+#include "domain/source.h"
 #include "store/store.h"
 #include "store/query.h"
 #include "core/lifecycle.h"
@@ -94,7 +95,29 @@ case_json(const struct config *conf, const struct store_case *c)
 	    "text", cmd_jstr(c->text));
 	if (o != NULL && c->categories2 != NULL)
 		json_object_set_new(o, "secondary", cmd_jstr(c->categories2));
+	if (o != NULL)
+		json_object_set_new(o, "source", json_string(
+		    case_source_name(c->source)));
 	return o;
+}
+
+/*
+ * What the officer who recorded a slip or a point raised in person wrote
+ * down besides the text (papictl intake), or null.
+ */
+static json_t *
+intake_json(struct control_req *req, int64_t case_id)
+{
+	struct store_intake_row	 r;
+	json_t			*o;
+
+	if (store_intake_get(req->svc->store, case_id, &r) != STORE_OK)
+		return json_null();
+	o = json_pack("{s:s, s:s?, s:s?, s:s, s:s}", "source",
+	    case_source_name(r.source), "slip", r.slip, "area", r.area,
+	    "received", r.received, "officer", r.officer);
+	store_intake_clear(&r);
+	return o != NULL ? o : json_null();
 }
 
 /*
@@ -157,8 +180,7 @@ struct work {
 	int			 claim;
 	int64_t			 now;
 	/* Results. */
-	enum control_err	 err;
-	char			 msg[256];
+	struct cmd_refusal	 why;		/* refused: the reason */
 	int64_t			 case_id;
 	int64_t			 outbox_id;
 	int64_t			 note_id;
@@ -167,31 +189,7 @@ struct work {
 	enum store_case_state	 to;
 	char			*number;	/* OP_UNMASK */
 	char			 old[2 * CONF_ID_MAX];	/* OP_RECATEGORISE */
-	const char		*fmt;		/* w->msg's format... */
-	json_t			*fargs;		/* ...and arguments */
 };
-
-/*
- * Records why w failed, as control_fail() does for a request (the
- * request's answer is written once the transaction is over).  Returns
- * the status that rolls the change back.
- */
-static enum store_status __attribute__((format(printf, 3, 4)))
-work_fail(struct work *w, enum control_err e, const char *fmt, ...)
-{
-	va_list	ap;
-
-	w->err = e;
-	va_start(ap, fmt);
-	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
-	va_end(ap);
-	json_decref(w->fargs);
-	va_start(ap, fmt);
-	w->fargs = control_format_args(fmt, ap);
-	va_end(ap);
-	w->fmt = fmt;
-	return e == CONTROL_E_NOTFOUND ? STORE_NOTFOUND : STORE_INVALID;
-}
 
 /* Moves case c to state "to" (also when it stays the same: a record). */
 static enum store_status
@@ -251,7 +249,7 @@ do_assign(struct store_txn *txn, struct work *w, struct store_case *c)
 	enum store_case_state	to = c->state;
 
 	if (!cmd_case_open(c->state))
-		return work_fail(w, CONTROL_E_CONFLICT, "the case is %s: "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the case is %s: "
 		    "reopen it first", store_case_state_name(c->state));
 	if (c->state == STORE_CASE_RECEIVED || c->state == STORE_CASE_REOPENED)
 		to = STORE_CASE_ASSIGNED;
@@ -285,7 +283,7 @@ do_close(struct store_txn *txn, struct work *w, struct store_case *c)
 	char			detail[64];
 
 	if (!cmd_case_open(c->state))
-		return work_fail(w, CONTROL_E_CONFLICT, "the case is already "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the case is already "
 		    "%s", store_case_state_name(c->state));
 	if (w->text != NULL && (st = store_note_add(txn, c->id, w->actor,
 	    w->text, w->now, &w->note_id)) != STORE_OK)
@@ -312,7 +310,7 @@ do_reopen(struct store_txn *txn, struct work *w, struct store_case *c)
 	char			detail[64];
 
 	if (cmd_case_open(c->state))
-		return work_fail(w, CONTROL_E_CONFLICT, "the case is %s, not "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the case is %s, not "
 		    "closed", store_case_state_name(c->state));
 	w->from = c->state;
 	w->to = STORE_CASE_REOPENED;
@@ -332,7 +330,7 @@ do_reply(struct store_txn *txn, struct work *w, struct store_case *c)
 	char			detail[128];
 
 	if (c->erased != 0 || c->sender[0] == '\0')
-		return work_fail(w, CONTROL_E_CONFLICT, "the resident's number "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the resident's number "
 		    "was erased (retention): no answer can be sent");
 	memset(&m, 0, sizeof(m));
 	m.kind = REPLY_KIND_ANSWER;
@@ -366,7 +364,7 @@ do_unmask(struct store_txn *txn, struct work *w, struct store_case *c)
 	char	detail[600];
 
 	if (c->erased != 0 || c->sender[0] == '\0')
-		return work_fail(w, CONTROL_E_CONFLICT, "the number was erased "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the number was erased "
 		    "(retention)");
 	snprintf(detail, sizeof(detail), "reason: %s", w->text);
 	w->number = xstrdup(c->sender);
@@ -396,11 +394,11 @@ do_recategorise(struct store_txn *txn, struct work *w, struct store_case *c)
 	if (strcmp(c->category, w->cat->id) == 0 && (w->sub == NULL) ==
 	    (c->subcategory == NULL) && (w->sub == NULL ||
 	    strcmp(w->sub, c->subcategory) == 0))
-		return work_fail(w, CONTROL_E_CONFLICT, "the case is in %s "
+		return cmd_refuse(&w->why, CONTROL_E_CONFLICT, "the case is in %s "
 		    "already", w->old);
 	if (from != NULL && from->restricted && !w->cat->restricted &&
 	    w->req->who->kind < ROLE_INSPECTOR)
-		return work_fail(w, CONTROL_E_FORBIDDEN, "only an inspector "
+		return cmd_refuse(&w->why, CONTROL_E_FORBIDDEN, "only an inspector "
 		    "may move a case out of %s", from->id);
 	memset(&k, 0, sizeof(k));
 	k.case_id = c->id;
@@ -436,12 +434,12 @@ case_work(struct store_txn *txn, void *arg)
 	st = store_case_read(txn, w->ref, w->op == OP_RECATEGORISE ?
 	    STORE_CASE_TEXT : 0, &c);
 	if (st == STORE_NOTFOUND)
-		return work_fail(w, CONTROL_E_NOTFOUND, "no case %s", ref);
+		return cmd_refuse(&w->why, CONTROL_E_NOTFOUND, "no case %s", ref);
 	if (st != STORE_OK)
 		return st;
 	if (!control_sees(w->req->who, w->req->conf, c.category)) {
 		store_case_clear(&c);
-		return work_fail(w, CONTROL_E_NOTFOUND, "no case %s", ref);
+		return cmd_refuse(&w->why, CONTROL_E_NOTFOUND, "no case %s", ref);
 	}
 	w->case_id = c.id;
 	w->from = w->to = c.state;
@@ -488,17 +486,13 @@ run_work(struct control_req *req, struct work *w)
 	w->now = clock_unix();
 	st = store_submit_wait(req->svc->store, case_work, w);
 	if (st == STORE_OK) {
-		json_decref(w->fargs);
-		w->fargs = NULL;
+		cmd_refusal_clear(&w->why);
 		return 0;
 	}
 	free(w->number);
 	w->number = NULL;
-	if (w->err != CONTROL_E_OK) {
-		control_fail_with(req, w->err, w->msg, w->fmt, w->fargs);
-		w->fargs = NULL;
-		return -1;
-	}
+	if (w->why.err != CONTROL_E_OK)
+		return cmd_refusal_send(req, &w->why);
 	return control_fail(req, CONTROL_E_UNAVAILABLE, "not saved: %s",
 	    store_strerror(st));
 }
@@ -601,9 +595,11 @@ fts_words(struct strbuf *q, const char *s, const char *sep)
  * The FTS5 query of list --text WORDS and --area ID: every word, and
  * any of the area's phrases.  Returns a new string (free it), or NULL
  * after recording a usage error; *none is set when neither was asked.
+ * With an area, *text is the query of the words alone (or NULL), for
+ * the slips an officer recorded under that area (papictl intake).
  */
 static char *
-search_query(struct control_req *req, int *none)
+search_query(struct control_req *req, int *none, char **textq)
 {
 	const char		*text = cmd_arg_str(req, "text");
 	const char		*id = cmd_arg_str(req, "area");
@@ -612,6 +608,7 @@ search_query(struct control_req *req, int *none)
 	size_t			 i;
 
 	*none = text == NULL && id == NULL;
+	*textq = NULL;
 	if (*none)
 		return NULL;
 	if (id != NULL && (a = config_area(req->conf, id)) == NULL) {
@@ -635,29 +632,34 @@ search_query(struct control_req *req, int *none)
 			return NULL;
 		}
 		strbuf_printf(&q, "\"");
+		if (a != NULL)
+			*textq = xstrdup(strstr(q.buf, ") AND ") + 6);
 	}
 	return strbuf_take(&q, NULL);
 }
 
 /*
- * list --source: a channel's name, or "ussd" for reports made through
- * the USSD menu.  Returns 0, or -1 after a usage error.
+ * list --source: where the cases came from (sms, ussd, box, reception,
+ * meeting, announcement: domain/source.h), or the name of the channel
+ * they came in on.  Returns 0, or -1 after a usage error.
  */
 static int
 source_arg(struct control_req *req, struct store_case_filter *f)
 {
 	const char	*s = cmd_arg_str(req, "source");
+	int		 src;
 
 	if (s == NULL)
 		return 0;
-	if (strcmp(s, "ussd") == 0)
-		f->ussd = 1;
+	if ((src = case_source_parse(s)) >= 0)
+		f->source = src + 1;
 	else if (config_channel(req->conf, s) != NULL ||
 	    strcmp(s, "inject") == 0)
 		f->channel = s;
 	else
-		return control_fail(req, CONTROL_E_USAGE, "no source '%s': a "
-		    "channel's name, or ussd", s);
+		return control_fail(req, CONTROL_E_USAGE, "no source '%s': sms, "
+		    "ussd, box, reception, meeting, announcement, or a "
+		    "channel's name", s);
 	return 0;
 }
 
@@ -722,7 +724,8 @@ list_filter(struct control_req *req, struct store_case_filter *f,
 	} else
 		f->nvisible = control_visible(req->who, req->conf, vis);
 	f->visible = *vis;
-	f->match = search_query(req, &none);
+	f->match = search_query(req, &none, (char **)&f->match_text);
+	f->area = cmd_arg_str(req, "area");
 	return f->match == NULL && !none ? -1 : 0;
 }
 
@@ -759,12 +762,14 @@ cmd_list(struct control_req *req)
 	}
 	free(vis);
 	free((char *)f.match);
+	free((char *)f.match_text);
 	req->data = json_pack("{s:o, s:o, s:b}", "cases", lc.cases,
 	    "categories", lc.names, "more", lc.more);
 	return 0;
 fail:
 	free(vis);
 	free((char *)f.match);
+	free((char *)f.match_text);
 	json_decref(lc.cases);
 	json_decref(lc.names);
 	return -1;
@@ -912,6 +917,8 @@ cmd_show(struct control_req *req)
 	json_object_set_new(o, "evidence", evidence_json(req, c.text));
 	json_object_set_new(o, "category_names", cmd_category_names(req->conf,
 	    c.category));
+	if (case_source_paper(c.source))
+		json_object_set_new(o, "intake", intake_json(req, c.id));
 	store_case_clear(&c);
 	if (reason != NULL) {
 		memset(&w, 0, sizeof(w));
@@ -922,7 +929,7 @@ cmd_show(struct control_req *req)
 			json_decref(o);
 			return -1;
 		}
-		log_notice("control: %s unmasked the number of case %lld",
+		log_notice(_("control: %s unmasked the number of case %lld"),
 		    req->who->user, (long long)ref);
 		json_object_set_new(o, "number_full", cmd_jstr(w.number));
 		free(w.number);

@@ -15,7 +15,6 @@
  * is merged only with another restricted one: a merge must never carry a tip into an
  * ordinary queue, or an ordinary complaint into the restricted one.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,24 +32,10 @@ struct merge {
 	int64_t			 keep, join;	/* the references asked */
 	int64_t			 now;
 	/* Results. */
-	enum control_err	 err;
-	char			 msg[256];
+	struct cmd_refusal	 why;		/* refused: the reason */
 	int64_t			 moved;		/* messages */
 	int64_t			 deadline;
 };
-
-/* Records why the merge is refused; returns the status that rolls back. */
-static enum store_status __attribute__((format(printf, 3, 4)))
-refuse(struct merge *m, enum control_err e, const char *fmt, ...)
-{
-	va_list	ap;
-
-	m->err = e;
-	va_start(ap, fmt);
-	vsnprintf(m->msg, sizeof(m->msg), fmt, ap);
-	va_end(ap);
-	return e == CONTROL_E_NOTFOUND ? STORE_NOTFOUND : STORE_INVALID;
-}
 
 /* Reads the case ref leads to, if the asker sees it. */
 static enum store_status
@@ -63,12 +48,12 @@ read_case(struct store_txn *txn, struct merge *m, int64_t ref,
 
 	ref_format(conf->case_prefix, ref, r, sizeof(r));
 	if ((st = store_case_read(txn, ref, 0, c)) == STORE_NOTFOUND)
-		return refuse(m, CONTROL_E_NOTFOUND, "no case %s", r);
+		return cmd_refuse(&m->why, CONTROL_E_NOTFOUND, "no case %s", r);
 	if (st != STORE_OK)
 		return st;
 	if (!control_sees(m->req->who, conf, c->category)) {
 		store_case_clear(c);
-		return refuse(m, CONTROL_E_NOTFOUND, "no case %s", r);
+		return cmd_refuse(&m->why, CONTROL_E_NOTFOUND, "no case %s", r);
 	}
 	return STORE_OK;
 }
@@ -86,28 +71,28 @@ check_pair(struct merge *m, const struct store_case *k,
 	ref_format(conf->case_prefix, m->join, rj, sizeof(rj));
 	if (k->ref_number != m->keep) {
 		ref_format(conf->case_prefix, k->ref_number, rn, sizeof(rn));
-		return refuse(m, CONTROL_E_CONFLICT, "%s was merged into %s: "
+		return cmd_refuse(&m->why, CONTROL_E_CONFLICT, "%s was merged into %s: "
 		    "merge into %s", rk, rn, rn);
 	}
 	if (j->id == k->id)
-		return refuse(m, CONTROL_E_CONFLICT, "%s is already part of "
+		return cmd_refuse(&m->why, CONTROL_E_CONFLICT, "%s is already part of "
 		    "%s", rj, rk);
 	if (j->ref_number != m->join) {
 		ref_format(conf->case_prefix, j->ref_number, rn, sizeof(rn));
-		return refuse(m, CONTROL_E_CONFLICT, "%s was merged into %s "
+		return cmd_refuse(&m->why, CONTROL_E_CONFLICT, "%s was merged into %s "
 		    "already", rj, rn);
 	}
 	if (!cmd_case_open(k->state))
-		return refuse(m, CONTROL_E_CONFLICT, "%s is %s: reopen it "
+		return cmd_refuse(&m->why, CONTROL_E_CONFLICT, "%s is %s: reopen it "
 		    "first", rk, store_case_state_name(k->state));
 	if (k->resident != j->resident)
-		return refuse(m, CONTROL_E_CONFLICT, "%s and %s come from "
+		return cmd_refuse(&m->why, CONTROL_E_CONFLICT, "%s and %s come from "
 		    "different residents: each keeps its case, so that each "
 		    "gets the answer", rk, rj);
 	ck = config_category(conf, k->category);
 	cj = config_category(conf, j->category);
 	if ((ck != NULL && ck->restricted) != (cj != NULL && cj->restricted))
-		return refuse(m, CONTROL_E_CONFLICT, "%s (%s) and %s (%s): a "
+		return cmd_refuse(&m->why, CONTROL_E_CONFLICT, "%s (%s) and %s (%s): a "
 		    "restricted case is merged only with another restricted "
 		    "case", rk, k->category, rj, j->category);
 	return STORE_OK;
@@ -189,8 +174,8 @@ cmd_merge(struct control_req *req)
 		    "merged with itself");
 	m.now = clock_unix();
 	st = store_submit_wait(req->svc->store, merge_work, &m);
-	if (st != STORE_OK && m.err != CONTROL_E_OK)
-		return control_fail(req, m.err, "%s", m.msg);
+	if (st != STORE_OK && m.why.err != CONTROL_E_OK)
+		return cmd_refusal_send(req, &m.why);
 	if (st != STORE_OK)
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "not saved: %s",
 		    store_strerror(st));

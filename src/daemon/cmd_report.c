@@ -16,7 +16,8 @@
  * answered within the deadline (among cases answered or past their
  * deadline; those still within it and unanswered are not counted yet),
  * and the residents' satisfaction answers (1 to 5: how many of each and
- * the mean).  Categories the asker's role does not see are left out
+ * the mean); the same figures by source (SMS, USSD, the suggestion box,
+ * the reception, meetings, replies to announcements).  Categories the asker's role does not see are left out
  * altogether: not even counted in the totals.  The answer carries what a
  * printed report names (the ward, the body above it, the recipient, who
  * signs); papictl lays it out.
@@ -41,6 +42,7 @@
 #include "domain/calendar.h"
 #include "domain/period.h"
 #include "domain/ref.h"
+#include "domain/source.h"
 #include "store/store.h"
 #include "store/query.h"
 #include "core/lifecycle.h"
@@ -155,6 +157,7 @@ struct report_ctx {
 	struct group		 other;		/* categories no longer there */
 	struct group		 dims[NDIMENSIONS];
 	struct group		 total;
+	struct group		 sources[CASE_SOURCE_MAX]; /* by source */
 };
 
 static void
@@ -216,6 +219,8 @@ report_row(const struct store_case *r, void *arg)
 		if (strcmp(dimensions[i].id, dim) == 0)
 			group_add(&rc->dims[i], r, rc->now);
 	group_add(&rc->total, r, rc->now);
+	group_add(&rc->sources[(unsigned)r->source < CASE_SOURCE_MAX ?
+	    r->source : CASE_SOURCE_SMS], r, rc->now);
 }
 
 static int
@@ -342,6 +347,30 @@ report_categories(struct report_ctx *rc)
 	return cats;
 }
 
+/*
+ * Every source of cases (domain/source.h), with or without cases: SMS,
+ * USSD, the suggestion box, the reception, meetings, replies to
+ * announcements.
+ */
+static json_t *
+report_sources(struct report_ctx *rc)
+{
+	json_t	*srcs = json_array(), *o;
+	int	 i;
+
+	for (i = 0; i < CASE_SOURCE_MAX; i++) {
+		o = group_json(&rc->sources[i]);
+		json_object_set_new(o, "id", json_string(case_source_name(
+		    (enum case_source)i)));
+		json_object_set_new(o, "name", json_string(case_source_label(
+		    (enum case_source)i, 0)));
+		json_object_set_new(o, "name_en", json_string(
+		    case_source_label((enum case_source)i, 1)));
+		json_array_append_new(srcs, o);
+	}
+	return srcs;
+}
+
 /* Every PAPI dimension, with or without cases. */
 static json_t *
 report_dimensions(struct report_ctx *rc)
@@ -403,6 +432,10 @@ report_free(struct report_ctx *rc)
 		free(rc->cats[i].answer.v);
 		free(rc->cats[i].resolution.v);
 	}
+	for (i = 0; i < CASE_SOURCE_MAX; i++) {
+		free(rc->sources[i].answer.v);
+		free(rc->sources[i].resolution.v);
+	}
 	free(rc->cats);
 }
 
@@ -452,7 +485,8 @@ cmd_report(struct control_req *req)
 	struct store_query	*q;
 	struct span		 sp;
 	enum store_status	 st;
-	json_t			*data, *sms;
+	json_t			*data, *sms, *ann = NULL;
+	int64_t			 upto;
 
 	if (cmd_arg_bool(req, "due"))
 		return report_due(req);
@@ -463,18 +497,28 @@ cmd_report(struct control_req *req)
 	rc.req = req;
 	rc.now = sp.cut;
 	rc.cats = xcalloc(req->conf->ncategories + 1, sizeof(*rc.cats));
-	st = store_report_frozen(q, sp.start, sp.cut < sp.end ? sp.cut :
-	    sp.end, sp.cut, report_row, &rc);
-	data = json_pack("{s:o, s:o, s:o, s:o}", "total",
+	/*
+	 * While the period runs, its figures are those of the end of this
+	 * second: a case made in it, or an answer, counts already.
+	 */
+	upto = sp.cut < sp.end ? sp.cut + 1 : sp.end;
+	st = store_report_frozen(q, sp.start, upto, upto, report_row, &rc);
+	data = json_pack("{s:o, s:o, s:o, s:o, s:o}", "total",
 	    group_json(&rc.total), "dimensions", report_dimensions(&rc),
-	    "categories", report_categories(&rc), "heading",
-	    report_heading(req->conf));
+	    "categories", report_categories(&rc), "sources",
+	    report_sources(&rc), "heading", report_heading(req->conf));
 	report_span_json(data, &sp, clock_unix());
 	report_free(&rc);
 	if (st == STORE_OK && (sms = report_sms(q, &sp)) == NULL)
 		st = STORE_ERROR;
 	if (st == STORE_OK)
 		json_object_set_new(data, "sms", sms);
+	/* Announcements sent in the period, and the comments on them. */
+	if (st == STORE_OK && (ann = cmd_announce_report(req, sp.start,
+	    sp.cut < sp.end ? sp.cut + 1 : sp.end)) == NULL)
+		st = STORE_ERROR;
+	if (st == STORE_OK)
+		json_object_set_new(data, "announcements", ann);
 	if (st != STORE_OK) {
 		json_decref(data);
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "report: %s",

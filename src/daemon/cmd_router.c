@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "daemon/cmd.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
@@ -140,7 +141,7 @@ cmd_router_install(struct control_req *req)
 	next = classifier_with_model(cur, m);	/* takes our reference */
 	classifier_unref(cur);
 	classifier_slot_set(req->svc->classifiers, next);
-	log_notice("control: %s installed a trained model: %s",
+	log_notice(_("control: %s installed a trained model: %s"),
 	    req->who->user, detail);
 	return 0;
 }

@@ -58,6 +58,7 @@
 #include <jansson.h>
 
 #include "daemon/control.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "text/text.h"
@@ -514,13 +515,13 @@ refuse_role(struct control_req *req, const struct who *who,
     const struct control_cmd *cmd)
 {
 	if (who->kind < 0) {
-		log_notice("control: %s (uid %ld): %s refused: no role",
+		log_notice(_("control: %s (uid %ld): %s refused: no role"),
 		    who->user, who->uid, cmd->name);
 		return control_fail(req, CONTROL_E_FORBIDDEN, "user %s (uid "
 		    "%ld) has no role in the configuration", who->user,
 		    who->uid);
 	}
-	log_notice("control: %s (%s): %s refused", who->user,
+	log_notice(_("control: %s (%s): %s refused"), who->user,
 	    kind_names[who->kind], cmd->name);
 	if (cmd->role == ROLE_ADMINISTRATOR)
 		return control_fail(req, CONTROL_E_FORBIDDEN, "%s is for "
@@ -580,7 +581,7 @@ serve(struct client *cl, const char *line, size_t len)
 	if (who.kind < (int)cmd->role)
 		r = refuse_role(&req, &who, cmd);
 	else {
-		log_info("control: %s (%s): %s", who.user,
+		log_info(_("control: %s (%s): %s"), who.user,
 		    kind_names[who.kind], cmd->name);
 		r = cmd->run(&req);
 		if (r == -1 && req.err == CONTROL_E_OK)
@@ -759,7 +760,7 @@ client_start(struct control *ctl, int fd, const struct ucred *cred,
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &attr, client_main, cl) != 0) {
-		log_warnx("control: cannot start a client thread");
+		log_warnx(_("control: cannot start a client thread"));
 		close(fd);
 		free(cl->buf);
 		free(cl);
@@ -790,16 +791,16 @@ accept_one(struct control *ctl)
 	if ((fd = accept4(ctl->fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM) {
-			log_warn("control: accept (backing off)");
+			log_warn(_("control: accept (backing off)"));
 			return -1;
 		}
 		if (errno != EAGAIN && errno != EINTR &&
 		    errno != ECONNABORTED)
-			log_warn("control: accept");
+			log_warn(_("control: accept"));
 		return 0;
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == -1) {
-		log_warn("control: SO_PEERCRED");
+		log_warn(_("control: SO_PEERCRED"));
 		close(fd);
 		return 0;
 	}
@@ -813,8 +814,8 @@ accept_one(struct control *ctl)
 	tv.tv_usec = 0;
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (who.kind < 0) {
-		log_notice("control: %s (uid %ld) refused: no role", who.user,
-		    who.uid);
+		log_notice(_("control: %s (uid %ld) refused: no role"),
+		    who.user, who.uid);
 		snprintf(msg, sizeof(msg), "user %s (uid %ld) has no role in "
 		    "the configuration", who.user, who.uid);
 		refuse(fd, CONTROL_E_FORBIDDEN, msg);
@@ -825,7 +826,7 @@ accept_one(struct control *ctl)
 		ctl->clients++;
 	pthread_mutex_unlock(&ctl->lock);
 	if (!ok) {
-		log_notice("control: %s refused: %d clients already",
+		log_notice(_("control: %s refused: %d clients already"),
 		    who.user, max);
 		refuse(fd, CONTROL_E_UNAVAILABLE, "too many papictl clients "
 		    "at once; try again");
@@ -858,7 +859,7 @@ acceptor_main(void *arg)
 		    backoff > 0 ? backoff : -1) == -1) {
 			if (errno == EINTR)
 				continue;
-			log_warn("control: poll");
+			log_warn(_("control: poll"));
 			break;
 		}
 		if (pfd[1].revents & POLLIN)
@@ -895,8 +896,8 @@ clear_stale(const char *path, char *err, size_t errsz)
 	if (lstat(path, &sb) == -1)
 		return 0;
 	if (!S_ISSOCK(sb.st_mode)) {
-		snprintf(err, errsz, "control: %s exists and is not a socket",
-		    path);
+		snprintf(err, errsz, _("control: %s exists and is not a "
+		    "socket"), path);
 		return -1;
 	}
 	memset(&sun, 0, sizeof(sun));
@@ -907,8 +908,8 @@ clear_stale(const char *path, char *err, size_t errsz)
 	r = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
 	close(fd);
 	if (r == 0) {
-		snprintf(err, errsz, "control: %s: another papigwd answers "
-		    "on it", path);
+		snprintf(err, errsz, _("control: %s: another papigwd answers "
+		    "on it"), path);
 		return -1;
 	}
 	unlink(path);
@@ -936,7 +937,7 @@ control_start(const struct control_cmd *cmds, size_t ncmds,
 	pthread_cond_init(&ctl->idle, NULL);
 	if (copy_str(ctl->path, sizeof(ctl->path), conf->control_socket) ==
 	    -1) {
-		snprintf(err, errsz, "control: socket path too long");
+		snprintf(err, errsz, _("control: socket path too long"));
 		goto fail;
 	}
 	if (clear_stale(ctl->path, err, errsz) == -1)
@@ -951,7 +952,7 @@ control_start(const struct control_cmd *cmds, size_t ncmds,
 	sun.sun_family = AF_UNIX;
 	copy_str(sun.sun_path, sizeof(sun.sun_path), ctl->path);
 	if (bind(ctl->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		snprintf(err, errsz, "control: bind %s: %s", ctl->path,
+		snprintf(err, errsz, _("control: bind %s: %s"), ctl->path,
 		    strerror(errno));
 		goto fail;
 	}
@@ -964,12 +965,12 @@ control_start(const struct control_cmd *cmds, size_t ncmds,
 		goto fail;
 	}
 	if (pthread_create(&ctl->acceptor, NULL, acceptor_main, ctl) != 0) {
-		snprintf(err, errsz, "control: cannot start a thread");
+		snprintf(err, errsz, _("control: cannot start a thread"));
 		unlink(ctl->path);
 		goto fail;
 	}
 	ctl->started = 1;
-	log_info("control socket %s", ctl->path);
+	log_info(_("control socket %s"), ctl->path);
 	return ctl;
 fail:
 	control_stop(ctl);
@@ -987,7 +988,7 @@ control_stop(struct control *ctl)
 	if (ctl == NULL)
 		return;
 	if (ctl->stop[1] != -1 && write(ctl->stop[1], "x", 1) == -1)
-		log_warn("control: stop");
+		log_warn(_("control: stop"));
 	if (ctl->started) {
 		pthread_join(ctl->acceptor, NULL);
 		unlink(ctl->path);

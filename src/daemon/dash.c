@@ -43,6 +43,7 @@
 
 #include "daemon/dash.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/slot.h"
 #include "base/strbuf.h"
@@ -163,6 +164,7 @@ dash_run(struct dash_req *dr, int (*run)(struct control_req *),
 	req.q = dr->q;
 	rc = run(&req);
 	dr->q = req.q;		/* opened by the command, kept for the next */
+	json_decref(req.fargs);	/* a failure's words for papictl */
 	if (rc == -1 || req.data == NULL) {
 		a->err = req.err;
 		copy_str(a->msg, sizeof(a->msg), req.msg[0] ? req.msg :
@@ -376,7 +378,7 @@ warm(struct dash *d)
 	dash_warm(&dr);
 	pool_put(&dr);
 	config_unref(dr.conf);
-	log_notice("web: the overview's figures made in %.1f s",
+	log_notice(_("web: the overview's figures made in %.1f s"),
 	    clock_mono() - t);
 }
 
@@ -648,10 +650,13 @@ audit_login(struct dash_req *dr, const char *user, const char *action,
 	snprintf(detail, sizeof(detail), "from %s%s%s", addr, why[0] ?
 	    ": " : "", why);
 	if (audit_record(dr->svc->store, user, action, 0, detail) != STORE_OK)
-		log_warnx("web: %s by %s from %s not audited", action, user,
+		log_warnx(_("web: %s by %s from %s not audited"), action, user,
 		    addr);
-	log_notice("web: %s %s from %s%s%s", action, user, addr,
-	    why[0] ? ": " : "", why);
+	if (why[0] != '\0')
+		log_notice(_("web: %s %s from %s: %s"), action, user, addr,
+		    why);
+	else
+		log_notice(_("web: %s %s from %s"), action, user, addr);
 }
 
 /* POST /login: user and password checked by PAM, within the limits. */
@@ -871,13 +876,13 @@ read_tls(struct dash *d, const struct config *conf, char *err, size_t errsz)
 		return 0;
 	if ((d->cert = read_small_file(conf->web_tls_cert, DASH_PEM_MAX,
 	    &len)) == NULL) {
-		snprintf(err, errsz, "web.tls_cert: cannot read %s",
+		snprintf(err, errsz, _("web.tls_cert: cannot read %s"),
 		    conf->web_tls_cert);
 		return -1;
 	}
 	if ((d->key = read_small_file(conf->web_tls_key, DASH_PEM_MAX,
 	    &len)) == NULL) {
-		snprintf(err, errsz, "web.tls_key: cannot read %s",
+		snprintf(err, errsz, _("web.tls_key: cannot read %s"),
 		    conf->web_tls_key);
 		return -1;
 	}
@@ -926,8 +931,9 @@ dash_start(struct services *svc, const struct config *conf,
 	    d)) != 0)
 		fatal("web: pthread_create");
 	d->refresher_started = 1;
-	log_info("web: the dashboard on %s://%s:%d/", d->cert != NULL ?
+	log_info(_("web: the dashboard on %s://%s:%d/"), d->cert != NULL ?
 	    "https" : "http", conf->web_addr, http_port(d->http));
+	dash_pam_preflight(conf->web_pam_service, "/etc/pam.d");
 	*dp = d;
 	return 0;
 fail:

@@ -18,7 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/i18n.h"
+#include "base/log.h"
 #include "base/util.h"
 #include "daemon/dash_priv.h"
 
@@ -195,4 +198,35 @@ dash_pam_check(const char *service, const char *user, const char *password,
 		snprintf(why, whysz, "%s", pam_strerror(ph, rc));
 	pam_end(ph, rc);
 	return rc == PAM_SUCCESS ? 0 : -1;
+}
+
+/*
+ * Says at start what would make every login fail: the PAM service's file
+ * missing, or pam_unix in it while the daemon runs as a user that cannot
+ * read /etc/shadow (pam_unix's helper checks only the caller's own
+ * password).  The directory is a parameter for the tests.
+ */
+void
+dash_pam_preflight(const char *service, const char *pamdir)
+{
+	char	 path[4096], line[512];
+	FILE	*f;
+	int	 unix_auth = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", pamdir, service);
+	if ((f = fopen(path, "r")) == NULL) {
+		log_warnx(_("web: %s: no such PAM service: every login will "
+		    "be refused (web.pam_service)"), path);
+		return;
+	}
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (line[strspn(line, " \t")] != '#' &&
+		    strstr(line, "pam_unix") != NULL)
+			unix_auth = 1;
+	fclose(f);
+	if (unix_auth && geteuid() != 0 && access("/etc/shadow", R_OK) != 0)
+		log_warnx(_("web: %s uses pam_unix, and this daemon cannot "
+		    "read /etc/shadow: every login will be refused; add "
+		    "SupplementaryGroups=shadow to the unit (see papigwd(8))"),
+		    path);
 }

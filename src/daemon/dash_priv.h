@@ -65,6 +65,7 @@ void		 dash_failed(struct dash_limits *, const char *addr,
 void		 dash_succeeded(struct dash_limits *, const char *user);
 int		 dash_pam_check(const char *service, const char *user,
 		    const char *password, char *why, size_t whysz);
+void		 dash_pam_preflight(const char *service, const char *pamdir);
 
 /* dash_html.c */
 const char	*dash_tr(const struct dash_req *, const char *en);

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "daemon/gateway.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/slot.h"
 #include "base/util.h"
@@ -41,6 +42,7 @@
 #include "chan/modem.h"
 #include "chan/outbox.h"
 #include "chan/ussd.h"
+#include "daemon/announce_feed.h"
 #include "daemon/cmd.h"
 #include "daemon/control.h"
 #include "daemon/dash.h"
@@ -72,11 +74,11 @@ log_model(const struct classifier *c)
 	const struct model	*m = classifier_model(c);
 
 	if (m == NULL)
-		log_info("classifier: the keyword router alone (no model "
-		    "configured)");
+		log_info(_("classifier: the keyword router alone (no model "
+		    "configured)"));
 	else
-		log_info("classifier: model of %zu classes, %zu rows, %zu KiB "
-		    "(%s)", model_nclasses(m), model_nrows(m),
+		log_info(_("classifier: model of %zu classes, %zu rows, %zu "
+		    "KiB (%s)"), model_nclasses(m), model_nrows(m),
 		    model_memory(m) / 1024, model_trained(m));
 }
 
@@ -207,6 +209,9 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 	if ((svc->outbox = outbox_start(svc->store, conf, err, errsz)) ==
 	    NULL)
 		goto fail;
+	/* Announcements a stop interrupted go on. */
+	if ((svc->feeder = announce_feeder_start(svc, err, errsz)) == NULL)
+		goto fail;
 	gw->partfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (gw->partfd == -1 || loop_watch(gw->partfd, partfd_cb, gw) ==
 	    -1) {
@@ -229,7 +234,8 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 	if ((svc->http = http_start(conf, web_handle, svc, err, errsz)) ==
 	    NULL)
 		goto fail;
-	log_info("listening on %s:%d", conf->http_addr, http_port(svc->http));
+	log_info(_("listening on %s:%d"), conf->http_addr,
+	    http_port(svc->http));
 	/* The dashboard, when web.listen is set. */
 	if (dash_start(svc, conf, &gw->dash, err, errsz) == -1)
 		goto fail;
@@ -282,6 +288,8 @@ gateway_stop(struct gateway *gw)
 	 * too) finish for outbox.shutdown_wait seconds and queues the rest
 	 * again; it is freed once no driver can report any more.
 	 */
+	announce_feeder_stop(svc->feeder);
+	svc->feeder = NULL;
 	outbox_stop(svc->outbox);
 	/* Modems hand their last messages to the store before it closes. */
 	modems_stop(svc->modems);

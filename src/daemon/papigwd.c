@@ -108,7 +108,10 @@ change_has(const struct changes *c, const char *path)
 	return 0;
 }
 
-/* Settings that only a restart applies: the store, the sockets. */
+/*
+ * Settings that only a restart applies: the store, the sockets, the
+ * dashboard's listener and its certificate (read at start).
+ */
 static int
 restart_only(const char *path)
 {
@@ -116,7 +119,7 @@ restart_only(const char *path)
 	    "storage.synchronous", "storage.batch_max",
 	    "storage.busy_timeout", "http.listen", "http.threads",
 	    "http.max_connections", "http.timeout", "http.max_body",
-	    "control.socket" };
+	    "control.socket", "web.listen", "web.tls_cert", "web.tls_key" };
 	size_t	i;
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
@@ -185,7 +188,7 @@ reload_audit(long uid, const char *action, const char *detail)
 
 	control_user_name(uid, user, sizeof(user));
 	if (gateway_audit(d.gw, user, action, detail) == -1)
-		log_warnx("reload: the audit entry was not written");
+		log_warnx(_("reload: the audit entry was not written"));
 }
 
 /*
@@ -211,8 +214,8 @@ reload(long uid)
 		new = NULL;
 	}
 	if (new == NULL) {
-		log_warnx("reload %u failed, keeping the running "
-		    "configuration: %s", n, err);
+		log_warnx(_("reload %u failed, keeping the running "
+		    "configuration: %s"), n, err);
 		reload_audit(uid, "config.reload_failed", err);
 		sd_notify(0, "READY=1\nSTATUS=Serving (reload failed: see "
 		    "the log)");
@@ -222,8 +225,8 @@ reload(long uid)
 	log_setlevel(new->log_level);
 	config_unref(d.conf);
 	d.conf = new;
-	log_notice("configuration reloaded from %s (reload %u)", d.conf_path,
-	    n);
+	log_notice(_("configuration reloaded from %s (reload %u)"),
+	    d.conf_path, n);
 	reload_audit(uid, "config.reload", d.conf_path);
 	sd_notify(0, "READY=1\nSTATUS=Serving");
 }
@@ -327,7 +330,7 @@ static void
 stop(int sig)
 {
 	sd_notify(0, "STOPPING=1\nSTATUS=Shutting down");
-	log_notice("%s received, shutting down", strsignal(sig));
+	log_notice(_("%s received, shutting down"), strsignal(sig));
 	gateway_stop(d.gw);
 	d.gw = NULL;
 }
@@ -404,19 +407,15 @@ raise_nofile(void)
 
 /*
  * Sets up the daemon's process, once the configuration is loaded: the
- * log (to stderr in the foreground), the limit on open files,
- * libGammu's locales, the signals, the tick timer and the main loop's
- * watches on both.  Failing is fatal.
+ * log (to stderr in the foreground), the limit on open files, the
+ * signals, the tick timer and the main loop's watches on both.  Failing
+ * is fatal.
  */
 static void
 setup(int foreground)
 {
 	log_init(foreground, d.conf->log_level);
 	raise_nofile();
-	/* libGammu calls setlocale(): once, before any thread. */
-	modem_init_locales();
-	/* Log lines for administrators in the language of LC_MESSAGES. */
-	i18n_init();
 	if (setup_signals() == -1)
 		fatal("signals");
 	if (sd_watchdog_enabled(0, &d.watchdog_usec) <= 0)
@@ -433,7 +432,7 @@ static void
 warn_stderr(const char *msg, void *arg)
 {
 	(void)arg;
-	fprintf(stderr, "warning: %s\n", msg);
+	fprintf(stderr, _("warning: %s\n"), msg);
 }
 
 /*
@@ -453,7 +452,7 @@ check_only(struct config *conf)
 		return 1;
 	}
 	reply_check_budget(conf, warn_stderr, NULL);
-	printf("configuration OK\n");
+	printf(_("configuration OK\n"));
 	classifier_unref(c);
 	config_free(conf);
 	return 0;
@@ -465,6 +464,13 @@ main(int argc, char *argv[])
 	char		 err[CONF_ERR_MAX];
 	int		 foreground = 0, checkonly = 0, sig, r;
 
+	/*
+	 * The locale, first: libGammu's setlocale(), then the language of
+	 * the log lines administrators read (LANGUAGE, LC_ALL, LC_MESSAGES,
+	 * LANG), in effect for every line and every thread started later.
+	 */
+	modem_init_locales();
+	i18n_init();
 	if ((r = options(argc, argv, &foreground, &checkonly)) != -1)
 		return r;
 
@@ -489,8 +495,8 @@ main(int argc, char *argv[])
 		sd_notify(0, "STATUS=Start-up failed: see the log");
 		return 1;
 	}
-	log_notice("papigwd %s started (configuration %s)", PAPIGW_VERSION,
-	    d.conf_path);
+	log_notice(_("papigwd %s started (configuration %s)"),
+	    PAPIGW_VERSION, d.conf_path);
 	sd_notify(0, "READY=1\nSTATUS=Serving");
 
 	sig = loop_run();
@@ -499,6 +505,6 @@ main(int argc, char *argv[])
 	config_unref(d.conf);
 	close(d.sigfd);
 	close(d.timerfd);
-	log_notice("papigwd stopped");
+	log_notice(_("papigwd stopped"));
 	return 0;
 }

@@ -20,6 +20,7 @@ struct modems;
 struct ussd;
 struct http_server;
 struct audit_keeper;
+struct announce_feeder;
 
 struct services {
 	struct slot		*confs;		/* the running configuration */
@@ -33,6 +34,7 @@ struct services {
 	struct providers	 providers;	/* the providers' endpoints */
 	struct http_server	*http;
 	struct audit_keeper	*audit;		/* the audit log's key */
+	struct announce_feeder	*feeder;	/* announcements being sent */
 };
 
 #endif /* PAPIGW_DAEMON_SERVICES_H */

@@ -9,9 +9,11 @@
  * /metrics, reminds the administrators of the next report to the
  * district once, reports.remind_days working days before its cut-off (an
  * SMS to each of reports.remind_numbers, a log line, an audit entry;
- * papictl status shows it until the day), and erases the numbers of
- * cases closed more than privacy.retention_days ago (see
- * store_cases_erase()) and of the messages that opened no case.  At
+ * papictl status shows it until the day), reminds the residents booked
+ * at the citizen reception the day before (core/reception.c), and
+ * erases the numbers of cases closed more than privacy.retention_days
+ * ago (see store_cases_erase()), of the messages that opened no case, of
+ * the announcements' recipients and of the reception's bookings.  At
  * every tick it adds the messages that came to the full-text index
  * (store_fts_index()), which ingest no longer does.
  *
@@ -41,8 +43,10 @@
 #include "domain/period.h"
 #include "domain/ref.h"
 #include "store/store.h"
+#include "store/announce.h"
 #include "core/metrics.h"
 #include "core/reply.h"
+#include "core/reception.h"
 #include "daemon/services.h"
 
 #define TIMER_CHUNK		64	/* cases marked by one work item */
@@ -87,6 +91,9 @@ struct timer_job {
 	char			 due[16];	/* its cut-off, YYYY-MM-DD */
 	int			 reminded_left;	/* working days */
 	int			 reminded_sms;	/* SMS queued */
+	int			 reception_sms;	/* bookings reminded */
+	int64_t			 erased_ann;	/* announcement recipients */
+	int64_t			 erased_bookings;
 };
 
 static void
@@ -281,6 +288,46 @@ remind_work(struct store_txn *txn, void *arg)
 	return remind_report(txn, arg);
 }
 
+/* Reminds the residents booked at tomorrow's reception, a batch. */
+static enum store_status
+reception_work(struct store_txn *txn, void *arg)
+{
+	struct timer_job	*tj = arg;
+
+	return reception_remind(txn, tj->conf, tj->now, &tj->reception_sms);
+}
+
+/* Erases the numbers of a chunk of announcement recipients of then. */
+static enum store_status
+announce_erase_work(struct store_txn *txn, void *arg)
+{
+	struct timer_job	*tj = arg;
+	enum store_status	 st;
+	char			 detail[128];
+
+	st = store_announce_erase(txn, tj->before, INBOUND_CHUNK,
+	    &tj->erased_ann);
+	if (st != STORE_OK || tj->erased_ann == 0)
+		return st;
+	snprintf(detail, sizeof(detail), "numbers of %lld announcement "
+	    "recipients erased (retention %d days)",
+	    (long long)tj->erased_ann, tj->conf->privacy_retention_days);
+	return store_audit_append(txn, "papigwd", "privacy.erase", 0,
+	    detail);
+}
+
+/* Erases the numbers of a chunk of the reception's bookings of then. */
+static enum store_status
+bookings_erase_work(struct store_txn *txn, void *arg)
+{
+	struct timer_job	*tj = arg;
+	char			 day[16];
+
+	date_format(tj->before, "%Y-%m-%d", day, sizeof(day));
+	return store_bookings_erase(txn, day, ERASE_CHUNK,
+	    &tj->erased_bookings);
+}
+
 /* Erases the numbers of a chunk of closed cases, with one audit entry. */
 static enum store_status
 erase_work(struct store_txn *txn, void *arg)
@@ -370,8 +417,8 @@ run_chunk(struct timers *cs, store_work_fn work, struct timer_job *tj)
 	st = store_submit_wait(cs->svc->store, work, tj);
 	tj->took = clock_mono_ms() - t0;
 	if (st != STORE_OK && st != STORE_CLOSED)
-		log_warnx("deadlines: the timer's work failed: %s (tried again "
-		    "at the next run)", store_strerror(st));
+		log_warnx(_("deadlines: the timer's work failed: %s (tried "
+		    "again at the next run)"), store_strerror(st));
 	return st;
 }
 
@@ -391,23 +438,46 @@ run_overdue(struct timers *cs, struct timer_job *tj)
 		if (run_chunk(cs, overdue_work, tj) != STORE_OK)
 			break;
 		total += tj->marked;
-		if (tj->marked > 0)
-			log_notice("deadlines: %lld case%s overdue: %s%s%s",
-			    (long long)tj->marked, tj->marked > 1 ? "s" : "",
+		if (tj->marked > 0 && tj->notified)
+			log_notice(ngettext("deadlines: %lld case overdue: "
+			    "%s%s (officer notified by SMS)", "deadlines: %lld "
+			    "cases overdue: %s%s (officer notified by SMS)",
+			    (unsigned long)tj->marked), (long long)tj->marked,
 			    tj->refs, tj->nrefs > NOTIFY_REFS_MAX ? ", ..." :
-			    "", tj->notified ? " (officer notified by SMS)" :
+			    "");
+		else if (tj->marked > 0)
+			log_notice(ngettext("deadlines: %lld case overdue: "
+			    "%s%s", "deadlines: %lld cases overdue: %s%s",
+			    (unsigned long)tj->marked), (long long)tj->marked,
+			    tj->refs, tj->nrefs > NOTIFY_REFS_MAX ? ", ..." :
 			    "");
 	} while (n == TIMER_CHUNK && tj->marked > 0 && !stopping(cs));
 	return total;
 }
 
-/* The report reminder, when one is due (remind_report() checks again). */
+/*
+ * The reminders of the reception's bookings of tomorrow, a batch at a
+ * time, and of the report, when one is due (remind_report() checks
+ * again).
+ */
 static void
 run_reminder(struct timers *cs, struct timer_job *tj)
 {
 	const struct config	*conf = tj->conf;
 	struct period		 p;
+	int			 i = 0;
 
+	while (conf->reception_enabled && !stopping(cs) &&
+	    run_chunk(cs, reception_work, tj) == STORE_OK &&
+	    tj->reception_sms > 0) {
+		log_notice(ngettext("reception: %d booking of tomorrow "
+		    "reminded by SMS", "reception: %d bookings of tomorrow "
+		    "reminded by SMS", (unsigned long)tj->reception_sms),
+		    tj->reception_sms);
+		/* A run reminds a few batches; the rest at the next. */
+		if (++i == 8)
+			break;
+	}
 	if (conf->reports_remind_days == 0)
 		return;
 	period_next(conf, tj->now, &p);
@@ -436,6 +506,7 @@ run_retention(struct timers *cs, struct timer_job *tj)
 	int64_t		 end = clock_mono_ms() + RETENTION_RUN_MS;
 	size_t		 n;
 	int		 more = 0;
+	char		 other[64];
 
 	tj->before = tj->now - (int64_t)tj->conf->privacy_retention_days *
 	    86400;
@@ -471,11 +542,35 @@ run_retention(struct timers *cs, struct timer_job *tj)
 			break;
 	} while (tj->erased_msgs == INBOUND_CHUNK &&
 	    !pause_or_stop(cs, tj->took));
-	if (cases > 0 || msgs > 0)
-		log_notice("retention: numbers erased from %lld case%s and %lld "
-		    "other message%s%s", (long long)cases, cases == 1 ? "" :
-		    "s", (long long)msgs, msgs == 1 ? "" : "s", more ?
-		    " (more at the next run)" : "");
+	/* The announcements' recipients, then the reception's bookings. */
+	do {
+		if (run_chunk(cs, announce_erase_work, tj) != STORE_OK)
+			break;
+	} while (tj->erased_ann == INBOUND_CHUNK &&
+	    !pause_or_stop(cs, tj->took));
+	do {
+		if (run_chunk(cs, bookings_erase_work, tj) != STORE_OK)
+			break;
+	} while (tj->erased_bookings == ERASE_CHUNK &&
+	    !pause_or_stop(cs, tj->took));
+	if (cases > 0 || msgs > 0) {
+		snprintf(other, sizeof(other), ngettext("%lld other message",
+		    "%lld other messages", (unsigned long)msgs),
+		    (long long)msgs);
+		if (more)
+			/* TRANSLATORS: the %s is "N other messages". */
+			log_notice(ngettext("retention: numbers erased from "
+			    "%lld case and %s (more at the next run)",
+			    "retention: numbers erased from %lld cases and %s "
+			    "(more at the next run)", (unsigned long)cases),
+			    (long long)cases, other);
+		else
+			/* TRANSLATORS: the second %s is "N other messages". */
+			log_notice(ngettext("retention: numbers erased from "
+			    "%lld case and %s", "retention: numbers erased "
+			    "from %lld cases and %s", (unsigned long)cases),
+			    (long long)cases, other);
+	}
 	return more;
 }
 
@@ -589,7 +684,7 @@ timers_tick(struct timers *cs, struct services *svc)
 		cs->svc = svc;
 		if ((rc = pthread_create(&cs->thread, NULL, timers_main,
 		    cs)) != 0)
-			log_warnx("deadlines: timer thread: %s",
+			log_warnx(_("deadlines: timer thread: %s"),
 			    strerror(rc));
 		else
 			cs->started = 1;

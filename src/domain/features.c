@@ -745,6 +745,56 @@ parse_weights(struct features_conf *c, const char *s)
 	return *s == '\0' ? 0 : -1;
 }
 
+/* The keys of the feature settings, in their order. */
+static const char *const conf_keys[] = { "version", "bits", "groups",
+    "weights", "chars", "binary", "norm", "wordchars" };
+#define NCONF_KEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
+
+/*
+ * Reads the value of key k (conf_keys[], after the version) into c.
+ * Returns 0, or -1 when it is not a value of that key.
+ */
+static int
+conf_value(struct features_conf *c, unsigned k, const char *val)
+{
+	long		groups;
+	unsigned	v;
+
+	switch (k) {
+	case 1:
+		return parse_uint(val, FEATURES_BITS_MIN, FEATURES_BITS_MAX,
+		    &c->bits);
+	case 2:
+		if ((groups = parse_groups(val)) == -1)
+			return -1;
+		c->groups = (unsigned)groups;
+		return 0;
+	case 3:
+		return parse_weights(c, val);
+	case 4:
+		return sscanf(val, "%u-%u", &c->cmin, &c->cmax) != 2 ||
+		    c->cmin < 1 || c->cmin > c->cmax ||
+		    c->cmax > FEATURES_NGRAM_MAX ? -1 : 0;
+	case 5:
+	case 7:
+		if (parse_uint(val, 0, 1, &v) == -1)
+			return -1;
+		if (v)
+			c->opts |= k == 5 ? FEATURES_O_BINARY :
+			    FEATURES_O_WORDCHARS;
+		return 0;
+	case 6:
+		if (strcmp(val, "group") == 0)
+			c->opts |= FEATURES_O_GROUPNORM;
+		else if (strcmp(val, "l2") == 0)
+			c->opts |= FEATURES_O_L2;
+		else if (strcmp(val, "none") != 0)
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
 /*
  * Parses a line written by features_conf_format() into c.  Every key must
  * be there, once, in that order, and the version must be this code's.
@@ -754,11 +804,8 @@ int
 features_conf_parse(struct features_conf *c, const char *s, char *err,
     size_t errsz)
 {
-	static const char *const keys[] = { "version", "bits", "groups",
-	    "weights", "chars", "binary", "norm", "wordchars" };
 	char		 buf[FEATURES_CONF_MAX], *p, *tok, *val, *save = NULL;
-	unsigned	 v, k = 0;
-	long		 groups;
+	unsigned	 k = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (strlen(s) >= sizeof(buf)) {
@@ -767,72 +814,33 @@ features_conf_parse(struct features_conf *c, const char *s, char *err,
 	}
 	strcpy(buf, s);
 	for (p = buf; (tok = strtok_r(p, " ", &save)) != NULL; p = NULL, k++) {
-		if (k == sizeof(keys) / sizeof(keys[0]) ||
-		    (val = strchr(tok, '=')) == NULL) {
+		if (k == NCONF_KEYS || (val = strchr(tok, '=')) == NULL) {
 			snprintf(err, errsz, "unexpected \"%s\" in the feature "
 			    "settings", tok);
 			return -1;
 		}
 		*val++ = '\0';
-		if (strcmp(tok, keys[k]) != 0) {
+		if (strcmp(tok, conf_keys[k]) != 0) {
 			snprintf(err, errsz, "feature setting \"%s\" where "
-			    "\"%s\" was expected", tok, keys[k]);
+			    "\"%s\" was expected", tok, conf_keys[k]);
 			return -1;
 		}
-		switch (k) {
-		case 0:
-			if (parse_uint(val, 0, 1000000, &c->version) == -1 ||
-			    c->version != FEATURES_VERSION) {
-				snprintf(err, errsz, "features version %s, but "
-				    "this program extracts version %d: retrain "
-				    "the model", val, FEATURES_VERSION);
-				return -1;
-			}
-			break;
-		case 1:
-			if (parse_uint(val, FEATURES_BITS_MIN,
-			    FEATURES_BITS_MAX, &c->bits) == -1)
-				goto bad;
-			break;
-		case 2:
-			if ((groups = parse_groups(val)) == -1)
-				goto bad;
-			c->groups = (unsigned)groups;
-			break;
-		case 3:
-			if (parse_weights(c, val) == -1)
-				goto bad;
-			break;
-		case 4:
-			if (sscanf(val, "%u-%u", &c->cmin, &c->cmax) != 2 ||
-			    c->cmin < 1 || c->cmin > c->cmax ||
-			    c->cmax > FEATURES_NGRAM_MAX)
-				goto bad;
-			break;
-		case 5:
-		case 7:
-			if (parse_uint(val, 0, 1, &v) == -1)
-				goto bad;
-			if (v)
-				c->opts |= k == 5 ? FEATURES_O_BINARY :
-				    FEATURES_O_WORDCHARS;
-			break;
-		case 6:
-			if (strcmp(val, "group") == 0)
-				c->opts |= FEATURES_O_GROUPNORM;
-			else if (strcmp(val, "l2") == 0)
-				c->opts |= FEATURES_O_L2;
-			else if (strcmp(val, "none") != 0)
-				goto bad;
-			break;
+		if (k == 0 && (parse_uint(val, 0, 1000000, &c->version) == -1 ||
+		    c->version != FEATURES_VERSION)) {
+			snprintf(err, errsz, "features version %s, but this "
+			    "program extracts version %d: retrain the model",
+			    val, FEATURES_VERSION);
+			return -1;
 		}
-		continue;
-bad:
-		snprintf(err, errsz, "bad feature setting %s=%s", tok, val);
-		return -1;
+		if (k > 0 && conf_value(c, k, val) == -1) {
+			snprintf(err, errsz, "bad feature setting %s=%s", tok,
+			    val);
+			return -1;
+		}
 	}
-	if (k != sizeof(keys) / sizeof(keys[0])) {
-		snprintf(err, errsz, "feature setting \"%s\" missing", keys[k]);
+	if (k != NCONF_KEYS) {
+		snprintf(err, errsz, "feature setting \"%s\" missing",
+		    conf_keys[k]);
 		return -1;
 	}
 	return 0;
@@ -1433,26 +1441,36 @@ add_cue(struct ctx *cx, uint32_t h, const char *a, const char *b)
 	    0);
 }
 
+/* What the cues of a message add up to (do_cues()). */
+struct cue_sum {
+	uint8_t		money[TEXT_TOKENS_MAX];	/* an amount at that word */
+	uint32_t	all;			/* every cue of the message */
+	int		amount;			/* an amount anywhere */
+	int		demand_amount;		/* a demand, then an amount */
+	int		amount_cond;		/* an amount, then a condition */
+	int		no_receipt;		/* "no receipt" */
+};
+
+/*
+ * Marks the words that are amounts ("5tr", "500 nghìn", "năm triệu",
+ * "vài chục triệu", "5.000.000", "$50"), gathers every cue, and sets
+ * *english_share: the share of words that are English.
+ */
 static void
-do_cues(struct ctx *cx, float *english_share)
+cue_amounts(struct ctx *cx, struct cue_sum *cs, float *english_share)
 {
 	const struct text	*t = cx->t;
-	uint8_t			 money[TEXT_TOKENS_MAX];
-	uint32_t		 all = 0;
 	size_t			 i, j, nwords = 0, nenglish = 0;
-	int			 amount = 0, demand_amount = 0, amount_cond = 0;
-	int			 no_receipt = 0;
 
 	for (i = 0; i < t->ntokens; i++) {
 		const struct text_token *tok = &t->tokens[i];
 
-		money[i] = 0;
+		cs->money[i] = 0;
 		if (!(tok->flags & TEXT_TOK_NUMBER)) {
 			nwords++;
 			if (cx->cuelen[i] >= 1 && (cx->cues[i] & CUE_ENGLISH))
 				nenglish++;
 		}
-		/* "5tr", "500 nghìn", "năm triệu", "vài chục triệu". */
 		if (((tok->flags & TEXT_TOK_NUMBER) ||
 		    (cx->cues[i] & CUE_NUMERAL)) && i + 1 < t->ntokens) {
 			for (j = i + 1; j < t->ntokens && j <= i + 2; j++) {
@@ -1460,45 +1478,60 @@ do_cues(struct ctx *cx, float *english_share)
 				    ((tok->flags & TEXT_TOK_NUMBER) ||
 				    !(cx->cues[j] & CUE_NUMERAL) ||
 				    j == i + 2))
-					money[i] = 1;
+					cs->money[i] = 1;
 				if (!(cx->cues[j] & CUE_NUMERAL))
 					break;
 			}
 		}
 		if (grouped_number(t, i))
-			money[i] = 1;
-		amount |= money[i];
-		all |= cx->cues[i];
+			cs->money[i] = 1;
+		cs->amount |= cs->money[i];
+		cs->all |= cx->cues[i];
 	}
 	if (dollar_amount(t))
-		amount = 1;
-	/* A demand, then an amount; an amount, then a condition. */
+		cs->amount = 1;
+	*english_share = nwords > 0 ? (float)nenglish / (float)nwords : 0;
+}
+
+/* A demand, then an amount; an amount, then a condition; "no receipt". */
+static void
+cue_orders(const struct ctx *cx, struct cue_sum *cs)
+{
+	const struct text	*t = cx->t;
+	size_t			 i, j;
+
 	for (i = 0; i < t->ntokens; i++) {
 		if (cx->cues[i] & CUE_DEMAND)
 			for (j = i + 1; j < t->ntokens &&
 			    j <= i + CUE_WINDOW + 1; j++)
-				demand_amount |= money[j];
-		if (money[i])
+				cs->demand_amount |= cs->money[j];
+		if (cs->money[i])
 			for (j = i + 1; j < t->ntokens && j <= i + 4; j++)
-				amount_cond |= (cx->cues[j] & CUE_COND) != 0;
+				cs->amount_cond |=
+				    (cx->cues[j] & CUE_COND) != 0;
 		if (cx->cues[i] & CUE_NEG)
 			for (j = i + 1; j < t->ntokens && j <= i + 3; j++)
-				no_receipt |= (cx->cues[j] & CUE_RECEIPT) != 0;
+				cs->no_receipt |=
+				    (cx->cues[j] & CUE_RECEIPT) != 0;
 	}
-	*english_share = nwords > 0 ? (float)nenglish / (float)nwords : 0;
-	if (!(cx->c->groups & (1u << FEATURES_CUES)))
-		return;
-	/* Cues close together: each word against the next few. */
+}
+
+/* Cues close together: each word against the next few. */
+static void
+cue_near(struct ctx *cx, const struct cue_sum *cs)
+{
+	const struct text	*t = cx->t;
+	size_t			 i, j, k;
+
 	for (i = 0; i < t->ntokens; i++) {
-		uint32_t bi = cx->cues[i] | (money[i] ? CUE_MONEY : 0);
+		uint32_t bi = cx->cues[i] | (cs->money[i] ? CUE_MONEY : 0);
 		uint32_t bw = 0;
-		size_t	 k;
 
 		/* Most words have no cue of near_list[]: no pair. */
 		if ((bi & near_any) == 0)
 			continue;
 		for (j = i + 1; j < t->ntokens && j <= i + NEAR_WINDOW; j++)
-			bw |= cx->cues[j] | (money[j] ? CUE_MONEY : 0);
+			bw |= cx->cues[j] | (cs->money[j] ? CUE_MONEY : 0);
 		if ((bw & near_any) == 0)
 			continue;
 		for (k = 0; k < NNEAR; k++)
@@ -1507,48 +1540,71 @@ do_cues(struct ctx *cx, float *english_share)
 				add_cue(cx, near_hash[k], near_list[k].name,
 				    NULL);
 	}
-	{
-		const int	 on[NCUE_NAMES] = { amount,
-		    (all & CUE_GIFT) != 0, (all & CUE_DEMAND) != 0,
-		    (all & CUE_ACTOR) != 0, (all & CUE_COND) != 0, no_receipt,
-		    (all & CUE_FEAR) != 0, (all & CUE_PERSON) != 0,
-		    (all & CUE_FAKE) != 0, (all & CUE_PRIVATE) != 0,
-		    (all & CUE_THANKS) != 0, (all & CUE_REQUEST) != 0,
-		    (all & CUE_ADVERT) != 0, (all & CUE_SELF) != 0,
-		    (all & CUE_PHISH) != 0, phone_of(cx) };
-		size_t		 a, b;
+}
 
-		for (a = 0; a < NCUE_NAMES; a++) {
-			if (!on[a])
-				continue;
-			add_cue(cx, cue_hash[a], cue_names[a], NULL);
-			/* Pairs: an official and money, and so on. */
-			for (b = a + 1; b < NCUE_NAMES; b++)
-				if (on[b])
-					add_cue(cx, pair_hash[a][b],
-					    cue_names[a], cue_names[b]);
-		}
-		if (amount && (all & CUE_ACTOR) && (all & CUE_DEMAND))
-			add_str(cx, FEATURES_CUES, SEED_CUE, "q:",
-			    "money+actor+demand", 1);
-		if (amount && (all & CUE_ACTOR) && (all & CUE_COND))
-			add_str(cx, FEATURES_CUES, SEED_CUE, "q:",
-			    "money+actor+cond", 1);
-		if (demand_amount)
-			add_str(cx, FEATURES_CUES, SEED_CUE, "q:",
-			    "demand>money", 1);
-		if (amount_cond)
-			add_str(cx, FEATURES_CUES, SEED_CUE, "q:",
-			    "money>cond", 1);
-		/* Thanks first: a thank-you, unless it asks more. */
-		for (i = 0; i < t->ntokens && i < 3; i++)
-			if (cx->cues[i] & CUE_THANKS) {
-				add_str(cx, FEATURES_CUES, SEED_CUE, "q:",
-				    (all & CUE_REQUEST) ? "^thanks+request" :
-				    "^thanks", 1);
-				break;
-			}
+/* The message's cues, their pairs and the combinations that tell most. */
+static void
+cue_message(struct ctx *cx, const struct cue_sum *cs)
+{
+	const struct text	*t = cx->t;
+	const uint32_t		 all = cs->all;
+	const int		 on[NCUE_NAMES] = { cs->amount,
+	    (all & CUE_GIFT) != 0, (all & CUE_DEMAND) != 0,
+	    (all & CUE_ACTOR) != 0, (all & CUE_COND) != 0, cs->no_receipt,
+	    (all & CUE_FEAR) != 0, (all & CUE_PERSON) != 0,
+	    (all & CUE_FAKE) != 0, (all & CUE_PRIVATE) != 0,
+	    (all & CUE_THANKS) != 0, (all & CUE_REQUEST) != 0,
+	    (all & CUE_ADVERT) != 0, (all & CUE_SELF) != 0,
+	    (all & CUE_PHISH) != 0, phone_of(cx) };
+	size_t			 a, b, i;
+
+	for (a = 0; a < NCUE_NAMES; a++) {
+		if (!on[a])
+			continue;
+		add_cue(cx, cue_hash[a], cue_names[a], NULL);
+		/* Pairs: an official and money, and so on. */
+		for (b = a + 1; b < NCUE_NAMES; b++)
+			if (on[b])
+				add_cue(cx, pair_hash[a][b], cue_names[a],
+				    cue_names[b]);
 	}
+	if (cs->amount && (all & CUE_ACTOR) && (all & CUE_DEMAND))
+		add_str(cx, FEATURES_CUES, SEED_CUE, "q:",
+		    "money+actor+demand", 1);
+	if (cs->amount && (all & CUE_ACTOR) && (all & CUE_COND))
+		add_str(cx, FEATURES_CUES, SEED_CUE, "q:", "money+actor+cond",
+		    1);
+	if (cs->demand_amount)
+		add_str(cx, FEATURES_CUES, SEED_CUE, "q:", "demand>money", 1);
+	if (cs->amount_cond)
+		add_str(cx, FEATURES_CUES, SEED_CUE, "q:", "money>cond", 1);
+	/* Thanks first: a thank-you, unless it asks more. */
+	for (i = 0; i < t->ntokens && i < 3; i++)
+		if (cx->cues[i] & CUE_THANKS) {
+			add_str(cx, FEATURES_CUES, SEED_CUE, "q:",
+			    (all & CUE_REQUEST) ? "^thanks+request" :
+			    "^thanks", 1);
+			break;
+		}
+}
+
+/*
+ * The cue features: amounts, cues, cues close together, their pairs and
+ * order; sets *english_share whether or not the cue group is on.
+ */
+static void
+do_cues(struct ctx *cx, float *english_share)
+{
+	struct cue_sum	cs;
+
+	cs.all = 0;
+	cs.amount = cs.demand_amount = cs.amount_cond = cs.no_receipt = 0;
+	cue_amounts(cx, &cs, english_share);
+	cue_orders(cx, &cs);
+	if (!(cx->c->groups & (1u << FEATURES_CUES)))
+		return;
+	cue_near(cx, &cs);
+	cue_message(cx, &cs);
 }
 
 /* "/0" to "/63": sub-category numbers, without printf. */

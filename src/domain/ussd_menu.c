@@ -16,7 +16,17 @@
  *			2. check a case: reference -> END with its state and
  *			   last answer, for the number that opened it only;
  *			3. information topics (the replies' topics, their
- *			   plain-ASCII ussd texts).
+ *			   plain-ASCII ussd texts);
+ *			4. news (announce.*): a news topic -> subscribe or
+ *			   drop it, END with the answer, or read its newest
+ *			   announcement (its body, cut to fit); my subscriptions;
+ *			   or stop everything (replies.stop_words' opt-out).
+ *			5. procedures: the catalogue's fields -> the
+ *			   procedures of one -> its fee, time limit and where
+ *			   (domain/catalogue.c);
+ *			6. book: the reception's topic, typed -> END with the
+ *			   day, time and number of the booking (chan/ussd.c,
+ *			   core/reception.c).
  *	everywhere	0 goes back one screen, 00 to the main menu.
  *
  * Reading a path.  Every input is one part between '*'s, except the
@@ -51,6 +61,7 @@
 #include "text/sms.h"
 #include "text/text.h"
 #include "conf/config.h"
+#include "domain/catalogue.h"
 #include "domain/ref.h"
 
 /* Characters of the message the confirmation screen must show. */
@@ -307,6 +318,107 @@ find_topic(const struct config *conf, const char *id)
 	return NULL;
 }
 
+/* Appends folded s as line "N. s" (n 0: without a number). */
+static void
+add_folded(struct strbuf *b, size_t n, const char *s)
+{
+	char	line[256], ascii[200];
+
+	ussd_ascii(s, ascii, sizeof(ascii));
+	if (n > 0)
+		snprintf(line, sizeof(line), "%zu. %s", n, ascii);
+	else
+		snprintf(line, sizeof(line), "%s", ascii);
+	add_line(b, line);
+}
+
+/*
+ * The news screens: the topics and "mine" (announce.ussd_prompt,
+ * ussd_mine), or one topic's subscribe and drop (ussd_subscribe,
+ * ussd_drop).  Names are folded to ASCII.
+ */
+static void
+add_news(struct strbuf *b, const struct config *conf,
+    const struct ussd_pos *pos)
+{
+	size_t	i;
+
+	if (pos->state == USSD_NEWS) {
+		add_folded(b, 0, conf->announce_ussd_prompt);
+		for (i = 0; i < conf->nnews_topics; i++)
+			add_folded(b, i + 1, conf->news_topics[i].ussd[0] !=
+			    '\0' ? conf->news_topics[i].ussd :
+			    conf->news_topics[i].name_vi);
+		add_folded(b, i + 1, conf->announce_ussd_mine);
+		if (conf->replies_nstop_words > 0)
+			add_folded(b, i + 2, conf->announce_ussd_stop);
+		return;
+	}
+	if (pos->item < 0 || (size_t)pos->item >= conf->nnews_topics)
+		return;
+	add_folded(b, 0, conf->news_topics[pos->item].name_vi);
+	add_folded(b, 1, conf->announce_ussd_subscribe);
+	add_folded(b, 2, conf->announce_ussd_drop);
+	add_folded(b, 3, conf->announce_ussd_read);
+}
+
+/* The catalogue's fields, numbered: at most 9. */
+static void
+add_fields(struct strbuf *b, const struct config *conf)
+{
+	char	line[64];
+	size_t	i;
+
+	for (i = 0; i < conf->nproc_fields && i < 9; i++) {
+		snprintf(line, sizeof(line), "%zu. %s", i + 1,
+		    conf->proc_fields[i].ussd);
+		add_line(b, line);
+	}
+}
+
+/* The index of the k-th procedure (from 0) of field, or -1. */
+static int
+field_proc(const struct config *conf, int field, int k)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nprocedures; i++)
+		if (conf->procedures[i].fieldno == field && k-- == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The procedures of field, numbered (at most 9), under the field's
+ * label, each name cut to share the screen with the navigation line.
+ */
+static void
+add_procs(struct strbuf *b, const struct config *conf, int field)
+{
+	char	line[USSD_SCREEN_MAX + 8], name[USSD_SCREEN_MAX + 1];
+	size_t	n = 0, width;
+	int	k, p;
+
+	if (field < 0 || (size_t)field >= conf->nproc_fields)
+		return;
+	strbuf_adds(b, conf->proc_fields[field].ussd);
+	strbuf_adds(b, ":");
+	while (n < 9 && field_proc(conf, field, (int)n) >= 0)
+		n++;
+	if (n == 0)
+		return;
+	/* Each line: "k. name\n", within what the heading and nav leave. */
+	width = (USSD_SCREEN_MAX - ussd_width(conf->proc_fields[field].ussd) -
+	    2 - ussd_width(conf->ussd_texts[USSD_T_NAV]) - 1) / n;
+	width = width > 4 ? width - 4 : 1;
+	for (k = 0; (size_t)k < n; k++) {
+		p = field_proc(conf, field, k);
+		ussd_fit(conf->procedures[p].name, width, name, sizeof(name));
+		snprintf(line, sizeof(line), "%d. %s", k + 1, name);
+		add_line(b, line);
+	}
+}
+
 /* The line above the screen for pos's hint. */
 static void
 add_hint(struct strbuf *b, const struct config *conf, const struct ussd_pos *pos,
@@ -395,6 +507,27 @@ compose(const struct config *conf, const struct ussd_pos *pos,
 	case USSD_TOPIC:
 		tp = it != NULL ? find_topic(conf, it->id) : NULL;
 		strbuf_adds(b, tp != NULL && tp->ussd != NULL ? tp->ussd : "");
+		break;
+	case USSD_NEWS:
+	case USSD_NEWS_TOPIC:
+		add_news(b, conf, pos);
+		break;
+	case USSD_FIELDS:
+		strbuf_adds(b, conf->catalogue_ussd_prompt);
+		add_fields(b, conf);
+		break;
+	case USSD_PROCS:
+		add_procs(b, conf, pos->item);
+		break;
+	case USSD_PROC:
+		if (pos->proc >= 0 && (size_t)pos->proc < conf->nprocedures) {
+			catalogue_ussd_detail(conf, pos->proc, echo,
+			    sizeof(echo));
+			strbuf_adds(b, echo);
+		}
+		break;
+	case USSD_BOOK:
+		strbuf_adds(b, conf->reception_ussd_prompt);
 		break;
 	}
 	add_line(b, conf->ussd_texts[USSD_T_NAV]);
@@ -512,10 +645,105 @@ go(struct ussd_pos *pos, enum ussd_state state)
 {
 	pos->state = state;
 	if (state == USSD_MAIN || state == USSD_CATEGORY ||
-	    state == USSD_REF || state == USSD_TOPICS)
+	    state == USSD_REF || state == USSD_TOPICS || state == USSD_NEWS ||
+	    state == USSD_FIELDS || state == USSD_BOOK)
 		pos->item = -1;
 	if (state != USSD_CONFIRM)
 		pos->text[0] = '\0';
+}
+
+/*
+ * One input c[0..n) on the news screens: the topics (then the resident's
+ * subscriptions and "stop everything"), and one topic's subscribe, drop
+ * and read.  Returns 0 when it is not an option there.
+ */
+static int
+step_news(const struct config *conf, struct ussd_pos *pos, const char *c,
+    size_t n)
+{
+	int	k;
+
+	if (pos->state == USSD_NEWS) {
+		if (is(c, n, "0")) {
+			go(pos, USSD_MAIN);
+			return 1;
+		}
+		if ((k = option(c, n, conf->nnews_topics + 1 +
+		    (conf->replies_nstop_words > 0))) == 0)
+			return 0;
+		if ((size_t)k > conf->nnews_topics) {
+			pos->news = (size_t)k == conf->nnews_topics + 1 ?
+			    USSD_NEWS_MINE : USSD_NEWS_STOP;
+			pos->action = USSD_ACT_NEWS;
+			return 1;
+		}
+		go(pos, USSD_NEWS_TOPIC);
+		pos->item = k - 1;
+		return 1;
+	}
+	if (is(c, n, "0")) {
+		go(pos, USSD_NEWS);
+		return 1;
+	}
+	if ((k = option(c, n, 3)) == 0)
+		return 0;
+	pos->news = k == 1 ? USSD_NEWS_ADD : k == 2 ? USSD_NEWS_DROP :
+	    USSD_NEWS_READ;
+	pos->action = USSD_ACT_NEWS;
+	return 1;
+}
+
+/*
+ * One input c[0..n) on the procedures' screens: the fields, the
+ * procedures of one, one procedure.  Returns 0 when it is not an option
+ * there.
+ */
+static int
+step_procedures(const struct config *conf, struct ussd_pos *pos,
+    const char *c, size_t n)
+{
+	static const enum ussd_state back[] = { USSD_MAIN, USSD_FIELDS,
+	    USSD_PROCS };
+	int	k, lvl = pos->state == USSD_FIELDS ? 0 : pos->state ==
+		    USSD_PROCS ? 1 : 2;
+
+	if (is(c, n, "0")) {
+		go(pos, back[lvl]);
+		return 1;
+	}
+	if (lvl == 0) {
+		if ((k = option(c, n, conf->nproc_fields < 9 ?
+		    conf->nproc_fields : 9)) == 0 ||
+		    field_proc(conf, k - 1, 0) < 0)
+			return 0;
+		go(pos, USSD_PROCS);
+		pos->item = k - 1;
+		return 1;
+	}
+	if (lvl == 1 && (k = option(c, n, 9)) != 0 &&
+	    field_proc(conf, pos->item, k - 1) >= 0) {
+		pos->proc = field_proc(conf, pos->item, k - 1);
+		go(pos, USSD_PROC);
+		return 1;
+	}
+	return 0;
+}
+
+/* The screen an entry of the main menu (its id) leads to. */
+static enum ussd_state
+menu_screen(const char *id)
+{
+	if (strcmp(id, "report") == 0)
+		return USSD_CATEGORY;
+	if (strcmp(id, "status") == 0)
+		return USSD_REF;
+	if (strcmp(id, "news") == 0)
+		return USSD_NEWS;
+	if (strcmp(id, "procedures") == 0)
+		return USSD_FIELDS;
+	if (strcmp(id, "book") == 0)
+		return USSD_BOOK;
+	return USSD_TOPICS;
 }
 
 /* One input c[0..n) on any screen but the message's. */
@@ -523,8 +751,7 @@ static void
 step(const struct config *conf, struct ussd_pos *pos, const char *c,
     size_t n)
 {
-	const char	*id;
-	int		 k;
+	int	k;
 
 	pos->hint = USSD_HINT_NONE;
 	pos->action = USSD_ACT_NONE;
@@ -538,13 +765,7 @@ step(const struct config *conf, struct ussd_pos *pos, const char *c,
 			return;
 		if ((k = option(c, n, conf->ussd_nmenu)) == 0)
 			break;
-		id = conf->ussd_menu[k - 1].id;
-		if (strcmp(id, "report") == 0)
-			go(pos, USSD_CATEGORY);
-		else if (strcmp(id, "status") == 0)
-			go(pos, USSD_REF);
-		else
-			go(pos, USSD_TOPICS);
+		go(pos, menu_screen(conf->ussd_menu[k - 1].id));
 		return;
 	case USSD_CATEGORY:
 		if (is(c, n, "0")) {
@@ -593,6 +814,20 @@ step(const struct config *conf, struct ussd_pos *pos, const char *c,
 			go(pos, USSD_TOPICS);
 			return;
 		}
+		break;
+	case USSD_NEWS:
+	case USSD_NEWS_TOPIC:
+		if (step_news(conf, pos, c, n))
+			return;
+		break;
+	case USSD_FIELDS:
+	case USSD_PROCS:
+	case USSD_PROC:
+		if (step_procedures(conf, pos, c, n))
+			return;
+		break;
+	case USSD_BOOK:
+		/* Read by ussd_walk(). */
 		break;
 	}
 	pos->hint = USSD_HINT_INVALID;
@@ -643,6 +878,28 @@ step_text(const struct config *conf, struct ussd_pos *pos, const char *c,
 	pos->state = USSD_CONFIRM;
 }
 
+/*
+ * The topic of a booking of the reception, c[0..n): kept up to
+ * ussd.max_text characters, and the booking asked for; or "0" and "00".
+ */
+static void
+step_book(const struct config *conf, struct ussd_pos *pos, const char *c,
+    size_t n)
+{
+	pos->hint = USSD_HINT_NONE;
+	pos->action = USSD_ACT_NONE;
+	if (is(c, n, "0") || is(c, n, "00")) {
+		go(pos, USSD_MAIN);
+		return;
+	}
+	step_text(conf, pos, c, n);
+	pos->state = USSD_BOOK;
+	if (pos->hint != USSD_HINT_INVALID) {
+		pos->hint = USSD_HINT_NONE;
+		pos->action = USSD_ACT_BOOK;
+	}
+}
+
 /* Whether c[0..n) answers the confirmation screen. */
 static int
 confirm_input(const char *c, size_t n)
@@ -669,6 +926,11 @@ ussd_walk(const struct config *conf, struct ussd_pos *pos, const char *path,
 
 	for (;;) {
 		sep = memchr(s, '*', (size_t)(end - s));
+		/* The reception's topic ends the session: all the rest. */
+		if (pos->state == USSD_BOOK) {
+			step_book(conf, pos, s, (size_t)(end - s));
+			return;
+		}
 		if (pos->state == USSD_TEXT && live) {
 			step_text(conf, pos, s, (size_t)(end - s));
 			return;
@@ -888,21 +1150,23 @@ check_end(const struct config *conf, struct chk *k, enum ussd_text t,
 static int
 check_menu(const struct config *conf, struct chk *k)
 {
-	static const char *const actions[] = { "report", "status", "info" };
+	static const char *const actions[] = { "report", "status", "info",
+	    "news", "procedures", "book" };
+#define NACTIONS	(sizeof(actions) / sizeof(actions[0]))
 	const struct channel	*ch;
 	size_t			 i, j, a;
-	int			 seen[3] = { 0, 0, 0 };
+	int			 seen[NACTIONS] = { 0 };
 
 	if (conf->ussd_nmenu == 0)
 		return chk_fail(k, "menu", -1, "ussd.menu: no entries");
 	for (i = 0; i < conf->ussd_nmenu; i++) {
-		for (a = 0; a < 3; a++)
+		for (a = 0; a < NACTIONS; a++)
 			if (strcmp(conf->ussd_menu[i].id, actions[a]) == 0)
 				break;
-		if (a == 3)
+		if (a == NACTIONS)
 			return chk_fail(k, "menu", (int)i, "ussd.menu: '%s' is "
-			    "not one of report, status, info",
-			    conf->ussd_menu[i].id);
+			    "not one of report, status, info, news, "
+			    "procedures, book", conf->ussd_menu[i].id);
 		if (seen[a]++)
 			return chk_fail(k, "menu", (int)i, "ussd.menu: '%s' "
 			    "twice", actions[a]);
@@ -914,9 +1178,20 @@ check_menu(const struct config *conf, struct chk *k)
 	if (seen[2] && conf->ussd_ntopics == 0)
 		return chk_fail(k, "info_topics", -1, "ussd.info_topics: the "
 		    "menu has 'info' but no topics");
+	if (seen[3] && (conf->nnews_topics == 0 ||
+	    conf->announce_nsubscribe_words == 0 ||
+	    conf->announce_ndrop_words == 0))
+		return chk_fail(k, "menu", -1, "ussd.menu: 'news' needs "
+		    "news_topics and announce.subscribe_words and drop_words");
+	if (seen[4] && conf->nprocedures == 0)
+		return chk_fail(k, "menu", -1, "ussd.menu: 'procedures' but "
+		    "the configuration has no procedures");
 	if (!conf->ussd_enabled)
 		return 0;
 	/* What the entries name must exist when the menu is in use. */
+	if (seen[5] && !conf->reception_enabled)
+		return chk_fail(k, "menu", -1, "ussd.menu: 'book' but the "
+		    "reception is off (reception.enabled)");
 	if (seen[1] && conf->replies_status_vi[0] == '\0')
 		return chk_fail(k, "menu", -1, "ussd.menu: 'status' answers "
 		    "with replies.status_vi, which is not set");
@@ -996,6 +1271,24 @@ ussd_check(const struct config *conf, char *key, size_t keysz, int *elem,
 		    check_screen(conf, &k, USSD_TOPIC, (int)i, "info_topics",
 		    (int)i, "topic") == -1)
 			return -1;
+	for (i = 0; i < conf->ussd_nmenu && conf->nnews_topics > 0; i++) {
+		if (strcmp(conf->ussd_menu[i].id, "news") != 0)
+			continue;
+		if (check_screen(conf, &k, USSD_NEWS, -1, "menu", (int)i,
+		    "news") == -1)
+			return -1;
+		for (i = 0; i < conf->nnews_topics; i++)
+			if (check_screen(conf, &k, USSD_NEWS_TOPIC, (int)i,
+			    "menu", -1, "news topic") == -1)
+				return -1;
+		break;
+	}
+	if (conf->nprocedures > 0 && check_screen(conf, &k, USSD_FIELDS, -1,
+	    "menu", -1, "procedures' fields") == -1)
+		return -1;
+	if (conf->reception_enabled && check_screen(conf, &k, USSD_BOOK, -1,
+	    "menu", -1, "reception's") == -1)
+		return -1;
 	if (check_end(conf, &k, USSD_T_DONE, "report's last") == -1 ||
 	    check_end(conf, &k, USSD_T_BUSY, "busy") == -1 ||
 	    check_end(conf, &k, USSD_T_EXPIRED, "expired") == -1)

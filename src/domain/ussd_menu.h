@@ -23,7 +23,13 @@ enum ussd_state {
 	USSD_CONFIRM,		/* report: send it? */
 	USSD_REF,		/* status: type a reference */
 	USSD_TOPICS,		/* information: choose a topic */
-	USSD_TOPIC		/* information: one topic */
+	USSD_TOPIC,		/* information: one topic */
+	USSD_NEWS,		/* news: choose a topic, or mine */
+	USSD_NEWS_TOPIC,	/* news: subscribe to it, or drop it */
+	USSD_FIELDS,		/* procedures: choose a field */
+	USSD_PROCS,		/* procedures: choose one of a field */
+	USSD_PROC,		/* procedures: one procedure */
+	USSD_BOOK		/* reception: type the topic */
 };
 
 /* A line above a screen, for what went wrong with the last input. */
@@ -39,16 +45,30 @@ enum ussd_hint {
 enum ussd_action {
 	USSD_ACT_NONE,
 	USSD_ACT_SUBMIT,	/* file the report (CONFIRM, "1") */
-	USSD_ACT_LOOKUP		/* look up ref (REF) */
+	USSD_ACT_LOOKUP,	/* look up ref (REF) */
+	USSD_ACT_NEWS,		/* news: pos->news on pos->item */
+	USSD_ACT_BOOK		/* book the reception, topic text (BOOK) */
+};
+
+/* What a news action does (struct ussd_pos news). */
+enum ussd_news {
+	USSD_NEWS_MINE,		/* list my subscriptions */
+	USSD_NEWS_ADD,		/* subscribe to the topic */
+	USSD_NEWS_DROP,		/* drop it */
+	USSD_NEWS_STOP,		/* opt out of everything (a stop word) */
+	USSD_NEWS_READ		/* the topic's newest announcement */
 };
 
 /* Where a path leads. */
 struct ussd_pos {
 	enum ussd_state	 state;
-	int		 item;		/* category (TEXT, CONFIRM), topic */
+	int		 item;		/* category (TEXT, CONFIRM), topic,
+					   procedure field (PROCS, PROC) */
+	int		 proc;		/* PROC: the procedure's index */
 	enum ussd_hint	 hint;
 	enum ussd_action action;
 	int64_t		 ref;		/* LOOKUP, NOT_FOUND: the number */
+	enum ussd_news	 news;		/* NEWS: what */
 	char		 text[USSD_TEXT_CHARS_MAX * 4 + 1]; /* the report */
 };
 

@@ -8,7 +8,7 @@
  * (NULL) and a NULL detail are empty strings.  Changing, inserting or
  * removing an entry breaks the chain from there on; removing the newest
  * entries is only seen against a copy of the last hash (the audit_head
- * table).  Since schema 15 an entry stores only the first
+ * table).  Since schema 19 an entry stores only the first
  * STORE_AUDIT_LINK hex digits of prev_hash (the first entry of a log all
  * 64): the rest is the entry before's hash, which its MAC covers whole;
  * a reader gets the whole of it back (STORE_AUDIT_COLUMNS) when those
@@ -50,6 +50,7 @@
 
 #include "store/store.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/util.h"
@@ -223,7 +224,7 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	a.detail = (char *)detail;
 	if (store_audit_mac(txn->st->audit_keylen > 0 ? txn->st->audit_key :
 	    NULL, txn->st->audit_keylen, &a, hash) == -1) {
-		log_warnx("store: audit: SHA-256 failed");
+		log_warnx(_("store: audit: SHA-256 failed"));
 		store_txn_fatal(txn, STORE_ERROR);
 		return STORE_ERROR;
 	}

@@ -85,9 +85,9 @@ static const char *const case_sql[ST_MAX] = {
 	 */
 	[ST_CASE_INSERT] = "INSERT INTO cases (ref_number, category, "
 	    "categories2, subcategory, state, sender, channel, deadline, "
-	    "assignee, created, updated, closed, lang, resident) "
+	    "assignee, created, updated, closed, lang, resident, source) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "(SELECT id FROM pseudonyms WHERE sender = ?6))",
+	    "(SELECT id FROM pseudonyms WHERE sender = ?6), ?14)",
 	[ST_CASE_STATE] = "SELECT state FROM cases WHERE id = ?1",
 	[ST_CASE_SET_STATE] = "UPDATE cases SET state = ?2, updated = ?3, "
 	    "closed = CASE ?2 WHEN 'resolved' THEN ?3 WHEN 'confirmed' "
@@ -265,6 +265,7 @@ store_case_create(struct store_txn *txn, const struct store_case_new *c,
 		store_bind_text(s, 13, c->lang ? "en" : "vi");
 	else
 		sqlite3_bind_null(s, 13);
+	store_bind_text(s, 14, case_source_name(c->source));
 	*ref = number;
 	return store_txn_step(txn, s, "case insert", id);
 }
@@ -624,7 +625,7 @@ store_case_find_closed(struct store_txn *txn, int64_t ref,
 void
 store_case_fill(sqlite3_stmt *s, struct store_case *c, int copy)
 {
-	int	n = sqlite3_column_count(s), text = STORE_CASE_NREPORT;
+	int	n = sqlite3_column_count(s), text = STORE_CASE_NREPORT, src;
 
 	memset(c, 0, sizeof(*c));
 	c->ref_number = sqlite3_column_int64(s, 0);
@@ -641,20 +642,22 @@ store_case_fill(sqlite3_stmt *s, struct store_case *c, int copy)
 	c->satisfaction = sqlite3_column_int(s, 10);
 	c->resident = sqlite3_column_int64(s, 11);
 	c->reopened = sqlite3_column_int64(s, 12);
+	src = case_source_parse((const char *)sqlite3_column_text(s, 13));
+	c->source = src >= 0 ? (enum case_source)src : CASE_SOURCE_SMS;
 	if (n >= STORE_CASE_NCOLUMNS) {
-		c->id = sqlite3_column_int64(s, 13);
-		c->categories2 = store_col_text(s, 14, copy);
-		c->sender = store_col_text(s, 15, copy);
-		c->assignee = store_col_text(s, 16, copy);
-		c->updated = sqlite3_column_int64(s, 17);
-		c->answered = sqlite3_column_int64(s, 18);
-		c->satisfaction_asked = sqlite3_column_int64(s, 19);
-		c->satisfaction_at = sqlite3_column_int64(s, 20);
-		c->erased = sqlite3_column_int64(s, 21);
-		c->lang = sqlite3_column_type(s, 22) != SQLITE_TEXT ? -1 :
-		    strcmp((const char *)sqlite3_column_text(s, 22), "en") ==
+		c->id = sqlite3_column_int64(s, 14);
+		c->categories2 = store_col_text(s, 15, copy);
+		c->sender = store_col_text(s, 16, copy);
+		c->assignee = store_col_text(s, 17, copy);
+		c->updated = sqlite3_column_int64(s, 18);
+		c->answered = sqlite3_column_int64(s, 19);
+		c->satisfaction_asked = sqlite3_column_int64(s, 20);
+		c->satisfaction_at = sqlite3_column_int64(s, 21);
+		c->erased = sqlite3_column_int64(s, 22);
+		c->lang = sqlite3_column_type(s, 23) != SQLITE_TEXT ? -1 :
+		    strcmp((const char *)sqlite3_column_text(s, 23), "en") ==
 		    0;
-		c->merged_into = sqlite3_column_int64(s, 23);
+		c->merged_into = sqlite3_column_int64(s, 24);
 		text = STORE_CASE_NCOLUMNS;
 	}
 	if (n > text)

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "store/store_priv.h"
@@ -170,7 +171,7 @@ store_conn_configure(struct store_conn *c, const struct store_options *opt,
 	sqlite3_finalize(s);
 	s = NULL;
 	if (!wal) {
-		snprintf(err, errsz, "%s: cannot switch to WAL mode",
+		snprintf(err, errsz, _("%s: cannot switch to WAL mode"),
 		    opt->path);
 		return -1;
 	}
@@ -231,7 +232,7 @@ store_conn_stmt(struct store_conn *c, const struct store_family *fam,
 	rc = sqlite3_prepare_v3(c->db, fam->sql[id], -1,
 	    SQLITE_PREPARE_PERSISTENT, slot, NULL);
 	if (rc != SQLITE_OK) {
-		log_warnx("store: cannot prepare \"%s\": %s", fam->sql[id],
+		log_warnx(_("store: cannot prepare \"%s\": %s"), fam->sql[id],
 		    sqlite3_errmsg(c->db));
 		*slot = NULL;
 		return NULL;
@@ -270,6 +271,6 @@ store_conn_close(struct store_conn *c)
 		c->fam[f].n = 0;
 	}
 	if (c->db != NULL && sqlite3_close(c->db) != SQLITE_OK)
-		log_warnx("store: close: %s", sqlite3_errmsg(c->db));
+		log_warnx(_("store: close: %s"), sqlite3_errmsg(c->db));
 	c->db = NULL;
 }

@@ -40,6 +40,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "store/engine.h"
@@ -236,7 +237,7 @@ store_close(struct store *st)
 		rc = sqlite3_wal_checkpoint_v2(st->wr.db, NULL,
 		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 		if (rc != SQLITE_OK)
-			log_warnx("store: %s: checkpoint: %s", st->path,
+			log_warnx(_("store: %s: checkpoint: %s"), st->path,
 			    sqlite3_errmsg(st->wr.db));
 	}
 	store_conn_close(&st->wr);
@@ -494,7 +495,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 	st->audit_end.valid = 0;
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_BEGIN)) !=
 	    SQLITE_OK) {
-		log_warnx("store: begin: %s", sqlite3_errmsg(st->wr.db));
+		log_warnx(_("store: begin: %s"), sqlite3_errmsg(st->wr.db));
 		snprintf(why, sizeof(why), "begin: %s",
 		    sqlite3_errmsg(st->wr.db));
 		lost = store_status_of(rc);
@@ -507,8 +508,8 @@ batch_run(struct store *st, struct item **batch, size_t n)
 			copy_str(why, sizeof(why), txn.why);
 		ran++;
 		if (poisoned) {
-			log_warnx("store: %s after changes without a "
-			    "savepoint: the batch is rolled back",
+			log_warnx(_("store: %s after changes without a "
+			    "savepoint: the batch is rolled back"),
 			    store_strerror(batch[i]->status));
 			lost = batch[i]->status;
 			if (lost == STORE_DUPLICATE || lost == STORE_NOTFOUND ||
@@ -518,7 +519,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 			goto fail;
 		}
 		if (sqlite3_get_autocommit(st->wr.db)) {
-			log_warnx("store: the transaction was rolled back");
+			log_warnx(_("store: the transaction was rolled back"));
 			lost = batch[i]->status;
 			goto fail;
 		}
@@ -533,7 +534,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 	}
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_COMMIT)) !=
 	    SQLITE_OK) {
-		log_warnx("store: commit: %s", sqlite3_errmsg(st->wr.db));
+		log_warnx(_("store: commit: %s"), sqlite3_errmsg(st->wr.db));
 		snprintf(why, sizeof(why), "commit: %s",
 		    sqlite3_errmsg(st->wr.db));
 		lost = store_status_of(rc);

@@ -5,7 +5,7 @@
  * Each is shaped for an index, since the dashboard must answer within
  * 200 ms with a million cases: new cases per day read the cases of the
  * last days through cases_created; the cases falling due read the range
- * of cases_open_due (the open cases by deadline, schema 16: the query
+ * of cases_open_due (the open cases by deadline, schema 20: the query
  * names its states as the index does); the SMS parts sent read
  * the outbox rows of the period as a range of ids, found by a binary
  * search on their creation time (ids grow with it: rows are only ever
@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "store/figures.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "store/store.h"
@@ -66,7 +67,7 @@ fprep(struct store_figures *f, const char *sql)
 	sqlite3_stmt	*s = NULL;
 
 	if (sqlite3_prepare_v2(f->c.db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_warnx("store: figures: %s", sqlite3_errmsg(f->c.db));
+		log_warnx(_("store: figures: %s"), sqlite3_errmsg(f->c.db));
 		sqlite3_finalize(s);
 		return NULL;
 	}
@@ -79,7 +80,7 @@ fdone(struct store_figures *f, sqlite3_stmt *s, int rc)
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
 		return STORE_OK;
-	log_warnx("store: figures: %s", sqlite3_errmsg(f->c.db));
+	log_warnx(_("store: figures: %s"), sqlite3_errmsg(f->c.db));
 	return store_status_of(rc);
 }
 

@@ -33,6 +33,7 @@
 
 #include "store/store.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "store/engine.h"
@@ -84,8 +85,8 @@ store_health_write(struct store *st, const char *why)
 	if (why != NULL) {
 		if (st->write_error[0] == '\0') {
 			st->write_failed_at = now;
-			log_warnx("store: writes fail (%s); degraded until they "
-			    "succeed", why);
+			log_warnx(_("store: writes fail (%s); degraded until "
+			    "they succeed"), why);
 		}
 		st->write_failed_last = now;
 		copy_str(st->write_error, sizeof(st->write_error), why);
@@ -96,8 +97,8 @@ store_health_write(struct store *st, const char *why)
 	}
 	pthread_mutex_unlock(&st->lock);
 	if (since != 0)
-		log_notice("store: writes succeed again (they failed for %llds)",
-		    (long long)(clock_unix() - since));
+		log_notice(_("store: writes succeed again (they failed for "
+		    "%llds)"), (long long)(clock_unix() - since));
 }
 
 /* The same for a sync of the WAL (syncer thread). */
@@ -110,8 +111,8 @@ store_health_sync(struct store *st, const char *why)
 	if (why != NULL) {
 		if (st->sync_error[0] == '\0') {
 			st->sync_failed_at = now;
-			log_warnx("store: the WAL cannot be synced (%s); "
-			    "degraded until it can", why);
+			log_warnx(_("store: the WAL cannot be synced (%s); "
+			    "degraded until it can"), why);
 		}
 		st->sync_failed_last = now;
 		copy_str(st->sync_error, sizeof(st->sync_error), why);
@@ -122,8 +123,8 @@ store_health_sync(struct store *st, const char *why)
 	}
 	pthread_mutex_unlock(&st->lock);
 	if (since != 0)
-		log_notice("store: the WAL syncs again (it failed for %llds)",
-		    (long long)(clock_unix() - since));
+		log_notice(_("store: the WAL syncs again (it failed for "
+		    "%llds)"), (long long)(clock_unix() - since));
 }
 
 static enum store_status

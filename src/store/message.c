@@ -601,7 +601,7 @@ store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
  * ===================================================================
  *
  * Messages are not indexed in the transaction that stores them (schema
- * 15): ingest stays short whatever the size of the index, and a batch
+ * 19): ingest stays short whatever the size of the index, and a batch
  * of messages makes one segment of it, not one a transaction.  The
  * daemon's timer thread indexes what came, and a search indexes what is
  * left before it looks (store_fts_catch_up()).

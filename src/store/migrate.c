@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "store/store_priv.h"
 
@@ -75,8 +76,8 @@ store_migrate(sqlite3 *db, const char *path, char *err, size_t errsz)
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
 		}
-		log_info("store: %s: migrated to schema version %d (%s)", path,
-		    m->version, m->name);
+		log_info(_("store: %s: migrated to schema version %d (%s)"),
+		    path, m->version, m->name);
 	}
 	return 0;
 }

@@ -3,7 +3,7 @@
  * how its delivery is going.
  *
  * A message that goes out is this one row, from its queueing to its
- * delivery (schema 14): queued -> sending (claimed, the attempt counted)
+ * delivery (schema 18): queued -> sending (claimed, the attempt counted)
  * -> sent (with the number it went from and when), back to queued (a
  * retry, at next_attempt) or failed (dead when it ran out of attempts);
  * sent -> delivered or failed by a delivery report (message.c); failed ->
@@ -35,6 +35,7 @@ enum {
 	ST_DLR_EXISTS,
 	ST_OUTBOX_EARLY_DLR,
 	ST_OUTBOX_REQUEUE,
+	ST_OUTBOX_INTERRUPTED,
 	ST_OUTBOX_RETRY,
 	ST_OUTBOX_COUNT_AUTO,
 	ST_OUTBOX_DEPTH,
@@ -78,6 +79,10 @@ static const char *const outbox_sql[ST_MAX] = {
 	    "WHERE outbox.id = ?3 AND outbox.state = 'sent'",
 	[ST_OUTBOX_REQUEUE] = "UPDATE outbox SET state = 'queued', "
 	    "next_attempt = ?1, updated = ?1 WHERE state = 'sending'",
+	[ST_OUTBOX_INTERRUPTED] = "UPDATE outbox SET state = 'failed', "
+	    "last_error = 'interrupted by a restart: maybe sent, not sent "
+	    "again', updated = ?1 WHERE state = 'sending' "
+	    "AND kind = 'announcement'",
 	[ST_OUTBOX_RETRY] = "UPDATE outbox SET state = 'queued', "
 	    "attempts = 0, dead = 0, last_error = NULL, "
 	    "next_attempt = ?2, updated = ?2 "
@@ -368,8 +373,11 @@ store_outbox_result(struct store_txn *txn,
 /*
  * Puts every row left "sending" (by a crash, or by a shutdown that could
  * not wait for its answer) back to "queued", due at once; the attempt it
- * made stays counted.  Sets *n (when not NULL) to the number of rows.
- * Returns STORE_OK or an error.
+ * made stays counted.  Announcements go at most once: theirs fail
+ * instead, "maybe sent" (a resident told twice of the same news by a
+ * restart is worse than one who may have missed it; papictl retry sends
+ * one again).  Sets *n (when not NULL) to the number of rows queued
+ * again.  Returns STORE_OK or an error.
  */
 enum store_status
 store_outbox_requeue(struct store_txn *txn, int64_t *n)
@@ -377,6 +385,12 @@ store_outbox_requeue(struct store_txn *txn, int64_t *n)
 	sqlite3_stmt		*s;
 	enum store_status	 st;
 
+	if ((s = stmt(txn, ST_OUTBOX_INTERRUPTED)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, clock_unix());
+	if ((st = store_txn_step(txn, s, "outbox interrupted", NULL)) !=
+	    STORE_OK)
+		return st;
 	if ((s = stmt(txn, ST_OUTBOX_REQUEUE)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, clock_unix());

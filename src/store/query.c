@@ -28,8 +28,10 @@
 #include <sqlite3.h>
 
 #include "store/query.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "domain/source.h"
 #include "store/store.h"
 #include "store/store_priv.h"
 
@@ -89,7 +91,7 @@ qprep(struct store_query *q, const char *sql)
 	sqlite3_stmt	*s = NULL;
 
 	if (sqlite3_prepare_v2(q->c.db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_warnx("store: query: %s", sqlite3_errmsg(q->c.db));
+		log_warnx(_("store: query: %s"), sqlite3_errmsg(q->c.db));
 		sqlite3_finalize(s);
 		return NULL;
 	}
@@ -103,7 +105,7 @@ qdone(struct store_query *q, sqlite3_stmt *s, int rc)
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
 		return STORE_OK;
-	log_warnx("store: query: %s", sqlite3_errmsg(q->c.db));
+	log_warnx(_("store: query: %s"), sqlite3_errmsg(q->c.db));
 	return store_status_of(rc);
 }
 
@@ -152,24 +154,37 @@ sql_add_in(char *sql, size_t sqlsz, const char *column, size_t n, int *p)
 /*
  * Appends the filters on a case's messages to a list statement: words
  * of its messages (f->match, an FTS5 query on inbound_fts, whose rowids
- * are the messages'), the channel it came in on, a report made through
- * the USSD menu (its message's provider id is "ussd:" and the session).
+ * are the messages', or a slip an officer recorded under the area
+ * asked for), the channel it came in on, where it came from
+ * (cases.source: the USSD menu, the suggestion box...).
  * Returns 0, or -1 when it does not fit.
  */
 static int
 list_sources(char *sql, size_t sqlsz, const struct store_case_filter *f,
     int *p)
 {
-	if (f->match != NULL && sql_add(sql, sqlsz, " AND c.id IN (SELECT "
+	if (f->match != NULL && sql_add(sql, sqlsz, " AND (c.id IN (SELECT "
 	    "i.case_id FROM inbound i WHERE i.id IN (SELECT rowid FROM "
 	    "inbound_fts WHERE inbound_fts MATCH ?%d))", ++*p) == -1)
+		return -1;
+	/* A slip recorded under the area (papictl intake), with the words. */
+	if (f->match != NULL && f->area != NULL && sql_add(sql, sqlsz,
+	    " OR c.id IN (SELECT k.case_id FROM intake k WHERE k.area = ?%d",
+	    ++*p) == -1)
+		return -1;
+	if (f->match != NULL && f->area != NULL && f->match_text != NULL &&
+	    sql_add(sql, sqlsz, " AND k.case_id IN (SELECT i.case_id FROM "
+	    "inbound i WHERE i.id IN (SELECT rowid FROM inbound_fts WHERE "
+	    "inbound_fts MATCH ?%d))", ++*p) == -1)
+		return -1;
+	if (f->match != NULL && sql_add(sql, sqlsz, "%s)", f->area != NULL ?
+	    ")" : "") == -1)
 		return -1;
 	if (f->channel != NULL && sql_add(sql, sqlsz, " AND c.channel = "
 	    "?%d", ++*p) == -1)
 		return -1;
-	if (f->ussd && sql_add(sql, sqlsz, " AND EXISTS (SELECT 1 FROM "
-	    "inbound u WHERE u.case_id = c.id AND u.provider_msg_id LIKE "
-	    "'ussd:%%')") == -1)
+	if (f->source > 0 && sql_add(sql, sqlsz, " AND c.source = '%s'",
+	    case_source_name((enum case_source)(f->source - 1))) == -1)
 		return -1;
 	return 0;
 }
@@ -244,6 +259,10 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 		store_bind_text(s, ++p, f->assignee);
 	if (f->match != NULL)
 		store_bind_text(s, ++p, f->match);
+	if (f->match != NULL && f->area != NULL)
+		store_bind_text(s, ++p, f->area);
+	if (f->match != NULL && f->area != NULL && f->match_text != NULL)
+		store_bind_text(s, ++p, f->match_text);
 	if (f->channel != NULL)
 		store_bind_text(s, ++p, f->channel);
 	if (f->before_ref > 0)
@@ -378,7 +397,7 @@ store_case_history(struct store_query *q, int64_t case_id,
 	int			 rc;
 
 	/*
-	 * Ingest stores no first event since schema 15: the case's
+	 * Ingest stores no first event since schema 19: the case's
 	 * creation stands for it, as the event stored before said it.
 	 */
 	if ((s = qprep(q, "SELECT " STORE_EVENT_COLUMNS " FROM case_events "
@@ -466,7 +485,7 @@ store_case_counts(struct store_query *q,
 		    arg);
 	if (qdone(q, s, rc) != STORE_OK)
 		return STORE_ERROR;
-	/* The open overdue cases by category: an index alone (schema 13). */
+	/* The open overdue cases by category: an index alone (schema 17). */
 	if ((s = qprep(q, "SELECT category, count(*) FROM cases INDEXED BY "
 	    "cases_overdue_open WHERE overdue IS NOT NULL AND state NOT IN "
 	    "('resolved', 'confirmed') GROUP BY category")) == NULL)
@@ -674,7 +693,7 @@ static const char frozen_sql[] =
 	"c.resident, "
 	"CASE WHEN NOT c.hist THEN c.reopened ELSE "
 	FROZEN_EVENT("max(e.at)", " AND e.to_state = 'reopened'") " END, "
-	"NULL "
+	"c.source, NULL "
 	"FROM (SELECT c.*, EXISTS (SELECT 1 FROM case_events e "
 	"WHERE e.case_id = c.id) AS hist FROM cases c "
 	"WHERE c.created >= ?1 AND c.created < ?2) c";

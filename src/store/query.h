@@ -27,8 +27,10 @@ struct store_case_filter {
 	int		  open;		/* only open cases */
 	const char	 *assignee;	/* or NULL */
 	const char	 *match;	/* FTS5 query on messages, or NULL */
+	const char	 *area;		/* --area: or recorded under it */
+	const char	 *match_text;	/* with area: the words, or NULL */
 	const char	 *channel;	/* came in on it, or NULL */
-	int		  ussd;		/* came in through the USSD menu */
+	int		  source;	/* enum case_source + 1, or 0: any */
 	int64_t		  before_ref;	/* only older references, or 0 */
 	int64_t		  resident;	/* only this pseudonym's, or 0 */
 	int		  limit;

@@ -29,7 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	16	/* the newest schema this code knows */
+#include "domain/source.h"
+
+#define STORE_SCHEMA_VERSION	20	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -326,6 +328,7 @@ struct store_case {
 	int64_t		 resident;	/* pseudonym id: "R-<id>" */
 	int		 lang;		/* 0 vi, 1 en, -1 not recorded */
 	int64_t		 merged_into;	/* the case it joined, or 0 */
+	enum case_source source;	/* where it came from */
 	char		*text;		/* STORE_CASE_TEXT: first message */
 	char		*answer;	/* STORE_CASE_ANSWER: last answer */
 };
@@ -365,6 +368,7 @@ struct store_case_new {
 	int64_t		 created;	/* 0: now */
 	int64_t		 updated;	/* 0: now */
 	int		 lang;		/* 0 vi, 1 en, -1 not recorded */
+	enum case_source source;	/* 0: CASE_SOURCE_SMS */
 };
 
 /* A state change of a case; strings owned, but in callbacks. */
@@ -636,6 +640,91 @@ enum store_status store_sender_block(struct store_txn *, const char *number,
 		    const char *actor, const char *reason, int64_t at);
 enum store_status store_reminder_mark(struct store_txn *, const char *period,
 		    int64_t at, int *first);
+
+/*
+ * ===================================================================
+ * Slips and points raised in person (intake_rows.c)
+ * ===================================================================
+ */
+
+/* What an officer wrote down with a case (papictl intake). */
+struct store_intake {
+	enum case_source source;	/* box, reception, meeting */
+	const char	*slip;		/* the slip's own number, or NULL */
+	const char	*area;		/* an area id, or NULL */
+	const char	*received;	/* "YYYY-MM-DD" */
+	const char	*officer;	/* Unix user */
+};
+
+/* The same, read back; strings owned (store_intake_clear()). */
+struct store_intake_row {
+	enum case_source source;
+	char		*slip;		/* or NULL */
+	char		*area;		/* or NULL */
+	char		*received;
+	char		*officer;
+	int64_t		 created;
+};
+
+enum store_status store_intake_add(struct store_txn *, int64_t case_id,
+		    const struct store_intake *);
+enum store_status store_intake_get(struct store *, int64_t case_id,
+		    struct store_intake_row *);
+void		 store_intake_clear(struct store_intake_row *);
+
+/*
+ * ===================================================================
+ * The bookings of the citizen reception (reception_rows.c)
+ * ===================================================================
+ */
+
+/* A booking to write (store_booking_add()). */
+struct store_booking_new {
+	const char	*day;		/* "YYYY-MM-DD" */
+	const char	*slot;		/* "HH:MM" */
+	int		 seq;		/* its number on the day's agenda */
+	const char	*number;
+	const char	*channel;
+	int		 lang;		/* 0 vi, 1 en, -1 not known */
+	const char	*topic;
+	int64_t		 created;	/* 0: now */
+};
+
+/* A booking read back: strings owned (store_booking_clear()), but in callbacks. */
+struct store_booking {
+	int64_t		 id;
+	char		*day;		/* "YYYY-MM-DD" */
+	char		*slot;		/* "HH:MM" */
+	int		 seq;		/* its number on the day's agenda */
+	char		*number;	/* NULL once erased */
+	int64_t		 resident;	/* pseudonym id, or 0 */
+	char		*channel;
+	int		 lang;		/* 0 vi, 1 en, -1 not known */
+	char		*topic;
+	int64_t		 created;	/* 0 on insert: now */
+	int64_t		 cancelled;	/* 0: booked */
+	int64_t		 reminded;	/* 0: not yet */
+	char		*open_cases;	/* agenda: "12:security,...", or NULL */
+};
+
+enum store_status store_booking_slots(struct store_txn *, const char *day,
+		    void (*)(const char *slot, int booked, void *), void *);
+enum store_status store_booking_of(struct store_txn *, const char *number,
+		    const char *from, struct store_booking *);
+enum store_status store_booking_add(struct store_txn *,
+		    const struct store_booking_new *, int64_t *id);
+enum store_status store_booking_cancel(struct store_txn *, int64_t id,
+		    int64_t at);
+enum store_status store_bookings_to_remind(struct store_txn *,
+		    const char *day, void (*)(const struct store_booking *,
+		    void *), void *);
+enum store_status store_booking_reminded(struct store_txn *, int64_t id,
+		    int64_t at);
+enum store_status store_bookings_erase(struct store_txn *,
+		    const char *before, int limit, int64_t *n);
+enum store_status store_bookings_day(struct store *, const char *day,
+		    void (*)(const struct store_booking *, void *), void *);
+void		 store_booking_clear(struct store_booking *);
 
 /* backup.c: a consistent copy while the daemon runs */
 int		 store_backup(struct store *, int fd, int64_t *bytes,

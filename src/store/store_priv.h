@@ -42,6 +42,9 @@ enum store_family_id {
 	STORE_FAM_HEALTH,	/* health.c */
 	STORE_FAM_UNREADABLE,	/* unreadable.c */
 	STORE_FAM_ADMIN,	/* admin_rows.c */
+	STORE_FAM_ANNOUNCE,	/* announce_rows.c */
+	STORE_FAM_INTAKE,	/* intake_rows.c */
+	STORE_FAM_RECEPTION,	/* reception_rows.c */
 	STORE_FAM_MAX
 };
 
@@ -73,6 +76,9 @@ extern const struct store_family store_audit_family;
 extern const struct store_family store_timer_family;
 extern const struct store_family store_unreadable_family;
 extern const struct store_family store_admin_family;
+extern const struct store_family store_announce_family;
+extern const struct store_family store_intake_family;
+extern const struct store_family store_reception_family;
 
 /*
  * Statements and steps inside a work function (txn.c).  A txn runs on
@@ -144,14 +150,14 @@ void		 store_fill_int(sqlite3_stmt *, void *);
 	p "ref_number, " p "category, " p "subcategory, " p "state, "	\
 	p "channel, " p "created, " p "deadline, " p "first_answered, "	\
 	p "closed, " p "overdue, " p "satisfaction, " p "resident, "	\
-	p "reopened"
+	p "reopened, " p "source"
 #define STORE_CASE_COLUMNS(p)						\
 	STORE_CASE_REPORT_COLUMNS(p) ", " p "id, " p "categories2, "	\
 	p "sender, " p "assignee, " p "updated, " p "answered, "	\
 	p "satisfaction_asked, " p "satisfaction_at, " p "erased, "	\
 	p "lang, " p "merged_into"
-#define STORE_CASE_NREPORT	13
-#define STORE_CASE_NCOLUMNS	24
+#define STORE_CASE_NREPORT	14
+#define STORE_CASE_NCOLUMNS	25
 /* The first message's text of case c, as a column after the case's. */
 #define STORE_CASE_TEXT_COLUMN						\
 	"(SELECT i.text FROM inbound i WHERE i.case_id = c.id "		\

@@ -2,7 +2,7 @@
  * timer_rows.c: the rows of the deadline and retention timer
  * (daemon/timers.c).  The timer reads what is due on the reader
  * connection, through indexes that hold only what a run may change
- * (schema 13), then changes it by id in small work items on the writer,
+ * (schema 17), then changes it by id in small work items on the writer,
  * each of which checks again that the row still qualifies: a run costs
  * what it changes, and the writer, which ingest waits for, never scans.
  *

@@ -43,6 +43,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "store/engine.h"
@@ -308,7 +309,7 @@ store_wal_between(struct store *st)
 		 * not again before the WAL grew by as much once more.
 		 */
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-			log_warnx("store: checkpoint: %s",
+			log_warnx(_("store: checkpoint: %s"),
 			    sqlite3_errmsg(st->wr.db));
 		st->restart_at = st->wal_frames + STORE_CKPT_RESTART;
 	}
@@ -342,7 +343,7 @@ ckpt_main(void *arg)
 		rc = sqlite3_wal_checkpoint_v2(st->ck.db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-			log_warnx("store: checkpoint: %s",
+			log_warnx(_("store: checkpoint: %s"),
 			    sqlite3_errmsg(st->ck.db));
 		pthread_mutex_lock(&st->lock);
 		st->ckpt_running = 0;

@@ -1695,3 +1695,32 @@ text_is_syllable(const char *s, size_t n)
 	}
 	return syllable_valid(u, n, 0, 1);
 }
+
+/*
+ * Whether the normalised message t begins with one of words (folded
+ * like special words, text_fold_word(): "Đặt lịch", "DAT LICH" and
+ * "datlich" are one word), taking at most max tokens.  Returns how many
+ * of its tokens the word takes, or 0 when it begins with none.
+ */
+size_t
+text_leading_word(const struct text *t, char *const *words, size_t nwords,
+    size_t max)
+{
+	char	joined[TEXT_TOKEN_MAX * 4], w[TEXT_TOKEN_MAX * 4];
+	size_t	i, j, len = 0;
+
+	for (i = 0; i < t->ntokens && i < max; i++) {
+		const struct text_token *tok = &t->tokens[i];
+
+		if (len + tok->flen >= sizeof(joined))
+			break;
+		memcpy(joined + len, t->fold + tok->fold, tok->flen);
+		len += tok->flen;
+		joined[len] = '\0';
+		for (j = 0; j < nwords; j++)
+			if (text_fold_word(words[j], w, sizeof(w)) > 0 &&
+			    strcmp(w, joined) == 0)
+				return i + 1;
+	}
+	return 0;
+}

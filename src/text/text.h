@@ -72,5 +72,7 @@ size_t		 text_cut(const char *s, size_t width, size_t *used);
 size_t		 text_join_raw(const struct text *, char *buf, size_t bufsz);
 size_t		 text_fold_word(const char *s, char *buf, size_t bufsz);
 int		 text_is_syllable(const char *s, size_t n);
+size_t		 text_leading_word(const struct text *, char *const *words,
+		    size_t nwords, size_t max);
 
 #endif /* PAPIGW_TEXT_TEXT_H */

@@ -32,6 +32,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "store/store.h"
+#include "store/announce.h"
 
 #define WAIT_MAX	30	/* seconds any wait may take before failing */
 #define NTHREADS	8
@@ -555,6 +556,103 @@ test_migrate_v12(void **state)
 	assert_int_equal(store_submit_wait(f->st, case_work, ids), STORE_OK);
 	assert_int_equal(ids[1], 4);
 	assert_int_equal(count(f->st, STORE_T_CASE_EVENTS), 4);
+}
+
+/* What a restart does first: the rows left "sending" (outbox_start()). */
+static enum store_status
+requeue_work(struct store_txn *txn, void *arg)
+{
+	return store_outbox_requeue(txn, arg);
+}
+
+/* Claims one due row of channel "gen": its id, or 0. */
+static enum store_status
+claim_one_work(struct store_txn *txn, void *arg)
+{
+	int64_t			*id = arg;
+	struct store_outbox	*rows = NULL;
+	size_t			 i, n = 0;
+	enum store_status	 st;
+
+	*id = 0;
+	st = store_outbox_claim(txn, "gen", 1900000000, 1, &rows, &n);
+	for (i = 0; i < n; i++) {
+		*id = rows[i].id;
+		store_outbox_clear(&rows[i]);
+	}
+	free(rows);
+	return st;
+}
+
+/*
+ * A store of schema 16, with the outbound table, an announcement partly
+ * sent and rows left "sending" by a crash (tests/data/store-v16.sql): the
+ * sent rows say when and from which number, the announcement's recipients
+ * keep their rows, the interrupted announcement row fails "maybe sent"
+ * while the officer's answer goes again, replies are claimed before bulk.
+ */
+static void
+test_migrate_v16(void **state)
+{
+	struct fixture			*f = *state;
+	struct store_outbox		 o;
+	struct store_message		 m;
+	struct store_announce_stats	 as;
+	int64_t				 n = 0, id;
+
+	load_fixture(f->path, SRCDIR "/tests/data/store-v16.sql");
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 16);
+	f->st = open_store(f, 0);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name IN ('outbound', 'outbox_due', 'outbox_channel_due', "
+	    "'outbox_channel_priority')"), 0);
+	assert_int_equal(count(f->st, STORE_T_OUTBOX), 9);
+
+	/* The announcement's sent row says what its outbound row said. */
+	assert_int_equal(store_outbox_get(f->st, 5, &o), STORE_OK);
+	assert_int_equal(o.state, STORE_OUTBOX_SENT);
+	assert_string_equal(o.kind, "announcement");
+	assert_string_equal(o.sender, "8089");
+	assert_int_equal(o.sent, 1796422630);
+	assert_int_equal(o.priority, STORE_OUTBOX_PRIORITY_BULK);
+	store_outbox_clear(&o);
+	assert_int_equal(store_outbound_get(f->st, 5, &m), STORE_OK);
+	assert_string_equal(m.recipient, "+84901000001");
+	store_message_clear(&m);
+	/* Information goes at bulk priority now. */
+	assert_int_equal(store_outbox_get(f->st, 9, &o), STORE_OK);
+	assert_int_equal(o.priority, STORE_OUTBOX_PRIORITY_BULK);
+	store_outbox_clear(&o);
+
+	/* A restart: the announcement row fails, the answer goes again. */
+	assert_int_equal(store_submit_wait(f->st, requeue_work, &n),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_outbox_get(f->st, 6, &o), STORE_OK);
+	assert_int_equal(o.state, STORE_OUTBOX_FAILED);
+	assert_non_null(strstr(o.last_error, "maybe sent"));
+	store_outbox_clear(&o);
+	assert_int_equal(store_announce_stats(f->st, 1, &as), STORE_OK);
+	assert_int_equal(as.recipients, 3);
+	assert_int_equal(as.sent, 1);
+	assert_int_equal(as.failed, 1);
+	assert_int_equal(as.queued, 1);
+
+	/* The answer first, then bulk by next attempt: 9, then 7. */
+	assert_int_equal(store_submit_wait(f->st, claim_one_work, &id),
+	    STORE_OK);
+	assert_int_equal(id, 8);
+	assert_int_equal(store_submit_wait(f->st, claim_one_work, &id),
+	    STORE_OK);
+	assert_int_equal(id, 9);
+	assert_int_equal(store_submit_wait(f->st, claim_one_work, &id),
+	    STORE_OK);
+	assert_int_equal(id, 7);
+	assert_int_equal(store_submit_wait(f->st, claim_one_work, &id),
+	    STORE_OK);
+	assert_int_equal(id, 0);
 }
 
 static void
@@ -1409,6 +1507,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_open_empty, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v12, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v16, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
 		    teardown),

@@ -1,4 +1,4 @@
--- Version 16: the open cases by deadline, for the dashboard's cases
+-- Version 20: the open cases by deadline, for the dashboard's cases
 -- falling due (store/figures.c), in a partial index that holds the open
 -- cases only, by deadline alone: cases_due (state, deadline) held every
 -- case, closed ones too, with its state, and nothing else reads it.
@@ -9,4 +9,4 @@
 DROP INDEX cases_due;
 CREATE INDEX cases_open_due ON cases (deadline)
   WHERE state IN ('received', 'assigned', 'in_progress', 'reopened');
-PRAGMA user_version = 16;
+PRAGMA user_version = 20;

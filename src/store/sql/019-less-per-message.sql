@@ -1,4 +1,4 @@
--- Version 15: fewer rows and statements for every message.
+-- Version 19: fewer rows and statements for every message.
 -- - The audit chain's head (audit_head) is no longer kept by a trigger,
 --   which ran an UPDATE for every entry: the store's writer sets it once
 --   per committed batch (engine.c), from the end of the chain it keeps.
@@ -21,4 +21,4 @@ DROP TRIGGER audit_head;
 DROP TRIGGER inbound_fts_add;
 INSERT INTO counters (name, value)
   SELECT 'fts_inbound', coalesce(max(id), 0) FROM inbound;
-PRAGMA user_version = 15;
+PRAGMA user_version = 19;

@@ -1,25 +1,26 @@
--- Version 14: a message that goes out is stored once, in the outbox, whose
+-- Version 18: a message that goes out is stored once, in the outbox, whose
 -- row moves through its states; the outbound table, which copied each row
 -- as it was sent, is gone.
 -- - outbox.sender: the number it went out from (the channel's, or what
 --   the provider answered), and outbox.sent: when the channel took it;
 --   both NULL until then.  They come from the outbound rows of before.
--- - outbox.priority: 0 for what answers a resident (acknowledgements,
---   officers' answers), 1 for bulk (announcements, information): the
---   worker claims a channel's due rows by priority first, so that bulk
---   never holds up a reply.
+-- - outbox.priority (version 14): 1 now for information too, not only
+--   announcements: the worker claims a channel's due rows by priority
+--   first, so that bulk never holds up a reply.  The announcements'
+--   recipients keep their outbox rows (announce_recipients.outbox_id),
+--   whose state says how each went.
 -- - outbox_queue: the queued rows of a channel by priority and next
 --   attempt, which the worker claims; a row leaves it once claimed, so it
 --   holds the queue, not the history.  outbox_state (state, channel):
 --   the depths by state for /metrics and papictl status.  They replace
---   outbox_due and outbox_channel_due, which held every row twice.
+--   outbox_due, outbox_channel_due and outbox_channel_priority, which
+--   held every row three times.
 --
 -- The lines that are not comments are joined as they are, with no newline
 -- or space between them (scripts/embed-sql.sh): a line that goes on with
 -- a statement begins with its own spaces.
 ALTER TABLE outbox ADD COLUMN sender TEXT;
 ALTER TABLE outbox ADD COLUMN sent INTEGER;
-ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
 UPDATE outbox SET sender = o.sender, sent = coalesce(o.sent, o.created)
   FROM outbound o WHERE o.outbox_id = outbox.id;
 INSERT INTO outbox (case_id, channel, recipient, text, encoding, segments,
@@ -34,7 +35,8 @@ UPDATE outbox SET priority = 1 WHERE kind IN ('info', 'announcement');
 DROP TABLE outbound;
 DROP INDEX outbox_due;
 DROP INDEX outbox_channel_due;
+DROP INDEX outbox_channel_priority;
 CREATE INDEX outbox_queue ON outbox (channel, priority, next_attempt)
   WHERE state = 'queued';
 CREATE INDEX outbox_state ON outbox (state, channel);
-PRAGMA user_version = 14;
+PRAGMA user_version = 18;

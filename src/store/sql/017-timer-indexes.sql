@@ -1,4 +1,4 @@
--- Version 13: indexes that make each run of the deadline timer cost what
+-- Version 17: indexes that make each run of the deadline timer cost what
 -- it changes, whatever the size of the store (daemon/timers.c).
 -- - cases_waiting: the open cases that wait for an answer (never
 --   answered, or not since they were reopened) and are not marked
@@ -24,4 +24,4 @@ CREATE INDEX cases_waiting ON cases (deadline)
   reopened > coalesce(answered, 0));
 CREATE INDEX cases_overdue_open ON cases (category, state, overdue)
   WHERE overdue IS NOT NULL AND state NOT IN ('resolved', 'confirmed');
-PRAGMA user_version = 13;
+PRAGMA user_version = 17;
