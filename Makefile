@@ -68,7 +68,8 @@ CTL_TRAIN_LIBS	:= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null) \
 # store, the modem's hold points) compiled again with PAPIGW_TEST_HOOKS,
 # into a library the unit tests link and a papigwd-hooks the crash tests
 # run.  papigwd itself has no hooks.
-HOOK_SRCS	= src/store/engine.c src/chan/modem.c src/base/clock.c
+HOOK_SRCS	= src/store/engine.c src/store/wal.c src/chan/modem.c \
+		  src/base/clock.c
 HOOK_OBJS	= $(HOOK_SRCS:src/%.c=$(BUILD)/hooks/%.o)
 LIBHOOKS	= $(BUILD)/libpapigw-hooks.a
 

@@ -473,12 +473,45 @@ batch_committed(struct store *st, struct item **batch, size_t n,
 }
 
 /*
- * Runs a batch in one transaction and sets each item's status.  When the
- * transaction cannot begin or commit, or SQLite rolled it back on its own
- * (it does on some I/O errors), every item that would have succeeded gets
- * the error instead: nothing is reported as committed that was not.
+ * Writer thread, a batch's items run: while the syncer is making earlier
+ * batches durable, the items of this one could not be on disk before it
+ * is done anyway, so the batch goes on with what is queued meanwhile,
+ * waiting for it, and commits once the syncer is free: one commit, and
+ * one sync, for everything that came during a sync, instead of a commit
+ * (a write of every page it changed) for each few items.  Without a sync
+ * in progress (or storage.synchronous = normal) it commits at once.
+ * Appends the items it takes to batch (batch_max in all); returns the
+ * new count, n when the batch should commit.
  */
-static void
+static size_t
+batch_more(struct store *st, struct item **batch, size_t n)
+{
+	if (!st->pipelined || n >= (size_t)st->batch_max)
+		return n;
+	pthread_mutex_lock(&st->lock);
+	while (st->head == NULL && st->syncing && !st->closing)
+		pthread_cond_wait(&st->wake, &st->lock);
+	if (st->syncing)
+		for (; st->head != NULL && n < (size_t)st->batch_max; n++) {
+			batch[n] = st->head;
+			st->head = st->head->next;
+			st->nqueued--;
+		}
+	if (st->head == NULL)
+		st->tail = NULL;
+	pthread_mutex_unlock(&st->lock);
+	return n;
+}
+
+/*
+ * Runs a batch in one transaction and sets each item's status; the batch
+ * takes more items while the syncer is busy (batch_more()).  Returns the
+ * number of items it ran.  When the transaction cannot begin or commit,
+ * or SQLite rolled it back on its own (it does on some I/O errors), every
+ * item that would have succeeded gets the error instead: nothing is
+ * reported as committed that was not.
+ */
+static size_t
 batch_run(struct store *st, struct item **batch, size_t n)
 {
 	struct store_txn	 txn = { st, &st->wr, STORE_OK, "" };
@@ -501,7 +534,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 		lost = store_status_of(rc);
 		goto fail;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n || (n = batch_more(st, batch, n)) > i; i++) {
 		batch[i]->status = item_run(st, &txn, batch[i], &poisoned);
 		/* A full disk, I/O, busy: the store cannot write. */
 		if (txn.fatal != STORE_OK && why[0] == '\0')
@@ -545,7 +578,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 		goto fail;
 	}
 	batch_committed(st, batch, n, why, changes);
-	return;
+	return n;
 fail:
 	/* What the writer knew of the audit chain may be gone with it. */
 	st->audit_end.valid = 0;
@@ -559,6 +592,7 @@ fail:
 	st->stats.errors++;
 	st->stats.items_failed += n;
 	pthread_mutex_unlock(&st->lock);
+	return n;
 }
 
 /*
@@ -623,7 +657,7 @@ writer_main(void *arg)
 #ifdef PAPIGW_TEST_HOOKS
 		fault_poll(st);
 #endif
-		batch_run(st, st->batch, n);
+		n = batch_run(st, st->batch, n);
 		if (st->pipelined)
 			store_wal_hand(st, st->batch, n);
 		else {
@@ -797,6 +831,15 @@ store_fault_commit(struct store *st, int n)
 {
 	pthread_mutex_lock(&st->lock);
 	st->fail_commits = n;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Makes each sync of the syncer take ms milliseconds more (0: none). */
+void
+store_fault_sync_delay(struct store *st, int ms)
+{
+	pthread_mutex_lock(&st->lock);
+	st->sync_delay_ms = ms;
 	pthread_mutex_unlock(&st->lock);
 }
 #endif /* PAPIGW_TEST_HOOKS */

@@ -69,6 +69,7 @@ struct store {
 	struct item	*shead, *stail;	/* committed, not yet on disk */
 	int		 sync_outbox;	/* they queued outbox rows */
 	int		 sync_closing;
+	int		 syncing;	/* a sync in progress: wake on its end */
 	int		 walfd;		/* the syncer's */
 	char		*walpath;
 
@@ -97,6 +98,7 @@ struct store {
 	uint64_t	 nqueued;
 	int		 closing;
 	int		 fail_commits;	/* store_fault_commit(), tests only */
+	int		 sync_delay_ms;	/* store_fault_sync_delay(), tests */
 	void		(*outbox_hook)(void *);	/* store_outbox_hook() */
 	void		*outbox_hook_arg;
 	int		 outbox_dirty;	/* writer only: rows were queued */

@@ -168,9 +168,13 @@ void		 store_outbox_hook(struct store *, void (*)(void *),
 		    void *arg);
 
 #ifdef PAPIGW_TEST_HOOKS
-/* Fault injection, in the tests' build: a full disk, a failing COMMIT. */
+/*
+ * Fault injection, in the tests' build: a full disk, a failing COMMIT, a
+ * slow sync.
+ */
 enum store_status store_fault_max_pages(struct store *, int64_t extra);
 void		 store_fault_commit(struct store *, int n);
+void		 store_fault_sync_delay(struct store *, int ms);
 #endif
 
 /*

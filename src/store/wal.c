@@ -235,7 +235,10 @@ syncer_main(void *arg)
 	struct store	*st = arg;
 	struct item	*list, *it;
 	char		 why[STORE_HEALTH_MAX];
-	int		 notify, failed;
+	int		 notify, failed, rc;
+#ifdef PAPIGW_TEST_HOOKS
+	int		 delay;
+#endif
 
 	pthread_setname_np(pthread_self(), "store-sync");
 	for (;;) {
@@ -250,10 +253,24 @@ syncer_main(void *arg)
 		st->shead = st->stail = NULL;
 		notify = st->sync_outbox;
 		st->sync_outbox = 0;
+		st->syncing = 1;
+#ifdef PAPIGW_TEST_HOOKS
+		delay = st->sync_delay_ms;
+#endif
 		pthread_mutex_unlock(&st->lock);
 
 		failed = 0;
-		if (wal_sync(st, why, sizeof(why)) == -1) {
+		rc = wal_sync(st, why, sizeof(why));
+#ifdef PAPIGW_TEST_HOOKS
+		if (delay > 0)
+			usleep((useconds_t)delay * 1000);
+#endif
+		/* The writer commits what it ran meanwhile (batch_more()). */
+		pthread_mutex_lock(&st->lock);
+		st->syncing = 0;
+		pthread_cond_signal(&st->wake);
+		pthread_mutex_unlock(&st->lock);
+		if (rc == -1) {
 			store_health_sync(st, why);
 			for (it = list; it != NULL; it = it->next)
 				if (it->status == STORE_OK) {

@@ -655,6 +655,80 @@ test_migrate_v16(void **state)
 	assert_int_equal(id, 0);
 }
 
+/* A case to create, and the count of the items told they committed. */
+struct counted {
+	int64_t	 ids[2];
+	int	*done;
+};
+
+static enum store_status
+counted_work(struct store_txn *txn, void *arg)
+{
+	struct counted	*c = arg;
+
+	return case_work(txn, c->ids);
+}
+
+static void
+counted_done(enum store_status s, void *arg)
+{
+	struct counted	*c = arg;
+
+	if (s == STORE_OK)
+		__atomic_add_fetch(c->done, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * With storage.synchronous = full, what comes while the syncer makes a
+ * batch durable goes into one batch, committed once the sync is over:
+ * eight cases submitted during a slow sync make one transaction.
+ */
+static void
+test_batch_during_sync(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_options	 opt;
+	struct store_stats	 before, after;
+	char			 err[STORE_ERR_MAX];
+	struct counted		 c[8], c0;
+	int			 i, done = 0, first = 0;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.path = f->path;
+	opt.synchronous_full = 1;
+	opt.busy_timeout_ms = 5000;
+	if ((f->st = store_open(&opt, err, sizeof(err))) == NULL)
+		fail_msg("store_open: %s", err);
+	store_fault_sync_delay(f->st, 400);
+	/* A first batch, then its sync, which lasts. */
+	c0.done = &first;
+	assert_int_equal(store_submit(f->st, counted_work, counted_done,
+	    &c0), STORE_OK);
+	for (i = 0; i < 100; i++) {
+		store_stats(f->st, &before);
+		if (before.batches > 0)
+			break;
+		usleep(10000);
+	}
+	assert_true(before.batches > 0);
+	usleep(50000);
+	assert_int_equal(__atomic_load_n(&first, __ATOMIC_SEQ_CST), 0);
+	store_stats(f->st, &before);
+	for (i = 0; i < 8; i++) {
+		c[i].done = &done;
+		assert_int_equal(store_submit(f->st, counted_work,
+		    counted_done, &c[i]), STORE_OK);
+	}
+	for (i = 0; i < 300 && __atomic_load_n(&done, __ATOMIC_SEQ_CST) < 8;
+	    i++)
+		usleep(10000);
+	assert_int_equal(__atomic_load_n(&done, __ATOMIC_SEQ_CST), 8);
+	assert_int_equal(first, 1);
+	store_stats(f->st, &after);
+	assert_int_equal(after.batches - before.batches, 1);
+	assert_int_equal(count(f->st, STORE_T_CASES), 9);
+}
+
 static void
 test_reopen(void **state)
 {
@@ -1513,6 +1587,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_during_sync, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_newer_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
