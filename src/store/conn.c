@@ -12,6 +12,7 @@
  * store_conn_close() finalizes them all.  A connection belongs to one
  * thread at a time: the engine says which (engine.h).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -130,12 +131,26 @@ store_fill_int(sqlite3_stmt *s, void *out)
  * reason in err, prefixed with who ("reader: ", or ""); c is then to be
  * closed all the same.
  */
+/*
+ * Once, before SQLite is first used: no count of the memory it uses,
+ * which nothing reads and which costs a global mutex at every one of its
+ * allocations, on every thread.  Too late when something else started
+ * SQLite first (it then says SQLITE_MISUSE, and counts).
+ */
+static void
+conn_setup(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int
 store_conn_open(struct store_conn *c, const char *path, int flags,
     int busy_timeout_ms, const char *who, char *err, size_t errsz)
 {
-	int	rc;
+	static pthread_once_t	once = PTHREAD_ONCE_INIT;
+	int			rc;
 
+	pthread_once(&once, conn_setup);
 	rc = sqlite3_open_v2(path, &c->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errsz, "%s: %s%s", path, who, c->db != NULL ?
