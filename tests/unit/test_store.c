@@ -609,6 +609,11 @@ test_migrate_v16(void **state)
 	    "WHERE name IN ('outbound', 'outbox_due', 'outbox_channel_due', "
 	    "'outbox_channel_priority')"), 0);
 	assert_int_equal(count(f->st, STORE_T_OUTBOX), 9);
+	/* One index of the cases by category. */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'cases_category'"), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'cases_category_state'"), 1);
 
 	/* The announcement's sent row says what its outbound row said. */
 	assert_int_equal(store_outbox_get(f->st, 5, &o), STORE_OK);
