@@ -228,7 +228,7 @@ $(BUILD)/tools/fakeprovider: tests/tools/fakeprovider.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 	    $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson) -lpthread
 
-$(BUILD)/bench/%: bench/%.c $(LIBPAPIGW)
+$(BUILD)/bench/%: bench/%.c bench/messages.h $(LIBPAPIGW)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPAPIGW) $(LIBS)
 
