@@ -24,7 +24,7 @@ BUILD		?= build
 CC		?= cc
 PKG_CONFIG	?= pkg-config
 PKGS		= libconfig sqlite3 libutf8proc jansson libmicrohttpd libcurl \
-		  gammu openssl libsystemd
+		  gammu openssl libsystemd libpq
 
 CFLAGS		?= -O2 -g
 WARN		= -Wall -Wextra -Wshadow -Wstrict-prototypes \
@@ -88,7 +88,7 @@ PROGS		= $(BUILD)/papigwd $(BUILD)/papictl $(BUILD)/router-train
 MODEL		= $(BUILD)/router.model
 CORPUS		= $(wildcard data/router/train/*.tsv)
 
-.PHONY: all check unit sanitize run deps install uninstall clean lint \
+.PHONY: all check check-pg unit sanitize run deps install uninstall clean lint \
 	check-layers bench model pot update-po
 
 # The translations: po/LANG.po, compiled into the catalogue that papictl
@@ -298,6 +298,11 @@ check: deps
 	@$(MAKE) --no-print-directory all unit $(BENCH_BINS)
 	@./scripts/check-layers.sh $(BUILD)
 	@BUILD=$(abspath $(BUILD)) ./tests/run.sh
+
+# The tests that run on PostgreSQL, on a throw-away cluster (pg_virtualenv).
+check-pg: deps
+	@$(MAKE) --no-print-directory all unit
+	@./scripts/check-pg.sh $(abspath $(BUILD))
 
 # The same tests built with AddressSanitizer and UBSan into build-san/.
 # libcrypt is linked in from the start: ASan's crypt() interceptor finds
