@@ -93,7 +93,7 @@ db_bind_double(struct db_stmt *s, int i, double v)
 	return s->db->driver->bind_double(s, i, v);
 }
 
-/* Binds parameter i to a copy of the string v, or to NULL when v is. */
+/* Binds parameter i to the string v (kept: see db.h), or NULL when v is. */
 enum db_rc
 db_bind_text(struct db_stmt *s, int i, const char *v)
 {
@@ -102,14 +102,14 @@ db_bind_text(struct db_stmt *s, int i, const char *v)
 	return s->db->driver->bind_text(s, i, v, strlen(v));
 }
 
-/* Binds parameter i to a copy of len bytes of text. */
+/* Binds parameter i to len bytes of text (kept: see db.h). */
 enum db_rc
 db_bind_textn(struct db_stmt *s, int i, const char *v, size_t len)
 {
 	return s->db->driver->bind_text(s, i, v, len);
 }
 
-/* Binds parameter i to a copy of len bytes. */
+/* Binds parameter i to len bytes (kept: see db.h). */
 enum db_rc
 db_bind_blob(struct db_stmt *s, int i, const void *v, size_t len)
 {
@@ -138,11 +138,18 @@ db_step(struct db_stmt *s)
 	return s->db->driver->step(s);
 }
 
-/* Makes the statement ready to run again, its parameters unbound. */
+/* Makes the statement ready to run again, with the same values. */
 void
 db_reset(struct db_stmt *s)
 {
 	s->db->driver->reset(s);
+}
+
+/* Unbinds every parameter (NULL until bound again). */
+void
+db_clear_bindings(struct db_stmt *s)
+{
+	s->db->driver->clear_bindings(s);
 }
 
 int
@@ -196,6 +203,25 @@ db_changes(const struct db *db)
 	return db->driver->changes(db);
 }
 
+/* The rows changed since the connection opened. */
+int64_t
+db_total_changes(const struct db *db)
+{
+	return db->driver->total_changes(db);
+}
+
+/*
+ * The id the last INSERT gave its row.  SQLite's last rowid; on
+ * PostgreSQL the value the session's last sequence gave (lastval()),
+ * which an INSERT skipped by ON CONFLICT took all the same: a caller
+ * that may skip reads db_changes() first.
+ */
+int64_t
+db_last_id(struct db *db)
+{
+	return db->driver->last_id(db);
+}
+
 int
 db_in_transaction(const struct db *db)
 {
@@ -212,7 +238,8 @@ const char *
 db_rc_name(enum db_rc rc)
 {
 	static const char *const names[] = {
-		"ok", "row", "done", "busy", "constraint", "full", "corrupt",
+		"ok", "row", "done", "busy", "unique", "constraint", "full",
+		"corrupt",
 		"unavailable", "misuse", "error"
 	};
 

@@ -6,7 +6,10 @@
  * the store's families keep their form (constant SQL, statements prepared
  * once per connection, values bound by position, rows stepped through):
  * db_prepare(), db_bind_*(), db_step() until DB_DONE, db_column_*(),
- * db_reset().  Each driver (db_sqlite.c, db_pg.c) fills a struct
+ * db_reset() (to run it again, its values kept) and db_clear_bindings().
+ * A bound string or blob is not copied: it must stay as it is until the
+ * statement is reset (SQLite's SQLITE_STATIC; the PostgreSQL driver
+ * copies it, it has to).  Each driver (db_sqlite.c, db_pg.c) fills a struct
  * db_driver; db.c chooses one by name and passes the calls on.
  *
  * What the statements must be written in for both, the portable SQL:
@@ -34,7 +37,8 @@ enum db_rc {
 	DB_ROW,			/* db_step(): a row is ready */
 	DB_DONE,		/* db_step(): no more rows */
 	DB_BUSY,		/* locked, or a serialization failure: retry */
-	DB_CONSTRAINT,		/* a unique or check constraint */
+	DB_UNIQUE,		/* a unique constraint (or primary key) */
+	DB_CONSTRAINT,		/* another constraint: check, not null... */
 	DB_FULL,		/* the disk is full */
 	DB_CORRUPT,		/* the database is damaged */
 	DB_UNAVAILABLE,		/* no connection to the server */
@@ -54,6 +58,7 @@ enum db_type {
 /* How to open a database. */
 #define DB_READONLY	0x01	/* no writes (SQLite: opened read-only) */
 #define DB_CREATE	0x02	/* SQLite: create the file when missing */
+#define DB_NOMUTEX	0x04	/* SQLite: one thread at a time, unlocked */
 
 struct db_options {
 	const char	*driver;	/* "sqlite" (NULL too) or "postgresql" */
@@ -83,6 +88,7 @@ struct db_driver {
 	int		 (*bind_count)(const struct db_stmt *);
 	enum db_rc	 (*step)(struct db_stmt *);
 	void		 (*reset)(struct db_stmt *);
+	void		 (*clear_bindings)(struct db_stmt *);
 	int		 (*column_count)(const struct db_stmt *);
 	enum db_type	 (*column_type)(const struct db_stmt *, int);
 	int64_t		 (*column_int64)(const struct db_stmt *, int);
@@ -91,6 +97,8 @@ struct db_driver {
 	const void	*(*column_blob)(struct db_stmt *, int);
 	size_t		 (*column_bytes)(struct db_stmt *, int);
 	int64_t		 (*changes)(const struct db *);
+	int64_t		 (*total_changes)(const struct db *);
+	int64_t		 (*last_id)(struct db *);
 	int		 (*in_transaction)(const struct db *);
 	const char	*(*errmsg)(const struct db *);
 };
@@ -122,6 +130,7 @@ enum db_rc	 db_bind_null(struct db_stmt *, int);
 int		 db_bind_count(const struct db_stmt *);
 enum db_rc	 db_step(struct db_stmt *);
 void		 db_reset(struct db_stmt *);
+void		 db_clear_bindings(struct db_stmt *);
 int		 db_column_count(const struct db_stmt *);
 enum db_type	 db_column_type(const struct db_stmt *, int);
 int64_t		 db_column_int64(const struct db_stmt *, int);
@@ -130,6 +139,8 @@ const char	*db_column_text(const struct db_stmt *, int);
 const void	*db_column_blob(struct db_stmt *, int);
 size_t		 db_column_bytes(struct db_stmt *, int);
 int64_t		 db_changes(const struct db *);
+int64_t		 db_total_changes(const struct db *);
+int64_t		 db_last_id(struct db *);
 int		 db_in_transaction(const struct db *);
 enum db_rc	 db_begin_write(struct db *);
 const char	*db_errmsg(const struct db *);

@@ -49,6 +49,7 @@ struct pdb {
 	unsigned	 gen;		/* +1 at each reconnection */
 	unsigned	 names;		/* statements named so far */
 	int64_t		 changes;
+	int64_t		 total;		/* changes since it opened */
 	char		 err[512];
 };
 
@@ -93,6 +94,8 @@ rc_of_state(const char *state)
 {
 	if (state == NULL)
 		return DB_UNAVAILABLE;	/* no answer: the connection */
+	if (strcmp(state, "23505") == 0)
+		return DB_UNIQUE;
 	if (strncmp(state, "23", 2) == 0)
 		return DB_CONSTRAINT;
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
@@ -211,6 +214,7 @@ p_exec(struct db *db, const char *sql)
 	case PGRES_TUPLES_OK:
 	case PGRES_EMPTY_QUERY:
 		d->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		d->total += d->changes;
 		break;
 	default:
 		rc = fail(d, res);
@@ -300,11 +304,11 @@ p_prepare(struct db *db, const char *sql, struct db_stmt **sp)
 	return DB_OK;
 }
 
-/* Drops the result and the values, as after a reset. */
+/* Drops the result: the statement runs again on the next step. */
 static void
-clear(struct pstmt *s)
+p_reset(struct db_stmt *st)
 {
-	int	i;
+	struct pstmt	*s = PST(st);
 
 	PQclear(s->res);
 	s->res = NULL;
@@ -313,6 +317,15 @@ clear(struct pstmt *s)
 	PQfreemem(s->blob);
 	s->blob = NULL;
 	s->blobcol = -1;
+}
+
+/* Drops the values: every parameter NULL. */
+static void
+p_clear_bindings(struct db_stmt *st)
+{
+	struct pstmt	*s = PST(st);
+	int		 i;
+
 	for (i = 0; i < s->nparams; i++) {
 		free(s->vals[i]);
 		s->vals[i] = NULL;
@@ -329,7 +342,8 @@ p_finalize(struct db_stmt *st)
 	char		 sql[48];
 	PGresult	*res;
 
-	clear(s);
+	p_reset(st);
+	p_clear_bindings(st);
 	if (s->gen == d->gen && PQstatus(d->conn) == CONNECTION_OK &&
 	    PQtransactionStatus(d->conn) == PQTRANS_IDLE) {
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
@@ -435,6 +449,7 @@ run(struct pdb *d, struct pstmt *s)
 		s->row = -1;
 		s->ran = 1;
 		d->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
+		d->total += d->changes;
 		return DB_OK;
 	default:
 		rc = fail(d, s->res);
@@ -458,12 +473,6 @@ p_step(struct db_stmt *st)
 	if (s->row < s->nrows)
 		s->row++;
 	return s->row < s->nrows ? DB_ROW : DB_DONE;
-}
-
-static void
-p_reset(struct db_stmt *s)
-{
-	clear(PST(s));
 }
 
 static int
@@ -582,6 +591,29 @@ p_changes(const struct db *db)
 	return CPDB(db)->changes;
 }
 
+static int64_t
+p_total_changes(const struct db *db)
+{
+	return CPDB(db)->total;
+}
+
+/* lastval(): the value the session's last nextval() gave. */
+static int64_t
+p_last_id(struct db *db)
+{
+	struct pdb	*d = PDB(db);
+	PGresult	*res;
+	int64_t		 id = 0;
+
+	res = PQexec(d->conn, "SELECT lastval()");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	else
+		set_err(d, PQresultErrorMessage(res));
+	PQclear(res);
+	return id;
+}
+
 static int
 p_in_transaction(const struct db *db)
 {
@@ -610,6 +642,7 @@ const struct db_driver db_pg_driver = {
 	.bind_count = p_bind_count,
 	.step = p_step,
 	.reset = p_reset,
+	.clear_bindings = p_clear_bindings,
 	.column_count = p_column_count,
 	.column_type = p_column_type,
 	.column_int64 = p_column_int64,
@@ -618,6 +651,8 @@ const struct db_driver db_pg_driver = {
 	.column_blob = p_column_blob,
 	.column_bytes = p_column_bytes,
 	.changes = p_changes,
+	.total_changes = p_total_changes,
+	.last_id = p_last_id,
 	.in_transaction = p_in_transaction,
 	.errmsg = p_errmsg,
 };

@@ -33,6 +33,8 @@ struct sstmt {
 static enum db_rc
 rc_of(int rc)
 {
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return DB_UNIQUE;
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 		return DB_OK;
@@ -70,8 +72,9 @@ s_open(const struct db_options *o, char *err, size_t errsz)
 		flags |= SQLITE_OPEN_CREATE;
 	d = xcalloc(1, sizeof(*d));
 	d->base.driver = &db_sqlite_driver;
-	rc = sqlite3_open_v2(o->target, &d->conn, flags,
-	    NULL);
+	if (o->flags & DB_NOMUTEX)
+		flags |= SQLITE_OPEN_NOMUTEX;
+	rc = sqlite3_open_v2(o->target, &d->conn, flags, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errsz, "%s: %s", o->target, d->conn != NULL ?
 		    sqlite3_errmsg(d->conn) : sqlite3_errstr(rc));
@@ -138,15 +141,15 @@ s_bind_double(struct db_stmt *s, int i, double v)
 static enum db_rc
 s_bind_text(struct db_stmt *s, int i, const char *v, size_t len)
 {
-	return rc_of(sqlite3_bind_text64(SST(s), i, v, len,
-	    SQLITE_TRANSIENT, SQLITE_UTF8));
+	return rc_of(sqlite3_bind_text64(SST(s), i, v, len, SQLITE_STATIC,
+	    SQLITE_UTF8));
 }
 
 static enum db_rc
 s_bind_blob(struct db_stmt *s, int i, const void *v, size_t len)
 {
 	return rc_of(sqlite3_bind_blob64(SST(s), i, len ? v : "", len,
-	    SQLITE_TRANSIENT));
+	    SQLITE_STATIC));
 }
 
 static enum db_rc
@@ -183,6 +186,11 @@ s_reset(struct db_stmt *s)
 {
 	((struct sstmt *)(void *)s)->done = 0;
 	sqlite3_reset(SST(s));
+}
+
+static void
+s_clear_bindings(struct db_stmt *s)
+{
 	sqlite3_clear_bindings(SST(s));
 }
 
@@ -245,6 +253,18 @@ s_changes(const struct db *db)
 	return sqlite3_changes64(CSDB(db)->conn);
 }
 
+static int64_t
+s_total_changes(const struct db *db)
+{
+	return sqlite3_total_changes64(CSDB(db)->conn);
+}
+
+static int64_t
+s_last_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(SDB(db)->conn);
+}
+
 static int
 s_in_transaction(const struct db *db)
 {
@@ -282,6 +302,7 @@ const struct db_driver db_sqlite_driver = {
 	.bind_count = s_bind_count,
 	.step = s_step,
 	.reset = s_reset,
+	.clear_bindings = s_clear_bindings,
 	.column_count = s_column_count,
 	.column_type = s_column_type,
 	.column_int64 = s_column_int64,
@@ -290,6 +311,8 @@ const struct db_driver db_sqlite_driver = {
 	.column_blob = s_column_blob,
 	.column_bytes = s_column_bytes,
 	.changes = s_changes,
+	.total_changes = s_total_changes,
+	.last_id = s_last_id,
 	.in_transaction = s_in_transaction,
 	.errmsg = s_errmsg,
 };
