@@ -24,7 +24,7 @@ BUILD		?= build
 CC		?= cc
 PKG_CONFIG	?= pkg-config
 PKGS		= libconfig sqlite3 libutf8proc jansson libmicrohttpd libcurl \
-		  gammu openssl libsystemd
+		  gammu openssl libsystemd libpq
 
 CFLAGS		?= -O2 -g
 WARN		= -Wall -Wextra -Wshadow -Wstrict-prototypes \
@@ -89,7 +89,7 @@ PROGS		= $(BUILD)/papigwd $(BUILD)/papictl $(BUILD)/router-train
 MODEL		= $(BUILD)/router.model
 CORPUS		= $(wildcard data/router/train/*.tsv)
 
-.PHONY: all check unit sanitize run deps install uninstall clean lint \
+.PHONY: all check check-pg unit sanitize run deps install uninstall clean lint \
 	check-layers bench model pot update-po
 
 # The translations: po/LANG.po, compiled into the catalogue that papictl
@@ -229,7 +229,7 @@ $(BUILD)/tools/fakeprovider: tests/tools/fakeprovider.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 	    $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson) -lpthread
 
-$(BUILD)/bench/%: bench/%.c $(LIBPAPIGW)
+$(BUILD)/bench/%: bench/%.c bench/messages.h $(LIBPAPIGW)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPAPIGW) $(LIBS)
 
@@ -300,6 +300,11 @@ check: deps
 	@./scripts/check-layers.sh $(BUILD)
 	@BUILD=$(abspath $(BUILD)) ./tests/run.sh
 
+# The tests that run on PostgreSQL, on a throw-away cluster (pg_virtualenv).
+check-pg: deps
+	@$(MAKE) --no-print-directory all unit
+	@./scripts/check-pg.sh $(abspath $(BUILD))
+
 # The same tests built with AddressSanitizer and UBSan into build-san/.
 # libcrypt is linked in from the start: ASan's crypt() interceptor finds
 # the real crypt() only in a library loaded then, and pam_unix, which PAM
@@ -313,6 +318,7 @@ sanitize: deps
 	    CFLAGS="-O1 -g" all unit
 	@BUILD=$(abspath build-san) CC=clang SAN_CFLAGS="$(SAN_FLAGS)" \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ./tests/run.sh
 

@@ -10,15 +10,14 @@
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
 #include "base/util.h"
+#include "chan/form.h"
 #include "chan/http.h"
 
-#define FUZZ_PARAMS_MAX	64	/* as HTTP_PARAMS_MAX in http.c */
 #define FUZZ_HEADERS_MAX 4
 
 struct http_req {
@@ -26,9 +25,7 @@ struct http_req {
 	char			*path;
 	char			*body;
 	size_t			 bodylen;
-	struct http_param	 params[FUZZ_PARAMS_MAX];
-	size_t			 nparams, nquery;
-	int			 form_only;
+	struct form		 params;
 	const char		*hname[FUZZ_HEADERS_MAX];
 	char			*hval[FUZZ_HEADERS_MAX];
 	size_t			 nheaders;
@@ -38,77 +35,6 @@ struct http_req {
 	void			*ctx;
 	void			(*ctx_free)(void *);
 };
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* As http.c's: '+' a space, %XX a byte, a malformed escape kept. */
-size_t
-http_form_decode(char *s, size_t len)
-{
-	size_t	i, o = 0;
-	int	hi, lo;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '+')
-			s[o++] = ' ';
-		else if (s[i] == '%' && i + 2 < len &&
-		    (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)s[i + 2])) >= 0) {
-			s[o++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else
-			s[o++] = s[i];
-	}
-	s[o] = '\0';
-	return o;
-}
-
-static void
-add_param(struct http_req *r, const char *k, size_t klen, const char *v,
-    size_t vlen)
-{
-	struct http_param	*p;
-
-	if (r->nparams == FUZZ_PARAMS_MAX)
-		return;
-	p = &r->params[r->nparams++];
-	p->key = xcalloc(1, klen + 1);
-	memcpy(p->key, k, klen);
-	p->val = xcalloc(1, vlen + 1);
-	memcpy(p->val, v, vlen);
-	http_form_decode(p->key, klen);
-	p->vlen = http_form_decode(p->val, vlen);
-}
-
-/* Splits "a=1&b=2" (len bytes) into parameters. */
-static void
-split(struct http_req *r, const char *s, size_t len)
-{
-	const char	*p = s, *end = s + len, *amp, *eq;
-
-	while (p < end) {
-		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
-			amp = end;
-		if (amp > p) {
-			eq = memchr(p, '=', (size_t)(amp - p));
-			if (eq == NULL)
-				add_param(r, p, (size_t)(amp - p), "", 0);
-			else
-				add_param(r, p, (size_t)(eq - p), eq + 1,
-				    (size_t)(amp - eq - 1));
-		}
-		p = amp + 1;
-	}
-}
 
 /*
  * A request: method, path, query (qlen bytes), body (blen bytes), read
@@ -122,14 +48,14 @@ fuzz_req_new(const char *method, const char *path, const char *query,
 
 	copy_str(r->method, sizeof(r->method), method);
 	r->path = xstrdup(path);
-	split(r, query, qlen);
-	r->nquery = r->nparams;
+	form_split(&r->params, query, qlen);
+	r->params.nquery = r->params.nparams;
 	if (blen > 0) {
 		r->body = xcalloc(1, blen + 1);
 		memcpy(r->body, body, blen);
 		r->bodylen = blen;
 		if (form)
-			split(r, body, blen);
+			form_split(&r->params, body, blen);
 	}
 	r->peer.sin_family = AF_INET;
 	r->peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -154,10 +80,7 @@ fuzz_req_end(struct http_req *r)
 
 	if (r->ctx_free != NULL)
 		r->ctx_free(r->ctx);
-	for (i = 0; i < r->nparams; i++) {
-		free(r->params[i].key);
-		free(r->params[i].val);
-	}
+	form_free(&r->params);
 	for (i = 0; i < r->nheaders; i++)
 		free(r->hval[i]);
 	free(r->body);
@@ -169,47 +92,33 @@ fuzz_req_end(struct http_req *r)
 const char *
 http_param(const struct http_req *r, const char *key, size_t *lenp)
 {
-	size_t	i;
-
-	for (i = r->form_only ? r->nquery : 0; i < r->nparams; i++)
-		if (strcmp(r->params[i].key, key) == 0) {
-			if (lenp != NULL)
-				*lenp = r->params[i].vlen;
-			return r->params[i].val;
-		}
-	return NULL;
+	return form_get(&r->params, key, lenp);
 }
 
 void
 http_form_only(struct http_req *r)
 {
-	r->form_only = 1;
+	r->params.body_only = 1;
 }
 
 const char *
 http_duplicate(const struct http_req *r)
 {
-	size_t	i, j;
-
-	for (i = 0; i < r->nparams; i++)
-		for (j = i + 1; j < r->nparams; j++)
-			if (strcmp(r->params[i].key, r->params[j].key) == 0)
-				return r->params[i].key;
-	return NULL;
+	return form_duplicate(&r->params);
 }
 
 const struct http_param *
 http_params(const struct http_req *r, size_t *n)
 {
-	*n = r->nparams;
-	return r->params;
+	*n = r->params.nparams;
+	return r->params.params;
 }
 
 const struct http_param *
 http_form_params(const struct http_req *r, size_t *n)
 {
-	*n = r->nparams - r->nquery;
-	return r->params + r->nquery;
+	*n = r->params.nparams - r->params.nquery;
+	return r->params.params + r->params.nquery;
 }
 
 const char *

@@ -35,8 +35,6 @@ struct config *fuzz_config(const char *text);
 char	*fuzz_strndup(const uint8_t *, size_t);
 
 /* handler.c */
-void	 fuzz_provider_confs(struct config *[2]);
-int	 fuzz_handle_request(struct config **, const char *path,
-	    const uint8_t *, size_t);
+int	 fuzz_handle_request(const char *path, const uint8_t *, size_t);
 
 #endif /* PAPIGW_FUZZ_H */

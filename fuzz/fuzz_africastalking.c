@@ -1,22 +1,12 @@
 /*
- * fuzz_africastalking.c: Africa's Talking inbound SMS (POST /sms/africastalking), through the handler; the input's layout is in
- * common.c.
+ * fuzz_africastalking.c: Africa's Talking inbound SMS (POST
+ * /sms/africastalking), through the handler (whose file starts libFuzzer
+ * for it); the input's layout is in common.c.
  */
 #include "fuzz.h"
-
-static struct config	*confs[2];
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_provider_confs(confs);
-	return 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_handle_request(confs, "/sms/africastalking", data, size);
+	return fuzz_handle_request("/sms/africastalking", data, size);
 }

@@ -1,22 +1,12 @@
 /*
- * fuzz_dlr.c: delivery reports of every channel (POST /dlr/<channel>), through the handler; the input's layout is in
- * common.c.
+ * fuzz_dlr.c: delivery reports of every channel (POST /dlr/<channel>),
+ * through the handler (whose file starts libFuzzer for it); the input's
+ * layout is in common.c.
  */
 #include "fuzz.h"
-
-static struct config	*confs[2];
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_provider_confs(confs);
-	return 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_handle_request(confs, "/dlr/", data, size);
+	return fuzz_handle_request("/dlr/", data, size);
 }

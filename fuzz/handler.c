@@ -54,12 +54,21 @@ static const char conf_signed[] = CONF_COMMON
 	"    signature_secret = \"vsecret\"; }\n"
 	");";
 
-/* The two configurations of the handlers' targets into confs. */
-void
-fuzz_provider_confs(struct config *confs[2])
+/* The two configurations every handler's target runs under. */
+static struct config	*confs[2];
+
+/*
+ * libFuzzer's start for every handler's target (each fuzz_NAME.c of a
+ * handler has only LLVMFuzzerTestOneInput, naming its path).
+ */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	(void)argc;
+	(void)argv;
 	confs[0] = fuzz_config(conf_open);
 	confs[1] = fuzz_config(conf_signed);
+	return 0;
 }
 
 /*
@@ -120,8 +129,7 @@ add_headers(struct http_req *r, char *line)
  * or conf[1] (signed).  Aborts when the handler leaves it unanswered.
  */
 int
-fuzz_handle_request(struct config **confs, const char *path,
-    const uint8_t *data, size_t size)
+fuzz_handle_request(const char *path, const uint8_t *data, size_t size)
 {
 	static struct metrics	*metrics;
 	static struct ussd	*ussd;

@@ -12,12 +12,13 @@
 #    talks to the daemon over the control socket and never opens the
 #    database.
 # 2. Each outside library's header is included only where the README's
-#    architecture section says: sqlite3.h in store/, microhttpd.h in
+#    architecture section says: sqlite3.h in store/, libpq-fe.h in
+#    store/db_pg.c, microhttpd.h in
 #    chan/http.c, curl/curl.h in chan/send_http.c, gammu.h in
 #    chan/modem*, libconfig.h in conf/config.c, utf8proc.h in text/,
 #    systemd/ in daemon/.
 # 3. With BUILD (a build folder holding papictl): papictl links none of
-#    libsqlite3, libmicrohttpd, libcurl, libGammu, libsystemd, and holds no
+#    libsqlite3, libpq, libmicrohttpd, libcurl, libGammu, libsystemd, and holds no
 #    function of the store, the HTTP server or the channels.
 #
 # Prints one line per problem and exits 1 when there is any.
@@ -81,6 +82,7 @@ while read -r hdr where; do
 	done
 done <<'EOF'
 sqlite3.h src/store/*
+libpq-fe.h src/store/db_pg.c
 microhttpd.h src/chan/http.c
 curl/ src/chan/send_http.c
 gammu src/chan/modem*
@@ -94,7 +96,7 @@ if [ -n "$BUILD" ]; then
 	if [ ! -x "$ctl" ]; then
 		problem "$ctl: not built"
 	else
-		for lib in libsqlite3 libmicrohttpd libcurl libGammu libsystemd; do
+		for lib in libsqlite3 libpq libmicrohttpd libcurl libGammu libsystemd; do
 			if readelf -d "$ctl" | grep NEEDED | grep -q "$lib"; then
 				problem "papictl links $lib"
 			fi

@@ -14,15 +14,16 @@ set -eu
 # which the tests generate for themselves, weasyprint renders papictl's
 # PDF reports (in DejaVu Serif, which has every Vietnamese letter) and
 # poppler-utils' pdftotext reads them back; bsdextrautils has col, which
-# the tests read rendered man pages with.
+# the tests read rendered man pages with; postgresql is the server (with
+# postgresql-common's pg_virtualenv) that "make check-pg" runs on.
 PACKAGES="
 build-essential pkg-config gettext
 libgammu-dev libcurl4-openssl-dev libsqlite3-dev libconfig-dev
 libmicrohttpd-dev libutf8proc-dev libjansson-dev libssl-dev libsystemd-dev
-libpam0g-dev chromium python3
+libpam0g-dev libpq-dev chromium python3
 libcmocka-dev liblinear-dev
 curl sqlite3 gammu mandoc openssl jq locales weasyprint poppler-utils
-bsdextrautils fonts-dejavu-core
+bsdextrautils fonts-dejavu-core postgresql
 "
 # Optional extras: sanitizer and fuzzer runtimes, load generator,
 # systemd-analyze for the unit check; gammu-smsd and its SQLite driver,

@@ -20,10 +20,13 @@ count() {
 	name=$1
 	kind=$2
 	if [ "$kind" = unit ]; then
+		# cmocka's summary lines, one set per group of tests.
 		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$out" |
-		    tail -n 1)
+		    awk '{ n += $1 } END { print n + 0 }')
 		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$out" |
-		    tail -n 1)
+		    awk '{ n += $1 } END { print n + 0 }')
+		k=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s).*/\1/p' "$out" |
+		    awk '{ n += $1 } END { print n + 0 }')
 	else
 		p=$(sed -n 's/^# passed \([0-9]*\) failed [0-9]*.*$/\1/p' "$out")
 		f=$(sed -n 's/^# passed [0-9]* failed \([0-9]*\).*$/\1/p' "$out")

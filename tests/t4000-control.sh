@@ -161,13 +161,13 @@ test_expect_success 'too many clients: the next one is told to try again' '
 	sed -i "s|^control = .*|control = { socket = \"$TRASH/control.sock\"; max_clients = 1; };|" p.conf &&
 	kill -HUP $daemon_pid &&
 	wait_for "test \$(grep -c \"configuration reloaded\" daemon.log) -ge 2" &&
-	{ printf "" | "$UNIXSEND" control.sock 3000 >/dev/null & } &&
+	{ printf "" | "$UNIXSEND" control.sock 20000 >/dev/null & } &&
 	holder=$! &&
 	wait_for "grep -q \"too many\" err3 2>/dev/null ||
-	    { ctl status >/dev/null 2>err3; false; }" 5 &&
+	    { ctl status >/dev/null 2>err3; false; }" 15 &&
 	test_grep "too many papictl clients at once" err3 &&
-	wait $holder &&
-	ctl status >/dev/null
+	{ kill $holder; wait $holder; true; } &&
+	wait_for "ctl status >/dev/null" 10
 '
 
 # Holds n connections as the user with ARGS to setpriv, for 3 s; their

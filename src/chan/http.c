@@ -47,7 +47,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -59,6 +58,7 @@
 
 #include <microhttpd.h>
 
+#include "chan/form.h"
 #include "chan/http.h"
 #include "base/clock.h"
 #include "base/i18n.h"
@@ -67,7 +67,6 @@
 #include "conf/config.h"
 
 #define CT_TEXT		"text/plain; charset=utf-8"
-#define HTTP_PARAMS_MAX		64	/* parameters kept from a request */
 #define HTTP_HEADERS_MAX	16	/* headers a handler adds */
 #define HTTP_STOP_WAIT_MS	10000	/* milliseconds to wait for deferred */
 #define HTTP_REAP_MSEC		200	/* milliseconds between two looks for
@@ -130,11 +129,7 @@ struct http_req {
 	size_t			 bodycap;
 	int			 too_large;
 	int			 form;		/* a form-encoded body */
-	struct http_param	 params[HTTP_PARAMS_MAX];
-	size_t			 nparams;
-	size_t			 nquery;	/* the first ones */
-	int			 form_only;	/* http_param(): the body's */
-	int			 truncated;	/* more than HTTP_PARAMS_MAX */
+	struct form		 params;	/* the query's, the body's */
 	/* The answer, once known. */
 	_Atomic int		 state;		/* REQ_*, set across threads */
 	int			 deferring;	/* http_defer() in this call */
@@ -168,65 +163,6 @@ static const char *const reject_names[HTTP_REJECT_MAX] = {
  * ===================================================================
  */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/*
- * Decodes application/x-www-form-urlencoded text in place ('+' is a
- * space, %XX a byte) and returns its new length.  A malformed escape is
- * kept as it is.
- */
-size_t
-http_form_decode(char *s, size_t len)
-{
-	size_t	i, o = 0;
-	int	hi, lo;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '+')
-			s[o++] = ' ';
-		else if (s[i] == '%' && i + 2 < len &&
-		    (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)s[i + 2])) >= 0) {
-			s[o++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else
-			s[o++] = s[i];
-	}
-	s[o] = '\0';
-	return o;
-}
-
-static void
-add_param(struct http_req *r, const char *key, size_t klen, const char *val,
-    size_t vlen, int decode)
-{
-	struct http_param	*p;
-
-	if (r->nparams == HTTP_PARAMS_MAX) {
-		r->truncated = 1;
-		return;
-	}
-	p = &r->params[r->nparams++];
-	p->key = xcalloc(1, klen + 1);
-	memcpy(p->key, key, klen);
-	p->val = xcalloc(1, vlen + 1);
-	memcpy(p->val, val, vlen);
-	p->vlen = vlen;
-	if (decode) {
-		http_form_decode(p->key, klen);
-		p->vlen = http_form_decode(p->val, vlen);
-	}
-}
-
 static enum MHD_Result
 query_cb(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
     const char *value, size_t vlen)
@@ -235,34 +171,9 @@ query_cb(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
 
 	(void)kind;
 	/* libmicrohttpd has already decoded the query string. */
-	add_param(r, key, klen, value != NULL ? value : "",
+	form_add(&r->params, key, klen, value != NULL ? value : "",
 	    value != NULL ? vlen : 0, 0);
 	return MHD_YES;
-}
-
-/* Splits a form body "a=1&b=2" into parameters. */
-static void
-parse_form(struct http_req *r)
-{
-	const char	*p, *end, *amp, *eq;
-
-	if (r->body == NULL)
-		return;		/* an empty body: no parameter */
-	p = r->body;
-	end = r->body + r->bodylen;
-	while (p < end) {
-		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
-			amp = end;
-		if (amp > p) {
-			eq = memchr(p, '=', (size_t)(amp - p));
-			if (eq == NULL)
-				add_param(r, p, (size_t)(amp - p), "", 0, 1);
-			else
-				add_param(r, p, (size_t)(eq - p), eq + 1,
-				    (size_t)(amp - eq - 1), 1);
-		}
-		p = amp + 1;
-	}
 }
 
 /*
@@ -273,15 +184,7 @@ parse_form(struct http_req *r)
 const char *
 http_param(const struct http_req *r, const char *key, size_t *lenp)
 {
-	size_t	i;
-
-	for (i = r->form_only ? r->nquery : 0; i < r->nparams; i++)
-		if (strcmp(r->params[i].key, key) == 0) {
-			if (lenp != NULL)
-				*lenp = r->params[i].vlen;
-			return r->params[i].val;
-		}
-	return NULL;
+	return form_get(&r->params, key, lenp);
 }
 
 /*
@@ -292,40 +195,30 @@ http_param(const struct http_req *r, const char *key, size_t *lenp)
 void
 http_form_only(struct http_req *r)
 {
-	r->form_only = 1;
+	r->params.body_only = 1;
 }
 
-/*
- * The name of a parameter given more than once (in the query, in the
- * body, or in both), or NULL.  Such a request is ambiguous: which one a
- * signature covers and which one a handler reads could differ.
- */
+/* A parameter given more than once, or NULL (see form_duplicate()). */
 const char *
 http_duplicate(const struct http_req *r)
 {
-	size_t	i, j;
-
-	for (i = 0; i < r->nparams; i++)
-		for (j = i + 1; j < r->nparams; j++)
-			if (strcmp(r->params[i].key, r->params[j].key) == 0)
-				return r->params[i].key;
-	return NULL;
+	return form_duplicate(&r->params);
 }
 
 /* All parameters, for signatures; the count in *n. */
 const struct http_param *
 http_params(const struct http_req *r, size_t *n)
 {
-	*n = r->nparams;
-	return r->params;
+	*n = r->params.nparams;
+	return r->params.params;
 }
 
 /* The parameters of a form body only (not the query string). */
 const struct http_param *
 http_form_params(const struct http_req *r, size_t *n)
 {
-	*n = r->nparams - r->nquery;
-	return r->params + r->nquery;
+	*n = r->params.nparams - r->params.nquery;
+	return r->params.params + r->params.nquery;
 }
 
 const char *
@@ -753,8 +646,8 @@ escapes_control(const char *uri)
 	int		 hi, lo;
 
 	for (p = uri; *p != '\0' && *p != '?'; p++)
-		if (p[0] == '%' && (hi = hexval((unsigned char)p[1])) >= 0 &&
-		    (lo = hexval((unsigned char)p[2])) >= 0 &&
+		if (p[0] == '%' && (hi = form_hexval((unsigned char)p[1])) >= 0 &&
+		    (lo = form_hexval((unsigned char)p[2])) >= 0 &&
 		    (hi < 2 || (hi == 7 && lo == 15)))
 			return 1;
 	return 0;
@@ -828,13 +721,14 @@ read_params(struct http_req *r)
 
 	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND,
 	    query_cb, r);
-	r->nquery = r->nparams;
+	r->params.nquery = r->params.nparams;
 	ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (ct != NULL && strncasecmp(ct,
 	    "application/x-www-form-urlencoded", 33) == 0) {
 		r->form = 1;
-		parse_form(r);
+		if (r->body != NULL)	/* an empty body: no parameter */
+			form_split(&r->params, r->body, r->bodylen);
 	}
 }
 
@@ -906,10 +800,7 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	conn_reading(cls, conn, 1);
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->nparams; i++) {
-		free(r->params[i].key);
-		free(r->params[i].val);
-	}
+	form_free(&r->params);
 	if (r->ctx_free != NULL)
 		r->ctx_free(r->ctx);
 	for (i = 0; i < r->nhdrs; i++) {

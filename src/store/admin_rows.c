@@ -12,8 +12,6 @@
  */
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 #include "base/clock.h"
 #include "store/store_priv.h"
@@ -56,14 +54,14 @@ enum store_status
 store_sender_release(struct store_txn *txn, const char *number,
     int blocks_only, int64_t at)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	if ((s = store_txn_stmt(txn, &store_admin_family, blocks_only ?
 	    ST_RELEASE_BLOCK : ST_RELEASE)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, number);
-	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
+	db_bind_int64(s, 2, at ? at : clock_unix());
 	if ((st = store_txn_step(txn, s, "sender release", NULL)) != STORE_OK)
 		return st;
 	return store_txn_changes(txn) > 0 ? STORE_OK : STORE_NOTFOUND;
@@ -77,12 +75,12 @@ enum store_status
 store_sender_block(struct store_txn *txn, const char *number,
     const char *actor, const char *reason, int64_t at)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_admin_family, ST_BLOCK)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, number);
-	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
+	db_bind_int64(s, 2, at ? at : clock_unix());
 	store_bind_text(s, 3, reason);
 	store_bind_text(s, 4, actor);
 	return store_txn_step(txn, s, "sender block", NULL);
@@ -97,7 +95,7 @@ enum store_status
 store_reminder_mark(struct store_txn *txn, const char *period, int64_t at,
     int *first)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	*first = 0;
@@ -105,7 +103,7 @@ store_reminder_mark(struct store_txn *txn, const char *period, int64_t at,
 	    NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, period);
-	sqlite3_bind_int64(s, 2, at);
+	db_bind_int64(s, 2, at);
 	if ((st = store_txn_step(txn, s, "reminder", NULL)) != STORE_OK)
 		return st;
 	*first = store_txn_changes(txn) > 0;

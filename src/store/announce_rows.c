@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 #include "store/announce.h"
 #include "base/clock.h"
@@ -193,7 +191,7 @@ static const char *const ann_state_names[] = {
 	[STORE_ANN_CANCELLED] = "cancelled",
 };
 
-static sqlite3_stmt *
+static struct db_stmt *
 stmt(struct store_txn *txn, int id)
 {
 	return store_txn_stmt(txn, &store_announce_family, id);
@@ -221,28 +219,28 @@ ann_state_of(const char *name)
 
 /* Fills a from a row of ANN_COLUMNS (copy: see store_priv.h). */
 static void
-ann_fill(sqlite3_stmt *s, struct store_announcement *a, int copy)
+ann_fill(struct db_stmt *s, struct store_announcement *a, int copy)
 {
 	memset(a, 0, sizeof(*a));
-	a->id = sqlite3_column_int64(s, 0);
+	a->id = db_column_int64(s, 0);
 	a->topic = store_col_text(s, 1, copy);
 	a->areas = store_col_text(s, 2, copy);
 	a->text_vi = store_col_text(s, 3, copy);
 	a->text_en = store_col_text(s, 4, copy);
 	a->body = store_col_text(s, 5, copy);
-	a->state = ann_state_of((const char *)sqlite3_column_text(s, 6));
+	a->state = ann_state_of(db_column_text(s, 6));
 	a->drafter = store_col_text(s, 7, copy);
 	a->approver = store_col_text(s, 8, copy);
-	a->created = sqlite3_column_int64(s, 9);
-	a->approved = sqlite3_column_int64(s, 10);
-	a->started = sqlite3_column_int64(s, 11);
-	a->finished = sqlite3_column_int64(s, 12);
-	a->cancelled = sqlite3_column_int64(s, 13);
-	a->recipients = sqlite3_column_int64(s, 14);
+	a->created = db_column_int64(s, 9);
+	a->approved = db_column_int64(s, 10);
+	a->started = db_column_int64(s, 11);
+	a->finished = db_column_int64(s, 12);
+	a->cancelled = db_column_int64(s, 13);
+	a->recipients = db_column_int64(s, 14);
 }
 
 static void
-fill_ann(sqlite3_stmt *s, void *out)
+fill_ann(struct db_stmt *s, void *out)
 {
 	ann_fill(s, out, 1);
 }
@@ -276,7 +274,7 @@ enum store_status
 store_sub_add(struct store_txn *txn, const char *number, const char *kind,
     const char *value, const char *channel, int64_t at, int *added)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	*added = 0;
@@ -286,7 +284,7 @@ store_sub_add(struct store_txn *txn, const char *number, const char *kind,
 	store_bind_text(s, 2, kind);
 	store_bind_text(s, 3, value);
 	store_bind_text(s, 4, channel);
-	sqlite3_bind_int64(s, 5, at ? at : clock_unix());
+	db_bind_int64(s, 5, at ? at : clock_unix());
 	if ((st = store_txn_step(txn, s, "subscription add", NULL)) !=
 	    STORE_OK)
 		return st;
@@ -303,7 +301,7 @@ enum store_status
 store_sub_drop(struct store_txn *txn, const char *number, const char *kind,
     const char *value, int64_t *n)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	*n = 0;
@@ -331,18 +329,18 @@ enum store_status
 store_sub_list(struct store_txn *txn, const char *number,
     void (*fn)(const char *, const char *, void *), void *arg)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = stmt(txn, ST_SUB_LIST)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, number);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn((const char *)sqlite3_column_text(s, 0),
-		    (const char *)sqlite3_column_text(s, 1), arg);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE)
+	while ((rc = db_step(s)) == DB_ROW)
+		fn(db_column_text(s, 0),
+		    db_column_text(s, 1), arg);
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc != DB_DONE)
 		return store_txn_fail(txn, rc, "subscription list");
 	return STORE_OK;
 }
@@ -358,7 +356,7 @@ enum store_status
 store_announce_insert(struct store_txn *txn,
     const struct store_announce_new *a, int64_t *id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_ANN_INSERT)) == NULL)
 		return STORE_ERROR;
@@ -368,7 +366,7 @@ store_announce_insert(struct store_txn *txn,
 	store_bind_text(s, 4, a->text_en);
 	store_bind_text(s, 5, a->body);
 	store_bind_text(s, 6, a->drafter);
-	sqlite3_bind_int64(s, 7, a->created ? a->created : clock_unix());
+	db_bind_int64(s, 7, a->created ? a->created : clock_unix());
 	return store_txn_step(txn, s, "announcement insert", id);
 }
 
@@ -380,12 +378,12 @@ enum store_status
 store_announce_read(struct store_txn *txn, int64_t id,
     struct store_announcement *a)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	memset(a, 0, sizeof(*a));
 	if ((s = stmt(txn, ST_ANN_GET)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	return store_txn_row(txn, s, "announcement get", fill_ann, a);
 }
 
@@ -397,14 +395,14 @@ enum store_status
 store_announce_approve(struct store_txn *txn, int64_t id,
     const char *approver, int64_t at)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	if ((s = stmt(txn, ST_ANN_APPROVE)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	store_bind_text(s, 2, approver);
-	sqlite3_bind_int64(s, 3, at);
+	db_bind_int64(s, 3, at);
 	if ((st = store_txn_step(txn, s, "announcement approve", NULL)) !=
 	    STORE_OK)
 		return st;
@@ -423,7 +421,7 @@ store_announce_start(struct store_txn *txn, int64_t id,
     const char *areas_json, const char *channel, int64_t at, int64_t *n)
 {
 	struct store_announcement a;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	*n = 0;
@@ -440,7 +438,7 @@ store_announce_start(struct store_txn *txn, int64_t id,
 	store_bind_text(s, 1, a.topic);
 	store_bind_text(s, 2, areas_json);
 	store_bind_text(s, 3, channel != NULL ? channel : "");
-	sqlite3_bind_int64(s, 4, id);
+	db_bind_int64(s, 4, id);
 	/* The topic is bound without a copy: cleared after the step. */
 	st = store_txn_step(txn, s, "announcement recipients", NULL);
 	store_announce_clear(&a);
@@ -449,9 +447,9 @@ store_announce_start(struct store_txn *txn, int64_t id,
 	*n = store_txn_changes(txn);
 	if ((s = stmt(txn, ST_ANN_STARTED)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, at);
-	sqlite3_bind_int64(s, 3, *n);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, at);
+	db_bind_int64(s, 3, *n);
 	return store_txn_step(txn, s, "announcement started", NULL);
 }
 
@@ -465,7 +463,7 @@ store_announce_pending(struct store_txn *txn, int64_t id, int limit,
     void (*fn)(const struct store_announce_to *, void *), void *arg)
 {
 	struct store_announce_to *v;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	size_t			 i, n = 0;
 	int			 rc;
 
@@ -473,21 +471,21 @@ store_announce_pending(struct store_txn *txn, int64_t id, int limit,
 		return STORE_OK;
 	if ((s = stmt(txn, ST_ANN_PENDING)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, limit);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, limit);
 	v = xcalloc((size_t)limit, sizeof(*v));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < (size_t)limit) {
-		if (sqlite3_column_type(s, 1) == SQLITE_NULL)
+	while ((rc = db_step(s)) == DB_ROW && n < (size_t)limit) {
+		if (db_column_type(s, 1) == DB_NULL)
 			continue;
-		v[n].id = sqlite3_column_int64(s, 0);
+		v[n].id = db_column_int64(s, 0);
 		v[n].number = store_col_str(s, 1);
 		v[n].channel = store_col_str(s, 2);
-		v[n].lang = sqlite3_column_int(s, 3);
+		v[n].lang = (int)db_column_int64(s, 3);
 		n++;
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc == DB_DONE || rc == DB_ROW)
 		for (i = 0; i < n; i++)
 			fn(&v[i], arg);
 	for (i = 0; i < n; i++) {
@@ -495,7 +493,7 @@ store_announce_pending(struct store_txn *txn, int64_t id, int limit,
 		free((char *)(uintptr_t)v[i].channel);
 	}
 	free(v);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (rc != DB_DONE && rc != DB_ROW)
 		return store_txn_fail(txn, rc, "announcement pending");
 	return STORE_OK;
 }
@@ -509,11 +507,11 @@ enum store_status
 store_announce_queued(struct store_txn *txn, int64_t recipient,
     int64_t outbox_id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_ANN_QUEUED)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, recipient);
+	db_bind_int64(s, 1, recipient);
 	store_bind_opt(s, 2, outbox_id);
 	return store_txn_step(txn, s, "announcement queued", NULL);
 }
@@ -526,21 +524,21 @@ enum store_status
 store_announce_finish(struct store_txn *txn, int64_t id, int64_t at,
     int *done)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 	int64_t			 left;
 
 	*done = 0;
 	if ((s = stmt(txn, ST_ANN_LEFT)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	if ((st = store_txn_count(txn, s, "announcement left", &left)) !=
 	    STORE_OK || left > 0)
 		return st;
 	if ((s = stmt(txn, ST_ANN_FINISHED)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, at);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, at);
 	if ((st = store_txn_step(txn, s, "announcement finished", NULL)) !=
 	    STORE_OK)
 		return st;
@@ -559,14 +557,14 @@ enum store_status
 store_announce_cancel(struct store_txn *txn, int64_t id, int64_t at,
     int64_t *unqueued, int64_t *unsent)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	*unqueued = *unsent = 0;
 	if ((s = stmt(txn, ST_ANN_CANCELLED)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, at);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, at);
 	if ((st = store_txn_step(txn, s, "announcement cancel", NULL)) !=
 	    STORE_OK)
 		return st;
@@ -574,15 +572,15 @@ store_announce_cancel(struct store_txn *txn, int64_t id, int64_t at,
 		return STORE_NOTFOUND;
 	if ((s = stmt(txn, ST_ANN_CANCEL_PENDING)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	if ((st = store_txn_step(txn, s, "announcement cancel pending",
 	    NULL)) != STORE_OK)
 		return st;
 	*unqueued = store_txn_changes(txn);
 	if ((s = stmt(txn, ST_ANN_CANCEL_OUTBOX)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, at);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, at);
 	if ((st = store_txn_step(txn, s, "announcement cancel outbox",
 	    NULL)) != STORE_OK)
 		return st;
@@ -599,12 +597,12 @@ enum store_status
 store_announce_reply_to(struct store_txn *txn, const char *number,
     int64_t since, int64_t *id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_ANN_REPLY_TO)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, number);
-	sqlite3_bind_int64(s, 2, since);
+	db_bind_int64(s, 2, since);
 	return store_txn_lookup(txn, s, "announcement reply", id, NULL);
 }
 
@@ -612,12 +610,12 @@ store_announce_reply_to(struct store_txn *txn, const char *number,
 enum store_status
 store_announce_link(struct store_txn *txn, int64_t case_id, int64_t id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_ANN_LINK)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int64(s, 2, id);
+	db_bind_int64(s, 1, case_id);
+	db_bind_int64(s, 2, id);
 	return store_txn_step(txn, s, "announcement link", NULL);
 }
 
@@ -632,7 +630,7 @@ store_announce_erase(struct store_txn *txn, int64_t before, int limit,
     int64_t *n)
 {
 	static const int	 steps[] = { ST_ANN_ERASE_OUTBOX, ST_ANN_ERASE };
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 	size_t			 i;
 
@@ -640,8 +638,8 @@ store_announce_erase(struct store_txn *txn, int64_t before, int limit,
 	for (i = 0; i < nitems(steps); i++) {
 		if ((s = stmt(txn, steps[i])) == NULL)
 			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, before);
-		sqlite3_bind_int(s, 2, limit);
+		db_bind_int64(s, 1, before);
+		db_bind_int64(s, 2, limit);
 		if ((st = store_txn_step(txn, s, "announcement erase",
 		    NULL)) != STORE_OK)
 			return st;
@@ -679,17 +677,17 @@ static enum store_status
 sending_read(struct store_txn *txn, void *arg)
 {
 	struct ids_read	*r = arg;
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = stmt(txn, ST_ANN_SENDING)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (int64_t)r->max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *r->n < r->max)
-		r->ids[(*r->n)++] = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	db_bind_int64(s, 1, (int64_t)r->max);
+	while ((rc = db_step(s)) == DB_ROW && *r->n < r->max)
+		r->ids[(*r->n)++] = db_column_int64(s, 0);
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc != DB_DONE && rc != DB_ROW)
 		return store_txn_fail(txn, rc, "announcements sending");
 	return STORE_OK;
 }
@@ -718,7 +716,7 @@ static enum store_status
 reach_read(struct store_txn *txn, void *arg)
 {
 	struct reach_read	*r = arg;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 
 	if ((s = stmt(txn, ST_ANN_REACH)) == NULL)
 		return STORE_ERROR;
@@ -752,19 +750,19 @@ struct stats_read {
 };
 
 static void
-fill_stats(sqlite3_stmt *s, void *arg)
+fill_stats(struct db_stmt *s, void *arg)
 {
 	struct store_announce_stats	*o = arg;
 
-	o->recipients = sqlite3_column_int64(s, 0);
-	o->pending = sqlite3_column_int64(s, 1);
-	o->skipped = sqlite3_column_int64(s, 2);
-	o->cancelled = sqlite3_column_int64(s, 3);
-	o->queued = sqlite3_column_int64(s, 4);
-	o->sent = sqlite3_column_int64(s, 5);
-	o->delivered = sqlite3_column_int64(s, 6);
-	o->failed = sqlite3_column_int64(s, 7);
-	o->parts = sqlite3_column_int64(s, 8);
+	o->recipients = db_column_int64(s, 0);
+	o->pending = db_column_int64(s, 1);
+	o->skipped = db_column_int64(s, 2);
+	o->cancelled = db_column_int64(s, 3);
+	o->queued = db_column_int64(s, 4);
+	o->sent = db_column_int64(s, 5);
+	o->delivered = db_column_int64(s, 6);
+	o->failed = db_column_int64(s, 7);
+	o->parts = db_column_int64(s, 8);
 }
 
 static enum store_status
@@ -772,17 +770,17 @@ stats_read(struct store_txn *txn, void *arg)
 {
 	struct stats_read	*r = arg;
 	enum store_status	 st;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 
 	if ((s = stmt(txn, ST_ANN_STATS)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, r->id);
+	db_bind_int64(s, 1, r->id);
 	if ((st = store_txn_row(txn, s, "announcement stats", fill_stats,
 	    r->out)) != STORE_OK)
 		return st;
 	if ((s = stmt(txn, ST_ANN_COMMENTS)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, r->id);
+	db_bind_int64(s, 1, r->id);
 	return store_txn_count(txn, s, "announcement comments",
 	    &r->out->comments);
 }
@@ -810,22 +808,22 @@ list_read(struct store_txn *txn, void *arg)
 {
 	struct list_read		*r = arg;
 	struct store_announcement	 a;
-	sqlite3_stmt			*s;
+	struct db_stmt			*s;
 	int				 rc;
 
 	if ((s = stmt(txn, r->all ? ST_ANN_LIST_ALL : ST_ANN_LIST)) == NULL)
 		return STORE_ERROR;
 	if (!r->all) {
-		sqlite3_bind_int64(s, 1, r->from);
-		sqlite3_bind_int64(s, 2, r->to);
+		db_bind_int64(s, 1, r->from);
+		db_bind_int64(s, 2, r->to);
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		ann_fill(s, &a, 0);
 		r->fn(&a, r->arg);
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc != DB_DONE)
 		return store_txn_fail(txn, rc, "announcement list");
 	return STORE_OK;
 }
@@ -854,12 +852,12 @@ static enum store_status
 cases_read(struct store_txn *txn, void *arg)
 {
 	struct cases_read	*r = arg;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 
 	if ((s = stmt(txn, ST_ANN_CASES)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, r->from);
-	sqlite3_bind_int64(s, 2, r->to);
+	db_bind_int64(s, 1, r->from);
+	db_bind_int64(s, 2, r->to);
 	return store_txn_count(txn, s, "announcement cases", r->n);
 }
 
@@ -884,17 +882,17 @@ static enum store_status
 counts_read(struct store_txn *txn, void *arg)
 {
 	struct counts_read	*r = arg;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	if ((s = stmt(txn, ST_SUB_COUNTS)) == NULL)
 		return STORE_ERROR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		r->fn((const char *)sqlite3_column_text(s, 0),
-		    (const char *)sqlite3_column_text(s, 1),
-		    sqlite3_column_int64(s, 2), r->arg);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	while ((rc = db_step(s)) == DB_ROW)
+		r->fn(db_column_text(s, 0),
+		    db_column_text(s, 1),
+		    db_column_int64(s, 2), r->arg);
+	db_reset(s);
+	if (rc != DB_DONE)
 		return store_txn_fail(txn, rc, "subscription counts");
 	if ((s = stmt(txn, ST_SUB_NUMBERS)) == NULL)
 		return STORE_ERROR;
@@ -952,7 +950,7 @@ static enum store_status
 latest_read(struct store_txn *txn, void *arg)
 {
 	struct latest_read	*r = arg;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 
 	if ((s = stmt(txn, ST_ANN_LATEST)) == NULL)
 		return STORE_ERROR;

@@ -46,7 +46,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <sqlite3.h>
 
 #include "store/store.h"
 #include "base/clock.h"
@@ -169,7 +168,7 @@ store_audit_hash(const char *prev, int64_t at, const char *actor,
 static enum store_status
 audit_end_load(struct store_txn *txn, struct store_audit_end *end)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	const char	*h;
 	int		 rc;
 
@@ -181,14 +180,14 @@ audit_end_load(struct store_txn *txn, struct store_audit_end *end)
 	end->last_id = 0;
 	memset(end->hash, '0', sizeof(end->hash) - 1);
 	end->hash[sizeof(end->hash) - 1] = '\0';
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		end->last_id = sqlite3_column_int64(s, 0);
-		h = (const char *)sqlite3_column_text(s, 1);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		end->last_id = db_column_int64(s, 0);
+		h = db_column_text(s, 1);
 		copy_str(end->hash, sizeof(end->hash), h != NULL ? h : "");
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE)
 		return store_txn_fail(txn, rc, "audit chain");
 	end->valid = 1;
 	end->pending = 0;
@@ -207,7 +206,7 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	struct store_audit_end	*end = &txn->st->audit_end;
 	struct store_audit	 a;
 	enum store_status	 r;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	char			 hash[STORE_HASH_HEX];
 	int64_t			 at = clock_unix(), id = 0;
 
@@ -235,7 +234,7 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	if ((s = store_txn_stmt(txn, &store_audit_family,
 	    ST_AUDIT_INSERT)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, at);
+	db_bind_int64(s, 1, at);
 	store_bind_text(s, 2, actor);
 	store_bind_text(s, 3, action);
 	store_bind_opt(s, 4, case_id);
@@ -259,15 +258,15 @@ enum store_status
 store_audit_batch_end(struct store_txn *txn)
 {
 	struct store_audit_end	*end = &txn->st->audit_end;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 
 	if (!end->valid || end->pending == 0)
 		return STORE_OK;
 	if ((s = store_txn_stmt(txn, &store_audit_family,
 	    ST_AUDIT_HEAD_SET)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, end->last_id);
-	sqlite3_bind_int64(s, 2, end->pending);
+	db_bind_int64(s, 1, end->last_id);
+	db_bind_int64(s, 2, end->pending);
 	store_bind_text(s, 3, end->hash);
 	end->pending = 0;
 	return store_txn_step(txn, s, "audit head", NULL);
@@ -275,25 +274,25 @@ store_audit_batch_end(struct store_txn *txn)
 
 /* Fills a from a row of STORE_AUDIT_COLUMNS (copy: see store_priv.h). */
 void
-store_audit_fill(sqlite3_stmt *s, struct store_audit *a, int copy)
+store_audit_fill(struct db_stmt *s, struct store_audit *a, int copy)
 {
 	const char	*h;
 
 	memset(a, 0, sizeof(*a));
-	a->id = sqlite3_column_int64(s, 0);
-	a->at = sqlite3_column_int64(s, 1);
+	a->id = db_column_int64(s, 0);
+	a->at = db_column_int64(s, 1);
 	a->actor = store_col_text(s, 2, copy);
 	a->action = store_col_text(s, 3, copy);
-	a->case_id = sqlite3_column_int64(s, 4);
+	a->case_id = db_column_int64(s, 4);
 	a->detail = store_col_text(s, 5, copy);
-	if ((h = (const char *)sqlite3_column_text(s, 6)) != NULL)
+	if ((h = db_column_text(s, 6)) != NULL)
 		copy_str(a->prev_hash, sizeof(a->prev_hash), h);
-	if ((h = (const char *)sqlite3_column_text(s, 7)) != NULL)
+	if ((h = db_column_text(s, 7)) != NULL)
 		copy_str(a->hash, sizeof(a->hash), h);
 }
 
 static void
-fill_audit(sqlite3_stmt *s, void *out)
+fill_audit(struct db_stmt *s, void *out)
 {
 	store_audit_fill(s, out, 1);
 }
@@ -349,7 +348,7 @@ static enum store_status
 seal_work(struct store_txn *txn, void *arg)
 {
 	struct seal		*sl = arg;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 	int64_t			 last;
 	char			 detail[160];
@@ -408,18 +407,18 @@ struct head_read {
 };
 
 static void
-fill_head(sqlite3_stmt *s, void *arg)
+fill_head(struct db_stmt *s, void *arg)
 {
 	struct head_read	*hr = arg;
 
 	store_audit_fill(s, hr->a, 1);
-	hr->entries = sqlite3_column_int64(s, 8);
+	hr->entries = db_column_int64(s, 8);
 }
 
 static enum store_status
 head_work(struct store_txn *txn, void *arg)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_audit_family,
 	    ST_AUDIT_HEAD)) == NULL)

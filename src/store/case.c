@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 #include "base/clock.h"
 #include "base/util.h"
@@ -174,7 +172,7 @@ static const char *const case_state_names[] = {
 };
 
 /* Statement id of this family on txn's connection, or NULL (recorded). */
-static sqlite3_stmt *
+static struct db_stmt *
 stmt(struct store_txn *txn, int id)
 {
 	return store_txn_stmt(txn, &store_case_family, id);
@@ -218,7 +216,7 @@ enum store_status
 store_case_create(struct store_txn *txn, const struct store_case_new *c,
     int64_t *id, int64_t *ref)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	const char		*state;
 	enum store_status	 st;
 	int64_t			 t = clock_unix(), number;
@@ -228,43 +226,43 @@ store_case_create(struct store_txn *txn, const struct store_case_new *c,
 		return STORE_INVALID;
 	if ((s = stmt(txn, ST_REF_NEXT)) == NULL)
 		return STORE_ERROR;
-	rc = sqlite3_step(s);
-	number = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
-		return store_txn_fail(txn, rc == SQLITE_DONE ? SQLITE_CORRUPT :
+	rc = db_step(s);
+	number = rc == DB_ROW ? db_column_int64(s, 0) : 0;
+	db_reset(s);
+	if (rc != DB_ROW)
+		return store_txn_fail(txn, rc == DB_DONE ? DB_CORRUPT :
 		    rc, "case reference");
 
 	if (c->sender != NULL && c->sender[0] != '\0') {
 		if ((s = stmt(txn, ST_PSEUDONYM_ADD)) == NULL)
 			return STORE_ERROR;
 		store_bind_text(s, 1, c->sender);
-		sqlite3_bind_int64(s, 2, c->created ? c->created : t);
+		db_bind_int64(s, 2, c->created ? c->created : t);
 		if ((st = store_txn_step(txn, s, "pseudonym", NULL)) !=
 		    STORE_OK)
 			return st;
 	}
 	if ((s = stmt(txn, ST_CASE_INSERT)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, number);
+	db_bind_int64(s, 1, number);
 	store_bind_text(s, 2, c->category);
 	store_bind_text(s, 3, c->categories2);
 	store_bind_text(s, 4, c->subcategory);
 	store_bind_text(s, 5, state);
 	store_bind_text(s, 6, c->sender);
 	store_bind_text(s, 7, c->channel);
-	sqlite3_bind_int64(s, 8, c->deadline);
+	db_bind_int64(s, 8, c->deadline);
 	store_bind_text(s, 9, c->assignee);
-	sqlite3_bind_int64(s, 10, c->created ? c->created : t);
-	sqlite3_bind_int64(s, 11, c->updated ? c->updated : t);
+	db_bind_int64(s, 10, c->created ? c->created : t);
+	db_bind_int64(s, 11, c->updated ? c->updated : t);
 	if (c->state == STORE_CASE_RESOLVED || c->state == STORE_CASE_CONFIRMED)
-		sqlite3_bind_int64(s, 12, c->updated ? c->updated : t);
+		db_bind_int64(s, 12, c->updated ? c->updated : t);
 	else
-		sqlite3_bind_null(s, 12);
+		db_bind_null(s, 12);
 	if (c->lang >= 0)
 		store_bind_text(s, 13, c->lang ? "en" : "vi");
 	else
-		sqlite3_bind_null(s, 13);
+		db_bind_null(s, 13);
 	store_bind_text(s, 14, case_source_name(c->source));
 	*ref = number;
 	return store_txn_step(txn, s, "case insert", id);
@@ -276,12 +274,12 @@ event_insert(struct store_txn *txn, int64_t case_id, int64_t at,
     const char *actor, const char *from, const char *to, const char *detail,
     int64_t *id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_EVENT_INSERT)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int64(s, 2, at);
+	db_bind_int64(s, 1, case_id);
+	db_bind_int64(s, 2, at);
 	store_bind_text(s, 3, actor);
 	store_bind_text(s, 4, from);
 	store_bind_text(s, 5, to);
@@ -300,7 +298,7 @@ store_case_event_add(struct store_txn *txn, int64_t case_id,
     enum store_case_state to, const char *actor, const char *detail,
     int64_t at, int64_t *id)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 	const char		*to_name;
 	char			*from = NULL;
@@ -312,23 +310,23 @@ store_case_event_add(struct store_txn *txn, int64_t case_id,
 		at = clock_unix();
 	if ((s = stmt(txn, ST_CASE_STATE)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, case_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	db_bind_int64(s, 1, case_id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
 		from = store_col_str(s, 0);
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
+	db_reset(s);
+	if (rc == DB_DONE)
 		return STORE_NOTFOUND;
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return store_txn_fail(txn, rc, "case state");
 
 	if ((s = stmt(txn, ST_CASE_SET_STATE)) == NULL) {
 		r = STORE_ERROR;
 		goto done;
 	}
-	sqlite3_bind_int64(s, 1, case_id);
+	db_bind_int64(s, 1, case_id);
 	store_bind_text(s, 2, to_name);
-	sqlite3_bind_int64(s, 3, at);
+	db_bind_int64(s, 3, at);
 	if ((r = store_txn_step(txn, s, "case state change", NULL)) ==
 	    STORE_OK)
 		r = event_insert(txn, case_id, at, actor, from, to_name,
@@ -340,7 +338,7 @@ done:
 
 /* Runs an UPDATE of case id; STORE_NOTFOUND when it changed no row. */
 static enum store_status
-case_update(struct store_txn *txn, sqlite3_stmt *s, const char *what)
+case_update(struct store_txn *txn, struct db_stmt *s, const char *what)
 {
 	enum store_status	r;
 
@@ -359,13 +357,13 @@ enum store_status
 store_case_assign(struct store_txn *txn, int64_t case_id,
     const char *assignee, int64_t at)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_CASE_ASSIGN)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, case_id);
+	db_bind_int64(s, 1, case_id);
 	store_bind_text(s, 2, assignee);
-	sqlite3_bind_int64(s, 3, at ? at : clock_unix());
+	db_bind_int64(s, 3, at ? at : clock_unix());
 	return case_update(txn, s, "case assign");
 }
 
@@ -379,21 +377,21 @@ enum store_status
 store_case_recategorise(struct store_txn *txn,
     const struct store_correction *c, int64_t *id)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 	int64_t			 at = c->created ? c->created : clock_unix();
 
 	if ((s = stmt(txn, ST_CASE_RECATEGORISE)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, c->case_id);
+	db_bind_int64(s, 1, c->case_id);
 	store_bind_text(s, 2, c->category);
 	store_bind_text(s, 3, c->subcategory);
-	sqlite3_bind_int64(s, 4, at);
+	db_bind_int64(s, 4, at);
 	if ((st = case_update(txn, s, "case recategorise")) != STORE_OK)
 		return st;
 	if ((s = stmt(txn, ST_CORRECTION_INSERT)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, c->case_id);
+	db_bind_int64(s, 1, c->case_id);
 	store_bind_text(s, 2, c->text);
 	store_bind_text(s, 3, c->old_category);
 	store_bind_text(s, 4, c->old_subcategory);
@@ -401,7 +399,7 @@ store_case_recategorise(struct store_txn *txn,
 	store_bind_text(s, 6, c->subcategory);
 	store_bind_text(s, 7, c->actor);
 	store_bind_text(s, 8, c->reason);
-	sqlite3_bind_int64(s, 9, at);
+	db_bind_int64(s, 9, at);
 	return store_txn_step(txn, s, "correction insert", id);
 }
 
@@ -412,12 +410,12 @@ store_case_recategorise(struct store_txn *txn,
 enum store_status
 store_case_answered(struct store_txn *txn, int64_t case_id, int64_t at)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_CASE_ANSWERED)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
+	db_bind_int64(s, 1, case_id);
+	db_bind_int64(s, 2, at ? at : clock_unix());
 	return store_txn_step(txn, s, "case answered", NULL);
 }
 
@@ -429,13 +427,13 @@ enum store_status
 store_case_set(struct store_txn *txn, int64_t id, enum store_case_field f,
     int64_t v)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((unsigned)f > STORE_CF_SATISFACTION)
 		return STORE_INVALID;
 	if ((s = stmt(txn, ST_CASE_SET_DEADLINE + (int)f)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	store_bind_opt(s, 2, v);
 	return case_update(txn, s, "case set");
 }
@@ -449,12 +447,12 @@ enum store_status
 store_note_add(struct store_txn *txn, int64_t case_id, const char *author,
     const char *text, int64_t at, int64_t *id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_NOTE_INSERT)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
+	db_bind_int64(s, 1, case_id);
+	db_bind_int64(s, 2, at ? at : clock_unix());
 	store_bind_text(s, 3, author);
 	store_bind_text(s, 4, text);
 	return store_txn_step(txn, s, "note insert", id);
@@ -478,11 +476,11 @@ enum store_status
 store_case_find_open(struct store_txn *txn, int64_t ref, const char *sender,
     int64_t *case_id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_CASE_FIND_OPEN)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, ref);
+	db_bind_int64(s, 1, ref);
 	store_bind_text(s, 2, sender);
 	return store_txn_lookup(txn, s, "case find open", case_id, NULL);
 }
@@ -495,12 +493,12 @@ static enum store_status
 sender_since(struct store_txn *txn, int id, const char *sender,
     int64_t since, int64_t *case_id, int64_t *ref, const char *what)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, id)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, sender);
-	sqlite3_bind_int64(s, 2, since);
+	db_bind_int64(s, 2, since);
 	return store_txn_lookup(txn, s, what, case_id, ref);
 }
 
@@ -512,13 +510,13 @@ struct thread_row {
 };
 
 static void
-fill_thread(sqlite3_stmt *s, void *out)
+fill_thread(struct db_stmt *s, void *out)
 {
 	struct thread_row	*t = out;
-	const unsigned char	*cat = sqlite3_column_text(s, 2);
+	const char		*cat = db_column_text(s, 2);
 
-	*t->case_id = sqlite3_column_int64(s, 0);
-	*t->ref = sqlite3_column_int64(s, 1);
+	*t->case_id = db_column_int64(s, 0);
+	*t->ref = db_column_int64(s, 1);
 	snprintf(t->category, t->catsz, "%s", cat != NULL ?
 	    (const char *)cat : "");
 }
@@ -535,13 +533,13 @@ store_case_find_thread(struct store_txn *txn, const char *sender,
     char *category, size_t catsz)
 {
 	struct thread_row	 t = { case_id, ref, category, catsz };
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 
 	if ((s = stmt(txn, ST_CASE_FIND_THREAD)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, sender);
-	sqlite3_bind_int64(s, 2, created);
-	sqlite3_bind_int64(s, 3, answered);
+	db_bind_int64(s, 2, created);
+	db_bind_int64(s, 3, answered);
 	return store_txn_row(txn, s, "case find thread", fill_thread, &t);
 }
 
@@ -566,7 +564,7 @@ enum store_status
 store_case_known_sender(struct store_txn *txn, const char *sender,
     int *known)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 	int64_t			 id;
 
@@ -600,13 +598,13 @@ enum store_status
 store_case_find_closed(struct store_txn *txn, int64_t ref,
     const char *sender, int64_t since, int64_t *case_id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_CASE_FIND_CLOSED)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, ref);
+	db_bind_int64(s, 1, ref);
 	store_bind_text(s, 2, sender);
-	sqlite3_bind_int64(s, 3, since);
+	db_bind_int64(s, 3, since);
 	return store_txn_lookup(txn, s, "case lookup", case_id, NULL);
 }
 
@@ -623,41 +621,41 @@ store_case_find_closed(struct store_txn *txn, int64_t ref,
  * the row's own (store_priv.h).
  */
 void
-store_case_fill(sqlite3_stmt *s, struct store_case *c, int copy)
+store_case_fill(struct db_stmt *s, struct store_case *c, int copy)
 {
-	int	n = sqlite3_column_count(s), text = STORE_CASE_NREPORT, src;
+	int	n = db_column_count(s), text = STORE_CASE_NREPORT, src;
 
 	memset(c, 0, sizeof(*c));
-	c->ref_number = sqlite3_column_int64(s, 0);
+	c->ref_number = db_column_int64(s, 0);
 	c->category = store_col_text(s, 1, copy);
 	c->subcategory = store_col_text(s, 2, copy);
-	c->state = store_case_state_of((const char *)sqlite3_column_text(s,
+	c->state = store_case_state_of(db_column_text(s,
 	    3));
 	c->channel = store_col_text(s, 4, copy);
-	c->created = sqlite3_column_int64(s, 5);
-	c->deadline = sqlite3_column_int64(s, 6);
-	c->first_answered = sqlite3_column_int64(s, 7);
-	c->closed = sqlite3_column_int64(s, 8);
-	c->overdue = sqlite3_column_int64(s, 9);
-	c->satisfaction = sqlite3_column_int(s, 10);
-	c->resident = sqlite3_column_int64(s, 11);
-	c->reopened = sqlite3_column_int64(s, 12);
-	src = case_source_parse((const char *)sqlite3_column_text(s, 13));
+	c->created = db_column_int64(s, 5);
+	c->deadline = db_column_int64(s, 6);
+	c->first_answered = db_column_int64(s, 7);
+	c->closed = db_column_int64(s, 8);
+	c->overdue = db_column_int64(s, 9);
+	c->satisfaction = (int)db_column_int64(s, 10);
+	c->resident = db_column_int64(s, 11);
+	c->reopened = db_column_int64(s, 12);
+	src = case_source_parse(db_column_text(s, 13));
 	c->source = src >= 0 ? (enum case_source)src : CASE_SOURCE_SMS;
 	if (n >= STORE_CASE_NCOLUMNS) {
-		c->id = sqlite3_column_int64(s, 14);
+		c->id = db_column_int64(s, 14);
 		c->categories2 = store_col_text(s, 15, copy);
 		c->sender = store_col_text(s, 16, copy);
 		c->assignee = store_col_text(s, 17, copy);
-		c->updated = sqlite3_column_int64(s, 18);
-		c->answered = sqlite3_column_int64(s, 19);
-		c->satisfaction_asked = sqlite3_column_int64(s, 20);
-		c->satisfaction_at = sqlite3_column_int64(s, 21);
-		c->erased = sqlite3_column_int64(s, 22);
-		c->lang = sqlite3_column_type(s, 23) != SQLITE_TEXT ? -1 :
-		    strcmp((const char *)sqlite3_column_text(s, 23), "en") ==
+		c->updated = db_column_int64(s, 18);
+		c->answered = db_column_int64(s, 19);
+		c->satisfaction_asked = db_column_int64(s, 20);
+		c->satisfaction_at = db_column_int64(s, 21);
+		c->erased = db_column_int64(s, 22);
+		c->lang = db_column_type(s, 23) != DB_TEXT ? -1 :
+		    strcmp(db_column_text(s, 23), "en") ==
 		    0;
-		c->merged_into = sqlite3_column_int64(s, 24);
+		c->merged_into = db_column_int64(s, 24);
 		text = STORE_CASE_NCOLUMNS;
 	}
 	if (n > text)
@@ -665,14 +663,14 @@ store_case_fill(sqlite3_stmt *s, struct store_case *c, int copy)
 }
 
 static void
-fill_case(sqlite3_stmt *s, void *out)
+fill_case(struct db_stmt *s, void *out)
 {
 	store_case_fill(s, out, 1);
 }
 
 /* Reads the text of the last "answer" row of a case; NULL for none. */
 static void
-fill_answer(sqlite3_stmt *s, void *out)
+fill_answer(struct db_stmt *s, void *out)
 {
 	*(char **)out = store_col_str(s, 0);
 }
@@ -689,14 +687,14 @@ enum store_status
 store_case_read(struct store_txn *txn, int64_t ref, unsigned with,
     struct store_case *c)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 
 	memset(c, 0, sizeof(*c));
 	if ((s = stmt(txn, with & STORE_CASE_TEXT ? ST_CASE_BY_REF_TEXT :
 	    ST_CASE_BY_REF)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, ref);
+	db_bind_int64(s, 1, ref);
 	if ((r = store_txn_row(txn, s, "case by ref", fill_case, c)) !=
 	    STORE_OK || !(with & STORE_CASE_ANSWER))
 		return r;
@@ -704,7 +702,7 @@ store_case_read(struct store_txn *txn, int64_t ref, unsigned with,
 		store_case_clear(c);
 		return STORE_ERROR;
 	}
-	sqlite3_bind_int64(s, 1, c->id);
+	db_bind_int64(s, 1, c->id);
 	r = store_txn_row(txn, s, "case last answer", fill_answer, &c->answer);
 	if (r == STORE_NOTFOUND)
 		r = STORE_OK;
@@ -770,21 +768,21 @@ store_case_clear(struct store_case *c)
 
 /* Fills e from a row of STORE_EVENT_COLUMNS (copy: see store_priv.h). */
 void
-store_case_event_fill(sqlite3_stmt *s, struct store_case_event *e, int copy)
+store_case_event_fill(struct db_stmt *s, struct store_case_event *e, int copy)
 {
 	memset(e, 0, sizeof(*e));
-	e->id = sqlite3_column_int64(s, 0);
-	e->case_id = sqlite3_column_int64(s, 1);
-	e->at = sqlite3_column_int64(s, 2);
+	e->id = db_column_int64(s, 0);
+	e->case_id = db_column_int64(s, 1);
+	e->at = db_column_int64(s, 2);
 	e->actor = store_col_text(s, 3, copy);
-	e->from = store_case_state_of((const char *)sqlite3_column_text(s,
+	e->from = store_case_state_of(db_column_text(s,
 	    4));
-	e->to = store_case_state_of((const char *)sqlite3_column_text(s, 5));
+	e->to = store_case_state_of(db_column_text(s, 5));
 	e->detail = store_col_text(s, 6, copy);
 }
 
 static void
-fill_event(sqlite3_stmt *s, void *out)
+fill_event(struct db_stmt *s, void *out)
 {
 	store_case_event_fill(s, out, 1);
 }
@@ -812,18 +810,18 @@ store_case_event_clear(struct store_case_event *e)
 
 /* Fills n from a row of STORE_NOTE_COLUMNS (copy: see store_priv.h). */
 void
-store_note_fill(sqlite3_stmt *s, struct store_note *n, int copy)
+store_note_fill(struct db_stmt *s, struct store_note *n, int copy)
 {
 	memset(n, 0, sizeof(*n));
-	n->id = sqlite3_column_int64(s, 0);
-	n->case_id = sqlite3_column_int64(s, 1);
-	n->at = sqlite3_column_int64(s, 2);
+	n->id = db_column_int64(s, 0);
+	n->case_id = db_column_int64(s, 1);
+	n->at = db_column_int64(s, 2);
 	n->author = store_col_text(s, 3, copy);
 	n->text = store_col_text(s, 4, copy);
 }
 
 static void
-fill_note(sqlite3_stmt *s, void *out)
+fill_note(struct db_stmt *s, void *out)
 {
 	store_note_fill(s, out, 1);
 }
@@ -872,7 +870,7 @@ store_case_merge(struct store_txn *txn, int64_t keep, int64_t other,
 		{ ST_MERGE_CHAIN, "merge chain" },
 		{ ST_MERGE_MARK, "merge mark" },
 	};
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 	size_t			 i;
 
@@ -880,8 +878,8 @@ store_case_merge(struct store_txn *txn, int64_t keep, int64_t other,
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		if ((s = stmt(txn, steps[i].id)) == NULL)
 			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, keep);
-		sqlite3_bind_int64(s, 2, other);
+		db_bind_int64(s, 1, keep);
+		db_bind_int64(s, 2, other);
 		if ((st = store_txn_step(txn, s, steps[i].what, NULL)) !=
 		    STORE_OK)
 			return st;

@@ -7,16 +7,14 @@
  * store_conn_open(); the writer's is then set up by
  * store_conn_configure().  A connection keeps, per family of statements
  * (store_priv.h), the statements prepared on it: store_conn_stmt()
- * prepares one on first use (SQLITE_PREPARE_PERSISTENT) and returns the
+ * prepares one on first use (db_prepare()) and returns the
  * same one after, so that a statement is compiled once per connection;
  * store_conn_close() finalizes them all.  A connection belongs to one
  * thread at a time: the engine says which (engine.h).
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-#include <sqlite3.h>
+#include <strings.h>
 
 #include "store/store.h"
 #include "base/i18n.h"
@@ -52,21 +50,21 @@ store_strerror(enum store_status s)
 	return "unknown store status";
 }
 
-/* Returns the status an SQLite result code stands for. */
+/* Returns the status a database's answer stands for. */
 enum store_status
-store_status_of(int rc)
+store_status_of(enum db_rc rc)
 {
-	switch (rc & 0xff) {
-	case SQLITE_OK:
-	case SQLITE_ROW:
-	case SQLITE_DONE:
+	switch (rc) {
+	case DB_OK:
+	case DB_ROW:
+	case DB_DONE:
 		return STORE_OK;
-	case SQLITE_CONSTRAINT:
+	case DB_UNIQUE:
+	case DB_CONSTRAINT:
 		return STORE_INVALID;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
+	case DB_BUSY:
 		return STORE_BUSY;
-	case SQLITE_FULL:
+	case DB_FULL:
 		return STORE_FULL;
 	default:
 		return STORE_ERROR;
@@ -78,88 +76,70 @@ store_status_of(int rc)
  * it must stay until the statement is reset and its bindings cleared.
  */
 void
-store_bind_text(sqlite3_stmt *s, int i, const char *v)
+store_bind_text(struct db_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
-		sqlite3_bind_null(s, i);
+		db_bind_null(s, i);
 	else
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+		db_bind_text(s, i, v);
 }
 
 /* Binds an id or a time, or NULL for 0. */
 void
-store_bind_opt(sqlite3_stmt *s, int i, int64_t v)
+store_bind_opt(struct db_stmt *s, int i, int64_t v)
 {
 	if (v == 0)
-		sqlite3_bind_null(s, i);
+		db_bind_null(s, i);
 	else
-		sqlite3_bind_int64(s, i, v);
+		db_bind_int64(s, i, v);
 }
 
 /* Returns a malloc'd copy of a text column (free() it), or NULL for NULL. */
 char *
-store_col_str(sqlite3_stmt *s, int i)
+store_col_str(struct db_stmt *s, int i)
 {
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+	if (db_column_type(s, i) == DB_NULL)
 		return NULL;
-	return xstrdup((const char *)sqlite3_column_text(s, i));
+	return xstrdup(db_column_text(s, i));
 }
 
 /*
  * Returns a text column, NULL for NULL: with copy a malloc'd copy that the
- * caller frees, else SQLite's own, valid until the statement steps again
+ * caller frees, else the database's own, valid until the statement steps again
  * or is reset.
  */
 char *
-store_col_text(sqlite3_stmt *s, int i, int copy)
+store_col_text(struct db_stmt *s, int i, int copy)
 {
 	if (copy)
 		return store_col_str(s, i);
-	return (char *)sqlite3_column_text(s, i);
+	return (char *)db_column_text(s, i);
 }
 
 /* Fills the int64_t at out from column 0: a count, for store_read_row(). */
 void
-store_fill_int(sqlite3_stmt *s, void *out)
+store_fill_int(struct db_stmt *s, void *out)
 {
-	*(int64_t *)out = sqlite3_column_int64(s, 0);
+	*(int64_t *)out = db_column_int64(s, 0);
 }
 
 /*
- * Opens path into c with flags (SQLITE_OPEN_*), extended result codes and
+ * Opens path into c with flags (DB_READONLY, DB_CREATE, DB_NOMUTEX) and
  * a busy timeout of busy_timeout_ms (0: none).  Returns 0, or -1 with the
  * reason in err, prefixed with who ("reader: ", or ""); c is then to be
  * closed all the same.
  */
-/*
- * Once, before SQLite is first used: no count of the memory it uses,
- * which nothing reads and which costs a global mutex at every one of its
- * allocations, on every thread.  Too late when something else started
- * SQLite first (it then says SQLITE_MISUSE, and counts).
- */
-static void
-conn_setup(void)
-{
-	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-}
-
 int
 store_conn_open(struct store_conn *c, const char *path, int flags,
     int busy_timeout_ms, const char *who, char *err, size_t errsz)
 {
-	static pthread_once_t	once = PTHREAD_ONCE_INIT;
-	int			rc;
+	struct db_options	o = { "sqlite", path, flags, busy_timeout_ms };
+	char			why[STORE_ERR_MAX];
 
-	pthread_once(&once, conn_setup);
-	rc = sqlite3_open_v2(path, &c->db, flags, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errsz, "%s: %s%s", path, who, c->db != NULL ?
-		    sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+	if ((c->db = db_open(&o, why, sizeof(why))) == NULL) {
+		snprintf(err, errsz, "%s%s", who, why);
 		return -1;
 	}
-	sqlite3_extended_result_codes(c->db, 1);
-	if (busy_timeout_ms > 0)
-		sqlite3_busy_timeout(c->db, busy_timeout_ms);
 	return 0;
 }
 
@@ -172,18 +152,18 @@ int
 store_conn_configure(struct store_conn *c, const struct store_options *opt,
     char *err, size_t errsz)
 {
-	sqlite3_stmt	*s = NULL;
+	struct db_stmt	*s = NULL;
 	const char	*sync;
-	int		 rc, wal;
+	enum db_rc	 rc;
+	int		 wal;
 
 	/* journal_mode answers with the mode it ended up in. */
-	rc = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode = WAL", -1, &s,
-	    NULL);
-	if (rc != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW)
+	rc = db_prepare(c->db, "PRAGMA journal_mode = WAL", &s);
+	if (rc != DB_OK || db_step(s) != DB_ROW)
 		goto fail;
-	wal = sqlite3_stricmp((const char *)sqlite3_column_text(s, 0),
+	wal = strcasecmp(db_column_text(s, 0),
 	    "wal") == 0;
-	sqlite3_finalize(s);
+	db_finalize(s);
 	s = NULL;
 	if (!wal) {
 		snprintf(err, errsz, _("%s: cannot switch to WAL mode"),
@@ -210,45 +190,41 @@ store_conn_configure(struct store_conn *c, const struct store_options *opt,
 	 * 2 MiB, a store of a million cases read a page from the file for
 	 * most index entries it added.
 	 */
-	if (sqlite3_exec(c->db, sync, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(c->db, "PRAGMA cache_size = -" STORE_CACHE_KIB,
-	    NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_exec(c->db, "PRAGMA temp_store = MEMORY", NULL, NULL,
-	    NULL) != SQLITE_OK)
+	if (db_exec(c->db, sync) != DB_OK ||
+	    db_exec(c->db, "PRAGMA cache_size = -" STORE_CACHE_KIB) != DB_OK ||
+	    db_exec(c->db, "PRAGMA foreign_keys = ON") != DB_OK ||
+	    db_exec(c->db, "PRAGMA temp_store = MEMORY") != DB_OK)
 		goto fail;
 	return 0;
 fail:
-	snprintf(err, errsz, "%s: %s", opt->path, sqlite3_errmsg(c->db));
-	sqlite3_finalize(s);
+	snprintf(err, errsz, "%s: %s", opt->path, db_errmsg(c->db));
+	db_finalize(s);
 	return -1;
 }
 
 /*
  * Returns statement id of family fam on c, preparing it on first use, or
- * NULL (logged) when SQLite refuses it.  The statement stays c's: reset
+ * NULL (logged) when the database refuses it.  The statement stays c's: reset
  * it after use, never finalize it.
  */
-sqlite3_stmt *
+struct db_stmt *
 store_conn_stmt(struct store_conn *c, const struct store_family *fam,
     int id)
 {
-	sqlite3_stmt	**slot;
-	int		  rc;
+	struct db_stmt	**slot;
+	enum db_rc	  rc;
 
 	if (c->fam[fam->id].stmt == NULL) {
-		c->fam[fam->id].stmt = xcalloc(fam->n, sizeof(sqlite3_stmt *));
+		c->fam[fam->id].stmt = xcalloc(fam->n, sizeof(struct db_stmt *));
 		c->fam[fam->id].n = fam->n;
 	}
 	slot = &c->fam[fam->id].stmt[id];
 	if (*slot != NULL)
 		return *slot;
-	rc = sqlite3_prepare_v3(c->db, fam->sql[id], -1,
-	    SQLITE_PREPARE_PERSISTENT, slot, NULL);
-	if (rc != SQLITE_OK) {
+	rc = db_prepare(c->db, fam->sql[id], slot);
+	if (rc != DB_OK) {
 		log_warnx(_("store: cannot prepare \"%s\": %s"), fam->sql[id],
-		    sqlite3_errmsg(c->db));
+		    db_errmsg(c->db));
 		*slot = NULL;
 		return NULL;
 	}
@@ -257,19 +233,19 @@ store_conn_stmt(struct store_conn *c, const struct store_family *fam,
 
 /*
  * Runs statement id of fam, which has no parameters and whose rows are
- * not read, on c.  Returns an SQLite code: SQLITE_OK, or the error.
+ * not read, on c.  Returns DB_OK, or the error.
  */
-int
+enum db_rc
 store_conn_exec(struct store_conn *c, const struct store_family *fam, int id)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
+	struct db_stmt	*s;
+	enum db_rc	 rc;
 
 	if ((s = store_conn_stmt(c, fam, id)) == NULL)
-		return SQLITE_ERROR;
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+		return DB_ERROR;
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
 }
 
 /* Finalizes every statement of c and closes it; a closed c is a no-op. */
@@ -280,12 +256,11 @@ store_conn_close(struct store_conn *c)
 
 	for (f = 0; f < STORE_FAM_MAX; f++) {
 		for (i = 0; i < c->fam[f].n; i++)
-			sqlite3_finalize(c->fam[f].stmt[i]);
+			db_finalize(c->fam[f].stmt[i]);
 		free(c->fam[f].stmt);
 		c->fam[f].stmt = NULL;
 		c->fam[f].n = 0;
 	}
-	if (c->db != NULL && sqlite3_close(c->db) != SQLITE_OK)
-		log_warnx(_("store: close: %s"), sqlite3_errmsg(c->db));
+	db_close(c->db);
 	c->db = NULL;
 }

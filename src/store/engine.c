@@ -148,21 +148,22 @@ open_writer(struct store *st, const struct store_options *opt, char *err,
 	 * SQLite's own mutex on every call (4 % of the writer's time) is
 	 * not needed.
 	 */
-	if (store_conn_open(&st->wr, st->path, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, opt->busy_timeout_ms > 0 ?
+	if (store_conn_open(&st->wr, st->path, DB_CREATE | DB_NOMUTEX,
+	    opt->busy_timeout_ms > 0 ?
 	    opt->busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT, "", err,
 	    errsz) == -1 ||
 	    store_conn_configure(&st->wr, opt, err, errsz) == -1 ||
 	    store_migrate(st->wr.db, st->path, err, errsz) == -1)
 		return -1;
 #ifdef PAPIGW_TEST_HOOKS
-	sqlite3_commit_hook(st->wr.db, commit_hook, st);
+	sqlite3_commit_hook(db_sqlite_handle(st->wr.db), commit_hook, st);
 #endif
-	sqlite3_wal_hook(st->wr.db, store_wal_hook, st); /* no autocheckpoint */
-	if (st->pipelined && sqlite3_exec(st->wr.db, "PRAGMA synchronous = "
-	    "NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
+	/* No autocheckpoint: wal.c's threads checkpoint. */
+	sqlite3_wal_hook(db_sqlite_handle(st->wr.db), store_wal_hook, st);
+	if (st->pipelined && db_exec(st->wr.db, "PRAGMA synchronous = "
+	    "NORMAL") != DB_OK) {
 		snprintf(err, errsz, "%s: %s", st->path,
-		    sqlite3_errmsg(st->wr.db));
+		    db_errmsg(st->wr.db));
 		return -1;
 	}
 	return 0;
@@ -189,8 +190,7 @@ store_open(const struct store_options *opt, char *err, size_t errsz)
 		goto fail;
 	store_health_open(st);
 	if (store_wal_open(st, err, errsz) == -1 ||
-	    store_conn_open(&st->rd, st->path, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX,
+	    store_conn_open(&st->rd, st->path, DB_READONLY | DB_NOMUTEX,
 	    opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms :
 	    STORE_BUSY_TIMEOUT_DEFAULT, "reader: ", err, errsz) == -1 ||
 	    store_wal_start(st, err, errsz) == -1)
@@ -233,12 +233,12 @@ store_close(struct store *st)
 	store_wal_stop(st);
 	store_conn_close(&st->rd);
 	if (st->wr.db != NULL && st->writer_started) {
-		sqlite3_exec(st->wr.db, "PRAGMA optimize", NULL, NULL, NULL);
-		rc = sqlite3_wal_checkpoint_v2(st->wr.db, NULL,
-		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		db_exec(st->wr.db, "PRAGMA optimize");
+		rc = sqlite3_wal_checkpoint_v2(db_sqlite_handle(st->wr.db),
+		    NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 		if (rc != SQLITE_OK)
 			log_warnx(_("store: %s: checkpoint: %s"), st->path,
-			    sqlite3_errmsg(st->wr.db));
+			    db_errmsg(st->wr.db));
 	}
 	store_conn_close(&st->wr);
 	if (st->walfd != -1)
@@ -404,38 +404,38 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 {
 	struct store_audit_end	end = st->audit_end;
 	enum store_status	s;
-	sqlite3_int64		changes;
+	int64_t		changes;
 	int			rc;
 
 	txn->fatal = STORE_OK;
 	if (it->clean) {
-		changes = sqlite3_total_changes64(st->wr.db);
+		changes = db_total_changes(st->wr.db);
 		s = it->work(txn, it->work_arg);
 		if (s == STORE_OK && txn->fatal != STORE_OK)
 			s = txn->fatal;
 		if (s != STORE_OK &&
-		    sqlite3_total_changes64(st->wr.db) != changes)
+		    db_total_changes(st->wr.db) != changes)
 			*poisoned = 1;
 		if (s != STORE_OK)
 			st->audit_end = end;
 		return s;
 	}
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_SAVEPOINT)) !=
-	    SQLITE_OK)
+	    DB_OK)
 		return store_txn_fail(txn, rc, "savepoint");
 	s = it->work(txn, it->work_arg);
 	if (s == STORE_OK && txn->fatal != STORE_OK)
 		s = txn->fatal;
-	if (sqlite3_get_autocommit(st->wr.db))
+	if (!db_in_transaction(st->wr.db))
 		return s != STORE_OK ? s : STORE_ERROR;
 	/* The item's audit entries go with it. */
 	if (s != STORE_OK)
 		st->audit_end = end;
 	if (s != STORE_OK && (rc = store_conn_exec(&st->wr, &engine_family,
-	    ST_ROLLBACK_TO)) != SQLITE_OK)
+	    ST_ROLLBACK_TO)) != DB_OK)
 		store_txn_fail(txn, rc, "rollback to savepoint");
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_RELEASE)) !=
-	    SQLITE_OK) {
+	    DB_OK) {
 		store_txn_fail(txn, rc, "release savepoint");
 		if (s == STORE_OK)
 			s = store_status_of(rc);
@@ -450,7 +450,7 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
  */
 static void
 batch_committed(struct store *st, struct item **batch, size_t n,
-    const char *why, sqlite3_int64 changes)
+    const char *why, int64_t changes)
 {
 	size_t	i, failed = 0;
 
@@ -468,7 +468,7 @@ batch_committed(struct store *st, struct item **batch, size_t n,
 	pthread_mutex_unlock(&st->lock);
 	if (why[0] != '\0')
 		store_health_write(st, why);
-	else if (sqlite3_total_changes64(st->wr.db) != changes)
+	else if (db_total_changes(st->wr.db) != changes)
 		store_health_write(st, NULL);
 }
 
@@ -517,7 +517,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 	struct store_txn	 txn = { st, &st->wr, STORE_OK, "" };
 	enum store_status	 lost = STORE_ERROR;
 	size_t			 i, ran = 0;
-	sqlite3_int64		 changes = sqlite3_total_changes64(st->wr.db);
+	int64_t		 changes = db_total_changes(st->wr.db);
 	char			 why[STORE_HEALTH_MAX] = "";
 	int			 rc, poisoned = 0;
 
@@ -527,10 +527,10 @@ batch_run(struct store *st, struct item **batch, size_t n)
 	 */
 	st->audit_end.valid = 0;
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_BEGIN)) !=
-	    SQLITE_OK) {
-		log_warnx(_("store: begin: %s"), sqlite3_errmsg(st->wr.db));
+	    DB_OK) {
+		log_warnx(_("store: begin: %s"), db_errmsg(st->wr.db));
 		snprintf(why, sizeof(why), "begin: %s",
-		    sqlite3_errmsg(st->wr.db));
+		    db_errmsg(st->wr.db));
 		lost = store_status_of(rc);
 		goto fail;
 	}
@@ -551,7 +551,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 			store_conn_exec(&st->wr, &engine_family, ST_ROLLBACK);
 			goto fail;
 		}
-		if (sqlite3_get_autocommit(st->wr.db)) {
+		if (!db_in_transaction(st->wr.db)) {
 			log_warnx(_("store: the transaction was rolled back"));
 			lost = batch[i]->status;
 			goto fail;
@@ -566,14 +566,14 @@ batch_run(struct store *st, struct item **batch, size_t n)
 		goto fail;
 	}
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_COMMIT)) !=
-	    SQLITE_OK) {
-		log_warnx(_("store: commit: %s"), sqlite3_errmsg(st->wr.db));
+	    DB_OK) {
+		log_warnx(_("store: commit: %s"), db_errmsg(st->wr.db));
 		snprintf(why, sizeof(why), "commit: %s",
-		    sqlite3_errmsg(st->wr.db));
+		    db_errmsg(st->wr.db));
 		lost = store_status_of(rc);
 		if (lost == STORE_INVALID)	/* a commit hook said no */
 			lost = STORE_ERROR;
-		if (!sqlite3_get_autocommit(st->wr.db))
+		if (db_in_transaction(st->wr.db))
 			store_conn_exec(&st->wr, &engine_family, ST_ROLLBACK);
 		goto fail;
 	}
@@ -760,23 +760,23 @@ static enum store_status
 max_pages_work(struct store_txn *txn, void *arg)
 {
 	int64_t		 extra = *(int64_t *)arg, pages = 0;
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	char		 sql[64];
 	int		 rc;
 
 	if ((s = store_txn_stmt(txn, &engine_family, ST_PAGE_COUNT)) == NULL)
 		return STORE_ERROR;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		pages = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		pages = db_column_int64(s, 0);
+	db_reset(s);
+	if (rc != DB_ROW)
 		return store_txn_fail(txn, rc, "page count");
 	/* PRAGMA takes no parameters; this is a number, not outside input. */
 	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %" PRId64,
 	    pages + extra);
-	rc = sqlite3_exec(txn->conn->db, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? STORE_OK : store_txn_fail(txn, rc,
+	rc = db_exec(txn->conn->db, sql);
+	return rc == DB_OK ? STORE_OK : store_txn_fail(txn, rc,
 	    "max pages");
 }
 
@@ -801,7 +801,7 @@ static void
 fault_poll(struct store *st)
 {
 	const char	*flag = getenv("PAPIGW_STORE_TEST_FULL");
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int64_t		 pages = 4294967294LL;
 	char		 sql[64];
 	int		 full;
@@ -810,16 +810,15 @@ fault_poll(struct store *st)
 	if (full == st->fault_full)
 		return;
 	st->fault_full = full;
-	if (full && sqlite3_prepare_v2(st->wr.db, "PRAGMA page_count", -1, &s,
-	    NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			pages = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
+	if (full && db_prepare(st->wr.db, "PRAGMA page_count", &s) == DB_OK) {
+		if (db_step(s) == DB_ROW)
+			pages = db_column_int64(s, 0);
+		db_finalize(s);
 	}
 	/* PRAGMA takes no parameters; this is a number, not outside input. */
 	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %" PRId64, pages);
-	if (sqlite3_exec(st->wr.db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		log_warnx("store: test fault: %s", sqlite3_errmsg(st->wr.db));
+	if (db_exec(st->wr.db, sql) != DB_OK)
+		log_warnx("store: test fault: %s", db_errmsg(st->wr.db));
 	else
 		log_warnx("store: test fault: the disk is %s", full ? "full" :
 		    "no longer full");

@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/figures.h"
 #include "base/i18n.h"
 #include "base/log.h"
@@ -42,7 +40,7 @@ store_figures_open(struct store *st, int busy_timeout_ms, char *err,
 {
 	struct store_figures	*f = xcalloc(1, sizeof(*f));
 
-	if (store_conn_open(&f->c, store_path(st), SQLITE_OPEN_READONLY,
+	if (store_conn_open(&f->c, store_path(st), DB_READONLY,
 	    busy_timeout_ms > 0 ? busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT,
 	    "", err, errsz) == -1) {
 		store_figures_close(f);
@@ -61,26 +59,26 @@ store_figures_close(struct store_figures *f)
 	free(f);
 }
 
-static sqlite3_stmt *
+static struct db_stmt *
 fprep(struct store_figures *f, const char *sql)
 {
-	sqlite3_stmt	*s = NULL;
+	struct db_stmt	*s = NULL;
 
-	if (sqlite3_prepare_v2(f->c.db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_warnx(_("store: figures: %s"), sqlite3_errmsg(f->c.db));
-		sqlite3_finalize(s);
+	if (db_prepare(f->c.db, sql, &s) != DB_OK) {
+		log_warnx(_("store: figures: %s"), db_errmsg(f->c.db));
+		db_finalize(s);
 		return NULL;
 	}
 	return s;
 }
 
 static enum store_status
-fdone(struct store_figures *f, sqlite3_stmt *s, int rc)
+fdone(struct store_figures *f, struct db_stmt *s, int rc)
 {
-	sqlite3_finalize(s);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
+	db_finalize(s);
+	if (rc == DB_DONE || rc == DB_ROW || rc == DB_OK)
 		return STORE_OK;
-	log_warnx(_("store: figures: %s"), sqlite3_errmsg(f->c.db));
+	log_warnx(_("store: figures: %s"), db_errmsg(f->c.db));
 	return store_status_of(rc);
 }
 
@@ -94,18 +92,18 @@ store_figures_daily(struct store_figures *f, int64_t since,
     int64_t utc_offset, void (*cb)(const char *, int64_t, int64_t, void *),
     void *arg)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	s = fprep(f, "SELECT category, (created + ?1) / 86400, count(*) "
 	    "FROM cases WHERE created >= ?2 GROUP BY 1, 2");
 	if (s == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, utc_offset);
-	sqlite3_bind_int64(s, 2, since);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cb((const char *)sqlite3_column_text(s, 0),
-		    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+	db_bind_int64(s, 1, utc_offset);
+	db_bind_int64(s, 2, since);
+	while ((rc = db_step(s)) == DB_ROW)
+		cb(db_column_text(s, 0),
+		    db_column_int64(s, 1), db_column_int64(s, 2),
 		    arg);
 	return fdone(f, s, rc);
 }
@@ -114,15 +112,15 @@ store_figures_daily(struct store_figures *f, int64_t since,
 static enum store_status
 one_int(struct store_figures *f, const char *sql, int64_t bind, int64_t *v)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	*v = 0;
 	if ((s = fprep(f, sql)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, bind);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*v = sqlite3_column_int64(s, 0);
+	db_bind_int64(s, 1, bind);
+	if ((rc = db_step(s)) == DB_ROW)
+		*v = db_column_int64(s, 0);
 	return fdone(f, s, rc);
 }
 
@@ -166,7 +164,7 @@ store_figures_parts(struct store_figures *f, int64_t since, int64_t *parts,
     int64_t *messages)
 {
 	enum store_status	 st;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int64_t			 first;
 	int			 rc;
 
@@ -177,10 +175,10 @@ store_figures_parts(struct store_figures *f, int64_t since, int64_t *parts,
 	    "WHERE id >= ?1 AND state IN ('sent', 'delivered')");
 	if (s == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, first);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*parts = sqlite3_column_int64(s, 0);
-		*messages = sqlite3_column_int64(s, 1);
+	db_bind_int64(s, 1, first);
+	if ((rc = db_step(s)) == DB_ROW) {
+		*parts = db_column_int64(s, 0);
+		*messages = db_column_int64(s, 1);
 	}
 	return fdone(f, s, rc);
 }
@@ -196,7 +194,7 @@ store_figures_due(struct store_figures *f, int64_t from, int64_t to,
     void (*cb)(const struct store_due *, void *), void *arg)
 {
 	struct store_due	 d;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	char			 sql[FIG_SQL_MAX];
 	size_t			 i, len;
 	int			 rc;
@@ -224,18 +222,18 @@ store_figures_due(struct store_figures *f, int64_t from, int64_t to,
 	    "ref_number LIMIT ?3");
 	if ((s = fprep(f, sql)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
-	sqlite3_bind_int(s, 3, limit);
+	db_bind_int64(s, 1, from);
+	db_bind_int64(s, 2, to);
+	db_bind_int64(s, 3, limit);
 	for (i = 0; i < nvisible; i++)
 		store_bind_text(s, (int)i + 4, visible[i]);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		d.ref_number = sqlite3_column_int64(s, 0);
-		d.category = (const char *)sqlite3_column_text(s, 1);
-		d.state = (const char *)sqlite3_column_text(s, 2);
-		d.assignee = (const char *)sqlite3_column_text(s, 3);
-		d.created = sqlite3_column_int64(s, 4);
-		d.deadline = sqlite3_column_int64(s, 5);
+	while ((rc = db_step(s)) == DB_ROW) {
+		d.ref_number = db_column_int64(s, 0);
+		d.category = db_column_text(s, 1);
+		d.state = db_column_text(s, 2);
+		d.assignee = db_column_text(s, 3);
+		d.created = db_column_int64(s, 4);
+		d.deadline = db_column_int64(s, 5);
 		cb(&d, arg);
 	}
 	return fdone(f, s, rc);

@@ -29,8 +29,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 #include "base/clock.h"
 #include "base/i18n.h"
@@ -130,12 +128,12 @@ store_health_sync(struct store *st, const char *why)
 static enum store_status
 probe_work(struct store_txn *txn, void *arg)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	(void)arg;
 	if ((s = store_txn_stmt(txn, &health_family, ST_PROBE)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, clock_unix());
+	db_bind_int64(s, 1, clock_unix());
 	return store_txn_step(txn, s, "probe", NULL);
 }
 

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 #include "base/clock.h"
 #include "store/store_priv.h"
@@ -38,12 +36,12 @@ enum store_status
 store_intake_add(struct store_txn *txn, int64_t case_id,
     const struct store_intake *in)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_intake_family, ST_INTAKE_ADD)) ==
 	    NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, case_id);
+	db_bind_int64(s, 1, case_id);
 	store_bind_text(s, 2, case_source_name(in->source));
 	store_bind_text(s, 3, in->slip != NULL && in->slip[0] ? in->slip :
 	    NULL);
@@ -51,23 +49,23 @@ store_intake_add(struct store_txn *txn, int64_t case_id,
 	    NULL);
 	store_bind_text(s, 5, in->received);
 	store_bind_text(s, 6, in->officer);
-	sqlite3_bind_int64(s, 7, clock_unix());
+	db_bind_int64(s, 7, clock_unix());
 	return store_txn_step(txn, s, "intake", NULL);
 }
 
 static void
-fill_intake(sqlite3_stmt *s, void *out)
+fill_intake(struct db_stmt *s, void *out)
 {
 	struct store_intake_row	*r = out;
 	int			 src;
 
-	src = case_source_parse((const char *)sqlite3_column_text(s, 0));
+	src = case_source_parse(db_column_text(s, 0));
 	r->source = src >= 0 ? (enum case_source)src : CASE_SOURCE_SMS;
 	r->slip = store_col_str(s, 1);
 	r->area = store_col_str(s, 2);
 	r->received = store_col_str(s, 3);
 	r->officer = store_col_str(s, 4);
-	r->created = sqlite3_column_int64(s, 5);
+	r->created = db_column_int64(s, 5);
 }
 
 /*

@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -115,7 +113,7 @@ const struct store_family store_message_family = {
 };
 
 /* Statement id of this family on txn's connection, or NULL (recorded). */
-static sqlite3_stmt *
+static struct db_stmt *
 stmt(struct store_txn *txn, int id)
 {
 	return store_txn_stmt(txn, &store_message_family, id);
@@ -137,7 +135,7 @@ enum store_status
 store_inbound_insert(struct store_txn *txn,
     const struct store_inbound_new *m, int64_t *id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = stmt(txn, ST_INBOUND_INSERT)) == NULL)
@@ -149,37 +147,37 @@ store_inbound_insert(struct store_txn *txn,
 	store_bind_text(s, 5, m->recipient);
 	store_bind_text(s, 6, m->text);
 	if (m->raw != NULL)
-		sqlite3_bind_blob64(s, 7, m->raw, m->rawlen, SQLITE_STATIC);
+		db_bind_blob(s, 7, m->raw, m->rawlen);
 	else
-		sqlite3_bind_null(s, 7);
+		db_bind_null(s, 7);
 	store_bind_text(s, 8, m->encoding);
 	store_bind_opt(s, 9, m->provider_time);
-	sqlite3_bind_int64(s, 10, m->created ? m->created : clock_unix());
-	sqlite3_bind_int64(s, 11, m->received ? m->received : clock_unix());
+	db_bind_int64(s, 10, m->created ? m->created : clock_unix());
+	db_bind_int64(s, 11, m->received ? m->received : clock_unix());
 	store_bind_text(s, 12, m->kind);
 	store_bind_text(s, 13, m->decision);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
-		*id = sqlite3_last_insert_rowid(sqlite3_db_handle(s));
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_DONE)
+	rc = db_step(s);
+	if (rc == DB_DONE)
+		*id = db_last_id(s->db);
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc == DB_DONE)
 		return STORE_OK;
-	if (rc != SQLITE_CONSTRAINT_UNIQUE || m->provider_id == NULL)
+	if (rc != DB_UNIQUE || m->provider_id == NULL)
 		return store_txn_fail(txn, rc, "inbound insert");
 
 	if ((s = stmt(txn, ST_INBOUND_BY_PROVIDER_ID)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, m->channel);
 	store_bind_text(s, 2, m->provider_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*id = db_column_int64(s, 0);
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc == DB_ROW)
 		return STORE_DUPLICATE;
-	return store_txn_fail(txn, rc == SQLITE_DONE ? SQLITE_ERROR : rc,
+	return store_txn_fail(txn, rc == DB_DONE ? DB_ERROR : rc,
 	    "inbound duplicate lookup");
 }
 
@@ -190,12 +188,12 @@ store_inbound_insert(struct store_txn *txn,
 enum store_status
 store_inbound_attach(struct store_txn *txn, int64_t id, int64_t case_id)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 
 	if ((s = stmt(txn, ST_INBOUND_ATTACH)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	store_bind_opt(s, 2, case_id);
 	r = store_txn_step(txn, s, "inbound attach", NULL);
 	if (r == STORE_OK && store_txn_changes(txn) == 0)
@@ -212,7 +210,7 @@ enum store_status
 store_inbound_find(struct store_txn *txn, const char *channel,
     const char *provider_id, int64_t *case_id, int64_t *ref)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_INBOUND_FIND)) == NULL)
 		return STORE_ERROR;
@@ -233,14 +231,14 @@ store_inbound_find_recent(struct store_txn *txn, const char *channel,
     const char *sender, const char *text, int64_t since, int64_t *case_id,
     int64_t *ref)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_INBOUND_FIND_RECENT)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, channel);
 	store_bind_text(s, 2, sender);
 	store_bind_text(s, 3, text);
-	sqlite3_bind_int64(s, 4, since);
+	db_bind_int64(s, 4, since);
 	return store_txn_lookup(txn, s, "inbound find recent", case_id, ref);
 }
 
@@ -253,13 +251,13 @@ enum store_status
 store_inbound_count_since(struct store_txn *txn, const char *sender,
     int64_t since, int limit, int64_t *n)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_INBOUND_COUNT_SINCE)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, sender);
-	sqlite3_bind_int64(s, 2, since);
-	sqlite3_bind_int(s, 3, limit);
+	db_bind_int64(s, 2, since);
+	db_bind_int64(s, 3, limit);
 	return store_txn_count(txn, s, "inbound count", n);
 }
 
@@ -271,41 +269,41 @@ store_inbound_count_since(struct store_txn *txn, const char *sender,
 
 /* Columns as in MESSAGE_COLUMNS, then received or sent, outbox_id. */
 static void
-fill_message(sqlite3_stmt *s, struct store_message *m, int outbound)
+fill_message(struct db_stmt *s, struct store_message *m, int outbound)
 {
 	const void	*raw;
 
 	memset(m, 0, sizeof(*m));
-	m->id = sqlite3_column_int64(s, 0);
-	m->case_id = sqlite3_column_int64(s, 1);
+	m->id = db_column_int64(s, 0);
+	m->case_id = db_column_int64(s, 1);
 	m->channel = store_col_str(s, 2);
 	m->provider_id = store_col_str(s, 3);
 	m->sender = store_col_str(s, 4);
 	m->recipient = store_col_str(s, 5);
 	m->text = store_col_str(s, 6);
-	if ((raw = sqlite3_column_blob(s, 7)) != NULL) {
-		m->rawlen = (size_t)sqlite3_column_bytes(s, 7);
+	if ((raw = db_column_blob(s, 7)) != NULL) {
+		m->rawlen = (size_t)db_column_bytes(s, 7);
 		m->raw = xcalloc(1, m->rawlen);
 		memcpy(m->raw, raw, m->rawlen);
 	}
 	m->encoding = store_col_str(s, 8);
-	m->provider_time = sqlite3_column_int64(s, 9);
-	m->created = sqlite3_column_int64(s, 10);
+	m->provider_time = db_column_int64(s, 9);
+	m->created = db_column_int64(s, 10);
 	if (outbound) {
-		m->sent = sqlite3_column_int64(s, 11);
-		m->outbox_id = sqlite3_column_int64(s, 12);
+		m->sent = db_column_int64(s, 11);
+		m->outbox_id = db_column_int64(s, 12);
 	} else
-		m->received = sqlite3_column_int64(s, 11);
+		m->received = db_column_int64(s, 11);
 }
 
 static void
-fill_inbound(sqlite3_stmt *s, void *out)
+fill_inbound(struct db_stmt *s, void *out)
 {
 	fill_message(s, out, 0);
 }
 
 static void
-fill_outbound(sqlite3_stmt *s, void *out)
+fill_outbound(struct db_stmt *s, void *out)
 {
 	fill_message(s, out, 1);
 }
@@ -356,7 +354,7 @@ store_message_clear(struct store_message *m)
 enum store_status
 store_part_add(struct store_txn *txn, const struct store_part *p)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = stmt(txn, ST_PART_INSERT)) == NULL)
@@ -366,17 +364,17 @@ store_part_add(struct store_txn *txn, const struct store_part *p)
 	store_bind_text(s, 3, p->sender);
 	store_bind_text(s, 4, p->recipient);
 	store_bind_text(s, 5, p->ref);
-	sqlite3_bind_int(s, 6, p->total);
-	sqlite3_bind_int(s, 7, p->seq);
-	sqlite3_bind_blob64(s, 8, p->text, p->textlen, SQLITE_STATIC);
+	db_bind_int64(s, 6, p->total);
+	db_bind_int64(s, 7, p->seq);
+	db_bind_blob(s, 8, p->text, p->textlen);
 	store_bind_opt(s, 9, p->provider_time);
-	sqlite3_bind_int64(s, 10, p->received ? p->received : clock_unix());
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_DONE)
+	db_bind_int64(s, 10, p->received ? p->received : clock_unix());
+	rc = db_step(s);
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc == DB_DONE)
 		return STORE_OK;
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	if (rc == DB_UNIQUE)
 		return STORE_DUPLICATE;
 	return store_txn_fail(txn, rc, "part insert");
 }
@@ -388,15 +386,15 @@ store_part_add(struct store_txn *txn, const struct store_part *p)
 enum store_status
 store_parts_assembled(struct store_txn *txn, const struct store_part_set *set)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_PARTS_ASSEMBLED)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, set->channel);
 	store_bind_text(s, 2, set->sender);
 	store_bind_text(s, 3, set->ref);
-	sqlite3_bind_int(s, 4, set->total);
-	sqlite3_bind_int64(s, 5, clock_unix());
+	db_bind_int64(s, 4, set->total);
+	db_bind_int64(s, 5, clock_unix());
 	return store_txn_step(txn, s, "parts assembled", NULL);
 }
 
@@ -409,10 +407,10 @@ store_parts_assembled(struct store_txn *txn, const struct store_part_set *set)
 /*
  * Builds one set from the rows of s, ST_PARTS_OF_GROUP bound to its key:
  * the text in order, PART_GAP where parts are missing.  Returns the last
- * step's SQLite code (SQLITE_DONE when all went well).
+ * step's code (DB_DONE when all went well).
  */
 static int
-read_part_set(sqlite3_stmt *s, struct store_part_set *set)
+read_part_set(struct db_stmt *s, struct store_part_set *set)
 {
 	size_t		 cap = 256, blen;
 	int		 rc, seq, last = 0;
@@ -420,16 +418,16 @@ read_part_set(sqlite3_stmt *s, struct store_part_set *set)
 
 	set->text = xcalloc(1, cap);
 	set->textlen = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		seq = sqlite3_column_int(s, 0);
+	while ((rc = db_step(s)) == DB_ROW) {
+		seq = (int)db_column_int64(s, 0);
 		if (seq == last)
 			continue;	/* the same part twice */
-		blob = sqlite3_column_blob(s, 1);
-		blen = (size_t)sqlite3_column_bytes(s, 1);
+		blob = db_column_blob(s, 1);
+		blen = (size_t)db_column_bytes(s, 1);
 		if (set->nparts == 0) {
 			set->first_provider_id = store_col_str(s, 2);
 			set->recipient = store_col_str(s, 3);
-			set->provider_time = sqlite3_column_int64(s, 4);
+			set->provider_time = db_column_int64(s, 4);
 		}
 		if (set->textlen + blen + 2 * sizeof(PART_GAP) >= cap) {
 			cap = (set->textlen + blen + 2 * sizeof(PART_GAP)) * 2;
@@ -482,22 +480,22 @@ parts_read(struct store_txn *txn, void *arg)
 	struct parts_read	*pr = arg;
 	struct store_part_set	*set;
 	enum store_status	 r = STORE_OK;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	size_t			 i;
 	int			 rc;
 
 	if ((s = stmt(txn, ST_PARTS_GROUPS)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, pr->older_than);
-	while (pr->n < PART_SETS_MAX && sqlite3_step(s) == SQLITE_ROW) {
+	db_bind_int64(s, 1, pr->older_than);
+	while (pr->n < PART_SETS_MAX && db_step(s) == DB_ROW) {
 		set = &pr->sets[pr->n++];
 		set->channel = store_col_str(s, 0);
 		set->sender = store_col_str(s, 1);
 		set->ref = store_col_str(s, 2);
-		set->total = sqlite3_column_int(s, 3);
+		set->total = (int)db_column_int64(s, 3);
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	db_reset(s);
+	db_clear_bindings(s);
 	for (i = 0; i < pr->n; i++) {
 		set = &pr->sets[i];
 		if ((s = stmt(txn, ST_PARTS_OF_GROUP)) == NULL) {
@@ -507,11 +505,11 @@ parts_read(struct store_txn *txn, void *arg)
 		store_bind_text(s, 1, set->channel);
 		store_bind_text(s, 2, set->sender);
 		store_bind_text(s, 3, set->ref);
-		sqlite3_bind_int(s, 4, set->total);
-		if ((rc = read_part_set(s, set)) != SQLITE_DONE)
+		db_bind_int64(s, 4, set->total);
+		if ((rc = read_part_set(s, set)) != DB_DONE)
 			r = store_txn_fail(txn, rc, "parts");
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
+		db_reset(s);
+		db_clear_bindings(s);
 	}
 	return r;
 }
@@ -569,7 +567,7 @@ final_state(enum store_outbox_state state)
 enum store_status
 store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 
 	if ((s = stmt(txn, ST_DLR_INSERT)) == NULL)
@@ -578,7 +576,7 @@ store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
 	store_bind_text(s, 2, d->provider_id);
 	store_bind_text(s, 3, d->status);
 	store_bind_text(s, 4, d->error);
-	sqlite3_bind_int64(s, 5, d->received ? d->received : clock_unix());
+	db_bind_int64(s, 5, d->received ? d->received : clock_unix());
 	store_bind_text(s, 6, final_state(d->state));
 	if ((r = store_txn_step(txn, s, "dlr insert", NULL)) != STORE_OK ||
 	    final_state(d->state) == NULL)
@@ -591,7 +589,7 @@ store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
 	store_bind_text(s, 3, final_state(d->state));
 	store_bind_text(s, 4, d->status);
 	store_bind_text(s, 5, d->error);
-	sqlite3_bind_int64(s, 6, d->received ? d->received : clock_unix());
+	db_bind_int64(s, 6, d->received ? d->received : clock_unix());
 	return store_txn_step(txn, s, "dlr outbox update", NULL);
 }
 
@@ -616,14 +614,14 @@ store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
 enum store_status
 store_fts_index(struct store_txn *txn, int limit, int64_t *n)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 	int64_t			 from = 0, upto = 0;
 
 	*n = 0;
 	if ((s = stmt(txn, ST_FTS_NEXT)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int(s, 1, limit);
+	db_bind_int64(s, 1, limit);
 	if ((r = store_txn_lookup(txn, s, "fts next", &from, &upto)) !=
 	    STORE_OK)
 		return r == STORE_NOTFOUND ? STORE_OK : r;
@@ -631,14 +629,14 @@ store_fts_index(struct store_txn *txn, int limit, int64_t *n)
 		return STORE_OK;
 	if ((s = stmt(txn, ST_FTS_ADD)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, upto);
+	db_bind_int64(s, 1, from);
+	db_bind_int64(s, 2, upto);
 	if ((r = store_txn_step(txn, s, "fts add", NULL)) != STORE_OK)
 		return r;
 	*n = upto - from < limit ? upto - from : limit;
 	if ((s = stmt(txn, ST_FTS_DONE)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, upto);
+	db_bind_int64(s, 1, upto);
 	return store_txn_step(txn, s, "fts done", NULL);
 }
 

@@ -14,8 +14,6 @@
  */
 #include <stdio.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 #include "base/i18n.h"
 #include "base/log.h"
@@ -23,17 +21,16 @@
 
 /* Returns the database's user_version, or -1. */
 static int
-db_version(sqlite3 *db)
+db_version(struct db *db)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 v = -1;
 
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
-	    NULL) != SQLITE_OK)
+	if (db_prepare(db, "PRAGMA user_version", &s) != DB_OK)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	if (db_step(s) == DB_ROW)
+		v = (int)db_column_int64(s, 0);
+	db_finalize(s);
 	return v;
 }
 
@@ -44,7 +41,7 @@ db_version(sqlite3 *db)
  * worked).
  */
 int
-store_migrate(sqlite3 *db, const char *path, char *err, size_t errsz)
+store_migrate(struct db *db, const char *path, char *err, size_t errsz)
 {
 	const struct store_migration	*m;
 	size_t				 i;
@@ -52,7 +49,7 @@ store_migrate(sqlite3 *db, const char *path, char *err, size_t errsz)
 
 	if ((v = db_version(db)) < 0) {
 		snprintf(err, errsz, "%s: cannot read the schema version: %s",
-		    path, sqlite3_errmsg(db));
+		    path, db_errmsg(db));
 		return -1;
 	}
 	if (v > STORE_SCHEMA_VERSION) {
@@ -63,17 +60,16 @@ store_migrate(sqlite3 *db, const char *path, char *err, size_t errsz)
 	}
 	for (i = (size_t)v; i < store_nmigrations; i++) {
 		m = &store_migrations[i];
-		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
-		    NULL) != SQLITE_OK) {
+		if (db_begin_write(db) != DB_OK) {
 			snprintf(err, errsz, "%s: migration: %s", path,
-			    sqlite3_errmsg(db));
+			    db_errmsg(db));
 			return -1;
 		}
-		if (sqlite3_exec(db, m->sql, NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		if (db_exec(db, m->sql) != DB_OK ||
+		    db_exec(db, "COMMIT") != DB_OK) {
 			snprintf(err, errsz, "%s: migration to version %d: %s",
-			    path, m->version, sqlite3_errmsg(db));
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			    path, m->version, db_errmsg(db));
+			db_exec(db, "ROLLBACK");
 			return -1;
 		}
 		log_info(_("store: %s: migrated to schema version %d (%s)"),

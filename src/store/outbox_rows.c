@@ -20,8 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 #include "base/clock.h"
 #include "base/util.h"
@@ -117,7 +115,7 @@ static const char *const outbox_state_names[] = {
 };
 
 /* Statement id of this family on txn's connection, or NULL (recorded). */
-static sqlite3_stmt *
+static struct db_stmt *
 stmt(struct store_txn *txn, int id)
 {
 	return store_txn_stmt(txn, &store_outbox_family, id);
@@ -146,33 +144,33 @@ store_outbox_state_of(const char *name)
 
 /* Fills o from a row of STORE_OUTBOX_COLUMNS (copy: see store_priv.h). */
 void
-store_outbox_fill(sqlite3_stmt *s, struct store_outbox *o, int copy)
+store_outbox_fill(struct db_stmt *s, struct store_outbox *o, int copy)
 {
 	memset(o, 0, sizeof(*o));
-	o->id = sqlite3_column_int64(s, 0);
-	o->case_id = sqlite3_column_int64(s, 1);
+	o->id = db_column_int64(s, 0);
+	o->case_id = db_column_int64(s, 1);
 	o->channel = store_col_text(s, 2, copy);
 	o->recipient = store_col_text(s, 3, copy);
 	o->text = store_col_text(s, 4, copy);
 	o->encoding = store_col_text(s, 5, copy);
-	o->segments = sqlite3_column_int(s, 6);
-	o->state = store_outbox_state_of((const char *)sqlite3_column_text(s,
+	o->segments = (int)db_column_int64(s, 6);
+	o->state = store_outbox_state_of(db_column_text(s,
 	    7));
-	o->attempts = sqlite3_column_int(s, 8);
-	o->next_attempt = sqlite3_column_int64(s, 9);
+	o->attempts = (int)db_column_int64(s, 8);
+	o->next_attempt = db_column_int64(s, 9);
 	o->last_error = store_col_text(s, 10, copy);
 	o->provider_id = store_col_text(s, 11, copy);
-	o->created = sqlite3_column_int64(s, 12);
-	o->updated = sqlite3_column_int64(s, 13);
-	o->dead = sqlite3_column_int(s, 14);
+	o->created = db_column_int64(s, 12);
+	o->updated = db_column_int64(s, 13);
+	o->dead = (int)db_column_int64(s, 14);
 	o->kind = store_col_text(s, 15, copy);
 	o->sender = store_col_text(s, 16, copy);
-	o->sent = sqlite3_column_int64(s, 17);
-	o->priority = sqlite3_column_int(s, 18);
+	o->sent = db_column_int64(s, 17);
+	o->priority = (int)db_column_int64(s, 18);
 }
 
 static void
-fill_outbox(sqlite3_stmt *s, void *out)
+fill_outbox(struct db_stmt *s, void *out)
 {
 	store_outbox_fill(s, out, 1);
 }
@@ -193,7 +191,7 @@ enum store_status
 store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
     int64_t *id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	const char	*state;
 	int64_t		 t = clock_unix();
 
@@ -208,16 +206,16 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
 	store_bind_text(s, 3, o->recipient);
 	store_bind_text(s, 4, o->text);
 	store_bind_text(s, 5, o->encoding);
-	sqlite3_bind_int(s, 6, o->segments);
+	db_bind_int64(s, 6, o->segments);
 	store_bind_text(s, 7, state);
-	sqlite3_bind_int(s, 8, o->attempts);
-	sqlite3_bind_int64(s, 9, o->next_attempt ? o->next_attempt : t);
+	db_bind_int64(s, 8, o->attempts);
+	db_bind_int64(s, 9, o->next_attempt ? o->next_attempt : t);
 	store_bind_text(s, 10, o->last_error);
 	store_bind_text(s, 11, o->provider_id);
-	sqlite3_bind_int64(s, 12, o->created ? o->created : t);
-	sqlite3_bind_int64(s, 13, o->updated ? o->updated : t);
+	db_bind_int64(s, 12, o->created ? o->created : t);
+	db_bind_int64(s, 13, o->updated ? o->updated : t);
 	store_bind_text(s, 14, o->kind);
-	sqlite3_bind_int(s, 15, o->priority);
+	db_bind_int64(s, 15, o->priority);
 	store_txn_outbox_queued(txn);
 	return store_txn_step(txn, s, "outbox insert", id);
 }
@@ -231,12 +229,12 @@ enum store_status
 store_outbox_count_auto(struct store_txn *txn, const char *recipient,
     int64_t since, int64_t *n)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_OUTBOX_COUNT_AUTO)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, recipient);
-	sqlite3_bind_int64(s, 2, since);
+	db_bind_int64(s, 2, since);
 	return store_txn_count(txn, s, "outbox count", n);
 }
 
@@ -258,7 +256,7 @@ enum store_status
 store_outbox_claim(struct store_txn *txn, const char *channel, int64_t at,
     int limit, struct store_outbox **rows, size_t *n)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	struct store_outbox	*v = NULL;
 	size_t			 i, cnt = 0;
 	int			 rc;
@@ -270,14 +268,14 @@ store_outbox_claim(struct store_txn *txn, const char *channel, int64_t at,
 	if ((s = stmt(txn, ST_OUTBOX_CLAIM)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, channel);
-	sqlite3_bind_int64(s, 2, at);
-	sqlite3_bind_int(s, 3, limit);
+	db_bind_int64(s, 2, at);
+	db_bind_int64(s, 3, limit);
 	v = xcalloc((size_t)limit, sizeof(*v));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && cnt < (size_t)limit)
+	while ((rc = db_step(s)) == DB_ROW && cnt < (size_t)limit)
 		store_outbox_fill(s, &v[cnt++], 1);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc != DB_DONE && rc != DB_ROW) {
 		for (i = 0; i < cnt; i++)
 			store_outbox_clear(&v[i]);
 		free(v);
@@ -300,7 +298,7 @@ static enum store_status
 outbox_sent(struct store_txn *txn, const struct store_outbox_result *r,
     int64_t t)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	if (r->provider_id == NULL || r->channel == NULL)
@@ -319,8 +317,8 @@ outbox_sent(struct store_txn *txn, const struct store_outbox_result *r,
 		return STORE_ERROR;
 	store_bind_text(s, 1, r->channel);
 	store_bind_text(s, 2, r->provider_id);
-	sqlite3_bind_int64(s, 3, r->id);
-	sqlite3_bind_int64(s, 4, t);
+	db_bind_int64(s, 3, r->id);
+	db_bind_int64(s, 4, t);
 	return store_txn_step(txn, s, "outbox early report", NULL);
 }
 
@@ -338,7 +336,7 @@ enum store_status
 store_outbox_result(struct store_txn *txn,
     const struct store_outbox_result *r)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 	int64_t			 t = clock_unix();
 
@@ -347,16 +345,16 @@ store_outbox_result(struct store_txn *txn,
 		return STORE_INVALID;
 	if ((s = stmt(txn, ST_OUTBOX_RESULT)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, r->id);
+	db_bind_int64(s, 1, r->id);
 	store_bind_text(s, 2, store_outbox_state_name(r->state));
 	store_bind_text(s, 3, r->provider_id);
 	store_bind_text(s, 4, r->error);
 	if (r->state == STORE_OUTBOX_QUEUED)
-		sqlite3_bind_int64(s, 5, r->next_attempt ? r->next_attempt :
+		db_bind_int64(s, 5, r->next_attempt ? r->next_attempt :
 		    t);
-	sqlite3_bind_int(s, 6, r->state == STORE_OUTBOX_FAILED && r->dead);
-	sqlite3_bind_int64(s, 7, t);
-	sqlite3_bind_int(s, 8, r->state == STORE_OUTBOX_QUEUED && r->refund);
+	db_bind_int64(s, 6, r->state == STORE_OUTBOX_FAILED && r->dead);
+	db_bind_int64(s, 7, t);
+	db_bind_int64(s, 8, r->state == STORE_OUTBOX_QUEUED && r->refund);
 	store_bind_text(s, 9, r->sender != NULL && *r->sender ? r->sender :
 	    NULL);
 	if ((st = store_txn_step(txn, s, "outbox result", NULL)) != STORE_OK)
@@ -382,18 +380,18 @@ store_outbox_result(struct store_txn *txn,
 enum store_status
 store_outbox_requeue(struct store_txn *txn, int64_t *n)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	if ((s = stmt(txn, ST_OUTBOX_INTERRUPTED)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, clock_unix());
+	db_bind_int64(s, 1, clock_unix());
 	if ((st = store_txn_step(txn, s, "outbox interrupted", NULL)) !=
 	    STORE_OK)
 		return st;
 	if ((s = stmt(txn, ST_OUTBOX_REQUEUE)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, clock_unix());
+	db_bind_int64(s, 1, clock_unix());
 	if ((st = store_txn_step(txn, s, "outbox requeue", NULL)) != STORE_OK)
 		return st;
 	if (n != NULL)
@@ -414,13 +412,13 @@ store_outbox_requeue(struct store_txn *txn, int64_t *n)
 enum store_status
 store_outbox_retry(struct store_txn *txn, int64_t id)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	if ((s = stmt(txn, ST_OUTBOX_RETRY)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, clock_unix());
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, clock_unix());
 	if ((st = store_txn_step(txn, s, "outbox retry", NULL)) != STORE_OK)
 		return st;
 	if (store_txn_changes(txn) == 1) {
@@ -429,7 +427,7 @@ store_outbox_retry(struct store_txn *txn, int64_t id)
 	}
 	if ((s = stmt(txn, ST_OUTBOX_GET)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	return store_txn_lookup(txn, s, "outbox get", NULL, NULL) == STORE_OK ?
 	    STORE_INVALID : STORE_NOTFOUND;
 }
@@ -443,14 +441,14 @@ store_outbox_retry(struct store_txn *txn, int64_t id)
 enum store_status
 store_outbox_retry_failed(struct store_txn *txn, int64_t since, int64_t *n)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	*n = 0;
 	if ((s = stmt(txn, ST_OUTBOX_RETRY_FAILED)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, since);
-	sqlite3_bind_int64(s, 2, clock_unix());
+	db_bind_int64(s, 1, since);
+	db_bind_int64(s, 2, clock_unix());
 	if ((st = store_txn_step(txn, s, "outbox retry failed", NULL)) !=
 	    STORE_OK)
 		return st;
@@ -500,7 +498,7 @@ static enum store_status
 depth_read(struct store_txn *txn, void *arg)
 {
 	struct depth_read	*dr = arg;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 
 	if ((s = stmt(txn, ST_OUTBOX_DEPTH)) == NULL)
 		return STORE_ERROR;
@@ -530,14 +528,14 @@ struct due_read {
 };
 
 static void
-fill_due(sqlite3_stmt *s, void *out)
+fill_due(struct db_stmt *s, void *out)
 {
 	struct due_read	*dr = out;
 
-	if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+	if (db_column_type(s, 0) == DB_NULL)
 		dr->none = 1;
 	else
-		*dr->when = sqlite3_column_int64(s, 0);
+		*dr->when = db_column_int64(s, 0);
 }
 
 static enum store_status
@@ -545,7 +543,7 @@ due_read(struct store_txn *txn, void *arg)
 {
 	struct due_read		*dr = arg;
 	enum store_status	 r;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 
 	if ((s = stmt(txn, ST_OUTBOX_NEXT_DUE)) == NULL)
 		return STORE_ERROR;

@@ -25,8 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/query.h"
 #include "base/i18n.h"
 #include "base/log.h"
@@ -42,11 +40,10 @@ struct store_query {
 };
 
 static const char *
-col_cstr(sqlite3_stmt *s, int i)
+col_cstr(struct db_stmt *s, int i)
 {
-	return (const char *)sqlite3_column_text(s, i);
+	return db_column_text(s, i);
 }
-
 
 /*
  * ===================================================================
@@ -65,7 +62,7 @@ store_query_open(struct store *st, int busy_timeout_ms, char *err,
 {
 	struct store_query	*q = xcalloc(1, sizeof(*q));
 
-	if (store_conn_open(&q->c, store_path(st), SQLITE_OPEN_READONLY,
+	if (store_conn_open(&q->c, store_path(st), DB_READONLY,
 	    busy_timeout_ms > 0 ? busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT,
 	    "", err, errsz) == -1) {
 		store_query_close(q);
@@ -85,14 +82,14 @@ store_query_close(struct store_query *q)
 }
 
 /* Prepares sql on q; returns the statement or NULL (logged). */
-static sqlite3_stmt *
+static struct db_stmt *
 qprep(struct store_query *q, const char *sql)
 {
-	sqlite3_stmt	*s = NULL;
+	struct db_stmt	*s = NULL;
 
-	if (sqlite3_prepare_v2(q->c.db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_warnx(_("store: query: %s"), sqlite3_errmsg(q->c.db));
-		sqlite3_finalize(s);
+	if (db_prepare(q->c.db, sql, &s) != DB_OK) {
+		log_warnx(_("store: query: %s"), db_errmsg(q->c.db));
+		db_finalize(s);
 		return NULL;
 	}
 	return s;
@@ -100,12 +97,12 @@ qprep(struct store_query *q, const char *sql)
 
 /* Finishes a read: finalizes s and turns the last step's code into a status. */
 static enum store_status
-qdone(struct store_query *q, sqlite3_stmt *s, int rc)
+qdone(struct store_query *q, struct db_stmt *s, int rc)
 {
-	sqlite3_finalize(s);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK)
+	db_finalize(s);
+	if (rc == DB_DONE || rc == DB_ROW || rc == DB_OK)
 		return STORE_OK;
-	log_warnx(_("store: query: %s"), sqlite3_errmsg(q->c.db));
+	log_warnx(_("store: query: %s"), db_errmsg(q->c.db));
 	return store_status_of(rc);
 }
 
@@ -206,7 +203,7 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 {
 	char			 sql[QUERY_SQL_MAX];
 	struct store_case	 c;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	size_t			 i;
 	int			 rc, p = 0;
 
@@ -266,13 +263,13 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 	if (f->channel != NULL)
 		store_bind_text(s, ++p, f->channel);
 	if (f->before_ref > 0)
-		sqlite3_bind_int64(s, ++p, f->before_ref);
+		db_bind_int64(s, ++p, f->before_ref);
 	if (f->resident > 0)
-		sqlite3_bind_int64(s, ++p, f->resident);
+		db_bind_int64(s, ++p, f->resident);
 	for (i = 0; f->visible != NULL && i < f->nvisible; i++)
 		store_bind_text(s, ++p, f->visible[i]);
-	sqlite3_bind_int(s, ++p, f->limit > 0 ? f->limit : 50);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_int64(s, ++p, f->limit > 0 ? f->limit : 50);
+	while ((rc = db_step(s)) == DB_ROW) {
 		store_case_fill(s, &c, 0);
 		fn(&c, arg);
 	}
@@ -288,7 +285,7 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 enum store_status
 store_query_case(struct store_query *q, int64_t ref, struct store_case *c)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = qprep(q, "SELECT " STORE_CASE_COLUMNS("c.") ", "
@@ -296,11 +293,11 @@ store_query_case(struct store_query *q, int64_t ref, struct store_case *c)
 	    "coalesce(merged_into, id) FROM cases WHERE ref_number = ?1)")) ==
 	    NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, ref);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	db_bind_int64(s, 1, ref);
+	if ((rc = db_step(s)) == DB_ROW)
 		store_case_fill(s, c, 1);
-	else if (rc == SQLITE_DONE) {
-		sqlite3_finalize(s);
+	else if (rc == DB_DONE) {
+		db_finalize(s);
 		return STORE_NOTFOUND;
 	}
 	return qdone(q, s, rc);
@@ -317,7 +314,7 @@ store_case_thread(struct store_query *q, int64_t case_id,
     void (*fn)(const struct store_thread_item *, void *), void *arg)
 {
 	struct store_thread_item	 it;
-	sqlite3_stmt			*s;
+	struct db_stmt			*s;
 	int				 rc;
 
 	if ((s = qprep(q, "SELECT 0, id, received, channel, text, kind, "
@@ -327,20 +324,20 @@ store_case_thread(struct store_query *q, int64_t case_id,
 	    "encoding, segments, last_error, updated, NULL FROM outbox "
 	    "WHERE case_id = ?1 ORDER BY 3, 1, 2")) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, case_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_int64(s, 1, case_id);
+	while ((rc = db_step(s)) == DB_ROW) {
 		memset(&it, 0, sizeof(it));
-		it.outbound = sqlite3_column_int(s, 0);
-		it.id = sqlite3_column_int64(s, 1);
-		it.at = sqlite3_column_int64(s, 2);
+		it.outbound = (int)db_column_int64(s, 0);
+		it.id = db_column_int64(s, 1);
+		it.at = db_column_int64(s, 2);
 		it.channel = col_cstr(s, 3);
 		it.text = col_cstr(s, 4);
 		it.kind = col_cstr(s, 5);
 		it.state = col_cstr(s, 6);
 		it.encoding = col_cstr(s, 7);
-		it.segments = sqlite3_column_int(s, 8);
+		it.segments = (int)db_column_int64(s, 8);
 		it.error = col_cstr(s, 9);
-		it.updated = sqlite3_column_int64(s, 10);
+		it.updated = db_column_int64(s, 10);
 		it.decision = col_cstr(s, 11);
 		fn(&it, arg);
 	}
@@ -356,7 +353,7 @@ store_corrections(struct store_query *q, int64_t since,
     void (*fn)(const struct store_correction *, void *), void *arg)
 {
 	struct store_correction	 c;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	if ((s = qprep(q, "SELECT k.id, k.case_id, c.ref_number, k.text, "
@@ -365,12 +362,12 @@ store_corrections(struct store_query *q, int64_t since,
 	    "LEFT JOIN cases c ON c.id = k.case_id WHERE k.created >= ?1 "
 	    "ORDER BY k.id")) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, since);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_int64(s, 1, since);
+	while ((rc = db_step(s)) == DB_ROW) {
 		memset(&c, 0, sizeof(c));
-		c.id = sqlite3_column_int64(s, 0);
-		c.case_id = sqlite3_column_int64(s, 1);
-		c.ref_number = sqlite3_column_int64(s, 2);
+		c.id = db_column_int64(s, 0);
+		c.case_id = db_column_int64(s, 1);
+		c.ref_number = db_column_int64(s, 2);
 		c.text = col_cstr(s, 3);
 		c.old_category = col_cstr(s, 4);
 		c.old_subcategory = col_cstr(s, 5);
@@ -378,7 +375,7 @@ store_corrections(struct store_query *q, int64_t since,
 		c.subcategory = col_cstr(s, 7);
 		c.actor = col_cstr(s, 8);
 		c.reason = col_cstr(s, 9);
-		c.created = sqlite3_column_int64(s, 10);
+		c.created = db_column_int64(s, 10);
 		fn(&c, arg);
 	}
 	return qdone(q, s, rc);
@@ -393,7 +390,7 @@ store_case_history(struct store_query *q, int64_t case_id,
     void (*fn)(const struct store_case_event *, void *), void *arg)
 {
 	struct store_case_event	 e;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	/*
@@ -407,8 +404,8 @@ store_case_history(struct store_query *q, int64_t case_id,
 	    "c.id AND e.from_state = 'received' AND e.to_state = "
 	    "'received') ORDER BY 3, 1")) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, case_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_int64(s, 1, case_id);
+	while ((rc = db_step(s)) == DB_ROW) {
 		store_case_event_fill(s, &e, 0);
 		fn(&e, arg);
 	}
@@ -424,14 +421,14 @@ store_case_notes(struct store_query *q, int64_t case_id,
     void (*fn)(const struct store_note *, void *), void *arg)
 {
 	struct store_note	 n;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	if ((s = qprep(q, "SELECT " STORE_NOTE_COLUMNS " FROM notes "
 	    "WHERE case_id = ?1 ORDER BY at, id")) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, case_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_int64(s, 1, case_id);
+	while ((rc = db_step(s)) == DB_ROW) {
 		store_note_fill(s, &n, 0);
 		fn(&n, arg);
 	}
@@ -447,15 +444,15 @@ enum store_status
 store_resident_cases(struct store_query *q, int64_t resident,
     void (*fn)(const char *, int64_t, void *), void *arg)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = qprep(q, "SELECT category, count(*) FROM cases "
 	    "WHERE resident = ?1 GROUP BY category")) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, resident);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(col_cstr(s, 0), sqlite3_column_int64(s, 1), arg);
+	db_bind_int64(s, 1, resident);
+	while ((rc = db_step(s)) == DB_ROW)
+		fn(col_cstr(s, 0), db_column_int64(s, 1), arg);
 	return qdone(q, s, rc);
 }
 
@@ -474,14 +471,14 @@ enum store_status
 store_case_counts(struct store_query *q,
     void (*fn)(const char *, const char *, int64_t, void *), void *arg)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = qprep(q, "SELECT category, state, count(*) FROM cases "
 	    "GROUP BY category, state")) == NULL)
 		return STORE_ERROR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(col_cstr(s, 0), col_cstr(s, 1), sqlite3_column_int64(s, 2),
+	while ((rc = db_step(s)) == DB_ROW)
+		fn(col_cstr(s, 0), col_cstr(s, 1), db_column_int64(s, 2),
 		    arg);
 	if (qdone(q, s, rc) != STORE_OK)
 		return STORE_ERROR;
@@ -490,8 +487,8 @@ store_case_counts(struct store_query *q,
 	    "cases_overdue_open WHERE overdue IS NOT NULL AND state NOT IN "
 	    "('resolved', 'confirmed') GROUP BY category")) == NULL)
 		return STORE_ERROR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(col_cstr(s, 0), NULL, sqlite3_column_int64(s, 1), arg);
+	while ((rc = db_step(s)) == DB_ROW)
+		fn(col_cstr(s, 0), NULL, db_column_int64(s, 1), arg);
 	return qdone(q, s, rc);
 }
 
@@ -506,7 +503,7 @@ store_case_oldest_waiting(struct store_query *q, char *const *visible,
     size_t nvisible, int64_t *ref, int64_t *created)
 {
 	char		 sql[QUERY_SQL_MAX];
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	size_t		 i;
 	int		 rc, p = 0;
 
@@ -525,9 +522,9 @@ store_case_oldest_waiting(struct store_query *q, char *const *visible,
 		return STORE_ERROR;
 	for (i = 0; visible != NULL && i < nvisible; i++)
 		store_bind_text(s, (int)i + 1, visible[i]);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*ref = sqlite3_column_int64(s, 0);
-		*created = sqlite3_column_int64(s, 1);
+	if ((rc = db_step(s)) == DB_ROW) {
+		*ref = db_column_int64(s, 0);
+		*created = db_column_int64(s, 1);
 	}
 	return qdone(q, s, rc);
 }
@@ -545,7 +542,7 @@ enum store_status
 store_channel_last_seen(struct store_query *q, const char *channel,
     int64_t *at)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = qprep(q, "SELECT max(received) FROM inbound WHERE channel "
@@ -553,10 +550,10 @@ store_channel_last_seen(struct store_query *q, const char *channel,
 	    == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, channel);
-	sqlite3_bind_int(s, 2, LAST_SEEN_WINDOW);
+	db_bind_int64(s, 2, LAST_SEEN_WINDOW);
 	*at = 0;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*at = sqlite3_column_int64(s, 0);
+	if ((rc = db_step(s)) == DB_ROW)
+		*at = db_column_int64(s, 0);
 	return qdone(q, s, rc);
 }
 
@@ -571,7 +568,7 @@ store_outbox_counts(struct store_query *q,
     void (*fn)(const char *, const char *, int64_t, const char *, void *),
     void *arg)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = qprep(q, "SELECT channel, state, count(*), (SELECT "
@@ -580,8 +577,8 @@ store_outbox_counts(struct store_query *q,
 	    "o2.updated DESC LIMIT 1) FROM outbox o GROUP BY channel, state"))
 	    == NULL)
 		return STORE_ERROR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(col_cstr(s, 0), col_cstr(s, 1), sqlite3_column_int64(s, 2),
+	while ((rc = db_step(s)) == DB_ROW)
+		fn(col_cstr(s, 0), col_cstr(s, 1), db_column_int64(s, 2),
 		    col_cstr(s, 3), arg);
 	return qdone(q, s, rc);
 }
@@ -598,7 +595,7 @@ store_outbox_list(struct store_query *q, int failed_only, int limit,
     void *arg)
 {
 	struct store_outbox	 o;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	s = qprep(q, failed_only ?
@@ -610,10 +607,10 @@ store_outbox_list(struct store_query *q, int failed_only, int limit,
 	    "ORDER BY o.id DESC LIMIT ?1");
 	if (s == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int(s, 1, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_int64(s, 1, limit);
+	while ((rc = db_step(s)) == DB_ROW) {
 		store_outbox_fill(s, &o, 0);
-		fn(&o, sqlite3_column_int64(s, STORE_OUTBOX_NCOLUMNS),
+		fn(&o, db_column_int64(s, STORE_OUTBOX_NCOLUMNS),
 		    col_cstr(s, STORE_OUTBOX_NCOLUMNS + 1), arg);
 	}
 	return qdone(q, s, rc);
@@ -637,7 +634,7 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
     int with_text, void (*fn)(const struct store_case *, void *), void *arg)
 {
 	struct store_case	 c;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	s = qprep(q, with_text ?
@@ -648,9 +645,9 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
 	    "WHERE c.created >= ?1 AND c.created < ?2");
 	if (s == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_int64(s, 1, from);
+	db_bind_int64(s, 2, to);
+	while ((rc = db_step(s)) == DB_ROW) {
 		store_case_fill(s, &c, 0);
 		fn(&c, arg);
 	}
@@ -709,15 +706,15 @@ store_report_frozen(struct store_query *q, int64_t from, int64_t to,
     int64_t cut, void (*fn)(const struct store_case *, void *), void *arg)
 {
 	struct store_case	 c;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	if ((s = qprep(q, frozen_sql)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
-	sqlite3_bind_int64(s, 3, cut);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_int64(s, 1, from);
+	db_bind_int64(s, 2, to);
+	db_bind_int64(s, 3, cut);
+	while ((rc = db_step(s)) == DB_ROW) {
 		store_case_fill(s, &c, 0);
 		fn(&c, arg);
 	}
@@ -740,7 +737,7 @@ store_senders_held(struct store_query *q, int64_t now,
     void (*fn)(const struct store_held *, void *), void *arg)
 {
 	struct store_held	 h;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	if ((s = qprep(q, "SELECT s.number, p.id, s.quarantined_at, "
@@ -750,13 +747,13 @@ store_senders_held(struct store_query *q, int64_t now,
 	    "NULL OR s.quarantine_until > ?1) ORDER BY s.quarantined_at "
 	    "DESC")) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, now);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_int64(s, 1, now);
+	while ((rc = db_step(s)) == DB_ROW) {
 		memset(&h, 0, sizeof(h));
 		h.number = col_cstr(s, 0);
-		h.resident = sqlite3_column_int64(s, 1);
-		h.since = sqlite3_column_int64(s, 2);
-		h.until = sqlite3_column_int64(s, 3);
+		h.resident = db_column_int64(s, 1);
+		h.since = db_column_int64(s, 2);
+		h.until = db_column_int64(s, 3);
 		h.reason = col_cstr(s, 4);
 		h.blocked_by = col_cstr(s, 5);
 		fn(&h, arg);
@@ -773,18 +770,18 @@ enum store_status
 store_pseudonym_number(struct store_query *q, int64_t resident, char *buf,
     size_t bufsz)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = qprep(q, "SELECT sender FROM pseudonyms WHERE id = ?1 AND "
 	    "sender IS NOT NULL AND sender <> ''")) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, resident);
-	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
-		sqlite3_finalize(s);
+	db_bind_int64(s, 1, resident);
+	if ((rc = db_step(s)) == DB_DONE) {
+		db_finalize(s);
 		return STORE_NOTFOUND;
 	}
-	if (rc == SQLITE_ROW)
+	if (rc == DB_ROW)
 		copy_str(buf, bufsz, col_cstr(s, 0));
 	return qdone(q, s, rc);
 }
@@ -796,7 +793,7 @@ store_pseudonym_number(struct store_query *q, int64_t resident, char *buf,
 enum store_status
 store_reminder_sent(struct store_query *q, const char *period, int64_t *at)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	*at = 0;
@@ -804,8 +801,8 @@ store_reminder_sent(struct store_query *q, const char *period, int64_t *at)
 	    "?1")) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, period);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*at = sqlite3_column_int64(s, 0);
+	if ((rc = db_step(s)) == DB_ROW)
+		*at = db_column_int64(s, 0);
 	return qdone(q, s, rc);
 }
 
@@ -826,7 +823,7 @@ store_audit_list(struct store_query *q, int64_t after_id, int64_t limit,
     void (*fn)(const struct store_audit *, int64_t, void *), void *arg)
 {
 	struct store_audit	 a;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	if (after_id == 0 && limit > 0)
@@ -840,11 +837,11 @@ store_audit_list(struct store_query *q, int64_t after_id, int64_t limit,
 		    "c.id = a.case_id WHERE a.id > ?1 ORDER BY a.id LIMIT ?2");
 	if (s == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, after_id);
-	sqlite3_bind_int64(s, 2, limit > 0 ? limit : INT64_MAX);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	db_bind_int64(s, 1, after_id);
+	db_bind_int64(s, 2, limit > 0 ? limit : INT64_MAX);
+	while ((rc = db_step(s)) == DB_ROW) {
 		store_audit_fill(s, &a, 0);
-		fn(&a, sqlite3_column_int64(s, 8), arg);
+		fn(&a, db_column_int64(s, 8), arg);
 	}
 	return qdone(q, s, rc);
 }
@@ -863,23 +860,23 @@ store_audit_walk(struct store_query *q,
     int64_t *last_id, int64_t *entries, char head[STORE_HASH_HEX])
 {
 	struct store_audit	 a;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 	int			 rc;
 
 	*last_id = *entries = 0;
 	head[0] = '\0';
-	if (sqlite3_exec(q->c.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return store_status_of(sqlite3_errcode(q->c.db));
+	if (db_exec(q->c.db, "BEGIN") != DB_OK)
+		return STORE_ERROR;
 	if ((s = qprep(q, "SELECT " STORE_AUDIT_COLUMNS("a.") " FROM audit a "
 	    "ORDER BY a.id")) == NULL) {
 		r = STORE_ERROR;
 		goto done;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		store_audit_fill(s, &a, 0);
 		if (fn(&a, arg) == -1) {
-			rc = SQLITE_DONE;
+			rc = DB_DONE;
 			break;
 		}
 	}
@@ -890,15 +887,15 @@ store_audit_walk(struct store_query *q,
 		r = STORE_ERROR;
 		goto done;
 	}
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*last_id = sqlite3_column_int64(s, 0);
-		*entries = sqlite3_column_int64(s, 1);
+	if ((rc = db_step(s)) == DB_ROW) {
+		*last_id = db_column_int64(s, 0);
+		*entries = db_column_int64(s, 1);
 		copy_str(head, STORE_HASH_HEX, col_cstr(s, 2) != NULL ?
 		    col_cstr(s, 2) : "");
 	}
 	r = qdone(q, s, rc);
 done:
-	sqlite3_exec(q->c.db, "COMMIT", NULL, NULL, NULL);
+	db_exec(q->c.db, "COMMIT");
 	return r;
 }
 
@@ -911,17 +908,17 @@ enum store_status
 store_outbox_parts(struct store_query *q, int64_t since, int64_t until,
     void (*fn)(const char *, int64_t, int64_t, void *), void *arg)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = qprep(q, "SELECT kind, count(*), sum(segments) FROM outbox "
 	    "WHERE created >= ?1 AND created < ?2 GROUP BY kind "
 	    "ORDER BY kind")) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, since);
-	sqlite3_bind_int64(s, 2, until);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(col_cstr(s, 0), sqlite3_column_int64(s, 1),
-		    sqlite3_column_int64(s, 2), arg);
+	db_bind_int64(s, 1, since);
+	db_bind_int64(s, 2, until);
+	while ((rc = db_step(s)) == DB_ROW)
+		fn(col_cstr(s, 0), db_column_int64(s, 1),
+		    db_column_int64(s, 2), arg);
 	return qdone(q, s, rc);
 }

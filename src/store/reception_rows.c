@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 #include "base/clock.h"
 #include "store/store_priv.h"
@@ -67,29 +65,29 @@ const struct store_family store_reception_family = {
 
 /* Fills a booking from a row of BOOKING_COLUMNS, then the open cases. */
 static void
-fill_booking(sqlite3_stmt *s, struct store_booking *b, int copy)
+fill_booking(struct db_stmt *s, struct store_booking *b, int copy)
 {
 	const char	*lang;
 
 	memset(b, 0, sizeof(*b));
-	b->id = sqlite3_column_int64(s, 0);
+	b->id = db_column_int64(s, 0);
 	b->day = store_col_text(s, 1, copy);
 	b->slot = store_col_text(s, 2, copy);
-	b->seq = sqlite3_column_int(s, 3);
+	b->seq = (int)db_column_int64(s, 3);
 	b->number = store_col_text(s, 4, copy);
-	b->resident = sqlite3_column_int64(s, 5);
+	b->resident = db_column_int64(s, 5);
 	b->channel = store_col_text(s, 6, copy);
-	lang = (const char *)sqlite3_column_text(s, 7);
+	lang = db_column_text(s, 7);
 	b->lang = lang == NULL ? -1 : strcmp(lang, "en") == 0;
 	b->topic = store_col_text(s, 8, copy);
-	b->cancelled = sqlite3_column_int64(s, 11);
-	b->created = sqlite3_column_int64(s, 10);
-	b->reminded = sqlite3_column_int64(s, 12);
+	b->cancelled = db_column_int64(s, 11);
+	b->created = db_column_int64(s, 10);
+	b->reminded = db_column_int64(s, 12);
 	b->open_cases = store_col_text(s, 13, copy);
 }
 
 static void
-fill_copy(sqlite3_stmt *s, void *out)
+fill_copy(struct db_stmt *s, void *out)
 {
 	fill_booking(s, out, 1);
 }
@@ -102,19 +100,19 @@ enum store_status
 store_booking_slots(struct store_txn *txn, const char *day,
     void (*fn)(const char *, int, void *), void *arg)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	if ((s = store_txn_stmt(txn, &store_reception_family, ST_SLOTS)) ==
 	    NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, day);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn((const char *)sqlite3_column_text(s, 0),
-		    sqlite3_column_int(s, 1), arg);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE)
+	while ((rc = db_step(s)) == DB_ROW)
+		fn(db_column_text(s, 0),
+		    (int)db_column_int64(s, 1), arg);
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc != DB_DONE)
 		return store_txn_fail(txn, rc, "booking slots");
 	return STORE_OK;
 }
@@ -128,7 +126,7 @@ enum store_status
 store_booking_of(struct store_txn *txn, const char *number, const char *from,
     struct store_booking *b)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	memset(b, 0, sizeof(*b));
 	if ((s = store_txn_stmt(txn, &store_reception_family, ST_OF)) == NULL)
@@ -147,7 +145,7 @@ enum store_status
 store_booking_add(struct store_txn *txn, const struct store_booking_new *b,
     int64_t *id)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 	int64_t			 t = b->created ? b->created : clock_unix();
 
@@ -155,7 +153,7 @@ store_booking_add(struct store_txn *txn, const struct store_booking_new *b,
 	    ST_PSEUDONYM)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, b->number);
-	sqlite3_bind_int64(s, 2, t);
+	db_bind_int64(s, 2, t);
 	if ((st = store_txn_step(txn, s, "pseudonym", NULL)) != STORE_OK)
 		return st;
 	if ((s = store_txn_stmt(txn, &store_reception_family, ST_ADD)) ==
@@ -163,12 +161,12 @@ store_booking_add(struct store_txn *txn, const struct store_booking_new *b,
 		return STORE_ERROR;
 	store_bind_text(s, 1, b->day);
 	store_bind_text(s, 2, b->slot);
-	sqlite3_bind_int(s, 3, b->seq);
+	db_bind_int64(s, 3, b->seq);
 	store_bind_text(s, 4, b->number);
 	store_bind_text(s, 5, b->channel);
 	store_bind_text(s, 6, b->lang < 0 ? NULL : b->lang ? "en" : "vi");
 	store_bind_text(s, 7, b->topic);
-	sqlite3_bind_int64(s, 8, t);
+	db_bind_int64(s, 8, t);
 	return store_txn_step(txn, s, "booking", id);
 }
 
@@ -176,13 +174,13 @@ store_booking_add(struct store_txn *txn, const struct store_booking_new *b,
 enum store_status
 store_booking_cancel(struct store_txn *txn, int64_t id, int64_t at)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_reception_family, ST_CANCEL)) ==
 	    NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, at);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, at);
 	return store_txn_step(txn, s, "booking cancel", NULL);
 }
 
@@ -196,20 +194,20 @@ store_bookings_to_remind(struct store_txn *txn, const char *day,
     void (*fn)(const struct store_booking *, void *), void *arg)
 {
 	struct store_booking	 b;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	if ((s = store_txn_stmt(txn, &store_reception_family, ST_DUE)) ==
 	    NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, day);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		fill_booking(s, &b, 0);
 		fn(&b, arg);
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc != DB_DONE)
 		return store_txn_fail(txn, rc, "bookings to remind");
 	return STORE_OK;
 }
@@ -218,13 +216,13 @@ store_bookings_to_remind(struct store_txn *txn, const char *day,
 enum store_status
 store_booking_reminded(struct store_txn *txn, int64_t id, int64_t at)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_reception_family, ST_REMINDED)) ==
 	    NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, at);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, at);
 	return store_txn_step(txn, s, "booking reminded", NULL);
 }
 
@@ -236,7 +234,7 @@ enum store_status
 store_bookings_erase(struct store_txn *txn, const char *before, int limit,
     int64_t *n)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	*n = 0;
@@ -244,7 +242,7 @@ store_bookings_erase(struct store_txn *txn, const char *before, int limit,
 	    NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, before);
-	sqlite3_bind_int(s, 2, limit);
+	db_bind_int64(s, 2, limit);
 	if ((st = store_txn_step(txn, s, "bookings erase", NULL)) != STORE_OK)
 		return st;
 	*n = store_txn_changes(txn);
@@ -262,20 +260,20 @@ day_work(struct store_txn *txn, void *arg)
 {
 	struct day_read		*dr = arg;
 	struct store_booking	 b;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	int			 rc;
 
 	if ((s = store_txn_stmt(txn, &store_reception_family, ST_DAY)) ==
 	    NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, dr->day);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		fill_booking(s, &b, 0);
 		dr->fn(&b, dr->arg);
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc != DB_DONE)
 		return store_txn_fail(txn, rc, "reception agenda");
 	return STORE_OK;
 }

@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 #include "base/clock.h"
 #include "base/util.h"
@@ -118,18 +116,18 @@ const struct store_family store_sender_family = {
 };
 
 static void
-fill_sender(sqlite3_stmt *s, void *out)
+fill_sender(struct db_stmt *s, void *out)
 {
 	struct store_sender	*snd = out;
 
-	snd->opted_out = sqlite3_column_int(s, 0);
-	snd->quarantined_at = sqlite3_column_int64(s, 1);
-	snd->quarantine_until = sqlite3_column_int64(s, 2);
+	snd->opted_out = (int)db_column_int64(s, 0);
+	snd->quarantined_at = db_column_int64(s, 1);
+	snd->quarantine_until = db_column_int64(s, 2);
 	snd->lang = -1;
-	if (sqlite3_column_type(s, 3) == SQLITE_TEXT)
-		snd->lang = strcmp((const char *)sqlite3_column_text(s, 3),
+	if (db_column_type(s, 3) == DB_TEXT)
+		snd->lang = strcmp(db_column_text(s, 3),
 		    "en") == 0;
-	snd->help_at = sqlite3_column_int64(s, 4);
+	snd->help_at = db_column_int64(s, 4);
 }
 
 /*
@@ -140,7 +138,7 @@ enum store_status
 store_sender_get(struct store_txn *txn, const char *number,
     struct store_sender *out)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 
 	memset(out, 0, sizeof(*out));
@@ -162,14 +160,14 @@ enum store_status
 store_sender_optout(struct store_txn *txn, const char *number,
     int opted_out, int64_t at)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_sender_family,
 	    ST_SENDER_OPTOUT)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, number);
-	sqlite3_bind_int(s, 2, opted_out != 0);
-	sqlite3_bind_int64(s, 3, at ? at : clock_unix());
+	db_bind_int64(s, 2, opted_out != 0);
+	db_bind_int64(s, 3, at ? at : clock_unix());
 	return store_txn_step(txn, s, "sender optout", NULL);
 }
 
@@ -181,13 +179,13 @@ enum store_status
 store_sender_quarantine(struct store_txn *txn, const char *number,
     int64_t at, int64_t until, const char *reason)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_sender_family,
 	    ST_SENDER_QUARANTINE)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, number);
-	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
+	db_bind_int64(s, 2, at ? at : clock_unix());
 	store_bind_opt(s, 3, until);
 	store_bind_text(s, 4, reason);
 	return store_txn_step(txn, s, "sender quarantine", NULL);
@@ -201,14 +199,14 @@ enum store_status
 store_sender_lang(struct store_txn *txn, const char *number, int lang,
     int64_t at)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_sender_family,
 	    ST_SENDER_LANG)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, number);
 	store_bind_text(s, 2, lang ? "en" : "vi");
-	sqlite3_bind_int64(s, 3, at ? at : clock_unix());
+	db_bind_int64(s, 3, at ? at : clock_unix());
 	return store_txn_step(txn, s, "sender lang", NULL);
 }
 
@@ -219,13 +217,13 @@ store_sender_lang(struct store_txn *txn, const char *number, int lang,
 enum store_status
 store_sender_helped(struct store_txn *txn, const char *number, int64_t at)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_sender_family,
 	    ST_SENDER_HELP)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, number);
-	sqlite3_bind_int64(s, 2, at ? at : clock_unix());
+	db_bind_int64(s, 2, at ? at : clock_unix());
 	return store_txn_step(txn, s, "sender help", NULL);
 }
 
@@ -250,7 +248,7 @@ enum store_status
 store_sender_numbers(struct store_txn *txn,
     void (*fn)(const char *number, void *arg), void *arg)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	char			**list = NULL;
 	size_t			 n = 0, i;
 	enum store_status	 r = STORE_OK;
@@ -259,17 +257,17 @@ store_sender_numbers(struct store_txn *txn,
 	if ((s = store_txn_stmt(txn, &store_sender_family,
 	    ST_NUMBERS)) == NULL)
 		return STORE_ERROR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(s, 0);
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *v = db_column_text(s, 0);
 
 		if (v == NULL || v[0] == '\0')
 			continue;
 		list = xreallocarray(list, n + 1, sizeof(*list));
 		list[n++] = xstrdup(v);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		r = store_txn_fail(txn, rc, "sender numbers");
-	sqlite3_reset(s);
+	db_reset(s);
 	for (i = 0; i < n; i++) {
 		if (r == STORE_OK)
 			fn(list[i], arg);
@@ -284,7 +282,7 @@ static enum store_status
 renumber_step(struct store_txn *txn, int id, const char *new,
     const char *old, const char *what)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_sender_family, id)) == NULL)
 		return STORE_ERROR;
@@ -297,7 +295,7 @@ renumber_step(struct store_txn *txn, int id, const char *new,
 static enum store_status
 pseudonym_of(struct store_txn *txn, const char *number, int64_t *id)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 
 	*id = 0;
@@ -314,12 +312,12 @@ static enum store_status
 pseudo_step(struct store_txn *txn, int id, int64_t a, int64_t b,
     const char *what)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_sender_family, id)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
+	db_bind_int64(s, 1, a);
+	db_bind_int64(s, 2, b);
 	return store_txn_step(txn, s, what, NULL);
 }
 
@@ -327,13 +325,13 @@ pseudo_step(struct store_txn *txn, int id, int64_t a, int64_t b,
 static enum store_status
 pseudo_set(struct store_txn *txn, const char *number, int64_t id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_sender_family,
 	    ST_PSEUDO_SET)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, number);
-	sqlite3_bind_int64(s, 2, id);
+	db_bind_int64(s, 2, id);
 	return store_txn_step(txn, s, "pseudonym set", NULL);
 }
 
@@ -410,7 +408,7 @@ store_sender_renumber(struct store_txn *txn, const char *old,
 enum store_status
 store_sender_renumbered(struct store_txn *txn, int64_t *code)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 
 	*code = 0;
@@ -425,11 +423,11 @@ store_sender_renumbered(struct store_txn *txn, int64_t *code)
 enum store_status
 store_sender_renumbered_set(struct store_txn *txn, int64_t code)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, &store_sender_family,
 	    ST_RENUMBERED_SET)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, code);
+	db_bind_int64(s, 1, code);
 	return store_txn_step(txn, s, "renumbered set", NULL);
 }

@@ -16,7 +16,9 @@
  * and step it with the helpers below, which turn SQLite's codes into
  * statuses and record a store-level error as the work item's own.
  *
- * Only the files of src/store/ include this header and sqlite3.h.
+ * Only the files of src/store/ include this header.  The families speak
+ * to the database through db.h; what SQLite alone does (the WAL, the
+ * backup) is the engine's and backup.c's, through db_sqlite_handle().
  */
 #ifndef PAPIGW_STORE_STORE_PRIV_H
 #define PAPIGW_STORE_STORE_PRIV_H
@@ -24,8 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
+#include "store/db.h"
 #include "store/store.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -61,9 +62,9 @@ struct store_family {
  * store_conn_close().
  */
 struct store_conn {
-	sqlite3		*db;
+	struct db	*db;
 	struct {
-		sqlite3_stmt	**stmt;
+		struct db_stmt	**stmt;
 		size_t		  n;
 	}		 fam[STORE_FAM_MAX];
 };
@@ -88,19 +89,19 @@ extern const struct store_family store_reception_family;
  * its bindings; each returns STORE_OK, or the status of the error, which
  * they record (store_txn_fail()).
  */
-sqlite3_stmt	*store_txn_stmt(struct store_txn *,
+struct db_stmt	*store_txn_stmt(struct store_txn *,
 		    const struct store_family *, int id);
-enum store_status store_txn_fail(struct store_txn *, int rc,
+enum store_status store_txn_fail(struct store_txn *, enum db_rc,
 		    const char *what);
 void		 store_txn_fatal(struct store_txn *, enum store_status);
-enum store_status store_txn_step(struct store_txn *, sqlite3_stmt *,
+enum store_status store_txn_step(struct store_txn *, struct db_stmt *,
 		    const char *what, int64_t *id);
-enum store_status store_txn_lookup(struct store_txn *, sqlite3_stmt *,
+enum store_status store_txn_lookup(struct store_txn *, struct db_stmt *,
 		    const char *what, int64_t *a, int64_t *b);
-enum store_status store_txn_count(struct store_txn *, sqlite3_stmt *,
+enum store_status store_txn_count(struct store_txn *, struct db_stmt *,
 		    const char *what, int64_t *n);
-enum store_status store_txn_row(struct store_txn *, sqlite3_stmt *,
-		    const char *what, void (*fill)(sqlite3_stmt *, void *),
+enum store_status store_txn_row(struct store_txn *, struct db_stmt *,
+		    const char *what, void (*fill)(struct db_stmt *, void *),
 		    void *out);
 int64_t		 store_txn_changes(struct store_txn *);
 void		 store_txn_outbox_queued(struct store_txn *);
@@ -109,7 +110,7 @@ void		 store_txn_outbox_queued(struct store_txn *);
 enum store_status store_read(struct store *, store_work_fn, void *arg);
 enum store_status store_read_row(struct store *,
 		    const struct store_family *, int id, int64_t key,
-		    void (*fill)(sqlite3_stmt *, void *), void *out);
+		    void (*fill)(struct db_stmt *, void *), void *out);
 
 /* The database file's path, for query.c (engine.c). */
 const char	*store_path(const struct store *);
@@ -120,19 +121,19 @@ int		 store_conn_open(struct store_conn *, const char *path,
 		    char *err, size_t errsz);
 int		 store_conn_configure(struct store_conn *,
 		    const struct store_options *, char *err, size_t errsz);
-sqlite3_stmt	*store_conn_stmt(struct store_conn *,
+struct db_stmt	*store_conn_stmt(struct store_conn *,
 		    const struct store_family *, int id);
-int		 store_conn_exec(struct store_conn *,
+enum db_rc	 store_conn_exec(struct store_conn *,
 		    const struct store_family *, int id);
 void		 store_conn_close(struct store_conn *);
 
 /* Values (conn.c). */
-enum store_status store_status_of(int rc);
-void		 store_bind_text(sqlite3_stmt *, int, const char *);
-void		 store_bind_opt(sqlite3_stmt *, int, int64_t);
-char		*store_col_str(sqlite3_stmt *, int);
-char		*store_col_text(sqlite3_stmt *, int, int copy);
-void		 store_fill_int(sqlite3_stmt *, void *);
+enum store_status store_status_of(enum db_rc);
+void		 store_bind_text(struct db_stmt *, int, const char *);
+void		 store_bind_opt(struct db_stmt *, int, int64_t);
+char		*store_col_str(struct db_stmt *, int);
+char		*store_col_text(struct db_stmt *, int, int copy);
+void		 store_fill_int(struct db_stmt *, void *);
 
 /*
  * Rows that query.c reads as the families do: a statement selects the
@@ -187,15 +188,15 @@ void		 store_fill_int(sqlite3_stmt *, void *);
 	p "hash"
 
 /* case.c: with a column after the case's, fills c->text from it. */
-void		 store_case_fill(sqlite3_stmt *, struct store_case *, int copy);
-void		 store_case_event_fill(sqlite3_stmt *,
+void		 store_case_fill(struct db_stmt *, struct store_case *, int copy);
+void		 store_case_event_fill(struct db_stmt *,
 		    struct store_case_event *, int copy);
-void		 store_note_fill(sqlite3_stmt *, struct store_note *, int copy);
+void		 store_note_fill(struct db_stmt *, struct store_note *, int copy);
 /* outbox_rows.c */
-void		 store_outbox_fill(sqlite3_stmt *, struct store_outbox *,
+void		 store_outbox_fill(struct db_stmt *, struct store_outbox *,
 		    int copy);
 /* audit_chain.c */
-void		 store_audit_fill(sqlite3_stmt *, struct store_audit *,
+void		 store_audit_fill(struct db_stmt *, struct store_audit *,
 		    int copy);
 enum store_status store_audit_batch_end(struct store_txn *);
 
@@ -219,7 +220,7 @@ extern const struct store_migration store_migrations[];
 extern const size_t store_nmigrations;
 
 /* migrate.c */
-int		 store_migrate(sqlite3 *, const char *path, char *err,
+int		 store_migrate(struct db *, const char *path, char *err,
 		    size_t errsz);
 
 #endif /* PAPIGW_STORE_STORE_PRIV_H */

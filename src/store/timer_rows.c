@@ -15,7 +15,6 @@
  * and from the messages that opened no case.  Texts, pseudonyms and
  * figures stay, for reports.
  */
-#include <sqlite3.h>
 
 #include "store/store.h"
 #include "base/clock.h"
@@ -100,7 +99,7 @@ const struct store_family store_timer_family = {
 };
 
 /* Statement id of this family on txn's connection, or NULL (recorded). */
-static sqlite3_stmt *
+static struct db_stmt *
 stmt(struct store_txn *txn, int id)
 {
 	return store_txn_stmt(txn, &store_timer_family, id);
@@ -124,19 +123,19 @@ static enum store_status
 id_read(struct store_txn *txn, void *arg)
 {
 	struct id_read	*r = arg;
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	int		 rc;
 
 	*r->n = 0;
 	if ((s = stmt(txn, r->sql)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, r->key);
-	sqlite3_bind_int(s, 2, r->limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *r->n < (size_t)r->limit)
-		r->ids[(*r->n)++] = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+	db_bind_int64(s, 1, r->key);
+	db_bind_int64(s, 2, r->limit);
+	while ((rc = db_step(s)) == DB_ROW && *r->n < (size_t)r->limit)
+		r->ids[(*r->n)++] = db_column_int64(s, 0);
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc == DB_DONE || rc == DB_ROW)
 		return STORE_OK;
 	return store_txn_fail(txn, rc, "timer read");
 }
@@ -191,14 +190,14 @@ static enum store_status
 upto_read(struct store_txn *txn, void *arg)
 {
 	struct upto_read	*r = arg;
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 st;
 
 	*r->upto = 0;
 	if ((s = stmt(txn, ST_INBOUND_ERASE_UPTO)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, r->before);
-	sqlite3_bind_int(s, 2, r->limit);
+	db_bind_int64(s, 1, r->before);
+	db_bind_int64(s, 2, r->limit);
 	st = store_txn_lookup(txn, s, "erase inbound", r->upto, NULL);
 	return st == STORE_NOTFOUND ? STORE_OK : st;
 }
@@ -237,28 +236,28 @@ store_cases_mark_overdue(struct store_txn *txn, int64_t at,
     void (*fn)(int64_t, int64_t, const char *, int64_t, void *), void *arg,
     int64_t *marked)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 	size_t		 i;
-	int		 rc = SQLITE_DONE;
+	int		 rc = DB_DONE;
 
 	*marked = 0;
 	if ((s = stmt(txn, ST_MARK_OVERDUE)) == NULL)
 		return STORE_ERROR;
-	for (i = 0; i < n && (rc == SQLITE_DONE || rc == SQLITE_ROW); i++) {
-		sqlite3_bind_int64(s, 1, at);
-		sqlite3_bind_int64(s, 2, ids[i]);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	for (i = 0; i < n && (rc == DB_DONE || rc == DB_ROW); i++) {
+		db_bind_int64(s, 1, at);
+		db_bind_int64(s, 2, ids[i]);
+		while ((rc = db_step(s)) == DB_ROW) {
 			(*marked)++;
 			if (fn != NULL)
-				fn(sqlite3_column_int64(s, 0),
-				    sqlite3_column_int64(s, 1),
-				    (const char *)sqlite3_column_text(s, 2),
-				    sqlite3_column_int64(s, 3), arg);
+				fn(db_column_int64(s, 0),
+				    db_column_int64(s, 1),
+				    db_column_text(s, 2),
+				    db_column_int64(s, 3), arg);
 		}
-		sqlite3_reset(s);
+		db_reset(s);
 	}
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+	db_clear_bindings(s);
+	if (rc == DB_DONE || rc == DB_ROW)
 		return STORE_OK;
 	return store_txn_fail(txn, rc, "mark overdue");
 }
@@ -276,7 +275,7 @@ enum store_status
 store_cases_erase(struct store_txn *txn, int64_t before, const int64_t *ids,
     size_t n, int64_t *erased)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 	size_t			 i;
 	int			 id;
@@ -286,16 +285,16 @@ store_cases_erase(struct store_txn *txn, int64_t before, const int64_t *ids,
 		if ((s = stmt(txn, id)) == NULL)
 			return STORE_ERROR;
 		if (id != ST_ERASE_PICK) {
-			if (sqlite3_bind_parameter_count(s) >= 1)
-				sqlite3_bind_int64(s, 1, clock_unix());
+			if (db_bind_count(s) >= 1)
+				db_bind_int64(s, 1, clock_unix());
 			if ((r = store_txn_step(txn, s, "erase", NULL)) !=
 			    STORE_OK)
 				return r;
 			continue;
 		}
 		for (i = 0; i < n; i++) {
-			sqlite3_bind_int64(s, 1, before);
-			sqlite3_bind_int64(s, 2, ids[i]);
+			db_bind_int64(s, 1, before);
+			db_bind_int64(s, 2, ids[i]);
 			if ((r = store_txn_step(txn, s, "erase", NULL)) !=
 			    STORE_OK)
 				return r;
@@ -316,7 +315,7 @@ store_cases_erase(struct store_txn *txn, int64_t before, const int64_t *ids,
 enum store_status
 store_inbound_erase(struct store_txn *txn, int64_t upto, int64_t *n)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 
 	*n = 0;
@@ -324,12 +323,12 @@ store_inbound_erase(struct store_txn *txn, int64_t upto, int64_t *n)
 		return STORE_OK;
 	if ((s = stmt(txn, ST_INBOUND_ERASE)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, upto);
+	db_bind_int64(s, 1, upto);
 	if ((r = store_txn_step(txn, s, "erase inbound", NULL)) != STORE_OK)
 		return r;
 	*n = store_txn_changes(txn);
 	if ((s = stmt(txn, ST_INBOUND_ERASED)) == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, upto);
+	db_bind_int64(s, 1, upto);
 	return store_txn_step(txn, s, "erase inbound", NULL);
 }

@@ -8,15 +8,13 @@
  * it, and steps it with store_txn_step() (a write), store_txn_lookup()
  * (an id and a reference), store_txn_count() or store_txn_row() (a row
  * into a structure).  These reset the statement and clear its bindings,
- * and turn SQLite's codes into statuses: an error that is the store's
+ * and turn the database's codes into statuses: an error that is the store's
  * (a full disk, I/O, busy) is logged, counted and recorded as the work
  * item's fatal error, which its work function cannot hide (engine.c then
  * rolls the item back); a refused constraint is the caller's to handle.
  */
 #include <pthread.h>
 #include <stdio.h>
-
-#include <sqlite3.h>
 
 #include "store/store.h"
 #include "base/log.h"
@@ -30,26 +28,26 @@
  */
 
 /*
- * Turns a failed SQLite call inside a work item into a status: records
+ * Turns a failed database call inside a work item into a status: records
  * store-level errors (a full disk, I/O, busy) as the item's fatal error,
  * which a work function cannot hide, and logs them once.
  */
 enum store_status
-store_txn_fail(struct store_txn *txn, int rc, const char *what)
+store_txn_fail(struct store_txn *txn, enum db_rc rc, const char *what)
 {
 	enum store_status	s = store_status_of(rc);
 
 	if (s == STORE_OK || s == STORE_INVALID) {
 		log_debug("store: %s: %s", what,
-		    sqlite3_errmsg(txn->conn->db));
+		    db_errmsg(txn->conn->db));
 		return s;
 	}
-	log_warnx("store: %s: %s", what, sqlite3_errmsg(txn->conn->db));
+	log_warnx("store: %s: %s", what, db_errmsg(txn->conn->db));
 	store_count_error(txn->st);
 	if (txn->fatal == STORE_OK) {
 		txn->fatal = s;
 		snprintf(txn->why, sizeof(txn->why), "%s: %s", what,
-		    sqlite3_errmsg(txn->conn->db));
+		    db_errmsg(txn->conn->db));
 	}
 	return s;
 }
@@ -66,13 +64,13 @@ store_txn_fatal(struct store_txn *txn, enum store_status s)
  * Returns statement id of family fam on the item's connection, or NULL
  * after recording an error in txn.
  */
-sqlite3_stmt *
+struct db_stmt *
 store_txn_stmt(struct store_txn *txn, const struct store_family *fam, int id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_conn_stmt(txn->conn, fam, id)) == NULL)
-		store_txn_fail(txn, SQLITE_ERROR, "prepare");
+		store_txn_fail(txn, DB_ERROR, "prepare");
 	return s;
 }
 
@@ -81,17 +79,17 @@ store_txn_stmt(struct store_txn *txn, const struct store_family *fam, int id)
  * *id (when not NULL) to the new row's id.
  */
 enum store_status
-store_txn_step(struct store_txn *txn, sqlite3_stmt *s, const char *what,
+store_txn_step(struct store_txn *txn, struct db_stmt *s, const char *what,
     int64_t *id)
 {
 	int	rc;
 
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE && id != NULL)
-		*id = sqlite3_last_insert_rowid(txn->conn->db);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+	rc = db_step(s);
+	if (rc == DB_DONE && id != NULL)
+		*id = db_last_id(txn->conn->db);
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc == DB_DONE || rc == DB_ROW)
 		return STORE_OK;
 	return store_txn_fail(txn, rc, what);
 }
@@ -101,14 +99,14 @@ struct ids {
 };
 
 static void
-fill_ids(sqlite3_stmt *s, void *out)
+fill_ids(struct db_stmt *s, void *out)
 {
 	struct ids	*ids = out;
 
 	if (ids->a != NULL)
-		*ids->a = sqlite3_column_int64(s, 0);
+		*ids->a = db_column_int64(s, 0);
 	if (ids->b != NULL)
-		*ids->b = sqlite3_column_int64(s, 1);
+		*ids->b = db_column_int64(s, 1);
 }
 
 /*
@@ -117,7 +115,7 @@ fill_ids(sqlite3_stmt *s, void *out)
  * Returns STORE_OK, STORE_NOTFOUND when there is no row, or an error.
  */
 enum store_status
-store_txn_lookup(struct store_txn *txn, sqlite3_stmt *s, const char *what,
+store_txn_lookup(struct store_txn *txn, struct db_stmt *s, const char *what,
     int64_t *a, int64_t *b)
 {
 	struct ids	ids = { a, b };
@@ -127,7 +125,7 @@ store_txn_lookup(struct store_txn *txn, sqlite3_stmt *s, const char *what,
 
 /* Steps a count(*) once; sets *n.  Returns STORE_OK or an error. */
 enum store_status
-store_txn_count(struct store_txn *txn, sqlite3_stmt *s, const char *what,
+store_txn_count(struct store_txn *txn, struct db_stmt *s, const char *what,
     int64_t *n)
 {
 	enum store_status	r = store_txn_lookup(txn, s, what, n, NULL);
@@ -144,22 +142,22 @@ store_txn_count(struct store_txn *txn, sqlite3_stmt *s, const char *what,
  * STORE_OK, STORE_NOTFOUND when there is no row, or an error.
  */
 enum store_status
-store_txn_row(struct store_txn *txn, sqlite3_stmt *s, const char *what,
-    void (*fill)(sqlite3_stmt *, void *), void *out)
+store_txn_row(struct store_txn *txn, struct db_stmt *s, const char *what,
+    void (*fill)(struct db_stmt *, void *), void *out)
 {
 	enum store_status	r;
 	int			rc;
 
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	rc = db_step(s);
+	if (rc == DB_ROW) {
 		fill(s, out);
 		r = STORE_OK;
-	} else if (rc == SQLITE_DONE)
+	} else if (rc == DB_DONE)
 		r = STORE_NOTFOUND;
 	else
 		r = store_txn_fail(txn, rc, what);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	db_reset(s);
+	db_clear_bindings(s);
 	return r;
 }
 
@@ -167,7 +165,7 @@ store_txn_row(struct store_txn *txn, sqlite3_stmt *s, const char *what,
 int64_t
 store_txn_changes(struct store_txn *txn)
 {
-	return sqlite3_changes(txn->conn->db);
+	return db_changes(txn->conn->db);
 }
 
 /*
@@ -207,7 +205,7 @@ struct row_read {
 	const struct store_family *fam;
 	int			 id;
 	int64_t			 key;
-	void			(*fill)(sqlite3_stmt *, void *);
+	void			(*fill)(struct db_stmt *, void *);
 	void			*out;
 };
 
@@ -215,12 +213,12 @@ static enum store_status
 row_read(struct store_txn *txn, void *arg)
 {
 	struct row_read	*rr = arg;
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	if ((s = store_txn_stmt(txn, rr->fam, rr->id)) == NULL)
 		return STORE_ERROR;
-	if (sqlite3_bind_parameter_count(s) > 0)
-		sqlite3_bind_int64(s, 1, rr->key);
+	if (db_bind_count(s) > 0)
+		db_bind_int64(s, 1, rr->key);
 	return store_txn_row(txn, s, "read", rr->fill, rr->out);
 }
 
@@ -231,7 +229,7 @@ row_read(struct store_txn *txn, void *arg)
  */
 enum store_status
 store_read_row(struct store *st, const struct store_family *fam, int id,
-    int64_t key, void (*fill)(sqlite3_stmt *, void *), void *out)
+    int64_t key, void (*fill)(struct db_stmt *, void *), void *out)
 {
 	struct row_read	rr = { fam, id, key, fill, out };
 

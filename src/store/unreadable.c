@@ -9,8 +9,6 @@
  */
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 #include "base/clock.h"
 #include "store/store_priv.h"
@@ -42,20 +40,20 @@ enum store_status
 store_unreadable_add(struct store_txn *txn, const struct store_unreadable *u,
     int64_t *id)
 {
-	sqlite3_stmt	*s;
+	struct db_stmt	*s;
 
 	s = store_txn_stmt(txn, &store_unreadable_family, ST_UNREADABLE_ADD);
 	if (s == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, u->channel);
-	sqlite3_bind_int(s, 2, u->location);
-	sqlite3_bind_int(s, 3, u->folder);
+	db_bind_int64(s, 2, u->location);
+	db_bind_int64(s, 3, u->folder);
 	store_bind_text(s, 4, u->error);
-	sqlite3_bind_int(s, 5, u->attempts);
+	db_bind_int64(s, 5, u->attempts);
 	if (u->raw != NULL)
-		sqlite3_bind_blob(s, 6, u->raw, (int)u->rawlen, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, u->first_seen);
-	sqlite3_bind_int64(s, 8, u->created != 0 ? u->created : clock_unix());
+		db_bind_blob(s, 6, u->raw, u->rawlen);
+	db_bind_int64(s, 7, u->first_seen);
+	db_bind_int64(s, 8, u->created != 0 ? u->created : clock_unix());
 	return store_txn_step(txn, s, "unreadable", id);
 }
 
@@ -67,7 +65,7 @@ enum store_status
 store_unreadable_erase(struct store_txn *txn, int64_t before, int limit,
     int64_t *n)
 {
-	sqlite3_stmt		*s;
+	struct db_stmt		*s;
 	enum store_status	 r;
 
 	*n = 0;
@@ -75,8 +73,8 @@ store_unreadable_erase(struct store_txn *txn, int64_t before, int limit,
 	    ST_UNREADABLE_ERASE);
 	if (s == NULL)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, before);
-	sqlite3_bind_int(s, 2, limit);
+	db_bind_int64(s, 1, before);
+	db_bind_int64(s, 2, limit);
 	if ((r = store_txn_step(txn, s, "unreadable erase", NULL)) ==
 	    STORE_OK)
 		*n = store_txn_changes(txn);

@@ -59,15 +59,13 @@ static void	*ckpt_main(void *);
 int
 store_wal_open(struct store *st, char *err, size_t errsz)
 {
-	if (store_conn_open(&st->ck, st->path, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, 0,
+	if (store_conn_open(&st->ck, st->path, DB_NOMUTEX, 0,
 	    "checkpointer: ", err, errsz) == -1)
 		return -1;
 	/* NORMAL: a checkpoint syncs the WAL before and the file after. */
-	if (sqlite3_exec(st->ck.db, "PRAGMA synchronous = NORMAL", NULL, NULL,
-	    NULL) != SQLITE_OK) {
+	if (db_exec(st->ck.db, "PRAGMA synchronous = NORMAL") != DB_OK) {
 		snprintf(err, errsz, "%s: checkpointer: %s", st->path,
-		    sqlite3_errmsg(st->ck.db));
+		    db_errmsg(st->ck.db));
 		return -1;
 	}
 	return 0;
@@ -317,17 +315,17 @@ store_wal_between(struct store *st)
 		return;
 	}
 	pthread_mutex_unlock(&st->lock);
-	rc = sqlite3_wal_checkpoint_v2(st->wr.db, NULL,
+	rc = sqlite3_wal_checkpoint_v2(db_sqlite_handle(st->wr.db), NULL,
 	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
 	/* Done: the next commit starts the WAL over (the hook sees it). */
-	if (rc != SQLITE_OK || nlog != nckpt) {
+	if (rc != DB_OK || nlog != nckpt) {
 		/*
 		 * A reader still uses older frames (a long papictl report):
 		 * not again before the WAL grew by as much once more.
 		 */
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			log_warnx(_("store: checkpoint: %s"),
-			    sqlite3_errmsg(st->wr.db));
+			    db_errmsg(st->wr.db));
 		st->restart_at = st->wal_frames + STORE_CKPT_RESTART;
 	}
 	pthread_mutex_lock(&st->lock);
@@ -357,11 +355,12 @@ ckpt_main(void *arg)
 		st->ckpt_wanted = 0;
 		st->ckpt_running = 1;
 		pthread_mutex_unlock(&st->lock);
-		rc = sqlite3_wal_checkpoint_v2(st->ck.db, NULL,
+		rc = sqlite3_wal_checkpoint_v2(db_sqlite_handle(st->ck.db),
+		    NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			log_warnx(_("store: checkpoint: %s"),
-			    sqlite3_errmsg(st->ck.db));
+			    db_errmsg(st->ck.db));
 		pthread_mutex_lock(&st->lock);
 		st->ckpt_running = 0;
 	}
@@ -372,7 +371,7 @@ ckpt_main(void *arg)
 /*
  * SQLite calls this on the writer thread after each commit with the
  * frames in the WAL; it replaces the automatic checkpoint.  Returns
- * SQLITE_OK.
+ * DB_OK.
  */
 int
 store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
@@ -394,5 +393,5 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 			pthread_cond_signal(&st->ckpt_wake);
 		pthread_mutex_unlock(&st->lock);
 	}
-	return SQLITE_OK;
+	return DB_OK;
 }
