@@ -104,6 +104,8 @@ XGETTEXT_OPTS	= --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
 		  --keyword=NC_:1c,2 \
 		  --keyword=control_fail:3 \
 		  --keyword=problem:2 --flag=problem:2:c-format \
+		  --keyword=conf_error:3 --flag=conf_error:3:c-format \
+		  --keyword=chk_fail:4 --flag=chk_fail:4:c-format \
 		  --keyword=cmd_refuse:3 --flag=control_fail:3:c-format \
 		  --flag=cmd_refuse:3:c-format --package-name=papigw \
 		  --msgid-bugs-address="papigw developers" \
