@@ -106,6 +106,8 @@ XGETTEXT_OPTS	= --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
 		  --keyword=problem:2 --flag=problem:2:c-format \
 		  --keyword=conf_error:3 --flag=conf_error:3:c-format \
 		  --keyword=chk_fail:4 --flag=chk_fail:4:c-format \
+		  --keyword=errorf:3 --flag=errorf:3:c-format \
+		  --keyword=COUNT:2,3 \
 		  --keyword=cmd_refuse:3 --flag=control_fail:3:c-format \
 		  --flag=cmd_refuse:3:c-format --package-name=papigw \
 		  --msgid-bugs-address="papigw developers" \

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='the configuration'"'"'s errors in the language of the locale: papigwd -n, its start, papictl check-config, -o and a reload, with FILE:LINE as they are; --help too'
+test_description='the configuration'"'"'s errors in the language of the locale: papigwd -n, its start, papictl check-config, -o and a reload, with FILE:LINE as they are; --help and papictl'"'"'s last English lines too'
 . "$(dirname "$0")/lib.sh"
 
 # vi CMD...: CMD in Vietnamese (vi_VN.UTF-8 not installed, as on a fresh
@@ -190,6 +190,16 @@ test_expect_success 'papigwd --help in the language of the locale, in 80 columns
 	test_exit_status 2 vi "$PAPIGWD" -n -c good.conf $(printf -- "-o a=1 %.0s" \
 	    $(seq 65)) 2>err &&
 	test_grep "^papigwd: quá nhiều tùy chọn -o (tối đa " err
+'
+
+test_expect_success 'papictl: its last English lines translated too' '
+	test_exit_status 2 vi "$PAPICTL" -c good.conf retry --failed \
+	    --since soon 2>err &&
+	says err "papictl: retry: --since: \"soon\" không phải YYYY-MM-DD [HH:MM] cũng không phải một khoảng thời gian (30s, 90m, 6h, 2d)" &&
+	vi "$PAPICTL" -c good.conf router show >out &&
+	says out "không có mô hình (classifier.model để trống): chỉ dùng bộ định tuyến theo từ khóa" &&
+	en "$PAPICTL" -c good.conf router show >out &&
+	says out "no model (classifier.model is empty): the keyword router alone"
 '
 
 # The locale, generated for the test as t0007 does (the tests never
