@@ -334,7 +334,7 @@ run: deps
 	$(BUILD)/papigwd -d -c conf/dev.conf
 
 lint:
-	mandoc -Tlint -W warning man/*.[58]
+	mandoc -Tlint -W warning man/*.[58] man/vi/man8/*.8
 
 # The layering rules of the README's architecture section.
 check-layers: all
@@ -343,6 +343,7 @@ check-layers: all
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/vi/man8 \
 	    $(DESTDIR)$(SYSCONFDIR)/papigw $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DATADIR)/papigw/router/train \
 	    $(DESTDIR)$(DATADIR)/papigw/router/test
@@ -354,6 +355,8 @@ install: all
 	install -m 755 $(BUILD)/papictl $(DESTDIR)$(BINDIR)/papictl
 	install -m 644 man/papigwd.8 man/papictl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 man/papigw.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	# papictl(8) in Vietnamese: man -L vi papictl, or LANG=vi_VN.UTF-8.
+	install -m 644 man/vi/man8/papictl.8 $(DESTDIR)$(MANDIR)/vi/man8/
 	install -m 644 $(MODEL) $(DESTDIR)$(SYSCONFDIR)/papigw/
 	# An edited configuration is kept; the new one goes beside it.
 	sed 's|"/usr/local/share/papigw/|"$(DATADIR)/papigw/|' conf/papigw.conf \
@@ -385,6 +388,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/papigwd $(DESTDIR)$(BINDIR)/papictl \
 	    $(DESTDIR)$(MANDIR)/man8/papigwd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/papictl.8 \
+	    $(DESTDIR)$(MANDIR)/vi/man8/papictl.8 \
 	    $(DESTDIR)$(MANDIR)/man5/papigw.conf.5 \
 	    $(DESTDIR)$(SYSCONFDIR)/papigw/router.model \
 	    $(DESTDIR)$(UNITDIR)/papigwd.service \
