@@ -105,6 +105,10 @@ XGETTEXT_OPTS	= --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
 		  --keyword=NC_:1c,2 \
 		  --keyword=control_fail:3 \
 		  --keyword=problem:2 --flag=problem:2:c-format \
+		  --keyword=conf_error:3 --flag=conf_error:3:c-format \
+		  --keyword=chk_fail:4 --flag=chk_fail:4:c-format \
+		  --keyword=errorf:3 --flag=errorf:3:c-format \
+		  --keyword=COUNT:2,3 \
 		  --keyword=cmd_refuse:3 --flag=control_fail:3:c-format \
 		  --flag=cmd_refuse:3:c-format --package-name=papigw \
 		  --msgid-bugs-address="papigw developers" \
@@ -331,7 +335,7 @@ run: deps
 	$(BUILD)/papigwd -d -c conf/dev.conf
 
 lint:
-	mandoc -Tlint -W warning man/*.[58]
+	mandoc -Tlint -W warning man/*.[58] man/vi/man8/*.8
 
 # The layering rules of the README's architecture section.
 check-layers: all
@@ -340,6 +344,7 @@ check-layers: all
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/vi/man8 \
 	    $(DESTDIR)$(SYSCONFDIR)/papigw $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DATADIR)/papigw/router/train \
 	    $(DESTDIR)$(DATADIR)/papigw/router/test
@@ -351,6 +356,8 @@ install: all
 	install -m 755 $(BUILD)/papictl $(DESTDIR)$(BINDIR)/papictl
 	install -m 644 man/papigwd.8 man/papictl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 man/papigw.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	# papictl(8) in Vietnamese: man -L vi papictl, or LANG=vi_VN.UTF-8.
+	install -m 644 man/vi/man8/papictl.8 $(DESTDIR)$(MANDIR)/vi/man8/
 	install -m 644 $(MODEL) $(DESTDIR)$(SYSCONFDIR)/papigw/
 	# An edited configuration is kept; the new one goes beside it.
 	sed 's|"/usr/local/share/papigw/|"$(DATADIR)/papigw/|' conf/papigw.conf \
@@ -382,6 +389,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/papigwd $(DESTDIR)$(BINDIR)/papictl \
 	    $(DESTDIR)$(MANDIR)/man8/papigwd.8 \
 	    $(DESTDIR)$(MANDIR)/man8/papictl.8 \
+	    $(DESTDIR)$(MANDIR)/vi/man8/papictl.8 \
 	    $(DESTDIR)$(MANDIR)/man5/papigw.conf.5 \
 	    $(DESTDIR)$(SYSCONFDIR)/papigw/router.model \
 	    $(DESTDIR)$(UNITDIR)/papigwd.service \

@@ -3,10 +3,12 @@
 # code, for `make check`.
 #
 #   1. `mandoc -Tlint -W style` says nothing about man/* (a reference to
-#      another program's page counts when that page is installed).
+#      another program's page counts when that page is installed), nor
+#      about man/vi/man8/papictl.8 but for the length of its lines.
 #   2. The usage lines of `$BUILD/papigwd --help` and `$BUILD/papictl --help`
-#      are the SYNOPSIS lines of papigwd.8 and papictl.8, word for word, and
-#      every papictl command is an `.It Cm` item of papictl.8.
+#      are the SYNOPSIS lines of papigwd.8 and papictl.8, word for word,
+#      every papictl command is an `.It Cm` item of papictl.8, and the
+#      Vietnamese papictl.8 has the same SYNOPSIS and items.
 #   3. Every setting of src/conf/config.c's schema tables (the `{ "name", T_...`
 #      entries) is an `.It Ic name Pq type, range, default` item under the
 #      `.Ss` of its group in papigw.conf.5, with the type, range and default
@@ -62,8 +64,17 @@ else
 	mkdir -p "$tmp/db/man5" "$tmp/db/man8"
 	cp man/*.5 "$tmp/db/man5/" && cp man/*.8 "$tmp/db/man8/" &&
 	    makewhatis "$tmp/db" >/dev/null 2>&1
-	MANPATH="$tmp/db" mandoc -Tlint -W style man/* >"$tmp/lint.all" 2>&1
+	MANPATH="$tmp/db" mandoc -Tlint -W style man/*.[58] >"$tmp/lint.all" 2>&1
 	st=$?
+	# The Vietnamese page too, but for one message: mandoc measures a
+	# line after turning each Vietnamese letter into an escape
+	# (\[u1EA1], 8 bytes), so no line of Vietnamese text fits its 80.
+	MANPATH="$tmp/db" mandoc -Tlint -W style man/vi/man8/*.8 \
+	    >"$tmp/lint.vi" 2>&1
+	st_vi=$?
+	[ "$st_vi" -gt "$st" ] && st=$st_vi
+	grep -v ": STYLE: input text line longer than 80 bytes: " \
+	    "$tmp/lint.vi" >>"$tmp/lint.all"
 	while IFS= read -r l; do
 		case $l in
 		*"referenced manual not found: Xr "*)
@@ -76,7 +87,7 @@ else
 	done <"$tmp/lint.all" >"$tmp/lint"
 	# Status 1 and 2 come with the messages read above.
 	if [ -s "$tmp/lint" ] || [ "$st" -ge 3 ]; then
-		problem "mandoc -Tlint -W style man/* (status $st):"
+		problem "mandoc -Tlint -W style man/* man/vi (status $st):"
 		sed 's/^/    /' "$tmp/lint"
 	fi
 fi
@@ -139,6 +150,31 @@ if [ -x "$BUILD/papictl" ]; then
 		    problem "man/papictl.8: no '.It Cm $cmd' for the command" \
 		    "$cmd"
 	done <"$tmp/commands"
+fi
+
+# The Vietnamese papictl.8 describes the same program: the same SYNOPSIS,
+# and the same command and option items (the .It Cm and .It Fl lines
+# with their continuations), word for word, in the same order.
+items() {
+	awk '/^\.It (Cm|Fl)/ { on = 1 } on { print } on && !/\\$/ { on = 0 }' \
+	    "$1"
+}
+vi_page=man/vi/man8/papictl.8
+if [ ! -f "$vi_page" ]; then
+	problem "$vi_page is missing"
+else
+	synopsis man/papictl.8 >"$tmp/syn.en"
+	synopsis "$vi_page" >"$tmp/syn.vi"
+	cmp -s "$tmp/syn.en" "$tmp/syn.vi" ||
+	    problem "$vi_page: its SYNOPSIS is not papictl.8's"
+	items man/papictl.8 >"$tmp/items.en"
+	items "$vi_page" >"$tmp/items.vi"
+	[ -s "$tmp/items.en" ] || problem "man/papictl.8: no .It Cm item read"
+	if ! cmp -s "$tmp/items.en" "$tmp/items.vi"; then
+		problem "$vi_page: its items are not papictl.8's" \
+		    "(< papictl.8, > $vi_page):"
+		diff "$tmp/items.en" "$tmp/items.vi" | sed 's/^/    /'
+	fi
 fi
 
 # ---------------------------------------------------------------------

@@ -102,6 +102,7 @@ test_expect_success 'make install honours PREFIX and DESTDIR' '
 	test -x dest/opt/papigw/bin/papictl &&
 	test -f dest/opt/papigw/share/man/man8/papigwd.8 &&
 	test -f dest/opt/papigw/share/man/man8/papictl.8 &&
+	test -f dest/opt/papigw/share/man/vi/man8/papictl.8 &&
 	test -f dest/opt/papigw/share/man/man5/papigw.conf.5 &&
 	test -f dest/etc/papigw/papigw.conf &&
 	test -f dest/etc/papigw/categories.conf &&

@@ -214,6 +214,45 @@ test_expect_success 'a worse model is refused without --force' '
 	test -s "$d/bad.model"
 '
 
+test_expect_success 'in Vietnamese: the report, its columns aligned; --json'"'"'s reason English' '
+	d=$TRASH/worse &&
+	vi() { env LOCPATH="$TRASH/none" LANG=vi_VN.UTF-8 "$@"; } &&
+	vi "$PAPICTL" -c "$conf" -o classifier.trained= -o classifier.model= \
+	    router train --corrections "$d/none.json" --corpus "$d/corpus" \
+	    --out "$d/vi.model" >"$d/vi" &&
+	test_grep "^đã huấn luyện trên 33 tin nhắn: phần huấn luyện (1 tệp, bỏ 0 tin lặp lại) và 0 lần sửa (thay 0 tin nhắn, bỏ 0 lần sửa)$" "$d/vi" &&
+	test_grep "^phần kiểm tra: 10 tin nhắn (1 tệp), đúng như test.sha256$" \
+	    "$d/vi" &&
+	test_grep "^độ chính xác  *[0-9.]*% *[0-9.]*%$" "$d/vi" &&
+	test_grep "^ma trận nhầm lẫn (hàng: lớp thật" "$d/vi" &&
+	test_grep "^đã ghi mô hình mới vào $d/vi.model$" "$d/vi" &&
+	ctl "" router train --corrections "$d/none.json" --corpus "$d/corpus" \
+	    --out "$d/en.model" >"$d/en" &&
+	for k in 1 2 3 4 5 6 7 9 10; do
+		en=$(sed -n "/^on the test part/,\$p" "$d/en" | sed -n "${k}p" |
+		    wc -L) &&
+		vi=$(sed -n "/^trên phần kiểm tra/,\$p" "$d/vi" | sed -n "${k}p" |
+		    wc -L) &&
+		test "$en" = "$vi" || { echo "line $k: $en != $vi columns" >&2
+		    return 1; }
+	done &&
+	test_exit_status 1 vi "$PAPICTL" -c "$conf" -o classifier.trained= \
+	    -o "classifier.model=$d/good.model" router train \
+	    --corrections "$d/none.json" --corpus "$d/bad" \
+	    --out "$d/bad2.model" >"$d/vi" 2>"$d/err" &&
+	test_grep "mô hình mới kém hơn mô hình đang chạy về độ chính xác" "$d/err" &&
+	test_grep "chưa cài đặt (--force vẫn cài đặt)" "$d/err" &&
+	test_exit_status 1 vi "$PAPICTL" --json -c "$conf" \
+	    -o classifier.trained= -o "classifier.model=$d/good.model" \
+	    router train --corrections "$d/none.json" --corpus "$d/bad" \
+	    --out "$d/bad2.model" >"$d/json" 2>"$d/err" &&
+	test_grep "\"reason\": *\"the new model is worse than the running one on accuracy" "$d/json" &&
+	vi "$PAPICTL" -c "$conf" -o classifier.trained= \
+	    -o "classifier.model=$d/good.model" router show >"$d/show" &&
+	test_grep "^đường dẫn: $d/good.model (classifier.model)$" "$d/show" &&
+	test_grep "^các lớp: 16: corruption security" "$d/show"
+'
+
 test_expect_success 'the daemon is asked for the corrections and the install' '
 	d=$TRASH/daemon && make_corpus "$d/corpus" &&
 	printf "%s\n" "$none" >"$d/none.json" &&

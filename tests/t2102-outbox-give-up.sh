@@ -50,7 +50,7 @@ test_expect_success 'a provider that is down: retried until 4 s, then dead' '
 test_expect_success 'retry --failed: queued again, sent, audited' '
 	fake_mode ok &&
 	ctl retry --failed >out &&
-	test_grep "^1 failed messages queued again" out &&
+	test_grep "^1 failed message queued again" out &&
 	wait_for "state_is +84912345801 sent" &&
 	test "$(ob "dead, last_error IS NULL" +84912345801)" = "0|1" &&
 	test "$(sql "SELECT actor, detail FROM audit WHERE action = '"'outbox.retry'"'")" = \
@@ -78,7 +78,7 @@ test_expect_success 'usage: an id or --failed, a time papictl reads' '
 	test_exit_status 2 ctl retry --failed --since yesterday 2>err &&
 	test_grep "neither YYYY-MM-DD" err &&
 	ctl retry --failed --since "$(date +%Y-%m-%d)" >out &&
-	test_grep "^1 failed messages queued again" out &&
+	test_grep "^1 failed message queued again" out &&
 	wait_for "state_is +84912345802 sent"
 '
 

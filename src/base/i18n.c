@@ -18,6 +18,7 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,46 @@ i18n_init(void)
 	bindtextdomain(I18N_DOMAIN, dir);
 	bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
 	textdomain(I18N_DOMAIN);
+}
+
+/* The process's locale with English messages, for i18n_english(). */
+static locale_t	english;
+
+static void
+make_english(void)
+{
+	locale_t	base = duplocale(LC_GLOBAL_LOCALE);
+
+	if (base != (locale_t)0 && (english = newlocale(LC_MESSAGES_MASK,
+	    "C", base)) == (locale_t)0)
+		freelocale(base);
+}
+
+/*
+ * Makes the calling thread's messages English (the other threads keep
+ * the language of the locale) until i18n_restore() is given what this
+ * returns: for texts that are the same in every language, such as a
+ * --json answer or an audit entry, produced by code that translates.
+ * Returns (locale_t)0, which i18n_restore() takes too, when the locale
+ * cannot be made (the messages stay as they were).
+ */
+locale_t
+i18n_english(void)
+{
+	static pthread_once_t	once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, make_english);
+	if (english == (locale_t)0)
+		return (locale_t)0;
+	return uselocale(english);
+}
+
+/* The calling thread's locale back, as i18n_english() returned it. */
+void
+i18n_restore(locale_t old)
+{
+	if (old != (locale_t)0)
+		uselocale(old);
 }
 
 /*

@@ -13,6 +13,7 @@
 #define PAPIGW_BASE_I18N_H
 
 #include <libintl.h>
+#include <locale.h>
 
 #define I18N_DOMAIN	"papigw"	/* the catalogue: papigw.mo */
 
@@ -26,6 +27,8 @@
 #define C_(ctx, s)	i18n_ctext(NC_(ctx, s))
 
 void		 i18n_init(void);
+locale_t	 i18n_english(void);
+void		 i18n_restore(locale_t);
 const char	*i18n_lang(void);
 const char	*i18n_ctext(const char *key);
 

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +32,7 @@
 #include <libconfig.h>
 
 #include "conf/config.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/netmask.h"
 #include "base/slot.h"
@@ -1009,7 +1011,10 @@ include_dir(const struct loader *ld, const char *file)
 /*
  * Records the first error as "FILE:LINE: message" for setting s (or the
  * file itself when s is NULL).  Later errors are ignored: the first one is
- * what the administrator fixes first.
+ * what the administrator fixes first.  fmt is a message of the catalogue
+ * (xgettext takes conf_error()'s third argument): the message is in the
+ * language of the locale, the names of settings and FILE:LINE as they
+ * are.
  */
 static void __attribute__((format(printf, 3, 4)))
 conf_error(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
@@ -1024,7 +1029,7 @@ conf_error(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
 		return;
 	ld->failed = 1;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
 	for (i = 0; s != NULL && i < ld->novr; i++) {
 		if (ld->ovr_setting[i] == s) {
@@ -1235,7 +1240,7 @@ read_secret(struct loader *ld, config_setting_t *grp, void *obj,
 		if ((buf = read_small_file(v, (size_t)f->max, &len)) ==
 		    NULL) {
 			conf_error(ld, file, "%s: %s: %s", fname, v,
-			    errno == EFBIG ? "file too large for a secret" :
+			    errno == EFBIG ? _("file too large for a secret") :
 			    strerror(errno));
 			return -1;
 		}
@@ -1527,8 +1532,12 @@ list_of(struct loader *ld, const char *name, int max, int required,
 	}
 	if (!config_setting_is_list(list) ||
 	    (required && config_setting_length(list) < 1)) {
-		conf_error(ld, list, "%s: expected a %slist ( {...}, ... )",
-		    name, required ? "non-empty " : "");
+		if (required)
+			conf_error(ld, list, "%s: expected a non-empty list "
+			    "( {...}, ... )", name);
+		else
+			conf_error(ld, list, "%s: expected a list "
+			    "( {...}, ... )", name);
 		return -1;
 	}
 	if (config_setting_length(list) > max) {
@@ -1548,7 +1557,7 @@ struct list_spec {
 	const char		*idkey;		/* its id's member: "id" */
 	size_t			 idoff;		/* char[CONF_ID_MAX] */
 	size_t			 lineoff;	/* int: the id's line */
-	const char		*what;		/* "channel name" */
+	const char		*what;		/* N_("channel name") */
 };
 
 /*
@@ -1586,8 +1595,9 @@ read_list(struct loader *ld, const struct list_spec *spec, void **arrayp,
 		    config_setting_source_line(config_setting_get_member(e,
 		    spec->idkey));
 		if (!valid_id(id)) {
+			/* TRANSLATORS: %s is "channel name", "area id"... */
 			conf_error(ld, e, "%s '%s': use lowercase letters, "
-			    "digits, '_' and '-'", spec->what, id);
+			    "digits, '_' and '-'", _(spec->what), id);
 			return -1;
 		}
 		for (j = 0; j < i; j++) {
@@ -1596,7 +1606,7 @@ read_list(struct loader *ld, const struct list_spec *spec, void **arrayp,
 			if (strcmp(other + spec->idoff, id) == 0) {
 				conf_error(ld, config_setting_get_member(e,
 				    spec->idkey), "duplicate %s '%s' (first at "
-				    "line %d)", spec->what, id, *(const int *)
+				    "line %d)", _(spec->what), id, *(const int *)
 				    (const void *)(other + spec->lineoff));
 				return -1;
 			}
@@ -1653,7 +1663,7 @@ read_categories(struct loader *ld, struct config *conf)
 	static const struct list_spec spec = { "categories",
 	    CONF_CATEGORIES_MAX, 1, f_category, extra,
 	    sizeof(struct category), "id", offsetof(struct category, id),
-	    offsetof(struct category, line), "category id" };
+	    offsetof(struct category, line), N_("category id") };
 	config_setting_t	*list, *e;
 	struct category		*c;
 	size_t			 i, j;
@@ -1746,7 +1756,7 @@ read_channels(struct loader *ld, struct config *conf)
 	static const struct list_spec spec = { "channels", CONF_CHANNELS_MAX,
 	    0, f_channel, NULL, sizeof(struct channel), "name",
 	    offsetof(struct channel, name), offsetof(struct channel, line),
-	    "channel name" };
+	    N_("channel name") };
 	config_setting_t	*list, *e, *m;
 	struct channel		*ch;
 	size_t			 i, k;
@@ -1840,7 +1850,7 @@ read_topics(struct loader *ld, struct config *conf)
 	static const struct list_spec spec = { "topics", REPLY_TOPICS_MAX, 0,
 	    f_topic, NULL, sizeof(struct topic), "id",
 	    offsetof(struct topic, id), offsetof(struct topic, line),
-	    "topic id" };
+	    N_("topic id") };
 	config_setting_t	*list, *e;
 	struct topic		*t;
 	const unsigned char	*p;
@@ -2234,11 +2244,16 @@ read_roles(struct loader *ld, struct config *conf)
 			    r->name);
 			return -1;
 		}
+		if (r->ncategories > 0 && r->kind == ROLE_INSPECTOR) {
+			conf_error(ld, e, "role '%s': only officer roles have "
+			    "categories (an inspector sees every case)",
+			    r->name);
+			return -1;
+		}
 		if (r->ncategories > 0 && r->kind != ROLE_OFFICER) {
 			conf_error(ld, e, "role '%s': only officer roles have "
-			    "categories (an %s sees every case)", r->name,
-			    r->kind == ROLE_INSPECTOR ? "inspector" :
-			    "administrator");
+			    "categories (an administrator sees every case)",
+			    r->name);
 			return -1;
 		}
 		for (j = 0; j < r->ncategories; j++) {
@@ -2387,11 +2402,15 @@ check_dates(struct loader *ld, char *const *list, size_t n,
 			return -1;
 		}
 		wd = date_weekday(y, m, d) == 0 || date_weekday(y, m, d) == 6;
+		if (wd != weekend && weekend) {
+			conf_error(ld, s, "%s: %s is a weekday: only a "
+			    "Saturday or a Sunday can be a make-up working day",
+			    what, list[i]);
+			return -1;
+		}
 		if (wd != weekend) {
-			conf_error(ld, s, "%s: %s is a %s", what, list[i],
-			    weekend ? "weekday: only a Saturday or a Sunday "
-			    "can be a make-up working day" : "weekend day: "
-			    "list the weekday that is taken off instead");
+			conf_error(ld, s, "%s: %s is a weekend day: list the "
+			    "weekday that is taken off instead", what, list[i]);
 			return -1;
 		}
 	}
@@ -2428,7 +2447,7 @@ read_areas(struct loader *ld, struct config *conf)
 	static const struct list_spec spec = { "areas", CONF_AREAS_MAX, 0,
 	    f_area, NULL, sizeof(struct area), "id",
 	    offsetof(struct area, id), offsetof(struct area, line),
-	    "area id" };
+	    N_("area id") };
 	config_setting_t	*list, *e;
 	struct area		*a;
 	size_t			 i;
@@ -2467,7 +2486,7 @@ read_news_topics(struct loader *ld, struct config *conf)
 	static const struct list_spec spec = { "news_topics",
 	    CONF_NEWS_TOPICS_MAX, 0, f_news_topic, NULL,
 	    sizeof(struct news_topic), "id", offsetof(struct news_topic, id),
-	    offsetof(struct news_topic, line), "news topic id" };
+	    offsetof(struct news_topic, line), N_("news topic id") };
 	config_setting_t	*list;
 
 	return read_list(ld, &spec, (void **)&conf->news_topics,
@@ -2487,9 +2506,12 @@ add_news_word(struct loader *ld, struct config *conf, config_setting_t *at,
 	size_t			 j, len;
 
 	len = text_fold_word(word, w->fold, sizeof(w->fold));
-	if (len == 0 || len >= sizeof(w->fold)) {
-		conf_error(ld, at, "'%s': %s", word, len == 0 ? "no letter or "
-		    "digit" : "too long");
+	if (len == 0) {
+		conf_error(ld, at, "'%s': no letter or digit", word);
+		return -1;
+	}
+	if (len >= sizeof(w->fold)) {
+		conf_error(ld, at, "'%s': too long", word);
 		return -1;
 	}
 	w->kind = kind;
@@ -3320,8 +3342,8 @@ apply_override(struct loader *ld, const char *ovr)
 
 	if ((eq = strchr(ovr, '=')) == NULL || eq == ovr ||
 	    (size_t)(eq - ovr) >= sizeof(key)) {
-		snprintf(ld->err, ld->errsz, "-o %s: expected KEY=VALUE, for "
-		    "example -o storage.path=/tmp/papigw.db", ovr);
+		snprintf(ld->err, ld->errsz, _("-o %s: expected KEY=VALUE, "
+		    "for example -o storage.path=/tmp/papigw.db"), ovr);
 		ld->failed = 1;
 		return -1;
 	}
@@ -3333,7 +3355,7 @@ apply_override(struct loader *ld, const char *ovr)
 		goto unknown;
 	if (f->type == T_STRLIST || (s != NULL &&
 	    !config_setting_is_scalar(s))) {
-		snprintf(ld->err, ld->errsz, "-o %s: not a scalar setting",
+		snprintf(ld->err, ld->errsz, _("-o %s: not a scalar setting"),
 		    ovr);
 		ld->failed = 1;
 		return -1;
@@ -3346,7 +3368,7 @@ apply_override(struct loader *ld, const char *ovr)
 	}
 	return set_scalar(ld, s, eq + 1);
 unknown:
-	snprintf(ld->err, ld->errsz, "-o %s: unknown setting", ovr);
+	snprintf(ld->err, ld->errsz, _("-o %s: unknown setting"), ovr);
 	ld->failed = 1;
 	return -1;
 }
@@ -3357,17 +3379,32 @@ unknown:
  * ===================================================================
  */
 
-/* Parses path into ld->cfg.  Returns 0, or -1 with the reason in err. */
+/*
+ * Parses path into ld->cfg.  Returns 0, or -1 with the reason in err.
+ * libconfig's own messages (a syntax error: "syntax error", "file I/O
+ * error" of an include) come from the library, which has no
+ * translations: they stay English after a translated FILE:LINE.
+ */
 static int
 parse_file(struct loader *ld, const char *path)
 {
 	const char	*f;
+	locale_t	 mine = uselocale((locale_t)0);
+	int		 ok;
 
-	if (config_read_file(&ld->cfg, path) == CONFIG_TRUE)
+	ok = config_read_file(&ld->cfg, path) == CONFIG_TRUE;
+	/*
+	 * libconfig reads numbers in a C locale of its own and leaves the
+	 * thread on the global locale: give it back the one it had (an
+	 * i18n_english() caller's).
+	 */
+	if (mine != LC_GLOBAL_LOCALE)
+		uselocale(mine);
+	if (ok)
 		return 0;
 	if (config_error_type(&ld->cfg) == CONFIG_ERR_FILE_IO) {
-		snprintf(ld->err, ld->errsz, "%s: cannot read: %s", path,
-		    errno ? strerror(errno) : "I/O error");
+		snprintf(ld->err, ld->errsz, _("%s: cannot read: %s"), path,
+		    errno ? strerror(errno) : _("input/output error"));
 		return -1;
 	}
 	f = config_error_file(&ld->cfg) ? config_error_file(&ld->cfg) : path;
@@ -3445,7 +3482,7 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 	config_set_include_dir(&ld.cfg, dir);
 
 	if (noverrides > CONF_OVERRIDES_MAX) {
-		snprintf(err, errsz, "too many -o options (at most %d)",
+		snprintf(err, errsz, _("too many -o options (at most %d)"),
 		    CONF_OVERRIDES_MAX);
 		goto fail;
 	}
@@ -3464,7 +3501,7 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 	return conf;
 fail:
 	if (!ld.failed && errsz > 0 && err[0] == '\0')
-		snprintf(err, errsz, "%s: invalid configuration", path);
+		snprintf(err, errsz, _("%s: invalid configuration"), path);
 	config_destroy(&ld.cfg);
 	free(dir);
 	config_free(conf);

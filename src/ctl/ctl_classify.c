@@ -26,6 +26,7 @@
 
 #include <jansson.h>
 
+#include "base/i18n.h"
 #include "text/text.h"
 #include "conf/config.h"
 #include "domain/classify.h"
@@ -215,15 +216,15 @@ ctl_classify(struct ctl_globals *g, int argc, char **argv)
 	}
 	if ((m = classify_load(conf, err, sizeof(err))) == NULL &&
 	    err[0] != '\0')
-		fprintf(stderr, "papictl: warning: %s; classifying with the "
-		    "keyword router alone\n", err);
+		fprintf(stderr, _("papictl: warning: %s; classifying with "
+		    "the keyword router alone\n"), err);
 	k.conf = conf;
 	k.r = r;
 	k.m = m;
 	classify_rule_of(conf, &k.rule);
 	if ((k.t = text_alloc()) == NULL ||
 	    (k.v = features_vec_new(1)) == NULL) {
-		fprintf(stderr, "papictl: out of memory\n");
+		fprintf(stderr, "%s\n", _("papictl: out of memory"));
 		goto fail;
 	}
 	if (argc == 2 && strcmp(argv[1], "-") != 0) {

@@ -1,13 +1,15 @@
 /*
  * ctl_config.c: papictl check-config, which loads the configuration the
  * way papigwd does (its dictionary compiled, its model loaded) and reports
- * "configuration OK" or the first error as FILE:LINE: message (exit 1).
- * With --json it prints one object.
+ * "configuration OK" or the first error as FILE:LINE: message (exit 1),
+ * in the language of the locale.  With --json it prints one object, in
+ * English.
  */
 #include <stdio.h>
 
 #include <jansson.h>
 
+#include "base/i18n.h"
 #include "conf/config.h"
 #include "domain/classifier.h"
 #include "ctl/papictl.h"
@@ -19,12 +21,16 @@ ctl_check_config(struct ctl_globals *g, int argc, char **argv)
 	struct config		*conf;
 	struct classifier	*c = NULL;
 	json_t			*o;
+	locale_t		 loc = (locale_t)0;
 
 	(void)argv;
 	if (argc != 1) {
 		ctl_usage_of("check-config");
 		return CTL_USAGE;
 	}
+	/* --json is the same in every language: its error is English. */
+	if (g->json)
+		loc = i18n_english();
 	conf = config_load(g->conf_path, g->overrides, g->noverrides, err,
 	    sizeof(err));
 	if (conf != NULL && (c = classifier_new(conf, err, sizeof(err))) ==
@@ -33,6 +39,7 @@ ctl_check_config(struct ctl_globals *g, int argc, char **argv)
 		conf = NULL;
 	}
 	classifier_unref(c);
+	i18n_restore(loc);
 	if (g->json) {
 		o = conf != NULL ?
 		    json_pack("{s:b, s:s, s:i, s:i}", "ok", 1, "file",
@@ -46,7 +53,7 @@ ctl_check_config(struct ctl_globals *g, int argc, char **argv)
 			json_decref(o);
 		}
 	} else if (conf != NULL)
-		printf("configuration OK\n");
+		printf(_("configuration OK\n"));
 	else
 		fprintf(stderr, "%s\n", err);
 	if (conf == NULL)

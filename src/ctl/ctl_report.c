@@ -635,27 +635,28 @@ against_print(json_t *data)
 		return;
 	unkeyed = (long long)json_integer_value(json_object_get(a,
 	    "unkeyed"));
-	printf("checked against: the key %s (%s, fingerprint %s)\n",
+	printf(_("checked against: the key %s (%s, fingerprint %s)\n"),
 	    ctl_str(k, "file", "-"), ctl_str(k, "mac", "-"),
 	    ctl_str(k, "fingerprint", "-"));
 	if (unkeyed > 0)
-		printf("  %lld entries from before keying: plain SHA-256, "
-		    "sealed by entry %lld\n", unkeyed, (long long)
+		printf(_("  %lld entries from before keying: plain SHA-256, "
+		    "sealed by entry %lld\n"), unkeyed, (long long)
 		    json_integer_value(json_object_get(a, "sealed_by")));
 	if (json_is_string(c))
-		printf("  checkpoints: %s\n", json_string_value(c));
+		printf(_("  checkpoints: %s\n"), json_string_value(c));
 	else if ((n = json_object_get(c, "newest")) != NULL)
-		printf("  checkpoints: %s, %lld of them, the newest at %s: "
-		    "%lld entries up to entry %lld\n", ctl_str(c, "file", "-"),
+		printf(_("  checkpoints: %s, %lld of them, the newest at %s: "
+		    "%lld entries up to entry %lld\n"), ctl_str(c, "file", "-"),
 		    (long long)json_integer_value(json_object_get(c, "count")),
 		    ctl_time(json_object_get(n, "at"), tb, sizeof(tb)),
 		    (long long)json_integer_value(json_object_get(n,
 		    "entries")), (long long)json_integer_value(
 		    json_object_get(n, "last")));
 	else
-		printf("  checkpoints: %s, none yet\n", ctl_str(c, "file", "-"));
-	printf("  and the store's head; the journal has each checkpoint "
-	    "too (\"audit: checkpoint\")\n");
+		printf(_("  checkpoints: %s, none yet\n"), ctl_str(c, "file",
+		    "-"));
+	printf("%s\n", _("  and the store's head; the journal has each "
+	    "checkpoint too (\"audit: checkpoint\")"));
 }
 
 static int

@@ -51,7 +51,9 @@
 
 #include <openssl/evp.h>
 
+#include "base/i18n.h"
 #include "base/util.h"
+#include "text/text.h"
 #include "conf/config.h"
 #include "domain/classify.h"
 #include "domain/model.h"
@@ -62,7 +64,6 @@
 #define TEST_FILE_MAX	(256u << 20)	/* bytes of one test file */
 #define SUMS_MAX	256		/* lines of test.sha256 */
 #define SHA256_HEX	64
-#define PLURAL(n)	((n) == 1 ? "" : "s")
 
 /* What router train was asked. */
 struct train_args {
@@ -88,14 +89,18 @@ struct sum {
 static void	errorf(char *, size_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
-/* Formats a message into err (cut to errsz bytes when longer). */
+/*
+ * Formats a message into err (cut to errsz bytes when longer), in the
+ * language of the locale: fmt is a message of the catalogue (xgettext
+ * takes errorf()'s third argument).
+ */
 static void
 errorf(char *err, size_t errsz, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
+	vsnprintf(err, errsz, _(fmt), ap);
 	va_end(ap);
 }
 
@@ -463,8 +468,8 @@ add_corrections(struct train_corpus *c, json_t *data, size_t *skipped)
 	*skipped = 0;
 	list = json_object_get(data, "corrections");
 	if (!json_is_array(list)) {
-		fprintf(stderr, "papictl: corrections: no \"corrections\" "
-		    "array\n");
+		fprintf(stderr, "%s\n", _("papictl: corrections: no "
+		    "\"corrections\" array"));
 		return -1;
 	}
 	json_array_foreach(list, i, e) {
@@ -474,15 +479,15 @@ add_corrections(struct train_corpus *c, json_t *data, size_t *skipped)
 		at = json_object_get(e, "at");
 		if (text == NULL || cat == NULL ||
 		    (at != NULL && !json_is_integer(at) && !json_is_null(at))) {
-			fprintf(stderr, "papictl: corrections: entry %zu: "
-			    "needs a \"text\" and a \"category\"\n", i + 1);
+			fprintf(stderr, _("papictl: corrections: entry %zu: "
+			    "needs a \"text\" and a \"category\"\n"), i + 1);
 			return -1;
 		}
 		if (train_corpus_correct(c, text, cat, json_is_integer(at) ?
 		    (long long)json_integer_value(at) : 0, err,
 		    sizeof(err)) == -1) {
-			fprintf(stderr, "papictl: warning: correction %s: %s; "
-			    "left out\n", ref != NULL ? ref : "-", err);
+			fprintf(stderr, _("papictl: warning: correction %s: "
+			    "%s; left out\n"), ref != NULL ? ref : "-", err);
 			(*skipped)++;
 		}
 	}
@@ -533,6 +538,37 @@ figures_json(const struct train_figures *fg)
 	return o;
 }
 
+/*
+ * Prints s in a cell width columns wide on the screen (its display
+ * width: a Vietnamese heading takes more bytes than columns), at the
+ * right with right, and a blank after unless last.
+ */
+static void
+cell(const char *s, size_t width, int right, int last)
+{
+	size_t	w = text_width(s, strlen(s));
+
+	if (right)
+		for (; w < width; w++)
+			putchar(' ');
+	fputs(s, stdout);
+	if (!right && !last)
+		for (; w < width; w++)
+			putchar(' ');
+	if (!last)
+		putchar(' ');
+}
+
+/* One line of the figures: its label, the running's and the new's. */
+static void
+figure(const char *label, const char *a, const char *b)
+{
+	cell(label, 22, 0, 0);
+	cell(a, 22, 1, 0);
+	cell(b, 22, 1, 1);
+	putchar('\n');
+}
+
 /* Prints the two sets of figures side by side, and the new confusion. */
 static void
 print_figures(const struct train_figures *old,
@@ -541,33 +577,47 @@ print_figures(const struct train_figures *old,
 	char	a[64], b[64];
 	int	i;
 
-	printf("\n%-22s %22s %22s\n", "on the test part", "running", "new");
-	printf("%-22s %21.1f%% %21.1f%%\n", "accuracy", 100 * old->top_acc,
-	    100 * new->top_acc);
+	putchar('\n');
+	figure(_("on the test part"), _("running"), _("new"));
+	snprintf(a, sizeof(a), "%.1f%%", 100 * old->top_acc);
+	snprintf(b, sizeof(b), "%.1f%%", 100 * new->top_acc);
+	figure(_("accuracy"), a, b);
 	snprintf(a, sizeof(a), "%.1f%% (%zu/%zu)", 100 * old->corr_recall,
 	    old->corr_ok, old->corr_n);
 	snprintf(b, sizeof(b), "%.1f%% (%zu/%zu)", 100 * new->corr_recall,
 	    new->corr_ok, new->corr_n);
-	printf("%-22s %22s %22s\n", "corruption recall", a, b);
+	figure(_("corruption recall"), a, b);
 	snprintf(a, sizeof(a), "%.1f%% (%zu/%zu)", 100 * old->corr_precision,
 	    old->corr_ok, old->corr_pred);
 	snprintf(b, sizeof(b), "%.1f%% (%zu/%zu)", 100 * new->corr_precision,
 	    new->corr_ok, new->corr_pred);
-	printf("%-22s %22s %22s\n", "restricted precision", a, b);
+	figure(_("restricted precision"), a, b);
 	snprintf(a, sizeof(a), "%zu/%zu", old->spam_cases, old->spam_n);
 	snprintf(b, sizeof(b), "%zu/%zu", new->spam_cases, new->spam_n);
-	printf("%-22s %22s %22s\n", "spam filed as a case", a, b);
+	figure(_("spam filed as a case"), a, b);
 	snprintf(a, sizeof(a), "%zu/%zu", old->fb_dropped, old->fb_n);
 	snprintf(b, sizeof(b), "%zu/%zu", new->fb_dropped, new->fb_n);
-	printf("%-22s %22s %22s\n", "complaints dropped", a, b);
-	printf("%-22s %22zu %22zu\n", "held", old->held_n, new->held_n);
-	printf("\n%-15s %15s %15s\n%-15s %7s %7s %7s %7s\n", "", "running",
-	    "new", "category", "prec", "recall", "prec", "recall");
+	figure(_("complaints dropped"), a, b);
+	snprintf(a, sizeof(a), "%zu", old->held_n);
+	snprintf(b, sizeof(b), "%zu", new->held_n);
+	figure(_("held"), a, b);
+	putchar('\n');
+	cell("", 15, 0, 0);
+	cell(_("running"), 15, 1, 0);
+	cell(_("new"), 15, 1, 1);
+	putchar('\n');
+	cell(_("category"), 15, 0, 0);
+	/* TRANSLATORS: precision and recall, in 7 columns at most. */
+	cell(_("prec"), 7, 1, 0);
+	cell(_("recall"), 7, 1, 0);
+	cell(_("prec"), 7, 1, 0);
+	cell(_("recall"), 7, 1, 1);
+	putchar('\n');
 	for (i = 0; i < TRAIN_NTOP; i++)
 		printf("%-15s %6.1f%% %6.1f%% %6.1f%% %6.1f%%\n",
 		    train_top_name(i), 100 * old->p[i], 100 * old->r[i],
 		    100 * new->p[i], 100 * new->r[i]);
-	printf("\nthe new model's decisions:");
+	printf("\n%s", _("the new model's decisions:"));
 	train_figures_confusion(stdout, new);
 }
 
@@ -649,8 +699,8 @@ running_model(const struct config *conf, const char **path)
 		return m;
 	}
 	if (err[0] != '\0')
-		fprintf(stderr, "papictl: warning: %s; comparing with the "
-		    "keyword router alone\n", err);
+		fprintf(stderr, _("papictl: warning: %s; comparing with the "
+		    "keyword router alone\n"), err);
 	return NULL;
 }
 
@@ -710,27 +760,47 @@ struct outcome {
 	const char		*trained;
 };
 
+/*
+ * n things as ngettext() says them ("%zu message", "%zu messages") into
+ * the array buf, which it returns.  xgettext takes COUNT()'s second and
+ * third arguments as a plural.
+ */
+#define COUNT(buf, one, many, n)					\
+	(snprintf((buf), sizeof(buf), ngettext((one), (many),		\
+	    (unsigned long)(n)), (size_t)(n)), (const char *)(buf))
+
 /* Prints the corpus, the models and their figures (text). */
 static void
 print_report(const struct outcome *o)
 {
 	int	nfiles = o->train->nwriters - (o->train->corrections >= 0);
+	size_t	ntest = o->test->n - o->test->ndup;
+	char	c[6][48];
 
-	printf("corpus: %s\ntrained on %zu message%s: the train part (%d "
-	    "file%s, %zu repeat%s left out) and %zu correction%s (%zu "
-	    "message%s replaced, %zu correction%s left out)\n", o->corpus,
-	    o->nused, PLURAL(o->nused), nfiles, PLURAL(nfiles),
-	    o->train->ndup, PLURAL(o->train->ndup), o->train->ncorrections,
-	    PLURAL(o->train->ncorrections), o->train->noverridden,
-	    PLURAL(o->train->noverridden), o->skipped, PLURAL(o->skipped));
-	printf("test part: %zu message%s (%d file%s), as in test.sha256\n",
-	    o->test->n - o->test->ndup, PLURAL(o->test->n - o->test->ndup),
-	    o->test->nwriters, PLURAL(o->test->nwriters));
+	printf(_("corpus: %s\n"), o->corpus);
+	/*
+	 * TRANSLATORS: "trained on 33 messages: the train part (1 file, 0
+	 * repeats left out) and 2 corrections (1 message replaced, 0
+	 * corrections left out)".
+	 */
+	printf(_("trained on %s: the train part (%s, %s left out) and %s "
+	    "(%s replaced, %s left out)\n"),
+	    COUNT(c[0], "%zu message", "%zu messages", o->nused),
+	    COUNT(c[1], "%zu file", "%zu files", nfiles),
+	    COUNT(c[2], "%zu repeat", "%zu repeats", o->train->ndup),
+	    COUNT(c[3], "%zu correction", "%zu corrections",
+	    o->train->ncorrections),
+	    COUNT(c[4], "%zu message", "%zu messages", o->train->noverridden),
+	    COUNT(c[5], "%zu correction", "%zu corrections", o->skipped));
+	printf(_("test part: %s (%s), as in test.sha256\n"),
+	    COUNT(c[0], "%zu message", "%zu messages", ntest),
+	    COUNT(c[1], "%zu file", "%zu files", o->test->nwriters));
 	if (o->running != NULL)
-		printf("running: %s (%s)\n", o->running, o->running_trained);
+		printf(_("running: %s (%s)\n"), o->running,
+		    o->running_trained);
 	else
-		printf("running: the keyword router alone\n");
-	printf("new: %s\n", o->trained);
+		printf("%s\n", _("running: the keyword router alone"));
+	printf(_("new: %s\n"), o->trained);
 	print_figures(&o->old, &o->new);
 }
 
@@ -760,7 +830,7 @@ print_json(const struct outcome *o, int installed, const char *path)
 	    "accepted", o->accepted, "reason", o->why[0] ? o->why : NULL,
 	    "installed", installed, "path", path);
 	if (j == NULL) {
-		fprintf(stderr, "papictl: out of memory\n");
+		fprintf(stderr, "%s\n", _("papictl: out of memory"));
 		return;
 	}
 	ctl_print_json(j);
@@ -789,13 +859,13 @@ train_new(struct ctl_globals *g, const struct train_args *a,
 	o->corpus = a->corpus != NULL ? a->corpus : conf->classifier_corpus;
 	if ((o->train = train_corpus_new()) == NULL ||
 	    (o->test = train_corpus_new()) == NULL) {
-		fprintf(stderr, "papictl: out of memory\n");
+		fprintf(stderr, "%s\n", _("papictl: out of memory"));
 		return CTL_FAIL;
 	}
 	/* The checks that need no training first. */
 	if (read_test(o->corpus, o->test, err, sizeof(err)) == -1 ||
 	    read_train(o->corpus, o->train, err, sizeof(err)) == -1) {
-		fprintf(stderr, "papictl: router train: %s\n", err);
+		fprintf(stderr, _("papictl: router train: %s\n"), err);
 		return CTL_FAIL;
 	}
 	if ((rc = get_corrections(g, a->corrections, corr)) != CTL_OK)
@@ -811,7 +881,7 @@ train_new(struct ctl_globals *g, const struct train_args *a,
 	    train_corpus_extract(o->train, &opts, r, err, sizeof(err)) == -1 ||
 	    (*new = train_model(o->train, NULL, &opts, &o->nused, NULL, err,
 	    sizeof(err))) == NULL) {
-		fprintf(stderr, "papictl: router train: %s\n", err);
+		fprintf(stderr, _("papictl: router train: %s\n"), err);
 		return CTL_FAIL;
 	}
 	o->trained = model_trained(*new);
@@ -845,7 +915,7 @@ compare(const struct config *conf, struct router *r, struct model *new,
 	    sizeof(o->why));
 	return CTL_OK;
 fail:
-	fprintf(stderr, "papictl: router train: %s\n", err);
+	fprintf(stderr, _("papictl: router train: %s\n"), err);
 	return CTL_FAIL;
 }
 
@@ -870,7 +940,7 @@ deliver(struct ctl_globals *g, const struct train_args *a,
 		if (g->json)
 			print_json(o, 0, a->out);
 		else
-			printf("new model written to %s\n", a->out);
+			printf(_("new model written to %s\n"), a->out);
 		return CTL_OK;
 	}
 	fflush(stdout);
@@ -878,9 +948,10 @@ deliver(struct ctl_globals *g, const struct train_args *a,
 	installed_as = json_string_value(json_object_get(answer, "path"));
 	if (g->json)
 		print_json(o, rc == CTL_OK, installed_as);
+	else if (rc == CTL_OK && installed_as != NULL)
+		printf(_("new model installed as %s\n"), installed_as);
 	else if (rc == CTL_OK)
-		printf("new model installed%s%s\n", installed_as != NULL ?
-		    " as " : "", installed_as != NULL ? installed_as : "");
+		printf("%s\n", _("new model installed"));
 	json_decref(answer);
 	return rc;
 }
@@ -895,6 +966,7 @@ router_train(struct ctl_globals *g, int argc, char **argv)
 	struct model		*old = NULL, *new = NULL;
 	json_t			*corr = NULL;
 	char			 err[CONF_ERR_MAX];
+	locale_t		 loc = (locale_t)0;
 	int			 rc = CTL_FAIL;
 
 	if (parse_train(argc, argv, &a) == -1)
@@ -906,8 +978,14 @@ router_train(struct ctl_globals *g, int argc, char **argv)
 		fprintf(stderr, "papictl: %s\n", err);
 		goto done;
 	}
-	if ((rc = train_new(g, &a, conf, r, &o, &corr, &new)) != CTL_OK ||
-	    (rc = compare(conf, r, new, a.force, &o, &old)) != CTL_OK)
+	if ((rc = train_new(g, &a, conf, r, &o, &corr, &new)) != CTL_OK)
+		goto done;
+	/* --json is the same in every language: its reason is English. */
+	if (g->json)
+		loc = i18n_english();
+	rc = compare(conf, r, new, a.force, &o, &old);
+	i18n_restore(loc);
+	if (rc != CTL_OK)
 		goto done;
 	/* The figures first: they stay on the screen whatever follows. */
 	if (!g->json)
@@ -915,14 +993,14 @@ router_train(struct ctl_globals *g, int argc, char **argv)
 	if (!o.accepted) {
 		if (g->json)
 			print_json(&o, 0, NULL);
-		fprintf(stderr, "papictl: router train: %s; not installed "
-		    "(--force installs it all the same)\n", o.why);
+		fprintf(stderr, _("papictl: router train: %s; not installed "
+		    "(--force installs it all the same)\n"), o.why);
 		rc = CTL_FAIL;
 		goto done;
 	}
 	if (o.why[0] != '\0')
-		fprintf(stderr, "papictl: warning: %s; accepted because of "
-		    "--force\n", o.why);
+		fprintf(stderr, _("papictl: warning: %s; accepted because of "
+		    "--force\n"), o.why);
 	rc = deliver(g, &a, new, &o);
 done:
 	json_decref(corr);
@@ -968,8 +1046,8 @@ router_show(struct ctl_globals *g)
 		if (g->json)
 			printf("{\"path\":null}\n");
 		else
-			printf("no model (classifier.model is empty): the "
-			    "keyword router alone\n");
+			printf("%s\n", _("no model (classifier.model is "
+			    "empty): the keyword router alone"));
 		config_free(conf);
 		return CTL_OK;
 	}
@@ -987,12 +1065,12 @@ router_show(struct ctl_globals *g)
 		ctl_print_json(o);
 		json_decref(o);
 	} else {
-		printf("path: %s (%s)\ntrained: %s\nfeatures: %s\nclasses: "
-		    "%zu:", path, setting, model_trained(m), feat,
+		printf(_("path: %s (%s)\ntrained: %s\nfeatures: %s\nclasses: "
+		    "%zu:"), path, setting, model_trained(m), feat,
 		    model_nclasses(m));
 		for (k = 0; k < model_nclasses(m); k++)
 			printf(" %s", model_class(m, k));
-		printf("\nrows: %zu\nmemory: %.1f MB\n", model_nrows(m),
+		printf(_("\nrows: %zu\nmemory: %.1f MB\n"), model_nrows(m),
 		    model_memory(m) / 1048576.0);
 	}
 	model_unref(m);

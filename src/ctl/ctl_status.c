@@ -391,13 +391,13 @@ static int
 retry_failed(struct ctl_globals *g, const char *cmd, const char *since)
 {
 	json_t		*data;
-	long long	 t = 0;
+	long long	 t = 0, n;
 	int		 r;
 
 	if (since != NULL && (t = since_of(since)) < 0) {
-		fprintf(stderr, "papictl: %s: --since: \"%s\" is neither "
-		    "YYYY-MM-DD [HH:MM] nor a duration (30s, 90m, 6h, 2d)\n", cmd,
-		    since);
+		fprintf(stderr, _("papictl: %s: --since: \"%s\" is neither "
+		    "YYYY-MM-DD [HH:MM] nor a duration (30s, 90m, 6h, 2d)\n"),
+		    cmd, since);
 		return CTL_USAGE;
 	}
 	if ((r = ctl_call(g, "retry", json_pack("{s:b, s:I}", "failed", 1,
@@ -405,9 +405,13 @@ retry_failed(struct ctl_globals *g, const char *cmd, const char *since)
 		return r;
 	if (g->json)
 		ctl_print_json(data);
-	else
-		printf("%lld failed messages queued again\n", (long long)
-		    json_integer_value(json_object_get(data, "queued")));
+	else {
+		n = (long long)json_integer_value(json_object_get(data,
+		    "queued"));
+		printf(ngettext("%lld failed message queued again\n",
+		    "%lld failed messages queued again\n", (unsigned long)n),
+		    n);
+	}
 	json_decref(data);
 	return CTL_OK;
 }

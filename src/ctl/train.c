@@ -27,6 +27,7 @@
 #undef model
 
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "text/text.h"
 #include "domain/classify.h"
 #include "domain/features.h"
@@ -203,12 +204,12 @@ add_writer(struct train_corpus *c, const char *name, char *err,
     size_t errsz)
 {
 	if (c->nwriters == TRAIN_WRITERS_MAX) {
-		snprintf(err, errsz, "%s: too many files (%d at most)", name,
-		    TRAIN_WRITERS_MAX);
+		snprintf(err, errsz, _("%s: too many files (%d at most)"),
+		    name, TRAIN_WRITERS_MAX);
 		return -1;
 	}
 	if ((c->writers[c->nwriters] = strdup(name)) == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, "%s", _("out of memory"));
 		return -1;
 	}
 	return c->nwriters++;
@@ -276,24 +277,24 @@ train_corpus_read_fp(struct train_corpus *c, FILE *f, const char *name,
 			*p++ = '\0';
 		}
 		if (i < 5) {
-			snprintf(err, errsz, "%s:%zu: fewer than six fields",
-			    name, lineno);
+			snprintf(err, errsz, _("%s:%zu: fewer than six "
+			    "fields"), name, lineno);
 			goto fail;
 		}
 		field[5] = p;
 		if (strchr(field[5], '\t') != NULL) {
-			snprintf(err, errsz, "%s:%zu: more than six fields (a "
-			    "TAB in the message?)", name, lineno);
+			snprintf(err, errsz, _("%s:%zu: more than six fields "
+			    "(a TAB in the message?)"), name, lineno);
 			goto fail;
 		}
 		if ((cls = train_label(field[0], field[3])) == -1) {
-			snprintf(err, errsz, "%s:%zu: unknown label %s/%s",
+			snprintf(err, errsz, _("%s:%zu: unknown label %s/%s"),
 			    name, lineno, field[0], field[3]);
 			goto fail;
 		}
 		if ((m = add_msg(c, field[5], strlen(field[5]), cls)) ==
 		    NULL) {
-			snprintf(err, errsz, "out of memory");
+			snprintf(err, errsz, "%s", _("out of memory"));
 			goto fail;
 		}
 		m->phishing = strcmp(field[3], "phishing") == 0;
@@ -360,18 +361,19 @@ train_corpus_correct(struct train_corpus *c, const char *text,
 	int			 cls;
 
 	if ((cls = correction_class(category)) == -1) {
-		snprintf(err, errsz, "unknown category \"%s\"", category);
+		snprintf(err, errsz, _("unknown category \"%s\""),
+		    category);
 		return -1;
 	}
 	if (text[0] == '\0') {
-		snprintf(err, errsz, "empty text");
+		snprintf(err, errsz, "%s", _("empty text"));
 		return -1;
 	}
 	if (c->corrections == -1 && (c->corrections = add_writer(c,
 	    "corrections", err, errsz)) == -1)
 		return -1;
 	if ((m = add_msg(c, text, strlen(text), cls)) == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, "%s", _("out of memory"));
 		return -1;
 	}
 	m->phishing = strcmp(category, "phishing") == 0;
@@ -673,7 +675,7 @@ train_corpus_extract(struct train_corpus *c, const struct train_opts *o,
 		goto oom;
 	return 0;
 oom:
-	snprintf(err, errsz, "out of memory");
+	snprintf(err, errsz, "%s", _("out of memory"));
 	return -1;
 }
 
@@ -722,7 +724,7 @@ convert(const struct linear_model *lm, const struct train_corpus *c,
 	int		 k, col, cls;
 
 	if ((w = calloc(dim * TRAIN_NCLASSES, sizeof(*w))) == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, "%s", _("out of memory"));
 		return NULL;
 	}
 	for (k = 0; k < TRAIN_NCLASSES; k++)
@@ -818,7 +820,7 @@ train_model(const struct train_corpus *c, const unsigned char *use,
 	prob.y = malloc((c->n + 1) * sizeof(*prob.y));
 	prob.x = malloc((c->n + 1) * sizeof(*prob.x));
 	if (prob.y == NULL || prob.x == NULL) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, "%s", _("out of memory"));
 		goto fail;
 	}
 	for (i = 0; i < c->n; i++) {
@@ -835,8 +837,9 @@ train_model(const struct train_corpus *c, const unsigned char *use,
 		n++;
 	}
 	if (nclasses < 2) {
-		snprintf(err, errsz, "%zu messages of %zu class%s: nothing to "
-		    "learn", n, nclasses, nclasses == 1 ? "" : "es");
+		snprintf(err, errsz, ngettext("%zu messages of %zu class: "
+		    "nothing to learn", "%zu messages of %zu classes: nothing "
+		    "to learn", (unsigned long)nclasses), n, nclasses);
 		goto fail;
 	}
 	prob.l = (int)n;
@@ -861,7 +864,7 @@ train_model(const struct train_corpus *c, const unsigned char *use,
 	}
 	set_print_string_function(silent);
 	if ((lm = train(&prob, &param)) == NULL) {
-		snprintf(err, errsz, "liblinear: training failed");
+		snprintf(err, errsz, "%s", _("liblinear: training failed"));
 		goto fail;
 	}
 	describe(trained, sizeof(trained), o, n);
@@ -975,7 +978,7 @@ train_predict(struct train_corpus *c, const unsigned char *in,
 	int			 k, mi, at[TRAIN_NCLASSES];
 
 	if ((mi = add_model(c, m)) == -2) {
-		snprintf(err, errsz, "out of memory");
+		snprintf(err, errsz, "%s", _("out of memory"));
 		return -1;
 	}
 	for (k = 0; k < TRAIN_NCLASSES; k++)
@@ -1173,8 +1176,8 @@ train_figures_confusion(FILE *fp, const struct train_figures *fg)
 {
 	int	i, j;
 
-	fprintf(fp, "\nconfusion (rows: true class, columns: predicted)\n"
-	    "      ");
+	fprintf(fp, "\n%s\n      ", _("confusion (rows: true class, "
+	    "columns: predicted)"));
 	for (j = 0; j < TRAIN_NCLASSES; j++)
 		fprintf(fp, "%5s", class_abbr[j]);
 	fprintf(fp, "\n");
@@ -1206,7 +1209,7 @@ train_accept(const struct train_figures *running,
     const struct train_figures *candidate, int force, char *why,
     size_t whysz)
 {
-	int	acc, corr, n;
+	int	acc, corr;
 
 	acc = below(candidate->top_ok, candidate->n, running->top_ok,
 	    running->n);
@@ -1216,15 +1219,19 @@ train_accept(const struct train_figures *running,
 		why[0] = '\0';
 	if (!acc && !corr)
 		return 1;
-	n = snprintf(why, whysz, "the new model is worse than the running "
-	    "one on ");
-	if (acc && n >= 0 && (size_t)n < whysz)
-		n += snprintf(why + n, whysz - (size_t)n, "accuracy (%.1f%% "
-		    "< %.1f%%)%s", 100 * candidate->top_acc,
-		    100 * running->top_acc, corr ? " and on " : "");
-	if (corr && n >= 0 && (size_t)n < whysz)
-		snprintf(why + n, whysz - (size_t)n, "corruption recall "
-		    "(%.1f%% < %.1f%%)", 100 * candidate->corr_recall,
-		    100 * running->corr_recall);
+	if (acc && corr)
+		snprintf(why, whysz, _("the new model is worse than the "
+		    "running one on accuracy (%.1f%% < %.1f%%) and on "
+		    "corruption recall (%.1f%% < %.1f%%)"),
+		    100 * candidate->top_acc, 100 * running->top_acc,
+		    100 * candidate->corr_recall, 100 * running->corr_recall);
+	else if (acc)
+		snprintf(why, whysz, _("the new model is worse than the "
+		    "running one on accuracy (%.1f%% < %.1f%%)"),
+		    100 * candidate->top_acc, 100 * running->top_acc);
+	else
+		snprintf(why, whysz, _("the new model is worse than the "
+		    "running one on corruption recall (%.1f%% < %.1f%%)"),
+		    100 * candidate->corr_recall, 100 * running->corr_recall);
 	return force != 0;
 }

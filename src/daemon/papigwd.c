@@ -53,28 +53,40 @@ static struct {
 	const char	 *conf_path;
 } d;
 
+/*
+ * The synopsis: syntax, the same in every language (as papictl's usage
+ * lines), and papigwd(8)'s word for word.
+ */
+static const char synopsis[] =
+    "usage: papigwd [-dn] [-c file] [-o key=value]\n"
+    "       papigwd --version | --help\n";
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: papigwd [-dn] [-c file] [-o key=value]\n"
-	    "       papigwd --version | --help\n");
+	fputs(synopsis, stderr);
 	exit(2);
 }
 
+/*
+ * --help: the synopsis, then what papigwd is and its options, in the
+ * language of the locale (in 80 columns).
+ */
 static void
 help(void)
 {
-	printf("usage: papigwd [-dn] [-c file] [-o key=value]\n"
-	    "       papigwd --version | --help\n\n"
-	    "SMS/USSD citizen-feedback gateway daemon.\n\n"
-	    "  -d            stay in the foreground and log to stderr\n"
-	    "  -n            check the configuration and exit\n"
-	    "  -c file       configuration file (default %s)\n"
-	    "  -o key=value  override a setting by its path, after the file\n"
-	    "                is read; repeatable\n"
-	    "  --version     print the version and exit\n"
-	    "  --help        print this help and exit\n\n"
-	    "See papigwd(8) and papigw.conf(5).\n", PAPIGW_CONF_DEFAULT);
+	fputs(synopsis, stdout);
+	printf("\n%s\n\n", _("SMS/USSD citizen-feedback gateway daemon."));
+	printf("  %-13s %s\n", "-d",
+	    _("stay in the foreground and log to stderr"));
+	printf("  %-13s %s\n", "-n", _("check the configuration and exit"));
+	printf("  %-13s ", "-c file");
+	printf(_("configuration file (default %s)"), PAPIGW_CONF_DEFAULT);
+	printf("\n  %-13s %s\n", "-o key=value",
+	    _("override a setting by its path, after the file; repeatable"));
+	printf("  %-13s %s\n", "--version", _("print the version and exit"));
+	printf("  %-13s %s\n", "--help", _("print this help and exit"));
+	printf("\n%s\n", _("See papigwd(8) and papigw.conf(5)."));
 }
 
 /* The settings a reload found changed, by path (config_diff()). */
@@ -200,22 +212,40 @@ static void
 reload(long uid)
 {
 	static unsigned	 n;
-	char		 err[CONF_ERR_MAX];
-	struct config	*new;
+	char		 err[CONF_ERR_MAX], said[CONF_ERR_MAX];
+	struct config	*new, *again;
+	locale_t	 loc;
+	int		 loaded;
 
 	n++;
 	sd_notify(0, "RELOADING=1\nSTATUS=Reloading the configuration");
-	new = config_load(d.conf_path, d.overrides, d.noverrides, err,
-	    sizeof(err));
-	if (new != NULL && gateway_reload(d.gw, config_ref(new), err,
-	    sizeof(err)) == -1) {
+	new = config_load(d.conf_path, d.overrides, d.noverrides, said,
+	    sizeof(said));
+	loaded = new != NULL;
+	if (new != NULL && gateway_reload(d.gw, config_ref(new), said,
+	    sizeof(said)) == -1) {
 		config_unref(new);
 		config_unref(new);
 		new = NULL;
 	}
 	if (new == NULL) {
 		log_warnx(_("reload %u failed, keeping the running "
-		    "configuration: %s"), n, err);
+		    "configuration: %s"), n, said);
+		/*
+		 * The audit entry is English, as every entry: the file's
+		 * error read again in English (the same file, unless it was
+		 * mended in the meantime).
+		 */
+		copy_str(err, sizeof(err), said);
+		if (!loaded) {
+			loc = i18n_english();
+			if ((again = config_load(d.conf_path, d.overrides,
+			    d.noverrides, err, sizeof(err))) != NULL) {
+				config_free(again);
+				copy_str(err, sizeof(err), said);
+			}
+			i18n_restore(loc);
+		}
 		reload_audit(uid, "config.reload_failed", err);
 		sd_notify(0, "READY=1\nSTATUS=Serving (reload failed: see "
 		    "the log)");
@@ -365,8 +395,9 @@ options(int argc, char *argv[], int *foreground, int *checkonly)
 			break;
 		case 'o':
 			if (d.noverrides == CONF_OVERRIDES_MAX) {
-				fprintf(stderr, "papigwd: too many -o options "
-				    "(at most %d)\n", CONF_OVERRIDES_MAX);
+				fprintf(stderr, _("papigwd: too many -o "
+				    "options (at most %d)\n"),
+				    CONF_OVERRIDES_MAX);
 				return 2;
 			}
 			ovr[d.noverrides++] = optarg;

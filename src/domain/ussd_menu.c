@@ -56,6 +56,7 @@
 #include <string.h>
 
 #include "domain/ussd_menu.h"
+#include "base/i18n.h"
 #include "base/strbuf.h"
 #include "base/util.h"
 #include "text/sms.h"
@@ -987,6 +988,10 @@ struct chk {
 	size_t		 errsz;
 };
 
+/*
+ * Records the problem: fmt is a message of the catalogue (xgettext takes
+ * chk_fail()'s fourth argument), shown in the language of the locale.
+ */
 static int __attribute__((format(printf, 4, 5)))
 chk_fail(struct chk *k, const char *key, int elem, const char *fmt, ...)
 {
@@ -995,7 +1000,7 @@ chk_fail(struct chk *k, const char *key, int elem, const char *fmt, ...)
 	copy_str(k->key, k->keysz, key);
 	*k->elem = elem;
 	va_start(ap, fmt);
-	vsnprintf(k->err, k->errsz, fmt, ap);
+	vsnprintf(k->err, k->errsz, _(fmt), ap);
 	va_end(ap);
 	return -1;
 }
@@ -1065,25 +1070,29 @@ check_items(const struct config *conf, struct chk *k, const char *key,
 	return 0;
 }
 
+/* What a screen shows above its own text, in the language of the locale. */
 static const char *
 hint_name(enum ussd_hint h)
 {
 	switch (h) {
 	case USSD_HINT_INVALID:
-		return " with the line of 'invalid' above it";
+		return _(" with the line of 'invalid' above it");
 	case USSD_HINT_CUT:
-		return " with the line of 'cut_notice' above it";
+		return _(" with the line of 'cut_notice' above it");
 	case USSD_HINT_NOT_FOUND:
-		return " with the line of 'not_found' above it";
+		return _(" with the line of 'not_found' above it");
 	case USSD_HINT_FAILED:
-		return " with the line of 'failed' above it";
+		return _(" with the line of 'failed' above it");
 	case USSD_HINT_NONE:
 		break;
 	}
 	return "";
 }
 
-/* Renders one screen at its longest; -1 when it does not fit. */
+/*
+ * Renders one screen at its longest; -1 when it does not fit.  what is
+ * its name, NC_("USSD screen", ...).
+ */
 static int
 check_screen(const struct config *conf, struct chk *k, enum ussd_state st,
     int item, const char *key, int elem, const char *what)
@@ -1110,17 +1119,22 @@ check_screen(const struct config *conf, struct chk *k, enum ussd_state st,
 		pos.ref = USSD_WORST_REF;
 		room = compose(conf, &pos, &b);
 		if (st == USSD_CONFIRM && room < USSD_TEXT_SHOWN_MIN) {
+			/*
+			 * TRANSLATORS: "the main menu screen with the line
+			 * of 'invalid' above it": the screen's name (USSD
+			 * screen) and what is shown above its own text.
+			 */
 			r = chk_fail(k, key, elem, "ussd.%s: the %s screen%s "
 			    "leaves room for %ld characters of the message, "
-			    "fewer than %d (a USSD screen holds %d)", key, what,
-			    hint_name(hints[i]), room, USSD_TEXT_SHOWN_MIN,
+			    "fewer than %d (a USSD screen holds %d)", key,
+			    i18n_ctext(what), hint_name(hints[i]), room, USSD_TEXT_SHOWN_MIN,
 			    USSD_SCREEN_MAX);
 			break;
 		}
 		if ((w = ussd_width(b.buf)) > USSD_SCREEN_MAX) {
 			r = chk_fail(k, key, elem, "ussd.%s: the %s screen%s "
 			    "is %zu characters, more than the %d of a USSD "
-			    "screen", key, what, hint_name(hints[i]), w,
+			    "screen", key, i18n_ctext(what), hint_name(hints[i]), w,
 			    USSD_SCREEN_MAX);
 			break;
 		}
@@ -1141,7 +1155,8 @@ check_end(const struct config *conf, struct chk *k, enum ussd_text t,
 	if ((w = ussd_width(b.buf)) > USSD_SCREEN_MAX)
 		r = chk_fail(k, text_names[t], -1, "ussd.%s: the %s screen "
 		    "is %zu characters at its longest, more than the %d of a "
-		    "USSD screen", text_names[t], what, w, USSD_SCREEN_MAX);
+		    "USSD screen", text_names[t], i18n_ctext(what), w,
+		    USSD_SCREEN_MAX);
 	strbuf_free(&b);
 	return r;
 }
@@ -1252,46 +1267,46 @@ ussd_check(const struct config *conf, char *key, size_t keysz, int *elem,
 	    conf->ussd_ntopics) == -1 || check_menu(conf, &k) == -1)
 		return -1;
 	if (check_screen(conf, &k, USSD_MAIN, -1, "title", -1,
-	    "main menu") == -1 ||
+	    NC_("USSD screen", "main menu")) == -1 ||
 	    check_screen(conf, &k, USSD_CATEGORY, -1, "report_prompt", -1,
-	    "category") == -1 ||
+	    NC_("USSD screen", "category")) == -1 ||
 	    check_screen(conf, &k, USSD_REF, -1, "ref_prompt", -1,
-	    "reference") == -1 ||
+	    NC_("USSD screen", "reference")) == -1 ||
 	    check_screen(conf, &k, USSD_TOPICS, -1, "info_prompt", -1,
-	    "information") == -1)
+	    NC_("USSD screen", "information")) == -1)
 		return -1;
 	for (i = 0; i < conf->ussd_ncategories; i++)
 		if (check_screen(conf, &k, USSD_TEXT, (int)i, "text_prompt", -1,
-		    "message") == -1 ||
+		    NC_("USSD screen", "message")) == -1 ||
 		    check_screen(conf, &k, USSD_CONFIRM, (int)i, "confirm", -1,
-		    "confirmation") == -1)
+		    NC_("USSD screen", "confirmation")) == -1)
 			return -1;
 	for (i = 0; i < conf->ussd_ntopics; i++)
 		if (find_topic(conf, conf->ussd_topics[i].id) != NULL &&
 		    check_screen(conf, &k, USSD_TOPIC, (int)i, "info_topics",
-		    (int)i, "topic") == -1)
+		    (int)i, NC_("USSD screen", "topic")) == -1)
 			return -1;
 	for (i = 0; i < conf->ussd_nmenu && conf->nnews_topics > 0; i++) {
 		if (strcmp(conf->ussd_menu[i].id, "news") != 0)
 			continue;
 		if (check_screen(conf, &k, USSD_NEWS, -1, "menu", (int)i,
-		    "news") == -1)
+		    NC_("USSD screen", "news")) == -1)
 			return -1;
 		for (i = 0; i < conf->nnews_topics; i++)
 			if (check_screen(conf, &k, USSD_NEWS_TOPIC, (int)i,
-			    "menu", -1, "news topic") == -1)
+			    "menu", -1, NC_("USSD screen", "news topic")) == -1)
 				return -1;
 		break;
 	}
 	if (conf->nprocedures > 0 && check_screen(conf, &k, USSD_FIELDS, -1,
-	    "menu", -1, "procedures' fields") == -1)
+	    "menu", -1, NC_("USSD screen", "procedures' fields")) == -1)
 		return -1;
 	if (conf->reception_enabled && check_screen(conf, &k, USSD_BOOK, -1,
-	    "menu", -1, "reception's") == -1)
+	    "menu", -1, NC_("USSD screen", "reception's")) == -1)
 		return -1;
-	if (check_end(conf, &k, USSD_T_DONE, "report's last") == -1 ||
-	    check_end(conf, &k, USSD_T_BUSY, "busy") == -1 ||
-	    check_end(conf, &k, USSD_T_EXPIRED, "expired") == -1)
+	if (check_end(conf, &k, USSD_T_DONE, NC_("USSD screen", "report's last")) == -1 ||
+	    check_end(conf, &k, USSD_T_BUSY, NC_("USSD screen", "busy")) == -1 ||
+	    check_end(conf, &k, USSD_T_EXPIRED, NC_("USSD screen", "expired")) == -1)
 		return -1;
 	return 0;
 }
