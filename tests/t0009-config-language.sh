@@ -171,8 +171,27 @@ test_expect_success 'a reload that fails: logged in Vietnamese, audited in Engli
 	test_grep "^<4>nạp lại lần 1 thất bại, giữ cấu hình đang chạy: reload.conf:3: batch_max: 0 nằm ngoài giới hạn (từ 1 đến 10000)$" daemon.log &&
 	wait_for "test -n \"\$(sqlite3 papigw.db \"SELECT detail FROM audit WHERE action = '"'config.reload_failed'"'\")\"" &&
 	test "$(sqlite3 papigw.db "SELECT detail FROM audit WHERE action = '"'config.reload_failed'"'")" = \
-	    "reload.conf:3: batch_max: 0 is out of range (1 to 10000)" &&
-	stop_daemon && test "$daemon_status" = 0
+	    "reload.conf:3: batch_max: 0 is out of range (1 to 10000)"
+'
+
+test_expect_success 'the dictionary'"'"'s errors: -n, and a reload whose audit entry stays English' '
+	write_conf dict.conf &&
+	sed -i "s/^  shorthand = (\$/&\\
+    (\"k o\", \"không\"),/" categories.conf &&
+	test_grep "^    (\"k o\", \"không\"),\$" categories.conf &&
+	test_exit_status 1 vi "$PAPIGWD" -n -c dict.conf 2>err &&
+	says err "router: từ viết tắt (\"k o\", \"không\"): từ viết tắt phải là một từ và từ đầy đủ dài từ 1 đến 8 từ" &&
+	test_exit_status 1 en "$PAPIGWD" -n -c dict.conf 2>err &&
+	says err "router: shorthand (\"k o\", \"không\"): the token must be one word and the expansion 1 to 8 words" &&
+	cp dict.conf reload.conf &&
+	kill -HUP $daemon_pid &&
+	wait_for "grep -q \"^<4>nạp lại lần 2 thất bại\" daemon.log" &&
+	test_grep "^<4>nạp lại lần 2 thất bại, giữ cấu hình đang chạy: router: từ viết tắt (\"k o\"" daemon.log &&
+	wait_for "test \$(sqlite3 papigw.db \"SELECT count(*) FROM audit WHERE action = '"'config.reload_failed'"'\") = 2" &&
+	test "$(sqlite3 papigw.db "SELECT detail FROM audit WHERE action = '"'config.reload_failed'"' ORDER BY id DESC LIMIT 1")" = \
+	    "router: shorthand (\"k o\", \"không\"): the token must be one word and the expansion 1 to 8 words" &&
+	stop_daemon && test "$daemon_status" = 0 &&
+	cp "$CONF_DIR/categories.conf" categories.conf
 '
 
 test_expect_success 'papigwd --help in the language of the locale, in 80 columns; usage stays syntax' '

@@ -214,6 +214,7 @@ reload(long uid)
 	static unsigned	 n;
 	char		 err[CONF_ERR_MAX], said[CONF_ERR_MAX];
 	struct config	*new, *again;
+	struct classifier *c;
 	locale_t	 loc;
 	int		 loaded;
 
@@ -222,8 +223,21 @@ reload(long uid)
 	new = config_load(d.conf_path, d.overrides, d.noverrides, said,
 	    sizeof(said));
 	loaded = new != NULL;
+	/*
+	 * The audit entry is English, as every entry: a failure's reason is
+	 * found again in English, the dictionary's (gateway_reload()
+	 * compiles it) or the file's (the same file, unless it was mended
+	 * in the meantime).
+	 */
 	if (new != NULL && gateway_reload(d.gw, config_ref(new), said,
 	    sizeof(said)) == -1) {
+		copy_str(err, sizeof(err), said);
+		loc = i18n_english();
+		if ((c = classifier_new(new, err, sizeof(err))) != NULL) {
+			classifier_unref(c);
+			copy_str(err, sizeof(err), said);
+		}
+		i18n_restore(loc);
 		config_unref(new);
 		config_unref(new);
 		new = NULL;
@@ -231,13 +245,8 @@ reload(long uid)
 	if (new == NULL) {
 		log_warnx(_("reload %u failed, keeping the running "
 		    "configuration: %s"), n, said);
-		/*
-		 * The audit entry is English, as every entry: the file's
-		 * error read again in English (the same file, unless it was
-		 * mended in the meantime).
-		 */
-		copy_str(err, sizeof(err), said);
 		if (!loaded) {
+			copy_str(err, sizeof(err), said);
 			loc = i18n_english();
 			if ((again = config_load(d.conf_path, d.overrides,
 			    d.noverrides, err, sizeof(err))) != NULL) {

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "domain/classify.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -58,8 +59,8 @@ classify_fits(const struct config *conf, const struct model *m,
 		    strcmp(name, CLS_THANKS) != 0 &&
 		    strcmp(name, CLS_GREETING) != 0 &&
 		    strcmp(name, CLS_OTHER) != 0) {
-			snprintf(err, errsz, "%s: class \"%s\" is not a "
-			    "configured category; train the model again",
+			snprintf(err, errsz, _("%s: class \"%s\" is not a "
+			    "configured category; train the model again"),
 			    path, name);
 			return -1;
 		}

@@ -38,6 +38,7 @@
 
 #include "domain/router.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/slot.h"
 #include "base/util.h"
@@ -448,8 +449,12 @@ add_phrase(struct router *r, struct text *t, const char *s, enum pclass cls,
 	p = &r->phrases[r->nphrases];
 	memset(p, 0, sizeof(*p));
 	if ((n = fold_phrase(r, t, s, p->words, p->keys)) <= 0) {
-		snprintf(err, errsz, "router: phrase \"%s\" %s", s, n == 0 ?
-		    "has no words" : "has too many words");
+		if (n == 0)
+			snprintf(err, errsz, _("router: phrase \"%s\" has no "
+			    "words"), s);
+		else
+			snprintf(err, errsz, _("router: phrase \"%s\" has too "
+			    "many words"), s);
 		for (i = 0; i < PHRASE_WORDS_MAX; i++)
 			free(p->keys[i]);
 		return -1;
@@ -654,9 +659,9 @@ compile_lists(struct router *r, struct text *t, const struct config *conf,
 		if (add_expansion(r, t, &r->shorthand[r->nshorthand],
 		    conf->shorthand[i].token,
 		    conf->shorthand[i].expansion) == -1) {
-			snprintf(err, errsz, "router: shorthand (\"%s\", "
+			snprintf(err, errsz, _("router: shorthand (\"%s\", "
 			    "\"%s\"): the token must be one word and the "
-			    "expansion 1 to %d words", conf->shorthand[i].token,
+			    "expansion 1 to %d words"), conf->shorthand[i].token,
 			    conf->shorthand[i].expansion, PHRASE_WORDS_MAX);
 			return -1;
 		}
@@ -737,7 +742,7 @@ router_compile(const struct config *conf, char *err, size_t errsz)
 	if (errsz > 0)
 		err[0] = '\0';
 	if (conf->ncategories == 0) {
-		snprintf(err, errsz, "router: no categories");
+		snprintf(err, errsz, "%s", _("router: no categories"));
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));
@@ -748,7 +753,7 @@ router_compile(const struct config *conf, char *err, size_t errsz)
 		if (strcmp(conf->categories[i].id, conf->router_triage) == 0)
 			r->triage = (int)i;
 	if (r->triage == -1) {
-		snprintf(err, errsz, "router: no triage category '%s'",
+		snprintf(err, errsz, _("router: no triage category '%s'"),
 		    conf->router_triage);
 		goto fail;
 	}
