@@ -662,6 +662,13 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
  * if they came before then, its satisfaction if answered by then.  A
  * case without any event (imported, or seeded by a test) is taken as it
  * is.  The columns of STORE_CASE_REPORT_COLUMNS, then no text.
+ *
+ * Every lookup is one search of an index per case (corrections_case,
+ * case_events_case and case_events_state, case_deadlines_case).  The
+ * inner query reads whether the case has a history and its first later
+ * correction once per case: its OFFSET keeps SQLite from flattening it
+ * into the outer one, which would repeat them at every use.  The outer
+ * one reads the history only of cases that have one.
  */
 #define FROZEN_EVENT(what, cond)					\
 	"(SELECT " what " FROM case_events e WHERE e.case_id = c.id "	\
@@ -670,9 +677,8 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
 	"(SELECT k." k " FROM corrections k WHERE k.case_id = c.id "	\
 	"AND k.created >= ?3 ORDER BY k.id LIMIT 1)"
 static const char frozen_sql[] =
-	"SELECT c.ref_number, "
-	"coalesce(" FROZEN_FIX("old_category") ", c.category), "
-	"CASE WHEN " FROZEN_FIX("id") " IS NULL THEN c.subcategory "
+	"SELECT c.ref_number, coalesce(c.fix, c.category), "
+	"CASE WHEN c.fix IS NULL THEN c.subcategory "
 	"ELSE " FROZEN_FIX("old_subcategory") " END, "
 	"CASE WHEN NOT c.hist THEN c.state ELSE coalesce("
 	FROZEN_EVENT("e.to_state", " ORDER BY e.at DESC, e.id DESC LIMIT 1")
@@ -691,9 +697,13 @@ static const char frozen_sql[] =
 	"CASE WHEN NOT c.hist THEN c.reopened ELSE "
 	FROZEN_EVENT("max(e.at)", " AND e.to_state = 'reopened'") " END, "
 	"c.source, NULL "
-	"FROM (SELECT c.*, EXISTS (SELECT 1 FROM case_events e "
-	"WHERE e.case_id = c.id) AS hist FROM cases c "
-	"WHERE c.created >= ?1 AND c.created < ?2) c";
+	"FROM (SELECT c.id, c.ref_number, c.category, c.subcategory, "
+	"c.state, c.channel, c.created, c.deadline, c.first_answered, "
+	"c.closed, c.satisfaction, c.satisfaction_at, c.resident, "
+	"c.reopened, c.source, EXISTS (SELECT 1 FROM case_events e "
+	"WHERE e.case_id = c.id) AS hist, " FROZEN_FIX("old_category")
+	" AS fix FROM cases c WHERE c.created >= ?1 AND c.created < ?2 "
+	"LIMIT -1 OFFSET 0) c";
 
 /*
  * Calls fn(case, arg) for every case created in [from, to) with its
