@@ -61,7 +61,8 @@
 #define DASH_TOKEN_BYTES	32	/* random bytes of a session token */
 #define DASH_TOKEN_HEX		(2 * DASH_TOKEN_BYTES + 1)
 #define DASH_POOL_MAX		8	/* query connections kept open */
-#define DASH_CACHE_MAX		32	/* figures kept for a while */
+#define DASH_CACHE_MAX		96	/* figures kept for a while */
+#define DASH_PIN_MAX		(DASH_CACHE_MAX / 2) /* of them for good */
 #define DASH_PEM_MAX		65536	/* bytes of a certificate or key */
 #define DASH_THREADS		4	/* HTTP threads */
 #define DASH_CONNS		256	/* HTTP connections */
@@ -69,7 +70,9 @@
 #define DASH_MAKE_WAIT		30	/* seconds a request waits for figures
 					   another is making */
 #define DASH_KEEP_UNUSED	600	/* seconds figures are refreshed after
-					   their last use */
+					   their last use; also how often the
+					   reports kept for good are looked
+					   over */
 #define DASH_MAX_BODY		4096	/* bytes: a login form */
 #define COOKIE_SESSION		"papigw_session"
 #define COOKIE_LANG		"papigw_lang"
@@ -107,6 +110,13 @@ struct cached {
 	double		 used;
 	int		 ttl;			/* seconds */
 	int		 refreshing;		/* the refresher is on it */
+	unsigned	 pin;			/* kept for good: the pass of
+						   dash_warm_reports() that
+						   wants it, or 0 */
+	int		 final;			/* a period's figures past its
+						   end: never made again */
+	int64_t		 ends;			/* Unix time when provisional
+						   figures become final, or 0 */
 	json_t		*data;
 	dash_make_fn	 make;
 	json_t		*args;
@@ -131,6 +141,7 @@ struct dash {
 	int			 refresher_started;
 	pthread_cond_t		 wake;
 	pthread_cond_t		 made;		/* figures were made */
+	unsigned		 pass;		/* of dash_warm_reports() */
 	int			 stopping;
 };
 
@@ -241,6 +252,18 @@ cache_find(struct dash *d, const char *key)
 	return NULL;
 }
 
+/* Whether another entry may be kept for good; lock held. */
+static int
+cache_may_pin(struct dash *d)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < DASH_CACHE_MAX; i++)
+		if (d->cache[i].key[0] != '\0' && d->cache[i].pin != 0)
+			n++;
+	return n < DASH_PIN_MAX;
+}
+
 /* A free entry, or the one used least recently; lock held. */
 static struct cached *
 cache_slot(struct dash *d)
@@ -250,10 +273,10 @@ cache_slot(struct dash *d)
 
 	for (i = 0; i < DASH_CACHE_MAX; i++) {
 		c = &d->cache[i];
-		if (c->refreshing)
-			continue;
 		if (c->key[0] == '\0')
 			return c;
+		if (c->refreshing || c->pin != 0)
+			continue;
 		if (old == NULL || c->used < old->used)
 			old = c;
 	}
@@ -266,6 +289,22 @@ cache_slot(struct dash *d)
 }
 
 /*
+ * Notes what figures j of c say of their period (a report's answer):
+ * final once the period has ended (provisional false: they never change
+ * again), or when they become so (the period's end).  Lock held.
+ */
+static void
+cache_made(struct cached *c, json_t *j)
+{
+	json_t	*p = json_object_get(j, "provisional");
+
+	c->made = clock_mono();
+	c->final = json_is_false(p);
+	c->ends = json_is_true(p) ? (int64_t)json_integer_value(
+	    json_object_get(j, "to")) : 0;
+}
+
+/*
  * Figures that cost a scan of many cases (a quarter's report, the queue
  * counts of a million cases), kept under key, which must name whatever
  * makes them differ (the categories the role sees, the period).  Returns
@@ -273,6 +312,9 @@ cache_slot(struct dash *d)
  * seconds, has the refresher make them again meanwhile: a page never
  * waits for a scan but the first.  Without kept figures, returns those
  * make(dr, args) returns now (NULL: none, not kept).  args is borrowed.
+ * A report of a period that has ended (provisional false) is never made
+ * again; one that runs is made again at the period's end.  With dr->pin,
+ * the figures are kept for good, for that pass of dash_warm_reports().
  */
 json_t *
 dash_cached(struct dash_req *dr, const char *key, int ttl,
@@ -294,7 +336,9 @@ dash_cached(struct dash_req *dr, const char *key, int ttl,
 	if (c != NULL && c->data != NULL) {
 		j = json_incref(c->data);
 		c->used = now;
-		if (now - c->made > c->ttl && !c->refreshing)
+		if (dr->pin != 0 && (c->pin != 0 || cache_may_pin(d)))
+			c->pin = dr->pin;
+		if (!c->final && now - c->made > c->ttl && !c->refreshing)
 			pthread_cond_signal(&d->wake);
 		pthread_mutex_unlock(&d->lock);
 		return j;
@@ -307,6 +351,7 @@ dash_cached(struct dash_req *dr, const char *key, int ttl,
 		c->make = make;
 		c->args = json_incref(args);
 		c->who = dr->who;
+		c->pin = cache_may_pin(d) ? dr->pin : 0;
 	} else
 		c = NULL;	/* made by another, too slowly: not kept */
 	pthread_mutex_unlock(&d->lock);
@@ -317,7 +362,7 @@ dash_cached(struct dash_req *dr, const char *key, int ttl,
 	c->refreshing = 0;
 	if (j != NULL) {
 		c->data = json_incref(j);
-		c->made = clock_mono();
+		cache_made(c, j);
 	} else {
 		json_decref(c->args);
 		memset(c, 0, sizeof(*c));
@@ -353,7 +398,7 @@ refresh(struct dash *d, struct cached *c)
 	if (j != NULL && c->data != NULL && strcmp(c->key, key) == 0) {
 		json_decref(c->data);
 		c->data = j;
-		c->made = clock_mono();
+		cache_made(c, j);
 	} else
 		json_decref(j);
 }
@@ -383,9 +428,50 @@ warm(struct dash *d)
 }
 
 /*
+ * The reports kept for good (dash_warm_reports()), made before anyone
+ * asks for those not kept yet; those a former pass kept are no longer
+ * kept for good.  Returns the seconds it took.
+ */
+static double
+warm_reports(struct dash *d)
+{
+	struct dash_req	dr;
+	double		t;
+	size_t		i;
+
+	memset(&dr, 0, sizeof(dr));
+	dr.d = d;
+	dr.svc = d->svc;
+	dr.out = (struct strbuf)STRBUF_INIT;
+	copy_str(dr.who.user, sizeof(dr.who.user), "papigwd");
+	copy_str(dr.who.roles, sizeof(dr.who.roles), "papigwd");
+	dr.who.kind = ROLE_ADMINISTRATOR;
+	dr.who.cats = ~UINT64_C(0);
+	pthread_mutex_lock(&d->lock);
+	if (++d->pass == 0)
+		d->pass = 1;
+	dr.pin = d->pass;
+	pthread_mutex_unlock(&d->lock);
+	dr.conf = conf_slot_get(d->svc->confs);
+	t = clock_mono();
+	dash_warm_reports(&dr);
+	pool_put(&dr);
+	config_unref(dr.conf);
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < DASH_CACHE_MAX; i++)
+		if (d->cache[i].pin != dr.pin)
+			d->cache[i].pin = 0;
+	pthread_mutex_unlock(&d->lock);
+	return clock_mono() - t;
+}
+
+/*
  * The refresher's thread: figures used in the last DASH_KEEP_UNUSED
- * seconds are made again once they are older than their ttl; the others
- * are forgotten.
+ * seconds are made again once they are older than their ttl, the
+ * reports kept for good once they are older than DASH_KEEP_UNUSED; the
+ * others are forgotten.  A report whose period has ended is made again
+ * once, then never.  Every DASH_KEEP_UNUSED seconds it looks over which
+ * reports to keep for good (after a cut-off, a new quarter).
  */
 static void *
 refresher_main(void *arg)
@@ -393,11 +479,15 @@ refresher_main(void *arg)
 	struct dash	*d = arg;
 	struct cached	*c;
 	struct timespec	 ts;
-	double		 now;
+	double		 now, passed;
 	size_t		 i;
+	int		 unused;
 
 	pthread_setname_np(pthread_self(), "web-refresh");
 	warm(d);
+	log_notice(_("web: the reports kept for good made in %.1f s"),
+	    warm_reports(d));
+	passed = clock_mono();
 	pthread_mutex_lock(&d->lock);
 	while (!d->stopping) {
 		now = clock_mono();
@@ -405,12 +495,21 @@ refresher_main(void *arg)
 			c = &d->cache[i];
 			if (c->key[0] == '\0' || c->data == NULL)
 				continue;
-			if (now - c->used > DASH_KEEP_UNUSED) {
+			unused = now - c->used > DASH_KEEP_UNUSED;
+			if (unused && c->pin == 0) {
 				json_decref(c->data);
 				json_decref(c->args);
 				memset(c, 0, sizeof(*c));
-			} else if (now - c->made > c->ttl)
+			} else if (!c->final && ((c->ends != 0 &&
+			    clock_unix() >= c->ends) || now - c->made >
+			    (unused ? DASH_KEEP_UNUSED : c->ttl)))
 				refresh(d, c);
+		}
+		if (!d->stopping && clock_mono() - passed > DASH_KEEP_UNUSED) {
+			pthread_mutex_unlock(&d->lock);
+			warm_reports(d);
+			passed = clock_mono();
+			pthread_mutex_lock(&d->lock);
 		}
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 1;

@@ -98,6 +98,8 @@ static const char *const tr[][2] = {
 	{ "Working days", "Ngày làm việc" },
 	{ "Overdue cases", "Hồ sơ quá hạn" },
 	{ "Quarter", "Quý" },
+	{ "Report period", "Kỳ báo cáo" },
+	{ "Report periods", "Các kỳ báo cáo" },
 	{ "From", "Từ" },
 	{ "To", "Đến" },
 	{ "Download", "Tải về" },

@@ -23,7 +23,9 @@
 #include "base/strbuf.h"
 #include "base/util.h"
 #include "conf/config.h"
+#include "base/date.h"
 #include "domain/calendar.h"
+#include "domain/period.h"
 #include "domain/ref.h"
 #include "store/figures.h"
 #include "store/query.h"
@@ -40,6 +42,7 @@
 #define DUE_DAYS_MAX	20	/* working days the deadlines page looks */
 #define DUE_LIMIT	200	/* cases it lists */
 #define TEXT_SHOWN	120	/* bytes of a message in the case list */
+#define REPORT_QUARTERS	4	/* quarters whose reports are kept for good */
 
 /*
  * ===================================================================
@@ -92,15 +95,33 @@ fail_page(struct dash_req *dr, const struct dash_answer *a)
 	dash_send(dr, status, CT_HTML, dr->out.buf);
 }
 
+/* The quarter n quarters before the current one, "2026Q4", in buf. */
+static void
+quarter_before(int n, char *buf, size_t bufsz)
+{
+	int	y, m, d, q;
+
+	date_of(clock_unix(), &y, &m, &d);
+	q = y * 4 + (m - 1) / 3 - n;
+	snprintf(buf, bufsz, "%dQ%d", q / 4, q % 4 + 1);
+}
+
 /* The current quarter, "2026Q4", in buf. */
 static void
 this_quarter(char *buf, size_t bufsz)
 {
-	time_t		now = time(NULL);
-	struct tm	tm;
+	quarter_before(0, buf, bufsz);
+}
 
-	localtime_r(&now, &tm);
-	snprintf(buf, bufsz, "%dQ%d", tm.tm_year + 1900, tm.tm_mon / 3 + 1);
+/*
+ * The key of the report of args' period (a quarter, a range of days or
+ * a period of the district's reports), without whose figures they are.
+ */
+static void
+report_key(json_t *args, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "report:%s:%s:%s:%s", jstr(args, "quarter"),
+	    jstr(args, "from"), jstr(args, "to"), jstr(args, "period"));
 }
 
 /*
@@ -223,8 +244,9 @@ quarter_report(struct dash_req *dr)
 	char	 key[64], quarter[24];
 
 	this_quarter(quarter, sizeof(quarter));
-	snprintf(key, sizeof(key), "all:report:%s::", quarter);
 	args = json_pack("{s:s}", "quarter", quarter);
+	memcpy(key, "all:", 4);
+	report_key(args, key + 4, sizeof(key) - 4);
 	rep = dash_cached(dr, key, DASH_TTL, make_report_all, args);
 	json_decref(args);
 	return rep;
@@ -515,18 +537,23 @@ static json_t	*report_kept(struct dash_req *, json_t *);
 void
 dash_warm(struct dash_req *dr)
 {
-	json_t	*args;
-	char	 quarter[24];
-	size_t	 i, j, k;
-	const struct role *r;
-
 	json_decref(status_all(dr));
 	json_decref(quarter_report(dr));
 	json_decref(dash_cached(dr, "daily", DASH_TTL, make_daily, NULL));
 	json_decref(dash_cached(dr, "parts", DASH_TTL, make_parts, NULL));
-	/* This quarter's report of each officers' role, as control.c sees it. */
-	this_quarter(quarter, sizeof(quarter));
-	args = json_pack("{s:s}", "quarter", quarter);
+}
+
+/* The report of args for every view: all categories, each officers' role. */
+static void
+warm_report(struct dash_req *dr, json_t *args)
+{
+	const struct role	*r;
+	size_t			 i, j, k;
+
+	dr->who.kind = ROLE_ADMINISTRATOR;
+	dr->who.cats = ~UINT64_C(0);
+	json_decref(report_kept(dr, args));
+	/* Each officers' role's, as control.c sees it. */
 	for (i = 0; i < dr->conf->nroles; i++) {
 		r = &dr->conf->roles[i];
 		if (r->kind != ROLE_OFFICER)
@@ -544,7 +571,54 @@ dash_warm(struct dash_req *dr)
 		}
 		json_decref(report_kept(dr, args));
 	}
-	json_decref(args);
+	dr->who.kind = ROLE_ADMINISTRATOR;
+	dr->who.cats = ~UINT64_C(0);
+}
+
+/*
+ * Whether period p of the district's reports is one the report page
+ * offers at "now": running, or ended within the last year.
+ */
+static int
+period_offered(const struct period *p, int64_t now)
+{
+	return p->start <= now && p->cutoff > now - 366 * 86400;
+}
+
+/*
+ * Makes the reports people ask for most, for every view, and keeps them
+ * for good (dr->pin): the periods of the district's reports offered
+ * (period_offered()) and the last REPORT_QUARTERS quarters.  An ended
+ * period's figures never change (its report is frozen at its end): they
+ * are made once; a running one's again while the period runs, and once
+ * more at its end.  The refresher runs it at start and every
+ * DASH_KEEP_UNUSED seconds.
+ */
+void
+dash_warm_reports(struct dash_req *dr)
+{
+	struct period	 p;
+	json_t		*args;
+	char		 quarter[24];
+	int64_t		 now = clock_unix();
+	int		 y, m, d, year, k;
+
+	date_of(now, &y, &m, &d);
+	for (year = y - 1; year <= y + 1; year++)
+		for (k = 0; k < PERIOD_NKINDS; k++) {
+			period_of(dr->conf, year, (enum period_kind)k, &p);
+			if (!period_offered(&p, now))
+				continue;
+			args = json_pack("{s:s}", "period", p.id);
+			warm_report(dr, args);
+			json_decref(args);
+		}
+	for (k = 0; k < REPORT_QUARTERS; k++) {
+		quarter_before(k, quarter, sizeof(quarter));
+		args = json_pack("{s:s}", "quarter", quarter);
+		warm_report(dr, args);
+		json_decref(args);
+	}
 }
 
 /*
@@ -1015,13 +1089,17 @@ dash_deadlines(struct dash_req *dr)
  * ===================================================================
  */
 
-/* The period from the query (quarter, or from and to), or this quarter. */
+/*
+ * The period from the query (from and to, a period of the district's
+ * reports, or a quarter), or this quarter.
+ */
 static json_t *
 report_args(struct dash_req *dr, char *query, size_t querysz)
 {
 	const char	*q = http_param(dr->r, "quarter", NULL);
 	const char	*f = http_param(dr->r, "from", NULL);
 	const char	*t = http_param(dr->r, "to", NULL);
+	const char	*p = http_param(dr->r, "period", NULL);
 	char		 quarter[24];
 	struct strbuf	 sb = STRBUF_INIT;
 	json_t		*args;
@@ -1032,6 +1110,10 @@ report_args(struct dash_req *dr, char *query, size_t querysz)
 		dash_esc(&sb, f);
 		strbuf_adds(&sb, "&amp;to=");
 		dash_esc(&sb, t);
+	} else if (p != NULL && *p) {
+		args = json_pack("{s:s}", "period", p);
+		strbuf_adds(&sb, "period=");
+		dash_esc(&sb, p);
 	} else {
 		if (q == NULL || *q == '\0') {
 			this_quarter(quarter, sizeof(quarter));
@@ -1084,6 +1166,36 @@ report_row(struct dash_req *dr, const char *name, json_t *g)
 		strbuf_adds(&dr->out, "<td>–</td></tr>");
 }
 
+/*
+ * Links to the periods of the district's reports offered, and the last
+ * quarters: those whose figures are kept (dash_warm_reports()).
+ */
+static void
+report_periods(struct dash_req *dr)
+{
+	struct period	 p;
+	char		 quarter[24];
+	int64_t		 now = clock_unix();
+	int		 y, m, d, year, k;
+
+	strbuf_printf(&dr->out, "<p id=\"periods\">%s:",
+	    dash_tr(dr, "Report periods"));
+	date_of(now, &y, &m, &d);
+	for (year = y - 1; year <= y + 1; year++)
+		for (k = 0; k < PERIOD_NKINDS; k++) {
+			period_of(dr->conf, year, (enum period_kind)k, &p);
+			if (period_offered(&p, now))
+				strbuf_printf(&dr->out, " <a href=\"/report?"
+				    "period=%s\">%s</a>", p.id, p.id);
+		}
+	for (k = REPORT_QUARTERS - 1; k >= 0; k--) {
+		quarter_before(k, quarter, sizeof(quarter));
+		strbuf_printf(&dr->out, " <a href=\"/report?quarter=%s\">%s"
+		    "</a>", quarter, quarter);
+	}
+	strbuf_adds(&dr->out, "</p>");
+}
+
 static void
 report_html(struct dash_req *dr, json_t *data, const char *query,
     json_t *args)
@@ -1098,10 +1210,16 @@ report_html(struct dash_req *dr, json_t *data, const char *query,
 	    dash_tr(dr, "Quarter"));
 	dash_esc(&dr->out, jstr(args, "quarter"));
 	strbuf_printf(&dr->out, "\" placeholder=\"2026Q1\"></label>"
+	    "<label>%s <input name=\"period\" id=\"f-period\" value=\"",
+	    dash_tr(dr, "Report period"));
+	dash_esc(&dr->out, jstr(args, "period"));
+	strbuf_printf(&dr->out, "\" placeholder=\"2026H1\"></label>"
 	    "<label>%s <input type=\"date\" name=\"from\"></label><label>%s "
 	    "<input type=\"date\" name=\"to\"></label><button type=\"submit\">"
-	    "%s</button></form><p>", dash_tr(dr, "From"), dash_tr(dr, "To"),
+	    "%s</button></form>", dash_tr(dr, "From"), dash_tr(dr, "To"),
 	    dash_tr(dr, "Show"));
+	report_periods(dr);
+	strbuf_adds(&dr->out, "<p>");
 	dash_time(&dr->out, jint(data, "from"));
 	strbuf_adds(&dr->out, " – ");
 	dash_time(&dr->out, jint(data, "to"));
@@ -1138,10 +1256,7 @@ report_kept(struct dash_req *dr, json_t *args)
 {
 	char	key[96], vkey[128];
 
-	snprintf(key, sizeof(key), "report:%s:%s", jstr(args, "quarter"),
-	    jstr(args, "from"));
-	snprintf(key + strlen(key), sizeof(key) - strlen(key), ":%s",
-	    jstr(args, "to"));
+	report_key(args, key, sizeof(key));
 	if (dr->who.kind >= ROLE_INSPECTOR) {
 		snprintf(vkey, sizeof(vkey), "all:%s", key);
 		return dash_cached(dr, vkey, DASH_TTL, make_report_all, args);

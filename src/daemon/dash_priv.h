@@ -33,6 +33,8 @@ struct dash_req {
 	const char		*csrf;		/* the session's form token */
 	struct store_query	*q;		/* from the pool, or NULL */
 	struct store_figures	*fig;
+	unsigned		 pin;		/* figures made are kept for
+						   good (dash_warm_reports()) */
 	struct strbuf		 out;		/* the page being written */
 };
 
@@ -84,6 +86,7 @@ const char	*dash_state_name(const struct dash_req *, const char *state);
 
 /* dash_pages.c */
 void		 dash_warm(struct dash_req *);
+void		 dash_warm_reports(struct dash_req *);
 void		 dash_overview(struct dash_req *);
 void		 dash_cases(struct dash_req *);
 void		 dash_case(struct dash_req *, const char *ref);
