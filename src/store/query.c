@@ -911,8 +911,9 @@ done:
 
 /*
  * Calls fn(kind, messages, parts, arg) for the outbox rows of each kind
- * created at or after since and before until: what the ward's SMS cost.
- * Returns STORE_OK or an error.
+ * created at or after since and before until: what the ward's SMS cost,
+ * read from the index outbox_created alone.  Returns STORE_OK or an
+ * error.
  */
 enum store_status
 store_outbox_parts(struct store_query *q, int64_t since, int64_t until,

@@ -384,7 +384,8 @@ test_open_empty(void **state)
 	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM "
 	    "sqlite_master WHERE name IN ('outbox_queue', 'cases_open_due', "
-	    "'inbound_provider_id')"), 3);
+	    "'inbound_provider_id', 'corrections_case', 'case_events_state', "
+	    "'outbox_created')"), 6);
 }
 
 static enum store_status
