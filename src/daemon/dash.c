@@ -335,8 +335,10 @@ dash_cached(struct dash_req *dr, const char *key, int ttl,
 		;
 	if (c != NULL && c->data != NULL) {
 		j = json_incref(c->data);
-		c->used = now;
-		if (dr->pin != 0 && (c->pin != 0 || cache_may_pin(d)))
+		/* dash_warm_reports() keeps them: no one looked at them. */
+		if (dr->pin == 0)
+			c->used = now;
+		else if (c->pin != 0 || cache_may_pin(d))
 			c->pin = dr->pin;
 		if (!c->final && now - c->made > c->ttl && !c->refreshing)
 			pthread_cond_signal(&d->wake);
@@ -345,7 +347,7 @@ dash_cached(struct dash_req *dr, const char *key, int ttl,
 	}
 	if (c == NULL && (c = cache_slot(d)) != NULL) {
 		copy_str(c->key, sizeof(c->key), key);
-		c->used = now;
+		c->used = dr->pin == 0 ? now : now - DASH_KEEP_UNUSED - 1;
 		c->ttl = ttl;
 		c->refreshing = 1;	/* being made: others wait */
 		c->make = make;
