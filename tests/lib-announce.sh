@@ -5,7 +5,8 @@
 #	pub_conf FILE EXTRA	a test configuration with the shipped replies,
 #				topics, news topics and announce group, three
 #				areas (kp1, its tổ kp1-t3, kp2), a generic
-#				channel to the fake provider and EXTRA
+#				channel to the fake provider (or the channels
+#				of $PUB_CHANNELS) and EXTRA
 #	say_sms NUMBER TEXT	a message in through papictl inject
 #	subs NUMBER		NUMBER's subscriptions, "kind:value" a line
 #	ann_sent CODE		how many requests the fake provider saw with
@@ -13,12 +14,13 @@
 #	ann_twice CODE		how many numbers got CODE more than once
 
 pub_conf() {
+	pub_channels=${PUB_CHANNELS:-"{ name = \"gen\"; type = \"generic\";
+    base_url = \"http://127.0.0.1:${fake_port:-9}\"; ${CHANNEL_EXTRA:-} }"}
 	sed -n "/^replies = {/,/^};/p; /^topics = (/,/^);/p;
 	    /^news_topics = (/,/^);/p; /^announce = {/,/^};/p" \
 	    "$CONF_DIR/papigw.conf" >pub.conf &&
 	ctl_conf "$1" "
-channels = ( { name = \"gen\"; type = \"generic\";
-    base_url = \"http://127.0.0.1:${fake_port:-9}\"; ${CHANNEL_EXTRA:-} } );
+channels = ( $pub_channels );
 areas = (
 	{ id = \"kp1\"; name = \"Khu phố 1\"; words = [ \"khu phố 1\", \"kp1\" ]; },
 	{ id = \"kp1-t3\"; name = \"Tổ 3 khu phố 1\"; within = \"kp1\";

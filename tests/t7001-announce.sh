@@ -75,7 +75,7 @@ test_expect_success 'a draft shows who it reaches, its parts and cost' '
 	    >draft &&
 	test_grep "TB-000001 drafted" draft &&
 	test_grep "reaches:   14 subscribers" draft &&
-	test_grep "SMS parts: 2 each" draft &&
+	test_grep "channel gen: 14 recipients, 2 SMS parts each" draft &&
 	ctl --json announce show TB1 >show.json &&
 	test "$(jget show.json "$.reach")" = 14 &&
 	test "$(jget show.json "$.state")" = draft

@@ -40,6 +40,7 @@
 #include "conf/config.h"
 #include "domain/field.h"
 #include "domain/ref.h"
+#include "domain/subscribe.h"
 #include "domain/ussd_menu.h"
 #include "store/store.h"
 #include "core/ingest.h"
@@ -552,6 +553,17 @@ news(struct req *q)
 			return 0;
 		}
 		ussd_fit(text, USSD_SCREEN_MAX, screen, sizeof(screen));
+		remember(q->u, q, screen);
+		answer(q->r, 1, screen, 0);
+		return 0;
+	}
+	/* No channel can send the news: say so, subscribe nobody. */
+	if (q->pos.news == USSD_NEWS_ADD && subscribe_route(conf,
+	    conf->ussd_channel[0] != '\0' ? conf->ussd_channel : "ussd") ==
+	    NULL) {
+		q->pos.action = USSD_ACT_NONE;
+		ussd_fit(conf->announce_unreachable_vi, USSD_SCREEN_MAX, screen,
+		    sizeof(screen));
 		remember(q->u, q, screen);
 		answer(q->r, 1, screen, 0);
 		return 0;

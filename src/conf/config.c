@@ -553,6 +553,12 @@ static const struct field f_announce[] = {
 	    1000, "Khong co thong bao {code}.", 0, NULL, 0 },
 	{ "not_found_en", T_STR, CONF_OFF(announce_not_found_en), 0, 0,
 	    1000, "No announcement {code}.", 0, NULL, 0 },
+	{ "unreachable_vi", T_STR, CONF_OFF(announce_unreachable_vi), 0, 0,
+	    1000, "Chua the dang ky: phuong chua co kenh SMS nao de gui "
+	    "thong bao den so nay.", 0, NULL, 0 },
+	{ "unreachable_en", T_STR, CONF_OFF(announce_unreachable_en), 0, 0,
+	    1000, "Not subscribed: the ward has no SMS channel to send news "
+	    "to this number.", 0, NULL, 0 },
 	{ "ussd_prompt", T_STR, CONF_OFF(announce_ussd_prompt), 0, 0,
 	    1000, "Chon chu de:", 0, NULL, 0 },
 	{ "ussd_mine", T_STR, CONF_OFF(announce_ussd_mine), 0, 0,
@@ -703,6 +709,8 @@ static const struct field f_channel[] = {
 	{ "strip_diacritics", T_BOOL, CHAN_OFF(strip_diacritics), 0, 0, 1,
 	    "false", 0, NULL, 0 },
 	{ "reply_parts", T_INT, CHAN_OFF(reply_parts), 0, 1, 10, "1", 0,
+	    NULL, 0 },
+	{ "part_cost", T_INT, CHAN_OFF(part_cost), 0, -1, 100000, "-1", 0,
 	    NULL, 0 },
 	{ "device", T_STR, CHAN_OFF(device), 0, 0, PATH_MAX - 1, "", 0, NULL,
 	    0 },

@@ -133,6 +133,7 @@ struct channel {
 	int		  send_method;	/* generic: enum channel_send */
 	int		  strip_diacritics; /* replies: đ -> d, GSM-7 */
 	int		  reply_parts;	/* SMS parts of a short reply */
+	int		  part_cost;	/* dong an SMS part, -1: announce's */
 	/* HTTP channels: who may call their endpoints. */
 	char		**allow_from;	/* networks, as configured */
 	size_t		  nallow_from;
@@ -537,6 +538,8 @@ struct config {
 	char		 *announce_more_en;
 	char		 *announce_not_found_vi;	/* {code} */
 	char		 *announce_not_found_en;
+	char		 *announce_unreachable_vi;	/* no channel sends */
+	char		 *announce_unreachable_en;
 	char		 *announce_ussd_prompt;		/* USSD: the topics */
 	char		 *announce_ussd_mine;
 	char		 *announce_ussd_subscribe;

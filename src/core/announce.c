@@ -9,7 +9,12 @@
  * outbox worker claims case replies first, and the channel's rate limit
  * paces the rest) and marks it queued with its outbox row, so that a
  * crash between two batches loses nothing and queues nobody twice.  A
- * number that opted out since the start is skipped (no row).
+ * number that opted out since the start is skipped (no row).  Each goes
+ * out on the SMS channel subscribe_route() names for the channel it
+ * subscribed on, when its turn comes (a USSD subscriber by SMS); when no
+ * channel can send, it is marked unreachable and counted, never left
+ * queued.  announce_stranded_work() fails the announcements' messages
+ * that a reload left queued on a channel that can no longer send.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,20 +162,27 @@ struct batch {
 	enum store_status		 st;
 	int64_t				 queued;
 	int64_t				 skipped;
+	int64_t				 unreachable;
 };
 
 static void
 queue_one(const struct store_announce_to *to, void *arg)
 {
 	struct batch		*b = arg;
+	const struct channel	*ch;
 	struct reply_msg	 m;
 	int64_t			 id = 0;
 
 	if (b->st != STORE_OK)
 		return;
+	if ((ch = subscribe_route(b->conf, to->channel)) == NULL) {
+		b->unreachable++;
+		b->st = store_announce_unreachable(b->txn, to->id);
+		return;
+	}
 	memset(&m, 0, sizeof(m));
 	m.kind = REPLY_KIND_ANNOUNCEMENT;
-	m.channel = to->channel;
+	m.channel = ch->name;
 	m.recipient = to->number;
 	m.text = to->lang ? b->en : b->vi;
 	m.priority = 1;
@@ -196,7 +208,7 @@ announce_feed_work(struct store_txn *txn, void *arg)
 	struct batch			*b;
 	enum store_status		 st;
 
-	f->queued = f->skipped = 0;
+	f->queued = f->skipped = f->unreachable = 0;
 	f->finished = 0;
 	if ((st = store_announce_read(txn, f->id, &a)) != STORE_OK)
 		return st;
@@ -217,9 +229,36 @@ announce_feed_work(struct store_txn *txn, void *arg)
 		st = b->st;
 	f->queued = b->queued;
 	f->skipped = b->skipped;
+	f->unreachable = b->unreachable;
 	free(b);
 	store_announce_clear(&a);
 	if (st != STORE_OK)
 		return st;
 	return store_announce_finish(txn, f->id, clock_unix(), &f->finished);
+}
+
+/*
+ * Fails the announcements' messages queued on a channel that cannot send
+ * under f->conf (disabled or gone since they were queued, or the "ussd"
+ * of an older version): the outbox goes through the channels that can,
+ * and would keep them queued for ever.  f->queued gets how many.  A work
+ * function for the store's writer.
+ */
+enum store_status
+announce_stranded_work(struct store_txn *txn, void *arg)
+{
+	struct announce_feed	*f = arg;
+	const struct config	*conf = f->conf;
+	char			 json[CONF_CHANNELS_MAX * (CONF_ID_MAX + 3) + 3];
+	size_t			 i, o = 0;
+
+	json[o++] = '[';
+	for (i = 0; i < conf->nchannels; i++) {
+		if (!subscribe_can_send(&conf->channels[i]))
+			continue;
+		o += (size_t)snprintf(json + o, sizeof(json) - o, "%s\"%s\"",
+		    o > 1 ? "," : "", conf->channels[i].name);
+	}
+	snprintf(json + o, sizeof(json) - o, "]");
+	return store_announce_stranded(txn, json, clock_unix(), &f->queued);
 }

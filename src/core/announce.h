@@ -43,9 +43,11 @@ struct announce_feed {
 	int64_t			 id;		/* the announcement */
 	int64_t			 queued;	/* rows written */
 	int64_t			 skipped;	/* opted out meanwhile */
+	int64_t			 unreachable;	/* no channel can send */
 	int			 finished;	/* none pending any more */
 };
 
 enum store_status announce_feed_work(struct store_txn *, void *arg);
+enum store_status announce_stranded_work(struct store_txn *, void *arg);
 
 #endif /* PAPIGW_CORE_ANNOUNCE_H */

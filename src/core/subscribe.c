@@ -7,9 +7,11 @@
  * only while the resident wants it (a drop deletes it, an opt-out deletes
  * them all, core/reply.c), and papictl shows subscribers as counts only.
  * Subscribing is a request for news: it lifts an opt-out, as the start
- * words do.  Every change is an audit entry that names the message, not
- * the number.  The answers are announce.* texts with {list}: the names
- * of the topics and areas, in the resident's language.
+ * words do; it is refused, and the resident told so, when no channel of
+ * the configuration can send them news (subscribe_route()).  Every
+ * change is an audit entry that names the message, not the number.  The
+ * answers are announce.* texts with {list}: the names of the topics and
+ * areas, in the resident's language.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +258,14 @@ subscribe_reply(struct store_txn *txn, struct reply_ctx *ctx,
 	l.lang = ctx->lang;
 	switch (req->verb) {
 	case SUB_ADD:
+		/* No channel can send: say so rather than promise news. */
+		if (subscribe_route(conf, ctx->channel) == NULL) {
+			what = "subscribe refused: no channel can send";
+			copy_str(text, sizeof(text), en ?
+			    conf->announce_unreachable_en :
+			    conf->announce_unreachable_vi);
+			break;
+		}
 		what = "subscribe";
 		if ((st = sub_add(txn, ctx, req, &changed)) != STORE_OK)
 			return st;

@@ -28,21 +28,40 @@ jint(json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
-/* Prints what an announcement not sent yet would reach and cost. */
+/*
+ * Prints what an announcement not sent yet would reach and cost: its
+ * recipients, and for each channel it goes out on the SMS parts of the
+ * message as that channel sends it, and their cost; then who no channel
+ * can reach, and the totals.
+ */
 static void
 print_preview(json_t *d)
 {
+	json_t	*e;
+	size_t	 i;
+
 	printf(_("reaches:   %lld subscribers (%lld in English)\n"),
 	    jint(d, "reach"), jint(d, "reach_en"));
 	printf(_("message:   %s\n"), ctl_str(d, "message_vi", ""));
 	if (strcmp(ctl_str(d, "message_vi", ""), ctl_str(d, "message_en",
 	    "")) != 0)
 		printf(_("English:   %s\n"), ctl_str(d, "message_en", ""));
-	printf(_("SMS parts: %lld each (%lld in English), %lld in all\n"),
-	    jint(d, "parts_vi"), jint(d, "parts_en"), jint(d, "parts"));
-	if (jint(d, "part_cost") > 0)
-		printf(_("cost:      %lld dong (%lld a part)\n"),
-		    jint(d, "cost"), jint(d, "part_cost"));
+	json_array_foreach(json_object_get(d, "channels"), i, e) {
+		printf(_("channel %s: %lld recipients, %lld SMS parts each "
+		    "(%lld in English), %lld parts"), ctl_str(e, "channel",
+		    "-"), jint(e, "recipients"), jint(e, "parts_vi"),
+		    jint(e, "parts_en"), jint(e, "parts"));
+		if (jint(e, "part_cost") > 0)
+			printf(_(", %lld dong (%lld a part)"), jint(e, "cost"),
+			    jint(e, "part_cost"));
+		printf("\n");
+	}
+	if (jint(d, "unreachable") > 0)
+		printf(_("not reached: %lld subscribers: no enabled channel can "
+		    "send to them\n"), jint(d, "unreachable"));
+	printf(_("SMS parts: %lld in all\n"), jint(d, "parts"));
+	if (jint(d, "cost") > 0)
+		printf(_("cost:      %lld dong\n"), jint(d, "cost"));
 }
 
 /* Prints one announcement. */
@@ -70,10 +89,11 @@ print_one(json_t *d)
 	if (dl != NULL) {
 		printf(_("recipients %lld: %lld waiting, %lld in the outbox, "
 		    "%lld sent, %lld delivered, %lld failed, %lld opted out, "
-		    "%lld cancelled\n"), jint(dl, "recipients"),
-		    jint(dl, "pending"), jint(dl, "queued"), jint(dl, "sent"),
-		    jint(dl, "delivered"), jint(dl, "failed"),
-		    jint(dl, "skipped"), jint(dl, "cancelled"));
+		    "%lld cancelled, %lld unreachable\n"),
+		    jint(dl, "recipients"), jint(dl, "pending"),
+		    jint(dl, "queued"), jint(dl, "sent"), jint(dl, "delivered"),
+		    jint(dl, "failed"), jint(dl, "skipped"),
+		    jint(dl, "cancelled"), jint(dl, "unreachable"));
 		printf(_("comments:  %lld cases\n"), jint(dl, "comments"));
 	}
 }

@@ -9,7 +9,10 @@
  * two batches.  At start-up it goes on with what a stop interrupted: the
  * pending recipients are in the store.  Queueing is fast (tens of
  * thousands a second); sending goes at the channel's rate, case replies
- * first (the outbox's priority).
+ * first (the outbox's priority).  At start-up and after each reload it
+ * fails the announcements' messages queued on a channel that cannot
+ * send any more (announce_stranded_work()): nothing stays queued for
+ * ever.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -68,6 +71,10 @@ feed_one(struct announce_feeder *f, struct config *conf, int64_t id)
 	if (af.queued > 0 || af.skipped > 0)
 		log_debug("announce: %s: %lld more queued, %lld opted out",
 		    code, (long long)af.queued, (long long)af.skipped);
+	if (af.unreachable > 0)
+		log_warnx(_("announce: %s: %lld recipients skipped: no "
+		    "enabled channel can send to them"), code,
+		    (long long)af.unreachable);
 	if (af.finished) {
 		log_info(_("announce: %s: every recipient queued"), code);
 		return 0;
@@ -75,11 +82,33 @@ feed_one(struct announce_feeder *f, struct config *conf, int64_t id)
 	return 1;
 }
 
+/*
+ * Fails the announcements' messages left queued on a channel that cannot
+ * send under conf.  Returns 0, or -1 when the store failed (tried again
+ * on the next round).
+ */
+static int
+unstrand(struct announce_feeder *f, struct config *conf)
+{
+	struct announce_feed	 af;
+	enum store_status	 st;
+
+	memset(&af, 0, sizeof(af));
+	af.conf = conf;
+	if ((st = store_submit_wait(f->svc->store, announce_stranded_work,
+	    &af)) != STORE_OK)
+		return -1;
+	if (af.queued > 0)
+		log_warnx(_("announce: %lld messages were queued on channels "
+		    "that cannot send: marked failed"), (long long)af.queued);
+	return 0;
+}
+
 static void *
 feeder_main(void *arg)
 {
 	struct announce_feeder	*f = arg;
-	struct config		*conf;
+	struct config		*conf, *swept = NULL;
 	struct timespec		 ts;
 	int64_t			 ids[FEED_SENDING_MAX];
 	size_t			 i, n;
@@ -93,6 +122,11 @@ feeder_main(void *arg)
 		pthread_mutex_unlock(&f->lock);
 		more = 0;
 		conf = conf_slot_get(f->svc->confs);
+		/* A configuration not swept yet (kept: no reused address). */
+		if (conf != swept && unstrand(f, conf) == 0) {
+			config_unref(swept);
+			swept = config_ref(conf);
+		}
 		if (store_announce_sending(f->svc->store, ids, FEED_SENDING_MAX,
 		    &n) == STORE_OK)
 			for (i = 0; i < n; i++)
@@ -111,6 +145,7 @@ feeder_main(void *arg)
 			;
 	}
 	pthread_mutex_unlock(&f->lock);
+	config_unref(swept);
 	return NULL;
 }
 

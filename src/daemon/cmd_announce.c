@@ -53,20 +53,6 @@ arg_id(struct control_req *req)
 	return id;
 }
 
-/* The channel an announcement's cost is counted for. */
-static const struct channel *
-cost_channel(const struct config *conf)
-{
-	size_t	i;
-
-	if (conf->announce_channel[0] != '\0')
-		return config_channel(conf, conf->announce_channel);
-	for (i = 0; i < conf->nchannels; i++)
-		if (conf->channels[i].enabled)
-			return &conf->channels[i];
-	return NULL;
-}
-
 /* The SMS parts of text as channel ch sends it. */
 static int
 parts_of(const struct channel *ch, const char *text)
@@ -74,7 +60,7 @@ parts_of(const struct channel *ch, const char *text)
 	char	*s;
 	int	 n;
 
-	if (ch == NULL || !ch->strip_diacritics)
+	if (!ch->strip_diacritics)
 		return sms_segments(text);
 	s = sms_strip_diacritics(text);
 	n = sms_segments(s);
@@ -82,49 +68,112 @@ parts_of(const struct channel *ch, const char *text)
 	return n;
 }
 
+/* What an SMS part costs on channel ch, in dong. */
+static int64_t
+part_cost(const struct config *conf, const struct channel *ch)
+{
+	return ch->part_cost >= 0 ? ch->part_cost : conf->announce_part_cost;
+}
+
 /*
- * What announcement a costs if sent now: who it reaches and the SMS
- * parts, into o.  Returns 0, or -1 after a failure.
+ * Who an announcement reaches, by the channel it goes out on
+ * (subscribe_route() of the one each subscriber subscribed on).
+ */
+struct by_channel {
+	const struct config	*conf;
+	struct {
+		const struct channel *ch;
+		int64_t		 total, english;
+	}			 v[CONF_CHANNELS_MAX];
+	size_t			 n;
+	int64_t			 unreachable;
+};
+
+static void
+reached(const struct store_announce_reach *r, void *arg)
+{
+	struct by_channel	*b = arg;
+	const struct channel	*ch = subscribe_route(b->conf, r->channel);
+	size_t			 i;
+
+	if (ch == NULL) {
+		b->unreachable += r->total;
+		return;
+	}
+	for (i = 0; i < b->n && b->v[i].ch != ch; i++)
+		;
+	if (i == b->n) {
+		if (b->n == CONF_CHANNELS_MAX)
+			return;
+		b->v[b->n].ch = ch;
+		b->n++;
+	}
+	b->v[i].total += r->total;
+	b->v[i].english += r->english;
+}
+
+/*
+ * What announcement a costs if sent now, into o: who it reaches and who
+ * it cannot (no channel can send to them), and for each channel it goes
+ * out on, its recipients, the SMS parts of the message as that channel
+ * sends it (with or without diacritics), and their cost; then the
+ * totals.  Returns 0, or -1 after a failure.
  */
 static int
 preview(struct control_req *req, const struct store_announcement *a,
     json_t *o)
 {
-	const struct config		*conf = req->conf;
-	const struct channel		*ch = cost_channel(conf);
-	struct store_announce_reach	 r;
-	char				 json[ANNOUNCE_AREAS_JSON_MAX];
-	char				*vi, *en;
-	int				 pvi, pen;
-	int64_t				 parts;
+	const struct config	*conf = req->conf;
+	struct by_channel	*b = xcalloc(1, sizeof(*b));
+	char			 json[ANNOUNCE_AREAS_JSON_MAX];
+	char			*vi, *en;
+	int64_t			 pvi, pen, parts, cost, reach = 0, reach_en = 0;
+	int64_t			 all_parts = 0, all_cost = 0;
+	size_t			 i;
+	json_t			*arr;
 
+	b->conf = conf;
 	announce_areas_json(conf, a->areas, json, sizeof(json));
-	if (store_announce_reach(req->svc->store, a->topic, json, &r) !=
-	    STORE_OK)
+	if (store_announce_reach(req->svc->store, a->topic, json, reached,
+	    b) != STORE_OK) {
+		free(b);
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store "
 		    "cannot be read");
+	}
 	vi = xcalloc(1, ANNOUNCE_TEXT_MAX);
 	en = xcalloc(1, ANNOUNCE_TEXT_MAX);
 	announce_message(conf, a, 0, vi, ANNOUNCE_TEXT_MAX);
 	announce_message(conf, a, 1, en, ANNOUNCE_TEXT_MAX);
-	pvi = parts_of(ch, vi);
-	pen = parts_of(ch, en);
-	parts = (r.total - r.english) * pvi + r.english * pen;
-	json_object_set_new(o, "reach", json_integer(r.total));
-	json_object_set_new(o, "reach_en", json_integer(r.english));
+	arr = json_array();
+	for (i = 0; i < b->n; i++) {
+		pvi = parts_of(b->v[i].ch, vi);
+		pen = parts_of(b->v[i].ch, en);
+		parts = (b->v[i].total - b->v[i].english) * pvi +
+		    b->v[i].english * pen;
+		cost = parts * part_cost(conf, b->v[i].ch);
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:I, s:I, "
+		    "s:I, s:I, s:I, s:I}", "channel", b->v[i].ch->name,
+		    "recipients", (json_int_t)b->v[i].total, "english",
+		    (json_int_t)b->v[i].english, "parts_vi", (json_int_t)pvi,
+		    "parts_en", (json_int_t)pen, "parts", (json_int_t)parts,
+		    "part_cost", (json_int_t)part_cost(conf, b->v[i].ch),
+		    "cost", (json_int_t)cost));
+		reach += b->v[i].total;
+		reach_en += b->v[i].english;
+		all_parts += parts;
+		all_cost += cost;
+	}
+	json_object_set_new(o, "reach", json_integer(reach));
+	json_object_set_new(o, "reach_en", json_integer(reach_en));
+	json_object_set_new(o, "unreachable", json_integer(b->unreachable));
 	json_object_set_new(o, "message_vi", json_string(vi));
 	json_object_set_new(o, "message_en", json_string(en));
-	json_object_set_new(o, "parts_vi", json_integer(pvi));
-	json_object_set_new(o, "parts_en", json_integer(pen));
-	json_object_set_new(o, "parts", json_integer(parts));
-	json_object_set_new(o, "part_cost",
-	    json_integer(conf->announce_part_cost));
-	json_object_set_new(o, "cost", json_integer(parts *
-	    conf->announce_part_cost));
-	json_object_set_new(o, "cost_channel", json_string(ch != NULL ?
-	    ch->name : ""));
+	json_object_set_new(o, "channels", arr);
+	json_object_set_new(o, "parts", json_integer(all_parts));
+	json_object_set_new(o, "cost", json_integer(all_cost));
 	free(vi);
 	free(en);
+	free(b);
 	return 0;
 }
 
@@ -153,9 +202,10 @@ ann_json(struct control_req *req, const struct store_announcement *a,
 	if (store_announce_stats(req->svc->store, a->id, &s) != STORE_OK)
 		return o;
 	json_object_set_new(o, "delivery", json_pack("{s:I, s:I, s:I, s:I, "
-	    "s:I, s:I, s:I, s:I, s:I, s:I}", "recipients",
+	    "s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "recipients",
 	    (json_int_t)s.recipients, "pending", (json_int_t)s.pending,
-	    "skipped", (json_int_t)s.skipped, "cancelled",
+	    "skipped", (json_int_t)s.skipped, "unreachable",
+	    (json_int_t)s.unreachable, "cancelled",
 	    (json_int_t)s.cancelled, "queued", (json_int_t)s.queued, "sent",
 	    (json_int_t)s.sent, "delivered", (json_int_t)s.delivered,
 	    "failed", (json_int_t)s.failed, "parts", (json_int_t)s.parts,

@@ -125,3 +125,51 @@ subscribe_code(const struct config *conf, int64_t id, char *buf,
 {
 	return ref_format(conf->announce_code_prefix, id, buf, bufsz);
 }
+
+/*
+ * ===================================================================
+ * The channel an announcement goes out on
+ * ===================================================================
+ */
+
+/*
+ * Whether channel ch can send an SMS: enabled, and a modem or a provider
+ * with an API to send through (its base_url).  1 or 0; NULL is 0.
+ */
+int
+subscribe_can_send(const struct channel *ch)
+{
+	return ch != NULL && ch->enabled && (ch->type == CHANNEL_MODEM ||
+	    (ch->base_url != NULL && ch->base_url[0] != '\0'));
+}
+
+/*
+ * The SMS channel that carries announcements to a resident who subscribed
+ * on channel subscribed_on ("ussd" for the USSD menu without
+ * ussd.channel, or a channel's name): announce.channel when it can send;
+ * else the channel they subscribed on when it can (a USSD session is no
+ * channel to send on); else ussd.channel; else the first channel of the
+ * configuration that can send (the modem in the shipped one).  Returns
+ * it, or NULL when no channel can send at all: then nobody can be
+ * reached, and a subscription is refused.
+ */
+const struct channel *
+subscribe_route(const struct config *conf, const char *subscribed_on)
+{
+	const struct channel	*ch;
+	size_t			 i;
+
+	if (conf->announce_channel[0] != '\0' && subscribe_can_send(ch =
+	    config_channel(conf, conf->announce_channel)))
+		return ch;
+	if (subscribed_on != NULL && subscribe_can_send(ch =
+	    config_channel(conf, subscribed_on)))
+		return ch;
+	if (conf->ussd_channel[0] != '\0' && subscribe_can_send(ch =
+	    config_channel(conf, conf->ussd_channel)))
+		return ch;
+	for (i = 0; i < conf->nchannels; i++)
+		if (subscribe_can_send(&conf->channels[i]))
+			return &conf->channels[i];
+	return NULL;
+}

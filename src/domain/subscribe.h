@@ -2,8 +2,9 @@
  * subscribe.h: what a resident's message asks of the ward's
  * announcements (subscribe.c): subscribe to topics and areas ("DK ngan
  * sach KP3"), drop them ("HUY KP3", "HUY tat ca"), list them ("DS"), or
- * read an announcement's longer text ("XEM TB12", "TB-000012").  Pure
- * functions of the configuration.
+ * read an announcement's longer text ("XEM TB12", "TB-000012"); and the
+ * SMS channel an announcement reaches a subscriber on.  Pure functions of
+ * the configuration.
  */
 #ifndef PAPIGW_DOMAIN_SUBSCRIBE_H
 #define PAPIGW_DOMAIN_SUBSCRIBE_H
@@ -33,5 +34,8 @@ int	 subscribe_parse(const struct config *, const struct text *,
 	    struct sub_request *);
 size_t	 subscribe_code(const struct config *, int64_t id, char *buf,
 	    size_t bufsz);
+int	 subscribe_can_send(const struct channel *);
+const struct channel *subscribe_route(const struct config *,
+	    const char *subscribed_on);
 
 #endif /* PAPIGW_DOMAIN_SUBSCRIBE_H */

@@ -69,6 +69,7 @@ struct store_announce_stats {
 	int64_t		 recipients;
 	int64_t		 pending;	/* not in the outbox yet */
 	int64_t		 skipped;	/* opted out before their turn */
+	int64_t		 unreachable;	/* no channel could send to them */
 	int64_t		 cancelled;	/* never queued: cancelled */
 	int64_t		 queued;	/* in the outbox, not sent yet */
 	int64_t		 sent;		/* accepted by the channel */
@@ -78,8 +79,12 @@ struct store_announce_stats {
 	int64_t		 comments;	/* cases that comment on it */
 };
 
-/* Who an announcement would reach now (store_announce_reach()). */
+/*
+ * Who an announcement would reach now (store_announce_reach()), of the
+ * subscribers on one channel.
+ */
 struct store_announce_reach {
+	const char	*channel;	/* the one they subscribed on */
 	int64_t		 total;
 	int64_t		 english;	/* of them, answered in English */
 };
@@ -119,6 +124,10 @@ enum store_status store_announce_pending(struct store_txn *, int64_t id,
 		    void *), void *);
 enum store_status store_announce_queued(struct store_txn *,
 		    int64_t recipient, int64_t outbox_id);
+enum store_status store_announce_unreachable(struct store_txn *,
+		    int64_t recipient);
+enum store_status store_announce_stranded(struct store_txn *,
+		    const char *channels_json, int64_t at, int64_t *n);
 enum store_status store_announce_finish(struct store_txn *, int64_t id,
 		    int64_t at, int *done);
 enum store_status store_announce_cancel(struct store_txn *, int64_t id,
@@ -139,7 +148,8 @@ enum store_status store_announce_latest(struct store *, const char *topic,
 enum store_status store_announce_sending(struct store *, int64_t *ids,
 		    size_t max, size_t *n);
 enum store_status store_announce_reach(struct store *, const char *topic,
-		    const char *areas_json, struct store_announce_reach *);
+		    const char *areas_json, void (*)(const struct
+		    store_announce_reach *, void *), void *);
 enum store_status store_announce_stats(struct store *, int64_t id,
 		    struct store_announce_stats *);
 enum store_status store_announce_list(struct store *, int64_t from,

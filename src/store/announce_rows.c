@@ -6,10 +6,14 @@
  * numbers with a subscription whose topic subscriptions include the
  * announcement's topic or are none, whose area subscriptions include one
  * of its areas or are none (or it has no areas), and that did not opt
- * out.  store_announce_reach() counts them for the preview; starting the
- * send copies them into announce_recipients in one statement, so that
- * the list is fixed when the second administrator approved it, and what
- * happens after (a restart, a cancel) works on that list.
+ * out.  store_announce_reach() counts them for the preview, by the
+ * channel they subscribed on; starting the send copies them into
+ * announce_recipients in one statement, so that the list is fixed when
+ * the second administrator approved it, and what happens after (a
+ * restart, a cancel) works on that list.  A recipient that no channel
+ * could reach when its turn came is marked queued with no outbox row and
+ * channel '' (store_announce_unreachable()); one that had opted out by
+ * then keeps its channel.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -62,6 +66,8 @@ enum {
 	ST_ANN_STARTED,
 	ST_ANN_PENDING,
 	ST_ANN_QUEUED,
+	ST_ANN_UNREACHABLE,
+	ST_ANN_STRANDED,
 	ST_ANN_LEFT,
 	ST_ANN_FINISHED,
 	ST_ANN_CANCEL_PENDING,
@@ -120,6 +126,13 @@ static const char *const announce_sql[ST_MAX] = {
 	    "state = 'pending' ORDER BY id LIMIT ?2",
 	[ST_ANN_QUEUED] = "UPDATE announce_recipients SET state = 'queued', "
 	    "outbox_id = ?2 WHERE id = ?1 AND state = 'pending'",
+	[ST_ANN_UNREACHABLE] = "UPDATE announce_recipients SET "
+	    "state = 'queued', channel = '' WHERE id = ?1 AND "
+	    "state = 'pending'",
+	[ST_ANN_STRANDED] = "UPDATE outbox SET state = 'failed', "
+	    "last_error = 'no channel: ' || channel || ' cannot send', "
+	    "updated = ?2 WHERE kind = 'announcement' AND state = 'queued' "
+	    "AND channel NOT IN (SELECT value FROM json_each(?1))",
 	[ST_ANN_LEFT] = "SELECT count(*) FROM (SELECT 1 FROM "
 	    "announce_recipients WHERE announcement = ?1 AND "
 	    "state = 'pending' LIMIT 1)",
@@ -149,18 +162,21 @@ static const char *const announce_sql[ST_MAX] = {
 	    "WHERE id IN (" ERASE_PICK ")",
 	[ST_ANN_SENDING] = "SELECT id FROM announcements "
 	    "WHERE state = 'sending' ORDER BY id LIMIT ?1",
-	[ST_ANN_REACH] = "SELECT count(*), coalesce(sum(lang), 0) FROM ("
-	    RECIPIENTS ")",
+	[ST_ANN_REACH] = "SELECT channel, count(*), coalesce(sum(lang), 0) "
+	    "FROM (" RECIPIENTS ") GROUP BY channel ORDER BY channel",
 	[ST_ANN_STATS] = "SELECT count(*), "
 	    "coalesce(sum(r.state = 'pending'), 0), "
-	    "coalesce(sum(r.state = 'queued' AND r.outbox_id IS NULL), 0), "
+	    "coalesce(sum(r.state = 'queued' AND r.outbox_id IS NULL AND "
+	    "r.channel <> ''), 0), "
 	    "coalesce(sum(r.state = 'cancelled'), 0), "
 	    "coalesce(sum(o.state IN ('queued', 'sending')), 0), "
 	    "coalesce(sum(o.state = 'sent'), 0), "
 	    "coalesce(sum(o.state = 'delivered'), 0), "
 	    "coalesce(sum(o.state = 'failed'), 0), "
 	    "coalesce(sum(CASE WHEN o.state IN ('sent', 'delivered') THEN "
-	    "o.segments END), 0) "
+	    "o.segments END), 0), "
+	    "coalesce(sum(r.state = 'queued' AND r.outbox_id IS NULL AND "
+	    "r.channel = ''), 0) "
 	    "FROM announce_recipients r LEFT JOIN outbox o ON "
 	    "o.id = r.outbox_id WHERE r.announcement = ?1",
 	[ST_ANN_COMMENTS] = "SELECT count(*) FROM cases "
@@ -517,6 +533,46 @@ store_announce_queued(struct store_txn *txn, int64_t recipient,
 }
 
 /*
+ * Records that no channel can reach recipient now: it is done with, and
+ * counted apart (channel '').  Returns STORE_OK or an error.
+ */
+enum store_status
+store_announce_unreachable(struct store_txn *txn, int64_t recipient)
+{
+	struct db_stmt	*s;
+
+	if ((s = stmt(txn, ST_ANN_UNREACHABLE)) == NULL)
+		return STORE_ERROR;
+	db_bind_int64(s, 1, recipient);
+	return store_txn_step(txn, s, "announcement unreachable", NULL);
+}
+
+/*
+ * Fails at "at" the announcements' messages queued in the outbox on a
+ * channel that is not one of channels_json (a JSON array of the names of
+ * the channels that can send): the outbox would keep them queued for
+ * ever.  *n gets how many.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_announce_stranded(struct store_txn *txn, const char *channels_json,
+    int64_t at, int64_t *n)
+{
+	struct db_stmt		*s;
+	enum store_status	 st;
+
+	*n = 0;
+	if ((s = stmt(txn, ST_ANN_STRANDED)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, channels_json);
+	db_bind_int64(s, 2, at);
+	if ((st = store_txn_step(txn, s, "announcement stranded", NULL)) !=
+	    STORE_OK)
+		return st;
+	*n = store_txn_changes(txn);
+	return STORE_OK;
+}
+
+/*
  * Marks announcement id sent at "at" when no recipient is pending;
  * *done says whether it was.  Returns STORE_OK or an error.
  */
@@ -707,41 +763,55 @@ store_announce_sending(struct store *st, int64_t *ids, size_t max,
 }
 
 struct reach_read {
-	const char			*topic;
-	const char			*areas;
-	struct store_announce_reach	*out;
+	const char	*topic;
+	const char	*areas;
+	void		(*fn)(const struct store_announce_reach *, void *);
+	void		*arg;
 };
 
 static enum store_status
 reach_read(struct store_txn *txn, void *arg)
 {
-	struct reach_read	*r = arg;
-	struct db_stmt		*s;
+	struct reach_read		*r = arg;
+	struct store_announce_reach	 o;
+	struct db_stmt			*s;
+	int				 rc;
 
 	if ((s = stmt(txn, ST_ANN_REACH)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, r->topic);
 	store_bind_text(s, 2, r->areas);
 	store_bind_text(s, 3, "");
-	return store_txn_lookup(txn, s, "announcement reach",
-	    &r->out->total, &r->out->english);
+	while ((rc = db_step(s)) == DB_ROW) {
+		o.channel = db_column_text(s, 0);
+		if (o.channel == NULL)
+			o.channel = "";
+		o.total = db_column_int64(s, 1);
+		o.english = db_column_int64(s, 2);
+		r->fn(&o, r->arg);
+	}
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc != DB_DONE)
+		return store_txn_fail(txn, rc, "announcement reach");
+	return STORE_OK;
 }
 
 /*
  * Counts who an announcement of topic to the areas of areas_json (a JSON
- * array of ids, "[]" for the whole ward) would reach now.  Returns
- * STORE_OK or an error.
+ * array of ids, "[]" for the whole ward) would reach now: calls fn once
+ * for each channel they subscribed on, with how many (the structure is
+ * valid during the call; fn must not read the store).  Returns STORE_OK
+ * or an error.
  */
 enum store_status
 store_announce_reach(struct store *st, const char *topic,
-    const char *areas_json, struct store_announce_reach *out)
+    const char *areas_json, void (*fn)(const struct store_announce_reach *,
+    void *), void *arg)
 {
-	struct reach_read	r = { topic, areas_json, out };
-	enum store_status	s;
+	struct reach_read	r = { topic, areas_json, fn, arg };
 
-	memset(out, 0, sizeof(*out));
-	s = store_read(st, reach_read, &r);
-	return s == STORE_NOTFOUND ? STORE_OK : s;
+	return store_read(st, reach_read, &r);
 }
 
 struct stats_read {
@@ -763,6 +833,7 @@ fill_stats(struct db_stmt *s, void *arg)
 	o->delivered = db_column_int64(s, 6);
 	o->failed = db_column_int64(s, 7);
 	o->parts = db_column_int64(s, 8);
+	o->unreachable = db_column_int64(s, 9);
 }
 
 static enum store_status
