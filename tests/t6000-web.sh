@@ -147,6 +147,33 @@ test_expect_success 'the inspector sees corruption, and the channels are for adm
 	wget_page ins.jar /channels ich && test "$WSTATUS" = 403
 '
 
+# src_cases FILE SOURCE: the cases of SOURCE ("sms", "box"...) in the
+# report's CSV.
+src_cases() {
+	sed -n "s/^\"source\",\"$2\",\"[^\"]*\",\([0-9]*\),.*/\1/p" "$1"
+}
+
+# The quarter's report is kept a minute (made at start-up, before the
+# cases): today's is made now.
+test_expect_success 'the report page: the same cases by source, for each role' '
+	day=$(date +%Y-%m-%d) && rq="?from=$day&to=$day" &&
+	wget_page off.jar "/report$rq" page_report &&
+	test_grep "<table id=\"sources\">" page_report &&
+	test_grep "<td>Tin nhắn SMS</td><td>1</td>" page_report &&
+	test_grep "<td>Hộp thư góp ý</td><td>0</td>" page_report &&
+	test "$(sed -n "s/.*<table id=\"sources\">.*<tfoot><tr><td>Tổng<\/td><td>\([0-9]*\)<.*/\1/p" page_report)" = 1 &&
+	test_grep "id=\"ann-cases\">0<" page_report &&
+	wget_page off.jar "/report.csv$rq" page_csv &&
+	test "$(src_cases page_csv sms)" = 1 &&
+	test "$(src_cases page_csv ussd)" = 0 &&
+	wget_page ins.jar "/report.csv$rq" icsv &&
+	test "$(src_cases icsv sms)" = 2 &&
+	wget_page ins.jar "/report$rq" ireport &&
+	test_grep "<td>Tin nhắn SMS</td><td>2</td>" ireport &&
+	test "$(ctl --json report --from $day --to $day |
+	    jq ".sources[] | select(.id == \"sms\") | .cases")" = 2
+'
+
 test_expect_success 'no page holds a resident number, only masked ones' '
 	for f in page_* ic icase iov ij; do
 		if grep -q "$NUM1\|$NUM2\|0$NUM1\|0$NUM2" "$f"; then

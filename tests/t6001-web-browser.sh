@@ -75,6 +75,8 @@ officer_plan() {
 	{"check": "document.querySelectorAll('#report tbody:first-of-type tr').length >= 5", "what": "the categories"},
 	{"check": "[...document.querySelectorAll('#report td')].every(td => td.textContent.indexOf('Kiểm soát tham nhũng') < 0 || td.parentNode.parentNode.className === 'dims')", "what": "corruption only as a dimension"},
 	{"check": "document.getElementById('csv').getAttribute('href').indexOf('/report.csv?quarter=') === 0", "what": "the CSV download"},
+	{"check": "document.querySelectorAll('#sources tbody tr').length === 6", "what": "the cases by source"},
+	{"check": "document.querySelector('#sources tfoot td:nth-child(2)').textContent === document.querySelector('#report tfoot td:nth-child(2)').textContent", "what": "the sources add up to the total"},
 	{"shot": "$SHOTS/officer-report.png"}
 ]
 EOF

@@ -199,10 +199,32 @@ test_expect_success 'the report: announcements sent, their reach and comments' '
 	test "$(jget r.json "$.announcements.sent[0].comments")" = 2 &&
 	test "$(jget r.json "$.announcements.sent[2].code")" = TB-000003 &&
 	ctl report --from $today --to $today >r.txt &&
-	test_grep "comment on an announcement: 2" r.txt &&
+	test_grep "Of the 3 cases, 2 comment on an announcement: counted once, in their category (Transparency)" r.txt &&
 	test_grep "TB-000001 (budget): 14 recipients, 14 sent" r.txt &&
 	ctl report --from $today --to $today --format html --output r.html &&
 	test_grep "TB-000001 (budget): 14 recipients, 14 sent" r.html
+'
+
+# Each figure once: the categories add up to the total, the sources add
+# up to it again in a table of their own, and the comments on
+# announcements are the source "announcement", not more cases.
+test_expect_success 'the report adds up: the comments counted once' '
+	today=$(date +%Y-%m-%d) &&
+	ctl --json report --from $today --to $today >r.json &&
+	total=$(jq ".total.cases" r.json) && test "$total" = 3 &&
+	test "$(jq "[.categories[].cases] | add" r.json)" = "$total" &&
+	test "$(jq "[.sources[].cases] | add" r.json)" = "$total" &&
+	test "$(jq ".sources[] | select(.id == \"announcement\") | .cases" r.json)" = \
+	    "$(jq ".announcements.cases" r.json)" &&
+	test "$(jq "([.announcements.sent[].comments] | add) + .announcements.earlier" r.json)" = \
+	    "$(jq ".announcements.cases" r.json)" &&
+	ctl report --from $today --to $today >r.txt &&
+	test "$(grep -c "^TOTAL " r.txt)" = 2 &&
+	! grep -q "By source" r.txt &&
+	sed -n "/^SOURCE /,/^TOTAL /p" r.txt >src.txt &&
+	test_grep "^Replies to announcements  *2 " src.txt &&
+	test "$(awk "/^SOURCE /{next} /^TOTAL /{print \$2; exit}" src.txt)" = "$total" &&
+	test "$(grep -v "^SOURCE \|^TOTAL " src.txt | awk "{ n += \$(NF - 9) } END { print n }")" = "$total"
 '
 
 test_expect_success 'retention erases the recipients numbers, keeps the figures' '

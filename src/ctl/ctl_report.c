@@ -264,20 +264,41 @@ report_csv(json_t *data)
 	report_walk(data, csv_line, tail);
 }
 
+/* The two tables of a report: by category, and the same cases by source. */
+struct tables {
+	struct ctl_table	*cats;
+	struct ctl_table	*sources;
+};
+
 static void
 table_line(enum report_level level, json_t *o, const char *label,
     void *arg)
 {
-	char	cell[10][32], l[340];
+	struct tables	*t = arg;
+	char		 cell[10][32], l[340];
 
-	if (level == LEVEL_SOURCE)
-		snprintf(l, sizeof(l), _("By source: %s"), label);
-	else
-		snprintf(l, sizeof(l), "%s%s", level == LEVEL_CATEGORY ? "  " :
-		    "", label);
+	snprintf(l, sizeof(l), "%s%s", level == LEVEL_CATEGORY ? "  " : "",
+	    label);
 	report_figures(o, cell);
-	ctl_table_add(arg, l, cell[0], cell[1], cell[2], cell[3], cell[4],
-	    cell[5], cell[6], cell[7], cell[8], cell[9]);
+	ctl_table_add(level == LEVEL_SOURCE ? t->sources : t->cats, l,
+	    cell[0], cell[1], cell[2], cell[3], cell[4], cell[5], cell[6],
+	    cell[7], cell[8], cell[9]);
+}
+
+/* A new table of a report's figures, its first column named head. */
+static struct ctl_table *
+figures_table(const char *head)
+{
+	struct ctl_table	*t;
+	size_t			 i;
+
+	t = ctl_table_new(head, _("CASES"), _("OPEN"), _("RESOLVED"),
+	    _("REOPENED"), _("ANSWER MED"), _("ANSWER P90"), _("RESOL. MED"),
+	    _("RESOL. P90"), _("ON TIME"), _("SATISFACTION"), (char *)NULL);
+	for (i = 1; i < 11; i++)
+		ctl_table_col(t, i, 0, 1);
+	ctl_table_col(t, 0, 44, 0);
+	return t;
 }
 
 /* The heading of a report for the terminal: who, what, when. */
@@ -324,21 +345,54 @@ report_sms_line(json_t *data, FILE *fp)
 }
 
 /*
+ * The name of the category or source id (list "categories" or
+ * "sources") in the report, in the user's language.
+ */
+static const char *
+name_in(json_t *data, const char *list, const char *id)
+{
+	json_t	*c;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(data, list), i, c)
+		if (strcmp(ctl_str(c, "id", ""), id) == 0)
+			return ctl_str(c, in_vi() ? "name" : "name_en",
+			    ctl_str(c, "name", id));
+	return id;
+}
+
+/*
  * The announcements sent in the period: their reach and the comments
- * they received, and the cases that comment on one (their own source);
- * each line ends with eol ("\n", or "<br>\n" in the printable report:
- * codes and topic ids need no escaping).
+ * they received in it, and the cases that comment on one, which are
+ * among the report's total once (in their category and as a source),
+ * not on top of it; each line ends with eol ("\n", or "<br>\n" in the
+ * printable report: codes, topic ids and category names need no
+ * escaping).
  */
 void
 report_announce_lines(json_t *data, FILE *fp, const char *eol)
 {
-	json_t	*an = json_object_get(data, "announcements"), *e;
-	size_t	 i;
+	json_t		*an = json_object_get(data, "announcements"), *e;
+	long long	 earlier;
+	size_t		 i;
 
 	if (!json_is_object(an))
 		return;
-	fprintf(fp, _("Cases that comment on an announcement: %lld."),
-	    (long long)json_integer_value(json_object_get(an, "cases")));
+	fprintf(fp, _("Of the %lld cases, %lld comment on an announcement: "
+	    "counted once, in their category (%s) and in the source "
+	    "\"%s\", not in addition to the total."),
+	    (long long)json_integer_value(json_object_get(json_object_get(
+	    data, "total"), "cases")),
+	    (long long)json_integer_value(json_object_get(an, "cases")),
+	    name_in(data, "categories", ctl_str(an, "category", "")),
+	    name_in(data, "sources", "announcement"));
+	earlier = (long long)json_integer_value(json_object_get(an,
+	    "earlier"));
+	if (earlier > 0) {
+		fputs(" ", fp);
+		fprintf(fp, _("%lld of them comment on announcements sent "
+		    "before the period."), earlier);
+	}
 	fputs(eol, fp);
 	json_array_foreach(json_object_get(an, "sent"), i, e) {
 		fprintf(fp, _("%s (%s): %lld recipients, %lld sent, %lld "
@@ -355,22 +409,27 @@ report_announce_lines(json_t *data, FILE *fp, const char *eol)
 	}
 }
 
+/*
+ * A report for the terminal: the figures by dimension and category with
+ * their total, then the same cases by source in a table of their own
+ * with the same total (each table adds up), then the notes.
+ */
 static void
 report_table(json_t *data)
 {
-	struct ctl_table	*t;
-	size_t			 i;
+	struct tables	t;
+	char		cell[10][32];
 
 	report_heading(data);
-	t = ctl_table_new(_("DIMENSION / CATEGORY"), _("CASES"), _("OPEN"),
-	    _("RESOLVED"), _("REOPENED"), _("ANSWER MED"), _("ANSWER P90"),
-	    _("RESOL. MED"), _("RESOL. P90"), _("ON TIME"), _("SATISFACTION"),
-	    (char *)NULL);
-	for (i = 1; i < 11; i++)
-		ctl_table_col(t, i, 0, 1);
-	ctl_table_col(t, 0, 44, 0);
-	report_walk(data, table_line, t);
-	ctl_table_print(t, stdout);
+	t.cats = figures_table(_("DIMENSION / CATEGORY"));
+	t.sources = figures_table(_("SOURCE"));
+	report_walk(data, table_line, &t);
+	report_figures(json_object_get(data, "total"), cell);
+	ctl_table_add(t.sources, _("TOTAL"), cell[0], cell[1], cell[2],
+	    cell[3], cell[4], cell[5], cell[6], cell[7], cell[8], cell[9]);
+	ctl_table_print(t.cats, stdout);
+	printf("\n%s\n", _("The same cases by where they came in:"));
+	ctl_table_print(t.sources, stdout);
 	printf("\n%s\n%s\n", _("Times from the case's creation: the median "
 	    "and the 90th percentile."), _("On time: answered within the "
 	    "deadline, of the cases answered or past it."));

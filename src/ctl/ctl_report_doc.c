@@ -164,7 +164,8 @@ doc_row(enum report_level level, json_t *o, const char *label, void *arg)
 	report_figures(o, cell);
 	if (level == LEVEL_SOURCE && d->sources++ == 0) {
 		fputs("<tr class=\"dim src\"><td></td><td colspan=\"11\">", d->fp);
-		esc(d->fp, _("By source"));
+		esc(d->fp, _("By source: the same cases as the total, by "
+		    "where they came in"));
 		fputs("</td></tr>\n", d->fp);
 	}
 	fprintf(d->fp, "<tr class=\"%s\"><td>", level == LEVEL_DIMENSION ?
@@ -184,7 +185,10 @@ doc_row(enum report_level level, json_t *o, const char *label, void *arg)
 	fputs("</tr>\n", d->fp);
 }
 
-/* The figures: every dimension and category, and the total. */
+/*
+ * The figures: every dimension and category, and the total; then the
+ * same cases by source, and the total again.
+ */
 static void
 doc_table(FILE *fp, json_t *data)
 {
@@ -209,6 +213,10 @@ doc_table(FILE *fp, json_t *data)
 	d.n = 0;
 	d.sources = 0;
 	report_walk(data, doc_row, &d);
+	/* The sources add up to the total: it closes them too. */
+	if (d.sources > 0)
+		doc_row(LEVEL_TOTAL, json_object_get(data, "total"),
+		    _("TOTAL"), &d);
 	fputs("</tbody></table>\n", fp);
 }
 

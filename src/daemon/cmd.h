@@ -111,7 +111,7 @@ int		 cmd_announce_approve(struct control_req *);
 int		 cmd_announce_send(struct control_req *);
 int		 cmd_announce_cancel(struct control_req *);
 json_t		*cmd_announce_report(struct control_req *, int64_t start,
-		    int64_t end);
+		    int64_t end, int64_t cases);
 
 /* cmd_report.c */
 int		 cmd_report(struct control_req *);

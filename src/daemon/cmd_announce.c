@@ -588,27 +588,32 @@ in_period(const struct store_announcement *a, void *arg)
 }
 
 /*
- * What a report says of announcements for the period [start, end): the
- * cases that comment on one, opened in the period (a source of their
- * own), and every announcement that started in it with its reach (the
- * recipients, how many were sent and delivered, failed, the SMS parts)
- * and the comments it received.  Returns a new object, or NULL when the
- * store failed.
+ * What a report says of announcements for the period [start, end):
+ * "cases", the cases of the period that comment on one, which the
+ * caller counted among the report's own (the source "announcement"):
+ * they are in the report's total once, in their category
+ * (announce.reply_category, "category" here) and under that source, and
+ * are not to be added to it; every announcement that started in the
+ * period with its reach (the recipients, how many were sent and
+ * delivered, failed, the SMS parts) and the comments it received in the
+ * period; and "earlier", the period's comments on announcements that
+ * started before it, so that the comments listed and earlier make
+ * "cases".  Returns a new object, or NULL when the store failed.
  */
 json_t *
-cmd_announce_report(struct control_req *req, int64_t start, int64_t end)
+cmd_announce_report(struct control_req *req, int64_t start, int64_t end,
+    int64_t cases)
 {
 	struct store_announcement	 a;
 	struct store_announce_stats	 s;
 	struct period_list		*l = xcalloc(1, sizeof(*l));
 	char				 code[32];
-	int64_t				 cases;
+	int64_t				 comments, listed = 0;
 	size_t				 i;
 	json_t				*arr = NULL;
 
-	if (store_announce_cases(req->svc->store, start, end, &cases) !=
-	    STORE_OK || store_announce_list(req->svc->store, start, end, 0,
-	    in_period, l) != STORE_OK)
+	if (store_announce_list(req->svc->store, start, end, 0, in_period,
+	    l) != STORE_OK)
 		goto fail;
 	arr = json_array();
 	for (i = 0; i < l->n; i++) {
@@ -616,25 +621,28 @@ cmd_announce_report(struct control_req *req, int64_t start, int64_t end)
 		    STORE_OK)
 			goto fail;
 		if (store_announce_stats(req->svc->store, a.id, &s) !=
-		    STORE_OK) {
+		    STORE_OK || store_announce_comments(req->svc->store, a.id,
+		    start, end, &comments) != STORE_OK) {
 			store_announce_clear(&a);
 			goto fail;
 		}
+		listed += comments;
 		subscribe_code(req->conf, a.id, code, sizeof(code));
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, "
-		    "s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "code", code,
+		    "s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "code", code,
 		    "topic", a.topic, "areas", a.areas, "text", a.text_vi,
 		    "state", store_announce_state_name(a.state), "started",
 		    cmd_jtime(a.started), "recipients", (json_int_t)s.recipients,
 		    "sent", (json_int_t)(s.sent + s.delivered), "delivered",
 		    (json_int_t)s.delivered, "failed", (json_int_t)s.failed,
-		    "parts", (json_int_t)s.parts, "comments",
-		    (json_int_t)s.comments));
+		    "unreachable", (json_int_t)s.unreachable, "parts",
+		    (json_int_t)s.parts, "comments", (json_int_t)comments));
 		store_announce_clear(&a);
 	}
 	free(l);
-	return json_pack("{s:I, s:o}", "cases", (json_int_t)cases, "sent",
-	    arr);
+	return json_pack("{s:I, s:s, s:I, s:o}", "cases", (json_int_t)cases,
+	    "category", req->conf->announce_reply_category, "earlier",
+	    (json_int_t)(cases > listed ? cases - listed : 0), "sent", arr);
 fail:
 	json_decref(arr);
 	free(l);

@@ -17,7 +17,11 @@
  * deadline; those still within it and unanswered are not counted yet),
  * and the residents' satisfaction answers (1 to 5: how many of each and
  * the mean); the same figures by source (SMS, USSD, the suggestion box,
- * the reception, meetings, replies to announcements).  Categories the asker's role does not see are left out
+ * the reception, meetings, replies to announcements): a second breakdown
+ * of the same cases, whose sum is the total again.  The announcements
+ * sent in the period come with the number of cases that comment on one:
+ * the "announcement" source's, counted once in the total, not on top of
+ * it.  Categories the asker's role does not see are left out
  * altogether: not even counted in the totals.  The answer carries what a
  * printed report names (the ward, the body above it, the recipient, who
  * signs); papictl lays it out.
@@ -486,7 +490,7 @@ cmd_report(struct control_req *req)
 	struct span		 sp;
 	enum store_status	 st;
 	json_t			*data, *sms, *ann = NULL;
-	int64_t			 upto;
+	int64_t			 upto, comments;
 
 	if (cmd_arg_bool(req, "due"))
 		return report_due(req);
@@ -508,6 +512,8 @@ cmd_report(struct control_req *req)
 	    "categories", report_categories(&rc), "sources",
 	    report_sources(&rc), "heading", report_heading(req->conf));
 	report_span_json(data, &sp, clock_unix());
+	/* The comments on announcements: counted already, by source. */
+	comments = rc.sources[CASE_SOURCE_ANNOUNCEMENT].cases;
 	report_free(&rc);
 	if (st == STORE_OK && (sms = report_sms(q, &sp)) == NULL)
 		st = STORE_ERROR;
@@ -515,7 +521,7 @@ cmd_report(struct control_req *req)
 		json_object_set_new(data, "sms", sms);
 	/* Announcements sent in the period, and the comments on them. */
 	if (st == STORE_OK && (ann = cmd_announce_report(req, sp.start,
-	    sp.cut < sp.end ? sp.cut + 1 : sp.end)) == NULL)
+	    upto, comments)) == NULL)
 		st = STORE_ERROR;
 	if (st == STORE_OK)
 		json_object_set_new(data, "announcements", ann);

@@ -109,6 +109,14 @@ static const char *const tr[][2] = {
 	{ "Median answer", "Trung vị thời gian trả lời" },
 	{ "Satisfaction", "Mức hài lòng" },
 	{ "Total", "Tổng" },
+	{ "Source", "Nguồn" },
+	{ "By source: the same cases as the total, by where they came in",
+	    "Theo nguồn: cùng các hồ sơ của dòng tổng, theo nơi tiếp nhận" },
+	{ "Cases that comment on an announcement",
+	    "Hồ sơ góp ý về thông tin đã công khai" },
+	{ "counted once above, in their category and as a source, not in "
+	    "addition to the total.", "đã tính một lần ở trên, trong lĩnh "
+	    "vực của hồ sơ và theo nguồn, không cộng thêm vào tổng." },
 	{ "yes", "có" },
 	{ "no", "không" },
 	{ "days", "ngày" },

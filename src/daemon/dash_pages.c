@@ -1196,11 +1196,31 @@ report_periods(struct dash_req *dr)
 	strbuf_adds(&dr->out, "</p>");
 }
 
+/* The head of a table of the report's figures, its first column named. */
+static void
+report_head(struct dash_req *dr, const char *id, const char *first)
+{
+	strbuf_printf(&dr->out, "<table id=\"%s\"><thead><tr><th>%s</th>"
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+	    "<th>%s</th><th>%s</th></tr></thead><tbody>", id,
+	    dash_tr(dr, first), dash_tr(dr, "Cases in the period"),
+	    dash_tr(dr, "Open"), dash_tr(dr, "Resolved"),
+	    dash_tr(dr, "Answered"), dash_tr(dr, "On time"),
+	    dash_tr(dr, "Median answer"), dash_tr(dr, "Satisfaction"));
+}
+
+/*
+ * The report page: the figures by category and by dimension with their
+ * total, then the same cases by source (SMS, USSD, the suggestion box,
+ * the reception...) with the same total, all from the one answer of
+ * papictl report; and the cases that comment on an announcement, which
+ * are among them once.
+ */
 static void
 report_html(struct dash_req *dr, json_t *data, const char *query,
     json_t *args)
 {
-	json_t	*g;
+	json_t	*g, *ann;
 	size_t	 i;
 
 	dash_head(dr, dash_tr(dr, "Report"), "report");
@@ -1226,13 +1246,7 @@ report_html(struct dash_req *dr, json_t *data, const char *query,
 	strbuf_printf(&dr->out, " · %s: <a id=\"csv\" href=\"/report.csv?%s\">"
 	    "CSV</a> · <a id=\"json\" href=\"/report.json?%s\">JSON</a></p>",
 	    dash_tr(dr, "Download"), query, query);
-	strbuf_printf(&dr->out, "<table id=\"report\"><thead><tr><th>%s</th>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th><th>%s</th></tr></thead><tbody>",
-	    dash_tr(dr, "Category"), dash_tr(dr, "Cases in the period"),
-	    dash_tr(dr, "Open"), dash_tr(dr, "Resolved"),
-	    dash_tr(dr, "Answered"), dash_tr(dr, "On time"),
-	    dash_tr(dr, "Median answer"), dash_tr(dr, "Satisfaction"));
+	report_head(dr, "report", "Category");
 	json_array_foreach(json_object_get(data, "categories"), i, g)
 		report_row(dr, dash_category_name(dr, jstr(g, "id")), g);
 	strbuf_adds(&dr->out, "</tbody><tbody class=\"dims\">");
@@ -1241,7 +1255,28 @@ report_html(struct dash_req *dr, json_t *data, const char *query,
 		    jstr(g, "name"), g);
 	strbuf_adds(&dr->out, "</tbody><tfoot>");
 	report_row(dr, dash_tr(dr, "Total"), json_object_get(data, "total"));
+	strbuf_adds(&dr->out, "</tfoot></table><h2>");
+	dash_esc(&dr->out, dash_tr(dr, "By source: the same cases as the "
+	    "total, by where they came in"));
+	strbuf_adds(&dr->out, "</h2>");
+	report_head(dr, "sources", "Source");
+	json_array_foreach(json_object_get(data, "sources"), i, g)
+		report_row(dr, dr->lang == LANG_EN ? jstr(g, "name_en") :
+		    jstr(g, "name"), g);
+	strbuf_adds(&dr->out, "</tbody><tfoot>");
+	report_row(dr, dash_tr(dr, "Total"), json_object_get(data, "total"));
 	strbuf_adds(&dr->out, "</tfoot></table>");
+	if ((ann = json_object_get(data, "announcements")) != NULL) {
+		strbuf_adds(&dr->out, "<p id=\"ann-note\">");
+		dash_esc(&dr->out, dash_tr(dr, "Cases that comment on an "
+		    "announcement"));
+		strbuf_printf(&dr->out, ": <span id=\"ann-cases\">%lld</span>, ",
+		    (long long)jint(ann, "cases"));
+		dash_esc(&dr->out, dash_tr(dr, "counted once above, in their "
+		    "category and as a source, not in addition to the "
+		    "total."));
+		strbuf_adds(&dr->out, "</p>");
+	}
 	dash_foot(dr);
 }
 
@@ -1317,6 +1352,10 @@ report_csv(struct dash_req *dr, json_t *data)
 		csv_row(sb, "dimension", jstr(g, "id"), dr->lang == LANG_EN ?
 		    jstr(g, "name_en") : jstr(g, "name"), g);
 	csv_row(sb, "total", "", "", json_object_get(data, "total"));
+	/* The same cases again by source: they add up to the total. */
+	json_array_foreach(json_object_get(data, "sources"), i, g)
+		csv_row(sb, "source", jstr(g, "id"), dr->lang == LANG_EN ?
+		    jstr(g, "name_en") : jstr(g, "name"), g);
 }
 
 /* /report, /report.csv, /report.json: papictl report's figures. */

@@ -155,8 +155,8 @@ enum store_status store_announce_stats(struct store *, int64_t id,
 enum store_status store_announce_list(struct store *, int64_t from,
 		    int64_t to, int all, void (*)(const struct
 		    store_announcement *, void *), void *);
-enum store_status store_announce_cases(struct store *, int64_t from,
-		    int64_t to, int64_t *n);
+enum store_status store_announce_comments(struct store *, int64_t id,
+		    int64_t from, int64_t to, int64_t *n);
 enum store_status store_sub_read(struct store *, const char *number,
 		    void (*)(const char *kind, const char *value, void *),
 		    void *);

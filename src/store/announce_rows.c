@@ -81,9 +81,9 @@ enum {
 	ST_ANN_REACH,
 	ST_ANN_STATS,
 	ST_ANN_COMMENTS,
+	ST_ANN_COMMENTS_IN,
 	ST_ANN_LIST,
 	ST_ANN_LIST_ALL,
-	ST_ANN_CASES,
 	ST_SUB_COUNTS,
 	ST_SUB_NUMBERS,
 	ST_ANN_LATEST,
@@ -181,12 +181,12 @@ static const char *const announce_sql[ST_MAX] = {
 	    "o.id = r.outbox_id WHERE r.announcement = ?1",
 	[ST_ANN_COMMENTS] = "SELECT count(*) FROM cases "
 	    "WHERE announcement = ?1",
+	[ST_ANN_COMMENTS_IN] = "SELECT count(*) FROM cases "
+	    "WHERE announcement = ?1 AND created >= ?2 AND created < ?3",
 	[ST_ANN_LIST] = "SELECT " ANN_COLUMNS " FROM announcements "
 	    "WHERE started >= ?1 AND started < ?2 ORDER BY started, id",
 	[ST_ANN_LIST_ALL] = "SELECT " ANN_COLUMNS " FROM announcements "
 	    "ORDER BY id DESC LIMIT 200",
-	[ST_ANN_CASES] = "SELECT count(*) FROM cases WHERE "
-	    "announcement IS NOT NULL AND created >= ?1 AND created < ?2",
 	[ST_SUB_COUNTS] = "SELECT kind, value, count(*) FROM subscriptions "
 	    "GROUP BY kind, value ORDER BY kind DESC, value",
 	[ST_SUB_NUMBERS] = "SELECT count(DISTINCT number) FROM subscriptions",
@@ -867,6 +867,39 @@ store_announce_stats(struct store *st, int64_t id,
 	return store_read(st, stats_read, &r);
 }
 
+struct comments_read {
+	int64_t		 id, from, to;
+	int64_t		*n;
+};
+
+static enum store_status
+comments_read(struct store_txn *txn, void *arg)
+{
+	struct comments_read	*r = arg;
+	struct db_stmt		*s;
+
+	if ((s = stmt(txn, ST_ANN_COMMENTS_IN)) == NULL)
+		return STORE_ERROR;
+	db_bind_int64(s, 1, r->id);
+	db_bind_int64(s, 2, r->from);
+	db_bind_int64(s, 3, r->to);
+	return store_txn_count(txn, s, "announcement comments", r->n);
+}
+
+/*
+ * Counts the cases opened in [from, to) that comment on announcement id,
+ * into *n.  Returns STORE_OK or an error.
+ */
+enum store_status
+store_announce_comments(struct store *st, int64_t id, int64_t from,
+    int64_t to, int64_t *n)
+{
+	struct comments_read	r = { id, from, to, n };
+
+	*n = 0;
+	return store_read(st, comments_read, &r);
+}
+
 struct list_read {
 	int64_t		 from, to;
 	int		 all;
@@ -912,35 +945,6 @@ store_announce_list(struct store *st, int64_t from, int64_t to, int all,
 	struct list_read	r = { from, to, all, fn, arg };
 
 	return store_read(st, list_read, &r);
-}
-
-struct cases_read {
-	int64_t		 from, to;
-	int64_t		*n;
-};
-
-static enum store_status
-cases_read(struct store_txn *txn, void *arg)
-{
-	struct cases_read	*r = arg;
-	struct db_stmt		*s;
-
-	if ((s = stmt(txn, ST_ANN_CASES)) == NULL)
-		return STORE_ERROR;
-	db_bind_int64(s, 1, r->from);
-	db_bind_int64(s, 2, r->to);
-	return store_txn_count(txn, s, "announcement cases", r->n);
-}
-
-/* Counts the cases opened in [from, to) that comment on announcements. */
-enum store_status
-store_announce_cases(struct store *st, int64_t from, int64_t to,
-    int64_t *n)
-{
-	struct cases_read	r = { from, to, n };
-
-	*n = 0;
-	return store_read(st, cases_read, &r);
 }
 
 struct counts_read {
