@@ -161,6 +161,23 @@ test_expect_success 'USSD: a session the daemon has not seen is replayed; the fi
 	test "$(sql "SELECT count(*) FROM cases WHERE source = '"'ussd'"'")" = 0
 '
 
+test_expect_success 'the index is built once, at start-up and again on SIGHUP' '
+	test "$(grep -c "catalogue: 13 procedures, [0-9]* words indexed" daemon.log)" = 1 &&
+	sed "\$d" procedures.conf >p2 && mv p2 procedures.conf &&
+	cat >>procedures.conf <<-EOF &&
+	,
+	{ code = "MT-01"; field = "xaydung"; name = "Xác nhận đăng ký kế hoạch bảo vệ môi trường";
+	    words = [ "bảo vệ môi trường" ]; fee = "Không"; time_limit = "10 ngày"; }
+	);
+	EOF
+	papigwd -n -c p.conf >/dev/null &&
+	kill -HUP $daemon_pid &&
+	wait_for "grep -q \"catalogue: 14 procedures\" daemon.log" 10 &&
+	test "$(grep -c "words indexed" daemon.log)" = 2 &&
+	ctl inject --from +84913000099 "TTHC bao ve moi truong" >/dev/null &&
+	answer +84913000099 | grep -q "^Xác nhận đăng ký kế hoạch bảo vệ môi trường (MT-01)"
+'
+
 test_expect_success 'SIGTERM' '
 	stop_daemon && test "$daemon_status" -eq 0
 '

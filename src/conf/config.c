@@ -3574,6 +3574,8 @@ config_free(struct config *conf)
 
 	if (conf == NULL)
 		return;
+	if (conf->catalogue_index_free != NULL)
+		conf->catalogue_index_free(conf->catalogue_index);
 	for (i = 0; i < NGROUPS; i++)
 		free_fields(conf, groups[i].fields);
 	for (i = 0; i < conf->ncategories; i++) {

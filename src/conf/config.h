@@ -270,6 +270,8 @@ struct news_word {
  * includes ("procedure_fields" and "procedures"), answered by SMS and on
  * the USSD menu.
  */
+struct catalogue_index;
+
 struct proc_field {
 	char		  id[CONF_ID_MAX];
 	char		 *name;		/* "Hộ tịch" */
@@ -566,6 +568,13 @@ struct config {
 	size_t		  nproc_fields;
 	struct procedure *procedures;
 	size_t		  nprocedures;
+	/*
+	 * The index of the catalogue's words, built once the configuration
+	 * is loaded (domain/catalogue.c: catalogue_attach()), freed with it;
+	 * NULL until then.
+	 */
+	struct catalogue_index *catalogue_index;
+	void		(*catalogue_index_free)(struct catalogue_index *);
 
 	/* reception: the Tuesday citizen reception (core/reception.c) */
 	int		  reception_enabled;

@@ -31,6 +31,7 @@
 #include "base/slot.h"
 #include "base/util.h"
 #include "conf/config.h"
+#include "domain/catalogue.h"
 #include "domain/classifier.h"
 #include "store/store.h"
 #include "core/audit.h"
@@ -83,6 +84,20 @@ log_model(const struct classifier *c)
 }
 
 /*
+ * Indexes the procedure catalogue of conf, once for all its lookups, and
+ * says so.
+ */
+static void
+attach_catalogue(struct config *conf)
+{
+	catalogue_attach(conf);
+	if (conf->nprocedures > 0)
+		log_info(_("catalogue: %zu procedures, %zu words indexed"),
+		    conf->nprocedures, catalogue_index_words(
+		    conf->catalogue_index));
+}
+
+/*
  * Switches to a new configuration (the gateway takes the caller's
  * reference).  Returns 0, or -1 with the reason in err when the new
  * dictionary does not compile or its model does not load: the old
@@ -96,6 +111,8 @@ gateway_reload(struct gateway *gw, struct config *conf, char *err,
 
 	if ((c = classifier_new(conf, err, errsz)) == NULL)
 		return -1;
+	/* Before any thread sees the configuration. */
+	attach_catalogue(conf);
 	log_model(c);
 	reply_check_budget(conf, warn_log, NULL);
 	classifier_slot_set(gw->svc.classifiers, c);	/* takes our ref */
@@ -193,6 +210,7 @@ gateway_start(struct config *conf, char *err, size_t errsz)
 		free(gw);
 		return NULL;
 	}
+	attach_catalogue(conf);
 	log_model(c);
 	reply_check_budget(conf, warn_log, NULL);
 	svc->confs = conf_slot_new(conf);

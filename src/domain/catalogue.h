@@ -3,7 +3,9 @@
  * resident asks for ("TTHC khai sinh", "thu tuc xay nha", with or
  * without diacritics, with a typo), and the answers, by SMS and on the
  * USSD menu.  Pure functions of the configuration and the normalised
- * message.
+ * message; the index of the catalogue's words is built once per
+ * configuration (catalogue_attach(), when it is loaded) and only read by
+ * the lookups.
  */
 #ifndef PAPIGW_DOMAIN_CATALOGUE_H
 #define PAPIGW_DOMAIN_CATALOGUE_H
@@ -25,6 +27,10 @@ struct catalogue_query {
 	char		 query[CATALOGUE_QUERY_MAX]; /* the words asked */
 };
 
+struct catalogue_index *catalogue_index_new(const struct config *);
+void	 catalogue_index_free(struct catalogue_index *);
+size_t	 catalogue_index_words(const struct catalogue_index *);
+void	 catalogue_attach(struct config *);
 int	 catalogue_parse(const struct config *, const struct text *,
 	    struct catalogue_query *);
 size_t	 catalogue_answer(const struct config *,

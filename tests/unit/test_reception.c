@@ -157,6 +157,24 @@ test_lookups(void **state)
 	assert_string_equal(lookup("khai sinh cho con"), "no");
 }
 
+/*
+ * The same lookups through the index kept in the configuration (what the
+ * daemon does), built once, then again as a reload would.
+ */
+static void
+test_lookups_indexed(void **state)
+{
+	catalogue_attach(&conf);
+	assert_non_null(conf.catalogue_index);
+	assert_true(catalogue_index_words(conf.catalogue_index) > 5);
+	test_lookups(state);
+	catalogue_attach(&conf);
+	test_lookups(state);
+	conf.catalogue_index_free(conf.catalogue_index);
+	conf.catalogue_index = NULL;
+	conf.catalogue_index_free = NULL;
+}
+
 static void
 test_answers(void **state)
 {
@@ -193,6 +211,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_days),
 		cmocka_unit_test(test_lookups),
+		cmocka_unit_test(test_lookups_indexed),
 		cmocka_unit_test(test_answers),
 	};
 
