@@ -162,7 +162,7 @@ test_expect_success 'a forged entry appended is caught' '
 	rechain $((N + 1)) &&
 	test_exit_status 1 ctl audit --verify >out &&
 	test_grep "entry $((N + 1)) was changed or forged" out &&
-	wait_for "grep -q \"audit: the newest entry ($((N + 1))) does not verify with the key\" daemon.log" &&
+	wait_for "grep -q \"audit: the newest entry ($((N + 1))) does not verify with the key\" daemon.log" 30 &&
 	restore
 '
 
