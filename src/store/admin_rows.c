@@ -42,7 +42,7 @@ static const char *const admin_sql[ST_MAX] = {
 };
 
 const struct store_family store_admin_family = {
-	STORE_FAM_ADMIN, ST_MAX, admin_sql
+	STORE_FAM_ADMIN, ST_MAX, admin_sql, NULL
 };
 
 /*

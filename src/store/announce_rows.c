@@ -30,7 +30,11 @@
  * for the whole ward), ?3 a channel for all ("" for each number's latest
  * subscription's).  Columns: number, channel, lang (1 English).
  */
-#define RECIPIENTS							\
+#define RECIPIENTS	RECIPIENTS_IN("SELECT value FROM json_each(?2)")
+/* PostgreSQL reads the JSON array of ?2 with its own function. */
+#define RECIPIENTS_PG							\
+	RECIPIENTS_IN("SELECT json_array_elements_text(CAST(?2 AS json))")
+#define RECIPIENTS_IN(areas)						\
 	"SELECT n.number, CASE WHEN ?3 <> '' THEN ?3 ELSE (SELECT "	\
 	"x.channel FROM subscriptions x WHERE x.number = n.number "	\
 	"ORDER BY x.created DESC, x.id DESC LIMIT 1) END AS channel, "	\
@@ -44,9 +48,24 @@
 	"t.number = n.number AND t.kind = 'topic')) "			\
 	"AND (json_array_length(?2) = 0 OR EXISTS (SELECT 1 FROM "	\
 	"subscriptions a WHERE a.number = n.number AND a.kind = 'area' "\
-	"AND a.value IN (SELECT value FROM json_each(?2))) "		\
+	"AND a.value IN (" areas ")) "					\
 	"OR NOT EXISTS (SELECT 1 FROM subscriptions a WHERE "		\
 	"a.number = n.number AND a.kind = 'area'))"
+/* The recipients queued for announcement ?4, and how many there are. */
+#define RECIPIENTS_INSERT(r)						\
+	"INSERT INTO announce_recipients "				\
+	"(announcement, number, channel, lang, state) SELECT ?4, number, " \
+	"channel, lang, 'pending' FROM (" r ") AS r "			\
+	"WHERE channel IS NOT NULL"
+#define RECIPIENTS_REACH(r)						\
+	"SELECT channel, count(*), coalesce(sum(lang), 0) "		\
+	"FROM (" r ") AS r GROUP BY channel ORDER BY channel"
+/* Channels that cannot send (?1: the JSON array of those that can). */
+#define STRANDED(can)							\
+	"UPDATE outbox SET state = 'failed', "				\
+	"last_error = 'no channel: ' || channel || ' cannot send', "	\
+	"updated = ?2 WHERE kind = 'announcement' AND state = 'queued' " \
+	"AND channel NOT IN (" can ")"
 
 #define ANN_COLUMNS							\
 	"id, topic, areas, text_vi, text_en, body, state, drafter, "	\
@@ -114,10 +133,7 @@ static const char *const announce_sql[ST_MAX] = {
 	    "WHERE id = ?1",
 	[ST_ANN_APPROVE] = "UPDATE announcements SET state = 'approved', "
 	    "approver = ?2, approved = ?3 WHERE id = ?1 AND state = 'draft'",
-	[ST_ANN_RECIPIENTS] = "INSERT INTO announce_recipients "
-	    "(announcement, number, channel, lang, state) SELECT ?4, number, "
-	    "channel, lang, 'pending' FROM (" RECIPIENTS ") "
-	    "WHERE channel IS NOT NULL",
+	[ST_ANN_RECIPIENTS] = RECIPIENTS_INSERT(RECIPIENTS),
 	[ST_ANN_STARTED] = "UPDATE announcements SET state = 'sending', "
 	    "started = ?2, recipients = ?3 WHERE id = ?1 "
 	    "AND state = 'approved'",
@@ -129,13 +145,10 @@ static const char *const announce_sql[ST_MAX] = {
 	[ST_ANN_UNREACHABLE] = "UPDATE announce_recipients SET "
 	    "state = 'queued', channel = '' WHERE id = ?1 AND "
 	    "state = 'pending'",
-	[ST_ANN_STRANDED] = "UPDATE outbox SET state = 'failed', "
-	    "last_error = 'no channel: ' || channel || ' cannot send', "
-	    "updated = ?2 WHERE kind = 'announcement' AND state = 'queued' "
-	    "AND channel NOT IN (SELECT value FROM json_each(?1))",
+	[ST_ANN_STRANDED] = STRANDED("SELECT value FROM json_each(?1)"),
 	[ST_ANN_LEFT] = "SELECT count(*) FROM (SELECT 1 FROM "
 	    "announce_recipients WHERE announcement = ?1 AND "
-	    "state = 'pending' LIMIT 1)",
+	    "state = 'pending' LIMIT 1) AS p",
 	[ST_ANN_FINISHED] = "UPDATE announcements SET state = 'sent', "
 	    "finished = ?2 WHERE id = ?1 AND state = 'sending'",
 	[ST_ANN_CANCEL_PENDING] = "UPDATE announce_recipients SET "
@@ -162,21 +175,20 @@ static const char *const announce_sql[ST_MAX] = {
 	    "WHERE id IN (" ERASE_PICK ")",
 	[ST_ANN_SENDING] = "SELECT id FROM announcements "
 	    "WHERE state = 'sending' ORDER BY id LIMIT ?1",
-	[ST_ANN_REACH] = "SELECT channel, count(*), coalesce(sum(lang), 0) "
-	    "FROM (" RECIPIENTS ") GROUP BY channel ORDER BY channel",
+	[ST_ANN_REACH] = RECIPIENTS_REACH(RECIPIENTS),
 	[ST_ANN_STATS] = "SELECT count(*), "
-	    "coalesce(sum(r.state = 'pending'), 0), "
-	    "coalesce(sum(r.state = 'queued' AND r.outbox_id IS NULL AND "
-	    "r.channel <> ''), 0), "
-	    "coalesce(sum(r.state = 'cancelled'), 0), "
-	    "coalesce(sum(o.state IN ('queued', 'sending')), 0), "
-	    "coalesce(sum(o.state = 'sent'), 0), "
-	    "coalesce(sum(o.state = 'delivered'), 0), "
-	    "coalesce(sum(o.state = 'failed'), 0), "
+	    "count(*) FILTER (WHERE r.state = 'pending'), "
+	    "count(*) FILTER (WHERE r.state = 'queued' AND "
+	    "r.outbox_id IS NULL AND r.channel <> ''), "
+	    "count(*) FILTER (WHERE r.state = 'cancelled'), "
+	    "count(*) FILTER (WHERE o.state IN ('queued', 'sending')), "
+	    "count(*) FILTER (WHERE o.state = 'sent'), "
+	    "count(*) FILTER (WHERE o.state = 'delivered'), "
+	    "count(*) FILTER (WHERE o.state = 'failed'), "
 	    "coalesce(sum(CASE WHEN o.state IN ('sent', 'delivered') THEN "
 	    "o.segments END), 0), "
-	    "coalesce(sum(r.state = 'queued' AND r.outbox_id IS NULL AND "
-	    "r.channel = ''), 0) "
+	    "count(*) FILTER (WHERE r.state = 'queued' AND "
+	    "r.outbox_id IS NULL AND r.channel = '') "
 	    "FROM announce_recipients r LEFT JOIN outbox o ON "
 	    "o.id = r.outbox_id WHERE r.announcement = ?1",
 	[ST_ANN_COMMENTS] = "SELECT count(*) FROM cases "
@@ -195,8 +207,15 @@ static const char *const announce_sql[ST_MAX] = {
 	    "ORDER BY started DESC, id DESC LIMIT 1",
 };
 
+static const char *const announce_sql_pg[ST_MAX] = {
+	[ST_ANN_RECIPIENTS] = RECIPIENTS_INSERT(RECIPIENTS_PG),
+	[ST_ANN_REACH] = RECIPIENTS_REACH(RECIPIENTS_PG),
+	[ST_ANN_STRANDED] = STRANDED("SELECT json_array_elements_text("
+	    "CAST(?1 AS json))"),
+};
+
 const struct store_family store_announce_family = {
-	STORE_FAM_ANNOUNCE, ST_MAX, announce_sql
+	STORE_FAM_ANNOUNCE, ST_MAX, announce_sql, announce_sql_pg
 };
 
 static const char *const ann_state_names[] = {

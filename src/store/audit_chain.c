@@ -85,7 +85,7 @@ static const char *const audit_sql[ST_MAX] = {
 };
 
 const struct store_family store_audit_family = {
-	STORE_FAM_AUDIT, ST_MAX, audit_sql
+	STORE_FAM_AUDIT, ST_MAX, audit_sql, NULL
 };
 
 static void

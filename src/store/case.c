@@ -108,7 +108,7 @@ static const char *const case_sql[ST_MAX] = {
 	[ST_CASE_SET_SATISFACTION_ASKED] = "UPDATE cases SET "
 	    "satisfaction_asked = ?2 WHERE id = ?1",
 	[ST_CASE_SET_SATISFACTION] = "UPDATE cases SET satisfaction = "
-	    "?2, satisfaction_at = strftime('%s', 'now') WHERE id = ?1",
+	    "?2, satisfaction_at = ?3 WHERE id = ?1",
 	[ST_CASE_GET] = "SELECT " STORE_CASE_COLUMNS("") " FROM cases "
 	    "WHERE id = ?1",
 	[ST_CASE_BY_REF] = "SELECT " STORE_CASE_COLUMNS("c.") " FROM cases c "
@@ -159,7 +159,7 @@ static const char *const case_sql[ST_MAX] = {
 };
 
 const struct store_family store_case_family = {
-	STORE_FAM_CASE, ST_MAX, case_sql
+	STORE_FAM_CASE, ST_MAX, case_sql, NULL
 };
 
 static const char *const case_state_names[] = {
@@ -435,6 +435,8 @@ store_case_set(struct store_txn *txn, int64_t id, enum store_case_field f,
 		return STORE_ERROR;
 	db_bind_int64(s, 1, id);
 	store_bind_opt(s, 2, v);
+	if (f == STORE_CF_SATISFACTION)		/* when it was given */
+		db_bind_int64(s, 3, clock_unix());
 	return case_update(txn, s, "case set");
 }
 

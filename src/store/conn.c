@@ -202,6 +202,16 @@ fail:
 	return -1;
 }
 
+/* The SQL of statement id of fam on db's driver. */
+const char *
+store_family_sql(const struct store_family *fam, int id, const struct db *db)
+{
+	if (fam->sql_pg != NULL && fam->sql_pg[id] != NULL &&
+	    db->driver == &db_pg_driver)
+		return fam->sql_pg[id];
+	return fam->sql[id];
+}
+
 /*
  * Returns statement id of family fam on c, preparing it on first use, or
  * NULL (logged) when the database refuses it.  The statement stays c's: reset
@@ -221,10 +231,10 @@ store_conn_stmt(struct store_conn *c, const struct store_family *fam,
 	slot = &c->fam[fam->id].stmt[id];
 	if (*slot != NULL)
 		return *slot;
-	rc = db_prepare(c->db, fam->sql[id], slot);
+	rc = db_prepare(c->db, store_family_sql(fam, id, c->db), slot);
 	if (rc != DB_OK) {
-		log_warnx(_("store: cannot prepare \"%s\": %s"), fam->sql[id],
-		    db_errmsg(c->db));
+		log_warnx(_("store: cannot prepare \"%s\": %s"),
+		    store_family_sql(fam, id, c->db), db_errmsg(c->db));
 		*slot = NULL;
 		return NULL;
 	}

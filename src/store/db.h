@@ -18,7 +18,11 @@
  * than "INSERT OR IGNORE"; "RETURNING id" rather than the last rowid;
  * a value that is only a parameter given a type with CAST(? AS BIGINT)
  * where nothing around it says what it is (PostgreSQL infers a
- * parameter's type from its context, SQLite has none).  See db_pg.c.
+ * parameter's type from its context, SQLite has none); an alias for
+ * every subquery in FROM; a temporary table named without "temp.".
+ * "INDEXED BY" is dropped for PostgreSQL; max(a, b) and min(a, b) of two
+ * integers come from PostgreSQL's schema (src/store/pg/schema.sql), with
+ * SQLite's meaning.  See db_pg.c.
  *
  * Only src/store/ includes this header.
  */

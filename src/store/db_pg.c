@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libpq-fe.h>
 
@@ -226,14 +227,18 @@ p_exec(struct db *db, const char *sql)
 
 /*
  * sql with each "?" outside quotes, identifiers and comments numbered
- * $1, $2...; the count in *n.
+ * $1, $2..., and each "?NNN" written $NNN; the count in *n.  "INDEXED
+ * BY name", a hint to SQLite's planner, is left out.  (Mixing the
+ * two forms counts as SQLite does only when the numbered ones come
+ * last; the store does not mix them.)
  */
 static char *
 number_params(const char *sql, int *n)
 {
 	size_t	 len = strlen(sql), o = 0;
 	char	*out = xcalloc(1, len * 4 + 1);	/* "?" -> "$9999" at most */
-	char	 q;
+	char	*end, q;
+	int	 v;
 
 	*n = 0;
 	while (*sql != '\0') {
@@ -246,6 +251,21 @@ number_params(const char *sql, int *n)
 				out[o++] = *sql++;
 		} else if (sql[0] == '-' && sql[1] == '-') {
 			while (*sql != '\0' && *sql != '\n')
+				out[o++] = *sql++;
+		} else if (strncasecmp(sql, "INDEXED BY ", 11) == 0 &&
+		    (o == 0 || !isalnum((unsigned char)out[o - 1]))) {
+			/* SQLite's hint to its planner: none here. */
+			sql += 11;
+			while (isalnum((unsigned char)*sql) || *sql == '_')
+				sql++;
+		} else if (*sql == '?' && isdigit((unsigned char)sql[1])) {
+			/* ?NNN, SQLite's numbered form: $NNN. */
+			v = (int)strtol(sql + 1, &end, 10);
+			if (v > *n)
+				*n = v;
+			out[o++] = '$';
+			sql++;
+			while (sql < end)
 				out[o++] = *sql++;
 		} else if (*sql == '?' && *n < 9999) {
 			o += (size_t)sprintf(out + o, "$%d", ++*n);

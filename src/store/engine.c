@@ -82,7 +82,7 @@ static const char *const engine_sql[ST_MAX] = {
 };
 
 static const struct store_family engine_family = {
-	STORE_FAM_ENGINE, ST_MAX, engine_sql
+	STORE_FAM_ENGINE, ST_MAX, engine_sql, NULL
 };
 
 static void	*writer_main(void *);

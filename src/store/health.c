@@ -54,7 +54,7 @@ static const char *const health_sql[ST_MAX] = {
 };
 
 static const struct store_family health_family = {
-	STORE_FAM_HEALTH, ST_MAX, health_sql
+	STORE_FAM_HEALTH, ST_MAX, health_sql, NULL
 };
 
 /* Remembers the file the store opened, to tell it from another later. */

@@ -25,7 +25,7 @@ static const char *const intake_sql[ST_MAX] = {
 };
 
 const struct store_family store_intake_family = {
-	STORE_FAM_INTAKE, ST_MAX, intake_sql
+	STORE_FAM_INTAKE, ST_MAX, intake_sql, NULL
 };
 
 /*

@@ -64,7 +64,7 @@ static const char *const message_sql[ST_MAX] = {
 	    "WHERE i.sender = ?2 AND i.received >= ?4 AND i.channel = ?1 "
 	    "AND i.text = ?3 ORDER BY i.received DESC, i.id DESC LIMIT 1",
 	[ST_INBOUND_COUNT_SINCE] = "SELECT count(*) FROM (SELECT 1 "
-	    "FROM inbound WHERE sender = ?1 AND received >= ?2 LIMIT ?3)",
+	    "FROM inbound WHERE sender = ?1 AND received >= ?2 LIMIT ?3) AS r",
 	[ST_INBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", received "
 	    "FROM inbound WHERE id = ?1",
 	[ST_OUTBOUND_GET] = "SELECT id, case_id, channel, provider_msg_id, "
@@ -94,7 +94,7 @@ static const char *const message_sql[ST_MAX] = {
 	    "WHERE channel = ?1 AND provider_msg_id = ?2 AND state = 'sent'",
 	/* Where the full-text index stops, and the last of the next ?1. */
 	[ST_FTS_NEXT] = "SELECT c.value, (SELECT max(id) FROM (SELECT id "
-	    "FROM inbound WHERE id > c.value ORDER BY id LIMIT ?1)) "
+	    "FROM inbound WHERE id > c.value ORDER BY id LIMIT ?1) AS b) "
 	    "FROM counters c WHERE c.name = 'fts_inbound'",
 	/*
 	 * Folded by unicode61 (case, and diacritics with
@@ -108,8 +108,20 @@ static const char *const message_sql[ST_MAX] = {
 	    "WHERE name = 'fts_inbound'",
 };
 
+/*
+ * PostgreSQL's words: the full-text index is a tsvector per message
+ * (src/store/pg/schema.sql), folded as unicode61 folds: lower case, and
+ * the diacritics off (unaccent, after đ and ð are written d).
+ */
+static const char *const message_sql_pg[ST_MAX] = {
+	[ST_FTS_ADD] = "INSERT INTO inbound_fts (id, doc) SELECT id, "
+	    "to_tsvector('simple', unaccent(replace(replace(replace(replace("
+	    "text, 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'))) "
+	    "FROM inbound WHERE id > ?1 AND id <= ?2",
+};
+
 const struct store_family store_message_family = {
-	STORE_FAM_MESSAGE, ST_MAX, message_sql
+	STORE_FAM_MESSAGE, ST_MAX, message_sql, message_sql_pg
 };
 
 /* Statement id of this family on txn's connection, or NULL (recorded). */

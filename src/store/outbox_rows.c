@@ -94,7 +94,7 @@ static const char *const outbox_sql[ST_MAX] = {
 	    "min(next_attempt) AS m FROM outbox WHERE channel = ?1 AND "
 	    "state = 'queued' AND priority = 0 UNION ALL SELECT "
 	    "min(next_attempt) FROM outbox WHERE channel = ?1 AND "
-	    "state = 'queued' AND priority = 1)",
+	    "state = 'queued' AND priority = 1) AS p",
 	[ST_OUTBOX_DEAD] = "SELECT count(*) FROM outbox WHERE dead = 1 "
 	    "AND state = 'failed'",
 	[ST_OUTBOX_RETRY_FAILED] = "UPDATE outbox SET state = 'queued', "
@@ -103,7 +103,7 @@ static const char *const outbox_sql[ST_MAX] = {
 };
 
 const struct store_family store_outbox_family = {
-	STORE_FAM_OUTBOX, ST_MAX, outbox_sql
+	STORE_FAM_OUTBOX, ST_MAX, outbox_sql, NULL
 };
 
 static const char *const outbox_state_names[] = {

@@ -24,6 +24,17 @@ enum {
 	ST_MAX
 };
 
+/*
+ * The agenda's list of a booking resident's open cases, "ref:category"
+ * joined with commas, and the rest of its statement.
+ */
+#define DAY_CASES	"c.ref_number || ':' || c.category"
+#define DAY_FROM							\
+	" FROM cases c WHERE c.resident = b.resident AND "		\
+	"c.resident IS NOT NULL AND c.state NOT IN ('resolved', "	\
+	"'confirmed') AND c.merged_into IS NULL) FROM reception_bookings b " \
+	"WHERE b.day = ?1 ORDER BY b.state, b.slot, b.seq, b.id"
+
 #define BOOKING_COLUMNS	"b.id, b.day, b.slot, b.seq, b.number, b.resident, " \
 	"b.channel, b.lang, b.topic, b.state, b.created, b.cancelled, " \
 	"b.reminded"
@@ -49,18 +60,20 @@ static const char *const reception_sql[ST_MAX] = {
 	    "WHERE id = ?1",
 	/* The agenda: the resident's open cases with each booking. */
 	[ST_DAY] = "SELECT " BOOKING_COLUMNS ", (SELECT group_concat("
-	    "c.ref_number || ':' || c.category) FROM cases c WHERE "
-	    "c.resident = b.resident AND c.resident IS NOT NULL AND "
-	    "c.state NOT IN ('resolved', "
-	    "'confirmed') AND c.merged_into IS NULL) FROM reception_bookings b "
-	    "WHERE b.day = ?1 ORDER BY b.state, b.slot, b.seq, b.id",
+	    DAY_CASES ")" DAY_FROM,
 	[ST_ERASE] = "UPDATE reception_bookings SET number = NULL WHERE id IN "
 	    "(SELECT id FROM reception_bookings WHERE number IS NOT NULL AND "
 	    "day < ?1 LIMIT ?2)",
 };
 
+/* PostgreSQL names SQLite's group_concat(x) string_agg(x, ','). */
+static const char *const reception_sql_pg[ST_MAX] = {
+	[ST_DAY] = "SELECT " BOOKING_COLUMNS ", (SELECT string_agg("
+	    DAY_CASES ", ',')" DAY_FROM,
+};
+
 const struct store_family store_reception_family = {
-	STORE_FAM_RECEPTION, ST_MAX, reception_sql
+	STORE_FAM_RECEPTION, ST_MAX, reception_sql, reception_sql_pg
 };
 
 /* Fills a booking from a row of BOOKING_COLUMNS, then the open cases. */

@@ -112,7 +112,7 @@ static const char *const sender_sql[ST_MAX] = {
 };
 
 const struct store_family store_sender_family = {
-	STORE_FAM_SENDER, ST_MAX, sender_sql
+	STORE_FAM_SENDER, ST_MAX, sender_sql, NULL
 };
 
 static void

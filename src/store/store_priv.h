@@ -49,12 +49,21 @@ enum store_family_id {
 	STORE_FAM_MAX
 };
 
-/* A family's statements: sql[id] for the ids of its own enum. */
+/*
+ * A family's statements: sql[id] for the ids of its own enum, in the
+ * portable SQL of db.h; where PostgreSQL needs other words (full-text
+ * search, an aggregate SQLite names otherwise), sql_pg[id] (sql_pg or
+ * its entry NULL: the same).
+ */
 struct store_family {
 	enum store_family_id	 id;
 	size_t			 n;
 	const char *const	*sql;
+	const char *const	*sql_pg;
 };
+
+const char	*store_family_sql(const struct store_family *, int id,
+		    const struct db *);
 
 /*
  * A connection and its statements: per family, an array of fam[f].n

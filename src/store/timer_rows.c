@@ -67,35 +67,35 @@ static const char *const timer_sql[ST_MAX] = {
 	    "WHERE " CLOSED_KEPT " ORDER BY closed LIMIT ?2",
 	[ST_ERASE_TABLE] = "CREATE TEMP TABLE IF NOT EXISTS erase_ids "
 	    "(id INTEGER PRIMARY KEY, resident INTEGER)",
-	[ST_ERASE_CLEAR] = "DELETE FROM temp.erase_ids",
-	[ST_ERASE_PICK] = "INSERT INTO temp.erase_ids SELECT id, resident "
+	[ST_ERASE_CLEAR] = "DELETE FROM erase_ids",
+	[ST_ERASE_PICK] = "INSERT INTO erase_ids SELECT id, resident "
 	    "FROM cases WHERE id = ?2 AND " CLOSED_KEPT,
 	[ST_ERASE_INBOUND] = "UPDATE inbound SET sender = '' WHERE case_id "
-	    "IN (SELECT id FROM temp.erase_ids)",
+	    "IN (SELECT id FROM erase_ids)",
 	[ST_ERASE_OUTBOX] = "UPDATE outbox SET recipient = '' WHERE case_id "
-	    "IN (SELECT id FROM temp.erase_ids)",
+	    "IN (SELECT id FROM erase_ids)",
 	[ST_ERASE_CASES] = "UPDATE cases SET sender = '', erased = ?1 WHERE "
-	    "id IN (SELECT id FROM temp.erase_ids)",
+	    "id IN (SELECT id FROM erase_ids)",
 	[ST_ERASE_PSEUDONYMS] = "UPDATE pseudonyms SET sender = NULL WHERE "
-	    "id IN (SELECT resident FROM temp.erase_ids) AND NOT EXISTS "
+	    "id IN (SELECT resident FROM erase_ids) AND NOT EXISTS "
 	    "(SELECT 1 FROM cases c WHERE c.resident = pseudonyms.id AND "
 	    "c.erased IS NULL)",
 	/* The newest id in the batch: messages in id order, up to before. */
 	[ST_INBOUND_ERASE_UPTO] = "SELECT max(id), 0 FROM (SELECT id FROM "
 	    "inbound WHERE id > coalesce((SELECT value FROM counters WHERE "
 	    "name = 'erased_inbound'), 0) AND received < ?1 ORDER BY id "
-	    "LIMIT ?2)",
+	    "LIMIT ?2) AS b",
 	[ST_INBOUND_ERASE] = "UPDATE inbound SET sender = '' WHERE id > "
 	    "coalesce((SELECT value FROM counters WHERE name = "
 	    "'erased_inbound'), 0) AND id <= ?1 AND case_id IS NULL AND "
 	    "sender <> ''",
 	[ST_INBOUND_ERASED] = "INSERT INTO counters (name, value) VALUES "
 	    "('erased_inbound', ?1) ON CONFLICT (name) DO UPDATE SET "
-	    "value = max(value, excluded.value)",
+	    "value = max(counters.value, excluded.value)",
 };
 
 const struct store_family store_timer_family = {
-	STORE_FAM_TIMER, ST_MAX, timer_sql
+	STORE_FAM_TIMER, ST_MAX, timer_sql, NULL
 };
 
 /* Statement id of this family on txn's connection, or NULL (recorded). */

@@ -29,7 +29,7 @@ static const char *const unreadable_sql[ST_MAX] = {
 };
 
 const struct store_family store_unreadable_family = {
-	STORE_FAM_UNREADABLE, ST_MAX, unreadable_sql
+	STORE_FAM_UNREADABLE, ST_MAX, unreadable_sql, NULL
 };
 
 /*
