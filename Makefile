@@ -146,6 +146,17 @@ $(BUILD)/gen/store_sql.c: scripts/embed-sql.sh $(SQL_SRCS)
 $(BUILD)/gen/store_sql.o: $(BUILD)/gen/store_sql.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The store's PostgreSQL schema (src/store/pg/schema.sql), the same way
+# (scripts/embed-pg.sh, $(BUILD)/gen/store_pg.c).
+LIB_OBJS	+= $(BUILD)/gen/store_pg.o
+
+$(BUILD)/gen/store_pg.c: scripts/embed-pg.sh src/store/pg/schema.sql
+	@mkdir -p $(@D)
+	sh scripts/embed-pg.sh src/store/pg/schema.sql >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/store_pg.o: $(BUILD)/gen/store_pg.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 -include $(wildcard $(BUILD)/gen/*.d)
 
 # The dashboard's style sheet and script, web/*, become C the same way

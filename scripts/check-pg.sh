@@ -20,7 +20,10 @@ trap 'rm -f "$out"' EXIT
 # pg_virtualenv sets PGHOST, PGPORT, PGUSER and PGPASSWORD: libpq reads
 # them, so the conninfo names only the database.
 status=0
-pg_virtualenv sh -c 'PAPIGW_TEST_PG="dbname=postgres" "$1"' sh \
+# As root, pg_virtualenv's cluster has one name for all (15/regress): a
+# second run at once waits for the first.
+flock /tmp/papigw-check-pg.lock \
+    pg_virtualenv sh -c 'PAPIGW_TEST_PG="dbname=postgres" "$1"' sh \
     "$BUILD/tests/test_db" >"$out" 2>&1 || status=$?
 cat "$out"
 sum() {

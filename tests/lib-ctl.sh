@@ -58,7 +58,11 @@ jget() {
 }
 
 sql() {
-	sqlite3 -cmd ".timeout 5000" "$TRASH/papigw.db" "$@"
+	if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+		psql -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" -c "$@"
+	else
+		sqlite3 -cmd ".timeout 5000" "$TRASH/papigw.db" "$@"
+	fi
 }
 
 inject() {

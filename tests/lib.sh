@@ -146,6 +146,18 @@ free_port() {
 	"$BUILD/tools/freeport"
 }
 
+# With PAPIGW_TEST_PG set (make check-pg, inside pg_virtualenv), the
+# tests' store is a PostgreSQL database of their own, papigw_t<pid>,
+# made empty here: storage.driver and storage.conninfo say so.
+if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+	PG_DB="papigw_t$$"
+	dropdb --if-exists "$PG_DB" >/dev/null 2>&1
+	createdb "$PG_DB" || exit 1
+	STORAGE_CONF="storage = { driver = \"postgresql\"; conninfo = \"dbname=$PG_DB\"; path = \"$TRASH/papigw.db\"; };"
+else
+	STORAGE_CONF="storage = { path = \"$TRASH/papigw.db\"; };"
+fi
+
 # write_conf FILE [EXTRA]: a working configuration for tests: state in
 # $TRASH, a free port, no modem, the shipped categories.  EXTRA is
 # appended (settings not set below, or channels).
@@ -155,7 +167,7 @@ write_conf() {
 	cat >"$1" <<CONF
 log = { level = "debug"; };
 ward = { name = "UBND Phường 7, Quận 10"; hotline = "1022"; };
-storage = { path = "$TRASH/papigw.db"; };
+$STORAGE_CONF
 http = { listen = "127.0.0.1:$port"; };
 control = { socket = "$TRASH/control.sock"; };
 ${2:-}

@@ -97,6 +97,11 @@ static const struct enumval sync_modes[] = {
 	{ "full", 1 }, { "normal", 0 }, { NULL, 0 }
 };
 
+static const struct enumval store_drivers[] = {
+	{ "sqlite", CONF_DRIVER_SQLITE }, { "postgresql", CONF_DRIVER_PG },
+	{ NULL, 0 }
+};
+
 static const struct enumval languages[] = {
 	{ "vi", LANG_VI }, { "en", LANG_EN }, { NULL, 0 }
 };
@@ -140,6 +145,10 @@ static const struct field f_ward[] = {
 };
 
 static const struct field f_storage[] = {
+	{ "driver", T_ENUM, CONF_OFF(storage_driver), 0, 0, 0, "sqlite", 0,
+	    store_drivers, 0 },
+	{ "conninfo", T_STR, CONF_OFF(storage_conninfo), 0, 0, 4096, "", 0,
+	    NULL, 0 },
 	{ "path", T_STR, CONF_OFF(storage_path), 0, 1, PATH_MAX - 1,
 	    "/var/lib/papigw/papigw.db", F_NONEMPTY, NULL, 0 },
 	{ "synchronous", T_ENUM, CONF_OFF(storage_synchronous_full), 0, 0, 0,

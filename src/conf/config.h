@@ -24,6 +24,8 @@ struct slot;
 #define CONF_ID_MAX		32	/* bytes in a category or channel id */
 #define CONF_STR_MAX		4096	/* bytes in any configured string */
 #define CONF_SECRET_MAX		1024	/* bytes in a secret read from a file */
+#define CONF_DRIVER_SQLITE	0	/* storage.driver */
+#define CONF_DRIVER_PG		1
 #define CONF_CATEGORIES_MAX	64
 #define CONF_CHANNELS_MAX	32
 #define CONF_OVERRIDES_MAX	64	/* -o options on one command line */
@@ -339,6 +341,8 @@ struct config {
 	char		 *country_code;	/* "84": numbers are stored +84... */
 
 	/* storage */
+	int		  storage_driver;	/* CONF_DRIVER_* */
+	char		 *storage_conninfo;	/* PostgreSQL: libpq's */
 	char		 *storage_path;
 	int		  storage_synchronous_full; /* 1 FULL, 0 NORMAL */
 	int		  storage_busy_timeout;	/* milliseconds */

@@ -177,6 +177,9 @@ open_store(struct gateway *gw, const struct config *conf, char *err,
 	size_t			 keylen;
 
 	memset(&so, 0, sizeof(so));
+	so.driver = conf->storage_driver == CONF_DRIVER_PG ? "postgresql" :
+	    "sqlite";
+	so.conninfo = conf->storage_conninfo;
 	so.path = conf->storage_path;
 	so.synchronous_full = conf->storage_synchronous_full;
 	so.busy_timeout_ms = conf->storage_busy_timeout;

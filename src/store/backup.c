@@ -148,6 +148,11 @@ store_backup(struct store *st, int fd, int64_t *bytes, char *err,
 	int		tfd, r = -1;
 
 	*bytes = 0;
+	if (store_path(st) == NULL) {
+		snprintf(err, errsz, "the store is on PostgreSQL: back it up "
+		    "with pg_dump or a base backup");
+		return -1;
+	}
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		snprintf(err, errsz, "the file handed over is not a regular "
 		    "file");

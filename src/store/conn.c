@@ -124,17 +124,22 @@ store_fill_int(struct db_stmt *s, void *out)
 }
 
 /*
- * Opens path into c with flags (DB_READONLY, DB_CREATE, DB_NOMUTEX) and
- * a busy timeout of busy_timeout_ms (0: none).  Returns 0, or -1 with the
- * reason in err, prefixed with who ("reader: ", or ""); c is then to be
- * closed all the same.
+ * Opens a connection to st's database into c with flags (DB_READONLY,
+ * DB_CREATE, DB_NOMUTEX) and a busy timeout of busy_timeout_ms (0: none).
+ * Returns 0, or -1 with the reason in err, prefixed with who ("reader: ",
+ * or ""); c is then to be closed all the same.
  */
 int
-store_conn_open(struct store_conn *c, const char *path, int flags,
+store_conn_open(struct store_conn *c, const struct store *st, int flags,
     int busy_timeout_ms, const char *who, char *err, size_t errsz)
 {
-	struct db_options	o = { "sqlite", path, flags, busy_timeout_ms };
+	struct db_options	o;
 	char			why[STORE_ERR_MAX];
+
+	o.driver = store_driver(st)->name;
+	o.target = store_target(st);
+	o.flags = flags;
+	o.busy_timeout_ms = busy_timeout_ms;
 
 	if ((c->db = db_open(&o, why, sizeof(why))) == NULL) {
 		snprintf(err, errsz, "%s%s", who, why);

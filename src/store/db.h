@@ -20,7 +20,8 @@
  * where nothing around it says what it is (PostgreSQL infers a
  * parameter's type from its context, SQLite has none); an alias for
  * every subquery in FROM; a temporary table named without "temp.".
- * "INDEXED BY" is dropped for PostgreSQL; max(a, b) and min(a, b) of two
+ * "INDEXED BY" and a unary "+" before a column (" +c.category": SQLite's
+ * planner hints) are dropped for PostgreSQL; max(a, b) and min(a, b) of two
  * integers come from PostgreSQL's schema (src/store/pg/schema.sql), with
  * SQLite's meaning.  See db_pg.c.
  *

@@ -76,7 +76,10 @@ struct pstmt {
 #define PST(s)		((struct pstmt *)(void *)(s))
 #define CPST(s)		((const struct pstmt *)(const void *)(s))
 
-/* Keeps msg (libpq's, which ends with a newline) as the error. */
+/*
+ * Keeps the first line of msg (libpq's: "ERROR:  what", then the
+ * statement's line and a caret) as the error.
+ */
 static void
 set_err(struct pdb *d, const char *msg)
 {
@@ -84,6 +87,7 @@ set_err(struct pdb *d, const char *msg)
 
 	snprintf(d->err, sizeof(d->err), "%s", msg != NULL && *msg != '\0' ?
 	    msg : "unknown PostgreSQL error");
+	d->err[strcspn(d->err, "\n")] = '\0';
 	n = strlen(d->err);
 	while (n > 0 && isspace((unsigned char)d->err[n - 1]))
 		d->err[--n] = '\0';
@@ -207,6 +211,7 @@ p_exec(struct db *db, const char *sql)
 	PGresult	*res;
 	enum db_rc	 rc = DB_OK;
 
+	d->err[0] = '\0';
 	if (!alive(d))
 		return DB_UNAVAILABLE;
 	res = PQexec(d->conn, sql);
@@ -228,7 +233,8 @@ p_exec(struct db *db, const char *sql)
 /*
  * sql with each "?" outside quotes, identifiers and comments numbered
  * $1, $2..., and each "?NNN" written $NNN; the count in *n.  "INDEXED
- * BY name", a hint to SQLite's planner, is left out.  (Mixing the
+ * BY name" and a unary "+" before a column, hints to SQLite's planner,
+ * are left out.  (Mixing the
  * two forms counts as SQLite does only when the numbered ones come
  * last; the store does not mix them.)
  */
@@ -258,6 +264,11 @@ number_params(const char *sql, int *n)
 			sql += 11;
 			while (isalnum((unsigned char)*sql) || *sql == '_')
 				sql++;
+		} else if (*sql == '+' && isalpha((unsigned char)sql[1]) &&
+		    o > 0 && out[o - 1] == ' ') {
+			/* A unary "+" before a column, SQLite's way to keep
+			 * an index out of a plan: nothing here. */
+			sql++;
 		} else if (*sql == '?' && isdigit((unsigned char)sql[1])) {
 			/* ?NNN, SQLite's numbered form: $NNN. */
 			v = (int)strtol(sql + 1, &end, 10);
@@ -300,6 +311,7 @@ p_prepare(struct db *db, const char *sql, struct db_stmt **sp)
 	struct pstmt	*s;
 	enum db_rc	 rc;
 
+	d->err[0] = '\0';
 	if (!alive(d))
 		return DB_UNAVAILABLE;
 	s = xcalloc(1, sizeof(*s));
@@ -451,6 +463,7 @@ run(struct pdb *d, struct pstmt *s)
 {
 	enum db_rc	rc;
 
+	d->err[0] = '\0';
 	if (s->gen != d->gen || PQstatus(d->conn) != CONNECTION_OK) {
 		if (PQtransactionStatus(d->conn) != PQTRANS_IDLE &&
 		    PQstatus(d->conn) == CONNECTION_OK)

@@ -81,8 +81,13 @@ static const char *const engine_sql[ST_MAX] = {
 	[ST_COUNT + STORE_T_AUDIT] = "SELECT count(*) FROM audit",
 };
 
+/* PostgreSQL's transactions take their locks as they go. */
+static const char *const engine_sql_pg[ST_MAX] = {
+	[ST_BEGIN] = "BEGIN",
+};
+
 static const struct store_family engine_family = {
-	STORE_FAM_ENGINE, ST_MAX, engine_sql, NULL
+	STORE_FAM_ENGINE, ST_MAX, engine_sql, engine_sql_pg
 };
 
 static void	*writer_main(void *);
@@ -125,7 +130,11 @@ store_new(const struct store_options *opt)
 	st->batch_max = opt->batch_max > 0 ? opt->batch_max :
 	    STORE_BATCH_MAX_DEFAULT;
 	st->batch = xcalloc((size_t)st->batch_max, sizeof(*st->batch));
-	if (opt->path != NULL && *opt->path != '\0') {
+	st->driver = db_driver_named(opt->driver);
+	st->conninfo = xstrdup(opt->conninfo != NULL ? opt->conninfo : "");
+	if (store_is_pg(st))
+		st->pipelined = 0;	/* PostgreSQL's COMMIT is durable */
+	if (!store_is_pg(st) && opt->path != NULL && *opt->path != '\0') {
 		st->path = xstrdup(opt->path);
 		st->walpath = xcalloc(1, strlen(st->path) + sizeof("-wal"));
 		strcpy(st->walpath, st->path);
@@ -148,11 +157,14 @@ open_writer(struct store *st, const struct store_options *opt, char *err,
 	 * SQLite's own mutex on every call (4 % of the writer's time) is
 	 * not needed.
 	 */
-	if (store_conn_open(&st->wr, st->path, DB_CREATE | DB_NOMUTEX,
+	if (store_conn_open(&st->wr, st, DB_CREATE | DB_NOMUTEX,
 	    opt->busy_timeout_ms > 0 ?
 	    opt->busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT, "", err,
-	    errsz) == -1 ||
-	    store_conn_configure(&st->wr, opt, err, errsz) == -1 ||
+	    errsz) == -1)
+		return -1;
+	if (store_is_pg(st))
+		return store_migrate_pg(st->wr.db, err, errsz);
+	if (store_conn_configure(&st->wr, opt, err, errsz) == -1 ||
 	    store_migrate(st->wr.db, st->path, err, errsz) == -1)
 		return -1;
 #ifdef PAPIGW_TEST_HOOKS
@@ -182,7 +194,12 @@ store_open(const struct store_options *opt, char *err, size_t errsz)
 	int		 rc;
 
 	st = store_new(opt);
-	if (st->path == NULL) {
+	if (st->driver == NULL) {
+		snprintf(err, errsz, "store: no database driver '%s'",
+		    opt->driver);
+		goto fail;
+	}
+	if (st->path == NULL && !store_is_pg(st)) {
 		snprintf(err, errsz, "store: no database path");
 		goto fail;
 	}
@@ -190,7 +207,7 @@ store_open(const struct store_options *opt, char *err, size_t errsz)
 		goto fail;
 	store_health_open(st);
 	if (store_wal_open(st, err, errsz) == -1 ||
-	    store_conn_open(&st->rd, st->path, DB_READONLY | DB_NOMUTEX,
+	    store_conn_open(&st->rd, st, DB_READONLY | DB_NOMUTEX,
 	    opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms :
 	    STORE_BUSY_TIMEOUT_DEFAULT, "reader: ", err, errsz) == -1 ||
 	    store_wal_start(st, err, errsz) == -1)
@@ -232,7 +249,7 @@ store_close(struct store *st)
 	}
 	store_wal_stop(st);
 	store_conn_close(&st->rd);
-	if (st->wr.db != NULL && st->writer_started) {
+	if (st->wr.db != NULL && st->writer_started && !store_is_pg(st)) {
 		db_exec(st->wr.db, "PRAGMA optimize");
 		rc = sqlite3_wal_checkpoint_v2(db_sqlite_handle(st->wr.db),
 		    NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
@@ -251,10 +268,30 @@ store_close(struct store *st)
 	pthread_mutex_destroy(&st->rlock);
 	free(st->batch);
 	free(st->path);
+	free(st->conninfo);
 	free(st);
 }
 
-/* Returns the database file's path, owned by the store. */
+const struct db_driver *
+store_driver(const struct store *st)
+{
+	return st->driver;
+}
+
+const char *
+store_target(const struct store *st)
+{
+	return store_is_pg(st) ? st->conninfo : st->path;
+}
+
+/* Whether the store is on PostgreSQL. */
+int
+store_is_pg(const struct store *st)
+{
+	return st->driver == &db_pg_driver;
+}
+
+/* Returns the database file's path, owned by the store; NULL on PostgreSQL. */
 const char *
 store_path(const struct store *st)
 {

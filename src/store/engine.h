@@ -54,7 +54,9 @@ struct store_audit_end {
 #define STORE_CKPT_RESTART	4000
 
 struct store {
+	const struct db_driver *driver;
 	char		*path;
+	char		*conninfo;	/* PostgreSQL's */
 	unsigned char	 audit_key[STORE_AUDIT_KEY_MAX];	/* or none: */
 	size_t		 audit_keylen;	/* 0: the log is not keyed */
 	struct store_conn wr;		/* the writer thread's, after open */
@@ -129,6 +131,9 @@ struct store_txn {
 	enum store_status	 fatal;
 	char			 why[STORE_HEALTH_MAX];	/* fatal's */
 };
+
+/* engine.c */
+int		 store_is_pg(const struct store *);
 
 /* wal.c */
 int		 store_wal_open(struct store *, char *err, size_t errsz);

@@ -48,9 +48,9 @@ enum {
 };
 
 static const char *const health_sql[ST_MAX] = {
-	[ST_PROBE] = "INSERT OR REPLACE INTO store_probe (id, at) "
-	    "VALUES (1, ?1)",
-	[ST_PING] = "SELECT count(*) FROM (SELECT 1 FROM cases LIMIT 1)",
+	[ST_PROBE] = "INSERT INTO store_probe (id, at) VALUES (1, ?1) "
+	    "ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+	[ST_PING] = "SELECT count(*) FROM (SELECT 1 FROM cases LIMIT 1) AS p",
 };
 
 static const struct store_family health_family = {

@@ -77,3 +77,48 @@ store_migrate(struct db *db, const char *path, char *err, size_t errsz)
 	}
 	return 0;
 }
+
+/*
+ * Brings a PostgreSQL database to the store's schema: an empty one gets
+ * src/store/pg/schema.sql in one transaction (a session-wide advisory
+ * lock keeps two gateways starting together from both making it); one at
+ * STORE_SCHEMA_VERSION is taken as it is.  PostgreSQL's steps between
+ * versions begin when its schema first changes: an older or newer one is
+ * refused.  Returns 0, or -1 with the reason in err.
+ */
+int
+store_migrate_pg(struct db *db, char *err, size_t errsz)
+{
+	struct db_stmt	*s;
+	int		 v = -1, rc = -1;
+
+	if (db_exec(db, "SELECT pg_advisory_lock(7240001)") != DB_OK) {
+		snprintf(err, errsz, "PostgreSQL: %s", db_errmsg(db));
+		return -1;
+	}
+	if (db_prepare(db, "SELECT version FROM papigw_schema", &s) == DB_OK) {
+		if (db_step(s) == DB_ROW)
+			v = (int)db_column_int64(s, 0);
+		db_finalize(s);
+	}
+	if (v == -1) {
+		if (db_begin_write(db) != DB_OK ||
+		    db_exec(db, store_pg_schema) != DB_OK ||
+		    db_exec(db, "COMMIT") != DB_OK) {
+			snprintf(err, errsz, "PostgreSQL: the schema: %s",
+			    db_errmsg(db));
+			db_exec(db, "ROLLBACK");
+			goto out;
+		}
+		log_info(_("store: PostgreSQL: schema version %d made"),
+		    STORE_SCHEMA_VERSION);
+	} else if (v != STORE_SCHEMA_VERSION) {
+		snprintf(err, errsz, "PostgreSQL: schema version %d, this "
+		    "papigw has %d", v, STORE_SCHEMA_VERSION);
+		goto out;
+	}
+	rc = 0;
+out:
+	db_exec(db, "SELECT pg_advisory_unlock(7240001)");
+	return rc;
+}

@@ -62,7 +62,7 @@ store_query_open(struct store *st, int busy_timeout_ms, char *err,
 {
 	struct store_query	*q = xcalloc(1, sizeof(*q));
 
-	if (store_conn_open(&q->c, store_path(st), DB_READONLY,
+	if (store_conn_open(&q->c, st, DB_READONLY,
 	    busy_timeout_ms > 0 ? busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT,
 	    "", err, errsz) == -1) {
 		store_query_close(q);
@@ -208,7 +208,7 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 	int			 rc, p = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT " STORE_CASE_COLUMNS("c.") ", "
-	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE 1");
+	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE 1 = 1");
 	if (f->category != NULL && sql_add(sql, sizeof(sql),
 	    " AND c.category = ?%d", ++p) == -1)
 		return STORE_INVALID;

@@ -55,6 +55,8 @@ struct store_txn;
 
 /* What store_open() needs; zero values take the defaults above. */
 struct store_options {
+	const char	*driver;		/* "sqlite" (NULL) or "postgresql" */
+	const char	*conninfo;		/* PostgreSQL: libpq's */
 	const char	*path;			/* the SQLite file */
 	int		 synchronous_full;	/* 1 FULL, 0 NORMAL */
 	int		 busy_timeout_ms;	/* milliseconds */

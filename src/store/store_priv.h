@@ -121,11 +121,16 @@ enum store_status store_read_row(struct store *,
 		    const struct store_family *, int id, int64_t key,
 		    void (*fill)(struct db_stmt *, void *), void *out);
 
-/* The database file's path, for query.c (engine.c). */
+/*
+ * The database file's path, for query.c (engine.c); the driver, and what
+ * it opens (the path, or PostgreSQL's conninfo).
+ */
 const char	*store_path(const struct store *);
+const struct db_driver *store_driver(const struct store *);
+const char	*store_target(const struct store *);
 
 /* Connections (conn.c): the engine's, and query.c's. */
-int		 store_conn_open(struct store_conn *, const char *path,
+int		 store_conn_open(struct store_conn *, const struct store *,
 		    int flags, int busy_timeout_ms, const char *who,
 		    char *err, size_t errsz);
 int		 store_conn_configure(struct store_conn *,
@@ -229,6 +234,8 @@ extern const struct store_migration store_migrations[];
 extern const size_t store_nmigrations;
 
 /* migrate.c */
+int		 store_migrate_pg(struct db *, char *err, size_t errsz);
+extern const char store_pg_schema[];	/* src/store/pg/schema.sql */
 int		 store_migrate(struct db *, const char *path, char *err,
 		    size_t errsz);
 

@@ -59,7 +59,9 @@ static void	*ckpt_main(void *);
 int
 store_wal_open(struct store *st, char *err, size_t errsz)
 {
-	if (store_conn_open(&st->ck, st->path, DB_NOMUTEX, 0,
+	if (store_is_pg(st))
+		return 0;	/* PostgreSQL checkpoints itself */
+	if (store_conn_open(&st->ck, st, DB_NOMUTEX, 0,
 	    "checkpointer: ", err, errsz) == -1)
 		return -1;
 	/* NORMAL: a checkpoint syncs the WAL before and the file after. */
@@ -116,6 +118,8 @@ store_wal_start(struct store *st, char *err, size_t errsz)
 {
 	int	rc;
 
+	if (store_is_pg(st))
+		return 0;
 	if (st->pipelined && wal_file_open(st, err, errsz) == -1)
 		return -1;
 	if ((rc = pthread_create(&st->ckpt, NULL, ckpt_main, st)) != 0) {
