@@ -67,7 +67,11 @@ test_body() {
 
 # q SQL: runs SQL on the test's store and prints the result.
 q() {
-	sqlite3 -cmd '.timeout 5000' "$TRASH/papigw.db" "$1"
+	if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+		psql -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" -c "$1"
+	else
+		sqlite3 -cmd '.timeout 5000' "$TRASH/papigw.db" "$1"
+	fi
 }
 
 # rows TABLE [COLUMN=VALUE]...: how many rows of TABLE have those values.
@@ -79,7 +83,7 @@ rows() {
 		v=$(printf '%s' "${kv#*=}" | sed "s/'/''/g")
 		where="$where AND ${kv%%=*} = '$v'"
 	done
-	q "SELECT count(*) FROM $table WHERE 1$where"
+	q "SELECT count(*) FROM $table WHERE 1 = 1$where"
 }
 
 # metric NAME{LABELS}: the value of one sample in /metrics (empty when

@@ -23,6 +23,9 @@
 set -u
 
 TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+case $TESTS_DIR in
+*/tests/pg) TESTS_DIR=${TESTS_DIR%/pg} ;;	# the PostgreSQL-only tests
+esac
 SRC_DIR=$(cd "$TESTS_DIR/.." && pwd)
 CONF_DIR="$SRC_DIR/conf"
 BUILD=${BUILD:-$SRC_DIR/build}

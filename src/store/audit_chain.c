@@ -57,6 +57,7 @@
 #include "store/store_priv.h"
 
 enum {
+	ST_AUDIT_LOCK,
 	ST_AUDIT_LAST,
 	ST_AUDIT_INSERT,
 	ST_AUDIT_GET,
@@ -68,6 +69,7 @@ enum {
 };
 
 static const char *const audit_sql[ST_MAX] = {
+	[ST_AUDIT_LOCK] = "SELECT 1",	/* the writer holds SQLite's lock */
 	[ST_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC "
 	    "LIMIT 1",
 	[ST_AUDIT_INSERT] = "INSERT INTO audit (at, actor, action, case_id, "
@@ -84,8 +86,17 @@ static const char *const audit_sql[ST_MAX] = {
 	    "entries = entries + ?2, hash = ?3 WHERE id = 1",
 };
 
+/*
+ * On PostgreSQL several gateways may append at once: the chain's end is
+ * read under a lock that their transactions take in turn, held until
+ * COMMIT, so that each batch goes on from the other's last entry.
+ */
+static const char *const audit_sql_pg[ST_MAX] = {
+	[ST_AUDIT_LOCK] = "SELECT pg_advisory_xact_lock(7240002)",
+};
+
 const struct store_family store_audit_family = {
-	STORE_FAM_AUDIT, ST_MAX, audit_sql, NULL
+	STORE_FAM_AUDIT, ST_MAX, audit_sql, audit_sql_pg
 };
 
 static void
@@ -174,6 +185,15 @@ audit_end_load(struct store_txn *txn, struct store_audit_end *end)
 
 	if (end->valid)
 		return STORE_OK;
+	if (store_is_pg(txn->st)) {
+		if ((s = store_txn_stmt(txn, &store_audit_family,
+		    ST_AUDIT_LOCK)) == NULL)
+			return STORE_ERROR;
+		rc = db_step(s);
+		db_reset(s);
+		if (rc != DB_ROW)
+			return store_txn_fail(txn, rc, "audit chain lock");
+	}
 	if ((s = store_txn_stmt(txn, &store_audit_family,
 	    ST_AUDIT_LAST)) == NULL)
 		return STORE_ERROR;

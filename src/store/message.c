@@ -52,7 +52,9 @@ static const char *const message_sql[ST_MAX] = {
 	[ST_INBOUND_INSERT] = "INSERT INTO inbound (case_id, channel, "
 	    "provider_msg_id, sender, recipient, text, raw, encoding, "
 	    "provider_time, created, received, kind, decision) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+	    "ON CONFLICT (channel, provider_msg_id) WHERE provider_msg_id IS "
+	    "NOT NULL DO NOTHING RETURNING id",
 	[ST_INBOUND_BY_PROVIDER_ID] = "SELECT id FROM inbound "
 	    "WHERE channel = ?1 AND provider_msg_id = ?2",
 	[ST_INBOUND_ATTACH] = "UPDATE inbound SET case_id = ?2 WHERE id = ?1",
@@ -72,7 +74,8 @@ static const char *const message_sql[ST_MAX] = {
 	    "FROM outbox WHERE id = ?1 AND sent IS NOT NULL",
 	[ST_PART_INSERT] = "INSERT INTO parts (channel, provider_msg_id, "
 	    "sender, recipient, ref, total, seq, text, provider_time, "
-	    "received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+	    "ON CONFLICT (channel, provider_msg_id) DO NOTHING",
 	[ST_PARTS_GROUPS] = "SELECT channel, sender, ref, total FROM parts "
 	    "WHERE assembled IS NULL GROUP BY channel, sender, ref, total "
 	    "HAVING count(DISTINCT seq) >= total OR min(received) < ?1 "
@@ -168,15 +171,22 @@ store_inbound_insert(struct store_txn *txn,
 	db_bind_int64(s, 11, m->received ? m->received : clock_unix());
 	store_bind_text(s, 12, m->kind);
 	store_bind_text(s, 13, m->decision);
+	/*
+	 * A message already stored under its provider id makes no row
+	 * (ON CONFLICT DO NOTHING, not an error: on PostgreSQL an error
+	 * would end the item's savepoint, and another gateway may have
+	 * stored it a moment ago); the lookup below finds it.
+	 */
 	rc = db_step(s);
-	if (rc == DB_DONE)
-		*id = db_last_id(s->db);
+	if (rc == DB_ROW)
+		*id = db_column_int64(s, 0);
 	db_reset(s);
 	db_clear_bindings(s);
-	if (rc == DB_DONE)
+	if (rc == DB_ROW)
 		return STORE_OK;
-	if (rc != DB_UNIQUE || m->provider_id == NULL)
-		return store_txn_fail(txn, rc, "inbound insert");
+	if ((rc != DB_DONE && rc != DB_UNIQUE) || m->provider_id == NULL)
+		return store_txn_fail(txn, rc == DB_DONE ? DB_ERROR : rc,
+		    "inbound insert");
 
 	if ((s = stmt(txn, ST_INBOUND_BY_PROVIDER_ID)) == NULL)
 		return STORE_ERROR;
@@ -384,8 +394,9 @@ store_part_add(struct store_txn *txn, const struct store_part *p)
 	rc = db_step(s);
 	db_reset(s);
 	db_clear_bindings(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
+	if (rc == DB_DONE)	/* no row: stored already (ON CONFLICT) */
+		return db_changes(s->db) > 0 ? STORE_OK :
+		    STORE_DUPLICATE;
 	if (rc == DB_UNIQUE)
 		return STORE_DUPLICATE;
 	return store_txn_fail(txn, rc, "part insert");
