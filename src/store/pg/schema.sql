@@ -97,7 +97,6 @@ CREATE TABLE cases (
   announcement BIGINT REFERENCES announcements (id)
 );
 CREATE INDEX cases_sender ON cases (sender, state);
-CREATE INDEX cases_category ON cases (category);
 CREATE INDEX cases_category_state ON cases (category, state);
 CREATE INDEX cases_state ON cases (state);
 CREATE INDEX cases_assignee ON cases (assignee)
@@ -404,4 +403,4 @@ CREATE TRIGGER cases_deadline_kept AFTER UPDATE OF deadline ON cases
 INSERT INTO counters (name, value) VALUES ('case_ref', 0), ('fts_inbound', 0);
 INSERT INTO audit_head (id, last_id, entries, hash) VALUES (1, 0, 0, '');
 
-INSERT INTO papigw_schema (id, version) VALUES (1, 20);
+INSERT INTO papigw_schema (id, version) VALUES (1, 21);
