@@ -102,8 +102,23 @@ static const char *const outbox_sql[ST_MAX] = {
 	    "updated = ?2 WHERE state = 'failed' AND updated >= ?1"
 };
 
+/*
+ * On PostgreSQL several gateways may claim a channel's rows at once: each
+ * takes rows no other holds (FOR UPDATE SKIP LOCKED), and the state is
+ * checked again on the row it updates, so that no row is sent twice.
+ */
+static const char *const outbox_sql_pg[ST_MAX] = {
+	[ST_OUTBOX_CLAIM] = "UPDATE outbox SET state = 'sending', "
+	    "attempts = attempts + 1, updated = ?2 WHERE id IN ("
+	    "SELECT id FROM outbox WHERE channel = ?1 "
+	    "AND state = 'queued' AND next_attempt <= ?2 "
+	    "ORDER BY priority, next_attempt, id LIMIT ?3 "
+	    "FOR UPDATE SKIP LOCKED) AND state = 'queued' "
+	    "RETURNING " STORE_OUTBOX_COLUMNS(""),
+};
+
 const struct store_family store_outbox_family = {
-	STORE_FAM_OUTBOX, ST_MAX, outbox_sql, NULL
+	STORE_FAM_OUTBOX, ST_MAX, outbox_sql, outbox_sql_pg
 };
 
 static const char *const outbox_state_names[] = {
