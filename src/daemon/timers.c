@@ -630,7 +630,7 @@ timers_main(void *arg)
 	struct timers		*cs = arg;
 	struct timer_job	 tj;
 	int64_t			 t;
-	int			 due, more;
+	int			 due, more, lead;
 
 	pthread_setname_np(pthread_self(), "timers");
 	pthread_mutex_lock(&cs->lock);
@@ -640,6 +640,12 @@ timers_main(void *arg)
 		if (cs->stopping)
 			break;
 		cs->kicked = 0;
+		pthread_mutex_unlock(&cs->lock);
+		/* Another gateway on the same database runs them. */
+		lead = store_timer_lead(cs->svc->store);
+		pthread_mutex_lock(&cs->lock);
+		if (!lead || cs->stopping)
+			continue;
 		t = clock_unix();
 		due = run_due(cs, t);
 		if (due)

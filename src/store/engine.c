@@ -130,6 +130,7 @@ store_new(const struct store_options *opt)
 	st->batch_max = opt->batch_max > 0 ? opt->batch_max :
 	    STORE_BATCH_MAX_DEFAULT;
 	st->batch = xcalloc((size_t)st->batch_max, sizeof(*st->batch));
+	st->leading = -1;	/* not asked yet */
 	st->driver = db_driver_named(opt->driver);
 	st->conninfo = xstrdup(opt->conninfo != NULL ? opt->conninfo : "");
 	if (store_is_pg(st))
@@ -258,6 +259,7 @@ store_close(struct store *st)
 			    db_errmsg(st->wr.db));
 	}
 	store_conn_close(&st->wr);
+	store_conn_close(&st->lead);
 	if (st->walfd != -1)
 		close(st->walfd);
 	free(st->walpath);
@@ -282,6 +284,47 @@ const char *
 store_target(const struct store *st)
 {
 	return store_is_pg(st) ? st->conninfo : st->path;
+}
+
+/*
+ * Whether this gateway runs the timers now, from the timers' thread only.
+ * On SQLite it always does.  On PostgreSQL, where several gateways share
+ * the database, the one that holds a session lock on a connection of its
+ * own does: taken when free (the first gateway up, or when the one that
+ * held it stopped or died and its session ended with it), kept while
+ * that connection lives.
+ */
+int
+store_timer_lead(struct store *st)
+{
+	struct db_stmt	*s;
+	char		 err[STORE_ERR_MAX];
+	enum db_rc	 rc;
+	int		 got = 0;
+
+	if (!store_is_pg(st))
+		return 1;
+	if (st->lead.db == NULL && store_conn_open(&st->lead, st, 0, 0,
+	    "timers: ", err, sizeof(err)) == -1) {
+		log_warnx("store: %s", err);
+		store_conn_close(&st->lead);
+		return 0;
+	}
+	rc = db_prepare(st->lead.db, st->leading == 1 ? "SELECT true" :
+	    "SELECT pg_try_advisory_lock(7240003)", &s);
+	if (rc == DB_OK && db_step(s) == DB_ROW)
+		got = db_column_int64(s, 0) != 0;
+	db_finalize(s);
+	if (rc != DB_OK || (!got && st->leading == 1)) {
+		/* The connection, and the lock with it, is gone. */
+		store_conn_close(&st->lead);
+		got = 0;
+	}
+	if (got != st->leading)
+		log_info(got ? _("store: this gateway runs the timers") :
+		    _("store: another gateway runs the timers"));
+	st->leading = got;
+	return got;
 }
 
 /* Whether the store is on PostgreSQL. */

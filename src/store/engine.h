@@ -75,6 +75,13 @@ struct store {
 	int		 walfd;		/* the syncer's */
 	char		*walpath;
 
+	/*
+	 * PostgreSQL: the timers' thread's connection that holds the lock
+	 * saying this gateway runs the timers (store_timer_lead()).
+	 */
+	struct store_conn lead;
+	int		 leading;	/* 1, 0, or -1: not asked yet */
+
 	/* The checkpointer and its connection; flags under lock. */
 	struct store_conn ck;
 	pthread_t	 ckpt;

@@ -165,6 +165,7 @@ void		 store_stats(struct store *, struct store_stats *);
 void		 store_health(struct store *, struct store_health *);
 enum store_status store_ping(struct store *);
 const char	*store_strerror(enum store_status);
+int		 store_timer_lead(struct store *);
 enum store_status store_count(struct store *, enum store_table, int64_t *n);
 void		 store_outbox_hook(struct store *, void (*)(void *),
 		    void *arg);
