@@ -51,7 +51,7 @@ officer_plan() {
 	echo "[" && login_steps "$WOFF" && cat <<EOF
 	{"check": "document.documentElement.lang === 'vi' && document.querySelector('h1').textContent === 'Tổng quan'", "what": "Vietnamese by default"},
 	{"check": "document.getElementById('user').textContent === '$WOFF'", "what": "the user named"},
-	{"check": "document.getElementById('open').textContent === '$OPEN'", "what": "open cases"},
+	{"wait": "document.getElementById('open').textContent === '$OPEN'", "what": "open cases (figures up to web.refresh seconds old: the page brings them up to date)"},
 	{"check": "document.querySelectorAll('svg.chart.columns rect.bar').length === 30", "what": "30 days of columns"},
 	{"check": "document.querySelectorAll('svg.chart.bars rect.bar').length === document.querySelectorAll('#queues tbody tr').length", "what": "a bar per category"},
 	{"check": "!document.querySelector('[data-category=corruption]') && document.body.innerHTML.indexOf('$CORR') < 0", "what": "no corruption"},
