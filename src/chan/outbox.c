@@ -810,10 +810,51 @@ hook(void *arg)
 	outbox_kick(arg);
 }
 
+/*
+ * Seconds after which a row still "sending" is taken for one whose
+ * gateway died: longer than any send takes (connecting and waiting for
+ * the answer, twice over).
+ */
+int64_t
+outbox_lease(const struct config *conf)
+{
+	return 2 * ((int64_t)conf->outbox_connect_timeout +
+	    conf->outbox_timeout) + 10;
+}
+
+/* Rows "sending" since before .before queued again; how many in .n. */
+struct requeue {
+	int64_t		before;
+	int64_t		n;
+};
+
 static enum store_status
 requeue_work(struct store_txn *txn, void *arg)
 {
-	return store_outbox_requeue(txn, arg);
+	struct requeue	*rq = arg;
+
+	return store_outbox_requeue(txn, rq->before, &rq->n);
+}
+
+/*
+ * With other gateways on the database, from the one that runs the
+ * timers: the rows of a gateway that died while sending them, "sending"
+ * for longer than the lease, queued again.  Returns how many, or -1.
+ */
+int64_t
+outbox_reclaim(struct store *store, const struct config *conf)
+{
+	struct requeue	rq = { clock_unix() - outbox_lease(conf), 0 };
+
+	if (store_submit_wait(store, requeue_work, &rq) != STORE_OK)
+		return -1;
+	if (rq.n > 0)
+		log_notice(ngettext("outbox: %lld message in flight for "
+		    "longer than a send takes (its gateway stopped) queued "
+		    "again", "outbox: %lld messages in flight for longer than "
+		    "a send takes (their gateway stopped) queued again",
+		    (unsigned long)rq.n), (long long)rq.n);
+	return rq.n;
 }
 
 /*
@@ -829,7 +870,8 @@ outbox_start(struct store *store, struct config *conf, char *err,
 	struct outbox		*ob = xcalloc(1, sizeof(*ob));
 	pthread_condattr_t	 ca;
 	enum store_status	 s;
-	int64_t			 n = 0;
+	struct requeue		 rq;
+	int64_t			 n;
 	int			 rc;
 
 	ob->store = store;
@@ -846,12 +888,16 @@ outbox_start(struct store *store, struct config *conf, char *err,
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&ob->idle, NULL);
 
-	if ((s = store_submit_wait(store, requeue_work, &n)) != STORE_OK) {
+	/* Alone on the database: every row; shared: the dead's only. */
+	rq.before = store_shared(store) ? clock_unix() - outbox_lease(conf) :
+	    INT64_MAX;
+	rq.n = 0;
+	if ((s = store_submit_wait(store, requeue_work, &rq)) != STORE_OK) {
 		snprintf(err, errsz, "outbox: requeueing rows in flight: %s",
 		    store_strerror(s));
 		goto fail;
 	}
-	if (n > 0)
+	if ((n = rq.n) > 0)
 		log_notice(ngettext("outbox: %lld message in flight at the "
 		    "last stop queued again; it is sent again",
 		    "outbox: %lld messages in flight at the last stop queued "

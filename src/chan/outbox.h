@@ -76,6 +76,8 @@ struct outbox	*outbox_start(struct store *, struct config *, char *err,
 void		 outbox_reload(struct outbox *, struct config *);
 void		 outbox_stop(struct outbox *);
 void		 outbox_free(struct outbox *);
+int64_t		 outbox_lease(const struct config *);
+int64_t		 outbox_reclaim(struct store *, const struct config *);
 int64_t		 outbox_backoff(const struct config *, int attempt,
 		    double r01);
 size_t		 outbox_health(struct outbox *, struct outbox_chan_health *,

@@ -47,6 +47,7 @@
 #include "core/metrics.h"
 #include "core/reply.h"
 #include "core/reception.h"
+#include "chan/outbox.h"
 #include "daemon/services.h"
 
 #define TIMER_CHUNK		64	/* cases marked by one work item */
@@ -583,6 +584,9 @@ timer_run(struct timers *cs, struct timer_job *tj)
 {
 	int64_t		marked, open = 0;
 
+	/* Another gateway's replies, left "sending" when it died. */
+	if (store_shared(cs->svc->store))
+		(void)outbox_reclaim(cs->svc->store, tj->conf);
 	marked = run_overdue(cs, tj);
 	if (store_cases_overdue_count(cs->svc->store, &open) == STORE_OK)
 		metrics_overdue(cs->svc->metrics, (uint64_t)marked, open);

@@ -327,6 +327,13 @@ store_timer_lead(struct store *st)
 	return got;
 }
 
+/* Whether other gateways may share the database (PostgreSQL). */
+int
+store_shared(const struct store *st)
+{
+	return store_is_pg(st);
+}
+
 /* Whether the store is on PostgreSQL. */
 int
 store_is_pg(const struct store *st)

@@ -76,11 +76,12 @@ static const char *const outbox_sql[ST_MAX] = {
 	    "AND state IS NOT NULL ORDER BY id DESC LIMIT 1) AS d "
 	    "WHERE outbox.id = ?3 AND outbox.state = 'sent'",
 	[ST_OUTBOX_REQUEUE] = "UPDATE outbox SET state = 'queued', "
-	    "next_attempt = ?1, updated = ?1 WHERE state = 'sending'",
+	    "next_attempt = ?1, updated = ?1 WHERE state = 'sending' "
+	    "AND updated < ?2",
 	[ST_OUTBOX_INTERRUPTED] = "UPDATE outbox SET state = 'failed', "
 	    "last_error = 'interrupted by a restart: maybe sent, not sent "
 	    "again', updated = ?1 WHERE state = 'sending' "
-	    "AND kind = 'announcement'",
+	    "AND kind = 'announcement' AND updated < ?2",
 	[ST_OUTBOX_RETRY] = "UPDATE outbox SET state = 'queued', "
 	    "attempts = 0, dead = 0, last_error = NULL, "
 	    "next_attempt = ?2, updated = ?2 "
@@ -384,16 +385,19 @@ store_outbox_result(struct store_txn *txn,
 }
 
 /*
- * Puts every row left "sending" (by a crash, or by a shutdown that could
- * not wait for its answer) back to "queued", due at once; the attempt it
- * made stays counted.  Announcements go at most once: theirs fail
+ * Puts every row left "sending" since before the time before (by a
+ * crash, or by a shutdown that could not wait for its answer) back to
+ * "queued", due at once; the attempt it made stays counted.  A gateway
+ * alone on its database passes a time after now: every such row; with
+ * others on it (PostgreSQL), now less a lease that no send outlasts, as
+ * the rows of the others' sends in flight are "sending" too.  Announcements go at most once: theirs fail
  * instead, "maybe sent" (a resident told twice of the same news by a
  * restart is worse than one who may have missed it; papictl retry sends
  * one again).  Sets *n (when not NULL) to the number of rows queued
  * again.  Returns STORE_OK or an error.
  */
 enum store_status
-store_outbox_requeue(struct store_txn *txn, int64_t *n)
+store_outbox_requeue(struct store_txn *txn, int64_t before, int64_t *n)
 {
 	struct db_stmt		*s;
 	enum store_status	 st;
@@ -401,12 +405,14 @@ store_outbox_requeue(struct store_txn *txn, int64_t *n)
 	if ((s = stmt(txn, ST_OUTBOX_INTERRUPTED)) == NULL)
 		return STORE_ERROR;
 	db_bind_int64(s, 1, clock_unix());
+	db_bind_int64(s, 2, before);
 	if ((st = store_txn_step(txn, s, "outbox interrupted", NULL)) !=
 	    STORE_OK)
 		return st;
 	if ((s = stmt(txn, ST_OUTBOX_REQUEUE)) == NULL)
 		return STORE_ERROR;
 	db_bind_int64(s, 1, clock_unix());
+	db_bind_int64(s, 2, before);
 	if ((st = store_txn_step(txn, s, "outbox requeue", NULL)) != STORE_OK)
 		return st;
 	if (n != NULL)

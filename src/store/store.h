@@ -166,6 +166,7 @@ void		 store_health(struct store *, struct store_health *);
 enum store_status store_ping(struct store *);
 const char	*store_strerror(enum store_status);
 int		 store_timer_lead(struct store *);
+int		 store_shared(const struct store *);
 enum store_status store_count(struct store *, enum store_table, int64_t *n);
 void		 store_outbox_hook(struct store *, void (*)(void *),
 		    void *arg);
@@ -559,7 +560,8 @@ enum store_status store_outbox_claim(struct store_txn *, const char *channel,
 		    size_t *n);
 enum store_status store_outbox_result(struct store_txn *,
 		    const struct store_outbox_result *);
-enum store_status store_outbox_requeue(struct store_txn *, int64_t *n);
+enum store_status store_outbox_requeue(struct store_txn *, int64_t before,
+		    int64_t *n);
 enum store_status store_outbox_retry(struct store_txn *, int64_t id);
 enum store_status store_outbox_retry_failed(struct store_txn *,
 		    int64_t since, int64_t *n);

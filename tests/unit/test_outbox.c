@@ -245,7 +245,7 @@ retry_work(struct store_txn *txn, void *arg)
 static enum store_status
 requeue_work(struct store_txn *txn, void *arg)
 {
-	return store_outbox_requeue(txn, arg);
+	return store_outbox_requeue(txn, INT64_MAX, arg);
 }
 
 static enum store_status

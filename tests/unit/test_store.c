@@ -563,7 +563,7 @@ test_migrate_v12(void **state)
 static enum store_status
 requeue_work(struct store_txn *txn, void *arg)
 {
-	return store_outbox_requeue(txn, arg);
+	return store_outbox_requeue(txn, INT64_MAX, arg);
 }
 
 /* Claims one due row of channel "gen": its id, or 0. */
