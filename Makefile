@@ -333,7 +333,7 @@ sanitize: deps
 	    CFLAGS="-O1 -g" all unit
 	@BUILD=$(abspath build-san) CC=clang SAN_CFLAGS="$(SAN_FLAGS)" \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	    LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
+	    LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ./tests/run.sh
 
