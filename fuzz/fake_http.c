@@ -89,36 +89,16 @@ fuzz_req_end(struct http_req *r)
 	return status;
 }
 
-const char *
-http_param(const struct http_req *r, const char *key, size_t *lenp)
+const struct form *
+http_req_form(const struct http_req *r)
 {
-	return form_get(&r->params, key, lenp);
+	return &r->params;
 }
 
 void
 http_form_only(struct http_req *r)
 {
 	r->params.body_only = 1;
-}
-
-const char *
-http_duplicate(const struct http_req *r)
-{
-	return form_duplicate(&r->params);
-}
-
-const struct http_param *
-http_params(const struct http_req *r, size_t *n)
-{
-	*n = r->params.nparams;
-	return r->params.params;
-}
-
-const struct http_param *
-http_form_params(const struct http_req *r, size_t *n)
-{
-	*n = r->params.nparams - r->params.nquery;
-	return r->params.params + r->params.nquery;
 }
 
 const char *

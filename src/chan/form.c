@@ -129,6 +129,44 @@ form_duplicate(const struct form *f)
 	return NULL;
 }
 
+/*
+ * The value of the first parameter called key, or NULL; its length in
+ * *lenp when lenp is not NULL.  Parameters from the query come first;
+ * after http_form_only(), only the form body's count.
+ */
+const char *
+http_param(const struct http_req *r, const char *key, size_t *lenp)
+{
+	return form_get(http_req_form(r), key, lenp);
+}
+
+/* A parameter given more than once, or NULL (see form_duplicate()). */
+const char *
+http_duplicate(const struct http_req *r)
+{
+	return form_duplicate(http_req_form(r));
+}
+
+/* All parameters, for signatures; the count in *n. */
+const struct http_param *
+http_params(const struct http_req *r, size_t *n)
+{
+	const struct form	*f = http_req_form(r);
+
+	*n = f->nparams;
+	return f->params;
+}
+
+/* The parameters of a form body only (not the query string). */
+const struct http_param *
+http_form_params(const struct http_req *r, size_t *n)
+{
+	const struct form	*f = http_req_form(r);
+
+	*n = f->nparams - f->nquery;
+	return f->params + f->nquery;
+}
+
 /* Frees the parameters' copies. */
 void
 form_free(struct form *f)

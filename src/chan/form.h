@@ -29,4 +29,12 @@ const char	*form_get(const struct form *, const char *key,
 const char	*form_duplicate(const struct form *);
 void		 form_free(struct form *);
 
+/*
+ * A request's parameters: defined by the file that defines struct
+ * http_req (http.c; fuzz/fake_http.c), for the readers of http.h's
+ * http_param(), http_duplicate(), http_params() and http_form_params(),
+ * which form.c defines once for both.
+ */
+const struct form *http_req_form(const struct http_req *);
+
 #endif /* PAPIGW_CHAN_FORM_H */

@@ -176,15 +176,11 @@ query_cb(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
 	return MHD_YES;
 }
 
-/*
- * The value of the first parameter called key, or NULL; its length in
- * *lenp when lenp is not NULL.  Parameters from the query come first;
- * after http_form_only(), only the form body's count.
- */
-const char *
-http_param(const struct http_req *r, const char *key, size_t *lenp)
+/* r's parameters, for form.c's readers (http_param()...). */
+const struct form *
+http_req_form(const struct http_req *r)
 {
-	return form_get(&r->params, key, lenp);
+	return &r->params;
 }
 
 /*
@@ -196,29 +192,6 @@ void
 http_form_only(struct http_req *r)
 {
 	r->params.body_only = 1;
-}
-
-/* A parameter given more than once, or NULL (see form_duplicate()). */
-const char *
-http_duplicate(const struct http_req *r)
-{
-	return form_duplicate(&r->params);
-}
-
-/* All parameters, for signatures; the count in *n. */
-const struct http_param *
-http_params(const struct http_req *r, size_t *n)
-{
-	*n = r->params.nparams;
-	return r->params.params;
-}
-
-/* The parameters of a form body only (not the query string). */
-const struct http_param *
-http_form_params(const struct http_req *r, size_t *n)
-{
-	*n = r->params.nparams - r->params.nquery;
-	return r->params.params + r->params.nquery;
 }
 
 const char *
