@@ -10,7 +10,7 @@
 #	as_officer ARGS...	papictl as that user
 #	jget FILE PATH		a value of the JSON in FILE (sqlite3's
 #				json_extract: no other tool needed)
-#	sql SQL			sqlite3 on the test's database
+#	sql SQL			the test's database (store_sql, lib.sh)
 #	inject NUMBER TEXT	a message in; the new case's reference in $REF
 
 OFFICER=""
@@ -58,11 +58,7 @@ jget() {
 }
 
 sql() {
-	if [ -n "${PAPIGW_TEST_PG:-}" ]; then
-		psql -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" -c "$@"
-	else
-		sqlite3 -cmd ".timeout 5000" "$TRASH/papigw.db" "$@"
-	fi
+	store_sql "$@"
 }
 
 inject() {

@@ -67,11 +67,7 @@ test_body() {
 
 # q SQL: runs SQL on the test's store and prints the result.
 q() {
-	if [ -n "${PAPIGW_TEST_PG:-}" ]; then
-		psql -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" -c "$1"
-	else
-		sqlite3 -cmd '.timeout 5000' "$TRASH/papigw.db" "$1"
-	fi
+	store_sql "$1"
 }
 
 # rows TABLE [COLUMN=VALUE]...: how many rows of TABLE have those values.

@@ -161,6 +161,18 @@ else
 	STORAGE_CONF="storage = { path = \"$TRASH/papigw.db\"; };"
 fi
 
+# store_sql SQL [MORE...]: runs SQL on the test's store and prints the
+# rows, columns joined with "|": sqlite3 on the file (with MORE, its
+# other arguments: dot-commands...), or psql on the test's PostgreSQL
+# database (one statement).
+store_sql() {
+	if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+		psql -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" -c "$1"
+	else
+		sqlite3 -cmd ".timeout 5000" "$TRASH/papigw.db" "$@"
+	fi
+}
+
 # write_conf FILE [EXTRA]: a working configuration for tests: state in
 # $TRASH, a free port, no modem, the shipped categories.  EXTRA is
 # appended (settings not set below, or channels).
