@@ -304,6 +304,17 @@ server_prepare(struct pdb *d, struct pstmt *s)
 	return rc;
 }
 
+/* Frees what a statement holds on the client side. */
+static void
+pstmt_free(struct pstmt *s)
+{
+	free(s->sql);
+	free(s->vals);
+	free(s->lens);
+	free(s->fmts);
+	free(s);
+}
+
 static enum db_rc
 p_prepare(struct db *db, const char *sql, struct db_stmt **sp)
 {
@@ -325,11 +336,7 @@ p_prepare(struct db *db, const char *sql, struct db_stmt **sp)
 	}
 	s->blobcol = -1;
 	if ((rc = server_prepare(d, s)) != DB_OK) {
-		free(s->sql);
-		free(s->vals);
-		free(s->lens);
-		free(s->fmts);
-		free(s);
+		pstmt_free(s);
 		return rc;
 	}
 	*sp = &s->base;
@@ -382,11 +389,7 @@ p_finalize(struct db_stmt *st)
 		res = PQexec(d->conn, sql);
 		PQclear(res);
 	}
-	free(s->sql);
-	free(s->vals);
-	free(s->lens);
-	free(s->fmts);
-	free(s);
+	pstmt_free(s);
 }
 
 /* Sets parameter i (from 1) to len bytes of v (NULL: SQL NULL). */
