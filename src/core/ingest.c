@@ -92,6 +92,7 @@ struct job {
 	int64_t			 quoted_ref;	/* a reference in the text */
 	int64_t			 now;
 	int64_t			 deadline;	/* of a new case */
+	struct reply_pre	*ack;		/* composed ahead, or NULL */
 	/* Results. */
 	struct ingest_result	 res;
 	ingest_done_fn		 done;
@@ -130,6 +131,7 @@ reply_ctx_init(struct reply_ctx *rc, const struct job *j, int64_t msg_id)
 	/* A lone special word says little of a resident's language. */
 	rc->lang_weak = job_asks(j);
 	rc->may_reply = j->res.reply_allowed;
+	rc->pre = j->ack;
 	rc->block = REPLY_BLOCK_NONE;
 }
 
@@ -577,6 +579,7 @@ job_free(struct job *j)
 	free(j->text);
 	free(j->raw);
 	free(j->decision);
+	free(j->ack);
 	free(j->parts.channel);
 	free(j->parts.sender);
 	free(j->parts.ref);
@@ -827,6 +830,28 @@ job_secondary(struct job *j)
 }
 
 /*
+ * The acknowledgement a new case would get, composed here rather than on
+ * the store's writer thread, which is the one that limits the rate: the
+ * writer then only writes the case's reference into it.  It assumes the
+ * language the message says (else the configured one) and, when
+ * replies.explain_first says so, a resident's first case; reply_ack()
+ * composes afresh when the store knows otherwise.
+ */
+static void
+job_prepare_ack(struct job *j, const struct config *conf)
+{
+	if (j->dec.route.kind != ROUTE_FEEDBACK || job_asks(j) ||
+	    !j->res.reply_allowed || j->dec.route.category < 0)
+		return;
+	j->ack = xcalloc(1, sizeof(*j->ack));
+	reply_ack_prepare(conf, j->in.channel,
+	    &conf->categories[j->dec.route.category],
+	    j->lang_of >= 0 ? (enum language)j->lang_of :
+	    (enum language)conf->language, conf->replies_explain_first,
+	    j->deadline, j->ack);
+}
+
+/*
  * Takes one inbound message.  conf is the configuration it arrived under
  * (a reference is taken).  On success done(result, arg) runs later, on the
  * store's thread, once the message is committed (or the commit failed:
@@ -857,6 +882,7 @@ ingest_submit(struct ingest *ing, struct config *conf,
 	if (j->dec.route.kind == ROUTE_FEEDBACK)
 		j->deadline = calendar_deadline(conf, j->now,
 		    conf->categories[j->dec.route.category].deadline_days);
+	job_prepare_ack(j, conf);
 
 	if (store_submit_clean(ing->store, ingest_work, ingest_done, j) !=
 	    STORE_OK) {

@@ -44,6 +44,7 @@
  * usual, but it gets no automatic reply at all.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -474,16 +475,18 @@ reply_budget(const struct config *conf, const char *channel, int asked)
  * word boundary with "...".  Sets *encoding ("gsm7" or "ucs2", static)
  * and *segments.  Returns the length of the text.
  */
-size_t
-reply_compose(const struct config *conf, const char *channel, int max,
+/* reply_compose(), and *cut says whether the text was cut with "...". */
+static size_t
+compose(const struct config *conf, const char *channel, int max,
     const char *first, const char *rest, char *buf, size_t bufsz,
-    const char **encoding, int *segments)
+    const char **encoding, int *segments, int *cut)
 {
 	const struct channel	*ch = config_channel(conf, channel);
 	int			 strip = ch != NULL && ch->strip_diacritics;
 	int			 n, gsm7;
 	size_t			 len;
 
+	*cut = 0;
 	len = join(buf, bufsz, first, rest, strip);
 	n = sms_measure(buf, &gsm7);
 	if (max > 0 && n > max && rest != NULL && rest[0] != '\0') {
@@ -495,12 +498,24 @@ reply_compose(const struct config *conf, const char *channel, int max,
 		n = sms_measure(buf, &gsm7);
 	}
 	if (max > 0 && n > max && sms_fit(buf, bufsz, max)) {
+		*cut = 1;
 		len = strlen(buf);
 		n = sms_measure(buf, &gsm7);
 	}
 	*encoding = gsm7 ? "gsm7" : "ucs2";
 	*segments = n;
 	return len;
+}
+
+size_t
+reply_compose(const struct config *conf, const char *channel, int max,
+    const char *first, const char *rest, char *buf, size_t bufsz,
+    const char **encoding, int *segments)
+{
+	int	cut;
+
+	return compose(conf, channel, max, first, rest, buf, bufsz, encoding,
+	    segments, &cut);
 }
 
 /*
@@ -583,21 +598,17 @@ reply_guard(struct store_txn *txn, struct reply_ctx *ctx)
 }
 
 /*
- * Queues an automatic reply of kind (REPLY_KIND_ACK or _SPECIAL) to the
- * sender of ctx, unless a guard says no (ctx->block says which), in at
- * most max SMS parts (reply_budget(): whether the resident asked for it).
- * Returns STORE_OK or an error.
+ * Whether a guard says no automatic reply to the sender of ctx: *blocked
+ * is 1 then, and ctx->block says which.  Returns STORE_OK or an error.
  */
 static enum store_status
-queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
-    int max, int64_t case_id, const char *first, const char *rest)
+queue_guard(struct store_txn *txn, struct reply_ctx *ctx, int *blocked)
 {
 	const struct config	*conf = ctx->conf;
-	struct store_outbox_new	 o;
 	enum store_status	 st;
 	int64_t			 n;
-	char			 text[REPLY_TEXT_MAX];
 
+	*blocked = 1;
 	if (!ctx->may_reply) {
 		ctx->block = REPLY_BLOCK_SENDER;
 		return STORE_OK;
@@ -615,13 +626,25 @@ queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
 			return STORE_OK;
 		}
 	}
+	*blocked = 0;
+	return STORE_OK;
+}
+
+/* Queues text, composed, as an automatic reply of kind to ctx's sender. */
+static enum store_status
+queue_row(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
+    int64_t case_id, const char *text, const char *encoding, int segments)
+{
+	struct store_outbox_new	 o;
+	enum store_status	 st;
+
 	memset(&o, 0, sizeof(o));
-	reply_compose(conf, ctx->channel, max, first, rest, text,
-	    sizeof(text), &o.encoding, &o.segments);
 	o.case_id = case_id;
 	o.channel = ctx->channel;
 	o.recipient = ctx->sender;
 	o.text = text;
+	o.encoding = encoding;
+	o.segments = segments;
 	o.state = STORE_OUTBOX_QUEUED;
 	o.kind = kind;
 	o.created = ctx->now;
@@ -630,8 +653,30 @@ queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
 	if ((st = store_outbox_insert(txn, &o, &ctx->outbox_id)) != STORE_OK)
 		return st;
 	ctx->block = REPLY_SENT;
-	ctx->segments = o.segments;
+	ctx->segments = segments;
 	return STORE_OK;
+}
+
+/*
+ * Queues an automatic reply of kind (REPLY_KIND_ACK or _SPECIAL) to the
+ * sender of ctx, unless a guard says no (ctx->block says which), in at
+ * most max SMS parts (reply_budget(): whether the resident asked for it).
+ * Returns STORE_OK or an error.
+ */
+static enum store_status
+queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
+    int max, int64_t case_id, const char *first, const char *rest)
+{
+	enum store_status	 st;
+	const char		*encoding;
+	int			 blocked, segments;
+	char			 text[REPLY_TEXT_MAX];
+
+	if ((st = queue_guard(txn, ctx, &blocked)) != STORE_OK || blocked)
+		return st;
+	reply_compose(ctx->conf, ctx->channel, max, first, rest, text,
+	    sizeof(text), &encoding, &segments);
+	return queue_row(txn, ctx, kind, case_id, text, encoding, segments);
 }
 
 /* Renders tpl (Vietnamese or English) with the ward's and a case's. */
@@ -668,31 +713,128 @@ render_case(const struct reply_ctx *ctx, const char *tpl_vi,
  * explain word and the reference).  Returns STORE_OK (ctx->block says
  * whether a row was queued) or an error.
  */
+static void
+render_ack(const struct config *conf, const struct category *cat,
+    enum language lang, const char *ref, int64_t deadline, int explain,
+    char *ack, char *expl, size_t bufsz)
+{
+	struct render_vars	 v;
+	char			 date[DATE_MAX];
+
+	format_date(deadline, date, sizeof(date));
+	ward_vars(conf, lang, &v);
+	v.ref = ref;
+	v.category = pick(cat->name_vi, cat->name_en, lang);
+	v.deadline = date;
+	reply_render(ack, bufsz, pick(cat->ack_vi, cat->ack_en, lang), &v);
+	expl[0] = '\0';
+	if (explain)
+		reply_render(expl, bufsz, pick(cat->explain_vi,
+		    cat->explain_en, lang), &v);
+}
+
+/*
+ * Composes the acknowledgement of a new case in category cat, answer due
+ * at deadline, in language lang, with the category's explanation when
+ * explain, on channel, for reply_ack() to fill in the reference: all the
+ * work of reply_ack() but the case's number, on the caller's thread
+ * rather than the store's writer.  pre->ok is 0 when the text cannot
+ * take the reference afterwards (it was cut to the channel's budget, or
+ * the prefix is not plain ASCII, which stripping diacritics would change).
+ */
+void
+reply_ack_prepare(const struct config *conf, const char *channel,
+    const struct category *cat, enum language lang, int explain,
+    int64_t deadline, struct reply_pre *pre)
+{
+	char		 rbuf[REF_MAX], ack[REPLY_TEXT_MAX], expl[REPLY_TEXT_MAX];
+	const char	*p;
+	int		 cut;
+
+	memset(pre, 0, offsetof(struct reply_pre, text));
+	pre->cat = cat;
+	pre->lang = lang;
+	pre->explain = explain;
+	pre->deadline = deadline;
+	for (p = conf->case_prefix; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			return;
+	ref_format(conf->case_prefix, 0, rbuf, sizeof(rbuf));
+	render_ack(conf, cat, lang, rbuf, deadline, explain, ack, expl,
+	    sizeof(ack));
+	pre->len = compose(conf, channel, reply_budget(conf, channel, 0), ack,
+	    expl, pre->text, sizeof(pre->text), &pre->encoding,
+	    &pre->segments, &cut);
+	pre->ok = !cut;
+}
+
+/*
+ * The prepared acknowledgement with the reference ref written over the
+ * placeholder's places into buf, when pre is what reply_ack() would
+ * compose (the same category, language, deadline and explanation; a
+ * reference of the placeholder's length: the same encoding and parts).
+ * Returns 1, or 0 when it must be composed afresh.
+ */
+static int
+ack_fill(const struct reply_ctx *ctx, const struct reply_pre *pre,
+    const struct category *cat, int64_t ref, int64_t deadline, int explain,
+    char *buf, size_t bufsz)
+{
+	char	 ph[REF_MAX], rbuf[REF_MAX];
+	char	*p;
+	size_t	 len;
+
+	if (pre == NULL || !pre->ok || pre->cat != cat ||
+	    pre->lang != ctx->lang || pre->explain != explain ||
+	    pre->deadline != deadline || pre->len >= bufsz)
+		return 0;
+	ref_format(ctx->conf->case_prefix, 0, ph, sizeof(ph));
+	len = ref_format(ctx->conf->case_prefix, ref, rbuf, sizeof(rbuf));
+	if (len != strlen(ph) || len >= sizeof(rbuf))
+		return 0;
+	memcpy(buf, pre->text, pre->len + 1);
+	for (p = buf; (p = strstr(p, ph)) != NULL; p += len)
+		memcpy(p, rbuf, len);
+	return 1;
+}
+
+/*
+ * Queues the acknowledgement of a new case (reference ref, answer due at
+ * deadline) in category cat: one short part with the reference, the
+ * category, the date and how to ask for more.  The category's
+ * explanation goes with it only on the resident's first case when
+ * replies.explain_first says so (first); otherwise on request (an
+ * explain word and the reference).  What ctx->pre composed before, when
+ * it assumed the same, only takes the reference.  Returns STORE_OK
+ * (ctx->block says whether a row was queued) or an error.
+ */
 enum store_status
 reply_ack(struct store_txn *txn, struct reply_ctx *ctx,
     const struct category *cat, int64_t case_id, int64_t ref,
     int64_t deadline, int first)
 {
 	const struct config	*conf = ctx->conf;
-	struct render_vars	 v;
-	char			 rbuf[REF_MAX], date[DATE_MAX];
-	char			 ack[REPLY_TEXT_MAX], explain[REPLY_TEXT_MAX];
+	const struct reply_pre	*pre = ctx->pre;
+	enum store_status	 st;
+	const char		*encoding;
+	int			 explain = first && conf->replies_explain_first;
+	int			 blocked, segments;
+	char			 rbuf[REF_MAX], text[REPLY_TEXT_MAX];
+	char			 ack[REPLY_TEXT_MAX], expl[REPLY_TEXT_MAX];
 
+	if ((st = queue_guard(txn, ctx, &blocked)) != STORE_OK || blocked)
+		return st;
+	if (ack_fill(ctx, pre, cat, ref, deadline, explain, text,
+	    sizeof(text)))
+		return queue_row(txn, ctx, REPLY_KIND_ACK, case_id, text,
+		    pre->encoding, pre->segments);
 	ref_format(conf->case_prefix, ref, rbuf, sizeof(rbuf));
-	format_date(deadline, date, sizeof(date));
-	ward_vars(conf, ctx->lang, &v);
-	v.ref = rbuf;
-	v.category = pick(cat->name_vi, cat->name_en, ctx->lang);
-	v.deadline = date;
-	reply_render(ack, sizeof(ack), pick(cat->ack_vi, cat->ack_en,
-	    ctx->lang), &v);
-	explain[0] = '\0';
-	if (first && conf->replies_explain_first)
-		reply_render(explain, sizeof(explain), pick(cat->explain_vi,
-		    cat->explain_en, ctx->lang), &v);
-	return queue_auto(txn, ctx, REPLY_KIND_ACK,
-	    reply_budget(conf, ctx->channel, 0), case_id, ack,
-	    explain);
+	render_ack(conf, cat, ctx->lang, rbuf, deadline, explain, ack, expl,
+	    sizeof(ack));
+	reply_compose(conf, ctx->channel, reply_budget(conf, ctx->channel, 0),
+	    ack, expl, text, sizeof(text), &encoding, &segments);
+	return queue_row(txn, ctx, REPLY_KIND_ACK, case_id, text, encoding,
+	    segments);
 }
 
 /*

@@ -71,6 +71,26 @@ enum reply_block {
 	REPLY_BLOCK_MAX
 };
 
+/*
+ * The acknowledgement of a new case composed ahead of the store's writer
+ * (reply_ack_prepare(), on the request's thread) for a category, a
+ * language, a deadline and whether the explanation goes with it, with
+ * the reference of a case number 0 ("PA-000000") in its place: the
+ * writer only writes the case's reference, of the same length, over it (reply_ack()), when what it finds (the
+ * language, a first contact) is what was assumed.
+ */
+struct reply_pre {
+	int		 ok;		/* usable: no cut, an ASCII prefix */
+	const struct category *cat;
+	enum language	 lang;
+	int		 explain;	/* the explanation is in text */
+	int64_t		 deadline;
+	const char	*encoding;	/* "gsm7" or "ucs2", static */
+	int		 segments;
+	size_t		 len;
+	char		 text[REPLY_TEXT_MAX];
+};
+
 /* One inbound message as the composer sees it (ingest fills it). */
 struct reply_ctx {
 	const struct config *conf;
@@ -81,6 +101,7 @@ struct reply_ctx {
 	int		 lang_of;	/* reply_language_of() the message */
 	int		 lang_weak;	/* lang_of only if nothing is known */
 	int		 may_reply;	/* reply_may_reply() */
+	const struct reply_pre *pre;	/* the acknowledgement, or NULL */
 	/* Set by reply_guard(). */
 	enum language	 lang;		/* to answer in */
 	int		 quarantined;	/* no automatic reply at all */
@@ -121,6 +142,10 @@ enum store_status reply_guard(struct store_txn *, struct reply_ctx *);
 enum store_status reply_ack(struct store_txn *, struct reply_ctx *,
 		    const struct category *, int64_t case_id, int64_t ref,
 		    int64_t deadline, int first);
+void		 reply_ack_prepare(const struct config *,
+		    const char *channel, const struct category *,
+		    enum language, int explain, int64_t deadline,
+		    struct reply_pre *);
 enum store_status reply_case_event(struct store_txn *, struct reply_ctx *,
 		    enum reply_event, int64_t case_id, int64_t ref,
 		    int64_t deadline);

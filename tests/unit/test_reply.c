@@ -665,6 +665,9 @@ struct step {
 	struct reply_request	 req;
 	struct reply_msg	 msg;
 	int			 inbound;	/* insert a message first */
+	const struct reply_pre	*pre;		/* case_work: composed ahead */
+	enum language		 lang;		/* case_work: to answer in */
+	int			 first;		/* case_work: a first case */
 	/* Results. */
 	struct reply_ctx	 ctx;
 	int64_t			 id;
@@ -782,8 +785,11 @@ case_work(struct store_txn *txn, void *arg)
 	    STORE_OK)
 		return st;
 	ctx_init(s, 0);
+	s->ctx.lang = s->lang;
+	s->ctx.pre = s->pre;
 	return reply_ack(txn, &s->ctx, config_category(s->f->conf,
-	    "infrastructure"), s->case_id, s->ref, c.deadline, 0);
+	    "infrastructure"), s->case_id, s->ref, s->pre != NULL ?
+	    s->pre->deadline : c.deadline, s->first);
 }
 
 static enum store_status
@@ -843,6 +849,85 @@ expect_row(struct fixture *f, int64_t id, const char *kind,
 	if (strstr(o.text, text_part) == NULL)
 		fail_msg("'%s' not in '%s'", text_part, o.text);
 	store_outbox_clear(&o);
+}
+
+/* Acknowledges a new case of sender; the outbox row into *o. */
+static void
+ack(struct fixture *f, const char *sender, const struct reply_pre *pre,
+    enum language lang, int first, struct store_outbox *o)
+{
+	struct step	s;
+
+	memset(&s, 0, sizeof(s));
+	s.f = f;
+	s.sender = sender;
+	s.pre = pre;
+	s.lang = lang;
+	s.first = first;
+	assert_int_equal(store_submit_wait(f->st, case_work, &s), STORE_OK);
+	assert_true(s.ctx.outbox_id > 0);
+	assert_int_equal(store_outbox_get(f->st, s.ctx.outbox_id, o),
+	    STORE_OK);
+}
+
+/*
+ * An acknowledgement composed ahead (reply_ack_prepare()) is the one
+ * reply_ack() composes itself, reference and all, in either language,
+ * with and without the explanation; one composed for another language is
+ * not used.
+ */
+static void
+test_ack_prepared(void **state)
+{
+	struct fixture		*f = *state;
+	const struct category	*cat = config_category(f->conf,
+	    "infrastructure");
+	struct store_outbox	 fresh, ahead;
+	struct reply_pre	*pre = xcalloc(1, sizeof(*pre));
+	int64_t			 deadline = (int64_t)time(NULL) + 86400;
+	char			 sender[32], want[64];
+	int			 lang, first, i = 0;
+
+	for (lang = LANG_VI; lang <= LANG_EN; lang++)
+		for (first = 0; first <= 1; first++) {
+			reply_ack_prepare(f->conf, "modem", cat, lang,
+			    first && f->conf->replies_explain_first, deadline,
+			    pre);
+			assert_true(pre->ok);
+			assert_non_null(strstr(pre->text, "PA-000000"));
+			snprintf(sender, sizeof(sender), "+8490100%04d", i++);
+			ack(f, sender, NULL, lang, first, &fresh);
+			snprintf(sender, sizeof(sender), "+8490100%04d", i++);
+			ack(f, sender, pre, lang, first, &ahead);
+			/* The cases' references differ by one. */
+			assert_null(strstr(ahead.text, "PA-000000"));
+			snprintf(want, sizeof(want), "PA-%06lld",
+			    (long long)ahead.case_id);
+			assert_non_null(strstr(ahead.text, want));
+			snprintf(want, sizeof(want), "PA-%06lld",
+			    (long long)fresh.case_id);
+			assert_non_null(strstr(fresh.text, want));
+			assert_int_equal(strlen(fresh.text),
+			    strlen(ahead.text));
+			assert_string_equal(fresh.encoding, ahead.encoding);
+			assert_int_equal(fresh.segments, ahead.segments);
+			store_outbox_clear(&fresh);
+			store_outbox_clear(&ahead);
+		}
+	/* What the prepared text says is what goes out, reference set... */
+	reply_ack_prepare(f->conf, "modem", cat, LANG_VI, 0, deadline, pre);
+	snprintf(pre->text, sizeof(pre->text), "ahead PA-000000 PA-000000");
+	pre->len = strlen(pre->text);
+	ack(f, "+84901009001", pre, LANG_VI, 0, &ahead);
+	snprintf(want, sizeof(want), "ahead PA-%06lld PA-%06lld",
+	    (long long)ahead.case_id, (long long)ahead.case_id);
+	assert_string_equal(ahead.text, want);
+	store_outbox_clear(&ahead);
+	/* ...but not when the store knows another language. */
+	ack(f, "+84901009002", pre, LANG_EN, 0, &ahead);
+	assert_null(strstr(ahead.text, "ahead"));
+	store_outbox_clear(&ahead);
+	free(pre);
 }
 
 static void
@@ -1021,6 +1106,8 @@ main(void)
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_language),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test_setup_teardown(test_ack_prepared,
+		    setup_store, teardown_store),
 		cmocka_unit_test_setup_teardown(test_status_lookup,
 		    setup_store, teardown_store),
 		cmocka_unit_test_setup_teardown(test_optout, setup_store,
