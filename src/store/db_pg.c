@@ -19,6 +19,13 @@
  * A lost connection is reset on the next statement outside a
  * transaction; its prepared statements are prepared again, as the
  * server forgot them.
+ *
+ * An INSERT into a table whose id comes from the table (an identity
+ * column or a default) is prepared with "RETURNING id" added, unless it
+ * has a RETURNING of its own: the id it returns is db_last_id()'s, and
+ * the caller sees no rows, as on SQLite.  A "SELECT lastval()" after
+ * each insert was one more round trip to the server for each row the
+ * writer inserts (three a message), on a path that waits on round trips.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -51,6 +58,8 @@ struct pdb {
 	unsigned	 names;		/* statements named so far */
 	int64_t		 changes;
 	int64_t		 total;		/* changes since it opened */
+	int64_t		 last_id;	/* from the last statement run */
+	int		 has_last_id;	/* ... when it returned one */
 	char		 err[512];
 };
 
@@ -60,6 +69,7 @@ struct pstmt {
 	char		*sql;		/* with $1, $2... */
 	unsigned	 gen;		/* the connection's when prepared */
 	int		 nparams;
+	int		 returns_id;	/* "RETURNING id" added */
 	char		**vals;		/* NULL: SQL NULL */
 	int		*lens;
 	int		*fmts;		/* 1: binary (blobs) */
@@ -315,6 +325,50 @@ pstmt_free(struct pstmt *s)
 	free(s);
 }
 
+/*
+ * Whether sql is an INSERT without a RETURNING into a table whose id
+ * column the table fills: an identity or a default (the server says).
+ */
+static int
+inserts_id(struct pdb *d, const char *sql)
+{
+	const char	*p = sql, *q;
+	const char	*params[1];
+	char		 table[128];
+	size_t		 n;
+	PGresult	*res;
+	int		 yes;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (strncasecmp(p, "INSERT", 6) != 0 || !isspace((unsigned char)p[6]))
+		return 0;
+	for (q = p; *q != '\0'; q++)
+		if (strncasecmp(q, "RETURNING", 9) == 0)
+			return 0;
+	p += 6;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (strncasecmp(p, "INTO", 4) != 0 || !isspace((unsigned char)p[4]))
+		return 0;
+	p += 4;
+	while (isspace((unsigned char)*p))
+		p++;
+	n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_.");
+	if (n == 0 || n >= sizeof(table))
+		return 0;
+	memcpy(table, p, n);
+	table[n] = '\0';
+	params[0] = table;
+	res = PQexecParams(d->conn, "SELECT 1 FROM pg_attribute "
+	    "WHERE attrelid = to_regclass($1) AND attname = 'id' "
+	    "AND NOT attisdropped AND (attidentity <> '' OR atthasdef)",
+	    1, NULL, params, NULL, NULL, 0);
+	yes = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+	PQclear(res);
+	return yes;
+}
+
 static enum db_rc
 p_prepare(struct db *db, const char *sql, struct db_stmt **sp)
 {
@@ -328,6 +382,20 @@ p_prepare(struct db *db, const char *sql, struct db_stmt **sp)
 	s = xcalloc(1, sizeof(*s));
 	s->base.db = db;
 	s->sql = number_params(sql, &s->nparams);
+	if (inserts_id(d, s->sql)) {
+		size_t	n = strlen(s->sql);
+		char	*r;
+
+		while (n > 0 && (isspace((unsigned char)s->sql[n - 1]) ||
+		    s->sql[n - 1] == ';'))
+			n--;
+		r = xcalloc(1, n + sizeof(" RETURNING id"));
+		memcpy(r, s->sql, n);
+		memcpy(r + n, " RETURNING id", sizeof(" RETURNING id"));
+		free(s->sql);
+		s->sql = r;
+		s->returns_id = 1;
+	}
 	snprintf(s->name, sizeof(s->name), "papigw_%u", ++d->names);
 	if (s->nparams > 0) {
 		s->vals = xcalloc((size_t)s->nparams, sizeof(*s->vals));
@@ -486,6 +554,16 @@ run(struct pdb *d, struct pstmt *s)
 		s->ran = 1;
 		d->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
 		d->total += d->changes;
+		d->has_last_id = 0;
+		if (s->returns_id) {
+			/* The caller asked for no rows: the id is kept. */
+			if (s->nrows > 0) {
+				d->last_id = strtoll(PQgetvalue(s->res,
+				    s->nrows - 1, 0), NULL, 10);
+				d->has_last_id = 1;
+			}
+			s->nrows = 0;
+		}
 		return DB_OK;
 	default:
 		rc = fail(d, s->res);
@@ -516,7 +594,7 @@ p_column_count(const struct db_stmt *st)
 {
 	const struct pstmt	*s = CPST(st);
 
-	return s->res != NULL ? PQnfields(s->res) : 0;
+	return s->res != NULL && !s->returns_id ? PQnfields(s->res) : 0;
 }
 
 /* Whether column i of the current row exists and is not NULL. */
@@ -633,7 +711,10 @@ p_total_changes(const struct db *db)
 	return CPDB(db)->total;
 }
 
-/* lastval(): the value the session's last nextval() gave. */
+/*
+ * The id the last statement run returned, or lastval(): the value the
+ * session's last nextval() gave.
+ */
 static int64_t
 p_last_id(struct db *db)
 {
@@ -641,6 +722,8 @@ p_last_id(struct db *db)
 	PGresult	*res;
 	int64_t		 id = 0;
 
+	if (d->has_last_id)
+		return d->last_id;
 	res = PQexec(d->conn, "SELECT lastval()");
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
 		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);

@@ -386,10 +386,21 @@ test_ids(void **state)
 	assert_int_equal(db_step(s), DB_DONE);
 	assert_int_equal(db_last_id(db), first + 1);
 	assert_int_equal(db_total_changes(db), total + 1);
+	/* An insert has no columns, whatever the driver asked for. */
+	assert_int_equal(db_column_count(s), 0);
 	db_finalize(s);
+	/* A RETURNING of the statement's own gives its rows. */
+	prepare(db, "INSERT INTO t_seq (v) VALUES (?) RETURNING v", &s);
+	assert_int_equal(db_bind_text(s, 1, "c"), DB_OK);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_column_text(s, 0), "c");
+	assert_int_equal(db_step(s), DB_DONE);
+	assert_int_equal(db_last_id(db), first + 2);
+	db_finalize(s);
+	total += 1;
 	assert_int_equal(db_exec(db, "UPDATE t_seq SET v = v || 'x'"), DB_OK);
-	assert_int_equal(db_changes(db), 2);
-	assert_int_equal(db_total_changes(db), total + 3);
+	assert_int_equal(db_changes(db), 3);
+	assert_int_equal(db_total_changes(db), total + 4);
 }
 
 /* A wrong parameter index is a misuse, not a crash. */
