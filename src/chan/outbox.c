@@ -28,6 +28,16 @@
  * "sending" until its result is committed, and rows left "sending" are
  * queued again at start-up, so a message in flight at a crash is sent a
  * second time (at-least-once; Vonage gets the outbox id as client-ref).
+ *
+ * A reply due at once on a channel the worker can send on now does not
+ * wait for a claim: the store's writer inserts it "sending" and, once
+ * its batch is committed and on disk, hands it to the worker
+ * (store_outbox_direct()), which sends it when the channel's rate limit
+ * and outbox.max_inflight allow, before what it claims.  The worker
+ * holds at most OB_HANDED_PER_INFLIGHT times outbox.max_inflight such
+ * rows; beyond that, and on PostgreSQL, where gateways share the rows,
+ * replies are queued and claimed.  What it still holds at a stop is
+ * queued again, its attempt not counted.
  */
 #include <sys/queue.h>
 
@@ -54,6 +64,7 @@
 #define OB_IDLE_MSEC	5000	/* longest sleep without a reason */
 #define OB_RACE_MSEC	200	/* nap when due rows could not be claimed */
 #define OB_ERR_MAX	256	/* bytes of a provider error kept */
+#define OB_HANDED_PER_INFLIGHT 4	/* rows held from the writer, at most */
 
 /* One claimed row, from the claim until its result is committed. */
 struct entry {
@@ -84,6 +95,7 @@ struct chan {
 	int			 fails;		/* sends failed in a row */
 	int64_t			 fail_since;	/* the first of them */
 	char			 fail_error[OB_ERR_MAX];	/* the last */
+	uint64_t		 quiet_gen;	/* nothing queued then, or 0 */
 };
 
 struct outbox {
@@ -106,6 +118,10 @@ struct outbox {
 	struct entries		 results;	/* waiting to be written */
 	struct entries		 flushing;	/* being written */
 	struct entries		 graveyard;	/* abandoned at shutdown */
+	struct entries		 handed;	/* from the writer, to send */
+	size_t			 nhanded;
+	int			 direct;	/* the writer hands replies */
+	uint64_t		 queued_gen;	/* batches that queued rows */
 	unsigned		 seed;
 };
 
@@ -680,19 +696,22 @@ hand_out(struct outbox *ob, struct chan *c, const struct channel *ch,
 
 /*
  * Returns the seconds until channel ch's next queued row is due, at most
- * wait: wait when it has none, OB_RACE_MSEC when one is due already but
- * was not claimed, 1 when the store failed.
+ * wait: wait when it has none (*none is set), OB_RACE_MSEC when one is
+ * due already but was not claimed, 1 when the store failed.
  */
 static double
-next_due(struct outbox *ob, const struct channel *ch, double wait)
+next_due(struct outbox *ob, const struct channel *ch, double wait, int *none)
 {
 	enum store_status	 s;
 	double			 left;
 	int64_t			 due;
 
+	*none = 0;
 	s = store_outbox_next_due(ob->store, ch->name, &due);
-	if (s == STORE_NOTFOUND)
+	if (s == STORE_NOTFOUND) {
+		*none = 1;
 		return wait;
+	}
 	if (s != STORE_OK)
 		return 1;
 	left = (double)due - clock_wall();
@@ -702,8 +721,42 @@ next_due(struct outbox *ob, const struct channel *ch, double wait)
 }
 
 /*
+ * Hands the driver of channel ch (state c) up to budget rows that the
+ * store's writer handed over for it, oldest first; *busy is set when the
+ * driver could not take one.  Returns how many were taken from the list.
+ */
+static int
+handed_run(struct outbox *ob, struct chan *c, const struct channel *ch,
+    const struct outbox_driver *drv, int budget, int *busy)
+{
+	struct entries	 mine = STAILQ_HEAD_INITIALIZER(mine);
+	struct entries	 keep = STAILQ_HEAD_INITIALIZER(keep);
+	struct entry	*e;
+	int		 n = 0;
+
+	pthread_mutex_lock(&ob->lock);
+	while ((e = STAILQ_FIRST(&ob->handed)) != NULL) {
+		STAILQ_REMOVE_HEAD(&ob->handed, link);
+		if (n < budget && strcmp(e->m.channel->name, ch->name) == 0) {
+			STAILQ_INSERT_TAIL(&mine, e, link);
+			ob->nhanded--;
+			n++;
+		} else
+			STAILQ_INSERT_TAIL(&keep, e, link);
+	}
+	STAILQ_CONCAT(&ob->handed, &keep);
+	pthread_mutex_unlock(&ob->lock);
+	while ((e = STAILQ_FIRST(&mine)) != NULL) {
+		STAILQ_REMOVE_HEAD(&mine, link);
+		if (hand_out(ob, c, ch, drv, e) == -1)
+			*busy = 1;
+	}
+	return n;
+}
+
+/*
  * One channel's turn: claims what is due and may go now and hands it to
- * the driver.  Returns the seconds (monotonic) until this channel wants
+ * the driver, after the rows the store's writer handed over.  Returns the seconds (monotonic) until this channel wants
  * the worker again, 0 for at once.
  */
 static double
@@ -713,15 +766,34 @@ channel_run(struct outbox *ob, struct config *conf, const struct channel *ch)
 	struct claim		 cl;
 	struct chan		*c;
 	enum store_status	 s;
-	double			 wait = OB_IDLE_MSEC / 1000.0, rwait;
+	double			 wait = OB_IDLE_MSEC / 1000.0, rwait, w;
+	uint64_t		 gen;
 	size_t			 i;
-	int			 budget, busy = 0;
+	int			 budget, busy = 0, quiet, none;
 
 	if ((c = channel_budget(ob, conf, ch, &drv, &budget, &rwait)) == NULL)
 		return wait;
 	if (budget <= 0)
 		/* A finished send kicks the worker; so does a token. */
 		return rwait > 0 ? rwait : wait;
+	budget -= handed_run(ob, c, ch, &drv, budget, &busy);
+	if (busy) {
+		flush_submit(ob);
+		return 1;
+	}
+	if (budget <= 0)
+		return 0;	/* maybe more wait */
+	/*
+	 * Replies come from the writer: the store has queued rows only
+	 * after a batch said so (the outbox hook), or when the last look
+	 * found some.
+	 */
+	pthread_mutex_lock(&ob->lock);
+	gen = ob->queued_gen;
+	quiet = ob->direct && c->quiet_gen == gen;
+	pthread_mutex_unlock(&ob->lock);
+	if (quiet)
+		return wait;
 
 	memset(&cl, 0, sizeof(cl));
 	cl.channel = ch->name;
@@ -743,7 +815,12 @@ channel_run(struct outbox *ob, struct config *conf, const struct channel *ch)
 	}
 	if ((int)cl.n == budget)
 		return 0;	/* maybe more are due */
-	return next_due(ob, ch, wait);
+	if ((w = next_due(ob, ch, wait, &none)) == wait && none) {
+		pthread_mutex_lock(&ob->lock);
+		c->quiet_gen = gen;
+		pthread_mutex_unlock(&ob->lock);
+	}
+	return w;
 }
 
 static void *
@@ -794,20 +871,88 @@ worker_main(void *arg)
  * ===================================================================
  */
 
-/* Wakes the worker: rows were queued, or a driver is free; any thread. */
+/* Wakes the worker: a batch queued rows; on a store thread. */
 static void
-outbox_kick(struct outbox *ob)
+hook(void *arg)
 {
+	struct outbox	*ob = arg;
+
 	pthread_mutex_lock(&ob->lock);
+	ob->queued_gen++;
 	ob->kicked = 1;
 	pthread_cond_signal(&ob->wake);
 	pthread_mutex_unlock(&ob->lock);
 }
 
-static void
-hook(void *arg)
+/*
+ * Whether the worker takes a reply on channel from the store's writer
+ * (store_outbox_direct()): it is not stopping, holds few enough, and the
+ * channel is enabled with a driver.  On the writer thread.
+ */
+static int
+direct_accept(const char *channel, void *arg)
 {
-	outbox_kick(arg);
+	struct outbox		*ob = arg;
+	const struct channel	*ch;
+	struct outbox_driver	 drv;
+	struct chan		*c;
+	int			 r = 0;
+
+	pthread_mutex_lock(&ob->lock);
+	if (!ob->stopping && ob->conf != NULL && ob->nhanded <
+	    (size_t)ob->conf->outbox_max_inflight * OB_HANDED_PER_INFLIGHT &&
+	    (ch = config_channel(ob->conf, channel)) != NULL &&
+	    ch->enabled && (c = chan_get(ob, channel)) != NULL &&
+	    driver_of(ob, c, ch, &drv) == 0)
+		r = 1;
+	pthread_mutex_unlock(&ob->lock);
+	return r;
+}
+
+/*
+ * Takes n rows the store's writer inserted "sending" and committed (the
+ * strings become the entries'): they wait in ob->handed for their
+ * channel's turn; once the worker is stopping, they are queued again
+ * instead, their attempt not counted.  On a store thread.
+ */
+static void
+direct_take(struct store_outbox *rows, size_t n, void *arg)
+{
+	struct outbox		*ob = arg;
+	const struct channel	*ch;
+	struct entry		*e;
+	size_t			 i;
+
+	pthread_mutex_lock(&ob->lock);
+	for (i = 0; i < n; i++) {
+		if ((ch = config_channel(ob->conf, rows[i].channel)) ==
+		    NULL) {
+			/* Gone with a reload: sent after the next start. */
+			store_outbox_clear(&rows[i]);
+			continue;
+		}
+		e = entry_new(ob->conf, ch, &rows[i]);
+		if (ob->stopping) {
+			e->state = STORE_OUTBOX_QUEUED;
+			e->refund = 1;
+			e->next_attempt = (int64_t)time(NULL);
+			result_add(ob, e);
+		} else {
+			STAILQ_INSERT_TAIL(&ob->handed, e, link);
+			ob->nhanded++;
+		}
+	}
+	ob->kicked = 1;
+	pthread_cond_signal(&ob->wake);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+static enum store_status
+nothing_work(struct store_txn *txn, void *arg)
+{
+	(void)txn;
+	(void)arg;
+	return STORE_OK;
 }
 
 /*
@@ -881,6 +1026,7 @@ outbox_start(struct store *store, struct config *conf, char *err,
 	STAILQ_INIT(&ob->results);
 	STAILQ_INIT(&ob->flushing);
 	STAILQ_INIT(&ob->graveyard);
+	STAILQ_INIT(&ob->handed);
 	pthread_mutex_init(&ob->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -906,9 +1052,14 @@ outbox_start(struct store *store, struct config *conf, char *err,
 	if ((ob->http = send_http_start(ob, conf, err, errsz)) == NULL)
 		goto fail;
 	store_outbox_hook(store, hook, ob);
+	/* Refused on PostgreSQL: there the rows are claimed. */
+	ob->queued_gen = 1;	/* what the last run left: looked at first */
+	ob->direct = store_outbox_direct(store, direct_accept, direct_take,
+	    ob) == 0;
 	if ((rc = pthread_create(&ob->thread, NULL, worker_main, ob)) != 0) {
 		snprintf(err, errsz, "outbox: thread: %s", strerror(rc));
 		store_outbox_hook(store, NULL, NULL);
+		store_outbox_direct(store, NULL, NULL, NULL);
 		goto fail;
 	}
 	ob->started = 1;
@@ -993,8 +1144,25 @@ outbox_stop(struct outbox *ob)
 	pthread_mutex_unlock(&ob->lock);
 	if (ob->started)
 		pthread_join(ob->thread, NULL);
-
+	/*
+	 * The writer hands over nothing more (stopping); what it took
+	 * before is in the store's hands until the work queued now is done.
+	 * Then what the worker holds is queued again, never attempted.
+	 */
+	if (ob->store != NULL) {
+		if (ob->started)
+			store_submit_wait(ob->store, nothing_work, NULL);
+		store_outbox_direct(ob->store, NULL, NULL, NULL);
+	}
 	pthread_mutex_lock(&ob->lock);
+	while ((e = STAILQ_FIRST(&ob->handed)) != NULL) {
+		STAILQ_REMOVE_HEAD(&ob->handed, link);
+		e->state = STORE_OUTBOX_QUEUED;
+		e->refund = 1;
+		e->next_attempt = (int64_t)time(NULL);
+		result_add(ob, e);
+	}
+	ob->nhanded = 0;
 	until = clock_mono() + (ob->conf != NULL ?
 	    ob->conf->outbox_shutdown_wait : 0);
 	if (!wait_until(ob, nothing_inflight, until))

@@ -123,6 +123,7 @@ store_new(const struct store_options *opt)
 	st->restart_at = STORE_CKPT_RESTART;
 	pthread_mutex_init(&st->rlock, NULL);
 	pthread_mutex_init(&st->lock, NULL);
+	pthread_mutex_init(&st->direct_lock, NULL);
 	pthread_cond_init(&st->wake, NULL);
 	pthread_cond_init(&st->synced_wake, NULL);
 	pthread_cond_init(&st->ckpt_wake, NULL);
@@ -268,6 +269,13 @@ store_close(struct store *st)
 	pthread_cond_destroy(&st->wake);
 	pthread_mutex_destroy(&st->lock);
 	pthread_mutex_destroy(&st->rlock);
+	/* Replies not handed over: "sending", queued again at the start. */
+	store_direct_drop(st, 0);
+	free(st->direct);
+	st->direct_take = NULL;
+	store_direct_take(st, st->sync_direct, st->nsync_direct);
+	free(st->sync_direct);
+	pthread_mutex_destroy(&st->direct_lock);
 	free(st->batch);
 	free(st->path);
 	free(st->conninfo);
@@ -492,6 +500,7 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 	struct store_audit_end	end = st->audit_end;
 	enum store_status	s;
 	int64_t		changes;
+	size_t			direct = st->ndirect;
 	int			rc;
 
 	txn->fatal = STORE_OK;
@@ -503,8 +512,10 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 		if (s != STORE_OK &&
 		    db_total_changes(st->wr.db) != changes)
 			*poisoned = 1;
-		if (s != STORE_OK)
+		if (s != STORE_OK) {
 			st->audit_end = end;
+			store_direct_drop(st, direct);
+		}
 		return s;
 	}
 	if ((rc = store_conn_exec(&st->wr, &engine_family, ST_SAVEPOINT)) !=
@@ -515,9 +526,11 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 		s = txn->fatal;
 	if (!db_in_transaction(st->wr.db))
 		return s != STORE_OK ? s : STORE_ERROR;
-	/* The item's audit entries go with it. */
-	if (s != STORE_OK)
+	/* The item's audit entries, and its replies, go with it. */
+	if (s != STORE_OK) {
 		st->audit_end = end;
+		store_direct_drop(st, direct);
+	}
 	if (s != STORE_OK && (rc = store_conn_exec(&st->wr, &engine_family,
 	    ST_ROLLBACK_TO)) != DB_OK)
 		store_txn_fail(txn, rc, "rollback to savepoint");
@@ -669,6 +682,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 fail:
 	/* What the writer knew of the audit chain may be gone with it. */
 	st->audit_end.valid = 0;
+	store_direct_drop(st, 0);
 	store_health_write(st, why[0] != '\0' ? why :
 	    "the transaction was rolled back");
 	for (i = 0; i < n; i++)
@@ -748,6 +762,8 @@ writer_main(void *arg)
 		if (st->pipelined)
 			store_wal_hand(st, st->batch, n);
 		else {
+			store_direct_take(st, st->direct, st->ndirect);
+			st->ndirect = 0;
 			for (i = 0; i < n; i++) {
 				it = st->batch[i];
 				if (it->done != NULL)
@@ -814,6 +830,102 @@ store_outbox_notify(struct store *st)
 	pthread_mutex_unlock(&st->lock);
 	if (fn != NULL)
 		fn(arg);
+}
+
+/*
+ * ===================================================================
+ * Replies handed to the outbox worker
+ * ===================================================================
+ */
+
+/*
+ * Has the writer hand the outbox worker the replies it queues, rather
+ * than the worker claim them in a transaction of its own: a reply to be
+ * sent at once on a channel for which accept(channel, arg) says yes
+ * (called on the writer thread, inside a work function: short, and not
+ * waiting for the store) is inserted "sending", its attempt counted, as
+ * a claim would leave it, and once its batch committed (and reached the
+ * disk) take(rows, n, arg) gets it (writer or syncer thread, before the
+ * items' callbacks), with the rows' strings, which it keeps; the array is
+ * the store's.  A row is handed once; a reply rolled back with its item
+ * is not handed.  Not with other gateways on the database (PostgreSQL),
+ * where rows are claimed: returns -1 then, else 0.  NULL functions stop
+ * it; once that returned, take is not called again.
+ */
+int
+store_outbox_direct(struct store *st, int (*accept)(const char *, void *),
+    void (*take)(struct store_outbox *, size_t, void *), void *arg)
+{
+	if (store_shared(st) && accept != NULL)
+		return -1;
+	pthread_mutex_lock(&st->direct_lock);
+	st->direct_accept = accept;
+	st->direct_take = take;
+	st->direct_arg = arg;
+	pthread_mutex_unlock(&st->direct_lock);
+	return 0;
+}
+
+/* Whether a reply on channel is to be handed over (writer thread). */
+int
+store_direct_accept(struct store *st, const char *channel)
+{
+	int	r = 0;
+
+	pthread_mutex_lock(&st->direct_lock);
+	if (st->direct_accept != NULL)
+		r = st->direct_accept(channel, st->direct_arg);
+	pthread_mutex_unlock(&st->direct_lock);
+	return r;
+}
+
+/* Keeps a copy of row, just inserted "sending", for its hand-over. */
+void
+store_direct_add(struct store *st, const struct store_outbox *row)
+{
+	struct store_outbox	*o;
+
+	if (st->ndirect == st->direct_cap) {
+		st->direct_cap = st->direct_cap ? st->direct_cap * 2 : 64;
+		st->direct = xreallocarray(st->direct, st->direct_cap,
+		    sizeof(*st->direct));
+	}
+	o = &st->direct[st->ndirect++];
+	*o = *row;
+	o->channel = xstrdup(row->channel);
+	o->recipient = xstrdup(row->recipient);
+	o->text = xstrdup(row->text);
+	o->encoding = xstrdup(row->encoding);
+	o->kind = row->kind != NULL ? xstrdup(row->kind) : NULL;
+	o->last_error = o->provider_id = o->sender = NULL;
+}
+
+/* Forgets the rows to hand from the from-th on: rolled back. */
+void
+store_direct_drop(struct store *st, size_t from)
+{
+	while (st->ndirect > from)
+		store_outbox_clear(&st->direct[--st->ndirect]);
+}
+
+/*
+ * Hands n committed rows to the outbox worker (or frees them when it
+ * takes none any more); writer or syncer thread.
+ */
+void
+store_direct_take(struct store *st, struct store_outbox *rows, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return;
+	pthread_mutex_lock(&st->direct_lock);
+	if (st->direct_take != NULL)
+		st->direct_take(rows, n, st->direct_arg);
+	else
+		for (i = 0; i < n; i++)
+			store_outbox_clear(&rows[i]);
+	pthread_mutex_unlock(&st->direct_lock);
 }
 
 #ifdef PAPIGW_TEST_HOOKS

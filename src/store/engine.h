@@ -111,6 +111,21 @@ struct store {
 	void		(*outbox_hook)(void *);	/* store_outbox_hook() */
 	void		*outbox_hook_arg;
 	int		 outbox_dirty;	/* writer only: rows were queued */
+	/*
+	 * Replies handed to the outbox worker by the writer rather than
+	 * claimed (store_outbox_direct()): the functions, under
+	 * direct_lock; the rows the items of the batch under way inserted
+	 * "sending" (writer only); those of the batches committed and
+	 * waiting for the sync (under lock).
+	 */
+	pthread_mutex_t	 direct_lock;
+	int		(*direct_accept)(const char *, void *);
+	void		(*direct_take)(struct store_outbox *, size_t, void *);
+	void		*direct_arg;
+	struct store_outbox *direct;
+	size_t		 ndirect, direct_cap;
+	struct store_outbox *sync_direct;
+	size_t		 nsync_direct;
 	struct store_stats stats;
 
 	/* Health (health.c): "" while writes and syncs work. */
@@ -153,6 +168,11 @@ int		 store_wal_hook(void *, sqlite3 *, const char *, int);
 /* engine.c */
 void		 store_count_error(struct store *);
 void		 store_outbox_notify(struct store *);
+int		 store_direct_accept(struct store *, const char *channel);
+void		 store_direct_add(struct store *, const struct store_outbox *);
+void		 store_direct_drop(struct store *, size_t from);
+void		 store_direct_take(struct store *, struct store_outbox *,
+		    size_t);
 
 /* health.c */
 void		 store_health_open(struct store *);

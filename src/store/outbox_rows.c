@@ -200,21 +200,34 @@ fill_outbox(struct db_stmt *s, void *out)
 /*
  * Queues message o for the outbox worker, at o->priority (bulk,
  * STORE_OUTBOX_PRIORITY_BULK, goes out after the replies due on its
- * channel).  Returns STORE_OK with the row's id in *id, STORE_INVALID for
- * an unknown case, a bad state or priority, or an error.
+ * channel).  A reply due now that the worker takes from the writer
+ * (store_outbox_direct()) is inserted "sending" and handed to it once
+ * committed, with no claim.  Returns STORE_OK with the row's id in *id,
+ * STORE_INVALID for an unknown case, a bad state or priority, or an
+ * error.
  */
 enum store_status
 store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
     int64_t *id)
 {
-	struct db_stmt	*s;
-	const char	*state;
-	int64_t		 t = clock_unix();
+	struct db_stmt		*s;
+	struct store_outbox	 row;
+	enum store_status	 st;
+	const char		*state;
+	int64_t			 t = clock_unix(), rid = 0;
+	int			 direct, attempts = o->attempts;
 
 	if ((state = store_outbox_state_name(o->state)) == NULL ||
 	    (o->priority != STORE_OUTBOX_PRIORITY_REPLY &&
 	    o->priority != STORE_OUTBOX_PRIORITY_BULK))
 		return STORE_INVALID;
+	direct = o->state == STORE_OUTBOX_QUEUED &&
+	    o->priority == STORE_OUTBOX_PRIORITY_REPLY &&
+	    o->next_attempt <= t && store_txn_direct_accept(txn, o->channel);
+	if (direct) {
+		state = store_outbox_state_name(STORE_OUTBOX_SENDING);
+		attempts++;
+	}
 	if ((s = stmt(txn, ST_OUTBOX_INSERT)) == NULL)
 		return STORE_ERROR;
 	store_bind_opt(s, 1, o->case_id);
@@ -224,7 +237,7 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
 	store_bind_text(s, 5, o->encoding);
 	db_bind_int64(s, 6, o->segments);
 	store_bind_text(s, 7, state);
-	db_bind_int64(s, 8, o->attempts);
+	db_bind_int64(s, 8, attempts);
 	db_bind_int64(s, 9, o->next_attempt ? o->next_attempt : t);
 	store_bind_text(s, 10, o->last_error);
 	store_bind_text(s, 11, o->provider_id);
@@ -232,8 +245,31 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
 	db_bind_int64(s, 13, o->updated ? o->updated : t);
 	store_bind_text(s, 14, o->kind);
 	db_bind_int64(s, 15, o->priority);
-	store_txn_outbox_queued(txn);
-	return store_txn_step(txn, s, "outbox insert", id);
+	if (!direct)
+		store_txn_outbox_queued(txn);
+	if ((st = store_txn_step(txn, s, "outbox insert", &rid)) != STORE_OK)
+		return st;
+	if (id != NULL)
+		*id = rid;
+	if (direct) {
+		memset(&row, 0, sizeof(row));
+		row.id = rid;
+		row.case_id = o->case_id;
+		row.channel = (char *)o->channel;
+		row.recipient = (char *)o->recipient;
+		row.text = (char *)o->text;
+		row.encoding = (char *)o->encoding;
+		row.segments = o->segments;
+		row.state = STORE_OUTBOX_SENDING;
+		row.attempts = attempts;
+		row.next_attempt = o->next_attempt ? o->next_attempt : t;
+		row.created = o->created ? o->created : t;
+		row.updated = o->updated ? o->updated : t;
+		row.kind = (char *)(o->kind != NULL ? o->kind : "answer");
+		row.priority = o->priority;
+		store_txn_direct_add(txn, &row);
+	}
+	return STORE_OK;
 }
 
 /*

@@ -170,6 +170,10 @@ int		 store_shared(const struct store *);
 enum store_status store_count(struct store *, enum store_table, int64_t *n);
 void		 store_outbox_hook(struct store *, void (*)(void *),
 		    void *arg);
+struct store_outbox;
+int		 store_outbox_direct(struct store *,
+		    int (*)(const char *, void *),
+		    void (*)(struct store_outbox *, size_t, void *), void *);
 
 #ifdef PAPIGW_TEST_HOOKS
 /*

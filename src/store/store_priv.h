@@ -114,6 +114,9 @@ enum store_status store_txn_row(struct store_txn *, struct db_stmt *,
 		    void *out);
 int64_t		 store_txn_changes(struct store_txn *);
 void		 store_txn_outbox_queued(struct store_txn *);
+int		 store_txn_direct_accept(struct store_txn *, const char *);
+void		 store_txn_direct_add(struct store_txn *,
+		    const struct store_outbox *);
 
 /* Reads of committed data on the reader connection (txn.c). */
 enum store_status store_read(struct store *, store_work_fn, void *arg);

@@ -179,6 +179,27 @@ store_txn_outbox_queued(struct store_txn *txn)
 }
 
 /*
+ * Whether a reply due now on channel is handed to the outbox worker
+ * without a claim (store_outbox_direct()): the caller inserts it
+ * "sending" and gives it to store_txn_direct_add().
+ */
+int
+store_txn_direct_accept(struct store_txn *txn, const char *channel)
+{
+	return store_direct_accept(txn->st, channel);
+}
+
+/*
+ * Hands row, just inserted "sending", to the outbox worker once the
+ * item's batch committed; forgotten if the item is rolled back.
+ */
+void
+store_txn_direct_add(struct store_txn *txn, const struct store_outbox *row)
+{
+	store_direct_add(txn->st, row);
+}
+
+/*
  * ===================================================================
  * Reads of committed data (any thread, the reader connection)
  * ===================================================================

@@ -189,6 +189,15 @@ store_wal_hand(struct store *st, struct item **batch, size_t n)
 	if (st->outbox_dirty)
 		st->sync_outbox = 1;
 	st->outbox_dirty = 0;
+	/* The replies to hand over go with them. */
+	if (st->ndirect > 0) {
+		st->sync_direct = xreallocarray(st->sync_direct,
+		    st->nsync_direct + st->ndirect, sizeof(*st->sync_direct));
+		memcpy(st->sync_direct + st->nsync_direct, st->direct,
+		    st->ndirect * sizeof(*st->direct));
+		st->nsync_direct += st->ndirect;
+		st->ndirect = 0;
+	}
 	pthread_cond_signal(&st->synced_wake);
 	pthread_mutex_unlock(&st->lock);
 }
@@ -236,6 +245,8 @@ syncer_main(void *arg)
 {
 	struct store	*st = arg;
 	struct item	*list, *it;
+	struct store_outbox *direct;
+	size_t		 ndirect;
 	char		 why[STORE_HEALTH_MAX];
 	int		 notify, failed, rc;
 #ifdef PAPIGW_TEST_HOOKS
@@ -255,6 +266,10 @@ syncer_main(void *arg)
 		st->shead = st->stail = NULL;
 		notify = st->sync_outbox;
 		st->sync_outbox = 0;
+		direct = st->sync_direct;
+		ndirect = st->nsync_direct;
+		st->sync_direct = NULL;
+		st->nsync_direct = 0;
 		st->syncing = 1;
 #ifdef PAPIGW_TEST_HOOKS
 		delay = st->sync_delay_ms;
@@ -286,6 +301,12 @@ syncer_main(void *arg)
 			pthread_mutex_unlock(&st->lock);
 		} else
 			store_health_sync(st, NULL);
+		/*
+		 * The replies go out even when the sync failed, as the
+		 * worker would claim them anyway: committed, they are there.
+		 */
+		store_direct_take(st, direct, ndirect);
+		free(direct);
 		while ((it = list) != NULL) {
 			list = it->next;
 			if (it->done != NULL)

@@ -889,6 +889,96 @@ test_worker_rate(void **state)
 	pthread_mutex_destroy(&fk.lock);
 }
 
+/* insert_work(), then a failure: the item is rolled back. */
+static enum store_status
+insert_fail_work(struct store_txn *txn, void *arg)
+{
+	enum store_status	s;
+
+	if ((s = insert_work(txn, arg)) != STORE_OK)
+		return s;
+	return STORE_INVALID;
+}
+
+/*
+ * A reply due now on a channel with a driver is handed over by the
+ * store's writer: committed "sending", its attempt counted, with no claim
+ * (before the item's caller hears of the commit); one rolled back with
+ * its item never reaches the driver; what the worker still holds at a
+ * stop (here: beyond the rate limit) is queued again, never attempted.
+ */
+static void
+test_worker_direct(void **state)
+{
+	struct fixture	*f = *state;
+	struct ins	 in = { "fake", "Xin cam on", 0, 0,
+			    STORE_OUTBOX_PRIORITY_REPLY };
+	struct store_stats s0, s1;
+	struct fake	 fk;
+	struct outbox	*ob;
+	int64_t		 a, ids[10];
+	size_t		 i, sent = 0, held = 0;
+	int		 attempts, j;
+
+	memset(&fk, 0, sizeof(fk));
+	pthread_mutex_init(&fk.lock, NULL);
+	ob = start(f, &fk);
+	msleep(300);		/* its first look at the queue */
+	store_stats(f->st, &s0);
+	a = insert(f, "fake", 0);
+	assert_true(fake_wait(&fk, 1));
+	assert_int_equal(fk.ids[0], a);
+	assert_int_equal(fk.attempts[0], 0);
+	assert_int_equal(row_state(f, a, &attempts, NULL),
+	    STORE_OUTBOX_SENDING);
+	assert_int_equal(attempts, 1);
+	outbox_sent(ob, a, SEND_OK, "ID-A", NULL);
+	assert_true(state_wait(f, a, STORE_OUTBOX_SENT));
+	/* Two transactions: the insert and the result; no claim. */
+	msleep(300);
+	store_stats(f->st, &s1);
+	assert_int_equal(s1.items - s0.items, 2);
+
+	assert_int_equal(store_submit_wait(f->st, insert_fail_work, &in),
+	    STORE_INVALID);
+	msleep(200);
+	pthread_mutex_lock(&fk.lock);
+	assert_int_equal(fk.n, 1);
+	pthread_mutex_unlock(&fk.lock);
+	outbox_stop(ob);
+	outbox_free(ob);
+
+	/* 4 a second: of ten, four go at once, the rest wait. */
+	config_unref(f->conf);
+	f->conf = load_conf(f, "shutdown_wait = 0;", 4);
+	memset(fk.ids, 0, sizeof(fk.ids));
+	fk.n = 0;
+	ob = start(f, &fk);
+	for (i = 0; i < 10; i++)
+		ids[i] = insert(f, "fake", 0);
+	assert_true(fake_wait(&fk, 4));
+	outbox_stop(ob);
+	for (i = 0; i < 10; i++) {
+		for (j = 0; j < (int)fk.n && fk.ids[j] != ids[i]; j++)
+			;
+		if (j < (int)fk.n) {
+			/* In flight at the stop: queued again, counted. */
+			assert_int_equal(row_state(f, ids[i], &attempts,
+			    NULL), STORE_OUTBOX_QUEUED);
+			assert_int_equal(attempts, 1);
+			sent++;
+		} else {
+			assert_int_equal(row_state(f, ids[i], &attempts,
+			    NULL), STORE_OUTBOX_QUEUED);
+			assert_int_equal(attempts, 0);
+			held++;
+		}
+	}
+	assert_true(sent >= 4 && held > 0);
+	outbox_free(ob);
+	pthread_mutex_destroy(&fk.lock);
+}
+
 int
 main(void)
 {
@@ -908,6 +998,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_worker_busy_and_stop,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker_rate, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_worker_direct, setup,
 		    teardown),
 	};
 
