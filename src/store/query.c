@@ -667,8 +667,11 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
  * case_events_case and case_events_state, case_deadlines_case).  The
  * inner query reads whether the case has a history and its first later
  * correction once per case: its OFFSET keeps SQLite from flattening it
- * into the outer one, which would repeat them at every use.  The outer
- * one reads the history only of cases that have one.
+ * into the outer one, which would repeat them at every use (any OFFSET
+ * does; its LIMIT is the largest integer rather than SQLite's -1, which
+ * PostgreSQL refuses).  The outer one reads the history only of cases
+ * that have one.  case_deadlines' rowid is SQLite's own, and a column
+ * of PostgreSQL's schema that numbers the rows the same way.
  */
 #define FROZEN_EVENT(what, cond)					\
 	"(SELECT " what " FROM case_events e WHERE e.case_id = c.id "	\
@@ -703,7 +706,7 @@ static const char frozen_sql[] =
 	"c.reopened, c.source, EXISTS (SELECT 1 FROM case_events e "
 	"WHERE e.case_id = c.id) AS hist, " FROZEN_FIX("old_category")
 	" AS fix FROM cases c WHERE c.created >= ?1 AND c.created < ?2 "
-	"LIMIT -1 OFFSET 0) c";
+	"LIMIT 9223372036854775807 OFFSET 0) c";
 
 /*
  * Calls fn(case, arg) for every case created in [from, to) with its
