@@ -83,9 +83,9 @@ static const char *const case_sql[ST_MAX] = {
 	 */
 	[ST_CASE_INSERT] = "INSERT INTO cases (ref_number, category, "
 	    "categories2, subcategory, state, sender, channel, deadline, "
-	    "assignee, created, updated, closed, lang, resident, source) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "(SELECT id FROM pseudonyms WHERE sender = ?6), ?14)",
+	    "assignee, created, updated, closed, lang, resident, source, "
+	    "ward) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	    "?13, (SELECT id FROM pseudonyms WHERE sender = ?6), ?14, ?15)",
 	[ST_CASE_STATE] = "SELECT state FROM cases WHERE id = ?1",
 	[ST_CASE_SET_STATE] = "UPDATE cases SET state = ?2, updated = ?3, "
 	    "closed = CASE ?2 WHEN 'resolved' THEN ?3 WHEN 'confirmed' "
@@ -119,22 +119,22 @@ static const char *const case_sql[ST_MAX] = {
 	    "WHERE case_id = ?1 AND kind = 'answer' ORDER BY id DESC LIMIT 1",
 	[ST_CASE_FIND_OPEN] = "SELECT id, ref_number FROM cases "
 	    "WHERE " BY_REF("") " AND sender = ?2 "
-	    "AND state NOT IN ('resolved', 'confirmed')",
+	    "AND state NOT IN ('resolved', 'confirmed') AND ward = ?3",
 	[ST_CASE_FIND_THREAD] = "SELECT id, ref_number, category FROM cases "
 	    "WHERE sender = ?1 AND state NOT IN ('resolved', 'confirmed') "
 	    "AND merged_into IS NULL AND (created >= ?2 OR answered >= ?3) "
-	    "ORDER BY updated DESC, id DESC LIMIT 1",
+	    "AND ward = ?4 ORDER BY updated DESC, id DESC LIMIT 1",
 	[ST_CASE_FIND_RECENT] = "SELECT id, ref_number FROM cases "
 	    "WHERE sender = ?1 AND updated >= ?2 AND merged_into IS NULL "
-	    "ORDER BY updated DESC, id DESC LIMIT 1",
+	    "AND ward = ?3 ORDER BY updated DESC, id DESC LIMIT 1",
 	[ST_CASE_KNOWN_SENDER] = "SELECT id FROM pseudonyms WHERE sender = ?1",
 	[ST_CASE_FIND_SATISFACTION] = "SELECT id, ref_number FROM cases "
 	    "WHERE sender = ?1 AND state = 'resolved' AND satisfaction IS "
-	    "NULL AND satisfaction_asked >= ?2 "
+	    "NULL AND satisfaction_asked >= ?2 AND ward = ?3 "
 	    "ORDER BY satisfaction_asked DESC, id DESC LIMIT 1",
 	[ST_CASE_FIND_CLOSED] = "SELECT id FROM cases WHERE " BY_REF("")
 	    " AND sender = ?2 AND state IN ('resolved', 'confirmed') "
-	    "AND closed >= ?3",
+	    "AND closed >= ?3 AND ward = ?4",
 	[ST_EVENT_INSERT] = "INSERT INTO case_events (case_id, at, actor, "
 	    "from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_EVENT_GET] = "SELECT " STORE_EVENT_COLUMNS " FROM case_events "
@@ -264,6 +264,7 @@ store_case_create(struct store_txn *txn, const struct store_case_new *c,
 	else
 		db_bind_null(s, 13);
 	store_bind_text(s, 14, case_source_name(c->source));
+	store_bind_text(s, 15, store_txn_ward(txn));
 	*ref = number;
 	return store_txn_step(txn, s, "case insert", id);
 }
@@ -484,6 +485,7 @@ store_case_find_open(struct store_txn *txn, int64_t ref, const char *sender,
 		return STORE_ERROR;
 	db_bind_int64(s, 1, ref);
 	store_bind_text(s, 2, sender);
+	store_bind_text(s, 3, store_txn_ward(txn));
 	return store_txn_lookup(txn, s, "case find open", case_id, NULL);
 }
 
@@ -501,6 +503,7 @@ sender_since(struct store_txn *txn, int id, const char *sender,
 		return STORE_ERROR;
 	store_bind_text(s, 1, sender);
 	db_bind_int64(s, 2, since);
+	store_bind_text(s, 3, store_txn_ward(txn));
 	return store_txn_lookup(txn, s, what, case_id, ref);
 }
 
@@ -542,6 +545,7 @@ store_case_find_thread(struct store_txn *txn, const char *sender,
 	store_bind_text(s, 1, sender);
 	db_bind_int64(s, 2, created);
 	db_bind_int64(s, 3, answered);
+	store_bind_text(s, 4, store_txn_ward(txn));
 	return store_txn_row(txn, s, "case find thread", fill_thread, &t);
 }
 
@@ -607,6 +611,7 @@ store_case_find_closed(struct store_txn *txn, int64_t ref,
 	db_bind_int64(s, 1, ref);
 	store_bind_text(s, 2, sender);
 	db_bind_int64(s, 3, since);
+	store_bind_text(s, 4, store_txn_ward(txn));
 	return store_txn_lookup(txn, s, "case lookup", case_id, NULL);
 }
 
@@ -658,6 +663,7 @@ store_case_fill(struct db_stmt *s, struct store_case *c, int copy)
 		    strcmp(db_column_text(s, 23), "en") ==
 		    0;
 		c->merged_into = db_column_int64(s, 24);
+		c->ward = store_col_text(s, 25, copy);
 		text = STORE_CASE_NCOLUMNS;
 	}
 	if (n > text)
@@ -762,6 +768,7 @@ store_case_clear(struct store_case *c)
 	free(c->subcategory);
 	free(c->sender);
 	free(c->channel);
+	free(c->ward);
 	free(c->assignee);
 	free(c->text);
 	free(c->answer);

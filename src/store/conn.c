@@ -14,6 +14,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "store/store.h"
@@ -261,6 +262,72 @@ store_conn_exec(struct store_conn *c, const struct store_family *fam, int id)
 	rc = db_step(s);
 	db_reset(s);
 	return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
+/*
+ * Whether ward is an id a statement may hold between quotes as it is:
+ * letters, digits, "-" and "_", at most STORE_WARD_MAX - 1 bytes (the
+ * configuration allows no other).
+ */
+static int
+ward_ok(const char *ward)
+{
+	size_t	i;
+
+	for (i = 0; ward[i] != '\0'; i++)
+		if (i + 1 >= STORE_WARD_MAX || !((ward[i] >= 'a' &&
+		    ward[i] <= 'z') || (ward[i] >= 'A' && ward[i] <= 'Z') ||
+		    (ward[i] >= '0' && ward[i] <= '9') || ward[i] == '-' ||
+		    ward[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/*
+ * Limits the read-only connection c to the cases of ward (NULL: every
+ * ward again): the daemon's wall between wards.  A temporary view named
+ * cases, which names resolve to before the table (SQLite looks in temp
+ * first, PostgreSQL in pg_temp), holds that ward's cases only: every
+ * statement on c then reads them alone, and what it finds through them
+ * (a case's messages, events, notes).  On PostgreSQL the connection also
+ * sets papigw.ward, which the policies of row-level security read
+ * (pg/schema.sql): a second wall, behind this one.  A statement on a
+ * limited connection may not name an index of cases (INDEXED BY): a view
+ * has none.  Returns 0, or -1 (logged; c is then to be closed).
+ */
+int
+store_conn_ward(struct store_conn *c, const char *ward)
+{
+	char	sql[512 + STORE_WARD_MAX * 2];
+	int	pg = strcmp(db_driver_name(c->db), "postgresql") == 0;
+
+	if (ward != NULL && !ward_ok(ward)) {
+		log_warnx("store: not a ward: '%s'", ward);
+		return -1;
+	}
+	if (strcmp(ward != NULL ? ward : "", c->ward) == 0)
+		return 0;	/* so already */
+	if (pg)
+		snprintf(sql, sizeof(sql), "BEGIN READ WRITE; DROP VIEW IF "
+		    "EXISTS pg_temp.cases; %s%s%s COMMIT; SELECT "
+		    "set_config('papigw.ward', '%s', false)",
+		    ward != NULL ? "CREATE TEMP VIEW cases AS SELECT * FROM "
+		    "cases WHERE ward = '" : "", ward != NULL ? ward : "",
+		    ward != NULL ? "';" : "", ward != NULL ? ward : "*");
+	else
+		snprintf(sql, sizeof(sql), "DROP VIEW IF EXISTS temp.cases;"
+		    "%s%s%s", ward != NULL ? "CREATE TEMP VIEW cases AS "
+		    "SELECT * FROM main.cases WHERE ward = '" : "",
+		    ward != NULL ? ward : "", ward != NULL ? "'" : "");
+	if (db_exec(c->db, sql) != DB_OK) {
+		log_warnx("store: limiting a connection to ward '%s': %s",
+		    ward != NULL ? ward : "*", db_errmsg(c->db));
+		if (pg)
+			db_exec(c->db, "ROLLBACK");
+		return -1;
+	}
+	snprintf(c->ward, sizeof(c->ward), "%s", ward != NULL ? ward : "");
+	return 0;
 }
 
 /* Finalizes every statement of c and closes it; a closed c is a no-op. */

@@ -134,6 +134,7 @@ store_new(const struct store_options *opt)
 	st->leading = -1;	/* not asked yet */
 	st->driver = db_driver_named(opt->driver);
 	st->conninfo = xstrdup(opt->conninfo != NULL ? opt->conninfo : "");
+	st->ward = xstrdup(opt->ward != NULL ? opt->ward : "");
 	if (store_is_pg(st))
 		st->pipelined = 0;	/* PostgreSQL's COMMIT is durable */
 	if (!store_is_pg(st) && opt->path != NULL && *opt->path != '\0') {
@@ -279,6 +280,7 @@ store_close(struct store *st)
 	free(st->batch);
 	free(st->path);
 	free(st->conninfo);
+	free(st->ward);
 	free(st);
 }
 
@@ -354,6 +356,17 @@ const char *
 store_path(const struct store *st)
 {
 	return st->path;
+}
+
+/*
+ * Returns the ward of the cases a work function on txn makes, and of the
+ * cases a resident's message may join ("" in a store of one ward); owned
+ * by the store.
+ */
+const char *
+store_txn_ward(const struct store_txn *txn)
+{
+	return txn->st->ward;
 }
 
 /*

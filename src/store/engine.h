@@ -57,6 +57,7 @@ struct store {
 	const struct db_driver *driver;
 	char		*path;
 	char		*conninfo;	/* PostgreSQL's */
+	char		*ward;		/* new cases', "" in a store of one */
 	unsigned char	 audit_key[STORE_AUDIT_KEY_MAX];	/* or none: */
 	size_t		 audit_keylen;	/* 0: the log is not keyed */
 	struct store_conn wr;		/* the writer thread's, after open */

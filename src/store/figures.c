@@ -49,6 +49,17 @@ store_figures_open(struct store *st, int busy_timeout_ms, char *err,
 	return f;
 }
 
+/*
+ * Limits f to the cases of ward, or (NULL) to every ward again: see
+ * store_conn_ward().  Returns 0, or -1 (logged), after which f is to be
+ * closed.
+ */
+int
+store_figures_ward(struct store_figures *f, const char *ward)
+{
+	return store_conn_ward(&f->c, ward);
+}
+
 /* Closes f; NULL is a no-op. */
 void
 store_figures_close(struct store_figures *f)
@@ -204,10 +215,11 @@ store_figures_due(struct store_figures *f, int64_t from, int64_t to,
 	if (nvisible > FIG_VISIBLE_MAX)
 		return STORE_INVALID;
 	len = (size_t)snprintf(sql, sizeof(sql), "SELECT ref_number, "
-	    "category, state, assignee, created, deadline FROM cases "
-	    "INDEXED BY cases_open_due WHERE "
+	    "category, state, assignee, created, deadline FROM cases %s"
+	    "WHERE "
 	    "state IN ('received', 'assigned', 'in_progress', 'reopened') "
-	    "AND deadline >= ?1 AND deadline < ?2");
+	    "AND deadline >= ?1 AND deadline < ?2", f->c.ward[0] != '\0' ? "" :
+	    "INDEXED BY cases_open_due ");
 	if (visible != NULL) {
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
 		    " AND +category IN (");

@@ -27,6 +27,7 @@ struct store_due {
 
 struct store_figures *store_figures_open(struct store *, int busy_timeout_ms,
 		    char *err, size_t errsz);
+int		 store_figures_ward(struct store_figures *, const char *ward);
 void		 store_figures_close(struct store_figures *);
 enum store_status store_figures_daily(struct store_figures *, int64_t since,
 		    int64_t utc_offset, void (*)(const char *category,

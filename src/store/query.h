@@ -64,6 +64,7 @@ struct store_held {
 
 struct store_query *store_query_open(struct store *, int busy_timeout_ms,
 		    char *err, size_t errsz);
+int		 store_query_ward(struct store_query *, const char *ward);
 void		 store_query_close(struct store_query *);
 enum store_status store_case_list(struct store_query *,
 		    const struct store_case_filter *,

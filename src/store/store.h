@@ -31,7 +31,7 @@
 
 #include "domain/source.h"
 
-#define STORE_SCHEMA_VERSION	22	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	23	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -41,6 +41,7 @@
 #define STORE_AUDIT_LINK_STR	"8"
 #define STORE_ERR_MAX		512	/* bytes in an error from store_open */
 #define STORE_HEALTH_MAX	256	/* bytes of a health reason */
+#define STORE_WARD_MAX		32	/* bytes of a ward's id, with the NUL */
 
 /*
  * Batch sizes are counted in power-of-two buckets: bucket 0 holds batches
@@ -61,6 +62,7 @@ struct store_options {
 	int		 synchronous_full;	/* 1 FULL, 0 NORMAL */
 	int		 busy_timeout_ms;	/* milliseconds */
 	int		 batch_max;		/* items per transaction */
+	const char	*ward;			/* new cases' ward, NULL: "" */
 };
 
 enum store_status {
@@ -341,6 +343,7 @@ struct store_case {
 	int		 lang;		/* 0 vi, 1 en, -1 not recorded */
 	int64_t		 merged_into;	/* the case it joined, or 0 */
 	enum case_source source;	/* where it came from */
+	char		*ward;		/* its ward's id, "" in one ward */
 	char		*text;		/* STORE_CASE_TEXT: first message */
 	char		*answer;	/* STORE_CASE_ANSWER: last answer */
 };

@@ -72,6 +72,8 @@ const char	*store_family_sql(const struct store_family *, int id,
  */
 struct store_conn {
 	struct db	*db;
+	char		 ward[STORE_WARD_MAX]; /* store_conn_ward(): the one
+					   ward whose cases it reads, or "" */
 	struct {
 		struct db_stmt	**stmt;
 		size_t		  n;
@@ -131,6 +133,7 @@ enum store_status store_read_row(struct store *,
 const char	*store_path(const struct store *);
 const struct db_driver *store_driver(const struct store *);
 const char	*store_target(const struct store *);
+const char	*store_txn_ward(const struct store_txn *);
 
 /* Connections (conn.c): the engine's, and query.c's. */
 int		 store_conn_open(struct store_conn *, const struct store *,
@@ -142,6 +145,7 @@ struct db_stmt	*store_conn_stmt(struct store_conn *,
 		    const struct store_family *, int id);
 enum db_rc	 store_conn_exec(struct store_conn *,
 		    const struct store_family *, int id);
+int		 store_conn_ward(struct store_conn *, const char *ward);
 void		 store_conn_close(struct store_conn *);
 
 /* Values (conn.c). */
@@ -173,9 +177,9 @@ void		 store_fill_int(struct db_stmt *, void *);
 	STORE_CASE_REPORT_COLUMNS(p) ", " p "id, " p "categories2, "	\
 	p "sender, " p "assignee, " p "updated, " p "answered, "	\
 	p "satisfaction_asked, " p "satisfaction_at, " p "erased, "	\
-	p "lang, " p "merged_into"
+	p "lang, " p "merged_into, " p "ward"
 #define STORE_CASE_NREPORT	14
-#define STORE_CASE_NCOLUMNS	25
+#define STORE_CASE_NCOLUMNS	26
 /* The first message's text of case c, as a column after the case's. */
 #define STORE_CASE_TEXT_COLUMN						\
 	"(SELECT i.text FROM inbound i WHERE i.case_id = c.id "		\

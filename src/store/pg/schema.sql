@@ -94,8 +94,10 @@ CREATE TABLE cases (
   source TEXT NOT NULL DEFAULT 'sms'
     CHECK (source IN ('sms', 'ussd', 'box', 'reception', 'meeting',
     'announcement')),
-  announcement BIGINT REFERENCES announcements (id)
+  announcement BIGINT REFERENCES announcements (id),
+  ward TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX cases_ward ON cases (ward, created);
 CREATE INDEX cases_sender ON cases (sender, state);
 CREATE INDEX cases_category_state ON cases (category, state);
 CREATE INDEX cases_state ON cases (state);
@@ -406,4 +408,38 @@ CREATE TRIGGER cases_deadline_kept AFTER UPDATE OF deadline ON cases
 INSERT INTO counters (name, value) VALUES ('case_ref', 0), ('fts_inbound', 0);
 INSERT INTO audit_head (id, last_id, entries, hash) VALUES (1, 0, 0, '');
 
-INSERT INTO papigw_schema (id, version) VALUES (1, 22);
+-- Wards as tenants (version 23): row-level security, a second wall
+-- behind the daemon's own (src/store/conn.c: store_conn_ward()).  A
+-- connection that works for one ward sets papigw.ward to it; then only
+-- that ward's cases are rows, and of the tables that belong to a case
+-- only the rows of those cases (or of no case).  A connection that has
+-- not set papigw.ward, or set it to '*' (the city), sees every ward: the
+-- daemon's writer, its timers, pg_dump --enable-row-security.  FORCE
+-- makes the policies hold for the tables' owner too, which is the role
+-- papigwd connects as.
+CREATE FUNCTION papigw_ward() RETURNS TEXT LANGUAGE sql STABLE AS
+  $$SELECT nullif(nullif(current_setting('papigw.ward', true), ''), '*')$$;
+ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
+ALTER TABLE cases FORCE ROW LEVEL SECURITY;
+CREATE POLICY cases_ward ON cases
+  USING (papigw_ward() IS NULL OR ward = papigw_ward());
+ALTER TABLE inbound ENABLE ROW LEVEL SECURITY;
+ALTER TABLE inbound FORCE ROW LEVEL SECURITY;
+CREATE POLICY inbound_ward ON inbound
+  USING (papigw_ward() IS NULL OR case_id IS NULL OR
+  case_id IN (SELECT id FROM cases));
+ALTER TABLE outbox ENABLE ROW LEVEL SECURITY;
+ALTER TABLE outbox FORCE ROW LEVEL SECURITY;
+CREATE POLICY outbox_ward ON outbox
+  USING (papigw_ward() IS NULL OR case_id IS NULL OR
+  case_id IN (SELECT id FROM cases));
+ALTER TABLE case_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE case_events FORCE ROW LEVEL SECURITY;
+CREATE POLICY case_events_ward ON case_events
+  USING (papigw_ward() IS NULL OR case_id IN (SELECT id FROM cases));
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE notes FORCE ROW LEVEL SECURITY;
+CREATE POLICY notes_ward ON notes
+  USING (papigw_ward() IS NULL OR case_id IN (SELECT id FROM cases));
+
+INSERT INTO papigw_schema (id, version) VALUES (1, 23);
