@@ -130,6 +130,8 @@ static const struct field f_log[] = {
 };
 
 static const struct field f_ward[] = {
+	{ "id", T_STR, CONF_OFF(ward_id), ARR(config, ward_id), 0,
+	    ARR(config, ward_id) - 1, "", 0, NULL, 0 },
 	{ "name", T_STR, CONF_OFF(ward_name), 0, 1, 200, NULL,
 	    F_REQUIRED | F_NONEMPTY, NULL, 0 },
 	{ "name_en", T_STR, CONF_OFF(ward_name_en), 0, 0, 200, "", 0,
@@ -619,6 +621,8 @@ static const struct field f_role[] = {
 	    ROLE_OFF(ngroups) },
 	{ "categories", T_STRLIST, ROLE_OFF(categories), 0, 1,
 	    CONF_ID_MAX - 1, NULL, 0, NULL, ROLE_OFF(ncategories) },
+	{ "ward", T_STR, ROLE_OFF(ward), ARR(role, ward), 0,
+	    ARR(role, ward) - 1, "", 0, NULL, 0 },
 	END_FIELDS
 };
 
@@ -2227,6 +2231,18 @@ run_checks(struct loader *ld, const struct config *conf)
  */
 
 /*
+ * Whether id may name a ward: small letters, digits and "-", beginning
+ * with a letter or a digit, and not CONF_WARD_ALL.
+ */
+static int
+ward_id_ok(const char *id)
+{
+	return id[0] != '\0' && id[0] != '-' &&
+	    strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") ==
+	    strlen(id) && strcmp(id, CONF_WARD_ALL) != 0;
+}
+
+/*
  * Reads the "roles" list: who may use the control socket, and for what.
  * An officer role names no restricted category: those are for inspectors
  * and administrators only.
@@ -2256,6 +2272,13 @@ read_roles(struct loader *ld, struct config *conf)
 				    r->name);
 				return -1;
 			}
+		if (r->ward[0] != '\0' && strcmp(r->ward, CONF_WARD_ALL) != 0 &&
+		    !ward_id_ok(r->ward)) {
+			conf_error(ld, e, "role '%s': ward '%s' must be a "
+			    "ward's id or '%s'", r->name, r->ward,
+			    CONF_WARD_ALL);
+			return -1;
+		}
 		if (r->nusers == 0 && r->ngroups == 0) {
 			conf_error(ld, e, "role '%s': no users and no groups",
 			    r->name);
@@ -3043,6 +3066,18 @@ bad:
 	return -1;
 }
 
+/* ward.id: "" (one ward in the store), or a ward's id. */
+static int
+check_ward_id(struct loader *ld, const struct config *conf)
+{
+	if (conf->ward_id[0] == '\0' || ward_id_ok(conf->ward_id))
+		return 0;
+	conf_error(ld, config_lookup(&ld->cfg, "ward.id"),
+	    "ward.id: '%s' must be small letters, digits and '-' (\"p7-q10\"),"
+	    " and not '%s'", conf->ward_id, CONF_WARD_ALL);
+	return -1;
+}
+
 /* ward.country_code: the digits of a calling code, "84". */
 static int
 check_country(struct loader *ld, const struct config *conf)
@@ -3063,7 +3098,7 @@ check_prefix(struct loader *ld, struct config *conf)
 {
 	const char	*p;
 
-	if (check_country(ld, conf) == -1)
+	if (check_country(ld, conf) == -1 || check_ward_id(ld, conf) == -1)
 		return -1;
 	for (p = conf->case_prefix; *p != '\0'; p++)
 		if (!isupper((unsigned char)*p) && !isdigit((unsigned char)*p))

@@ -322,8 +322,12 @@ struct role {
 	size_t		  ngroups;
 	char		**categories;	/* officers: ids; none: all open ones */
 	size_t		  ncategories;
+	char		  ward[CONF_ID_MAX]; /* "": ward.id's; CONF_WARD_ALL */
 	int		  line;
 };
+
+/* A role's ward that stands for every ward of the database: the city. */
+#define CONF_WARD_ALL		"all"
 
 struct config {
 	char		 *path;		/* the file it was read from */
@@ -333,6 +337,7 @@ struct config {
 	enum log_level	  log_level;
 
 	/* ward */
+	char		  ward_id[CONF_ID_MAX];	/* "": the store's only ward */
 	char		 *ward_name;
 	char		 *ward_name_en;
 	char		 *ward_address;

@@ -488,9 +488,10 @@ report_args(int argc, char **argv, json_t *args, enum format *f,
 		{ "format", required_argument, NULL, 'F' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "due", no_argument, NULL, 'd' },
+		{ "ward", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int	ch;
+	int	ch, ward = 0;
 
 	while ((ch = ctl_getopt(argc, argv, "", longopts)) != -1) {
 		if (ch == 'F' && format_of(argv[0], optarg, 1, f) == 0)
@@ -499,6 +500,10 @@ report_args(int argc, char **argv, json_t *args, enum format *f,
 			*out = optarg;
 		else if (ch == 'd')
 			*due = 1;
+		else if (ch == 'w') {
+			json_object_set_new(args, "ward", json_string(optarg));
+			ward = 1;
+		}
 		else if (ch == 'p' || ch == 'q' || ch == 'f' || ch == 't')
 			json_object_set_new(args, ch == 'p' ? "period" :
 			    ch == 'q' ? "quarter" : ch == 'f' ? "from" : "to",
@@ -507,7 +512,7 @@ report_args(int argc, char **argv, json_t *args, enum format *f,
 			return CTL_USAGE;
 	}
 	if (optind != argc || (*due && json_object_size(args) > 0) ||
-	    (!*due && json_object_size(args) == 0)) {
+	    (!*due && json_object_size(args) == (size_t)ward)) {
 		ctl_usage_of(argv[0]);
 		return CTL_USAGE;
 	}
@@ -620,6 +625,7 @@ ctl_export(struct ctl_globals *g, int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "quarter", required_argument, NULL, 'q' },
 		{ "period", required_argument, NULL, 'p' },
+		{ "ward", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
 	json_t		*args = json_object(), *data;
@@ -645,6 +651,9 @@ ctl_export(struct ctl_globals *g, int argc, char **argv)
 		case 'p':
 			json_object_set_new(args, ch == 'q' ? "quarter" :
 			    "period", json_string(optarg));
+			break;
+		case 'w':
+			json_object_set_new(args, "ward", json_string(optarg));
 			break;
 		default:
 			json_decref(args);

@@ -56,11 +56,12 @@ static const struct ctl_cmd commands[] = {
 	    N_("send failed messages again") },
 	{ "report", ctl_report, "--period period | --quarter YYYYQN | "
 	    "--from date --to date [--format table | csv | json | html | pdf] "
-	    "[--output file]", N_("figures for the district") },
+	    "[--output file] [--ward ward | all]",
+	    N_("figures for the district") },
 	{ "report", ctl_report, "--due",
 	    N_("the next report due to the district") },
 	{ "export", ctl_export, "--format csv | json [--period period | "
-	    "--quarter YYYYQN | --from date --to date]",
+	    "--quarter YYYYQN | --from date --to date] [--ward ward | all]",
 	    N_("cases for analysis, without numbers") },
 	{ "inject", ctl_inject, "--from number [--channel name] text",
 	    N_("feed a message in as if it had arrived") },

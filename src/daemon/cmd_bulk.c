@@ -65,7 +65,7 @@ close_one(struct store_txn *txn, struct bulk *b, int64_t ref)
 	}
 	if (st != STORE_OK)
 		return st;
-	if (!control_sees(b->req->who, b->req->conf, c.category))
+	if (!control_sees_case(b->req->who, b->req->conf, &c))
 		skip(b, rbuf, "no case");
 	else if (!cmd_case_open(c.state))
 		skip(b, rbuf, store_case_state_name(c.state));

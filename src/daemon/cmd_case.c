@@ -143,7 +143,7 @@ get_case(struct control_req *req, int64_t ref, struct store_case *c)
 	if (st != STORE_OK)
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "reading %s: "
 		    "%s", rbuf, store_strerror(st));
-	if (!control_sees(req->who, req->conf, c->category)) {
+	if (!control_sees_case(req->who, req->conf, c)) {
 		store_case_clear(c);
 		return control_fail(req, CONTROL_E_NOTFOUND, "no case %s",
 		    rbuf);
@@ -437,7 +437,7 @@ case_work(struct store_txn *txn, void *arg)
 		return cmd_refuse(&w->why, CONTROL_E_NOTFOUND, "no case %s", ref);
 	if (st != STORE_OK)
 		return st;
-	if (!control_sees(w->req->who, w->req->conf, c.category)) {
+	if (!control_sees_case(w->req->who, w->req->conf, &c)) {
 		store_case_clear(&c);
 		return cmd_refuse(&w->why, CONTROL_E_NOTFOUND, "no case %s", ref);
 	}
@@ -974,7 +974,7 @@ cmd_assign(struct control_req *req)
 			return control_fail(req, CONTROL_E_USAGE, "no Unix "
 			    "user '%s'", user);
 		}
-		if (!control_sees(&target, req->conf, c.category)) {
+		if (!control_sees_case(&target, req->conf, &c)) {
 			control_fail(req, CONTROL_E_FORBIDDEN, "%s has no role "
 			    "that sees category '%s'", user, c.category);
 			store_case_clear(&c);

@@ -51,7 +51,7 @@ read_case(struct store_txn *txn, struct merge *m, int64_t ref,
 		return cmd_refuse(&m->why, CONTROL_E_NOTFOUND, "no case %s", r);
 	if (st != STORE_OK)
 		return st;
-	if (!control_sees(m->req->who, conf, c->category)) {
+	if (!control_sees_case(m->req->who, conf, c)) {
 		store_case_clear(c);
 		return cmd_refuse(&m->why, CONTROL_E_NOTFOUND, "no case %s", r);
 	}

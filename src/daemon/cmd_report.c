@@ -495,7 +495,7 @@ cmd_report(struct control_req *req)
 	if (cmd_arg_bool(req, "due"))
 		return report_due(req);
 	if (period_args(req, &sp, 0) == -1 ||
-	    (q = control_query(req)) == NULL)
+	    (q = control_query_ward(req)) == NULL)
 		return -1;
 	memset(&rc, 0, sizeof(rc));
 	rc.req = req;
@@ -591,7 +591,7 @@ export_row(const struct store_case *r, void *arg)
 	char			 ref[32], res[32], *text;
 	json_t			*o;
 
-	if (ec->failed || !control_sees(ec->req->who, conf, r->category))
+	if (ec->failed || !control_sees_case(ec->req->who, conf, r))
 		return;
 	text = r->text != NULL ? scrub_numbers(r->text) : NULL;
 	cat = config_category(conf, r->category);
@@ -635,7 +635,7 @@ cmd_export(struct control_req *req)
 	enum store_status	 st;
 
 	if (period_args(req, &sp, 1) == -1 ||
-	    (q = control_query(req)) == NULL)
+	    (q = control_query_ward(req)) == NULL)
 		return -1;
 	memset(&ec, 0, sizeof(ec));
 	ec.req = req;

@@ -64,6 +64,7 @@
 #include "text/text.h"
 #include "conf/config.h"
 #include "store/store.h"
+#include "store/figures.h"
 #include "store/query.h"
 #include "daemon/services.h"
 
@@ -150,12 +151,14 @@ match_roles(const struct config *conf, struct who *who, long uid,
     char *const *groups, size_t ngroups)
 {
 	const struct role	*r;
+	const char		*ward = NULL, *w;
 	size_t			 i, j, k, o = 0;
 	int			 all_open = 0;
 
 	who->kind = -1;
 	who->cats = 0;
 	who->roles[0] = '\0';
+	who->ward[0] = '\0';
 	for (i = 0; i < conf->nroles; i++) {
 		r = &conf->roles[i];
 		if (!in_list(r->users, r->nusers, who->user)) {
@@ -167,6 +170,16 @@ match_roles(const struct config *conf, struct who *who, long uid,
 		}
 		if (r->kind > who->kind)
 			who->kind = r->kind;
+		/*
+		 * The ward: the role's, else the gateway's.  A user with a
+		 * city role sees every ward; otherwise the first role's ward
+		 * holds, whatever the others name.
+		 */
+		w = r->ward[0] != '\0' ? r->ward : conf->ward_id;
+		if (strcmp(r->ward, CONF_WARD_ALL) == 0 || w[0] == '\0')
+			w = CONF_WARD_ALL;
+		if (ward == NULL || strcmp(w, CONF_WARD_ALL) == 0)
+			ward = w;
 		if (r->kind == ROLE_OFFICER && r->ncategories == 0)
 			all_open = 1;
 		for (k = 0; k < r->ncategories; k++)
@@ -178,6 +191,11 @@ match_roles(const struct config *conf, struct who *who, long uid,
 		    sizeof(who->roles) - o : 0, "%s%s", o ? "," : "", r->name);
 		if (o >= sizeof(who->roles))
 			o = sizeof(who->roles) - 1;
+	}
+	if (ward != NULL && strcmp(ward, CONF_WARD_ALL) != 0)
+		copy_str(who->ward, sizeof(who->ward), ward);
+	if (uid == 0) {
+		who->ward[0] = '\0';	/* root reads the database anyway */
 	}
 	if (uid == 0 && who->kind < ROLE_ADMINISTRATOR) {
 		who->kind = ROLE_ADMINISTRATOR;
@@ -283,6 +301,40 @@ control_sees(const struct who *who, const struct config *conf,
 		if (strcmp(conf->categories[i].id, category) == 0)
 			return (who->cats >> i) & 1;
 	return who->kind >= ROLE_INSPECTOR;
+}
+
+/*
+ * Whether who may see case c: one of its ward (when c says which: a
+ * report's rows do not, and come through a connection limited to it,
+ * control_ward()) in a category it sees.  Returns 1 or 0.
+ */
+int
+control_sees_case(const struct who *who, const struct config *conf,
+    const struct store_case *c)
+{
+	if (who->ward[0] != '\0' && c->ward != NULL &&
+	    strcmp(who->ward, c->ward) != 0)
+		return 0;
+	return control_sees(who, conf, c->category);
+}
+
+/*
+ * Limits q to the cases of who's ward, or lifts the limit for a user of
+ * every ward (a pooled connection may have served another user).
+ * Returns 0, or -1 (logged): q is then to be closed.
+ */
+int
+control_ward(const struct who *who, struct store_query *q)
+{
+	return store_query_ward(q, who->ward[0] != '\0' ? who->ward : NULL);
+}
+
+/* Does for the dashboard's figures what control_ward() does for q. */
+int
+control_ward_figures(const struct who *who, struct store_figures *f)
+{
+	return store_figures_ward(f, who->ward[0] != '\0' ? who->ward :
+	    NULL);
 }
 
 /*
@@ -419,13 +471,50 @@ control_query(struct control_req *req)
 {
 	char	err[STORE_ERR_MAX];
 
-	if (req->q == NULL && (req->q = store_query_open(req->svc->store,
+	if (req->q != NULL)
+		return req->q;
+	if ((req->q = store_query_open(req->svc->store,
 	    req->conf->storage_busy_timeout, err, sizeof(err))) == NULL) {
 		log_warnx("control: %s", err);
 		control_fail(req, CONTROL_E_UNAVAILABLE, "the store cannot be "
 		    "read");
+	} else if (control_ward(req->who, req->q) == -1) {
+		store_query_close(req->q);
+		req->q = NULL;
+		control_fail(req, CONTROL_E_UNAVAILABLE, "the store cannot be "
+		    "read");
 	}
 	return req->q;
+}
+
+/*
+ * The request's query connection (control_query()), limited to the ward
+ * that its "ward" argument names, or to none for CONF_WARD_ALL: the
+ * city's figures of one ward, or of all.  A user of one ward may name
+ * that ward only.  Returns it, or NULL after recording the failure.
+ */
+struct store_query *
+control_query_ward(struct control_req *req)
+{
+	const char		*w;
+	struct store_query	*q;
+
+	w = json_string_value(json_object_get(req->args, "ward"));
+	if (w == NULL)
+		return control_query(req);
+	if (req->who->ward[0] != '\0' && strcmp(w, req->who->ward) != 0) {
+		control_fail(req, CONTROL_E_FORBIDDEN, "you see the cases of "
+		    "ward %s only", req->who->ward);
+		return NULL;
+	}
+	if ((q = control_query(req)) == NULL)
+		return NULL;
+	if (store_query_ward(q, strcmp(w, CONF_WARD_ALL) == 0 ? NULL : w) ==
+	    -1) {
+		control_fail(req, CONTROL_E_USAGE, "'%s' is not a ward", w);
+		return NULL;
+	}
+	return q;
 }
 
 /*

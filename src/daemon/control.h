@@ -19,6 +19,8 @@
 #include "domain/control_proto.h"
 
 struct services;
+struct store_case;
+struct store_figures;
 struct store_query;
 
 #define CONTROL_USER_MAX	64	/* bytes of a user name */
@@ -32,6 +34,7 @@ struct who {
 	int		 kind;		/* enum role_kind, or -1: no role */
 	char		 roles[128];	/* the names of its roles, "a,b" */
 	uint64_t	 cats;		/* bit i: sees conf->categories[i] */
+	char		 ward[32];	/* its ward's cases only, "": all */
 };
 
 
@@ -71,8 +74,14 @@ int		 control_user_who(const struct config *, const char *user,
 void		 control_user_name(long uid, char *buf, size_t bufsz);
 int		 control_sees(const struct who *, const struct config *,
 		    const char *category);
+int		 control_sees_case(const struct who *, const struct config *,
+		    const struct store_case *);
 size_t		 control_visible(const struct who *, const struct config *,
 		    char ***list);
+int		 control_ward(const struct who *, struct store_query *);
+struct store_query *control_query_ward(struct control_req *);
+int		 control_ward_figures(const struct who *,
+		    struct store_figures *);
 int		 control_fail(struct control_req *, enum control_err,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int		 control_fail_with(struct control_req *, enum control_err,

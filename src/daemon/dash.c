@@ -203,6 +203,12 @@ dash_figures(struct dash_req *dr)
 	if (dr->fig == NULL && (dr->fig = store_figures_open(dr->svc->store,
 	    dr->conf->storage_busy_timeout, err, sizeof(err))) == NULL)
 		log_warnx("web: %s", err);
+	/* Pooled, it may have served another ward. */
+	if (dr->fig != NULL && control_ward_figures(&dr->who, dr->fig) ==
+	    -1) {
+		store_figures_close(dr->fig);
+		dr->fig = NULL;
+	}
 	return dr->fig;
 }
 
@@ -237,6 +243,11 @@ pool_get(struct dash_req *dr)
 	if (d->nq > 0)
 		dr->q = d->qpool[--d->nq];
 	pthread_mutex_unlock(&d->lock);
+	/* Pooled, it may have served another ward. */
+	if (dr->q != NULL && control_ward(&dr->who, dr->q) == -1) {
+		store_query_close(dr->q);
+		dr->q = NULL;
+	}
 }
 
 /* The entry of key, or NULL; lock held. */
@@ -317,7 +328,7 @@ cache_made(struct cached *c, json_t *j)
  * the figures are kept for good, for that pass of dash_warm_reports().
  */
 json_t *
-dash_cached(struct dash_req *dr, const char *key, int ttl,
+dash_cached(struct dash_req *dr, const char *what, int ttl,
     dash_make_fn make, json_t *args)
 {
 	struct dash	*d = dr->d;
@@ -325,7 +336,11 @@ dash_cached(struct dash_req *dr, const char *key, int ttl,
 	struct timespec	 ts;
 	json_t		*j = NULL;
 	double		 now = clock_mono();
+	char		 key[sizeof(c->key)];
 
+	/* A ward's figures are its own: kept apart from every ward's. */
+	snprintf(key, sizeof(key), "%s%s%s", dr->who.ward,
+	    dr->who.ward[0] != '\0' ? "/" : "", what);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += DASH_MAKE_WAIT;
 	pthread_mutex_lock(&d->lock);

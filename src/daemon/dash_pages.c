@@ -460,6 +460,8 @@ oldest_waiting(struct dash_req *dr, json_t *o)
 		log_warnx("web: %s", err);
 		return -1;
 	}
+	if (control_ward(&dr->who, dr->q) == -1)
+		return -1;
 	nvis = control_visible(&dr->who, dr->conf, &vis);
 	if (store_case_oldest_waiting(dr->q, vis, nvis, &n, &at) != STORE_OK)
 		rc = -1;

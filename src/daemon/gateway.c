@@ -184,6 +184,7 @@ open_store(struct gateway *gw, const struct config *conf, char *err,
 	so.synchronous_full = conf->storage_synchronous_full;
 	so.busy_timeout_ms = conf->storage_busy_timeout;
 	so.batch_max = conf->storage_batch_max;
+	so.ward = conf->ward_id;
 	if ((gw->svc.store = store_open(&so, serr, sizeof(serr))) == NULL) {
 		snprintf(err, errsz, "store: %s", serr);
 		return -1;

@@ -131,7 +131,8 @@ restart_only(const char *path)
 	    "storage.synchronous", "storage.batch_max",
 	    "storage.busy_timeout", "http.listen", "http.threads",
 	    "http.max_connections", "http.timeout", "http.max_body",
-	    "control.socket", "web.listen", "web.tls_cert", "web.tls_key" };
+	    "control.socket", "web.listen", "web.tls_cert", "web.tls_key",
+	    "ward.id" };
 	size_t	i;
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
