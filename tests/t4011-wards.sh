@@ -2,13 +2,16 @@
 test_description='wards as tenants: two wards in one store, each officer sees its own, the city both'
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-ctl.sh"
+. "$TESTS_DIR/lib-web.sh"
 
-# Three Unix users: an officer of ward p7, one of ward p8, the city.
+# Three Unix users: an officer of ward p7, one of ward p8, the city,
+# with a password for the dashboard.
 WUSERS=""
 wards_cleanup() {
 	for u in $WUSERS; do
 		userdel "$u" 2>/dev/null
 	done
+	web_cleanup
 	ctl_cleanup
 }
 trap 'wards_cleanup; cleanup' EXIT
@@ -16,7 +19,9 @@ for w in a b c; do
 	u="pgw-w$w-$$"
 	useradd -M -N -r -s /usr/sbin/nologin "$u" || exit 1
 	WUSERS="$WUSERS $u"
+	echo "$u:$WPASS" | chpasswd || exit 1
 done
+web_pam
 set -- $WUSERS
 OFF7=$1 OFF8=$2 CITY=$3
 
@@ -62,6 +67,8 @@ test_expect_success 'ward p7: its gateway stamps its cases' '
 
 test_expect_success 'ward p8: its own categories and templates, and a ward of its own' '
 	ward_conf p8.conf p8 "UBND Phường 8" "ward = \"p7\";" &&
+	WPORT=$(free_port) &&
+	echo "web = { listen = \"127.0.0.1:$WPORT\"; pam_service = \"$WPAM\"; refresh = 2; };" >>p8.conf &&
 	sed -i "s/@include \"categories.conf\"/@include \"categories-p8.conf\"/" \
 	    p8.conf &&
 	sed "s/(hạ tầng)/(hạ tầng, phường 8)/; s/deadline_days = 5;/deadline_days = 2;/" \
@@ -149,6 +156,30 @@ test_expect_success 'status: counts of the ward only; the city sees every case' 
 		test_grep "^$r " outc || return 1
 	done &&
 	as "$CITY" show "$A1" >/dev/null && as "$CITY" show "$B1" >/dev/null
+'
+
+test_expect_success 'the dashboard: a ward'"'"'s officer sees its cases and figures only' '
+	# Started again: the reports it keeps from its start then hold
+	# every case.
+	stop_daemon && start_daemon -c p8.conf &&
+	web_login "$OFF8" off8.jar && web_login "$CITY" city.jar &&
+	wget_page off8.jar /cases c8 && test "$WSTATUS" = 200 &&
+	test_grep "href=\"/case/$B1\"" c8 && ! grep -q "$A1\|$A2" c8 &&
+	wget_page off8.jar "/case/$A1" ca && test "$WSTATUS" = 404 &&
+	wget_page off8.jar "/case/$B1" cb && test "$WSTATUS" = 200 &&
+	wget_page off8.jar /deadlines d8 && ! grep -q "$A1\|$A2" d8 &&
+	wget_page city.jar /cases cc && test "$WSTATUS" = 200 &&
+	test_grep "href=\"/case/$A1\"" cc && test_grep "href=\"/case/$B1\"" cc &&
+	wget_page city.jar "/case/$A1" ca && test "$WSTATUS" = 200 &&
+	wait_for "wget_page off8.jar / o8 &&
+	    test \"\$(grep -o \"class=.open.>[0-9]*\" o8 |
+	    cut -d\">\" -f2 | awk \"{ n += \\\$1 } END { print n }\")\" = 2" 10 &&
+	wait_for "wget_page city.jar / oc &&
+	    test \"\$(grep -o \"class=.open.>[0-9]*\" oc |
+	    cut -d\">\" -f2 | awk \"{ n += \\\$1 } END { print n }\")\" = 4" 10 &&
+	wget_page off8.jar /report.json r8 && wget_page city.jar /report.json rc &&
+	test "$(jget r8 "\$.total.cases")" = 2 &&
+	test "$(jget rc "\$.total.cases")" = 4
 '
 
 test_expect_success 'a p8 officer works its own case' '
