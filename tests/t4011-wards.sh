@@ -4,8 +4,8 @@ test_description='wards as tenants: two wards in one store, each officer sees it
 . "$TESTS_DIR/lib-ctl.sh"
 . "$TESTS_DIR/lib-web.sh"
 
-# Three Unix users: an officer of ward p7, one of ward p8, the city,
-# with a password for the dashboard.
+# Four Unix users: an officer of ward p7, one of ward p8, the city, an
+# administrator of ward p8; with a password for the dashboard.
 WUSERS=""
 wards_cleanup() {
 	for u in $WUSERS; do
@@ -15,7 +15,7 @@ wards_cleanup() {
 	ctl_cleanup
 }
 trap 'wards_cleanup; cleanup' EXIT
-for w in a b c; do
+for w in a b c d; do
 	u="pgw-w$w-$$"
 	useradd -M -N -r -s /usr/sbin/nologin "$u" || exit 1
 	WUSERS="$WUSERS $u"
@@ -23,7 +23,7 @@ for w in a b c; do
 done
 web_pam
 set -- $WUSERS
-OFF7=$1 OFF8=$2 CITY=$3
+OFF7=$1 OFF8=$2 CITY=$3 ADM8=$4
 
 as() {
 	u=$1
@@ -40,7 +40,8 @@ ward_conf() {
 roles = (
   { name = \"p7\"; kind = \"officer\"; users = [ \"$OFF7\" ]; $4 },
   { name = \"p8\"; kind = \"officer\"; users = [ \"$OFF8\" ]; ward = \"p8\"; },
-  { name = \"city\"; kind = \"inspector\"; users = [ \"$CITY\" ]; ward = \"all\"; }
+  { name = \"city\"; kind = \"inspector\"; users = [ \"$CITY\" ]; ward = \"all\"; },
+  { name = \"p8-admin\"; kind = \"administrator\"; users = [ \"$ADM8\" ]; ward = \"p8\"; }
 );" &&
 	sed -i '/^ward = { name = /d' "$1"
 }
@@ -155,7 +156,18 @@ test_expect_success 'status: counts of the ward only; the city sees every case' 
 	for r in $A1 $A2 $B1 $B2; do
 		test_grep "^$r " outc || return 1
 	done &&
-	as "$CITY" show "$A1" >/dev/null && as "$CITY" show "$B1" >/dev/null
+	as "$CITY" show "$A1" >/dev/null &&
+	as "$CITY" --json show "$B1" >b1.json &&
+	test "$(jget b1.json "\$.ward")" = p8
+'
+
+test_expect_success 'an administrator of one ward: its cases, not the audit log of all' '
+	as "$ADM8" list >outa &&
+	test_grep "^$B1 " outa && ! grep -q "^$A1 " outa &&
+	test_exit_status 1 as "$ADM8" show "$A1" &&
+	test_exit_status 1 as "$ADM8" audit 2>err &&
+	test_grep "a role of every ward reads it" err &&
+	ctl audit --limit 1 >/dev/null
 '
 
 test_expect_success 'the dashboard: a ward'"'"'s officer sees its cases and figures only' '

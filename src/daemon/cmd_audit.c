@@ -300,6 +300,10 @@ cmd_audit(struct control_req *req)
 	json_t			*j;
 	int64_t			 limit = AUDIT_LIMIT_DEFAULT;
 
+	/* One log, one chain, of every ward's work. */
+	if (req->who->ward[0] != '\0')
+		return control_fail(req, CONTROL_E_FORBIDDEN, "the audit log "
+		    "holds every ward's work: a role of every ward reads it");
 	if ((q = control_query(req)) == NULL)
 		return -1;
 	if (json_is_true(json_object_get(req->args, "verify")))

@@ -98,6 +98,8 @@ case_json(const struct config *conf, const struct store_case *c)
 	if (o != NULL)
 		json_object_set_new(o, "source", json_string(
 		    case_source_name(c->source)));
+	if (o != NULL && c->ward != NULL && c->ward[0] != '\0')
+		json_object_set_new(o, "ward", json_string(c->ward));
 	return o;
 }
 
