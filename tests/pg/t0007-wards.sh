@@ -110,9 +110,16 @@ test_expect_success 'officers see their own ward on either gateway: list, search
 	test "$(q "SELECT state FROM cases WHERE ref_number = ${A1#PA-}")" = received
 '
 
-# The reports, the export and papictl list --text do not run on
-# PostgreSQL yet; t4011-wards.sh tests them on SQLite.
-test_expect_success 'status and the city: the ward'"'"'s own; the city every ward' '
+# The export and papictl list --text are not tested on PostgreSQL yet;
+# t4011-wards.sh tests them on SQLite.
+test_expect_success 'report and status: the ward'"'"'s own; the city'"'"'s totals and each ward' '
+	Q=$(date +%Y)Q$(( ($(date +%-m) + 2) / 3 )) &&
+	as "$OFF8" p7.sock --json report --quarter "$Q" >r8.json &&
+	test "$(jget r8.json "\$.total.cases")" = 2 &&
+	as "$CITY" p8.sock --json report --quarter "$Q" --ward all >rc.json &&
+	test "$(jget rc.json "\$.total.cases")" = 4 &&
+	as "$CITY" p8.sock --json report --quarter "$Q" --ward p7 >rc7.json &&
+	test "$(jget rc7.json "\$.total.cases")" = 2 &&
 	as "$OFF7" p8.sock --json status >st7.json &&
 	! grep -q "$B1" st7.json &&
 	test_exit_status 1 as "$OFF7" p7.sock report --quarter 2026Q1 \
