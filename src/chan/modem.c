@@ -196,6 +196,7 @@ struct modem {
 	struct modem_status st;		/* the health snapshot */
 
 	/* The thread's own. */
+	struct store_claim *claim;	/* the channel, on a shared store */
 	GSM_StateMachine *sm;
 	GSM_SMSC	 smsc;
 	int		 have_smsc;
@@ -226,6 +227,7 @@ struct modem {
 struct modems {
 	struct ingest	*ingest;	/* where messages go */
 	_Atomic(struct store *) store;	/* unreadable entries, or NULL */
+	int		 shared;	/* the store may be shared: claim */
 	struct slot	*confs;		/* the running configuration */
 	struct outbox	*outbox;	/* or NULL until attached */
 #ifdef PAPIGW_TEST_HOOKS
@@ -1622,6 +1624,36 @@ process_sends(struct modem *m, int *wait_ms)
  */
 
 /*
+ * Whether this gateway may serve the modem's channel: on a database that
+ * other gateways share, only the one that holds the channel's claim does
+ * (store_claim_hold()), so that two modems of one name never take each
+ * other's replies.  Says why not as the modem's problem.
+ */
+static int
+owned(struct modem *m)
+{
+	struct store	*st = atomic_load(&m->set->store);
+	char		 err[256];
+	int		 r;
+
+	if (!m->set->shared)
+		return 1;
+	if (st == NULL)
+		return 0;	/* attached in a moment: wait for it */
+	if (m->claim == NULL)
+		m->claim = store_claim_new(m->name);
+	r = store_claim_hold(st, m->claim, err, sizeof(err));
+	if (r == 0)
+		problem(m, "another gateway on the database serves a channel "
+		    "named %s: give each gateway's modem a name of its own",
+		    m->name);
+	else if (r == -1)
+		problem(m, "cannot claim the channel on the database: %s",
+		    err);
+	return r == 1;
+}
+
+/*
  * Serves a connected phone until it fails or the thread is told to stop:
  * answers from the store, health every HEALTH_EVERY seconds, inbox scans
  * every poll_interval seconds (sooner when the phone announces a message,
@@ -1647,6 +1679,8 @@ serve(struct modem *m)
 				problem(m, "commands time out");
 				return;
 			}
+			if (!owned(m))
+				return;
 			next_health = now + HEALTH_EVERY * 1000;
 		}
 		/* When the next scan is due. */
@@ -1683,18 +1717,21 @@ modem_thread(void *arg)
 {
 	struct modem	*m = arg;
 	GSM_Error	 e;
-	int		 backoff = BACKOFF_MIN;
+	int		 backoff = BACKOFF_MIN, own;
 	double		 until, deadline;
 
 	pthread_setname_np(pthread_self(), "modem");
 	while (!stopping(m)) {
-		if (!device_present(m))
+		own = owned(m);
+		if (!own)
+			e = ERR_PERMISSION;	/* owned() said why */
+		else if (!device_present(m))
 			e = ERR_DEVICENOTEXIST;
 		else
 			e = connect_phone(m);
 		if (e != ERR_NONE) {
 			ST_SET(m, m->st.state = MODEM_DOWN);
-			if (e != ERR_SECURITYERROR)
+			if (own && e != ERR_SECURITYERROR)
 				problem(m, "cannot connect to %s: %s",
 				    m->device, GSM_ErrorName(e));
 			sendq_flush(m, "the modem is down");
@@ -1740,6 +1777,8 @@ modem_thread(void *arg)
 	}
 	disconnect(m);
 	sendq_flush(m, "the gateway is stopping");
+	store_claim_free(m->claim);
+	m->claim = NULL;
 	return NULL;
 }
 
@@ -1787,6 +1826,20 @@ modem_send(void *ctx, const struct outbox_msg *om)
 	pthread_mutex_unlock(&m->lock);
 	wake(m);
 	return 0;
+}
+
+/* The outbox's question: whether modem_send() would take a message now. */
+static int
+modem_ready(void *ctx)
+{
+	struct modem	*m = ctx;
+	int		 ok;
+
+	pthread_mutex_lock(&m->lock);
+	ok = !m->stopping && m->st.state == MODEM_UP &&
+	    m->nsend < SEND_QUEUE_MAX;
+	pthread_mutex_unlock(&m->lock);
+	return ok;
 }
 
 /*
@@ -1949,6 +2002,7 @@ modems_start(struct ingest *ingest, struct slot *confs, struct config *conf)
 #endif
 	set->ingest = ingest;
 	set->confs = confs;
+	set->shared = conf->storage_driver != CONF_DRIVER_SQLITE;
 	modems_reload(set, conf);
 	return set;
 }
@@ -2004,6 +2058,7 @@ modems_register(struct modems *set, struct modem *m)
 
 	memset(&drv, 0, sizeof(drv));
 	drv.name = "modem";
+	drv.ready = modem_ready;
 	drv.send = modem_send;
 	drv.ctx = m;
 	if (outbox_register(set->outbox, m->name, &drv) == -1)

@@ -337,6 +337,84 @@ store_timer_lead(struct store *st)
 	return got;
 }
 
+/*
+ * A channel this gateway alone serves on a shared database: a modem is
+ * plugged into one machine, and the replies queued for its channel must
+ * go out through it, so two gateways must not both serve a modem channel
+ * of one name (the outbox is claimed by channel name).  The claim is a
+ * session lock (pg_try_advisory_lock on the channel's name) held on a
+ * connection of the claim's own: it ends with that connection, when the
+ * gateway stops or dies.
+ */
+struct store_claim {
+	struct store_conn conn;
+	char		*channel;
+	int		 held;
+};
+
+struct store_claim *
+store_claim_new(const char *channel)
+{
+	struct store_claim	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->channel = xstrdup(channel);
+	return c;
+}
+
+/*
+ * Takes or keeps the claim: returns 1 when this gateway holds it (always
+ * on SQLite), 0 when another session does, -1 when the database cannot
+ * be reached (err says why).  From one thread at a time.
+ */
+int
+store_claim_hold(struct store *st, struct store_claim *c, char *err,
+    size_t errsz)
+{
+	struct db_stmt	*s;
+	enum db_rc	 rc;
+	int		 got = 0;
+
+	if (!store_is_pg(st))
+		return 1;
+	if (c->conn.db == NULL) {
+		c->held = 0;
+		if (store_conn_open(&c->conn, st, 0, 0, "", err,
+		    errsz) == -1) {
+			store_conn_close(&c->conn);
+			return -1;
+		}
+	}
+	rc = db_prepare(c->conn.db, c->held ? "SELECT true" :
+	    "SELECT pg_try_advisory_lock(7240004, hashtext(?))", &s);
+	if (rc == DB_OK && !c->held)
+		rc = db_bind_text(s, 1, c->channel);
+	if (rc == DB_OK && (rc = db_step(s)) == DB_ROW)
+		got = db_column_int64(s, 0) != 0;
+	else
+		snprintf(err, errsz, "%s", db_errmsg(c->conn.db));
+	db_finalize(s);
+	if (rc != DB_ROW) {
+		/* The connection, and the lock with it, is gone. */
+		store_conn_close(&c->conn);
+		c->held = 0;
+		return -1;
+	}
+	c->held = got;
+	return got;
+}
+
+/* Lets the claim go (its connection closes) and frees it; NULL: no-op. */
+void
+store_claim_free(struct store_claim *c)
+{
+	if (c == NULL)
+		return;
+	store_conn_close(&c->conn);
+	free(c->channel);
+	free(c);
+}
+
 /* Whether other gateways may share the database (PostgreSQL). */
 int
 store_shared(const struct store *st)

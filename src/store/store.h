@@ -168,6 +168,10 @@ void		 store_health(struct store *, struct store_health *);
 enum store_status store_ping(struct store *);
 const char	*store_strerror(enum store_status);
 int		 store_timer_lead(struct store *);
+struct store_claim *store_claim_new(const char *channel);
+int		 store_claim_hold(struct store *, struct store_claim *,
+		    char *err, size_t errsz);
+void		 store_claim_free(struct store_claim *);
 int		 store_shared(const struct store *);
 enum store_status store_count(struct store *, enum store_table, int64_t *n);
 void		 store_outbox_hook(struct store *, void (*)(void *),
