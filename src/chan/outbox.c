@@ -535,6 +535,7 @@ driver_of(struct outbox *ob, struct chan *c, const struct channel *ch,
 		return -1;
 	drv->name = "http";
 	drv->send = send_http_send;
+	drv->ready = NULL;
 	drv->ctx = ob->http;
 	return 0;
 }
@@ -773,6 +774,8 @@ channel_run(struct outbox *ob, struct config *conf, const struct channel *ch)
 
 	if ((c = channel_budget(ob, conf, ch, &drv, &budget, &rwait)) == NULL)
 		return wait;
+	if (drv.ready != NULL && !drv.ready(drv.ctx))
+		return 1;
 	if (budget <= 0)
 		/* A finished send kicks the worker; so does a token. */
 		return rwait > 0 ? rwait : wait;

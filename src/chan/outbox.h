@@ -46,6 +46,14 @@ struct outbox_driver {
 	 */
 	int		(*send)(void *ctx, const struct outbox_msg *m);
 	void		 *ctx;
+	/*
+	 * Optional: 0 when the driver can take nothing now (a modem that is
+	 * down).  The worker then claims none of the channel's rows, which
+	 * stay queued for the gateway that can send them (on a shared
+	 * database, or until the modem is back), and asks again a second
+	 * later.
+	 */
+	int		(*ready)(void *ctx);
 };
 
 void		 outbox_sent(struct outbox *, int64_t id, enum send_result,

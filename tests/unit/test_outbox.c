@@ -744,7 +744,7 @@ state_wait(struct fixture *f, int64_t id, enum store_outbox_state s)
 static struct outbox *
 start(struct fixture *f, struct fake *fk)
 {
-	struct outbox_driver	 drv = { "fake", fake_send, fk };
+	struct outbox_driver	 drv = { "fake", fake_send, fk, NULL };
 	struct outbox		*ob;
 	char			 err[256];
 
