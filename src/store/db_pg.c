@@ -244,7 +244,8 @@ p_exec(struct db *db, const char *sql)
  * sql with each "?" outside quotes, identifiers and comments numbered
  * $1, $2..., and each "?NNN" written $NNN; the count in *n.  "INDEXED
  * BY name" and a unary "+" before a column, hints to SQLite's planner,
- * are left out.  (Mixing the
+ * are left out; SQLite's "LIMIT -1" (no limit, written to give an OFFSET
+ * or to keep a subquery apart) is PostgreSQL's "LIMIT ALL".  (Mixing the
  * two forms counts as SQLite does only when the numbered ones come
  * last; the store does not mix them.)
  */
@@ -274,6 +275,12 @@ number_params(const char *sql, int *n)
 			sql += 11;
 			while (isalnum((unsigned char)*sql) || *sql == '_')
 				sql++;
+		} else if (strncasecmp(sql, "LIMIT -1", 8) == 0 &&
+		    !isalnum((unsigned char)sql[8]) &&
+		    (o == 0 || !isalnum((unsigned char)out[o - 1]))) {
+			memcpy(out + o, "LIMIT ALL", 9);
+			o += 9;
+			sql += 8;
 		} else if (*sql == '+' && isalpha((unsigned char)sql[1]) &&
 		    o > 0 && out[o - 1] == ' ') {
 			/* A unary "+" before a column, SQLite's way to keep

@@ -160,20 +160,65 @@ sql_add_in(char *sql, size_t sqlsz, const char *column, size_t n, int *p)
 }
 
 /*
+ * The messages whose words match the search bound as parameter ?N: on
+ * SQLite an FTS5 query on inbound_fts, whose rowids are the messages';
+ * on PostgreSQL a tsquery on inbound_fts.doc (pg_tsquery() writes it).
+ */
+#define FTS_SQLITE	"SELECT rowid FROM inbound_fts WHERE inbound_fts MATCH "
+#define FTS_PG		"SELECT id FROM inbound_fts WHERE doc @@ " \
+			"to_tsquery('simple', CAST(?%d AS TEXT))"
+
+/*
+ * The FTS5 query that search_query() writes (phrases of folded words in
+ * double quotes, AND, OR, parentheses) as a tsquery of the same meaning:
+ * a phrase's words follow each other (<->), AND is &, OR is |.  Returns
+ * a new string (free it).
+ */
+static char *
+pg_tsquery(const char *fts)
+{
+	char	*out = xcalloc(1, strlen(fts) * 6 + 1);
+	size_t	 o = 0;
+	int	 phrase = 0;
+
+	for (; *fts != '\0'; fts++) {
+		if (*fts == '"') {
+			out[o++] = (phrase = !phrase) ? '(' : ')';
+		} else if (phrase && *fts == ' ') {
+			if (out[o - 1] != '(' && out[o - 1] != ' ' &&
+			    fts[1] != '"' && fts[1] != ' ') {
+				memcpy(out + o, " <-> ", 5);
+				o += 5;
+			}
+		} else if (!phrase && strncmp(fts, "AND", 3) == 0) {
+			out[o++] = '&';
+			fts += 2;
+		} else if (!phrase && strncmp(fts, "OR", 2) == 0) {
+			out[o++] = '|';
+			fts += 1;
+		} else
+			out[o++] = *fts;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
  * Appends the filters on a case's messages to a list statement: words
- * of its messages (f->match, an FTS5 query on inbound_fts, whose rowids
- * are the messages', or a slip an officer recorded under the area
+ * of its messages (f->match, a search of the full-text index, see
+ * FTS_SQLITE, or a slip an officer recorded under the area
  * asked for), the channel it came in on, where it came from
  * (cases.source: the USSD menu, the suggestion box...).
  * Returns 0, or -1 when it does not fit.
  */
 static int
 list_sources(char *sql, size_t sqlsz, const struct store_case_filter *f,
-    int *p)
+    int *p, int pg)
 {
-	if (f->match != NULL && sql_add(sql, sqlsz, " AND (c.id IN (SELECT "
-	    "i.case_id FROM inbound i WHERE i.id IN (SELECT rowid FROM "
-	    "inbound_fts WHERE inbound_fts MATCH ?%d))", ++*p) == -1)
+	if (f->match != NULL && sql_add(sql, sqlsz, pg ? " AND (c.id IN "
+	    "(SELECT i.case_id FROM inbound i WHERE i.id IN (" FTS_PG "))" :
+	    " AND (c.id IN (SELECT i.case_id FROM inbound i WHERE i.id IN "
+	    "(" FTS_SQLITE "?%d))", ++*p) == -1)
 		return -1;
 	/* A slip recorded under the area (papictl intake), with the words. */
 	if (f->match != NULL && f->area != NULL && sql_add(sql, sqlsz,
@@ -181,9 +226,10 @@ list_sources(char *sql, size_t sqlsz, const struct store_case_filter *f,
 	    ++*p) == -1)
 		return -1;
 	if (f->match != NULL && f->area != NULL && f->match_text != NULL &&
-	    sql_add(sql, sqlsz, " AND k.case_id IN (SELECT i.case_id FROM "
-	    "inbound i WHERE i.id IN (SELECT rowid FROM inbound_fts WHERE "
-	    "inbound_fts MATCH ?%d))", ++*p) == -1)
+	    sql_add(sql, sqlsz, pg ? " AND k.case_id IN (SELECT i.case_id "
+	    "FROM inbound i WHERE i.id IN (" FTS_PG "))" : " AND k.case_id IN "
+	    "(SELECT i.case_id FROM inbound i WHERE i.id IN (" FTS_SQLITE
+	    "?%d))", ++*p) == -1)
 		return -1;
 	if (f->match != NULL && sql_add(sql, sqlsz, "%s)", f->area != NULL ?
 	    ")" : "") == -1)
@@ -215,8 +261,11 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 	char			 sql[QUERY_SQL_MAX];
 	struct store_case	 c;
 	struct db_stmt		*s;
+	char			*tsq[2] = { NULL, NULL };
 	size_t			 i;
 	int			 rc, p = 0;
+	int			 pg = strcmp(db_driver_name(q->c.db),
+				    "postgresql") == 0;
 
 	snprintf(sql, sizeof(sql), "SELECT " STORE_CASE_COLUMNS("c.") ", "
 	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE 1 = 1");
@@ -235,7 +284,7 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 	if (f->assignee != NULL && sql_add(sql, sizeof(sql), " AND "
 	    "c.assignee = ?%d", ++p) == -1)
 		return STORE_INVALID;
-	if (list_sources(sql, sizeof(sql), f, &p) == -1)
+	if (list_sources(sql, sizeof(sql), f, &p, pg) == -1)
 		return STORE_INVALID;
 	if (f->before_ref > 0 && sql_add(sql, sizeof(sql), " AND "
 	    "c.ref_number < ?%d", ++p) == -1)
@@ -266,11 +315,13 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 	if (f->assignee != NULL)
 		store_bind_text(s, ++p, f->assignee);
 	if (f->match != NULL)
-		store_bind_text(s, ++p, f->match);
+		store_bind_text(s, ++p, pg ? (tsq[0] = pg_tsquery(f->match)) :
+		    f->match);
 	if (f->match != NULL && f->area != NULL)
 		store_bind_text(s, ++p, f->area);
 	if (f->match != NULL && f->area != NULL && f->match_text != NULL)
-		store_bind_text(s, ++p, f->match_text);
+		store_bind_text(s, ++p, pg ? (tsq[1] =
+		    pg_tsquery(f->match_text)) : f->match_text);
 	if (f->channel != NULL)
 		store_bind_text(s, ++p, f->channel);
 	if (f->before_ref > 0)
@@ -284,6 +335,8 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 		store_case_fill(s, &c, 0);
 		fn(&c, arg);
 	}
+	free(tsq[0]);
+	free(tsq[1]);
 	return qdone(q, s, rc);
 }
 
@@ -859,7 +912,7 @@ store_audit_list(struct store_query *q, int64_t after_id, int64_t limit,
 	if (after_id == 0 && limit > 0)
 		s = qprep(q, "SELECT * FROM (SELECT " STORE_AUDIT_COLUMNS("a.")
 		    ", c.ref_number FROM audit a LEFT JOIN cases c ON "
-		    "c.id = a.case_id ORDER BY a.id DESC LIMIT ?2) "
+		    "c.id = a.case_id ORDER BY a.id DESC LIMIT ?2) AS t "
 		    "WHERE ?1 = 0 ORDER BY 1");
 	else
 		s = qprep(q, "SELECT " STORE_AUDIT_COLUMNS("a.") ", "
