@@ -196,6 +196,25 @@ p_close(struct db *db)
 }
 
 /*
+ * The rows a statement inserted, updated or deleted, counted as SQLite's
+ * changes() counts them: a SELECT (whose command tag has a count too)
+ * leaves the count of the last change as it was.
+ */
+static void
+count_changes(struct pdb *d, PGresult *res)
+{
+	const char	*tag = PQcmdStatus(res);
+
+	if (strncmp(tag, "INSERT ", 7) != 0 &&
+	    strncmp(tag, "UPDATE ", 7) != 0 &&
+	    strncmp(tag, "DELETE ", 7) != 0 &&
+	    strncmp(tag, "MERGE ", 6) != 0)
+		return;
+	d->changes = strtoll(PQcmdTuples(res), NULL, 10);
+	d->total += d->changes;
+}
+
+/*
  * Brings a lost connection back when no transaction was open on it (one
  * that was is lost with it: its statements fail until the caller rolls
  * back).  Returns whether the connection is up.
@@ -229,8 +248,7 @@ p_exec(struct db *db, const char *sql)
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
 	case PGRES_EMPTY_QUERY:
-		d->changes = strtoll(PQcmdTuples(res), NULL, 10);
-		d->total += d->changes;
+		count_changes(d, res);
 		break;
 	default:
 		rc = fail(d, res);
@@ -559,8 +577,7 @@ run(struct pdb *d, struct pstmt *s)
 		s->nrows = PQntuples(s->res);
 		s->row = -1;
 		s->ran = 1;
-		d->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
-		d->total += d->changes;
+		count_changes(d, s->res);
 		d->has_last_id = 0;
 		if (s->returns_id) {
 			/* The caller asked for no rows: the id is kept. */

@@ -710,7 +710,7 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
 	s = qprep(q, with_text ?
 	    "SELECT " STORE_CASE_REPORT_COLUMNS("c.") ", "
 	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE c.created >= ?1 AND "
-	    "c.created < ?2 ORDER BY c.created" :
+	    "c.created < ?2 ORDER BY c.created, c.id" :
 	    "SELECT " STORE_CASE_REPORT_COLUMNS("c.") ", NULL FROM cases c "
 	    "WHERE c.created >= ?1 AND c.created < ?2");
 	if (s == NULL)

@@ -401,6 +401,13 @@ test_ids(void **state)
 	assert_int_equal(db_exec(db, "UPDATE t_seq SET v = v || 'x'"), DB_OK);
 	assert_int_equal(db_changes(db), 3);
 	assert_int_equal(db_total_changes(db), total + 4);
+	/* A query changes nothing, however many rows it reads. */
+	prepare(db, "SELECT v FROM t_seq", &s);
+	assert_int_equal(db_step(s), DB_ROW);
+	db_finalize(s);
+	assert_int_equal(db_exec(db, "SELECT count(*) FROM t_seq"), DB_OK);
+	assert_int_equal(db_changes(db), 3);
+	assert_int_equal(db_total_changes(db), total + 4);
 }
 
 /* A wrong parameter index is a misuse, not a crash. */
