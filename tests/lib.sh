@@ -48,6 +48,8 @@ esac
 test_count=0
 test_failed=0
 test_skipped=0
+test_na=0
+test_sqlite_only=""
 daemon_pids=""
 
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/papigw-test.XXXXXX") || exit 1
@@ -74,6 +76,15 @@ say() {
 # test passes when BODY, a chain of commands joined by &&, succeeds.
 test_expect_success() {
 	test_count=$((test_count + 1))
+	if [ -n "$test_sqlite_only" ]; then
+		why=$test_sqlite_only
+		test_sqlite_only=""
+		if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+			test_na=$((test_na + 1))
+			say "ok $test_count # n/a $1 (SQLite only: $why)"
+			return 0
+		fi
+	fi
 	if [ "${VERBOSE:-0}" = 1 ]; then
 		eval "$2"
 	else
@@ -152,10 +163,18 @@ free_port() {
 # With PAPIGW_TEST_PG set (make check-pg, inside pg_virtualenv), the
 # tests' store is a PostgreSQL database of their own, papigw_t<pid>,
 # made empty here: storage.driver and storage.conninfo say so.
+#
+# The tests' own SQL (store_sql, sql, q) is SQLite's: on PostgreSQL it
+# finds, in a schema of the test's psql sessions only (search_path; the
+# daemon never sees it), the few SQLite functions it uses, with SQLite's
+# meaning: hex(), printf('%0Nd'), strftime('%s'...), date(),
+# group_concat(), json_extract(), last_insert_rowid().
 if [ -n "${PAPIGW_TEST_PG:-}" ]; then
 	PG_DB="papigw_t$$"
 	dropdb --if-exists "$PG_DB" >/dev/null 2>&1
 	createdb "$PG_DB" || exit 1
+	psql -X -q -v ON_ERROR_STOP=1 -d "$PG_DB" \
+	    -f "$TESTS_DIR/pg/sqlite-compat.sql" >/dev/null || exit 1
 	STORAGE_CONF="storage = { driver = \"postgresql\"; conninfo = \"dbname=$PG_DB\"; path = \"$TRASH/papigw.db\"; };"
 else
 	STORAGE_CONF="storage = { path = \"$TRASH/papigw.db\"; };"
@@ -167,9 +186,20 @@ fi
 # database (one statement).
 store_sql() {
 	if [ -n "${PAPIGW_TEST_PG:-}" ]; then
-		psql -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" -c "$1"
+		PGOPTIONS="-c search_path=public,sqlite_compat${TZ:+ -c timezone=$TZ}" \
+		    psql -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" -c "$1"
 	else
 		sqlite3 -cmd ".timeout 5000" "$TRASH/papigw.db" "$@"
+	fi
+}
+
+# store_integrity: "ok" when the store is whole: SQLite's integrity
+# check, or on PostgreSQL amcheck's of every index against its table.
+store_integrity() {
+	if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+		store_sql "SELECT integrity_check()"
+	else
+		store_sql "PRAGMA integrity_check"
 	fi
 }
 
@@ -220,8 +250,28 @@ test_skip() {
 	say "ok $test_count # skip $1 ($2)"
 }
 
+# test_requires_sqlite WHY: the next test_expect_success is about the
+# SQLite store itself (its file, WAL, PRAGMAs, a disk under it...).  On
+# PostgreSQL it does not run and is counted apart, as not applicable
+# ("ok N # n/a"), neither passed nor skipped; WHY says what it needs.
+test_requires_sqlite() {
+	test_sqlite_only=$1
+}
+
+# test_sqlite_only TITLE WHY: on PostgreSQL, tests about the SQLite
+# store itself that a script leaves out there (as test_requires_sqlite);
+# counted once, as not applicable.
+test_sqlite_only() {
+	test_count=$((test_count + 1))
+	test_na=$((test_na + 1))
+	say "ok $test_count # n/a $1 (SQLite only: $2)"
+}
+
 test_done() {
-	say "# passed $((test_count - test_failed - test_skipped))" \
+	if [ "$test_na" -gt 0 ]; then
+		say "# not applicable on PostgreSQL $test_na"
+	fi
+	say "# passed $((test_count - test_failed - test_skipped - test_na))" \
 	    "failed $test_failed skipped $test_skipped"
 	[ "$test_failed" -eq 0 ]
 }

@@ -169,8 +169,8 @@ test_expect_success 'a reload that fails: logged in Vietnamese, audited in Engli
 	kill -HUP $daemon_pid &&
 	wait_for "grep -q \"^<4>nạp lại lần 1 thất bại\" daemon.log" &&
 	test_grep "^<4>nạp lại lần 1 thất bại, giữ cấu hình đang chạy: reload.conf:3: batch_max: 0 nằm ngoài giới hạn (từ 1 đến 10000)$" daemon.log &&
-	wait_for "test -n \"\$(sqlite3 papigw.db \"SELECT detail FROM audit WHERE action = '"'config.reload_failed'"'\")\"" &&
-	test "$(sqlite3 papigw.db "SELECT detail FROM audit WHERE action = '"'config.reload_failed'"'")" = \
+	wait_for "test -n \"\$(store_sql \"SELECT detail FROM audit WHERE action = '"'config.reload_failed'"'\")\"" &&
+	test "$(store_sql "SELECT detail FROM audit WHERE action = '"'config.reload_failed'"'")" = \
 	    "reload.conf:3: batch_max: 0 is out of range (1 to 10000)"
 '
 
@@ -187,8 +187,8 @@ test_expect_success 'the dictionary'"'"'s errors: -n, and a reload whose audit e
 	kill -HUP $daemon_pid &&
 	wait_for "grep -q \"^<4>nạp lại lần 2 thất bại\" daemon.log" &&
 	test_grep "^<4>nạp lại lần 2 thất bại, giữ cấu hình đang chạy: router: từ viết tắt (\"k o\"" daemon.log &&
-	wait_for "test \$(sqlite3 papigw.db \"SELECT count(*) FROM audit WHERE action = '"'config.reload_failed'"'\") = 2" &&
-	test "$(sqlite3 papigw.db "SELECT detail FROM audit WHERE action = '"'config.reload_failed'"' ORDER BY id DESC LIMIT 1")" = \
+	wait_for "test \$(store_sql \"SELECT count(*) FROM audit WHERE action = '"'config.reload_failed'"'\") = 2" &&
+	test "$(store_sql "SELECT detail FROM audit WHERE action = '"'config.reload_failed'"' ORDER BY id DESC LIMIT 1")" = \
 	    "router: shorthand (\"k o\", \"không\"): the token must be one word and the expansion 1 to 8 words" &&
 	stop_daemon && test "$daemon_status" = 0 &&
 	cp "$CONF_DIR/categories.conf" categories.conf

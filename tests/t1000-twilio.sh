@@ -121,7 +121,7 @@ test_expect_success 'a parameter only in the query is not read' '
 	    -H "X-Twilio-Signature: $sig" &&
 	test_status 200 &&
 	test "$(rows inbound provider_msg_id=SM0021)" = 1 &&
-	test "$(q "SELECT recipient IS NULL FROM inbound
+	test "$(q "SELECT CAST(recipient IS NULL AS INTEGER) FROM inbound
 	    WHERE provider_msg_id = '"'SM0021'"'")" = 1
 '
 
@@ -212,7 +212,7 @@ test_expect_success 'status callbacks: the query string cannot change the report
 	    MessageStatus=delivered)" &&
 	test_status 200 &&
 	test "$(rows dlr provider_msg_id=SMforged)" = 0 &&
-	test "$(q "SELECT error IS NULL FROM dlr
+	test "$(q "SELECT CAST(error IS NULL AS INTEGER) FROM dlr
 	    WHERE provider_msg_id = '"'SMd5'"'")" = 1
 '
 

@@ -64,7 +64,7 @@ test_expect_success 'B quotes A'"'"'s reference: it does not join A'"'"'s case' 
 # then the test marks the case answered in the store, as that reply will.
 test_expect_success 'C writes again after an officer answered: it joins' '
 	msg c-1 $C "$LAMP" && c=$(case_of c-1) && test "$c" -gt 0 &&
-	sqlite3 -cmd ".timeout 5000" papigw.db \
+	store_sql \
 	    "UPDATE cases SET answered = strftime('"'%s'"', '"'now'"')
 	    WHERE id = $c" &&
 	msg c-2 $C "Cảm ơn, nhưng đèn vẫn chưa sáng" &&
@@ -83,7 +83,7 @@ test_expect_success 'D writes again, not answered yet: a new case' '
 
 test_expect_success 'E writes again, answered before the follow-up window: a new case' '
 	msg e-1 $E "$LAMP" && e=$(case_of e-1) && test "$e" -gt 0 &&
-	sqlite3 -cmd ".timeout 5000" papigw.db \
+	store_sql \
 	    "UPDATE cases SET answered = strftime('"'%s'"', '"'now'"') - 4 * 86400
 	    WHERE id = $e" &&
 	msg e-2 $E "$TRASHPILE" &&
@@ -92,7 +92,7 @@ test_expect_success 'E writes again, answered before the follow-up window: a new
 '
 
 test_expect_success 'a closed case is not reopened by quoting it: a new case' '
-	sqlite3 -cmd ".timeout 5000" papigw.db \
+	store_sql \
 	    "UPDATE cases SET state = '"'resolved'"' WHERE id = 1" &&
 	msg a-4 $A "PA-000001 lại bị tắc, nước ngập cả hẻm" &&
 	test "$(case_of a-4)" -gt 1 &&

@@ -74,6 +74,7 @@ channels = (
 	test_status 202 && healthy
 '
 
+test_requires_sqlite 'a full disk under the store file'
 test_expect_success 'a full disk: writes fail, degraded with the reason' '
 	touch full && until_503 full &&
 	degraded "^store: degraded: writes fail (for [0-9]*s): .*full" &&
@@ -82,12 +83,14 @@ test_expect_success 'a full disk: writes fail, degraded with the reason' '
 	ctl status >st && test_grep "store: degraded: writes fail" st
 '
 
+test_requires_sqlite 'a full disk under the store file'
 test_expect_success 'room again: recovered without a message (the probe)' '
 	rm full &&
 	wait_for healthy 30 &&
 	test_grep "store: writes succeed again" daemon.log
 '
 
+test_requires_sqlite 'writes to the store file refused'
 test_expect_success 'writes refused (a file system gone read-only): degraded, then recovered' '
 	touch rofs &&
 	post /sms/generic from=+84901000003 id=ro-1 text="$FLOOD" &&
@@ -99,6 +102,7 @@ test_expect_success 'writes refused (a file system gone read-only): degraded, th
 	test_status 202
 '
 
+test_requires_sqlite 'fdatasync() of the WAL made to fail'
 test_expect_success 'the WAL cannot be synced: degraded; synced again: recovered' '
 	touch nosync &&
 	post /sms/generic from=+84901000002 id=sync-1 text="$FLOOD" &&
@@ -110,6 +114,7 @@ test_expect_success 'the WAL cannot be synced: degraded; synced again: recovered
 	test_grep "store: the WAL syncs again" daemon.log
 '
 
+test_requires_sqlite 'the store file'
 test_expect_success 'the database file deleted: degraded; back: recovered' '
 	mv papigw.db away.db &&
 	degraded "^store: degraded: the database file .*papigw.db is gone" &&
@@ -134,7 +139,9 @@ test_expect_success 'a provider that fails every send: degraded; then recovered'
 	test "$(metric "papigw_outbox_failing{channel=\"at\"}")" = 0
 '
 
-if mkdir -p "$MNT" && mount -t tmpfs -o size=4m tmpfs "$MNT" 2>/dev/null
+if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+	test_sqlite_only 'a full file system' 'the file system of the store file'
+elif mkdir -p "$MNT" && mount -t tmpfs -o size=4m tmpfs "$MNT" 2>/dev/null
 then
 	mounted=1
 	test_expect_success 'setup: a store on a small file system of its own' '

@@ -70,7 +70,7 @@ test_expect_success 'the status lookup shows that answer' '
 test_expect_success 'an overdue notice (information) is not sent to them' '
 	inject $R "Đèn đường tổ 4 không sáng" && B=$REF &&
 	past "$B" &&
-	wait_for "test \"\$(sql \"SELECT overdue IS NOT NULL FROM cases
+	wait_for "test \"\$(sql \"SELECT CAST(overdue IS NOT NULL AS INTEGER) FROM cases
 	    WHERE ref_number = ${B#PA-}\")\" = 1" &&
 	wait_for "grep -q \"deadlines: 1 case overdue: $B\" daemon.log" &&
 	test "$(count $O info)" = 0

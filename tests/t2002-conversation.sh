@@ -131,7 +131,7 @@ test_expect_success 'a thank-you: on the case it thanks for, a one-part thank-yo
 test_expect_success 'the cost: SMS parts in status and in the report' '
 	n=$(sql "SELECT count(*) FROM outbox") &&
 	p=$(sql "SELECT sum(segments) FROM outbox") &&
-	acks=$(sql "SELECT count(*) || \" messages, \" || sum(segments)
+	acks=$(sql "SELECT count(*) || '"' messages, '"' || sum(segments)
 	    FROM outbox WHERE kind = '"'ack'"'") &&
 	ctl status >st &&
 	test_grep "^SMS sent in the last 30 days: $n messages, $p parts (" st &&

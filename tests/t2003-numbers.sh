@@ -164,7 +164,7 @@ test_expect_success 'merge: the second case joins the first, audited' '
 	test_grep "^$J joined $K (1 messages moved), due " out &&
 	test "$(q "SELECT count(*) FROM inbound WHERE case_id =
 	    (SELECT id FROM cases WHERE ref_number = ${K#PA-})")" = 2 &&
-	test "$(q "SELECT state || (merged_into IS NOT NULL) FROM cases
+	test "$(q "SELECT state || (CAST(merged_into IS NOT NULL AS INTEGER)) FROM cases
 	    WHERE ref_number = ${J#PA-}")" = resolved1 &&
 	test "$(q "SELECT detail FROM audit WHERE action = '"'case.merge'"'")" = \
 	    "$J into $K, 1 messages" &&

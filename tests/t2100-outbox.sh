@@ -74,7 +74,7 @@ case_ref() {
 # outbound_of RECIPIENT: the number it went from, the provider id and
 # whether it says when it was sent, of the outbox row sent to RECIPIENT.
 outbound_of() {
-	q "SELECT sender, provider_msg_id, sent IS NOT NULL FROM outbox
+	q "SELECT sender, provider_msg_id, CAST(sent IS NOT NULL AS INTEGER) FROM outbox
 	    WHERE recipient = '$1' AND state IN ('sent', 'delivered')"
 }
 

@@ -52,7 +52,7 @@ test_expect_success 'retry --failed: queued again, sent, audited' '
 	ctl retry --failed >out &&
 	test_grep "^1 failed message queued again" out &&
 	wait_for "state_is +84912345801 sent" &&
-	test "$(ob "dead, last_error IS NULL" +84912345801)" = "0|1" &&
+	test "$(ob "dead, CAST(last_error IS NULL AS INTEGER)" +84912345801)" = "0|1" &&
 	test "$(sql "SELECT actor, detail FROM audit WHERE action = '"'outbox.retry'"'")" = \
 	    "root|1 failed rows, failed since 0"
 '

@@ -11,7 +11,11 @@ test_expect_success 'the socket is mode 0666 even under umask 077' '
 	start_daemon -c p.conf &&
 	umask "$old_umask" &&
 	test -S control.sock &&
-	test "$(stat -c %a control.sock)" = 666 &&
+	test "$(stat -c %a control.sock)" = 666
+'
+
+test_requires_sqlite 'the store file'
+test_expect_success 'the store file is mode 0600' '
 	test "$(stat -c %a papigw.db)" = 600
 '
 

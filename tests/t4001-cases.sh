@@ -81,7 +81,7 @@ test_expect_success 'claim, assign, note: states, assignee, events, audit' '
 	ctl show "$A" >out &&
 	test_grep "root .*received *assigned *claimed by root" out &&
 	test_grep "Đã gọi tổ trưởng" out &&
-	test "$(sql "SELECT group_concat(action, '"' '"') FROM (SELECT action FROM audit WHERE actor = '"'root'"' AND action LIKE '"'case.%'"' ORDER BY id)")" = "case.claim case.assign case.note"
+	test "$(sql "SELECT group_concat(action, '"' '"') FROM (SELECT action FROM audit WHERE actor = '"'root'"' AND action LIKE '"'case.%'"' ORDER BY id) AS t")" = "case.claim case.assign case.note"
 '
 
 test_expect_success 'reply --dry-run: SMS parts and encoding, nothing queued' '
@@ -107,13 +107,13 @@ test_expect_success 'reply: the cost first, then queued as an answer' '
 	id=$(sed -n "s/^queued as outbox \([0-9]*\).*/\1/p" out) &&
 	test "$(sql "SELECT kind || recipient || state || segments FROM outbox WHERE id = $id")" = "answer+84912345601queued1" &&
 	test "$(col "$A" state)" = in_progress &&
-	test "$(col "$A" "first_answered IS NOT NULL")" = 1
+	test "$(col "$A" "CAST(first_answered IS NOT NULL AS INTEGER)")" = 1
 '
 
 test_expect_success 'close: resolved, a note, the satisfaction question queued' '
 	ctl close --note "Đã nạo vét" "$A" >out &&
 	test_grep "$A closed (in progress -> resolved)" out &&
-	test "$(col "$A" "state || (closed IS NOT NULL) || (satisfaction_asked IS NOT NULL)")" = resolved11 &&
+	test "$(col "$A" "state || (CAST(closed IS NOT NULL AS INTEGER)) || (CAST(satisfaction_asked IS NOT NULL AS INTEGER))")" = resolved11 &&
 	test "$(sql "SELECT count(*) FROM outbox WHERE case_id = $(col "$A" id) AND text LIKE '"'$A da duoc xu ly%'"'")" = 1 &&
 	test_exit_status 1 ctl close "$A" 2>err &&
 	test_grep "already resolved" err &&
@@ -142,7 +142,7 @@ test_expect_success 'the resident answers 0: reopened with a new deadline' '
 	sql "UPDATE cases SET deadline = 1 WHERE ref_number = ${B#PA-}" &&
 	ctl inject --from +84912345602 "0" >out &&
 	test_grep "joined $B" out &&
-	test "$(col "$B" "state || (deadline > strftime('"'%s'"', '"'now'"')) || (reopened IS NOT NULL)")" = reopened11 &&
+	test "$(col "$B" "state || CAST(deadline > strftime('"'%s'"', '"'now'"') AS INTEGER) || (CAST(reopened IS NOT NULL AS INTEGER))")" = reopened11 &&
 	ctl show "$B" >out &&
 	test_grep "resident *resolved *reopened *not solved" out
 '

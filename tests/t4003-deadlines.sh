@@ -35,7 +35,7 @@ privacy = { retention_days = 30; };" &&
 
 test_expect_success 'a deadline passed without an answer: overdue' '
 	past "$A" deadline 60 &&
-	wait_for "test \"\$(col $A \"overdue IS NOT NULL\")\" = 1" &&
+	wait_for "test \"\$(col $A \"CAST(overdue IS NOT NULL AS INTEGER)\")\" = 1" &&
 	ctl list --overdue >out &&
 	test "$(grep -c "^PA-" out)" = 1 &&
 	test_grep "^$A  *[0-9]*[mhd]! " out &&
@@ -62,40 +62,40 @@ test_expect_success 'metrics: the gauge and the counter' '
 test_expect_success 'marked once: the next runs leave it' '
 	wait_for "test \$(grep -c \"deadlines:\" daemon.log) -ge 1" &&
 	past "$B" deadline 10 &&
-	wait_for "test \"\$(col $B \"overdue IS NOT NULL\")\" = 1" &&
+	wait_for "test \"\$(col $B \"CAST(overdue IS NOT NULL AS INTEGER)\")\" = 1" &&
 	test "$(sql "SELECT count(*) FROM audit WHERE action = '"'case.overdue'"'")" = 2 &&
 	test "$(metric papigw_cases_overdue_marked_total)" = 2
 '
 
 test_expect_success 'an answer clears it, and an answered case is not marked again' '
 	ctl reply "$A" "Đã báo công ty thoát nước" >/dev/null &&
-	test "$(col "$A" "overdue IS NULL")" = 1 &&
+	test "$(col "$A" "CAST(overdue IS NULL AS INTEGER)")" = 1 &&
 	ctl reply "$B" "Công an phường đã tăng tuần tra" >/dev/null &&
 	wait_for "test \"\$(metric papigw_cases_overdue)\" = 0" &&
-	test "$(col "$A" "overdue IS NULL")" = 1 &&
+	test "$(col "$A" "CAST(overdue IS NULL AS INTEGER)")" = 1 &&
 	ctl list --overdue >out && test_grep "no cases" out
 '
 
 test_expect_success 'reopened: waiting for an answer again, then overdue' '
 	ctl close "$A" >/dev/null && ctl reopen "$A" >/dev/null &&
-	test "$(col "$A" "deadline > strftime('"'%s'"', '"'now'"')")" = 1 &&
+	test "$(col "$A" "CAST(deadline > strftime('"'%s'"', '"'now'"') AS INTEGER)")" = 1 &&
 	past "$A" deadline 5 &&
-	wait_for "test \"\$(col $A \"overdue IS NOT NULL\")\" = 1" &&
+	wait_for "test \"\$(col $A \"CAST(overdue IS NOT NULL AS INTEGER)\")\" = 1" &&
 	ctl reply "$A" "Đã xử lý lại" >/dev/null &&
-	test "$(col "$A" "overdue IS NULL")" = 1
+	test "$(col "$A" "CAST(overdue IS NULL AS INTEGER)")" = 1
 '
 
 test_expect_success 'a closed case is never overdue' '
 	ctl close "$C" >/dev/null &&
 	past "$C" deadline 100 &&
 	wait_for "test \"\$(metric papigw_cases_overdue)\" = 0" &&
-	test "$(col "$C" "overdue IS NULL")" = 1
+	test "$(col "$C" "CAST(overdue IS NULL AS INTEGER)")" = 1
 '
 
 test_expect_success 'retention: 30 days after closing, the number is erased' '
 	test "$(col "$C" "sender")" = "+84912345803" &&
 	past "$C" closed $((31 * 86400)) &&
-	wait_for "test \"\$(col $C \"erased IS NOT NULL\")\" = 1" &&
+	wait_for "test \"\$(col $C \"CAST(erased IS NOT NULL AS INTEGER)\")\" = 1" &&
 	test "$(col "$C" "sender")" = "" &&
 	test "$(sql "SELECT count(*) FROM inbound WHERE sender LIKE '"'%345803'"'")" = 0 &&
 	test "$(sql "SELECT count(*) FROM outbox WHERE recipient LIKE '"'%345803'"'")" = 0 &&
@@ -124,7 +124,7 @@ test_expect_success 'a case not closed long enough keeps its number' '
 	past "$B" closed $((29 * 86400)) &&
 	inject +84912345804 "Vỉa hè bị lấn chiếm" && E=$REF &&
 	past "$E" deadline 1 &&
-	wait_for "test \"\$(col $E \"overdue IS NOT NULL\")\" = 1" &&
+	wait_for "test \"\$(col $E \"CAST(overdue IS NOT NULL AS INTEGER)\")\" = 1" &&
 	test "$(col "$B" "sender || coalesce(erased, 0)")" = "+849123458020"
 '
 
@@ -132,7 +132,7 @@ test_expect_success 'the pseudonym keeps the number while a case of it does' '
 	inject +84912345802 "Lại có trộm ở chợ, lần này là xe đạp" && D=$REF &&
 	test "$(col "$D" resident)" = "$(col "$B" resident)" &&
 	past "$B" closed $((31 * 86400)) &&
-	wait_for "test \"\$(col $B \"erased IS NOT NULL\")\" = 1" &&
+	wait_for "test \"\$(col $B \"CAST(erased IS NOT NULL AS INTEGER)\")\" = 1" &&
 	test "$(sql "SELECT sender FROM pseudonyms WHERE id = $(col "$D" resident)")" = "+84912345802"
 '
 

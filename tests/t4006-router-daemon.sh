@@ -102,7 +102,7 @@ test_expect_success 'recategorise: usage and conflicts' '
 
 test_expect_success 'every correction is audited and kept, for administrators only' '
 	test "$(sql "SELECT count(*) FROM audit WHERE action = '"'case.recategorise'"' AND actor = '"'$OFFICER'"'")" = 2 &&
-	test "$(sql "SELECT group_concat(category, '"' '"') FROM (SELECT category FROM corrections ORDER BY id)")" = "corruption infrastructure" &&
+	test "$(sql "SELECT group_concat(category, '"' '"') FROM (SELECT category FROM corrections ORDER BY id) AS t")" = "corruption infrastructure" &&
 	printf "{\"cmd\":\"router.corrections\"}\n" | "$UNIXSEND" control.sock >c.json &&
 	test "$(jget c.json "\$.data.corrections[0].text")" = "Đường hẻm 283 ngập nước mấy ngày nay, ko ai sửa" &&
 	test "$(jget c.json "\$.data.corrections[1].category")" = infrastructure &&

@@ -26,7 +26,7 @@ test_expect_success 'a number that floods is quarantined: listed, masked, with i
 	for i in 1 2 3 4; do
 		ctl inject --from +84912345901 "Hẻm 5 ồn ào lần $i" >/dev/null || return 1
 	done &&
-	test "$(sql "SELECT quarantine_until IS NULL FROM senders WHERE number = '"'+84912345901'"'")" = 1 &&
+	test "$(sql "SELECT CAST(quarantine_until IS NULL AS INTEGER) FROM senders WHERE number = '"'+84912345901'"'")" = 1 &&
 	ctl quarantine list >out &&
 	test_grep "^+84 91x xxx 901  *R-1 .*released by hand  *more than 3 messages in 600 s$" out &&
 	! grep -q 912345901 out &&
@@ -58,7 +58,7 @@ test_expect_success 'block an abusive number by its national form: audited, for 
 	test_exit_status 2 ctl sender block 0912345902 2>err &&
 	ctl sender block --reason "quấy rối cán bộ" 0912345902 >out &&
 	test_grep "^+84 91x xxx 902 blocked" out &&
-	test "$(sql "SELECT blocked_by || '"' '"' || (quarantine_until IS NULL) FROM senders WHERE number = '"'+84912345902'"'")" = "root 1" &&
+	test "$(sql "SELECT blocked_by || '"' '"' || (CAST(quarantine_until IS NULL AS INTEGER)) FROM senders WHERE number = '"'+84912345902'"'")" = "root 1" &&
 	test "$(sql "SELECT actor || '"' '"' || detail FROM audit WHERE action = '"'sender.block'"'")" = "root +84 91x xxx 902: quấy rối cán bộ" &&
 	ctl quarantine list >out &&
 	test_grep "blocked by root: quấy rối cán bộ" out
@@ -74,7 +74,7 @@ test_expect_success 'a blocked number: its messages still filed, no automatic re
 	for i in 1 2 3 4; do
 		ctl inject --from +84912345902 "lần $i" >/dev/null || return 1
 	done &&
-	test "$(sql "SELECT blocked_by || (quarantine_until IS NULL) FROM senders WHERE number = '"'+84912345902'"'")" = root1
+	test "$(sql "SELECT blocked_by || (CAST(quarantine_until IS NULL AS INTEGER)) FROM senders WHERE number = '"'+84912345902'"'")" = root1
 '
 
 test_expect_success 'unblock: answered again; unblocking twice says so' '
@@ -146,7 +146,7 @@ test_expect_success 'a message that failed keeps its error; retried and sent, it
 	fake_mode ok &&
 	ctl retry "$id" >/dev/null &&
 	wait_for "test \"\$(sql \"SELECT state FROM outbox WHERE id = $id\")\" = sent" &&
-	test "$(sql "SELECT last_error IS NULL FROM outbox WHERE id = $id")" = 1 &&
+	test "$(sql "SELECT CAST(last_error IS NULL AS INTEGER) FROM outbox WHERE id = $id")" = 1 &&
 	ctl outbox >out &&
 	! grep "^ *$id .*permanent" out
 '

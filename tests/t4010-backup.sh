@@ -36,6 +36,7 @@ roles = ( { name = \"officers\"; kind = \"officer\"; users = [ \"$OFFICER\" ]; }
 	inject +84912346002 "Trộm xe máy ở chợ"
 '
 
+test_requires_sqlite 'papictl backup copies the store file'
 test_expect_success 'backups while messages keep arriving: each one consistent' '
 	load $LOAD &
 	lp=$! &&
@@ -63,6 +64,7 @@ test_expect_success 'backups while messages keep arriving: each one consistent' 
 	test "$now" = $((LOAD + 2))
 '
 
+test_requires_sqlite 'papictl backup copies the store file'
 test_expect_success 'the copy is in the audit log; a file is not replaced unless --force' '
 	test "$(sql "SELECT count(*) FROM audit WHERE action = '"'store.backup'"' AND actor = '"'root'"'")" = 2 &&
 	test_exit_status 1 ctl backup b1.db 2>err &&
@@ -72,6 +74,14 @@ test_expect_success 'the copy is in the audit log; a file is not replaced unless
 	test_exit_status 2 ctl backup
 '
 
+if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+test_expect_success 'on PostgreSQL backup is refused, and says what to use' '
+	test_exit_status 1 ctl backup b1.db 2>err &&
+	test_grep "PostgreSQL: back it up with pg_dump" err &&
+	test ! -e b1.db
+'
+fi
+
 test_expect_success 'an officer may not copy the database' '
 	mkdir -m 777 o &&
 	test_exit_status 1 as_officer backup o/x.db 2>err &&
@@ -80,6 +90,7 @@ test_expect_success 'an officer may not copy the database' '
 '
 
 # The restore procedure of the README and papigwd(8), step by step.
+test_requires_sqlite 'the restore of a store file'
 test_expect_success 'restore: check the copy, stop, move the database aside, put the copy in' '
 	cp b2.db restore.db &&
 	n=$(db restore.db "SELECT count(*) FROM inbound") &&
@@ -99,6 +110,7 @@ test_expect_success 'restore: check the copy, stop, move the database aside, put
 	test "$(sql "PRAGMA integrity_check")" = ok
 '
 
+test_requires_sqlite 'the restore of a store file'
 test_expect_success 'the restored daemon works on: a new message, a new case' '
 	inject +84912346099 "Đèn đường hẻm 99 hỏng sau khi khôi phục" &&
 	ctl show "$REF" >out &&

@@ -111,7 +111,7 @@ test_expect_success 'the reminder: not before 16:00 the day before, then once fo
 	test "$(sql "SELECT count(*) FROM outbox WHERE kind = '"'reminder'"'")" = 0 &&
 	clock "2026-11-30 16:00" &&
 	wait_for "test \"\$(sql \"SELECT count(*) FROM outbox WHERE kind = '"'reminder'"'\")\" = 2" &&
-	test "$(sql "SELECT group_concat(recipient, '"' '"') FROM (SELECT recipient FROM outbox WHERE kind = '"'reminder'"' ORDER BY recipient)")" = "+84914000001 +84914000008" &&
+	test "$(sql "SELECT group_concat(recipient, '"' '"') FROM (SELECT recipient FROM outbox WHERE kind = '"'reminder'"' ORDER BY recipient) AS t")" = "+84914000001 +84914000008" &&
 	sql "SELECT text FROM outbox WHERE kind = '"'reminder'"' AND recipient = '"'+84914000001'"'" >r &&
 	grep -qi "ngày mai 01/12/2026 lúc 08:00\|ngay mai 01/12/2026 luc 08:00" r &&
 	wait_for "grep -q \"reception: 2 bookings of tomorrow reminded by SMS\" daemon.log" &&
