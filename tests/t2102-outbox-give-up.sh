@@ -42,8 +42,8 @@ test_expect_success 'a provider that is down: retried until 4 s, then dead' '
 	ctl inject --from +84912345801 "Đèn đường hẻm 8 hỏng" >/dev/null &&
 	wait_for "state_is +84912345801 failed" 15 &&
 	test "$(ob dead +84912345801)" = 1 &&
-	test "$(ob "updated - created >= 4" +84912345801)" = 1 &&
-	test "$(ob "attempts >= 3" +84912345801)" = 1 &&
+	test "$(ob "CAST(updated - created >= 4 AS INTEGER)" +84912345801)" = 1 &&
+	test "$(ob "CAST(attempts >= 3 AS INTEGER)" +84912345801)" = 1 &&
 	test_grep "row [0-9]* to +84 91x xxx 801 dead after [0-9]* attempts in [4-9]s" daemon.log
 '
 
