@@ -55,8 +55,12 @@ store_reasons(struct services *svc, const struct config *conf, char *why,
 	int			bad = 0;
 
 	if (store_ping(svc->store) != STORE_OK) {
-		line(why, whysz, o, "store: cannot read %s\n",
-		    conf->storage_path);
+		if (conf->storage_driver == CONF_DRIVER_PG)
+			line(why, whysz, o, "store: cannot read the "
+			    "PostgreSQL database (storage.conninfo)\n");
+		else
+			line(why, whysz, o, "store: cannot read %s\n",
+			    conf->storage_path);
 		bad++;
 	}
 	store_health(svc->store, &h);

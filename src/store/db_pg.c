@@ -16,9 +16,12 @@
  * store runs each work item in a savepoint and writes statements that
  * do not fail in normal work (ON CONFLICT DO NOTHING).
  *
- * A lost connection is reset on the next statement outside a
- * transaction; its prepared statements are prepared again, as the
- * server forgot them.
+ * A lost connection is reset on the next statement; its prepared
+ * statements are prepared again, as the server forgot them.  A
+ * transaction open on it is lost with it: until the caller's ROLLBACK,
+ * every statement fails (DB_UNAVAILABLE), so that none runs outside the
+ * transaction it was written for, and the connection says it is in a
+ * transaction.
  *
  * An INSERT into a table whose id comes from the table (an identity
  * column or a default) is prepared with "RETURNING id" added, unless it
@@ -60,6 +63,8 @@ struct pdb {
 	int64_t		 total;		/* changes since it opened */
 	int64_t		 last_id;	/* from the last statement run */
 	int		 has_last_id;	/* ... when it returned one */
+	int		 txn;		/* a transaction open, last we knew */
+	int		 txn_lost;	/* ...when the connection was lost */
 	char		 err[512];
 };
 
@@ -214,16 +219,36 @@ count_changes(struct pdb *d, PGresult *res)
 	d->total += d->changes;
 }
 
+/* Notes whether a transaction is open, when the connection can say. */
+static void
+note_txn(struct pdb *d)
+{
+	switch (PQtransactionStatus(d->conn)) {
+	case PQTRANS_IDLE:
+		d->txn = 0;
+		break;
+	case PQTRANS_UNKNOWN:
+		break;		/* the connection is gone: as it was */
+	default:
+		d->txn = 1;
+		break;
+	}
+}
+
 /*
- * Brings a lost connection back when no transaction was open on it (one
- * that was is lost with it: its statements fail until the caller rolls
- * back).  Returns whether the connection is up.
+ * Brings a lost connection back; a transaction that was open on it is
+ * lost (d->txn_lost, until the caller's ROLLBACK).  Returns whether the
+ * connection is up.
  */
 static int
 alive(struct pdb *d)
 {
 	if (PQstatus(d->conn) == CONNECTION_OK)
 		return 1;
+	if (d->txn) {
+		d->txn_lost = 1;
+		d->txn = 0;
+	}
 	PQreset(d->conn);
 	if (PQstatus(d->conn) != CONNECTION_OK) {
 		set_err(d, PQerrorMessage(d->conn));
@@ -233,17 +258,43 @@ alive(struct pdb *d)
 	return 1;
 }
 
+/*
+ * With the transaction lost with a connection: sql, the caller's
+ * ROLLBACK, ends that (DB_OK, *done set); anything else fails.  Returns
+ * DB_OK otherwise.
+ */
+static enum db_rc
+lost_txn(struct pdb *d, const char *sql, int *done)
+{
+	*done = 0;
+	if (!d->txn_lost)
+		return DB_OK;
+	if (strncasecmp(sql, "ROLLBACK", 8) == 0 &&
+	    strncasecmp(sql + 8, " TO", 3) != 0) {
+		d->txn_lost = 0;
+		*done = 1;
+		return DB_OK;
+	}
+	set_err(d, "the connection to the server was lost in a transaction; "
+	    "it is rolled back");
+	return DB_UNAVAILABLE;
+}
+
 static enum db_rc
 p_exec(struct db *db, const char *sql)
 {
 	struct pdb	*d = PDB(db);
 	PGresult	*res;
 	enum db_rc	 rc = DB_OK;
+	int		 done;
 
 	d->err[0] = '\0';
 	if (!alive(d))
 		return DB_UNAVAILABLE;
+	if ((rc = lost_txn(d, sql, &done)) != DB_OK || done)
+		return rc;
 	res = PQexec(d->conn, sql);
+	note_txn(d);
 	switch (PQresultStatus(res)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
@@ -558,19 +609,25 @@ static enum db_rc
 run(struct pdb *d, struct pstmt *s)
 {
 	enum db_rc	rc;
+	int		done;
 
 	d->err[0] = '\0';
-	if (s->gen != d->gen || PQstatus(d->conn) != CONNECTION_OK) {
-		if (PQtransactionStatus(d->conn) != PQTRANS_IDLE &&
-		    PQstatus(d->conn) == CONNECTION_OK)
-			return DB_ERROR;
-		if (!alive(d))
-			return DB_UNAVAILABLE;
-		if ((rc = server_prepare(d, s)) != DB_OK)
-			return rc;
+	if (!alive(d))
+		return DB_UNAVAILABLE;
+	if ((rc = lost_txn(d, s->sql, &done)) != DB_OK)
+		return rc;
+	if (done) {
+		s->nrows = 0;
+		s->row = -1;
+		s->ran = 1;
+		return DB_OK;
 	}
+	/* Prepared on a connection since reset: again on this one. */
+	if (s->gen != d->gen && (rc = server_prepare(d, s)) != DB_OK)
+		return rc;
 	s->res = PQexecPrepared(d->conn, s->name, s->nparams,
 	    (const char *const *)s->vals, s->lens, s->fmts, 0);
+	note_txn(d);
 	switch (PQresultStatus(s->res)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
@@ -760,7 +817,8 @@ p_last_id(struct db *db)
 static int
 p_in_transaction(const struct db *db)
 {
-	return PQtransactionStatus(CPDB(db)->conn) != PQTRANS_IDLE;
+	return CPDB(db)->txn_lost ||
+	    PQtransactionStatus(CPDB(db)->conn) != PQTRANS_IDLE;
 }
 
 static const char *

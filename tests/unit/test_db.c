@@ -445,7 +445,45 @@ test_pg_reconnect(void **state)
 	assert_int_equal(db_bind_int64(s, 1, 7), DB_OK);
 	assert_int_equal(db_step(s), DB_ROW);
 	assert_string_equal(db_column_text(s, 0), "seven");
+	db_reset(s);
+
+	/*
+	 * A transaction lost with its connection: nothing runs outside it
+	 * (the insert would commit alone) until the caller's ROLLBACK.
+	 */
+	assert_int_equal(db_exec(db, "BEGIN"), DB_OK);
+	assert_int_equal(insert(db, 8, "eight"), 8);
+	rc = db_exec(db, "SELECT pg_terminate_backend(pg_backend_pid())");
+	assert_int_equal(rc, DB_UNAVAILABLE);
+	assert_true(db_in_transaction(db));
+	assert_int_equal(db_bind_int64(s, 1, 7), DB_OK);
+	assert_int_equal(db_step(s), DB_UNAVAILABLE);
+	assert_non_null(strstr(db_errmsg(db), "lost in a transaction"));
+	assert_int_equal(db_exec(db, "INSERT INTO t_db (id, name) "
+	    "VALUES (9, 'nine')"), DB_UNAVAILABLE);
+	assert_int_equal(db_exec(db, "ROLLBACK"), DB_OK);
+	assert_false(db_in_transaction(db));
+	db_reset(s);
+	assert_int_equal(db_bind_int64(s, 1, 8), DB_OK);
+	assert_int_equal(db_step(s), DB_DONE);
+	db_reset(s);
 	db_finalize(s);
+	prepare(db, "SELECT count(*) FROM t_db WHERE id IN (8, 9)", &s);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_column_int64(s, 0), 0);
+	db_finalize(s);
+
+	/* A transaction begun on the new connection runs statements
+	 * prepared on the old one. */
+	prepare(db, "SELECT name FROM t_db WHERE id = ?", &s);
+	rc = db_exec(db, "SELECT pg_terminate_backend(pg_backend_pid())");
+	assert_int_equal(rc, DB_UNAVAILABLE);
+	assert_int_equal(db_exec(db, "BEGIN"), DB_OK);
+	assert_int_equal(db_bind_int64(s, 1, 7), DB_OK);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_column_text(s, 0), "seven");
+	db_finalize(s);
+	assert_int_equal(db_exec(db, "COMMIT"), DB_OK);
 }
 
 static void
