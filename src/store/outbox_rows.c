@@ -107,15 +107,20 @@ static const char *const outbox_sql[ST_MAX] = {
  * On PostgreSQL several gateways may claim a channel's rows at once: each
  * takes rows no other holds (FOR UPDATE SKIP LOCKED), and the state is
  * checked again on the row it updates, so that no row is sent twice.
+ * The rows are chosen once, in a materialized CTE: in "WHERE id IN
+ * (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)" the planner may run the
+ * subquery again for each row, each time skipping the rows it locked
+ * before, and mark many more than n rows sending, which nobody sends.
  */
 static const char *const outbox_sql_pg[ST_MAX] = {
-	[ST_OUTBOX_CLAIM] = "UPDATE outbox SET state = 'sending', "
-	    "attempts = attempts + 1, updated = ?2 WHERE id IN ("
-	    "SELECT id FROM outbox WHERE channel = ?1 "
-	    "AND state = 'queued' AND next_attempt <= ?2 "
+	[ST_OUTBOX_CLAIM] = "WITH c AS MATERIALIZED (SELECT id FROM outbox "
+	    "WHERE channel = ?1 AND state = 'queued' AND next_attempt <= ?2 "
 	    "ORDER BY priority, next_attempt, id LIMIT ?3 "
-	    "FOR UPDATE SKIP LOCKED) AND state = 'queued' "
-	    "RETURNING " STORE_OUTBOX_COLUMNS(""),
+	    "FOR UPDATE SKIP LOCKED) "
+	    "UPDATE outbox o SET state = 'sending', "
+	    "attempts = o.attempts + 1, updated = ?2 FROM c "
+	    "WHERE o.id = c.id AND o.state = 'queued' "
+	    "RETURNING " STORE_OUTBOX_COLUMNS("o."),
 };
 
 const struct store_family store_outbox_family = {
