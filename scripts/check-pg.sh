@@ -10,7 +10,8 @@
 # (tests/t*.sh) and the tests of gateways sharing a database (tests/pg/
 # t*.sh), each test script on a database of its own (see tests/lib.sh).
 # TEST... runs only those scripts (paths).  PAPIGW_CHECK_JOBS scripts
-# run at once (default 2).
+# of the suite run at once (default 2); those of tests/pg/ run one at a
+# time after them (one stops and starts the cluster).
 #
 # Prints their output and one line "N passed, N failed, N skipped", then,
 # when there are any, the tests not applicable on PostgreSQL (those about
@@ -53,8 +54,13 @@ flock /tmp/papigw-check-pg.lock pg_virtualenv sh -c '
 	n=1000
 	for t; do
 		n=$((n + 1))
-		printf "%s\n" "$n" "$t"
+		case $t in */tests/pg/*) ;; *) printf "%s\n" "$n" "$t" ;; esac
 	done | xargs -P "$jobs" -n 2 sh "$self" --one "$dir" "$root"
+	n=1000
+	for t; do
+		n=$((n + 1))
+		case $t in */tests/pg/*) printf "%s\n" "$n" "$t" ;; esac
+	done | xargs -P 1 -n 2 sh "$self" --one "$dir" "$root"
 	' sh "$BUILD" "$ROOT/scripts/check-pg.sh" "$dir" "$JOBS" "$ROOT" "$@" \
     >"$dir/cluster.out" 2>&1 || status=$?
 out="$dir/all.out"

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -65,8 +66,14 @@ struct pdb {
 	int		 has_last_id;	/* ... when it returned one */
 	int		 txn;		/* a transaction open, last we knew */
 	int		 txn_lost;	/* ...when the connection was lost */
+	double		 backoff;	/* s between reconnections, 0: none */
+	double		 retry_at;	/* the next one (CLOCK_MONOTONIC) */
 	char		 err[512];
+	char		 reset_err[512]; /* why the last one failed */
 };
+
+#define RECONNECT_FIRST	0.1	/* s after the first failed reconnection */
+#define RECONNECT_MAX	5.0	/* at most, doubling until then */
 
 struct pstmt {
 	struct db_stmt	 base;
@@ -237,23 +244,41 @@ note_txn(struct pdb *d)
 
 /*
  * Brings a lost connection back; a transaction that was open on it is
- * lost (d->txn_lost, until the caller's ROLLBACK).  Returns whether the
- * connection is up.
+ * lost (d->txn_lost, until the caller's ROLLBACK).  After a failed
+ * attempt the next waits RECONNECT_FIRST s, then twice as long each time
+ * up to RECONNECT_MAX: meanwhile every call fails at once with the last
+ * reason, so that a server down costs no connection attempt per
+ * statement.  Returns whether the connection is up.
  */
 static int
 alive(struct pdb *d)
 {
+	struct timespec	ts;
+	double		now;
+
 	if (PQstatus(d->conn) == CONNECTION_OK)
 		return 1;
 	if (d->txn) {
 		d->txn_lost = 1;
 		d->txn = 0;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	if (now < d->retry_at) {
+		set_err(d, d->reset_err);
+		return 0;
+	}
 	PQreset(d->conn);
 	if (PQstatus(d->conn) != CONNECTION_OK) {
 		set_err(d, PQerrorMessage(d->conn));
+		copy_str(d->reset_err, sizeof(d->reset_err), d->err);
+		d->backoff = d->backoff == 0 ? RECONNECT_FIRST :
+		    d->backoff * 2 > RECONNECT_MAX ? RECONNECT_MAX :
+		    d->backoff * 2;
+		d->retry_at = now + d->backoff;
 		return 0;
 	}
+	d->backoff = d->retry_at = 0;
 	d->gen++;
 	return 1;
 }
