@@ -180,16 +180,32 @@ else
 	STORAGE_CONF="storage = { path = \"$TRASH/papigw.db\"; };"
 fi
 
-# store_sql SQL [MORE...]: runs SQL on the test's store and prints the
-# rows, columns joined with "|": sqlite3 on the file (with MORE, its
-# other arguments: dot-commands...), or psql on the test's PostgreSQL
-# database (one statement).
+# store_sql [SQL [MORE...]]: runs SQL (without it, the SQL on the
+# standard input) on the test's store and prints the rows, columns joined
+# with "|": sqlite3 on the file (with MORE, its other arguments:
+# dot-commands...), or psql on the test's PostgreSQL database.
 store_sql() {
 	if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+		[ $# -gt 0 ] || set -- -f -
+		[ "$1" = -f ] || set -- -c "$1"
 		PGOPTIONS="-c search_path=public,sqlite_compat${TZ:+ -c timezone=$TZ}" \
-		    psql -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" -c "$1"
+		    psql -X -q -At -v ON_ERROR_STOP=1 -d "$PG_DB" "$1" "$2"
 	else
 		sqlite3 -cmd ".timeout 5000" "$TRASH/papigw.db" "$@"
+	fi
+}
+
+# store_dump TABLE [WHERE]: the rows of TABLE (those WHERE says) as SQL
+# that puts them back, an INSERT a line (sqlite3's .mode insert).
+store_dump() {
+	if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+		store_sql "SELECT 'INSERT INTO $1 SELECT * FROM ' ||
+		    'json_populate_record(NULL::$1, ' ||
+		    quote_literal(row_to_json(t)::text) || ');'
+		    FROM $1 t WHERE ${2:-true} ORDER BY 1"
+	else
+		store_sql ".mode insert $1" \
+		    "SELECT * FROM $1 WHERE ${2:-1} ORDER BY 1"
 	fi
 }
 

@@ -83,21 +83,22 @@ test_expect_success 'an older store: one phone split into three residents' '
 	wait_for "test \"\$(rows outbox recipient=+84909999003)\" -ge 1" 10 &&
 	ctl audit --verify >before &&
 	stop_daemon &&
-	sqlite3 papigw.db "
+	store_sql "
 	    UPDATE senders SET opted_out = 1, opted_changed = 100,
 	      updated = 100 WHERE number = '"'+84909999003'"';
-	    INSERT OR IGNORE INTO senders (number, opted_out, opted_changed,
-	      updated) VALUES ('"'+84909999003'"', 1, 100, 100);" &&
+	    INSERT INTO senders (number, opted_out, opted_changed,
+	      updated) VALUES ('"'+84909999003'"', 1, 100, 100)
+	      ON CONFLICT DO NOTHING;" &&
 	for t in "cases sender" "inbound sender" "outbox recipient" \
 	    "pseudonyms sender" "senders number"; do
 		tbl=${t% *} && col=${t#* } &&
-		sqlite3 papigw.db "
+		store_sql "
 		    UPDATE $tbl SET $col = '"'0909999001'"'
 		      WHERE $col = '"'+84909999002'"';
 		    UPDATE $tbl SET $col = '"'84909999001'"'
 		      WHERE $col = '"'+84909999003'"';" || return 1
 	done &&
-	sqlite3 papigw.db "DELETE FROM counters WHERE name = '"'numbers_e164'"'" &&
+	store_sql "DELETE FROM counters WHERE name = '"'numbers_e164'"'" &&
 	test "$(q "SELECT count(*) FROM pseudonyms WHERE sender LIKE '"'%909999001'"'")" = 3 &&
 	q "SELECT count(*) FROM inbound" >messages
 '

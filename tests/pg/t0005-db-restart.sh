@@ -15,7 +15,7 @@ if [ -z "$cluster" ]; then
 	test_done
 fi
 
-N=1500	# messages the client posts, one after the other
+N=600	# messages the client posts, one after the other
 
 # load: posts the N messages, "id status" for each in sent (000: no
 # answer within 10 s).  Bounded: N requests of at most 10 s.
