@@ -77,13 +77,16 @@ fig() {
 
 # The history is written into the database while the daemon runs: its
 # deadline timer must not look at a case seeded but not yet answered (it
-# would mark it overdue), so it waits a day between its rounds.
+# would mark it overdue), so it waits a day between its rounds, and the
+# first round (its gauge of overdue cases in /metrics) comes before.
 test_expect_success 'a year of cases with their history' '
 	ctl_conf p.conf "deadlines = { check_interval = 86400; };
 reports = { superior = \"Ủy ban nhân dân Quận 10\";
     recipient = \"Ủy ban nhân dân Quận 10\";
     signer = \"TM. Ủy ban nhân dân phường\"; place = \"Phường 7\"; };" &&
 	start_daemon -c p.conf &&
+	wait_for "curl -s http://127.0.0.1:$port/metrics |
+	    grep -q \"^papigw_cases_overdue \"" &&
 	seed 1 security "2026-01-10 09:00" "2026-01-15 23:59:59" &&
 	event 1 in_progress "2026-01-11 09:00" &&
 	event 1 resolved "2026-01-12 09:00" &&
