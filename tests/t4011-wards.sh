@@ -84,9 +84,9 @@ test_expect_success 'ward p8: its own categories and templates, and a ward of it
 	sql "SELECT text FROM outbox o JOIN cases c ON c.id = o.case_id
 	    WHERE c.ref_number = ${A1#PA-} AND o.kind = '"'ack'"'" >ack7 &&
 	test_grep "UBND Phuong 7 da nhan phan anh $A1 (ha tang)\." ack7 &&
-	test "$(sql "SELECT (SELECT deadline - created FROM cases
+	test "$(sql "SELECT CAST((SELECT deadline - created FROM cases
 	    WHERE ref_number = ${B1#PA-}) < (SELECT deadline - created
-	    FROM cases WHERE ref_number = ${A1#PA-})")" = 1
+	    FROM cases WHERE ref_number = ${A1#PA-}) AS INTEGER)")" = 1
 '
 
 test_expect_success 'a resident of both wards: a message to p8 does not join the p7 case' '
