@@ -613,7 +613,12 @@ store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
 	store_bind_text(s, 4, d->status);
 	store_bind_text(s, 5, d->error);
 	db_bind_int64(s, 6, d->received ? d->received : clock_unix());
-	return store_txn_step(txn, s, "dlr outbox update", NULL);
+	if ((r = store_txn_step(txn, s, "dlr outbox update", NULL)) !=
+	    STORE_OK)
+		return r;
+	/* The rows it moved are no longer counted as sent (schema 24). */
+	return store_outbox_sent_add(txn, 0, d->channel,
+	    -store_txn_changes(txn));
 }
 
 /*

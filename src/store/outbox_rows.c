@@ -40,6 +40,9 @@ enum {
 	ST_OUTBOX_NEXT_DUE,
 	ST_OUTBOX_DEAD,
 	ST_OUTBOX_RETRY_FAILED,
+	ST_SENT_ADD_ROW,
+	ST_SENT_ADD,
+	ST_SENT_DEPTH,
 	ST_MAX
 };
 
@@ -77,11 +80,11 @@ static const char *const outbox_sql[ST_MAX] = {
 	    "WHERE outbox.id = ?3 AND outbox.state = 'sent'",
 	[ST_OUTBOX_REQUEUE] = "UPDATE outbox SET state = 'queued', "
 	    "next_attempt = ?1, updated = ?1 WHERE state = 'sending' "
-	    "AND updated < ?2",
+	    "AND state <> 'sent' AND updated < ?2",
 	[ST_OUTBOX_INTERRUPTED] = "UPDATE outbox SET state = 'failed', "
 	    "last_error = 'interrupted by a restart: maybe sent, not sent "
 	    "again', updated = ?1 WHERE state = 'sending' "
-	    "AND kind = 'announcement' AND updated < ?2",
+	    "AND state <> 'sent' AND kind = 'announcement' AND updated < ?2",
 	[ST_OUTBOX_RETRY] = "UPDATE outbox SET state = 'queued', "
 	    "attempts = 0, dead = 0, last_error = NULL, "
 	    "next_attempt = ?2, updated = ?2 "
@@ -89,7 +92,13 @@ static const char *const outbox_sql[ST_MAX] = {
 	[ST_OUTBOX_COUNT_AUTO] = "SELECT count(*) FROM outbox "
 	    "WHERE recipient = ?1 AND created >= ?2 "
 	    "AND kind IN ('ack', 'special')",
-	[ST_OUTBOX_DEPTH] = "SELECT count(*) FROM outbox WHERE state = ?1",
+	/*
+	 * The rows sent are counted in outbox_sent, not indexed (schema 24):
+	 * the index on state holds the others, and SQLite takes it only for
+	 * a statement that says state <> 'sent' as its WHERE does.
+	 */
+	[ST_OUTBOX_DEPTH] = "SELECT count(*) FROM outbox WHERE state = ?1 "
+	    "AND state <> 'sent'",
 	/* Each priority's earliest, from outbox_queue's first entry. */
 	[ST_OUTBOX_NEXT_DUE] = "SELECT min(m) FROM (SELECT "
 	    "min(next_attempt) AS m FROM outbox WHERE channel = ?1 AND "
@@ -97,10 +106,17 @@ static const char *const outbox_sql[ST_MAX] = {
 	    "min(next_attempt) FROM outbox WHERE channel = ?1 AND "
 	    "state = 'queued' AND priority = 1) AS p",
 	[ST_OUTBOX_DEAD] = "SELECT count(*) FROM outbox WHERE dead = 1 "
-	    "AND state = 'failed'",
+	    "AND state = 'failed' AND state <> 'sent'",
 	[ST_OUTBOX_RETRY_FAILED] = "UPDATE outbox SET state = 'queued', "
 	    "attempts = 0, dead = 0, last_error = NULL, next_attempt = ?2, "
-	    "updated = ?2 WHERE state = 'failed' AND updated >= ?1"
+	    "updated = ?2 WHERE state = 'failed' AND state <> 'sent' "
+	    "AND updated >= ?1",
+	[ST_SENT_ADD_ROW] = "INSERT INTO outbox_sent (channel, n) "
+	    "SELECT channel, ?2 FROM outbox WHERE id = ?1 "
+	    "ON CONFLICT (channel) DO UPDATE SET n = outbox_sent.n + excluded.n",
+	[ST_SENT_ADD] = "INSERT INTO outbox_sent (channel, n) VALUES (?1, ?2) "
+	    "ON CONFLICT (channel) DO UPDATE SET n = outbox_sent.n + excluded.n",
+	[ST_SENT_DEPTH] = "SELECT coalesce(sum(n), 0) FROM outbox_sent"
 };
 
 /*
@@ -256,6 +272,9 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
 		return st;
 	if (id != NULL)
 		*id = rid;
+	if (o->state == STORE_OUTBOX_SENT &&
+	    (st = store_outbox_sent_add(txn, 0, o->channel, 1)) != STORE_OK)
+		return st;
 	if (direct) {
 		memset(&row, 0, sizeof(row));
 		row.id = rid;
@@ -348,6 +367,32 @@ store_outbox_claim(struct store_txn *txn, const char *channel, int64_t at,
 }
 
 /*
+ * Adds delta to the count of rows in state "sent" of a channel (schema
+ * 24: the index outbox_state leaves them out, so that what is sent, most
+ * of the outbox, is not indexed by state): channel's, or when it is NULL
+ * row id's.  Called in the transaction that moves a row into or out of
+ * "sent".  Returns STORE_OK or an error.
+ */
+enum store_status
+store_outbox_sent_add(struct store_txn *txn, int64_t id, const char *channel,
+    int64_t delta)
+{
+	struct db_stmt		*s;
+
+	if (delta == 0)
+		return STORE_OK;
+	if ((s = stmt(txn, channel != NULL ? ST_SENT_ADD : ST_SENT_ADD_ROW)) ==
+	    NULL)
+		return STORE_ERROR;
+	if (channel != NULL)
+		store_bind_text(s, 1, channel);
+	else
+		db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, delta);
+	return store_txn_step(txn, s, "outbox sent count", NULL);
+}
+
+/*
  * After a row was recorded as sent at t: applies a final delivery report
  * that came before, if any.  Returns STORE_OK or an error.
  */
@@ -376,7 +421,10 @@ outbox_sent(struct store_txn *txn, const struct store_outbox_result *r,
 	store_bind_text(s, 2, r->provider_id);
 	db_bind_int64(s, 3, r->id);
 	db_bind_int64(s, 4, t);
-	return store_txn_step(txn, s, "outbox early report", NULL);
+	if ((st = store_txn_step(txn, s, "outbox early report", NULL)) !=
+	    STORE_OK || store_txn_changes(txn) == 0)
+		return st;
+	return store_outbox_sent_add(txn, r->id, NULL, -1);
 }
 
 /*
@@ -422,6 +470,8 @@ store_outbox_result(struct store_txn *txn,
 		store_txn_outbox_queued(txn);
 	if (r->state != STORE_OUTBOX_SENT)
 		return STORE_OK;
+	if ((st = store_outbox_sent_add(txn, r->id, NULL, 1)) != STORE_OK)
+		return st;
 	return outbox_sent(txn, r, t);
 }
 
@@ -562,6 +612,11 @@ depth_read(struct store_txn *txn, void *arg)
 	struct depth_read	*dr = arg;
 	struct db_stmt		*s;
 
+	if (strcmp(dr->state, "sent") == 0) {
+		if ((s = stmt(txn, ST_SENT_DEPTH)) == NULL)
+			return STORE_ERROR;
+		return store_txn_count(txn, s, "outbox sent", dr->n);
+	}
 	if ((s = stmt(txn, ST_OUTBOX_DEPTH)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, dr->state);

@@ -629,9 +629,9 @@ store_channel_last_seen(struct store_query *q, const char *channel,
 
 /*
  * Calls fn(channel, state, n, last_error, arg) for every channel and
- * outbox state, with the last error of the newest failed row (or NULL);
- * the strings are valid during the call only.  Returns STORE_OK or an
- * error.
+ * outbox state, with the last error of the newest failed row (NULL for
+ * the other states); the strings are valid during the call only.
+ * Returns STORE_OK or an error.
  */
 enum store_status
 store_outbox_counts(struct store_query *q,
@@ -641,11 +641,19 @@ store_outbox_counts(struct store_query *q,
 	struct db_stmt	*s;
 	int		 rc;
 
-	if ((s = qprep(q, "SELECT channel, state, count(*), (SELECT "
-	    "o2.last_error FROM outbox o2 WHERE o2.channel = o.channel AND "
-	    "o2.state = o.state AND o2.last_error IS NOT NULL ORDER BY "
-	    "o2.updated DESC LIMIT 1) FROM outbox o GROUP BY channel, state"))
-	    == NULL)
+	/*
+	 * The rows sent are counted in outbox_sent, not indexed by state
+	 * (schema 24); the others are few.
+	 */
+	if ((s = qprep(q, "SELECT channel, state, n, e FROM (SELECT "
+	    "channel, state, count(*) AS n, CASE state WHEN 'failed' THEN "
+	    "(SELECT o2.last_error FROM outbox o2 WHERE o2.channel = "
+	    "o.channel AND o2.state = 'failed' AND o2.state <> 'sent' "
+	    "AND o2.last_error IS NOT NULL "
+	    "ORDER BY o2.updated DESC LIMIT 1) END AS e FROM outbox o "
+	    "WHERE state <> 'sent' GROUP BY channel, state UNION ALL "
+	    "SELECT channel, 'sent', n, NULL FROM outbox_sent WHERE n > 0) "
+	    "AS c ORDER BY channel, state")) == NULL)
 		return STORE_ERROR;
 	while ((rc = db_step(s)) == DB_ROW)
 		fn(col_cstr(s, 0), col_cstr(s, 1), db_column_int64(s, 2),

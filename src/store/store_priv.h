@@ -116,6 +116,8 @@ enum store_status store_txn_row(struct store_txn *, struct db_stmt *,
 		    void *out);
 int64_t		 store_txn_changes(struct store_txn *);
 void		 store_txn_outbox_queued(struct store_txn *);
+enum store_status store_outbox_sent_add(struct store_txn *, int64_t,
+		    const char *, int64_t);
 int		 store_txn_direct_accept(struct store_txn *, const char *);
 void		 store_txn_direct_add(struct store_txn *,
 		    const struct store_outbox *);

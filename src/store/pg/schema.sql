@@ -178,7 +178,11 @@ CREATE INDEX outbox_provider_id ON outbox (channel, provider_msg_id)
 CREATE INDEX outbox_recipient ON outbox (recipient, created);
 CREATE INDEX outbox_queue ON outbox (channel, priority, next_attempt)
   WHERE state = 'queued';
-CREATE INDEX outbox_state ON outbox (state, channel);
+CREATE INDEX outbox_state ON outbox (state, channel) WHERE state <> 'sent';
+CREATE TABLE outbox_sent (
+  channel TEXT PRIMARY KEY,
+  n BIGINT NOT NULL
+);
 CREATE INDEX outbox_created ON outbox (created, kind, segments);
 
 CREATE TABLE case_events (
@@ -442,4 +446,4 @@ ALTER TABLE notes FORCE ROW LEVEL SECURITY;
 CREATE POLICY notes_ward ON notes
   USING (papigw_ward() IS NULL OR case_id IN (SELECT id FROM cases));
 
-INSERT INTO papigw_schema (id, version) VALUES (1, 23);
+INSERT INTO papigw_schema (id, version) VALUES (1, 24);

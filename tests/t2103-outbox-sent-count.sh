@@ -1,0 +1,156 @@
+#!/bin/sh
+test_description='outbox: the rows sent counted, not indexed (schema 24): papictl status and /metrics give the numbers the rows give, after the migration and as rows are sent, reported and retried'
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/lib-http.sh"
+. "$TESTS_DIR/lib-ctl.sh"
+. "$TESTS_DIR/lib-fake.sh"
+
+STATES="queued sending sent delivered failed"
+
+# by_rows: the outbox's counts as the rows give them, one line a channel
+# and state ("gen sent 3"), then one a state ("* sent 5"), the way the
+# store counted them before schema 24.
+by_rows() {
+	sql "SELECT channel || ' ' || state || ' ' || count(*) FROM outbox
+	    GROUP BY channel, state ORDER BY channel, state" &&
+	for s in $STATES; do
+		echo "* $s $(sql "SELECT count(*) FROM outbox
+		    WHERE state = '$s'")" || return 1
+	done
+}
+
+# by_status: the same from papictl --json status (its channels and its
+# outbox depths), and the depths again from /metrics.
+by_status() {
+	ctl --json status >st.json &&
+	jq -r '.channels | to_entries[] | .key as $c | .value | to_entries[] |
+	    select(.key as $k | "queued sending sent delivered failed" |
+	    split(" ") | index($k)) | "\($c) \(.key) \(.value)"' st.json |
+	    LC_ALL=C sort -k1,1 -k2,2 &&
+	for s in $STATES; do
+		echo "* $s $(jq -r ".outbox.$s" st.json)" || return 1
+	done
+}
+
+# same: papictl status and /metrics say what the rows say.
+same() {
+	by_rows >want && by_status >got &&
+	if ! cmp -s want got; then
+		echo "rows and papictl status differ:" >&2
+		diff want got >&2
+		return 1
+	fi &&
+	for s in $STATES; do
+		test "$(metric "papigw_outbox_depth{state=\"$s\"}")" = \
+		    "$(sed -n "s/^\* $s //p" want)" || {
+			echo "/metrics: $s differs" >&2
+			return 1
+		}
+	done
+}
+
+# by_index STATE: the statement of the depth of STATE can use the
+# index outbox_state, which leaves the rows sent out (SQLite refuses
+# INDEXED BY an index it cannot use).
+by_index() {
+	sql "SELECT count(*) FROM outbox INDEXED BY outbox_state
+	    WHERE state = '$1' AND state <> 'sent'" >/dev/null
+}
+
+# inject_all NUMBER...: a message in from each NUMBER.
+inject_all() {
+	for n; do
+		ctl inject --from "$n" "Đèn đường hẻm ${n#+849130000} hỏng" \
+		    >/dev/null || return 1
+	done
+}
+
+# sent_is N: N rows are in state sent.
+sent_is() {
+	test "$(sql "SELECT count(*) FROM outbox WHERE state = 'sent'")" = "$1"
+}
+
+# A store at version 23, the last without outbox_sent, made by the steps
+# that made it, with rows in every final state on three channels: gen
+# (configured below), tw and old (not, so their rows stay as they are).
+test_expect_success 'setup: a version 23 store with varied outbox rows' '
+	for f in "$SRC_DIR"/src/store/sql/0*.sql; do
+		v=${f##*/} && v=${v%%-*} &&
+		if [ "$v" -le 23 ]; then cat "$f" || return 1; fi
+	done | sqlite3 papigw.db &&
+	test "$(sqlite3 papigw.db "PRAGMA user_version")" = 23 &&
+	now=$(date +%s) && later=$((now + 86400)) &&
+	sqlite3 papigw.db "
+INSERT INTO outbox (channel, recipient, text, encoding, segments, state,
+  attempts, next_attempt, last_error, provider_msg_id, created, updated,
+  kind, sent) VALUES
+ (\"gen\", \"+84912000001\", \"a\", \"gsm7\", 1, \"sent\", 1, $now, NULL, \"g1\", $now, $now, \"ack\", $now),
+ (\"gen\", \"+84912000002\", \"b\", \"gsm7\", 2, \"sent\", 1, $now, \"HTTP 500\", \"g2\", $now, $now, \"answer\", $now),
+ (\"gen\", \"+84912000003\", \"c\", \"gsm7\", 1, \"delivered\", 1, $now, NULL, \"g3\", $now, $now, \"ack\", $now),
+ (\"gen\", \"+84912000004\", \"d\", \"gsm7\", 1, \"failed\", 3, $now, \"HTTP 400: bad number\", NULL, $now, $now, \"ack\", NULL),
+ (\"tw\", \"+84912000005\", \"e\", \"ucs2\", 3, \"sent\", 1, $now, NULL, \"SM5\", $now, $now, \"answer\", $now),
+ (\"tw\", \"+84912000006\", \"f\", \"ucs2\", 1, \"sent\", 2, $now, NULL, \"SM6\", $now, $now, \"info\", $now),
+ (\"tw\", \"+84912000007\", \"g\", \"ucs2\", 1, \"queued\", 0, $later, NULL, NULL, $now, $now, \"answer\", NULL),
+ (\"tw\", \"+84912000008\", \"h\", \"ucs2\", 1, \"failed\", 1, $now, \"delivery report: undelivered\", \"SM8\", $now, $now, \"ack\", $now),
+ (\"old\", \"+84912000009\", \"i\", \"gsm7\", 1, \"sent\", 1, $now, NULL, \"o9\", $now, $now, \"ack\", $now),
+ (\"old\", \"+84912000010\", \"j\", \"gsm7\", 1, \"delivered\", 1, $now, NULL, \"o10\", $now, $now, \"ack\", $now);" &&
+	sent_is 5 &&
+	start_fake &&
+	HTTP_PORT=$(free_port) && port=$HTTP_PORT &&
+	ctl_conf p.conf "
+outbox = { max_attempts = 2; backoff_initial = 1; backoff_max = 1; };
+channels = ( { name = \"gen\"; type = \"generic\";
+    base_url = \"http://127.0.0.1:$fake_port\"; account = \"u\"; token = \"p\"; } );" &&
+: >daemon.log &&
+	start_daemon -c p.conf &&
+	test "$(sql "PRAGMA user_version")" -ge 24
+'
+
+test_expect_success 'the migration counts the rows sent; the index holds the others' '
+	test "$(sql "SELECT group_concat(channel || \"=\" || n, \" \") FROM
+	    (SELECT channel, n FROM outbox_sent ORDER BY channel)")" = \
+	    "gen=2 old=1 tw=2" &&
+	sql "SELECT sql FROM sqlite_schema WHERE name = \"outbox_state\"" >idx &&
+	test_grep "WHERE state <> .sent." idx &&
+	same
+'
+
+test_expect_success 'the depths by state can be read from the index alone' '
+	by_index queued && by_index sending && by_index delivered &&
+	by_index failed
+'
+
+test_expect_success 'replies sent through the provider are counted' '
+	inject_all +84913000001 +84913000002 +84913000003 &&
+	wait_for "sent_is 8" &&
+	same
+'
+
+test_expect_success 'delivery reports move rows out of sent; the counts follow' '
+	id=$(sql "SELECT id FROM outbox WHERE recipient = \"+84913000001\"") &&
+	get /dlr/gen id="$id" type=1 && test_status 200 &&
+	wait_for "sent_is 7" &&
+	id=$(sql "SELECT id FROM outbox WHERE recipient = \"+84913000002\"") &&
+	get /dlr/gen id="$id" type=2 && test_status 200 &&
+	wait_for "sent_is 6" &&
+	same
+'
+
+test_expect_success 'a failed row retried and sent again is counted once' '
+	fake_mode permanent 1 &&
+	ctl inject --from +84913000009 "Rác hẻm 9 chưa thu" >/dev/null &&
+	wait_for "test \"\$(sql \"SELECT state FROM outbox WHERE recipient = '"'+84913000009'"'\")\" = failed" &&
+	same &&
+	id=$(sql "SELECT id FROM outbox WHERE recipient = \"+84913000009\"") &&
+	ctl retry "$id" >/dev/null &&
+	wait_for "sent_is 7" &&
+	same
+'
+
+test_expect_success 'restarted, the counts are the same' '
+	stop_daemon && test "$daemon_status" -eq 0 &&
+	start_daemon -c p.conf && same &&
+	stop_daemon && test "$daemon_status" -eq 0
+'
+
+test_done
