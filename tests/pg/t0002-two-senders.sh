@@ -54,4 +54,10 @@ test_expect_success '30 messages to both at once: 30 acknowledgements, none sent
 	    .params.to) | unique | length")" = 30
 '
 
+test_expect_success 'the rows sent by both gateways are counted once each' '
+	test "$(q "SELECT sum(n) FROM outbox_sent")" = 30 &&
+	"$PAPICTL" -s "$TRASH/a.sock" --json status >st.json &&
+	test "$(jq -r .outbox.sent st.json)" = 30
+'
+
 test_done
