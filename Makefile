@@ -146,13 +146,18 @@ $(BUILD)/gen/store_sql.c: scripts/embed-sql.sh $(SQL_SRCS)
 $(BUILD)/gen/store_sql.o: $(BUILD)/gen/store_sql.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# The store's PostgreSQL schema (src/store/pg/schema.sql), the same way
-# (scripts/embed-pg.sh, $(BUILD)/gen/store_pg.c).
+# The store's PostgreSQL schema (src/store/pg/schema.sql) and the steps
+# that upgrade a PostgreSQL database an earlier papigw made
+# (src/store/pg/steps/NNN-name.sql), the same way (scripts/embed-pg.sh,
+# $(BUILD)/gen/store_pg.c).
 LIB_OBJS	+= $(BUILD)/gen/store_pg.o
 
-$(BUILD)/gen/store_pg.c: scripts/embed-pg.sh src/store/pg/schema.sql
+PG_STEPS	= $(sort $(wildcard src/store/pg/steps/*.sql))
+
+$(BUILD)/gen/store_pg.c: scripts/embed-pg.sh src/store/pg/schema.sql $(PG_STEPS)
 	@mkdir -p $(@D)
-	sh scripts/embed-pg.sh src/store/pg/schema.sql >$@.tmp && mv $@.tmp $@
+	sh scripts/embed-pg.sh src/store/pg/schema.sql $(PG_STEPS) >$@.tmp && \
+	    mv $@.tmp $@
 
 $(BUILD)/gen/store_pg.o: $(BUILD)/gen/store_pg.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

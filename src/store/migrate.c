@@ -86,6 +86,39 @@ store_migrate(struct db *db, const char *path, char *err, size_t errsz)
  * versions begin when its schema first changes: an older or newer one is
  * refused.  Returns 0, or -1 with the reason in err.
  */
+/*
+ * Takes a PostgreSQL database from version v to STORE_SCHEMA_VERSION
+ * through store_pg_steps[], one transaction a step (the database stays at
+ * the last step that worked).  Returns 0, or -1 with the reason in err.
+ */
+static int
+pg_upgrade(struct db *db, int v, char *err, size_t errsz)
+{
+	const struct store_migration	*m;
+
+	for (; v < STORE_SCHEMA_VERSION; v++) {
+		for (m = store_pg_steps; m->version != 0 &&
+		    m->version != v + 1; m++)
+			;
+		if (m->version == 0) {
+			snprintf(err, errsz, "PostgreSQL: no step from schema "
+			    "version %d to %d (src/store/pg/steps/)", v, v + 1);
+			return -1;
+		}
+		if (db_begin_write(db) != DB_OK ||
+		    db_exec(db, m->sql) != DB_OK ||
+		    db_exec(db, "COMMIT") != DB_OK) {
+			snprintf(err, errsz, "PostgreSQL: schema step %03d-%s: "
+			    "%s", m->version, m->name, db_errmsg(db));
+			db_exec(db, "ROLLBACK");
+			return -1;
+		}
+		log_notice(_("store: PostgreSQL: schema upgraded to version "
+		    "%d (%s)"), m->version, m->name);
+	}
+	return 0;
+}
+
 int
 store_migrate_pg(struct db *db, char *err, size_t errsz)
 {
@@ -112,11 +145,14 @@ store_migrate_pg(struct db *db, char *err, size_t errsz)
 		}
 		log_info(_("store: PostgreSQL: schema version %d made"),
 		    STORE_SCHEMA_VERSION);
-	} else if (v != STORE_SCHEMA_VERSION) {
+	} else if (v > STORE_SCHEMA_VERSION || v < STORE_PG_FIRST_VERSION) {
 		snprintf(err, errsz, "PostgreSQL: schema version %d, this "
-		    "papigw has %d", v, STORE_SCHEMA_VERSION);
+		    "papigw has %d and upgrades from %d on", v,
+		    STORE_SCHEMA_VERSION, STORE_PG_FIRST_VERSION);
 		goto out;
-	}
+	} else if (v < STORE_SCHEMA_VERSION && pg_upgrade(db, v, err,
+	    errsz) == -1)
+		goto out;
 	rc = 0;
 out:
 	db_exec(db, "SELECT pg_advisory_unlock(7240001)");

@@ -245,6 +245,13 @@ extern const size_t store_nmigrations;
 /* migrate.c */
 int		 store_migrate_pg(struct db *, char *err, size_t errsz);
 extern const char store_pg_schema[];	/* src/store/pg/schema.sql */
+/*
+ * src/store/pg/steps/NNN-name.sql: from version NNN - 1 to NNN, for a
+ * PostgreSQL database an earlier papigw made; in version order, ended by
+ * version 0.  The first PostgreSQL stores were made at version 22.
+ */
+extern const struct store_migration store_pg_steps[];
+#define STORE_PG_FIRST_VERSION	22
 int		 store_migrate(struct db *, const char *path, char *err,
 		    size_t errsz);
 
