@@ -43,9 +43,11 @@ start=$(date +%s)
 # pg_virtualenv sets PGHOST, PGPORT, PGUSER and PGPASSWORD: libpq reads
 # them, so a conninfo names only the database.  As root, its cluster has
 # one name for all (15/regress): a second run at once waits for the first.
+# flock -o: the lock is flock's alone, not inherited by the server a test
+# restarts (t0008), which would hold it after the run.
 # Each script's output goes to a file of its own, shown in order after.
 status=0
-flock /tmp/papigw-check-pg.lock pg_virtualenv sh -c '
+flock -o /tmp/papigw-check-pg.lock pg_virtualenv sh -c '
 	export PAPIGW_TEST_PG="dbname=postgres" BUILD="$1"
 	self=$2 dir=$3 jobs=$4 root=$5
 	shift 5
