@@ -119,22 +119,22 @@ static const char *const case_sql[ST_MAX] = {
 	    "WHERE case_id = ?1 AND kind = 'answer' ORDER BY id DESC LIMIT 1",
 	[ST_CASE_FIND_OPEN] = "SELECT id, ref_number FROM cases "
 	    "WHERE " BY_REF("") " AND sender = ?2 "
-	    "AND state NOT IN ('resolved', 'confirmed') AND ward = ?3",
+	    "AND state NOT IN ('resolved', 'confirmed') AND +ward = ?3",
 	[ST_CASE_FIND_THREAD] = "SELECT id, ref_number, category FROM cases "
 	    "WHERE sender = ?1 AND state NOT IN ('resolved', 'confirmed') "
 	    "AND merged_into IS NULL AND (created >= ?2 OR answered >= ?3) "
-	    "AND ward = ?4 ORDER BY updated DESC, id DESC LIMIT 1",
+	    "AND +ward = ?4 ORDER BY updated DESC, id DESC LIMIT 1",
 	[ST_CASE_FIND_RECENT] = "SELECT id, ref_number FROM cases "
 	    "WHERE sender = ?1 AND updated >= ?2 AND merged_into IS NULL "
-	    "AND ward = ?3 ORDER BY updated DESC, id DESC LIMIT 1",
+	    "AND +ward = ?3 ORDER BY updated DESC, id DESC LIMIT 1",
 	[ST_CASE_KNOWN_SENDER] = "SELECT id FROM pseudonyms WHERE sender = ?1",
 	[ST_CASE_FIND_SATISFACTION] = "SELECT id, ref_number FROM cases "
 	    "WHERE sender = ?1 AND state = 'resolved' AND satisfaction IS "
-	    "NULL AND satisfaction_asked >= ?2 AND ward = ?3 "
+	    "NULL AND satisfaction_asked >= ?2 AND +ward = ?3 "
 	    "ORDER BY satisfaction_asked DESC, id DESC LIMIT 1",
 	[ST_CASE_FIND_CLOSED] = "SELECT id FROM cases WHERE " BY_REF("")
 	    " AND sender = ?2 AND state IN ('resolved', 'confirmed') "
-	    "AND closed >= ?3 AND ward = ?4",
+	    "AND closed >= ?3 AND +ward = ?4",
 	[ST_EVENT_INSERT] = "INSERT INTO case_events (case_id, at, actor, "
 	    "from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_EVENT_GET] = "SELECT " STORE_EVENT_COLUMNS " FROM case_events "
