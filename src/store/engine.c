@@ -297,6 +297,54 @@ store_target(const struct store *st)
 }
 
 /*
+ * Takes or keeps a session lock held on a connection of its own, conn:
+ * try_sql takes it when free and answers whether it did ("SELECT
+ * pg_try_advisory_lock(KEY)", or with one text parameter, arg, for a
+ * key made of a name: "SELECT pg_try_advisory_lock(KEY, hashtext(?))";
+ * arg NULL for none).  *held says whether this session holds it already:
+ * then the connection is only asked to answer, the lock living as long
+ * as its session.  Returns 1 when this session holds the lock (*held set
+ * to 1), 0 when another does (*held 0), or -1 when the database cannot
+ * be reached, with the reason in err after prefix: the connection is
+ * closed, and the lock with it (*held 0).  PostgreSQL only; from one
+ * thread at a time for one conn.
+ */
+static int
+session_lock(struct store *st, struct store_conn *conn, int *held,
+    const char *try_sql, const char *arg, const char *prefix, char *err,
+    size_t errsz)
+{
+	struct db_stmt	*s = NULL;
+	enum db_rc	 rc;
+	int		 got = 0;
+
+	if (conn->db == NULL) {
+		*held = 0;
+		if (store_conn_open(conn, st, 0, 0, prefix, err,
+		    errsz) == -1) {
+			store_conn_close(conn);
+			return -1;
+		}
+	}
+	rc = db_prepare(conn->db, *held ? "SELECT true" : try_sql, &s);
+	if (rc == DB_OK && !*held && arg != NULL)
+		rc = db_bind_text(s, 1, arg);
+	if (rc == DB_OK && (rc = db_step(s)) == DB_ROW)
+		got = db_column_int64(s, 0) != 0;
+	else
+		snprintf(err, errsz, "%s%s", prefix, db_errmsg(conn->db));
+	db_finalize(s);
+	if (rc != DB_ROW) {
+		/* The connection, and the lock with it, is gone. */
+		store_conn_close(conn);
+		*held = 0;
+		return -1;
+	}
+	*held = got;
+	return got;
+}
+
+/*
  * Whether this gateway runs the timers now, from the timers' thread only.
  * On SQLite it always does.  On PostgreSQL, where several gateways share
  * the database, the one that holds a session lock on a connection of its
@@ -307,27 +355,16 @@ store_target(const struct store *st)
 int
 store_timer_lead(struct store *st)
 {
-	struct db_stmt	*s;
 	char		 err[STORE_ERR_MAX];
-	enum db_rc	 rc;
-	int		 got = 0;
+	int		 held, got;
 
 	if (!store_is_pg(st))
 		return 1;
-	if (st->lead.db == NULL && store_conn_open(&st->lead, st, 0, 0,
-	    "timers: ", err, sizeof(err)) == -1) {
+	held = st->leading == 1;
+	if ((got = session_lock(st, &st->lead, &held,
+	    "SELECT pg_try_advisory_lock(7240003)", NULL, "timers: ", err,
+	    sizeof(err))) == -1) {
 		log_warnx("store: %s", err);
-		store_conn_close(&st->lead);
-		return 0;
-	}
-	rc = db_prepare(st->lead.db, st->leading == 1 ? "SELECT true" :
-	    "SELECT pg_try_advisory_lock(7240003)", &s);
-	if (rc == DB_OK && db_step(s) == DB_ROW)
-		got = db_column_int64(s, 0) != 0;
-	db_finalize(s);
-	if (rc != DB_OK || (!got && st->leading == 1)) {
-		/* The connection, and the lock with it, is gone. */
-		store_conn_close(&st->lead);
 		got = 0;
 	}
 	if (got != st->leading)
@@ -371,37 +408,11 @@ int
 store_claim_hold(struct store *st, struct store_claim *c, char *err,
     size_t errsz)
 {
-	struct db_stmt	*s;
-	enum db_rc	 rc;
-	int		 got = 0;
-
 	if (!store_is_pg(st))
 		return 1;
-	if (c->conn.db == NULL) {
-		c->held = 0;
-		if (store_conn_open(&c->conn, st, 0, 0, "", err,
-		    errsz) == -1) {
-			store_conn_close(&c->conn);
-			return -1;
-		}
-	}
-	rc = db_prepare(c->conn.db, c->held ? "SELECT true" :
-	    "SELECT pg_try_advisory_lock(7240004, hashtext(?))", &s);
-	if (rc == DB_OK && !c->held)
-		rc = db_bind_text(s, 1, c->channel);
-	if (rc == DB_OK && (rc = db_step(s)) == DB_ROW)
-		got = db_column_int64(s, 0) != 0;
-	else
-		snprintf(err, errsz, "%s", db_errmsg(c->conn.db));
-	db_finalize(s);
-	if (rc != DB_ROW) {
-		/* The connection, and the lock with it, is gone. */
-		store_conn_close(&c->conn);
-		c->held = 0;
-		return -1;
-	}
-	c->held = got;
-	return got;
+	return session_lock(st, &c->conn, &c->held,
+	    "SELECT pg_try_advisory_lock(7240004, hashtext(?))", c->channel,
+	    "", err, errsz);
 }
 
 /* Lets the claim go (its connection closes) and frees it; NULL: no-op. */
