@@ -15,7 +15,9 @@
  * ago (see store_cases_erase()), of the messages that opened no case, of
  * the announcements' recipients and of the reception's bookings.  At
  * every tick it adds the messages that came to the full-text index
- * (store_fts_index()), which ingest no longer does.
+ * (store_fts_index()), which ingest no longer does, and on a database
+ * that gateways share folds the deltas their writers added to the counts
+ * of rows sent into outbox_sent (store_outbox_sent_fold()).
  *
  * Nothing of it may hold up ingest, which waits for the store's writer:
  * what is due is read on the reader connection, through indexes that
@@ -55,6 +57,8 @@
 #define INBOUND_CHUNK		512	/* messages gone through by one */
 #define FTS_CHUNK		2048	/* messages indexed by one */
 #define FTS_TICK_CHUNKS		8	/* chunks indexed at one tick, at most */
+#define FOLD_CHUNK		4096	/* sent counts' deltas folded by one */
+#define FOLD_TICK_CHUNKS	8	/* chunks folded at one tick, at most */
 #define RETENTION_RUN_MS	20000	/* of retention in one run, at most */
 #define TIMER_PAUSE_MS		10	/* between chunks of a backlog, at least */
 #define TIMER_DUTY		5	/* and TIMER_DUTY times the chunk's time */
@@ -81,6 +85,7 @@ struct timer_job {
 	int64_t			 upto;		/* messages up to this id */
 	/* Results. */
 	int64_t			 indexed;	/* messages, FTS_CHUNK: more */
+	int64_t			 folded;	/* deltas, FOLD_CHUNK: more */
 	int64_t			 took;		/* milliseconds */
 	int64_t			 marked;
 	int64_t			 erased;
@@ -271,6 +276,14 @@ fts_work(struct store_txn *txn, void *arg)
 	struct timer_job	*tj = arg;
 
 	return store_fts_index(txn, FTS_CHUNK, &tj->indexed);
+}
+
+static enum store_status
+fold_work(struct store_txn *txn, void *arg)
+{
+	struct timer_job	*tj = arg;
+
+	return store_outbox_sent_fold(txn, FOLD_CHUNK, &tj->folded);
 }
 
 /* What modems could not read holds numbers too: a chunk of it goes. */
@@ -615,6 +628,28 @@ run_fts(struct timers *cs)
 	    !pause_or_stop(cs, tj.took));
 }
 
+/*
+ * At every tick, on a database that gateways share: the deltas of the
+ * counts of rows sent that their writers added since go into
+ * outbox_sent, a chunk at a time, FOLD_TICK_CHUNKS at most (the store's
+ * readers add what is left, which the next tick folds).
+ */
+static void
+run_fold(struct timers *cs)
+{
+	struct timer_job	tj;
+	int			i = 0;
+
+	if (!store_shared(cs->svc->store))
+		return;
+	memset(&tj, 0, sizeof(tj));
+	do {
+		if (run_chunk(cs, fold_work, &tj) != STORE_OK)
+			break;
+	} while (tj.folded == FOLD_CHUNK && ++i < FOLD_TICK_CHUNKS &&
+	    !pause_or_stop(cs, tj.took));
+}
+
 /* Whether a run is due; the lock held. */
 static int
 run_due(struct timers *cs, int64_t t)
@@ -664,6 +699,7 @@ timers_main(void *arg)
 			config_unref(tj.conf);
 		}
 		run_fts(cs);
+		run_fold(cs);
 		pthread_mutex_lock(&cs->lock);
 		/* Retention cut short: again at the next tick. */
 		if (more)

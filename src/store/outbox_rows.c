@@ -43,6 +43,7 @@ enum {
 	ST_SENT_ADD_ROW,
 	ST_SENT_ADD,
 	ST_SENT_DEPTH,
+	ST_SENT_FOLD,
 	ST_MAX
 };
 
@@ -116,7 +117,9 @@ static const char *const outbox_sql[ST_MAX] = {
 	    "ON CONFLICT (channel) DO UPDATE SET n = outbox_sent.n + excluded.n",
 	[ST_SENT_ADD] = "INSERT INTO outbox_sent (channel, n) VALUES (?1, ?2) "
 	    "ON CONFLICT (channel) DO UPDATE SET n = outbox_sent.n + excluded.n",
-	[ST_SENT_DEPTH] = "SELECT coalesce(sum(n), 0) FROM outbox_sent"
+	[ST_SENT_DEPTH] = "SELECT coalesce(sum(n), 0) FROM outbox_sent",
+	/* One writer: the count needs no folding (PostgreSQL's, below). */
+	[ST_SENT_FOLD] = "SELECT 0"
 };
 
 /*
@@ -137,6 +140,34 @@ static const char *const outbox_sql_pg[ST_MAX] = {
 	    "attempts = o.attempts + 1, updated = ?2 FROM c "
 	    "WHERE o.id = c.id AND o.state = 'queued' "
 	    "RETURNING " STORE_OUTBOX_COLUMNS("o."),
+	/*
+	 * Several gateways' writers record rows sent at once: each adds a
+	 * row of its own to outbox_sent_delta instead of updating the
+	 * channel's row of outbox_sent, which would be held by one of their
+	 * transactions until it commits, and taken by them in different
+	 * orders with the other rows they hold (a case reference, the audit
+	 * chain's lock): waits and deadlocks (schema 25).  A count is
+	 * outbox_sent's row and the channel's deltas; the gateway that runs
+	 * the timers folds the deltas into outbox_sent.
+	 */
+	[ST_SENT_ADD_ROW] = "INSERT INTO outbox_sent_delta (channel, n) "
+	    "SELECT channel, ?2 FROM outbox WHERE id = ?1",
+	[ST_SENT_ADD] = "INSERT INTO outbox_sent_delta (channel, n) "
+	    "VALUES (?1, ?2)",
+	[ST_SENT_DEPTH] = "SELECT (coalesce((SELECT sum(n) FROM outbox_sent), "
+	    "0) + coalesce((SELECT sum(n) FROM outbox_sent_delta), 0))::bigint",
+	/*
+	 * The oldest deltas, ?1 at most, folded into outbox_sent and
+	 * deleted, in one statement; answers how many.  A delta a writer
+	 * has not committed yet is not seen, and waits for the next fold.
+	 */
+	[ST_SENT_FOLD] = "WITH d AS (DELETE FROM outbox_sent_delta "
+	    "WHERE ctid = ANY (ARRAY(SELECT ctid FROM outbox_sent_delta "
+	    "LIMIT ?1)) RETURNING channel, n), "
+	    "f AS (INSERT INTO outbox_sent (channel, n) "
+	    "SELECT channel, sum(n) FROM d GROUP BY channel "
+	    "ON CONFLICT (channel) DO UPDATE SET n = outbox_sent.n + excluded.n) "
+	    "SELECT count(*) FROM d",
 };
 
 const struct store_family store_outbox_family = {
@@ -371,7 +402,8 @@ store_outbox_claim(struct store_txn *txn, const char *channel, int64_t at,
  * 24: the index outbox_state leaves them out, so that what is sent, most
  * of the outbox, is not indexed by state): channel's, or when it is NULL
  * row id's.  Called in the transaction that moves a row into or out of
- * "sent".  Returns STORE_OK or an error.
+ * "sent".  On PostgreSQL the delta is a row of its own, folded in later
+ * (store_outbox_sent_fold()).  Returns STORE_OK or an error.
  */
 enum store_status
 store_outbox_sent_add(struct store_txn *txn, int64_t id, const char *channel,
@@ -390,6 +422,25 @@ store_outbox_sent_add(struct store_txn *txn, int64_t id, const char *channel,
 		db_bind_int64(s, 1, id);
 	db_bind_int64(s, 2, delta);
 	return store_txn_step(txn, s, "outbox sent count", NULL);
+}
+
+/*
+ * On PostgreSQL, from the gateway that runs the timers: folds the oldest
+ * deltas of the counts of rows sent (limit at most) into outbox_sent,
+ * and sets *n to how many it folded (limit: there may be more).  On
+ * SQLite, whose one writer adds to outbox_sent itself, it folds none.  Returns
+ * STORE_OK or an error.
+ */
+enum store_status
+store_outbox_sent_fold(struct store_txn *txn, int limit, int64_t *n)
+{
+	struct db_stmt		*s;
+
+	*n = 0;
+	if ((s = stmt(txn, ST_SENT_FOLD)) == NULL)
+		return STORE_ERROR;
+	db_bind_int64(s, 1, limit);
+	return store_txn_count(txn, s, "outbox sent fold", n);
 }
 
 /*

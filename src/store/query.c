@@ -640,21 +640,29 @@ store_outbox_counts(struct store_query *q,
 {
 	struct db_stmt	*s;
 	int		 rc;
+	int		 pg = strcmp(db_driver_name(q->c.db), "postgresql") == 0;
 
 	/*
 	 * The rows sent are counted in outbox_sent, not indexed by state
-	 * (schema 24); the others are few.
+	 * (schema 24), and on PostgreSQL in the deltas not folded into it
+	 * yet (schema 25, outbox_rows.c); the others are few.
 	 */
-	if ((s = qprep(q, "SELECT channel, state, n, e FROM (SELECT "
-	    "channel, state, count(*) AS n, CASE state WHEN 'failed' THEN "
-	    "(SELECT o2.last_error FROM outbox o2 WHERE o2.channel = "
-	    "o.channel AND o2.state = 'failed' AND o2.state <> 'sent' "
-	    "AND o2.last_error IS NOT NULL "
-	    "ORDER BY o2.updated DESC LIMIT 1) END AS e FROM outbox o "
-	    "WHERE state <> 'sent' GROUP BY channel, state UNION ALL "
-	    "SELECT channel, 'sent', n, NULL FROM outbox_sent WHERE n > 0) "
-	    "AS c ORDER BY channel, state")) == NULL)
+#define OUTBOX_COUNTS(sent) "SELECT channel, state, n, e FROM (SELECT " \
+	    "channel, state, count(*) AS n, CASE state WHEN 'failed' THEN " \
+	    "(SELECT o2.last_error FROM outbox o2 WHERE o2.channel = " \
+	    "o.channel AND o2.state = 'failed' AND o2.state <> 'sent' " \
+	    "AND o2.last_error IS NOT NULL " \
+	    "ORDER BY o2.updated DESC LIMIT 1) END AS e FROM outbox o " \
+	    "WHERE state <> 'sent' GROUP BY channel, state UNION ALL " \
+	    sent ") AS c ORDER BY channel, state"
+	if ((s = qprep(q, pg ? OUTBOX_COUNTS("SELECT channel, 'sent', "
+	    "sum(n)::bigint, NULL FROM (SELECT channel, n FROM outbox_sent "
+	    "UNION ALL SELECT channel, n FROM outbox_sent_delta) AS d "
+	    "GROUP BY channel HAVING sum(n) > 0") :
+	    OUTBOX_COUNTS("SELECT channel, 'sent', n, NULL FROM outbox_sent "
+	    "WHERE n > 0"))) == NULL)
 		return STORE_ERROR;
+#undef OUTBOX_COUNTS
 	while ((rc = db_step(s)) == DB_ROW)
 		fn(col_cstr(s, 0), col_cstr(s, 1), db_column_int64(s, 2),
 		    col_cstr(s, 3), arg);

@@ -31,7 +31,7 @@
 
 #include "domain/source.h"
 
-#define STORE_SCHEMA_VERSION	24	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	25	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -576,6 +576,8 @@ enum store_status store_outbox_requeue(struct store_txn *, int64_t before,
 enum store_status store_outbox_retry(struct store_txn *, int64_t id);
 enum store_status store_outbox_retry_failed(struct store_txn *,
 		    int64_t since, int64_t *n);
+enum store_status store_outbox_sent_fold(struct store_txn *, int limit,
+		    int64_t *n);
 
 enum store_status store_outbox_get(struct store *, int64_t id,
 		    struct store_outbox *);

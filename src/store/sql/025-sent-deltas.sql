@@ -1,0 +1,13 @@
+-- Version 25: nothing changes in a SQLite store.  The version is
+-- PostgreSQL's (src/store/pg/steps/025-sent-deltas.sql): there several
+-- gateways' writers record rows sent at once, and each adds a row of its
+-- own to a table of deltas, outbox_sent_delta, instead of updating the
+-- channel's row of outbox_sent (held until its transaction commits, and
+-- taken in different orders with the other rows and locks they hold:
+-- waits, and deadlocks).  SQLite's one writer keeps adding to outbox_sent
+-- itself, with no one to wait for.
+--
+-- The lines that are not comments are joined as they are, with no newline
+-- or space between them (scripts/embed-sql.sh): a line that goes on with
+-- a statement begins with its own spaces.
+PRAGMA user_version = 25;
