@@ -195,6 +195,18 @@ store_sql() {
 	fi
 }
 
+# case_ref_set N: the next case opened gets the reference N + 1 (the
+# store's counter: SQLite's row counters 'case_ref', PostgreSQL's
+# sequence case_ref).
+case_ref_set() {
+	if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+		store_sql "SELECT setval('case_ref', greatest($1, 1), $1 > 0)" \
+		    >/dev/null
+	else
+		store_sql "UPDATE counters SET value = $1 WHERE name = 'case_ref'"
+	fi
+}
+
 # store_dump TABLE [WHERE]: the rows of TABLE (those WHERE says) as SQL
 # that puts them back, an INSERT a line (sqlite3's .mode insert).
 store_dump() {

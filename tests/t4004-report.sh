@@ -46,7 +46,7 @@ test_expect_success 'a quarter of cases, and some just outside it' '
 	seed 6 corruption resolved "2026-02-01 09:00" 1 200 240 &&
 	seed 7 security received "2026-04-01 00:00" 1 "" 24 &&
 	seed 8 security received "2025-12-31 23:59" 1 "" 24 &&
-	sql "UPDATE counters SET value = 8 WHERE name = '"'case_ref'"'" &&
+	case_ref_set 8 &&
 	test "$(sql "SELECT count(*) FROM cases")" = 8 &&
 	test "$(sql "SELECT count(DISTINCT resident) FROM cases")" = 8
 '

@@ -110,8 +110,8 @@ reports = { superior = \"Ủy ban nhân dân Quận 10\";
 	    actor, reason, created) SELECT id, '"'x'"', '"'general'"',
 	    '"'security'"', '"'lan'"', '"'trộm cắp'"', $(t "2026-09-20 09:00")
 	    FROM cases WHERE ref_number = 6;
-	    UPDATE cases SET category = '"'security'"' WHERE ref_number = 6;
-	    UPDATE counters SET value = 6 WHERE name = '"'case_ref'"'" &&
+	    UPDATE cases SET category = '"'security'"' WHERE ref_number = 6" &&
+	case_ref_set 6 &&
 	test "$(sql "SELECT count(*) FROM case_events")" = 18
 '
 

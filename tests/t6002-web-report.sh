@@ -95,7 +95,7 @@ test_expect_success 'setup: the first quarter of 2026 in the store, 31 March' '
 	event 3 in_progress "2026-03-26 09:00" &&
 	event 3 resolved "2026-03-27 09:00" &&
 	seed 4 general "2026-03-28 09:00" "2026-04-04 23:59:59" &&
-	sql "UPDATE counters SET value = 4 WHERE name = '"'case_ref'"'" &&
+	case_ref_set 4 &&
 	PAPIGWD=$PAPIGWD_HOOKS PAPIGW_TEST_CLOCK="$TRASH/clock" \
 	    start_daemon -c p.conf &&
 	wait_for "tail -c +$log_from daemon.log |

@@ -158,8 +158,20 @@ static const char *const case_sql[ST_MAX] = {
 	    "WHERE id = ?2",
 };
 
+/*
+ * On PostgreSQL several gateways' writers open cases at once: a case's
+ * reference comes from a sequence (schema 26), not from counters' row,
+ * which the transaction that updated it held until it committed, so that
+ * the other gateways' waited for it, and deadlocked when they held what
+ * it went on to take (the audit chain's lock).  A transaction rolled
+ * back leaves its references unused.
+ */
+static const char *const case_sql_pg[ST_MAX] = {
+	[ST_REF_NEXT] = "SELECT nextval('case_ref')",
+};
+
 const struct store_family store_case_family = {
-	STORE_FAM_CASE, ST_MAX, case_sql, NULL
+	STORE_FAM_CASE, ST_MAX, case_sql, case_sql_pg
 };
 
 static const char *const case_state_names[] = {

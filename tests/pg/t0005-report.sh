@@ -127,7 +127,7 @@ test_expect_success 'the same quarter by dates; Q2 and 2025Q4; the SMS of the qu
 '
 
 test_expect_success 'a day of cases worked through the daemon: the report of today' '
-	sql "UPDATE counters SET value = 9 WHERE name = '"'case_ref'"'" &&
+	case_ref_set 9 &&
 	inject +84906500001 "Đèn đường hẻm 12 bị hỏng mấy tuần nay" &&
 	a=$REF &&
 	inject +84906500002 "Rác thải chất đống đầu hẻm 40 không ai dọn" &&

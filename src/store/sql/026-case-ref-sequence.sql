@@ -1,0 +1,12 @@
+-- Version 26: nothing changes in a SQLite store.  The version is
+-- PostgreSQL's (src/store/pg/steps/026-case-ref-sequence.sql): there
+-- several gateways' writers open cases at once, and a case's reference
+-- comes from a sequence instead of the row counters 'case_ref', which
+-- the transaction that took a number held until it committed (the
+-- others waited for it, and deadlocked with it).  SQLite's one writer
+-- keeps taking the numbers from counters, with no one to wait for.
+--
+-- The lines that are not comments are joined as they are, with no newline
+-- or space between them (scripts/embed-sql.sh): a line that goes on with
+-- a statement begins with its own spaces.
+PRAGMA user_version = 26;
