@@ -48,7 +48,8 @@ struct announce_feeder {
 
 /*
  * Feeds announcement id one batch.  Returns 1 when more may be pending
- * now, 0 when it is done or waits, -1 when the store failed.
+ * now, 0 when it is done or waits (for the next round: none it could
+ * take), -1 when the store failed.
  */
 static int
 feed_one(struct announce_feeder *f, struct config *conf, int64_t id)
@@ -79,6 +80,9 @@ feed_one(struct announce_feeder *f, struct config *conf, int64_t id)
 		log_info(_("announce: %s: every recipient queued"), code);
 		return 0;
 	}
+	/* None to take: another gateway's feeder holds those left. */
+	if (af.queued == 0 && af.skipped == 0 && af.unreachable == 0)
+		return 0;
 	return 1;
 }
 

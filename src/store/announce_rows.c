@@ -207,7 +207,19 @@ static const char *const announce_sql[ST_MAX] = {
 	    "ORDER BY started DESC, id DESC LIMIT 1",
 };
 
+/*
+ * On PostgreSQL every gateway's feeder queues the pending recipients of
+ * an announcement being sent: each takes those no other transaction
+ * holds (FOR UPDATE SKIP LOCKED) and keeps them until it has queued and
+ * marked them.  Without the lock, two feeders read the same pending
+ * rows; the second one's marks found them queued already, but the
+ * messages it had put in the outbox meanwhile went out: each recipient
+ * of the batch got the announcement twice.
+ */
 static const char *const announce_sql_pg[ST_MAX] = {
+	[ST_ANN_PENDING] = "SELECT id, number, channel, lang FROM "
+	    "announce_recipients WHERE announcement = ?1 AND "
+	    "state = 'pending' ORDER BY id LIMIT ?2 FOR UPDATE SKIP LOCKED",
 	[ST_ANN_RECIPIENTS] = RECIPIENTS_INSERT(RECIPIENTS_PG),
 	[ST_ANN_REACH] = RECIPIENTS_REACH(RECIPIENTS_PG),
 	[ST_ANN_STRANDED] = STRANDED("SELECT json_array_elements_text("
