@@ -74,6 +74,13 @@ say() {
 # test_expect_success TITLE BODY: evaluates BODY in the script's own shell
 # (so that variables such as $daemon_pid carry over to later tests); the
 # test passes when BODY, a chain of commands joined by &&, succeeds.
+# A test's body runs inside a function of its own, so that a `return 1`
+# in it (a loop's `|| return 1`) fails that test instead of returning from
+# test_expect_success before the failure is counted.
+test_run_body_() {
+	eval "$1"
+}
+
 test_expect_success() {
 	test_count=$((test_count + 1))
 	if [ -n "$test_sqlite_only" ]; then
@@ -86,9 +93,9 @@ test_expect_success() {
 		fi
 	fi
 	if [ "${VERBOSE:-0}" = 1 ]; then
-		eval "$2"
+		test_run_body_ "$2"
 	else
-		{ eval "$2"; } >"$TRASH/.out" 2>&1
+		{ test_run_body_ "$2"; } >"$TRASH/.out" 2>&1
 	fi
 	if [ $? -eq 0 ]; then
 		say "ok $test_count - $1"

@@ -85,7 +85,7 @@ test_expect_success 'entries that are never read: stalled, degraded with the rea
 	modem_conf 0 2 && start_daemon -c m.conf &&
 	"$INJECT" -x "$PHONE" +84901000102 x >stuck &&
 	"$INJECT" -x "$PHONE" +84901000102 x >>stuck &&
-	wait_for "http /healthz && test_status 503" 15 &&
+	wait_for "http /healthz && test_status 503 && grep -q \"; 2 unreadable\" body" 15 &&
 	test_grep "^channel gsm: degraded: modem stalled: 2 messages wait on the phone, none stored for [0-9]*s; 2 unreadable, the first at location 1000[0-9]*: [A-Z]" body &&
 	http /metrics &&
 	test_grep "^papigw_modem_stalled{channel=\"gsm\"} 1$" body &&
