@@ -241,6 +241,21 @@ store_integrity() {
 # write_conf FILE [EXTRA]: a working configuration for tests: state in
 # $TRASH, a free port, no modem, the shipped categories.  EXTRA is
 # appended (settings not set below, or channels).
+# gateway_conf FILE SOCKET SETTINGS: one of several gateways on one
+# database: a fresh HTTP port (in $port too), a control socket of its own
+# and a generic channel "gen" sending to the fake provider at $fake_port,
+# after SETTINGS.
+gateway_conf() {
+	HTTP_PORT=$(free_port) && port=$HTTP_PORT &&
+	write_conf "$1" "$3
+channels = (
+	{ name = \"gen\"; type = \"generic\"; number = \"8089\";
+	  base_url = \"http://127.0.0.1:$fake_port\";
+	  account = \"kuser\"; token = \"kpass\"; }
+);" &&
+	sed -i "s|control.sock|$2|" "$1"
+}
+
 write_conf() {
 	port=${HTTP_PORT:-$(free_port)} || return 1
 	cp "$CONF_DIR/categories.conf" "$TRASH/categories.conf" || return 1

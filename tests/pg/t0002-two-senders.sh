@@ -12,14 +12,8 @@ fi
 # conf FILE SOCKET: a gateway whose generic channel sends to the fake
 # provider.
 conf() {
-	HTTP_PORT=$(free_port) && port=$HTTP_PORT &&
-	write_conf "$1" "outbox = { connect_timeout = 1; timeout = 5; };
-channels = (
-	{ name = \"gen\"; type = \"generic\"; number = \"8089\";
-	  base_url = \"http://127.0.0.1:$fake_port\";
-	  account = \"kuser\"; token = \"kpass\"; }
-);" &&
-	sed -i "s|control.sock|$2|" "$1"
+	gateway_conf "$1" "$2" \
+	    "outbox = { connect_timeout = 1; timeout = 5; };"
 }
 
 # burst PORT PREFIX: 15 messages to the gateway on PORT.

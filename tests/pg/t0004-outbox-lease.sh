@@ -12,15 +12,8 @@ fi
 # conf FILE SOCKET: a gateway whose generic channel sends to the fake
 # provider; a send takes at most 1 + 2 s, so the lease is 16 s.
 conf() {
-	HTTP_PORT=$(free_port) && port=$HTTP_PORT &&
-	write_conf "$1" "deadlines = { check_interval = 1; };
-outbox = { connect_timeout = 1; timeout = 2; max_attempts = 5; };
-channels = (
-	{ name = \"gen\"; type = \"generic\"; number = \"8089\";
-	  base_url = \"http://127.0.0.1:$fake_port\";
-	  account = \"kuser\"; token = \"kpass\"; }
-);" &&
-	sed -i "s|control.sock|$2|" "$1"
+	gateway_conf "$1" "$2" "deadlines = { check_interval = 1; };
+outbox = { connect_timeout = 1; timeout = 2; max_attempts = 5; };"
 }
 
 sends() {
