@@ -64,11 +64,19 @@ enum db_type {
 #define DB_READONLY	0x01	/* no writes (SQLite: opened read-only) */
 #define DB_CREATE	0x02	/* SQLite: create the file when missing */
 #define DB_NOMUTEX	0x04	/* SQLite: one thread at a time, unlocked */
+/*
+ * PostgreSQL: the session holds what a new connection would not have
+ * (a session lock, a temporary view, a setting): once the connection is
+ * lost it is not opened again, and every call fails (DB_UNAVAILABLE)
+ * until the handle is closed.  Without it a lost connection is opened
+ * again on the next call.
+ */
+#define DB_SESSION	0x08
 
 struct db_options {
 	const char	*driver;	/* "sqlite" (NULL too) or "postgresql" */
 	const char	*target;	/* a file path, or a libpq conninfo */
-	int		 flags;		/* DB_READONLY, DB_CREATE */
+	int		 flags;		/* DB_READONLY, DB_CREATE... */
 	int		 busy_timeout_ms; /* SQLite: wait for a lock this long */
 };
 

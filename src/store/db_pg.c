@@ -17,7 +17,14 @@
  * do not fail in normal work (ON CONFLICT DO NOTHING).
  *
  * A lost connection is reset on the next statement; its prepared
- * statements are prepared again, as the server forgot them.  A
+ * statements are prepared again, as the server forgot them, and the
+ * session is set up again as it was opened.  With a list of hosts and
+ * target_session_attrs=read-write in the conninfo, the reset connects to
+ * whichever host takes writes then: after a failover, the promoted
+ * standby.  What the caller made of the session (a session lock, a
+ * temporary view, a setting) is not made again: a handle opened with
+ * DB_SESSION, whose session holds such things, is not reset; every call
+ * on it fails until it is closed.  A
  * transaction open on it is lost with it: until the caller's ROLLBACK,
  * every statement fails (DB_UNAVAILABLE), so that none runs outside the
  * transaction it was written for, and the connection says it is in a
@@ -68,6 +75,9 @@ struct pdb {
 	int		 txn_lost;	/* ...when the connection was lost */
 	double		 backoff;	/* s between reconnections, 0: none */
 	double		 retry_at;	/* the next one (CLOCK_MONOTONIC) */
+	const char	*setup;		/* SQL that sets the session up */
+	int		 unset;		/* ...which failed on this one */
+	int		 session;	/* DB_SESSION: never opened again */
 	char		 err[512];
 	char		 reset_err[512]; /* why the last one failed */
 };
@@ -100,16 +110,30 @@ struct pstmt {
 
 /*
  * Keeps the first line of msg (libpq's: "ERROR:  what", then the
- * statement's line and a caret) as the error.
+ * statement's line and a caret) as the error.  A connection to a list
+ * of hosts that failed says why for each host on a line of its own
+ * ("connection to server at ... failed: Connection refused", then "...:
+ * session is read-only" for a standby that target_session_attrs
+ * turned down): those lines are kept, joined by "; ".
  */
 static void
 set_err(struct pdb *d, const char *msg)
 {
-	size_t	n;
+	static const char	 host[] = "connection to server ";
+	const char		*p;
+	size_t			 n, o;
 
-	snprintf(d->err, sizeof(d->err), "%s", msg != NULL && *msg != '\0' ?
-	    msg : "unknown PostgreSQL error");
-	d->err[strcspn(d->err, "\n")] = '\0';
+	if (msg == NULL || *msg == '\0')
+		msg = "unknown PostgreSQL error";
+	n = strcspn(msg, "\n");
+	o = (size_t)snprintf(d->err, sizeof(d->err), "%.*s", (int)n, msg);
+	for (p = msg + n; *p != '\0' && o < sizeof(d->err); p += n) {
+		p++;		/* the newline */
+		n = strcspn(p, "\n");
+		if (strncmp(p, host, sizeof(host) - 1) == 0)
+			o += (size_t)snprintf(d->err + o, sizeof(d->err) - o,
+			    "; %.*s", (int)n, p);
+	}
 	n = strlen(d->err);
 	while (n > 0 && isspace((unsigned char)d->err[n - 1]))
 		d->err[--n] = '\0';
@@ -173,6 +197,7 @@ p_open(const struct db_options *o, char *err, size_t errsz)
 
 	d = xcalloc(1, sizeof(*d));
 	d->base.driver = &db_pg_driver;
+	d->session = (o->flags & DB_SESSION) != 0;
 	d->conn = PQconnectdb(o->target != NULL ? o->target : "");
 	if (d->conn == NULL || PQstatus(d->conn) != CONNECTION_OK) {
 		set_err(d, d->conn != NULL ? PQerrorMessage(d->conn) :
@@ -184,10 +209,11 @@ p_open(const struct db_options *o, char *err, size_t errsz)
 	}
 	PQsetNoticeProcessor(d->conn, notice, NULL);
 	/* Text as UTF-8, times as the daemon's integers: nothing else. */
-	res = PQexec(d->conn, (o->flags & DB_READONLY) ?
+	d->setup = (o->flags & DB_READONLY) ?
 	    "SET client_encoding = 'UTF8'; "
 	    "SET default_transaction_read_only = on" :
-	    "SET client_encoding = 'UTF8'");
+	    "SET client_encoding = 'UTF8'";
+	res = PQexec(d->conn, d->setup);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		set_err(d, PQresultErrorMessage(res));
 		snprintf(err, errsz, "PostgreSQL: %s", d->err);
@@ -243,6 +269,33 @@ note_txn(struct pdb *d)
 }
 
 /*
+ * Opens the connection again (PQreset: the same conninfo, so with a list
+ * of hosts and target_session_attrs=read-write, whichever takes writes
+ * now, a promoted standby after a failover) and sets the new session up
+ * as p_open() set up the first: a read-only handle stays read-only.
+ * Returns whether it is up.
+ */
+static int
+reopen(struct pdb *d)
+{
+	PGresult	*res;
+	int		 ok;
+
+	PQreset(d->conn);
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		set_err(d, PQerrorMessage(d->conn));
+		return 0;
+	}
+	res = PQexec(d->conn, d->setup);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		set_err(d, PQresultErrorMessage(res));
+	PQclear(res);
+	d->unset = !ok;		/* not a session to use as it is */
+	return ok;
+}
+
+/*
  * Brings a lost connection back; a transaction that was open on it is
  * lost (d->txn_lost, until the caller's ROLLBACK).  After a failed
  * attempt the next waits RECONNECT_FIRST s, then twice as long each time
@@ -256,11 +309,16 @@ alive(struct pdb *d)
 	struct timespec	ts;
 	double		now;
 
-	if (PQstatus(d->conn) == CONNECTION_OK)
+	if (PQstatus(d->conn) == CONNECTION_OK && !d->unset)
 		return 1;
 	if (d->txn) {
 		d->txn_lost = 1;
 		d->txn = 0;
+	}
+	if (d->session) {
+		set_err(d, "the connection to the server was lost, and the "
+		    "session's locks and settings with it");
+		return 0;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
@@ -268,9 +326,7 @@ alive(struct pdb *d)
 		set_err(d, d->reset_err);
 		return 0;
 	}
-	PQreset(d->conn);
-	if (PQstatus(d->conn) != CONNECTION_OK) {
-		set_err(d, PQerrorMessage(d->conn));
+	if (!reopen(d)) {
 		copy_str(d->reset_err, sizeof(d->reset_err), d->err);
 		d->backoff = d->backoff == 0 ? RECONNECT_FIRST :
 		    d->backoff * 2 > RECONNECT_MAX ? RECONNECT_MAX :
@@ -286,12 +342,19 @@ alive(struct pdb *d)
 /*
  * With the transaction lost with a connection: sql, the caller's
  * ROLLBACK, ends that (DB_OK, *done set); anything else fails.  Returns
- * DB_OK otherwise.
+ * DB_OK otherwise.  Before alive(): the ROLLBACK needs no server (the
+ * one that ended the session ended its transaction), and one that
+ * failed while the server was down would leave the transaction lost,
+ * and every later statement failing, once the server is back.
  */
 static enum db_rc
 lost_txn(struct pdb *d, const char *sql, int *done)
 {
 	*done = 0;
+	if (d->txn && PQstatus(d->conn) != CONNECTION_OK) {
+		d->txn_lost = 1;
+		d->txn = 0;
+	}
 	if (!d->txn_lost)
 		return DB_OK;
 	if (strncasecmp(sql, "ROLLBACK", 8) == 0 &&
@@ -314,10 +377,10 @@ p_exec(struct db *db, const char *sql)
 	int		 done;
 
 	d->err[0] = '\0';
-	if (!alive(d))
-		return DB_UNAVAILABLE;
 	if ((rc = lost_txn(d, sql, &done)) != DB_OK || done)
 		return rc;
+	if (!alive(d))
+		return DB_UNAVAILABLE;
 	res = PQexec(d->conn, sql);
 	note_txn(d);
 	switch (PQresultStatus(res)) {
@@ -637,8 +700,6 @@ run(struct pdb *d, struct pstmt *s)
 	int		done;
 
 	d->err[0] = '\0';
-	if (!alive(d))
-		return DB_UNAVAILABLE;
 	if ((rc = lost_txn(d, s->sql, &done)) != DB_OK)
 		return rc;
 	if (done) {
@@ -647,6 +708,8 @@ run(struct pdb *d, struct pstmt *s)
 		s->ran = 1;
 		return DB_OK;
 	}
+	if (!alive(d))
+		return DB_UNAVAILABLE;
 	/* Prepared on a connection since reset: again on this one. */
 	if (s->gen != d->gen && (rc = server_prepare(d, s)) != DB_OK)
 		return rc;
@@ -839,11 +902,19 @@ p_last_id(struct db *db)
 	return id;
 }
 
+/*
+ * Whether a transaction is open: on a lost connection, whether one was
+ * (until the caller's ROLLBACK).
+ */
 static int
 p_in_transaction(const struct db *db)
 {
-	return CPDB(db)->txn_lost ||
-	    PQtransactionStatus(CPDB(db)->conn) != PQTRANS_IDLE;
+	const struct pdb	*d = CPDB(db);
+
+	if (PQstatus(d->conn) != CONNECTION_OK)
+		return d->txn_lost || d->txn;
+	return d->txn_lost ||
+	    PQtransactionStatus(d->conn) != PQTRANS_IDLE;
 }
 
 static const char *

@@ -306,7 +306,9 @@ store_target(const struct store *st)
  * as its session.  Returns 1 when this session holds the lock (*held set
  * to 1), 0 when another does (*held 0), or -1 when the database cannot
  * be reached, with the reason in err after prefix: the connection is
- * closed, and the lock with it (*held 0).  PostgreSQL only; from one
+ * closed, and the lock with it (*held 0).  The connection is opened
+ * DB_SESSION: the driver never reopens it behind our back, which would
+ * lose the lock while *held still said 1.  PostgreSQL only; from one
  * thread at a time for one conn.
  */
 static int
@@ -320,7 +322,7 @@ session_lock(struct store *st, struct store_conn *conn, int *held,
 
 	if (conn->db == NULL) {
 		*held = 0;
-		if (store_conn_open(conn, st, 0, 0, prefix, err,
+		if (store_conn_open(conn, st, DB_SESSION, 0, prefix, err,
 		    errsz) == -1) {
 			store_conn_close(conn);
 			return -1;

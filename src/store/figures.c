@@ -40,7 +40,7 @@ store_figures_open(struct store *st, int busy_timeout_ms, char *err,
 {
 	struct store_figures	*f = xcalloc(1, sizeof(*f));
 
-	if (store_conn_open(&f->c, st, DB_READONLY,
+	if (store_conn_open(&f->c, st, DB_READONLY | DB_SESSION,
 	    busy_timeout_ms > 0 ? busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT,
 	    "", err, errsz) == -1) {
 		store_figures_close(f);

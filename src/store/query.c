@@ -62,7 +62,7 @@ store_query_open(struct store *st, int busy_timeout_ms, char *err,
 {
 	struct store_query	*q = xcalloc(1, sizeof(*q));
 
-	if (store_conn_open(&q->c, st, DB_READONLY,
+	if (store_conn_open(&q->c, st, DB_READONLY | DB_SESSION,
 	    busy_timeout_ms > 0 ? busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT,
 	    "", err, errsz) == -1) {
 		store_query_close(q);

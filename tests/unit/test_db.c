@@ -486,6 +486,174 @@ test_pg_reconnect(void **state)
 	assert_int_equal(db_exec(db, "COMMIT"), DB_OK);
 }
 
+/* The server's pid of db's session, -1 when it cannot say. */
+static int64_t
+backend_pid(struct db *db)
+{
+	struct db_stmt	*s;
+	int64_t		 pid = -1;
+
+	if (db_prepare(db, "SELECT pg_backend_pid()", &s) != DB_OK)
+		return -1;
+	if (db_step(s) == DB_ROW)
+		pid = db_column_int64(s, 0);
+	db_finalize(s);
+	return pid;
+}
+
+/* The value of setting name on db's session ("" when it cannot say). */
+static const char *
+setting(struct db *db, const char *name)
+{
+	static char	 buf[64];
+	struct db_stmt	*s;
+
+	buf[0] = '\0';
+	if (db_prepare(db, "SELECT current_setting(?)", &s) != DB_OK)
+		return buf;
+	if (db_bind_text(s, 1, name) == DB_OK &&
+	    db_step(s) == DB_ROW)
+		snprintf(buf, sizeof(buf), "%s", db_column_text(s, 0));
+	db_finalize(s);
+	return buf;
+}
+
+/*
+ * PostgreSQL: a connection opened again is set up as the first was: a
+ * read-only handle stays read-only, its text UTF-8.  (After a failover
+ * the new session is on another server: nothing of the old one is
+ * kept but what the driver sets again.)
+ */
+static void
+test_pg_reconnect_setup(void **state)
+{
+	const char		*target = getenv("PAPIGW_TEST_PG");
+	struct db_options	 o = { "postgresql", target, DB_READONLY, 0 };
+	struct db		*db;
+	char			 err[256];
+	int64_t			 pid;
+
+	(void)db_of(state);
+	assert_non_null(db = db_open(&o, err, sizeof(err)));
+	assert_string_equal(setting(db, "default_transaction_read_only"), "on");
+	assert_string_equal(setting(db, "client_encoding"), "UTF8");
+	assert_true((pid = backend_pid(db)) > 0);
+	assert_int_equal(db_exec(db, "SET client_encoding = 'LATIN1'; "
+	    "SET default_transaction_read_only = off; "
+	    "SELECT pg_terminate_backend(pg_backend_pid())"), DB_UNAVAILABLE);
+	assert_string_equal(setting(db, "default_transaction_read_only"), "on");
+	assert_string_equal(setting(db, "client_encoding"), "UTF8");
+	assert_int_not_equal(backend_pid(db), pid);
+	assert_int_not_equal(db_exec(db, "INSERT INTO t_db (id, name) "
+	    "VALUES (10, 'ten')"), DB_OK);
+	assert_non_null(strstr(db_errmsg(db), "read-only"));
+	db_close(db);
+}
+
+/*
+ * PostgreSQL: a handle opened with DB_SESSION (a session lock held on
+ * it) is not opened again when its connection is lost: a new session
+ * would not hold the lock, and its owner must know.  Every call fails
+ * until it is closed.
+ */
+static void
+test_pg_session_lost(void **state)
+{
+	const char		*target = getenv("PAPIGW_TEST_PG");
+	struct db_options	 o = { "postgresql", target, DB_SESSION, 0 };
+	struct db		*db;
+	struct db_stmt		*s;
+	char			 err[256];
+
+	(void)db_of(state);
+	assert_non_null(db = db_open(&o, err, sizeof(err)));
+	prepare(db, "SELECT pg_try_advisory_lock(7249999)", &s);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_column_int64(s, 0), 1);
+	db_finalize(s);
+	assert_int_equal(db_exec(db, "SELECT pg_terminate_backend("
+	    "pg_backend_pid())"), DB_UNAVAILABLE);
+	assert_int_equal(db_prepare(db, "SELECT true", &s), DB_UNAVAILABLE);
+	assert_null(s);
+	assert_non_null(strstr(db_errmsg(db), "locks and settings"));
+	assert_int_equal(db_exec(db, "SELECT true"), DB_UNAVAILABLE);
+	assert_int_equal(backend_pid(db), -1);
+	db_close(db);
+}
+
+/*
+ * PostgreSQL: a transaction lost with its connection while the server
+ * takes no connection (a database restarting, a standby not promoted
+ * yet): the caller's ROLLBACK ends it without the server, and once the
+ * server takes connections again the next transaction runs.  (A
+ * ROLLBACK that waited for the server left the transaction lost, and
+ * every BEGIN failing, after the server was back.)
+ */
+static void
+test_pg_rollback_server_down(void **state)
+{
+	struct db		*admin = db_of(state);
+	struct db_options	 o = { "postgresql", NULL, 0, 0 };
+	struct db		*db;
+	struct db_stmt		*s;
+	char			 target[512], sql[96], err[256];
+	int64_t			 pid;
+	int			 i;
+
+	db_exec(admin, "DROP DATABASE IF EXISTS papigw_t_down");
+	assert_int_equal(db_exec(admin, "CREATE DATABASE papigw_t_down"),
+	    DB_OK);
+	snprintf(target, sizeof(target), "%s dbname=papigw_t_down",
+	    getenv("PAPIGW_TEST_PG"));
+	o.target = target;
+	assert_non_null(db = db_open(&o, err, sizeof(err)));
+	assert_true((pid = backend_pid(db)) > 0);
+	assert_int_equal(db_exec(db, "BEGIN"), DB_OK);
+	assert_int_equal(db_exec(db, "SELECT 1"), DB_OK);
+	assert_int_equal(db_exec(admin, "ALTER DATABASE papigw_t_down "
+	    "ALLOW_CONNECTIONS false"), DB_OK);
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%" PRId64 ")",
+	    pid);
+	assert_int_equal(db_exec(admin, sql), DB_OK);
+	/* The statements of the transaction fail; one tries the server. */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(db_exec(db, "SELECT 2"), DB_UNAVAILABLE);
+	assert_int_equal(db_prepare(db, "SELECT 3", &s), DB_UNAVAILABLE);
+	assert_true(db_in_transaction(db));
+	assert_int_equal(db_exec(db, "ROLLBACK"), DB_OK);
+	assert_false(db_in_transaction(db));
+	assert_int_equal(db_exec(admin, "ALTER DATABASE papigw_t_down "
+	    "ALLOW_CONNECTIONS true"), DB_OK);
+	for (i = 0; i < 100 && db_exec(db, "BEGIN") != DB_OK; i++)
+		usleep(50 * 1000);	/* the backoff: 0.1 s, 0.2 s... */
+	assert_true(i < 100);
+	assert_true(db_in_transaction(db));
+	assert_int_equal(db_exec(db, "SELECT 4"), DB_OK);
+	assert_int_equal(db_exec(db, "COMMIT"), DB_OK);
+	assert_false(db_in_transaction(db));
+	db_close(db);
+	assert_int_equal(db_exec(admin, "DROP DATABASE papigw_t_down"), DB_OK);
+}
+
+/*
+ * PostgreSQL: a list of hosts none of which takes writes: the reason of
+ * each is kept ("Connection refused" for one, "session is read-only" or
+ * the like for another), not the first alone.
+ */
+static void
+test_pg_hosts_err(void **state)
+{
+	struct db_options	 o = { "postgresql", "host=127.0.0.1,127.0.0.1 "
+	    "port=1,2 connect_timeout=2", 0, 0 };
+	char			 err[512];
+
+	(void)db_of(state);
+	assert_null(db_open(&o, err, sizeof(err)));
+	assert_non_null(strstr(err, "port 1 failed"));
+	assert_non_null(strstr(err, "; connection to server at \"127.0.0.1\", "
+	    "port 2 failed"));
+}
+
 static void
 test_driver_names(void **state)
 {
@@ -608,6 +776,10 @@ main(void)
 		PG(test_misuse),
 		PG(test_ids),
 		PG(test_pg_reconnect),
+		PG(test_pg_reconnect_setup),
+		PG(test_pg_session_lost),
+		PG(test_pg_rollback_server_down),
+		PG(test_pg_hosts_err),
 		PG(test_pg_families),
 	};
 	int	failed;
