@@ -339,13 +339,27 @@ alive(struct pdb *d)
 	return 1;
 }
 
+/* Whether sql starts with word (a keyword: what follows is not one). */
+static int
+starts(const char *sql, const char *word)
+{
+	size_t	n = strlen(word);
+
+	while (isspace((unsigned char)*sql))
+		sql++;
+	return strncasecmp(sql, word, n) == 0 &&
+	    !isalnum((unsigned char)sql[n]) && sql[n] != '_';
+}
+
 /*
  * With the transaction lost with a connection: sql, the caller's
- * ROLLBACK, ends that (DB_OK, *done set); anything else fails.  Returns
- * DB_OK otherwise.  Before alive(): the ROLLBACK needs no server (the
- * one that ended the session ended its transaction), and one that
- * failed while the server was down would leave the transaction lost,
- * and every later statement failing, once the server is back.
+ * ROLLBACK, ends that (DB_OK, *done set); a BEGIN ends it too (the
+ * caller starts anew: it knows the transaction is over, if its ROLLBACK
+ * failed) and runs; anything else fails.  Returns DB_OK otherwise.
+ * Before alive(): the ROLLBACK needs no server (the one that ended the
+ * session ended its transaction), and one that failed while no server
+ * took connections would leave the transaction lost, and every later
+ * statement failing, once one does.
  */
 static enum db_rc
 lost_txn(struct pdb *d, const char *sql, int *done)
@@ -357,10 +371,14 @@ lost_txn(struct pdb *d, const char *sql, int *done)
 	}
 	if (!d->txn_lost)
 		return DB_OK;
-	if (strncasecmp(sql, "ROLLBACK", 8) == 0 &&
-	    strncasecmp(sql + 8, " TO", 3) != 0) {
+	if (starts(sql, "ROLLBACK") && !starts(sql + strspn(sql, " \t\n") +
+	    8, "TO")) {
 		d->txn_lost = 0;
 		*done = 1;
+		return DB_OK;
+	}
+	if (starts(sql, "BEGIN") || starts(sql, "START")) {
+		d->txn_lost = 0;
 		return DB_OK;
 	}
 	set_err(d, "the connection to the server was lost in a transaction; "

@@ -631,6 +631,29 @@ test_pg_rollback_server_down(void **state)
 	assert_int_equal(db_exec(db, "SELECT 4"), DB_OK);
 	assert_int_equal(db_exec(db, "COMMIT"), DB_OK);
 	assert_false(db_in_transaction(db));
+
+	/*
+	 * Again, with a ROLLBACK that could not even be prepared while the
+	 * server took no connection: the caller's next BEGIN starts anew.
+	 */
+	assert_true((pid = backend_pid(db)) > 0);
+	assert_int_equal(db_exec(db, "BEGIN"), DB_OK);
+	assert_int_equal(db_exec(admin, "ALTER DATABASE papigw_t_down "
+	    "ALLOW_CONNECTIONS false"), DB_OK);
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%" PRId64 ")",
+	    pid);
+	assert_int_equal(db_exec(admin, sql), DB_OK);
+	assert_int_equal(db_exec(db, "SELECT 5"), DB_UNAVAILABLE);
+	assert_int_equal(db_prepare(db, "ROLLBACK", &s), DB_UNAVAILABLE);
+	assert_true(db_in_transaction(db));
+	assert_int_equal(db_exec(admin, "ALTER DATABASE papigw_t_down "
+	    "ALLOW_CONNECTIONS true"), DB_OK);
+	for (i = 0; i < 100 && db_exec(db, "BEGIN") != DB_OK; i++)
+		usleep(50 * 1000);
+	assert_true(i < 100);
+	assert_int_equal(db_exec(db, "SELECT 6"), DB_OK);
+	assert_int_equal(db_exec(db, "COMMIT"), DB_OK);
+	assert_false(db_in_transaction(db));
 	db_close(db);
 	assert_int_equal(db_exec(admin, "DROP DATABASE papigw_t_down"), DB_OK);
 }
