@@ -11,12 +11,14 @@ test_description='PostgreSQL failover: the primary stopped hard under load, its 
 if [ -z "${PAPIGW_TEST_PG:-}" ]; then
 	test_skip 'PostgreSQL' 'no PAPIGW_TEST_PG (make check-pg runs this)'
 	test_done
+	exit
 fi
 PGBIN=${PAPIGW_PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null |
     sort -V | tail -n 1)}
 if [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/pg_basebackup" ]; then
 	test_skip 'failover' 'no PostgreSQL server binaries (initdb)'
 	test_done
+	exit
 fi
 
 N=400		# messages the client posts, one after the other
