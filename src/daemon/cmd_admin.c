@@ -202,7 +202,7 @@ status_report_due(struct control_req *req, struct store_query *q)
 	period_next(conf, now, &p);
 	left = period_workdays_left(conf, now, &p);
 	if (left > conf->reports_remind_days ||
-	    store_reminder_sent(q, p.id, &sent) != STORE_OK)
+	    store_reminder_sent(q, p.id, conf->ward_id, &sent) != STORE_OK)
 		return NULL;
 	return json_pack("{s:s, s:s, s:i, s:I, s:i, s:o}", "period", p.id,
 	    "kind", period_kind_code(p.kind), "year", p.year, "cutoff",

@@ -306,7 +306,8 @@ report_due(struct control_req *req)
 	if ((q = control_query(req)) == NULL)
 		return -1;
 	period_next(req->conf, now, &p);
-	if (store_reminder_sent(q, p.id, &sent) != STORE_OK)
+	if (store_reminder_sent(q, p.id, req->conf->ward_id, &sent) !=
+	    STORE_OK)
 		return control_fail(req, CONTROL_E_UNAVAILABLE, "the store "
 		    "cannot be read");
 	req->data = json_pack("{s:s, s:s, s:i, s:I, s:I, s:i, s:i, s:o, "

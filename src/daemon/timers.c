@@ -19,6 +19,14 @@
  * that gateways share folds the deltas their writers added to the counts
  * of rows sent into outbox_sent (store_outbox_sent_fold()).
  *
+ * On a database that several gateways share, each gateway runs the part
+ * it leads (store_timer_lead()): one gateway of each ward the deadlines,
+ * the report's reminder, the overdue count and the retention of that
+ * ward's cases, reading them on a connection limited to the ward, with
+ * its ward's configuration (its notify number, working days, retention);
+ * one gateway of all the rest, which belongs to no ward.  A gateway of
+ * no ward leads both, for every ward.
+ *
  * Nothing of it may hold up ingest, which waits for the store's writer:
  * what is due is read on the reader connection, through indexes that
  * hold only what a run may change (store/timer_rows.c), and changed by
@@ -471,17 +479,19 @@ run_overdue(struct timers *cs, struct timer_job *tj)
 
 /*
  * The reminders of the reception's bookings of tomorrow, a batch at a
- * time, and of the report, when one is due (remind_report() checks
- * again).
+ * time (of what belongs to no ward: lead has STORE_LEAD_DB), and of the
+ * ward's report, when one is due (remind_report() checks again; lead
+ * has STORE_LEAD_CASES).
  */
 static void
-run_reminder(struct timers *cs, struct timer_job *tj)
+run_reminder(struct timers *cs, struct timer_job *tj, int lead)
 {
 	const struct config	*conf = tj->conf;
 	struct period		 p;
 	int			 i = 0;
 
-	while (conf->reception_enabled && !stopping(cs) &&
+	while ((lead & STORE_LEAD_DB) && conf->reception_enabled &&
+	    !stopping(cs) &&
 	    run_chunk(cs, reception_work, tj) == STORE_OK &&
 	    tj->reception_sms > 0) {
 		log_notice(ngettext("reception: %d booking of tomorrow "
@@ -492,7 +502,7 @@ run_reminder(struct timers *cs, struct timer_job *tj)
 		if (++i == 8)
 			break;
 	}
-	if (conf->reports_remind_days == 0)
+	if (conf->reports_remind_days == 0 || !(lead & STORE_LEAD_CASES))
 		return;
 	period_next(conf, tj->now, &p);
 	if (period_workdays_left(conf, tj->now, &p) >
@@ -506,14 +516,15 @@ run_reminder(struct timers *cs, struct timer_job *tj)
 }
 
 /*
- * Erases the numbers of the cases closed before the retention time, then
- * of the messages that opened no case, a chunk at a time with a pause
- * between chunks, for RETENTION_RUN_MS at most; logs the totals.  Returns
- * 1 when it stopped with more to do (the next run comes at the next
- * tick), else 0.
+ * Erases the numbers of the cases closed before the retention time (lead
+ * has STORE_LEAD_CASES: of the gateway's ward), then of the messages
+ * that opened no case, the announcements' recipients and the bookings
+ * (STORE_LEAD_DB), a chunk at a time with a pause between chunks, for
+ * RETENTION_RUN_MS at most; logs the totals.  Returns 1 when it stopped
+ * with more to do (the next run comes at the next tick), else 0.
  */
 static int
-run_retention(struct timers *cs, struct timer_job *tj)
+run_retention(struct timers *cs, struct timer_job *tj, int lead)
 {
 	struct store	*store = cs->svc->store;
 	int64_t		 ids[ERASE_CHUNK], cases = 0, msgs = 0;
@@ -526,8 +537,9 @@ run_retention(struct timers *cs, struct timer_job *tj)
 	    86400;
 	tj->upto = 0;
 	do {
-		if (store_cases_closed_before(store, tj->before, ERASE_CHUNK,
-		    ids, &n) != STORE_OK || n == 0)
+		if (!(lead & STORE_LEAD_CASES) || store_cases_closed_before(
+		    store, tj->before, ERASE_CHUNK, ids, &n) != STORE_OK ||
+		    n == 0)
 			break;
 		tj->ids = ids;
 		tj->nids = n;
@@ -540,6 +552,8 @@ run_retention(struct timers *cs, struct timer_job *tj)
 	} while (!more && n == ERASE_CHUNK && tj->erased > 0 &&
 	    !pause_or_stop(cs, tj->took));
 	tj->nids = 0;
+	if (!(lead & STORE_LEAD_DB))
+		goto done;
 	while (!more) {
 		if (store_inbound_erase_upto(store, tj->before, INBOUND_CHUNK,
 		    &tj->upto) != STORE_OK || tj->upto == 0)
@@ -567,6 +581,7 @@ run_retention(struct timers *cs, struct timer_job *tj)
 			break;
 	} while (tj->erased_bookings == ERASE_CHUNK &&
 	    !pause_or_stop(cs, tj->took));
+done:
 	if (cases > 0 || msgs > 0) {
 		snprintf(other, sizeof(other), ngettext("%lld other message",
 		    "%lld other messages", (unsigned long)msgs),
@@ -589,23 +604,31 @@ run_retention(struct timers *cs, struct timer_job *tj)
 }
 
 /*
- * One run of the timer, at tj->now.  Returns 1 when retention has more to
- * do at once, else 0.
+ * One run of the timer, at tj->now, of what this gateway leads
+ * (store_timer_lead()): its ward's cases (deadlines, the report's
+ * reminder, retention), what belongs to no ward (replies left by a
+ * gateway that died, the reception's reminders, retention of the
+ * messages that opened no case, of announcements and bookings), or
+ * both.  Returns 1 when retention has more to do at once, else 0.
  */
 static int
-timer_run(struct timers *cs, struct timer_job *tj)
+timer_run(struct timers *cs, struct timer_job *tj, int lead)
 {
 	int64_t		marked, open = 0;
 
 	/* Another gateway's replies, left "sending" when it died. */
-	if (store_shared(cs->svc->store))
+	if (store_shared(cs->svc->store) && (lead & STORE_LEAD_DB))
 		(void)outbox_reclaim(cs->svc->store, tj->conf);
-	marked = run_overdue(cs, tj);
-	if (store_cases_overdue_count(cs->svc->store, &open) == STORE_OK)
-		metrics_overdue(cs->svc->metrics, (uint64_t)marked, open);
-	run_reminder(cs, tj);
+	if (lead & STORE_LEAD_CASES) {
+		marked = run_overdue(cs, tj);
+		if (store_cases_overdue_count(cs->svc->store, &open) ==
+		    STORE_OK)
+			metrics_overdue(cs->svc->metrics, (uint64_t)marked,
+			    open);
+	}
+	run_reminder(cs, tj, lead);
 	if (tj->conf->privacy_retention_days > 0)
-		return run_retention(cs, tj);
+		return run_retention(cs, tj, lead);
 	return 0;
 }
 
@@ -695,11 +718,13 @@ timers_main(void *arg)
 			memset(&tj, 0, sizeof(tj));
 			tj.conf = conf_slot_get(cs->svc->confs);
 			tj.now = t;
-			more = timer_run(cs, &tj);
+			more = timer_run(cs, &tj, lead);
 			config_unref(tj.conf);
 		}
-		run_fts(cs);
-		run_fold(cs);
+		if (lead & STORE_LEAD_DB) {
+			run_fts(cs);
+			run_fold(cs);
+		}
 		pthread_mutex_lock(&cs->lock);
 		/* Retention cut short: again at the next tick. */
 		if (more)

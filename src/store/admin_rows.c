@@ -10,6 +10,7 @@
  * and never replaces it with a flood quarantine that would end.  Work
  * functions call these on the writer connection.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/store.h"
@@ -87,9 +88,22 @@ store_sender_block(struct store_txn *txn, const char *number,
 }
 
 /*
- * Records that the reminder of report period went out at "at"; *first
- * says whether this is the first time (0: it had gone out already).
- * Returns STORE_OK or an error.
+ * Writes into buf the key of report_reminders for the report of period
+ * of ward: the period ("2026Q1") in a store of one ward (ward ""), else
+ * the period and the ward ("2026Q1@p7-q10"), each ward reporting apart.
+ */
+void
+store_reminder_key(char *buf, size_t bufsz, const char *period,
+    const char *ward)
+{
+	snprintf(buf, bufsz, "%s%s%s", period, ward[0] != '\0' ? "@" : "",
+	    ward);
+}
+
+/*
+ * Records that the reminder of report period of the store's ward went
+ * out at "at"; *first says whether this is the first time (0: it had
+ * gone out already).  Returns STORE_OK or an error.
  */
 enum store_status
 store_reminder_mark(struct store_txn *txn, const char *period, int64_t at,
@@ -97,12 +111,14 @@ store_reminder_mark(struct store_txn *txn, const char *period, int64_t at,
 {
 	struct db_stmt		*s;
 	enum store_status	 st;
+	char			 key[STORE_REMINDER_KEY_MAX];
 
 	*first = 0;
 	if ((s = store_txn_stmt(txn, &store_admin_family, ST_REMINDER)) ==
 	    NULL)
 		return STORE_ERROR;
-	store_bind_text(s, 1, period);
+	store_reminder_key(key, sizeof(key), period, store_txn_ward(txn));
+	store_bind_text(s, 1, key);
 	db_bind_int64(s, 2, at);
 	if ((st = store_txn_step(txn, s, "reminder", NULL)) != STORE_OK)
 		return st;

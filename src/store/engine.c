@@ -347,33 +347,183 @@ session_lock(struct store *st, struct store_conn *conn, int *held,
 }
 
 /*
- * Whether this gateway runs the timers now, from the timers' thread only.
- * On SQLite it always does.  On PostgreSQL, where several gateways share
- * the database, the one that holds a session lock on a connection of its
- * own does: taken when free (the first gateway up, or when the one that
- * held it stopped or died and its session ended with it), kept while
- * that connection lives.
+ * The session locks of the timers on PostgreSQL (pg_try_advisory_lock's
+ * keys).  LEAD_ALL: every timer of every ward, the lock of a gateway of
+ * no ward and of the versions before the wards' timers; the gateways of
+ * a ward hold it shared, so that one of those and one of these never
+ * both run timers.  LEAD_WARD, with hashtext() of the ward: a ward's
+ * cases.  LEAD_DB: what belongs to no ward.
+ */
+#define LEAD_ALL	"7240003"
+#define LEAD_WARD	"7240005"
+#define LEAD_DB		"7240006"
+
+/* The locks st->lead holds (st->lead_held). */
+#define HELD_ALL	0x01	/* LEAD_ALL, exclusive */
+#define HELD_SHARED	0x02	/* LEAD_ALL, shared */
+#define HELD_WARD	0x04
+#define HELD_DB		0x08
+
+/*
+ * Asks for a lock on st->lead (sql answers a boolean, with ? the ward);
+ * sets *got.  Returns 0, or -1 when the connection failed.
+ */
+static int
+lead_try(struct store *st, const char *sql, int *got)
+{
+	struct db_stmt	*s;
+	enum db_rc	 rc;
+
+	*got = 0;
+	rc = db_prepare(st->lead.db, sql, &s);
+	if (rc == DB_OK && strchr(sql, '?') != NULL)
+		rc = db_bind_text(s, 1, st->ward);
+	if (rc == DB_OK && (rc = db_step(s)) == DB_ROW)
+		*got = db_column_int64(s, 0) != 0;
+	db_finalize(s);
+	return rc == DB_ROW ? 0 : -1;
+}
+
+/* Logs what this gateway runs now (lead), which was "was" (-1: unknown). */
+static void
+lead_log(const struct store *st, int was, int lead)
+{
+	int	changed = was == -1 ? STORE_LEAD_ALL : was ^ lead;
+
+	if (st->ward[0] == '\0') {
+		log_info(lead ? _("store: this gateway runs the timers") :
+		    _("store: another gateway runs the timers"));
+		return;
+	}
+	if (changed & STORE_LEAD_CASES)
+		log_info(lead & STORE_LEAD_CASES ? _("store: this gateway "
+		    "runs the timers of ward %s") : _("store: another gateway "
+		    "runs the timers of ward %s"), st->ward);
+	if (changed & STORE_LEAD_DB)
+		log_info(lead & STORE_LEAD_DB ? _("store: this gateway runs "
+		    "the timers of what belongs to no ward") : _("store: "
+		    "another gateway runs the timers of what belongs to no "
+		    "ward"));
+}
+
+/*
+ * Which timers this gateway runs now, from the timers' thread only:
+ * STORE_LEAD_CASES (the deadlines, reminders and retention of its
+ * ward's cases), STORE_LEAD_DB (what belongs to no ward: the messages
+ * that opened no case, the announcements, the reception, replies left
+ * "sending"), both (STORE_LEAD_ALL) or none (0).  On SQLite it runs them
+ * all.  On PostgreSQL, where several gateways share the database, a
+ * gateway runs what it holds a session lock for, on a connection of its
+ * own: taken when free (the first gateway up, or when the one that held
+ * it stopped or died and its session ended with it), kept while that
+ * connection lives.  A gateway of no ward (ward.id unset) takes one lock
+ * for every timer of every case, as before the wards.  A gateway of a
+ * ward takes its ward's lock, and that of what belongs to no ward when
+ * free; its connection is limited to its ward (store_conn_ward()), and
+ * the timers read what is due of its cases on it (store_read_timers()).
  */
 int
 store_timer_lead(struct store *st)
 {
-	char		 err[STORE_ERR_MAX];
-	int		 held, got;
+	char	 err[STORE_ERR_MAX];
+	int	 got, lead = 0, was = st->leading;
 
 	if (!store_is_pg(st))
-		return 1;
-	held = st->leading == 1;
-	if ((got = session_lock(st, &st->lead, &held,
-	    "SELECT pg_try_advisory_lock(7240003)", NULL, "timers: ", err,
-	    sizeof(err))) == -1) {
-		log_warnx("store: %s", err);
-		got = 0;
+		return STORE_LEAD_ALL;
+	if (st->lead.db == NULL) {
+		st->lead_held = 0;
+		if (store_conn_open(&st->lead, st, DB_SESSION, 0, "timers: ",
+		    err, sizeof(err)) == -1) {
+			log_warnx("store: %s", err);
+			goto lost;
+		}
+		if (st->ward[0] != '\0' &&
+		    store_conn_ward(&st->lead, st->ward) == -1)
+			goto lost;
 	}
-	if (got != st->leading)
-		log_info(got ? _("store: this gateway runs the timers") :
-		    _("store: another gateway runs the timers"));
-	st->leading = got;
-	return got;
+	if (st->ward[0] == '\0') {
+		if (lead_try(st, st->lead_held ? "SELECT true" :
+		    "SELECT pg_try_advisory_lock(" LEAD_ALL ")", &got) == -1 ||
+		    (!got && st->lead_held))
+			goto lost;
+		st->lead_held = got ? HELD_ALL : 0;
+		lead = got ? STORE_LEAD_ALL : 0;
+		goto out;
+	}
+	/* A gateway of no ward, or of an earlier version, runs them all. */
+	if (!(st->lead_held & HELD_SHARED)) {
+		if (lead_try(st, "SELECT pg_try_advisory_lock_shared("
+		    LEAD_ALL ")", &got) == -1)
+			goto lost;
+		if (!got)
+			goto out;
+		st->lead_held |= HELD_SHARED;
+	}
+	if (!(st->lead_held & HELD_WARD)) {
+		if (lead_try(st, "SELECT pg_try_advisory_lock(" LEAD_WARD
+		    ", hashtext(?))", &got) == -1)
+			goto lost;
+		st->lead_held |= got ? HELD_WARD : 0;
+	}
+	if (!(st->lead_held & HELD_DB)) {
+		if (lead_try(st, "SELECT pg_try_advisory_lock(" LEAD_DB ")",
+		    &got) == -1)
+			goto lost;
+		st->lead_held |= got ? HELD_DB : 0;
+	}
+	/* Whether the connection, and the locks with it, still is. */
+	if ((st->lead_held & (HELD_WARD | HELD_DB)) == (HELD_WARD | HELD_DB) &&
+	    lead_try(st, "SELECT true", &got) == -1)
+		goto lost;
+	lead = (st->lead_held & HELD_WARD ? STORE_LEAD_CASES : 0) |
+	    (st->lead_held & HELD_DB ? STORE_LEAD_DB : 0);
+	goto out;
+lost:
+	/*
+	 * The connection, and the locks with it, is gone: no gateway may
+	 * run these timers on the strength of it.  Who runs them is not
+	 * known until the database answers again (-1: logged then).
+	 */
+	store_conn_close(&st->lead);
+	st->lead_held = 0;
+	if (was != -1)
+		log_info(_("store: the timers wait for the database"));
+	st->leading = -1;
+	return 0;
+out:
+	if (lead != was)
+		lead_log(st, was, lead);
+	st->leading = lead;
+	return lead;
+}
+
+/*
+ * Runs fn(txn, arg) on the connection the timers read their cases on:
+ * on PostgreSQL for a gateway of a ward, its timers' connection, limited
+ * to that ward (store_timer_lead() opened it; STORE_ERROR when it is
+ * not open); else the reader (store_read()).  From the timers' thread.
+ */
+enum store_status
+store_read_timers(struct store *st, store_work_fn fn, void *arg)
+{
+	struct store_txn	txn = { st, &st->lead, STORE_OK, "" };
+	enum store_status	r;
+
+	if (!store_is_pg(st) || st->ward[0] == '\0')
+		return store_read(st, fn, arg);
+	if (st->lead.db == NULL || strcmp(st->lead.ward, st->ward) != 0)
+		return STORE_ERROR;
+	/*
+	 * A failure may be the connection's: it would come back at the
+	 * next statement without its ward or its locks.  Closed now, the
+	 * next store_timer_lead() opens it again, limited, and asks for
+	 * the locks again.
+	 */
+	if ((r = fn(&txn, arg)) != STORE_OK && r != STORE_NOTFOUND) {
+		store_conn_close(&st->lead);
+		st->lead_held = 0;
+	}
+	return r;
 }
 
 /*

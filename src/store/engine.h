@@ -81,7 +81,8 @@ struct store {
 	 * saying this gateway runs the timers (store_timer_lead()).
 	 */
 	struct store_conn lead;
-	int		 leading;	/* 1, 0, or -1: not asked yet */
+	int		 leading;	/* STORE_LEAD_*; -1: not known yet */
+	int		 lead_held;	/* the locks it holds (engine.c) */
 
 	/* The checkpointer and its connection; flags under lock. */
 	struct store_conn ck;

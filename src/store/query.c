@@ -886,20 +886,24 @@ store_pseudonym_number(struct store_query *q, int64_t resident, char *buf,
 }
 
 /*
- * Sets *at to when the reminder of report period ("2026Q1") went out, or
- * 0 when it has not.  Returns STORE_OK or an error.
+ * Sets *at to when the reminder of report period ("2026Q1") of ward
+ * ("": a store of one ward) went out, or 0 when it has not.  Returns
+ * STORE_OK or an error.
  */
 enum store_status
-store_reminder_sent(struct store_query *q, const char *period, int64_t *at)
+store_reminder_sent(struct store_query *q, const char *period,
+    const char *ward, int64_t *at)
 {
 	struct db_stmt	*s;
 	int		 rc;
+	char		 key[STORE_REMINDER_KEY_MAX];
 
 	*at = 0;
 	if ((s = qprep(q, "SELECT sent FROM report_reminders WHERE period = "
 	    "?1")) == NULL)
 		return STORE_ERROR;
-	store_bind_text(s, 1, period);
+	store_reminder_key(key, sizeof(key), period, ward);
+	store_bind_text(s, 1, key);
 	if ((rc = db_step(s)) == DB_ROW)
 		*at = db_column_int64(s, 0);
 	return qdone(q, s, rc);

@@ -112,7 +112,7 @@ enum store_status store_senders_held(struct store_query *, int64_t now,
 enum store_status store_pseudonym_number(struct store_query *,
 		    int64_t resident, char *buf, size_t bufsz);
 enum store_status store_reminder_sent(struct store_query *,
-		    const char *period, int64_t *at);
+		    const char *period, const char *ward, int64_t *at);
 enum store_status store_audit_list(struct store_query *, int64_t after_id,
 		    int64_t limit, void (*)(const struct store_audit *, int64_t,
 		    void *), void *);

@@ -167,6 +167,10 @@ void		 store_stats(struct store *, struct store_stats *);
 void		 store_health(struct store *, struct store_health *);
 enum store_status store_ping(struct store *);
 const char	*store_strerror(enum store_status);
+/* What store_timer_lead() says this gateway runs. */
+#define STORE_LEAD_CASES	0x01	/* its ward's cases' timers */
+#define STORE_LEAD_DB		0x02	/* those of what belongs to no ward */
+#define STORE_LEAD_ALL		(STORE_LEAD_CASES | STORE_LEAD_DB)
 int		 store_timer_lead(struct store *);
 struct store_claim *store_claim_new(const char *channel);
 int		 store_claim_hold(struct store *, struct store_claim *,

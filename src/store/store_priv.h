@@ -122,8 +122,13 @@ int		 store_txn_direct_accept(struct store_txn *, const char *);
 void		 store_txn_direct_add(struct store_txn *,
 		    const struct store_outbox *);
 
-/* Reads of committed data on the reader connection (txn.c). */
+/*
+ * Reads of committed data on the reader connection (txn.c); the timers'
+ * reads of their ward's cases on their own connection (engine.c).
+ */
 enum store_status store_read(struct store *, store_work_fn, void *arg);
+enum store_status store_read_timers(struct store *, store_work_fn,
+		    void *arg);
 enum store_status store_read_row(struct store *,
 		    const struct store_family *, int id, int64_t key,
 		    void (*fill)(struct db_stmt *, void *), void *out);
@@ -136,6 +141,11 @@ const char	*store_path(const struct store *);
 const struct db_driver *store_driver(const struct store *);
 const char	*store_target(const struct store *);
 const char	*store_txn_ward(const struct store_txn *);
+
+/* report_reminders' key of a period and a ward (admin_rows.c). */
+#define STORE_REMINDER_KEY_MAX	(32 + STORE_WARD_MAX)
+void		 store_reminder_key(char *, size_t, const char *period,
+		    const char *ward);
 
 /* Connections (conn.c): the engine's, and query.c's. */
 int		 store_conn_open(struct store_conn *, const struct store *,

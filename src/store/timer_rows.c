@@ -107,7 +107,7 @@ stmt(struct store_txn *txn, int id)
 
 /*
  * ===================================================================
- * Reads (any thread but the store's, the reader connection)
+ * Reads (the timers' thread: store_read_timers(), their ward's cases)
  * ===================================================================
  */
 
@@ -142,9 +142,9 @@ id_read(struct store_txn *txn, void *arg)
 
 /*
  * Reads into ids (room for limit) the ids of at most limit open cases
- * that wait for an answer, are not marked overdue and whose deadline
- * passed before "at", earliest deadline first; their number in *n.
- * Returns STORE_OK or an error.
+ * (of the gateway's ward on a shared database) that wait for an answer,
+ * are not marked overdue and whose deadline passed before "at", earliest
+ * deadline first; their number in *n.  Returns STORE_OK or an error.
  */
 enum store_status
 store_cases_waiting(struct store *st, int64_t at, int limit, int64_t *ids,
@@ -152,13 +152,14 @@ store_cases_waiting(struct store *st, int64_t at, int limit, int64_t *ids,
 {
 	struct id_read	r = { ST_WAITING, at, limit, ids, n };
 
-	return store_read(st, id_read, &r);
+	return store_read_timers(st, id_read, &r);
 }
 
 /*
- * Reads into ids (room for limit) the ids of at most limit cases closed
- * before "before" whose number is still there, earliest closed first;
- * their number in *n.  Returns STORE_OK or an error.
+ * Reads into ids (room for limit) the ids of at most limit cases (of
+ * the gateway's ward on a shared database) closed before "before" whose
+ * number is still there, earliest closed first; their number in *n.
+ * Returns STORE_OK or an error.
  */
 enum store_status
 store_cases_closed_before(struct store *st, int64_t before, int limit,
@@ -166,18 +167,28 @@ store_cases_closed_before(struct store *st, int64_t before, int limit,
 {
 	struct id_read	r = { ST_CLOSED_KEPT, before, limit, ids, n };
 
-	return store_read(st, id_read, &r);
+	return store_read_timers(st, id_read, &r);
+}
+
+static enum store_status
+overdue_count_read(struct store_txn *txn, void *arg)
+{
+	struct db_stmt	*s;
+
+	if ((s = stmt(txn, ST_OVERDUE_COUNT)) == NULL)
+		return STORE_ERROR;
+	return store_txn_count(txn, s, "overdue count", arg);
 }
 
 /*
- * Sets *n to the number of open cases marked overdue (an index alone).
- * Returns STORE_OK or an error.
+ * Sets *n to the number of open cases marked overdue (an index alone;
+ * of the gateway's ward on a shared database).  Returns STORE_OK or an
+ * error.
  */
 enum store_status
 store_cases_overdue_count(struct store *st, int64_t *n)
 {
-	return store_read_row(st, &store_timer_family, ST_OVERDUE_COUNT, 0,
-	    store_fill_int, n);
+	return store_read_timers(st, overdue_count_read, n);
 }
 
 struct upto_read {
