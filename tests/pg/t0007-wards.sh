@@ -110,8 +110,29 @@ test_expect_success 'officers see their own ward on either gateway: list, search
 	test "$(q "SELECT state FROM cases WHERE ref_number = ${A1#PA-}")" = received
 '
 
-# The export and papictl list --text are not tested on PostgreSQL yet;
-# t4011-wards.sh tests them on SQLite.
+test_expect_success 'search (list --text) and export: the ward'"'"'s own; the city'"'"'s all and each' '
+	for s in p7.sock p8.sock; do
+		as "$OFF8" $s list --text "ngập nước" >s8 &&
+		test_grep "^$B1 " s8 && ! grep -q "^$A1 " s8 &&
+		as "$OFF7" $s list --text "ngập nước" >s7 &&
+		test_grep "^$A1 " s7 && ! grep -q "^$B1 " s7 &&
+		as "$CITY" $s list --text "ngập nước" >sc &&
+		test_grep "^$A1 " sc && test_grep "^$B1 " sc &&
+		as "$OFF8" $s export --format json >e8 &&
+		test "$(grep -c "\"ref\"" e8)" = 2 &&
+		! grep -q "$A1\|$A2" e8 &&
+		as "$OFF7" $s export --format csv >e7 &&
+		grep -q "$A1" e7 && grep -q "$A2" e7 &&
+		! grep -q "$B1\|$B2" e7 &&
+		as "$CITY" $s export --format json >ec &&
+		test "$(grep -c "\"ref\"" ec)" = 4 &&
+		as "$CITY" $s export --format json --ward p8 >ec8 &&
+		test "$(grep -c "\"ref\"" ec8)" = 2 && ! grep -q "$A1" ec8 &&
+		test_exit_status 1 as "$OFF7" $s export --format json \
+		    --ward p8 || return 1
+	done
+'
+
 test_expect_success 'report and status: the ward'"'"'s own; the city'"'"'s totals and each ward' '
 	Q=$(date +%Y)Q$(( ($(date +%-m) + 2) / 3 )) &&
 	as "$OFF8" p7.sock --json report --quarter "$Q" >r8.json &&
