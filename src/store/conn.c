@@ -146,6 +146,7 @@ store_conn_open(struct store_conn *c, const struct store *st, int flags,
 		snprintf(err, errsz, "%s%s", who, why);
 		return -1;
 	}
+	snprintf(c->home, sizeof(c->home), "%s", store_ward(st));
 	return 0;
 }
 
@@ -284,6 +285,29 @@ ward_ok(const char *ward)
 }
 
 /*
+ * Whether a connection to a SQLite store limited to ward needs no view:
+ * ward is the store's own, the only one whose cases its writer makes
+ * (one daemon owns the file), and the store holds no case of another (two
+ * searches of the index cases_ward).  0 when it cannot tell.
+ */
+static int
+sqlite_one_ward(struct store_conn *c, const char *ward)
+{
+	struct db_stmt	*s = NULL;
+	int		 one = 0;
+
+	if (strcmp(ward, c->home) != 0)
+		return 0;
+	if (db_prepare(c->db, "SELECT EXISTS (SELECT 1 FROM main.cases WHERE "
+	    "ward < ?1) OR EXISTS (SELECT 1 FROM main.cases WHERE ward > ?1)",
+	    &s) == DB_OK && db_bind_text(s, 1, ward) == DB_OK &&
+	    db_step(s) == DB_ROW)
+		one = db_column_int64(s, 0) == 0;
+	db_finalize(s);
+	return one;
+}
+
+/*
  * Limits the read-only connection c to the cases of ward (NULL: every
  * ward again): the daemon's wall between wards.  A temporary view named
  * cases, which names resolve to before the table (SQLite looks in temp
@@ -292,14 +316,26 @@ ward_ok(const char *ward)
  * (a case's messages, events, notes).  On PostgreSQL the connection also
  * sets papigw.ward, which the policies of row-level security read
  * (pg/schema.sql): a second wall, behind this one.  A statement on a
- * limited connection may not name an index of cases (INDEXED BY): a view
- * has none.  Returns 0, or -1 (logged; c is then to be closed).
+ * connection with the view (c->viewed) may not name an index of cases
+ * (INDEXED BY): a view has none.
+ *
+ * SQLite plans a statement on the view as if the ward were a term of its
+ * own, and, with no statistics, takes the index cases_ward for the most
+ * selective: on a store of one ward that index is every case, and a list
+ * sorted every case of the store, a count read each row.  So on SQLite a
+ * connection limited to the store's own ward, on a store holding no case
+ * of another, has no view: every case is the ward's, and its statements
+ * have the plans of a store without wards.  Where it needs one, the view
+ * tests the ward with "+ward", which keeps cases_ward out of the plans:
+ * they are those of a store without wards, checking each row's ward.
+ * Returns 0, or -1 (logged; c is then to be closed).
  */
 int
 store_conn_ward(struct store_conn *c, const char *ward)
 {
 	char	sql[512 + STORE_WARD_MAX * 2];
 	int	pg = strcmp(db_driver_name(c->db), "postgresql") == 0;
+	int	view = ward != NULL;
 
 	if (ward != NULL && !ward_ok(ward)) {
 		log_warnx("store: not a ward: '%s'", ward);
@@ -307,6 +343,8 @@ store_conn_ward(struct store_conn *c, const char *ward)
 	}
 	if (strcmp(ward != NULL ? ward : "", c->ward) == 0)
 		return 0;	/* so already */
+	if (!pg && ward != NULL && sqlite_one_ward(c, ward))
+		view = 0;
 	if (pg)
 		snprintf(sql, sizeof(sql), "BEGIN READ WRITE; DROP VIEW IF "
 		    "EXISTS pg_temp.cases; %s%s%s COMMIT; SELECT "
@@ -316,9 +354,9 @@ store_conn_ward(struct store_conn *c, const char *ward)
 		    ward != NULL ? "';" : "", ward != NULL ? ward : "*");
 	else
 		snprintf(sql, sizeof(sql), "DROP VIEW IF EXISTS temp.cases;"
-		    "%s%s%s", ward != NULL ? "CREATE TEMP VIEW cases AS "
-		    "SELECT * FROM main.cases WHERE ward = '" : "",
-		    ward != NULL ? ward : "", ward != NULL ? "'" : "");
+		    "%s%s%s", view ? "CREATE TEMP VIEW cases AS SELECT * FROM "
+		    "main.cases WHERE +ward = '" : "", view ? ward : "",
+		    view ? "'" : "");
 	if (db_exec(c->db, sql) != DB_OK) {
 		log_warnx("store: limiting a connection to ward '%s': %s",
 		    ward != NULL ? ward : "*", db_errmsg(c->db));
@@ -327,6 +365,7 @@ store_conn_ward(struct store_conn *c, const char *ward)
 		return -1;
 	}
 	snprintf(c->ward, sizeof(c->ward), "%s", ward != NULL ? ward : "");
+	c->viewed = view;
 	return 0;
 }
 

@@ -599,6 +599,13 @@ store_path(const struct store *st)
 	return st->path;
 }
 
+/* Returns the store's ward (its new cases'), "" in a store of one ward. */
+const char *
+store_ward(const struct store *st)
+{
+	return st->ward;
+}
+
 /*
  * Returns the ward of the cases a work function on txn makes, and of the
  * cases a resident's message may join ("" in a store of one ward); owned

@@ -218,7 +218,7 @@ store_figures_due(struct store_figures *f, int64_t from, int64_t to,
 	    "category, state, assignee, created, deadline FROM cases %s"
 	    "WHERE "
 	    "state IN ('received', 'assigned', 'in_progress', 'reopened') "
-	    "AND deadline >= ?1 AND deadline < ?2", f->c.ward[0] != '\0' ? "" :
+	    "AND deadline >= ?1 AND deadline < ?2", f->c.viewed ? "" :
 	    "INDEXED BY cases_open_due ");
 	if (visible != NULL) {
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len,

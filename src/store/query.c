@@ -550,7 +550,7 @@ store_case_counts(struct store_query *q,
 	 * The open overdue cases by category: an index alone (schema 17),
 	 * but for one ward (a view, which has no index to name).
 	 */
-	if ((s = qprep(q, q->c.ward[0] != '\0' ? "SELECT category, count(*) "
+	if ((s = qprep(q, q->c.viewed ? "SELECT category, count(*) "
 	    "FROM cases WHERE overdue IS NOT NULL AND state NOT IN "
 	    "('resolved', 'confirmed') GROUP BY category" : "SELECT category, "
 	    "count(*) FROM cases INDEXED BY cases_overdue_open WHERE overdue "

@@ -74,6 +74,8 @@ struct store_conn {
 	struct db	*db;
 	char		 ward[STORE_WARD_MAX]; /* store_conn_ward(): the one
 					   ward whose cases it reads, or "" */
+	int		 viewed;	/* ...through the view "cases" */
+	char		 home[STORE_WARD_MAX]; /* the store's ward, at open */
 	struct {
 		struct db_stmt	**stmt;
 		size_t		  n;
@@ -141,6 +143,7 @@ const char	*store_path(const struct store *);
 const struct db_driver *store_driver(const struct store *);
 const char	*store_target(const struct store *);
 const char	*store_txn_ward(const struct store_txn *);
+const char	*store_ward(const struct store *);
 
 /* report_reminders' key of a period and a ward (admin_rows.c). */
 #define STORE_REMINDER_KEY_MAX	(32 + STORE_WARD_MAX)

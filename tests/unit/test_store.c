@@ -33,6 +33,7 @@
 #include "base/util.h"
 #include "store/store.h"
 #include "store/announce.h"
+#include "store/store_priv.h"
 
 #define WAIT_MAX	30	/* seconds any wait may take before failing */
 #define NTHREADS	8
@@ -1580,6 +1581,131 @@ test_commit_failure(void **state)
 	assert_int_equal(count(f->st, STORE_T_INBOUND), 1);
 }
 
+/*
+ * ===================================================================
+ * A connection limited to a ward, on SQLite
+ * ===================================================================
+ */
+
+/* Appends the plan of sql on c's database to buf, one line a step. */
+static void
+plan_of(struct store_conn *c, const char *sql, char *buf, size_t bufsz)
+{
+	struct db_stmt	*s;
+	char		 q[512];
+	size_t		 o = 0;
+
+	snprintf(q, sizeof(q), "EXPLAIN QUERY PLAN %s", sql);
+	buf[0] = '\0';
+	assert_int_equal(db_prepare(c->db, q, &s), DB_OK);
+	while (db_step(s) == DB_ROW && o < bufsz)
+		o += (size_t)snprintf(buf + o, bufsz - o, "%s\n",
+		    db_column_text(s, 3));
+	db_finalize(s);
+}
+
+/* Opens a read-only connection to f's store, limited to ward. */
+static void
+open_ward(struct fixture *f, struct store_conn *c, const char *ward)
+{
+	char	err[STORE_ERR_MAX];
+
+	memset(c, 0, sizeof(*c));
+	if (store_conn_open(c, f->st, DB_READONLY, 5000, "", err,
+	    sizeof(err)) == -1)
+		fail_msg("store_conn_open: %s", err);
+	assert_int_equal(store_conn_ward(c, ward), 0);
+	assert_string_equal(c->ward, ward);
+}
+
+/*
+ * A case of ward, made by a connection of its own (the daemon of a ward
+ * makes only its own; a store that held another's was written so).
+ */
+static void
+add_case(const char *path, int64_t id, const char *ward)
+{
+	char	 sql[512];
+	sqlite3	*db;
+
+	snprintf(sql, sizeof(sql), "INSERT INTO cases (id, ref_number, "
+	    "category, state, sender, channel, deadline, created, updated, "
+	    "ward) VALUES (%" PRId64 ", %" PRId64 ", 'other', 'received', "
+	    "'+84912345678', 'gen', 0, %" PRId64 ", 0, '%s')", id, id, id,
+	    ward);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * The plans of a connection limited to a ward: on a store of that one
+ * ward, those of a store without wards (no view, the indexes named);
+ * with another ward's case in the store, the view, which never searches
+ * by cases_ward (on a store of one ward, every case), and still gives
+ * the ward's cases only.
+ */
+static void
+test_ward_plans(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_options	 opt;
+	struct store_conn	 c;
+	char			 err[STORE_ERR_MAX], plan[1024];
+	const char		*list = "SELECT id FROM cases ORDER BY id DESC "
+				    "LIMIT 50";
+	const char		*counts = "SELECT category, state, count(*) "
+				    "FROM cases GROUP BY category, state";
+	struct db_stmt		*s;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.path = f->path;
+	opt.busy_timeout_ms = 5000;
+	opt.batch_max = 16;
+	opt.ward = "p7";
+	if ((f->st = store_open(&opt, err, sizeof(err))) == NULL)
+		fail_msg("store_open: %s", err);
+	add_case(f->path, 1, "p7");
+	add_case(f->path, 2, "p7");
+
+	/* One ward, the store's own: no view, the plans of no ward. */
+	open_ward(f, &c, "p7");
+	plan_of(&c, list, plan, sizeof(plan));
+	assert_null(strstr(plan, "cases_ward"));
+	assert_null(strstr(plan, "TEMP B-TREE"));
+	plan_of(&c, counts, plan, sizeof(plan));
+	assert_non_null(strstr(plan, "COVERING INDEX cases_category_state"));
+	assert_false(c.viewed);
+	store_conn_close(&c);
+
+	/* Another ward's case: the view, its plans without cases_ward. */
+	add_case(f->path, 3, "p8");
+	open_ward(f, &c, "p7");
+	plan_of(&c, list, plan, sizeof(plan));
+	assert_null(strstr(plan, "cases_ward"));
+	assert_null(strstr(plan, "TEMP B-TREE"));
+	plan_of(&c, counts, plan, sizeof(plan));
+	assert_null(strstr(plan, "cases_ward"));
+	assert_true(c.viewed);
+	assert_int_equal(db_prepare(c.db, "SELECT group_concat(id) FROM "
+	    "(SELECT id FROM cases ORDER BY id) AS x", &s), DB_OK);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_column_text(s, 0), "1,2");
+	db_finalize(s);
+
+	/* Another ward than the store's: the view, whatever the store. */
+	assert_int_equal(store_conn_ward(&c, NULL), 0);
+	assert_false(c.viewed);
+	assert_int_equal(store_conn_ward(&c, "p8"), 0);
+	assert_true(c.viewed);
+	assert_int_equal(db_prepare(c.db, "SELECT group_concat(id) FROM "
+	    "cases", &s), DB_OK);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_column_text(s, 0), "3");
+	db_finalize(s);
+	store_conn_close(&c);
+}
+
 int
 main(void)
 {
@@ -1617,6 +1743,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_full_in_batch, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_commit_failure, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ward_plans, setup,
 		    teardown),
 	};
 
