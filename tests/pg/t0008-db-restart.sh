@@ -9,7 +9,10 @@ if [ -z "${PAPIGW_TEST_PG:-}" ]; then
 	test_skip 'PostgreSQL' 'no PAPIGW_TEST_PG (make check-pg runs this)'
 	test_done
 fi
-cluster=$(pg_lsclusters -h 2>/dev/null | awk '$4 == "online" { print $1, $2; exit }')
+# The cluster the tests' database is on: the one on PGPORT (several may
+# run on the machine), else the only one online.
+cluster=$(pg_lsclusters -h 2>/dev/null | awk -v port="${PGPORT:-}" '
+	$4 == "online" && (port == "" || $3 == port) { print $1, $2; exit }')
 if [ -z "$cluster" ]; then
 	test_skip 'the database restarted' 'no cluster that pg_ctlcluster manages'
 	test_done
