@@ -4,8 +4,9 @@
 --
 -- Every request is a form POST carrying a message with an id unique to
 -- the run, the wrk thread and the request (RUN-THREAD-N), so that none is
--- a duplicate: each one makes a message, a case and an acknowledgement.
--- Senders vary too, so that follow-up lookups find nothing to join.
+-- a duplicate, from a sender of its own (the thread's and the request's
+-- number), so that none is a follow-up of an open case: each one makes a
+-- message, a case and an acknowledgement, however many a run sends.
 
 -- "Cống thoát nước hẻm 42 bị tắc, đường ngập nước", URL-encoded.
 local text = "C%E1%BB%91ng+tho%C3%A1t+n%C6%B0%E1%BB%9Bc+h%E1%BA%BBm+42+" ..
@@ -30,7 +31,7 @@ end
 function request()
 	n = n + 1
 	local id = run .. "-" .. tid .. "-" .. n
-	local from = string.format("%%2B8490%07d", (tid * 7919 + n) % 10000000)
+	local from = string.format("%%2B849%d%07d", tid, n % 10000000)
 	local body
 	if kind == "twilio" then
 		body = "MessageSid=SM" .. id .. "&AccountSid=ACbench&From=" ..
