@@ -3,6 +3,10 @@ test_description='papictl audit: the log, and --verify catching entries edited, 
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-ctl.sh"
 
+# The newest schema version: the one the code says it knows.
+latest=$(sed -n 's/^#define STORE_SCHEMA_VERSION[^0-9]*\([0-9]*\).*/\1/p' \
+    "$SRC_DIR/src/store/store.h")
+
 test_expect_success 'a log of case work' '
 	ctl_conf p.conf "audit = { checkpoint_interval = 1; };" &&
 	start_daemon -c p.conf &&
@@ -35,7 +39,7 @@ test_expect_success 'the key: made at the first start, the daemon'"'"'s alone, n
 test_expect_success 'checkpoints: in the journal and in the checkpoint file' '
 	wait_for "grep -q \"audit: checkpoint: $N entries, the newest $N\" daemon.log" &&
 	wait_for "grep -q \" $N $N \" audit.checkpoints" &&
-	head=$(sql "SELECT hash FROM audit WHERE id = $N") &&
+	head=$(sql "SELECT lower(hex(hash)) FROM audit WHERE id = $N") &&
 	test_grep "^[0-9]* $N $N $head [0-9a-f]*\$" audit.checkpoints
 '
 
@@ -50,12 +54,22 @@ test_expect_success 'an untouched log verifies, and says against what' '
 	test "$(jget v.json "\$.checked_against.unkeyed")" = 0
 '
 
+# The hashes are bytes (schema 27); the head keeps the newest in hex.
 # Putting a removed entry back with sqlite3 fires the head trigger too:
 # the tests set the head back as it was, to go on from a good log.
 fix_head() {
 	sql "UPDATE audit_head SET last_id = (SELECT max(id) FROM audit),
 	    entries = (SELECT count(*) FROM audit),
-	    hash = (SELECT hash FROM audit ORDER BY id DESC LIMIT 1)"
+	    hash = (SELECT lower(hex(hash)) FROM audit ORDER BY id DESC LIMIT 1)"
+}
+
+# bytes HEX: the bytes HEX stands for, as a literal of the store's SQL.
+bytes() {
+	if [ -n "${PAPIGW_TEST_PG:-}" ]; then
+		printf "'\\\\x%s'" "$1"
+	else
+		printf "X'%s'" "$1"
+	fi
 }
 
 test_expect_success 'an entry edited with sqlite3 is caught, and which' '
@@ -109,8 +123,8 @@ ns() {
 }
 rechain() {
 	for id in $(sql "SELECT id FROM audit WHERE id >= $1 ORDER BY id"); do
-		prev=$(sql "SELECT coalesce((SELECT hash FROM audit WHERE id < $id
-		    ORDER BY id DESC LIMIT 1), printf('%064d', 0))") &&
+		prev=$(sql "SELECT coalesce((SELECT lower(hex(hash)) FROM audit
+		    WHERE id < $id ORDER BY id DESC LIMIT 1), printf('%064d', 0))") &&
 		h=$({ ns "$prev"
 		      ns "$(sql "SELECT at FROM audit WHERE id = $id")"
 		      ns "$(sql "SELECT actor FROM audit WHERE id = $id")"
@@ -118,8 +132,8 @@ rechain() {
 		      ns "$(sql "SELECT coalesce(CAST(case_id AS TEXT), '') FROM audit WHERE id = $id")"
 		      ns "$(sql "SELECT coalesce(detail, '') FROM audit WHERE id = $id")"
 		    } | openssl dgst -sha256 -r | cut -c 1-64) &&
-		sql "UPDATE audit SET prev_hash = '$prev', hash = '$h'
-		    WHERE id = $id" || return 1
+		sql "UPDATE audit SET prev_hash = $(bytes "$prev"),
+		    hash = $(bytes "$h") WHERE id = $id" || return 1
 	done
 	fix_head
 }
@@ -135,7 +149,7 @@ restore() {
 	{ echo "BEGIN; DELETE FROM audit;" && cat good.sql &&
 	  echo "UPDATE audit_head SET last_id = (SELECT max(id) FROM audit),
 	      entries = (SELECT count(*) FROM audit),
-	      hash = (SELECT hash FROM audit ORDER BY id DESC LIMIT 1);" &&
+	      hash = (SELECT lower(hex(hash)) FROM audit ORDER BY id DESC LIMIT 1);" &&
 	  echo "COMMIT;"; } | sql &&
 	ctl audit --verify >/dev/null
 }
@@ -215,6 +229,40 @@ test_expect_success 'SIGTERM: a last checkpoint' '
 	last=$(sql "SELECT max(id) FROM audit") &&
 	stop_daemon && test "$daemon_status" -eq 0 &&
 	test_grep " $((N + 2)) $last " audit.checkpoints
+'
+
+test_requires_sqlite 'entries in hex digits, as papigw wrote them before schema 27'
+test_expect_success 'a store of version 26 with its entries in hex: upgraded, verified, the chain goes on in bytes' '
+	n=$(sql "SELECT count(*) FROM audit") &&
+	sql "UPDATE audit SET prev_hash = lower(hex(prev_hash)),
+	    hash = lower(hex(hash)); PRAGMA user_version = 26" &&
+	test "$(sql "SELECT count(*) FROM audit WHERE typeof(hash) = '"'text'"'
+	    AND length(hash) = 64 AND length(prev_hash) IN (8, 64)")" = "$n" &&
+	: >daemon.log && start_daemon -c p.conf &&
+	test "$(sql "PRAGMA user_version")" = "$latest" &&
+	ctl note "$A" "sau khi nâng cấp" >/dev/null &&
+	ctl note "$A" "một ghi chú nữa" >/dev/null &&
+	ctl audit --verify >out &&
+	test_grep "^audit log verified: $((n + 2)) entries" out &&
+	test "$(sql "SELECT group_concat(typeof(prev_hash) || length(prev_hash) ||
+	    typeof(hash) || length(hash), '"' '"') FROM (SELECT * FROM audit
+	    WHERE id > (SELECT max(id) - 3 FROM audit) ORDER BY id)")" = \
+	    "text8text64 blob4blob32 blob4blob32" &&
+	! grep -q "does not verify" daemon.log
+'
+
+test_requires_sqlite 'entries in hex digits, as papigw wrote them before schema 27'
+test_expect_success 'an entry in hex changed, or one in bytes, is caught' '
+	old=$(sql "SELECT max(id) FROM audit WHERE typeof(hash) = '"'text'"'") &&
+	new=$(sql "SELECT max(id) FROM audit") &&
+	sql "UPDATE audit SET detail = detail || '"'.'"' WHERE id IN ($old, $new)" &&
+	test_exit_status 1 ctl audit --verify >out &&
+	test_grep "entry $old was changed or forged" out &&
+	test_grep "entry $new was changed or forged" out &&
+	sql "UPDATE audit SET detail = substr(detail, 1, length(detail) - 1)
+	    WHERE id IN ($old, $new)" &&
+	ctl audit --verify >/dev/null &&
+	stop_daemon
 '
 
 test_expect_success 'a key that others may read: the daemon does not start' '

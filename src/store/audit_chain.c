@@ -11,9 +11,15 @@
  * table).  Since schema 19 an entry stores only the first
  * STORE_AUDIT_LINK hex digits of prev_hash (the first entry of a log all
  * 64): the rest is the entry before's hash, which its MAC covers whole;
- * a reader gets the whole of it back (STORE_AUDIT_COLUMNS) when those
+ * a reader gets the whole of it back (store_audit_fill()) when those
  * digits are the entry before's, else the digits alone, which follow
  * nothing.
+ *
+ * Since schema 27 the two columns hold the bytes those hex digits stand
+ * for (32 of a hash, 4 of a link), half the room; the entries from before
+ * keep their hex digits, and a log may hold both.  Everything above the
+ * columns, the MAC's input included, is in hex as ever: a blob is read
+ * back as its lowercase hex digits, text as it is (store_audit_fill()).
  *
  * The writer keeps the end of the chain (struct store_audit_end), read
  * from the database at a batch's first entry: an entry is one INSERT,
@@ -68,6 +74,17 @@ enum {
 	ST_MAX
 };
 
+/* A lowercase hex digit's value, or -1. */
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 static const char *const audit_sql[ST_MAX] = {
 	[ST_AUDIT_LOCK] = "SELECT 1",	/* the writer holds SQLite's lock */
 	[ST_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC "
@@ -98,6 +115,72 @@ static const char *const audit_sql_pg[ST_MAX] = {
 const struct store_family store_audit_family = {
 	STORE_FAM_AUDIT, ST_MAX, audit_sql, audit_sql_pg
 };
+
+/*
+ * A hash column read back as hex digits into out (outsz bytes): a blob's
+ * bytes in lowercase hex, text (an entry from before schema 27) as it
+ * is, NULL as "".  A blob too long for a hash reads as "-", which no hash
+ * is.
+ */
+static void
+col_hex(struct db_stmt *s, int i, char *out, size_t outsz)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	const unsigned char	*b;
+	const char		*t;
+	size_t			 n, k;
+
+	out[0] = '\0';
+	switch (db_column_type(s, i)) {
+	case DB_BLOB:
+		b = db_column_blob(s, i);
+		n = db_column_bytes(s, i);
+		if (2 * n + 1 > outsz) {
+			copy_str(out, outsz, "-");
+			break;
+		}
+		for (k = 0; k < n; k++) {
+			out[2 * k] = digits[b[k] >> 4];
+			out[2 * k + 1] = digits[b[k] & 0xf];
+		}
+		out[2 * n] = '\0';
+		break;
+	case DB_NULL:
+		break;
+	default:
+		if ((t = db_column_text(s, i)) != NULL)
+			copy_str(out, outsz, t);
+		break;
+	}
+}
+
+/*
+ * Binds hex, the first len digits of it, as the bytes they stand for
+ * when they are lowercase hex digits, as the entries of this schema
+ * store them; else (an entry before it that is not) as the text.  b
+ * holds the bytes, and hex the text, until the statement has run.
+ */
+static void
+bind_hex(struct db_stmt *s, int i, const char *hex, size_t len,
+    unsigned char b[STORE_HASH_HEX / 2])
+{
+	size_t	k;
+	int	hi, lo;
+
+	if (len % 2 != 0 || len / 2 > STORE_HASH_HEX / 2 ||
+	    strlen(hex) < len)
+		goto text;
+	for (k = 0; k < len / 2; k++) {
+		if ((hi = hexval(hex[2 * k])) < 0 ||
+		    (lo = hexval(hex[2 * k + 1])) < 0)
+			goto text;
+		b[k] = (unsigned char)(hi << 4 | lo);
+	}
+	db_bind_blob(s, i, b, len / 2);
+	return;
+text:
+	db_bind_textn(s, i, hex, strnlen(hex, len));
+}
 
 static void
 add_field(struct strbuf *sb, const char *v)
@@ -180,7 +263,6 @@ static enum store_status
 audit_end_load(struct store_txn *txn, struct store_audit_end *end)
 {
 	struct db_stmt	*s;
-	const char	*h;
 	int		 rc;
 
 	if (end->valid)
@@ -203,8 +285,7 @@ audit_end_load(struct store_txn *txn, struct store_audit_end *end)
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		end->last_id = db_column_int64(s, 0);
-		h = db_column_text(s, 1);
-		copy_str(end->hash, sizeof(end->hash), h != NULL ? h : "");
+		col_hex(s, 1, end->hash, sizeof(end->hash));
 	}
 	db_reset(s);
 	if (rc != DB_ROW && rc != DB_DONE)
@@ -228,6 +309,7 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	enum store_status	 r;
 	struct db_stmt		*s;
 	char			 hash[STORE_HASH_HEX];
+	unsigned char		 pb[STORE_HASH_HEX / 2], hb[STORE_HASH_HEX / 2];
 	int64_t			 at = clock_unix(), id = 0;
 
 	if (actor == NULL || action == NULL || txn->conn != &txn->st->wr)
@@ -259,8 +341,8 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	store_bind_text(s, 3, action);
 	store_bind_opt(s, 4, case_id);
 	store_bind_text(s, 5, detail);
-	store_bind_text(s, 6, a.prev_hash);
-	store_bind_text(s, 7, hash);
+	bind_hex(s, 6, a.prev_hash, strlen(a.prev_hash), pb);
+	bind_hex(s, 7, hash, strlen(hash), hb);
 	if ((r = store_txn_step(txn, s, "audit insert", &id)) != STORE_OK)
 		return r;
 	end->last_id = id;
@@ -292,11 +374,15 @@ store_audit_batch_end(struct store_txn *txn)
 	return store_txn_step(txn, s, "audit head", NULL);
 }
 
-/* Fills a from a row of STORE_AUDIT_COLUMNS (copy: see store_priv.h). */
+/*
+ * Fills a from a row of STORE_AUDIT_COLUMNS (copy: see store_priv.h),
+ * the hashes in hex; an entry that names the one before by its first
+ * digits gets that entry's whole hash in prev_hash when they are its.
+ */
 void
 store_audit_fill(struct db_stmt *s, struct store_audit *a, int copy)
 {
-	const char	*h;
+	char	before[STORE_HASH_HEX];
 
 	memset(a, 0, sizeof(*a));
 	a->id = db_column_int64(s, 0);
@@ -305,10 +391,13 @@ store_audit_fill(struct db_stmt *s, struct store_audit *a, int copy)
 	a->action = store_col_text(s, 3, copy);
 	a->case_id = db_column_int64(s, 4);
 	a->detail = store_col_text(s, 5, copy);
-	if ((h = db_column_text(s, 6)) != NULL)
-		copy_str(a->prev_hash, sizeof(a->prev_hash), h);
-	if ((h = db_column_text(s, 7)) != NULL)
-		copy_str(a->hash, sizeof(a->hash), h);
+	col_hex(s, 6, a->prev_hash, sizeof(a->prev_hash));
+	col_hex(s, 7, a->hash, sizeof(a->hash));
+	if (strlen(a->prev_hash) == STORE_AUDIT_LINK) {
+		col_hex(s, 8, before, sizeof(before));
+		if (strncmp(before, a->prev_hash, STORE_AUDIT_LINK) == 0)
+			copy_str(a->prev_hash, sizeof(a->prev_hash), before);
+	}
 }
 
 static void
@@ -432,7 +521,7 @@ fill_head(struct db_stmt *s, void *arg)
 	struct head_read	*hr = arg;
 
 	store_audit_fill(s, hr->a, 1);
-	hr->entries = db_column_int64(s, 8);
+	hr->entries = db_column_int64(s, STORE_AUDIT_NCOLUMNS);
 }
 
 static enum store_status

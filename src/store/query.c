@@ -944,7 +944,7 @@ store_audit_list(struct store_query *q, int64_t after_id, int64_t limit,
 	db_bind_int64(s, 2, limit > 0 ? limit : INT64_MAX);
 	while ((rc = db_step(s)) == DB_ROW) {
 		store_audit_fill(s, &a, 0);
-		fn(&a, db_column_int64(s, 8), arg);
+		fn(&a, db_column_int64(s, STORE_AUDIT_NCOLUMNS), arg);
 	}
 	return qdone(q, s, rc);
 }

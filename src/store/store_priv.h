@@ -210,18 +210,16 @@ void		 store_fill_int(struct db_stmt *, void *);
 	p "sent, " p "priority"
 #define STORE_OUTBOX_NCOLUMNS	19
 /*
- * p must be a table alias and a dot: prev_hash is the whole hash of the
- * entry before when the entry stores its first digits only and they are
- * that entry's (audit_chain.c).
+ * p must be a table alias and a dot.  The columns hold bytes since schema
+ * 27 and hex digits before it; the ninth is the hash of the entry before
+ * when this one names it by its first bytes only (audit_chain.c).
  */
 #define STORE_AUDIT_COLUMNS(p)						\
 	p "id, " p "at, " p "actor, " p "action, " p "case_id, "	\
-	p "detail, CASE WHEN length(" p "prev_hash) = "		\
-	STORE_AUDIT_LINK_STR " THEN coalesce((SELECT CASE WHEN "	\
-	"substr(h.hash, 1, " STORE_AUDIT_LINK_STR ") = " p "prev_hash "	\
-	"THEN h.hash END FROM audit h WHERE h.id < " p "id ORDER BY "	\
-	"h.id DESC LIMIT 1), " p "prev_hash) ELSE " p "prev_hash END, "	\
-	p "hash"
+	p "detail, " p "prev_hash, " p "hash, CASE WHEN length("	\
+	p "prev_hash) < 32 THEN (SELECT h.hash FROM audit h WHERE "	\
+	"h.id < " p "id ORDER BY h.id DESC LIMIT 1) END"
+#define STORE_AUDIT_NCOLUMNS	9
 
 /* case.c: with a column after the case's, fills c->text from it. */
 void		 store_case_fill(struct db_stmt *, struct store_case *, int copy);

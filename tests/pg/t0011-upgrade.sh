@@ -59,6 +59,24 @@ test_expect_success 'setup: a database at version 22 with a case in it' '
 	store_sql "UPDATE counters SET value = 41 WHERE name = '"'case_ref'"'"
 '
 
+# An audit entry as papigw wrote them before version 27: its hash, the
+# SHA-256 of its fields as netstrings (src/store/audit_chain.c), and the
+# hash before it in hex digits.
+ns() {
+	printf "%s:%s," "$(printf "%s" "$1" | wc -c)" "$1"
+}
+ZERO=$(printf "%064d" 0)
+HASH=$({ ns "$ZERO"; ns 1764000000; ns papictl; ns case.note; ns ""
+	ns "hẻm 9"; } | openssl dgst -sha256 -r | cut -c 1-64)
+
+test_expect_success 'setup: an audit entry in hex digits, as at version 22' '
+	store_sql "INSERT INTO audit (at, actor, action, detail, prev_hash,
+	    hash) VALUES (1764000000, '"'papictl'"', '"'case.note'"',
+	    '"'hẻm 9'"', '"'$ZERO'"', '"'$HASH'"')" &&
+	store_sql "UPDATE audit_head SET last_id = 1, entries = 1,
+	    hash = '"'$HASH'"'"
+'
+
 test_expect_success 'papigwd upgrades it step by step and says so' '
 	ctl_conf p.conf && start_daemon -c p.conf &&
 	grep -q "schema upgraded to version 23 (wards)" daemon.log &&
@@ -72,6 +90,14 @@ test_expect_success 'the case made before is there, in the ward of no name, and 
 	"$PAPICTL" -s "$TRASH/control.sock" inject --from +84906400002 \
 	    "Đèn đường hẻm 9 bị hỏng" >out &&
 	test "$(store_sql "SELECT max(ref_number) FROM cases")" = 42
+'
+
+test_expect_success 'the audit entry from before is in bytes now, and the log verifies' '
+	test "$(store_sql "SELECT encode(prev_hash, '"'hex'"') || '"' '"' ||
+	    encode(hash, '"'hex'"') FROM audit WHERE id = 1")" = "$ZERO $HASH" &&
+	"$PAPICTL" -s "$TRASH/control.sock" audit --verify >out &&
+	test_grep "^audit log verified: " out &&
+	test_grep "1 entries from before keying: plain SHA-256" out
 '
 
 test_expect_success 'the upgraded schema is the one a new database gets' '

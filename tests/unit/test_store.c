@@ -542,13 +542,21 @@ test_migrate_v12(void **state)
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM inbound_fts "
 	    "WHERE inbound_fts MATCH 'tac'"), 3);
 
-	/* The chain goes on from entry 5, and the head with it. */
+	/*
+	 * The chain goes on from entry 5, in hex digits, with entry 6 in
+	 * bytes (schema 27), and the head with it.
+	 */
 	assert_int_equal(store_submit_wait(f->st, audit_work, NULL), STORE_OK);
 	assert_int_equal(store_audit_get(f->st, 5, &a), STORE_OK);
 	assert_int_equal(store_audit_get(f->st, 6, &b), STORE_OK);
 	assert_string_equal(b.prev_hash, a.hash);
+	assert_int_equal(strlen(a.hash), STORE_HASH_HEX - 1);
+	assert_int_equal(sql_int(f->path, "SELECT typeof(hash) = 'text' AND "
+	    "length(hash) = 64 FROM audit WHERE id = 5"), 1);
 	assert_int_equal(sql_int(f->path, "SELECT length(prev_hash) FROM "
-	    "audit WHERE id = 6"), STORE_AUDIT_LINK);
+	    "audit WHERE id = 6 AND typeof(prev_hash) = 'blob' AND "
+	    "typeof(hash) = 'blob' AND length(hash) = 32"),
+	    STORE_AUDIT_LINK / 2);
 	assert_int_equal(sql_int(f->path, "SELECT last_id * 100 + entries "
 	    "FROM audit_head"), 606);
 	store_audit_clear(&a);

@@ -226,8 +226,8 @@ CREATE TABLE audit (
   action TEXT NOT NULL,
   case_id BIGINT,
   detail TEXT,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
+  prev_hash BYTEA NOT NULL,
+  hash BYTEA NOT NULL
 );
 CREATE TABLE audit_head (
   id BIGINT PRIMARY KEY CHECK (id = 1),
@@ -459,4 +459,4 @@ ALTER TABLE notes FORCE ROW LEVEL SECURITY;
 CREATE POLICY notes_ward ON notes
   USING (papigw_ward() IS NULL OR case_id IN (SELECT id FROM cases));
 
-INSERT INTO papigw_schema (id, version) VALUES (1, 26);
+INSERT INTO papigw_schema (id, version) VALUES (1, 27);
