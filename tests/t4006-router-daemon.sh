@@ -59,6 +59,13 @@ test_expect_success 'phishing with a link: stored, no case, no reply' '
 	test "$(sql "SELECT count(*) FROM outbox WHERE recipient = '"'+84912345602'"'")" = 0
 '
 
+test_expect_success 'the decision kept says the language when it was told, nothing when not' '
+	test "$(sql "SELECT json_extract(decision, '"'\$.lang'"') FROM inbound
+	    WHERE case_id = $(col "$A" id)")" = vi &&
+	test "$(sql "SELECT count(*) FROM inbound WHERE sender = '"'+84912345602'"'
+	    AND decision IS NOT NULL AND decision NOT LIKE '"'%lang%'"'")" = 1
+'
+
 test_expect_success 'a thank-you: no case, a short thank-you' '
 	ctl inject --from +84912345603 "tks cac anh da sua den duong nhanh qua" >out &&
 	test_grep "stored: thanks, no case" out &&
