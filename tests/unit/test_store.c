@@ -536,11 +536,18 @@ test_migrate_v12(void **state)
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
 	    "WHERE name IN ('outbox_due', 'outbox_channel_due')"), 0);
 
-	/* The full-text index holds the three messages, and says so. */
+	/*
+	 * The full-text index holds the three messages, and says so; made
+	 * again without their sizes (schema 27).
+	 */
 	assert_int_equal(sql_int(f->path, "SELECT value FROM counters "
 	    "WHERE name = 'fts_inbound'"), 3);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM inbound_fts "
 	    "WHERE inbound_fts MATCH 'tac'"), 3);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM inbound_fts "
+	    "WHERE inbound_fts MATCH '\"hem 2\"'"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'inbound_fts_docsize'"), 0);
 
 	/*
 	 * The chain goes on from entry 5, in hex digits, with entry 6 in
