@@ -143,6 +143,27 @@ test_expect_success 'setup: a copy of the good log' '
 	test "$(wc -l <good.sql)" = "$N"
 '
 
+# mac ID: the HMAC-SHA256 with the key of entry ID's fields, as
+# store/audit_chain.c makes it, by openssl(1).
+mac() {
+	{ ns "$(sql "SELECT lower(hex(hash)) FROM audit WHERE id < $1
+	      ORDER BY id DESC LIMIT 1")"
+	  ns "$(sql "SELECT at FROM audit WHERE id = $1")"
+	  ns "$(sql "SELECT actor FROM audit WHERE id = $1")"
+	  ns "$(sql "SELECT action FROM audit WHERE id = $1")"
+	  ns "$(sql "SELECT coalesce(CAST(case_id AS TEXT), '') FROM audit WHERE id = $1")"
+	  ns "$(sql "SELECT coalesce(detail, '') FROM audit WHERE id = $1")"
+	} | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(cat audit.key)" -r |
+	    cut -c 1-64
+}
+
+test_expect_success 'an entry'"'"'s hash: the HMAC-SHA256 of its fields with the key' '
+	for id in 2 3 $N; do
+		test "$(mac $id)" = "$(sql "SELECT lower(hex(hash)) FROM audit
+		    WHERE id = $id")" || return 1
+	done
+'
+
 # restore: the good log back, in one transaction: the daemon's
 # checkpoints must not see it half done.
 restore() {

@@ -46,12 +46,14 @@
  * back with store_audit_get().
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include "store/store.h"
 #include "base/clock.h"
@@ -182,14 +184,135 @@ text:
 	db_bind_textn(s, i, hex, strnlen(hex, len));
 }
 
+/* One netstring of v ("" for NULL) into sb: "<length>:<bytes>,". */
 static void
 add_field(struct strbuf *sb, const char *v)
 {
+	char	num[24];
+	size_t	len, n = sizeof(num);
+
 	if (v == NULL)
 		v = "";
-	strbuf_printf(sb, "%zu:", strlen(v));
+	len = strlen(v);
+	do {
+		num[--n] = (char)('0' + len % 10);
+		len /= 10;
+	} while (len > 0);
+	strbuf_add(sb, num + n, sizeof(num) - n);
+	strbuf_addc(sb, ':');
 	strbuf_adds(sb, v);
 	strbuf_addc(sb, ',');
+}
+
+/* An int64 in decimal into buf ("" for 0 when zero_empty). */
+static const char *
+decimal(int64_t v, int zero_empty, char buf[24])
+{
+	if (v == 0 && zero_empty)
+		buf[0] = '\0';
+	else
+		snprintf(buf, 24, "%" PRId64, v);
+	return buf;
+}
+
+/* The six netstrings of entry a that its hash covers, into sb. */
+static void
+mac_input(struct strbuf *sb, const struct store_audit *a)
+{
+	char	t[24], c[24];
+
+	add_field(sb, a->prev_hash);
+	add_field(sb, decimal(a->at, 0, t));
+	add_field(sb, a->actor);
+	add_field(sb, a->action);
+	add_field(sb, decimal(a->case_id, 1, c));
+	add_field(sb, a->detail);
+}
+
+/* 32 bytes of a MAC or digest in lowercase hex into out. */
+static void
+hex_out(const unsigned char *md, char out[STORE_HASH_HEX])
+{
+	static const char	digits[] = "0123456789abcdef";
+	int			i;
+
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 0xf];
+	}
+	out[64] = '\0';
+}
+
+/*
+ * OpenSSL's HMAC and SHA-256, fetched once: HMAC() and EVP_sha256()
+ * look their implementation up again at every call, which cost the
+ * store's writer more than the hashing itself.
+ */
+static pthread_once_t	 algs_once = PTHREAD_ONCE_INIT;
+static EVP_MAC		*hmac_alg;
+static EVP_MD		*sha256_alg;
+
+static void
+algs_fetch(void)
+{
+	hmac_alg = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	sha256_alg = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+/*
+ * A new HMAC-SHA256 context with key (keylen bytes), or NULL when OpenSSL
+ * failed.  EVP_MAC_init(ctx, NULL, 0, NULL) makes it ready for another
+ * message with the same key.
+ */
+static EVP_MAC_CTX *
+hmac_new(const unsigned char *key, size_t keylen)
+{
+	OSSL_PARAM	 params[2];
+	EVP_MAC_CTX	*ctx;
+
+	pthread_once(&algs_once, algs_fetch);
+	if (hmac_alg == NULL || (ctx = EVP_MAC_CTX_new(hmac_alg)) == NULL)
+		return NULL;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    "SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (!EVP_MAC_init(ctx, key, keylen, params)) {
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/*
+ * Computes what entry a stores in its hash column into out, as the top
+ * of this file says: with ctx (an HMAC context made by hmac_new(), ready
+ * for a message) its HMAC-SHA256, without one (NULL) the plain SHA-256 of
+ * the entries from before keying.  Returns 0, or -1 when OpenSSL failed.
+ */
+static int
+entry_mac(EVP_MAC_CTX *ctx, const struct store_audit *a,
+    char out[STORE_HASH_HEX])
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
+	size_t		 maclen = 0;
+	int		 ok;
+
+	pthread_once(&algs_once, algs_fetch);
+	mac_input(&sb, a);
+	if (ctx != NULL) {
+		ok = EVP_MAC_update(ctx, (const unsigned char *)sb.buf,
+		    sb.len) && EVP_MAC_final(ctx, md, &maclen, sizeof(md));
+		mdlen = (unsigned int)maclen;
+	} else
+		ok = sha256_alg != NULL && EVP_Digest(sb.buf, sb.len, md,
+		    &mdlen, sha256_alg, NULL) == 1;
+	strbuf_free(&sb);
+	if (!ok || mdlen != 32)
+		return -1;
+	hex_out(md, out);
+	return 0;
 }
 
 /*
@@ -202,35 +325,43 @@ int
 store_audit_mac(const unsigned char *key, size_t keylen,
     const struct store_audit *a, char out[STORE_HASH_HEX])
 {
-	struct strbuf	 sb = STRBUF_INIT;
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0, i;
-	char		 t[24], c[24];
-	int		 ok;
+	EVP_MAC_CTX	*ctx = NULL;
+	int		 r;
 
-	snprintf(t, sizeof(t), "%" PRId64, a->at);
-	if (a->case_id != 0)
-		snprintf(c, sizeof(c), "%" PRId64, a->case_id);
-	else
-		c[0] = '\0';
-	add_field(&sb, a->prev_hash);
-	add_field(&sb, t);
-	add_field(&sb, a->actor);
-	add_field(&sb, a->action);
-	add_field(&sb, c);
-	add_field(&sb, a->detail);
-	if (key != NULL && keylen > 0)
-		ok = HMAC(EVP_sha256(), key, (int)keylen,
-		    (const unsigned char *)sb.buf, sb.len, md, &mdlen) != NULL;
-	else
-		ok = EVP_Digest(sb.buf, sb.len, md, &mdlen, EVP_sha256(),
-		    NULL) == 1;
-	strbuf_free(&sb);
-	if (!ok || mdlen != 32)
+	if (key != NULL && keylen > 0 && (ctx = hmac_new(key, keylen)) ==
+	    NULL)
 		return -1;
-	for (i = 0; i < mdlen; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	return 0;
+	r = entry_mac(ctx, a, out);
+	EVP_MAC_CTX_free(ctx);
+	return r;
+}
+
+/*
+ * The writer's MAC of a new entry a into out: with the store's key, in a
+ * context kept from one entry to the next (st->audit_mac, freed by
+ * store_audit_free()).  Returns 0, or -1 when OpenSSL failed.
+ */
+static int
+writer_mac(struct store *st, const struct store_audit *a,
+    char out[STORE_HASH_HEX])
+{
+	if (st->audit_keylen == 0)
+		return entry_mac(NULL, a, out);
+	if (st->audit_mac == NULL) {
+		if ((st->audit_mac = hmac_new(st->audit_key,
+		    st->audit_keylen)) == NULL)
+			return -1;
+	} else if (!EVP_MAC_init(st->audit_mac, NULL, 0, NULL))
+		return -1;
+	return entry_mac(st->audit_mac, a, out);
+}
+
+/* Frees what the writer kept to append entries (store_close()). */
+void
+store_audit_free(struct store *st)
+{
+	EVP_MAC_CTX_free(st->audit_mac);
+	st->audit_mac = NULL;
 }
 
 /*
@@ -323,8 +454,7 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	a.action = (char *)action;
 	a.case_id = case_id;
 	a.detail = (char *)detail;
-	if (store_audit_mac(txn->st->audit_keylen > 0 ? txn->st->audit_key :
-	    NULL, txn->st->audit_keylen, &a, hash) == -1) {
+	if (writer_mac(txn->st, &a, hash) == -1) {
 		log_warnx(_("store: audit: SHA-256 failed"));
 		store_txn_fatal(txn, STORE_ERROR);
 		return STORE_ERROR;
@@ -445,6 +575,7 @@ store_audit_set_key(struct store *st, const unsigned char *key, size_t len)
 		len = 0;
 	memcpy(st->audit_key, key, len);
 	st->audit_keylen = len;
+	store_audit_free(st);	/* made again with this key */
 }
 
 struct seal {

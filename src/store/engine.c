@@ -262,6 +262,7 @@ store_close(struct store *st)
 	}
 	store_conn_close(&st->wr);
 	store_conn_close(&st->lead);
+	store_audit_free(st);
 	if (st->walfd != -1)
 		close(st->walfd);
 	free(st->walpath);

@@ -60,6 +60,7 @@ struct store {
 	char		*ward;		/* new cases', "" in a store of one */
 	unsigned char	 audit_key[STORE_AUDIT_KEY_MAX];	/* or none: */
 	size_t		 audit_keylen;	/* 0: the log is not keyed */
+	void		*audit_mac;	/* the writer's EVP_MAC_CTX, keyed */
 	struct store_conn wr;		/* the writer thread's, after open */
 	struct store_conn rd;		/* read-only, under rlock */
 	pthread_mutex_t	 rlock;

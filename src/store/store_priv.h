@@ -233,6 +233,7 @@ void		 store_outbox_fill(struct db_stmt *, struct store_outbox *,
 void		 store_audit_fill(struct db_stmt *, struct store_audit *,
 		    int copy);
 enum store_status store_audit_batch_end(struct store_txn *);
+void		 store_audit_free(struct store *);
 
 /* A state from its name (case.c, outbox_rows.c). */
 enum store_case_state store_case_state_of(const char *);
