@@ -54,7 +54,7 @@ static const char *const message_sql[ST_MAX] = {
 	    "provider_time, created, received, kind, decision) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
 	    "ON CONFLICT (channel, provider_msg_id) WHERE provider_msg_id IS "
-	    "NOT NULL DO NOTHING RETURNING id",
+	    "NOT NULL DO NOTHING",
 	[ST_INBOUND_BY_PROVIDER_ID] = "SELECT id FROM inbound "
 	    "WHERE channel = ?1 AND provider_msg_id = ?2",
 	[ST_INBOUND_ATTACH] = "UPDATE inbound SET case_id = ?2 WHERE id = ?1",
@@ -175,11 +175,16 @@ store_inbound_insert(struct store_txn *txn,
 	 * A message already stored under its provider id makes no row
 	 * (ON CONFLICT DO NOTHING, not an error: on PostgreSQL an error
 	 * would end the item's savepoint, and another gateway may have
-	 * stored it a moment ago); the lookup below finds it.
+	 * stored it a moment ago); the lookup below finds it.  The new
+	 * row's id is the connection's last, when there is a new row: not
+	 * a RETURNING, for which SQLite makes and drops a temporary table
+	 * at every message.
 	 */
 	rc = db_step(s);
-	if (rc == DB_ROW)
-		*id = db_column_int64(s, 0);
+	if (rc == DB_DONE && db_changes(s->db) > 0) {
+		*id = db_last_id(s->db);
+		rc = DB_ROW;
+	}
 	db_reset(s);
 	db_clear_bindings(s);
 	if (rc == DB_ROW)
