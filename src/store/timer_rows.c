@@ -22,12 +22,15 @@
 
 /*
  * An open case waiting for an answer, not marked yet: the terms of the
- * partial index cases_waiting (013-timer-indexes.sql), which SQLite uses
- * only for a statement that says them all.
+ * partial index cases_waiting (017-timer-indexes.sql, 028-in-lists.sql),
+ * which SQLite uses only for a statement that says them all.  An open
+ * case is one not resolved nor confirmed: two values, which SQLite
+ * compares in place, where a list of the four open states took an
+ * ephemeral table at every statement.
  */
 #define WAITING								\
-	"overdue IS NULL AND state IN ('received', 'assigned', "	\
-	"'in_progress', 'reopened') AND (first_answered IS NULL OR "	\
+	"overdue IS NULL AND state NOT IN ('resolved', 'confirmed') "	\
+	"AND (first_answered IS NULL OR "				\
 	"reopened > coalesce(answered, 0))"
 /* A case whose number retention erases (the index cases_retention). */
 #define CLOSED_KEPT							\

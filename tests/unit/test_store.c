@@ -32,6 +32,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "store/store.h"
+#include "store/store_priv.h"
 #include "store/announce.h"
 #include "store/store_priv.h"
 
@@ -125,6 +126,95 @@ sql_int(const char *path, const char *sql)
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	return v;
+}
+
+/* Runs sql on a separate connection; returns SQLite's primary code. */
+static int
+sql_exec_rc(const char *path, const char *sql)
+{
+	sqlite3	*db;
+	int	 rc;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc & 0xff;
+}
+
+/*
+ * The ephemeral tables SQLite opens to run sql (OpenEphemeral in its
+ * EXPLAIN), on a separate connection to the store at path: one that may
+ * write, as SQLite leaves out the CHECKs of a database opened read-only.
+ */
+static int
+ephemeral_tables(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		*explain;
+	int		 n = 0;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_non_null(explain = sqlite3_mprintf("EXPLAIN %s", sql));
+	if (sqlite3_prepare_v2(db, explain, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (strcmp((const char *)sqlite3_column_text(s, 1),
+		    "OpenEphemeral") == 0)
+			n++;
+	sqlite3_finalize(s);
+	sqlite3_free(explain);
+	sqlite3_close(db);
+	return n;
+}
+
+/* The statement of fam that begins with prefix (there is one). */
+static const char *
+family_stmt(const struct store_family *fam, const char *prefix)
+{
+	size_t	i;
+
+	for (i = 0; i < fam->n; i++)
+		if (fam->sql[i] != NULL &&
+		    strncmp(fam->sql[i], prefix, strlen(prefix)) == 0)
+			return fam->sql[i];
+	fail_msg("no statement begins with %s", prefix);
+	return NULL;
+}
+
+/*
+ * A message's writes, and an announcement's, build no ephemeral table:
+ * no CHECK or partial index of the tables they write lists more than two
+ * values (schema 28), which SQLite evaluates through a table it builds
+ * at every statement.
+ */
+static void
+assert_no_list_tables(const char *path)
+{
+	static const struct {
+		const struct store_family	*fam;
+		const char			*prefix;
+	} w[] = {
+		{ &store_case_family, "INSERT INTO cases (" },
+		{ &store_case_family, "UPDATE cases SET state = ?2" },
+		{ &store_case_family, "UPDATE cases SET answered = ?2" },
+		{ &store_outbox_family, "INSERT INTO outbox (" },
+		{ &store_outbox_family, "UPDATE outbox SET state = ?2" },
+		{ &store_announce_family, "UPDATE announce_recipients SET "
+		    "state = 'queued', outbox_id" },
+		{ &store_announce_family, "UPDATE announcements SET state = "
+		    "'sent'" },
+	};
+	const char	*sql;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		sql = family_stmt(w[i].fam, w[i].prefix);
+		if (ephemeral_tables(path, sql) != 0)
+			fail_msg("an ephemeral table for %s", sql);
+	}
 }
 
 static int64_t
@@ -387,6 +477,7 @@ test_open_empty(void **state)
 	    "sqlite_master WHERE name IN ('outbox_queue', 'cases_open_due', "
 	    "'inbound_provider_id', 'corrections_case', 'case_events_state', "
 	    "'outbox_created')"), 6);
+	assert_no_list_tables(f->path);
 }
 
 static enum store_status
@@ -442,6 +533,7 @@ test_migrate_v1(void **state)
 	f->st = open_store(f, 0);
 	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
+	assert_no_list_tables(f->path);
 
 	/* Every row survived. */
 	assert_int_equal(count(f->st, STORE_T_CASES), 2);
@@ -515,6 +607,19 @@ test_migrate_v12(void **state)
 	f->st = open_store(f, 0);
 	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
+	/*
+	 * Its CHECKs without lists (schema 28) hold every row, and still
+	 * refuse a state that is none of theirs.
+	 */
+	assert_no_list_tables(f->path);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM "
+	    "pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
+	assert_int_equal(sql_exec_rc(f->path, "UPDATE cases SET state = "
+	    "'closed' WHERE id = 1"), SQLITE_CONSTRAINT);
+	assert_int_equal(sql_exec_rc(f->path, "UPDATE outbox SET state = "
+	    "'lost' WHERE id = 1"), SQLITE_CONSTRAINT);
+	assert_int_equal(sql_exec_rc(f->path, "UPDATE cases SET source = "
+	    "'fax' WHERE id = 1"), SQLITE_CONSTRAINT);
 
 	/* One row per reply: what outbound said is in it. */
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
@@ -622,6 +727,7 @@ test_migrate_v16(void **state)
 	f->st = open_store(f, 0);
 	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
+	assert_no_list_tables(f->path);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
 	    "WHERE name IN ('outbound', 'outbox_due', 'outbox_channel_due', "
 	    "'outbox_channel_priority')"), 0);
