@@ -25,6 +25,7 @@
 
 enum {
 	ST_REF_NEXT,
+	ST_REF_READ,
 	ST_PSEUDONYM_ADD,
 	ST_CASE_INSERT,
 	ST_CASE_STATE,
@@ -72,8 +73,13 @@ enum {
 	    "WHERE ref_number = ?1)"
 
 static const char *const case_sql[ST_MAX] = {
+	/*
+	 * The next reference: the counter raised, then read (no RETURNING,
+	 * for which SQLite makes and drops a temporary table at every case).
+	 */
 	[ST_REF_NEXT] = "UPDATE counters SET value = value + 1 "
-	    "WHERE name = 'case_ref' RETURNING value",
+	    "WHERE name = 'case_ref'",
+	[ST_REF_READ] = "SELECT value FROM counters WHERE name = 'case_ref'",
 	[ST_PSEUDONYM_ADD] = "INSERT INTO pseudonyms (sender, created) "
 	    "VALUES (?1, ?2) ON CONFLICT (sender) DO NOTHING",
 	/*
@@ -167,6 +173,7 @@ static const char *const case_sql[ST_MAX] = {
  * back leaves its references unused.
  */
 static const char *const case_sql_pg[ST_MAX] = {
+	/* A row: ST_REF_READ is SQLite's alone. */
 	[ST_REF_NEXT] = "SELECT nextval('case_ref')",
 };
 
@@ -238,7 +245,13 @@ store_case_create(struct store_txn *txn, const struct store_case_new *c,
 		return STORE_INVALID;
 	if ((s = stmt(txn, ST_REF_NEXT)) == NULL)
 		return STORE_ERROR;
-	rc = db_step(s);
+	/* PostgreSQL's nextval() answers a row; SQLite's UPDATE none. */
+	if ((rc = db_step(s)) == DB_DONE) {
+		db_reset(s);
+		if ((s = stmt(txn, ST_REF_READ)) == NULL)
+			return STORE_ERROR;
+		rc = db_step(s);
+	}
 	number = rc == DB_ROW ? db_column_int64(s, 0) : 0;
 	db_reset(s);
 	if (rc != DB_ROW)
