@@ -3,6 +3,7 @@ test_description='wards as tenants: two wards in one store, each officer sees it
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-ctl.sh"
 . "$TESTS_DIR/lib-web.sh"
+. "$TESTS_DIR/lib-http.sh"
 
 # Four Unix users: an officer of ward p7, one of ward p8, the city, an
 # administrator of ward p8; with a password for the dashboard.
@@ -46,6 +47,12 @@ roles = (
 	sed -i '/^ward = { name = /d' "$1"
 }
 
+# An HTTP channel and the special words, for messages that open no case
+# (a request for help): their answers are the ward's of the gateway they
+# came to.
+GENERIC='channels = ( { name = "gen"; type = "generic"; } );
+@include "replies.conf"'
+
 test_expect_success 'a bad ward id and a role of no ward are refused' '
 	ward_conf bad.conf "P 7" "X" "" &&
 	test_exit_status 1 "$PAPIGWD" -n -c bad.conf 2>err &&
@@ -57,17 +64,23 @@ test_expect_success 'a bad ward id and a role of no ward are refused' '
 
 test_expect_success 'ward p7: its gateway stamps its cases' '
 	ward_conf p7.conf p7 "UBND Phường 7" "" &&
+	sed -n "/^replies = {/,/^};/p" "$CONF_DIR/papigw.conf" >replies.conf &&
+	echo "$GENERIC" >>p7.conf &&
 	start_daemon -c p7.conf &&
 	inject +84912300701 "Đường hẻm 12 bị ngập nước, cống nghẹt" &&
 	A1=$REF &&
 	inject +84912300702 "Đèn đường hẻm 40 hỏng mấy tuần rồi" &&
 	A2=$REF &&
 	test "$(sql "SELECT count(*) FROM cases WHERE ward = '"'p7'"'")" = 2 &&
+	post /sms/generic from=+84912300703 text="Trợ giúp" && test_status 202 &&
+	test "$(sql "SELECT count(*) FROM outbox WHERE case_id IS NULL
+	    AND ward = '"'p7'"'")" = 1 &&
 	stop_daemon
 '
 
 test_expect_success 'ward p8: its own categories and templates, and a ward of its own' '
 	ward_conf p8.conf p8 "UBND Phường 8" "ward = \"p7\";" &&
+	echo "$GENERIC" >>p8.conf &&
 	WPORT=$(free_port) &&
 	echo "web = { listen = \"127.0.0.1:$WPORT\"; pam_service = \"$WPAM\"; refresh = 2; };" >>p8.conf &&
 	sed -i "s/@include \"categories.conf\"/@include \"categories-p8.conf\"/" \
@@ -93,7 +106,12 @@ test_expect_success 'a resident of both wards: a message to p8 does not join the
 	inject +84912300701 "Cống hẻm 12 vẫn nghẹt" &&
 	test "$REF" != "$A1" &&
 	test "$(sql "SELECT ward FROM cases WHERE ref_number = ${REF#PA-}")" = p8 &&
-	B2=$REF
+	B2=$REF &&
+	post /sms/generic from=+84912300803 text=HELP && test_status 202 &&
+	post /sms/generic from=+84912300804 text="tro giup" &&
+	test_status 202 &&
+	test "$(sql "SELECT count(*) FROM outbox WHERE case_id IS NULL
+	    AND ward = '"'p8'"'")" = 2
 '
 
 test_expect_success 'list and search: each officer sees its ward only' '
@@ -140,6 +158,18 @@ test_expect_success 'report and export: a ward'"'"'s own, the city'"'"'s all and
 	test_exit_status 1 as "$OFF8" report --quarter "$Q" --ward all 2>err &&
 	test_grep "ward p8 only" err &&
 	test_exit_status 1 as "$OFF8" report --quarter "$Q" --ward p7 &&
+	for w in p7 p8; do
+		sql "SELECT sum(o.segments) FROM outbox o LEFT JOIN cases c
+		    ON c.id = o.case_id WHERE c.ward = '"'\$w'"' OR
+		    (o.case_id IS NULL AND o.ward = '"'\$w'"')" >parts-$w ||
+		return 1
+	done &&
+	test "$(jget r8.json "\$.sms.parts")" = "$(cat parts-p8)" &&
+	test "$(jget r7.json "\$.sms.parts")" = "$(cat parts-p7)" &&
+	test "$(jget rc7.json "\$.sms.parts")" = "$(cat parts-p7)" &&
+	test "$(jget rc.json "\$.sms.parts")" = \
+	    "$(sql "SELECT sum(segments) FROM outbox")" &&
+	test "$(cat parts-p7)" -lt "$(cat parts-p8)" &&
 	as "$OFF8" export --format json >e8 &&
 	test "$(grep -c "\"ref\"" e8)" = 2 &&
 	! grep -q "$A1\|$A2" e8 &&
@@ -173,7 +203,10 @@ test_expect_success 'an administrator of one ward: its cases, not the audit log 
 test_expect_success 'the dashboard: a ward'"'"'s officer sees its cases and figures only' '
 	# Started again: the reports it keeps from its start then hold
 	# every case.
-	stop_daemon && start_daemon -c p8.conf &&
+	# Every reply sent, for the SMS parts of 30 days.
+	stop_daemon &&
+	sql "UPDATE outbox SET state = '"'sent'"', sent = created" &&
+	start_daemon -c p8.conf &&
 	web_login "$OFF8" off8.jar && web_login "$CITY" city.jar &&
 	wget_page off8.jar /cases c8 && test "$WSTATUS" = 200 &&
 	test_grep "href=\"/case/$B1\"" c8 && ! grep -q "$A1\|$A2" c8 &&
@@ -189,6 +222,8 @@ test_expect_success 'the dashboard: a ward'"'"'s officer sees its cases and figu
 	wait_for "wget_page city.jar / oc &&
 	    test \"\$(grep -o \"class=.open.>[0-9]*\" oc |
 	    cut -d\">\" -f2 | awk \"{ n += \\\$1 } END { print n }\")\" = 4" 10 &&
+	test_grep "id=\"parts\">$(cat parts-p8)<" o8 &&
+	test_grep "id=\"parts\">$(sql "SELECT sum(segments) FROM outbox")<" oc &&
 	wget_page off8.jar /report.json r8 && wget_page city.jar /report.json rc &&
 	test "$(jget r8 "\$.total.cases")" = 2 &&
 	test "$(jget rc "\$.total.cases")" = 4

@@ -168,7 +168,8 @@ first_since(struct store_figures *f, int64_t since, int64_t *first)
 
 /*
  * The SMS parts and messages sent (or delivered) among the outbox rows
- * created since since.
+ * created since since: of the connection's ward when it has one
+ * (STORE_OUTBOX_OF_WARD).
  */
 enum store_status
 store_figures_parts(struct store_figures *f, int64_t since, int64_t *parts,
@@ -182,11 +183,16 @@ store_figures_parts(struct store_figures *f, int64_t since, int64_t *parts,
 	*parts = *messages = 0;
 	if ((st = first_since(f, since, &first)) != STORE_OK)
 		return st;
-	s = fprep(f, "SELECT coalesce(sum(segments), 0), count(*) FROM outbox "
+	s = fprep(f, f->c.viewed ? "SELECT coalesce(sum(segments), 0), "
+	    "count(*) FROM outbox WHERE id >= ?1 AND state IN ('sent', "
+	    "'delivered') AND " STORE_OUTBOX_OF_WARD("?2") :
+	    "SELECT coalesce(sum(segments), 0), count(*) FROM outbox "
 	    "WHERE id >= ?1 AND state IN ('sent', 'delivered')");
 	if (s == NULL)
 		return STORE_ERROR;
 	db_bind_int64(s, 1, first);
+	if (f->c.viewed)
+		db_bind_text(s, 2, f->c.ward);
 	if ((rc = db_step(s)) == DB_ROW) {
 		*parts = db_column_int64(s, 0);
 		*messages = db_column_int64(s, 1);

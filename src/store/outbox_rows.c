@@ -51,8 +51,8 @@ static const char *const outbox_sql[ST_MAX] = {
 	[ST_OUTBOX_INSERT] = "INSERT INTO outbox (case_id, channel, "
 	    "recipient, text, encoding, segments, state, attempts, "
 	    "next_attempt, last_error, provider_msg_id, created, updated, "
-	    "kind, priority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	    "?11, ?12, ?13, coalesce(?14, 'answer'), ?15)",
+	    "kind, priority, ward) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, coalesce(?14, 'answer'), ?15, ?16)",
 	[ST_OUTBOX_GET] = "SELECT " STORE_OUTBOX_COLUMNS("") " FROM outbox "
 	    "WHERE id = ?1",
 	[ST_OUTBOX_CLAIM] = "UPDATE outbox SET state = 'sending', "
@@ -297,6 +297,13 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
 	db_bind_int64(s, 13, o->updated ? o->updated : t);
 	store_bind_text(s, 14, o->kind);
 	db_bind_int64(s, 15, o->priority);
+	/*
+	 * A row of no case (an announcement, the answer to a message that
+	 * opened none) is the ward's of the gateway that queued it, for its
+	 * SMS figures; a row of a case is its case's (NULL here).
+	 */
+	store_bind_text(s, 16, o->case_id == 0 && *store_txn_ward(txn) != '\0' ?
+	    store_txn_ward(txn) : NULL);
 	if (!direct)
 		store_txn_outbox_queued(txn);
 	if ((st = store_txn_step(txn, s, "outbox insert", &rid)) != STORE_OK)
@@ -532,11 +539,12 @@ store_outbox_result(struct store_txn *txn,
  * "queued", due at once; the attempt it made stays counted.  A gateway
  * alone on its database passes a time after now: every such row; with
  * others on it (PostgreSQL), now less a lease that no send outlasts, as
- * the rows of the others' sends in flight are "sending" too.  Announcements go at most once: theirs fail
- * instead, "maybe sent" (a resident told twice of the same news by a
- * restart is worse than one who may have missed it; papictl retry sends
- * one again).  Sets *n (when not NULL) to the number of rows queued
- * again.  Returns STORE_OK or an error.
+ * the rows of the others' sends in flight are "sending" too.
+ * Announcements go at most once: theirs fail instead, "maybe sent" (a
+ * resident told twice of the same news by a restart is worse than one
+ * who may have missed it; papictl retry sends one again).  Sets *n (when
+ * not NULL) to the number of rows queued again.  Returns STORE_OK or an
+ * error.
  */
 enum store_status
 store_outbox_requeue(struct store_txn *txn, int64_t before, int64_t *n)

@@ -1005,8 +1005,9 @@ done:
 /*
  * Calls fn(kind, messages, parts, arg) for the outbox rows of each kind
  * created at or after since and before until: what the ward's SMS cost,
- * read from the index outbox_created alone.  Returns STORE_OK or an
- * error.
+ * read from the index outbox_created alone; on a connection limited to a
+ * ward in a store of several, the rows of that ward (STORE_OUTBOX_OF_WARD),
+ * read from the table.  Returns STORE_OK or an error.
  */
 enum store_status
 store_outbox_parts(struct store_query *q, int64_t since, int64_t until,
@@ -1015,12 +1016,17 @@ store_outbox_parts(struct store_query *q, int64_t since, int64_t until,
 	struct db_stmt	*s;
 	int		 rc;
 
-	if ((s = qprep(q, "SELECT kind, count(*), sum(segments) FROM outbox "
+	if ((s = qprep(q, q->c.viewed ? "SELECT kind, count(*), "
+	    "sum(segments) FROM outbox WHERE created >= ?1 AND created < ?2 "
+	    "AND " STORE_OUTBOX_OF_WARD("?3") " GROUP BY kind ORDER BY kind" :
+	    "SELECT kind, count(*), sum(segments) FROM outbox "
 	    "WHERE created >= ?1 AND created < ?2 GROUP BY kind "
 	    "ORDER BY kind")) == NULL)
 		return STORE_ERROR;
 	db_bind_int64(s, 1, since);
 	db_bind_int64(s, 2, until);
+	if (q->c.viewed)
+		db_bind_text(s, 3, q->c.ward);
 	while ((rc = db_step(s)) == DB_ROW)
 		fn(col_cstr(s, 0), db_column_int64(s, 1),
 		    db_column_int64(s, 2), arg);

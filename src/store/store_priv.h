@@ -66,6 +66,16 @@ const char	*store_family_sql(const struct store_family *, int id,
 		    const struct db *);
 
 /*
+ * The outbox rows of a ward, on a connection limited to it through the
+ * view "cases" (store_conn_ward(), c->viewed): those of its cases, and
+ * those of no case that its gateways queued (outbox.ward, schema 29);
+ * ward is the SQL parameter that holds the ward's id.  The same rows as
+ * PostgreSQL's policy outbox_ward lets through (pg/schema.sql).
+ */
+#define STORE_OUTBOX_OF_WARD(ward) "(case_id IN (SELECT id FROM cases) " \
+	"OR (case_id IS NULL AND ward = " ward "))"
+
+/*
  * A connection and its statements: per family, an array of fam[f].n
  * statements, allocated and prepared on first use, finalized by
  * store_conn_close().

@@ -47,6 +47,7 @@ gw() {
 	HTTP_PORT=$(free_port) && port=$HTTP_PORT &&
 	ctl_conf "$1" "ward = { id = \"$2\"; name = \"$3\"; };
 channels = ( { name = \"gen-$2\"; type = \"generic\"; } );
+@include \"replies.conf\"
 roles = (
   { name = \"p7\"; kind = \"officer\"; users = [ \"$OFF7\" ]; ward = \"p7\"; },
   { name = \"p8\"; kind = \"officer\"; users = [ \"$OFF8\" ]; ward = \"p8\"; },
@@ -71,6 +72,7 @@ ref_of() {
 }
 
 test_expect_success 'two gateways, wards p7 and p8, on one database' '
+	sed -n "/^replies = {/,/^};/p" "$CONF_DIR/papigw.conf" >replies.conf &&
 	gw p7.conf p7 "UBND Phường 7" p7.sock categories.conf &&
 	port7=$port && start_daemon -c p7.conf && pid7=$daemon_pid &&
 	sed "s/(hạ tầng)/(hạ tầng, phường 8)/" "$CONF_DIR/categories.conf" \
@@ -92,6 +94,14 @@ test_expect_success 'each message gets the ward of the channel it came in on, an
 	    AND channel = '"'gen-p8'"'\" | grep -q \"(ha tang, phuong 8)\"" &&
 	test "$(q "SELECT count(*) FROM outbox WHERE kind = '"'ack'"'
 	    AND channel = '"'gen-p7'"' AND text LIKE '"'%phuong 8%'"'")" = 0
+'
+
+test_expect_success 'the answer to a message that opens no case: the ward of its gateway' '
+	msg $port7 h71 +84912300703 "Trợ giúp" &&
+	msg $port8 h81 +84912300803 "HELP" &&
+	msg $port8 h82 +84912300804 "tro giup" &&
+	test "$(q "SELECT string_agg(coalesce(ward, '"'-'"'), '"','"'
+	    ORDER BY id) FROM outbox WHERE case_id IS NULL")" = p7,p8,p8
 '
 
 test_expect_success 'officers see their own ward on either gateway: list, search, show' '
@@ -141,6 +151,16 @@ test_expect_success 'report and status: the ward'"'"'s own; the city'"'"'s total
 	test "$(jget rc.json "\$.total.cases")" = 4 &&
 	as "$CITY" p8.sock --json report --quarter "$Q" --ward p7 >rc7.json &&
 	test "$(jget rc7.json "\$.total.cases")" = 2 &&
+	for w in p7 p8; do
+		q "SELECT sum(o.segments) FROM outbox o LEFT JOIN cases c
+		    ON c.id = o.case_id WHERE c.ward = '"'\$w'"' OR
+		    (o.case_id IS NULL AND o.ward = '"'\$w'"')" >parts-$w ||
+		return 1
+	done &&
+	test "$(jget r8.json "\$.sms.parts")" = "$(cat parts-p8)" &&
+	test "$(jget rc7.json "\$.sms.parts")" = "$(cat parts-p7)" &&
+	test "$(jget rc.json "\$.sms.parts")" = \
+	    "$(q "SELECT sum(segments) FROM outbox")" &&
 	as "$OFF7" p8.sock --json status >st7.json &&
 	! grep -q "$B1" st7.json &&
 	test_exit_status 1 as "$OFF7" p7.sock report --quarter 2026Q1 \
@@ -162,12 +182,13 @@ test_expect_success 'row-level security: set to a ward, a direct query sees none
 	SELECT count(*) FROM cases WHERE ward = '"'p7'"';
 	SELECT count(*) FROM inbound WHERE provider_msg_id IN ('"'m71'"', '"'m72'"');
 	SELECT count(*) FROM outbox o WHERE o.channel = '"'gen-p7'"';
+	SELECT count(*) FROM outbox o WHERE o.case_id IS NULL;
 	SELECT count(*) FROM case_events e WHERE e.case_id IN
 	    (SELECT id FROM public.cases WHERE ward = '"'p7'"');
 	UPDATE cases SET state = '"'resolved'"' WHERE ward = '"'p7'"';
 	COMMIT;
 	EOF
-	printf "2\n0\n0\n0\n0\n" >expect &&
+	printf "2\n0\n0\n0\n2\n0\n" >expect &&
 	{ cmp expect rls || { cat rls; false; }; } &&
 	PGUSER=$OWNER PGPASSWORD=x psql -X -q -At -d "$PG_DB" \
 	    -c "SELECT count(*) FROM cases" >unset &&

@@ -178,7 +178,8 @@ CREATE TABLE outbox (
   kind TEXT NOT NULL DEFAULT 'answer',
   priority BIGINT NOT NULL DEFAULT 0,
   sender TEXT,
-  sent BIGINT
+  sent BIGINT,
+  ward TEXT
 );
 CREATE INDEX outbox_case ON outbox (case_id);
 CREATE INDEX outbox_provider_id ON outbox (channel, provider_msg_id)
@@ -430,7 +431,8 @@ INSERT INTO audit_head (id, last_id, entries, hash) VALUES (1, 0, 0, '');
 -- behind the daemon's own (src/store/conn.c: store_conn_ward()).  A
 -- connection that works for one ward sets papigw.ward to it; then only
 -- that ward's cases are rows, and of the tables that belong to a case
--- only the rows of those cases (or of no case).  A connection that has
+-- only the rows of those cases (or of no case; of the outbox's rows of
+-- no case, since version 29, those of that ward).  A connection that has
 -- not set papigw.ward, or set it to '*' (the city), sees every ward: the
 -- daemon's writer, its timers, pg_dump --enable-row-security.  FORCE
 -- makes the policies hold for the tables' owner too, which is the role
@@ -449,8 +451,8 @@ CREATE POLICY inbound_ward ON inbound
 ALTER TABLE outbox ENABLE ROW LEVEL SECURITY;
 ALTER TABLE outbox FORCE ROW LEVEL SECURITY;
 CREATE POLICY outbox_ward ON outbox
-  USING (papigw_ward() IS NULL OR case_id IS NULL OR
-  case_id IN (SELECT id FROM cases));
+  USING (papigw_ward() IS NULL OR (case_id IS NULL AND ward = papigw_ward())
+  OR case_id IN (SELECT id FROM cases));
 ALTER TABLE case_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE case_events FORCE ROW LEVEL SECURITY;
 CREATE POLICY case_events_ward ON case_events
@@ -460,4 +462,4 @@ ALTER TABLE notes FORCE ROW LEVEL SECURITY;
 CREATE POLICY notes_ward ON notes
   USING (papigw_ward() IS NULL OR case_id IN (SELECT id FROM cases));
 
-INSERT INTO papigw_schema (id, version) VALUES (1, 28);
+INSERT INTO papigw_schema (id, version) VALUES (1, 29);
