@@ -25,7 +25,9 @@
  * from the database at a batch's first entry: an entry is one INSERT,
  * without reading the last hash back, and the engine sets audit_head
  * once per committed batch (store_audit_batch_end()); an item rolled
- * back takes its entries' end back with it (engine.c).
+ * back takes its entries' end back with it (engine.c).  On PostgreSQL
+ * the entries wait in the writer's memory until the batch's end, where
+ * they are hashed and inserted under the chain's lock (audit_sql_pg).
  *
  * A keyed log (the daemon's audit.key_file) stores an HMAC-SHA256 of the
  * same six netstrings with that key instead: someone who can write the
@@ -108,7 +110,10 @@ static const char *const audit_sql[ST_MAX] = {
 /*
  * On PostgreSQL several gateways may append at once: the chain's end is
  * read under a lock that their transactions take in turn, held until
- * COMMIT, so that each batch goes on from the other's last entry.
+ * COMMIT, so that each batch goes on from the other's last entry.  A
+ * batch takes it at its end, for its entries alone (store_audit_append()
+ * queues them until then): the rest of one gateway's batch does not wait
+ * for the other's.
  */
 static const char *const audit_sql_pg[ST_MAX] = {
 	[ST_AUDIT_LOCK] = "SELECT pg_advisory_xact_lock(7240002)",
@@ -362,6 +367,9 @@ store_audit_free(struct store *st)
 {
 	EVP_MAC_CTX_free(st->audit_mac);
 	st->audit_mac = NULL;
+	store_audit_rewind(st, 0);
+	free(st->audit_queue.v);
+	memset(&st->audit_queue, 0, sizeof(st->audit_queue));
 }
 
 /*
@@ -427,12 +435,12 @@ audit_end_load(struct store_txn *txn, struct store_audit_end *end)
 }
 
 /*
- * Appends an entry to the audit log, at the current time: actor did
- * action (to case_id, or 0), with detail (or NULL).  On the writer
- * connection only.  Returns STORE_OK, or an error.
+ * Inserts an entry at the end of the chain, hashed on the one before:
+ * actor did action (to case_id, or 0) at time at, with detail (or
+ * NULL).  Returns STORE_OK, or an error.
  */
-enum store_status
-store_audit_append(struct store_txn *txn, const char *actor,
+static enum store_status
+append_now(struct store_txn *txn, int64_t at, const char *actor,
     const char *action, int64_t case_id, const char *detail)
 {
 	struct store_audit_end	*end = &txn->st->audit_end;
@@ -441,10 +449,8 @@ store_audit_append(struct store_txn *txn, const char *actor,
 	struct db_stmt		*s;
 	char			 hash[STORE_HASH_HEX];
 	unsigned char		 pb[STORE_HASH_HEX / 2], hb[STORE_HASH_HEX / 2];
-	int64_t			 at = clock_unix(), id = 0;
+	int64_t			 id = 0;
 
-	if (actor == NULL || action == NULL || txn->conn != &txn->st->wr)
-		return STORE_INVALID;
 	if ((r = audit_end_load(txn, end)) != STORE_OK)
 		return r;
 	memset(&a, 0, sizeof(a));
@@ -482,16 +488,102 @@ store_audit_append(struct store_txn *txn, const char *actor,
 }
 
 /*
- * Writer thread, before a batch commits: sets audit_head to the end of
- * the chain when the batch appended entries.  Returns STORE_OK or an
+ * Appends an entry to the audit log, at the current time: actor did
+ * action (to case_id, or 0), with detail (or NULL).  On the writer
+ * connection only.  On SQLite it is inserted now; on PostgreSQL it waits
+ * in the writer's queue for the batch's end (store_audit_batch_end()),
+ * where the chain's lock is taken (see struct store_audit_queue).
+ * Returns STORE_OK, or an error.
+ */
+enum store_status
+store_audit_append(struct store_txn *txn, const char *actor,
+    const char *action, int64_t case_id, const char *detail)
+{
+	struct store_audit_queue	*q = &txn->st->audit_queue;
+	struct store_audit_queued	*e, *v;
+	size_t				 cap;
+
+	if (actor == NULL || action == NULL || txn->conn != &txn->st->wr)
+		return STORE_INVALID;
+	if (!store_is_pg(txn->st))
+		return append_now(txn, clock_unix(), actor, action, case_id,
+		    detail);
+	if (q->n == q->cap) {
+		cap = q->cap > 0 ? q->cap * 2 : 64;
+		if ((v = reallocarray(q->v, cap, sizeof(*v))) == NULL)
+			goto nomem;
+		q->v = v;
+		q->cap = cap;
+	}
+	e = &q->v[q->n];
+	e->at = clock_unix();
+	e->case_id = case_id;
+	e->actor = strdup(actor);
+	e->action = strdup(action);
+	e->detail = detail != NULL ? strdup(detail) : NULL;
+	if (e->actor == NULL || e->action == NULL ||
+	    (detail != NULL && e->detail == NULL)) {
+		free(e->actor);
+		free(e->action);
+		free(e->detail);
+		goto nomem;
+	}
+	q->n++;
+	return STORE_OK;
+nomem:
+	log_warn("store: audit");
+	store_txn_fatal(txn, STORE_ERROR);
+	return STORE_ERROR;
+}
+
+/* The entries queued so far (PostgreSQL), for store_audit_rewind(). */
+size_t
+store_audit_mark(const struct store *st)
+{
+	return st->audit_queue.n;
+}
+
+/*
+ * Drops the queued entries after the first mark (from store_audit_mark();
+ * 0: every one): those of an item that failed, or of a batch rolled back.
+ */
+void
+store_audit_rewind(struct store *st, size_t mark)
+{
+	struct store_audit_queue	*q = &st->audit_queue;
+
+	while (q->n > mark) {
+		q->n--;
+		free(q->v[q->n].actor);
+		free(q->v[q->n].action);
+		free(q->v[q->n].detail);
+	}
+}
+
+/*
+ * Writer thread, before a batch commits: on PostgreSQL inserts the
+ * entries its items queued (taking the chain's lock, see
+ * store_audit_append()); sets audit_head to the end of the chain when
+ * the batch appended entries.  Returns STORE_OK or an
  * error.
  */
 enum store_status
 store_audit_batch_end(struct store_txn *txn)
 {
-	struct store_audit_end	*end = &txn->st->audit_end;
-	struct db_stmt		*s;
+	struct store_audit_end		*end = &txn->st->audit_end;
+	struct store_audit_queue	*q = &txn->st->audit_queue;
+	struct store_audit_queued	*e;
+	struct db_stmt			*s;
+	enum store_status		 r;
+	size_t				 i;
 
+	for (i = 0; i < q->n; i++) {
+		e = &q->v[i];
+		if ((r = append_now(txn, e->at, e->actor, e->action,
+		    e->case_id, e->detail)) != STORE_OK)
+			return r;
+	}
+	store_audit_rewind(txn->st, 0);
 	if (!end->valid || end->pending == 0)
 		return STORE_OK;
 	if ((s = store_txn_stmt(txn, &store_audit_family,

@@ -763,6 +763,7 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 	enum store_status	s;
 	int64_t		changes;
 	size_t			direct = st->ndirect;
+	size_t			queued = store_audit_mark(st);
 	int			rc;
 
 	txn->fatal = STORE_OK;
@@ -776,6 +777,7 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 			*poisoned = 1;
 		if (s != STORE_OK) {
 			st->audit_end = end;
+			store_audit_rewind(st, queued);
 			store_direct_drop(st, direct);
 		}
 		return s;
@@ -791,6 +793,7 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 	/* The item's audit entries, and its replies, go with it. */
 	if (s != STORE_OK) {
 		st->audit_end = end;
+		store_audit_rewind(st, queued);
 		store_direct_drop(st, direct);
 	}
 	if (s != STORE_OK && (rc = store_conn_exec(&st->wr, &engine_family,
@@ -944,6 +947,7 @@ batch_run(struct store *st, struct item **batch, size_t n)
 fail:
 	/* What the writer knew of the audit chain may be gone with it. */
 	st->audit_end.valid = 0;
+	store_audit_rewind(st, 0);
 	store_direct_drop(st, 0);
 	store_health_write(st, why[0] != '\0' ? why :
 	    "the transaction was rolled back");

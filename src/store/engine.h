@@ -46,6 +46,28 @@ struct store_audit_end {
 };
 
 /*
+ * On PostgreSQL, the entries a batch's items append, kept in memory until
+ * the batch's end (store_audit_batch_end()): only then is the chain's end
+ * locked and read, and the entries hashed and inserted, so that the lock
+ * that several gateways' writers take in turn is held for those inserts
+ * and the COMMIT, not for the whole batch.  An item that fails takes its
+ * entries back (store_audit_rewind()).
+ */
+struct store_audit_queued {
+	int64_t		 at;
+	int64_t		 case_id;
+	char		*actor;
+	char		*action;
+	char		*detail;	/* or NULL */
+};
+
+struct store_audit_queue {
+	struct store_audit_queued *v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/*
  * WAL frames that wake the checkpointer, then again every STEP more; frames
  * past which the writer checkpoints the rest itself.
  */
@@ -103,6 +125,7 @@ struct store {
 	struct item	**batch;	/* batch_max slots, the writer's */
 	int		 batch_max;
 	struct store_audit_end audit_end;	/* the writer's */
+	struct store_audit_queue audit_queue;	/* the writer's, PostgreSQL */
 
 	pthread_mutex_t	 lock;		/* everything below */
 	pthread_cond_t	 wake;		/* work queued, or closing */

@@ -243,6 +243,8 @@ void		 store_outbox_fill(struct db_stmt *, struct store_outbox *,
 void		 store_audit_fill(struct db_stmt *, struct store_audit *,
 		    int copy);
 enum store_status store_audit_batch_end(struct store_txn *);
+size_t		 store_audit_mark(const struct store *);
+void		 store_audit_rewind(struct store *, size_t);
 void		 store_audit_free(struct store *);
 
 /* A state from its name (case.c, outbox_rows.c). */

@@ -127,4 +127,14 @@ test_expect_success 'the timers fold the counts into outbox_sent: the same numbe
 	test "$(counted b.sock)" = "$(sent)"
 '
 
+test_expect_success 'the audit log both wrote at once: one chain that verifies' '
+	"$PAPICTL" -s "$TRASH/a.sock" audit --verify >v &&
+	test_grep "^audit log verified: " v &&
+	test "$(q "SELECT count(*) FROM audit
+	    WHERE action = '"'case.create'"'")" = "$(rows cases)" &&
+	m=$(q "SELECT count(*) FROM inbound WHERE case_id IS NOT NULL") &&
+	test "$(q "SELECT count(*) FROM audit
+	    WHERE action = '"'case.followup'"'")" = $((m - $(rows cases)))
+'
+
 test_done
