@@ -76,7 +76,12 @@ test_expect_success 'an answer clears it, and an answered case is not marked aga
 	ctl list --overdue >out && test_grep "no cases" out
 '
 
+# Times are in seconds: a case reopened in the second of its last answer
+# is not "reopened after it" (reopened > answered), so the reopening waits
+# for the next second.
 test_expect_success 'reopened: waiting for an answer again, then overdue' '
+	answered=$(col "$A" answered) &&
+	wait_for "test \$(date +%s) -gt $answered" &&
 	ctl close "$A" >/dev/null && ctl reopen "$A" >/dev/null &&
 	test "$(col "$A" "CAST(deadline > strftime('"'%s'"', '"'now'"') AS INTEGER)")" = 1 &&
 	past "$A" deadline 5 &&
