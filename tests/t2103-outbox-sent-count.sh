@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='outbox: the rows sent counted, not indexed (schema 24): papictl status and /metrics give the numbers the rows give, after the migration and as rows are sent, reported and retried'
+test_description='outbox: the rows sent counted, not indexed (schema 24), the queued ones indexed once (schema 30): papictl status and /metrics give the numbers the rows give, after the migration and as rows are sent, reported and retried'
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-http.sh"
 . "$TESTS_DIR/lib-ctl.sh"
@@ -49,12 +49,25 @@ same() {
 	done
 }
 
-# by_index STATE: the statement of the depth of STATE can use the
-# index outbox_state, which leaves the rows sent out (SQLite refuses
-# INDEXED BY an index it cannot use).
+# by_index STATE: the statement of the depth of STATE can use an index:
+# outbox_queue for the queued rows, outbox_state, which leaves the rows
+# sent and queued out, for the others (SQLite refuses INDEXED BY an index
+# it cannot use).
 by_index() {
-	sql "SELECT count(*) FROM outbox INDEXED BY outbox_state
-	    WHERE state = '$1' AND state <> 'sent'" >/dev/null
+	if [ "$1" = queued ]; then
+		sql "SELECT count(*) FROM outbox INDEXED BY outbox_queue
+		    WHERE state = 'queued'" >/dev/null
+	else
+		sql "SELECT count(*) FROM outbox INDEXED BY outbox_state
+		    WHERE state = '$1' AND state <> 'sent'
+		    AND state <> 'queued'" >/dev/null
+	fi
+}
+
+# entries INDEX: the entries in INDEX, from SQLite's dbstat.
+entries() {
+	sql "SELECT coalesce(sum(ncell), 0) FROM dbstat
+	    WHERE name = '$1' AND pagetype = 'leaf'"
 }
 
 # inject_all NUMBER...: a message in from each NUMBER.
@@ -138,6 +151,18 @@ test_requires_sqlite "SQLite's INDEXED BY"
 test_expect_success 'the depths by state can be read from the index alone' '
 	by_index queued && by_index sending && by_index delivered &&
 	by_index failed
+'
+
+test_requires_sqlite "SQLite's dbstat"
+test_expect_success 'a queued row is in outbox_queue, not in outbox_state too' '
+	sql "SELECT sql FROM sqlite_schema WHERE name = '"'outbox_state'"'" >idx &&
+	test_grep "state <> .queued." idx &&
+	test "$(sql "SELECT count(*) FROM outbox WHERE state = '"'queued'"'")" \
+	    -ge 1 &&
+	test "$(entries outbox_state)" = "$(sql "SELECT count(*) FROM outbox
+	    WHERE state <> '"'sent'"' AND state <> '"'queued'"'")" &&
+	test "$(entries outbox_queue)" = "$(sql "SELECT count(*) FROM outbox
+	    WHERE state = '"'queued'"'")"
 '
 
 test_expect_success 'replies sent through the provider are counted' '

@@ -645,21 +645,27 @@ store_outbox_counts(struct store_query *q,
 	/*
 	 * The rows sent are counted in outbox_sent, not indexed by state
 	 * (schema 24), and on PostgreSQL in the deltas not folded into it
-	 * yet (schema 25, outbox_rows.c); the others are few.
+	 * yet (schema 25, outbox_rows.c); the queued ones in outbox_queue,
+	 * the others in outbox_state (schema 30), which are few.
 	 */
-#define OUTBOX_COUNTS(sent) "SELECT channel, state, n, e FROM (SELECT " \
-	    "channel, state, count(*) AS n, CASE state WHEN 'failed' THEN " \
+#define OUTBOX_COUNTS(queue, sent) "SELECT channel, state, n, e " \
+	    "FROM (SELECT channel, state, count(*) AS n, " \
+	    "CASE state WHEN 'failed' THEN " \
 	    "(SELECT o2.last_error FROM outbox o2 WHERE o2.channel = " \
 	    "o.channel AND o2.state = 'failed' AND o2.state <> 'sent' " \
-	    "AND o2.last_error IS NOT NULL " \
+	    "AND o2.state <> 'queued' AND o2.last_error IS NOT NULL " \
 	    "ORDER BY o2.updated DESC LIMIT 1) END AS e FROM outbox o " \
-	    "WHERE state <> 'sent' GROUP BY channel, state UNION ALL " \
+	    "WHERE state <> 'sent' AND state <> 'queued' " \
+	    "GROUP BY channel, state UNION ALL " \
+	    "SELECT channel, 'queued', count(*), NULL FROM outbox " queue \
+	    " WHERE state = 'queued' GROUP BY channel UNION ALL " \
 	    sent ") AS c ORDER BY channel, state"
-	if ((s = qprep(q, pg ? OUTBOX_COUNTS("SELECT channel, 'sent', "
+	if ((s = qprep(q, pg ? OUTBOX_COUNTS("", "SELECT channel, 'sent', "
 	    "sum(n)::bigint, NULL FROM (SELECT channel, n FROM outbox_sent "
 	    "UNION ALL SELECT channel, n FROM outbox_sent_delta) AS d "
 	    "GROUP BY channel HAVING sum(n) > 0") :
-	    OUTBOX_COUNTS("SELECT channel, 'sent', n, NULL FROM outbox_sent "
+	    OUTBOX_COUNTS("INDEXED BY outbox_queue",
+	    "SELECT channel, 'sent', n, NULL FROM outbox_sent "
 	    "WHERE n > 0"))) == NULL)
 		return STORE_ERROR;
 #undef OUTBOX_COUNTS

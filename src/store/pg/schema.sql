@@ -187,7 +187,8 @@ CREATE INDEX outbox_provider_id ON outbox (channel, provider_msg_id)
 CREATE INDEX outbox_recipient ON outbox (recipient, created);
 CREATE INDEX outbox_queue ON outbox (channel, priority, next_attempt)
   WHERE state = 'queued';
-CREATE INDEX outbox_state ON outbox (state, channel) WHERE state <> 'sent';
+CREATE INDEX outbox_state ON outbox (state, channel)
+  WHERE state <> 'sent' AND state <> 'queued';
 CREATE TABLE outbox_sent (
   channel TEXT PRIMARY KEY,
   n BIGINT NOT NULL
@@ -462,4 +463,4 @@ ALTER TABLE notes FORCE ROW LEVEL SECURITY;
 CREATE POLICY notes_ward ON notes
   USING (papigw_ward() IS NULL OR case_id IN (SELECT id FROM cases));
 
-INSERT INTO papigw_schema (id, version) VALUES (1, 29);
+INSERT INTO papigw_schema (id, version) VALUES (1, 30);
