@@ -202,6 +202,21 @@ store_sql() {
 	fi
 }
 
+# $OUTBOX_TEXT: the whole text of a row of the table outbox, not aliased,
+# as SQL (STORE_OUTBOX_TEXT() in src/store/store_priv.h): SQLite keeps an
+# acknowledgement as its template, once in outbox_texts, and its case's
+# reference in the row (schema 30).
+OUTBOX_TEXT="(CASE WHEN outbox.tpl IS NULL THEN outbox.text ELSE (SELECT"
+OUTBOX_TEXT="$OUTBOX_TEXT replace(x.text, x.ph, outbox.text) FROM"
+OUTBOX_TEXT="$OUTBOX_TEXT outbox_texts x WHERE x.id = outbox.tpl) END)"
+
+# outbox_columns COLUMNS: COLUMNS of the table outbox (a list, "text,
+# encoding"), with $OUTBOX_TEXT for text.
+outbox_columns() {
+	printf '%s\n' "$1" |
+	    sed "s/\(^\|[ ,]\)text\($\|[ ,]\)/\1$OUTBOX_TEXT\2/g"
+}
+
 # case_ref_set N: the next case opened gets the reference N + 1 (the
 # store's counter: SQLite's row counters 'case_ref', PostgreSQL's
 # sequence case_ref).

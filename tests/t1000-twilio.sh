@@ -46,7 +46,8 @@ test_expect_success 'a signed message: 200 TwiML, a case, an acknowledgement' '
 	    "1|1|infrastructure|received|tw" &&
 	test "$(rows outbox case_id=1 recipient=+84901234567 channel=tw \
 	    state=queued)" = 1 &&
-	q "SELECT text FROM outbox WHERE case_id = 1" | grep -q "PA-000001"
+	q "SELECT $OUTBOX_TEXT FROM outbox WHERE case_id = 1" |
+	    grep -q "nhan phan anh PA-000001"
 '
 
 test_expect_success 'a forged signature: 403 and nothing stored' '

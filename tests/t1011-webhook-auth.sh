@@ -16,7 +16,7 @@ from() {
 
 # ob COLUMNS RECIPIENT: those columns of the outbox row to RECIPIENT.
 ob() {
-	q "SELECT $1 FROM outbox WHERE recipient = '$2'"
+	q "SELECT $(outbox_columns "$1") FROM outbox WHERE recipient = '$2'"
 }
 
 test_expect_success 'setup: generic with Basic, Africa'"'"'s Talking with a secret parameter' '

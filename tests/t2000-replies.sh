@@ -37,13 +37,14 @@ at() {
 
 # to COLUMN NUMBER: a column of the newest outbox row to NUMBER.
 to() {
-	q "SELECT $1 FROM outbox WHERE recipient = '$2' ORDER BY id DESC
-	    LIMIT 1"
+	q "SELECT $(outbox_columns "$1") FROM outbox WHERE recipient = '$2'
+	    ORDER BY id DESC LIMIT 1"
 }
 
 # of COLUMN CASE: a column of the newest outbox row of case CASE.
 of() {
-	q "SELECT $1 FROM outbox WHERE case_id = $2 ORDER BY id DESC LIMIT 1"
+	q "SELECT $(outbox_columns "$1") FROM outbox WHERE case_id = $2
+	    ORDER BY id DESC LIMIT 1"
 }
 
 # due CASE: the answer date of case CASE, as replies write it.
@@ -71,7 +72,8 @@ answer() {
 
 # all COLUMN NUMBER: a column of every outbox row to NUMBER, oldest first.
 all() {
-	q "SELECT $1 FROM outbox WHERE recipient = '$2' ORDER BY id"
+	q "SELECT $(outbox_columns "$1") FROM outbox WHERE recipient = '$2'
+	    ORDER BY id"
 }
 
 # unattached NUMBER: inbound messages of NUMBER attached to no case.
@@ -126,6 +128,15 @@ test_expect_success 'a report: one part with the reference, the date, how to ask
 	fi &&
 	test "$(of encoding 1)" = gsm7 && test "$(of segments 1)" = 1 &&
 	expect_segments "$text" gsm7 1
+'
+
+test_requires_sqlite "the outbox's rows as SQLite stores them"
+test_expect_success 'the acknowledgement stored as its template, once, and its reference (schema 30)' '
+	test "$(q "SELECT text || '"'|'"' || (tpl IS NOT NULL) FROM outbox
+	    WHERE case_id = 1")" = "PA-000001|1" &&
+	test "$(q "SELECT ph FROM outbox_texts o JOIN outbox ON outbox.tpl = o.id
+	    WHERE outbox.case_id = 1")" = PA-000000 &&
+	test "$(q "SELECT count(*) FROM outbox_texts")" = 1
 '
 
 test_expect_success 'the explanation when asked for, to that number only' '

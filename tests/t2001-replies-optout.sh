@@ -16,7 +16,7 @@ past() {
 
 # to COLUMN NUMBER [KIND]: a column of the newest outbox row to NUMBER.
 to() {
-	sql "SELECT $1 FROM outbox WHERE recipient = '$2'
+	sql "SELECT $(outbox_columns "$1") FROM outbox WHERE recipient = '$2'
 	    AND kind = '${3:-special}' ORDER BY id DESC LIMIT 1"
 }
 

@@ -20,8 +20,8 @@ sms() {
 
 # last COLUMN NUMBER: a column of the newest outbox row to NUMBER.
 last() {
-	sql "SELECT $1 FROM outbox WHERE recipient = '$2' ORDER BY id DESC
-	    LIMIT 1"
+	sql "SELECT $(outbox_columns "$1") FROM outbox WHERE recipient = '$2'
+	    ORDER BY id DESC LIMIT 1"
 }
 
 nrows() {

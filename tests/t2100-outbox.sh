@@ -48,7 +48,7 @@ row_is() {
 
 # ob COLUMNS RECIPIENT: those columns of the outbox row to RECIPIENT.
 ob() {
-	q "SELECT $1 FROM outbox WHERE recipient = '$2'"
+	q "SELECT $(outbox_columns "$1") FROM outbox WHERE recipient = '$2'"
 }
 
 # reqs FIELD VALUE: how many requests had parameter FIELD = VALUE.

@@ -6,7 +6,7 @@ test_description='outbox: a reply is given up after a time, not a number of atte
 
 # ob COLUMNS RECIPIENT: those columns of the outbox row to RECIPIENT.
 ob() {
-	sql "SELECT $1 FROM outbox WHERE recipient = '$2'"
+	sql "SELECT $(outbox_columns "$1") FROM outbox WHERE recipient = '$2'"
 }
 
 # state_is RECIPIENT STATE: the outbox row to RECIPIENT is in STATE.

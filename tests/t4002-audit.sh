@@ -257,7 +257,9 @@ test_expect_success 'a store of version 26 with its entries in hex: upgraded, ve
 	n=$(sql "SELECT count(*) FROM audit") &&
 	sql "UPDATE audit SET prev_hash = lower(hex(prev_hash)),
 	    hash = lower(hex(hash)); ALTER TABLE outbox DROP COLUMN ward;
-	    PRAGMA user_version = 26" &&
+	    UPDATE outbox SET text = $OUTBOX_TEXT, tpl = NULL
+	    WHERE tpl IS NOT NULL; ALTER TABLE outbox DROP COLUMN tpl;
+	    DROP TABLE outbox_texts; PRAGMA user_version = 26" &&
 	test "$(sql "SELECT count(*) FROM audit WHERE typeof(hash) = '"'text'"'
 	    AND length(hash) = 64 AND length(prev_hash) IN (8, 64)")" = "$n" &&
 	: >daemon.log && start_daemon -c p.conf &&

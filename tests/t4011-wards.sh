@@ -91,11 +91,13 @@ test_expect_success 'ward p8: its own categories and templates, and a ward of it
 	inject +84912300801 "Đường hẻm 3 bị ngập nước, cống nghẹt" &&
 	B1=$REF &&
 	test "$(sql "SELECT ward FROM cases WHERE ref_number = ${B1#PA-}")" = p8 &&
-	sql "SELECT text FROM outbox o JOIN cases c ON c.id = o.case_id
-	    WHERE c.ref_number = ${B1#PA-} AND o.kind = '"'ack'"'" >ack8 &&
+	sql "SELECT $OUTBOX_TEXT FROM outbox JOIN cases c
+	    ON c.id = outbox.case_id WHERE c.ref_number = ${B1#PA-}
+	    AND outbox.kind = '"'ack'"'" >ack8 &&
 	test_grep "UBND Phuong 8 da nhan phan anh $B1 (ha tang, phuong 8)" ack8 &&
-	sql "SELECT text FROM outbox o JOIN cases c ON c.id = o.case_id
-	    WHERE c.ref_number = ${A1#PA-} AND o.kind = '"'ack'"'" >ack7 &&
+	sql "SELECT $OUTBOX_TEXT FROM outbox JOIN cases c
+	    ON c.id = outbox.case_id WHERE c.ref_number = ${A1#PA-}
+	    AND outbox.kind = '"'ack'"'" >ack7 &&
 	test_grep "UBND Phuong 7 da nhan phan anh $A1 (ha tang)\." ack7 &&
 	test "$(sql "SELECT CAST((SELECT deadline - created FROM cases
 	    WHERE ref_number = ${B1#PA-}) < (SELECT deadline - created

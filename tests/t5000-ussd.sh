@@ -47,7 +47,7 @@ cuu, quay lai so nay va chon 2. Xin cam on!" &&
 test_expect_success 'report: the acknowledgement also goes by SMS on ussd.channel' '
 	wait_for "test \"\$(rows outbox recipient=+84911000001 channel=at \
 	    case_id=1)\" = 1" &&
-	q "SELECT text FROM outbox WHERE case_id = 1" >ack &&
+	q "SELECT $OUTBOX_TEXT FROM outbox WHERE case_id = 1" >ack &&
 	test_grep PA-000001 ack
 '
 

@@ -630,10 +630,15 @@ queue_guard(struct store_txn *txn, struct reply_ctx *ctx, int *blocked)
 	return STORE_OK;
 }
 
-/* Queues text, composed, as an automatic reply of kind to ctx's sender. */
+/*
+ * Queues text, composed, as an automatic reply of kind to ctx's sender;
+ * tpl, when not NULL, is text with ph where text has ref (the store may
+ * keep the two apart: store_outbox_new).
+ */
 static enum store_status
 queue_row(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
-    int64_t case_id, const char *text, const char *encoding, int segments)
+    int64_t case_id, const char *text, const char *encoding, int segments,
+    const char *tpl, const char *ph, const char *ref)
 {
 	struct store_outbox_new	 o;
 	enum store_status	 st;
@@ -650,6 +655,9 @@ queue_row(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
 	o.created = ctx->now;
 	o.updated = ctx->now;
 	o.next_attempt = ctx->now;
+	o.tpl = tpl;
+	o.ph = ph;
+	o.ref = ref;
 	if ((st = store_outbox_insert(txn, &o, &ctx->outbox_id)) != STORE_OK)
 		return st;
 	ctx->block = REPLY_SENT;
@@ -676,7 +684,8 @@ queue_auto(struct store_txn *txn, struct reply_ctx *ctx, const char *kind,
 		return st;
 	reply_compose(ctx->conf, ctx->channel, max, first, rest, text,
 	    sizeof(text), &encoding, &segments);
-	return queue_row(txn, ctx, kind, case_id, text, encoding, segments);
+	return queue_row(txn, ctx, kind, case_id, text, encoding, segments,
+	    NULL, NULL, NULL);
 }
 
 /* Renders tpl (Vietnamese or English) with the ward's and a case's. */
@@ -772,15 +781,15 @@ reply_ack_prepare(const struct config *conf, const char *channel,
  * The prepared acknowledgement with the reference ref written over the
  * placeholder's places into buf, when pre is what reply_ack() would
  * compose (the same category, language, deadline and explanation; a
- * reference of the placeholder's length: the same encoding and parts).
- * Returns 1, or 0 when it must be composed afresh.
+ * reference of the placeholder's length: the same encoding and parts),
+ * with the placeholder in ph and the reference in rbuf (REF_MAX bytes
+ * each).  Returns 1, or 0 when it must be composed afresh.
  */
 static int
 ack_fill(const struct reply_ctx *ctx, const struct reply_pre *pre,
     const struct category *cat, int64_t ref, int64_t deadline, int explain,
-    char *buf, size_t bufsz)
+    char *buf, size_t bufsz, char *ph, char *rbuf)
 {
-	char	 ph[REF_MAX], rbuf[REF_MAX];
 	char	*p;
 	size_t	 len;
 
@@ -788,9 +797,9 @@ ack_fill(const struct reply_ctx *ctx, const struct reply_pre *pre,
 	    pre->lang != ctx->lang || pre->explain != explain ||
 	    pre->deadline != deadline || pre->len >= bufsz)
 		return 0;
-	ref_format(ctx->conf->case_prefix, 0, ph, sizeof(ph));
-	len = ref_format(ctx->conf->case_prefix, ref, rbuf, sizeof(rbuf));
-	if (len != strlen(ph) || len >= sizeof(rbuf))
+	ref_format(ctx->conf->case_prefix, 0, ph, REF_MAX);
+	len = ref_format(ctx->conf->case_prefix, ref, rbuf, REF_MAX);
+	if (len != strlen(ph) || len >= REF_MAX)
 		return 0;
 	memcpy(buf, pre->text, pre->len + 1);
 	for (p = buf; (p = strstr(p, ph)) != NULL; p += len)
@@ -819,22 +828,24 @@ reply_ack(struct store_txn *txn, struct reply_ctx *ctx,
 	const char		*encoding;
 	int			 explain = first && conf->replies_explain_first;
 	int			 blocked, segments;
-	char			 rbuf[REF_MAX], text[REPLY_TEXT_MAX];
+	char			 rbuf[REF_MAX], ph[REF_MAX];
+	char			 text[REPLY_TEXT_MAX];
 	char			 ack[REPLY_TEXT_MAX], expl[REPLY_TEXT_MAX];
 
 	if ((st = queue_guard(txn, ctx, &blocked)) != STORE_OK || blocked)
 		return st;
+	/* The prepared text is the template, the reference what goes in. */
 	if (ack_fill(ctx, pre, cat, ref, deadline, explain, text,
-	    sizeof(text)))
+	    sizeof(text), ph, rbuf))
 		return queue_row(txn, ctx, REPLY_KIND_ACK, case_id, text,
-		    pre->encoding, pre->segments);
+		    pre->encoding, pre->segments, pre->text, ph, rbuf);
 	ref_format(conf->case_prefix, ref, rbuf, sizeof(rbuf));
 	render_ack(conf, cat, ctx->lang, rbuf, deadline, explain, ack, expl,
 	    sizeof(ack));
 	reply_compose(conf, ctx->channel, reply_budget(conf, ctx->channel, 0),
 	    ack, expl, text, sizeof(text), &encoding, &segments);
 	return queue_row(txn, ctx, REPLY_KIND_ACK, case_id, text, encoding,
-	    segments);
+	    segments, NULL, NULL, NULL);
 }
 
 /*

@@ -121,8 +121,9 @@ static const char *const case_sql[ST_MAX] = {
 	    "WHERE " BY_REF("c."),
 	[ST_CASE_BY_REF_TEXT] = "SELECT " STORE_CASE_COLUMNS("c.") ", "
 	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE " BY_REF("c."),
-	[ST_CASE_LAST_ANSWER] = "SELECT text FROM outbox "
-	    "WHERE case_id = ?1 AND kind = 'answer' ORDER BY id DESC LIMIT 1",
+	[ST_CASE_LAST_ANSWER] = "SELECT " STORE_OUTBOX_TEXT("o.") " FROM "
+	    "outbox o WHERE o.case_id = ?1 AND o.kind = 'answer' "
+	    "ORDER BY o.id DESC LIMIT 1",
 	[ST_CASE_FIND_OPEN] = "SELECT id, ref_number FROM cases "
 	    "WHERE " BY_REF("") " AND sender = ?2 "
 	    "AND state NOT IN ('resolved', 'confirmed') AND +ward = ?3",

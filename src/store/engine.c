@@ -263,6 +263,7 @@ store_close(struct store *st)
 	store_conn_close(&st->wr);
 	store_conn_close(&st->lead);
 	store_audit_free(st);
+	store_outbox_texts_forget(st);
 	if (st->walfd != -1)
 		close(st->walfd);
 	free(st->walpath);
@@ -779,6 +780,7 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 			st->audit_end = end;
 			store_audit_rewind(st, queued);
 			store_direct_drop(st, direct);
+			store_outbox_texts_forget(st);
 		}
 		return s;
 	}
@@ -795,6 +797,7 @@ item_run(struct store *st, struct store_txn *txn, struct item *it,
 		st->audit_end = end;
 		store_audit_rewind(st, queued);
 		store_direct_drop(st, direct);
+		store_outbox_texts_forget(st);
 	}
 	if (s != STORE_OK && (rc = store_conn_exec(&st->wr, &engine_family,
 	    ST_ROLLBACK_TO)) != DB_OK)
@@ -949,6 +952,7 @@ fail:
 	st->audit_end.valid = 0;
 	store_audit_rewind(st, 0);
 	store_direct_drop(st, 0);
+	store_outbox_texts_forget(st);
 	store_health_write(st, why[0] != '\0' ? why :
 	    "the transaction was rolled back");
 	for (i = 0; i < n; i++)

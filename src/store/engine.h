@@ -75,6 +75,18 @@ struct store_audit_queue {
 #define STORE_CKPT_STEP		500
 #define STORE_CKPT_RESTART	4000
 
+/*
+ * The writer's last rows of outbox_texts (txn.c, for outbox_rows.c): id,
+ * text and placeholder; text NULL for a free slot.  Forgotten whenever an
+ * item or a batch fails, since the row may have gone with it.
+ */
+#define STORE_TEXTS_CACHED	8
+struct store_text_cached {
+	int64_t		 id;
+	char		*text;
+	char		*ph;
+};
+
 struct store {
 	const struct db_driver *driver;
 	char		*path;
@@ -125,6 +137,8 @@ struct store {
 	struct item	**batch;	/* batch_max slots, the writer's */
 	int		 batch_max;
 	struct store_audit_end audit_end;	/* the writer's */
+	struct store_text_cached texts[STORE_TEXTS_CACHED]; /* the writer's */
+	unsigned	 texts_next;	/* the slot to fill next */
 	struct store_audit_queue audit_queue;	/* the writer's, PostgreSQL */
 
 	pthread_mutex_t	 lock;		/* everything below */
@@ -190,6 +204,9 @@ void		 store_wal_stop(struct store *);
 void		 store_wal_hand(struct store *, struct item **, size_t n);
 void		 store_wal_between(struct store *);
 int		 store_wal_hook(void *, sqlite3 *, const char *, int);
+
+/* txn.c */
+void		 store_outbox_texts_forget(struct store *);
 
 /* engine.c */
 void		 store_count_error(struct store *);

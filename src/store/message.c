@@ -69,9 +69,10 @@ static const char *const message_sql[ST_MAX] = {
 	    "FROM inbound WHERE sender = ?1 AND received >= ?2 LIMIT ?3) AS r",
 	[ST_INBOUND_GET] = "SELECT " MESSAGE_COLUMNS ", received "
 	    "FROM inbound WHERE id = ?1",
-	[ST_OUTBOUND_GET] = "SELECT id, case_id, channel, provider_msg_id, "
-	    "sender, recipient, text, NULL, encoding, NULL, created, sent, id "
-	    "FROM outbox WHERE id = ?1 AND sent IS NOT NULL",
+	[ST_OUTBOUND_GET] = "SELECT o.id, o.case_id, o.channel, "
+	    "o.provider_msg_id, o.sender, o.recipient, " STORE_OUTBOX_TEXT("o.")
+	    ", NULL, o.encoding, NULL, o.created, o.sent, o.id "
+	    "FROM outbox o WHERE o.id = ?1 AND o.sent IS NOT NULL",
 	[ST_PART_INSERT] = "INSERT INTO parts (channel, provider_msg_id, "
 	    "sender, recipient, ref, total, seq, text, provider_time, "
 	    "received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "

@@ -27,6 +27,8 @@
 
 enum {
 	ST_OUTBOX_INSERT,
+	ST_TEXT_ADD,
+	ST_TEXT_ID,
 	ST_OUTBOX_GET,
 	ST_OUTBOX_CLAIM,
 	ST_OUTBOX_RESULT,
@@ -52,16 +54,20 @@ static const char *const outbox_sql[ST_MAX] = {
 	[ST_OUTBOX_INSERT] = "INSERT INTO outbox (case_id, channel, "
 	    "recipient, text, encoding, segments, state, attempts, "
 	    "next_attempt, last_error, provider_msg_id, created, updated, "
-	    "kind, priority, ward) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, ?12, ?13, coalesce(?14, 'answer'), ?15, ?16)",
-	[ST_OUTBOX_GET] = "SELECT " STORE_OUTBOX_COLUMNS("") " FROM outbox "
-	    "WHERE id = ?1",
+	    "kind, priority, ward, tpl) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10, ?11, ?12, ?13, coalesce(?14, 'answer'), ?15, ?16, ?17)",
+	[ST_TEXT_ADD] = "INSERT INTO outbox_texts (text, ph) VALUES (?1, ?2) "
+	    "ON CONFLICT (text, ph) DO NOTHING",
+	[ST_TEXT_ID] = "SELECT id, 0 FROM outbox_texts "
+	    "WHERE text = ?1 AND ph = ?2",
+	[ST_OUTBOX_GET] = "SELECT " STORE_OUTBOX_COLUMNS("outbox.")
+	    " FROM outbox WHERE id = ?1",
 	[ST_OUTBOX_CLAIM] = "UPDATE outbox SET state = 'sending', "
 	    "attempts = attempts + 1, updated = ?2 WHERE id IN ("
 	    "SELECT id FROM outbox INDEXED BY outbox_queue WHERE channel = ?1 "
 	    "AND state = 'queued' AND next_attempt <= ?2 "
 	    "ORDER BY priority, next_attempt, id LIMIT ?3) "
-	    "RETURNING " STORE_OUTBOX_COLUMNS(""),
+	    "RETURNING " STORE_OUTBOX_COLUMNS("outbox."),
 	[ST_OUTBOX_RESULT] = "UPDATE outbox SET state = ?2, "
 	    "provider_msg_id = coalesce(?3, provider_msg_id), "
 	    "last_error = coalesce(?4, last_error), "
@@ -258,6 +264,36 @@ fill_outbox(struct db_stmt *s, void *out)
  */
 
 /*
+ * The id in outbox_texts of text with its placeholder ph, added when it
+ * is not there.  Returns STORE_OK or an error.
+ */
+static enum store_status
+text_id(struct store_txn *txn, const char *text, const char *ph,
+    int64_t *id)
+{
+	struct db_stmt		*s;
+	enum store_status	 st;
+
+	if (store_txn_text_known(txn, text, ph, id))
+		return STORE_OK;
+	if ((s = stmt(txn, ST_TEXT_ADD)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, text);
+	store_bind_text(s, 2, ph);
+	if ((st = store_txn_step(txn, s, "outbox text", NULL)) != STORE_OK)
+		return st;
+	if ((s = stmt(txn, ST_TEXT_ID)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, text);
+	store_bind_text(s, 2, ph);
+	if ((st = store_txn_lookup(txn, s, "outbox text", id, NULL)) !=
+	    STORE_OK)
+		return st == STORE_NOTFOUND ? STORE_ERROR : st;
+	store_txn_text_keep(txn, text, ph, *id);
+	return STORE_OK;
+}
+
+/*
  * Queues message o for the outbox worker, at o->priority (bulk,
  * STORE_OUTBOX_PRIORITY_BULK, goes out after the replies due on its
  * channel).  A reply due now that the worker takes from the writer
@@ -274,7 +310,7 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
 	struct store_outbox	 row;
 	enum store_status	 st;
 	const char		*state;
-	int64_t			 t = clock_unix(), rid = 0;
+	int64_t			 t = clock_unix(), rid = 0, tpl = 0;
 	int			 direct, attempts = o->attempts;
 
 	if ((state = store_outbox_state_name(o->state)) == NULL ||
@@ -288,12 +324,20 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
 		state = store_outbox_state_name(STORE_OUTBOX_SENDING);
 		attempts++;
 	}
+	/*
+	 * On SQLite a text made of a template and a reference is stored as
+	 * the two: the template once in outbox_texts, the reference in the
+	 * row (schema 30); STORE_OUTBOX_TEXT() puts them together again.
+	 */
+	if (o->tpl != NULL && store_txn_sqlite(txn) &&
+	    (st = text_id(txn, o->tpl, o->ph, &tpl)) != STORE_OK)
+		return st;
 	if ((s = stmt(txn, ST_OUTBOX_INSERT)) == NULL)
 		return STORE_ERROR;
 	store_bind_opt(s, 1, o->case_id);
 	store_bind_text(s, 2, o->channel);
 	store_bind_text(s, 3, o->recipient);
-	store_bind_text(s, 4, o->text);
+	store_bind_text(s, 4, tpl != 0 ? o->ref : o->text);
 	store_bind_text(s, 5, o->encoding);
 	db_bind_int64(s, 6, o->segments);
 	store_bind_text(s, 7, state);
@@ -312,6 +356,7 @@ store_outbox_insert(struct store_txn *txn, const struct store_outbox_new *o,
 	 */
 	store_bind_text(s, 16, o->case_id == 0 && *store_txn_ward(txn) != '\0' ?
 	    store_txn_ward(txn) : NULL);
+	store_bind_opt(s, 17, tpl);
 	if (!direct)
 		store_txn_outbox_queued(txn);
 	if ((st = store_txn_step(txn, s, "outbox insert", &rid)) != STORE_OK)

@@ -384,9 +384,10 @@ store_case_thread(struct store_query *q, int64_t case_id,
 	if ((s = qprep(q, "SELECT 0, id, received, channel, text, kind, "
 	    "NULL, NULL, 0, NULL, NULL, decision FROM inbound "
 	    "WHERE case_id = ?1 "
-	    "UNION ALL SELECT 1, id, created, channel, text, kind, state, "
-	    "encoding, segments, last_error, updated, NULL FROM outbox "
-	    "WHERE case_id = ?1 ORDER BY 3, 1, 2")) == NULL)
+	    "UNION ALL SELECT 1, o.id, o.created, o.channel, "
+	    STORE_OUTBOX_TEXT("o.") ", o.kind, o.state, o.encoding, "
+	    "o.segments, o.last_error, o.updated, NULL FROM outbox o "
+	    "WHERE o.case_id = ?1 ORDER BY 3, 1, 2")) == NULL)
 		return STORE_ERROR;
 	db_bind_int64(s, 1, case_id);
 	while ((rc = db_step(s)) == DB_ROW) {

@@ -550,6 +550,14 @@ struct store_outbox_new {
 	int64_t		 updated;	/* 0: now */
 	const char	*kind;		/* REPLY_KIND_*; NULL: "answer" */
 	int		 priority;	/* STORE_OUTBOX_PRIORITY_*; 0: reply */
+	/*
+	 * Or NULL: text is tpl with ref in place of every ph (an
+	 * acknowledgement and its case's reference).  SQLite stores tpl
+	 * once in outbox_texts and ref in the row (schema 30).
+	 */
+	const char	*tpl;
+	const char	*ph;
+	const char	*ref;
 };
 
 /* What became of an attempt (store_outbox_result()). */

@@ -119,6 +119,11 @@ enum store_status store_txn_fail(struct store_txn *, enum db_rc,
 void		 store_txn_fatal(struct store_txn *, enum store_status);
 enum store_status store_txn_step(struct store_txn *, struct db_stmt *,
 		    const char *what, int64_t *id);
+int		 store_txn_sqlite(struct store_txn *);
+int		 store_txn_text_known(struct store_txn *, const char *text,
+		    const char *ph, int64_t *id);
+void		 store_txn_text_keep(struct store_txn *, const char *text,
+		    const char *ph, int64_t id);
 enum store_status store_txn_lookup(struct store_txn *, struct db_stmt *,
 		    const char *what, int64_t *a, int64_t *b);
 enum store_status store_txn_count(struct store_txn *, struct db_stmt *,
@@ -212,8 +217,20 @@ void		 store_fill_int(struct db_stmt *, void *);
 #define STORE_EVENT_COLUMNS						\
 	"id, case_id, at, actor, from_state, to_state, detail"
 #define STORE_NOTE_COLUMNS	"id, case_id, at, author, text"
+/*
+ * The text of an outbox row (p: a table alias and a dot): its own, or,
+ * for a row that names one of outbox_texts (schema 30), that text with
+ * the row's in place of every placeholder (the row's alone, were that
+ * one missing: never NULL).
+ */
+#define STORE_OUTBOX_TEXT(p)						\
+	"CASE WHEN " p "tpl IS NULL THEN " p "text ELSE coalesce((SELECT " \
+	"replace(x.text, x.ph, " p "text) FROM outbox_texts x "		\
+	"WHERE x.id = " p "tpl), " p "text) END"
+/* p as STORE_OUTBOX_TEXT's. */
 #define STORE_OUTBOX_COLUMNS(p)						\
-	p "id, " p "case_id, " p "channel, " p "recipient, " p "text, "	\
+	p "id, " p "case_id, " p "channel, " p "recipient, "		\
+	STORE_OUTBOX_TEXT(p) ", "					\
 	p "encoding, " p "segments, " p "state, " p "attempts, "	\
 	p "next_attempt, " p "last_error, " p "provider_msg_id, "	\
 	p "created, " p "updated, " p "dead, " p "kind, " p "sender, "	\

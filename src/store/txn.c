@@ -15,9 +15,12 @@
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "store/store.h"
 #include "base/log.h"
+#include "base/util.h"
 #include "store/engine.h"
 #include "store/store_priv.h"
 
@@ -197,6 +200,68 @@ void
 store_txn_direct_add(struct store_txn *txn, const struct store_outbox *row)
 {
 	store_direct_add(txn->st, row);
+}
+
+/* Whether the store is SQLite's (not PostgreSQL's). */
+int
+store_txn_sqlite(struct store_txn *txn)
+{
+	return !store_is_pg(txn->st);
+}
+
+/*
+ * The id in outbox_texts of text with its placeholder ph, when the
+ * writer knows it (store_txn_text_keep()): 1 and *id set, or 0.
+ */
+int
+store_txn_text_known(struct store_txn *txn, const char *text,
+    const char *ph, int64_t *id)
+{
+	struct store_text_cached	*c;
+	size_t				 i;
+
+	for (i = 0; i < STORE_TEXTS_CACHED; i++) {
+		c = &txn->st->texts[i];
+		if (c->text != NULL && strcmp(c->text, text) == 0 &&
+		    strcmp(c->ph, ph) == 0) {
+			*id = c->id;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Remembers that text with its placeholder ph is row id of outbox_texts,
+ * until an item or a batch fails (store_outbox_texts_forget()), in the
+ * slot filled longest ago.
+ */
+void
+store_txn_text_keep(struct store_txn *txn, const char *text,
+    const char *ph, int64_t id)
+{
+	struct store		*st = txn->st;
+	struct store_text_cached	*c;
+
+	c = &st->texts[st->texts_next++ % STORE_TEXTS_CACHED];
+	free(c->text);
+	free(c->ph);
+	c->text = xstrdup(text);
+	c->ph = xstrdup(ph);
+	c->id = id;
+}
+
+/* Forgets the texts the writer knew: their rows may be rolled back. */
+void
+store_outbox_texts_forget(struct store *st)
+{
+	size_t	i;
+
+	for (i = 0; i < STORE_TEXTS_CACHED; i++) {
+		free(st->texts[i].text);
+		free(st->texts[i].ph);
+		st->texts[i].text = st->texts[i].ph = NULL;
+	}
 }
 
 /*

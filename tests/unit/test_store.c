@@ -1704,6 +1704,102 @@ test_commit_failure(void **state)
 
 /*
  * ===================================================================
+ * An acknowledgement's text as its template and its reference (schema 30)
+ * ===================================================================
+ */
+
+struct tpl_job {
+	const char	*tpl;		/* with "PA-000000" for the reference */
+	int		 ref;
+	int		 fail;		/* the item fails after its insert */
+	char		 text[64];	/* what the row's text must read */
+	int64_t		 id;
+};
+
+static enum store_status
+tpl_work(struct store_txn *txn, void *arg)
+{
+	struct tpl_job		*j = arg;
+	struct store_outbox_new	 o;
+	enum store_status	 s;
+	char			 ref[16];
+	char			*p;
+
+	snprintf(ref, sizeof(ref), "PA-%06d", j->ref);
+	snprintf(j->text, sizeof(j->text), "%s", j->tpl);
+	for (p = j->text; (p = strstr(p, "PA-000000")) != NULL; p += 9)
+		memcpy(p, ref, 9);
+	memset(&o, 0, sizeof(o));
+	o.channel = "twilio";
+	o.recipient = "+84912345678";
+	o.text = j->text;
+	o.encoding = "gsm7";
+	o.segments = 1;
+	o.state = STORE_OUTBOX_QUEUED;
+	o.next_attempt = 4000000000;
+	o.kind = "ack";
+	o.tpl = j->tpl;
+	o.ph = "PA-000000";
+	o.ref = ref;
+	if ((s = store_outbox_insert(txn, &o, &j->id)) != STORE_OK)
+		return s;
+	return j->fail ? STORE_INVALID : STORE_OK;
+}
+
+/* Queues j; when it went in, its text must read back whole. */
+static enum store_status
+tpl_queue(struct fixture *f, struct tpl_job *j)
+{
+	struct store_outbox	o;
+	enum store_status	s;
+
+	if ((s = store_submit_wait(f->st, tpl_work, j)) != STORE_OK)
+		return s;
+	assert_int_equal(store_outbox_get(f->st, j->id, &o), STORE_OK);
+	assert_string_equal(o.text, j->text);
+	store_outbox_clear(&o);
+	return s;
+}
+
+static void
+test_outbox_texts(void **state)
+{
+	struct fixture	*f = *state;
+	struct tpl_job	 a = { "Da nhan PA-000000, CT PA-000000", 7, 1, "", 0 };
+	struct tpl_job	 b = { "Da nhan PA-000000, CT PA-000000", 8, 0, "", 0 };
+	struct tpl_job	 c = { "Bye PA-000000.", 9, 0, "", 0 };
+	struct tpl_job	 d = { "Bye PA-000000.", 10, 0, "", 0 };
+	struct tpl_job	 e = { "Da nhan PA-000000, CT PA-000000", 11, 0, "", 0 };
+	char		 q[128];
+
+	f->st = open_store(f, 0);
+
+	/* An item rolled back takes its template with it, and the writer
+	 * forgets it: the next row of that template makes it again. */
+	assert_int_equal(tpl_queue(f, &a), STORE_INVALID);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM outbox_texts"),
+	    0);
+	assert_int_equal(tpl_queue(f, &b), STORE_OK);
+	assert_string_equal(b.text, "Da nhan PA-000008, CT PA-000008");
+
+	/* So does a batch whose commit failed. */
+	store_fault_commit(f->st, 1);
+	assert_int_not_equal(tpl_queue(f, &c), STORE_OK);
+	assert_int_equal(tpl_queue(f, &d), STORE_OK);
+	assert_int_equal(tpl_queue(f, &e), STORE_OK);
+
+	/* Each template once; a row holds its reference alone. */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM outbox_texts"),
+	    2);
+	snprintf(q, sizeof(q), "SELECT count(*) FROM outbox WHERE id = %lld "
+	    "AND text = 'PA-000010' AND tpl IS NOT NULL", (long long)d.id);
+	assert_int_equal(sql_int(f->path, q), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(DISTINCT tpl) "
+	    "FROM outbox"), 2);
+}
+
+/*
+ * ===================================================================
  * A connection limited to a ward, on SQLite
  * ===================================================================
  */
@@ -1862,6 +1958,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_disk_full, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_full_in_batch, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_texts, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_commit_failure, setup,
 		    teardown),
