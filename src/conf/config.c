@@ -321,6 +321,8 @@ static const struct field f_reports[] = {
 	    ARR(config, reports_year_cutoff), 5, 5, "11-15", 0, NULL, 0 },
 	{ "remind_days", T_INT, CONF_OFF(reports_remind_days), 0, 0, 60,
 	    "5", 0, NULL, 0 },
+	{ "daily_sums", T_BOOL, CONF_OFF(reports_daily_sums), 0, 0, 1,
+	    "false", 0, NULL, 0 },
 	{ "remind_numbers", T_STRLIST, CONF_OFF(reports_remind_numbers), 0,
 	    3, 32, NULL, 0, NULL, CONF_OFF(reports_nremind_numbers) },
 	{ "remind_channel", T_STR, CONF_OFF(reports_remind_channel), 0, 0,

@@ -508,6 +508,7 @@ struct config {
 	char		  reports_m9_cutoff[CONF_MMDD];
 	char		  reports_year_cutoff[CONF_MMDD];
 	int		  reports_remind_days;	/* working days, 0: never */
+	int		  reports_daily_sums;	/* finished periods summed */
 	char		**reports_remind_numbers;
 	size_t		  reports_nremind_numbers;
 	char		 *reports_remind_channel; /* "" for the first */

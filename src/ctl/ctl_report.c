@@ -328,6 +328,9 @@ report_heading(json_t *data)
 		    "over\n\n"), asof);
 	else
 		printf(_("Figures as of %s, the end of the period\n\n"), asof);
+	if (json_is_true(json_object_get(data, "summed")))
+		printf("%s\n\n", _("From the daily sums: counts exact, times "
+		    "within 1 % (--exact reads case by case)"));
 }
 
 /* The SMS sent in the period, one line ("" when the report has none). */
@@ -489,6 +492,7 @@ report_args(int argc, char **argv, json_t *args, enum format *f,
 		{ "output", required_argument, NULL, 'o' },
 		{ "due", no_argument, NULL, 'd' },
 		{ "ward", required_argument, NULL, 'w' },
+		{ "exact", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	ch, ward = 0;
@@ -502,7 +506,10 @@ report_args(int argc, char **argv, json_t *args, enum format *f,
 			*due = 1;
 		else if (ch == 'w') {
 			json_object_set_new(args, "ward", json_string(optarg));
-			ward = 1;
+			ward++;
+		} else if (ch == 'x') {
+			json_object_set_new(args, "exact", json_true());
+			ward++;
 		}
 		else if (ch == 'p' || ch == 'q' || ch == 'f' || ch == 't')
 			json_object_set_new(args, ch == 'p' ? "period" :

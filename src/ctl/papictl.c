@@ -56,7 +56,7 @@ static const struct ctl_cmd commands[] = {
 	    N_("send failed messages again") },
 	{ "report", ctl_report, "--period period | --quarter YYYYQN | "
 	    "--from date --to date [--format table | csv | json | html | pdf] "
-	    "[--output file] [--ward ward | all]",
+	    "[--output file] [--ward ward | all] [--exact]",
 	    N_("figures for the district") },
 	{ "report", ctl_report, "--due",
 	    N_("the next report due to the district") },

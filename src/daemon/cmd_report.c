@@ -40,6 +40,7 @@
 
 #include "daemon/cmd.h"
 #include "base/clock.h"
+#include "base/date.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "conf/config.h"
@@ -152,6 +153,9 @@ struct group {
 	int64_t		 sat[6];	/* satisfaction answers 1..5 */
 	struct times	 answer;	/* created -> first answer */
 	struct times	 resolution;	/* created -> closed */
+	/* From the sums (store_report_summed()): the times per bucket. */
+	int64_t		 summed[2];	/* answers, resolutions */
+	int64_t		*hist[2];	/* STORE_FOLD_BUCKETS each, or NULL */
 };
 
 struct report_ctx {
@@ -162,6 +166,7 @@ struct report_ctx {
 	struct group		 dims[NDIMENSIONS];
 	struct group		 total;
 	struct group		 sources[CASE_SOURCE_MAX]; /* by source */
+	int			 summed;	/* from the sums of the fold */
 };
 
 static void
@@ -201,30 +206,96 @@ group_add(struct group *g, const struct store_case *r, int64_t now)
 		g->sat[r->satisfaction]++;
 }
 
+/*
+ * The groups a case of category and source counts in (its category's,
+ * its dimension's if any, the total, its source's) into gs; returns how
+ * many, 0 when the asker does not see the category.
+ */
+static size_t
+row_groups(struct report_ctx *rc, const char *category,
+    enum case_source source, struct group *gs[4])
+{
+	const struct config	*conf = rc->req->conf;
+	const char		*dim = "";
+	size_t			 i, n = 0;
+
+	if (!control_sees(rc->req->who, conf, category))
+		return 0;
+	gs[0] = &rc->other;
+	for (i = 0; i < conf->ncategories; i++)
+		if (strcmp(conf->categories[i].id, category) == 0) {
+			gs[0] = &rc->cats[i];
+			dim = conf->categories[i].dimension;
+			break;
+		}
+	n = 1;
+	for (i = 0; i < NDIMENSIONS; i++)
+		if (strcmp(dimensions[i].id, dim) == 0)
+			gs[n++] = &rc->dims[i];
+	gs[n++] = &rc->total;
+	gs[n++] = &rc->sources[(unsigned)source < CASE_SOURCE_MAX ?
+	    source : CASE_SOURCE_SMS];
+	return n;
+}
+
 static void
 report_row(const struct store_case *r, void *arg)
 {
 	struct report_ctx	*rc = arg;
-	const struct config	*conf = rc->req->conf;
-	struct group		*g = &rc->other;
-	const char		*dim = "";
-	size_t			 i;
+	struct group		*gs[4];
+	size_t			 i, n;
 
-	if (!control_sees(rc->req->who, conf, r->category))
+	n = row_groups(rc, r->category, r->source, gs);
+	for (i = 0; i < n; i++)
+		group_add(gs[i], r, rc->now);
+}
+
+/* The sums of a category and source (store_report_summed()). */
+static void
+summed_counts(const char *category, const char *source, const int64_t *v,
+    void *arg)
+{
+	struct report_ctx	*rc = arg;
+	struct group		*gs[4], *g;
+	size_t			 i, n;
+	int			 k;
+
+	n = row_groups(rc, category, case_source_parse(source), gs);
+	for (i = 0; i < n; i++) {
+		g = gs[i];
+		g->cases += v[STORE_FOLD_CASES];
+		g->open += v[STORE_FOLD_OPEN];
+		g->resolved += v[STORE_FOLD_RESOLVED];
+		g->reopened += v[STORE_FOLD_REOPENED];
+		g->summed[0] += v[STORE_FOLD_ANSWERED];
+		g->summed[1] += v[STORE_FOLD_RESOLUTIONS];
+		g->due += v[STORE_FOLD_DUE];
+		g->on_time += v[STORE_FOLD_ON_TIME];
+		for (k = 0; k < 5; k++)
+			g->sat[k + 1] += v[STORE_FOLD_SAT1 + k];
+	}
+}
+
+/* The times of a bucket of a category and source. */
+static void
+summed_times(const char *category, const char *source, int kind,
+    int bucket, int64_t n, void *arg)
+{
+	struct report_ctx	*rc = arg;
+	struct group		*gs[4], *g;
+	size_t			 i, ng;
+
+	if (kind < 0 || kind > 1 || bucket < 0 || bucket >=
+	    STORE_FOLD_BUCKETS)
 		return;
-	for (i = 0; i < conf->ncategories; i++)
-		if (strcmp(conf->categories[i].id, r->category) == 0) {
-			g = &rc->cats[i];
-			dim = conf->categories[i].dimension;
-			break;
-		}
-	group_add(g, r, rc->now);
-	for (i = 0; i < NDIMENSIONS; i++)
-		if (strcmp(dimensions[i].id, dim) == 0)
-			group_add(&rc->dims[i], r, rc->now);
-	group_add(&rc->total, r, rc->now);
-	group_add(&rc->sources[(unsigned)r->source < CASE_SOURCE_MAX ?
-	    r->source : CASE_SOURCE_SMS], r, rc->now);
+	ng = row_groups(rc, category, case_source_parse(source), gs);
+	for (i = 0; i < ng; i++) {
+		g = gs[i];
+		if (g->hist[kind] == NULL)
+			g->hist[kind] = xcalloc(STORE_FOLD_BUCKETS,
+			    sizeof(*g->hist[kind]));
+		g->hist[kind][bucket] += n;
+	}
 }
 
 static int
@@ -233,6 +304,19 @@ cmp64(const void *a, const void *b)
 	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* Frees what g holds besides its counts. */
+static void
+group_free(struct group *g)
+{
+	free(g->answer.v);
+	free(g->resolution.v);
+	free(g->hist[0]);
+	free(g->hist[1]);
+	memset(&g->answer, 0, sizeof(g->answer));
+	memset(&g->resolution, 0, sizeof(g->resolution));
+	g->hist[0] = g->hist[1] = NULL;
 }
 
 /* The p-th percentile (0 < p <= 100) by nearest rank; sorts t. */
@@ -248,6 +332,27 @@ percentile(struct times *t, int p)
 	if (rank < 1)
 		rank = 1;
 	return json_integer(t->v[rank - 1]);
+}
+
+/*
+ * The p-th percentile by nearest rank of the times counted per bucket in
+ * h (n of them): the middle of the bucket of that rank.
+ */
+static json_t *
+percentile_summed(const int64_t *h, int64_t n, int p)
+{
+	int64_t	rank, seen = 0;
+	int	b;
+
+	if (h == NULL || n <= 0)
+		return json_null();
+	rank = (n * p + 99) / 100;
+	if (rank < 1)
+		rank = 1;
+	for (b = 0; b < STORE_FOLD_BUCKETS; b++)
+		if ((seen += h[b]) >= rank)
+			return json_integer(store_fold_bucket_value(b));
+	return json_null();
 }
 
 static json_t *
@@ -267,12 +372,16 @@ group_json(struct group *g)
 	    "open", (json_int_t)g->open,
 	    "resolved", (json_int_t)g->resolved,
 	    "reopened", (json_int_t)g->reopened,
-	    "answered", (json_int_t)g->answer.n,
-	    "answer_median", percentile(&g->answer, 50),
-	    "answer_p90", percentile(&g->answer, 90),
-	    "resolutions", (json_int_t)g->resolution.n,
-	    "resolution_median", percentile(&g->resolution, 50),
-	    "resolution_p90", percentile(&g->resolution, 90),
+	    "answered", (json_int_t)(g->answer.n + g->summed[0]),
+	    "answer_median", g->hist[0] != NULL ? percentile_summed(
+	    g->hist[0], g->summed[0], 50) : percentile(&g->answer, 50),
+	    "answer_p90", g->hist[0] != NULL ? percentile_summed(g->hist[0],
+	    g->summed[0], 90) : percentile(&g->answer, 90),
+	    "resolutions", (json_int_t)(g->resolution.n + g->summed[1]),
+	    "resolution_median", g->hist[1] != NULL ? percentile_summed(
+	    g->hist[1], g->summed[1], 50) : percentile(&g->resolution, 50),
+	    "resolution_p90", g->hist[1] != NULL ? percentile_summed(
+	    g->hist[1], g->summed[1], 90) : percentile(&g->resolution, 90),
 	    "due", (json_int_t)g->due,
 	    "on_time", (json_int_t)g->on_time,
 	    "on_time_share", g->due > 0 ?
@@ -284,10 +393,7 @@ group_json(struct group *g)
 	    (json_int_t)g->sat[1], (json_int_t)g->sat[2],
 	    (json_int_t)g->sat[3], (json_int_t)g->sat[4],
 	    (json_int_t)g->sat[5]);
-	free(g->answer.v);
-	free(g->resolution.v);
-	memset(&g->answer, 0, sizeof(g->answer));
-	memset(&g->resolution, 0, sizeof(g->resolution));
+	group_free(g);
 	return o;
 }
 
@@ -431,16 +537,14 @@ report_free(struct report_ctx *rc)
 {
 	size_t	i;
 
-	free(rc->other.answer.v);
-	free(rc->other.resolution.v);
-	for (i = 0; i < rc->req->conf->ncategories; i++) {
-		free(rc->cats[i].answer.v);
-		free(rc->cats[i].resolution.v);
-	}
-	for (i = 0; i < CASE_SOURCE_MAX; i++) {
-		free(rc->sources[i].answer.v);
-		free(rc->sources[i].resolution.v);
-	}
+	group_free(&rc->other);
+	group_free(&rc->total);
+	for (i = 0; i < rc->req->conf->ncategories; i++)
+		group_free(&rc->cats[i]);
+	for (i = 0; i < NDIMENSIONS; i++)
+		group_free(&rc->dims[i]);
+	for (i = 0; i < CASE_SOURCE_MAX; i++)
+		group_free(&rc->sources[i]);
 	free(rc->cats);
 }
 
@@ -507,12 +611,28 @@ cmd_report(struct control_req *req)
 	 * second: a case made in it, or an answer, counts already.
 	 */
 	upto = sp.cut < sp.end ? sp.cut + 1 : sp.end;
-	st = store_report_frozen(q, sp.start, upto, upto, report_row, &rc);
+	/*
+	 * A period over, from a local midnight to another: from the sums of
+	 * the fold when it has got there, unless asked --exact.
+	 */
+	st = STORE_NOTFOUND;
+	if (req->conf->reports_daily_sums && !cmd_arg_bool(req, "exact") &&
+	    sp.cut == sp.end &&
+	    date_day_start(sp.start) == sp.start &&
+	    date_day_start(sp.end) == sp.end)
+		st = store_report_summed(q, sp.start, sp.end, summed_counts,
+		    summed_times, &rc);
+	rc.summed = st == STORE_OK;
+	if (st == STORE_NOTFOUND)
+		st = store_report_frozen(q, sp.start, upto, upto, report_row,
+		    &rc);
 	data = json_pack("{s:o, s:o, s:o, s:o, s:o}", "total",
 	    group_json(&rc.total), "dimensions", report_dimensions(&rc),
 	    "categories", report_categories(&rc), "sources",
 	    report_sources(&rc), "heading", report_heading(req->conf));
 	report_span_json(data, &sp, clock_unix());
+	/* Summed: the times within 1 % (the middle of a bucket of 2 %). */
+	json_object_set_new(data, "summed", json_boolean(rc.summed));
 	/* The comments on announcements: counted already, by source. */
 	comments = rc.sources[CASE_SOURCE_ANNOUNCEMENT].cases;
 	report_free(&rc);

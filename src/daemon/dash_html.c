@@ -103,6 +103,9 @@ static const char *const tr[][2] = {
 	{ "From", "Từ" },
 	{ "To", "Đến" },
 	{ "Download", "Tải về" },
+	{ "From the daily sums: counts exact, times within 1 %",
+	    "Theo số liệu cộng theo ngày: số lượng chính xác, thời gian sai "
+	    "lệch không quá 1 %" },
 	{ "Cases in the period", "Hồ sơ trong kỳ" },
 	{ "Answered", "Đã trả lời" },
 	{ "On time", "Đúng hạn" },

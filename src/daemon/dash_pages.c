@@ -1248,6 +1248,9 @@ report_html(struct dash_req *dr, json_t *data, const char *query,
 	strbuf_printf(&dr->out, " · %s: <a id=\"csv\" href=\"/report.csv?%s\">"
 	    "CSV</a> · <a id=\"json\" href=\"/report.json?%s\">JSON</a></p>",
 	    dash_tr(dr, "Download"), query, query);
+	if (json_is_true(json_object_get(data, "summed")))
+		strbuf_printf(&dr->out, "<p id=\"summed\">%s</p>", dash_tr(dr,
+		    "From the daily sums: counts exact, times within 1 %"));
 	report_head(dr, "report", "Category");
 	json_array_foreach(json_object_get(data, "categories"), i, g)
 		report_row(dr, dash_category_name(dr, jstr(g, "id")), g);

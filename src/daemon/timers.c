@@ -17,7 +17,10 @@
  * every tick it adds the messages that came to the full-text index
  * (store_fts_index()), which ingest no longer does, and on a database
  * that gateways share folds the deltas their writers added to the counts
- * of rows sent into outbox_sent (store_outbox_sent_fold()).
+ * of rows sent into outbox_sent (store_outbox_sent_fold()), and folds
+ * what changed in the cases into the figures of reports summed by day
+ * (store_report_fold(), with reports.daily_sums, on SQLite: its reads on
+ * a connection of its own, one work item a chunk for the sums).
  *
  * On a database that several gateways share, each gateway runs the part
  * it leads (store_timer_lead()): one gateway of each ward the deadlines,
@@ -67,6 +70,7 @@
 #define FTS_TICK_CHUNKS		8	/* chunks indexed at one tick, at most */
 #define FOLD_CHUNK		4096	/* sent counts' deltas folded by one */
 #define FOLD_TICK_CHUNKS	8	/* chunks folded at one tick, at most */
+#define REPORT_FOLD_CHUNK	256	/* cases folded whole by one */
 #define RETENTION_RUN_MS	20000	/* of retention in one run, at most */
 #define TIMER_PAUSE_MS		10	/* between chunks of a backlog, at least */
 #define TIMER_DUTY		5	/* and TIMER_DUTY times the chunk's time */
@@ -81,6 +85,7 @@ struct timers {
 	int		 kicked;	/* a tick since the thread looked */
 	struct services	*svc;
 	int64_t		 last_run;	/* Unix seconds */
+	struct store_fold *fold;	/* the reports' fold, its connection */
 };
 
 /* One chunk of a run: its input (ids) and its results. */
@@ -673,6 +678,42 @@ run_fold(struct timers *cs)
 	    !pause_or_stop(cs, tj.took));
 }
 
+/*
+ * At every tick: the figures of reports summed by day take in what
+ * changed since (store_report_fold()), a chunk at a time,
+ * FOLD_TICK_CHUNKS at most; the first fold after an upgrade builds them
+ * from every case so, over many ticks.
+ */
+static void
+run_report_fold(struct timers *cs)
+{
+	struct config		*conf;
+	enum store_status	 st;
+	int64_t			 t0;
+	int			 i = 0, on, more;
+
+	conf = conf_slot_get(cs->svc->confs);
+	on = conf->reports_daily_sums;
+	config_unref(conf);
+	if (!on)
+		return;
+	if (cs->fold == NULL)
+		cs->fold = store_fold_new();
+	do {
+		t0 = clock_mono_ms();
+		st = store_report_fold(cs->svc->store, cs->fold, clock_unix(),
+		    REPORT_FOLD_CHUNK, &more);
+		if (st != STORE_OK) {
+			if (st != STORE_CLOSED)
+				log_warnx(_("reports: the fold of the daily "
+				    "sums failed: %s (tried again at the next "
+				    "tick)"), store_strerror(st));
+			break;
+		}
+	} while (more && ++i < FOLD_TICK_CHUNKS &&
+	    !pause_or_stop(cs, clock_mono_ms() - t0));
+}
+
 /* Whether a run is due; the lock held. */
 static int
 run_due(struct timers *cs, int64_t t)
@@ -724,6 +765,7 @@ timers_main(void *arg)
 		if (lead & STORE_LEAD_DB) {
 			run_fts(cs);
 			run_fold(cs);
+			run_report_fold(cs);
 		}
 		pthread_mutex_lock(&cs->lock);
 		/* Retention cut short: again at the next tick. */
@@ -792,6 +834,9 @@ timers_stop(struct timers *cs)
 	if (cs->started)
 		pthread_join(cs->thread, NULL);
 	cs->started = 0;
+	/* Its connection, before the store closes. */
+	store_fold_free(cs->fold);
+	cs->fold = NULL;
 }
 
 /* Stops (timers_stop()) and frees cs; NULL is a no-op. */

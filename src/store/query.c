@@ -82,6 +82,13 @@ store_query_ward(struct store_query *q, const char *ward)
 	return store_conn_ward(&q->c, ward);
 }
 
+/* The connection of q, for the store's own reads on it (fold_rows.c). */
+struct store_conn *
+store_query_conn(struct store_query *q)
+{
+	return &q->c;
+}
+
 /* Closes a query connection; NULL is a no-op. */
 void
 store_query_close(struct store_query *q)
@@ -764,42 +771,12 @@ store_report_rows(struct store_query *q, int64_t from, int64_t to,
  * does; its LIMIT is the largest integer rather than SQLite's -1, which
  * PostgreSQL refuses).  The outer one reads the history only of cases
  * that have one.  case_deadlines' rowid is SQLite's own, and a column
- * of PostgreSQL's schema that numbers the rows the same way.
+ * of PostgreSQL's schema that numbers the rows the same way.  The
+ * statement is STORE_FROZEN_SQL (store_priv.h), which the fold of reports
+ * summed by day shares (fold_rows.c).
  */
-#define FROZEN_EVENT(what, cond)					\
-	"(SELECT " what " FROM case_events e WHERE e.case_id = c.id "	\
-	"AND e.at < ?3" cond ")"
-#define FROZEN_FIX(k)							\
-	"(SELECT k." k " FROM corrections k WHERE k.case_id = c.id "	\
-	"AND k.created >= ?3 ORDER BY k.id LIMIT 1)"
-static const char frozen_sql[] =
-	"SELECT c.ref_number, coalesce(c.fix, c.category), "
-	"CASE WHEN c.fix IS NULL THEN c.subcategory "
-	"ELSE " FROZEN_FIX("old_subcategory") " END, "
-	"CASE WHEN NOT c.hist THEN c.state ELSE coalesce("
-	FROZEN_EVENT("e.to_state", " ORDER BY e.at DESC, e.id DESC LIMIT 1")
-	", 'received') END, "
-	"c.channel, c.created, "
-	"coalesce((SELECT d.deadline FROM case_deadlines d WHERE "
-	"d.case_id = c.id AND d.until > ?3 ORDER BY d.until, d.rowid "
-	"LIMIT 1), c.deadline), "
-	"CASE WHEN c.first_answered < ?3 THEN c.first_answered END, "
-	"CASE WHEN NOT c.hist THEN c.closed ELSE "
-	FROZEN_EVENT("max(e.at)", " AND e.to_state = 'resolved'") " END, "
-	"NULL, "
-	"CASE WHEN c.satisfaction_at IS NULL OR c.satisfaction_at < ?3 "
-	"THEN c.satisfaction END, "
-	"c.resident, "
-	"CASE WHEN NOT c.hist THEN c.reopened ELSE "
-	FROZEN_EVENT("max(e.at)", " AND e.to_state = 'reopened'") " END, "
-	"c.source, NULL "
-	"FROM (SELECT c.id, c.ref_number, c.category, c.subcategory, "
-	"c.state, c.channel, c.created, c.deadline, c.first_answered, "
-	"c.closed, c.satisfaction, c.satisfaction_at, c.resident, "
-	"c.reopened, c.source, EXISTS (SELECT 1 FROM case_events e "
-	"WHERE e.case_id = c.id) AS hist, " FROZEN_FIX("old_category")
-	" AS fix FROM cases c WHERE c.created >= ?1 AND c.created < ?2 "
-	"LIMIT 9223372036854775807 OFFSET 0) c";
+static const char frozen_sql[] = STORE_FROZEN_SQL(
+    "c.created >= ?1 AND c.created < ?2");
 
 /*
  * Calls fn(case, arg) for every case created in [from, to) with its
@@ -825,6 +802,91 @@ store_report_frozen(struct store_query *q, int64_t from, int64_t to,
 		fn(&c, arg);
 	}
 	return qdone(q, s, rc);
+}
+
+/*
+ * The figures of the cases created in [from, to) as they stood at "to",
+ * from the sums of the fold (fold_rows.c), when it has folded up to "to"
+ * (from and to local midnights): counts(category, source, v, arg) for
+ * each category and source with the counts v (STORE_FOLD_NCOUNTS of
+ * them), then times(category, source, kind, bucket, n, arg) for the
+ * times in each bucket (store_fold_bucket()); the strings are valid
+ * during the call only.  On a connection limited to a ward, the sums of
+ * that ward.  Both reads are in one read transaction.  Returns STORE_OK,
+ * STORE_NOTFOUND when the fold has not got to "to" (or never ran:
+ * PostgreSQL), or an error.
+ */
+enum store_status
+store_report_summed(struct store_query *q, int64_t from, int64_t to,
+    void (*counts)(const char *, const char *, const int64_t *, void *),
+    void (*times)(const char *, const char *, int, int, int64_t, void *),
+    void *arg)
+{
+	struct db_stmt		*s;
+	enum store_status	 r;
+	int64_t			 v[STORE_FOLD_NCOUNTS], mark = 0, upto = 0,
+				 target = 0;
+	int			 rc, k;
+
+	if (db_exec(q->c.db, "BEGIN") != DB_OK)
+		return STORE_ERROR;
+	if ((s = qprep(q, "SELECT name, value FROM counters WHERE name IN "
+	    "('report_fold_mark', 'report_fold_ids', 'report_fold_target')"))
+	    == NULL) {
+		r = STORE_ERROR;
+		goto done;
+	}
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (strcmp(col_cstr(s, 0), "report_fold_mark") == 0)
+			mark = db_column_int64(s, 1);
+		else if (strcmp(col_cstr(s, 0), "report_fold_ids") == 0)
+			upto = db_column_int64(s, 1);
+		else
+			target = db_column_int64(s, 1);
+	}
+	if ((r = qdone(q, s, rc)) != STORE_OK)
+		goto done;
+	if (mark == 0 || mark < to || upto < target) {
+		r = STORE_NOTFOUND;
+		goto done;
+	}
+#define SUMMED_WHERE " WHERE cday >= ?1 AND cday < ?2 AND xday < ?2 AND " 	"(?3 IS NULL OR ward = ?3) GROUP BY category, source"
+	if ((s = qprep(q, "SELECT category, source, sum(cases), sum(open), "
+	    "sum(resolved), sum(reopened), sum(answered), sum(resolutions), "
+	    "sum(due), sum(on_time), sum(sat1), sum(sat2), sum(sat3), "
+	    "sum(sat4), sum(sat5) FROM report_days" SUMMED_WHERE)) == NULL) {
+		r = STORE_ERROR;
+		goto done;
+	}
+	db_bind_int64(s, 1, from);
+	db_bind_int64(s, 2, to);
+	if (q->c.viewed)
+		db_bind_text(s, 3, q->c.ward);
+	while ((rc = db_step(s)) == DB_ROW) {
+		for (k = 0; k < STORE_FOLD_NCOUNTS; k++)
+			v[k] = db_column_int64(s, 2 + k);
+		counts(col_cstr(s, 0), col_cstr(s, 1), v, arg);
+	}
+	if ((r = qdone(q, s, rc)) != STORE_OK)
+		goto done;
+	if ((s = qprep(q, "SELECT category, source, kind, bucket, sum(n) "
+	    "FROM report_day_times" SUMMED_WHERE ", kind, bucket")) == NULL) {
+		r = STORE_ERROR;
+		goto done;
+	}
+#undef SUMMED_WHERE
+	db_bind_int64(s, 1, from);
+	db_bind_int64(s, 2, to);
+	if (q->c.viewed)
+		db_bind_text(s, 3, q->c.ward);
+	while ((rc = db_step(s)) == DB_ROW)
+		times(col_cstr(s, 0), col_cstr(s, 1),
+		    (int)db_column_int64(s, 2), (int)db_column_int64(s, 3),
+		    db_column_int64(s, 4), arg);
+	r = qdone(q, s, rc);
+done:
+	db_exec(q->c.db, "COMMIT");
+	return r;
 }
 
 /*

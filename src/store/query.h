@@ -107,6 +107,12 @@ enum store_status store_report_rows(struct store_query *, int64_t from,
 enum store_status store_report_frozen(struct store_query *, int64_t from,
 		    int64_t to, int64_t cut,
 		    void (*)(const struct store_case *, void *), void *);
+enum store_status store_report_summed(struct store_query *, int64_t from,
+		    int64_t to,
+		    void (*)(const char *, const char *, const int64_t *,
+		    void *),
+		    void (*)(const char *, const char *, int, int, int64_t,
+		    void *), void *);
 enum store_status store_senders_held(struct store_query *, int64_t now,
 		    void (*)(const struct store_held *, void *), void *);
 enum store_status store_pseudonym_number(struct store_query *,

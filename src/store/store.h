@@ -31,7 +31,7 @@
 
 #include "domain/source.h"
 
-#define STORE_SCHEMA_VERSION	30	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	31	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -590,6 +590,33 @@ enum store_status store_outbox_retry_failed(struct store_txn *,
 		    int64_t since, int64_t *n);
 enum store_status store_outbox_sent_fold(struct store_txn *, int limit,
 		    int64_t *n);
+
+/*
+ * The figures of reports summed by day (fold_rows.c, schema 31): the
+ * counts of a row of report_days, in its columns' order, and the buckets
+ * of the times to the first answer (kind 0) and to resolution (kind 1).
+ */
+enum {
+	STORE_FOLD_CASES,
+	STORE_FOLD_OPEN,
+	STORE_FOLD_RESOLVED,
+	STORE_FOLD_REOPENED,
+	STORE_FOLD_ANSWERED,
+	STORE_FOLD_RESOLUTIONS,
+	STORE_FOLD_DUE,
+	STORE_FOLD_ON_TIME,
+	STORE_FOLD_SAT1,		/* ... to SAT5: 1 to 5 */
+	STORE_FOLD_NCOUNTS = STORE_FOLD_SAT1 + 5
+};
+#define STORE_FOLD_BUCKETS	1024
+#define STORE_CATEGORY_MAX	64	/* bytes of a category's id, folded */
+int		 store_fold_bucket(int64_t secs);
+int64_t		 store_fold_bucket_value(int bucket);
+struct store_fold;
+struct store_fold *store_fold_new(void);
+void		 store_fold_free(struct store_fold *);
+enum store_status store_report_fold(struct store *, struct store_fold *,
+		    int64_t now, int limit, int *more);
 
 enum store_status store_outbox_get(struct store *, int64_t id,
 		    struct store_outbox *);

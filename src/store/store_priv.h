@@ -46,6 +46,7 @@ enum store_family_id {
 	STORE_FAM_ANNOUNCE,	/* announce_rows.c */
 	STORE_FAM_INTAKE,	/* intake_rows.c */
 	STORE_FAM_RECEPTION,	/* reception_rows.c */
+	STORE_FAM_FOLD,		/* fold_rows.c */
 	STORE_FAM_MAX
 };
 
@@ -103,6 +104,10 @@ extern const struct store_family store_admin_family;
 extern const struct store_family store_announce_family;
 extern const struct store_family store_intake_family;
 extern const struct store_family store_reception_family;
+extern const struct store_family store_fold_family;
+/* query.c: a query connection's own, for the fold's reads. */
+struct store_query;
+struct store_conn *store_query_conn(struct store_query *);
 
 /*
  * Statements and steps inside a work function (txn.c).  A txn runs on
@@ -247,6 +252,46 @@ void		 store_fill_int(struct db_stmt *, void *);
 	p "prev_hash) < 32 THEN (SELECT h.hash FROM audit h WHERE "	\
 	"h.id < " p "id ORDER BY h.id DESC LIMIT 1) END"
 #define STORE_AUDIT_NCOLUMNS	9
+
+/*
+ * The report columns of the cases that pass "where" as they stood at
+ * moment ?3 (query.c says how: store_report_frozen()); the fold of
+ * reports summed by day reads one case at a time with it (fold_rows.c).
+ */
+#define FROZEN_EVENT(what, cond)					\
+	"(SELECT " what " FROM case_events e WHERE e.case_id = c.id "	\
+	"AND e.at < ?3" cond ")"
+#define FROZEN_FIX(k)							\
+	"(SELECT k." k " FROM corrections k WHERE k.case_id = c.id "	\
+	"AND k.created >= ?3 ORDER BY k.id LIMIT 1)"
+#define STORE_FROZEN_SQL(where)						\
+	"SELECT c.ref_number, coalesce(c.fix, c.category), "		\
+	"CASE WHEN c.fix IS NULL THEN c.subcategory "			\
+	"ELSE " FROZEN_FIX("old_subcategory") " END, "			\
+	"CASE WHEN NOT c.hist THEN c.state ELSE coalesce("		\
+	FROZEN_EVENT("e.to_state", " ORDER BY e.at DESC, e.id DESC LIMIT 1") \
+	", 'received') END, "						\
+	"c.channel, c.created, "					\
+	"coalesce((SELECT d.deadline FROM case_deadlines d WHERE "	\
+	"d.case_id = c.id AND d.until > ?3 ORDER BY d.until, d.rowid "	\
+	"LIMIT 1), c.deadline), "					\
+	"CASE WHEN c.first_answered < ?3 THEN c.first_answered END, "	\
+	"CASE WHEN NOT c.hist THEN c.closed ELSE "			\
+	FROZEN_EVENT("max(e.at)", " AND e.to_state = 'resolved'") " END, " \
+	"NULL, "							\
+	"CASE WHEN c.satisfaction_at IS NULL OR c.satisfaction_at < ?3 "\
+	"THEN c.satisfaction END, "					\
+	"c.resident, "							\
+	"CASE WHEN NOT c.hist THEN c.reopened ELSE "			\
+	FROZEN_EVENT("max(e.at)", " AND e.to_state = 'reopened'") " END, " \
+	"c.source, NULL "						\
+	"FROM (SELECT c.id, c.ref_number, c.category, c.subcategory, "	\
+	"c.state, c.channel, c.created, c.deadline, c.first_answered, "	\
+	"c.closed, c.satisfaction, c.satisfaction_at, c.resident, "	\
+	"c.reopened, c.source, EXISTS (SELECT 1 FROM case_events e "	\
+	"WHERE e.case_id = c.id) AS hist, " FROZEN_FIX("old_category")	\
+	" AS fix FROM cases c WHERE " where " "				\
+	"LIMIT 9223372036854775807 OFFSET 0) c"
 
 /* case.c: with a column after the case's, fills c->text from it. */
 void		 store_case_fill(struct db_stmt *, struct store_case *, int copy);

@@ -1,0 +1,645 @@
+/*
+ * fold_rows.c: the figures of reports summed by day (schema 31), folded
+ * by the timer from the cases' history, off the ingest writer's
+ * statements.
+ *
+ * A report of a period frozen at a local day's start C counts each case
+ * created in the period as it stood at C (store_report_frozen()).  Every
+ * figure of a case at C is a function of its history before C.  The fold
+ * writes that function as changes: a row of report_days per ward, local
+ * day of creation (cday), local day of a change (xday), category and
+ * source holds what the changes of that day did to the counts (a case
+ * created, answered, resolved, reopened, moved to another category by a
+ * correction, satisfied...), and report_day_times what they did to the
+ * times to the first answer and to resolution, per bucket of about 2 %
+ * (store_fold_bucket()).  The figures at C of the cases created in
+ * [from, to) are the sums of the rows of cday in [from, to) and xday
+ * before C (store_report_summed() in query.c).
+ *
+ * The one figure that changes without a change in the history is "due"
+ * (answered, or past the deadline at C): the fold writes it as a step at
+ * the deadline's day, ahead of time, and moves the step when the case
+ * changes (an answer, another deadline).
+ *
+ * What is folded is said by three counters: report_fold_mark, the moment
+ * up to which the cases of id up to report_fold_ids are folded, and
+ * report_fold_target, the newest case when the mark last moved.  A fold
+ * chunk (store_report_fold(), from the timer) does one of:
+ * - while report_fold_ids is behind report_fold_target, folds the next
+ *   cases after it whole, each from its history up to the mark: the
+ *   days of its changes, and its figures at the end of each.  The first
+ *   fold, after the upgrade, builds the sums so, from every case, in
+ *   chunks;
+ * - else moves the mark on by a span of at most an hour that does not
+ *   cross a local midnight, to a minute before now at most: each case
+ *   (up to report_fold_ids) created, answered, satisfied or changed by an
+ *   event, a correction or a new deadline in the span is read as it stood
+ *   at the span's start and at its end (STORE_FROZEN_SQL, one case at a
+ *   time) and the difference added on the span's day.  Then
+ *   report_fold_target becomes the newest case, which the next chunks
+ *   fold whole up to the new mark.
+ * A chunk reads on a connection of its own (from the timers' thread),
+ * and merges its changes in memory: the cases of a day, category and
+ * source add to one row.  The writer then only adds those rows and sets
+ * the counters, in one work item.  The ingest writer's statements do not
+ * change: a new case enters none of the indexes of schema 31 (partial).
+ * The fold runs when reports.daily_sums is on.
+ *
+ * On PostgreSQL the fold does not run yet: the tables stay empty, and
+ * reports read case by case.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "base/date.h"
+#include "base/util.h"
+#include "domain/source.h"
+#include "store/engine.h"
+#include "store/query.h"
+#include "store/store_priv.h"
+
+#define FOLD_LAG	60	/* seconds: the mark stays this far behind now */
+#define FOLD_SPAN	3600	/* seconds folded by one chunk, at most */
+#define FOLD_EXACT	64	/* seconds below which a bucket is exact */
+#define FOLD_RATIO	1.02	/* the ratio of a bucket's ends above */
+
+enum {
+	ST_COUNTER,
+	ST_SET,
+	ST_NEWEST,
+	ST_NEXT_IDS,
+	ST_CHANGED,
+	ST_MOMENTS,
+	ST_FROZEN,
+	ST_DAYS_ADD,
+	ST_TIMES_ADD,
+	ST_MAX
+};
+
+static const char *const fold_sql[ST_MAX] = {
+	[ST_COUNTER] = "SELECT value, 0 FROM counters WHERE name = ?1",
+	[ST_SET] = "INSERT INTO counters (name, value) VALUES (?1, ?2) "
+	    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	[ST_NEWEST] = "SELECT coalesce(max(id), 0), 0 FROM cases",
+	[ST_NEXT_IDS] = "SELECT id, coalesce(ward, '') FROM cases "
+	    "WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
+	/* A deadline changed at "until" holds for cuts before it. */
+	[ST_CHANGED] = "SELECT id, coalesce(ward, '') FROM cases "
+	    "WHERE id <= ?3 AND id IN (SELECT id FROM cases WHERE "
+	    "created >= ?1 AND created < ?2 UNION SELECT id FROM cases "
+	    "WHERE first_answered IS NOT NULL AND first_answered >= ?1 AND "
+	    "first_answered < ?2 UNION SELECT id FROM cases WHERE "
+	    "satisfaction_at IS NOT NULL AND satisfaction_at >= ?1 AND "
+	    "satisfaction_at < ?2 UNION SELECT case_id FROM case_events "
+	    "WHERE at >= ?1 AND at < ?2 UNION SELECT case_id FROM "
+	    "corrections WHERE created >= ?1 AND created < ?2 UNION "
+	    "SELECT case_id FROM case_deadlines WHERE until > ?1 AND "
+	    "until <= ?2) ORDER BY id",
+	/*
+	 * The moments a case's figures changed: each moment t here changes
+	 * its figures at the cuts after t.
+	 */
+	[ST_MOMENTS] = "SELECT t FROM (SELECT created AS t FROM cases WHERE "
+	    "id = ?1 UNION ALL SELECT first_answered FROM cases WHERE id = ?1 "
+	    "UNION ALL SELECT satisfaction_at FROM cases WHERE id = ?1 "
+	    "UNION ALL SELECT at FROM case_events WHERE case_id = ?1 "
+	    "UNION ALL SELECT created FROM corrections WHERE case_id = ?1 "
+	    "UNION ALL SELECT until - 1 FROM case_deadlines WHERE case_id = "
+	    "?1) AS m WHERE t IS NOT NULL AND t < ?2 ORDER BY t",
+	[ST_FROZEN] = STORE_FROZEN_SQL("c.id = ?1 AND c.created < ?2"),
+	[ST_DAYS_ADD] = "INSERT INTO report_days (ward, cday, xday, category, "
+	    "source, cases, open, resolved, reopened, answered, resolutions, "
+	    "due, on_time, sat1, sat2, sat3, sat4, sat5) VALUES (?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+	    "?18) ON CONFLICT (cday, xday, ward, category, source) DO UPDATE "
+	    "SET cases = report_days.cases + excluded.cases, "
+	    "open = report_days.open + excluded.open, "
+	    "resolved = report_days.resolved + excluded.resolved, "
+	    "reopened = report_days.reopened + excluded.reopened, "
+	    "answered = report_days.answered + excluded.answered, "
+	    "resolutions = report_days.resolutions + excluded.resolutions, "
+	    "due = report_days.due + excluded.due, "
+	    "on_time = report_days.on_time + excluded.on_time, "
+	    "sat1 = report_days.sat1 + excluded.sat1, "
+	    "sat2 = report_days.sat2 + excluded.sat2, "
+	    "sat3 = report_days.sat3 + excluded.sat3, "
+	    "sat4 = report_days.sat4 + excluded.sat4, "
+	    "sat5 = report_days.sat5 + excluded.sat5",
+	[ST_TIMES_ADD] = "INSERT INTO report_day_times (ward, cday, xday, "
+	    "category, source, kind, bucket, n) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8) ON CONFLICT (cday, xday, ward, category, source, "
+	    "kind, bucket) DO UPDATE SET n = report_day_times.n + excluded.n",
+};
+
+const struct store_family store_fold_family = {
+	STORE_FAM_FOLD, ST_MAX, fold_sql, NULL
+};
+
+static struct db_stmt *
+stmt(struct store_txn *txn, int id)
+{
+	return store_txn_stmt(txn, &store_fold_family, id);
+}
+
+/*
+ * The bucket of a time of secs seconds: the second itself below
+ * FOLD_EXACT, then buckets whose ends are FOLD_RATIO apart, up to
+ * STORE_FOLD_BUCKETS - 1.
+ */
+int
+store_fold_bucket(int64_t secs)
+{
+	double	b;
+
+	if (secs < FOLD_EXACT)
+		return secs < 0 ? 0 : (int)secs;
+	b = floor(log((double)secs / FOLD_EXACT) / log(FOLD_RATIO));
+	if (b > STORE_FOLD_BUCKETS - 1 - FOLD_EXACT)
+		b = STORE_FOLD_BUCKETS - 1 - FOLD_EXACT;
+	return FOLD_EXACT + (int)b;
+}
+
+/*
+ * The time a report gives for bucket b: the second itself, or the
+ * geometric middle of the bucket, within 1 % of every time in it
+ * (FOLD_RATIO's square root).
+ */
+int64_t
+store_fold_bucket_value(int b)
+{
+	if (b < FOLD_EXACT)
+		return b;
+	return llround(FOLD_EXACT * pow(FOLD_RATIO, b - FOLD_EXACT + 0.5));
+}
+
+/* A case as it stood at a moment, as the figures read it. */
+struct fcase {
+	int		 present;
+	int64_t		 created;
+	int64_t		 deadline;
+	int64_t		 answered;	/* first answer, or 0 */
+	int64_t		 closed;	/* last resolution, or 0 */
+	int		 resolved;	/* resolved or confirmed */
+	int		 reopened;
+	int		 satisfaction;
+	char		 source[24];
+	char		 category[STORE_CATEGORY_MAX];
+};
+
+/* One change to add: a row of report_days (kind -1) or of the times. */
+struct fent {
+	int64_t		 cday;
+	int64_t		 xday;
+	int		 kind;
+	int		 bucket;
+	char		 ward[STORE_WARD_MAX];
+	char		 category[STORE_CATEGORY_MAX];
+	char		 source[24];
+	int64_t		 v[STORE_FOLD_NCOUNTS];
+};
+
+/*
+ * A chunk's work: read on a connection of the fold's own, then written
+ * by one work item: the changes, merged (the cases of a day, category and
+ * source add to one row), and the counters' new values.
+ */
+struct store_fold {
+	struct store_query	*q;		/* the fold's reads */
+	struct fent		*e;
+	size_t			 n;
+	size_t			 cap;
+	int64_t			 mark;
+	int64_t			 upto;
+	int64_t			 target;
+	int			 first;		/* the counters to make */
+};
+
+static void
+fcase_fill(struct db_stmt *s, void *out)
+{
+	struct fcase		*f = out;
+	struct store_case	 c;
+
+	store_case_fill(s, &c, 0);
+	memset(f, 0, sizeof(*f));
+	f->present = 1;
+	f->created = c.created;
+	f->deadline = c.deadline;
+	f->answered = c.first_answered;
+	f->resolved = c.state == STORE_CASE_RESOLVED ||
+	    c.state == STORE_CASE_CONFIRMED;
+	f->closed = f->resolved ? c.closed : 0;
+	f->reopened = c.reopened != 0;
+	f->satisfaction = c.satisfaction >= 1 && c.satisfaction <= 5 ?
+	    c.satisfaction : 0;
+	snprintf(f->source, sizeof(f->source), "%s", case_source_name(
+	    (unsigned)c.source < CASE_SOURCE_MAX ? c.source : CASE_SOURCE_SMS));
+	snprintf(f->category, sizeof(f->category), "%s",
+	    c.category != NULL ? c.category : "");
+}
+
+/* Reads case id as it stood at moment cut into f (f->present 0: none). */
+static enum store_status
+frozen_at(struct store_txn *txn, int64_t id, int64_t cut, struct fcase *f)
+{
+	struct db_stmt		*s;
+	enum store_status	 st;
+
+	memset(f, 0, sizeof(*f));
+	if ((s = stmt(txn, ST_FROZEN)) == NULL)
+		return STORE_ERROR;
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, cut);
+	db_bind_int64(s, 3, cut);
+	st = store_txn_row(txn, s, "report fold case", fcase_fill, f);
+	return st == STORE_NOTFOUND ? STORE_OK : st;
+}
+
+static struct fent *
+fent(struct store_fold *fo, const char *ward, const struct fcase *f,
+    int64_t xday, int kind, int bucket)
+{
+	int64_t		cday = date_day_start(f->created);
+	struct fent	*e;
+	size_t		 i;
+
+	for (i = fo->n; i-- > 0; ) {
+		e = &fo->e[i];
+		if (e->cday == cday && e->xday == xday && e->kind == kind &&
+		    e->bucket == bucket && strcmp(e->category, f->category) ==
+		    0 && strcmp(e->source, f->source) == 0 &&
+		    strcmp(e->ward, ward) == 0)
+			return e;
+	}
+	if (fo->n == fo->cap) {
+		fo->cap = fo->cap ? fo->cap * 2 : 256;
+		fo->e = xreallocarray(fo->e, fo->cap, sizeof(*fo->e));
+	}
+	e = &fo->e[fo->n++];
+	memset(e, 0, sizeof(*e));
+	e->cday = cday;
+	e->xday = xday;
+	e->kind = kind;
+	e->bucket = bucket;
+	snprintf(e->ward, sizeof(e->ward), "%s", ward);
+	snprintf(e->category, sizeof(e->category), "%s", f->category);
+	snprintf(e->source, sizeof(e->source), "%s", f->source);
+	return e;
+}
+
+/*
+ * Adds sign times what case f counts for at the cuts after day xday to
+ * fo: its counts, its times, and "due" from the day its deadline passes
+ * when it has no answer.
+ */
+static void
+fcase_add(struct store_fold *fo, const char *ward, const struct fcase *f,
+    int64_t xday, int sign)
+{
+	struct fent	*e;
+	int64_t		 dday;
+
+	if (!f->present)
+		return;
+	e = fent(fo, ward, f, xday, -1, 0);
+	e->v[STORE_FOLD_CASES] += sign;
+	e->v[f->resolved ? STORE_FOLD_RESOLVED : STORE_FOLD_OPEN] += sign;
+	if (f->reopened)
+		e->v[STORE_FOLD_REOPENED] += sign;
+	if (f->answered != 0) {
+		e->v[STORE_FOLD_ANSWERED] += sign;
+		if (f->answered <= f->deadline)
+			e->v[STORE_FOLD_ON_TIME] += sign;
+		e->v[STORE_FOLD_DUE] += sign;
+	}
+	if (f->closed != 0)
+		e->v[STORE_FOLD_RESOLUTIONS] += sign;
+	if (f->satisfaction > 0)
+		e->v[STORE_FOLD_SAT1 + f->satisfaction - 1] += sign;
+	if (f->answered != 0)
+		fent(fo, ward, f, xday, 0, store_fold_bucket(f->answered -
+		    f->created))->v[0] += sign;
+	if (f->closed != 0)
+		fent(fo, ward, f, xday, 1, store_fold_bucket(f->closed -
+		    f->created))->v[0] += sign;
+	if (f->answered == 0) {
+		/* Past the deadline at the cuts after its day. */
+		dday = date_day_start(f->deadline);
+		fent(fo, ward, f, dday > xday ? dday : xday, -1,
+		    0)->v[STORE_FOLD_DUE] += sign;
+	}
+}
+
+/* Adds, on day xday, the change of a case from "was" to "is". */
+static void
+fold_change(struct store_fold *fo, const char *ward, int64_t xday,
+    const struct fcase *was, const struct fcase *is)
+{
+	if (memcmp(was, is, sizeof(*was)) == 0)
+		return;
+	fcase_add(fo, ward, was, xday, -1);
+	fcase_add(fo, ward, is, xday, 1);
+}
+
+/* The start of the local day after the one that begins at day. */
+static int64_t
+next_day(int64_t day)
+{
+	return date_day_start(day + 36 * 3600);
+}
+
+/*
+ * Folds case id whole, from its history up to moment mark: its figures
+ * at the end of each day it changed before mark's, then at mark.
+ */
+static enum store_status
+fold_whole(struct store_txn *txn, struct store_fold *fo, int64_t id,
+    const char *ward, int64_t mark)
+{
+	struct fcase		 was, is;
+	struct db_stmt		*s;
+	enum store_status	 st = STORE_OK;
+	int64_t			*days = NULL, markday = date_day_start(mark), d;
+	size_t			 n = 0, cap = 0, i;
+	int			 rc;
+
+	if ((s = stmt(txn, ST_MOMENTS)) == NULL)
+		return STORE_ERROR;
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, mark);
+	while ((rc = db_step(s)) == DB_ROW) {
+		d = date_day_start(db_column_int64(s, 0));
+		if (d >= markday || (n > 0 && days[n - 1] == d))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			days = xreallocarray(days, cap, sizeof(*days));
+		}
+		days[n++] = d;
+	}
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc != DB_DONE)
+		st = store_txn_fail(txn, rc, "report fold moments");
+	memset(&was, 0, sizeof(was));
+	for (i = 0; st == STORE_OK && i < n; i++) {
+		if ((st = frozen_at(txn, id, next_day(days[i]), &is)) ==
+		    STORE_OK) {
+			fold_change(fo, ward, days[i], &was, &is);
+			was = is;
+		}
+	}
+	free(days);
+	if (st == STORE_OK && (st = frozen_at(txn, id, mark, &is)) ==
+	    STORE_OK)
+		fold_change(fo, ward, markday, &was, &is);
+	return st;
+}
+
+static enum store_status
+counter_get(struct store_txn *txn, const char *name, int64_t *v)
+{
+	struct db_stmt	*s;
+
+	if ((s = stmt(txn, ST_COUNTER)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, name);
+	return store_txn_count(txn, s, "report fold counter", v);
+}
+
+static enum store_status
+counter_set(struct store_txn *txn, const char *name, int64_t v)
+{
+	struct db_stmt	*s;
+
+	if ((s = stmt(txn, ST_SET)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, name);
+	db_bind_int64(s, 2, v);
+	return store_txn_step(txn, s, "report fold counter", NULL);
+}
+
+struct idw {
+	int64_t		 id;
+	char		 ward[STORE_WARD_MAX];
+};
+
+/* Reads the ids and wards of the rows of s into *a, *n of them. */
+static enum store_status
+read_ids(struct store_txn *txn, struct db_stmt *s, struct idw **a,
+    size_t *n)
+{
+	size_t	cap = 0;
+	int	rc;
+
+	*a = NULL;
+	*n = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*a = xreallocarray(*a, cap, sizeof(**a));
+		}
+		(*a)[*n].id = db_column_int64(s, 0);
+		snprintf((*a)[*n].ward, sizeof((*a)[*n].ward), "%s",
+		    db_column_text(s, 1) != NULL ? db_column_text(s, 1) : "");
+		(*n)++;
+	}
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc != DB_DONE)
+		return store_txn_fail(txn, rc, "report fold ids");
+	return STORE_OK;
+}
+
+/*
+ * The reads of a chunk (see the top of this file), at "now", of at most
+ * limit cases folded whole, on the fold's connection: the changes into
+ * fo, and the counters' new values.  Sets *more to 1 when there is more
+ * to fold at once (cases to fold whole, or a mark behind by more than a
+ * span).  Returns STORE_OK, STORE_NOTFOUND when there is nothing to do,
+ * or an error.
+ */
+static enum store_status
+fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
+    int limit, int *more)
+{
+	struct db_stmt		*s;
+	enum store_status	 st;
+	struct idw		*ids = NULL;
+	struct fcase		 was, is;
+	int64_t			 t1, day, newest;
+	size_t			 n, i;
+
+	if ((st = counter_get(txn, "report_fold_mark", &fo->mark)) !=
+	    STORE_OK || (st = counter_get(txn, "report_fold_ids",
+	    &fo->upto)) != STORE_OK || (st = counter_get(txn,
+	    "report_fold_target", &fo->target)) != STORE_OK)
+		return st;
+	if ((s = stmt(txn, ST_NEWEST)) == NULL)
+		return STORE_ERROR;
+	if ((st = store_txn_count(txn, s, "report fold newest", &newest)) !=
+	    STORE_OK)
+		return st;
+	if (fo->mark == 0) {
+		/* The first fold: every case, whole, up to a minute ago. */
+		fo->mark = now - FOLD_LAG;
+		fo->upto = 0;
+		fo->target = newest;
+		fo->first = 1;
+	}
+	if (fo->upto < fo->target) {
+		if ((s = stmt(txn, ST_NEXT_IDS)) == NULL)
+			return STORE_ERROR;
+		db_bind_int64(s, 1, fo->upto);
+		db_bind_int64(s, 2, fo->target);
+		db_bind_int64(s, 3, limit);
+		if ((st = read_ids(txn, s, &ids, &n)) != STORE_OK)
+			goto done;
+		for (i = 0; i < n; i++)
+			if ((st = fold_whole(txn, fo, ids[i].id, ids[i].ward,
+			    fo->mark)) != STORE_OK)
+				goto done;
+		fo->upto = n == (size_t)limit ? ids[n - 1].id : fo->target;
+		*more = 1;
+		goto done;
+	}
+	/* A span: up to an hour, within its day, up to a minute ago. */
+	day = date_day_start(fo->mark);
+	t1 = fo->mark + FOLD_SPAN;
+	if (t1 > next_day(day))
+		t1 = next_day(day);
+	if (t1 > now - FOLD_LAG)
+		t1 = now - FOLD_LAG;
+	if (t1 <= fo->mark)
+		return fo->first ? STORE_OK : STORE_NOTFOUND;
+	if ((s = stmt(txn, ST_CHANGED)) == NULL)
+		return STORE_ERROR;
+	db_bind_int64(s, 1, fo->mark);
+	db_bind_int64(s, 2, t1);
+	db_bind_int64(s, 3, fo->upto);
+	if ((st = read_ids(txn, s, &ids, &n)) != STORE_OK)
+		goto done;
+	for (i = 0; i < n; i++) {
+		if ((st = frozen_at(txn, ids[i].id, fo->mark, &was)) !=
+		    STORE_OK || (st = frozen_at(txn, ids[i].id, t1, &is)) !=
+		    STORE_OK)
+			goto done;
+		fold_change(fo, ids[i].ward, day, &was, &is);
+	}
+	fo->mark = t1;
+	fo->target = newest;
+	*more = newest > fo->upto || t1 < now - FOLD_LAG;
+done:
+	free(ids);
+	return st;
+}
+
+/* The writes of a chunk: its changes and the counters, in one item. */
+static enum store_status
+fold_write(struct store_txn *txn, void *arg)
+{
+	struct store_fold	*fo = arg;
+	struct db_stmt		*s;
+	enum store_status	 st;
+	struct fent		*e;
+	size_t			 i;
+	int			 k, zero;
+
+	for (i = 0; i < fo->n; i++) {
+		e = &fo->e[i];
+		for (zero = 1, k = 0; k < STORE_FOLD_NCOUNTS; k++)
+			if (e->v[k] != 0)
+				zero = 0;
+		if (zero)
+			continue;
+		if ((s = stmt(txn, e->kind < 0 ? ST_DAYS_ADD : ST_TIMES_ADD)) ==
+		    NULL)
+			return STORE_ERROR;
+		store_bind_text(s, 1, e->ward);
+		db_bind_int64(s, 2, e->cday);
+		db_bind_int64(s, 3, e->xday);
+		store_bind_text(s, 4, e->category);
+		store_bind_text(s, 5, e->source);
+		if (e->kind < 0) {
+			for (k = 0; k < STORE_FOLD_NCOUNTS; k++)
+				db_bind_int64(s, 6 + k, e->v[k]);
+		} else {
+			db_bind_int64(s, 6, e->kind);
+			db_bind_int64(s, 7, e->bucket);
+			db_bind_int64(s, 8, e->v[0]);
+		}
+		if ((st = store_txn_step(txn, s, "report fold", NULL)) !=
+		    STORE_OK)
+			return st;
+	}
+	if ((st = counter_set(txn, "report_fold_mark", fo->mark)) !=
+	    STORE_OK || (st = counter_set(txn, "report_fold_ids", fo->upto)) !=
+	    STORE_OK)
+		return st;
+	return counter_set(txn, "report_fold_target", fo->target);
+}
+
+/* A fold's state between chunks; free it with store_fold_free(). */
+struct store_fold *
+store_fold_new(void)
+{
+	return xcalloc(1, sizeof(struct store_fold));
+}
+
+void
+store_fold_free(struct store_fold *fo)
+{
+	if (fo == NULL)
+		return;
+	store_query_close(fo->q);
+	free(fo->e);
+	free(fo);
+}
+
+/*
+ * One chunk of the fold (see the top of this file), at "now", of at most
+ * limit cases folded whole: read on a connection of the fold's own
+ * (fo's, opened at the first chunk), then written by one work item,
+ * which is all the writer does of it.  From the timers' thread.  Sets
+ * *more to 1 when there is more to fold at once.  Returns STORE_OK or an
+ * error.
+ */
+enum store_status
+store_report_fold(struct store *st, struct store_fold *fo, int64_t now,
+    int limit, int *more)
+{
+	struct store_txn	 txn;
+	enum store_status	 r;
+	char			 err[256];
+
+	*more = 0;
+	if (store_is_pg(st))
+		return STORE_OK;
+	if (fo->q == NULL && (fo->q = store_query_open(st, 0, err,
+	    sizeof(err))) == NULL)
+		return STORE_ERROR;
+	fo->n = 0;
+	fo->first = 0;
+	memset(&txn, 0, sizeof(txn));
+	txn.st = st;
+	txn.conn = store_query_conn(fo->q);
+	if (db_exec(txn.conn->db, "BEGIN") != DB_OK)
+		r = STORE_ERROR;
+	else {
+		r = fold_read(&txn, fo, now, limit, more);
+		db_exec(txn.conn->db, "COMMIT");
+	}
+	if (r == STORE_NOTFOUND)
+		return STORE_OK;
+	if (r != STORE_OK) {
+		/* Opened again at the next chunk. */
+		store_query_close(fo->q);
+		fo->q = NULL;
+		*more = 0;
+		return r;
+	}
+	return store_submit_wait(st, fold_write, fo);
+}

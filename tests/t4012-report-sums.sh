@@ -1,0 +1,227 @@
+#!/bin/sh
+test_description='reports summed by day (reports.daily_sums): the same figures as read case by case, over a varied history, as the fold builds them and as it follows the days under the test clock, for a ward, the city and an officer'
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/lib-ctl.sh"
+
+TZ=Asia/Ho_Chi_Minh
+export TZ
+
+t() {
+	date -d "$1" +%s
+}
+
+clock() {
+	t "$1" >"$TRASH/clock"
+}
+
+# seed REF CATEGORY CREATED DEADLINE [SOURCE [WARD]]: a case as ingest
+# makes it.
+seed() {
+	sql "INSERT INTO cases (ref_number, category, state, sender, channel,
+	    deadline, created, updated, source, ward) VALUES ($1, '$2',
+	    'received', '+8491000002$1', 'inject', $(t "$4"), $(t "$3"),
+	    $(t "$3"), '${5:-sms}', '${6:-p7}');
+	    INSERT INTO inbound (case_id, channel, sender, text, received,
+	    created) SELECT id, 'inject', sender, 'phản ánh số $1', created,
+	    created FROM cases WHERE ref_number = $1"
+}
+
+# event REF STATE TIME: the case moves to STATE at TIME, as case work
+# does; in_progress is its answer.
+event() {
+	sql "INSERT INTO case_events (case_id, at, actor, from_state, to_state)
+	    SELECT id, $(t "$3"), 'lan', state, '$2' FROM cases
+	    WHERE ref_number = $1;
+	    UPDATE cases SET state = '$2', updated = $(t "$3") WHERE
+	    ref_number = $1" &&
+	case $2 in
+	in_progress) sql "UPDATE cases SET answered = $(t "$3") WHERE
+	    ref_number = $1" ;;
+	resolved) sql "UPDATE cases SET closed = $(t "$3") WHERE
+	    ref_number = $1" ;;
+	reopened) sql "UPDATE cases SET reopened = $(t "$3"), closed = NULL
+	    WHERE ref_number = $1" ;;
+	esac
+}
+
+# fix REF FROM TO TIME: a correction of the category at TIME.
+fix() {
+	sql "INSERT INTO corrections (case_id, text, old_category, category,
+	    actor, reason, created) SELECT id, 'x', '$2', '$3', 'lan', 'sai',
+	    $(t "$4") FROM cases WHERE ref_number = $1;
+	    UPDATE cases SET category = '$3' WHERE ref_number = $1"
+}
+
+# same A B: the two reports give the same figures: every value but the
+# moment they were made and how, the times within 1 %; prints what
+# differs.
+same() {
+	sqlite3 :memory: "
+	CREATE TABLE a AS SELECT fullkey AS k, type AS t, atom AS v FROM
+	    json_tree(readfile('$1')) WHERE type NOT IN ('object', 'array')
+	    AND fullkey NOT IN ('\$.generated', '\$.summed');
+	CREATE TABLE b AS SELECT fullkey AS k, type AS t, atom AS v FROM
+	    json_tree(readfile('$2')) WHERE type NOT IN ('object', 'array')
+	    AND fullkey NOT IN ('\$.generated', '\$.summed');
+	SELECT coalesce(a.k, b.k), a.v, b.v FROM a FULL JOIN b ON a.k = b.k
+	WHERE a.k IS NULL OR b.k IS NULL OR a.t <> b.t OR (a.v <> b.v AND
+	    NOT ((a.k LIKE '%median%' OR a.k LIKE '%p90%') AND
+	    abs(a.v - b.v) <= 0.01 * abs(b.v)))" >"$TRASH/.same" &&
+	cat "$TRASH/.same" &&
+	test ! -s "$TRASH/.same" &&
+	test "$(sqlite3 :memory: "SELECT count(*) FROM json_tree(readfile('$1'))")" -gt 100
+}
+
+# summed: what the summed reports say of themselves: 1 on SQLite, where
+# the timer folds; 0 on PostgreSQL, where reports read case by case.
+if [ -n "${PAPIGW_TEST_PG:-}" ]; then SUMMED=0; else SUMMED=1; fi
+
+# check NAME ARGS...: the report of ARGS summed and --exact, the same.
+check() {
+	n=$1
+	shift
+	ctl --json report "$@" >"$n.sum" &&
+	ctl --json report --exact "$@" >"$n.exact" &&
+	test "$(jget "$n.sum" "\$.summed")" = $SUMMED &&
+	test "$(jget "$n.exact" "\$.summed")" = 0 &&
+	same "$n.sum" "$n.exact"
+}
+
+# folded TIME: the fold has got to TIME, every case whole.
+folded() {
+	[ -n "${PAPIGW_TEST_PG:-}" ] && return 0
+	wait_for "test \$(sql \"SELECT value FROM counters WHERE name =
+	    'report_fold_mark'\") -ge $(t "$1") &&
+	    test \$(sql \"SELECT value FROM counters WHERE name =
+	    'report_fold_ids'\") = \$(sql \"SELECT value FROM counters
+	    WHERE name = 'report_fold_target'\")" 20
+}
+
+test_expect_success 'a history of two wards over six weeks, the sums off' '
+	make_officer &&
+	conf() {
+		ctl_conf p.conf "ward = { id = \"p7\"; name = \"Phường 7\"; };
+deadlines = { check_interval = 86400; };
+reports = { daily_sums = $1; };
+roles = ( { name = \"o\"; kind = \"officer\"; users = [ \"$OFFICER\" ];
+    categories = [ \"security\", \"infrastructure\" ]; } );" &&
+		sed -i "/^ward = { name = /d" p.conf
+	} &&
+	conf false &&
+	clock "2026-04-10 12:00" &&
+	PAPIGWD=$PAPIGWD_HOOKS PAPIGW_TEST_CLOCK="$TRASH/clock" \
+	    start_daemon -c p.conf &&
+	# Answered, resolved, confirmed, satisfied.
+	seed 1 security "2026-03-02 09:00" "2026-03-09 23:59:59" &&
+	event 1 in_progress "2026-03-03 10:00" &&
+	event 1 resolved "2026-03-05 16:00" &&
+	event 1 confirmed "2026-03-06 08:00" &&
+	sql "UPDATE cases SET satisfaction = 4, satisfaction_at =
+	    $(t "2026-03-06 08:00") WHERE ref_number = 1" &&
+	# Answered late, resolved, reopened, resolved again.
+	seed 2 infrastructure "2026-03-10 09:00" "2026-03-12 23:59:59" ussd &&
+	event 2 in_progress "2026-03-20 09:00" &&
+	event 2 resolved "2026-03-21 09:00" &&
+	event 2 reopened "2026-03-28 09:00" &&
+	event 2 resolved "2026-04-03 09:00" &&
+	# Never answered: past its deadline on 20 March.
+	seed 3 procedures "2026-03-13 09:00" "2026-03-20 11:00" box &&
+	# Moved from general to security on 25 March, answered before.
+	seed 4 general "2026-03-15 09:00" "2026-03-22 23:59:59" &&
+	event 4 in_progress "2026-03-16 09:00" &&
+	fix 4 general security "2026-03-25 14:00" &&
+	# Its deadline put off on 18 March (it was the 19th), answered on
+	# the 21st: on time by the new one only.
+	seed 5 infrastructure "2026-03-17 09:00" "2026-03-24 23:59:59" &&
+	sql "INSERT INTO case_deadlines (case_id, deadline, until) SELECT id,
+	    $(t "2026-03-19 23:59:59"), $(t "2026-03-18 10:00") FROM cases
+	    WHERE ref_number = 5" &&
+	event 5 in_progress "2026-03-21 09:00" &&
+	# Corruption, of the other ward.
+	seed 6 corruption "2026-03-18 09:00" "2026-03-25 23:59:59" sms p8 &&
+	event 6 in_progress "2026-03-19 09:00" &&
+	event 6 resolved "2026-04-02 09:00" &&
+	seed 7 security "2026-03-31 22:00" "2026-04-07 23:59:59" sms p8 &&
+	event 7 in_progress "2026-04-01 01:00" &&
+	# Imported: no history, resolved.
+	sql "INSERT INTO cases (ref_number, category, state, sender, channel,
+	    deadline, created, updated, first_answered, closed, source, ward)
+	    VALUES (8, '"'security'"', '"'resolved'"', '"'+84910000028'"',
+	    '"'inject'"', $(t "2026-03-27 23:59:59"), $(t "2026-03-20 09:00"),
+	    $(t "2026-03-24 09:00"), $(t "2026-03-21 09:00"),
+	    $(t "2026-03-24 09:00"), '"'meeting'"', '"'p7'"')" &&
+	# Open on 8 April: its deadline passes on the 10th, the test
+	# clock'"'"'s day.
+	seed 9 infrastructure "2026-04-08 09:00" "2026-04-10 18:00" &&
+	seed 10 security "2026-04-09 09:00" "2026-04-16 23:59:59" &&
+	seed 11 environment "2026-04-09 10:00" "2026-04-16 23:59:59" ussd &&
+	case_ref_set 11
+'
+
+test_expect_success 'the sums on: the first fold builds them from the history' '
+	conf true &&
+	kill -HUP $daemon_pid &&
+	folded "2026-04-10 11:59" &&
+	if [ $SUMMED = 1 ]; then
+		test "$(sql "SELECT sum(cases) FROM report_days")" = 11
+	fi &&
+	check march --from 2026-03-01 --to 2026-03-31 &&
+	check q1 --quarter 2026Q1 &&
+	check odd --from 2026-03-15 --to 2026-04-08 &&
+	check day --from 2026-03-18 --to 2026-03-18 &&
+	check april --from 2026-04-01 --to 2026-04-09 &&
+	test "$(jget odd.exact "\$.total.cases")" = 6 &&
+	test "$(jget odd.exact "\$.total.due")" -ge 1 &&
+	test "$(jget march.exact "\$.total.reopened")" = 1
+'
+
+test_expect_success 'a ward, the city, an officer of two categories' '
+	check p8 --from 2026-03-01 --to 2026-04-09 --ward p8 &&
+	test "$(jget p8.exact "\$.total.cases")" = 2 &&
+	check all --from 2026-03-01 --to 2026-04-09 --ward all &&
+	test "$(jget all.exact "\$.total.cases")" = 11 &&
+	as_officer --json report --from 2026-03-01 --to 2026-04-09 >o.sum &&
+	as_officer --json report --exact --from 2026-03-01 --to 2026-04-09 \
+	    >o.exact &&
+	test "$(jget o.sum "\$.summed")" = $SUMMED &&
+	same o.sum o.exact &&
+	test "$(jget o.exact "\$.total.cases")" -ge 4 &&
+	test "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile(
+	    '"'o.sum'"'), '"'\$.categories'"') WHERE json_extract(value,
+	    '"'\$.id'"') IN ('"'corruption'"', '"'general'"')")" = 0
+'
+
+test_expect_success 'work of the following days, followed by the fold' '
+	ctl reply PA-000009 "Phường đã kiểm tra" >/dev/null &&
+	ctl close PA-000010 >/dev/null &&
+	ctl reopen PA-000001 >/dev/null &&
+	ctl recategorise --reason "rác" PA-000011 infrastructure >/dev/null &&
+	inject +84912345678 "Đèn đường hỏng ở hẻm 12" &&
+	clock "2026-04-11 09:00" &&
+	folded "2026-04-11 00:00" &&
+	ctl close PA-000009 >/dev/null &&
+	ctl reply PA-000011 "Đã chuyển đội vệ sinh" >/dev/null &&
+	sql "UPDATE cases SET satisfaction = 2, satisfaction_at =
+	    $(t "2026-04-11 09:00") WHERE ref_number = 10" &&
+	clock "2026-04-12 09:00" &&
+	folded "2026-04-12 00:00" &&
+	check to10 --from 2026-03-01 --to 2026-04-10 &&
+	check to11 --from 2026-03-01 --to 2026-04-11 &&
+	check d10 --from 2026-04-10 --to 2026-04-10 &&
+	check d11 --from 2026-04-08 --to 2026-04-11 &&
+	test "$(jget d11.exact "\$.total.cases")" = 4 &&
+	test "$(jget to11.exact "\$.total.satisfaction_answers")" -ge 1
+'
+
+test_expect_success 'a period still running, and ends not at midnight, read case by case' '
+	ctl --json report --from 2026-04-01 --to 2026-04-30 >run.json &&
+	test "$(jget run.json "\$.summed")" = 0 &&
+	test "$(jget run.json "\$.provisional")" = 1 &&
+	ctl report --from 2026-03-01 --to 2026-03-31 >march.txt &&
+	if [ $SUMMED = 1 ]; then
+		test_grep "^From the daily sums: counts exact, times within 1 %" march.txt
+	fi &&
+	stop_daemon && test "$daemon_status" -eq 0
+'
+
+test_done
