@@ -71,6 +71,7 @@
 #define FOLD_CHUNK		4096	/* sent counts' deltas folded by one */
 #define FOLD_TICK_CHUNKS	8	/* chunks folded at one tick, at most */
 #define REPORT_FOLD_CHUNK	256	/* cases folded whole by one */
+#define REPORT_FOLD_TICK_MS	500	/* of the reports' fold a tick, at most */
 #define RETENTION_RUN_MS	20000	/* of retention in one run, at most */
 #define TIMER_PAUSE_MS		10	/* between chunks of a backlog, at least */
 #define TIMER_DUTY		5	/* and TIMER_DUTY times the chunk's time */
@@ -680,17 +681,18 @@ run_fold(struct timers *cs)
 
 /*
  * At every tick: the figures of reports summed by day take in what
- * changed since (store_report_fold()), a chunk at a time,
- * FOLD_TICK_CHUNKS at most; the first fold after an upgrade builds them
- * from every case so, over many ticks.
+ * changed since (store_report_fold()), a chunk at a time, for
+ * REPORT_FOLD_TICK_MS at most, pausing after each as long as retention
+ * does after its writes; the first fold after an upgrade builds them from
+ * every case so, over many ticks.
  */
 static void
 run_report_fold(struct timers *cs)
 {
 	struct config		*conf;
 	enum store_status	 st;
-	int64_t			 t0;
-	int			 i = 0, on, more;
+	int64_t			 t0, took;
+	int			 on, more;
 
 	conf = conf_slot_get(cs->svc->confs);
 	on = conf->reports_daily_sums;
@@ -699,10 +701,10 @@ run_report_fold(struct timers *cs)
 		return;
 	if (cs->fold == NULL)
 		cs->fold = store_fold_new();
+	t0 = clock_mono_ms();
 	do {
-		t0 = clock_mono_ms();
 		st = store_report_fold(cs->svc->store, cs->fold, clock_unix(),
-		    REPORT_FOLD_CHUNK, &more);
+		    REPORT_FOLD_CHUNK, &more, &took);
 		if (st != STORE_OK) {
 			if (st != STORE_CLOSED)
 				log_warnx(_("reports: the fold of the daily "
@@ -710,8 +712,8 @@ run_report_fold(struct timers *cs)
 				    "tick)"), store_strerror(st));
 			break;
 		}
-	} while (more && ++i < FOLD_TICK_CHUNKS &&
-	    !pause_or_stop(cs, clock_mono_ms() - t0));
+	} while (more && clock_mono_ms() - t0 < REPORT_FOLD_TICK_MS &&
+	    !pause_or_stop(cs, took));
 }
 
 /* Whether a run is due; the lock held. */

@@ -54,6 +54,7 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "base/clock.h"
 #include "base/date.h"
 #include "base/util.h"
 #include "domain/source.h"
@@ -604,18 +605,21 @@ store_fold_free(struct store_fold *fo)
  * limit cases folded whole: read on a connection of the fold's own
  * (fo's, opened at the first chunk), then written by one work item,
  * which is all the writer does of it.  From the timers' thread.  Sets
- * *more to 1 when there is more to fold at once.  Returns STORE_OK or an
- * error.
+ * *more to 1 when there is more to fold at once, *took to the
+ * milliseconds of the work item (from its queueing to its commit).
+ * Returns STORE_OK or an error.
  */
 enum store_status
 store_report_fold(struct store *st, struct store_fold *fo, int64_t now,
-    int limit, int *more)
+    int limit, int *more, int64_t *took)
 {
 	struct store_txn	 txn;
 	enum store_status	 r;
 	char			 err[256];
+	int64_t			 t0;
 
 	*more = 0;
+	*took = 0;
 	if (store_is_pg(st))
 		return STORE_OK;
 	if (fo->q == NULL && (fo->q = store_query_open(st, 0, err,
@@ -641,5 +645,8 @@ store_report_fold(struct store *st, struct store_fold *fo, int64_t now,
 		*more = 0;
 		return r;
 	}
-	return store_submit_wait(st, fold_write, fo);
+	t0 = clock_mono_ms();
+	r = store_submit_wait(st, fold_write, fo);
+	*took = clock_mono_ms() - t0;
+	return r;
 }

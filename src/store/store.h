@@ -616,7 +616,7 @@ struct store_fold;
 struct store_fold *store_fold_new(void);
 void		 store_fold_free(struct store_fold *);
 enum store_status store_report_fold(struct store *, struct store_fold *,
-		    int64_t now, int limit, int *more);
+		    int64_t now, int limit, int *more, int64_t *took);
 
 enum store_status store_outbox_get(struct store *, int64_t id,
 		    struct store_outbox *);
