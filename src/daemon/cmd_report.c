@@ -167,6 +167,11 @@ struct report_ctx {
 	struct group		 total;
 	struct group		 sources[CASE_SOURCE_MAX]; /* by source */
 	int			 summed;	/* from the sums of the fold */
+	/* The groups of the last category and source summed. */
+	char			 last_cat[STORE_CATEGORY_MAX];
+	int			 last_src;	/* -2: none yet */
+	struct group		*last_gs[4];
+	size_t			 last_n;
 };
 
 static void
@@ -250,7 +255,28 @@ report_row(const struct store_case *r, void *arg)
 		group_add(gs[i], r, rc->now);
 }
 
-/* The sums of a category and source (store_report_summed()). */
+/*
+ * The groups of a row of the sums (row_groups()), of the row before when
+ * it has the same category and source, as it mostly has.
+ */
+static size_t
+summed_groups(struct report_ctx *rc, const char *category,
+    const char *source, struct group **gs)
+{
+	int	src = case_source_parse(source);
+	size_t	i;
+
+	if (rc->last_src != src || strcmp(rc->last_cat, category) != 0) {
+		rc->last_n = row_groups(rc, category, src, rc->last_gs);
+		rc->last_src = src;
+		snprintf(rc->last_cat, sizeof(rc->last_cat), "%s", category);
+	}
+	for (i = 0; i < rc->last_n; i++)
+		gs[i] = rc->last_gs[i];
+	return rc->last_n;
+}
+
+/* A row of the sums of a category and source (store_report_summed()). */
 static void
 summed_counts(const char *category, const char *source, const int64_t *v,
     void *arg)
@@ -260,7 +286,7 @@ summed_counts(const char *category, const char *source, const int64_t *v,
 	size_t			 i, n;
 	int			 k;
 
-	n = row_groups(rc, category, case_source_parse(source), gs);
+	n = summed_groups(rc, category, source, gs);
 	for (i = 0; i < n; i++) {
 		g = gs[i];
 		g->cases += v[STORE_FOLD_CASES];
@@ -288,7 +314,7 @@ summed_times(const char *category, const char *source, int kind,
 	if (kind < 0 || kind > 1 || bucket < 0 || bucket >=
 	    STORE_FOLD_BUCKETS)
 		return;
-	ng = row_groups(rc, category, case_source_parse(source), gs);
+	ng = summed_groups(rc, category, source, gs);
 	for (i = 0; i < ng; i++) {
 		g = gs[i];
 		if (g->hist[kind] == NULL)
@@ -605,6 +631,7 @@ cmd_report(struct control_req *req)
 	memset(&rc, 0, sizeof(rc));
 	rc.req = req;
 	rc.now = sp.cut;
+	rc.last_src = -2;
 	rc.cats = xcalloc(req->conf->ncategories + 1, sizeof(*rc.cats));
 	/*
 	 * While the period runs, its figures are those of the end of this
