@@ -87,6 +87,44 @@ strlist_free(char **list, size_t n)
 }
 
 /*
+ * The value of hex digit c (0 to 15), or -1; with lower_only, "A" to "F"
+ * are not digits.
+ */
+int
+hex_value(int c, int lower_only)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (!lower_only && c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Decodes the n hex digits of hex (n even) into the n / 2 bytes of out.
+ * Returns 0, or -1 if one of them is not a digit (hex_value()).
+ */
+int
+hex_decode(const char *hex, size_t n, unsigned char *out, int lower_only)
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (n % 2 != 0)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		if ((hi = hex_value((unsigned char)hex[2 * i], lower_only)) < 0 ||
+		    (lo = hex_value((unsigned char)hex[2 * i + 1],
+		    lower_only)) < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/*
  * Parses a whole decimal string into *out within [min, max].  Returns 0,
  * or -1 (errno EINVAL for garbage, ERANGE out of range).
  */

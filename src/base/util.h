@@ -1,8 +1,8 @@
 /*
  * util.h: small helpers shared by every module (util.c): bounded string
  * copies, checked number parsing, allocation that cannot return NULL,
- * reading a small file (secrets), and the masking of phone numbers for
- * logs and officers.
+ * reading a small file (secrets), hex digits, and the masking of phone
+ * numbers for logs and officers.
  */
 #ifndef PAPIGW_BASE_UTIL_H
 #define PAPIGW_BASE_UTIL_H
@@ -20,5 +20,8 @@ char	*xstrdup(const char *s);
 void	 strlist_free(char **list, size_t n);
 int	 parse_long(const char *s, long min, long max, long *out);
 char	*read_small_file(const char *path, size_t max, size_t *lenp);
+int	 hex_value(int c, int lower_only);
+int	 hex_decode(const char *hex, size_t n, unsigned char *out,
+	    int lower_only);
 
 #endif /* PAPIGW_BASE_UTIL_H */

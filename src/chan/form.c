@@ -2,24 +2,11 @@
  * form.c: the parameters of a request (see form.h) and the decoding of
  * application/x-www-form-urlencoded text.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
 #include "chan/form.h"
-
-/* The value of the hexadecimal digit c, or -1. */
-int
-form_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /*
  * Decodes application/x-www-form-urlencoded text in place ('+' is a
@@ -36,8 +23,8 @@ http_form_decode(char *s, size_t len)
 		if (s[i] == '+')
 			s[o++] = ' ';
 		else if (s[i] == '%' && i + 2 < len &&
-		    (hi = form_hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = form_hexval((unsigned char)s[i + 2])) >= 0) {
+		    (hi = hex_value((unsigned char)s[i + 1], 0)) >= 0 &&
+		    (lo = hex_value((unsigned char)s[i + 2], 0)) >= 0) {
 			s[o++] = (char)(hi * 16 + lo);
 			i += 2;
 		} else

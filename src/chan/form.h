@@ -20,7 +20,6 @@ struct form {
 	int			 body_only;	/* form_get(): the body's */
 };
 
-int		 form_hexval(int c);
 void		 form_add(struct form *, const char *key, size_t klen,
 		    const char *val, size_t vlen, int decode);
 void		 form_split(struct form *, const char *s, size_t len);

@@ -619,8 +619,9 @@ escapes_control(const char *uri)
 	int		 hi, lo;
 
 	for (p = uri; *p != '\0' && *p != '?'; p++)
-		if (p[0] == '%' && (hi = form_hexval((unsigned char)p[1])) >= 0 &&
-		    (lo = form_hexval((unsigned char)p[2])) >= 0 &&
+		if (p[0] == '%' &&
+		    (hi = hex_value((unsigned char)p[1], 0)) >= 0 &&
+		    (lo = hex_value((unsigned char)p[2], 0)) >= 0 &&
 		    (hi < 2 || (hi == 7 && lo == 15)))
 			return 1;
 	return 0;

@@ -171,35 +171,17 @@ key_create(struct audit_keeper *k, const char *path, char *err,
 	return r;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes the hex key of buf into k.  Returns 0, or -1. */
 static int
 key_decode(struct audit_keeper *k, const char *buf)
 {
-	size_t	n = strcspn(buf, " \t\r\n"), i;
-	int	hi, lo;
+	size_t	n = strcspn(buf, " \t\r\n");
 
 	if (n % 2 != 0 || n < 2 * 16 || n > 2 * STORE_AUDIT_KEY_MAX ||
 	    buf[n + strspn(buf + n, " \t\r\n")] != '\0')
 		return -1;
-	for (i = 0; i < n / 2; i++) {
-		hi = hexval(buf[2 * i]);
-		lo = hexval(buf[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		k->key[i] = (unsigned char)(hi << 4 | lo);
-	}
+	if (hex_decode(buf, n, k->key, 0) == -1)
+		return -1;
 	k->keylen = n / 2;
 	return 0;
 }

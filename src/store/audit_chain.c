@@ -78,17 +78,6 @@ enum {
 	ST_MAX
 };
 
-/* A lowercase hex digit's value, or -1. */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static const char *const audit_sql[ST_MAX] = {
 	[ST_AUDIT_LOCK] = "SELECT 1",	/* the writer holds SQLite's lock */
 	[ST_AUDIT_LAST] = "SELECT id, hash FROM audit ORDER BY id DESC "
@@ -171,22 +160,11 @@ static void
 bind_hex(struct db_stmt *s, int i, const char *hex, size_t len,
     unsigned char b[STORE_HASH_HEX / 2])
 {
-	size_t	k;
-	int	hi, lo;
-
-	if (len % 2 != 0 || len / 2 > STORE_HASH_HEX / 2 ||
-	    strlen(hex) < len)
-		goto text;
-	for (k = 0; k < len / 2; k++) {
-		if ((hi = hexval(hex[2 * k])) < 0 ||
-		    (lo = hexval(hex[2 * k + 1])) < 0)
-			goto text;
-		b[k] = (unsigned char)(hi << 4 | lo);
-	}
-	db_bind_blob(s, i, b, len / 2);
-	return;
-text:
-	db_bind_textn(s, i, hex, strnlen(hex, len));
+	if (len / 2 <= STORE_HASH_HEX / 2 && strlen(hex) >= len &&
+	    hex_decode(hex, len, b, 1) == 0)
+		db_bind_blob(s, i, b, len / 2);
+	else
+		db_bind_textn(s, i, hex, strnlen(hex, len));
 }
 
 /* One netstring of v ("" for NULL) into sb: "<length>:<bytes>,". */

@@ -24,6 +24,7 @@
 #include "core/reply.h"
 #include "chan/http.h"
 #include "chan/sig.h"
+#include "base/util.h"
 
 static void
 set(struct http_param *p, const char *k, const char *v)
@@ -107,6 +108,27 @@ test_form_decode(void **state)
 	strcpy(s, "%zz%4");
 	assert_int_equal(http_form_decode(s, strlen(s)), 5);
 	assert_string_equal(s, "%zz%4");
+}
+
+static void
+test_hex(void **state)
+{
+	unsigned char	b[4];
+
+	(void)state;
+	assert_int_equal(hex_value('0', 0), 0);
+	assert_int_equal(hex_value('f', 1), 15);
+	assert_int_equal(hex_value('F', 0), 15);
+	assert_int_equal(hex_value('F', 1), -1);
+	assert_int_equal(hex_value('g', 0), -1);
+	assert_int_equal(hex_value('/', 0), -1);
+	assert_int_equal(hex_decode("00a1Ff", 6, b, 0), 0);
+	assert_int_equal(b[0], 0x00);
+	assert_int_equal(b[1], 0xa1);
+	assert_int_equal(b[2], 0xff);
+	assert_int_equal(hex_decode("00a1Ff", 6, b, 1), -1);
+	assert_int_equal(hex_decode("00a", 3, b, 0), -1);
+	assert_int_equal(hex_decode("0x", 2, b, 0), -1);
 }
 
 static void
@@ -246,6 +268,7 @@ main(void)
 		cmocka_unit_test(test_twilio_vector),
 		cmocka_unit_test(test_vonage_sig),
 		cmocka_unit_test(test_form_decode),
+		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_sms),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_find_ref),
