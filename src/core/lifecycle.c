@@ -26,7 +26,16 @@
 #include "domain/calendar.h"
 #include "store/store.h"
 
-/* Reopens case c: a new deadline from now, the overdue mark cleared. */
+/*
+ * Reopens case c: a new deadline from now, the overdue mark cleared.
+ *
+ * A case waits for an answer again when it was reopened after its last
+ * answer (cases.reopened > cases.answered, in seconds: the deadline
+ * timer's test).  A reopening in the same second as that answer comes
+ * after it, so its time is kept one second past the answer's: recorded
+ * as the same second, the reopened case would never fall overdue.  Its
+ * event and audit entry keep the real time.
+ */
 enum store_status
 lifecycle_reopen(struct store_txn *txn, const struct config *conf,
     const struct store_case *c, const char *actor, const char *detail,
@@ -34,15 +43,18 @@ lifecycle_reopen(struct store_txn *txn, const struct config *conf,
 {
 	const struct category	*cat = config_category(conf, c->category);
 	enum store_status	 st;
-	int64_t			 d;
+	int64_t			 d, reopened = now;
 
 	d = calendar_deadline(conf, now, cat != NULL ? cat->deadline_days :
 	    15);
+	if (c->answered >= reopened)
+		reopened = c->answered + 1;
 	if ((st = store_case_event_add(txn, c->id, STORE_CASE_REOPENED,
 	    actor, detail, now, NULL)) != STORE_OK ||
 	    (st = store_case_set(txn, c->id, STORE_CF_DEADLINE, d)) !=
 	    STORE_OK ||
-	    (st = store_case_set(txn, c->id, STORE_CF_REOPENED, now)) !=
+	    (st = store_case_set(txn, c->id, STORE_CF_REOPENED,
+	    reopened)) !=
 	    STORE_OK ||
 	    (st = store_case_set(txn, c->id, STORE_CF_OVERDUE, 0)) != STORE_OK)
 		return st;

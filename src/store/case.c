@@ -103,7 +103,9 @@ static const char *const case_sql[ST_MAX] = {
 	[ST_CORRECTION_INSERT] = "INSERT INTO corrections (case_id, text, "
 	    "old_category, old_subcategory, category, subcategory, actor, "
 	    "reason, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[ST_CASE_ANSWERED] = "UPDATE cases SET answered = ?2, updated = ?2 "
+	/* An answer in the second of a reopening comes after it. */
+	[ST_CASE_ANSWERED] = "UPDATE cases SET answered = CASE WHEN "
+	    "reopened >= ?2 THEN reopened ELSE ?2 END, updated = ?2 "
 	    "WHERE id = ?1",
 	[ST_CASE_SET_DEADLINE] = "UPDATE cases SET deadline = ?2 "
 	    "WHERE id = ?1",
@@ -431,8 +433,11 @@ store_case_recategorise(struct store_txn *txn,
 }
 
 /*
- * Records that an officer answered a case at "at" (0: now).  Returns
- * STORE_OK or an error.
+ * Records that an officer answered a case at "at" (0: now): the case
+ * waits no more.  An answer in the same second as the case's reopening
+ * (lifecycle_reopen()) is recorded at the reopening's second, so that
+ * the case is not "reopened after its last answer".  Returns STORE_OK or
+ * an error.
  */
 enum store_status
 store_case_answered(struct store_txn *txn, int64_t case_id, int64_t at)

@@ -199,7 +199,7 @@ assert_no_list_tables(const char *path)
 	} w[] = {
 		{ &store_case_family, "INSERT INTO cases (" },
 		{ &store_case_family, "UPDATE cases SET state = ?2" },
-		{ &store_case_family, "UPDATE cases SET answered = ?2" },
+		{ &store_case_family, "UPDATE cases SET answered = " },
 		{ &store_outbox_family, "INSERT INTO outbox (" },
 		{ &store_outbox_family, "UPDATE outbox SET state = ?2" },
 		{ &store_announce_family, "UPDATE announce_recipients SET "
