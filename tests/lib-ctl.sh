@@ -61,6 +61,14 @@ sql() {
 	store_sql "$@"
 }
 
+# The query of the SMS parts a report of ward $1 counts: those of its
+# cases, and those of no case that a gateway of the ward queued.
+ward_parts_sql() {
+	echo "SELECT sum(o.segments) FROM outbox o LEFT JOIN cases c
+	    ON c.id = o.case_id WHERE c.ward = '$1' OR
+	    (o.case_id IS NULL AND o.ward = '$1')"
+}
+
 inject() {
 	REF=$(ctl --json inject --from "$1" "$2" >"$TRASH/.inject" &&
 	    jget "$TRASH/.inject" '$.ref') && [ -n "$REF" ]

@@ -161,9 +161,7 @@ test_expect_success 'report and export: a ward'"'"'s own, the city'"'"'s all and
 	test_grep "ward p8 only" err &&
 	test_exit_status 1 as "$OFF8" report --quarter "$Q" --ward p7 &&
 	for w in p7 p8; do
-		sql "SELECT sum(o.segments) FROM outbox o LEFT JOIN cases c
-		    ON c.id = o.case_id WHERE c.ward = '"'\$w'"' OR
-		    (o.case_id IS NULL AND o.ward = '"'\$w'"')" >parts-$w ||
+		sql "$(ward_parts_sql $w)" >parts-$w ||
 		return 1
 	done &&
 	test "$(jget r8.json "\$.sms.parts")" = "$(cat parts-p8)" &&

@@ -152,9 +152,7 @@ test_expect_success 'report and status: the ward'"'"'s own; the city'"'"'s total
 	as "$CITY" p8.sock --json report --quarter "$Q" --ward p7 >rc7.json &&
 	test "$(jget rc7.json "\$.total.cases")" = 2 &&
 	for w in p7 p8; do
-		q "SELECT sum(o.segments) FROM outbox o LEFT JOIN cases c
-		    ON c.id = o.case_id WHERE c.ward = '"'\$w'"' OR
-		    (o.case_id IS NULL AND o.ward = '"'\$w'"')" >parts-$w ||
+		q "$(ward_parts_sql $w)" >parts-$w ||
 		return 1
 	done &&
 	test "$(jget r8.json "\$.sms.parts")" = "$(cat parts-p8)" &&
