@@ -89,7 +89,12 @@ test_requires_sqlite 'the size of the WAL file'
 test_expect_success 'the WAL starts over under load: it stays small' '
 	wal=$(stat -c %s "$TRASH/papigw.db-wal") &&
 	echo "WAL: $wal bytes" &&
-	test "$wal" -lt $((32 * 1024 * 1024))
+	test "$wal" -lt $((32 * 1024 * 1024)) &&
+	# The checkpoints, counted and timed for /metrics.
+	test "$(metric "papigw_store_checkpoints_total{by=\"checkpointer\"}")" -ge 1 &&
+	test "$(metric "papigw_store_checkpoints_total{by=\"writer\"}")" -ge 1 &&
+	awk "BEGIN { exit !($(metric "papigw_store_checkpoint_seconds_total{by=\"checkpointer\"}") > 0) }" &&
+	awk "BEGIN { exit !($(metric papigw_store_checkpoint_writer_max_seconds) > 0) }"
 '
 
 test_expect_success 'and once more: all duplicates, nothing new' '

@@ -99,6 +99,25 @@ store_metrics(struct store *store, struct strbuf *sb)
 	    "# TYPE papigw_store_errors_total counter\n"
 	    "papigw_store_errors_total %llu\n",
 	    (unsigned long long)(ss.errors + ss.commit_failures));
+	strbuf_printf(sb, "# HELP papigw_store_checkpoints_total WAL "
+	    "checkpoints (SQLite): by the writer, which ingest waits for, "
+	    "so that the WAL starts over; by the checkpointer thread.\n"
+	    "# TYPE papigw_store_checkpoints_total counter\n"
+	    "papigw_store_checkpoints_total{by=\"writer\"} %llu\n"
+	    "papigw_store_checkpoints_total{by=\"checkpointer\"} %llu\n"
+	    "# HELP papigw_store_checkpoint_seconds_total Time in those "
+	    "checkpoints.\n"
+	    "# TYPE papigw_store_checkpoint_seconds_total counter\n"
+	    "papigw_store_checkpoint_seconds_total{by=\"writer\"} %.6f\n"
+	    "papigw_store_checkpoint_seconds_total{by=\"checkpointer\"} "
+	    "%.6f\n"
+	    "# HELP papigw_store_checkpoint_writer_max_seconds The longest "
+	    "checkpoint by the writer since the start.\n"
+	    "# TYPE papigw_store_checkpoint_writer_max_seconds gauge\n"
+	    "papigw_store_checkpoint_writer_max_seconds %.6f\n",
+	    (unsigned long long)ss.ckpt_writer,
+	    (unsigned long long)ss.ckpt_thread, ss.ckpt_writer_us / 1e6,
+	    ss.ckpt_thread_us / 1e6, ss.ckpt_writer_max_us / 1e6);
 	strbuf_printf(sb, "# HELP papigw_outbox_depth Outbox rows by state.\n"
 	    "# TYPE papigw_outbox_depth gauge\n");
 	for (i = STORE_OUTBOX_QUEUED; i <= STORE_OUTBOX_FAILED; i++)

@@ -128,6 +128,14 @@ struct store_stats {
 	uint64_t	 commit_failures; /* batches lost at BEGIN or COMMIT */
 	uint64_t	 errors;	/* SQLite errors (not duplicates) */
 	uint64_t	 queued;	/* items waiting right now */
+	/* Checkpoints (SQLite): the writer's, between two batches, so
+	 * that the WAL starts over (ingest waits meanwhile), and the
+	 * checkpointer thread's; their time in microseconds. */
+	uint64_t	 ckpt_writer;
+	uint64_t	 ckpt_writer_us;
+	uint64_t	 ckpt_writer_max_us;
+	uint64_t	 ckpt_thread;
+	uint64_t	 ckpt_thread_us;
 };
 
 /*

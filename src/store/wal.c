@@ -45,6 +45,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "base/clock.h"
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -331,7 +332,9 @@ syncer_main(void *arg)
 void
 store_wal_between(struct store *st)
 {
-	int	rc, nlog = 0, nckpt = 0;
+	double		t0;
+	uint64_t	us;
+	int		rc, nlog = 0, nckpt = 0;
 
 	if (st->wal_frames < st->restart_at)
 		return;
@@ -342,8 +345,10 @@ store_wal_between(struct store *st)
 		return;
 	}
 	pthread_mutex_unlock(&st->lock);
+	t0 = clock_mono();
 	rc = sqlite3_wal_checkpoint_v2(db_sqlite_handle(st->wr.db), NULL,
 	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
+	us = (uint64_t)((clock_mono() - t0) * 1e6);
 	/* Done: the next commit starts the WAL over (the hook sees it). */
 	if (rc != DB_OK || nlog != nckpt) {
 		/*
@@ -356,6 +361,10 @@ store_wal_between(struct store *st)
 		st->restart_at = st->wal_frames + STORE_CKPT_RESTART;
 	}
 	pthread_mutex_lock(&st->lock);
+	st->stats.ckpt_writer++;
+	st->stats.ckpt_writer_us += us;
+	if (us > st->stats.ckpt_writer_max_us)
+		st->stats.ckpt_writer_max_us = us;
 	st->ckpt_hold = 0;
 	pthread_cond_signal(&st->ckpt_wake);
 	pthread_mutex_unlock(&st->lock);
@@ -369,6 +378,7 @@ static void *
 ckpt_main(void *arg)
 {
 	struct store	*st = arg;
+	double		 t0;
 	int		 rc;
 
 	pthread_setname_np(pthread_self(), "store-ckpt");
@@ -382,6 +392,7 @@ ckpt_main(void *arg)
 		st->ckpt_wanted = 0;
 		st->ckpt_running = 1;
 		pthread_mutex_unlock(&st->lock);
+		t0 = clock_mono();
 		rc = sqlite3_wal_checkpoint_v2(db_sqlite_handle(st->ck.db),
 		    NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
@@ -389,6 +400,9 @@ ckpt_main(void *arg)
 			log_warnx(_("store: checkpoint: %s"),
 			    db_errmsg(st->ck.db));
 		pthread_mutex_lock(&st->lock);
+		st->stats.ckpt_thread++;
+		st->stats.ckpt_thread_us += (uint64_t)((clock_mono() - t0) *
+		    1e6);
 		st->ckpt_running = 0;
 	}
 	pthread_mutex_unlock(&st->lock);
