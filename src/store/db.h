@@ -72,12 +72,6 @@ enum db_type {
  * again on the next call.
  */
 #define DB_SESSION	0x08
-/*
- * SQLite: the database file's writes (a checkpoint's) reach the disk a
- * little at a time, so that they do not hold up a sync of the WAL
- * (db_paced.c).
- */
-#define DB_PACED	0x10
 
 struct db_options {
 	const char	*driver;	/* "sqlite" (NULL too) or "postgresql" */
@@ -167,8 +161,5 @@ const char	*db_rc_name(enum db_rc);
 
 /* db_sqlite.c: the SQLite connection under a handle, or NULL. */
 struct sqlite3	*db_sqlite_handle(struct db *);
-/* db_paced.c: the VFS of DB_PACED, or NULL (the default one). */
-const char	*db_paced_vfs(void);
-unsigned long	 db_paced_flushes(void);
 
 #endif /* PAPIGW_STORE_DB_H */

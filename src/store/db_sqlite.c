@@ -89,8 +89,7 @@ s_open(const struct db_options *o, char *err, size_t errsz)
 	d->base.driver = &db_sqlite_driver;
 	if (o->flags & DB_NOMUTEX)
 		flags |= SQLITE_OPEN_NOMUTEX;
-	rc = sqlite3_open_v2(o->target, &d->conn, flags,
-	    (o->flags & DB_PACED) ? db_paced_vfs() : NULL);
+	rc = sqlite3_open_v2(o->target, &d->conn, flags, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errsz, "%s: %s", o->target, d->conn != NULL ?
 		    sqlite3_errmsg(d->conn) : sqlite3_errstr(rc));

@@ -23,9 +23,7 @@
  *
  * Checkpoints run on their own thread and connection: the writer's WAL
  * hook wakes the checkpointer past STORE_CKPT_PAGES frames, which copies
- * them into the database (PASSIVE: it never blocks the writer), a
- * little at a time (DB_PACED, db_paced.c) so that the syncer's
- * fdatasync() does not wait behind a whole checkpoint.  The WAL
+ * them into the database (PASSIVE: it never blocks the writer).  The WAL
  * starts over from its beginning only when a write begins with every frame
  * copied, which never happens under a steady load; past
  * STORE_CKPT_RESTART frames the writer itself checkpoints the few frames
@@ -64,7 +62,7 @@ store_wal_open(struct store *st, char *err, size_t errsz)
 {
 	if (store_is_pg(st))
 		return 0;	/* PostgreSQL checkpoints itself */
-	if (store_conn_open(&st->ck, st, DB_NOMUTEX | DB_PACED, 0,
+	if (store_conn_open(&st->ck, st, DB_NOMUTEX, 0,
 	    "checkpointer: ", err, errsz) == -1)
 		return -1;
 	/* NORMAL: a checkpoint syncs the WAL before and the file after. */

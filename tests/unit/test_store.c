@@ -34,7 +34,6 @@
 #include "store/store.h"
 #include "store/store_priv.h"
 #include "store/announce.h"
-#include "store/db.h"
 
 #define WAIT_MAX	30	/* seconds any wait may take before failing */
 #define NTHREADS	8
@@ -889,36 +888,6 @@ test_reopen(void **state)
 	assert_int_equal(ids[1], 2);
 	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
-}
-
-/*
- * The checkpointer's writes go through the paced VFS (db_paced.c): a
- * store that grows by megabytes has its database file flushed a little
- * at a time, and keeps every row.
- */
-static void
-test_paced_checkpoint(void **state)
-{
-	struct fixture	*f = *state;
-	struct msg_job	 j;
-	static char	 text[3001];
-	unsigned long	 before = db_paced_flushes();
-	int		 i;
-
-	memset(text, 'x', sizeof(text) - 1);
-	f->st = open_store(f, 0);
-	for (i = 0; i < 2000; i++) {
-		memset(&j, 0, sizeof(j));
-		snprintf(j.provider_id, sizeof(j.provider_id), "P%d", i);
-		text[i % 3000] = 'y';	/* no two alike */
-		j.text = text;
-		assert_int_equal(msg_insert(f->st, &j), STORE_OK);
-	}
-	store_close(f->st);
-	f->st = NULL;
-	assert_true(db_paced_flushes() > before);
-	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM inbound"),
-	    2000);
 }
 
 static void
@@ -1965,8 +1934,6 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_paced_checkpoint,
-		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_during_sync, setup,
 		    teardown),
