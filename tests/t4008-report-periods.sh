@@ -2,15 +2,12 @@
 test_description='reports for the district: the four periods over a seeded history, frozen at the cut-off, every dimension, CSV, JSON, HTML and PDF; report --due and the reminder under the test clock'
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-ctl.sh"
+. "$TESTS_DIR/lib-history.sh"
 
 # Periods and cut-offs are local: the ward's time zone, for the daemon
 # and the seeds.
 TZ=Asia/Ho_Chi_Minh
 export TZ
-
-t() {
-	date -d "$1" +%s
-}
 
 # seed REF CATEGORY CREATED DEADLINE: a case as ingest makes it, with its
 # first message and its "received" event.
@@ -24,24 +21,6 @@ seed() {
 	    INSERT INTO case_events (case_id, at, actor, from_state, to_state)
 	    SELECT id, created, 'papigwd', NULL, 'received' FROM cases
 	    WHERE ref_number = $1"
-}
-
-# event REF STATE TIME: the case moves to STATE at TIME, as case work
-# does; an answer (in_progress) sets the answer times.
-event() {
-	sql "INSERT INTO case_events (case_id, at, actor, from_state, to_state)
-	    SELECT id, $(t "$3"), 'lan', state, '$2' FROM cases
-	    WHERE ref_number = $1;
-	    UPDATE cases SET state = '$2', updated = $(t "$3") WHERE
-	    ref_number = $1" &&
-	case $2 in
-	in_progress) sql "UPDATE cases SET answered = $(t "$3") WHERE
-	    ref_number = $1" ;;
-	resolved) sql "UPDATE cases SET closed = $(t "$3") WHERE
-	    ref_number = $1" ;;
-	reopened) sql "UPDATE cases SET reopened = $(t "$3"), closed = NULL
-	    WHERE ref_number = $1" ;;
-	esac
 }
 
 # figures FILE: a JSON report without the moment it was made.
@@ -235,11 +214,6 @@ fi
 test_expect_success 'SIGTERM' '
 	stop_daemon && test "$daemon_status" -eq 0
 '
-
-# The reminder: the tests' build of the daemon reads its time from a file.
-clock() {
-	t "$1" >"$TRASH/clock"
-}
 
 test_expect_success 'the test clock: 31 March 2026, 4 working days before the Q1 cut-off' '
 	ctl_conf r.conf "

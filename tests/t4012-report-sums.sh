@@ -2,17 +2,10 @@
 test_description='reports summed by day (reports.daily_sums): the same figures as read case by case, over a varied history, as the fold builds them and as it follows the days under the test clock, for a ward, the city and an officer'
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-ctl.sh"
+. "$TESTS_DIR/lib-history.sh"
 
 TZ=Asia/Ho_Chi_Minh
 export TZ
-
-t() {
-	date -d "$1" +%s
-}
-
-clock() {
-	t "$1" >"$TRASH/clock"
-}
 
 # seed REF CATEGORY CREATED DEADLINE [SOURCE [WARD]]: a case as ingest
 # makes it.
@@ -24,24 +17,6 @@ seed() {
 	    INSERT INTO inbound (case_id, channel, sender, text, received,
 	    created) SELECT id, 'inject', sender, 'phản ánh số $1', created,
 	    created FROM cases WHERE ref_number = $1"
-}
-
-# event REF STATE TIME: the case moves to STATE at TIME, as case work
-# does; in_progress is its answer.
-event() {
-	sql "INSERT INTO case_events (case_id, at, actor, from_state, to_state)
-	    SELECT id, $(t "$3"), 'lan', state, '$2' FROM cases
-	    WHERE ref_number = $1;
-	    UPDATE cases SET state = '$2', updated = $(t "$3") WHERE
-	    ref_number = $1" &&
-	case $2 in
-	in_progress) sql "UPDATE cases SET answered = $(t "$3") WHERE
-	    ref_number = $1" ;;
-	resolved) sql "UPDATE cases SET closed = $(t "$3") WHERE
-	    ref_number = $1" ;;
-	reopened) sql "UPDATE cases SET reopened = $(t "$3"), closed = NULL
-	    WHERE ref_number = $1" ;;
-	esac
 }
 
 # fix REF FROM TO TIME: a correction of the category at TIME.

@@ -3,6 +3,7 @@ test_description='dashboard reports: the periods of the district kept for good, 
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-ctl.sh"
 . "$TESTS_DIR/lib-web.sh"
+. "$TESTS_DIR/lib-history.sh"
 
 # Periods and cut-offs are local: the ward's time zone, for the daemon
 # and the seeds.
@@ -10,15 +11,6 @@ TZ=Asia/Ho_Chi_Minh
 export TZ
 
 U="http://127.0.0.1"
-
-t() {
-	date -d "$1" +%s
-}
-
-# The test build of the daemon reads its time from a file.
-clock() {
-	t "$1" >"$TRASH/clock"
-}
 
 # seed REF CATEGORY CREATED DEADLINE: a case as ingest makes it, with its
 # first message and its "received" event.
@@ -32,22 +24,6 @@ seed() {
 	    INSERT INTO case_events (case_id, at, actor, from_state, to_state)
 	    SELECT id, created, 'papigwd', NULL, 'received' FROM cases
 	    WHERE ref_number = $1"
-}
-
-# event REF STATE TIME: the case moves to STATE at TIME, as case work
-# does; an answer (in_progress) sets the answer times.
-event() {
-	sql "INSERT INTO case_events (case_id, at, actor, from_state, to_state)
-	    SELECT id, $(t "$3"), 'lan', state, '$2' FROM cases
-	    WHERE ref_number = $1;
-	    UPDATE cases SET state = '$2', updated = $(t "$3") WHERE
-	    ref_number = $1" &&
-	case $2 in
-	in_progress) sql "UPDATE cases SET answered = $(t "$3") WHERE
-	    ref_number = $1" ;;
-	resolved) sql "UPDATE cases SET closed = $(t "$3") WHERE
-	    ref_number = $1" ;;
-	esac
 }
 
 # flat FILE: a JSON report as sorted "path value" lines, without the
