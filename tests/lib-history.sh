@@ -12,20 +12,21 @@ clock() {
 }
 
 # event REF STATE TIME: the case moves to STATE at TIME, as case work
-# does; an answer (in_progress) sets the answer times, a resolution the
-# closing time, a reopening clears it.
+# does, in one transaction (the daemon may read between two); an answer
+# (in_progress) sets the answer times, a resolution the closing time, a
+# reopening clears it.
 event() {
-	sql "INSERT INTO case_events (case_id, at, actor, from_state, to_state)
+	case $2 in
+	in_progress) set_="answered = $(t "$3")," ;;
+	resolved) set_="closed = $(t "$3")," ;;
+	reopened) set_="reopened = $(t "$3"), closed = NULL," ;;
+	*) set_="" ;;
+	esac
+	sql "BEGIN;
+	    INSERT INTO case_events (case_id, at, actor, from_state, to_state)
 	    SELECT id, $(t "$3"), 'lan', state, '$2' FROM cases
 	    WHERE ref_number = $1;
-	    UPDATE cases SET state = '$2', updated = $(t "$3") WHERE
-	    ref_number = $1" &&
-	case $2 in
-	in_progress) sql "UPDATE cases SET answered = $(t "$3") WHERE
-	    ref_number = $1" ;;
-	resolved) sql "UPDATE cases SET closed = $(t "$3") WHERE
-	    ref_number = $1" ;;
-	reopened) sql "UPDATE cases SET reopened = $(t "$3"), closed = NULL
-	    WHERE ref_number = $1" ;;
-	esac
+	    UPDATE cases SET $set_ state = '$2', updated = $(t "$3") WHERE
+	    ref_number = $1;
+	    COMMIT"
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='reports summed by day (reports.daily_sums): the same figures as read case by case, over a varied history, as the fold builds them and as it follows the days under the test clock, for a ward, the city and an officer'
+test_description='reports summed by day (reports.daily_sums): the same figures as read case by case, over a varied history, as the fold builds them, as it follows the days under the test clock and as it folds again what is written late, for a ward, the city and an officer'
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-ctl.sh"
 . "$TESTS_DIR/lib-history.sh"
@@ -21,10 +21,10 @@ seed() {
 
 # fix REF FROM TO TIME: a correction of the category at TIME.
 fix() {
-	sql "INSERT INTO corrections (case_id, text, old_category, category,
-	    actor, reason, created) SELECT id, 'x', '$2', '$3', 'lan', 'sai',
-	    $(t "$4") FROM cases WHERE ref_number = $1;
-	    UPDATE cases SET category = '$3' WHERE ref_number = $1"
+	sql "BEGIN; INSERT INTO corrections (case_id, text, old_category,
+	    category, actor, reason, created) SELECT id, 'x', '$2', '$3',
+	    'lan', 'sai', $(t "$4") FROM cases WHERE ref_number = $1;
+	    UPDATE cases SET category = '$3' WHERE ref_number = $1; COMMIT"
 }
 
 # same A B: the two reports give the same figures: every value but the
@@ -77,7 +77,7 @@ test_expect_success 'a history of two wards over six weeks, the sums off' '
 	conf() {
 		ctl_conf p.conf "ward = { id = \"p7\"; name = \"Phường 7\"; };
 deadlines = { check_interval = 86400; };
-reports = { daily_sums = $1; };
+reports = { daily_sums = $1; ${2:-exact_up_to = 0;} };
 roles = ( { name = \"o\"; kind = \"officer\"; users = [ \"$OFFICER\" ];
     categories = [ \"security\", \"infrastructure\" ]; } );" &&
 		sed -i "/^ward = { name = /d" p.conf
@@ -188,6 +188,70 @@ test_expect_success 'work of the following days, followed by the fold' '
 	test "$(jget to11.exact "\$.total.satisfaction_answers")" -ge 1
 '
 
+# agree NAME ARGS...: the report of ARGS, summed or not, the same as
+# --exact (what is written before the fold's mark and not folded yet is
+# read case by case until it is).
+agree() {
+	n=$1
+	shift
+	ctl --json report "$@" >"$n.sum" &&
+	ctl --json report --exact "$@" >"$n.exact" &&
+	same "$n.sum" "$n.exact"
+}
+
+# caught: the fold has read every row written so far, late ones too.
+caught() {
+	[ -n "${PAPIGW_TEST_PG:-}" ] && return 0
+	wait_for "test \"\$(sql \"SELECT (SELECT value FROM counters WHERE
+	    name = 'report_fold_events') >= (SELECT max(id) FROM case_events)
+	    AND (SELECT value FROM counters WHERE name = 'report_fold_fixes')
+	    >= (SELECT max(id) FROM corrections) AND (SELECT value FROM
+	    counters WHERE name = 'report_fold_limits') >= (SELECT max(rowid)
+	    FROM case_deadlines) AND (SELECT value FROM counters WHERE name =
+	    'report_fold_ids') >= (SELECT max(id) FROM cases)\")\" = 1" 20
+}
+
+test_expect_success 'history written late, before the fold'"'"'s mark, folded again' '
+	ctl --json report --exact --quarter 2026Q1 >q1.before &&
+	# Received on paper on the 9th, entered on the 12th.
+	ctl intake --source box --received 2026-04-09 \
+	    "Cống thoát nước bị tắc ở hẻm 5" >/dev/null &&
+	agree box --from 2026-04-08 --to 2026-04-11 &&
+	test "$(jget box.exact "\$.total.cases")" = 5 &&
+	# Written by hand on days folded long ago: an answer, a correction,
+	# a deadline put off.
+	event 3 in_progress "2026-03-25 10:00" &&
+	agree q1late --quarter 2026Q1 &&
+	fix 2 infrastructure environment "2026-03-30 10:00" &&
+	sql "INSERT INTO case_deadlines (case_id, deadline, until) SELECT id,
+	    $(t "2026-04-05 23:59:59"), $(t "2026-04-02 10:00") FROM cases
+	    WHERE ref_number = 7" &&
+	agree odd2 --from 2026-03-15 --to 2026-04-08 &&
+	agree p8late --from 2026-03-01 --to 2026-04-09 --ward p8 &&
+	caught &&
+	check box2 --from 2026-04-08 --to 2026-04-11 &&
+	check q1b --quarter 2026Q1 &&
+	check odd3 --from 2026-03-15 --to 2026-04-08 &&
+	check p8b --from 2026-03-01 --to 2026-04-09 --ward p8 &&
+	check allb --from 2026-03-01 --to 2026-04-11 --ward all &&
+	test "$(jget q1b.exact "\$.total.answered")" = \
+	    $(($(jget q1.before "\$.total.answered") + 1)) &&
+	test "$(sqlite3 :memory: "SELECT json_extract(value, '"'\$.cases'"')
+	    FROM json_each(readfile('"'q1b.exact'"'), '"'\$.categories'"')
+	    WHERE json_extract(value, '"'\$.id'"') = '"'environment'"'")" -ge 1
+'
+
+test_expect_success 'the sums made anew when the fold'"'"'s mark is taken away' '
+	sums="SELECT sum(cases), sum(answered), sum(due), sum(sat4),
+	    (SELECT sum(n) FROM report_day_times) FROM report_days" &&
+	before=$(sql "$sums") &&
+	sql "DELETE FROM counters WHERE name = '"'report_fold_mark'"'" &&
+	folded "2026-04-12 08:59" &&
+	test "$(sql "$sums")" = "$before" &&
+	check q1c --quarter 2026Q1 &&
+	check allc --from 2026-03-01 --to 2026-04-11 --ward all
+'
+
 test_expect_success 'a period still running, and ends not at midnight, read case by case' '
 	ctl --json report --from 2026-04-01 --to 2026-04-30 >run.json &&
 	test "$(jget run.json "\$.summed")" = 0 &&
@@ -195,7 +259,24 @@ test_expect_success 'a period still running, and ends not at midnight, read case
 	ctl report --from 2026-03-01 --to 2026-03-31 >march.txt &&
 	if [ $SUMMED = 1 ]; then
 		test_grep "^From the daily sums: counts exact, times within 1 %" march.txt
-	fi &&
+	fi
+'
+
+test_expect_success 'a period of fewer cases than reports.exact_up_to, read case by case' '
+	conf true "exact_up_to = 9;" &&
+	kill -HUP $daemon_pid &&
+	wait_for "grep -q \"configuration reloaded .*(reload 2)\" daemon.log" 10 &&
+	ctl --json report --from 2026-03-01 --to 2026-04-11 --ward all \
+	    >big.json &&
+	test "$(jget big.json "\$.total.cases")" -ge 12 &&
+	test "$(jget big.json "\$.summed")" = $SUMMED &&
+	conf true " " &&
+	kill -HUP $daemon_pid &&
+	wait_for "grep -q \"configuration reloaded .*(reload 3)\" daemon.log" 10 &&
+	ctl --json report --from 2026-03-01 --to 2026-04-11 --ward all \
+	    >dflt.json &&
+	test "$(jget dflt.json "\$.summed")" = 0 &&
+	same dflt.json big.json &&
 	stop_daemon && test "$daemon_status" -eq 0
 '
 

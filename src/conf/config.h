@@ -509,6 +509,7 @@ struct config {
 	char		  reports_year_cutoff[CONF_MMDD];
 	int		  reports_remind_days;	/* working days, 0: never */
 	int		  reports_daily_sums;	/* finished periods summed */
+	int		  reports_exact_up_to;	/* cases read one by one */
 	char		**reports_remind_numbers;
 	size_t		  reports_nremind_numbers;
 	char		 *reports_remind_channel; /* "" for the first */

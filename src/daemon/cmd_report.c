@@ -621,7 +621,7 @@ cmd_report(struct control_req *req)
 	struct span		 sp;
 	enum store_status	 st;
 	json_t			*data, *sms, *ann = NULL;
-	int64_t			 upto, comments;
+	int64_t			 upto, comments, ncases;
 
 	if (cmd_arg_bool(req, "due"))
 		return report_due(req);
@@ -639,16 +639,22 @@ cmd_report(struct control_req *req)
 	 */
 	upto = sp.cut < sp.end ? sp.cut + 1 : sp.end;
 	/*
-	 * A period over, from a local midnight to another: from the sums of
-	 * the fold when it has got there, unless asked --exact.
+	 * A period over, from a local midnight to another, of more cases
+	 * than reports.exact_up_to: from the sums of the fold when it has got
+	 * there, unless asked --exact.
 	 */
 	st = STORE_NOTFOUND;
 	if (req->conf->reports_daily_sums && !cmd_arg_bool(req, "exact") &&
 	    sp.cut == sp.end &&
 	    date_day_start(sp.start) == sp.start &&
-	    date_day_start(sp.end) == sp.end)
-		st = store_report_summed(q, sp.start, sp.end, summed_counts,
-		    summed_times, &rc);
+	    date_day_start(sp.end) == sp.end &&
+	    (st = store_report_span(q, sp.start, sp.end, &ncases)) ==
+	    STORE_OK) {
+		st = STORE_NOTFOUND;
+		if (ncases > req->conf->reports_exact_up_to)
+			st = store_report_summed(q, sp.start, sp.end,
+			    summed_counts, summed_times, &rc);
+	}
 	rc.summed = st == STORE_OK;
 	if (st == STORE_NOTFOUND)
 		st = store_report_frozen(q, sp.start, upto, upto, report_row,

@@ -38,12 +38,28 @@
  *   time) and the difference added on the span's day.  Then
  *   report_fold_target becomes the newest case, which the next chunks
  *   fold whole up to the new mark.
+ * Between spans, when the clock stands still (tests), the newest cases
+ * are folded whole up to the mark as it is.
+ *
+ * History written late, with a moment before the mark, is found by its
+ * row: a case so (papictl intake --received) has an id past
+ * report_fold_target and is folded whole; a row of case_events,
+ * corrections or case_deadlines of a case already folded has an id past
+ * report_fold_events, _fixes or _limits, the newest ids the fold had
+ * read (the spans read every row up to them).  A chunk that finds some
+ * folds the days of those cases' creation again, FOLD_LATE_DAYS at
+ * most: every case of the day and ward whole, up to the mark, the day's
+ * rows deleted and written anew.  Until it has, store_report_summed()
+ * finds the same rows and the report reads case by case.  A rewrite in
+ * place (a repair by hand) has no new row: deleting report_fold_mark
+ * makes the next chunk start the first fold again, the sums deleted.
+ *
  * A chunk reads on a connection of its own (from the timers' thread),
  * and merges its changes in memory: the cases of a day, category and
  * source add to one row.  The writer then only adds those rows and sets
  * the counters, in one work item.  The ingest writer's statements do not
  * change: a new case enters none of the indexes of schema 31 (partial).
- * The fold runs when reports.daily_sums is on.
+ * The fold runs when reports.daily_sums is on (the default).
  *
  * On PostgreSQL the fold does not run yet: the tables stay empty, and
  * reports read case by case.
@@ -77,8 +93,26 @@ enum {
 	ST_FROZEN,
 	ST_DAYS_ADD,
 	ST_TIMES_ADD,
+	ST_MAX_IDS,
+	ST_LATE_EVENTS,
+	ST_LATE_FIXES,
+	ST_LATE_LIMITS,
+	ST_DAY_CASES,
+	ST_DAYS_DEL,
+	ST_TIMES_DEL,
+	ST_DAYS_CLEAR,
+	ST_TIMES_CLEAR,
 	ST_MAX
 };
+
+/* The history written late (see the top of this file). */
+#define FOLD_LATE_ROWS	512	/* rows of a table read at once */
+#define FOLD_LATE_DAYS	4	/* days folded again by a chunk */
+#define LATE_FROM(t, id, at, cmp)					\
+	"SELECT x." id ", coalesce(c.ward, ''), c.created FROM " t " x "	\
+	"JOIN cases c ON c.id = x.case_id WHERE x." id " > ?1 AND x."	\
+	at " " cmp " ?2 AND c.id <= ?3 ORDER BY x." id " LIMIT ?4"
+
 
 static const char *const fold_sql[ST_MAX] = {
 	[ST_COUNTER] = "SELECT value, 0 FROM counters WHERE name = ?1",
@@ -133,6 +167,21 @@ static const char *const fold_sql[ST_MAX] = {
 	    "category, source, kind, bucket, n) VALUES (?1, ?2, ?3, ?4, ?5, "
 	    "?6, ?7, ?8) ON CONFLICT (cday, xday, ward, category, source, "
 	    "kind, bucket) DO UPDATE SET n = report_day_times.n + excluded.n",
+	[ST_MAX_IDS] = "SELECT (SELECT coalesce(max(id), 0) FROM "
+	    "case_events), (SELECT coalesce(max(id), 0) FROM corrections), "
+	    "(SELECT coalesce(max(rowid), 0) FROM case_deadlines)",
+	[ST_LATE_EVENTS] = LATE_FROM("case_events", "id", "at", "<"),
+	[ST_LATE_FIXES] = LATE_FROM("corrections", "id", "created", "<"),
+	[ST_LATE_LIMITS] = LATE_FROM("case_deadlines", "rowid", "until", "<="),
+	[ST_DAY_CASES] = "SELECT id, coalesce(ward, '') FROM cases WHERE "
+	    "created >= ?1 AND created < ?2 AND coalesce(ward, '') = ?3 AND "
+	    "id <= ?4 ORDER BY id",
+	[ST_DAYS_DEL] = "DELETE FROM report_days WHERE cday = ?1 AND "
+	    "ward = ?2",
+	[ST_TIMES_DEL] = "DELETE FROM report_day_times WHERE cday = ?1 AND "
+	    "ward = ?2",
+	[ST_DAYS_CLEAR] = "DELETE FROM report_days",
+	[ST_TIMES_CLEAR] = "DELETE FROM report_day_times",
 };
 
 const struct store_family store_fold_family = {
@@ -215,7 +264,22 @@ struct store_fold {
 	int64_t			 mark;
 	int64_t			 upto;
 	int64_t			 target;
+	int64_t			 late[3];	/* the rows' ids read */
+	struct {
+		int64_t		 cday;
+		char		 ward[STORE_WARD_MAX];
+	}			 redo[FOLD_LATE_DAYS];
+	size_t			 nredo;		/* days folded again */
 	int			 first;		/* the counters to make */
+	int			 fresh;		/* the sums made anew */
+};
+
+/* The counters of late[], in its order, and the statements reading it. */
+static const char *const late_name[3] = {
+	"report_fold_events", "report_fold_fixes", "report_fold_limits"
+};
+static const int late_stmt[3] = {
+	ST_LATE_EVENTS, ST_LATE_FIXES, ST_LATE_LIMITS
 };
 
 static void
@@ -423,6 +487,86 @@ counter_set(struct store_txn *txn, const char *name, int64_t v)
 	return store_txn_step(txn, s, "report fold counter", NULL);
 }
 
+/* Reads counter name into *v; *found 0 when there is none. */
+static enum store_status
+counter_find(struct store_txn *txn, const char *name, int64_t *v,
+    int *found)
+{
+	struct db_stmt		*s;
+	enum store_status	 st;
+
+	*v = 0;
+	*found = 0;
+	if ((s = stmt(txn, ST_COUNTER)) == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, name);
+	st = store_txn_lookup(txn, s, "report fold counter", v, NULL);
+	if (st == STORE_NOTFOUND)
+		return STORE_OK;
+	*found = st == STORE_OK;
+	return st;
+}
+
+/*
+ * The history written late (see the top of this file): the rows of
+ * case_events, corrections and case_deadlines past fo->late[] whose
+ * moment is before the mark, of cases already folded.  Collects the days
+ * of their cases (ward, local day of creation) into fo->redo,
+ * FOLD_LATE_DAYS at most, and moves fo->late[] past the rows of those
+ * days, to max[] (the newest rows) when it has read them all.  Sets
+ * *more to 1 when some are left.  Returns STORE_OK or an error.
+ */
+static enum store_status
+late_read(struct store_txn *txn, struct store_fold *fo,
+    const int64_t max[3], int *more)
+{
+	struct db_stmt	*s;
+	const char	*ward;
+	int64_t		 day;
+	size_t		 i;
+	int		 t, rc, n, full;
+
+	for (t = 0; t < 3; t++) {
+		if ((s = stmt(txn, late_stmt[t])) == NULL)
+			return STORE_ERROR;
+		db_bind_int64(s, 1, fo->late[t]);
+		db_bind_int64(s, 2, fo->mark);
+		db_bind_int64(s, 3, fo->upto);
+		db_bind_int64(s, 4, FOLD_LATE_ROWS);
+		n = full = 0;
+		while ((rc = db_step(s)) == DB_ROW) {
+			n++;
+			ward = db_column_text(s, 1) != NULL ?
+			    db_column_text(s, 1) : "";
+			day = date_day_start(db_column_int64(s, 2));
+			for (i = 0; i < fo->nredo; i++)
+				if (fo->redo[i].cday == day &&
+				    strcmp(fo->redo[i].ward, ward) == 0)
+					break;
+			if (i == fo->nredo) {
+				if (fo->nredo == FOLD_LATE_DAYS) {
+					full = 1;
+					break;
+				}
+				fo->redo[i].cday = day;
+				snprintf(fo->redo[i].ward,
+				    sizeof(fo->redo[i].ward), "%s", ward);
+				fo->nredo++;
+			}
+			fo->late[t] = db_column_int64(s, 0);
+		}
+		db_reset(s);
+		db_clear_bindings(s);
+		if (!full && rc != DB_DONE)
+			return store_txn_fail(txn, rc, "report fold late");
+		if (full || n == FOLD_LATE_ROWS)
+			*more = 1;
+		else
+			fo->late[t] = max[t];
+	}
+	return STORE_OK;
+}
+
 struct idw {
 	int64_t		 id;
 	char		 ward[STORE_WARD_MAX];
@@ -471,24 +615,50 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 	enum store_status	 st;
 	struct idw		*ids = NULL;
 	struct fcase		 was, is;
-	int64_t			 t1, day, newest;
-	size_t			 n, i;
+	int64_t			 t1, day, newest, max[3] = { 0, 0, 0 },
+				 was_late[3];
+	size_t			 n, i, k;
+	int			 t, f, found, rc;
 
 	if ((st = counter_get(txn, "report_fold_mark", &fo->mark)) !=
 	    STORE_OK || (st = counter_get(txn, "report_fold_ids",
 	    &fo->upto)) != STORE_OK || (st = counter_get(txn,
 	    "report_fold_target", &fo->target)) != STORE_OK)
 		return st;
+	for (t = 0, found = 1; t < 3; t++) {
+		if ((st = counter_find(txn, late_name[t], &fo->late[t],
+		    &f)) != STORE_OK)
+			return st;
+		found = found && f;
+	}
 	if ((s = stmt(txn, ST_NEWEST)) == NULL)
 		return STORE_ERROR;
 	if ((st = store_txn_count(txn, s, "report fold newest", &newest)) !=
 	    STORE_OK)
 		return st;
+	if ((s = stmt(txn, ST_MAX_IDS)) == NULL)
+		return STORE_ERROR;
+	if ((rc = db_step(s)) == DB_ROW)
+		for (t = 0; t < 3; t++)
+			max[t] = db_column_int64(s, t);
+	db_reset(s);
+	if (rc != DB_ROW)
+		return store_txn_fail(txn, rc, "report fold rows");
 	if (fo->mark == 0) {
 		/* The first fold: every case, whole, up to a minute ago. */
 		fo->mark = now - FOLD_LAG;
 		fo->upto = 0;
 		fo->target = newest;
+		fo->first = 1;
+		fo->fresh = 1;
+	}
+	if (fo->first || !found) {
+		/*
+		 * What is folded from now on, the rows read so far included
+		 * (sums made before the rows' ids were kept: trusted).
+		 */
+		for (t = 0; t < 3; t++)
+			fo->late[t] = max[t];
 		fo->first = 1;
 	}
 	if (fo->upto < fo->target) {
@@ -507,6 +677,33 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 		*more = 1;
 		goto done;
 	}
+	/* The days of the history written late, folded again. */
+	memcpy(was_late, fo->late, sizeof(was_late));
+	if ((st = late_read(txn, fo, max, more)) != STORE_OK)
+		return st;
+	if (memcmp(was_late, fo->late, sizeof(was_late)) != 0)
+		fo->first = 1;	/* the counters to write, at least */
+	if (fo->nredo > 0) {
+		for (i = 0; i < fo->nredo; i++) {
+			if ((s = stmt(txn, ST_DAY_CASES)) == NULL)
+				return STORE_ERROR;
+			db_bind_int64(s, 1, fo->redo[i].cday);
+			db_bind_int64(s, 2, next_day(fo->redo[i].cday));
+			store_bind_text(s, 3, fo->redo[i].ward);
+			db_bind_int64(s, 4, fo->upto);
+			if ((st = read_ids(txn, s, &ids, &n)) != STORE_OK)
+				goto done;
+			for (k = 0; k < n; k++)
+				if ((st = fold_whole(txn, fo, ids[k].id,
+				    ids[k].ward, fo->mark)) != STORE_OK)
+					goto done;
+			free(ids);
+			ids = NULL;
+		}
+		/* Looked for again at the next chunk. */
+		*more = 1;
+		goto done;
+	}
 	/* A span: up to an hour, within its day, up to a minute ago. */
 	day = date_day_start(fo->mark);
 	t1 = fo->mark + FOLD_SPAN;
@@ -514,8 +711,15 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 		t1 = next_day(day);
 	if (t1 > now - FOLD_LAG)
 		t1 = now - FOLD_LAG;
-	if (t1 <= fo->mark)
+	if (t1 <= fo->mark) {
+		/* The cases since, folded whole up to the mark as it is. */
+		if (newest > fo->upto) {
+			fo->target = newest;
+			*more = 1;
+			return STORE_OK;
+		}
 		return fo->first ? STORE_OK : STORE_NOTFOUND;
+	}
 	if ((s = stmt(txn, ST_CHANGED)) == NULL)
 		return STORE_ERROR;
 	db_bind_int64(s, 1, fo->mark);
@@ -549,6 +753,26 @@ fold_write(struct store_txn *txn, void *arg)
 	size_t			 i;
 	int			 k, zero;
 
+	/* The first fold, or again after its mark was taken away. */
+	for (k = 0; fo->fresh && k < 2; k++) {
+		if ((s = stmt(txn, k ? ST_TIMES_CLEAR : ST_DAYS_CLEAR)) == NULL)
+			return STORE_ERROR;
+		if ((st = store_txn_step(txn, s, "report fold anew", NULL)) !=
+		    STORE_OK)
+			return st;
+	}
+	/* The days folded again: their rows made anew. */
+	for (i = 0; i < fo->nredo; i++)
+		for (k = 0; k < 2; k++) {
+			if ((s = stmt(txn, k ? ST_TIMES_DEL : ST_DAYS_DEL)) ==
+			    NULL)
+				return STORE_ERROR;
+			db_bind_int64(s, 1, fo->redo[i].cday);
+			store_bind_text(s, 2, fo->redo[i].ward);
+			if ((st = store_txn_step(txn, s, "report fold day",
+			    NULL)) != STORE_OK)
+				return st;
+		}
 	for (i = 0; i < fo->n; i++) {
 		e = &fo->e[i];
 		for (zero = 1, k = 0; k < STORE_FOLD_NCOUNTS; k++)
@@ -580,6 +804,10 @@ fold_write(struct store_txn *txn, void *arg)
 	    STORE_OK || (st = counter_set(txn, "report_fold_ids", fo->upto)) !=
 	    STORE_OK)
 		return st;
+	for (k = 0; k < 3; k++)
+		if ((st = counter_set(txn, late_name[k], fo->late[k])) !=
+		    STORE_OK)
+			return st;
 	return counter_set(txn, "report_fold_target", fo->target);
 }
 
@@ -626,7 +854,9 @@ store_report_fold(struct store *st, struct store_fold *fo, int64_t now,
 	    sizeof(err))) == NULL)
 		return STORE_ERROR;
 	fo->n = 0;
+	fo->nredo = 0;
 	fo->first = 0;
+	fo->fresh = 0;
 	memset(&txn, 0, sizeof(txn));
 	txn.st = st;
 	txn.conn = store_query_conn(fo->q);

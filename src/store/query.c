@@ -805,6 +805,33 @@ store_report_frozen(struct store_query *q, int64_t from, int64_t to,
 }
 
 /*
+ * About how many cases were created in [from, to), all wards, into *n:
+ * the ids of the first and the last of them apart (ids grow with time,
+ * but for cases received on an earlier day), from two searches of
+ * cases_created, however long the period.  Whether a report reads its
+ * cases one by one (cmd_report.c).  Returns STORE_OK or an error.
+ */
+enum store_status
+store_report_span(struct store_query *q, int64_t from, int64_t to,
+    int64_t *n)
+{
+	struct db_stmt	*s;
+	int		 rc;
+
+	*n = 0;
+	if ((s = qprep(q, "SELECT coalesce((SELECT id FROM cases WHERE "
+	    "created < ?2 ORDER BY created DESC LIMIT 1) - (SELECT id FROM "
+	    "cases WHERE created >= ?1 ORDER BY created LIMIT 1) + 1, 0)")) ==
+	    NULL)
+		return STORE_ERROR;
+	db_bind_int64(s, 1, from);
+	db_bind_int64(s, 2, to);
+	if ((rc = db_step(s)) == DB_ROW)
+		*n = db_column_int64(s, 0);
+	return qdone(q, s, rc);
+}
+
+/*
  * The figures of the cases created in [from, to) as they stood at "to",
  * from the sums of the fold (fold_rows.c), when it has folded up to "to"
  * (from and to local midnights): counts(category, source, v, arg) with
@@ -815,7 +842,8 @@ store_report_frozen(struct store_query *q, int64_t from, int64_t to,
  * call only.  On a connection limited to a ward, the sums of
  * that ward.  Both reads are in one read transaction.  Returns STORE_OK,
  * STORE_NOTFOUND when the fold has not got to "to" (or never ran:
- * PostgreSQL), or an error.
+ * PostgreSQL) or has rows before its mark to fold still (history
+ * written late: see fold_rows.c), or an error.
  */
 enum store_status
 store_report_summed(struct store_query *q, int64_t from, int64_t to,
@@ -825,29 +853,60 @@ store_report_summed(struct store_query *q, int64_t from, int64_t to,
 {
 	struct db_stmt		*s;
 	enum store_status	 r;
-	int64_t			 v[STORE_FOLD_NCOUNTS], mark = 0, upto = 0,
-				 target = 0;
-	int			 rc, k;
+	static const char *const fold_counter[6] = {
+		"report_fold_mark", "report_fold_ids", "report_fold_target",
+		"report_fold_events", "report_fold_fixes", "report_fold_limits"
+	};
+	int64_t			 v[STORE_FOLD_NCOUNTS], fc[6] = { 0 }, mark,
+				 upto, target;
+	int			 rc, k, seen = 0, late;
 
 	if (db_exec(q->c.db, "BEGIN") != DB_OK)
 		return STORE_ERROR;
 	if ((s = qprep(q, "SELECT name, value FROM counters WHERE name IN "
-	    "('report_fold_mark', 'report_fold_ids', 'report_fold_target')"))
-	    == NULL) {
+	    "('report_fold_mark', 'report_fold_ids', 'report_fold_target', "
+	    "'report_fold_events', 'report_fold_fixes', "
+	    "'report_fold_limits')")) == NULL) {
 		r = STORE_ERROR;
 		goto done;
 	}
 	while ((rc = db_step(s)) == DB_ROW) {
-		if (strcmp(col_cstr(s, 0), "report_fold_mark") == 0)
-			mark = db_column_int64(s, 1);
-		else if (strcmp(col_cstr(s, 0), "report_fold_ids") == 0)
-			upto = db_column_int64(s, 1);
-		else
-			target = db_column_int64(s, 1);
+		for (k = 0; k < 6; k++)
+			if (strcmp(col_cstr(s, 0), fold_counter[k]) == 0) {
+				fc[k] = db_column_int64(s, 1);
+				seen |= 1 << k;
+			}
 	}
 	if ((r = qdone(q, s, rc)) != STORE_OK)
 		goto done;
-	if (mark == 0 || mark < to || upto < target) {
+	mark = fc[0];
+	upto = fc[1];
+	target = fc[2];
+	if (seen != 077 || mark == 0 || mark < to || upto < target) {
+		r = STORE_NOTFOUND;
+		goto done;
+	}
+	/*
+	 * History the fold has not read yet though it comes before its mark
+	 * (a case received on an earlier day, a change written late): read
+	 * case by case until the next chunk folds it.
+	 */
+	if ((s = qprep(q, "SELECT EXISTS (SELECT 1 FROM cases WHERE id > ?1 "
+	    "AND created < ?5) OR EXISTS (SELECT 1 FROM case_events WHERE "
+	    "id > ?2 AND at < ?5) OR EXISTS (SELECT 1 FROM corrections WHERE "
+	    "id > ?3 AND created < ?5) OR EXISTS (SELECT 1 FROM "
+	    "case_deadlines WHERE rowid > ?4 AND until <= ?5)")) == NULL) {
+		r = STORE_ERROR;
+		goto done;
+	}
+	db_bind_int64(s, 1, target);
+	for (k = 3; k < 6; k++)
+		db_bind_int64(s, k - 1, fc[k]);
+	db_bind_int64(s, 5, mark);
+	late = (rc = db_step(s)) == DB_ROW && db_column_int64(s, 0) != 0;
+	if ((r = qdone(q, s, rc)) != STORE_OK)
+		goto done;
+	if (late) {
 		r = STORE_NOTFOUND;
 		goto done;
 	}

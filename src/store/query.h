@@ -107,6 +107,8 @@ enum store_status store_report_rows(struct store_query *, int64_t from,
 enum store_status store_report_frozen(struct store_query *, int64_t from,
 		    int64_t to, int64_t cut,
 		    void (*)(const struct store_case *, void *), void *);
+enum store_status store_report_span(struct store_query *, int64_t from,
+		    int64_t to, int64_t *n);
 enum store_status store_report_summed(struct store_query *, int64_t from,
 		    int64_t to,
 		    void (*)(const char *, const char *, const int64_t *,
