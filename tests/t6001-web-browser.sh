@@ -21,7 +21,7 @@ test_expect_success 'setup: the dashboard, an officer and an administrator, case
 	command -v chromium >/dev/null &&
 	mkdir -p "$SHOTS" && rm -f "$SHOTS"/*.png &&
 	web_pam && web_users &&
-	web_conf p.conf &&
+	web_conf p.conf "reports = { exact_up_to = 0; };" &&
 	sed -i "s/kind = \"inspector\"/kind = \"administrator\"/" p.conf &&
 	start_daemon -c p.conf &&
 	inject +84912340701 "Cán bộ phường đòi 5 triệu mới làm sổ đỏ, tham nhũng" &&
@@ -120,6 +120,55 @@ test_expect_success 'the administrator: English, the channels, corruption; pages
 	test_grep "^ok wait a new case shows" admin.out &&
 	test_grep "^ok check the session ended" admin.out &&
 	test -s "$SHOTS/overview.png"
+'
+
+# A day of the week before, over: two cases of it answered and resolved,
+# written into the store as the day went.
+DAY=$(date -d "6 days ago" +%F)
+at() {
+	date -d "$DAY $1" +%s
+}
+
+summed_plan() {
+	echo "[" && login_steps "$WINS" && cat <<EOF
+	{"go": "http://127.0.0.1:$WPORT/report?from=$DAY&to=$DAY&lang=en"},
+	{"check": "document.getElementById('summed').textContent === 'From the daily sums: counts exact, times within 1 %'", "what": "summed, and said so"},
+	{"check": "document.querySelector('#report tfoot td:nth-child(2)').textContent === '2'", "what": "the day's two cases"},
+	{"check": "document.querySelector('#report tfoot td:nth-child(6)').textContent === '100%'", "what": "both answered on time"},
+	{"shot": "$SHOTS/admin-report-summed.png"}
+]
+EOF
+}
+
+# day_case N: case 9000N of $DAY, answered at 11:00 and resolved at 15:00.
+day_case() {
+	sql "BEGIN; INSERT INTO cases (ref_number, category, state, sender,
+	    channel, deadline, created, updated, answered, first_answered,
+	    closed, source) VALUES (9000$1, 'infrastructure', 'resolved',
+	    '+8491234079$1', 'inject', $(at 23:00), $(at 08:0$1), $(at 15:00),
+	    $(at 11:00), $(at 11:00), $(at 15:00), 'sms');
+	    INSERT INTO case_events (case_id, at, actor, from_state, to_state)
+	    SELECT id, $(at 11:00), 'lan', 'received', 'in_progress' FROM cases
+	    WHERE ref_number = 9000$1;
+	    INSERT INTO case_events (case_id, at, actor, from_state, to_state)
+	    SELECT id, $(at 15:00), 'lan', 'in_progress', 'resolved' FROM cases
+	    WHERE ref_number = 9000$1;
+	    COMMIT"
+}
+
+# folded_all: the fold has read every case.
+folded_all() {
+	test "$(sql "SELECT (SELECT value FROM counters WHERE name =
+	    'report_fold_ids') >= (SELECT max(id) FROM cases)")" = 1
+}
+
+test_requires_sqlite 'the daily sums are kept on SQLite only'
+test_expect_success 'a day over, from the daily sums, says so' '
+	day_case 1 && day_case 2 &&
+	wait_for folded_all 30 &&
+	summed_plan >summed.json &&
+	cdp summed.json summed.out &&
+	test -s "$SHOTS/admin-report-summed.png"
 '
 
 test_expect_success 'a JavaScript error fails the browser check' '
