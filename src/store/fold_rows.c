@@ -48,8 +48,9 @@
  * report_fold_events, _fixes or _limits, the newest ids the fold had
  * read (the spans read every row up to them).  A chunk that finds some
  * folds the days of those cases' creation again, FOLD_LATE_DAYS at
- * most: every case of the day and ward whole, up to the mark, the day's
- * rows deleted and written anew.  Until it has, store_report_summed()
+ * most: every case of the day and ward whole, up to the mark, and the
+ * day's rows as they are, negated (day_unfold()), so that the rows, and
+ * anything summed from them, end as made anew.  Until it has, store_report_summed()
  * finds the same rows and the report reads case by case.  A rewrite in
  * place (a repair by hand) has no new row: deleting report_fold_mark
  * makes the next chunk start the first fold again, the sums deleted.
@@ -98,8 +99,8 @@ enum {
 	ST_LATE_FIXES,
 	ST_LATE_LIMITS,
 	ST_DAY_CASES,
-	ST_DAYS_DEL,
-	ST_TIMES_DEL,
+	ST_DAY_ROWS,
+	ST_DAY_TIMES,
 	ST_DAYS_CLEAR,
 	ST_TIMES_CLEAR,
 	ST_MAX
@@ -107,7 +108,7 @@ enum {
 
 /* The history written late (see the top of this file). */
 #define FOLD_LATE_ROWS	512	/* rows of a table read at once */
-#define FOLD_LATE_DAYS	4	/* days folded again by a chunk */
+#define FOLD_LATE_DAYS	1	/* days folded again by a chunk */
 #define LATE_FROM(t, id, at, cmp)					\
 	"SELECT x." id ", coalesce(c.ward, ''), c.created FROM " t " x "	\
 	"JOIN cases c ON c.id = x.case_id WHERE x." id " > ?1 AND x."	\
@@ -176,10 +177,11 @@ static const char *const fold_sql[ST_MAX] = {
 	[ST_DAY_CASES] = "SELECT id, coalesce(ward, '') FROM cases WHERE "
 	    "created >= ?1 AND created < ?2 AND coalesce(ward, '') = ?3 AND "
 	    "id <= ?4 ORDER BY id",
-	[ST_DAYS_DEL] = "DELETE FROM report_days WHERE cday = ?1 AND "
-	    "ward = ?2",
-	[ST_TIMES_DEL] = "DELETE FROM report_day_times WHERE cday = ?1 AND "
-	    "ward = ?2",
+	[ST_DAY_ROWS] = "SELECT xday, category, source, cases, open, resolved, "
+	    "reopened, answered, resolutions, due, on_time, sat1, sat2, sat3, "
+	    "sat4, sat5 FROM report_days WHERE cday = ?1 AND ward = ?2",
+	[ST_DAY_TIMES] = "SELECT xday, category, source, kind, bucket, n "
+	    "FROM report_day_times WHERE cday = ?1 AND ward = ?2",
 	[ST_DAYS_CLEAR] = "DELETE FROM report_days",
 	[ST_TIMES_CLEAR] = "DELETE FROM report_day_times",
 };
@@ -323,6 +325,31 @@ frozen_at(struct store_txn *txn, int64_t id, int64_t cut, struct fcase *f)
 	return st == STORE_NOTFOUND ? STORE_OK : st;
 }
 
+/* A new entry of fo, its counts 0. */
+static struct fent *
+fent_new(struct store_fold *fo, const char *ward, int64_t cday,
+    int64_t xday, const char *category, const char *source, int kind,
+    int bucket)
+{
+	struct fent	*e;
+
+	if (fo->n == fo->cap) {
+		fo->cap = fo->cap ? fo->cap * 2 : 256;
+		fo->e = xreallocarray(fo->e, fo->cap, sizeof(*fo->e));
+	}
+	e = &fo->e[fo->n++];
+	memset(e, 0, sizeof(*e));
+	e->cday = cday;
+	e->xday = xday;
+	e->kind = kind;
+	e->bucket = bucket;
+	snprintf(e->ward, sizeof(e->ward), "%s", ward);
+	snprintf(e->category, sizeof(e->category), "%s", category);
+	snprintf(e->source, sizeof(e->source), "%s", source);
+	return e;
+}
+
+/* The entry of fo for a change of case f on day xday, new or merged. */
 static struct fent *
 fent(struct store_fold *fo, const char *ward, const struct fcase *f,
     int64_t xday, int kind, int bucket)
@@ -339,20 +366,8 @@ fent(struct store_fold *fo, const char *ward, const struct fcase *f,
 		    strcmp(e->ward, ward) == 0)
 			return e;
 	}
-	if (fo->n == fo->cap) {
-		fo->cap = fo->cap ? fo->cap * 2 : 256;
-		fo->e = xreallocarray(fo->e, fo->cap, sizeof(*fo->e));
-	}
-	e = &fo->e[fo->n++];
-	memset(e, 0, sizeof(*e));
-	e->cday = cday;
-	e->xday = xday;
-	e->kind = kind;
-	e->bucket = bucket;
-	snprintf(e->ward, sizeof(e->ward), "%s", ward);
-	snprintf(e->category, sizeof(e->category), "%s", f->category);
-	snprintf(e->source, sizeof(e->source), "%s", f->source);
-	return e;
+	return fent_new(fo, ward, cday, xday, f->category, f->source, kind,
+	    bucket);
 }
 
 /*
@@ -567,6 +582,48 @@ late_read(struct store_txn *txn, struct store_fold *fo,
 	return STORE_OK;
 }
 
+/*
+ * Adds to fo what the rows of day cday of ward hold now, negated: with
+ * the day's cases folded whole again, the writes leave its rows as they
+ * would be made anew, and every sum built from them too.  Appended, not
+ * merged: the entries of the cases are made first.  Returns STORE_OK or
+ * an error.
+ */
+static enum store_status
+day_unfold(struct store_txn *txn, struct store_fold *fo, int64_t cday,
+    const char *ward)
+{
+	struct db_stmt	*s;
+	struct fent	*e;
+	int		 t, k, rc;
+
+	for (t = 0; t < 2; t++) {
+		if ((s = stmt(txn, t ? ST_DAY_TIMES : ST_DAY_ROWS)) == NULL)
+			return STORE_ERROR;
+		db_bind_int64(s, 1, cday);
+		store_bind_text(s, 2, ward);
+		while ((rc = db_step(s)) == DB_ROW) {
+			e = fent_new(fo, ward, cday, db_column_int64(s, 0),
+			    db_column_text(s, 1) != NULL ?
+			    db_column_text(s, 1) : "",
+			    db_column_text(s, 2) != NULL ?
+			    db_column_text(s, 2) : "",
+			    t ? (int)db_column_int64(s, 3) : -1,
+			    t ? (int)db_column_int64(s, 4) : 0);
+			if (t)
+				e->v[0] = -db_column_int64(s, 5);
+			else
+				for (k = 0; k < STORE_FOLD_NCOUNTS; k++)
+					e->v[k] = -db_column_int64(s, 3 + k);
+		}
+		db_reset(s);
+		db_clear_bindings(s);
+		if (rc != DB_DONE)
+			return store_txn_fail(txn, rc, "report fold day");
+	}
+	return STORE_OK;
+}
+
 struct idw {
 	int64_t		 id;
 	char		 ward[STORE_WARD_MAX];
@@ -699,6 +756,9 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 					goto done;
 			free(ids);
 			ids = NULL;
+			if ((st = day_unfold(txn, fo, fo->redo[i].cday,
+			    fo->redo[i].ward)) != STORE_OK)
+				goto done;
 		}
 		/* Looked for again at the next chunk. */
 		*more = 1;
@@ -761,18 +821,6 @@ fold_write(struct store_txn *txn, void *arg)
 		    STORE_OK)
 			return st;
 	}
-	/* The days folded again: their rows made anew. */
-	for (i = 0; i < fo->nredo; i++)
-		for (k = 0; k < 2; k++) {
-			if ((s = stmt(txn, k ? ST_TIMES_DEL : ST_DAYS_DEL)) ==
-			    NULL)
-				return STORE_ERROR;
-			db_bind_int64(s, 1, fo->redo[i].cday);
-			store_bind_text(s, 2, fo->redo[i].ward);
-			if ((st = store_txn_step(txn, s, "report fold day",
-			    NULL)) != STORE_OK)
-				return st;
-		}
 	for (i = 0; i < fo->n; i++) {
 		e = &fo->e[i];
 		for (zero = 1, k = 0; k < STORE_FOLD_NCOUNTS; k++)
