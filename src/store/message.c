@@ -41,6 +41,7 @@ enum {
 	ST_FTS_NEXT,
 	ST_FTS_ADD,
 	ST_FTS_DONE,
+	ST_FTS_MERGE,
 	ST_MAX
 };
 
@@ -110,6 +111,9 @@ static const char *const message_sql[ST_MAX] = {
 	    "'ð', 'd'), 'Ð', 'D') FROM inbound WHERE id > ?1 AND id <= ?2",
 	[ST_FTS_DONE] = "UPDATE counters SET value = ?1 "
 	    "WHERE name = 'fts_inbound'",
+	/* About ?1 pages of the index's segments merged (schema 32). */
+	[ST_FTS_MERGE] = "INSERT INTO inbound_fts (inbound_fts, rank) "
+	    "VALUES ('merge', ?1)",
 };
 
 /*
@@ -122,6 +126,8 @@ static const char *const message_sql_pg[ST_MAX] = {
 	    "to_tsvector('simple', unaccent(replace(replace(replace(replace("
 	    "text, 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'))) "
 	    "FROM inbound WHERE id > ?1 AND id <= ?2",
+	/* Never run: a GIN index merges by its own rules (schema 32). */
+	[ST_FTS_MERGE] = "SELECT CAST(?1 AS BIGINT)",
 };
 
 const struct store_family store_message_family = {
@@ -640,10 +646,23 @@ store_dlr_add(struct store_txn *txn, const struct store_dlr *d)
  */
 
 /*
+ * The pages of inbound_fts's segments merged after a chunk of n messages
+ * on SQLite, where FTS5 does not merge by itself (schema 32): a message
+ * adds some 40 bytes to the index, a page holds 4,050, and each level of
+ * segments is written again once per merge, so n / 32 pages keep up with
+ * the chunks; FTS_MERGE_MIN more let a backlog of segments shrink.  FTS5
+ * merges only where a level holds 4 segments or a merge is under way, and
+ * stops after about that many pages: a chunk of a few hundred messages
+ * takes a few milliseconds of the writer, merge and all.
+ */
+#define FTS_MERGE_MIN		4
+#define FTS_MERGE_PAGES(n)	(FTS_MERGE_MIN + (n) / 32)
+
+/*
  * Adds the next limit messages (at most) that inbound_fts does not hold
- * yet to it.  A work function's; sets *n to how many, or to limit when
- * there may be more (message ids can skip).  Returns STORE_OK or an
- * error.
+ * yet to it, then merges some of its segments (FTS_MERGE_PAGES()).  A
+ * work function's; sets *n to how many, or to limit when there may be
+ * more (message ids can skip).  Returns STORE_OK or an error.
  */
 enum store_status
 store_fts_index(struct store_txn *txn, int limit, int64_t *n)
@@ -671,7 +690,13 @@ store_fts_index(struct store_txn *txn, int limit, int64_t *n)
 	if ((s = stmt(txn, ST_FTS_DONE)) == NULL)
 		return STORE_ERROR;
 	db_bind_int64(s, 1, upto);
-	return store_txn_step(txn, s, "fts done", NULL);
+	if ((r = store_txn_step(txn, s, "fts done", NULL)) != STORE_OK ||
+	    !store_txn_sqlite(txn))
+		return r;
+	if ((s = stmt(txn, ST_FTS_MERGE)) == NULL)
+		return STORE_ERROR;
+	db_bind_int64(s, 1, FTS_MERGE_PAGES(*n));
+	return store_txn_step(txn, s, "fts merge", NULL);
 }
 
 struct fts_job {

@@ -514,4 +514,4 @@ CREATE INDEX cases_satisfaction_at ON cases (satisfaction_at)
 CREATE INDEX case_events_at ON case_events (at);
 CREATE INDEX case_deadlines_until ON case_deadlines (until);
 
-INSERT INTO papigw_schema (id, version) VALUES (1, 31);
+INSERT INTO papigw_schema (id, version) VALUES (1, 32);
