@@ -72,6 +72,11 @@ enum db_type {
  * again on the next call.
  */
 #define DB_SESSION	0x08
+/*
+ * SQLite: a commit's writes to the WAL go to the file in one write
+ * (db_walbuf.c), not two a frame.
+ */
+#define DB_WALBUF	0x10
 
 struct db_options {
 	const char	*driver;	/* "sqlite" (NULL too) or "postgresql" */
@@ -161,5 +166,8 @@ const char	*db_rc_name(enum db_rc);
 
 /* db_sqlite.c: the SQLite connection under a handle, or NULL. */
 struct sqlite3	*db_sqlite_handle(struct db *);
+/* db_walbuf.c: the VFS of DB_WALBUF, or NULL (the default one). */
+const char	*db_walbuf_vfs(void);
+unsigned long	 db_walbuf_flushes(void);
 
 #endif /* PAPIGW_STORE_DB_H */

@@ -89,7 +89,8 @@ s_open(const struct db_options *o, char *err, size_t errsz)
 	d->base.driver = &db_sqlite_driver;
 	if (o->flags & DB_NOMUTEX)
 		flags |= SQLITE_OPEN_NOMUTEX;
-	rc = sqlite3_open_v2(o->target, &d->conn, flags, NULL);
+	rc = sqlite3_open_v2(o->target, &d->conn, flags,
+	    (o->flags & DB_WALBUF) ? db_walbuf_vfs() : NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errsz, "%s: %s", o->target, d->conn != NULL ?
 		    sqlite3_errmsg(d->conn) : sqlite3_errstr(rc));

@@ -158,9 +158,10 @@ open_writer(struct store *st, const struct store_options *opt, char *err,
 	 * The engine's connections are each used by one thread at a time
 	 * (the writer's, the checkpointer's, the reader's under rlock):
 	 * SQLite's own mutex on every call (4 % of the writer's time) is
-	 * not needed.
+	 * not needed.  A commit's WAL frames go to the file in one write
+	 * (DB_WALBUF, db_walbuf.c).
 	 */
-	if (store_conn_open(&st->wr, st, DB_CREATE | DB_NOMUTEX,
+	if (store_conn_open(&st->wr, st, DB_CREATE | DB_NOMUTEX | DB_WALBUF,
 	    opt->busy_timeout_ms > 0 ?
 	    opt->busy_timeout_ms : STORE_BUSY_TIMEOUT_DEFAULT, "", err,
 	    errsz) == -1)

@@ -1038,6 +1038,39 @@ audit_rehash(const struct store_audit *a, char out[STORE_HASH_HEX])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
+/*
+ * The writer's WAL writes are gathered (db_walbuf.c): each commit goes
+ * to the file whole before it is visible, so that a connection of
+ * another VFS (sqlite3 in another process, here a plain one) reads every
+ * committed message, and a commit of many pages takes a few writes, not
+ * two a frame.
+ */
+static void
+test_wal_gathered(void **state)
+{
+	struct fixture	*f = *state;
+	struct msg_job	 j;
+	unsigned long	 before;
+	int		 i;
+
+	f->st = open_store(f, 0);
+	before = db_walbuf_flushes();
+	for (i = 1; i <= 40; i++) {
+		memset(&j, 0, sizeof(j));
+		j.st = f->st;
+		snprintf(j.provider_id, sizeof(j.provider_id), "SMwal%d", i);
+		assert_int_equal(store_submit_wait(f->st, msg_work, &j),
+		    STORE_OK);
+		assert_int_equal(sql_int(f->path,
+		    "SELECT count(*) FROM inbound"), i);
+		assert_int_equal(sql_int(f->path, "SELECT count(*) FROM "
+		    "inbound WHERE text = 'Đường ngập nước'"), i);
+	}
+	/* A write a commit (and the WAL's header), not one a frame. */
+	assert_true(db_walbuf_flushes() - before >= 40);
+	assert_true(db_walbuf_flushes() - before <= 44);
+}
+
 static void
 test_rows(void **state)
 {
@@ -1940,6 +1973,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_newer_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wal_gathered, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_lookups, setup,
