@@ -62,14 +62,15 @@ check() {
 	same "$n.sum" "$n.exact"
 }
 
-# folded TIME: the fold has got to TIME, every case whole.
+# folded TIME [SECONDS]: the fold has got to TIME, every case whole,
+# within SECONDS (default 20).
 folded() {
 	[ -n "${PAPIGW_TEST_PG:-}" ] && return 0
 	wait_for "test \$(sql \"SELECT value FROM counters WHERE name =
 	    'report_fold_mark'\") -ge $(t "$1") &&
 	    test \$(sql \"SELECT value FROM counters WHERE name =
 	    'report_fold_ids'\") = \$(sql \"SELECT value FROM counters
-	    WHERE name = 'report_fold_target'\")" 20
+	    WHERE name = 'report_fold_target'\")" "${2:-20}"
 }
 
 test_expect_success 'a history of two wards over six weeks, the sums off' '
@@ -86,6 +87,16 @@ roles = ( { name = \"o\"; kind = \"officer\"; users = [ \"$OFFICER\" ];
 	clock "2026-04-10 12:00" &&
 	PAPIGWD=$PAPIGWD_HOOKS PAPIGW_TEST_CLOCK="$TRASH/clock" \
 	    start_daemon -c p.conf &&
+	# Across the year: answered late in January, resolved in March
+	# (made first: ids grow with the time of creation).
+	seed 12 security "2025-12-20 10:00" "2025-12-27 23:59:59" &&
+	event 12 in_progress "2026-01-05 09:00" &&
+	event 12 resolved "2026-03-10 09:00" &&
+	seed 13 infrastructure "2025-11-28 09:00" "2025-12-05 23:59:59" ussd &&
+	event 13 in_progress "2025-12-02 09:00" &&
+	event 13 resolved "2026-01-15 09:00" &&
+	# The last half hour of January, never answered.
+	seed 14 environment "2026-01-31 23:30" "2026-02-07 23:59:59" &&
 	# Answered, resolved, confirmed, satisfied.
 	seed 1 security "2026-03-02 09:00" "2026-03-09 23:59:59" &&
 	event 1 in_progress "2026-03-03 10:00" &&
@@ -130,7 +141,7 @@ roles = ( { name = \"o\"; kind = \"officer\"; users = [ \"$OFFICER\" ];
 	seed 9 infrastructure "2026-04-08 09:00" "2026-04-10 18:00" &&
 	seed 10 security "2026-04-09 09:00" "2026-04-16 23:59:59" &&
 	seed 11 environment "2026-04-09 10:00" "2026-04-16 23:59:59" ussd &&
-	case_ref_set 11
+	case_ref_set 14
 '
 
 test_expect_success 'the sums on: the first fold builds them from the history' '
@@ -138,7 +149,9 @@ test_expect_success 'the sums on: the first fold builds them from the history' '
 	kill -HUP $daemon_pid &&
 	folded "2026-04-10 11:59" &&
 	if [ $SUMMED = 1 ]; then
-		test "$(sql "SELECT sum(cases) FROM report_days")" = 11
+		test "$(sql "SELECT sum(cases) FROM report_days")" = 14 &&
+		test "$(sql "SELECT sum(cases) FROM report_months")" = 14 &&
+		test "$(sql "SELECT count(*) FROM report_month_times")" -ge 8
 	fi &&
 	check march --from 2026-03-01 --to 2026-03-31 &&
 	check q1 --quarter 2026Q1 &&
@@ -147,7 +160,16 @@ test_expect_success 'the sums on: the first fold builds them from the history' '
 	check april --from 2026-04-01 --to 2026-04-09 &&
 	test "$(jget odd.exact "\$.total.cases")" = 6 &&
 	test "$(jget odd.exact "\$.total.due")" -ge 1 &&
-	test "$(jget march.exact "\$.total.reopened")" = 1
+	test "$(jget march.exact "\$.total.reopened")" = 1 &&
+	# Whole months (summed by month), their ends (by day), to'"'"'s month.
+	check ny --from 2025-12-15 --to 2026-01-20 &&
+	check winter --from 2025-11-01 --to 2026-02-28 &&
+	check late --from 2025-11-20 --to 2026-03-15 &&
+	check tomid --from 2026-02-01 --to 2026-04-01 &&
+	test "$(jget ny.exact "\$.total.cases")" = 1 &&
+	test "$(jget winter.exact "\$.total.cases")" = 3 &&
+	test "$(jget late.exact "\$.total.cases")" = 7 &&
+	test "$(jget late.exact "\$.total.resolutions")" -ge 2
 '
 
 test_expect_success 'a ward, the city, an officer of two categories' '
@@ -243,7 +265,10 @@ test_expect_success 'history written late, before the fold'"'"'s mark, folded ag
 
 test_expect_success 'the sums made anew when the fold'"'"'s mark is taken away' '
 	sums="SELECT sum(cases), sum(answered), sum(due), sum(sat4),
-	    (SELECT sum(n) FROM report_day_times) FROM report_days" &&
+	    (SELECT sum(n) FROM report_day_times), (SELECT sum(cases) || '"'/'"'
+	    || sum(due) FROM report_months), (SELECT group_concat(hex(hist),
+	    '"'/'"') FROM (SELECT hist FROM report_month_times ORDER BY cmonth,
+	    xmonth, ward, category, source, kind)) FROM report_days" &&
 	before=$(sql "$sums") &&
 	sql "DELETE FROM counters WHERE name = '"'report_fold_mark'"'" &&
 	folded "2026-04-12 08:59" &&
@@ -260,6 +285,36 @@ test_expect_success 'a period still running, and ends not at midnight, read case
 	if [ $SUMMED = 1 ]; then
 		test_grep "^From the daily sums: counts exact, times within 1 %" march.txt
 	fi
+'
+
+test_expect_success 'whole months changed in the months after, and a period ending on the day of a change' '
+	# The case received on paper, answered on 1 May.
+	ref=$(sql "SELECT ref_number FROM cases WHERE ref_number > 14 AND
+	    source = '"'box'"'") &&
+	clock "2026-05-01 10:00" &&
+	event "$ref" in_progress "2026-05-01 10:00" &&
+	clock "2026-05-02 10:00" &&
+	ctl close PA-000011 >/dev/null &&
+	# Three weeks of spans of an hour, a chunk each, paced.
+	clock "2026-05-03 09:00" &&
+	folded "2026-05-03 00:00" 120 &&
+	check marapr --from 2026-03-01 --to 2026-04-30 &&
+	check may1 --from 2026-03-01 --to 2026-05-01 &&
+	check may2 --from 2026-03-10 --to 2026-05-02 &&
+	check year --from 2025-05-01 --to 2026-05-01 &&
+	check wm --from 2026-03-01 --to 2026-04-30 --ward all &&
+	check p8m --from 2026-03-01 --to 2026-05-02 --ward p8 &&
+	as_officer --json report --from 2026-01-01 --to 2026-04-30 >om.sum &&
+	as_officer --json report --exact --from 2026-01-01 --to 2026-04-30 \
+	    >om.exact &&
+	test "$(jget om.sum "\$.summed")" = $SUMMED &&
+	same om.sum om.exact &&
+	test "$(jget may1.exact "\$.total.answered")" = \
+	    $(($(jget marapr.exact "\$.total.answered") + 1)) &&
+	test "$(jget may2.exact "\$.total.resolutions")" = \
+	    $(($(jget may1.exact "\$.total.resolutions") + 1)) &&
+	test "$(jget year.exact "\$.total.cases")" = 16 &&
+	:
 '
 
 test_expect_success 'a period of fewer cases than reports.exact_up_to, read case by case' '

@@ -119,6 +119,19 @@ date_day_start(int64_t when)
 }
 
 /*
+ * The start (local midnight) of the first day of the month of "when",
+ * or, with next, of the month after it.
+ */
+int64_t
+date_month_start(int64_t when, int next)
+{
+	int	y, m, d;
+
+	date_of(when, &y, &m, &d);
+	return date_local(y, m + (next != 0), 1, 0, 0, 0);
+}
+
+/*
  * Formats "when" in local time with strftime() format fmt into buf.
  * Returns the length, 0 when it did not fit (buf is then "").
  */

@@ -14,6 +14,7 @@ void	 date_next_day(int *y, int *m, int *d);
 int64_t	 date_local(int y, int m, int d, int hour, int min, int sec);
 void	 date_of(int64_t when, int *y, int *m, int *d);
 int64_t	 date_day_start(int64_t when);
+int64_t	 date_month_start(int64_t when, int next);
 size_t	 date_format(int64_t when, const char *fmt, char *buf,
 	    size_t bufsz) __attribute__((format(strftime, 2, 0)));
 

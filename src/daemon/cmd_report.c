@@ -302,17 +302,17 @@ summed_counts(const char *category, const char *source, const int64_t *v,
 	}
 }
 
-/* The times of a bucket of a category and source. */
+/* The times of k buckets of a category and source: n[j] in bucket[j]. */
 static void
 summed_times(const char *category, const char *source, int kind,
-    int bucket, int64_t n, void *arg)
+    const int *bucket, const int64_t *n, int k, void *arg)
 {
 	struct report_ctx	*rc = arg;
 	struct group		*gs[4], *g;
 	size_t			 i, ng;
+	int			 j;
 
-	if (kind < 0 || kind > 1 || bucket < 0 || bucket >=
-	    STORE_FOLD_BUCKETS)
+	if (kind < 0 || kind > 1)
 		return;
 	ng = summed_groups(rc, category, source, gs);
 	for (i = 0; i < ng; i++) {
@@ -320,7 +320,9 @@ summed_times(const char *category, const char *source, int kind,
 		if (g->hist[kind] == NULL)
 			g->hist[kind] = xcalloc(STORE_FOLD_BUCKETS,
 			    sizeof(*g->hist[kind]));
-		g->hist[kind][bucket] += n;
+		for (j = 0; j < k; j++)
+			if (bucket[j] >= 0 && bucket[j] < STORE_FOLD_BUCKETS)
+				g->hist[kind][bucket[j]] += n[j];
 	}
 }
 

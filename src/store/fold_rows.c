@@ -103,6 +103,12 @@ enum {
 	ST_DAY_TIMES,
 	ST_DAYS_CLEAR,
 	ST_TIMES_CLEAR,
+	ST_MONTHS_CLEAR,
+	ST_MHIST_CLEAR,
+	ST_MONTHS_ADD,
+	ST_MHIST_GET,
+	ST_MHIST_PUT,
+	ST_MHIST_DEL,
 	ST_MAX
 };
 
@@ -184,6 +190,37 @@ static const char *const fold_sql[ST_MAX] = {
 	    "FROM report_day_times WHERE cday = ?1 AND ward = ?2",
 	[ST_DAYS_CLEAR] = "DELETE FROM report_days",
 	[ST_TIMES_CLEAR] = "DELETE FROM report_day_times",
+	[ST_MONTHS_CLEAR] = "DELETE FROM report_months",
+	[ST_MHIST_CLEAR] = "DELETE FROM report_month_times",
+	[ST_MONTHS_ADD] = "INSERT INTO report_months (ward, cmonth, xmonth, "
+	    "category, source, cases, open, resolved, reopened, answered, "
+	    "resolutions, due, on_time, sat1, sat2, sat3, sat4, sat5) VALUES "
+	    "(?3, ?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16, ?17, ?18) ON CONFLICT (cmonth, xmonth, ward, category, "
+	    "source) DO UPDATE SET "
+	    "cases = report_months.cases + excluded.cases, "
+	    "open = report_months.open + excluded.open, "
+	    "resolved = report_months.resolved + excluded.resolved, "
+	    "reopened = report_months.reopened + excluded.reopened, "
+	    "answered = report_months.answered + excluded.answered, "
+	    "resolutions = report_months.resolutions + excluded.resolutions, "
+	    "due = report_months.due + excluded.due, "
+	    "on_time = report_months.on_time + excluded.on_time, "
+	    "sat1 = report_months.sat1 + excluded.sat1, "
+	    "sat2 = report_months.sat2 + excluded.sat2, "
+	    "sat3 = report_months.sat3 + excluded.sat3, "
+	    "sat4 = report_months.sat4 + excluded.sat4, "
+	    "sat5 = report_months.sat5 + excluded.sat5",
+	[ST_MHIST_GET] = "SELECT hist FROM report_month_times WHERE "
+	    "cmonth = ?1 AND xmonth = ?2 AND ward = ?3 AND category = ?4 AND "
+	    "source = ?5 AND kind = ?6",
+	[ST_MHIST_PUT] = "INSERT INTO report_month_times (ward, cmonth, "
+	    "xmonth, category, source, kind, hist) VALUES (?3, ?1, ?2, ?4, "
+	    "?5, ?6, ?7) ON CONFLICT (cmonth, xmonth, ward, category, source, "
+	    "kind) DO UPDATE SET hist = excluded.hist",
+	[ST_MHIST_DEL] = "DELETE FROM report_month_times WHERE "
+	    "cmonth = ?1 AND xmonth = ?2 AND ward = ?3 AND category = ?4 AND "
+	    "source = ?5 AND kind = ?6",
 };
 
 const struct store_family store_fold_family = {
@@ -225,6 +262,84 @@ store_fold_bucket_value(int b)
 	if (b < FOLD_EXACT)
 		return b;
 	return llround(FOLD_EXACT * pow(FOLD_RATIO, b - FOLD_EXACT + 0.5));
+}
+
+/* Appends v to p as a varint (7 bits a byte, the lowest first). */
+static unsigned char *
+varint_put(unsigned char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (unsigned char)v;
+	return p;
+}
+
+/*
+ * Encodes the counts per bucket h (STORE_FOLD_BUCKETS of them) into buf,
+ * of STORE_FOLD_HIST_MAX bytes: for each bucket whose count is not 0, in
+ * order, its distance from the one before (from 0 for the first), then
+ * its count zigzagged (0, -1, 1, -2... as 0, 1, 2, 3...: a month's
+ * changes may take a case out of a bucket), each a varint.  Returns the
+ * length, 0 when every count is 0.
+ */
+size_t
+store_fold_hist_encode(const int64_t *h, unsigned char *buf)
+{
+	unsigned char	*p = buf;
+	int		 b, prev = 0;
+
+	for (b = 0; b < STORE_FOLD_BUCKETS; b++) {
+		if (h[b] == 0)
+			continue;
+		p = varint_put(p, (uint64_t)(b - prev));
+		p = varint_put(p, ((uint64_t)h[b] << 1) ^
+		    (uint64_t)(h[b] >> 63));
+		prev = b;
+	}
+	return (size_t)(p - buf);
+}
+
+/* Reads a varint at *p, before end, into *v; returns -1 when cut off. */
+static int
+varint_get(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	int	shift = 0;
+
+	*v = 0;
+	while (*p < end && shift < 64) {
+		*v |= (uint64_t)(**p & 0x7f) << shift;
+		if ((*(*p)++ & 0x80) == 0)
+			return 0;
+		shift += 7;
+	}
+	return -1;
+}
+
+/*
+ * Decodes a list of len bytes made by store_fold_hist_encode() into its
+ * buckets and counts, STORE_FOLD_BUCKETS of each at most.  Returns how
+ * many, or -1 when the list is damaged.
+ */
+int
+store_fold_hist_decode(const void *list, size_t len, int *bucket,
+    int64_t *n)
+{
+	const unsigned char	*p = list, *end = p + len;
+	uint64_t		 gap, z;
+	int			 k = 0, b = 0;
+
+	while (p < end) {
+		if (varint_get(&p, end, &gap) == -1 || varint_get(&p, end,
+		    &z) == -1 || gap >= STORE_FOLD_BUCKETS ||
+		    (b += (int)gap) >= STORE_FOLD_BUCKETS ||
+		    k == STORE_FOLD_BUCKETS)
+			return -1;
+		bucket[k] = b;
+		n[k++] = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+	}
+	return k;
 }
 
 /* A case as it stood at a moment, as the figures read it. */
@@ -802,6 +917,174 @@ done:
 	return st;
 }
 
+/* The order of the keys of changes, and of their buckets. */
+static int
+fent_cmp(const void *a, const void *b)
+{
+	const struct fent	*x = a, *y = b;
+	int			 c;
+
+	if (x->cday != y->cday)
+		return x->cday < y->cday ? -1 : 1;
+	if (x->xday != y->xday)
+		return x->xday < y->xday ? -1 : 1;
+	if ((c = strcmp(x->ward, y->ward)) != 0 ||
+	    (c = strcmp(x->category, y->category)) != 0 ||
+	    (c = strcmp(x->source, y->source)) != 0)
+		return c;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return x->bucket < y->bucket ? -1 : x->bucket > y->bucket;
+}
+
+/* The month of day, through a one-day cache. */
+static int64_t
+month_of(int64_t day, int64_t cache[2])
+{
+	if (cache[0] != day) {
+		cache[0] = day;
+		cache[1] = date_month_start(day, 0);
+	}
+	return cache[1];
+}
+
+/* Binds the key of a month's row: ?1 to ?5 (and ?6, the kind). */
+static void
+bind_month(struct db_stmt *s, const struct fent *e, int kind)
+{
+	db_bind_int64(s, 1, e->cday);
+	db_bind_int64(s, 2, e->xday);
+	store_bind_text(s, 3, e->ward);
+	store_bind_text(s, 4, e->category);
+	store_bind_text(s, 5, e->source);
+	if (kind)
+		db_bind_int64(s, 6, e->kind);
+}
+
+struct mhist {
+	int64_t		 h[STORE_FOLD_BUCKETS];
+	int		 bucket[STORE_FOLD_BUCKETS];
+	int64_t		 n[STORE_FOLD_BUCKETS];
+	unsigned char	 buf[STORE_FOLD_HIST_MAX];
+	int		 bad;
+};
+
+static void
+mhist_fill(struct db_stmt *s, void *out)
+{
+	struct mhist	*m = out;
+	int		 k, i;
+
+	k = store_fold_hist_decode(db_column_blob(s, 0), db_column_bytes(s,
+	    0), m->bucket, m->n);
+	if (k == -1)
+		m->bad = 1;
+	for (i = 0; i < k; i++)
+		m->h[m->bucket[i]] += m->n[i];
+}
+
+/*
+ * The chunk's changes added to the months' rows: the keys of the day
+ * rows taken to their months and merged, then each added to its row
+ * (report_months), or, for the times, merged with the list of its row
+ * (report_month_times).
+ */
+static enum store_status
+fold_months(struct store_txn *txn, const struct store_fold *fo)
+{
+	struct fent		*m, *e, *r;
+	struct mhist		*mh = NULL;
+	struct db_stmt		*s;
+	enum store_status	 st = STORE_OK;
+	int64_t			 cc[2] = { -1, 0 }, xc[2] = { -1, 0 };
+	size_t			 n = 0, i, j, len;
+	int			 k;
+
+	m = xreallocarray(NULL, fo->n > 0 ? fo->n : 1, sizeof(*m));
+	for (i = 0; i < fo->n; i++) {
+		m[n] = fo->e[i];
+		m[n].cday = month_of(m[n].cday, cc);
+		m[n].xday = month_of(m[n].xday, xc);
+		n++;
+	}
+	qsort(m, n, sizeof(*m), fent_cmp);
+	/* The same key and bucket: one change. */
+	for (i = 0, j = 0; i < n; i++) {
+		if (j > 0 && fent_cmp(&m[j - 1], &m[i]) == 0) {
+			for (k = 0; k < STORE_FOLD_NCOUNTS; k++)
+				m[j - 1].v[k] += m[i].v[k];
+		} else
+			m[j++] = m[i];
+	}
+	n = j;
+	for (i = 0; st == STORE_OK && i < n; i = j) {
+		e = &m[i];
+		if (e->kind < 0) {
+			j = i + 1;
+			for (k = 0; k < STORE_FOLD_NCOUNTS; k++)
+				if (e->v[k] != 0)
+					break;
+			if (k == STORE_FOLD_NCOUNTS)
+				continue;
+			if ((s = stmt(txn, ST_MONTHS_ADD)) == NULL) {
+				st = STORE_ERROR;
+				break;
+			}
+			bind_month(s, e, 0);
+			for (k = 0; k < STORE_FOLD_NCOUNTS; k++)
+				db_bind_int64(s, 6 + k, e->v[k]);
+			st = store_txn_step(txn, s, "report fold months", NULL);
+			continue;
+		}
+		/* The buckets of one row of times: i to j. */
+		for (j = i + 1; j < n && m[j].cday == e->cday && m[j].xday ==
+		    e->xday && m[j].kind == e->kind && strcmp(m[j].ward,
+		    e->ward) == 0 && strcmp(m[j].category, e->category) ==
+		    0 && strcmp(m[j].source, e->source) == 0; j++)
+			;
+		if (mh == NULL)
+			mh = xcalloc(1, sizeof(*mh));
+		memset(mh->h, 0, sizeof(mh->h));
+		mh->bad = 0;
+		if ((s = stmt(txn, ST_MHIST_GET)) == NULL) {
+			st = STORE_ERROR;
+			break;
+		}
+		bind_month(s, e, 1);
+		st = store_txn_row(txn, s, "report fold month times",
+		    mhist_fill, mh);
+		if (st == STORE_NOTFOUND)
+			st = STORE_OK;
+		if (st != STORE_OK)
+			break;
+		if (mh->bad) {
+			st = store_txn_fail(txn, DB_CORRUPT,
+			    "report fold month times");
+			break;
+		}
+		for (r = e; r < &m[j]; r++)
+			mh->h[r->bucket] += r->v[0];
+		len = store_fold_hist_encode(mh->h, mh->buf);
+		if ((s = stmt(txn, len > 0 ? ST_MHIST_PUT : ST_MHIST_DEL)) ==
+		    NULL) {
+			st = STORE_ERROR;
+			break;
+		}
+		bind_month(s, e, 1);
+		if (len > 0)
+			db_bind_blob(s, 7, mh->buf, len);
+		st = store_txn_step(txn, s, "report fold month times", NULL);
+	}
+	free(mh);
+	free(m);
+	return st;
+}
+
+/* The tables emptied by a first fold, made anew. */
+static const int clear_stmt[] = {
+	ST_DAYS_CLEAR, ST_TIMES_CLEAR, ST_MONTHS_CLEAR, ST_MHIST_CLEAR
+};
+
 /* The writes of a chunk: its changes and the counters, in one item. */
 static enum store_status
 fold_write(struct store_txn *txn, void *arg)
@@ -814,8 +1097,8 @@ fold_write(struct store_txn *txn, void *arg)
 	int			 k, zero;
 
 	/* The first fold, or again after its mark was taken away. */
-	for (k = 0; fo->fresh && k < 2; k++) {
-		if ((s = stmt(txn, k ? ST_TIMES_CLEAR : ST_DAYS_CLEAR)) == NULL)
+	for (k = 0; fo->fresh && k < 4; k++) {
+		if ((s = stmt(txn, clear_stmt[k])) == NULL)
 			return STORE_ERROR;
 		if ((st = store_txn_step(txn, s, "report fold anew", NULL)) !=
 		    STORE_OK)
@@ -848,6 +1131,8 @@ fold_write(struct store_txn *txn, void *arg)
 		    STORE_OK)
 			return st;
 	}
+	if ((st = fold_months(txn, fo)) != STORE_OK)
+		return st;
 	if ((st = counter_set(txn, "report_fold_mark", fo->mark)) !=
 	    STORE_OK || (st = counter_set(txn, "report_fold_ids", fo->upto)) !=
 	    STORE_OK)

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "store/query.h"
+#include "base/date.h"
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -804,6 +805,101 @@ store_report_frozen(struct store_query *q, int64_t from, int64_t to,
 	return qdone(q, s, rc);
 }
 
+/* What store_report_summed() reads with, and calls back. */
+struct summed {
+	void		(*counts)(const char *, const char *, const int64_t *,
+			    void *);
+	void		(*times)(const char *, const char *, int, const int *,
+			    const int64_t *, int, void *);
+	void		 *arg;
+	int		  bucket[STORE_FOLD_BUCKETS];
+	int64_t		  n[STORE_FOLD_BUCKETS];
+};
+
+enum { SUM_COUNTS, SUM_BUCKETS, SUM_LISTS };
+
+/*
+ * Steps s, which reads rows of counts (SUM_COUNTS), of times per bucket
+ * (SUM_BUCKETS) or of lists of times (SUM_LISTS), calling back for
+ * each; then resets it for another use.  Returns the last step's code.
+ */
+static int
+summed_rows(struct summed *sm, struct db_stmt *s, int what)
+{
+	int64_t	v[STORE_FOLD_NCOUNTS];
+	int	rc, k, b;
+
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (what == SUM_COUNTS) {
+			for (k = 0; k < STORE_FOLD_NCOUNTS; k++)
+				v[k] = db_column_int64(s, 2 + k);
+			sm->counts(col_cstr(s, 0), col_cstr(s, 1), v, sm->arg);
+			continue;
+		}
+		if (what == SUM_BUCKETS) {
+			b = (int)db_column_int64(s, 3);
+			v[0] = db_column_int64(s, 4);
+			sm->times(col_cstr(s, 0), col_cstr(s, 1),
+			    (int)db_column_int64(s, 2), &b, v, 1, sm->arg);
+			continue;
+		}
+		if ((k = store_fold_hist_decode(db_column_blob(s, 3),
+		    db_column_bytes(s, 3), sm->bucket, sm->n)) == -1) {
+			rc = DB_CORRUPT;
+			break;
+		}
+		sm->times(col_cstr(s, 0), col_cstr(s, 1),
+		    (int)db_column_int64(s, 2), sm->bucket, sm->n, k, sm->arg);
+	}
+	db_reset(s);
+	db_clear_bindings(s);
+	return rc;
+}
+
+/* Binds a read of summed_rows(): ?1 to ?3, and ?4 the ward, if any. */
+static void
+summed_bind(struct store_query *q, struct db_stmt *s, int64_t a, int64_t b,
+    int64_t c)
+{
+	db_bind_int64(s, 1, a);
+	db_bind_int64(s, 2, b);
+	db_bind_int64(s, 3, c);
+	if (q->c.viewed)
+		db_bind_text(s, 4, q->c.ward);
+}
+
+/*
+ * The reads of store_report_summed(): of report_days and report_day_times
+ * the days of creation in [?1, ?2) changed before ?3, or (the tails) of
+ * the day of creation ?1 changed in [?2, ?3); of report_months and
+ * report_month_times the months of creation in [?1, ?2) changed in the
+ * months before ?3.  Each reads a range of its table's key.  The rows
+ * come as they are, in the key's order: the callers add them up, which
+ * costs less than a GROUP BY's sort of as many rows.
+ */
+#define SUMMED_COUNTS "SELECT category, source, cases, open, resolved, " \
+	"reopened, answered, resolutions, due, on_time, sat1, sat2, sat3, " \
+	"sat4, sat5 FROM "
+#define SUMMED_WARD " AND (?4 IS NULL OR ward = ?4)"
+static const char *const summed_sql[] = {
+	SUMMED_COUNTS "report_days WHERE cday >= ?1 AND cday < ?2 AND "
+	    "xday < ?3" SUMMED_WARD,
+	"SELECT category, source, kind, bucket, n FROM report_day_times "
+	    "WHERE cday >= ?1 AND cday < ?2 AND xday < ?3" SUMMED_WARD,
+	SUMMED_COUNTS "report_days WHERE cday = ?1 AND xday >= ?2 AND "
+	    "xday < ?3" SUMMED_WARD,
+	"SELECT category, source, kind, bucket, n FROM report_day_times "
+	    "WHERE cday = ?1 AND xday >= ?2 AND xday < ?3" SUMMED_WARD,
+	SUMMED_COUNTS "report_months WHERE cmonth >= ?1 AND cmonth < ?2 AND "
+	    "xmonth < ?3" SUMMED_WARD,
+	"SELECT category, source, kind, hist FROM report_month_times "
+	    "WHERE cmonth >= ?1 AND cmonth < ?2 AND xmonth < ?3" SUMMED_WARD,
+};
+#undef SUMMED_COUNTS
+#undef SUMMED_WARD
+enum { SQ_DAYS, SQ_DAY_TIMES, SQ_TAIL, SQ_TAIL_TIMES, SQ_MONTHS,
+    SQ_MONTH_TIMES, SQ_MAX };
+
 /*
  * About how many cases were created in [from, to), all wards, into *n:
  * the ids of the first and the last of them apart (ids grow with time,
@@ -836,31 +932,41 @@ store_report_span(struct store_query *q, int64_t from, int64_t to,
  * from the sums of the fold (fold_rows.c), when it has folded up to "to"
  * (from and to local midnights): counts(category, source, v, arg) with
  * counts v (STORE_FOLD_NCOUNTS of them) of a category and source, then
- * times(category, source, kind, bucket, n, arg) with times in a bucket
- * (store_fold_bucket()), each called many times for one category and
- * source: the caller adds them up.  The strings are valid during the
- * call only.  On a connection limited to a ward, the sums of
- * that ward.  Both reads are in one read transaction.  Returns STORE_OK,
- * STORE_NOTFOUND when the fold has not got to "to" (or never ran:
- * PostgreSQL) or has rows before its mark to fold still (history
- * written late: see fold_rows.c), or an error.
+ * times(category, source, kind, bucket, n, k, arg) with the times in k
+ * buckets (store_fold_bucket()), n[i] in bucket[i], each called many
+ * times for one category and source: the caller adds them up.  The
+ * strings and arrays are valid during the call only.  On a connection
+ * limited to a ward, the sums of that ward.
+ *
+ * The months of creation inside the period, whole, are read from the
+ * months' sums, with their changes of the months before to's (all of
+ * them when to begins a month); their changes of to's month before to
+ * from the days' sums, a day of creation at a time; the days of creation
+ * before the first whole month and from to's month on (or of the whole
+ * period, when no month is whole in it) from the days' sums, with every
+ * change before to.  A year reads a few thousand rows, not a million.
+ * All in one read transaction.  Returns STORE_OK, STORE_NOTFOUND when
+ * the fold has not got to "to" (or never ran: PostgreSQL) or has rows
+ * before its mark to fold still (history written late: see
+ * fold_rows.c), or an error.
  */
 enum store_status
 store_report_summed(struct store_query *q, int64_t from, int64_t to,
     void (*counts)(const char *, const char *, const int64_t *, void *),
-    void (*times)(const char *, const char *, int, int, int64_t, void *),
-    void *arg)
+    void (*times)(const char *, const char *, int, const int *,
+    const int64_t *, int, void *), void *arg)
 {
-	struct db_stmt		*s;
+	struct db_stmt		*s, *sq[SQ_MAX];
+	struct summed		*sm;
 	enum store_status	 r;
 	static const char *const fold_counter[6] = {
 		"report_fold_mark", "report_fold_ids", "report_fold_target",
 		"report_fold_events", "report_fold_fixes", "report_fold_limits"
 	};
-	int64_t			 v[STORE_FOLD_NCOUNTS], fc[6] = { 0 }, mark,
-				 upto, target;
-	int			 rc, k, seen = 0, late;
+	int64_t			 fc[6] = { 0 }, mark, upto, target, m0, m1, d;
+	int			 rc = DB_DONE, i, k, seen = 0, late;
 
+	memset(sq, 0, sizeof(sq));
 	if (db_exec(q->c.db, "BEGIN") != DB_OK)
 		return STORE_ERROR;
 	if ((s = qprep(q, "SELECT name, value FROM counters WHERE name IN "
@@ -910,46 +1016,61 @@ store_report_summed(struct store_query *q, int64_t from, int64_t to,
 		r = STORE_NOTFOUND;
 		goto done;
 	}
-	/*
-	 * The rows as they are, in the order of the table's key (a range of
-	 * it): the callers add them up, which costs less than a GROUP BY's
-	 * sort of as many rows.
-	 */
-#define SUMMED_WHERE " WHERE cday >= ?1 AND cday < ?2 AND xday < ?2 AND " \
-	"(?3 IS NULL OR ward = ?3)"
-	if ((s = qprep(q, "SELECT category, source, cases, open, resolved, "
-	    "reopened, answered, resolutions, due, on_time, sat1, sat2, sat3, "
-	    "sat4, sat5 FROM report_days" SUMMED_WHERE)) == NULL) {
-		r = STORE_ERROR;
-		goto done;
+	rc = DB_DONE;
+	for (i = 0; i < SQ_MAX; i++)
+		if ((sq[i] = qprep(q, summed_sql[i])) == NULL) {
+			r = STORE_ERROR;
+			goto done;
+		}
+	sm = xcalloc(1, sizeof(*sm));
+	sm->counts = counts;
+	sm->times = times;
+	sm->arg = arg;
+	/* The whole months: [m0, m1). */
+	m0 = date_month_start(from, 0) == from ? from :
+	    date_month_start(from, 1);
+	m1 = date_month_start(to, 0);
+	if (m0 >= m1)
+		m0 = m1 = to;
+	/* The days at the ends, with every change before to. */
+	for (i = 0; rc == DB_DONE && i < 2; i++) {
+		if (i == 0 ? from >= m0 : m1 >= to)
+			continue;
+		summed_bind(q, sq[SQ_DAYS], i == 0 ? from : m1, i == 0 ? m0 :
+		    to, to);
+		summed_bind(q, sq[SQ_DAY_TIMES], i == 0 ? from : m1, i == 0 ?
+		    m0 : to, to);
+		if ((rc = summed_rows(sm, sq[SQ_DAYS], SUM_COUNTS)) == DB_DONE)
+			rc = summed_rows(sm, sq[SQ_DAY_TIMES], SUM_BUCKETS);
 	}
-	db_bind_int64(s, 1, from);
-	db_bind_int64(s, 2, to);
-	if (q->c.viewed)
-		db_bind_text(s, 3, q->c.ward);
-	while ((rc = db_step(s)) == DB_ROW) {
-		for (k = 0; k < STORE_FOLD_NCOUNTS; k++)
-			v[k] = db_column_int64(s, 2 + k);
-		counts(col_cstr(s, 0), col_cstr(s, 1), v, arg);
+	if (rc == DB_DONE && m0 < m1) {
+		summed_bind(q, sq[SQ_MONTHS], m0, m1, m1);
+		summed_bind(q, sq[SQ_MONTH_TIMES], m0, m1, m1);
+		if ((rc = summed_rows(sm, sq[SQ_MONTHS], SUM_COUNTS)) ==
+		    DB_DONE)
+			rc = summed_rows(sm, sq[SQ_MONTH_TIMES], SUM_LISTS);
 	}
-	if ((r = qdone(q, s, rc)) != STORE_OK)
-		goto done;
-	if ((s = qprep(q, "SELECT category, source, kind, bucket, n "
-	    "FROM report_day_times" SUMMED_WHERE)) == NULL) {
-		r = STORE_ERROR;
-		goto done;
+	/* The whole months' changes of to's month before to. */
+	for (d = m0; rc == DB_DONE && m1 < to && d < m1;
+	    d = date_day_start(d + 36 * 3600)) {
+		summed_bind(q, sq[SQ_TAIL], d, m1, to);
+		summed_bind(q, sq[SQ_TAIL_TIMES], d, m1, to);
+		if ((rc = summed_rows(sm, sq[SQ_TAIL], SUM_COUNTS)) == DB_DONE)
+			rc = summed_rows(sm, sq[SQ_TAIL_TIMES], SUM_BUCKETS);
 	}
-#undef SUMMED_WHERE
-	db_bind_int64(s, 1, from);
-	db_bind_int64(s, 2, to);
-	if (q->c.viewed)
-		db_bind_text(s, 3, q->c.ward);
-	while ((rc = db_step(s)) == DB_ROW)
-		times(col_cstr(s, 0), col_cstr(s, 1),
-		    (int)db_column_int64(s, 2), (int)db_column_int64(s, 3),
-		    db_column_int64(s, 4), arg);
-	r = qdone(q, s, rc);
+	free(sm);
+	r = STORE_OK;
+	if (rc != DB_DONE) {
+		if (rc == DB_CORRUPT)
+			log_warnx(_("store: a damaged list of times in "
+			    "report_month_times"));
+		else
+			log_warnx(_("store: query: %s"), db_errmsg(q->c.db));
+		r = store_status_of(rc);
+	}
 done:
+	for (i = 0; i < SQ_MAX; i++)
+		db_finalize(sq[i]);
 	db_exec(q->c.db, "COMMIT");
 	return r;
 }

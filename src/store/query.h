@@ -113,8 +113,8 @@ enum store_status store_report_summed(struct store_query *, int64_t from,
 		    int64_t to,
 		    void (*)(const char *, const char *, const int64_t *,
 		    void *),
-		    void (*)(const char *, const char *, int, int, int64_t,
-		    void *), void *);
+		    void (*)(const char *, const char *, int, const int *,
+		    const int64_t *, int, void *), void *);
 enum store_status store_senders_held(struct store_query *, int64_t now,
 		    void (*)(const struct store_held *, void *), void *);
 enum store_status store_pseudonym_number(struct store_query *,

@@ -31,7 +31,7 @@
 
 #include "domain/source.h"
 
-#define STORE_SCHEMA_VERSION	32	/* the newest schema this code knows */
+#define STORE_SCHEMA_VERSION	33	/* the newest schema this code knows */
 #define STORE_BATCH_MAX_DEFAULT	64	/* items per transaction */
 #define STORE_BUSY_TIMEOUT_DEFAULT 5000	/* milliseconds */
 #define STORE_HASH_HEX		65	/* SHA-256 in hex, with the NUL */
@@ -618,8 +618,12 @@ enum {
 };
 #define STORE_FOLD_BUCKETS	1024
 #define STORE_CATEGORY_MAX	64	/* bytes of a category's id, folded */
+#define STORE_FOLD_HIST_MAX	(STORE_FOLD_BUCKETS * 12) /* a list's bytes */
 int		 store_fold_bucket(int64_t secs);
 int64_t		 store_fold_bucket_value(int bucket);
+size_t		 store_fold_hist_encode(const int64_t *, unsigned char *);
+int		 store_fold_hist_decode(const void *, size_t, int *,
+		    int64_t *);
 struct store_fold;
 struct store_fold *store_fold_new(void);
 void		 store_fold_free(struct store_fold *);

@@ -514,4 +514,38 @@ CREATE INDEX cases_satisfaction_at ON cases (satisfaction_at)
 CREATE INDEX case_events_at ON case_events (at);
 CREATE INDEX case_deadlines_until ON case_deadlines (until);
 
-INSERT INTO papigw_schema (id, version) VALUES (1, 32);
+-- The same figures summed by month (version 33; SQLite's
+-- 033-report-months.sql says what they hold).  Empty here too.
+CREATE TABLE report_months (
+  ward TEXT NOT NULL,
+  cmonth BIGINT NOT NULL,
+  xmonth BIGINT NOT NULL,
+  category TEXT NOT NULL,
+  source TEXT NOT NULL,
+  cases BIGINT NOT NULL,
+  open BIGINT NOT NULL,
+  resolved BIGINT NOT NULL,
+  reopened BIGINT NOT NULL,
+  answered BIGINT NOT NULL,
+  resolutions BIGINT NOT NULL,
+  due BIGINT NOT NULL,
+  on_time BIGINT NOT NULL,
+  sat1 BIGINT NOT NULL,
+  sat2 BIGINT NOT NULL,
+  sat3 BIGINT NOT NULL,
+  sat4 BIGINT NOT NULL,
+  sat5 BIGINT NOT NULL,
+  PRIMARY KEY (cmonth, xmonth, ward, category, source)
+);
+CREATE TABLE report_month_times (
+  ward TEXT NOT NULL,
+  cmonth BIGINT NOT NULL,
+  xmonth BIGINT NOT NULL,
+  category TEXT NOT NULL,
+  source TEXT NOT NULL,
+  kind BIGINT NOT NULL,
+  hist BYTEA NOT NULL,
+  PRIMARY KEY (cmonth, xmonth, ward, category, source, kind)
+);
+
+INSERT INTO papigw_schema (id, version) VALUES (1, 33);
