@@ -16,6 +16,14 @@
  * [from, to) are the sums of the rows of cday in [from, to) and xday
  * before C (store_report_summed() in query.c).
  *
+ * Beside the days, the same changes are summed per local month of
+ * creation and month of change (schema 33): report_months, and
+ * report_month_times with the times of a row as one list of buckets and
+ * counts (store_fold_hist_encode()), which the work item of a chunk
+ * reads, adds to and writes back (fold_months()).  A report reads its
+ * whole months from them and days only at its ends: a year, a few
+ * thousand rows instead of hundreds of thousands.
+ *
  * The one figure that changes without a change in the history is "due"
  * (answered, or past the deadline at C): the fold writes it as a step at
  * the deadline's day, ahead of time, and moves the step when the case
@@ -57,8 +65,8 @@
  *
  * A chunk reads on a connection of its own (from the timers' thread),
  * and merges its changes in memory: the cases of a day, category and
- * source add to one row.  The writer then only adds those rows and sets
- * the counters, in one work item.  The ingest writer's statements do not
+ * source add to one row.  The writer then only adds those rows, and
+ * their sums by month, and sets the counters, in one work item.  The ingest writer's statements do not
  * change: a new case enters none of the indexes of schema 31 (partial).
  * The fold runs when reports.daily_sums is on (the default).
  *

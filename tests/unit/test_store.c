@@ -1955,10 +1955,60 @@ test_ward_plans(void **state)
 	store_conn_close(&c);
 }
 
+/*
+ * The lists of times of the months' sums (schema 33): counts of either
+ * sign round trip, an empty list is no bytes, a damaged one is refused.
+ */
+static void
+test_fold_hist(void **state)
+{
+	static int64_t	h[STORE_FOLD_BUCKETS];
+	static unsigned char buf[STORE_FOLD_HIST_MAX];
+	int		b[STORE_FOLD_BUCKETS];
+	int64_t		n[STORE_FOLD_BUCKETS];
+	size_t		len;
+	int		k, i;
+
+	(void)state;
+	memset(h, 0, sizeof(h));
+	assert_int_equal(store_fold_hist_encode(h, buf), 0);
+	assert_int_equal(store_fold_hist_decode(buf, 0, b, n), 0);
+	h[0] = 3;
+	h[1] = -1;
+	h[200] = 1;
+	h[STORE_FOLD_BUCKETS - 1] = INT64_MIN;
+	len = store_fold_hist_encode(h, buf);
+	assert_int_equal(store_fold_hist_decode(buf, len, b, n), 4);
+	assert_int_equal(b[0], 0);
+	assert_int_equal(n[0], 3);
+	assert_int_equal(b[1], 1);
+	assert_int_equal(n[1], -1);
+	assert_int_equal(b[2], 200);
+	assert_int_equal(n[2], 1);
+	assert_int_equal(b[3], STORE_FOLD_BUCKETS - 1);
+	assert_true(n[3] == INT64_MIN);
+	/* Every bucket, the largest counts: within the bytes given. */
+	for (i = 0; i < STORE_FOLD_BUCKETS; i++)
+		h[i] = i % 2 ? INT64_MAX : INT64_MIN;
+	len = store_fold_hist_encode(h, buf);
+	assert_true(len <= STORE_FOLD_HIST_MAX);
+	k = store_fold_hist_decode(buf, len, b, n);
+	assert_int_equal(k, STORE_FOLD_BUCKETS);
+	for (i = 0; i < k; i++)
+		assert_true(b[i] == i && n[i] == h[i]);
+	/* Cut off in a varint, or a bucket past the last. */
+	assert_int_equal(store_fold_hist_decode(buf, len - 1, b, n), -1);
+	buf[0] = 0x80;
+	buf[1] = 0x10;
+	buf[2] = 0x02;
+	assert_int_equal(store_fold_hist_decode(buf, 3, b, n), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fold_hist),
 		cmocka_unit_test_setup_teardown(test_open_empty, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v12, setup,
