@@ -27,6 +27,20 @@ fix() {
 	    UPDATE cases SET category = '$3' WHERE ref_number = $1; COMMIT"
 }
 
+# sms REF WARD PARTS TIME KIND: an SMS sent at TIME, of case REF, or of
+# no case and ward WARD when REF is empty.
+sms() {
+	if [ -n "$1" ]; then
+		of="(SELECT id FROM cases WHERE ref_number = $1), NULL"
+	else
+		of="NULL, '$2'"
+	fi
+	sql "INSERT INTO outbox (case_id, ward, channel, recipient, text,
+	    encoding, segments, state, next_attempt, created, updated, kind)
+	    VALUES ($of, 'modem', '+84910000099', 'x', 'ucs2', $3,
+	    'delivered', $(t "$4"), $(t "$4"), $(t "$4"), '$5')"
+}
+
 # same A B: the two reports give the same figures: every value but the
 # moment they were made and how, the times within 1 %; prints what
 # differs.
@@ -62,12 +76,14 @@ check() {
 	same "$n.sum" "$n.exact"
 }
 
-# folded TIME [SECONDS]: the fold has got to TIME, every case whole,
-# within SECONDS (default 20).
+# folded TIME [SECONDS]: the fold has got to TIME, every case whole and
+# the SMS, within SECONDS (default 20).
 folded() {
 	[ -n "${PAPIGW_TEST_PG:-}" ] && return 0
 	wait_for "test \$(sql \"SELECT value FROM counters WHERE name =
 	    'report_fold_mark'\") -ge $(t "$1") &&
+	    test \$(sql \"SELECT value FROM counters WHERE name =
+	    'report_fold_sms'\") -ge $(t "$1") &&
 	    test \$(sql \"SELECT value FROM counters WHERE name =
 	    'report_fold_ids'\") = \$(sql \"SELECT value FROM counters
 	    WHERE name = 'report_fold_target'\")" "${2:-20}"
@@ -141,6 +157,11 @@ roles = ( { name = \"o\"; kind = \"officer\"; users = [ \"$OFFICER\" ];
 	seed 9 infrastructure "2026-04-08 09:00" "2026-04-10 18:00" &&
 	seed 10 security "2026-04-09 09:00" "2026-04-16 23:59:59" &&
 	seed 11 environment "2026-04-09 10:00" "2026-04-16 23:59:59" ussd &&
+	# SMS sent before the sums are on: an answer in two parts on the
+	# last evening of 2025, an acknowledgement, one of no case in p8.
+	sms 12 "" 2 "2025-12-31 23:00" answer &&
+	sms 13 "" 1 "2025-11-28 09:00" ack &&
+	sms "" p8 3 "2026-03-20 09:00" announcement &&
 	case_ref_set 14
 '
 
@@ -169,7 +190,9 @@ test_expect_success 'the sums on: the first fold builds them from the history' '
 	test "$(jget ny.exact "\$.total.cases")" = 1 &&
 	test "$(jget winter.exact "\$.total.cases")" = 3 &&
 	test "$(jget late.exact "\$.total.cases")" = 7 &&
-	test "$(jget late.exact "\$.total.resolutions")" -ge 2
+	test "$(jget late.exact "\$.total.resolutions")" -ge 2 &&
+	test "$(jget winter.exact "\$.sms.parts")" = 3 &&
+	test "$(jget late.exact "\$.sms.messages")" = 2
 '
 
 test_expect_success 'a ward, the city, an officer of two categories' '
@@ -266,9 +289,9 @@ test_expect_success 'history written late, before the fold'"'"'s mark, folded ag
 test_expect_success 'the sums made anew when the fold'"'"'s mark is taken away' '
 	sums="SELECT sum(cases), sum(answered), sum(due), sum(sat4),
 	    (SELECT sum(n) FROM report_day_times), (SELECT sum(cases) || '"'/'"'
-	    || sum(due) FROM report_months), (SELECT group_concat(hex(hist),
-	    '"'/'"') FROM (SELECT hist FROM report_month_times ORDER BY cmonth,
-	    xmonth, ward, category, source, kind)) FROM report_days" &&
+	    || sum(due) FROM report_months), (SELECT count(*) || '"'/'"' ||
+	    sum(length(hist)) FROM report_month_times), (SELECT sum(messages) ||
+	    '"'/'"' || sum(parts) FROM report_sms_days) FROM report_days" &&
 	before=$(sql "$sums") &&
 	sql "DELETE FROM counters WHERE name = '"'report_fold_mark'"'" &&
 	folded "2026-04-12 08:59" &&

@@ -596,14 +596,22 @@ sms_row(const char *kind, int64_t n, int64_t parts, void *arg)
  * the report.  Returns a new object, or NULL when the store failed.
  */
 static json_t *
-report_sms(struct store_query *q, const struct span *sp)
+report_sms(struct store_query *q, const struct span *sp, int summed)
 {
 	json_t	*o = json_pack("{s:I, s:I, s:o}", "messages", (json_int_t)0,
 		    "parts", (json_int_t)0, "kinds", json_object());
+	enum store_status st;
 
-	/* While the period runs, up to this second included. */
-	if (store_outbox_parts(q, sp->start, sp->cut < sp->end ? sp->cut + 1 :
-	    sp->end, sms_row, o) != STORE_OK) {
+	/*
+	 * Summed per day by the fold with the cases; while the period runs,
+	 * up to this second included.
+	 */
+	if (summed)
+		st = store_report_sms_summed(q, sp->start, sp->end, sms_row, o);
+	else
+		st = store_outbox_parts(q, sp->start, sp->cut < sp->end ?
+		    sp->cut + 1 : sp->end, sms_row, o);
+	if (st != STORE_OK) {
 		json_decref(o);
 		return NULL;
 	}
@@ -671,7 +679,8 @@ cmd_report(struct control_req *req)
 	/* The comments on announcements: counted already, by source. */
 	comments = rc.sources[CASE_SOURCE_ANNOUNCEMENT].cases;
 	report_free(&rc);
-	if (st == STORE_OK && (sms = report_sms(q, &sp)) == NULL)
+	if (st == STORE_OK && (sms = report_sms(q, &sp, rc.summed)) ==
+	    NULL)
 		st = STORE_ERROR;
 	if (st == STORE_OK)
 		json_object_set_new(data, "sms", sms);

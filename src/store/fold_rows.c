@@ -91,6 +91,7 @@
 #define FOLD_SPAN	3600	/* seconds folded by one chunk, at most */
 #define FOLD_EXACT	64	/* seconds below which a bucket is exact */
 #define FOLD_RATIO	1.02	/* the ratio of a bucket's ends above */
+#define FOLD_SMS_DAYS	8	/* days of SMS counted by one chunk, at most */
 
 enum {
 	ST_COUNTER,
@@ -113,10 +114,14 @@ enum {
 	ST_TIMES_CLEAR,
 	ST_MONTHS_CLEAR,
 	ST_MHIST_CLEAR,
+	ST_SMS_CLEAR,
 	ST_MONTHS_ADD,
 	ST_MHIST_GET,
 	ST_MHIST_PUT,
 	ST_MHIST_DEL,
+	ST_SMS_FIRST,
+	ST_SMS_COUNT,
+	ST_SMS_ADD,
 	ST_MAX
 };
 
@@ -200,6 +205,7 @@ static const char *const fold_sql[ST_MAX] = {
 	[ST_TIMES_CLEAR] = "DELETE FROM report_day_times",
 	[ST_MONTHS_CLEAR] = "DELETE FROM report_months",
 	[ST_MHIST_CLEAR] = "DELETE FROM report_month_times",
+	[ST_SMS_CLEAR] = "DELETE FROM report_sms_days",
 	[ST_MONTHS_ADD] = "INSERT INTO report_months (ward, cmonth, xmonth, "
 	    "category, source, cases, open, resolved, reopened, answered, "
 	    "resolutions, due, on_time, sat1, sat2, sat3, sat4, sat5) VALUES "
@@ -229,6 +235,16 @@ static const char *const fold_sql[ST_MAX] = {
 	[ST_MHIST_DEL] = "DELETE FROM report_month_times WHERE "
 	    "cmonth = ?1 AND xmonth = ?2 AND ward = ?3 AND category = ?4 AND "
 	    "source = ?5 AND kind = ?6",
+	[ST_SMS_FIRST] = "SELECT coalesce(min(created), ?1), 0 FROM outbox",
+	/* The ward of store_outbox_parts(): its case's, or its own. */
+	[ST_SMS_COUNT] = "SELECT o.kind, CASE WHEN o.case_id IS NULL THEN "
+	    "coalesce(o.ward, '') ELSE coalesce(c.ward, '') END, count(*), "
+	    "sum(o.segments) FROM outbox o LEFT JOIN cases c ON c.id = "
+	    "o.case_id WHERE o.created >= ?1 AND o.created < ?2 GROUP BY 1, 2",
+	[ST_SMS_ADD] = "INSERT INTO report_sms_days (ward, day, kind, "
+	    "messages, parts) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (day, "
+	    "ward, kind) DO UPDATE SET messages = report_sms_days.messages + "
+	    "excluded.messages, parts = report_sms_days.parts + excluded.parts",
 };
 
 const struct store_family store_fold_family = {
@@ -381,11 +397,23 @@ struct fent {
  * by one work item: the changes, merged (the cases of a day, category and
  * source add to one row), and the counters' new values.
  */
+struct fsms {
+	int64_t		 day;
+	char		 ward[STORE_WARD_MAX];
+	char		 kind[24];
+	int64_t		 messages;
+	int64_t		 parts;
+};
+
 struct store_fold {
 	struct store_query	*q;		/* the fold's reads */
 	struct fent		*e;
 	size_t			 n;
 	size_t			 cap;
+	struct fsms		*s;		/* the SMS counted */
+	size_t			 ns;
+	size_t			 scap;
+	int64_t			 sms;		/* counted up to then */
 	int64_t			 mark;
 	int64_t			 upto;
 	int64_t			 target;
@@ -779,6 +807,51 @@ read_ids(struct store_txn *txn, struct db_stmt *s, struct idw **a,
 	return STORE_OK;
 }
 
+/* Counts the SMS created in [t0, t1), within a day, into fo. */
+static enum store_status
+fold_sms(struct store_txn *txn, struct store_fold *fo, int64_t t0,
+    int64_t t1)
+{
+	struct db_stmt	*s;
+	struct fsms	*e;
+	const char	*kind, *ward;
+	int64_t		 day = date_day_start(t0);
+	size_t		 i;
+	int		 rc;
+
+	if ((s = stmt(txn, ST_SMS_COUNT)) == NULL)
+		return STORE_ERROR;
+	db_bind_int64(s, 1, t0);
+	db_bind_int64(s, 2, t1);
+	while ((rc = db_step(s)) == DB_ROW) {
+		kind = db_column_text(s, 0) != NULL ? db_column_text(s, 0) : "";
+		ward = db_column_text(s, 1) != NULL ? db_column_text(s, 1) : "";
+		for (i = 0; i < fo->ns; i++)
+			if (fo->s[i].day == day && strcmp(fo->s[i].kind,
+			    kind) == 0 && strcmp(fo->s[i].ward, ward) == 0)
+				break;
+		if (i == fo->ns) {
+			if (fo->ns == fo->scap) {
+				fo->scap = fo->scap ? fo->scap * 2 : 64;
+				fo->s = xreallocarray(fo->s, fo->scap,
+				    sizeof(*fo->s));
+			}
+			e = &fo->s[fo->ns++];
+			memset(e, 0, sizeof(*e));
+			e->day = day;
+			snprintf(e->kind, sizeof(e->kind), "%s", kind);
+			snprintf(e->ward, sizeof(e->ward), "%s", ward);
+		}
+		fo->s[i].messages += db_column_int64(s, 2);
+		fo->s[i].parts += db_column_int64(s, 3);
+	}
+	db_reset(s);
+	db_clear_bindings(s);
+	if (rc != DB_DONE)
+		return store_txn_fail(txn, rc, "report fold SMS");
+	return STORE_OK;
+}
+
 /*
  * The reads of a chunk (see the top of this file), at "now", of at most
  * limit cases folded whole, on the fold's connection: the changes into
@@ -803,7 +876,8 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 	if ((st = counter_get(txn, "report_fold_mark", &fo->mark)) !=
 	    STORE_OK || (st = counter_get(txn, "report_fold_ids",
 	    &fo->upto)) != STORE_OK || (st = counter_get(txn,
-	    "report_fold_target", &fo->target)) != STORE_OK)
+	    "report_fold_target", &fo->target)) != STORE_OK ||
+	    (st = counter_get(txn, "report_fold_sms", &fo->sms)) != STORE_OK)
 		return st;
 	for (t = 0, found = 1; t < 3; t++) {
 		if ((st = counter_find(txn, late_name[t], &fo->late[t],
@@ -829,6 +903,7 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 		fo->mark = now - FOLD_LAG;
 		fo->upto = 0;
 		fo->target = newest;
+		fo->sms = 0;
 		fo->first = 1;
 		fo->fresh = 1;
 	}
@@ -856,6 +931,29 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 		fo->upto = n == (size_t)limit ? ids[n - 1].id : fo->target;
 		*more = 1;
 		goto done;
+	}
+	if (fo->sms < fo->mark) {
+		/* The SMS before the mark, from the first, day by day. */
+		if (fo->sms == 0) {
+			if ((s = stmt(txn, ST_SMS_FIRST)) == NULL)
+				return STORE_ERROR;
+			db_bind_int64(s, 1, fo->mark);
+			if ((st = store_txn_count(txn, s, "report fold SMS",
+			    &fo->sms)) != STORE_OK)
+				return st;
+			if (fo->sms > fo->mark || fo->sms <= 0)
+				fo->sms = fo->mark;
+		}
+		for (i = 0; i < FOLD_SMS_DAYS && fo->sms < fo->mark; i++) {
+			t1 = next_day(date_day_start(fo->sms));
+			if (t1 > fo->mark)
+				t1 = fo->mark;
+			if ((st = fold_sms(txn, fo, fo->sms, t1)) != STORE_OK)
+				return st;
+			fo->sms = t1;
+		}
+		*more = 1;
+		return STORE_OK;
 	}
 	/* The days of the history written late, folded again. */
 	memcpy(was_late, fo->late, sizeof(was_late));
@@ -917,7 +1015,10 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 			goto done;
 		fold_change(fo, ids[i].ward, day, &was, &is);
 	}
+	if ((st = fold_sms(txn, fo, fo->mark, t1)) != STORE_OK)
+		goto done;
 	fo->mark = t1;
+	fo->sms = t1;
 	fo->target = newest;
 	*more = newest > fo->upto || t1 < now - FOLD_LAG;
 done:
@@ -1090,7 +1191,8 @@ fold_months(struct store_txn *txn, const struct store_fold *fo)
 
 /* The tables emptied by a first fold, made anew. */
 static const int clear_stmt[] = {
-	ST_DAYS_CLEAR, ST_TIMES_CLEAR, ST_MONTHS_CLEAR, ST_MHIST_CLEAR
+	ST_DAYS_CLEAR, ST_TIMES_CLEAR, ST_MONTHS_CLEAR, ST_MHIST_CLEAR,
+	ST_SMS_CLEAR
 };
 
 /* The writes of a chunk: its changes and the counters, in one item. */
@@ -1105,7 +1207,8 @@ fold_write(struct store_txn *txn, void *arg)
 	int			 k, zero;
 
 	/* The first fold, or again after its mark was taken away. */
-	for (k = 0; fo->fresh && k < 4; k++) {
+	for (k = 0; fo->fresh && k < (int)(sizeof(clear_stmt) /
+	    sizeof(clear_stmt[0])); k++) {
 		if ((s = stmt(txn, clear_stmt[k])) == NULL)
 			return STORE_ERROR;
 		if ((st = store_txn_step(txn, s, "report fold anew", NULL)) !=
@@ -1141,6 +1244,20 @@ fold_write(struct store_txn *txn, void *arg)
 	}
 	if ((st = fold_months(txn, fo)) != STORE_OK)
 		return st;
+	for (i = 0; i < fo->ns; i++) {
+		if ((s = stmt(txn, ST_SMS_ADD)) == NULL)
+			return STORE_ERROR;
+		store_bind_text(s, 1, fo->s[i].ward);
+		db_bind_int64(s, 2, fo->s[i].day);
+		store_bind_text(s, 3, fo->s[i].kind);
+		db_bind_int64(s, 4, fo->s[i].messages);
+		db_bind_int64(s, 5, fo->s[i].parts);
+		if ((st = store_txn_step(txn, s, "report fold SMS", NULL)) !=
+		    STORE_OK)
+			return st;
+	}
+	if ((st = counter_set(txn, "report_fold_sms", fo->sms)) != STORE_OK)
+		return st;
 	if ((st = counter_set(txn, "report_fold_mark", fo->mark)) !=
 	    STORE_OK || (st = counter_set(txn, "report_fold_ids", fo->upto)) !=
 	    STORE_OK)
@@ -1166,6 +1283,7 @@ store_fold_free(struct store_fold *fo)
 		return;
 	store_query_close(fo->q);
 	free(fo->e);
+	free(fo->s);
 	free(fo);
 }
 
@@ -1196,6 +1314,7 @@ store_report_fold(struct store *st, struct store_fold *fo, int64_t now,
 		return STORE_ERROR;
 	fo->n = 0;
 	fo->nredo = 0;
+	fo->ns = 0;
 	fo->first = 0;
 	fo->fresh = 0;
 	memset(&txn, 0, sizeof(txn));

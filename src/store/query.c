@@ -946,9 +946,10 @@ store_report_span(struct store_query *q, int64_t from, int64_t to,
  * period, when no month is whole in it) from the days' sums, with every
  * change before to.  A year reads a few thousand rows, not a million.
  * All in one read transaction.  Returns STORE_OK, STORE_NOTFOUND when
- * the fold has not got to "to" (or never ran: PostgreSQL) or has rows
- * before its mark to fold still (history written late: see
- * fold_rows.c), or an error.
+ * the fold has not got to "to", its cases and its SMS (or never ran:
+ * PostgreSQL) or has rows before its mark to fold still (history
+ * written late: see fold_rows.c), or an error.  When STORE_OK,
+ * store_report_sms_summed() can read the SMS of the period.
  */
 enum store_status
 store_report_summed(struct store_query *q, int64_t from, int64_t to,
@@ -959,11 +960,12 @@ store_report_summed(struct store_query *q, int64_t from, int64_t to,
 	struct db_stmt		*s, *sq[SQ_MAX];
 	struct summed		*sm;
 	enum store_status	 r;
-	static const char *const fold_counter[6] = {
+	static const char *const fold_counter[7] = {
 		"report_fold_mark", "report_fold_ids", "report_fold_target",
-		"report_fold_events", "report_fold_fixes", "report_fold_limits"
+		"report_fold_events", "report_fold_fixes", "report_fold_limits",
+		"report_fold_sms"
 	};
-	int64_t			 fc[6] = { 0 }, mark, upto, target, m0, m1, d;
+	int64_t			 fc[7] = { 0 }, mark, upto, target, m0, m1, d;
 	int			 rc = DB_DONE, i, k, seen = 0, late;
 
 	memset(sq, 0, sizeof(sq));
@@ -972,12 +974,12 @@ store_report_summed(struct store_query *q, int64_t from, int64_t to,
 	if ((s = qprep(q, "SELECT name, value FROM counters WHERE name IN "
 	    "('report_fold_mark', 'report_fold_ids', 'report_fold_target', "
 	    "'report_fold_events', 'report_fold_fixes', "
-	    "'report_fold_limits')")) == NULL) {
+	    "'report_fold_limits', 'report_fold_sms')")) == NULL) {
 		r = STORE_ERROR;
 		goto done;
 	}
 	while ((rc = db_step(s)) == DB_ROW) {
-		for (k = 0; k < 6; k++)
+		for (k = 0; k < 7; k++)
 			if (strcmp(col_cstr(s, 0), fold_counter[k]) == 0) {
 				fc[k] = db_column_int64(s, 1);
 				seen |= 1 << k;
@@ -988,7 +990,8 @@ store_report_summed(struct store_query *q, int64_t from, int64_t to,
 	mark = fc[0];
 	upto = fc[1];
 	target = fc[2];
-	if (seen != 077 || mark == 0 || mark < to || upto < target) {
+	if (seen != 0177 || mark == 0 || mark < to || upto < target ||
+	    fc[6] < to) {
 		r = STORE_NOTFOUND;
 		goto done;
 	}
@@ -1255,6 +1258,33 @@ store_audit_walk(struct store_query *q,
 done:
 	db_exec(q->c.db, "COMMIT");
 	return r;
+}
+
+/*
+ * As store_outbox_parts() for a period [from, to) from a local midnight
+ * to another, from the SMS the fold counted per day (report_sms_days),
+ * once store_report_summed() said the fold got to "to".  Returns
+ * STORE_OK or an error.
+ */
+enum store_status
+store_report_sms_summed(struct store_query *q, int64_t from, int64_t to,
+    void (*fn)(const char *, int64_t, int64_t, void *), void *arg)
+{
+	struct db_stmt	*s;
+	int		 rc;
+
+	if ((s = qprep(q, "SELECT kind, sum(messages), sum(parts) FROM "
+	    "report_sms_days WHERE day >= ?1 AND day < ?2 AND (?3 IS NULL OR "
+	    "ward = ?3) GROUP BY kind ORDER BY kind")) == NULL)
+		return STORE_ERROR;
+	db_bind_int64(s, 1, from);
+	db_bind_int64(s, 2, to);
+	if (q->c.viewed)
+		db_bind_text(s, 3, q->c.ward);
+	while ((rc = db_step(s)) == DB_ROW)
+		fn(col_cstr(s, 0), db_column_int64(s, 1),
+		    db_column_int64(s, 2), arg);
+	return qdone(q, s, rc);
 }
 
 /*

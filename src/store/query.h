@@ -115,6 +115,9 @@ enum store_status store_report_summed(struct store_query *, int64_t from,
 		    void *),
 		    void (*)(const char *, const char *, int, const int *,
 		    const int64_t *, int, void *), void *);
+enum store_status store_report_sms_summed(struct store_query *,
+		    int64_t from, int64_t to,
+		    void (*)(const char *, int64_t, int64_t, void *), void *);
 enum store_status store_senders_held(struct store_query *, int64_t now,
 		    void (*)(const struct store_held *, void *), void *);
 enum store_status store_pseudonym_number(struct store_query *,

@@ -514,8 +514,8 @@ CREATE INDEX cases_satisfaction_at ON cases (satisfaction_at)
 CREATE INDEX case_events_at ON case_events (at);
 CREATE INDEX case_deadlines_until ON case_deadlines (until);
 
--- The same figures summed by month (version 33; SQLite's
--- 033-report-months.sql says what they hold).  Empty here too.
+-- The same figures summed by month, and the SMS by day (version 33;
+-- SQLite's 033-report-months.sql says what they hold).  Empty here too.
 CREATE TABLE report_months (
   ward TEXT NOT NULL,
   cmonth BIGINT NOT NULL,
@@ -546,6 +546,14 @@ CREATE TABLE report_month_times (
   kind BIGINT NOT NULL,
   hist BYTEA NOT NULL,
   PRIMARY KEY (cmonth, xmonth, ward, category, source, kind)
+);
+CREATE TABLE report_sms_days (
+  ward TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  messages BIGINT NOT NULL,
+  parts BIGINT NOT NULL,
+  PRIMARY KEY (day, ward, kind)
 );
 
 INSERT INTO papigw_schema (id, version) VALUES (1, 33);

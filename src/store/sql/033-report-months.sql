@@ -9,9 +9,14 @@
 -- make a year's report read hundreds of thousands of rows.  A report of
 -- a finished period reads whole months from these, and days only at its
 -- ends (store_report_summed()).  The fold writes both with the days,
--- in the same work item (store/fold_rows.c).  The sums of version 31
--- are emptied, so that the fold builds days and months again from the
--- cases' history, in batches after the upgrade.
+-- in the same work item (store/fold_rows.c).
+-- report_sms_days holds the SMS of the outbox per ward (its case's, or
+-- its own when it has no case), local day of creation and kind: the
+-- messages and their parts, which a report of a finished period sums
+-- instead of reading a year of the outbox (a million rows).  The fold
+-- counts them as it passes their time (counter report_fold_sms).
+-- The sums of version 31 are emptied, so that the fold builds days,
+-- months and SMS again from the history, in batches after the upgrade.
 --
 -- The lines that are not comments are joined as they are, with no newline
 -- or space between them (scripts/embed-sql.sh): a line that goes on with
@@ -47,8 +52,17 @@ CREATE TABLE IF NOT EXISTS report_month_times (
   hist BLOB NOT NULL,
   PRIMARY KEY (cmonth, xmonth, ward, category, source, kind)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS report_sms_days (
+  ward TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  messages INTEGER NOT NULL,
+  parts INTEGER NOT NULL,
+  PRIMARY KEY (day, ward, kind)
+) WITHOUT ROWID;
+DELETE FROM report_sms_days;
 DELETE FROM report_days;
 DELETE FROM report_day_times;
 DELETE FROM counters WHERE name IN ('report_fold_mark', 'report_fold_ids',
-  'report_fold_target');
+  'report_fold_target', 'report_fold_sms');
 PRAGMA user_version = 33;

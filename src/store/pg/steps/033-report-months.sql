@@ -1,5 +1,5 @@
 -- Version 33 on PostgreSQL (as SQLite's 033-report-months.sql): the
--- tables of the figures of reports summed by month.  The fold runs on
+-- tables of the figures of reports summed by month, and of the SMS by day.  The fold runs on
 -- SQLite only for now: on PostgreSQL the tables stay empty and reports
 -- read case by case.
 CREATE TABLE report_months (
@@ -32,5 +32,13 @@ CREATE TABLE report_month_times (
   kind BIGINT NOT NULL,
   hist BYTEA NOT NULL,
   PRIMARY KEY (cmonth, xmonth, ward, category, source, kind)
+);
+CREATE TABLE report_sms_days (
+  ward TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  messages BIGINT NOT NULL,
+  parts BIGINT NOT NULL,
+  PRIMARY KEY (day, ward, kind)
 );
 UPDATE papigw_schema SET version = 33;
