@@ -1000,11 +1000,16 @@ store_report_summed(struct store_query *q, int64_t from, int64_t to,
 	 * (a case received on an earlier day, a change written late): read
 	 * case by case until the next chunk folds it.
 	 */
+	/*
+	 * The rows past the ids read, by their ids: the unary + keeps SQLite
+	 * off the indexes on the times, through which it would read every
+	 * row before the mark (a million on a big store, 0.2 to 1 s).
+	 */
 	if ((s = qprep(q, "SELECT EXISTS (SELECT 1 FROM cases WHERE id > ?1 "
-	    "AND created < ?5) OR EXISTS (SELECT 1 FROM case_events WHERE "
-	    "id > ?2 AND at < ?5) OR EXISTS (SELECT 1 FROM corrections WHERE "
-	    "id > ?3 AND created < ?5) OR EXISTS (SELECT 1 FROM "
-	    "case_deadlines WHERE rowid > ?4 AND until <= ?5)")) == NULL) {
+	    "AND +created < ?5) OR EXISTS (SELECT 1 FROM case_events WHERE "
+	    "id > ?2 AND +at < ?5) OR EXISTS (SELECT 1 FROM corrections WHERE "
+	    "id > ?3 AND +created < ?5) OR EXISTS (SELECT 1 FROM "
+	    "case_deadlines WHERE rowid > ?4 AND +until <= ?5)")) == NULL) {
 		r = STORE_ERROR;
 		goto done;
 	}
