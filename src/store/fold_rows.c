@@ -125,12 +125,16 @@ enum {
 	ST_MAX
 };
 
-/* The history written late (see the top of this file). */
+/*
+ * The history written late (see the top of this file): the rows past the
+ * ids read, by their ids (the unary + keeps SQLite off the indexes on the
+ * times, through which it would read every row before the mark).
+ */
 #define FOLD_LATE_ROWS	512	/* rows of a table read at once */
 #define FOLD_LATE_DAYS	1	/* days folded again by a chunk */
 #define LATE_FROM(t, id, at, cmp)					\
 	"SELECT x." id ", coalesce(c.ward, ''), c.created FROM " t " x "	\
-	"JOIN cases c ON c.id = x.case_id WHERE x." id " > ?1 AND x."	\
+	"JOIN cases c ON c.id = x.case_id WHERE x." id " > ?1 AND +x."	\
 	at " " cmp " ?2 AND c.id <= ?3 ORDER BY x." id " LIMIT ?4"
 
 
