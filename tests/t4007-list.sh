@@ -148,6 +148,35 @@ test_expect_success '--json is the same in every language' '
 	cmp en.json vi.json
 '
 
+test_expect_success '--category: newest first across its states, by pages, --open' '
+	n=0 &&
+	for s in in_progress received reopened confirmed assigned resolved received; do
+		n=$((n + 1)) &&
+		inject +8491234572$n "Cống thoát nước hẻm 7 bị tắc, ngập nước" &&
+		sql "UPDATE cases SET state = '"'"'$s'"'"' WHERE ref_number = ${REF#PA-}" ||
+		return 1
+	done &&
+	sql "SELECT ref_number FROM cases WHERE category = '"'"'infrastructure'"'"'
+	    ORDER BY id DESC" >want &&
+	test "$(wc -l <want)" -ge 9 &&
+	ctl list --category infrastructure --limit 50 >out &&
+	grep "^PA-" out | cut -d" " -f1 | sed "s/^PA-0*//" >got &&
+	diff -u want got &&
+	ctl list --category infrastructure --limit 4 >out &&
+	hint=$(sed -n "s/^(more: papictl \(.*\))$/\1/p" out) &&
+	eval "ctl $hint" >out2 &&
+	cat out out2 | grep "^PA-" | cut -d" " -f1 | sed "s/^PA-0*//" >got &&
+	head -n 8 want >want8 && diff -u want8 got &&
+	sql "SELECT ref_number FROM cases WHERE category = '"'"'infrastructure'"'"'
+	    AND state NOT IN ('"'"'resolved'"'"', '"'"'confirmed'"'"')
+	    ORDER BY id DESC" >want &&
+	ctl list --category infrastructure --open --limit 50 >out &&
+	grep "^PA-" out | cut -d" " -f1 | sed "s/^PA-0*//" >got &&
+	diff -u want got &&
+	ctl list --category infrastructure --state reopened >out &&
+	test "$(grep -c "^PA-" out)" = 1
+'
+
 test_expect_success 'SIGTERM' '
 	stop_daemon && test "$daemon_status" -eq 0
 '

@@ -261,56 +261,83 @@ list_sources(char *sql, size_t sqlsz, const struct store_case_filter *f,
  * from using the category index for them: a list for an officer then
  * walks the newest cases (or those of one state) backwards and stops at
  * the limit, instead of sorting every case of the officer's categories.
+ *
+ * A list of one category in any state is one SELECT per state, merged
+ * by id (UNION ALL ... ORDER BY): the index on (category, state) hands
+ * out each state's cases in id order, so the merge reads about the limit
+ * of rows.  One SELECT would read every case of the category from that
+ * index and sort them (100,000 for a common category on a million cases:
+ * 0.3-0.6 s with a cold cache).
  */
 enum store_status
 store_case_list(struct store_query *q, const struct store_case_filter *f,
     void (*fn)(const struct store_case *, void *), void *arg)
 {
-	char			 sql[QUERY_SQL_MAX];
+	char			 sql[QUERY_SQL_MAX * 6];
+	char			 where[QUERY_SQL_MAX] = "";
 	struct store_case	 c;
 	struct db_stmt		*s;
 	char			*tsq[2] = { NULL, NULL };
 	size_t			 i;
-	int			 rc, p = 0;
+	int			 rc, p = 0, st, merge;
 	int			 pg = strcmp(db_driver_name(q->c.db),
 				    "postgresql") == 0;
 
-	snprintf(sql, sizeof(sql), "SELECT " STORE_CASE_COLUMNS("c.") ", "
-	    STORE_CASE_TEXT_COLUMN " FROM cases c WHERE 1 = 1");
-	if (f->category != NULL && sql_add(sql, sizeof(sql),
+	if (f->category != NULL && sql_add(where, sizeof(where),
 	    " AND c.category = ?%d", ++p) == -1)
 		return STORE_INVALID;
-	if (f->state >= 0 && sql_add(sql, sizeof(sql), " AND c.state = ?%d",
-	    ++p) == -1)
+	if (f->state >= 0 && sql_add(where, sizeof(where),
+	    " AND c.state = ?%d", ++p) == -1)
 		return STORE_INVALID;
-	if (f->overdue && sql_add(sql, sizeof(sql), " AND c.overdue IS NOT "
+	if (f->overdue && sql_add(where, sizeof(where), " AND c.overdue IS NOT "
 	    "NULL AND c.state NOT IN ('resolved', 'confirmed')") == -1)
 		return STORE_INVALID;
-	if (f->open && sql_add(sql, sizeof(sql), " AND c.state NOT IN "
+	if (f->open && sql_add(where, sizeof(where), " AND c.state NOT IN "
 	    "('resolved', 'confirmed')") == -1)
 		return STORE_INVALID;
-	if (f->assignee != NULL && sql_add(sql, sizeof(sql), " AND "
+	if (f->assignee != NULL && sql_add(where, sizeof(where), " AND "
 	    "c.assignee = ?%d", ++p) == -1)
 		return STORE_INVALID;
-	if (list_sources(sql, sizeof(sql), f, &p, pg) == -1)
+	if (list_sources(where, sizeof(where), f, &p, pg) == -1)
 		return STORE_INVALID;
-	if (f->before_ref > 0 && sql_add(sql, sizeof(sql), " AND "
+	if (f->before_ref > 0 && sql_add(where, sizeof(where), " AND "
 	    "c.ref_number < ?%d", ++p) == -1)
 		return STORE_INVALID;
 	/* A pseudonym merged into another (one phone) leads to it. */
-	if (f->resident > 0 && sql_add(sql, sizeof(sql), " AND c.resident = "
-	    "(SELECT coalesce(merged_into, id) FROM pseudonyms "
-	    "WHERE id = ?%d)", ++p) == -1)
+	if (f->resident > 0 && sql_add(where, sizeof(where),
+	    " AND c.resident = (SELECT coalesce(merged_into, id) "
+	    "FROM pseudonyms WHERE id = ?%d)", ++p) == -1)
 		return STORE_INVALID;
 	if (f->visible != NULL) {
 		if (f->nvisible == 0)
 			return STORE_OK;	/* sees nothing */
-		if (sql_add_in(sql, sizeof(sql), "c.category", f->nvisible,
+		if (sql_add_in(where, sizeof(where), "c.category", f->nvisible,
 		    &p) == -1)
 			return STORE_INVALID;
 	}
-	if (sql_add(sql, sizeof(sql), " ORDER BY c.id DESC LIMIT ?%d",
-	    ++p) == -1)
+	/* The same filters in every SELECT: their parameters are shared. */
+	sql[0] = '\0';
+	merge = f->category != NULL && f->state < 0;
+	for (st = STORE_CASE_RECEIVED; st <= STORE_CASE_REOPENED; st++) {
+		if (merge && (f->open || f->overdue) &&
+		    (st == STORE_CASE_RESOLVED || st == STORE_CASE_CONFIRMED))
+			continue;
+		if (sql_add(sql, sizeof(sql), "%sSELECT "
+		    STORE_CASE_COLUMNS("c.") ", " STORE_CASE_TEXT_COLUMN
+		    " FROM cases c WHERE 1 = 1", sql[0] != '\0' ?
+		    " UNION ALL " : "") == -1 ||
+		    (merge && sql_add(sql, sizeof(sql), " AND c.state = '%s'",
+		    store_case_state_name(st)) == -1) ||
+		    sql_add(sql, sizeof(sql), "%s", where) == -1)
+			return STORE_INVALID;
+		if (!merge)
+			break;
+	}
+	/* A compound SELECT is ordered by the number of a column (id). */
+	if ((merge ? sql_add(sql, sizeof(sql), " ORDER BY %d DESC",
+	    STORE_CASE_NREPORT + 1) : sql_add(sql, sizeof(sql),
+	    " ORDER BY c.id DESC")) == -1 || sql_add(sql, sizeof(sql),
+	    " LIMIT ?%d", ++p) == -1)
 		return STORE_INVALID;
 
 	if ((s = qprep(q, sql)) == NULL)
