@@ -69,7 +69,7 @@ CTL_TRAIN_LIBS	:= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null) \
 # into a library the unit tests link and a papigwd-hooks the crash tests
 # run.  papigwd itself has no hooks.
 HOOK_SRCS	= src/store/engine.c src/store/wal.c src/chan/modem.c \
-		  src/base/clock.c
+		  src/base/clock.c src/store/fold_rows.c
 HOOK_OBJS	= $(HOOK_SRCS:src/%.c=$(BUILD)/hooks/%.o)
 LIBHOOKS	= $(BUILD)/libpapigw-hooks.a
 
