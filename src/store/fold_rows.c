@@ -461,7 +461,6 @@ struct store_fold {
 		char		 ward[STORE_WARD_MAX];
 	}			 redo[FOLD_LATE_DAYS];
 	size_t			 nredo;		/* days folded again */
-	int			 first;		/* the counters to make */
 	int			 clear;		/* old sums to empty, a chunk */
 	int64_t			 cleared;	/* rows deleted so */
 	int64_t			 clear_items;	/* work items that did */
@@ -912,7 +911,7 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 	int64_t			 t1, day, newest, max[3] = { 0, 0, 0 },
 				 was_late[3], left;
 	size_t			 n, i, k;
-	int			 t, f, found, rc;
+	int			 t, f, found, dirty, rc;
 
 	if ((st = counter_get(txn, "report_fold_mark", &fo->mark)) !=
 	    STORE_OK || (st = counter_get(txn, "report_fold_ids",
@@ -964,22 +963,22 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 	db_reset(s);
 	if (rc != DB_ROW)
 		return store_txn_fail(txn, rc, "report fold rows");
+	/* The counters to write even when nothing else is. */
+	dirty = fo->mark == 0 || !found;
 	if (fo->mark == 0) {
 		/* The first fold: every case, whole, up to a minute ago. */
 		fo->mark = now - FOLD_LAG;
 		fo->upto = 0;
 		fo->target = newest;
 		fo->sms = 0;
-		fo->first = 1;
 	}
-	if (fo->first || !found) {
+	if (dirty) {
 		/*
 		 * What is folded from now on, the rows read so far included
 		 * (sums made before the rows' ids were kept: trusted).
 		 */
 		for (t = 0; t < 3; t++)
 			fo->late[t] = max[t];
-		fo->first = 1;
 	}
 	if (fo->upto < fo->target) {
 		if ((s = stmt(txn, ST_NEXT_IDS)) == NULL)
@@ -1025,7 +1024,7 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 	if ((st = late_read(txn, fo, max, more)) != STORE_OK)
 		return st;
 	if (memcmp(was_late, fo->late, sizeof(was_late)) != 0)
-		fo->first = 1;	/* the counters to write, at least */
+		dirty = 1;	/* the rows' ids read moved on */
 	if (fo->nredo > 0) {
 		for (i = 0; i < fo->nredo; i++) {
 			if ((s = stmt(txn, ST_DAY_CASES)) == NULL)
@@ -1064,7 +1063,7 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 			*more = 1;
 			return STORE_OK;
 		}
-		return fo->first ? STORE_OK : STORE_NOTFOUND;
+		return dirty ? STORE_OK : STORE_NOTFOUND;
 	}
 	if ((s = stmt(txn, ST_CHANGED)) == NULL)
 		return STORE_ERROR;
@@ -1422,7 +1421,6 @@ store_report_fold(struct store *st, struct store_fold *fo, int64_t now,
 	fo->n = 0;
 	fo->nredo = 0;
 	fo->ns = 0;
-	fo->first = 0;
 	fo->clear = 0;
 	memset(&txn, 0, sizeof(txn));
 	txn.st = st;
