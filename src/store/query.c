@@ -1293,21 +1293,18 @@ done:
 }
 
 /*
- * As store_outbox_parts() for a period [from, to) from a local midnight
- * to another, from the SMS the fold counted per day (report_sms_days),
- * once store_report_summed() said the fold got to "to".  Returns
- * STORE_OK or an error.
+ * The reads of the SMS of a period: s, prepared by qprep() (NULL: it
+ * failed), of [?1, ?2) and ward ?3 on a connection limited to one, and
+ * rows of kind, messages and parts, each handed to fn(kind, messages,
+ * parts, arg).  Returns STORE_OK or an error.
  */
-enum store_status
-store_report_sms_summed(struct store_query *q, int64_t from, int64_t to,
+static enum store_status
+sms_rows(struct store_query *q, struct db_stmt *s, int64_t from, int64_t to,
     void (*fn)(const char *, int64_t, int64_t, void *), void *arg)
 {
-	struct db_stmt	*s;
-	int		 rc;
+	int	rc;
 
-	if ((s = qprep(q, "SELECT kind, sum(messages), sum(parts) FROM "
-	    "report_sms_days WHERE day >= ?1 AND day < ?2 AND (?3 IS NULL OR "
-	    "ward = ?3) GROUP BY kind ORDER BY kind")) == NULL)
+	if (s == NULL)
 		return STORE_ERROR;
 	db_bind_int64(s, 1, from);
 	db_bind_int64(s, 2, to);
@@ -1317,6 +1314,21 @@ store_report_sms_summed(struct store_query *q, int64_t from, int64_t to,
 		fn(col_cstr(s, 0), db_column_int64(s, 1),
 		    db_column_int64(s, 2), arg);
 	return qdone(q, s, rc);
+}
+
+/*
+ * As store_outbox_parts() for a period [from, to) from a local midnight
+ * to another, from the SMS the fold counted per day (report_sms_days),
+ * once store_report_summed() said the fold got to "to".  Returns
+ * STORE_OK or an error.
+ */
+enum store_status
+store_report_sms_summed(struct store_query *q, int64_t from, int64_t to,
+    void (*fn)(const char *, int64_t, int64_t, void *), void *arg)
+{
+	return sms_rows(q, qprep(q, "SELECT kind, sum(messages), sum(parts) "
+	    "FROM report_sms_days WHERE day >= ?1 AND day < ?2 AND (?3 IS NULL "
+	    "OR ward = ?3) GROUP BY kind ORDER BY kind"), from, to, fn, arg);
 }
 
 /*
@@ -1330,22 +1342,10 @@ enum store_status
 store_outbox_parts(struct store_query *q, int64_t since, int64_t until,
     void (*fn)(const char *, int64_t, int64_t, void *), void *arg)
 {
-	struct db_stmt	*s;
-	int		 rc;
-
-	if ((s = qprep(q, q->c.viewed ? "SELECT kind, count(*), "
+	return sms_rows(q, qprep(q, q->c.viewed ? "SELECT kind, count(*), "
 	    "sum(segments) FROM outbox WHERE created >= ?1 AND created < ?2 "
 	    "AND " STORE_OUTBOX_OF_WARD("?3") " GROUP BY kind ORDER BY kind" :
 	    "SELECT kind, count(*), sum(segments) FROM outbox "
 	    "WHERE created >= ?1 AND created < ?2 GROUP BY kind "
-	    "ORDER BY kind")) == NULL)
-		return STORE_ERROR;
-	db_bind_int64(s, 1, since);
-	db_bind_int64(s, 2, until);
-	if (q->c.viewed)
-		db_bind_text(s, 3, q->c.ward);
-	while ((rc = db_step(s)) == DB_ROW)
-		fn(col_cstr(s, 0), db_column_int64(s, 1),
-		    db_column_int64(s, 2), arg);
-	return qdone(q, s, rc);
+	    "ORDER BY kind"), since, until, fn, arg);
 }
