@@ -138,8 +138,7 @@ enum {
 
 /*
  * The history written late (see the top of this file): the rows past the
- * ids read, by their ids (the unary + keeps SQLite off the indexes on the
- * times, through which it would read every row before the mark).
+ * ids read, by their ids (STORE_FOLD_LATE()), of cases folded already.
  */
 #define FOLD_LATE_ROWS	512	/* rows of a table read at once */
 #define FOLD_LATE_DAYS	1	/* days folded again by a chunk */
@@ -153,10 +152,10 @@ enum {
 #define CUT(t, key)							\
 	"DELETE FROM " t " WHERE (" key ") <= (SELECT " key " FROM " t	\
 	" ORDER BY " key " LIMIT 1 OFFSET ?1)"
-#define LATE_FROM(t, id, at, cmp)					\
-	"SELECT x." id ", coalesce(c.ward, ''), c.created FROM " t " x "	\
-	"JOIN cases c ON c.id = x.case_id WHERE x." id " > ?1 AND +x."	\
-	at " " cmp " ?2 AND c.id <= ?3 ORDER BY x." id " LIMIT ?4"
+#define LATE_FROM(late)							\
+	late("x.rowid, coalesce(c.ward, ''), c.created",		\
+	"JOIN cases c ON c.id = x.case_id", "?1", "?2")			\
+	" AND c.id <= ?3 ORDER BY x.rowid LIMIT ?4"
 
 
 static const char *const fold_sql[ST_MAX] = {
@@ -215,9 +214,9 @@ static const char *const fold_sql[ST_MAX] = {
 	[ST_MAX_IDS] = "SELECT (SELECT coalesce(max(id), 0) FROM "
 	    "case_events), (SELECT coalesce(max(id), 0) FROM corrections), "
 	    "(SELECT coalesce(max(rowid), 0) FROM case_deadlines)",
-	[ST_LATE_EVENTS] = LATE_FROM("case_events", "id", "at", "<"),
-	[ST_LATE_FIXES] = LATE_FROM("corrections", "id", "created", "<"),
-	[ST_LATE_LIMITS] = LATE_FROM("case_deadlines", "rowid", "until", "<="),
+	[ST_LATE_EVENTS] = LATE_FROM(STORE_FOLD_LATE_EVENTS),
+	[ST_LATE_FIXES] = LATE_FROM(STORE_FOLD_LATE_FIXES),
+	[ST_LATE_LIMITS] = LATE_FROM(STORE_FOLD_LATE_LIMITS),
 	[ST_DAY_CASES] = "SELECT id, coalesce(ward, '') FROM cases WHERE "
 	    "created >= ?1 AND created < ?2 AND coalesce(ward, '') = ?3 AND "
 	    "id <= ?4 ORDER BY id",
@@ -467,10 +466,20 @@ struct store_fold {
 	int64_t			 clear_max;	/* the longest, ms */
 };
 
-/* The counters of late[], in its order, and the statements reading it. */
-static const char *const late_name[3] = {
-	"report_fold_events", "report_fold_fixes", "report_fold_limits"
+const char *const store_fold_counter[STORE_FC_MAX] = {
+	[STORE_FC_MARK] = "report_fold_mark",
+	[STORE_FC_IDS] = "report_fold_ids",
+	[STORE_FC_TARGET] = "report_fold_target",
+	[STORE_FC_EVENTS] = "report_fold_events",
+	[STORE_FC_FIXES] = "report_fold_fixes",
+	[STORE_FC_LIMITS] = "report_fold_limits",
+	[STORE_FC_SMS] = "report_fold_sms",
 };
+
+/*
+ * The statements reading the rows of late[], in its order (its counters:
+ * from STORE_FC_EVENTS on).
+ */
 static const int late_stmt[3] = {
 	ST_LATE_EVENTS, ST_LATE_FIXES, ST_LATE_LIMITS
 };
@@ -670,33 +679,33 @@ fold_whole(struct store_txn *txn, struct store_fold *fo, int64_t id,
 	return st;
 }
 
+/* The fold's counter k (STORE_FC_...) into *v, 0 when there is none. */
 static enum store_status
-counter_get(struct store_txn *txn, const char *name, int64_t *v)
+counter_get(struct store_txn *txn, int k, int64_t *v)
 {
 	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_COUNTER)) == NULL)
 		return STORE_ERROR;
-	store_bind_text(s, 1, name);
+	store_bind_text(s, 1, store_fold_counter[k]);
 	return store_txn_count(txn, s, "report fold counter", v);
 }
 
 static enum store_status
-counter_set(struct store_txn *txn, const char *name, int64_t v)
+counter_set(struct store_txn *txn, int k, int64_t v)
 {
 	struct db_stmt	*s;
 
 	if ((s = stmt(txn, ST_SET)) == NULL)
 		return STORE_ERROR;
-	store_bind_text(s, 1, name);
+	store_bind_text(s, 1, store_fold_counter[k]);
 	db_bind_int64(s, 2, v);
 	return store_txn_step(txn, s, "report fold counter", NULL);
 }
 
-/* Reads counter name into *v; *found 0 when there is none. */
+/* Reads the fold's counter k into *v; *found 0 when there is none. */
 static enum store_status
-counter_find(struct store_txn *txn, const char *name, int64_t *v,
-    int *found)
+counter_find(struct store_txn *txn, int k, int64_t *v, int *found)
 {
 	struct db_stmt		*s;
 	enum store_status	 st;
@@ -705,7 +714,7 @@ counter_find(struct store_txn *txn, const char *name, int64_t *v,
 	*found = 0;
 	if ((s = stmt(txn, ST_COUNTER)) == NULL)
 		return STORE_ERROR;
-	store_bind_text(s, 1, name);
+	store_bind_text(s, 1, store_fold_counter[k]);
 	st = store_txn_lookup(txn, s, "report fold counter", v, NULL);
 	if (st == STORE_NOTFOUND)
 		return STORE_OK;
@@ -913,11 +922,11 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 	size_t			 n, i, k;
 	int			 t, f, found, dirty, rc;
 
-	if ((st = counter_get(txn, "report_fold_mark", &fo->mark)) !=
-	    STORE_OK || (st = counter_get(txn, "report_fold_ids",
-	    &fo->upto)) != STORE_OK || (st = counter_get(txn,
-	    "report_fold_target", &fo->target)) != STORE_OK ||
-	    (st = counter_get(txn, "report_fold_sms", &fo->sms)) != STORE_OK)
+	if ((st = counter_get(txn, STORE_FC_MARK, &fo->mark)) != STORE_OK ||
+	    (st = counter_get(txn, STORE_FC_IDS, &fo->upto)) != STORE_OK ||
+	    (st = counter_get(txn, STORE_FC_TARGET, &fo->target)) !=
+	    STORE_OK || (st = counter_get(txn, STORE_FC_SMS, &fo->sms)) !=
+	    STORE_OK)
 		return st;
 	if (fo->mark == 0) {
 		/*
@@ -945,8 +954,8 @@ fold_read(struct store_txn *txn, struct store_fold *fo, int64_t now,
 		fo->cleared = fo->clear_items = fo->clear_max = 0;
 	}
 	for (t = 0, found = 1; t < 3; t++) {
-		if ((st = counter_find(txn, late_name[t], &fo->late[t],
-		    &f)) != STORE_OK)
+		if ((st = counter_find(txn, STORE_FC_EVENTS + t,
+		    &fo->late[t], &f)) != STORE_OK)
 			return st;
 		found = found && f;
 	}
@@ -1362,17 +1371,15 @@ fold_write(struct store_txn *txn, void *arg)
 		    STORE_OK)
 			return st;
 	}
-	if ((st = counter_set(txn, "report_fold_sms", fo->sms)) != STORE_OK)
-		return st;
-	if ((st = counter_set(txn, "report_fold_mark", fo->mark)) !=
-	    STORE_OK || (st = counter_set(txn, "report_fold_ids", fo->upto)) !=
-	    STORE_OK)
+	if ((st = counter_set(txn, STORE_FC_SMS, fo->sms)) != STORE_OK ||
+	    (st = counter_set(txn, STORE_FC_MARK, fo->mark)) != STORE_OK ||
+	    (st = counter_set(txn, STORE_FC_IDS, fo->upto)) != STORE_OK)
 		return st;
 	for (k = 0; k < 3; k++)
-		if ((st = counter_set(txn, late_name[k], fo->late[k])) !=
-		    STORE_OK)
+		if ((st = counter_set(txn, STORE_FC_EVENTS + k,
+		    fo->late[k])) != STORE_OK)
 			return st;
-	return counter_set(txn, "report_fold_target", fo->target);
+	return counter_set(txn, STORE_FC_TARGET, fo->target);
 }
 
 /* A fold's state between chunks; free it with store_fold_free(). */

@@ -987,63 +987,53 @@ store_report_summed(struct store_query *q, int64_t from, int64_t to,
 	struct db_stmt		*s, *sq[SQ_MAX];
 	struct summed		*sm;
 	enum store_status	 r;
-	static const char *const fold_counter[7] = {
-		"report_fold_mark", "report_fold_ids", "report_fold_target",
-		"report_fold_events", "report_fold_fixes", "report_fold_limits",
-		"report_fold_sms"
-	};
-	int64_t			 fc[7] = { 0 }, mark, upto, target, m0, m1, d;
+	int64_t			 fc[STORE_FC_MAX] = { 0 }, m0, m1, d;
 	int			 rc = DB_DONE, i, k, seen = 0, late;
 
 	memset(sq, 0, sizeof(sq));
 	if (db_exec(q->c.db, "BEGIN") != DB_OK)
 		return STORE_ERROR;
-	if ((s = qprep(q, "SELECT name, value FROM counters WHERE name IN "
-	    "('report_fold_mark', 'report_fold_ids', 'report_fold_target', "
-	    "'report_fold_events', 'report_fold_fixes', "
-	    "'report_fold_limits', 'report_fold_sms')")) == NULL) {
+	/* The fold's counters (store_fold_counter[]). */
+	if ((s = qprep(q, "SELECT value FROM counters WHERE name = ?1")) ==
+	    NULL) {
 		r = STORE_ERROR;
 		goto done;
 	}
-	while ((rc = db_step(s)) == DB_ROW) {
-		for (k = 0; k < 7; k++)
-			if (strcmp(col_cstr(s, 0), fold_counter[k]) == 0) {
-				fc[k] = db_column_int64(s, 1);
-				seen |= 1 << k;
-			}
+	for (k = 0, rc = DB_DONE; k < STORE_FC_MAX && (rc == DB_DONE ||
+	    rc == DB_ROW); k++) {
+		db_bind_text(s, 1, store_fold_counter[k]);
+		if ((rc = db_step(s)) == DB_ROW) {
+			fc[k] = db_column_int64(s, 0);
+			seen++;
+		}
+		db_reset(s);
 	}
 	if ((r = qdone(q, s, rc)) != STORE_OK)
 		goto done;
-	mark = fc[0];
-	upto = fc[1];
-	target = fc[2];
-	if (seen != 0177 || mark == 0 || mark < to || upto < target ||
-	    fc[6] < to) {
+	if (seen != STORE_FC_MAX || fc[STORE_FC_MARK] == 0 ||
+	    fc[STORE_FC_MARK] < to || fc[STORE_FC_IDS] < fc[STORE_FC_TARGET] ||
+	    fc[STORE_FC_SMS] < to) {
 		r = STORE_NOTFOUND;
 		goto done;
 	}
 	/*
 	 * History the fold has not read yet though it comes before its mark
-	 * (a case received on an earlier day, a change written late): read
-	 * case by case until the next chunk folds it.
+	 * (a case received on an earlier day, a change written late:
+	 * STORE_FOLD_LATE()): read case by case until the next chunk folds
+	 * it.
 	 */
-	/*
-	 * The rows past the ids read, by their ids: the unary + keeps SQLite
-	 * off the indexes on the times, through which it would read every
-	 * row before the mark (a million on a big store, 0.2 to 1 s).
-	 */
-	if ((s = qprep(q, "SELECT EXISTS (SELECT 1 FROM cases WHERE id > ?1 "
-	    "AND +created < ?5) OR EXISTS (SELECT 1 FROM case_events WHERE "
-	    "id > ?2 AND +at < ?5) OR EXISTS (SELECT 1 FROM corrections WHERE "
-	    "id > ?3 AND +created < ?5) OR EXISTS (SELECT 1 FROM "
-	    "case_deadlines WHERE rowid > ?4 AND +until <= ?5)")) == NULL) {
+	if ((s = qprep(q, "SELECT EXISTS (" STORE_FOLD_LATE_CASES("1", "",
+	    "?1", "?5") ") OR EXISTS (" STORE_FOLD_LATE_EVENTS("1", "", "?2",
+	    "?5") ") OR EXISTS (" STORE_FOLD_LATE_FIXES("1", "", "?3", "?5")
+	    ") OR EXISTS (" STORE_FOLD_LATE_LIMITS("1", "", "?4", "?5") ")")) ==
+	    NULL) {
 		r = STORE_ERROR;
 		goto done;
 	}
-	db_bind_int64(s, 1, target);
-	for (k = 3; k < 6; k++)
-		db_bind_int64(s, k - 1, fc[k]);
-	db_bind_int64(s, 5, mark);
+	db_bind_int64(s, 1, fc[STORE_FC_TARGET]);
+	for (k = 0; k < 3; k++)
+		db_bind_int64(s, 2 + k, fc[STORE_FC_EVENTS + k]);
+	db_bind_int64(s, 5, fc[STORE_FC_MARK]);
 	late = (rc = db_step(s)) == DB_ROW && db_column_int64(s, 0) != 0;
 	if ((r = qdone(q, s, rc)) != STORE_OK)
 		goto done;
