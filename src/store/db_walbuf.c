@@ -67,8 +67,15 @@ flush(struct wfile *w)
 	if (w->len == 0)
 		return SQLITE_OK;
 	rc = w->real->pMethods->xWrite(w->real, w->buf, (int)w->len, w->off);
+	/*
+	 * The commit's page written, or still to come: a flush for room
+	 * between a commit frame's header and its page keeps commit_at, so
+	 * that the page, gathered next, goes out at once.
+	 */
+	if (w->commit_at >= w->off && w->commit_at < w->off +
+	    (sqlite3_int64)w->len)
+		w->commit_at = -1;
 	w->len = 0;
-	w->commit_at = -1;
 	atomic_fetch_add(&flushes, 1);
 	return rc;
 }

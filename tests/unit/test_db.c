@@ -20,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "store/db.h"
 #include "store/store_priv.h"
 
@@ -772,6 +774,58 @@ test_pg_families(void **state)
 	assert_true(bad <= PG_FAMILY_PENDING);
 }
 
+/*
+ * The WAL writes of DB_WALBUF's connection, gathered (db_walbuf.c): each
+ * commit on the file whole before it is visible, whatever its size.
+ * Commits of 1 to 90 pages (each row a page of its own), each read by a
+ * plain connection right after it: every size puts the commit frame at
+ * another place in the buffer, once where its header fits and its page
+ * does not.  The reader reads the rows it sees, all of them.
+ */
+static void
+test_walbuf_commits(void **state)
+{
+	struct fixture		*f = *state;
+	struct db_options	 o = { "sqlite", f->path, DB_CREATE | DB_WALBUF,
+				    2000 };
+	struct db		*db;
+	sqlite3			*rd;
+	sqlite3_stmt		*s;
+	char			 err[512], sql[256];
+	int64_t			 rows = 0;
+	int			 n, rc;
+
+	db_close(f->db);
+	f->db = NULL;
+	unlink(f->path);
+	if ((db = db_open(&o, err, sizeof(err))) == NULL)
+		fail_msg("sqlite: %s", err);
+	f->db = db;
+	assert_int_equal(db_exec(db, "PRAGMA journal_mode = WAL"), DB_OK);
+	assert_int_equal(db_exec(db, "PRAGMA synchronous = NORMAL"), DB_OK);
+	assert_int_equal(db_exec(db, "PRAGMA wal_autocheckpoint = 0"), DB_OK);
+	assert_int_equal(db_exec(db, "CREATE TABLE t_big (b BLOB)"), DB_OK);
+	assert_int_equal(sqlite3_open_v2(f->path, &rd, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	for (n = 1; n <= 90; n++) {
+		snprintf(sql, sizeof(sql), "WITH RECURSIVE c(i) AS (SELECT 1 "
+		    "UNION ALL SELECT i + 1 FROM c WHERE i < %d) INSERT INTO "
+		    "t_big SELECT randomblob(3000) FROM c", n);
+		assert_int_equal(db_exec(db, sql), DB_OK);
+		rows += n;
+		assert_int_equal(sqlite3_prepare_v2(rd, "SELECT count(*), "
+		    "sum(length(b)) FROM t_big", -1, &s, NULL), SQLITE_OK);
+		rc = sqlite3_step(s);
+		if (rc != SQLITE_ROW)
+			fail_msg("a commit of %d rows: %s", n,
+			    sqlite3_errmsg(rd));
+		assert_int_equal(sqlite3_column_int64(s, 0), rows);
+		assert_int_equal(sqlite3_column_int64(s, 1), rows * 3000);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(rd);
+}
+
 #define BOTH(fn)							\
 	cmocka_unit_test_setup_teardown(fn, setup_sqlite, teardown)
 #define PG(fn)								\
@@ -789,6 +843,8 @@ main(void)
 		BOTH(test_savepoints),
 		BOTH(test_misuse),
 		BOTH(test_ids),
+		cmocka_unit_test_setup_teardown(test_walbuf_commits,
+		    setup_sqlite, teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		PG(test_values),
