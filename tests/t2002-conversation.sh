@@ -105,6 +105,11 @@ test_expect_success 'HOTLINE from a Vietnamese resident is answered in Vietnames
 	last text $A | grep -q "^Đường dây nóng"
 '
 
+test_expect_success 'a language told: English in senders, Vietnamese (cases.language) in no row' '
+	test "$(sql "SELECT lang FROM senders WHERE number = '"'$E'"'")" = en &&
+	test "$(nrows senders "number = '"'$A'"'")" = 0
+'
+
 test_expect_success 'a language word switches the answers' '
 	sms $A "ENGLISH" && last text $A | grep -q "will answer you in English" &&
 	test "$(sql "SELECT lang FROM senders WHERE number = '"'$A'"'")" = en &&
