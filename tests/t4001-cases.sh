@@ -64,6 +64,12 @@ test_expect_success 'show: the thread (message and acknowledgement), history' '
 	test "$(jget c.json "\$.thread[0].dir")" = in &&
 	test "$(jget c.json "\$.thread[1].kind")" = ack &&
 	test "$(jget c.json "\$.history[0].to")" = received &&
+	test "$(jget c.json "\$.thread[0].decision.by")" = router &&
+	test "$(jget c.json "\$.thread[0].decision.lang")" = vi &&
+	test "$(jget c.json "\$.thread[0].decision.score")" = 1.0 &&
+	test_grep "^Routed by:  the keyword router .score [0-9]" out &&
+	test "$(sql "SELECT count(*) FROM inbound WHERE id = 1
+	    AND decision = '"'[1.0,\\\"vi\\\"]'"'")" = 1 &&
 	test_exit_status 2 ctl show &&
 	test_exit_status 2 ctl show PB-1
 '

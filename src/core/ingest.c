@@ -749,6 +749,7 @@ static void
 job_decision_json(struct job *j)
 {
 	const struct classification *d = &j->dec;
+	const char	*lang;
 	json_t		*o;
 
 	if (job_asks(j))
@@ -756,11 +757,22 @@ job_decision_json(struct job *j)
 	/*
 	 * The kind is the message's own column (inbound.kind): not here.
 	 * A language that could not be told is left out (not "lang": null,
-	 * 12 bytes of every such message for nothing).
+	 * 12 bytes of every such message for nothing), and so is "by" for
+	 * the router ("by": "router", 15 bytes of nearly every message).
+	 * The router's score and language alone, nearly every message's
+	 * decision, are kept as an array, [score, "lang"]: 15 bytes less
+	 * again.  The store's reader makes the object again, as it was
+	 * written before (store_case_thread()).
 	 */
-	o = json_pack("{s:s, s:f, s:s*}", "by", d->model ? "model" :
-	    "router", "score", d->route.score, "lang", j->lang_of < 0 ? NULL :
-	    j->lang_of == LANG_EN ? "en" : "vi");
+	lang = j->lang_of < 0 ? NULL : j->lang_of == LANG_EN ? "en" : "vi";
+	if (!d->model && !(d->route.flags & ROUTE_F_CORRUPTION))
+		o = lang != NULL ? json_pack("[f, s]", d->route.score, lang) :
+		    json_pack("[f]", d->route.score);
+	else
+		o = d->model ? json_pack("{s:s, s:f, s:s*}", "by", "model",
+		    "score", d->route.score, "lang", lang) :
+		    json_pack("{s:f, s:s*}", "score", d->route.score, "lang",
+		    lang);
 	if (o == NULL)
 		return;
 	if (d->model) {

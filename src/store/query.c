@@ -416,9 +416,18 @@ store_case_thread(struct store_query *q, int64_t case_id,
 	struct db_stmt			*s;
 	int				 rc;
 
+	/*
+	 * The router's decision, as src/core/ingest.c keeps it: an array of
+	 * its score and language, or an object without "by".  Made again as
+	 * it was written before: {"by":"router","score":S,"lang":"L"...}.
+	 */
 	if ((s = qprep(q, "SELECT 0, id, received, channel, text, kind, "
-	    "NULL, NULL, 0, NULL, NULL, decision FROM inbound "
-	    "WHERE case_id = ?1 "
+	    "NULL, NULL, 0, NULL, NULL, CASE WHEN decision LIKE '[%' "
+	    "THEN '{\"by\":\"router\",\"score\":' || replace(substr("
+	    "decision, 2, length(decision) - 2), ',', ',\"lang\":') || '}' "
+	    "WHEN decision LIKE '{\"score\":%' "
+	    "THEN '{\"by\":\"router\",' || substr(decision, 2) "
+	    "ELSE decision END FROM inbound WHERE case_id = ?1 "
 	    "UNION ALL SELECT 1, o.id, o.created, o.channel, "
 	    STORE_OUTBOX_TEXT("o.") ", o.kind, o.state, o.encoding, "
 	    "o.segments, o.last_error, o.updated, NULL FROM outbox o "
