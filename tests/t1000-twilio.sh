@@ -143,6 +143,22 @@ test_expect_success 'a retry naming the message SmsSid only is the same message'
 	test "$(rows outbox recipient=+84903333333)" = 1
 '
 
+test_requires_sqlite 'inbound.pid_key, SQLite'"'"'s alone'
+test_expect_success 'the provider id kept by its key (schema 34), the same message as before' '
+	test "$(q "SELECT count(*) FROM inbound WHERE provider_msg_id = '"'SM0008'"'
+	    AND pid_key IS NOT NULL")" = 1 &&
+	test "$(q "SELECT count(*) FROM inbound WHERE pid_key IS NULL")" = 0
+'
+
+test_requires_sqlite 'a row with no key, as stored before schema 34'
+test_expect_success 'a message stored with no key is the same message all the same' '
+	q "UPDATE inbound SET pid_key = NULL WHERE provider_msg_id = '"'SM0008'"'" &&
+	signed MessageSid=SM0008 "$LAMP" From=+84903333333 To=+842838000000 &&
+	test_status 200 &&
+	test "$(rows inbound provider_msg_id=SM0008)" = 1 &&
+	test "$(rows outbox recipient=+84903333333)" = 1
+'
+
 test_expect_success 'missing From: 400 with the reason, nothing stored' '
 	signed MessageSid=SM0009 "$FLOOD" &&
 	test_status 400 && test_body "missing From" &&

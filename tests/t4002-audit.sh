@@ -259,7 +259,11 @@ test_expect_success 'a store of version 26 with its entries in hex: upgraded, ve
 	    hash = lower(hex(hash)); ALTER TABLE outbox DROP COLUMN ward;
 	    UPDATE outbox SET text = $OUTBOX_TEXT, tpl = NULL
 	    WHERE tpl IS NOT NULL; ALTER TABLE outbox DROP COLUMN tpl;
-	    DROP TABLE outbox_texts; PRAGMA user_version = 26" &&
+	    DROP TABLE outbox_texts; DROP INDEX inbound_pid_key;
+	    DROP INDEX inbound_provider_id; ALTER TABLE inbound DROP COLUMN pid_key;
+	    CREATE UNIQUE INDEX inbound_provider_id ON inbound (channel,
+	    provider_msg_id) WHERE provider_msg_id IS NOT NULL;
+	    PRAGMA user_version = 26" &&
 	test "$(sql "SELECT count(*) FROM audit WHERE typeof(hash) = '"'text'"'
 	    AND length(hash) = 64 AND length(prev_hash) IN (8, 64)")" = "$n" &&
 	: >daemon.log && start_daemon -c p.conf &&

@@ -49,19 +49,36 @@ enum {
 	"id, case_id, channel, provider_msg_id, sender, recipient, text, " \
 	"raw, encoding, provider_time, created"
 
+/*
+ * The id of the message with channel ch and provider id pid, whose key
+ * (pid_key()) is key: among the rows of that key (inbound_pid_key), or
+ * the rows with no key (inbound_provider_id, schema 34).
+ */
+#define INBOUND_BY_ID(ch, pid, key)					\
+	"SELECT id FROM inbound WHERE pid_key = " key " "		\
+	"AND channel = " ch " AND provider_msg_id = " pid " "		\
+	"UNION ALL SELECT id FROM inbound WHERE pid_key IS NULL "	\
+	"AND channel = " ch " AND provider_msg_id = " pid " LIMIT 1"
+
 static const char *const message_sql[ST_MAX] = {
+	/*
+	 * ?14 is the provider id's key (pid_key(), schema 34): a message
+	 * stored already under its channel and provider id makes no row,
+	 * whether it has a key (inbound_pid_key) or is from before
+	 * (inbound_provider_id).  One writer: nothing comes between the
+	 * look and the write.
+	 */
 	[ST_INBOUND_INSERT] = "INSERT INTO inbound (case_id, channel, "
 	    "provider_msg_id, sender, recipient, text, raw, encoding, "
-	    "provider_time, created, received, kind, decision) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-	    "ON CONFLICT (channel, provider_msg_id) WHERE provider_msg_id IS "
-	    "NOT NULL DO NOTHING",
-	[ST_INBOUND_BY_PROVIDER_ID] = "SELECT id FROM inbound "
-	    "WHERE channel = ?1 AND provider_msg_id = ?2",
+	    "provider_time, created, received, kind, decision, pid_key) "
+	    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14 WHERE ?3 IS NULL OR NOT EXISTS (" INBOUND_BY_ID("?2", "?3",
+	    "?14") ")",
+	[ST_INBOUND_BY_PROVIDER_ID] = INBOUND_BY_ID("?1", "?2", "?3"),
 	[ST_INBOUND_ATTACH] = "UPDATE inbound SET case_id = ?2 WHERE id = ?1",
 	[ST_INBOUND_FIND] = "SELECT i.case_id, c.ref_number FROM inbound i "
 	    "LEFT JOIN cases c ON c.id = i.case_id "
-	    "WHERE i.channel = ?1 AND i.provider_msg_id = ?2",
+	    "WHERE i.id = (" INBOUND_BY_ID("?1", "?2", "?3") ")",
 	[ST_INBOUND_FIND_RECENT] = "SELECT i.case_id, c.ref_number "
 	    "FROM inbound i LEFT JOIN cases c ON c.id = i.case_id "
 	    "WHERE i.sender = ?2 AND i.received >= ?4 AND i.channel = ?1 "
@@ -122,6 +139,22 @@ static const char *const message_sql[ST_MAX] = {
  * the diacritics off (unaccent, after đ and ð are written d).
  */
 static const char *const message_sql_pg[ST_MAX] = {
+	/*
+	 * Several gateways' writers: the unique index on the channel and the
+	 * provider id keeps one message from being stored twice, and there
+	 * is no pid_key (schema 34 changes nothing there).
+	 */
+	[ST_INBOUND_INSERT] = "INSERT INTO inbound (case_id, channel, "
+	    "provider_msg_id, sender, recipient, text, raw, encoding, "
+	    "provider_time, created, received, kind, decision) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+	    "ON CONFLICT (channel, provider_msg_id) WHERE provider_msg_id IS "
+	    "NOT NULL DO NOTHING",
+	[ST_INBOUND_BY_PROVIDER_ID] = "SELECT id FROM inbound "
+	    "WHERE channel = ?1 AND provider_msg_id = ?2",
+	[ST_INBOUND_FIND] = "SELECT i.case_id, c.ref_number FROM inbound i "
+	    "LEFT JOIN cases c ON c.id = i.case_id "
+	    "WHERE i.channel = ?1 AND i.provider_msg_id = ?2",
 	[ST_FTS_ADD] = "INSERT INTO inbound_fts (id, doc) SELECT id, "
 	    "to_tsvector('simple', unaccent(replace(replace(replace(replace("
 	    "text, 'đ', 'd'), 'Đ', 'D'), 'ð', 'd'), 'Ð', 'D'))) "
@@ -146,6 +179,41 @@ stmt(struct store_txn *txn, int id)
  * Inbound messages (work functions)
  * ===================================================================
  */
+
+/*
+ * The key of a provider id on a channel (inbound.pid_key, schema 34):
+ * FNV-1a of the channel, a zero byte and the id, cut to 47 bits, which
+ * SQLite stores in 6 bytes.
+ */
+static int64_t
+pid_key(const char *channel, const char *provider_id)
+{
+	uint64_t		 h = 14695981039346656037ULL;
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)channel; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h *= 1099511628211ULL;		/* the zero byte */
+	for (p = (const unsigned char *)provider_id; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return (int64_t)(h & ((UINT64_C(1) << 47) - 1));
+}
+
+/*
+ * Binds parameter i of s to the key of provider_id on channel (NULL for
+ * no provider id), when s has it: PostgreSQL's statements do not.
+ */
+static void
+bind_pid_key(struct db_stmt *s, int i, const char *channel,
+    const char *provider_id)
+{
+	if (db_bind_count(s) < i)
+		return;
+	if (provider_id == NULL || channel == NULL)
+		db_bind_null(s, i);
+	else
+		db_bind_int64(s, i, pid_key(channel, provider_id));
+}
 
 /*
  * Stores inbound message m.  Returns STORE_OK with the new row's id in
@@ -178,14 +246,15 @@ store_inbound_insert(struct store_txn *txn,
 	db_bind_int64(s, 11, m->received ? m->received : clock_unix());
 	store_bind_text(s, 12, m->kind);
 	store_bind_text(s, 13, m->decision);
+	bind_pid_key(s, 14, m->channel, m->provider_id);
 	/*
 	 * A message already stored under its provider id makes no row
-	 * (ON CONFLICT DO NOTHING, not an error: on PostgreSQL an error
-	 * would end the item's savepoint, and another gateway may have
-	 * stored it a moment ago); the lookup below finds it.  The new
-	 * row's id is the connection's last, when there is a new row: not
-	 * a RETURNING, for which SQLite makes and drops a temporary table
-	 * at every message.
+	 * (on SQLite the INSERT looks first; on PostgreSQL ON CONFLICT DO
+	 * NOTHING, not an error: an error would end the item's savepoint,
+	 * and another gateway may have stored it a moment ago); the lookup
+	 * below finds it.  The new row's id is the connection's last, when
+	 * there is a new row: not a RETURNING, for which SQLite makes and
+	 * drops a temporary table at every message.
 	 */
 	rc = db_step(s);
 	if (rc == DB_DONE && db_changes(s->db) > 0) {
@@ -204,6 +273,7 @@ store_inbound_insert(struct store_txn *txn,
 		return STORE_ERROR;
 	store_bind_text(s, 1, m->channel);
 	store_bind_text(s, 2, m->provider_id);
+	bind_pid_key(s, 3, m->channel, m->provider_id);
 	rc = db_step(s);
 	if (rc == DB_ROW)
 		*id = db_column_int64(s, 0);
@@ -250,6 +320,7 @@ store_inbound_find(struct store_txn *txn, const char *channel,
 		return STORE_ERROR;
 	store_bind_text(s, 1, channel);
 	store_bind_text(s, 2, provider_id);
+	bind_pid_key(s, 3, channel, provider_id);
 	return store_txn_lookup(txn, s, "inbound find", case_id, ref);
 }
 
