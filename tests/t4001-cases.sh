@@ -64,6 +64,8 @@ test_expect_success 'show: the thread (message and acknowledgement), history' '
 	test "$(jget c.json "\$.thread[0].dir")" = in &&
 	test "$(jget c.json "\$.thread[1].kind")" = ack &&
 	test "$(jget c.json "\$.history[0].to")" = received &&
+	test "$(jget c.json "\$.thread[0].kind")" = feedback &&
+	test "$(sql "SELECT count(*) FROM inbound WHERE id = 1 AND kind IS NULL")" = 1 &&
 	test "$(jget c.json "\$.thread[0].decision.by")" = router &&
 	test "$(jget c.json "\$.thread[0].decision.lang")" = vi &&
 	test "$(jget c.json "\$.thread[0].decision.score")" = 1.0 &&

@@ -263,6 +263,8 @@ test_expect_success 'a store of version 26 with its entries in hex: upgraded, ve
 	    DROP INDEX inbound_provider_id; ALTER TABLE inbound DROP COLUMN pid_key;
 	    CREATE UNIQUE INDEX inbound_provider_id ON inbound (channel,
 	    provider_msg_id) WHERE provider_msg_id IS NOT NULL;
+	    DROP INDEX cases_open_held; CREATE INDEX cases_open_due ON cases
+	    (deadline) WHERE state NOT IN ('"'resolved'"', '"'confirmed'"');
 	    PRAGMA user_version = 26" &&
 	test "$(sql "SELECT count(*) FROM audit WHERE typeof(hash) = '"'text'"'
 	    AND length(hash) = 64 AND length(prev_hash) IN (8, 64)")" = "$n" &&

@@ -107,7 +107,9 @@ test_expect_success 'the officer sees every page' '
 	test_grep "id=\"ref\">$SEC<" page_case &&
 	test_grep "đã báo công an khu vực" page_case &&
 	test_grep "^kind,id,name,cases" page_csv &&
-	test_grep "^Content-Disposition: attachment; filename=\"papigw-report-" h
+	test_grep "^Content-Disposition: attachment; filename=\"papigw-report-" h &&
+	wget_page off.jar "/deadlines?days=20" page_due &&
+	test_grep "$SEC" page_due
 '
 
 test_expect_success 'the officer cannot see the corruption queue by any URL' '
@@ -311,6 +313,8 @@ test_expect_success 'the chart of new cases and the on-time share count only wha
 	test "$(daily_sum ov_ins)" = 2 &&
 	test_grep "id=\"ontime\">100%<" ov_off &&
 	test_grep "id=\"ontime\">50%<" ov_ins &&
+	wget_page off2.jar "/deadlines?days=20" due_off &&
+	test_grep "$SEC" due_off &&
 	stop_daemon && test "$daemon_status" = 0
 '
 

@@ -4,9 +4,10 @@
  *
  * Each is shaped for an index, since the dashboard must answer within
  * 200 ms with a million cases: new cases per day read the cases of the
- * last days through cases_created; the cases falling due read the range
- * of cases_open_due (the open cases by deadline, schemas 20 and 28: the
- * query says "not closed" as the index does); the SMS parts sent read
+ * last days through cases_created; the cases falling due read the ranges
+ * of cases_waiting and cases_open_held (the open cases by deadline in
+ * two parts, schema 34: the query says what each index holds as the
+ * index does); the SMS parts sent read
  * the outbox rows of the period as a range of ids, found by a binary
  * search on their creation time (ids grow with it: rows are only ever
  * appended).
@@ -201,9 +202,61 @@ store_figures_parts(struct store_figures *f, int64_t since, int64_t *parts,
 }
 
 /*
+ * The open cases in two indexes by deadline (schema 34): those waiting
+ * for a first answer or for one since they were reopened, not overdue
+ * (cases_waiting, which the deadline timer reads), and the others
+ * (cases_open_held).  The conditions are the indexes' own, word for
+ * word, and each case is in exactly one of them.
+ */
+#define DUE_OPEN	"state NOT IN ('resolved', 'confirmed')"
+#define DUE_WAITING	"overdue IS NULL AND " DUE_OPEN " AND "		\
+	"(first_answered IS NULL OR reopened > coalesce(answered, 0))"
+#define DUE_HELD	DUE_OPEN " AND (overdue IS NOT NULL OR "		\
+	"(first_answered IS NOT NULL AND (reopened IS NULL OR "		\
+	"reopened <= coalesce(answered, 0))))"
+
+/*
+ * Appends to sql (len bytes so far) the open cases of the condition
+ * where, from index (NULL: none named) whose deadline falls in [?1, ?2),
+ * in the nvisible categories ?4... (none: every one; visible NULL),
+ * soonest first, at most ?3, as a table named as.  Returns the new
+ * length.
+ */
+static size_t
+due_arm(char *sql, size_t sqlsz, size_t len, const char *index,
+    const char *where, char *const *visible, size_t nvisible,
+    const char *as)
+{
+	size_t	i;
+
+	if (len >= sqlsz)
+		return len;
+	len += (size_t)snprintf(sql + len, sqlsz - len, "SELECT * FROM "
+	    "(SELECT ref_number, category, state, assignee, created, "
+	    "deadline FROM cases %s%s WHERE %s AND deadline >= ?1 AND "
+	    "deadline < ?2", index != NULL ? "INDEXED BY " : "",
+	    index != NULL ? index : "", where);
+	if (visible != NULL && len < sqlsz) {
+		len += (size_t)snprintf(sql + len, sqlsz - len,
+		    " AND +category IN (");
+		for (i = 0; i < nvisible && len < sqlsz; i++)
+			len += (size_t)snprintf(sql + len, sqlsz - len,
+			    "%s?%zu", i ? ", " : "", i + 4);
+		if (len < sqlsz)
+			len += (size_t)snprintf(sql + len, sqlsz - len, ")");
+	}
+	if (len < sqlsz)
+		len += (size_t)snprintf(sql + len, sqlsz - len, " ORDER BY "
+		    "deadline, ref_number LIMIT ?3) AS %s", as);
+	return len;
+}
+
+/*
  * Open cases whose deadline falls in [from, to), soonest first, at most
  * limit, in the categories visible (NULL: every one; an empty list:
- * none): cb(due, arg) for each.
+ * none): cb(due, arg) for each.  The first of each of the two indexes
+ * of the open cases by deadline, merged; a connection limited to a ward
+ * (a view, which has no index to name) says "open" alone.
  */
 enum store_status
 store_figures_due(struct store_figures *f, int64_t from, int64_t to,
@@ -220,19 +273,17 @@ store_figures_due(struct store_figures *f, int64_t from, int64_t to,
 		return STORE_OK;
 	if (nvisible > FIG_VISIBLE_MAX)
 		return STORE_INVALID;
-	len = (size_t)snprintf(sql, sizeof(sql), "SELECT ref_number, "
-	    "category, state, assignee, created, deadline FROM cases %s"
-	    "WHERE "
-	    "state NOT IN ('resolved', 'confirmed') "
-	    "AND deadline >= ?1 AND deadline < ?2", f->c.viewed ? "" :
-	    "INDEXED BY cases_open_due ");
-	if (visible != NULL) {
-		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-		    " AND +category IN (");
-		for (i = 0; i < nvisible; i++)
+	if (f->c.viewed)
+		len = due_arm(sql, sizeof(sql), 0, NULL, DUE_OPEN, visible,
+		    nvisible, "o");
+	else {
+		len = due_arm(sql, sizeof(sql), 0, "cases_waiting",
+		    DUE_WAITING, visible, nvisible, "w");
+		if (len < sizeof(sql))
 			len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-			    "%s?%zu", i ? ", " : "", i + 4);
-		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ")");
+			    " UNION ALL ");
+		len = due_arm(sql, sizeof(sql), len, "cases_open_held",
+		    DUE_HELD, visible, nvisible, "h");
 	}
 	if (len + 64 >= sizeof(sql))
 		return STORE_INVALID;

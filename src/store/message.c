@@ -244,7 +244,9 @@ store_inbound_insert(struct store_txn *txn,
 	store_bind_opt(s, 9, m->provider_time);
 	db_bind_int64(s, 10, m->created ? m->created : clock_unix());
 	db_bind_int64(s, 11, m->received ? m->received : clock_unix());
-	store_bind_text(s, 12, m->kind);
+	/* "feedback", nearly every message's kind, is NULL (schema 34). */
+	store_bind_text(s, 12, m->kind != NULL && strcmp(m->kind,
+	    "feedback") == 0 ? NULL : m->kind);
 	store_bind_text(s, 13, m->decision);
 	bind_pid_key(s, 14, m->channel, m->provider_id);
 	/*

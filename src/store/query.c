@@ -417,12 +417,14 @@ store_case_thread(struct store_query *q, int64_t case_id,
 	int				 rc;
 
 	/*
-	 * The router's decision, as src/core/ingest.c keeps it: an array of
-	 * its score and language, or an object without "by".  Made again as
-	 * it was written before: {"by":"router","score":S,"lang":"L"...}.
+	 * A message's kind NULL is "feedback" (schema 34).  The router's
+	 * decision, as src/core/ingest.c keeps it: an array of its score
+	 * and language, or an object without "by".  Made again as it was
+	 * written before: {"by":"router","score":S,"lang":"L"...}.
 	 */
-	if ((s = qprep(q, "SELECT 0, id, received, channel, text, kind, "
-	    "NULL, NULL, 0, NULL, NULL, CASE WHEN decision LIKE '[%' "
+	if ((s = qprep(q, "SELECT 0, id, received, channel, text, "
+	    "coalesce(kind, 'feedback'), NULL, NULL, 0, NULL, NULL, "
+	    "CASE WHEN decision LIKE '[%' "
 	    "THEN '{\"by\":\"router\",\"score\":' || replace(substr("
 	    "decision, 2, length(decision) - 2), ',', ',\"lang\":') || '}' "
 	    "WHEN decision LIKE '{\"score\":%' "

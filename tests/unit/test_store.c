@@ -473,7 +473,7 @@ test_open_empty(void **state)
 	assert_int_equal(sql_int(f->path,
 	    "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM "
-	    "sqlite_master WHERE name IN ('outbox_queue', 'cases_open_due', "
+	    "sqlite_master WHERE name IN ('outbox_queue', 'cases_open_held', "
 	    "'inbound_provider_id', 'corrections_case', 'case_events_state', "
 	    "'outbox_created')"), 6);
 	assert_no_list_tables(f->path);
