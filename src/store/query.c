@@ -333,11 +333,9 @@ store_case_list(struct store_query *q, const struct store_case_filter *f,
 		if (!merge)
 			break;
 	}
-	/* A compound SELECT is ordered by the number of a column (id). */
-	if ((merge ? sql_add(sql, sizeof(sql), " ORDER BY %d DESC",
-	    STORE_CASE_NREPORT + 1) : sql_add(sql, sizeof(sql),
-	    " ORDER BY c.id DESC")) == -1 || sql_add(sql, sizeof(sql),
-	    " LIMIT ?%d", ++p) == -1)
+	/* By the result's column: a compound SELECT knows no "c.". */
+	if (sql_add(sql, sizeof(sql), " ORDER BY id DESC LIMIT ?%d", ++p) ==
+	    -1)
 		return STORE_INVALID;
 
 	if ((s = qprep(q, sql)) == NULL)
