@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #define PAGE		4096
-#define WAL_MAX		(16 * 1024 * 1024)	/* the WAL wraps here */
+#define WAL_MAX		(64 * 1024 * 1024)	/* the WAL wraps here (16,000 frames) */
 #define DB_PAGES	(256 * 1024)		/* a 1 GB database file */
 #define GROUP		64			/* paced: pages per flush */
 

@@ -127,6 +127,7 @@ store_new(const struct store_options *opt)
 	pthread_cond_init(&st->wake, NULL);
 	pthread_cond_init(&st->synced_wake, NULL);
 	pthread_cond_init(&st->ckpt_wake, NULL);
+	pthread_cond_init(&st->ckpt_idle, NULL);
 	st->pipelined = opt->synchronous_full;
 	st->batch_max = opt->batch_max > 0 ? opt->batch_max :
 	    STORE_BATCH_MAX_DEFAULT;
@@ -269,6 +270,7 @@ store_close(struct store *st)
 		close(st->walfd);
 	free(st->walpath);
 	pthread_cond_destroy(&st->ckpt_wake);
+	pthread_cond_destroy(&st->ckpt_idle);
 	pthread_cond_destroy(&st->synced_wake);
 	pthread_cond_destroy(&st->wake);
 	pthread_mutex_destroy(&st->lock);

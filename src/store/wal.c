@@ -27,7 +27,8 @@
  * starts over from its beginning only when a write begins with every frame
  * copied, which never happens under a steady load; past
  * STORE_CKPT_RESTART frames the writer itself checkpoints the few frames
- * left between two batches, so that the next one starts the WAL over.
+ * the checkpointer's last pass left (at most STORE_CKPT_TAIL), between
+ * two batches, so that the next one starts the WAL over.
  */
 #include <sys/stat.h>
 
@@ -322,8 +323,9 @@ syncer_main(void *arg)
 
 /*
  * Writer thread, between two batches: past STORE_CKPT_RESTART frames,
- * copies the frames the checkpointer has not yet copied, so that the next
- * write starts the WAL over.  The checkpointer is held off meanwhile (a
+ * once the checkpointer left at most STORE_CKPT_TAIL frames (or the WAL
+ * grew STORE_CKPT_FORCE more), copies the frames it has not yet copied,
+ * so that the next write starts the WAL over.  The checkpointer is held off meanwhile (a
  * running one makes this one busy: it is tried again after the next
  * batch).
  */
@@ -337,13 +339,44 @@ store_wal_between(struct store *st)
 	if (st->wal_frames < st->restart_at)
 		return;
 	pthread_mutex_lock(&st->lock);
-	st->ckpt_hold = 1;
-	if (st->ckpt_running) {
+	/*
+	 * Under a steady load the checkpointer's passes never leave the WAL
+	 * wholly copied: each leaves behind the frames written while it ran.
+	 * The writer copies that rest, between two batches, while ingest
+	 * waits; so it waits for a pass that left at most STORE_CKPT_TAIL
+	 * frames (asking for pass after pass meanwhile), which it copies in a
+	 * millisecond or two, rather than copying the thousand frames
+	 * written since the last pass began (20-40 ms on a big store).
+	 * Should the passes never catch up (a writer faster than the disk),
+	 * it copies all the rest once the WAL grew STORE_CKPT_FORCE frames
+	 * more.
+	 */
+	if (st->wal_frames < st->restart_at + STORE_CKPT_FORCE &&
+	    (st->ckpt_running || st->wal_frames - st->ckpt_copied >
+	    STORE_CKPT_TAIL)) {
+		if (!st->ckpt_running) {
+			st->ckpt_wanted = 1;
+			pthread_cond_signal(&st->ckpt_wake);
+		}
 		pthread_mutex_unlock(&st->lock);
 		return;
 	}
-	pthread_mutex_unlock(&st->lock);
+	/*
+	 * Held off, the checkpointer starts no new pass.  One running now
+	 * is waited for when the WAL is that far behind (ingest waits for
+	 * the disk rather than the WAL growing without end); otherwise this
+	 * is tried again after the next batch.
+	 */
+	st->ckpt_hold = 1;
 	t0 = clock_mono();
+	if (st->ckpt_running &&
+	    st->wal_frames < st->restart_at + STORE_CKPT_FORCE) {
+		pthread_mutex_unlock(&st->lock);
+		return;
+	}
+	while (st->ckpt_running)
+		pthread_cond_wait(&st->ckpt_idle, &st->lock);
+	pthread_mutex_unlock(&st->lock);
 	rc = sqlite3_wal_checkpoint_v2(db_sqlite_handle(st->wr.db), NULL,
 	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
 	us = (uint64_t)((clock_mono() - t0) * 1e6);
@@ -377,7 +410,8 @@ ckpt_main(void *arg)
 {
 	struct store	*st = arg;
 	double		 t0;
-	int		 rc;
+	int		 rc, nlog, nckpt;
+	uint64_t	 gen;
 
 	pthread_setname_np(pthread_self(), "store-ckpt");
 	pthread_mutex_lock(&st->lock);
@@ -389,19 +423,27 @@ ckpt_main(void *arg)
 			break;
 		st->ckpt_wanted = 0;
 		st->ckpt_running = 1;
+		gen = st->wal_gen;
 		pthread_mutex_unlock(&st->lock);
 		t0 = clock_mono();
+		nlog = nckpt = 0;
 		rc = sqlite3_wal_checkpoint_v2(db_sqlite_handle(st->ck.db),
-		    NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		    NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			log_warnx(_("store: checkpoint: %s"),
 			    db_errmsg(st->ck.db));
 		pthread_mutex_lock(&st->lock);
+		/*
+		 * The frames copied of the WAL as this pass saw it, unless
+		 * the WAL started over since (the hook then said 0).
+		 */
+		if (rc == SQLITE_OK && gen == st->wal_gen)
+			st->ckpt_copied = nckpt;
 		st->stats.ckpt_thread++;
 		st->stats.ckpt_thread_us += (uint64_t)((clock_mono() - t0) *
 		    1e6);
 		st->ckpt_running = 0;
+		pthread_cond_signal(&st->ckpt_idle);
 	}
 	pthread_mutex_unlock(&st->lock);
 	return NULL;
@@ -422,6 +464,10 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 	if (frames < st->wal_frames) {		/* started over */
 		st->ckpt_next = STORE_CKPT_PAGES;
 		st->restart_at = STORE_CKPT_RESTART;
+		pthread_mutex_lock(&st->lock);
+		st->wal_gen++;
+		st->ckpt_copied = 0;
+		pthread_mutex_unlock(&st->lock);
 	}
 	st->wal_frames = frames;
 	if (frames >= st->ckpt_next) {

@@ -1071,6 +1071,82 @@ test_wal_gathered(void **state)
 	assert_true(db_walbuf_flushes() - before <= 44);
 }
 
+/* A message of 3,000 bytes, a WAL frame or so of its own. */
+static enum store_status
+big_msg_work(struct store_txn *txn, void *arg)
+{
+	struct store_inbound_new m;
+	static char		 text[3001];
+	int64_t			 id;
+
+	(void)arg;
+	if (text[0] == '\0')
+		memset(text, 'x', sizeof(text) - 1);
+	memset(&m, 0, sizeof(m));
+	m.channel = "twilio";
+	m.sender = "+84912345678";
+	m.recipient = "+84900000001";
+	m.text = text;
+	m.encoding = "gsm";
+	return store_inbound_insert(txn, &m, &id);
+}
+
+static void
+big_msg_done(enum store_status s, void *arg)
+{
+	if (s == STORE_OK)
+		__atomic_add_fetch((int *)arg, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Under a steady load the WAL starts over again and again: it never holds
+ * more than STORE_CKPT_RESTART and STORE_CKPT_FORCE frames (20,000) and a
+ * batch, however much is written (here more than 30,000 pages, in batches
+ * one after the other, faster than the checkpointer copies them: the
+ * writer then waits for its pass and copies the rest itself; wal.c:
+ * store_wal_between()).
+ */
+static void
+test_wal_restarts(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_stats	 ss;
+	struct stat		 sb;
+	char			 wal[160];
+	off_t			 most = 0;
+	int			 done = 0, i, n = 30000;
+	const off_t		 frame = 4096 + 24;
+
+	f->st = open_store(f, 0);
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	for (i = 0; i < n; i++)
+		assert_int_equal(store_submit(f->st, big_msg_work,
+		    big_msg_done, &done), STORE_OK);
+	for (i = 0; i < 120000 && __atomic_load_n(&done,
+	    __ATOMIC_SEQ_CST) < n; i++) {
+		if (stat(wal, &sb) == 0 && sb.st_size > most)
+			most = sb.st_size;
+		usleep(500);
+	}
+	assert_int_equal(__atomic_load_n(&done, __ATOMIC_SEQ_CST), n);
+	if (stat(wal, &sb) == 0 && sb.st_size > most)
+		most = sb.st_size;
+	store_stats(f->st, &ss);
+	print_message("WAL at most %lld frames; writer checkpoints %llu, "
+	    "%llu us in all, the longest %llu us; %llu batches\n",
+	    (long long)(most / frame), (unsigned long long)ss.ckpt_writer,
+	    (unsigned long long)ss.ckpt_writer_us,
+	    (unsigned long long)ss.ckpt_writer_max_us,
+	    (unsigned long long)ss.batches);
+	assert_true(most > 0);
+	assert_true(most / frame <= 16000 + 4000 + 1000);
+	assert_true(ss.ckpt_writer >= 1);
+	/* Without starting over, the WAL would hold every page written. */
+	assert_true(sql_int(f->path, "SELECT page_count FROM pragma_page_count")
+	    > 16000 + 4000 + 1000);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM inbound"), n);
+}
+
 static void
 test_rows(void **state)
 {
@@ -2024,6 +2100,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_gathered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wal_restarts, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate, setup,
 		    teardown),
