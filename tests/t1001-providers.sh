@@ -244,6 +244,7 @@ test_expect_success '/metrics: a message counts by channel and category' '
 	before=$(metric "$m{channel=\"gen\",category=\"infrastructure\"}") &&
 	lat=$(metric papigw_ingest_latency_seconds_count) &&
 	bat=$(metric papigw_store_batch_size_count) &&
+	dur=$(metric papigw_store_durable_seconds_count) &&
 	test "$before" -ge 4 &&
 	post /sms/generic from=+84902000010 text="$FLOOD" id=g-10 &&
 	test_status 202 &&
@@ -257,9 +258,24 @@ test_expect_success '/metrics: a message counts by channel and category' '
 	test "$(awk "/^papigw_store_batch_size_count/ { print \$2 }" metrics)" \
 	    -gt "$bat" &&
 	test_grep "^papigw_store_batch_size_bucket{le=\"1\"} [1-9]" metrics &&
+	# The store part of it: every item until durable.
+	test "$(awk "/^papigw_store_durable_seconds_count/ { print \$2 }" \
+	    metrics)" -gt "$dur" &&
+	test_grep "^papigw_store_durable_seconds_bucket{le=\"0.0005\"} " metrics &&
+	test_grep "^papigw_store_durable_seconds_bucket{le=\"+Inf\"} $(awk \
+	    "/^papigw_store_durable_seconds_count/ { print \$2 }" metrics)\$" \
+	    metrics &&
+	test_grep "^papigw_store_durable_seconds_sum [0-9.]*\$" metrics &&
 	test_grep "^papigw_outbox_depth{state=\"queued\"} $(rows outbox \
 	    state=queued)\$" metrics &&
 	test_grep "^papigw_outbox_depth{state=\"failed\"} 0\$" metrics
+'
+
+# SQLite's WAL, synced by the store's own thread (synchronous = full).
+test_requires_sqlite 'the WAL syncs'
+test_expect_success '/metrics: the WAL syncs' '
+	test_grep "^papigw_store_sync_seconds_count [1-9]" metrics &&
+	test_grep "^papigw_store_sync_seconds_bucket{le=\"+Inf\"} [1-9]" metrics
 '
 
 test_expect_success '/metrics: refusals by reason' '

@@ -68,6 +68,29 @@ http_metrics(struct http_server *http, struct strbuf *sb)
 		    (unsigned long long)http_rejects(http, i));
 }
 
+/* A histogram of the store's (store_lat_le_us[] buckets, sum in us). */
+static void
+lat_histogram(struct strbuf *sb, const char *name, const char *help,
+    const uint64_t *h, uint64_t sum_us)
+{
+	uint64_t	cum = 0;
+	size_t		i;
+
+	strbuf_printf(sb, "# HELP %s %s\n# TYPE %s histogram\n", name, help,
+	    name);
+	for (i = 0; i < STORE_LAT_BUCKETS; i++) {
+		cum += h[i];
+		if (i + 1 < STORE_LAT_BUCKETS)
+			strbuf_printf(sb, "%s_bucket{le=\"%g\"} %llu\n", name,
+			    store_lat_le_us[i] / 1e6, (unsigned long long)cum);
+		else
+			strbuf_printf(sb, "%s_bucket{le=\"+Inf\"} %llu\n",
+			    name, (unsigned long long)cum);
+	}
+	strbuf_printf(sb, "%s_sum %.6f\n%s_count %llu\n", name, sum_us / 1e6,
+	    name, (unsigned long long)cum);
+}
+
 /* The store's group commit, errors, outbox and quarantined senders. */
 static void
 store_metrics(struct store *store, struct strbuf *sb)
@@ -94,6 +117,12 @@ store_metrics(struct store *store, struct strbuf *sb)
 	strbuf_printf(sb, "papigw_store_batch_size_sum %llu\n"
 	    "papigw_store_batch_size_count %llu\n",
 	    (unsigned long long)ss.items, (unsigned long long)ss.batches);
+	lat_histogram(sb, "papigw_store_durable_seconds", "From an item's "
+	    "submit to the store until its batch was durable: the store's "
+	    "part of ingest latency.", ss.durable, ss.durable_us);
+	lat_histogram(sb, "papigw_store_sync_seconds", "The WAL's "
+	    "fdatasync() after a group commit (storage.synchronous = full).",
+	    ss.sync, ss.sync_us);
 	strbuf_printf(sb, "# HELP papigw_store_errors_total Store errors "
 	    "(failed items and commits).\n"
 	    "# TYPE papigw_store_errors_total counter\n"

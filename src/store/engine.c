@@ -40,6 +40,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "base/clock.h"
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -640,6 +641,7 @@ submit(struct store *st, store_work_fn work, void *work_arg,
 	struct item	*it;
 
 	it = xcalloc(1, sizeof(*it));
+	it->queued_at = clock_mono();
 	it->clean = clean;
 	it->work = work;
 	it->work_arg = work_arg;
@@ -741,6 +743,28 @@ store_stats(struct store *st, struct store_stats *out)
 	*out = st->stats;
 	out->queued = st->nqueued;
 	pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * The upper bounds of the latency histograms' buckets, in microseconds:
+ * those of papigw_ingest_latency_seconds.
+ */
+const uint32_t store_lat_le_us[STORE_LAT_BUCKETS - 1] = {
+	500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 250000, 500000,
+	1000000, 2500000
+};
+
+/* Counts seconds into histogram h and its sum (st->lock held). */
+void
+store_lat_add(uint64_t *h, uint64_t *sum, double seconds)
+{
+	uint64_t	us = seconds > 0 ? (uint64_t)(seconds * 1e6) : 0;
+	int		b = 0;
+
+	while (b < STORE_LAT_BUCKETS - 1 && us > store_lat_le_us[b])
+		b++;
+	h[b]++;
+	*sum += us;
 }
 
 /* The histogram bucket of a batch of n items (n >= 1). */
@@ -1007,6 +1031,7 @@ writer_main(void *arg)
 {
 	struct store	*st = arg;
 	struct item	*it;
+	double		 now;
 	size_t		 n, i;
 
 	pthread_setname_np(pthread_self(), "store-writer");
@@ -1035,6 +1060,13 @@ writer_main(void *arg)
 		if (st->pipelined)
 			store_wal_hand(st, st->batch, n);
 		else {
+			now = clock_mono();
+			pthread_mutex_lock(&st->lock);
+			for (i = 0; i < n; i++)
+				store_lat_add(st->stats.durable,
+				    &st->stats.durable_us,
+				    now - st->batch[i]->queued_at);
+			pthread_mutex_unlock(&st->lock);
 			store_direct_take(st, st->direct, st->ndirect);
 			st->ndirect = 0;
 			for (i = 0; i < n; i++) {

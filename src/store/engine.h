@@ -30,6 +30,7 @@ struct item {
 	int		 clean;		/* store_submit_clean(): no savepoint */
 	int		 probe;		/* the store's own (health.c) */
 	enum store_status status;
+	double		 queued_at;	/* clock_mono() at submit */
 };
 
 /*
@@ -66,6 +67,8 @@ struct store_audit_queue {
 	size_t		 n;
 	size_t		 cap;
 };
+
+void	store_lat_add(uint64_t *, uint64_t *, double);
 
 /*
  * WAL frames that wake the checkpointer, then again every STEP more;

@@ -50,6 +50,7 @@
  * Prometheus histogram), +Inf for the last.
  */
 #define STORE_BATCH_BUCKETS	9
+#define STORE_LAT_BUCKETS	13	/* store_lat_le_us[] and +Inf */
 
 struct store;
 struct store_txn;
@@ -136,6 +137,17 @@ struct store_stats {
 	uint64_t	 ckpt_writer_max_us;
 	uint64_t	 ckpt_thread;
 	uint64_t	 ckpt_thread_us;
+	/*
+	 * The store's part of a message's latency: each item from its
+	 * submit until its batch was durable (when its callback ran), and
+	 * each sync of the WAL (storage.synchronous = full): counts by
+	 * bucket of store_lat_le_us[] (the last is +Inf), sums in
+	 * microseconds.
+	 */
+	uint64_t	 durable[STORE_LAT_BUCKETS];
+	uint64_t	 durable_us;
+	uint64_t	 sync[STORE_LAT_BUCKETS];
+	uint64_t	 sync_us;
 };
 
 /*
@@ -172,6 +184,7 @@ enum store_status store_submit_clean(struct store *, store_work_fn,
 enum store_status store_submit_wait(struct store *, store_work_fn,
 		    void *arg);
 void		 store_stats(struct store *, struct store_stats *);
+extern const uint32_t store_lat_le_us[STORE_LAT_BUCKETS - 1];
 void		 store_health(struct store *, struct store_health *);
 enum store_status store_ping(struct store *);
 const char	*store_strerror(enum store_status);

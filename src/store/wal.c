@@ -250,6 +250,7 @@ syncer_main(void *arg)
 	struct store_outbox *direct;
 	size_t		 ndirect;
 	char		 why[STORE_HEALTH_MAX];
+	double		 t0, now;
 	int		 notify, failed, rc;
 #ifdef PAPIGW_TEST_HOOKS
 	int		 delay;
@@ -279,13 +280,19 @@ syncer_main(void *arg)
 		pthread_mutex_unlock(&st->lock);
 
 		failed = 0;
+		t0 = clock_mono();
 		rc = wal_sync(st, why, sizeof(why));
 #ifdef PAPIGW_TEST_HOOKS
 		if (delay > 0)
 			usleep((useconds_t)delay * 1000);
 #endif
+		now = clock_mono();
 		/* The writer commits what it ran meanwhile (batch_more()). */
 		pthread_mutex_lock(&st->lock);
+		store_lat_add(st->stats.sync, &st->stats.sync_us, now - t0);
+		for (it = list; it != NULL; it = it->next)
+			store_lat_add(st->stats.durable, &st->stats.durable_us,
+			    now - it->queued_at);
 		st->syncing = 0;
 		pthread_cond_signal(&st->wake);
 		pthread_mutex_unlock(&st->lock);

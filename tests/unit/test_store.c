@@ -856,6 +856,55 @@ test_batch_during_sync(void **state)
 	assert_int_equal(count(f->st, STORE_T_CASES), 9);
 }
 
+/*
+ * The store's latency histograms (for /metrics): a case submitted during
+ * a sync of 300 ms lands in the (0.25 s, 0.5 s] bucket of the durable
+ * histogram, and so does that sync in the sync histogram; a case without
+ * the delay in a bucket below.
+ */
+static void
+test_latency_histograms(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_options	 opt;
+	struct store_stats	 ss;
+	char			 err[STORE_ERR_MAX];
+	int64_t			 ids[2];
+	uint64_t		 n;
+	int			 i;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.path = f->path;
+	opt.synchronous_full = 1;
+	opt.busy_timeout_ms = 5000;
+	if ((f->st = store_open(&opt, err, sizeof(err))) == NULL)
+		fail_msg("store_open: %s", err);
+	assert_int_equal(store_lat_le_us[8], 250000);
+	assert_int_equal(store_lat_le_us[9], 500000);
+	store_stats(f->st, &ss);
+	for (i = 0, n = 0; i < STORE_LAT_BUCKETS; i++)
+		n += ss.durable[i];
+	store_fault_sync_delay(f->st, 300);
+	assert_int_equal(store_submit_wait(f->st, case_work, ids), STORE_OK);
+	store_fault_sync_delay(f->st, 0);
+	store_stats(f->st, &ss);
+	assert_true(ss.durable[9] >= 1);
+	assert_true(ss.sync[9] >= 1);
+	assert_true(ss.sync_us >= 300000);
+	assert_true(ss.durable_us >= 300000);
+	for (i = 10; i < STORE_LAT_BUCKETS; i++)
+		assert_int_equal(ss.durable[i], 0);
+	assert_int_equal(store_submit_wait(f->st, case_work, ids), STORE_OK);
+	store_stats(f->st, &ss);
+	for (i = 0; i < STORE_LAT_BUCKETS; i++)
+		n -= ss.durable[i];
+	assert_true((int64_t)n <= -2);
+	for (i = 0; i < 9; i++)
+		if (ss.durable[i] > 0)
+			break;
+	assert_true(i < 9);
+}
+
 static void
 test_reopen(void **state)
 {
@@ -2102,6 +2151,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_wal_gathered, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wal_restarts, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_latency_histograms, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate, setup,
 		    teardown),
