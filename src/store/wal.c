@@ -332,9 +332,8 @@ syncer_main(void *arg)
  * Writer thread, between two batches: past STORE_CKPT_RESTART frames,
  * once the checkpointer left at most STORE_CKPT_TAIL frames (or the WAL
  * grew STORE_CKPT_FORCE more), copies the frames it has not yet copied,
- * so that the next write starts the WAL over.  The checkpointer is held off meanwhile (a
- * running one makes this one busy: it is tried again after the next
- * batch).
+ * so that the next write starts the WAL over.  The checkpointer is held
+ * off meanwhile.
  */
 void
 store_wal_between(struct store *st)
@@ -390,13 +389,15 @@ store_wal_between(struct store *st)
 	/* Done: the next commit starts the WAL over (the hook sees it). */
 	if (rc != DB_OK || nlog != nckpt) {
 		/*
-		 * A reader still uses older frames (a long papictl report):
-		 * not again before the WAL grew by as much once more.
+		 * A reader still uses older frames (a report, or only a
+		 * read that began a moment before): not again before the
+		 * WAL grew by STORE_CKPT_FORCE frames (a copy a time,
+		 * however long the reader takes), then as before.
 		 */
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			log_warnx(_("store: checkpoint: %s"),
 			    db_errmsg(st->wr.db));
-		st->restart_at = st->wal_frames + STORE_CKPT_RESTART;
+		st->restart_at = st->wal_frames + STORE_CKPT_FORCE;
 	}
 	pthread_mutex_lock(&st->lock);
 	st->stats.ckpt_writer++;
