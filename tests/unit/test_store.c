@@ -91,7 +91,7 @@ teardown(void **state)
 }
 
 static struct store *
-open_store(struct fixture *f, int batch_max)
+open_store_sync(struct fixture *f, int batch_max, int full)
 {
 	struct store_options	 opt;
 	char			 err[STORE_ERR_MAX];
@@ -99,13 +99,20 @@ open_store(struct fixture *f, int batch_max)
 
 	memset(&opt, 0, sizeof(opt));
 	opt.path = f->path;
-	opt.synchronous_full = 0;
+	opt.synchronous_full = full;
 	opt.busy_timeout_ms = 5000;
 	opt.batch_max = batch_max;
 	st = store_open(&opt, err, sizeof(err));
 	if (st == NULL)
 		fail_msg("store_open: %s", err);
 	return st;
+}
+
+/* The store with storage.synchronous = normal. */
+static struct store *
+open_store(struct fixture *f, int batch_max)
+{
+	return open_store_sync(f, batch_max, 0);
 }
 
 /* Runs one SQL statement on a separate connection; returns its integer. */
@@ -814,18 +821,11 @@ static void
 test_batch_during_sync(void **state)
 {
 	struct fixture		*f = *state;
-	struct store_options	 opt;
 	struct store_stats	 before, after;
-	char			 err[STORE_ERR_MAX];
 	struct counted		 c[8], c0;
 	int			 i, done = 0, first = 0;
 
-	memset(&opt, 0, sizeof(opt));
-	opt.path = f->path;
-	opt.synchronous_full = 1;
-	opt.busy_timeout_ms = 5000;
-	if ((f->st = store_open(&opt, err, sizeof(err))) == NULL)
-		fail_msg("store_open: %s", err);
+	f->st = open_store_sync(f, 0, 1);
 	store_fault_sync_delay(f->st, 400);
 	/* A first batch, then its sync, which lasts. */
 	c0.done = &first;
@@ -866,19 +866,12 @@ static void
 test_latency_histograms(void **state)
 {
 	struct fixture		*f = *state;
-	struct store_options	 opt;
 	struct store_stats	 ss;
-	char			 err[STORE_ERR_MAX];
 	int64_t			 ids[2];
 	uint64_t		 n;
 	int			 i;
 
-	memset(&opt, 0, sizeof(opt));
-	opt.path = f->path;
-	opt.synchronous_full = 1;
-	opt.busy_timeout_ms = 5000;
-	if ((f->st = store_open(&opt, err, sizeof(err))) == NULL)
-		fail_msg("store_open: %s", err);
+	f->st = open_store_sync(f, 0, 1);
 	assert_int_equal(store_lat_le_us[8], 250000);
 	assert_int_equal(store_lat_le_us[9], 500000);
 	store_stats(f->st, &ss);
