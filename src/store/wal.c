@@ -368,18 +368,13 @@ store_wal_between(struct store *st)
 		return;
 	}
 	/*
-	 * Held off, the checkpointer starts no new pass.  One running now
-	 * is waited for when the WAL is that far behind (ingest waits for
-	 * the disk rather than the WAL growing without end); otherwise this
-	 * is tried again after the next batch.
+	 * Held off, the checkpointer starts no new pass.  A pass still
+	 * running here means the WAL is STORE_CKPT_FORCE frames behind (the
+	 * test above returned otherwise): it is waited for, ingest waiting
+	 * for the disk rather than the WAL growing without end.
 	 */
 	st->ckpt_hold = 1;
 	t0 = clock_mono();
-	if (st->ckpt_running &&
-	    st->wal_frames < st->restart_at + STORE_CKPT_FORCE) {
-		pthread_mutex_unlock(&st->lock);
-		return;
-	}
 	while (st->ckpt_running)
 		pthread_cond_wait(&st->ckpt_idle, &st->lock);
 	pthread_mutex_unlock(&st->lock);
